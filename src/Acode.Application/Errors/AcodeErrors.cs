@@ -1,0 +1,46 @@
+namespace Acode.Application.Errors;
+
+/// <summary>Every user-facing persistence error message, in one place. Each says what happened and what to do next.</summary>
+public static class AcodeErrors
+{
+    public static AcodeDbException CannotOpen(string path, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.CannotOpen,
+        $"Cannot open or create the workspace database '{path}': {reason}",
+        "Check that the folder exists and that you may write to it (and to '.agent/' inside it), or choose another workspace with --workspace or ACODE_WORKSPACE.",
+        inner);
+
+    public static AcodeDbException NotAnAcodeDatabase(string path, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"'{path}' is not a usable acode workspace database: {reason}. The file was left untouched.",
+        "If it is damaged, restore it from a backup; if it belongs to another program, move it away. acode creates a new database when the file does not exist.",
+        inner);
+
+    public static AcodeDbException MigrationFailed(string migration, string lastGoodVersion, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.MigrationFailed,
+        $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion}.",
+        "Nothing was lost. Run 'acode db check' to inspect the database, and report this error with 'acode db migrate --dry-run' output.",
+        inner);
+
+    public static AcodeDbException MigrationChanged(string migration, string appliedChecksum, string currentChecksum) => new(
+        AcodeErrorCode.MigrationFailed,
+        $"Migration {migration} was changed after it was applied (checksum {Short(appliedChecksum)} in the database, {Short(currentChecksum)} in this program). Start-up halted.",
+        "Use the acode version that applied it, or restore the migration script. Applied migrations must never be edited; add a new version instead.");
+
+    public static AcodeDbException SchemaTooNew(string databaseVersion, string programVersion) => new(
+        AcodeErrorCode.SchemaTooNew,
+        $"The database schema is at version {databaseVersion}, newer than this program knows (latest {programVersion}). It was not changed.",
+        "Upgrade acode to a version that knows this schema; acode never downgrades a database.");
+
+    public static AcodeDbException Busy(string path, TimeSpan timeout, Exception? inner = null) => new(
+        AcodeErrorCode.Busy,
+        $"The workspace database '{path}' stayed locked by another writer for {timeout.TotalSeconds:0.#} s.",
+        "Another acode process is writing; try again, or raise persistence:sqlite:busyTimeoutSeconds in .agent/config.json.",
+        inner);
+
+    public static AcodeDbException InvalidConfiguration(string key, string value, string accepted) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: {key} = '{value}'.",
+        $"Accepted values for {key}: {accepted}. Fix it in .agent/config.json or the matching ACODE_ environment variable.");
+
+    private static string Short(string checksum) => checksum.Length > 12 ? checksum[..12] : checksum;
+}

@@ -1,0 +1,49 @@
+using Acode.Application.Queries;
+
+namespace Acode.Application;
+
+/// <summary>
+/// The run-state store the agent programs against. Every write is one transaction: the changed rows, their
+/// events and their outbox records commit together or not at all (spec AC-005).
+/// </summary>
+/// <remarks>
+/// <para>Saves write only what changed: a <see cref="Session"/> records each mutation of itself or of a child in
+/// <see cref="Session.PendingChanges"/>, so adding a tool call to a session with 100 000 of them writes one
+/// tool-call row, its event and its outbox record, nothing else. This is also the hot path: there is no cheaper call.</para>
+/// <para>Updates are optimistic: a change is based on the version that was loaded; when another writer saved
+/// that entity meanwhile, the save throws <see cref="Errors.ConcurrencyConflictException"/> and writes nothing.</para>
+/// <para>Storage faults throw <see cref="Errors.AcodeDbException"/> with their ACODE-DB code. SQLite has no
+/// asynchronous I/O: the methods check the cancellation token, then do the work synchronously.</para>
+/// </remarks>
+public interface IRunStateStore
+{
+    /// <summary>Creates and saves a new session in <see cref="SessionState.Created"/>.</summary>
+    Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads a session with its tasks, steps, tool calls and artifacts (events are read with <see cref="ReadEventsAsync"/>).</summary>
+    /// <returns>The session, or <see langword="null"/> when no session has that id.</returns>
+    Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the session's pending changes (new or changed entities and new events) in one transaction.</summary>
+    Task SaveAsync(Session session, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the pending changes of several sessions in one transaction: all of them or none.</summary>
+    Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a session and everything in it; its deletion is recorded in the outbox.</summary>
+    /// <returns><see langword="false"/> when no session has that id.</returns>
+    Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists sessions matching <paramref name="filter"/> in <paramref name="sort"/> order, one keyset page at a time.</summary>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another sort order.</exception>
+    Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads up to <paramref name="limit"/> events of a session with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a session rebuilt from an export exactly as it is (same ids, versions and timestamps). Rows already
+    /// present at the same or a newer version are left alone, so importing the same export twice changes nothing.
+    /// </summary>
+    Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,40 @@
+using Acode.Application.Errors;
+
+namespace Acode.Application.Options;
+
+/// <summary>Settings of the local SQLite store (configuration section <c>persistence:sqlite</c>).</summary>
+public sealed class SqliteOptions
+{
+    public const int DefaultBusyTimeoutSeconds = 30;
+    public const int DefaultOutboxRetentionDays = 7;
+
+    /// <summary>Seconds a writer waits for the write lock before failing with ACODE-DB-005. Default 30; 1 to 3600.</summary>
+    public int BusyTimeoutSeconds { get; set; } = DefaultBusyTimeoutSeconds;
+
+    /// <summary>Durability of commits; default <see cref="SqliteSynchronous.Full"/>.</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>Days a synced outbox record is kept before pruning. Default 7; 0 prunes at once.</summary>
+    public int OutboxRetentionDays { get; set; } = DefaultOutboxRetentionDays;
+
+    public TimeSpan BusyTimeout => TimeSpan.FromSeconds(BusyTimeoutSeconds);
+
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
+    public void Validate(string section = "persistence:sqlite")
+    {
+        if (BusyTimeoutSeconds is < 1 or > 3600)
+        {
+            throw AcodeErrors.InvalidConfiguration($"{section}:busyTimeoutSeconds", BusyTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of seconds from 1 to 3600 (default 30)");
+        }
+
+        if (!Enum.IsDefined(Synchronous))
+        {
+            throw AcodeErrors.InvalidConfiguration($"{section}:synchronous", Synchronous.ToString(), "Normal, Full (default) or Extra");
+        }
+
+        if (OutboxRetentionDays is < 0 or > 3650)
+        {
+            throw AcodeErrors.InvalidConfiguration($"{section}:outboxRetentionDays", OutboxRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of days from 0 to 3650 (default 7)");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Acode.Application.Outbox;
+
+/// <summary>The outbox at a glance: what waits, what is dead-lettered, how old the oldest pending record is.</summary>
+public sealed record OutboxStatistics(
+    long Pending,
+    long Failed,
+    long Processed,
+    DateTimeOffset? OldestPendingCreatedAt,
+    DateTimeOffset? LastProcessedAt)
+{
+    public TimeSpan? OldestPendingAge(DateTimeOffset now) => OldestPendingCreatedAt is { } t ? now - t : null;
+}

@@ -1,0 +1,30 @@
+namespace Acode.Application.Queries;
+
+/// <summary>
+/// A page request. Pagination is keyset (seek) based: <see cref="Cursor"/> is the opaque <see cref="Page{T}.NextCursor"/>
+/// of the previous page, so every page costs the same however deep it is, and rows inserted meanwhile do not shift pages.
+/// </summary>
+public sealed record PaginationOptions
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 1000;
+
+    private readonly int _limit = DefaultLimit;
+
+    public static PaginationOptions FirstPage { get; } = new();
+
+    /// <summary>Rows per page: 1 to <see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>.</summary>
+    public int Limit
+    {
+        get => _limit;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxLimit);
+            _limit = value;
+        }
+    }
+
+    /// <summary>Where to continue; null for the first page.</summary>
+    public string? Cursor { get; init; }
+}

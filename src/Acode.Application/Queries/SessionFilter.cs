@@ -1,0 +1,25 @@
+namespace Acode.Application.Queries;
+
+/// <summary>Which sessions a query returns. Every criterion is optional; those given are combined with AND.</summary>
+public sealed record SessionFilter
+{
+    public static SessionFilter All { get; } = new();
+
+    /// <summary>Only sessions in one of these states (any state when empty).</summary>
+    public IReadOnlyCollection<SessionState> States { get; init; } = [];
+
+    /// <summary>Only sessions created at or after this instant.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Only sessions created before this instant.</summary>
+    public DateTimeOffset? CreatedTo { get; init; }
+
+    /// <summary>Only sessions last updated at or after this instant.</summary>
+    public DateTimeOffset? UpdatedFrom { get; init; }
+
+    /// <summary>Only sessions last updated before this instant.</summary>
+    public DateTimeOffset? UpdatedTo { get; init; }
+
+    /// <summary>Only sessions whose title contains this text (case-insensitive for ASCII letters).</summary>
+    public string? TitleContains { get; init; }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Acode.Application.Serialization;
+
+/// <summary>Reads and writes <see cref="EntityDocument"/>s as JSON, enforcing the payload-schema version.</summary>
+public static class EntityJson
+{
+    public static string Serialize(EntityDocument document)
+        => JsonSerializer.Serialize(document, RunStateJsonContext.Default.EntityDocument);
+
+    /// <exception cref="FormatException">The text is not an entity document, or was written by a newer payload schema.</exception>
+    public static EntityDocument Deserialize(string json)
+    {
+        EntityDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, RunStateJsonContext.Default.EntityDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Not an acode entity document: {ex.Message}", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new FormatException($"Not an acode entity document (the \"entity\" property must come first and name a known type): {ex.Message}", ex);
+        }
+
+        if (document is null)
+        {
+            throw new FormatException("Not an acode entity document: the JSON value is null.");
+        }
+
+        if (document.Schema > EntityDocument.CurrentSchema || document.Schema < 1)
+        {
+            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id} uses payload schema {document.Schema}; this program reads schemas 1 to {EntityDocument.CurrentSchema}. Upgrade acode to read it.");
+        }
+
+        return document;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Acode.Application.Serialization;
+
+public sealed class SessionDocument : EntityDocument
+{
+    public required string Title { get; init; }
+
+    public string? Goal { get; init; }
+
+    public required string State { get; init; }
+}

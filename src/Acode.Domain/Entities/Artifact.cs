@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using Acode.Domain.Text;
+
+namespace Acode.Domain.Entities;
+
+/// <summary>
+/// An output of the session (a file, a diff, a log…). Either its content is stored with it, or only its
+/// size and SHA-256 hash are (<see cref="HasContent"/>). Names are kept verbatim: they label content and
+/// are never used as paths.
+/// </summary>
+public sealed class Artifact : Entity
+{
+    /// <summary>The longest artifact name accepted, in UTF-16 code units.</summary>
+    public const int MaxNameLength = 4096;
+
+    private readonly Session _session;
+    private readonly byte[]? _content;
+
+    private Artifact(Session session, ArtifactId id, string name, ArtifactKind kind, string mediaType, long size, string contentHash, byte[]? content, StepId? stepId, ToolCallId? toolCallId)
+    {
+        _session = session;
+        Id = id;
+        Name = name;
+        Kind = kind;
+        MediaType = mediaType;
+        Size = size;
+        ContentHash = contentHash;
+        _content = content;
+        StepId = stepId;
+        ToolCallId = toolCallId;
+    }
+
+    public ArtifactId Id { get; }
+
+    public SessionId SessionId => _session.Id;
+
+    public StepId? StepId { get; }
+
+    public ToolCallId? ToolCallId { get; }
+
+    public string Name { get; }
+
+    public ArtifactKind Kind { get; }
+
+    public string MediaType { get; }
+
+    /// <summary>Size of the content in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the content.</summary>
+    public string ContentHash { get; }
+
+    public bool HasContent => _content is not null;
+
+    public ReadOnlyMemory<byte>? Content => _content;
+
+    public override EntityType EntityType => EntityType.Artifact;
+
+    public override string EntityId => Id.Value;
+
+    internal override Session Root => _session;
+
+    public static string HashOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    public static Artifact Restore(
+        Session session, ArtifactId id, string name, ArtifactKind kind, string mediaType, long size, string contentHash,
+        byte[]? content, StepId? stepId, ToolCallId? toolCallId, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var artifact = new Artifact(session, id, name, kind, mediaType, size, contentHash, content, stepId, toolCallId);
+        artifact.RestoreStamps(version, createdAt, updatedAt);
+        session.Attach(artifact);
+        return artifact;
+    }
+
+    internal static Artifact Create(Session session, string name, ArtifactKind kind, string mediaType, ReadOnlyMemory<byte> content, StepId? stepId, ToolCallId? toolCallId)
+    {
+        byte[] bytes = content.ToArray();
+        return New(session, name, kind, mediaType, bytes.LongLength, HashOf(bytes), bytes, stepId, toolCallId);
+    }
+
+    internal static Artifact CreateReference(Session session, string name, ArtifactKind kind, string mediaType, long size, string contentHash, StepId? stepId, ToolCallId? toolCallId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (contentHash is null || contentHash.Length != 64 || !contentHash.All(Uri.IsHexDigit))
+        {
+            throw new ArgumentException("contentHash must be a SHA-256 as 64 hex digits.", nameof(contentHash));
+        }
+
+        return New(session, name, kind, mediaType, size, contentHash.ToLowerInvariant(), null, stepId, toolCallId);
+    }
+
+    private static Artifact New(Session session, string name, ArtifactKind kind, string mediaType, long size, string hash, byte[]? content, StepId? stepId, ToolCallId? toolCallId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(mediaType);
+        if (name.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"An artifact name is at most {MaxNameLength} characters (got {name.Length}).", nameof(name));
+        }
+
+        if (stepId is { } s && session.FindStep(s) is null)
+        {
+            throw new ArgumentException($"Step {s} is not part of session {session.Id}.", nameof(stepId));
+        }
+
+        if (toolCallId is { } t && session.FindToolCall(t) is null)
+        {
+            throw new ArgumentException($"Tool call {t} is not part of session {session.Id}.", nameof(toolCallId));
+        }
+
+        var artifact = new Artifact(session, ArtifactId.New(), TextContent.ToWellFormed(name), kind, TextContent.ToWellFormed(mediaType), size, hash, content, stepId, toolCallId);
+        artifact.MarkChanged();
+        return artifact;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Text.Json;
+using Acode.Domain.Text;
+
+namespace Acode.Domain.Entities;
+
+/// <summary>
+/// The aggregate root of one run of the agent on a goal: its tasks (with their steps and tool calls),
+/// its artifacts and its append-only event log.
+/// </summary>
+/// <remarks>
+/// Every mutation (here or on a child) is recorded in <see cref="PendingChanges"/>; a store saves exactly
+/// those and then calls <see cref="AcceptChanges"/>. Events are not kept in memory once saved: the
+/// session only remembers the last sequence number, so a session with 50 000 events loads as fast as one with none.
+/// Not thread-safe: one agent loop owns one session object.
+/// </remarks>
+public sealed class Session : Entity
+{
+    private readonly List<SessionTask> _tasks = [];
+    private readonly List<Artifact> _artifacts = [];
+    private readonly List<Entity> _pending = [];
+    private readonly Dictionary<string, Entity> _children = new(StringComparer.Ordinal);
+
+    private Session(SessionId id, string title, string? goal, SessionState state, TimeProvider clock)
+    {
+        Id = id;
+        Title = title;
+        Goal = goal;
+        State = state;
+        Clock = clock;
+    }
+
+    public SessionId Id { get; }
+
+    public string Title { get; private set; }
+
+    public string? Goal { get; private set; }
+
+    public SessionState State { get; private set; }
+
+    /// <summary>The sequence number of the last event appended (0 when there is none).</summary>
+    public long LastEventSequence { get; private set; }
+
+    public IReadOnlyList<SessionTask> Tasks => _tasks;
+
+    public IReadOnlyList<Artifact> Artifacts => _artifacts;
+
+    /// <summary>Entities changed or added since the last save, in the order they were first changed (parents before children).</summary>
+    public IReadOnlyList<Entity> PendingChanges => _pending;
+
+    public override EntityType EntityType => EntityType.Session;
+
+    public override string EntityId => Id.Value;
+
+    /// <summary>The clock used for <c>StartedAt</c>/<c>CompletedAt</c> of work items.</summary>
+    public TimeProvider Clock { get; }
+
+    internal override Session Root => this;
+
+    /// <summary>Starts a new session in <see cref="SessionState.Created"/> and records a <c>session.created</c> event.</summary>
+    public static Session Create(string title, string? goal = null, TimeProvider? clock = null)
+    {
+        var session = new Session(SessionId.New(), CheckTitle(title), TextContent.ToWellFormedOrNull(goal), SessionState.Created, clock ?? TimeProvider.System);
+        session.MarkChanged();
+        session.AppendEvent(SessionEventTypes.Created, Payload(w => w.WriteString("title", session.Title)));
+        return session;
+    }
+
+    /// <summary>Rebuilds a saved session (used by stores and imports); nothing is pending afterwards.</summary>
+    public static Session Restore(
+        SessionId id, string title, string? goal, SessionState state, long lastEventSequence,
+        long version, DateTimeOffset createdAt, DateTimeOffset updatedAt, TimeProvider? clock = null)
+    {
+        var session = new Session(id, title, goal, state, clock ?? TimeProvider.System) { LastEventSequence = lastEventSequence };
+        session.RestoreStamps(version, createdAt, updatedAt);
+        return session;
+    }
+
+    /// <summary>Moves the session to <paramref name="next"/> and records a <c>session.state_changed</c> event.</summary>
+    /// <exception cref="InvalidStateTransitionException">The state machine does not allow it; nothing changes.</exception>
+    public void TransitionTo(SessionState next, string? reason = null)
+    {
+        SessionStateMachine.EnsureCanTransition(Id, State, next);
+        SessionState previous = State;
+        State = next;
+        MarkChanged();
+        AppendEvent(SessionEventTypes.StateChanged, Payload(w =>
+        {
+            w.WriteString("from", previous.ToString());
+            w.WriteString("to", next.ToString());
+            if (reason is not null)
+            {
+                w.WriteString("reason", TextContent.ToWellFormed(reason));
+            }
+        }));
+    }
+
+    public void Rename(string title)
+    {
+        Title = CheckTitle(title);
+        MarkChanged();
+    }
+
+    public SessionTask AddTask(string title, string? description = null)
+    {
+        EnsureNotTerminal();
+        var task = SessionTask.Create(this, _tasks.Count + 1, title, description);
+        _tasks.Add(task);
+        _children.Add(task.EntityId, task);
+        return task;
+    }
+
+    /// <summary>Records an artifact whose content is stored with it (its size and SHA-256 are computed).</summary>
+    public Artifact AddArtifact(string name, ArtifactKind kind, string mediaType, ReadOnlyMemory<byte> content, StepId? stepId = null, ToolCallId? toolCallId = null)
+    {
+        var artifact = Artifact.Create(this, name, kind, mediaType, content, stepId, toolCallId);
+        _artifacts.Add(artifact);
+        _children.Add(artifact.EntityId, artifact);
+        return artifact;
+    }
+
+    /// <summary>Records an artifact kept elsewhere: only its size and content hash are stored.</summary>
+    public Artifact AddArtifactReference(string name, ArtifactKind kind, string mediaType, long size, string contentHash, StepId? stepId = null, ToolCallId? toolCallId = null)
+    {
+        var artifact = Artifact.CreateReference(this, name, kind, mediaType, size, contentHash, stepId, toolCallId);
+        _artifacts.Add(artifact);
+        _children.Add(artifact.EntityId, artifact);
+        return artifact;
+    }
+
+    /// <summary>Appends an event with the next sequence number. <paramref name="payloadJson"/> must be one JSON value.</summary>
+    public SessionEvent AppendEvent(string type, string payloadJson = "{}")
+    {
+        var evt = SessionEvent.Create(this, LastEventSequence + 1, type, payloadJson);
+        LastEventSequence = evt.Sequence;
+        return evt;
+    }
+
+    public SessionTask? FindTask(TaskId id) => _children.GetValueOrDefault(id.Value) as SessionTask;
+
+    public Step? FindStep(StepId id) => _children.GetValueOrDefault(id.Value) as Step;
+
+    public ToolCall? FindToolCall(ToolCallId id) => _children.GetValueOrDefault(id.Value) as ToolCall;
+
+    public Artifact? FindArtifact(ArtifactId id) => _children.GetValueOrDefault(id.Value) as Artifact;
+
+    /// <summary>Applies the stamps a store gave the pending changes when it committed them, and clears the pending list.</summary>
+    public void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
+    {
+        ArgumentNullException.ThrowIfNull(stamps);
+        foreach (EntityStamp stamp in stamps)
+        {
+            if (!ReferenceEquals(stamp.Entity.Root, this))
+            {
+                throw new ArgumentException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId} does not belong to session {Id}.", nameof(stamps));
+            }
+
+            stamp.Entity.ApplyStamp(stamp);
+        }
+
+        _pending.Clear();
+    }
+
+    /// <summary>Attaches a child rebuilt from storage (see the <c>Restore</c> factories); it is not marked changed.</summary>
+    internal void Attach(Entity child)
+    {
+        switch (child)
+        {
+            case SessionTask task:
+                _tasks.Add(task);
+                break;
+            case Artifact artifact:
+                _artifacts.Add(artifact);
+                break;
+        }
+
+        _children.Add(child.EntityId, child);
+    }
+
+    internal void Track(Entity entity) => _pending.Add(entity);
+
+    internal void EnsureNotTerminal()
+    {
+        if (SessionStateMachine.IsTerminal(State))
+        {
+            throw new InvalidOperationException($"Session {Id} is {State}, a terminal state: no new work can be added. Start a new session instead.");
+        }
+    }
+
+    internal static string Payload(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static string CheckTitle(string title)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        return TextContent.ToWellFormed(title);
+    }
+}

@@ -1,0 +1,55 @@
+using Acode.Domain.Text;
+
+namespace Acode.Domain.Entities;
+
+/// <summary>
+/// One entry of a session's append-only event log. <see cref="Sequence"/> increases by one per session,
+/// starting at 1, so the log can be replayed in order. Events never change once saved (version 1).
+/// </summary>
+public sealed class SessionEvent : Entity
+{
+    private readonly Session _session;
+
+    private SessionEvent(Session session, EventId id, long sequence, string type, string payloadJson)
+    {
+        _session = session;
+        Id = id;
+        Sequence = sequence;
+        Type = type;
+        PayloadJson = payloadJson;
+    }
+
+    public EventId Id { get; }
+
+    public SessionId SessionId => _session.Id;
+
+    public long Sequence { get; }
+
+    /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
+    public string Type { get; }
+
+    public string PayloadJson { get; }
+
+    public override EntityType EntityType => EntityType.SessionEvent;
+
+    public override string EntityId => Id.Value;
+
+    internal override Session Root => _session;
+
+    /// <summary>Rebuilds a saved event. Saved events are not kept by the session; this returns a detached copy.</summary>
+    public static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var evt = new SessionEvent(session, id, sequence, type, payloadJson);
+        evt.RestoreStamps(version, createdAt, updatedAt);
+        return evt;
+    }
+
+    internal static SessionEvent Create(Session session, long sequence, string type, string payloadJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        var evt = new SessionEvent(session, EventId.New(), sequence, TextContent.ToWellFormed(type), JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson)));
+        evt.MarkChanged();
+        return evt;
+    }
+}
