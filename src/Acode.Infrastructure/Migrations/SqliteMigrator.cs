@@ -1,0 +1,165 @@
+using Acode.Application.Errors;
+using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Acode.Infrastructure.Migrations;
+
+/// <summary>
+/// Applies pending migrations to the workspace database (spec §3): in version order, each in its own
+/// <c>BEGIN IMMEDIATE</c> transaction together with its <c>schema_version</c> row, so that several processes
+/// starting at once apply each migration exactly once and a failure leaves the last good version.
+/// </summary>
+public sealed class SqliteMigrator
+{
+    private const string CreateJournal = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version     TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            checksum    TEXT NOT NULL,
+            applied_at  TEXT NOT NULL
+        ) STRICT;
+        """;
+
+    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public SqliteMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        _migrations = migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite);
+        if (_migrations.Count == 0)
+        {
+            throw new ArgumentException("At least one migration is required.", nameof(migrations));
+        }
+
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public Version Latest => _migrations[^1].Version;
+
+    /// <summary>What is applied and what would be; checks checksums and refuses a newer database. Writes nothing.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration) or ACODE-DB-004 (database newer than this program).</exception>
+    public MigrationStatus GetStatus(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        List<AppliedMigration> applied = ReadApplied(connection, null);
+        Validate(applied);
+        var appliedVersions = applied.Select(a => a.Version).ToHashSet();
+        return new MigrationStatus(applied, _migrations.Where(m => !appliedVersions.Contains(m.Version)).ToList(), applied.Count == 0 ? null : applied.Max(a => a.Version), Latest);
+    }
+
+    /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
+    /// <returns>The migrations this call applied.</returns>
+    public IReadOnlyList<Migration> Migrate(SqliteConnection connection)
+    {
+        MigrationStatus status = GetStatus(connection);
+        var appliedNow = new List<Migration>();
+        foreach (Migration migration in status.Pending)
+        {
+            if (Apply(connection, migration))
+            {
+                appliedNow.Add(migration);
+            }
+        }
+
+        return appliedNow;
+    }
+
+    private bool Apply(SqliteConnection connection, Migration migration)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        List<AppliedMigration> applied = ReadApplied(connection, transaction);
+        Validate(applied);
+        if (applied.Any(a => a.Version == migration.Version))
+        {
+            return false; // another process applied it while we waited for the lock
+        }
+
+        string lastGood = applied.Count == 0 ? "none (empty database)" : applied.Max(a => a.Version)!.ToString(3);
+        try
+        {
+            Execute(connection, transaction, CreateJournal);
+            Execute(connection, transaction, migration.Script);
+            using SqliteCommand record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ($version, $name, $checksum, $applied_at);";
+            record.Parameters.AddWithValue("$version", migration.VersionText);
+            record.Parameters.AddWithValue("$name", migration.Name);
+            record.Parameters.AddWithValue("$checksum", migration.Checksum);
+            record.Parameters.AddWithValue("$applied_at", UtcTimestamp.Format(_time.GetUtcNow()));
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+        catch (SqliteException ex) when (!Sqlite.SqliteErrorMapper.IsBusy(ex))
+        {
+            transaction.Rollback();
+            Log.MigrationFailed(_logger, migration.Id, ex);
+            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, ex.Message, ex);
+        }
+
+        Log.MigrationApplied(_logger, migration.Id, migration.Checksum);
+        return true;
+    }
+
+    private void Validate(IReadOnlyList<AppliedMigration> applied)
+    {
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        Version newest = applied.Max(a => a.Version)!;
+        if (newest > Latest)
+        {
+            throw AcodeErrors.SchemaTooNew(newest.ToString(3), Latest.ToString(3));
+        }
+
+        foreach (AppliedMigration row in applied)
+        {
+            Migration? known = _migrations.FirstOrDefault(m => m.Version == row.Version);
+            if (known is null)
+            {
+                throw AcodeErrors.SchemaTooNew(row.VersionText + " (unknown to this program)", Latest.ToString(3));
+            }
+
+            if (!string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
+            {
+                throw AcodeErrors.MigrationChanged(known.Id, row.Checksum, known.Checksum);
+            }
+        }
+    }
+
+    private static List<AppliedMigration> ReadApplied(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version';";
+        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return [];
+        }
+
+        using SqliteCommand query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT version, name, checksum, applied_at FROM schema_version;";
+        using SqliteDataReader reader = query.ExecuteReader();
+        var rows = new List<AppliedMigration>();
+        while (reader.Read())
+        {
+            rows.Add(new AppliedMigration(Version.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), UtcTimestamp.Parse(reader.GetString(3))));
+        }
+
+        rows.Sort((a, b) => a.Version.CompareTo(b.Version));
+        return rows;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

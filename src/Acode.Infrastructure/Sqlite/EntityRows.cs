@@ -1,0 +1,79 @@
+using Acode.Application.Serialization;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// How each entity document maps to its table: the column names (constants, never data) and the values.
+/// The SQL for insert, optimistic update and import upsert is built once from these.
+/// </summary>
+internal sealed class EntityRows
+{
+    private static readonly Dictionary<Type, EntityRows> ByDocument = new()
+    {
+        [typeof(SessionDocument)] = new("sessions", ["id", "title", "goal", "state", "version", "created_at", "updated_at"], d =>
+        {
+            var s = (SessionDocument)d;
+            return [s.Id, s.Title, s.Goal, s.State, s.Version, s.CreatedAt, s.UpdatedAt];
+        }),
+        [typeof(SessionTaskDocument)] = new("session_tasks", ["id", "session_id", "ordinal", "title", "description", "state", "started_at", "completed_at", "version", "created_at", "updated_at"], d =>
+        {
+            var t = (SessionTaskDocument)d;
+            return [t.Id, t.SessionId, t.Ordinal, t.Title, t.Description, t.State, t.StartedAt, t.CompletedAt, t.Version, t.CreatedAt, t.UpdatedAt];
+        }),
+        [typeof(StepDocument)] = new("steps", ["id", "session_id", "task_id", "ordinal", "title", "description", "state", "started_at", "completed_at", "version", "created_at", "updated_at"], d =>
+        {
+            var p = (StepDocument)d;
+            return [p.Id, p.SessionId, p.TaskId, p.Ordinal, p.Title, p.Description, p.State, p.StartedAt, p.CompletedAt, p.Version, p.CreatedAt, p.UpdatedAt];
+        }),
+        [typeof(ToolCallDocument)] = new("tool_calls", ["id", "session_id", "step_id", "tool_name", "arguments", "status", "result", "error", "started_at", "completed_at", "duration_ticks", "version", "created_at", "updated_at"], d =>
+        {
+            var c = (ToolCallDocument)d;
+            return [c.Id, c.SessionId, c.StepId, c.ToolName, c.Arguments, c.Status, c.Result, c.Error, c.StartedAt, c.CompletedAt, c.DurationTicks, c.Version, c.CreatedAt, c.UpdatedAt];
+        }),
+        [typeof(ArtifactDocument)] = new("artifacts", ["id", "session_id", "step_id", "tool_call_id", "name", "kind", "media_type", "size", "content_hash", "content", "version", "created_at", "updated_at"], d =>
+        {
+            var a = (ArtifactDocument)d;
+            return [a.Id, a.SessionId, a.StepId, a.ToolCallId, a.Name, a.Kind, a.MediaType, a.Size, a.ContentHash, a.Content, a.Version, a.CreatedAt, a.UpdatedAt];
+        }),
+        [typeof(SessionEventDocument)] = new("session_events", ["id", "session_id", "sequence", "type", "payload", "version", "created_at", "updated_at"], d =>
+        {
+            var e = (SessionEventDocument)d;
+            return [e.Id, e.SessionId, e.Sequence, e.Type, e.Payload, e.Version, e.CreatedAt, e.UpdatedAt];
+        }),
+    };
+
+    private readonly Func<EntityDocument, object?[]> _values;
+
+    private EntityRows(string table, string[] columns, Func<EntityDocument, object?[]> values)
+    {
+        Table = table;
+        Columns = columns;
+        _values = values;
+        string names = string.Join(", ", columns);
+        string parameters = string.Join(", ", columns.Select(c => "$" + c));
+        string assignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = ${c}"));
+        string upsertAssignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = excluded.{c}"));
+        InsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters});";
+        UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version;";
+        UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
+        VersionSql = $"SELECT version FROM {table} WHERE id = $id;";
+    }
+
+    public string Table { get; }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public string InsertSql { get; }
+
+    /// <summary>Optimistic update: changes the row only if it is still at <c>$base_version</c>.</summary>
+    public string UpdateSql { get; }
+
+    /// <summary>Import: inserts, or replaces a row only with a newer version.</summary>
+    public string UpsertSql { get; }
+
+    public string VersionSql { get; }
+
+    public static EntityRows For(EntityDocument document) => ByDocument[document.GetType()];
+
+    public object?[] ValuesOf(EntityDocument document) => _values(document);
+}

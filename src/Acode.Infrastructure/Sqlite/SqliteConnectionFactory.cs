@@ -1,0 +1,115 @@
+using System.Globalization;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// Opens connections to the workspace database with the store's settings applied and checked on every open:
+/// WAL (AC-002), foreign keys on, the busy timeout (AC-006) and <c>synchronous</c>. Reader connections are
+/// <c>query_only</c> (AC-007) and pooled; the writer is one long-lived connection per store.
+/// </summary>
+internal sealed class SqliteConnectionFactory
+{
+    private readonly string _readerConnectionString;
+    private readonly string _writerConnectionString;
+    private readonly string _pragmas;
+
+    public SqliteConnectionFactory(string databasePath, SqliteOptions options)
+    {
+        DatabasePath = databasePath;
+        Options = options;
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = options.BusyTimeoutSeconds,
+            Pooling = true,
+        };
+        _readerConnectionString = builder.ToString();
+        builder.Pooling = false;
+        _writerConnectionString = builder.ToString();
+        int busyMs = checked(options.BusyTimeoutSeconds * 1000);
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(int)options.Synchronous};");
+    }
+
+    public string DatabasePath { get; }
+
+    public SqliteOptions Options { get; }
+
+    /// <summary>Opens the writer connection. On a brand-new file it first stamps acode's application_id, then turns on WAL.</summary>
+    public SqliteConnection OpenWriter(bool newFile)
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        try
+        {
+            connection.Open();
+            if (newFile)
+            {
+                // Written in rollback-journal mode so the id is in the main file's header from the first commit.
+                Execute(connection, $"PRAGMA application_id = {DatabaseFile.ApplicationId};");
+            }
+
+            Execute(connection, _pragmas);
+            EnsureWal(connection, "PRAGMA journal_mode = WAL;");
+            DatabaseFile.RestrictCompanions(DatabasePath);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a pooled, read-only (<c>query_only</c>) connection that sees a consistent snapshot per transaction.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readerConnectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, _pragmas + " PRAGMA query_only = ON;");
+            EnsureWal(connection, "PRAGMA journal_mode;");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors.</summary>
+    public T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException ex) when (SqliteErrorMapper.Map(ex, DatabasePath, Options.BusyTimeout) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private void EnsureWal(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        string? mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw AcodeErrors.CannotOpen(DatabasePath, $"write-ahead logging could not be enabled (journal_mode is '{mode}'); the file system may not support shared memory (network drives often do not)");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

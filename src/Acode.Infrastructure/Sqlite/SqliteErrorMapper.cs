@@ -1,0 +1,39 @@
+using Acode.Application.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>Turns SQLite's native result codes into the ACODE-DB errors users see. The native exception stays inside.</summary>
+internal static class SqliteErrorMapper
+{
+    // Primary result codes (https://sqlite.org/rescode.html).
+    private const int Perm = 3;
+    private const int Busy = 5;
+    private const int Locked = 6;
+    private const int ReadOnly = 8;
+    private const int IoErr = 10;
+    private const int Corrupt = 11;
+    private const int Full = 13;
+    private const int CantOpen = 14;
+    private const int NotADb = 26;
+
+    public static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is Busy or Locked;
+
+    /// <summary>The ACODE-DB error for <paramref name="ex"/>, or null when it is not a storage fault (a constraint, a bug).</summary>
+    public static AcodeDbException? Map(SqliteException ex, string path, TimeSpan busyTimeout) => ex.SqliteErrorCode switch
+    {
+        Busy or Locked => AcodeErrors.Busy(path, busyTimeout, ex),
+        Corrupt or NotADb => AcodeErrors.NotAnAcodeDatabase(path, ex.SqliteErrorCode == NotADb ? "it is not an SQLite database" : "the database file is corrupt", ex),
+        Perm or ReadOnly or CantOpen or IoErr or Full => AcodeErrors.CannotOpen(path, Describe(ex), ex),
+        _ => null,
+    };
+
+    private static string Describe(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        Full => "the disk is full",
+        ReadOnly => "the database or its folder is read-only",
+        Perm => "permission denied",
+        IoErr => $"an I/O error occurred ({ex.SqliteExtendedErrorCode})",
+        _ => "the file cannot be opened",
+    };
+}

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using Acode.Application.Outbox;
+using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>The SQLite outbox table (spec §6). Appends join the caller's transaction; reads use a reader connection.</summary>
+public sealed class SqliteOutbox : IOutbox
+{
+    private const string AppendSql = """
+        INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload,
+                            status, attempts, next_attempt_at, created_at, updated_at)
+        VALUES ($key, $entity_type, $entity_id, $session_id, $operation, $base_version, $version, $origin, $payload,
+                'Pending', 0, $now, $now, $now)
+        ON CONFLICT (idempotency_key) DO NOTHING;
+        """;
+
+    private const string Columns = "id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, last_error, lease_owner, lease_until, created_at, updated_at, processed_at";
+
+    private readonly SqliteWorkspaceDatabase _database;
+
+    public SqliteOutbox(SqliteWorkspaceDatabase database) => _database = database;
+
+    public Task<bool> AppendAsync(DbTransaction transaction, OutboxEntry entry, string originWorkspaceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        cancellationToken.ThrowIfCancellationRequested();
+        var sqliteTransaction = transaction as SqliteTransaction
+            ?? throw new ArgumentException("The SQLite outbox joins SQLite transactions only.", nameof(transaction));
+        using SqliteCommand command = sqliteTransaction.Connection!.CreateCommand();
+        command.Transaction = sqliteTransaction;
+        command.CommandText = AppendSql;
+        return Task.FromResult(Bind(command, entry, originWorkspaceId, _database.Time.GetUtcNow()).ExecuteNonQuery() == 1);
+    }
+
+    public Task<IReadOnlyList<OutboxRecord>> ReadAsync(OutboxStatus status, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        IReadOnlyList<OutboxRecord> records = _database.Read((connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {Columns} FROM outbox WHERE status = $status ORDER BY id LIMIT $limit;";
+            command.With("$status", status.ToString()).With("$limit", limit);
+            using SqliteDataReader reader = command.ExecuteReader();
+            var list = new List<OutboxRecord>();
+            while (reader.Read())
+            {
+                list.Add(ReadRecord(reader));
+            }
+
+            return list;
+        }, cancellationToken);
+        return Task.FromResult(records);
+    }
+
+    public Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read((connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                SELECT (SELECT count(*) FROM outbox WHERE status = 'Pending'),
+                       (SELECT count(*) FROM outbox WHERE status = 'Failed'),
+                       (SELECT count(*) FROM outbox WHERE status = 'Processed'),
+                       (SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1),
+                       (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
+                """;
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            return new OutboxStatistics(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
+        }, cancellationToken));
+
+    public async Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        string cutoff = UtcTimestamp.Format(_database.Time.GetUtcNow() - retention);
+        return await _database.WriteAsync((transaction, commands) => commands
+            .Get("DELETE FROM outbox WHERE processed_at IS NOT NULL AND processed_at < $cutoff;", transaction)
+            .With("$cutoff", cutoff)
+            .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends inside the store's own write transaction, reusing the writer's prepared command.</summary>
+    internal static bool Append(WriterCommands commands, SqliteTransaction transaction, OutboxEntry entry, string origin, DateTimeOffset now)
+        => Bind(commands.Get(AppendSql, transaction), entry, origin, now).ExecuteNonQuery() == 1;
+
+    private static SqliteCommand Bind(SqliteCommand command, OutboxEntry entry, string origin, DateTimeOffset now)
+        => command
+            .With("$key", entry.IdempotencyKey)
+            .With("$entity_type", entry.EntityType.ToString())
+            .With("$entity_id", entry.EntityId)
+            .With("$session_id", entry.SessionId)
+            .With("$operation", entry.Operation.ToString())
+            .With("$base_version", entry.BaseVersion)
+            .With("$version", entry.Version)
+            .With("$origin", origin)
+            .With("$payload", entry.Payload)
+            .With("$now", UtcTimestamp.Format(now));
+
+    private static OutboxRecord ReadRecord(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
+        Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.GetString(9),
+        Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
+        r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
+        OptionalTimestamp(r, 18));
+
+    private static DateTimeOffset? OptionalTimestamp(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? null : UtcTimestamp.Parse(reader.GetString(ordinal));
+}

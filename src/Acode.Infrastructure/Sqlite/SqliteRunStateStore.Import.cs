@@ -1,0 +1,78 @@
+using Acode.Application;
+using Acode.Application.Outbox;
+using Acode.Application.Serialization;
+
+namespace Acode.Infrastructure.Sqlite;
+
+public sealed partial class SqliteRunStateStore
+{
+    public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(events);
+        if (session.IsNew || session.PendingChanges.Count > 0)
+        {
+            throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
+        }
+
+        return _database.WriteAsync((transaction, commands) =>
+        {
+            int inserted = 0, updated = 0, unchanged = 0;
+            DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
+            foreach (Entity entity in EntitiesOf(session).Concat(events))
+            {
+                EntityDocument document = EntityDocuments.From(entity);
+                EntityRows rows = EntityRows.For(document);
+                object? existing = commands.Get(rows.VersionSql, transaction).With("$id", document.Id).ExecuteScalar();
+                long existingVersion = existing is null or DBNull ? 0 : Convert.ToInt64(existing, System.Globalization.CultureInfo.InvariantCulture);
+                if (existingVersion >= document.Version)
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+                _ = existingVersion == 0 ? inserted++ : updated++;
+                _clock.Observe(entity.UpdatedAt);
+                var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
+                SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+            }
+
+            return new ImportResult(inserted, updated, unchanged);
+        }, cancellationToken);
+    }
+
+    /// <summary>The session and its children, parents first.</summary>
+    private static IEnumerable<Entity> EntitiesOf(Session session)
+    {
+        yield return session;
+        foreach (SessionTask task in session.Tasks)
+        {
+            yield return task;
+        }
+
+        foreach (SessionTask task in session.Tasks)
+        {
+            foreach (Step step in task.Steps)
+            {
+                yield return step;
+            }
+        }
+
+        foreach (SessionTask task in session.Tasks)
+        {
+            foreach (Step step in task.Steps)
+            {
+                foreach (ToolCall call in step.ToolCalls)
+                {
+                    yield return call;
+                }
+            }
+        }
+
+        foreach (Artifact artifact in session.Artifacts)
+        {
+            yield return artifact;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+public sealed partial class SqliteRunStateStore
+{
+    public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read((connection, transaction) => LoadSession(connection, transaction, id), cancellationToken));
+
+    public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        IReadOnlyList<SessionEvent> events = _database.Read((connection, transaction) =>
+        {
+            using SqliteCommand command = Command(connection, transaction, """
+                SELECT id, sequence, type, payload, version, created_at, updated_at FROM session_events
+                WHERE session_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit;
+                """).With("$id", session.Id.Value).With("$after", afterSequence).With("$limit", limit);
+            using SqliteDataReader r = command.ExecuteReader();
+            var list = new List<SessionEvent>();
+            while (r.Read())
+            {
+                list.Add(SessionEvent.Restore(session, EventId.Parse(r.GetString(0)), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt64(4), Ts(r, 5), Ts(r, 6)));
+            }
+
+            return list;
+        }, cancellationToken);
+        return Task.FromResult(events);
+    }
+
+    private Session? LoadSession(SqliteConnection connection, SqliteTransaction transaction, SessionId id)
+    {
+        Session session;
+        using (SqliteCommand command = Command(connection, transaction, """
+            SELECT title, goal, state, version, created_at, updated_at,
+                   (SELECT ifnull(max(sequence), 0) FROM session_events WHERE session_id = $id)
+            FROM sessions WHERE id = $id;
+            """).With("$id", id.Value))
+        using (SqliteDataReader r = command.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return null;
+            }
+
+            session = Session.Restore(id, r.GetString(0), Text(r, 1), Enum.Parse<SessionState>(r.GetString(2)), r.GetInt64(6), r.GetInt64(3), Ts(r, 4), Ts(r, 5), _clock.TimeProvider);
+        }
+
+        ForEachRow(connection, transaction, "SELECT id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM session_tasks WHERE session_id = $id ORDER BY ordinal;", id, r =>
+            SessionTask.Restore(session, TaskId.Parse(r.GetString(0)), r.GetInt32(1), r.GetString(2), Text(r, 3), Enum.Parse<WorkState>(r.GetString(4)), OptionalTs(r, 5), OptionalTs(r, 6), r.GetInt64(7), Ts(r, 8), Ts(r, 9)));
+        ForEachRow(connection, transaction, "SELECT id, task_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM steps WHERE session_id = $id ORDER BY task_id, ordinal;", id, r =>
+            Step.Restore(session, StepId.Parse(r.GetString(0)), TaskId.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), Text(r, 4), Enum.Parse<WorkState>(r.GetString(5)), OptionalTs(r, 6), OptionalTs(r, 7), r.GetInt64(8), Ts(r, 9), Ts(r, 10)));
+        ForEachRow(connection, transaction, "SELECT id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at FROM tool_calls WHERE session_id = $id ORDER BY id;", id, r =>
+            ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), r.GetString(3), Enum.Parse<ToolCallStatus>(r.GetString(4)),
+                Text(r, 5), Text(r, 6), OptionalTs(r, 7), OptionalTs(r, 8), r.IsDBNull(9) ? null : TimeSpan.FromTicks(r.GetInt64(9)), r.GetInt64(10), Ts(r, 11), Ts(r, 12)));
+        ForEachRow(connection, transaction, "SELECT id, step_id, tool_call_id, name, kind, media_type, size, content_hash, content, version, created_at, updated_at FROM artifacts WHERE session_id = $id ORDER BY id;", id, r =>
+            Artifact.Restore(session, ArtifactId.Parse(r.GetString(0)), r.GetString(3), Enum.Parse<ArtifactKind>(r.GetString(4)), r.GetString(5), r.GetInt64(6), r.GetString(7),
+                r.IsDBNull(8) ? null : (byte[])r.GetValue(8), r.IsDBNull(1) ? null : StepId.Parse(r.GetString(1)), r.IsDBNull(2) ? null : ToolCallId.Parse(r.GetString(2)), r.GetInt64(9), Ts(r, 10), Ts(r, 11)));
+        return session;
+    }
+
+    private static void ForEachRow(SqliteConnection connection, SqliteTransaction transaction, string sql, SessionId id, Action<SqliteDataReader> restore)
+    {
+        using SqliteCommand command = Command(connection, transaction, sql).With("$id", id.Value);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            restore(reader);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset Ts(SqliteDataReader reader, int ordinal) => UtcTimestamp.Parse(reader.GetString(ordinal));
+
+    private static DateTimeOffset? OptionalTs(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : UtcTimestamp.Parse(reader.GetString(ordinal));
+}

@@ -1,0 +1,132 @@
+using Acode.Application;
+using Acode.Application.Errors;
+using Acode.Application.Outbox;
+using Acode.Application.Serialization;
+using Acode.Domain.Time;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// <see cref="IRunStateStore"/> on the workspace SQLite database. Each save is one <c>BEGIN IMMEDIATE</c>
+/// transaction holding the changed rows and one outbox record per change (AC-005, §6); stamps come from a
+/// <see cref="HybridClock"/>, so <c>updated_at</c> strictly increases per entity and idempotency keys never repeat.
+/// </summary>
+public sealed partial class SqliteRunStateStore : IRunStateStore
+{
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly HybridClock _clock;
+    private readonly ILogger _logger;
+
+    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _clock = clock ?? new HybridClock(database.Time);
+        _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
+    }
+
+    private string Origin => _database.WorkspaceId!;
+
+    public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
+    {
+        Session session = Session.Create(title, goal, _clock.TimeProvider);
+        await SaveAsync(session, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return SaveAllAsync([session], cancellationToken);
+    }
+
+    public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        if (sessions.All(s => s.PendingChanges.Count == 0))
+        {
+            return;
+        }
+
+        List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
+            sessions.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
+
+        int i = 0;
+        foreach (Session session in sessions)
+        {
+            session.AcceptChanges(stamps[i++]);
+            Log.Saved(_logger, stamps[i - 1].Count, session.Id.Value);
+        }
+    }
+
+    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+    {
+        bool deleted = await _database.WriteAsync((transaction, commands) =>
+        {
+            SqliteCommand select = commands.Get("SELECT id, title, goal, state, version, created_at, updated_at FROM sessions WHERE id = $id;", transaction).With("$id", id.Value);
+            SessionDocument? current;
+            using (SqliteDataReader reader = select.ExecuteReader())
+            {
+                current = reader.Read() ? ReadSessionDocument(reader) : null;
+            }
+
+            if (current is null)
+            {
+                return false;
+            }
+
+            DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(current.UpdatedAt));
+            var tombstone = new SessionDocument
+            {
+                Id = current.Id, Title = current.Title, Goal = current.Goal, State = current.State,
+                Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
+            };
+            commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id.Value).ExecuteNonQuery();
+            var entry = new OutboxEntry(EntityType.Session, id.Value, id.Value, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
+            SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (deleted)
+        {
+            Log.SessionDeleted(_logger, id.Value);
+        }
+
+        return deleted;
+    }
+
+    private List<EntityStamp> WriteChanges(SqliteTransaction transaction, WriterCommands commands, Session session)
+    {
+        var stamps = new List<EntityStamp>(session.PendingChanges.Count);
+        DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
+        foreach (Entity entity in session.PendingChanges)
+        {
+            long baseVersion = entity.Version;
+            var stamp = new EntityStamp(entity, baseVersion + 1, _clock.Next(entity.UpdatedAt));
+            EntityDocument document = EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt);
+            EntityRows rows = EntityRows.For(document);
+            if (entity.IsNew)
+            {
+                commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+            }
+            else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
+            {
+                throw new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion);
+            }
+
+            var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, baseVersion, stamp.Version, stamp.UpdatedAt, EntityJson.Serialize(document));
+            SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+            stamps.Add(stamp);
+        }
+
+        return stamps;
+    }
+
+    private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), Title = r.GetString(1), Goal = r.IsDBNull(2) ? null : r.GetString(2), State = r.GetString(3),
+        Version = r.GetInt64(4), CreatedAt = r.GetString(5), UpdatedAt = r.GetString(6),
+    };
+}

@@ -1,0 +1,199 @@
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Acode.Infrastructure.Migrations;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// An opened workspace database: the file checked and created owner-only, WAL verified, the schema migrated,
+/// one writer connection (writes are serialized in-process by a gate and across processes by
+/// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007). Thread-safe.
+/// </summary>
+public sealed partial class SqliteWorkspaceDatabase : IDisposable
+{
+    private readonly SqliteConnection _writer;
+    private readonly WriterCommands _commands;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteMigrator _migrator;
+
+    private SqliteWorkspaceDatabase(Workspace workspace, SqliteConnectionFactory connections, SqliteConnection writer, SqliteMigrator migrator, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        Workspace = workspace;
+        Connections = connections;
+        _writer = writer;
+        _commands = new WriterCommands(writer);
+        _migrator = migrator;
+        LoggerFactory = loggerFactory;
+        Time = time;
+    }
+
+    public Workspace Workspace { get; }
+
+    public SqliteOptions Options => Connections.Options;
+
+    /// <summary>This workspace's origin id (<c>ws_…</c>), used to break conflict ties in sync; null until the schema exists.</summary>
+    public string? WorkspaceId { get; private set; }
+
+    public TimeProvider Time { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal SqliteConnectionFactory Connections { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the workspace database. With <paramref name="migrate"/> (the default) pending
+    /// migrations are applied before this returns (AC-004, AC-011).
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-001 … 005, 007.</exception>
+    public static SqliteWorkspaceDatabase Open(
+        Workspace workspace, SqliteOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null,
+        bool migrate = true, IReadOnlyList<Migration>? migrations = null)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        options ??= new SqliteOptions();
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        string path = workspace.DatabasePath;
+
+        DatabaseFileKind kind = Inspect(path);
+        switch (kind)
+        {
+            case DatabaseFileKind.NotSqlite:
+                throw AcodeErrors.NotAnAcodeDatabase(path, "it is not an SQLite database (its header is wrong or it is truncated)");
+            case DatabaseFileKind.ForeignSqlite:
+                throw AcodeErrors.NotAnAcodeDatabase(path, "it is an SQLite database of another application");
+            case DatabaseFileKind.Missing:
+                DatabaseFile.EnsureCreated(workspace);
+                break;
+        }
+
+        var connections = new SqliteConnectionFactory(path, options);
+        SqliteConnection writer = connections.Guard(() => connections.OpenWriter(newFile: kind != DatabaseFileKind.Acode));
+        var migrator = new SqliteMigrator(migrations, loggerFactory.CreateLogger<SqliteMigrator>(), time);
+        var database = new SqliteWorkspaceDatabase(workspace, connections, writer, migrator, loggerFactory, time ?? TimeProvider.System);
+        try
+        {
+            connections.Guard(() =>
+            {
+                if (migrate)
+                {
+                    migrator.Migrate(writer);
+                }
+                else
+                {
+                    migrator.GetStatus(writer);
+                }
+
+                database.WorkspaceId = database.ReadWorkspaceId();
+                return 0;
+            });
+            Log.DatabaseOpened(loggerFactory.CreateLogger<SqliteWorkspaceDatabase>(), path, database.WorkspaceId ?? "(not migrated)");
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Schema versions applied and pending. Writes nothing.</summary>
+    public MigrationStatus GetMigrationStatus() => Connections.Guard(() => _migrator.GetStatus(_writer));
+
+    /// <summary>Applies pending migrations (a no-op when there is none) and returns those it applied.</summary>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Connections.Guard(() =>
+            {
+                IReadOnlyList<Migration> applied = _migrator.Migrate(_writer);
+                WorkspaceId = ReadWorkspaceId();
+                return applied;
+            });
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction on the writer connection and commits it.</summary>
+    internal async Task<T> WriteAsync<T>(Func<SqliteTransaction, WriterCommands, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureMigrated();
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Connections.Guard(() =>
+            {
+                using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
+                T result = work(transaction, _commands);
+                transaction.Commit();
+                return result;
+            });
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a reader connection inside one read transaction (one consistent snapshot).</summary>
+    internal T Read<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureMigrated();
+        return Connections.Guard(() =>
+        {
+            using SqliteConnection connection = Connections.OpenReader();
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            return work(connection, transaction);
+        });
+    }
+
+    public void Dispose()
+    {
+        _commands.Dispose();
+        _writer.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private static DatabaseFileKind Inspect(string path)
+    {
+        try
+        {
+            return DatabaseFile.Inspect(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw AcodeErrors.CannotOpen(path, ex.Message, ex);
+        }
+    }
+
+    private void EnsureMigrated()
+    {
+        if (WorkspaceId is null)
+        {
+            throw new InvalidOperationException($"The workspace database '{Workspace.DatabasePath}' was opened without migrating. Run 'acode db migrate' first.");
+        }
+    }
+
+    private string? ReadWorkspaceId()
+    {
+        using SqliteCommand command = _writer.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'workspace';";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT workspace_id FROM workspace WHERE id = 1;";
+        return command.ExecuteScalar() as string;
+    }
+}
