@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Acode.Cli;
+
+return await AcodeCommandLine.RunAsync(args);

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Acode.Application.Errors;
+
+namespace Acode.Cli;
+
+/// <summary>
+/// The one top-level handler: runs a command with its <see cref="CliContext"/> and turns failures into
+/// <c>Error: …</c> / <c>Try: …</c> on standard error and the documented exit code; no stack trace for expected errors.
+/// </summary>
+internal static class CommandAction
+{
+    public static void Set(Command command, GlobalOptions globals, Func<CliContext, CancellationToken, Task<int>> run)
+        => command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            try
+            {
+                using var context = new CliContext(parseResult, globals);
+                return await run(context, cancellationToken);
+            }
+            catch (AcodeDbException ex)
+            {
+                return Fail($"{ex.Code}: {ex.Message}", ex.Hint, ExitCodes.For(ex.ErrorCode));
+            }
+            catch (UsageException ex)
+            {
+                return Fail(ex.Message, ex.Hint, ex.ExitCode);
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                return Fail(ex.Message, "Run the command again.", ExitCodes.Problem);
+            }
+            catch (OperationCanceledException)
+            {
+                return Fail("Cancelled.", "Nothing was left half-written: every write is one transaction.", 130);
+            }
+            catch (Exception ex)
+            {
+                return Fail($"Unexpected error ({ex.GetType().Name}): {ex.Message}", "This is a bug in acode; please report it with the output of the same command run with --verbose.", ExitCodes.Internal);
+            }
+        });
+
+    public static int Fail(string message, string hint, int exitCode)
+    {
+        Console.Error.WriteLine($"Error: {message}");
+        Console.Error.WriteLine($"Try: {hint}");
+        return exitCode;
+    }
+}

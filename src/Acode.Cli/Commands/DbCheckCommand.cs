@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Spectre.Console;
+using System.Text.Json.Nodes;
+using Acode.Application.Outbox;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db check</c>: integrity, foreign keys, schema and outbox health. Exit code 1 when anything is wrong.</summary>
+internal static class DbCheckCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does).\n\nExample:\n  acode db check") { json };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            MigrationStatus schema = database.GetMigrationStatus();
+
+            DatabaseCheckReport report = database.Check(cancellationToken);
+            OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
+            var checks = new List<(string Name, bool Ok, string Detail)>
+            {
+                ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
+                ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count == 0 ? "ok" : $"{report.ForeignKeyViolations.Count} violation(s): " + string.Join("; ", report.ForeignKeyViolations.Take(10))),
+                ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
+                ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them, then 'acode db sync retry --all'"),
+            };
+            bool healthy = checks.All(c => c.Ok);
+            if (context.ParseResult.GetValue(json))
+            {
+                var node = new JsonObject { ["healthy"] = healthy };
+                var list = new JsonArray();
+                foreach ((string name, bool ok, string detail) in checks)
+                {
+                    list.Add(new JsonObject { ["check"] = name, ["ok"] = ok, ["detail"] = detail });
+                }
+
+                node["checks"] = list;
+                JsonOutput.Write(node);
+            }
+            else
+            {
+                foreach ((string name, bool ok, string detail) in checks)
+                {
+                    context.Console.MarkupLine($"{(ok ? "[green]ok  [/]" : "[red]FAIL[/]")} {name,-13} {Display.Safe(detail)}");
+                }
+
+                context.Console.WriteLine(healthy ? "The database is healthy." : "Problems found (see above).");
+            }
+
+            return healthy ? ExitCodes.Success : ExitCodes.Problem;
+        });
+        return command;
+    }
+}

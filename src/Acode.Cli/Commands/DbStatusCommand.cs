@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Acode.Application.Outbox;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Sqlite;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db status</c>: where the data lives, schema versions, row counts and the outbox backlog.</summary>
+internal static class DbStatusCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("status", "Show the workspace database: paths, sizes, schema versions, row counts, outbox backlog and sync.\n\nExample:\n  acode db status --json") { json };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            MigrationStatus schema = database.GetMigrationStatus();
+            DatabaseStatistics stats = database.GetStatistics(cancellationToken);
+            OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            if (context.ParseResult.GetValue(json))
+            {
+                var rows = new JsonObject();
+                foreach ((string name, long count) in stats.RowCounts)
+                {
+                    rows[name] = count;
+                }
+
+                JsonOutput.Write(new JsonObject
+                {
+                    ["workspace"] = database.Workspace.RootDirectory,
+                    ["workspaceId"] = database.WorkspaceId,
+                    ["sqlite"] = new JsonObject
+                    {
+                        ["path"] = database.Workspace.DatabasePath,
+                        ["sizeBytes"] = stats.DatabaseBytes,
+                        ["walBytes"] = stats.WalBytes,
+                        ["schemaVersion"] = schema.Current?.ToString(3),
+                        ["latestSchemaVersion"] = schema.LatestText,
+                        ["journalMode"] = "wal",
+                        ["synchronous"] = database.Options.Synchronous.ToString(),
+                        ["busyTimeoutSeconds"] = database.Options.BusyTimeoutSeconds,
+                    },
+                    ["rows"] = rows,
+                    ["outbox"] = new JsonObject
+                    {
+                        ["pending"] = outbox.Pending,
+                        ["failed"] = outbox.Failed,
+                        ["processed"] = outbox.Processed,
+                        ["oldestPendingAt"] = Display.Time(outbox.OldestPendingCreatedAt) is { Length: > 0 } t ? t : null,
+                        ["oldestPendingAgeSeconds"] = outbox.OldestPendingAge(now)?.TotalSeconds,
+                        ["lastProcessedAt"] = Display.Time(outbox.LastProcessedAt) is { Length: > 0 } p ? p : null,
+                    },
+                    ["sync"] = new JsonObject { ["configured"] = false, ["target"] = null },
+                });
+                return ExitCodes.Success;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Item").AddColumn("Value");
+            table.AddRow("Workspace", Display.Safe(database.Workspace.RootDirectory));
+            table.AddRow("Workspace id", database.WorkspaceId ?? "");
+            table.AddRow("Database", $"{Display.Safe(database.Workspace.DatabasePath)} ({Display.Bytes(stats.DatabaseBytes)}, WAL {Display.Bytes(stats.WalBytes)})");
+            table.AddRow("Schema", $"{schema.CurrentText} (latest {schema.LatestText})");
+            table.AddRow("Settings", $"journal_mode=wal, synchronous={database.Options.Synchronous}, busy timeout {database.Options.BusyTimeoutSeconds} s");
+            foreach ((string name, long count) in stats.RowCounts)
+            {
+                table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            table.AddRow("Outbox pending", outbox.Pending.ToString("N0", CultureInfo.InvariantCulture) + (outbox.OldestPendingAge(now) is { } age ? $" (oldest {Display.Duration(age)} old)" : ""));
+            table.AddRow("Outbox dead letters", outbox.Failed.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("Outbox synced", outbox.Processed.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("Last sync", outbox.LastProcessedAt is { } last ? Display.Time(last) : "never");
+            table.AddRow("Sync target", "not configured (set ACODE_POSTGRES_URL)");
+            context.Console.Write(table);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

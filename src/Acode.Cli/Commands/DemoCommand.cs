@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Spectre.Console;
+using Acode.Cli.Demo;
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode demo</c>: records realistic sample sessions so a new user has something to look at.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var count = new Option<int>("--sessions") { Description = "How many sample sessions to record (1 to 10000).", DefaultValueFactory = _ => 1 };
+        var command = new Command("demo", "Record a realistic sample session (tasks, steps, tool calls, artifacts, events, state changes) through the store API.\n\nExample:\n  acode demo && acode session list") { count };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            int sessions = context.ParseResult.GetValue(count);
+            if (sessions is < 1 or > 10_000)
+            {
+                throw new UsageException($"--sessions must be between 1 and 10000 (got {sessions}).", "acode demo --sessions 10");
+            }
+
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var recorder = new DemoSessionRecorder(new SqliteRunStateStore(database));
+            for (int i = 0; i < sessions; i++)
+            {
+                Session session = await recorder.RecordAsync(i % 3, cancellationToken);
+                context.Console.WriteLine($"Recorded {session.Id} [{session.State}] {session.Title}");
+            }
+
+            context.Console.WriteLine($"Database: {database.Workspace.DatabasePath}");
+            context.Console.WriteLine("Next: acode session list, then acode session show <id>");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Spectre.Console;
+using Acode.Application;
+using Acode.Application.Serialization;
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode session import &lt;file&gt;</c>: stores the sessions of an export exactly; importing twice changes nothing.</summary>
+internal static class SessionImportCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "A JSON Lines export ('-' for standard input)." };
+        var command = new Command("import", "Import sessions from an 'acode session export' file. Ids, versions and timestamps are kept; rows already present at the same or a newer version are left alone.\n\nExample:\n  acode session import session.jsonl") { file };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            string path = context.ParseResult.GetValue(file)!;
+            TextReader reader;
+            try
+            {
+                reader = path == "-" ? Console.In : new StreamReader(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"Cannot read '{path}': {ex.Message}", "Give the path of a file written by 'acode session export'.");
+            }
+
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var store = new SqliteRunStateStore(database);
+            int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
+            try
+            {
+                await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(reader, cancellationToken: cancellationToken))
+                {
+                    ImportResult result = await store.ImportAsync(graph.Session!, graph.Events, cancellationToken);
+                    sessions++;
+                    inserted += result.Inserted;
+                    updated += result.Updated;
+                    unchanged += result.Unchanged;
+                    context.Console.WriteLine($"{graph.Session!.Id}: {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged");
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"'{path}' is not a valid acode export: {ex.Message}", $"Nothing from the failing session was stored ({sessions} earlier session(s) were imported). Re-export the session with 'acode session export'.");
+            }
+            finally
+            {
+                if (path != "-")
+                {
+                    reader.Dispose();
+                }
+            }
+
+            if (sessions == 0)
+            {
+                throw new UsageException($"'{path}' holds no session.", "Give a file written by 'acode session export'.");
+            }
+
+            context.Console.WriteLine($"Imported {sessions} session(s): {inserted} rows new, {updated} updated, {unchanged} already present.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Spectre.Console;
+using System.Text.Json.Nodes;
+using Acode.Application.Serialization;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode session show &lt;id&gt;</c>: the session as a tree of tasks, steps, tool calls and artifacts.</summary>
+internal static class SessionShowCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var id = new Argument<string>("id") { Description = "The session id (sess_…)." };
+        var json = new Option<bool>("--json") { Description = "Print the session's entities as a JSON array (the export document shape)." };
+        var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExample:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            SessionId sessionId = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var store = new SqliteRunStateStore(database);
+            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
+                ?? throw new UsageException($"No session {sessionId} in workspace {context.Workspace.RootDirectory}.", "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
+            if (context.ParseResult.GetValue(json))
+            {
+                using var buffer = new StringWriter();
+                await SessionArchive.WriteAsync(buffer, store, session, cancellationToken);
+                var array = new JsonArray();
+                foreach (string line in buffer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    array.Add(JsonNode.Parse(line));
+                }
+
+                JsonOutput.Write(array);
+                return ExitCodes.Success;
+            }
+
+            long eventCount = session.LastEventSequence;
+            IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, eventCount - 1, 1, cancellationToken);
+            context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

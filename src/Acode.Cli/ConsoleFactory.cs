@@ -1,0 +1,27 @@
+using Spectre.Console;
+
+namespace Acode.Cli;
+
+/// <summary>The Spectre console for human output: colours only on a terminal, a wide fixed width when redirected so output is stable.</summary>
+internal static class ConsoleFactory
+{
+    public const int RedirectedWidth = 200;
+
+    public static IAnsiConsole Create()
+    {
+        bool redirected = System.Console.IsOutputRedirected;
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+            Out = new AnsiConsoleOutput(System.Console.Out),
+        });
+        if (redirected)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return console;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using Acode.Application.Serialization;
+using Spectre.Console;
+
+namespace Acode.Cli.Output;
+
+/// <summary>Turns stored values into safe, short text for the terminal.</summary>
+internal static class Display
+{
+    /// <summary>Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal.</summary>
+    public static string Safe(string? text, int maxLength = int.MaxValue)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder((int)Math.Min(text.Length, (long)maxLength + 16));
+        foreach (char c in text)
+        {
+            if (builder.Length >= maxLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            if (c == '\n')
+            {
+                builder.Append(' ');
+            }
+            else if (char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return Markup.Escape(builder.ToString());
+    }
+
+    public static string Duration(TimeSpan? duration) => duration switch
+    {
+        null => "",
+        { TotalMilliseconds: < 1000 } d => $"{d.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)} ms",
+        { TotalSeconds: < 120 } d => $"{d.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s",
+        { TotalMinutes: < 120 } d => $"{d.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min",
+        var d => $"{d.Value.TotalHours.ToString("0.#", CultureInfo.InvariantCulture)} h",
+    };
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KiB",
+        < 1024L * 1024 * 1024 => $"{(bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture)} MiB",
+        _ => $"{(bytes / (1024.0 * 1024 * 1024)).ToString("0.##", CultureInfo.InvariantCulture)} GiB",
+    };
+
+    public static string Time(DateTimeOffset? value) => value is { } v ? UtcTimestamp.Format(v) : "";
+}
