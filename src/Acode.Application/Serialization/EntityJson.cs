@@ -30,9 +30,16 @@ public static class EntityJson
             throw new FormatException("Not an acode entity document: the JSON value is null.");
         }
 
-        if (document.Schema > EntityDocument.CurrentSchema || document.Schema < 1)
+        string kind = document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal);
+        if (document.Schema < 1)
         {
-            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id} uses payload schema {document.Schema}; this program reads schemas 1 to {EntityDocument.CurrentSchema}. Upgrade acode to read it.");
+            // A missing "schema" reads as 0 too: the source-generated reader sets every init-only property.
+            throw new FormatException($"Not an acode entity document: {kind} {document.Id} has payload schema {document.Schema} (or none); every document carries a schema from 1 to {EntityDocument.CurrentSchema}.");
+        }
+
+        if (document.Schema > EntityDocument.CurrentSchema)
+        {
+            throw new FormatException($"{kind} {document.Id} uses payload schema {document.Schema}; this program reads schemas 1 to {EntityDocument.CurrentSchema}. Upgrade acode to read it.");
         }
 
         return document;

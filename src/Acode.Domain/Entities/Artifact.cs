@@ -52,7 +52,9 @@ public sealed class Artifact : Entity
 
     public bool HasContent => _content is not null;
 
-    public ReadOnlyMemory<byte>? Content => _content;
+    // Not "=> _content" nor "? null :": a null byte[] (or the null literal) converts to an empty ReadOnlyMemory,
+    // which would make a reference look like stored empty content.
+    public ReadOnlyMemory<byte>? Content => _content is null ? default(ReadOnlyMemory<byte>?) : _content;
 
     public override EntityType EntityType => EntityType.Artifact;
 

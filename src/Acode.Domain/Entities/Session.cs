@@ -178,6 +178,8 @@ public sealed class Session : Entity
 
     internal void Track(Entity entity) => _pending.Add(entity);
 
+    internal void ObserveEventSequence(long sequence) => LastEventSequence = Math.Max(LastEventSequence, sequence);
+
     internal void EnsureNotTerminal()
     {
         if (SessionStateMachine.IsTerminal(State))

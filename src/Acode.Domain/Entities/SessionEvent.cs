@@ -36,18 +36,24 @@ public sealed class SessionEvent : Entity
 
     internal override Session Root => _session;
 
-    /// <summary>Rebuilds a saved event. Saved events are not kept by the session; this returns a detached copy.</summary>
+    /// <summary>
+    /// Rebuilds a saved event. Saved events are not kept by the session; this returns a detached copy. The session's
+    /// <see cref="Session.LastEventSequence"/> is raised to <paramref name="sequence"/> if it was lower, so the next
+    /// appended event never reuses a sequence number (a session rebuilt from an export starts at 0).
+    /// </summary>
     public static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         ArgumentNullException.ThrowIfNull(session);
         var evt = new SessionEvent(session, id, sequence, type, payloadJson);
         evt.RestoreStamps(version, createdAt, updatedAt);
+        session.ObserveEventSequence(sequence);
         return evt;
     }
 
     internal static SessionEvent Create(Session session, long sequence, string type, string payloadJson)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(payloadJson);
         var evt = new SessionEvent(session, EventId.New(), sequence, TextContent.ToWellFormed(type), JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson)));
         evt.MarkChanged();
         return evt;

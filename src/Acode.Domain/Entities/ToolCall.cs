@@ -102,6 +102,7 @@ public sealed class ToolCall : Entity
     internal static ToolCall Create(Session session, Step step, string toolName, string argumentsJson)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(toolName);
+        ArgumentNullException.ThrowIfNull(argumentsJson);
         var call = new ToolCall(session, ToolCallId.New(), step.Id, TextContent.ToWellFormed(toolName), JsonText.Validate(TextContent.ToWellFormed(argumentsJson), nameof(argumentsJson)));
         call.MarkChanged();
         return call;

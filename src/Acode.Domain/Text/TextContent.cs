@@ -11,6 +11,7 @@ public static class TextContent
 
     public static bool IsWellFormed(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
