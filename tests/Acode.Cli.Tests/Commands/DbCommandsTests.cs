@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Cli.Tests.Commands;
+
+public sealed class DbCommandsTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    [Trait("AC", "AC-014")]
+    public async Task Schema_version_prints_current_and_latest_without_migrating()
+    {
+        AcodeResult fresh = await _workspace.RunOkAsync("db", "schema", "version");
+        Assert.Contains("SQLite      current none, latest 1.0.0 (1 pending: run 'acode db migrate')", fresh.Stdout);
+        Assert.Contains("PostgreSQL  not configured", fresh.Stdout);
+
+        await _workspace.RunOkAsync("db", "migrate");
+        JsonElement json = await _workspace.JsonAsync("db", "schema", "version");
+
+        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("current").GetString());
+        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("latest").GetString());
+        Assert.Equal(0, json.GetProperty("sqlite").GetProperty("pending").GetArrayLength());
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task Migrate_dry_run_lists_and_changes_nothing_then_migrate_applies_once()
+    {
+        AcodeResult dryRun = await _workspace.RunOkAsync("db", "migrate", "--dry-run");
+        Assert.Contains("Would apply V1_0_0_InitialSchema", dryRun.Stdout);
+        Assert.Contains("Dry run: nothing was changed; the database is at none.", dryRun.Stdout);
+
+        AcodeResult applied = await _workspace.RunOkAsync("db", "migrate");
+        Assert.Contains("Applied V1_0_0_InitialSchema", applied.Stdout);
+
+        AcodeResult again = await _workspace.RunOkAsync("db", "migrate");
+        Assert.Contains("Nothing to migrate: the database is at 1.0.0, the latest version.", again.Stdout);
+    }
+
+    [Fact]
+    public async Task Status_json_reports_paths_schema_rows_and_outbox_backlog()
+    {
+        await _workspace.RunOkAsync("demo");
+
+        JsonElement status = await _workspace.JsonAsync("db", "status");
+
+        Assert.Equal(_workspace.DatabasePath, status.GetProperty("sqlite").GetProperty("path").GetString());
+        Assert.Equal("1.0.0", status.GetProperty("sqlite").GetProperty("schemaVersion").GetString());
+        Assert.Equal("Full", status.GetProperty("sqlite").GetProperty("synchronous").GetString());
+        Assert.Equal(1, status.GetProperty("rows").GetProperty("sessions").GetInt64());
+        Assert.Equal(5, status.GetProperty("rows").GetProperty("tool_calls").GetInt64());
+        long outbox = status.GetProperty("rows").GetProperty("outbox").GetInt64();
+        Assert.Equal(outbox, status.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(0, status.GetProperty("outbox").GetProperty("failed").GetInt64());
+        Assert.NotNull(status.GetProperty("outbox").GetProperty("oldestPendingAt").GetString());
+        Assert.StartsWith("ws_", status.GetProperty("workspaceId").GetString());
+    }
+
+    [Fact]
+    public async Task Status_prints_a_human_table()
+    {
+        await _workspace.RunOkAsync("demo");
+
+        AcodeResult status = await _workspace.RunOkAsync("db", "status");
+
+        Assert.Contains("Schema", status.Stdout);
+        Assert.Contains("1.0.0 (latest 1.0.0)", status.Stdout);
+        Assert.Contains("Outbox pending", status.Stdout);
+        Assert.Contains("Last sync", status.Stdout);
+    }
+
+    [Fact]
+    public async Task Check_passes_on_a_healthy_database_and_fails_with_exit_1_on_a_foreign_key_violation()
+    {
+        await _workspace.RunOkAsync("demo");
+        AcodeResult healthy = await _workspace.RunOkAsync("db", "check");
+        Assert.Contains("ok   integrity", healthy.Stdout);
+
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath}"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA foreign_keys = OFF; UPDATE tool_calls SET step_id = 'step_01JD3Z6Q6V2K8M4N5P7R9S1T3V' WHERE rowid = (SELECT min(rowid) FROM tool_calls);";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        AcodeResult broken = await _workspace.RunAsync("db", "check");
+
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("FAIL foreign keys", broken.Stdout);
+        Assert.Contains("tool_calls row", broken.Stdout);
+        Assert.Contains("Problems found", broken.Stdout);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

@@ -1,0 +1,57 @@
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    [Trait("AC", "AC-004")]
+    public async Task Demo_creates_the_database_and_records_a_session_on_first_use()
+    {
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")));
+
+        AcodeResult result = await _workspace.RunOkAsync("demo");
+
+        Assert.Matches(@"Recorded sess_[0-9A-Z]{26} \[Completed\]", result.Stdout);
+        Assert.True(File.Exists(_workspace.DatabasePath));
+        Assert.Single(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task Demo_with_sessions_records_that_many_in_varied_states()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+
+        Assert.Single(await _workspace.SessionIdsAsync("--state", "Completed"));
+        Assert.Single(await _workspace.SessionIdsAsync("--state", "Failed"));
+        Assert.Single(await _workspace.SessionIdsAsync("--state", "Paused"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-008")]
+    public async Task Two_processes_recording_at_once_both_succeed()
+    {
+        Task<AcodeResult> first = _workspace.RunAsync("demo", "--sessions", "8");
+        Task<AcodeResult> second = _workspace.RunAsync("demo", "--sessions", "8");
+        AcodeResult[] results = await Task.WhenAll(first, second);
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.Equal(16, (await _workspace.SessionIdsAsync()).Count);
+        AcodeResult check = await _workspace.RunOkAsync("db", "check");
+        Assert.Contains("The database is healthy.", check.Stdout);
+    }
+
+    [Fact]
+    public async Task Demo_rejects_a_session_count_out_of_range()
+    {
+        AcodeResult result = await _workspace.RunAsync("demo", "--sessions", "0");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Error: --sessions must be between 1 and 10000", result.Stderr);
+        Assert.Contains("Try:", result.Stderr);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+public sealed class SessionExportImportTests : IDisposable
+{
+    private readonly CliWorkspace _source = new();
+    private readonly CliWorkspace _target = new();
+
+    [Fact]
+    public async Task Export_then_import_into_a_fresh_workspace_gives_identical_show_output()
+    {
+        await _source.RunOkAsync("demo", "--sessions", "2");
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        string id = (await _source.SessionIdsAsync())[0];
+        await _source.RunOkAsync("session", "export", id, "-o", file);
+
+        AcodeResult imported = await _target.RunOkAsync("session", "import", file);
+
+        Assert.Matches($@"{id}: \d+ new, 0 updated, 0 unchanged", imported.Stdout);
+        Assert.Equal((await _source.RunOkAsync("session", "show", id)).Stdout, (await _target.RunOkAsync("session", "show", id)).Stdout);
+        Assert.Equal((await _source.RunOkAsync("session", "show", id, "--json")).Stdout, (await _target.RunOkAsync("session", "show", id, "--json")).Stdout);
+    }
+
+    [Fact]
+    public async Task Importing_the_same_file_twice_does_not_duplicate_anything()
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        await File.WriteAllTextAsync(file, (await _source.RunOkAsync("session", "export", id)).Stdout);
+
+        await _target.RunOkAsync("session", "import", file);
+        JsonElement before = await _target.JsonAsync("db", "status");
+        AcodeResult again = await _target.RunOkAsync("session", "import", file);
+        JsonElement after = await _target.JsonAsync("db", "status");
+
+        Assert.Contains("0 new, 0 updated, 24 unchanged", again.Stdout);
+        Assert.Equal(before.GetProperty("rows").ToString(), after.GetProperty("rows").ToString());
+        Assert.Equal(1, after.GetProperty("rows").GetProperty("sessions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Export_to_a_file_is_owner_only_and_never_overwrites()
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        await _source.RunOkAsync("session", "export", id, "-o", file);
+        byte[] exported = await File.ReadAllBytesAsync(file);
+
+        AcodeResult second = await _source.RunAsync("session", "export", id, "-o", file);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("already exists", second.Stderr);
+        Assert.Equal(exported, await File.ReadAllBytesAsync(file));
+    }
+
+    [Fact]
+    public async Task Import_of_a_file_that_is_not_an_export_fails_clearly_and_stores_nothing()
+    {
+        string file = Path.Combine(_target.Root, "bad.jsonl");
+        await File.WriteAllTextAsync(file, "{\"hello\":\"world\"}\n");
+
+        AcodeResult result = await _target.RunAsync("session", "import", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a valid acode export: Line 1:", result.Stderr);
+        Assert.Empty(await _target.SessionIdsAsync());
+    }
+
+    public void Dispose()
+    {
+        _source.Dispose();
+        _target.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+public sealed class SessionShowCommandTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task Show_prints_the_session_as_a_tree_with_states_and_durations()
+    {
+        await _workspace.RunOkAsync("demo");
+        string id = (await _workspace.SessionIdsAsync()).Single();
+
+        AcodeResult result = await _workspace.RunOkAsync("session", "show", id);
+
+        Assert.Contains(id, result.Stdout);
+        Assert.Contains("Task 1 Reproduce the failure [Completed]", result.Stdout);
+        Assert.Contains("Step 1.1 Run the failing test", result.Stdout);
+        Assert.Contains("run_tests [Failed] 1.83 s", result.Stdout);
+        Assert.Contains("apply_patch [Succeeded] 57 ms", result.Stdout);
+        Assert.Contains("DateParser.diff [Diff, text/x-diff]", result.Stdout);
+        Assert.Contains("build/TestResults.trx [File, application/xml] 47.1 KiB", result.Stdout);
+        Assert.Contains("hash only", result.Stdout);
+        Assert.Contains("Events 8 (last: session.state_changed)", result.Stdout);
+        Assert.Contains("├──", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Show_json_prints_every_entity_document()
+    {
+        await _workspace.RunOkAsync("demo");
+        string id = (await _workspace.SessionIdsAsync()).Single();
+
+        JsonElement documents = await _workspace.JsonAsync("session", "show", id);
+
+        var kinds = documents.EnumerateArray().Select(d => d.GetProperty("entity").GetString()).ToList();
+        Assert.Equal("Session", kinds[0]);
+        Assert.Equal(3, kinds.Count(k => k == "SessionTask"));
+        Assert.Equal(5, kinds.Count(k => k == "ToolCall"));
+        Assert.Equal(8, kinds.Count(k => k == "SessionEvent"));
+    }
+
+    [Fact]
+    public async Task Show_of_an_unknown_session_exits_1_and_says_how_to_find_one()
+    {
+        AcodeResult result = await _workspace.RunAsync("session", "show", "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("No session sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", result.Stderr);
+        Assert.Contains("Try: List the sessions with 'acode session list'", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Show_of_a_malformed_id_is_a_usage_error()
+    {
+        AcodeResult result = await _workspace.RunAsync("session", "show", "42");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'42' is not a session id.", result.Stderr);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
