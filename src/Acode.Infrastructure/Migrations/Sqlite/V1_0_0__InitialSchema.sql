@@ -2,11 +2,16 @@
 -- Timestamps are TEXT in one fixed-width UTC format, 'YYYY-MM-DDTHH:MM:SS.fffffffZ' (100 ns): text order is time order.
 -- Every table is STRICT; children cascade from their session.
 
+-- One row: this workspace's origin id (conflict tie-breaks) and its sync bookkeeping.
+-- hlc_floor: the newest timestamp seen in PostgreSQL (UTC ticks); every process's clock starts past it.
 CREATE TABLE workspace (
-    id            INTEGER PRIMARY KEY CHECK (id = 1),
-    workspace_id  TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    workspace_id     TEXT NOT NULL,
+    hlc_floor        INTEGER NOT NULL DEFAULT 0,
+    last_sync_at     TEXT,
+    last_sync_error  TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
 ) STRICT;
 
 INSERT INTO workspace (id, workspace_id, created_at, updated_at)
