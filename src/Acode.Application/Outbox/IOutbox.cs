@@ -22,4 +22,28 @@ public interface IOutbox
 
     /// <summary>Deletes processed records older than <paramref name="retention"/>; returns how many.</summary>
     Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due pending records to <paramref name="owner"/> for <paramref name="lease"/>,
+    /// oldest first. A record is skipped while an older pending record of the same entity exists, so one entity's
+    /// changes are never applied out of order, and records leased to another live owner are never returned.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks records delivered (processed); only those still leased to <paramref name="owner"/>.</summary>
+    /// <returns>How many were marked.</returns>
+    Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives leased records back without counting an attempt (the target was unreachable).</summary>
+    Task<int> ReleaseAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a failed attempt: the record goes back to the queue at <paramref name="nextAttemptAt"/>, or, when
+    /// <paramref name="deadLetter"/>, is marked <see cref="OutboxStatus.Failed"/> until requeued.
+    /// </summary>
+    Task RecordFailureAsync(string owner, long id, string error, DateTimeOffset nextAttemptAt, bool deadLetter, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts dead-lettered records back in the queue with zero attempts: one (<paramref name="id"/>) or all (null).</summary>
+    /// <returns>How many were requeued.</returns>
+    Task<int> RequeueFailedAsync(long? id, CancellationToken cancellationToken = default);
 }

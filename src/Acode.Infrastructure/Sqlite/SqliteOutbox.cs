@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>The SQLite outbox table (spec §6). Appends join the caller's transaction; reads use a reader connection.</summary>
-public sealed class SqliteOutbox : IOutbox
+public sealed partial class SqliteOutbox : IOutbox
 {
     private const string AppendSql = """
         INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload,
@@ -16,7 +16,7 @@ public sealed class SqliteOutbox : IOutbox
         ON CONFLICT (idempotency_key) DO NOTHING;
         """;
 
-    private const string Columns = "id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, last_error, lease_owner, lease_until, created_at, updated_at, processed_at";
+    internal const string Columns = "id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, last_error, lease_owner, lease_until, created_at, updated_at, processed_at";
 
     private readonly SqliteWorkspaceDatabase _database;
 
@@ -98,7 +98,7 @@ public sealed class SqliteOutbox : IOutbox
             .With("$payload", entry.Payload)
             .With("$now", UtcTimestamp.Format(now));
 
-    private static OutboxRecord ReadRecord(SqliteDataReader r) => new(
+    internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
         Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.GetString(9),
         Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),

@@ -15,7 +15,12 @@ public sealed partial class SqliteRunStateStore
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
         }
 
-        return _database.WriteAsync((transaction, commands) =>
+        return ImportCoreAsync(session, events, cancellationToken);
+    }
+
+    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken)
+    {
+        ImportResult result = await _database.WriteAsync((transaction, commands) =>
         {
             int inserted = 0, updated = 0, unchanged = 0;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
@@ -39,7 +44,13 @@ public sealed partial class SqliteRunStateStore
             }
 
             return new ImportResult(inserted, updated, unchanged);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.Inserted + result.Updated > 0)
+        {
+            _signal?.Notify();
+        }
+
+        return result;
     }
 
     /// <summary>The session and its children, parents first.</summary>

@@ -2,6 +2,7 @@ using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
+using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -18,13 +19,21 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly SqliteWorkspaceDatabase _database;
     private readonly HybridClock _clock;
     private readonly ILogger _logger;
+    private readonly OutboxSignal? _signal;
 
-    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null)
+    /// <param name="database">The opened, migrated workspace database.</param>
+    /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
+    /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
+    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _clock = clock ?? new HybridClock(database.Time);
+        _signal = signal;
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
+
+        // Stamps sort after every timestamp this workspace has seen in PostgreSQL (a slow clock must not lose later writes).
+        _clock.Observe(new DateTimeOffset(database.GetSyncState().HlcFloorTicks, TimeSpan.Zero));
     }
 
     private string Origin => _database.WorkspaceId!;
@@ -53,6 +62,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
             sessions.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
 
+        _signal?.Notify();
         int i = 0;
         foreach (Session session in sessions)
         {
@@ -91,6 +101,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
         if (deleted)
         {
+            _signal?.Notify();
             Log.SessionDeleted(_logger, id.Value);
         }
 

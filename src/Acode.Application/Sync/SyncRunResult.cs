@@ -1,0 +1,15 @@
+namespace Acode.Application.Sync;
+
+/// <summary>What one <see cref="ISyncService.SyncAsync"/> run did.</summary>
+public sealed record SyncRunResult(
+    long Applied,
+    long Duplicates,
+    long Conflicts,
+    long Retried,
+    long DeadLettered,
+    long Remaining,
+    bool Paused,
+    string? PauseReason)
+{
+    public long Delivered => Applied + Duplicates;
+}
