@@ -33,10 +33,21 @@ internal sealed class CliContext : IDisposable
 
     public IAnsiConsole Console { get; }
 
-    public PersistenceOptions Options => _options ??= WorkspaceConfiguration.Load(Workspace);
+    public PersistenceOptions Options => _options ??= LoadOptions();
 
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
         => SqliteWorkspaceDatabase.Open(Workspace, Options.Sqlite, LoggerFactory, migrate: migrate);
 
     public void Dispose() => LoggerFactory.Dispose();
+
+    private PersistenceOptions LoadOptions()
+    {
+        LoadedConfiguration loaded = WorkspaceConfiguration.Load(Workspace);
+        foreach (string warning in loaded.ConfigurationWarnings)
+        {
+            System.Console.Error.WriteLine($"Warning: {warning}");
+        }
+
+        return loaded.Options;
+    }
 }

@@ -11,6 +11,12 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Error, "Migration {Migration} failed and was rolled back")]
     public static partial void MigrationFailed(ILogger logger, string migration, Exception exception);
 
+    [LoggerMessage(1101, LogLevel.Information, "Applied PostgreSQL migration {Migration} (checksum {Checksum}) to {Target}")]
+    public static partial void PostgresMigrationApplied(ILogger logger, string migration, string checksum, string target);
+
+    [LoggerMessage(1102, LogLevel.Error, "PostgreSQL migration {Migration} failed on {Target} and was rolled back")]
+    public static partial void PostgresMigrationFailed(ILogger logger, string migration, string target, Exception exception);
+
     [LoggerMessage(1003, LogLevel.Debug, "Opened workspace database {Path} (workspace {WorkspaceId})")]
     public static partial void DatabaseOpened(ILogger logger, string path, string workspaceId);
 

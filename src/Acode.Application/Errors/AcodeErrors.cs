@@ -37,10 +37,28 @@ public static class AcodeErrors
         "Another acode process is writing; try again, or raise persistence:sqlite:busyTimeoutSeconds in .agent/config.json.",
         inner);
 
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="reason">What failed, in words (no connection string, no password).</param>
+    /// <param name="inner">The native exception (NpgsqlException, PostgresException, SocketException).</param>
+    public static AcodeDbException PostgresUnavailable(string redactedTarget, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.PostgresUnavailable,
+        $"PostgreSQL at {redactedTarget} is unavailable: {reason}.",
+        "Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the right host, port, database, user and password. Local work continues meanwhile; sync resumes by itself once PostgreSQL answers ('acode db status' shows the backlog).",
+        inner);
+
     public static AcodeDbException InvalidConfiguration(string key, string value, string accepted) => new(
         AcodeErrorCode.InvalidConfiguration,
         $"Invalid configuration: {key} = '{value}'.",
         $"Accepted values for {key}: {accepted}. Fix it in .agent/config.json or the matching ACODE_ environment variable.");
+
+    /// <summary>
+    /// ACODE-DB-007 for a PostgreSQL connection string that cannot be used. The value is never shown: it may hold a
+    /// password, and any fragment of a mis-split URL may be part of one.
+    /// </summary>
+    public static AcodeDbException InvalidConnectionString(string key, string problem) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: {key} is not a usable PostgreSQL connection string: {problem}. (The value is not shown because it may contain a password.)",
+        $"Accepted values for {key}: a URL such as postgresql://user:password@host:5432/database?sslmode=require (percent-encode @ : / ? # & in the user name or password, e.g. %40 for @), or Npgsql key=value pairs such as Host=host;Port=5432;Username=user;Database=database. Fix it in .agent/config.json or the {Options.PostgresOptions.EnvironmentVariable} environment variable.");
 
     private static string Short(string checksum) => checksum.Length > 12 ? checksum[..12] : checksum;
 }

@@ -8,6 +8,9 @@ public static partial class MigrationCatalog
 {
     public const string Sqlite = "Sqlite";
 
+    /// <summary>The shared PostgreSQL database; the same versions as <see cref="Sqlite"/> (AC-010).</summary>
+    public const string Postgres = "Postgres";
+
     public static IReadOnlyList<Migration> For(string engine)
     {
         Assembly assembly = typeof(MigrationCatalog).Assembly;

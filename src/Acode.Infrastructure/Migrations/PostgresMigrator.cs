@@ -1,0 +1,239 @@
+using Acode.Application.Errors;
+using Acode.Infrastructure.Postgres;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Acode.Infrastructure.Migrations;
+
+/// <summary>
+/// Applies pending migrations to the shared PostgreSQL database (spec §3), with the semantics of
+/// <see cref="SqliteMigrator"/>: the same versions, in order, each in its own transaction together with its
+/// <c>schema_version</c> row; an edited migration is refused by checksum (ACODE-DB-003), a failed one rolls back
+/// and leaves the last good version (ACODE-DB-003), a newer database is refused (ACODE-DB-004).
+/// </summary>
+/// <remarks>
+/// Many processes on many machines migrate the same server: each migration transaction first takes the
+/// transaction-scoped advisory lock <see cref="AdvisoryLockKey"/>, then re-reads <c>schema_version</c>, so each
+/// migration is applied exactly once and a waiting process skips what another just applied. The lock is
+/// released with the transaction, also when the connection dies. Connection failures and outages are reported
+/// as ACODE-DB-006 (<see cref="PostgresErrorMapper"/>).
+/// </remarks>
+public sealed class PostgresMigrator
+{
+    /// <summary>The <c>pg_advisory_xact_lock</c> key that serializes acode migrations on a server ("acode_mg" in ASCII).</summary>
+    public const long AdvisoryLockKey = 0x6163_6F64_655F_6D67;
+
+    private const string CreateJournal = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version     text PRIMARY KEY,
+            name        text NOT NULL,
+            checksum    text NOT NULL,
+            applied_at  timestamptz NOT NULL
+        );
+        """;
+
+    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public PostgresMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        IReadOnlyList<Migration> given = migrations ?? MigrationCatalog.For(MigrationCatalog.Postgres);
+        if (given.Count == 0)
+        {
+            throw new ArgumentException("At least one migration is required.", nameof(migrations));
+        }
+
+        if (given.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new ArgumentException($"Migrations {string.Join(" and ", duplicate.Select(m => m.Id))} have the same version {duplicate.First().VersionText}; every version must be unique.", nameof(migrations));
+        }
+
+        // Applied, reported and compared (Latest) in version order, whatever order the caller listed them in.
+        _migrations = [.. given.OrderBy(m => m.Version)];
+
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public Version Latest => _migrations[^1].Version;
+
+    /// <summary>What is applied and what would be; checks checksums and refuses a newer database. Writes nothing.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration), ACODE-DB-004 (newer database) or ACODE-DB-006 (PostgreSQL unavailable).</exception>
+    public async Task<MigrationStatus> GetStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>
+    public async Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        try
+        {
+            List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            Validate(applied);
+            var appliedVersions = applied.Select(a => a.Version).ToHashSet();
+            return new MigrationStatus(applied, _migrations.Where(m => !appliedVersions.Contains(m.Version)).ToList(), applied.Count == 0 ? null : applied.Max(a => a.Version), Latest);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
+    /// <returns>The migrations this call applied (none when another process applied them first).</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004 or ACODE-DB-006, as <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>, and ACODE-DB-003 for a failed migration.</exception>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="MigrateAsync(NpgsqlDataSource, CancellationToken)"/>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        MigrationStatus status = await GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        var appliedNow = new List<Migration>();
+        foreach (Migration migration in status.Pending)
+        {
+            bool applied;
+            try
+            {
+                applied = await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
+            {
+                throw unavailable;
+            }
+
+            if (applied)
+            {
+                appliedNow.Add(migration);
+            }
+        }
+
+        return appliedNow;
+    }
+
+    private async Task<bool> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            return await ApplyAsync(connection, transaction, migration, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Migration migration, CancellationToken cancellationToken)
+    {
+        using (NpgsqlCommand lockCommand = new("SELECT pg_advisory_xact_lock(@key);", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        List<AppliedMigration> applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        Validate(applied);
+        if (applied.Any(a => a.Version == migration.Version))
+        {
+            return false; // another process applied it while we waited for the lock; disposing rolls back
+        }
+
+        string lastGood = applied.Count == 0 ? "none (empty database)" : applied.Max(a => a.Version)!.ToString(3);
+        try
+        {
+            await ExecuteAsync(connection, transaction, CreateJournal, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, migration.Script, cancellationToken).ConfigureAwait(false);
+            using NpgsqlCommand record = new("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, @applied_at);", connection, transaction);
+            record.Parameters.AddWithValue("version", migration.VersionText);
+            record.Parameters.AddWithValue("name", migration.Name);
+            record.Parameters.AddWithValue("checksum", migration.Checksum);
+            record.Parameters.AddWithValue("applied_at", _time.GetUtcNow());
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (!PostgresErrorMapper.IsUnavailable(ex))
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            Log.PostgresMigrationFailed(_logger, migration.Id, Target(connection), ex);
+            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, $"SQLSTATE {ex.SqlState}: {ex.MessageText}", ex);
+        }
+
+        Log.PostgresMigrationApplied(_logger, migration.Id, migration.Checksum, Target(connection));
+        return true;
+    }
+
+    private void Validate(IReadOnlyList<AppliedMigration> applied)
+    {
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        Version newest = applied.Max(a => a.Version)!;
+        if (newest > Latest)
+        {
+            throw AcodeErrors.SchemaTooNew(newest.ToString(3), Latest.ToString(3));
+        }
+
+        foreach (AppliedMigration row in applied)
+        {
+            Migration? known = _migrations.FirstOrDefault(m => m.Version == row.Version);
+            if (known is null)
+            {
+                throw AcodeErrors.SchemaTooNew(row.VersionText + " (unknown to this program)", Latest.ToString(3));
+            }
+
+            if (!string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
+            {
+                throw AcodeErrors.MigrationChanged(known.Id, row.Checksum, known.Checksum);
+            }
+        }
+    }
+
+    private static async Task<List<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        // An MVCC read of the catalog, not to_regclass: after waiting for the advisory lock, this backend's catalog
+        // cache may still hold "no such table" from before another process created it.
+        using (NpgsqlCommand exists = new("SELECT EXISTS (SELECT FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version');", connection, transaction))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return [];
+            }
+        }
+
+        using NpgsqlCommand query = new("SELECT version, name, checksum, applied_at FROM schema_version;", connection, transaction);
+        NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<AppliedMigration>();
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new AppliedMigration(Version.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
+        }
+
+        rows.Sort((a, b) => a.Version.CompareTo(b.Version));
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        using NpgsqlCommand command = new(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Target(NpgsqlConnection connection) => PostgresConnectionSettings.Redact(connection.ConnectionString);
+}

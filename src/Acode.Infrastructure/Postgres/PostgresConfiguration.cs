@@ -1,0 +1,61 @@
+using Acode.Application.Errors;
+using Acode.Application.Options;
+
+namespace Acode.Infrastructure.Postgres;
+
+/// <summary>
+/// The PostgreSQL part of loading the configuration (AC-023, AC-024): <c>ACODE_POSTGRES_URL</c> overrides the
+/// connection string of the config file, the effective connection string is checked early, and a password written
+/// in the file is accepted with a warning. Hosts (the CLI, the agent) call <see cref="Apply"/> once after binding.
+/// </summary>
+public static class PostgresConfiguration
+{
+    /// <summary>Applies the environment override, then checks the result.</summary>
+    /// <param name="options">The options bound from the file; <see cref="PersistenceOptions.Postgres"/> is created when only the environment configures PostgreSQL.</param>
+    /// <param name="fileConnectionString">The connection string as written in the config file itself (not overridden), or null.</param>
+    /// <param name="environmentUrl">The value of <c>ACODE_POSTGRES_URL</c>, or null when unset.</param>
+    /// <param name="configPath">The config file, as named in warnings.</param>
+    /// <returns>Warnings for the user (without the <c>Warning:</c> prefix); never contains a password.</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-007: the effective connection string cannot be used.</exception>
+    public static IReadOnlyList<string> Apply(PersistenceOptions options, string? fileConnectionString, string? environmentUrl, string configPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var warnings = new List<string>();
+        bool overridden = !string.IsNullOrWhiteSpace(environmentUrl);
+        if (!string.IsNullOrWhiteSpace(fileConnectionString) && FileValueHasPassword(fileConnectionString, overridden))
+        {
+            warnings.Add(PasswordInFile(configPath, overridden));
+        }
+
+        if (overridden)
+        {
+            options.Postgres ??= new PostgresOptions();
+            options.Postgres.OverrideConnectionString(environmentUrl!, PostgresOptions.EnvironmentVariable);
+        }
+
+        if (options.PostgresConfigured)
+        {
+            _ = PostgresConnectionSettings.From(options.Postgres!);
+        }
+
+        return warnings;
+    }
+
+    /// <summary>The warning for a password written in the config file (the password itself is never part of it).</summary>
+    public static string PasswordInFile(string configPath, bool overridden) =>
+        $"{configPath} holds a password in {PostgresOptions.ConnectionStringKey}"
+        + (overridden ? $" (not used: {PostgresOptions.EnvironmentVariable} overrides it)" : string.Empty)
+        + $". Anyone who can read the file can read the password: prefer the {PostgresOptions.EnvironmentVariable} environment variable, PGPASSWORD or a ~/.pgpass file.";
+
+    private static bool FileValueHasPassword(string value, bool overridden)
+    {
+        try
+        {
+            return PostgresConnectionSettings.Parse(value, PostgresOptions.ConnectionStringKey).HasPassword;
+        }
+        catch (AcodeDbException) when (overridden)
+        {
+            return false; // not used; the environment's value is checked instead
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Text;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Npgsql;
+
+namespace Acode.Infrastructure.Postgres;
+
+/// <summary>
+/// A parsed, checked PostgreSQL connection string (AC-024): either a <c>postgres://</c> / <c>postgresql://</c> URL
+/// (libpq form, percent-decoded) or Npgsql <c>key=value</c> pairs, turned into one Npgsql connection string with
+/// the pool size and timeouts of <see cref="PostgresOptions"/>. Immutable and thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>The options' pool size and timeouts always win over the same keys in the connection string, and
+/// <c>Include Error Detail</c> and <c>Persist Security Info</c> are always off, so that server error details and
+/// the password stay out of exception messages and <see cref="NpgsqlConnection.ConnectionString"/>.</para>
+/// <para>Only <see cref="ConnectionString"/> holds the password; it must never be logged or shown. Use
+/// <see cref="Redacted"/> (also <see cref="ToString"/>) for messages, logs and <c>acode db status</c> (AC-058).</para>
+/// </remarks>
+public sealed partial class PostgresConnectionSettings
+{
+    /// <summary>The <c>Application Name</c> sent to the server when the connection string sets none.</summary>
+    public const string DefaultApplicationName = "acode";
+
+    private const int DefaultPort = 5432;
+
+    private PostgresConnectionSettings(NpgsqlConnectionStringBuilder builder, string sourceKey)
+    {
+        HasPassword = !string.IsNullOrEmpty(builder.Password);
+        Host = builder.Host!;
+        Port = builder.Port;
+        Database = builder.Database;
+        Username = builder.Username;
+        PoolSize = builder.MaxPoolSize;
+        SourceKey = sourceKey;
+        ConnectionString = builder.ConnectionString;
+        Redacted = Redact(builder);
+    }
+
+    /// <summary>The Npgsql connection string, password included: hand it to Npgsql only.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The target without secrets, e.g. <c>postgresql://acode@127.0.0.1:5432/acode</c>.</summary>
+    public string Redacted { get; }
+
+    /// <summary>True when the connection string itself carries a password (not counting <c>PGPASSWORD</c> or a pass file).</summary>
+    public bool HasPassword { get; }
+
+    /// <summary>The configuration key or environment variable the value came from, as named in errors.</summary>
+    public string SourceKey { get; }
+
+    /// <summary>The host (or comma-separated hosts, or a Unix socket folder).</summary>
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary>The database; null when the connection string names none (the server then uses the user name).</summary>
+    public string? Database { get; }
+
+    /// <summary>The user; null when the connection string names none (Npgsql then uses <c>PGUSER</c> or the OS user).</summary>
+    public string? Username { get; }
+
+    /// <summary>Maximum Pool Size of <see cref="ConnectionString"/> (AC-028).</summary>
+    public int PoolSize { get; }
+
+    /// <summary>Parses <see cref="PostgresOptions.ConnectionString"/> with the pool size and timeouts of <paramref name="options"/>.</summary>
+    /// <exception cref="InvalidOperationException">PostgreSQL is not configured (<see cref="PostgresOptions.IsConfigured"/> is false).</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming <see cref="PostgresOptions.ConnectionStringSource"/>.</exception>
+    public static PostgresConnectionSettings From(PostgresOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.IsConfigured)
+        {
+            throw new InvalidOperationException($"PostgreSQL is not configured: set {PostgresOptions.ConnectionStringKey} or {PostgresOptions.EnvironmentVariable} first (check PostgresOptions.IsConfigured).");
+        }
+
+        return Parse(options.ConnectionString!, options.ConnectionStringSource, options);
+    }
+
+    /// <summary>Parses <paramref name="value"/> with the default pool size and timeouts.</summary>
+    /// <inheritdoc cref="Parse(string, string, PostgresOptions?)"/>
+    public static PostgresConnectionSettings Parse(string value, string sourceKey) => Parse(value, sourceKey, null);
+
+    /// <summary>Parses a URL or key=value connection string.</summary>
+    /// <param name="value">The connection string, as configured.</param>
+    /// <param name="sourceKey">Where it came from (<c>ACODE_POSTGRES_URL</c>, <c>persistence:postgres:connectionString</c>), for errors.</param>
+    /// <param name="options">Pool size and timeouts to apply; null for the defaults.</param>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming <paramref name="sourceKey"/>; the message never repeats the value.</exception>
+    public static PostgresConnectionSettings Parse(string value, string sourceKey, PostgresOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceKey);
+        options ??= new PostgresOptions();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw AcodeErrors.InvalidConnectionString(sourceKey, "it is empty");
+        }
+
+        string text = value.Trim();
+        NpgsqlConnectionStringBuilder builder = IsUrl(text) ? ParseUrl(text, sourceKey) : ParseKeyValue(text, sourceKey);
+        if (string.IsNullOrWhiteSpace(builder.Host))
+        {
+            throw AcodeErrors.InvalidConnectionString(sourceKey, "it names no host");
+        }
+
+        if (builder.Port is < 1 or > 65535)
+        {
+            throw AcodeErrors.InvalidConnectionString(sourceKey, "the port is not a number from 1 to 65535");
+        }
+
+        builder.MaxPoolSize = options.PoolSize;
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, options.PoolSize);
+        builder.Timeout = options.ConnectTimeoutSeconds;
+        builder.CommandTimeout = options.CommandTimeoutSeconds;
+        builder.IncludeErrorDetail = false;
+        builder.PersistSecurityInfo = false;
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = DefaultApplicationName;
+        }
+
+        return new PostgresConnectionSettings(builder, sourceKey);
+    }
+
+    /// <summary>
+    /// The redacted target of an Npgsql connection string (e.g. <see cref="NpgsqlDataSource.ConnectionString"/>);
+    /// never throws, never returns the password.
+    /// </summary>
+    public static string Redact(string? npgsqlConnectionString)
+    {
+        try
+        {
+            return Redact(new NpgsqlConnectionStringBuilder(npgsqlConnectionString ?? string.Empty));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return "PostgreSQL (unreadable connection string)";
+        }
+    }
+
+    public override string ToString() => Redacted;
+
+    private static string Redact(NpgsqlConnectionStringBuilder builder)
+    {
+        var text = new StringBuilder("postgresql://");
+        if (!string.IsNullOrEmpty(builder.Username))
+        {
+            text.Append(Uri.EscapeDataString(builder.Username)).Append('@');
+        }
+
+        var sockets = new List<string>();
+        var hosts = new List<string>();
+        foreach (string entry in (builder.Host ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (entry.StartsWith('/') || entry.StartsWith('@'))
+            {
+                sockets.Add(entry);
+            }
+            else
+            {
+                hosts.Add(WithPort(entry, builder.Port));
+            }
+        }
+
+        text.AppendJoin(',', hosts).Append('/');
+        if (!string.IsNullOrEmpty(builder.Database))
+        {
+            text.Append(Uri.EscapeDataString(builder.Database));
+        }
+
+        if (sockets.Count > 0)
+        {
+            text.Append("?host=").Append(Uri.EscapeDataString(string.Join(',', sockets)))
+                .Append("&port=").Append(builder.Port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+
+    private static string WithPort(string host, int port)
+    {
+        string portText = port.ToString(CultureInfo.InvariantCulture);
+        if (host.StartsWith('['))
+        {
+            return host.Contains("]:", StringComparison.Ordinal) ? host : $"{host}:{portText}";
+        }
+
+        int colons = host.Count(c => c == ':');
+        return colons switch
+        {
+            0 => $"{host}:{portText}",
+            1 => host,
+            _ => $"[{host}]:{portText}", // a bare IPv6 address
+        };
+    }
+
+    private static NpgsqlConnectionStringBuilder ParseKeyValue(string text, string sourceKey)
+    {
+        if (!text.Contains('=', StringComparison.Ordinal))
+        {
+            throw AcodeErrors.InvalidConnectionString(sourceKey, "it is neither a postgresql:// URL nor key=value pairs");
+        }
+
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(text);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
+        {
+            // Npgsql's message can quote a keyword, and a password holding ';' splits into keywords: never pass it on.
+            throw AcodeErrors.InvalidConnectionString(sourceKey, "the key=value pairs hold an unknown keyword or a value of the wrong type");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Acode.Infrastructure.Postgres;
+
+/// <summary>
+/// Builds the one <see cref="NpgsqlDataSource"/> (connection pool) of a process for the configured PostgreSQL,
+/// and opens connections from it with failures reported as ACODE-DB-006. The caller owns and disposes the data source.
+/// </summary>
+public static class PostgresDataSourceFactory
+{
+    /// <summary>A data source for <paramref name="settings"/>; opens no connection yet.</summary>
+    /// <param name="settings">The parsed connection string (pool size and timeouts applied).</param>
+    /// <param name="loggerFactory">Receives Npgsql's own logs; parameter values are never logged.</param>
+    public static NpgsqlDataSource Create(PostgresConnectionSettings settings, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString)
+        {
+            // The pool's name appears in Npgsql's metrics and traces: the redacted target, never the connection string.
+            Name = settings.Redacted,
+        };
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>A data source for the configured PostgreSQL.</summary>
+    /// <exception cref="InvalidOperationException">PostgreSQL is not configured.</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-007: the connection string cannot be used.</exception>
+    public static NpgsqlDataSource Create(PostgresOptions options, ILoggerFactory? loggerFactory = null)
+        => Create(PostgresConnectionSettings.From(options), loggerFactory);
+
+    /// <summary>Opens a pooled connection.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable, refused the connection or the login.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, PostgresConnectionSettings.Redact(dataSource.ConnectionString)) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+}

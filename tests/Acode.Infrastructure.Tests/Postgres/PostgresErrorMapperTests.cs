@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Sockets;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Acode.Infrastructure.Postgres;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Postgres;
+
+/// <summary>AC-058 (partial) and ACODE-DB-006: outages, refusals and auth failures against the real server, never showing the password.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
+{
+    private const string WrongPassword = "Wrong-Zq9xKv-Wm4tR";
+
+    private PostgresServer Server => fixture.Server;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task A_dead_port_is_ACODE_DB_006_connection_refused()
+    {
+        int port = FreePort();
+        var settings = Settings($"Host=127.0.0.1;Port={port};Username=acode;Password={Server.Password};Database=runs");
+
+        AcodeDbException ex = await OpenFails(settings);
+
+        Assert.Equal(
+            $"PostgreSQL at postgresql://acode@127.0.0.1:{port}/runs is unavailable: the connection was refused (is the server running and listening on that host and port?).",
+            ex.Message);
+        Assert.Equal("ACODE-DB-006", ex.Code);
+        Assert.True(ex.IsTransient);
+        Assert.StartsWith("Check that the server is running", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("Local work continues meanwhile; sync resumes by itself", ex.Hint, StringComparison.Ordinal);
+        AssertNoSecret(ex, Server.Password);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task A_wrong_password_is_ACODE_DB_006_authentication_failed()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Password = WrongPassword };
+        PostgresConnectionSettings settings = Settings(builder.ConnectionString);
+
+        AcodeDbException ex = await OpenFails(settings);
+
+        Assert.Equal(
+            $"PostgreSQL at postgresql://{Server.Username}@127.0.0.1:{Server.Port}/{builder.Database} is unavailable: authentication failed (SQLSTATE 28P01: password authentication failed for user \"{Server.Username}\").",
+            ex.Message);
+        PostgresException inner = Assert.IsType<PostgresException>(ex.InnerException);
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, inner.SqlState);
+        AssertNoSecret(ex, WrongPassword);
+        AssertNoSecret(ex, Server.Password);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task A_missing_database_is_ACODE_DB_006()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Database = "acode_no_such_database" };
+
+        AcodeDbException ex = await OpenFails(Settings(builder.ConnectionString));
+
+        Assert.Contains("the database does not exist (SQLSTATE 3D000: database \"acode_no_such_database\" does not exist)", ex.Message, StringComparison.Ordinal);
+        AssertNoSecret(ex, Server.Password);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-028")]
+    public async Task The_pool_size_caps_open_connections_and_an_exhausted_pool_is_reported_in_time()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var options = new PostgresOptions { ConnectionString = connectionString, PoolSize = 2, ConnectTimeoutSeconds = 1 };
+        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(options);
+        await using NpgsqlConnection first = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource);
+        await using NpgsqlConnection second = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource);
+
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(dataSource));
+
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, ex.ErrorCode);
+        Assert.Contains("every pooled connection is in use", ex.Message, StringComparison.Ordinal);
+        AssertNoSecret(ex, Server.Password);
+    }
+
+    [Fact]
+    public async Task Statement_errors_are_not_availability_problems()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1);", connection);
+
+        PostgresException duplicate = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+        command.CommandText = "SELEC 1;";
+        PostgresException syntax = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.False(PostgresErrorMapper.IsUnavailable(duplicate));
+        Assert.Null(PostgresErrorMapper.Map(syntax, "postgresql://x@y:1/z"));
+        Assert.Null(PostgresErrorMapper.Map(new InvalidOperationException("misuse"), "postgresql://x@y:1/z"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task A_server_stopped_under_an_open_connection_is_an_outage()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        Exception? failure;
+        await Server.StopAsync();
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT 1;", connection);
+            failure = await Record.ExceptionAsync(() => command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await Server.StartAsync();
+        }
+
+        Assert.NotNull(failure);
+        Assert.True(PostgresErrorMapper.IsUnavailable(failure), failure.ToString());
+        AcodeDbException mapped = PostgresErrorMapper.Map(failure, "postgresql://acode@127.0.0.1/runs")!;
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, mapped.ErrorCode);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task Npgsql_logs_never_contain_the_password()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var logs = new CapturingLoggerFactory();
+        await using (NpgsqlDataSource good = PostgresDataSourceFactory.Create(Settings(connectionString), logs))
+        {
+            await using NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(good);
+            await using var command = new NpgsqlCommand("SELECT @p;", connection);
+            command.Parameters.AddWithValue("p", "value");
+            await command.ExecuteScalarAsync();
+        }
+
+        var wrong = new NpgsqlConnectionStringBuilder(connectionString) { Password = WrongPassword };
+        await using (NpgsqlDataSource bad = PostgresDataSourceFactory.Create(Settings(wrong.ConnectionString), logs))
+        {
+            await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(bad));
+        }
+
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
+    }
+
+    private static PostgresConnectionSettings Settings(string connectionString)
+        => PostgresConnectionSettings.Parse(connectionString, "test", new PostgresOptions { ConnectTimeoutSeconds = 2 });
+
+    private static async Task<AcodeDbException> OpenFails(PostgresConnectionSettings settings)
+    {
+        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(settings);
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(dataSource));
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, ex.ErrorCode);
+        return ex;
+    }
+
+    private static void AssertNoSecret(AcodeDbException ex, string secret)
+    {
+        foreach (string text in new[] { ex.Message, ex.Hint, ex.ToString(), ex.InnerException?.ToString() ?? string.Empty, ex.InnerException?.Message ?? string.Empty })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+using Acode.Application.Errors;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Postgres;
+
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifetime
+{
+    private static readonly string[] MirrorTables = ["artifacts", "session_events", "session_tasks", "sessions", "steps", "tool_calls"];
+    private static readonly string[] AllTables = ["artifacts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "sync_applied", "sync_conflicts", "tool_calls"];
+    private static readonly string[] SyncColumns = ["document", "hlc", "origin", "synced_at"];
+
+    private const string Text = "text";
+    private const string BigInt = "bigint";
+    private const string TimestampTz = "timestamp with time zone";
+    private const string Jsonb = "jsonb";
+
+    private static readonly Dictionary<string, Dictionary<string, string>> ExpectedTypes = new()
+    {
+        ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz)),
+        ["session_tasks"] = Columns(("id", Text), ("session_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["steps"] = Columns(("id", Text), ("session_id", Text), ("task_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["tool_calls"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_name", Text), ("arguments", Jsonb), ("status", Text), ("result", Text), ("error", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("duration_ticks", BigInt), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["artifacts"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_call_id", Text), ("name", Text), ("kind", Text), ("media_type", Text), ("size", BigInt), ("content_hash", Text), ("content", "bytea"), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["session_events"] = Columns(("id", Text), ("session_id", Text), ("sequence", BigInt), ("type", Text), ("payload", Jsonb), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["sync_applied"] = Columns(("idempotency_key", Text), ("entity_type", Text), ("entity_id", Text), ("origin", Text), ("outcome", Text), ("applied_at", TimestampTz)),
+        ["sync_conflicts"] = Columns(("id", BigInt), ("entity_type", Text), ("entity_id", Text), ("session_id", Text), ("incoming_key", Text), ("incoming_origin", Text), ("incoming_base_version", BigInt), ("incoming_version", BigInt), ("incoming_hlc", BigInt), ("incoming_payload", Jsonb), ("existing_origin", Text), ("existing_version", BigInt), ("existing_hlc", BigInt), ("existing_payload", Jsonb), ("winner", Text), ("detected_at", TimestampTz)),
+        ["schema_version"] = Columns(("version", Text), ("name", Text), ("checksum", Text), ("applied_at", TimestampTz)),
+    };
+
+    private string _connectionString = string.Empty;
+    private NpgsqlDataSource _dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await fixture.CreateDatabaseAsync();
+        _dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"));
+    }
+
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+
+    [Fact]
+    [Trait("AC", "AC-010")]
+    public void The_same_migration_versions_exist_for_SQLite_and_PostgreSQL()
+    {
+        IReadOnlyList<Migration> sqlite = MigrationCatalog.For(MigrationCatalog.Sqlite);
+        IReadOnlyList<Migration> postgres = MigrationCatalog.For(MigrationCatalog.Postgres);
+
+        Assert.NotEmpty(postgres);
+        Assert.Equal(sqlite.Select(m => m.Id), postgres.Select(m => m.Id));
+        Assert.Equal(new SqliteMigrator().Latest, new PostgresMigrator().Latest);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-026")]
+    [Trait("AC", "AC-011")]
+    public async Task MigrateAsync_creates_the_mirror_and_sync_tables_and_records_the_version()
+    {
+        IReadOnlyList<Migration> applied = await new PostgresMigrator().MigrateAsync(_dataSource);
+
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Select(m => m.Id), applied.Select(m => m.Id));
+        Assert.Equal(AllTables, await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name;"));
+        Migration initial = MigrationCatalog.For(MigrationCatalog.Postgres)[0];
+        Assert.Equal([$"1.0.0|InitialSchema|{initial.Checksum}"], await Strings("SELECT version || '|' || name || '|' || checksum FROM schema_version;"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-026")]
+    public async Task Every_column_has_the_expected_PostgreSQL_type()
+    {
+        await new PostgresMigrator().MigrateAsync(_dataSource);
+
+        foreach ((string table, Dictionary<string, string> columns) in ExpectedTypes)
+        {
+            var expected = new Dictionary<string, string>(columns, StringComparer.Ordinal);
+            Dictionary<string, string> actual = (await Strings($"SELECT column_name || '=' || data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}';"))
+                .Select(s => s.Split('=')).ToDictionary(p => p[0], p => p[1]);
+            if (MirrorTables.Contains(table))
+            {
+                expected["hlc"] = BigInt;
+                expected["origin"] = Text;
+                expected["document"] = Jsonb;
+                expected["synced_at"] = TimestampTz;
+            }
+
+            Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
+    [Trait("AC", "AC-026")]
+    public async Task The_mirror_tables_have_the_SQLite_columns_plus_the_sync_columns()
+    {
+        await new PostgresMigrator().MigrateAsync(_dataSource);
+        using var sqlite = new SqliteConnection("Data Source=:memory:");
+        sqlite.Open();
+        new SqliteMigrator().Migrate(sqlite);
+
+        foreach (string table in MirrorTables)
+        {
+            var expected = new SortedSet<string>(SqliteColumns(sqlite, table), StringComparer.Ordinal);
+            expected.UnionWith(SyncColumns);
+            if (table == "sessions")
+            {
+                expected.Add("deleted_at"); // the tombstone of a deleted session
+            }
+
+            List<string> actual = await Strings($"SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY column_name COLLATE \"C\";");
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    [Trait("AC", "AC-026")]
+    public async Task The_mirror_has_no_foreign_keys_and_the_sync_columns_are_required()
+    {
+        await new PostgresMigrator().MigrateAsync(_dataSource);
+
+        Assert.Empty(await Strings("SELECT constraint_name FROM information_schema.table_constraints WHERE table_schema = 'public' AND constraint_type = 'FOREIGN KEY';"));
+        Assert.Empty(await Strings("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name IN ('hlc', 'origin', 'document', 'synced_at') AND is_nullable = 'YES';"));
+        Assert.Equal(MirrorTables.Length, (await Strings("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'hlc';")).Count);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task MigrateAsync_twice_is_a_no_op()
+    {
+        var migrator = new PostgresMigrator();
+        await migrator.MigrateAsync(_dataSource);
+
+        IReadOnlyList<Migration> second = await migrator.MigrateAsync(_dataSource);
+
+        Assert.Empty(second);
+        Assert.Single(await Strings("SELECT version FROM schema_version;"));
+        MigrationStatus status = await migrator.GetStatusAsync(_dataSource);
+        Assert.Empty(status.Pending);
+        Assert.Equal("1.0.0", status.CurrentText);
+        Assert.Equal(status.LatestText, status.CurrentText);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task GetStatusAsync_reports_an_empty_database_without_writing()
+    {
+        MigrationStatus status = await new PostgresMigrator().GetStatusAsync(_dataSource);
+
+        Assert.Null(status.Current);
+        Assert.Equal("none", status.CurrentText);
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Count, status.Pending.Count);
+        Assert.Empty(await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public';"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task Processes_migrating_at_once_apply_each_migration_exactly_once()
+    {
+        var sources = Enumerable.Range(0, 6).Select(_ => PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"))).ToList();
+        try
+        {
+            IReadOnlyList<Migration>[] results = await Task.WhenAll(sources.Select(s => Task.Run(() => new PostgresMigrator().MigrateAsync(s))));
+
+            Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Count, results.Sum(r => r.Count));
+            Assert.Single(await Strings("SELECT version FROM schema_version;"));
+        }
+        finally
+        {
+            foreach (NpgsqlDataSource source in sources)
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    [Trait("AC", "AC-013")]
+    public async Task A_failing_migration_rolls_back_and_leaves_the_last_good_version()
+    {
+        Migration initial = MigrationCatalog.For(MigrationCatalog.Postgres)[0];
+        var broken = new Migration(new Version(1, 1, 0), "Broken", "CREATE TABLE half_done (id bigint); ALTER TABLE sessions ADD COLUMN extra text; SELECT * FROM no_such_table;");
+        var migrator = new PostgresMigrator([initial, broken]);
+
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.MigrateAsync(_dataSource));
+
+        Assert.Equal(AcodeErrorCode.MigrationFailed, ex.ErrorCode);
+        Assert.Equal("Migration V1_1_0_Broken failed and was rolled back: SQLSTATE 42P01: relation \"no_such_table\" does not exist. The database is still at version 1.0.0.", ex.Message);
+        Assert.IsType<PostgresException>(ex.InnerException);
+        Assert.Equal(["1.0.0"], await Strings("SELECT version FROM schema_version;"));
+        Assert.Empty(await Strings("SELECT table_name FROM information_schema.tables WHERE table_name = 'half_done';"));
+        Assert.Empty(await Strings("SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'extra';"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-013")]
+    public async Task A_database_newer_than_the_program_is_refused_and_not_changed()
+    {
+        await new PostgresMigrator().MigrateAsync(_dataSource);
+        await Execute("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ('9.0.0', 'FromTheFuture', 'x', now());");
+
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator().MigrateAsync(_dataSource));
+
+        Assert.Equal(AcodeErrorCode.SchemaTooNew, ex.ErrorCode);
+        Assert.StartsWith("The database schema is at version 9.0.0, newer than this program knows (latest 1.0.0)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["1.0.0", "9.0.0"], await Strings("SELECT version FROM schema_version ORDER BY version;"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task An_applied_migration_that_was_edited_is_detected_by_checksum()
+    {
+        await new PostgresMigrator().MigrateAsync(_dataSource);
+        Migration initial = MigrationCatalog.For(MigrationCatalog.Postgres)[0];
+        var edited = new Migration(initial.Version, initial.Name, initial.Script + "\n-- edited\n");
+
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator([edited]).GetStatusAsync(_dataSource));
+
+        Assert.Equal(AcodeErrorCode.MigrationFailed, ex.ErrorCode);
+        Assert.StartsWith("Migration V1_0_0_InitialSchema was changed after it was applied", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrations_given_out_of_order_are_applied_in_version_order()
+    {
+        var first = new Migration(new Version(1, 0, 0), "First", "CREATE TABLE first_table (id bigint);");
+        var second = new Migration(new Version(1, 1, 0), "Second", "ALTER TABLE first_table ADD COLUMN name text;");
+
+        IReadOnlyList<Migration> applied = await new PostgresMigrator([second, first]).MigrateAsync(_dataSource);
+
+        Assert.Equal(["V1_0_0_First", "V1_1_0_Second"], applied.Select(m => m.Id));
+        Assert.Throws<ArgumentException>(() => new PostgresMigrator([first, first]));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-058")]
+    public async Task An_unreachable_server_is_ACODE_DB_006_not_a_migration_failure()
+    {
+        var dead = new NpgsqlConnectionStringBuilder(_connectionString) { Port = PostgresErrorMapperTests.FreePort(), Timeout = 2 };
+        await using NpgsqlDataSource source = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(dead.ConnectionString, "test"));
+
+        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator().MigrateAsync(source));
+
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, ex.ErrorCode);
+        Assert.DoesNotContain(fixture.Server.Password, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> Columns(params (string Name, string Type)[] columns)
+        => columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
+
+    private static List<string> SqliteColumns(SqliteConnection connection, string table)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table);";
+        command.Parameters.AddWithValue("$table", table);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private async Task<List<string>> Strings(string sql)
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Acode.Testing;
+
+public sealed partial class PostgresServer
+{
+    /// <summary>A throwaway cluster: initdb into a temporary folder, pg_ctl start/stop, deleted at the end.</summary>
+    private sealed class Cluster : IAsyncDisposable
+    {
+        private const int PortAttempts = 3;
+
+        private readonly CommandRunner _runner;
+        private readonly string _pgCtl;
+        private readonly EventHandler _onProcessExit;
+        private bool _deleted;
+
+        private Cluster(string root, string binDirectory, CommandRunner runner)
+        {
+            Root = root;
+            DataDirectory = Path.Combine(root, "data");
+            LogFile = Path.Combine(root, "server.log");
+            _pgCtl = Path.Combine(binDirectory, "pg_ctl");
+            _runner = runner;
+            _onProcessExit = (_, _) => EmergencyShutdown();
+
+            // A test run that ends without disposing the fixture (a crash, Ctrl+C) must not leave a server behind.
+            AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
+        }
+
+        public string Root { get; }
+
+        public string DataDirectory { get; }
+
+        public string LogFile { get; }
+
+        public int Port { get; private set; }
+
+        public int? ProcessId { get; private set; }
+
+        public bool IsRunning => ProcessId is not null;
+
+        public static async Task<Cluster> CreateAsync(string binDirectory, string osUser, string superuser, string password, CancellationToken cancellationToken)
+        {
+            string initdb = Path.Combine(binDirectory, "initdb");
+            if (!File.Exists(initdb) || !File.Exists(Path.Combine(binDirectory, "pg_ctl")))
+            {
+                throw CannotStart($"initdb and pg_ctl were not found in {binDirectory}", $"apt-get install -y postgresql-15   (or set {BinVariable} to the folder that holds initdb and pg_ctl)");
+            }
+
+            CommandRunner runner = CommandRunner.For(osUser);
+            if (runner.SwitchesUser && (await CommandRunner.RunDirectAsync("id", ["-u", osUser], Path.GetTempPath(), cancellationToken)).ExitCode != 0)
+            {
+                throw CannotStart($"this process runs as root, the server refuses to run as root, and the OS user '{osUser}' it would run as does not exist", $"useradd --system --user-group --no-create-home {osUser}   (installing postgresql-15 creates it)");
+            }
+
+            string root = Directory.CreateTempSubdirectory("acode-pg-").FullName;
+            var cluster = new Cluster(root, binDirectory, runner);
+            try
+            {
+                await cluster.InitializeAsync(initdb, osUser, superuser, password, cancellationToken);
+                await cluster.StartOnFreePortAsync(cancellationToken);
+                return cluster;
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (IsRunning)
+            {
+                return;
+            }
+
+            (int exitCode, string output) = await _runner.RunAsync(_pgCtl, ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-s", "start"], Root, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw CannotStart($"pg_ctl start failed (exit {exitCode}): {output}{Environment.NewLine}Server log ({LogFile}):{Environment.NewLine}{LogTail()}", "see the server log above");
+            }
+
+            ProcessId = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (!IsRunning)
+            {
+                return;
+            }
+
+            (int exitCode, string output) = await _runner.RunAsync(_pgCtl, ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "-s", "stop"], Root, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"pg_ctl stop failed (exit {exitCode}): {output}");
+            }
+
+            ProcessId = null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
+            try
+            {
+                await StopAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                KillPostmaster();
+            }
+
+            Delete();
+        }
+
+        private async Task InitializeAsync(string initdb, string osUser, string superuser, string password, CancellationToken cancellationToken)
+        {
+            string passwordFile = Path.Combine(Root, "superuser-password");
+            await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
+            if (_runner.SwitchesUser)
+            {
+                (int chownExit, string chownOutput) = await CommandRunner.RunDirectAsync("chown", ["-R", $"{osUser}:", Root], Root, cancellationToken);
+                if (chownExit != 0)
+                {
+                    throw CannotStart($"chown of {Root} to the OS user '{osUser}' failed: {chownOutput}", "run the tests as root or as a non-root user that may write to the temp folder");
+                }
+            }
+
+            (int exitCode, string output) = await _runner.RunAsync(
+                initdb,
+                ["-D", DataDirectory, "-U", superuser, $"--pwfile={passwordFile}", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+                Root,
+                cancellationToken);
+            File.Delete(passwordFile);
+            if (exitCode != 0)
+            {
+                throw CannotStart($"initdb failed (exit {exitCode}): {output}", "check that the temp folder is writable and has space; run initdb by hand with the same arguments to see more");
+            }
+
+            // Password (scram-sha-256) everywhere: the TCP listener is 127.0.0.1 only, the socket lives in the private folder.
+            await File.WriteAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), """
+                local all all scram-sha-256
+                host  all all 127.0.0.1/32 scram-sha-256
+
+                """, cancellationToken);
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"""
+
+                # acode tests
+                listen_addresses = '127.0.0.1'
+                unix_socket_directories = '{Root}'
+                max_connections = 200
+                shared_buffers = 32MB
+
+                """, cancellationToken);
+        }
+
+        private async Task StartOnFreePortAsync(CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                Port = FreePort();
+                await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"port = {Port}\n", cancellationToken);
+                try
+                {
+                    await StartAsync(cancellationToken);
+                    return;
+                }
+                catch (InvalidOperationException) when (attempt < PortAttempts && LogTail().Contains("could not bind", StringComparison.Ordinal))
+                {
+                    // Another process took the port between FreePort and the server's bind: try another.
+                }
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        private string LogTail()
+        {
+            try
+            {
+                return string.Join(Environment.NewLine, File.ReadLines(LogFile).TakeLast(20));
+            }
+            catch (IOException)
+            {
+                return "(no server log)";
+            }
+        }
+
+        private void EmergencyShutdown()
+        {
+            try
+            {
+                _runner.RunAsync(_pgCtl, ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "10", "-s", "stop"], Root, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
+            {
+                KillPostmaster();
+            }
+
+            Delete();
+        }
+
+        private void KillPostmaster()
+        {
+            if (ProcessId is not { } pid)
+            {
+                return;
+            }
+
+            try
+            {
+                using System.Diagnostics.Process process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+
+            ProcessId = null;
+        }
+
+        private void Delete()
+        {
+            if (_deleted)
+            {
+                return;
+            }
+
+            _deleted = true;
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a leftover folder in the temp directory is harmless.
+            }
+        }
+    }
+}
