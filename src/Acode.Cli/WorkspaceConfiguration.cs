@@ -38,7 +38,7 @@ internal static class WorkspaceConfiguration
         catch (InvalidOperationException ex)
         {
             (string key, string value) = FindUnconvertible(configuration);
-            throw AcodeErrors.InvalidConfiguration(key, value, AcceptedValuesOf(key) + $" ({ex.Message.Split('.')[0]})");
+            throw AcodeErrors.InvalidConfiguration(key, value, AcceptedValuesOf(key) + $" ({ex.Message.Split(". ")[0].TrimEnd('.')})");
         }
 
         options.Validate();
