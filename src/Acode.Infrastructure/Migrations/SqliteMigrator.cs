@@ -27,11 +27,19 @@ public sealed class SqliteMigrator
 
     public SqliteMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
-        _migrations = migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite);
-        if (_migrations.Count == 0)
+        IReadOnlyList<Migration> given = migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite);
+        if (given.Count == 0)
         {
             throw new ArgumentException("At least one migration is required.", nameof(migrations));
         }
+
+        if (given.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new ArgumentException($"Migrations {string.Join(" and ", duplicate.Select(m => m.Id))} have the same version {duplicate.First().VersionText}; every version must be unique.", nameof(migrations));
+        }
+
+        // Applied, reported and compared (Latest) in version order, whatever order the caller listed them in.
+        _migrations = [.. given.OrderBy(m => m.Version)];
 
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _time = time ?? TimeProvider.System;

@@ -82,6 +82,13 @@ internal sealed class SqliteConnectionFactory
         }
     }
 
+    /// <summary>Closes this database's idle pooled readers; readers still in use are closed when they are returned.</summary>
+    public void ClearReaderPool()
+    {
+        using var connection = new SqliteConnection(_readerConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     /// <summary>Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors.</summary>
     public T Guard<T>(Func<T> action)
     {

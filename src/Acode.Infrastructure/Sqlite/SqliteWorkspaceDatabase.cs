@@ -160,6 +160,10 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     public void Dispose()
     {
         _commands.Dispose();
+
+        // Idle pooled readers would otherwise keep the database, -wal and -shm open for the life of the process;
+        // closing them first lets the writer's close be the last one, which checkpoints and removes the WAL.
+        Connections.ClearReaderPool();
         _writer.Dispose();
         _writeGate.Dispose();
     }

@@ -1,0 +1,239 @@
+using Acode.Application.Queries;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+
+namespace Acode.Infrastructure.Tests.Sqlite;
+
+/// <summary>Session listings: filters, sorts and keyset pagination.</summary>
+public sealed class SqliteRunStateStoreQueryTests : IDisposable
+{
+    private readonly TempWorkspace _temp = new();
+    private readonly SqliteWorkspaceDatabase _db;
+    private readonly SqliteRunStateStore _store;
+
+    public SqliteRunStateStoreQueryTests()
+    {
+        _db = _temp.Open();
+        _store = new SqliteRunStateStore(_db);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _temp.Dispose();
+    }
+
+    public static TheoryData<SessionSort> Sorts => [SessionSort.UpdatedDescending, SessionSort.UpdatedAscending, SessionSort.CreatedDescending, SessionSort.CreatedAscending];
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task QuerySessionsAsync_pages_through_120_sessions_50_50_20_without_overlap(SessionSort sort)
+    {
+        List<Session> sessions = Enumerable.Range(0, 120).Select(i => Session.Create($"session {i:000}")).ToList();
+        await _store.SaveAllAsync(sessions);
+        List<Session> renamed = sessions.Where((_, i) => i % 3 == 0).Reverse().ToList();
+        foreach (Session session in renamed)
+        {
+            session.Rename(session.Title + " (renamed)");
+        }
+
+        await _store.SaveAllAsync(renamed);
+
+        List<Page<SessionSummary>> pages = await AllPages(SessionFilter.All, sort, 50);
+
+        Assert.Equal([50, 50, 20], pages.Select(p => p.Items.Count));
+        Assert.NotNull(pages[0].NextCursor);
+        Assert.NotNull(pages[1].NextCursor);
+        Assert.Null(pages[2].NextCursor);
+        List<SessionSummary> all = pages.SelectMany(p => p.Items).ToList();
+        Assert.Equal(120, all.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(Expected(sessions, sort), all.Select(s => s.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task QuerySessionsAsync_breaks_timestamp_ties_by_id_so_pages_never_overlap(SessionSort sort)
+    {
+        var instant = new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero).AddTicks(1234567);
+        var sessions = new List<Session>();
+        for (int i = 0; i < 30; i++)
+        {
+            Session session = Session.Restore(SessionId.New(), $"tied {i}", null, SessionState.Created, 0, 1, instant, instant);
+            sessions.Add(session);
+            await _store.ImportAsync(session, []);
+        }
+
+        List<Page<SessionSummary>> pages = await AllPages(SessionFilter.All, sort, 7);
+
+        Assert.Equal([7, 7, 7, 7, 2], pages.Select(p => p.Items.Count));
+        List<SessionId> ids = pages.SelectMany(p => p.Items).Select(s => s.Id).ToList();
+        Assert.Equal(30, ids.Distinct().Count());
+        Assert.Equal(Expected(sessions, sort), ids);
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_does_not_shift_pages_when_sessions_are_added_meanwhile()
+    {
+        await _store.SaveAllAsync(Enumerable.Range(0, 10).Select(i => Session.Create($"s{i}")).ToList());
+        Page<SessionSummary> first = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4 });
+
+        await _store.CreateSessionAsync("added after the first page");
+        Page<SessionSummary> second = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4, Cursor = first.NextCursor });
+
+        Assert.Equal(["s4", "s5", "s6", "s7"], second.Items.Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_rejects_a_cursor_made_for_another_sort()
+    {
+        await _store.SaveAllAsync(Enumerable.Range(0, 5).Select(i => Session.Create($"s{i}")).ToList());
+        Page<SessionSummary> first = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Limit = 2 });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
+
+        Assert.Contains("sort order", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not-a-cursor!")]
+    [InlineData("MHwyMDI2fHNlc3NfeA")]
+    public async Task QuerySessionsAsync_rejects_a_malformed_cursor(string cursor)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Cursor = cursor }));
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_filters_by_state()
+    {
+        Session created = Session.Create("created");
+        Session planning = Session.Create("planning");
+        planning.TransitionTo(SessionState.Planning);
+        Session executing = Session.Create("executing");
+        executing.TransitionTo(SessionState.Executing);
+        Session completed = Session.Create("completed");
+        completed.TransitionTo(SessionState.Executing);
+        completed.TransitionTo(SessionState.Completed);
+        await _store.SaveAllAsync([created, planning, executing, completed]);
+
+        Page<SessionSummary> page = await _store.QuerySessionsAsync(
+            new SessionFilter { States = [SessionState.Planning, SessionState.Completed] }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+
+        Assert.Equal([planning.Id, completed.Id], page.Items.Select(s => s.Id));
+        Assert.Equal([SessionState.Planning, SessionState.Completed], page.Items.Select(s => s.State));
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_filters_by_creation_and_update_time_ranges()
+    {
+        var sessions = new List<Session>();
+        for (int i = 0; i < 5; i++)
+        {
+            sessions.Add(await _store.CreateSessionAsync($"s{i}"));
+        }
+
+        sessions[0].Rename("touched last");
+        await _store.SaveAsync(sessions[0]);
+
+        Page<SessionSummary> created = await _store.QuerySessionsAsync(
+            new SessionFilter { CreatedFrom = sessions[1].CreatedAt, CreatedTo = sessions[4].CreatedAt }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+        Page<SessionSummary> updated = await _store.QuerySessionsAsync(
+            new SessionFilter { UpdatedFrom = sessions[4].UpdatedAt }, SessionSort.UpdatedAscending, PaginationOptions.FirstPage);
+
+        Assert.Equal([sessions[1].Id, sessions[2].Id, sessions[3].Id], created.Items.Select(s => s.Id));
+        Assert.Equal([sessions[4].Id, sessions[0].Id], updated.Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_filters_by_title_text_ignoring_ascii_case()
+    {
+        Session login = await _store.CreateSessionAsync("Fix Login page");
+        Session logout = await _store.CreateSessionAsync("fix logout");
+        await _store.CreateSessionAsync("Refactor");
+        await _store.CreateSessionAsync("100% done_not");
+
+        Page<SessionSummary> page = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "FIX LOG" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+        Page<SessionSummary> wildcards = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "%_" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+
+        Assert.Equal([login.Id, logout.Id], page.Items.Select(s => s.Id));
+        Assert.Empty(wildcards.Items);
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_combines_filters_with_and_and_paginates_the_result()
+    {
+        var matching = new List<Session>();
+        for (int i = 0; i < 7; i++)
+        {
+            Session hit = Session.Create($"match {i}");
+            hit.TransitionTo(SessionState.Planning);
+            matching.Add(hit);
+            Session wrongState = Session.Create($"match but created {i}");
+            Session wrongTitle = Session.Create($"other {i}");
+            wrongTitle.TransitionTo(SessionState.Planning);
+            await _store.SaveAllAsync([hit, wrongState, wrongTitle]);
+        }
+
+        var filter = new SessionFilter { States = [SessionState.Planning], TitleContains = "match" };
+        List<Page<SessionSummary>> pages = await AllPages(filter, SessionSort.CreatedDescending, 3);
+
+        Assert.Equal([3, 3, 1], pages.Select(p => p.Items.Count));
+        Assert.Equal(Expected(matching, SessionSort.CreatedDescending), pages.SelectMany(p => p.Items).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_reports_task_and_tool_call_counts()
+    {
+        Session rich = TestSessions.Rich();
+        await _store.SaveAsync(rich);
+
+        SessionSummary summary = Assert.Single((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+
+        Assert.Equal(2, summary.TaskCount);
+        Assert.Equal(4, summary.ToolCallCount);
+        Assert.Equal(rich.Title, summary.Title);
+        Assert.Equal(rich.Version, summary.Version);
+        Assert.Equal(rich.CreatedAt, summary.CreatedAt);
+        Assert.Equal(rich.UpdatedAt, summary.UpdatedAt);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-059")]
+    public async Task QuerySessionsAsync_treats_injection_text_in_the_title_filter_as_data()
+    {
+        Session target = await _store.CreateSessionAsync("x'); DROP TABLE sessions; --");
+        await _store.CreateSessionAsync("harmless");
+
+        Page<SessionSummary> hit = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "'); DROP TABLE sessions; --" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+        Page<SessionSummary> miss = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "' OR '1'='1" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+
+        Assert.Equal([target.Id], hit.Items.Select(s => s.Id));
+        Assert.Empty(miss.Items);
+        Assert.Equal(2, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
+    }
+
+    private static List<SessionId> Expected(IEnumerable<Session> sessions, SessionSort sort)
+    {
+        Func<Session, DateTimeOffset> key = sort is SessionSort.UpdatedAscending or SessionSort.UpdatedDescending ? s => s.UpdatedAt : s => s.CreatedAt;
+        IOrderedEnumerable<Session> ordered = sort is SessionSort.UpdatedDescending or SessionSort.CreatedDescending
+            ? sessions.OrderByDescending(key).ThenByDescending(s => s.Id.Value, StringComparer.Ordinal)
+            : sessions.OrderBy(key).ThenBy(s => s.Id.Value, StringComparer.Ordinal);
+        return ordered.Select(s => s.Id).ToList();
+    }
+
+    private async Task<List<Page<SessionSummary>>> AllPages(SessionFilter filter, SessionSort sort, int limit)
+    {
+        var pages = new List<Page<SessionSummary>>();
+        string? cursor = null;
+        do
+        {
+            Page<SessionSummary> page = await _store.QuerySessionsAsync(filter, sort, new PaginationOptions { Limit = limit, Cursor = cursor });
+            pages.Add(page);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && pages.Count < 1000);
+
+        return pages;
+    }
+}
