@@ -144,27 +144,28 @@ public sealed class Session : Entity
     public Artifact? FindArtifact(ArtifactId id) => _children.GetValueOrDefault(id.Value) as Artifact;
 
     /// <summary>Applies the stamps a store gave the pending changes when it committed them, and clears the pending list.</summary>
-    /// <exception cref="InvalidOperationException">The stamps are not exactly the pending changes, in order; nothing is applied.</exception>
+    /// <exception cref="ArgumentException">A stamp is for an entity of another session.</exception>
+    /// <exception cref="InvalidOperationException">A stamp does not take its entity to the next version at a later time, or the stamps
+    /// are not exactly the pending changes in order. Nothing is applied.</exception>
     public void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
     {
         ArgumentNullException.ThrowIfNull(stamps);
-        if (stamps.Count != _pending.Count)
+        foreach (EntityStamp stamp in stamps)
         {
-            throw new InvalidOperationException($"Session {Id} has {_pending.Count} pending change(s) but {stamps.Count} stamp(s) were given; a save stamps every pending change.");
-        }
-
-        for (int i = 0; i < stamps.Count; i++)
-        {
-            EntityStamp stamp = stamps[i];
-            if (!ReferenceEquals(stamp.Entity, _pending[i]))
+            if (!ReferenceEquals(stamp.Entity.Root, this))
             {
-                throw new InvalidOperationException($"Stamp {i} is for {stamp.Entity.EntityType} {stamp.Entity.EntityId}, but pending change {i} is {_pending[i].EntityType} {_pending[i].EntityId}.");
+                throw new ArgumentException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId} does not belong to session {Id}.", nameof(stamps));
             }
 
             if (stamp.Version != stamp.Entity.Version + 1 || stamp.UpdatedAt <= stamp.Entity.UpdatedAt)
             {
-                throw new InvalidOperationException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId} is at version {stamp.Entity.Version}, updated {stamp.Entity.UpdatedAt:O}; a save must stamp version {stamp.Entity.Version + 1} at a later time.");
+                throw new InvalidOperationException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId} is at version {stamp.Entity.Version}, updated {stamp.Entity.UpdatedAt:O}; a save must stamp version {stamp.Entity.Version + 1} at a later time, not version {stamp.Version} at {stamp.UpdatedAt:O}.");
             }
+        }
+
+        if (stamps.Count != _pending.Count || stamps.Where((stamp, i) => !ReferenceEquals(stamp.Entity, _pending[i])).Any())
+        {
+            throw new InvalidOperationException($"Session {Id} has {_pending.Count} pending change(s); a save must stamp each of them, in order ({stamps.Count} stamp(s) given).");
         }
 
         foreach (EntityStamp stamp in stamps)
