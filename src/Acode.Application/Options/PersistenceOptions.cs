@@ -1,3 +1,5 @@
+using Acode.Application.Errors;
+
 namespace Acode.Application.Options;
 
 /// <summary>All persistence settings (configuration section <c>persistence</c> of <c>.agent/config.json</c>).</summary>
@@ -25,5 +27,15 @@ public sealed class PersistenceOptions
         Sqlite.Validate($"{SectionName}:sqlite");
         Postgres?.Validate($"{SectionName}:postgres");
         Sync.Validate($"{SectionName}:sync");
+
+        // A lease that can expire while its batch is still being pushed lets another process claim the same
+        // records: harmless (idempotency keys), but wasted work on every slow batch.
+        if (Postgres is { } postgres && Sync.LeaseSeconds <= postgres.CommandTimeoutSeconds)
+        {
+            throw AcodeErrors.InvalidConfiguration(
+                $"{SectionName}:sync:leaseSeconds",
+                Sync.LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a whole number of seconds greater than {SectionName}:postgres:commandTimeoutSeconds ({postgres.CommandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 3600 (default 60)");
+        }
     }
 }

@@ -4,8 +4,8 @@ using Acode.Application.Errors;
 namespace Acode.Application.Options;
 
 /// <summary>
-/// Settings of the shared PostgreSQL database and of the sync that feeds it (configuration section
-/// <c>persistence:postgres</c>, AC-023). PostgreSQL is optional: with no <see cref="ConnectionString"/> nothing is
+/// Settings of the shared PostgreSQL database (configuration section <c>persistence:postgres</c>, AC-023); how the
+/// outbox is delivered to it is <see cref="Sync.SyncOptions"/> (<c>persistence:sync</c>). PostgreSQL is optional: with no <see cref="ConnectionString"/> nothing is
 /// synced and everything local keeps working (AC-025). The environment variable <c>ACODE_POSTGRES_URL</c>
 /// overrides the connection string of the file (AC-024).
 /// </summary>
@@ -18,12 +18,6 @@ public sealed class PostgresOptions
     public const string EnvironmentVariable = "ACODE_POSTGRES_URL";
 
     public const int DefaultPoolSize = 10;
-    public const int DefaultBatchSize = 500;
-    public const int DefaultPollIntervalSeconds = 5;
-    public const int DefaultLeaseSeconds = 60;
-    public const int DefaultMaxAttempts = 10;
-    public const int DefaultBaseBackoffSeconds = 5;
-    public const int DefaultMaxBackoffSeconds = 3600;
     public const int DefaultCommandTimeoutSeconds = 30;
     public const int DefaultConnectTimeoutSeconds = 5;
 
@@ -43,28 +37,6 @@ public sealed class PostgresOptions
     /// <summary>Most connections open at once to PostgreSQL (Npgsql <c>Maximum Pool Size</c>). Default 10; 1 to 1000 (AC-028).</summary>
     public int PoolSize { get; set; } = DefaultPoolSize;
 
-    /// <summary>Most outbox records pushed in one PostgreSQL transaction. Default 500; 1 to 10000.</summary>
-    public int BatchSize { get; set; } = DefaultBatchSize;
-
-    /// <summary>Seconds the sync worker sleeps when the outbox is empty and nobody woke it. Default 5; 1 to 3600.</summary>
-    public int PollIntervalSeconds { get; set; } = DefaultPollIntervalSeconds;
-
-    /// <summary>
-    /// Seconds a claimed outbox record stays reserved for the process working on it; when the lease expires
-    /// (the process crashed) the record returns to the queue (AC-042). Default 60; 5 to 3600, and longer than
-    /// <see cref="CommandTimeoutSeconds"/>.
-    /// </summary>
-    public int LeaseSeconds { get; set; } = DefaultLeaseSeconds;
-
-    /// <summary>Failed attempts after which a record is dead-lettered (AC-041). Outages do not count. Default 10; 1 to 1000.</summary>
-    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
-
-    /// <summary>Seconds before the first retry; each further retry waits twice as long (AC-040). Default 5; 1 to 3600.</summary>
-    public int BaseBackoffSeconds { get; set; } = DefaultBaseBackoffSeconds;
-
-    /// <summary>Cap of the retry delay, in seconds (AC-040). Default 3600; from <see cref="BaseBackoffSeconds"/> to 86400.</summary>
-    public int MaxBackoffSeconds { get; set; } = DefaultMaxBackoffSeconds;
-
     /// <summary>Seconds one PostgreSQL command may run before it is cancelled (Npgsql <c>Command Timeout</c>). Default 30; 1 to 3600.</summary>
     public int CommandTimeoutSeconds { get; set; } = DefaultCommandTimeoutSeconds;
 
@@ -73,14 +45,6 @@ public sealed class PostgresOptions
 
     /// <summary>True when a connection string is set: PostgreSQL sync is wanted.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
-
-    public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
-
-    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
-
-    public TimeSpan BaseBackoff => TimeSpan.FromSeconds(BaseBackoffSeconds);
-
-    public TimeSpan MaxBackoff => TimeSpan.FromSeconds(MaxBackoffSeconds);
 
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(CommandTimeoutSeconds);
 
@@ -95,31 +59,13 @@ public sealed class PostgresOptions
         ConnectionStringSource = sourceKey;
     }
 
-    /// <summary>Checks every value and their combinations. The connection string itself is parsed by the infrastructure.</summary>
+    /// <summary>Checks every value. The connection string itself is parsed by the infrastructure.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and its accepted values.</exception>
     public void Validate(string section = "persistence:postgres")
     {
         Check(section, "poolSize", PoolSize, 1, 1000, "a whole number of connections from 1 to 1000 (default 10)");
-        Check(section, "batchSize", BatchSize, 1, 10000, "a whole number of records from 1 to 10000 (default 500)");
-        Check(section, "pollIntervalSeconds", PollIntervalSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 5)");
-        Check(section, "maxAttempts", MaxAttempts, 1, 1000, "a whole number of attempts from 1 to 1000 (default 10)");
-        Check(section, "baseBackoffSeconds", BaseBackoffSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 5)");
-        Check(section, "maxBackoffSeconds", MaxBackoffSeconds, 1, 86400, "a whole number of seconds from 1 to 86400 (default 3600)");
         Check(section, "commandTimeoutSeconds", CommandTimeoutSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 30)");
         Check(section, "connectTimeoutSeconds", ConnectTimeoutSeconds, 1, 1024, "a whole number of seconds from 1 to 1024 (default 5)");
-        Check(section, "leaseSeconds", LeaseSeconds, 5, 3600, "a whole number of seconds from 5 to 3600 (default 60)");
-
-        if (MaxBackoffSeconds < BaseBackoffSeconds)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:maxBackoffSeconds", Text(MaxBackoffSeconds), $"a whole number of seconds from {section}:baseBackoffSeconds ({Text(BaseBackoffSeconds)}) to 86400 (default 3600)");
-        }
-
-        // A lease that can expire while its batch is still being pushed lets another process claim the same
-        // records: harmless (idempotency keys), but wasted work on every slow batch.
-        if (LeaseSeconds <= CommandTimeoutSeconds)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:leaseSeconds", Text(LeaseSeconds), $"a whole number of seconds greater than {section}:commandTimeoutSeconds ({Text(CommandTimeoutSeconds)}) and at most 3600 (default 60)");
-        }
     }
 
     private static void Check(string section, string key, int value, int min, int max, string accepted)

@@ -21,16 +21,8 @@ public sealed class PostgresOptionsTests : IDisposable
         Assert.Equal(PostgresOptions.ConnectionStringKey, options.ConnectionStringSource);
         Assert.Equal(10, options.PoolSize);
         Assert.Equal(PostgresOptions.DefaultPoolSize, options.PoolSize);
-        Assert.Equal(500, options.BatchSize);
-        Assert.Equal(5, options.PollIntervalSeconds);
-        Assert.Equal(60, options.LeaseSeconds);
-        Assert.Equal(10, options.MaxAttempts);
-        Assert.Equal(5, options.BaseBackoffSeconds);
-        Assert.Equal(3600, options.MaxBackoffSeconds);
         Assert.Equal(30, options.CommandTimeoutSeconds);
         Assert.Equal(5, options.ConnectTimeoutSeconds);
-        Assert.Equal(TimeSpan.FromMinutes(1), options.Lease);
-        Assert.Equal(TimeSpan.FromHours(1), options.MaxBackoff);
         options.Validate();
     }
 
@@ -51,14 +43,6 @@ public sealed class PostgresOptionsTests : IDisposable
     [Theory]
     [InlineData("poolSize", 0, "1 to 1000")]
     [InlineData("poolSize", 1001, "1 to 1000")]
-    [InlineData("batchSize", 0, "1 to 10000")]
-    [InlineData("batchSize", 10001, "1 to 10000")]
-    [InlineData("pollIntervalSeconds", 0, "1 to 3600")]
-    [InlineData("leaseSeconds", 4, "5 to 3600")]
-    [InlineData("leaseSeconds", 3601, "5 to 3600")]
-    [InlineData("maxAttempts", 0, "1 to 1000")]
-    [InlineData("baseBackoffSeconds", 0, "1 to 3600")]
-    [InlineData("maxBackoffSeconds", 86401, "1 to 86400")]
     [InlineData("commandTimeoutSeconds", 0, "1 to 3600")]
     [InlineData("connectTimeoutSeconds", 0, "1 to 1024")]
     [InlineData("connectTimeoutSeconds", 1025, "1 to 1024")]
@@ -74,28 +58,6 @@ public sealed class PostgresOptionsTests : IDisposable
         Assert.Equal($"Invalid configuration: persistence:postgres:{key} = '{value}'.", ex.Message);
         Assert.Contains($"Accepted values for persistence:postgres:{key}:", ex.Hint, StringComparison.Ordinal);
         Assert.Contains(accepted, ex.Hint, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_refuses_a_backoff_cap_below_the_first_delay()
-    {
-        var options = new PostgresOptions { BaseBackoffSeconds = 60, MaxBackoffSeconds = 30 };
-
-        AcodeDbException ex = Assert.Throws<AcodeDbException>(() => options.Validate());
-
-        Assert.Equal("Invalid configuration: persistence:postgres:maxBackoffSeconds = '30'.", ex.Message);
-        Assert.Contains("from persistence:postgres:baseBackoffSeconds (60)", ex.Hint, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_refuses_a_lease_that_can_expire_during_a_command()
-    {
-        var options = new PostgresOptions { LeaseSeconds = 30, CommandTimeoutSeconds = 30 };
-
-        AcodeDbException ex = Assert.Throws<AcodeDbException>(() => options.Validate());
-
-        Assert.Equal("Invalid configuration: persistence:postgres:leaseSeconds = '30'.", ex.Message);
-        Assert.Contains("greater than persistence:postgres:commandTimeoutSeconds (30)", ex.Hint, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +84,7 @@ public sealed class PostgresOptionsTests : IDisposable
     [Fact]
     [Trait("AC", "AC-023")]
     [Trait("AC", "AC-028")]
-    public void The_persistence_postgres_section_of_the_config_file_binds_to_PersistenceOptions()
+    public void The_persistence_postgres_and_sync_sections_of_the_config_file_bind_to_PersistenceOptions()
     {
         PersistenceOptions options = Bind("""
             {
@@ -131,15 +93,17 @@ public sealed class PostgresOptionsTests : IDisposable
                 "postgres": {
                   "connectionString": "postgresql://acode@db.example.com:5433/runs?sslmode=require",
                   "poolSize": 25,
+                  "commandTimeoutSeconds": 45,
+                  "connectTimeoutSeconds": 9,
+                  "connectionStringSource": "not bindable"
+                },
+                "sync": {
                   "batchSize": 100,
                   "pollIntervalSeconds": 2,
                   "leaseSeconds": 120,
                   "maxAttempts": 7,
                   "baseBackoffSeconds": 3,
-                  "maxBackoffSeconds": 600,
-                  "commandTimeoutSeconds": 45,
-                  "connectTimeoutSeconds": 9,
-                  "connectionStringSource": "not bindable"
+                  "maxBackoffSeconds": 600
                 }
               }
             }
@@ -151,12 +115,12 @@ public sealed class PostgresOptionsTests : IDisposable
         Assert.Equal("postgresql://acode@db.example.com:5433/runs?sslmode=require", postgres.ConnectionString);
         Assert.Equal(PostgresOptions.ConnectionStringKey, postgres.ConnectionStringSource);
         Assert.Equal(25, postgres.PoolSize);
-        Assert.Equal(100, postgres.BatchSize);
-        Assert.Equal(2, postgres.PollIntervalSeconds);
-        Assert.Equal(120, postgres.LeaseSeconds);
-        Assert.Equal(7, postgres.MaxAttempts);
-        Assert.Equal(3, postgres.BaseBackoffSeconds);
-        Assert.Equal(600, postgres.MaxBackoffSeconds);
+        Assert.Equal(100, options.Sync.BatchSize);
+        Assert.Equal(2, options.Sync.PollIntervalSeconds);
+        Assert.Equal(120, options.Sync.LeaseSeconds);
+        Assert.Equal(7, options.Sync.MaxAttempts);
+        Assert.Equal(3, options.Sync.BaseBackoffSeconds);
+        Assert.Equal(600, options.Sync.MaxBackoffSeconds);
         Assert.Equal(45, postgres.CommandTimeoutSeconds);
         Assert.Equal(9, postgres.ConnectTimeoutSeconds);
         options.Validate();
@@ -181,7 +145,7 @@ public sealed class PostgresOptionsTests : IDisposable
 
         Assert.NotNull(options.Postgres);
         Assert.Equal(3, options.Postgres.PoolSize);
-        Assert.Equal(500, options.Postgres.BatchSize);
+        Assert.Equal(30, options.Postgres.CommandTimeoutSeconds);
         Assert.False(options.PostgresConfigured);
     }
 
