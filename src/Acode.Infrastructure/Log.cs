@@ -25,4 +25,31 @@ internal static partial class Log
 
     [LoggerMessage(1005, LogLevel.Information, "Deleted session {SessionId}")]
     public static partial void SessionDeleted(ILogger logger, string sessionId);
+
+    [LoggerMessage(2001, LogLevel.Information, "Applied {IdempotencyKey} ({Outcome})")]
+    public static partial void Applied(ILogger logger, string idempotencyKey, string outcome);
+
+    [LoggerMessage(2002, LogLevel.Information, "Duplicate {IdempotencyKey}: already applied, not applied again")]
+    public static partial void Duplicate(ILogger logger, string idempotencyKey);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Conflict on {EntityType} {EntityId}: {IncomingOrigin} vs {ExistingOrigin}, {Winner} version wins; both kept in sync_conflicts")]
+    public static partial void Conflict(ILogger logger, string entityType, string entityId, string incomingOrigin, string existingOrigin, string winner);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Outbox record {OutboxId} ({IdempotencyKey}) failed (attempt {Attempt}); next attempt at {NextAttempt}: {Error}")]
+    public static partial void RecordFailed(ILogger logger, long outboxId, string idempotencyKey, int attempt, string nextAttempt, string error);
+
+    [LoggerMessage(2005, LogLevel.Error, "Outbox record {OutboxId} ({IdempotencyKey}) dead-lettered after {Attempt} attempts: {Error}. Requeue it with 'acode db sync retry {OutboxId}'")]
+    public static partial void DeadLettered(ILogger logger, long outboxId, string idempotencyKey, int attempt, string error);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
+    public static partial void SyncPaused(ILogger logger, string reason);
+
+    [LoggerMessage(2007, LogLevel.Warning, "PostgreSQL holds a timestamp {Ahead} ahead of this machine's clock (entity stamps up to {RemoteHlc} ticks); not adopting it. Check the clocks of the team's machines")]
+    public static partial void FutureTimestamp(ILogger logger, TimeSpan ahead, long remoteHlc);
+
+    [LoggerMessage(2008, LogLevel.Information, "Sync delivered {Delivered} record(s) ({Applied} applied, {Duplicates} duplicate(s), {Conflicts} conflict(s))")]
+    public static partial void SyncRun(ILogger logger, long delivered, long applied, long duplicates, long conflicts);
+
+    [LoggerMessage(2009, LogLevel.Error, "Sync worker error; retrying in {Delay}")]
+    public static partial void WorkerError(ILogger logger, TimeSpan delay, Exception exception);
 }

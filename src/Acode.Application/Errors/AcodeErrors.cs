@@ -46,6 +46,11 @@ public static class AcodeErrors
         "Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the right host, port, database, user and password. Local work continues meanwhile; sync resumes by itself once PostgreSQL answers ('acode db status' shows the backlog).",
         inner);
 
+    public static AcodeDbException PostgresNotConfigured() => new(
+        AcodeErrorCode.PostgresUnavailable,
+        "No PostgreSQL is configured, so there is nothing to sync to. Local work is unaffected; changes wait in the outbox.",
+        "Set ACODE_POSTGRES_URL (e.g. postgresql://acode@db.example:5432/acode) or persistence:postgres:connectionString in .agent/config.json.");
+
     public static AcodeDbException InvalidConfiguration(string key, string value, string accepted) => new(
         AcodeErrorCode.InvalidConfiguration,
         $"Invalid configuration: {key} = '{value}'.",

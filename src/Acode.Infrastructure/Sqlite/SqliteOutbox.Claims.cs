@@ -6,13 +6,18 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteOutbox
 {
-    // Due, pending, not leased to a live owner, and no older pending record of the same entity (order per entity).
+    // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
+    // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.
+    // Older records that are claimable come first in id order, so they are in the same batch.
     private const string ClaimSql = $"""
         UPDATE outbox SET lease_owner = $owner, lease_until = $until, updated_at = $now
         WHERE id IN (
             SELECT o.id FROM outbox o
             WHERE o.status = 'Pending' AND o.next_attempt_at <= $now AND (o.lease_until IS NULL OR o.lease_until < $now)
-              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.entity_id = o.entity_id AND p.id < o.id AND p.status = 'Pending')
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox p
+                  WHERE p.entity_id = o.entity_id AND p.id < o.id AND p.status = 'Pending'
+                    AND (p.next_attempt_at > $now OR p.lease_until >= $now))
             ORDER BY o.id
             LIMIT $limit)
         RETURNING {Columns};

@@ -20,16 +20,19 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly HybridClock _clock;
     private readonly ILogger _logger;
     private readonly OutboxSignal? _signal;
+    private readonly AcodeMetrics? _metrics;
 
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
-    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null)
+    /// <param name="metrics">Where save counts and latencies are recorded.</param>
+    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
+        _metrics = metrics;
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
 
         // Stamps sort after every timestamp this workspace has seen in PostgreSQL (a slow clock must not lose later writes).
@@ -59,10 +62,12 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             return;
         }
 
+        long started = _clock.TimeProvider.GetTimestamp();
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
             sessions.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
 
         _signal?.Notify();
+        _metrics?.RecordSave(_clock.TimeProvider.GetElapsedTime(started));
         int i = 0;
         foreach (Session session in sessions)
         {

@@ -153,13 +153,16 @@ CREATE INDEX ix_session_events_updated ON session_events (updated_at);
 -- Idempotency (AC-045, AC-046): one row per applied outbox record, keyed by its idempotency key
 -- (EntityType:entity_id:updated_at). A key already here is a duplicate: it is not applied again.
 -- outcome says what applying it did (e.g. applied, stale, conflict); pruning is by applied_at.
+-- The key is unique per origin workspace: two workspaces that change one entity at the very same 100 ns tick
+-- produce the same key, and those are two changes (a tie that last-writer-wins breaks by origin), not a duplicate.
 CREATE TABLE sync_applied (
-    idempotency_key  text PRIMARY KEY,
+    idempotency_key  text NOT NULL,
     entity_type      text NOT NULL,
     entity_id        text NOT NULL,
     origin           text NOT NULL,
     outcome          text NOT NULL,
-    applied_at       timestamptz NOT NULL DEFAULT now()
+    applied_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (idempotency_key, origin)
 );
 CREATE INDEX ix_sync_applied_applied ON sync_applied (applied_at);
 

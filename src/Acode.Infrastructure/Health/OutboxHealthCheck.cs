@@ -1,0 +1,27 @@
+using Acode.Application.Outbox;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Acode.Infrastructure.Health;
+
+/// <summary>
+/// Degraded when records are dead-lettered or the oldest pending record is older than <paramref name="stuckAfter"/>:
+/// a queue that silently stops is the failure this exists to catch.
+/// </summary>
+public sealed class OutboxHealthCheck(SqliteWorkspaceDatabase database, TimeSpan stuckAfter) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        OutboxStatistics stats = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        TimeSpan? age = stats.OldestPendingAge(database.Time.GetUtcNow());
+        var data = new Dictionary<string, object> { ["pending"] = stats.Pending, ["deadLetters"] = stats.Failed, ["oldestPendingSeconds"] = age?.TotalSeconds ?? 0 };
+        if (stats.Failed > 0)
+        {
+            return HealthCheckResult.Degraded($"{stats.Failed} outbox record(s) dead-lettered; see 'acode db sync status', requeue with 'acode db sync retry --all'.", data: data);
+        }
+
+        return age > stuckAfter
+            ? HealthCheckResult.Degraded($"The outbox backlog is stuck: the oldest pending record is {age.Value.TotalMinutes:0} min old ({stats.Pending} pending).", data: data)
+            : HealthCheckResult.Healthy($"{stats.Pending} pending, none dead-lettered.", data);
+    }
+}

@@ -1,0 +1,70 @@
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// One PostgreSQL mirror table and how its columns are read out of the entity document (<c>d</c>, jsonb) during a
+/// set-based upsert. The SQL is built once from these constants; values always travel as parameters.
+/// </summary>
+internal sealed class MirrorTable
+{
+    private static readonly (string Column, string Expression)[] Common =
+    [
+        ("version", "(d->>'version')::bigint"),
+        ("created_at", "(d->>'createdAt')::timestamptz"),
+        ("updated_at", "(d->>'updatedAt')::timestamptz"),
+        ("hlc", "u.hlc"),
+        ("origin", "u.origin"),
+        ("document", "d"),
+    ];
+
+    private static readonly Dictionary<EntityType, MirrorTable> Tables = new()
+    {
+        [EntityType.Session] = new("sessions",
+            ("id", "d->>'id'"), ("title", "d->>'title'"), ("goal", "d->>'goal'"), ("state", "d->>'state'")),
+        [EntityType.SessionTask] = new("session_tasks",
+            ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("ordinal", "(d->>'ordinal')::bigint"), ("title", "d->>'title'"),
+            ("description", "d->>'description'"), ("state", "d->>'state'"), ("started_at", "(d->>'startedAt')::timestamptz"), ("completed_at", "(d->>'completedAt')::timestamptz")),
+        [EntityType.Step] = new("steps",
+            ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("task_id", "d->>'taskId'"), ("ordinal", "(d->>'ordinal')::bigint"), ("title", "d->>'title'"),
+            ("description", "d->>'description'"), ("state", "d->>'state'"), ("started_at", "(d->>'startedAt')::timestamptz"), ("completed_at", "(d->>'completedAt')::timestamptz")),
+        [EntityType.ToolCall] = new("tool_calls",
+            ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("step_id", "d->>'stepId'"), ("tool_name", "d->>'toolName'"), ("arguments", "(d->>'arguments')::jsonb"),
+            ("status", "d->>'status'"), ("result", "d->>'result'"), ("error", "d->>'error'"), ("started_at", "(d->>'startedAt')::timestamptz"),
+            ("completed_at", "(d->>'completedAt')::timestamptz"), ("duration_ticks", "(d->>'durationTicks')::bigint")),
+        [EntityType.Artifact] = new("artifacts",
+            ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("step_id", "d->>'stepId'"), ("tool_call_id", "d->>'toolCallId'"), ("name", "d->>'name'"),
+            ("kind", "d->>'kind'"), ("media_type", "d->>'mediaType'"), ("size", "(d->>'size')::bigint"), ("content_hash", "d->>'contentHash'"),
+            ("content", "decode(d->>'content', 'base64')")),
+        [EntityType.SessionEvent] = new("session_events",
+            ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("sequence", "(d->>'sequence')::bigint"), ("type", "d->>'type'"), ("payload", "(d->>'payload')::jsonb")),
+    };
+
+    private MirrorTable(string name, params (string Column, string Expression)[] columns)
+    {
+        Name = name;
+        (string Column, string Expression)[] all = [.. columns, .. Common];
+        string names = string.Join(", ", all.Select(c => c.Column));
+        string expressions = string.Join(", ", all.Select(c => c.Expression));
+        string updates = string.Join(", ", all.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}"));
+        string undelete = name == "sessions" ? ", deleted_at = NULL" : "";
+
+        // Last writer wins on (hlc, origin), also against a concurrent applier that committed first.
+        UpsertSql = $"""
+            INSERT INTO {name} ({names})
+            SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[]) AS u(d, hlc, origin)
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now(){undelete}
+            WHERE (excluded.hlc, excluded.origin COLLATE "C") > ({name}.hlc, {name}.origin COLLATE "C");
+            """;
+        LockSql = $"SELECT id, version, hlc, origin, document FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+    }
+
+    public string Name { get; }
+
+    public string UpsertSql { get; }
+
+    /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
+    public string LockSql { get; }
+
+    public static MirrorTable For(EntityType type) => Tables[type];
+
+    public static IEnumerable<MirrorTable> Children => Tables.Where(t => t.Key != EntityType.Session).Select(t => t.Value);
+}

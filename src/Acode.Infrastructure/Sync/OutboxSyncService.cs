@@ -1,0 +1,337 @@
+using Acode.Application.Outbox;
+using Acode.Application.Sync;
+using Acode.Domain.Time;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// Drains the SQLite outbox into PostgreSQL (spec §7): claim a batch with a lease, apply it in one PostgreSQL
+/// transaction, mark it processed; repeat until nothing is due.
+/// </summary>
+/// <remarks>
+/// <para>Failures are told apart by who is at fault. PostgreSQL unreachable (ACODE-DB-006) is an outage: the run
+/// stops, the batch's leases are released and no attempt is counted, so a night offline never dead-letters
+/// anything; <see cref="SyncWorker"/> retries later with its own backoff (the circuit breaker). Any other failure
+/// is a record's: the batch is retried one record at a time to find the poison, which gets attempts + 1 and the
+/// next attempt after <see cref="Backoff"/>, and is dead-lettered after <see cref="SyncOptions.MaxAttempts"/>.</para>
+/// <para>A process that dies mid-batch leaves leased records behind; the lease expires and another process (or
+/// the same one, restarted) claims them again. If PostgreSQL had committed the batch, the idempotency keys make
+/// the redelivery a no-op (AC-042, AC-046).</para>
+/// </remarks>
+public sealed class OutboxSyncService : ISyncService, IDisposable
+{
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly SqliteOutbox _outbox;
+    private readonly NpgsqlDataSource? _dataSource;
+    private readonly PostgresConnectionSettings? _target;
+    private readonly SyncOptions _options;
+    private readonly HybridClock _clock;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PostgresOutboxApplier? _applier;
+    private readonly PostgresMigrator _migrator;
+    private readonly AcodeMetrics _metrics;
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private CancellationTokenSource _cancel = new();
+    private bool _schemaReady;
+
+    /// <param name="database">The workspace database whose outbox is drained.</param>
+    /// <param name="target">PostgreSQL, or null when none is configured (every run then reports that and does nothing).</param>
+    /// <param name="options">Batch size, lease, retries.</param>
+    /// <param name="clock">The clock of this process's store: it is moved past timestamps seen in PostgreSQL.</param>
+    /// <param name="metrics">Instruments to record into (a private set when null).</param>
+    public OutboxSyncService(SqliteWorkspaceDatabase database, PostgresConnectionSettings? target, SyncOptions? options = null, HybridClock? clock = null, AcodeMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _outbox = new SqliteOutbox(database);
+        _target = target;
+        _options = options ?? new SyncOptions();
+        _options.Validate();
+        _time = database.Time;
+        _clock = clock ?? new HybridClock(_time);
+        _logger = database.LoggerFactory.CreateLogger<OutboxSyncService>();
+        _metrics = metrics ?? new AcodeMetrics();
+        _migrator = new PostgresMigrator(logger: database.LoggerFactory.CreateLogger<PostgresMigrator>(), time: _time);
+        if (target is not null)
+        {
+            _dataSource = PostgresDataSourceFactory.Create(target, database.LoggerFactory);
+            _applier = new PostgresOutboxApplier(_dataSource, _logger);
+        }
+    }
+
+    /// <summary>This process's lease owner name (host:pid:random).</summary>
+    public string Owner => _owner;
+
+    public SyncOptions Options => _options;
+
+    public async Task<SyncRunResult> SyncAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (_applier is null)
+        {
+            OutboxStatistics idle = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+            return new SyncRunResult(0, 0, 0, 0, 0, idle.Pending, true, "PostgreSQL is not configured (set ACODE_POSTGRES_URL or persistence:postgres:connectionString)");
+        }
+
+        if (_cancel.IsCancellationRequested)
+        {
+            _cancel.Dispose();
+            _cancel = new CancellationTokenSource();
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancel.Token);
+        CancellationToken token = linked.Token;
+        var run = new RunCounters();
+        long total = (await _outbox.GetStatisticsAsync(token).ConfigureAwait(false)).Pending;
+        string? pauseReason = null;
+        try
+        {
+            await EnsureSchemaAsync(token).ConfigureAwait(false);
+            while (!token.IsCancellationRequested)
+            {
+                IReadOnlyList<OutboxRecord> batch = await _outbox.ClaimAsync(_owner, _options.BatchSize, _options.Lease, token).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                await DeliverAsync(batch, run, token).ConfigureAwait(false);
+                progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
+            }
+        }
+        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _target!.Redacted) is { } unavailable)
+        {
+            pauseReason = $"{unavailable.Code}: {unavailable.Message}";
+            Log.SyncPaused(_logger, pauseReason);
+            await _database.RecordSyncErrorAsync(_time.GetUtcNow(), pauseReason, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cooperative stop: the batch in flight was rolled back in PostgreSQL and its leases released.
+        }
+
+        if (run.Done > 0)
+        {
+            await _database.RecordSyncSuccessAsync(_time.GetUtcNow(), run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
+            Log.SyncRun(_logger, run.Done, run.Applied, run.Duplicates, run.Conflicts);
+        }
+
+        OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
+        _metrics.ObserveBacklog(after.Pending, after.Failed);
+        return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason);
+    }
+
+    public void CancelSync() => _cancel.Cancel();
+
+    public async Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        OutboxStatistics outbox = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        WorkspaceSyncState state = _database.GetSyncState(cancellationToken);
+        TimeSpan? age = outbox.OldestPendingAge(_time.GetUtcNow());
+        if (_dataSource is null)
+        {
+            return new SyncStatus(false, null, null, "PostgreSQL is not configured", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+        }
+
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            MigrationStatus schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            long? conflicts = null;
+            if (schema.Current is not null)
+            {
+                var command = new NpgsqlCommand("SELECT count(*) FROM sync_conflicts WHERE incoming_origin = $1 OR existing_origin = $1;", connection);
+                await using var commandScope = command.ConfigureAwait(false);
+                command.Parameters.AddWithValue(_database.WorkspaceId!);
+                conflicts = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            return new SyncStatus(true, _target!.Redacted, true, null, outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, conflicts, schema.Current?.ToString(3));
+        }
+        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _target!.Redacted) is { } unavailable)
+        {
+            return new SyncStatus(true, _target.Redacted, false, $"{unavailable.Code}: {unavailable.Message}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+        }
+    }
+
+    /// <summary>Applies the PostgreSQL migrations (creating the schema on an empty database) before the first batch.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_dataSource is null || _schemaReady)
+        {
+            return;
+        }
+
+        await _migrator.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        _schemaReady = true;
+    }
+
+    public void Dispose()
+    {
+        _dataSource?.Dispose();
+        _cancel.Dispose();
+    }
+
+    private async Task DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
+    {
+        BatchApplyResult result;
+        try
+        {
+            result = await ApplyAsync(batch, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRecordFailure(ex))
+        {
+            await IsolateFailuresAsync(batch, ex, run, token).ConfigureAwait(false);
+            return;
+        }
+        catch (PostgresException ex) when (IsTransactionRetry(ex))
+        {
+            // A deadlock or serialization failure with another applier: nobody's fault, the next claim retries it.
+            await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        catch
+        {
+            // Outage or cancellation: nobody is at fault, so the records go back untouched.
+            await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await AcknowledgeAsync(batch, result, run).ConfigureAwait(false);
+    }
+
+    private async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken token)
+    {
+        try
+        {
+            return await _applier!.ApplyAsync(batch, token).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The server came back with an empty database: recreate the schema and try once more.
+            _schemaReady = false;
+            await EnsureSchemaAsync(token).ConfigureAwait(false);
+            return await _applier!.ApplyAsync(batch, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AcknowledgeAsync(IReadOnlyList<OutboxRecord> batch, BatchApplyResult result, RunCounters run)
+    {
+        // PostgreSQL has committed: acknowledging must not be cancelled half-way (a redelivery would be a harmless duplicate).
+        await _outbox.AcknowledgeAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (OutboxRecord record in batch)
+        {
+            _metrics.RecordDelivered(result.Outcomes[record.Id], now - record.CreatedAt);
+        }
+
+        run.Applied += result.Count(ApplyOutcome.Applied, ApplyOutcome.Superseded, ApplyOutcome.ConflictWon, ApplyOutcome.ConflictLost, ApplyOutcome.Stale);
+        run.Duplicates += result.Count(ApplyOutcome.Duplicate);
+        run.Conflicts += result.Conflicts.Count;
+        ObserveRemoteClock(result.MaxRemoteHlc, run);
+    }
+
+    private async Task IsolateFailuresAsync(IReadOnlyList<OutboxRecord> batch, Exception batchError, RunCounters run, CancellationToken token)
+    {
+        if (batch.Count == 1)
+        {
+            await RecordFailureAsync(batch[0], batchError, run).ConfigureAwait(false);
+            return;
+        }
+
+        // One bad record must not hold back the others: apply them one by one, in order.
+        foreach (OutboxRecord record in batch)
+        {
+            try
+            {
+                BatchApplyResult single = await ApplyAsync([record], token).ConfigureAwait(false);
+                await AcknowledgeAsync([record], single, run).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsRecordFailure(ex))
+            {
+                await RecordFailureAsync(record, ex, run).ConfigureAwait(false);
+            }
+            catch
+            {
+                await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private async Task RecordFailureAsync(OutboxRecord record, Exception error, RunCounters run)
+    {
+        int attempt = record.Attempts + 1;
+        bool deadLetter = attempt >= _options.MaxAttempts;
+        DateTimeOffset next = _time.GetUtcNow() + Backoff.Delay(attempt, _options.BaseBackoff, _options.MaxBackoff);
+        string message = Describe(error);
+        await _outbox.RecordFailureAsync(_owner, record.Id, message, next, deadLetter, CancellationToken.None).ConfigureAwait(false);
+        if (deadLetter)
+        {
+            run.DeadLettered++;
+            _metrics.RecordDeadLetter();
+            Log.DeadLettered(_logger, record.Id, record.IdempotencyKey, attempt, message);
+        }
+        else
+        {
+            run.Retried++;
+            _metrics.RecordRetry();
+            Log.RecordFailed(_logger, record.Id, record.IdempotencyKey, attempt, Application.Serialization.UtcTimestamp.Format(next), message);
+        }
+    }
+
+    private void ObserveRemoteClock(long remoteHlc, RunCounters run)
+    {
+        if (remoteHlc == 0)
+        {
+            return;
+        }
+
+        var remote = new DateTimeOffset(remoteHlc, TimeSpan.Zero);
+        TimeSpan ahead = remote - _time.GetUtcNow();
+        if (ahead > _options.MaxClockSkew)
+        {
+            _metrics.RecordClockSkew();
+            Log.FutureTimestamp(_logger, ahead, remoteHlc);
+            return;
+        }
+
+        _clock.Observe(remote);
+        run.MaxRemoteHlc = Math.Max(run.MaxRemoteHlc, remoteHlc);
+    }
+
+    private static bool IsRecordFailure(Exception ex)
+        => !PostgresErrorMapper.IsUnavailable(ex)
+           && ex is PostgresException { SqlState: not ['4', '0', ..] } or FormatException or InvalidCastException or System.Text.Json.JsonException;
+
+    private static bool IsTransactionRetry(PostgresException ex) => ex.SqlState.StartsWith("40", StringComparison.Ordinal);
+
+    private static string Describe(Exception error) => error switch
+    {
+        PostgresException pg => $"PostgreSQL rejected the record (SQLSTATE {pg.SqlState}: {pg.MessageText})",
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
+    private sealed class RunCounters
+    {
+        public long Applied { get; set; }
+
+        public long Duplicates { get; set; }
+
+        public long Conflicts { get; set; }
+
+        public long Retried { get; set; }
+
+        public long DeadLettered { get; set; }
+
+        public long MaxRemoteHlc { get; set; }
+
+        public long Done => Applied + Duplicates + Retried + DeadLettered;
+    }
+}

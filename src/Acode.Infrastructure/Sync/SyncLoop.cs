@@ -1,0 +1,72 @@
+using Acode.Application.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// Keeps the outbox drained: run a sync; then sleep until a save wakes it or the poll interval passes. While
+/// PostgreSQL is unreachable (a paused run) it backs off 1 s, 2 s, 4 s … up to 60 s between probes — the
+/// circuit breaker — and resets once a run gets through. Errors are caught per run so the loop survives;
+/// cancellation is a normal exit. Used by <see cref="SyncWorker"/> and <c>acode db sync --watch</c>.
+/// </summary>
+public sealed class SyncLoop
+{
+    public static readonly TimeSpan FirstOutageDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxOutageDelay = TimeSpan.FromSeconds(60);
+
+    private readonly ISyncService _sync;
+    private readonly OutboxSignal _signal;
+    private readonly SyncOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public SyncLoop(ISyncService sync, OutboxSignal signal, SyncOptions options, ILogger logger, TimeProvider? time = null)
+    {
+        _sync = sync;
+        _signal = signal;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <param name="onRun">Called after every run (for progress output).</param>
+    /// <param name="cancellationToken">Stops the loop; the batch in flight is rolled back and released.</param>
+    public async Task RunAsync(Action<SyncRunResult>? onRun, CancellationToken cancellationToken)
+    {
+        TimeSpan outageDelay = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                SyncRunResult result = await _sync.SyncAsync(null, cancellationToken).ConfigureAwait(false);
+                onRun?.Invoke(result);
+                if (result.Paused)
+                {
+                    outageDelay = outageDelay == TimeSpan.Zero ? FirstOutageDelay : TimeSpan.FromTicks(Math.Min(outageDelay.Ticks * 2, MaxOutageDelay.Ticks));
+                    await Task.Delay(outageDelay, _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                outageDelay = TimeSpan.Zero;
+                await _signal.WaitAsync(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                outageDelay = outageDelay == TimeSpan.Zero ? FirstOutageDelay : TimeSpan.FromTicks(Math.Min(outageDelay.Ticks * 2, MaxOutageDelay.Ticks));
+                Log.WorkerError(_logger, outageDelay, ex);
+                try
+                {
+                    await Task.Delay(outageDelay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using Acode.Application.Outbox;
+using Acode.Application.Sync;
+using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Acode.Infrastructure.Tests.Sync;
+
+[Collection(PostgresFixture.CollectionName)]
+public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
+{
+    [Fact]
+    [Trait("AC", "AC-036")]
+    [Trait("AC", "AC-038")]
+    [Trait("AC", "AC-045")]
+    public async Task SyncAsync_delivers_every_record_exactly_once_and_mirrors_the_local_rows()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        Session session = TestSessions.Rich();
+        await h.Store.SaveAsync(session);
+        session.Rename("Renamed once");
+        session.TransitionTo(SessionState.Paused);
+        await h.Store.SaveAsync(session);
+        long records = (await h.Outbox.GetStatisticsAsync()).Pending;
+
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.False(result.Paused, result.PauseReason);
+        Assert.Equal(records, result.Delivered);
+        Assert.Equal(0, result.Remaining);
+        Assert.Equal(records, await h.PgCountAsync("SELECT count(*) FROM sync_applied"));
+        Assert.Equal($"Renamed once|Paused|{session.Version}", string.Join("|", await h.PgRowsAsync("SELECT title, state, version FROM sessions")));
+        Assert.Equal(session.Tasks.Count, await h.PgCountAsync("SELECT count(*) FROM session_tasks"));
+        Assert.Equal(4, await h.PgCountAsync("SELECT count(*) FROM tool_calls"));
+        Assert.Equal(session.LastEventSequence, await h.PgCountAsync("SELECT count(*) FROM session_events"));
+        OutboxStatistics after = await h.Outbox.GetStatisticsAsync();
+        Assert.Equal(records, after.Processed);
+        Assert.NotNull(h.Database.GetSyncState().LastSuccessfulSync);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-038")]
+    public async Task Records_of_one_entity_are_claimed_oldest_first_and_never_overtake_a_pending_older_one()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        Session session = await h.Store.CreateSessionAsync("ordered");
+        for (int i = 0; i < 5; i++)
+        {
+            session.Rename($"title {i}");
+            await h.Store.SaveAsync(session);
+        }
+
+        IReadOnlyList<OutboxRecord> first = await h.Outbox.ClaimAsync("other-process", 1, TimeSpan.FromMinutes(5));
+        IReadOnlyList<OutboxRecord> rest = await h.Outbox.ClaimAsync("me", 100, TimeSpan.FromMinutes(5));
+
+        Assert.Single(first);
+        Assert.DoesNotContain(rest, r => r.EntityId == session.Id.Value);
+        Assert.Equal(first[0].Id, (await h.Outbox.ReadAsync(OutboxStatus.Pending, 1))[0].Id);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-046")]
+    [Trait("AC", "AC-047")]
+    public async Task A_redelivered_batch_is_recognised_as_duplicates_marked_processed_and_changes_nothing()
+    {
+        var logs = new ListLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggerFactory);
+        await h.Store.SaveAsync(TestSessions.Rich());
+        SyncRunResult first = await h.Sync.SyncAsync();
+        List<string> before = await h.MirrorSnapshotAsync();
+        List<string> syncedAt = await h.PgRowsAsync("SELECT id, synced_at FROM tool_calls ORDER BY id");
+
+        // As if the process had crashed after PostgreSQL committed but before SQLite recorded it.
+        SqliteProbe.Execute(h.DatabasePath, "UPDATE outbox SET status = 'Pending', processed_at = NULL;");
+        SyncRunResult again = await h.Sync.SyncAsync();
+
+        Assert.Equal(first.Delivered, again.Duplicates);
+        Assert.Equal(0, again.Applied);
+        Assert.Equal(0, (await h.Outbox.GetStatisticsAsync()).Pending);
+        Assert.Equal(before, await h.MirrorSnapshotAsync());
+        Assert.Equal(syncedAt, await h.PgRowsAsync("SELECT id, synced_at FROM tool_calls ORDER BY id"));
+        string someKey = (await h.Outbox.ReadAsync(OutboxStatus.Processed, 1))[0].IdempotencyKey;
+        Assert.Contains(logs.Messages, m => m.StartsWith($"Applied {someKey}", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith($"Duplicate {someKey}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tool_output_with_NUL_characters_is_delivered_not_a_poison_record()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        Session session = Session.Create("nul");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("shell", """{"text":"a\u0000b"}""");
+        call.Succeed("out\0put");
+        session.AppendEvent("note", """{"raw":"x\u0000y"}""");
+        await h.Store.SaveAsync(session);
+
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.Equal(0, result.Retried + result.DeadLettered);
+        Assert.Equal("out\uFFFDput", await h.PgScalarAsync("SELECT result FROM tool_calls"));
+        Assert.Equal("a\uFFFDb", await h.PgScalarAsync("SELECT arguments->>'text' FROM tool_calls"));
+        Assert.Equal("out\0put", (await h.Store.GetSessionAsync(session.Id))!.Tasks[0].Steps[0].ToolCalls[0].Result);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-039")]
+    [Trait("AC", "AC-040")]
+    [Trait("AC", "AC-041")]
+    public async Task A_poison_record_backs_off_5_10_20_seconds_to_the_cap_and_is_dead_lettered_after_10_attempts_while_the_rest_is_delivered()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock, new SyncOptions { MaxBackoffSeconds = 600 });
+        Session good = await h.Store.CreateSessionAsync("good");
+        InsertPoison(h, "ToolCall:tc_poison:2026-01-15T10:00:00.0000001Z");
+
+        var delays = new List<TimeSpan>();
+        SyncRunResult first = await h.Sync.SyncAsync();
+        Assert.Equal(1, first.Retried);
+        Assert.Equal(2, await h.PgCountAsync("SELECT count(*) FROM sync_applied"));
+        for (int attempt = 1; attempt < 10; attempt++)
+        {
+            OutboxRecord poison = Poison(h);
+            Assert.Equal(attempt, poison.Attempts);
+            Assert.Contains("SQLSTATE", poison.LastError, StringComparison.Ordinal);
+            TimeSpan delay = poison.NextAttemptAt!.Value - clock.GetUtcNow();
+            delays.Add(delay);
+
+            clock.Advance(delay - TimeSpan.FromSeconds(1));
+            Assert.Equal(0, (await h.Sync.SyncAsync()).Retried + (await h.Sync.SyncAsync()).DeadLettered);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            SyncRunResult run = await h.Sync.SyncAsync();
+            Assert.Equal(attempt == 9 ? 1 : 0, run.DeadLettered);
+        }
+
+        Assert.Equal(new[] { 5, 10, 20, 40, 80, 160, 320, 600, 600 }.Select(s => TimeSpan.FromSeconds(s)), delays);
+        OutboxRecord dead = (await h.Outbox.ReadAsync(OutboxStatus.Failed, 10)).Single();
+        Assert.Equal(10, dead.Attempts);
+        Assert.Equal(1, (await h.Outbox.GetStatisticsAsync()).Failed);
+        Assert.Equal("good", await h.PgScalarAsync("SELECT title FROM sessions WHERE id = $1", good.Id.Value));
+
+        Assert.Equal(1, await h.Outbox.RequeueFailedAsync(null));
+        OutboxRecord requeued = Poison(h);
+        Assert.Equal(OutboxStatus.Pending, requeued.Status);
+        Assert.Equal(0, requeued.Attempts);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-042")]
+    public async Task Records_leased_by_a_crashed_process_return_to_the_queue_when_the_lease_expires()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock);
+        await h.Store.SaveAsync(TestSessions.Rich());
+        long records = (await h.Outbox.GetStatisticsAsync()).Pending;
+        IReadOnlyList<OutboxRecord> stolen = await h.Outbox.ClaimAsync("crashed-process", 1000, h.Sync.Options.Lease);
+        Assert.Equal(records, stolen.Count);
+
+        SyncRunResult whileLeased = await h.Sync.SyncAsync();
+        clock.Advance(h.Sync.Options.Lease + TimeSpan.FromSeconds(1));
+        SyncRunResult afterExpiry = await h.Sync.SyncAsync();
+
+        Assert.Equal(0, whileLeased.Delivered);
+        Assert.Equal(records, afterExpiry.Delivered);
+        Assert.Equal(records, await h.PgCountAsync("SELECT count(*) FROM sync_applied"));
+        Assert.Equal(0, await h.Outbox.AcknowledgeAsync("crashed-process", stolen.Select(r => r.Id).ToList()));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-025")]
+    public async Task An_unreachable_server_pauses_the_sync_without_burning_attempts_and_it_resumes_when_the_server_is_back()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        await h.Sync.SyncAsync();
+        await fixture.Server.StopAsync();
+        try
+        {
+            Session session = await h.Store.CreateSessionAsync("written while PostgreSQL is down");
+            session.AddTask("still works");
+            await h.Store.SaveAsync(session);
+
+            SyncRunResult down = await h.Sync.SyncAsync();
+
+            Assert.True(down.Paused);
+            Assert.Contains("ACODE-DB-006", down.PauseReason, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.Server.Password, down.PauseReason, StringComparison.Ordinal);
+            Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE attempts > 0 OR lease_owner IS NOT NULL"));
+            Assert.Contains("ACODE-DB-006", h.Database.GetSyncState().LastError, StringComparison.Ordinal);
+            Assert.False((await h.Sync.GetStatusAsync()).Reachable);
+        }
+        finally
+        {
+            await fixture.Server.StartAsync();
+        }
+
+        SyncRunResult back = await h.Sync.SyncAsync();
+
+        Assert.False(back.Paused, back.PauseReason);
+        Assert.Equal(0, back.Remaining);
+        Assert.Equal(1, await h.PgCountAsync("SELECT count(*) FROM session_tasks"));
+        Assert.Null(h.Database.GetSyncState().LastError);
+    }
+
+    [Fact]
+    public async Task A_server_that_comes_back_with_an_empty_database_gets_its_schema_recreated()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        await h.Store.CreateSessionAsync("before");
+        await h.Sync.SyncAsync();
+        await h.PgScalarAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+
+        await h.Store.CreateSessionAsync("after");
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.False(result.Paused, result.PauseReason);
+        Assert.Equal(0, result.Retried);
+        Assert.Equal("after", await h.PgScalarAsync("SELECT title FROM sessions"));
+    }
+
+    [Fact]
+    public async Task A_deleted_session_becomes_a_tombstone_and_its_children_leave_the_mirror()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        Session session = TestSessions.Rich();
+        await h.Store.SaveAsync(session);
+        await h.Sync.SyncAsync();
+
+        await h.Store.DeleteSessionAsync(session.Id);
+        await h.Sync.SyncAsync();
+
+        Assert.Equal(1, await h.PgCountAsync("SELECT count(*) FROM sessions WHERE deleted_at IS NOT NULL"));
+        Assert.Equal(0, await h.PgCountAsync("SELECT (SELECT count(*) FROM tool_calls) + (SELECT count(*) FROM session_events) + (SELECT count(*) FROM steps)"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-037")]
+    public async Task A_save_wakes_the_sync_worker_without_waiting_for_it()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, options: new SyncOptions { PollIntervalSeconds = 3600 });
+        var loop = new SyncLoop(h.Sync, h.Signal, h.Sync.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        Task running = loop.RunAsync(null, stop.Token);
+        await WaitUntilAsync(async () => await h.PgCountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sessions'") == 1);
+
+        Session session = await h.Store.CreateSessionAsync("woken");
+
+        Assert.Equal(1, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM sessions"));
+        await WaitUntilAsync(async () => await h.PgCountAsync("SELECT count(*) FROM sessions WHERE id = $1", session.Id.Value) == 1);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The condition did not become true within 30 s.");
+    }
+
+    private static OutboxRecord Poison(SyncHarness h)
+        => h.Outbox.ReadAsync(OutboxStatus.Pending, 100).Result.Concat(h.Outbox.ReadAsync(OutboxStatus.Failed, 100).Result).Single(r => r.EntityId == "tc_poison");
+
+    /// <summary>A record PostgreSQL refuses every time: its tool-call arguments are not JSON.</summary>
+    private static void InsertPoison(SyncHarness h, string key)
+        => SqliteProbe.Execute(h.DatabasePath, """
+            INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
+            VALUES ($key, 'ToolCall', 'tc_poison', 'sess_x', 'Upsert', 0, 1, 'ws_test', $payload, '2000-01-01T00:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z');
+            """,
+            ("$key", key),
+            ("$payload", """{"entity":"ToolCall","sessionId":"sess_x","stepId":"step_x","toolName":"t","arguments":"not json","status":"Pending","schema":1,"id":"tc_poison","version":1,"createdAt":"2026-01-15T10:00:00.0000001Z","updatedAt":"2026-01-15T10:00:00.0000001Z"}"""));
+}
