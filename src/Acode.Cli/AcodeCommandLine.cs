@@ -18,6 +18,7 @@ internal static class AcodeCommandLine
         db.Subcommands.Add(DbMigrateCommand.Create(globals));
         db.Subcommands.Add(DbSchemaVersionCommand.Create(globals));
         db.Subcommands.Add(DbCheckCommand.Create(globals));
+        db.Subcommands.Add(DbSyncCommand.Create(globals));
         root.Subcommands.Add(db);
 
         var session = new Command("session", "Sessions: list, show, export, import.");

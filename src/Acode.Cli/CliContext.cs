@@ -1,7 +1,10 @@
 using System.CommandLine;
+using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Infrastructure;
+using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Spectre.Console;
@@ -37,6 +40,28 @@ internal sealed class CliContext : IDisposable
 
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
         => SqliteWorkspaceDatabase.Open(Workspace, Options.Sqlite, LoggerFactory, migrate: migrate);
+
+    /// <summary>The configured PostgreSQL, or null when there is none.</summary>
+    public PostgresConnectionSettings? SyncTarget => Options.Postgres is { IsConfigured: true } postgres ? PostgresConnectionSettings.From(postgres) : null;
+
+    /// <summary>The sync target as it may be shown: redacted, never with a password.</summary>
+    public string SyncTargetDescription => SyncTarget?.Redacted ?? "nothing (PostgreSQL is not configured)";
+
+    /// <summary>The sync service of this workspace; it reports "not configured" when no PostgreSQL is set.</summary>
+    public OutboxSyncService OpenSync(SqliteWorkspaceDatabase database) => new(database, SyncTarget, Options.Sync);
+
+    /// <summary>ACODE-DB-006 for a sync run that could not reach PostgreSQL (or has none to reach).</summary>
+    public AcodeDbException SyncUnavailable(string? pauseReason)
+    {
+        if (SyncTarget is not { } target)
+        {
+            return AcodeErrors.PostgresNotConfigured();
+        }
+
+        const string prefix = "ACODE-DB-006: ";
+        string reason = pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer";
+        return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Check that {target.Redacted} is running and reachable and the credentials are right, then run 'acode db sync' again (or keep 'acode db sync --watch' running).");
+    }
 
     public void Dispose() => LoggerFactory.Dispose();
 

@@ -2,9 +2,12 @@ using System.CommandLine;
 using Spectre.Console;
 using System.Text.Json.Nodes;
 using Acode.Application.Outbox;
+using Acode.Application.Sync;
 using Acode.Cli.Output;
+using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
 
 namespace Acode.Cli.Commands;
 
@@ -22,12 +25,22 @@ internal static class DbCheckCommand
 
             DatabaseCheckReport report = database.Check(cancellationToken);
             OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
+            using OutboxSyncService sync = context.OpenSync(database);
+            SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
+            TimeSpan? oldest = outbox.OldestPendingAge(DateTimeOffset.UtcNow);
+            bool stuck = syncStatus.Configured && oldest > PersistenceServiceCollectionExtensions.StuckBacklogAfter;
             var checks = new List<(string Name, bool Ok, string Detail)>
             {
                 ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
                 ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count == 0 ? "ok" : $"{report.ForeignKeyViolations.Count} violation(s): " + string.Join("; ", report.ForeignKeyViolations.Take(10))),
                 ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
-                ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them, then 'acode db sync retry --all'"),
+                ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them with 'acode db sync status', then 'acode db sync retry --all'"),
+                ("backlog", !stuck, stuck
+                    ? $"stuck: the oldest pending record is {Display.Duration(oldest)} old; run 'acode db sync' (is a sync worker running?)"
+                    : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty"),
+                ("postgres", !syncStatus.Configured || syncStatus.Reachable == true, !syncStatus.Configured
+                    ? "not configured (local only)"
+                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : syncStatus.Problem ?? "unreachable"),
             };
             bool healthy = checks.All(c => c.Ok);
             if (context.ParseResult.GetValue(json))

@@ -1,53 +1,81 @@
 using System.CommandLine;
-using Spectre.Console;
 using System.Text.Json.Nodes;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sqlite;
+using Spectre.Console;
 
 namespace Acode.Cli.Commands;
 
-/// <summary><c>acode db migrate</c>: applies pending migrations, or with <c>--dry-run</c> lists them.</summary>
+/// <summary><c>acode db migrate</c>: applies pending migrations to SQLite and, when configured, PostgreSQL; <c>--dry-run</c> lists them.</summary>
 internal static class DbMigrateCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "List the migrations that would be applied; change nothing." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var command = new Command("migrate", "Apply pending schema migrations (each in its own transaction).\n\nExamples:\n  acode db migrate --dry-run\n  acode db migrate") { dryRun, json };
+        var command = new Command("migrate", "Apply pending schema migrations (each in its own transaction) to SQLite and, when configured, PostgreSQL.\n\nExamples:\n  acode db migrate --dry-run\n  acode db migrate") { dryRun, json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
+            bool isDryRun = context.ParseResult.GetValue(dryRun);
             using SqliteWorkspaceDatabase database = context.OpenDatabase(migrate: false);
             MigrationStatus before = database.GetMigrationStatus();
-            bool isDryRun = context.ParseResult.GetValue(dryRun);
-            IReadOnlyList<Migration> migrations = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
+            IReadOnlyList<Migration> sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
             MigrationStatus after = isDryRun ? before : database.GetMigrationStatus();
+
+            PostgresConnectionSettings? target = context.SyncTarget;
+            IReadOnlyList<Migration>? postgres = null;
+            MigrationStatus? postgresAfter = null;
+            if (target is not null)
+            {
+                MigrationStatus postgresBefore = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+                postgres = isDryRun ? postgresBefore.Pending : await PostgresSchema.MigrateAsync(context, target, cancellationToken);
+                postgresAfter = isDryRun ? postgresBefore : await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+            }
+
             if (context.ParseResult.GetValue(json))
             {
                 JsonOutput.Write(new JsonObject
                 {
                     ["dryRun"] = isDryRun,
-                    [isDryRun ? "pending" : "applied"] = new JsonArray(migrations.Select(m => (JsonNode)new JsonObject { ["id"] = m.Id, ["version"] = m.VersionText, ["checksum"] = m.Checksum }).ToArray()),
-                    ["current"] = after.Current?.ToString(3),
-                    ["latest"] = after.LatestText,
+                    ["sqlite"] = ToJson(sqlite, after, isDryRun),
+                    ["postgres"] = postgres is null ? null : ToJson(postgres, postgresAfter!, isDryRun),
                 });
                 return ExitCodes.Success;
             }
 
-            if (migrations.Count == 0)
+            Report(context, "SQLite", sqlite, before, after, isDryRun);
+            if (postgres is not null)
             {
-                context.Console.WriteLine($"Nothing to migrate: the database is at {after.CurrentText}, the latest version.");
-                return ExitCodes.Success;
+                Report(context, $"PostgreSQL ({target!.Redacted})", postgres, postgresAfter!, postgresAfter!, isDryRun);
             }
 
-            foreach (Migration migration in migrations)
-            {
-                context.Console.WriteLine($"{(isDryRun ? "Would apply" : "Applied")} {migration.Id}  (checksum {migration.Checksum[..12]})");
-            }
-
-            context.Console.WriteLine(isDryRun ? $"Dry run: nothing was changed; the database is at {before.CurrentText}." : $"The database is now at {after.CurrentText}.");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static void Report(CliContext context, string engine, IReadOnlyList<Migration> migrations, MigrationStatus before, MigrationStatus after, bool isDryRun)
+    {
+        if (migrations.Count == 0)
+        {
+            context.Console.WriteLine($"{engine}: nothing to migrate: the database is at {after.CurrentText}, the latest version.");
+            return;
+        }
+
+        foreach (Migration migration in migrations)
+        {
+            context.Console.WriteLine($"{engine}: {(isDryRun ? "would apply" : "applied")} {migration.Id}  (checksum {migration.Checksum[..12]})");
+        }
+
+        context.Console.WriteLine(isDryRun ? $"{engine}: dry run: nothing was changed; the database is at {before.CurrentText}." : $"{engine}: the database is now at {after.CurrentText}.");
+    }
+
+    private static JsonObject ToJson(IReadOnlyList<Migration> migrations, MigrationStatus after, bool isDryRun) => new()
+    {
+        [isDryRun ? "pending" : "applied"] = new JsonArray(migrations.Select(m => (JsonNode)new JsonObject { ["id"] = m.Id, ["version"] = m.VersionText, ["checksum"] = m.Checksum }).ToArray()),
+        ["current"] = after.Current?.ToString(3),
+        ["latest"] = after.LatestText,
+    };
 }

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Acode.Application.Outbox;
+using Acode.Application.Sync;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -22,6 +24,8 @@ internal static class DbStatusCommand
             MigrationStatus schema = database.GetMigrationStatus();
             DatabaseStatistics stats = database.GetStatistics(cancellationToken);
             OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
+            using OutboxSyncService sync = context.OpenSync(database);
+            SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             if (context.ParseResult.GetValue(json))
             {
@@ -56,7 +60,7 @@ internal static class DbStatusCommand
                         ["oldestPendingAgeSeconds"] = outbox.OldestPendingAge(now)?.TotalSeconds,
                         ["lastProcessedAt"] = Display.Time(outbox.LastProcessedAt) is { Length: > 0 } p ? p : null,
                     },
-                    ["sync"] = new JsonObject { ["configured"] = false, ["target"] = null },
+                    ["sync"] = DbSyncStatusCommand.ToJson(syncStatus),
                 });
                 return ExitCodes.Success;
             }
@@ -72,11 +76,18 @@ internal static class DbStatusCommand
                 table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture));
             }
 
-            table.AddRow("Outbox pending", outbox.Pending.ToString("N0", CultureInfo.InvariantCulture) + (outbox.OldestPendingAge(now) is { } age ? $" (oldest {Display.Duration(age)} old)" : ""));
-            table.AddRow("Outbox dead letters", outbox.Failed.ToString("N0", CultureInfo.InvariantCulture));
             table.AddRow("Outbox synced", outbox.Processed.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("Last sync", outbox.LastProcessedAt is { } last ? Display.Time(last) : "never");
-            table.AddRow("Sync target", "not configured (set ACODE_POSTGRES_URL)");
+            foreach ((string name, string value) in DbSyncStatusCommand.Rows(syncStatus))
+            {
+                string label = name switch
+                {
+                    "Target" => "Sync target",
+                    "Pending" => "Outbox pending",
+                    "Dead letters" => "Outbox dead letters",
+                    _ => name,
+                };
+                table.AddRow(label, Display.Safe(value));
+            }
             context.Console.Write(table);
             return ExitCodes.Success;
         });

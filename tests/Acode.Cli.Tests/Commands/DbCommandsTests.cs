@@ -29,14 +29,14 @@ public sealed class DbCommandsTests : IDisposable
     public async Task Migrate_dry_run_lists_and_changes_nothing_then_migrate_applies_once()
     {
         AcodeResult dryRun = await _workspace.RunOkAsync("db", "migrate", "--dry-run");
-        Assert.Contains("Would apply V1_0_0_InitialSchema", dryRun.Stdout);
-        Assert.Contains("Dry run: nothing was changed; the database is at none.", dryRun.Stdout);
+        Assert.Contains("SQLite: would apply V1_0_0_InitialSchema", dryRun.Stdout);
+        Assert.Contains("SQLite: dry run: nothing was changed; the database is at none.", dryRun.Stdout);
 
         AcodeResult applied = await _workspace.RunOkAsync("db", "migrate");
-        Assert.Contains("Applied V1_0_0_InitialSchema", applied.Stdout);
+        Assert.Contains("SQLite: applied V1_0_0_InitialSchema", applied.Stdout);
 
         AcodeResult again = await _workspace.RunOkAsync("db", "migrate");
-        Assert.Contains("Nothing to migrate: the database is at 1.0.0, the latest version.", again.Stdout);
+        Assert.Contains("SQLite: nothing to migrate: the database is at 1.0.0, the latest version.", again.Stdout);
     }
 
     [Fact]
@@ -68,7 +68,8 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Contains("Schema", status.Stdout);
         Assert.Contains("1.0.0 (latest 1.0.0)", status.Stdout);
         Assert.Contains("Outbox pending", status.Stdout);
-        Assert.Contains("Last sync", status.Stdout);
+        Assert.Contains("Last successful sync", status.Stdout);
+        Assert.Contains("not configured (set ACODE_POSTGRES_URL)", status.Stdout);
     }
 
     [Fact]

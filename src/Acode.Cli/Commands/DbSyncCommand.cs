@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Acode.Application.Errors;
+using Acode.Application.Sync;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db sync</c>: deliver the outbox to PostgreSQL once (with a progress bar), or keep going with <c>--watch</c>.</summary>
+internal static class DbSyncCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var watch = new Option<bool>("--watch") { Description = "Keep syncing as changes arrive until Ctrl+C; survives PostgreSQL outages." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON (not with --watch)." };
+        var command = new Command("sync", "Deliver pending outbox records to PostgreSQL (ACODE_POSTGRES_URL or persistence:postgres:connectionString).\n\nExamples:\n  acode db sync\n  acode db sync --watch\n  acode db sync status\n  acode db sync retry --all")
+        {
+            watch, json,
+        };
+        command.Subcommands.Add(DbSyncStatusCommand.Create(globals));
+        command.Subcommands.Add(DbSyncRetryCommand.Create(globals));
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using OutboxSyncService sync = context.OpenSync(database);
+            if (context.ParseResult.GetValue(watch))
+            {
+                return await WatchAsync(context, sync, cancellationToken);
+            }
+
+            SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
+            if (context.ParseResult.GetValue(json))
+            {
+                JsonOutput.Write(ToJson(result));
+            }
+            else
+            {
+                context.Console.WriteLine(Describe(result));
+            }
+
+            if (result.Paused)
+            {
+                throw context.SyncUnavailable(result.PauseReason);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<SyncRunResult> RunOnceAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
+    {
+        if (!context.Console.Profile.Capabilities.Interactive)
+        {
+            return await sync.SyncAsync(null, cancellationToken);
+        }
+
+        SyncRunResult? result = null;
+        await context.Console.Progress().AutoClear(true).StartAsync(async progressContext =>
+        {
+            ProgressTask task = progressContext.AddTask("Syncing outbox", maxValue: 1);
+            var progress = new Progress<SyncProgress>(p =>
+            {
+                task.MaxValue = Math.Max(1, p.Total);
+                task.Value = p.Done;
+            });
+            result = await sync.SyncAsync(progress, cancellationToken);
+            task.Value = task.MaxValue;
+        });
+        return result!;
+    }
+
+    private static async Task<int> WatchAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
+    {
+        context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
+        var signal = new OutboxSignal();
+        var loop = new SyncLoop(sync, signal, sync.Options, context.LoggerFactory.CreateLogger<SyncLoop>());
+        bool wasPaused = false;
+        await loop.RunAsync(result =>
+        {
+            if (result.Paused && !wasPaused)
+            {
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason}; retrying with backoff (nothing is lost, no attempts are counted).");
+            }
+            else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered > 0))
+            {
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(result)}");
+            }
+
+            wasPaused = result.Paused;
+        }, cancellationToken);
+        context.Console.WriteLine("Stopped.");
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(SyncRunResult r)
+        => r.Paused && r.Delivered == 0
+            ? $"Nothing delivered; {r.Remaining} record(s) wait in the outbox."
+            : $"Delivered {r.Delivered} record(s): {r.Applied} applied, {r.Duplicates} duplicate(s), {r.Conflicts} conflict(s); {r.Retried} to retry, {r.DeadLettered} dead-lettered; {r.Remaining} pending.";
+
+    private static JsonObject ToJson(SyncRunResult r) => new()
+    {
+        ["delivered"] = r.Delivered,
+        ["applied"] = r.Applied,
+        ["duplicates"] = r.Duplicates,
+        ["conflicts"] = r.Conflicts,
+        ["retried"] = r.Retried,
+        ["deadLettered"] = r.DeadLettered,
+        ["pending"] = r.Remaining,
+        ["paused"] = r.Paused,
+        ["pauseReason"] = r.PauseReason,
+    };
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Acode.Infrastructure.Sqlite;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db sync retry</c>: requeue dead-lettered outbox records (AC-041).</summary>
+internal static class DbSyncRetryCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var id = new Argument<long?>("outbox-id") { Description = "The dead-lettered record to requeue (see 'acode db sync status').", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Requeue every dead-lettered record." };
+        var command = new Command("retry", "Put dead-lettered outbox records back in the queue with their attempts reset.\n\nExamples:\n  acode db sync retry --all\n  acode db sync retry 1234") { id, all };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            long? recordId = context.ParseResult.GetValue(id);
+            bool everything = context.ParseResult.GetValue(all);
+            if (recordId is null == !everything)
+            {
+                throw new UsageException("Give either an outbox id or --all.", "acode db sync retry --all");
+            }
+
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            int requeued = await new SqliteOutbox(database).RequeueFailedAsync(recordId, cancellationToken);
+            if (recordId is not null && requeued == 0)
+            {
+                throw new UsageException($"Outbox record {recordId} is not dead-lettered.", "List dead letters with 'acode db sync status'.", ExitCodes.Problem);
+            }
+
+            context.Console.WriteLine($"Requeued {requeued} record(s); run 'acode db sync' to deliver them.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Acode.Application.Outbox;
+using Acode.Application.Sync;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db sync status</c>: the backlog, dead letters, last sync, conflicts and whether PostgreSQL answers.</summary>
+internal static class DbSyncStatusCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("status", "Show the sync: target (redacted), reachability, backlog, oldest pending age, dead letters, last successful sync, conflicts.") { json };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using OutboxSyncService sync = context.OpenSync(database);
+            SyncStatus status = await sync.GetStatusAsync(cancellationToken);
+            IReadOnlyList<OutboxRecord> deadLetters = await new SqliteOutbox(database).ReadAsync(OutboxStatus.Failed, 20, cancellationToken);
+            if (context.ParseResult.GetValue(json))
+            {
+                JsonNode node = ToJson(status);
+                node["deadLetterRecords"] = new JsonArray(deadLetters.Select(r => (JsonNode)new JsonObject
+                {
+                    ["id"] = r.Id, ["key"] = r.IdempotencyKey, ["attempts"] = r.Attempts, ["lastError"] = r.LastError,
+                }).ToArray());
+                JsonOutput.Write(node);
+                return ExitCodes.Success;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Sync").AddColumn("Value");
+            foreach ((string name, string value) in Rows(status))
+            {
+                table.AddRow(name, Display.Safe(value));
+            }
+
+            context.Console.Write(table);
+            foreach (OutboxRecord r in deadLetters)
+            {
+                context.Console.WriteLine($"dead letter #{r.Id} {Display.Safe(r.IdempotencyKey)} after {r.Attempts} attempts: {Display.Safe(r.LastError, 200)}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static IEnumerable<(string Name, string Value)> Rows(SyncStatus s)
+    {
+        yield return ("Target", s.Configured ? s.Target! : "not configured (set ACODE_POSTGRES_URL)");
+        if (s.Configured)
+        {
+            yield return ("Reachable", s.Reachable == true ? "yes" : $"no: {s.Problem}");
+            yield return ("PostgreSQL schema", s.PostgresSchemaVersion ?? (s.Reachable == true ? "not created yet (the first sync creates it)" : "unknown"));
+        }
+
+        yield return ("Pending", s.Pending.ToString("N0", CultureInfo.InvariantCulture) + (s.OldestPendingAge is { } age ? $" (oldest {Display.Duration(age)} old)" : ""));
+        yield return ("Dead letters", s.DeadLetters.ToString("N0", CultureInfo.InvariantCulture) + (s.DeadLetters > 0 ? " (requeue with 'acode db sync retry --all')" : ""));
+        yield return ("Last successful sync", s.LastSuccessfulSync is { } last ? Display.Time(last) : "never");
+        if (s.LastError is not null)
+        {
+            yield return ("Last error", s.LastError);
+        }
+
+        yield return ("Conflicts", s.Conflicts?.ToString("N0", CultureInfo.InvariantCulture) ?? "unknown");
+    }
+
+    public static JsonObject ToJson(SyncStatus s) => new()
+    {
+        ["configured"] = s.Configured,
+        ["target"] = s.Target,
+        ["reachable"] = s.Reachable,
+        ["problem"] = s.Problem,
+        ["postgresSchemaVersion"] = s.PostgresSchemaVersion,
+        ["pending"] = s.Pending,
+        ["deadLetters"] = s.DeadLetters,
+        ["oldestPendingAgeSeconds"] = s.OldestPendingAge?.TotalSeconds,
+        ["lastSuccessfulSync"] = s.LastSuccessfulSync is { } t ? Display.Time(t) : null,
+        ["lastError"] = s.LastError,
+        ["conflicts"] = s.Conflicts,
+    };
+}
