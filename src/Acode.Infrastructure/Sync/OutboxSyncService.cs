@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
@@ -104,7 +105,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
                 progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
             }
         }
-        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _target!.Redacted) is { } unavailable)
+        catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
             pauseReason = $"{unavailable.Code}: {unavailable.Message}";
             Log.SyncPaused(_logger, pauseReason);
@@ -154,9 +155,9 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
 
             return new SyncStatus(true, _target!.Redacted, true, null, outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, conflicts, schema.Current?.ToString(3));
         }
-        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _target!.Redacted) is { } unavailable)
+        catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
-            return new SyncStatus(true, _target.Redacted, false, $"{unavailable.Code}: {unavailable.Message}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+            return new SyncStatus(true, _target!.Redacted, false, $"{unavailable.Code}: {unavailable.Message}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
         }
     }
 
@@ -306,8 +307,12 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         run.MaxRemoteHlc = Math.Max(run.MaxRemoteHlc, remoteHlc);
     }
 
+    /// <summary>ACODE-DB-006 when <paramref name="ex"/> means PostgreSQL cannot be used now (already mapped, or native).</summary>
+    private AcodeDbException? AsUnavailable(Exception ex)
+        => ex is AcodeDbException { ErrorCode: AcodeErrorCode.PostgresUnavailable } mapped ? mapped : PostgresErrorMapper.Map(ex, _target!.Redacted);
+
     private static bool IsRecordFailure(Exception ex)
-        => !PostgresErrorMapper.IsUnavailable(ex)
+        => ex is not AcodeDbException && !PostgresErrorMapper.IsUnavailable(ex)
            && ex is PostgresException { SqlState: not ['4', '0', ..] } or FormatException or InvalidCastException or System.Text.Json.JsonException;
 
     private static bool IsTransactionRetry(PostgresException ex) => ex.SqlState.StartsWith("40", StringComparison.Ordinal);

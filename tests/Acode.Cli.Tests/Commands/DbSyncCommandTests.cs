@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>The real acode binary syncing a workspace into the test PostgreSQL, with ACODE_POSTGRES_URL set, unset, or dead.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+    private readonly List<AcodeResult> _everything = [];
+
+    [Fact]
+    [Trait("AC", "AC-036")]
+    [Trait("AC", "AC-024")]
+    [Trait("AC", "AC-058")]
+    public async Task Sync_delivers_the_outbox_and_no_output_ever_shows_the_password()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await RunOkAsync("demo", "--sessions", "3");
+        long pending = (await JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+
+        AcodeResult sync = await RunOkAsync("db", "sync", "--verbose");
+
+        Assert.Contains($"Delivered {pending} record(s): {pending} applied, 0 duplicate(s), 0 conflict(s)", sync.Stdout);
+        Assert.Equal(pending, await CountAsync(connectionString, "SELECT count(*) FROM sync_applied"));
+        Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+        JsonElement status = await JsonAsync("db", "sync", "status");
+        Assert.True(status.GetProperty("reachable").GetBoolean());
+        Assert.Equal(0, status.GetProperty("pending").GetInt64());
+        Assert.Equal("1.0.0", status.GetProperty("postgresSchemaVersion").GetString());
+        Assert.NotNull(status.GetProperty("lastSuccessfulSync").GetString());
+        Assert.Equal(0, status.GetProperty("conflicts").GetInt64());
+        Assert.StartsWith("postgresql://", status.GetProperty("target").GetString());
+        AcodeResult version = await RunOkAsync("db", "schema", "version");
+        Assert.Contains("PostgreSQL  current 1.0.0, latest 1.0.0 (up to date)", version.Stdout);
+        AcodeResult again = await RunOkAsync("db", "sync");
+        Assert.Contains("Delivered 0 record(s)", again.Stdout);
+        await RunOkAsync("db", "status");
+        await RunOkAsync("db", "status", "--json");
+        await RunOkAsync("db", "check");
+        await RunOkAsync("db", "migrate", "--dry-run");
+        await RunOkAsync("session", "list");
+
+        AssertNoSecretIn(_everything);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-025")]
+    [Trait("AC", "AC-058")]
+    public async Task With_PostgreSQL_down_local_work_goes_on_and_sync_reports_ACODE_DB_006_without_the_password()
+    {
+        _workspace.Environment["ACODE_POSTGRES_URL"] = $"postgresql://acode:{Uri.EscapeDataString(fixture.Server.Password)}@127.0.0.1:{FreePort()}/acode";
+
+        await RunOkAsync("demo");
+        AcodeResult sync = await RunAsync("db", "sync");
+        AcodeResult status = await RunOkAsync("db", "status");
+        AcodeResult check = await RunAsync("db", "check");
+        AcodeResult version = await RunAsync("db", "schema", "version");
+
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains("Error: ACODE-DB-006:", sync.Stderr);
+        Assert.Contains("Nothing was lost", sync.Stderr);
+        Assert.Contains("no: ACODE-DB-006", status.Stdout);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("FAIL postgres", check.Stdout);
+        Assert.Equal(16, version.ExitCode);
+        Assert.Contains("SQLite      current 1.0.0", version.Stdout);
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+        Assert.Single(await _workspace.SessionIdsAsync());
+        AssertNoSecretIn(_everything);
+    }
+
+    [Fact]
+    public async Task Sync_without_PostgreSQL_configured_says_how_to_configure_it()
+    {
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains("No PostgreSQL is configured", sync.Stderr);
+        Assert.Contains("Try: Set ACODE_POSTGRES_URL", sync.Stderr);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-042")]
+    public async Task A_sync_process_killed_mid_run_leaves_records_that_the_next_run_finishes_exactly_once()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "5";
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "100";
+        _workspace.Environment["ACODE_PERSISTENCE__POSTGRES__COMMANDTIMEOUTSECONDS"] = "2";
+        await RunOkAsync("demo", "--sessions", "150");
+        long records = (await JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+
+        using (Process victim = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync"))
+        {
+            var watch = Stopwatch.StartNew();
+            while (await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied") == 0 && watch.Elapsed < TimeSpan.FromSeconds(60) && !victim.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            victim.Kill();
+            await victim.WaitForExitAsync();
+        }
+
+        long deliveredBeforeKill = await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied");
+        var deadline = Stopwatch.StartNew();
+        long pending;
+        do
+        {
+            await RunOkAsync("db", "sync");
+            pending = (await JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+        }
+        while (pending > 0 && deadline.Elapsed < TimeSpan.FromSeconds(60));
+
+        Assert.True(deliveredBeforeKill < records, $"the first process finished before it was killed ({deliveredBeforeKill} of {records})");
+        Assert.Equal(0, pending);
+        Assert.Equal(records, await CountAsync(connectionString, "SELECT count(*) FROM sync_applied"));
+        Assert.Equal(150, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+    }
+
+    [Fact]
+    [Trait("AC", "AC-036")]
+    public async Task Watch_keeps_syncing_rides_out_a_server_outage_and_recovers()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__POLLINTERVALSECONDS"] = "1";
+        await RunOkAsync("db", "migrate");
+        using Process watcher = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync", "--watch");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.BeginOutputReadLine();
+        watcher.BeginErrorReadLine();
+        try
+        {
+            await RunOkAsync("demo");
+            await WaitForAsync(async () => await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sessions") == 1);
+
+            await fixture.Server.StopAsync();
+            try
+            {
+                await RunOkAsync("demo");
+                await WaitForAsync(() => Task.FromResult(output.Any(l => l.Contains("paused: ACODE-DB-006", StringComparison.Ordinal))));
+            }
+            finally
+            {
+                await fixture.Server.StartAsync();
+            }
+
+            await WaitForAsync(async () => await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sessions") == 2);
+        }
+        finally
+        {
+            watcher.Kill();
+            await watcher.WaitForExitAsync();
+        }
+
+        Assert.Contains(output, l => l.Contains("Watching the outbox", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(fixture.Server.Password, StringComparison.Ordinal));
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private void AssertNoSecretIn(IEnumerable<AcodeResult> results)
+    {
+        string password = fixture.Server.Password;
+        foreach (AcodeResult result in results)
+        {
+            Assert.DoesNotContain(password, result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(password), result.Stdout + result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<AcodeResult> RunAsync(params string[] args)
+    {
+        AcodeResult result = await _workspace.RunAsync(args);
+        _everything.Add(result);
+        return result;
+    }
+
+    private async Task<AcodeResult> RunOkAsync(params string[] args)
+    {
+        AcodeResult result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"acode {string.Join(' ', args)} failed:\n{result}");
+        return result;
+    }
+
+    private async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        AcodeResult result = await RunOkAsync([.. args, "--json"]);
+        using JsonDocument document = JsonDocument.Parse(result.Stdout);
+        return document.RootElement.Clone();
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The count, or 0 while the table does not exist yet or the server is down.</summary>
+    private static async Task<long> CountOrZeroAsync(string connectionString, string sql)
+    {
+        try
+        {
+            return await CountAsync(connectionString, sql);
+        }
+        catch (NpgsqlException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "The condition did not become true within 60 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
