@@ -119,7 +119,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     }
 
     /// <summary>Creates a session in <paramref name="a"/> and imports the same session (same ids, versions, stamps) into <paramref name="b"/>.</summary>
-    private static async Task<SessionId> ShareSessionAsync(SyncHarness a, SyncHarness b)
+    internal static async Task<SessionId> ShareSessionAsync(SyncHarness a, SyncHarness b)
     {
         Session session = await a.Store.CreateSessionAsync("shared");
         using var export = new StringWriter();
@@ -132,7 +132,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
         return session.Id;
     }
 
-    private static async Task RenameAsync(SyncHarness h, SessionId id, string title)
+    internal static async Task RenameAsync(SyncHarness h, SessionId id, string title)
     {
         Session session = (await h.Store.GetSessionAsync(id))!;
         session.Rename(title);

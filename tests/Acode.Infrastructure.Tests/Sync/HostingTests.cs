@@ -1,0 +1,147 @@
+using System.Diagnostics.Metrics;
+using Acode.Application;
+using Acode.Application.Options;
+using Acode.Application.Sync;
+using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Sync;
+
+/// <summary>The persistence layer inside a real .NET Generic Host, as the agent runs it.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class HostingTests(PostgresFixture fixture)
+{
+    [Fact]
+    [Trait("AC", "AC-036")]
+    [Trait("AC", "AC-037")]
+    public async Task The_sync_worker_drains_the_outbox_while_the_host_runs_and_health_checks_report_healthy()
+    {
+        using var workspace = new TempWorkspace();
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var options = new PersistenceOptions
+        {
+            Postgres = new PostgresOptions { ConnectionString = connectionString },
+            Sync = new SyncOptions { PollIntervalSeconds = 3600 },
+        };
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAcodePersistence(workspace.Workspace, options);
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            IRunStateStore store = host.Services.GetRequiredService<IRunStateStore>();
+            Session session = await store.CreateSessionAsync("recorded by the agent");
+            session.AddTask("plan").AddStep("think").AddToolCall("read_file", """{"path":"a"}""").Succeed("text");
+            await store.SaveAsync(session);
+
+            await WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM tool_calls") == 1);
+
+            HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            Assert.Equal(HealthStatus.Healthy, health.Status);
+            Assert.Equal(["outbox", "postgres", "sqlite"], health.Entries.Keys.Order().ToArray());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Health_checks_report_a_dead_letter_and_an_unreachable_server_as_degraded()
+    {
+        using var workspace = new TempWorkspace();
+        var options = new PersistenceOptions { Postgres = new PostgresOptions { ConnectionString = $"Host=127.0.0.1;Port=1;Username=acode;Password={fixture.Server.Password};Database=acode" } };
+        var services = new ServiceCollection().AddLogging();
+        services.AddAcodePersistence(workspace.Workspace, options);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IRunStateStore>().CreateSessionAsync("x");
+        SqliteProbe.Execute(workspace.DatabasePath, "UPDATE outbox SET status = 'Failed', attempts = 10 WHERE id = (SELECT min(id) FROM outbox);");
+
+        HealthReport health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Degraded, health.Entries["outbox"].Status);
+        Assert.Equal(HealthStatus.Degraded, health.Entries["postgres"].Status);
+        Assert.Equal(HealthStatus.Healthy, health.Entries["sqlite"].Status);
+        Assert.Contains("ACODE-DB-006", health.Entries["postgres"].Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Server.Password, health.Entries["postgres"].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-051")]
+    public async Task Deliveries_and_conflicts_are_counted_in_metrics()
+    {
+        var measurements = new List<(string Instrument, long Value, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == AcodeMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? outcome = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                outcome = tag.Key == "outcome" ? tag.Value as string : outcome;
+            }
+
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, outcome));
+            }
+        });
+        listener.Start();
+
+        string pg = await fixture.CreateDatabaseAsync();
+        using SyncHarness a = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        using SyncHarness b = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        using var metrics = new AcodeMetrics();
+        using var syncA = new OutboxSyncService(a.Database, a.Target, metrics: metrics);
+        using var syncB = new OutboxSyncService(b.Database, b.Target, metrics: metrics);
+        SessionId id = await ConflictResolutionTests.ShareSessionAsync(a, b);
+        await ConflictResolutionTests.RenameAsync(a, id, "A");
+        await ConflictResolutionTests.RenameAsync(b, id, "B");
+
+        SyncRunResult first = await syncA.SyncAsync();
+        SyncRunResult second = await syncB.SyncAsync();
+
+        lock (measurements)
+        {
+            Assert.Equal(first.Delivered + second.Delivered, measurements.Where(m => m.Instrument == "acode.sync.records").Sum(m => m.Value));
+            Assert.Equal(1, measurements.Where(m => m.Instrument == "acode.sync.conflicts").Sum(m => m.Value));
+            Assert.Contains(measurements, m => m.Outcome is "ConflictWon" or "ConflictLost");
+        }
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (int i = 0; i < 300 && !await condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await condition(), "The condition did not become true within 30 s.");
+    }
+}
