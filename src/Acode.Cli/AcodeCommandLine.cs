@@ -46,7 +46,9 @@ internal static class AcodeCommandLine
             return ExitCodes.Usage;
         }
 
-        return await parseResult.InvokeAsync();
+        // Commands are short and every write is one transaction, so Ctrl+C may end them at once;
+        // the long-running 'db sync --watch' handles its own signals to stop gracefully.
+        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parseResult)

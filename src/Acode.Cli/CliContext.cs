@@ -20,7 +20,8 @@ internal sealed class CliContext : IDisposable
     {
         ParseResult = parseResult;
         Workspace = WorkspaceLocator.Locate(parseResult.GetValue(globals.Workspace));
-        LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.Warning;
+        // The CLI reports outcomes itself; the library's log is for --verbose (and errors).
+        LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.Error;
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
@@ -59,7 +60,7 @@ internal sealed class CliContext : IDisposable
         }
 
         const string prefix = "ACODE-DB-006: ";
-        string reason = pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer";
+        string reason = (pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer") + ".";
         return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Check that {target.Redacted} is running and reachable and the credentials are right, then run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 

@@ -13,7 +13,7 @@ internal sealed class GlobalOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
-        Description = "Log what the store does to standard error.",
+        Description = "Log what the store and the sync do (applied keys, duplicates, conflicts, retries) to standard error.",
         Recursive = true,
     };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Sync;
@@ -77,6 +78,11 @@ internal static class DbSyncCommand
     private static async Task<int> WatchAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
     {
         context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
+
+        // Ctrl+C or SIGTERM: finish (or roll back) the batch in flight, release its leases, then exit 0.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
         var signal = new OutboxSignal();
         var loop = new SyncLoop(sync, signal, sync.Options, context.LoggerFactory.CreateLogger<SyncLoop>());
         bool wasPaused = false;
@@ -92,9 +98,15 @@ internal static class DbSyncCommand
             }
 
             wasPaused = result.Paused;
-        }, cancellationToken);
+        }, stop.Token);
         context.Console.WriteLine("Stopped.");
         return ExitCodes.Success;
+
+        void StopGracefully(PosixSignalContext signalContext)
+        {
+            signalContext.Cancel = true;
+            stop.Cancel();
+        }
     }
 
     private static string Describe(SyncRunResult r)

@@ -107,7 +107,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
-            pauseReason = $"{unavailable.Code}: {unavailable.Message}";
+            pauseReason = $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}";
             Log.SyncPaused(_logger, pauseReason);
             await _database.RecordSyncErrorAsync(_time.GetUtcNow(), pauseReason, CancellationToken.None).ConfigureAwait(false);
         }
@@ -157,7 +157,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
-            return new SyncStatus(true, _target!.Redacted, false, $"{unavailable.Code}: {unavailable.Message}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+            return new SyncStatus(true, _target!.Redacted, false, $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
         }
     }
 
