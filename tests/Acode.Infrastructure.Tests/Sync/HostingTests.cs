@@ -5,6 +5,7 @@ using Acode.Application.Sync;
 using Acode.Infrastructure.Sync;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -49,6 +50,48 @@ public sealed class HostingTests(PostgresFixture fixture)
         {
             await host.StopAsync();
         }
+    }
+
+    [Fact]
+    [Trait("AC", "AC-023")]
+    public async Task A_host_binds_the_persistence_section_of_its_configuration_and_syncs_with_it()
+    {
+        using var workspace = new TempWorkspace();
+        string connectionString = await fixture.CreateDatabaseAsync();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["persistence:postgres:connectionString"] = connectionString,
+            ["persistence:sync:pollIntervalSeconds"] = "1",
+        });
+        builder.Services.AddAcodePersistence(workspace.Workspace, builder.Configuration);
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            Assert.Equal(1, host.Services.GetRequiredService<PersistenceOptions>().Sync.PollIntervalSeconds);
+            await host.Services.GetRequiredService<IRunStateStore>().CreateSessionAsync("configured by the host");
+            await WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM sessions") == 1);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_host_with_an_invalid_persistence_value_refuses_to_start_naming_the_key()
+    {
+        using var workspace = new TempWorkspace();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["persistence:sync:batchSize"] = "0" });
+        builder.Services.AddAcodePersistence(workspace.Workspace, builder.Configuration);
+        using IHost host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("ACODE-DB-007", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("persistence:sync:batchSize", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
