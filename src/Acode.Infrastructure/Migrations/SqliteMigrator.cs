@@ -21,31 +21,18 @@ public sealed class SqliteMigrator
         ) STRICT;
         """;
 
-    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly MigrationPlan _plan;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
     public SqliteMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
-        IReadOnlyList<Migration> given = migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite);
-        if (given.Count == 0)
-        {
-            throw new ArgumentException("At least one migration is required.", nameof(migrations));
-        }
-
-        if (given.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
-        {
-            throw new ArgumentException($"Migrations {string.Join(" and ", duplicate.Select(m => m.Id))} have the same version {duplicate.First().VersionText}; every version must be unique.", nameof(migrations));
-        }
-
-        // Applied, reported and compared (Latest) in version order, whatever order the caller listed them in.
-        _migrations = [.. given.OrderBy(m => m.Version)];
-
+        _plan = new MigrationPlan(migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite), nameof(migrations));
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _time = time ?? TimeProvider.System;
     }
 
-    public Version Latest => _migrations[^1].Version;
+    public Version Latest => _plan.Latest;
 
     /// <summary>What is applied and what would be; checks checksums and refuses a newer database. Writes nothing.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration) or ACODE-DB-004 (database newer than this program).</exception>
@@ -53,9 +40,7 @@ public sealed class SqliteMigrator
     {
         ArgumentNullException.ThrowIfNull(connection);
         List<AppliedMigration> applied = ReadApplied(connection, null);
-        Validate(applied);
-        var appliedVersions = applied.Select(a => a.Version).ToHashSet();
-        return new MigrationStatus(applied, _migrations.Where(m => !appliedVersions.Contains(m.Version)).ToList(), applied.Count == 0 ? null : applied.Max(a => a.Version), Latest);
+        return _plan.StatusOf(applied);
     }
 
     /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
@@ -79,7 +64,7 @@ public sealed class SqliteMigrator
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         List<AppliedMigration> applied = ReadApplied(connection, transaction);
-        Validate(applied);
+        _plan.Validate(applied);
         if (applied.Any(a => a.Version == migration.Version))
         {
             return false; // another process applied it while we waited for the lock
@@ -109,34 +94,6 @@ public sealed class SqliteMigrator
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);
         return true;
-    }
-
-    private void Validate(IReadOnlyList<AppliedMigration> applied)
-    {
-        if (applied.Count == 0)
-        {
-            return;
-        }
-
-        Version newest = applied.Max(a => a.Version)!;
-        if (newest > Latest)
-        {
-            throw AcodeErrors.SchemaTooNew(newest.ToString(3), Latest.ToString(3));
-        }
-
-        foreach (AppliedMigration row in applied)
-        {
-            Migration? known = _migrations.FirstOrDefault(m => m.Version == row.Version);
-            if (known is null)
-            {
-                throw AcodeErrors.SchemaTooNew(row.VersionText + " (unknown to this program)", Latest.ToString(3));
-            }
-
-            if (!string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
-            {
-                throw AcodeErrors.MigrationChanged(known.Id, row.Checksum, known.Checksum);
-            }
-        }
     }
 
     private static List<AppliedMigration> ReadApplied(SqliteConnection connection, SqliteTransaction? transaction)
