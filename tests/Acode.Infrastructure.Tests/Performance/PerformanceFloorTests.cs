@@ -86,7 +86,7 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
     public async Task Sync_sends_a_constant_number_of_statements_per_batch_not_one_per_record()
     {
         var logs = new ListLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        using ILoggerFactory loggerFactory = logs.CreateFactory();
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, options: new SyncOptions { BatchSize = 250 }, loggerFactory: loggerFactory);
         for (int i = 0; i < 10; i++)
         {

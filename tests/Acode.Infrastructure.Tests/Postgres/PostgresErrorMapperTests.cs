@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Postgres;
@@ -137,7 +139,8 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     public async Task Npgsql_logs_never_contain_the_password()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
-        var logs = new CapturingLoggerFactory();
+        using var capture = new ListLoggerProvider();
+        using ILoggerFactory logs = capture.CreateFactory();
         await using (NpgsqlDataSource good = PostgresDataSourceFactory.Create(Settings(connectionString), logs))
         {
             await using NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(good);
@@ -152,8 +155,8 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
             await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(bad));
         }
 
-        Assert.NotEmpty(logs.Lines);
-        Assert.DoesNotContain(logs.Lines, line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
+        Assert.NotEmpty(capture.Messages);
+        Assert.DoesNotContain(capture.Messages, line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
     }
 
     private static PostgresConnectionSettings Settings(string connectionString)

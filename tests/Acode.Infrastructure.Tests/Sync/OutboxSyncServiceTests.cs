@@ -65,7 +65,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     public async Task A_redelivered_batch_is_recognised_as_duplicates_marked_processed_and_changes_nothing()
     {
         var logs = new ListLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        using ILoggerFactory loggerFactory = logs.CreateFactory();
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggerFactory);
         await h.Store.SaveAsync(TestSessions.Rich());
         SyncRunResult first = await h.Sync.SyncAsync();

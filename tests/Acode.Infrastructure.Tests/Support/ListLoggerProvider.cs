@@ -1,14 +1,20 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Acode.Infrastructure.Tests.Sync;
+namespace Acode.Infrastructure.Tests.Support;
 
-/// <summary>Keeps every formatted log message (and exception text) so tests can grep what the process logged.</summary>
+/// <summary>
+/// Keeps every log line, at every level: the formatted message, then the structured properties and the exception text,
+/// so tests can check what was logged and grep everything for secrets.
+/// </summary>
 public sealed class ListLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _messages = new();
 
     public IReadOnlyCollection<string> Messages => _messages;
+
+    /// <summary>A logger factory writing only here, at every level.</summary>
+    public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
 
     public ILogger CreateLogger(string categoryName) => new ListLogger(_messages);
 
@@ -24,6 +30,9 @@ public sealed class ListLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => messages.Enqueue(formatter(state, exception) + (exception is null ? "" : "\n" + exception));
+        {
+            string properties = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
+            messages.Enqueue($"{formatter(state, exception)} [{properties}]" + (exception is null ? "" : "\n" + exception));
+        }
     }
 }
