@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(2009, LogLevel.Error, "Sync worker error; retrying in {Delay}")]
     public static partial void WorkerError(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(2010, LogLevel.Information, "Pruned {Count} delivered outbox record(s) older than {RetentionDays} day(s)")]
+    public static partial void OutboxPruned(ILogger logger, int count, int retentionDays);
 }

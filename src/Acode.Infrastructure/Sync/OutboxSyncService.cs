@@ -40,6 +40,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private CancellationTokenSource _cancel = new();
     private bool _schemaReady;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     /// <param name="database">The workspace database whose outbox is drained.</param>
     /// <param name="target">PostgreSQL, or null when none is configured (every run then reports that and does nothing).</param>
@@ -122,6 +123,11 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             Log.SyncRun(_logger, run.Done, run.Applied, run.Duplicates, run.Conflicts);
         }
 
+        if (pauseReason is null)
+        {
+            await PruneIfDueAsync().ConfigureAwait(false);
+        }
+
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
         _metrics.ObserveBacklog(after.Pending, after.Failed);
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason);
@@ -161,6 +167,9 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
     }
 
+    /// <summary>How often delivered records older than the retention (<c>persistence:sqlite:outboxRetentionDays</c>) are deleted.</summary>
+    public static TimeSpan PruneInterval { get; } = TimeSpan.FromHours(1);
+
     /// <summary>Applies the PostgreSQL migrations (creating the schema on an empty database) before the first batch.</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -177,6 +186,22 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     {
         _dataSource?.Dispose();
         _cancel.Dispose();
+    }
+
+    private async Task PruneIfDueAsync()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (now - _lastPrune < PruneInterval)
+        {
+            return;
+        }
+
+        _lastPrune = now;
+        int pruned = await _outbox.PruneProcessedAsync(TimeSpan.FromDays(_database.Options.OutboxRetentionDays), CancellationToken.None).ConfigureAwait(false);
+        if (pruned > 0)
+        {
+            Log.OutboxPruned(_logger, pruned, _database.Options.OutboxRetentionDays);
+        }
     }
 
     private async Task DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)

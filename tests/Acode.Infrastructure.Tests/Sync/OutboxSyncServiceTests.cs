@@ -234,6 +234,36 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    [Trait("AC", "AC-034")]
+    public async Task Delivered_records_are_pruned_after_the_retention_and_pending_ones_never()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock);
+        await h.Store.CreateSessionAsync("old");
+        await h.Sync.SyncAsync();
+        long delivered = (await h.Outbox.GetStatisticsAsync()).Processed;
+
+        clock.Advance(TimeSpan.FromDays(8));
+        await h.Store.CreateSessionAsync("new, not yet delivered");
+        await fixture.Server.StopAsync();
+        try
+        {
+            await h.Sync.SyncAsync();
+        }
+        finally
+        {
+            await fixture.Server.StartAsync();
+        }
+
+        Assert.Equal(delivered, (await h.Outbox.GetStatisticsAsync()).Processed);
+        await h.Sync.SyncAsync();
+
+        Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE processed_at < $cutoff", ("$cutoff", Application.Serialization.UtcTimestamp.Format(clock.GetUtcNow().AddDays(-7)))));
+        Assert.Equal(2, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox"));
+        Assert.Equal(2, await h.PgCountAsync("SELECT count(*) FROM sessions"));
+    }
+
+    [Fact]
     [Trait("AC", "AC-037")]
     public async Task A_save_wakes_the_sync_worker_without_waiting_for_it()
     {
