@@ -38,6 +38,14 @@ public interface IRunStateStore
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another sort order.</exception>
     Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends one event to a session without loading it (the hot path for a component that only logs): the next
+    /// sequence number, the row and its outbox record in one transaction.
+    /// </summary>
+    /// <returns>The new event's id and sequence number, or null when no session has that id.</returns>
+    /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>
+    Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default);
+
     /// <summary>Reads up to <paramref name="limit"/> events of a session with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
     Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default);
 

@@ -6,6 +6,7 @@ using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using EventId = Acode.Domain.Ids.EventId;
 
 namespace Acode.Infrastructure.Sqlite;
 
@@ -113,6 +114,44 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return deleted;
     }
 
+    public async Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        (EventId Id, long Sequence)? appended = await _database.WriteAsync<(EventId, long)?>((transaction, commands) =>
+        {
+            object? next = commands.Get("""
+                SELECT (SELECT ifnull(max(sequence), 0) + 1 FROM session_events WHERE session_id = $id)
+                FROM sessions WHERE id = $id;
+                """, transaction).With("$id", sessionId.Value).ExecuteScalar();
+            if (next is null)
+            {
+                return null;
+            }
+
+            long sequence = Convert.ToInt64(next, System.Globalization.CultureInfo.InvariantCulture);
+            EventId id = EventId.New();
+            DateTimeOffset stamp = _clock.Next();
+            string at = UtcTimestamp.Format(stamp);
+            var document = new SessionEventDocument
+            {
+                Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+                SessionId = sessionId.Value, Sequence = sequence, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload,
+            };
+            EntityRows rows = EntityRows.For(document);
+            commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+            var entry = new OutboxEntry(EntityType.SessionEvent, id.Value, sessionId.Value, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
+            SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
+            return (id, sequence);
+        }, cancellationToken).ConfigureAwait(false);
+        if (appended is not null)
+        {
+            _signal?.Notify();
+        }
+
+        return appended;
+    }
+
     private List<EntityStamp> WriteChanges(SqliteTransaction transaction, WriterCommands commands, Session session)
     {
         var stamps = new List<EntityStamp>(session.PendingChanges.Count);
@@ -123,7 +162,11 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             var stamp = new EntityStamp(entity, baseVersion + 1, _clock.Next(entity.UpdatedAt));
             EntityDocument document = EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt);
             EntityRows rows = EntityRows.For(document);
-            if (entity.IsNew)
+            if (entity is SessionEvent appendedEvent)
+            {
+                InsertEvent(commands, transaction, rows, document, appendedEvent);
+            }
+            else if (entity.IsNew)
             {
                 commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
             }
@@ -138,6 +181,22 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         }
 
         return stamps;
+    }
+
+    /// <summary>
+    /// Inserts an event; its sequence number is already taken when this session object was loaded before another
+    /// writer appended (AppendEventAsync or another process): that is a concurrency conflict, not a bug.
+    /// </summary>
+    private static void InsertEvent(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, EntityDocument document, SessionEvent evt)
+    {
+        try
+        {
+            commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("session_events.session_id, session_events.sequence", StringComparison.Ordinal))
+        {
+            throw new ConcurrencyConflictException(EntityType.Session, evt.SessionId.Value, evt.Sequence - 1);
+        }
     }
 
     private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()

@@ -118,6 +118,29 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
         Assert.True(slow.Database.GetSyncState().HlcFloorTicks >= T0.UtcTicks);
     }
 
+    [Fact]
+    public async Task A_remote_timestamp_implausibly_far_in_the_future_is_flagged_and_not_adopted_by_the_clock()
+    {
+        using var capture = new Support.ListLoggerProvider();
+        using Microsoft.Extensions.Logging.ILoggerFactory loggers = capture.CreateFactory();
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggers);
+        Session session = await h.Store.CreateSessionAsync("local");
+        await h.Sync.SyncAsync();
+        long future = DateTimeOffset.UtcNow.AddDays(1).UtcTicks;
+        await h.PgScalarAsync("UPDATE sessions SET hlc = $1, version = 5, origin = 'ws_machine_with_a_wrong_clock'", future);
+
+        session.Rename("renamed here");
+        await h.Store.SaveAsync(session);
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.Equal(1, result.Conflicts);
+        Assert.True(h.Database.GetSyncState().HlcFloorTicks < future);
+        Assert.Contains(capture.Messages, m => m.Contains("ahead of this machine's clock", StringComparison.Ordinal));
+        session.Rename("and again");
+        await h.Store.SaveAsync(session);
+        Assert.True(session.UpdatedAt.UtcTicks < future);
+    }
+
     /// <summary>Creates a session in <paramref name="a"/> and imports the same session (same ids, versions, stamps) into <paramref name="b"/>.</summary>
     internal static async Task<SessionId> ShareSessionAsync(SyncHarness a, SyncHarness b)
     {
