@@ -86,14 +86,18 @@ public sealed partial class PostgresServer
             ProcessId = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken)
+        public Task StopAsync(CancellationToken cancellationToken) => StopAsync("fast", cancellationToken);
+
+        /// <param name="mode">pg_ctl's shutdown mode: <c>fast</c> (roll back, checkpoint, exit) or <c>immediate</c> (quit at once, as in a crash).</param>
+        /// <param name="cancellationToken">Cancels the wait for pg_ctl.</param>
+        public async Task StopAsync(string mode, CancellationToken cancellationToken)
         {
             if (!IsRunning)
             {
                 return;
             }
 
-            (int exitCode, string output) = await _runner.RunAsync(_pgCtl, ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "-s", "stop"], Root, cancellationToken);
+            (int exitCode, string output) = await _runner.RunAsync(_pgCtl, ["-D", DataDirectory, "-m", mode, "-w", "-t", "30", "-s", "stop"], Root, cancellationToken);
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"pg_ctl stop failed (exit {exitCode}): {output}");

@@ -154,6 +154,18 @@ public sealed partial class PostgresServer : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// Stops the owned server as a crash would (<c>pg_ctl stop -m immediate</c>, which signals the postmaster by the pid
+    /// in its data folder): transactions in flight are neither finished nor rolled back cleanly, and the next
+    /// <see cref="StartAsync"/> runs crash recovery. Clears the pools of plain <see cref="NpgsqlConnection"/>s.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The server is external.</exception>
+    public async Task StopImmediatelyAsync(CancellationToken cancellationToken = default)
+    {
+        await OwnedCluster().StopAsync("immediate", cancellationToken);
+        NpgsqlConnection.ClearAllPools();
+    }
+
     /// <summary>Starts the owned server again: same data, port and password.</summary>
     /// <exception cref="NotSupportedException">The server is external.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
