@@ -41,8 +41,31 @@ internal static class CommandAction
 
     public static int Fail(string message, string hint, int exitCode)
     {
-        Console.Error.WriteLine($"Error: {message}");
-        Console.Error.WriteLine($"Try: {hint}");
+        Console.Error.WriteLine($"Error: {Printable(message)}");
+        Console.Error.WriteLine($"Try: {Printable(hint)}");
         return exitCode;
     }
+
+    /// <summary>
+    /// Messages can quote what came in (a forged import file, a path, a database value): control, bidi and line-separator
+    /// characters are shown as <c>\uXXXX</c> so that they can never drive the terminal. Newlines and tabs stay.
+    /// </summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(NeedsEscape))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            builder.Append(NeedsEscape(c) ? $"\\u{(int)c:X4}" : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool NeedsEscape(char c)
+        => c is not '\n' and not '\t' && (char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 }

@@ -61,7 +61,7 @@ public static class SessionArchive
         ArgumentNullException.ThrowIfNull(reader);
         SessionGraphBuilder? current = null;
         int lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await ReadLineAsync(reader, lineNumber, cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
@@ -90,6 +90,22 @@ public static class SessionArchive
         if (current?.Session is not null)
         {
             yield return current;
+        }
+    }
+
+    /// <summary>
+    /// The next line. A reader that refuses ill-formed bytes (a strict UTF-8 decoder, as <c>acode session import</c> uses)
+    /// makes a file with invalid UTF-8 a <see cref="FormatException"/> naming where it was found, not silently altered text.
+    /// </summary>
+    private static async Task<string?> ReadLineAsync(TextReader reader, int linesRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            throw new FormatException($"Line {linesRead + 1} (or one shortly after it): the file is not valid UTF-8 ({ex.Message.TrimEnd('.')}). An export written by acode is always UTF-8; this file was damaged or edited by something else.", ex);
         }
     }
 

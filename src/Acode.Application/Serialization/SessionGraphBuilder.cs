@@ -1,13 +1,24 @@
+using Acode.Domain.Text;
+
 namespace Acode.Application.Serialization;
 
 /// <summary>
 /// Rebuilds a <see cref="Session"/> (and its events) from documents, exactly as they were saved:
 /// same ids, versions and timestamps. Documents must come parents first (session, tasks, steps, tool calls, artifacts).
 /// </summary>
+/// <remarks>
+/// Documents are untrusted input (a file handed to <c>acode session import</c>): every value must be one the domain
+/// itself could have produced, or the document is refused. States and kinds are exact names (not numbers, not
+/// combinations); titles, tool names, media types and event types are not blank; tool arguments and event payloads
+/// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
+/// <see cref="Artifact.MaxNameLength"/> characters; an artifact's hash is a lower-case SHA-256 and matches its
+/// content and size when the content is there; event sequence numbers are positive and unique.
+/// </remarks>
 public sealed class SessionGraphBuilder
 {
     private readonly TimeProvider _clock;
     private readonly List<SessionEvent> _events = [];
+    private readonly HashSet<long> _sequences = [];
     private Session? _session;
 
     public SessionGraphBuilder(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
@@ -41,7 +52,7 @@ public sealed class SessionGraphBuilder
                 throw new InvalidOperationException($"a second session in one session graph (already building {_session.Id}).");
             }
 
-            _session = Session.Restore(SessionId.Parse(s.Id), s.Title, s.Goal, Enum.Parse<SessionState>(s.State), 0, s.Version, created, updated, _clock);
+            _session = Session.Restore(SessionId.Parse(s.Id), NotBlank(s.Title, "title"), s.Goal, Name<SessionState>(s.State, "state"), 0, s.Version, created, updated, _clock);
             return;
         }
 
@@ -50,28 +61,34 @@ public sealed class SessionGraphBuilder
         {
             case SessionTaskDocument t:
                 CheckOwner(session, t.SessionId);
-                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, t.Title, t.Description, Enum.Parse<WorkState>(t.State),
+                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, NotBlank(t.Title, "title"), t.Description, Name<WorkState>(t.State, "state"),
                     ParseOptional(t.StartedAt), ParseOptional(t.CompletedAt), t.Version, created, updated);
                 break;
             case StepDocument p:
                 CheckOwner(session, p.SessionId);
-                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, p.Title, p.Description, Enum.Parse<WorkState>(p.State),
+                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, NotBlank(p.Title, "title"), p.Description, Name<WorkState>(p.State, "state"),
                     ParseOptional(p.StartedAt), ParseOptional(p.CompletedAt), p.Version, created, updated);
                 break;
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
-                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), c.ToolName, c.Arguments, Enum.Parse<ToolCallStatus>(c.Status),
+                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), JsonText.Validate(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
                     c.Result, c.Error, ParseOptional(c.StartedAt), ParseOptional(c.CompletedAt),
                     c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
             case ArtifactDocument a:
                 CheckOwner(session, a.SessionId);
-                Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, Enum.Parse<ArtifactKind>(a.Kind), a.MediaType, a.Size, a.ContentHash, a.Content,
+                CheckArtifact(a);
+                Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, Name<ArtifactKind>(a.Kind, "kind"), a.MediaType, a.Size, a.ContentHash, a.Content,
                     a.StepId is null ? null : StepId.Parse(a.StepId), a.ToolCallId is null ? null : ToolCallId.Parse(a.ToolCallId), a.Version, created, updated);
                 break;
             case SessionEventDocument e:
                 CheckOwner(session, e.SessionId);
-                _events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, e.Type, e.Payload, e.Version, created, updated));
+                if (e.Sequence < 1 || !_sequences.Add(e.Sequence))
+                {
+                    throw new InvalidOperationException($"sequence {e.Sequence} is {(e.Sequence < 1 ? "not positive" : "taken by another event of the session")}.");
+                }
+
+                _events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, NotBlank(e.Type, "type"), JsonText.Validate(e.Payload, "payload"), e.Version, created, updated));
                 break;
             default:
                 throw new InvalidOperationException($"unsupported document type {document.GetType().Name}.");
@@ -87,4 +104,37 @@ public sealed class SessionGraphBuilder
     }
 
     private static DateTimeOffset? ParseOptional(string? text) => text is null ? null : UtcTimestamp.Parse(text);
+
+    /// <summary>The exact name of a member of <typeparamref name="T"/>: "42", "completed" or "Completed, Failed" are refused.</summary>
+    private static T Name<T>(string? value, string field)
+        where T : struct, Enum
+        => Enum.TryParse(value, ignoreCase: false, out T parsed) && Enum.IsDefined(parsed) && string.Equals(parsed.ToString(), value, StringComparison.Ordinal)
+            ? parsed
+            : throw new ArgumentException($"{field} {Quote(value)} is not one of {string.Join(", ", Enum.GetNames<T>())}.", field);
+
+    /// <summary>A value as it may appear in an error message: JSON-quoted (control characters escaped) and cut short.</summary>
+    private static string Quote(string? value)
+        => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value.Length > 40 ? value[..40] + "…" : value, RunStateJsonContext.Default.String);
+
+    private static string NotBlank(string? value, string field)
+        => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{field} is missing or blank.", field) : value;
+
+    private static void CheckArtifact(ArtifactDocument a)
+    {
+        if (string.IsNullOrEmpty(a.Name) || a.Name.Length > Artifact.MaxNameLength)
+        {
+            throw new InvalidOperationException($"name must be 1 to {Artifact.MaxNameLength} characters (got {a.Name?.Length ?? 0}).");
+        }
+
+        NotBlank(a.MediaType, "mediaType");
+        if (a.ContentHash is not { Length: 64 } hash || !hash.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            throw new InvalidOperationException("contentHash must be a SHA-256 as 64 lower-case hex digits.");
+        }
+
+        if (a.Size < 0 || (a.Content is { } content && (a.Size != content.LongLength || !string.Equals(Artifact.HashOf(content), hash, StringComparison.Ordinal))))
+        {
+            throw new InvalidOperationException($"size {a.Size} and contentHash must describe the content ({a.Content?.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} bytes).");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Spectre.Console;
 using Acode.Application;
 using Acode.Application.Serialization;
@@ -9,6 +10,8 @@ namespace Acode.Cli.Commands;
 /// <summary><c>acode session import &lt;file&gt;</c>: stores the sessions of an export exactly; importing twice changes nothing.</summary>
 internal static class SessionImportCommand
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static Command Create(GlobalOptions globals)
     {
         var file = new Argument<string>("file") { Description = "A JSON Lines export ('-' for standard input)." };
@@ -19,7 +22,8 @@ internal static class SessionImportCommand
             TextReader reader;
             try
             {
-                reader = path == "-" ? Console.In : new StreamReader(path);
+                // Strict UTF-8: invalid bytes are refused (with the line), never silently replaced by U+FFFD.
+                reader = path == "-" ? new StreamReader(Console.OpenStandardInput(), StrictUtf8) : new StreamReader(path, StrictUtf8);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -46,7 +46,7 @@ internal static class SessionTreeRenderer
             foreach (Artifact artifact in session.Artifacts)
             {
                 string stored = artifact.HasContent ? "stored" : "hash only";
-                artifacts.AddNode($"{Display.Safe(artifact.Name)} [[{artifact.Kind}, {Display.Safe(artifact.MediaType)}]] {Display.Bytes(artifact.Size)} sha256:{artifact.ContentHash[..12]} {stored}  ({artifact.Id})");
+                artifacts.AddNode($"{Display.Safe(artifact.Name)} [[{artifact.Kind}, {Display.Safe(artifact.MediaType)}]] {Display.Bytes(artifact.Size)} sha256:{Display.Safe(artifact.ContentHash.Length > 12 ? artifact.ContentHash[..12] : artifact.ContentHash)} {stored}  ({artifact.Id})");
             }
         }
 

@@ -8,6 +8,11 @@ namespace Acode.Infrastructure.Sqlite;
 /// </summary>
 internal sealed class EntityRows
 {
+    // Declared before ByDocument, whose initializer uses it. Every other column is TEXT: its value is written as
+    // CAST($column AS TEXT), a no-op for text and the way text with NUL characters, bound as UTF-8 bytes
+    // (see SqliteParameters.WithColumns), is stored whole.
+    private static readonly HashSet<string> NotText = new(StringComparer.Ordinal) { "version", "ordinal", "size", "sequence", "duration_ticks", "content" };
+
     private static readonly Dictionary<Type, EntityRows> ByDocument = new()
     {
         [typeof(SessionDocument)] = new("sessions", ["id", "title", "goal", "state", "version", "created_at", "updated_at"], d =>
@@ -50,13 +55,13 @@ internal sealed class EntityRows
         Columns = columns;
         _values = values;
         string names = string.Join(", ", columns);
-        string parameters = string.Join(", ", columns.Select(c => "$" + c));
-        string assignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = ${c}"));
+        string parameters = string.Join(", ", columns.Select(Parameter));
+        string assignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = {Parameter(c)}"));
         string upsertAssignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = excluded.{c}"));
         InsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters});";
         UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version;";
         UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
-        VersionSql = $"SELECT version FROM {table} WHERE id = $id;";
+        VersionSql = $"SELECT version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id = $id;";
     }
 
     public string Table { get; }
@@ -71,9 +76,12 @@ internal sealed class EntityRows
     /// <summary>Import: inserts, or replaces a row only with a newer version.</summary>
     public string UpsertSql { get; }
 
+    /// <summary>The stored version and owning session (for a session: its own id) of the row with <c>$id</c>; no row when absent.</summary>
     public string VersionSql { get; }
 
     public static EntityRows For(EntityDocument document) => ByDocument[document.GetType()];
 
     public object?[] ValuesOf(EntityDocument document) => _values(document);
+
+    private static string Parameter(string column) => NotText.Contains(column) ? "$" + column : $"CAST(${column} AS TEXT)";
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -11,11 +12,23 @@ internal static class SqliteParameters
         return command;
     }
 
+    /// <summary>
+    /// Binds an entity row's values. Text holding a NUL character is bound as its UTF-8 bytes (a BLOB) and turned back
+    /// into TEXT by the statement (<see cref="EntityRows"/> writes <c>CAST($column AS TEXT)</c>): Microsoft.Data.Sqlite
+    /// binds longer strings NUL-terminated, which would silently cut such text at its first NUL.
+    /// </summary>
     public static SqliteCommand WithColumns(this SqliteCommand command, IReadOnlyList<string> columns, object?[] values)
     {
         for (int i = 0; i < columns.Count; i++)
         {
-            command.Parameters.AddWithValue("$" + columns[i], values[i] ?? DBNull.Value);
+            if (values[i] is string text && text.Contains('\0', StringComparison.Ordinal))
+            {
+                command.Parameters.Add("$" + columns[i], SqliteType.Blob).Value = Encoding.UTF8.GetBytes(text);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$" + columns[i], values[i] ?? DBNull.Value);
+            }
         }
 
         return command;

@@ -1,6 +1,7 @@
 using Acode.Application;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
 
@@ -28,8 +29,22 @@ public sealed partial class SqliteRunStateStore
             {
                 EntityDocument document = EntityDocuments.From(entity);
                 EntityRows rows = EntityRows.For(document);
-                object? existing = commands.Get(rows.VersionSql, transaction).With("$id", document.Id).ExecuteScalar();
-                long existingVersion = existing is null or DBNull ? 0 : Convert.ToInt64(existing, System.Globalization.CultureInfo.InvariantCulture);
+                long existingVersion = 0;
+                using (SqliteDataReader existing = commands.Get(rows.VersionSql, transaction).With("$id", document.Id).ExecuteReader())
+                {
+                    if (existing.Read())
+                    {
+                        existingVersion = existing.GetInt64(0);
+
+                        // An id is never shared between sessions: a document that would move a row of another session into this
+                        // one is forged or corrupt, and importing it would break the other session.
+                        if (!string.Equals(existing.GetString(1), session.Id.Value, StringComparison.Ordinal))
+                        {
+                            throw new FormatException($"{entity.EntityType} {entity.EntityId} already belongs to session {existing.GetString(1)} in this workspace, not to {session.Id}. Nothing of session {session.Id} was imported.");
+                        }
+                    }
+                }
+
                 if (existingVersion >= document.Version)
                 {
                     unchanged++;
