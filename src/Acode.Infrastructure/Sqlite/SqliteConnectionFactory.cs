@@ -13,6 +13,7 @@ namespace Acode.Infrastructure.Sqlite;
 internal sealed class SqliteConnectionFactory
 {
     private readonly string _readerConnectionString;
+    private readonly string _unpooledReaderConnectionString;
     private readonly string _writerConnectionString;
     private readonly string _pragmas;
 
@@ -30,6 +31,7 @@ internal sealed class SqliteConnectionFactory
         };
         _readerConnectionString = builder.ToString();
         builder.Pooling = false;
+        _unpooledReaderConnectionString = builder.ToString();
         _writerConnectionString = builder.ToString();
         int busyMs = checked(options.BusyTimeoutSeconds * 1000);
         _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(int)options.Synchronous};");
@@ -64,10 +66,11 @@ internal sealed class SqliteConnectionFactory
         }
     }
 
-    /// <summary>Opens a pooled, read-only (<c>query_only</c>) connection that sees a consistent snapshot per transaction.</summary>
-    public SqliteConnection OpenReader()
+    /// <summary>Opens a read-only (<c>query_only</c>) connection that sees a consistent snapshot per transaction.</summary>
+    /// <param name="pooled">Whether disposing it returns it to Microsoft.Data.Sqlite's pool; the database keeps its own readers open instead.</param>
+    public SqliteConnection OpenReader(bool pooled = true)
     {
-        var connection = new SqliteConnection(_readerConnectionString);
+        var connection = new SqliteConnection(pooled ? _readerConnectionString : _unpooledReaderConnectionString);
         try
         {
             connection.Open();

@@ -14,7 +14,7 @@ public sealed partial class SqliteRunStateStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         IReadOnlyList<SessionEvent> events = _database.Read((connection, transaction) =>
         {
-            using SqliteCommand command = Command(connection, transaction, """
+            SqliteCommand command = Command(connection, transaction, """
                 SELECT id, sequence, type, payload, version, created_at, updated_at FROM session_events
                 WHERE session_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit;
                 """).With("$id", session.Id.Value).With("$after", afterSequence).With("$limit", limit);
@@ -33,12 +33,12 @@ public sealed partial class SqliteRunStateStore
     private Session? LoadSession(SqliteConnection connection, SqliteTransaction transaction, SessionId id)
     {
         Session session;
-        using (SqliteCommand command = Command(connection, transaction, """
+        SqliteCommand header = Command(connection, transaction, """
             SELECT title, goal, state, version, created_at, updated_at,
                    (SELECT ifnull(max(sequence), 0) FROM session_events WHERE session_id = $id)
             FROM sessions WHERE id = $id;
-            """).With("$id", id.Value))
-        using (SqliteDataReader r = command.ExecuteReader())
+            """).With("$id", id.Value);
+        using (SqliteDataReader r = header.ExecuteReader())
         {
             if (!r.Read())
             {
@@ -63,7 +63,7 @@ public sealed partial class SqliteRunStateStore
 
     private static void ForEachRow(SqliteConnection connection, SqliteTransaction transaction, string sql, SessionId id, Action<SqliteDataReader> restore)
     {
-        using SqliteCommand command = Command(connection, transaction, sql).With("$id", id.Value);
+        SqliteCommand command = Command(connection, transaction, sql).With("$id", id.Value);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -71,13 +71,9 @@ public sealed partial class SqliteRunStateStore
         }
     }
 
+    /// <summary>The reader connection's prepared command for <paramref name="sql"/> (reused across reads; not to be disposed).</summary>
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+        => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, sql);
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -23,8 +23,7 @@ public sealed partial class SqliteRunStateStore
 
         Page<SessionSummary> result = _database.Read((connection, transaction) =>
         {
-            using SqliteCommand command = connection.CreateCommand();
-            command.Transaction = transaction;
+            var parameters = new List<(string Name, object? Value)>();
             var where = new List<string>();
             if (filter.States.Count > 0)
             {
@@ -33,18 +32,18 @@ public sealed partial class SqliteRunStateStore
                 foreach (SessionState state in filter.States.Distinct())
                 {
                     names.Add($"$state{i}");
-                    command.With($"$state{i++}", state.ToString());
+                    parameters.Add(($"$state{i++}", state.ToString()));
                 }
 
                 where.Add($"s.state IN ({string.Join(", ", names)})");
             }
 
-            AddRange(where, command, "s.created_at", filter.CreatedFrom, filter.CreatedTo, "created");
-            AddRange(where, command, "s.updated_at", filter.UpdatedFrom, filter.UpdatedTo, "updated");
+            AddRange(where, parameters, "s.created_at", filter.CreatedFrom, filter.CreatedTo, "created");
+            AddRange(where, parameters, "s.updated_at", filter.UpdatedFrom, filter.UpdatedTo, "updated");
             if (!string.IsNullOrEmpty(filter.TitleContains))
             {
                 where.Add("instr(lower(s.title), lower($title)) > 0");
-                command.With("$title", filter.TitleContains);
+                parameters.Add(("$title", filter.TitleContains));
             }
 
             if (cursor is { } c)
@@ -52,7 +51,8 @@ public sealed partial class SqliteRunStateStore
                 // Row-value seek written so SQLite uses the (column, id) index as a range: the same cost at any depth.
                 string cmp = descending ? "<" : ">";
                 where.Add($"s.{column} {cmp}= $cursor_ts AND (s.{column} {cmp} $cursor_ts OR s.id {cmp} $cursor_id)");
-                command.With("$cursor_ts", UtcTimestamp.Format(c.Timestamp)).With("$cursor_id", c.Id.Value);
+                parameters.Add(("$cursor_ts", UtcTimestamp.Format(c.Timestamp)));
+                parameters.Add(("$cursor_id", c.Id.Value));
             }
 
             string direction = descending ? "DESC" : "ASC";
@@ -68,7 +68,12 @@ public sealed partial class SqliteRunStateStore
             }
 
             sql.Append(" ORDER BY s.").Append(column).Append(' ').Append(direction).Append(", s.id ").Append(direction).Append(" LIMIT $limit;");
-            command.CommandText = sql.ToString();
+            SqliteCommand command = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, sql.ToString());
+            foreach ((string name, object? value) in parameters)
+            {
+                command.With(name, value);
+            }
+
             command.With("$limit", page.Limit + 1);
 
             var items = new List<SessionSummary>(page.Limit + 1);
@@ -94,18 +99,18 @@ public sealed partial class SqliteRunStateStore
         return Task.FromResult(result);
     }
 
-    private static void AddRange(List<string> where, SqliteCommand command, string column, DateTimeOffset? from, DateTimeOffset? to, string name)
+    private static void AddRange(List<string> where, List<(string Name, object? Value)> parameters, string column, DateTimeOffset? from, DateTimeOffset? to, string name)
     {
         if (from is { } f)
         {
             where.Add($"{column} >= ${name}_from");
-            command.With($"${name}_from", UtcTimestamp.Format(f));
+            parameters.Add(($"${name}_from", UtcTimestamp.Format(f)));
         }
 
         if (to is { } t)
         {
             where.Add($"{column} < ${name}_to");
-            command.With($"${name}_to", UtcTimestamp.Format(t));
+            parameters.Add(($"${name}_to", UtcTimestamp.Format(t)));
         }
     }
 }

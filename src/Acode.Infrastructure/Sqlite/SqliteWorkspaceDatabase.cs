@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Infrastructure.Migrations;
@@ -12,12 +13,25 @@ namespace Acode.Infrastructure.Sqlite;
 /// one writer connection (writes are serialized in-process by a gate and across processes by
 /// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007). Thread-safe.
 /// </summary>
+/// <remarks>
+/// Reader connections are kept open between reads (one per concurrent reader, reused last-in first-out) together with
+/// their prepared statements, so a read pays neither the connection's pragmas nor SQL compilation again: a session
+/// read costs a few statement executions, not a few statement compilations.
+/// </remarks>
 public sealed partial class SqliteWorkspaceDatabase : IDisposable
 {
+    /// <summary>Most distinct statements kept prepared per reader connection (listing builds its SQL from the filter).</summary>
+    private const int ReaderStatementCapacity = 64;
+
+    private static readonly ConditionalWeakTable<SqliteConnection, WriterCommands> ReaderStatements = [];
+
     private readonly SqliteConnection _writer;
     private readonly WriterCommands _commands;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteMigrator _migrator;
+    private readonly Stack<SqliteConnection> _idleReaders = new();
+    private readonly Lock _readerGate = new();
+    private bool _disposed;
 
     private SqliteWorkspaceDatabase(Workspace workspace, SqliteConnectionFactory connections, SqliteConnection writer, SqliteMigrator migrator, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -151,21 +165,83 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         EnsureMigrated();
         return Connections.Guard(() =>
         {
-            using SqliteConnection connection = Connections.OpenReader();
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-            return work(connection, transaction);
+            SqliteConnection connection = RentReader();
+            try
+            {
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+                return work(connection, transaction);
+            }
+            finally
+            {
+                ReturnReader(connection);
+            }
         });
     }
+
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/> on a reader connection given to a <see cref="Read{T}"/> callback,
+    /// compiled on its first use and reused by later reads on that connection; parameters are cleared. Do not dispose it.
+    /// </summary>
+    internal static SqliteCommand ReaderCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
+        => ReaderStatements.GetValue(connection, static c => new WriterCommands(c, ReaderStatementCapacity)).Get(sql, transaction);
 
     public void Dispose()
     {
         _commands.Dispose();
 
-        // Idle pooled readers would otherwise keep the database, -wal and -shm open for the life of the process;
+        // Idle readers would otherwise keep the database, -wal and -shm open for the life of the process;
         // closing them first lets the writer's close be the last one, which checkpoints and removes the WAL.
+        lock (_readerGate)
+        {
+            _disposed = true;
+            while (_idleReaders.TryPop(out SqliteConnection? reader))
+            {
+                CloseReader(reader);
+            }
+        }
+
         Connections.ClearReaderPool();
         _writer.Dispose();
         _writeGate.Dispose();
+    }
+
+    /// <summary>An idle reader connection (configured when it was opened), or a new one (closed after use once disposed).</summary>
+    private SqliteConnection RentReader()
+    {
+        lock (_readerGate)
+        {
+            if (_idleReaders.TryPop(out SqliteConnection? idle))
+            {
+                return idle;
+            }
+        }
+
+        return Connections.OpenReader(pooled: false);
+    }
+
+    private void ReturnReader(SqliteConnection connection)
+    {
+        lock (_readerGate)
+        {
+            if (!_disposed && connection.State == System.Data.ConnectionState.Open)
+            {
+                _idleReaders.Push(connection);
+                return;
+            }
+        }
+
+        CloseReader(connection);
+    }
+
+    private static void CloseReader(SqliteConnection connection)
+    {
+        if (ReaderStatements.TryGetValue(connection, out WriterCommands? statements))
+        {
+            statements.Dispose();
+            ReaderStatements.Remove(connection);
+        }
+
+        connection.Dispose();
     }
 
     private static DatabaseFileKind Inspect(string path)

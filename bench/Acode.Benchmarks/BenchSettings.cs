@@ -1,0 +1,165 @@
+using System.Globalization;
+
+namespace Acode.Benchmarks;
+
+/// <summary>Sizes of every workload. <c>--quick</c> is small enough for CI (≤ 3 minutes on 2 cores); full mode is what issue 4 asks for.</summary>
+public sealed class BenchSettings
+{
+    public bool Quick { get; private set; }
+
+    public string? JsonPath { get; private set; }
+
+    /// <summary>Where the workspaces and databases go (a fresh folder under it; deleted afterwards unless <see cref="Keep"/>).</summary>
+    public string WorkRoot { get; private set; } = Path.GetTempPath();
+
+    public bool Keep { get; private set; }
+
+    /// <summary>Which workloads run: save, read, page, status, sync (all by default).</summary>
+    public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Tool calls already in the big session of the save workload (issue: 100 000).</summary>
+    public int BigSessionToolCalls { get; private set; } = 100_000;
+
+    /// <summary>Tool calls already in each small session of the save workload (issue: 10).</summary>
+    public int SmallSessionToolCalls { get; private set; } = 10;
+
+    /// <summary>Measured saves per implementation and session size.</summary>
+    public int Saves { get; private set; } = 3_000;
+
+    /// <summary>Sessions of the read/page/status workspace (issue: 1 000 000).</summary>
+    public int Sessions { get; private set; } = 1_000_000;
+
+    /// <summary>Sessions of that workspace that hold tasks (the read workload reads these).</summary>
+    public int SessionsWithTasks { get; private set; } = 2_000;
+
+    public int TasksPerSession { get; private set; } = 5;
+
+    /// <summary>Measured reads and pages per implementation.</summary>
+    public int Reads { get; private set; } = 20_000;
+
+    public int Pages { get; private set; } = 5_000;
+
+    /// <summary>Outbox records synced per implementation for the throughput figure (issue: 100 000).</summary>
+    public int SyncRecords { get; private set; } = 100_000;
+
+    /// <summary>Outbox records synced by the child process whose peak memory is measured (issue: 1 000 000).</summary>
+    public int SyncMemoryRecords { get; private set; } = 1_000_000;
+
+    /// <summary>Records per PostgreSQL transaction of the raw sync (acode uses its default, <c>SyncOptions.DefaultBatchSize</c>).</summary>
+    public int RawSyncBatch { get; private set; } = Acode.Application.Sync.SyncOptions.DefaultBatchSize;
+
+    /// <summary>Cold runs of <c>acode db status</c>.</summary>
+    public int StatusRuns { get; private set; } = 5;
+
+    public int BlockSize { get; private set; } = 100;
+
+    public string Mode => Quick ? "quick" : "full";
+
+    public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
+          --quick              small sizes (CI; about 2 minutes)
+          --json FILE          also write the figures as JSON
+          --only LIST          comma-separated workloads: save,read,page,status,sync (default: all)
+          --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
+          --keep               keep the workspaces afterwards
+          --sessions N         sessions of the read/page/status workspace (full: 1000000)
+          --tool-calls N       tool calls in the big session of the save workload (full: 100000)
+          --saves N            measured saves per implementation and size (full: 3000)
+          --reads N            measured reads per implementation (full: 20000)
+          --pages N            measured pages per implementation (full: 5000)
+          --sync N             outbox records synced per implementation (full: 100000)
+          --sync-memory N      outbox records synced while measuring peak memory (full: 1000000)
+          --raw-sync-batch N   records per transaction of the raw sync (default: acode's default batch)
+          --status-runs N      cold runs of acode db status (full: 5)
+        """;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var settings = new BenchSettings();
+        if (args.Contains("--quick"))
+        {
+            settings.Quick = true;
+            settings.BigSessionToolCalls = 10_000;
+            settings.Saves = 400;
+            settings.Sessions = 50_000;
+            settings.SessionsWithTasks = 500;
+            settings.Reads = 3_000;
+            settings.Pages = 1_000;
+            settings.SyncRecords = 10_000;
+            settings.SyncMemoryRecords = 30_000;
+            settings.StatusRuns = 2;
+        }
+
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            switch (arg)
+            {
+                case "--quick":
+                    break;
+                case "--keep":
+                    settings.Keep = true;
+                    break;
+                case "--json":
+                    settings.JsonPath = Path.GetFullPath(Value(args, ref i));
+                    break;
+                case "--work-dir":
+                    settings.WorkRoot = Path.GetFullPath(Value(args, ref i));
+                    break;
+                case "--only":
+                    foreach (string name in Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        settings.Only.Add(name);
+                    }
+
+                    break;
+                case "--sessions":
+                    settings.Sessions = Number(args, ref i, 100);
+                    settings.SessionsWithTasks = Math.Min(settings.SessionsWithTasks, settings.Sessions / 10);
+                    break;
+                case "--tool-calls":
+                    settings.BigSessionToolCalls = Number(args, ref i, 10);
+                    break;
+                case "--saves":
+                    settings.Saves = Number(args, ref i, 10);
+                    break;
+                case "--reads":
+                    settings.Reads = Number(args, ref i, 10);
+                    break;
+                case "--pages":
+                    settings.Pages = Number(args, ref i, 10);
+                    break;
+                case "--sync":
+                    settings.SyncRecords = Number(args, ref i, 100);
+                    break;
+                case "--sync-memory":
+                    settings.SyncMemoryRecords = Number(args, ref i, 100);
+                    break;
+                case "--raw-sync-batch":
+                    settings.RawSyncBatch = Number(args, ref i, 1);
+                    break;
+                case "--status-runs":
+                    settings.StatusRuns = Number(args, ref i, 1);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{arg}'.");
+            }
+        }
+
+        settings.BlockSize = Math.Max(10, Math.Min(100, settings.Saves / 4));
+        return settings;
+    }
+
+    private static string Value(string[] args, ref int i)
+        => ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+
+    private static int Number(string[] args, ref int i, int min)
+    {
+        string text = Value(args, ref i);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} takes a whole number ≥ {min}, not '{text}'.");
+    }
+}

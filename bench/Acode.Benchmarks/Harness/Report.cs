@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Acode.Benchmarks.Harness;
+
+/// <summary>
+/// The figures of one run: every metric of issue 4 per implementation, printed as a table and written as the
+/// JSON other tools read: <c>{"mode":"quick|full","metrics":{"save_p50_us":{"acode":…,"raw":…,"efcore":…},…}}</c>.
+/// </summary>
+public sealed class Report
+{
+    public const string Acode = "acode";
+    public const string Raw = "raw";
+    public const string EfCore = "efcore";
+
+    /// <summary>The metric keys of the JSON, in order, with the implementations each one carries.</summary>
+    public static readonly (string Key, string[] Implementations, string Unit, bool HigherIsBetter)[] Keys =
+    [
+        ("save_p50_us", [Acode, Raw, EfCore], "µs", false),
+        ("save_p99_us", [Acode, Raw, EfCore], "µs", false),
+        ("save_p50_us_100k", [Acode, Raw, EfCore], "µs", false),
+        ("read_p50_us", [Acode, Raw, EfCore], "µs", false),
+        ("read_p99_us", [Acode, Raw, EfCore], "µs", false),
+        ("page_p50_us", [Acode, Raw, EfCore], "µs", false),
+        ("page_p99_us", [Acode, Raw, EfCore], "µs", false),
+        ("sync_records_per_s", [Acode, Raw], "records/s", true),
+        ("sync_peak_rss_mb", [Acode], "MB", false),
+        ("status_cold_ms", [Acode], "ms", false),
+    ];
+
+    private readonly Dictionary<string, Dictionary<string, double>> _metrics = new(StringComparer.Ordinal);
+    private readonly List<(string Label, string Value)> _extra = [];
+    private readonly List<string> _notes = [];
+
+    public Report(string mode) => Mode = mode;
+
+    public string Mode { get; }
+
+    public void Set(string key, string implementation, double value)
+    {
+        if (!_metrics.TryGetValue(key, out Dictionary<string, double>? values))
+        {
+            _metrics[key] = values = new Dictionary<string, double>(StringComparer.Ordinal);
+        }
+
+        values[implementation] = value;
+    }
+
+    public double? Get(string key, string implementation)
+        => _metrics.TryGetValue(key, out Dictionary<string, double>? values) && values.TryGetValue(implementation, out double v) ? v : null;
+
+    /// <summary>A figure shown under the table only (not part of the JSON shape).</summary>
+    public void AddExtra(string label, string value) => _extra.Add((label, value));
+
+    public bool HasExtra(string label) => _extra.Exists(e => e.Label == label);
+
+    public void AddNote(string note) => _notes.Add(note);
+
+    public void WriteJson(string path)
+    {
+        using FileStream stream = File.Create(path);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("mode", Mode);
+        writer.WriteStartObject("metrics");
+        foreach ((string key, string[] implementations, _, _) in Keys)
+        {
+            if (!_metrics.TryGetValue(key, out Dictionary<string, double>? values))
+            {
+                continue;
+            }
+
+            writer.WriteStartObject(key);
+            foreach (string implementation in implementations)
+            {
+                if (values.TryGetValue(implementation, out double value))
+                {
+                    writer.WriteNumber(implementation, Math.Round(value, 1));
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public void Print(TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"## Results ({Mode} mode)");
+        output.WriteLine();
+        output.WriteLine("| metric | acode | raw | efcore | acode/raw | efcore/acode |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach ((string key, _, string unit, _) in Keys)
+        {
+            double? acode = Get(key, Acode), raw = Get(key, Raw), ef = Get(key, EfCore);
+            if (acode is null && raw is null && ef is null)
+            {
+                continue;
+            }
+
+            output.WriteLine($"| {key} ({unit}) | {Num(acode)} | {Num(raw)} | {Num(ef)} | {Ratio(acode, raw)} | {Ratio(ef, acode)} |");
+        }
+
+        if (_extra.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("| more figures | value |");
+            output.WriteLine("|---|---|");
+            foreach ((string label, string value) in _extra)
+            {
+                output.WriteLine($"| {label} | {value} |");
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine("## Goals (issue 4)");
+        output.WriteLine();
+        output.WriteLine("| goal | measured | verdict |");
+        output.WriteLine("|---|---:|---|");
+        foreach ((string goal, string measured, bool? met) in Goals())
+        {
+            output.WriteLine($"| {goal} | {measured} | {(met is null ? "n/a" : met.Value ? "met" : "MISSED")} |");
+        }
+
+        foreach (string note in _notes)
+        {
+            output.WriteLine();
+            output.WriteLine(note);
+        }
+    }
+
+    /// <summary>The goals of issue 4 with this run's ratios. (The issue asks for medians of ≥ 3 full runs; one run is one sample.)</summary>
+    public IEnumerable<(string Goal, string Measured, bool? Met)> Goals()
+    {
+        yield return RatioGoal("save p50 acode/raw ≤ 1.5", Get("save_p50_us", Acode), Get("save_p50_us", Raw), r => r <= 1.5);
+        yield return RatioGoal("save p99 acode/raw ≤ 2.0", Get("save_p99_us", Acode), Get("save_p99_us", Raw), r => r <= 2.0);
+        yield return RatioGoal("save p50 acode at 100k / at 10 ≤ 1.3", Get("save_p50_us_100k", Acode), Get("save_p50_us", Acode), r => r <= 1.3);
+        yield return RatioGoal("read p50 acode/raw ≤ 1.5", Get("read_p50_us", Acode), Get("read_p50_us", Raw), r => r <= 1.5);
+        yield return RatioGoal("page p50 acode/raw ≤ 1.5", Get("page_p50_us", Acode), Get("page_p50_us", Raw), r => r <= 1.5);
+        yield return RatioGoal("page p99 acode/raw ≤ 1.5", Get("page_p99_us", Acode), Get("page_p99_us", Raw), r => r <= 1.5);
+        foreach ((string key, _, string unit, _) in Keys)
+        {
+            if (unit == "µs")
+            {
+                yield return RatioGoal($"{key} efcore/acode ≥ 2", Get(key, EfCore), Get(key, Acode), r => r >= 2);
+            }
+        }
+
+        yield return RatioGoal("sync records/s acode/raw ≥ 0.6", Get("sync_records_per_s", Acode), Get("sync_records_per_s", Raw), r => r >= 0.6);
+        double? rss = Get("sync_peak_rss_mb", Acode);
+        yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
+    }
+
+    private static (string, string, bool?) RatioGoal(string goal, double? numerator, double? denominator, Func<double, bool> test)
+        => numerator is { } n && denominator is { } d && d > 0
+            ? (goal, (n / d).ToString("F2", CultureInfo.InvariantCulture), test(n / d))
+            : (goal, "–", null);
+
+    private static string Num(double? value) => value switch
+    {
+        null => "–",
+        >= 100 => value.Value.ToString("N0", CultureInfo.InvariantCulture),
+        _ => value.Value.ToString("F1", CultureInfo.InvariantCulture),
+    };
+
+    private static string Ratio(double? numerator, double? denominator)
+        => numerator is { } n && denominator is { } d && d > 0 ? (n / d).ToString("F2", CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Acode.Application.Outbox;
+using Acode.Benchmarks.Harness;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Benchmarks.Workloads;
+
+/// <summary>
+/// Workload 5: cold start of <c>acode db status</c> on the big workspace: a new process of the real CLI, with the
+/// database file evicted from the OS page cache first (<c>dd iflag=nocache</c>, that file only), timed from start to
+/// exit. Also: the same with a warm page cache, the same on an empty workspace (process start + JIT, the floor),
+/// the time of each query in-process, and the query plans.
+/// </summary>
+public static class StatusWorkload
+{
+    /// <summary>The queries <c>acode db status</c> runs on the workspace database (copied from src; checked by plan, not by text).</summary>
+    private static IEnumerable<(string What, string Sql)> StatusQueries()
+    {
+        foreach (string table in SqliteWorkspaceDatabase.Tables)
+        {
+            yield return ($"row count of {table} (GetStatistics)", $"SELECT count(*) FROM {table};");
+        }
+
+        yield return ("outbox pending (SqliteOutbox.GetStatisticsAsync)", "SELECT count(*) FROM outbox WHERE status = 'Pending';");
+        yield return ("outbox failed", "SELECT count(*) FROM outbox WHERE status = 'Failed';");
+        yield return ("outbox processed", "SELECT count(*) FROM outbox WHERE status = 'Processed';");
+        yield return ("outbox oldest pending", "SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1;");
+        yield return ("outbox last processed", "SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL;");
+        yield return ("sync state", "SELECT hlc_floor, last_sync_at, last_sync_error FROM workspace WHERE id = 1;");
+    }
+
+    public static async Task RunAsync(BenchSettings settings, Workspace workspace, string workDir, Report report)
+    {
+        string acode = AcodeCli.Locate();
+        var empty = new Workspace(Path.Combine(workDir, "status-empty"));
+        Directory.CreateDirectory(empty.RootDirectory);
+
+        // One untimed run of each, so the binary and the runtime are in the page cache like any command run twice.
+        await AcodeCli.RunAsync(acode, empty, "db", "status", "--json");
+        await AcodeCli.RunAsync(acode, workspace, "db", "status", "--json");
+
+        var cold = new Samples();
+        var warm = new Samples();
+        var floor = new Samples();
+        for (int i = 0; i < settings.StatusRuns; i++)
+        {
+            Evict(workspace.DatabasePath);
+            cold.Add(await AcodeCli.RunAsync(acode, workspace, "db", "status", "--json"));
+            warm.Add(await AcodeCli.RunAsync(acode, workspace, "db", "status", "--json"));
+            floor.Add(await AcodeCli.RunAsync(acode, empty, "db", "status", "--json"));
+        }
+
+        Console.WriteLine($"[status] cold page cache {cold.P50:F0} ms, warm {warm.P50:F0} ms, empty workspace {floor.P50:F0} ms (medians of {settings.StatusRuns})");
+        report.Set("status_cold_ms", Report.Acode, cold.P50);
+        report.AddExtra("acode db status, warm page cache (ms)", $"{warm.P50:F0}");
+        report.AddExtra("acode db status on an empty workspace: process start + JIT (ms)", $"{floor.P50:F0}");
+
+        await BreakdownAsync(workspace, report);
+        PrintPlans(workspace, report);
+    }
+
+    /// <summary>The status calls in-process, first cold (file evicted) then warm, in milliseconds.</summary>
+    private static async Task BreakdownAsync(Workspace workspace, Report report)
+    {
+        Evict(workspace.DatabasePath);
+        foreach (string pass in new[] { "cold", "warm" })
+        {
+            var parts = new List<string>();
+            long t = Stopwatch.GetTimestamp();
+            using (SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace))
+            {
+                parts.Add($"open {Ms(ref t):F0}");
+                _ = database.GetMigrationStatus();
+                parts.Add($"schema {Ms(ref t):F0}");
+                _ = database.GetStatistics();
+                parts.Add($"row counts {Ms(ref t):F0}");
+                _ = await new SqliteOutbox(database).GetStatisticsAsync();
+                parts.Add($"outbox stats {Ms(ref t):F0}");
+                using var sync = new OutboxSyncService(database, null);
+                _ = await sync.GetStatusAsync();
+                parts.Add($"sync status (outbox stats again) {Ms(ref t):F0}");
+            }
+
+            Console.WriteLine($"[status] in-process, {pass} (ms): {string.Join(", ", parts)}");
+            report.AddExtra($"db status in-process, {pass} page cache (ms)", string.Join(", ", parts));
+        }
+
+        using var connection = new SqliteConnection($"Data Source={workspace.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var counts = new List<string>();
+        foreach (string table in SqliteWorkspaceDatabase.Tables)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM {table};";
+            long t = Stopwatch.GetTimestamp();
+            long n = (long)command.ExecuteScalar()!;
+            counts.Add($"{table} {n:N0} rows {Ms(ref t):F1} ms");
+        }
+
+        Console.WriteLine($"[status] count(*) warm: {string.Join("; ", counts)}");
+        report.AddExtra("count(*) per table, warm", string.Join("; ", counts));
+    }
+
+    private static void PrintPlans(Workspace workspace, Report report)
+    {
+        using var connection = new SqliteConnection($"Data Source={workspace.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var scans = new List<string>();
+        int total = 0;
+        foreach ((string what, string sql) in StatusQueries())
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            var plan = new List<string>();
+            using (SqliteDataReader r = command.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    plan.Add(r.GetString(3));
+                }
+            }
+
+            total++;
+            string text = string.Join(" / ", plan);
+
+            // A SCAN walks a whole table or index; the one-row workspace table does not count.
+            bool fullScan = plan.Any(p => p.StartsWith("SCAN ", StringComparison.Ordinal) && !p.StartsWith("SCAN workspace", StringComparison.Ordinal));
+            if (fullScan)
+            {
+                scans.Add(what);
+            }
+
+            Console.WriteLine($"[status] plan {(fullScan ? "FULL SCAN" : "ok       ")} {what}: {text}");
+        }
+
+        report.AddExtra("db status queries that scan a whole table or index", scans.Count == 0 ? $"none of {total}" : $"{scans.Count} of {total}: {string.Join(", ", scans)}");
+        report.AddNote(scans.Count == 0
+            ? "Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: met."
+            : $"Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: MISSED ({scans.Count} of {total} queries scan).");
+    }
+
+    /// <summary>Drops one file's pages from the OS page cache (posix_fadvise DONTNEED through dd); harmless to everything else.</summary>
+    private static void Evict(string path)
+    {
+        using Process? dd = Process.Start(new ProcessStartInfo("dd", ["if=" + path, "iflag=nocache", "count=0", "status=none"]) { UseShellExecute = false });
+        dd?.WaitForExit();
+    }
+
+    private static double Ms(ref long since)
+    {
+        double ms = Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+        since = Stopwatch.GetTimestamp();
+        return ms;
+    }
+}
+
+/// <summary>The real <c>acode</c> binary, built next to the benchmark (it references src/Acode.Cli).</summary>
+public static class AcodeCli
+{
+    public static string Locate()
+    {
+        string apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "acode.exe" : "acode");
+        return File.Exists(apphost) ? apphost : throw new FileNotFoundException($"The acode binary was not found next to the benchmark ({apphost}).");
+    }
+
+    /// <summary>Runs acode and returns its wall time in milliseconds; a non-zero exit is an error.</summary>
+    public static async Task<double> RunAsync(string acode, Workspace workspace, params string[] args)
+    {
+        var start = new ProcessStartInfo(acode, [.. args, "--workspace", workspace.RootDirectory])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove("ACODE_POSTGRES_URL");
+        start.Environment.Remove("ACODE_WORKSPACE");
+        long t = Stopwatch.GetTimestamp();
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"acode {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+
+        return ms;
+    }
+}

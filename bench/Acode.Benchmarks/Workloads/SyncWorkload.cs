@@ -1,0 +1,462 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Acode.Application.Options;
+using Acode.Application.Sync;
+using Acode.Benchmarks.Harness;
+using Acode.Benchmarks.Raw;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Benchmarks.Workloads;
+
+/// <summary>
+/// Workload 4: drain <see cref="BenchSettings.SyncRecords"/> outbox records into a PostgreSQL on loopback (a throwaway
+/// cluster started like the tests start theirs), acode's <see cref="OutboxSyncService"/> with its defaults against a
+/// minimal set-based loop; then the peak memory of a separate process that syncs <see cref="BenchSettings.SyncMemoryRecords"/>.
+/// </summary>
+public static class SyncWorkload
+{
+    public const string PostgresVariable = "ACODE_BENCH_POSTGRES";
+
+    public static async Task RunAsync(BenchSettings settings, string workDir, Report report)
+    {
+        Console.WriteLine("[sync] starting PostgreSQL");
+        await using PostgresServer server = await PostgresServer.StartNewAsync();
+        var seeded = new Workspace(Path.Combine(workDir, "sync-seed"));
+        long records = await SeedAsync(seeded, settings.SyncRecords);
+        Console.WriteLine($"[sync] seeded {records:N0} outbox records");
+
+        // A fresh cluster has one WAL segment: the first run would pay for creating the segments the next ones recycle,
+        // and the first run of each implementation would pay for its JIT compilation. So: untimed warm-up runs of both
+        // (the raw one the full size), then the implementations in the order A B B A, each into its own new database.
+        _ = await RawRunAsync(server, Copy(seeded, workDir, "sync-warmup-raw"), records, settings.RawSyncBatch, report);
+        var warmup = new Workspace(Path.Combine(workDir, "sync-warmup-acode"));
+        _ = await AcodeRunAsync(server, warmup, await SeedAsync(warmup, Math.Min(5_000, settings.SyncRecords)));
+        var acodeSeconds = new List<double>();
+        var rawSeconds = new List<double>();
+        var cpu = new Dictionary<string, double> { [Report.Acode] = 0, [Report.Raw] = 0 };
+        string? acodeDb = null, rawDb = null;
+        foreach (string name in new[] { Report.Acode, Report.Raw, Report.Raw, Report.Acode })
+        {
+            Workspace copy = Copy(seeded, workDir, $"sync-{name}-{acodeSeconds.Count + rawSeconds.Count}");
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            if (name == Report.Acode)
+            {
+                (double seconds, acodeDb) = await AcodeRunAsync(server, copy, records);
+                acodeSeconds.Add(seconds);
+            }
+            else
+            {
+                (double seconds, rawDb) = await RawRunAsync(server, copy, records, settings.RawSyncBatch, report);
+                rawSeconds.Add(seconds);
+            }
+
+            cpu[name] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+
+            Console.WriteLine($"[sync] {name,-6} {records:N0} records in {(name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:F2} s = {records / (name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:N0} records/s");
+        }
+
+        await CompareMirrorsAsync(acodeDb!, rawDb!);
+        double acodeRate = records / acodeSeconds.Average();
+        double rawRate = records / rawSeconds.Average();
+        report.Set("sync_records_per_s", Report.Acode, acodeRate);
+        report.Set("sync_records_per_s", Report.Raw, rawRate);
+        string clientCpu = $"acode {cpu[Report.Acode] / 2 / records * 1e6:F1} µs, raw {cpu[Report.Raw] / 2 / records * 1e6:F1} µs of CPU per record in this process "
+            + $"({cpu[Report.Acode] / acodeSeconds.Sum():P0} and {cpu[Report.Raw] / rawSeconds.Sum():P0} of one core; the rest of the wall time is PostgreSQL and waiting)";
+        Console.WriteLine($"[sync] client CPU: {clientCpu}");
+        report.AddExtra("sync: client CPU", clientCpu);
+        report.AddExtra("sync runs (records/s, order A B B A)", $"acode {string.Join(", ", acodeSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))}; raw {string.Join(", ", rawSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))} (raw batches of {settings.RawSyncBatch})");
+
+        // Where the time goes: the SQLite side alone (take a batch, mark it done), on untouched copies, without PostgreSQL.
+        double acodeLocalSeconds = await AcodeSqliteSideAsync(Copy(seeded, workDir, "sync-acode-local"));
+        long lt = Stopwatch.GetTimestamp();
+        _ = RawSync.Run(Copy(seeded, workDir, "sync-raw-local").DatabasePath, null, settings.RawSyncBatch);
+        double rawLocalSeconds = Stopwatch.GetElapsedTime(lt).TotalSeconds;
+        string split = $"acode {acodeLocalSeconds:F2} s of {acodeSeconds.Average():F2} s (claim with lease + acknowledge, batches of {SyncOptions.DefaultBatchSize}); "
+            + $"raw {rawLocalSeconds:F2} s of {rawSeconds.Average():F2} s (select + mark)";
+        Console.WriteLine($"[sync] SQLite side alone: {split}");
+        report.AddExtra("sync: time on the SQLite side alone", split);
+
+        await MemoryAsync(settings, server, workDir, report);
+    }
+
+    private static Workspace Copy(Workspace seeded, string workDir, string name)
+    {
+        var copy = new Workspace(Path.Combine(workDir, name));
+        SaveWorkload.CopyWorkspace(seeded.RootDirectory, copy.RootDirectory);
+        return copy;
+    }
+
+    /// <summary>acode with its real defaults: batches of 500, leases, idempotency keys, conflict checks, per-record acknowledgement.</summary>
+    private static async Task<(double Seconds, string Database)> AcodeRunAsync(PostgresServer server, Workspace workspace, long records)
+    {
+        string target = await server.CreateDatabaseAsync();
+        await MigrateAsync(target);
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace);
+        using var sync = new OutboxSyncService(database, PostgresConnectionSettings.Parse(target, "bench"), new SyncOptions());
+        await sync.EnsureSchemaAsync(CancellationToken.None);
+        await ExecuteAsync(target, "CHECKPOINT;");
+        long t = Stopwatch.GetTimestamp();
+        SyncRunResult result = await sync.SyncAsync();
+        double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        if (result.Applied + result.Duplicates != records || result.Remaining != 0 || result.Paused)
+        {
+            throw new InvalidOperationException($"acode synced {result.Applied} + {result.Duplicates} duplicates of {records} records, {result.Remaining} still pending, paused: {result.PauseReason}");
+        }
+
+        return (seconds, target);
+    }
+
+    private static async Task<(double Seconds, string Database)> RawRunAsync(PostgresServer server, Workspace workspace, long records, int batch, Report report)
+    {
+        string target = await server.CreateDatabaseAsync();
+        await MigrateAsync(target);
+        if (report.Get("sync_records_per_s", Report.Raw) is null && !report.HasExtra("PostgreSQL"))
+        {
+            report.AddExtra("PostgreSQL", await ScalarAsync<string>(target, "SELECT version();"));
+        }
+
+        await ExecuteAsync(target, "CHECKPOINT;");
+        long t = Stopwatch.GetTimestamp();
+        long count = RawSync.Run(workspace.DatabasePath, target, batch);
+        double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        return count == records ? (seconds, target) : throw new InvalidOperationException($"raw synced {count} of {records} records");
+    }
+
+    /// <summary>acode's outbox work of a sync without PostgreSQL: claim a batch (with its lease), acknowledge it; until empty.</summary>
+    private static async Task<double> AcodeSqliteSideAsync(Workspace workspace)
+    {
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace);
+        var outbox = new SqliteOutbox(database);
+        var options = new SyncOptions();
+        long t = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            IReadOnlyList<Acode.Application.Outbox.OutboxRecord> batch = await outbox.ClaimAsync("bench", options.BatchSize, options.Lease);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            await outbox.AcknowledgeAsync("bench", [.. batch.Select(r => r.Id)]);
+        }
+
+        return Stopwatch.GetElapsedTime(t).TotalSeconds;
+    }
+
+    /// <summary>Peak RSS (VmHWM) of a process that does nothing but open the workspace and sync it all.</summary>
+    private static async Task MemoryAsync(BenchSettings settings, PostgresServer server, string workDir, Report report)
+    {
+        var workspace = new Workspace(Path.Combine(workDir, "sync-memory"));
+        long records = await SeedAsync(workspace, settings.SyncMemoryRecords);
+        string database = await server.CreateDatabaseAsync();
+        await MigrateAsync(database);
+        Console.WriteLine($"[sync] memory: seeded {records:N0} records; syncing them in a child process");
+
+        (string fileName, string[] prefix) = SelfCommand();
+        var start = new ProcessStartInfo(fileName, [.. prefix, SyncMemoryChild.Command, workspace.RootDirectory])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.Environment[PostgresVariable] = database;
+        using Process child = Process.Start(start)!;
+        string output = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The sync memory child failed with exit code {child.ExitCode}: {output}");
+        }
+
+        using JsonDocument result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        JsonElement r = result.RootElement;
+        long synced = r.GetProperty("records").GetInt64();
+        if (synced != records)
+        {
+            throw new InvalidOperationException($"The sync memory child synced {synced} of {records} records.");
+        }
+
+        double peak = r.GetProperty("peakRssMb").GetDouble();
+        Console.WriteLine($"[sync] memory: {synced:N0} records in {r.GetProperty("seconds").GetDouble():F1} s ({synced / r.GetProperty("seconds").GetDouble():N0}/s), peak RSS {peak:F0} MB (before the sync: {r.GetProperty("rssBeforeMb").GetDouble():F0} MB), GC heap after the sync {r.GetProperty("gcHeapMb").GetDouble():F0} MB");
+        report.Set("sync_peak_rss_mb", Report.Acode, peak);
+        report.AddExtra($"sync of {synced:N0} records in one process", $"{synced / r.GetProperty("seconds").GetDouble():N0} records/s; RSS {r.GetProperty("rssBeforeMb").GetDouble():F0} MB before the sync, peak {peak:F0} MB");
+    }
+
+    /// <summary>How to start this program again (the apphost, or <c>dotnet</c> with this assembly).</summary>
+    private static (string FileName, string[] Prefix) SelfCommand()
+    {
+        string process = Environment.ProcessPath!;
+        return string.Equals(Path.GetFileNameWithoutExtension(process), "dotnet", StringComparison.OrdinalIgnoreCase)
+            ? (process, [typeof(SyncWorkload).Assembly.Location])
+            : (process, []);
+    }
+
+    /// <summary>
+    /// Fills a workspace's outbox with exactly <paramref name="records"/> records (at least 5) through acode's API: sessions
+    /// of up to 250 tool calls, each with its event (5 + 2 × 250 records per session; the last one pads with events).
+    /// </summary>
+    public static async Task<long> SeedAsync(Workspace workspace, int records)
+    {
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace, new SqliteOptions { Synchronous = SqliteSynchronous.Normal });
+        var store = new SqliteRunStateStore(database);
+        long remaining = records;
+        int i = 0;
+        while (remaining > 0)
+        {
+            SaveWorkload.SeededSession s = SaveWorkload.NewSession($"Sync session {i}");
+            long toolCalls = Math.Min(250, (remaining - s.Session.PendingChanges.Count) / 2);
+            for (int c = 0; c < toolCalls; c++)
+            {
+                SaveWorkload.AddToolCall(s.Session, s.Step, i++);
+            }
+
+            long left = remaining - s.Session.PendingChanges.Count;
+            for (long e = 0; left is > 0 and < 5 && e < left; e++)
+            {
+                s.Session.AppendEvent("note", """{"text":"padding"}""");
+            }
+
+            remaining -= s.Session.PendingChanges.Count;
+            await store.SaveAsync(s.Session);
+        }
+
+        return (await new SqliteOutbox(database).GetStatisticsAsync()).Pending;
+    }
+
+    private static async Task MigrateAsync(string connectionString)
+    {
+        await using NpgsqlDataSource source = NpgsqlDataSource.Create(connectionString);
+        await new PostgresMigrator().MigrateAsync(source);
+    }
+
+    private static async Task CompareMirrorsAsync(string acodeDb, string rawDb)
+    {
+        foreach (string table in new[] { "sessions", "session_tasks", "steps", "tool_calls", "session_events", "sync_applied" })
+        {
+            long a = await ScalarAsync<long>(acodeDb, $"SELECT count(*) FROM {table};");
+            long b = await ScalarAsync<long>(rawDb, $"SELECT count(*) FROM {table};");
+            if (a != b)
+            {
+                throw new InvalidOperationException($"PostgreSQL {table}: acode wrote {a} rows, raw {b}.");
+            }
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>The child process of the memory measurement: open the workspace, sync everything, print one JSON line.</summary>
+public static class SyncMemoryChild
+{
+    public const string Command = "--sync-memory-child";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string connectionString = Environment.GetEnvironmentVariable(SyncWorkload.PostgresVariable)
+            ?? throw new InvalidOperationException($"{SyncWorkload.PostgresVariable} is not set.");
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(args[0]));
+        using var sync = new OutboxSyncService(database, PostgresConnectionSettings.Parse(connectionString, SyncWorkload.PostgresVariable), new SyncOptions());
+        await sync.EnsureSchemaAsync(CancellationToken.None);
+        double before = Machine.PeakRssMb();
+        long t = Stopwatch.GetTimestamp();
+        SyncRunResult result = await sync.SyncAsync();
+        double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"records":{{result.Applied + result.Duplicates}},"pending":{{result.Remaining}},"seconds":{{seconds}},"peakRssMb":{{Machine.PeakRssMb()}},"rssBeforeMb":{{before}},"gcHeapMb":{{GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0}}}"""));
+        return 0;
+    }
+}
+
+/// <summary>
+/// The limit of the sync: one SQLite connection, one PostgreSQL connection, prepared statements; per batch: read the
+/// oldest pending records, insert their keys and upsert the latest change of each entity with <c>unnest</c> (last
+/// writer wins on hlc) in one PostgreSQL transaction, then mark them processed in one SQLite transaction. No leases,
+/// no conflict audit, no duplicate detection beyond the key insert, no poison isolation.
+/// </summary>
+public static class RawSync
+{
+    private static readonly Dictionary<string, (string Table, (string Column, string Expression)[] Columns)> Mirrors = new(StringComparer.Ordinal)
+    {
+        ["Session"] = ("sessions", [("id", "d->>'id'"), ("title", "d->>'title'"), ("goal", "d->>'goal'"), ("state", "d->>'state'")]),
+        ["SessionTask"] = ("session_tasks", [("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("ordinal", "(d->>'ordinal')::bigint"), ("title", "d->>'title'"),
+            ("description", "d->>'description'"), ("state", "d->>'state'"), ("started_at", "(d->>'startedAt')::timestamptz"), ("completed_at", "(d->>'completedAt')::timestamptz")]),
+        ["Step"] = ("steps", [("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("task_id", "d->>'taskId'"), ("ordinal", "(d->>'ordinal')::bigint"), ("title", "d->>'title'"),
+            ("description", "d->>'description'"), ("state", "d->>'state'"), ("started_at", "(d->>'startedAt')::timestamptz"), ("completed_at", "(d->>'completedAt')::timestamptz")]),
+        ["ToolCall"] = ("tool_calls", [("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("step_id", "d->>'stepId'"), ("tool_name", "d->>'toolName'"), ("arguments", "(d->>'arguments')::jsonb"),
+            ("status", "d->>'status'"), ("result", "d->>'result'"), ("error", "d->>'error'"), ("started_at", "(d->>'startedAt')::timestamptz"),
+            ("completed_at", "(d->>'completedAt')::timestamptz"), ("duration_ticks", "(d->>'durationTicks')::bigint")]),
+        ["SessionEvent"] = ("session_events", [("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("sequence", "(d->>'sequence')::bigint"), ("type", "d->>'type'"), ("payload", "(d->>'payload')::jsonb")]),
+    };
+
+    /// <param name="sqlitePath">The workspace database whose outbox is drained.</param>
+    /// <param name="postgres">The target; null to do the SQLite side only (read a batch, mark it processed).</param>
+    /// <param name="batchSize">Records per transaction.</param>
+    public static long Run(string sqlitePath, string? postgres, int batchSize)
+    {
+        using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqlitePath};Pooling=False");
+        sqlite.Open();
+        using (Microsoft.Data.Sqlite.SqliteCommand pragmas = sqlite.CreateCommand())
+        {
+            pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+            pragmas.ExecuteNonQuery();
+        }
+
+        using Microsoft.Data.Sqlite.SqliteCommand select = sqlite.CreateCommand();
+        select.CommandText = "SELECT id, idempotency_key, entity_type, entity_id, origin, payload FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT $n;";
+        select.Parameters.AddWithValue("$n", batchSize);
+        select.Prepare();
+        using Microsoft.Data.Sqlite.SqliteCommand mark = sqlite.CreateCommand();
+        mark.CommandText = "UPDATE outbox SET status = 'Processed', processed_at = $now, updated_at = $now WHERE id = $id;";
+        Microsoft.Data.Sqlite.SqliteParameter now = mark.Parameters.Add("$now", Microsoft.Data.Sqlite.SqliteType.Text);
+        Microsoft.Data.Sqlite.SqliteParameter markId = mark.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
+        mark.Prepare();
+
+        using var pg = new NpgsqlConnection(postgres ?? "Host=unused");
+        if (postgres is not null)
+        {
+            pg.Open();
+        }
+
+        using var keys = new NpgsqlCommand("""
+            INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
+            SELECT k, t, i, o, 'Applied' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(k, t, i, o)
+            ON CONFLICT DO NOTHING;
+            """, pg);
+        for (int p = 0; p < 4; p++)
+        {
+            keys.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        }
+
+        if (postgres is not null)
+        {
+            keys.Prepare();
+        }
+
+        var upserts = Mirrors.ToDictionary(m => m.Key, m =>
+        {
+            var command = new NpgsqlCommand(UpsertSql(m.Value.Table, m.Value.Columns), pg);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            if (postgres is not null)
+            {
+                command.Prepare();
+            }
+
+            return command;
+        }, StringComparer.Ordinal);
+
+        long done = 0;
+        var batch = new List<(long Id, string Key, string Type, string EntityId, string Origin, string Payload)>(batchSize);
+        while (true)
+        {
+            batch.Clear();
+            using (Microsoft.Data.Sqlite.SqliteDataReader r = select.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    batch.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)));
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            if (postgres is not null)
+            {
+                using NpgsqlTransaction transaction = pg.BeginTransaction();
+                keys.Transaction = transaction;
+                keys.Parameters[0].Value = batch.Select(b => b.Key).ToArray();
+                keys.Parameters[1].Value = batch.Select(b => b.Type).ToArray();
+                keys.Parameters[2].Value = batch.Select(b => b.EntityId).ToArray();
+                keys.Parameters[3].Value = batch.Select(b => b.Origin).ToArray();
+                keys.ExecuteNonQuery();
+
+                // Sessions last, like acode; within a type the latest change of each entity wins (records are in id order).
+                foreach (IGrouping<string, (long Id, string Key, string Type, string EntityId, string Origin, string Payload)> type in batch.GroupBy(b => b.Type).OrderBy(g => g.Key == "Session" ? 1 : 0))
+                {
+                    var latest = new Dictionary<string, (long Id, string Key, string Type, string EntityId, string Origin, string Payload)>(StringComparer.Ordinal);
+                    foreach (var record in type)
+                    {
+                        latest[record.EntityId] = record;
+                    }
+
+                    NpgsqlCommand upsert = upserts[type.Key];
+                    upsert.Transaction = transaction;
+                    upsert.Parameters[0].Value = latest.Values.Select(v => v.Payload).ToArray();
+                    upsert.Parameters[1].Value = latest.Values.Select(v => HlcOf(v.Key)).ToArray();
+                    upsert.Parameters[2].Value = latest.Values.Select(v => v.Origin).ToArray();
+                    upsert.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+
+            using (Microsoft.Data.Sqlite.SqliteTransaction transaction = sqlite.BeginTransaction())
+            {
+                mark.Transaction = transaction;
+                now.Value = RawIds.Format(DateTime.UtcNow);
+                foreach (var record in batch)
+                {
+                    markId.Value = record.Id;
+                    mark.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+
+            done += batch.Count;
+        }
+
+        foreach (NpgsqlCommand command in upserts.Values)
+        {
+            command.Dispose();
+        }
+
+        return done;
+    }
+
+    private static long HlcOf(string key)
+    {
+        int second = key.IndexOf(':', key.IndexOf(':', StringComparison.Ordinal) + 1);
+        return RawIds.Parse(key[(second + 1)..]).UtcTicks;
+    }
+
+    private static string UpsertSql(string table, (string Column, string Expression)[] columns)
+    {
+        (string Column, string Expression)[] all =
+        [
+            .. columns,
+            ("version", "(d->>'version')::bigint"), ("created_at", "(d->>'createdAt')::timestamptz"), ("updated_at", "(d->>'updatedAt')::timestamptz"),
+            ("hlc", "u.hlc"), ("origin", "u.origin"), ("document", "d"),
+        ];
+        return $"""
+            INSERT INTO {table} ({string.Join(", ", all.Select(c => c.Column))})
+            SELECT {string.Join(", ", all.Select(c => c.Expression))} FROM unnest($1::jsonb[], $2::bigint[], $3::text[]) AS u(d, hlc, origin)
+            ON CONFLICT (id) DO UPDATE SET {string.Join(", ", all.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}"))}
+            WHERE (excluded.hlc, excluded.origin) > ({table}.hlc, {table}.origin);
+            """;
+    }
+}
