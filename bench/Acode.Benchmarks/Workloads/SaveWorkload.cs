@@ -25,10 +25,13 @@ public static class SaveWorkload
         var seeded = await SeedAsync(Path.Combine(workDir, "save-acode"), rounds + 1, settings.SmallSessionToolCalls, settings.BigSessionToolCalls);
         CopyWorkspace(Path.Combine(workDir, "save-acode"), Path.Combine(workDir, "save-raw"));
         CopyWorkspace(Path.Combine(workDir, "save-acode"), Path.Combine(workDir, "save-efcore"));
+        CopyWorkspace(Path.Combine(workDir, "save-acode"), Path.Combine(workDir, "save-raw-counters"));
+        AddRowCounters(new Workspace(Path.Combine(workDir, "save-raw-counters")).DatabasePath);
 
         using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(Path.Combine(workDir, "save-acode")));
         var store = new SqliteRunStateStore(database);
         using var raw = new RawSaver(new Workspace(Path.Combine(workDir, "save-raw")).DatabasePath);
+        using var counted = new RawSaver(new Workspace(Path.Combine(workDir, "save-raw-counters")).DatabasePath);
         var ef = new EfSaver(new Workspace(Path.Combine(workDir, "save-efcore")).DatabasePath);
         Console.WriteLine($"[save] synchronous: acode={database.Options.Synchronous} raw={raw.Synchronous()} efcore={ef.Synchronous()} (SQLite: 2 = FULL)");
 
@@ -37,6 +40,7 @@ public static class SaveWorkload
         {
             SessionRef[] rawRefs = big ? [seeded.Big.Ref()] : [.. seeded.Small.Select(s => s.Ref())];
             SessionRef[] efRefs = big ? [seeded.Big.Ref()] : [.. seeded.Small.Select(s => s.Ref())];
+            SessionRef[] countedRefs = big ? [seeded.Big.Ref()] : [.. seeded.Small.Select(s => s.Ref())];
             SeededSession[] acodeSessions = big ? [seeded.Big] : [.. seeded.Small];
             int Pick(int round) => big ? 0 : round + 1;
             Dictionary<string, Samples> samples = await Latency.InterleavedAsync(
@@ -53,10 +57,22 @@ public static class SaveWorkload
                     return Task.CompletedTask;
                 }),
                 new(Report.EfCore, (round, _) => ef.SaveAsync(efRefs[Pick(round)], counter++)),
+                new(RawWithCounters, (round, _) =>
+                {
+                    counted.Save(countedRefs[Pick(round)], counter++);
+                    return Task.CompletedTask;
+                }),
             ], warmup: 100, rounds, settings.BlockSize, TimeSpan.FromSeconds(0.5));
 
             foreach ((string name, Samples s) in samples)
             {
+                if (name == RawWithCounters)
+                {
+                    Console.WriteLine($"[save] {label,-4} {name} {s}");
+                    report.AddExtra($"save p50 / p99 at {(big ? settings.BigSessionToolCalls.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : label)} tool calls, raw with row counters kept by triggers", $"{s.P50:F1} / {s.P99:F1} µs (raw without: {samples[Report.Raw].P50:F1} / {samples[Report.Raw].P99:F1} µs)");
+                    continue;
+                }
+
                 Console.WriteLine($"[save] {label,-4} {name,-6} {s}");
                 if (big)
                 {
@@ -70,6 +86,36 @@ public static class SaveWorkload
                 }
             }
         }
+    }
+
+    /// <summary>The raw store on a copy whose tables keep their row counts in a table, maintained by triggers.</summary>
+    private const string RawWithCounters = "raw+counters";
+
+    /// <summary>
+    /// An experiment for <c>acode db status</c>: exact row counts without counting, kept by AFTER INSERT/DELETE triggers
+    /// (and per outbox status by an AFTER UPDATE OF status trigger). The save benchmark measures what that costs a save.
+    /// </summary>
+    private static void AddRowCounters(string databasePath)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        var sql = new StringBuilder("BEGIN; CREATE TABLE bench_row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;");
+        foreach (string table in SqliteWorkspaceDatabase.Tables)
+        {
+            sql.Append($"INSERT INTO bench_row_counts SELECT '{table}', count(*) FROM {table};");
+            sql.Append($"CREATE TRIGGER bench_{table}_ins AFTER INSERT ON {table} BEGIN UPDATE bench_row_counts SET n = n + 1 WHERE name = '{table}'; END;");
+            sql.Append($"CREATE TRIGGER bench_{table}_del AFTER DELETE ON {table} BEGIN UPDATE bench_row_counts SET n = n - 1 WHERE name = '{table}'; END;");
+        }
+
+        sql.Append("INSERT INTO bench_row_counts SELECT 'outbox:' || status, count(*) FROM outbox GROUP BY status;");
+        sql.Append("INSERT OR IGNORE INTO bench_row_counts VALUES ('outbox:Pending', 0), ('outbox:Processed', 0), ('outbox:Failed', 0);");
+        sql.Append("CREATE TRIGGER bench_outbox_status_ins AFTER INSERT ON outbox BEGIN UPDATE bench_row_counts SET n = n + 1 WHERE name = 'outbox:' || new.status; END;");
+        sql.Append("CREATE TRIGGER bench_outbox_status_upd AFTER UPDATE OF status ON outbox WHEN old.status <> new.status BEGIN UPDATE bench_row_counts SET n = n - 1 WHERE name = 'outbox:' || old.status; UPDATE bench_row_counts SET n = n + 1 WHERE name = 'outbox:' || new.status; END;");
+        sql.Append("CREATE TRIGGER bench_outbox_status_del AFTER DELETE ON outbox BEGIN UPDATE bench_row_counts SET n = n - 1 WHERE name = 'outbox:' || old.status; END;");
+        sql.Append("COMMIT;");
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql.ToString();
+        command.ExecuteNonQuery();
     }
 
     /// <summary>A session the agent is working on, and the step its next tool calls go to.</summary>

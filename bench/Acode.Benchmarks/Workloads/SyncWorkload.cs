@@ -33,11 +33,12 @@ public static class SyncWorkload
         Console.WriteLine($"[sync] seeded {records:N0} outbox records");
 
         // A fresh cluster has one WAL segment: the first run would pay for creating the segments the next ones recycle,
-        // and the first run of each implementation would pay for its JIT compilation. So: untimed warm-up runs of both
-        // (the raw one the full size), then the implementations in the order A B B A, each into its own new database.
+        // and the first run of each implementation would pay for its JIT compilation (a sync worker runs for hours). So:
+        // untimed warm-up runs of both, then the implementations in the order A B B A, each into its own new database.
         _ = await RawRunAsync(server, Copy(seeded, workDir, "sync-warmup-raw"), records, settings.RawSyncBatch, report);
         var warmup = new Workspace(Path.Combine(workDir, "sync-warmup-acode"));
-        _ = await AcodeRunAsync(server, warmup, await SeedAsync(warmup, Math.Min(5_000, settings.SyncRecords)));
+        // 25 000 records = 50 batches: past the 30 calls after which .NET's tiered JIT recompiles the per-batch methods.
+        _ = await AcodeRunAsync(server, warmup, await SeedAsync(warmup, 25_000));
         var acodeSeconds = new List<double>();
         var rawSeconds = new List<double>();
         var cpu = new Dictionary<string, double> { [Report.Acode] = 0, [Report.Raw] = 0 };
@@ -74,12 +75,16 @@ public static class SyncWorkload
         report.AddExtra("sync runs (records/s, order A B B A)", $"acode {string.Join(", ", acodeSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))}; raw {string.Join(", ", rawSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))} (raw batches of {settings.RawSyncBatch})");
 
         // Where the time goes: the SQLite side alone (take a batch, mark it done), on untouched copies, without PostgreSQL.
-        double acodeLocalSeconds = await AcodeSqliteSideAsync(Copy(seeded, workDir, "sync-acode-local"));
+        Workspace acodeLocal = Copy(seeded, workDir, "sync-acode-local"), rawLocal = Copy(seeded, workDir, "sync-raw-local");
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        double acodeLocalSeconds = await AcodeSqliteSideAsync(acodeLocal);
+        TimeSpan cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
         long lt = Stopwatch.GetTimestamp();
-        _ = RawSync.Run(Copy(seeded, workDir, "sync-raw-local").DatabasePath, null, settings.RawSyncBatch);
+        _ = RawSync.Run(rawLocal.DatabasePath, null, settings.RawSyncBatch);
         double rawLocalSeconds = Stopwatch.GetElapsedTime(lt).TotalSeconds;
-        string split = $"acode {acodeLocalSeconds:F2} s of {acodeSeconds.Average():F2} s (claim with lease + acknowledge, batches of {SyncOptions.DefaultBatchSize}); "
-            + $"raw {rawLocalSeconds:F2} s of {rawSeconds.Average():F2} s (select + mark)";
+        TimeSpan cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+        string split = $"acode {acodeLocalSeconds:F2} s of {acodeSeconds.Average():F2} s, {(cpu1 - cpu0).TotalSeconds / records * 1e6:F1} µs CPU per record (claim with lease + acknowledge, batches of {SyncOptions.DefaultBatchSize}); "
+            + $"raw {rawLocalSeconds:F2} s of {rawSeconds.Average():F2} s, {(cpu2 - cpu1).TotalSeconds / records * 1e6:F1} µs CPU per record (select + mark)";
         Console.WriteLine($"[sync] SQLite side alone: {split}");
         report.AddExtra("sync: time on the SQLite side alone", split);
 
