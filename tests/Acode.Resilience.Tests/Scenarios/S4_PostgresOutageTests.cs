@@ -64,6 +64,10 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
         using var stop = new CancellationTokenSource();
         long runs = 0, paused = 0, redeliveries = 0;
         var errors = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var runLog = new System.Collections.Concurrent.ConcurrentQueue<(TimeSpan At, bool Paused, string? Reason)>();
+        var upSince = new List<(TimeSpan From, TimeSpan To)>();
+        TimeSpan up = TimeSpan.Zero;
 
         // The agent keeps working through every outage: saves are local and never wait for PostgreSQL.
         Task writer = Task.Run(async () =>
@@ -80,7 +84,9 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
             {
                 try
                 {
+                    TimeSpan started = clock.Elapsed;
                     SyncRunResult result = await sync.SyncAsync();
+                    runLog.Enqueue((started, result.Paused, result.PauseReason));
                     runs++;
                     redeliveries += result.Duplicates;
                     paused += result.Paused ? 1 : 0;
@@ -95,12 +101,12 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
             }
         });
 
-        var clock = Stopwatch.StartNew();
         var stopped = new List<string>();
         for (int i = 1; i <= outages; i++)
         {
             await Task.Delay(random.Next(150, 700));
             int pid = fixture.Server.ProcessId ?? 0;
+            upSince.Add((up, clock.Elapsed));
             bool immediate = i % 2 == 0;
             if (immediate)
             {
@@ -114,14 +120,23 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
             stopped.Add($"{(immediate ? "immediate" : "fast")}:{pid}");
             await Task.Delay(random.Next(200, 900));
             await fixture.Server.StartAsync();
+            up = clock.Elapsed;
         }
+
+        await Task.Delay(1000);
 
         await stop.CancelAsync();
         await Task.WhenAll(writer, syncer);
         TimeSpan drain = await DrainAsync(sync);
         SyncFigures figures = await SyncLedger.CompareAsync(workspace.DatabasePath, connectionString);
+
+        // Why runs paused: every one must be an outage (refused, starting or stopping, connection lost), none a record's fault.
+        List<(TimeSpan At, bool Paused, string? Reason)> log = [.. runLog];
+        string reasons = string.Join(", ", log.Where(e => e.Paused).GroupBy(e => WhyPaused(e.Reason)).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+        int pausedWhileUp = log.Count(e => e.Paused && upSince.Skip(1).Any(u => e.At > u.From && e.At < u.To));
+        output.WriteLine($"paused runs that started while the server was up and answering: {pausedWhileUp}");
         string figure = string.Create(CultureInfo.InvariantCulture,
-            $"{outages} outages ({stopped.Count(s => s.StartsWith('i'))} immediate, {stopped.Count(s => s.StartsWith('f'))} fast; postmaster pids {string.Join(' ', stopped.Select(s => s.Split(':')[1]))}) during {saves} saves and {runs} sync runs ({paused} paused): " +
+            $"{outages} outages ({stopped.Count(s => s.StartsWith('i'))} immediate, {stopped.Count(s => s.StartsWith('f'))} fast; postmaster pids {string.Join(' ', stopped.Select(s => s.Split(':')[1]))}) during {saves} saves and {runs} sync runs ({paused} paused: {reasons}): " +
             $"{figures}; {redeliveries} redeliveries absorbed; final drain {drain.TotalSeconds:0.0} s; {clock.Elapsed.TotalSeconds:0} s");
         Figures.Report(output, "S4 PostgreSQL outages", figure);
         Assert.True(errors.Count == 0, figure + "\n" + string.Join('\n', errors.Take(5)));
@@ -146,19 +161,44 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
         }
 
         var clock = Stopwatch.StartNew();
+        string path = new Workspace(root).DatabasePath;
         int landed = 0;
+        long ambiguous = 0;
         for (int i = 1; i <= kills; i++)
         {
             using ChildProcess child = ChildProcess.StartDriver("sync", "--workspace", root, "--url", url, "--batch", "20", "--lease", "5");
             int after = random.Next(1, 25);
-
-            // Somewhere in the next batch: claimed, applying, committed in PostgreSQL or being acknowledged.
-            if (await child.KillAfterLineAsync(l => l.StartsWith("PROGRESS", StringComparison.Ordinal) && --after == 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(random.Next(0, 15))))
+            Func<string, bool> progress = l => l.StartsWith("PROGRESS", StringComparison.Ordinal) && --after == 0;
+            if (i % 2 == 1)
             {
+                // Somewhere in the next batch: claiming, applying, committed in PostgreSQL or acknowledging.
+                landed += await child.KillAfterLineAsync(progress, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(random.Next(0, 15))) ? 1 : 0;
+            }
+            else if (await child.WaitForLineAsync(progress, TimeSpan.FromSeconds(30)))
+            {
+                // Another writer holds the SQLite write lock for a moment, so the next claim or (after PostgreSQL committed
+                // the batch) its acknowledgement waits; the process dies waiting. The latter is the ambiguous case.
+                await Task.Delay(random.Next(0, 10));
+                using (Microsoft.Data.Sqlite.SqliteConnection blocker = Db.Open(path))
+                {
+                    Db.Strings(blocker, "BEGIN IMMEDIATE;");
+                    await Task.Delay(150);
+                    await child.KillAfterAsync(TimeSpan.Zero);
+                    Db.Strings(blocker, "ROLLBACK;");
+                }
+
                 landed++;
+            }
+            else
+            {
+                await child.KillAfterAsync(TimeSpan.Zero);
             }
 
             Assert.DoesNotContain(child.Lines, l => l.StartsWith("CRASH", StringComparison.Ordinal) || l.StartsWith("ERR", StringComparison.Ordinal));
+
+            // Records PostgreSQL holds that the workspace has not marked processed: committed remotely, never acknowledged.
+            long pgApplied = await SyncLedger.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+            ambiguous = Math.Max(ambiguous, pgApplied - Db.Count(path, "SELECT count(*) FROM outbox WHERE status = 'Processed'"));
         }
 
         // The last process finishes the job once the leases of the killed ones expire.
@@ -167,10 +207,12 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
         long redeliveries = last.Lines.Where(l => l.StartsWith("RUN ", StringComparison.Ordinal))
             .Sum(l => long.Parse(l.Split(' ').First(p => p.StartsWith("duplicates=", StringComparison.Ordinal))["duplicates=".Length..], CultureInfo.InvariantCulture));
         SyncFigures figures = await SyncLedger.CompareAsync(new Workspace(root).DatabasePath, connectionString);
-        string figure = $"{kills} SIGKILLs of a syncing process ({landed} mid-sync, after 1–24 batches): {figures}; {redeliveries} redeliveries absorbed by the idempotency keys; {clock.Elapsed.TotalSeconds:0} s";
+        string figure = $"{kills} SIGKILLs of a syncing process ({landed} mid-sync, after 1–24 batches; half of them while another writer held the SQLite lock): " +
+                        $"up to {ambiguous} records were committed in PostgreSQL but not acknowledged locally when a process died; {figures}; the last process absorbed {redeliveries} redeliveries; {clock.Elapsed.TotalSeconds:0} s";
         Figures.Report(output, "S4 sync process killed", figure);
         Assert.True(figures.Converged, figure);
         Assert.True(landed > 0, "no kill landed mid-sync: " + figure);
+        Assert.True(ambiguous > 0, "no kill landed between the PostgreSQL commit and the local acknowledgement, so redelivery was not exercised: " + figure);
     }
 
     [Fact]
@@ -283,6 +325,16 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
         await pg.OpenAsync();
         await using var command = new NpgsqlCommand(sql, pg);
         return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>The gist of a pause reason: what follows "is unavailable:", up to its first parenthesis.</summary>
+    private static string WhyPaused(string? reason)
+    {
+        string text = reason ?? "(none)";
+        int at = text.IndexOf("unavailable: ", StringComparison.Ordinal);
+        text = at < 0 ? text : text[(at + "unavailable: ".Length)..];
+        int paren = text.IndexOf('(', StringComparison.Ordinal);
+        return (paren < 0 ? text : text[..paren]).Trim();
     }
 
     private static string Short(string? reason) => reason is null ? "" : reason.Length > 140 ? reason[..140] + "…" : reason;
