@@ -162,8 +162,11 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
         {
             (".agent/ read-only (0500)", ws, () => File.SetUnixFileMode(workspace.AgentDirectory, (UnixFileMode)0b101_000_000), () => File.SetUnixFileMode(workspace.AgentDirectory, (UnixFileMode)0b111_000_000)),
             ("workspace.db read-only (0400)", ws, () => File.SetUnixFileMode(workspace.DatabasePath, (UnixFileMode)0b100_000_000), () => File.SetUnixFileMode(workspace.DatabasePath, (UnixFileMode)0b110_000_000)),
-            (".agent/ owned by another user", ws, () => Scratch.Run("chown", "0:0", workspace.AgentDirectory), () => Unprivileged.Own(workspace.AgentDirectory)),
-            ("workspace folder not writable", notOurs, () => { }, () => { }),
+            // As root the folder is given to root (0700); a test user who cannot give files away takes all its own rights instead (0000).
+            (Unprivileged.IsRoot ? ".agent/ owned by another user (root, 0700)" : ".agent/ with mode 0000", ws,
+                () => _ = Unprivileged.IsRoot ? Scratch.Run("chown", "0:0", workspace.AgentDirectory) : Scratch.Run("chmod", "0000", workspace.AgentDirectory),
+                () => _ = Unprivileged.IsRoot ? Scratch.Run("chown", $"{Unprivileged.Uid}:{Unprivileged.Uid}", workspace.AgentDirectory) : Scratch.Run("chmod", "0700", workspace.AgentDirectory)),
+            ("workspace folder not writable (0555)", notOurs, () => File.SetUnixFileMode(notOurs, (UnixFileMode)0b101_101_101), () => { }),
         };
         var lines = new List<string>();
         var problems = new List<string>();

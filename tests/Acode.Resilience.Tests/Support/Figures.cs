@@ -14,9 +14,18 @@ internal static class Figures
     {
         string line = $"[{scenario}] {figure}";
         output.WriteLine(line);
+        string entry = $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ} seed={Knobs.Seed} {line}{Environment.NewLine}";
         lock (Gate)
         {
-            File.AppendAllText(FilePath, $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ} seed={Knobs.Seed} {line}{Environment.NewLine}");
+            try
+            {
+                File.AppendAllText(FilePath, entry);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // The build output is not writable for this user (tests run under another account): the temp folder then.
+                File.AppendAllText(Path.Combine(Path.GetTempPath(), "acode-resilience-figures.txt"), entry);
+            }
         }
     }
 }
