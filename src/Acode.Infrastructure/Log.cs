@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(2010, LogLevel.Information, "Pruned {Count} delivered outbox record(s) older than {RetentionDays} day(s)")]
     public static partial void OutboxPruned(ILogger logger, int count, int retentionDays);
+
+    [LoggerMessage(2011, LogLevel.Warning, "PostgreSQL at {Target} had no acode schema although this workspace delivered changes before; the schema was created. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
+    public static partial void SchemaRecreated(ILogger logger, string target, long retained);
 }

@@ -46,4 +46,11 @@ public interface IOutbox
     /// <summary>Puts dead-lettered records back in the queue with zero attempts: one (<paramref name="id"/>) or all (null).</summary>
     /// <returns>How many were requeued.</returns>
     Task<int> RequeueFailedAsync(long? id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts every delivered record still retained back in the queue, to refill a PostgreSQL that lost them (restored
+    /// empty, or a new target). Safe: records already present are recognised by their keys and change nothing.
+    /// </summary>
+    /// <returns>How many were requeued.</returns>
+    Task<int> RequeueProcessedAsync(CancellationToken cancellationToken = default);
 }

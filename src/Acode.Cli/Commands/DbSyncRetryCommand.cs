@@ -11,17 +11,26 @@ internal static class DbSyncRetryCommand
     {
         var id = new Argument<long?>("outbox-id") { Description = "The dead-lettered record to requeue (see 'acode db sync status').", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Requeue every dead-lettered record." };
-        var command = new Command("retry", "Put dead-lettered outbox records back in the queue with their attempts reset.\n\nExamples:\n  acode db sync retry --all\n  acode db sync retry 1234") { id, all };
+        var processed = new Option<bool>("--processed") { Description = "Requeue every delivered record still retained, to refill a PostgreSQL restored empty (safe: duplicates change nothing)." };
+        var command = new Command("retry", "Put dead-lettered outbox records back in the queue with their attempts reset.\n\nExamples:\n  acode db sync retry --all\n  acode db sync retry 1234\n  acode db sync retry --processed") { id, all, processed };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             long? recordId = context.ParseResult.GetValue(id);
             bool everything = context.ParseResult.GetValue(all);
-            if (recordId is null == !everything)
+            bool delivered = context.ParseResult.GetValue(processed);
+            if ((recordId is not null ? 1 : 0) + (everything ? 1 : 0) + (delivered ? 1 : 0) != 1)
             {
-                throw new UsageException("Give either an outbox id or --all.", "acode db sync retry --all");
+                throw new UsageException("Give one of: an outbox id, --all, or --processed.", "acode db sync retry --all");
             }
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            if (delivered)
+            {
+                int resent = await new SqliteOutbox(database).RequeueProcessedAsync(cancellationToken);
+                context.Console.WriteLine($"Requeued {resent} delivered record(s); run 'acode db sync' to send them again (PostgreSQL skips what it already has).");
+                return ExitCodes.Success;
+            }
+
             int requeued = await new SqliteOutbox(database).RequeueFailedAsync(recordId, cancellationToken);
             if (recordId is not null && requeued == 0)
             {

@@ -79,6 +79,17 @@ public sealed partial class SqliteOutbox
             .ExecuteNonQuery(), cancellationToken);
     }
 
+    public Task<int> RequeueProcessedAsync(CancellationToken cancellationToken = default)
+    {
+        string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
+        return _database.WriteAsync((transaction, commands) => commands.Get("""
+                UPDATE outbox SET status = 'Pending', processed_at = NULL, attempts = 0, next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_until = NULL
+                WHERE status = 'Processed';
+                """, transaction)
+            .With("$now", now)
+            .ExecuteNonQuery(), cancellationToken);
+    }
+
     private Task<int> ForEachLeased(string owner, IReadOnlyCollection<long> ids, string sql, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);

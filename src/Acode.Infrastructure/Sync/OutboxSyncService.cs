@@ -178,8 +178,17 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             return;
         }
 
-        await _migrator.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Migration> applied = await _migrator.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         _schemaReady = true;
+        if (applied.Count > 0 && applied[0].Version == new Version(1, 0, 0))
+        {
+            OutboxStatistics local = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+            if (local.Processed > 0)
+            {
+                // PostgreSQL had no schema although this workspace delivered changes before: it was restored empty or replaced.
+                Log.SchemaRecreated(_logger, _target!.Redacted, local.Processed);
+            }
+        }
     }
 
     public void Dispose()

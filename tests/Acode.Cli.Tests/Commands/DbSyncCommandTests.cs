@@ -76,6 +76,37 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_PostgreSQL_restored_empty_is_refilled_by_retry_processed_exactly_once()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await RunOkAsync("demo", "--sessions", "2");
+        await RunOkAsync("db", "sync");
+        long delivered = await CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var wipe = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", connection);
+            await wipe.ExecuteNonQueryAsync();
+        }
+
+        await RunOkAsync("demo");
+        AcodeResult recreated = await RunOkAsync("db", "sync", "--verbose");
+        Assert.Contains("retry --processed", recreated.Stderr);
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+
+        AcodeResult requeued = await RunOkAsync("db", "sync", "retry", "--processed");
+        await RunOkAsync("db", "sync");
+        await RunOkAsync("db", "sync", "retry", "--processed");
+        await RunOkAsync("db", "sync");
+
+        Assert.Contains($"Requeued {delivered + 33} delivered record(s)", requeued.Stdout);
+        Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+        Assert.Equal(delivered + 33, await CountAsync(connectionString, "SELECT count(*) FROM sync_applied"));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+    }
+
+    [Fact]
     public async Task Sync_without_PostgreSQL_configured_says_how_to_configure_it()
     {
         await RunOkAsync("demo");
