@@ -16,20 +16,25 @@ namespace Acode.Benchmarks.Workloads;
 /// </summary>
 public static class StatusWorkload
 {
-    /// <summary>The queries <c>acode db status</c> runs on the workspace database (copied from src; checked by plan, not by text).</summary>
-    private static IEnumerable<(string What, string Sql)> StatusQueries()
+    /// <summary>
+    /// The queries <c>acode db status</c> runs on the workspace database (copied from src; checked by plan, not by text), and
+    /// whether the query reads (nearly) every row of a growing table even though its plan is an index SEARCH.
+    /// </summary>
+    private static IEnumerable<(string What, string Sql, bool ReadsEveryRow)> StatusQueries()
     {
         foreach (string table in SqliteWorkspaceDatabase.Tables)
         {
-            yield return ($"row count of {table} (GetStatistics)", $"SELECT count(*) FROM {table};");
+            yield return table == "outbox"
+                ? ($"row count of {table} (GetStatistics)", "SELECT count(*) FROM outbox WHERE status IN ('Pending', 'Processed', 'Failed');", true)
+                : ($"row count of {table} (GetStatistics)", $"SELECT count(*) FROM {table};", false);
         }
 
-        yield return ("outbox pending (SqliteOutbox.GetStatisticsAsync)", "SELECT count(*) FROM outbox WHERE status = 'Pending';");
-        yield return ("outbox failed", "SELECT count(*) FROM outbox WHERE status = 'Failed';");
-        yield return ("outbox processed", "SELECT count(*) FROM outbox WHERE status = 'Processed';");
-        yield return ("outbox oldest pending", "SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1;");
-        yield return ("outbox last processed", "SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL;");
-        yield return ("sync state", "SELECT hlc_floor, last_sync_at, last_sync_error FROM workspace WHERE id = 1;");
+        yield return ("outbox pending (SqliteOutbox.GetStatisticsAsync)", "SELECT count(*) FROM outbox WHERE status = 'Pending';", false);
+        yield return ("outbox failed", "SELECT count(*) FROM outbox WHERE status = 'Failed';", false);
+        yield return ("outbox processed", "SELECT count(*) FROM outbox WHERE status = 'Processed';", true);
+        yield return ("outbox oldest pending", "SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1;", false);
+        yield return ("outbox last processed", "SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL;", false);
+        yield return ("sync state", "SELECT hlc_floor, last_sync_at, last_sync_error FROM workspace WHERE id = 1;", false);
     }
 
     public static async Task RunAsync(BenchSettings settings, Workspace workspace, string workDir, Report report)
@@ -123,8 +128,9 @@ public static class StatusWorkload
         using var connection = new SqliteConnection($"Data Source={workspace.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         var scans = new List<string>();
+        var everyRow = new List<string>();
         int total = 0;
-        foreach ((string what, string sql) in StatusQueries())
+        foreach ((string what, string sql, bool readsEveryRow) in StatusQueries())
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = "EXPLAIN QUERY PLAN " + sql;
@@ -138,7 +144,6 @@ public static class StatusWorkload
             }
 
             total++;
-            string text = string.Join(" / ", plan);
 
             // A SCAN walks a whole table or index; the one-row workspace table does not count.
             bool fullScan = plan.Any(p => p.StartsWith("SCAN ", StringComparison.Ordinal) && !p.StartsWith("SCAN workspace", StringComparison.Ordinal));
@@ -146,14 +151,20 @@ public static class StatusWorkload
             {
                 scans.Add(what);
             }
+            else if (readsEveryRow)
+            {
+                everyRow.Add(what);
+            }
 
-            Console.WriteLine($"[status] plan {(fullScan ? "FULL SCAN" : "ok       ")} {what}: {text}");
+            string verdict = fullScan ? "FULL SCAN" : readsEveryRow ? "ALL ROWS " : "ok       ";
+            Console.WriteLine($"[status] plan {verdict} {what}: {string.Join(" / ", plan)}");
         }
 
-        report.AddExtra("db status queries that scan a whole table or index", scans.Count == 0 ? $"none of {total}" : $"{scans.Count} of {total}: {string.Join(", ", scans)}");
+        report.AddExtra("db status queries whose plan scans a whole table or index", scans.Count == 0 ? $"none of {total}" : $"{scans.Count} of {total}: {string.Join(", ", scans)}");
+        report.AddExtra("db status queries that search an index but still read (nearly) every row", everyRow.Count == 0 ? "none" : string.Join(", ", everyRow));
         report.AddNote(scans.Count == 0
-            ? "Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: met."
-            : $"Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: MISSED ({scans.Count} of {total} queries scan).");
+            ? $"Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: met{(everyRow.Count > 0 ? $" by the plans, but {everyRow.Count} queries still read (nearly) every row" : string.Empty)}."
+            : $"Goal `acode db status` cold on the big workspace, no full-table scan in its query plans: MISSED ({scans.Count} of {total} queries scan; {everyRow.Count} more read nearly every row through an index).");
     }
 
     /// <summary>Drops one file's pages from the OS page cache (posix_fadvise DONTNEED through dd); harmless to everything else.</summary>
