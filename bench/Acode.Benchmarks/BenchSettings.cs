@@ -57,6 +57,18 @@ public sealed class BenchSettings
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
 
+    /// <summary>Deletes the workspaces of a finished workload (unless <see cref="Keep"/>), so a full run never holds more than one workload's files.</summary>
+    public void CleanUp(string workDir)
+    {
+        if (!Keep)
+        {
+            foreach (string folder in Directory.GetDirectories(workDir))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about 2 minutes)

@@ -50,11 +50,13 @@ try
     if (settings.Runs("save"))
     {
         await SaveWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
     }
 
     if (settings.Runs("read") || settings.Runs("page") || settings.Runs("status"))
     {
         await SessionsWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
     }
 
     if (settings.Runs("sync"))

@@ -35,10 +35,14 @@ public static class SyncWorkload
         // A fresh cluster has one WAL segment: the first run would pay for creating the segments the next ones recycle,
         // and the first run of each implementation would pay for its JIT compilation (a sync worker runs for hours). So:
         // untimed warm-up runs of both, then the implementations in the order A B B A, each into its own new database.
-        _ = await RawRunAsync(server, Copy(seeded, workDir, "sync-warmup-raw"), records, settings.RawSyncBatch, report);
-        var warmup = new Workspace(Path.Combine(workDir, "sync-warmup-acode"));
+        Workspace rawWarmup = Copy(seeded, workDir, "sync-warmup-raw");
+        _ = await RawRunAsync(server, rawWarmup, records, settings.RawSyncBatch, report);
+        Drop(settings, rawWarmup);
+
         // 25 000 records = 50 batches: past the 30 calls after which .NET's tiered JIT recompiles the per-batch methods.
+        var warmup = new Workspace(Path.Combine(workDir, "sync-warmup-acode"));
         _ = await AcodeRunAsync(server, warmup, await SeedAsync(warmup, 25_000));
+        Drop(settings, warmup);
         var acodeSeconds = new List<double>();
         var rawSeconds = new List<double>();
         var cpu = new Dictionary<string, double> { [Report.Acode] = 0, [Report.Raw] = 0 };
@@ -59,6 +63,7 @@ public static class SyncWorkload
             }
 
             cpu[name] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            Drop(settings, copy);
 
             Console.WriteLine($"[sync] {name,-6} {records:N0} records in {(name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:F2} s = {records / (name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:N0} records/s");
         }
@@ -87,8 +92,19 @@ public static class SyncWorkload
             + $"raw {rawLocalSeconds:F2} s of {rawSeconds.Average():F2} s, {(cpu2 - cpu1).TotalSeconds / records * 1e6:F1} µs CPU per record (select + mark)";
         Console.WriteLine($"[sync] SQLite side alone: {split}");
         report.AddExtra("sync: time on the SQLite side alone", split);
+        Drop(settings, acodeLocal);
+        Drop(settings, rawLocal);
+        Drop(settings, seeded);
 
         await MemoryAsync(settings, server, workDir, report);
+    }
+
+    private static void Drop(BenchSettings settings, Workspace workspace)
+    {
+        if (!settings.Keep)
+        {
+            Directory.Delete(workspace.RootDirectory, recursive: true);
+        }
     }
 
     private static Workspace Copy(Workspace seeded, string workDir, string name)
