@@ -71,7 +71,7 @@ public sealed class BenchSettings
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
-          --quick              small sizes (CI; about 2 minutes)
+          --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
           --only LIST          comma-separated workloads: save,read,page,status,sync (default: all)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
