@@ -17,13 +17,24 @@ internal static class DbCheckCommand
     public static Command Create(GlobalOptions globals)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does).\n\nExample:\n  acode db check") { json };
+        var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, then check." };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
 
+            if (context.ParseResult.GetValue(recount))
+            {
+                int rebuilt = await database.RecountRowsAsync(cancellationToken);
+                if (!context.ParseResult.GetValue(json))
+                {
+                    context.Console.WriteLine(rebuilt == 0 ? "Row counters were already right." : $"Rebuilt {rebuilt} row counter(s).");
+                }
+            }
+
             DatabaseCheckReport report = database.Check(cancellationToken);
+            IReadOnlyList<string> counters = database.CheckRowCounts(cancellationToken);
             OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
             using OutboxSyncService sync = context.OpenSync(database);
             SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
@@ -33,6 +44,7 @@ internal static class DbCheckCommand
             {
                 ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
                 ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count == 0 ? "ok" : $"{report.ForeignKeyViolations.Count} violation(s): " + string.Join("; ", report.ForeignKeyViolations.Take(10))),
+                ("row counts", counters.Count == 0, counters.Count == 0 ? "counters match the tables" : $"{string.Join("; ", counters)}; run 'acode db check --recount'"),
                 ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
                 ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them with 'acode db sync status', then 'acode db sync retry --all'"),
                 ("backlog", !stuck, stuck

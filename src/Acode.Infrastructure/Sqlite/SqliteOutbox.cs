@@ -16,6 +16,15 @@ public sealed partial class SqliteOutbox : IOutbox
         ON CONFLICT (idempotency_key) DO NOTHING;
         """;
 
+    /// <summary>Counts from the trigger-kept counters (schema 1.1.0); the oldest and the last record through their indexes.</summary>
+    internal const string StatisticsSql = """
+        SELECT (SELECT row_count FROM row_counts WHERE name = 'outbox:Pending'),
+               (SELECT row_count FROM row_counts WHERE name = 'outbox:Failed'),
+               (SELECT row_count FROM row_counts WHERE name = 'outbox:Processed'),
+               (SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1),
+               (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
+        """;
+
     internal const string Columns = "id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, last_error, lease_owner, lease_until, created_at, updated_at, processed_at";
 
     private readonly SqliteWorkspaceDatabase _database;
@@ -60,16 +69,10 @@ public sealed partial class SqliteOutbox : IOutbox
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                SELECT (SELECT count(*) FROM outbox WHERE status = 'Pending'),
-                       (SELECT count(*) FROM outbox WHERE status = 'Failed'),
-                       (SELECT count(*) FROM outbox WHERE status = 'Processed'),
-                       (SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1),
-                       (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
-                """;
+            command.CommandText = StatisticsSql;
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
-            return new OutboxStatistics(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
+            return new OutboxStatistics(CountOrZero(reader, 0), CountOrZero(reader, 1), CountOrZero(reader, 2), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
         }, cancellationToken));
 
     public async Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default)
@@ -104,6 +107,8 @@ public sealed partial class SqliteOutbox : IOutbox
         Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
         r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
         OptionalTimestamp(r, 18));
+
+    private static long CountOrZero(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
 
     private static DateTimeOffset? OptionalTimestamp(SqliteDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : UtcTimestamp.Parse(reader.GetString(ordinal));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -41,24 +42,108 @@ public sealed partial class SqliteWorkspaceDatabase
         return new DatabaseCheckReport(integrity, foreignKeys);
     }, cancellationToken);
 
-    /// <summary>Row counts per table and the sizes of the database and its WAL.</summary>
+    /// <summary>Reads the trigger-kept counters (schema 1.1.0): a handful of rows, whatever the size of the workspace.</summary>
+    internal const string RowCountsSql = "SELECT name, row_count FROM row_counts;";
+
+    /// <summary>Row counts per table (from the counters the triggers keep) and the sizes of the database and its WAL.</summary>
     public DatabaseStatistics GetStatistics(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
+        Dictionary<string, long> counters = ReadCounters(connection, transaction);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
         foreach (string table in Tables)
         {
-            // A plain count(*) of the outbox walks its widest index (the idempotency keys: 3.5 times the status index) and
-            // takes three times as long on a cold cache; every row has one of these statuses (CHECK), so this is the same count.
-            command.CommandText = table == "outbox"
-                ? "SELECT count(*) FROM outbox WHERE status IN ('Pending', 'Processed', 'Failed');"
-                : $"SELECT count(*) FROM {table};";
-            counts[table] = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            counts[table] = table == "outbox"
+                ? counters.Where(c => c.Key.StartsWith("outbox:", StringComparison.Ordinal)).Sum(c => c.Value)
+                : counters.GetValueOrDefault(table);
         }
 
         return new DatabaseStatistics(counts, SizeOf(Workspace.DatabasePath), SizeOf(Workspace.DatabasePath + "-wal"), SizeOf(Workspace.DatabasePath + "-shm"));
     }, cancellationToken);
+
+    /// <summary>
+    /// Counts every table for real (a scan of each, for <c>acode db check</c>) and compares with the counters.
+    /// </summary>
+    /// <returns>One line per counter that disagrees; empty when all agree.</returns>
+    public IReadOnlyList<string> CheckRowCounts(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
+    {
+        Dictionary<string, long> counters = ReadCounters(connection, transaction);
+        var problems = new List<string>();
+        foreach ((string name, long actual) in CountRows(connection, transaction))
+        {
+            long kept = counters.GetValueOrDefault(name, -1);
+            if (kept != actual)
+            {
+                problems.Add(kept < 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{name}: no counter (the table holds {actual:N0})")
+                    : string.Create(CultureInfo.InvariantCulture, $"{name}: counter says {kept:N0}, the table holds {actual:N0}"));
+            }
+        }
+
+        return (IReadOnlyList<string>)problems;
+    }, cancellationToken);
+
+    /// <summary>Rebuilds the row counters from real counts, in one write transaction (<c>acode db check --recount</c>).</summary>
+    /// <returns>How many counters changed.</returns>
+    public Task<int> RecountRowsAsync(CancellationToken cancellationToken = default) => WriteAsync((transaction, _) =>
+    {
+        SqliteConnection connection = transaction.Connection!;
+        Dictionary<string, long> counters = ReadCounters(connection, transaction);
+        string now = Application.Serialization.UtcTimestamp.Format(Time.GetUtcNow());
+        int changed = 0;
+        foreach ((string name, long actual) in CountRows(connection, transaction))
+        {
+            if (counters.TryGetValue(name, out long kept) && kept == actual)
+            {
+                continue;
+            }
+
+            using SqliteCommand upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO row_counts (name, row_count, created_at, updated_at) VALUES ($name, $count, $now, $now)
+                ON CONFLICT (name) DO UPDATE SET row_count = excluded.row_count, updated_at = excluded.updated_at;
+                """;
+            upsert.With("$name", name).With("$count", actual).With("$now", now).ExecuteNonQuery();
+            changed++;
+        }
+
+        return changed;
+    }, cancellationToken);
+
+    private static Dictionary<string, long> ReadCounters(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = RowCountsSql;
+        using SqliteDataReader reader = command.ExecuteReader();
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counters[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counters;
+    }
+
+    /// <summary>The real count behind each counter: one per table, the outbox one per status (a CHECK allows no other).</summary>
+    private static IEnumerable<(string Name, long Count)> CountRows(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        foreach (string table in Tables.Where(t => t != "outbox"))
+        {
+            command.CommandText = $"SELECT count(*) FROM {table};";
+            yield return (table, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+
+        foreach (string status in Enum.GetNames<Application.Outbox.OutboxStatus>())
+        {
+            command.CommandText = "SELECT count(*) FROM outbox WHERE status = $status;";
+            command.Parameters.Clear();
+            command.With("$status", status);
+            yield return ("outbox:" + status, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+    }
 
     private static long SizeOf(string path)
     {

@@ -13,14 +13,14 @@ public sealed class DbCommandsTests : IDisposable
     public async Task Schema_version_prints_current_and_latest_without_migrating()
     {
         AcodeResult fresh = await _workspace.RunOkAsync("db", "schema", "version");
-        Assert.Contains("SQLite      current none, latest 1.0.0 (1 pending: run 'acode db migrate')", fresh.Stdout);
+        Assert.Contains($"SQLite      current none, latest {ShippedSchema.Latest} ({ShippedSchema.Sqlite.Count} pending: run 'acode db migrate')", fresh.Stdout);
         Assert.Contains("PostgreSQL  not configured", fresh.Stdout);
 
         await _workspace.RunOkAsync("db", "migrate");
         JsonElement json = await _workspace.JsonAsync("db", "schema", "version");
 
-        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("current").GetString());
-        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("latest").GetString());
+        Assert.Equal(ShippedSchema.Latest, json.GetProperty("sqlite").GetProperty("current").GetString());
+        Assert.Equal(ShippedSchema.Latest, json.GetProperty("sqlite").GetProperty("latest").GetString());
         Assert.Equal(0, json.GetProperty("sqlite").GetProperty("pending").GetArrayLength());
     }
 
@@ -29,14 +29,16 @@ public sealed class DbCommandsTests : IDisposable
     public async Task Migrate_dry_run_lists_and_changes_nothing_then_migrate_applies_once()
     {
         AcodeResult dryRun = await _workspace.RunOkAsync("db", "migrate", "--dry-run");
+        Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: would apply {m.Id}", dryRun.Stdout));
         Assert.Contains("SQLite: would apply V1_0_0_InitialSchema", dryRun.Stdout);
+        Assert.Contains("SQLite: would apply V1_1_0_RowCounts", dryRun.Stdout);
         Assert.Contains("SQLite: dry run: nothing was changed; the database is at none.", dryRun.Stdout);
 
         AcodeResult applied = await _workspace.RunOkAsync("db", "migrate");
-        Assert.Contains("SQLite: applied V1_0_0_InitialSchema", applied.Stdout);
+        Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: applied {m.Id}", applied.Stdout));
 
         AcodeResult again = await _workspace.RunOkAsync("db", "migrate");
-        Assert.Contains("SQLite: nothing to migrate: the database is at 1.0.0, the latest version.", again.Stdout);
+        Assert.Contains($"SQLite: nothing to migrate: the database is at {ShippedSchema.Latest}, the latest version.", again.Stdout);
     }
 
     [Fact]
@@ -47,7 +49,7 @@ public sealed class DbCommandsTests : IDisposable
         JsonElement status = await _workspace.JsonAsync("db", "status");
 
         Assert.Equal(_workspace.DatabasePath, status.GetProperty("sqlite").GetProperty("path").GetString());
-        Assert.Equal("1.0.0", status.GetProperty("sqlite").GetProperty("schemaVersion").GetString());
+        Assert.Equal(ShippedSchema.Latest, status.GetProperty("sqlite").GetProperty("schemaVersion").GetString());
         Assert.Equal("Full", status.GetProperty("sqlite").GetProperty("synchronous").GetString());
         Assert.Equal(1, status.GetProperty("rows").GetProperty("sessions").GetInt64());
         Assert.Equal(5, status.GetProperty("rows").GetProperty("tool_calls").GetInt64());
@@ -66,7 +68,7 @@ public sealed class DbCommandsTests : IDisposable
         AcodeResult status = await _workspace.RunOkAsync("db", "status");
 
         Assert.Contains("Schema", status.Stdout);
-        Assert.Contains("1.0.0 (latest 1.0.0)", status.Stdout);
+        Assert.Contains($"{ShippedSchema.Latest} (latest {ShippedSchema.Latest})", status.Stdout);
         Assert.Contains("Outbox pending", status.Stdout);
         Assert.Contains("Last successful sync", status.Stdout);
         Assert.Contains("not configured (set ACODE_POSTGRES_URL)", status.Stdout);
@@ -78,6 +80,7 @@ public sealed class DbCommandsTests : IDisposable
         await _workspace.RunOkAsync("demo");
         AcodeResult healthy = await _workspace.RunOkAsync("db", "check");
         Assert.Contains("ok   integrity", healthy.Stdout);
+        Assert.Contains("ok   row counts", healthy.Stdout);
 
         using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath}"))
         {
@@ -94,6 +97,31 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Contains("FAIL foreign keys", broken.Stdout);
         Assert.Contains("tool_calls row", broken.Stdout);
         Assert.Contains("Problems found", broken.Stdout);
+    }
+
+    [Fact]
+    public async Task Check_finds_a_wrong_row_counter_and_recount_rebuilds_it()
+    {
+        await _workspace.RunOkAsync("demo");
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE row_counts SET row_count = 1000 WHERE name = 'tool_calls';";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(1000, (await _workspace.JsonAsync("db", "status")).GetProperty("rows").GetProperty("tool_calls").GetInt64());
+        AcodeResult broken = await _workspace.RunAsync("db", "check");
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("FAIL row counts", broken.Stdout);
+        Assert.Contains("tool_calls: counter says 1,000, the table holds 5; run 'acode db check --recount'", broken.Stdout);
+
+        AcodeResult repaired = await _workspace.RunOkAsync("db", "check", "--recount");
+
+        Assert.Contains("Rebuilt 1 row counter(s).", repaired.Stdout);
+        Assert.Contains("ok   row counts", repaired.Stdout);
+        Assert.Equal(5, (await _workspace.JsonAsync("db", "status")).GetProperty("rows").GetProperty("tool_calls").GetInt64());
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -212,7 +212,7 @@ public sealed partial class InitialSchemaTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath,
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_version';")
             .Select(r => (string)r["name"]!).ToList();
-        Assert.Equal(8, tables.Count);
+        Assert.Equal(9, tables.Count);
         foreach (string table in tables)
         {
             List<string> columns = SqliteProbe.Columns(_temp.DatabasePath, table);

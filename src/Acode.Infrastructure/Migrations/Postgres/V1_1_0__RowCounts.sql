@@ -1,0 +1,7 @@
+-- acode shared PostgreSQL database, schema 1.1.0: the same version as the SQLite workspace schema (AC-010).
+--
+-- SQLite 1.1.0 adds trigger-kept row counters (row_counts), because SQLite keeps no row count and 'acode db status'
+-- would otherwise read every index entry of every table. The mirror needs no such table: PostgreSQL keeps row
+-- estimates itself (pg_class.reltuples, pg_stat_user_tables.n_live_tup), and a counter row here would be updated by
+-- every workspace's sync at once, serializing all of their transactions on one row lock.
+-- So this version changes nothing in PostgreSQL; it exists so that both engines go through the same versions.
