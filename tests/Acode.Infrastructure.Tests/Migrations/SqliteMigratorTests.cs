@@ -29,7 +29,8 @@ public sealed partial class SqliteMigratorTests : IDisposable
 
         Assert.Equal(["version TEXT", "name TEXT", "checksum TEXT", "applied_at TEXT"],
             SqliteProbe.Rows(_temp.DatabasePath, "SELECT name || ' ' || type AS c FROM pragma_table_info('schema_version') ORDER BY cid;").Select(r => r["c"]));
-        Dictionary<string, object?> row = Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Select(m => m.VersionText), SqliteProbe.Rows(_temp.DatabasePath, "SELECT version FROM schema_version;").Select(r => r["version"]));
+        Dictionary<string, object?> row = Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM schema_version WHERE version = '1.0.0';"));
         Assert.Equal("1.0.0", row["version"]);
         Assert.Equal("InitialSchema", row["name"]);
         Assert.Equal(Initial.Checksum, row["checksum"]);
@@ -72,7 +73,7 @@ public sealed partial class SqliteMigratorTests : IDisposable
         }
 
         Assert.Equal(applied, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT applied_at FROM schema_version;"));
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Count, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
     }
 
     [Fact]
@@ -120,7 +121,7 @@ public sealed partial class SqliteMigratorTests : IDisposable
         Assert.IsType<SqliteException>(error.InnerException);
         Assert.Equal("1.0.0", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM schema_version;"));
         Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE name = 't';"));
-        using SqliteWorkspaceDatabase lastGood = _temp.Open();
+        using SqliteWorkspaceDatabase lastGood = _temp.Open(migrations: [Initial]);
         Assert.Equal("1.0.0", lastGood.GetMigrationStatus().CurrentText);
     }
 
@@ -155,9 +156,9 @@ public sealed partial class SqliteMigratorTests : IDisposable
         Assert.Equal(AcodeErrorCode.SchemaTooNew, error.ErrorCode);
         Assert.Equal("ACODE-DB-004", error.Code);
         Assert.Contains("9.0.0", error.Message, StringComparison.Ordinal);
-        Assert.Contains("latest 1.0.0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("latest 1.2.0", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, _temp.HashDatabaseFile());
-        Assert.Equal(2, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Count + 1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
     }
 
     [Fact]
@@ -209,7 +210,7 @@ public sealed partial class SqliteMigratorTests : IDisposable
         })).ToArray();
         await Task.WhenAll(openers).WaitAsync(TimeSpan.FromSeconds(120));
 
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Count, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
         Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM workspace;"));
         Assert.Equal("wal", SqliteProbe.Scalar(_temp.DatabasePath, "PRAGMA journal_mode;"));
     }

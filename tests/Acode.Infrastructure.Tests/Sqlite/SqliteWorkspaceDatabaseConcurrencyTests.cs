@@ -59,7 +59,7 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
         {
         }
 
-        Migration next = new(new Version(1, 1, 0), "AddNotes", "CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;");
+        Migration next = new(new Version(2, 0, 0), "AddNotes", "CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;");
         using SqliteConnection blocker = SqliteProbe.Open(_temp.DatabasePath);
         SqliteProbe.Execute(blocker, "BEGIN IMMEDIATE;");
         var clock = Stopwatch.StartNew();
@@ -69,7 +69,7 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
         Assert.Equal(AcodeErrorCode.Busy, error.ErrorCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         SqliteProbe.Execute(blocker, "ROLLBACK;");
-        Assert.Equal("1.0.0", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM schema_version;"));
+        Assert.Equal("1.0.0,1.2.0", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM schema_version;"));
     }
 
     [Fact]

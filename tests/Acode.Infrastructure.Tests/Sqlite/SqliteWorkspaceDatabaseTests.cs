@@ -8,7 +8,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 
 public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 {
-    private static readonly string[] AllTables = ["artifacts", "outbox", "schema_version", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
+    private static readonly string[] AllTables = ["artifacts", "outbox", "outbox_leases", "schema_version", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
 
     private readonly TempWorkspace _temp = new();
 
@@ -31,7 +31,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name;")
             .Select(r => (string)r["name"]!).ToList();
         Assert.Equal(AllTables, tables);
-        Assert.Equal("1.0.0", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM schema_version;"));
+        Assert.Equal("1.0.0,1.2.0", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM schema_version;"));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         {
         }
 
-        Assert.Equal(1, SqliteProbe.Count(workspace.DatabasePath, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Count, SqliteProbe.Count(workspace.DatabasePath, "SELECT count(*) FROM schema_version;"));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         }
 
         Assert.Equal("kept", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT title FROM sessions WHERE id = $id;", ("$id", id.Value)));
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Count, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM schema_version;"));
     }
 
     [Fact]
@@ -126,11 +126,10 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 
         MigrationStatus status = db.GetMigrationStatus();
 
-        Assert.Equal("1.0.0", status.CurrentText);
-        Assert.Equal("1.0.0", status.LatestText);
+        Assert.Equal("1.2.0", status.CurrentText);
+        Assert.Equal("1.2.0", status.LatestText);
         Assert.Empty(status.Pending);
-        AppliedMigration applied = Assert.Single(status.Applied);
-        Assert.Equal("InitialSchema", applied.Name);
+        Assert.Equal(["InitialSchema", "OutboxLeases"], status.Applied.Select(a => a.Name));
     }
 
     [Fact]
@@ -141,7 +140,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         {
         }
 
-        Migration next = new(new Version(1, 1, 0), "AddNotes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;");
+        Migration next = new(new Version(2, 0, 0), "AddNotes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;");
         IReadOnlyList<Migration> migrations = [.. MigrationCatalog.For(MigrationCatalog.Sqlite), next];
         using SqliteWorkspaceDatabase db = _temp.Open(migrations: migrations, migrate: false);
 
@@ -149,10 +148,10 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         IReadOnlyList<Migration> applied = await db.MigrateAsync();
         MigrationStatus after = db.GetMigrationStatus();
 
-        Assert.Equal(("1.0.0", "1.1.0"), (before.CurrentText, before.LatestText));
-        Assert.Equal("V1_1_0_AddNotes", Assert.Single(before.Pending).Id);
-        Assert.Equal("V1_1_0_AddNotes", Assert.Single(applied).Id);
-        Assert.Equal(("1.1.0", "1.1.0"), (after.CurrentText, after.LatestText));
+        Assert.Equal(("1.2.0", "2.0.0"), (before.CurrentText, before.LatestText));
+        Assert.Equal("V2_0_0_AddNotes", Assert.Single(before.Pending).Id);
+        Assert.Equal("V2_0_0_AddNotes", Assert.Single(applied).Id);
+        Assert.Equal(("2.0.0", "2.0.0"), (after.CurrentText, after.LatestText));
         Assert.Empty(after.Pending);
         Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes';"));
     }
@@ -166,7 +165,8 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 
         Assert.Null(status.Current);
         Assert.Equal("none", status.CurrentText);
-        Assert.Equal("V1_0_0_InitialSchema", Assert.Single(status.Pending).Id);
+        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Sqlite).Select(m => m.Id), status.Pending.Select(m => m.Id));
+        Assert.Equal("V1_0_0_InitialSchema", status.Pending[0].Id);
         Assert.Null(db.WorkspaceId);
     }
 
