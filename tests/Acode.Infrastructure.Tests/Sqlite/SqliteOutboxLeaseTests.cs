@@ -112,8 +112,8 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         var otherOutbox = new SqliteOutbox(other);
         using var start = new ManualResetEventSlim();
 
-        Task<List<long>> a = Task.Run(() => ClaimUntilEmpty(_outbox, "worker-a", start));
-        Task<List<long>> b = Task.Run(() => ClaimUntilEmpty(otherOutbox, "worker-b", start));
+        Task<List<long>> a = Task.Run(() => ClaimUntilEmpty(_outbox, "worker-a", start, pending));
+        Task<List<long>> b = Task.Run(() => ClaimUntilEmpty(otherOutbox, "worker-b", start, pending));
         start.Set();
         List<long>[] claimed = await Task.WhenAll(a, b);
 
@@ -234,21 +234,26 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         Assert.Equal(records.Skip(3).Select(r => r.Id), LeaseRows().Select(l => (long)l["outbox_id"]!));
     }
 
-    private static async Task<List<long>> ClaimUntilEmpty(SqliteOutbox outbox, string owner, ManualResetEventSlim start)
+    /// <summary>Claims small batches until nothing is left (or more than <paramref name="pending"/> came back: double claims).</summary>
+    private static async Task<List<long>> ClaimUntilEmpty(SqliteOutbox outbox, string owner, ManualResetEventSlim start, long pending)
     {
         start.Wait();
         var ids = new List<long>();
-        while (true)
+        while (ids.Count <= pending)
         {
             IReadOnlyList<OutboxRecord> batch = await outbox.ClaimAsync(owner, 3, Lease);
             if (batch.Count == 0)
             {
-                return ids;
+                break;
             }
 
             ids.AddRange(batch.Select(r => r.Id));
-            await Task.Yield();
+
+            // Lets the other claimer in between, so that both take part whatever the scheduler does.
+            await Task.Delay(1);
         }
+
+        return ids;
     }
 
     /// <summary>Saves small sessions: the session, a task, a step, two tool calls and their events, each its own record.</summary>
