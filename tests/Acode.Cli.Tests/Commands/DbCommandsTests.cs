@@ -13,14 +13,14 @@ public sealed class DbCommandsTests : IDisposable
     public async Task Schema_version_prints_current_and_latest_without_migrating()
     {
         AcodeResult fresh = await _workspace.RunOkAsync("db", "schema", "version");
-        Assert.Contains("SQLite      current none, latest 1.0.0 (1 pending: run 'acode db migrate')", fresh.Stdout);
+        Assert.Contains("SQLite      current none, latest 1.2.0 (2 pending: run 'acode db migrate')", fresh.Stdout);
         Assert.Contains("PostgreSQL  not configured", fresh.Stdout);
 
         await _workspace.RunOkAsync("db", "migrate");
         JsonElement json = await _workspace.JsonAsync("db", "schema", "version");
 
-        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("current").GetString());
-        Assert.Equal("1.0.0", json.GetProperty("sqlite").GetProperty("latest").GetString());
+        Assert.Equal("1.2.0", json.GetProperty("sqlite").GetProperty("current").GetString());
+        Assert.Equal("1.2.0", json.GetProperty("sqlite").GetProperty("latest").GetString());
         Assert.Equal(0, json.GetProperty("sqlite").GetProperty("pending").GetArrayLength());
     }
 
@@ -36,7 +36,7 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Contains("SQLite: applied V1_0_0_InitialSchema", applied.Stdout);
 
         AcodeResult again = await _workspace.RunOkAsync("db", "migrate");
-        Assert.Contains("SQLite: nothing to migrate: the database is at 1.0.0, the latest version.", again.Stdout);
+        Assert.Contains("SQLite: nothing to migrate: the database is at 1.2.0, the latest version.", again.Stdout);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class DbCommandsTests : IDisposable
         JsonElement status = await _workspace.JsonAsync("db", "status");
 
         Assert.Equal(_workspace.DatabasePath, status.GetProperty("sqlite").GetProperty("path").GetString());
-        Assert.Equal("1.0.0", status.GetProperty("sqlite").GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.2.0", status.GetProperty("sqlite").GetProperty("schemaVersion").GetString());
         Assert.Equal("Full", status.GetProperty("sqlite").GetProperty("synchronous").GetString());
         Assert.Equal(1, status.GetProperty("rows").GetProperty("sessions").GetInt64());
         Assert.Equal(5, status.GetProperty("rows").GetProperty("tool_calls").GetInt64());
@@ -66,7 +66,7 @@ public sealed class DbCommandsTests : IDisposable
         AcodeResult status = await _workspace.RunOkAsync("db", "status");
 
         Assert.Contains("Schema", status.Stdout);
-        Assert.Contains("1.0.0 (latest 1.0.0)", status.Stdout);
+        Assert.Contains("1.2.0 (latest 1.2.0)", status.Stdout);
         Assert.Contains("Outbox pending", status.Stdout);
         Assert.Contains("Last successful sync", status.Stdout);
         Assert.Contains("not configured (set ACODE_POSTGRES_URL)", status.Stdout);

@@ -32,12 +32,12 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         JsonElement status = await JsonAsync("db", "sync", "status");
         Assert.True(status.GetProperty("reachable").GetBoolean());
         Assert.Equal(0, status.GetProperty("pending").GetInt64());
-        Assert.Equal("1.0.0", status.GetProperty("postgresSchemaVersion").GetString());
+        Assert.Equal("1.2.0", status.GetProperty("postgresSchemaVersion").GetString());
         Assert.NotNull(status.GetProperty("lastSuccessfulSync").GetString());
         Assert.Equal(0, status.GetProperty("conflicts").GetInt64());
         Assert.StartsWith("postgresql://", status.GetProperty("target").GetString());
         AcodeResult version = await RunOkAsync("db", "schema", "version");
-        Assert.Contains("PostgreSQL  current 1.0.0, latest 1.0.0 (up to date)", version.Stdout);
+        Assert.Contains("PostgreSQL  current 1.2.0, latest 1.2.0 (up to date)", version.Stdout);
         AcodeResult again = await RunOkAsync("db", "sync");
         Assert.Contains("Delivered 0 record(s)", again.Stdout);
         await RunOkAsync("db", "status");
@@ -69,7 +69,7 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(1, check.ExitCode);
         Assert.Contains("FAIL postgres", check.Stdout);
         Assert.Equal(16, version.ExitCode);
-        Assert.Contains("SQLite      current 1.0.0", version.Stdout);
+        Assert.Contains("SQLite      current 1.2.0", version.Stdout);
         Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
         Assert.Single(await _workspace.SessionIdsAsync());
         AssertNoSecretIn(_everything);
