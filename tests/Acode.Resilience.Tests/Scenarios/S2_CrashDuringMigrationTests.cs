@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Acode.Application.Errors;
 using Acode.Infrastructure;
+using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Resilience.Driver.Shared;
 using Acode.Resilience.Tests.Support;
@@ -34,6 +35,7 @@ public sealed class S2_CrashDuringMigrationTests(ITestOutputHelper output)
         Assert.False(File.Exists(baseDb + "-wal"), "a cleanly closed workspace has no WAL");
         long sessions = Db.Count(baseDb, "SELECT count(*) FROM sessions");
         long outbox = Db.Count(baseDb, "SELECT count(*) FROM outbox");
+        string shipped = string.Join(",", MigrationCatalog.For(MigrationCatalog.Sqlite).Select(m => m.VersionText).Order(StringComparer.Ordinal));
 
         // How long a whole run takes, so that kills spread over start-up, the migration and the end.
         TimeSpan full = await TimeOneRunAsync(CopyOf(baseDb, scratch.Dir("calibration")));
@@ -67,7 +69,7 @@ public sealed class S2_CrashDuringMigrationTests(ITestOutputHelper output)
                     problems.Add($"run {i}: at {state} but the migration's changes are incomplete");
                 }
 
-                if (!migrated && (probeTable != 0 || noteColumn != 0 || state != "1.0.0"))
+                if (!migrated && (probeTable != 0 || noteColumn != 0 || state != shipped))
                 {
                     problems.Add($"run {i}: at {state} but {probeTable} probe objects and {noteColumn} probe column(s) exist: half-migrated");
                 }
@@ -91,7 +93,7 @@ public sealed class S2_CrashDuringMigrationTests(ITestOutputHelper output)
 
         string figure = string.Create(CultureInfo.InvariantCulture,
             $"{kills} kills during a {ProbeMigration.Rows}-row migration of a {sessions}-session workspace (runs take {full.TotalMilliseconds:0} ms; {insideMigration} kills between open and migrated): " +
-            $"{atOld} left at 1.0.0, {atNew} at 99.0.0, {problems.Count} half-migrated/lost/corrupt; next start finished {kills}/{kills}; {clock.Elapsed.TotalSeconds:0} s");
+            $"{atOld} left at {shipped}, {atNew} at 99.0.0, {problems.Count} half-migrated/lost/corrupt; next start finished {kills}/{kills}; {clock.Elapsed.TotalSeconds:0} s");
         Figures.Report(output, "S2 crash during migration", figure);
         Assert.True(problems.Count == 0, figure + "\n" + string.Join('\n', problems));
     }
