@@ -129,10 +129,6 @@ public sealed class OutboxRow
 
     public string? LastError { get; set; }
 
-    public string? LeaseOwner { get; set; }
-
-    public DateTimeOffset? LeaseUntil { get; set; }
-
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

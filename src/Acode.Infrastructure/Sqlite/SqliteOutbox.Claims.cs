@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
@@ -9,31 +11,63 @@ public sealed partial class SqliteOutbox
     // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
     // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.
     // Older records that are claimable come first in id order, so they are in the same batch.
-    private const string ClaimSql = $"""
-        UPDATE outbox SET lease_owner = $owner, lease_until = $until, updated_at = $now
-        WHERE id IN (
-            SELECT o.id FROM outbox o
-            WHERE o.status = 'Pending' AND o.next_attempt_at <= $now AND (o.lease_until IS NULL OR o.lease_until < $now)
-              AND NOT EXISTS (
-                  SELECT 1 FROM outbox p
-                  WHERE p.entity_id = o.entity_id AND p.id < o.id AND p.status = 'Pending'
-                    AND (p.next_attempt_at > $now OR p.lease_until >= $now))
-            ORDER BY o.id
-            LIMIT $limit)
-        RETURNING {Columns};
+    // The lease columns are the lease this claim is about to write.
+    private const string ClaimSql = """
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at
+        FROM outbox o
+        WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
+          AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox p
+              WHERE p.entity_id = o.entity_id AND p.id < o.id AND p.status = 'Pending'
+                AND (p.next_attempt_at > $now
+                     OR EXISTS (SELECT 1 FROM outbox_leases pl WHERE pl.outbox_id = p.id AND pl.lease_until >= $now)))
+        ORDER BY o.id
+        LIMIT $limit;
         """;
+
+    // An expired lease of a crashed owner is replaced, not added to.
+    private const string LeaseSql = """
+        INSERT INTO outbox_leases (outbox_id, owner, lease_until, created_at, updated_at)
+        SELECT value, $owner, $until, $now, $now FROM json_each($ids) WHERE true
+        ON CONFLICT (outbox_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until,
+                                              created_at = excluded.created_at, updated_at = excluded.updated_at;
+        """;
+
+    // Whoever still holds the lease row may finish the record, also after lease_until, as long as nobody took it over.
+    private const string HeldByOwner = "EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = outbox.id AND l.owner = $owner)";
+
+    private const string AcknowledgeSql = $"""
+        UPDATE outbox SET status = 'Processed', processed_at = $now, updated_at = $now, last_error = NULL
+        WHERE id = $id AND status = 'Pending' AND {HeldByOwner};
+        """;
+
+    private const string FailSql = $"""
+        UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $next, status = $status, updated_at = $now
+        WHERE id = $id AND status = 'Pending' AND {HeldByOwner};
+        """;
+
+    private const string ReleaseSql = """
+        DELETE FROM outbox_leases
+        WHERE outbox_id = $id AND owner = $owner AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = outbox_leases.outbox_id AND o.status = 'Pending');
+        """;
+
+    private const string DropLeaseSql = "DELETE FROM outbox_leases WHERE outbox_id = $id AND owner = $owner;";
 
     public async Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         DateTimeOffset now = _database.Time.GetUtcNow();
-        List<OutboxRecord> records = await _database.WriteAsync((transaction, commands) =>
+        string nowText = UtcTimestamp.Format(now);
+        string until = UtcTimestamp.Format(now + lease);
+        return await _database.WriteAsync((transaction, commands) =>
         {
-            SqliteCommand command = commands.Get(ClaimSql, transaction)
-                .With("$owner", owner).With("$until", UtcTimestamp.Format(now + lease)).With("$now", UtcTimestamp.Format(now)).With("$limit", limit);
             var list = new List<OutboxRecord>(limit);
-            using (SqliteDataReader reader = command.ExecuteReader())
+            using (SqliteDataReader reader = commands.Get(ClaimSql, transaction)
+                .With("$owner", owner).With("$until", until).With("$now", nowText).With("$limit", limit)
+                .ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -41,56 +75,77 @@ public sealed partial class SqliteOutbox
                 }
             }
 
+            if (list.Count > 0)
+            {
+                commands.Get(LeaseSql, transaction)
+                    .With("$ids", IdArray(list)).With("$owner", owner).With("$until", until).With("$now", nowText)
+                    .ExecuteNonQuery();
+            }
+
             return list;
         }, cancellationToken).ConfigureAwait(false);
-
-        // RETURNING does not promise an order.
-        records.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return records;
     }
 
     public Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
-        => ForEachLeased(owner, ids, "UPDATE outbox SET status = 'Processed', processed_at = $now, updated_at = $now, lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = $id AND lease_owner = $owner AND status = 'Pending';", cancellationToken);
+        => ForEachLeased(owner, ids, AcknowledgeSql, dropLease: true, cancellationToken);
 
     public Task<int> ReleaseAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
-        => ForEachLeased(owner, ids, "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, updated_at = $now WHERE id = $id AND lease_owner = $owner AND status = 'Pending';", cancellationToken);
+        => ForEachLeased(owner, ids, ReleaseSql, dropLease: false, cancellationToken);
 
     public async Task RecordFailureAsync(string owner, long id, string error, DateTimeOffset nextAttemptAt, bool deadLetter, CancellationToken cancellationToken = default)
     {
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
-        await _database.WriteAsync((transaction, commands) => commands.Get("""
-                UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $next, status = $status,
-                                  lease_owner = NULL, lease_until = NULL, updated_at = $now
-                WHERE id = $id AND lease_owner = $owner AND status = 'Pending';
-                """, transaction)
-            .With("$error", error).With("$next", UtcTimestamp.Format(nextAttemptAt)).With("$status", deadLetter ? "Failed" : "Pending")
-            .With("$now", now).With("$id", id).With("$owner", owner)
-            .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+        await _database.WriteAsync((transaction, commands) =>
+        {
+            int changed = commands.Get(FailSql, transaction)
+                .With("$error", error).With("$next", UtcTimestamp.Format(nextAttemptAt)).With("$status", deadLetter ? "Failed" : "Pending")
+                .With("$now", now).With("$id", id).With("$owner", owner)
+                .ExecuteNonQuery();
+            commands.Get(DropLeaseSql, transaction).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+            return changed;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<int> RequeueFailedAsync(long? id, CancellationToken cancellationToken = default)
     {
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
-        return _database.WriteAsync((transaction, commands) => commands.Get("""
-                UPDATE outbox SET status = 'Pending', attempts = 0, next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_until = NULL
-                WHERE status = 'Failed' AND ($id IS NULL OR id = $id);
-                """, transaction)
-            .With("$now", now).With("$id", id)
-            .ExecuteNonQuery(), cancellationToken);
+        return _database.WriteAsync((transaction, commands) =>
+        {
+            commands.Get("""
+                    DELETE FROM outbox_leases
+                    WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.id = outbox_leases.outbox_id AND o.status = 'Failed' AND ($id IS NULL OR o.id = $id));
+                    """, transaction)
+                .With("$id", id)
+                .ExecuteNonQuery();
+            return commands.Get("""
+                    UPDATE outbox SET status = 'Pending', attempts = 0, next_attempt_at = $now, updated_at = $now
+                    WHERE status = 'Failed' AND ($id IS NULL OR id = $id);
+                    """, transaction)
+                .With("$now", now).With("$id", id)
+                .ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     public Task<int> RequeueProcessedAsync(CancellationToken cancellationToken = default)
     {
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
-        return _database.WriteAsync((transaction, commands) => commands.Get("""
-                UPDATE outbox SET status = 'Pending', processed_at = NULL, attempts = 0, next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_until = NULL
-                WHERE status = 'Processed';
-                """, transaction)
-            .With("$now", now)
-            .ExecuteNonQuery(), cancellationToken);
+        return _database.WriteAsync((transaction, commands) =>
+        {
+            commands.Get(
+                    "DELETE FROM outbox_leases WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.id = outbox_leases.outbox_id AND o.status = 'Processed');",
+                    transaction)
+                .ExecuteNonQuery();
+            return commands.Get("""
+                    UPDATE outbox SET status = 'Pending', processed_at = NULL, attempts = 0, next_attempt_at = $now, updated_at = $now
+                    WHERE status = 'Processed';
+                    """, transaction)
+                .With("$now", now)
+                .ExecuteNonQuery();
+        }, cancellationToken);
     }
 
-    private Task<int> ForEachLeased(string owner, IReadOnlyCollection<long> ids, string sql, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="sql"/> for each id; with <paramref name="dropLease"/>, then drops the owner's lease of it.</summary>
+    private Task<int> ForEachLeased(string owner, IReadOnlyCollection<long> ids, string sql, bool dropLease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0)
@@ -105,9 +160,25 @@ public sealed partial class SqliteOutbox
             foreach (long id in ids)
             {
                 changed += commands.Get(sql, transaction).With("$now", now).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+                if (dropLease)
+                {
+                    commands.Get(DropLeaseSql, transaction).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+                }
             }
 
             return changed;
         }, cancellationToken);
+    }
+
+    /// <summary>The ids as a JSON array, for <c>json_each</c>.</summary>
+    private static string IdArray(List<OutboxRecord> records)
+    {
+        var json = new StringBuilder(records.Count * 8).Append('[');
+        for (int i = 0; i < records.Count; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append(records[i].Id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return json.Append(']').ToString();
     }
 }

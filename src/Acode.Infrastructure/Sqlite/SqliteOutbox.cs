@@ -25,7 +25,12 @@ public sealed partial class SqliteOutbox : IOutbox
                (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
         """;
 
-    internal const string Columns = "id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, last_error, lease_owner, lease_until, created_at, updated_at, processed_at";
+    // A record's lease, if any, is its row in outbox_leases (schema 1.2.0).
+    private const string RecordsFrom = """
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
+               o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at
+        FROM outbox o LEFT JOIN outbox_leases l ON l.outbox_id = o.id
+        """;
 
     private readonly SqliteWorkspaceDatabase _database;
 
@@ -50,7 +55,7 @@ public sealed partial class SqliteOutbox : IOutbox
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"SELECT {Columns} FROM outbox WHERE status = $status ORDER BY id LIMIT $limit;";
+            command.CommandText = $"{RecordsFrom} WHERE o.status = $status ORDER BY o.id LIMIT $limit;";
             command.With("$status", status.ToString()).With("$limit", limit);
             using SqliteDataReader reader = command.ExecuteReader();
             var list = new List<OutboxRecord>();

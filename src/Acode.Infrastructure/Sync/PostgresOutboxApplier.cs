@@ -59,11 +59,19 @@ internal sealed partial class PostgresOutboxApplier
                 stored.TryGetValue(all.Key, out StoredVersion? current);
                 maxRemoteHlc = Math.Max(maxRemoteHlc, current?.Hlc ?? 0);
 
-                // Older changes PostgreSQL already received from another workspace are replays, not news.
-                List<OutboxRecord> changes = all.Where(r => current is null || r.Version >= current.Version || !seenElsewhere.Contains(FreshKey(r))).ToList();
-                foreach (OutboxRecord replay in all.Except(changes))
+                // Older changes PostgreSQL already received from another workspace are replays, not news. One pass, no set
+                // difference: a record's value equality hashes its whole payload.
+                var changes = new List<OutboxRecord>();
+                foreach (OutboxRecord record in all)
                 {
-                    outcomes[replay.Id] = ApplyOutcome.Stale;
+                    if (current is null || record.Version >= current.Version || !seenElsewhere.Contains(FreshKey(record)))
+                    {
+                        changes.Add(record);
+                    }
+                    else
+                    {
+                        outcomes[record.Id] = ApplyOutcome.Stale;
+                    }
                 }
 
                 if (changes.Count == 0)

@@ -157,10 +157,10 @@ public sealed partial class SqliteOutboxTests : IDisposable
         {
             Assert.Null(r["processed_at"]);
             Assert.Equal("Pending", r["status"]);
-            Assert.Null(r["lease_owner"]);
-            Assert.Null(r["lease_until"]);
             Assert.Null(r["last_error"]);
         });
+        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox_leases;"));
+        Assert.All(await _outbox.ReadAsync(OutboxStatus.Pending, 100), r => Assert.Equal((null, null), (r.LeaseOwner, r.LeaseUntil)));
     }
 
     [Fact]

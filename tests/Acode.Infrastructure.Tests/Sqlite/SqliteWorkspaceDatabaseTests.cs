@@ -8,7 +8,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 
 public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 {
-    private static readonly string[] AllTables = ["artifacts", "outbox", "row_counts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
+    private static readonly string[] AllTables = ["artifacts", "outbox", "outbox_leases", "row_counts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
 
     private readonly TempWorkspace _temp = new();
 

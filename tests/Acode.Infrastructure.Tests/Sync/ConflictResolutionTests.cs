@@ -165,8 +165,8 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     /// <summary>Replays one workspace's outbox records into another harness's outbox, untouched (same keys, origin, payload).</summary>
     private static void CopyOutbox(SyncHarness from, SyncHarness to)
     {
-        Support.SqliteProbe.Execute(to.DatabasePath, "DELETE FROM outbox;");
-        Support.SqliteProbe.Execute(to.DatabasePath, $"ATTACH DATABASE '{from.DatabasePath}' AS source; INSERT INTO outbox SELECT * FROM source.outbox; UPDATE outbox SET status = 'Pending', processed_at = NULL, lease_owner = NULL, lease_until = NULL;");
+        Support.SqliteProbe.Execute(to.DatabasePath, "DELETE FROM outbox_leases; DELETE FROM outbox;");
+        Support.SqliteProbe.Execute(to.DatabasePath, $"ATTACH DATABASE '{from.DatabasePath}' AS source; INSERT INTO outbox SELECT * FROM source.outbox; UPDATE outbox SET status = 'Pending', processed_at = NULL;");
     }
 
     /// <summary>What the mirror holds, minus the delivering workspace of identical imported changes (the first to arrive keeps it).</summary>

@@ -185,7 +185,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
             Assert.True(down.Paused);
             Assert.Contains("ACODE-DB-006", down.PauseReason, StringComparison.Ordinal);
             Assert.DoesNotContain(fixture.Server.Password, down.PauseReason, StringComparison.Ordinal);
-            Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE attempts > 0 OR lease_owner IS NOT NULL"));
+            Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT (SELECT count(*) FROM outbox WHERE attempts > 0) + (SELECT count(*) FROM outbox_leases)"));
             Assert.Contains("ACODE-DB-006", h.Database.GetSyncState().LastError, StringComparison.Ordinal);
             Assert.False((await h.Sync.GetStatusAsync()).Reachable);
         }

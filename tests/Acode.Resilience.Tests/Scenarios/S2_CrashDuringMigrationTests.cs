@@ -35,6 +35,7 @@ public sealed class S2_CrashDuringMigrationTests(ITestOutputHelper output)
         Assert.False(File.Exists(baseDb + "-wal"), "a cleanly closed workspace has no WAL");
         long sessions = Db.Count(baseDb, "SELECT count(*) FROM sessions");
         long outbox = Db.Count(baseDb, "SELECT count(*) FROM outbox");
+        string shipped = string.Join(",", MigrationCatalog.For(MigrationCatalog.Sqlite).Select(m => m.VersionText).Order(StringComparer.Ordinal));
 
         // How long a whole run takes, so that kills spread over start-up, the migration and the end.
         TimeSpan full = await TimeOneRunAsync(CopyOf(baseDb, scratch.Dir("calibration")));

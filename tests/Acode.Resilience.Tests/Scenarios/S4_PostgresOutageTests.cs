@@ -281,7 +281,7 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
         Assert.True(result.Paused, $"expected a paused run ({reason}), got {result}");
         Assert.Contains("ACODE-DB-006", result.PauseReason, StringComparison.Ordinal);
         Assert.Contains(reason, result.PauseReason, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(0, Db.Count(database.Workspace.DatabasePath, "SELECT count(*) FROM outbox WHERE attempts > 0 OR status = 'Failed' OR lease_owner IS NOT NULL"));
+        Assert.Equal(0, Db.Count(database.Workspace.DatabasePath, "SELECT (SELECT count(*) FROM outbox WHERE attempts > 0 OR status = 'Failed') + (SELECT count(*) FROM outbox_leases)"));
     }
 
     private static async Task<SyncRunResult> SyncOnceAsync(SqliteWorkspaceDatabase database, string connectionString)

@@ -1,0 +1,6 @@
+-- acode shared PostgreSQL database, schema 1.2.0: no statements, on purpose.
+--
+-- SQLite's 1.2.0 moves the outbox leases into their own table (outbox_leases). The outbox lives only in each
+-- workspace's SQLite database; PostgreSQL has no outbox and no leases, so nothing changes here. This file exists
+-- because both engines carry the same versions (AC-010): a workspace at 1.2.0 and the server it syncs to report the
+-- same schema version, and the next version that does change PostgreSQL stays next on both.
