@@ -39,7 +39,6 @@ public sealed class S2_CrashDuringMigrationTests(ITestOutputHelper output)
 
         // How long a whole run takes, so that kills spread over start-up, the migration and the end.
         TimeSpan full = await TimeOneRunAsync(CopyOf(baseDb, scratch.Dir("calibration")));
-        string shipped = string.Join(",", MigrationCatalog.For(MigrationCatalog.Sqlite).Select(m => m.VersionText));
         int atOld = 0, atNew = 0, insideMigration = 0;
         var problems = new List<string>();
         var clock = Stopwatch.StartNew();
