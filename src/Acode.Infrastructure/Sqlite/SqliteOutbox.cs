@@ -16,11 +16,15 @@ public sealed partial class SqliteOutbox : IOutbox
         ON CONFLICT (idempotency_key) DO NOTHING;
         """;
 
-    /// <summary>Counts from the trigger-kept counters (schema 1.1.0); the oldest and the last record through their indexes.</summary>
+    /// <summary>
+    /// Pending and dead-lettered records counted through the status index (the backlog and the dead letters: exact whoever
+    /// changed a status, and small when all is well), processed ones as the rest of the trigger-kept total (schema 1.1.0),
+    /// the oldest and the last record through their indexes.
+    /// </summary>
     internal const string StatisticsSql = """
-        SELECT (SELECT row_count FROM row_counts WHERE name = 'outbox:Pending'),
-               (SELECT row_count FROM row_counts WHERE name = 'outbox:Failed'),
-               (SELECT row_count FROM row_counts WHERE name = 'outbox:Processed'),
+        SELECT (SELECT count(*) FROM outbox WHERE status = 'Pending'),
+               (SELECT count(*) FROM outbox WHERE status = 'Failed'),
+               (SELECT row_count FROM row_counts WHERE name = 'outbox'),
                (SELECT created_at FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT 1),
                (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
         """;
@@ -77,7 +81,8 @@ public sealed partial class SqliteOutbox : IOutbox
             command.CommandText = StatisticsSql;
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
-            return new OutboxStatistics(CountOrZero(reader, 0), CountOrZero(reader, 1), CountOrZero(reader, 2), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
+            long pending = reader.GetInt64(0), failed = reader.GetInt64(1);
+            return new OutboxStatistics(pending, failed, Math.Max(0, CountOrZero(reader, 2) - pending - failed), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
         }, cancellationToken));
 
     public async Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default)

@@ -52,9 +52,7 @@ public sealed partial class SqliteWorkspaceDatabase
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (string table in Tables)
         {
-            counts[table] = table == "outbox"
-                ? counters.Where(c => c.Key.StartsWith("outbox:", StringComparison.Ordinal)).Sum(c => c.Value)
-                : counters.GetValueOrDefault(table);
+            counts[table] = counters.GetValueOrDefault(table);
         }
 
         return new DatabaseStatistics(counts, SizeOf(Workspace.DatabasePath), SizeOf(Workspace.DatabasePath + "-wal"), SizeOf(Workspace.DatabasePath + "-shm"));
@@ -125,23 +123,15 @@ public sealed partial class SqliteWorkspaceDatabase
         return counters;
     }
 
-    /// <summary>The real count behind each counter: one per table, the outbox one per status (a CHECK allows no other).</summary>
+    /// <summary>The real count behind each counter, one per table.</summary>
     private static IEnumerable<(string Name, long Count)> CountRows(SqliteConnection connection, SqliteTransaction transaction)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        foreach (string table in Tables.Where(t => t != "outbox"))
+        foreach (string table in Tables)
         {
             command.CommandText = $"SELECT count(*) FROM {table};";
             yield return (table, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
-        }
-
-        foreach (string status in Enum.GetNames<Application.Outbox.OutboxStatus>())
-        {
-            command.CommandText = "SELECT count(*) FROM outbox WHERE status = $status;";
-            command.Parameters.Clear();
-            command.With("$status", status);
-            yield return ("outbox:" + status, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
         }
     }
 

@@ -63,6 +63,13 @@ public sealed class RowCountsTests : IDisposable
 
         Assert.Equal(1, await outbox.RequeueFailedAsync(null));
         Assert.Equal(2, (await outbox.GetStatisticsAsync()).Pending);
+        AssertCountersMatchTheTables(db);
+        Assert.Equal(total - 2, await outbox.RequeueProcessedAsync());
+        Assert.Equal((total, 0L), ((await outbox.GetStatisticsAsync()).Pending, (await outbox.GetStatisticsAsync()).Processed));
+        IReadOnlyList<OutboxRecord> again = await outbox.ClaimAsync("worker", 100, TimeSpan.FromMinutes(1));
+        await outbox.ReleaseAsync("worker", [again[0].Id, again[1].Id]);
+        Assert.Equal(total - 2, await outbox.AcknowledgeAsync("worker", [.. again.Skip(2).Select(r => r.Id)]));
+        AssertCountersMatchTheTables(db);
         await Task.Delay(10);
         Assert.Equal(total - 2, await outbox.PruneProcessedAsync(TimeSpan.Zero));
 
@@ -119,6 +126,23 @@ public sealed class RowCountsTests : IDisposable
     }
 
     [Fact]
+    [Trait("AC", "AC-041")]
+    public async Task A_status_changed_by_another_program_is_counted_right()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        var outbox = new SqliteOutbox(db);
+        await new SqliteRunStateStore(db).SaveAsync(TestSessions.Rich());
+        long total = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;");
+
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE outbox SET status = 'Processed', processed_at = updated_at WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 3);");
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE outbox SET status = 'Failed' WHERE id = (SELECT max(id) FROM outbox);");
+
+        OutboxStatistics stats = await outbox.GetStatisticsAsync();
+        Assert.Equal((total - 4, 1L, 3L), (stats.Pending, stats.Failed, stats.Processed));
+        AssertCountersMatchTheTables(db);
+    }
+
+    [Fact]
     public async Task A_rolled_back_write_leaves_the_counters_alone()
     {
         using SqliteWorkspaceDatabase db = _temp.Open();
@@ -141,12 +165,13 @@ public sealed class RowCountsTests : IDisposable
     {
         using SqliteWorkspaceDatabase db = _temp.Open();
         await new SqliteRunStateStore(db).SaveAsync(TestSessions.Rich());
-        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE row_counts SET row_count = 41 WHERE name = 'tool_calls'; DELETE FROM row_counts WHERE name = 'outbox:Failed';");
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE row_counts SET row_count = 41 WHERE name = 'tool_calls'; DELETE FROM row_counts WHERE name = 'artifacts';");
         long toolCalls = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls;");
+        long artifacts = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts;");
 
         IReadOnlyList<string> problems = db.CheckRowCounts();
 
-        Assert.Equal([$"tool_calls: counter says 41, the table holds {toolCalls:N0}", "outbox:Failed: no counter (the table holds 0)"], problems);
+        Assert.Equal([$"tool_calls: counter says 41, the table holds {toolCalls:N0}", $"artifacts: no counter (the table holds {artifacts:N0})"], problems);
         Assert.Equal(2, await db.RecountRowsAsync());
         Assert.Empty(db.CheckRowCounts());
         Assert.Equal(0, await db.RecountRowsAsync());
