@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
+using Acode.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Cli.Tests.Commands;

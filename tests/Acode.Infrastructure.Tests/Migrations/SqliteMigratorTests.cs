@@ -3,6 +3,7 @@ using Acode.Application.Errors;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Tests.Migrations;

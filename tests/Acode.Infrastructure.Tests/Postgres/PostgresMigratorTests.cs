@@ -1,7 +1,6 @@
 using Acode.Application.Errors;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
-using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;

@@ -5,6 +5,7 @@ using Acode.Application.Queries;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Tests.Sqlite;

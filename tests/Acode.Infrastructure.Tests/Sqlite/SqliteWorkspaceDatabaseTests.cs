@@ -3,6 +3,7 @@ using Acode.Application.Options;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
 
 namespace Acode.Infrastructure.Tests.Sqlite;
 

@@ -1,15 +1,15 @@
 using Acode.Infrastructure.Migrations;
 
-namespace Acode.Infrastructure.Tests.Support;
+namespace Acode.Testing;
 
-/// <summary>The migrations this build ships, so tests about "the latest version" do not pin a number that the next migration changes.</summary>
-internal static class ShippedSchema
+/// <summary>The migrations this build ships, so that tests about "the latest version" do not pin a number the next migration changes.</summary>
+public static class ShippedSchema
 {
     public static IReadOnlyList<Migration> Sqlite => MigrationCatalog.For(MigrationCatalog.Sqlite);
 
     public static IReadOnlyList<Migration> Postgres => MigrationCatalog.For(MigrationCatalog.Postgres);
 
-    /// <summary>The latest version, e.g. <c>1.1.0</c>.</summary>
+    /// <summary>The latest version, e.g. <c>1.2.0</c>; PostgreSQL has the same versions (AC-010).</summary>
     public static string Latest => Sqlite[^1].VersionText;
 
     /// <summary>Every shipped version in order, comma-separated, as <c>group_concat</c> over <c>schema_version</c> prints them.</summary>
