@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
@@ -172,13 +171,5 @@ public sealed partial class SqliteOutbox
 
     /// <summary>The ids as a JSON array, for <c>json_each</c>.</summary>
     private static string IdArray(List<OutboxRecord> records)
-    {
-        var json = new StringBuilder(records.Count * 8).Append('[');
-        for (int i = 0; i < records.Count; i++)
-        {
-            json.Append(i == 0 ? "" : ",").Append(records[i].Id.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return json.Append(']').ToString();
-    }
+        => "[" + string.Join(',', records.Select(r => r.Id.ToString(CultureInfo.InvariantCulture))) + "]";
 }
