@@ -39,6 +39,13 @@ internal sealed class MigrationPlan
         return new MigrationStatus(applied, _migrations.Where(m => !appliedVersions.Contains(m.Version)).ToList(), applied.Count == 0 ? null : applied.Max(a => a.Version), Latest);
     }
 
+    /// <summary>The migrations behind <paramref name="applied"/> (validated with <see cref="Validate"/>), in version order.</summary>
+    public IReadOnlyList<Migration> Behind(IReadOnlyList<AppliedMigration> applied)
+    {
+        var appliedVersions = applied.Select(a => a.Version).ToHashSet();
+        return [.. _migrations.Where(m => appliedVersions.Contains(m.Version))];
+    }
+
     /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration) or ACODE-DB-004 (database newer than this program).</exception>
     public void Validate(IReadOnlyList<AppliedMigration> applied)
     {

@@ -12,7 +12,7 @@ namespace Acode.Infrastructure.Migrations;
 /// </summary>
 public sealed class SqliteMigrator
 {
-    private const string CreateJournal = """
+    internal const string CreateJournal = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version     TEXT PRIMARY KEY,
             name        TEXT NOT NULL,
@@ -34,13 +34,29 @@ public sealed class SqliteMigrator
 
     public Version Latest => _plan.Latest;
 
-    /// <summary>What is applied and what would be; checks checksums and refuses a newer database. Writes nothing.</summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration) or ACODE-DB-004 (database newer than this program).</exception>
+    /// <summary>
+    /// What is applied and what would be. Checks checksums, refuses a newer database, and refuses one whose tables,
+    /// indexes or triggers are not what its applied migrations define (damaged, or edited by another program), before
+    /// anything writes to it. Writes nothing.
+    /// </summary>
+    /// <exception cref="AcodeDbException">
+    /// ACODE-DB-002 (schema differs), ACODE-DB-003 (edited migration) or ACODE-DB-004 (database newer than this program).
+    /// </exception>
     public MigrationStatus GetStatus(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         List<AppliedMigration> applied = ReadApplied(connection, null);
-        return _plan.StatusOf(applied);
+        MigrationStatus status = _plan.StatusOf(applied);
+        if (applied.Count > 0)
+        {
+            IReadOnlyList<string> differences = SqliteSchema.DefinedBy(_plan.Behind(applied)).DifferencesIn(SqliteSchema.Read(connection));
+            if (differences.Count > 0)
+            {
+                throw AcodeErrors.NotAnAcodeDatabase(connection.DataSource, DescribeDamage(status, differences));
+            }
+        }
+
+        return status;
     }
 
     /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
@@ -94,6 +110,13 @@ public sealed class SqliteMigrator
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);
         return true;
+    }
+
+    private static string DescribeDamage(MigrationStatus status, IReadOnlyList<string> differences)
+    {
+        const int Shown = 3;
+        string listed = string.Join("; ", differences.Take(Shown)) + (differences.Count > Shown ? $"; and {differences.Count - Shown} more" : "");
+        return $"its schema is not what version {status.CurrentText} defines, so it was damaged or changed by another program ({listed})";
     }
 
     private static List<AppliedMigration> ReadApplied(SqliteConnection connection, SqliteTransaction? transaction)

@@ -2,6 +2,11 @@
 -- A claim used to rewrite every claimed outbox record (about 1.2 KB each with its payload) and the acknowledgement
 -- rewrote it again; now a claim writes only these small rows and each record is rewritten once, when it is
 -- acknowledged, failed or requeued.
+--
+-- outbox.lease_owner and outbox.lease_until stay, unused from this version on (they are neither read nor written, and
+-- new records leave them NULL). Dropping them would rewrite every outbox record in this one transaction, and ALTER TABLE
+-- would have SQLite, not this file, write the table's new definition: acode compares each schema object with the text
+-- its migrations define on every open, so every definition must be a migration's own text.
 
 -- One row per record leased to a sync process, until that process acknowledges, fails or releases the record
 -- (the row is deleted then) or another process re-claims it after lease_until (the row is replaced).
@@ -21,5 +26,7 @@ SELECT id, lease_owner, lease_until, updated_at, updated_at
 FROM outbox
 WHERE status = 'Pending' AND lease_owner IS NOT NULL AND lease_until IS NOT NULL;
 
-ALTER TABLE outbox DROP COLUMN lease_owner;
-ALTER TABLE outbox DROP COLUMN lease_until;
+-- The moved leases no longer live in the outbox rows (processed and dead-lettered records keep their old values: clearing
+-- them would rewrite the whole outbox).
+UPDATE outbox SET lease_owner = NULL, lease_until = NULL
+WHERE status = 'Pending' AND (lease_owner IS NOT NULL OR lease_until IS NOT NULL);

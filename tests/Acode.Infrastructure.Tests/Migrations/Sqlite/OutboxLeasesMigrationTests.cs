@@ -48,7 +48,7 @@ public sealed class OutboxLeasesMigrationTests : IDisposable
         using SqliteWorkspaceDatabase migrated = Open(null);
 
         Assert.Equal("1.2.0", migrated.GetMigrationStatus().CurrentText);
-        Assert.DoesNotContain(SqliteProbe.Columns(_temp.DatabasePath, "outbox"), c => c.StartsWith("lease_", StringComparison.Ordinal));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL;"));
         Assert.Equal(before, Snapshot());
         Assert.Equal(
             [$"{live1}|old-process|{liveUntil}|{claimedAt}|{claimedAt}", $"{live2}|old-process|{liveUntil}|{claimedAt}|{claimedAt}", $"{expired}|crashed-process|{expiredUntil}|{claimedAt}|{claimedAt}"],

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Migrations;
+
+/// <summary>
+/// The tables, indexes, triggers and views of a database as <c>sqlite_schema</c> records them, and what a set of
+/// migrations defines: the same scripts replayed into an in-memory database by the same SQLite library.
+/// </summary>
+/// <remarks>
+/// SQLite keeps each definition as the text of the statement that created it, so a definition damaged in the file
+/// (one flipped byte can rename a column) or edited by another program no longer equals its migration's text. No
+/// migration uses <c>ALTER TABLE</c>, which would have SQLite rewrite a definition; so equal text is the test, and a
+/// newer SQLite library cannot make a sound database differ. SQLite's own objects (<c>sqlite_%</c>) are left to
+/// <c>PRAGMA integrity_check</c>; objects a user added beside ours are allowed.
+/// </remarks>
+internal sealed class SqliteSchema
+{
+    private const string ReadSql = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\';";
+
+    private static readonly ConcurrentDictionary<string, SqliteSchema> Defined = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, SchemaObject> _objects;
+
+    private SqliteSchema(Dictionary<string, SchemaObject> objects) => _objects = objects;
+
+    /// <summary>What <paramref name="connection"/>'s database holds now.</summary>
+    public static SqliteSchema Read(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = ReadSql;
+        using SqliteDataReader reader = command.ExecuteReader();
+        var objects = new Dictionary<string, SchemaObject>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            var item = new SchemaObject(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            objects[item.Name] = item;
+        }
+
+        return new SqliteSchema(objects);
+    }
+
+    /// <summary>What <paramref name="migrations"/> define, applied in version order; replayed once per process and set.</summary>
+    public static SqliteSchema DefinedBy(IReadOnlyList<Migration> migrations)
+        => Defined.GetOrAdd(string.Join(',', migrations.Select(m => m.VersionText + ":" + m.Checksum)), _ =>
+        {
+            using var memory = new SqliteConnection("Data Source=:memory:");
+            memory.Open();
+            using SqliteCommand command = memory.CreateCommand();
+            command.CommandText = SqliteMigrator.CreateJournal;
+            command.ExecuteNonQuery();
+            foreach (Migration migration in migrations)
+            {
+                command.CommandText = migration.Script;
+                command.ExecuteNonQuery();
+            }
+
+            return Read(memory);
+        });
+
+    /// <summary>
+    /// Each object of this (expected) schema that <paramref name="actual"/> lacks or defines differently, one line each,
+    /// e.g. <c>table 'outbox' is defined differently</c>; empty when all are there as defined.
+    /// </summary>
+    public IReadOnlyList<string> DifferencesIn(SqliteSchema actual)
+    {
+        var differences = new List<string>();
+        foreach (SchemaObject expected in _objects.Values.OrderBy(o => o.Name, StringComparer.Ordinal))
+        {
+            if (!actual._objects.TryGetValue(expected.Name, out SchemaObject? found))
+            {
+                differences.Add($"{expected.Type} '{expected.Name}' is missing");
+            }
+            else if (found != expected)
+            {
+                differences.Add($"{expected.Type} '{expected.Name}' is defined differently");
+            }
+        }
+
+        return differences;
+    }
+
+    private sealed record SchemaObject(string Type, string Name, string Table, string? Sql);
+}

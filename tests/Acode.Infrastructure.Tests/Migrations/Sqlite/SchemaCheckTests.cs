@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using Acode.Application.Errors;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
+
+/// <summary>
+/// Every open compares the tables, indexes and triggers with what the applied migrations define. A definition damaged
+/// in the file or edited by another program is refused with ACODE-DB-002 before anything is written.
+/// </summary>
+public sealed class SchemaCheckTests : IDisposable
+{
+    private readonly TempWorkspace _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [Trait("AC", "AC-012")]
+    [InlineData("table", "outbox", "session_id       TEXT", "sessionXid       TEXT")]
+    [InlineData("table", "sessions", "'Completed'", "'Complete!'")]
+    [InlineData("index", "ix_outbox_status", "(status, id)", "(id, status)")]
+    [InlineData("trigger", "row_counts_outbox_insert", "row_count + 1", "row_count + 2")]
+    public async Task A_changed_definition_is_refused_with_ACODE_DB_002_naming_it_and_the_file_is_left_untouched(string type, string name, string from, string to)
+    {
+        await CreatePopulatedAsync();
+        RewriteDefinition(name, from, to);
+        byte[] before = Hash();
+
+        AcodeDbException refused = Assert.Throws<AcodeDbException>(() => _temp.Open().Dispose());
+
+        Assert.Equal("ACODE-DB-002", refused.Code);
+        Assert.Contains($"{type} '{name}' is defined differently", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"version {ShippedSchema.Latest}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Hash());
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task A_missing_index_or_trigger_is_refused_and_every_difference_is_counted()
+    {
+        await CreatePopulatedAsync();
+        SqliteProbe.Execute(_temp.DatabasePath, "DROP INDEX ix_outbox_entity; DROP TRIGGER row_counts_sessions_insert; DROP TRIGGER row_counts_sessions_delete; DROP TRIGGER row_counts_outbox_delete;");
+
+        AcodeDbException refused = Assert.Throws<AcodeDbException>(() => _temp.Open(migrate: false).Dispose());
+
+        Assert.Equal("ACODE-DB-002", refused.Code);
+        Assert.Contains("index 'ix_outbox_entity' is missing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("and 1 more", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task Objects_a_user_adds_beside_ours_and_SQLite_statistics_are_accepted()
+    {
+        await CreatePopulatedAsync();
+        SqliteProbe.Execute(_temp.DatabasePath, "CREATE INDEX my_sessions_by_title ON sessions (title); CREATE VIEW my_recent AS SELECT id FROM sessions; ANALYZE;");
+
+        using SqliteWorkspaceDatabase reopened = _temp.Open();
+
+        Assert.Equal(ShippedSchema.Latest, reopened.GetMigrationStatus().CurrentText);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public void An_older_version_is_compared_with_that_version_and_then_migrated()
+    {
+        _temp.Open(migrations: [ShippedSchema.Sqlite[0]]).Dispose();
+        RewriteDefinition("outbox", "session_id       TEXT", "sessionXid       TEXT");
+
+        AcodeDbException refused = Assert.Throws<AcodeDbException>(() => _temp.Open().Dispose());
+
+        Assert.Contains($"version {ShippedSchema.Sqlite[0].VersionText}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(ShippedSchema.Sqlite[0].VersionText, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT max(version) FROM schema_version;"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public void Every_definition_in_a_migrated_database_is_the_text_of_a_migration()
+    {
+        // The check compares text, which is sound only while SQLite never rewrites a definition (ALTER TABLE does).
+        _temp.Open().Dispose();
+        string scripts = string.Join("\n", ShippedSchema.Sqlite.Select(m => m.Script));
+
+        List<string> rewritten = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name <> 'schema_version';")
+            .Where(r => !scripts.Contains(((string)r["sql"]!)["CREATE ".Length..], StringComparison.Ordinal))
+            .Select(r => (string)r["name"]!)
+            .ToList();
+
+        Assert.Empty(rewritten);
+        Assert.True(SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE sql IS NOT NULL;") > 20);
+    }
+
+    private async Task CreatePopulatedAsync()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        await new SqliteRunStateStore(db).SaveAsync(TestSessions.Rich());
+    }
+
+    /// <summary>What a flipped byte or another program does to a definition, through SQLite's own escape hatch.</summary>
+    private void RewriteDefinition(string name, string from, string to)
+    {
+        using (SqliteConnection connection = SqliteProbe.Open(_temp.DatabasePath))
+        {
+            SqliteProbe.Execute(connection, "PRAGMA writable_schema = ON;");
+            Assert.Equal(1, SqliteProbe.Execute(connection, "UPDATE sqlite_schema SET sql = replace(sql, $from, $to) WHERE name = $name AND instr(sql, $from) > 0;",
+                ("$from", from), ("$to", to), ("$name", name)));
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    private byte[] Hash() => SHA256.HashData(File.ReadAllBytes(_temp.DatabasePath));
+}
