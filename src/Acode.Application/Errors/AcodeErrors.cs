@@ -23,7 +23,7 @@ public static class AcodeErrors
 
     public static AcodeDbException MigrationChanged(string migration, string appliedChecksum, string currentChecksum) => new(
         AcodeErrorCode.MigrationFailed,
-        $"Migration {migration} was changed after it was applied (checksum {Short(appliedChecksum)} in the database, {Short(currentChecksum)} in this program). Start-up halted.",
+        $"Migration {migration} was changed after it was applied (checksum {Distinct(appliedChecksum, currentChecksum)} in the database, {Distinct(currentChecksum, appliedChecksum)} in this program). Start-up halted.",
         "Use the acode version that applied it, or restore the migration script. Applied migrations must never be edited; add a new version instead.");
 
     public static AcodeDbException SchemaTooNew(string databaseVersion, string programVersion) => new(
@@ -66,4 +66,7 @@ public static class AcodeErrors
         $"Accepted values for {key}: a URL such as postgresql://user:password@host:5432/database?sslmode=require (percent-encode @ : / ? # & in the user name or password, e.g. %40 for @), or Npgsql key=value pairs such as Host=host;Port=5432;Username=user;Database=database. Fix it in .agent/config.json or the {Options.PostgresOptions.EnvironmentVariable} environment variable.");
 
     private static string Short(string checksum) => checksum.Length > 12 ? checksum[..12] : checksum;
+
+    /// <summary><paramref name="checksum"/> shortened, unless its short form would look the same as <paramref name="other"/>'s.</summary>
+    private static string Distinct(string checksum, string other) => Short(checksum) == Short(other) ? checksum : Short(checksum);
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,7 @@ namespace Acode.Infrastructure.Migrations;
 /// <c>BEGIN IMMEDIATE</c> transaction together with its <c>schema_version</c> row, so that several processes
 /// starting at once apply each migration exactly once and a failure leaves the last good version.
 /// </summary>
-public sealed class SqliteMigrator
+public sealed partial class SqliteMigrator
 {
     internal const string CreateJournal = """
         CREATE TABLE IF NOT EXISTS schema_version (
@@ -136,12 +137,33 @@ public sealed class SqliteMigrator
         var rows = new List<AppliedMigration>();
         while (reader.Read())
         {
-            rows.Add(new AppliedMigration(Version.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), UtcTimestamp.Parse(reader.GetString(3))));
+            rows.Add(ParseApplied(reader) ?? throw AcodeErrors.NotAnAcodeDatabase(
+                connection.DataSource, $"row {rows.Count + 1} of its schema_version table is damaged (a version, checksum or time that this program never writes)"));
         }
 
         rows.Sort((a, b) => a.Version.CompareTo(b.Version));
         return rows;
     }
+
+    /// <summary>The row as a migration this program could have recorded, or null when a value has a shape it never writes.</summary>
+    private static AppliedMigration? ParseApplied(SqliteDataReader reader)
+    {
+        if (reader.GetValue(0) is string version && VersionPattern().IsMatch(version)
+            && reader.GetValue(1) is string { Length: > 0 } name
+            && reader.GetValue(2) is string checksum && ChecksumPattern().IsMatch(checksum)
+            && UtcTimestamp.TryParse(reader.GetValue(3) as string, out DateTimeOffset appliedAt))
+        {
+            return new AppliedMigration(Version.Parse(version), name, checksum, appliedAt);
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ChecksumPattern();
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

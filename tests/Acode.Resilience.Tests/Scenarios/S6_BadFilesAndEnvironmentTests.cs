@@ -45,6 +45,8 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
             ("random bytes after a valid SQLite header", [.. good[..100], .. noise], [12]),
             ("another application's SQLite database", File.ReadAllBytes(foreign), [12]),
             ("a schema newer than this program", File.ReadAllBytes(newer), [14]),
+            ("one byte changed in a column name of the outbox's definition", ChangeByte(good, "CREATE TABLE outbox (", "session_id", 7, (byte)'X'), [12]),
+            ("one byte changed in a row-count trigger's body", ChangeByte(good, "CREATE TRIGGER row_counts_outbox_insert", "row_count + 1", 12, (byte)'2'), [12]),
         };
         var lines = new List<string>();
         var problems = new List<string>();
@@ -103,15 +105,16 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
             Directory.CreateDirectory(workspace.AgentDirectory);
             File.WriteAllBytes(workspace.DatabasePath, bytes);
             RunResult check = await Cli.RunAsync(root, "db", "check");
+            // ACODE-DB-003 and 004 are what a flip inside schema_version's checksum or version that still looks like one gets.
             string outcome = check.ExitCode switch
             {
                 0 => "passed check (harmless)",
                 1 => "flagged by db check",
-                12 => "refused (ACODE-DB-002)",
+                >= 12 and <= 14 => $"refused (ACODE-DB-00{check.ExitCode - 10})",
                 _ => $"exit {check.ExitCode}",
             };
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-            if (check.ExitCode is not (0 or 1 or 12))
+            if (check.ExitCode is not (0 or 1 or (>= 12 and <= 14)))
             {
                 problems.Add($"mutant {i} ({flips} flips): {check}");
             }
@@ -121,7 +124,7 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
                 // A write into a database known to be damaged: refused, or (found out by SQLite only when it touches a damaged page) it goes in.
                 string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(workspace.DatabasePath)));
                 RunResult demo = await Cli.RunAsync(root, "demo");
-                if (demo.ExitCode is not (0 or 1 or 12))
+                if (demo.ExitCode is not (0 or 1 or (>= 12 and <= 14)))
                 {
                     problems.Add($"mutant {i}: demo → {demo}");
                 }
@@ -381,6 +384,18 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
     }
 
     /// <summary>A healthy workspace database of about a megabyte, closed cleanly (no WAL), as bytes.</summary>
+    /// <summary>A copy of <paramref name="good"/> with the byte at <paramref name="offset"/> of <paramref name="text"/>, found after <paramref name="anchor"/>, replaced.</summary>
+    private static byte[] ChangeByte(byte[] good, string anchor, string text, int offset, byte replacement)
+    {
+        byte[] bytes = (byte[])good.Clone();
+        int at = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(anchor));
+        Assert.True(at >= 0, anchor);
+        int found = bytes.AsSpan(at).IndexOf(System.Text.Encoding.ASCII.GetBytes(text));
+        Assert.True(found >= 0, text);
+        bytes[at + found + offset] = replacement;
+        return bytes;
+    }
+
     private static async Task<byte[]> GoodDatabaseAsync(Scratch scratch)
     {
         string root = scratch.Dir("good");

@@ -77,6 +77,38 @@ public sealed class SchemaCheckTests : IDisposable
         Assert.Equal(ShippedSchema.Sqlite[0].VersionText, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT max(version) FROM schema_version;"));
     }
 
+    [Theory]
+    [Trait("AC", "AC-012")]
+    [InlineData("version = '1.0.x'")]
+    [InlineData("checksum = substr(checksum, 1, 63) || 'G'")]
+    [InlineData("applied_at = 'yesterday'")]
+    [InlineData("checksum = 42")]
+    public void A_damaged_schema_version_row_is_refused_with_ACODE_DB_002(string damage)
+    {
+        _temp.Open().Dispose();
+        SqliteProbe.Execute(_temp.DatabasePath, $"UPDATE schema_version SET {damage} WHERE version = (SELECT min(version) FROM schema_version);");
+
+        AcodeDbException refused = Assert.Throws<AcodeDbException>(() => _temp.Open().Dispose());
+
+        Assert.Equal("ACODE-DB-002", refused.Code);
+        Assert.Contains("row 1 of its schema_version table is damaged", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public void A_checksum_that_differs_only_past_its_short_form_is_shown_whole()
+    {
+        _temp.Open().Dispose();
+        string checksum = ShippedSchema.Sqlite[0].Checksum;
+        string edited = checksum[..^1] + (checksum[^1] == '0' ? '1' : '0');
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE schema_version SET checksum = $edited WHERE version = $version;", ("$edited", edited), ("$version", ShippedSchema.Sqlite[0].VersionText));
+
+        AcodeDbException refused = Assert.Throws<AcodeDbException>(() => _temp.Open().Dispose());
+
+        Assert.Equal("ACODE-DB-003", refused.Code);
+        Assert.Contains($"checksum {edited} in the database, {checksum} in this program", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("AC", "AC-012")]
     public void Every_definition_in_a_migrated_database_is_the_text_of_a_migration()
