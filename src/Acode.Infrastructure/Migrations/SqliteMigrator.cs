@@ -46,7 +46,7 @@ public sealed partial class SqliteMigrator
     public MigrationStatus GetStatus(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        List<AppliedMigration> applied = ReadApplied(connection, null);
+        List<AppliedMigration> applied = ReadApplied(connection, null, _plan.Latest);
         MigrationStatus status = _plan.StatusOf(applied);
         if (applied.Count > 0)
         {
@@ -80,7 +80,7 @@ public sealed partial class SqliteMigrator
     private bool Apply(SqliteConnection connection, Migration migration)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        List<AppliedMigration> applied = ReadApplied(connection, transaction);
+        List<AppliedMigration> applied = ReadApplied(connection, transaction, _plan.Latest);
         _plan.Validate(applied);
         if (applied.Any(a => a.Version == migration.Version))
         {
@@ -120,7 +120,7 @@ public sealed partial class SqliteMigrator
         return $"its schema is not what version {status.CurrentText} defines, so it was damaged or changed by another program ({listed})";
     }
 
-    private static List<AppliedMigration> ReadApplied(SqliteConnection connection, SqliteTransaction? transaction)
+    private static List<AppliedMigration> ReadApplied(SqliteConnection connection, SqliteTransaction? transaction, Version latest)
     {
         using SqliteCommand exists = connection.CreateCommand();
         exists.Transaction = transaction;
@@ -137,7 +137,7 @@ public sealed partial class SqliteMigrator
         var rows = new List<AppliedMigration>();
         while (reader.Read())
         {
-            rows.Add(ParseApplied(reader) ?? throw AcodeErrors.NotAnAcodeDatabase(
+            rows.Add(ParseApplied(reader, latest) ?? throw AcodeErrors.NotAnAcodeDatabase(
                 connection.DataSource, $"row {rows.Count + 1} of its schema_version table is damaged (a version, checksum or time that this program never writes)"));
         }
 
@@ -145,15 +145,19 @@ public sealed partial class SqliteMigrator
         return rows;
     }
 
-    /// <summary>The row as a migration this program could have recorded, or null when a value has a shape it never writes.</summary>
-    private static AppliedMigration? ParseApplied(SqliteDataReader reader)
+    /// <summary>
+    /// The row as a migration some acode could have recorded, or null when a value has a shape none writes. A version
+    /// after <paramref name="latest"/> comes from a newer program, whose checksums this one does not presume to know.
+    /// </summary>
+    private static AppliedMigration? ParseApplied(SqliteDataReader reader, Version latest)
     {
-        if (reader.GetValue(0) is string version && VersionPattern().IsMatch(version)
+        if (reader.GetValue(0) is string versionText && VersionPattern().IsMatch(versionText)
             && reader.GetValue(1) is string { Length: > 0 } name
-            && reader.GetValue(2) is string checksum && ChecksumPattern().IsMatch(checksum)
+            && reader.GetValue(2) is string { Length: > 0 } checksum
             && UtcTimestamp.TryParse(reader.GetValue(3) as string, out DateTimeOffset appliedAt))
         {
-            return new AppliedMigration(Version.Parse(version), name, checksum, appliedAt);
+            var version = Version.Parse(versionText);
+            return version > latest || ChecksumPattern().IsMatch(checksum) ? new AppliedMigration(version, name, checksum, appliedAt) : null;
         }
 
         return null;

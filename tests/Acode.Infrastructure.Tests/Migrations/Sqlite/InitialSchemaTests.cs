@@ -139,7 +139,7 @@ public sealed partial class InitialSchemaTests : IDisposable
     public async Task Outbox_table_has_its_columns_and_one_record_per_saved_entity()
     {
         AssertColumns("outbox", "id INTEGER", "idempotency_key TEXT", "entity_type TEXT", "entity_id TEXT", "session_id TEXT", "operation TEXT", "base_version INTEGER", "version INTEGER",
-            "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT");
+            "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "lease_owner TEXT", "lease_until TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT");
         Assert.Empty(SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM pragma_foreign_key_list('outbox');"));
         Session session = TestSessions.Rich();
         int changes = session.PendingChanges.Count;
@@ -147,6 +147,9 @@ public sealed partial class InitialSchemaTests : IDisposable
 
         Assert.Equal(changes, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE origin = $origin AND session_id = $session;",
             ("$origin", _db.WorkspaceId), ("$session", session.Id.Value)));
+
+        // Retired in 1.2.0 (leases live in outbox_leases): kept, never written.
+        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL;"));
     }
 
     [Theory]
