@@ -92,16 +92,52 @@ internal sealed class SqliteConnectionFactory
         SqliteConnection.ClearPool(connection);
     }
 
-    /// <summary>Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors. Any other SQLite error (a
+    /// constraint our own writes cannot break, an unknown column) is first put to <c>PRAGMA integrity_check</c>:
+    /// damage that SQLite did not report as such (a flipped byte in an index makes a foreign key look broken) is
+    /// ACODE-DB-002, and only an error in a sound file reaches the caller as it is.
+    /// </summary>
     public T Guard<T>(Func<T> action)
     {
         try
         {
             return action();
         }
-        catch (SqliteException ex) when (SqliteErrorMapper.Map(ex, DatabasePath, Options.BusyTimeout) is { } mapped)
+        catch (SqliteException ex)
         {
-            throw mapped;
+            if (SqliteErrorMapper.Map(ex, DatabasePath, Options.BusyTimeout) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            if (FindDamage() is { } damage)
+            {
+                throw AcodeErrors.NotAnAcodeDatabase(DatabasePath, $"the database file is corrupt (integrity check: {damage}; the operation failed with: {ex.Message})", ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The first problem <c>PRAGMA integrity_check</c> finds, on a connection of its own; null when there is none or the check cannot run.</summary>
+    private string? FindDamage()
+    {
+        try
+        {
+            using SqliteConnection connection = OpenReader(pooled: false);
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check(1);";
+            string? result = command.ExecuteScalar() as string;
+            return result is null || string.Equals(result, "ok", StringComparison.Ordinal) ? null : result;
+        }
+        catch (SqliteException ex) when (SqliteErrorMapper.IsCorrupt(ex))
+        {
+            return ex.Message;
+        }
+        catch (Exception ex) when (ex is SqliteException or AcodeDbException)
+        {
+            return null;
         }
     }
 

@@ -19,6 +19,8 @@ internal static class SqliteErrorMapper
 
     public static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is Busy or Locked;
 
+    public static bool IsCorrupt(SqliteException ex) => ex.SqliteErrorCode is Corrupt or NotADb;
+
     /// <summary>The ACODE-DB error for <paramref name="ex"/>, or null when it is not a storage fault (a constraint, a bug).</summary>
     public static AcodeDbException? Map(SqliteException ex, string path, TimeSpan busyTimeout) => ex.SqliteErrorCode switch
     {
