@@ -33,7 +33,8 @@ internal sealed class SqliteSchema
         var objects = new Dictionary<string, SchemaObject>(StringComparer.OrdinalIgnoreCase);
         while (reader.Read())
         {
-            var item = new SchemaObject(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            // A damaged record can hold NULL or a number where SQLite writes text; that is a difference, not a crash.
+            var item = new SchemaObject(reader.GetValue(0) as string, reader.GetValue(1) as string ?? "", reader.GetValue(2) as string, reader.GetValue(3) as string);
             objects[item.Name] = item;
         }
 
@@ -80,5 +81,5 @@ internal sealed class SqliteSchema
         return differences;
     }
 
-    private sealed record SchemaObject(string Type, string Name, string Table, string? Sql);
+    private sealed record SchemaObject(string? Type, string Name, string? Table, string? Sql);
 }

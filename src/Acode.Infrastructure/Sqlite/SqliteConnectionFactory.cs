@@ -118,7 +118,20 @@ internal sealed class SqliteConnectionFactory
 
             throw;
         }
+        catch (Exception ex) when (IsReadingFault(ex))
+        {
+            // A damaged record can hold NULL or a number where acode only ever writes text.
+            if (FindDamage() is { } damage)
+            {
+                throw AcodeErrors.NotAnAcodeDatabase(DatabasePath, $"the database file is corrupt (integrity check: {damage}; reading it failed with: {ex.Message})", ex);
+            }
+
+            throw;
+        }
     }
+
+    private static bool IsReadingFault(Exception ex)
+        => ex is InvalidCastException or FormatException or (InvalidOperationException and not ConcurrencyConflictException and not ObjectDisposedException);
 
     /// <summary>The first problem <c>PRAGMA integrity_check</c> finds, on a connection of its own; null when there is none or the check cannot run.</summary>
     private string? FindDamage()
