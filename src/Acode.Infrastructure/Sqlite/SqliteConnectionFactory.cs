@@ -94,7 +94,7 @@ internal sealed class SqliteConnectionFactory
 
     /// <summary>
     /// Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors. Any other SQLite error (a
-    /// constraint our own writes cannot break, an unknown column) is first put to <c>PRAGMA integrity_check</c>:
+    /// constraint our own writes cannot break, an unknown column) or reading fault is first put to <c>PRAGMA integrity_check</c>:
     /// damage that SQLite did not report as such (a flipped byte in an index makes a foreign key look broken) is
     /// ACODE-DB-002, and only an error in a sound file reaches the caller as it is.
     /// </summary>
@@ -104,9 +104,9 @@ internal sealed class SqliteConnectionFactory
         {
             return action();
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex))
         {
-            if (SqliteErrorMapper.Map(ex, DatabasePath, Options.BusyTimeout) is { } mapped)
+            if (ex is SqliteException sqlite && SqliteErrorMapper.Map(sqlite, DatabasePath, Options.BusyTimeout) is { } mapped)
             {
                 throw mapped;
             }
@@ -118,18 +118,9 @@ internal sealed class SqliteConnectionFactory
 
             throw;
         }
-        catch (Exception ex) when (IsReadingFault(ex))
-        {
-            // A damaged record can hold NULL or a number where acode only ever writes text.
-            if (FindDamage() is { } damage)
-            {
-                throw AcodeErrors.NotAnAcodeDatabase(DatabasePath, $"the database file is corrupt (integrity check: {damage}; reading it failed with: {ex.Message})", ex);
-            }
-
-            throw;
-        }
     }
 
+    /// <summary>What a damaged record can cause while it is read: NULL or a number where acode only ever writes text.</summary>
     private static bool IsReadingFault(Exception ex)
         => ex is InvalidCastException or FormatException or (InvalidOperationException and not ConcurrencyConflictException and not ObjectDisposedException);
 
