@@ -1,5 +1,6 @@
 using Acode.Application.Errors;
 using Acode.Domain.Entities;
+using Acode.Domain.Ids;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -7,8 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace Acode.Infrastructure.Tests.Sqlite;
 
 /// <summary>
-/// Damage SQLite does not report as corruption shows up as some other error (a constraint our writes cannot break).
-/// Such an error is put to <c>PRAGMA integrity_check</c>: in a damaged file it is ACODE-DB-002, in a sound one it stays
+/// Damage SQLite does not report as corruption shows up as some other error (a constraint our writes cannot break, a
+/// NULL where acode only writes text). Such an error is put to <c>PRAGMA integrity_check</c>: in a damaged file it is ACODE-DB-002, in a sound one it stays
 /// what it was.
 /// </summary>
 public sealed class HiddenDamageTests : IDisposable
@@ -65,5 +66,38 @@ public sealed class HiddenDamageTests : IDisposable
         Assert.Contains("their_titles", error.Message, StringComparison.Ordinal);
         Assert.Contains("vetoed by their trigger", error.Message, StringComparison.Ordinal);
         Assert.IsType<SqliteException>(error.InnerException);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-005")]
+    public async Task A_NULL_where_acode_only_writes_text_is_ACODE_DB_002_when_read_not_a_crash()
+    {
+        var id = SessionId.Parse((string)SqliteProbe.Scalar(_temp.DatabasePath, "SELECT id FROM sessions;")!);
+
+        // A record whose title became NULL behind a definition that still says NOT NULL (what a flipped serial type does):
+        // the definition is relaxed for one UPDATE and then put back word for word, so the schema check at open passes.
+        string definition = (string)SqliteProbe.Scalar(_temp.DatabasePath, "SELECT sql FROM sqlite_schema WHERE name = 'sessions';")!;
+        string relaxed = definition.Replace("title       TEXT NOT NULL", "title       TEXT", StringComparison.Ordinal);
+        Assert.NotEqual(definition, relaxed);
+        RewriteDefinition("sessions", relaxed);
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE sessions SET title = NULL WHERE id = $id;", ("$id", id.Value));
+        RewriteDefinition("sessions", definition);
+        SqliteConnection.ClearAllPools();
+
+        using SqliteWorkspaceDatabase reopened = _temp.Open();
+        var error = await Assert.ThrowsAsync<AcodeDbException>(() => new SqliteRunStateStore(reopened).GetSessionAsync(id));
+
+        Assert.Equal("ACODE-DB-002", error.Code);
+        Assert.Contains("the database file is corrupt (integrity check: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sessions.title", error.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+    }
+
+    private void RewriteDefinition(string name, string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        using SqliteConnection connection = SqliteProbe.Open(_temp.DatabasePath);
+        SqliteProbe.Execute(connection, "PRAGMA writable_schema = ON;");
+        SqliteProbe.Execute(connection, "UPDATE sqlite_schema SET sql = $sql WHERE name = $name;", ("$sql", sql), ("$name", name));
     }
 }
