@@ -120,9 +120,13 @@ internal sealed class SqliteConnectionFactory
         }
     }
 
-    /// <summary>What a damaged record can cause while it is read: NULL or a number where acode only ever writes text.</summary>
+    /// <summary>
+    /// What a damaged record can cause while it is read: NULL or a number where acode only ever writes text. An exception
+    /// of acode's own (a concurrency conflict, a forged import) is a decision about sound data, never damage.
+    /// </summary>
     private static bool IsReadingFault(Exception ex)
-        => ex is InvalidCastException or FormatException or (InvalidOperationException and not ConcurrencyConflictException and not ObjectDisposedException);
+        => ex is InvalidCastException or FormatException or (InvalidOperationException and not ObjectDisposedException)
+           && ex.GetType().Assembly != typeof(AcodeDbException).Assembly;
 
     /// <summary>The first problem <c>PRAGMA integrity_check</c> finds, on a connection of its own; null when there is none or the check cannot run.</summary>
     private string? FindDamage()

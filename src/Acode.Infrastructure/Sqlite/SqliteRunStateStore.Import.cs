@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
@@ -40,7 +41,7 @@ public sealed partial class SqliteRunStateStore
                         // one is forged or corrupt, and importing it would break the other session.
                         if (!string.Equals(existing.GetString(1), session.Id.Value, StringComparison.Ordinal))
                         {
-                            throw new FormatException($"{entity.EntityType} {entity.EntityId} already belongs to session {existing.GetString(1)} in this workspace, not to {session.Id}. Nothing of session {session.Id} was imported.");
+                            throw new ImportConflictException(entity.EntityType, entity.EntityId, existing.GetString(1), session.Id.Value);
                         }
                     }
                 }
