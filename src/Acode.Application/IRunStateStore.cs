@@ -35,7 +35,12 @@ public interface IRunStateStore
     Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default);
 
     /// <summary>Lists sessions matching <paramref name="filter"/> in <paramref name="sort"/> order, one keyset page at a time.</summary>
-    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another sort order.</exception>
+    /// <remarks>
+    /// A page's <see cref="Page{T}.NextCursor"/> is bound to the filter and sort that produced it; the next page may ask
+    /// for another <see cref="PaginationOptions.Limit"/>. Times in the filter are instants: their offset does not matter.
+    /// </remarks>
+    /// <exception cref="Errors.InvalidCursorException">The cursor is not one this store printed (an <see cref="ArgumentException"/>, parameter <c>cursor</c>).</exception>
+    /// <exception cref="Errors.CursorMismatchException">The cursor was printed for another sort order or another filter (a subtype of <see cref="Errors.InvalidCursorException"/>).</exception>
     Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default);
 
     /// <summary>

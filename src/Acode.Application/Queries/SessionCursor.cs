@@ -1,21 +1,34 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 
 namespace Acode.Application.Queries;
 
 /// <summary>
-/// The position after the last row of a page: the sort, and that row's sort timestamp and id.
-/// Encoded as URL-safe base64 of <c>sort|timestamp|id</c>; callers treat it as opaque.
+/// The position after the last row of a page, bound to the query that printed it: the sort, a fingerprint of the
+/// filter (<see cref="FilterFingerprint"/>), and the last row's sort timestamp and id. Encoded as URL-safe base64 of
+/// <c>2|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is not part of it: keyset pages stay
+/// gap- and overlap-free whatever size the next page asks for.
 /// </summary>
-public readonly record struct SessionCursor(SessionSort Sort, DateTimeOffset Timestamp, SessionId Id)
+public readonly record struct SessionCursor(SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
 {
-    public string Encode()
-        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{(int)Sort}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
+    private const string Layout = "2";
 
-    /// <exception cref="ArgumentException">The cursor is malformed or was made for another sort order.</exception>
-    public static SessionCursor Decode(string cursor, SessionSort expectedSort)
+    /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort.</summary>
+    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id)
+        => new(sort, SessionFilterFingerprint.Of(filter), timestamp, id);
+
+    public string Encode()
+        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Layout}|{(int)Sort}|{FilterFingerprint}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
+
+    /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/>.</summary>
+    /// <exception cref="InvalidCursorException">The cursor is not one this store printed (malformed, forged, or from an older acode).</exception>
+    /// <exception cref="CursorMismatchException">The cursor was printed for another sort order or another filter.</exception>
+    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         string[] parts;
         try
         {
@@ -26,22 +39,30 @@ public readonly record struct SessionCursor(SessionSort Sort, DateTimeOffset Tim
             throw Invalid(cursor, ex);
         }
 
-        if (parts.Length != 3
-            || !int.TryParse(parts[0], out int sort)
-            || !UtcTimestamp.TryParse(parts[1], out DateTimeOffset timestamp)
-            || !SessionId.TryParse(parts[2], out SessionId id))
+        if (parts.Length != 5
+            || parts[0] != Layout
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int sort)
+            || !Enum.IsDefined((SessionSort)sort)
+            || parts[2].Length == 0
+            || !UtcTimestamp.TryParse(parts[3], out DateTimeOffset timestamp)
+            || !SessionId.TryParse(parts[4], out SessionId id))
         {
             throw Invalid(cursor, null);
         }
 
         if ((SessionSort)sort != expectedSort)
         {
-            throw new ArgumentException($"The cursor was made for sort order {(SessionSort)sort}, not {expectedSort}. Use the same sort for every page, or start again without a cursor.", nameof(cursor));
+            throw new CursorMismatchException($"The cursor was made for sort order {(SessionSort)sort}, not {expectedSort}. Ask for every page with the same sort and filter, or start again without a cursor.");
         }
 
-        return new SessionCursor(expectedSort, timestamp, id);
+        if (!string.Equals(parts[2], SessionFilterFingerprint.Of(filter), StringComparison.Ordinal))
+        {
+            throw new CursorMismatchException("The cursor was made for a different filter (states, created or updated range, or title). Ask for every page with the same filter and sort, or start again without a cursor.");
+        }
+
+        return new SessionCursor(expectedSort, parts[2], timestamp, id);
     }
 
-    private static ArgumentException Invalid(string cursor, Exception? inner)
-        => new($"'{cursor}' is not a cursor returned by a previous page. Start again without a cursor.", nameof(cursor), inner);
+    private static InvalidCursorException Invalid(string cursor, Exception? inner)
+        => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page. Start again without a cursor.", inner);
 }

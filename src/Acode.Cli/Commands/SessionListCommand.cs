@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
@@ -12,18 +13,35 @@ namespace Acode.Cli.Commands;
 /// <summary><c>acode session list</c>: sessions, filtered and sorted, one keyset page at a time.</summary>
 internal static class SessionListCommand
 {
+    private const string DefaultSort = "updated-desc";
+
     public static Command Create(GlobalOptions globals)
     {
         var states = new Option<SessionState[]>("--state", "-s") { Description = "Only sessions in this state (repeatable): Created, Planning, AwaitingApproval, Executing, Paused, Completed, Failed, Cancelled.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Only sessions created at or after this time (ISO-8601, e.g. 2026-01-15 or 2026-01-15T10:30:00Z)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Only sessions created before this time." };
+        var since = new Option<string?>("--since") { Description = $"Only sessions created at or after this time. {TimeArgument.Forms}." };
+        var until = new Option<string?>("--until") { Description = "Only sessions created before this time (the forms of --since)." };
         var title = new Option<string?>("--title", "-t") { Description = "Only sessions whose title contains this text (case-insensitive for ASCII)." };
-        var sort = new Option<string>("--sort") { Description = "Order: updated-desc (default), updated-asc, created-desc, created-asc.", DefaultValueFactory = _ => "updated-desc" };
+        var sort = new Option<string>("--sort") { Description = "Order: updated-desc (default), updated-asc, created-desc, created-asc.", DefaultValueFactory = _ => DefaultSort };
         sort.AcceptOnlyFromAmong("updated-desc", "updated-asc", "created-desc", "created-asc");
         var limit = new Option<int>("--limit", "-n") { Description = $"Rows per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => PaginationOptions.DefaultLimit };
-        var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page (the cursor it printed)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("list", "List sessions, newest first, a page at a time.\n\nExamples:\n  acode session list --state Executing --state Paused\n  acode session list --title parser --limit 20\n  acode session list --cursor <cursor printed by the previous page>")
+        var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page. A cursor works only with the filter and sort it was printed for: run the 'More:' line (or --json's nextCommand) as printed." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table: items, nextCursor, and nextCommand/nextArguments for the next page (null on the last)." };
+        var command = new Command("list", """
+            List sessions, most recently updated first, a page at a time.
+
+            Times are UTC on input and output: a time without an offset is read as UTC whatever the machine's time
+            zone (2026-11-30 is UTC midnight), an explicit offset (Z, +02:00) is honoured, and 30m, 2h, 7d, 2w mean
+            that long before now. The table and --json print UTC with a Z.
+
+            When there is more, the last line is the whole command for the next page ('More: acode session list ...'),
+            with relative times written as the UTC instant they meant; run it as printed.
+
+            Examples:
+              acode session list --state Executing --state Paused
+              acode session list --state Failed --since 7d -n 20
+              acode session list --since 2026-11-30 --until 2026-12-01 --sort created-asc
+              acode session list --title parser --limit 20
+            """)
         {
             states, since, until, title, sort, limit, cursor, json,
         };
@@ -43,13 +61,19 @@ internal static class SessionListCommand
                 "created-asc" => SessionSort.CreatedAscending,
                 _ => SessionSort.UpdatedDescending,
             };
+            DateTimeOffset now = DateTimeOffset.UtcNow;
             var filter = new SessionFilter
             {
-                States = p.GetValue(states) ?? [],
-                CreatedFrom = p.GetValue(since),
-                CreatedTo = p.GetValue(until),
+                States = p.GetValue(states)?.Distinct().ToArray() ?? [],
+                CreatedFrom = p.GetValue(since) is { } from ? TimeArgument.Parse(from, "--since", now) : null,
+                CreatedTo = p.GetValue(until) is { } to ? TimeArgument.Parse(to, "--until", now) : null,
                 TitleContains = p.GetValue(title),
             };
+
+            if (filter.CreatedFrom >= filter.CreatedTo)
+            {
+                throw new UsageException($"--since ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before --until ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give --since the earlier time; both are UTC unless they carry an offset.");
+            }
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             var store = new SqliteRunStateStore(database);
@@ -58,12 +82,18 @@ internal static class SessionListCommand
             {
                 page = await store.QuerySessionsAsync(filter, order, new PaginationOptions { Limit = pageSize, Cursor = p.GetValue(cursor) }, cancellationToken);
             }
-            catch (ArgumentException ex) when (ex.ParamName == "cursor")
+            catch (CursorMismatchException ex)
             {
-                throw new UsageException(ex.Message, "Drop --cursor to start from the first page, and keep the same --sort for every page.");
+                throw new UsageException(ex.Reason, "Run the 'More:' line of the previous page exactly as printed (a relative time such as --since 2h is written there as the UTC instant it meant), or drop --cursor to start from the first page.");
+            }
+            catch (InvalidCursorException ex)
+            {
+                throw new UsageException(ex.Reason, "Drop --cursor to start from the first page, and give every later page the cursor the previous page printed.");
             }
 
-            if (p.GetValue(json))
+            bool asJson = p.GetValue(json);
+            List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), filter, p.GetValue(sort)!, pageSize, asJson, page.NextCursor);
+            if (asJson)
             {
                 var items = new JsonArray();
                 foreach (SessionSummary s in page.Items)
@@ -76,33 +106,108 @@ internal static class SessionListCommand
                     });
                 }
 
-                JsonOutput.Write(new JsonObject { ["items"] = items, ["nextCursor"] = page.NextCursor });
+                JsonOutput.Write(new JsonObject
+                {
+                    ["items"] = items,
+                    ["nextCursor"] = page.NextCursor,
+                    ["nextCommand"] = next is null ? null : AsCommandLine(next),
+                    ["nextArguments"] = next is null ? null : new JsonArray([.. next.Select(a => (JsonNode)a)]),
+                });
                 return ExitCodes.Success;
             }
 
             if (page.Items.Count == 0)
             {
-                context.Console.WriteLine(p.GetValue(cursor) is null ? "No sessions match. Record a sample with 'acode demo'." : "No more sessions.");
+                context.Console.WriteLine(p.GetValue(cursor) is not null ? "No more sessions."
+                    : filter.CreatedFrom is not null || filter.CreatedTo is not null ? $"No sessions match (created {UtcTimestamp.Format(filter.CreatedFrom) ?? "any time"} to {UtcTimestamp.Format(filter.CreatedTo) ?? "now"}, UTC)."
+                    : "No sessions match. Record a sample with 'acode demo'.");
                 return ExitCodes.Success;
             }
 
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumn("ID").AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
-                .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Updated (UTC)");
+                .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Created").AddColumn("Updated");
             foreach (SessionSummary s in page.Items)
             {
                 table.AddRow(s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
-                    s.ToolCallCount.ToString(CultureInfo.InvariantCulture), s.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                    s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt));
             }
 
             context.Console.Write(table);
-            if (page.NextCursor is not null)
+            if (next is not null)
             {
-                context.Console.WriteLine($"More: acode session list --cursor {page.NextCursor}" + (order == SessionSort.UpdatedDescending ? "" : $" --sort {p.GetValue(sort)}"));
+                // Plain text, not through the console renderer, which would wrap a long line and break the command.
+                System.Console.Out.WriteLine($"More: {AsCommandLine(next)}");
             }
 
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>
+    /// Everything the next page needs besides the cursor: the cursor is bound to the filter and sort, so they are all
+    /// repeated, times as the UTC instants this run resolved them to (a relative --since would move otherwise).
+    /// </summary>
+    private static List<string> NextPageArguments(string? workspace, SessionFilter filter, string sort, int limit, bool json, string cursor)
+    {
+        var arguments = new List<string> { "session", "list" };
+        if (workspace is not null)
+        {
+            AddOption(arguments, "--workspace", workspace);
+        }
+
+        foreach (SessionState state in filter.States)
+        {
+            arguments.AddRange(["--state", state.ToString()]);
+        }
+
+        if (filter.CreatedFrom is { } from)
+        {
+            arguments.AddRange(["--since", UtcTimestamp.Format(from)]);
+        }
+
+        if (filter.CreatedTo is { } to)
+        {
+            arguments.AddRange(["--until", UtcTimestamp.Format(to)]);
+        }
+
+        if (filter.TitleContains is { } title)
+        {
+            AddOption(arguments, "--title", title);
+        }
+
+        if (sort != DefaultSort)
+        {
+            arguments.AddRange(["--sort", sort]);
+        }
+
+        if (limit != PaginationOptions.DefaultLimit)
+        {
+            arguments.AddRange(["--limit", limit.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (json)
+        {
+            arguments.Add("--json");
+        }
+
+        arguments.AddRange(["--cursor", cursor]);
+        return arguments;
+    }
+
+    // A value that starts like an option ("-x") or a response file ("@x") is joined to its option, so that it is read as the value.
+    private static void AddOption(List<string> arguments, string option, string value)
+    {
+        if (value.Length > 0 && value[0] is '-' or '@')
+        {
+            arguments.Add($"{option}={value}");
+        }
+        else
+        {
+            arguments.AddRange([option, value]);
+        }
+    }
+
+    private static string AsCommandLine(List<string> arguments) => "acode " + ShellQuoting.Join(arguments);
 }

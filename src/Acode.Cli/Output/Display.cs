@@ -60,4 +60,7 @@ internal static class Display
     };
 
     public static string Time(DateTimeOffset? value) => value is { } v ? UtcTimestamp.Format(v) : "";
+
+    /// <summary>UTC to the second, with the Z that says so: <c>2026-11-30T14:05:07Z</c> (accepted back by <c>--since</c>).</summary>
+    public static string Second(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -11,7 +11,7 @@ public sealed partial class SqliteRunStateStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
-        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, sort);
+        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort);
         (string column, bool descending) = sort switch
         {
             SessionSort.UpdatedDescending => ("updated_at", true),
@@ -91,7 +91,7 @@ public sealed partial class SqliteRunStateStore
             {
                 items.RemoveAt(items.Count - 1);
                 SessionSummary last = items[^1];
-                next = new SessionCursor(sort, column == "updated_at" ? last.UpdatedAt : last.CreatedAt, last.Id).Encode();
+                next = SessionCursor.After(filter, sort, column == "updated_at" ? last.UpdatedAt : last.CreatedAt, last.Id).Encode();
             }
 
             return new Page<SessionSummary>(items, next);

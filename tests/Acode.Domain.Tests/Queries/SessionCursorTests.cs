@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Text;
+using Acode.Application.Errors;
 using Acode.Application.Queries;
+using Acode.Domain.Entities;
 
 namespace Acode.Domain.Tests.Queries;
 
@@ -8,15 +10,17 @@ public class SessionCursorTests
 {
     private static readonly DateTimeOffset _stamp = new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
+    private static readonly SessionFilter _failed = new() { States = [SessionState.Failed] };
+
     public static TheoryData<SessionSort> Sorts => [.. Enum.GetValues<SessionSort>()];
 
     [Theory]
     [MemberData(nameof(Sorts))]
     public void Decode_returns_what_Encode_encoded(SessionSort sort)
     {
-        var cursor = new SessionCursor(sort, _stamp, SessionId.New());
+        var cursor = SessionCursor.After(_failed, sort, _stamp, SessionId.New());
 
-        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), sort);
+        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), _failed, sort);
 
         Assert.Equal(cursor, decoded);
         Assert.Equal(_stamp.UtcTicks, decoded.Timestamp.UtcTicks);
@@ -27,7 +31,8 @@ public class SessionCursorTests
     {
         for (int i = 0; i < 200; i++)
         {
-            string encoded = new SessionCursor(SessionSort.CreatedAscending, _stamp.AddTicks(i * 7919), SessionId.New()).Encode();
+            var filter = new SessionFilter { TitleContains = $"title {i} ?&/+=" };
+            string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp.AddTicks(i * 7919), SessionId.New()).Encode();
 
             Assert.DoesNotContain('+', encoded);
             Assert.DoesNotContain('/', encoded);
@@ -38,9 +43,9 @@ public class SessionCursorTests
     [Fact]
     public void Encode_keeps_the_instant_but_not_the_offset()
     {
-        var cursor = new SessionCursor(SessionSort.UpdatedDescending, _stamp.ToOffset(TimeSpan.FromHours(3)), SessionId.New());
+        var cursor = SessionCursor.After(SessionFilter.All, SessionSort.UpdatedDescending, _stamp.ToOffset(TimeSpan.FromHours(3)), SessionId.New());
 
-        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), SessionSort.UpdatedDescending);
+        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), SessionFilter.All, SessionSort.UpdatedDescending);
 
         Assert.Equal(_stamp.UtcTicks, decoded.Timestamp.UtcTicks);
         Assert.Equal(TimeSpan.Zero, decoded.Timestamp.Offset);
@@ -48,16 +53,71 @@ public class SessionCursorTests
 
     [Theory]
     [MemberData(nameof(Sorts))]
-    public void Decode_throws_ArgumentException_for_a_cursor_made_for_another_sort(SessionSort sort)
+    public void Decode_throws_CursorMismatchException_for_a_cursor_made_for_another_sort(SessionSort sort)
     {
-        string encoded = new SessionCursor(sort, _stamp, SessionId.New()).Encode();
+        string encoded = SessionCursor.After(SessionFilter.All, sort, _stamp, SessionId.New()).Encode();
 
         foreach (SessionSort other in Enum.GetValues<SessionSort>().Where(s => s != sort))
         {
-            var ex = Assert.Throws<ArgumentException>(() => SessionCursor.Decode(encoded, other));
+            var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, SessionFilter.All, other));
             Assert.Equal("cursor", ex.ParamName);
-            Assert.Contains($"made for sort order {sort}, not {other}", ex.Message, StringComparison.Ordinal);
+            Assert.Contains($"made for sort order {sort}, not {other}", ex.Reason, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<string, SessionFilter> OtherFilters => new()
+    {
+        { "no filter", SessionFilter.All },
+        { "another state", new SessionFilter { States = [SessionState.Completed] } },
+        { "one more state", new SessionFilter { States = [SessionState.Failed, SessionState.Paused] } },
+        { "a created range", _failed with { CreatedFrom = _stamp } },
+        { "another created end", _failed with { CreatedTo = _stamp } },
+        { "an updated range", _failed with { UpdatedFrom = _stamp } },
+        { "an updated end", _failed with { UpdatedTo = _stamp } },
+        { "a title", _failed with { TitleContains = "parser" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherFilters))]
+    public void Decode_throws_CursorMismatchException_for_a_cursor_made_for_another_filter(string what, SessionFilter other)
+    {
+        string encoded = SessionCursor.After(_failed, SessionSort.UpdatedDescending, _stamp, SessionId.New()).Encode();
+
+        var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, other, SessionSort.UpdatedDescending));
+
+        Assert.True(ex.Reason.Contains("different filter", StringComparison.Ordinal), what);
+        Assert.IsAssignableFrom<ArgumentException>(ex);
+    }
+
+    [Fact]
+    public void Decode_accepts_the_same_filter_written_differently()
+    {
+        var filter = new SessionFilter
+        {
+            States = [SessionState.Paused, SessionState.Failed],
+            CreatedFrom = _stamp,
+            TitleContains = "Parser",
+        };
+        var same = new SessionFilter
+        {
+            States = [SessionState.Failed, SessionState.Paused, SessionState.Failed],
+            CreatedFrom = _stamp.ToOffset(TimeSpan.FromHours(-8)),
+            TitleContains = "pARSER",
+        };
+        string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp, SessionId.New()).Encode();
+
+        SessionCursor decoded = SessionCursor.Decode(encoded, same, SessionSort.CreatedAscending);
+
+        Assert.Equal(_stamp, decoded.Timestamp);
+    }
+
+    [Fact]
+    public void Decode_treats_an_empty_title_as_no_title()
+    {
+        var id = SessionId.New();
+        string encoded = SessionCursor.After(SessionFilter.All, SessionSort.CreatedAscending, _stamp, id).Encode();
+
+        Assert.Equal(id, SessionCursor.Decode(encoded, new SessionFilter { TitleContains = "" }, SessionSort.CreatedAscending).Id);
     }
 
     [Theory]
@@ -65,37 +125,41 @@ public class SessionCursorTests
     [InlineData("not a cursor!")]
     [InlineData("%%%")]
     [InlineData("A")]
-    public void Decode_throws_ArgumentException_for_garbage(string cursor)
+    public void Decode_throws_InvalidCursorException_for_garbage(string cursor)
     {
-        var ex = Assert.Throws<ArgumentException>(() => SessionCursor.Decode(cursor, SessionSort.UpdatedDescending));
+        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending));
 
         Assert.Equal("cursor", ex.ParamName);
-        Assert.Contains("Start again without a cursor", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Start again without a cursor", ex.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("0|2026-01-15T10:30:00.1234567Z")]
-    [InlineData("0|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V|extra")]
-    [InlineData("x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("0|2026-01-15T10:30:00Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("0|2026-01-15T10:30:00.1234567Z|task_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("0|2026-01-15T10:30:00.1234567Z|sess_nope")]
-    public void Decode_throws_ArgumentException_for_well_encoded_text_that_is_not_a_cursor(string text)
+    [InlineData("0|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z")]
+    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V|extra")]
+    [InlineData("1|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|x|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|9|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|0||2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|0|x|2026-01-15T10:30:00Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|task_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|sess_nope")]
+    public void Decode_throws_InvalidCursorException_for_well_encoded_text_that_is_not_a_cursor(string text)
     {
         string cursor = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 
-        Assert.Throws<ArgumentException>(() => SessionCursor.Decode(cursor, SessionSort.UpdatedDescending));
+        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending));
+
+        Assert.Equal("cursor", ex.ParamName);
     }
 
     [Fact]
-    public void Decode_accepts_a_hand_made_cursor_in_the_documented_layout()
+    public void Encode_writes_the_documented_layout()
     {
-        string cursor = Base64Url.EncodeToString(Encoding.UTF8.GetBytes("2|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"));
+        var id = SessionId.Parse("sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
 
-        SessionCursor decoded = SessionCursor.Decode(cursor, SessionSort.CreatedDescending);
+        string text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(SessionCursor.After(_failed, SessionSort.CreatedDescending, _stamp, id).Encode()));
 
-        Assert.Equal(SessionSort.CreatedDescending, decoded.Sort);
-        Assert.Equal(_stamp, decoded.Timestamp);
-        Assert.Equal(SessionId.Parse("sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"), decoded.Id);
+        Assert.Matches(@"^2\|2\|[A-Za-z0-9_-]{16}\|2026-01-15T10:30:00\.1234567Z\|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V$", text);
     }
 }

@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -89,10 +90,42 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
         await _store.SaveAllAsync(Enumerable.Range(0, 5).Select(i => Session.Create($"s{i}")).ToList());
         Page<SessionSummary> first = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Limit = 2 });
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var error = await Assert.ThrowsAsync<CursorMismatchException>(() =>
             _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
 
         Assert.Contains("sort order", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuerySessionsAsync_rejects_a_cursor_made_for_another_filter_and_reads_nothing()
+    {
+        var failed = new List<Session>();
+        for (int i = 0; i < 6; i++)
+        {
+            Session session = Session.Create($"s{i}");
+            session.TransitionTo(SessionState.Planning);
+            if (i % 2 == 0)
+            {
+                session.TransitionTo(SessionState.Failed);
+                failed.Add(session);
+            }
+
+            await _store.SaveAsync(session);
+        }
+
+        var onlyFailed = new SessionFilter { States = [SessionState.Failed] };
+        Page<SessionSummary> first = await _store.QuerySessionsAsync(onlyFailed, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2 });
+
+        foreach (SessionFilter other in new[] { SessionFilter.All, new SessionFilter { States = [SessionState.Planning] }, onlyFailed with { TitleContains = "s" } })
+        {
+            await Assert.ThrowsAsync<CursorMismatchException>(() =>
+                _store.QuerySessionsAsync(other, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
+        }
+
+        // The same filter continues, even with another page size: only the filtered rows, none twice.
+        Page<SessionSummary> rest = await _store.QuerySessionsAsync(new SessionFilter { States = [SessionState.Failed, SessionState.Failed] }, SessionSort.CreatedAscending, new PaginationOptions { Limit = 50, Cursor = first.NextCursor });
+        Assert.Equal(failed.Select(s => s.Id), first.Items.Concat(rest.Items).Select(s => s.Id));
+        Assert.Null(rest.NextCursor);
     }
 
     [Theory]
@@ -100,7 +133,7 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     [InlineData("MHwyMDI2fHNlc3NfeA")]
     public async Task QuerySessionsAsync_rejects_a_malformed_cursor(string cursor)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() =>
+        await Assert.ThrowsAsync<InvalidCursorException>(() =>
             _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Cursor = cursor }));
     }
 
