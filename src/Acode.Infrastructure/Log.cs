@@ -26,6 +26,15 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Information, "Deleted session {SessionId}")]
     public static partial void SessionDeleted(ILogger logger, string sessionId);
 
+    [LoggerMessage(1006, LogLevel.Warning, "The WAL of {Path} is {WalMegabytes} MiB, above its bound of {LimitMegabytes} MiB, and a checkpoint could not reset it: a read transaction, most likely in another process, holds it ({LogFrames} frames, {CheckpointedFrames} copied). It shrinks once that transaction ends; 'acode db check' reports it")]
+    public static partial void WalHeld(ILogger logger, string path, long walMegabytes, long limitMegabytes, long logFrames, long checkpointedFrames);
+
+    [LoggerMessage(1007, LogLevel.Information, "The WAL of {Path} was {WalMegabytes} MiB, above its bound of {LimitMegabytes} MiB; a checkpoint reset it")]
+    public static partial void WalReset(ILogger logger, string path, long walMegabytes, long limitMegabytes);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Could not checkpoint the WAL of {Path}; the next commit tries again")]
+    public static partial void WalCheckpointFailed(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(2001, LogLevel.Information, "Applied {IdempotencyKey} ({Outcome})")]
     public static partial void Applied(ILogger logger, string idempotencyKey, string outcome);
 

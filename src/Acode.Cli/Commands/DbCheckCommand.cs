@@ -11,14 +11,14 @@ using Acode.Infrastructure.Sync;
 
 namespace Acode.Cli.Commands;
 
-/// <summary><c>acode db check</c>: integrity, foreign keys, schema and outbox health. Exit code 1 when anything is wrong.</summary>
+/// <summary><c>acode db check</c>: integrity, foreign keys, the WAL's size, schema and outbox health. Exit code 1 when anything is wrong.</summary>
 internal static class DbCheckCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, then check." };
-        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, the WAL's size, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
@@ -35,6 +35,7 @@ internal static class DbCheckCommand
 
             DatabaseCheckReport report = database.Check(cancellationToken);
             IReadOnlyList<string> counters = database.CheckRowCounts(cancellationToken);
+            WalReport wal = await database.CheckWalAsync(cancellationToken);
             OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
             using OutboxSyncService sync = context.OpenSync(database);
             SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
@@ -45,6 +46,7 @@ internal static class DbCheckCommand
                 ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
                 ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count == 0 ? "ok" : $"{report.ForeignKeyViolations.Count} violation(s): " + string.Join("; ", report.ForeignKeyViolations.Take(10))),
                 ("row counts", counters.Count == 0, counters.Count == 0 ? "counters match the tables" : $"{string.Join("; ", counters)}; run 'acode db check --recount'"),
+                ("wal", !wal.IsOversized, wal.Describe()),
                 ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
                 ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them with 'acode db sync status', then 'acode db sync retry --all'"),
                 ("backlog", !stuck, stuck

@@ -11,7 +11,8 @@ namespace Acode.Infrastructure.Migrations;
 /// SQLite keeps each definition as the text of the statement that created it, so a definition damaged in the file
 /// (one flipped byte can rename a column) or edited by another program no longer equals its migration's text. No
 /// migration uses <c>ALTER TABLE</c>, which would have SQLite rewrite a definition; so equal text is the test, and a
-/// newer SQLite library cannot make a sound database differ. SQLite's own objects (<c>sqlite_%</c>) are left to
+/// newer SQLite library cannot make a sound database differ. Line endings are not part of the text
+/// (<see cref="SchemaText"/>): a build from a CRLF checkout stored its definitions with CRLF. SQLite's own objects (<c>sqlite_%</c>) are left to
 /// <c>PRAGMA integrity_check</c>; objects a user added beside ours are allowed.
 /// </remarks>
 internal sealed class SqliteSchema
@@ -34,7 +35,7 @@ internal sealed class SqliteSchema
         while (reader.Read())
         {
             // A damaged record can hold NULL or a number where SQLite writes text; that is a difference, not a crash.
-            var item = new SchemaObject(reader.GetValue(0) as string, reader.GetValue(1) as string ?? "", reader.GetValue(2) as string, reader.GetValue(3) as string);
+            var item = new SchemaObject(reader.GetValue(0) as string, reader.GetValue(1) as string ?? "", reader.GetValue(2) as string, SchemaText.Normalize(reader.GetValue(3) as string));
             objects[item.Name] = item;
         }
 

@@ -8,14 +8,23 @@ namespace Acode.Infrastructure.Sqlite;
 /// <summary>
 /// Opens connections to the workspace database with the store's settings applied and checked on every open:
 /// WAL (AC-002), foreign keys on, the busy timeout (AC-006) and <c>synchronous</c>. Reader connections are
-/// <c>query_only</c> (AC-007) and pooled; the writer is one long-lived connection per store.
+/// <c>query_only</c> (AC-007) and pooled; the writer is one long-lived connection per store, which also bounds the WAL
+/// (<c>journal_size_limit</c>, <c>wal_autocheckpoint</c>, <see cref="TryCheckpointWal"/>).
 /// </summary>
 internal sealed class SqliteConnectionFactory
 {
+    /// <summary>Most pages a commit may leave in the WAL before SQLite copies them into the database file: SQLite's default.</summary>
+    public const int WalAutoCheckpointPages = 1000;
+
+    /// <summary>SQLite's default page size, which acode never changes.</summary>
+    private const int AssumedPageBytes = 4096;
+
     private readonly string _readerConnectionString;
     private readonly string _unpooledReaderConnectionString;
     private readonly string _writerConnectionString;
     private readonly string _pragmas;
+    private readonly string _writerPragmas;
+    private readonly int _busyMilliseconds;
 
     public SqliteConnectionFactory(string databasePath, SqliteOptions options)
     {
@@ -33,9 +42,18 @@ internal sealed class SqliteConnectionFactory
         builder.Pooling = false;
         _unpooledReaderConnectionString = builder.ToString();
         _writerConnectionString = builder.ToString();
-        int busyMs = checked(options.BusyTimeoutSeconds * 1000);
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(int)options.Synchronous};");
+        _busyMilliseconds = checked(options.BusyTimeoutSeconds * 1000);
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(int)options.Synchronous};");
+
+        // The WAL is truncated to the limit whenever SQLite starts it over, i.e. at the first commit after a checkpoint
+        // that copied all of it. The auto-checkpoint runs after every commit that leaves that many pages in the WAL, so
+        // it is set (never left to a build or host to turn off) to at most half the limit: in steady state the WAL then
+        // stays within its bound, and only a reader that holds it can push it past.
+        long autoCheckpointPages = Math.Clamp(options.WalSizeLimitBytes / 2 / AssumedPageBytes, 1, WalAutoCheckpointPages);
+        _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = {autoCheckpointPages};");
     }
+
+    public string WalPath => DatabasePath + "-wal";
 
     public string DatabasePath { get; }
 
@@ -56,6 +74,7 @@ internal sealed class SqliteConnectionFactory
 
             Execute(connection, _pragmas);
             EnsureWal(connection, "PRAGMA journal_mode = WAL;");
+            Execute(connection, _writerPragmas);
             DatabaseFile.RestrictCompanions(DatabasePath);
             return connection;
         }
@@ -83,6 +102,37 @@ internal sealed class SqliteConnectionFactory
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database file and empties it (<c>PRAGMA wal_checkpoint(TRUNCATE)</c>) if nothing holds it,
+    /// without waiting: with the busy timeout at 0 for the call, a reader inside a read transaction or another process's
+    /// writer makes it return at once, <see cref="WalCheckpoint.Blocked"/>. It holds the write lock only while it copies
+    /// what the auto-checkpoint has not copied yet, which after a commit is next to nothing. Call it on the writer, outside
+    /// a transaction, with the writer's gate held.
+    /// </summary>
+    public WalCheckpoint TryCheckpointWal(SqliteConnection writer)
+    {
+        Execute(writer, "PRAGMA busy_timeout = 0;");
+        try
+        {
+            using SqliteCommand command = writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            return new WalCheckpoint(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+        }
+        finally
+        {
+            Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyMilliseconds};"));
+        }
+    }
+
+    /// <summary>The size of the <c>-wal</c> file in bytes; 0 when there is none.</summary>
+    public long WalBytes()
+    {
+        var wal = new FileInfo(WalPath);
+        return wal.Exists ? wal.Length : 0;
     }
 
     /// <summary>Closes this database's idle pooled readers; readers still in use are closed when they are returned.</summary>

@@ -11,7 +11,8 @@ namespace Acode.Infrastructure.Sqlite;
 /// <summary>
 /// An opened workspace database: the file checked and created owner-only, WAL verified, the schema migrated,
 /// one writer connection (writes are serialized in-process by a gate and across processes by
-/// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007). Thread-safe.
+/// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007); the WAL kept within its bound
+/// (<c>SqliteWorkspaceDatabase.Wal.cs</c>). Thread-safe.
 /// </summary>
 /// <remarks>
 /// Reader connections are kept open between reads (one per concurrent reader, reused last-in first-out) together with
@@ -104,6 +105,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 database.WorkspaceId = database.ReadWorkspaceId();
                 return 0;
             });
+            database.KeepWalBounded();
             Log.DatabaseOpened(loggerFactory.CreateLogger<SqliteWorkspaceDatabase>(), path, database.WorkspaceId ?? "(not migrated)");
             return database;
         }
@@ -144,13 +146,15 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Connections.Guard(() =>
+            T result = Connections.Guard(() =>
             {
                 using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
-                T result = work(transaction, _commands);
+                T done = work(transaction, _commands);
                 transaction.Commit();
-                return result;
+                return done;
             });
+            KeepWalBounded();
+            return result;
         }
         finally
         {
