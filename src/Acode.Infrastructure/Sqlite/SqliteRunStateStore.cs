@@ -29,7 +29,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
-    /// <param name="metrics">Where save counts and latencies are recorded.</param>
+    /// <param name="metrics">Where save counts and latencies are recorded; its outbox gauges read this database from now on.</param>
     public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -37,6 +37,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
         _metrics = metrics;
+        _metrics?.ReadOutboxFrom(database);
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
 
         // Stamps sort after every timestamp this workspace has seen in PostgreSQL (a slow clock must not lose later writes).
