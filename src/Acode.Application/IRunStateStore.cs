@@ -10,8 +10,17 @@ namespace Acode.Application;
 /// <para>Saves write only what changed: a <see cref="Session"/> records each mutation of itself or of a child in
 /// <see cref="Session.PendingChanges"/>, so adding a tool call to a session with 100 000 of them writes one
 /// tool-call row, its event and its outbox record, nothing else. This is also the hot path: there is no cheaper call.</para>
-/// <para>Updates are optimistic: a change is based on the version that was loaded; when another writer saved
-/// that entity meanwhile, the save throws <see cref="Errors.ConcurrencyConflictException"/> and writes nothing.</para>
+/// <para>Updates are optimistic: a change to a session, task, step, tool call or artifact is based on the version that
+/// was loaded; when that row was saved meanwhile from another copy of the session (another <see cref="GetSessionAsync"/>,
+/// another process), imported over (<see cref="ImportAsync"/>) or deleted (<see cref="DeleteSessionAsync"/>), the save
+/// throws <see cref="Errors.ConcurrencyConflictException"/> (its message and <c>StoredVersion</c>/<c>IsDeleted</c> say
+/// which) and writes nothing; reload and apply the change again.</para>
+/// <para>Events are insert-only entries of a log, not versioned state, so appending composes with everything:
+/// <see cref="AppendEventAsync"/> does not change the session's version, and a held session's new events that find their
+/// sequence numbers taken by events appended meanwhile (by <see cref="AppendEventAsync"/>, another copy, another process)
+/// are saved at the end of the log instead, in order; the save updates their <c>Sequence</c> and the session's
+/// <c>LastEventSequence</c>. Sequence numbers therefore follow commit order and stay unique and gap-free per session.
+/// Saving the same object twice in one <see cref="SaveAllAsync"/> saves it once.</para>
 /// <para>Storage faults throw <see cref="Errors.AcodeDbException"/> with their ACODE-DB code. SQLite has no
 /// asynchronous I/O: the methods check the cancellation token, then do the work synchronously.</para>
 /// </remarks>
@@ -25,9 +34,12 @@ public interface IRunStateStore
     Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the session's pending changes (new or changed entities and new events) in one transaction.</summary>
+    /// <exception cref="Errors.ConcurrencyConflictException">A changed row is no longer at the version this object loaded
+    /// (saved from another copy, imported over, or deleted); nothing was saved and the object keeps its pending changes.</exception>
     Task SaveAsync(Session session, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves the pending changes of several sessions in one transaction: all of them or none.</summary>
+    /// <summary>Saves the pending changes of several sessions in one transaction: all of them or none (an object listed twice is saved once).</summary>
+    /// <exception cref="Errors.ConcurrencyConflictException">As for <see cref="SaveAsync"/>; nothing of any session was saved.</exception>
     Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a session and everything in it; its deletion is recorded in the outbox.</summary>
@@ -45,7 +57,9 @@ public interface IRunStateStore
 
     /// <summary>
     /// Appends one event to a session without loading it (the hot path for a component that only logs): the next
-    /// sequence number, the row and its outbox record in one transaction.
+    /// sequence number, the row and its outbox record in one transaction. The session's row and version are not touched,
+    /// so a <see cref="Session"/> object the caller holds stays valid: saving it afterwards succeeds, and its own new
+    /// events are placed after this one (their <c>Sequence</c> is updated by that save).
     /// </summary>
     /// <returns>The new event's id and sequence number, or null when no session has that id.</returns>
     /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>

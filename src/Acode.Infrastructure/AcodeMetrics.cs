@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 
 namespace Acode.Infrastructure;
@@ -8,6 +9,13 @@ namespace Acode.Infrastructure;
 /// for an OpenTelemetry exporter: saves and their latency, outbox depth and dead letters, sync throughput and lag,
 /// retries, conflicts and clock-skew warnings.
 /// </summary>
+/// <remarks>
+/// The observable gauges (<c>acode.outbox.depth</c>, <c>acode.outbox.dead_letters</c>,
+/// <c>acode.outbox.oldest_pending_age</c>) read the workspace database when they are observed, one index search each,
+/// so they are live whether or not a sync runs or PostgreSQL is configured. They read the database given to
+/// <see cref="ReadOutboxFrom"/> (the store and the sync service do this when they are built with these metrics); until
+/// then, and when the database cannot be read, they report no measurement.
+/// </remarks>
 public sealed class AcodeMetrics : IDisposable
 {
     public const string MeterName = "Acode.Persistence";
@@ -21,8 +29,7 @@ public sealed class AcodeMetrics : IDisposable
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _conflicts;
     private readonly Counter<long> _clockSkew;
-    private long _outboxDepth;
-    private long _outboxDeadLetters;
+    private OutboxBacklogReader? _backlog;
 
     public AcodeMetrics(IMeterFactory? meterFactory = null)
     {
@@ -35,8 +42,16 @@ public sealed class AcodeMetrics : IDisposable
         _deadLetters = _meter.CreateCounter<long>("acode.sync.dead_letters", "{record}", "Records dead-lettered after the last attempt.");
         _conflicts = _meter.CreateCounter<long>("acode.sync.conflicts", "{conflict}", "Conflicting changes resolved by last-writer-wins.");
         _clockSkew = _meter.CreateCounter<long>("acode.sync.clock_skew", "{event}", "Remote timestamps flagged as implausibly far in the future.");
-        _meter.CreateObservableGauge("acode.outbox.depth", () => Interlocked.Read(ref _outboxDepth), "{record}", "Pending outbox records at the last sync.");
-        _meter.CreateObservableGauge("acode.outbox.dead_letters", () => Interlocked.Read(ref _outboxDeadLetters), "{record}", "Dead-lettered outbox records at the last sync.");
+        _meter.CreateObservableGauge("acode.outbox.depth", () => Measure(_backlog?.Pending()), "{record}", "Outbox records waiting for delivery, read when observed.");
+        _meter.CreateObservableGauge("acode.outbox.dead_letters", () => Measure(_backlog?.DeadLetters()), "{record}", "Dead-lettered outbox records, read when observed.");
+        _meter.CreateObservableGauge("acode.outbox.oldest_pending_age", () => Measure(_backlog?.OldestPendingAgeSeconds()), "s", "Age of the oldest record waiting for delivery (0 when none), read when observed.");
+    }
+
+    /// <summary>Makes the outbox gauges read <paramref name="database"/> live from now on (the last database given wins).</summary>
+    public void ReadOutboxFrom(SqliteWorkspaceDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        Volatile.Write(ref _backlog, new OutboxBacklogReader(database));
     }
 
     public void RecordSave(TimeSpan duration)
@@ -62,11 +77,9 @@ public sealed class AcodeMetrics : IDisposable
 
     public void RecordClockSkew() => _clockSkew.Add(1);
 
-    public void ObserveBacklog(long pending, long deadLetters)
-    {
-        Interlocked.Exchange(ref _outboxDepth, pending);
-        Interlocked.Exchange(ref _outboxDeadLetters, deadLetters);
-    }
+    private static IEnumerable<Measurement<T>> Measure<T>(T? value)
+        where T : struct
+        => value is { } v ? [new Measurement<T>(v)] : [];
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,13 +1,33 @@
 namespace Acode.Application.Errors;
 
 /// <summary>
-/// A save found that another writer changed the entity since it was loaded (its stored version is not the
-/// one the change was based on). The whole save was rolled back.
+/// A save found that the stored row of an entity is no longer the version the change was based on: it was saved from
+/// another copy of the session (another <c>GetSessionAsync</c>, another process), imported over, or deleted, after this
+/// object was loaded. The whole save was rolled back; the object still holds its pending changes.
 /// </summary>
+/// <remarks>
+/// Appending events never causes it: <c>AppendEventAsync</c> and the events of a held session go to the end of the log
+/// whoever appended first, and neither changes the session's version (see <see cref="IRunStateStore"/>).
+/// </remarks>
 public sealed class ConcurrencyConflictException : InvalidOperationException
 {
+    /// <param name="entityType">The entity whose update matched no row.</param>
+    /// <param name="entityId">Its id.</param>
+    /// <param name="expectedVersion">The version the change was based on (the one loaded).</param>
+    /// <param name="storedVersion">The version stored now; null when the row no longer exists (deleted).</param>
+    public ConcurrencyConflictException(EntityType entityType, string entityId, long expectedVersion, long? storedVersion)
+        : base(Describe(entityType, entityId, expectedVersion, storedVersion))
+    {
+        EntityType = entityType;
+        EntityId = entityId;
+        ExpectedVersion = expectedVersion;
+        StoredVersion = storedVersion;
+        IsDeleted = storedVersion is null;
+    }
+
+    /// <summary>A conflict whose stored state is not known (the stored row was not read).</summary>
     public ConcurrencyConflictException(EntityType entityType, string entityId, long expectedVersion)
-        : base($"{entityType} {entityId} was changed by another writer since it was loaded (this change was based on version {expectedVersion}). Nothing was saved: reload the session with GetSessionAsync and apply the change again.")
+        : base($"{entityType} {entityId} was saved by another copy of its session, imported over or deleted since this object was loaded at version {expectedVersion}. Nothing was saved: reload the session with GetSessionAsync and apply the change again.")
     {
         EntityType = entityType;
         EntityId = entityId;
@@ -18,5 +38,16 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
 
     public string EntityId { get; }
 
+    /// <summary>The version the change was based on.</summary>
     public long ExpectedVersion { get; }
+
+    /// <summary>The version stored when the save failed; null when the row is gone or was not read.</summary>
+    public long? StoredVersion { get; }
+
+    /// <summary>True when the stored row no longer exists: the session (or this child) was deleted meanwhile.</summary>
+    public bool IsDeleted { get; }
+
+    private static string Describe(EntityType entityType, string entityId, long expectedVersion, long? storedVersion) => storedVersion is { } stored
+        ? $"{entityType} {entityId} is at version {stored} in the database, but this object was loaded at version {expectedVersion}: it was saved since from another copy of its session (another GetSessionAsync, another process) or imported over. Nothing was saved: reload the session with GetSessionAsync and apply the change again."
+        : $"{entityType} {entityId} no longer exists in the database: its session was deleted after this object was loaded at version {expectedVersion}. Nothing was saved: the session is gone; start a new one or import it again.";
 }

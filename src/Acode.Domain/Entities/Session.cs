@@ -143,7 +143,11 @@ public sealed class Session : Entity
 
     public Artifact? FindArtifact(ArtifactId id) => _children.GetValueOrDefault(id.Value) as Artifact;
 
-    /// <summary>Applies the stamps a store gave the pending changes when it committed them, and clears the pending list.</summary>
+    /// <summary>
+    /// Applies the stamps a store gave the pending changes when it committed them, and clears the pending list. An event
+    /// whose stamp carries an <see cref="EntityStamp.EventSequence"/> takes that number, and <see cref="LastEventSequence"/>
+    /// follows it.
+    /// </summary>
     /// <exception cref="ArgumentException">A stamp is for an entity of another session.</exception>
     /// <exception cref="InvalidOperationException">A stamp does not take its entity to the next version at a later time, or the stamps
     /// are not exactly the pending changes in order. Nothing is applied.</exception>
@@ -161,6 +165,11 @@ public sealed class Session : Entity
             {
                 throw new InvalidOperationException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId} is at version {stamp.Entity.Version}, updated {stamp.Entity.UpdatedAt:O}; a save must stamp version {stamp.Entity.Version + 1} at a later time, not version {stamp.Version} at {stamp.UpdatedAt:O}.");
             }
+
+            if (stamp.EventSequence is { } sequence && (stamp.Entity is not SessionEvent evt || sequence <= evt.Sequence))
+            {
+                throw new InvalidOperationException($"{stamp.Entity.EntityType} {stamp.Entity.EntityId}: a save can only move a new event to a later sequence number, not to {sequence}.");
+            }
         }
 
         if (stamps.Count != _pending.Count || stamps.Where((stamp, i) => !ReferenceEquals(stamp.Entity, _pending[i])).Any())
@@ -171,6 +180,11 @@ public sealed class Session : Entity
         foreach (EntityStamp stamp in stamps)
         {
             stamp.Entity.ApplyStamp(stamp);
+            if (stamp.EventSequence is { } sequence)
+            {
+                ((SessionEvent)stamp.Entity).Renumber(sequence);
+                ObserveEventSequence(sequence);
+            }
         }
 
         _pending.Clear();

@@ -23,7 +23,11 @@ public sealed class SessionEvent : Entity
 
     public SessionId SessionId => _session.Id;
 
-    public long Sequence { get; }
+    /// <summary>
+    /// The event's place in the session's log. Set when the event is appended; a save may move it later when another
+    /// writer appended meanwhile and took that number (see <see cref="EntityStamp.EventSequence"/>).
+    /// </summary>
+    public long Sequence { get; private set; }
 
     /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
     public string Type { get; }
@@ -49,6 +53,8 @@ public sealed class SessionEvent : Entity
         session.ObserveEventSequence(sequence);
         return evt;
     }
+
+    internal void Renumber(long sequence) => Sequence = sequence;
 
     internal static SessionEvent Create(Session session, long sequence, string type, string payloadJson)
     {

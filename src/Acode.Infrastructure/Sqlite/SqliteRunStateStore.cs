@@ -17,6 +17,9 @@ namespace Acode.Infrastructure.Sqlite;
 /// </summary>
 public sealed partial class SqliteRunStateStore : IRunStateStore
 {
+    /// <summary>The number after the last event of session <c>$id</c> (1 for a session without events).</summary>
+    private const string NextSequenceSql = "SELECT ifnull(max(sequence), 0) + 1 FROM session_events WHERE session_id = $id;";
+
     private readonly SqliteWorkspaceDatabase _database;
     private readonly HybridClock _clock;
     private readonly ILogger _logger;
@@ -26,7 +29,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
-    /// <param name="metrics">Where save counts and latencies are recorded.</param>
+    /// <param name="metrics">Where save counts and latencies are recorded; its outbox gauges read this database from now on.</param>
     public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -34,6 +37,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
         _metrics = metrics;
+        _metrics?.ReadOutboxFrom(database);
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
 
         // Stamps sort after every timestamp this workspace has seen in PostgreSQL (a slow clock must not lose later writes).
@@ -58,19 +62,22 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        if (sessions.All(s => s.PendingChanges.Count == 0))
+
+        // The same object listed twice is saved once: its changes are written once and stamped once.
+        Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();
+        if (distinct.All(s => s.PendingChanges.Count == 0))
         {
             return;
         }
 
         long started = _clock.TimeProvider.GetTimestamp();
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
-            sessions.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
+            distinct.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
 
         _signal?.Notify();
         _metrics?.RecordSave(_clock.TimeProvider.GetElapsedTime(started));
         int i = 0;
-        foreach (Session session in sessions)
+        foreach (Session session in distinct)
         {
             session.AcceptChanges(stamps[i++]);
             Log.Saved(_logger, stamps[i - 1].Count, session.Id.Value);
@@ -156,15 +163,18 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     {
         var stamps = new List<EntityStamp>(session.PendingChanges.Count);
         DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
+        long? nextSequence = null;
         foreach (Entity entity in session.PendingChanges)
         {
             long baseVersion = entity.Version;
             var stamp = new EntityStamp(entity, baseVersion + 1, _clock.Next(entity.UpdatedAt));
             EntityDocument document = EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt);
             EntityRows rows = EntityRows.For(document);
-            if (entity is SessionEvent appendedEvent)
+            if (entity is SessionEvent)
             {
-                InsertEvent(commands, transaction, rows, document, appendedEvent);
+                document = InsertEvent(commands, transaction, rows, (SessionEventDocument)document, ref nextSequence);
+                long committed = ((SessionEventDocument)document).Sequence;
+                stamp = committed == ((SessionEvent)entity).Sequence ? stamp : stamp with { EventSequence = committed };
             }
             else if (entity.IsNew)
             {
@@ -172,7 +182,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             }
             else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
             {
-                throw new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion);
+                throw new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion, StoredVersion(commands, transaction, rows, entity.EntityId));
             }
 
             var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, baseVersion, stamp.Version, stamp.UpdatedAt, EntityJson.Serialize(document));
@@ -184,19 +194,44 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     }
 
     /// <summary>
-    /// Inserts an event; its sequence number is already taken when this session object was loaded before another
-    /// writer appended (AppendEventAsync or another process): that is a concurrency conflict, not a bug.
+    /// Inserts a new event of a held session. Its sequence number is taken when another writer appended after the event
+    /// was created (<see cref="AppendEventAsync"/>, another copy of the session, another process): an event is an
+    /// insert-only entry of a log, so nothing is lost by putting it at the end, and this and every later event of the same
+    /// save take the next free numbers, in order. This is why appending and saving compose (docs/architecture.md).
     /// </summary>
-    private static void InsertEvent(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, EntityDocument document, SessionEvent evt)
+    /// <remarks><c>nextSequence</c> is null until a number is found taken; then the next free number, advanced per event.</remarks>
+    /// <returns>The document as committed (with its new sequence number when it moved).</returns>
+    private static SessionEventDocument InsertEvent(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, SessionEventDocument document, ref long? nextSequence)
     {
-        try
+        if (nextSequence is null)
         {
-            commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+            try
+            {
+                commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+                return document;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("session_events.session_id, session_events.sequence", StringComparison.Ordinal))
+            {
+                // A constraint failure undoes only this statement; the transaction goes on.
+                nextSequence = Convert.ToInt64(commands.Get(NextSequenceSql, transaction).With("$id", document.SessionId).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("session_events.session_id, session_events.sequence", StringComparison.Ordinal))
+
+        var moved = new SessionEventDocument
         {
-            throw new ConcurrencyConflictException(EntityType.Session, evt.SessionId.Value, evt.Sequence - 1);
-        }
+            Schema = document.Schema, Id = document.Id, Version = document.Version, CreatedAt = document.CreatedAt, UpdatedAt = document.UpdatedAt,
+            SessionId = document.SessionId, Sequence = nextSequence.Value, Type = document.Type, Payload = document.Payload,
+        };
+        nextSequence++;
+        commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(moved)).ExecuteNonQuery();
+        return moved;
+    }
+
+    /// <summary>The stored version of a row whose optimistic update matched nothing; null when the row is gone (deleted).</summary>
+    private static long? StoredVersion(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, string entityId)
+    {
+        using SqliteDataReader reader = commands.Get(rows.VersionSql, transaction).With("$id", entityId).ExecuteReader();
+        return reader.Read() ? reader.GetInt64(0) : null;
     }
 
     private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()

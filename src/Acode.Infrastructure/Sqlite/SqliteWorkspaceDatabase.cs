@@ -220,7 +220,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
             }
         }
 
-        return Connections.OpenReader(pooled: false);
+        return Traced(Connections.OpenReader(pooled: false));
     }
 
     private void ReturnReader(SqliteConnection connection)

@@ -59,6 +59,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         _clock = clock ?? new HybridClock(_time);
         _logger = database.LoggerFactory.CreateLogger<OutboxSyncService>();
         _metrics = metrics ?? new AcodeMetrics();
+        _metrics.ReadOutboxFrom(database);
         _migrator = new PostgresMigrator(logger: database.LoggerFactory.CreateLogger<PostgresMigrator>(), time: _time);
         if (target is not null)
         {
@@ -129,7 +130,6 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
-        _metrics.ObserveBacklog(after.Pending, after.Failed);
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason);
     }
 

@@ -67,6 +67,35 @@ public class EntityTests
     }
 
     [Fact]
+    public void AcceptChanges_moves_an_event_to_the_sequence_its_stamp_gives_and_the_session_follows()
+    {
+        var session = Session.Create("a");
+        SessionEvent evt = Sessions.PendingEvents(session)[0];
+        DateTimeOffset stamp = Sessions.Epoch.AddTicks(1);
+
+        session.AcceptChanges([new EntityStamp(session, 1, stamp), new EntityStamp(evt, 1, stamp) { EventSequence = 3 }]);
+
+        Assert.Equal(3, evt.Sequence);
+        Assert.Equal(3, session.LastEventSequence);
+        Assert.Equal(4, session.AppendEvent("next").Sequence);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(0L)]
+    public void AcceptChanges_refuses_an_event_sequence_that_is_not_later_or_on_another_entity_and_applies_nothing(long sequence)
+    {
+        var session = Session.Create("a");
+        SessionEvent evt = Sessions.PendingEvents(session)[0];
+        DateTimeOffset stamp = Sessions.Epoch.AddTicks(1);
+
+        Assert.Throws<InvalidOperationException>(() => session.AcceptChanges([new EntityStamp(session, 1, stamp), new EntityStamp(evt, 1, stamp) { EventSequence = sequence }]));
+        Assert.Throws<InvalidOperationException>(() => session.AcceptChanges([new EntityStamp(session, 1, stamp) { EventSequence = 5 }, new EntityStamp(evt, 1, stamp)]));
+
+        Assert.Equal((1L, 0L, 2), (evt.Sequence, session.Version, session.PendingChanges.Count));
+    }
+
+    [Fact]
     public void AcceptChanges_on_a_later_change_bumps_the_version_and_keeps_CreatedAt()
     {
         var session = Session.Create("a");

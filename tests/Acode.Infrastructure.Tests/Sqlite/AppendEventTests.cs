@@ -1,4 +1,3 @@
-using Acode.Application.Errors;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 
@@ -38,22 +37,6 @@ public sealed class AppendEventTests : IDisposable
 
         Assert.Null(await store.AppendEventAsync(SessionId.New(), "x"));
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendEventAsync(session.Id, "x", "{not json"));
-    }
-
-    [Fact]
-    public async Task A_stale_session_object_appending_a_taken_sequence_gets_a_concurrency_conflict_and_writes_nothing()
-    {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
-        Session session = await store.CreateSessionAsync("s");
-        await store.AppendEventAsync(session.Id, "from elsewhere");
-        session.AddTask("new task");
-        session.AppendEvent("from the stale copy");
-
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(session));
-
-        Assert.Equal(0, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_tasks"));
-        Assert.Equal(2, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_events"));
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -184,7 +184,7 @@ public sealed class RowCountsTests : IDisposable
         using SqliteWorkspaceDatabase db = _temp.Open();
         using SqliteConnection connection = SqliteProbe.Open(_temp.DatabasePath);
 
-        foreach (string sql in new[] { SqliteWorkspaceDatabase.RowCountsSql, SqliteOutbox.StatisticsSql })
+        foreach (string sql in new[] { SqliteWorkspaceDatabase.RowCountsSql, SqliteOutbox.StatisticsSql, OutboxBacklogReader.PendingSql, OutboxBacklogReader.DeadLettersSql, OutboxBacklogReader.OldestPendingSql })
         {
             List<string> plan = SqliteProbe.Rows(connection, "EXPLAIN QUERY PLAN " + sql).Select(r => (string)r["detail"]!).ToList();
             Assert.NotEmpty(plan);

@@ -1,0 +1,190 @@
+using System.Globalization;
+using Acode.Application.Errors;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Acode.Infrastructure.Tests.Sqlite;
+
+/// <summary>
+/// The store's documented APIs used one after the other on the object the caller holds (issue 10, item 13): appending
+/// never invalidates a held session, and a real conflict names what happened (saved from another copy, imported over,
+/// deleted) instead of "another writer".
+/// </summary>
+public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+
+    [Fact]
+    public async Task Saving_the_held_session_after_AppendEventAsync_succeeds_and_puts_its_events_after_the_appended_one()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session session = await store.CreateSessionAsync("held");
+        (EventId Id, long Sequence)? appended = await store.AppendEventAsync(session.Id, "tool.output", """{"line":1}""");
+
+        session.TransitionTo(SessionState.Planning);
+        SessionTask task = session.AddTask("a task");
+        SessionEvent note = session.AppendEvent("note", """{"n":1}""");
+        await store.SaveAsync(session);
+
+        Assert.Equal(2, appended!.Value.Sequence);
+        SessionEvent stateChanged = await Single(store, session, SessionEventTypes.StateChanged);
+        Assert.Equal(3, stateChanged.Sequence);
+        Assert.Equal(4, note.Sequence);
+        Assert.Equal(4, session.LastEventSequence);
+        Assert.Equal(2, session.Version);
+        Assert.Equal(1, task.Version);
+        Assert.Equal([1L, 2, 3, 4], (await store.ReadEventsAsync(session)).Select(e => e.Sequence));
+        Assert.Equal(4L, SqliteProbe.Scalar(_workspace.DatabasePath, "SELECT json_extract(payload, '$.sequence') FROM outbox WHERE entity_id = $id", ("$id", note.Id.Value)));
+
+        // And again: the held object keeps working with later appends from either side.
+        await store.AppendEventAsync(session.Id, "tool.output", """{"line":2}""");
+        session.Rename("still held");
+        SessionEvent later = session.AppendEvent("note", """{"n":2}""");
+        await store.SaveAsync(session);
+        Assert.Equal(6, later.Sequence);
+        Session reloaded = (await store.GetSessionAsync(session.Id))!;
+        Assert.Equal(("still held", 3L, 6L), (reloaded.Title, reloaded.Version, reloaded.LastEventSequence));
+    }
+
+    [Fact]
+    public async Task Two_held_copies_that_only_append_events_both_save_and_the_log_stays_gap_free()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session created = await store.CreateSessionAsync("two copies");
+        Session a = (await store.GetSessionAsync(created.Id))!;
+        Session b = (await store.GetSessionAsync(created.Id))!;
+
+        a.AppendEvent("from a");
+        b.AppendEvent("from b");
+        b.AppendEvent("from b");
+        await store.SaveAsync(a);
+        await store.SaveAsync(b);
+
+        Assert.Equal(["session.created", "from a", "from b", "from b"], (await store.ReadEventsAsync(a)).Select(e => e.Type));
+        Assert.Equal([1L, 2, 3, 4], (await store.ReadEventsAsync(a)).Select(e => e.Sequence));
+        Assert.Equal(4, b.LastEventSequence);
+    }
+
+    [Fact]
+    public async Task A_randomized_interleaving_of_appends_and_held_saves_never_conflicts_and_keeps_sequences_unique_and_gap_free()
+    {
+        int seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session created = await store.CreateSessionAsync("random");
+        Session[] copies = [(await store.GetSessionAsync(created.Id))!, (await store.GetSessionAsync(created.Id))!];
+        var held = new List<SessionEvent>();
+        int appendedElsewhere = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Session copy = copies[random.Next(copies.Length)];
+            switch (random.Next(3))
+            {
+                case 0:
+                    await store.AppendEventAsync(created.Id, "elsewhere", string.Create(CultureInfo.InvariantCulture, $"{{\"i\":{i}}}"));
+                    appendedElsewhere++;
+                    break;
+                case 1:
+                    held.Add(copy.AppendEvent("held", string.Create(CultureInfo.InvariantCulture, $"{{\"i\":{i}}}")));
+                    break;
+                default:
+                    await store.SaveAsync(copy);
+                    break;
+            }
+        }
+
+        await store.SaveAllAsync(copies);
+
+        IReadOnlyList<SessionEvent> log = await store.ReadEventsAsync(created, limit: 10_000);
+        Assert.True(log.Select(e => e.Sequence).SequenceEqual(Enumerable.Range(1, 1 + appendedElsewhere + held.Count).Select(n => (long)n)), $"seed {seed}");
+        Dictionary<string, long> stored = log.ToDictionary(e => e.Id.Value, e => e.Sequence);
+        Assert.All(held, e => Assert.Equal(stored[e.Id.Value], e.Sequence));
+        Assert.All(copies, c => Assert.True(c.LastEventSequence <= log.Count, $"seed {seed}"));
+    }
+
+    [Fact]
+    public async Task The_same_object_listed_twice_in_SaveAllAsync_is_saved_once()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session session = await store.CreateSessionAsync("twice");
+        session.Rename("renamed");
+        session.AddTask("one task");
+
+        await store.SaveAllAsync([session, session]);
+
+        Assert.Equal(2, session.Version);
+        Assert.Equal(1, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_tasks"));
+        Assert.Equal("renamed", (await store.GetSessionAsync(session.Id))!.Title);
+    }
+
+    [Fact]
+    public async Task A_save_over_a_copy_saved_meanwhile_is_a_conflict_that_names_both_versions_and_writes_nothing()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session created = await store.CreateSessionAsync("shared");
+        Session a = (await store.GetSessionAsync(created.Id))!;
+        Session b = (await store.GetSessionAsync(created.Id))!;
+        a.Rename("by a");
+        await store.SaveAsync(a);
+        b.Rename("by b");
+        b.AddTask("lost with the save");
+        long outbox = SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM outbox");
+
+        ConcurrencyConflictException conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(b));
+
+        Assert.Equal((1L, 2L, false), (conflict.ExpectedVersion, conflict.StoredVersion!.Value, conflict.IsDeleted));
+        Assert.Contains("is at version 2 in the database, but this object was loaded at version 1", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains("reload the session with GetSessionAsync", conflict.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("another writer", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(outbox, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM outbox"));
+        Assert.Equal(0, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_tasks"));
+        Assert.Equal(2, b.PendingChanges.Count);
+    }
+
+    [Fact]
+    public async Task Saving_a_held_session_after_it_was_imported_over_is_a_conflict_naming_the_stored_version()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session held = await store.CreateSessionAsync("held");
+        DateTimeOffset later = held.UpdatedAt.AddMinutes(1);
+        Session newer = Session.Restore(held.Id, "imported", null, SessionState.Planning, 0, 5, held.CreatedAt, later);
+        await store.ImportAsync(newer, []);
+        held.Rename("mine");
+
+        ConcurrencyConflictException conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(held));
+
+        Assert.Equal(5, conflict.StoredVersion);
+        Assert.Contains("imported over", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal("imported", (await store.GetSessionAsync(held.Id))!.Title);
+    }
+
+    [Fact]
+    public async Task Saving_a_held_session_after_DeleteSessionAsync_is_a_conflict_that_says_it_was_deleted()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        Session held = await store.CreateSessionAsync("held");
+        Assert.True(await store.DeleteSessionAsync(held.Id));
+        held.Rename("after delete");
+
+        ConcurrencyConflictException conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(held));
+
+        Assert.True(conflict.IsDeleted);
+        Assert.Null(conflict.StoredVersion);
+        Assert.Contains("no longer exists in the database: its session was deleted", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(0, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM sessions"));
+    }
+
+    private static async Task<SessionEvent> Single(SqliteRunStateStore store, Session session, string type)
+        => Assert.Single(await store.ReadEventsAsync(session), e => e.Type == type);
+
+    public void Dispose() => _workspace.Dispose();
+}
