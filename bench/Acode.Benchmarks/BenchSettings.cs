@@ -45,6 +45,12 @@ public sealed class BenchSettings
     /// <summary>Outbox records synced by the child process whose peak memory is measured (issue: 1 000 000).</summary>
     public int SyncMemoryRecords { get; private set; } = 1_000_000;
 
+    /// <summary>Tool calls with large results (<see cref="SyncLargeResultBytes"/> each) synced while measuring peak memory (issue 10.4: 350).</summary>
+    public int SyncLargeRecords { get; private set; } = 350;
+
+    /// <summary>Characters of each large tool result (issue 10.4: 3.2 MB).</summary>
+    public int SyncLargeResultBytes { get; private set; } = 3_200_000;
+
     /// <summary>Records per PostgreSQL transaction of the raw sync (acode uses its default, <c>SyncOptions.DefaultBatchSize</c>).</summary>
     public int RawSyncBatch { get; private set; } = Acode.Application.Sync.SyncOptions.DefaultBatchSize;
 
@@ -83,6 +89,7 @@ public sealed class BenchSettings
           --pages N            measured pages per implementation (full: 5000)
           --sync N             outbox records synced per implementation (full: 100000)
           --sync-memory N      outbox records synced while measuring peak memory (full: 1000000)
+          --sync-large N       tool calls with 3.2 MB results synced while measuring peak memory (full: 350)
           --raw-sync-batch N   records per transaction of the raw sync (default: acode's default batch)
           --status-runs N      cold runs of acode db status (full: 5)
         """;
@@ -101,6 +108,7 @@ public sealed class BenchSettings
             settings.Pages = 1_000;
             settings.SyncRecords = 10_000;
             settings.SyncMemoryRecords = 30_000;
+            settings.SyncLargeRecords = 40;
             settings.StatusRuns = 2;
         }
 
@@ -148,6 +156,9 @@ public sealed class BenchSettings
                     break;
                 case "--sync-memory":
                     settings.SyncMemoryRecords = Number(args, ref i, 100);
+                    break;
+                case "--sync-large":
+                    settings.SyncLargeRecords = Number(args, ref i, 1);
                     break;
                 case "--raw-sync-batch":
                     settings.RawSyncBatch = Number(args, ref i, 1);

@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
     public static partial void SyncPaused(ILogger logger, string reason);
 
+    [LoggerMessage(2020, LogLevel.Warning, "The connection to PostgreSQL was lost during a batch of {Count} record(s), but the server answers: retrying them one by one ({Error})")]
+    public static partial void ConnectionLostMidBatch(ILogger logger, int count, string error);
+
     [LoggerMessage(2007, LogLevel.Warning, "PostgreSQL holds a timestamp {Ahead} ahead of this machine's clock (entity stamps up to {RemoteHlc} ticks); not adopting it. Check the clocks of the team's machines")]
     public static partial void FutureTimestamp(ILogger logger, TimeSpan ahead, long remoteHlc);
 

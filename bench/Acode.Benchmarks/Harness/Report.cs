@@ -25,6 +25,7 @@ public sealed class Report
         ("page_p99_us", [Acode, Raw, EfCore], "µs", false),
         ("sync_records_per_s", [Acode, Raw], "records/s", true),
         ("sync_peak_rss_mb", [Acode], "MB", false),
+        ("sync_large_peak_rss_mb", [Acode], "MB", false),
         ("status_cold_ms", [Acode], "ms", false),
     ];
 
@@ -152,6 +153,8 @@ public sealed class Report
         yield return RatioGoal("sync records/s acode/raw ≥ 0.6", Get("sync_records_per_s", Acode), Get("sync_records_per_s", Raw), r => r >= 0.6);
         double? rss = Get("sync_peak_rss_mb", Acode);
         yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
+        double? large = Get("sync_large_peak_rss_mb", Acode);
+        yield return ("sync peak RSS, 3.2 MB records ≤ 400 MB", large is { } l ? $"{l:F0} MB" : "–", large is { } w ? w <= 400 : null);
     }
 
     private static (string, string, bool?) RatioGoal(string goal, double? numerator, double? denominator, Func<double, bool> test)

@@ -182,10 +182,32 @@ public static class SyncWorkload
     {
         var workspace = new Workspace(Path.Combine(workDir, "sync-memory"));
         long records = await SeedAsync(workspace, settings.SyncMemoryRecords);
+        Console.WriteLine($"[sync] memory: seeded {records:N0} records; syncing them in a child process");
+        ChildResult r = await SyncInChildAsync(server, workspace, records);
+        Console.WriteLine($"[sync] memory: {r.Records:N0} records in {r.Seconds:F1} s ({r.Records / r.Seconds:N0}/s), peak RSS {r.PeakRssMb:F0} MB (before the sync: {r.RssBeforeMb:F0} MB), GC heap after the sync {r.GcHeapMb:F0} MB");
+        report.Set("sync_peak_rss_mb", Report.Acode, r.PeakRssMb);
+        report.AddExtra($"sync of {r.Records:N0} records in one process", $"{r.Records / r.Seconds:N0} records/s; RSS {r.RssBeforeMb:F0} MB before the sync, peak {r.PeakRssMb:F0} MB");
+        Drop(settings, workspace);
+
+        // Issue 10.4: large payloads. Batches are bounded by bytes (persistence:sync:maxBatchBytes), so the peak must not
+        // grow with the total size of the backlog.
+        var large = new Workspace(Path.Combine(workDir, "sync-memory-large"));
+        long largeRecords = await SeedLargeAsync(large, settings.SyncLargeRecords, settings.SyncLargeResultBytes);
+        double totalMb = settings.SyncLargeRecords * (double)settings.SyncLargeResultBytes / 1048576;
+        Console.WriteLine($"[sync] memory, large: seeded {settings.SyncLargeRecords:N0} tool calls of {settings.SyncLargeResultBytes / 1e6:F1} MB ({totalMb:F0} MB of results); syncing them in a child process");
+        ChildResult l = await SyncInChildAsync(server, large, largeRecords);
+        Console.WriteLine($"[sync] memory, large: {l.Records:N0} records in {l.Seconds:F1} s ({totalMb / l.Seconds:F0} MB/s), peak RSS {l.PeakRssMb:F0} MB (before the sync: {l.RssBeforeMb:F0} MB)");
+        report.Set("sync_large_peak_rss_mb", Report.Acode, l.PeakRssMb);
+        report.AddExtra($"sync of {settings.SyncLargeRecords:N0} tool calls with {settings.SyncLargeResultBytes / 1e6:F1} MB results ({totalMb:F0} MB) in one process",
+            $"{totalMb / l.Seconds:F0} MB/s; RSS {l.RssBeforeMb:F0} MB before the sync, peak {l.PeakRssMb:F0} MB (batches of at most {SyncOptions.DefaultMaxBatchBytes / 1048576} MiB)");
+        Drop(settings, large);
+    }
+
+    /// <summary>Syncs the workspace in a child process that does nothing else; its one-line JSON report.</summary>
+    private static async Task<ChildResult> SyncInChildAsync(PostgresServer server, Workspace workspace, long records)
+    {
         string database = await server.CreateDatabaseAsync();
         await MigrateAsync(database);
-        Console.WriteLine($"[sync] memory: seeded {records:N0} records; syncing them in a child process");
-
         (string fileName, string[] prefix) = SelfCommand();
         var start = new ProcessStartInfo(fileName, [.. prefix, SyncMemoryChild.Command, workspace.RootDirectory])
         {
@@ -203,17 +225,35 @@ public static class SyncWorkload
 
         using JsonDocument result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         JsonElement r = result.RootElement;
-        long synced = r.GetProperty("records").GetInt64();
-        if (synced != records)
+        var measured = new ChildResult(r.GetProperty("records").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("peakRssMb").GetDouble(),
+            r.GetProperty("rssBeforeMb").GetDouble(), r.GetProperty("gcHeapMb").GetDouble());
+        return measured.Records == records
+            ? measured
+            : throw new InvalidOperationException($"The sync memory child synced {measured.Records} of {records} records ({r.GetProperty("pending").GetInt64()} pending).");
+    }
+
+    /// <summary>Sessions of up to 10 tool calls whose results are <paramref name="resultBytes"/> characters of log text.</summary>
+    private static async Task<long> SeedLargeAsync(Workspace workspace, int toolCalls, int resultBytes)
+    {
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace, new SqliteOptions { Synchronous = SqliteSynchronous.Normal });
+        var store = new SqliteRunStateStore(database);
+        string line = "build line: compiling src/Module.cs with warnings as errors\n";
+        string result = string.Concat(Enumerable.Repeat(line, (resultBytes / line.Length) + 1))[..resultBytes];
+        for (int done = 0; done < toolCalls;)
         {
-            throw new InvalidOperationException($"The sync memory child synced {synced} of {records} records.");
+            SaveWorkload.SeededSession s = SaveWorkload.NewSession($"Large results {done}");
+            for (int c = 0; c < 10 && done < toolCalls; c++, done++)
+            {
+                s.Step.AddToolCall("cat", "{}").Succeed(result);
+            }
+
+            await store.SaveAsync(s.Session);
         }
 
-        double peak = r.GetProperty("peakRssMb").GetDouble();
-        Console.WriteLine($"[sync] memory: {synced:N0} records in {r.GetProperty("seconds").GetDouble():F1} s ({synced / r.GetProperty("seconds").GetDouble():N0}/s), peak RSS {peak:F0} MB (before the sync: {r.GetProperty("rssBeforeMb").GetDouble():F0} MB), GC heap after the sync {r.GetProperty("gcHeapMb").GetDouble():F0} MB");
-        report.Set("sync_peak_rss_mb", Report.Acode, peak);
-        report.AddExtra($"sync of {synced:N0} records in one process", $"{synced / r.GetProperty("seconds").GetDouble():N0} records/s; RSS {r.GetProperty("rssBeforeMb").GetDouble():F0} MB before the sync, peak {peak:F0} MB");
+        return (await new SqliteOutbox(database).GetStatisticsAsync()).Pending;
     }
+
+    private sealed record ChildResult(long Records, double Seconds, double PeakRssMb, double RssBeforeMb, double GcHeapMb);
 
     /// <summary>How to start this program again (the apphost, or <c>dotnet</c> with this assembly).</summary>
     private static (string FileName, string[] Prefix) SelfCommand()

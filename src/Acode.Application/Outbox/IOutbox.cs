@@ -30,6 +30,12 @@ public interface IOutbox
     /// </summary>
     Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="ClaimAsync(string, int, TimeSpan, CancellationToken)"/>, and also stops before the payloads
+    /// (UTF-8 bytes) add up to more than <paramref name="maxBytes"/>; the first record is always returned, however large.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default);
+
     /// <summary>Marks records delivered (processed); only those still leased to <paramref name="owner"/>.</summary>
     /// <returns>How many were marked.</returns>
     Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);

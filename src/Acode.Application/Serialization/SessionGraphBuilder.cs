@@ -11,7 +11,7 @@ namespace Acode.Application.Serialization;
 /// itself could have produced, or the document is refused. States and kinds are exact names (not numbers, not
 /// combinations); titles, tool names, media types and event types are not blank; tool arguments and event payloads
 /// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
-/// <see cref="Artifact.MaxNameLength"/> characters; an artifact's hash is a lower-case SHA-256 and matches its
+/// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
 /// content and size when the content is there; event sequence numbers are positive and unique.
 /// </remarks>
 public sealed class SessionGraphBuilder
@@ -43,6 +43,7 @@ public sealed class SessionGraphBuilder
 
     private void AddCore(EntityDocument document)
     {
+        DocumentSize.Check(Enum.Parse<EntityType>(document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)), document.Id, EntityJson.Serialize(document), nameof(document));
         DateTimeOffset created = UtcTimestamp.Parse(document.CreatedAt);
         DateTimeOffset updated = UtcTimestamp.Parse(document.UpdatedAt);
         if (document is SessionDocument s)

@@ -7,6 +7,7 @@ namespace Acode.Application.Sync;
 public sealed class SyncOptions
 {
     public const int DefaultBatchSize = 500;
+    public const int DefaultMaxBatchBytes = 16 * 1024 * 1024;
     public const int DefaultPollIntervalSeconds = 5;
     public const int DefaultLeaseSeconds = 60;
     public const int DefaultMaxAttempts = 10;
@@ -16,6 +17,14 @@ public sealed class SyncOptions
 
     /// <summary>Most outbox records pushed in one PostgreSQL transaction. Default 500; 1 to 10000.</summary>
     public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>
+    /// Most payload bytes (the records' JSON, UTF-8) pushed in one PostgreSQL transaction: a batch ends at
+    /// <see cref="BatchSize"/> records or at this many bytes, whichever comes first; a single record larger than this
+    /// goes alone. Bounds the sync's memory and keeps every message far below PostgreSQL's 1 GB limit.
+    /// Default 16777216 (16 MiB); 65536 (64 KiB) to 268435456 (256 MiB).
+    /// </summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 
     /// <summary>Seconds the sync worker sleeps when nobody woke it (another process's saves are seen this late at most). Default 5; 1 to 3600.</summary>
     public int PollIntervalSeconds { get; set; } = DefaultPollIntervalSeconds;
@@ -54,6 +63,7 @@ public sealed class SyncOptions
     public void Validate(string section = "persistence:sync")
     {
         Check(section, "batchSize", BatchSize, 1, 10000, "a whole number of records from 1 to 10000 (default 500)");
+        Check(section, "maxBatchBytes", MaxBatchBytes, 65536, 268435456, "a whole number of bytes from 65536 (64 KiB) to 268435456 (256 MiB) (default 16777216, 16 MiB)");
         Check(section, "pollIntervalSeconds", PollIntervalSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 5)");
         Check(section, "leaseSeconds", LeaseSeconds, 5, 3600, "a whole number of seconds from 5 to 3600 (default 60)");
         Check(section, "maxAttempts", MaxAttempts, 1, 1000, "a whole number of attempts from 1 to 1000 (default 10)");

@@ -10,10 +10,10 @@ public sealed partial class SqliteOutbox
     // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
     // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.
     // Older records that are claimable come first in id order, so they are in the same batch.
-    // The lease columns are the lease this claim is about to write.
-    private const string ClaimSql = """
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
-               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at
+    // Only ids and sizes: octet_length reads the size of a text without loading it, so records beyond the byte bound
+    // are never read into memory.
+    private const string ClaimCandidatesSql = """
+        SELECT o.id, octet_length(o.payload)
         FROM outbox o
         WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)
@@ -24,6 +24,15 @@ public sealed partial class SqliteOutbox
                      OR EXISTS (SELECT 1 FROM outbox_leases pl WHERE pl.outbox_id = p.id AND pl.lease_until >= $now)))
         ORDER BY o.id
         LIMIT $limit;
+        """;
+
+    // The lease columns are the lease this claim is about to write.
+    private const string ClaimedSql = """
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at
+        FROM outbox o
+        WHERE o.id IN (SELECT value FROM json_each($ids))
+        ORDER BY o.id;
         """;
 
     // An expired lease of a crashed owner is replaced, not added to.
@@ -54,18 +63,48 @@ public sealed partial class SqliteOutbox
 
     private const string DropLeaseSql = "DELETE FROM outbox_leases WHERE outbox_id = $id AND owner = $owner;";
 
-    public async Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default)
+        => ClaimAsync(owner, limit, long.MaxValue, lease, cancellationToken);
+
+    public async Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         DateTimeOffset now = _database.Time.GetUtcNow();
         string nowText = UtcTimestamp.Format(now);
         string until = UtcTimestamp.Format(now + lease);
         return await _database.WriteAsync((transaction, commands) =>
         {
-            var list = new List<OutboxRecord>(limit);
-            using (SqliteDataReader reader = commands.Get(ClaimSql, transaction)
-                .With("$owner", owner).With("$until", until).With("$now", nowText).With("$limit", limit)
+            var ids = new List<long>(Math.Min(limit, 1024));
+            long bytes = 0;
+            using (SqliteDataReader reader = commands.Get(ClaimCandidatesSql, transaction)
+                .With("$now", nowText).With("$limit", limit)
+                .ExecuteReader())
+            {
+                // The first record always goes, however large; the others while the batch stays within maxBytes.
+                while (reader.Read())
+                {
+                    long size = reader.GetInt64(1);
+                    if (ids.Count > 0 && bytes + size > maxBytes)
+                    {
+                        break;
+                    }
+
+                    ids.Add(reader.GetInt64(0));
+                    bytes += size;
+                }
+            }
+
+            var list = new List<OutboxRecord>(ids.Count);
+            if (ids.Count == 0)
+            {
+                return list;
+            }
+
+            string idArray = IdArray(ids);
+            using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
+                .With("$ids", idArray).With("$owner", owner).With("$until", until)
                 .ExecuteReader())
             {
                 while (reader.Read())
@@ -74,13 +113,9 @@ public sealed partial class SqliteOutbox
                 }
             }
 
-            if (list.Count > 0)
-            {
-                commands.Get(LeaseSql, transaction)
-                    .With("$ids", IdArray(list)).With("$owner", owner).With("$until", until).With("$now", nowText)
-                    .ExecuteNonQuery();
-            }
-
+            commands.Get(LeaseSql, transaction)
+                .With("$ids", idArray).With("$owner", owner).With("$until", until).With("$now", nowText)
+                .ExecuteNonQuery();
             return list;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -170,6 +205,6 @@ public sealed partial class SqliteOutbox
     }
 
     /// <summary>The ids as a JSON array, for <c>json_each</c>.</summary>
-    private static string IdArray(List<OutboxRecord> records)
-        => "[" + string.Join(',', records.Select(r => r.Id.ToString(CultureInfo.InvariantCulture))) + "]";
+    private static string IdArray(List<long> ids)
+        => "[" + string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
 }

@@ -98,8 +98,11 @@ public sealed partial class SqliteOutbox : IOutbox
     internal static bool Append(WriterCommands commands, SqliteTransaction transaction, OutboxEntry entry, string origin, DateTimeOffset now)
         => Bind(commands.Get(AppendSql, transaction), entry, origin, now).ExecuteNonQuery() == 1;
 
+    /// <exception cref="ArgumentException">The payload is larger than PostgreSQL can store (<see cref="DocumentSize"/>); nothing is written.</exception>
     private static SqliteCommand Bind(SqliteCommand command, OutboxEntry entry, string origin, DateTimeOffset now)
-        => command
+    {
+        DocumentSize.Check(entry.EntityType, entry.EntityId, entry.Payload, "session");
+        return command
             .With("$key", entry.IdempotencyKey)
             .With("$entity_type", entry.EntityType.ToString())
             .With("$entity_id", entry.EntityId)
@@ -110,6 +113,7 @@ public sealed partial class SqliteOutbox : IOutbox
             .With("$origin", origin)
             .With("$payload", entry.Payload)
             .With("$now", UtcTimestamp.Format(now));
+    }
 
     internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),

@@ -19,7 +19,13 @@ namespace Acode.Infrastructure.Sync;
 /// stops, the batch's leases are released and no attempt is counted, so a night offline never dead-letters
 /// anything; <see cref="SyncWorker"/> retries later with its own backoff (the circuit breaker). Any other failure
 /// is a record's: the batch is retried one record at a time to find the poison, which gets attempts + 1 and the
-/// next attempt after <see cref="Backoff"/>, and is dead-lettered after <see cref="SyncOptions.MaxAttempts"/>.</para>
+/// next attempt after <see cref="Backoff"/>, and is dead-lettered after <see cref="SyncOptions.MaxAttempts"/>.
+/// A connection lost in the middle of a batch is an outage only while the server does not answer a fresh
+/// connection; when it does, the failure is the batch's (e.g. a message PostgreSQL refuses): the records are retried
+/// one by one, and one that loses the connection again on its own is a failing record like any other.</para>
+/// <para>Batches end at <see cref="SyncOptions.BatchSize"/> records or <see cref="SyncOptions.MaxBatchBytes"/> bytes of
+/// payload, whichever comes first (a larger record goes alone), so the memory a sync holds is bounded by the larger
+/// of the byte bound and the largest record (at most <see cref="Application.Serialization.DocumentSize.MaxBytes"/>).</para>
 /// <para>A process that dies mid-batch leaves leased records behind; the lease expires and another process (or
 /// the same one, restarted) claims them again. If PostgreSQL had committed the batch, the idempotency keys make
 /// the redelivery a no-op (AC-042, AC-046).</para>
@@ -97,7 +103,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             await EnsureSchemaAsync(token).ConfigureAwait(false);
             while (!token.IsCancellationRequested)
             {
-                IReadOnlyList<OutboxRecord> batch = await _outbox.ClaimAsync(_owner, _options.BatchSize, _options.Lease, token).ConfigureAwait(false);
+                IReadOnlyList<OutboxRecord> batch = await _outbox.ClaimAsync(_owner, _options.BatchSize, _options.MaxBatchBytes, _options.Lease, token).ConfigureAwait(false);
                 if (batch.Count == 0)
                 {
                     break;
@@ -216,9 +222,11 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     private async Task DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
     {
         BatchApplyResult result;
+        Exception? lost;
         try
         {
             result = await ApplyAsync(batch, token).ConfigureAwait(false);
+            lost = null;
         }
         catch (Exception ex) when (IsRecordFailure(ex))
         {
@@ -231,14 +239,53 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))
+        {
+            lost = ex;
+            result = null!;
+        }
         catch
         {
-            // Outage or cancellation: nobody is at fault, so the records go back untouched.
+            // Cancellation or a fault of acode's own: nobody is at fault, so the records go back untouched.
             await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
+        if (lost is not null)
+        {
+            // The connection failed during this batch. If the server answers a fresh connection, the batch itself may be
+            // what breaks it (a message PostgreSQL refuses, a backend that dies on one record): retry the records alone,
+            // and a record whose delivery fails again while the server answers gets an attempt. Otherwise it is an outage.
+            if (await ServerAnswersAsync(token).ConfigureAwait(false))
+            {
+                Log.ConnectionLostMidBatch(_logger, batch.Count, lost.Message);
+                await IsolateFailuresAsync(batch, lost, run, token, retryAlone: true).ConfigureAwait(false);
+                return;
+            }
+
+            await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
+        }
+
         await AcknowledgeAsync(batch, result, run).ConfigureAwait(false);
+    }
+
+    /// <summary>True when a fresh connection to PostgreSQL runs a query; false when PostgreSQL is unavailable.</summary>
+    private async Task<bool> ServerAnswersAsync(CancellationToken token)
+    {
+        try
+        {
+            NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand("SELECT 1;", connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            await command.ExecuteScalarAsync(token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))
+        {
+            return false;
+        }
     }
 
     private async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken token)
@@ -272,9 +319,10 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         ObserveRemoteClock(result.MaxRemoteHlc, run);
     }
 
-    private async Task IsolateFailuresAsync(IReadOnlyList<OutboxRecord> batch, Exception batchError, RunCounters run, CancellationToken token)
+    // retryAlone: retry even a batch of one, whose failure (a lost connection) has not repeated yet.
+    private async Task IsolateFailuresAsync(IReadOnlyList<OutboxRecord> batch, Exception batchError, RunCounters run, CancellationToken token, bool retryAlone = false)
     {
-        if (batch.Count == 1)
+        if (batch.Count == 1 && !retryAlone)
         {
             await RecordFailureAsync(batch[0], batchError, run).ConfigureAwait(false);
             return;
@@ -283,6 +331,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         // One bad record must not hold back the others: apply them one by one, in order.
         foreach (OutboxRecord record in batch)
         {
+            Exception? lost = null;
             try
             {
                 BatchApplyResult single = await ApplyAsync([record], token).ConfigureAwait(false);
@@ -292,10 +341,26 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             {
                 await RecordFailureAsync(record, ex, run).ConfigureAwait(false);
             }
+            catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))
+            {
+                lost = ex;
+            }
             catch
             {
                 await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
                 throw;
+            }
+
+            if (lost is not null)
+            {
+                // The connection failed again, with this record alone: if the server still answers, the record is at fault.
+                if (!await ServerAnswersAsync(token).ConfigureAwait(false))
+                {
+                    await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
+                }
+
+                await RecordFailureAsync(record, new RecordBreaksConnectionException(lost), run).ConfigureAwait(false);
             }
         }
     }
@@ -354,6 +419,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     private static string Describe(Exception error) => error switch
     {
         PostgresException pg => $"PostgreSQL rejected the record (SQLSTATE {pg.SqlState}: {pg.MessageText})",
+        RecordBreaksConnectionException lost => lost.Message,
         _ => $"{error.GetType().Name}: {error.Message}",
     };
 

@@ -71,6 +71,27 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.Empty(await _target.SessionIdsAsync());
     }
 
+    [Fact]
+    public async Task Import_of_a_number_PostgreSQL_cannot_store_is_refused_naming_the_line_and_stores_nothing()
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        await _source.RunOkAsync("session", "export", id, "-o", file);
+        string export = await File.ReadAllTextAsync(file);
+        string edited = System.Text.RegularExpressions.Regex.Replace(export, "\"arguments\":\"(?:[^\"\\\\]|\\\\.)*\"", "\"arguments\":\"{\\\"n\\\":1e1000000}\"");
+        Assert.NotEqual(export, edited);
+        string bad = Path.Combine(_target.Root, "numbers.jsonl");
+        await File.WriteAllTextAsync(bad, edited);
+
+        AcodeResult result = await _target.RunAsync("session", "import", bad);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a valid acode export: Line ", result.Stderr);
+        Assert.Contains("arguments holds the number 1e1000000, which PostgreSQL cannot store", result.Stderr);
+        Assert.Empty(await _target.SessionIdsAsync());
+    }
+
     public void Dispose()
     {
         _source.Dispose();

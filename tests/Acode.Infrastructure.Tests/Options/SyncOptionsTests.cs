@@ -12,6 +12,7 @@ public sealed class SyncOptionsTests
         var options = new SyncOptions();
 
         Assert.Equal(500, options.BatchSize);
+        Assert.Equal(16 * 1024 * 1024, options.MaxBatchBytes);
         Assert.Equal(5, options.PollIntervalSeconds);
         Assert.Equal(TimeSpan.FromMinutes(1), options.Lease);
         Assert.Equal(10, options.MaxAttempts);
@@ -24,6 +25,8 @@ public sealed class SyncOptionsTests
     [Theory]
     [InlineData("batchSize", 0, "1 to 10000")]
     [InlineData("batchSize", 10001, "1 to 10000")]
+    [InlineData("maxBatchBytes", 65535, "65536 (64 KiB) to 268435456 (256 MiB)")]
+    [InlineData("maxBatchBytes", 268435457, "65536 (64 KiB) to 268435456 (256 MiB)")]
     [InlineData("pollIntervalSeconds", 0, "1 to 3600")]
     [InlineData("leaseSeconds", 4, "5 to 3600")]
     [InlineData("leaseSeconds", 3601, "5 to 3600")]
