@@ -72,23 +72,9 @@ internal sealed class TranscriptSource
             }
         }
 
-        if (final)
-        {
-            Flush();
-        }
-
+        // Lines read before the first record with a time wait for it (the session's id and times come from it): a file
+        // with no timed record at all (Claude Code writes some holding only summaries) is not imported, only counted.
         return true;
-    }
-
-    /// <summary>Lines without any time seen before the first timed one wait for it; at the end they take the Unix epoch.</summary>
-    public void Flush()
-    {
-        if (_deferred.Count > 0 && !Graph.HasTime)
-        {
-            Graph.BeginLine(DateTimeOffset.UnixEpoch);
-            Graph.EndLine();
-            ReplayDeferred();
-        }
     }
 
     public TranscriptProblems Problems()
