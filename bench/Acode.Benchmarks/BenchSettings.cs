@@ -53,6 +53,12 @@ public sealed class BenchSettings
 
     public int BlockSize { get; private set; } = 100;
 
+    /// <summary>Transcripts of the generated import corpus (issue 14: 1 000).</summary>
+    public int ImportSessions { get; private set; } = 1_000;
+
+    /// <summary>Size of the generated import corpus in MiB (issue 14: 200).</summary>
+    public int ImportMegabytes { get; private set; } = 200;
+
     public string Mode => Quick ? "quick" : "full";
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
@@ -73,7 +79,7 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync (default: all)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import (default: all)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -102,6 +108,8 @@ public sealed class BenchSettings
             settings.SyncRecords = 10_000;
             settings.SyncMemoryRecords = 30_000;
             settings.StatusRuns = 2;
+            settings.ImportSessions = 40;
+            settings.ImportMegabytes = 4;
         }
 
         for (int i = 0; i < args.Length; i++)
