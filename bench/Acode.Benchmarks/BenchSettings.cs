@@ -91,6 +91,8 @@ public sealed class BenchSettings
           --sync-memory N      outbox records synced while measuring peak memory (full: 1000000)
           --raw-sync-batch N   records per transaction of the raw sync (default: acode's default batch)
           --status-runs N      cold runs of acode db status (full: 5)
+          --import-sessions N  transcripts of the generated import corpus (full: 1000)
+          --import-mb N        size of the generated import corpus in MiB (full: 200)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -134,6 +136,12 @@ public sealed class BenchSettings
                         settings.Only.Add(name);
                     }
 
+                    break;
+                case "--import-sessions":
+                    settings.ImportSessions = Number(args, ref i, 1);
+                    break;
+                case "--import-mb":
+                    settings.ImportMegabytes = Number(args, ref i, 1);
                     break;
                 case "--sessions":
                     settings.Sessions = Number(args, ref i, 100);
