@@ -97,6 +97,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
         private TranscriptSource? _main;
         private bool _stored;
+        private string? _signature;
 
         public string Path { get; } = path;
 
@@ -110,6 +111,14 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
+            // Unchanged since the last poll (same size and time of the file and of its companions): nothing to read.
+            string signature = Signature();
+            if (!final && _stored && signature == _signature)
+            {
+                return null;
+            }
+
+            _signature = signature;
             _main ??= NewMain();
             long before = _main.Offset;
             bool grew;
@@ -165,6 +174,18 @@ public abstract class TranscriptImporter : ITranscriptImporter
             companions.ForEach(c => c.Graph.MarkStored());
             _stored = true;
             return Report(rows, companions);
+        }
+
+        private string Signature()
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (string file in importer.CompanionFiles(Path).Prepend(Path))
+            {
+                var info = new FileInfo(file);
+                text.Append(info.Exists ? info.Length : -1).Append(':').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append(';');
+            }
+
+            return text.ToString();
         }
 
         private TranscriptSource NewMain()
