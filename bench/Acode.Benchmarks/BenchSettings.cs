@@ -59,6 +59,12 @@ public sealed class BenchSettings
 
     public int BlockSize { get; private set; } = 100;
 
+    /// <summary>Transcripts of the generated import corpus (issue 14: 1 000).</summary>
+    public int ImportSessions { get; private set; } = 1_000;
+
+    /// <summary>Size of the generated import corpus in MiB (issue 14: 200).</summary>
+    public int ImportMegabytes { get; private set; } = 200;
+
     public string Mode => Quick ? "quick" : "full";
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
@@ -79,7 +85,7 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync (default: all)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import (default: all)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -92,6 +98,8 @@ public sealed class BenchSettings
           --sync-large N       tool calls with 3.2 MB results synced while measuring peak memory (full: 350)
           --raw-sync-batch N   records per transaction of the raw sync (default: acode's default batch)
           --status-runs N      cold runs of acode db status (full: 5)
+          --import-sessions N  transcripts of the generated import corpus (full: 1000)
+          --import-mb N        size of the generated import corpus in MiB (full: 200)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -110,6 +118,8 @@ public sealed class BenchSettings
             settings.SyncMemoryRecords = 30_000;
             settings.SyncLargeRecords = 40;
             settings.StatusRuns = 2;
+            settings.ImportSessions = 40;
+            settings.ImportMegabytes = 4;
         }
 
         for (int i = 0; i < args.Length; i++)
@@ -134,6 +144,12 @@ public sealed class BenchSettings
                         settings.Only.Add(name);
                     }
 
+                    break;
+                case "--import-sessions":
+                    settings.ImportSessions = Number(args, ref i, 1);
+                    break;
+                case "--import-mb":
+                    settings.ImportMegabytes = Number(args, ref i, 1);
                     break;
                 case "--sessions":
                     settings.Sessions = Number(args, ref i, 100);

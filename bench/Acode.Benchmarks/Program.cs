@@ -62,6 +62,12 @@ try
     if (settings.Runs("sync"))
     {
         await SyncWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.Runs("import"))
+    {
+        await ImportWorkload.RunAsync(settings, workDir, report);
     }
 }
 finally

@@ -28,6 +28,7 @@ internal static class AcodeCommandLine
         session.Subcommands.Add(SessionImportCommand.Create(globals));
         root.Subcommands.Add(session);
 
+        root.Subcommands.Add(ImportCommand.Create(globals));
         root.Subcommands.Add(DemoCommand.Create(globals));
         return root;
     }

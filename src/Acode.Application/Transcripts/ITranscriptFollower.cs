@@ -1,0 +1,11 @@
+namespace Acode.Application.Transcripts;
+
+/// <summary>Follows one growing transcript file (see <see cref="ITranscriptImporter.Follow"/>).</summary>
+public interface ITranscriptFollower
+{
+    string Path { get; }
+
+    /// <summary>Reads what was appended since the last poll and stores it.</summary>
+    /// <returns>The report of this poll, or <see langword="null"/> when the file has not changed (or no longer exists).</returns>
+    Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default);
+}

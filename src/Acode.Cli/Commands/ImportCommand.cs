@@ -1,0 +1,220 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Acode.Application.Transcripts;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Transcripts;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode import claude-code|codex [PATH…]</c>: records coding-agent transcripts as sessions, once or with <c>--watch</c>.</summary>
+internal static class ImportCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var import = new Command("import", "Record the runs of other coding agents (their JSON Lines transcripts) as acode sessions. Importing again changes nothing; a grown transcript adds only what is new. Mapping: docs/import.md.");
+        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", store => new ClaudeCodeTranscriptImporter(store)));
+        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", store => new CodexTranscriptImporter(store)));
+        return import;
+    }
+
+    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<SqliteRunStateStore, TranscriptImporter> create)
+    {
+        var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
+        var watch = new Option<bool>("--watch") { Description = "Keep following the folders: record new and growing transcripts as they are written, until Ctrl+C." };
+        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
+        {
+            paths, json, watch,
+        };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var store = new SqliteRunStateStore(database);
+            TranscriptImporter importer = create(store);
+            string[] roots = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : [importer.DefaultLocation];
+            if (context.ParseResult.GetValue(watch))
+            {
+                if (context.ParseResult.GetValue(json))
+                {
+                    throw new UsageException("--json and --watch cannot be combined.", $"Run 'acode import {name} --json' for one import with counts, or --watch alone.");
+                }
+
+                return await WatchAsync(context, importer, roots, cancellationToken);
+            }
+
+            var files = new List<string>();
+            foreach (string root in roots)
+            {
+                try
+                {
+                    files.AddRange(importer.FindTranscripts(root));
+                }
+                catch (FileNotFoundException)
+                {
+                    throw new UsageException($"No file or folder at '{root}'.", $"Give the path of a {agent} transcript (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                }
+            }
+
+            var reports = new List<TranscriptImportReport>();
+            foreach (string file in files.Distinct(StringComparer.Ordinal))
+            {
+                TranscriptImportReport report;
+                try
+                {
+                    report = await importer.ImportFileAsync(file, cancellationToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new UsageException($"Cannot read '{file}': {ex.Message}", $"Check the file's permissions; the {reports.Count} file(s) before it were imported.");
+                }
+
+                reports.Add(report);
+                if (!context.ParseResult.GetValue(json))
+                {
+                    context.Console.WriteLine(Describe(report));
+                }
+            }
+
+            if (context.ParseResult.GetValue(json))
+            {
+                JsonOutput.Write(new JsonObject
+                {
+                    ["agent"] = name,
+                    ["files"] = new JsonArray([.. reports.Select(ToJson)]),
+                    ["totals"] = Totals(reports),
+                });
+            }
+            else
+            {
+                int problems = reports.Sum(r => r.Problems.Total);
+                context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}.");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<int> WatchAsync(CliContext context, TranscriptImporter importer, string[] roots, CancellationToken cancellationToken)
+    {
+        context.Console.WriteLine($"Following {string.Join(", ", roots.Select(r => Display.Safe(r)))} into {Display.Safe(context.Workspace.DatabasePath)}. Ctrl+C stops.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
+        while (!stop.IsCancellationRequested)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string root in roots)
+            {
+                try
+                {
+                    seen.UnionWith(importer.FindTranscripts(root));
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+                {
+                    // Not there yet (or gone for now): looked for again on the next round.
+                }
+            }
+
+            foreach (string gone in followers.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                followers.Remove(gone); // deleted or rotated away: what was recorded stays
+            }
+
+            foreach (string file in seen.Order(StringComparer.Ordinal))
+            {
+                if (!followers.TryGetValue(file, out ITranscriptFollower? follower))
+                {
+                    followers.Add(file, follower = importer.Follow(file));
+                }
+
+                try
+                {
+                    if (await follower.PollAsync(stop.Token) is { } report && report.Rows.Inserted + report.Rows.Updated > 0)
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(report)}");
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Safe(file)} now ({Display.Safe(ex.Message)}); trying again.");
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        context.Console.WriteLine("Stopped.");
+        return ExitCodes.Success;
+
+        void StopGracefully(PosixSignalContext signalContext)
+        {
+            signalContext.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static string Describe(TranscriptImportReport r)
+    {
+        string session = r.SessionId ?? "(no record yet)";
+        string text = $"{Display.Safe(r.Path)}: {session}: {r.Tasks} task(s), {r.Steps} step(s), {r.ToolCalls} tool call(s) ({r.FailedToolCalls} failed), {r.Artifacts} artifact(s), {r.Events} event(s); {r.Rows.Inserted} rows new, {r.Rows.Updated} updated, {r.Rows.Unchanged} unchanged";
+        var problems = ProblemsJson(r.Problems).Where(p => (int)p.Value! > 0).Select(p => $"{p.Value} {p.Key}").ToList();
+        return problems.Count == 0 ? text : $"{text}; problems: {string.Join(", ", problems)}";
+    }
+
+    private static JsonObject ToJson(TranscriptImportReport r) => new()
+    {
+        ["path"] = r.Path,
+        ["sessionId"] = r.SessionId,
+        ["lines"] = r.Lines,
+        ["bytes"] = r.Bytes,
+        ["tasks"] = r.Tasks,
+        ["steps"] = r.Steps,
+        ["toolCalls"] = r.ToolCalls,
+        ["failedToolCalls"] = r.FailedToolCalls,
+        ["artifacts"] = r.Artifacts,
+        ["events"] = r.Events,
+        ["unmappedRecords"] = r.UnmappedRecords,
+        ["rows"] = new JsonObject { ["inserted"] = r.Rows.Inserted, ["updated"] = r.Rows.Updated, ["unchanged"] = r.Rows.Unchanged },
+        ["problems"] = ProblemsJson(r.Problems),
+    };
+
+    private static JsonObject ProblemsJson(TranscriptProblems p) => new()
+    {
+        ["malformedLines"] = p.MalformedLines,
+        ["unknownRecordTypes"] = p.UnknownRecordTypes,
+        ["unknownFormatVersions"] = p.UnknownFormatVersions,
+        ["unpairedToolCalls"] = p.UnpairedToolCalls,
+        ["unpairedToolResults"] = p.UnpairedToolResults,
+        ["oversizedLines"] = p.OversizedLines,
+        ["invalidUtf8Lines"] = p.InvalidUtf8Lines,
+        ["truncatedLastLine"] = p.TruncatedLastLine,
+    };
+
+    private static JsonObject Totals(List<TranscriptImportReport> reports) => new()
+    {
+        ["files"] = reports.Count,
+        ["sessions"] = reports.Count(r => r.SessionId is not null),
+        ["tasks"] = reports.Sum(r => r.Tasks),
+        ["toolCalls"] = reports.Sum(r => r.ToolCalls),
+        ["failedToolCalls"] = reports.Sum(r => r.FailedToolCalls),
+        ["events"] = reports.Sum(r => r.Events),
+        ["rows"] = new JsonObject { ["inserted"] = reports.Sum(r => r.Rows.Inserted), ["updated"] = reports.Sum(r => r.Rows.Updated), ["unchanged"] = reports.Sum(r => r.Rows.Unchanged) },
+        ["problems"] = ProblemsJson(reports.Select(r => r.Problems).Aggregate(new TranscriptProblems(), (a, b) => a + b)),
+    };
+}

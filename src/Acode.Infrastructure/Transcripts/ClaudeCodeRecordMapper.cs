@@ -1,0 +1,442 @@
+using System.Text;
+using System.Text.Json;
+using Lane = Acode.Infrastructure.Transcripts.TranscriptGraph.Lane;
+using StepNode = Acode.Infrastructure.Transcripts.TranscriptGraph.StepNode;
+using ToolNode = Acode.Infrastructure.Transcripts.TranscriptGraph.ToolNode;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>
+/// Claude Code's transcript (<c>~/.claude/projects/&lt;project&gt;/&lt;session-id&gt;.jsonl</c>): records of type
+/// <c>user</c>, <c>assistant</c>, <c>summary</c>, <c>system</c> and bookkeeping types; see docs/import.md for the mapping.
+/// </summary>
+internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
+{
+    private const string Interrupted = "[Request interrupted by user";
+    private static readonly HashSet<string> BookkeepingTypes = new(StringComparer.Ordinal) { "file-history-snapshot", "queue-operation", "progress", "attachment" };
+    private static readonly HashSet<string> WritingTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit" };
+    private static readonly HashSet<string> SubAgentTools = new(StringComparer.Ordinal) { "Task", "Agent" };
+
+    private readonly Dictionary<string, Lane> _sideLanes = new(StringComparer.Ordinal);
+    private readonly bool _subAgentTranscript;
+    private Lane? _main;
+
+    /// <param name="subAgentTranscript">The file is a sub-agent's own transcript (<c>subagents/agent-*.jsonl</c>): every record is a side chain.</param>
+    public ClaudeCodeRecordMapper(bool subAgentTranscript = false) => _subAgentTranscript = subAgentTranscript;
+
+    public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
+
+    public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
+    {
+        string? type = record.Str("type");
+        graph.SetSource("version", record.Str("version"));
+        graph.SetSource("cwd", record.Str("cwd"));
+        graph.SetSource("gitBranch", record.Str("gitBranch"));
+        if (record.Str("version") is { } version && JsonValues.Major(version) is not (1 or 2))
+        {
+            problems.UnknownFormatVersion = true;
+        }
+
+        switch (type)
+        {
+            case "user":
+                MapUser(graph, record, lineNumber, problems);
+                break;
+            case "assistant":
+                MapAssistant(graph, record, lineNumber, problems);
+                break;
+            case "summary":
+                graph.SetSummaryTitle(record.Str("summary") ?? string.Empty);
+                graph.AddEvent("transcript.summary", TranscriptGraph.Json(w =>
+                {
+                    w.WriteText("summary", record.Str("summary"));
+                    w.WriteText("leafUuid", record.Str("leafUuid"));
+                }));
+                break;
+            case "system":
+                graph.AddEvent(record.Str("subtype") == "compact_boundary" ? "transcript.compaction" : "transcript.system", Raw(record, lineNumber));
+                break;
+            default:
+                if (type is null || !BookkeepingTypes.Contains(type))
+                {
+                    problems.UnknownRecordTypes++;
+                }
+
+                graph.UnmappedRecords++;
+                graph.AddEvent("transcript.record", Raw(record, lineNumber));
+                break;
+        }
+    }
+
+    /// <summary>A record kept whole: <c>{"line": n, "record": {…}}</c>.</summary>
+    public static string Raw(JsonElement record, long lineNumber) => TranscriptGraph.Json(w =>
+    {
+        w.WriteNumber("line", lineNumber);
+        w.WritePropertyName("record");
+        record.WriteTo(w);
+    });
+
+    private void MapUser(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
+    {
+        JsonElement message = record.Get("message") ?? default;
+        JsonElement? content = message.ValueKind == JsonValueKind.Object ? message.Get("content") : null;
+        string uuid = record.Str("uuid") ?? "line-" + lineNumber;
+        bool side = _subAgentTranscript || record.Bool("isSidechain");
+        var texts = new StringBuilder();
+        var images = new List<JsonElement>();
+        var results = new List<JsonElement>();
+        if (content is { ValueKind: JsonValueKind.String } s)
+        {
+            texts.Append(s.GetString());
+        }
+        else if (content is { ValueKind: JsonValueKind.Array } blocks)
+        {
+            foreach (JsonElement block in blocks.EnumerateArray())
+            {
+                switch (block.Str("type"))
+                {
+                    case "text":
+                        texts.Append(texts.Length > 0 ? "\n" : string.Empty).Append(block.Str("text"));
+                        break;
+                    case "image":
+                        images.Add(block);
+                        break;
+                    case "tool_result":
+                        results.Add(block);
+                        break;
+                    default:
+                        problems.UnknownRecordTypes++;
+                        graph.UnmappedRecords++;
+                        graph.AddEvent("transcript.record", Raw(block, lineNumber));
+                        break;
+                }
+            }
+        }
+
+        string text = texts.ToString();
+        Lane? lane = side ? SideLane(graph, record) : _main;
+        foreach (JsonElement result in results)
+        {
+            MapToolResult(graph, record, result, lineNumber, problems);
+        }
+
+        if (record.Bool("isCompactSummary"))
+        {
+            graph.AddEvent("transcript.compaction", Message("user", text, uuid));
+            return;
+        }
+
+        if (record.Bool("isMeta") || (text.Length == 0 && images.Count == 0))
+        {
+            if (text.Length > 0)
+            {
+                graph.AddEvent("transcript.message", Message("user", text, uuid, meta: true));
+            }
+
+            if (lane is not null && results.Count > 0)
+            {
+                lane.AwaitingOutput = true;
+                if (!side)
+                {
+                    graph.SetSessionState(SessionState.Executing);
+                    graph.SetLaneState(lane, WorkState.Running);
+                }
+            }
+
+            return;
+        }
+
+        if (text.StartsWith(Interrupted, StringComparison.Ordinal))
+        {
+            graph.AddEvent("transcript.interrupted", Message("user", text, uuid));
+            if (lane is not null)
+            {
+                graph.SetLaneState(lane, WorkState.Cancelled);
+            }
+
+            if (!side)
+            {
+                graph.SetSessionState(SessionState.Cancelled);
+            }
+
+            return;
+        }
+
+        // A prompt: it starts a task (a side chain's first prompt starts the sub-agent's task).
+        if (side)
+        {
+            lane = _sideLanes.GetValueOrDefault(record.Str("parentUuid") ?? string.Empty);
+            if (lane is null)
+            {
+                lane = graph.StartTask(uuid, "Sub-agent: " + text, SubAgentDescription(graph, record, text));
+            }
+
+            _sideLanes[uuid] = lane;
+        }
+        else
+        {
+            if (_main is not null && _main.Task.State == WorkState.Running)
+            {
+                graph.SetLaneState(_main, WorkState.Completed);
+            }
+
+            graph.SetFirstPrompt(text);
+            lane = _main = graph.StartTask(uuid, text, text);
+            graph.SetSessionState(SessionState.Executing);
+        }
+
+        lane.AwaitingOutput = true;
+        for (int i = 0; i < images.Count; i++)
+        {
+            AddImage(graph, images[i], $"{uuid}:image:{i}", $"prompt image {i + 1} (line {lineNumber})", null, null);
+        }
+    }
+
+    private string SubAgentDescription(TranscriptGraph graph, JsonElement record, string prompt)
+    {
+        string? starter = null;
+        if (!_subAgentTranscript)
+        {
+            // A side chain in the session's own file: the sub-agent tool call still waiting for its result started it.
+            ToolNode? call = graph.ToolCalls.LastOrDefault(c => SubAgentTools.Contains(c.Name) && c.Status == ToolCallStatus.Running);
+            starter = call is null ? null : $"started by step {call.Step.Id}, tool call {call.Id}";
+        }
+
+        string agent = record.Str("agentId") is { } id ? $"sub-agent {id}" : "sub-agent";
+        return $"{agent}{(starter is null ? string.Empty : ", " + starter)}\n\n{prompt}";
+    }
+
+    private Lane? SideLane(TranscriptGraph graph, JsonElement record)
+    {
+        if (record.Str("parentUuid") is { } parent && _sideLanes.TryGetValue(parent, out Lane? lane))
+        {
+            if (record.Str("uuid") is { } uuid)
+            {
+                _sideLanes[uuid] = lane;
+            }
+
+            return lane;
+        }
+
+        return null;
+    }
+
+    private void MapAssistant(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
+    {
+        JsonElement message = record.Get("message") ?? default;
+        string uuid = record.Str("uuid") ?? "line-" + lineNumber;
+        bool side = _subAgentTranscript || record.Bool("isSidechain");
+        graph.SetSource("model", message.ValueKind == JsonValueKind.Object && !side ? message.Str("model") : null);
+        Lane? lane = side ? SideLane(graph, record) : _main;
+        if (lane is null)
+        {
+            // Output before any prompt (a resumed or cut transcript): an implicit task holds it.
+            lane = graph.StartTask(uuid, side ? "Sub-agent (prompt not in the transcript)" : "(no prompt in the transcript)", null);
+            if (side)
+            {
+                _sideLanes[uuid] = lane;
+            }
+            else
+            {
+                _main = lane;
+            }
+        }
+        else if (side)
+        {
+            _sideLanes[uuid] = lane;
+        }
+
+        string stepKey = message.Str("id") ?? uuid;
+        StepNode step = graph.Step(lane, stepKey, "Assistant turn");
+        lane.AwaitingOutput = false;
+        bool usesTools = false;
+        foreach (JsonElement block in message.Array("content"))
+        {
+            switch (block.Str("type"))
+            {
+                case "text":
+                    graph.TitleStep(step, block.Str("text") ?? string.Empty);
+                    graph.AddEvent("transcript.message", Message("assistant", block.Str("text") ?? string.Empty, uuid, step: step.Id));
+                    break;
+                case "thinking":
+                    graph.AddEvent("transcript.reasoning", TranscriptGraph.Json(w =>
+                    {
+                        w.WriteText("text", block.Str("thinking"));
+                        w.WriteText("uuid", uuid);
+                        w.WriteText("stepId", step.Id);
+                    }));
+                    break;
+                case "redacted_thinking":
+                    graph.AddEvent("transcript.reasoning", TranscriptGraph.Json(w =>
+                    {
+                        w.WriteBoolean("redacted", true);
+                        w.WriteText("uuid", uuid);
+                        w.WriteText("stepId", step.Id);
+                    }));
+                    break;
+                case "tool_use":
+                    usesTools = true;
+                    string name = block.Str("name") ?? "(unnamed tool)";
+                    graph.TitleStep(step, "Calls " + name);
+                    graph.AddToolCall(step, block.Str("id") ?? $"{uuid}:{name}", name, block.Get("input")?.GetRawText() ?? "{}");
+                    break;
+                default:
+                    problems.UnknownRecordTypes++;
+                    graph.UnmappedRecords++;
+                    graph.AddEvent("transcript.record", Raw(block, lineNumber));
+                    break;
+            }
+        }
+
+        if (message.Get("usage") is { } usage)
+        {
+            graph.AddEvent("transcript.usage", TranscriptGraph.Json(w =>
+            {
+                w.WriteText("model", message.Str("model"));
+                w.WriteText("messageId", message.Str("id"));
+                w.WritePropertyName("usage");
+                usage.WriteTo(w);
+            }));
+        }
+
+        bool apiError = record.Bool("isApiErrorMessage");
+        if (apiError)
+        {
+            graph.AddEvent("transcript.api_error", Raw(record, lineNumber));
+        }
+
+        bool open = lane.Task.Steps.Any(s => s.ToolCalls.Any(c => c.Status == ToolCallStatus.Running));
+        WorkState state = apiError ? WorkState.Failed : usesTools || open ? WorkState.Running : WorkState.Completed;
+        graph.SetLaneState(lane, state);
+        if (!side)
+        {
+            graph.SetSessionState(state switch
+            {
+                WorkState.Failed => SessionState.Failed,
+                WorkState.Completed => SessionState.Completed,
+                _ => SessionState.Executing,
+            });
+        }
+    }
+
+    private static void MapToolResult(TranscriptGraph graph, JsonElement record, JsonElement block, long lineNumber, ProblemCounter problems)
+    {
+        string key = block.Str("tool_use_id") ?? string.Empty;
+        ToolNode? call = graph.FindToolCall(key);
+        if (call is null)
+        {
+            problems.UnpairedToolResults++;
+            graph.AddEvent("transcript.unpaired_tool_result", Raw(block, lineNumber));
+            return;
+        }
+
+        JsonElement? content = block.Get("content");
+        bool failed = block.Bool("is_error");
+        TimeSpan? duration = record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } r && r.Long("durationMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+        if (!graph.FinishToolCall(call, JsonValues.Text(content), failed, duration))
+        {
+            return;
+        }
+
+        int imageIndex = 0;
+        if (content is { ValueKind: JsonValueKind.Array } parts)
+        {
+            foreach (JsonElement part in parts.EnumerateArray().Where(p => p.Str("type") == "image"))
+            {
+                AddImage(graph, part, $"{key}:image:{imageIndex}", $"{call.Name} result image {++imageIndex}", call.Step, call);
+            }
+        }
+
+        if (record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } toolUseResult && toolUseResult.Str("agentId") is { } agentId && SubAgentTools.Contains(call.Name))
+        {
+            graph.AddEvent("import.subagent", TranscriptGraph.Json(w =>
+            {
+                w.WriteText("agentId", agentId);
+                w.WriteText("stepId", call.Step.Id);
+                w.WriteText("toolCallId", call.Id);
+            }));
+        }
+
+        if (!failed && WritingTools.Contains(call.Name))
+        {
+            AddFileArtifact(graph, call, key);
+        }
+    }
+
+    private static void AddFileArtifact(TranscriptGraph graph, ToolNode call, string key)
+    {
+        using JsonDocument document = JsonDocument.Parse(call.Arguments);
+        JsonElement input = document.RootElement;
+        string path = input.Str("file_path") ?? input.Str("notebook_path") ?? "(unknown file)";
+        switch (call.Name)
+        {
+            case "Write":
+                graph.AddArtifact(key + ":file", path, ArtifactKind.File, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(input.Str("content") ?? string.Empty), call.Step, call);
+                break;
+            case "NotebookEdit":
+                graph.AddArtifact(key + ":file", path, ArtifactKind.Other, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(input.Str("new_source") ?? string.Empty), call.Step, call);
+                break;
+            default:
+                var diff = new StringBuilder().Append("--- ").Append(path).Append("\n+++ ").Append(path).Append('\n');
+                IEnumerable<JsonElement> edits = call.Name == "MultiEdit" ? input.Array("edits") : [input];
+                foreach (JsonElement edit in edits)
+                {
+                    diff.Append("@@\n");
+                    AppendLines(diff, '-', edit.Str("old_string"));
+                    AppendLines(diff, '+', edit.Str("new_string"));
+                }
+
+                graph.AddArtifact(key + ":diff", path, ArtifactKind.Diff, "text/x-diff; charset=utf-8", Encoding.UTF8.GetBytes(diff.ToString()), call.Step, call);
+                break;
+        }
+    }
+
+    private static void AppendLines(StringBuilder diff, char sign, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        foreach (string line in text.Split('\n'))
+        {
+            diff.Append(sign).Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>An image block (<c>{"type":"image","source":{"type":"base64","media_type":…,"data":…}}</c>) as an artifact.</summary>
+    public static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, StepNode? step, ToolNode? call)
+    {
+        JsonElement source = block.Get("source") ?? default;
+        string mediaType = source.Str("media_type") ?? "application/octet-stream";
+        byte[] content;
+        try
+        {
+            content = source.Str("data") is { } data ? Convert.FromBase64String(data) : Encoding.UTF8.GetBytes(source.ValueKind == JsonValueKind.Undefined ? block.GetRawText() : source.GetRawText());
+        }
+        catch (FormatException)
+        {
+            // Not base64 after all: keep the text as it was written.
+            content = Encoding.UTF8.GetBytes(source.Str("data")!);
+            mediaType = "text/plain; charset=utf-8";
+        }
+
+        graph.AddArtifact(key, name, ArtifactKind.Other, mediaType, content, step, call);
+    }
+
+    private static string Message(string role, string text, string uuid, bool meta = false, string? step = null) => TranscriptGraph.Json(w =>
+    {
+        w.WriteText("role", role);
+        w.WriteText("text", Domain.Text.TextContent.ToWellFormed(text));
+        w.WriteText("uuid", uuid);
+        if (meta)
+        {
+            w.WriteBoolean("meta", true);
+        }
+
+        if (step is not null)
+        {
+            w.WriteText("stepId", step);
+        }
+    });
+}

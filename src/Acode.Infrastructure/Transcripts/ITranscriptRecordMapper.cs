@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>Maps the records of one agent's transcript format onto a <see cref="TranscriptGraph"/>, one line at a time.</summary>
+internal interface ITranscriptRecordMapper
+{
+    /// <summary>The record's own time, or null when it has none (it then takes the previous record's).</summary>
+    DateTimeOffset? TimeOf(JsonElement record);
+
+    /// <summary>Maps one record (a JSON object) read at line <paramref name="lineNumber"/>, between the graph's BeginLine and EndLine.</summary>
+    void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>Tolerant reads of transcript JSON: a missing or mistyped field reads as null, never throws.</summary>
+internal static class JsonValues
+{
+    public static JsonElement? Get(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? value : null;
+
+    public static string? Str(this JsonElement element, string name)
+        => element.Get(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    public static bool Bool(this JsonElement element, string name)
+        => element.Get(name) is { ValueKind: JsonValueKind.True };
+
+    public static long? Long(this JsonElement element, string name)
+        => element.Get(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out long n) ? n : null;
+
+    public static double? Double(this JsonElement element, string name)
+        => element.Get(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDouble(out double n) ? n : null;
+
+    public static DateTimeOffset? Time(this JsonElement element, string name)
+        => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) ? time : null;
+
+    public static IEnumerable<JsonElement> Array(this JsonElement element, string name)
+        => element.Get(name) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray() : [];
+
+    /// <summary>Text content as agents write it: a string, or an array of blocks whose <c>text</c> parts are joined.</summary>
+    public static string Text(JsonElement? content)
+    {
+        if (content is not { } c)
+        {
+            return string.Empty;
+        }
+
+        if (c.ValueKind == JsonValueKind.String)
+        {
+            return c.GetString() ?? string.Empty;
+        }
+
+        if (c.ValueKind != JsonValueKind.Array)
+        {
+            return c.GetRawText();
+        }
+
+        var builder = new StringBuilder();
+        foreach (JsonElement block in c.EnumerateArray())
+        {
+            string? text = block.ValueKind == JsonValueKind.String ? block.GetString() : block.Str("text");
+            if (text is not null)
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append('\n');
+                }
+
+                builder.Append(text);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The major version of a "1.2.3" version text, or null.</summary>
+    public static int? Major(string? version)
+        => version is not null && int.TryParse(version.Split('.')[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major) ? major : null;
+
+    /// <summary>Writes a string property, ill-formed UTF-16 (a lone surrogate from a <c>\ud800</c> escape) replaced by U+FFFD.</summary>
+    public static void WriteText(this Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, Domain.Text.TextContent.ToWellFormed(value));
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using Acode.Application;
+using Acode.Application.Serialization;
+using Acode.Application.Transcripts;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>
+/// The shared part of the transcript importers: finding files, reading them through <see cref="TranscriptSource"/>,
+/// and storing the resulting documents through <see cref="IRunStateStore.ImportAsync"/> (the path <c>acode session import</c>
+/// uses), which leaves rows at the same version alone and records every written row in the outbox.
+/// </summary>
+public abstract class TranscriptImporter : ITranscriptImporter
+{
+    private readonly IRunStateStore _store;
+
+    protected TranscriptImporter(IRunStateStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+
+    public abstract string Agent { get; }
+
+    public abstract string DefaultLocation { get; }
+
+    /// <summary>The longest transcript line imported, in bytes; longer lines are counted as oversized (16 MiB by default).</summary>
+    public int MaxLineBytes { get; init; } = TranscriptLineReader.DefaultMaxLineBytes;
+
+    public IReadOnlyList<string> FindTranscripts(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path))
+        {
+            return [Path.GetFullPath(path)];
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"No file or folder at '{path}'.", path);
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None };
+        return Directory.EnumerateFiles(path, "*.jsonl", options)
+            .Where(IsSessionTranscript)
+            .Select(Path.GetFullPath)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var follower = new Follower(this, Path.GetFullPath(path));
+        return await follower.PollCoreAsync(final: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"No file at '{path}'.", path);
+    }
+
+    public ITranscriptFollower Follow(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new Follower(this, Path.GetFullPath(path));
+    }
+
+    /// <summary>Whether a <c>.jsonl</c> file found in a folder is a session transcript of this agent (not a companion file).</summary>
+    protected abstract bool IsSessionTranscript(string path);
+
+    /// <summary>What identifies the session across machines, from the file's path (its session id).</summary>
+    protected abstract string SourceKey(string path);
+
+    internal abstract ITranscriptRecordMapper CreateMapper(bool companion);
+
+    /// <summary>Files that belong to the session of <paramref name="path"/> (Claude Code's sub-agent transcripts), in a stable order.</summary>
+    protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
+
+    private static long EventBaseOf(string companionKey)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(companionKey), hash);
+        long slot = 1 + (System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(hash) & ((1L << 30) - 1));
+        return slot << 32;
+    }
+
+    private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0)
+        {
+            return new ImportResult(0, 0, 0);
+        }
+
+        var builder = new SessionGraphBuilder();
+        foreach (EntityDocument document in documents)
+        {
+            builder.Add(document);
+        }
+
+        return await store.ImportAsync(builder.Session!, builder.Events, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class Follower(TranscriptImporter importer, string path) : ITranscriptFollower
+    {
+        private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
+        private TranscriptSource? _main;
+        private bool _stored;
+        private string? _signature;
+
+        public string Path { get; } = path;
+
+        public Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default) => PollCoreAsync(final: false, cancellationToken);
+
+        public async Task<TranscriptImportReport?> PollCoreAsync(bool final, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!File.Exists(Path))
+            {
+                return null;
+            }
+
+            // Unchanged since the last poll (same size and time of the file and of its companions): nothing to read.
+            string signature = Signature();
+            if (!final && _stored && signature == _signature)
+            {
+                return null;
+            }
+
+            _signature = signature;
+            _main ??= NewMain();
+            long before = _main.Offset;
+            bool grew;
+            if (!_main.Read(final))
+            {
+                // Replaced or truncated: read it again from the start (ids are the same, so what is stored stays).
+                _main = NewMain();
+                _companions.Clear();
+                _stored = false;
+                _main.Read(final);
+            }
+
+            grew = _main.Offset != before || !_stored;
+            string? sessionId = _main.Graph.SessionId;
+            var companions = new List<TranscriptSource>();
+            if (sessionId is not null)
+            {
+                foreach (string file in importer.CompanionFiles(Path))
+                {
+                    if (!_companions.TryGetValue(file, out TranscriptSource? companion))
+                    {
+                        string key = importer.SourceKey(Path) + "/" + System.IO.Path.GetFileNameWithoutExtension(file);
+                        var graph = new TranscriptGraph(importer.Agent, key, sessionId, EventBaseOf(key), ordinalBase: 100_000);
+                        companion = new TranscriptSource(file, graph, importer.CreateMapper(companion: true), importer.MaxLineBytes);
+                        _companions.Add(file, companion);
+                    }
+
+                    long companionBefore = companion.Offset;
+                    if (!companion.Read(final))
+                    {
+                        continue; // a sub-agent transcript that shrank is left as it was stored
+                    }
+
+                    grew |= companion.Offset != companionBefore || companion.Graph.SessionId is not null && !_stored;
+                    companions.Add(companion);
+                }
+            }
+
+            if (!grew && !final)
+            {
+                return null;
+            }
+
+            bool changedOnly = _stored;
+            var documents = new List<EntityDocument>(_main.Graph.Export(changedOnly));
+            foreach (TranscriptSource companion in companions.Where(c => c.Graph.SessionId is not null))
+            {
+                documents.AddRange(companion.Graph.Export(changedOnly, _main.Graph.SessionDocument()).Skip(1));
+            }
+
+            ImportResult rows = await StoreAsync(importer._store, documents, cancellationToken).ConfigureAwait(false);
+            _main.Graph.MarkStored();
+            companions.ForEach(c => c.Graph.MarkStored());
+            _stored = true;
+            return Report(rows, companions);
+        }
+
+        private string Signature()
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (string file in importer.CompanionFiles(Path).Prepend(Path))
+            {
+                var info = new FileInfo(file);
+                text.Append(info.Exists ? info.Length : -1).Append(':').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append(';');
+            }
+
+            return text.ToString();
+        }
+
+        private TranscriptSource NewMain()
+            => new(Path, new TranscriptGraph(importer.Agent, importer.SourceKey(Path)), importer.CreateMapper(companion: false), importer.MaxLineBytes);
+
+        private TranscriptImportReport Report(ImportResult rows, List<TranscriptSource> companions)
+        {
+            List<TranscriptSource> all = [_main!, .. companions];
+            TranscriptProblems problems = all.Select(s => s.Problems()).Aggregate((a, b) => a + b);
+            var tasks = all.SelectMany(s => s.Graph.Tasks).ToList();
+            var steps = tasks.SelectMany(t => t.Steps).ToList();
+            var calls = steps.SelectMany(s => s.ToolCalls).ToList();
+            return new TranscriptImportReport(
+                Path, importer.Agent, _main!.Graph.SessionId, all.Sum(s => s.Lines), all.Sum(s => s.Offset),
+                tasks.Count, steps.Count, calls.Count, calls.Count(c => c.Status == ToolCallStatus.Failed),
+                all.Sum(s => s.Graph.ArtifactCount), all.Sum(s => s.Graph.EventCount), all.Sum(s => s.Graph.UnmappedRecords),
+                rows, problems);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Acode.Application.Transcripts;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>
+/// One transcript file being read into its <see cref="TranscriptGraph"/>: remembers how far it got (bytes and lines), so
+/// reading again picks up only what was appended. A half-written last line is left for the next read.
+/// </summary>
+internal sealed class TranscriptSource
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
+    private readonly ITranscriptRecordMapper _mapper;
+    private readonly TranscriptLineReader _reader;
+    private readonly List<TranscriptLine> _deferred = [];
+    private readonly ProblemCounter _problems = new();
+    private long _nextLine = 1;
+    private bool _truncatedTail;
+    private bool _tailProcessed;
+
+    public TranscriptSource(string path, TranscriptGraph graph, ITranscriptRecordMapper mapper, int maxLineBytes = TranscriptLineReader.DefaultMaxLineBytes)
+    {
+        Path = path;
+        Graph = graph;
+        _mapper = mapper;
+        _reader = new TranscriptLineReader(maxLineBytes);
+    }
+
+    public string Path { get; }
+
+    public TranscriptGraph Graph { get; }
+
+    public ITranscriptRecordMapper Mapper => _mapper;
+
+    /// <summary>Bytes read up to the end of the last complete line.</summary>
+    public long Offset { get; private set; }
+
+    public long Lines => _nextLine - 1;
+
+    /// <summary>
+    /// Reads from <see cref="Offset"/> to the end of the file. With <paramref name="final"/>, a last line without a newline
+    /// is imported if it is a complete record, else counted as truncated; without, it waits for the next read.
+    /// </summary>
+    /// <returns>False when the file is shorter than what was read before (replaced or truncated: start again with a new source).</returns>
+    public bool Read(bool final)
+    {
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        if (stream.Length < Offset)
+        {
+            return false;
+        }
+
+        stream.Seek(Offset, SeekOrigin.Begin);
+        long start = Offset;
+        _truncatedTail = false;
+        foreach (TranscriptLine line in _reader.Read(stream, _nextLine, consumed => Offset = start + consumed))
+        {
+            if (line.Terminated)
+            {
+                _nextLine = line.Number + 1;
+                Process(line);
+            }
+            else if (final && !_tailProcessed && IsRecord(line.Text))
+            {
+                // A complete record the writer has not ended with a newline (yet): imported now, and not again once its newline comes.
+                Process(line);
+                _tailProcessed = true;
+            }
+            else if (!_tailProcessed)
+            {
+                _truncatedTail = true;
+            }
+        }
+
+        // Lines read before the first record with a time wait for it (the session's id and times come from it): a file
+        // with no timed record at all (Claude Code writes some holding only summaries) is not imported, only counted.
+        return true;
+    }
+
+    public TranscriptProblems Problems()
+    {
+        int unpaired = Graph.SessionState == Domain.Entities.SessionState.Executing ? 0 : Graph.ToolCalls.Count(c => c.Status == ToolCallStatus.Running);
+        return _problems.ToProblems(unpaired, _truncatedTail);
+    }
+
+    private static bool IsRecord(string text)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text, ParseOptions);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private void Process(TranscriptLine line)
+    {
+        if (_tailProcessed && line.Terminated)
+        {
+            // The unterminated record imported by a final read has now got its newline: it was imported already.
+            _tailProcessed = false;
+            return;
+        }
+
+        if (line.Oversized)
+        {
+            _problems.OversizedLines++;
+        }
+        else if (line.InvalidUtf8)
+        {
+            _problems.InvalidUtf8Lines++;
+        }
+
+        JsonDocument? document = null;
+        if (!line.Oversized)
+        {
+            try
+            {
+                document = JsonDocument.Parse(line.Text, ParseOptions);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    document.Dispose();
+                    document = null;
+                }
+            }
+            catch (JsonException)
+            {
+                document = null;
+            }
+
+            if (document is null && string.IsNullOrWhiteSpace(line.Text))
+            {
+                return; // an empty line carries nothing
+            }
+
+            if (document is null)
+            {
+                _problems.MalformedLines++;
+            }
+        }
+
+        using (document)
+        {
+            DateTimeOffset? time = document is null ? null : _mapper.TimeOf(document.RootElement);
+            if (!Graph.HasTime && time is null)
+            {
+                _deferred.Add(line);
+                return;
+            }
+
+            if (!Graph.HasTime && _deferred.Count > 0)
+            {
+                // Lines before the first timed one (a summary…) are mapped first, at its time, in file order.
+                Graph.BeginLine(time);
+                Graph.EndLine();
+                ReplayDeferred();
+            }
+
+            Graph.BeginLine(time);
+            Map(line, document);
+            Graph.EndLine();
+        }
+    }
+
+    private void ReplayDeferred()
+    {
+        if (_deferred.Count == 0 || !Graph.HasTime)
+        {
+            return;
+        }
+
+        List<TranscriptLine> lines = [.. _deferred];
+        _deferred.Clear();
+        foreach (TranscriptLine line in lines)
+        {
+            using JsonDocument? document = line.Oversized || !IsRecord(line.Text) ? null : JsonDocument.Parse(line.Text, ParseOptions);
+            Graph.BeginLine(null);
+            Map(line, document);
+            Graph.EndLine();
+        }
+    }
+
+    private void Map(TranscriptLine line, JsonDocument? document)
+    {
+        if (line.Oversized)
+        {
+            Graph.AddEvent("transcript.oversized_line", TranscriptGraph.Json(w =>
+            {
+                w.WriteNumber("line", line.Number);
+                w.WriteNumber("bytes", line.ByteLength);
+                w.WriteText("start", line.Text);
+            }));
+        }
+        else if (document is null)
+        {
+            Graph.AddEvent("transcript.malformed_line", TranscriptGraph.Json(w =>
+            {
+                w.WriteNumber("line", line.Number);
+                w.WriteText("text", line.Text);
+            }));
+        }
+        else
+        {
+            _mapper.Map(Graph, document.RootElement, line.Number, _problems);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Import;
+
+/// <summary><c>acode import claude-code|codex</c> through the real binary: counts, idempotency, growth, bad input, --watch.</summary>
+public sealed class ImportCommandTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+    private readonly CliWorkspace _other = new();
+
+    [Fact]
+    public async Task Claude_code_fixture_imports_with_every_count_the_transcript_implies()
+    {
+        JsonElement result = await _workspace.JsonAsync("import", "claude-code", TranscriptFixtures.ClaudeFolder);
+
+        JsonElement file = result.GetProperty("files").EnumerateArray().Single();
+        // 2 prompts + 1 side chain in the file + 1 sub-agent transcript; 7 tool_use blocks; 1 tool_result with is_error.
+        Assert.Equal(4, file.GetProperty("tasks").GetInt32());
+        Assert.Equal(11, file.GetProperty("steps").GetInt32());
+        Assert.Equal(7, file.GetProperty("toolCalls").GetInt32());
+        Assert.Equal(1, file.GetProperty("failedToolCalls").GetInt32());
+        Assert.Equal(3, file.GetProperty("artifacts").GetInt32()); // Write, Edit (diff), the prompt's image
+        Assert.Equal(4, file.GetProperty("unmappedRecords").GetInt32()); // queue-operation, file-history-snapshot, unknown record, unknown block
+        JsonElement problems = file.GetProperty("problems");
+        Assert.Equal(1, problems.GetProperty("malformedLines").GetInt32());
+        Assert.Equal(2, problems.GetProperty("unknownRecordTypes").GetInt32());
+        Assert.Equal(1, problems.GetProperty("unpairedToolResults").GetInt32());
+        Assert.Equal(1, problems.GetProperty("invalidUtf8Lines").GetInt32());
+        Assert.Equal(1, problems.GetProperty("truncatedLastLine").GetInt32());
+
+        string id = file.GetProperty("sessionId").GetString()!;
+        List<JsonElement> show = (await _workspace.JsonAsync("session", "show", id)).EnumerateArray().ToList();
+        JsonElement session = show.Single(d => Entity(d) == "Session");
+        Assert.Equal("Add a CSV export to the report page", session.GetProperty("title").GetString()); // the summary record
+        Assert.Equal("Executing", session.GetProperty("state").GetString()); // ends with a tool call awaiting its result
+        var calls = show.Where(d => Entity(d) == "ToolCall").ToList();
+        Assert.Equal(7, calls.Count);
+        Assert.Single(calls, c => c.GetProperty("status").GetString() == "Failed");
+        Assert.Equal(4, show.Count(d => Entity(d) == "SessionTask"));
+        Assert.Contains(show, d => Entity(d) == "SessionTask" && d.GetProperty("title").GetString()!.Contains("日本語 🚀", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Codex_fixture_imports_with_every_count_the_transcript_implies()
+    {
+        JsonElement result = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder);
+
+        JsonElement file = result.GetProperty("files").EnumerateArray().Single();
+        Assert.Equal(2, file.GetProperty("tasks").GetInt32()); // the environment context is not a prompt
+        Assert.Equal(5, file.GetProperty("toolCalls").GetInt32()); // function_call ×2, custom_tool_call, local_shell_call, web_search_call
+        Assert.Equal(1, file.GetProperty("failedToolCalls").GetInt32()); // exit_code 1
+        Assert.Equal(2, file.GetProperty("artifacts").GetInt32()); // the patch, the image
+        JsonElement problems = file.GetProperty("problems");
+        Assert.Equal(1, problems.GetProperty("malformedLines").GetInt32());
+        Assert.Equal(2, problems.GetProperty("unknownRecordTypes").GetInt32());
+        Assert.Equal(1, problems.GetProperty("unpairedToolResults").GetInt32());
+        Assert.Equal(1, problems.GetProperty("unpairedToolCalls").GetInt32()); // call_4 never answered, run aborted
+        Assert.Equal(1, problems.GetProperty("truncatedLastLine").GetInt32());
+
+        JsonElement show = (await _workspace.JsonAsync("session", "show", file.GetProperty("sessionId").GetString()!))[0];
+        Assert.Equal("Cancelled", show.GetProperty("state").GetString()); // turn_aborted
+        Assert.Equal("Fix the failing CSV test", show.GetProperty("goal").GetString());
+    }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task Importing_twice_changes_nothing(string agent)
+    {
+        string folder = agent == "codex" ? TranscriptFixtures.CodexFolder : TranscriptFixtures.ClaudeFolder;
+        await _workspace.RunOkAsync("import", agent, folder);
+        JsonElement before = await _workspace.JsonAsync("db", "status");
+
+        JsonElement again = await _workspace.JsonAsync("import", agent, folder);
+
+        JsonElement rows = again.GetProperty("totals").GetProperty("rows");
+        Assert.Equal(0, rows.GetProperty("inserted").GetInt32());
+        Assert.Equal(0, rows.GetProperty("updated").GetInt32());
+        JsonElement after = await _workspace.JsonAsync("db", "status");
+        Assert.Equal(before.GetProperty("rows").ToString(), after.GetProperty("rows").ToString());
+        Assert.Equal(before.GetProperty("outbox").GetProperty("pending").GetInt64(), after.GetProperty("outbox").GetProperty("pending").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_grown_transcript_adds_only_what_is_new_and_ends_as_a_whole_import()
+    {
+        int length = (int)new FileInfo(TranscriptFixtures.ClaudeFile).Length;
+        string folder = Path.Combine(_workspace.Root, "transcripts");
+        string file = TranscriptFixtures.CopyClaude(folder, bytes: length / 2);
+        JsonElement first = await _workspace.JsonAsync("import", "claude-code", file);
+
+        TranscriptFixtures.CopyClaude(folder);
+        JsonElement second = await _workspace.JsonAsync("import", "claude-code", file);
+        await _other.RunOkAsync("import", "claude-code", TranscriptFixtures.ClaudeFile);
+
+        string id = second.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        Assert.Equal(first.GetProperty("files")[0].GetProperty("sessionId").GetString(), id);
+        Assert.True(second.GetProperty("totals").GetProperty("rows").GetProperty("unchanged").GetInt32() > 0, second.ToString());
+        Assert.Equal((await _other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
+    }
+
+    [Fact]
+    public async Task The_session_tree_matches_the_golden_export()
+    {
+        JsonElement result = await _workspace.JsonAsync("import", "claude-code", TranscriptFixtures.ClaudeFile);
+        string id = result.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        JsonElement codex = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFile);
+        string codexId = codex.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+
+        string actual = (await _workspace.RunOkAsync("session", "export", id)).Stdout + (await _workspace.RunOkAsync("session", "export", codexId)).Stdout;
+
+        string golden = Path.Combine(TranscriptFixtures.Root, "import.golden.jsonl");
+        if (Environment.GetEnvironmentVariable("ACODE_UPDATE_GOLDEN") == "1")
+        {
+            string source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Fixtures", "import.golden.jsonl");
+            await File.WriteAllTextAsync(source, actual);
+            return;
+        }
+
+        Assert.Equal(await File.ReadAllTextAsync(golden), actual);
+    }
+
+    [Fact]
+    public async Task A_path_that_does_not_exist_is_a_usage_error()
+    {
+        AcodeResult result = await _workspace.RunAsync("import", "codex", Path.Combine(_workspace.Root, "nowhere"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Error: No file or folder at", result.Stderr);
+        Assert.Contains("Try:", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Watch_records_a_transcript_as_it_is_written_and_stops_cleanly_on_ctrl_c()
+    {
+        string folder = Path.Combine(_workspace.Root, "live");
+        Directory.CreateDirectory(folder);
+        using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "import", "claude-code", folder, "--watch");
+        Task<string> output = watch.StandardOutput.ReadToEndAsync();
+        try
+        {
+            byte[] content = await File.ReadAllBytesAsync(TranscriptFixtures.ClaudeFile);
+            int half = Array.IndexOf(content, (byte)'\n', content.Length / 3) + 10; // ends in the middle of a line
+            string file = Path.Combine(folder, TranscriptFixtures.ClaudeSessionId + ".jsonl");
+            await File.WriteAllBytesAsync(file, content[..half]);
+            int tasksFirst = await WaitForTasksAsync(n => n >= 1);
+
+            await using (FileStream append = new(file, FileMode.Append))
+            {
+                await append.WriteAsync(content.AsMemory(half));
+            }
+
+            int tasksAfter = await WaitForTasksAsync(n => n == 3); // 2 prompts and the in-file side chain
+            Assert.True(tasksFirst <= tasksAfter);
+        }
+        finally
+        {
+            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(0, watch.ExitCode);
+        Assert.Contains("Stopped.", await output);
+
+        // What --watch recorded is exactly what a one-shot import of the finished file records.
+        await _other.RunOkAsync("import", "claude-code", folder);
+        string id = (await _other.SessionIdsAsync()).Single();
+        Assert.Equal((await _other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
+    }
+
+    private async Task<int> WaitForTasksAsync(Func<int, bool> done)
+    {
+        for (int attempt = 0; attempt < 600; attempt++)
+        {
+            JsonElement list = await _workspace.JsonAsync("session", "list");
+            if (list.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } item
+                && item.TryGetProperty("taskCount", out JsonElement tasks) && done(tasks.GetInt32()))
+            {
+                return tasks.GetInt32();
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("acode import --watch did not record the transcript within two minutes.");
+    }
+
+    private static string? Entity(JsonElement document) => document.GetProperty("entity").GetString();
+
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        _other.Dispose();
+    }
+}
