@@ -150,6 +150,12 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             MigrationStatus schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (schema.Pending.Count > 0)
+            {
+                // The next sync applies them: say now if this role cannot.
+                await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, cancellationToken).ConfigureAwait(false);
+            }
+
             long? conflicts = null;
             if (schema.Current is not null)
             {
