@@ -49,11 +49,13 @@ public static class PostgresErrorMapper
     }
 
     /// <summary>
-    /// For a refusal (see the remarks): what was refused and what fixes it, e.g. the <c>GRANT</c> a failed migration
-    /// needs (ACODE-DB-003). Null for an outage or any other failure.
+    /// For a refusal of the role or the server (a missing privilege, a read-only server, no schema): what was refused
+    /// and what fixes it, e.g. the <c>GRANT</c> a failed migration needs (ACODE-DB-003). Null for an outage, for a
+    /// missing table or column (inside a migration, that is the migration's own error) and for any other failure.
     /// </summary>
     public static (string Reason, string Remedy)? Refusal(Exception exception, string redactedTarget)
-        => Diagnose(exception, redactedTarget) is { Remedy: { } remedy } refusal ? (refusal.Reason, remedy) : null;
+        => exception is not PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn }
+           && Diagnose(exception, redactedTarget) is { Remedy: { } remedy } refusal ? (refusal.Reason, remedy) : null;
 
     private static PostgresDiagnosis? Diagnose(Exception exception, string redactedTarget) => exception switch
     {
