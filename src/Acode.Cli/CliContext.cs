@@ -61,7 +61,7 @@ internal sealed class CliContext : IDisposable
 
         const string prefix = "ACODE-DB-006: ";
         string reason = (pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer") + ".";
-        return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Check that {target.Redacted} is running and reachable and the credentials are right, then run 'acode db sync' again (or keep 'acode db sync --watch' running).");
+        return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 
     public void Dispose() => LoggerFactory.Dispose();

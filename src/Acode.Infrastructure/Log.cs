@@ -8,14 +8,16 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Applied migration {Migration} (checksum {Checksum})")]
     public static partial void MigrationApplied(ILogger logger, string migration, string checksum);
 
-    [LoggerMessage(1002, LogLevel.Error, "Migration {Migration} failed and was rolled back")]
-    public static partial void MigrationFailed(ILogger logger, string migration, Exception exception);
+    // Failures the caller is told about (ACODE-DB-003, with the native exception inside) are logged without a stack
+    // trace: they are expected errors, and a console log must not bury the message that says what to do.
+    [LoggerMessage(1002, LogLevel.Error, "Migration {Migration} failed and was rolled back: {Reason}")]
+    public static partial void MigrationFailed(ILogger logger, string migration, string reason);
 
     [LoggerMessage(1101, LogLevel.Information, "Applied PostgreSQL migration {Migration} (checksum {Checksum}) to {Target}")]
     public static partial void PostgresMigrationApplied(ILogger logger, string migration, string checksum, string target);
 
-    [LoggerMessage(1102, LogLevel.Error, "PostgreSQL migration {Migration} failed on {Target} and was rolled back")]
-    public static partial void PostgresMigrationFailed(ILogger logger, string migration, string target, Exception exception);
+    [LoggerMessage(1102, LogLevel.Error, "PostgreSQL migration {Migration} failed on {Target} and was rolled back: {Reason}")]
+    public static partial void PostgresMigrationFailed(ILogger logger, string migration, string target, string reason);
 
     [LoggerMessage(1003, LogLevel.Debug, "Opened workspace database {Path} (workspace {WorkspaceId})")]
     public static partial void DatabaseOpened(ILogger logger, string path, string workspaceId);

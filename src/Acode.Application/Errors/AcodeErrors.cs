@@ -21,6 +21,13 @@ public static class AcodeErrors
         "Nothing was lost. Run 'acode db check' to inspect the database, and report this error with 'acode db migrate --dry-run' output.",
         inner);
 
+    /// <summary>ACODE-DB-003 for a migration the server refused (a missing privilege): <paramref name="remedy"/> says what fixes it.</summary>
+    public static AcodeDbException MigrationRefused(string migration, string lastGoodVersion, string reason, string remedy, Exception? inner = null) => new(
+        AcodeErrorCode.MigrationFailed,
+        $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion}.",
+        $"Nothing was lost. {remedy} Then run the command again.",
+        inner);
+
     public static AcodeDbException MigrationChanged(string migration, string appliedChecksum, string currentChecksum) => new(
         AcodeErrorCode.MigrationFailed,
         $"Migration {migration} was changed after it was applied (checksum {Distinct(appliedChecksum, currentChecksum)} in the database, {Distinct(currentChecksum, appliedChecksum)} in this program). Start-up halted.",
@@ -46,10 +53,30 @@ public static class AcodeErrors
         "Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the right host, port, database, user and password. Local work continues meanwhile; sync resumes by itself once PostgreSQL answers ('acode db status' shows the backlog).",
         inner);
 
-    public static AcodeDbException PostgresNotConfigured() => new(
+    /// <summary>
+    /// ACODE-DB-006 for a server that answers but refuses what acode must do: a privilege the role lacks, a server that
+    /// accepts only reads, a schema acode cannot find. Not an outage of the network, but the same for the sync: nothing
+    /// is the records' fault, so it pauses without counting attempts and resumes once the cause is fixed.
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="reason">What was refused, naming the privilege or setting (no connection string, no password).</param>
+    /// <param name="remedy">What fixes it, e.g. the <c>GRANT</c> statement to run as the database owner. It is part of the
+    /// message, so that it survives wherever the message alone is shown (<c>acode db status</c>, a paused sync's reason).</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException PostgresRefused(string redactedTarget, string reason, string remedy, Exception? inner = null) => new(
         AcodeErrorCode.PostgresUnavailable,
-        "No PostgreSQL is configured, so there is nothing to sync to. Local work is unaffected; changes wait in the outbox.",
-        "Set ACODE_POSTGRES_URL (e.g. postgresql://acode@db.example:5432/acode) or persistence:postgres:connectionString in .agent/config.json.");
+        $"PostgreSQL at {redactedTarget} refused what acode needs: {reason}. To fix it: {remedy}",
+        "Local work continues meanwhile: changes wait in the outbox, no attempt is counted, and sync resumes once this is fixed ('acode db check' tells when it is).",
+        inner);
+
+    /// <summary>
+    /// ACODE-DB-007 for a command that needs PostgreSQL (<c>acode db sync</c>) when none is configured: the setting it
+    /// needs is absent. Not ACODE-DB-006: nothing is unreachable, there is nothing to reach.
+    /// </summary>
+    public static AcodeDbException PostgresNotConfigured() => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"No PostgreSQL is configured ({Options.PostgresOptions.ConnectionStringKey} and {Options.PostgresOptions.EnvironmentVariable} are not set), so there is nothing to sync to. Local work is unaffected; changes wait in the outbox.",
+        $"Set {Options.PostgresOptions.EnvironmentVariable} (e.g. postgresql://acode@db.example:5432/acode) or {Options.PostgresOptions.ConnectionStringKey} in .agent/config.json.");
 
     public static AcodeDbException InvalidConfiguration(string key, string value, string accepted) => new(
         AcodeErrorCode.InvalidConfiguration,

@@ -18,7 +18,7 @@ internal static class DbSyncCommand
     {
         var watch = new Option<bool>("--watch") { Description = "Keep syncing as changes arrive until Ctrl+C; survives PostgreSQL outages." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (not with --watch)." };
-        var command = new Command("sync", "Deliver pending outbox records to PostgreSQL (ACODE_POSTGRES_URL or persistence:postgres:connectionString).\n\nExamples:\n  acode db sync\n  acode db sync --watch\n  acode db sync status\n  acode db sync retry --all")
+        var command = new Command("sync", "Deliver pending outbox records to PostgreSQL (ACODE_POSTGRES_URL or persistence:postgres:connectionString).\n\n" + ExitCodeHelp + "\n\nExamples:\n  acode db sync\n  acode db sync --watch\n  acode db sync status\n  acode db sync retry --all")
         {
             watch, json,
         };
@@ -26,6 +26,11 @@ internal static class DbSyncCommand
         command.Subcommands.Add(DbSyncRetryCommand.Create(globals));
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
+            if (context.SyncTarget is null)
+            {
+                throw AcodeErrors.PostgresNotConfigured(); // exit 17, not "unreachable": there is nothing to reach
+            }
+
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             using OutboxSyncService sync = context.OpenSync(database);
             if (context.ParseResult.GetValue(watch))
@@ -34,9 +39,12 @@ internal static class DbSyncCommand
             }
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
+            long deadLetters = (await new SqliteOutbox(database).GetStatisticsAsync(CancellationToken.None)).Failed;
             if (context.ParseResult.GetValue(json))
             {
-                JsonOutput.Write(ToJson(result));
+                JsonObject node = ToJson(result);
+                node["deadLettersInOutbox"] = deadLetters;
+                JsonOutput.Write(node);
             }
             else
             {
@@ -48,9 +56,42 @@ internal static class DbSyncCommand
                 throw context.SyncUnavailable(result.PauseReason);
             }
 
-            return ExitCodes.Success;
+            return ReportUndelivered(result.Retried + result.DeadLettered, deadLetters);
         });
         return command;
+    }
+
+    /// <summary>The exit codes of <c>acode db sync</c>, as <c>--help</c> and the README state them.</summary>
+    public const string ExitCodeHelp = """
+        Exit codes (scripts can tell the outcomes apart):
+          0   every record that was due was delivered, and no record is dead-lettered
+          1   delivered what PostgreSQL accepted, but it rejected some records: dead-lettered (now or
+              earlier; see 'acode db sync status', requeue with 'acode db sync retry --all') or failed
+              and waiting for their next attempt
+          16  ACODE-DB-006: PostgreSQL unreachable, or it refused acode's role (a missing privilege,
+              a read-only server); nothing was lost and no attempt was counted
+          17  ACODE-DB-007: no PostgreSQL is configured (or the configuration is invalid)
+        With --watch: 0 when stopped by Ctrl+C or SIGTERM, 1 when records were dead-lettered while it
+        ran, 17 when nothing is configured; outages do not stop it.
+        """;
+
+    /// <summary>
+    /// Exit 1 (with a warning on standard error) when PostgreSQL rejected records in this run or dead letters wait in
+    /// the outbox: the same condition under which <c>acode db check</c> fails its outbox check, plus this run's retries.
+    /// </summary>
+    private static int ReportUndelivered(long rejectedNow, long deadLetters)
+    {
+        if (rejectedNow == 0 && deadLetters == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        string what = rejectedNow > 0
+            ? $"PostgreSQL rejected {rejectedNow} record(s) in this run; {deadLetters} record(s) are dead-lettered in the outbox"
+            : $"{deadLetters} record(s) are dead-lettered in the outbox (from earlier runs)";
+        Console.Error.WriteLine($"Warning: not everything was delivered: {what}.");
+        Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue dead letters with 'acode db sync retry --all'.");
+        return ExitCodes.Problem;
     }
 
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
@@ -79,15 +120,17 @@ internal static class DbSyncCommand
     {
         context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
 
-        // Ctrl+C or SIGTERM: finish (or roll back) the batch in flight, release its leases, then exit 0.
+        // Ctrl+C or SIGTERM: finish (or roll back) the batch in flight, release its leases, then exit 0 (1 after dead letters).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
         var signal = new OutboxSignal();
         var loop = new SyncLoop(sync, signal, sync.Options, context.LoggerFactory.CreateLogger<SyncLoop>());
         bool wasPaused = false;
+        long deadLettered = 0;
         await loop.RunAsync(result =>
         {
+            deadLettered += result.DeadLettered;
             if (result.Paused && !wasPaused)
             {
                 context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason}; retrying with backoff (nothing is lost, no attempts are counted).");
@@ -100,6 +143,13 @@ internal static class DbSyncCommand
             wasPaused = result.Paused;
         }, stop.Token);
         context.Console.WriteLine("Stopped.");
+        if (deadLettered > 0)
+        {
+            Console.Error.WriteLine($"Warning: {deadLettered} record(s) were dead-lettered while watching.");
+            Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue them with 'acode db sync retry --all'.");
+            return ExitCodes.Problem;
+        }
+
         return ExitCodes.Success;
 
         void StopGracefully(PosixSignalContext signalContext)

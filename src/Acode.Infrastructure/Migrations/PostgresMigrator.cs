@@ -33,20 +33,26 @@ public sealed class PostgresMigrator
         """;
 
     private readonly MigrationPlan _plan;
+    private readonly string[] _tables;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
     public PostgresMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
-        _plan = new MigrationPlan(migrations ?? MigrationCatalog.For(MigrationCatalog.Postgres), nameof(migrations));
+        IReadOnlyList<Migration> all = migrations ?? MigrationCatalog.For(MigrationCatalog.Postgres);
+        _plan = new MigrationPlan(all, nameof(migrations));
+        _tables = PostgresPrivilegeCheck.TablesOf(all);
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _time = time ?? TimeProvider.System;
     }
 
     public Version Latest => _plan.Latest;
 
-    /// <summary>What is applied and what would be; checks checksums and refuses a newer database. Writes nothing.</summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration), ACODE-DB-004 (newer database) or ACODE-DB-006 (PostgreSQL unavailable).</exception>
+    /// <summary>
+    /// What is applied and what would be; checks checksums and refuses a newer database; checks that the role holds the
+    /// privileges acode needs on the tables that exist (<see cref="PostgresPrivilegeCheck"/>). Writes nothing.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-003 (edited migration), ACODE-DB-004 (newer database) or ACODE-DB-006 (PostgreSQL unavailable, or a privilege missing: the message names it and the GRANT).</exception>
     public async Task<MigrationStatus> GetStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -63,6 +69,7 @@ public sealed class PostgresMigrator
         ArgumentNullException.ThrowIfNull(connection);
         try
         {
+            await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, cancellationToken).ConfigureAwait(false);
             List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
             return _plan.StatusOf(applied);
         }
@@ -148,11 +155,18 @@ public sealed class PostgresMigrator
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (!PostgresErrorMapper.IsUnavailable(ex))
+        catch (PostgresException ex) when (!PostgresErrorMapper.IsOutage(ex))
         {
+            // A refusal (a missing privilege, a read-only server) fails the migration like any statement error, but
+            // the message names what was refused and what fixes it.
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            Log.PostgresMigrationFailed(_logger, migration.Id, Target(connection), ex);
-            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, $"SQLSTATE {ex.SqlState}: {ex.MessageText}", ex);
+            string target = Target(connection);
+            (string Reason, string Remedy)? refusal = PostgresErrorMapper.Refusal(ex, target);
+            string reason = refusal?.Reason ?? $"SQLSTATE {ex.SqlState}: {ex.MessageText}";
+            Log.PostgresMigrationFailed(_logger, migration.Id, target, reason);
+            throw refusal is { } refused
+                ? AcodeErrors.MigrationRefused(migration.Id, lastGood, reason, refused.Remedy, ex)
+                : AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.PostgresMigrationApplied(_logger, migration.Id, migration.Checksum, Target(connection));

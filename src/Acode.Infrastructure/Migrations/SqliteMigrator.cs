@@ -105,7 +105,7 @@ public sealed partial class SqliteMigrator
         catch (SqliteException ex) when (!Sqlite.SqliteErrorMapper.IsBusy(ex))
         {
             transaction.Rollback();
-            Log.MigrationFailed(_logger, migration.Id, ex);
+            Log.MigrationFailed(_logger, migration.Id, ex.Message);
             throw AcodeErrors.MigrationFailed(migration.Id, lastGood, ex.Message, ex);
         }
 

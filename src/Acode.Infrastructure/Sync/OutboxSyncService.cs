@@ -156,6 +156,12 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             MigrationStatus schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (schema.Pending.Count > 0)
+            {
+                // The next sync applies them: say now if this role cannot.
+                await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, cancellationToken).ConfigureAwait(false);
+            }
+
             long? conflicts = null;
             if (schema.Current is not null)
             {
@@ -256,7 +262,8 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             // The connection failed during this batch. If the server answers a fresh connection, the batch itself may be
             // what breaks it (a message PostgreSQL refuses, a backend that dies on one record): retry the records alone,
             // and a record whose delivery fails again while the server answers gets an attempt. Otherwise it is an outage.
-            if (await ServerAnswersAsync(token).ConfigureAwait(false))
+            // A refusal (a missing privilege, a read-only server) is the role's or the server's, never a record's: it pauses.
+            if (PostgresErrorMapper.IsOutage(lost) && await ServerAnswersAsync(token).ConfigureAwait(false))
             {
                 Log.ConnectionLostMidBatch(_logger, batch.Count, lost.Message);
                 await IsolateFailuresAsync(batch, lost, run, token, retryAlone: true).ConfigureAwait(false);
@@ -354,7 +361,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             if (lost is not null)
             {
                 // The connection failed again, with this record alone: if the server still answers, the record is at fault.
-                if (!await ServerAnswersAsync(token).ConfigureAwait(false))
+                if (!PostgresErrorMapper.IsOutage(lost) || !await ServerAnswersAsync(token).ConfigureAwait(false))
                 {
                     await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);

@@ -107,15 +107,54 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Sync_without_PostgreSQL_configured_says_how_to_configure_it()
+    public async Task Sync_without_PostgreSQL_configured_says_how_to_configure_it_and_exits_17_not_unreachable()
     {
         await RunOkAsync("demo");
 
         AcodeResult sync = await RunAsync("db", "sync");
+        AcodeResult watch = await RunAsync("db", "sync", "--watch");
 
-        Assert.Equal(16, sync.ExitCode);
-        Assert.Contains("No PostgreSQL is configured", sync.Stderr);
-        Assert.Contains("Try: Set ACODE_POSTGRES_URL", sync.Stderr);
+        foreach (AcodeResult result in new[] { sync, watch })
+        {
+            Assert.Equal(17, result.ExitCode);
+            Assert.Contains("Error: ACODE-DB-007: No PostgreSQL is configured", result.Stderr);
+            Assert.Contains("Try: Set ACODE_POSTGRES_URL", result.Stderr);
+            Assert.DoesNotContain("ACODE-DB-006", result.Stderr);
+            Assert.DoesNotContain("unreachable", result.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Sync_exits_1_while_records_are_rejected_or_dead_lettered_and_0_once_everything_is_delivered()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        await RunOkAsync("db", "migrate");
+        await ExecuteAsync(connectionString, "ALTER TABLE tool_calls ADD CONSTRAINT acode_test_rejects CHECK (false) NOT VALID;");
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+        AcodeResult again = await RunAsync("db", "sync", "--json");
+
+        Assert.Equal(1, sync.ExitCode);
+        Assert.Matches(@"[1-9]\d* dead-lettered", sync.Stdout);
+        Assert.Contains("Warning: not everything was delivered: PostgreSQL rejected", sync.Stderr);
+        Assert.Contains("'acode db sync retry --all'", sync.Stderr);
+        Assert.Equal(1, again.ExitCode); // nothing new was rejected, but dead letters wait: not "delivered everything"
+        using (JsonDocument json = JsonDocument.Parse(again.Stdout))
+        {
+            Assert.True(json.RootElement.GetProperty("deadLettersInOutbox").GetInt64() > 0);
+        }
+
+        await ExecuteAsync(connectionString, "ALTER TABLE tool_calls DROP CONSTRAINT acode_test_rejects;");
+        await RunOkAsync("db", "sync", "retry", "--all");
+        AcodeResult delivered = await RunAsync("db", "sync");
+
+        Assert.Equal(0, delivered.ExitCode);
+        Assert.Equal("", delivered.Stderr);
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+        AssertNoSecretIn(_everything);
     }
 
     [Fact]
@@ -234,6 +273,14 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         AcodeResult result = await RunOkAsync([.. args, "--json"]);
         using JsonDocument document = JsonDocument.Parse(result.Stdout);
         return document.RootElement.Clone();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql)

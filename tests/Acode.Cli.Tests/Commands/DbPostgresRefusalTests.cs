@@ -1,0 +1,220 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// Issue 10.7: a PostgreSQL that answers but refuses acode's role (a missing privilege, a read-only server, a table
+/// dropped by hand) is ACODE-DB-006 (ACODE-DB-003 while migrating) naming what is missing and the GRANT that fixes it,
+/// from every command, never "This is a bug", never a stack trace, never the password, and never a burnt attempt.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+    private readonly List<AcodeResult> _everything = [];
+    private readonly string _role = $"acode_role_{Guid.NewGuid():N}"[..24];
+    private readonly string _password = $"Pw-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_role_without_privileges_on_acodes_tables_gets_ACODE_DB_006_naming_them_and_the_GRANT_from_every_command()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        await RunOkAsync("db", "migrate"); // the owner creates the schema
+        await ExecuteAsync(admin, $"CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
+        UseRole(admin);
+        await RunOkAsync("demo");
+
+        AcodeResult status = await RunAsync("db", "status");
+        JsonElement statusJson = await JsonAsync("db", "status");
+        AcodeResult check = await RunAsync("db", "check");
+        JsonElement checkJson = JsonDocument.Parse((await RunAsync("db", "check", "--json")).Stdout).RootElement;
+        AcodeResult sync = await RunAsync("db", "sync");
+        JsonElement syncStatus = await JsonAsync("db", "sync", "status");
+        AcodeResult syncStatusText = await RunAsync("db", "sync", "status");
+        AcodeResult migrate = await RunAsync("db", "migrate");
+        AcodeResult version = await RunAsync("db", "schema", "version");
+
+        string grant = $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"{_role}\"; GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"public\" TO \"{_role}\";";
+        string lacks = $"role \"{_role}\" lacks SELECT, INSERT, UPDATE, DELETE on artifacts, schema_version, session_events, session_tasks, sessions, steps, sync_applied, sync_conflicts, tool_calls; USAGE on sync_conflicts_id_seq";
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("ACODE-DB-006", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Rows: sessions", status.Stdout, StringComparison.Ordinal); // the local report is still there
+        string problem = statusJson.GetProperty("sync").GetProperty("problem").GetString()!;
+        Assert.False(statusJson.GetProperty("sync").GetProperty("reachable").GetBoolean());
+        Assert.Contains(lacks, problem, StringComparison.Ordinal);
+        Assert.Contains(grant, problem, StringComparison.Ordinal);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("FAIL postgres", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains(checkJson.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "postgres" && c.GetProperty("detail").GetString()!.Contains(grant, StringComparison.Ordinal));
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains($"Error: ACODE-DB-006: ", sync.Stderr, StringComparison.Ordinal);
+        Assert.Contains(lacks, sync.Stderr, StringComparison.Ordinal);
+        Assert.Contains(grant, sync.Stderr, StringComparison.Ordinal);
+        Assert.Contains(grant, syncStatus.GetProperty("problem").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(0, syncStatus.GetProperty("deadLetters").GetInt64());
+        Assert.Equal(0, syncStatusText.ExitCode);
+        Assert.Equal(16, migrate.ExitCode);
+        Assert.Contains(grant, migrate.Stderr, StringComparison.Ordinal);
+        Assert.Equal(16, version.ExitCode);
+        AssertNoBugNoStackNoSecret();
+
+        // The GRANT the message names is the one that fixes it.
+        await ExecuteAsync(admin, grant);
+        await RunOkAsync("db", "sync");
+        await RunOkAsync("db", "check");
+        Assert.Equal(1, await CountAsync(admin, "SELECT count(*) FROM sessions"));
+    }
+
+    [Fact]
+    public async Task A_role_that_may_only_read_pauses_the_sync_without_counting_an_attempt()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        await RunOkAsync("db", "migrate");
+        await ExecuteAsync(admin, $"CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"{_role}\";");
+        UseRole(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains($"role \"{_role}\" lacks INSERT, UPDATE, DELETE on artifacts,", sync.Stderr, StringComparison.Ordinal);
+        JsonElement status = await JsonAsync("db", "sync", "status");
+        Assert.Equal(0, status.GetProperty("deadLetters").GetInt64());
+        Assert.True(status.GetProperty("pending").GetInt64() > 0);
+        AssertNoBugNoStackNoSecret();
+    }
+
+    [Fact]
+    public async Task A_role_without_CREATE_on_schema_public_gets_ACODE_DB_003_naming_the_GRANT_without_a_stack_trace()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        await ExecuteAsync(admin, $"REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
+        UseRole(admin);
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+        AcodeResult migrate = await RunAsync("db", "migrate");
+        JsonElement status = await JsonAsync("db", "status");
+        AcodeResult check = await RunAsync("db", "check");
+
+        string grant = $"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{_role}\";";
+        foreach (AcodeResult failed in new[] { sync, migrate })
+        {
+            Assert.Equal(13, failed.ExitCode);
+            Assert.Contains("Error: ACODE-DB-003: Migration V1_0_0_InitialSchema failed and was rolled back: ", failed.Stderr, StringComparison.Ordinal);
+            Assert.Contains("SQLSTATE 42501", failed.Stderr, StringComparison.Ordinal);
+            Assert.Contains(grant, failed.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"lacks CREATE on schema public", status.GetProperty("sync").GetProperty("problem").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(1, check.ExitCode);
+        AssertNoBugNoStackNoSecret();
+
+        await ExecuteAsync(admin, grant);
+        await RunOkAsync("db", "sync");
+        await RunOkAsync("db", "check");
+    }
+
+    [Fact]
+    public async Task A_server_that_accepts_only_reads_pauses_the_sync_without_counting_an_attempt()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        await RunOkAsync("db", "migrate");
+        string database = new NpgsqlConnectionStringBuilder(admin).Database!;
+        await ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" SET default_transaction_read_only = on;");
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains("the server accepts only reads (SQLSTATE 25006", sync.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+        AssertNoBugNoStackNoSecret();
+    }
+
+    [Fact]
+    public async Task A_table_dropped_by_hand_pauses_the_sync_and_is_reported_not_a_bug()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        await RunOkAsync("db", "migrate");
+        await ExecuteAsync(admin, "DROP TABLE session_events;");
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains("a table or column of acode's schema is missing (SQLSTATE 42P01", sync.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+        AssertNoBugNoStackNoSecret();
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private void UseUrl(string connectionString) => _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+
+    private void UseRole(string adminConnectionString)
+        => UseUrl(new NpgsqlConnectionStringBuilder(adminConnectionString) { Username = _role, Password = _password }.ConnectionString);
+
+    private void AssertNoBugNoStackNoSecret()
+    {
+        foreach (AcodeResult result in _everything)
+        {
+            string all = result.Stdout + result.Stderr;
+            Assert.DoesNotContain("This is a bug", all, StringComparison.Ordinal);
+            Assert.DoesNotMatch(StackFrame(), all);
+            Assert.DoesNotContain(_password, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.Server.Password, all, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<AcodeResult> RunAsync(params string[] args)
+    {
+        AcodeResult result = await _workspace.RunAsync(args);
+        _everything.Add(result);
+        return result;
+    }
+
+    private async Task<AcodeResult> RunOkAsync(params string[] args)
+    {
+        AcodeResult result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"acode {string.Join(' ', args)} failed:\n{result}");
+        return result;
+    }
+
+    private async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        AcodeResult result = await RunOkAsync([.. args, "--json"]);
+        using JsonDocument document = JsonDocument.Parse(result.Stdout);
+        return document.RootElement.Clone();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^\s+at \S+\(|Exception \(0x", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}
