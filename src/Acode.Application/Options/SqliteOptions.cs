@@ -17,24 +17,28 @@ public sealed class SqliteOptions
     /// <summary>Days a synced outbox record is kept before pruning. Default 7; 0 prunes at once.</summary>
     public int OutboxRetentionDays { get; set; } = DefaultOutboxRetentionDays;
 
+    /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    [
+        Section.Integer("busyTimeoutSeconds", "seconds", DefaultBusyTimeoutSeconds, 1, 3600, o => o.BusyTimeoutSeconds, (o, v) => o.BusyTimeoutSeconds = (int)v,
+            "how long a writer waits for the write lock before ACODE-DB-005"),
+        Section.Choice("synchronous", SqliteSynchronous.Full, o => o.Synchronous, (o, v) => o.Synchronous = v,
+            "`Full`: a save that returned survives power loss (one WAL fsync per commit). `Normal`: survives a crash of the process, the last commits may be lost on power loss; several times faster per save. `Extra` is also accepted."),
+        Section.Integer("outboxRetentionDays", "days", DefaultOutboxRetentionDays, 0, 3650, o => o.OutboxRetentionDays, (o, v) => o.OutboxRetentionDays = (int)v,
+            "how long synced outbox records are kept; 0 prunes them at once"),
+    ];
+
     public TimeSpan BusyTimeout => TimeSpan.FromSeconds(BusyTimeoutSeconds);
 
+    private static OptionSection<SqliteOptions> Section => new("persistence:sqlite");
+
+    /// <summary>Checks every value against its declaration in <see cref="Descriptors"/>.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
-    public void Validate(string section = "persistence:sqlite")
+    public void Validate()
     {
-        if (BusyTimeoutSeconds is < 1 or > 3600)
+        foreach (OptionDescriptor descriptor in Descriptors)
         {
-            throw AcodeErrors.InvalidConfiguration($"{section}:busyTimeoutSeconds", BusyTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of seconds from 1 to 3600 (default 30)");
-        }
-
-        if (!Enum.IsDefined(Synchronous))
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:synchronous", Synchronous.ToString(), "Normal, Full (default) or Extra");
-        }
-
-        if (OutboxRetentionDays is < 0 or > 3650)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:outboxRetentionDays", OutboxRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of days from 0 to 3650 (default 7)");
+            descriptor.Check(this);
         }
     }
 }
