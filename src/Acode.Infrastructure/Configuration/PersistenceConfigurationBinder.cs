@@ -94,7 +94,7 @@ internal static partial class PersistenceConfigurationBinder
         throw AcodeErrors.UnknownConfigurationKey(leaf.Path, source, Suggest(leaf.Path), PersistenceOptionCatalog.All.Select(d => d.Key));
     }
 
-    /// <summary>The known key the user probably meant: the same name in another section, or a key a few typos away.</summary>
+    /// <summary>The known key the user probably meant: the same name in another section, a longer name it begins, or a key a few typos away.</summary>
     private static string? Suggest(string key)
     {
         string name = key[(key.LastIndexOf(':') + 1)..];
@@ -102,6 +102,12 @@ internal static partial class PersistenceConfigurationBinder
         if (sameName is not null)
         {
             return sameName.Key;
+        }
+
+        OptionDescriptor? truncated = PersistenceOptionCatalog.All.FirstOrDefault(d => d.Key.StartsWith(key, StringComparison.OrdinalIgnoreCase));
+        if (truncated is not null)
+        {
+            return truncated.Key;
         }
 
         (string Key, int Distance) best = PersistenceOptionCatalog.All
