@@ -86,6 +86,8 @@ public static class PersistenceServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>();
+        // One instance, read once: the one ValidateOnStart checked (IOptions<T> would otherwise bind a second copy).
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptionsMonitor<PersistenceOptions>>().CurrentValue));
         return AddCore(services, workspace);
     }
 
