@@ -62,6 +62,9 @@ public sealed class OptionDescriptor
     /// <summary>A rule involving another setting, appended to the accepted values (checked by the section's <c>Validate</c>).</summary>
     public string? Constraint { get; init; }
 
+    /// <summary>The form of an <see cref="OptionKind.Text"/> setting, in words (Markdown).</summary>
+    public string? Format { get; init; }
+
     /// <summary>True when the value may hold a password: it is never shown in errors.</summary>
     public bool IsSecret { get; init; }
 
@@ -84,7 +87,7 @@ public sealed class OptionDescriptor
                 OptionKind.WholeNumber => $"a whole number{(Unit is null ? string.Empty : " of " + Unit)} from {Text(Minimum)} to {Text(Maximum)}",
                 OptionKind.Choice => ChoiceList(),
                 OptionKind.Boolean => "true or false",
-                _ => Description,
+                _ => (Format ?? "text").Replace("`", string.Empty, StringComparison.Ordinal),
             };
             if (Constraint is not null)
             {

@@ -34,10 +34,11 @@ internal sealed class OptionSection<TSection>(string path)
     public OptionDescriptor Boolean(string name, bool defaultValue, Func<TSection, bool> get, Action<TSection, bool> set, string description)
         => new(Path, name, OptionKind.Boolean, description, defaultValue, s => get((TSection)s), (s, v) => set((TSection)s, (bool)v!));
 
-    /// <summary>A free-text setting, checked by its consumer; <paramref name="secret"/> keeps its value out of every message.</summary>
-    public OptionDescriptor Text(string name, Func<TSection, string?> get, Action<TSection, string?> set, string description, bool secret = false)
+    /// <summary>A free-text setting of the form <paramref name="format"/>, checked by its consumer; <paramref name="secret"/> keeps its value out of every message.</summary>
+    public OptionDescriptor Text(string name, string format, Func<TSection, string?> get, Action<TSection, string?> set, string description, bool secret = false)
         => new(Path, name, OptionKind.Text, description, null, s => get((TSection)s), (s, v) => set((TSection)s, (string?)v))
         {
+            Format = format,
             IsSecret = secret,
         };
 }

@@ -30,14 +30,16 @@ public static class PersistenceOptionCatalog
             string defaultText = d.Kind == OptionKind.WholeNumber ? d.DefaultText : $"`{d.DefaultText}`";
             string accepted = d.Kind switch
             {
-                OptionKind.WholeNumber => $"{d.Minimum}–{d.Maximum} {d.Unit}" + (d.Constraint is null ? string.Empty : $", {d.Constraint}"),
+                OptionKind.WholeNumber => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Minimum}–{d.Maximum} {d.Unit}") + (d.Constraint is null ? string.Empty : ", " + KeysQuoted(d.Constraint)),
                 OptionKind.Choice => string.Join(", ", d.Choices.Select(c => $"`{c}`")),
                 OptionKind.Boolean => "`true`, `false`",
-                _ => "text",
+                _ => d.Format ?? "text",
             };
             table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| `{d.Key}` | {(d.DefaultValue is null ? "none" : defaultText)} | {accepted} | {d.Description} |\n");
         }
 
         return table.ToString();
     }
+
+    private static string KeysQuoted(string text) => string.Join(' ', text.Split(' ').Select(w => w.StartsWith(PersistenceOptions.SectionName + ":", StringComparison.Ordinal) ? $"`{w}`" : w));
 }

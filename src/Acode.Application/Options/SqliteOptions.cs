@@ -23,7 +23,7 @@ public sealed class SqliteOptions
         Section.Integer("busyTimeoutSeconds", "seconds", DefaultBusyTimeoutSeconds, 1, 3600, o => o.BusyTimeoutSeconds, (o, v) => o.BusyTimeoutSeconds = (int)v,
             "how long a writer waits for the write lock before ACODE-DB-005"),
         Section.Choice("synchronous", SqliteSynchronous.Full, o => o.Synchronous, (o, v) => o.Synchronous = v,
-            "`Full`: a save that returned survives power loss (one WAL fsync per commit). `Normal`: survives a crash of the process, the last commits may be lost on power loss; several times faster per save. `Extra` is also accepted."),
+            "`Full`: a save that returned survives power loss (one WAL fsync per commit). `Normal`: survives a crash of the process, the last commits may be lost on power loss; several times faster per save. `Extra`: as `Full` in WAL mode."),
         Section.Integer("outboxRetentionDays", "days", DefaultOutboxRetentionDays, 0, 3650, o => o.OutboxRetentionDays, (o, v) => o.OutboxRetentionDays = (int)v,
             "how long synced outbox records are kept; 0 prunes them at once"),
     ];
