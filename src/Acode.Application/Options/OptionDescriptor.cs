@@ -102,20 +102,19 @@ public sealed class OptionDescriptor
     public string Shown(string value) => IsSecret ? "(not shown: it may contain a password)" : value;
 
     /// <summary>Parses configured text into the value this setting holds, or fails with ACODE-DB-007.</summary>
-    /// <param name="text">The configured text; null or empty means "not set" and returns false.</param>
+    /// <param name="text">The configured text; null or blank means "not set".</param>
     /// <param name="source">Where the text came from (a file path, an environment variable), named in the error.</param>
-    /// <param name="value">The parsed value.</param>
+    /// <returns>The value (a <see cref="long"/>, the choice's name, a <see cref="bool"/> or the text), or null when not set.</returns>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming <see cref="Key"/>, the value (unless secret), the source and <see cref="AcceptedValues"/>.</exception>
-    public bool TryParse(string? text, string? source, out object? value)
+    public object? Parse(string? text, string? source)
     {
-        value = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            return false;
+            return null;
         }
 
         string trimmed = text.Trim();
-        value = Kind switch
+        object? value = Kind switch
         {
             OptionKind.WholeNumber when long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number)
                 && number >= Minimum && number <= Maximum => number,
@@ -124,7 +123,7 @@ public sealed class OptionDescriptor
             OptionKind.Text => text,
             _ => null,
         };
-        return value is not null ? true : throw Invalid(text, source);
+        return value ?? throw Invalid(text, source);
     }
 
     /// <summary>ACODE-DB-007 for <paramref name="text"/> as this setting's value.</summary>
@@ -133,11 +132,11 @@ public sealed class OptionDescriptor
 
     /// <summary>Parses <paramref name="text"/> and, when it is set, assigns it to this setting's property of <paramref name="options"/>.</summary>
     /// <returns>True when a value was assigned; false when <paramref name="text"/> is null or empty (the default stays).</returns>
-    /// <exception cref="AcodeDbException">ACODE-DB-007 as <see cref="TryParse"/>.</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 as <see cref="Parse"/>.</exception>
     public bool Bind(PersistenceOptions options, string? text, string? source)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!TryParse(text, source, out object? value))
+        if (Parse(text, source) is not { } value)
         {
             return false;
         }

@@ -29,10 +29,8 @@ public static class AcodeConfiguration
         return builder
             .AddJsonFile(source =>
             {
-                source.Path = Path.GetFileName(path);
-                source.FileProvider = Directory.Exists(Path.GetDirectoryName(path))
-                    ? new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetDirectoryName(path)!)
-                    : null;
+                source.Path = path;
+                source.ResolveFileProvider(); // the nearest existing folder of the absolute path, never the app's own folder
                 source.Optional = true;
                 source.ReloadOnChange = false;
                 source.OnLoadException = context => throw Unreadable(path, context.Exception);
