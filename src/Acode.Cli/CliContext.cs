@@ -2,6 +2,7 @@ using System.CommandLine;
 using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Infrastructure;
+using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
@@ -68,8 +69,8 @@ internal sealed class CliContext : IDisposable
 
     private PersistenceOptions LoadOptions()
     {
-        LoadedConfiguration loaded = WorkspaceConfiguration.Load(Workspace);
-        foreach (string warning in loaded.ConfigurationWarnings)
+        LoadedPersistenceOptions loaded = AcodeConfiguration.Load(Workspace);
+        foreach (string warning in loaded.Warnings)
         {
             System.Console.Error.WriteLine($"Warning: {warning}");
         }

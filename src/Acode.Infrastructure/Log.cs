@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Acode.Infrastructure;
 
-/// <summary>Every log message of the infrastructure, source-generated. Messages never carry connection strings or passwords.</summary>
+/// <summary>
+/// Every log message of the infrastructure, source-generated. Messages never carry connection strings or passwords.
+/// Levels: per-record and per-command lines are Debug; Information is kept for what happens once per run, migration or
+/// deletion, so a host at the default level logs a handful of lines per sync, not one per record.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Information, "Applied migration {Migration} (checksum {Checksum})")]
@@ -18,6 +22,9 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Error, "PostgreSQL migration {Migration} failed on {Target} and was rolled back: {Reason}")]
     public static partial void PostgresMigrationFailed(ILogger logger, string migration, string target, string reason);
+
+    [LoggerMessage(1201, LogLevel.Warning, "{Warning}")]
+    public static partial void ConfigurationWarning(ILogger logger, string warning);
 
     [LoggerMessage(1003, LogLevel.Debug, "Opened workspace database {Path} (workspace {WorkspaceId})")]
     public static partial void DatabaseOpened(ILogger logger, string path, string workspaceId);
@@ -37,10 +44,10 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Warning, "Could not checkpoint the WAL of {Path}; the next commit tries again")]
     public static partial void WalCheckpointFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(2001, LogLevel.Information, "Applied {IdempotencyKey} ({Outcome})")]
+    [LoggerMessage(2001, LogLevel.Debug, "Applied {IdempotencyKey} ({Outcome})")]
     public static partial void Applied(ILogger logger, string idempotencyKey, string outcome);
 
-    [LoggerMessage(2002, LogLevel.Information, "Duplicate {IdempotencyKey}: already applied, not applied again")]
+    [LoggerMessage(2002, LogLevel.Debug, "Duplicate {IdempotencyKey}: already applied, not applied again")]
     public static partial void Duplicate(ILogger logger, string idempotencyKey);
 
     [LoggerMessage(2003, LogLevel.Warning, "Conflict on {EntityType} {EntityId}: {IncomingOrigin} vs {ExistingOrigin}, {Winner} version wins; both kept in sync_conflicts")]

@@ -1,8 +1,10 @@
 using Acode.Application;
 using Acode.Application.Options;
 using Acode.Application.Outbox;
+using Acode.Application.Errors;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
+using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Health;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sqlite;
@@ -10,6 +12,7 @@ using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Acode.Infrastructure;
@@ -21,31 +24,36 @@ public static class PersistenceServiceCollectionExtensions
     public static readonly TimeSpan StuckBacklogAfter = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// Binds <see cref="PersistenceOptions"/> from the <c>persistence</c> section of <paramref name="configuration"/>, lets
-    /// <c>ACODE_POSTGRES_URL</c> override the connection string (AC-024), and validates the options once, when the host
-    /// starts (a bad value stops start-up with the ACODE-DB-007 text naming the key). Then registers everything as
-    /// <see cref="AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/> does.
+    /// Registers everything as <see cref="AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/> does, with
+    /// the options read exactly as the <c>acode</c> CLI reads them: <c>.agent/config.json</c> of <paramref name="workspace"/>,
+    /// overridden by <c>ACODE_</c> environment variables and <c>ACODE_POSTGRES_URL</c> (see <see cref="AcodeConfiguration"/>).
+    /// They are read and validated when the host starts (or when <see cref="IOptions{TOptions}"/> is first resolved
+    /// without a host): an invalid setting stops start-up with an <see cref="OptionsValidationException"/> whose message is
+    /// the CLI's ACODE-DB-007 text (key path, source, accepted values). Warnings (a password in the file) are logged.
+    /// </summary>
+    public static IServiceCollection AddAcodePersistence(this IServiceCollection services, Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        return AddConfigured(services, workspace, () => new ConfigurationBuilder().AddAcodeWorkspaceConfiguration(workspace).Build());
+    }
+
+    /// <summary>
+    /// As <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/>, but the <c>persistence</c> section comes from the
+    /// host's own <paramref name="configuration"/> (add the CLI's sources to it with
+    /// <see cref="AcodeConfiguration.AddAcodeWorkspaceConfiguration"/>). Bound and validated key by key as the CLI does.
     /// </summary>
     public static IServiceCollection AddAcodePersistence(this IServiceCollection services, Workspace workspace, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PersistenceOptions>()
-            .Bind(configuration.GetSection(PersistenceOptions.SectionName))
-            .PostConfigure(options => PostgresConfiguration.Apply(
-                options,
-                configuration[PostgresOptions.ConnectionStringKey],
-                Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable),
-                "configuration"))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>();
-        return AddCore(services, workspace);
+        return AddConfigured(services, workspace, () => configuration);
     }
 
     /// <summary>
     /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
     /// hosted service (idle when PostgreSQL is not configured), health checks and metrics. The options are validated
-    /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved.
+    /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
+    /// taken as given: neither <c>.agent/config.json</c> nor <c>ACODE_</c> variables are read (use
+    /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration).
     /// </summary>
     public static IServiceCollection AddAcodePersistence(this IServiceCollection services, Workspace workspace, PersistenceOptions options)
     {
@@ -53,6 +61,33 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         services.AddSingleton(Options.Create(options));
+        return AddCore(services, workspace);
+    }
+
+    private static IServiceCollection AddConfigured(IServiceCollection services, Workspace workspace, Func<IConfiguration> configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<PersistenceOptions>()
+            .Configure<IServiceProvider>((options, provider) =>
+            {
+                try
+                {
+                    IReadOnlyList<string> warnings = AcodeConfiguration.Bind(configuration(), options);
+                    ILogger logger = (provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(typeof(AcodeConfiguration));
+                    foreach (string warning in warnings)
+                    {
+                        Log.ConfigurationWarning(logger, warning);
+                    }
+                }
+                catch (AcodeDbException ex)
+                {
+                    PersistenceOptionsValidator.RecordLoadFailure(options, ex);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>();
+        // One instance, read once: the one ValidateOnStart checked (IOptions<T> would otherwise bind a second copy).
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptionsMonitor<PersistenceOptions>>().CurrentValue));
         return AddCore(services, workspace);
     }
 
@@ -78,7 +113,7 @@ public static class PersistenceServiceCollectionExtensions
         });
         services.AddSingleton(sp => new SyncLoop(
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
-            (sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>("sqlite")

@@ -78,10 +78,32 @@ public static class AcodeErrors
         $"No PostgreSQL is configured ({Options.PostgresOptions.ConnectionStringKey} and {Options.PostgresOptions.EnvironmentVariable} are not set), so there is nothing to sync to. Local work is unaffected; changes wait in the outbox.",
         $"Set {Options.PostgresOptions.EnvironmentVariable} (e.g. postgresql://acode@db.example:5432/acode) or {Options.PostgresOptions.ConnectionStringKey} in .agent/config.json.");
 
-    public static AcodeDbException InvalidConfiguration(string key, string value, string accepted) => new(
+    /// <summary>ACODE-DB-007 for one setting: its key path, the value as configured, where it came from when known, and what it accepts.</summary>
+    /// <param name="key">The key path as the README spells it, e.g. <c>persistence:sync:batchSize</c>.</param>
+    /// <param name="value">The value as configured (a secret is replaced by the caller).</param>
+    /// <param name="accepted">The accepted values in words.</param>
+    /// <param name="source">Where the value was read (a file path or an environment variable), or null when set in code.</param>
+    public static AcodeDbException InvalidConfiguration(string key, string value, string accepted, string? source = null) => new(
         AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: {key} = '{value}'.",
-        $"Accepted values for {key}: {accepted}. Fix it in .agent/config.json or the matching ACODE_ environment variable.");
+        $"Invalid configuration: {key} = '{value}'" + (source is null ? "." : $" (from {source})."),
+        $"Accepted values for {key}: {accepted}. " + (source is null
+            ? $"Fix it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}."
+            : $"Fix it in {source}."));
+
+    /// <summary>ACODE-DB-007 for a key under <c>persistence</c> that no setting has (a typo, or a setting of a newer acode).</summary>
+    public static AcodeDbException UnknownConfigurationKey(string key, string source, string? suggestion, IEnumerable<string> knownKeys) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: {key} (from {source}) is not a setting acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
+        $"Fix or remove it in {source}. Known settings: {string.Join(", ", knownKeys)}.");
+
+    /// <summary>ACODE-DB-007 for a configuration file that cannot be read as JSON.</summary>
+    public static AcodeDbException UnreadableConfigurationFile(string path, string problem, Exception? inner = null) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: {path} is not valid JSON: {problem}.",
+        """Fix the file (it must hold one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}) or move it away to run with the defaults.""",
+        inner);
+
+    private static string EnvironmentVariableOf(string key) => "ACODE_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>
     /// ACODE-DB-007 for a PostgreSQL connection string that cannot be used. The value is never shown: it may hold a

@@ -21,12 +21,23 @@ public sealed class PersistenceOptions
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
+    /// <summary>The options object that holds the settings of <paramref name="section"/> (a <see cref="OptionDescriptor.Section"/>); <see cref="Postgres"/> is created when <paramref name="create"/>.</summary>
+    /// <returns>The section object, or null for <see cref="Postgres"/> when it is unset and not created.</returns>
+    /// <exception cref="ArgumentException">No such section.</exception>
+    public object? SectionOf(string section, bool create = false) => section switch
+    {
+        SectionName + ":sqlite" => Sqlite,
+        SectionName + ":postgres" => create ? Postgres ??= new PostgresOptions() : Postgres,
+        SectionName + ":sync" => Sync,
+        _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
+    };
+
     /// <exception cref="Errors.AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
     public void Validate()
     {
-        Sqlite.Validate($"{SectionName}:sqlite");
-        Postgres?.Validate($"{SectionName}:postgres");
-        Sync.Validate($"{SectionName}:sync");
+        Sqlite.Validate();
+        Postgres?.Validate();
+        Sync.Validate();
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Acode.Application.Errors;
 
 namespace Acode.Application.Options;
@@ -59,22 +58,29 @@ public sealed class PostgresOptions
         ConnectionStringSource = sourceKey;
     }
 
-    /// <summary>Checks every value. The connection string itself is parsed by the infrastructure.</summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and its accepted values.</exception>
-    public void Validate(string section = "persistence:postgres")
-    {
-        Check(section, "poolSize", PoolSize, 1, 1000, "a whole number of connections from 1 to 1000 (default 10)");
-        Check(section, "commandTimeoutSeconds", CommandTimeoutSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 30)");
-        Check(section, "connectTimeoutSeconds", ConnectTimeoutSeconds, 1, 1024, "a whole number of seconds from 1 to 1024 (default 5)");
-    }
+    /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    [
+        Section.Text("connectionString", "a `postgresql://` URL or Npgsql `key=value` pairs", o => o.ConnectionString, (o, v) => o.ConnectionString = v,
+            "the shared PostgreSQL, as a URL (`postgresql://user@host:5432/db?sslmode=require`, parts percent-encoded) or Npgsql `Host=…;Username=…;Database=…` pairs. Unset: nothing is synced, everything local works. `ACODE_POSTGRES_URL` overrides it. A password here works but is warned about: prefer `ACODE_POSTGRES_URL`, `PGPASSWORD` or `~/.pgpass`.",
+            secret: true),
+        Section.Integer("poolSize", "connections", DefaultPoolSize, 1, 1000, o => o.PoolSize, (o, v) => o.PoolSize = (int)v,
+            "most connections open at once"),
+        Section.Integer("connectTimeoutSeconds", "seconds", DefaultConnectTimeoutSeconds, 1, 1024, o => o.ConnectTimeoutSeconds, (o, v) => o.ConnectTimeoutSeconds = (int)v,
+            "wait for a connection before reporting ACODE-DB-006"),
+        Section.Integer("commandTimeoutSeconds", "seconds", DefaultCommandTimeoutSeconds, 1, 3600, o => o.CommandTimeoutSeconds, (o, v) => o.CommandTimeoutSeconds = (int)v,
+            "longest PostgreSQL command"),
+    ];
 
-    private static void Check(string section, string key, int value, int min, int max, string accepted)
+    private static OptionSection<PostgresOptions> Section => new("persistence:postgres");
+
+    /// <summary>Checks every value against its declaration in <see cref="Descriptors"/>. The connection string itself is parsed by the infrastructure.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and its accepted values.</exception>
+    public void Validate()
     {
-        if (value < min || value > max)
+        foreach (OptionDescriptor descriptor in Descriptors)
         {
-            throw AcodeErrors.InvalidConfiguration($"{section}:{key}", Text(value), accepted);
+            descriptor.Check(this);
         }
     }
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

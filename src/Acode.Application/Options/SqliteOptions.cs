@@ -28,29 +28,30 @@ public sealed class SqliteOptions
     /// <summary><see cref="WalSizeLimitMegabytes"/> in bytes.</summary>
     public long WalSizeLimitBytes => WalSizeLimitMegabytes * 1024L * 1024L;
 
+    /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    [
+        Section.Integer("busyTimeoutSeconds", "seconds", DefaultBusyTimeoutSeconds, 1, 3600, o => o.BusyTimeoutSeconds, (o, v) => o.BusyTimeoutSeconds = (int)v,
+            "how long a writer waits for the write lock before ACODE-DB-005"),
+        Section.Choice("synchronous", SqliteSynchronous.Full, o => o.Synchronous, (o, v) => o.Synchronous = v,
+            "`Full`: a save that returned survives power loss (one WAL fsync per commit). `Normal`: survives a crash of the process, the last commits may be lost on power loss; several times faster per save. `Extra`: as `Full` in WAL mode."),
+        Section.Integer("outboxRetentionDays", "days", DefaultOutboxRetentionDays, 0, 3650, o => o.OutboxRetentionDays, (o, v) => o.OutboxRetentionDays = (int)v,
+            "how long synced outbox records are kept; 0 prunes them at once"),
+        Section.Integer("walSizeLimitMegabytes", "MiB", DefaultWalSizeLimitMegabytes, 1, 4096, o => o.WalSizeLimitMegabytes, (o, v) => o.WalSizeLimitMegabytes = (int)v,
+            "bound on the `-wal` file: SQLite truncates the WAL to it when the log starts over, and a writer that finds it above the bound after a commit checkpoints it (never waiting for a reader); `acode db check` reports a WAL still above it and what holds it"),
+    ];
+
     public TimeSpan BusyTimeout => TimeSpan.FromSeconds(BusyTimeoutSeconds);
 
+    private static OptionSection<SqliteOptions> Section => new("persistence:sqlite");
+
+    /// <summary>Checks every value against its declaration in <see cref="Descriptors"/>.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
-    public void Validate(string section = "persistence:sqlite")
+    public void Validate()
     {
-        if (BusyTimeoutSeconds is < 1 or > 3600)
+        foreach (OptionDescriptor descriptor in Descriptors)
         {
-            throw AcodeErrors.InvalidConfiguration($"{section}:busyTimeoutSeconds", BusyTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of seconds from 1 to 3600 (default 30)");
-        }
-
-        if (!Enum.IsDefined(Synchronous))
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:synchronous", Synchronous.ToString(), "Normal, Full (default) or Extra");
-        }
-
-        if (OutboxRetentionDays is < 0 or > 3650)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:outboxRetentionDays", OutboxRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of days from 0 to 3650 (default 7)");
-        }
-
-        if (WalSizeLimitMegabytes is < 1 or > 4096)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:walSizeLimitMegabytes", WalSizeLimitMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of MiB from 1 to 4096 (default 16)");
+            descriptor.Check(this);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Acode.Application.Errors;
+using Acode.Application.Options;
 
 namespace Acode.Application.Sync;
 
@@ -58,29 +59,41 @@ public sealed class SyncOptions
 
     public TimeSpan MaxClockSkew => TimeSpan.FromSeconds(MaxClockSkewSeconds);
 
-    /// <summary>Checks every value and their combinations.</summary>
+    /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    [
+        Section.Integer("batchSize", "records", DefaultBatchSize, 1, 10000, o => o.BatchSize, (o, v) => o.BatchSize = (int)v,
+            "outbox records per PostgreSQL transaction"),
+        Section.Integer("maxBatchBytes", "bytes", DefaultMaxBatchBytes, 65536, 268435456, o => o.MaxBatchBytes, (o, v) => o.MaxBatchBytes = (int)v,
+            "outbox payload bytes per PostgreSQL transaction; a larger record goes alone (PostgreSQL refuses a message over 1 GB)"),
+        Section.Integer("pollIntervalSeconds", "seconds", DefaultPollIntervalSeconds, 1, 3600, o => o.PollIntervalSeconds, (o, v) => o.PollIntervalSeconds = (int)v,
+            "sync worker sleep when idle (another process's saves are seen this late at most)"),
+        Section.Integer("leaseSeconds", "seconds", DefaultLeaseSeconds, 5, 3600, o => o.LeaseSeconds, (o, v) => o.LeaseSeconds = (int)v,
+            "how long a claimed record stays reserved for its process", "more than persistence:postgres:commandTimeoutSeconds"),
+        Section.Integer("maxAttempts", "attempts", DefaultMaxAttempts, 1, 1000, o => o.MaxAttempts, (o, v) => o.MaxAttempts = (int)v,
+            "failed attempts before a record is dead-lettered; outages do not count"),
+        Section.Integer("baseBackoffSeconds", "seconds", DefaultBaseBackoffSeconds, 1, 3600, o => o.BaseBackoffSeconds, (o, v) => o.BaseBackoffSeconds = (int)v,
+            "retry delay after the first failure; it doubles with each further failure"),
+        Section.Integer("maxBackoffSeconds", "seconds", DefaultMaxBackoffSeconds, 1, 86400, o => o.MaxBackoffSeconds, (o, v) => o.MaxBackoffSeconds = (int)v,
+            "cap of the retry delay", "at least persistence:sync:baseBackoffSeconds"),
+        Section.Integer("maxClockSkewSeconds", "seconds", DefaultMaxClockSkewSeconds, 1, 86400, o => o.MaxClockSkewSeconds, (o, v) => o.MaxClockSkewSeconds = (int)v,
+            "a PostgreSQL timestamp further ahead than this is logged and not adopted by the clock"),
+    ];
+
+    private static OptionSection<SyncOptions> Section => new("persistence:sync");
+
+    /// <summary>Checks every value against its declaration in <see cref="Descriptors"/>, then their combinations.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and its accepted values.</exception>
-    public void Validate(string section = "persistence:sync")
+    public void Validate()
     {
-        Check(section, "batchSize", BatchSize, 1, 10000, "a whole number of records from 1 to 10000 (default 500)");
-        Check(section, "maxBatchBytes", MaxBatchBytes, 65536, 268435456, "a whole number of bytes from 65536 (64 KiB) to 268435456 (256 MiB) (default 16777216, 16 MiB)");
-        Check(section, "pollIntervalSeconds", PollIntervalSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 5)");
-        Check(section, "leaseSeconds", LeaseSeconds, 5, 3600, "a whole number of seconds from 5 to 3600 (default 60)");
-        Check(section, "maxAttempts", MaxAttempts, 1, 1000, "a whole number of attempts from 1 to 1000 (default 10)");
-        Check(section, "baseBackoffSeconds", BaseBackoffSeconds, 1, 3600, "a whole number of seconds from 1 to 3600 (default 5)");
-        Check(section, "maxBackoffSeconds", MaxBackoffSeconds, 1, 86400, "a whole number of seconds from 1 to 86400 (default 3600)");
-        Check(section, "maxClockSkewSeconds", MaxClockSkewSeconds, 1, 86400, "a whole number of seconds from 1 to 86400 (default 300)");
+        foreach (OptionDescriptor descriptor in Descriptors)
+        {
+            descriptor.Check(this);
+        }
+
         if (MaxBackoffSeconds < BaseBackoffSeconds)
         {
-            throw AcodeErrors.InvalidConfiguration($"{section}:maxBackoffSeconds", Text(MaxBackoffSeconds), $"a whole number of seconds from {section}:baseBackoffSeconds ({Text(BaseBackoffSeconds)}) to 86400 (default 3600)");
-        }
-    }
-
-    private static void Check(string section, string key, int value, int min, int max, string accepted)
-    {
-        if (value < min || value > max)
-        {
-            throw AcodeErrors.InvalidConfiguration($"{section}:{key}", Text(value), accepted);
+            throw AcodeErrors.InvalidConfiguration($"{Section.Path}:maxBackoffSeconds", Text(MaxBackoffSeconds), $"a whole number of seconds from {Section.Path}:baseBackoffSeconds ({Text(BaseBackoffSeconds)}) to 86400 (default 3600)");
         }
     }
 

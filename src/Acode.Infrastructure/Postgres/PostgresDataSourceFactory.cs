@@ -13,7 +13,7 @@ public static class PostgresDataSourceFactory
 {
     /// <summary>A data source for <paramref name="settings"/>; opens no connection yet.</summary>
     /// <param name="settings">The parsed connection string (pool size and timeouts applied).</param>
-    /// <param name="loggerFactory">Receives Npgsql's own logs; parameter values are never logged.</param>
+    /// <param name="loggerFactory">Receives Npgsql's own logs, its per-command Information lines lowered to Debug; parameter values are never logged.</param>
     public static NpgsqlDataSource Create(PostgresConnectionSettings settings, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -24,7 +24,7 @@ public static class PostgresDataSourceFactory
         };
         if (loggerFactory is not null)
         {
-            builder.UseLoggerFactory(loggerFactory);
+            builder.UseLoggerFactory(new NpgsqlLoggerFactory(loggerFactory));
         }
 
         return builder.Build();

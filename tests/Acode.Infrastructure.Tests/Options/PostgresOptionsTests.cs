@@ -94,8 +94,7 @@ public sealed class PostgresOptionsTests : IDisposable
                   "connectionString": "postgresql://acode@db.example.com:5433/runs?sslmode=require",
                   "poolSize": 25,
                   "commandTimeoutSeconds": 45,
-                  "connectTimeoutSeconds": 9,
-                  "connectionStringSource": "not bindable"
+                  "connectTimeoutSeconds": 9
                 },
                 "sync": {
                   "batchSize": 100,
@@ -127,6 +126,15 @@ public sealed class PostgresOptionsTests : IDisposable
     }
 
     [Fact]
+    public void ConnectionStringSource_is_not_a_setting_and_is_refused_as_unknown()
+    {
+        AcodeDbException ex = Assert.Throws<AcodeDbException>(() => Bind("""{ "persistence": { "postgres": { "connectionStringSource": "ACODE_POSTGRES_URL" } } }"""));
+
+        Assert.StartsWith("Invalid configuration: persistence:postgres:connectionStringSource (from ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("is not a setting acode knows.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("AC", "AC-023")]
     public void A_config_file_without_a_postgres_section_leaves_PostgreSQL_unconfigured()
     {
@@ -155,7 +163,7 @@ public sealed class PostgresOptionsTests : IDisposable
         File.WriteAllText(path, json);
         IConfigurationRoot configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
         var options = new PersistenceOptions();
-        configuration.GetSection(PersistenceOptions.SectionName).Bind(options);
+        Configuration.PersistenceConfigurationBinder.Bind(configuration, options);
         return options;
     }
 }

@@ -129,13 +129,13 @@ public sealed class PostgresConfigurationTests : IDisposable
         Assert.Empty(warnings);
     }
 
-    /// <summary>What WorkspaceConfiguration does: bind the file's <c>persistence</c> section, validate, then apply the PostgreSQL rules.</summary>
+    /// <summary>What the CLI does: <see cref="Configuration.AcodeConfiguration.Bind"/> over the file, with the given <c>ACODE_POSTGRES_URL</c>.</summary>
     private (PersistenceOptions Options, IReadOnlyList<string> Warnings) Load(string json, string? environmentUrl)
     {
         File.WriteAllText(ConfigPath, json);
         IConfigurationRoot configuration = new ConfigurationBuilder().AddJsonFile(ConfigPath, optional: false, reloadOnChange: false).Build();
         var options = new PersistenceOptions();
-        configuration.GetSection(PersistenceOptions.SectionName).Bind(options);
+        Configuration.PersistenceConfigurationBinder.Bind(configuration, options);
         options.Validate();
         IReadOnlyList<string> warnings = PostgresConfiguration.Apply(options, configuration[PostgresOptions.ConnectionStringKey], environmentUrl, ConfigPath);
         return (options, warnings);

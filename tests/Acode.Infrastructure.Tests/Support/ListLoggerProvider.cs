@@ -10,19 +10,23 @@ namespace Acode.Infrastructure.Tests.Support;
 public sealed class ListLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _messages = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _entries = new();
 
     public IReadOnlyCollection<string> Messages => _messages;
+
+    /// <summary>Every line with its level and category, in order.</summary>
+    public IReadOnlyCollection<(LogLevel Level, string Category, string Message)> Entries => _entries;
 
     /// <summary>A logger factory writing only here, at every level.</summary>
     public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
 
-    public ILogger CreateLogger(string categoryName) => new ListLogger(_messages);
+    public ILogger CreateLogger(string categoryName) => new ListLogger(_messages, _entries, categoryName);
 
     public void Dispose()
     {
     }
 
-    private sealed class ListLogger(ConcurrentQueue<string> messages) : ILogger
+    private sealed class ListLogger(ConcurrentQueue<string> messages, ConcurrentQueue<(LogLevel, string, string)> entries, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -32,7 +36,9 @@ public sealed class ListLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             string properties = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            messages.Enqueue($"{formatter(state, exception)} [{properties}]" + (exception is null ? "" : "\n" + exception));
+            string message = $"{formatter(state, exception)} [{properties}]" + (exception is null ? "" : "\n" + exception);
+            messages.Enqueue(message);
+            entries.Enqueue((logLevel, category, message));
         }
     }
 }

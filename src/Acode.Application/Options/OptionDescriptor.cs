@@ -1,0 +1,172 @@
+using System.Globalization;
+using Acode.Application.Errors;
+
+namespace Acode.Application.Options;
+
+/// <summary>
+/// The one declaration of a setting: its key path as the README spells it (<c>persistence:sync:batchSize</c>), its kind,
+/// default, accepted values and meaning. Parsing a configured value, checking a value set in code, the ACODE-DB-007 text
+/// and the README's configuration table are all derived from it (see <see cref="PersistenceOptionCatalog"/>).
+/// Declared next to the property it sets, with <see cref="OptionSection{TSection}"/>.
+/// </summary>
+public sealed class OptionDescriptor
+{
+    private readonly Func<object, object?> _get;
+    private readonly Action<object, object?> _set;
+
+    internal OptionDescriptor(
+        string section, string name, OptionKind kind, string description, object? defaultValue,
+        Func<object, object?> get, Action<object, object?> set)
+    {
+        Section = section;
+        Name = name;
+        Kind = kind;
+        Description = description;
+        DefaultValue = defaultValue;
+        _get = get;
+        _set = set;
+    }
+
+    /// <summary>The section path, e.g. <c>persistence:sync</c>.</summary>
+    public string Section { get; }
+
+    /// <summary>The key within its section, e.g. <c>batchSize</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The full key path as the README spells it, e.g. <c>persistence:sync:batchSize</c>.</summary>
+    public string Key => $"{Section}:{Name}";
+
+    /// <summary>The environment variable that sets it, e.g. <c>ACODE_PERSISTENCE__SYNC__BATCHSIZE</c>.</summary>
+    public string EnvironmentVariable => "ACODE_" + Key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
+
+    public OptionKind Kind { get; }
+
+    /// <summary>What the setting does, as the README's table says it (Markdown).</summary>
+    public string Description { get; }
+
+    /// <summary>The default value (an <see cref="long"/>, enum value, <see cref="bool"/>, or null for an unset text).</summary>
+    public object? DefaultValue { get; }
+
+    /// <summary>Smallest accepted value of an <see cref="OptionKind.WholeNumber"/> setting.</summary>
+    public long Minimum { get; init; }
+
+    /// <summary>Largest accepted value of an <see cref="OptionKind.WholeNumber"/> setting.</summary>
+    public long Maximum { get; init; }
+
+    /// <summary>The unit of an <see cref="OptionKind.WholeNumber"/> setting, plural (<c>seconds</c>, <c>records</c>).</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>The accepted names of a <see cref="OptionKind.Choice"/> setting, in the order they are listed.</summary>
+    public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>A rule involving another setting, appended to the accepted values (checked by the section's <c>Validate</c>).</summary>
+    public string? Constraint { get; init; }
+
+    /// <summary>The form of an <see cref="OptionKind.Text"/> setting, in words (Markdown).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>True when the value may hold a password: it is never shown in errors.</summary>
+    public bool IsSecret { get; init; }
+
+    /// <summary>The default as written in the README and in errors (<c>500</c>, <c>Full</c>, <c>none</c>).</summary>
+    public string DefaultText => DefaultValue switch
+    {
+        null => "none",
+        bool b => b ? "true" : "false",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        _ => DefaultValue.ToString() ?? "none",
+    };
+
+    /// <summary>The accepted values in words, e.g. <c>a whole number of records from 1 to 10000 (default 500)</c>.</summary>
+    public string AcceptedValues
+    {
+        get
+        {
+            string accepted = Kind switch
+            {
+                OptionKind.WholeNumber => $"a whole number{(Unit is null ? string.Empty : " of " + Unit)} from {Text(Minimum)} to {Text(Maximum)}",
+                OptionKind.Choice => ChoiceList(),
+                OptionKind.Boolean => "true or false",
+                _ => (Format ?? "text").Replace("`", string.Empty, StringComparison.Ordinal),
+            };
+            if (Constraint is not null)
+            {
+                accepted += $", {Constraint}";
+            }
+
+            return Kind == OptionKind.Choice ? accepted : $"{accepted} (default {DefaultText})";
+        }
+    }
+
+    /// <summary>The value as it is to be shown: the text, or a placeholder for a secret.</summary>
+    public string Shown(string value) => IsSecret ? "(not shown: it may contain a password)" : value;
+
+    /// <summary>Parses configured text into the value this setting holds, or fails with ACODE-DB-007.</summary>
+    /// <param name="text">The configured text; null or blank means "not set".</param>
+    /// <param name="source">Where the text came from (a file path, an environment variable), named in the error.</param>
+    /// <returns>The value (a <see cref="long"/>, the choice's name, a <see cref="bool"/> or the text), or null when not set.</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming <see cref="Key"/>, the value (unless secret), the source and <see cref="AcceptedValues"/>.</exception>
+    public object? Parse(string? text, string? source)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        string trimmed = text.Trim();
+        object? value = Kind switch
+        {
+            OptionKind.WholeNumber when long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number)
+                && number >= Minimum && number <= Maximum => number,
+            OptionKind.Choice => Choices.FirstOrDefault(c => string.Equals(c, trimmed, StringComparison.OrdinalIgnoreCase)),
+            OptionKind.Boolean when bool.TryParse(trimmed, out bool flag) => flag,
+            OptionKind.Text => text,
+            _ => null,
+        };
+        return value ?? throw Invalid(text, source);
+    }
+
+    /// <summary>ACODE-DB-007 for <paramref name="text"/> as this setting's value.</summary>
+    public AcodeDbException Invalid(string text, string? source = null)
+        => AcodeErrors.InvalidConfiguration(Key, Shown(text), AcceptedValues, source);
+
+    /// <summary>Parses <paramref name="text"/> and, when it is set, assigns it to this setting's property of <paramref name="options"/>.</summary>
+    /// <returns>True when a value was assigned; false when <paramref name="text"/> is null or empty (the default stays).</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 as <see cref="Parse"/>.</exception>
+    public bool Bind(PersistenceOptions options, string? text, string? source)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Parse(text, source) is not { } value)
+        {
+            return false;
+        }
+
+        _set(options.SectionOf(Section, create: true)!, value);
+        return true;
+    }
+
+    /// <summary>Checks the value the section object holds (set by binding or in code).</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the key and the accepted values.</exception>
+    internal void Check(object section)
+    {
+        object? value = _get(section);
+        bool ok = Kind switch
+        {
+            OptionKind.WholeNumber => value is long n && n >= Minimum && n <= Maximum,
+            OptionKind.Choice => value is not null && Choices.Contains(value.ToString(), StringComparer.Ordinal),
+            _ => true,
+        };
+        if (!ok)
+        {
+            throw Invalid(value switch { long n => Text(n), null => string.Empty, _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty });
+        }
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private string ChoiceList()
+    {
+        string Named(string choice) => string.Equals(choice, DefaultText, StringComparison.Ordinal) ? $"{choice} (default)" : choice;
+        return Choices.Count == 1 ? Named(Choices[0]) : string.Join(", ", Choices.Take(Choices.Count - 1).Select(Named)) + " or " + Named(Choices[^1]);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Acode.Application.Options;
+
+/// <summary>What kind of value a setting takes, which decides how its text is parsed and how its accepted values are described.</summary>
+public enum OptionKind
+{
+    /// <summary>A whole number within <see cref="OptionDescriptor.Minimum"/>..<see cref="OptionDescriptor.Maximum"/>.</summary>
+    WholeNumber,
+
+    /// <summary>One of the names in <see cref="OptionDescriptor.Choices"/>, any letter case; numbers are refused.</summary>
+    Choice,
+
+    /// <summary><c>true</c> or <c>false</c>, any letter case.</summary>
+    Boolean,
+
+    /// <summary>Free text, checked elsewhere (e.g. the connection string); empty means unset.</summary>
+    Text,
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Acode.Infrastructure.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace Acode.Infrastructure.Configuration;
+
+/// <summary>
+/// The one way acode's configuration is read, by the CLI and by hosts alike: <c>.agent/config.json</c> (section
+/// <c>persistence</c>), overridden by <c>ACODE_</c> environment variables (<c>ACODE_PERSISTENCE__SYNC__BATCHSIZE=100</c>),
+/// then <c>ACODE_POSTGRES_URL</c> over the connection string (AC-024). Every key is parsed and checked against its
+/// declaration (<see cref="PersistenceOptionCatalog"/>); any fault is ACODE-DB-007 naming the key, where the value came
+/// from and the accepted values. A key under <c>persistence</c> that no setting has is refused, with the closest known key.
+/// </summary>
+public static class AcodeConfiguration
+{
+    /// <summary>
+    /// Adds the workspace's <c>.agent/config.json</c> (optional) and the <c>ACODE_</c> environment variables, in that
+    /// order, exactly as the CLI reads them. A file that is not valid JSON is ACODE-DB-007 naming the file, line and column.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007: the file is not valid JSON (thrown when the configuration is built or, with a <see cref="ConfigurationManager"/>, at once).</exception>
+    public static IConfigurationBuilder AddAcodeWorkspaceConfiguration(this IConfigurationBuilder builder, Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(workspace);
+        string path = workspace.ConfigPath;
+        return builder
+            .AddJsonFile(source =>
+            {
+                source.Path = path;
+                source.ResolveFileProvider(); // the nearest existing folder of the absolute path, never the app's own folder
+                source.Optional = true;
+                source.ReloadOnChange = false;
+                source.OnLoadException = context => throw Unreadable(path, context.Exception);
+            })
+            .AddEnvironmentVariables("ACODE_");
+    }
+
+    /// <summary>Reads and validates the workspace's configuration as the CLI does (<see cref="AddAcodeWorkspaceConfiguration"/>, then <see cref="Load(IConfiguration)"/>).</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key (or the unreadable file).</exception>
+    public static LoadedPersistenceOptions Load(Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        return Load(new ConfigurationBuilder().AddAcodeWorkspaceConfiguration(workspace).Build());
+    }
+
+    /// <summary>Binds the <c>persistence</c> section of <paramref name="configuration"/> key by key, validates it, and applies <c>ACODE_POSTGRES_URL</c>.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key.</exception>
+    public static LoadedPersistenceOptions Load(IConfiguration configuration)
+    {
+        var options = new PersistenceOptions();
+        IReadOnlyList<string> warnings = Bind(configuration, options);
+        return new LoadedPersistenceOptions(options, warnings);
+    }
+
+    /// <summary>Sets <paramref name="options"/> from <paramref name="configuration"/> as <see cref="Load(IConfiguration)"/> does.</summary>
+    /// <returns>Warnings for the user (without the <c>Warning:</c> prefix); never a password.</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key.</exception>
+    public static IReadOnlyList<string> Bind(IConfiguration configuration, PersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        PersistenceConfigurationBinder.Bind(configuration, options);
+        options.Validate();
+        (string Path, string? Value)? file = PersistenceConfigurationBinder.FileValue(configuration, PostgresOptions.ConnectionStringKey);
+        return PostgresConfiguration.Apply(
+            options,
+            file?.Value,
+            Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable),
+            file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
+    }
+
+    private static AcodeDbException Unreadable(string path, Exception exception)
+    {
+        Exception cause = exception.InnerException ?? exception;
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            cause = e is JsonException ? e : cause;
+        }
+
+        string problem = cause switch
+        {
+            JsonException { LineNumber: { } line } json =>
+                $"line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {json.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ')}",
+            _ => cause.Message.TrimEnd('.'),
+        };
+        return AcodeErrors.UnreadableConfigurationFile(path, problem, exception);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.RegularExpressions;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+
+namespace Acode.Infrastructure.Configuration;
+
+/// <summary>
+/// Binds the <c>persistence</c> section key by key from the declarations in <see cref="PersistenceOptionCatalog"/>: a
+/// value that does not parse, is out of range, or is an object where a value belongs is ACODE-DB-007 naming the key
+/// path, where the value came from (the file, the environment variable) and the accepted values; a key no setting has
+/// is refused with the closest known key. Unset or empty values keep their defaults.
+/// </summary>
+internal static partial class PersistenceConfigurationBinder
+{
+    /// <summary>Sets every configured value on <paramref name="options"/>.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 for the first bad key.</exception>
+    public static void Bind(IConfiguration configuration, PersistenceOptions options)
+    {
+        IConfigurationSection root = configuration.GetSection(PersistenceOptions.SectionName);
+        foreach (IConfigurationSection leaf in Leaves(root))
+        {
+            CheckKnown(configuration, leaf);
+        }
+
+        foreach (OptionDescriptor descriptor in PersistenceOptionCatalog.All)
+        {
+            string? text = configuration[descriptor.Key];
+            descriptor.Bind(options, text, text is null ? null : SourceOf(configuration, descriptor.Key));
+        }
+    }
+
+    /// <summary>Where the effective value of <paramref name="key"/> comes from: a file path, an environment variable, or the provider's own name.</summary>
+    public static string SourceOf(IConfiguration configuration, string key)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return "the host's configuration";
+        }
+
+        foreach (IConfigurationProvider provider in root.Providers.Reverse())
+        {
+            if (provider.TryGet(key, out _))
+            {
+                return Describe(provider, key);
+            }
+        }
+
+        return "the host's configuration";
+    }
+
+    /// <summary>The path of the last configuration file that sets <paramref name="key"/>, and its value there; null when no file does.</summary>
+    public static (string Path, string? Value)? FileValue(IConfiguration configuration, string key)
+    {
+        if (configuration is IConfigurationRoot root)
+        {
+            foreach (IConfigurationProvider provider in root.Providers.Reverse())
+            {
+                if (provider is FileConfigurationProvider file && provider.TryGet(key, out string? value))
+                {
+                    return (PathOf(file), value);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckKnown(IConfiguration configuration, IConfigurationSection leaf)
+    {
+        if (PersistenceOptionCatalog.Find(leaf.Path) is not null || string.IsNullOrEmpty(leaf.Value))
+        {
+            return; // known, or an empty object / empty value: nothing set
+        }
+
+        string source = SourceOf(configuration, leaf.Path);
+        OptionDescriptor? owner = PersistenceOptionCatalog.All.FirstOrDefault(d => leaf.Path.StartsWith(d.Key + ":", StringComparison.OrdinalIgnoreCase));
+        if (owner is not null)
+        {
+            throw owner.Invalid("(a JSON object or array)", source);
+        }
+
+        string? section = PersistenceOptionCatalog.Sections.Prepend(PersistenceOptions.SectionName)
+            .FirstOrDefault(s => string.Equals(s, leaf.Path, StringComparison.OrdinalIgnoreCase));
+        if (section is not null)
+        {
+            string keys = section == PersistenceOptions.SectionName
+                ? string.Join(", ", PersistenceOptionCatalog.Sections.Select(s => s[(PersistenceOptions.SectionName.Length + 1)..]))
+                : string.Join(", ", PersistenceOptionCatalog.All.Where(d => d.Section == section).Select(d => d.Name));
+            throw AcodeErrors.InvalidConfiguration(section, leaf.Value, $"a JSON object with the keys {keys}", source);
+        }
+
+        throw AcodeErrors.UnknownConfigurationKey(leaf.Path, source, Suggest(leaf.Path), PersistenceOptionCatalog.All.Select(d => d.Key));
+    }
+
+    /// <summary>The known key the user probably meant: the same name in another section, a longer name it begins, or a key a few typos away.</summary>
+    private static string? Suggest(string key)
+    {
+        string name = key[(key.LastIndexOf(':') + 1)..];
+        OptionDescriptor? sameName = PersistenceOptionCatalog.All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (sameName is not null)
+        {
+            return sameName.Key;
+        }
+
+        OptionDescriptor? truncated = PersistenceOptionCatalog.All.FirstOrDefault(d => d.Key.StartsWith(key, StringComparison.OrdinalIgnoreCase));
+        if (truncated is not null)
+        {
+            return truncated.Key;
+        }
+
+        (string Key, int Distance) best = PersistenceOptionCatalog.All
+            .Select(d => (d.Key, Distance: Distance(d.Key.ToUpperInvariant(), key.ToUpperInvariant())))
+            .MinBy(c => c.Distance);
+        return best.Distance <= 3 ? best.Key : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int[] current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private static IEnumerable<IConfigurationSection> Leaves(IConfigurationSection section)
+    {
+        bool any = false;
+        foreach (IConfigurationSection child in section.GetChildren())
+        {
+            any = true;
+            foreach (IConfigurationSection leaf in Leaves(child))
+            {
+                yield return leaf;
+            }
+        }
+
+        if (!any && section.Value is not null)
+        {
+            yield return section;
+        }
+    }
+
+    private static string Describe(IConfigurationProvider provider, string key) => provider switch
+    {
+        FileConfigurationProvider file => PathOf(file),
+        EnvironmentVariablesConfigurationProvider => "the environment variable "
+            + EnvironmentPrefix().Match(provider.ToString() ?? string.Empty) switch { { Success: true } m => m.Groups[1].Value, _ => string.Empty }
+            + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant(),
+        _ => provider.ToString() ?? provider.GetType().Name,
+    };
+
+    private static string PathOf(FileConfigurationProvider file)
+        => file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";
+
+    [GeneratedRegex("Prefix: '([^']*)'")]
+    private static partial Regex EnvironmentPrefix();
+}

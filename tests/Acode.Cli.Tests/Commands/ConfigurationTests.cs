@@ -1,0 +1,129 @@
+using Acode.Application.Options;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// Issue 10 item 10: every setting, from <c>.agent/config.json</c> and from its <c>ACODE_</c> environment variable, that
+/// does not parse is ACODE-DB-007 (exit 17) naming the key path as the README spells it, where it came from, and the
+/// accepted values, for every key the declarations hold (so a new setting is covered without a new test).
+/// </summary>
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    public static TheoryData<string> Keys => new(PersistenceOptionCatalog.All.Select(d => d.Key));
+
+    private string ConfigPath => Path.Combine(_workspace.Root, ".agent", "config.json");
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public async Task A_value_that_does_not_parse_in_the_environment_names_the_key_the_variable_and_the_accepted_values(string key)
+    {
+        OptionDescriptor option = PersistenceOptionCatalog.Find(key)!;
+        _workspace.Environment[option.EnvironmentVariable] = "abc";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {key}", result.Stderr, StringComparison.Ordinal);
+        if (option.Kind != OptionKind.Text)
+        {
+            Assert.Contains($"{key} = 'abc' (from the environment variable {option.EnvironmentVariable})", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"Accepted values for {key}: {option.AcceptedValues}.", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("(unreadable)", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public async Task A_value_of_the_wrong_JSON_type_in_the_file_names_the_key_the_file_and_the_accepted_values(string key)
+    {
+        OptionDescriptor option = PersistenceOptionCatalog.Find(key)!;
+        string[] path = key.Split(':');
+        // {"persistence": {"sync": {"batchSize": {"a": true}}}}: an object where a value belongs, for every kind.
+        await WriteConfigAsync($$"""{ "{{path[0]}}": { "{{path[1]}}": { "{{path[2]}}": { "a": true } } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {key} = '", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"(from {ConfigPath})", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Accepted values for {key}: {option.AcceptedValues}.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("persistence:sync:batchSize", "true")]
+    [InlineData("persistence:sync:batchSize", "12.5")]
+    [InlineData("persistence:sync:batchSize", "\"500 records\"")]
+    [InlineData("persistence:sqlite:synchronous", "2")]
+    [InlineData("persistence:sqlite:synchronous", "\"sometimes\"")]
+    [InlineData("persistence:postgres:poolSize", "99999999999999999999")]
+    public async Task A_scalar_of_the_wrong_kind_in_the_file_names_the_key(string key, string json)
+    {
+        string[] path = key.Split(':');
+        await WriteConfigAsync($$"""{ "{{path[0]}}": { "{{path[1]}}": { "{{path[2]}}": {{json}} } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {key} = '", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Accepted values for {key}: {PersistenceOptionCatalog.Find(key)!.AcceptedValues}.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_config_file_that_is_not_JSON_names_the_file_the_line_and_the_column()
+    {
+        await WriteConfigAsync("{\n  \"persistence\": {\n    \"sqlite\": { \"busyTimeoutSeconds\": 5 \n  }\n");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} is not valid JSON: line 5, column 1:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Fix the file", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_refused_with_the_key_it_probably_meant()
+    {
+        await WriteConfigAsync("""{ "persistence": { "postgres": { "batchSize": 100 } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains($"Invalid configuration: persistence:postgres:batchSize (from {ConfigPath}) is not a setting acode knows; did you mean persistence:sync:batchSize?", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_in_the_environment_is_refused_naming_the_variable()
+    {
+        _workspace.Environment["ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUT"] = "5";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains("(from the environment variable ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUT) is not a setting acode knows; did you mean persistence:sqlite:busyTimeoutSeconds?", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_environment_overrides_the_file_and_a_bad_file_value_it_overrides_is_not_an_error()
+    {
+        await WriteConfigAsync("""{ "persistence": { "sqlite": { "synchronous": "Normal", "busyTimeoutSeconds": "soon" } } }""");
+        _workspace.Environment["ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS"] = "7";
+        _workspace.Environment["ACODE_PERSISTENCE__SQLITE__SYNCHRONOUS"] = "extra";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private async Task WriteConfigAsync(string json)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(ConfigPath)!);
+        await File.WriteAllTextAsync(ConfigPath, json);
+    }
+}
