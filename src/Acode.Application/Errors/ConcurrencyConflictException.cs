@@ -19,4 +19,28 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
     public string EntityId { get; }
 
     public long ExpectedVersion { get; }
+
+    /// <summary>
+    /// The session was deleted (by another writer, or through another copy) since this copy was loaded: the save would
+    /// add a row under a parent that no longer exists. <see cref="SessionWasDeleted"/> is true.
+    /// </summary>
+    /// <param name="sessionId">The deleted session.</param>
+    /// <param name="entityType">The entity the save tried to add.</param>
+    /// <param name="entityId">Its id.</param>
+    public static ConcurrencyConflictException SessionDeleted(string sessionId, EntityType entityType, string entityId)
+        => new($"Session {sessionId} was deleted since it was loaded, so {entityType} {entityId} cannot be added to it. Nothing was saved: the session is gone; create a new one (or import it again) to keep working.", entityType, entityId, sessionId);
+
+    private ConcurrencyConflictException(string message, EntityType entityType, string entityId, string sessionId)
+        : base(message)
+    {
+        EntityType = entityType;
+        EntityId = entityId;
+        DeletedSessionId = sessionId;
+    }
+
+    /// <summary>Whether the conflict is that the session itself was deleted.</summary>
+    public bool SessionWasDeleted => DeletedSessionId is not null;
+
+    /// <summary>The deleted session's id when <see cref="SessionWasDeleted"/>; otherwise null.</summary>
+    public string? DeletedSessionId { get; }
 }

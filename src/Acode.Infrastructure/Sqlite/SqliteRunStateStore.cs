@@ -168,7 +168,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             }
             else if (entity.IsNew)
             {
-                commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+                InsertChild(commands, transaction, rows, document, session.Id.Value, entity);
             }
             else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
             {
@@ -197,7 +197,30 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         {
             throw new ConcurrencyConflictException(EntityType.Session, evt.SessionId.Value, evt.Sequence - 1);
         }
+        catch (SqliteException ex) when (IsForeignKeyFailure(ex))
+        {
+            throw ConcurrencyConflictException.SessionDeleted(evt.SessionId.Value, EntityType.SessionEvent, evt.EntityId);
+        }
     }
+
+    /// <summary>
+    /// Inserts a new row. A parent that is gone can only mean the session was deleted since this copy was loaded
+    /// (tasks, steps and tool calls are never deleted alone): a concurrency conflict, and the save rolls back.
+    /// </summary>
+    private static void InsertChild(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, EntityDocument document, string sessionId, Entity entity)
+    {
+        try
+        {
+            commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (IsForeignKeyFailure(ex))
+        {
+            throw ConcurrencyConflictException.SessionDeleted(sessionId, entity.EntityType, entity.EntityId);
+        }
+    }
+
+    /// <summary>SQLITE_CONSTRAINT_FOREIGNKEY (787): a row refers to a parent that does not exist.</summary>
+    private static bool IsForeignKeyFailure(SqliteException ex) => ex.SqliteExtendedErrorCode == 787;
 
     private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()
     {
