@@ -50,4 +50,29 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
     private static string Describe(EntityType entityType, string entityId, long expectedVersion, long? storedVersion) => storedVersion is { } stored
         ? $"{entityType} {entityId} is at version {stored} in the database, but this object was loaded at version {expectedVersion}: it was saved since from another copy of its session (another GetSessionAsync, another process) or imported over. Nothing was saved: reload the session with GetSessionAsync and apply the change again."
         : $"{entityType} {entityId} no longer exists in the database: its session was deleted after this object was loaded at version {expectedVersion}. Nothing was saved: the session is gone; start a new one or import it again.";
+
+    /// <summary>
+    /// The session was deleted (by another writer, or through another copy) since this copy was loaded: the save would
+    /// add a row under a parent that no longer exists. <see cref="SessionWasDeleted"/> and <see cref="IsDeleted"/> are true.
+    /// </summary>
+    /// <param name="sessionId">The deleted session.</param>
+    /// <param name="entityType">The entity the save tried to add.</param>
+    /// <param name="entityId">Its id.</param>
+    public static ConcurrencyConflictException SessionDeleted(string sessionId, EntityType entityType, string entityId)
+        => new($"Session {sessionId} was deleted since it was loaded, so {entityType} {entityId} cannot be added to it. Nothing was saved: the session is gone; create a new one (or import it again) to keep working.", entityType, entityId, sessionId);
+
+    private ConcurrencyConflictException(string message, EntityType entityType, string entityId, string sessionId)
+        : base(message)
+    {
+        EntityType = entityType;
+        EntityId = entityId;
+        DeletedSessionId = sessionId;
+        IsDeleted = true;
+    }
+
+    /// <summary>Whether the conflict is that the session itself was deleted.</summary>
+    public bool SessionWasDeleted => DeletedSessionId is not null;
+
+    /// <summary>The deleted session's id when <see cref="SessionWasDeleted"/>; otherwise null.</summary>
+    public string? DeletedSessionId { get; }
 }

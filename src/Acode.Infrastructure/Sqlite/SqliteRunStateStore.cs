@@ -178,7 +178,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             }
             else if (entity.IsNew)
             {
-                commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+                InsertChild(commands, transaction, rows, document, session.Id.Value, entity);
             }
             else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
             {
@@ -203,6 +203,18 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <returns>The document as committed (with its new sequence number when it moved).</returns>
     private static SessionEventDocument InsertEvent(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, SessionEventDocument document, ref long? nextSequence)
     {
+        try
+        {
+            return InsertEventRow(commands, transaction, rows, document, ref nextSequence);
+        }
+        catch (SqliteException ex) when (IsForeignKeyFailure(ex))
+        {
+            throw ConcurrencyConflictException.SessionDeleted(document.SessionId, EntityType.SessionEvent, document.Id);
+        }
+    }
+
+    private static SessionEventDocument InsertEventRow(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, SessionEventDocument document, ref long? nextSequence)
+    {
         if (nextSequence is null)
         {
             try
@@ -210,7 +222,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
                 commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
                 return document;
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("session_events.session_id, session_events.sequence", StringComparison.Ordinal))
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_UNIQUE)
             {
                 // A constraint failure undoes only this statement; the transaction goes on.
                 nextSequence = Convert.ToInt64(commands.Get(NextSequenceSql, transaction).With("$id", document.SessionId).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
@@ -233,6 +245,25 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         using SqliteDataReader reader = commands.Get(rows.VersionSql, transaction).With("$id", entityId).ExecuteReader();
         return reader.Read() ? reader.GetInt64(0) : null;
     }
+
+    /// <summary>
+    /// Inserts a new row. A parent that is gone can only mean the session was deleted since this copy was loaded
+    /// (tasks, steps and tool calls are never deleted alone): a concurrency conflict, and the save rolls back.
+    /// </summary>
+    private static void InsertChild(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, EntityDocument document, string sessionId, Entity entity)
+    {
+        try
+        {
+            commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (IsForeignKeyFailure(ex))
+        {
+            throw ConcurrencyConflictException.SessionDeleted(sessionId, entity.EntityType, entity.EntityId);
+        }
+    }
+
+    /// <summary>SQLITE_CONSTRAINT_FOREIGNKEY: a row refers to a parent that does not exist.</summary>
+    private static bool IsForeignKeyFailure(SqliteException ex) => ex.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_FOREIGNKEY;
 
     private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()
     {

@@ -45,16 +45,24 @@ internal sealed class MirrorTable
         string names = string.Join(", ", all.Select(c => c.Column));
         string expressions = string.Join(", ", all.Select(c => c.Expression));
         string updates = string.Join(", ", all.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}"));
-        string undelete = name == "sessions" ? ", deleted_at = NULL" : "";
+        bool tombstones = name == "sessions";
+        if (tombstones)
+        {
+            names += ", deleted_at";
+            expressions += ", CASE WHEN u.deleted THEN now() END";
+            updates += ", deleted_at = excluded.deleted_at";
+        }
 
-        // Last writer wins on (hlc, origin), also against a concurrent applier that committed first.
+        string deleted = tombstones ? "deleted_at IS NOT NULL" : "false";
+
+        // The order of ConflictRule.Wins, (deleted, hlc, origin), also against a concurrent applier that committed first.
         UpsertSql = $"""
             INSERT INTO {name} ({names})
-            SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[]) AS u(d, hlc, origin)
-            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now(){undelete}
-            WHERE (excluded.hlc, excluded.origin COLLATE "C") > ({name}.hlc, {name}.origin COLLATE "C");
+            SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
             """;
-        LockSql = $"SELECT id, version, hlc, origin, document FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+        LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
     }
 
     public string Name { get; }
@@ -66,5 +74,5 @@ internal sealed class MirrorTable
 
     public static MirrorTable For(EntityType type) => Tables[type];
 
-    public static IEnumerable<MirrorTable> Children => Tables.Where(t => t.Key != EntityType.Session).Select(t => t.Value);
+    public static IEnumerable<(EntityType Type, MirrorTable Table)> Children => Tables.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Value));
 }

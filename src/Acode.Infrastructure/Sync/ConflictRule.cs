@@ -1,0 +1,70 @@
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// The one rule that decides what an incoming change does to the PostgreSQL mirror (docs/architecture.md, "Conflicts").
+/// Pure: it sees only stamps and facts the applier looked up, so it can be tested alone and reused by any store.
+/// <list type="bullet">
+/// <item>A change <em>continues</em> the stored version when the chain being delivered contains that very change, or
+/// when it is based on the stored version number and its writer held that exact version (it wrote or delivered it).
+/// A change that does not continue the stored version is concurrent with it: a conflict, always audited.</item>
+/// <item>The winner is the greater of (deleted, hlc, origin): a deletion beats every non-deletion whatever the clocks
+/// say (a deleted session stays deleted), deletions and non-deletions among themselves go to the later hlc, ties to
+/// the ordinal greater origin id. Being a total order, the result does not depend on the order of arrival.</item>
+/// <item>A change that is not applied is audited unless PostgreSQL already holds it or something its writer built
+/// on it (<see cref="ApplyOutcome.Stale"/>): every change that loses to a concurrent change is in
+/// <c>sync_conflicts</c>.</item>
+/// <item>Under a deleted session no child change is applied. One the deleting workspace held (it delivered that
+/// exact change before its deletion) is covered by the deletion (<see cref="ApplyOutcome.Stale"/>); any other one
+/// (in particular every change newer than the deletion, which the deleter cannot have seen) lost to the deletion and
+/// is audited against the session's tombstone. A live child that a deletion removes is audited the same way.</item>
+/// </list>
+/// </summary>
+internal static class ConflictRule
+{
+    /// <summary>
+    /// Whether <paramref name="incoming"/> is an older change that another workspace already delivered (the same
+    /// change, imported there): a replay, not news. Not applied and not audited; its first delivery was judged.
+    /// </summary>
+    public static bool IsReplay(IncomingChange incoming, StoredState? stored)
+        => stored is { } s && incoming.Version < s.Version && incoming.DeliveredByOthers;
+
+    /// <summary>The outcome of the last change of a chain of changes to one entity (a session, or a child of a live session).</summary>
+    /// <param name="incoming">The newest change of the chain, with the facts of the whole chain.</param>
+    /// <param name="stored">The version PostgreSQL holds; null when it holds none.</param>
+    public static ApplyOutcome Judge(IncomingChange incoming, StoredState? stored)
+    {
+        if (stored is not { } s)
+        {
+            return ApplyOutcome.Applied;
+        }
+
+        bool continues = incoming.ContainsStored
+            || (incoming.BaseVersion == s.Version && !s.Deleted && (string.Equals(incoming.Origin, s.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
+        if (Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin))
+        {
+            return continues ? ApplyOutcome.Applied : ApplyOutcome.ConflictWon;
+        }
+
+        // The same change, delivered again by a workspace whose id sorts lower: PostgreSQL already holds it.
+        return incoming.ContainsStored ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
+    }
+
+    /// <summary>The outcome of a change to a child (task, step, tool call, artifact, event) of a deleted session: never applied.</summary>
+    /// <param name="deleterHeldIt">Whether the workspace that deleted the session delivered this exact change.</param>
+    public static ApplyOutcome JudgeUnderDeletedSession(bool deleterHeldIt) => deleterHeldIt ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
+
+    /// <summary>Whether removing a live child because its session was deleted is a conflict to audit.</summary>
+    /// <param name="deleterHeldIt">Whether the deleting workspace delivered the stored version of the child.</param>
+    public static bool RemovalIsConflict(bool deleterHeldIt) => !deleterHeldIt;
+
+    /// <summary>The total order of versions: (deleted, hlc, origin), origin compared ordinally.</summary>
+    public static bool Wins(bool deleted, long hlc, string origin, bool otherDeleted, long otherHlc, string otherOrigin)
+    {
+        if (deleted != otherDeleted)
+        {
+            return deleted;
+        }
+
+        return hlc != otherHlc ? hlc > otherHlc : string.CompareOrdinal(origin, otherOrigin) > 0;
+    }
+}

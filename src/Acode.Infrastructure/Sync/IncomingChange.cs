@@ -1,0 +1,13 @@
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>One incoming change (the newest of a chain of changes to one entity from one workspace), as <see cref="ConflictRule"/> sees it.</summary>
+/// <param name="BaseVersion">The version the first change of the chain was based on (0 for a new entity).</param>
+/// <param name="Version">The version this change makes.</param>
+/// <param name="Hlc">Its <c>updated_at</c> in exact UTC ticks (100 ns).</param>
+/// <param name="Origin">The workspace id delivering it.</param>
+/// <param name="Delete">Whether it deletes (a session).</param>
+/// <param name="WriterHeldStored">Whether this workspace delivered the very version PostgreSQL holds (it wrote or imported it).</param>
+/// <param name="ContainsStored">Whether the chain holds the stored change itself, same content (the same change delivered again).</param>
+/// <param name="DeliveredByOthers">Whether another workspace already delivered this exact change (same key).</param>
+internal readonly record struct IncomingChange(
+    long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false);

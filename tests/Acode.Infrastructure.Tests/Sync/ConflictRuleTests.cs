@@ -1,0 +1,84 @@
+using Acode.Infrastructure.Sync;
+
+namespace Acode.Infrastructure.Tests.Sync;
+
+/// <summary>The pure conflict rule on its own (docs/architecture.md, "Conflicts"): no database, every case by its stamps.</summary>
+public sealed class ConflictRuleTests
+{
+    private const string A = "ws_a";
+    private const string B = "ws_b";
+
+    [Fact]
+    public void A_change_to_an_entity_PostgreSQL_does_not_hold_is_applied()
+        => Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(0, 1, 10, A, false), null));
+
+    [Fact]
+    public void A_change_based_on_the_stored_version_from_the_same_workspace_is_applied()
+        => Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 30, A, false), new StoredState(2, 20, A, false)));
+
+    [Fact]
+    public void The_same_version_number_from_another_workspace_is_not_a_base_unless_the_writer_held_it()
+    {
+        var stored = new StoredState(2, 50, A, false);
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 30, B, false), stored));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(2, 3, 60, B, false), stored));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 60, B, false, WriterHeldStored: true), stored));
+    }
+
+    [Fact]
+    public void A_continuation_that_somehow_sorts_before_the_stored_version_is_audited_not_dropped()
+        => Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 10, A, false), new StoredState(2, 20, A, false)));
+
+    [Fact]
+    public void The_stored_change_delivered_again_by_another_workspace_is_stale_or_takes_the_greater_origin()
+    {
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(1, 2, 20, A, false, ContainsStored: true), new StoredState(2, 20, B, false)));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(1, 2, 20, B, false, ContainsStored: true), new StoredState(2, 20, A, false)));
+    }
+
+    [Fact]
+    public void An_older_change_another_workspace_already_delivered_is_a_replay()
+    {
+        var stored = new StoredState(3, 30, A, false);
+        Assert.True(ConflictRule.IsReplay(new IncomingChange(1, 2, 20, B, false, DeliveredByOthers: true), stored));
+        Assert.False(ConflictRule.IsReplay(new IncomingChange(1, 2, 20, B, false), stored));
+        Assert.False(ConflictRule.IsReplay(new IncomingChange(1, 2, 20, B, false, DeliveredByOthers: true), null));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(90)]
+    public void A_deletion_beats_a_concurrent_edit_whatever_the_clocks_and_in_both_orders(long editHlc)
+    {
+        var deletion = new IncomingChange(1, 2, 50, A, true);
+        var edit = new IncomingChange(1, 2, editHlc, B, false);
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(deletion, new StoredState(2, editHlc, B, false)));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(edit, new StoredState(2, 50, A, true)));
+    }
+
+    [Fact]
+    public void A_deletion_that_continues_the_stored_version_is_applied_and_two_deletions_go_to_the_later()
+    {
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 30, B, true, WriterHeldStored: true), new StoredState(2, 20, A, false)));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(2, 3, 40, B, true), new StoredState(3, 30, A, true)));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 20, B, true), new StoredState(3, 30, A, true)));
+    }
+
+    [Fact]
+    public void Under_a_deleted_session_a_child_change_is_never_applied_and_is_audited_unless_the_deleter_held_it()
+    {
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.JudgeUnderDeletedSession(deleterHeldIt: true));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.JudgeUnderDeletedSession(deleterHeldIt: false));
+        Assert.True(ConflictRule.RemovalIsConflict(deleterHeldIt: false));
+        Assert.False(ConflictRule.RemovalIsConflict(deleterHeldIt: true));
+    }
+
+    [Fact]
+    public void The_order_of_versions_is_total_deletion_then_hlc_then_ordinal_origin()
+    {
+        Assert.True(ConflictRule.Wins(true, 1, A, false, 99, B));
+        Assert.True(ConflictRule.Wins(false, 2, A, false, 1, B));
+        Assert.True(ConflictRule.Wins(false, 1, B, false, 1, A));
+        Assert.False(ConflictRule.Wins(false, 1, "ws_B", false, 1, "ws_a"));
+    }
+}
