@@ -5,6 +5,7 @@ using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Acode.Infrastructure.Health;
 using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,8 @@ public static class PersistenceServiceCollectionExtensions
 
     /// <summary>
     /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
-    /// hosted service (idle when PostgreSQL is not configured), health checks and metrics. The options are validated
+    /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
+    /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
     /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved.
     /// </summary>
     public static IServiceCollection AddAcodePersistence(this IServiceCollection services, Workspace workspace, PersistenceOptions options)
@@ -80,6 +82,10 @@ public static class PersistenceServiceCollectionExtensions
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+        services.AddSingleton(sp => new RetentionWorker(
+            sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
+            (sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>("sqlite")
             .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)

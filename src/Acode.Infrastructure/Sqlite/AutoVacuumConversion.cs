@@ -12,6 +12,9 @@ public enum AutoVacuumConversion
     /// <summary>Was <c>NONE</c> and stays so for now: not enough free disk space for the one-time <c>VACUUM</c>.</summary>
     NotEnoughSpace,
 
+    /// <summary>Was <c>NONE</c> and stays so: the caller did not allow the rewrite (a host never rewrites the file under a running agent).</summary>
+    NotAllowed,
+
     /// <summary><c>FULL</c>: SQLite gives pages back at every commit; nothing to do.</summary>
     Full,
 }

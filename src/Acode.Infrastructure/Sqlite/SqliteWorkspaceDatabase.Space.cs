@@ -22,7 +22,9 @@ public sealed partial class SqliteWorkspaceDatabase
     /// file as it was. It takes the write lock for its duration (other writers wait up to their busy timeout), readers go on.
     /// </remarks>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001 (disk full, read-only), 002, 005 (the write lock).</exception>
-    public async Task<SpaceReport> ReclaimSpaceAsync(CancellationToken cancellationToken = default)
+    /// <param name="allowConversion">Whether an <c>auto_vacuum=NONE</c> database may be converted now (it holds the write lock for the whole rewrite).</param>
+    /// <param name="cancellationToken">Checked before the work starts.</param>
+    public async Task<SpaceReport> ReclaimSpaceAsync(bool allowConversion = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
@@ -45,6 +47,13 @@ public sealed partial class SqliteWorkspaceDatabase
                         conversion = AutoVacuumConversion.Full;
                         break;
                     default:
+                        if (!allowConversion)
+                        {
+                            conversion = AutoVacuumConversion.NotAllowed;
+                            note = "this database was created by an older acode (auto_vacuum=NONE): the freed pages stay in the file and are reused by new data; run 'acode db prune' once to convert it.";
+                            break;
+                        }
+
                         long databaseBytes = SizeOf(Workspace.DatabasePath);
                         long needed = ConversionNeeds(databaseBytes, out string? shortOf);
                         if (shortOf is not null)
