@@ -67,13 +67,14 @@ internal static class WorkspaceConfiguration
     private static (string Key, string Value) FindUnconvertible(IConfiguration configuration)
     {
         IEnumerable<IConfigurationSection> children = configuration.GetSection("persistence:sqlite").GetChildren()
-            .Concat(configuration.GetSection("persistence:postgres").GetChildren());
+            .Concat(configuration.GetSection("persistence:postgres").GetChildren())
+            .Concat(configuration.GetSection("persistence:retention").GetChildren());
         foreach (IConfigurationSection child in children)
         {
             bool ok = child.Key.ToUpperInvariant() switch
             {
                 "SYNCHRONOUS" => Enum.TryParse<SqliteSynchronous>(child.Value, true, out _),
-                "CONNECTIONSTRING" => true,
+                "CONNECTIONSTRING" or "STATES" => true,
                 _ => int.TryParse(child.Value, out _),
             };
             if (!ok)
@@ -99,6 +100,7 @@ internal static class WorkspaceConfiguration
         var k when k.EndsWith("POSTGRES:MAXBACKOFFSECONDS", StringComparison.Ordinal) => "a whole number of seconds from 1 to 86400 (default 3600)",
         var k when k.EndsWith("POSTGRES:COMMANDTIMEOUTSECONDS", StringComparison.Ordinal) => "a whole number of seconds from 1 to 3600 (default 30)",
         var k when k.EndsWith("POSTGRES:CONNECTTIMEOUTSECONDS", StringComparison.Ordinal) => "a whole number of seconds from 1 to 1024 (default 5)",
+        var k when k.EndsWith("RETENTION:OLDERTHANDAYS", StringComparison.Ordinal) => "a whole number of days from 1 to 36500, or 0 to turn retention off (default 0)",
         _ => "see the README's configuration table",
     };
 }

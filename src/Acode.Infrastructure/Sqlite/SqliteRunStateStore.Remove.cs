@@ -64,6 +64,10 @@ public sealed partial class SqliteRunStateStore
         return Task.FromResult(found);
     }
 
+    /// <summary>Ids of the sessions with changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records). Reads only.</summary>
+    public Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyCollection<string>>(_database.Read(ReadUnsynced, cancellationToken));
+
     /// <summary>
     /// Removes whole sessions (their tasks, steps, tool calls, artifacts and events) and the outbox records of theirs that were
     /// delivered (and, with <see cref="SessionRemoval.DropUndelivered"/>, those that were not), as <paramref name="how"/> says,
