@@ -19,6 +19,7 @@ internal static class AcodeCommandLine
         db.Subcommands.Add(DbSchemaVersionCommand.Create(globals));
         db.Subcommands.Add(DbCheckCommand.Create(globals));
         db.Subcommands.Add(DbSyncCommand.Create(globals));
+        db.Subcommands.Add(DbPruneCommand.Create(globals));
         root.Subcommands.Add(db);
 
         var session = new Command("session", "Sessions: list, show, export, import.");
@@ -26,6 +27,7 @@ internal static class AcodeCommandLine
         session.Subcommands.Add(SessionShowCommand.Create(globals));
         session.Subcommands.Add(SessionExportCommand.Create(globals));
         session.Subcommands.Add(SessionImportCommand.Create(globals));
+        session.Subcommands.Add(SessionDeleteCommand.Create(globals));
         root.Subcommands.Add(session);
 
         root.Subcommands.Add(ImportCommand.Create(globals));

@@ -7,6 +7,7 @@ using Acode.Domain.Time;
 using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Health;
 using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
@@ -50,7 +51,8 @@ public static class PersistenceServiceCollectionExtensions
 
     /// <summary>
     /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
-    /// hosted service (idle when PostgreSQL is not configured), health checks and metrics. The options are validated
+    /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
+    /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
     /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
     /// taken as given: neither <c>.agent/config.json</c> nor <c>ACODE_</c> variables are read (use
     /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration).
@@ -115,6 +117,10 @@ public static class PersistenceServiceCollectionExtensions
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+        services.AddSingleton(sp => new RetentionWorker(
+            sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>("sqlite")
             .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)

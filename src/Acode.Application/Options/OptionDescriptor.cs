@@ -72,6 +72,7 @@ public sealed class OptionDescriptor
     public string DefaultText => DefaultValue switch
     {
         null => "none",
+        IReadOnlyList<string> list => list.Count == 0 ? "none" : string.Join(",", list),
         bool b => b ? "true" : "false",
         long l => l.ToString(CultureInfo.InvariantCulture),
         _ => DefaultValue.ToString() ?? "none",
@@ -86,6 +87,7 @@ public sealed class OptionDescriptor
             {
                 OptionKind.WholeNumber => $"a whole number{(Unit is null ? string.Empty : " of " + Unit)} from {Text(Minimum)} to {Text(Maximum)}",
                 OptionKind.Choice => ChoiceList(),
+                OptionKind.ChoiceList => $"a list of {string.Join(", ", Choices)} (a JSON array, or one value separated by commas)",
                 OptionKind.Boolean => "true or false",
                 _ => (Format ?? "text").Replace("`", string.Empty, StringComparison.Ordinal),
             };
@@ -120,6 +122,7 @@ public sealed class OptionDescriptor
                 && number >= Minimum && number <= Maximum => number,
             OptionKind.Choice => Choices.FirstOrDefault(c => string.Equals(c, trimmed, StringComparison.OrdinalIgnoreCase)),
             OptionKind.Boolean when bool.TryParse(trimmed, out bool flag) => flag,
+            OptionKind.ChoiceList => ParseList(trimmed),
             OptionKind.Text => text,
             _ => null,
         };
@@ -154,15 +157,43 @@ public sealed class OptionDescriptor
         {
             OptionKind.WholeNumber => value is long n && n >= Minimum && n <= Maximum,
             OptionKind.Choice => value is not null && Choices.Contains(value.ToString(), StringComparer.Ordinal),
+            OptionKind.ChoiceList => value is IEnumerable<string> names && names.All(n => Choices.Contains(n?.Trim(), StringComparer.OrdinalIgnoreCase)),
             _ => true,
         };
         if (!ok)
         {
-            throw Invalid(value switch { long n => Text(n), null => string.Empty, _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty });
+            throw Invalid(value switch
+            {
+                long n => Text(n),
+                null => string.Empty,
+                IEnumerable<string> names => string.Join(",", names),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+            });
         }
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The names of a comma-separated list, each as <see cref="Choices"/> spells it; null when one is not a choice.</summary>
+    private string[]? ParseList(string text)
+    {
+        var names = new List<string>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string? name = Choices.FirstOrDefault(c => string.Equals(c, part, StringComparison.OrdinalIgnoreCase));
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
 
     private string ChoiceList()
     {

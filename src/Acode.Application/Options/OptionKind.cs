@@ -12,6 +12,12 @@ public enum OptionKind
     /// <summary><c>true</c> or <c>false</c>, any letter case.</summary>
     Boolean,
 
+    /// <summary>
+    /// A list of names from <see cref="OptionDescriptor.Choices"/>, any letter case: a JSON array in the file, indexed keys
+    /// (<c>ACODE_…__STATES__0</c>) or one comma-separated value; empty means the default (none).
+    /// </summary>
+    ChoiceList,
+
     /// <summary>Free text, checked elsewhere (e.g. the connection string); empty means unset.</summary>
     Text,
 }

@@ -30,6 +30,14 @@ internal sealed class OptionSection<TSection>(string path)
             Choices = Enum.GetNames<TEnum>(),
         };
 
+    /// <summary>A setting that takes a list of names of <typeparamref name="TEnum"/> (numbers are refused); empty by default.</summary>
+    public OptionDescriptor ChoiceList<TEnum>(string name, Func<TSection, IReadOnlyList<string>> get, Action<TSection, IReadOnlyList<string>> set, string description)
+        where TEnum : struct, Enum
+        => new(Path, name, OptionKind.ChoiceList, description, Array.Empty<string>(), s => get((TSection)s), (s, v) => set((TSection)s, (IReadOnlyList<string>)v!))
+        {
+            Choices = Enum.GetNames<TEnum>(),
+        };
+
     /// <summary>A <c>true</c>/<c>false</c> setting.</summary>
     public OptionDescriptor Boolean(string name, bool defaultValue, Func<TSection, bool> get, Action<TSection, bool> set, string description)
         => new(Path, name, OptionKind.Boolean, description, defaultValue, s => get((TSection)s), (s, v) => set((TSection)s, (bool)v!));

@@ -12,7 +12,7 @@ public static class PersistenceOptionCatalog
 {
     /// <summary>All settings, section by section.</summary>
     public static IReadOnlyList<OptionDescriptor> All { get; } =
-        [.. SqliteOptions.Descriptors, .. PostgresOptions.Descriptors, .. Sync.SyncOptions.Descriptors];
+        [.. SqliteOptions.Descriptors, .. PostgresOptions.Descriptors, .. Sync.SyncOptions.Descriptors, .. RetentionOptions.Descriptors];
 
     /// <summary>The section paths (<c>persistence:sqlite</c>, …), in order.</summary>
     public static IReadOnlyList<string> Sections { get; } = All.Select(d => d.Section).Distinct().ToArray();
@@ -27,11 +27,12 @@ public static class PersistenceOptionCatalog
         table.Append("| key | default | accepted values | meaning |\n|---|---|---|---|\n");
         foreach (OptionDescriptor d in All)
         {
-            string defaultText = d.Kind == OptionKind.WholeNumber ? d.DefaultText : $"`{d.DefaultText}`";
+            string defaultText = d.Kind == OptionKind.WholeNumber || d.DefaultText == "none" ? d.DefaultText : $"`{d.DefaultText}`";
             string accepted = d.Kind switch
             {
                 OptionKind.WholeNumber => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Minimum}–{d.Maximum} {d.Unit}") + (d.Constraint is null ? string.Empty : ", " + KeysQuoted(d.Constraint)),
                 OptionKind.Choice => string.Join(", ", d.Choices.Select(c => $"`{c}`")),
+                OptionKind.ChoiceList => "a list of " + string.Join(", ", d.Choices.Select(c => $"`{c}`")),
                 OptionKind.Boolean => "`true`, `false`",
                 _ => d.Format ?? "text",
             };

@@ -18,6 +18,9 @@ public sealed class PersistenceOptions
     /// <summary>How the outbox is delivered to PostgreSQL (section <c>persistence:sync</c>).</summary>
     public Sync.SyncOptions Sync { get; set; } = new();
 
+    /// <summary>Automatic removal of old sessions (section <c>persistence:retention</c>); off by default.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
@@ -29,6 +32,7 @@ public sealed class PersistenceOptions
         SectionName + ":sqlite" => Sqlite,
         SectionName + ":postgres" => create ? Postgres ??= new PostgresOptions() : Postgres,
         SectionName + ":sync" => Sync,
+        SectionName + ":retention" => Retention,
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
@@ -38,6 +42,7 @@ public sealed class PersistenceOptions
         Sqlite.Validate();
         Postgres?.Validate();
         Sync.Validate();
+        Retention.Validate();
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

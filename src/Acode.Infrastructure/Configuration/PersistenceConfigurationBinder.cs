@@ -27,7 +27,18 @@ internal static partial class PersistenceConfigurationBinder
         foreach (OptionDescriptor descriptor in PersistenceOptionCatalog.All)
         {
             string? text = configuration[descriptor.Key];
-            descriptor.Bind(options, text, text is null ? null : SourceOf(configuration, descriptor.Key));
+            string? sourceKey = descriptor.Key;
+            if (text is null && descriptor.Kind == OptionKind.ChoiceList)
+            {
+                // A JSON array or indexed variables (…__STATES__0): the items, in index order, as one comma-separated value.
+                List<IConfigurationSection> items = [.. configuration.GetSection(descriptor.Key).GetChildren()
+                    .Where(c => c.Value is not null)
+                    .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)];
+                text = items.Count == 0 ? null : string.Join(",", items.Select(c => c.Value));
+                sourceKey = items.Count == 0 ? null : items[0].Path;
+            }
+
+            descriptor.Bind(options, text, text is null || sourceKey is null ? null : SourceOf(configuration, sourceKey));
         }
     }
 
@@ -76,6 +87,11 @@ internal static partial class PersistenceConfigurationBinder
 
         string source = SourceOf(configuration, leaf.Path);
         OptionDescriptor? owner = PersistenceOptionCatalog.All.FirstOrDefault(d => leaf.Path.StartsWith(d.Key + ":", StringComparison.OrdinalIgnoreCase));
+        if (owner is { Kind: OptionKind.ChoiceList } && int.TryParse(leaf.Path[(owner.Key.Length + 1)..], out _))
+        {
+            return; // an item of a list
+        }
+
         if (owner is not null)
         {
             throw owner.Invalid("(a JSON object or array)", source);

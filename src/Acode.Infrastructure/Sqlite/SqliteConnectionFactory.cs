@@ -68,8 +68,10 @@ internal sealed class SqliteConnectionFactory
             connection.Open();
             if (newFile)
             {
+                // auto_vacuum can only be chosen before the first table exists: INCREMENTAL lets a prune give its pages back
+                // to the file system (PRAGMA incremental_vacuum) without rewriting the whole file.
                 // Written in rollback-journal mode so the id is in the main file's header from the first commit.
-                Execute(connection, $"PRAGMA application_id = {DatabaseFile.ApplicationId};");
+                Execute(connection, $"PRAGMA auto_vacuum = INCREMENTAL; PRAGMA application_id = {DatabaseFile.ApplicationId};");
             }
 
             Execute(connection, _pragmas);

@@ -86,32 +86,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
     public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
     {
-        bool deleted = await _database.WriteAsync((transaction, commands) =>
-        {
-            SqliteCommand select = commands.Get("SELECT id, title, goal, state, version, created_at, updated_at FROM sessions WHERE id = $id;", transaction).With("$id", id.Value);
-            SessionDocument? current;
-            using (SqliteDataReader reader = select.ExecuteReader())
-            {
-                current = reader.Read() ? ReadSessionDocument(reader) : null;
-            }
-
-            if (current is null)
-            {
-                return false;
-            }
-
-            DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(current.UpdatedAt));
-            var tombstone = new SessionDocument
-            {
-                Id = current.Id, Title = current.Title, Goal = current.Goal, State = current.State,
-                Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
-            };
-            commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id.Value).ExecuteNonQuery();
-            var entry = new OutboxEntry(EntityType.Session, id.Value, id.Value, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
-            SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-
+        bool deleted = await _database.WriteAsync((transaction, commands) => DeleteWithRecord(transaction, commands, id.Value), cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
             _signal?.Notify();
@@ -264,6 +239,37 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
     /// <summary>SQLITE_CONSTRAINT_FOREIGNKEY: a row refers to a parent that does not exist.</summary>
     private static bool IsForeignKeyFailure(SqliteException ex) => ex.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_FOREIGNKEY;
+
+    /// <summary>
+    /// Deletes a session's rows (its children go by cascade) and appends its deletion to the outbox, in the caller's
+    /// transaction: the tombstone carries the session's last fields at version + 1, so PostgreSQL keeps it as a tombstone.
+    /// </summary>
+    /// <returns>False when no session has that id.</returns>
+    private bool DeleteWithRecord(SqliteTransaction transaction, WriterCommands commands, string id)
+    {
+        SqliteCommand select = commands.Get("SELECT id, title, goal, state, version, created_at, updated_at FROM sessions WHERE id = $id;", transaction).With("$id", id);
+        SessionDocument? current;
+        using (SqliteDataReader reader = select.ExecuteReader())
+        {
+            current = reader.Read() ? ReadSessionDocument(reader) : null;
+        }
+
+        if (current is null)
+        {
+            return false;
+        }
+
+        DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(current.UpdatedAt));
+        var tombstone = new SessionDocument
+        {
+            Id = current.Id, Title = current.Title, Goal = current.Goal, State = current.State,
+            Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
+        };
+        commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id).ExecuteNonQuery();
+        var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
+        SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
+        return true;
+    }
 
     private static SessionDocument ReadSessionDocument(SqliteDataReader r) => new()
     {

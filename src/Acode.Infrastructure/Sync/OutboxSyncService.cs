@@ -139,6 +139,33 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason);
     }
 
+    /// <summary>
+    /// Tombstones in PostgreSQL the sessions last changed before <paramref name="before"/> (in <paramref name="states"/> when
+    /// any are given), whichever workspace wrote them, except <paramref name="exclude"/>, each through the applier as a deletion
+    /// record of this workspace (see <see cref="RemoteSessionPruner"/>). With <paramref name="dryRun"/> only lists them.
+    /// </summary>
+    /// <returns>The ids tombstoned, or that would be.</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is not configured or cannot be reached.</exception>
+    public async Task<IReadOnlyList<string>> TombstoneSessionsAsync(DateTimeOffset before, IReadOnlyCollection<SessionState> states, IReadOnlyCollection<string> exclude, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(exclude);
+        if (_applier is null)
+        {
+            throw AcodeErrors.PostgresNotConfigured();
+        }
+
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            return await new RemoteSessionPruner(_dataSource!, _applier, _clock, _database.WorkspaceId!).TombstoneAsync(before, states, exclude, dryRun, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
     public void CancelSync() => _cancel.Cancel();
 
     public async Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default)

@@ -48,7 +48,13 @@ public sealed class OptionDeclarationTests
         object? section = options.SectionOf(option.Section);
         object? value = section!.GetType().GetProperties().Single(p => string.Equals(p.Name, option.Name, StringComparison.OrdinalIgnoreCase)).GetValue(section);
 
-        Assert.Equal(option.DefaultText, value is null ? "none" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+        string shown = value switch
+        {
+            null => "none",
+            IEnumerable<string> list => list.Any() ? string.Join(",", list) : "none",
+            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        };
+        Assert.Equal(option.DefaultText, shown);
         options.Validate();
     }
 

@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Acode.Application.Serialization;
+using Acode.Application.Sync;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Retention;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode db prune</c>: removes whole sessions last changed before a cutoff, locally and with --remote in PostgreSQL, and gives the space back.</summary>
+internal static class DbPruneCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var olderThan = new Option<string?>("--older-than") { Description = $"Remove sessions last changed before this time: 30d, 12h, 2w, or a date. {TimeArgument.Forms}. Without it, persistence:retention:olderThanDays is used." };
+        var states = new Option<SessionState[]>("--state", "-s") { Description = "Only sessions in this state (repeatable): Created, Planning, AwaitingApproval, Executing, Paused, Completed, Failed, Cancelled.", AllowMultipleArgumentsPerToken = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be removed; change nothing." };
+        var remote = new Option<bool>("--remote") { Description = "Also tombstone them in PostgreSQL (every workspace's sessions there older than the cutoff), so other workspaces converge." };
+        var includeUnsynced = new Option<bool>("--include-unsynced") { Description = "Also remove sessions whose changes are not all delivered to PostgreSQL yet." };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed when standard input is not a terminal)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: removed (ids), keptUnsynced, remote, space." };
+        var command = new Command("prune", """
+            Remove whole sessions last changed (updated_at) before a cutoff, then give the space back to the file system.
+
+            Without --remote only the local copies go: PostgreSQL keeps its copies (the team's history), and nothing is
+            written to the outbox. With --remote the removals are recorded in the outbox and delivered, and PostgreSQL's
+            own sessions older than the cutoff (from any workspace) are tombstoned the way a synced deletion is, so
+            every workspace converges on them.
+
+            A session with changes not yet delivered to PostgreSQL is kept (and listed) unless --include-unsynced is
+            given. When no PostgreSQL is configured nothing can be delivered, so nothing counts as unsynced: the prune
+            removes the matching sessions together with their outbox records.
+
+            Space: the database gives its freed pages back (auto_vacuum=INCREMENTAL) and the file shrinks. A database
+            created by an older acode is converted once, on its first prune, by one VACUUM: it needs free disk space of
+            about twice the file's size (checked first; without it the prune still removes and says so) and holds the
+            write lock while it runs. A crash during it leaves the old file intact.
+
+            Without --older-than, persistence:retention:olderThanDays (and :states) from the configuration is used.
+            Asks for confirmation unless --yes or --dry-run; refuses (exit 2) when standard input is not a terminal.
+
+            Examples:
+              acode db prune --older-than 30d --dry-run
+              acode db prune --older-than 30d --state Completed --state Failed --yes
+              acode db prune --older-than 2026-01-01 --remote --yes
+            """)
+        {
+            olderThan, states, dryRun, remote, includeUnsynced, yes, json,
+        };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            ParseResult p = context.ParseResult;
+            RetentionOptions retention = context.Options.Retention;
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            DateTimeOffset cutoff;
+            IReadOnlyCollection<SessionState> chosenStates = p.GetValue(states)?.Distinct().ToArray() ?? [];
+            if (p.GetValue(olderThan) is { } text)
+            {
+                cutoff = TimeArgument.Parse(text, "--older-than", now);
+            }
+            else if (retention.Enabled)
+            {
+                cutoff = now.AddDays(-retention.OlderThanDays);
+                chosenStates = chosenStates.Count > 0 ? chosenStates : retention.ParsedStates;
+            }
+            else
+            {
+                throw new UsageException(
+                    "Give --older-than (or configure persistence:retention:olderThanDays): without a cutoff there is nothing to prune.",
+                    "acode db prune --older-than 30d --dry-run");
+            }
+
+            bool withRemote = p.GetValue(remote);
+            if (withRemote && context.SyncTarget is null)
+            {
+                throw new AcodeDbException(AcodeErrorCode.PostgresUnavailable, "--remote needs PostgreSQL, and none is configured; nothing was removed.", "Set ACODE_POSTGRES_URL (or persistence:postgres:connectionString), or run without --remote to prune this workspace only.");
+            }
+
+            bool asJson = p.GetValue(json);
+            bool dry = p.GetValue(dryRun);
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var store = new SqliteRunStateStore(database);
+            var pruner = new SessionPruner(store, database, context.SyncTarget is not null);
+            var request = new PruneRequest
+            {
+                Before = cutoff, States = chosenStates, IncludeUnsynced = p.GetValue(includeUnsynced), RecordDeletion = withRemote, DryRun = true,
+            };
+            PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
+            using OutboxSyncService? sync = withRemote ? context.OpenSync(database) : null;
+            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemoteAsync(sync, store, request, plan, dryRun: true, cancellationToken);
+            if (dry)
+            {
+                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0));
+                return ExitCodes.Success;
+            }
+
+            if (!p.GetValue(yes))
+            {
+                Confirmation.Require(false, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", "acode db prune --older-than " + (p.GetValue(olderThan) ?? "30d"));
+            }
+
+            PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, cancellationToken);
+            RemoteReport? remoteDone = null;
+            if (sync is not null)
+            {
+                try
+                {
+                    IReadOnlyList<string> tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
+                    SyncRunResult delivered = await sync.SyncAsync(null, cancellationToken);
+                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining);
+                }
+                catch (AcodeDbException ex)
+                {
+                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run 'acode db prune --remote' again (or 'acode db sync').");
+                }
+            }
+
+            Report(context, asJson, request, done, remoteDone);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>PostgreSQL's sessions to tombstone: all but those this workspace still holds changes of or just removed (their own records carry them).</summary>
+    private static async Task<IReadOnlyList<string>> RemoteAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, bool dryRun, CancellationToken cancellationToken)
+    {
+        IReadOnlyCollection<string> unsynced = await store.FindUnsyncedSessionIdsAsync(cancellationToken);
+        string[] exclude = [.. local.Removed, .. local.KeptUnsynced, .. unsynced];
+        return await sync.TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken);
+    }
+
+    private static void Report(CliContext context, bool asJson, PruneRequest request, PruneReport report, RemoteReport? remote)
+    {
+        bool dry = report.Space is null;
+        if (asJson)
+        {
+            JsonOutput.Write(new JsonObject
+            {
+                ["dryRun"] = dry,
+                ["cutoff"] = UtcTimestamp.Format(request.Before),
+                ["states"] = new JsonArray([.. request.States.Select(s => (JsonNode)s.ToString())]),
+                ["removed"] = new JsonArray([.. report.Removed.Select(i => (JsonNode)i)]),
+                ["removedCount"] = report.Removed.Count,
+                ["keptUnsynced"] = new JsonArray([.. report.KeptUnsynced.Select(i => (JsonNode)i)]),
+                ["remote"] = remote is null ? null : new JsonObject
+                {
+                    ["tombstoned"] = new JsonArray([.. remote.Tombstoned.Select(i => (JsonNode)i)]),
+                    ["tombstonedCount"] = remote.Tombstoned.Count,
+                    ["delivered"] = remote.Delivered,
+                    ["pending"] = remote.Pending,
+                },
+                ["space"] = SpaceOutput.Json(report.Space),
+            });
+            return;
+        }
+
+        string states = request.States.Count == 0 ? "" : $" in state {string.Join(", ", request.States)}";
+        context.Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {report.Removed.Count} session(s) last changed before {UtcTimestamp.Format(request.Before)}{states}.");
+        if (report.KeptUnsynced.Count > 0)
+        {
+            context.Console.WriteLine($"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}): run 'acode db sync' first, or add --include-unsynced.");
+        }
+
+        if (remote is not null)
+        {
+            context.Console.WriteLine(dry
+                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
+                : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending.");
+        }
+
+        if (report.Space is { } space)
+        {
+            context.Console.WriteLine(SpaceOutput.Line(space));
+            if (space.Note is { } note)
+            {
+                context.Console.WriteLine($"Note: {note}");
+            }
+        }
+        else
+        {
+            context.Console.WriteLine("Dry run: nothing was removed.");
+        }
+    }
+
+    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending);
+}

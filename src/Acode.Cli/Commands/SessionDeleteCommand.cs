@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Acode.Application.Serialization;
+using Acode.Cli.Output;
+using Acode.Infrastructure.Retention;
+using Acode.Infrastructure.Sqlite;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode session delete</c>: removes whole sessions by id; the deletions sync to PostgreSQL.</summary>
+internal static class SessionDeleteCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var ids = new Argument<string[]>("id") { Description = "The sessions to delete (sess_…), one or more.", Arity = ArgumentArity.OneOrMore };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be deleted; change nothing." };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed when standard input is not a terminal)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: deleted (ids), dryRun, space." };
+        var command = new Command("delete", """
+            Delete sessions with everything in them (tasks, steps, tool calls, artifacts, events).
+
+            Each deletion is recorded in the outbox in the same transaction, so the next sync ('acode db sync', or the
+            sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it.
+            Changes of the session not yet delivered are still delivered first. When no PostgreSQL is configured they
+            can never be delivered, and go with the session. The freed pages are given back to the file system.
+
+            Asks for confirmation unless --yes is given; when standard input is not a terminal it refuses (exit 2)
+            instead of waiting. If any id does not exist, nothing is deleted (exit 1).
+
+            Examples:
+              acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --dry-run
+              acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V sess_01JD3Z7A0B1C2D3E4F5G6H7J8K --yes
+            """)
+        {
+            ids, dryRun, yes, json,
+        };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            ParseResult p = context.ParseResult;
+            List<SessionId> wanted = p.GetValue(ids)!.Select(SessionIdArgument.Parse).Distinct().ToList();
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var store = new SqliteRunStateStore(database);
+            IReadOnlyList<RemovalCandidate> found = await store.FindSessionsAsync(wanted, cancellationToken);
+            List<string> missing = wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                return CommandAction.Fail(
+                    $"No session {string.Join(", ", missing)} in this workspace; nothing was deleted.",
+                    "Check the ids with 'acode session list' (and --workspace if it is another workspace's).",
+                    ExitCodes.Problem);
+            }
+
+            bool asJson = p.GetValue(json);
+            if (p.GetValue(dryRun))
+            {
+                Report(context, asJson, found, dryRun: true, null);
+                return ExitCodes.Success;
+            }
+
+            if (!asJson && !p.GetValue(yes) && !Console.IsInputRedirected)
+            {
+                ListSessions(context, found, "Would delete");
+            }
+
+            Confirmation.Require(p.GetValue(yes), $"Delete {found.Count} session(s)?", $"acode session delete {string.Join(' ', wanted.Select(w => w.Value))}");
+            bool syncConfigured = context.SyncTarget is not null;
+            SessionRemovalResult result = await store.RemoveSessionsAsync(
+                wanted,
+                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured },
+                cancellationToken);
+            SpaceReport space = await database.ReclaimSpaceAsync(allowConversion: false, cancellationToken);
+            Report(context, asJson, found.Where(f => result.Removed.Contains(f.Id)).ToList(), dryRun: false, space);
+            if (!asJson)
+            {
+                context.Console.WriteLine(syncConfigured
+                    ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker)."
+                    : "No PostgreSQL is configured: the deletions are recorded in the outbox and reach PostgreSQL once one is.");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, SpaceReport? space)
+    {
+        if (asJson)
+        {
+            JsonOutput.Write(new JsonObject
+            {
+                ["dryRun"] = dryRun,
+                ["deleted"] = new JsonArray([.. sessions.Select(s => (JsonNode)s.Id)]),
+                ["deletedCount"] = sessions.Count,
+                ["space"] = SpaceOutput.Json(space),
+            });
+            return;
+        }
+
+        if (dryRun)
+        {
+            ListSessions(context, sessions, "Would delete");
+            context.Console.WriteLine("Dry run: nothing was deleted.");
+            return;
+        }
+
+        context.Console.WriteLine($"Deleted {sessions.Count} session(s).");
+        if (space is not null)
+        {
+            context.Console.WriteLine(SpaceOutput.Line(space));
+        }
+    }
+
+    private static void ListSessions(CliContext context, IReadOnlyList<RemovalCandidate> sessions, string verb)
+    {
+        context.Console.WriteLine($"{verb} {sessions.Count} session(s):");
+        foreach (RemovalCandidate s in sessions)
+        {
+            context.Console.MarkupLine($"  {s.Id}  {s.State,-16}  {UtcTimestamp.Format(s.UpdatedAt)}  {Display.Safe(s.Title, 60)}");
+        }
+    }
+}

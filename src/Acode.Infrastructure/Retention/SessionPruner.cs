@@ -1,0 +1,55 @@
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Infrastructure.Retention;
+
+/// <summary>
+/// Removes the local sessions last changed before a cutoff, then gives the space back (<c>acode db prune</c>, the retention worker).
+/// </summary>
+/// <remarks>
+/// A session whose changes are not all delivered to PostgreSQL is kept unless <see cref="PruneRequest.IncludeUnsynced"/>: the
+/// local copy is then the only complete one. When no PostgreSQL is configured nothing can ever be delivered, so nothing counts as
+/// unsynced: the prune proceeds and the removed sessions' outbox records go too.
+/// </remarks>
+public sealed class SessionPruner
+{
+    private readonly SqliteRunStateStore _store;
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly bool _syncConfigured;
+
+    /// <param name="store">The store of <paramref name="database"/>.</param>
+    /// <param name="database">The workspace database.</param>
+    /// <param name="syncConfigured">Whether a PostgreSQL is configured (see the remarks).</param>
+    public SessionPruner(SqliteRunStateStore store, SqliteWorkspaceDatabase database, bool syncConfigured)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(database);
+        _store = store;
+        _database = database;
+        _syncConfigured = syncConfigured;
+    }
+
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001, 002, 005.</exception>
+    public async Task<PruneReport> PruneAsync(PruneRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        bool skipUnsynced = _syncConfigured && !request.IncludeUnsynced;
+        IReadOnlyList<RemovalCandidate> candidates = await _store.FindSessionsChangedBeforeAsync(request.Before, request.States, cancellationToken).ConfigureAwait(false);
+        List<string> kept = candidates.Where(c => skipUnsynced && c.Unsynced).Select(c => c.Id).ToList();
+        List<string> chosen = candidates.Where(c => !(skipUnsynced && c.Unsynced)).Select(c => c.Id).ToList();
+        if (request.DryRun)
+        {
+            return new PruneReport(chosen, kept, null);
+        }
+
+        SessionRemovalResult result = await _store.RemoveSessionsAsync(
+            chosen.Select(SessionId.Parse).ToList(),
+            new SessionRemoval
+            {
+                RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !_syncConfigured,
+                ChangedBefore = request.Before, States = request.States,
+            },
+            cancellationToken).ConfigureAwait(false);
+        SpaceReport space = await _database.ReclaimSpaceAsync(request.AllowConversion, cancellationToken).ConfigureAwait(false);
+        return new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], space);
+    }
+}

@@ -1,0 +1,26 @@
+namespace Acode.Infrastructure.Retention;
+
+/// <summary>How <see cref="Sqlite.SqliteRunStateStore.RemoveSessionsAsync"/> removes sessions.</summary>
+public sealed record SessionRemoval
+{
+    /// <summary>
+    /// True: the deletion goes into the outbox (as <see cref="Application.IRunStateStore.DeleteSessionAsync"/> does), so the sync
+    /// tombstones the session in PostgreSQL. False: only the local copy is removed and PostgreSQL keeps its copy.
+    /// </summary>
+    public bool RecordDeletion { get; init; }
+
+    /// <summary>Leave alone a session that has changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records).</summary>
+    public bool SkipUnsynced { get; init; }
+
+    /// <summary>
+    /// Also remove the session's undelivered outbox records. Right only when they can never be delivered (no PostgreSQL is
+    /// configured); otherwise they stay and are delivered in order, before any deletion record.
+    /// </summary>
+    public bool DropUndelivered { get; init; }
+
+    /// <summary>Remove a session only if it is still last changed before this instant (checked inside the removing transaction).</summary>
+    public DateTimeOffset? ChangedBefore { get; init; }
+
+    /// <summary>Remove a session only if it is still in one of these states (empty: any state; checked inside the transaction).</summary>
+    public IReadOnlyCollection<SessionState> States { get; init; } = [];
+}

@@ -1,0 +1,111 @@
+using Acode.Application.Outbox;
+using Acode.Application.Serialization;
+using Acode.Domain.Time;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// Tombstones sessions in PostgreSQL that were last changed before a cutoff (<c>acode db prune --remote</c>), whichever
+/// workspace wrote them. Each one becomes the deletion record this workspace's store would have written for it (base version
+/// = the stored version, version + 1, <c>updated_at</c> from the clock past the stored one, origin = this workspace) and goes
+/// through <see cref="PostgresOutboxApplier"/> like any delivered record: the same idempotency keys in <c>sync_applied</c>,
+/// the same conflict rule against a change that lands meanwhile, the same tombstone and removal of the children. So every
+/// workspace converges on it exactly as on a deletion made in one of them.
+/// </summary>
+internal sealed class RemoteSessionPruner
+{
+    private const int BatchSize = 500;
+
+    private const string SelectSql = """
+        SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at
+        FROM sessions
+        WHERE deleted_at IS NULL AND updated_at < $1 AND (cardinality($2::text[]) = 0 OR state = ANY($2))
+          AND NOT (id = ANY($3)) AND (updated_at, id) > ($4, $5)
+        ORDER BY updated_at, id
+        LIMIT $6;
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresOutboxApplier _applier;
+    private readonly HybridClock _clock;
+    private readonly string _origin;
+
+    public RemoteSessionPruner(NpgsqlDataSource dataSource, PostgresOutboxApplier applier, HybridClock clock, string origin)
+    {
+        _dataSource = dataSource;
+        _applier = applier;
+        _clock = clock;
+        _origin = origin;
+    }
+
+    /// <summary>Tombstones the live sessions changed before <paramref name="before"/> (in <paramref name="states"/> when any), except <paramref name="exclude"/>.</summary>
+    /// <returns>The ids tombstoned (with <paramref name="dryRun"/>: that would be); a session a concurrent change kept alive is not among them.</returns>
+    public async Task<IReadOnlyList<string>> TombstoneAsync(DateTimeOffset before, IReadOnlyCollection<SessionState> states, IReadOnlyCollection<string> exclude, bool dryRun, CancellationToken cancellationToken)
+    {
+        var tombstoned = new List<string>();
+        string[] stateNames = states.Distinct().Select(s => s.ToString()).ToArray();
+        string[] excluded = exclude.ToArray();
+        DateTime afterTime = DateTime.MinValue;
+        string afterId = string.Empty;
+        while (true)
+        {
+            List<SessionDocument> batch = [];
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = new NpgsqlCommand(SelectSql, connection);
+                await using var commandScope = command.ConfigureAwait(false);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = before.UtcDateTime });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = stateNames });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = excluded });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DateTime.SpecifyKind(afterTime, DateTimeKind.Utc) });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = afterId });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = BatchSize });
+                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using var readerScope = reader.ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(new SessionDocument
+                    {
+                        Id = reader.GetString(0), Title = reader.GetString(1), Goal = reader.IsDBNull(2) ? null : reader.GetString(2),
+                        State = reader.GetString(3), Version = reader.GetInt64(4), CreatedAt = reader.GetString(5), UpdatedAt = reader.GetString(6),
+                    });
+                    afterTime = reader.GetDateTime(7);
+                    afterId = reader.GetString(0);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                return tombstoned;
+            }
+
+            if (dryRun)
+            {
+                tombstoned.AddRange(batch.Select(d => d.Id));
+                continue;
+            }
+
+            List<OutboxRecord> records = batch.Select((stored, i) => DeletionOf(stored, -(i + 1))).ToList();
+            BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken).ConfigureAwait(false);
+            tombstoned.AddRange(records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId));
+        }
+    }
+
+    /// <summary>The deletion record the store writes for a session (see <c>SqliteRunStateStore.DeleteWithRecord</c>), for the stored version.</summary>
+    private OutboxRecord DeletionOf(SessionDocument stored, long id)
+    {
+        DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(stored.UpdatedAt));
+        var tombstone = new SessionDocument
+        {
+            Id = stored.Id, Title = stored.Title, Goal = stored.Goal, State = stored.State,
+            Version = stored.Version + 1, CreatedAt = stored.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
+        };
+        DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
+        return new OutboxRecord(
+            id, IdempotencyKey.For(EntityType.Session, stored.Id, stamp), EntityType.Session, stored.Id, stored.Id, OutboxOperation.Delete,
+            stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null);
+    }
+}

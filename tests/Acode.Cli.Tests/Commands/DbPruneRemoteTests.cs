@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>The real acode binary deleting and pruning with a real PostgreSQL: deletions sync, unsynced sessions stay, --remote tombstones.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _a = new();
+    private readonly CliWorkspace _b = new();
+
+    [Fact]
+    public async Task A_deleted_session_is_tombstoned_in_PostgreSQL_by_the_next_sync()
+    {
+        string connectionString = await UseAsync(_a);
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        string id = (await _a.SessionIdsAsync())[0];
+
+        await _a.RunOkAsync("session", "delete", id, "--yes");
+        await _a.RunOkAsync("db", "sync");
+
+        Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{id}' AND deleted_at IS NOT NULL"));
+        Assert.Equal(0, await CountAsync(connectionString, $"SELECT count(*) FROM tool_calls WHERE session_id = '{id}'"));
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Prune_keeps_sessions_with_undelivered_changes_unless_told_and_leaves_PostgreSQL_alone_without_remote()
+    {
+        string connectionString = await UseAsync(_a);
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        await _a.RunOkAsync("demo");
+        IReadOnlyList<string> all = await _a.SessionIdsAsync();
+
+        JsonElement pruned = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--yes");
+
+        Assert.Equal(2, pruned.GetProperty("removedCount").GetInt32());
+        string kept = Assert.Single(pruned.GetProperty("keptUnsynced").EnumerateArray()).GetString()!;
+        Assert.Equal([kept], await _a.SessionIdsAsync());
+        Assert.Contains(kept, all);
+        Assert.Equal(2, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+
+        JsonElement forced = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--include-unsynced", "--yes");
+        Assert.Equal([kept], forced.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Empty(await _a.SessionIdsAsync());
+
+        // Its undelivered changes still reach PostgreSQL: nothing of the shared history is lost.
+        await _a.RunOkAsync("db", "sync");
+        Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Prune_remote_tombstones_every_workspaces_old_sessions_through_the_sync_path_and_the_workspaces_converge()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _b.RunOkAsync("demo", "--sessions", "2");
+        await _b.RunOkAsync("db", "sync");
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        IReadOnlyList<string> ofB = await _b.SessionIdsAsync();
+        string ofA = Assert.Single(await _a.SessionIdsAsync());
+
+        JsonElement dry = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--dry-run");
+        Assert.Equal(ofB.Order().ToArray(), dry.GetProperty("remote").GetProperty("tombstoned").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
+        Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+
+        JsonElement pruned = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+
+        Assert.Equal([ofA], pruned.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(ofB.Order().ToArray(), pruned.GetProperty("remote").GetProperty("tombstoned").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+        Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NOT NULL"));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM tool_calls"));
+        string workspaceA = (await _a.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
+        Assert.Equal(2, await CountAsync(connectionString, $"SELECT count(*) FROM sync_applied WHERE origin = '{workspaceA}' AND entity_type = 'Session' AND entity_id IN ('{ofB[0]}', '{ofB[1]}')"));
+        Assert.Equal(0, (await _a.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
+
+        // Workspace B still holds its local copies; its own deletion of one, delivered later, converges on the tombstone.
+        await _b.RunOkAsync("session", "delete", ofB[0], "--yes");
+        await _b.RunOkAsync("db", "sync");
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
+        Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+
+        // A second --remote prune finds nothing left to tombstone.
+        JsonElement again = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+        Assert.Equal(0, again.GetProperty("remote").GetProperty("tombstonedCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_006_and_removes_nothing()
+    {
+        await _a.RunOkAsync("demo");
+        AcodeResult result = await _a.RunAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+        Assert.Equal(16, result.ExitCode);
+        Assert.Contains("ACODE-DB-006", result.Stderr);
+        Assert.Single(await _a.SessionIdsAsync());
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+    }
+
+    private async Task<string> UseAsync(CliWorkspace workspace)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        return connectionString;
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

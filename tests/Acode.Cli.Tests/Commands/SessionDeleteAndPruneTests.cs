@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>The real acode binary deleting and pruning sessions in a real SQLite file (no PostgreSQL configured).</summary>
+public sealed class SessionDeleteAndPruneTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task Session_delete_without_yes_refuses_on_a_non_terminal_stdin_and_with_yes_deletes()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "2");
+        IReadOnlyList<string> ids = await _workspace.SessionIdsAsync();
+
+        AcodeResult refused = await _workspace.RunAsync("session", "delete", ids[0]);
+        AcodeResult dry = await _workspace.RunOkAsync("session", "delete", ids[0], "--dry-run");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--yes", refused.Stderr);
+        Assert.Contains("Dry run: nothing was deleted.", dry.Stdout);
+        Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
+
+        AcodeResult missing = await _workspace.RunAsync("session", "delete", ids[0], "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", "--yes");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("nothing was deleted", missing.Stderr);
+        Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
+
+        JsonElement deleted = await _workspace.JsonAsync("session", "delete", ids[0], "--yes");
+        Assert.Equal([ids[0]], deleted.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal([ids[1]], await _workspace.SessionIdsAsync());
+        Assert.Equal(1, (await _workspace.RunAsync("session", "show", ids[0])).ExitCode);
+
+        // The deletion is in the outbox, ready to sync once a PostgreSQL is configured.
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM outbox WHERE operation = 'Delete' AND entity_id = $id", ids[0]));
+        await _workspace.RunOkAsync("db", "check");
+    }
+
+    [Fact]
+    public async Task Prune_dry_run_writes_nothing_and_the_state_filter_limits_what_goes()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        byte[] before = await File.ReadAllBytesAsync(_workspace.DatabasePath);
+        IReadOnlyList<string> completed = await _workspace.SessionIdsAsync("--state", "Completed");
+
+        JsonElement dry = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--state", "Completed", "--dry-run");
+        Assert.True(dry.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(completed, dry.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(before, await File.ReadAllBytesAsync(_workspace.DatabasePath));
+        Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
+
+        AcodeResult refused = await _workspace.RunAsync("db", "prune", "--older-than", "0s");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
+
+        JsonElement pruned = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--state", "Completed", "--yes");
+        Assert.Equal(completed, pruned.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Empty(await _workspace.SessionIdsAsync("--state", "Completed"));
+        Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
+
+        // Without --remote only the local copy goes: nothing is written to the outbox for it, and its records went with it.
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM outbox WHERE session_id = $id", completed[0]));
+
+        // A cutoff before every session removes nothing.
+        JsonElement none = await _workspace.JsonAsync("db", "prune", "--older-than", "2000-01-01", "--yes");
+        Assert.Equal(0, none.GetProperty("removedCount").GetInt32());
+        await _workspace.RunOkAsync("db", "check");
+    }
+
+    [Fact]
+    public async Task Prune_needs_a_cutoff_unless_retention_is_configured_and_then_uses_it()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        AcodeResult noCutoff = await _workspace.RunAsync("db", "prune", "--yes");
+        Assert.Equal(2, noCutoff.ExitCode);
+        Assert.Contains("--older-than", noCutoff.Stderr);
+
+        AcodeResult badTime = await _workspace.RunAsync("db", "prune", "--older-than", "thirty days", "--yes");
+        Assert.Equal(2, badTime.ExitCode);
+
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__OLDERTHANDAYS"] = "abc";
+        AcodeResult badSetting = await _workspace.RunAsync("db", "prune", "--yes");
+        Assert.Equal(17, badSetting.ExitCode);
+        Assert.Contains("persistence:retention:olderThanDays", badSetting.Stderr, StringComparison.OrdinalIgnoreCase);
+
+        // Configured retention: sessions changed more than 1 day ago. Today's demo sessions are all younger, so none goes.
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__OLDERTHANDAYS"] = "1";
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Failed";
+        JsonElement configured = await _workspace.JsonAsync("db", "prune", "--yes");
+        Assert.Equal(0, configured.GetProperty("removedCount").GetInt32());
+        Assert.Equal(["Failed"], configured.GetProperty("states").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        DateTimeOffset cutoff = DateTimeOffset.Parse(configured.GetProperty("cutoff").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(DateTimeOffset.UtcNow - cutoff, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
+        Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task After_pruning_most_of_a_workspace_the_file_shrinks_and_an_old_format_database_is_converted_once()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "30");
+        JsonElement list = await _workspace.JsonAsync("session", "list", "--limit", "1", "--sort", "updated-desc");
+        string newest = list.GetProperty("items")[0].GetProperty("updatedAt").GetString()!;
+        string cutoff = DateTimeOffset.Parse(newest, CultureInfo.InvariantCulture).AddTicks(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        await _workspace.RunOkAsync("demo", "--sessions", "1");
+
+        // A database created by an older acode: auto_vacuum=NONE. It still opens and checks.
+        Execute("PRAGMA auto_vacuum = NONE; VACUUM;");
+        Assert.Equal(0L, Scalar("PRAGMA auto_vacuum;"));
+        await _workspace.RunOkAsync("db", "check");
+        long sizeBefore = FilesSize();
+
+        JsonElement pruned = await _workspace.JsonAsync("db", "prune", "--older-than", cutoff, "--yes");
+
+        long sizeAfter = FilesSize();
+        Assert.Equal(30, pruned.GetProperty("removedCount").GetInt32());
+        Assert.Single(await _workspace.SessionIdsAsync());
+        JsonElement space = pruned.GetProperty("space");
+        Assert.Equal("Converted", space.GetProperty("autoVacuum").GetString());
+        Assert.Equal(2L, Scalar("PRAGMA auto_vacuum;"));
+        Assert.True(sizeAfter * 5 < sizeBefore, $"The files should be under a fifth of their size after removing 30 of 31 sessions: {sizeBefore} bytes before, {sizeAfter} after.");
+        Assert.Equal(sizeAfter, space.GetProperty("bytesAfter").GetInt64());
+
+        // Converted once: the next prune only gives freed pages back.
+        await _workspace.RunOkAsync("demo", "--sessions", "5");
+        long grown = FilesSize();
+        JsonElement again = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--yes");
+        Assert.Equal("AlreadyIncremental", again.GetProperty("space").GetProperty("autoVacuum").GetString());
+        Assert.True(FilesSize() * 2 < grown, $"{grown} bytes before the second prune, {FilesSize()} after.");
+        await _workspace.RunOkAsync("db", "check");
+    }
+
+    [Fact]
+    public async Task A_new_database_is_created_with_incremental_auto_vacuum()
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+        Assert.Equal(2L, Scalar("PRAGMA auto_vacuum;"));
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private long FilesSize()
+        => new FileInfo(_workspace.DatabasePath).Length + (File.Exists(_workspace.DatabasePath + "-wal") ? new FileInfo(_workspace.DatabasePath + "-wal").Length : 0);
+
+    private long Scalar(string sql, string? id = null)
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (id is not null)
+        {
+            command.Parameters.AddWithValue("$id", id);
+        }
+
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
