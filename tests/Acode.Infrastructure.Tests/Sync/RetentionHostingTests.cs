@@ -82,7 +82,7 @@ public sealed class RetentionHostingTests
     [Theory]
     [InlineData(-1, "Completed", "persistence:retention:olderThanDays")]
     [InlineData(36501, "Completed", "persistence:retention:olderThanDays")]
-    [InlineData(30, "Finished", "persistence:retention:states:0")]
+    [InlineData(30, "Finished", "persistence:retention:states")]
     public void Invalid_retention_settings_are_refused_naming_the_key(int days, string state, string key)
     {
         var options = new PersistenceOptions { Retention = new RetentionOptions { OlderThanDays = days, States = [state] } };
