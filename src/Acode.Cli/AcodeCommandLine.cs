@@ -29,6 +29,7 @@ internal static class AcodeCommandLine
         root.Subcommands.Add(session);
 
         root.Subcommands.Add(DemoCommand.Create(globals));
+        root.Subcommands.Add(Ui.UiCommand.Create(globals));
         return root;
     }
 
