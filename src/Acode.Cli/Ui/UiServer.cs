@@ -91,6 +91,7 @@ internal sealed class UiServer : IAsyncDisposable
         {
             ".js" => "text/javascript; charset=utf-8",
             ".css" => "text/css; charset=utf-8",
+            ".svg" => "image/svg+xml",
             _ => null,
         };
         Stream? stream = type is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream("Acode.Cli.Ui.Static." + name);
