@@ -83,7 +83,8 @@ internal sealed class SessionPage(IRunStateStore store, string workspace)
 
     private static void WriteTimeline(HtmlWriter w, Session session, TimelineScale scale, bool collapse)
     {
-        w.Markup("<section class=\"timeline\" id=\"timeline\"><h2>Timeline</h2>");
+        // Tool call rows carry only their id; the script fetches data-api + id when one is clicked.
+        w.Markup("<section class=\"timeline\" id=\"timeline\"").Attribute("data-api", UiLinks.ToolCallJson(session.Id.Value, "")).Markup("><h2>Timeline</h2>");
         if (collapse)
         {
             w.Markup("<p class=\"hint\">").Text($"More than {ExpandedToolCallLimit} tool calls: steps are collapsed; open a step to see its calls.").Markup("</p>");
@@ -116,7 +117,7 @@ internal sealed class SessionPage(IRunStateStore store, string workspace)
                 {
                     w.Markup("<button type=\"button\"");
                     RowClass(w, "call", "status-" + call.Status, failed: call.Status == ToolCallStatus.Failed);
-                    w.Attribute("data-tc", UiLinks.ToolCallJson(session.Id.Value, call.Id.Value)).Attribute("id", call.Id.Value);
+                    w.Attribute("id", call.Id.Value);
                     Label(w, call.ToolName, call.Status.ToString(), call.Duration ?? (TimelineScale.EndOf(call) - call.StartedAt));
                     Bar(w, scale.Place(call.StartedAt ?? (call.Status == ToolCallStatus.Pending ? null : call.CreatedAt), TimelineScale.EndOf(call)));
                     w.Markup("</button>");

@@ -31,7 +31,7 @@
   var current = null;
 
   function showToolCall(row) {
-    var url = row.getAttribute("data-tc");
+    var url = document.getElementById("timeline").getAttribute("data-api") + encodeURIComponent(row.id);
     var panel = document.getElementById("detail");
     if (current) { current.classList.remove("selected"); }
     current = row;
@@ -81,7 +81,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     placeBars();
     document.addEventListener("click", function (event) {
-      var row = event.target.closest ? event.target.closest("[data-tc]") : null;
+      var row = event.target.closest ? event.target.closest("#timeline .row.call") : null;
       if (row) { showToolCall(row); return; }
       if (event.target.id === "detail-close") {
         document.getElementById("detail").hidden = true;
