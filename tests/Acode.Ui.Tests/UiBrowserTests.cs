@@ -108,6 +108,38 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_realistic_session_shows_each_call_where_and_as_long_as_it_ran()
+    {
+        string id = await StoreSessions.WriteRealisticAsync(_workspace.Root);
+        IPage page = await NewPageAsync();
+        await page.GotoAsync(_ui!.WithToken("/sessions/" + id));
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        ILocator calls = page.Locator("#timeline .row.call");
+        Assert.Equal(9, await calls.CountAsync());
+        Assert.Equal(["run_tests", "apply_patch"], await page.Locator("#timeline .row.call.failed .label").AllInnerTextsAsync());
+        Assert.Equal(["14.2 s", "100 ms"], await page.Locator("#timeline .row.call.failed .dur").AllInnerTextsAsync());
+
+        // The suite ran last and longest: its bar starts past the middle of the axis and is the widest call.
+        var bars = new List<(double Left, double Width)>();
+        foreach (ILocator bar in await calls.Locator(".bar").AllAsync())
+        {
+            bars.Add((double.Parse(await bar.GetAttributeAsync("data-l") ?? "", System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(await bar.GetAttributeAsync("data-w") ?? "", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.Equal(bars.OrderBy(b => b.Left), bars);
+        Assert.True(bars[^1].Left > 50 && bars[^1].Width == bars.Max(b => b.Width), string.Join(", ", bars));
+        Assert.True(bars[^1].Left + bars[^1].Width <= 100.001);
+        await Screenshots.SaveAsync(page, "00-session-timeline");
+
+        await page.Locator("#timeline .row.call.failed").First.ClickAsync();
+        await page.WaitForSelectorAsync("#detail[data-loaded]");
+        Assert.Equal("1 test failed", await page.Locator("#detail-error").InnerTextAsync());
+        await Screenshots.SaveAsync(page, "00-session-tool-call");
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task Bad_filters_say_what_is_wrong_on_the_page()
     {
         IPage page = await NewPageAsync();

@@ -93,4 +93,92 @@ public static class StoreSessions
         await store.SaveAsync(session);
         return session.Id.Value;
     }
+
+    /// <summary>
+    /// A session recorded on a clock that advances as an agent's would (model think time between calls, tools taking
+    /// seconds), so its timeline looks like a real run: the README's picture is taken from it.
+    /// </summary>
+    public static async Task<string> WriteRealisticAsync(string workspaceRoot)
+    {
+        var clock = new SteppingClock(DateTimeOffset.UtcNow.AddMinutes(-10));
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(workspaceRoot), time: clock);
+        var store = new SqliteRunStateStore(database);
+        Session session = await store.CreateSessionAsync("Add retries with backoff to the HTTP client", "Transient 503s from the package feed fail the build; retry idempotent requests with jittered backoff.");
+        session.TransitionTo(SessionState.Planning);
+        clock.Advance(4.2);
+        session.TransitionTo(SessionState.AwaitingApproval);
+        clock.Advance(6.5);
+        session.TransitionTo(SessionState.Executing);
+
+        SessionTask explore = session.AddTask("Understand the client");
+        explore.Start();
+        Step read = explore.AddStep("Read the code");
+        read.Start();
+        Call(clock, read, "search", """{"pattern":"HttpClient","path":"src/"}""", 0.8, "src/Feed/FeedClient.cs:14\nsrc/Feed/FeedClient.cs:52");
+        Call(clock, read, "read_file", """{"path":"src/Feed/FeedClient.cs"}""", 0.1, "public sealed class FeedClient { … }");
+        Call(clock, read, "read_file", """{"path":"tests/Feed/FeedClientTests.cs"}""", 0.1, "public class FeedClientTests { … }");
+        clock.Advance(3.1);
+        read.Complete();
+        Step reproduce = explore.AddStep("Reproduce the failure");
+        reproduce.Start();
+        Call(clock, reproduce, "run_tests", """{"filter":"FeedClientTests"}""", 14.2, "Failed FeedClientTests.Retries_on_503", error: "1 test failed");
+        clock.Advance(2.4);
+        reproduce.Complete();
+        explore.Complete();
+
+        SessionTask implement = session.AddTask("Add the retry handler");
+        implement.Start();
+        Step edit = implement.AddStep("Edit the client");
+        edit.Start();
+        Call(clock, edit, "apply_patch", """{"path":"src/Feed/RetryHandler.cs","create":true}""", 0.2, "created src/Feed/RetryHandler.cs");
+        Call(clock, edit, "apply_patch", """{"path":"src/Feed/FeedClient.cs","hunks":2}""", 0.1, null, error: "patch does not apply: context mismatch at line 52");
+        ToolCall patched = Call(clock, edit, "apply_patch", """{"path":"src/Feed/FeedClient.cs","hunks":2,"fuzz":1}""", 0.2, "patched src/Feed/FeedClient.cs (2 hunks)");
+        session.AddArtifact("FeedClient.diff", ArtifactKind.Diff, "text/x-diff", Encoding.UTF8.GetBytes(
+            "--- a/src/Feed/FeedClient.cs\n+++ b/src/Feed/FeedClient.cs\n@@ -50,3 +50,4 @@\n     var handler = new SocketsHttpHandler();\n-    _http = new HttpClient(handler);\n+    _http = new HttpClient(new RetryHandler(handler, maxAttempts: 4));\n }\n"), edit.Id, patched.Id);
+        edit.Complete();
+        Step build = implement.AddStep("Build");
+        build.Start();
+        Call(clock, build, "run_command", """{"command":"dotnet build"}""", 9.4, "Build succeeded. 0 Warning(s) 0 Error(s)");
+        build.Complete();
+        implement.Complete();
+
+        SessionTask verify = session.AddTask("Verify");
+        verify.Start();
+        Step suite = verify.AddStep("Run the whole suite");
+        suite.Start();
+        Call(clock, suite, "run_tests", """{"filter":null}""", 16.8, "Passed!  - Failed: 0, Passed: 212, Skipped: 0");
+        suite.Complete();
+        verify.Complete();
+        session.TransitionTo(SessionState.Completed, "all 212 tests pass");
+        await store.SaveAsync(session);
+        return session.Id.Value;
+    }
+
+    private static ToolCall Call(SteppingClock clock, Step step, string tool, string arguments, double seconds, string? result, string? error = null)
+    {
+        clock.Advance(1.5 + (tool.Length % 4));
+        ToolCall call = step.AddToolCall(tool, arguments);
+        call.Start();
+        clock.Advance(seconds);
+        if (error is null)
+        {
+            call.Succeed(result ?? "");
+        }
+        else
+        {
+            call.Fail(error, partialResult: result);
+        }
+
+        return call;
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class SteppingClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(double seconds) => _now = _now.AddSeconds(seconds);
+    }
 }

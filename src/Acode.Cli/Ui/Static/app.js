@@ -37,6 +37,7 @@
     current = row;
     row.classList.add("selected");
     panel.hidden = false;
+    document.body.classList.add("detail-open");
     panel.setAttribute("aria-busy", "true");
     text("detail-title", "Loading…");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -69,6 +70,11 @@
           item.appendChild(link);
           list.appendChild(item);
         });
+        if (!list.firstChild) {
+          var none = document.createElement("li");
+          none.textContent = "none";
+          list.appendChild(none);
+        }
         panel.setAttribute("aria-busy", "false");
         panel.setAttribute("data-loaded", call.id);
       })
@@ -85,6 +91,7 @@
       if (row) { showToolCall(row); return; }
       if (event.target.id === "detail-close") {
         document.getElementById("detail").hidden = true;
+        document.body.classList.remove("detail-open");
         if (current) { current.classList.remove("selected"); current = null; }
       }
     });
