@@ -126,6 +126,41 @@ public sealed class UiAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_no_open_it_hands_the_url_to_xdg_open_and_runs_on_when_there_is_none()
+    {
+        string bin = Directory.CreateTempSubdirectory("acode-ui-path-").FullName;
+        try
+        {
+            string recorded = Path.Combine(bin, "opened.txt");
+            string opener = Path.Combine(bin, "xdg-open");
+            await File.WriteAllTextAsync(opener, $"#!/bin/sh\nprintf '%s' \"$1\" > '{recorded}'\n");
+            File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            _workspace.Environment["PATH"] = bin + ":/usr/bin:/bin";
+            await using (UiProcess ui = await UiProcess.StartWithArgumentsAsync(_workspace, []))
+            {
+                for (int i = 0; i < 100 && !File.Exists(recorded); i++)
+                {
+                    await Task.Delay(100);
+                }
+
+                Assert.Equal(ui.LaunchUrl, await File.ReadAllTextAsync(recorded));
+            }
+
+            // No xdg-open anywhere on PATH: the URL is printed and the viewer serves all the same.
+            _workspace.Environment["PATH"] = Path.Combine(bin, "empty");
+            await using UiProcess bare = await UiProcess.StartWithArgumentsAsync(_workspace, []);
+            using var client = new HttpClient();
+            using HttpResponseMessage page = await client.GetAsync(bare.LaunchUrl);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal(0, (await bare.StopAsync()).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_port_out_of_range_is_a_usage_error()
     {
         AcodeResult result = await _workspace.RunAsync("ui", "--no-open", "--port", "70000");

@@ -36,9 +36,13 @@ public sealed partial class UiProcess : IAsyncDisposable
     /// <summary>A URL of the viewer carrying the token (the first request of a new browser context must bring it).</summary>
     public string WithToken(string pathAndQuery) => BaseUrl + pathAndQuery + (pathAndQuery.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "token=" + Token;
 
-    public static async Task<UiProcess> StartAsync(CliWorkspace workspace, params string[] extra)
+    /// <summary>Starts <c>acode ui --no-open</c> with <paramref name="extra"/> arguments.</summary>
+    public static Task<UiProcess> StartAsync(CliWorkspace workspace, params string[] extra) => StartWithArgumentsAsync(workspace, ["--no-open", .. extra]);
+
+    /// <summary>Starts <c>acode ui</c> with exactly <paramref name="arguments"/> (no --no-open added).</summary>
+    public static async Task<UiProcess> StartWithArgumentsAsync(CliWorkspace workspace, string[] arguments)
     {
-        Process process = AcodeBinary.Start(workspace.Root, workspace.Environment, ["--workspace", workspace.Root, "ui", "--no-open", .. extra]);
+        Process process = AcodeBinary.Start(workspace.Root, workspace.Environment, ["--workspace", workspace.Root, "ui", .. arguments]);
         process.StandardInput.Close();
         var opened = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = new StringBuilder();
