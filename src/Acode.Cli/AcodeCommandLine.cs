@@ -32,6 +32,7 @@ internal static class AcodeCommandLine
 
         root.Subcommands.Add(ImportCommand.Create(globals));
         root.Subcommands.Add(DemoCommand.Create(globals));
+        root.Subcommands.Add(Ui.UiCommand.Create(globals));
         return root;
     }
 

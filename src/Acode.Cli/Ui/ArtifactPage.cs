@@ -1,0 +1,110 @@
+using System.Text;
+using Acode.Application;
+using Acode.Cli.Output;
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>One artifact: its facts and its content as text; a diff (kind Diff, or a diff/patch media type) line by line as a diff.</summary>
+internal sealed class ArtifactPage(IRunStateStore store, string workspace)
+{
+    /// <summary>Content shown on the page, in characters; the rest is cut with a note.</summary>
+    public const int MaxShownChars = 2 * 1024 * 1024;
+
+    public async Task<IResult> RenderAsync(string id, string artifactId, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(id, out SessionId sessionId) || !ArtifactId.TryParse(artifactId, out ArtifactId aid)
+            || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
+        {
+            return Results.Content(PageLayout.Problem(workspace, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts."), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        string html = PageLayout.Render(artifact.Name, workspace, w =>
+        {
+            w.Markup("<p class=\"crumbs\">").Link(UiLinks.Session(session.Id.Value), session.Title).Markup("</p>")
+                .Markup("<h1 id=\"artifact-name\">").Text(artifact.Name).Markup("</h1><dl class=\"facts\">")
+                .Markup("<dt>Kind</dt><dd>").Text(artifact.Kind.ToString())
+                .Markup("</dd><dt>Media type</dt><dd>").Text(artifact.MediaType)
+                .Markup("</dd><dt>Size</dt><dd>").Text(Display.Bytes(artifact.Size))
+                .Markup("</dd><dt>SHA-256</dt><dd class=\"hash\">").Text(artifact.ContentHash)
+                .Markup("</dd><dt>From</dt><dd class=\"id\">").Text(artifact.ToolCallId?.Value ?? artifact.StepId?.Value ?? "the session")
+                .Markup("</dd><dt>Created</dt><dd>").Text(Display.Time(artifact.CreatedAt)).Markup("</dd></dl>");
+            if (artifact.Content is not { } content)
+            {
+                w.Markup("<p class=\"empty\">").Text("Only the size and hash of this artifact are stored (a reference); its content lives elsewhere.").Markup("</p>");
+                return;
+            }
+
+            if (!TryDecode(content.Span, out string? text))
+            {
+                w.Markup("<p class=\"empty\">").Text($"Binary content ({Display.Bytes(artifact.Size)}); not shown.").Markup("</p>");
+                return;
+            }
+
+            bool cut = text.Length > MaxShownChars;
+            if (cut)
+            {
+                text = text[..MaxShownChars];
+            }
+
+            if (IsDiff(artifact))
+            {
+                WriteDiff(w, text);
+            }
+            else
+            {
+                w.Markup("<pre class=\"content\" id=\"artifact-content\">").Text(text).Markup("</pre>");
+            }
+
+            if (cut)
+            {
+                w.Markup("<p class=\"hint\">").Text($"Only the first {MaxShownChars:N0} characters are shown; export the session for the rest.").Markup("</p>");
+            }
+        });
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static bool IsDiff(Artifact artifact)
+        => artifact.Kind == ArtifactKind.Diff
+            || artifact.MediaType.Contains("diff", StringComparison.OrdinalIgnoreCase)
+            || artifact.MediaType.Contains("patch", StringComparison.OrdinalIgnoreCase);
+
+    private static void WriteDiff(HtmlWriter w, string text)
+    {
+        w.Markup("<pre class=\"diff\" id=\"artifact-content\">");
+        foreach (string line in text.Split('\n'))
+        {
+            string css = line switch
+            {
+                _ when line.StartsWith("+++", StringComparison.Ordinal) || line.StartsWith("---", StringComparison.Ordinal) => "meta",
+                _ when line.StartsWith("diff ", StringComparison.Ordinal) || line.StartsWith("index ", StringComparison.Ordinal) => "meta",
+                _ when line.StartsWith("@@", StringComparison.Ordinal) => "hunk",
+                _ when line.StartsWith('+') => "add",
+                _ when line.StartsWith('-') => "del",
+                _ => "ctx",
+            };
+            w.Element("span", line, css).Markup("\n");
+        }
+
+        w.Markup("</pre>");
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        if (bytes.Contains((byte)0))
+        {
+            return false;
+        }
+
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+}

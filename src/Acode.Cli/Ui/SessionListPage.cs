@@ -1,0 +1,184 @@
+using System.Globalization;
+using Acode.Application;
+using Acode.Application.Errors;
+using Acode.Application.Queries;
+using Acode.Application.Serialization;
+using Acode.Cli.Output;
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// The sessions list: the filters and sort of <c>acode session list</c> (state, since/until, title, sort, limit) as a
+/// GET form, one keyset page at a time with the store's cursor. The next-page link repeats the filter with relative
+/// times resolved to the UTC instants they meant, as the CLI's 'More:' line does, because the cursor is bound to it.
+/// </summary>
+internal sealed class SessionListPage(IRunStateStore store, string workspace)
+{
+    private static readonly (string Value, string Label, SessionSort Sort)[] Sorts =
+    [
+        ("updated-desc", "updated, newest first", SessionSort.UpdatedDescending),
+        ("updated-asc", "updated, oldest first", SessionSort.UpdatedAscending),
+        ("created-desc", "created, newest first", SessionSort.CreatedDescending),
+        ("created-asc", "created, oldest first", SessionSort.CreatedAscending),
+    ];
+
+    public async Task<IResult> RenderAsync(IQueryCollection query, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var states = new List<SessionState>();
+        foreach (string? state in query["state"])
+        {
+            if (!Enum.TryParse(state, ignoreCase: true, out SessionState parsed) || !Enum.IsDefined(parsed) || state!.Any(char.IsDigit))
+            {
+                return Bad($"Unknown state '{state}'.", $"Pick among {string.Join(", ", Enum.GetNames<SessionState>())}.");
+            }
+
+            if (!states.Contains(parsed))
+            {
+                states.Add(parsed);
+            }
+        }
+
+        string? since = NonEmpty(query["since"]);
+        string? until = NonEmpty(query["until"]);
+        string? title = NonEmpty(query["title"]);
+        string sortValue = NonEmpty(query["sort"]) ?? Sorts[0].Value;
+        int sortIndex = Array.FindIndex(Sorts, s => s.Value == sortValue);
+        if (sortIndex < 0)
+        {
+            return Bad($"Unknown sort '{sortValue}'.", "Use updated-desc, updated-asc, created-desc or created-asc.");
+        }
+
+        int limit = PaginationOptions.DefaultLimit;
+        if (NonEmpty(query["limit"]) is { } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PaginationOptions.MaxLimit))
+        {
+            return Bad($"The page size must be between 1 and {PaginationOptions.MaxLimit} (got '{limitText}').", "Give a page size such as 50.");
+        }
+
+        SessionFilter filter;
+        try
+        {
+            filter = new SessionFilter
+            {
+                States = states,
+                CreatedFrom = since is null ? null : TimeArgument.Parse(since, "since", now),
+                CreatedTo = until is null ? null : TimeArgument.Parse(until, "until", now),
+                TitleContains = title,
+            };
+        }
+        catch (UsageException ex)
+        {
+            return Bad(ex.Message, ex.Hint);
+        }
+
+        if (filter.CreatedFrom >= filter.CreatedTo)
+        {
+            return Bad($"'since' ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before 'until' ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give 'since' the earlier time; both are UTC unless they carry an offset.");
+        }
+
+        string? cursor = NonEmpty(query["cursor"]);
+        Page<SessionSummary> page;
+        try
+        {
+            page = await store.QuerySessionsAsync(filter, Sorts[sortIndex].Sort, new PaginationOptions { Limit = limit, Cursor = cursor }, cancellationToken);
+        }
+        catch (InvalidCursorException ex)
+        {
+            return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.");
+        }
+
+        string html = PageLayout.Render("Sessions", workspace, w =>
+        {
+            w.Markup("<h1>Sessions</h1>");
+            WriteForm(w, states, since, until, title, Sorts[sortIndex].Value, limit);
+            if (page.Items.Count == 0)
+            {
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions." : "No sessions match. Record a sample with 'acode demo'.").Markup("</p>");
+                return;
+            }
+
+            w.Markup("<table class=\"sessions\" id=\"sessions\"><thead><tr><th>ID</th><th>State</th><th>Title</th><th class=\"num\">Tasks</th><th class=\"num\">Tool calls</th><th>Created (UTC)</th><th>Updated (UTC)</th></tr></thead><tbody>");
+            foreach (SessionSummary s in page.Items)
+            {
+                w.Markup("<tr><td class=\"id\">").Link(UiLinks.Session(s.Id.Value), s.Id.Value)
+                    .Markup("</td><td>").Element("span", s.State.ToString(), "state state-" + s.State)
+                    .Markup("</td><td class=\"title\">").Link(UiLinks.Session(s.Id.Value), s.Title)
+                    .Markup("</td><td class=\"num\">").Text(s.TaskCount.ToString(CultureInfo.InvariantCulture))
+                    .Markup("</td><td class=\"num\">").Text(s.ToolCallCount.ToString(CultureInfo.InvariantCulture))
+                    .Markup("</td><td>").Text(Display.Second(s.CreatedAt))
+                    .Markup("</td><td>").Text(Display.Second(s.UpdatedAt)).Markup("</td></tr>");
+            }
+
+            w.Markup("</tbody></table>");
+            if (page.NextCursor is { } next)
+            {
+                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(filter, Sorts[sortIndex].Value, limit, next)), "Next page →", "next").Markup("</p>");
+            }
+        });
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static void WriteForm(HtmlWriter w, List<SessionState> states, string? since, string? until, string? title, string sort, int limit)
+    {
+        w.Markup("<form class=\"filters\" method=\"get\" action=\"/\" id=\"filters\"><fieldset class=\"states\"><legend>State</legend>");
+        foreach (SessionState state in Enum.GetValues<SessionState>())
+        {
+            w.Markup("<label><input type=\"checkbox\" name=\"state\"").Attribute("value", state.ToString());
+            if (states.Contains(state))
+            {
+                w.Markup(" checked");
+            }
+
+            w.Markup(">").Text(state.ToString()).Markup("</label>");
+        }
+
+        w.Markup("</fieldset><label>Since <input name=\"since\" placeholder=\"2026-11-30, 7d, 2h\"").Attribute("value", since).Markup("></label>")
+            .Markup("<label>Until <input name=\"until\" placeholder=\"2026-12-01T12:00Z\"").Attribute("value", until).Markup("></label>")
+            .Markup("<label>Title <input name=\"title\" placeholder=\"contains…\"").Attribute("value", title).Markup("></label>")
+            .Markup("<label>Sort <select name=\"sort\">");
+        foreach ((string value, string label, _) in Sorts)
+        {
+            w.Markup("<option").Attribute("value", value).Markup(value == sort ? " selected>" : ">").Text(label).Markup("</option>");
+        }
+
+        w.Markup("</select></label><label>Per page <input name=\"limit\" type=\"number\" min=\"1\"").Attribute("max", PaginationOptions.MaxLimit.ToString(CultureInfo.InvariantCulture))
+            .Attribute("value", limit.ToString(CultureInfo.InvariantCulture)).Markup("></label>")
+            .Markup("<button type=\"submit\">Filter</button> <a href=\"/\">Clear</a>")
+            .Markup("<p class=\"hint\">Times are UTC unless they carry an offset; 30m, 2h, 7d, 2w mean that long before now.</p></form>");
+    }
+
+    private static List<KeyValuePair<string, string?>> NextPageQuery(SessionFilter filter, string sort, int limit, string cursor)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        foreach (SessionState state in filter.States)
+        {
+            query.Add(new("state", state.ToString()));
+        }
+
+        if (filter.CreatedFrom is { } from)
+        {
+            query.Add(new("since", UtcTimestamp.Format(from)));
+        }
+
+        if (filter.CreatedTo is { } to)
+        {
+            query.Add(new("until", UtcTimestamp.Format(to)));
+        }
+
+        if (filter.TitleContains is { } title)
+        {
+            query.Add(new("title", title));
+        }
+
+        query.Add(new("sort", sort));
+        query.Add(new("limit", limit.ToString(CultureInfo.InvariantCulture)));
+        query.Add(new("cursor", cursor));
+        return query;
+    }
+
+    private static string? NonEmpty(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1] : null;
+
+    private IResult Bad(string message, string hint)
+        => Results.Content(PageLayout.Problem(workspace, "Cannot list sessions", message, hint), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using Acode.Application;
+using Acode.Cli.Output;
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// One session: its header, a waterfall of tasks → steps → tool calls on one time axis (durations and failures
+/// visible; a tool call's arguments and result are fetched from the JSON endpoint when clicked, never sent with the
+/// page), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
+/// </summary>
+internal sealed class SessionPage(IRunStateStore store, string workspace)
+{
+    /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
+    public const int ExpandedToolCallLimit = 500;
+
+    /// <summary>Events shown on the session page; the rest are on the events pages.</summary>
+    public const int EventsOnPage = 100;
+
+    private const int PayloadPreview = 2000;
+
+    public async Task<IResult> RenderAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(id, out SessionId sessionId))
+        {
+            return NotFound($"'{id}' is not a session id (sess_ followed by 26 letters and digits).");
+        }
+
+        Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return NotFound($"No session {sessionId} in this workspace.");
+        }
+
+        IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
+        var scale = new TimelineScale(session);
+        int toolCalls = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count));
+        int failed = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed)));
+        string html = PageLayout.Render(session.Title, workspace, w =>
+        {
+            w.Markup("<h1 id=\"session-title\">").Text(session.Title).Markup("</h1>")
+                .Markup("<dl class=\"facts\"><dt>ID</dt><dd class=\"id\">").Text(session.Id.Value)
+                .Markup("</dd><dt>State</dt><dd>").Element("span", session.State.ToString(), "state state-" + session.State)
+                .Markup("</dd><dt>Goal</dt><dd>").Text(session.Goal ?? "—")
+                .Markup("</dd><dt>Created</dt><dd>").Text(Display.Time(session.CreatedAt))
+                .Markup("</dd><dt>Updated</dt><dd>").Text(Display.Time(session.UpdatedAt))
+                .Markup("</dd><dt>Span</dt><dd>").Text(Display.Duration(scale.Span))
+                .Markup("</dd><dt>Work</dt><dd id=\"counts\">").Text(string.Create(CultureInfo.InvariantCulture, $"{session.Tasks.Count} task(s), {session.Tasks.Sum(t => t.Steps.Count)} step(s), {toolCalls} tool call(s)"));
+            if (failed > 0)
+            {
+                w.Markup(", ").Element("span", string.Create(CultureInfo.InvariantCulture, $"{failed} failed"), "failed-count");
+            }
+
+            w.Markup("</dd><dt>Version</dt><dd>").Text(session.Version.ToString(CultureInfo.InvariantCulture)).Markup("</dd></dl>");
+            WriteTimeline(w, session, scale, toolCalls > ExpandedToolCallLimit);
+            WriteArtifacts(w, session);
+            WriteEvents(w, session, events);
+        });
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    public async Task<IResult> RenderEventsAsync(string id, long after, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(id, out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return NotFound($"No session {id} in this workspace.");
+        }
+
+        const int pageSize = 1000;
+        IReadOnlyList<SessionEvent> events = await store.ReadEventsAsync(session, Math.Max(after, 0), pageSize, cancellationToken);
+        string html = PageLayout.Render("Events of " + session.Title, workspace, w =>
+        {
+            w.Markup("<h1>Events of ").Link(UiLinks.Session(session.Id.Value), session.Title).Markup("</h1>");
+            WriteEventTable(w, events, int.MaxValue);
+            if (events.Count == pageSize)
+            {
+                w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events[^1].Sequence), "Next events →", "next").Markup("</p>");
+            }
+        });
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static void WriteTimeline(HtmlWriter w, Session session, TimelineScale scale, bool collapse)
+    {
+        // Tool call rows carry only their id; the script fetches data-api + id when one is clicked.
+        w.Markup("<section class=\"timeline\" id=\"timeline\"").Attribute("data-api", UiLinks.ToolCallJson(session.Id.Value, "")).Markup("><h2>Timeline</h2>");
+        if (collapse)
+        {
+            w.Markup("<p class=\"hint\">").Text($"More than {ExpandedToolCallLimit} tool calls: steps are collapsed; open a step to see its calls.").Markup("</p>");
+        }
+
+        w.Markup("<div class=\"axis row\"><span class=\"label\">").Text(Display.Time(scale.Start)).Markup("</span><span class=\"dur\"></span><span class=\"track\"><span class=\"tick-end\">")
+            .Text("+" + Display.Duration(scale.Span)).Markup("</span></span></div>");
+        if (session.Tasks.Count == 0)
+        {
+            w.Markup("<p class=\"empty\">No tasks yet.</p>");
+        }
+
+        foreach (SessionTask task in session.Tasks)
+        {
+            w.Markup("<details class=\"task\" open><summary");
+            RowClass(w, "task", "state-" + task.State, failed: task.State == WorkState.Failed);
+            Label(w, string.Create(CultureInfo.InvariantCulture, $"Task {task.Ordinal} · {task.Title}"), task.State.ToString(), task.Duration);
+            Bar(w, scale.Place(task.StartedAt, task.CompletedAt));
+            w.Markup("</summary>");
+            foreach (Step step in task.Steps)
+            {
+                int failedCalls = step.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed);
+                w.Markup(collapse && step.ToolCalls.Count > 0 ? "<details class=\"step\"><summary" : "<details class=\"step\" open><summary");
+                RowClass(w, "step", "state-" + step.State, failed: step.State == WorkState.Failed || failedCalls > 0);
+                string calls = step.ToolCalls.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ({step.ToolCalls.Count} call(s){(failedCalls > 0 ? $", {failedCalls} failed" : "")})");
+                Label(w, string.Create(CultureInfo.InvariantCulture, $"Step {step.Ordinal} · {step.Title}{calls}"), step.State.ToString(), step.Duration);
+                Bar(w, scale.Place(step.StartedAt, step.CompletedAt));
+                w.Markup("</summary>");
+                foreach (ToolCall call in step.ToolCalls)
+                {
+                    w.Markup("<button type=\"button\"");
+                    RowClass(w, "call", "status-" + call.Status, failed: call.Status == ToolCallStatus.Failed);
+                    w.Attribute("id", call.Id.Value);
+                    Label(w, call.ToolName, call.Status.ToString(), call.Duration ?? (TimelineScale.EndOf(call) - call.StartedAt));
+                    Bar(w, scale.Place(call.StartedAt ?? (call.Status == ToolCallStatus.Pending ? null : call.CreatedAt), TimelineScale.EndOf(call)));
+                    w.Markup("</button>");
+                }
+
+                w.Markup("</details>");
+            }
+
+            w.Markup("</details>");
+        }
+
+        w.Markup("</section><aside id=\"detail\" class=\"detail\" hidden><button type=\"button\" id=\"detail-close\" class=\"close\" aria-label=\"Close\">×</button>")
+            .Markup("<h2 id=\"detail-title\"></h2><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre>")
+            .Markup("<h3>Result</h3><pre id=\"detail-result\"></pre><h3>Error</h3><pre id=\"detail-error\"></pre><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></aside>");
+    }
+
+    private static void RowClass(HtmlWriter w, string kind, string state, bool failed) => w.Attribute("class", $"row {kind} {state}{(failed ? " failed" : "")}");
+
+    private static void Label(HtmlWriter w, string label, string state, TimeSpan? duration)
+        => w.Markup("><span class=\"label\">").Text(label).Markup("</span><span class=\"dur\">")
+            .Text(duration is { } d ? Display.Duration(d) : state).Markup("</span>");
+
+    private static void Bar(HtmlWriter w, (string Left, string Width)? place)
+    {
+        w.Markup("<span class=\"track\">");
+        if (place is { } p)
+        {
+            w.Markup("<span class=\"bar\"").Attribute("data-l", p.Left).Attribute("data-w", p.Width).Markup("></span>");
+        }
+
+        w.Markup("</span>");
+    }
+
+    private static void WriteArtifacts(HtmlWriter w, Session session)
+    {
+        w.Markup("<section id=\"artifacts\"><h2>Artifacts</h2>");
+        if (session.Artifacts.Count == 0)
+        {
+            w.Markup("<p class=\"empty\">No artifacts.</p></section>");
+            return;
+        }
+
+        w.Markup("<table class=\"artifacts\"><thead><tr><th>Name</th><th>Kind</th><th>Media type</th><th class=\"num\">Size</th><th>From</th><th>SHA-256</th></tr></thead><tbody>");
+        foreach (Artifact artifact in session.Artifacts)
+        {
+            w.Markup("<tr><td>").Link(UiLinks.Artifact(session.Id.Value, artifact.Id.Value), artifact.Name)
+                .Markup("</td><td>").Text(artifact.Kind.ToString())
+                .Markup("</td><td>").Text(artifact.MediaType)
+                .Markup("</td><td class=\"num\">").Text(Display.Bytes(artifact.Size) + (artifact.HasContent ? "" : " (reference)"))
+                .Markup("</td><td class=\"id\">").Text(artifact.ToolCallId?.Value ?? artifact.StepId?.Value ?? "")
+                .Markup("</td><td class=\"hash\">").Text(artifact.ContentHash[..12] + "…").Markup("</td></tr>");
+        }
+
+        w.Markup("</tbody></table></section>");
+    }
+
+    private static void WriteEvents(HtmlWriter w, Session session, IReadOnlyList<SessionEvent> events)
+    {
+        w.Markup("<section id=\"events\"><h2>Event log</h2>");
+        WriteEventTable(w, events, PayloadPreview);
+        if (session.LastEventSequence > events.Count)
+        {
+            w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events.Count == 0 ? 0 : events[^1].Sequence), string.Create(CultureInfo.InvariantCulture, $"All {session.LastEventSequence} events →"), "next").Markup("</p>");
+        }
+
+        w.Markup("</section>");
+    }
+
+    private static void WriteEventTable(HtmlWriter w, IReadOnlyList<SessionEvent> events, int payloadLimit)
+    {
+        if (events.Count == 0)
+        {
+            w.Markup("<p class=\"empty\">No events.</p>");
+            return;
+        }
+
+        w.Markup("<table class=\"events\"><thead><tr><th class=\"num\">#</th><th>At (UTC)</th><th>Type</th><th>Payload</th></tr></thead><tbody>");
+        foreach (SessionEvent e in events)
+        {
+            string payload = e.PayloadJson.Length > payloadLimit ? e.PayloadJson[..payloadLimit] + "…" : e.PayloadJson;
+            w.Markup("<tr><td class=\"num\">").Text(e.Sequence.ToString(CultureInfo.InvariantCulture))
+                .Markup("</td><td>").Text(Display.Time(e.CreatedAt))
+                .Markup("</td><td>").Text(e.Type)
+                .Markup("</td><td><code>").Text(payload).Markup("</code></td></tr>");
+        }
+
+        w.Markup("</tbody></table>");
+    }
+
+    private IResult NotFound(string message)
+        => Results.Content(PageLayout.Problem(workspace, "Session not found", message, "Pick a session from the list."), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Acode.Application;
+using Acode.Cli.Output;
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// <c>GET /api/sessions/{id}/tool-calls/{toolCallId}</c>: one tool call's arguments, full result and error as JSON,
+/// fetched when it is clicked. Text comes with hidden characters made visible (<see cref="VisibleText"/>); the page's
+/// script puts it on screen as text (textContent), never as markup.
+/// </summary>
+internal sealed class ToolCallEndpoint(IRunStateStore store)
+{
+    // The pretty form is shown as text and then sent as a JSON string (encoded again by the default encoder), so
+    // letters of any script may stay as they are rather than turning into \uXXXX.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<IResult> GetAsync(string id, string toolCallId, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(id, out SessionId sessionId) || !ToolCallId.TryParse(toolCallId, out ToolCallId callId))
+        {
+            return Results.NotFound();
+        }
+
+        Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
+        if (session?.FindToolCall(callId) is not { } call)
+        {
+            return Results.NotFound();
+        }
+
+        Step? step = session.FindStep(call.StepId);
+        var artifacts = new JsonArray();
+        foreach (Artifact artifact in session.Artifacts.Where(a => a.ToolCallId == call.Id))
+        {
+            artifacts.Add(new JsonObject
+            {
+                ["name"] = VisibleText.Of(artifact.Name),
+                ["kind"] = artifact.Kind.ToString(),
+                ["size"] = Display.Bytes(artifact.Size),
+                ["href"] = UiLinks.Artifact(session.Id.Value, artifact.Id.Value),
+            });
+        }
+
+        var body = new JsonObject
+        {
+            ["id"] = call.Id.Value,
+            ["tool"] = VisibleText.Of(call.ToolName),
+            ["status"] = call.Status.ToString(),
+            ["step"] = step is null ? null : VisibleText.Of($"Step {step.Ordinal} · {step.Title}"),
+            ["startedAt"] = call.StartedAt is { } s ? Display.Time(s) : null,
+            ["completedAt"] = call.CompletedAt is { } c ? Display.Time(c) : null,
+            ["duration"] = call.Duration is { } d ? Display.Duration(d) : null,
+            ["version"] = call.Version,
+            ["arguments"] = VisibleText.Of(Pretty(call.ArgumentsJson)),
+            ["result"] = call.Result is null ? null : VisibleText.Of(call.Result),
+            ["resultLength"] = call.Result?.Length,
+            ["error"] = call.Error is null ? null : VisibleText.Of(call.Error),
+            ["artifacts"] = artifacts,
+        };
+        return Results.Text(body.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    private static string Pretty(string json)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonSerializer.Serialize(document.RootElement, Indented);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// The viewer's door, in front of every endpoint:
+/// <list type="bullet">
+/// <item>security headers on every answer (a strict Content-Security-Policy: script and style only from the viewer's own
+/// files, nothing inline, no frames, no referrer, no caching);</item>
+/// <item>a Host other than 127.0.0.1 or localhost on this port is refused (403), so a rebound DNS name cannot reach it;</item>
+/// <item>the per-run token: the first request brings it as <c>?token=</c>, gets it back as an HttpOnly SameSite=Strict
+/// cookie and is redirected to the same URL without it; any request with neither is refused (403);</item>
+/// <item>read-only: any method but GET and HEAD is refused (405).</item>
+/// </list>
+/// </summary>
+internal sealed class UiAccessGuard(string token)
+{
+    public const string TokenParameter = "token";
+
+    public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    private readonly byte[] _token = Encoding.UTF8.GetBytes(token);
+
+    /// <summary>The cookie name for the viewer on <paramref name="port"/> (cookies ignore ports; two viewers must not overwrite each other's).</summary>
+    public static string CookieName(int port) => $"acode-ui-{port}";
+
+    /// <summary>A new random token: 32 bytes from the OS's CSPRNG, base64url.</summary>
+    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        HttpResponse response = context.Response;
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "DENY";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        response.Headers.CacheControl = "no-store";
+
+        int port = context.Connection.LocalPort;
+        string host = context.Request.Host.Host;
+        if (context.Request.Host.Port != port || (host != "127.0.0.1" && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
+        {
+            await Refuse(response, StatusCodes.Status403Forbidden, "Forbidden: this viewer answers only to http://127.0.0.1 on its own port.");
+            return;
+        }
+
+        string? queryToken = context.Request.Query[TokenParameter].LastOrDefault();
+        bool fromQuery = queryToken is not null && Matches(queryToken);
+        if (!fromQuery && !(context.Request.Cookies.TryGetValue(CookieName(port), out string? cookie) && Matches(cookie)))
+        {
+            await Refuse(response, StatusCodes.Status403Forbidden, "Forbidden: open the URL that 'acode ui' printed (it carries the token of this run).");
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            response.Headers.Allow = "GET, HEAD";
+            await Refuse(response, StatusCodes.Status405MethodNotAllowed, "Method not allowed: this viewer is read-only.");
+            return;
+        }
+
+        if (fromQuery)
+        {
+            response.Cookies.Append(CookieName(port), token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Path = "/",
+                IsEssential = true,
+            });
+            var rest = context.Request.Query.Where(q => q.Key != TokenParameter).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
+            response.Redirect(context.Request.PathBase + context.Request.Path + QueryString.Create(rest));
+            return;
+        }
+
+        await next(context);
+    }
+
+    private bool Matches(string candidate) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _token);
+
+    private static Task Refuse(HttpResponse response, int status, string message)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(message + "\n");
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Sync;
+
+namespace Acode.Cli.Ui;
+
+/// <summary><c>acode ui</c>: a local, read-only web viewer of the workspace's sessions, their timelines and the sync's health.</summary>
+internal static class UiCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 to listen on (default: a free port the system picks).", DefaultValueFactory = _ => 0 };
+        var noOpen = new Option<bool>("--no-open") { Description = "Do not open a browser; only print the URL." };
+        var command = new Command("ui", """
+            Serve a read-only web viewer of this workspace on 127.0.0.1 until Ctrl+C: the sessions list (the filters and
+            sort of 'session list'), each session as a timeline of tasks, steps and tool calls (click a call for its
+            arguments and result), artifacts with diffs, the event log, and the outbox and sync health.
+
+            Only this machine can connect, and only with the URL printed at start: it carries a token new to each run.
+            Nothing in the viewer changes the store. Ctrl+C (or SIGTERM) stops it; the exit code is then 0.
+
+            Examples:
+              acode ui
+              acode ui --port 8765 --no-open
+            """)
+        {
+            port, noOpen,
+        };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            int requested = context.ParseResult.GetValue(port);
+            if (requested is < 0 or > 65535)
+            {
+                throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
+            }
+
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using OutboxSyncService sync = context.OpenSync(database);
+            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteOutbox(database), sync,
+                () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
+                database.Workspace.DatabasePath, database.Workspace.RootDirectory);
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            UiServer server;
+            try
+            {
+                server = await UiServer.StartAsync(sources, requested, context.LoggerFactory, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new UsageException($"Cannot listen on 127.0.0.1:{requested}: {ex.Message}", "Pick another port with --port, or leave it out to get a free one.", ExitCodes.Problem);
+            }
+
+            await using (server)
+            {
+                Console.Out.WriteLine($"acode ui: viewing {database.Workspace.RootDirectory}");
+                Console.Out.WriteLine($"Open: {server.LaunchUrl}");
+                Console.Out.WriteLine("Read-only; only this machine can connect, with this URL's token. Ctrl+C stops.");
+                if (!context.ParseResult.GetValue(noOpen))
+                {
+                    TryOpenBrowser(server.LaunchUrl);
+                }
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM: stop accepting, let requests in flight finish, exit 0.
+                }
+
+                await server.StopAsync();
+            }
+
+            Console.Out.WriteLine("Stopped.");
+            return ExitCodes.Success;
+
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Opens the URL with xdg-open when there is one; a missing or failing opener is not an error (the URL is printed).</summary>
+    private static void TryOpenBrowser(string url)
+    {
+        string? opener = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "xdg-open")).FirstOrDefault(File.Exists);
+        if (opener is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var start = new ProcessStartInfo(opener) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(url);
+            using Process? process = Process.Start(start);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // The URL is printed above; opening a browser is only a convenience.
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>The viewer's URLs. Ids and values are always escaped as path segments or query values.</summary>
+internal static class UiLinks
+{
+    public static string Session(string sessionId) => "/sessions/" + Uri.EscapeDataString(sessionId);
+
+    public static string Events(string sessionId, long after) => Session(sessionId) + "/events" + QueryString.Create("after", after.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static string Artifact(string sessionId, string artifactId) => Session(sessionId) + "/artifacts/" + Uri.EscapeDataString(artifactId);
+
+    public static string ToolCallJson(string sessionId, string toolCallId) => "/api/sessions/" + Uri.EscapeDataString(sessionId) + "/tool-calls/" + Uri.EscapeDataString(toolCallId);
+
+    public static string Sessions(IEnumerable<KeyValuePair<string, string?>> query) => "/" + QueryString.Create(query);
+}

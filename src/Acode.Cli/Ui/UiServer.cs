@@ -1,0 +1,100 @@
+using System.Net;
+using System.Reflection;
+using Acode.Application;
+using Acode.Application.Outbox;
+using Acode.Application.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// The web viewer: Kestrel on 127.0.0.1 only, behind <see cref="UiAccessGuard"/>, serving server-rendered pages over the
+/// store's read ports and the embedded script and stylesheet. Nothing it serves changes the store.
+/// </summary>
+internal sealed class UiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private UiServer(WebApplication app, string baseUrl, string token)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Token = token;
+    }
+
+    /// <summary><c>http://127.0.0.1:PORT</c>.</summary>
+    public string BaseUrl { get; }
+
+    public string Token { get; }
+
+    /// <summary>The URL to open: the base URL with this run's token.</summary>
+    public string LaunchUrl => $"{BaseUrl}/?{UiAccessGuard.TokenParameter}={Token}";
+
+    /// <summary>Starts the viewer on 127.0.0.1:<paramref name="port"/> (0: a free port the OS picks).</summary>
+    /// <exception cref="IOException">The port is taken (Kestrel's address-in-use error).</exception>
+    public static async Task<UiServer> StartAsync(UiSources sources, int port, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "acode" });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, port);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        WebApplication app = builder.Build();
+
+        string token = UiAccessGuard.NewToken();
+        var guard = new UiAccessGuard(token);
+        app.Use(guard.InvokeAsync);
+        Map(app, sources);
+        await app.StartAsync(cancellationToken);
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        int boundPort = new Uri(address).Port;
+        return new UiServer(app, $"http://127.0.0.1:{boundPort}", token);
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static void Map(WebApplication app, UiSources s)
+    {
+        var list = new SessionListPage(s.Store, s.Workspace);
+        var session = new SessionPage(s.Store, s.Workspace);
+        var artifact = new ArtifactPage(s.Store, s.Workspace);
+        var toolCall = new ToolCallEndpoint(s.Store);
+        var health = new HealthPage(s.Outbox, s.Sync, s.Schema, s.DatabasePath, s.Workspace);
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+
+        app.MapMethods("/", read, (HttpRequest request, CancellationToken ct) => list.RenderAsync(request.Query, ct));
+        app.MapMethods("/sessions/{id}", read, (string id, CancellationToken ct) => session.RenderAsync(id, ct));
+        app.MapMethods("/sessions/{id}/events", read, (string id, long? after, CancellationToken ct) => session.RenderEventsAsync(id, after ?? 0, ct));
+        app.MapMethods("/sessions/{id}/artifacts/{artifactId}", read, (string id, string artifactId, CancellationToken ct) => artifact.RenderAsync(id, artifactId, ct));
+        app.MapMethods("/api/sessions/{id}/tool-calls/{toolCallId}", read, (string id, string toolCallId, CancellationToken ct) => toolCall.GetAsync(id, toolCallId, ct));
+        app.MapMethods("/health", read, (CancellationToken ct) => health.RenderAsync(ct));
+        app.MapMethods("/static/{name}", read, (string name) => StaticFile(name));
+    }
+
+    private static IResult StaticFile(string name)
+    {
+        string? type = Path.GetExtension(name) switch
+        {
+            ".js" => "text/javascript; charset=utf-8",
+            ".css" => "text/css; charset=utf-8",
+            ".svg" => "image/svg+xml",
+            _ => null,
+        };
+        Stream? stream = type is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream("Acode.Cli.Ui.Static." + name);
+        return stream is null ? Results.NotFound() : Results.Stream(stream, type);
+    }
+}

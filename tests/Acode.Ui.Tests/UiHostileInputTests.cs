@@ -1,0 +1,137 @@
+using Acode.Cli.Tests.Support;
+using Acode.Ui.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Acode.Ui.Tests;
+
+/// <summary>
+/// The hostile-input corpus (script tags, event-handler attributes, javascript: links, HTML, ANSI escapes, bidi
+/// controls) in every text field of a session is shown as text on every page: no script runs (no dialog, no global
+/// set, no console message: not even a Content-Security-Policy refusal, which would mean markup got through), no
+/// element of the corpus exists in the page, and hidden characters appear as \uXXXX.
+/// </summary>
+public sealed class UiHostileInputTests : IAsyncLifetime, IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+    private readonly List<string> _events = [];
+    private HeadlessBrowser? _browser;
+    private UiProcess? _ui;
+    private string _sessionId = "";
+    private string _toolCallId = "";
+
+    public async Task InitializeAsync()
+    {
+        (_sessionId, _toolCallId) = await StoreSessions.WriteHostileAsync(_workspace.Root);
+        _ui = await UiProcess.StartAsync(_workspace);
+        _browser = await HeadlessBrowser.LaunchAsync();
+    }
+
+    [Fact]
+    public async Task Every_page_shows_the_corpus_as_text_and_runs_none_of_it()
+    {
+        IPage page = await _browser!.NewPageAsync();
+        page.Dialog += (_, dialog) =>
+        {
+            _events.Add("dialog: " + dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        page.Console += (_, message) =>
+        {
+            // The error page of a refused filter answers 400 on purpose; any other message counts.
+            if (!message.Text.StartsWith("Failed to load resource: the server responded with a status of 400", StringComparison.Ordinal))
+            {
+                _events.Add($"console {message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => _events.Add("page error: " + error);
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (!frame.Url.StartsWith(_ui!.BaseUrl, StringComparison.Ordinal) && frame.Url != "about:blank")
+            {
+                _events.Add("navigated to " + frame.Url);
+            }
+        };
+
+        await page.GotoAsync(_ui!.LaunchUrl);
+        await AssertInertAsync(page, "list");
+        Assert.Contains(StoreSessions.Corpus[0], await page.Locator("#sessions").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "10-hostile-list");
+
+        await page.Locator("#sessions td.title a").ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        await AssertInertAsync(page, "session");
+        string title = await page.Locator("#session-title").InnerTextAsync();
+        Assert.Contains("<script>window.__pwned='script'", title, StringComparison.Ordinal);
+        Assert.Contains("invoice\\u202Efdp.exe", title, StringComparison.Ordinal);
+        string timeline = await page.Locator("#timeline").InnerTextAsync();
+        Assert.Contains("\\u001B[31mred\\u001B[0m", timeline, StringComparison.Ordinal);
+        Assert.Contains("<img src=x onerror=", timeline, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202e", await page.ContentAsync(), StringComparison.Ordinal);
+
+        foreach (ILocator call in await page.Locator("#timeline .row.call").AllAsync())
+        {
+            await call.ClickAsync();
+            await page.WaitForSelectorAsync("#detail[aria-busy=false]");
+        }
+
+        await page.Locator($"[id='{_toolCallId}']").ClickAsync();
+        await page.WaitForSelectorAsync($"#detail[data-loaded='{_toolCallId}']");
+        await AssertInertAsync(page, "tool call");
+        string result = await page.Locator("#detail-result").InnerTextAsync();
+        foreach (string text in StoreSessions.Corpus.Where(c => !c.Contains('\u001b', StringComparison.Ordinal) && !c.Contains('\u202e', StringComparison.Ordinal)))
+        {
+            Assert.Contains(text, result, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\\u001B]8;;http://example.invalid\\u001B\\osc8", result, StringComparison.Ordinal);
+        Assert.Contains("\\u2066isolated\\u2069", result, StringComparison.Ordinal);
+        Assert.Contains("<svg onload=", await page.Locator("#detail-error").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("javascript:alert('bare')", await page.Locator("#detail-arguments").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "11-hostile-tool-call");
+
+        await page.Locator("#detail-artifacts a").First.ClickAsync();
+        await AssertInertAsync(page, "artifact");
+        Assert.Contains("<script>", await page.Locator("pre.diff .del").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("<img src=x onerror=", await page.Locator("pre.diff .add").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "12-hostile-diff");
+
+        await page.GotoAsync(_ui.BaseUrl + $"/sessions/{_sessionId}/events?after=0");
+        await AssertInertAsync(page, "events");
+        await page.GotoAsync(_ui.BaseUrl + "/?title=" + Uri.EscapeDataString(StoreSessions.Corpus[1]));
+        await AssertInertAsync(page, "list filtered by a hostile title");
+        Assert.Equal(StoreSessions.Corpus[1], await page.Locator("#filters input[name=title]").InputValueAsync());
+        await page.GotoAsync(_ui.BaseUrl + "/?since=" + Uri.EscapeDataString(StoreSessions.Corpus[0]));
+        await AssertInertAsync(page, "error page quoting hostile input");
+        Assert.Empty(_events);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        if (_ui is not null)
+        {
+            await _ui.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private async Task AssertInertAsync(IPage page, string where)
+    {
+        // Give an injected handler (onerror of a broken image, onload of an svg) the time to fire.
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 200))");
+        Assert.Null(await page.EvaluateAsync<string?>($"() => window.{StoreSessions.PwnedGlobal} ?? null"));
+        Assert.Equal(1, await page.Locator("script").CountAsync());
+        Assert.Equal("/static/app.js", await page.Locator("script").GetAttributeAsync("src"));
+        Assert.Equal(0, await page.Locator("main img, main iframe, main svg, main b, #evil-link, a[href^='javascript' i]").CountAsync());
+        int handlers = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length");
+        Assert.True(handlers == 0, $"{where}: {handlers} element(s) with an on* attribute");
+        Assert.True(_events.Count == 0, $"{where}: {string.Join(" | ", _events)}");
+    }
+}
