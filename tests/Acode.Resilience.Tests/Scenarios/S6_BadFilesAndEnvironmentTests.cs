@@ -385,14 +385,34 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
 
     /// <summary>A healthy workspace database of about a megabyte, closed cleanly (no WAL), as bytes.</summary>
     /// <summary>A copy of <paramref name="good"/> with the byte at <paramref name="offset"/> of <paramref name="text"/>, found after <paramref name="anchor"/>, replaced.</summary>
+    /// <remarks>
+    /// The definition's text can also linger in a free page (a table rebuilt by a migration; with
+    /// <c>auto_vacuum=INCREMENTAL</c> free pages stay in the file until reclaimed), so the byte is changed in every copy:
+    /// the live one in <c>sqlite_master</c> is among them, the others are never read.
+    /// </remarks>
     private static byte[] ChangeByte(byte[] good, string anchor, string text, int offset, byte replacement)
     {
         byte[] bytes = (byte[])good.Clone();
-        int at = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(anchor));
-        Assert.True(at >= 0, anchor);
-        int found = bytes.AsSpan(at).IndexOf(System.Text.Encoding.ASCII.GetBytes(text));
-        Assert.True(found >= 0, text);
-        bytes[at + found + offset] = replacement;
+        byte[] anchorBytes = System.Text.Encoding.ASCII.GetBytes(anchor);
+        byte[] textBytes = System.Text.Encoding.ASCII.GetBytes(text);
+        int changed = 0;
+        for (int from = 0; from < bytes.Length;)
+        {
+            int at = bytes.AsSpan(from).IndexOf(anchorBytes);
+            if (at < 0)
+            {
+                break;
+            }
+
+            at += from;
+            int found = bytes.AsSpan(at).IndexOf(textBytes);
+            Assert.True(found >= 0, text);
+            bytes[at + found + offset] = replacement;
+            changed++;
+            from = at + anchorBytes.Length;
+        }
+
+        Assert.True(changed > 0, anchor);
         return bytes;
     }
 
