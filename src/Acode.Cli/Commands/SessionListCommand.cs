@@ -125,7 +125,7 @@ internal static class SessionListCommand
             }
 
             var table = new Table().Border(TableBorder.Simple)
-                .AddColumn("ID").AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
+                .AddColumn(new TableColumn("ID").NoWrap()).AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
                 .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Created").AddColumn("Updated");
             foreach (SessionSummary s in page.Items)
             {
