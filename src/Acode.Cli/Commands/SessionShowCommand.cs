@@ -18,7 +18,7 @@ internal static class SessionShowCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             var store = new SqliteRunStateStore(database);
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
             Session session = await store.GetSessionAsync(sessionId, cancellationToken) ?? throw wanted.NotFound(context.Workspace.RootDirectory);
