@@ -41,28 +41,18 @@ internal static class AcodeCommandLine
         ParseResult parseResult = Build().Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError error in parseResult.Errors)
+            (IReadOnlyList<string> errors, string hint) = ParseErrorMessages.Describe(parseResult);
+            foreach (string error in errors)
             {
-                Console.Error.WriteLine($"Error: {error.Message}");
+                Console.Error.WriteLine($"Error: {error}");
             }
 
-            Console.Error.WriteLine($"Try: acode {string.Join(' ', parseResult.CommandResult.Command.Name == "acode" ? [] : CommandPath(parseResult))} --help".Replace("  ", " ", StringComparison.Ordinal));
+            Console.Error.WriteLine($"Try: {hint}");
             return ExitCodes.Usage;
         }
 
         // Commands are short and every write is one transaction, so Ctrl+C may end them at once;
         // the long-running 'db sync --watch' handles its own signals to stop gracefully.
         return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
-    }
-
-    private static IEnumerable<string> CommandPath(ParseResult parseResult)
-    {
-        var names = new Stack<string>();
-        for (System.CommandLine.Parsing.SymbolResult? result = parseResult.CommandResult; result is System.CommandLine.Parsing.CommandResult command && command.Parent is not null; result = command.Parent)
-        {
-            names.Push(command.Command.Name);
-        }
-
-        return names;
     }
 }

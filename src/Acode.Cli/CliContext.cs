@@ -15,12 +15,14 @@ namespace Acode.Cli;
 /// <summary>What one invocation works with: the workspace, its validated options, the console and logging.</summary>
 internal sealed class CliContext : IDisposable
 {
+    private readonly string? _explicitWorkspace;
     private PersistenceOptions? _options;
 
     public CliContext(ParseResult parseResult, GlobalOptions globals)
     {
         ParseResult = parseResult;
-        Workspace = WorkspaceLocator.Locate(parseResult.GetValue(globals.Workspace));
+        _explicitWorkspace = parseResult.GetValue(globals.Workspace);
+        Workspace = WorkspaceLocator.Locate(_explicitWorkspace);
         // The CLI reports outcomes itself; the library's log is for --verbose (and errors).
         LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.Error;
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
@@ -42,6 +44,13 @@ internal sealed class CliContext : IDisposable
 
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
         => SqliteWorkspaceDatabase.Open(Workspace, Options.Sqlite, LoggerFactory, migrate: migrate);
+
+    /// <summary>Opens the database of a workspace that exists; for read-only commands, which create nothing. The configuration is checked first, as for every command.</summary>
+    /// <exception cref="UsageException">No database at the workspace (exit 1); the message says where it looked.</exception>
+    public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true)
+        => Options is not null && File.Exists(Workspace.DatabasePath)
+            ? OpenDatabase(migrate)
+            : throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
 
     /// <summary>The configured PostgreSQL, or null when there is none.</summary>
     public PostgresConnectionSettings? SyncTarget => Options.Postgres is { IsConfigured: true } postgres ? PostgresConnectionSettings.From(postgres) : null;

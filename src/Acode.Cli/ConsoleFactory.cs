@@ -2,7 +2,10 @@ using Spectre.Console;
 
 namespace Acode.Cli;
 
-/// <summary>The Spectre console for human output: colours only on a terminal, a wide fixed width when redirected so output is stable.</summary>
+/// <summary>
+/// The Spectre console for human output: colours only on a terminal, a wide fixed width when redirected so output is
+/// stable (COLUMNS, when set to a number, chooses another width, as for other Unix tools).
+/// </summary>
 internal static class ConsoleFactory
 {
     public const int RedirectedWidth = 200;
@@ -19,7 +22,7 @@ internal static class ConsoleFactory
         });
         if (redirected)
         {
-            console.Profile.Width = RedirectedWidth;
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns is >= 20 and <= 1000 ? columns : RedirectedWidth;
         }
 
         return console;

@@ -1,10 +1,96 @@
+using Acode.Infrastructure.Sqlite;
+
 namespace Acode.Cli;
 
-/// <summary>Parses a session id given on the command line, with a usage error that shows the expected form.</summary>
-internal static class SessionIdArgument
+/// <summary>
+/// A session id as typed on the command line: the whole id, or a unique start of it as git accepts short hashes
+/// (<c>sess_01JD3Z6Q</c>, or without the prefix <c>01JD3Z6Q</c>, any case, at least <see cref="MinimumLength"/> ULID characters).
+/// <see cref="Parse"/> checks the form before anything is opened; <see cref="ResolveAsync"/> finds the one session it names.
+/// </summary>
+internal sealed class SessionIdArgument
 {
-    public static SessionId Parse(string? text)
-        => SessionId.TryParse(text, out SessionId id)
-            ? id
-            : throw new UsageException($"'{text}' is not a session id.", "Session ids look like sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V; list them with 'acode session list'.");
+    /// <summary>The fewest ULID characters a prefix may have (after <c>sess_</c>).</summary>
+    public const int MinimumLength = 4;
+
+    /// <summary>How many candidates an ambiguous prefix lists.</summary>
+    private const int CandidatesShown = 10;
+
+    private const string CrockfordBase32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    private static readonly string IdPrefix = SessionId.Prefix + "_";
+
+    private readonly SessionId? _exact;
+
+    /// <summary>The start of the id it stands for, normalized (<c>sess_</c> + upper-case ULID characters).</summary>
+    private readonly string _idPrefix;
+
+    private SessionIdArgument(string text, SessionId? exact, string idPrefix)
+    {
+        Text = text;
+        _exact = exact;
+        _idPrefix = idPrefix;
+    }
+
+    /// <summary>What was typed.</summary>
+    public string Text { get; }
+
+    /// <exception cref="UsageException">Not an id nor the start of one (exit 2).</exception>
+    public static SessionIdArgument Parse(string? text)
+    {
+        if (SessionId.TryParse(text, out SessionId id))
+        {
+            return new SessionIdArgument(text, id, text);
+        }
+
+        string ulid = (text ?? string.Empty).Trim();
+        if (ulid.StartsWith(IdPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            ulid = ulid[IdPrefix.Length..];
+        }
+
+        ulid = ulid.ToUpperInvariant();
+        if (ulid.Length < MinimumLength || ulid.Length > 26 || ulid.Any(c => !CrockfordBase32.Contains(c, StringComparison.Ordinal)))
+        {
+            throw new UsageException(
+                $"'{text}' is not a session id.",
+                $"Session ids look like sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V; give the whole id or a unique start of it (at least {MinimumLength} characters after sess_, e.g. sess_01JD3Z6Q); list them with 'acode session list'.");
+        }
+
+        string full = IdPrefix + ulid;
+        return SessionId.TryParse(full, out SessionId whole) ? new SessionIdArgument(text!, whole, full) : new SessionIdArgument(text!, null, full);
+    }
+
+    /// <summary>The session this argument names: the whole id as is, a prefix when exactly one session starts with it.</summary>
+    /// <returns>The id, or null when no session starts with the prefix (a whole id is returned unchecked).</returns>
+    /// <exception cref="UsageException">More than one session starts with the prefix; the message lists them (exit 2).</exception>
+    public async Task<SessionId?> ResolveAsync(SqliteRunStateStore store, CancellationToken cancellationToken)
+    {
+        if (_exact is { } exact)
+        {
+            return exact;
+        }
+
+        IReadOnlyList<SessionId> matches = await store.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
+        if (matches.Count <= 1)
+        {
+            return matches.Count == 1 ? matches[0] : null;
+        }
+
+        string listed = string.Join("\n", matches.Take(CandidatesShown).Select(m => "  " + m.Value));
+        string more = matches.Count > CandidatesShown ? "\n  …" : string.Empty;
+        throw new UsageException(
+            $"'{Text}' is ambiguous: {(matches.Count > CandidatesShown ? $"more than {CandidatesShown}" : matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} sessions start with it:\n{listed}{more}",
+            "Give more characters of the id (or the whole id); 'acode session list' shows them.");
+    }
+
+    /// <summary>The session this argument names, or the not-found error of <paramref name="workspaceRoot"/> (exit 1).</summary>
+    public async Task<SessionId> ResolveExistingAsync(SqliteRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
+        => await ResolveAsync(store, cancellationToken) ?? throw NotFound(workspaceRoot);
+
+    /// <summary>The not-found error (exit 1): no session with this id, or starting with it.</summary>
+    public UsageException NotFound(string workspaceRoot)
+        => new(
+            _exact is { } exact ? $"No session {exact} in workspace {workspaceRoot}." : $"No session id starts with '{Text}' in workspace {workspaceRoot}.",
+            "List the sessions with 'acode session list', or pick the workspace with --workspace.",
+            ExitCodes.Problem);
 }

@@ -21,7 +21,7 @@ internal static class DbCheckCommand
         var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, the WAL's size, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
 
             if (context.ParseResult.GetValue(recount))

@@ -20,7 +20,7 @@ internal static class DbStatusCommand
         var command = new Command("status", "Show the workspace database: paths, sizes, schema versions, row counts, outbox backlog and sync.\n\nExample:\n  acode db status --json") { json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
             DatabaseStatistics stats = database.GetStatistics(cancellationToken);
             OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);

@@ -19,7 +19,7 @@ internal static class DbSyncStatusCommand
         var command = new Command("status", "Show the sync: target (redacted), reachability, backlog, oldest pending age, dead letters, last successful sync, conflicts.") { json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             using OutboxSyncService sync = context.OpenSync(database);
             SyncStatus status = await sync.GetStatusAsync(cancellationToken);
             IReadOnlyList<OutboxRecord> deadLetters = await new SqliteOutbox(database).ReadAsync(OutboxStatus.Failed, 20, cancellationToken);

@@ -13,7 +13,7 @@ internal static class SessionDeleteCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var ids = new Argument<string[]>("id") { Description = "The sessions to delete (sess_…), one or more.", Arity = ArgumentArity.OneOrMore };
+        var ids = new Argument<string[]>("id") { Description = "The sessions to delete (sess_…, or a unique start of an id), one or more.", Arity = ArgumentArity.OneOrMore };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be deleted; change nothing." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed when standard input is not a terminal)." };
         var json = new Option<bool>("--json") { Description = "Print JSON: deleted (ids), dryRun, space." };
@@ -38,11 +38,26 @@ internal static class SessionDeleteCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             ParseResult p = context.ParseResult;
-            List<SessionId> wanted = p.GetValue(ids)!.Select(SessionIdArgument.Parse).Distinct().ToList();
+            List<SessionIdArgument> typed = p.GetValue(ids)!.Select(SessionIdArgument.Parse).ToList();
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             var store = new SqliteRunStateStore(database);
+            var wanted = new List<SessionId>();
+            var missing = new List<string>();
+            foreach (SessionIdArgument argument in typed)
+            {
+                if (await argument.ResolveAsync(store, cancellationToken) is { } resolved)
+                {
+                    wanted.Add(resolved);
+                }
+                else
+                {
+                    missing.Add($"starting with '{argument.Text}'");
+                }
+            }
+
+            wanted = wanted.Distinct().ToList();
             IReadOnlyList<RemovalCandidate> found = await store.FindSessionsAsync(wanted, cancellationToken);
-            List<string> missing = wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal).ToList();
+            missing.InsertRange(0, wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal));
             if (missing.Count > 0)
             {
                 return CommandAction.Fail(

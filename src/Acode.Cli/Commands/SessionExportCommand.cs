@@ -10,16 +10,16 @@ internal static class SessionExportCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var id = new Argument<string>("id") { Description = "The session id (sess_…)." };
+        var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output. An existing file is not overwritten." };
         var command = new Command("export", "Export a session (entities and events) as JSON Lines; 'acode session import' reads it back exactly.\n\nExamples:\n  acode session export sess_01JD… > session.jsonl\n  acode session export sess_01JD… -o session.jsonl") { id, output };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            SessionId sessionId = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             var store = new SqliteRunStateStore(database);
-            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
-                ?? throw new UsageException($"No session {sessionId} in workspace {context.Workspace.RootDirectory}.", "List the sessions with 'acode session list'.", ExitCodes.Problem);
+            SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
+            Session session = await store.GetSessionAsync(sessionId, cancellationToken) ?? throw wanted.NotFound(context.Workspace.RootDirectory);
             string? path = context.ParseResult.GetValue(output);
             if (path is null)
             {

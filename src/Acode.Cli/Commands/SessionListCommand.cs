@@ -75,7 +75,7 @@ internal static class SessionListCommand
                 throw new UsageException($"--since ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before --until ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give --since the earlier time; both are UTC unless they carry an offset.");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             var store = new SqliteRunStateStore(database);
             Page<SessionSummary> page;
             try
@@ -125,7 +125,7 @@ internal static class SessionListCommand
             }
 
             var table = new Table().Border(TableBorder.Simple)
-                .AddColumn("ID").AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
+                .AddColumn(new TableColumn("ID").NoWrap()).AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
                 .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Created").AddColumn("Updated");
             foreach (SessionSummary s in page.Items)
             {

@@ -12,16 +12,16 @@ internal static class SessionShowCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var id = new Argument<string>("id") { Description = "The session id (sess_…)." };
+        var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
         var json = new Option<bool>("--json") { Description = "Print the session's entities as a JSON array (the export document shape)." };
         var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExample:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            SessionId sessionId = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
+            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             var store = new SqliteRunStateStore(database);
-            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
-                ?? throw new UsageException($"No session {sessionId} in workspace {context.Workspace.RootDirectory}.", "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
+            SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
+            Session session = await store.GetSessionAsync(sessionId, cancellationToken) ?? throw wanted.NotFound(context.Workspace.RootDirectory);
             if (context.ParseResult.GetValue(json))
             {
                 using var buffer = new StringWriter();

@@ -113,6 +113,7 @@ public sealed class ConfigurationTests : IDisposable
         await WriteConfigAsync("""{ "persistence": { "sqlite": { "synchronous": "Normal", "busyTimeoutSeconds": "soon" } } }""");
         _workspace.Environment["ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS"] = "7";
         _workspace.Environment["ACODE_PERSISTENCE__SQLITE__SYNCHRONOUS"] = "extra";
+        await _workspace.RunOkAsync("db", "migrate");
 
         AcodeResult result = await _workspace.RunAsync("db", "status");
 

@@ -13,9 +13,11 @@ public sealed class DbCommandsTests : IDisposable
     [Trait("AC", "AC-014")]
     public async Task Schema_version_prints_current_and_latest_without_migrating()
     {
-        AcodeResult fresh = await _workspace.RunOkAsync("db", "schema", "version");
-        Assert.Contains($"SQLite      current none, latest {ShippedSchema.Latest} ({ShippedSchema.Sqlite.Count} pending: run 'acode db migrate')", fresh.Stdout);
-        Assert.Contains("PostgreSQL  not configured", fresh.Stdout);
+        // Read-only: where no workspace exists it creates nothing and says so (issue 11).
+        AcodeResult fresh = await _workspace.RunAsync("db", "schema", "version");
+        Assert.Equal(1, fresh.ExitCode);
+        Assert.Contains("No acode workspace at", fresh.Stderr);
+        Assert.False(File.Exists(_workspace.DatabasePath));
 
         await _workspace.RunOkAsync("db", "migrate");
         JsonElement json = await _workspace.JsonAsync("db", "schema", "version");

@@ -101,7 +101,8 @@ public sealed class ErrorHandlingTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Error:", result.Stderr);
-        Assert.Contains("Try: acode session --help", result.Stderr);
+        Assert.Contains("Did you mean 'list'?", result.Stderr);
+        Assert.Contains("Try: acode session list --help", result.Stderr);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class ErrorHandlingTests : IDisposable
         string file = Path.Combine(_workspace.Root, "not-a-folder");
         await File.WriteAllTextAsync(file, "x");
 
-        AcodeResult result = await AcodeBinary.RunAsync(_workspace.Root, null, "--workspace", file, "db", "status");
+        AcodeResult result = await AcodeBinary.RunAsync(_workspace.Root, null, "--workspace", file, "db", "migrate");
 
         Assert.Equal(11, result.ExitCode);
         Assert.Contains("Error: ACODE-DB-001:", result.Stderr);

@@ -22,6 +22,7 @@ public sealed class SessionListCommandTests : IDisposable
     [Fact]
     public async Task List_on_an_empty_workspace_says_how_to_get_data()
     {
+        await _workspace.RunOkAsync("db", "migrate");
         AcodeResult result = await _workspace.RunOkAsync("session", "list");
 
         Assert.Contains("No sessions match. Record a sample with 'acode demo'.", result.Stdout);
@@ -67,6 +68,7 @@ public sealed class SessionListCommandTests : IDisposable
     [Fact]
     public async Task List_rejects_a_forged_cursor_with_a_usage_error()
     {
+        await _workspace.RunOkAsync("db", "migrate");
         AcodeResult result = await _workspace.RunAsync("session", "list", "--cursor", "bm90LWEtY3Vyc29y");
 
         Assert.Equal(2, result.ExitCode);

@@ -45,6 +45,7 @@ public sealed class SessionShowCommandTests : IDisposable
     [Fact]
     public async Task Show_of_an_unknown_session_exits_1_and_says_how_to_find_one()
     {
+        await _workspace.RunOkAsync("db", "migrate");
         AcodeResult result = await _workspace.RunAsync("session", "show", "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
 
         Assert.Equal(1, result.ExitCode);
