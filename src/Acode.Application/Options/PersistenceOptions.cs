@@ -18,6 +18,9 @@ public sealed class PersistenceOptions
     /// <summary>How the outbox is delivered to PostgreSQL (section <c>persistence:sync</c>).</summary>
     public Sync.SyncOptions Sync { get; set; } = new();
 
+    /// <summary>Secret redaction before anything is stored (section <c>persistence:redaction</c>).</summary>
+    public RedactionOptions Redaction { get; set; } = new();
+
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
@@ -27,6 +30,7 @@ public sealed class PersistenceOptions
         Sqlite.Validate($"{SectionName}:sqlite");
         Postgres?.Validate($"{SectionName}:postgres");
         Sync.Validate($"{SectionName}:sync");
+        Redaction.Validate($"{SectionName}:redaction");
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

@@ -1,0 +1,50 @@
+using Acode.Application.Errors;
+using Acode.Application.Redaction;
+
+namespace Acode.Application.Options;
+
+/// <summary>Secret redaction before anything is stored (configuration section <c>persistence:redaction</c>; see docs/secrets.md).</summary>
+public sealed class RedactionOptions
+{
+    /// <summary>Redact secrets before they are stored. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Kinds of rules switched off (built-in kinds such as <c>generic-secret</c>, or kinds of <see cref="Rules"/>).</summary>
+    public List<string> DisabledRules { get; set; } = [];
+
+    /// <summary>Extra rules, run after the built-in ones.</summary>
+    public List<RedactionRuleOptions> Rules { get; set; } = [];
+
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and what it accepts.</exception>
+    public void Validate(string section = "persistence:redaction")
+    {
+        var builtIn = BuiltInSecretRules.Create().Select(r => r.Kind).ToHashSet(StringComparer.Ordinal);
+        var extra = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Rules.Count; i++)
+        {
+            RedactionRuleOptions rule = Rules[i];
+            string key = $"{section}:rules:{i}";
+            if (!SecretRule.IsValidKind(rule.Kind) || builtIn.Contains(rule.Kind!) || !extra.Add(rule.Kind!))
+            {
+                throw AcodeErrors.InvalidConfiguration($"{key}:kind", rule.Kind ?? "(missing)", "a new kind name: 1 to 64 lower-case letters, digits and dashes starting with a letter, not a built-in kind and not used twice");
+            }
+
+            try
+            {
+                _ = new SecretRule(rule.Kind!, rule.Pattern ?? string.Empty);
+            }
+            catch (ArgumentException ex)
+            {
+                throw AcodeErrors.InvalidConfiguration($"{key}:pattern", rule.Pattern ?? "(missing)", $"a .NET regular expression without lookarounds, backreferences or atomic groups ({ex.Message})");
+            }
+        }
+
+        for (int i = 0; i < DisabledRules.Count; i++)
+        {
+            if (!builtIn.Contains(DisabledRules[i]) && !extra.Contains(DisabledRules[i]))
+            {
+                throw AcodeErrors.InvalidConfiguration($"{section}:disabledRules:{i}", DisabledRules[i], $"a rule kind: {string.Join(", ", builtIn.Order(StringComparer.Ordinal))}, or the kind of an extra rule");
+            }
+        }
+    }
+}
