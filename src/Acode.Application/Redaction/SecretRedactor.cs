@@ -264,7 +264,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     private static bool IsAssignedSecret(ReadOnlySpan<char> value)
     {
-        if (value[0] is '/' or '.' or '~' || value.Contains("://", StringComparison.Ordinal) || !SecretValues.HasLetterAndDigit(value) || !SecretValues.LooksRandom(value))
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.HasLetterAndDigit(value) || !SecretValues.LooksRandom(value))
         {
             return false;
         }
