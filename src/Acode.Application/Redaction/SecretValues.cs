@@ -18,7 +18,7 @@ public static class SecretValues
     /// <summary>
     /// True for values that are not credentials though they sit where one would: documented examples (containing
     /// <c>EXAMPLE</c>, any case, like AWS's <c>AKIAIOSFODNN7EXAMPLE</c>), markers already written, template references
-    /// (<c>${VAR}</c>, <c>{{var}}</c>, <c>&lt;token&gt;</c>, <c>$(cmd)</c>, <c>%(name)s</c>), masks (<c>****</c>,
+    /// (<c>${VAR}</c>, <c>$var</c>, <c>{{var}}</c>, <c>&lt;token&gt;</c>, <c>$(cmd)</c>, <c>%(name)s</c>), masks (<c>****</c>,
     /// <c>xxxx</c>: one character repeated) and common placeholder words.
     /// </summary>
     public static bool IsPlaceholder(ReadOnlySpan<char> value)
@@ -28,7 +28,7 @@ public static class SecretValues
             return true;
         }
 
-        if (value.StartsWith("${") || value.StartsWith("{{") || value.StartsWith("$(") || value.StartsWith("%(") || value[0] == '<' || value[0] == '$' && value.Length > 1 && (char.IsAsciiLetterUpper(value[1]) || value[1] == '_'))
+        if (value.StartsWith("${") || value.StartsWith("{{") || value.StartsWith("$(") || value.StartsWith("%(") || value[0] == '<' || (value[0] == '$' && value.Length > 1 && (char.IsAsciiLetter(value[1]) || value[1] == '_')))
         {
             return true;
         }

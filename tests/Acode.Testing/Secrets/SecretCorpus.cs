@@ -62,6 +62,7 @@ public static class SecretCorpus
         Add("max tokens", "{\"model\": \"claude\", \"max_tokens\": 4096, \"temperature\": 0.2}");
         Add("tokenizer name", "tokenizer = bert-base-uncased-v2");
         Add("password read by code", "password = getPassword();\nconst token = await getToken(user_id2);");
+        Add("PHP variables", "$pwd = $input;\n$password = $request->get('password');");
         Add("minified code", "function(e){var t=e.password,n=e.token;return t&&n?fetch(e.url,{headers:{Authorization:\"Bearer \"+n}}):null}");
         Add("long identifiers", "AbstractSingletonProxyFactoryBeanConfigurationHelper2 test_token_refresh_handles_expired_credentials_v2");
         Add("sk- inside words", "task-force-alpha-bravo-charlie-2024 disk-usage-report-2024-01-15-final risk-assessment-matrix-v3-draft");
