@@ -18,7 +18,7 @@ public sealed class RedactionOptions
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and what it accepts.</exception>
     public void Validate(string section = "persistence:redaction")
     {
-        var builtIn = BuiltInSecretRules.Create().Select(r => r.Kind).ToHashSet(StringComparer.Ordinal);
+        var builtIn = BuiltInSecretRules.Kinds.ToHashSet(StringComparer.Ordinal);
         var extra = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Rules.Count; i++)
         {

@@ -21,6 +21,13 @@ public static class BuiltInSecretRules
     public const string ConnectionStringPassword = "connection-string-password";
     public const string GenericSecret = "generic-secret";
 
+    /// <summary>The built-in kinds, in the order their rules run (no pattern is compiled to list them).</summary>
+    public static IReadOnlyList<string> Kinds { get; } =
+    [
+        PrivateKey, Jwt, AwsAccessKeyId, AwsSecretAccessKey, GitHubToken, GitLabToken, SlackToken, StripeKey, AnthropicApiKey, OpenAiApiKey,
+        GoogleApiKey, UrlPassword, ConnectionStringPassword, GenericSecret,
+    ];
+
     /// <summary>Names of a value that is a secret by its name alone (<c>password</c>, <c>api_key</c>, <c>client_secret</c>, …), as a pattern fragment.</summary>
     internal const string SecretNames = @"(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)";
 

@@ -55,7 +55,7 @@ public sealed partial class SqliteRunStateStore
                 }
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
-                if (EntityRedaction.Redact(_redactor, entity, redacted))
+                if (EntityRedaction.Redact(Redactor, entity, redacted))
                 {
                     document = EntityDocuments.From(entity);
                 }

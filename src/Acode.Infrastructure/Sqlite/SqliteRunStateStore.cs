@@ -26,7 +26,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly ILogger _logger;
     private readonly OutboxSignal? _signal;
     private readonly AcodeMetrics? _metrics;
-    private readonly ISecretRedactor _redactor;
+    private ISecretRedactor? _redactor;
 
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
@@ -40,7 +40,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
         _metrics = metrics;
-        _redactor = redactor ?? SecretRedactor.Default;
+        _redactor = redactor;
         _metrics?.ReadOutboxFrom(database);
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
 
@@ -49,6 +49,9 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     }
 
     private string Origin => _database.WorkspaceId!;
+
+    /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
+    private ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
 
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
@@ -75,13 +78,13 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         }
 
         long started = _clock.TimeProvider.GetTimestamp();
-        foreach (Session session in distinct)
-        {
-            RedactPending(session);
-        }
-
+        long redacted = distinct.Sum(RedactPending);
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
-            distinct.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
+        {
+            List<EntityStamp>[] written = distinct.Select(s => WriteChanges(transaction, commands, s)).ToArray();
+            AddToRedactedTally(commands, transaction, redacted);
+            return written;
+        }, cancellationToken).ConfigureAwait(false);
 
         _signal?.Notify();
         _metrics?.RecordSave(_clock.TimeProvider.GetElapsedTime(started));
@@ -98,23 +101,36 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// session, the row, the outbox payload and PostgreSQL then agree, and the next save finds nothing new to redact. What
     /// was replaced is counted in a <c>secrets.redacted</c> event saved with the changes.
     /// </summary>
-    private void RedactPending(Session session)
+    /// <returns>How many values were replaced.</returns>
+    private long RedactPending(Session session)
     {
-        if (!_redactor.Enabled)
+        if (!Redactor.Enabled)
         {
-            return;
+            return 0;
         }
 
         var counts = new RedactionCounts();
         foreach (Entity entity in session.PendingChanges)
         {
-            EntityRedaction.Redact(_redactor, entity, counts);
+            EntityRedaction.Redact(Redactor, entity, counts);
         }
 
         if (counts.Total > 0)
         {
             session.AppendEvent(SessionEventTypes.SecretsRedacted, counts.ToEventPayload());
             LogRedacted(counts, session.Id.Value);
+        }
+
+        return counts.Total;
+    }
+
+    /// <summary>Adds to the workspace's tally of redacted values (read by <c>acode db status</c>), in the writer's transaction.</summary>
+    private void AddToRedactedTally(WriterCommands commands, SqliteTransaction transaction, long count)
+    {
+        if (count > 0)
+        {
+            commands.Get(SqliteWorkspaceDatabase.AddRedactedSecretsSql, transaction)
+                .With("$count", count).With("$now", UtcTimestamp.Format(_clock.TimeProvider.GetUtcNow())).ExecuteNonQuery();
         }
     }
 
@@ -137,6 +153,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
         var entry = new OutboxEntry(EntityType.SessionEvent, id.Value, sessionId, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
         SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+        AddToRedactedTally(commands, transaction, counts.Total);
         LogRedacted(counts, sessionId);
     }
 
@@ -182,7 +199,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
         var redacted = new RedactionCounts();
-        payload = _redactor.RedactJson(payload, redacted);
+        payload = Redactor.RedactJson(payload, redacted);
         (EventId Id, long Sequence)? appended = await _database.WriteAsync<(EventId, long)?>((transaction, commands) =>
         {
             object? next = commands.Get("""

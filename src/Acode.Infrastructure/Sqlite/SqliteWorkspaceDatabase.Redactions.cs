@@ -5,15 +5,28 @@ namespace Acode.Infrastructure.Sqlite;
 public sealed partial class SqliteWorkspaceDatabase
 {
     /// <summary>
-    /// Sums the counts of the <c>secrets.redacted</c> events (docs/secrets.md) of the whole workspace. It reads every event
-    /// row once (no schema change was made for it): fine for a status command, not for a hot path.
+    /// The name of the tally of values redacted by this workspace's writers (docs/secrets.md), kept as one more row of
+    /// <c>row_counts</c> (no schema change): read by its key, like the table counters, so <c>acode db status</c> stays
+    /// independent of the number of events. Not a table counter: <c>db check</c> and <c>--recount</c> leave it alone.
     /// </summary>
-    internal const string RedactedSecretsSql = "SELECT ifnull(sum(json_extract(payload, '$.count')), 0) FROM session_events WHERE type = 'secrets.redacted';";
+    internal const string RedactedSecretsCounter = "secrets_redacted";
 
-    /// <summary>The same sum for one session: a range of the (session_id, sequence) index.</summary>
+    /// <summary>Adds <c>$count</c> to the tally, in the writer's transaction.</summary>
+    internal const string AddRedactedSecretsSql = """
+        INSERT INTO row_counts (name, row_count, created_at, updated_at) VALUES ('secrets_redacted', $count, $now, $now)
+        ON CONFLICT (name) DO UPDATE SET row_count = row_count + excluded.row_count, updated_at = excluded.updated_at;
+        """;
+
+    internal const string RedactedSecretsSql = "SELECT ifnull((SELECT row_count FROM row_counts WHERE name = 'secrets_redacted'), 0);";
+
+    /// <summary>The counts of one session's <c>secrets.redacted</c> events: a range of the (session_id, sequence) index.</summary>
     internal const string SessionRedactedSecretsSql = "SELECT ifnull(sum(json_extract(payload, '$.count')), 0) FROM session_events WHERE session_id = $id AND type = 'secrets.redacted';";
 
-    /// <summary>How many values were replaced by redaction markers before being stored, in the workspace or in one session.</summary>
+    /// <summary>
+    /// How many values were replaced by redaction markers before being stored: by this workspace's saves, appends and
+    /// imports since its database was created (<paramref name="sessionId"/> null; deleting sessions does not lower it),
+    /// or in one session (the sum of its <c>secrets.redacted</c> events, wherever they were recorded).
+    /// </summary>
     public long CountRedactedSecrets(string? sessionId = null, CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
         using SqliteCommand command = connection.CreateCommand();

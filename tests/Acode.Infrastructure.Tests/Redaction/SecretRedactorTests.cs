@@ -190,6 +190,12 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void The_listed_kinds_are_the_rules_in_their_order()
+    {
+        Assert.Equal(BuiltInSecretRules.Kinds, BuiltInSecretRules.Create().Select(r => r.Kind));
+    }
+
+    [Fact]
     public void Every_built_in_kind_has_a_sample_in_the_corpus()
     {
         var covered = SecretCorpus.Secrets(SecretCorpus.DocumentedSeed).Select(s => s.Kind).ToHashSet();

@@ -64,6 +64,15 @@ public sealed class StoreRedactionTests : IDisposable
             session.TransitionTo(SessionState.Planning);
             await store.SaveAsync(session);
             Assert.Equal(5, database.CountRedactedSecrets());
+            Assert.Single(await store.ReadEventsAsync(session), e => e.Type == SessionEventTypes.SecretsRedacted);
+
+            // The workspace tally is of redactions done here: deleting the session does not lower it.
+            await store.DeleteSessionAsync(session.Id);
+            Assert.Equal(0, database.CountRedactedSecrets(session.Id.Value));
+            Assert.Equal(5, database.CountRedactedSecrets());
+            Assert.Empty(database.CheckRowCounts());
+            Assert.Equal(0, await database.RecountRowsAsync());
+            Assert.Equal(5, database.CountRedactedSecrets());
         }
 
         AssertNoSecretStored(except: AwsId, exceptReason: "the binary artifact is not text: it is kept as given (docs/secrets.md)");
@@ -147,6 +156,21 @@ public sealed class StoreRedactionTests : IDisposable
         }
 
         Assert.Contains(GitHubToken, (string)SqliteProbe.Scalar(_workspace.DatabasePath, "SELECT result FROM tool_calls")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_counts_read_the_counter_row_and_one_session_range_never_a_table_scan()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        using Microsoft.Data.Sqlite.SqliteConnection connection = SqliteProbe.Open(_workspace.DatabasePath);
+
+        string total = string.Join("\n", SqliteProbe.Rows(connection, "EXPLAIN QUERY PLAN " + SqliteWorkspaceDatabase.RedactedSecretsSql).Select(r => (string)r["detail"]!));
+        string session = string.Join("\n", SqliteProbe.Rows(connection, "EXPLAIN QUERY PLAN " + SqliteWorkspaceDatabase.SessionRedactedSecretsSql.Replace("$id", "'sess_x'", StringComparison.Ordinal)).Select(r => (string)r["detail"]!));
+
+        Assert.Contains("SEARCH row_counts USING PRIMARY KEY", total, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN ", total.Replace("SCAN CONSTANT ROW", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("SEARCH session_events USING INDEX", session, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN ", session, StringComparison.Ordinal);
     }
 
     public void Dispose()
