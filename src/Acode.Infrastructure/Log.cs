@@ -32,6 +32,10 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Debug, "Saved {Count} change(s) of session {SessionId}")]
     public static partial void Saved(ILogger logger, int count, string sessionId);
 
+    // The count and kinds only: a redacted value is never logged (docs/secrets.md).
+    [LoggerMessage(1050, LogLevel.Information, "Redacted {Count} secret(s) of session {SessionId} before storing them ({Kinds})")]
+    public static partial void SecretsRedacted(ILogger logger, long count, string sessionId, string kinds);
+
     [LoggerMessage(1005, LogLevel.Information, "Deleted session {SessionId}")]
     public static partial void SessionDeleted(ILogger logger, string sessionId);
 

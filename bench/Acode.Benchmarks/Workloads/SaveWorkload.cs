@@ -30,7 +30,11 @@ public static class SaveWorkload
         DropRowCounters(new Workspace(Path.Combine(workDir, "save-efcore")).DatabasePath);
 
         using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(Path.Combine(workDir, "save-acode")));
-        var store = new SqliteRunStateStore(database);
+        var clock = new Acode.Domain.Time.HybridClock(database.Time);
+        var store = new SqliteRunStateStore(database, clock);
+
+        // The same database and held sessions saved with redaction off: what scanning for secrets costs a save.
+        var unredacted = new SqliteRunStateStore(database, clock, redactor: Acode.Application.Redaction.SecretRedactor.Disabled);
         using var raw = new RawSaver(new Workspace(Path.Combine(workDir, "save-raw")).DatabasePath);
         using var counted = new RawSaver(new Workspace(Path.Combine(workDir, "save-raw-counters")).DatabasePath);
         var ef = new EfSaver(new Workspace(Path.Combine(workDir, "save-efcore")).DatabasePath);
@@ -51,6 +55,12 @@ public static class SaveWorkload
                     SeededSession s = acodeSessions[Pick(round)];
                     AddToolCall(s.Session, s.Step, counter++);
                     await store.SaveAsync(s.Session);
+                }),
+                new(AcodeUnredacted, async (round, _) =>
+                {
+                    SeededSession s = acodeSessions[Pick(round)];
+                    AddToolCall(s.Session, s.Step, counter++);
+                    await unredacted.SaveAsync(s.Session);
                 }),
                 new(Report.Raw, (round, _) =>
                 {
@@ -74,6 +84,13 @@ public static class SaveWorkload
                     continue;
                 }
 
+                if (name == AcodeUnredacted)
+                {
+                    Console.WriteLine($"[save] {label,-4} {name} {s}");
+                    report.AddExtra($"save p50 / p99 at {(big ? settings.BigSessionToolCalls.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : label)} tool calls, acode with secret redaction off (on by default, as in the acode column)", $"{s.P50:F1} / {s.P99:F1} µs (on: {samples[Report.Acode].P50:F1} / {samples[Report.Acode].P99:F1} µs)");
+                    continue;
+                }
+
                 Console.WriteLine($"[save] {label,-4} {name,-6} {s}");
                 if (big)
                 {
@@ -87,7 +104,12 @@ public static class SaveWorkload
                 }
             }
         }
+
+        RedactionScan.Run(report);
     }
+
+    /// <summary>acode's store on the same database with secret redaction switched off.</summary>
+    private const string AcodeUnredacted = "acode-redaction-off";
 
     /// <summary>The raw store on a copy that keeps acode's row counters (schema 1.1.0 triggers): what the counters cost a save.</summary>
     private const string RawWithCounters = "raw+counters";

@@ -59,6 +59,9 @@ public sealed class OptionDescriptor
     /// <summary>The accepted names of a <see cref="OptionKind.Choice"/> setting, in the order they are listed.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>The field names of one item of an <see cref="OptionKind.ObjectList"/> setting.</summary>
+    public IReadOnlyList<string> ItemFields { get; init; } = [];
+
     /// <summary>A rule involving another setting, appended to the accepted values (checked by the section's <c>Validate</c>).</summary>
     public string? Constraint { get; init; }
 
@@ -73,6 +76,7 @@ public sealed class OptionDescriptor
     {
         null => "none",
         IReadOnlyList<string> list => list.Count == 0 ? "none" : string.Join(",", list),
+        System.Collections.IEnumerable => "none",
         bool b => b ? "true" : "false",
         long l => l.ToString(CultureInfo.InvariantCulture),
         _ => DefaultValue.ToString() ?? "none",
@@ -123,6 +127,7 @@ public sealed class OptionDescriptor
             OptionKind.Choice => Choices.FirstOrDefault(c => string.Equals(c, trimmed, StringComparison.OrdinalIgnoreCase)),
             OptionKind.Boolean when bool.TryParse(trimmed, out bool flag) => flag,
             OptionKind.ChoiceList => ParseList(trimmed),
+            OptionKind.ObjectList => null, // never a single value: see BindItems
             OptionKind.Text => text,
             _ => null,
         };
@@ -146,6 +151,19 @@ public sealed class OptionDescriptor
 
         _set(options.SectionOf(Section, create: true)!, value);
         return true;
+    }
+
+    /// <summary>Assigns the items of an <see cref="OptionKind.ObjectList"/> setting (each a map of field name to text).</summary>
+    /// <exception cref="InvalidOperationException">This setting is not an <see cref="OptionKind.ObjectList"/>.</exception>
+    public void BindItems(PersistenceOptions options, IReadOnlyList<IReadOnlyDictionary<string, string?>> items)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Kind != OptionKind.ObjectList)
+        {
+            throw new InvalidOperationException($"{Key} is not a list of objects.");
+        }
+
+        _set(options.SectionOf(Section, create: true)!, items);
     }
 
     /// <summary>Checks the value the section object holds (set by binding or in code).</summary>

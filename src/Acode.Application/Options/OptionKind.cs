@@ -18,6 +18,12 @@ public enum OptionKind
     /// </summary>
     ChoiceList,
 
+    /// <summary>
+    /// A list of objects with the fields in <see cref="OptionDescriptor.ItemFields"/> (a JSON array of objects in the file,
+    /// <c>ACODE_…__RULES__0__KIND</c> in the environment), checked by its section's <c>Validate</c>.
+    /// </summary>
+    ObjectList,
+
     /// <summary>Free text, checked elsewhere (e.g. the connection string); empty means unset.</summary>
     Text,
 }

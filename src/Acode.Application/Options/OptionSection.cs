@@ -38,6 +38,23 @@ internal sealed class OptionSection<TSection>(string path)
             Choices = Enum.GetNames<TEnum>(),
         };
 
+    /// <summary>A setting that takes a list of names from <paramref name="choices"/> (compared in any letter case); empty by default.</summary>
+    public OptionDescriptor ChoiceList(string name, IReadOnlyList<string> choices, Func<TSection, IReadOnlyList<string>> get, Action<TSection, IReadOnlyList<string>> set, string description)
+        => new(Path, name, OptionKind.ChoiceList, description, Array.Empty<string>(), s => get((TSection)s), (s, v) => set((TSection)s, (IReadOnlyList<string>)v!))
+        {
+            Choices = choices,
+        };
+
+    /// <summary>A setting that takes a list of objects with the fields <paramref name="fields"/>, of the form <paramref name="format"/>; empty by default.</summary>
+    public OptionDescriptor ObjectList(
+        string name, string format, IReadOnlyList<string> fields, Func<TSection, System.Collections.IEnumerable> get,
+        Action<TSection, IReadOnlyList<IReadOnlyDictionary<string, string?>>> set, string description)
+        => new(Path, name, OptionKind.ObjectList, description, Array.Empty<object>(), s => get((TSection)s), (s, v) => set((TSection)s, (IReadOnlyList<IReadOnlyDictionary<string, string?>>)v!))
+        {
+            Format = format,
+            ItemFields = fields,
+        };
+
     /// <summary>A <c>true</c>/<c>false</c> setting.</summary>
     public OptionDescriptor Boolean(string name, bool defaultValue, Func<TSection, bool> get, Action<TSection, bool> set, string description)
         => new(Path, name, OptionKind.Boolean, description, defaultValue, s => get((TSection)s), (s, v) => set((TSection)s, (bool)v!));

@@ -21,6 +21,9 @@ public sealed class PersistenceOptions
     /// <summary>Automatic removal of old sessions (section <c>persistence:retention</c>); off by default.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>Secret redaction before anything is stored (section <c>persistence:redaction</c>).</summary>
+    public RedactionOptions Redaction { get; set; } = new();
+
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
@@ -33,6 +36,7 @@ public sealed class PersistenceOptions
         SectionName + ":postgres" => create ? Postgres ??= new PostgresOptions() : Postgres,
         SectionName + ":sync" => Sync,
         SectionName + ":retention" => Retention,
+        SectionName + ":redaction" => Redaction,
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
@@ -43,6 +47,7 @@ public sealed class PersistenceOptions
         Postgres?.Validate();
         Sync.Validate();
         Retention.Validate();
+        Redaction.Validate();
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

@@ -51,6 +51,7 @@ internal static class DbStatusCommand
                         ["busyTimeoutSeconds"] = database.Options.BusyTimeoutSeconds,
                     },
                     ["rows"] = rows,
+                    ["secretsRedacted"] = database.CountRedactedSecrets(cancellationToken: cancellationToken),
                     ["outbox"] = new JsonObject
                     {
                         ["pending"] = outbox.Pending,
@@ -76,6 +77,7 @@ internal static class DbStatusCommand
                 table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture));
             }
 
+            table.AddRow("Secrets redacted", database.CountRedactedSecrets(cancellationToken: cancellationToken).ToString("N0", CultureInfo.InvariantCulture));
             table.AddRow("Outbox synced", outbox.Processed.ToString("N0", CultureInfo.InvariantCulture));
             foreach ((string name, string value) in DbSyncStatusCommand.Rows(syncStatus))
             {

@@ -39,6 +39,12 @@ internal static class SessionShowCommand
             long eventCount = session.LastEventSequence;
             IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, eventCount - 1, 1, cancellationToken);
             context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null));
+            long redacted = database.CountRedactedSecrets(session.Id.Value, cancellationToken);
+            if (redacted > 0)
+            {
+                context.Console.WriteLine($"Secrets redacted: {redacted} (replaced by [REDACTED:kind] markers before they were stored)");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -14,7 +14,7 @@ public sealed class Artifact : Entity
     public const int MaxNameLength = 4096;
 
     private readonly Session _session;
-    private readonly byte[]? _content;
+    private byte[]? _content;
 
     private Artifact(Session session, ArtifactId id, string name, ArtifactKind kind, string mediaType, long size, string contentHash, byte[]? content, StepId? stepId, ToolCallId? toolCallId)
     {
@@ -45,10 +45,10 @@ public sealed class Artifact : Entity
     public string MediaType { get; }
 
     /// <summary>Size of the content in bytes.</summary>
-    public long Size { get; }
+    public long Size { get; private set; }
 
     /// <summary>Lower-case hex SHA-256 of the content.</summary>
-    public string ContentHash { get; }
+    public string ContentHash { get; private set; }
 
     public bool HasContent => _content is not null;
 
@@ -61,6 +61,24 @@ public sealed class Artifact : Entity
     public override string EntityId => Id.Value;
 
     internal override Session Root => _session;
+
+    /// <summary>
+    /// Replaces the stored content by a copy in which secrets were replaced by markers (docs/secrets.md); <see cref="Size"/> and
+    /// <see cref="ContentHash"/> become those of the new content. A store calls it just before writing the artifact.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The artifact has no stored content (a reference).</exception>
+    public void ReplaceRedactedContent(ReadOnlyMemory<byte> content)
+    {
+        if (_content is null)
+        {
+            throw new InvalidOperationException($"Artifact {Id} is a reference: it has no stored content to replace.");
+        }
+
+        byte[] bytes = content.ToArray();
+        _content = bytes;
+        Size = bytes.LongLength;
+        ContentHash = HashOf(bytes);
+    }
 
     public static string HashOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 

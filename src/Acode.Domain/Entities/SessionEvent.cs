@@ -32,7 +32,7 @@ public sealed class SessionEvent : Entity
     /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
     public string Type { get; }
 
-    public string PayloadJson { get; }
+    public string PayloadJson { get; private set; }
 
     public override EntityType EntityType => EntityType.SessionEvent;
 
@@ -52,6 +52,17 @@ public sealed class SessionEvent : Entity
         evt.RestoreStamps(version, createdAt, updatedAt);
         session.ObserveEventSequence(sequence);
         return evt;
+    }
+
+    /// <summary>
+    /// Replaces the payload by a copy in which secrets were replaced by markers (docs/secrets.md). A store calls it just
+    /// before writing the event, so what the caller holds is what is stored.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>
+    public void ReplaceRedacted(string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        PayloadJson = JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
     }
 
     internal void Renumber(long sequence) => Sequence = sequence;

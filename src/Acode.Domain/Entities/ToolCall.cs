@@ -24,7 +24,7 @@ public sealed class ToolCall : Entity
 
     public string ToolName { get; }
 
-    public string ArgumentsJson { get; }
+    public string ArgumentsJson { get; private set; }
 
     public ToolCallStatus Status { get; private set; }
 
@@ -67,6 +67,19 @@ public sealed class ToolCall : Entity
         step.AttachToolCall(call);
         session.Attach(call);
         return call;
+    }
+
+    /// <summary>
+    /// Replaces the arguments, result and error by copies in which secrets were replaced by markers (docs/secrets.md). A store
+    /// calls it just before writing the call, so what the caller holds is what is stored; the call is not marked changed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="argumentsJson"/> is not one JSON value.</exception>
+    public void ReplaceRedacted(string argumentsJson, string? result, string? error)
+    {
+        ArgumentNullException.ThrowIfNull(argumentsJson);
+        ArgumentsJson = ReferenceEquals(argumentsJson, ArgumentsJson) ? argumentsJson : JsonText.Validate(TextContent.ToWellFormed(argumentsJson), nameof(argumentsJson));
+        Result = TextContent.ToWellFormedOrNull(result);
+        Error = TextContent.ToWellFormedOrNull(error);
     }
 
     public void Start()

@@ -28,6 +28,24 @@ internal static partial class PersistenceConfigurationBinder
         {
             string? text = configuration[descriptor.Key];
             string? sourceKey = descriptor.Key;
+            if (descriptor.Kind == OptionKind.ObjectList)
+            {
+                if (!string.IsNullOrEmpty(text))
+                {
+                    throw descriptor.Invalid(text, SourceOf(configuration, descriptor.Key));
+                }
+
+                List<IReadOnlyDictionary<string, string?>> objects = [.. configuration.GetSection(descriptor.Key).GetChildren()
+                    .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)
+                    .Select(c => (IReadOnlyDictionary<string, string?>)descriptor.ItemFields.ToDictionary(f => f, f => c[f], StringComparer.Ordinal))];
+                if (objects.Count > 0)
+                {
+                    descriptor.BindItems(options, objects);
+                }
+
+                continue;
+            }
+
             if (text is null && descriptor.Kind == OptionKind.ChoiceList)
             {
                 // A JSON array or indexed variables (…__STATES__0): the items, in index order, as one comma-separated value.
@@ -90,6 +108,12 @@ internal static partial class PersistenceConfigurationBinder
         if (owner is { Kind: OptionKind.ChoiceList } && int.TryParse(leaf.Path[(owner.Key.Length + 1)..], out _))
         {
             return; // an item of a list
+        }
+
+        if (owner is { Kind: OptionKind.ObjectList } && leaf.Path[(owner.Key.Length + 1)..].Split(':') is [string index, string field]
+            && int.TryParse(index, out _) && owner.ItemFields.Contains(field, StringComparer.OrdinalIgnoreCase))
+        {
+            return; // a field of an item of a list of objects
         }
 
         if (owner is not null)

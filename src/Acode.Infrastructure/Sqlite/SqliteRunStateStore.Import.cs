@@ -1,6 +1,7 @@
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -26,6 +27,7 @@ public sealed partial class SqliteRunStateStore
         {
             int inserted = 0, updated = 0, unchanged = 0;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
+            var redacted = new RedactionCounts();
             foreach (Entity entity in EntitiesOf(session).Concat(events))
             {
                 EntityDocument document = EntityDocuments.From(entity);
@@ -52,11 +54,22 @@ public sealed partial class SqliteRunStateStore
                     continue;
                 }
 
+                // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
+                if (EntityRedaction.Redact(Redactor, entity, redacted))
+                {
+                    document = EntityDocuments.From(entity);
+                }
+
                 commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
                 _ = existingVersion == 0 ? inserted++ : updated++;
                 _clock.Observe(entity.UpdatedAt);
                 var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
                 SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+            }
+
+            if (redacted.Total > 0)
+            {
+                InsertRedactionEvent(commands, transaction, session.Id.Value, redacted, now);
             }
 
             return new ImportResult(inserted, updated, unchanged);

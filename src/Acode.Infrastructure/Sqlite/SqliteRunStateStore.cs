@@ -1,6 +1,7 @@
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
@@ -25,18 +26,21 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly ILogger _logger;
     private readonly OutboxSignal? _signal;
     private readonly AcodeMetrics? _metrics;
+    private ISecretRedactor? _redactor;
 
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
     /// <param name="metrics">Where save counts and latencies are recorded; its outbox gauges read this database from now on.</param>
-    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null)
+    /// <param name="redactor">Replaces secrets before anything is written (docs/secrets.md); the built-in rules when omitted.</param>
+    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null, ISecretRedactor? redactor = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
         _metrics = metrics;
+        _redactor = redactor;
         _metrics?.ReadOutboxFrom(database);
         _logger = database.LoggerFactory.CreateLogger<SqliteRunStateStore>();
 
@@ -45,6 +49,9 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     }
 
     private string Origin => _database.WorkspaceId!;
+
+    /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
+    private ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
 
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
@@ -71,8 +78,13 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         }
 
         long started = _clock.TimeProvider.GetTimestamp();
+        long redacted = distinct.Sum(RedactPending);
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>
-            distinct.Select(s => WriteChanges(transaction, commands, s)).ToArray(), cancellationToken).ConfigureAwait(false);
+        {
+            List<EntityStamp>[] written = distinct.Select(s => WriteChanges(transaction, commands, s)).ToArray();
+            AddToRedactedTally(commands, transaction, redacted);
+            return written;
+        }, cancellationToken).ConfigureAwait(false);
 
         _signal?.Notify();
         _metrics?.RecordSave(_clock.TimeProvider.GetElapsedTime(started));
@@ -82,6 +94,67 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             session.AcceptChanges(stamps[i++]);
             Log.Saved(_logger, stamps[i - 1].Count, session.Id.Value);
         }
+    }
+
+    /// <summary>
+    /// Replaces the secrets of the session's pending changes in the held objects, before the save writes them: the held
+    /// session, the row, the outbox payload and PostgreSQL then agree, and the next save finds nothing new to redact. What
+    /// was replaced is counted in a <c>secrets.redacted</c> event saved with the changes.
+    /// </summary>
+    /// <returns>How many values were replaced.</returns>
+    private long RedactPending(Session session)
+    {
+        if (!Redactor.Enabled)
+        {
+            return 0;
+        }
+
+        var counts = new RedactionCounts();
+        foreach (Entity entity in session.PendingChanges)
+        {
+            EntityRedaction.Redact(Redactor, entity, counts);
+        }
+
+        if (counts.Total > 0)
+        {
+            session.AppendEvent(SessionEventTypes.SecretsRedacted, counts.ToEventPayload());
+            LogRedacted(counts, session.Id.Value);
+        }
+
+        return counts.Total;
+    }
+
+    /// <summary>Adds to the workspace's tally of redacted values (read by <c>acode db status</c>), in the writer's transaction.</summary>
+    private void AddToRedactedTally(WriterCommands commands, SqliteTransaction transaction, long count)
+    {
+        if (count > 0)
+        {
+            commands.Get(SqliteWorkspaceDatabase.AddRedactedSecretsSql, transaction)
+                .With("$count", count).With("$now", UtcTimestamp.Format(_clock.TimeProvider.GetUtcNow())).ExecuteNonQuery();
+        }
+    }
+
+    private void LogRedacted(RedactionCounts counts, string sessionId) =>
+        Log.SecretsRedacted(_logger, counts.Total, sessionId, string.Join(", ", counts.ByKind.Select(k => $"{k.Key}: {k.Value}")));
+
+    /// <summary>Inserts a <c>secrets.redacted</c> event at the end of the session's log, with its outbox record (import and append paths).</summary>
+    private void InsertRedactionEvent(WriterCommands commands, SqliteTransaction transaction, string sessionId, RedactionCounts counts, DateTimeOffset now)
+    {
+        long sequence = Convert.ToInt64(commands.Get(NextSequenceSql, transaction).With("$id", sessionId).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset stamp = _clock.Next();
+        string at = UtcTimestamp.Format(stamp);
+        EventId id = EventId.New();
+        var document = new SessionEventDocument
+        {
+            Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+            SessionId = sessionId, Sequence = sequence, Type = SessionEventTypes.SecretsRedacted, Payload = counts.ToEventPayload(),
+        };
+        EntityRows rows = EntityRows.For(document);
+        commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        var entry = new OutboxEntry(EntityType.SessionEvent, id.Value, sessionId, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
+        SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+        AddToRedactedTally(commands, transaction, counts.Total);
+        LogRedacted(counts, sessionId);
     }
 
     public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
@@ -100,6 +173,8 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        var redacted = new RedactionCounts();
+        payload = Redactor.RedactJson(payload, redacted);
         (EventId Id, long Sequence)? appended = await _database.WriteAsync<(EventId, long)?>((transaction, commands) =>
         {
             object? next = commands.Get("""
@@ -124,6 +199,11 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
             var entry = new OutboxEntry(EntityType.SessionEvent, id.Value, sessionId.Value, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
             SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
+            if (redacted.Total > 0)
+            {
+                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, _clock.TimeProvider.GetUtcNow());
+            }
+
             return (id, sequence);
         }, cancellationToken).ConfigureAwait(false);
         if (appended is not null)

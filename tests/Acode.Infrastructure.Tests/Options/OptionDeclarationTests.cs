@@ -51,7 +51,9 @@ public sealed class OptionDeclarationTests
         string shown = value switch
         {
             null => "none",
+            bool flag => flag ? "true" : "false",
             IEnumerable<string> list => list.Any() ? string.Join(",", list) : "none",
+            System.Collections.IEnumerable items => items.Cast<object>().Any() ? "(items)" : "none",
             _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
         };
         Assert.Equal(option.DefaultText, shown);

@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// Applies an <see cref="ISecretRedactor"/> to the stored text of one entity, in place, before a store writes it: tool-call
+/// arguments (as JSON), results and errors, event payloads (as JSON) and artifact content that is UTF-8 text. Other entities
+/// and binary artifacts are left alone.
+/// </summary>
+public static class EntityRedaction
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <returns>True when something was replaced (<paramref name="counts"/> says what).</returns>
+    public static bool Redact(ISecretRedactor redactor, Entity entity, RedactionCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(redactor);
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (!redactor.Enabled)
+        {
+            return false;
+        }
+
+        long before = counts.Total;
+        switch (entity)
+        {
+            case ToolCall call:
+                string arguments = redactor.RedactJson(call.ArgumentsJson, counts);
+                string? result = call.Result is null ? null : redactor.Redact(call.Result, counts);
+                string? error = call.Error is null ? null : redactor.Redact(call.Error, counts);
+                if (counts.Total != before)
+                {
+                    call.ReplaceRedacted(arguments, result, error);
+                }
+
+                break;
+            case SessionEvent evt:
+                string payload = redactor.RedactJson(evt.PayloadJson, counts);
+                if (counts.Total != before)
+                {
+                    evt.ReplaceRedacted(payload);
+                }
+
+                break;
+            case Artifact { Content: { } content } artifact when TryDecode(content.Span, out string? text):
+                string redacted = redactor.Redact(text, counts);
+                if (counts.Total != before)
+                {
+                    artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
+                }
+
+                break;
+        }
+
+        return counts.Total != before;
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> content, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        // Only text is scanned: content that is not valid UTF-8 (an image, an archive) is kept as it is.
+        if (content.IsEmpty || !System.Text.Unicode.Utf8.IsValid(content))
+        {
+            text = null;
+            return false;
+        }
+
+        text = StrictUtf8.GetString(content);
+        return true;
+    }
+}

@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Acode.Application.Options;
+using Acode.Domain.Text;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// <see cref="ISecretRedactor"/> with a table of <see cref="SecretRule"/>s run one after the other. Text in which no rule's
+/// literal occurs is returned after one vectorized scan; each rule that may match runs once, without backtracking, so a
+/// 10 MB result costs time linear in its size whatever it holds. Thread-safe.
+/// </summary>
+public sealed class SecretRedactor : ISecretRedactor
+{
+    private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
+    private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.MaxDepth };
+
+    private readonly SecretRule[] _rules;
+    private readonly SearchValues<string>? _anyLiteral;
+    private readonly SecretRule? _awsSecretRule;
+    private readonly SecretRule? _genericRule;
+    private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    /// <param name="rules">The rules, in the order they run.</param>
+    /// <param name="enabled">False: nothing is ever redacted.</param>
+    public SecretRedactor(IEnumerable<SecretRule> rules, bool enabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        _rules = [.. rules];
+        Enabled = enabled;
+        _anyLiteral = _rules.Any(r => r.Literals.Count == 0)
+            ? null
+            : SearchValues.Create([.. _rules.SelectMany(r => r.Literals).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
+        _awsSecretRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AwsSecretAccessKey);
+        _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
+    }
+
+    /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
+    public static SecretRedactor Default => DefaultInstance.Value;
+
+    /// <summary>A redactor that changes nothing.</summary>
+    public static SecretRedactor Disabled { get; } = new([], enabled: false);
+
+    public bool Enabled { get; }
+
+    public IReadOnlyList<SecretRule> Rules => _rules;
+
+    /// <summary>The redactor <paramref name="options"/> describe: the built-in rules minus the disabled ones, then the extra rules.</summary>
+    /// <exception cref="ArgumentException">An extra rule's kind or pattern is not accepted (<see cref="RedactionOptions.Validate"/> reports it first).</exception>
+    public static SecretRedactor From(RedactionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Enabled)
+        {
+            return Disabled;
+        }
+
+        if (options.DisabledRules.Count == 0 && options.Rules.Count == 0)
+        {
+            return Default;
+        }
+
+        var disabled = new HashSet<string>(options.DisabledRules, StringComparer.Ordinal);
+        IEnumerable<SecretRule> rules = BuiltInSecretRules.Create().Where(r => !disabled.Contains(r.Kind))
+            .Concat(options.Rules.Select(r => new SecretRule(r.Kind!, r.Pattern!)).Where(r => !disabled.Contains(r.Kind)));
+        return new SecretRedactor(rules);
+    }
+
+    public string Redact(string text, RedactionCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (!Enabled || text.Length == 0 || (_anyLiteral is not null && text.AsSpan().IndexOfAny(_anyLiteral) < 0))
+        {
+            return text;
+        }
+
+        string current = text;
+        foreach (SecretRule rule in _rules)
+        {
+            if (rule.MayMatch(current))
+            {
+                current = Apply(rule, current, counts);
+            }
+        }
+
+        return current;
+    }
+
+    public string RedactJson(string json, RedactionCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (!Enabled || json.Length == 0 || (_anyLiteral is not null && json.AsSpan().IndexOfAny(_anyLiteral) < 0))
+        {
+            return json;
+        }
+
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        List<(int Start, int Length, byte[] Replacement)>? edits = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, ReaderOptions);
+            string? name = null;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    name = reader.GetString();
+                    continue;
+                }
+
+                if (reader.TokenType == JsonTokenType.String && TryGetString(ref reader, out string? value))
+                {
+                    string redacted = RedactValue(name, value, counts);
+                    if (!ReferenceEquals(redacted, value))
+                    {
+                        byte[] encoded = JsonEncodedText.Encode(redacted, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes.ToArray();
+                        edits ??= [];
+                        edits.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, encoded));
+                    }
+                }
+
+                name = null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not one JSON value (callers validate first): redacted as text.
+            return Redact(json, counts);
+        }
+
+        return edits is null ? json : Splice(utf8, edits);
+    }
+
+    private static bool TryGetString(ref Utf8JsonReader reader, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+    {
+        try
+        {
+            value = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate cannot become a string; such a value is kept as it is.
+            value = null;
+            return false;
+        }
+    }
+
+    private static string Splice(byte[] utf8, List<(int Start, int Length, byte[] Replacement)> edits)
+    {
+        var output = new ArrayBufferWriter<byte>(utf8.Length);
+        int copied = 0;
+        foreach ((int start, int length, byte[] replacement) in edits)
+        {
+            output.Write(utf8.AsSpan(copied, start - copied));
+            output.Write(replacement);
+            copied = start + length;
+        }
+
+        output.Write(utf8.AsSpan(copied));
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    /// <summary>A JSON string value: its text redacted; when nothing was found and it is the value of a secret-named property, the whole value when it looks like a secret.</summary>
+    private string RedactValue(string? name, string value, RedactionCounts counts)
+    {
+        string redacted = Redact(value, counts);
+        if (!ReferenceEquals(redacted, value) || name is null)
+        {
+            return redacted;
+        }
+
+        if (_awsSecretRule is not null && value.Length == 40 && _awsSecretName.IsMatch(name) && IsBase64Alphabet(value) && Passes(SecretCheck.Random, value, value, 0, value.Length))
+        {
+            counts.Add(_awsSecretRule.Kind);
+            return _awsSecretRule.Marker;
+        }
+
+        if (_genericRule is not null && _secretName.IsMatch(name) && Passes(SecretCheck.Assigned, value, value, 0, value.Length))
+        {
+            counts.Add(_genericRule.Kind);
+            return _genericRule.Marker;
+        }
+
+        return value;
+    }
+
+    private static bool IsBase64Alphabet(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/' || c == '+');
+
+    private static string Apply(SecretRule rule, string input, RedactionCounts counts)
+    {
+        StringBuilder? output = null;
+        int copied = 0;
+        if (rule.HasSecretGroup)
+        {
+            for (Match match = rule.Regex.Match(input); match.Success; match = match.NextMatch())
+            {
+                Group secret = match.Groups[SecretRule.SecretGroup];
+                if (secret.Success)
+                {
+                    Replace(rule, input, secret.Index, secret.Length, counts, ref output, ref copied);
+                }
+            }
+        }
+        else
+        {
+            foreach (ValueMatch match in rule.Regex.EnumerateMatches(input))
+            {
+                Replace(rule, input, match.Index, match.Length, counts, ref output, ref copied);
+            }
+        }
+
+        if (output is null)
+        {
+            return input;
+        }
+
+        output.Append(input, copied, input.Length - copied);
+        return output.ToString();
+    }
+
+    private static void Replace(SecretRule rule, string input, int start, int length, RedactionCounts counts, ref StringBuilder? output, ref int copied)
+    {
+        if (length == 0 || !Passes(rule.Check, input.AsSpan(start, length), input, start, length))
+        {
+            return;
+        }
+
+        output ??= new StringBuilder(input.Length);
+        output.Append(input, copied, start - copied).Append(rule.Marker);
+        copied = start + length;
+        counts.Add(rule.Kind);
+    }
+
+    private static bool Passes(SecretCheck check, ReadOnlySpan<char> value, string input, int start, int length)
+    {
+        if (SecretValues.IsPlaceholder(value))
+        {
+            return false;
+        }
+
+        return check switch
+        {
+            SecretCheck.Format => true,
+            SecretCheck.Random => SecretValues.LooksRandom(value),
+            SecretCheck.RandomMixed => SecretValues.LooksRandom(value) && SecretValues.IsMixed(value),
+            SecretCheck.Assigned => IsAssignedSecret(value),
+            SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// A value assigned to a secret name is redacted when it looks random and is not an identifier or a path: it has a letter
+    /// and a digit, and either upper and lower case letters, a symbol other than <c>- _ .</c>, or 16+ hex digits.
+    /// </summary>
+    private static bool IsAssignedSecret(ReadOnlySpan<char> value)
+    {
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.HasLetterAndDigit(value) || !SecretValues.LooksRandom(value))
+        {
+            return false;
+        }
+
+        bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z');
+        bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
+        bool hex = value.Length >= 16 && !value.ContainsAnyExcept(HexDigits);
+        return (upper && lower) || symbol || hex;
+    }
+
+    /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>
+    private static bool IsInConnectionString(string input, int start, int length)
+    {
+        int after = start + length;
+        if (after < input.Length && input[after] == ';')
+        {
+            return true;
+        }
+
+        // Back from the value: the '=', spaces, the key (Password/Pwd), spaces; then a ';' ends the previous pair.
+        int i = input.LastIndexOf('=', start - 1) - 1;
+        while (i >= 0 && input[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        while (i >= 0 && char.IsAsciiLetter(input[i]))
+        {
+            i--;
+        }
+
+        while (i >= 0 && input[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        return i >= 0 && input[i] == ';';
+    }
+}

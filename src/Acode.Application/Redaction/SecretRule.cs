@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// One kind of secret: a pattern run with <see cref="RegexOptions.NonBacktracking"/> (time linear in the input, whatever
+/// the input), the literals that must occur for the rule to run at all, and the check a found value must pass. The part
+/// replaced is the group named <c>secret</c> when the pattern has one (the context around it is kept), else the match.
+/// </summary>
+public sealed class SecretRule
+{
+    /// <summary>The group a pattern names to replace only part of its match.</summary>
+    public const string SecretGroup = "secret";
+
+    /// <param name="kind">The name in the marker, lower-case letters, digits and dashes (<c>aws-access-key-id</c>).</param>
+    /// <param name="pattern">A .NET regular expression without lookarounds, backreferences or atomic groups.</param>
+    /// <param name="check">What a found value must also look like.</param>
+    /// <param name="literals">Texts of which one must occur (compared as <paramref name="literalComparison"/>) for the rule to run; none: always run.</param>
+    /// <param name="literalComparison">Ordinal or OrdinalIgnoreCase.</param>
+    /// <exception cref="ArgumentException">The kind or the pattern is not accepted (the message says why).</exception>
+    public SecretRule(string kind, string pattern, SecretCheck check = SecretCheck.Format, IReadOnlyList<string>? literals = null, StringComparison literalComparison = StringComparison.Ordinal)
+    {
+        if (!IsValidKind(kind))
+        {
+            throw new ArgumentException($"A rule kind is 1 to 64 lower-case letters, digits and dashes, starting with a letter (got '{kind}').", nameof(kind));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        Kind = kind;
+        Pattern = pattern;
+        Check = check;
+        Literals = literals ?? [];
+        LiteralComparison = literalComparison;
+        try
+        {
+            Regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            throw new ArgumentException($"The pattern of rule '{kind}' is not accepted: {ex.Message} (patterns run without backtracking: no lookarounds, backreferences or atomic groups).", nameof(pattern), ex);
+        }
+
+        Prefilter = Literals.Count == 0 ? null : SearchValues.Create([.. Literals], literalComparison);
+        Marker = SecretValues.Marker(kind);
+        HasSecretGroup = Regex.GroupNumberFromName(SecretGroup) >= 0;
+    }
+
+    public string Kind { get; }
+
+    public string Pattern { get; }
+
+    public SecretCheck Check { get; }
+
+    public IReadOnlyList<string> Literals { get; }
+
+    public StringComparison LiteralComparison { get; }
+
+    /// <summary>The text that replaces a value found by this rule.</summary>
+    public string Marker { get; }
+
+    internal Regex Regex { get; }
+
+    internal SearchValues<string>? Prefilter { get; }
+
+    internal bool HasSecretGroup { get; }
+
+    public static bool IsValidKind(string? kind) =>
+        kind is { Length: > 0 and <= 64 } && char.IsAsciiLetterLower(kind[0]) && kind.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    /// <summary>True when the rule may match <paramref name="text"/> (one of its literals occurs, or it has none).</summary>
+    internal bool MayMatch(ReadOnlySpan<char> text) => Prefilter is null || text.IndexOfAny(Prefilter) >= 0;
+}

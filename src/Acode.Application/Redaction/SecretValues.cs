@@ -1,0 +1,118 @@
+namespace Acode.Application.Redaction;
+
+/// <summary>The checks a candidate value passes before it is redacted (placeholders and low-entropy values are kept).</summary>
+public static class SecretValues
+{
+    /// <summary>The text that starts every marker: <c>[REDACTED:kind]</c>.</summary>
+    public const string MarkerPrefix = "[REDACTED:";
+
+    private static readonly string[] Placeholders =
+    [
+        "password", "passwd", "secret", "changeme", "change-me", "change_me", "token", "redacted", "hidden", "none", "null",
+        "undefined", "true", "false", "your-password", "yourpassword", "mypassword", "pass", "test", "dummy", "placeholder",
+    ];
+
+    /// <summary>The marker that replaces a secret of <paramref name="kind"/>.</summary>
+    public static string Marker(string kind) => MarkerPrefix + kind + "]";
+
+    /// <summary>
+    /// True for values that are not credentials though they sit where one would: documented examples (containing
+    /// <c>EXAMPLE</c>, any case, like AWS's <c>AKIAIOSFODNN7EXAMPLE</c>), markers already written, template references
+    /// (<c>${VAR}</c>, <c>$var</c>, <c>{{var}}</c>, <c>&lt;token&gt;</c>, <c>$(cmd)</c>, <c>%(name)s</c>), masks (<c>****</c>,
+    /// <c>xxxx</c>: one character repeated) and common placeholder words.
+    /// </summary>
+    public static bool IsPlaceholder(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty || value.StartsWith(MarkerPrefix, StringComparison.Ordinal) || value.Contains("example", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("${") || value.StartsWith("{{") || value.StartsWith("$(") || value.StartsWith("%(") || value[0] == '<' || (value[0] == '$' && value.Length > 1 && (char.IsAsciiLetter(value[1]) || value[1] == '_')))
+        {
+            return true;
+        }
+
+        char first = char.ToLowerInvariant(value[0]);
+        bool repeated = true;
+        foreach (char c in value)
+        {
+            if (char.ToLowerInvariant(c) != first)
+            {
+                repeated = false;
+                break;
+            }
+        }
+
+        if (repeated)
+        {
+            return true;
+        }
+
+        foreach (string word in Placeholders)
+        {
+            if (value.Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Shannon entropy of <paramref name="value"/> in bits per character.</summary>
+    public static double Entropy(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            return 0;
+        }
+
+        var counts = new Dictionary<char, int>();
+        foreach (char c in value)
+        {
+            counts[c] = counts.GetValueOrDefault(c) + 1;
+        }
+
+        double entropy = 0;
+        foreach (int count in counts.Values)
+        {
+            double p = (double)count / value.Length;
+            entropy -= p * Math.Log2(p);
+        }
+
+        return entropy;
+    }
+
+    /// <summary>
+    /// True when the value looks random: its entropy is at least min(3, 0.75 × log2(length)) bits per character
+    /// (a random string of length n cannot exceed log2(n); 3 bits is below random hex, far above words and masks).
+    /// </summary>
+    public static bool LooksRandom(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 8)
+        {
+            return false;
+        }
+
+        double threshold = Math.Min(3.0, 0.75 * Math.Log2(value.Length));
+        return Entropy(value) >= threshold;
+    }
+
+    /// <summary>True when the value has at least two of: an upper-case letter, a lower-case letter, a digit.</summary>
+    public static bool IsMixed(ReadOnlySpan<char> value)
+    {
+        bool upper = false, lower = false, digit = false;
+        foreach (char c in value)
+        {
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+
+        return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) >= 2;
+    }
+
+    /// <summary>True when the value holds both an ASCII letter and an ASCII digit.</summary>
+    public static bool HasLetterAndDigit(ReadOnlySpan<char> value) => value.ContainsAnyInRange('0', '9') && (value.ContainsAnyInRange('a', 'z') || value.ContainsAnyInRange('A', 'Z'));
+}

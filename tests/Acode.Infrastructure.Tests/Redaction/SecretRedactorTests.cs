@@ -1,0 +1,216 @@
+using System.Text;
+using System.Text.Json;
+using Acode.Application.Errors;
+using Acode.Application.Options;
+using Acode.Application.Redaction;
+using Acode.Testing.Secrets;
+
+namespace Acode.Infrastructure.Tests.Redaction;
+
+public sealed class SecretRedactorTests
+{
+    private static readonly string AwsId = "AK" + "IA" + "Q3EGRT7NZ5B2KX4M";
+    private static readonly string GitHubToken = "gh" + "p_" + "R8f2KqLx93VbT1mNzW6yHc4PjD0sAeGu7oXi";
+
+    private readonly SecretRedactor _redactor = SecretRedactor.Default;
+
+    [Fact]
+    public void Json_stays_valid_and_only_the_changed_strings_are_rewritten()
+    {
+        string json = "{\n  \"command\" : \"git push https://x:" + "S3cr3t!Pw9@git.internal.org/r.git\",\n  \"env\": [\"AWS=" + AwsId + "\", 12.50, true],\n  \"note\": \"caf\\u00e9 \\\"quoted\\\"\"\n}";
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(json, counts);
+
+        using JsonDocument document = JsonDocument.Parse(redacted);
+        Assert.Equal("git push https://x:[REDACTED:url-password]@git.internal.org/r.git", document.RootElement.GetProperty("command").GetString());
+        Assert.Equal("AWS=[REDACTED:aws-access-key-id]", document.RootElement.GetProperty("env")[0].GetString());
+        Assert.Contains("\"note\": \"caf\\u00e9 \\\"quoted\\\"\"\n}", redacted, StringComparison.Ordinal);
+        Assert.Contains("12.50, true]", redacted, StringComparison.Ordinal);
+        Assert.Equal(2, counts.Total);
+    }
+
+    [Fact]
+    public void Json_without_a_secret_is_returned_as_is()
+    {
+        string json = "{ \"path\" : \"src/app.cs\", \"max_tokens\": 4096, \"token_type\": \"bearer\" }";
+
+        Assert.Same(json, _redactor.RedactJson(json, new RedactionCounts()));
+    }
+
+    [Fact]
+    public void A_secret_named_property_is_redacted_whole_when_its_value_looks_random()
+    {
+        string secret = "wJ8/k2Lm+Q9rTz4XbN7cV1pH5sD3fG6yU0aE2iO8";
+        string json = "{\"Credentials\": {\"AccessKeyId\": \"" + AwsId + "\", \"SecretAccessKey\": \"" + secret + "\", \"SessionToken\": \"FwoGZXIvYXdzE" + "Kb7n2Q9xLmT4vR8pZ1cW3yH6jD0sAeGu\"}, \"password\": \"Tr0ub4dor&3\", \"token_hint\": \"see the vault\"}";
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(json, counts);
+
+        using JsonDocument document = JsonDocument.Parse(redacted);
+        JsonElement credentials = document.RootElement.GetProperty("Credentials");
+        Assert.Equal("[REDACTED:aws-access-key-id]", credentials.GetProperty("AccessKeyId").GetString());
+        Assert.Equal("[REDACTED:aws-secret-access-key]", credentials.GetProperty("SecretAccessKey").GetString());
+        Assert.Equal("[REDACTED:generic-secret]", credentials.GetProperty("SessionToken").GetString());
+        Assert.Equal("[REDACTED:generic-secret]", document.RootElement.GetProperty("password").GetString());
+        Assert.Equal("see the vault", document.RootElement.GetProperty("token_hint").GetString());
+        Assert.Equal(4, counts.Total);
+    }
+
+    [Fact]
+    public void A_private_key_in_json_with_escaped_newlines_is_caught()
+    {
+        string key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7" + "x9Qz\nLm4T\n-----END RSA PRIVATE KEY-----";
+        string json = JsonSerializer.Serialize(new { content = "key:\n" + key + "\nend" });
+
+        string redacted = _redactor.RedactJson(json, new RedactionCounts());
+
+        Assert.Equal("key:\n[REDACTED:private-key]\nend", JsonDocument.Parse(redacted).RootElement.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public void A_private_key_cut_off_before_its_end_line_is_still_removed()
+    {
+        string text = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn\nNhAAAAAwEAAQAAAYEA0" + "...[output truncated]";
+
+        string redacted = _redactor.Redact(text, new RedactionCounts());
+
+        Assert.StartsWith("[REDACTED:private-key]", redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", redacted, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    public void Ten_megabytes_of_adversarial_input_are_scanned_linearly(int megabytes)
+    {
+        // Inputs that make backtracking engines quadratic or worse: long runs that almost match, unterminated blocks, many
+        // candidates. NonBacktracking guarantees time linear in the input; this checks it completes and stays correct (the
+        // timing is in the benchmark, not here).
+        int size = megabytes * 1024 * 1024;
+        string[] inputs =
+        [
+            Repeat("password=", size),
+            "-----BEGIN PRIVATE KEY-----\n" + Repeat("QUJD", size),
+            Repeat("https://user:", size),
+            Repeat("eyJhbGciOiJIUzI1NiJ9.", size),
+            "sk-" + Repeat("a-", size),
+            Repeat("Server=x;Password=", size),
+            Repeat("a", size) + "AKIA",
+            Repeat("token: Ab1" + "x9Kq2Lm7 ", size),
+        ];
+
+        foreach (string input in inputs)
+        {
+            var counts = new RedactionCounts();
+            string redacted = _redactor.Redact(input, counts);
+            Assert.True(redacted.Length > 0);
+        }
+
+        var many = new RedactionCounts();
+        string secrets = Repeat(AwsId + " ", size);
+        Assert.DoesNotContain(AwsId, _redactor.Redact(secrets, many), StringComparison.Ordinal);
+        Assert.Equal(secrets.Length / (AwsId.Length + 1), many.Total);
+    }
+
+    [Fact]
+    public void Disabled_redaction_changes_nothing()
+    {
+        SecretRedactor redactor = SecretRedactor.From(new RedactionOptions { Enabled = false });
+        string text = "GH_TOKEN=" + GitHubToken;
+
+        Assert.Same(text, redactor.Redact(text, new RedactionCounts()));
+        Assert.False(redactor.Enabled);
+    }
+
+    [Fact]
+    public void A_disabled_rule_is_not_applied_and_the_others_are()
+    {
+        SecretRedactor redactor = SecretRedactor.From(new RedactionOptions { DisabledRules = [BuiltInSecretRules.GitHubToken, BuiltInSecretRules.GenericSecret] });
+        string text = "GH_TOKEN=" + GitHubToken + " and " + AwsId;
+
+        Assert.Equal("GH_TOKEN=" + GitHubToken + " and [REDACTED:aws-access-key-id]", redactor.Redact(text, new RedactionCounts()));
+    }
+
+    [Fact]
+    public void An_extra_rule_redacts_its_kind_and_a_secret_group_limits_the_replacement()
+    {
+        var options = new RedactionOptions
+        {
+            Rules =
+            [
+                new RedactionRuleOptions { Kind = "acme-token", Pattern = @"\bacme_[0-9a-f]{16}\b" },
+                new RedactionRuleOptions { Kind = "pin", Pattern = @"PIN (?<secret>\d{4,8})" },
+            ],
+        };
+        options.Validate();
+        SecretRedactor redactor = SecretRedactor.From(options);
+        var counts = new RedactionCounts();
+
+        string redacted = redactor.Redact("use acme_0123456789abcdef with PIN 482913", counts);
+
+        Assert.Equal("use [REDACTED:acme-token] with PIN [REDACTED:pin]", redacted);
+        Assert.Equal(2, counts.Total);
+    }
+
+    [Theory]
+    [InlineData("(?<=x)secret", "persistence:redaction:rules:0:pattern")]
+    [InlineData("(unclosed", "persistence:redaction:rules:0:pattern")]
+    public void A_pattern_that_cannot_run_without_backtracking_is_refused_with_its_key(string pattern, string key)
+    {
+        var options = new PersistenceOptions { Redaction = new RedactionOptions { Rules = [new RedactionRuleOptions { Kind = "mine", Pattern = pattern }] } };
+
+        AcodeDbException error = Assert.Throws<AcodeDbException>(options.Validate);
+
+        Assert.Equal(AcodeErrorCode.InvalidConfiguration, error.ErrorCode);
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Bad Kind")]
+    [InlineData("jwt")]
+    [InlineData(null)]
+    public void An_extra_rule_kind_that_is_invalid_or_built_in_is_refused(string? kind)
+    {
+        var options = new RedactionOptions { Rules = [new RedactionRuleOptions { Kind = kind, Pattern = "x+" }] };
+
+        AcodeDbException error = Assert.Throws<AcodeDbException>(() => options.Validate());
+
+        Assert.Contains("persistence:redaction:rules:0:kind", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_disabled_rule_is_refused_naming_the_known_kinds()
+    {
+        var options = new RedactionOptions { DisabledRules = ["github"] };
+
+        AcodeDbException error = Assert.Throws<AcodeDbException>(() => options.Validate());
+
+        Assert.Contains("persistence:redaction:disabledRules", error.Message, StringComparison.Ordinal);
+        Assert.Contains("github-token", error.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_listed_kinds_are_the_rules_in_their_order()
+    {
+        Assert.Equal(BuiltInSecretRules.Kinds, BuiltInSecretRules.Create().Select(r => r.Kind));
+    }
+
+    [Fact]
+    public void Every_built_in_kind_has_a_sample_in_the_corpus()
+    {
+        var covered = SecretCorpus.Secrets(SecretCorpus.DocumentedSeed).Select(s => s.Kind).ToHashSet();
+
+        Assert.All(BuiltInSecretRules.Create(), rule => Assert.Contains(rule.Kind, covered));
+    }
+
+    private static string Repeat(string unit, int size)
+    {
+        var builder = new StringBuilder(size + unit.Length);
+        while (builder.Length < size)
+        {
+            builder.Append(unit);
+        }
+
+        return builder.ToString();
+    }
+}
