@@ -10,7 +10,7 @@ namespace Acode.Infrastructure.Search;
 
 /// <summary>
 /// <see cref="ISessionSearch"/> on the shared PostgreSQL mirror (schema 1.3.0): every workspace's sessions, through one
-/// GIN index per searchable field (<c>to_tsvector('simple', left(field, 65536))</c>). Hits in tombstoned sessions
+/// GIN index per searchable field (<c>to_tsvector('simple', acode_search_words(field))</c>). Hits in tombstoned sessions
 /// (<c>deleted_at</c> set) and in sessions that have not arrived yet are left out. Score is <c>ts_rank</c> (higher is
 /// better); snippets are <c>ts_headline</c>, computed for the page's hits only. <see cref="SearchHit.Origin"/> is the
 /// workspace that wrote the matched row.
@@ -20,18 +20,18 @@ public sealed class PostgresSessionSearch : ISessionSearch
     /// <summary>The searchable fields: entity type, field, table and the exact indexed expression over row <c>x</c>.</summary>
     internal static readonly (string EntityType, string Field, string Table, string Expression)[] Fields =
     [
-        ("Session", "title", "sessions", "left(x.title, 65536)"),
-        ("Session", "goal", "sessions", "left(x.goal, 65536)"),
-        ("SessionTask", "title", "session_tasks", "left(x.title, 65536)"),
-        ("SessionTask", "description", "session_tasks", "left(x.description, 65536)"),
-        ("Step", "title", "steps", "left(x.title, 65536)"),
-        ("Step", "description", "steps", "left(x.description, 65536)"),
-        ("ToolCall", "tool_name", "tool_calls", "left(x.tool_name, 65536)"),
-        ("ToolCall", "arguments", "tool_calls", "left(x.arguments::text, 65536)"),
-        ("ToolCall", "result", "tool_calls", "left(x.result, 65536)"),
-        ("ToolCall", "error", "tool_calls", "left(x.error, 65536)"),
-        ("Artifact", "name", "artifacts", "left(x.name, 65536)"),
-        ("Artifact", "content", "artifacts", "acode_search_text(x.kind, x.media_type, x.content)"),
+        ("Session", "title", "sessions", "acode_search_words(x.title)"),
+        ("Session", "goal", "sessions", "acode_search_words(x.goal)"),
+        ("SessionTask", "title", "session_tasks", "acode_search_words(x.title)"),
+        ("SessionTask", "description", "session_tasks", "acode_search_words(x.description)"),
+        ("Step", "title", "steps", "acode_search_words(x.title)"),
+        ("Step", "description", "steps", "acode_search_words(x.description)"),
+        ("ToolCall", "tool_name", "tool_calls", "acode_search_words(x.tool_name)"),
+        ("ToolCall", "arguments", "tool_calls", "acode_search_words(x.arguments::text)"),
+        ("ToolCall", "result", "tool_calls", "acode_search_words(x.result)"),
+        ("ToolCall", "error", "tool_calls", "acode_search_words(x.error)"),
+        ("Artifact", "name", "artifacts", "acode_search_words(x.name)"),
+        ("Artifact", "content", "artifacts", "acode_search_words(acode_search_text(x.kind, x.media_type, x.content))"),
     ];
 
     private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=\" … \"";
@@ -65,7 +65,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
                     while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         rows.Add(new SearchHit(SessionId.Parse(r.GetString(0)), r.GetString(1), Enum.Parse<SessionState>(r.GetString(2)), r.GetFieldValue<DateTimeOffset>(3),
-                            Enum.Parse<EntityType>(r.GetString(4)), r.GetString(5), r.GetString(6), SearchSnippet.FromMarked(r.IsDBNull(9) ? "" : r.GetString(9)),
+                            Enum.Parse<EntityType>(r.GetString(4)), r.GetString(5), r.GetString(6), SearchSnippet.FromMarked(WithoutAddedSpaces(r.IsDBNull(9) ? "" : r.GetString(9))),
                             r.GetDouble(7), r.GetString(8)));
                     }
                 }
@@ -84,6 +84,48 @@ public sealed class PostgresSessionSearch : ISessionSearch
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, PostgresConnectionSettings.Redact(_dataSource.ConnectionString)) is { } unavailable)
         {
             throw unavailable;
+        }
+    }
+
+    /// <summary>The text as stored: the one space <c>acode_search_words</c> put after each ASCII punctuation character removed.</summary>
+    internal static string WithoutAddedSpaces(string headline)
+    {
+        var text = new StringBuilder(headline.Length);
+        for (int i = 0; i < headline.Length; i++)
+        {
+            text.Append(headline[i]);
+            if (char.IsAsciiLetterOrDigit(headline[i]) || headline[i] is <= ' ' or > '~')
+            {
+                continue;
+            }
+
+            if (i + 1 < headline.Length && headline[i + 1] == ' ')
+            {
+                i++;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The plan PostgreSQL chooses for the statement a search runs (<c>EXPLAIN</c>, not executed); for tests and diagnosis.</summary>
+    internal static async Task<string> ExplainAsync(NpgsqlConnection connection, SearchQuery query, SessionFilter filter, PaginationOptions page)
+    {
+        NpgsqlCommand command = Build(connection, query, filter, page, null);
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = "EXPLAIN " + command.CommandText;
+            var plan = new StringBuilder();
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    plan.AppendLine(reader.GetString(0));
+                }
+            }
+
+            return plan.ToString();
         }
     }
 

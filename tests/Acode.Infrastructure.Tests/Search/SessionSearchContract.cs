@@ -169,7 +169,7 @@ public abstract class SessionSearchContract
     [InlineData("\"unbalanced quote")]
     [InlineData("unbalanced\" quote\"\"")]
     [InlineData("NEAR(upsilonword other, 3)")]
-    [InlineData("text:upsilonword")]
+    [InlineData("upsilonword:other")]
     [InlineData("upsilonword*")]
     [InlineData("^upsilonword")]
     [InlineData("upsilonword AND")]

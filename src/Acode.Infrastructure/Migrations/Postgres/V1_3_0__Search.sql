@@ -8,9 +8,18 @@
 -- are left out by the query, not the index. Building the indexes reads every mirror row once (this migration holds
 -- each table's write lock while it does; the sync waits).
 --
+-- acode_search_words puts a space after every ASCII punctuation character, so that PostgreSQL's parser splits words
+-- where SQLite's unicode61 tokenizer does: without it 'src/parser.cs', 'a.b@host.com' or '1.2.3' would each be one
+-- lexeme, and 'parser' would not find them. Snippets remove exactly those spaces again (PostgresSessionSearch).
+--
 -- Artifact content is bytea: acode_search_text turns the content of a text artifact (kind Diff or Log, or a media type
 -- text/* or one naming json, xml, yaml or javascript) into text, and gives NULL for other artifacts and for content
 -- that is not UTF-8, which is then not indexed; an index expression must never fail, or it would refuse the row.
+
+CREATE FUNCTION acode_search_words(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT regexp_replace(left(value, 65536), '([!-/:-@[-`{-~])', '\1 ', 'g')
+$$;
 
 CREATE FUNCTION acode_search_text(kind text, media_type text, content bytea) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -38,15 +47,15 @@ BEGIN
 END;
 $$;
 
-CREATE INDEX ix_sessions_search_title ON sessions USING gin (to_tsvector('simple'::regconfig, left(title, 65536)));
-CREATE INDEX ix_sessions_search_goal ON sessions USING gin (to_tsvector('simple'::regconfig, left(goal, 65536)));
-CREATE INDEX ix_session_tasks_search_title ON session_tasks USING gin (to_tsvector('simple'::regconfig, left(title, 65536)));
-CREATE INDEX ix_session_tasks_search_description ON session_tasks USING gin (to_tsvector('simple'::regconfig, left(description, 65536)));
-CREATE INDEX ix_steps_search_title ON steps USING gin (to_tsvector('simple'::regconfig, left(title, 65536)));
-CREATE INDEX ix_steps_search_description ON steps USING gin (to_tsvector('simple'::regconfig, left(description, 65536)));
-CREATE INDEX ix_tool_calls_search_tool_name ON tool_calls USING gin (to_tsvector('simple'::regconfig, left(tool_name, 65536)));
-CREATE INDEX ix_tool_calls_search_arguments ON tool_calls USING gin (to_tsvector('simple'::regconfig, left(arguments::text, 65536)));
-CREATE INDEX ix_tool_calls_search_result ON tool_calls USING gin (to_tsvector('simple'::regconfig, left(result, 65536)));
-CREATE INDEX ix_tool_calls_search_error ON tool_calls USING gin (to_tsvector('simple'::regconfig, left(error, 65536)));
-CREATE INDEX ix_artifacts_search_name ON artifacts USING gin (to_tsvector('simple'::regconfig, left(name, 65536)));
-CREATE INDEX ix_artifacts_search_content ON artifacts USING gin (to_tsvector('simple'::regconfig, acode_search_text(kind, media_type, content)));
+CREATE INDEX ix_sessions_search_title ON sessions USING gin (to_tsvector('simple'::regconfig, acode_search_words(title)));
+CREATE INDEX ix_sessions_search_goal ON sessions USING gin (to_tsvector('simple'::regconfig, acode_search_words(goal)));
+CREATE INDEX ix_session_tasks_search_title ON session_tasks USING gin (to_tsvector('simple'::regconfig, acode_search_words(title)));
+CREATE INDEX ix_session_tasks_search_description ON session_tasks USING gin (to_tsvector('simple'::regconfig, acode_search_words(description)));
+CREATE INDEX ix_steps_search_title ON steps USING gin (to_tsvector('simple'::regconfig, acode_search_words(title)));
+CREATE INDEX ix_steps_search_description ON steps USING gin (to_tsvector('simple'::regconfig, acode_search_words(description)));
+CREATE INDEX ix_tool_calls_search_tool_name ON tool_calls USING gin (to_tsvector('simple'::regconfig, acode_search_words(tool_name)));
+CREATE INDEX ix_tool_calls_search_arguments ON tool_calls USING gin (to_tsvector('simple'::regconfig, acode_search_words(arguments::text)));
+CREATE INDEX ix_tool_calls_search_result ON tool_calls USING gin (to_tsvector('simple'::regconfig, acode_search_words(result)));
+CREATE INDEX ix_tool_calls_search_error ON tool_calls USING gin (to_tsvector('simple'::regconfig, acode_search_words(error)));
+CREATE INDEX ix_artifacts_search_name ON artifacts USING gin (to_tsvector('simple'::regconfig, acode_search_words(name)));
+CREATE INDEX ix_artifacts_search_content ON artifacts USING gin (to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(kind, media_type, content))));
