@@ -13,6 +13,8 @@
 -- diacritics removed ('resume' finds 'Résumé'); punctuation and symbols (emoji) separate words.
 -- Artifacts: the name of every artifact, and the content of text artifacts (kind Diff or Log, or a media type text/*
 -- or one naming json, xml, yaml or javascript).
+-- created_at and updated_at of an entry are the updated_at of the entity version it indexes (entries are never updated:
+-- a changed field's entry is deleted and inserted again).
 -- Entity ids carry their type's prefix (sess_, task_, step_, tc_, art_); entity_type is the EntityType name (Session, SessionTask, Step, ToolCall, Artifact), so entity_id alone names the entity.
 
 CREATE TABLE search_entries (
@@ -22,6 +24,8 @@ CREATE TABLE search_entries (
     entity_id    TEXT NOT NULL,
     field        TEXT NOT NULL,
     text         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
     UNIQUE (entity_id, field)
 ) STRICT;
 CREATE INDEX ix_search_entries_session ON search_entries (session_id);
@@ -37,19 +41,19 @@ CREATE TRIGGER search_entries_delete AFTER DELETE ON search_entries BEGIN
 END;
 
 CREATE TRIGGER search_sessions_insert AFTER INSERT ON sessions BEGIN
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.id, 'Session', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.id, 'Session', new.id, 'goal', substr(new.goal, 1, 65536) WHERE new.goal IS NOT NULL AND new.goal <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.id, 'Session', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.id, 'Session', new.id, 'goal', substr(new.goal, 1, 65536), new.updated_at, new.updated_at WHERE new.goal IS NOT NULL AND new.goal <> '';
 END;
 
 CREATE TRIGGER search_sessions_update AFTER UPDATE OF title, goal ON sessions BEGIN
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.id, 'Session', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.id, 'Session', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'goal' AND old.goal IS NOT new.goal;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.id, 'Session', new.id, 'goal', substr(new.goal, 1, 65536) WHERE new.goal IS NOT NULL AND new.goal <> '' AND old.goal IS NOT new.goal;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.id, 'Session', new.id, 'goal', substr(new.goal, 1, 65536), new.updated_at, new.updated_at WHERE new.goal IS NOT NULL AND new.goal <> '' AND old.goal IS NOT new.goal;
 END;
 
 CREATE TRIGGER search_sessions_delete AFTER DELETE ON sessions BEGIN
@@ -57,19 +61,19 @@ CREATE TRIGGER search_sessions_delete AFTER DELETE ON sessions BEGIN
 END;
 
 CREATE TRIGGER search_session_tasks_insert AFTER INSERT ON session_tasks BEGIN
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'SessionTask', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'SessionTask', new.id, 'description', substr(new.description, 1, 65536) WHERE new.description IS NOT NULL AND new.description <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'SessionTask', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'SessionTask', new.id, 'description', substr(new.description, 1, 65536), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '';
 END;
 
 CREATE TRIGGER search_session_tasks_update AFTER UPDATE OF title, description ON session_tasks BEGIN
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'SessionTask', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'SessionTask', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'SessionTask', new.id, 'description', substr(new.description, 1, 65536) WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'SessionTask', new.id, 'description', substr(new.description, 1, 65536), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
 END;
 
 CREATE TRIGGER search_session_tasks_delete AFTER DELETE ON session_tasks BEGIN
@@ -77,19 +81,19 @@ CREATE TRIGGER search_session_tasks_delete AFTER DELETE ON session_tasks BEGIN
 END;
 
 CREATE TRIGGER search_steps_insert AFTER INSERT ON steps BEGIN
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Step', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Step', new.id, 'description', substr(new.description, 1, 65536) WHERE new.description IS NOT NULL AND new.description <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Step', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Step', new.id, 'description', substr(new.description, 1, 65536), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '';
 END;
 
 CREATE TRIGGER search_steps_update AFTER UPDATE OF title, description ON steps BEGIN
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Step', new.id, 'title', substr(new.title, 1, 65536) WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Step', new.id, 'title', substr(new.title, 1, 65536), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Step', new.id, 'description', substr(new.description, 1, 65536) WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Step', new.id, 'description', substr(new.description, 1, 65536), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
 END;
 
 CREATE TRIGGER search_steps_delete AFTER DELETE ON steps BEGIN
@@ -97,29 +101,29 @@ CREATE TRIGGER search_steps_delete AFTER DELETE ON steps BEGIN
 END;
 
 CREATE TRIGGER search_tool_calls_insert AFTER INSERT ON tool_calls BEGIN
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'tool_name', substr(new.tool_name, 1, 65536) WHERE new.tool_name IS NOT NULL AND new.tool_name <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'arguments', substr(new.arguments, 1, 65536) WHERE new.arguments IS NOT NULL AND new.arguments <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'result', substr(new.result, 1, 65536) WHERE new.result IS NOT NULL AND new.result <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'error', substr(new.error, 1, 65536) WHERE new.error IS NOT NULL AND new.error <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'tool_name', substr(new.tool_name, 1, 65536), new.updated_at, new.updated_at WHERE new.tool_name IS NOT NULL AND new.tool_name <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'arguments', substr(new.arguments, 1, 65536), new.updated_at, new.updated_at WHERE new.arguments IS NOT NULL AND new.arguments <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'result', substr(new.result, 1, 65536), new.updated_at, new.updated_at WHERE new.result IS NOT NULL AND new.result <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'error', substr(new.error, 1, 65536), new.updated_at, new.updated_at WHERE new.error IS NOT NULL AND new.error <> '';
 END;
 
 CREATE TRIGGER search_tool_calls_update AFTER UPDATE OF tool_name, arguments, result, error ON tool_calls BEGIN
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'tool_name' AND old.tool_name IS NOT new.tool_name;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'tool_name', substr(new.tool_name, 1, 65536) WHERE new.tool_name IS NOT NULL AND new.tool_name <> '' AND old.tool_name IS NOT new.tool_name;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'tool_name', substr(new.tool_name, 1, 65536), new.updated_at, new.updated_at WHERE new.tool_name IS NOT NULL AND new.tool_name <> '' AND old.tool_name IS NOT new.tool_name;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'arguments' AND old.arguments IS NOT new.arguments;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'arguments', substr(new.arguments, 1, 65536) WHERE new.arguments IS NOT NULL AND new.arguments <> '' AND old.arguments IS NOT new.arguments;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'arguments', substr(new.arguments, 1, 65536), new.updated_at, new.updated_at WHERE new.arguments IS NOT NULL AND new.arguments <> '' AND old.arguments IS NOT new.arguments;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'result' AND old.result IS NOT new.result;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'result', substr(new.result, 1, 65536) WHERE new.result IS NOT NULL AND new.result <> '' AND old.result IS NOT new.result;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'result', substr(new.result, 1, 65536), new.updated_at, new.updated_at WHERE new.result IS NOT NULL AND new.result <> '' AND old.result IS NOT new.result;
     DELETE FROM search_entries WHERE entity_id = old.id AND field = 'error' AND old.error IS NOT new.error;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'ToolCall', new.id, 'error', substr(new.error, 1, 65536) WHERE new.error IS NOT NULL AND new.error <> '' AND old.error IS NOT new.error;
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'ToolCall', new.id, 'error', substr(new.error, 1, 65536), new.updated_at, new.updated_at WHERE new.error IS NOT NULL AND new.error <> '' AND old.error IS NOT new.error;
 END;
 
 CREATE TRIGGER search_tool_calls_delete AFTER DELETE ON tool_calls BEGIN
@@ -127,20 +131,20 @@ CREATE TRIGGER search_tool_calls_delete AFTER DELETE ON tool_calls BEGIN
 END;
 
 CREATE TRIGGER search_artifacts_insert AFTER INSERT ON artifacts BEGIN
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Artifact', new.id, 'name', substr(new.name, 1, 65536) WHERE new.name <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Artifact', new.id, 'content', substr(CAST(new.content AS TEXT), 1, 65536)
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Artifact', new.id, 'name', substr(new.name, 1, 65536), new.updated_at, new.updated_at WHERE new.name <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Artifact', new.id, 'content', substr(CAST(new.content AS TEXT), 1, 65536), new.updated_at, new.updated_at
     WHERE new.content IS NOT NULL AND length(new.content) > 0 AND (new.kind IN ('Diff', 'Log') OR lower(new.media_type) LIKE 'text/%' OR lower(new.media_type) LIKE '%json%' OR lower(new.media_type) LIKE '%xml%' OR lower(new.media_type) LIKE '%yaml%' OR lower(new.media_type) LIKE '%javascript%');
 END;
 
 CREATE TRIGGER search_artifacts_update AFTER UPDATE OF name, kind, media_type, content ON artifacts
 WHEN old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.media_type IS NOT new.media_type OR old.content IS NOT new.content BEGIN
     DELETE FROM search_entries WHERE entity_id = old.id;
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Artifact', new.id, 'name', substr(new.name, 1, 65536) WHERE new.name <> '';
-    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-    SELECT new.session_id, 'Artifact', new.id, 'content', substr(CAST(new.content AS TEXT), 1, 65536)
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Artifact', new.id, 'name', substr(new.name, 1, 65536), new.updated_at, new.updated_at WHERE new.name <> '';
+    INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+    SELECT new.session_id, 'Artifact', new.id, 'content', substr(CAST(new.content AS TEXT), 1, 65536), new.updated_at, new.updated_at
     WHERE new.content IS NOT NULL AND length(new.content) > 0 AND (new.kind IN ('Diff', 'Log') OR lower(new.media_type) LIKE 'text/%' OR lower(new.media_type) LIKE '%json%' OR lower(new.media_type) LIKE '%xml%' OR lower(new.media_type) LIKE '%yaml%' OR lower(new.media_type) LIKE '%javascript%');
 END;
 
@@ -149,28 +153,28 @@ CREATE TRIGGER search_artifacts_delete AFTER DELETE ON artifacts BEGIN
 END;
 
 -- What the database already holds, indexed once by this migration (the insert triggers above, as if each row were new).
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT id, 'Session', id, 'title', substr(title, 1, 65536) FROM sessions WHERE title IS NOT NULL AND title <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT id, 'Session', id, 'goal', substr(goal, 1, 65536) FROM sessions WHERE goal IS NOT NULL AND goal <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'SessionTask', id, 'title', substr(title, 1, 65536) FROM session_tasks WHERE title IS NOT NULL AND title <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'SessionTask', id, 'description', substr(description, 1, 65536) FROM session_tasks WHERE description IS NOT NULL AND description <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'Step', id, 'title', substr(title, 1, 65536) FROM steps WHERE title IS NOT NULL AND title <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'Step', id, 'description', substr(description, 1, 65536) FROM steps WHERE description IS NOT NULL AND description <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'ToolCall', id, 'tool_name', substr(tool_name, 1, 65536) FROM tool_calls WHERE tool_name IS NOT NULL AND tool_name <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'ToolCall', id, 'arguments', substr(arguments, 1, 65536) FROM tool_calls WHERE arguments IS NOT NULL AND arguments <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'ToolCall', id, 'result', substr(result, 1, 65536) FROM tool_calls WHERE result IS NOT NULL AND result <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'ToolCall', id, 'error', substr(error, 1, 65536) FROM tool_calls WHERE error IS NOT NULL AND error <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'Artifact', id, 'name', substr(name, 1, 65536) FROM artifacts WHERE name <> '';
-INSERT INTO search_entries (session_id, entity_type, entity_id, field, text)
-SELECT session_id, 'Artifact', id, 'content', substr(CAST(content AS TEXT), 1, 65536) FROM artifacts
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT id, 'Session', id, 'title', substr(title, 1, 65536), updated_at, updated_at FROM sessions WHERE title IS NOT NULL AND title <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT id, 'Session', id, 'goal', substr(goal, 1, 65536), updated_at, updated_at FROM sessions WHERE goal IS NOT NULL AND goal <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'SessionTask', id, 'title', substr(title, 1, 65536), updated_at, updated_at FROM session_tasks WHERE title IS NOT NULL AND title <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'SessionTask', id, 'description', substr(description, 1, 65536), updated_at, updated_at FROM session_tasks WHERE description IS NOT NULL AND description <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'Step', id, 'title', substr(title, 1, 65536), updated_at, updated_at FROM steps WHERE title IS NOT NULL AND title <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'Step', id, 'description', substr(description, 1, 65536), updated_at, updated_at FROM steps WHERE description IS NOT NULL AND description <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'ToolCall', id, 'tool_name', substr(tool_name, 1, 65536), updated_at, updated_at FROM tool_calls WHERE tool_name IS NOT NULL AND tool_name <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'ToolCall', id, 'arguments', substr(arguments, 1, 65536), updated_at, updated_at FROM tool_calls WHERE arguments IS NOT NULL AND arguments <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'ToolCall', id, 'result', substr(result, 1, 65536), updated_at, updated_at FROM tool_calls WHERE result IS NOT NULL AND result <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'ToolCall', id, 'error', substr(error, 1, 65536), updated_at, updated_at FROM tool_calls WHERE error IS NOT NULL AND error <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'Artifact', id, 'name', substr(name, 1, 65536), updated_at, updated_at FROM artifacts WHERE name <> '';
+INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
+SELECT session_id, 'Artifact', id, 'content', substr(CAST(content AS TEXT), 1, 65536), updated_at, updated_at FROM artifacts
 WHERE content IS NOT NULL AND length(content) > 0 AND (kind IN ('Diff', 'Log') OR lower(media_type) LIKE 'text/%' OR lower(media_type) LIKE '%json%' OR lower(media_type) LIKE '%xml%' OR lower(media_type) LIKE '%yaml%' OR lower(media_type) LIKE '%javascript%');
