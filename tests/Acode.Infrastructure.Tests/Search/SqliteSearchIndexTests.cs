@@ -95,6 +95,20 @@ public sealed class SqliteSearchIndexTests : IDisposable
 
     [Fact]
     [Trait("Issue", "13.2")]
+    public async Task Db_check_reports_an_index_that_disagrees_with_its_content()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        await new SqliteRunStateStore(db).CreateSessionAsync("indexed");
+        Assert.True(db.Check().IsHealthy);
+
+        // An index entry without content, as a damaged file or a foreign writer could leave it (PRAGMA integrity_check does not see it).
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (rowid, text) VALUES (999999, 'phantom');");
+
+        Assert.False(db.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
     public async Task Only_the_first_65536_characters_of_a_field_are_indexed()
     {
         using SqliteWorkspaceDatabase db = _temp.Open();
