@@ -25,6 +25,7 @@ internal static class AcodeCommandLine
         var session = new Command("session", "Sessions: list, show, export, import.");
         session.Subcommands.Add(SessionListCommand.Create(globals));
         session.Subcommands.Add(SessionShowCommand.Create(globals));
+        session.Subcommands.Add(SessionSearchCommand.Create(globals));
         session.Subcommands.Add(SessionExportCommand.Create(globals));
         session.Subcommands.Add(SessionImportCommand.Create(globals));
         session.Subcommands.Add(SessionDeleteCommand.Create(globals));

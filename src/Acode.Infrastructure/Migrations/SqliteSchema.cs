@@ -14,12 +14,19 @@ namespace Acode.Infrastructure.Migrations;
 /// newer SQLite library cannot make a sound database differ. Line endings are not part of the text
 /// (<see cref="SchemaText"/>): a build from a CRLF checkout stored its definitions with CRLF. SQLite's own objects (<c>sqlite_%</c>) are left to
 /// <c>PRAGMA integrity_check</c>; objects a user added beside ours are allowed.
+/// <para>The shadow tables of a full-text index the migrations declare (<c>search_index_data</c>, <c>_idx</c>,
+/// <c>_content</c>, <c>_docsize</c>, <c>_config</c> of <c>CREATE VIRTUAL TABLE search_index USING fts5</c>) are
+/// written by FTS5, not by a migration: another SQLite library may word them differently. They must exist, but their
+/// text is FTS5's to check (<c>PRAGMA integrity_check</c> runs FTS5's own check); every other object, the virtual
+/// table's own definition included, must still equal its migration's text.</para>
 /// </remarks>
 internal sealed class SqliteSchema
 {
     private const string ReadSql = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\';";
 
     private static readonly ConcurrentDictionary<string, SqliteSchema> Defined = new(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> ShadowSuffixes = new(StringComparer.OrdinalIgnoreCase) { "data", "idx", "content", "docsize", "config" };
 
     private readonly Dictionary<string, SchemaObject> _objects;
 
@@ -73,13 +80,27 @@ internal sealed class SqliteSchema
             {
                 differences.Add($"{expected.Type} '{expected.Name}' is missing");
             }
-            else if (found != expected)
+            else if (found != expected && !IsShadowTable(expected))
             {
                 differences.Add($"{expected.Type} '{expected.Name}' is defined differently");
             }
         }
 
         return differences;
+    }
+
+    /// <summary>True for a table FTS5 keeps for a virtual table of this schema (<c>&lt;table&gt;_data</c> and so on).</summary>
+    private bool IsShadowTable(SchemaObject item)
+    {
+        int separator = item.Name.LastIndexOf('_');
+        return item.Type == "table"
+            && separator > 0
+            && ShadowSuffixes.Contains(item.Name[(separator + 1)..])
+            && _objects.TryGetValue(item.Name[..separator], out SchemaObject? owner)
+            && owner.Type == "table"
+            && owner.Sql is { } sql
+            && sql.StartsWith("CREATE VIRTUAL TABLE ", StringComparison.OrdinalIgnoreCase)
+            && sql.Contains(" USING fts5(", StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed record SchemaObject(string? Type, string Name, string? Table, string? Sql);

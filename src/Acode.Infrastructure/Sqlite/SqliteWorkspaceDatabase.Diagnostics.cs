@@ -27,6 +27,7 @@ public sealed partial class SqliteWorkspaceDatabase
             }
         }
 
+        integrity.AddRange(CheckSearchIndex(connection, transaction));
         var foreignKeys = new List<string>();
         using (SqliteCommand command = connection.CreateCommand())
         {
@@ -41,6 +42,34 @@ public sealed partial class SqliteWorkspaceDatabase
 
         return new DatabaseCheckReport(integrity, foreignKeys);
     }, cancellationToken);
+
+    /// <summary>
+    /// The search index (schema 1.3.0) against its content, read-only: FTS5 keeps one <c>search_index_docsize</c> row per
+    /// indexed entry, so an entry indexed without a <c>search_entries</c> row, or a row never indexed, shows as a
+    /// difference. (<c>PRAGMA integrity_check</c> checks FTS5's own structure, not an external content table.)
+    /// </summary>
+    private static IEnumerable<string> CheckSearchIndex(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_schema WHERE name = 'search_index_docsize';";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            yield break;
+        }
+
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM search_index_docsize d WHERE NOT EXISTS (SELECT 1 FROM search_entries e WHERE e.id = d.id)),
+                   (SELECT count(*) FROM search_entries e WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = e.id));
+            """;
+        using SqliteDataReader reader = command.ExecuteReader();
+        reader.Read();
+        (long orphans, long missing) = (reader.GetInt64(0), reader.GetInt64(1));
+        if (orphans + missing > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"search index: {orphans:N0} indexed entr(ies) without content, {missing:N0} entr(ies) not indexed (rebuild it with the sqlite3 shell: INSERT INTO search_index (search_index) VALUES ('rebuild');)");
+        }
+    }
 
     /// <summary>Reads the trigger-kept counters (schema 1.1.0): a handful of rows, whatever the size of the workspace.</summary>
     internal const string RowCountsSql = "SELECT name, row_count FROM row_counts;";

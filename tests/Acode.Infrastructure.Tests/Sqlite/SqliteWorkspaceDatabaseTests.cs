@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 
 public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 {
-    private static readonly string[] AllTables = ["artifacts", "outbox", "outbox_leases", "row_counts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
+    private static readonly string[] AllTables = ["artifacts", "outbox", "outbox_leases", "row_counts", "schema_version", "search_entries", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
 
     private readonly TempWorkspace _temp = new();
 
@@ -29,7 +29,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 
         Assert.True(Directory.Exists(_temp.Workspace.AgentDirectory));
         Assert.True(File.Exists(_temp.DatabasePath));
-        List<string> tables = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name;")
+        List<string> tables = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('shadow', 'virtual')) ORDER BY name;")
             .Select(r => (string)r["name"]!).ToList();
         Assert.Equal(AllTables, tables);
         Assert.Equal(ShippedSchema.AllVersions, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version);"));

@@ -216,7 +216,7 @@ public sealed partial class InitialSchemaTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath,
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_version';")
             .Select(r => (string)r["name"]!).ToList();
-        Assert.Equal(10, tables.Count);
+        Assert.Equal(11, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow)
         foreach (string table in tables)
         {
             List<string> columns = SqliteProbe.Columns(_temp.DatabasePath, table);

@@ -47,7 +47,7 @@ public sealed class OutboxLeasesMigrationTests : IDisposable
 
         using SqliteWorkspaceDatabase migrated = Open(null);
 
-        Assert.Equal("1.2.0", migrated.GetMigrationStatus().CurrentText);
+        Assert.Equal(Acode.Testing.ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL;"));
         Assert.Equal(before, Snapshot());
         Assert.Equal(

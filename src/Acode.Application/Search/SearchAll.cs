@@ -1,0 +1,12 @@
+namespace Acode.Application.Search;
+
+/// <summary>
+/// Every node of <paramref name="Include"/> (AND), and none of <paramref name="Exclude"/> (NOT). Include is never empty:
+/// a query that only excludes would have to read every entry, so the parser refuses it.
+/// </summary>
+public sealed record SearchAll(IReadOnlyList<SearchNode> Include, IReadOnlyList<SearchNode> Exclude) : SearchNode
+{
+    public bool Equals(SearchAll? other) => other is not null && Include.SequenceEqual(other.Include) && Exclude.SequenceEqual(other.Exclude);
+
+    public override int GetHashCode() => HashCode.Combine(Include.Count, Exclude.Count);
+}

@@ -1,0 +1,65 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Acode.Application.Errors;
+using Acode.Application.Queries;
+
+namespace Acode.Application.Search;
+
+/// <summary>
+/// The position after the last hit of a search page: the hit's score (its exact bits), entity id and field, bound to
+/// the query (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
+/// <c>s1|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
+/// </summary>
+public readonly record struct SearchCursor(double Score, string EntityId, string Field)
+{
+    private const string Layout = "s1";
+
+    public string Encode(SearchQuery query, SessionFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        long bits = BitConverter.DoubleToInt64Bits(Score);
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Layout}|{query.Fingerprint}|{SessionFilterFingerprint.Of(filter)}|{bits}|{EntityId}|{Field}")));
+    }
+
+    /// <summary>Reads a cursor and checks that it belongs to <paramref name="query"/> and <paramref name="filter"/>.</summary>
+    /// <exception cref="InvalidCursorException">Not a cursor a search printed.</exception>
+    /// <exception cref="CursorMismatchException">Printed for another query or filter.</exception>
+    public static SearchCursor Decode(string cursor, SearchQuery query, SessionFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        ArgumentNullException.ThrowIfNull(query);
+        string[] parts;
+        try
+        {
+            parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('|');
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid(cursor, ex);
+        }
+
+        if (parts.Length != 6 || parts[0] != Layout
+            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long bits)
+            || !double.IsFinite(BitConverter.Int64BitsToDouble(bits))
+            || parts[4].Length is 0 or > 64 || parts[5].Length is 0 or > 64)
+        {
+            throw Invalid(cursor, null);
+        }
+
+        if (parts[1] != query.Fingerprint)
+        {
+            throw new CursorMismatchException("The cursor was made for a different search query. Ask for every page with the same query and filter, or start again without a cursor.");
+        }
+
+        if (parts[2] != SessionFilterFingerprint.Of(filter))
+        {
+            throw new CursorMismatchException("The cursor was made for a different filter (states or time range). Ask for every page with the same query and filter, or start again without a cursor.");
+        }
+
+        return new SearchCursor(BitConverter.Int64BitsToDouble(bits), parts[4], parts[5]);
+    }
+
+    private static InvalidCursorException Invalid(string cursor, Exception? inner)
+        => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page of this search. Start again without a cursor.", inner);
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using Acode.Application.Search;
+
+namespace Acode.Infrastructure.Search;
+
+/// <summary>
+/// A parsed <see cref="SearchQuery"/> as a PostgreSQL tsquery expression built from parameters: every term is a
+/// parameter of <c>phraseto_tsquery('simple', …)</c> (which treats its text as words, never as tsquery syntax), a prefix
+/// word a parameter of <c>to_tsquery('simple', … || ':*')</c> holding only letters, digits and marks, joined with the
+/// tsquery operators <c>&amp;&amp;</c>, <c>||</c>, <c>!!</c> and <c>tsquery_phrase</c>. No user text is ever SQL.
+/// </summary>
+internal sealed class PostgresTsQuery
+{
+    private readonly List<string> _values = [];
+
+    private PostgresTsQuery()
+    {
+    }
+
+    /// <summary>The SQL expression; it refers to parameters <c>$first</c> … in order of <see cref="Values"/>.</summary>
+    public string Sql { get; private set; } = "";
+
+    /// <summary>The text of each parameter, in order.</summary>
+    public IReadOnlyList<string> Values => _values;
+
+    /// <param name="query">The query.</param>
+    /// <param name="first">The number of the first positional parameter (<c>$first</c>).</param>
+    public static PostgresTsQuery From(SearchQuery query, int first)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var built = new PostgresTsQuery();
+        var sql = new StringBuilder();
+        built.Append(sql, query.Root, first);
+        built.Sql = sql.ToString();
+        return built;
+    }
+
+    private void Append(StringBuilder sql, SearchNode node, int first)
+    {
+        switch (node)
+        {
+            case SearchTerm { Prefix: false } term:
+                sql.Append("phraseto_tsquery('simple', ").Append(Parameter(string.Join(' ', term.Words), first)).Append(')');
+                break;
+            case SearchTerm term:
+                string prefix = $"to_tsquery('simple', {Parameter(term.Words[^1], first)} || ':*')";
+                if (term.Words.Count == 1)
+                {
+                    sql.Append(prefix);
+                }
+                else
+                {
+                    sql.Append("tsquery_phrase(phraseto_tsquery('simple', ").Append(Parameter(string.Join(' ', term.Words.Take(term.Words.Count - 1)), first)).Append("), ").Append(prefix).Append(')');
+                }
+
+                break;
+            case SearchAll all:
+                sql.Append('(');
+                Join(sql, all.Include, " && ", first);
+                if (all.Exclude.Count > 0)
+                {
+                    sql.Append(" && !!(");
+                    Join(sql, all.Exclude, " || ", first);
+                    sql.Append(')');
+                }
+
+                sql.Append(')');
+                break;
+            case SearchAny any:
+                sql.Append('(');
+                Join(sql, any.Options, " || ", first);
+                sql.Append(')');
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node), node, null);
+        }
+    }
+
+    private void Join(StringBuilder sql, IReadOnlyList<SearchNode> nodes, string separator, int first)
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (i > 0)
+            {
+                sql.Append(separator);
+            }
+
+            Append(sql, nodes[i], first);
+        }
+    }
+
+    private string Parameter(string value, int first)
+    {
+        _values.Add(value);
+        return "$" + (first + _values.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "::text";
+    }
+}

@@ -1,0 +1,130 @@
+using Acode.Application;
+using Acode.Application.Queries;
+using Acode.Application.Search;
+using Acode.Application.Sync;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Search;
+using Acode.Infrastructure.Tests.Sync;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Search;
+
+/// <summary>The search contract on the PostgreSQL mirror, each write delivered by a real sync first.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : SessionSearchContract, IAsyncLifetime
+{
+    private SyncHarness? _harness;
+    private NpgsqlDataSource? _dataSource;
+
+    protected override IRunStateStore Store => Harness.Store;
+
+    protected override ISessionSearch Search => new PostgresSessionSearch(_dataSource!);
+
+    private SyncHarness Harness => _harness!;
+
+    public async Task InitializeAsync()
+    {
+        _harness = await SyncHarness.CreateAsync(fixture);
+        _dataSource = PostgresDataSourceFactory.Create(_harness.Target);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
+        _harness?.Dispose();
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task The_query_reads_the_gin_indexes()
+    {
+        await Store.SaveAsync(Acode.Domain.Entities.Session.Create("chiplan indexed"));
+        await PublishAsync();
+
+        await using NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off;", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        // The statement the search runs, explained with its parameters on the same connection.
+        var captured = new List<string>();
+        foreach ((string _, string field, string table, string _) in PostgresSessionSearch.Fields)
+        {
+            captured.Add($"ix_{table}_search_{field}");
+        }
+
+        await using var explain = new NpgsqlCommand("""
+            EXPLAIN SELECT x.id FROM sessions x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.title)) @@ phraseto_tsquery('simple', 'chiplan')
+            UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.result)) @@ phraseto_tsquery('simple', 'chiplan')
+            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan');
+            """, connection);
+        string plan = string.Join('\n', await ReadAllAsync(explain));
+        Assert.Contains("ix_sessions_search_title", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_tool_calls_search_result", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_artifacts_search_content", plan, StringComparison.Ordinal);
+
+        // And every index the search's own statement names exists, so each of its branches can use one.
+        await using var indexes = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_%_search_%' ORDER BY indexname;", connection);
+        Assert.Equal(captured.Order(StringComparer.Ordinal), (await ReadAllAsync(indexes)).Order(StringComparer.Ordinal));
+
+        await using var full = new NpgsqlCommand("SELECT count(*) FROM pg_stat_user_indexes WHERE indexrelname = 'ix_sessions_search_title';", connection);
+        Assert.Equal(1L, (long)(await full.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task The_search_statement_itself_uses_the_indexes()
+    {
+        await Store.SaveAsync(Acode.Domain.Entities.Session.Create("psiplan indexed"));
+        await PublishAsync();
+        await using NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off;", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        string plan = await PostgresSessionSearch.ExplainAsync(connection, SearchQuery.Parse("psiplan OR indexed*"), SessionFilter.All, PaginationOptions.FirstPage);
+        foreach ((string _, string field, string table, string _) in PostgresSessionSearch.Fields)
+        {
+            Assert.Contains($"ix_{table}_search_{field}", plan, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Seq Scan on tool_calls", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Hits_name_the_workspace_that_wrote_them()
+    {
+        await Store.SaveAsync(Acode.Domain.Entities.Session.Create("omegaorigin"));
+        await PublishAsync();
+
+        SearchHit hit = Assert.Single((await SearchAsync("omegaorigin")).Items);
+        Assert.Equal(Harness.Database.WorkspaceId, hit.Origin);
+    }
+
+    protected override async Task PublishAsync()
+    {
+        SyncRunResult result = await Harness.Sync.SyncAsync();
+        Assert.False(result.Paused, result.PauseReason);
+        Assert.Equal(0, result.Remaining);
+    }
+
+    private static async Task<List<string>> ReadAllAsync(NpgsqlCommand command)
+    {
+        var lines = new List<string>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,265 @@
+using System.Text;
+using Acode.Application;
+using Acode.Application.Queries;
+using Acode.Application.Search;
+using Acode.Domain.Entities;
+
+namespace Acode.Infrastructure.Tests.Search;
+
+/// <summary>
+/// What every <see cref="ISessionSearch"/> does, run against SQLite (<see cref="SqliteSessionSearchTests"/>) and
+/// PostgreSQL after a sync (<see cref="PostgresSessionSearchTests"/>): the same tests, two engines.
+/// </summary>
+public abstract class SessionSearchContract
+{
+    /// <summary>The store the sessions are saved with.</summary>
+    protected abstract IRunStateStore Store { get; }
+
+    /// <summary>The search under test.</summary>
+    protected abstract ISessionSearch Search { get; }
+
+    /// <summary>Makes what the store committed visible to <see cref="Search"/> (PostgreSQL: a sync; SQLite: nothing).</summary>
+    protected abstract Task PublishAsync();
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Every_searchable_field_is_found_with_its_entity_and_a_highlighted_snippet()
+    {
+        Session session = Session.Create("Alphatitle work", "reach the betagoal");
+        SessionTask task = session.AddTask("gammatask planning", "deltadescription here");
+        Step step = task.AddStep("epsilonstep run", "zetastepdescription");
+        ToolCall call = step.AddToolCall("etatool", """{"path":"src/thetaarg.cs"}""");
+        call.Start();
+        call.Succeed("the build printed iotaresult at the end");
+        ToolCall failed = step.AddToolCall("shell", "{}");
+        failed.Fail("kappaerror: exit code 1");
+        Artifact text = session.AddArtifact("lambdaname.log", ArtifactKind.Log, "text/plain", Encoding.UTF8.GetBytes("first line\nmuartifact content\n"));
+        session.AddArtifact("image.png", ArtifactKind.Other, "image/png", new byte[] { 0x89, 0x50, 0x4E, 0x47, 0xFF, 0xFE, 0x6E, 0x75, 0x61, 0x72, 0x74 });
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        (string Query, EntityType Type, string Id, string Field)[] expected =
+        [
+            ("alphatitle", EntityType.Session, session.Id.Value, "title"),
+            ("betagoal", EntityType.Session, session.Id.Value, "goal"),
+            ("gammatask", EntityType.SessionTask, task.Id.Value, "title"),
+            ("deltadescription", EntityType.SessionTask, task.Id.Value, "description"),
+            ("epsilonstep", EntityType.Step, step.Id.Value, "title"),
+            ("zetastepdescription", EntityType.Step, step.Id.Value, "description"),
+            ("etatool", EntityType.ToolCall, call.Id.Value, "tool_name"),
+            ("thetaarg", EntityType.ToolCall, call.Id.Value, "arguments"),
+            ("iotaresult", EntityType.ToolCall, call.Id.Value, "result"),
+            ("kappaerror", EntityType.ToolCall, failed.Id.Value, "error"),
+            ("lambdaname", EntityType.Artifact, text.Id.Value, "name"),
+            ("muartifact", EntityType.Artifact, text.Id.Value, "content"),
+        ];
+        foreach ((string query, EntityType type, string id, string field) in expected)
+        {
+            SearchHit hit = Assert.Single((await SearchAsync(query)).Items);
+            Assert.Equal((session.Id, type, id, field), (hit.SessionId, hit.EntityType, hit.EntityId, hit.Field));
+            Assert.Equal(session.Title, hit.SessionTitle);
+            SearchHighlight highlight = Assert.Single(hit.Snippet.Highlights);
+            Assert.Equal(query, hit.Snippet.Text.Substring(highlight.Start, highlight.Length), ignoreCase: true);
+        }
+
+        // A binary artifact's content is not text: not indexed, whatever bytes it holds.
+        Assert.Empty((await SearchAsync("nuart")).Items);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Phrases_prefixes_or_and_not_select_what_the_syntax_says()
+    {
+        SessionId a = await SaveWithResultAsync("one", "connection refused by the database server");
+        SessionId b = await SaveWithResultAsync("two", "refused connection, then the deployment timed out");
+        SessionId c = await SaveWithResultAsync("three", "deployer started; everything fine");
+        await PublishAsync();
+
+        Assert.Equal([a, b], await SessionsAsync("connection refused"));
+        Assert.Equal([a], await SessionsAsync("\"connection refused\""));
+        Assert.Equal([b, c], await SessionsAsync("deploy*"));
+        Assert.Equal([a, c], await SessionsAsync("database OR everything"));
+        Assert.Equal([a], await SessionsAsync("connection -deployment"));
+        Assert.Equal([a], await SessionsAsync("connection NOT deployment"));
+        Assert.Equal([a, b], await SessionsAsync("(database OR timed) AND refused"));
+        Assert.Empty(await SessionsAsync("connection refused everything"));
+        Assert.Equal([a, b], await SessionsAsync("CONNECTION"));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Changed_text_is_found_by_its_new_words_only_and_a_deleted_session_not_at_all()
+    {
+        Session session = Session.Create("Original omicrontitle");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("shell", "{}");
+        call.Start();
+        await Store.SaveAsync(session);
+        session.Rename("Renamed pititle");
+        call.Succeed("rhoresult arrived");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Empty((await SearchAsync("omicrontitle")).Items);
+        Assert.Single((await SearchAsync("pititle")).Items);
+        Assert.Single((await SearchAsync("rhoresult")).Items);
+
+        Assert.True(await Store.DeleteSessionAsync(session.Id));
+        await PublishAsync();
+        Assert.Empty((await SearchAsync("pititle")).Items);
+        Assert.Empty((await SearchAsync("rhoresult")).Items);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Filters_apply_to_the_hit_s_session()
+    {
+        Session done = Session.Create("sigmafilter done");
+        done.TransitionTo(SessionState.Executing);
+        done.TransitionTo(SessionState.Completed);
+        Session open = Session.Create("sigmafilter open");
+        await Store.SaveAllAsync([done, open]);
+        await PublishAsync();
+
+        Page<SearchHit> completed = await Search.SearchAsync(SearchQuery.Parse("sigmafilter"), new SessionFilter { States = [SessionState.Completed] }, PaginationOptions.FirstPage);
+        Assert.Equal(done.Id, Assert.Single(completed.Items).SessionId);
+        Page<SearchHit> titled = await Search.SearchAsync(SearchQuery.Parse("sigmafilter"), new SessionFilter { TitleContains = "OPEN" }, PaginationOptions.FirstPage);
+        Assert.Equal(open.Id, Assert.Single(titled.Items).SessionId);
+        Page<SearchHit> future = await Search.SearchAsync(SearchQuery.Parse("sigmafilter"), new SessionFilter { CreatedFrom = DateTimeOffset.UtcNow.AddDays(1) }, PaginationOptions.FirstPage);
+        Assert.Empty(future.Items);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Keyset_pages_return_every_hit_once_in_score_order()
+    {
+        var sessions = new List<Session>();
+        for (int i = 0; i < 23; i++)
+        {
+            // Different lengths and repeats give different scores; equal ones are broken by entity id.
+            Session s = Session.Create($"tauneedle {i}", string.Join(' ', Enumerable.Repeat("tauneedle", i % 4)) + " filler" + new string('x', i % 3));
+            sessions.Add(s);
+        }
+
+        await Store.SaveAllAsync(sessions);
+        await PublishAsync();
+
+        var seen = new List<SearchHit>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            Page<SearchHit> page = await Search.SearchAsync(SearchQuery.Parse("tauneedle"), SessionFilter.All, new PaginationOptions { Limit = 7, Cursor = cursor });
+            seen.AddRange(page.Items);
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null && pages < 20);
+
+        int expected = 23 + sessions.Count(s => s.Goal!.Contains("tauneedle", StringComparison.Ordinal));
+        Assert.Equal(expected, seen.Count);
+        Assert.Equal(expected, seen.Select(h => (h.EntityId, h.Field)).Distinct().Count());
+        Assert.Equal(seen.Select(h => h.Score).OrderByDescending(s => s), seen.Select(h => h.Score));
+        Page<SearchHit> all = await Search.SearchAsync(SearchQuery.Parse("tauneedle"), SessionFilter.All, new PaginationOptions { Limit = 100 });
+        Assert.Equal(all.Items.Select(h => (h.EntityId, h.Field)), seen.Select(h => (h.EntityId, h.Field)));
+        Assert.Null(all.NextCursor);
+    }
+
+    [Theory]
+    [Trait("Issue", "13.2")]
+    [InlineData("\"unbalanced quote")]
+    [InlineData("unbalanced\" quote\"\"")]
+    [InlineData("NEAR(upsilonword other, 3)")]
+    [InlineData("upsilonword:other")]
+    [InlineData("upsilonword*")]
+    [InlineData("^upsilonword")]
+    [InlineData("upsilonword AND")]
+    [InlineData("OR upsilonword OR")]
+    [InlineData("((upsilonword")]
+    [InlineData("upsilonword))")]
+    [InlineData("upsilonword\0")]
+    [InlineData("upsilonword 🙂")]
+    [InlineData("upsilonword'; DROP TABLE sessions; --")]
+    [InlineData("upsilonword $1 :* & | ! <-> \\")]
+    [InlineData("upsilonword NOT NOT")]
+    public async Task Hostile_queries_find_what_their_words_say(string text)
+    {
+        // Every word of every query below is here: operators of FTS5, tsquery and SQL are only words or separators.
+        Session session = Session.Create("upsilonword other near 3 text unbalanced quote drop table sessions 1", "שלום עולם and مرحبا");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal(session.Id, Assert.Single((await SearchAsync(text)).Items).SessionId);
+        Assert.NotNull(await Store.GetSessionAsync(session.Id));
+    }
+
+    [Theory]
+    [Trait("Issue", "13.2")]
+    [InlineData("שלום")]
+    [InlineData("مرحبا")]
+    public async Task Right_to_left_words_are_words(string text)
+    {
+        Session session = Session.Create("rtl", "שלום עולם and مرحبا");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal(session.Id, Assert.Single((await SearchAsync(text)).Items).SessionId);
+    }
+
+    [Theory]
+    [Trait("Issue", "13.2")]
+    [InlineData("*")]
+    [InlineData("^ : ( ) \"\"")]
+    [InlineData("OR AND NOT")]
+    [InlineData("🙂🙂")]
+    [InlineData("-excluded")]
+    [InlineData("\0")]
+    public void Queries_without_a_word_to_search_for_are_refused_with_a_reason(string text)
+    {
+        var error = Assert.Throws<SearchQueryException>(() => SearchQuery.Parse(text));
+        Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Ten_kilobytes_of_text_are_refused_and_a_long_phrase_is_searched()
+    {
+        Assert.Throws<SearchQueryException>(() => SearchQuery.Parse(string.Concat(Enumerable.Repeat("lorem ipsum ", 900))));
+        string passage = string.Join(' ', Enumerable.Range(0, 300).Select(i => $"w{i}"));
+        Session session = Session.Create("long", passage);
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Single((await SearchAsync("\"" + passage + "\"")).Items);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task A_cursor_of_another_query_is_refused()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await Store.SaveAsync(Session.Create($"phicursor {i}"));
+        }
+
+        await PublishAsync();
+        Page<SearchHit> first = await Search.SearchAsync(SearchQuery.Parse("phicursor"), SessionFilter.All, new PaginationOptions { Limit = 1 });
+        Assert.NotNull(first.NextCursor);
+        await Assert.ThrowsAsync<Acode.Application.Errors.CursorMismatchException>(() => Search.SearchAsync(SearchQuery.Parse("phicursor OR x"), SessionFilter.All, new PaginationOptions { Cursor = first.NextCursor }));
+        await Assert.ThrowsAsync<Acode.Application.Errors.InvalidCursorException>(() => Search.SearchAsync(SearchQuery.Parse("phicursor"), SessionFilter.All, new PaginationOptions { Cursor = "bm90IGEgY3Vyc29y" }));
+    }
+
+    protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
+
+    private async Task<SessionId[]> SessionsAsync(string text)
+        => (await SearchAsync(text)).Items.Select(h => h.SessionId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal).ToArray();
+
+    private async Task<SessionId> SaveWithResultAsync(string title, string result)
+    {
+        Session session = Session.Create(title);
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("shell", "{}");
+        call.Start();
+        call.Succeed(result);
+        await Store.SaveAsync(session);
+        return session.Id;
+    }
+}

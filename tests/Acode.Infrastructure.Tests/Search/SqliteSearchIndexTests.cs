@@ -1,0 +1,128 @@
+using Acode.Application.Errors;
+using Acode.Application.Queries;
+using Acode.Application.Search;
+using Acode.Infrastructure.Search;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Infrastructure.Tests.Search;
+
+/// <summary>Schema 1.3.0: the SQLite search index changes with the rows, in their transaction, and an existing database is indexed by its migration.</summary>
+public sealed class SqliteSearchIndexTests : IDisposable
+{
+    private readonly TempWorkspace _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task A_rolled_back_save_leaves_no_index_entry()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        var store = new SqliteRunStateStore(db);
+        Session saved = await store.CreateSessionAsync("conflicted");
+        Session first = (await store.GetSessionAsync(saved.Id))!;
+        Session second = (await store.GetSessionAsync(saved.Id))!;
+        first.Rename("winner alphawin");
+        await store.SaveAsync(first);
+
+        second.Rename("loser betalose");
+        ToolCall call = second.AddTask("task gammanew").AddStep("s").AddToolCall("deltatool", "{}");
+        call.Start();
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(second));
+
+        var search = new SqliteSessionSearch(db);
+        Assert.Single((await Find(search, "alphawin")).Items);
+        Assert.Empty((await Find(search, "betalose")).Items);
+        Assert.Empty((await Find(search, "gammanew OR deltatool")).Items);
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE text LIKE '%betalose%' OR text LIKE '%gammanew%';"));
+        Assert.True(db.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Migrating_a_1_2_0_database_with_data_indexes_what_it_holds()
+    {
+        Session session = TestSessions.Rich("Legacy epsilonold session");
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 3, 0)).ToList()))
+        {
+            Assert.Equal("1.2.0", old.GetMigrationStatus().CurrentText);
+            await new SqliteRunStateStore(old).SaveAsync(session);
+        }
+
+        using SqliteWorkspaceDatabase migrated = _temp.Open();
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        var search = new SqliteSessionSearch(migrated);
+        Assert.Equal(EntityType.Session, Assert.Single((await Find(search, "epsilonold")).Items).EntityType);
+        Assert.Contains((await Find(search, "run_tests")).Items, h => h.Field == "tool_name");
+        Assert.Contains((await Find(search, "compiling")).Items, h => h.Field == "result");
+        Assert.Contains((await Find(search, "\"exit code 1\"")).Items, h => h.Field == "error");
+
+        // The same entries as the triggers write for the same rows saved after the migration.
+        using var freshTemp = new TempWorkspace();
+        using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
+        {
+            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
+        }
+
+        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
+        List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
+        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
+        Assert.True(expected.Count >= 15);
+        Assert.True(migrated.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Db_check_stays_healthy_and_fts5_agrees_with_its_content_after_saves_updates_and_deletes()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        var store = new SqliteRunStateStore(db);
+        Session kept = TestSessions.Rich("kept");
+        Session gone = TestSessions.Rich("gone");
+        await store.SaveAllAsync([kept, gone]);
+        kept.Rename("kept and renamed");
+        await store.SaveAsync(kept);
+        Assert.True(await store.DeleteSessionAsync(gone.Id));
+
+        Assert.True(db.Check().IsHealthy);
+        Assert.Empty(db.CheckRowCounts());
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entries WHERE session_id = '{gone.Id.Value}';"));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries e WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id);"));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Db_check_reports_an_index_that_disagrees_with_its_content()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        await new SqliteRunStateStore(db).CreateSessionAsync("indexed");
+        Assert.True(db.Check().IsHealthy);
+
+        // An index entry without content, as a damaged file or a foreign writer could leave it (PRAGMA integrity_check does not see it).
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (rowid, text) VALUES (999999, 'phantom');");
+
+        Assert.False(db.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
+    public async Task Only_the_first_65536_characters_of_a_field_are_indexed()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        Session session = Session.Create("big");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("read_file", "{}");
+        call.Start();
+        call.Succeed("headword " + new string('x', 70_000) + " tailword");
+        await new SqliteRunStateStore(db).SaveAsync(session);
+
+        var search = new SqliteSessionSearch(db);
+        Assert.Single((await Find(search, "headword")).Items);
+        Assert.Empty((await Find(search, "tailword")).Items);
+    }
+
+    private static Task<Page<SearchHit>> Find(SqliteSessionSearch search, string text)
+        => search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
+}
