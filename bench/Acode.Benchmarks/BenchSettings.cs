@@ -65,9 +65,18 @@ public sealed class BenchSettings
     /// <summary>Size of the generated import corpus in MiB (issue 14: 200).</summary>
     public int ImportMegabytes { get; private set; } = 200;
 
+    /// <summary>Run the agent-framework peers (issue 15 part 1; optional, never part of <c>--quick</c>).</summary>
+    public bool Peers { get; private set; }
+
+    /// <summary>Steps of the peers' agent loop (issue 15: 1 000).</summary>
+    public int PeerSteps { get; private set; } = 1_000;
+
     public string Mode => Quick ? "quick" : "full";
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
+    /// <summary>The peers run with <c>--peers</c> or <c>--only peers</c>, never by default.</summary>
+    public bool RunsPeers => Peers || Only.Contains("peers");
 
     /// <summary>Deletes the workspaces of a finished workload (unless <see cref="Keep"/>), so a full run never holds more than one workload's files.</summary>
     public void CleanUp(string workDir)
@@ -85,7 +94,7 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync,import (default: all)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import,peers (default: all but peers)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -100,6 +109,9 @@ public sealed class BenchSettings
           --status-runs N      cold runs of acode db status (full: 5)
           --import-sessions N  transcripts of the generated import corpus (full: 1000)
           --import-mb N        size of the generated import corpus in MiB (full: 200)
+          --peers              also run the agent-framework peers (LangGraph on SQLite and PostgreSQL; needs Node.js 20 + npm;
+                               not part of the default or --quick run; alone: --only peers)
+          --peers-steps N      steps of the peers' agent loop (default: 1000)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -144,6 +156,12 @@ public sealed class BenchSettings
                         settings.Only.Add(name);
                     }
 
+                    break;
+                case "--peers":
+                    settings.Peers = true;
+                    break;
+                case "--peers-steps":
+                    settings.PeerSteps = Number(args, ref i, 10);
                     break;
                 case "--import-sessions":
                     settings.ImportSessions = Number(args, ref i, 1);

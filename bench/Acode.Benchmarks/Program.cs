@@ -68,6 +68,12 @@ try
     if (settings.Runs("import"))
     {
         await ImportWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.RunsPeers)
+    {
+        await PeersWorkload.RunAsync(settings, workDir, report);
     }
 }
 finally
