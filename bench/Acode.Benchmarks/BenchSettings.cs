@@ -65,6 +65,9 @@ public sealed class BenchSettings
     /// <summary>Size of the generated import corpus in MiB (issue 14: 200).</summary>
     public int ImportMegabytes { get; private set; } = 200;
 
+    /// <summary>Whole-process runs of each command of the start-up workload (issue 15 part 5: 10).</summary>
+    public int StartupRuns { get; private set; } = 10;
+
     /// <summary>Run the agent-framework peers (issue 15 part 1; optional, never part of <c>--quick</c>).</summary>
     public bool Peers { get; private set; }
 
@@ -94,7 +97,8 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync,import,peers (default: all but peers)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import,startup,peers
+                               (default: all but peers)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -109,6 +113,7 @@ public sealed class BenchSettings
           --status-runs N      cold runs of acode db status (full: 5)
           --import-sessions N  transcripts of the generated import corpus (full: 1000)
           --import-mb N        size of the generated import corpus in MiB (full: 200)
+          --startup-runs N     whole-process runs of acode session list / db status, per build (full: 10)
           --peers              also run the agent-framework peers (LangGraph on SQLite and PostgreSQL; needs Node.js 20 + npm;
                                not part of the default or --quick run; alone: --only peers)
           --peers-steps N      steps of the peers' agent loop (default: 1000)
@@ -130,6 +135,7 @@ public sealed class BenchSettings
             settings.SyncMemoryRecords = 30_000;
             settings.SyncLargeRecords = 40;
             settings.StatusRuns = 2;
+            settings.StartupRuns = 3;
             settings.ImportSessions = 40;
             settings.ImportMegabytes = 4;
         }
@@ -156,6 +162,9 @@ public sealed class BenchSettings
                         settings.Only.Add(name);
                     }
 
+                    break;
+                case "--startup-runs":
+                    settings.StartupRuns = Number(args, ref i, 1);
                     break;
                 case "--peers":
                     settings.Peers = true;

@@ -71,6 +71,12 @@ try
         settings.CleanUp(workDir);
     }
 
+    if (settings.Runs("startup"))
+    {
+        await StartupWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
     if (settings.RunsPeers)
     {
         await PeersWorkload.RunAsync(settings, workDir, report);

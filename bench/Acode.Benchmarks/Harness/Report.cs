@@ -12,6 +12,8 @@ public sealed class Report
     public const string Acode = "acode";
     public const string Raw = "raw";
     public const string EfCore = "efcore";
+    /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
+    public const string AcodeReadyToRun = "acode_r2r";
     public const string LangGraphSqlite = "langgraph_sqlite";
     public const string LangGraphSqliteDelta = "langgraph_sqlite_delta";
     public const string LangGraphPostgres = "langgraph_postgres";
@@ -41,6 +43,8 @@ public sealed class Report
         ("sync_peak_rss_mb", [Acode], "MB", false),
         ("sync_large_peak_rss_mb", [Acode], "MB", false),
         ("status_cold_ms", [Acode], "ms", false),
+        ("startup_session_list_ms", [Acode, AcodeReadyToRun], "ms", false),
+        ("startup_db_status_ms", [Acode, AcodeReadyToRun], "ms", false),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -202,6 +206,8 @@ public sealed class Report
         yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
         double? large = Get("sync_large_peak_rss_mb", Acode);
         yield return ("sync peak RSS, 3.2 MB records ≤ 400 MB", large is { } l ? $"{l:F0} MB" : "–", large is { } w ? w <= 400 : null);
+        yield return RatioGoal("startup session list, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_session_list_ms", AcodeReadyToRun), Get("startup_session_list_ms", Acode), r => r <= 0.6);
+        yield return RatioGoal("startup db status, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_db_status_ms", AcodeReadyToRun), Get("startup_db_status_ms", Acode), r => r <= 0.6);
         if (_metrics.ContainsKey("agent_loop_steps"))
         {
             string at = $"step {Get("agent_loop_steps", Acode):F0}";
