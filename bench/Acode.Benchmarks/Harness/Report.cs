@@ -211,8 +211,9 @@ public sealed class Report
         if (_metrics.ContainsKey("agent_loop_steps"))
         {
             string at = $"step {Get("agent_loop_steps", Acode):F0}";
-            yield return RatioGoal($"agent loop persist p50 at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_persist_p50_us_at_last", Acode),
-                BestPeer("agent_loop_persist_p50_us_at_last", LangGraphSqlite, LangGraphSqliteDelta), r => r <= 0.1);
+            // The peer's best: the lower of its checkpoint writes and its whole step (its writes can overlap the step), over both configurations.
+            double? peerSqlite = new[] { BestPeer("agent_loop_persist_p50_us_at_last", LangGraphSqlite, LangGraphSqliteDelta), BestPeer("agent_loop_step_p50_us_at_last", LangGraphSqlite, LangGraphSqliteDelta) }.Min();
+            yield return RatioGoal($"agent loop persist p50 at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_persist_p50_us_at_last", Acode), peerSqlite, r => r <= 0.1);
             yield return RatioGoal($"agent loop storage at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_storage_mb", Acode),
                 BestPeer("agent_loop_storage_mb", LangGraphSqlite, LangGraphSqliteDelta), r => r <= 0.1);
             yield return ($"agent loop persist p50 and storage on PostgreSQL, acode / best LangGraph PostgreSQL ≤ 0.1", "no acode PostgreSQL store yet (team-store issue)", null);

@@ -78,7 +78,8 @@ public static class PeersWorkload
         }
 
         report.AddNote("Agent-framework peers: acode has no PostgreSQL run-state store yet (the team-store issue), so the PostgreSQL rows are LangGraph's alone; "
-            + "LangGraph's persist is its checkpoint writes alone (put + putWrites, serialization included), its step is the whole graph step.");
+            + "LangGraph's persist is the time inside its checkpoint writes (put + putWrites, serialization included; they can overlap, so the sum can exceed the step), "
+            + "its step the whole graph step; the goal takes the lower of the two, over both configurations.");
     }
 
     private static void Record(Report report, string name, PeerRun? run, int steps)
