@@ -68,6 +68,15 @@ public sealed class BenchSettings
     /// <summary>Whole-process runs of each command of the start-up workload (issue 15 part 5: 10).</summary>
     public int StartupRuns { get; private set; } = 10;
 
+    /// <summary>Run the team-scale workload (issue 15 part 3; optional, never part of <c>--quick</c>).</summary>
+    public bool Team { get; private set; }
+
+    /// <summary>Workspaces (processes) syncing into one PostgreSQL at once (issue 15: 8).</summary>
+    public int TeamWorkspaces { get; private set; } = 8;
+
+    /// <summary>Records each team workspace syncs (issue 15: 100 000).</summary>
+    public int TeamRecords { get; private set; } = 100_000;
+
     /// <summary>Run the agent-framework peers (issue 15 part 1; optional, never part of <c>--quick</c>).</summary>
     public bool Peers { get; private set; }
 
@@ -77,6 +86,9 @@ public sealed class BenchSettings
     public string Mode => Quick ? "quick" : "full";
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
+    /// <summary>The team workload runs with <c>--team</c> or <c>--only team</c>, never by default.</summary>
+    public bool RunsTeam => Team || Only.Contains("team");
 
     /// <summary>The peers run with <c>--peers</c> or <c>--only peers</c>, never by default.</summary>
     public bool RunsPeers => Peers || Only.Contains("peers");
@@ -97,8 +109,8 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync,import,startup,peers
-                               (default: all but peers)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import,startup,peers,team
+                               (default: all but peers and team)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -117,6 +129,10 @@ public sealed class BenchSettings
           --peers              also run the agent-framework peers (LangGraph on SQLite and PostgreSQL; needs Node.js 20 + npm;
                                not part of the default or --quick run; alone: --only peers)
           --peers-steps N      steps of the peers' agent loop (default: 1000)
+          --team               also run team scale: 8 processes syncing into one PostgreSQL at once (not in the default
+                               or --quick run; alone: --only team)
+          --team-records N     records each team workspace syncs (default: 100000)
+          --team-workspaces N  workspaces syncing at once (default: 8)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -165,6 +181,15 @@ public sealed class BenchSettings
                     break;
                 case "--startup-runs":
                     settings.StartupRuns = Number(args, ref i, 1);
+                    break;
+                case "--team":
+                    settings.Team = true;
+                    break;
+                case "--team-records":
+                    settings.TeamRecords = Number(args, ref i, 10);
+                    break;
+                case "--team-workspaces":
+                    settings.TeamWorkspaces = Number(args, ref i, 1);
                     break;
                 case "--peers":
                     settings.Peers = true;

@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == SyncMemoryChild.Command)
     return await SyncMemoryChild.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == TeamSyncChild.Command)
+{
+    return await TeamSyncChild.RunAsync(args[1..]);
+}
+
 BenchSettings settings;
 try
 {
@@ -74,6 +79,12 @@ try
     if (settings.Runs("startup"))
     {
         await StartupWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.RunsTeam)
+    {
+        await TeamWorkload.RunAsync(settings, workDir, report);
         settings.CleanUp(workDir);
     }
 

@@ -45,6 +45,11 @@ public sealed class Report
         ("status_cold_ms", [Acode], "ms", false),
         ("startup_session_list_ms", [Acode, AcodeReadyToRun], "ms", false),
         ("startup_db_status_ms", [Acode, AcodeReadyToRun], "ms", false),
+        ("team_records_per_s_alone", [Acode], "records/s", true),
+        ("team_records_per_s_together", [Acode], "records/s", true),
+        ("team_batch_p99_ms_together", [Acode], "ms", false),
+        ("team_failed_batches", [Acode], "batches", false),
+        ("team_state_identical", [Acode], "1 = yes", true),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -208,6 +213,13 @@ public sealed class Report
         yield return ("sync peak RSS, 3.2 MB records ≤ 400 MB", large is { } l ? $"{l:F0} MB" : "–", large is { } w ? w <= 400 : null);
         yield return RatioGoal("startup session list, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_session_list_ms", AcodeReadyToRun), Get("startup_session_list_ms", Acode), r => r <= 0.6);
         yield return RatioGoal("startup db status, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_db_status_ms", AcodeReadyToRun), Get("startup_db_status_ms", Acode), r => r <= 0.6);
+        yield return RatioGoal("team: records/s of all syncers at once / one alone ≥ 1", Get("team_records_per_s_together", Acode), Get("team_records_per_s_alone", Acode), r => r >= 1);
+        if (Get("team_failed_batches", Acode) is { } failed)
+        {
+            yield return ("team: failed batches = 0", failed.ToString("F0", CultureInfo.InvariantCulture), failed == 0);
+            yield return ("team: final state identical to a sequential run", Get("team_state_identical", Acode) == 1 ? "identical" : "different", Get("team_state_identical", Acode) == 1);
+        }
+
         if (_metrics.ContainsKey("agent_loop_steps"))
         {
             string at = $"step {Get("agent_loop_steps", Acode):F0}";
