@@ -65,9 +65,33 @@ public sealed class BenchSettings
     /// <summary>Size of the generated import corpus in MiB (issue 14: 200).</summary>
     public int ImportMegabytes { get; private set; } = 200;
 
+    /// <summary>Whole-process runs of each command of the start-up workload (issue 15 part 5: 10).</summary>
+    public int StartupRuns { get; private set; } = 10;
+
+    /// <summary>Run the team-scale workload (issue 15 part 3; optional, never part of <c>--quick</c>).</summary>
+    public bool Team { get; private set; }
+
+    /// <summary>Workspaces (processes) syncing into one PostgreSQL at once (issue 15: 8).</summary>
+    public int TeamWorkspaces { get; private set; } = 8;
+
+    /// <summary>Records each team workspace syncs (issue 15: 100 000).</summary>
+    public int TeamRecords { get; private set; } = 100_000;
+
+    /// <summary>Run the agent-framework peers (issue 15 part 1; optional, never part of <c>--quick</c>).</summary>
+    public bool Peers { get; private set; }
+
+    /// <summary>Steps of the peers' agent loop (issue 15: 1 000).</summary>
+    public int PeerSteps { get; private set; } = 1_000;
+
     public string Mode => Quick ? "quick" : "full";
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
+    /// <summary>The team workload runs with <c>--team</c> or <c>--only team</c>, never by default.</summary>
+    public bool RunsTeam => Team || Only.Contains("team");
+
+    /// <summary>The peers run with <c>--peers</c> or <c>--only peers</c>, never by default.</summary>
+    public bool RunsPeers => Peers || Only.Contains("peers");
 
     /// <summary>Deletes the workspaces of a finished workload (unless <see cref="Keep"/>), so a full run never holds more than one workload's files.</summary>
     public void CleanUp(string workDir)
@@ -85,7 +109,8 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,read,page,status,sync,import (default: all)
+          --only LIST          comma-separated workloads: save,read,page,status,sync,import,startup,peers,team
+                               (default: all but peers and team)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -100,6 +125,14 @@ public sealed class BenchSettings
           --status-runs N      cold runs of acode db status (full: 5)
           --import-sessions N  transcripts of the generated import corpus (full: 1000)
           --import-mb N        size of the generated import corpus in MiB (full: 200)
+          --startup-runs N     whole-process runs of acode session list / db status, per build (full: 10)
+          --peers              also run the agent-framework peers (LangGraph on SQLite and PostgreSQL; needs Node.js 20 + npm;
+                               not part of the default or --quick run; alone: --only peers)
+          --peers-steps N      steps of the peers' agent loop (default: 1000)
+          --team               also run team scale: 8 processes syncing into one PostgreSQL at once (not in the default
+                               or --quick run; alone: --only team)
+          --team-records N     records each team workspace syncs (default: 100000)
+          --team-workspaces N  workspaces syncing at once (default: 8)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -118,6 +151,7 @@ public sealed class BenchSettings
             settings.SyncMemoryRecords = 30_000;
             settings.SyncLargeRecords = 40;
             settings.StatusRuns = 2;
+            settings.StartupRuns = 3;
             settings.ImportSessions = 40;
             settings.ImportMegabytes = 4;
         }
@@ -144,6 +178,24 @@ public sealed class BenchSettings
                         settings.Only.Add(name);
                     }
 
+                    break;
+                case "--startup-runs":
+                    settings.StartupRuns = Number(args, ref i, 1);
+                    break;
+                case "--team":
+                    settings.Team = true;
+                    break;
+                case "--team-records":
+                    settings.TeamRecords = Number(args, ref i, 10);
+                    break;
+                case "--team-workspaces":
+                    settings.TeamWorkspaces = Number(args, ref i, 1);
+                    break;
+                case "--peers":
+                    settings.Peers = true;
+                    break;
+                case "--peers-steps":
+                    settings.PeerSteps = Number(args, ref i, 10);
                     break;
                 case "--import-sessions":
                     settings.ImportSessions = Number(args, ref i, 1);

@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == SyncMemoryChild.Command)
     return await SyncMemoryChild.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == TeamSyncChild.Command)
+{
+    return await TeamSyncChild.RunAsync(args[1..]);
+}
+
 BenchSettings settings;
 try
 {
@@ -68,6 +73,24 @@ try
     if (settings.Runs("import"))
     {
         await ImportWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.Runs("startup"))
+    {
+        await StartupWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.RunsTeam)
+    {
+        await TeamWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
+    if (settings.RunsPeers)
+    {
+        await PeersWorkload.RunAsync(settings, workDir, report);
     }
 }
 finally

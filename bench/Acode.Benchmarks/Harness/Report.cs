@@ -12,6 +12,22 @@ public sealed class Report
     public const string Acode = "acode";
     public const string Raw = "raw";
     public const string EfCore = "efcore";
+    /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
+    public const string AcodeReadyToRun = "acode_r2r";
+    public const string LangGraphSqlite = "langgraph_sqlite";
+    public const string LangGraphSqliteDelta = "langgraph_sqlite_delta";
+    public const string LangGraphPostgres = "langgraph_postgres";
+    public const string LangGraphPostgresDelta = "langgraph_postgres_delta";
+
+    /// <summary>The agent-framework peers of issue 15 part 1, in table order: (implementation, column title).</summary>
+    public static readonly (string Name, string Title)[] Peers =
+    [
+        (Acode, "acode (SQLite)"),
+        (LangGraphSqlite, "LangGraph SQLite"),
+        (LangGraphSqliteDelta, "LangGraph SQLite, delta channel"),
+        (LangGraphPostgres, "LangGraph PostgreSQL"),
+        (LangGraphPostgresDelta, "LangGraph PostgreSQL, delta channel"),
+    ];
 
     /// <summary>The metric keys of the JSON, in order, with the implementations each one carries.</summary>
     public static readonly (string Key, string[] Implementations, string Unit, bool HigherIsBetter)[] Keys =
@@ -27,6 +43,26 @@ public sealed class Report
         ("sync_peak_rss_mb", [Acode], "MB", false),
         ("sync_large_peak_rss_mb", [Acode], "MB", false),
         ("status_cold_ms", [Acode], "ms", false),
+        ("startup_session_list_ms", [Acode, AcodeReadyToRun], "ms", false),
+        ("startup_db_status_ms", [Acode, AcodeReadyToRun], "ms", false),
+        ("team_records_per_s_alone", [Acode], "records/s", true),
+        ("team_records_per_s_together", [Acode], "records/s", true),
+        ("team_batch_p99_ms_together", [Acode], "ms", false),
+        ("team_failed_batches", [Acode], "batches", false),
+        ("team_state_identical", [Acode], "1 = yes", true),
+    ];
+
+    /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
+    public static readonly (string Key, string Unit)[] PeerKeys =
+    [
+        ("agent_loop_steps", "steps"),
+        ("agent_loop_persist_p50_us_at_10", "µs"),
+        ("agent_loop_persist_p50_us_at_100", "µs"),
+        ("agent_loop_persist_p50_us_at_last", "µs"),
+        ("agent_loop_step_p50_us_at_10", "µs"),
+        ("agent_loop_step_p50_us_at_100", "µs"),
+        ("agent_loop_step_p50_us_at_last", "µs"),
+        ("agent_loop_storage_mb", "MB"),
     ];
 
     private readonly Dictionary<string, Dictionary<string, double>> _metrics = new(StringComparer.Ordinal);
@@ -64,7 +100,7 @@ public sealed class Report
         writer.WriteStartObject();
         writer.WriteString("mode", Mode);
         writer.WriteStartObject("metrics");
-        foreach ((string key, string[] implementations, _, _) in Keys)
+        foreach ((string key, string[] implementations) in Keys.Select(k => (k.Key, k.Implementations)).Concat(PeerKeys.Select(k => (k.Key, Peers.Select(p => p.Name).ToArray()))))
         {
             if (!_metrics.TryGetValue(key, out Dictionary<string, double>? values))
             {
@@ -105,6 +141,25 @@ public sealed class Report
             output.WriteLine($"| {key} ({unit}) | {Num(acode)} | {Num(raw)} | {Num(ef)} | {Ratio(acode, raw)} | {Ratio(ef, acode)} |");
         }
 
+        if (PeerKeys.Any(k => _metrics.ContainsKey(k.Key)))
+        {
+            output.WriteLine();
+            output.WriteLine("## Agent-framework peers (issue 15 part 1): an agent loop, one durable save per step");
+            output.WriteLine();
+            output.WriteLine($"| metric | {string.Join(" | ", Peers.Select(p => p.Title))} | acode / best SQLite peer |");
+            output.WriteLine($"|---|{string.Concat(Peers.Select(_ => "---:|"))}---:|");
+            foreach ((string key, string unit) in PeerKeys)
+            {
+                if (!_metrics.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                string ratio = key == "agent_loop_steps" ? "–" : Ratio(Get(key, Acode), BestPeer(key, LangGraphSqlite, LangGraphSqliteDelta));
+                output.WriteLine($"| {key} ({unit}) | {string.Join(" | ", Peers.Select(p => Num(Get(key, p.Name))))} | {ratio} |");
+            }
+        }
+
         if (_extra.Count > 0)
         {
             output.WriteLine();
@@ -117,7 +172,7 @@ public sealed class Report
         }
 
         output.WriteLine();
-        output.WriteLine("## Goals (issue 4)");
+        output.WriteLine("## Goals (issues 4 and 15)");
         output.WriteLine();
         output.WriteLine("| goal | measured | verdict |");
         output.WriteLine("|---|---:|---|");
@@ -142,9 +197,10 @@ public sealed class Report
         yield return RatioGoal("read p50 acode/raw ≤ 1.5", Get("read_p50_us", Acode), Get("read_p50_us", Raw), r => r <= 1.5);
         yield return RatioGoal("page p50 acode/raw ≤ 1.5", Get("page_p50_us", Acode), Get("page_p50_us", Raw), r => r <= 1.5);
         yield return RatioGoal("page p99 acode/raw ≤ 1.5", Get("page_p99_us", Acode), Get("page_p99_us", Raw), r => r <= 1.5);
+        // Issue 15 part 6: no EF Core goal on saves: a durable save is bounded by the one fsync every implementation pays.
         foreach ((string key, _, string unit, _) in Keys)
         {
-            if (unit == "µs")
+            if (unit == "µs" && !key.StartsWith("save_", StringComparison.Ordinal))
             {
                 yield return RatioGoal($"{key} efcore/acode ≥ 2", Get(key, EfCore), Get(key, Acode), r => r >= 2);
             }
@@ -155,6 +211,32 @@ public sealed class Report
         yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
         double? large = Get("sync_large_peak_rss_mb", Acode);
         yield return ("sync peak RSS, 3.2 MB records ≤ 400 MB", large is { } l ? $"{l:F0} MB" : "–", large is { } w ? w <= 400 : null);
+        yield return RatioGoal("startup session list, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_session_list_ms", AcodeReadyToRun), Get("startup_session_list_ms", Acode), r => r <= 0.6);
+        yield return RatioGoal("startup db status, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_db_status_ms", AcodeReadyToRun), Get("startup_db_status_ms", Acode), r => r <= 0.6);
+        yield return RatioGoal("team: records/s of all syncers at once / one alone ≥ 1", Get("team_records_per_s_together", Acode), Get("team_records_per_s_alone", Acode), r => r >= 1);
+        if (Get("team_failed_batches", Acode) is { } failed)
+        {
+            yield return ("team: failed batches = 0", failed.ToString("F0", CultureInfo.InvariantCulture), failed == 0);
+            yield return ("team: final state identical to a sequential run", Get("team_state_identical", Acode) == 1 ? "identical" : "different", Get("team_state_identical", Acode) == 1);
+        }
+
+        if (_metrics.ContainsKey("agent_loop_steps"))
+        {
+            string at = $"step {Get("agent_loop_steps", Acode):F0}";
+            // The peer's best: the lower of its checkpoint writes and its whole step (its writes can overlap the step), over both configurations.
+            double? peerSqlite = new[] { BestPeer("agent_loop_persist_p50_us_at_last", LangGraphSqlite, LangGraphSqliteDelta), BestPeer("agent_loop_step_p50_us_at_last", LangGraphSqlite, LangGraphSqliteDelta) }.Min();
+            yield return RatioGoal($"agent loop persist p50 at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_persist_p50_us_at_last", Acode), peerSqlite, r => r <= 0.1);
+            yield return RatioGoal($"agent loop storage at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_storage_mb", Acode),
+                BestPeer("agent_loop_storage_mb", LangGraphSqlite, LangGraphSqliteDelta), r => r <= 0.1);
+            yield return ($"agent loop persist p50 and storage on PostgreSQL, acode / best LangGraph PostgreSQL ≤ 0.1", "no acode PostgreSQL store yet (team-store issue)", null);
+        }
+    }
+
+    /// <summary>The lowest figure of the given peers (their best configuration); null when none ran.</summary>
+    private double? BestPeer(string key, params string[] implementations)
+    {
+        double?[] values = [.. implementations.Select(i => Get(key, i)).Where(v => v is not null)];
+        return values.Length == 0 ? null : values.Min();
     }
 
     private static (string, string, bool?) RatioGoal(string goal, double? numerator, double? denominator, Func<double, bool> test)
