@@ -114,7 +114,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton(sp => new SyncLoop(
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+        services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>("sqlite")
             .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)

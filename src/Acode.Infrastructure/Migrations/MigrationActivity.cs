@@ -6,9 +6,13 @@ namespace Acode.Infrastructure.Migrations;
 internal static class MigrationActivity
 {
     /// <summary>Null when nothing listens; <c>acode.migration.applied</c> is set by the caller (false: another process applied it first).</summary>
-    public static Activity? Start(string system, Migration migration)
+    /// <param name="system">The database kind, <c>db.system.name</c>.</param>
+    /// <param name="migration">The migration about to be applied.</param>
+    /// <param name="database">The PostgreSQL database name (<c>db.namespace</c>), null for SQLite.</param>
+    public static Activity? Start(string system, Migration migration, string? database = null)
     {
         Activity? activity = AcodeActivities.Start("acode.migration", system);
+        activity?.SetTag("db.namespace", database);
         activity?.SetTag("acode.migration.version", migration.VersionText);
         activity?.SetTag("acode.migration.name", migration.Name);
         return activity;

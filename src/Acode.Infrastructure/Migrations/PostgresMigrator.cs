@@ -100,7 +100,7 @@ public sealed class PostgresMigrator
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {
-            using Activity? activity = MigrationActivity.Start(AcodeActivities.Postgres, migration);
+            using Activity? activity = MigrationActivity.Start(AcodeActivities.Postgres, migration, connection.Database);
             bool applied;
             try
             {

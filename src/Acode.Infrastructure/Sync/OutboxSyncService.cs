@@ -238,7 +238,8 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         {
             activity.SetTag("db.operation.batch.size", batch.Count);
             activity.SetTag("acode.sync.bytes", batch.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Payload)));
-            activity.SetTag("server.address", _target!.Host);
+            activity.SetTag("db.namespace", _target!.Database);
+            activity.SetTag("server.address", _target.Host);
             activity.SetTag("server.port", _target.Port);
         }
 
