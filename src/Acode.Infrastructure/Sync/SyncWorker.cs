@@ -5,8 +5,9 @@ namespace Acode.Infrastructure.Sync;
 /// <summary>The background worker that drains the outbox while the agent host runs (AC-036); idle when no PostgreSQL is configured.</summary>
 public sealed class SyncWorker : BackgroundService
 {
-    private readonly Func<SyncLoop> _loop;
+    private readonly Func<SyncLoop> _createLoop;
     private readonly bool _enabled;
+    private SyncLoop? _loop;
 
     public SyncWorker(SyncLoop loop, bool enabled = true)
         : this(() => loop, enabled)
@@ -20,9 +21,17 @@ public sealed class SyncWorker : BackgroundService
     /// </summary>
     internal SyncWorker(Func<SyncLoop> loop, bool enabled)
     {
-        _loop = loop;
+        _createLoop = loop;
         _enabled = enabled;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _enabled ? _loop().RunAsync(null, stoppingToken) : Task.CompletedTask;
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Built even when idle, before StartAsync returns (ExecuteAsync runs in the background): opening the database
+        // makes the outbox gauges live from the host's start.
+        _loop = _createLoop();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _enabled ? _loop!.RunAsync(null, stoppingToken) : Task.CompletedTask;
 }
