@@ -117,7 +117,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton(sp => new SyncLoop(
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+        services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
         services.AddSingleton(sp => new RetentionWorker(
             sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application.Errors;
 using Acode.Infrastructure.Postgres;
 using Microsoft.Extensions.Logging;
@@ -99,6 +100,7 @@ public sealed class PostgresMigrator
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {
+            using Activity? activity = MigrationActivity.Start(AcodeActivities.Postgres, migration, connection.Database);
             bool applied;
             try
             {
@@ -106,8 +108,16 @@ public sealed class PostgresMigrator
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
             {
+                AcodeActivities.Fail(activity, unavailable);
                 throw unavailable;
             }
+            catch (Exception ex)
+            {
+                AcodeActivities.Fail(activity, ex);
+                throw;
+            }
+
+            activity?.SetTag("acode.migration.applied", applied);
 
             if (applied)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
@@ -68,7 +69,20 @@ public sealed partial class SqliteMigrator
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {
-            if (Apply(connection, migration))
+            using Activity? activity = MigrationActivity.Start(AcodeActivities.Sqlite, migration);
+            bool applied;
+            try
+            {
+                applied = Apply(connection, migration);
+            }
+            catch (Exception ex)
+            {
+                AcodeActivities.Fail(activity, ex);
+                throw;
+            }
+
+            activity?.SetTag("acode.migration.applied", applied);
+            if (applied)
             {
                 appliedNow.Add(migration);
             }

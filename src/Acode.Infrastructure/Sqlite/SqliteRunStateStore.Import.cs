@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
@@ -18,7 +19,22 @@ public sealed partial class SqliteRunStateStore
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
         }
 
-        return ImportCoreAsync(session, events, cancellationToken);
+        return TracedImportAsync(session, events, cancellationToken);
+    }
+
+    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken)
+    {
+        using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Sqlite);
+        activity?.SetTag("acode.event.count", events.Count);
+        try
+        {
+            return await ImportCoreAsync(session, events, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
     }
 
     private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
@@ -68,10 +69,42 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
+        using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Sqlite);
+        try
+        {
+            await SaveAllCoreAsync(sessions, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+    {
+        using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Sqlite);
+        try
+        {
+            bool deleted = await DeleteSessionCoreAsync(id, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("acode.deleted", deleted);
+            return deleted;
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(sessions);
 
         // The same object listed twice is saved once: its changes are written once and stamped once.
         Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();
+        activity?.SetTag("acode.session.count", distinct.Length);
+        activity?.SetTag("acode.change.count", distinct.Sum(s => s.PendingChanges.Count));
         if (distinct.All(s => s.PendingChanges.Count == 0))
         {
             return;
@@ -157,7 +190,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         LogRedacted(counts, sessionId);
     }
 
-    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+    private async Task<bool> DeleteSessionCoreAsync(SessionId id, CancellationToken cancellationToken)
     {
         bool deleted = await _database.WriteAsync((transaction, commands) => DeleteWithRecord(transaction, commands, id.Value), cancellationToken).ConfigureAwait(false);
         if (deleted)

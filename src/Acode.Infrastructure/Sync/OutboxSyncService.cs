@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
@@ -252,7 +253,48 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
     }
 
+    /// <summary>
+    /// Delivers one claimed batch inside an <c>acode.sync.batch</c> span and records its duration. The outcome tag:
+    /// <c>delivered</c> (every record applied or a duplicate), <c>partial</c> (some retried or dead-lettered),
+    /// <c>released</c> (none done, the leases given back), <c>failed</c> (an error ended the run: an outage pauses it).
+    /// </summary>
     private async Task DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
+    {
+        using Activity? activity = AcodeActivities.Start("acode.sync.batch", AcodeActivities.Postgres);
+        if (activity is not null)
+        {
+            activity.SetTag("db.operation.batch.size", batch.Count);
+            activity.SetTag("acode.sync.bytes", batch.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Payload)));
+            activity.SetTag("db.namespace", _target!.Database);
+            activity.SetTag("server.address", _target.Host);
+            activity.SetTag("server.port", _target.Port);
+        }
+
+        long started = _time.GetTimestamp();
+        (long done, long failed) = (run.Done, run.Retried + run.DeadLettered);
+        string outcome = "failed";
+        try
+        {
+            await DeliverBatchAsync(batch, run, token).ConfigureAwait(false);
+            long handled = run.Done - done, failedNow = run.Retried + run.DeadLettered - failed;
+            outcome = handled == 0 ? "released" : failedNow == 0 ? "delivered" : "partial";
+            activity?.SetTag("acode.sync.delivered", handled - failedNow);
+            activity?.SetTag("acode.sync.failed", failedNow);
+        }
+        catch (Exception ex)
+        {
+            // An outage or a refusal is told by its ACODE-DB code, as the run's pause reason is.
+            AcodeActivities.Fail(activity, activity is null ? ex : AsUnavailable(ex) ?? ex);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("acode.sync.outcome", outcome);
+            _metrics.RecordBatch(_time.GetElapsedTime(started), outcome);
+        }
+    }
+
+    private async Task DeliverBatchAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
     {
         BatchApplyResult result;
         Exception? lost;

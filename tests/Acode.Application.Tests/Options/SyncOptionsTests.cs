@@ -2,7 +2,7 @@ using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Application.Sync;
 
-namespace Acode.Infrastructure.Tests.Options;
+namespace Acode.Application.Tests.Options;
 
 public sealed class SyncOptionsTests
 {

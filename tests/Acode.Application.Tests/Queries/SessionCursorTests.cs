@@ -4,7 +4,7 @@ using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Domain.Entities;
 
-namespace Acode.Domain.Tests.Queries;
+namespace Acode.Application.Tests.Queries;
 
 public class SessionCursorTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Acode.Application.Serialization;
 
-namespace Acode.Domain.Tests.Serialization;
+namespace Acode.Application.Tests.Serialization;
 
 public class UtcTimestampTests
 {

@@ -1,7 +1,7 @@
 using Acode.Application.Outbox;
 using Acode.Domain.Entities;
 
-namespace Acode.Domain.Tests.Outbox;
+namespace Acode.Application.Tests.Outbox;
 
 public class IdempotencyKeyTests
 {

@@ -4,7 +4,7 @@ using Acode.Domain.Entities;
 using Acode.Domain.Tests.Support;
 using Acode.Domain.Time;
 
-namespace Acode.Domain.Tests.Serialization;
+namespace Acode.Application.Tests.Serialization;
 
 public class SessionGraphBuilderTests
 {
