@@ -48,9 +48,36 @@ internal sealed class CliContext : IDisposable
     /// <summary>Opens the database of a workspace that exists; for read-only commands, which create nothing. The configuration is checked first, as for every command.</summary>
     /// <exception cref="UsageException">No database at the workspace (exit 1); the message says where it looked.</exception>
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true)
-        => Options is not null && File.Exists(Workspace.DatabasePath)
+        => Options is not null && (File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory())
             ? OpenDatabase(migrate)
             : throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
+
+    /// <summary>
+    /// True when <c>.agent/</c> exists but this user cannot look into it: that is a workspace acode may not read, not a
+    /// missing one, so opening it reports the permission problem (ACODE-DB-001) instead of "no workspace".
+    /// </summary>
+    private bool IsUnreadableAgentDirectory()
+    {
+        if (!Directory.Exists(Workspace.AgentDirectory))
+        {
+            return false;
+        }
+
+        try
+        {
+            using IEnumerator<string> entries = Directory.EnumerateFileSystemEntries(Workspace.AgentDirectory).GetEnumerator();
+            _ = entries.MoveNext();
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>The configured PostgreSQL, or null when there is none.</summary>
     public PostgresConnectionSettings? SyncTarget => Options.Postgres is { IsConfigured: true } postgres ? PostgresConnectionSettings.From(postgres) : null;
