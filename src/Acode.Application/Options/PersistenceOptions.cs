@@ -21,6 +21,9 @@ public sealed class PersistenceOptions
     /// <summary>Automatic removal of old sessions (section <c>persistence:retention</c>); off by default.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>Which run-state store an agent host uses (section <c>persistence:store</c>); SQLite by default.</summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
@@ -33,6 +36,7 @@ public sealed class PersistenceOptions
         SectionName + ":postgres" => create ? Postgres ??= new PostgresOptions() : Postgres,
         SectionName + ":sync" => Sync,
         SectionName + ":retention" => Retention,
+        SectionName + ":store" => Store,
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
@@ -43,6 +47,13 @@ public sealed class PersistenceOptions
         Postgres?.Validate();
         Sync.Validate();
         Retention.Validate();
+        Store.Validate();
+        if (Store.Kind == RunStateStoreKind.Postgres && !PostgresConfigured)
+        {
+            throw AcodeErrors.InvalidConfiguration(
+                StoreOptions.KindKey, Store.Kind.ToString(),
+                $"Sqlite, or Postgres together with {PostgresOptions.ConnectionStringKey} (or {PostgresOptions.EnvironmentVariable})");
+        }
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

@@ -2,6 +2,7 @@ using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Domain.Time;
+using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sync;
 using Npgsql;
@@ -36,12 +37,16 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly HybridClock _clock;
     private readonly string _redactedTarget;
+    private readonly PostgresMigrator? _migrator;
+    private Task? _schema;
 
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
     /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>
     /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>
-    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null)
+    /// <param name="migrator">When given, the database is brought to acode's schema before the first operation (an agent host's store).</param>
+    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null)
     {
+        _migrator = migrator;
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         _dataSource = dataSource;
@@ -151,6 +156,18 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Records in <c>sync_applied</c> that the workspace <paramref name="origin"/> holds these exact versions (it pulled
+    /// them), so its next change to each is a continuation under <see cref="ConflictRule"/>, not a conflict; and its
+    /// outbox delivering the pulled versions themselves back is a duplicate. Idempotent.
+    /// </summary>
+    internal Task RecordHeldAsync(string origin, IReadOnlyList<(EntityType Type, string Id, long Hlc)> versions, CancellationToken cancellationToken)
+        => InTransactionAsync(async (connection, transaction) =>
+        {
+            await PostgresStoreWrites.RecordHeldAsync(connection, transaction, versions, origin, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     /// <summary>Checks and stages one session's pending changes; returns their stamps (applied to the objects after the commit).</summary>
     private async Task<List<EntityStamp>> StageChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Session session, PostgresStoreWrites writes, CancellationToken cancellationToken)
     {
@@ -254,6 +271,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     {
         try
         {
+            await EnsureSchemaAsync().ConfigureAwait(false);
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -273,6 +291,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     {
         try
         {
+            await EnsureSchemaAsync().ConfigureAwait(false);
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             return await work(connection).ConfigureAwait(false);
@@ -280,6 +299,26 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)
         {
             throw unavailable;
+        }
+    }
+
+    /// <summary>Runs the migrator once (concurrent callers share the run; a failed run is tried again by the next call).</summary>
+    private async Task EnsureSchemaAsync()
+    {
+        if (_migrator is null)
+        {
+            return;
+        }
+
+        Task schema = _schema ??= _migrator.MigrateAsync(_dataSource, CancellationToken.None);
+        try
+        {
+            await schema.ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = Interlocked.CompareExchange(ref _schema, null, schema);
+            throw;
         }
     }
 
