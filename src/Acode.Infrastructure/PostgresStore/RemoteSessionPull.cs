@@ -68,14 +68,15 @@ public sealed class RemoteSessionPull
     }
 
     /// <summary>The ids of the live sessions PostgreSQL holds that changed at or after <paramref name="since"/>, oldest change first.</summary>
-    public async Task<IReadOnlyList<SessionId>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<SessionId>> ChangedSinceAsync(PostgresRunStateStore remote, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(remote);
         var ids = new List<SessionId>();
         var filter = new SessionFilter { UpdatedFrom = since };
         string? cursor = null;
         do
         {
-            Page<SessionSummary> page = await _remote.QuerySessionsAsync(filter, SessionSort.UpdatedAscending, new PaginationOptions { Limit = PaginationOptions.MaxLimit, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+            Page<SessionSummary> page = await remote.QuerySessionsAsync(filter, SessionSort.UpdatedAscending, new PaginationOptions { Limit = PaginationOptions.MaxLimit, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
             ids.AddRange(page.Items.Select(s => s.Id));
             cursor = page.NextCursor;
         }
