@@ -22,13 +22,14 @@ internal static class AcodeCommandLine
         db.Subcommands.Add(DbPruneCommand.Create(globals));
         root.Subcommands.Add(db);
 
-        var session = new Command("session", "Sessions: list, show, export, import.");
+        var session = new Command("session", "Sessions: list, show, export, import, delete, pull.");
         session.Subcommands.Add(SessionListCommand.Create(globals));
         session.Subcommands.Add(SessionShowCommand.Create(globals));
         session.Subcommands.Add(SessionSearchCommand.Create(globals));
         session.Subcommands.Add(SessionExportCommand.Create(globals));
         session.Subcommands.Add(SessionImportCommand.Create(globals));
         session.Subcommands.Add(SessionDeleteCommand.Create(globals));
+        session.Subcommands.Add(SessionPullCommand.Create(globals));
         root.Subcommands.Add(session);
 
         root.Subcommands.Add(ImportCommand.Create(globals));

@@ -1,3 +1,4 @@
+using Acode.Application;
 using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Cli;
@@ -63,14 +64,22 @@ internal sealed class SessionIdArgument
     /// <summary>The session this argument names: the whole id as is, a prefix when exactly one session starts with it.</summary>
     /// <returns>The id, or null when no session starts with the prefix (a whole id is returned unchecked).</returns>
     /// <exception cref="UsageException">More than one session starts with the prefix; the message lists them (exit 2).</exception>
-    public async Task<SessionId?> ResolveAsync(SqliteRunStateStore store, CancellationToken cancellationToken)
+    /// <exception cref="UsageException">A prefix given for a store that cannot look one up (PostgreSQL, <c>--remote</c>): the whole id is needed (exit 2).</exception>
+    public async Task<SessionId?> ResolveAsync(IRunStateStore store, CancellationToken cancellationToken)
     {
         if (_exact is { } exact)
         {
             return exact;
         }
 
-        IReadOnlyList<SessionId> matches = await store.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
+        if (store is not SqliteRunStateStore local)
+        {
+            throw new UsageException(
+                $"'{Text}' is not a whole session id, and a start of one is looked up only in this workspace.",
+                "Give the whole id (sess_ and 26 characters); 'acode session list --remote' shows them.");
+        }
+
+        IReadOnlyList<SessionId> matches = await local.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
         if (matches.Count <= 1)
         {
             return matches.Count == 1 ? matches[0] : null;
@@ -84,7 +93,7 @@ internal sealed class SessionIdArgument
     }
 
     /// <summary>The session this argument names, or the not-found error of <paramref name="workspaceRoot"/> (exit 1).</summary>
-    public async Task<SessionId> ResolveExistingAsync(SqliteRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
+    public async Task<SessionId> ResolveExistingAsync(IRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
         => await ResolveAsync(store, cancellationToken) ?? throw NotFound(workspaceRoot);
 
     /// <summary>The not-found error (exit 1): no session with this id, or starting with it.</summary>

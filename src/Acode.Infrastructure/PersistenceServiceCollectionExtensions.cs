@@ -7,11 +7,13 @@ using Acode.Domain.Time;
 using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Health;
 using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -104,9 +106,13 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<AcodeMetrics>();
         services.AddSingleton(sp => SqliteWorkspaceDatabase.Open(
             workspace, sp.GetRequiredService<PersistenceOptions>().Sqlite, sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRunStateStore>(sp => new SqliteRunStateStore(
-            sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
-            Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));
+        services.AddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp)
+            ? new PostgresRunStateStore(PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()),
+                sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(),
+                new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()))
+            : new SqliteRunStateStore(
+                sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
+                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));
         services.AddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.AddSingleton<ISyncService>(sp =>
         {
@@ -117,15 +123,20 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton(sp => new SyncLoop(
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService(sp => new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+        // With the PostgreSQL store there is no workspace file, outbox or sync: the workers stay idle and open nothing.
+        services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp)
+            ? new IdleHostedService()
+            : new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
         services.AddSingleton(sp => new RetentionWorker(
             sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
-        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
+        services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>("sqlite")
             .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)
             .AddCheck<PostgresHealthCheck>("postgres");
         return services;
     }
+
+    private static bool UsesPostgresStore(IServiceProvider provider) => provider.GetRequiredService<PersistenceOptions>().Store.Kind == RunStateStoreKind.Postgres;
 }

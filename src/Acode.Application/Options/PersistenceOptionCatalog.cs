@@ -12,7 +12,7 @@ public static class PersistenceOptionCatalog
 {
     /// <summary>All settings, section by section.</summary>
     public static IReadOnlyList<OptionDescriptor> All { get; } =
-        [.. SqliteOptions.Descriptors, .. PostgresOptions.Descriptors, .. Sync.SyncOptions.Descriptors, .. RetentionOptions.Descriptors, .. RedactionOptions.Descriptors];
+        [.. SqliteOptions.Descriptors, .. PostgresOptions.Descriptors, .. Sync.SyncOptions.Descriptors, .. RetentionOptions.Descriptors, .. RedactionOptions.Descriptors, .. StoreOptions.Descriptors];
 
     /// <summary>The section paths (<c>persistence:sqlite</c>, …), in order.</summary>
     public static IReadOnlyList<string> Sections { get; } = All.Select(d => d.Section).Distinct().ToArray();

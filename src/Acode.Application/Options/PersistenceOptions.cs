@@ -24,6 +24,9 @@ public sealed class PersistenceOptions
     /// <summary>Secret redaction before anything is stored (section <c>persistence:redaction</c>).</summary>
     public RedactionOptions Redaction { get; set; } = new();
 
+    /// <summary>Which run-state store an agent host uses (section <c>persistence:store</c>); SQLite by default.</summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary>True when <see cref="Postgres"/> names a server to sync with.</summary>
     public bool PostgresConfigured => Postgres is { IsConfigured: true };
 
@@ -37,6 +40,7 @@ public sealed class PersistenceOptions
         SectionName + ":sync" => Sync,
         SectionName + ":retention" => Retention,
         SectionName + ":redaction" => Redaction,
+        SectionName + ":store" => Store,
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
@@ -48,6 +52,13 @@ public sealed class PersistenceOptions
         Sync.Validate();
         Retention.Validate();
         Redaction.Validate();
+        Store.Validate();
+        if (Store.Kind == RunStateStoreKind.Postgres && !PostgresConfigured)
+        {
+            throw AcodeErrors.InvalidConfiguration(
+                StoreOptions.KindKey, Store.Kind.ToString(),
+                $"Sqlite, or Postgres together with {PostgresOptions.ConnectionStringKey} (or {PostgresOptions.EnvironmentVariable})");
+        }
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
         // records: harmless (idempotency keys), but wasted work on every slow batch.

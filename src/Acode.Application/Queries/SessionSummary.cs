@@ -9,4 +9,8 @@ public sealed record SessionSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     int TaskCount,
-    int ToolCallCount);
+    int ToolCallCount)
+{
+    /// <summary>The id of the workspace (or PostgreSQL store) whose change currently stands; null from a workspace's own SQLite store, where every row is its own.</summary>
+    public string? Origin { get; init; }
+}

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Acode.Application.Serialization;
-using Acode.Infrastructure.Sqlite;
+using Acode.Application;
 
 namespace Acode.Cli.Commands;
 
@@ -12,14 +12,16 @@ internal static class SessionExportCommand
     {
         var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output. An existing file is not overwritten." };
-        var command = new Command("export", "Export a session (entities and events) as JSON Lines; 'acode session import' reads it back exactly.\n\nExamples:\n  acode session export sess_01JD… > session.jsonl\n  acode session export sess_01JD… -o session.jsonl") { id, output };
+        var remote = new Option<bool>("--remote") { Description = "Export the session as PostgreSQL holds it (any workspace's) instead of this workspace's copy." };
+        var command = new Command("export", "Export a session (entities and events) as JSON Lines; 'acode session import' reads it back exactly.\n\nExamples:\n  acode session export sess_01JD… > session.jsonl\n  acode session export sess_01JD… -o session.jsonl\n  acode session export --remote sess_01JD… -o session.jsonl") { id, output, remote };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
-            var store = new SqliteRunStateStore(database);
+            using StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
+            IRunStateStore store = scope.Store;
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
-            Session session = await store.GetSessionAsync(sessionId, cancellationToken) ?? throw wanted.NotFound(context.Workspace.RootDirectory);
+            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
+                ?? throw new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list'.", ExitCodes.Problem);
             string? path = context.ParseResult.GetValue(output);
             if (path is null)
             {

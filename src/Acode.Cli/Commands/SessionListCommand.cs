@@ -5,7 +5,7 @@ using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
+using Acode.Application;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -26,6 +26,7 @@ internal static class SessionListCommand
         var limit = new Option<int>("--limit", "-n") { Description = $"Rows per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => PaginationOptions.DefaultLimit };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page. A cursor works only with the filter and sort it was printed for: run the 'More:' line (or --json's nextCommand) as printed." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table: items, nextCursor, and nextCommand/nextArguments for the next page (null on the last)." };
+        var remote = new Option<bool>("--remote") { Description = "List the team's sessions in PostgreSQL (every workspace's; deleted ones hidden) instead of this workspace's, with the workspace each came from." };
         var command = new Command("list", """
             List sessions, most recently updated first, a page at a time.
 
@@ -41,9 +42,10 @@ internal static class SessionListCommand
               acode session list --state Failed --since 7d -n 20
               acode session list --since 2026-11-30 --until 2026-12-01 --sort created-asc
               acode session list --title parser --limit 20
+              acode session list --remote --state Failed --since 7d
             """)
         {
-            states, since, until, title, sort, limit, cursor, json,
+            states, since, until, title, sort, limit, cursor, json, remote,
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -75,8 +77,9 @@ internal static class SessionListCommand
                 throw new UsageException($"--since ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before --until ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give --since the earlier time; both are UTC unless they carry an offset.");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
-            var store = new SqliteRunStateStore(database);
+            bool fromRemote = p.GetValue(remote);
+            using StoreScope scope = StoreScope.Open(context, fromRemote);
+            IRunStateStore store = scope.Store;
             Page<SessionSummary> page;
             try
             {
@@ -92,7 +95,7 @@ internal static class SessionListCommand
             }
 
             bool asJson = p.GetValue(json);
-            List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), filter, p.GetValue(sort)!, pageSize, asJson, page.NextCursor);
+            List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), filter, p.GetValue(sort)!, pageSize, asJson, fromRemote, page.NextCursor);
             if (asJson)
             {
                 var items = new JsonArray();
@@ -104,6 +107,10 @@ internal static class SessionListCommand
                         ["createdAt"] = UtcTimestamp.Format(s.CreatedAt), ["updatedAt"] = UtcTimestamp.Format(s.UpdatedAt),
                         ["taskCount"] = s.TaskCount, ["toolCallCount"] = s.ToolCallCount,
                     });
+                    if (fromRemote)
+                    {
+                        ((JsonObject)items[^1]!)["workspace"] = s.Origin;
+                    }
                 }
 
                 JsonOutput.Write(new JsonObject
@@ -127,10 +134,16 @@ internal static class SessionListCommand
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumn(new TableColumn("ID").NoWrap()).AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
                 .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Created").AddColumn("Updated");
+            if (fromRemote)
+            {
+                table.AddColumn("Workspace");
+            }
+
             foreach (SessionSummary s in page.Items)
             {
-                table.AddRow(s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
-                    s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt));
+                string[] cells = [s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
+                    s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt)];
+                table.AddRow(fromRemote ? [.. cells, Display.Safe(s.Origin ?? "", 40)] : cells);
             }
 
             context.Console.Write(table);
@@ -149,7 +162,7 @@ internal static class SessionListCommand
     /// Everything the next page needs besides the cursor: the cursor is bound to the filter and sort, so they are all
     /// repeated, times as the UTC instants this run resolved them to (a relative --since would move otherwise).
     /// </summary>
-    private static List<string> NextPageArguments(string? workspace, SessionFilter filter, string sort, int limit, bool json, string cursor)
+    private static List<string> NextPageArguments(string? workspace, SessionFilter filter, string sort, int limit, bool json, bool remote, string cursor)
     {
         var arguments = new List<string> { "session", "list" };
         if (workspace is not null)
@@ -190,6 +203,11 @@ internal static class SessionListCommand
         if (json)
         {
             arguments.Add("--json");
+        }
+
+        if (remote)
+        {
+            arguments.Add("--remote");
         }
 
         arguments.AddRange(["--cursor", cursor]);

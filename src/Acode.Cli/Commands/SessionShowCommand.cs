@@ -3,7 +3,7 @@ using Spectre.Console;
 using System.Text.Json.Nodes;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
+using Acode.Application;
 
 namespace Acode.Cli.Commands;
 
@@ -14,14 +14,16 @@ internal static class SessionShowCommand
     {
         var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
         var json = new Option<bool>("--json") { Description = "Print the session's entities as a JSON array (the export document shape)." };
-        var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExample:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json };
+        var remote = new Option<bool>("--remote") { Description = "Show the session as PostgreSQL holds it (any workspace's) instead of this workspace's copy." };
+        var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExample:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V\n  acode session show --remote sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json, remote };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
-            var store = new SqliteRunStateStore(database);
+            using StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
+            IRunStateStore store = scope.Store;
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
-            Session session = await store.GetSessionAsync(sessionId, cancellationToken) ?? throw wanted.NotFound(context.Workspace.RootDirectory);
+            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
+                ?? throw new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
             if (context.ParseResult.GetValue(json))
             {
                 using var buffer = new StringWriter();
@@ -39,7 +41,7 @@ internal static class SessionShowCommand
             long eventCount = session.LastEventSequence;
             IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, eventCount - 1, 1, cancellationToken);
             context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null));
-            long redacted = database.CountRedactedSecrets(session.Id.Value, cancellationToken);
+            long redacted = scope.Database?.CountRedactedSecrets(session.Id.Value, cancellationToken) ?? 0;
             if (redacted > 0)
             {
                 context.Console.WriteLine($"Secrets redacted: {redacted} (replaced by [REDACTED:kind] markers before they were stored)");

@@ -62,12 +62,23 @@ internal sealed class MirrorTable
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
             WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
             """;
+        StoreSql = $"""
+            INSERT INTO {name} ({names})
+            SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
+            """;
         LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
     }
 
     public string Name { get; }
 
     public string UpsertSql { get; }
+
+    /// <summary>
+    /// The same insert as <see cref="UpsertSql"/> without the last-writer-wins condition: for a writer that has row-locked
+    /// and checked the stored version itself (the PostgreSQL run-state store's optimistic save, an import).
+    /// </summary>
+    public string StoreSql { get; }
 
     /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
     public string LockSql { get; }

@@ -21,7 +21,7 @@ public sealed class ConfigurationTests : IDisposable
     public async Task A_value_that_does_not_parse_in_the_environment_names_the_key_the_variable_and_the_accepted_values(string key)
     {
         OptionDescriptor option = PersistenceOptionCatalog.Find(key)!;
-        _workspace.Environment[option.EnvironmentVariable] = "abc";
+        _workspace.Environment[option.EnvironmentVariable] = "abc!"; // valid for no setting (an id refuses '!')
 
         AcodeResult result = await _workspace.RunAsync("db", "status");
 
@@ -29,7 +29,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {key}", result.Stderr, StringComparison.Ordinal);
         if (option.Kind != OptionKind.Text)
         {
-            Assert.Contains($"{key} = 'abc' (from the environment variable {option.EnvironmentVariable})", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"{key} = 'abc!' (from the environment variable {option.EnvironmentVariable})", result.Stderr, StringComparison.Ordinal);
             Assert.Contains($"Accepted values for {key}: {option.AcceptedValues}.", result.Stderr, StringComparison.Ordinal);
         }
 

@@ -1,25 +1,20 @@
 using System.Globalization;
+using Acode.Application;
 using Acode.Application.Errors;
-using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Tests.Support;
-using Xunit.Abstractions;
 
-namespace Acode.Infrastructure.Tests.Sqlite;
+namespace Acode.Infrastructure.Tests.Contract;
 
 /// <summary>
 /// The store's documented APIs used one after the other on the object the caller holds (issue 10, item 13): appending
 /// never invalidates a held session, and a real conflict names what happened (saved from another copy, imported over,
 /// deleted) instead of "another writer".
 /// </summary>
-public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDisposable
+public abstract partial class RunStateStoreContractTests
 {
-    private readonly TempWorkspace _workspace = new();
-
     [Fact]
     public async Task Saving_the_held_session_after_AppendEventAsync_succeeds_and_puts_its_events_after_the_appended_one()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session session = await store.CreateSessionAsync("held");
         (EventId Id, long Sequence)? appended = await store.AppendEventAsync(session.Id, "tool.output", """{"line":1}""");
 
@@ -36,7 +31,6 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
         Assert.Equal(2, session.Version);
         Assert.Equal(1, task.Version);
         Assert.Equal([1L, 2, 3, 4], (await store.ReadEventsAsync(session)).Select(e => e.Sequence));
-        Assert.Equal(4L, SqliteProbe.Scalar(_workspace.DatabasePath, "SELECT json_extract(payload, '$.sequence') FROM outbox WHERE entity_id = $id", ("$id", note.Id.Value)));
 
         // And again: the held object keeps working with later appends from either side.
         await store.AppendEventAsync(session.Id, "tool.output", """{"line":2}""");
@@ -51,8 +45,7 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task Two_held_copies_that_only_append_events_both_save_and_the_log_stays_gap_free()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session created = await store.CreateSessionAsync("two copies");
         Session a = (await store.GetSessionAsync(created.Id))!;
         Session b = (await store.GetSessionAsync(created.Id))!;
@@ -72,10 +65,9 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
     public async Task A_randomized_interleaving_of_appends_and_held_saves_never_conflicts_and_keeps_sequences_unique_and_gap_free()
     {
         int seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        Output.WriteLine($"seed {seed}");
         var random = new Random(seed);
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session created = await store.CreateSessionAsync("random");
         Session[] copies = [(await store.GetSessionAsync(created.Id))!, (await store.GetSessionAsync(created.Id))!];
         var held = new List<SessionEvent>();
@@ -110,8 +102,7 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task The_same_object_listed_twice_in_SaveAllAsync_is_saved_once()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session session = await store.CreateSessionAsync("twice");
         session.Rename("renamed");
         session.AddTask("one task");
@@ -119,15 +110,14 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
         await store.SaveAllAsync([session, session]);
 
         Assert.Equal(2, session.Version);
-        Assert.Equal(1, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_tasks"));
+        Assert.Single((await store.GetSessionAsync(session.Id))!.Tasks);
         Assert.Equal("renamed", (await store.GetSessionAsync(session.Id))!.Title);
     }
 
     [Fact]
     public async Task A_save_over_a_copy_saved_meanwhile_is_a_conflict_that_names_both_versions_and_writes_nothing()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session created = await store.CreateSessionAsync("shared");
         Session a = (await store.GetSessionAsync(created.Id))!;
         Session b = (await store.GetSessionAsync(created.Id))!;
@@ -135,7 +125,7 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
         await store.SaveAsync(a);
         b.Rename("by b");
         b.AddTask("lost with the save");
-        long outbox = SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM outbox");
+        string before = await SnapshotAsync();
 
         ConcurrencyConflictException conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(b));
 
@@ -143,16 +133,15 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
         Assert.Contains("is at version 2 in the database, but this object was loaded at version 1", conflict.Message, StringComparison.Ordinal);
         Assert.Contains("reload the session with GetSessionAsync", conflict.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("another writer", conflict.Message, StringComparison.Ordinal);
-        Assert.Equal(outbox, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM outbox"));
-        Assert.Equal(0, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM session_tasks"));
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Empty((await store.GetSessionAsync(created.Id))!.Tasks);
         Assert.Equal(2, b.PendingChanges.Count);
     }
 
     [Fact]
     public async Task Saving_a_held_session_after_it_was_imported_over_is_a_conflict_naming_the_stored_version()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session held = await store.CreateSessionAsync("held");
         DateTimeOffset later = held.UpdatedAt.AddMinutes(1);
         Session newer = Session.Restore(held.Id, "imported", null, SessionState.Planning, 0, 5, held.CreatedAt, later);
@@ -169,8 +158,7 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task Saving_a_held_session_after_DeleteSessionAsync_is_a_conflict_that_says_it_was_deleted()
     {
-        using SqliteWorkspaceDatabase database = _workspace.Open();
-        var store = new SqliteRunStateStore(database);
+        IRunStateStore store = Store;
         Session held = await store.CreateSessionAsync("held");
         Assert.True(await store.DeleteSessionAsync(held.Id));
         held.Rename("after delete");
@@ -180,11 +168,10 @@ public sealed class AppendAndSaveComposeTests(ITestOutputHelper output) : IDispo
         Assert.True(conflict.IsDeleted);
         Assert.Null(conflict.StoredVersion);
         Assert.Contains("no longer exists in the database: its session was deleted", conflict.Message, StringComparison.Ordinal);
-        Assert.Equal(0, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM sessions"));
+        Assert.Null(await store.GetSessionAsync(held.Id));
+        Assert.Equal(0, await CountSessionsAsync());
     }
 
-    private static async Task<SessionEvent> Single(SqliteRunStateStore store, Session session, string type)
+    private static async Task<SessionEvent> Single(IRunStateStore store, Session session, string type)
         => Assert.Single(await store.ReadEventsAsync(session), e => e.Type == type);
-
-    public void Dispose() => _workspace.Dispose();
 }

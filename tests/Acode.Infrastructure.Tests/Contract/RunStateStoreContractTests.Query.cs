@@ -1,29 +1,12 @@
 using Acode.Application.Errors;
 using Acode.Application.Queries;
-using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 
-namespace Acode.Infrastructure.Tests.Sqlite;
+namespace Acode.Infrastructure.Tests.Contract;
 
 /// <summary>Session listings: filters, sorts and keyset pagination.</summary>
-public sealed class SqliteRunStateStoreQueryTests : IDisposable
+public abstract partial class RunStateStoreContractTests
 {
-    private readonly TempWorkspace _temp = new();
-    private readonly SqliteWorkspaceDatabase _db;
-    private readonly SqliteRunStateStore _store;
-
-    public SqliteRunStateStoreQueryTests()
-    {
-        _db = _temp.Open();
-        _store = new SqliteRunStateStore(_db);
-    }
-
-    public void Dispose()
-    {
-        _db.Dispose();
-        _temp.Dispose();
-    }
-
     public static TheoryData<SessionSort> Sorts => [SessionSort.UpdatedDescending, SessionSort.UpdatedAscending, SessionSort.CreatedDescending, SessionSort.CreatedAscending];
 
     [Theory]
@@ -31,14 +14,14 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     public async Task QuerySessionsAsync_pages_through_120_sessions_50_50_20_without_overlap(SessionSort sort)
     {
         List<Session> sessions = Enumerable.Range(0, 120).Select(i => Session.Create($"session {i:000}")).ToList();
-        await _store.SaveAllAsync(sessions);
+        await Store.SaveAllAsync(sessions);
         List<Session> renamed = sessions.Where((_, i) => i % 3 == 0).Reverse().ToList();
         foreach (Session session in renamed)
         {
             session.Rename(session.Title + " (renamed)");
         }
 
-        await _store.SaveAllAsync(renamed);
+        await Store.SaveAllAsync(renamed);
 
         List<Page<SessionSummary>> pages = await AllPages(SessionFilter.All, sort, 50);
 
@@ -61,7 +44,7 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
         {
             Session session = Session.Restore(SessionId.New(), $"tied {i}", null, SessionState.Created, 0, 1, instant, instant);
             sessions.Add(session);
-            await _store.ImportAsync(session, []);
+            await Store.ImportAsync(session, []);
         }
 
         List<Page<SessionSummary>> pages = await AllPages(SessionFilter.All, sort, 7);
@@ -75,11 +58,11 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     [Fact]
     public async Task QuerySessionsAsync_does_not_shift_pages_when_sessions_are_added_meanwhile()
     {
-        await _store.SaveAllAsync(Enumerable.Range(0, 10).Select(i => Session.Create($"s{i}")).ToList());
-        Page<SessionSummary> first = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4 });
+        await Store.SaveAllAsync(Enumerable.Range(0, 10).Select(i => Session.Create($"s{i}")).ToList());
+        Page<SessionSummary> first = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4 });
 
-        await _store.CreateSessionAsync("added after the first page");
-        Page<SessionSummary> second = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4, Cursor = first.NextCursor });
+        await Store.CreateSessionAsync("added after the first page");
+        Page<SessionSummary> second = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 4, Cursor = first.NextCursor });
 
         Assert.Equal(["s4", "s5", "s6", "s7"], second.Items.Select(s => s.Title));
     }
@@ -87,11 +70,11 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     [Fact]
     public async Task QuerySessionsAsync_rejects_a_cursor_made_for_another_sort()
     {
-        await _store.SaveAllAsync(Enumerable.Range(0, 5).Select(i => Session.Create($"s{i}")).ToList());
-        Page<SessionSummary> first = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Limit = 2 });
+        await Store.SaveAllAsync(Enumerable.Range(0, 5).Select(i => Session.Create($"s{i}")).ToList());
+        Page<SessionSummary> first = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Limit = 2 });
 
         var error = await Assert.ThrowsAsync<CursorMismatchException>(() =>
-            _store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
+            Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
 
         Assert.Contains("sort order", error.Message, StringComparison.Ordinal);
     }
@@ -110,20 +93,20 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
                 failed.Add(session);
             }
 
-            await _store.SaveAsync(session);
+            await Store.SaveAsync(session);
         }
 
         var onlyFailed = new SessionFilter { States = [SessionState.Failed] };
-        Page<SessionSummary> first = await _store.QuerySessionsAsync(onlyFailed, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2 });
+        Page<SessionSummary> first = await Store.QuerySessionsAsync(onlyFailed, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2 });
 
         foreach (SessionFilter other in new[] { SessionFilter.All, new SessionFilter { States = [SessionState.Planning] }, onlyFailed with { TitleContains = "s" } })
         {
             await Assert.ThrowsAsync<CursorMismatchException>(() =>
-                _store.QuerySessionsAsync(other, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
+                Store.QuerySessionsAsync(other, SessionSort.CreatedAscending, new PaginationOptions { Limit = 2, Cursor = first.NextCursor }));
         }
 
         // The same filter continues, even with another page size: only the filtered rows, none twice.
-        Page<SessionSummary> rest = await _store.QuerySessionsAsync(new SessionFilter { States = [SessionState.Failed, SessionState.Failed] }, SessionSort.CreatedAscending, new PaginationOptions { Limit = 50, Cursor = first.NextCursor });
+        Page<SessionSummary> rest = await Store.QuerySessionsAsync(new SessionFilter { States = [SessionState.Failed, SessionState.Failed] }, SessionSort.CreatedAscending, new PaginationOptions { Limit = 50, Cursor = first.NextCursor });
         Assert.Equal(failed.Select(s => s.Id), first.Items.Concat(rest.Items).Select(s => s.Id));
         Assert.Null(rest.NextCursor);
     }
@@ -134,7 +117,7 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     public async Task QuerySessionsAsync_rejects_a_malformed_cursor(string cursor)
     {
         await Assert.ThrowsAsync<InvalidCursorException>(() =>
-            _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Cursor = cursor }));
+            Store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, new PaginationOptions { Cursor = cursor }));
     }
 
     [Fact]
@@ -148,9 +131,9 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
         Session completed = Session.Create("completed");
         completed.TransitionTo(SessionState.Executing);
         completed.TransitionTo(SessionState.Completed);
-        await _store.SaveAllAsync([created, planning, executing, completed]);
+        await Store.SaveAllAsync([created, planning, executing, completed]);
 
-        Page<SessionSummary> page = await _store.QuerySessionsAsync(
+        Page<SessionSummary> page = await Store.QuerySessionsAsync(
             new SessionFilter { States = [SessionState.Planning, SessionState.Completed] }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
 
         Assert.Equal([planning.Id, completed.Id], page.Items.Select(s => s.Id));
@@ -163,15 +146,15 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
         var sessions = new List<Session>();
         for (int i = 0; i < 5; i++)
         {
-            sessions.Add(await _store.CreateSessionAsync($"s{i}"));
+            sessions.Add(await Store.CreateSessionAsync($"s{i}"));
         }
 
         sessions[0].Rename("touched last");
-        await _store.SaveAsync(sessions[0]);
+        await Store.SaveAsync(sessions[0]);
 
-        Page<SessionSummary> created = await _store.QuerySessionsAsync(
+        Page<SessionSummary> created = await Store.QuerySessionsAsync(
             new SessionFilter { CreatedFrom = sessions[1].CreatedAt, CreatedTo = sessions[4].CreatedAt }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
-        Page<SessionSummary> updated = await _store.QuerySessionsAsync(
+        Page<SessionSummary> updated = await Store.QuerySessionsAsync(
             new SessionFilter { UpdatedFrom = sessions[4].UpdatedAt }, SessionSort.UpdatedAscending, PaginationOptions.FirstPage);
 
         Assert.Equal([sessions[1].Id, sessions[2].Id, sessions[3].Id], created.Items.Select(s => s.Id));
@@ -181,13 +164,13 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     [Fact]
     public async Task QuerySessionsAsync_filters_by_title_text_ignoring_ascii_case()
     {
-        Session login = await _store.CreateSessionAsync("Fix Login page");
-        Session logout = await _store.CreateSessionAsync("fix logout");
-        await _store.CreateSessionAsync("Refactor");
-        await _store.CreateSessionAsync("100% done_not");
+        Session login = await Store.CreateSessionAsync("Fix Login page");
+        Session logout = await Store.CreateSessionAsync("fix logout");
+        await Store.CreateSessionAsync("Refactor");
+        await Store.CreateSessionAsync("100% done_not");
 
-        Page<SessionSummary> page = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "FIX LOG" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
-        Page<SessionSummary> wildcards = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "%_" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+        Page<SessionSummary> page = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = "FIX LOG" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+        Page<SessionSummary> wildcards = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = "%_" }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
 
         Assert.Equal([login.Id, logout.Id], page.Items.Select(s => s.Id));
         Assert.Empty(wildcards.Items);
@@ -205,7 +188,7 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
             Session wrongState = Session.Create($"match but created {i}");
             Session wrongTitle = Session.Create($"other {i}");
             wrongTitle.TransitionTo(SessionState.Planning);
-            await _store.SaveAllAsync([hit, wrongState, wrongTitle]);
+            await Store.SaveAllAsync([hit, wrongState, wrongTitle]);
         }
 
         var filter = new SessionFilter { States = [SessionState.Planning], TitleContains = "match" };
@@ -219,9 +202,9 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     public async Task QuerySessionsAsync_reports_task_and_tool_call_counts()
     {
         Session rich = TestSessions.Rich();
-        await _store.SaveAsync(rich);
+        await Store.SaveAsync(rich);
 
-        SessionSummary summary = Assert.Single((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+        SessionSummary summary = Assert.Single((await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
 
         Assert.Equal(2, summary.TaskCount);
         Assert.Equal(4, summary.ToolCallCount);
@@ -235,38 +218,14 @@ public sealed class SqliteRunStateStoreQueryTests : IDisposable
     [Trait("AC", "AC-059")]
     public async Task QuerySessionsAsync_treats_injection_text_in_the_title_filter_as_data()
     {
-        Session target = await _store.CreateSessionAsync("x'); DROP TABLE sessions; --");
-        await _store.CreateSessionAsync("harmless");
+        Session target = await Store.CreateSessionAsync("x'); DROP TABLE sessions; --");
+        await Store.CreateSessionAsync("harmless");
 
-        Page<SessionSummary> hit = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "'); DROP TABLE sessions; --" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
-        Page<SessionSummary> miss = await _store.QuerySessionsAsync(new SessionFilter { TitleContains = "' OR '1'='1" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+        Page<SessionSummary> hit = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = "'); DROP TABLE sessions; --" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+        Page<SessionSummary> miss = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = "' OR '1'='1" }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
 
         Assert.Equal([target.Id], hit.Items.Select(s => s.Id));
         Assert.Empty(miss.Items);
-        Assert.Equal(2, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
-    }
-
-    private static List<SessionId> Expected(IEnumerable<Session> sessions, SessionSort sort)
-    {
-        Func<Session, DateTimeOffset> key = sort is SessionSort.UpdatedAscending or SessionSort.UpdatedDescending ? s => s.UpdatedAt : s => s.CreatedAt;
-        IOrderedEnumerable<Session> ordered = sort is SessionSort.UpdatedDescending or SessionSort.CreatedDescending
-            ? sessions.OrderByDescending(key).ThenByDescending(s => s.Id.Value, StringComparer.Ordinal)
-            : sessions.OrderBy(key).ThenBy(s => s.Id.Value, StringComparer.Ordinal);
-        return ordered.Select(s => s.Id).ToList();
-    }
-
-    private async Task<List<Page<SessionSummary>>> AllPages(SessionFilter filter, SessionSort sort, int limit)
-    {
-        var pages = new List<Page<SessionSummary>>();
-        string? cursor = null;
-        do
-        {
-            Page<SessionSummary> page = await _store.QuerySessionsAsync(filter, sort, new PaginationOptions { Limit = limit, Cursor = cursor });
-            pages.Add(page);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null && pages.Count < 1000);
-
-        return pages;
+        Assert.Equal(2, await CountSessionsAsync());
     }
 }

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Acode.Application;
+using Acode.Application.Serialization;
+using Acode.Cli.Output;
+using Acode.Infrastructure.PostgresStore;
+using Acode.Infrastructure.Sqlite;
+using Npgsql;
+using Spectre.Console;
+
+namespace Acode.Cli.Commands;
+
+/// <summary><c>acode session pull</c>: copies sessions from PostgreSQL into this workspace, to continue them here.</summary>
+internal static class SessionPullCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var id = new Argument<string?>("id") { Description = "The session id (sess_…) to pull.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Pull every session PostgreSQL holds that changed within --since." };
+        var since = new Option<string?>("--since") { Description = $"With --all: only sessions changed at or after this time (default 7d). {TimeArgument.Forms}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: pulled (one object per session: id, inserted, updated, unchanged)." };
+        var command = new Command("pull", """
+            Copy a session (its tasks, steps, tool calls, artifacts and events, with the same ids, versions and timestamps)
+            from PostgreSQL into this workspace, to continue it here.
+
+            Rows this workspace already has at the same or a newer version are left alone, so pulling twice changes nothing
+            and a session that changed remotely since is brought up to date. Later changes made here sync back as ordinary
+            changes; a change made elsewhere meanwhile to what you changed here is recorded as a conflict
+            ('acode db sync' reports it), never lost silently.
+
+            Examples:
+              acode session pull sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V
+              acode session pull --all --since 7d
+            """)
+        {
+            id, all, since, json,
+        };
+        CommandAction.Set(command, globals, async (context, cancellationToken) =>
+        {
+            ParseResult p = context.ParseResult;
+            string? given = p.GetValue(id);
+            bool everything = p.GetValue(all);
+            if (everything == (given is not null))
+            {
+                throw new UsageException("Name one session id, or give --all (with --since) — not both, not neither.", "acode session pull sess_… | acode session pull --all --since 7d");
+            }
+
+            DateTimeOffset? from = everything ? TimeArgument.Parse(p.GetValue(since) ?? "7d", "--since", DateTimeOffset.UtcNow) : null;
+            SessionIdArgument? typed = given is null ? null : SessionIdArgument.Parse(given);
+
+            // PostgreSQL first: unconfigured (17) or unreachable (16) fails before anything local is opened or written.
+            PostgresRunStateStore remote = StoreScope.OpenRemote(context, out NpgsqlDataSource dataSource);
+            await using NpgsqlDataSource dataSourceScope = dataSource;
+            SessionId? single = typed is null ? null : await typed.ResolveAsync(remote, cancellationToken);
+            IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
+            if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)
+            {
+                throw new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
+            }
+
+            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var pull = new RemoteSessionPull(remote, new SqliteRunStateStore(database), database.WorkspaceId!);
+            var results = new List<(SessionId Id, ImportResult Result)>();
+            foreach (SessionId sessionId in ids)
+            {
+                if (await pull.PullAsync(sessionId, cancellationToken) is { } result)
+                {
+                    results.Add((sessionId, result));
+                }
+            }
+
+            if (p.GetValue(json))
+            {
+                JsonOutput.Write(new JsonObject
+                {
+                    ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged,
+                    })]),
+                });
+                return ExitCodes.Success;
+            }
+
+            if (results.Count == 0)
+            {
+                context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
+            }
+
+            foreach ((SessionId sessionId, ImportResult result) in results)
+            {
+                context.Console.WriteLine(result.Inserted + result.Updated == 0
+                    ? $"{sessionId}: already up to date ({result.Unchanged} rows)."
+                    : $"{sessionId}: pulled ({result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged rows).");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,108 @@
+using Acode.Application;
+using Acode.Application.Errors;
+using Acode.Application.Serialization;
+using Acode.Infrastructure.Sync;
+using Npgsql;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+public sealed partial class PostgresRunStateStore
+{
+    /// <summary>
+    /// As the SQLite store's import: every row is written as it is (same ids, versions, timestamps; <c>hlc</c> is its
+    /// <c>updated_at</c>) unless a row at the same or a newer version is stored; a tombstoned session counts as absent, as a
+    /// deleted session does in SQLite. Written rows carry this store's origin.
+    /// </summary>
+    public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(events);
+        if (session.IsNew || session.PendingChanges.Count > 0)
+        {
+            throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
+        }
+
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockSessionsAsync(connection, transaction, [session.Id.Value], cancellationToken).ConfigureAwait(false);
+            Entity[] entities = [.. EntitiesOf(session), .. events];
+            var existing = new Dictionary<string, (long Version, string SessionId)>(StringComparer.Ordinal);
+            foreach (IGrouping<EntityType, Entity> byType in entities.GroupBy(e => e.EntityType))
+            {
+                await ReadExistingAsync(connection, transaction, byType.Key, byType.Select(e => e.EntityId).ToArray(), existing, cancellationToken).ConfigureAwait(false);
+            }
+
+            int inserted = 0, updated = 0, unchanged = 0;
+            var writes = new PostgresStoreWrites();
+            foreach (Entity entity in entities)
+            {
+                EntityDocument document = EntityDocuments.From(entity);
+                long existingVersion = 0;
+                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row))
+                {
+                    existingVersion = row.Version;
+                    if (!string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
+                    {
+                        throw new ImportConflictException(entity.EntityType, entity.EntityId, row.SessionId, session.Id.Value);
+                    }
+                }
+
+                if (existingVersion >= document.Version)
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                writes.Add(entity.EntityType, document, entity.UpdatedAt, deleted: false);
+                _ = existingVersion == 0 ? inserted++ : updated++;
+                _clock.Observe(entity.UpdatedAt);
+            }
+
+            await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+            return new ImportResult(inserted, updated, unchanged);
+        }, cancellationToken);
+    }
+
+    /// <summary>The stored version and session of each id (a tombstoned session is absent).</summary>
+    private static async Task ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, Dictionary<string, (long, string)> into, CancellationToken cancellationToken)
+    {
+        MirrorTable table = MirrorTable.For(type);
+        string sql = type == EntityType.Session
+            ? "SELECT id, version, id FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL FOR UPDATE;"
+            : $"SELECT id, version, session_id FROM {table.Name} WHERE id = ANY($1) FOR UPDATE;";
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(TextArray(ids));
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            into[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+        }
+    }
+
+    /// <summary>The session and its children, parents first.</summary>
+    private static IEnumerable<Entity> EntitiesOf(Session session)
+    {
+        yield return session;
+        foreach (SessionTask task in session.Tasks)
+        {
+            yield return task;
+        }
+
+        foreach (Step step in session.Tasks.SelectMany(t => t.Steps))
+        {
+            yield return step;
+        }
+
+        foreach (ToolCall call in session.Tasks.SelectMany(t => t.Steps).SelectMany(s => s.ToolCalls))
+        {
+            yield return call;
+        }
+
+        foreach (Artifact artifact in session.Artifacts)
+        {
+            yield return artifact;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Acode.Application.Serialization;
+using Acode.Infrastructure.Sync;
+using Npgsql;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+public sealed partial class PostgresRunStateStore
+{
+    /// <summary>The live (not tombstoned) session's document and the highest event sequence, in one row.</summary>
+    private const string SessionSql = """
+        SELECT document::text, (SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1)
+        FROM sessions WHERE id = $1 AND deleted_at IS NULL;
+        """;
+
+    public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+        => ReadAsync(async connection =>
+        {
+            // One snapshot for the session and its children: a concurrent save is seen whole or not at all.
+            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            return await LoadAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<SessionEvent>>(async connection =>
+        {
+            var events = new List<SessionEvent>();
+            await ForEachDocumentAsync(connection, null, "SELECT document::text FROM session_events WHERE session_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3;",
+                [Text(session.Id.Value), new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = limit }],
+                d =>
+                {
+                    var e = (SessionEventDocument)d;
+                    events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, e.Type, e.Payload, e.Version, UtcTimestamp.Parse(e.CreatedAt), UtcTimestamp.Parse(e.UpdatedAt)));
+                }, cancellationToken).ConfigureAwait(false);
+            return events;
+        }, cancellationToken);
+    }
+
+    private async Task<Session?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SessionId id, CancellationToken cancellationToken)
+    {
+        Session? session = null;
+        var header = new NpgsqlCommand(SessionSql, connection, transaction);
+        await using (header.ConfigureAwait(false))
+        {
+            header.Parameters.Add(Text(id.Value));
+            NpgsqlDataReader reader = await header.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var s = (SessionDocument)StoredDocument.Read(reader.GetString(0));
+                    session = Session.Restore(id, s.Title, s.Goal, Enum.Parse<SessionState>(s.State), reader.GetInt64(1), s.Version, UtcTimestamp.Parse(s.CreatedAt), UtcTimestamp.Parse(s.UpdatedAt), _clock.TimeProvider);
+                }
+            }
+        }
+
+        if (session is null)
+        {
+            return null;
+        }
+
+        // Parents before children, in the SQLite store's order, so both engines give the same object.
+        foreach (string sql in ChildQueries)
+        {
+            await ForEachDocumentAsync(connection, transaction, sql, [Text(id.Value)], d => RestoreChild(session, d), cancellationToken).ConfigureAwait(false);
+        }
+
+        return session;
+    }
+
+    private static readonly string[] ChildQueries =
+    [
+        "SELECT document::text FROM session_tasks WHERE session_id = $1 ORDER BY ordinal;",
+        "SELECT document::text FROM steps WHERE session_id = $1 ORDER BY task_id COLLATE \"C\", ordinal;",
+        "SELECT document::text FROM tool_calls WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
+        "SELECT document::text FROM artifacts WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
+    ];
+
+    private static void RestoreChild(Session session, EntityDocument document)
+    {
+        DateTimeOffset created = UtcTimestamp.Parse(document.CreatedAt);
+        DateTimeOffset updated = UtcTimestamp.Parse(document.UpdatedAt);
+        switch (document)
+        {
+            case SessionTaskDocument t:
+                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, t.Title, t.Description, Enum.Parse<WorkState>(t.State), Optional(t.StartedAt), Optional(t.CompletedAt), t.Version, created, updated);
+                break;
+            case StepDocument p:
+                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, p.Title, p.Description, Enum.Parse<WorkState>(p.State), Optional(p.StartedAt), Optional(p.CompletedAt), p.Version, created, updated);
+                break;
+            case ToolCallDocument c:
+                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), c.ToolName, c.Arguments, Enum.Parse<ToolCallStatus>(c.Status), c.Result, c.Error,
+                    Optional(c.StartedAt), Optional(c.CompletedAt), c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
+                break;
+            case ArtifactDocument a:
+                Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, Enum.Parse<ArtifactKind>(a.Kind), a.MediaType, a.Size, a.ContentHash, a.Content,
+                    a.StepId is null ? null : StepId.Parse(a.StepId), a.ToolCallId is null ? null : ToolCallId.Parse(a.ToolCallId), a.Version, created, updated);
+                break;
+            default:
+                throw new InvalidOperationException($"Unexpected document {document.GetType().Name} among the children of session {session.Id}.");
+        }
+    }
+
+    private static DateTimeOffset? Optional(string? text) => text is null ? null : UtcTimestamp.Parse(text);
+
+    private static async Task ForEachDocumentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters, Action<EntityDocument> each, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddRange(parameters);
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            each(StoredDocument.Read(reader.GetString(0)));
+        }
+    }
+}

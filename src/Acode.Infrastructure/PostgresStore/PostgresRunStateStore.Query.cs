@@ -1,0 +1,122 @@
+using System.Text;
+using Acode.Application.Queries;
+using Acode.Application.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+public sealed partial class PostgresRunStateStore
+{
+    /// <summary>
+    /// As the SQLite store's query, over the live (not tombstoned) sessions. <c>timestamptz</c> keeps microseconds only, so
+    /// every comparison and the order use the exact instant as well: <c>hlc</c> (ticks) for <c>updated_at</c>, the document's
+    /// <c>createdAt</c> text (fixed width, so its ordinal order is time order) for <c>created_at</c>. The microsecond column
+    /// comes first in each comparison, so the (column, id) index still bounds the range.
+    /// </summary>
+    public Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(page);
+        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort);
+        (bool updated, bool descending) = sort switch
+        {
+            SessionSort.UpdatedDescending => (true, true),
+            SessionSort.UpdatedAscending => (true, false),
+            SessionSort.CreatedDescending => (false, true),
+            SessionSort.CreatedAscending => (false, false),
+            _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
+        };
+
+        var parameters = new List<NpgsqlParameter>();
+        string Add(object value, NpgsqlDbType type)
+        {
+            parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+            return "$" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var where = new List<string> { "s.deleted_at IS NULL" };
+        if (filter.States.Count > 0)
+        {
+            where.Add($"s.state = ANY({Add(filter.States.Distinct().Select(s => s.ToString()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        }
+
+        AddRange(where, Add, created: true, filter.CreatedFrom, filter.CreatedTo);
+        AddRange(where, Add, created: false, filter.UpdatedFrom, filter.UpdatedTo);
+        if (!string.IsNullOrEmpty(filter.TitleContains))
+        {
+            where.Add($"strpos(lower(s.title), lower({Add(PostgresTextValue(filter.TitleContains), NpgsqlDbType.Text)})) > 0");
+        }
+
+        string column = updated ? "s.updated_at" : "s.created_at";
+        string exact = updated ? "s.hlc" : "(s.document->>'createdAt') COLLATE \"C\"";
+        if (cursor is { } c)
+        {
+            string cmp = descending ? "<" : ">";
+            string ts = Add(UtcTimestamp.Format(c.Timestamp), NpgsqlDbType.Text);
+            string exactValue = updated ? Add(c.Timestamp.UtcTicks, NpgsqlDbType.Bigint) : ts;
+            where.Add($"{column} {cmp}= {ts}::timestamptz AND ({column}, {exact}, s.id COLLATE \"C\") {cmp} ({ts}::timestamptz, {exactValue}, {Add(c.Id.Value, NpgsqlDbType.Text)})");
+        }
+
+        string direction = descending ? "DESC" : "ASC";
+        var sql = new StringBuilder("""
+            SELECT s.id, s.document::text, s.hlc, s.origin,
+                   (SELECT count(*) FROM session_tasks t WHERE t.session_id = s.id),
+                   (SELECT count(*) FROM tool_calls c WHERE c.session_id = s.id)
+            FROM sessions s WHERE 
+            """).AppendJoin(" AND ", where)
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $" ORDER BY {column} {direction}, {exact} {direction}, s.id COLLATE \"C\" {direction} LIMIT {Add(page.Limit + 1, NpgsqlDbType.Integer)};");
+
+        return ReadAsync(async connection =>
+        {
+            var items = new List<SessionSummary>(page.Limit + 1);
+            var command = new NpgsqlCommand(sql.ToString(), connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddRange(parameters.ToArray());
+                NpgsqlDataReader r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (r.ConfigureAwait(false))
+                {
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var d = (SessionDocument)StoredDocument.Read(r.GetString(1));
+                        items.Add(new SessionSummary(SessionId.Parse(r.GetString(0)), d.Title, Enum.Parse<SessionState>(d.State), d.Version,
+                            UtcTimestamp.Parse(d.CreatedAt), new DateTimeOffset(r.GetInt64(2), TimeSpan.Zero), (int)r.GetInt64(4), (int)r.GetInt64(5))
+                        { Origin = r.GetString(3) });
+                    }
+                }
+            }
+
+            string? next = null;
+            if (items.Count > page.Limit)
+            {
+                items.RemoveAt(items.Count - 1);
+                SessionSummary last = items[^1];
+                next = SessionCursor.After(filter, sort, updated ? last.UpdatedAt : last.CreatedAt, last.Id).Encode();
+            }
+
+            return new Page<SessionSummary>(items, next);
+        }, cancellationToken);
+    }
+
+    /// <summary>A filter bound: the microsecond column bounds the index range, the exact value decides at the edge.</summary>
+    private static void AddRange(List<string> where, Func<object, NpgsqlDbType, string> add, bool created, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        string column = created ? "s.created_at" : "s.updated_at";
+        string Exact(DateTimeOffset at) => created
+            ? $"(s.document->>'createdAt') COLLATE \"C\" {{0}} {add(UtcTimestamp.Format(at), NpgsqlDbType.Text)}"
+            : $"s.hlc {{0}} {add(at.UtcTicks, NpgsqlDbType.Bigint)}";
+        if (from is { } f)
+        {
+            where.Add($"{column} >= ({add(UtcTimestamp.Format(f), NpgsqlDbType.Text)}::timestamptz - interval '1 microsecond') AND " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Exact(f), ">="));
+        }
+
+        if (to is { } t)
+        {
+            where.Add($"{column} <= ({add(UtcTimestamp.Format(t), NpgsqlDbType.Text)}::timestamptz + interval '1 microsecond') AND " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Exact(t), "<"));
+        }
+    }
+
+    /// <summary>A search text as PostgreSQL holds titles (U+0000 normalized as by <see cref="Sync.PostgresText"/>).</summary>
+    private static string PostgresTextValue(string text) => text.Replace('\0', '\uFFFD');
+}

@@ -1,0 +1,348 @@
+using Acode.Application;
+using Acode.Application.Errors;
+using Acode.Application.Serialization;
+using Acode.Domain.Time;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Sync;
+using Npgsql;
+using NpgsqlTypes;
+using EventId = Acode.Domain.Ids.EventId;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+/// <summary>
+/// <see cref="IRunStateStore"/> on the shared PostgreSQL database, over the mirror tables the sync writes
+/// (docs/postgres.md, "The PostgreSQL store"). Direct writes and synced writes meet in the same rows:
+/// <list type="bullet">
+/// <item>each save is one transaction that takes the sync's per-session advisory lock, row-locks the stored versions of
+/// what it changes and refuses a change based on another version (<see cref="ConcurrencyConflictException"/>, nothing
+/// written) — the same optimistic rule as the SQLite store;</item>
+/// <item>rows carry <c>version</c>, <c>hlc</c> (exact ticks of <c>updated_at</c>, from the shared <see cref="HybridClock"/>),
+/// <c>origin</c> (<see cref="Origin"/>, this store's stable id) and the entity <c>document</c>, exactly as the applier writes them;</item>
+/// <item>every written version leaves its idempotency key in <c>sync_applied</c> under this store's origin, as if it had
+/// been delivered by a workspace, so a workspace's later change to the same entity is judged by the same
+/// <see cref="ConflictRule"/> and audited in <c>sync_conflicts</c> when it was based on an older version;</item>
+/// <item>a deleted session stays as a tombstone (<c>deleted_at</c>) and its children are removed, as the applier does.</item>
+/// </list>
+/// Unreachable or refusing servers throw ACODE-DB-006 (<see cref="PostgresErrorMapper"/>), never a driver exception.
+/// Text PostgreSQL cannot store (U+0000) is normalized as the sync normalizes it (<see cref="PostgresText"/>).
+/// </summary>
+/// <remarks>
+/// Not yet applied here: the secrets redactor of the SQLite save path (when it lands, call it in <see cref="SaveAllAsync"/>
+/// before documents are built, as the SQLite store does).
+/// </remarks>
+public sealed partial class PostgresRunStateStore : IRunStateStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly HybridClock _clock;
+    private readonly string _redactedTarget;
+    private readonly PostgresMigrator? _migrator;
+    private Task? _schema;
+
+    /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
+    /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>
+    /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>
+    /// <param name="migrator">When given, the database is brought to acode's schema before the first operation (an agent host's store).</param>
+    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null)
+    {
+        _migrator = migrator;
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(origin);
+        _dataSource = dataSource;
+        Origin = origin;
+        _clock = clock ?? new HybridClock();
+        _redactedTarget = PostgresConnectionSettings.Redact(dataSource.ConnectionString);
+    }
+
+    /// <summary>The id this store writes into <c>origin</c> and <c>sync_applied</c>.</summary>
+    public string Origin { get; }
+
+    public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
+    {
+        Session session = Session.Create(title, goal, _clock.TimeProvider);
+        await SaveAsync(session, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return SaveAllAsync([session], cancellationToken);
+    }
+
+    public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();
+        if (distinct.All(s => s.PendingChanges.Count == 0))
+        {
+            return;
+        }
+
+        List<EntityStamp>[] stamps = await InTransactionAsync(async (connection, transaction) =>
+        {
+            var writes = new PostgresStoreWrites();
+            await LockSessionsAsync(connection, transaction, distinct.Select(s => s.Id.Value), cancellationToken).ConfigureAwait(false);
+            var result = new List<EntityStamp>[distinct.Length];
+            for (int i = 0; i < distinct.Length; i++)
+            {
+                result[i] = await StageChangesAsync(connection, transaction, distinct[i], writes, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+
+        for (int i = 0; i < distinct.Length; i++)
+        {
+            distinct[i].AcceptChanges(stamps[i]);
+        }
+    }
+
+    public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+        => InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockSessionsAsync(connection, transaction, [id.Value], cancellationToken).ConfigureAwait(false);
+            Dictionary<string, StoredRow> stored = await LockRowsAsync(connection, transaction, EntityType.Session, [id.Value], cancellationToken).ConfigureAwait(false);
+            if (!stored.TryGetValue(id.Value, out StoredRow? current) || current.Deleted)
+            {
+                return false;
+            }
+
+            var document = (SessionDocument)StoredDocument.Read(current.Document);
+            DateTimeOffset stamp = _clock.Next(new DateTimeOffset(current.Hlc, TimeSpan.Zero));
+            var tombstone = new SessionDocument
+            {
+                Id = document.Id, Title = document.Title, Goal = document.Goal, State = document.State,
+                Version = current.Version + 1, CreatedAt = document.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
+            };
+            foreach ((EntityType _, MirrorTable child) in MirrorTable.Children)
+            {
+                await ExecuteAsync(connection, transaction, $"DELETE FROM {child.Name} WHERE session_id = $1;", cancellationToken, Text(id.Value)).ConfigureAwait(false);
+            }
+
+            var writes = new PostgresStoreWrites();
+            writes.Add(EntityType.Session, tombstone, stamp, deleted: true);
+            await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        return InTransactionAsync<(EventId, long)?>(async (connection, transaction) =>
+        {
+            await LockSessionsAsync(connection, transaction, [sessionId.Value], cancellationToken).ConfigureAwait(false);
+            if (!await IsLiveAsync(connection, transaction, sessionId.Value, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            long sequence = await LastSequenceAsync(connection, transaction, sessionId.Value, cancellationToken).ConfigureAwait(false) + 1;
+            EventId id = EventId.New();
+            DateTimeOffset stamp = _clock.Next();
+            string at = UtcTimestamp.Format(stamp);
+            var document = new SessionEventDocument
+            {
+                Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+                SessionId = sessionId.Value, Sequence = sequence, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload,
+            };
+            var writes = new PostgresStoreWrites();
+            writes.Add(EntityType.SessionEvent, document, stamp, deleted: false);
+            await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+            return (id, sequence);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records in <c>sync_applied</c> that the workspace <paramref name="origin"/> holds these exact versions (it pulled
+    /// them), so its next change to each is a continuation under <see cref="ConflictRule"/>, not a conflict; and its
+    /// outbox delivering the pulled versions themselves back is a duplicate. Idempotent.
+    /// </summary>
+    internal Task RecordHeldAsync(string origin, IReadOnlyList<(EntityType Type, string Id, long Hlc)> versions, CancellationToken cancellationToken)
+        => InTransactionAsync(async (connection, transaction) =>
+        {
+            await PostgresStoreWrites.RecordHeldAsync(connection, transaction, versions, origin, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Checks and stages one session's pending changes; returns their stamps (applied to the objects after the commit).</summary>
+    private async Task<List<EntityStamp>> StageChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Session session, PostgresStoreWrites writes, CancellationToken cancellationToken)
+    {
+        var stamps = new List<EntityStamp>(session.PendingChanges.Count);
+        if (session.PendingChanges.Count == 0)
+        {
+            return stamps;
+        }
+
+        // The stored versions of everything this save changes (not inserts), row-locked until the commit, one query per table.
+        var stored = new Dictionary<string, StoredRow>(StringComparer.Ordinal);
+        foreach (IGrouping<EntityType, Entity> byType in session.PendingChanges.Where(e => !e.IsNew && e is not SessionEvent).GroupBy(e => e.EntityType))
+        {
+            foreach ((string id, StoredRow row) in await LockRowsAsync(connection, transaction, byType.Key, byType.Select(e => e.EntityId).ToArray(), cancellationToken).ConfigureAwait(false))
+            {
+                stored[id] = row;
+            }
+        }
+
+        bool sessionLive = session.IsNew || await IsLiveAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
+        long? lastSequence = null;
+        foreach (Entity entity in session.PendingChanges)
+        {
+            long baseVersion = entity.Version;
+            var stamp = new EntityStamp(entity, baseVersion + 1, _clock.Next(entity.UpdatedAt));
+            EntityDocument document = EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt);
+            if (entity is Session && entity.IsNew)
+            {
+                sessionLive = true;
+            }
+            else if (entity.IsNew || entity is SessionEvent)
+            {
+                if (!sessionLive)
+                {
+                    throw ConcurrencyConflictException.SessionDeleted(session.Id.Value, entity.EntityType, entity.EntityId);
+                }
+
+                if (document is SessionEventDocument evt)
+                {
+                    // Events go at the end of the log: a number taken meanwhile (an append, another copy) moves this one and the next.
+                    lastSequence ??= await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
+                    long sequence = Math.Max(evt.Sequence, lastSequence.Value + 1);
+                    lastSequence = sequence;
+                    if (sequence != evt.Sequence)
+                    {
+                        document = MovedEvent(evt, sequence);
+                        stamp = stamp with { EventSequence = sequence };
+                    }
+                }
+            }
+            else if (!stored.TryGetValue(entity.EntityId, out StoredRow? row) || row.Deleted || row.Version != baseVersion || row.Hlc != entity.UpdatedAt.UtcTicks)
+            {
+                // Gone, a tombstone, another version, or the same version number written by another lineage (another hlc).
+                throw new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion, row is { Deleted: false } ? row.Version : null);
+            }
+
+            writes.Add(entity.EntityType, document, stamp.UpdatedAt, deleted: false);
+            stamps.Add(stamp);
+        }
+
+        return stamps;
+    }
+
+    private static SessionEventDocument MovedEvent(SessionEventDocument d, long sequence) => new()
+    {
+        Schema = d.Schema, Id = d.Id, Version = d.Version, CreatedAt = d.CreatedAt, UpdatedAt = d.UpdatedAt,
+        SessionId = d.SessionId, Sequence = sequence, Type = d.Type, Payload = d.Payload,
+    };
+
+    /// <summary>Takes the sync's per-session advisory locks (the same keys as <see cref="PostgresOutboxApplier"/>, in the same order).</summary>
+    private static Task LockSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
+        => ExecuteAsync(connection, transaction,
+            "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(i) AS h FROM unnest($2::text[]) AS i ORDER BY 1) AS ordered;", cancellationToken,
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = PostgresOutboxApplier.SessionLockClass },
+            TextArray(sessionIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
+
+    private static async Task<Dictionary<string, StoredRow>> LockRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(MirrorTable.For(type).LockSql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(TextArray(ids));
+        var stored = new Dictionary<string, StoredRow>(StringComparer.Ordinal);
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stored[reader.GetString(0)] = new StoredRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+        }
+
+        return stored;
+    }
+
+    private static async Task<bool> IsLiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
+        => await ScalarAsync(connection, transaction, "SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL;", cancellationToken, Text(sessionId)).ConfigureAwait(false) is not null;
+
+    private static async Task<long> LastSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
+        => (long)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1;", cancellationToken, Text(sessionId)).ConfigureAwait(false))!;
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; server outages and refusals become ACODE-DB-006.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureSchemaAsync().ConfigureAwait(false);
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            T result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>Runs a read on one connection (a snapshot per statement); server outages and refusals become ACODE-DB-006.</summary>
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureSchemaAsync().ConfigureAwait(false);
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>Runs the migrator once (concurrent callers share the run; a failed run is tried again by the next call).</summary>
+    private async Task EnsureSchemaAsync()
+    {
+        if (_migrator is null)
+        {
+            return;
+        }
+
+        Task schema = _schema ??= _migrator.MigrateAsync(_dataSource, CancellationToken.None);
+        try
+        {
+            await schema.ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = Interlocked.CompareExchange(ref _schema, null, schema);
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddRange(parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddRange(parameters);
+        object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is DBNull ? null : value;
+    }
+
+    internal static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
+
+    internal static NpgsqlParameter TextArray(IEnumerable<string> values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
+
+    /// <summary>A stored row as read (and row-locked) before a change: its version, exact <c>updated_at</c> ticks, origin, document, tombstone flag.</summary>
+    private sealed record StoredRow(long Version, long Hlc, string Origin, string Document, bool Deleted);
+}

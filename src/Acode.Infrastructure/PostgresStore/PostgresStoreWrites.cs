@@ -1,0 +1,69 @@
+using Acode.Application.Serialization;
+using Acode.Infrastructure.Sync;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+/// <summary>
+/// The rows one transaction of <see cref="PostgresRunStateStore"/> writes, collected and then written set-based: one
+/// upsert per mirror table (<see cref="MirrorTable.StoreSql"/>, the versions were checked under row locks first) and one
+/// insert of their idempotency keys into <c>sync_applied</c> under the writer's origin.
+/// </summary>
+internal sealed class PostgresStoreWrites
+{
+    private readonly List<(EntityType Type, string Id, string Json, long Hlc, bool Deleted)> _rows = [];
+
+    public int Count => _rows.Count;
+
+    /// <summary>Stages one version; <paramref name="updatedAt"/> must be the document's <c>updatedAt</c> (its exact ticks become <c>hlc</c>).</summary>
+    public void Add(EntityType type, EntityDocument document, DateTimeOffset updatedAt, bool deleted)
+        => _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(document)), updatedAt.UtcTicks, deleted));
+
+    public async Task FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string origin, CancellationToken cancellationToken)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
+        foreach (IGrouping<EntityType, (EntityType Type, string Id, string Json, long Hlc, bool Deleted)> byType in _rows.GroupBy(r => r.Type))
+        {
+            var upsert = new NpgsqlCommand(MirrorTable.For(byType.Key).StoreSql, connection, transaction);
+            await using (upsert.ConfigureAwait(false))
+            {
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = byType.Select(r => r.Json).ToArray() });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = byType.Select(r => r.Hlc).ToArray() });
+                upsert.Parameters.Add(PostgresRunStateStore.TextArray(byType.Select(_ => origin)));
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = byType.Select(r => r.Deleted).ToArray() });
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await RecordHeldAsync(connection, transaction, _rows.Select(r => (r.Type, r.Id, r.Hlc)).ToList(), origin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records in <c>sync_applied</c> that <paramref name="origin"/> holds these exact versions (key <c>Type:id:updated_at</c>),
+    /// which is what <see cref="ConflictRule"/> asks when that origin's next change to them arrives (a continuation, not a conflict).
+    /// </summary>
+    internal static async Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(EntityType Type, string Id, long Hlc)> versions, string origin, CancellationToken cancellationToken)
+    {
+        if (versions.Count == 0)
+        {
+            return;
+        }
+
+        var keys = new NpgsqlCommand("""
+            INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
+            SELECT k, t, i, $4, 'Applied' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, t, i)
+            ON CONFLICT (idempotency_key, origin) DO NOTHING;
+            """, connection, transaction);
+        await using var keysScope = keys.ConfigureAwait(false);
+        keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => PostgresOutboxApplier.KeyOf(r.Type, r.Id, r.Hlc))));
+        keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => r.Type.ToString())));
+        keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => r.Id)));
+        keys.Parameters.Add(PostgresRunStateStore.Text(origin));
+        await keys.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,123 @@
+using Acode.Application;
+using Acode.Application.Queries;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+/// <summary>
+/// <c>acode session pull</c>: copies sessions from PostgreSQL into the local store through its
+/// <see cref="IRunStateStore.ImportAsync"/> (same ids, versions, timestamps; rows already at that version or newer are
+/// left alone, so pulling twice changes nothing), then records in PostgreSQL that this workspace now holds exactly the
+/// versions it took. That record is what <see cref="Sync.ConflictRule"/> asks when this workspace's next change to one
+/// of them arrives: it continues the stored version, so it applies without a conflict. A version this workspace did not
+/// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict.
+/// </summary>
+public sealed class RemoteSessionPull
+{
+    private const int EventPage = 1000;
+
+    private readonly PostgresRunStateStore _remote;
+    private readonly IRunStateStore _local;
+    private readonly string _localOrigin;
+
+    /// <param name="remote">The PostgreSQL store to read from.</param>
+    /// <param name="local">This workspace's store.</param>
+    /// <param name="localOrigin">This workspace's id (the origin of its outbox records).</param>
+    public RemoteSessionPull(PostgresRunStateStore remote, IRunStateStore local, string localOrigin)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentException.ThrowIfNullOrWhiteSpace(localOrigin);
+        _remote = remote;
+        _local = local;
+        _localOrigin = localOrigin;
+    }
+
+    /// <summary>Pulls one session with its children and events.</summary>
+    /// <returns>What the local import wrote, or null when PostgreSQL holds no live session with that id.</returns>
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable (nothing local was written when it fails before the import).</exception>
+    public async Task<ImportResult?> PullAsync(SessionId id, CancellationToken cancellationToken = default)
+    {
+        Session? remote = await _remote.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (remote is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<SessionEvent> events = await AllEventsAsync(_remote, remote, cancellationToken).ConfigureAwait(false);
+        ImportResult result = await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
+
+        // Held: the versions the local store now has exactly (same version and timestamp), whether written now or before.
+        Session? local = await _local.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (local is null)
+        {
+            return result;
+        }
+
+        var localStamps = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
+        foreach (Entity entity in Entities(local).Concat(await AllEventsAsync(_local, local, cancellationToken).ConfigureAwait(false)))
+        {
+            localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
+        }
+
+        List<(EntityType, string, long)> held = Entities(remote).Concat(events)
+            .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && mine.Version == e.Version && mine.UpdatedAt == e.UpdatedAt)
+            .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
+            .ToList();
+        await _remote.RecordHeldAsync(_localOrigin, held, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>The ids of the live sessions PostgreSQL holds that changed at or after <paramref name="since"/>, oldest change first.</summary>
+    public static async Task<IReadOnlyList<SessionId>> ChangedSinceAsync(PostgresRunStateStore remote, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        var ids = new List<SessionId>();
+        var filter = new SessionFilter { UpdatedFrom = since };
+        string? cursor = null;
+        do
+        {
+            Page<SessionSummary> page = await remote.QuerySessionsAsync(filter, SessionSort.UpdatedAscending, new PaginationOptions { Limit = PaginationOptions.MaxLimit, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+            ids.AddRange(page.Items.Select(s => s.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return ids;
+    }
+
+    private static async Task<IReadOnlyList<SessionEvent>> AllEventsAsync(IRunStateStore store, Session session, CancellationToken cancellationToken)
+    {
+        var all = new List<SessionEvent>();
+        while (true)
+        {
+            IReadOnlyList<SessionEvent> page = await store.ReadEventsAsync(session, all.Count == 0 ? 0 : all[^1].Sequence, EventPage, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page);
+            if (page.Count < EventPage)
+            {
+                return all;
+            }
+        }
+    }
+
+    private static IEnumerable<Entity> Entities(Session session)
+    {
+        yield return session;
+        foreach (SessionTask task in session.Tasks)
+        {
+            yield return task;
+            foreach (Step step in task.Steps)
+            {
+                yield return step;
+                foreach (ToolCall call in step.ToolCalls)
+                {
+                    yield return call;
+                }
+            }
+        }
+
+        foreach (Artifact artifact in session.Artifacts)
+        {
+            yield return artifact;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Acode.Application.Options;
+using Acode.Domain.Entities;
+using Acode.Domain.Ids;
+using Acode.Cli.Tests.Support;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Sqlite;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// The team's sessions read back from PostgreSQL through the real binary: <c>session list/show/export --remote</c> and
+/// <c>session pull</c>, between two workspaces that sync into one database.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _a = new();
+    private readonly CliWorkspace _b = new();
+
+    [Fact]
+    public async Task A_session_synced_by_one_workspace_is_listed_shown_and_exported_remotely_by_another_with_its_workspace()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        string originOfA = await OriginAsync(url, id);
+
+        JsonElement list = await _b.JsonAsync("session", "list", "--remote");
+        JsonElement item = Assert.Single(list.GetProperty("items").EnumerateArray());
+        JsonElement show = await _b.JsonAsync("session", "show", "--remote", id);
+        AcodeResult table = await _b.RunOkAsync("session", "list", "--remote");
+        AcodeResult export = await _b.RunOkAsync("session", "export", "--remote", id);
+        AcodeResult localExport = await _a.RunOkAsync("session", "export", id);
+
+        Assert.Equal(id, item.GetProperty("id").GetString());
+        Assert.Equal(originOfA, item.GetProperty("workspace").GetString());
+        Assert.Contains("Workspace", table.Stdout, StringComparison.Ordinal);
+        Assert.Equal(id, show[0].GetProperty("id").GetString());
+        Assert.Equal(localExport.Stdout.Split('\n').Length, export.Stdout.Split('\n').Length);
+        Assert.Empty(await _b.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task Pull_then_a_local_change_then_sync_round_trips_without_a_conflict_and_pulling_twice_changes_nothing()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+
+        JsonElement first = await _b.JsonAsync("session", "pull", id);
+        JsonElement second = await _b.JsonAsync("session", "pull", id);
+        await ChangeLocallyAsync(_b, id, "continued in B");
+        AcodeResult sync = await _b.RunOkAsync("db", "sync");
+
+        Assert.True(first.GetProperty("pulled")[0].GetProperty("inserted").GetInt32() > 0);
+        Assert.Equal(0, second.GetProperty("pulled")[0].GetProperty("inserted").GetInt32() + second.GetProperty("pulled")[0].GetProperty("updated").GetInt32());
+        Assert.Contains("0 conflict(s)", sync.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal("continued in B", (await _a.JsonAsync("session", "show", "--remote", id))[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_change_made_elsewhere_meanwhile_is_a_recorded_conflict()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+
+        await ChangeLocallyAsync(_a, id, "changed in A");
+        await _a.RunOkAsync("db", "sync");
+        await ChangeLocallyAsync(_b, id, "changed in B meanwhile");
+        await _b.RunOkAsync("db", "sync");
+
+        Assert.Equal(1L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts WHERE entity_type = 'Session'"));
+    }
+
+    [Fact]
+    public async Task Without_PostgreSQL_the_remote_commands_exit_17_and_with_it_down_16_touching_nothing_local()
+    {
+        AcodeResult list = await _b.RunAsync("session", "list", "--remote");
+        AcodeResult pull = await _b.RunAsync("session", "pull", "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
+        Assert.Equal((17, 17), (list.ExitCode, pull.ExitCode));
+        Assert.Contains("Error: ACODE-DB-007", pull.Stderr, StringComparison.Ordinal);
+
+        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        AcodeResult down = await _b.RunAsync("session", "pull", "--all");
+        AcodeResult show = await _b.RunAsync("session", "show", "--remote", "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
+        Assert.Equal((16, 16), (down.ExitCode, show.ExitCode));
+        Assert.Contains("Error: ACODE-DB-006", down.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_b.DatabasePath), "a local database was created");
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+    }
+
+    private async Task<string> ConfigureBothAsync()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        string url = PostgresServer.ToUrl(connectionString);
+        _a.Environment["ACODE_POSTGRES_URL"] = url;
+        _b.Environment["ACODE_POSTGRES_URL"] = url;
+        return connectionString;
+    }
+
+    /// <summary>A change as the agent makes it: through the library, on the workspace's database.</summary>
+    private static async Task ChangeLocallyAsync(CliWorkspace workspace, string id, string title)
+    {
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(workspace.Root), new SqliteOptions());
+        var store = new SqliteRunStateStore(database);
+        Session session = (await store.GetSessionAsync(SessionId.Parse(id)))!;
+        session.Rename(title);
+        await store.SaveAsync(session);
+    }
+
+    private static async Task<string> OriginAsync(string connectionString, string id)
+    {
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT origin FROM sessions WHERE id = $1;");
+        command.Parameters.AddWithValue(id);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
