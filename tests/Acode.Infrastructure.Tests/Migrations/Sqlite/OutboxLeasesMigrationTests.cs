@@ -6,6 +6,7 @@ using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Infrastructure.Tests.Sync;
+using Acode.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
@@ -47,7 +48,7 @@ public sealed class OutboxLeasesMigrationTests : IDisposable
 
         using SqliteWorkspaceDatabase migrated = Open(null);
 
-        Assert.Equal("1.2.0", migrated.GetMigrationStatus().CurrentText);
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL;"));
         Assert.Equal(before, Snapshot());
         Assert.Equal(
