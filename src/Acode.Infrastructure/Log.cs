@@ -83,4 +83,10 @@ internal static partial class Log
 
     [LoggerMessage(2011, LogLevel.Warning, "PostgreSQL at {Target} had no acode schema although this workspace delivered changes before; the schema was created. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
     public static partial void SchemaRecreated(ILogger logger, string target, long retained);
+
+    [LoggerMessage(2030, LogLevel.Information, "Pruned {Count} idempotency key(s) from PostgreSQL's sync_applied (applied before the retention horizon and superseded)")]
+    public static partial void SyncAppliedPruned(ILogger logger, long count);
+
+    [LoggerMessage(2031, LogLevel.Warning, "Pruning PostgreSQL's sync_applied failed; the next sync retries in an hour: {Reason}")]
+    public static partial void SyncAppliedPruneFailed(ILogger logger, string reason);
 }

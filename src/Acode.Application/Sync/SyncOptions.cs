@@ -49,6 +49,15 @@ public sealed class SyncOptions
     /// <summary>A timestamp in PostgreSQL further than this many seconds in the future is flagged and not adopted by the clock. Default 300; 1 to 86400.</summary>
     public int MaxClockSkewSeconds { get; set; } = DefaultMaxClockSkewSeconds;
 
+    /// <summary>Most characters of <see cref="WorkspaceName"/>.</summary>
+    public const int MaxWorkspaceNameLength = 200;
+
+    /// <summary>
+    /// The name this workspace shows under in PostgreSQL (<c>workspaces.name</c>, docs/postgres.md), e.g. a person's name.
+    /// Null or blank: the host name and the workspace folder's name, <c>host/folder</c>. At most 200 characters, no control characters.
+    /// </summary>
+    public string? WorkspaceName { get; set; }
+
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
@@ -78,6 +87,8 @@ public sealed class SyncOptions
             "cap of the retry delay", "at least persistence:sync:baseBackoffSeconds"),
         Section.Integer("maxClockSkewSeconds", "seconds", DefaultMaxClockSkewSeconds, 1, 86400, o => o.MaxClockSkewSeconds, (o, v) => o.MaxClockSkewSeconds = (int)v,
             "a PostgreSQL timestamp further ahead than this is logged and not adopted by the clock"),
+        Section.Text("workspaceName", "free text, at most 200 characters", o => o.WorkspaceName, (o, v) => o.WorkspaceName = v,
+            "the name this workspace shows under in PostgreSQL (`workspaces.name`); default: host name and workspace folder name, `host/folder`"),
     ];
 
     private static OptionSection<SyncOptions> Section => new("persistence:sync");
@@ -94,6 +105,12 @@ public sealed class SyncOptions
         if (MaxBackoffSeconds < BaseBackoffSeconds)
         {
             throw AcodeErrors.InvalidConfiguration($"{Section.Path}:maxBackoffSeconds", Text(MaxBackoffSeconds), $"a whole number of seconds from {Section.Path}:baseBackoffSeconds ({Text(BaseBackoffSeconds)}) to 86400 (default 3600)");
+        }
+
+        if (WorkspaceName is { } name && (name.Length > MaxWorkspaceNameLength || name.Any(char.IsControl)))
+        {
+            throw AcodeErrors.InvalidConfiguration($"{Section.Path}:workspaceName", name.Length > MaxWorkspaceNameLength ? $"{name[..20]}... ({Text(name.Length)} characters)" : string.Concat(name.Select(c => char.IsControl(c) ? '?' : c)),
+                $"free text of at most {Text(MaxWorkspaceNameLength)} characters without control characters (default: host/folder)");
         }
     }
 

@@ -48,6 +48,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     private CancellationTokenSource _cancel = new();
     private bool _schemaReady;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+    private bool _registered;
 
     /// <param name="database">The workspace database whose outbox is drained.</param>
     /// <param name="target">PostgreSQL, or null when none is configured (every run then reports that and does nothing).</param>
@@ -113,6 +114,8 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
                 await DeliverAsync(batch, run, token).ConfigureAwait(false);
                 progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
             }
+
+            await RegisterAsync(run, token).ConfigureAwait(false);
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
@@ -251,6 +254,32 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         {
             Log.OutboxPruned(_logger, pruned, _database.Options.OutboxRetentionDays);
         }
+
+        try
+        {
+            // PostgreSQL's own housekeeping: at most hourly across all workspaces, one pruner at a time (SyncAppliedPruner).
+            if (await new SyncAppliedPruner(_dataSource!, PruneInterval).PruneAsync(CancellationToken.None).ConfigureAwait(false) is > 0 and long keys)
+            {
+                Log.SyncAppliedPruned(_logger, keys);
+            }
+        }
+        catch (Exception ex) when (AsUnavailable(ex) is not null || ex is PostgresException)
+        {
+            Log.SyncAppliedPruneFailed(_logger, ex.Message);
+        }
+    }
+
+    /// <summary>One upsert of this workspace's <c>workspaces</c> row per run that delivered something, and on the first run.</summary>
+    private async Task RegisterAsync(RunCounters run, CancellationToken token)
+    {
+        if (token.IsCancellationRequested || (_registered && run.Done == 0))
+        {
+            return;
+        }
+
+        WorkspaceRegistration registration = WorkspaceRegistration.Of(_database.WorkspaceId!, _database.Workspace.RootDirectory, _options.WorkspaceName, _database.Options.OutboxRetentionDays);
+        await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
+        _registered = true;
     }
 
     /// <summary>

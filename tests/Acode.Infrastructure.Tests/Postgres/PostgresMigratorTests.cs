@@ -11,8 +11,11 @@ namespace Acode.Infrastructure.Tests.Postgres;
 public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifetime
 {
     private static readonly string[] MirrorTables = ["artifacts", "session_events", "session_tasks", "sessions", "steps", "tool_calls"];
-    private static readonly string[] AllTables = ["artifacts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "sync_applied", "sync_conflicts", "tool_calls"];
+    private static readonly string[] AllTables = ["artifacts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "sync_applied", "sync_conflicts", "sync_maintenance", "tool_calls", "workspaces"];
     private static readonly string[] SyncColumns = ["document", "hlc", "origin", "synced_at"];
+
+    /// <summary>Restricts an <c>information_schema.columns</c> query to tables: the views of 1.4.0 (live_*) repeat the mirror's columns.</summary>
+    private const string BaseTables = " AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')";
 
     private const string Text = "text";
     private const string BigInt = "bigint";
@@ -21,7 +24,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
 
     private static readonly Dictionary<string, Dictionary<string, string>> ExpectedTypes = new()
     {
-        ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz)),
+        ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz), ("created_origin", Text)),
         ["session_tasks"] = Columns(("id", Text), ("session_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["steps"] = Columns(("id", Text), ("session_id", Text), ("task_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["tool_calls"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_name", Text), ("arguments", Jsonb), ("status", Text), ("result", Text), ("error", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("duration_ticks", BigInt), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
@@ -29,6 +32,8 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         ["session_events"] = Columns(("id", Text), ("session_id", Text), ("sequence", BigInt), ("type", Text), ("payload", Jsonb), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["sync_applied"] = Columns(("idempotency_key", Text), ("entity_type", Text), ("entity_id", Text), ("origin", Text), ("outcome", Text), ("applied_at", TimestampTz)),
         ["sync_conflicts"] = Columns(("id", BigInt), ("entity_type", Text), ("entity_id", Text), ("session_id", Text), ("incoming_key", Text), ("incoming_origin", Text), ("incoming_base_version", BigInt), ("incoming_version", BigInt), ("incoming_hlc", BigInt), ("incoming_payload", Jsonb), ("existing_origin", Text), ("existing_version", BigInt), ("existing_hlc", BigInt), ("existing_payload", Jsonb), ("winner", Text), ("detected_at", TimestampTz)),
+        ["workspaces"] = Columns(("id", Text), ("name", Text), ("acode_version", Text), ("outbox_retention_days", "integer"), ("first_sync_at", TimestampTz), ("last_sync_at", TimestampTz)),
+        ["sync_maintenance"] = Columns(("task", Text), ("last_run_at", TimestampTz), ("last_result", Text)),
         ["schema_version"] = Columns(("version", Text), ("name", Text), ("checksum", Text), ("applied_at", TimestampTz)),
     };
 
@@ -63,7 +68,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         IReadOnlyList<Migration> applied = await new PostgresMigrator().MigrateAsync(_dataSource);
 
         Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Select(m => m.Id), applied.Select(m => m.Id));
-        Assert.Equal(AllTables, await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name;"));
+        Assert.Equal(AllTables, await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name;"));
         Assert.Equal(ShippedSchema.Postgres.Select(m => $"{m.VersionText}|{m.Name}|{m.Checksum}"),
             await Strings("SELECT version || '|' || name || '|' || checksum FROM schema_version ORDER BY version;"));
         Assert.Equal("1.0.0|InitialSchema", (await Strings("SELECT version || '|' || name FROM schema_version ORDER BY version;"))[0]);
@@ -109,6 +114,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
             if (table == "sessions")
             {
                 expected.Add("deleted_at"); // the tombstone of a deleted session
+                expected.Add("created_origin"); // the workspace the session was first delivered from (1.4.0)
             }
 
             List<string> actual = await Strings($"SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY column_name COLLATE \"C\";");
@@ -123,8 +129,8 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         await new PostgresMigrator().MigrateAsync(_dataSource);
 
         Assert.Empty(await Strings("SELECT constraint_name FROM information_schema.table_constraints WHERE table_schema = 'public' AND constraint_type = 'FOREIGN KEY';"));
-        Assert.Empty(await Strings("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name IN ('hlc', 'origin', 'document', 'synced_at') AND is_nullable = 'YES';"));
-        Assert.Equal(MirrorTables.Length, (await Strings("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'hlc';")).Count);
+        Assert.Empty(await Strings("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name IN ('hlc', 'origin', 'document', 'synced_at') AND is_nullable = 'YES'" + BaseTables + ";"));
+        Assert.Equal(MirrorTables.Length, (await Strings("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'hlc'" + BaseTables + ";")).Count);
     }
 
     [Fact]

@@ -24,9 +24,11 @@ public sealed class LineEndingTests : IDisposable
         { MigrationCatalog.Sqlite, "1.0.0", "38b51a39dfe81f9ea19a5ae20a0b18ad4d527d11e7fbfdde2689bf83ae70a5e1" },
         { MigrationCatalog.Sqlite, "1.1.0", "784bdde486d309000d5c6fdde9f81004806e0a5e9806d8914ec55c22e0bc8e24" },
         { MigrationCatalog.Sqlite, "1.2.0", "f8b529ba366b8cd79673ef50a36c8933e36b6d438140e568b107f33a817d0ff4" },
+        { MigrationCatalog.Sqlite, "1.4.0", "a0e3eacbae68701d2afc39ee1747698b3affae2103087717b8ecb783a17d070d" },
         { MigrationCatalog.Postgres, "1.0.0", "736d68fe3e7066e6bca6b13f8123754ff541ee36acc851094dcee7f3af3a01a6" },
         { MigrationCatalog.Postgres, "1.1.0", "5deed436f30735eae1c03e3286c3fce2bbd08f70166fe7fe80f2f4979b9a8882" },
         { MigrationCatalog.Postgres, "1.2.0", "d4386f351939ce57d4e3106a86f1cdaae97b2da2c2019a706684088c50580bf2" },
+        { MigrationCatalog.Postgres, "1.4.0", "685a61d8a8a2a0983ac8a8e99b06bc513fbc98d5b0e730eb319feb418955e786" },
     };
 
     public static TheoryData<string> LineEndings => new() { "\r\n", "\r" };

@@ -6,6 +6,7 @@ using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Infrastructure.Tests.Sync;
+using Acode.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Tests.Migrations.Sqlite;

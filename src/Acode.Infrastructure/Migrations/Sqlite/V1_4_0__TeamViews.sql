@@ -1,0 +1,5 @@
+-- acode workspace SQLite database, schema 1.4.0: no statements, on purpose.
+--
+-- PostgreSQL's 1.4.0 adds what a team needs to query the shared mirror by hand (the workspaces table, the creator of
+-- each session, the live_* views, session_overview, tool_call_stats). None of it belongs in a workspace's own
+-- database. This file exists because both engines carry the same versions (AC-010).
