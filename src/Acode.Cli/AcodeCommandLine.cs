@@ -35,6 +35,7 @@ internal static class AcodeCommandLine
         root.Subcommands.Add(ImportCommand.Create(globals));
         root.Subcommands.Add(DemoCommand.Create(globals));
         root.Subcommands.Add(Ui.UiCommand.Create(globals));
+        CommandHelp.Apply(root);
         return root;
     }
 

@@ -1,64 +1,202 @@
 using System.CommandLine;
 using System.Text;
-using Acode.Application.Serialization;
 using Acode.Application;
+using Acode.Application.Queries;
+using Acode.Application.Serialization;
 
 namespace Acode.Cli.Commands;
 
-/// <summary><c>acode session export &lt;id&gt;</c>: the whole session as JSON Lines, to stdout or a file.</summary>
+/// <summary>
+/// <c>acode session export [&lt;id&gt;…] [--all] [filter] [-o file [--force]]</c>: sessions as JSON Lines (one archive,
+/// the sessions one after another), to standard output or a file.
+/// </summary>
 internal static class SessionExportCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output. An existing file is not overwritten." };
-        var remote = new Option<bool>("--remote") { Description = "Export the session as PostgreSQL holds it (any workspace's) instead of this workspace's copy." };
-        var command = new Command("export", "Export a session (entities and events) as JSON Lines; 'acode session import' reads it back exactly.\n\nExamples:\n  acode session export sess_01JD… > session.jsonl\n  acode session export sess_01JD… -o session.jsonl\n  acode session export --remote sess_01JD… -o session.jsonl") { id, output, remote };
+        var ids = new Argument<string[]>("id") { Description = "Session ids (sess_…), or unique starts of them (sess_01JD3Z6Q); several may be given.", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Export every session of the workspace (narrowed by --state/--since/--until/--title when given)." };
+        var filterOptions = new SessionFilterOptions();
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output. An existing file is kept unless --force is given." };
+        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the --output file if it exists (replaced only once the new export is complete)." };
+        var remote = new Option<bool>("--remote") { Description = "Export the sessions as PostgreSQL holds them (any workspace's) instead of this workspace's copies." };
+        var command = new Command("export", """
+            Export sessions (entities and events) as JSON Lines; 'acode session import' reads them back exactly.
+
+            Choose the sessions by id (several may be given), with --all, or with the filter options of
+            'acode session list'. Sessions chosen by --all or a filter are written oldest first.
+
+            Examples:
+              acode session export sess_01JD3Z6Q > session.jsonl
+              acode session export sess_01JD3Z6Q sess_01JD40AB -o two.jsonl
+              acode session export --all -o all.jsonl --force
+              acode session export --state Failed --since 7d -o failed.jsonl
+              acode session export --remote sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V -o session.jsonl
+            """)
+        {
+            ids, all, filterOptions.States, filterOptions.Since, filterOptions.Until, filterOptions.Title, output, force, remote,
+        };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
+            ParseResult p = context.ParseResult;
+            IReadOnlyList<SessionIdArgument> wanted = [.. (p.GetValue(ids) ?? []).Select(SessionIdArgument.Parse)];
+            bool byFilter = p.GetValue(all) || filterOptions.AnyGiven(p);
+            if (wanted.Count > 0 && byFilter)
+            {
+                throw new UsageException("Give session ids, or --all / filter options, not both.", "acode session export sess_01JD3Z6Q sess_01JD40AB, or acode session export --state Failed");
+            }
+
+            if (wanted.Count == 0 && !byFilter)
+            {
+                throw new UsageException("Say which sessions to export.", "acode session export <id>… (ids or unique starts of them), acode session export --all, or filter options such as --state Failed --since 7d.");
+            }
+
+            SessionFilter? filter = byFilter ? filterOptions.Build(p, DateTimeOffset.UtcNow) : null;
+            string? path = p.GetValue(output);
+            bool overwrite = p.GetValue(force);
+            if (path is not null)
+            {
+                CheckTarget(path, overwrite);
+            }
+
+            using StoreScope scope = StoreScope.Open(context, p.GetValue(remote));
             IRunStateStore store = scope.Store;
-            SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
-            Session session = await store.GetSessionAsync(sessionId, cancellationToken)
-                ?? throw new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list'.", ExitCodes.Problem);
-            string? path = context.ParseResult.GetValue(output);
+            IReadOnlyList<SessionId> sessionIds = filter is null
+                ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, cancellationToken)
+                : await MatchingAsync(store, filter, cancellationToken);
+            if (sessionIds.Count == 0)
+            {
+                throw new UsageException(
+                    p.GetValue(all) && !filterOptions.AnyGiven(p) ? $"{scope.Where} holds no session; nothing was written." : "No session matches the filter; nothing was written.",
+                    scope.IsRemote ? "List the team's sessions with 'acode session list --remote' (it takes the same filter options)." : "List the sessions with 'acode session list' (it takes the same filter options), or pick the workspace with --workspace.",
+                    ExitCodes.Problem);
+            }
+
             if (path is null)
             {
-                await SessionArchive.WriteAsync(Console.Out, store, session, cancellationToken);
-                await Console.Out.FlushAsync(cancellationToken);
+                await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+                await WriteAsync(stdout, store, sessionIds, cancellationToken);
                 return ExitCodes.Success;
             }
 
-            FileStream file;
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                file = new FileStream(path, options);
-            }
-            catch (IOException ex) when (File.Exists(path))
-            {
-                throw new UsageException($"'{path}' already exists: {ex.Message}", "Choose another file name, or delete the old export first.");
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"Cannot create '{path}': {ex.Message}", "Check the folder exists and is writable.");
-            }
-
-            await using (file)
-            await using (var writer = new StreamWriter(file, new UTF8Encoding(false)))
-            {
-                await SessionArchive.WriteAsync(writer, store, session, cancellationToken);
-            }
-
-            Console.Error.WriteLine($"Exported session {sessionId} to {path}.");
+            int written = await WriteFileAsync(path, overwrite, store, sessionIds, cancellationToken);
+            Console.Error.WriteLine(written == 1 ? $"Exported session {sessionIds[0]} to {path}." : $"Exported {written} sessions to {path}.");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses, before anything is read, an output path that is a folder, or an existing file without --force.</summary>
+    private static void CheckTarget(string path, bool overwrite)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"'{path}' is a folder.", "Give --output the path of a file, e.g. -o export.jsonl.");
+        }
+
+        if (File.Exists(path) && !overwrite)
+        {
+            throw new UsageException($"'{path}' already exists; it was left as it is.", "Add --force to overwrite it, or choose another file name.");
+        }
+    }
+
+    /// <summary>The sessions named by ids or prefixes, each once, in the order given.</summary>
+    private static async Task<IReadOnlyList<SessionId>> ResolveAsync(IReadOnlyList<SessionIdArgument> wanted, IRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
+    {
+        var found = new List<SessionId>();
+        foreach (SessionIdArgument argument in wanted)
+        {
+            SessionId id = await argument.ResolveExistingAsync(store, workspaceRoot, cancellationToken);
+            if (await store.GetSessionAsync(id, cancellationToken) is null)
+            {
+                throw argument.NotFound(workspaceRoot);
+            }
+
+            if (!found.Contains(id))
+            {
+                found.Add(id);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Every session the filter matches, oldest first, read a page at a time.</summary>
+    private static async Task<IReadOnlyList<SessionId>> MatchingAsync(IRunStateStore store, SessionFilter filter, CancellationToken cancellationToken)
+    {
+        var found = new List<SessionId>();
+        string? cursor = null;
+        do
+        {
+            Page<SessionSummary> page = await store.QuerySessionsAsync(filter, SessionSort.CreatedAscending, new PaginationOptions { Limit = PaginationOptions.MaxLimit, Cursor = cursor }, cancellationToken);
+            found.AddRange(page.Items.Select(s => s.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return found;
+    }
+
+    /// <summary>Writes the sessions one after another; a session deleted since it was listed is left out.</summary>
+    /// <returns>How many sessions were written.</returns>
+    private static async Task<int> WriteAsync(TextWriter writer, IRunStateStore store, IReadOnlyList<SessionId> sessionIds, CancellationToken cancellationToken)
+    {
+        int written = 0;
+        foreach (SessionId id in sessionIds)
+        {
+            if (await store.GetSessionAsync(id, cancellationToken) is { } session)
+            {
+                await SessionArchive.WriteAsync(writer, store, session, cancellationToken);
+                written++;
+            }
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>
+    /// Writes to a new owner-only (0600) file beside <paramref name="path"/>, then renames it into place: an export that
+    /// fails half-way leaves no partial file, and with --force the old file is replaced only by a complete one.
+    /// </summary>
+    private static async Task<int> WriteFileAsync(string path, bool overwrite, IRunStateStore store, IReadOnlyList<SessionId> sessionIds, CancellationToken cancellationToken)
+    {
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        FileStream file;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            file = new FileStream(temporary, options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot create '{path}': {ex.Message}", "Check the folder exists and is writable.");
+        }
+
+        try
+        {
+            int written;
+            await using (file)
+            await using (var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 16))
+            {
+                written = await WriteAsync(writer, store, sessionIds, cancellationToken);
+            }
+
+            File.Move(temporary, full, overwrite);
+            return written;
+        }
+        catch (IOException ex) when (!overwrite && File.Exists(full))
+        {
+            throw new UsageException($"'{path}' already exists (it appeared while the export ran; it was left as it is): {ex.Message}", "Add --force to overwrite it, or choose another file name.");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

@@ -17,10 +17,7 @@ internal static class SessionListCommand
 
     public static Command Create(GlobalOptions globals)
     {
-        var states = new Option<SessionState[]>("--state", "-s") { Description = "Only sessions in this state (repeatable): Created, Planning, AwaitingApproval, Executing, Paused, Completed, Failed, Cancelled.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<string?>("--since") { Description = $"Only sessions created at or after this time. {TimeArgument.Forms}." };
-        var until = new Option<string?>("--until") { Description = "Only sessions created before this time (the forms of --since)." };
-        var title = new Option<string?>("--title", "-t") { Description = "Only sessions whose title contains this text (case-insensitive for ASCII)." };
+        var filterOptions = new SessionFilterOptions();
         var sort = new Option<string>("--sort") { Description = "Order: updated-desc (default), updated-asc, created-desc, created-asc.", DefaultValueFactory = _ => DefaultSort };
         sort.AcceptOnlyFromAmong("updated-desc", "updated-asc", "created-desc", "created-asc");
         var limit = new Option<int>("--limit", "-n") { Description = $"Rows per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => PaginationOptions.DefaultLimit };
@@ -45,7 +42,7 @@ internal static class SessionListCommand
               acode session list --remote --state Failed --since 7d
             """)
         {
-            states, since, until, title, sort, limit, cursor, json, remote,
+            filterOptions.States, filterOptions.Since, filterOptions.Until, filterOptions.Title, sort, limit, cursor, json, remote,
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -64,18 +61,7 @@ internal static class SessionListCommand
                 _ => SessionSort.UpdatedDescending,
             };
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            var filter = new SessionFilter
-            {
-                States = p.GetValue(states)?.Distinct().ToArray() ?? [],
-                CreatedFrom = p.GetValue(since) is { } from ? TimeArgument.Parse(from, "--since", now) : null,
-                CreatedTo = p.GetValue(until) is { } to ? TimeArgument.Parse(to, "--until", now) : null,
-                TitleContains = p.GetValue(title),
-            };
-
-            if (filter.CreatedFrom >= filter.CreatedTo)
-            {
-                throw new UsageException($"--since ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before --until ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give --since the earlier time; both are UTC unless they carry an offset.");
-            }
+            SessionFilter filter = filterOptions.Build(p, now);
 
             bool fromRemote = p.GetValue(remote);
             using StoreScope scope = StoreScope.Open(context, fromRemote);

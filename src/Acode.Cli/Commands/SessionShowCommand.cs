@@ -15,7 +15,9 @@ internal static class SessionShowCommand
         var id = new Argument<string>("id") { Description = "The session id (sess_…), or a unique start of it (sess_01JD3Z6Q)." };
         var json = new Option<bool>("--json") { Description = "Print the session's entities as a JSON array (the export document shape)." };
         var remote = new Option<bool>("--remote") { Description = "Show the session as PostgreSQL holds it (any workspace's) instead of this workspace's copy." };
-        var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExample:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V\n  acode session show --remote sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json, remote };
+        var events = new Option<bool>("--events") { Description = "Also print the session's event log: sequence, time (UTC), type and payload (shortened unless --full)." };
+        var full = new Option<bool>("--full") { Description = "Print tool-call arguments, results, errors and event payloads whole instead of shortened." };
+        var command = new Command("show", "Show a session as a tree: tasks → steps → tool calls, artifacts, events; with states, durations and versions.\n\nExamples:\n  acode session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V\n  acode session show sess_01JD3Z6Q --events\n  acode session show sess_01JD3Z6Q --full --events\n  acode session show --remote sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V") { id, json, events, full, remote };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
@@ -40,7 +42,13 @@ internal static class SessionShowCommand
 
             long eventCount = session.LastEventSequence;
             IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, eventCount - 1, 1, cancellationToken);
-            context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null));
+            bool whole = context.ParseResult.GetValue(full);
+            context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null, whole));
+            if (context.ParseResult.GetValue(events))
+            {
+                await EventLogRenderer.WriteAsync(context.Console, store, session, whole, cancellationToken);
+            }
+
             long redacted = scope.Database?.CountRedactedSecrets(session.Id.Value, cancellationToken) ?? 0;
             if (redacted > 0)
             {

@@ -9,7 +9,12 @@ namespace Acode.Cli.Output;
 internal static class Display
 {
     /// <summary>Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal.</summary>
-    public static string Safe(string? text, int maxLength = int.MaxValue)
+    public static string Safe(string? text, int maxLength = int.MaxValue) => Safe(text, maxLength, keepLines: false);
+
+    /// <summary>Like <see cref="Safe(string?, int)"/>, whole and keeping line breaks (multi-line tool results stay readable).</summary>
+    public static string SafeLines(string? text) => Safe(text, int.MaxValue, keepLines: true);
+
+    private static string Safe(string? text, int maxLength, bool keepLines)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -27,7 +32,15 @@ internal static class Display
 
             if (c == '\n')
             {
-                builder.Append(' ');
+                builder.Append(keepLines ? '\n' : ' ');
+            }
+            else if (c == '\r' && keepLines)
+            {
+                // CRLF line ends: the \n that follows breaks the line.
+            }
+            else if (c == '\t' && keepLines)
+            {
+                builder.Append("    ");
             }
             else if (char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
             {

@@ -8,8 +8,15 @@ internal static class SessionTreeRenderer
 {
     public const int PreviewLength = 100;
 
-    public static Tree Render(Session session, long eventCount, string? lastEventType)
+    /// <summary>The tree of <paramref name="session"/>, ending with the number of its events and the type of the last (<paramref name="lastEventType"/>, null when none).</summary>
+    /// <param name="session">The session, loaded whole.</param>
+    /// <param name="eventCount">How many events its log holds.</param>
+    /// <param name="lastEventType">The type of its last event, or null.</param>
+    /// <param name="full">Tool-call arguments, results and errors whole (lines kept) instead of their first <see cref="PreviewLength"/> characters.</param>
+    public static Tree Render(Session session, long eventCount, string? lastEventType, bool full = false)
     {
+        string Text(string text) => full ? Display.SafeLines(text) : Display.Safe(text, PreviewLength);
+
         var tree = new Tree(new Markup(
             $"[bold]{session.Id}[/] {Display.Safe(session.Title)} [[{session.State}]] v{session.Version}  created {Display.Time(session.CreatedAt)}  updated {Display.Time(session.UpdatedAt)}"));
         if (session.Goal is not null)
@@ -26,15 +33,15 @@ internal static class SessionTreeRenderer
                 foreach (ToolCall call in step.ToolCalls)
                 {
                     TreeNode callNode = stepNode.AddNode($"[bold]{Display.Safe(call.ToolName)}[/] [[{call.Status}]] {Display.Duration(call.Duration)}  ({call.Id}, v{call.Version})");
-                    callNode.AddNode($"[grey]args:[/] {Display.Safe(call.ArgumentsJson, PreviewLength)}");
+                    callNode.AddNode($"[grey]args:[/] {Text(call.ArgumentsJson)}");
                     if (call.Result is not null)
                     {
-                        callNode.AddNode($"[grey]result:[/] {Display.Safe(call.Result, PreviewLength)} [grey]({call.Result.Length.ToString(CultureInfo.InvariantCulture)} chars)[/]");
+                        callNode.AddNode($"[grey]result:[/] {Text(call.Result)} [grey]({call.Result.Length.ToString(CultureInfo.InvariantCulture)} chars)[/]");
                     }
 
                     if (call.Error is not null)
                     {
-                        callNode.AddNode($"[red]error:[/] {Display.Safe(call.Error, PreviewLength)}");
+                        callNode.AddNode($"[red]error:[/] {Text(call.Error)}");
                     }
                 }
             }

@@ -1,0 +1,71 @@
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary><c>--help</c>: examples where they belong, optional arguments marked, environment variables and exit codes listed.</summary>
+public sealed class HelpTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("db")]
+    [InlineData("db sync")]
+    [InlineData("session")]
+    public async Task A_command_list_shows_one_line_per_command_and_no_examples(string parent)
+    {
+        AcodeResult help = await _workspace.RunOkAsync([.. parent.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+
+        string commands = help.Stdout[help.Stdout.IndexOf("Commands:", StringComparison.Ordinal)..];
+        commands = commands.Split("\n\n")[0];
+        Assert.DoesNotContain("Example", commands);
+        Assert.DoesNotContain("  acode ", commands);
+        Assert.All(commands.Split('\n').Skip(1), line => Assert.Matches(@"^  [a-z]", line));
+    }
+
+    [Fact]
+    public async Task A_command_s_own_help_keeps_its_details_and_examples()
+    {
+        AcodeResult list = await _workspace.RunOkAsync("session", "list", "--help");
+        AcodeResult sync = await _workspace.RunOkAsync("db", "sync", "--help");
+
+        Assert.Contains("Examples:", list.Stdout);
+        Assert.Contains("acode session list --state Executing --state Paused", list.Stdout);
+        Assert.Contains("Times are UTC on input and output", list.Stdout);
+        Assert.Contains("acode db sync --watch", sync.Stdout);
+    }
+
+    [Fact]
+    public async Task Optional_arguments_are_shown_in_brackets_in_the_parent_s_list()
+    {
+        AcodeResult session = await _workspace.RunOkAsync("session", "--help");
+        AcodeResult sync = await _workspace.RunOkAsync("db", "sync", "--help");
+
+        Assert.Matches(@"\n  export \[<id>\.\.\.\]  +Export sessions", session.Stdout);
+        Assert.Matches(@"\n  show <id>  +Show a session", session.Stdout);
+        Assert.Matches(@"\n  retry \[<outbox-id>\]  +Put dead-lettered", sync.Stdout);
+    }
+
+    [Fact]
+    public async Task Root_help_lists_the_environment_variables_and_exit_codes()
+    {
+        AcodeResult help = await _workspace.RunOkAsync("--help");
+
+        string environment = help.Stdout[help.Stdout.IndexOf("Environment variables:", StringComparison.Ordinal)..];
+        Assert.Contains("ACODE_WORKSPACE", environment);
+        Assert.Contains("ACODE_POSTGRES_URL", environment);
+        Assert.Matches(@"ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS +Sets persistence:sqlite:busyTimeoutSeconds \(default: 30 seconds\)", environment);
+        Assert.Contains("ACODE_PERSISTENCE__SYNC__BATCHSIZE", environment);
+        Assert.Contains("COLUMNS", environment);
+        string exitCodes = help.Stdout[help.Stdout.IndexOf("Exit codes:", StringComparison.Ordinal)..];
+        foreach (string code in new[] { "0", "1", "2", "3", "11-17", "130" })
+        {
+            Assert.Matches($@"\n  {code} +\S", exitCodes);
+        }
+
+        Assert.Contains("ACODE-DB-001 to ACODE-DB-007", exitCodes);
+        Assert.DoesNotContain("Environment variables:", (await _workspace.RunOkAsync("session", "--help")).Stdout);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
