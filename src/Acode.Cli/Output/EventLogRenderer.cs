@@ -1,6 +1,5 @@
 using Acode.Application;
 using System.Globalization;
-using Acode.Infrastructure.Sqlite;
 using Spectre.Console;
 
 namespace Acode.Cli.Output;
