@@ -153,6 +153,7 @@ public sealed partial class SessionListPagingTests : IDisposable
         // "0|<time>|<id>": the layout before cursors carried their filter.
         string old = Convert.ToBase64String("0|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"u8).TrimEnd('=');
 
+        await _workspace.RunOkAsync("db", "migrate"); // a workspace to read: where none exists, reading says so first
         AcodeResult result = await _workspace.RunAsync("session", "list", "--cursor", old);
 
         Assert.Equal(2, result.ExitCode);
