@@ -47,6 +47,16 @@ internal sealed class EntityRows
         }),
     };
 
+    private static readonly Dictionary<EntityType, EntityRows> ByEntityType = new()
+    {
+        [EntityType.Session] = ByDocument[typeof(SessionDocument)],
+        [EntityType.SessionTask] = ByDocument[typeof(SessionTaskDocument)],
+        [EntityType.Step] = ByDocument[typeof(StepDocument)],
+        [EntityType.ToolCall] = ByDocument[typeof(ToolCallDocument)],
+        [EntityType.Artifact] = ByDocument[typeof(ArtifactDocument)],
+        [EntityType.SessionEvent] = ByDocument[typeof(SessionEventDocument)],
+    };
+
     private readonly Func<EntityDocument, object?[]> _values;
 
     private EntityRows(string table, string[] columns, Func<EntityDocument, object?[]> values)
@@ -62,6 +72,7 @@ internal sealed class EntityRows
         UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version;";
         UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
         VersionSql = $"SELECT version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id = $id;";
+        VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
     }
 
     public string Table { get; }
@@ -79,7 +90,16 @@ internal sealed class EntityRows
     /// <summary>The stored version and owning session (for a session: its own id) of the row with <c>$id</c>; no row when absent.</summary>
     public string VersionSql { get; }
 
+    /// <summary>
+    /// The stored version and owning session of every row whose id is in <c>$ids</c> (a JSON array of ids): one statement for
+    /// all the rows of a table that an import touches, instead of one <see cref="VersionSql"/> per row. Ids without a row
+    /// return nothing.
+    /// </summary>
+    public string VersionsSql { get; }
+
     public static EntityRows For(EntityDocument document) => ByDocument[document.GetType()];
+
+    public static EntityRows For(EntityType type) => ByEntityType[type];
 
     public object?[] ValuesOf(EntityDocument document) => _values(document);
 

@@ -44,40 +44,25 @@ public sealed partial class SqliteRunStateStore
             int inserted = 0, updated = 0, unchanged = 0;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
-            foreach (Entity entity in EntitiesOf(session).Concat(events))
+            List<Entity> entities = [.. EntitiesOf(session), .. events];
+            Dictionary<string, long> stored = StoredVersions(commands, transaction, entities, session.Id.Value);
+            foreach (Entity entity in entities)
             {
-                EntityDocument document = EntityDocuments.From(entity);
-                EntityRows rows = EntityRows.For(document);
-                long existingVersion = 0;
-                using (SqliteDataReader existing = commands.Get(rows.VersionSql, transaction).With("$id", document.Id).ExecuteReader())
-                {
-                    if (existing.Read())
-                    {
-                        existingVersion = existing.GetInt64(0);
-
-                        // An id is never shared between sessions: a document that would move a row of another session into this
-                        // one is forged or corrupt, and importing it would break the other session.
-                        if (!string.Equals(existing.GetString(1), session.Id.Value, StringComparison.Ordinal))
-                        {
-                            throw new ImportConflictException(entity.EntityType, entity.EntityId, existing.GetString(1), session.Id.Value);
-                        }
-                    }
-                }
-
-                if (existingVersion >= document.Version)
+                // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
+                long existingVersion = stored.GetValueOrDefault(entity.EntityId);
+                if (existingVersion >= entity.Version)
                 {
                     unchanged++;
                     continue;
                 }
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
-                if (EntityRedaction.Redact(Redactor, entity, redacted))
-                {
-                    document = EntityDocuments.From(entity);
-                }
-
+                EntityRedaction.Redact(Redactor, entity, redacted);
+                EntityDocument document = EntityDocuments.From(entity);
+                EntityRows rows = EntityRows.For(document);
                 commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
                 _ = existingVersion == 0 ? inserted++ : updated++;
+                stored[entity.EntityId] = document.Version;
                 _clock.Observe(entity.UpdatedAt);
                 var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
                 SqliteOutbox.Append(commands, transaction, entry, Origin, now);
@@ -96,6 +81,37 @@ public sealed partial class SqliteRunStateStore
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The stored version of every row among <paramref name="entities"/> that exists (absent ids are not in the map), read with
+    /// one statement per table (<see cref="EntityRows.VersionsSql"/>).
+    /// </summary>
+    /// <exception cref="ImportConflictException">A row with one of the ids belongs to another session.</exception>
+    private static Dictionary<string, long> StoredVersions(WriterCommands commands, SqliteTransaction transaction, List<Entity> entities, string sessionId)
+    {
+        var stored = new Dictionary<string, long>(entities.Count, StringComparer.Ordinal);
+        foreach (IGrouping<EntityType, Entity> group in entities.GroupBy(e => e.EntityType))
+        {
+            string ids = System.Text.Json.JsonSerializer.Serialize(group.Select(e => e.EntityId).ToList(), EntityIdsJson.Default.ListString);
+            using SqliteDataReader reader = commands.Get(EntityRows.For(group.Key).VersionsSql, transaction).With("$ids", ids).ExecuteReader();
+            while (reader.Read())
+            {
+                string id = reader.GetString(0);
+
+                // An id is never shared between sessions: a document that would move a row of another session into this
+                // one is forged or corrupt, and importing it would break the other session.
+                string owner = reader.GetString(2);
+                if (!string.Equals(owner, sessionId, StringComparison.Ordinal))
+                {
+                    throw new ImportConflictException(group.Key, id, owner, sessionId);
+                }
+
+                stored[id] = reader.GetInt64(1);
+            }
+        }
+
+        return stored;
     }
 
     /// <summary>The session and its children, parents first.</summary>

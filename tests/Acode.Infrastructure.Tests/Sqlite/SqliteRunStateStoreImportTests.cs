@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -102,6 +103,29 @@ public sealed class SqliteRunStateStoreImportTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => _target.ImportAsync(TestSessions.Rich(), []));
 
         Assert.Equal(0, SqliteProbe.Count(_targetFolder.DatabasePath, "SELECT count(*) FROM sessions;"));
+    }
+
+    [Fact]
+    public async Task ImportAsync_refuses_rows_of_another_session_and_writes_nothing()
+    {
+        // The stored versions are read in one statement per table: a row owned by another session must still stop the import.
+        Session original = await SavedRichSession();
+        (Session rebuilt, IReadOnlyList<SessionEvent> events) = await Export(_source, original.Id);
+        await _target.ImportAsync(rebuilt, events);
+        long outbox = SqliteProbe.Count(_targetFolder.DatabasePath, "SELECT count(*) FROM outbox;");
+        Session loaded = (await _source.GetSessionAsync(original.Id))!;
+        string other = SessionId.New().Value;
+        var builder = new SessionGraphBuilder();
+        foreach (string line in TestSessions.Documents(loaded))
+        {
+            builder.Add(EntityJson.Deserialize(line.Replace(original.Id.Value, other, StringComparison.Ordinal)));
+        }
+
+        ImportConflictException conflict = await Assert.ThrowsAsync<ImportConflictException>(() => _target.ImportAsync(builder.Session!, builder.Events));
+
+        Assert.Contains(original.Id.Value, conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(1, SqliteProbe.Count(_targetFolder.DatabasePath, "SELECT count(*) FROM sessions;"));
+        Assert.Equal(outbox, SqliteProbe.Count(_targetFolder.DatabasePath, "SELECT count(*) FROM outbox;"));
     }
 
     private async Task<Session> SavedRichSession()
