@@ -109,7 +109,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp)
             ? new PostgresRunStateStore(PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()),
                 sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(),
-                new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()))
+                new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()),
+                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction))
             : new SqliteRunStateStore(
                 sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
                 Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));

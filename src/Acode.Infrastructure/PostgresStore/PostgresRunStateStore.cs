@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Errors;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Domain.Time;
 using Acode.Infrastructure.Migrations;
@@ -29,8 +30,8 @@ namespace Acode.Infrastructure.PostgresStore;
 /// Text PostgreSQL cannot store (U+0000) is normalized as the sync normalizes it (<see cref="PostgresText"/>).
 /// </summary>
 /// <remarks>
-/// Not yet applied here: the secrets redactor of the SQLite save path (when it lands, call it in <see cref="SaveAllAsync"/>
-/// before documents are built, as the SQLite store does).
+/// Secrets are replaced in the held objects before a save or an append writes them, as the SQLite store does
+/// (docs/secrets.md); what was replaced is counted in a <c>secrets.redacted</c> event saved with the changes.
 /// </remarks>
 public sealed partial class PostgresRunStateStore : IRunStateStore
 {
@@ -38,21 +39,44 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly HybridClock _clock;
     private readonly string _redactedTarget;
     private readonly PostgresMigrator? _migrator;
+    private readonly ISecretRedactor _redactor;
     private Task? _schema;
 
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
     /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>
     /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>
     /// <param name="migrator">When given, the database is brought to acode's schema before the first operation (an agent host's store).</param>
-    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null)
+    /// <param name="redactor">Replaces secrets before anything is written; <see cref="SecretRedactor.Default"/> when null.</param>
+    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null, ISecretRedactor? redactor = null)
     {
         _migrator = migrator;
+        _redactor = redactor ?? SecretRedactor.Default;
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         _dataSource = dataSource;
         Origin = origin;
         _clock = clock ?? new HybridClock();
         _redactedTarget = PostgresConnectionSettings.Redact(dataSource.ConnectionString);
+    }
+
+    /// <summary>Replaces the secrets of the session's pending changes in the held objects and counts them in a <c>secrets.redacted</c> event.</summary>
+    private void RedactPending(Session session)
+    {
+        if (!_redactor.Enabled)
+        {
+            return;
+        }
+
+        var counts = new RedactionCounts();
+        foreach (Entity entity in session.PendingChanges.ToArray())
+        {
+            EntityRedaction.Redact(_redactor, entity, counts);
+        }
+
+        if (counts.Total > 0)
+        {
+            session.AppendEvent(SessionEventTypes.SecretsRedacted, counts.ToEventPayload());
+        }
     }
 
     /// <summary>The id this store writes into <c>origin</c> and <c>sync_applied</c>.</summary>
@@ -78,6 +102,11 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         if (distinct.All(s => s.PendingChanges.Count == 0))
         {
             return;
+        }
+
+        foreach (Session session in distinct)
+        {
+            RedactPending(session);
         }
 
         List<EntityStamp>[] stamps = await InTransactionAsync(async (connection, transaction) =>
@@ -132,6 +161,11 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        if (_redactor.Enabled)
+        {
+            payload = _redactor.RedactJson(payload, new RedactionCounts());
+        }
+
         return InTransactionAsync<(EventId, long)?>(async (connection, transaction) =>
         {
             await LockSessionsAsync(connection, transaction, [sessionId.Value], cancellationToken).ConfigureAwait(false);

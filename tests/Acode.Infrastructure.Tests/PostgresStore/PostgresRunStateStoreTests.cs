@@ -6,6 +6,7 @@ using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;
+using Acode.Testing.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -146,6 +147,35 @@ public sealed class PostgresRunStateStoreTests(PostgresFixture fixture)
         Assert.Equal(PostgresStoreOrigin.ForHost("build-7"), PostgresStoreOrigin.ForHost("BUILD-7"));
         Assert.NotEqual(PostgresStoreOrigin.ForHost("build-7"), PostgresStoreOrigin.ForHost("build-8"));
         Assert.Matches("^pg_[0-9a-f]{16}$", PostgresStoreOrigin.ForHost("build-7"));
+    }
+    [Fact]
+    public async Task Secrets_are_replaced_before_a_save_or_an_append_reaches_postgresql()
+    {
+        string connectionString = await MigratedDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresRunStateStore(dataSource, "pg_test");
+        SecretSample[] samples = [.. SecretCorpus.Secrets(SecretCorpus.DocumentedSeed).Where(s => s.Kind == "github-token").Take(1)];
+        Assert.Single(samples);
+        string secret = samples[0].Secret!;
+
+        Session session = await store.CreateSessionAsync("leaky tool");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("shell", $$"""{"cmd":"echo {{secret}}"}""");
+        call.Succeed($"token: {secret}", TimeSpan.FromSeconds(1));
+        await store.SaveAsync(session);
+        await store.AppendEventAsync(session.Id, "note", $$"""{"text":"{{secret}}"}""");
+
+        Assert.DoesNotContain(secret, call.Result, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:github-token]", call.Result, StringComparison.Ordinal);
+        foreach (string sql in new[] { "SELECT count(*) FROM tool_calls WHERE result LIKE '%' || $1 || '%' OR arguments::text LIKE '%' || $1 || '%' OR document::text LIKE '%' || $1 || '%'", "SELECT count(*) FROM session_events WHERE payload::text LIKE '%' || $1 || '%' OR document::text LIKE '%' || $1 || '%'" })
+        {
+            await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+            command.Parameters.AddWithValue(secret);
+            Assert.Equal(0L, await command.ExecuteScalarAsync());
+        }
+
+        await using NpgsqlCommand counted = dataSource.CreateCommand("SELECT count(*) FROM session_events WHERE session_id = $1 AND type = 'secrets.redacted'");
+        counted.Parameters.AddWithValue(session.Id.Value);
+        Assert.Equal(1L, await counted.ExecuteScalarAsync());
     }
 
     private async Task<string> MigratedDatabaseAsync()
