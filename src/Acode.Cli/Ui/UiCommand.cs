@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Transcripts;
 
 namespace Acode.Cli.Ui;
 
@@ -38,7 +40,7 @@ internal static class UiCommand
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             using OutboxSyncService sync = context.OpenSync(database);
-            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteOutbox(database), sync,
+            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
                 () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
                 database.Workspace.DatabasePath, database.Workspace.RootDirectory);
 

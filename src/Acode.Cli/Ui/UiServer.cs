@@ -69,8 +69,8 @@ internal sealed class UiServer : IAsyncDisposable
 
     private static void Map(WebApplication app, UiSources s)
     {
-        var list = new SessionListPage(s.Store, s.Workspace);
-        var session = new SessionPage(s.Store, s.Workspace);
+        var list = new SessionListPage(s.Store, s.Search, s.Workspace);
+        var session = new SessionPage(s.Store, s.ImportSources, s.Workspace);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
         var health = new HealthPage(s.Outbox, s.Sync, s.Schema, s.DatabasePath, s.Workspace);
