@@ -4,7 +4,7 @@ using Acode.Application.Search;
 namespace Acode.Cli.Ui;
 
 /// <summary>
-/// Search hits as a table: session, entity, field and the snippet with its matched words in <c>&lt;mark&gt;</c>.
+/// Search hits as a table: session, entity (a tool call or artifact links to it), field and the snippet with its matched words in <c>&lt;mark&gt;</c>.
 /// The snippet's pieces between and inside the highlight ranges each go through <see cref="HtmlWriter.Text"/> (the
 /// framework's encoder); only the <c>&lt;mark&gt;</c> tags are markup.
 /// </summary>
@@ -22,6 +22,10 @@ internal static class SearchHitsView
             if (hit.EntityType == EntityType.ToolCall)
             {
                 w.Link(UiLinks.ToolCall(hit.SessionId.Value, hit.EntityId), hit.EntityId, "tool-call");
+            }
+            else if (hit.EntityType == EntityType.Artifact)
+            {
+                w.Link(UiLinks.Artifact(hit.SessionId.Value, hit.EntityId), hit.EntityId, "artifact");
             }
             else
             {

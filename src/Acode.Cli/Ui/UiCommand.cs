@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Npgsql;
+using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
@@ -40,7 +42,9 @@ internal static class UiCommand
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             using OutboxSyncService sync = context.OpenSync(database);
+            await using NpgsqlDataSource? shared = context.SyncTarget is { } target ? PostgresDataSourceFactory.Create(target, context.LoggerFactory) : null;
             var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
+                shared is null ? null : new PostgresSyncConflictReader(shared, context.SyncTarget!.Redacted),
                 () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
                 database.Workspace.DatabasePath, database.Workspace.RootDirectory);
 
