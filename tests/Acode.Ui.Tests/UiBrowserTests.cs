@@ -146,7 +146,7 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
         await page.GotoAsync(_ui!.LaunchUrl);
         await page.Locator("#filters input[name=q]").FillAsync("recognized");
         await page.Locator("#filters button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/?q=recognized**");
+        await page.WaitForURLAsync("**&q=recognized**");
         // Each of the three demo sessions ran the failing suite.
         ILocator hit = page.Locator("#hits tbody tr", new() { HasText = "result" }).First;
         Assert.Equal(3, await page.Locator("#hits tbody tr", new() { HasText = "result" }).CountAsync());

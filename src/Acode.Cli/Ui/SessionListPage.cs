@@ -171,9 +171,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
 
     private static void WriteForm(HtmlWriter w, string? q, List<SessionState> states, string? since, string? until, string? title, string sort, int limit)
     {
-        w.Markup("<form class=\"filters\" method=\"get\" action=\"/\" id=\"filters\">")
-            .Markup("<label class=\"search\">Search <input type=\"search\" name=\"q\" placeholder=\"words, &quot;a phrase&quot;, prefix*, OR, -word\"").Attribute("value", q).Markup("></label>")
-            .Markup("<fieldset class=\"states\"><legend>State</legend>");
+        w.Markup("<form class=\"filters\" method=\"get\" action=\"/\" id=\"filters\"><fieldset class=\"states\"><legend>State</legend>");
         foreach (SessionState state in Enum.GetValues<SessionState>())
         {
             w.Markup("<label><input type=\"checkbox\" name=\"state\"").Attribute("value", state.ToString());
@@ -196,6 +194,8 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
 
         w.Markup("</select></label><label>Per page <input name=\"limit\" type=\"number\" min=\"1\"").Attribute("max", PaginationOptions.MaxLimit.ToString(CultureInfo.InvariantCulture))
             .Attribute("value", limit.ToString(CultureInfo.InvariantCulture)).Markup("></label>")
+            // Last in the form, so the query string keeps the filters first; the stylesheet shows it first.
+            .Markup("<label class=\"search\">Search <input type=\"search\" name=\"q\" placeholder=\"words, &quot;a phrase&quot;, prefix*, OR, -word\"").Attribute("value", q).Markup("></label>")
             .Markup("<button type=\"submit\">Filter</button> <a href=\"/\">Clear</a>")
             .Markup("<p class=\"hint\">Times are UTC unless they carry an offset; 30m, 2h, 7d, 2w mean that long before now.</p></form>");
     }
