@@ -67,6 +67,11 @@ public sealed class UiConflictTests(PostgresFixture fixture) : IDisposable
 
         Assert.Null(await page.EvaluateAsync<string?>("() => window.__pwned ?? null"));
         Assert.Equal(0, await page.Locator("main img, main script").CountAsync());
+
+        // Keyset: older than the only conflict there is nothing.
+        string before = (await conflict.GetAttributeAsync("id"))!["conflict-".Length..];
+        await page.GotoAsync(ui.WithToken("/health?conflicts_before=" + before));
+        Assert.Equal("No more conflicts.", await page.Locator("#conflicts").InnerTextAsync());
         Assert.Empty(events);
     }
 
