@@ -113,6 +113,15 @@ public sealed class UiHostileInputTests : IAsyncLifetime, IDisposable
         // Adjacent matched words form one highlight, the characters between them included: still text inside <mark>.
         Assert.Contains("script>window.__pwned='script';alert", await page.Locator("#hits mark").AllInnerTextsAsync());
         await Screenshots.SaveAsync(page, "13-hostile-search");
+
+        // Whole tags beside the matched word, outside the highlight: "<b>bold</b><iframe src=…frame…>".
+        foreach (string word in new[] { "bold", "frame" })
+        {
+            await page.GotoAsync(_ui.BaseUrl + "/?q=" + word);
+            await AssertInertAsync(page, "search hits for " + word);
+            Assert.Contains(word, await page.Locator("#hits mark").AllInnerTextsAsync());
+            Assert.Contains("</b><iframe src=", await page.Locator("#hits").InnerTextAsync(), StringComparison.Ordinal);
+        }
         // Queries the parser refuses get the CLI's message (400, no 500); one with unbalanced quotes and parentheses runs.
         foreach ((string query, string? refusal) in new[]
         {
