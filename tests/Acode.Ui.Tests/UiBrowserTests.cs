@@ -140,6 +140,81 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_search_box_finds_a_tool_calls_result_highlights_it_and_opens_the_call()
+    {
+        IPage page = await NewPageAsync();
+        await page.GotoAsync(_ui!.LaunchUrl);
+        await page.Locator("#filters input[name=q]").FillAsync("recognized");
+        await page.Locator("#filters button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**&q=recognized**");
+        // Each of the three demo sessions ran the failing suite.
+        ILocator hit = page.Locator("#hits tbody tr", new() { HasText = "result" }).First;
+        Assert.Equal(3, await page.Locator("#hits tbody tr", new() { HasText = "result" }).CountAsync());
+        Assert.Contains("ToolCall", await hit.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(["recognized"], await hit.Locator(".snippet mark").AllInnerTextsAsync());
+        Assert.Contains("String '2026-01-15' was not recognized as a valid DateOnly", await hit.Locator(".snippet").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "07-search");
+
+        // Every hit of the CLI, in its order, over keyset pages of one hit.
+        JsonElement cli = await _workspace.JsonAsync("session", "search", "DateParser", "--limit", "100");
+        string[] expected = cli.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("entityId").GetString() + " " + i.GetProperty("field").GetString()).ToArray();
+        await page.GotoAsync(_ui.BaseUrl + "/?q=DateParser&limit=1");
+        var seen = new List<string>();
+        for (int n = 0; n < 100; n++)
+        {
+            ILocator row = page.Locator("#hits tbody tr");
+            seen.Add((await row.Locator("td").Nth(1).InnerTextAsync()).Split('\n')[^1].Trim() + " " + (await row.Locator("td").Nth(2).InnerTextAsync()).Trim());
+            if (await page.Locator("a.next").CountAsync() == 0)
+            {
+                break;
+            }
+
+            await page.Locator("a.next").ClickAsync();
+        }
+
+        Assert.True(expected.Length > 1);
+        Assert.Equal(expected, seen);
+
+        await page.GotoAsync(_ui.BaseUrl + "/?q=recognized");
+        await hit.Locator("a.tool-call").ClickAsync();
+        await page.WaitForSelectorAsync("#detail[data-loaded]");
+        Assert.Equal("run_tests · Failed", await page.Locator("#detail-title").InnerTextAsync());
+        Assert.Contains("was not recognized", await page.Locator("#detail-result").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task An_imported_session_shows_where_it_came_from()
+    {
+        string transcript = Path.Combine(_workspace.Root, "5d6a1c2e-0b4f-4c8e-9d21-7e3f4a5b6c7d.jsonl");
+        await File.WriteAllLinesAsync(transcript,
+        [
+            """{"sessionId":"5d6a1c2e-0b4f-4c8e-9d21-7e3f4a5b6c7d","cwd":"/home/dev/<b>app</b>","version":"2.0.74","gitBranch":"feature/<script>window.__pwned=1</script>","type":"user","uuid":"u-1","parentUuid":null,"timestamp":"2026-01-15T10:00:01.000Z","message":{"role":"user","content":"Add a CSV export"}}""",
+            """{"sessionId":"5d6a1c2e-0b4f-4c8e-9d21-7e3f4a5b6c7d","cwd":"/home/dev/<b>app</b>","version":"2.0.74","gitBranch":"feature/<script>window.__pwned=1</script>","type":"assistant","uuid":"u-2","parentUuid":"u-1","timestamp":"2026-01-15T10:00:02.000Z","message":{"id":"msg_1","model":"claude-opus-4-5","role":"assistant","content":[{"type":"text","text":"Done."}]}}""",
+        ]);
+        await _workspace.RunOkAsync("import", "claude-code", transcript);
+        JsonElement list = await _workspace.JsonAsync("session", "list", "--title", "CSV");
+        string id = list.GetProperty("items")[0].GetProperty("id").GetString()!;
+        IPage page = await NewPageAsync();
+        await page.GotoAsync(_ui!.WithToken("/sessions/" + id));
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Equal("claude-code", await page.Locator("#source dd[data-key=agent]").InnerTextAsync());
+        Assert.Equal("2.0.74", await page.Locator("#source dd[data-key=version]").InnerTextAsync());
+        Assert.Equal("claude-opus-4-5", await page.Locator("#source dd[data-key=model]").InnerTextAsync());
+        Assert.Equal("/home/dev/<b>app</b>", await page.Locator("#source dd[data-key=cwd]").InnerTextAsync());
+        Assert.Equal("feature/<script>window.__pwned=1</script>", await page.Locator("#source dd[data-key=gitBranch]").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("main b, main script").CountAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+        await Screenshots.SaveAsync(page, "08-imported-session");
+
+        await page.GotoAsync(_ui.WithToken("/?state=Failed"));
+        await page.Locator("#sessions td.title a").First.ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Equal(0, await page.Locator("#source").CountAsync());
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task Bad_filters_say_what_is_wrong_on_the_page()
     {
         IPage page = await NewPageAsync();

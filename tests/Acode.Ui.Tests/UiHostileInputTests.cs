@@ -103,6 +103,47 @@ public sealed class UiHostileInputTests : IAsyncLifetime, IDisposable
         Assert.Equal(StoreSessions.Corpus[1], await page.Locator("#filters input[name=title]").InputValueAsync());
         await page.GotoAsync(_ui.BaseUrl + "/?since=" + Uri.EscapeDataString(StoreSessions.Corpus[0]));
         await AssertInertAsync(page, "error page quoting hostile input");
+
+        // Search: the query is the corpus, so every snippet is hostile text with highlights cut into it.
+        await page.GotoAsync(_ui.BaseUrl + "/?q=" + Uri.EscapeDataString(StoreSessions.Corpus[0]));
+        await AssertInertAsync(page, "search hits of a hostile query");
+        Assert.Equal(StoreSessions.Corpus[0], await page.Locator("#filters input[name=q]").InputValueAsync());
+        Assert.True(await page.Locator("#hits mark").CountAsync() > 0);
+        Assert.Contains("<script>window.__pwned=", await page.Locator("#hits").InnerTextAsync(), StringComparison.Ordinal);
+        // Adjacent matched words form one highlight, the characters between them included: still text inside <mark>.
+        Assert.Contains("script>window.__pwned='script';alert", await page.Locator("#hits mark").AllInnerTextsAsync());
+        await Screenshots.SaveAsync(page, "13-hostile-search");
+
+        // Whole tags beside the matched word, outside the highlight: "<b>bold</b><iframe src=…frame…>".
+        foreach (string word in new[] { "bold", "frame" })
+        {
+            await page.GotoAsync(_ui.BaseUrl + "/?q=" + word);
+            await AssertInertAsync(page, "search hits for " + word);
+            Assert.Contains(word, await page.Locator("#hits mark").AllInnerTextsAsync());
+            Assert.Contains("</b><iframe src=", await page.Locator("#hits").InnerTextAsync(), StringComparison.Ordinal);
+        }
+        // Queries the parser refuses get the CLI's message (400, no 500); one with unbalanced quotes and parentheses runs.
+        foreach ((string query, string? refusal) in new[]
+        {
+            ("NOT \"<script>window.__pwned='not'</script>\"", "NOT (or -word) only excludes"),
+            ("\"<>\" (( </script>", null),
+            ("\"<>\" ((", "The query has nothing to search for"),
+            (StoreSessions.Corpus[4] + ")))\"\"\"(", null),
+        })
+        {
+            IResponse? response = await page.GotoAsync(_ui.BaseUrl + "/?q=" + Uri.EscapeDataString(query));
+            await AssertInertAsync(page, "search for " + query);
+            if (refusal is null)
+            {
+                Assert.Equal(200, response!.Status);
+                Assert.Equal(query, await page.Locator("#filters input[name=q]").InputValueAsync());
+            }
+            else
+            {
+                Assert.Equal(400, response!.Status);
+                Assert.StartsWith(refusal, await page.Locator("#problem").InnerTextAsync(), StringComparison.Ordinal);
+            }
+        }
         Assert.Empty(_events);
     }
 

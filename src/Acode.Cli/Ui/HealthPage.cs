@@ -10,17 +10,23 @@ namespace Acode.Cli.Ui;
 /// <summary>
 /// Health: the outbox backlog and its oldest age, dead letters with their last errors, the last successful sync and
 /// the conflict count when PostgreSQL is configured; the same facts as <c>acode db status</c> and <c>acode db sync status</c>.
+/// With PostgreSQL reachable, also each workspace's last sync and the latest conflicts with both versions side by side,
+/// <see cref="ConflictsShown"/> at a time (keyset: <c>?conflicts_before=ID</c>).
 /// </summary>
-internal sealed class HealthPage(IOutbox outbox, ISyncService sync, Func<string> schema, string databasePath, string workspace)
+internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflictReader? conflicts, Func<string> schema, string databasePath, string workspace)
 {
     public const int DeadLettersShown = 50;
 
-    public async Task<IResult> RenderAsync(CancellationToken cancellationToken)
+    public const int ConflictsShown = 20;
+
+    public async Task<IResult> RenderAsync(long? conflictsBefore, CancellationToken cancellationToken)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
         OutboxStatistics stats = await outbox.GetStatisticsAsync(cancellationToken);
         SyncStatus status = await sync.GetStatusAsync(cancellationToken);
         IReadOnlyList<OutboxRecord> deadLetters = await outbox.ReadAsync(OutboxStatus.Failed, DeadLettersShown, cancellationToken);
+        var shared = new SharedHealth(conflicts is not null && status.Reachable == true && status.PostgresSchemaVersion is not null ? conflicts : null);
+        await shared.LoadAsync(conflictsBefore, ConflictsShown, cancellationToken);
         string html = PageLayout.Render("Health", workspace, w =>
         {
             w.Markup("<h1>Health</h1><h2>Workspace database</h2><table class=\"kv\" id=\"database\"><tbody>");
@@ -38,7 +44,9 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, Func<string>
                 Row(w, name, value, name is "Last error" || (name == "Reachable" && status.Reachable == false) ? "failed" : null);
             }
 
-            w.Markup("</tbody></table><h2>Dead letters</h2>");
+            w.Markup("</tbody></table>");
+            shared.Write(w, conflictsBefore);
+            w.Markup("<h2>Dead letters</h2>");
             if (deadLetters.Count == 0)
             {
                 w.Markup("<p class=\"empty\" id=\"dead-letters\">No dead letters.</p>");

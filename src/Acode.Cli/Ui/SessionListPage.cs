@@ -2,6 +2,7 @@ using System.Globalization;
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Queries;
+using Acode.Application.Search;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,10 @@ namespace Acode.Cli.Ui;
 /// The sessions list: the filters and sort of <c>acode session list</c> (state, since/until, title, sort, limit) as a
 /// GET form, one keyset page at a time with the store's cursor. The next-page link repeats the filter with relative
 /// times resolved to the UTC instants they meant, as the CLI's 'More:' line does, because the cursor is bound to it.
+/// With a search query (<c>q</c>) the page lists the hits of <c>acode session search</c> in the filtered sessions instead,
+/// best first, one keyset page at a time; a query that cannot run gets the CLI's message.
 /// </summary>
-internal sealed class SessionListPage(IRunStateStore store, string workspace)
+internal sealed class SessionListPage(IRunStateStore store, ISessionSearch search, string workspace)
 {
     private static readonly (string Value, string Label, SessionSort Sort)[] Sorts =
     [
@@ -78,6 +81,12 @@ internal sealed class SessionListPage(IRunStateStore store, string workspace)
         }
 
         string? cursor = NonEmpty(query["cursor"]);
+        string? q = NonEmpty(query["q"]);
+        if (q is not null)
+        {
+            return await SearchAsync(q, filter, states, since, until, title, Sorts[sortIndex].Value, limit, cursor, cancellationToken);
+        }
+
         Page<SessionSummary> page;
         try
         {
@@ -91,7 +100,7 @@ internal sealed class SessionListPage(IRunStateStore store, string workspace)
         string html = PageLayout.Render("Sessions", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
-            WriteForm(w, states, since, until, title, Sorts[sortIndex].Value, limit);
+            WriteForm(w, null, states, since, until, title, Sorts[sortIndex].Value, limit);
             if (page.Items.Count == 0)
             {
                 w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions." : "No sessions match. Record a sample with 'acode demo'.").Markup("</p>");
@@ -113,13 +122,54 @@ internal sealed class SessionListPage(IRunStateStore store, string workspace)
             w.Markup("</tbody></table>");
             if (page.NextCursor is { } next)
             {
-                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(filter, Sorts[sortIndex].Value, limit, next)), "Next page →", "next").Markup("</p>");
+                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(null, filter, Sorts[sortIndex].Value, limit, next)), "Next page →", "next").Markup("</p>");
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static void WriteForm(HtmlWriter w, List<SessionState> states, string? since, string? until, string? title, string sort, int limit)
+    private async Task<IResult> SearchAsync(string text, SessionFilter filter, List<SessionState> states, string? since, string? until, string? title, string sort, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        SearchQuery parsed;
+        try
+        {
+            parsed = SearchQuery.Parse(text);
+        }
+        catch (SearchQueryException ex)
+        {
+            return Bad(ex.Reason, "Search for words (all must match), \"a phrase\", prefix*, OR, NOT word or -word; e.g. connection refused. See docs/search.md.", "Cannot search");
+        }
+
+        Page<SearchHit> page;
+        try
+        {
+            page = await search.SearchAsync(parsed, filter, new PaginationOptions { Limit = limit, Cursor = cursor }, cancellationToken);
+        }
+        catch (InvalidCursorException ex)
+        {
+            return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.", "Cannot search");
+        }
+
+        string html = PageLayout.Render("Search", workspace, w =>
+        {
+            w.Markup("<h1>Sessions</h1>");
+            WriteForm(w, text, states, since, until, title, sort, limit);
+            if (page.Items.Count == 0)
+            {
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} in this workspace.").Markup("</p>");
+                return;
+            }
+
+            SearchHitsView.Write(w, page.Items);
+            if (page.NextCursor is { } next)
+            {
+                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(text, filter, sort, limit, next)), "Next hits →", "next").Markup("</p>");
+            }
+        });
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static void WriteForm(HtmlWriter w, string? q, List<SessionState> states, string? since, string? until, string? title, string sort, int limit)
     {
         w.Markup("<form class=\"filters\" method=\"get\" action=\"/\" id=\"filters\"><fieldset class=\"states\"><legend>State</legend>");
         foreach (SessionState state in Enum.GetValues<SessionState>())
@@ -144,13 +194,20 @@ internal sealed class SessionListPage(IRunStateStore store, string workspace)
 
         w.Markup("</select></label><label>Per page <input name=\"limit\" type=\"number\" min=\"1\"").Attribute("max", PaginationOptions.MaxLimit.ToString(CultureInfo.InvariantCulture))
             .Attribute("value", limit.ToString(CultureInfo.InvariantCulture)).Markup("></label>")
+            // Last in the form, so the query string keeps the filters first; the stylesheet shows it first.
+            .Markup("<label class=\"search\">Search <input type=\"search\" name=\"q\" placeholder=\"words, &quot;a phrase&quot;, prefix*, OR, -word\"").Attribute("value", q).Markup("></label>")
             .Markup("<button type=\"submit\">Filter</button> <a href=\"/\">Clear</a>")
             .Markup("<p class=\"hint\">Times are UTC unless they carry an offset; 30m, 2h, 7d, 2w mean that long before now.</p></form>");
     }
 
-    private static List<KeyValuePair<string, string?>> NextPageQuery(SessionFilter filter, string sort, int limit, string cursor)
+    private static List<KeyValuePair<string, string?>> NextPageQuery(string? q, SessionFilter filter, string sort, int limit, string cursor)
     {
         var query = new List<KeyValuePair<string, string?>>();
+        if (q is not null)
+        {
+            query.Add(new("q", q));
+        }
+
         foreach (SessionState state in filter.States)
         {
             query.Add(new("state", state.ToString()));
@@ -179,6 +236,6 @@ internal sealed class SessionListPage(IRunStateStore store, string workspace)
 
     private static string? NonEmpty(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1] : null;
 
-    private IResult Bad(string message, string hint)
-        => Results.Content(PageLayout.Problem(workspace, "Cannot list sessions", message, hint), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+    private IResult Bad(string message, string hint, string title = "Cannot list sessions")
+        => Results.Content(PageLayout.Problem(workspace, title, message, hint), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 }

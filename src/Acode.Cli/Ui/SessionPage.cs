@@ -1,5 +1,6 @@
 using System.Globalization;
 using Acode.Application;
+using Acode.Application.Transcripts;
 using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
 
@@ -8,9 +9,9 @@ namespace Acode.Cli.Ui;
 /// <summary>
 /// One session: its header, a waterfall of tasks → steps → tool calls on one time axis (durations and failures
 /// visible; a tool call's arguments and result are fetched from the JSON endpoint when clicked, never sent with the
-/// page), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
+/// page), where an imported session came from (its latest <c>import.source</c> facts), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
 /// </summary>
-internal sealed class SessionPage(IRunStateStore store, string workspace)
+internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, string workspace)
 {
     /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
     public const int ExpandedToolCallLimit = 500;
@@ -34,6 +35,7 @@ internal sealed class SessionPage(IRunStateStore store, string workspace)
         }
 
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
+        IReadOnlyList<KeyValuePair<string, string>>? source = await sources.GetLatestAsync(session.Id, cancellationToken);
         var scale = new TimelineScale(session);
         int toolCalls = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count));
         int failed = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed)));
@@ -53,6 +55,7 @@ internal sealed class SessionPage(IRunStateStore store, string workspace)
             }
 
             w.Markup("</dd><dt>Version</dt><dd>").Text(session.Version.ToString(CultureInfo.InvariantCulture)).Markup("</dd></dl>");
+            WriteSource(w, source);
             WriteTimeline(w, session, scale, toolCalls > ExpandedToolCallLimit);
             WriteArtifacts(w, session);
             WriteEvents(w, session, events);
@@ -132,6 +135,32 @@ internal sealed class SessionPage(IRunStateStore store, string workspace)
         w.Markup("</section><aside id=\"detail\" class=\"detail\" hidden><button type=\"button\" id=\"detail-close\" class=\"close\" aria-label=\"Close\">×</button>")
             .Markup("<h2 id=\"detail-title\"></h2><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre>")
             .Markup("<h3>Result</h3><pre id=\"detail-result\"></pre><h3>Error</h3><pre id=\"detail-error\"></pre><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></aside>");
+    }
+
+    /// <summary>The import's facts, the usual ones first under readable names, any others after as they are named.</summary>
+    private static void WriteSource(HtmlWriter w, IReadOnlyList<KeyValuePair<string, string>>? source)
+    {
+        if (source is null || source.Count == 0)
+        {
+            return;
+        }
+
+        (string Key, string Label)[] known = [("agent", "Agent"), ("version", "Agent version"), ("model", "Model"), ("cwd", "Directory"), ("gitBranch", "Git branch")];
+        w.Markup("<section id=\"source\" class=\"source\"><h2>Imported from</h2><dl class=\"facts\">");
+        foreach ((string key, string label) in known)
+        {
+            if (source.FirstOrDefault(f => f.Key == key) is { Key: not null } fact)
+            {
+                w.Markup("<dt>").Text(label).Markup("</dt><dd").Attribute("data-key", key).Markup(">").Text(fact.Value).Markup("</dd>");
+            }
+        }
+
+        foreach (KeyValuePair<string, string> fact in source.Where(f => !known.Any(k => k.Key == f.Key)))
+        {
+            w.Markup("<dt>").Text(fact.Key).Markup("</dt><dd").Attribute("data-key", fact.Key).Markup(">").Text(fact.Value).Markup("</dd>");
+        }
+
+        w.Markup("</dl></section>");
     }
 
     private static void RowClass(HtmlWriter w, string kind, string state, bool failed) => w.Attribute("class", $"row {kind} {state}{(failed ? " failed" : "")}");

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Npgsql;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Transcripts;
 
 namespace Acode.Cli.Ui;
 
@@ -15,8 +19,9 @@ internal static class UiCommand
         var noOpen = new Option<bool>("--no-open") { Description = "Do not open a browser; only print the URL." };
         var command = new Command("ui", """
             Serve a read-only web viewer of this workspace on 127.0.0.1 until Ctrl+C: the sessions list (the filters and
-            sort of 'session list'), each session as a timeline of tasks, steps and tool calls (click a call for its
-            arguments and result), artifacts with diffs, the event log, and the outbox and sync health.
+            sort of 'session list') with full-text search, each session as a timeline of tasks, steps and tool calls
+            (click a call for its arguments and result), artifacts with diffs, the event log, and the outbox and sync
+            health (with PostgreSQL: each workspace's last sync and conflicts side by side).
 
             Only this machine can connect, and only with the URL printed at start: it carries a token new to each run.
             Nothing in the viewer changes the store. Ctrl+C (or SIGTERM) stops it; the exit code is then 0.
@@ -38,7 +43,9 @@ internal static class UiCommand
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
             using OutboxSyncService sync = context.OpenSync(database);
-            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteOutbox(database), sync,
+            await using NpgsqlDataSource? shared = context.SyncTarget is { } target ? PostgresDataSourceFactory.Create(target, context.LoggerFactory) : null;
+            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
+                shared is null ? null : new PostgresSyncConflictReader(shared, context.SyncTarget!.Redacted),
                 () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
                 database.Workspace.DatabasePath, database.Workspace.RootDirectory);
 

@@ -7,6 +7,9 @@ internal static class UiLinks
 {
     public static string Session(string sessionId) => "/sessions/" + Uri.EscapeDataString(sessionId);
 
+    /// <summary>The session page with the tool call opened: the fragment is the call's id, which the page's script opens.</summary>
+    public static string ToolCall(string sessionId, string toolCallId) => Session(sessionId) + "#" + Uri.EscapeDataString(toolCallId);
+
     public static string Events(string sessionId, long after) => Session(sessionId) + "/events" + QueryString.Create("after", after.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static string Artifact(string sessionId, string artifactId) => Session(sessionId) + "/artifacts/" + Uri.EscapeDataString(artifactId);

@@ -95,6 +95,16 @@
         if (current) { current.classList.remove("selected"); current = null; }
       }
     });
+    // A search hit links to #<tool call id>: open that call.
+    if (location.hash.length > 1) {
+      var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target && target.matches("#timeline .row.call")) {
+        var step = target.closest("details.step");
+        if (step) { step.open = true; }
+        target.scrollIntoView({ block: "center" });
+        showToolCall(target);
+      }
+    }
     document.body.setAttribute("data-ready", "true");
   });
 })();

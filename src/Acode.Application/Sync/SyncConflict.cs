@@ -1,0 +1,34 @@
+namespace Acode.Application.Sync;
+
+/// <summary>
+/// One row of PostgreSQL's <c>sync_conflicts</c>: an incoming change based on a version other than the stored one, with
+/// both versions kept. Payloads are the entity documents as JSON text; <see cref="ExistingPayload"/> is null when the
+/// stored row was gone.
+/// </summary>
+/// <param name="Id">The row's id: newer conflicts have larger ids; the keyset of <see cref="ISyncConflictReader"/>.</param>
+/// <param name="EntityType">Session, SessionTask, Step, ToolCall, Artifact or SessionEvent.</param>
+/// <param name="EntityId">The entity both versions are of.</param>
+/// <param name="SessionId">The session it belongs to.</param>
+/// <param name="IncomingOrigin">The workspace id that sent the incoming version.</param>
+/// <param name="IncomingBaseVersion">The version the incoming change was based on.</param>
+/// <param name="IncomingVersion">The incoming version.</param>
+/// <param name="IncomingPayload">The incoming document, JSON.</param>
+/// <param name="ExistingOrigin">The workspace id that wrote the stored version; null when the row was gone.</param>
+/// <param name="ExistingVersion">The stored version; null when the row was gone.</param>
+/// <param name="ExistingPayload">The stored document, JSON; null when the row was gone.</param>
+/// <param name="Winner"><c>incoming</c> or <c>existing</c>: the version kept under last-writer-wins.</param>
+/// <param name="DetectedAt">When PostgreSQL saw the conflict.</param>
+public sealed record SyncConflict(
+    long Id,
+    string EntityType,
+    string EntityId,
+    string SessionId,
+    string IncomingOrigin,
+    long IncomingBaseVersion,
+    long IncomingVersion,
+    string IncomingPayload,
+    string? ExistingOrigin,
+    long? ExistingVersion,
+    string? ExistingPayload,
+    string Winner,
+    DateTimeOffset DetectedAt);

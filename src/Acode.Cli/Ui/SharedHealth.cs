@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using Acode.Application.Errors;
+using Acode.Application.Sync;
+using Acode.Cli.Output;
+
+namespace Acode.Cli.Ui;
+
+/// <summary>
+/// The PostgreSQL part of the health page: each workspace's last sync (from the newest applied changes) and the latest
+/// conflicts, each with the incoming and the stored version side by side. Without a reader (PostgreSQL not configured
+/// or not reachable) it writes nothing; a failed read is shown as its message, the rest of the page still renders.
+/// </summary>
+internal sealed class SharedHealth(ISyncConflictReader? reader)
+{
+    // Relaxed: the text is HTML-encoded by HtmlWriter.Text afterwards, so < and > may stay readable.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private IReadOnlyList<SyncConflict> _conflicts = [];
+    private IReadOnlyList<WorkspaceLastSync> _workspaces = [];
+    private int _limit;
+    private string? _problem;
+
+    public async Task LoadAsync(long? before, int limit, CancellationToken cancellationToken)
+    {
+        _limit = limit;
+        if (reader is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _workspaces = await reader.ReadLastSyncsAsync(cancellationToken);
+            _conflicts = await reader.ReadConflictsAsync(before, limit, cancellationToken);
+        }
+        catch (AcodeDbException ex)
+        {
+            _problem = $"{ex.ErrorCode}: {ex.Message}";
+        }
+    }
+
+    public void Write(HtmlWriter w, long? before)
+    {
+        if (reader is null)
+        {
+            return;
+        }
+
+        w.Markup("<h2>Workspaces</h2>");
+        if (_problem is not null)
+        {
+            w.Markup("<p class=\"error\" id=\"shared-problem\">").Text(_problem).Markup("</p>");
+            return;
+        }
+
+        if (_workspaces.Count == 0)
+        {
+            w.Markup("<p class=\"empty\" id=\"workspaces\">No workspace has synced yet.</p>");
+        }
+        else
+        {
+            w.Markup("<table class=\"workspaces\" id=\"workspaces\"><thead><tr><th>Workspace</th><th>Last sync (UTC)</th><th class=\"num\">Changes</th></tr></thead><tbody>");
+            foreach (WorkspaceLastSync ws in _workspaces)
+            {
+                w.Markup("<tr><td class=\"id\">").Text(ws.Origin).Markup("</td><td>").Text(Display.Time(ws.LastAppliedAt))
+                    .Markup("</td><td class=\"num\">").Text(ws.Changes.ToString("N0", CultureInfo.InvariantCulture)).Markup("</td></tr>");
+            }
+
+            w.Markup("</tbody></table>");
+        }
+
+        w.Markup("<p class=\"hint\">").Text($"From the newest {ISyncConflictReader.RecentChanges:N0} changes PostgreSQL applied; a workspace that synced nothing since is not listed.").Markup("</p>");
+        w.Markup("<h2>Conflicts</h2>");
+        if (_conflicts.Count == 0)
+        {
+            w.Markup("<p class=\"empty\" id=\"conflicts\">").Text(before is null ? "No conflicts." : "No more conflicts.").Markup("</p>");
+            return;
+        }
+
+        w.Markup("<div id=\"conflicts\">");
+        foreach (SyncConflict c in _conflicts)
+        {
+            w.Markup("<section class=\"conflict\"").Attribute("id", "conflict-" + c.Id.ToString(CultureInfo.InvariantCulture)).Markup("><h3>")
+                .Text($"#{c.Id} {c.EntityType} {c.EntityId} · {Display.Time(c.DetectedAt)}").Markup(" ");
+            if (c.SessionId.Length > 0)
+            {
+                w.Link(UiLinks.Session(c.SessionId), c.SessionId, "id");
+            }
+
+            w.Markup("</h3><div class=\"versions\">");
+            Version(w, "incoming", $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}", c.IncomingPayload, c.Winner == "incoming");
+            Version(w, "existing", c.ExistingPayload is null ? "Stored: the row was gone" : $"Stored v{c.ExistingVersion} from {c.ExistingOrigin}", c.ExistingPayload, c.Winner == "existing");
+            w.Markup("</div></section>");
+        }
+
+        w.Markup("</div>");
+        if (_conflicts.Count == _limit)
+        {
+            w.Markup("<p class=\"more\">").Link("/health?conflicts_before=" + _conflicts[^1].Id.ToString(CultureInfo.InvariantCulture), "Older conflicts →", "next").Markup("</p>");
+        }
+    }
+
+    private static void Version(HtmlWriter w, string side, string heading, string? payload, bool won)
+    {
+        w.Markup("<div").Attribute("class", $"version {side}{(won ? " won" : "")}").Markup("><h4>").Text(heading).Markup(won ? " <span class=\"winner\">kept</span>" : "")
+            .Markup("</h4><pre>").Text(payload is null ? "—" : Pretty(payload)).Markup("</pre></div>");
+    }
+
+    private static string Pretty(string json)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(document.RootElement, Indented);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Acode.Application.Sync;
+using Acode.Infrastructure.Postgres;
+using Npgsql;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, index-bounded queries
+/// (<c>sync_conflicts</c> by its primary key, <c>sync_applied</c> by <c>ix_sync_applied_applied</c>).
+/// </summary>
+public sealed class PostgresSyncConflictReader : ISyncConflictReader
+{
+    /// <summary>The largest page <see cref="ReadConflictsAsync"/> returns.</summary>
+    public const int MaxLimit = 1000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _redactedTarget;
+
+    /// <param name="dataSource">The configured PostgreSQL (schema already migrated).</param>
+    /// <param name="redactedTarget">The server without its password, for errors.</param>
+    public PostgresSyncConflictReader(NpgsqlDataSource dataSource, string redactedTarget)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        _redactedTarget = redactedTarget;
+    }
+
+    public async Task<IReadOnlyList<SyncConflict>> ReadConflictsAsync(long? beforeId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        return await ReadAsync("""
+            SELECT id, entity_type, entity_id, session_id, incoming_origin, incoming_base_version, incoming_version, incoming_payload::text,
+                   existing_origin, existing_version, existing_payload::text, winner, detected_at
+            FROM sync_conflicts WHERE id < $1 ORDER BY id DESC LIMIT $2;
+            """, [beforeId ?? long.MaxValue, limit], r => new SyncConflict(
+                r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
+                r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : r.GetString(10),
+                r.GetString(11), r.GetFieldValue<DateTimeOffset>(12)), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<WorkspaceLastSync>> ReadLastSyncsAsync(CancellationToken cancellationToken = default)
+        => await ReadAsync("""
+            SELECT origin, max(applied_at), count(*)
+            FROM (SELECT origin, applied_at FROM sync_applied ORDER BY applied_at DESC LIMIT $1) recent
+            GROUP BY origin ORDER BY max(applied_at) DESC, origin;
+            """, [ISyncConflictReader.RecentChanges], r => new WorkspaceLastSync(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, object[] parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand(sql, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            foreach (object parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row(reader));
+            }
+
+            return rows;
+        }
+        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+}

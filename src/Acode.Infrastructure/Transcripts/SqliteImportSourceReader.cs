@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Acode.Application.Transcripts;
+using Acode.Infrastructure.Sqlite;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary><see cref="IImportSourceReader"/> on the workspace database: one indexed read of the session's events, newest first.</summary>
+public sealed class SqliteImportSourceReader : IImportSourceReader
+{
+    /// <summary>The event type the importers write (docs/import.md).</summary>
+    public const string EventType = "import.source";
+
+    private readonly SqliteWorkspaceDatabase _database;
+
+    public SqliteImportSourceReader(SqliteWorkspaceDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    public Task<IReadOnlyList<KeyValuePair<string, string>>?> GetLatestAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+    {
+        string? payload = _database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, """
+            SELECT payload FROM session_events WHERE session_id = $id AND type = $type ORDER BY sequence DESC LIMIT 1;
+            """).With("$id", sessionId.Value).With("$type", EventType).ExecuteScalar() as string, cancellationToken);
+        return Task.FromResult(payload is null ? null : Facts(payload));
+    }
+
+    /// <summary>The payload's top-level members; strings as they are, other values as their JSON text. Not an object: no facts.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> Facts(string payload)
+    {
+        var facts = new List<KeyValuePair<string, string>>();
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(payload);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty p in document.RootElement.EnumerateObject())
+                {
+                    facts.Add(new(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText()));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A payload that is not JSON names no source; the event log still shows it as it is.
+        }
+
+        return facts;
+    }
+}
