@@ -129,7 +129,7 @@ public static class PersistenceServiceCollectionExtensions
             ? new IdleHostedService()
             : new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
         services.AddSingleton(sp => new RetentionWorker(
-            sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IRunStateStore>, sp.GetRequiredService<SqliteWorkspaceDatabase>, sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()

@@ -20,16 +20,22 @@ public sealed class RetentionWorker : BackgroundService
     /// <summary>How often retention runs.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    private readonly IRunStateStore _store;
-    private readonly SqliteWorkspaceDatabase _database;
+    private readonly Lazy<IRunStateStore> _store;
+    private readonly Lazy<SqliteWorkspaceDatabase> _database;
     private readonly PersistenceOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public RetentionWorker(IRunStateStore store, SqliteWorkspaceDatabase database, PersistenceOptions options, TimeProvider time, ILogger<RetentionWorker> logger)
+    /// <param name="store">The store, resolved when retention first runs (not when the host builds its services, so a
+    /// host's telemetry is listening before the workspace is opened and migrated).</param>
+    /// <param name="database">The workspace database, resolved likewise.</param>
+    /// <param name="options">The persistence options; retention is off unless <c>persistence:retention:olderThanDays</c> is set.</param>
+    /// <param name="time">The clock of the cutoff and the interval.</param>
+    /// <param name="logger">Where removals are reported.</param>
+    public RetentionWorker(Func<IRunStateStore> store, Func<SqliteWorkspaceDatabase> database, PersistenceOptions options, TimeProvider time, ILogger<RetentionWorker> logger)
     {
-        _store = store;
-        _database = database;
+        _store = new Lazy<IRunStateStore>(store);
+        _database = new Lazy<SqliteWorkspaceDatabase>(database);
         _options = options;
         _time = time;
         _logger = logger;
@@ -40,14 +46,14 @@ public sealed class RetentionWorker : BackgroundService
     public async Task<PruneReport?> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         RetentionOptions retention = _options.Retention;
-        if (!retention.Enabled || _store is not SqliteRunStateStore store)
+        if (!retention.Enabled || _store.Value is not SqliteRunStateStore store)
         {
             return null;
         }
 
         DateTimeOffset cutoff = _time.GetUtcNow().AddDays(-retention.OlderThanDays);
         var request = new PruneRequest { Before = cutoff, States = retention.ParsedStates, AllowConversion = false };
-        PruneReport report = await new SessionPruner(store, _database, _options.PostgresConfigured).PruneAsync(request, cancellationToken).ConfigureAwait(false);
+        PruneReport report = await new SessionPruner(store, _database.Value, _options.PostgresConfigured).PruneAsync(request, cancellationToken).ConfigureAwait(false);
         if (report.Removed.Count > 0 || report.KeptUnsynced.Count > 0)
         {
             RetentionLog.Pruned(_logger, report.Removed.Count, UtcTimestamp.Format(cutoff), report.KeptUnsynced.Count, report.Space?.BytesFreed ?? 0);

@@ -21,7 +21,8 @@ public sealed class ConfigurationTests : IDisposable
     public async Task A_value_that_does_not_parse_in_the_environment_names_the_key_the_variable_and_the_accepted_values(string key)
     {
         OptionDescriptor option = PersistenceOptionCatalog.Find(key)!;
-        _workspace.Environment[option.EnvironmentVariable] = "abc!"; // valid for no setting (an id refuses '!')
+        // Valid for no setting: an id refuses '!', and a workspace name is at most 200 characters.
+        _workspace.Environment[option.EnvironmentVariable] = option.Key == "persistence:sync:workspaceName" ? new string('x', 201) : "abc!";
 
         AcodeResult result = await _workspace.RunAsync("db", "status");
 

@@ -40,13 +40,13 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         AcodeResult version = await RunAsync("db", "schema", "version");
 
         string grant = $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"{_role}\"; GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"public\" TO \"{_role}\";";
-        string lacks = $"role \"{_role}\" lacks SELECT, INSERT, UPDATE, DELETE on artifacts, schema_version, session_events, session_tasks, sessions, steps, sync_applied, sync_conflicts, tool_calls; USAGE on sync_conflicts_id_seq";
+        string lacks = $"role \"{_role}\" lacks SELECT, INSERT, UPDATE, DELETE on artifacts, schema_version, session_events, session_tasks, sessions, steps, sync_applied, sync_conflicts, sync_maintenance, tool_calls, workspaces; USAGE on sync_conflicts_id_seq";
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("ACODE-DB-006", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rows: sessions", status.Stdout, StringComparison.Ordinal); // the local report is still there
         string problem = statusJson.GetProperty("sync").GetProperty("problem").GetString()!;
         Assert.False(statusJson.GetProperty("sync").GetProperty("reachable").GetBoolean());
-        Assert.Contains(lacks, problem, StringComparison.Ordinal);
+        Assert.True(problem.Contains(lacks, StringComparison.Ordinal), problem);
         Assert.Contains(grant, problem, StringComparison.Ordinal);
         Assert.Equal(1, check.ExitCode);
         Assert.Contains("FAIL postgres", check.Stdout, StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         UseUrl(admin);
         _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
         await RunOkAsync("db", "migrate");
-        await ExecuteAsync(admin, "DROP TABLE session_events;");
+        await ExecuteAsync(admin, "DROP TABLE session_events CASCADE;");
         await RunOkAsync("demo");
 
         AcodeResult sync = await RunAsync("db", "sync");

@@ -159,11 +159,15 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
     private static int CommandsLogged(ListLoggerProvider logs)
         => logs.Messages.Count(m => m.StartsWith("Command execution completed", StringComparison.Ordinal) || m.StartsWith("Batch execution completed", StringComparison.Ordinal));
 
-    /// <summary>A full table scan is refused; a scan of the one-row constant or of a value list is not a table scan.</summary>
+    /// <summary>
+    /// A full table scan is refused; a scan of the one-row constant or of the ids a statement was given (<c>json_each</c>
+    /// of its own parameter, the batched lookups of import) is not a table scan.
+    /// </summary>
     private static void AssertNoScan(SqliteConnection connection, string sql)
     {
         string plan = Plan(connection, sql);
-        IEnumerable<string> scans = plan.Split('\n').Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) && line != "SCAN CONSTANT ROW");
+        IEnumerable<string> scans = plan.Split('\n').Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal)
+            && line != "SCAN CONSTANT ROW" && !line.StartsWith("SCAN json_each VIRTUAL TABLE", StringComparison.Ordinal));
         Assert.True(!scans.Any(), $"{Abbreviated(sql)}\nscans:\n{plan}");
     }
 
