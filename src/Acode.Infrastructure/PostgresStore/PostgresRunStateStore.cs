@@ -242,7 +242,10 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                 if (document is SessionEventDocument evt)
                 {
                     // Events go at the end of the log: a number taken meanwhile (an append, another copy) moves this one and the next.
-                    lastSequence ??= await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
+                    // Another copy of the same session earlier in this SaveAllAsync has staged events not yet written: count them.
+                    lastSequence ??= Math.Max(
+                        await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false),
+                        writes.LastStagedSequence(session.Id.Value));
                     long sequence = Math.Max(evt.Sequence, lastSequence.Value + 1);
                     lastSequence = sequence;
                     if (sequence != evt.Sequence)

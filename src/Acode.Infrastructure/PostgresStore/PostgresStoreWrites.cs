@@ -13,12 +13,23 @@ namespace Acode.Infrastructure.PostgresStore;
 internal sealed class PostgresStoreWrites
 {
     private readonly List<(EntityType Type, string Id, string Json, long Hlc, bool Deleted)> _rows = [];
+    private readonly Dictionary<string, long> _lastEventSequence = new(StringComparer.Ordinal);
 
     public int Count => _rows.Count;
 
+    /// <summary>The highest event sequence staged for <paramref name="sessionId"/> and not yet flushed; 0 when none.</summary>
+    public long LastStagedSequence(string sessionId) => _lastEventSequence.GetValueOrDefault(sessionId);
+
     /// <summary>Stages one version; <paramref name="updatedAt"/> must be the document's <c>updatedAt</c> (its exact ticks become <c>hlc</c>).</summary>
     public void Add(EntityType type, EntityDocument document, DateTimeOffset updatedAt, bool deleted)
-        => _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(document)), updatedAt.UtcTicks, deleted));
+    {
+        if (document is SessionEventDocument evt && evt.Sequence > LastStagedSequence(evt.SessionId))
+        {
+            _lastEventSequence[evt.SessionId] = evt.Sequence;
+        }
+
+        _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(document)), updatedAt.UtcTicks, deleted));
+    }
 
     public async Task FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string origin, CancellationToken cancellationToken)
     {

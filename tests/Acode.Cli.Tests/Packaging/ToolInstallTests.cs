@@ -41,6 +41,8 @@ public sealed partial class ToolInstallTests : IDisposable
         Assert.Equal(0, versionExit);
         Assert.StartsWith(version, printed.Trim(), StringComparison.Ordinal);
 
+        (int migrateExit, string migrated) = await RunAsync(acode, workspace, "db", "migrate");
+        Assert.True(migrateExit == 0, migrated); // creates the workspace; reading commands never do
         (int statusExit, string status) = await RunAsync(acode, workspace, "db", "status");
         Assert.True(statusExit == 0, status);
         Assert.Contains("1.", status, StringComparison.Ordinal);
