@@ -175,6 +175,13 @@ public sealed class ImportCommandTests : IDisposable
     {
         for (int attempt = 0; attempt < 600; attempt++)
         {
+            if (!File.Exists(Path.Combine(_workspace.Root, ".agent", "workspace.db")))
+            {
+                // The watcher has not created the workspace yet, and reading one that does not exist is an error.
+                await Task.Delay(200);
+                continue;
+            }
+
             JsonElement list = await _workspace.JsonAsync("session", "list");
             if (list.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } item
                 && item.TryGetProperty("taskCount", out JsonElement tasks) && done(tasks.GetInt32()))
