@@ -47,6 +47,7 @@ public static class StatusWorkload
         string acode = AcodeCli.Locate();
         var empty = new Workspace(Path.Combine(workDir, "status-empty"));
         Directory.CreateDirectory(empty.RootDirectory);
+        await AcodeCli.RunAsync(acode, empty, "db", "migrate"); // an empty workspace: reading commands never create one
 
         // One untimed run of each, so the binary and the runtime are in the page cache like any command run twice.
         await AcodeCli.RunAsync(acode, empty, "db", "status", "--json");
