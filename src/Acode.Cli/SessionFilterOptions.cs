@@ -41,4 +41,49 @@ internal sealed class SessionFilterOptions
 
         return filter;
     }
+
+    /// <summary>
+    /// Appends <c>--workspace</c> and the options that make <paramref name="filter"/> to a next-page command line, times as
+    /// the UTC instants the filter holds (a relative <c>--since</c> would move between pages).
+    /// </summary>
+    public static void AddArguments(List<string> arguments, string? workspace, SessionFilter filter)
+    {
+        if (workspace is not null)
+        {
+            AddOption(arguments, "--workspace", workspace);
+        }
+
+        foreach (SessionState state in filter.States)
+        {
+            arguments.AddRange(["--state", state.ToString()]);
+        }
+
+        if (filter.CreatedFrom is { } from)
+        {
+            arguments.AddRange(["--since", UtcTimestamp.Format(from)]);
+        }
+
+        if (filter.CreatedTo is { } to)
+        {
+            arguments.AddRange(["--until", UtcTimestamp.Format(to)]);
+        }
+
+        if (filter.TitleContains is { } title)
+        {
+            AddOption(arguments, "--title", title);
+        }
+    }
+
+    // A value that starts like an option ("-x") or a response file ("@x") is joined to its option, so that it is read as the value.
+    private static void AddOption(List<string> arguments, string option, string value)
+    {
+        if (value.Length > 0 && value[0] is '-' or '@')
+        {
+            arguments.Add($"{option}={value}");
+        }
+        else
+        {
+            arguments.AddRange([option, value]);
+        }
+    }
 }

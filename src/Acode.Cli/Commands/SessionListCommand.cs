@@ -151,30 +151,7 @@ internal static class SessionListCommand
     private static List<string> NextPageArguments(string? workspace, SessionFilter filter, string sort, int limit, bool json, bool remote, string cursor)
     {
         var arguments = new List<string> { "session", "list" };
-        if (workspace is not null)
-        {
-            AddOption(arguments, "--workspace", workspace);
-        }
-
-        foreach (SessionState state in filter.States)
-        {
-            arguments.AddRange(["--state", state.ToString()]);
-        }
-
-        if (filter.CreatedFrom is { } from)
-        {
-            arguments.AddRange(["--since", UtcTimestamp.Format(from)]);
-        }
-
-        if (filter.CreatedTo is { } to)
-        {
-            arguments.AddRange(["--until", UtcTimestamp.Format(to)]);
-        }
-
-        if (filter.TitleContains is { } title)
-        {
-            AddOption(arguments, "--title", title);
-        }
+        SessionFilterOptions.AddArguments(arguments, workspace, filter);
 
         if (sort != DefaultSort)
         {
@@ -198,19 +175,6 @@ internal static class SessionListCommand
 
         arguments.AddRange(["--cursor", cursor]);
         return arguments;
-    }
-
-    // A value that starts like an option ("-x") or a response file ("@x") is joined to its option, so that it is read as the value.
-    private static void AddOption(List<string> arguments, string option, string value)
-    {
-        if (value.Length > 0 && value[0] is '-' or '@')
-        {
-            arguments.Add($"{option}={value}");
-        }
-        else
-        {
-            arguments.AddRange([option, value]);
-        }
     }
 
     private static string AsCommandLine(List<string> arguments) => "acode " + ShellQuoting.Join(arguments);

@@ -206,30 +206,7 @@ internal static class SessionSearchCommand
     private static List<string> NextPageArguments(string? workspace, string query, SessionFilter filter, int limit, bool remote, bool json, string cursor)
     {
         var arguments = new List<string> { "session", "search" };
-        if (workspace is not null)
-        {
-            AddOption(arguments, "--workspace", workspace);
-        }
-
-        foreach (SessionState state in filter.States)
-        {
-            arguments.AddRange(["--state", state.ToString()]);
-        }
-
-        if (filter.CreatedFrom is { } from)
-        {
-            arguments.AddRange(["--since", UtcTimestamp.Format(from)]);
-        }
-
-        if (filter.CreatedTo is { } to)
-        {
-            arguments.AddRange(["--until", UtcTimestamp.Format(to)]);
-        }
-
-        if (filter.TitleContains is { } title)
-        {
-            AddOption(arguments, "--title", title);
-        }
+        SessionFilterOptions.AddArguments(arguments, workspace, filter);
 
         arguments.AddRange(["--limit", limit.ToString(CultureInfo.InvariantCulture)]);
         if (remote)
@@ -245,17 +222,5 @@ internal static class SessionSearchCommand
         arguments.AddRange(["--cursor", cursor, "--"]);
         arguments.Add(query);
         return arguments;
-    }
-
-    private static void AddOption(List<string> arguments, string option, string value)
-    {
-        if (value.Length > 0 && value[0] is '-' or '@')
-        {
-            arguments.Add($"{option}={value}");
-        }
-        else
-        {
-            arguments.AddRange([option, value]);
-        }
     }
 }
