@@ -13,7 +13,7 @@ namespace Acode.Infrastructure.Transcripts;
 /// </summary>
 public sealed class PostgresImportSourceReader : IImportSourceReader
 {
-    private const string Sql = """
+    internal const string Sql = """
         SELECT e.document->>'payload' FROM session_events e
         WHERE e.session_id = $1 AND e.type = $2
           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.deleted_at IS NOT NULL)
