@@ -158,6 +158,30 @@ public sealed class UiRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_PostgreSQL_fault_while_serving_is_a_503_page_with_its_code_and_the_viewer_keeps_serving()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _a.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _b.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        await using UiProcess ui = await UiProcess.StartAsync(_b, "--remote");
+        using var client = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(ui.WithToken("/"))).StatusCode);
+
+        // A table of acode's schema dropped by hand while the viewer runs.
+        await ExecuteAsync(connectionString, "DROP TABLE tool_calls CASCADE");
+        HttpResponseMessage list = await client.GetAsync(ui.BaseUrl + "/");
+        string html = await list.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, list.StatusCode);
+        Assert.Contains("ACODE-DB-006", html, StringComparison.Ordinal);
+        Assert.Contains("tool_calls", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Server.Password, html, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", list.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(ui.BaseUrl + "/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_PostgreSQL_without_acode_s_schema_is_refused_before_the_server_starts()
     {
         string connectionString = await fixture.CreateDatabaseAsync();

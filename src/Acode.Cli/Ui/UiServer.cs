@@ -55,6 +55,7 @@ internal sealed class UiServer : IAsyncDisposable
         string token = UiAccessGuard.NewToken();
         var guard = new UiAccessGuard(token);
         app.Use(guard.InvokeAsync);
+        app.Use(new UiStoreFaults(sources.Workspace).InvokeAsync);
         Map(app, sources);
         await app.StartAsync(cancellationToken);
 
