@@ -70,6 +70,18 @@ public static class AcodeErrors
         inner);
 
     /// <summary>
+    /// ACODE-DB-006 for a reader that migrates nothing (<c>acode ui --remote</c>) when the server's acode schema is older
+    /// than this program's: the queries of this build need the tables and columns of its schema.
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="current">The server's schema version, or <c>none</c>.</param>
+    /// <param name="latest">This program's schema version.</param>
+    public static AcodeDbException PostgresSchemaBehind(string redactedTarget, string current, string latest) => new(
+        AcodeErrorCode.PostgresUnavailable,
+        $"PostgreSQL at {redactedTarget} has acode's schema {current}, older than this acode's {latest}; a read-only viewer does not migrate it.",
+        "Bring it up to date with 'acode db migrate' (or 'acode db sync') in a workspace configured with this PostgreSQL, then try again.");
+
+    /// <summary>
     /// ACODE-DB-007 for a command that needs PostgreSQL (<c>acode db sync</c>) when none is configured: the setting it
     /// needs is absent. Not ACODE-DB-006: nothing is unreachable, there is nothing to reach.
     /// </summary>

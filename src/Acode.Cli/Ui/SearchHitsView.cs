@@ -10,9 +10,18 @@ namespace Acode.Cli.Ui;
 /// </summary>
 internal static class SearchHitsView
 {
-    public static void Write(HtmlWriter w, IReadOnlyList<SearchHit> hits)
+    /// <param name="w">The page being written.</param>
+    /// <param name="hits">One page of hits, best first.</param>
+    /// <param name="workspaceNames">With <c>--remote</c>: a Workspace column, the hit's origin with its name from this map; null for none.</param>
+    public static void Write(HtmlWriter w, IReadOnlyList<SearchHit> hits, IReadOnlyDictionary<string, string>? workspaceNames = null)
     {
-        w.Markup("<table class=\"hits\" id=\"hits\"><thead><tr><th>Session</th><th>Entity</th><th>Field</th><th>Snippet</th></tr></thead><tbody>");
+        w.Markup("<table class=\"hits\" id=\"hits\"><thead><tr><th>Session</th><th>Entity</th><th>Field</th><th>Snippet</th>");
+        if (workspaceNames is not null)
+        {
+            WorkspaceColumn.WriteHeader(w);
+        }
+
+        w.Markup("</tr></thead><tbody>");
         foreach (SearchHit hit in hits)
         {
             string session = UiLinks.Session(hit.SessionId.Value);
@@ -34,7 +43,13 @@ internal static class SearchHitsView
 
             w.Markup("</td><td>").Text(hit.Field).Markup("</td><td class=\"snippet\">");
             WriteSnippet(w, hit.Snippet);
-            w.Markup("</td></tr>");
+            w.Markup("</td>");
+            if (workspaceNames is not null)
+            {
+                WorkspaceColumn.WriteCell(w, hit.Origin, workspaceNames);
+            }
+
+            w.Markup("</tr>");
         }
 
         w.Markup("</tbody></table>");

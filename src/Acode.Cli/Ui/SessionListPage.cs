@@ -4,6 +4,7 @@ using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Search;
 using Acode.Application.Serialization;
+using Acode.Application.Sync;
 using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
 
@@ -16,7 +17,11 @@ namespace Acode.Cli.Ui;
 /// With a search query (<c>q</c>) the page lists the hits of <c>acode session search</c> in the filtered sessions instead,
 /// best first, one keyset page at a time; a query that cannot run gets the CLI's message.
 /// </summary>
-internal sealed class SessionListPage(IRunStateStore store, ISessionSearch search, string workspace)
+/// <param name="store">The sessions read.</param>
+/// <param name="search">The full-text search of the same store.</param>
+/// <param name="workspace">What the page header names.</param>
+/// <param name="team">With <c>--remote</c>, the team's workspaces: the list and the hits get a Workspace column (<see cref="WorkspaceColumn"/>). Null for this workspace's list.</param>
+internal sealed class SessionListPage(IRunStateStore store, ISessionSearch search, string workspace, ISyncConflictReader? team)
 {
     private static readonly (string Value, string Label, SessionSort Sort)[] Sorts =
     [
@@ -97,6 +102,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.");
         }
 
+        IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Sessions", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
@@ -107,7 +113,13 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
                 return;
             }
 
-            w.Markup("<table class=\"sessions\" id=\"sessions\"><thead><tr><th>ID</th><th>State</th><th>Title</th><th class=\"num\">Tasks</th><th class=\"num\">Tool calls</th><th>Created (UTC)</th><th>Updated (UTC)</th></tr></thead><tbody>");
+            w.Markup("<table class=\"sessions\" id=\"sessions\"><thead><tr><th>ID</th><th>State</th><th>Title</th><th class=\"num\">Tasks</th><th class=\"num\">Tool calls</th><th>Created (UTC)</th><th>Updated (UTC)</th>");
+            if (names is not null)
+            {
+                WorkspaceColumn.WriteHeader(w);
+            }
+
+            w.Markup("</tr></thead><tbody>");
             foreach (SessionSummary s in page.Items)
             {
                 w.Markup("<tr><td class=\"id\">").Link(UiLinks.Session(s.Id.Value), s.Id.Value)
@@ -116,7 +128,13 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
                     .Markup("</td><td class=\"num\">").Text(s.TaskCount.ToString(CultureInfo.InvariantCulture))
                     .Markup("</td><td class=\"num\">").Text(s.ToolCallCount.ToString(CultureInfo.InvariantCulture))
                     .Markup("</td><td>").Text(Display.Second(s.CreatedAt))
-                    .Markup("</td><td>").Text(Display.Second(s.UpdatedAt)).Markup("</td></tr>");
+                    .Markup("</td><td>").Text(Display.Second(s.UpdatedAt)).Markup("</td>");
+                if (names is not null)
+                {
+                    WorkspaceColumn.WriteCell(w, s.Origin, names);
+                }
+
+                w.Markup("</tr>");
             }
 
             w.Markup("</tbody></table>");
@@ -150,17 +168,18 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.", "Cannot search");
         }
 
+        IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Search", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
             WriteForm(w, text, states, since, until, title, sort, limit);
             if (page.Items.Count == 0)
             {
-                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} in this workspace.").Markup("</p>");
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} {(team is null ? "in this workspace" : "in PostgreSQL")}.").Markup("</p>");
                 return;
             }
 
-            SearchHitsView.Write(w, page.Items);
+            SearchHitsView.Write(w, page.Items, names);
             if (page.NextCursor is { } next)
             {
                 w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(text, filter, sort, limit, next)), "Next hits →", "next").Markup("</p>");

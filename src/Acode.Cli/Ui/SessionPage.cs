@@ -11,7 +11,7 @@ namespace Acode.Cli.Ui;
 /// visible; a tool call's arguments and result are fetched from the JSON endpoint when clicked, never sent with the
 /// page), where an imported session came from (its latest <c>import.source</c> facts), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
 /// </summary>
-internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, string workspace)
+internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, string workspace, string where)
 {
     /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
     public const int ExpandedToolCallLimit = 500;
@@ -31,7 +31,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
         if (session is null)
         {
-            return NotFound($"No session {sessionId} in this workspace.");
+            return NotFound($"No session {sessionId} {where}.");
         }
 
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
@@ -67,7 +67,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     {
         if (!SessionId.TryParse(id, out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
         {
-            return NotFound($"No session {id} in this workspace.");
+            return NotFound($"No session {id} {where}.");
         }
 
         const int pageSize = 1000;

@@ -7,12 +7,15 @@ using Acode.Cli.Output;
 namespace Acode.Cli.Ui;
 
 /// <summary>
-/// The PostgreSQL part of the health page: each workspace's last sync (from the newest applied changes) and the latest
+/// The PostgreSQL part of the health page: each workspace's first and last sync and acode version (from the
+/// <c>workspaces</c> table every sync run keeps, <see cref="WorkspacesShown"/> most recent) and the latest
 /// conflicts, each with the incoming and the stored version side by side. Without a reader (PostgreSQL not configured
 /// or not reachable) it writes nothing; a failed read is shown as its message, the rest of the page still renders.
 /// </summary>
 internal sealed class SharedHealth(ISyncConflictReader? reader)
 {
+    public const int WorkspacesShown = 200;
+
     // Relaxed: the text is HTML-encoded by HtmlWriter.Text afterwards, so < and > may stay readable.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -31,7 +34,7 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
 
         try
         {
-            _workspaces = await reader.ReadLastSyncsAsync(cancellationToken);
+            _workspaces = await reader.ReadLastSyncsAsync(WorkspacesShown + 1, cancellationToken);
             _conflicts = await reader.ReadConflictsAsync(before, limit, cancellationToken);
         }
         catch (AcodeDbException ex)
@@ -60,17 +63,26 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         }
         else
         {
-            w.Markup("<table class=\"workspaces\" id=\"workspaces\"><thead><tr><th>Workspace</th><th>Last sync (UTC)</th><th class=\"num\">Changes</th></tr></thead><tbody>");
-            foreach (WorkspaceLastSync ws in _workspaces)
+            w.Markup("<table class=\"workspaces\" id=\"workspaces\"><thead><tr><th>Workspace</th><th>Last sync (UTC)</th><th>First sync (UTC)</th><th>acode</th></tr></thead><tbody>");
+            foreach (WorkspaceLastSync ws in _workspaces.Take(WorkspacesShown))
             {
-                w.Markup("<tr><td class=\"id\">").Text(ws.Origin).Markup("</td><td>").Text(Display.Time(ws.LastAppliedAt))
-                    .Markup("</td><td class=\"num\">").Text(ws.Changes.ToString("N0", CultureInfo.InvariantCulture)).Markup("</td></tr>");
+                w.Markup("<tr").Attribute("data-id", ws.Id).Markup("><td class=\"workspace\">");
+                if (ws.Name != ws.Id)
+                {
+                    w.Element("span", ws.Name, "ws-name").Markup("<br>");
+                }
+
+                w.Element("span", ws.Id, "id").Markup("</td><td class=\"last-sync\">").Text(Display.Time(ws.LastSyncAt))
+                    .Markup("</td><td>").Text(Display.Time(ws.FirstSyncAt))
+                    .Markup("</td><td>").Text(ws.AcodeVersion).Markup("</td></tr>");
             }
 
             w.Markup("</tbody></table>");
         }
 
-        w.Markup("<p class=\"hint\">").Text($"From the newest {ISyncConflictReader.RecentChanges:N0} changes PostgreSQL applied; a workspace that synced nothing since is not listed.").Markup("</p>");
+        w.Markup("<p class=\"hint\">").Text(_workspaces.Count > WorkspacesShown
+            ? $"The {WorkspacesShown} most recently synced workspaces; each sync run that delivers something records its time."
+            : "Each sync run that delivers something records its time here.").Markup("</p>");
         w.Markup("<h2>Conflicts</h2>");
         if (_conflicts.Count == 0)
         {

@@ -1,27 +1,27 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Npgsql;
-using Acode.Infrastructure.Postgres;
-using Acode.Infrastructure.Search;
-using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
-using Acode.Infrastructure.Transcripts;
 
 namespace Acode.Cli.Ui;
 
-/// <summary><c>acode ui</c>: a local, read-only web viewer of the workspace's sessions, their timelines and the sync's health.</summary>
+/// <summary><c>acode ui</c>: a local, read-only web viewer of the workspace's sessions (with <c>--remote</c>, the team's in PostgreSQL), their timelines and the sync's health.</summary>
 internal static class UiCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 to listen on (default: a free port the system picks).", DefaultValueFactory = _ => 0 };
         var noOpen = new Option<bool>("--no-open") { Description = "Do not open a browser; only print the URL." };
+        var remote = new Option<bool>("--remote") { Description = "View the team's sessions in PostgreSQL (every workspace's, with the workspace each came from) instead of this workspace's; nothing local is opened or created." };
         var command = new Command("ui", """
             Serve a read-only web viewer of this workspace on 127.0.0.1 until Ctrl+C: the sessions list (the filters and
             sort of 'session list') with full-text search, each session as a timeline of tasks, steps and tool calls
             (click a call for its arguments and result), artifacts with diffs, the event log, and the outbox and sync
             health (with PostgreSQL: each workspace's last sync and conflicts side by side).
+
+            With --remote it serves the team's sessions from the configured PostgreSQL instead (list, search, sessions,
+            tool calls, artifacts, with the workspace each session came from) and a health page of PostgreSQL's side:
+            each workspace's last sync and the conflicts. It needs PostgreSQL configured (else ACODE-DB-007, exit 17),
+            reachable and at this acode's schema (else ACODE-DB-006, exit 16), checked before the server starts.
 
             Only this machine can connect, and only with the URL printed at start: it carries a token new to each run.
             Nothing in the viewer changes the store. Ctrl+C (or SIGTERM) stops it; the exit code is then 0.
@@ -29,9 +29,10 @@ internal static class UiCommand
             Examples:
               acode ui
               acode ui --port 8765 --no-open
+              acode ui --remote
             """)
         {
-            port, noOpen,
+            port, noOpen, remote,
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -41,13 +42,9 @@ internal static class UiCommand
                 throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            using OutboxSyncService sync = context.OpenSync(database);
-            await using NpgsqlDataSource? shared = context.SyncTarget is { } target ? PostgresDataSourceFactory.Create(target, context.LoggerFactory) : null;
-            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
-                shared is null ? null : new PostgresSyncConflictReader(shared, context.SyncTarget!.Redacted),
-                () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
-                database.Workspace.DatabasePath, database.Workspace.RootDirectory);
+            await using UiSourceScope scope = context.ParseResult.GetValue(remote)
+                ? await UiSourceScope.OpenRemoteAsync(context, cancellationToken)
+                : UiSourceScope.OpenLocal(context);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -55,7 +52,7 @@ internal static class UiCommand
             UiServer server;
             try
             {
-                server = await UiServer.StartAsync(sources, requested, context.LoggerFactory, cancellationToken);
+                server = await UiServer.StartAsync(scope.Sources, requested, context.LoggerFactory, cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.AddressInUseException)
             {
@@ -64,7 +61,7 @@ internal static class UiCommand
 
             await using (server)
             {
-                Console.Out.WriteLine($"acode ui: viewing {database.Workspace.RootDirectory}");
+                Console.Out.WriteLine($"acode ui: viewing {scope.Viewing}");
                 Console.Out.WriteLine($"Open: {server.LaunchUrl}");
                 Console.Out.WriteLine("Read-only; only this machine can connect, with this URL's token. Ctrl+C stops.");
                 if (!context.ParseResult.GetValue(noOpen))

@@ -55,6 +55,7 @@ internal sealed class UiServer : IAsyncDisposable
         string token = UiAccessGuard.NewToken();
         var guard = new UiAccessGuard(token);
         app.Use(guard.InvokeAsync);
+        app.Use(new UiStoreFaults(sources.Workspace).InvokeAsync);
         Map(app, sources);
         await app.StartAsync(cancellationToken);
 
@@ -69,11 +70,13 @@ internal sealed class UiServer : IAsyncDisposable
 
     private static void Map(WebApplication app, UiSources s)
     {
-        var list = new SessionListPage(s.Store, s.Search, s.Workspace);
-        var session = new SessionPage(s.Store, s.ImportSources, s.Workspace);
+        var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote ? s.Conflicts : null);
+        var session = new SessionPage(s.Store, s.ImportSources, s.Workspace, s.Where);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
-        var health = new HealthPage(s.Outbox, s.Sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace);
+        Func<long?, CancellationToken, Task<IResult>> health = s is { Outbox: { } outbox, Sync: { } sync }
+            ? new HealthPage(outbox, sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace).RenderAsync
+            : new RemoteHealthPage(s.Conflicts!, s.Schema, s.DatabasePath, s.Workspace).RenderAsync;
         string[] read = [HttpMethods.Get, HttpMethods.Head];
 
         app.MapMethods("/", read, (HttpRequest request, CancellationToken ct) => list.RenderAsync(request.Query, ct));
@@ -81,7 +84,7 @@ internal sealed class UiServer : IAsyncDisposable
         app.MapMethods("/sessions/{id}/events", read, (string id, long? after, CancellationToken ct) => session.RenderEventsAsync(id, after ?? 0, ct));
         app.MapMethods("/sessions/{id}/artifacts/{artifactId}", read, (string id, string artifactId, CancellationToken ct) => artifact.RenderAsync(id, artifactId, ct));
         app.MapMethods("/api/sessions/{id}/tool-calls/{toolCallId}", read, (string id, string toolCallId, CancellationToken ct) => toolCall.GetAsync(id, toolCallId, ct));
-        app.MapMethods("/health", read, (long? conflicts_before, CancellationToken ct) => health.RenderAsync(conflicts_before, ct));
+        app.MapMethods("/health", read, (long? conflicts_before, CancellationToken ct) => health(conflicts_before, ct));
         app.MapMethods("/static/{name}", read, (string name) => StaticFile(name));
     }
 

@@ -6,5 +6,24 @@ using Acode.Application.Sync;
 
 namespace Acode.Cli.Ui;
 
-/// <summary>What the viewer reads: the run-state store, its search, the outbox, the sync status and (PostgreSQL configured) its conflicts, and how to name the workspace.</summary>
-internal sealed record UiSources(IRunStateStore Store, ISessionSearch Search, IImportSourceReader ImportSources, IOutbox Outbox, ISyncService Sync, ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace);
+/// <summary>
+/// What the viewer reads: the run-state store, its search and import sources, and for the health page either this
+/// workspace's outbox and sync status (<see cref="Outbox"/> and <see cref="Sync"/> set) or, with <c>--remote</c>, only the
+/// team's PostgreSQL (both null).
+/// </summary>
+/// <param name="Store">The sessions: this workspace's database, or PostgreSQL.</param>
+/// <param name="Search">The full-text search of the same store.</param>
+/// <param name="ImportSources">Where imported sessions came from, from the same store.</param>
+/// <param name="Outbox">This workspace's outbox; null with <c>--remote</c>.</param>
+/// <param name="Sync">This workspace's sync status; null with <c>--remote</c>.</param>
+/// <param name="Conflicts">PostgreSQL's workspaces and conflicts; null when no PostgreSQL is configured.</param>
+/// <param name="Schema">The schema version line of the store read (the workspace database's, or PostgreSQL's).</param>
+/// <param name="DatabasePath">The workspace database's path, or the PostgreSQL server redacted (no password).</param>
+/// <param name="Workspace">What the header names: the workspace folder, or the team's server.</param>
+/// <param name="Remote">True with <c>--remote</c>: everything is read from PostgreSQL.</param>
+internal sealed record UiSources(IRunStateStore Store, ISessionSearch Search, IImportSourceReader ImportSources, IOutbox? Outbox, ISyncService? Sync,
+    ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false)
+{
+    /// <summary>Where a missing session was looked for, for messages: "in this workspace" or "in PostgreSQL".</summary>
+    public string Where => Remote ? "in PostgreSQL" : "in this workspace";
+}

@@ -5,8 +5,9 @@ using Npgsql;
 namespace Acode.Infrastructure.Sync;
 
 /// <summary>
-/// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, index-bounded queries
-/// (<c>sync_conflicts</c> by its primary key, <c>sync_applied</c> by <c>ix_sync_applied_applied</c>).
+/// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, bounded queries
+/// (<c>sync_conflicts</c> by its primary key; <c>workspaces</c>, one row per workspace, sorted whole: a team has
+/// tens or hundreds of workspaces, not millions).
 /// </summary>
 public sealed class PostgresSyncConflictReader : ISyncConflictReader
 {
@@ -39,12 +40,15 @@ public sealed class PostgresSyncConflictReader : ISyncConflictReader
                 r.GetString(11), r.GetFieldValue<DateTimeOffset>(12)), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<WorkspaceLastSync>> ReadLastSyncsAsync(CancellationToken cancellationToken = default)
-        => await ReadAsync("""
-            SELECT origin, max(applied_at), count(*)
-            FROM (SELECT origin, applied_at FROM sync_applied ORDER BY applied_at DESC LIMIT $1) recent
-            GROUP BY origin ORDER BY max(applied_at) DESC, origin;
-            """, [ISyncConflictReader.RecentChanges], r => new WorkspaceLastSync(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+    public async Task<IReadOnlyList<WorkspaceLastSync>> ReadLastSyncsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        return await ReadAsync("""
+            SELECT id, name, acode_version, first_sync_at, last_sync_at
+            FROM workspaces ORDER BY last_sync_at DESC, id LIMIT $1;
+            """, [limit], r => new WorkspaceLastSync(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateTimeOffset>(4)), cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, object[] parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
     {
