@@ -68,7 +68,7 @@ public sealed class BenchSettings
     /// <summary>Whole-process runs of each command of the start-up workload (issue 15 part 5: 10).</summary>
     public int StartupRuns { get; private set; } = 10;
 
-    /// <summary>Run the team-scale workload (issue 15 part 3; optional, never part of <c>--quick</c>).</summary>
+    /// <summary>Run the team-scale workload with <c>--quick</c> or <c>--only</c> too (issue 15 part 3; a full run without <c>--only</c> always runs it).</summary>
     public bool Team { get; private set; }
 
     /// <summary>Workspaces (processes) syncing into one PostgreSQL at once (issue 15: 8).</summary>
@@ -76,6 +76,12 @@ public sealed class BenchSettings
 
     /// <summary>Records each team workspace syncs (issue 15: 100 000).</summary>
     public int TeamRecords { get; private set; } = 100_000;
+
+    /// <summary>Simulated weeks of daily syncing of the team's PostgreSQL growth (issue 15 part 3).</summary>
+    public int TeamWeeks { get; private set; } = 4;
+
+    /// <summary>Outbox records each of the two workspaces of the growth measurement makes and syncs per simulated day.</summary>
+    public int TeamDailyRecords { get; private set; } = 2_000;
 
     /// <summary>Run the agent-framework peers (issue 15 part 1; optional, never part of <c>--quick</c>).</summary>
     public bool Peers { get; private set; }
@@ -87,8 +93,11 @@ public sealed class BenchSettings
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
 
-    /// <summary>The team workload runs with <c>--team</c> or <c>--only team</c>, never by default.</summary>
-    public bool RunsTeam => Team || Only.Contains("team");
+    /// <summary>
+    /// The team workload runs in every full run without <c>--only</c> (issue 15: the full run prints every new row), with
+    /// <c>--team</c> and with <c>--only team</c>; never in a plain <c>--quick</c> run (CI).
+    /// </summary>
+    public bool RunsTeam => Team || Only.Contains("team") || (!Quick && Only.Count == 0);
 
     /// <summary>The peers run with <c>--peers</c> or <c>--only peers</c>, never by default.</summary>
     public bool RunsPeers => Peers || Only.Contains("peers");
@@ -110,7 +119,7 @@ public sealed class BenchSettings
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
           --only LIST          comma-separated workloads: save,read,page,status,sync,import,startup,peers,team
-                               (default: all but peers and team)
+                               (default: all but peers; --quick: all but peers and team)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards
           --sessions N         sessions of the read/page/status workspace (full: 1000000)
@@ -129,10 +138,12 @@ public sealed class BenchSettings
           --peers              also run the agent-framework peers (LangGraph on SQLite and PostgreSQL; needs Node.js 20 + npm;
                                not part of the default or --quick run; alone: --only peers)
           --peers-steps N      steps of the peers' agent loop (default: 1000)
-          --team               also run team scale: 8 processes syncing into one PostgreSQL at once (not in the default
-                               or --quick run; alone: --only team)
+          --team               run team scale in a --quick run too (8 processes syncing into one PostgreSQL at once,
+                               a conflict round, PostgreSQL growth over simulated weeks; part of every full run; alone: --only team)
           --team-records N     records each team workspace syncs (default: 100000)
           --team-workspaces N  workspaces syncing at once (default: 8)
+          --team-weeks N       simulated weeks of daily syncing for the PostgreSQL growth (default: 4)
+          --team-daily N       records each of the 2 growth workspaces syncs per simulated day (default: 2000)
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -154,6 +165,9 @@ public sealed class BenchSettings
             settings.StartupRuns = 3;
             settings.ImportSessions = 40;
             settings.ImportMegabytes = 4;
+            settings.TeamRecords = 5_000;
+            settings.TeamWeeks = 2;
+            settings.TeamDailyRecords = 300;
         }
 
         for (int i = 0; i < args.Length; i++)
@@ -190,6 +204,12 @@ public sealed class BenchSettings
                     break;
                 case "--team-workspaces":
                     settings.TeamWorkspaces = Number(args, ref i, 1);
+                    break;
+                case "--team-weeks":
+                    settings.TeamWeeks = Number(args, ref i, 2);
+                    break;
+                case "--team-daily":
+                    settings.TeamDailyRecords = Number(args, ref i, 50);
                     break;
                 case "--peers":
                     settings.Peers = true;

@@ -5,7 +5,8 @@ namespace Acode.Benchmarks.Harness;
 
 /// <summary>
 /// The figures of one run: every metric of issue 4 per implementation, printed as a table and written as the
-/// JSON other tools read: <c>{"mode":"quick|full","metrics":{"save_p50_us":{"acode":…,"raw":…,"efcore":…},…}}</c>.
+/// JSON other tools read: <c>{"mode":"quick|full","metrics":{"save_p50_us":{"acode":…,"raw":…,"efcore":…},…},
+/// "goals":[{"goal":…,"measured":…,"verdict":"met|MISSED|n/a"},…]}</c>.
 /// </summary>
 public sealed class Report
 {
@@ -50,6 +51,17 @@ public sealed class Report
         ("team_batch_p99_ms_together", [Acode], "ms", false),
         ("team_failed_batches", [Acode], "batches", false),
         ("team_state_identical", [Acode], "1 = yes", true),
+        ("team_retried_batches", [Acode], "batches", false),
+        ("team_conflict_records_per_s_alone", [Acode], "records/s", true),
+        ("team_conflict_records_per_s_together", [Acode], "records/s", true),
+        ("team_conflict_batch_p99_ms_together", [Acode], "ms", false),
+        ("team_conflict_failed_batches", [Acode], "batches", false),
+        ("team_conflict_retried_batches", [Acode], "batches", false),
+        ("team_conflict_conflicts", [Acode], "conflicts", false),
+        ("team_conflict_state_identical", [Acode], "1 = yes", true),
+        ("team_growth_bytes_per_record_first_week", [Acode], "bytes", false),
+        ("team_growth_bytes_per_record_last_week", [Acode], "bytes", false),
+        ("team_growth_flat", [Acode], "1 = yes", true),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -120,6 +132,19 @@ public sealed class Report
         }
 
         writer.WriteEndObject();
+
+        // The goal table as printed (bench/verdicts.py reads it to give one verdict per goal over several runs).
+        writer.WriteStartArray("goals");
+        foreach ((string goal, string measured, bool? met) in Goals())
+        {
+            writer.WriteStartObject();
+            writer.WriteString("goal", goal);
+            writer.WriteString("measured", measured);
+            writer.WriteString("verdict", met is null ? "n/a" : met.Value ? "met" : "MISSED");
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
@@ -216,8 +241,13 @@ public sealed class Report
         yield return RatioGoal("team: records/s of all syncers at once / one alone ≥ 1", Get("team_records_per_s_together", Acode), Get("team_records_per_s_alone", Acode), r => r >= 1);
         if (Get("team_failed_batches", Acode) is { } failed)
         {
-            yield return ("team: failed batches = 0", failed.ToString("F0", CultureInfo.InvariantCulture), failed == 0);
+            yield return ("team: failed batches = 0 (deadlocks, serialization failures retried invisibly)", $"{failed:F0} (retried {Get("team_retried_batches", Acode) ?? 0:F0})", failed == 0);
             yield return ("team: final state identical to a sequential run", Get("team_state_identical", Acode) == 1 ? "identical" : "different", Get("team_state_identical", Acode) == 1);
+        }
+
+        foreach ((string goal, string measured, bool? met) in TeamConflictGoals())
+        {
+            yield return (goal, measured, met);
         }
 
         if (_metrics.ContainsKey("agent_loop_steps"))
@@ -229,6 +259,26 @@ public sealed class Report
             yield return RatioGoal($"agent loop storage at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_storage_mb", Acode),
                 BestPeer("agent_loop_storage_mb", LangGraphSqlite, LangGraphSqliteDelta), r => r <= 0.1);
             yield return ($"agent loop persist p50 and storage on PostgreSQL, acode / best LangGraph PostgreSQL ≤ 0.1", "no acode PostgreSQL store yet (team-store issue)", null);
+        }
+    }
+
+    /// <summary>Issue 15 part 3, the conflict round and the PostgreSQL growth (<see cref="Workloads.TeamConflictRound"/>, <see cref="Workloads.TeamGrowth"/>).</summary>
+    private IEnumerable<(string Goal, string Measured, bool? Met)> TeamConflictGoals()
+    {
+        yield return RatioGoal("team, conflicts: records/s of all syncers at once / one alone ≥ 1", Get("team_conflict_records_per_s_together", Acode), Get("team_conflict_records_per_s_alone", Acode), r => r >= 1);
+        if (Get("team_conflict_failed_batches", Acode) is { } failed)
+        {
+            yield return ("team, conflicts: failed batches = 0 (deadlocks, serialization failures retried invisibly)",
+                $"{failed:F0} (retried {Get("team_conflict_retried_batches", Acode) ?? 0:F0})", failed == 0);
+            bool identical = Get("team_conflict_state_identical", Acode) == 1;
+            yield return ("team, conflicts: final state identical to a sequential run (winners, sync_conflicts count)",
+                $"{(identical ? "identical" : "different")}, {Get("team_conflict_conflicts", Acode):F0} conflicts", identical);
+        }
+
+        if (Get("team_growth_flat", Acode) is { } flat)
+        {
+            yield return ("team: PostgreSQL bytes per synced record flat over simulated weeks (sync_applied retention)",
+                $"{Get("team_growth_bytes_per_record_first_week", Acode):F0} → {Get("team_growth_bytes_per_record_last_week", Acode):F0} bytes", flat == 1);
         }
     }
 

@@ -10,11 +10,12 @@ using Npgsql;
 namespace Acode.Benchmarks.Workloads;
 
 /// <summary>
-/// Issue 15 part 3 (<c>--team</c>): <see cref="BenchSettings.TeamWorkspaces"/> workspaces, each a separate process
-/// (<see cref="TeamSyncChild"/>), syncing <see cref="BenchSettings.TeamRecords"/> records each into one PostgreSQL at
-/// once, against one of them syncing alone into its own database; then the same workspaces synced one after another
-/// into a third database, whose final state must equal the concurrent run's (row counts and a digest of every mirror
-/// row's id, hlc and document, and of the applied keys).
+/// Issue 15 part 3 (full runs, <c>--team</c>, <c>--only team</c>): <see cref="BenchSettings.TeamWorkspaces"/> workspaces,
+/// each a separate process (<see cref="TeamSyncChild"/>), syncing <see cref="BenchSettings.TeamRecords"/> records each into
+/// one PostgreSQL at once, against one of them syncing alone into its own database; then the same workspaces synced one
+/// after another into a third database, whose final state must equal the concurrent run's (row counts and a digest of
+/// every mirror row's id, hlc and document, and of the applied keys). Then the conflict round
+/// (<see cref="TeamConflictRound"/>) and the PostgreSQL growth over simulated weeks (<see cref="TeamGrowth"/>).
 /// </summary>
 public static class TeamWorkload
 {
@@ -42,18 +43,20 @@ public static class TeamWorkload
         Console.WriteLine($"[team] one syncer alone: {alone.Delivered:N0} records in {alone.Seconds:F1} s = {aloneRate:N0} records/s, batch p99 {alone.BatchP99Ms:F0} ms");
 
         string teamDb = await NewDatabaseAsync(server);
+        var serverLog = ServerErrors.Mark(server);
         long t = Stopwatch.GetTimestamp();
         List<ChildResult> team = await RunChildrenAsync([.. seeded.Select((w, k) => Copy(w, workDir, $"team-together-{k}"))], teamDb, concurrently: true);
         double teamSeconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        ServerErrors errors = serverLog.Read();
         double teamRate = team.Sum(r => r.Delivered) / teamSeconds;
         long failed = team.Sum(r => r.Failed);
         Console.WriteLine($"[team] {n} at once: {team.Sum(r => r.Delivered):N0} records in {teamSeconds:F1} s = {teamRate:N0} records/s ({teamRate / aloneRate:F2}× one alone), "
-            + $"batch p99 {team.Max(r => r.BatchP99Ms):F0} ms (worst process), retried {team.Sum(r => r.Retried)}, failed batches {failed}");
+            + $"batch p99 {team.Max(r => r.BatchP99Ms):F0} ms (worst process), batches retried {team.Sum(r => r.Released)}, failed batches {failed}; PostgreSQL: {errors}");
 
         string sequentialDb = await NewDatabaseAsync(server);
         List<ChildResult> sequential = await RunChildrenAsync([.. seeded.Select((w, k) => Copy(w, workDir, $"team-sequential-{k}"))], sequentialDb, concurrently: false);
         failed += sequential.Sum(r => r.Failed);
-        string together = await FingerprintAsync(teamDb), oneByOne = await FingerprintAsync(sequentialDb);
+        string together = await FingerprintAsync(teamDb, withOutcomes: true), oneByOne = await FingerprintAsync(sequentialDb, withOutcomes: true);
         bool identical = together == oneByOne;
         Console.WriteLine($"[team] final state, at once vs one after another: {(identical ? "identical" : "DIFFERENT")} ({together}{(identical ? string.Empty : $" / {oneByOne}")})");
 
@@ -62,19 +65,24 @@ public static class TeamWorkload
         report.Set("team_batch_p99_ms_together", Report.Acode, team.Max(r => r.BatchP99Ms));
         report.Set("team_failed_batches", Report.Acode, failed);
         report.Set("team_state_identical", Report.Acode, identical ? 1 : 0);
+        report.Set("team_retried_batches", Report.Acode, team.Sum(r => r.Released));
         report.AddExtra($"team: {n} workspaces × {settings.TeamRecords:N0} records",
-            string.Create(CultureInfo.InvariantCulture, $"alone {aloneRate:N0} records/s (batch p99 {alone.BatchP99Ms:F0} ms); together {teamRate:N0} records/s in {teamSeconds:F1} s (per process {string.Join(", ", team.Select(r => (r.Delivered / r.Seconds).ToString("N0", CultureInfo.InvariantCulture)))}); retried {team.Sum(r => r.Retried)}; final state {(identical ? "identical to" : "DIFFERENT from")} the sequential run's"));
-        report.AddNote("Team scale: the conflict round (the same sessions edited in several workspaces) and the PostgreSQL growth over simulated weeks are not measured yet (issue 15 part 3).");
+            string.Create(CultureInfo.InvariantCulture, $"alone {aloneRate:N0} records/s (batch p99 {alone.BatchP99Ms:F0} ms); together {teamRate:N0} records/s in {teamSeconds:F1} s (per process {string.Join(", ", team.Select(r => (r.Delivered / r.Seconds).ToString("N0", CultureInfo.InvariantCulture)))}); batches retried after a deadlock or serialization failure {team.Sum(r => r.Released)}; PostgreSQL's log: {errors}; final state {(identical ? "identical to" : "DIFFERENT from")} the sequential run's"));
+        settings.CleanUp(workDir);
+
+        await TeamConflictRound.RunAsync(settings, server, workDir, report);
+        settings.CleanUp(workDir);
+        await TeamGrowth.RunAsync(settings, server, workDir, report);
     }
 
-    private static Workspace Copy(Workspace seeded, string workDir, string name)
+    internal static Workspace Copy(Workspace seeded, string workDir, string name)
     {
         var copy = new Workspace(Path.Combine(workDir, name));
         SaveWorkload.CopyWorkspace(seeded.RootDirectory, copy.RootDirectory);
         return copy;
     }
 
-    private static async Task<string> NewDatabaseAsync(PostgresServer server)
+    internal static async Task<string> NewDatabaseAsync(PostgresServer server)
     {
         string target = await server.CreateDatabaseAsync();
         await using NpgsqlDataSource source = NpgsqlDataSource.Create(target);
@@ -82,13 +90,17 @@ public static class TeamWorkload
         return target;
     }
 
-    private sealed record ChildResult(long Delivered, long Remaining, bool Paused, long DeadLettered, long Retried, double Seconds, double BatchP99Ms)
+    /// <summary>What one team sync process reported.</summary>
+    /// <param name="Released">Batches given back untouched to be claimed again: a deadlock or serialization failure, retried invisibly.</param>
+    /// <param name="Partial">Batches in which records failed (retried later with a backoff, or dead-lettered).</param>
+    /// <param name="Errored">Batches that ended the run with an error.</param>
+    internal sealed record ChildResult(long Delivered, long Remaining, bool Paused, long DeadLettered, long Retried, long Conflicts, double Seconds, double BatchP99Ms, long Released, long Partial, long Errored)
     {
-        /// <summary>What did not get through: a pause, dead letters, records left pending (each counts once).</summary>
-        public long Failed => (Paused ? 1 : 0) + DeadLettered + (Remaining > 0 ? 1 : 0);
+        /// <summary>What did not get through: batches with failed records or an error, a pause, dead letters, records left pending (each counts once).</summary>
+        public long Failed => Partial + Errored + (Paused ? 1 : 0) + DeadLettered + (Remaining > 0 ? 1 : 0);
     }
 
-    private static async Task<List<ChildResult>> RunChildrenAsync(IReadOnlyList<Workspace> workspaces, string database, bool concurrently)
+    internal static async Task<List<ChildResult>> RunChildrenAsync(IReadOnlyList<Workspace> workspaces, string database, bool concurrently)
     {
         var results = new List<ChildResult>();
         if (concurrently)
@@ -130,11 +142,17 @@ public static class TeamWorkload
         using JsonDocument json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         JsonElement r = json.RootElement;
         return new ChildResult(r.GetProperty("delivered").GetInt64(), r.GetProperty("remaining").GetInt64(), r.GetProperty("paused").GetBoolean(),
-            r.GetProperty("deadLettered").GetInt64(), r.GetProperty("retried").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("batchP99Ms").GetDouble());
+            r.GetProperty("deadLettered").GetInt64(), r.GetProperty("retried").GetInt64(), r.GetProperty("conflicts").GetInt64(), r.GetProperty("seconds").GetDouble(),
+            r.GetProperty("batchP99Ms").GetDouble(), r.GetProperty("released").GetInt64(), r.GetProperty("partial").GetInt64(), r.GetProperty("failed").GetInt64());
     }
 
-    /// <summary>Row counts and an md5 over every mirror row's (id, hlc, document) and every applied key's (key, outcome), in key order.</summary>
-    private static async Task<string> FingerprintAsync(string database)
+    /// <summary>
+    /// Row counts and an md5 over every mirror row's (id, hlc, document) in id order, and over the applied keys in key order:
+    /// with their outcomes when <paramref name="withOutcomes"/> (which change a key's outcome is depends on the order of
+    /// arrival when changes conflict: the first is applied, the later ones are judged; the rows and the count of
+    /// conflicts do not), and the number of audited conflicts.
+    /// </summary>
+    internal static async Task<string> FingerprintAsync(string database, bool withOutcomes)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
@@ -146,9 +164,15 @@ public static class TeamWorkload
             parts.Add($"{table} {await command.ExecuteScalarAsync()}");
         }
 
-        await using (var keys = new NpgsqlCommand("SELECT count(*) || ':' || coalesce(md5(string_agg(idempotency_key || '|' || outcome, ',' ORDER BY idempotency_key)), '-') FROM sync_applied;", connection))
+        string key = withOutcomes ? "idempotency_key || '|' || outcome" : "idempotency_key";
+        await using (var keys = new NpgsqlCommand($"SELECT count(*) || ':' || coalesce(md5(string_agg({key}, ',' ORDER BY idempotency_key)), '-') FROM sync_applied;", connection))
         {
             parts.Add($"sync_applied {await keys.ExecuteScalarAsync()}");
+        }
+
+        await using (var conflicts = new NpgsqlCommand("SELECT count(*) FROM sync_conflicts;", connection))
+        {
+            parts.Add($"sync_conflicts {await conflicts.ExecuteScalarAsync()}");
         }
 
         return string.Join("; ", parts);
