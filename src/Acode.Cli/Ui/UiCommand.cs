@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Npgsql;
-using Acode.Infrastructure.Postgres;
-using Acode.Infrastructure.Search;
+using Acode.Application;
+using Acode.Application.Search;
+using Acode.Application.Sync;
+using Acode.Application.Transcripts;
 using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
-using Acode.Infrastructure.Transcripts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Acode.Cli.Ui;
 
@@ -41,11 +41,11 @@ internal static class UiCommand
                 throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            using OutboxSyncService sync = context.OpenSync(database);
-            await using NpgsqlDataSource? shared = context.SyncTarget is { } target ? PostgresDataSourceFactory.Create(target, context.LoggerFactory) : null;
-            var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
-                shared is null ? null : new PostgresSyncConflictReader(shared, context.SyncTarget!.Redacted),
+            SqliteWorkspaceDatabase database = context.OpenDatabase();
+            IServiceProvider services = context.Services;
+            var sources = new UiSources(
+                services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<ISessionSearch>(), services.GetRequiredService<IImportSourceReader>(), context.Outbox, context.Sync,
+                context.SyncTarget is null ? null : services.GetRequiredService<ISyncConflictReader>(),
                 () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
                 database.Workspace.DatabasePath, database.Workspace.RootDirectory);
 

@@ -14,7 +14,7 @@ namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
 /// <summary>Schema 1.2.0: the outbox leases leave the outbox rows for <c>outbox_leases</c>.</summary>
 public sealed class OutboxLeasesMigrationTests : IDisposable
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraint = SQLitePCL.raw.SQLITE_CONSTRAINT;
     private static readonly Migration Initial = MigrationCatalog.For(MigrationCatalog.Sqlite)[0];
 
     private readonly TempWorkspace _temp = new();
