@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Spectre.Console;
-using Acode.Cli.Demo;
 using Acode.Application;
+using Acode.Cli.Demo;
 using Acode.Infrastructure.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace Acode.Cli.Commands;
 

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
-using Microsoft.Extensions.DependencyInjection;
 using Acode.Infrastructure.Transcripts;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;

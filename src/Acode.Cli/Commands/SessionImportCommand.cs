@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console;
 using Acode.Application;
 using Acode.Application.Serialization;
-using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace Acode.Cli.Commands;
 

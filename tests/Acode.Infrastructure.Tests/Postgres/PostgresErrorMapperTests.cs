@@ -6,6 +6,7 @@ using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Postgres;
@@ -202,7 +203,7 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     public async Task Npgsql_logs_never_contain_the_password()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
-        using var capture = new ListLoggerProvider();
+        using var capture = new FakeLoggerProvider();
         using ILoggerFactory logs = capture.CreateFactory();
         await using (NpgsqlDataSource good = PostgresDataSourceFactory.Create(Settings(connectionString), logs))
         {
@@ -218,8 +219,8 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
             await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(bad));
         }
 
-        Assert.NotEmpty(capture.Messages);
-        Assert.DoesNotContain(capture.Messages, line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
+        Assert.NotEmpty(capture.Messages());
+        Assert.DoesNotContain(capture.Messages(), line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
     }
 
     private static PostgresConnectionSettings Settings(string connectionString)

@@ -5,9 +5,9 @@ using Acode.Domain.Time;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
-using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
 
@@ -18,7 +18,7 @@ public sealed class OutboxLeasesMigrationTests : IDisposable
     private static readonly Migration Initial = MigrationCatalog.For(MigrationCatalog.Sqlite)[0];
 
     private readonly TempWorkspace _temp = new();
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public void Dispose() => _temp.Dispose();
 
