@@ -29,7 +29,12 @@ using Npgsql;
 
 namespace Acode.Infrastructure;
 
-/// <summary>Registers the run-state store, the outbox, the sync worker, health checks and metrics in an agent host.</summary>
+/// <summary>
+/// Registers the run-state store, the outbox, the sync worker, health checks and metrics in an agent host: the one
+/// composition root, which the <c>acode</c> CLI uses too. Every service is added with <c>TryAdd</c>, so a service the
+/// host registered before (its <see cref="TimeProvider"/>, the workspace database, a store) is kept and the rest is
+/// built on it; <c>ILoggerFactory</c> and <c>IMeterFactory</c> are used when the host has them.
+/// </summary>
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>How old the oldest pending outbox record may get before the outbox health check reports a stuck backlog.</summary>
