@@ -1,22 +1,37 @@
 using System.CommandLine;
+using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Options;
+using Acode.Application.Outbox;
+using Acode.Application.Redaction;
+using Acode.Application.Search;
+using Acode.Application.Sync;
+using Acode.Domain.Time;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.PostgresStore;
+using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Npgsql;
 using Spectre.Console;
 
 namespace Acode.Cli;
 
-/// <summary>What one invocation works with: the workspace, its validated options, the console and logging.</summary>
+/// <summary>
+/// What one invocation works with: the workspace, its validated options, the console and logging, and its
+/// <see cref="Services"/>: the object graph an agent host gets from <see cref="PersistenceServiceCollectionExtensions.AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/>,
+/// built once per invocation for the located workspace, with three CLI registrations put first (see <see cref="BuildServices"/>).
+/// </summary>
 internal sealed class CliContext : IDisposable
 {
     private readonly string? _explicitWorkspace;
     private PersistenceOptions? _options;
+    private ServiceProvider? _services;
+    private bool? _migrateOnOpen;
 
     public CliContext(ParseResult parseResult, GlobalOptions globals)
     {
@@ -42,8 +57,27 @@ internal sealed class CliContext : IDisposable
 
     public PersistenceOptions Options => _options ??= LoadOptions();
 
+    /// <summary>
+    /// The invocation's services (the options are loaded, and checked, first). What depends on the workspace database can be
+    /// resolved only after <see cref="OpenDatabase"/> or <see cref="OpenExistingDatabase"/> said how to open it; PostgreSQL
+    /// services resolve without opening anything local.
+    /// </summary>
+    public IServiceProvider Services => _services ??= BuildServices();
+
+    /// <summary>Opens (creating it when missing) the workspace database: the <see cref="Services"/>' instance, disposed with them.</summary>
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
-        => SqliteWorkspaceDatabase.Open(Workspace, Options.Sqlite, LoggerFactory, migrate: migrate);
+    {
+        if (_migrateOnOpen is { } chosen && chosen != migrate)
+        {
+            throw new InvalidOperationException("The workspace database is opened once per invocation, migrated or not.");
+        }
+
+        _migrateOnOpen = migrate;
+        return Services.GetRequiredService<SqliteWorkspaceDatabase>();
+    }
+
+    /// <summary>The workspace's own store (SQLite), opened by <see cref="OpenDatabase"/> or <see cref="OpenExistingDatabase"/> first.</summary>
+    public SqliteRunStateStore WorkspaceStore => Services.GetRequiredService<SqliteRunStateStore>();
 
     /// <summary>Opens the database of a workspace that exists; for read-only commands, which create nothing. The configuration is checked first, as for every command.</summary>
     /// <exception cref="UsageException">No database at the workspace (exit 1); the message says where it looked.</exception>
@@ -85,8 +119,11 @@ internal sealed class CliContext : IDisposable
     /// <summary>The sync target as it may be shown: redacted, never with a password.</summary>
     public string SyncTargetDescription => SyncTarget?.Redacted ?? "nothing (PostgreSQL is not configured)";
 
-    /// <summary>The sync service of this workspace; it reports "not configured" when no PostgreSQL is set.</summary>
-    public OutboxSyncService OpenSync(SqliteWorkspaceDatabase database) => new(database, SyncTarget, Options.Sync);
+    /// <summary>The sync service of this workspace (open the database first); it reports "not configured" when no PostgreSQL is set.</summary>
+    public ISyncService Sync => Services.GetRequiredService<ISyncService>();
+
+    /// <summary>The outbox of this workspace (open the database first).</summary>
+    public IOutbox Outbox => Services.GetRequiredService<IOutbox>();
 
     /// <summary>ACODE-DB-006 for a sync run that could not reach PostgreSQL (or has none to reach).</summary>
     public AcodeDbException SyncUnavailable(string? pauseReason)
@@ -96,12 +133,46 @@ internal sealed class CliContext : IDisposable
             return AcodeErrors.PostgresNotConfigured();
         }
 
-        const string prefix = "ACODE-DB-006: ";
+        string prefix = AcodeDbException.Format(AcodeErrorCode.PostgresUnavailable) + ": ";
         string reason = (pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer") + ".";
         return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 
-    public void Dispose() => LoggerFactory.Dispose();
+    public void Dispose()
+    {
+        _services?.Dispose();
+        LoggerFactory.Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="PersistenceServiceCollectionExtensions.AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/> with the
+    /// options loaded as every command loads them, and the CLI's logger factory. Registered before it, so that its
+    /// <c>TryAdd</c>s keep them:
+    /// <list type="bullet">
+    /// <item>the workspace database, opened as the command said (<see cref="OpenDatabase"/>: migrated or not; read-only
+    /// commands check first that it exists, <see cref="OpenExistingDatabase"/>), never as a side effect of resolving something else;</item>
+    /// <item><see cref="IRunStateStore"/> and <see cref="ISessionSearch"/>: the workspace's (SQLite), whatever
+    /// <c>persistence:store:kind</c> says; <c>--remote</c> asks for the PostgreSQL ones by type;</item>
+    /// <item><see cref="PostgresRunStateStore"/> without a migrator: the CLI only reads PostgreSQL through it (<c>--remote</c>,
+    /// <c>session pull</c>), and reading creates nothing there.</item>
+    /// </list>
+    /// </summary>
+    private ServiceProvider BuildServices()
+    {
+        PersistenceOptions options = Options;
+        var services = new ServiceCollection();
+        services.AddSingleton(LoggerFactory);
+        services.AddSingleton(sp => SqliteWorkspaceDatabase.Open(
+            Workspace, options.Sqlite, LoggerFactory, sp.GetRequiredService<TimeProvider>(),
+            migrate: _migrateOnOpen ?? throw new InvalidOperationException("Open the workspace database through CliContext before resolving what uses it.")));
+        services.AddSingleton<IRunStateStore>(sp => sp.GetRequiredService<SqliteRunStateStore>());
+        services.AddSingleton<ISessionSearch>(sp => sp.GetRequiredService<SqliteSessionSearch>());
+        services.AddSingleton(sp => new PostgresRunStateStore(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey),
+            options.Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(), migrator: null, sp.GetRequiredService<ISecretRedactor>()));
+        services.AddAcodePersistence(Workspace, options);
+        return services.BuildServiceProvider();
+    }
 
     private PersistenceOptions LoadOptions()
     {

@@ -1,30 +1,50 @@
+using System.Diagnostics.Metrics;
 using Acode.Application;
 using Acode.Application.Options;
 using Acode.Application.Outbox;
 using Acode.Application.Errors;
+using Acode.Application.Redaction;
+using Acode.Application.Search;
+using Acode.Application.Transcripts;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Acode.Infrastructure.Configuration;
 using Acode.Infrastructure.Health;
+using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Retention;
+using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Transcripts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Acode.Infrastructure;
 
-/// <summary>Registers the run-state store, the outbox, the sync worker, health checks and metrics in an agent host.</summary>
+/// <summary>
+/// Registers the run-state store, the outbox, the sync worker, health checks and metrics in an agent host: the one
+/// composition root, which the <c>acode</c> CLI uses too. Every service is added with <c>TryAdd</c>, so a service the
+/// host registered before (its <see cref="TimeProvider"/>, the workspace database, a store) is kept and the rest is
+/// built on it; <c>ILoggerFactory</c> and <c>IMeterFactory</c> are used when the host has them.
+/// </summary>
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>How old the oldest pending outbox record may get before the outbox health check reports a stuck backlog.</summary>
     public static readonly TimeSpan StuckBacklogAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The service key of the <see cref="NpgsqlDataSource"/> (connection pool) of the configured PostgreSQL; resolving it
+    /// without one configured throws ACODE-DB-007. Keyed, so that a host's own data source is never taken for acode's.
+    /// </summary>
+    public const string PostgresDataSourceKey = "Acode.Persistence.Postgres";
 
     /// <summary>
     /// Registers everything as <see cref="AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/> does, with
@@ -98,38 +118,69 @@ public static class PersistenceServiceCollectionExtensions
     private static IServiceCollection AddCore(IServiceCollection services, Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PersistenceOptions>>().Value);
-        services.AddSingleton(sp => sp.GetRequiredService<PersistenceOptions>().Sync);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new HybridClock(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<AcodeMetrics>();
-        services.AddSingleton(sp => SqliteWorkspaceDatabase.Open(
+
+        // Every registration is TryAdd: what the host registered first (its TimeProvider, a store, the workspace
+        // database…) is what everything here is built with. ILoggerFactory and IMeterFactory are only ever read.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<PersistenceOptions>>().Value);
+        services.TryAddSingleton(sp => sp.GetRequiredService<PersistenceOptions>().Sync);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new HybridClock(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton(sp => new AcodeMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISecretRedactor>(sp => SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction));
+
+        // The workspace file and what reads or writes it.
+        services.TryAddSingleton(sp => SqliteWorkspaceDatabase.Open(
             workspace, sp.GetRequiredService<PersistenceOptions>().Sqlite, sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp)
-            ? new PostgresRunStateStore(PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()),
-                sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(),
-                new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()),
-                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction))
-            : new SqliteRunStateStore(
-                sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
-                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));
-        services.AddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
-        services.AddSingleton<ISyncService>(sp =>
+        services.TryAddSingleton(sp => new SqliteRunStateStore(
+            sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
+            sp.GetRequiredService<ISecretRedactor>()));
+        services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+        services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton(sp => new SqliteSessionSearch(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+        services.TryAddSingleton(sp => new ClaudeCodeTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));
+        services.TryAddSingleton(sp => new CodexTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));
+        services.TryAddSingleton<IImportSourceReader>(sp => new SqliteImportSourceReader(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+        services.TryAddSingleton(sp => new SessionPruner(
+            sp.GetRequiredService<SqliteRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+
+        // The configured PostgreSQL: one connection pool (keyed, so that a host's own NpgsqlDataSource stays its own).
+        services.TryAddKeyedSingleton(PostgresDataSourceKey, (sp, _) => PostgresDataSourceFactory.Create(
+            sp.GetRequiredService<PersistenceOptions>().Postgres is { IsConfigured: true } postgres ? PostgresConnectionSettings.From(postgres) : throw AcodeErrors.PostgresNotConfigured(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new PostgresMigrator(
+            logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<PostgresMigrator>(), time: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PostgresRunStateStore(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default,
+            sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<PostgresMigrator>(), sp.GetRequiredService<ISecretRedactor>()));
+        services.TryAddSingleton(sp => new PostgresSessionSearch(sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey)));
+        services.TryAddSingleton(sp => new PostgresImportSourceReader(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted));
+        services.TryAddSingleton<ISyncConflictReader>(sp => new PostgresSyncConflictReader(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted));
+
+        // The ports, on the store persistence:store:kind names.
+        services.TryAddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresRunStateStore>() : sp.GetRequiredService<SqliteRunStateStore>());
+        services.TryAddSingleton<ISessionSearch>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresSessionSearch>() : sp.GetRequiredService<SqliteSessionSearch>());
+
+        // The sync of the workspace's outbox (reports "not configured" without PostgreSQL).
+        services.TryAddSingleton(sp =>
         {
             PersistenceOptions options = sp.GetRequiredService<PersistenceOptions>();
             PostgresConnectionSettings? target = options.Postgres is { IsConfigured: true } pg ? PostgresConnectionSettings.From(pg) : null;
             return new OutboxSyncService(sp.GetRequiredService<SqliteWorkspaceDatabase>(), target, options.Sync, sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<AcodeMetrics>());
         });
-        services.AddSingleton(sp => new SyncLoop(
+        services.TryAddSingleton<ISyncService>(sp => sp.GetRequiredService<OutboxSyncService>());
+        services.TryAddSingleton(sp => new SyncLoop(
             sp.GetRequiredService<ISyncService>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<SyncOptions>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncLoop>(), sp.GetRequiredService<TimeProvider>()));
+
         // With the PostgreSQL store there is no workspace file, outbox or sync: the workers stay idle and open nothing.
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp)
             ? new IdleHostedService()
             : new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
-        services.AddSingleton(sp => new RetentionWorker(
-            sp.GetRequiredService<IRunStateStore>, sp.GetRequiredService<SqliteWorkspaceDatabase>, sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
+        services.TryAddSingleton(sp => new RetentionWorker(
+            () => UsesPostgresStore(sp) ? null : sp.GetRequiredService<SessionPruner>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()

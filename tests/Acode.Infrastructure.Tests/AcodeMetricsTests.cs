@@ -3,9 +3,10 @@ using Acode.Application;
 using Acode.Application.Options;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
-using Acode.Infrastructure.Tests.Sync;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests;
 
@@ -20,7 +21,7 @@ public sealed class AcodeMetricsTests
     public async Task Outbox_gauges_in_a_host_without_PostgreSQL_follow_every_save_without_a_sync()
     {
         using var workspace = new TempWorkspace();
-        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Services.AddAcodePersistence(workspace.Workspace, new PersistenceOptions());
         builder.Services.AddSingleton<TimeProvider>(clock);
@@ -80,43 +81,40 @@ public sealed class AcodeMetricsTests
         => SqliteProbe.Count(workspace.DatabasePath, "SELECT count(*) FROM outbox WHERE status = 'Pending'");
 
     /// <summary>Collects the three outbox gauges of the meters one factory created (other tests' meters are ignored).</summary>
-    private sealed class GaugeReader : IDisposable
+    private sealed class GaugeReader(IMeterFactory factory) : IDisposable
     {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, double> _values = [];
-
-        public GaugeReader(IMeterFactory factory)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name.StartsWith("acode.outbox.", StringComparison.Ordinal))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _values[instrument.Name] = value);
-            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => _values[instrument.Name] = value);
-            _listener.Start();
-        }
+        private readonly MetricCollector<long> _depth = new(factory, AcodeMetrics.MeterName, "acode.outbox.depth");
+        private readonly MetricCollector<long> _deadLetters = new(factory, AcodeMetrics.MeterName, "acode.outbox.dead_letters");
+        private readonly MetricCollector<double> _age = new(factory, AcodeMetrics.MeterName, "acode.outbox.oldest_pending_age");
 
         public (double Depth, double DeadLetters, double Age) Read()
         {
             Observe();
-            return (_values["acode.outbox.depth"], _values["acode.outbox.dead_letters"], _values["acode.outbox.oldest_pending_age"]);
+            return (_depth.LastMeasurement!.Value, _deadLetters.LastMeasurement!.Value, _age.LastMeasurement!.Value);
         }
 
+        /// <summary>How many of the three gauges reported a value when observed now.</summary>
         public int Count()
         {
             Observe();
-            return _values.Count;
+            return _depth.GetMeasurementSnapshot().Count + _deadLetters.GetMeasurementSnapshot().Count + _age.GetMeasurementSnapshot().Count;
         }
 
-        public void Dispose() => _listener.Dispose();
+        public void Dispose()
+        {
+            _depth.Dispose();
+            _deadLetters.Dispose();
+            _age.Dispose();
+        }
 
         private void Observe()
         {
-            _values.Clear();
-            _listener.RecordObservableInstruments();
+            _depth.Clear();
+            _deadLetters.Clear();
+            _age.Clear();
+            _depth.RecordObservableInstruments();
+            _deadLetters.RecordObservableInstruments();
+            _age.RecordObservableInstruments();
         }
     }
 

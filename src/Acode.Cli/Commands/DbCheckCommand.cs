@@ -7,7 +7,6 @@ using Acode.Cli.Output;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
 
 namespace Acode.Cli.Commands;
 
@@ -21,7 +20,7 @@ internal static class DbCheckCommand
         var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, the WAL's size, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
+            SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
 
             if (context.ParseResult.GetValue(recount))
@@ -36,9 +35,8 @@ internal static class DbCheckCommand
             DatabaseCheckReport report = database.Check(cancellationToken);
             IReadOnlyList<string> counters = database.CheckRowCounts(cancellationToken);
             WalReport wal = await database.CheckWalAsync(cancellationToken);
-            OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
-            using OutboxSyncService sync = context.OpenSync(database);
-            SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
+            OutboxStatistics outbox = await context.Outbox.GetStatisticsAsync(cancellationToken);
+            SyncStatus syncStatus = await context.Sync.GetStatusAsync(cancellationToken);
             TimeSpan? oldest = outbox.OldestPendingAge(DateTimeOffset.UtcNow);
             bool stuck = syncStatus.Configured && oldest > PersistenceServiceCollectionExtensions.StuckBacklogAfter;
             var checks = new List<(string Name, bool Ok, string Detail)>

@@ -19,7 +19,7 @@ internal static class DbMigrateCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             bool isDryRun = context.ParseResult.GetValue(dryRun);
-            using SqliteWorkspaceDatabase database = context.OpenDatabase(migrate: false);
+            SqliteWorkspaceDatabase database = context.OpenDatabase(migrate: false);
             MigrationStatus before = database.GetMigrationStatus();
             IReadOnlyList<Migration> sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
             MigrationStatus after = isDryRun ? before : database.GetMigrationStatus();

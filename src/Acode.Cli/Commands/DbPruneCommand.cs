@@ -8,6 +8,7 @@ using Acode.Cli.Output;
 using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -83,15 +84,15 @@ internal static class DbPruneCommand
 
             bool asJson = p.GetValue(json);
             bool dry = p.GetValue(dryRun);
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database);
-            var pruner = new SessionPruner(store, database, context.SyncTarget is not null);
+            context.OpenDatabase();
+            SqliteRunStateStore store = context.WorkspaceStore;
+            SessionPruner pruner = context.Services.GetRequiredService<SessionPruner>();
             var request = new PruneRequest
             {
                 Before = cutoff, States = chosenStates, IncludeUnsynced = p.GetValue(includeUnsynced), RecordDeletion = withRemote, DryRun = true,
             };
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
-            using OutboxSyncService? sync = withRemote ? context.OpenSync(database) : null;
+            OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
             IReadOnlyList<string> remotePlan = sync is null ? [] : await RemoteAsync(sync, store, request, plan, dryRun: true, cancellationToken);
             if (dry)
             {

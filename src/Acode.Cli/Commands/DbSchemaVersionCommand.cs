@@ -17,7 +17,7 @@ internal static class DbSchemaVersionCommand
         var version = new Command("version", "Show the applied and the latest schema version of SQLite and, when configured, PostgreSQL. Applies nothing.\n\nExample:\n  acode db schema version --json") { json };
         CommandAction.Set(version, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase(migrate: false);
+            SqliteWorkspaceDatabase database = context.OpenExistingDatabase(migrate: false);
             MigrationStatus sqlite = database.GetMigrationStatus();
             PostgresConnectionSettings? target = context.SyncTarget;
             MigrationStatus? postgres = null;

@@ -6,7 +6,6 @@ using Acode.Application.Sync;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -20,12 +19,11 @@ internal static class DbStatusCommand
         var command = new Command("status", "Show the workspace database: paths, sizes, schema versions, row counts, outbox backlog and sync.\n\nExample:\n  acode db status --json") { json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
+            SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
             DatabaseStatistics stats = database.GetStatistics(cancellationToken);
-            OutboxStatistics outbox = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken);
-            using OutboxSyncService sync = context.OpenSync(database);
-            SyncStatus syncStatus = await sync.GetStatusAsync(cancellationToken);
+            OutboxStatistics outbox = await context.Outbox.GetStatisticsAsync(cancellationToken);
+            SyncStatus syncStatus = await context.Sync.GetStatusAsync(cancellationToken);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             if (context.ParseResult.GetValue(json))
             {

@@ -4,9 +4,8 @@ using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -31,15 +30,15 @@ internal static class DbSyncCommand
                 throw AcodeErrors.PostgresNotConfigured(); // exit 17, not "unreachable": there is nothing to reach
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            using OutboxSyncService sync = context.OpenSync(database);
+            context.OpenDatabase();
+            ISyncService sync = context.Sync;
             if (context.ParseResult.GetValue(watch))
             {
-                return await WatchAsync(context, sync, cancellationToken);
+                return await WatchAsync(context, context.Services.GetRequiredService<SyncLoop>(), cancellationToken);
             }
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
-            long deadLetters = (await new SqliteOutbox(database).GetStatisticsAsync(CancellationToken.None)).Failed;
+            long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
             if (context.ParseResult.GetValue(json))
             {
                 JsonObject node = ToJson(result);
@@ -94,7 +93,7 @@ internal static class DbSyncCommand
         return ExitCodes.Problem;
     }
 
-    private static async Task<SyncRunResult> RunOnceAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
+    private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
     {
         if (!context.Console.Profile.Capabilities.Interactive)
         {
@@ -116,7 +115,7 @@ internal static class DbSyncCommand
         return result!;
     }
 
-    private static async Task<int> WatchAsync(CliContext context, OutboxSyncService sync, CancellationToken cancellationToken)
+    private static async Task<int> WatchAsync(CliContext context, SyncLoop loop, CancellationToken cancellationToken)
     {
         context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
 
@@ -124,8 +123,6 @@ internal static class DbSyncCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
-        var signal = new OutboxSignal();
-        var loop = new SyncLoop(sync, signal, sync.Options, context.LoggerFactory.CreateLogger<SyncLoop>());
         bool wasPaused = false;
         long deadLettered = 0;
         await loop.RunAsync(result =>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Acode.Infrastructure.Sqlite;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -23,15 +22,15 @@ internal static class DbSyncRetryCommand
                 throw new UsageException("Give one of: an outbox id, --all, or --processed.", "acode db sync retry --all");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
+            context.OpenDatabase();
             if (delivered)
             {
-                int resent = await new SqliteOutbox(database).RequeueProcessedAsync(cancellationToken);
+                int resent = await context.Outbox.RequeueProcessedAsync(cancellationToken);
                 context.Console.WriteLine($"Requeued {resent} delivered record(s); run 'acode db sync' to send them again (PostgreSQL skips what it already has).");
                 return ExitCodes.Success;
             }
 
-            int requeued = await new SqliteOutbox(database).RequeueFailedAsync(recordId, cancellationToken);
+            int requeued = await context.Outbox.RequeueFailedAsync(recordId, cancellationToken);
             if (recordId is not null && requeued == 0)
             {
                 throw new UsageException($"Outbox record {recordId} is not dead-lettered.", "List dead letters with 'acode db sync status'.", ExitCodes.Problem);

@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -19,10 +17,9 @@ internal static class DbSyncStatusCommand
         var command = new Command("status", "Show the sync: target (redacted), reachability, backlog, oldest pending age, dead letters, last successful sync, conflicts.") { json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
-            using OutboxSyncService sync = context.OpenSync(database);
-            SyncStatus status = await sync.GetStatusAsync(cancellationToken);
-            IReadOnlyList<OutboxRecord> deadLetters = await new SqliteOutbox(database).ReadAsync(OutboxStatus.Failed, 20, cancellationToken);
+            context.OpenExistingDatabase();
+            SyncStatus status = await context.Sync.GetStatusAsync(cancellationToken);
+            IReadOnlyList<OutboxRecord> deadLetters = await context.Outbox.ReadAsync(OutboxStatus.Failed, 20, cancellationToken);
             if (context.ParseResult.GetValue(json))
             {
                 JsonNode node = ToJson(status);

@@ -1,7 +1,9 @@
 using System.CommandLine;
-using Spectre.Console;
+using Acode.Application;
 using Acode.Cli.Demo;
 using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace Acode.Cli.Commands;
 
@@ -20,8 +22,8 @@ internal static class DemoCommand
                 throw new UsageException($"--sessions must be between 1 and 10000 (got {sessions}).", "acode demo --sessions 10");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var recorder = new DemoSessionRecorder(new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction)));
+            SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var recorder = new DemoSessionRecorder(context.Services.GetRequiredService<IRunStateStore>());
             for (int i = 0; i < sessions; i++)
             {
                 Session session = await recorder.RecordAsync(i % 3, cancellationToken);

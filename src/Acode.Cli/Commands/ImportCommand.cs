@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Transcripts;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -15,12 +15,12 @@ internal static class ImportCommand
     public static Command Create(GlobalOptions globals)
     {
         var import = new Command("import", "Record the runs of other coding agents (their JSON Lines transcripts) as acode sessions. Importing again changes nothing; a grown transcript adds only what is new. Mapping: docs/import.md.");
-        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", store => new ClaudeCodeTranscriptImporter(store)));
-        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", store => new CodexTranscriptImporter(store)));
+        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", services => services.GetRequiredService<ClaudeCodeTranscriptImporter>()));
+        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", services => services.GetRequiredService<CodexTranscriptImporter>()));
         return import;
     }
 
-    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<SqliteRunStateStore, TranscriptImporter> create)
+    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<IServiceProvider, TranscriptImporter> create)
     {
         var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
@@ -31,9 +31,8 @@ internal static class ImportCommand
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database);
-            TranscriptImporter importer = create(store);
+            context.OpenDatabase();
+            TranscriptImporter importer = create(context.Services);
             string[] roots = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : [importer.DefaultLocation];
             if (context.ParseResult.GetValue(watch))
             {

@@ -1,6 +1,7 @@
+using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Acode.Cli.Commands;
@@ -8,17 +9,16 @@ namespace Acode.Cli.Commands;
 /// <summary>The PostgreSQL half of <c>acode db schema version</c> and <c>acode db migrate</c>.</summary>
 internal static class PostgresSchema
 {
-    public static async Task<MigrationStatus> GetStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
-    {
-        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(target, context.LoggerFactory);
-        return await Guard(target, () => new PostgresMigrator(logger: context.LoggerFactory.CreateLogger<PostgresMigrator>()).GetStatusAsync(dataSource, cancellationToken));
-    }
+    public static Task<MigrationStatus> GetStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
+        => Guard(target, () => Migrator(context).GetStatusAsync(DataSource(context), cancellationToken));
 
-    public static async Task<IReadOnlyList<Migration>> MigrateAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
-    {
-        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(target, context.LoggerFactory);
-        return await Guard(target, () => new PostgresMigrator(logger: context.LoggerFactory.CreateLogger<PostgresMigrator>()).MigrateAsync(dataSource, cancellationToken));
-    }
+    public static Task<IReadOnlyList<Migration>> MigrateAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
+        => Guard(target, () => Migrator(context).MigrateAsync(DataSource(context), cancellationToken));
+
+    private static PostgresMigrator Migrator(CliContext context) => context.Services.GetRequiredService<PostgresMigrator>();
+
+    private static NpgsqlDataSource DataSource(CliContext context)
+        => context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
 
     private static async Task<T> Guard<T>(PostgresConnectionSettings target, Func<Task<T>> action)
     {

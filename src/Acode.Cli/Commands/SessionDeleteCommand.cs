@@ -39,8 +39,8 @@ internal static class SessionDeleteCommand
         {
             ParseResult p = context.ParseResult;
             List<SessionIdArgument> typed = p.GetValue(ids)!.Select(SessionIdArgument.Parse).ToList();
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database);
+            SqliteWorkspaceDatabase database = context.OpenDatabase();
+            SqliteRunStateStore store = context.WorkspaceStore;
             var wanted = new List<SessionId>();
             var missing = new List<string>();
             foreach (SessionIdArgument argument in typed)

@@ -59,7 +59,7 @@ internal static class SessionExportCommand
                 CheckTarget(path, overwrite);
             }
 
-            using StoreScope scope = StoreScope.Open(context, p.GetValue(remote));
+            StoreScope scope = StoreScope.Open(context, p.GetValue(remote));
             IRunStateStore store = scope.Store;
             IReadOnlyList<SessionId> sessionIds = filter is null
                 ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, cancellationToken)

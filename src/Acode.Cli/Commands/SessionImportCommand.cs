@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text;
-using Spectre.Console;
 using Acode.Application;
 using Acode.Application.Serialization;
-using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace Acode.Cli.Commands;
 
@@ -30,8 +30,8 @@ internal static class SessionImportCommand
                 throw new UsageException($"Cannot read '{path}': {ex.Message}", "Give the path of a file written by 'acode session export'.");
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction));
+            context.OpenDatabase();
+            IRunStateStore store = context.Services.GetRequiredService<IRunStateStore>();
             int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
             try
             {

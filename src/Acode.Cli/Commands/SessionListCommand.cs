@@ -64,7 +64,7 @@ internal static class SessionListCommand
             SessionFilter filter = filterOptions.Build(p, now);
 
             bool fromRemote = p.GetValue(remote);
-            using StoreScope scope = StoreScope.Open(context, fromRemote);
+            StoreScope scope = StoreScope.Open(context, fromRemote);
             IRunStateStore store = scope.Store;
             Page<SessionSummary> page;
             try

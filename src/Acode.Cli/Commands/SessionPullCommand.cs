@@ -5,7 +5,6 @@ using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Sqlite;
-using Npgsql;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -49,8 +48,7 @@ internal static class SessionPullCommand
             SessionIdArgument? typed = given is null ? null : SessionIdArgument.Parse(given);
 
             // PostgreSQL first: unconfigured (17) or unreachable (16) fails before anything local is opened or written.
-            PostgresRunStateStore remote = StoreScope.OpenRemote(context, out NpgsqlDataSource dataSource);
-            await using NpgsqlDataSource dataSourceScope = dataSource;
+            PostgresRunStateStore remote = StoreScope.Remote(context);
             SessionId? single = typed is null ? null : await typed.ResolveAsync(remote, cancellationToken);
             IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
             if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)
@@ -58,8 +56,8 @@ internal static class SessionPullCommand
                 throw new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
             }
 
-            using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var pull = new RemoteSessionPull(remote, new SqliteRunStateStore(database), database.WorkspaceId!);
+            SqliteWorkspaceDatabase database = context.OpenDatabase();
+            var pull = new RemoteSessionPull(remote, context.WorkspaceStore, database.WorkspaceId!);
             var results = new List<(SessionId Id, ImportResult Result)>();
             foreach (SessionId sessionId in ids)
             {

@@ -8,10 +8,9 @@ using Acode.Application.Search;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Migrations;
-using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure;
 using Acode.Infrastructure.Search;
-using Acode.Infrastructure.Sqlite;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Spectre.Console;
 
@@ -150,8 +149,8 @@ internal static class SessionSearchCommand
 
     private static async Task<Page<SearchHit>> SearchLocalAsync(CliContext context, SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken)
     {
-        using SqliteWorkspaceDatabase database = context.OpenDatabase();
-        return await new SqliteSessionSearch(database).SearchAsync(query, filter, page, cancellationToken);
+        context.OpenDatabase();
+        return await context.Services.GetRequiredService<ISessionSearch>().SearchAsync(query, filter, page, cancellationToken);
     }
 
     private static async Task<Page<SearchHit>> SearchRemoteAsync(CliContext context, SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken)
@@ -163,13 +162,10 @@ internal static class SessionSearchCommand
             throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so there is no shared database to search. 'acode session search' without --remote searches this workspace.", notConfigured.Hint);
         }
 
-        NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(target, context.LoggerFactory);
-        await using (dataSource)
-        {
-            // The search needs schema 1.3.0 on the server; 'db sync' migrates it the same way.
-            await new PostgresMigrator(logger: context.LoggerFactory.CreateLogger<PostgresMigrator>()).MigrateAsync(dataSource, cancellationToken);
-            return await new PostgresSessionSearch(dataSource).SearchAsync(query, filter, page, cancellationToken);
-        }
+        // The search needs schema 1.3.0 on the server; 'db sync' migrates it the same way.
+        await context.Services.GetRequiredService<PostgresMigrator>().MigrateAsync(
+            context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), cancellationToken);
+        return await context.Services.GetRequiredService<PostgresSessionSearch>().SearchAsync(query, filter, page, cancellationToken);
     }
 
     /// <summary>The snippet for the terminal: escaped text, each matched word in bold yellow.</summary>

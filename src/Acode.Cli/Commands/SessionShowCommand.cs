@@ -21,7 +21,7 @@ internal static class SessionShowCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            using StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
+            StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
             IRunStateStore store = scope.Store;
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
             Session session = await store.GetSessionAsync(sessionId, cancellationToken)

@@ -42,7 +42,7 @@ internal static class UiCommand
                 throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
             }
 
-            await using UiSourceScope scope = context.ParseResult.GetValue(remote)
+            UiSourceScope scope = context.ParseResult.GetValue(remote)
                 ? await UiSourceScope.OpenRemoteAsync(context, cancellationToken)
                 : UiSourceScope.OpenLocal(context);
 

@@ -1,34 +1,31 @@
+using Acode.Application;
 using Acode.Application.Errors;
+using Acode.Application.Search;
+using Acode.Application.Sync;
+using Acode.Application.Transcripts;
+using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
-using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
 using Acode.Infrastructure.Transcripts;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Acode.Cli.Ui;
 
 /// <summary>
-/// Opens what <c>acode ui</c> serves and closes it afterwards: this workspace's database, or with <c>--remote</c> the
-/// configured PostgreSQL only (nothing local is opened or created). The remote side is checked before the server starts,
-/// so a missing, unreachable or out-of-date PostgreSQL is a coded error, not a page of errors.
+/// What <c>acode ui</c> serves, taken from the invocation's services (<see cref="CliContext.Services"/>, which own and
+/// close it): this workspace's database, or with <c>--remote</c> the configured PostgreSQL only (nothing local is opened
+/// or created). The remote side is checked before the server starts, so a missing, unreachable or out-of-date PostgreSQL
+/// is a coded error, not a page of errors.
 /// </summary>
-internal sealed class UiSourceScope : IAsyncDisposable
+internal sealed class UiSourceScope
 {
-    private readonly IDisposable? _database;
-    private readonly IDisposable? _sync;
-    private readonly NpgsqlDataSource? _dataSource;
-
-    private UiSourceScope(UiSources sources, string viewing, IDisposable? database, IDisposable? sync, NpgsqlDataSource? dataSource)
+    private UiSourceScope(UiSources sources, string viewing)
     {
         Sources = sources;
         Viewing = viewing;
-        _database = database;
-        _sync = sync;
-        _dataSource = dataSource;
     }
 
     public UiSources Sources { get; }
@@ -40,13 +37,14 @@ internal sealed class UiSourceScope : IAsyncDisposable
     public static UiSourceScope OpenLocal(CliContext context)
     {
         SqliteWorkspaceDatabase database = context.OpenDatabase();
-        OutboxSyncService sync = context.OpenSync(database);
-        NpgsqlDataSource? shared = context.SyncTarget is { } target ? PostgresDataSourceFactory.Create(target, context.LoggerFactory) : null;
-        var sources = new UiSources(new SqliteRunStateStore(database), new SqliteSessionSearch(database), new SqliteImportSourceReader(database), new SqliteOutbox(database), sync,
-            shared is null ? null : new PostgresSyncConflictReader(shared, context.SyncTarget!.Redacted),
+        IServiceProvider services = context.Services;
+        var sources = new UiSources(
+            services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<ISessionSearch>(), services.GetRequiredService<IImportSourceReader>(),
+            context.Outbox, context.Sync,
+            context.SyncTarget is null ? null : services.GetRequiredService<ISyncConflictReader>(),
             () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
             database.Workspace.DatabasePath, database.Workspace.RootDirectory);
-        return new UiSourceScope(sources, database.Workspace.RootDirectory, database, sync, shared);
+        return new UiSourceScope(sources, database.Workspace.RootDirectory);
     }
 
     /// <summary>The team's sessions in the configured PostgreSQL, read through <see cref="PostgresRunStateStore"/>.</summary>
@@ -62,40 +60,22 @@ internal sealed class UiSourceScope : IAsyncDisposable
             throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so there is no team database to view. 'acode ui' without --remote views this workspace.", notConfigured.Hint);
         }
 
-        NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(target, context.LoggerFactory);
-        try
+        IServiceProvider services = context.Services;
+        NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
+        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetStatusAsync(dataSource, cancellationToken);
+        if (status.Pending.Count > 0)
         {
-            MigrationStatus status = await new PostgresMigrator(logger: context.LoggerFactory.CreateLogger<PostgresMigrator>()).GetStatusAsync(dataSource, cancellationToken);
-            if (status.Pending.Count > 0)
-            {
-                throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
-            }
-
-            string schema = $"{status.CurrentText} (latest {status.LatestText})";
-            var sources = new UiSources(
-                new PostgresRunStateStore(dataSource, context.Options.Store.Origin ?? PostgresStoreOrigin.Default),
-                new PostgresSessionSearch(dataSource),
-                new PostgresImportSourceReader(dataSource, target.Redacted),
-                Outbox: null, Sync: null,
-                new PostgresSyncConflictReader(dataSource, target.Redacted),
-                () => schema, target.Redacted, "team: " + target.Redacted, Remote: true);
-            return new UiSourceScope(sources, $"the team's sessions in PostgreSQL at {target.Redacted}", null, null, dataSource);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
+            throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
         }
 
-        _sync?.Dispose();
-        _database?.Dispose();
+        string schema = $"{status.CurrentText} (latest {status.LatestText})";
+        var sources = new UiSources(
+            services.GetRequiredService<PostgresRunStateStore>(),
+            services.GetRequiredService<PostgresSessionSearch>(),
+            services.GetRequiredService<PostgresImportSourceReader>(),
+            Outbox: null, Sync: null,
+            services.GetRequiredService<ISyncConflictReader>(),
+            () => schema, target.Redacted, "team: " + target.Redacted, Remote: true);
+        return new UiSourceScope(sources, $"the team's sessions in PostgreSQL at {target.Redacted}");
     }
 }

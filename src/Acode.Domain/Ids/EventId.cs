@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Acode.Domain.Ids;
 
 /// <summary>Identifies a session event: <c>evt_</c> followed by a ULID, so IDs sort by creation time.</summary>
-public readonly record struct EventId
+public readonly record struct EventId : IPrefixedId<EventId>
 {
     public const string Prefix = "evt";
 
@@ -11,17 +11,18 @@ public readonly record struct EventId
 
     public string Value { get; }
 
-    public static EventId New() => new(PrefixedId.New(Prefix));
+    static string IPrefixedId<EventId>.Prefix => Prefix;
+
+    static string IPrefixedId<EventId>.Kind => "session event";
+
+    public static EventId New() => PrefixedId.New<EventId>();
 
     /// <exception cref="FormatException">The text is not a <c>evt_</c> ID.</exception>
-    public static EventId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "session event"));
+    public static EventId Parse(string text) => PrefixedId.Parse<EventId>(text);
 
-    public static bool TryParse([NotNullWhen(true)] string? text, out EventId id)
-    {
-        bool valid = PrefixedId.TryValidate(Prefix, text);
-        id = valid ? new EventId(text!) : default;
-        return valid;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? text, out EventId id) => PrefixedId.TryParse(text, out id);
 
     public override string ToString() => Value ?? string.Empty;
+
+    static EventId IPrefixedId<EventId>.FromValidText(string text) => new(text);
 }

@@ -2,10 +2,28 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Acode.Domain.Ids;
 
-/// <summary>Shared rules of the prefixed, time-sortable IDs (<c>sess_01J…</c>).</summary>
+/// <summary>The one implementation of the prefixed, time-sortable IDs (<c>sess_01J…</c>): creation, validation, parsing.</summary>
 internal static class PrefixedId
 {
     public static string New(string prefix) => prefix + "_" + Ulid.NewUlid();
+
+    /// <summary>A new id of type <typeparamref name="TId"/>: its prefix, an underscore and a new ULID.</summary>
+    public static TId New<TId>()
+        where TId : struct, IPrefixedId<TId>
+        => TId.FromValidText(New(TId.Prefix));
+
+    /// <exception cref="FormatException">The text is not an id of type <typeparamref name="TId"/>.</exception>
+    public static TId Parse<TId>(string text)
+        where TId : struct, IPrefixedId<TId>
+        => TId.FromValidText(Validate(TId.Prefix, text, TId.Kind));
+
+    public static bool TryParse<TId>([NotNullWhen(true)] string? text, out TId id)
+        where TId : struct, IPrefixedId<TId>
+    {
+        bool valid = TryValidate(TId.Prefix, text);
+        id = valid ? TId.FromValidText(text!) : default;
+        return valid;
+    }
 
     public static bool TryValidate(string prefix, [NotNullWhen(true)] string? text)
         => text is not null

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Acode.Domain.Ids;
 
 /// <summary>Identifies a step: <c>step_</c> followed by a ULID, so IDs sort by creation time.</summary>
-public readonly record struct StepId
+public readonly record struct StepId : IPrefixedId<StepId>
 {
     public const string Prefix = "step";
 
@@ -11,17 +11,18 @@ public readonly record struct StepId
 
     public string Value { get; }
 
-    public static StepId New() => new(PrefixedId.New(Prefix));
+    static string IPrefixedId<StepId>.Prefix => Prefix;
+
+    static string IPrefixedId<StepId>.Kind => "step";
+
+    public static StepId New() => PrefixedId.New<StepId>();
 
     /// <exception cref="FormatException">The text is not a <c>step_</c> ID.</exception>
-    public static StepId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "step"));
+    public static StepId Parse(string text) => PrefixedId.Parse<StepId>(text);
 
-    public static bool TryParse([NotNullWhen(true)] string? text, out StepId id)
-    {
-        bool valid = PrefixedId.TryValidate(Prefix, text);
-        id = valid ? new StepId(text!) : default;
-        return valid;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? text, out StepId id) => PrefixedId.TryParse(text, out id);
 
     public override string ToString() => Value ?? string.Empty;
+
+    static StepId IPrefixedId<StepId>.FromValidText(string text) => new(text);
 }

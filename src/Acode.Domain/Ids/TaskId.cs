@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Acode.Domain.Ids;
 
 /// <summary>Identifies a task: <c>task_</c> followed by a ULID, so IDs sort by creation time.</summary>
-public readonly record struct TaskId
+public readonly record struct TaskId : IPrefixedId<TaskId>
 {
     public const string Prefix = "task";
 
@@ -11,17 +11,18 @@ public readonly record struct TaskId
 
     public string Value { get; }
 
-    public static TaskId New() => new(PrefixedId.New(Prefix));
+    static string IPrefixedId<TaskId>.Prefix => Prefix;
+
+    static string IPrefixedId<TaskId>.Kind => "task";
+
+    public static TaskId New() => PrefixedId.New<TaskId>();
 
     /// <exception cref="FormatException">The text is not a <c>task_</c> ID.</exception>
-    public static TaskId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "task"));
+    public static TaskId Parse(string text) => PrefixedId.Parse<TaskId>(text);
 
-    public static bool TryParse([NotNullWhen(true)] string? text, out TaskId id)
-    {
-        bool valid = PrefixedId.TryValidate(Prefix, text);
-        id = valid ? new TaskId(text!) : default;
-        return valid;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? text, out TaskId id) => PrefixedId.TryParse(text, out id);
 
     public override string ToString() => Value ?? string.Empty;
+
+    static TaskId IPrefixedId<TaskId>.FromValidText(string text) => new(text);
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Acode.Domain.Ids;
 
 /// <summary>Identifies a tool call: <c>tc_</c> followed by a ULID, so IDs sort by creation time.</summary>
-public readonly record struct ToolCallId
+public readonly record struct ToolCallId : IPrefixedId<ToolCallId>
 {
     public const string Prefix = "tc";
 
@@ -11,17 +11,18 @@ public readonly record struct ToolCallId
 
     public string Value { get; }
 
-    public static ToolCallId New() => new(PrefixedId.New(Prefix));
+    static string IPrefixedId<ToolCallId>.Prefix => Prefix;
+
+    static string IPrefixedId<ToolCallId>.Kind => "tool call";
+
+    public static ToolCallId New() => PrefixedId.New<ToolCallId>();
 
     /// <exception cref="FormatException">The text is not a <c>tc_</c> ID.</exception>
-    public static ToolCallId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "tool call"));
+    public static ToolCallId Parse(string text) => PrefixedId.Parse<ToolCallId>(text);
 
-    public static bool TryParse([NotNullWhen(true)] string? text, out ToolCallId id)
-    {
-        bool valid = PrefixedId.TryValidate(Prefix, text);
-        id = valid ? new ToolCallId(text!) : default;
-        return valid;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? text, out ToolCallId id) => PrefixedId.TryParse(text, out id);
 
     public override string ToString() => Value ?? string.Empty;
+
+    static ToolCallId IPrefixedId<ToolCallId>.FromValidText(string text) => new(text);
 }

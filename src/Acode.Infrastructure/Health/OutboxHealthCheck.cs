@@ -1,5 +1,4 @@
 using Acode.Application.Outbox;
-using Acode.Infrastructure.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Acode.Infrastructure.Health;
@@ -8,12 +7,12 @@ namespace Acode.Infrastructure.Health;
 /// Degraded when records are dead-lettered or the oldest pending record is older than <paramref name="stuckAfter"/>:
 /// a queue that silently stops is the failure this exists to catch.
 /// </summary>
-public sealed class OutboxHealthCheck(SqliteWorkspaceDatabase database, TimeSpan stuckAfter) : IHealthCheck
+public sealed class OutboxHealthCheck(IOutbox outbox, TimeProvider time, TimeSpan stuckAfter) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        OutboxStatistics stats = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-        TimeSpan? age = stats.OldestPendingAge(database.Time.GetUtcNow());
+        OutboxStatistics stats = await outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        TimeSpan? age = stats.OldestPendingAge(time.GetUtcNow());
         var data = new Dictionary<string, object> { ["pending"] = stats.Pending, ["deadLetters"] = stats.Failed, ["oldestPendingSeconds"] = age?.TotalSeconds ?? 0 };
         if (stats.Failed > 0)
         {

@@ -20,22 +20,20 @@ public sealed class RetentionWorker : BackgroundService
     /// <summary>How often retention runs.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    private readonly Lazy<IRunStateStore> _store;
-    private readonly Lazy<SqliteWorkspaceDatabase> _database;
+    private readonly Lazy<SessionPruner?> _pruner;
     private readonly PersistenceOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <param name="store">The store, resolved when retention first runs (not when the host builds its services, so a
-    /// host's telemetry is listening before the workspace is opened and migrated).</param>
-    /// <param name="database">The workspace database, resolved likewise.</param>
+    /// <param name="pruner">The workspace's pruner, resolved when retention first runs (not when the host builds its services,
+    /// so a host's telemetry is listening before the workspace is opened and migrated); null when the store is not the
+    /// SQLite one.</param>
     /// <param name="options">The persistence options; retention is off unless <c>persistence:retention:olderThanDays</c> is set.</param>
     /// <param name="time">The clock of the cutoff and the interval.</param>
     /// <param name="logger">Where removals are reported.</param>
-    public RetentionWorker(Func<IRunStateStore> store, Func<SqliteWorkspaceDatabase> database, PersistenceOptions options, TimeProvider time, ILogger<RetentionWorker> logger)
+    public RetentionWorker(Func<SessionPruner?> pruner, PersistenceOptions options, TimeProvider time, ILogger<RetentionWorker> logger)
     {
-        _store = new Lazy<IRunStateStore>(store);
-        _database = new Lazy<SqliteWorkspaceDatabase>(database);
+        _pruner = new Lazy<SessionPruner?>(pruner);
         _options = options;
         _time = time;
         _logger = logger;
@@ -46,14 +44,14 @@ public sealed class RetentionWorker : BackgroundService
     public async Task<PruneReport?> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         RetentionOptions retention = _options.Retention;
-        if (!retention.Enabled || _store.Value is not SqliteRunStateStore store)
+        if (!retention.Enabled || _pruner.Value is not { } pruner)
         {
             return null;
         }
 
         DateTimeOffset cutoff = _time.GetUtcNow().AddDays(-retention.OlderThanDays);
         var request = new PruneRequest { Before = cutoff, States = retention.ParsedStates, AllowConversion = false };
-        PruneReport report = await new SessionPruner(store, _database.Value, _options.PostgresConfigured).PruneAsync(request, cancellationToken).ConfigureAwait(false);
+        PruneReport report = await pruner.PruneAsync(request, cancellationToken).ConfigureAwait(false);
         if (report.Removed.Count > 0 || report.KeptUnsynced.Count > 0)
         {
             RetentionLog.Pruned(_logger, report.Removed.Count, UtcTimestamp.Format(cutoff), report.KeptUnsynced.Count, report.Space?.BytesFreed ?? 0);

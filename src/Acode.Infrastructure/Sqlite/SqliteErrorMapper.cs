@@ -1,21 +1,22 @@
 using Acode.Application.Errors;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>Turns SQLite's native result codes into the ACODE-DB errors users see. The native exception stays inside.</summary>
 internal static class SqliteErrorMapper
 {
-    // Primary result codes (https://sqlite.org/rescode.html).
-    private const int Perm = 3;
-    private const int Busy = 5;
-    private const int Locked = 6;
-    private const int ReadOnly = 8;
-    private const int IoErr = 10;
-    private const int Corrupt = 11;
-    private const int Full = 13;
-    private const int CantOpen = 14;
-    private const int NotADb = 26;
+    // Primary result codes (https://sqlite.org/rescode.html), as the native library defines them.
+    private const int Perm = raw.SQLITE_PERM;
+    private const int Busy = raw.SQLITE_BUSY;
+    private const int Locked = raw.SQLITE_LOCKED;
+    private const int ReadOnly = raw.SQLITE_READONLY;
+    private const int IoErr = raw.SQLITE_IOERR;
+    private const int Corrupt = raw.SQLITE_CORRUPT;
+    private const int Full = raw.SQLITE_FULL;
+    private const int CantOpen = raw.SQLITE_CANTOPEN;
+    private const int NotADb = raw.SQLITE_NOTADB;
 
     public static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is Busy or Locked;
 

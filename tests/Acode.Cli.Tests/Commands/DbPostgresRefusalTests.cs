@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
+using static Acode.Testing.PostgresSql;
 using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
@@ -163,8 +164,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
 
     private void UseUrl(string connectionString) => _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
 
-    private void UseRole(string adminConnectionString)
-        => UseUrl(new NpgsqlConnectionStringBuilder(adminConnectionString) { Username = _role, Password = _password }.ConnectionString);
+    private void UseRole(string adminConnectionString) => UseUrl(As(adminConnectionString, _role, _password));
 
     private void AssertNoBugNoStackNoSecret()
     {
@@ -199,21 +199,6 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         return document.RootElement.Clone();
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     [GeneratedRegex(@"^\s+at \S+\(|Exception \(0x", RegexOptions.Multiline)]
     private static partial Regex StackFrame();

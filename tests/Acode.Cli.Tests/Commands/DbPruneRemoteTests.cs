@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
-using Npgsql;
+using static Acode.Testing.PostgresSql;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -113,13 +113,5 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         string connectionString = await fixture.CreateDatabaseAsync();
         workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
         return connectionString;
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
+using static Acode.Testing.PostgresSql;
 using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
@@ -275,21 +276,6 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         return document.RootElement.Clone();
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     /// <summary>The count, or 0 while the table does not exist yet or the server is down.</summary>
     private static async Task<long> CountOrZeroAsync(string connectionString, string sql)

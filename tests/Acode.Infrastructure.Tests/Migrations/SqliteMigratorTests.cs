@@ -164,44 +164,6 @@ public sealed partial class SqliteMigratorTests : IDisposable
     }
 
     [Fact]
-    [Trait("AC", "AC-013")]
-    public void GetStatus_refuses_a_database_with_a_version_this_program_does_not_know()
-    {
-        using SqliteConnection connection = OpenEmptyDatabase();
-        new SqliteMigrator([Initial, AddNotes()]).Migrate(connection);
-
-        var error = Assert.Throws<AcodeDbException>(() => new SqliteMigrator([Initial]).GetStatus(connection));
-
-        Assert.Equal(AcodeErrorCode.SchemaTooNew, error.ErrorCode);
-        Assert.Equal(2, SqliteProbe.Count(connection, "SELECT count(*) FROM schema_version;"));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-010")]
-    public void Migrate_applies_migrations_in_version_order_whatever_order_they_are_given_in()
-    {
-        var v1_1 = new Migration(new Version(1, 1, 0), "CreateLog", "CREATE TABLE log (n INTEGER PRIMARY KEY, version TEXT NOT NULL) STRICT; INSERT INTO log (version) VALUES ('1.1.0');");
-        var v1_2 = new Migration(new Version(1, 2, 0), "UseLog", "INSERT INTO log (version) VALUES ('1.2.0');");
-        var v1_10 = new Migration(new Version(1, 10, 0), "UseLogAgain", "INSERT INTO log (version) VALUES ('1.10.0');");
-        using SqliteConnection connection = OpenEmptyDatabase();
-        var migrator = new SqliteMigrator([v1_10, Initial, v1_2, v1_1]);
-
-        IReadOnlyList<Migration> applied = migrator.Migrate(connection);
-
-        Assert.Equal(["1.0.0", "1.1.0", "1.2.0", "1.10.0"], applied.Select(m => m.VersionText));
-        Assert.Equal("1.1.0,1.2.0,1.10.0", SqliteProbe.Scalar(connection, "SELECT group_concat(version) FROM (SELECT version FROM log ORDER BY n);"));
-        Assert.Equal(new Version(1, 10, 0), migrator.Latest);
-        Assert.Equal("1.10.0", migrator.GetStatus(connection).CurrentText);
-    }
-
-    [Fact]
-    [Trait("AC", "AC-010")]
-    public void Migrator_rejects_two_migrations_with_the_same_version()
-    {
-        Assert.Throws<ArgumentException>(() => new SqliteMigrator([Initial, AddNotes(), AddNotes("SELECT 1;")]));
-    }
-
-    [Fact]
     [Trait("AC", "AC-011")]
     public async Task Several_processes_opening_a_fresh_workspace_at_once_apply_each_migration_once()
     {

@@ -7,6 +7,7 @@ using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Acode.Infrastructure.Tests.Performance;
 
@@ -132,7 +133,7 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
     [Trait("AC", "AC-055")]
     public async Task Sync_sends_a_constant_number_of_statements_per_batch_not_one_per_record()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using ILoggerFactory loggerFactory = logs.CreateFactory();
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, options: new SyncOptions { BatchSize = 250 }, loggerFactory: loggerFactory);
         for (int i = 0; i < 10; i++)
@@ -156,8 +157,8 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
         Assert.True((commands - PerRun) * 10 < records, $"{commands} PostgreSQL commands for {records} records");
     }
 
-    private static int CommandsLogged(ListLoggerProvider logs)
-        => logs.Messages.Count(m => m.StartsWith("Command execution completed", StringComparison.Ordinal) || m.StartsWith("Batch execution completed", StringComparison.Ordinal));
+    private static int CommandsLogged(FakeLoggerProvider logs)
+        => logs.Messages().Count(m => m.StartsWith("Command execution completed", StringComparison.Ordinal) || m.StartsWith("Batch execution completed", StringComparison.Ordinal));
 
     /// <summary>
     /// A full table scan is refused; a scan of the one-row constant or of the ids a statement was given (<c>json_each</c>

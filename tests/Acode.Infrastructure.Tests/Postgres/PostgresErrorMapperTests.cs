@@ -6,6 +6,7 @@ using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Postgres;
@@ -110,16 +111,16 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     }
 
     [Theory]
-    [InlineData("53100", "could not extend file: No space left on device")]
-    [InlineData("53200", "out of memory")]
-    [InlineData("53400", "configuration limit exceeded")]
-    [InlineData("57P04", "database dropped")]
-    [InlineData("57P05", "terminating connection due to idle-session timeout")]
-    [InlineData("57014", "canceling statement due to statement timeout")]
-    [InlineData("58030", "could not read block 0")]
-    [InlineData("XX001", "invalid page in block 0")]
-    [InlineData("55P03", "canceling statement due to lock timeout")]
-    [InlineData("28000", "role \"x\" is not permitted to log in")]
+    [InlineData(PostgresErrorCodes.DiskFull, "could not extend file: No space left on device")]
+    [InlineData(PostgresErrorCodes.OutOfMemory, "out of memory")]
+    [InlineData(PostgresErrorCodes.ConfigurationLimitExceeded, "configuration limit exceeded")]
+    [InlineData(PostgresErrorCodes.DatabaseDropped, "database dropped")]
+    [InlineData(PostgresErrorCodes.IdleSessionTimeout, "terminating connection due to idle-session timeout")]
+    [InlineData(PostgresErrorCodes.QueryCanceled, "canceling statement due to statement timeout")]
+    [InlineData(PostgresErrorCodes.IoError, "could not read block 0")]
+    [InlineData(PostgresErrorCodes.DataCorrupted, "invalid page in block 0")]
+    [InlineData(PostgresErrorCodes.LockNotAvailable, "canceling statement due to lock timeout")]
+    [InlineData(PostgresErrorCodes.InvalidAuthorizationSpecification, "role \"x\" is not permitted to log in")]
     public void Server_side_outages_of_every_class_are_ACODE_DB_006_outages(string sqlState, string message)
     {
         var failure = new PostgresException(message, "FATAL", "FATAL", sqlState);
@@ -132,14 +133,14 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     }
 
     [Theory]
-    [InlineData("42501", "permission denied for table sessions", "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"ac\"\"me\"; GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"public\" TO \"ac\"\"me\";")]
-    [InlineData("42501", "permission denied for schema public", "GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"ac\"\"me\";")]
-    [InlineData("42501", "permission denied for database runs", "GRANT CONNECT ON DATABASE \"runs\" TO \"ac\"\"me\";")]
-    [InlineData("42501", "must be owner of table sessions", "ALTER TABLE \"sessions\" OWNER TO \"ac\"\"me\";")]
-    [InlineData("25006", "cannot execute INSERT in a read-only transaction", "default_transaction_read_only")]
-    [InlineData("3F000", "no schema has been selected to create in", "search_path")]
-    [InlineData("42P01", "relation \"session_events\" does not exist", "retry --processed")]
-    [InlineData("42703", "column \"hlc\" does not exist", "retry --processed")]
+    [InlineData(PostgresErrorCodes.InsufficientPrivilege, "permission denied for table sessions", "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"ac\"\"me\"; GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"public\" TO \"ac\"\"me\";")]
+    [InlineData(PostgresErrorCodes.InsufficientPrivilege, "permission denied for schema public", "GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"ac\"\"me\";")]
+    [InlineData(PostgresErrorCodes.InsufficientPrivilege, "permission denied for database runs", "GRANT CONNECT ON DATABASE \"runs\" TO \"ac\"\"me\";")]
+    [InlineData(PostgresErrorCodes.InsufficientPrivilege, "must be owner of table sessions", "ALTER TABLE \"sessions\" OWNER TO \"ac\"\"me\";")]
+    [InlineData(PostgresErrorCodes.ReadOnlySqlTransaction, "cannot execute INSERT in a read-only transaction", "default_transaction_read_only")]
+    [InlineData(PostgresErrorCodes.InvalidSchemaName, "no schema has been selected to create in", "search_path")]
+    [InlineData(PostgresErrorCodes.UndefinedTable, "relation \"session_events\" does not exist", "retry --processed")]
+    [InlineData(PostgresErrorCodes.UndefinedColumn, "column \"hlc\" does not exist", "retry --processed")]
     public void Refusals_by_a_server_that_answers_are_ACODE_DB_006_saying_what_fixes_them(string sqlState, string message, string remedy)
     {
         var failure = new PostgresException(message, "ERROR", "ERROR", sqlState);
@@ -152,18 +153,18 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
         Assert.StartsWith("PostgreSQL at postgresql://ac%22me@db:5432/runs refused what acode needs: ", mapped.Message, StringComparison.Ordinal);
         Assert.Contains($"SQLSTATE {sqlState}: {message}", mapped.Message, StringComparison.Ordinal);
         Assert.Contains(remedy, mapped.Message, StringComparison.Ordinal);
-        if (!sqlState.StartsWith("42P", StringComparison.Ordinal) && sqlState != "42703")
+        if (sqlState is not (PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn))
         {
             Assert.Contains(remedy, PostgresErrorMapper.Refusal(failure, "postgresql://ac%22me@db:5432/runs")!.Value.Remedy, StringComparison.Ordinal);
         }
     }
 
     [Theory]
-    [InlineData("23505")] // unique violation
-    [InlineData("23514")] // check violation
-    [InlineData("22P02")] // invalid text representation
-    [InlineData("54000")] // program limit exceeded
-    [InlineData("42601")] // syntax error
+    [InlineData(PostgresErrorCodes.UniqueViolation)] // unique violation
+    [InlineData(PostgresErrorCodes.CheckViolation)] // check violation
+    [InlineData(PostgresErrorCodes.InvalidTextRepresentation)] // invalid text representation
+    [InlineData(PostgresErrorCodes.ProgramLimitExceeded)] // program limit exceeded
+    [InlineData(PostgresErrorCodes.SyntaxError)] // syntax error
     public void A_records_own_fault_is_neither_an_outage_nor_a_refusal(string sqlState)
     {
         var failure = new PostgresException("rejected", "ERROR", "ERROR", sqlState);
@@ -202,7 +203,7 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     public async Task Npgsql_logs_never_contain_the_password()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
-        using var capture = new ListLoggerProvider();
+        using var capture = new FakeLoggerProvider();
         using ILoggerFactory logs = capture.CreateFactory();
         await using (NpgsqlDataSource good = PostgresDataSourceFactory.Create(Settings(connectionString), logs))
         {
@@ -218,8 +219,8 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
             await Assert.ThrowsAsync<AcodeDbException>(() => PostgresDataSourceFactory.OpenConnectionAsync(bad));
         }
 
-        Assert.NotEmpty(capture.Messages);
-        Assert.DoesNotContain(capture.Messages, line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
+        Assert.NotEmpty(capture.Messages());
+        Assert.DoesNotContain(capture.Messages(), line => line.Contains(Server.Password, StringComparison.Ordinal) || line.Contains(WrongPassword, StringComparison.Ordinal));
     }
 
     private static PostgresConnectionSettings Settings(string connectionString)

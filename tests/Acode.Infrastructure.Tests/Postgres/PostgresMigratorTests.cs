@@ -134,114 +134,6 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
     }
 
     [Fact]
-    [Trait("AC", "AC-012")]
-    public async Task MigrateAsync_twice_is_a_no_op()
-    {
-        var migrator = new PostgresMigrator();
-        await migrator.MigrateAsync(_dataSource);
-
-        IReadOnlyList<Migration> second = await migrator.MigrateAsync(_dataSource);
-
-        Assert.Empty(second);
-        Assert.Equal(ShippedSchema.Postgres.Count, (await Strings("SELECT version FROM schema_version;")).Count);
-        MigrationStatus status = await migrator.GetStatusAsync(_dataSource);
-        Assert.Empty(status.Pending);
-        Assert.Equal(ShippedSchema.Latest, status.CurrentText);
-        Assert.Equal(status.LatestText, status.CurrentText);
-    }
-
-    [Fact]
-    [Trait("AC", "AC-012")]
-    public async Task GetStatusAsync_reports_an_empty_database_without_writing()
-    {
-        MigrationStatus status = await new PostgresMigrator().GetStatusAsync(_dataSource);
-
-        Assert.Null(status.Current);
-        Assert.Equal("none", status.CurrentText);
-        Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Count, status.Pending.Count);
-        Assert.Empty(await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public';"));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-012")]
-    public async Task Processes_migrating_at_once_apply_each_migration_exactly_once()
-    {
-        var sources = Enumerable.Range(0, 6).Select(_ => PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"))).ToList();
-        try
-        {
-            IReadOnlyList<Migration>[] results = await Task.WhenAll(sources.Select(s => Task.Run(() => new PostgresMigrator().MigrateAsync(s))));
-
-            Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Count, results.Sum(r => r.Count));
-            Assert.Equal(ShippedSchema.Postgres.Count, (await Strings("SELECT version FROM schema_version;")).Count);
-        }
-        finally
-        {
-            foreach (NpgsqlDataSource source in sources)
-            {
-                await source.DisposeAsync();
-            }
-        }
-    }
-
-    [Fact]
-    [Trait("AC", "AC-013")]
-    public async Task A_failing_migration_rolls_back_and_leaves_the_last_good_version()
-    {
-        Migration initial = MigrationCatalog.For(MigrationCatalog.Postgres)[0];
-        var broken = new Migration(new Version(1, 1, 0), "Broken", "CREATE TABLE half_done (id bigint); ALTER TABLE sessions ADD COLUMN extra text; SELECT * FROM no_such_table;");
-        var migrator = new PostgresMigrator([initial, broken]);
-
-        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.MigrateAsync(_dataSource));
-
-        Assert.Equal(AcodeErrorCode.MigrationFailed, ex.ErrorCode);
-        Assert.Equal("Migration V1_1_0_Broken failed and was rolled back: SQLSTATE 42P01: relation \"no_such_table\" does not exist. The database is still at version 1.0.0.", ex.Message);
-        Assert.IsType<PostgresException>(ex.InnerException);
-        Assert.Equal(["1.0.0"], await Strings("SELECT version FROM schema_version;"));
-        Assert.Empty(await Strings("SELECT table_name FROM information_schema.tables WHERE table_name = 'half_done';"));
-        Assert.Empty(await Strings("SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'extra';"));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-013")]
-    public async Task A_database_newer_than_the_program_is_refused_and_not_changed()
-    {
-        await new PostgresMigrator().MigrateAsync(_dataSource);
-        await Execute("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ('9.0.0', 'FromTheFuture', 'x', now());");
-
-        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator().MigrateAsync(_dataSource));
-
-        Assert.Equal(AcodeErrorCode.SchemaTooNew, ex.ErrorCode);
-        Assert.StartsWith($"The database schema is at version 9.0.0, newer than this program knows (latest {ShippedSchema.Latest})", ex.Message, StringComparison.Ordinal);
-        Assert.Equal([.. ShippedSchema.Postgres.Select(m => m.VersionText), "9.0.0"], await Strings("SELECT version FROM schema_version ORDER BY version;"));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-012")]
-    public async Task An_applied_migration_that_was_edited_is_detected_by_checksum()
-    {
-        await new PostgresMigrator().MigrateAsync(_dataSource);
-        Migration initial = MigrationCatalog.For(MigrationCatalog.Postgres)[0];
-        var edited = new Migration(initial.Version, initial.Name, initial.Script + "\n-- edited\n");
-
-        AcodeDbException ex = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator([edited, .. ShippedSchema.Postgres.Skip(1)]).GetStatusAsync(_dataSource));
-
-        Assert.Equal(AcodeErrorCode.MigrationFailed, ex.ErrorCode);
-        Assert.StartsWith("Migration V1_0_0_InitialSchema was changed after it was applied", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Migrations_given_out_of_order_are_applied_in_version_order()
-    {
-        var first = new Migration(new Version(1, 0, 0), "First", "CREATE TABLE first_table (id bigint);");
-        var second = new Migration(new Version(1, 1, 0), "Second", "ALTER TABLE first_table ADD COLUMN name text;");
-
-        IReadOnlyList<Migration> applied = await new PostgresMigrator([second, first]).MigrateAsync(_dataSource);
-
-        Assert.Equal(["V1_0_0_First", "V1_1_0_Second"], applied.Select(m => m.Id));
-        Assert.Throws<ArgumentException>(() => new PostgresMigrator([first, first]));
-    }
-
-    [Fact]
     [Trait("AC", "AC-058")]
     public async Task An_unreachable_server_is_ACODE_DB_006_not_a_migration_failure()
     {
@@ -284,12 +176,5 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         }
 
         return values;
-    }
-
-    private async Task Execute(string sql)
-    {
-        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -4,6 +4,7 @@ using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Acode.Infrastructure.Tests.Redaction;
 
@@ -23,7 +24,7 @@ public sealed class StoreRedactionTests : IDisposable
     private static readonly string[] AllSecrets = [AwsId, GitHubToken, Jwt, PrivateKeyBody, DbPassword];
 
     private readonly TempWorkspace _workspace = new();
-    private readonly ListLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = new();
 
     [Fact]
     public async Task A_save_replaces_secrets_in_the_held_objects_rows_outbox_log_and_file_and_counts_them()
@@ -76,8 +77,8 @@ public sealed class StoreRedactionTests : IDisposable
         }
 
         AssertNoSecretStored(except: AwsId, exceptReason: "the binary artifact is not text: it is kept as given (docs/secrets.md)");
-        Assert.Contains(_logs.Messages, m => m.Contains("Redacted 5 secret(s)", StringComparison.Ordinal));
-        Assert.DoesNotContain(_logs.Messages, m => AllSecrets.Any(s => m.Contains(s, StringComparison.Ordinal)));
+        Assert.Contains(_logs.Messages(), m => m.Contains("Redacted 5 secret(s)", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Messages(), m => AllSecrets.Any(s => m.Contains(s, StringComparison.Ordinal)));
     }
 
     [Fact]

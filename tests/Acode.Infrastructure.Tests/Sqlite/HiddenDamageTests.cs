@@ -14,7 +14,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 /// </summary>
 public sealed class HiddenDamageTests : IDisposable
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraint = SQLitePCL.raw.SQLITE_CONSTRAINT;
 
     private readonly TempWorkspace _temp = new();
 

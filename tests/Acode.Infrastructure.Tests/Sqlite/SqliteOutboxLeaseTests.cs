@@ -5,6 +5,7 @@ using Acode.Domain.Time;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Infrastructure.Tests.Sync;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Sqlite;
 
@@ -17,7 +18,7 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     private readonly TempWorkspace _temp = new();
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly SqliteWorkspaceDatabase _db;
     private readonly SqliteRunStateStore _store;
     private readonly SqliteOutbox _outbox;

@@ -6,7 +6,11 @@ using Acode.Infrastructure.Tests.Support;
 
 namespace Acode.Infrastructure.Tests.Sqlite;
 
-/// <summary>Writes of the store: create, save (atomic, only what changed) and delete, checked from a second connection.</summary>
+/// <summary>
+/// What only the SQLite store shows of its writes, checked in the file from a second connection: the rows as stored, the
+/// outbox records a save or a delete appends, the cascade into every child table, durability before a checkpoint. The
+/// behaviour both stores share is the contract suite's (Contract/RunStateStoreContractTests.Writes.cs).
+/// </summary>
 public sealed class SqliteRunStateStoreTests : IDisposable
 {
     private readonly TempWorkspace _temp = new();
@@ -44,42 +48,6 @@ public sealed class SqliteRunStateStoreTests : IDisposable
 
     [Fact]
     [Trait("AC", "AC-005")]
-    public async Task SaveAsync_that_fails_midway_leaves_no_row_event_or_outbox_record_of_that_save()
-    {
-        Session original = TestSessions.Rich();
-        await _store.SaveAsync(original);
-        Session stale = (await _store.GetSessionAsync(original.Id))!;
-        Session other = (await _store.GetSessionAsync(original.Id))!;
-        other.Rename("renamed by another writer");
-        await _store.SaveAsync(other);
-        Dictionary<string, string> stampsBefore = SqliteProbe.EntityStamps(_temp.DatabasePath);
-        long outboxBefore = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;");
-
-        SessionTask newTask = stale.AddTask("added in the failing save");
-        Step newStep = newTask.AddStep("also new");
-        ToolCall newCall = newStep.AddToolCall("echo", "{}");
-        SessionEvent newEvent = stale.AppendEvent("note", "{}");
-        stale.Rename("stale rename");
-        Assert.Same(stale, stale.PendingChanges[^1]);
-
-        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => _store.SaveAsync(stale));
-
-        Assert.Equal(original.Id.Value, conflict.EntityId);
-        Assert.Equal(stampsBefore, SqliteProbe.EntityStamps(_temp.DatabasePath));
-        Assert.Equal(outboxBefore, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;"));
-        foreach (string id in new[] { newTask.Id.Value, newStep.Id.Value, newCall.Id.Value, newEvent.Id.Value })
-        {
-            Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE entity_id = $id;", ("$id", id)));
-        }
-
-        Assert.Equal("renamed by another writer", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT title FROM sessions;"));
-        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM session_events WHERE id = $id;", ("$id", newEvent.Id.Value)));
-        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM session_tasks WHERE id = $id;", ("$id", newTask.Id.Value)));
-        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE id = $id;", ("$id", newCall.Id.Value)));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-005")]
     public async Task SaveAsync_after_a_failed_save_commits_normally()
     {
         Session original = await _store.CreateSessionAsync("first");
@@ -96,40 +64,6 @@ public sealed class SqliteRunStateStoreTests : IDisposable
 
         Assert.Equal(task.Id.Value, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(id) FROM session_tasks;"));
         Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE entity_id = $id;", ("$id", task.Id.Value)));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-005")]
-    public async Task SaveAllAsync_commits_every_session_or_none()
-    {
-        Session existing = await _store.CreateSessionAsync("existing");
-        Session stale = (await _store.GetSessionAsync(existing.Id))!;
-        existing.Rename("moved on");
-        await _store.SaveAsync(existing);
-        Session brandNew = TestSessions.Rich("brand new");
-        stale.Rename("stale");
-        long outboxBefore = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;");
-
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => _store.SaveAllAsync([brandNew, stale]));
-
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
-        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls;"));
-        Assert.Equal(outboxBefore, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;"));
-        Assert.True(brandNew.IsNew);
-    }
-
-    [Fact]
-    public async Task SaveAsync_without_pending_changes_writes_nothing()
-    {
-        Session session = await _store.CreateSessionAsync("idle");
-        Dictionary<string, string> stamps = SqliteProbe.EntityStamps(_temp.DatabasePath);
-        long outbox = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;");
-
-        await _store.SaveAsync(session);
-        await _store.SaveAsync((await _store.GetSessionAsync(session.Id))!);
-
-        Assert.Equal(stamps, SqliteProbe.EntityStamps(_temp.DatabasePath));
-        Assert.Equal(outbox, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;"));
     }
 
     [Fact]
@@ -157,26 +91,6 @@ public sealed class SqliteRunStateStoreTests : IDisposable
         Assert.Equal([$"tool_calls:{added.Id.Value}"], changed);
         Assert.Equal(before.Count + 1, after.Count);
         Assert.Equal(outboxBefore + 1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;"));
-    }
-
-    [Fact]
-    public async Task SaveAsync_of_a_changed_entity_bumps_its_version_and_keeps_created_at()
-    {
-        Session session = TestSessions.Rich();
-        await _store.SaveAsync(session);
-        ToolCall pending = session.Tasks[1].Steps[0].ToolCalls[0];
-        DateTimeOffset created = pending.CreatedAt;
-        DateTimeOffset firstUpdate = pending.UpdatedAt;
-
-        pending.Start();
-        await _store.SaveAsync(session);
-
-        Dictionary<string, object?> row = Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, "SELECT status, version, created_at, updated_at FROM tool_calls WHERE id = $id;", ("$id", pending.Id.Value)));
-        Assert.Equal("Running", row["status"]);
-        Assert.Equal(2L, row["version"]);
-        Assert.Equal(UtcTimestamp.Format(created), row["created_at"]);
-        Assert.True(string.CompareOrdinal(UtcTimestamp.Format(firstUpdate), (string)row["updated_at"]!) < 0);
-        Assert.Equal(UtcTimestamp.Format(pending.UpdatedAt), row["updated_at"]);
     }
 
     [Fact]
@@ -238,53 +152,6 @@ public sealed class SqliteRunStateStoreTests : IDisposable
         Assert.Equal("doomed", tombstone.Title);
         Assert.Equal($"Session:{doomed.Id.Value}:{tombstone.UpdatedAt}", record["idempotency_key"]);
         Assert.True(string.CompareOrdinal(UtcTimestamp.Format(doomed.UpdatedAt), tombstone.UpdatedAt) < 0);
-    }
-
-    [Fact]
-    public async Task DeleteSessionAsync_returns_false_and_writes_nothing_for_an_unknown_session()
-    {
-        await _store.CreateSessionAsync("other");
-        long outboxBefore = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;");
-
-        Assert.False(await _store.DeleteSessionAsync(SessionId.New()));
-
-        Assert.Equal(outboxBefore, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;"));
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
-    }
-
-    [Fact]
-    [Trait("AC", "AC-059")]
-    public async Task SaveAsync_stores_sql_injection_text_verbatim()
-    {
-        const string Title = "x'); DROP TABLE sessions; --";
-        const string Goal = "\"; DELETE FROM outbox; SELECT \"";
-        Session session = await _store.CreateSessionAsync(Title, Goal);
-        SessionTask task = session.AddTask("'; UPDATE tool_calls SET result = NULL; --");
-        ToolCall call = task.AddStep("$id").AddToolCall("sh -c 'rm -rf /'", """{"q":"' OR 1=1 --"}""");
-        call.Succeed("Robert'); DROP TABLE students;--");
-        await _store.SaveAsync(session);
-
-        Session loaded = (await _store.GetSessionAsync(session.Id))!;
-
-        Assert.Equal(Title, loaded.Title);
-        Assert.Equal(Goal, loaded.Goal);
-        Assert.Equal("'; UPDATE tool_calls SET result = NULL; --", loaded.Tasks[0].Title);
-        Assert.Equal("$id", loaded.Tasks[0].Steps[0].Title);
-        Assert.Equal("Robert'); DROP TABLE students;--", loaded.FindToolCall(call.Id)!.Result);
-        Assert.Equal(Title, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT title FROM sessions;"));
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sessions';"));
-        Assert.True(SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox;") > 0);
-    }
-
-    [Fact]
-    public async Task SaveAsync_honours_a_cancelled_token_before_writing()
-    {
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.SaveAsync(TestSessions.Rich(), cancelled.Token));
-
-        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
     }
 
     [Fact]

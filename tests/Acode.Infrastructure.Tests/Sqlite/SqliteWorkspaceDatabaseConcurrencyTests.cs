@@ -16,7 +16,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 /// </summary>
 public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
 {
-    private const int SqliteReadOnly = 8;
+    private const int SqliteReadOnly = SQLitePCL.raw.SQLITE_READONLY;
 
     private readonly TempWorkspace _temp = new();
 

@@ -1,6 +1,7 @@
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Sync;
@@ -57,7 +58,7 @@ public sealed class BatchBoundTests(PostgresFixture fixture)
     [Fact]
     public async Task A_record_that_breaks_the_connection_every_time_on_a_server_that_answers_counts_attempts_and_is_dead_lettered_not_an_outage()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock, new SyncOptions { MaxAttempts = 3 });
         await h.Sync.EnsureSchemaAsync(CancellationToken.None);
 

@@ -1,6 +1,9 @@
 using Acode.Application.Serialization;
 using Acode.Application.Sync;
+using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Sync;
 
@@ -16,8 +19,8 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     [Trait("AC", "AC-052")]
     public async Task A_workspace_with_a_slow_clock_conflicts_and_every_arrival_order_converges_to_the_later_write()
     {
-        var fastClock = new ManualClock(T0);
-        var slowClock = new ManualClock(T0 - TimeSpan.FromHours(1));
+        var fastClock = new FakeTimeProvider(T0);
+        var slowClock = new FakeTimeProvider(T0 - TimeSpan.FromHours(1));
         string pg1 = await fixture.CreateDatabaseAsync();
         string pg2 = await fixture.CreateDatabaseAsync();
         using SyncHarness a1 = await SyncHarness.CreateAsync(fixture, fastClock, connectionString: pg1);
@@ -62,8 +65,8 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     [Trait("AC", "AC-051")]
     public async Task Equal_timestamps_are_broken_by_origin_workspace_id_the_same_way_in_every_order_and_counted()
     {
-        var clockA = new ManualClock(T0);
-        var clockB = new ManualClock(T0);
+        var clockA = new FakeTimeProvider(T0);
+        var clockB = new FakeTimeProvider(T0);
         string pg1 = await fixture.CreateDatabaseAsync();
         string pg2 = await fixture.CreateDatabaseAsync();
         using SyncHarness a1 = await SyncHarness.CreateAsync(fixture, clockA, connectionString: pg1);
@@ -98,8 +101,8 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     [Fact]
     public async Task Syncing_moves_the_clock_past_timestamps_seen_in_PostgreSQL_so_a_slow_machine_does_not_lose_its_next_write()
     {
-        var fastClock = new ManualClock(T0);
-        var slowClock = new ManualClock(T0 - TimeSpan.FromMinutes(3));
+        var fastClock = new FakeTimeProvider(T0);
+        var slowClock = new FakeTimeProvider(T0 - TimeSpan.FromMinutes(3));
         string pg = await fixture.CreateDatabaseAsync();
         using SyncHarness fast = await SyncHarness.CreateAsync(fixture, fastClock, connectionString: pg);
         using SyncHarness slow = await SyncHarness.CreateAsync(fixture, slowClock, connectionString: pg);
@@ -121,7 +124,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     [Fact]
     public async Task A_remote_timestamp_implausibly_far_in_the_future_is_flagged_and_not_adopted_by_the_clock()
     {
-        using var capture = new Support.ListLoggerProvider();
+        using var capture = new FakeLoggerProvider();
         using Microsoft.Extensions.Logging.ILoggerFactory loggers = capture.CreateFactory();
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggers);
         Session session = await h.Store.CreateSessionAsync("local");
@@ -135,7 +138,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
 
         Assert.Equal(1, result.Conflicts);
         Assert.True(h.Database.GetSyncState().HlcFloorTicks < future);
-        Assert.Contains(capture.Messages, m => m.Contains("ahead of this machine's clock", StringComparison.Ordinal));
+        Assert.Contains(capture.Messages(), m => m.Contains("ahead of this machine's clock", StringComparison.Ordinal));
         session.Rename("and again");
         await h.Store.SaveAsync(session);
         Assert.True(session.UpdatedAt.UtcTicks < future);

@@ -5,6 +5,7 @@ using Acode.Infrastructure.Sync;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -42,11 +43,11 @@ public sealed class ConvergenceTests(PostgresFixture fixture, ITestOutputHelper 
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
         string pg = await fixture.CreateDatabaseAsync();
-        ManualClock[] clocks = [new(T0 - TimeSpan.FromMinutes(5) + Jitter(random)), new(T0 + TimeSpan.FromMinutes(5) + Jitter(random)), new(T0 + TimeSpan.FromHours(1) + Jitter(random))];
+        FakeTimeProvider[] clocks = [new(T0 - TimeSpan.FromMinutes(5) + Jitter(random)), new(T0 + TimeSpan.FromMinutes(5) + Jitter(random)), new(T0 + TimeSpan.FromHours(1) + Jitter(random))];
         var workspaces = new List<SyncHarness>();
         try
         {
-            foreach (ManualClock clock in clocks)
+            foreach (FakeTimeProvider clock in clocks)
             {
                 workspaces.Add(await SyncHarness.CreateAsync(fixture, clock, connectionString: pg));
             }
@@ -208,9 +209,9 @@ public sealed class ConvergenceTests(PostgresFixture fixture, ITestOutputHelper 
         private readonly List<string> _sessions = [];
         private readonly long[] _seen = new long[workspaces.Count];
 
-        public async Task StepAsync(Random random, ManualClock[] clocks)
+        public async Task StepAsync(Random random, FakeTimeProvider[] clocks)
         {
-            foreach (ManualClock clock in clocks)
+            foreach (FakeTimeProvider clock in clocks)
             {
                 clock.Advance(TimeSpan.FromTicks(random.Next(1, 30_000_000)));
             }

@@ -1,5 +1,6 @@
 using Acode.Application.Serialization;
 using Acode.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Sync;
 
@@ -19,8 +20,8 @@ public sealed class DeletedSessionSyncTests(PostgresFixture fixture)
     [InlineData(3600, false)]
     public async Task A_tool_call_added_while_another_workspace_deletes_the_session_is_never_live_under_the_tombstone_and_is_audited(int bClockOffsetSeconds, bool deletionArrivesFirst)
     {
-        var clockA = new ManualClock(T0);
-        var clockB = new ManualClock(T0 + TimeSpan.FromSeconds(bClockOffsetSeconds));
+        var clockA = new FakeTimeProvider(T0);
+        var clockB = new FakeTimeProvider(T0 + TimeSpan.FromSeconds(bClockOffsetSeconds));
         string pg = await fixture.CreateDatabaseAsync();
         using SyncHarness a = await SyncHarness.CreateAsync(fixture, clockA, connectionString: pg);
         using SyncHarness b = await SyncHarness.CreateAsync(fixture, clockB, connectionString: pg);
@@ -61,8 +62,8 @@ public sealed class DeletedSessionSyncTests(PostgresFixture fixture)
     {
         foreach (bool deletionArrivesFirst in new[] { true, false })
         {
-            var clockA = new ManualClock(T0);
-            var clockB = new ManualClock(T0 + TimeSpan.FromHours(1));
+            var clockA = new FakeTimeProvider(T0);
+            var clockB = new FakeTimeProvider(T0 + TimeSpan.FromHours(1));
             string pg = await fixture.CreateDatabaseAsync();
             using SyncHarness a = await SyncHarness.CreateAsync(fixture, clockA, connectionString: pg);
             using SyncHarness b = await SyncHarness.CreateAsync(fixture, clockB, connectionString: pg);
@@ -82,8 +83,8 @@ public sealed class DeletedSessionSyncTests(PostgresFixture fixture)
     [Fact]
     public async Task Every_edit_that_loses_to_a_workspace_with_a_fast_clock_is_audited_with_both_versions_and_outcomes_are_per_origin()
     {
-        var fastClock = new ManualClock(T0 + TimeSpan.FromHours(1));
-        var clockB = new ManualClock(T0);
+        var fastClock = new FakeTimeProvider(T0 + TimeSpan.FromHours(1));
+        var clockB = new FakeTimeProvider(T0);
         string pg = await fixture.CreateDatabaseAsync();
         using SyncHarness a = await SyncHarness.CreateAsync(fixture, fastClock, connectionString: pg);
         using SyncHarness b = await SyncHarness.CreateAsync(fixture, clockB, connectionString: pg);

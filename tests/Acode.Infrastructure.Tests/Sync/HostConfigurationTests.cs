@@ -7,6 +7,7 @@ using Acode.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -136,7 +137,7 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
         using var workspace = new TempWorkspace();
         Directory.CreateDirectory(workspace.Workspace.AgentDirectory);
         File.WriteAllText(workspace.Workspace.ConfigPath, JsonSerializer.Serialize(new { persistence = new { postgres = new { connectionString }, sync = new { pollIntervalSeconds = 3600 } } }));
-        using var logs = new ListLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(minimum);
         builder.Services.AddAcodePersistence(workspace.Workspace);
@@ -160,7 +161,7 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
             await host.StopAsync();
         }
 
-        return logs.Entries;
+        return logs.Collector.GetSnapshot().Select(r => (r.Level, r.Category ?? "", r.Message)).ToList();
     }
 
     private static async Task<long> CountAsync(string connectionString)

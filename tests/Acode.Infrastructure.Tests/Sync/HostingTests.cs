@@ -8,6 +8,7 @@ using Acode.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -118,34 +119,15 @@ public sealed class HostingTests(PostgresFixture fixture)
     [Trait("AC", "AC-051")]
     public async Task Deliveries_and_conflicts_are_counted_in_metrics()
     {
-        var measurements = new List<(string Instrument, long Value, string? Outcome)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == AcodeMetrics.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            string? outcome = null;
-            foreach (KeyValuePair<string, object?> tag in tags)
-            {
-                outcome = tag.Key == "outcome" ? tag.Value as string : outcome;
-            }
-
-            lock (measurements)
-            {
-                measurements.Add((instrument.Name, value, outcome));
-            }
-        });
-        listener.Start();
+        await using ServiceProvider meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory meterFactory = meters.GetRequiredService<IMeterFactory>();
+        using var records = new MetricCollector<long>(meterFactory, AcodeMetrics.MeterName, "acode.sync.records");
+        using var conflicts = new MetricCollector<long>(meterFactory, AcodeMetrics.MeterName, "acode.sync.conflicts");
 
         string pg = await fixture.CreateDatabaseAsync();
         using SyncHarness a = await SyncHarness.CreateAsync(fixture, connectionString: pg);
         using SyncHarness b = await SyncHarness.CreateAsync(fixture, connectionString: pg);
-        using var metrics = new AcodeMetrics();
+        using var metrics = new AcodeMetrics(meterFactory);
         using var syncA = new OutboxSyncService(a.Database, a.Target, metrics: metrics);
         using var syncB = new OutboxSyncService(b.Database, b.Target, metrics: metrics);
         SessionId id = await ConflictResolutionTests.ShareSessionAsync(a, b);
@@ -155,12 +137,10 @@ public sealed class HostingTests(PostgresFixture fixture)
         SyncRunResult first = await syncA.SyncAsync();
         SyncRunResult second = await syncB.SyncAsync();
 
-        lock (measurements)
-        {
-            Assert.Equal(first.Delivered + second.Delivered, measurements.Where(m => m.Instrument == "acode.sync.records").Sum(m => m.Value));
-            Assert.Equal(1, measurements.Where(m => m.Instrument == "acode.sync.conflicts").Sum(m => m.Value));
-            Assert.Contains(measurements, m => m.Outcome is "ConflictWon" or "ConflictLost");
-        }
+        IReadOnlyList<CollectedMeasurement<long>> measurements = [.. records.GetMeasurementSnapshot(), .. conflicts.GetMeasurementSnapshot()];
+        Assert.Equal(first.Delivered + second.Delivered, records.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(1, conflicts.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Contains(measurements, m => m.Tags.TryGetValue("outcome", out object? outcome) && outcome is "ConflictWon" or "ConflictLost");
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql)

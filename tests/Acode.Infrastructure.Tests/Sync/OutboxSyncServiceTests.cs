@@ -4,6 +4,8 @@ using Acode.Infrastructure.Sync;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Sync;
 
@@ -64,7 +66,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     [Trait("AC", "AC-047")]
     public async Task A_redelivered_batch_is_recognised_as_duplicates_marked_processed_and_changes_nothing()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using ILoggerFactory loggerFactory = logs.CreateFactory();
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggerFactory);
         await h.Store.SaveAsync(TestSessions.Rich());
@@ -82,8 +84,8 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         Assert.Equal(before, await h.MirrorSnapshotAsync());
         Assert.Equal(syncedAt, await h.PgRowsAsync("SELECT id, synced_at FROM tool_calls ORDER BY id"));
         string someKey = (await h.Outbox.ReadAsync(OutboxStatus.Processed, 1))[0].IdempotencyKey;
-        Assert.Contains(logs.Messages, m => m.StartsWith($"Applied {someKey}", StringComparison.Ordinal));
-        Assert.Contains(logs.Messages, m => m.StartsWith($"Duplicate {someKey}", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages(), m => m.StartsWith($"Applied {someKey}", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages(), m => m.StartsWith($"Duplicate {someKey}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -110,7 +112,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     [Trait("AC", "AC-041")]
     public async Task A_poison_record_backs_off_5_10_20_seconds_to_the_cap_and_is_dead_lettered_after_10_attempts_while_the_rest_is_delivered()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock, new SyncOptions { MaxBackoffSeconds = 600 });
         Session good = await h.Store.CreateSessionAsync("good");
         InsertPoison(h, "ToolCall:tc_poison:2026-01-15T10:00:00.0000001Z");
@@ -150,7 +152,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     [Trait("AC", "AC-042")]
     public async Task Records_leased_by_a_crashed_process_return_to_the_queue_when_the_lease_expires()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock);
         await h.Store.SaveAsync(TestSessions.Rich());
         long records = (await h.Outbox.GetStatisticsAsync()).Pending;
@@ -237,7 +239,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     [Trait("AC", "AC-034")]
     public async Task Delivered_records_are_pruned_after_the_retention_and_pending_ones_never()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock);
         await h.Store.CreateSessionAsync("old");
         await h.Sync.SyncAsync();

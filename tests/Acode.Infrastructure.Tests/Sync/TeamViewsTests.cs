@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Acode.Application.Sync;
 using Acode.Infrastructure.Migrations;
 using Acode.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Sync;
@@ -109,8 +110,8 @@ public sealed partial class TeamViewsTests(PostgresFixture fixture)
     [Trait("Issue", "12.3")]
     public async Task Every_query_of_docs_postgres_md_runs_and_answers_its_question()
     {
-        var clockA = new ManualClock(Start);
-        var clockB = new ManualClock(Start);
+        var clockA = new FakeTimeProvider(Start);
+        var clockB = new FakeTimeProvider(Start);
         string pg = await fixture.CreateDatabaseAsync();
         using SyncHarness alice = await SyncHarness.CreateAsync(fixture, clockA, new SyncOptions { WorkspaceName = "alice" }, pg);
         using SyncHarness bob = await SyncHarness.CreateAsync(fixture, clockB, new SyncOptions { WorkspaceName = "bob" }, pg);

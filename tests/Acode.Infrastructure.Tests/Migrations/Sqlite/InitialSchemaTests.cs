@@ -8,7 +8,7 @@ namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
 /// <summary>The tables of spec §4 as the latest schema has them, looked at through an independent connection after real saves.</summary>
 public sealed partial class InitialSchemaTests : IDisposable
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraint = SQLitePCL.raw.SQLITE_CONSTRAINT;
 
     private readonly TempWorkspace _temp = new();
     private readonly SqliteWorkspaceDatabase _db;

@@ -5,20 +5,20 @@ using Acode.Domain.Time;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
-using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Acode.Infrastructure.Tests.Migrations.Sqlite;
 
 /// <summary>Schema 1.2.0: the outbox leases leave the outbox rows for <c>outbox_leases</c>.</summary>
 public sealed class OutboxLeasesMigrationTests : IDisposable
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraint = SQLitePCL.raw.SQLITE_CONSTRAINT;
     private static readonly Migration Initial = MigrationCatalog.For(MigrationCatalog.Sqlite)[0];
 
     private readonly TempWorkspace _temp = new();
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public void Dispose() => _temp.Dispose();
 

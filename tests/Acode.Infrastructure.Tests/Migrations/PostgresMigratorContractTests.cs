@@ -1,0 +1,85 @@
+using System.Globalization;
+using Acode.Application.Errors;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Migrations;
+
+/// <summary>The migrator contract on a fresh PostgreSQL database (one per test, on the suite's throwaway server).</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgresMigratorContractTests(PostgresFixture fixture) : MigratorContractTests, IAsyncLifetime
+{
+    private string _connectionString = string.Empty;
+    private NpgsqlDataSource _dataSource = null!;
+
+    protected override IReadOnlyList<Migration> Shipped => ShippedSchema.Postgres;
+
+    protected override Type DriverException => typeof(PostgresException);
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await fixture.CreateDatabaseAsync();
+        _dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"));
+    }
+
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+
+    protected override Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration>? migrations = null)
+        => new PostgresMigrator(migrations).MigrateAsync(_dataSource);
+
+    protected override Task<MigrationStatus> GetStatusAsync(IReadOnlyList<Migration>? migrations = null)
+        => new PostgresMigrator(migrations).GetStatusAsync(_dataSource);
+
+    protected override void CreateMigrator(IReadOnlyList<Migration> migrations) => _ = new PostgresMigrator(migrations);
+
+    protected override async Task<IReadOnlyList<string>> QueryAsync(string sql)
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return values;
+    }
+
+    protected override Task<IReadOnlyList<string>> TablesAsync()
+        => QueryAsync("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name;");
+
+
+    protected override string CreateTable(string table) => $"CREATE TABLE {table} (x bigint);";
+
+    protected override Task RecordVersionFromTheFutureAsync()
+        => PostgresSql.ExecuteAsync(_connectionString, "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ('9.0.0', 'FromTheFuture', 'x', now());");
+
+    /// <summary>Also alters a table that existed before: PostgreSQL's DDL is transactional, so that is undone too.</summary>
+    protected override string BrokenScript => CreateTable("half_done") + " ALTER TABLE sessions ADD COLUMN extra text; SELECT * FROM no_such_table;";
+
+    protected override async Task AssertRolledBackAsync(AcodeDbException error)
+    {
+        Assert.Equal("Migration V1_1_0_Broken failed and was rolled back: SQLSTATE 42P01: relation \"no_such_table\" does not exist. The database is still at version 1.0.0.", error.Message);
+        Assert.Empty(await QueryAsync("SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'extra';"));
+    }
+
+    /// <summary>Six starters, each with its own connection pool and migrator.</summary>
+    protected override async Task<IReadOnlyList<Migration>[]> MigrateConcurrentlyAsync()
+    {
+        var sources = Enumerable.Range(0, 6).Select(_ => PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"))).ToList();
+        try
+        {
+            return await Task.WhenAll(sources.Select(s => Task.Run(() => new PostgresMigrator().MigrateAsync(s))));
+        }
+        finally
+        {
+            foreach (NpgsqlDataSource source in sources)
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
+}
