@@ -17,7 +17,7 @@ namespace Acode.Benchmarks.Workloads;
 /// Issue 15 part 4 (<c>--only writeamp</c>): what one save of one tool call with a 2 KB result (the agent loop's step of
 /// <see cref="PeersWorkload"/>) costs beyond its payload. (1) WAL bytes and pages per save, and which b-trees those pages
 /// belong to: a read transaction held open during the measured saves keeps SQLite from starting the WAL over, so the
-/// <c>-wal</c> file grows by exactly the frames the saves append; each frame's page number is read from its header and
+/// <c>-wal</c> file keeps every frame the saves append (counted from the frame headers); each frame's page number is read from its header and
 /// traced to its b-tree through the database's pointer map (every acode database is <c>auto_vacuum=INCREMENTAL</c>,
 /// so every page has an entry naming its parent: no <c>dbstat</c>, which the bundled SQLite is built without).
 /// (2) Save p50 and p99 over <see cref="BenchSettings.Saves"/> saves with nothing held: where WAL checkpoints land.
@@ -29,7 +29,7 @@ public static class WriteAmplificationWorkload
     public const string Name = "writeamp";
 
     /// <summary>Saves whose WAL frames are counted (the WAL stays below its 16 MiB bound meanwhile, so no reset attempt lands in it).</summary>
-    private const int WalSaves = 150;
+    private const int WalSaves = 100;
 
     public static async Task RunAsync(BenchSettings settings, string workDir, Report report)
     {
@@ -49,7 +49,6 @@ public static class WriteAmplificationWorkload
         }
 
         string wal = workspace.DatabasePath + "-wal";
-        long before;
         using (var pin = new SqliteConnection($"Data Source={workspace.DatabasePath};Mode=ReadOnly;Pooling=False"))
         {
             pin.Open();
@@ -61,32 +60,38 @@ public static class WriteAmplificationWorkload
                 read.ExecuteScalar();
             }
 
-            before = new FileInfo(wal).Length;
+            WalFrames first = WalFrames.Read(wal);
             for (int i = 50; i < 50 + WalSaves; i++)
             {
                 await SaveStepAsync(store, s, i);
             }
 
-            long after = new FileInfo(wal).Length;
-            byte[] frames = ReadRange(wal, before, after - before);
+            WalFrames last = WalFrames.Read(wal);
             snapshot.Commit();
             pin.Close();
+
+            // A reader whose snapshot needs no WAL frame (all of them were copied when it began) lets the next commit start
+            // the WAL over; that can only happen at the window's first save, and then every frame of the new WAL is the window's.
+            int from = last.Salt == first.Salt ? first.Count : 0;
+            if (last.Commits(from) != WalSaves)
+            {
+                throw new InvalidOperationException($"the WAL holds {last.Commits(from)} commits of the {WalSaves} measured saves: it was started over during the window");
+            }
 
             // Settle everything into the main file so its pointer map and schema are current.
             await CheckpointAsync(database);
             PageMap map = PageMap.Read(workspace.DatabasePath);
             int pageSize = map.PageSize;
-            int frameBytes = 24 + pageSize;
-            int frameCount = frames.Length / frameBytes;
+            int frameCount = last.Count - from;
             var byTree = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int f = 0; f < frameCount; f++)
+            foreach (uint page in last.Pages(from))
             {
-                uint page = BinaryPrimitives.ReadUInt32BigEndian(frames.AsSpan(f * frameBytes, 4));
                 string tree = map.TreeOf(page);
                 byTree[tree] = byTree.GetValueOrDefault(tree) + 1;
             }
 
-            double walKb = (after - before) / 1024.0 / WalSaves;
+            long walBytes = frameCount * (24L + pageSize);
+            double walKb = walBytes / 1024.0 / WalSaves;
             double pages = frameCount / (double)WalSaves;
             report.Set("save_wal_kb_per_save", Report.Acode, walKb);
             report.Set("save_pages_per_save", Report.Acode, pages);
@@ -206,13 +211,64 @@ public static class WriteAmplificationWorkload
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value * map.PageSize / (double)payloadBytes:F2}"));
     }
 
-    private static byte[] ReadRange(string path, long offset, long count)
+    /// <summary>
+    /// The frames of the WAL's current generation (https://www.sqlite.org/fileformat2.html#walformat): those after the
+    /// 32-byte header whose salts match the header's, up to the first that does not (a WAL started over keeps its old
+    /// frames past the new ones until they are overwritten).
+    /// </summary>
+    private sealed class WalFrames
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        stream.Position = offset;
-        byte[] bytes = new byte[count];
-        stream.ReadExactly(bytes);
-        return bytes;
+        private readonly byte[] _wal;
+        private readonly int _frameBytes;
+
+        private WalFrames(byte[] wal, int pageSize, ulong salt, int count)
+        {
+            _wal = wal;
+            _frameBytes = 24 + pageSize;
+            Salt = salt;
+            Count = count;
+        }
+
+        public ulong Salt { get; }
+
+        public int Count { get; }
+
+        public static WalFrames Read(string path)
+        {
+            byte[] wal;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                wal = new byte[stream.Length];
+                stream.ReadExactly(wal);
+            }
+
+            if (wal.Length < 32)
+            {
+                return new WalFrames(wal, 4096, 0, 0);
+            }
+
+            int pageSize = (int)BinaryPrimitives.ReadUInt32BigEndian(wal.AsSpan(8, 4));
+            ulong salt = BinaryPrimitives.ReadUInt64BigEndian(wal.AsSpan(16, 8));
+            int count = 0;
+            for (long offset = 32; offset + 24 + pageSize <= wal.Length; offset += 24 + pageSize)
+            {
+                if (BinaryPrimitives.ReadUInt64BigEndian(wal.AsSpan((int)offset + 8, 8)) != salt)
+                {
+                    break;
+                }
+
+                count++;
+            }
+
+            return new WalFrames(wal, pageSize, salt, count);
+        }
+
+        /// <summary>Commits among the frames from <paramref name="from"/> on (a commit's last frame records the database size).</summary>
+        public int Commits(int from) => Enumerable.Range(from, Count - from).Count(f => BinaryPrimitives.ReadUInt32BigEndian(Header(f)[4..]) != 0);
+
+        public IEnumerable<uint> Pages(int from) => Enumerable.Range(from, Count - from).Select(f => BinaryPrimitives.ReadUInt32BigEndian(Header(f)));
+
+        private ReadOnlySpan<byte> Header(int frame) => _wal.AsSpan(32 + frame * _frameBytes, 24);
     }
 
     private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;

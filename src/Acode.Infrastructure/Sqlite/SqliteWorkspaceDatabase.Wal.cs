@@ -6,7 +6,7 @@ namespace Acode.Infrastructure.Sqlite;
 /// <summary>
 /// Keeping the WAL small. A read transaction keeps SQLite from copying the frames written after it began into the database
 /// file and from starting the WAL over, so while one stays open (in any process) the WAL grows with every commit.
-/// Once it ends, the auto-checkpoint copies everything, the next commit starts the WAL over and truncates it to
+/// Once it ends, the background checkpoint (<see cref="WalCheckpointer"/>) copies everything, the next commit starts the WAL over and truncates it to
 /// <c>journal_size_limit</c>; and a writer that sees the WAL above its bound after a commit tries at once a checkpoint that
 /// empties it, never waiting for a reader (<see cref="SqliteConnectionFactory.TryCheckpointWal"/>).
 /// </summary>
