@@ -11,8 +11,8 @@ namespace Acode.Infrastructure.Sqlite;
 /// <see cref="ThresholdFrames"/> have been appended since the last run, a <c>PRAGMA wal_checkpoint(PASSIVE)</c> runs on a
 /// thread-pool thread, on a connection of its own: it copies what no reader still needs, never waits for a reader or a
 /// writer, and does not hold the write lock, so saves go on meanwhile. The next commit after a checkpoint that copied
-/// everything starts the WAL over (truncated to <c>journal_size_limit</c>). One run at a time; frames appended during a
-/// run count towards the next.
+/// everything starts the WAL over (truncated to <c>journal_size_limit</c>); a run repeats its pass while saves appended
+/// frames during the last one (<see cref="MaxPasses"/>). One run at a time.
 /// </summary>
 /// <remarks>
 /// The WAL's hard bound (<c>walSizeLimitMegabytes</c>, <c>SqliteWorkspaceDatabase.Wal.cs</c>) is untouched: a writer that
@@ -72,6 +72,22 @@ internal sealed class WalCheckpointer : IDisposable
         return rc == SQLitePCL.raw.SQLITE_OK ? current : 0;
     }
 
+    /// <summary>
+    /// Waits for a running background checkpoint, if any (it copies at most <see cref="ThresholdFrames"/> pages plus what
+    /// was appended meanwhile). The writer calls it, with the write gate held, before a <c>TRUNCATE</c> checkpoint of its
+    /// own, which a running one would otherwise make fail as busy.
+    /// </summary>
+    public void WaitForRun()
+    {
+        Task running;
+        lock (_gate)
+        {
+            running = _running;
+        }
+
+        running.Wait();
+    }
+
     /// <summary>Waits for a running checkpoint and closes the checkpointer's connection (before the writer's close, which must be the last).</summary>
     public void Dispose()
     {
@@ -82,18 +98,17 @@ internal sealed class WalCheckpointer : IDisposable
             running = _running;
         }
 
-        try
-        {
-            running.Wait();
-        }
-        catch (AggregateException)
-        {
-            // Checkpoint never throws; nothing to report on the way out.
-        }
-
+        running.Wait();
         _connection?.Dispose();
         _connection = null;
     }
+
+    /// <summary>
+    /// Most passes of one run. A pass copies the frames that were in the WAL when it began; saves that commit meanwhile
+    /// append more, and SQLite starts the WAL over only after a checkpoint that left nothing behind, so a run repeats
+    /// while each pass copies something and something is left.
+    /// </summary>
+    private const int MaxPasses = 8;
 
     private void Checkpoint()
     {
@@ -102,12 +117,32 @@ internal sealed class WalCheckpointer : IDisposable
             _connection ??= _connections.OpenCheckpointer();
             using SqliteCommand command = _connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            command.ExecuteNonQuery();
+            long copied = -1;
+            for (int pass = 0; pass < MaxPasses; pass++)
+            {
+                long log, checkpointed;
+                using (SqliteDataReader reader = command.ExecuteReader())
+                {
+                    reader.Read();
+                    log = reader.GetInt64(1);
+                    checkpointed = reader.GetInt64(2);
+                }
+
+                // Done when everything is copied, or when a pass copied nothing more: a reader's snapshot holds the rest.
+                if (log < 0 || checkpointed >= log || checkpointed == copied)
+                {
+                    break;
+                }
+
+                copied = checkpointed;
+            }
+
             Runs++;
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or Application.Errors.AcodeDbException)
+        catch (Exception ex)
         {
-            // The saves are committed; a checkpoint that failed only leaves the WAL longer until the next one.
+            // Whatever failed, the saves are committed; a checkpoint that failed only leaves the WAL longer until the next
+            // one. Nothing may escape: the writer waits for this task before its own checkpoints.
             Log.WalCheckpointFailed(_logger, _connections.DatabasePath, ex);
             _connection?.Dispose();
             _connection = null;
