@@ -79,7 +79,7 @@ public static class WriteAmplificationWorkload
             }
 
             // Settle everything into the main file so its pointer map and schema are current.
-            await CheckpointAsync(database);
+            Checkpoint(workspace.DatabasePath);
             PageMap map = PageMap.Read(workspace.DatabasePath);
             int pageSize = map.PageSize;
             int frameCount = last.Count - from;
@@ -141,7 +141,7 @@ public static class WriteAmplificationWorkload
                 throw new InvalidOperationException($"the sync left {result.Remaining} records pending (paused: {result.PauseReason})");
             }
 
-            await CheckpointAsync(database);
+            Checkpoint(workspace.DatabasePath);
         }
 
         long fileBytes = new FileInfo(workspace.DatabasePath).Length + FileBytes(workspace.DatabasePath + "-wal");
@@ -175,14 +175,13 @@ public static class WriteAmplificationWorkload
     }
 
     /// <summary>Copies the whole WAL into the database file and empties it (the bench's own connection; nothing else holds it).</summary>
-    private static Task CheckpointAsync(SqliteWorkspaceDatabase database)
+    private static void Checkpoint(string path)
     {
-        using var connection = new SqliteConnection($"Data Source={database.Workspace.DatabasePath};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA wal_checkpoint(TRUNCATE);";
         command.ExecuteNonQuery();
-        return Task.CompletedTask;
     }
 
     private static (long PageCount, long FreePages, long PageSize) PageCounts(string path)
