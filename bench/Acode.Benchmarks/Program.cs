@@ -58,6 +58,12 @@ try
         settings.CleanUp(workDir);
     }
 
+    if (settings.Runs(WriteAmplificationWorkload.Name))
+    {
+        await WriteAmplificationWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
     if (settings.Runs("read") || settings.Runs("page") || settings.Runs("status"))
     {
         await SessionsWorkload.RunAsync(settings, workDir, report);

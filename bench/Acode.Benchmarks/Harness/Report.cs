@@ -46,6 +46,11 @@ public sealed class Report
         ("status_cold_ms", [Acode], "ms", false),
         ("startup_session_list_ms", [Acode, AcodeReadyToRun], "ms", false),
         ("startup_db_status_ms", [Acode, AcodeReadyToRun], "ms", false),
+        ("save_wal_kb_per_save", [Acode], "KiB", false),
+        ("save_pages_per_save", [Acode], "pages", false),
+        ("save_tail_p50_us", [Acode], "µs", false),
+        ("save_tail_p99_us", [Acode], "µs", false),
+        ("local_bytes_per_payload_byte", [Acode], "bytes", false),
         ("team_records_per_s_alone", [Acode], "records/s", true),
         ("team_records_per_s_together", [Acode], "records/s", true),
         ("team_batch_p99_ms_together", [Acode], "ms", false),
@@ -238,6 +243,11 @@ public sealed class Report
         yield return ("sync peak RSS, 3.2 MB records ≤ 400 MB", large is { } l ? $"{l:F0} MB" : "–", large is { } w ? w <= 400 : null);
         yield return RatioGoal("startup session list, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_session_list_ms", AcodeReadyToRun), Get("startup_session_list_ms", Acode), r => r <= 0.6);
         yield return RatioGoal("startup db status, shipped (ReadyToRun) / as built ≤ 0.6", Get("startup_db_status_ms", AcodeReadyToRun), Get("startup_db_status_ms", Acode), r => r <= 0.6);
+        double? wal = Get("save_wal_kb_per_save", Acode);
+        yield return ("WAL per save of one tool call with a 2 KB result ≤ 16 KiB", wal is { } k ? $"{k:F1} KiB" : "–", wal is { } kb ? kb <= 16 : null);
+        double? local = Get("local_bytes_per_payload_byte", Acode);
+        yield return ("local bytes per payload byte after a sync ≤ 1.5", local is { } b ? b.ToString("F2", CultureInfo.InvariantCulture) : "–", local is { } x ? x <= 1.5 : null);
+        yield return RatioGoal("save p99 / p50 over the save-tail saves ≤ 2 (checkpoints off the save path)", Get("save_tail_p99_us", Acode), Get("save_tail_p50_us", Acode), r => r <= 2);
         yield return RatioGoal("team: records/s of all syncers at once / one alone ≥ 1", Get("team_records_per_s_together", Acode), Get("team_records_per_s_alone", Acode), r => r >= 1);
         if (Get("team_failed_batches", Acode) is { } failed)
         {
