@@ -36,6 +36,13 @@ public interface IOutbox
     /// </summary>
     Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// In one local transaction: marks <paramref name="acknowledge"/> delivered (as <see cref="AcknowledgeAsync"/>), then claims
+    /// the next batch (as <see cref="ClaimAsync(string, int, long, TimeSpan, CancellationToken)"/>). Lets a sync acknowledge the
+    /// batch PostgreSQL committed and claim the one after next while the next one is being applied, with one commit for both.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRecord>> AcknowledgeAndClaimAsync(string owner, IReadOnlyCollection<long> acknowledge, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default);
+
     /// <summary>Marks records delivered (processed); only those still leased to <paramref name="owner"/>.</summary>
     /// <returns>How many were marked.</returns>
     Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);

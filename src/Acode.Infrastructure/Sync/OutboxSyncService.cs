@@ -72,7 +72,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         if (target is not null)
         {
             _dataSource = PostgresDataSourceFactory.Create(target, database.LoggerFactory);
-            _applier = new PostgresOutboxApplier(_dataSource, _logger);
+            _applier = new PostgresOutboxApplier(_dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>());
         }
     }
 
@@ -103,18 +103,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         try
         {
             await EnsureSchemaAsync(token).ConfigureAwait(false);
-            while (!token.IsCancellationRequested)
-            {
-                IReadOnlyList<OutboxRecord> batch = await _outbox.ClaimAsync(_owner, _options.BatchSize, _options.MaxBatchBytes, _options.Lease, token).ConfigureAwait(false);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                await DeliverAsync(batch, run, token).ConfigureAwait(false);
-                progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
-            }
-
+            await DrainAsync(run, progress, total, token).ConfigureAwait(false);
             await RegisterAsync(run, token).ConfigureAwait(false);
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
@@ -126,6 +115,10 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Cooperative stop: the batch in flight was rolled back in PostgreSQL and its leases released.
+        }
+        finally
+        {
+            _applier.ReleaseConnection();
         }
 
         if (run.Done > 0)
@@ -236,6 +229,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
 
     public void Dispose()
     {
+        _applier?.Dispose();
         _dataSource?.Dispose();
         _cancel.Dispose();
     }
@@ -287,7 +281,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     /// <c>delivered</c> (every record applied or a duplicate), <c>partial</c> (some retried or dead-lettered),
     /// <c>released</c> (none done, the leases given back), <c>failed</c> (an error ended the run: an outage pauses it).
     /// </summary>
-    private async Task DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
+    private async Task<BatchApplyResult?> DeliverAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
     {
         using Activity? activity = AcodeActivities.Start("acode.sync.batch", AcodeActivities.Postgres);
         if (activity is not null)
@@ -304,11 +298,12 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         string outcome = "failed";
         try
         {
-            await DeliverBatchAsync(batch, run, token).ConfigureAwait(false);
-            long handled = run.Done - done, failedNow = run.Retried + run.DeadLettered - failed;
+            BatchApplyResult? committed = await DeliverBatchAsync(batch, run, token).ConfigureAwait(false);
+            long handled = committed is null ? run.Done - done : batch.Count, failedNow = run.Retried + run.DeadLettered - failed;
             outcome = handled == 0 ? "released" : failedNow == 0 ? "delivered" : "partial";
             activity?.SetTag("acode.sync.delivered", handled - failedNow);
             activity?.SetTag("acode.sync.failed", failedNow);
+            return committed;
         }
         catch (Exception ex)
         {
@@ -323,7 +318,11 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         }
     }
 
-    private async Task DeliverBatchAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
+    /// <summary>
+    /// Applies one batch. When PostgreSQL committed all of it, returns the result: the caller acknowledges it locally (with the
+    /// next claim). Otherwise returns null, every record already handled here (released, retried one by one, acknowledged).
+    /// </summary>
+    private async Task<BatchApplyResult?> DeliverBatchAsync(IReadOnlyList<OutboxRecord> batch, RunCounters run, CancellationToken token)
     {
         BatchApplyResult result;
         Exception? lost;
@@ -335,13 +334,13 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         catch (Exception ex) when (IsRecordFailure(ex))
         {
             await IsolateFailuresAsync(batch, ex, run, token).ConfigureAwait(false);
-            return;
+            return null;
         }
         catch (PostgresException ex) when (IsTransactionRetry(ex))
         {
             // A deadlock or serialization failure with another applier: nobody's fault, the next claim retries it.
             await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
-            return;
+            return null;
         }
         catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))
         {
@@ -365,14 +364,88 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
             {
                 Log.ConnectionLostMidBatch(_logger, batch.Count, lost.Message);
                 await IsolateFailuresAsync(batch, lost, run, token, retryAlone: true).ConfigureAwait(false);
-                return;
+                return null;
             }
 
             await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
         }
 
-        await AcknowledgeAsync(batch, result, run).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Claims and delivers batch after batch until nothing is due, with SQLite and PostgreSQL side by side: while batch N is
+    /// applied in PostgreSQL, one local transaction acknowledges batch N−1 (committed in PostgreSQL before) and claims N+1.
+    /// Acknowledgements stay in order; N+1 never holds a later change of an entity of N (its older record is still leased).
+    /// A crash leaves at most N−1 acknowledged late (redelivered: duplicates) and N, N+1 leased (redelivered when the
+    /// leases expire); a stop gives the claimed batch back and acknowledges what PostgreSQL committed.
+    /// </summary>
+    private async Task DrainAsync(RunCounters run, IProgress<SyncProgress>? progress, long total, CancellationToken token)
+    {
+        IReadOnlyList<OutboxRecord> batch = await _outbox.ClaimAsync(_owner, _options.BatchSize, _options.MaxBatchBytes, _options.Lease, token).ConfigureAwait(false);
+        (IReadOnlyList<OutboxRecord> Batch, BatchApplyResult Result)? committed = null;
+        try
+        {
+            while (batch.Count > 0 && !token.IsCancellationRequested)
+            {
+                var previous = committed;
+                committed = null;
+                long[] acknowledge = previous is { } p ? [.. p.Batch.Select(r => r.Id)] : [];
+                Task<IReadOnlyList<OutboxRecord>> next = Task.Run(() => _outbox.AcknowledgeAndClaimAsync(
+                    _owner, acknowledge, _options.BatchSize, _options.MaxBatchBytes, _options.Lease, CancellationToken.None), CancellationToken.None);
+                BatchApplyResult? result;
+                try
+                {
+                    result = await DeliverAsync(batch, run, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The batch was given back (or isolated) by DeliverAsync; the one claimed meanwhile goes back untouched.
+                    IReadOnlyList<OutboxRecord> claimed = await next.ConfigureAwait(false);
+                    batch = [];
+                    if (previous is { } acknowledged)
+                    {
+                        Acknowledged(acknowledged.Batch, acknowledged.Result, run);
+                    }
+
+                    await _outbox.ReleaseAsync(_owner, claimed.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+
+                IReadOnlyList<OutboxRecord> following = await next.ConfigureAwait(false);
+                if (previous is { } done)
+                {
+                    Acknowledged(done.Batch, done.Result, run);
+                    progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
+                }
+
+                if (result is not null)
+                {
+                    committed = (batch, result);
+                }
+                else
+                {
+                    progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
+                }
+
+                batch = following;
+            }
+        }
+        finally
+        {
+            if (batch.Count > 0)
+            {
+                // Claimed, never applied (the run was stopped).
+                await _outbox.ReleaseAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (committed is { } last)
+            {
+                await AcknowledgeAsync(last.Batch, last.Result, run).ConfigureAwait(false);
+                progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
+            }
+        }
     }
 
     /// <summary>True when a fresh connection to PostgreSQL runs a query; false when PostgreSQL is unavailable.</summary>
@@ -412,6 +485,12 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
     {
         // PostgreSQL has committed: acknowledging must not be cancelled half-way (a redelivery would be a harmless duplicate).
         await _outbox.AcknowledgeAsync(_owner, batch.Select(r => r.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+        Acknowledged(batch, result, run);
+    }
+
+    /// <summary>Counts a batch whose acknowledgement is committed locally.</summary>
+    private void Acknowledged(IReadOnlyList<OutboxRecord> batch, BatchApplyResult result, RunCounters run)
+    {
         DateTimeOffset now = _time.GetUtcNow();
         foreach (OutboxRecord record in batch)
         {
