@@ -43,19 +43,21 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private const string CopySql = $"COPY {StagingTable} (n, idempotency_key, entity_type, entity_id, origin, hlc, deleted, d) FROM STDIN (FORMAT BINARY)";
 
     // Only the exceptions come back: keys already delivered by the same workspace (duplicates) and new keys another
-    // workspace delivered too. A batch of fresh changes returns no row.
+    // workspace delivered too. A batch of fresh changes returns no row. The staging table has no statistics: the lookup
+    // in sync_applied is a per-row index probe (LIMIT keeps it a subplan), never a join the planner could turn into a
+    // scan of the whole table.
     private const string InsertKeysSql = $"""
         WITH inserted AS (
             INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
             SELECT idempotency_key, entity_type, entity_id, origin, 'Applied' FROM {StagingTable}
             ON CONFLICT (idempotency_key, origin) DO NOTHING
-            RETURNING idempotency_key, origin),
-        judged AS (
+            RETURNING idempotency_key, origin)
+        SELECT n, fresh, elsewhere FROM (
             SELECT u.n,
-                   EXISTS (SELECT 1 FROM inserted WHERE inserted.idempotency_key = u.idempotency_key AND inserted.origin = u.origin) AS fresh,
-                   EXISTS (SELECT 1 FROM sync_applied s WHERE s.idempotency_key = u.idempotency_key AND s.origin <> u.origin) AS elsewhere
-            FROM {StagingTable} u)
-        SELECT n, fresh, elsewhere FROM judged WHERE NOT fresh OR elsewhere;
+                   (u.idempotency_key, u.origin) IN (SELECT idempotency_key, origin FROM inserted) AS fresh,
+                   coalesce((SELECT true FROM sync_applied s WHERE s.idempotency_key = u.idempotency_key AND s.origin <> u.origin LIMIT 1), false) AS elsewhere
+            FROM {StagingTable} u) AS judged
+        WHERE NOT fresh OR elsewhere;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -123,6 +125,9 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
         long[] hlcs = records.Select(HlcOf).ToArray();
+
+        // The place for content stored apart from the records (blobs they reference): uploaded here, in this transaction,
+        // before the batch is staged and merged.
         await StageAsync(connection, records, hlcs, cancellationToken).ConfigureAwait(false);
         var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
         (bool[] fresh, bool[] seenElsewhere) = await InsertKeysAsync(connection, transaction, records.Count, cancellationToken).ConfigureAwait(false);
@@ -310,15 +315,10 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
-    internal static string KeyOf(EntityType type, string id, long hlc) => $"{type}:{id}:{UtcTimestamp.Format(new DateTimeOffset(hlc, TimeSpan.Zero))}";
+    internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
 
-    /// <summary>The exact <c>updated_at</c> of the change, in ticks, from its key <c>Type:id:timestamp</c>.</summary>
-    internal static long HlcOf(OutboxRecord record)
-    {
-        string key = record.IdempotencyKey;
-        int second = key.IndexOf(':', key.IndexOf(':', StringComparison.Ordinal) + 1);
-        return UtcTimestamp.Parse(key[(second + 1)..]).UtcTicks;
-    }
+    /// <summary>The exact <c>updated_at</c> of the change, in UTC ticks (its hlc).</summary>
+    internal static long HlcOf(OutboxRecord record) => record.ChangedAt.UtcTicks;
 
     private static string FreshKey(string key, string origin) => key + "\n" + origin;
 
