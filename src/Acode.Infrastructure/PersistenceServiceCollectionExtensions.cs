@@ -52,7 +52,8 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
+    /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/> (and each of its roles: <see cref="IOutboxAppender"/>,
+    /// <see cref="IOutboxClaims"/>, <see cref="IOutboxAdministration"/>, the same instance), <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
     /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
     /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
     /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
@@ -115,6 +116,9 @@ public static class PersistenceServiceCollectionExtensions
                 sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
                 Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));
         services.AddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+        services.AddSingleton<IOutboxAppender>(sp => sp.GetRequiredService<IOutbox>());
+        services.AddSingleton<IOutboxClaims>(sp => sp.GetRequiredService<IOutbox>());
+        services.AddSingleton<IOutboxAdministration>(sp => sp.GetRequiredService<IOutbox>());
         services.AddSingleton<ISyncService>(sp =>
         {
             PersistenceOptions options = sp.GetRequiredService<PersistenceOptions>();

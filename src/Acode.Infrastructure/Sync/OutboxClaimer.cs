@@ -9,13 +9,13 @@ namespace Acode.Infrastructure.Sync;
 /// </summary>
 internal sealed class OutboxClaimer
 {
-    private readonly IOutbox _outbox;
+    private readonly IOutboxClaims _outbox;
     private readonly SyncOptions _options;
 
     /// <param name="outbox">The workspace's outbox.</param>
     /// <param name="options">Batch bounds and lease.</param>
     /// <param name="owner">The lease owner name of this process (host:pid:random).</param>
-    public OutboxClaimer(IOutbox outbox, SyncOptions options, string owner)
+    public OutboxClaimer(IOutboxClaims outbox, SyncOptions options, string owner)
     {
         _outbox = outbox;
         _options = options;

@@ -14,13 +14,13 @@ namespace Acode.Infrastructure.Sync;
 internal sealed class SyncRetention
 {
     private readonly SqliteWorkspaceDatabase _database;
-    private readonly IOutbox _outbox;
+    private readonly IOutboxAdministration _outbox;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _redactedTarget;
     private readonly ILogger _logger;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
-    public SyncRetention(SqliteWorkspaceDatabase database, IOutbox outbox, NpgsqlDataSource dataSource, string redactedTarget, ILogger logger)
+    public SyncRetention(SqliteWorkspaceDatabase database, IOutboxAdministration outbox, NpgsqlDataSource dataSource, string redactedTarget, ILogger logger)
     {
         _database = database;
         _outbox = outbox;

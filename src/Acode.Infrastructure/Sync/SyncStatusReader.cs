@@ -14,12 +14,12 @@ namespace Acode.Infrastructure.Sync;
 internal sealed class SyncStatusReader
 {
     private readonly SqliteWorkspaceDatabase _database;
-    private readonly IOutbox _outbox;
+    private readonly IOutboxAdministration _outbox;
     private readonly NpgsqlDataSource? _dataSource;
     private readonly PostgresConnectionSettings? _target;
     private readonly PostgresMigrator _migrator;
 
-    public SyncStatusReader(SqliteWorkspaceDatabase database, IOutbox outbox, NpgsqlDataSource? dataSource, PostgresConnectionSettings? target, PostgresMigrator migrator)
+    public SyncStatusReader(SqliteWorkspaceDatabase database, IOutboxAdministration outbox, NpgsqlDataSource? dataSource, PostgresConnectionSettings? target, PostgresMigrator migrator)
     {
         _database = database;
         _outbox = outbox;
