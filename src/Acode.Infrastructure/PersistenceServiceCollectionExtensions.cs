@@ -72,7 +72,8 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
+    /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/> (and each of its roles: <see cref="IOutboxAppender"/>,
+    /// <see cref="IOutboxClaims"/>, <see cref="IOutboxAdministration"/>, the same instance), <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
     /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
     /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
     /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
@@ -137,6 +138,9 @@ public static class PersistenceServiceCollectionExtensions
             sp.GetRequiredService<ISecretRedactor>()));
         services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton<IOutboxAppender>(sp => sp.GetRequiredService<IOutbox>());
+        services.TryAddSingleton<IOutboxClaims>(sp => sp.GetRequiredService<IOutbox>());
+        services.TryAddSingleton<IOutboxAdministration>(sp => sp.GetRequiredService<IOutbox>());
         services.TryAddSingleton(sp => new SqliteSessionSearch(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.TryAddSingleton(sp => new ClaudeCodeTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));
         services.TryAddSingleton(sp => new CodexTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));

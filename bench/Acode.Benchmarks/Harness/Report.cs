@@ -13,6 +13,8 @@ public sealed class Report
     public const string Acode = "acode";
     public const string Raw = "raw";
     public const string EfCore = "efcore";
+    /// <summary>The sync's wire limit (issue 15 part 2): binary COPY into a staging table, merged set-based; <see cref="Raw"/> is the <c>unnest</c> baseline.</summary>
+    public const string RawCopy = "raw_copy";
     /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
     public const string AcodeReadyToRun = "acode_r2r";
     public const string LangGraphSqlite = "langgraph_sqlite";
@@ -40,7 +42,7 @@ public sealed class Report
         ("read_p99_us", [Acode, Raw, EfCore], "µs", false),
         ("page_p50_us", [Acode, Raw, EfCore], "µs", false),
         ("page_p99_us", [Acode, Raw, EfCore], "µs", false),
-        ("sync_records_per_s", [Acode, Raw], "records/s", true),
+        ("sync_records_per_s", [Acode, Raw, RawCopy], "records/s", true),
         ("sync_peak_rss_mb", [Acode], "MB", false),
         ("sync_large_peak_rss_mb", [Acode], "MB", false),
         ("status_cold_ms", [Acode], "ms", false),
@@ -169,6 +171,11 @@ public sealed class Report
             }
 
             output.WriteLine($"| {key} ({unit}) | {Num(acode)} | {Num(raw)} | {Num(ef)} | {Ratio(acode, raw)} | {Ratio(ef, acode)} |");
+            if (Get(key, RawCopy) is { } copy)
+            {
+                // The second baseline of the sync, in the raw column: binary COPY + set-based merge (issue 15 part 2).
+                output.WriteLine($"| {key}, raw = {RawCopy} ({unit}) | {Num(acode)} | {Num(copy)} | – | {Ratio(acode, copy)} | – |");
+            }
         }
 
         if (PeerKeys.Any(k => _metrics.ContainsKey(k.Key)))
@@ -236,7 +243,9 @@ public sealed class Report
             }
         }
 
-        yield return RatioGoal("sync records/s acode/raw ≥ 0.6", Get("sync_records_per_s", Acode), Get("sync_records_per_s", Raw), r => r >= 0.6);
+        // Issue 15 part 2: against the COPY limit, and ahead of the unnest baseline (the goal was acode/raw ≥ 0.6 before).
+        yield return RatioGoal("sync records/s acode/raw_copy (COPY limit) ≥ 0.7", Get("sync_records_per_s", Acode), Get("sync_records_per_s", RawCopy), r => r >= 0.7);
+        yield return RatioGoal("sync records/s acode/raw (unnest baseline) ≥ 1.2", Get("sync_records_per_s", Acode), Get("sync_records_per_s", Raw), r => r >= 1.2);
         double? rss = Get("sync_peak_rss_mb", Acode);
         yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
         double? large = Get("sync_large_peak_rss_mb", Acode);

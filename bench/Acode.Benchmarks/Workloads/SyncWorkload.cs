@@ -18,7 +18,7 @@ namespace Acode.Benchmarks.Workloads;
 /// <summary>
 /// Workload 4: drain <see cref="BenchSettings.SyncRecords"/> outbox records into a PostgreSQL on loopback (a throwaway
 /// cluster started like the tests start theirs), acode's <see cref="OutboxSyncService"/> with its defaults against a
-/// minimal set-based loop; then the peak memory of a separate process that syncs <see cref="BenchSettings.SyncMemoryRecords"/>.
+/// minimal set-based loop (<see cref="RawSync"/>, unnest) and the wire's limit (<see cref="RawCopySync"/>, binary COPY); then the peak memory of a separate process that syncs <see cref="BenchSettings.SyncMemoryRecords"/>.
 /// </summary>
 public static class SyncWorkload
 {
@@ -38,46 +38,49 @@ public static class SyncWorkload
         Workspace rawWarmup = Copy(seeded, workDir, "sync-warmup-raw", withoutCounters: true);
         _ = await RawRunAsync(server, rawWarmup, records, settings.RawSyncBatch, report);
         Drop(settings, rawWarmup);
+        Workspace copyWarmup = Copy(seeded, workDir, "sync-warmup-copy", withoutCounters: true);
+        _ = await RawCopyRunAsync(server, copyWarmup, records, settings.RawSyncBatch);
+        Drop(settings, copyWarmup);
 
         // 25 000 records = 50 batches: past the 30 calls after which .NET's tiered JIT recompiles the per-batch methods.
         var warmup = new Workspace(Path.Combine(workDir, "sync-warmup-acode"));
         _ = await AcodeRunAsync(server, warmup, await SeedAsync(warmup, 25_000));
         Drop(settings, warmup);
-        var acodeSeconds = new List<double>();
-        var rawSeconds = new List<double>();
-        var cpu = new Dictionary<string, double> { [Report.Acode] = 0, [Report.Raw] = 0 };
-        string? acodeDb = null, rawDb = null;
-        foreach (string name in new[] { Report.Acode, Report.Raw, Report.Raw, Report.Acode })
+        var seconds = new Dictionary<string, List<double>> { [Report.Acode] = [], [Report.Raw] = [], [Report.RawCopy] = [] };
+        var cpu = new Dictionary<string, double> { [Report.Acode] = 0, [Report.Raw] = 0, [Report.RawCopy] = 0 };
+        var databases = new Dictionary<string, string>();
+        string[] order = [Report.Acode, Report.Raw, Report.RawCopy, Report.RawCopy, Report.Raw, Report.Acode];
+        for (int run = 0; run < order.Length; run++)
         {
-            Workspace copy = Copy(seeded, workDir, $"sync-{name}-{acodeSeconds.Count + rawSeconds.Count}", withoutCounters: name == Report.Raw);
+            string name = order[run];
+            Workspace copy = Copy(seeded, workDir, $"sync-{name}-{run}", withoutCounters: name != Report.Acode);
             TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            if (name == Report.Acode)
+            (double took, databases[name]) = name switch
             {
-                (double seconds, acodeDb) = await AcodeRunAsync(server, copy, records);
-                acodeSeconds.Add(seconds);
-            }
-            else
-            {
-                (double seconds, rawDb) = await RawRunAsync(server, copy, records, settings.RawSyncBatch, report);
-                rawSeconds.Add(seconds);
-            }
-
+                Report.Acode => await AcodeRunAsync(server, copy, records),
+                Report.Raw => await RawRunAsync(server, copy, records, settings.RawSyncBatch, report),
+                _ => await RawCopyRunAsync(server, copy, records, settings.RawSyncBatch),
+            };
+            seconds[name].Add(took);
             cpu[name] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             Drop(settings, copy);
-
-            Console.WriteLine($"[sync] {name,-6} {records:N0} records in {(name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:F2} s = {records / (name == Report.Acode ? acodeSeconds : rawSeconds)[^1]:N0} records/s");
+            Console.WriteLine($"[sync] {name,-8} {records:N0} records in {took:F2} s = {records / took:N0} records/s");
         }
 
-        await CompareMirrorsAsync(acodeDb!, rawDb!);
+        List<double> acodeSeconds = seconds[Report.Acode], rawSeconds = seconds[Report.Raw], copySeconds = seconds[Report.RawCopy];
+        string acodeDb = databases[Report.Acode], rawDb = databases[Report.Raw];
+        await CompareMirrorsAsync(databases[Report.RawCopy], rawDb);
+        await CompareMirrorsAsync(acodeDb, rawDb);
         double acodeRate = records / acodeSeconds.Average();
         double rawRate = records / rawSeconds.Average();
         report.Set("sync_records_per_s", Report.Acode, acodeRate);
         report.Set("sync_records_per_s", Report.Raw, rawRate);
-        string clientCpu = $"acode {cpu[Report.Acode] / 2 / records * 1e6:F1} µs, raw {cpu[Report.Raw] / 2 / records * 1e6:F1} µs of CPU per record in this process "
-            + $"({cpu[Report.Acode] / acodeSeconds.Sum():P0} and {cpu[Report.Raw] / rawSeconds.Sum():P0} of one core; the rest of the wall time is PostgreSQL and waiting)";
+        report.Set("sync_records_per_s", Report.RawCopy, records / copySeconds.Average());
+        string clientCpu = $"acode {cpu[Report.Acode] / 2 / records * 1e6:F1} µs, raw {cpu[Report.Raw] / 2 / records * 1e6:F1} µs, raw_copy {cpu[Report.RawCopy] / 2 / records * 1e6:F1} µs of CPU per record in this process "
+            + $"({cpu[Report.Acode] / acodeSeconds.Sum():P0}, {cpu[Report.Raw] / rawSeconds.Sum():P0} and {cpu[Report.RawCopy] / copySeconds.Sum():P0} of one core; the rest of the wall time is PostgreSQL and waiting)";
         Console.WriteLine($"[sync] client CPU: {clientCpu}");
         report.AddExtra("sync: client CPU", clientCpu);
-        report.AddExtra("sync runs (records/s, order A B B A)", $"acode {string.Join(", ", acodeSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))}; raw {string.Join(", ", rawSeconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)))} (raw batches of {settings.RawSyncBatch})");
+        report.AddExtra("sync runs (records/s, order acode raw raw_copy raw_copy raw acode)", $"acode {Rates(records, acodeSeconds)}; raw (unnest) {Rates(records, rawSeconds)}; raw_copy (binary COPY) {Rates(records, copySeconds)} (raw batches of {settings.RawSyncBatch})");
 
         // Where the time goes: the SQLite side alone (take a batch, mark it done), on untouched copies, without PostgreSQL.
         Workspace acodeLocal = Copy(seeded, workDir, "sync-acode-local"), rawLocal = Copy(seeded, workDir, "sync-raw-local", withoutCounters: true);
@@ -98,6 +101,8 @@ public static class SyncWorkload
 
         await MemoryAsync(settings, server, workDir, report);
     }
+
+    private static string Rates(long records, List<double> seconds) => string.Join(", ", seconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)));
 
     private static void Drop(BenchSettings settings, Workspace workspace)
     {
@@ -154,6 +159,17 @@ public static class SyncWorkload
         long count = RawSync.Run(workspace.DatabasePath, target, batch);
         double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
         return count == records ? (seconds, target) : throw new InvalidOperationException($"raw synced {count} of {records} records");
+    }
+
+    private static async Task<(double Seconds, string Database)> RawCopyRunAsync(PostgresServer server, Workspace workspace, long records, int batch)
+    {
+        string target = await server.CreateDatabaseAsync();
+        await MigrateAsync(target);
+        await ExecuteAsync(target, "CHECKPOINT;");
+        long t = Stopwatch.GetTimestamp();
+        long count = RawCopySync.Run(workspace.DatabasePath, target, batch);
+        double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        return count == records ? (seconds, target) : throw new InvalidOperationException($"raw_copy synced {count} of {records} records");
     }
 
     /// <summary>acode's outbox work of a sync without PostgreSQL: claim a batch (with its lease), acknowledge it; until empty.</summary>
@@ -362,7 +378,7 @@ public static class SyncMemoryChild
 /// </summary>
 public static class RawSync
 {
-    private static readonly Dictionary<string, (string Table, (string Column, string Expression)[] Columns)> Mirrors = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, (string Table, (string Column, string Expression)[] Columns)> Mirrors = new(StringComparer.Ordinal)
     {
         ["Session"] = ("sessions", [("id", "d->>'id'"), ("title", "d->>'title'"), ("goal", "d->>'goal'"), ("state", "d->>'state'")]),
         ["SessionTask"] = ("session_tasks", [("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("ordinal", "(d->>'ordinal')::bigint"), ("title", "d->>'title'"),
@@ -505,13 +521,16 @@ public static class RawSync
         return done;
     }
 
-    private static long HlcOf(string key)
+    internal static long HlcOf(string key)
     {
         int second = key.IndexOf(':', key.IndexOf(':', StringComparison.Ordinal) + 1);
         return RawIds.Parse(key[(second + 1)..]).UtcTicks;
     }
 
-    private static string UpsertSql(string table, (string Column, string Expression)[] columns)
+    /// <param name="table">The mirror table.</param>
+    /// <param name="columns">Its columns and how each is read out of the document <c>d</c>.</param>
+    /// <param name="source">Where <c>u(d, hlc, origin)</c> come from: by default the three <c>unnest</c> arrays.</param>
+    internal static string UpsertSql(string table, (string Column, string Expression)[] columns, string source = "unnest($1::jsonb[], $2::bigint[], $3::text[]) AS u(d, hlc, origin)")
     {
         (string Column, string Expression)[] all =
         [
@@ -521,7 +540,7 @@ public static class RawSync
         ];
         return $"""
             INSERT INTO {table} ({string.Join(", ", all.Select(c => c.Column))})
-            SELECT {string.Join(", ", all.Select(c => c.Expression))} FROM unnest($1::jsonb[], $2::bigint[], $3::text[]) AS u(d, hlc, origin)
+            SELECT {string.Join(", ", all.Select(c => c.Expression))} FROM {source}
             ON CONFLICT (id) DO UPDATE SET {string.Join(", ", all.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}"))}
             WHERE (excluded.hlc, excluded.origin) > ({table}.hlc, {table}.origin);
             """;

@@ -10,4 +10,14 @@ public static class IdempotencyKey
 {
     public static string For(EntityType type, string entityId, DateTimeOffset updatedAt)
         => $"{type}:{entityId}:{UtcTimestamp.Format(updatedAt)}";
+
+    /// <summary>The <c>updated_at</c> a key was built from (<see cref="For"/>): the text after its second colon.</summary>
+    /// <exception cref="FormatException">The key is not of the form <c>EntityType:entity_id:updated_at</c>.</exception>
+    public static DateTimeOffset UpdatedAtOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int first = key.IndexOf(':', StringComparison.Ordinal);
+        int second = first < 0 ? -1 : key.IndexOf(':', first + 1);
+        return second < 0 ? throw new FormatException("An outbox idempotency key has the form EntityType:entity_id:updated_at.") : UtcTimestamp.Parse(key[(second + 1)..]);
+    }
 }

@@ -1,6 +1,11 @@
 namespace Acode.Application.Outbox;
 
-/// <summary>One row of the outbox, as stored.</summary>
+/// <summary>
+/// One row of the outbox, as stored: what the sync needs to apply it (entity type and id, its session, operation, the
+/// version it was based on and the one it makes, <see cref="ChangedAt"/>, origin, payload) and the delivery state.
+/// <see cref="ChangedAt"/> is the entity's <c>updated_at</c> after the change, exact to 100 ns: its hybrid logical clock
+/// stamp (the one in <see cref="IdempotencyKey"/>), by which PostgreSQL orders concurrent versions.
+/// </summary>
 public sealed record OutboxRecord(
     long Id,
     string IdempotencyKey,
@@ -20,4 +25,5 @@ public sealed record OutboxRecord(
     DateTimeOffset? LeaseUntil,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ProcessedAt);
+    DateTimeOffset? ProcessedAt,
+    DateTimeOffset ChangedAt);

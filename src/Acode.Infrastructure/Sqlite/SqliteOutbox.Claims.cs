@@ -66,9 +66,13 @@ public sealed partial class SqliteOutbox
     public Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, TimeSpan lease, CancellationToken cancellationToken = default)
         => ClaimAsync(owner, limit, long.MaxValue, lease, cancellationToken);
 
-    public async Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default)
+        => AcknowledgeAndClaimAsync(owner, [], limit, maxBytes, lease, cancellationToken);
+
+    public async Task<IReadOnlyList<OutboxRecord>> AcknowledgeAndClaimAsync(string owner, IReadOnlyCollection<long> acknowledge, int limit, long maxBytes, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(acknowledge);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         DateTimeOffset now = _database.Time.GetUtcNow();
@@ -76,48 +80,67 @@ public sealed partial class SqliteOutbox
         string until = UtcTimestamp.Format(now + lease);
         return await _database.WriteAsync((transaction, commands) =>
         {
-            var ids = new List<long>(Math.Min(limit, 1024));
-            long bytes = 0;
-            using (SqliteDataReader reader = commands.Get(ClaimCandidatesSql, transaction)
-                .With("$now", nowText).With("$limit", limit)
-                .ExecuteReader())
-            {
-                // The first record always goes, however large; the others while the batch stays within maxBytes.
-                while (reader.Read())
-                {
-                    long size = reader.GetInt64(1);
-                    if (ids.Count > 0 && bytes + size > maxBytes)
-                    {
-                        break;
-                    }
-
-                    ids.Add(reader.GetInt64(0));
-                    bytes += size;
-                }
-            }
-
-            var list = new List<OutboxRecord>(ids.Count);
-            if (ids.Count == 0)
-            {
-                return list;
-            }
-
-            string idArray = IdArray(ids);
-            using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
-                .With("$ids", idArray).With("$owner", owner).With("$until", until)
-                .ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    list.Add(ReadRecord(reader));
-                }
-            }
-
-            commands.Get(LeaseSql, transaction)
-                .With("$ids", idArray).With("$owner", owner).With("$until", until).With("$now", nowText)
-                .ExecuteNonQuery();
-            return list;
+            Acknowledge(transaction, commands, owner, acknowledge, nowText);
+            return Claim(transaction, commands, owner, limit, maxBytes, nowText, until);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<OutboxRecord> Claim(SqliteTransaction transaction, WriterCommands commands, string owner, int limit, long maxBytes, string nowText, string until)
+    {
+        var ids = new List<long>(Math.Min(limit, 1024));
+        long bytes = 0;
+        using (SqliteDataReader reader = commands.Get(ClaimCandidatesSql, transaction)
+            .With("$now", nowText).With("$limit", limit)
+            .ExecuteReader())
+        {
+            // The first record always goes, however large; the others while the batch stays within maxBytes.
+            while (reader.Read())
+            {
+                long size = reader.GetInt64(1);
+                if (ids.Count > 0 && bytes + size > maxBytes)
+                {
+                    break;
+                }
+
+                ids.Add(reader.GetInt64(0));
+                bytes += size;
+            }
+        }
+
+        var list = new List<OutboxRecord>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return list;
+        }
+
+        string idArray = IdArray(ids);
+        using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
+            .With("$ids", idArray).With("$owner", owner).With("$until", until)
+            .ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                list.Add(ReadRecord(reader));
+            }
+        }
+
+        commands.Get(LeaseSql, transaction)
+            .With("$ids", idArray).With("$owner", owner).With("$until", until).With("$now", nowText)
+            .ExecuteNonQuery();
+        return list;
+    }
+
+    /// <summary>Marks the records still leased to <paramref name="owner"/> processed and drops their leases.</summary>
+    private static int Acknowledge(SqliteTransaction transaction, WriterCommands commands, string owner, IReadOnlyCollection<long> ids, string now)
+    {
+        int changed = 0;
+        foreach (long id in ids)
+        {
+            changed += commands.Get(AcknowledgeSql, transaction).With("$now", now).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+            commands.Get(DropLeaseSql, transaction).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+        }
+
+        return changed;
     }
 
     public Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)

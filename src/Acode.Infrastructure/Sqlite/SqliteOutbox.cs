@@ -115,12 +115,13 @@ public sealed partial class SqliteOutbox : IOutbox
             .With("$now", UtcTimestamp.Format(now));
     }
 
+    // The entity's stamp is stored once, in its idempotency key (IdempotencyKey.For).
     internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
         Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.GetString(9),
         Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
         r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
-        OptionalTimestamp(r, 18));
+        OptionalTimestamp(r, 18), IdempotencyKey.UpdatedAtOf(r.GetString(1)));
 
     private static long CountOrZero(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
 

@@ -62,6 +62,12 @@ internal sealed class MirrorTable
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
             WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
             """;
+        MergeSql = $"""
+            INSERT INTO {name} ({names})
+            SELECT {expressions} FROM acode_sync_staging u WHERE u.n = ANY($1::integer[])
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
+            """;
         StoreSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
@@ -73,6 +79,12 @@ internal sealed class MirrorTable
     public string Name { get; }
 
     public string UpsertSql { get; }
+
+    /// <summary>
+    /// <see cref="UpsertSql"/> reading the rows <c>$1</c> (integer[]) of the sync's staging table (<c>acode_sync_staging</c>,
+    /// see <see cref="PostgresOutboxApplier"/>: columns <c>d</c>, <c>hlc</c>, <c>origin</c>, <c>deleted</c>) instead of arrays.
+    /// </summary>
+    public string MergeSql { get; }
 
     /// <summary>
     /// The same insert as <see cref="UpsertSql"/> without the last-writer-wins condition: for a writer that has row-locked

@@ -7,28 +7,62 @@ using NpgsqlTypes;
 namespace Acode.Infrastructure.Sync;
 
 /// <summary>
-/// Applies a batch of outbox records to PostgreSQL in one transaction, set-based (a handful of statements per batch,
-/// never a round trip per row):
+/// Applies a batch of outbox records to PostgreSQL in one transaction, set-based, in a handful of round trips per batch
+/// whatever its size (docs/architecture.md, "The sync engine"):
 /// <list type="number">
+/// <item>the batch travels once, by binary <c>COPY</c> into a temporary staging table (<c>acode_sync_staging</c>,
+/// created once per connection, emptied at each commit): every later statement reads it from there;</item>
 /// <item>insert the idempotency keys into <c>sync_applied</c>; the keys already there are duplicates (AC-045, AC-046);</item>
 /// <item>take a transaction-scoped advisory lock per touched session (in id order), so appliers of one session run one
-/// after the other: a child is never inserted next to a concurrent deletion of its session;</item>
-/// <item>read and row-lock the stored versions of the touched entities and look up which stored versions each
-/// writer held (it delivered them);</item>
+/// after the other (a child is never inserted next to a concurrent deletion of its session), and read and row-lock the
+/// stored versions of the touched entities, all in one round trip; then look up which stored versions each writer held
+/// (it delivered them);</item>
 /// <item>per entity, <see cref="ConflictRule"/> decides: applied, stale (already covered), or a conflict that the
 /// change won or lost; both versions of every conflict go to <c>sync_conflicts</c> (AC-048, AC-049, AC-052);</item>
-/// <item>upsert the winners with <c>unnest</c> + <c>ON CONFLICT … WHERE (deleted, hlc, origin) &gt; …</c>; a
-/// deletion removes the session's children, auditing those the deleting workspace did not hold.</item>
+/// <item>merge the winners from the staging table with <c>ON CONFLICT … WHERE (deleted, hlc, origin) &gt; …</c>, one
+/// statement per entity type sent together; a deletion removes the session's children, auditing those the deleting
+/// workspace did not hold.</item>
 /// </list>
 /// Because the outcome depends only on a total order of versions, every order of arrival converges to the same rows.
+/// The connection of a batch that committed is kept for the next one (its staging table with it) until
+/// <see cref="ReleaseConnection"/>; a batch that fails drops its connection.
 /// </summary>
-internal sealed partial class PostgresOutboxApplier
+internal sealed partial class PostgresOutboxApplier : IDisposable
 {
     /// <summary>First key of the two-int advisory locks that serialize appliers per session ("acod" in ASCII).</summary>
     internal const int SessionLockClass = 0x61636F64;
 
+    private const string StagingTable = "acode_sync_staging";
+
+    private const string CreateStagingSql = $"""
+        CREATE TEMP TABLE IF NOT EXISTS {StagingTable} (
+            n integer NOT NULL, idempotency_key text NOT NULL, entity_type text NOT NULL, entity_id text NOT NULL,
+            origin text NOT NULL, hlc bigint NOT NULL, deleted boolean NOT NULL, d jsonb NOT NULL) ON COMMIT DELETE ROWS;
+        """;
+
+    private const string CopySql = $"COPY {StagingTable} (n, idempotency_key, entity_type, entity_id, origin, hlc, deleted, d) FROM STDIN (FORMAT BINARY)";
+
+    // Only the exceptions come back: keys already delivered by the same workspace (duplicates) and new keys another
+    // workspace delivered too. A batch of fresh changes returns no row. The staging table has no statistics: the lookup
+    // in sync_applied is a per-row index probe (LIMIT keeps it a subplan), never a join the planner could turn into a
+    // scan of the whole table.
+    private const string InsertKeysSql = $"""
+        WITH inserted AS (
+            INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
+            SELECT idempotency_key, entity_type, entity_id, origin, 'Applied' FROM {StagingTable}
+            ON CONFLICT (idempotency_key, origin) DO NOTHING
+            RETURNING idempotency_key, origin)
+        SELECT n, fresh, elsewhere FROM (
+            SELECT u.n,
+                   (u.idempotency_key, u.origin) IN (SELECT idempotency_key, origin FROM inserted) AS fresh,
+                   coalesce((SELECT true FROM sync_applied s WHERE s.idempotency_key = u.idempotency_key AND s.origin <> u.origin LIMIT 1), false) AS elsewhere
+            FROM {StagingTable} u) AS judged
+        WHERE NOT fresh OR elsewhere;
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
+    private NpgsqlConnection? _held;
 
     public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger)
     {
@@ -36,36 +70,96 @@ internal sealed partial class PostgresOutboxApplier
         _logger = logger;
     }
 
+    /// <summary>Gives the connection kept between batches back to the pool (at the end of a sync run).</summary>
+    public void ReleaseConnection() => Interlocked.Exchange(ref _held, null)?.Dispose();
+
+    public void Dispose() => ReleaseConnection();
+
+    /// <summary>Applies <paramref name="records"/> (distinct <see cref="OutboxRecord.Id"/>s, in outbox order) in one transaction.</summary>
+    /// <returns>An outcome per record id, the newest stored stamp seen, the records that met a conflict.</returns>
     public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
-        NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionScope = transaction.ConfigureAwait(false);
-        var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
-        (HashSet<string> fresh, HashSet<string> seenElsewhere) = await InsertKeysAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
-        foreach (OutboxRecord duplicate in records.Where(r => !fresh.Contains(FreshKey(r))))
+        NpgsqlConnection connection = Interlocked.Exchange(ref _held, null) ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+        BatchApplyResult result;
+        try
         {
-            outcomes[duplicate.Id] = ApplyOutcome.Duplicate;
+            result = await ApplyAsync(connection, records, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Whatever failed (a record, the connection, a cancellation) leaves nothing behind for the next batch.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        List<OutboxRecord> news = records.Where(r => fresh.Contains(FreshKey(r))).ToList();
-        Dictionary<string, StoredVersion> sessions = await LockSessionsAsync(connection, transaction, news.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
-        var conflicts = new List<ConflictRow>();
-        long maxRemoteHlc = 0;
+        if (Interlocked.CompareExchange(ref _held, connection, null) is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = new NpgsqlCommand(CreateStagingSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    {
+        NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        long[] hlcs = records.Select(HlcOf).ToArray();
+
+        // The place for content stored apart from the records (blobs they reference): uploaded here, in this transaction,
+        // before the batch is staged and merged.
+        await StageAsync(connection, records, hlcs, cancellationToken).ConfigureAwait(false);
+        var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
+        (bool[] fresh, bool[] seenElsewhere) = await InsertKeysAsync(connection, transaction, records.Count, cancellationToken).ConfigureAwait(false);
+        for (int n = 0; n < records.Count; n++)
+        {
+            if (!fresh[n])
+            {
+                outcomes[records[n].Id] = ApplyOutcome.Duplicate;
+            }
+        }
+
+        var index = new Dictionary<OutboxRecord, int>(records.Count, ReferenceEqualityComparer.Instance);
+        for (int n = 0; n < records.Count; n++)
+        {
+            index[records[n]] = n;
+        }
+
+        List<OutboxRecord> news = records.Where((_, n) => fresh[n]).ToList();
 
         // Children first, sessions last: a session's deletion then also removes children applied in this same batch.
-        foreach (IGrouping<EntityType, OutboxRecord> byType in news.GroupBy(r => r.EntityType).OrderBy(g => g.Key == EntityType.Session ? 1 : 0))
-        {
-            MirrorTable table = MirrorTable.For(byType.Key);
-            List<IGrouping<string, OutboxRecord>> entities = byType.GroupBy(r => r.EntityId).ToList();
-            Dictionary<string, StoredVersion> stored = byType.Key == EntityType.Session
-                ? sessions
-                : await LockAsync(connection, transaction, table, entities.Select(e => e.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+        List<IGrouping<EntityType, OutboxRecord>> types = news.GroupBy(r => r.EntityType).OrderBy(g => g.Key == EntityType.Session ? 1 : 0).ToList();
+        (Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType) = await LockAsync(
+            connection, transaction, news.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            types.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
+            cancellationToken).ConfigureAwait(false);
 
-            // What each writer held: the stored version of the entity it changes; under a deleted session, the deleter each change.
-            var asked = new List<(string Key, string Origin)>();
-            foreach (IGrouping<string, OutboxRecord> all in entities)
+        // What each writer held: the stored version of the entity it changes; under a deleted session, the deleter each change.
+        var asked = new List<(string Key, string Origin)>();
+        foreach (IGrouping<EntityType, OutboxRecord> byType in types)
+        {
+            Dictionary<string, StoredVersion> stored = byType.Key == EntityType.Session ? sessions : storedByType[byType.Key];
+            foreach (IGrouping<string, OutboxRecord> all in byType.GroupBy(r => r.EntityId))
             {
                 OutboxRecord any = all.First();
                 if (byType.Key != EntityType.Session && sessions.TryGetValue(any.SessionId, out StoredVersion? session) && session.Deleted)
@@ -77,11 +171,18 @@ internal sealed partial class PostgresOutboxApplier
                     asked.Add((KeyOf(byType.Key, all.Key, current.Hlc), any.OriginWorkspaceId));
                 }
             }
+        }
 
-            HashSet<string> held = await HeldAsync(connection, transaction, asked, cancellationToken).ConfigureAwait(false);
-            var upserts = new List<OutboxRecord>();
-            var deletes = new List<OutboxRecord>();
-            foreach (IGrouping<string, OutboxRecord> all in entities)
+        HashSet<string> held = await HeldAsync(connection, transaction, asked, cancellationToken).ConfigureAwait(false);
+        var conflicts = new List<ConflictRow>();
+        var upserts = new List<(MirrorTable Table, int[] Rows)>();
+        var deletes = new List<OutboxRecord>();
+        long maxRemoteHlc = 0;
+        foreach (IGrouping<EntityType, OutboxRecord> byType in types)
+        {
+            Dictionary<string, StoredVersion> stored = byType.Key == EntityType.Session ? sessions : storedByType[byType.Key];
+            var winners = new List<int>();
+            foreach (IGrouping<string, OutboxRecord> all in byType.GroupBy(r => r.EntityId))
             {
                 stored.TryGetValue(all.Key, out StoredVersion? current);
                 maxRemoteHlc = Math.Max(maxRemoteHlc, current?.Hlc ?? 0);
@@ -103,7 +204,7 @@ internal sealed partial class PostgresOutboxApplier
                 var changes = new List<OutboxRecord>();
                 foreach (OutboxRecord record in all)
                 {
-                    if (ConflictRule.IsReplay(Incoming(record, record.BaseVersion, seenElsewhere.Contains(FreshKey(record))), current?.State))
+                    if (ConflictRule.IsReplay(Incoming(record, record.BaseVersion, seenElsewhere[index[record]]), current?.State))
                     {
                         outcomes[record.Id] = ApplyOutcome.Stale;
                     }
@@ -144,7 +245,7 @@ internal sealed partial class PostgresOutboxApplier
 
                 if (outcome is ApplyOutcome.Applied or ApplyOutcome.ConflictWon)
                 {
-                    upserts.Add(last);
+                    winners.Add(index[last]);
                     if (last.Operation == OutboxOperation.Delete)
                     {
                         deletes.Add(last);
@@ -152,49 +253,72 @@ internal sealed partial class PostgresOutboxApplier
                 }
             }
 
-            await UpsertAsync(connection, transaction, table, upserts, cancellationToken).ConfigureAwait(false);
-            conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, cancellationToken).ConfigureAwait(false));
+            if (winners.Count > 0)
+            {
+                upserts.Add((MirrorTable.For(byType.Key), winners.ToArray()));
+            }
         }
 
+        await MergeAsync(connection, transaction, upserts, cancellationToken).ConfigureAwait(false);
+        conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, cancellationToken).ConfigureAwait(false));
         foreach (ConflictRow conflict in conflicts)
         {
             Log.Conflict(_logger, conflict.EntityType.ToString(), conflict.EntityId, conflict.Incoming.OriginWorkspaceId, conflict.Existing.Origin, conflict.IncomingWins ? "incoming" : "existing");
         }
 
-        await InsertConflictsAsync(connection, transaction, conflicts, cancellationToken).ConfigureAwait(false);
-        await RecordOutcomesAsync(connection, transaction, records, outcomes, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, conflicts, records, outcomes, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-        foreach (OutboxRecord record in records)
+        if (_logger.IsEnabled(LogLevel.Debug))
         {
-            if (outcomes[record.Id] == ApplyOutcome.Duplicate)
+            foreach (OutboxRecord record in records)
             {
-                Log.Duplicate(_logger, record.IdempotencyKey);
-            }
-            else
-            {
-                Log.Applied(_logger, record.IdempotencyKey, outcomes[record.Id].ToString());
+                if (outcomes[record.Id] == ApplyOutcome.Duplicate)
+                {
+                    Log.Duplicate(_logger, record.IdempotencyKey);
+                }
+                else
+                {
+                    Log.Applied(_logger, record.IdempotencyKey, outcomes[record.Id].ToString());
+                }
             }
         }
 
         return new BatchApplyResult(outcomes, maxRemoteHlc, conflicts.Select(c => c.Incoming).Distinct().ToList());
     }
 
+    /// <summary>
+    /// Sends the batch once, by binary COPY into the staging table: row <c>n</c> is <c>records[n]</c>. The payloads are
+    /// streamed through the connection's write buffer, never gathered into one parameter.
+    /// </summary>
+    private static async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, long[] hlcs, CancellationToken cancellationToken)
+    {
+        NpgsqlBinaryImporter copy = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
+        await using var copyScope = copy.ConfigureAwait(false);
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(n, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.IdempotencyKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.EntityType.ToString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.EntityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.OriginWorkspaceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(hlcs[n], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.Operation == OutboxOperation.Delete, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(PostgresText.Sanitize(record.Payload), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static IncomingChange Incoming(OutboxRecord record, long baseVersion, bool deliveredByOthers)
         => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
-    internal static string KeyOf(EntityType type, string id, long hlc) => $"{type}:{id}:{UtcTimestamp.Format(new DateTimeOffset(hlc, TimeSpan.Zero))}";
+    internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
 
-    /// <summary>The exact <c>updated_at</c> of the change, in ticks, from its key <c>Type:id:timestamp</c>.</summary>
-    internal static long HlcOf(OutboxRecord record)
-    {
-        string key = record.IdempotencyKey;
-        int second = key.IndexOf(':', key.IndexOf(':', StringComparison.Ordinal) + 1);
-        return UtcTimestamp.Parse(key[(second + 1)..]).UtcTicks;
-    }
-
-    private static string FreshKey(OutboxRecord record) => FreshKey(record.IdempotencyKey, record.OriginWorkspaceId);
+    /// <summary>The exact <c>updated_at</c> of the change, in UTC ticks (its hlc).</summary>
+    internal static long HlcOf(OutboxRecord record) => record.ChangedAt.UtcTicks;
 
     private static string FreshKey(string key, string origin) => key + "\n" + origin;
 
@@ -202,69 +326,77 @@ internal sealed partial class PostgresOutboxApplier
         => System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(stored), System.Text.Json.Nodes.JsonNode.Parse(PostgresText.Sanitize(incoming)));
 
     /// <summary>
-    /// Inserts the keys; returns which are new for their origin, and which of those PostgreSQL already received from
-    /// another workspace (the same change, delivered again by a workspace that imported it).
+    /// Inserts the staged keys; returns, per row, whether it is new for its origin, and whether PostgreSQL already received
+    /// it from another workspace (the same change, delivered again by a workspace that imported it).
     /// </summary>
-    private static async Task<(HashSet<string> Fresh, HashSet<string> SeenElsewhere)> InsertKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    private static async Task<(bool[] Fresh, bool[] SeenElsewhere)> InsertKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand("""
-            WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(k, t, i, o)),
-            inserted AS (
-                INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
-                SELECT k, t, i, o, 'Applied' FROM input
-                ON CONFLICT (idempotency_key, origin) DO NOTHING
-                RETURNING idempotency_key, origin)
-            SELECT input.k, input.o,
-                   EXISTS (SELECT 1 FROM inserted WHERE inserted.idempotency_key = input.k AND inserted.origin = input.o),
-                   EXISTS (SELECT 1 FROM sync_applied s WHERE s.idempotency_key = input.k AND s.origin <> input.o)
-            FROM input;
-            """, connection, transaction);
+        bool[] fresh = new bool[count], seenElsewhere = new bool[count];
+        Array.Fill(fresh, true);
+        var command = new NpgsqlCommand(InsertKeysSql, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(TextArray(records.Select(r => r.IdempotencyKey)));
-        command.Parameters.Add(TextArray(records.Select(r => r.EntityType.ToString())));
-        command.Parameters.Add(TextArray(records.Select(r => r.EntityId)));
-        command.Parameters.Add(TextArray(records.Select(r => r.OriginWorkspaceId)));
-        var fresh = new HashSet<string>(StringComparer.Ordinal);
-        var seenElsewhere = new HashSet<string>(StringComparer.Ordinal);
         NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            string key = FreshKey(reader.GetString(0), reader.GetString(1));
-            if (reader.GetBoolean(2))
-            {
-                fresh.Add(key);
-                if (reader.GetBoolean(3))
-                {
-                    seenElsewhere.Add(key);
-                }
-            }
+            int n = reader.GetInt32(0);
+            fresh[n] = reader.GetBoolean(1);
+            seenElsewhere[n] = fresh[n] && reader.GetBoolean(2);
         }
 
         return (fresh, seenElsewhere);
     }
 
     /// <summary>
-    /// Takes the per-session advisory locks (in id order, so two appliers never wait on each other in a cycle) and reads
-    /// the stored sessions. Held to the commit: a deletion and a child of the same session are never applied side by side.
+    /// In one round trip: takes the per-session advisory locks (in id order, so two appliers never wait on each other in a
+    /// cycle), reads and row-locks the stored sessions, then the stored children of each type. The advisory locks are held
+    /// to the commit: a deletion and a child of the same session are never applied side by side.
     /// </summary>
-    private static async Task<Dictionary<string, StoredVersion>> LockSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] sessionIds, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<string, StoredVersion> Sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> Children)> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string[] sessionIds, List<(EntityType Type, string[] Ids)> children, CancellationToken cancellationToken)
     {
+        var sessions = new Dictionary<string, StoredVersion>(StringComparer.Ordinal);
+        var stored = children.ToDictionary(c => c.Type, _ => new Dictionary<string, StoredVersion>(StringComparer.Ordinal));
         if (sessionIds.Length == 0)
         {
-            return new Dictionary<string, StoredVersion>(StringComparer.Ordinal);
+            return (sessions, stored);
         }
 
-        var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(i) AS h FROM unnest($2::text[]) AS i ORDER BY 1) AS ordered;", connection, transaction);
-        await using (command.ConfigureAwait(false))
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        var advisory = new NpgsqlBatchCommand(
+            "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(i) AS h FROM unnest($2::text[]) AS i ORDER BY 1) AS ordered;");
+        advisory.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = SessionLockClass });
+        advisory.Parameters.Add(TextArray(sessionIds));
+        batch.BatchCommands.Add(advisory);
+        var reads = new List<Dictionary<string, StoredVersion>> { sessions };
+        batch.BatchCommands.Add(LockCommand(MirrorTable.For(EntityType.Session), sessionIds));
+        foreach ((EntityType type, string[] ids) in children)
         {
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = SessionLockClass });
-            command.Parameters.Add(TextArray(sessionIds));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(LockCommand(MirrorTable.For(type), ids));
+            reads.Add(stored[type]);
         }
 
-        return await LockAsync(connection, transaction, MirrorTable.For(EntityType.Session), sessionIds, cancellationToken).ConfigureAwait(false);
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        foreach (Dictionary<string, StoredVersion> into in reads)
+        {
+            // The first result is the advisory locks' (one row per session): skipped.
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+            }
+        }
+
+        return (sessions, stored);
+    }
+
+    private static NpgsqlBatchCommand LockCommand(MirrorTable table, string[] ids)
+    {
+        var command = new NpgsqlBatchCommand(table.LockSql);
+        command.Parameters.Add(TextArray(ids));
+        return command;
     }
 
     /// <summary>Which of the (idempotency key, origin) pairs are in <c>sync_applied</c>: that workspace delivered that exact change.</summary>
@@ -293,7 +425,7 @@ internal sealed partial class PostgresOutboxApplier
         return held;
     }
 
-    private static async Task<Dictionary<string, StoredVersion>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MirrorTable table, string[] ids, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, StoredVersion>> LockRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MirrorTable table, string[] ids, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(table.LockSql, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
@@ -309,21 +441,24 @@ internal sealed partial class PostgresOutboxApplier
         return stored;
     }
 
-    private static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MirrorTable table, List<OutboxRecord> winners, CancellationToken cancellationToken)
+    /// <summary>Merges the winning rows of the staging table into their mirror tables, in the given order, in one round trip.</summary>
+    private static async Task MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(MirrorTable Table, int[] Rows)> upserts, CancellationToken cancellationToken)
     {
-        if (winners.Count == 0)
+        if (upserts.Count == 0)
         {
             return;
         }
 
-        var command = new NpgsqlCommand(table.UpsertSql, connection, transaction);
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        foreach ((MirrorTable table, int[] rows) in upserts)
+        {
+            var command = new NpgsqlBatchCommand(table.MergeSql);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = rows });
+            batch.BatchCommands.Add(command);
+        }
 
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = winners.Select(r => PostgresText.Sanitize(r.Payload)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = winners.Select(HlcOf).ToArray() });
-        command.Parameters.Add(TextArray(winners.Select(r => r.OriginWorkspaceId)));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = winners.Select(r => r.Operation == OutboxOperation.Delete).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -367,7 +502,7 @@ internal sealed partial class PostgresOutboxApplier
                 .Select(c => c.Id).ToArray();
             if (unheld.Length > 0)
             {
-                Dictionary<string, StoredVersion> lost = await LockAsync(connection, transaction, child, unheld, cancellationToken).ConfigureAwait(false);
+                Dictionary<string, StoredVersion> lost = await LockRowsAsync(connection, transaction, child, unheld, cancellationToken).ConfigureAwait(false);
                 var sessionOf = live.ToDictionary(c => c.Id, c => c.SessionId, StringComparer.Ordinal);
                 foreach ((string id, StoredVersion version) in lost.OrderBy(l => l.Key, StringComparer.Ordinal))
                 {
@@ -387,52 +522,53 @@ internal sealed partial class PostgresOutboxApplier
         return removed;
     }
 
-    private static async Task InsertConflictsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ConflictRow> conflicts, CancellationToken cancellationToken)
-    {
-        if (conflicts.Count == 0)
-        {
-            return;
-        }
-
-        var command = new NpgsqlCommand("""
-            INSERT INTO sync_conflicts (entity_type, entity_id, session_id, incoming_key, incoming_origin, incoming_base_version, incoming_version,
-                                        incoming_hlc, incoming_payload, existing_origin, existing_version, existing_hlc, existing_payload, winner)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-                                 $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[]);
-            """, connection, transaction);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.EntityType.ToString())));
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.EntityId)));
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.SessionId)));
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.Incoming.IdempotencyKey)));
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.Incoming.OriginWorkspaceId)));
-        command.Parameters.Add(BigintArray(conflicts.Select(c => c.BaseVersion)));
-        command.Parameters.Add(BigintArray(conflicts.Select(c => c.Incoming.Version)));
-        command.Parameters.Add(BigintArray(conflicts.Select(c => c.IncomingHlc)));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = conflicts.Select(c => PostgresText.Sanitize(c.Incoming.Payload)).ToArray() });
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.Existing.Origin)));
-        command.Parameters.Add(BigintArray(conflicts.Select(c => c.Existing.Version)));
-        command.Parameters.Add(BigintArray(conflicts.Select(c => c.Existing.Hlc)));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = conflicts.Select(c => c.Existing.Document).ToArray() });
-        command.Parameters.Add(TextArray(conflicts.Select(c => c.IncomingWins ? "incoming" : "existing")));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task RecordOutcomesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, Dictionary<long, ApplyOutcome> outcomes, CancellationToken cancellationToken)
+    /// <summary>The audit of the conflicts and the outcomes that are not plain applications, in one round trip.</summary>
+    private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ConflictRow> conflicts, IReadOnlyList<OutboxRecord> records, Dictionary<long, ApplyOutcome> outcomes, CancellationToken cancellationToken)
     {
         List<OutboxRecord> notPlain = records.Where(r => outcomes[r.Id] is not ApplyOutcome.Applied and not ApplyOutcome.Duplicate).ToList();
-        if (notPlain.Count == 0)
+        if (conflicts.Count == 0 && notPlain.Count == 0)
         {
             return;
         }
 
-        var command = new NpgsqlCommand(
-            "UPDATE sync_applied s SET outcome = u.o FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, g, o) WHERE s.idempotency_key = u.k AND s.origin = u.g;", connection, transaction);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(TextArray(notPlain.Select(r => r.IdempotencyKey)));
-        command.Parameters.Add(TextArray(notPlain.Select(r => r.OriginWorkspaceId)));
-        command.Parameters.Add(TextArray(notPlain.Select(r => outcomes[r.Id].ToString())));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        if (conflicts.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO sync_conflicts (entity_type, entity_id, session_id, incoming_key, incoming_origin, incoming_base_version, incoming_version,
+                                            incoming_hlc, incoming_payload, existing_origin, existing_version, existing_hlc, existing_payload, winner)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                                     $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[]);
+                """);
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.EntityType.ToString())));
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.EntityId)));
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.SessionId)));
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.Incoming.IdempotencyKey)));
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.Incoming.OriginWorkspaceId)));
+            command.Parameters.Add(BigintArray(conflicts.Select(c => c.BaseVersion)));
+            command.Parameters.Add(BigintArray(conflicts.Select(c => c.Incoming.Version)));
+            command.Parameters.Add(BigintArray(conflicts.Select(c => c.IncomingHlc)));
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = conflicts.Select(c => PostgresText.Sanitize(c.Incoming.Payload)).ToArray() });
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.Existing.Origin)));
+            command.Parameters.Add(BigintArray(conflicts.Select(c => c.Existing.Version)));
+            command.Parameters.Add(BigintArray(conflicts.Select(c => c.Existing.Hlc)));
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = conflicts.Select(c => c.Existing.Document).ToArray() });
+            command.Parameters.Add(TextArray(conflicts.Select(c => c.IncomingWins ? "incoming" : "existing")));
+            batch.BatchCommands.Add(command);
+        }
+
+        if (notPlain.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand(
+                "UPDATE sync_applied s SET outcome = u.o FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, g, o) WHERE s.idempotency_key = u.k AND s.origin = u.g;");
+            command.Parameters.Add(TextArray(notPlain.Select(r => r.IdempotencyKey)));
+            command.Parameters.Add(TextArray(notPlain.Select(r => r.OriginWorkspaceId)));
+            command.Parameters.Add(TextArray(notPlain.Select(r => outcomes[r.Id].ToString())));
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values)

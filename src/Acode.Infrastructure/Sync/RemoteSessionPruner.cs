@@ -106,6 +106,6 @@ internal sealed class RemoteSessionPruner
         DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
         return new OutboxRecord(
             id, IdempotencyKey.For(EntityType.Session, stored.Id, stamp), EntityType.Session, stored.Id, stored.Id, OutboxOperation.Delete,
-            stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null);
+            stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null, stamp);
     }
 }

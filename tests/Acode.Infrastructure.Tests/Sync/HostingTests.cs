@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Acode.Application;
 using Acode.Application.Options;
+using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Infrastructure.Sync;
 using Acode.Infrastructure.Tests.Support;
@@ -51,6 +52,26 @@ public sealed class HostingTests(PostgresFixture fixture)
         {
             await host.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task Each_role_of_the_outbox_resolves_to_the_one_outbox_whose_statistics_see_what_a_save_appended()
+    {
+        using var workspace = new TempWorkspace();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAcodePersistence(workspace.Workspace, new PersistenceOptions());
+        using IHost host = builder.Build();
+        IOutbox outbox = host.Services.GetRequiredService<IOutbox>();
+        Assert.Same(outbox, host.Services.GetRequiredService<IOutboxAppender>());
+        Assert.Same(outbox, host.Services.GetRequiredService<IOutboxClaims>());
+        Assert.Same(outbox, host.Services.GetRequiredService<IOutboxAdministration>());
+
+        Session session = await host.Services.GetRequiredService<IRunStateStore>().CreateSessionAsync("one record");
+        long pending = (await host.Services.GetRequiredService<IOutboxAdministration>().GetStatisticsAsync()).Pending;
+        IReadOnlyList<OutboxRecord> claimed = await host.Services.GetRequiredService<IOutboxClaims>().ClaimAsync("operator", 10, TimeSpan.FromMinutes(1));
+        Assert.True(pending > 0);
+        Assert.Equal(pending, claimed.Count);
+        Assert.Contains(claimed, r => r.EntityId == session.Id.Value);
     }
 
     [Fact]

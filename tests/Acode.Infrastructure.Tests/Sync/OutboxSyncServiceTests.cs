@@ -283,6 +283,34 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         await running;
     }
 
+    [Fact]
+    public async Task A_run_stopped_between_batches_gives_back_the_batch_it_claimed_ahead_and_the_next_run_delivers_the_rest_once()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, options: new SyncOptions { BatchSize = 2 });
+        for (int i = 0; i < 5; i++)
+        {
+            await h.Store.CreateSessionAsync($"session {i}");
+        }
+
+        long pending = (await h.Outbox.GetStatisticsAsync()).Pending;
+        using var stop = new CancellationTokenSource();
+
+        // Stopped at the first progress report: batch 1 is acknowledged, batch 2 applied, batch 3 claimed ahead.
+        SyncRunResult first = await h.Sync.SyncAsync(new InlineProgress(_ => stop.Cancel()), stop.Token);
+
+        Assert.InRange(first.Delivered, 1, pending - 1);
+        Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox_leases"));
+        Assert.Equal(first.Delivered, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE status = 'Processed'"));
+        Assert.Equal(first.Delivered, await h.PgCountAsync("SELECT count(*) FROM sync_applied"));
+
+        SyncRunResult second = await h.Sync.SyncAsync();
+
+        Assert.Equal(0, second.Duplicates);
+        Assert.Equal(pending, first.Delivered + second.Delivered);
+        Assert.Equal(0, second.Remaining);
+        Assert.Equal(5, await h.PgCountAsync("SELECT count(*) FROM sessions"));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         for (int i = 0; i < 300; i++)
@@ -309,4 +337,10 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
             """,
             ("$key", key),
             ("$payload", """{"entity":"ToolCall","sessionId":"sess_x","stepId":"step_x","toolName":"t","arguments":"not json","status":"Pending","schema":1,"id":"tc_poison","version":1,"createdAt":"2026-01-15T10:00:00.0000001Z","updatedAt":"2026-01-15T10:00:00.0000001Z"}"""));
+
+    /// <summary>Reports on the caller's thread, at once (<see cref="Progress{T}"/> posts to the pool).</summary>
+    private sealed class InlineProgress(Action<SyncProgress> report) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => report(value);
+    }
 }

@@ -1,0 +1,20 @@
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>What one sync run did so far: the figures of its <see cref="Application.Sync.SyncRunResult"/>.</summary>
+internal sealed class SyncRunCounters
+{
+    public long Applied { get; set; }
+
+    public long Duplicates { get; set; }
+
+    public long Conflicts { get; set; }
+
+    public long Retried { get; set; }
+
+    public long DeadLettered { get; set; }
+
+    /// <summary>The newest stamp seen in PostgreSQL and adopted by the clock, in UTC ticks (0: none).</summary>
+    public long MaxRemoteHlc { get; set; }
+
+    public long Done => Applied + Duplicates + Retried + DeadLettered;
+}

@@ -1,0 +1,68 @@
+using Acode.Application.Outbox;
+using Acode.Application.Sync;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.Sqlite;
+using Npgsql;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// The sync at a glance (<see cref="SyncStatus"/>): the local backlog and dead letters, the last successful sync and error,
+/// and from PostgreSQL whether it answers, its schema version and this workspace's conflicts. Never changes anything.
+/// </summary>
+internal sealed class SyncStatusReader
+{
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly IOutboxAdministration _outbox;
+    private readonly NpgsqlDataSource? _dataSource;
+    private readonly PostgresConnectionSettings? _target;
+    private readonly PostgresMigrator _migrator;
+
+    public SyncStatusReader(SqliteWorkspaceDatabase database, IOutboxAdministration outbox, NpgsqlDataSource? dataSource, PostgresConnectionSettings? target, PostgresMigrator migrator)
+    {
+        _database = database;
+        _outbox = outbox;
+        _dataSource = dataSource;
+        _target = target;
+        _migrator = migrator;
+    }
+
+    public async Task<SyncStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        OutboxStatistics outbox = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        WorkspaceSyncState state = _database.GetSyncState(cancellationToken);
+        TimeSpan? age = outbox.OldestPendingAge(_database.Time.GetUtcNow());
+        if (_dataSource is null || _target is null)
+        {
+            return new SyncStatus(false, null, null, "PostgreSQL is not configured", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+        }
+
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            MigrationStatus schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (schema.Pending.Count > 0)
+            {
+                // The next sync applies them: say now if this role cannot.
+                await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            long? conflicts = null;
+            if (schema.Current is not null)
+            {
+                var command = new NpgsqlCommand("SELECT count(*) FROM sync_conflicts WHERE incoming_origin = $1 OR existing_origin = $1;", connection);
+                await using var commandScope = command.ConfigureAwait(false);
+                command.Parameters.AddWithValue(_database.WorkspaceId!);
+                conflicts = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            return new SyncStatus(true, _target.Redacted, true, null, outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, conflicts, schema.Current?.ToString(3));
+        }
+        catch (Exception ex) when (SyncFailures.AsUnavailable(ex, _target.Redacted) is { } unavailable)
+        {
+            return new SyncStatus(true, _target.Redacted, false, $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+        }
+    }
+}
