@@ -22,6 +22,13 @@ public static class PostgresDataSourceFactory
             // The pool's name appears in Npgsql's metrics and traces: the redacted target, never the connection string.
             Name = settings.Redacted,
         };
+        // acode's statements are short index ranges and batches: JIT compilation (tens of ms, whenever a row estimate
+        // crosses jit_above_cost) would cost far more than it saves (docs/postgres.md). A jit setting of the user's wins.
+        if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(new NpgsqlLoggerFactory(loggerFactory));

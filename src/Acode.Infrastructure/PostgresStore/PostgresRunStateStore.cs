@@ -221,7 +221,9 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             }
         }
 
-        bool sessionLive = session.IsNew || await IsLiveAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
+        // Whether the stored session is live and the end of its log, in one round trip (a new session has neither yet).
+        (bool sessionLive, long? storedLastSequence) = session.IsNew ? (true, null)
+            : await LiveAndLastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
         long? lastSequence = null;
         foreach (Entity entity in session.PendingChanges)
         {
@@ -244,7 +246,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                     // Events go at the end of the log: a number taken meanwhile (an append, another copy) moves this one and the next.
                     // Another copy of the same session earlier in this SaveAllAsync has staged events not yet written: count them.
                     lastSequence ??= Math.Max(
-                        await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false),
+                        storedLastSequence ?? await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false),
                         writes.LastStagedSequence(session.Id.Value));
                     long sequence = Math.Max(evt.Sequence, lastSequence.Value + 1);
                     lastSequence = sequence;
@@ -299,6 +301,16 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
     private static async Task<bool> IsLiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
         => await ScalarAsync(connection, transaction, "SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL;", cancellationToken, Text(sessionId)).ConfigureAwait(false) is not null;
+
+    private static async Task<(bool Live, long? LastSequence)> LiveAndLastSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT deleted_at IS NULL, (SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1) FROM sessions WHERE id = $1;", connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(Text(sessionId));
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(0) ? (true, reader.GetInt64(1)) : (false, null);
+    }
 
     private static async Task<long> LastSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
         => (long)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1;", cancellationToken, Text(sessionId)).ConfigureAwait(false))!;
