@@ -12,11 +12,13 @@ using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Acode.Infrastructure;
 
@@ -54,8 +56,9 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/>, <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
     /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
-    /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
-    /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
+    /// <c>persistence:retention:olderThanDays</c> is set), health checks (<c>sqlite</c>, <c>outbox</c>, <c>postgres</c>; with
+    /// <c>persistence:store:kind = postgres</c> only <c>postgres</c>, a <see cref="PostgresStoreHealthCheck"/> of the store's
+    /// server, and no workspace file is opened) and metrics. The options are validated here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
     /// taken as given: neither <c>.agent/config.json</c> nor <c>ACODE_</c> variables are read (use
     /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration).
     /// </summary>
@@ -106,8 +109,9 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<AcodeMetrics>();
         services.AddSingleton(sp => SqliteWorkspaceDatabase.Open(
             workspace, sp.GetRequiredService<PersistenceOptions>().Sqlite, sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(StoreDataSourceKey, (sp, _) => PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp)
-            ? new PostgresRunStateStore(PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()),
+            ? new PostgresRunStateStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(StoreDataSourceKey),
                 sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(),
                 new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()),
                 Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction))
@@ -133,11 +137,35 @@ public static class PersistenceServiceCollectionExtensions
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
-            .AddCheck<SqliteHealthCheck>("sqlite")
-            .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)
-            .AddCheck<PostgresHealthCheck>("postgres");
+            .AddCheck<SqliteHealthCheck>(SqliteCheck)
+            .AddTypeActivatedCheck<OutboxHealthCheck>(OutboxCheck, StuckBacklogAfter)
+            .AddCheck<PostgresHealthCheck>(PostgresCheck);
+
+        // With the PostgreSQL store there is no workspace file, outbox or sync to check: one check, of the store's server.
+        services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<PersistenceOptions>>((health, persistence) =>
+        {
+            if (persistence.Value.Store.Kind != RunStateStoreKind.Postgres)
+            {
+                return;
+            }
+
+            foreach (HealthCheckRegistration registration in health.Registrations.Where(r => r.Name is SqliteCheck or OutboxCheck or PostgresCheck).ToList())
+            {
+                health.Registrations.Remove(registration);
+            }
+
+            health.Registrations.Add(new HealthCheckRegistration(PostgresCheck,
+                sp => new PostgresStoreHealthCheck(sp.GetRequiredKeyedService<NpgsqlDataSource>(StoreDataSourceKey), new Migrations.PostgresMigrator()), failureStatus: null, tags: null));
+        });
         return services;
     }
+
+    private const string SqliteCheck = "sqlite";
+    private const string OutboxCheck = "outbox";
+    private const string PostgresCheck = "postgres";
+
+    /// <summary>The key of the PostgreSQL store's data source (registered always, created only when the store is PostgreSQL).</summary>
+    private const string StoreDataSourceKey = "acode:store:postgres";
 
     private static bool UsesPostgresStore(IServiceProvider provider) => provider.GetRequiredService<PersistenceOptions>().Store.Kind == RunStateStoreKind.Postgres;
 }
