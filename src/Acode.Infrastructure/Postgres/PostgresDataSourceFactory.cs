@@ -11,6 +11,9 @@ namespace Acode.Infrastructure.Postgres;
 /// </summary>
 public static class PostgresDataSourceFactory
 {
+    /// <summary>Statements Npgsql keeps prepared per connection (<c>Max Auto Prepare</c>) unless the connection string sets it.</summary>
+    public const int AutoPreparedStatements = 64;
+
     /// <summary>A data source for <paramref name="settings"/>; opens no connection yet.</summary>
     /// <param name="settings">The parsed connection string (pool size and timeouts applied).</param>
     /// <param name="loggerFactory">Receives Npgsql's own logs, its per-command Information lines lowered to Debug; parameter values are never logged.</param>
@@ -27,6 +30,13 @@ public static class PostgresDataSourceFactory
         if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
         {
             builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
+        }
+
+        // The same few statements run over and over (saves, gets, pages, sync batches): Npgsql prepares each one after its
+        // second use, so PostgreSQL stops parsing and planning it every time. A setting of the user's wins.
+        if (!settings.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
         }
 
         if (loggerFactory is not null)

@@ -78,7 +78,12 @@ public sealed partial class PostgresRunStateStore
         }
 
         var where = new List<string> { "s.deleted_at IS NULL" };
-        if (filter.States.Count > 0)
+        if (filter.States.Count == 1)
+        {
+            // Equality, not ANY: the (state, updated_at|created_at, id) index then delivers the page in order (an index range).
+            where.Add($"s.state = {Add(filter.States.First().ToString(), NpgsqlDbType.Text)}");
+        }
+        else if (filter.States.Count > 1)
         {
             where.Add($"s.state = ANY({Add(filter.States.Distinct().Select(s => s.ToString()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
         }
