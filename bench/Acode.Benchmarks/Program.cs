@@ -76,6 +76,11 @@ try
         settings.CleanUp(workDir);
     }
 
+    if (settings.Runs(PostgresStoreWorkload.Name))
+    {
+        await PostgresStoreWorkload.RunAsync(settings, workDir, report);
+    }
+
     if (settings.Runs("import"))
     {
         await ImportWorkload.RunAsync(settings, workDir, report);

@@ -19,6 +19,7 @@ using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Acode.Infrastructure.Transcripts;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -75,8 +76,9 @@ public static class PersistenceServiceCollectionExtensions
     /// Adds <see cref="IRunStateStore"/>, <see cref="IOutbox"/> (and each of its roles: <see cref="IOutboxAppender"/>,
     /// <see cref="IOutboxClaims"/>, <see cref="IOutboxAdministration"/>, the same instance), <see cref="ISyncService"/>, the <see cref="SyncWorker"/>
     /// hosted service (idle when PostgreSQL is not configured), the <see cref="RetentionWorker"/> hosted service (idle unless
-    /// <c>persistence:retention:olderThanDays</c> is set), health checks and metrics. The options are validated
-    /// here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
+    /// <c>persistence:retention:olderThanDays</c> is set), health checks (<c>sqlite</c>, <c>outbox</c>, <c>postgres</c>; with
+    /// <c>persistence:store:kind = postgres</c> only <c>postgres</c>, a <see cref="PostgresStoreHealthCheck"/> of the store's
+    /// server, and no workspace file is opened) and metrics. The options are validated here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
     /// taken as given: neither <c>.agent/config.json</c> nor <c>ACODE_</c> variables are read (use
     /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration).
     /// </summary>
@@ -188,11 +190,32 @@ public static class PersistenceServiceCollectionExtensions
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
-            .AddCheck<SqliteHealthCheck>("sqlite")
-            .AddTypeActivatedCheck<OutboxHealthCheck>("outbox", StuckBacklogAfter)
-            .AddCheck<PostgresHealthCheck>("postgres");
+            .AddCheck<SqliteHealthCheck>(SqliteCheck)
+            .AddTypeActivatedCheck<OutboxHealthCheck>(OutboxCheck, StuckBacklogAfter)
+            .AddCheck<PostgresHealthCheck>(PostgresCheck);
+
+        // With the PostgreSQL store there is no workspace file, outbox or sync to check: one check, of the store's server.
+        services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<PersistenceOptions>>((health, persistence) =>
+        {
+            if (persistence.Value.Store.Kind != RunStateStoreKind.Postgres)
+            {
+                return;
+            }
+
+            foreach (HealthCheckRegistration registration in health.Registrations.Where(r => r.Name is SqliteCheck or OutboxCheck or PostgresCheck).ToList())
+            {
+                health.Registrations.Remove(registration);
+            }
+
+            health.Registrations.Add(new HealthCheckRegistration(PostgresCheck,
+                sp => new PostgresStoreHealthCheck(sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), sp.GetRequiredService<PostgresMigrator>()), failureStatus: null, tags: null));
+        });
         return services;
     }
+
+    private const string SqliteCheck = "sqlite";
+    private const string OutboxCheck = "outbox";
+    private const string PostgresCheck = "postgres";
 
     private static bool UsesPostgresStore(IServiceProvider provider) => provider.GetRequiredService<PersistenceOptions>().Store.Kind == RunStateStoreKind.Postgres;
 }

@@ -69,6 +69,13 @@ public sealed class Report
         ("team_growth_bytes_per_record_first_week", [Acode], "bytes", false),
         ("team_growth_bytes_per_record_last_week", [Acode], "bytes", false),
         ("team_growth_flat", [Acode], "1 = yes", true),
+        ("pg_save_p50_us", [Acode, Raw], "µs", false),
+        ("pg_save_p99_us", [Acode, Raw], "µs", false),
+        ("pg_save_p50_us_100k", [Acode, Raw], "µs", false),
+        ("pg_get_p50_us", [Acode, Raw], "µs", false),
+        ("pg_get_p99_us", [Acode, Raw], "µs", false),
+        ("pg_page_p50_us", [Acode, Raw], "µs", false),
+        ("pg_page_p99_us", [Acode, Raw], "µs", false),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -209,7 +216,7 @@ public sealed class Report
         }
 
         output.WriteLine();
-        output.WriteLine("## Goals (issues 4 and 15)");
+        output.WriteLine("## Goals (issues 4, 12 and 15)");
         output.WriteLine();
         output.WriteLine("| goal | measured | verdict |");
         output.WriteLine("|---|---:|---|");
@@ -237,7 +244,7 @@ public sealed class Report
         // Issue 15 part 6: no EF Core goal on saves: a durable save is bounded by the one fsync every implementation pays.
         foreach ((string key, _, string unit, _) in Keys)
         {
-            if (unit == "µs" && !key.StartsWith("save_", StringComparison.Ordinal))
+            if (unit == "µs" && !key.StartsWith("save_", StringComparison.Ordinal) && !key.StartsWith("pg_", StringComparison.Ordinal))
             {
                 yield return RatioGoal($"{key} efcore/acode ≥ 2", Get(key, EfCore), Get(key, Acode), r => r >= 2);
             }
@@ -246,6 +253,12 @@ public sealed class Report
         // Issue 15 part 2: against the COPY limit, and ahead of the unnest baseline (the goal was acode/raw ≥ 0.6 before).
         yield return RatioGoal("sync records/s acode/raw_copy (COPY limit) ≥ 0.7", Get("sync_records_per_s", Acode), Get("sync_records_per_s", RawCopy), r => r >= 0.7);
         yield return RatioGoal("sync records/s acode/raw (unnest baseline) ≥ 1.2", Get("sync_records_per_s", Acode), Get("sync_records_per_s", Raw), r => r >= 1.2);
+        // Issue 12: the PostgreSQL store (workload pgstore) against raw Npgsql writing and reading the same rows.
+        yield return RatioGoal("PostgreSQL store: save p50 acode/raw ≤ 1.5", Get("pg_save_p50_us", Acode), Get("pg_save_p50_us", Raw), r => r <= 1.5);
+        yield return RatioGoal("PostgreSQL store: save p50 at the big session acode/raw ≤ 1.5", Get("pg_save_p50_us_100k", Acode), Get("pg_save_p50_us_100k", Raw), r => r <= 1.5);
+        yield return RatioGoal("PostgreSQL store: save p50 acode at 100k / at 10 ≤ 1.3", Get("pg_save_p50_us_100k", Acode), Get("pg_save_p50_us", Acode), r => r <= 1.3);
+        yield return RatioGoal("PostgreSQL store: get p50 acode/raw ≤ 1.5", Get("pg_get_p50_us", Acode), Get("pg_get_p50_us", Raw), r => r <= 1.5);
+        yield return RatioGoal("PostgreSQL store: page p50 acode/raw ≤ 1.5", Get("pg_page_p50_us", Acode), Get("pg_page_p50_us", Raw), r => r <= 1.5);
         double? rss = Get("sync_peak_rss_mb", Acode);
         yield return ("sync peak RSS ≤ 150 MB", rss is { } m ? $"{m:F0} MB" : "–", rss is { } v ? v <= 150 : null);
         double? large = Get("sync_large_peak_rss_mb", Acode);

@@ -11,6 +11,9 @@ namespace Acode.Infrastructure.Postgres;
 /// </summary>
 public static class PostgresDataSourceFactory
 {
+    /// <summary>Statements Npgsql keeps prepared per connection (<c>Max Auto Prepare</c>) unless the connection string sets it.</summary>
+    public const int AutoPreparedStatements = 64;
+
     /// <summary>A data source for <paramref name="settings"/>; opens no connection yet.</summary>
     /// <param name="settings">The parsed connection string (pool size and timeouts applied).</param>
     /// <param name="loggerFactory">Receives Npgsql's own logs, its per-command Information lines lowered to Debug; parameter values are never logged.</param>
@@ -22,6 +25,20 @@ public static class PostgresDataSourceFactory
             // The pool's name appears in Npgsql's metrics and traces: the redacted target, never the connection string.
             Name = settings.Redacted,
         };
+        // acode's statements are short index ranges and batches: JIT compilation (tens of ms, whenever a row estimate
+        // crosses jit_above_cost) would cost far more than it saves (docs/postgres.md). A jit setting of the user's wins.
+        if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
+        }
+
+        // The same few statements run over and over (saves, gets, pages, sync batches): Npgsql prepares each one after its
+        // second use, so PostgreSQL stops parsing and planning it every time. A setting of the user's wins.
+        if (!settings.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(new NpgsqlLoggerFactory(loggerFactory));

@@ -41,31 +41,33 @@ public sealed partial class PostgresRunStateStore
 
     private async Task<Session?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SessionId id, CancellationToken cancellationToken)
     {
-        Session? session = null;
-        var header = new NpgsqlCommand(SessionSql, connection, transaction);
-        await using (header.ConfigureAwait(false))
+        // The session and its children in one round trip: the header, then the children's result sets in ChildQueries' order.
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        foreach (string sql in ChildQueries.Prepend(SessionSql))
         {
-            header.Parameters.Add(Text(id.Value));
-            NpgsqlDataReader reader = await header.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var s = (SessionDocument)StoredDocument.Read(reader.GetString(0));
-                    session = Session.Restore(id, s.Title, s.Goal, Enum.Parse<SessionState>(s.State), reader.GetInt64(1), s.Version, UtcTimestamp.Parse(s.CreatedAt), UtcTimestamp.Parse(s.UpdatedAt), _clock.TimeProvider);
-                }
-            }
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(Text(id.Value));
+            batch.BatchCommands.Add(command);
         }
 
-        if (session is null)
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
+        var s = (SessionDocument)StoredDocument.Read(reader.GetString(0));
+        Session session = Session.Restore(id, s.Title, s.Goal, Enum.Parse<SessionState>(s.State), reader.GetInt64(1), s.Version, UtcTimestamp.Parse(s.CreatedAt), UtcTimestamp.Parse(s.UpdatedAt), _clock.TimeProvider);
+
         // Parents before children, in the SQLite store's order, so both engines give the same object.
-        foreach (string sql in ChildQueries)
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
-            await ForEachDocumentAsync(connection, transaction, sql, [Text(id.Value)], d => RestoreChild(session, d), cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                RestoreChild(session, StoredDocument.Read(reader.GetString(0)));
+            }
         }
 
         return session;

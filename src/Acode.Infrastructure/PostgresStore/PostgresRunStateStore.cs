@@ -112,11 +112,11 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         List<EntityStamp>[] stamps = await InTransactionAsync(async (connection, transaction) =>
         {
             var writes = new PostgresStoreWrites();
-            await LockSessionsAsync(connection, transaction, distinct.Select(s => s.Id.Value), cancellationToken).ConfigureAwait(false);
+            Dictionary<string, (bool Live, long LastSequence)> stored = await LockAndReadSessionsAsync(connection, transaction, distinct, cancellationToken).ConfigureAwait(false);
             var result = new List<EntityStamp>[distinct.Length];
             for (int i = 0; i < distinct.Length; i++)
             {
-                result[i] = await StageChangesAsync(connection, transaction, distinct[i], writes, cancellationToken).ConfigureAwait(false);
+                result[i] = await StageChangesAsync(connection, transaction, distinct[i], stored, writes, cancellationToken).ConfigureAwait(false);
             }
 
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
@@ -203,7 +203,8 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         }, cancellationToken);
 
     /// <summary>Checks and stages one session's pending changes; returns their stamps (applied to the objects after the commit).</summary>
-    private async Task<List<EntityStamp>> StageChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Session session, PostgresStoreWrites writes, CancellationToken cancellationToken)
+    private async Task<List<EntityStamp>> StageChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Session session,
+        Dictionary<string, (bool Live, long LastSequence)> storedSessions, PostgresStoreWrites writes, CancellationToken cancellationToken)
     {
         var stamps = new List<EntityStamp>(session.PendingChanges.Count);
         if (session.PendingChanges.Count == 0)
@@ -221,7 +222,9 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             }
         }
 
-        bool sessionLive = session.IsNew || await IsLiveAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false);
+        // Whether the stored session is live and where its log ends, read with the locks (a new session has neither yet).
+        (bool sessionLive, long? storedLastSequence) = session.IsNew ? (true, (long?)null)
+            : storedSessions.TryGetValue(session.Id.Value, out (bool Live, long LastSequence) held) && held.Live ? (true, held.LastSequence) : (false, null);
         long? lastSequence = null;
         foreach (Entity entity in session.PendingChanges)
         {
@@ -244,7 +247,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                     // Events go at the end of the log: a number taken meanwhile (an append, another copy) moves this one and the next.
                     // Another copy of the same session earlier in this SaveAllAsync has staged events not yet written: count them.
                     lastSequence ??= Math.Max(
-                        await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false),
+                        storedLastSequence ?? await LastSequenceAsync(connection, transaction, session.Id.Value, cancellationToken).ConfigureAwait(false),
                         writes.LastStagedSequence(session.Id.Value));
                     long sequence = Math.Max(evt.Sequence, lastSequence.Value + 1);
                     lastSequence = sequence;
@@ -274,12 +277,53 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         SessionId = d.SessionId, Sequence = sequence, Type = d.Type, Payload = d.Payload,
     };
 
-    /// <summary>Takes the sync's per-session advisory locks (the same keys as <see cref="PostgresOutboxApplier"/>, in the same order).</summary>
-    private static Task LockSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
-        => ExecuteAsync(connection, transaction,
-            "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(i) AS h FROM unnest($2::text[]) AS i ORDER BY 1) AS ordered;", cancellationToken,
+    /// <summary>
+    /// <see cref="LockSessionsAsync"/> and, in the same round trip once the locks are held, whether each stored (not new)
+    /// session is live and the highest sequence of its log; a session missing from the result is gone.
+    /// </summary>
+    private static async Task<Dictionary<string, (bool Live, long LastSequence)>> LockAndReadSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Session[] sessions, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockSessionsCommand(sessions.Select(s => s.Id.Value)) } };
+        await using var batchScope = batch.ConfigureAwait(false);
+        string[] stored = sessions.Where(s => !s.IsNew).Select(s => s.Id.Value).Distinct(StringComparer.Ordinal).ToArray();
+        if (stored.Length > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT s.id, s.deleted_at IS NULL, (SELECT coalesce(max(e.sequence), 0) FROM session_events e WHERE e.session_id = s.id) FROM sessions s WHERE s.id = ANY($1);")
+            { Parameters = { TextArray(stored) } });
+        }
+
+        var result = new Dictionary<string, (bool Live, long LastSequence)>(StringComparer.Ordinal);
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        if (stored.Length > 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result[reader.GetString(0)] = (reader.GetBoolean(1), reader.GetInt64(2));
+            }
+        }
+
+        return result;
+    }
+
+    private static NpgsqlBatchCommand LockSessionsCommand(IEnumerable<string> sessionIds) => new(
+        "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(i) AS h FROM unnest($2::text[]) AS i ORDER BY 1) AS ordered;")
+    {
+        Parameters =
+        {
             new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = PostgresOutboxApplier.SessionLockClass },
-            TextArray(sessionIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
+            TextArray(sessionIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+        },
+    };
+
+    /// <summary>Takes the sync's per-session advisory locks (the same keys as <see cref="PostgresOutboxApplier"/>, in the same order).</summary>
+    private static async Task LockSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockSessionsCommand(sessionIds) } };
+        await using var batchScope = batch.ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task<Dictionary<string, StoredRow>> LockRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, CancellationToken cancellationToken)
     {

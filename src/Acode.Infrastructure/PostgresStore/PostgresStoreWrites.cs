@@ -31,6 +31,7 @@ internal sealed class PostgresStoreWrites
         _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(document)), updatedAt.UtcTicks, deleted));
     }
 
+    /// <summary>Writes the staged rows and their keys in one round trip (a batch: one upsert per table, then the keys).</summary>
     public async Task FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string origin, CancellationToken cancellationToken)
     {
         if (_rows.Count == 0)
@@ -38,20 +39,20 @@ internal sealed class PostgresStoreWrites
             return;
         }
 
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
         foreach (IGrouping<EntityType, (EntityType Type, string Id, string Json, long Hlc, bool Deleted)> byType in _rows.GroupBy(r => r.Type))
         {
-            var upsert = new NpgsqlCommand(MirrorTable.For(byType.Key).StoreSql, connection, transaction);
-            await using (upsert.ConfigureAwait(false))
-            {
-                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = byType.Select(r => r.Json).ToArray() });
-                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = byType.Select(r => r.Hlc).ToArray() });
-                upsert.Parameters.Add(PostgresRunStateStore.TextArray(byType.Select(_ => origin)));
-                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = byType.Select(r => r.Deleted).ToArray() });
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var upsert = new NpgsqlBatchCommand(MirrorTable.For(byType.Key).StoreSql);
+            upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = byType.Select(r => r.Json).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = byType.Select(r => r.Hlc).ToArray() });
+            upsert.Parameters.Add(PostgresRunStateStore.TextArray(byType.Select(_ => origin)));
+            upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = byType.Select(r => r.Deleted).ToArray() });
+            batch.BatchCommands.Add(upsert);
         }
 
-        await RecordHeldAsync(connection, transaction, _rows.Select(r => (r.Type, r.Id, r.Hlc)).ToList(), origin, cancellationToken).ConfigureAwait(false);
+        batch.BatchCommands.Add(HeldCommand(_rows.Select(r => (r.Type, r.Id, r.Hlc)).ToList(), origin));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -65,16 +66,22 @@ internal sealed class PostgresStoreWrites
             return;
         }
 
-        var keys = new NpgsqlCommand("""
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { HeldCommand(versions, origin) } };
+        await using var batchScope = batch.ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand HeldCommand(IReadOnlyList<(EntityType Type, string Id, long Hlc)> versions, string origin)
+    {
+        var keys = new NpgsqlBatchCommand("""
             INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
             SELECT k, t, i, $4, 'Applied' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, t, i)
             ON CONFLICT (idempotency_key, origin) DO NOTHING;
-            """, connection, transaction);
-        await using var keysScope = keys.ConfigureAwait(false);
+            """);
         keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => PostgresOutboxApplier.KeyOf(r.Type, r.Id, r.Hlc))));
         keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => r.Type.ToString())));
         keys.Parameters.Add(PostgresRunStateStore.TextArray(versions.Select(r => r.Id)));
         keys.Parameters.Add(PostgresRunStateStore.Text(origin));
-        await keys.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return keys;
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Acode.Application.Serialization;
 
 namespace Acode.Infrastructure.PostgresStore;
@@ -7,6 +9,10 @@ namespace Acode.Infrastructure.PostgresStore;
 internal static class StoredDocument
 {
     private const string Discriminator = "entity";
+
+    /// <summary>The documents' own contract, with the discriminator accepted anywhere in the object.</summary>
+    private static readonly JsonTypeInfo<EntityDocument> AnyOrder = (JsonTypeInfo<EntityDocument>)
+        new JsonSerializerOptions(RunStateJsonContext.Default.Options) { AllowOutOfOrderMetadataProperties = true }.GetTypeInfo(typeof(EntityDocument));
 
     /// <summary>
     /// The document in <paramref name="jsonb"/>. <c>jsonb</c> does not keep the order of properties (it sorts them by
@@ -17,6 +23,19 @@ internal static class StoredDocument
         if (jsonb.StartsWith("{\"" + Discriminator + "\"", StringComparison.Ordinal))
         {
             return EntityJson.Deserialize(jsonb);
+        }
+
+        // The common case, read as it is (the reader finds the discriminator wherever it is). Anything unusual (no or an
+        // unknown entity, a schema out of range, not JSON) takes the path below, for EntityJson's exact error.
+        try
+        {
+            if (JsonSerializer.Deserialize(jsonb, AnyOrder) is { Schema: >= 1 and <= EntityDocument.CurrentSchema } document)
+            {
+                return document;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
         }
 
         var source = (JsonObject)JsonNode.Parse(jsonb)!;

@@ -65,6 +65,32 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task Pull_all_since_takes_the_window_and_a_later_pull_brings_a_remote_change_that_then_continues_without_a_conflict()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+
+        JsonElement window = await _b.JsonAsync("session", "pull", "--all", "--since", "7d");
+        await ChangeLocallyAsync(_a, id, "changed in A after B pulled");
+        await _a.RunOkAsync("db", "sync");
+        JsonElement again = await _b.JsonAsync("session", "pull", id);
+        string titleInB = (await _b.JsonAsync("session", "show", id))[0].GetProperty("title").GetString()!;
+        await ChangeLocallyAsync(_b, id, "continued in B");
+        AcodeResult sync = await _b.RunOkAsync("db", "sync");
+
+        JsonElement pulled = Assert.Single(window.GetProperty("pulled").EnumerateArray());
+        Assert.Equal(id, pulled.GetProperty("id").GetString());
+        Assert.True(pulled.GetProperty("inserted").GetInt32() > 0);
+        Assert.Equal(1, again.GetProperty("pulled")[0].GetProperty("updated").GetInt32());
+        Assert.Equal("changed in A after B pulled", titleInB);
+        Assert.Contains("0 conflict(s)", sync.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal("continued in B", (await _a.JsonAsync("session", "show", "--remote", id))[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task A_change_made_elsewhere_meanwhile_is_a_recorded_conflict()
     {
         string url = await ConfigureBothAsync();
