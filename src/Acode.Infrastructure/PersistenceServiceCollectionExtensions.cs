@@ -110,10 +110,10 @@ public static class PersistenceServiceCollectionExtensions
             ? new PostgresRunStateStore(PostgresDataSourceFactory.Create(sp.GetRequiredService<PersistenceOptions>().Postgres!, sp.GetService<ILoggerFactory>()),
                 sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(),
                 new Migrations.PostgresMigrator(logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<Migrations.PostgresMigrator>()),
-                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction))
+                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction), sp.GetRequiredService<PersistenceOptions>().Store.BlobThresholdBytes)
             : new SqliteRunStateStore(
                 sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
-                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction)));
+                Application.Redaction.SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction), sp.GetRequiredService<PersistenceOptions>().Store.BlobThresholdBytes));
         services.AddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.AddSingleton<ISyncService>(sp =>
         {

@@ -21,7 +21,7 @@ internal static class DemoCommand
             }
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var recorder = new DemoSessionRecorder(new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction)));
+            var recorder = new DemoSessionRecorder(new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction), blobThresholdBytes: context.Options.Store.BlobThresholdBytes));
             for (int i = 0; i < sessions; i++)
             {
                 Session session = await recorder.RecordAsync(i % 3, cancellationToken);

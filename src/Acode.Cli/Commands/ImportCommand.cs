@@ -32,7 +32,7 @@ internal static class ImportCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database);
+            var store = new SqliteRunStateStore(database, blobThresholdBytes: context.Options.Store.BlobThresholdBytes);
             TranscriptImporter importer = create(store);
             string[] roots = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : [importer.DefaultLocation];
             if (context.ParseResult.GetValue(watch))

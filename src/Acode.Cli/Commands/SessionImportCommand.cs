@@ -31,7 +31,7 @@ internal static class SessionImportCommand
             }
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var store = new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction));
+            var store = new SqliteRunStateStore(database, redactor: Application.Redaction.SecretRedactor.From(context.Options.Redaction), blobThresholdBytes: context.Options.Store.BlobThresholdBytes);
             int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
             try
             {

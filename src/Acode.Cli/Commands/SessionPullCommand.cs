@@ -59,7 +59,7 @@ internal static class SessionPullCommand
             }
 
             using SqliteWorkspaceDatabase database = context.OpenDatabase();
-            var pull = new RemoteSessionPull(remote, new SqliteRunStateStore(database), database.WorkspaceId!);
+            var pull = new RemoteSessionPull(remote, new SqliteRunStateStore(database, blobThresholdBytes: context.Options.Store.BlobThresholdBytes), database.WorkspaceId!);
             var results = new List<(SessionId Id, ImportResult Result)>();
             foreach (SessionId sessionId in ids)
             {

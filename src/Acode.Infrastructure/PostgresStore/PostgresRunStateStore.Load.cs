@@ -1,4 +1,5 @@
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sync;
 using Npgsql;
 
@@ -63,9 +64,17 @@ public sealed partial class PostgresRunStateStore
         }
 
         // Parents before children, in the SQLite store's order, so both engines give the same object.
+        var children = new List<EntityDocument>();
         foreach (string sql in ChildQueries)
         {
-            await ForEachDocumentAsync(connection, transaction, sql, [Text(id.Value)], d => RestoreChild(session, d), cancellationToken).ConfigureAwait(false);
+            await ForEachDocumentAsync(connection, transaction, sql, [Text(id.Value)], children.Add, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Large content is read back whole from the blobs the documents name (docs/storage.md), in the same snapshot.
+        Dictionary<string, byte[]> blobs = await PostgresBlobs.ReadAsync(connection, transaction, children.SelectMany(DocumentBlobs.References).ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (EntityDocument child in children)
+        {
+            RestoreChild(session, DocumentBlobs.Resolve(child, hash => blobs.GetValueOrDefault(hash)));
         }
 
         return session;

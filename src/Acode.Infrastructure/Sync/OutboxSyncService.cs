@@ -72,7 +72,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         if (target is not null)
         {
             _dataSource = PostgresDataSourceFactory.Create(target, database.LoggerFactory);
-            _applier = new PostgresOutboxApplier(_dataSource, _logger);
+            _applier = new PostgresOutboxApplier(_dataSource, _logger, new PostgresBlobUploader(database));
         }
     }
 

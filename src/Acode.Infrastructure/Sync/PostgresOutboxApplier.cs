@@ -29,11 +29,14 @@ internal sealed partial class PostgresOutboxApplier
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
+    private readonly PostgresBlobUploader? _blobs;
 
-    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger)
+    // blobs: sends the blobs a batch names before its rows (docs/storage.md); null when the records name none.
+    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger, PostgresBlobUploader? blobs = null)
     {
         _dataSource = dataSource;
         _logger = logger;
+        _blobs = blobs;
     }
 
     public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
@@ -42,6 +45,11 @@ internal sealed partial class PostgresOutboxApplier
         await using var connectionScope = connection.ConfigureAwait(false);
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
+        if (_blobs is not null)
+        {
+            await _blobs.UploadAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
+        }
+
         var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
         (HashSet<string> fresh, HashSet<string> seenElsewhere) = await InsertKeysAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
         foreach (OutboxRecord duplicate in records.Where(r => !fresh.Contains(FreshKey(r))))
