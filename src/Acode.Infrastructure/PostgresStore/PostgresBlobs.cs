@@ -11,7 +11,10 @@ namespace Acode.Infrastructure.PostgresStore;
 /// </summary>
 internal static class PostgresBlobs
 {
-    /// <summary>Which of <paramref name="hashes"/> the database holds.</summary>
+    /// <summary>
+    /// Which of <paramref name="hashes"/> the database holds, locked (<c>FOR KEY SHARE</c>) until the caller's transaction
+    /// ends so the housekeeping sweep (<see cref="Sync.PostgresBlobSweeper"/>) cannot remove a blob this transaction names.
+    /// </summary>
     public static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
@@ -20,7 +23,7 @@ internal static class PostgresBlobs
             return found;
         }
 
-        var command = new NpgsqlCommand("SELECT hash FROM blobs WHERE hash = ANY($1);", connection, transaction);
+        var command = new NpgsqlCommand("SELECT hash FROM blobs WHERE hash = ANY($1) FOR KEY SHARE;", connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(PostgresRunStateStore.TextArray(hashes));
         NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -155,7 +155,7 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blobs;"));
         Assert.Equal(2L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE result_blob = $h AND result = $p;", ("$h", BlobCodec.Hash(Encoding.UTF8.GetBytes(large))), ("$p", DocumentBlobs.Prefix(large))));
         Assert.Equal("small result", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT result FROM tool_calls WHERE id = $id AND result_blob IS NULL;", ("$id", tc3)));
-        Assert.Equal(2048L, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT length(content) FROM artifacts WHERE content_blob IS NOT NULL;"));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts WHERE content_blob IS NOT NULL AND length(content) BETWEEN 2045 AND 2048;"));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE length(text) > 2048;"));
         Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index WHERE search_index MATCH 'upsilondiff';"));
 
