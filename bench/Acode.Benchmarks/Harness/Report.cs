@@ -50,6 +50,8 @@ public sealed class Report
         ("team_batch_p99_ms_together", [Acode], "ms", false),
         ("team_failed_batches", [Acode], "batches", false),
         ("team_state_identical", [Acode], "1 = yes", true),
+        ("storage_local_bytes_per_content_byte", [Acode], "bytes/byte", false),
+        ("storage_pg_bytes_per_content_byte", [Acode], "bytes/byte", false),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -220,6 +222,10 @@ public sealed class Report
             yield return ("team: final state identical to a sequential run", Get("team_state_identical", Acode) == 1 ? "identical" : "different", Get("team_state_identical", Acode) == 1);
         }
 
+        double? local = Get("storage_local_bytes_per_content_byte", Acode);
+        yield return ("storage: local database ≤ 0.5 × the content (issue 13)", local is { } lb ? lb.ToString("F2", CultureInfo.InvariantCulture) : "–", local is { } lv ? lv <= 0.5 : null);
+        double? pg = Get("storage_pg_bytes_per_content_byte", Acode);
+        yield return ("storage: PostgreSQL ≤ 1 × the content (issue 13)", pg is { } pb ? pb.ToString("F2", CultureInfo.InvariantCulture) : "–", pg is { } pv ? pv <= 1.0 : null);
         if (_metrics.ContainsKey("agent_loop_steps"))
         {
             string at = $"step {Get("agent_loop_steps", Acode):F0}";

@@ -25,7 +25,7 @@ public sealed class ArtifactDocument : EntityDocument
 
     /// <summary>
     /// Stored form only (docs/storage.md): the SHA-256 of large content, whose blob holds it whole; <see cref="Content"/>
-    /// then holds its first 2048 bytes. Null (and absent from the JSON) in the full form every reader and the export see.
+    /// then holds its first 512 bytes. Null (and absent from the JSON) in the full form every reader and the export see.
     /// </summary>
     public string? ContentBlob { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class ToolCallDocument : EntityDocument
     /// <summary>
     /// Stored form only (rows, outbox payloads, PostgreSQL's <c>document</c>; docs/storage.md): the SHA-256 of the arguments'
     /// UTF-8 bytes, whose blob holds them whole, when they are large; <see cref="Arguments"/> then holds their first
-    /// 2048 characters. Null (and absent from the JSON) in the full form every reader and the export see.
+    /// 512 characters. Null (and absent from the JSON) in the full form every reader and the export see.
     /// </summary>
     public string? ArgumentsBlob { get; init; }
 

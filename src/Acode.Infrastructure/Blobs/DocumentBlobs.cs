@@ -13,14 +13,14 @@ namespace Acode.Infrastructure.Blobs;
 /// </summary>
 public static class DocumentBlobs
 {
-    /// <summary>The default threshold, 4 KiB.</summary>
-    public const int DefaultThresholdBytes = 4096;
+    /// <summary>The default threshold, 1 KiB (<see cref="Application.Options.StoreOptions.DefaultBlobThresholdBytes"/>).</summary>
+    public const int DefaultThresholdBytes = Application.Options.StoreOptions.DefaultBlobThresholdBytes;
 
     /// <summary>How many characters of large text stay in the row (and so in the search index).</summary>
-    public const int IndexedPrefixChars = 2048;
+    public const int IndexedPrefixChars = 512;
 
     /// <summary>How many bytes of large artifact content stay in the row (cut back to a UTF-8 character boundary).</summary>
-    public const int IndexedPrefixBytes = 2048;
+    public const int IndexedPrefixBytes = 512;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -37,7 +37,7 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         }
 
         Assert.Equal($"{hash}|br|{Encoding.UTF8.GetByteCount(log)}", Assert.Single(await a.PgRowsAsync("SELECT hash, codec, raw_length FROM blobs")));
-        Assert.Equal(4L, await a.PgCountAsync("SELECT count(*) FROM tool_calls WHERE result_blob = $1 AND document->>'resultBlob' = $1 AND length(result) <= 2048 AND length(document::text) < 8192", hash));
+        Assert.Equal(4L, await a.PgCountAsync("SELECT count(*) FROM tool_calls WHERE result_blob = $1 AND document->>'resultBlob' = $1 AND length(result) <= 512 AND length(document::text) < 8192", hash));
 
         await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
         var remote = new PostgresRunStateStore(dataSource, "pg_test");
@@ -96,9 +96,9 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         await new PostgresMigrator().MigrateAsync(dataSource);
 
         Assert.Equal(3L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE codec = 'none'"));
-        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE result_blob IS NOT NULL AND arguments_blob IS NOT NULL AND document ? 'resultBlob' AND length(result) = 2048"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE result_blob IS NOT NULL AND arguments_blob IS NOT NULL AND document ? 'resultBlob' AND length(result) = 512"));
         Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE result = 'small result' AND result_blob IS NULL AND NOT document ? 'resultBlob'"));
-        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM artifacts WHERE length(content) = 2048 AND content_blob IS NOT NULL"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM artifacts WHERE length(content) = 512 AND content_blob IS NOT NULL"));
         Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM artifacts WHERE to_tsvector('simple', acode_search_words(acode_search_text(kind, media_type, content))) @@ to_tsquery('simple', 'sigmadiff')"));
 
         Session loaded = (await new PostgresRunStateStore(dataSource, "pg_test").GetSessionAsync(session.Id))!;

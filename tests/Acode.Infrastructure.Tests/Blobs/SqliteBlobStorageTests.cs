@@ -55,9 +55,9 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Session session = Session.Create("small");
         Step step = session.AddTask("t").AddStep("s");
         ToolCall exact = step.AddToolCall("a", "{}");
-        exact.Succeed(new string('é', 2048)); // 4096 bytes: not above 4 KiB
+        exact.Succeed(new string('é', 512)); // 1024 bytes: not above 1 KiB
         ToolCall over = step.AddToolCall("b", "{}");
-        over.Succeed(new string('é', 2048) + "!");
+        over.Succeed(new string('é', 512) + "!");
         await new SqliteRunStateStore(db).SaveAsync(session);
 
         Assert.Equal([exact.Id.Value], SqliteProbe.Rows(_temp.DatabasePath, "SELECT id FROM tool_calls WHERE result_blob IS NULL;").Select(r => (string)r["id"]!));
@@ -155,8 +155,8 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blobs;"));
         Assert.Equal(2L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE result_blob = $h AND result = $p;", ("$h", BlobCodec.Hash(Encoding.UTF8.GetBytes(large))), ("$p", DocumentBlobs.Prefix(large))));
         Assert.Equal("small result", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT result FROM tool_calls WHERE id = $id AND result_blob IS NULL;", ("$id", tc3)));
-        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts WHERE content_blob IS NOT NULL AND length(content) BETWEEN 2045 AND 2048;"));
-        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE length(text) > 2048;"));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts WHERE content_blob IS NOT NULL AND length(content) BETWEEN 509 AND 512;"));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE length(text) > 512;"));
         Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index WHERE search_index MATCH 'upsilondiff';"));
 
         Session loaded = (await new SqliteRunStateStore(migrated).GetSessionAsync(Acode.Domain.Ids.SessionId.Parse(sess)))!;

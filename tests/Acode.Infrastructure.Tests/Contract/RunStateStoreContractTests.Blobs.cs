@@ -10,7 +10,7 @@ public abstract partial class RunStateStoreContractTests
 {
     private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Text no codec or prefix cut may change: CRLF and bare CR, tabs, astral characters across the 2048-character cut, combining marks, RTL, control characters.</summary>
+    /// <summary>Text no codec or prefix cut may change: CRLF and bare CR, tabs, astral characters across the 512-character cut, combining marks, RTL, control characters.</summary>
     public static string AwkwardText(int length)
     {
         var text = new StringBuilder();
@@ -27,7 +27,7 @@ public abstract partial class RunStateStoreContractTests
     public async Task Large_arguments_results_and_artifacts_come_back_byte_for_byte()
     {
         // An astral character straddles the prefix cut: the kept prefix must not split it, and the whole value must survive.
-        string arguments = "{\"path\":\"" + new string('x', 2038) + "\U0001F600\",\"content\":"
+        string arguments = "{\"path\":\"" + new string('x', 502) + "\U0001F600\",\"content\":"
             + System.Text.Json.JsonSerializer.Serialize(AwkwardText(20_000), RelaxedJson) + "}";
         string result = AwkwardText(300_000);
         byte[] binary = new byte[100_000];

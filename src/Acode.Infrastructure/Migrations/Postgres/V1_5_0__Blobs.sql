@@ -5,12 +5,12 @@
 -- write it) or 'none' (kept as is: what this migration moves, since SQL cannot write Brotli; PostgreSQL's TOAST still
 -- compresses it); raw_length is the byte length before compression. The sync inserts the blobs a batch names before
 -- the batch's rows (ON CONFLICT DO NOTHING: each blob arrives once per database).
--- A mirror row of large content keeps its first 2048 characters (artifact content: its first 2048 bytes), which the
+-- A mirror row of large content keeps its first 512 characters (artifact content: its first 512 bytes), which the
 -- search indexes of 1.3.0 index, and names the blob in arguments_blob, result_blob or content_blob; its document copy
 -- holds the same stored form (argumentsBlob, resultBlob, contentBlob). Arguments kept as a prefix are not JSON: the
 -- arguments column then holds the prefix as a JSON string.
 --
--- Existing large values (above 4096 bytes, the default threshold) are moved here by this migration.
+-- Existing large values (above 1024 bytes, the default threshold) are moved here by this migration.
 
 CREATE TABLE blobs (
     hash        text PRIMARY KEY,
@@ -28,29 +28,29 @@ CREATE INDEX ix_artifacts_content_blob ON artifacts (content_blob) WHERE content
 
 INSERT INTO blobs (hash, codec, raw_length, content)
 SELECT encode(sha256(v), 'hex'), 'none', length(v), v
-FROM (SELECT convert_to(document->>'arguments', 'UTF8') AS v FROM tool_calls WHERE octet_length(document->>'arguments') > 4096
-      UNION SELECT convert_to(document->>'result', 'UTF8') FROM tool_calls WHERE octet_length(document->>'result') > 4096
-      UNION SELECT content FROM artifacts WHERE length(content) > 4096) AS large
+FROM (SELECT convert_to(document->>'arguments', 'UTF8') AS v FROM tool_calls WHERE octet_length(document->>'arguments') > 1024
+      UNION SELECT convert_to(document->>'result', 'UTF8') FROM tool_calls WHERE octet_length(document->>'result') > 1024
+      UNION SELECT content FROM artifacts WHERE length(content) > 1024) AS large
 ON CONFLICT (hash) DO NOTHING;
 
 UPDATE tool_calls
 SET arguments_blob = encode(sha256(convert_to(document->>'arguments', 'UTF8')), 'hex'),
-    arguments = to_jsonb(left(document->>'arguments', 2048)),
-    document = document || jsonb_build_object('arguments', left(document->>'arguments', 2048),
+    arguments = to_jsonb(left(document->>'arguments', 512)),
+    document = document || jsonb_build_object('arguments', left(document->>'arguments', 512),
                                               'argumentsBlob', encode(sha256(convert_to(document->>'arguments', 'UTF8')), 'hex'))
-WHERE octet_length(document->>'arguments') > 4096;
+WHERE octet_length(document->>'arguments') > 1024;
 
 UPDATE tool_calls
 SET result_blob = encode(sha256(convert_to(document->>'result', 'UTF8')), 'hex'),
-    result = left(document->>'result', 2048),
-    document = document || jsonb_build_object('result', left(document->>'result', 2048),
+    result = left(document->>'result', 512),
+    document = document || jsonb_build_object('result', left(document->>'result', 512),
                                               'resultBlob', encode(sha256(convert_to(document->>'result', 'UTF8')), 'hex'))
-WHERE octet_length(document->>'result') > 4096;
+WHERE octet_length(document->>'result') > 1024;
 
--- The kept bytes are the first 2048 (the search function of 1.3.0 drops a character cut at the end).
+-- The kept bytes are the first 512 (the search function of 1.3.0 drops a character cut at the end).
 UPDATE artifacts
 SET content_blob = encode(sha256(content), 'hex'),
-    content = substring(content FROM 1 FOR 2048),
-    document = document || jsonb_build_object('content', translate(encode(substring(content FROM 1 FOR 2048), 'base64'), E'\n', ''),
+    content = substring(content FROM 1 FOR 512),
+    document = document || jsonb_build_object('content', translate(encode(substring(content FROM 1 FOR 512), 'base64'), E'\n', ''),
                                               'contentBlob', encode(sha256(content), 'hex'))
-WHERE length(content) > 4096;
+WHERE length(content) > 1024;
