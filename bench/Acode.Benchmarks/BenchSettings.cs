@@ -118,7 +118,7 @@ public sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/Acode.Benchmarks -- [options]
           --quick              small sizes (CI; about a minute)
           --json FILE          also write the figures as JSON
-          --only LIST          comma-separated workloads: save,writeamp,read,page,status,sync,pgstore,import,startup,peers,team
+          --only LIST          comma-separated workloads: save,writeamp,read,page,status,sync,pgstore,import,storage,startup,peers,team
                                (default: all but peers; --quick: all but peers and team)
           --work-dir DIR       where to create the throwaway workspaces (default: the temp folder)
           --keep               keep the workspaces afterwards

@@ -87,6 +87,12 @@ try
         settings.CleanUp(workDir);
     }
 
+    if (settings.Runs(StorageWorkload.Name))
+    {
+        await StorageWorkload.RunAsync(settings, workDir, report);
+        settings.CleanUp(workDir);
+    }
+
     if (settings.Runs("startup"))
     {
         await StartupWorkload.RunAsync(settings, workDir, report);

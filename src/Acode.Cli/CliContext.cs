@@ -169,7 +169,8 @@ internal sealed class CliContext : IDisposable
         services.AddSingleton<ISessionSearch>(sp => sp.GetRequiredService<SqliteSessionSearch>());
         services.AddSingleton(sp => new PostgresRunStateStore(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey),
-            options.Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(), migrator: null, sp.GetRequiredService<ISecretRedactor>()));
+            options.Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(), migrator: null, sp.GetRequiredService<ISecretRedactor>(),
+            options.Store.BlobThresholdBytes));
         services.AddAcodePersistence(Workspace, options);
         return services.BuildServiceProvider();
     }

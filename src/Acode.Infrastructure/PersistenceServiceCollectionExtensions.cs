@@ -137,7 +137,7 @@ public static class PersistenceServiceCollectionExtensions
             workspace, sp.GetRequiredService<PersistenceOptions>().Sqlite, sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new SqliteRunStateStore(
             sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<AcodeMetrics>(),
-            sp.GetRequiredService<ISecretRedactor>()));
+            sp.GetRequiredService<ISecretRedactor>(), sp.GetRequiredService<PersistenceOptions>().Store.BlobThresholdBytes));
         services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<IOutboxAppender>(sp => sp.GetRequiredService<IOutbox>());
@@ -158,7 +158,8 @@ public static class PersistenceServiceCollectionExtensions
             logger: (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<PostgresMigrator>(), time: sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new PostgresRunStateStore(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), sp.GetRequiredService<PersistenceOptions>().Store.Origin ?? PostgresStoreOrigin.Default,
-            sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<PostgresMigrator>(), sp.GetRequiredService<ISecretRedactor>()));
+            sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<PostgresMigrator>(), sp.GetRequiredService<ISecretRedactor>(),
+            sp.GetRequiredService<PersistenceOptions>().Store.BlobThresholdBytes));
         services.TryAddSingleton(sp => new PostgresSessionSearch(sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey)));
         services.TryAddSingleton(sp => new PostgresImportSourceReader(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted));

@@ -76,6 +76,8 @@ public sealed class Report
         ("pg_get_p99_us", [Acode, Raw], "µs", false),
         ("pg_page_p50_us", [Acode, Raw], "µs", false),
         ("pg_page_p99_us", [Acode, Raw], "µs", false),
+        ("storage_local_bytes_per_content_byte", [Acode], "bytes/byte", false),
+        ("storage_pg_bytes_per_content_byte", [Acode], "bytes/byte", false),
     ];
 
     /// <summary>The metric keys of the agent-framework peers (<c>--peers</c>; issue 15 part 1): same JSON shape, own table.</summary>
@@ -282,6 +284,10 @@ public sealed class Report
             yield return (goal, measured, met);
         }
 
+        double? storageLocal = Get("storage_local_bytes_per_content_byte", Acode);
+        yield return ("storage: local database ≤ 0.5 × the content (issue 13)", storageLocal is { } lb ? lb.ToString("F2", CultureInfo.InvariantCulture) : "–", storageLocal is { } lv ? lv <= 0.5 : null);
+        double? storagePg = Get("storage_pg_bytes_per_content_byte", Acode);
+        yield return ("storage: PostgreSQL ≤ 1 × the content (issue 13)", storagePg is { } pb ? pb.ToString("F2", CultureInfo.InvariantCulture) : "–", storagePg is { } pv ? pv <= 1.0 : null);
         if (_metrics.ContainsKey("agent_loop_steps"))
         {
             string at = $"step {Get("agent_loop_steps", Acode):F0}";

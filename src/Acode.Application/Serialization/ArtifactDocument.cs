@@ -22,4 +22,10 @@ public sealed class ArtifactDocument : EntityDocument
 #pragma warning disable CA1819 // a DTO: the bytes are the payload
     public byte[]? Content { get; init; }
 #pragma warning restore CA1819
+
+    /// <summary>
+    /// Stored form only (docs/storage.md): the SHA-256 of large content, whose blob holds it whole; <see cref="Content"/>
+    /// then holds its first 512 bytes. Null (and absent from the JSON) in the full form every reader and the export see.
+    /// </summary>
+    public string? ContentBlob { get; init; }
 }

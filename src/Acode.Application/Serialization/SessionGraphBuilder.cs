@@ -72,12 +72,14 @@ public sealed class SessionGraphBuilder
                 break;
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
+                NoBlob(c.ArgumentsBlob ?? c.ResultBlob);
                 ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), JsonText.Validate(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
                     c.Result, c.Error, ParseOptional(c.StartedAt), ParseOptional(c.CompletedAt),
                     c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
             case ArtifactDocument a:
                 CheckOwner(session, a.SessionId);
+                NoBlob(a.ContentBlob);
                 CheckArtifact(a);
                 Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, Name<ArtifactKind>(a.Kind, "kind"), a.MediaType, a.Size, a.ContentHash, a.Content,
                     a.StepId is null ? null : StepId.Parse(a.StepId), a.ToolCallId is null ? null : ToolCallId.Parse(a.ToolCallId), a.Version, created, updated);
@@ -119,6 +121,15 @@ public sealed class SessionGraphBuilder
 
     private static string NotBlank(string? value, string field)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{field} is missing or blank.", field) : value;
+
+    /// <summary>A document naming a blob is a database's stored form (docs/storage.md), which holds only the start of its value.</summary>
+    private static void NoBlob(string? hash)
+    {
+        if (hash is not null)
+        {
+            throw new InvalidOperationException($"it names blob {hash}: a database's stored form holds only the start of the value. Export the session with 'acode session export' and import that file.");
+        }
+    }
 
     private static void CheckArtifact(ArtifactDocument a)
     {

@@ -11,9 +11,19 @@ public sealed class ToolCallDocument : EntityDocument
 
     public required string Arguments { get; init; }
 
+    /// <summary>
+    /// Stored form only (rows, outbox payloads, PostgreSQL's <c>document</c>; docs/storage.md): the SHA-256 of the arguments'
+    /// UTF-8 bytes, whose blob holds them whole, when they are large; <see cref="Arguments"/> then holds their first
+    /// 512 characters. Null (and absent from the JSON) in the full form every reader and the export see.
+    /// </summary>
+    public string? ArgumentsBlob { get; init; }
+
     public required string Status { get; init; }
 
     public string? Result { get; init; }
+
+    /// <summary>Stored form only: the blob of a large result, as <see cref="ArgumentsBlob"/>.</summary>
+    public string? ResultBlob { get; init; }
 
     public string? Error { get; init; }
 

@@ -93,6 +93,7 @@ public sealed partial class SqliteMigrator
 
     private bool Apply(SqliteConnection connection, Migration migration)
     {
+        SqliteMigrationFunctions.Register(connection);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         List<AppliedMigration> applied = ReadApplied(connection, transaction, _plan.Latest);
         _plan.Validate(applied);

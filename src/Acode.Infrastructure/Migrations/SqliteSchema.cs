@@ -55,6 +55,7 @@ internal sealed class SqliteSchema
         {
             using var memory = new SqliteConnection("Data Source=:memory:");
             memory.Open();
+            SqliteMigrationFunctions.Register(memory);
             using SqliteCommand command = memory.CreateCommand();
             command.CommandText = SqliteMigrator.CreateJournal;
             command.ExecuteNonQuery();

@@ -33,7 +33,7 @@ public sealed partial class PostgresRunStateStore
             }
 
             int inserted = 0, updated = 0, unchanged = 0;
-            var writes = new PostgresStoreWrites();
+            var writes = new PostgresStoreWrites(_blobThresholdBytes);
             foreach (Entity entity in entities)
             {
                 EntityDocument document = EntityDocuments.From(entity);

@@ -1,4 +1,5 @@
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sync;
 using Npgsql;
 
@@ -62,12 +63,22 @@ public sealed partial class PostgresRunStateStore
         Session session = Session.Restore(id, s.Title, s.Goal, Enum.Parse<SessionState>(s.State), reader.GetInt64(1), s.Version, UtcTimestamp.Parse(s.CreatedAt), UtcTimestamp.Parse(s.UpdatedAt), _clock.TimeProvider);
 
         // Parents before children, in the SQLite store's order, so both engines give the same object.
+        var children = new List<EntityDocument>();
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                RestoreChild(session, StoredDocument.Read(reader.GetString(0)));
+                children.Add(StoredDocument.Read(reader.GetString(0)));
             }
+        }
+
+        // Large content is read back whole from the blobs the documents name (docs/storage.md), in the same snapshot,
+        // once the batch's reader has released the connection.
+        await reader.DisposeAsync().ConfigureAwait(false);
+        Dictionary<string, byte[]> blobs = await PostgresBlobs.ReadAsync(connection, transaction, children.SelectMany(DocumentBlobs.References).ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (EntityDocument child in children)
+        {
+            RestoreChild(session, DocumentBlobs.Resolve(child, hash => blobs.GetValueOrDefault(hash)));
         }
 
         return session;

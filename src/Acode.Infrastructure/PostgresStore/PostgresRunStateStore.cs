@@ -3,6 +3,7 @@ using Acode.Application.Errors;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Domain.Time;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sync;
@@ -40,6 +41,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly string _redactedTarget;
     private readonly PostgresMigrator? _migrator;
     private readonly ISecretRedactor _redactor;
+    private readonly int _blobThresholdBytes;
     private Task? _schema;
 
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
@@ -47,8 +49,11 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>
     /// <param name="migrator">When given, the database is brought to acode's schema before the first operation (an agent host's store).</param>
     /// <param name="redactor">Replaces secrets before anything is written; <see cref="SecretRedactor.Default"/> when null.</param>
-    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null, ISecretRedactor? redactor = null)
+    /// <param name="blobThresholdBytes">Content larger than this many bytes is stored once, compressed, in the <c>blobs</c> table (docs/storage.md; <c>persistence:store:blobThresholdBytes</c>).</param>
+    public PostgresRunStateStore(NpgsqlDataSource dataSource, string origin, HybridClock? clock = null, PostgresMigrator? migrator = null, ISecretRedactor? redactor = null, int blobThresholdBytes = DocumentBlobs.DefaultThresholdBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(blobThresholdBytes);
+        _blobThresholdBytes = blobThresholdBytes;
         _migrator = migrator;
         _redactor = redactor ?? SecretRedactor.Default;
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -111,7 +116,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
         List<EntityStamp>[] stamps = await InTransactionAsync(async (connection, transaction) =>
         {
-            var writes = new PostgresStoreWrites();
+            var writes = new PostgresStoreWrites(_blobThresholdBytes);
             Dictionary<string, (bool Live, long LastSequence)> stored = await LockAndReadSessionsAsync(connection, transaction, distinct, cancellationToken).ConfigureAwait(false);
             var result = new List<EntityStamp>[distinct.Length];
             for (int i = 0; i < distinct.Length; i++)
@@ -151,7 +156,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                 await ExecuteAsync(connection, transaction, $"DELETE FROM {child.Name} WHERE session_id = $1;", cancellationToken, Text(id.Value)).ConfigureAwait(false);
             }
 
-            var writes = new PostgresStoreWrites();
+            var writes = new PostgresStoreWrites(_blobThresholdBytes);
             writes.Add(EntityType.Session, tombstone, stamp, deleted: true);
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
             return true;
@@ -183,7 +188,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                 Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
                 SessionId = sessionId.Value, Sequence = sequence, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload,
             };
-            var writes = new PostgresStoreWrites();
+            var writes = new PostgresStoreWrites(_blobThresholdBytes);
             writes.Add(EntityType.SessionEvent, document, stamp, deleted: false);
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
             return (id, sequence);

@@ -1,4 +1,5 @@
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sync;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,9 +11,10 @@ namespace Acode.Infrastructure.PostgresStore;
 /// upsert per mirror table (<see cref="MirrorTable.StoreSql"/>, the versions were checked under row locks first) and one
 /// insert of their idempotency keys into <c>sync_applied</c> under the writer's origin.
 /// </summary>
-internal sealed class PostgresStoreWrites
+internal sealed class PostgresStoreWrites(int blobThresholdBytes)
 {
     private readonly List<(EntityType Type, string Id, string Json, long Hlc, bool Deleted)> _rows = [];
+    private readonly Dictionary<string, byte[]> _blobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastEventSequence = new(StringComparer.Ordinal);
 
     public int Count => _rows.Count;
@@ -28,7 +30,9 @@ internal sealed class PostgresStoreWrites
             _lastEventSequence[evt.SessionId] = evt.Sequence;
         }
 
-        _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(document)), updatedAt.UtcTicks, deleted));
+        // The stored form: large content goes to blobs, written before the rows that name them (docs/storage.md).
+        EntityDocument stored = DocumentBlobs.Externalize(document, blobThresholdBytes, (hash, raw) => _blobs[hash] = raw);
+        _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(stored)), updatedAt.UtcTicks, deleted));
     }
 
     /// <summary>Writes the staged rows and their keys in one round trip (a batch: one upsert per table, then the keys).</summary>
@@ -39,6 +43,7 @@ internal sealed class PostgresStoreWrites
             return;
         }
 
+        await PostgresBlobs.PutAsync(connection, transaction, _blobs, cancellationToken).ConfigureAwait(false);
         var batch = new NpgsqlBatch(connection, transaction);
         await using var batchScope = batch.ConfigureAwait(false);
         foreach (IGrouping<EntityType, (EntityType Type, string Id, string Json, long Hlc, bool Deleted)> byType in _rows.GroupBy(r => r.Type))

@@ -30,15 +30,15 @@ internal sealed class EntityRows
             var p = (StepDocument)d;
             return [p.Id, p.SessionId, p.TaskId, p.Ordinal, p.Title, p.Description, p.State, p.StartedAt, p.CompletedAt, p.Version, p.CreatedAt, p.UpdatedAt];
         }),
-        [typeof(ToolCallDocument)] = new("tool_calls", ["id", "session_id", "step_id", "tool_name", "arguments", "status", "result", "error", "started_at", "completed_at", "duration_ticks", "version", "created_at", "updated_at"], d =>
+        [typeof(ToolCallDocument)] = new("tool_calls", ["id", "session_id", "step_id", "tool_name", "arguments", "arguments_blob", "status", "result", "result_blob", "error", "started_at", "completed_at", "duration_ticks", "version", "created_at", "updated_at"], d =>
         {
             var c = (ToolCallDocument)d;
-            return [c.Id, c.SessionId, c.StepId, c.ToolName, c.Arguments, c.Status, c.Result, c.Error, c.StartedAt, c.CompletedAt, c.DurationTicks, c.Version, c.CreatedAt, c.UpdatedAt];
+            return [c.Id, c.SessionId, c.StepId, c.ToolName, c.Arguments, c.ArgumentsBlob, c.Status, c.Result, c.ResultBlob, c.Error, c.StartedAt, c.CompletedAt, c.DurationTicks, c.Version, c.CreatedAt, c.UpdatedAt];
         }),
-        [typeof(ArtifactDocument)] = new("artifacts", ["id", "session_id", "step_id", "tool_call_id", "name", "kind", "media_type", "size", "content_hash", "content", "version", "created_at", "updated_at"], d =>
+        [typeof(ArtifactDocument)] = new("artifacts", ["id", "session_id", "step_id", "tool_call_id", "name", "kind", "media_type", "size", "content_hash", "content", "content_blob", "version", "created_at", "updated_at"], d =>
         {
             var a = (ArtifactDocument)d;
-            return [a.Id, a.SessionId, a.StepId, a.ToolCallId, a.Name, a.Kind, a.MediaType, a.Size, a.ContentHash, a.Content, a.Version, a.CreatedAt, a.UpdatedAt];
+            return [a.Id, a.SessionId, a.StepId, a.ToolCallId, a.Name, a.Kind, a.MediaType, a.Size, a.ContentHash, a.Content, a.ContentBlob, a.Version, a.CreatedAt, a.UpdatedAt];
         }),
         [typeof(SessionEventDocument)] = new("session_events", ["id", "session_id", "sequence", "type", "payload", "version", "created_at", "updated_at"], d =>
         {

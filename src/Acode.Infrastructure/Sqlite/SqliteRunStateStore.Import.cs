@@ -58,7 +58,7 @@ public sealed partial class SqliteRunStateStore
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(Redactor, entity, redacted);
-                EntityDocument document = EntityDocuments.From(entity);
+                EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity));
                 EntityRows rows = EntityRows.For(document);
                 commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
                 _ = existingVersion == 0 ? inserted++ : updated++;

@@ -52,12 +52,12 @@ public sealed partial class SqliteRunStateStore
             SessionTask.Restore(session, TaskId.Parse(r.GetString(0)), r.GetInt32(1), r.GetString(2), Text(r, 3), Enum.Parse<WorkState>(r.GetString(4)), OptionalTs(r, 5), OptionalTs(r, 6), r.GetInt64(7), Ts(r, 8), Ts(r, 9)));
         ForEachRow(connection, transaction, "SELECT id, task_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM steps WHERE session_id = $id ORDER BY task_id, ordinal;", id, r =>
             Step.Restore(session, StepId.Parse(r.GetString(0)), TaskId.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), Text(r, 4), Enum.Parse<WorkState>(r.GetString(5)), OptionalTs(r, 6), OptionalTs(r, 7), r.GetInt64(8), Ts(r, 9), Ts(r, 10)));
-        ForEachRow(connection, transaction, "SELECT id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at FROM tool_calls WHERE session_id = $id ORDER BY id;", id, r =>
-            ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), r.GetString(3), Enum.Parse<ToolCallStatus>(r.GetString(4)),
-                Text(r, 5), Text(r, 6), OptionalTs(r, 7), OptionalTs(r, 8), r.IsDBNull(9) ? null : TimeSpan.FromTicks(r.GetInt64(9)), r.GetInt64(10), Ts(r, 11), Ts(r, 12)));
-        ForEachRow(connection, transaction, "SELECT id, step_id, tool_call_id, name, kind, media_type, size, content_hash, content, version, created_at, updated_at FROM artifacts WHERE session_id = $id ORDER BY id;", id, r =>
+        ForEachRow(connection, transaction, "SELECT id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at, arguments_blob, result_blob FROM tool_calls WHERE session_id = $id ORDER BY id;", id, r =>
+            ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), BlobText(connection, transaction, r, 13) ?? r.GetString(3), Enum.Parse<ToolCallStatus>(r.GetString(4)),
+                BlobText(connection, transaction, r, 14) ?? Text(r, 5), Text(r, 6), OptionalTs(r, 7), OptionalTs(r, 8), r.IsDBNull(9) ? null : TimeSpan.FromTicks(r.GetInt64(9)), r.GetInt64(10), Ts(r, 11), Ts(r, 12)));
+        ForEachRow(connection, transaction, "SELECT id, step_id, tool_call_id, name, kind, media_type, size, content_hash, content, version, created_at, updated_at, content_blob FROM artifacts WHERE session_id = $id ORDER BY id;", id, r =>
             Artifact.Restore(session, ArtifactId.Parse(r.GetString(0)), r.GetString(3), Enum.Parse<ArtifactKind>(r.GetString(4)), r.GetString(5), r.GetInt64(6), r.GetString(7),
-                r.IsDBNull(8) ? null : (byte[])r.GetValue(8), r.IsDBNull(1) ? null : StepId.Parse(r.GetString(1)), r.IsDBNull(2) ? null : ToolCallId.Parse(r.GetString(2)), r.GetInt64(9), Ts(r, 10), Ts(r, 11)));
+                BlobBytes(connection, transaction, r, 12) ?? (r.IsDBNull(8) ? null : (byte[])r.GetValue(8)), r.IsDBNull(1) ? null : StepId.Parse(r.GetString(1)), r.IsDBNull(2) ? null : ToolCallId.Parse(r.GetString(2)), r.GetInt64(9), Ts(r, 10), Ts(r, 11)));
         return session;
     }
 
@@ -74,6 +74,21 @@ public sealed partial class SqliteRunStateStore
     /// <summary>The reader connection's prepared command for <paramref name="sql"/> (reused across reads; not to be disposed).</summary>
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
         => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, sql);
+
+    /// <summary>The whole content of the blob named in column <paramref name="ordinal"/> (docs/storage.md); null when the column is null.</summary>
+    private static byte[]? BlobBytes(SqliteConnection connection, SqliteTransaction transaction, SqliteDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        string hash = reader.GetString(ordinal);
+        return SqliteBlobs.Read(connection, transaction, hash) ?? throw new InvalidDataException($"Blob {hash} is missing from the workspace database; run 'acode db check'.");
+    }
+
+    private static string? BlobText(SqliteConnection connection, SqliteTransaction transaction, SqliteDataReader reader, int ordinal)
+        => BlobBytes(connection, transaction, reader, ordinal) is { } raw ? System.Text.Encoding.UTF8.GetString(raw) : null;
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

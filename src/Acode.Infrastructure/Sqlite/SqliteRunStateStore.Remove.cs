@@ -95,6 +95,11 @@ public sealed partial class SqliteRunStateStore
                     done.Add((id.Value, RemoveOne(transaction, commands, id.Value, how, states, unsynced)));
                 }
 
+                if (done.Any(d => d.Outcome == 0))
+                {
+                    commands.Get(SqliteBlobs.SweepSql, transaction).ExecuteNonQuery();
+                }
+
                 return done;
             }, cancellationToken).ConfigureAwait(false);
             foreach ((string id, int result) in outcome)

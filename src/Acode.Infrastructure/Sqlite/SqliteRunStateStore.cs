@@ -6,6 +6,7 @@ using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
+using Acode.Infrastructure.Blobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using EventId = Acode.Domain.Ids.EventId;
@@ -27,6 +28,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly ILogger _logger;
     private readonly OutboxSignal? _signal;
     private readonly AcodeMetrics? _metrics;
+    private readonly int _blobThresholdBytes;
     private ISecretRedactor? _redactor;
 
     /// <param name="database">The opened, migrated workspace database.</param>
@@ -34,9 +36,12 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
     /// <param name="metrics">Where save counts and latencies are recorded; its outbox gauges read this database from now on.</param>
     /// <param name="redactor">Replaces secrets before anything is written (docs/secrets.md); the built-in rules when omitted.</param>
-    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null, ISecretRedactor? redactor = null)
+    /// <param name="blobThresholdBytes">Content larger than this many bytes is stored once, compressed, in the <c>blobs</c> table (docs/storage.md; <c>persistence:store:blobThresholdBytes</c>).</param>
+    public SqliteRunStateStore(SqliteWorkspaceDatabase database, HybridClock? clock = null, OutboxSignal? signal = null, AcodeMetrics? metrics = null, ISecretRedactor? redactor = null, int blobThresholdBytes = DocumentBlobs.DefaultThresholdBytes)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentOutOfRangeException.ThrowIfNegative(blobThresholdBytes);
+        _blobThresholdBytes = blobThresholdBytes;
         _database = database;
         _clock = clock ?? new HybridClock(database.Time);
         _signal = signal;
@@ -256,7 +261,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         {
             long baseVersion = entity.Version;
             var stamp = new EntityStamp(entity, baseVersion + 1, _clock.Next(entity.UpdatedAt));
-            EntityDocument document = EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt);
+            EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, stamp.Version, stamp.UpdatedAt));
             EntityRows rows = EntityRows.For(document);
             if (entity is SessionEvent)
             {
@@ -280,6 +285,13 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
         return stamps;
     }
+
+    /// <summary>
+    /// The document as rows and outbox payloads hold it: large content moved into blobs (stored in this transaction when
+    /// new), after redaction, so no blob ever holds an unredacted value (docs/storage.md).
+    /// </summary>
+    private EntityDocument StoredForm(WriterCommands commands, SqliteTransaction transaction, EntityDocument document)
+        => DocumentBlobs.Externalize(document, _blobThresholdBytes, (hash, raw) => SqliteBlobs.Put(commands, transaction, hash, raw));
 
     /// <summary>
     /// Inserts a new event of a held session. Its sequence number is taken when another writer appended after the event
@@ -379,6 +391,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
         };
         commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id).ExecuteNonQuery();
+        commands.Get(SqliteBlobs.SweepSql, transaction).ExecuteNonQuery();
         var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
         SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
         return true;

@@ -74,7 +74,7 @@ public sealed class OutboxSyncService : ISyncService, IDisposable
         if (target is not null)
         {
             _dataSource = PostgresDataSourceFactory.Create(target, database.LoggerFactory);
-            _applier = new PostgresOutboxApplier(_dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>());
+            _applier = new PostgresOutboxApplier(_dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), new PostgresBlobUploader(database));
             _delivery = new BatchDelivery(_applier, _claimer, _dataSource, target, _options, _clock, _time, metrics, _logger, RecreateSchemaAsync);
             _retention = new SyncRetention(database, _outbox, _dataSource, target.Redacted, _logger);
         }

@@ -63,11 +63,14 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
     private NpgsqlConnection? _held;
+    private readonly PostgresBlobUploader? _blobs;
 
-    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger)
+    // blobs: sends the blobs a batch names before its rows (docs/storage.md); null when the records name none.
+    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger, PostgresBlobUploader? blobs = null)
     {
         _dataSource = dataSource;
         _logger = logger;
+        _blobs = blobs;
     }
 
     /// <summary>Gives the connection kept between batches back to the pool (at the end of a sync run).</summary>
@@ -126,8 +129,13 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         await using var transactionScope = transaction.ConfigureAwait(false);
         long[] hlcs = records.Select(HlcOf).ToArray();
 
-        // The place for content stored apart from the records (blobs they reference): uploaded here, in this transaction,
-        // before the batch is staged and merged.
+        // The blobs the records name, uploaded in this transaction before the batch is staged and merged (each once per
+        // PostgreSQL: the uploader sends only those the server lacks; docs/storage.md).
+        if (_blobs is not null)
+        {
+            await _blobs.UploadAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
+        }
+
         await StageAsync(connection, records, hlcs, cancellationToken).ConfigureAwait(false);
         var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
         (bool[] fresh, bool[] seenElsewhere) = await InsertKeysAsync(connection, transaction, records.Count, cancellationToken).ConfigureAwait(false);

@@ -93,10 +93,11 @@ internal sealed class SyncAppliedPruner
                 }
             }
 
+            int blobs = await PostgresBlobSweeper.SweepAsync(connection, cancellationToken).ConfigureAwait(false);
             await ScalarAsync(connection, """
                 INSERT INTO sync_maintenance (task, last_run_at, last_result) VALUES ($1, now(), $2)
                 ON CONFLICT (task) DO UPDATE SET last_run_at = excluded.last_run_at, last_result = excluded.last_result;
-                """, [TaskName, $"pruned {total} keys applied before {horizon:O}"], cancellationToken).ConfigureAwait(false);
+                """, [TaskName, $"pruned {total} keys applied before {horizon:O}; swept {blobs} blobs"], cancellationToken).ConfigureAwait(false);
             return total;
         }
         finally

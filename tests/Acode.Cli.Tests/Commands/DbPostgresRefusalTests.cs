@@ -41,7 +41,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         AcodeResult version = await RunAsync("db", "schema", "version");
 
         string grant = $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"{_role}\"; GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"public\" TO \"{_role}\";";
-        string lacks = $"role \"{_role}\" lacks SELECT, INSERT, UPDATE, DELETE on artifacts, schema_version, session_events, session_tasks, sessions, steps, sync_applied, sync_conflicts, sync_maintenance, tool_calls, workspaces; USAGE on sync_conflicts_id_seq";
+        string lacks = $"role \"{_role}\" lacks SELECT, INSERT, UPDATE, DELETE on artifacts, blobs, schema_version, session_events, session_tasks, sessions, steps, sync_applied, sync_conflicts, sync_maintenance, tool_calls, workspaces; USAGE on sync_conflicts_id_seq";
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("ACODE-DB-006", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rows: sessions", status.Stdout, StringComparison.Ordinal); // the local report is still there

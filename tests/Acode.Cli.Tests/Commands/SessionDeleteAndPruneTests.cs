@@ -122,8 +122,9 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         Assert.True(sizeAfter * 5 < sizeBefore, $"The files should be under a fifth of their size after removing 30 of 31 sessions: {sizeBefore} bytes before, {sizeAfter} after.");
         Assert.Equal(sizeAfter, space.GetProperty("bytesAfter").GetInt64());
 
-        // Converted once: the next prune only gives freed pages back.
-        await _workspace.RunOkAsync("demo", "--sessions", "5");
+        // Converted once: the next prune only gives freed pages back. (10 sessions: since schema 1.5.0 their large outputs
+        // are compressed blobs, and 5 would leave the empty schema's pages too large a share of the file to halve it.)
+        await _workspace.RunOkAsync("demo", "--sessions", "10");
         long grown = FilesSize();
         JsonElement again = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--yes");
         Assert.Equal("AlreadyIncremental", again.GetProperty("space").GetProperty("autoVacuum").GetString());

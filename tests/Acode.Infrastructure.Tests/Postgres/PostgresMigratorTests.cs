@@ -11,7 +11,7 @@ namespace Acode.Infrastructure.Tests.Postgres;
 public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifetime
 {
     private static readonly string[] MirrorTables = ["artifacts", "session_events", "session_tasks", "sessions", "steps", "tool_calls"];
-    private static readonly string[] AllTables = ["artifacts", "schema_version", "session_events", "session_tasks", "sessions", "steps", "sync_applied", "sync_conflicts", "sync_maintenance", "tool_calls", "workspaces"];
+    private static readonly string[] AllTables = ["artifacts", "blobs", "schema_version", "session_events", "session_tasks", "sessions", "steps", "sync_applied", "sync_conflicts", "sync_maintenance", "tool_calls", "workspaces"];
     private static readonly string[] SyncColumns = ["document", "hlc", "origin", "synced_at"];
 
     /// <summary>Restricts an <c>information_schema.columns</c> query to tables: the views of 1.4.0 (live_*) repeat the mirror's columns.</summary>
@@ -27,13 +27,14 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz), ("created_origin", Text)),
         ["session_tasks"] = Columns(("id", Text), ("session_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["steps"] = Columns(("id", Text), ("session_id", Text), ("task_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
-        ["tool_calls"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_name", Text), ("arguments", Jsonb), ("status", Text), ("result", Text), ("error", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("duration_ticks", BigInt), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
-        ["artifacts"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_call_id", Text), ("name", Text), ("kind", Text), ("media_type", Text), ("size", BigInt), ("content_hash", Text), ("content", "bytea"), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["tool_calls"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_name", Text), ("arguments", Jsonb), ("arguments_blob", Text), ("status", Text), ("result", Text), ("result_blob", Text), ("error", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("duration_ticks", BigInt), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
+        ["artifacts"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_call_id", Text), ("name", Text), ("kind", Text), ("media_type", Text), ("size", BigInt), ("content_hash", Text), ("content", "bytea"), ("content_blob", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["session_events"] = Columns(("id", Text), ("session_id", Text), ("sequence", BigInt), ("type", Text), ("payload", Jsonb), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["sync_applied"] = Columns(("idempotency_key", Text), ("entity_type", Text), ("entity_id", Text), ("origin", Text), ("outcome", Text), ("applied_at", TimestampTz)),
         ["sync_conflicts"] = Columns(("id", BigInt), ("entity_type", Text), ("entity_id", Text), ("session_id", Text), ("incoming_key", Text), ("incoming_origin", Text), ("incoming_base_version", BigInt), ("incoming_version", BigInt), ("incoming_hlc", BigInt), ("incoming_payload", Jsonb), ("existing_origin", Text), ("existing_version", BigInt), ("existing_hlc", BigInt), ("existing_payload", Jsonb), ("winner", Text), ("detected_at", TimestampTz)),
         ["workspaces"] = Columns(("id", Text), ("name", Text), ("acode_version", Text), ("outbox_retention_days", "integer"), ("first_sync_at", TimestampTz), ("last_sync_at", TimestampTz)),
         ["sync_maintenance"] = Columns(("task", Text), ("last_run_at", TimestampTz), ("last_result", Text)),
+        ["blobs"] = Columns(("hash", Text), ("codec", Text), ("raw_length", BigInt), ("content", "bytea"), ("created_at", TimestampTz)),
         ["schema_version"] = Columns(("version", Text), ("name", Text), ("checksum", Text), ("applied_at", TimestampTz)),
     };
 

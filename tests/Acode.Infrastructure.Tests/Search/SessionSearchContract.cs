@@ -67,6 +67,27 @@ public abstract class SessionSearchContract
     }
 
     [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task Large_content_is_found_by_words_of_its_first_512_characters_only()
+    {
+        // Stored as blobs (docs/storage.md): the rows keep, and the index holds, the first 512 characters.
+        string head = "nupreamble words " + new string('.', 400);
+        string log = head + string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i} ok\n")) + " omegatail";
+        Session session = Session.Create("large content search");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("run_tests", "{\"filter\":\"xiargument\",\"pad\":\"" + new string('p', 6000) + "\"}");
+        call.Succeed(log);
+        Artifact diff = session.AddArtifact("big.diff", ArtifactKind.Diff, "text/x-diff", Encoding.UTF8.GetBytes("+ pidiffline\n" + new string('+', 9000) + "\n+ rhotail"));
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal([(call.Id.Value, "result")], (await SearchAsync("nupreamble")).Items.Select(h => (h.EntityId, h.Field)));
+        Assert.Equal([(call.Id.Value, "arguments")], (await SearchAsync("xiargument")).Items.Select(h => (h.EntityId, h.Field)));
+        Assert.Equal([(diff.Id.Value, "content")], (await SearchAsync("pidiffline")).Items.Select(h => (h.EntityId, h.Field)));
+        Assert.Empty((await SearchAsync("omegatail")).Items);
+        Assert.Empty((await SearchAsync("rhotail")).Items);
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Phrases_prefixes_or_and_not_select_what_the_syntax_says()
     {

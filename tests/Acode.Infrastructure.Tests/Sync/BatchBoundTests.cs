@@ -1,5 +1,6 @@
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
+using Acode.Infrastructure.Sqlite;
 using Acode.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -28,7 +29,8 @@ public sealed class BatchBoundTests(PostgresFixture fixture)
 
         step.AddToolCall("cat", "{}").Succeed(new string('z', 3 * Bound)); // larger than the bound
         step.AddToolCall("cat", "{}").Succeed("small");
-        await h.Store.SaveAsync(session);
+        // Inline, as with blobs off (docs/storage.md): the records themselves must be large for this bound to matter.
+        await new SqliteRunStateStore(h.Database, h.Clock, blobThresholdBytes: int.MaxValue).SaveAsync(session);
 
         // The claim itself: the first records up to the bound, never a record beyond it.
         IReadOnlyList<OutboxRecord> claimed = await h.Outbox.ClaimAsync("probe", 500, Bound, TimeSpan.FromSeconds(1));

@@ -2,6 +2,7 @@ using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Domain.Text;
+using Acode.Infrastructure.Sqlite;
 using Acode.Testing;
 
 namespace Acode.Infrastructure.Tests.Sync;
@@ -65,7 +66,9 @@ public sealed class DeliverableValuesTests(PostgresFixture fixture)
         using SyncHarness h = await SyncHarness.CreateAsync(fixture);
         Session session = Session.Create("numbers");
         session.AddTask("t").AddStep("s").AddToolCall("calc", $$"""{"n":{{number}}}""");
-        await h.Store.SaveAsync(session);
+
+        // Inline (blobs off): arguments above the threshold keep only a prefix in the mirror's column (docs/storage.md).
+        await new SqliteRunStateStore(h.Database, h.Clock, blobThresholdBytes: int.MaxValue).SaveAsync(session);
 
         await AssertAllDeliveredAsync(h);
         Assert.Equal(1, await h.PgCountAsync("SELECT count(*) FROM tool_calls WHERE (arguments->>'n')::numeric = $1::text::numeric", number));
@@ -136,8 +139,9 @@ public sealed class DeliverableValuesTests(PostgresFixture fixture)
         await AssertAllDeliveredAsync(h);
 
         // U+0001 is written as \u0001: six bytes of JSON each, so 45 M characters make a document just over the limit.
+        // Inline (blobs off): a large result is otherwise a blob and its record small (docs/storage.md).
         session.AddTask("t").AddStep("s").AddToolCall("cat", "{}").Succeed(new string('\u0001', (DocumentSize.MaxBytes / 6) + 1));
-        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>(() => h.Store.SaveAsync(session));
+        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>(() => new SqliteRunStateStore(h.Database, h.Clock, blobThresholdBytes: int.MaxValue).SaveAsync(session));
 
         Assert.Contains("PostgreSQL can store at most 267386880 bytes (255 MiB) per record", ex.Message, StringComparison.Ordinal);
         Assert.StartsWith("ToolCall tc_", ex.Message, StringComparison.Ordinal);

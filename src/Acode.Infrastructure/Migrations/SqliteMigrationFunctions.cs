@@ -1,0 +1,41 @@
+using Acode.Infrastructure.Blobs;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Migrations;
+
+/// <summary>
+/// SQL functions the workspace migrations call, registered on the connection that applies them (SQLite's SQL has no
+/// SHA-256 and no compression). Schema 1.5.0 moves existing large content into <c>blobs</c> with them. Every argument
+/// is the value's bytes (<c>CAST(x AS BLOB)</c>: text as UTF-8, NUL characters included).
+/// </summary>
+internal static class SqliteMigrationFunctions
+{
+    /// <summary>Registers <c>acode_blob_hash</c>, <c>acode_blob_codec</c>, <c>acode_blob_content</c>, <c>acode_blob_text_prefix</c> and <c>acode_blob_bytes_prefix</c>.</summary>
+    public static void Register(SqliteConnection connection)
+    {
+        var last = new LastCompression();
+        connection.CreateFunction("acode_blob_hash", (byte[] raw) => BlobCodec.Hash(raw), isDeterministic: true);
+        connection.CreateFunction("acode_blob_codec", (byte[] raw) => last.Of(raw).Codec, isDeterministic: true);
+        connection.CreateFunction("acode_blob_content", (byte[] raw) => last.Of(raw).Content, isDeterministic: true);
+        connection.CreateFunction("acode_blob_text_prefix", (byte[] raw) => System.Text.Encoding.UTF8.GetBytes(DocumentBlobs.Prefix(System.Text.Encoding.UTF8.GetString(raw))), isDeterministic: true);
+        connection.CreateFunction("acode_blob_bytes_prefix", (byte[] raw) => DocumentBlobs.BytesPrefix(raw), isDeterministic: true);
+    }
+
+    /// <summary>The codec and the content of one blob come from one compression: the last value's is kept.</summary>
+    private sealed class LastCompression
+    {
+        private byte[]? _raw;
+        private (string Codec, byte[] Content) _stored;
+
+        public (string Codec, byte[] Content) Of(byte[] raw)
+        {
+            if (_raw is null || !_raw.AsSpan().SequenceEqual(raw))
+            {
+                _stored = BlobCodec.Compress(raw);
+                _raw = raw;
+            }
+
+            return _stored;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Acode.Infrastructure.Blobs;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// The workspace database's <c>blobs</c> table (schema 1.5.0, docs/storage.md): large content stored once by its SHA-256,
+/// compressed. Written in the saving transaction, before the row that names it; removed by <see cref="SweepSql"/> when
+/// nothing names it any more.
+/// </summary>
+internal static class SqliteBlobs
+{
+    /// <summary>
+    /// Deletes every blob that no row and no undelivered outbox record names. Run in the transaction that deleted rows
+    /// (a session's deletion, a prune), so the space comes back with them. Blobs whose rows were updated to other content
+    /// are swept by the next deletion.
+    /// </summary>
+    public const string SweepSql = """
+        DELETE FROM blobs
+        WHERE NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
+          AND NOT EXISTS (SELECT 1 FROM tool_calls WHERE result_blob = blobs.hash)
+          AND NOT EXISTS (SELECT 1 FROM artifacts WHERE content_blob = blobs.hash)
+          AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(o.payload, '$.argumentsBlob'), json_extract(o.payload, '$.resultBlob'), json_extract(o.payload, '$.contentBlob'))) r
+                           WHERE o.status <> 'Processed' AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
+        """;
+
+    private const string ExistsSql = "SELECT 1 FROM blobs WHERE hash = $hash;";
+
+    private const string InsertSql = "INSERT INTO blobs (hash, codec, raw_length, content) VALUES ($hash, $codec, $raw_length, $content) ON CONFLICT (hash) DO NOTHING;";
+
+    private const string ReadSql = "SELECT codec, raw_length, content FROM blobs WHERE hash = $hash;";
+
+    /// <summary>Stores <paramref name="raw"/> under <paramref name="hash"/> unless a blob with that hash exists (then nothing is compressed).</summary>
+    public static void Put(WriterCommands commands, SqliteTransaction transaction, string hash, byte[] raw)
+    {
+        if (commands.Get(ExistsSql, transaction).With("$hash", hash).ExecuteScalar() is not null)
+        {
+            return;
+        }
+
+        (string codec, byte[] content) = BlobCodec.Compress(raw);
+        commands.Get(InsertSql, transaction).With("$hash", hash).With("$codec", codec).With("$raw_length", raw.LongLength).With("$content", content).ExecuteNonQuery();
+    }
+
+    /// <summary>The raw bytes of the blob, or null when there is none with that hash.</summary>
+    public static byte[]? Read(SqliteCommand command, string hash)
+    {
+        command.With("$hash", hash);
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? BlobCodec.Decompress(reader.GetString(0), (byte[])reader.GetValue(2), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>The reader's prepared <see cref="ReadSql"/> command.</summary>
+    public static byte[]? Read(SqliteConnection connection, SqliteTransaction transaction, string hash)
+        => Read(SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, ReadSql), hash);
+
+    /// <summary>The writer's prepared <see cref="ReadSql"/> command.</summary>
+    public static byte[]? Read(WriterCommands commands, SqliteTransaction transaction, string hash) => Read(commands.Get(ReadSql, transaction), hash);
+}

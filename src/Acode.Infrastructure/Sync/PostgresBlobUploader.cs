@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Acode.Application.Outbox;
+using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.PostgresStore;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Acode.Infrastructure.Sync;
+
+/// <summary>
+/// Sends the blobs a batch of outbox records names to PostgreSQL before the batch's rows are applied, in the applier's
+/// transaction (docs/storage.md): it asks which of them the server lacks and inserts only those, copied in their stored
+/// (compressed) form from the workspace database, with <c>ON CONFLICT DO NOTHING</c>. So each blob crosses the network
+/// once per PostgreSQL, however many rows, sessions or workspaces name it.
+/// </summary>
+public sealed class PostgresBlobUploader
+{
+    private static readonly string[] ReferenceProperties = ["argumentsBlob", "resultBlob", "contentBlob"];
+
+    private readonly SqliteWorkspaceDatabase _database;
+
+    /// <param name="database">The workspace database whose outbox the records come from (it holds their blobs).</param>
+    public PostgresBlobUploader(SqliteWorkspaceDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <summary>Inserts the blobs <paramref name="records"/> name that PostgreSQL does not hold yet.</summary>
+    /// <exception cref="InvalidDataException">A named blob is missing from the workspace database (it was damaged).</exception>
+    public async Task UploadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        string[] named = records.Where(r => r.EntityType is EntityType.ToolCall or EntityType.Artifact).SelectMany(r => References(r.Payload))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        if (named.Length == 0)
+        {
+            return;
+        }
+
+        HashSet<string> held = await PostgresBlobs.ExistingAsync(connection, transaction, named, cancellationToken).ConfigureAwait(false);
+        string[] missing = named.Where(h => !held.Contains(h)).Order(StringComparer.Ordinal).ToArray();
+        if (missing.Length == 0)
+        {
+            return;
+        }
+
+        List<StoredBlob> blobs = _database.Read((local, localTransaction) => ReadStored(local, localTransaction, missing), cancellationToken);
+        await PostgresBlobs.InsertAsync(connection, transaction, blobs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The blob hashes an outbox payload (an entity document in stored form) names.</summary>
+    internal static IEnumerable<string> References(string payload)
+    {
+        // Cheap test first: most payloads name no blob and are not parsed again.
+        if (!payload.Contains("Blob\"", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        using JsonDocument document = JsonDocument.Parse(payload);
+        var found = new List<string>(2);
+        foreach (string property in ReferenceProperties)
+        {
+            if (document.RootElement.TryGetProperty(property, out JsonElement hash) && hash.ValueKind == JsonValueKind.String)
+            {
+                found.Add(hash.GetString()!);
+            }
+        }
+
+        return found;
+    }
+
+    private static List<StoredBlob> ReadStored(SqliteConnection connection, SqliteTransaction transaction, string[] hashes)
+    {
+        var blobs = new List<StoredBlob>(hashes.Length);
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT hash, codec, raw_length, content FROM blobs WHERE hash IN (SELECT value FROM json_each($hashes));";
+        command.Parameters.AddWithValue("$hashes", JsonSerializer.Serialize(hashes.ToList(), EntityIdsJson.Default.ListString));
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            blobs.Add(new StoredBlob(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
+        }
+
+        if (blobs.Count != hashes.Length)
+        {
+            string absent = hashes.Except(blobs.Select(b => b.Hash), StringComparer.Ordinal).First();
+            throw new InvalidDataException($"Blob {absent}, named by an outbox record, is missing from the workspace database; run 'acode db check'.");
+        }
+
+        return blobs;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Acode.Domain.Entities;
+using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.PostgresStore;
+using Acode.Infrastructure.Tests.Contract;
+using Acode.Infrastructure.Tests.Sync;
+using Acode.Testing;
+using Npgsql;
+
+namespace Acode.Infrastructure.Tests.Blobs;
+
+/// <summary>Issue 13 part 3 in PostgreSQL: each blob sent once by the sync, mirror documents naming it, swept by housekeeping, migrated from 1.4.0.</summary>
+[Trait("Issue", "13.3")]
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
+{
+    [Fact]
+    public async Task Two_workspaces_saving_the_same_large_output_store_one_blob_and_read_it_back_whole()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        using SyncHarness a = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        using SyncHarness b = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        string log = RunStateStoreContractTests.AwkwardText(250_000);
+        string hash = BlobCodec.Hash(Encoding.UTF8.GetBytes(log));
+        var sessions = new List<Session>();
+        foreach (SyncHarness h in new[] { a, b })
+        {
+            Session session = Session.Create("same test log");
+            Step step = session.AddTask("t").AddStep("s");
+            step.AddToolCall("run_tests", "{}").Succeed(log);
+            step.AddToolCall("run_tests", "{}").Succeed(log);
+            await h.Store.SaveAsync(session);
+            await h.Sync.SyncAsync();
+            sessions.Add(session);
+        }
+
+        Assert.Equal($"{hash}|br|{Encoding.UTF8.GetByteCount(log)}", Assert.Single(await a.PgRowsAsync("SELECT hash, codec, raw_length FROM blobs")));
+        Assert.Equal(4L, await a.PgCountAsync("SELECT count(*) FROM tool_calls WHERE result_blob = $1 AND document->>'resultBlob' = $1 AND length(result) <= 512 AND length(document::text) < 8192", hash));
+
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        var remote = new PostgresRunStateStore(dataSource, "pg_test");
+        foreach (Session session in sessions)
+        {
+            Session loaded = (await remote.GetSessionAsync(session.Id))!;
+            Assert.All(loaded.Tasks[0].Steps[0].ToolCalls, c => Assert.Equal(log, c.Result));
+        }
+    }
+
+    [Fact]
+    public async Task The_PostgreSQL_store_writes_blobs_and_housekeeping_sweeps_those_of_deleted_sessions()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        await new PostgresMigrator().MigrateAsync(dataSource);
+        var store = new PostgresRunStateStore(dataSource, "pg_test");
+        string kept = RunStateStoreContractTests.AwkwardText(40_000);
+        Session gone = Session.Create("deleted");
+        gone.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed("only here " + kept);
+        gone.AddArtifact("only.bin", ArtifactKind.File, "application/octet-stream", Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7)).ToArray());
+        Session stays = Session.Create("kept");
+        stays.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed(kept);
+        await store.SaveAllAsync([gone, stays]);
+        Assert.Equal(3L, await CountAsync(dataSource, "SELECT count(*) FROM blobs"));
+
+        Assert.True(await store.DeleteSessionAsync(gone.Id));
+        await using (NpgsqlConnection connection = await dataSource.OpenConnectionAsync())
+        {
+            Assert.Equal(2, await Acode.Infrastructure.Sync.PostgresBlobSweeper.SweepAsync(connection, CancellationToken.None));
+        }
+
+        Assert.Equal(BlobCodec.Hash(Encoding.UTF8.GetBytes(kept)), (string)(await ScalarAsync(dataSource, "SELECT hash FROM blobs"))!);
+        Assert.Equal(kept, (await store.GetSessionAsync(stays.Id))!.Tasks[0].Steps[0].ToolCalls[0].Result);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task Migrating_a_1_4_0_database_moves_large_values_into_blobs_and_the_store_reads_them_whole()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        await new PostgresMigrator(ShippedSchema.Postgres.Where(m => m.Version < new Version(1, 5, 0)).ToList()).MigrateAsync(dataSource);
+        string log = RunStateStoreContractTests.AwkwardText(60_000);
+        string arguments = "{\"content\": \"" + new string('w', 9000) + "\"}";
+        byte[] content = Encoding.UTF8.GetBytes("+ sigmadiff\n" + RunStateStoreContractTests.AwkwardText(30_000));
+        Session session = Session.Create("written by 1.4.0");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall call = step.AddToolCall("read", arguments);
+        call.Succeed(log);
+        ToolCall small = step.AddToolCall("small", "{\"a\": 1}");
+        small.Succeed("small result");
+        session.AddArtifact("a.diff", ArtifactKind.Diff, "text/x-diff", content);
+        await WriteAs1_4_0Async(dataSource, session);
+
+        await new PostgresMigrator().MigrateAsync(dataSource);
+
+        Assert.Equal(3L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE codec = 'none'"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE result_blob IS NOT NULL AND arguments_blob IS NOT NULL AND document ? 'resultBlob' AND length(result) = 512"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE result = 'small result' AND result_blob IS NULL AND NOT document ? 'resultBlob'"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM artifacts WHERE length(content) = 512 AND content_blob IS NOT NULL"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM artifacts WHERE to_tsvector('simple', acode_search_words(acode_search_text(kind, media_type, content))) @@ to_tsquery('simple', 'sigmadiff')"));
+
+        Session loaded = (await new PostgresRunStateStore(dataSource, "pg_test").GetSessionAsync(session.Id))!;
+        Assert.Equal(log, loaded.FindToolCall(call.Id)!.Result);
+        Assert.Equal(arguments, loaded.FindToolCall(call.Id)!.ArgumentsJson);
+        Assert.Equal("small result", loaded.FindToolCall(small.Id)!.Result);
+        Assert.Equal(content, loaded.Artifacts[0].Content!.Value.ToArray());
+    }
+
+    /// <summary>Writes the session as a 1.4.0 program did: whole values in the columns and in document, no blob columns.</summary>
+    private static async Task WriteAs1_4_0Async(NpgsqlDataSource dataSource, Session session)
+    {
+        foreach (Acode.Application.Serialization.EntityDocument document in session.PendingChanges.Select(e => Acode.Application.Serialization.EntityDocuments.From(e, 1, e.UpdatedAt)))
+        {
+            string json = Acode.Application.Serialization.EntityJson.Serialize(document);
+            (string table, string columns, string values) = document switch
+            {
+                Acode.Application.Serialization.SessionDocument => ("sessions", "id, title, state", "d->>'id', d->>'title', d->>'state'"),
+                Acode.Application.Serialization.SessionTaskDocument => ("session_tasks", "id, session_id, ordinal, title, state", "d->>'id', d->>'sessionId', (d->>'ordinal')::bigint, d->>'title', d->>'state'"),
+                Acode.Application.Serialization.StepDocument => ("steps", "id, session_id, task_id, ordinal, title, state", "d->>'id', d->>'sessionId', d->>'taskId', (d->>'ordinal')::bigint, d->>'title', d->>'state'"),
+                Acode.Application.Serialization.ToolCallDocument => ("tool_calls", "id, session_id, step_id, tool_name, arguments, status, result", "d->>'id', d->>'sessionId', d->>'stepId', d->>'toolName', (d->>'arguments')::jsonb, d->>'status', d->>'result'"),
+                Acode.Application.Serialization.ArtifactDocument => ("artifacts", "id, session_id, name, kind, media_type, size, content_hash, content", "d->>'id', d->>'sessionId', d->>'name', d->>'kind', d->>'mediaType', (d->>'size')::bigint, d->>'contentHash', decode(d->>'content', 'base64')"),
+                _ => ("session_events", "id, session_id, sequence, type, payload", "d->>'id', d->>'sessionId', (d->>'sequence')::bigint, d->>'type', (d->>'payload')::jsonb"),
+            };
+            await using var command = new NpgsqlCommand($"INSERT INTO {table} ({columns}, version, created_at, updated_at, hlc, origin, document) SELECT {values}, 1, now(), now(), 1, 'ws_old', d FROM (SELECT $1::jsonb AS d) x;", await dataSource.OpenConnectionAsync());
+            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, json);
+            await command.ExecuteNonQueryAsync();
+            await command.Connection!.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql) => Convert.ToInt64(await ScalarAsync(dataSource, sql), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<object?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+}
