@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,8 @@ namespace Acode.Infrastructure.Migrations;
 /// <summary>
 /// Applies pending migrations to the workspace database (spec §3): in version order, each in its own
 /// <c>BEGIN IMMEDIATE</c> transaction together with its <c>schema_version</c> row, so that several processes
-/// starting at once apply each migration exactly once and a failure leaves the last good version.
+/// starting at once apply each migration exactly once and a failure leaves the last good version. A script runs
+/// statement by statement, each to its end (<see cref="SqliteScript"/>): it is applied completely or not at all.
 /// </summary>
 public sealed partial class SqliteMigrator
 {
@@ -103,10 +105,20 @@ public sealed partial class SqliteMigrator
         }
 
         string lastGood = applied.Count == 0 ? "none (empty database)" : applied.Max(a => a.Version)!.ToString(3);
+        string step = "creating the schema_version table";
         try
         {
-            Execute(connection, transaction, CreateJournal);
-            Execute(connection, transaction, migration.Script);
+            SqliteScript.Execute(connection, transaction, CreateJournal);
+
+            // Statement by statement (SqliteScript says why): all of them, or the migration fails and rolls back.
+            IReadOnlyList<string> statements = SqliteScript.Statements(migration.Script);
+            for (int i = 0; i < statements.Count; i++)
+            {
+                step = $"statement {i + 1} of {statements.Count} ({StatementText.Excerpt(statements[i])})";
+                SqliteScript.Run(connection, transaction, statements[i]);
+            }
+
+            step = "recording it in schema_version";
             using SqliteCommand record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ($version, $name, $checksum, $applied_at);";
@@ -120,8 +132,9 @@ public sealed partial class SqliteMigrator
         catch (SqliteException ex) when (!Sqlite.SqliteErrorMapper.IsBusy(ex))
         {
             transaction.Rollback();
-            Log.MigrationFailed(_logger, migration.Id, ex.Message);
-            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, ex.Message, ex);
+            string reason = $"{ex.Message.TrimEnd('.')} in {step}";
+            Log.MigrationFailed(_logger, migration.Id, reason);
+            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);
@@ -183,12 +196,4 @@ public sealed partial class SqliteMigrator
 
     [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ChecksumPattern();
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }

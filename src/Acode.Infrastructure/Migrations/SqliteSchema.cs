@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Acode.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Migrations;
@@ -56,13 +57,10 @@ internal sealed class SqliteSchema
             using var memory = new SqliteConnection("Data Source=:memory:");
             memory.Open();
             SqliteMigrationFunctions.Register(memory);
-            using SqliteCommand command = memory.CreateCommand();
-            command.CommandText = SqliteMigrator.CreateJournal;
-            command.ExecuteNonQuery();
+            SqliteScript.Execute(memory, null, SqliteMigrator.CreateJournal);
             foreach (Migration migration in migrations)
             {
-                command.CommandText = migration.Script;
-                command.ExecuteNonQuery();
+                SqliteScript.Execute(memory, null, migration.Script);
             }
 
             return Read(memory);

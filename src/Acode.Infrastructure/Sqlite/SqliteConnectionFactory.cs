@@ -237,10 +237,5 @@ internal sealed class SqliteConnectionFactory
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteConnection connection, string sql) => SqliteScript.Execute(connection, null, sql);
 }

@@ -130,10 +130,5 @@ public sealed partial class SqliteWorkspaceDatabase
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private void Execute(string sql)
-    {
-        using SqliteCommand command = _writer.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => SqliteScript.Execute(_writer, null, sql);
 }

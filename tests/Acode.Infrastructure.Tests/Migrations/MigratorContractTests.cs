@@ -33,11 +33,17 @@ public abstract class MigratorContractTests
     /// <summary>The names of the tables (acode's schema, not the engine's catalog).</summary>
     protected abstract Task<IReadOnlyList<string>> TablesAsync();
 
-    /// <summary>The script of the failing migration <c>V1_1_0_Broken</c>: it creates <c>half_done</c>, then fails.</summary>
-    protected virtual string BrokenScript => CreateTable("half_done") + " SELECT * FROM no_such_table;";
+    /// <summary>
+    /// The script of the failing migration <c>V1_1_0_Broken</c>: it creates <c>half_done</c>, alters a table that existed
+    /// before (both engines' DDL is transactional, so that is undone too), then fails.
+    /// </summary>
+    private string BrokenScript => CreateTable("half_done") + " ALTER TABLE sessions ADD COLUMN extra text; SELECT * FROM no_such_table;";
 
-    /// <summary>Checks what only the engine can: how it words the cause, what else the broken script undid.</summary>
+    /// <summary>Checks what only the engine can: how it words the cause.</summary>
     protected virtual Task AssertRolledBackAsync(AcodeDbException error) => Task.CompletedTask;
+
+    /// <summary>The names of the columns of <paramref name="table"/>.</summary>
+    protected abstract Task<IReadOnlyList<string>> ColumnsAsync(string table);
 
     /// <summary>A statement that creates a one-column table in the engine's dialect.</summary>
     protected abstract string CreateTable(string table);
@@ -99,10 +105,68 @@ public abstract class MigratorContractTests
         Assert.Contains("V1_1_0_Broken", error.Message, StringComparison.Ordinal);
         Assert.Contains("still at version 1.0.0", error.Message, StringComparison.Ordinal);
         Assert.IsType(DriverException, error.InnerException);
+        AssertNamesStatement(error, 3, 3, "SELECT * FROM no_such_table;");
         Assert.Equal(["1.0.0"], await JournalAsync());
         Assert.False(await TableExistsAsync("half_done"));
+        Assert.DoesNotContain("extra", await ColumnsAsync("sessions"));
         Assert.Equal("1.0.0", (await GetStatusAsync([Shipped[0]])).CurrentText);
         await AssertRolledBackAsync(error);
+    }
+
+    /// <summary>
+    /// Checks that the message names the failed statement, <paramref name="statement"/>, number <paramref name="number"/>
+    /// of <paramref name="count"/>, where the engine's driver says which it was (see docs/reliability.md 10.16).
+    /// </summary>
+    protected virtual void AssertNamesStatement(AcodeDbException error, int number, int count, string statement)
+    {
+    }
+
+    /// <summary>
+    /// A statement with result columns before the failing one: SQLite's driver used to stop at such a statement and run
+    /// the rest while disposing its reader, dropping their errors, so the migration was recorded with its failing
+    /// statement and all after it skipped. An <c>ALTER TABLE ... ADD COLUMN</c> on a STRICT table has result columns too.
+    /// </summary>
+    [Theory]
+    [Trait("AC", "AC-013")]
+    [InlineData("SELECT 1;", "SELECT * FROM no_such_table;")]
+    [InlineData("SELECT count(*) FROM sessions;", "INSERT INTO half_done (x) VALUES ('not a number');")]
+    [InlineData("INSERT INTO half_done (x) VALUES (1) RETURNING x;", "SELECT * FROM no_such_table;")]
+    [InlineData("ALTER TABLE sessions ADD COLUMN extra text;", "INSERT INTO half_done (x) VALUES ('not a number');")]
+    public async Task A_statement_failing_after_one_that_returns_columns_fails_the_whole_migration(string returnsColumns, string failing)
+    {
+        var broken = new Migration(new Version(1, 1, 0), "Broken", $"{CreateTable("half_done")}\n{returnsColumns}\n{failing}\n{CreateTable("after_failure")}");
+
+        AcodeDbException error = await Assert.ThrowsAsync<AcodeDbException>(() => MigrateAsync([Shipped[0], broken]));
+
+        Assert.Equal("ACODE-DB-003", error.Code);
+        Assert.Equal(AcodeErrorCode.MigrationFailed, error.ErrorCode);
+        Assert.IsType(DriverException, error.InnerException);
+        AssertNamesStatement(error, 3, 4, failing);
+        Assert.Equal(["1.0.0"], await JournalAsync());
+        Assert.False(await TableExistsAsync("half_done"));
+        Assert.False(await TableExistsAsync("after_failure"));
+        Assert.DoesNotContain("extra", await ColumnsAsync("sessions"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-010")]
+    public async Task A_migration_applies_every_statement_of_its_script()
+    {
+        var script = new Migration(new Version(1, 1, 0), "Many", string.Join('\n',
+            "-- a comment; with a semicolon",
+            CreateTable("first_table"),
+            "SELECT 1;",
+            "ALTER TABLE sessions ADD COLUMN extra text; /* a comment; with a semicolon */",
+            "INSERT INTO first_table (x) VALUES (1) RETURNING x;",
+            "INSERT INTO first_table (x) SELECT count(*) + 41 FROM sessions WHERE title <> ';';",
+            CreateTable("last_table").TrimEnd(';')));
+
+        await MigrateAsync([Shipped[0], script]);
+
+        Assert.Equal(["1.0.0", "1.1.0"], await JournalAsync());
+        Assert.Equal(["1", "41"], await QueryAsync("SELECT x FROM first_table ORDER BY x;"));
+        Assert.Contains("extra", await ColumnsAsync("sessions"));
+        Assert.True(await TableExistsAsync("last_table"));
     }
 
     [Fact]

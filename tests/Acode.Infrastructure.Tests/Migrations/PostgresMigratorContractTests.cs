@@ -57,13 +57,13 @@ public sealed class PostgresMigratorContractTests(PostgresFixture fixture) : Mig
     protected override Task RecordVersionFromTheFutureAsync()
         => PostgresSql.ExecuteAsync(_connectionString, "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ('9.0.0', 'FromTheFuture', 'x', now());");
 
-    /// <summary>Also alters a table that existed before: PostgreSQL's DDL is transactional, so that is undone too.</summary>
-    protected override string BrokenScript => CreateTable("half_done") + " ALTER TABLE sessions ADD COLUMN extra text; SELECT * FROM no_such_table;";
+    protected override Task<IReadOnlyList<string>> ColumnsAsync(string table)
+        => QueryAsync($"SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY ordinal_position;");
 
-    protected override async Task AssertRolledBackAsync(AcodeDbException error)
+    protected override Task AssertRolledBackAsync(AcodeDbException error)
     {
         Assert.Equal("Migration V1_1_0_Broken failed and was rolled back: SQLSTATE 42P01: relation \"no_such_table\" does not exist. The database is still at version 1.0.0.", error.Message);
-        Assert.Empty(await QueryAsync("SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'extra';"));
+        return Task.CompletedTask;
     }
 
     /// <summary>Six starters, each with its own connection pool and migrator.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Acode.Application.Errors;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Tests.Support;
 using Acode.Testing;
@@ -42,6 +43,20 @@ public sealed class SqliteMigratorContractTests : MigratorContractTests, IDispos
 
     protected override Task<IReadOnlyList<string>> TablesAsync()
         => QueryAsync("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name;");
+
+    protected override Task<IReadOnlyList<string>> ColumnsAsync(string table)
+        => QueryAsync($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid;");
+
+    protected override void AssertNamesStatement(AcodeDbException error, int number, int count, string statement)
+        => Assert.Contains($" in statement {number} of {count} ({statement}). ", error.Message, StringComparison.Ordinal);
+
+    protected override Task AssertRolledBackAsync(AcodeDbException error)
+    {
+        Assert.Equal(
+            "Migration V1_1_0_Broken failed and was rolled back: SQLite Error 1: 'no such table: no_such_table' in statement 3 of 3 (SELECT * FROM no_such_table;). The database is still at version 1.0.0.",
+            error.Message);
+        return Task.CompletedTask;
+    }
 
     protected override string CreateTable(string table) => $"CREATE TABLE {table} (x INTEGER) STRICT;";
 
