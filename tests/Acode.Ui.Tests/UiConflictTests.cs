@@ -72,6 +72,15 @@ public sealed class UiConflictTests(PostgresFixture fixture) : IDisposable
         string before = (await conflict.GetAttributeAsync("id"))!["conflict-".Length..];
         await page.GotoAsync(ui.WithToken("/health?conflicts_before=" + before));
         Assert.Equal("No more conflicts.", await page.Locator("#conflicts").InnerTextAsync());
+
+        // B's own copy of the session names, from PostgreSQL, the workspace it was created in (A synced it first) and
+        // the one whose change stands there.
+        string workspaceA = (await _a.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
+        string standing = (await _b.JsonAsync("session", "list", "--remote")).GetProperty("items")[0].GetProperty("workspace").GetString()!;
+        await page.GotoAsync(ui.WithToken("/sessions/" + id.Value));
+        Assert.Equal(workspaceA, await page.Locator("#created-workspace").GetAttributeAsync("data-origin"));
+        Assert.Equal(standing, await page.Locator("#last-workspace").GetAttributeAsync("data-origin"));
+        Assert.Null(await page.EvaluateAsync<string?>("() => window.__pwned ?? null"));
         Assert.Empty(events);
     }
 

@@ -68,11 +68,20 @@ public sealed class UiRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(["recognized"], await hits.First.Locator(".snippet mark").AllInnerTextsAsync());
         await Screenshots.SaveAsync(page, "11-remote-search");
 
-        // A session, a tool call fetched on click, an artifact's diff.
+        // A session (with the workspace it was created in and the one whose change stands: another workspace, with a
+        // hostile name, changed it last), a tool call fetched on click, an artifact's diff.
+        const string otherName = "<img src=x onerror=alert(1)><script>alert(2)</script>laptop-b";
+        await ExecuteAsync(connectionString, "INSERT INTO workspaces (id, name, acode_version) VALUES ('ws-b', $1, 'test')", otherName);
+        await ExecuteAsync(connectionString, "UPDATE sessions SET origin = 'ws-b' WHERE title = 'Fix flaky date parsing test'");
         await page.GotoAsync(ui.BaseUrl + "/?state=Completed");
         await rows.First.Locator("td.title a").ClickAsync();
         await page.WaitForSelectorAsync("body[data-ready=true]");
         Assert.Equal("Fix flaky date parsing test", await page.Locator("#session-title").InnerTextAsync());
+        Assert.Equal(origin, await page.Locator("#created-workspace").GetAttributeAsync("data-origin"));
+        Assert.Equal(name, await page.Locator("#created-workspace .ws-name").InnerTextAsync());
+        Assert.Equal("ws-b", await page.Locator("#last-workspace").GetAttributeAsync("data-origin"));
+        Assert.Equal(otherName, await page.Locator("#last-workspace .ws-name").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#session-workspaces img, #session-workspaces script").CountAsync());
         Assert.Equal(5, await page.Locator("#timeline .row.call").CountAsync());
         Assert.Equal(2, await page.Locator("#timeline .row.call.failed").CountAsync());
         Assert.DoesNotContain("Failed DateParserTests.Parses_iso_dates", await page.ContentAsync(), StringComparison.Ordinal);
@@ -202,10 +211,15 @@ public sealed class UiRemoteTests(PostgresFixture fixture) : IDisposable
         _b.Dispose();
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    private static async Task ExecuteAsync(string connectionString, string sql, params object[] parameters)
     {
         await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
         await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        foreach (object parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
         await command.ExecuteNonQueryAsync();
     }
 

@@ -6,6 +6,9 @@ namespace Acode.Cli.Demo;
 /// <summary>
 /// Records a realistic sample session through the public store API, saving as an agent would after every
 /// step: planning, approval, tasks with steps and tool calls (one failing and retried), artifacts, events.
+/// Every tool call is started and finished on the session's clock and its duration is the one measured between the two
+/// (no made-up durations): a duration the recorder invented would be longer than the step, task and session it sits in,
+/// and start before the session was created (README, <c>acode demo</c>).
 /// </summary>
 internal sealed class DemoSessionRecorder(IRunStateStore store)
 {
@@ -59,13 +62,14 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
         ToolCall test = run.AddToolCall("run_tests", """{"filter":"DateParserTests","configuration":"Debug"}""");
         test.Start();
         await store.SaveAsync(session, cancellationToken);
-        test.Fail("1 test failed", TimeSpan.FromMilliseconds(1834), FailingTestOutput);
+        test.Fail("1 test failed", partialResult: FailingTestOutput);
         session.AddArtifact("test-output.log", ArtifactKind.Log, "text/plain", Encoding.UTF8.GetBytes(FailingTestOutput), run.Id, test.Id);
         run.Complete();
         Step read = reproduce.AddStep("Read the parser");
         read.Start();
         ToolCall readFile = read.AddToolCall("read_file", """{"path":"src/DateParser.cs"}""");
-        readFile.Succeed(ParserSource, TimeSpan.FromMilliseconds(3.2));
+        readFile.Start();
+        readFile.Succeed(ParserSource);
         read.Complete();
         reproduce.Complete();
         await store.SaveAsync(session, cancellationToken);
@@ -81,9 +85,11 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
         Step edit = fix.AddStep("Apply the patch");
         edit.Start();
         ToolCall firstTry = edit.AddToolCall("apply_patch", """{"path":"src/DateParser.cs","hunks":1,"dryRun":false}""");
-        firstTry.Fail("patch does not apply: context mismatch at line 2 (file changed on disk)", TimeSpan.FromMilliseconds(41));
+        firstTry.Start();
+        firstTry.Fail("patch does not apply: context mismatch at line 2 (file changed on disk)");
         ToolCall retry = edit.AddToolCall("apply_patch", """{"path":"src/DateParser.cs","hunks":1,"fuzz":1}""");
-        retry.Succeed("patched src/DateParser.cs (1 hunk, fuzz 1)", TimeSpan.FromMilliseconds(57));
+        retry.Start();
+        retry.Succeed("patched src/DateParser.cs (1 hunk, fuzz 1)");
         session.AddArtifact("DateParser.diff", ArtifactKind.Diff, "text/x-diff", Encoding.UTF8.GetBytes(Patch), edit.Id, retry.Id);
         edit.Complete();
         fix.Complete();
@@ -94,16 +100,17 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
         Step suite = verify.AddStep("Run the whole suite");
         suite.Start();
         ToolCall all = suite.AddToolCall("run_tests", """{"filter":null,"configuration":"Debug"}""");
+        all.Start();
         if (variant == 1)
         {
-            all.Fail("3 tests failed", TimeSpan.FromSeconds(12.4), "Failed!  - Failed: 3, Passed: 39, Skipped: 0, Total: 42");
+            all.Fail("3 tests failed", partialResult: "Failed!  - Failed: 3, Passed: 39, Skipped: 0, Total: 42");
             suite.Fail();
             verify.Fail();
             session.TransitionTo(SessionState.Failed, "the suite still fails");
         }
         else
         {
-            all.Succeed("Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42", TimeSpan.FromSeconds(11.9));
+            all.Succeed("Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42");
             suite.Complete();
             verify.Complete();
             session.AddArtifactReference("build/TestResults.trx", ArtifactKind.File, "application/xml", 48_213, Artifact.HashOf(Encoding.UTF8.GetBytes("TestResults.trx")), suite.Id, all.Id);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Acode.Application;
+using Acode.Application.Queries;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
@@ -9,9 +10,10 @@ namespace Acode.Cli.Ui;
 /// <summary>
 /// One session: its header, a waterfall of tasks → steps → tool calls on one time axis (durations and failures
 /// visible; a tool call's arguments and result are fetched from the JSON endpoint when clicked, never sent with the
-/// page), where an imported session came from (its latest <c>import.source</c> facts), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
+/// page), where an imported session came from (its latest <c>import.source</c> facts), which workspaces it was created and
+/// last changed in (<see cref="SessionWorkspacesView"/>, when PostgreSQL is configured), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
 /// </summary>
-internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, string workspace, string where)
+internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, ISessionWorkspaceReader? workspaces, string workspace, string where)
 {
     /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
     public const int ExpandedToolCallLimit = 500;
@@ -36,6 +38,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
 
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
         IReadOnlyList<KeyValuePair<string, string>>? source = await sources.GetLatestAsync(session.Id, cancellationToken);
+        (SessionWorkspaces? origins, string? originsNote) = workspaces is null ? (null, null) : await SessionWorkspacesView.ReadAsync(workspaces, session.Id, cancellationToken);
         var scale = new TimelineScale(session);
         int toolCalls = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count));
         int failed = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed)));
@@ -55,6 +58,11 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             }
 
             w.Markup("</dd><dt>Version</dt><dd>").Text(session.Version.ToString(CultureInfo.InvariantCulture)).Markup("</dd></dl>");
+            if (workspaces is not null)
+            {
+                SessionWorkspacesView.Write(w, origins, originsNote);
+            }
+
             WriteSource(w, source);
             WriteTimeline(w, session, scale, toolCalls > ExpandedToolCallLimit);
             WriteArtifacts(w, session);

@@ -71,7 +71,7 @@ internal sealed class UiServer : IAsyncDisposable
     private static void Map(WebApplication app, UiSources s)
     {
         var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote ? s.Conflicts : null);
-        var session = new SessionPage(s.Store, s.ImportSources, s.Workspace, s.Where);
+        var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
         Func<long?, CancellationToken, Task<IResult>> health = s is { Outbox: { } outbox, Sync: { } sync }

@@ -43,7 +43,8 @@ internal sealed class UiSourceScope
             context.Outbox, context.Sync,
             context.SyncTarget is null ? null : services.GetRequiredService<ISyncConflictReader>(),
             () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
-            database.Workspace.DatabasePath, database.Workspace.RootDirectory);
+            database.Workspace.DatabasePath, database.Workspace.RootDirectory,
+            SessionWorkspaces: context.SyncTarget is { } target ? WorkspaceReader(services, target.Redacted) : null);
         return new UiSourceScope(sources, database.Workspace.RootDirectory);
     }
 
@@ -75,7 +76,10 @@ internal sealed class UiSourceScope
             services.GetRequiredService<PostgresImportSourceReader>(),
             Outbox: null, Sync: null,
             services.GetRequiredService<ISyncConflictReader>(),
-            () => schema, target.Redacted, "team: " + target.Redacted, Remote: true);
+            () => schema, target.Redacted, "team: " + target.Redacted, Remote: true, WorkspaceReader(services, target.Redacted));
         return new UiSourceScope(sources, $"the team's sessions in PostgreSQL at {target.Redacted}");
     }
+
+    private static PostgresSessionWorkspaceReader WorkspaceReader(IServiceProvider services, string redactedTarget)
+        => new(services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), redactedTarget);
 }

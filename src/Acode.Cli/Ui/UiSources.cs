@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Outbox;
+using Acode.Application.Queries;
 using Acode.Application.Search;
 using Acode.Application.Transcripts;
 using Acode.Application.Sync;
@@ -21,8 +22,9 @@ namespace Acode.Cli.Ui;
 /// <param name="DatabasePath">The workspace database's path, or the PostgreSQL server redacted (no password).</param>
 /// <param name="Workspace">What the header names: the workspace folder, or the team's server.</param>
 /// <param name="Remote">True with <c>--remote</c>: everything is read from PostgreSQL.</param>
+/// <param name="SessionWorkspaces">Which workspaces a session came from, from PostgreSQL; null when none is configured.</param>
 internal sealed record UiSources(IRunStateStore Store, ISessionSearch Search, IImportSourceReader ImportSources, IOutbox? Outbox, ISyncService? Sync,
-    ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false)
+    ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false, ISessionWorkspaceReader? SessionWorkspaces = null)
 {
     /// <summary>Where a missing session was looked for, for messages: "in this workspace" or "in PostgreSQL".</summary>
     public string Where => Remote ? "in PostgreSQL" : "in this workspace";

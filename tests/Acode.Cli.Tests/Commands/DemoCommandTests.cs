@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Acode.Application.Serialization;
 using Acode.Cli.Tests.Support;
 
 namespace Acode.Cli.Tests.Commands;
@@ -44,6 +46,31 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_tool_call_durations_are_the_measured_ones_and_lie_inside_the_session()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+
+        foreach (string id in await _workspace.SessionIdsAsync())
+        {
+            JsonElement[] entities = [.. (await _workspace.JsonAsync("session", "show", id)).EnumerateArray()];
+            JsonElement session = entities.Single(e => e.GetProperty("entity").GetString() == "Session");
+            DateTimeOffset created = Time(session, "createdAt");
+            DateTimeOffset updated = Time(session, "updatedAt");
+            JsonElement[] calls = [.. entities.Where(e => e.GetProperty("entity").GetString() == "ToolCall")];
+            Assert.NotEmpty(calls);
+            foreach (JsonElement call in calls)
+            {
+                DateTimeOffset started = Time(call, "startedAt");
+                DateTimeOffset completed = Time(call, "completedAt");
+                var duration = TimeSpan.FromTicks(call.GetProperty("durationTicks").GetInt64());
+                string what = $"{call.GetProperty("toolName").GetString()} in {id}: started {started:O}, completed {completed:O}, duration {duration}; session {created:O} .. {updated:O}";
+                Assert.True(started >= created && completed <= updated, "outside its session: " + what);
+                Assert.True(duration == completed - started, "duration is not the time between start and finish: " + what);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Demo_rejects_a_session_count_out_of_range()
     {
         AcodeResult result = await _workspace.RunAsync("demo", "--sessions", "0");
@@ -54,4 +81,6 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     public void Dispose() => _workspace.Dispose();
+
+    private static DateTimeOffset Time(JsonElement entity, string property) => UtcTimestamp.Parse(entity.GetProperty(property).GetString()!);
 }

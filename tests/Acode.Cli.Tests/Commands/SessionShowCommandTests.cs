@@ -18,8 +18,9 @@ public sealed class SessionShowCommandTests : IDisposable
         Assert.Contains(id, result.Stdout);
         Assert.Contains("Task 1 Reproduce the failure [Completed]", result.Stdout);
         Assert.Contains("Step 1.1 Run the failing test", result.Stdout);
-        Assert.Contains("run_tests [Failed] 1.83 s", result.Stdout);
-        Assert.Contains("apply_patch [Succeeded] 57 ms", result.Stdout);
+        // The demo's durations are measured (DemoCommandTests checks they lie inside the session), so only their form is known.
+        Assert.Matches(@"run_tests \[Failed\] [0-9.]+ (ms|s)", result.Stdout);
+        Assert.Matches(@"apply_patch \[Succeeded\] [0-9.]+ (ms|s)", result.Stdout);
         Assert.Contains("DateParser.diff [Diff, text/x-diff]", result.Stdout);
         Assert.Contains("build/TestResults.trx [File, application/xml] 47.1 KiB", result.Stdout);
         Assert.Contains("hash only", result.Stdout);

@@ -1,0 +1,61 @@
+using Acode.Application.Queries;
+using Acode.Infrastructure.Postgres;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Acode.Infrastructure.PostgresStore;
+
+/// <summary>
+/// <see cref="ISessionWorkspaceReader"/> on the shared PostgreSQL (schema 1.4.0 or later): the session's
+/// <c>created_origin</c> and <c>origin</c> with the names those workspaces reported to <c>workspaces</c>, as
+/// <c>session_overview</c> joins them. A deleted session (a tombstone) has none.
+/// </summary>
+public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
+{
+    internal const string Sql = """
+        SELECT s.created_origin, cw.name, s.origin, lw.name
+        FROM sessions s
+        LEFT JOIN workspaces cw ON cw.id = s.created_origin
+        LEFT JOIN workspaces lw ON lw.id = s.origin
+        WHERE s.id = $1 AND s.deleted_at IS NULL;
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _redactedTarget;
+
+    /// <param name="dataSource">The configured PostgreSQL.</param>
+    /// <param name="redactedTarget">The server without its password, for errors.</param>
+    public PostgresSessionWorkspaceReader(NpgsqlDataSource dataSource, string redactedTarget)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        _redactedTarget = redactedTarget;
+    }
+
+    /// <inheritdoc/>
+    public async Task<SessionWorkspaces?> GetAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand(Sql, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = sessionId.Value });
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new SessionWorkspaces(
+                reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+}
