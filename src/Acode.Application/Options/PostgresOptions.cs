@@ -59,7 +59,7 @@ public sealed class PostgresOptions
     }
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Text("connectionString", "a `postgresql://` URL or Npgsql `key=value` pairs", o => o.ConnectionString, (o, v) => o.ConnectionString = v,
             "the shared PostgreSQL, as a URL (`postgresql://user@host:5432/db?sslmode=require`, parts percent-encoded) or Npgsql `Host=…;Username=…;Database=…` pairs. Unset: nothing is synced, everything local works. `ACODE_POSTGRES_URL` overrides it. A password here works but is warned about: prefer `ACODE_POSTGRES_URL`, `PGPASSWORD` or `~/.pgpass`.",

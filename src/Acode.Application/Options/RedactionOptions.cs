@@ -16,7 +16,7 @@ public sealed class RedactionOptions
     public List<RedactionRuleOptions> Rules { get; set; } = [];
 
     /// <summary>The declarations of this section's settings: key, default, accepted values, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Boolean("enabled", true, o => o.Enabled, (o, v) => o.Enabled = v,
             "replace secrets by `[REDACTED:kind]` markers before anything is stored ([docs/secrets.md](docs/secrets.md))"),

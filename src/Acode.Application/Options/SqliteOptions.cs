@@ -29,7 +29,7 @@ public sealed class SqliteOptions
     public long WalSizeLimitBytes => WalSizeLimitMegabytes * 1024L * 1024L;
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Integer("busyTimeoutSeconds", "seconds", DefaultBusyTimeoutSeconds, 1, 3600, o => o.BusyTimeoutSeconds, (o, v) => o.BusyTimeoutSeconds = (int)v,
             "how long a writer waits for the write lock before ACODE-DB-005"),

@@ -15,7 +15,7 @@ public sealed class StoreOptions
     public string? Origin { get; set; }
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Choice("kind", RunStateStoreKind.Sqlite, o => o.Kind, (o, v) => o.Kind = v,
             "where an agent host keeps run state: `Sqlite`, the workspace file synced to PostgreSQL, or `Postgres`, the configured PostgreSQL directly (no SQLite file; for servers without a durable disk)"),

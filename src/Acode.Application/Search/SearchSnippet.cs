@@ -18,7 +18,7 @@ public sealed record SearchSnippet(string Text, IReadOnlyList<SearchHighlight> H
     /// The snippet an engine marked with <see cref="StartMark"/> and <see cref="EndMark"/>. The marks are removed; a mark
     /// without its partner (one that was part of the stored text) marks nothing.
     /// </summary>
-    public static SearchSnippet FromMarked(string marked)
+    internal static SearchSnippet FromMarked(string marked)
     {
         ArgumentNullException.ThrowIfNull(marked);
         var text = new StringBuilder(marked.Length);

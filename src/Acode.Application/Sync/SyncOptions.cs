@@ -69,7 +69,7 @@ public sealed class SyncOptions
     public TimeSpan MaxClockSkew => TimeSpan.FromSeconds(MaxClockSkewSeconds);
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Integer("batchSize", "records", DefaultBatchSize, 1, 10000, o => o.BatchSize, (o, v) => o.BatchSize = (int)v,
             "outbox records per PostgreSQL transaction"),

@@ -67,7 +67,7 @@ public sealed class Artifact : Entity
     /// <see cref="ContentHash"/> become those of the new content. A store calls it just before writing the artifact.
     /// </summary>
     /// <exception cref="InvalidOperationException">The artifact has no stored content (a reference).</exception>
-    public void ReplaceRedactedContent(ReadOnlyMemory<byte> content)
+    internal void ReplaceRedactedContent(ReadOnlyMemory<byte> content)
     {
         if (_content is null)
         {
@@ -82,7 +82,7 @@ public sealed class Artifact : Entity
 
     public static string HashOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    public static Artifact Restore(
+    internal static Artifact Restore(
         Session session, ArtifactId id, string name, ArtifactKind kind, string mediaType, long size, string contentHash,
         byte[]? content, StepId? stepId, ToolCallId? toolCallId, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {

@@ -49,7 +49,7 @@ public abstract class Entity
     }
 
     /// <summary>Marks the entity changed and queues it for the next save of its session.</summary>
-    protected void MarkChanged()
+    private protected void MarkChanged()
     {
         if (!HasChanges)
         {
@@ -59,7 +59,7 @@ public abstract class Entity
     }
 
     /// <summary>Sets the persisted stamps when an entity is rebuilt from storage or an export.</summary>
-    protected void RestoreStamps(long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    private protected void RestoreStamps(long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
         Version = version;

@@ -45,7 +45,7 @@ public sealed class Session : Entity
     public IReadOnlyList<Artifact> Artifacts => _artifacts;
 
     /// <summary>Entities changed or added since the last save, in the order they were first changed (parents before children).</summary>
-    public IReadOnlyList<Entity> PendingChanges => _pending;
+    internal IReadOnlyList<Entity> PendingChanges => _pending;
 
     public override EntityType EntityType => EntityType.Session;
 
@@ -66,7 +66,7 @@ public sealed class Session : Entity
     }
 
     /// <summary>Rebuilds a saved session (used by stores and imports); nothing is pending afterwards.</summary>
-    public static Session Restore(
+    internal static Session Restore(
         SessionId id, string title, string? goal, SessionState state, long lastEventSequence,
         long version, DateTimeOffset createdAt, DateTimeOffset updatedAt, TimeProvider? clock = null)
     {
@@ -151,7 +151,7 @@ public sealed class Session : Entity
     /// <exception cref="ArgumentException">A stamp is for an entity of another session.</exception>
     /// <exception cref="InvalidOperationException">A stamp does not take its entity to the next version at a later time, or the stamps
     /// are not exactly the pending changes in order. Nothing is applied.</exception>
-    public void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
+    internal void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
     {
         ArgumentNullException.ThrowIfNull(stamps);
         foreach (EntityStamp stamp in stamps)

@@ -45,7 +45,7 @@ public sealed class SessionEvent : Entity
     /// <see cref="Session.LastEventSequence"/> is raised to <paramref name="sequence"/> if it was lower, so the next
     /// appended event never reuses a sequence number (a session rebuilt from an export starts at 0).
     /// </summary>
-    public static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    internal static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         ArgumentNullException.ThrowIfNull(session);
         var evt = new SessionEvent(session, id, sequence, type, payloadJson);
@@ -59,7 +59,7 @@ public sealed class SessionEvent : Entity
     /// before writing the event, so what the caller holds is what is stored.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>
-    public void ReplaceRedacted(string payloadJson)
+    internal void ReplaceRedacted(string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
         PayloadJson = JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson));

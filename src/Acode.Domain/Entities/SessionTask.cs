@@ -16,7 +16,7 @@ public sealed class SessionTask : WorkItem
 
     public override string EntityId => Id.Value;
 
-    public static SessionTask Restore(
+    internal static SessionTask Restore(
         Session session, TaskId id, int ordinal, string title, string? description, WorkState state,
         DateTimeOffset? startedAt, DateTimeOffset? completedAt, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {

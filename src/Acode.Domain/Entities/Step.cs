@@ -23,7 +23,7 @@ public sealed class Step : WorkItem
     public override string EntityId => Id.Value;
 
     /// <summary>Rebuilds a saved step under its task (which must already be restored into the session).</summary>
-    public static Step Restore(
+    internal static Step Restore(
         Session session, StepId id, TaskId taskId, int ordinal, string title, string? description, WorkState state,
         DateTimeOffset? startedAt, DateTimeOffset? completedAt, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {

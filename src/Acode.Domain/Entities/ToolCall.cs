@@ -46,7 +46,7 @@ public sealed class ToolCall : Entity
 
     internal override Session Root => _session;
 
-    public static ToolCall Restore(
+    internal static ToolCall Restore(
         Session session, ToolCallId id, StepId stepId, string toolName, string argumentsJson, ToolCallStatus status,
         string? result, string? error, DateTimeOffset? startedAt, DateTimeOffset? completedAt, TimeSpan? duration,
         long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
@@ -74,7 +74,7 @@ public sealed class ToolCall : Entity
     /// calls it just before writing the call, so what the caller holds is what is stored; the call is not marked changed.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="argumentsJson"/> is not one JSON value.</exception>
-    public void ReplaceRedacted(string argumentsJson, string? result, string? error)
+    internal void ReplaceRedacted(string argumentsJson, string? result, string? error)
     {
         ArgumentNullException.ThrowIfNull(argumentsJson);
         ArgumentsJson = ReferenceEquals(argumentsJson, ArgumentsJson) ? argumentsJson : JsonText.Validate(TextContent.ToWellFormed(argumentsJson), nameof(argumentsJson));

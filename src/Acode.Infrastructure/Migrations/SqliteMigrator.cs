@@ -12,7 +12,7 @@ namespace Acode.Infrastructure.Migrations;
 /// <c>BEGIN IMMEDIATE</c> transaction together with its <c>schema_version</c> row, so that several processes
 /// starting at once apply each migration exactly once and a failure leaves the last good version.
 /// </summary>
-public sealed partial class SqliteMigrator
+internal sealed partial class SqliteMigrator
 {
     internal const string CreateJournal = """
         CREATE TABLE IF NOT EXISTS schema_version (

@@ -31,7 +31,7 @@ namespace Acode.Infrastructure.Sync;
 /// the same one, restarted) claims them again. If PostgreSQL had committed the batch, the idempotency keys make
 /// the redelivery a no-op (AC-042, AC-046).</para>
 /// </remarks>
-public sealed class OutboxSyncService : ISyncService, IDisposable
+internal sealed class OutboxSyncService : ISyncService, IDisposable
 {
     private readonly SqliteWorkspaceDatabase _database;
     private readonly SqliteOutbox _outbox;

@@ -8,7 +8,7 @@ namespace Acode.Infrastructure.Sync;
 /// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, index-bounded queries
 /// (<c>sync_conflicts</c> by its primary key, <c>sync_applied</c> by <c>ix_sync_applied_applied</c>).
 /// </summary>
-public sealed class PostgresSyncConflictReader : ISyncConflictReader
+internal sealed class PostgresSyncConflictReader : ISyncConflictReader
 {
     /// <summary>The largest page <see cref="ReadConflictsAsync"/> returns.</summary>
     public const int MaxLimit = 1000;
