@@ -99,5 +99,6 @@ public sealed class AcodeMetrics : IDisposable
         where T : struct
         => value is { } v ? [new Measurement<T>(v)] : [];
 
+    /// <summary>Disposes the meter; its instruments stop reporting.</summary>
     public void Dispose() => _meter.Dispose();
 }

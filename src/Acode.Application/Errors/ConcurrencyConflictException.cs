@@ -34,8 +34,10 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
         ExpectedVersion = expectedVersion;
     }
 
+    /// <summary>The kind of the entity whose stored row was not the expected version.</summary>
     public EntityType EntityType { get; }
 
+    /// <summary>The id of that entity (<c>sess_…</c>, <c>task_…</c>, …).</summary>
     public string EntityId { get; }
 
     /// <summary>The version the change was based on.</summary>

@@ -8,6 +8,7 @@ namespace Acode.Application.Options;
 /// </summary>
 public sealed class RetentionOptions
 {
+    /// <summary>The largest accepted <see cref="OlderThanDays"/>: 36 500 days (about 100 years).</summary>
     public const int MaxOlderThanDays = 36_500;
 
     /// <summary>Sessions last changed more than this many days ago are removed. 0 (the default) turns retention off; at most 36500.</summary>

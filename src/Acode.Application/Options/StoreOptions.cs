@@ -6,6 +6,7 @@ namespace Acode.Application.Options;
 /// </summary>
 public sealed class StoreOptions
 {
+    /// <summary>The configuration key of <see cref="Kind"/>, as named in error messages.</summary>
     public const string KindKey = "persistence:store:kind";
 
     /// <summary>The engine of the run-state store. <see cref="RunStateStoreKind.Postgres"/> needs <c>persistence:postgres:connectionString</c> (or <c>ACODE_POSTGRES_URL</c>).</summary>

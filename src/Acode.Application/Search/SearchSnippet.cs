@@ -48,7 +48,9 @@ public sealed record SearchSnippet(string Text, IReadOnlyList<SearchHighlight> H
         return new SearchSnippet(text.ToString(), highlights);
     }
 
+    /// <summary>Equal when the other holds the same values in the same order (records compare lists by reference otherwise).</summary>
     public bool Equals(SearchSnippet? other) => other is not null && Text == other.Text && Highlights.SequenceEqual(other.Highlights);
 
+    /// <summary>A hash consistent with the value equality above.</summary>
     public override int GetHashCode() => HashCode.Combine(Text, Highlights.Count);
 }

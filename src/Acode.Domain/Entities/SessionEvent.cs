@@ -19,8 +19,10 @@ public sealed class SessionEvent : Entity
         PayloadJson = payloadJson;
     }
 
+    /// <summary>The event's id (<c>evt_</c> + ULID).</summary>
     public EventId Id { get; }
 
+    /// <summary>The session whose log holds the event.</summary>
     public SessionId SessionId => _session.Id;
 
     /// <summary>
@@ -32,10 +34,13 @@ public sealed class SessionEvent : Entity
     /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
     public string Type { get; }
 
+    /// <summary>The payload: one JSON value (an object unless the caller appended another), at most 64 levels deep.</summary>
     public string PayloadJson { get; private set; }
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.SessionEvent;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     internal override Session Root => _session;

@@ -5,17 +5,21 @@ namespace Acode.Domain.Ids;
 /// <summary>Identifies a artifact: <c>art_</c> followed by a ULID, so IDs sort by creation time.</summary>
 public readonly record struct ArtifactId
 {
+    /// <summary>The text before the underscore: <c>art</c>.</summary>
     public const string Prefix = "art";
 
     private ArtifactId(string value) => Value = value;
 
+    /// <summary>The whole id, <c>art_</c> followed by 26 Crockford base-32 characters (a ULID); null only in <c>default</c>.</summary>
     public string Value { get; }
 
+    /// <summary>A new artifact id; ids made in a later millisecond sort after it (a ULID: 48-bit millisecond time, then 80 random bits).</summary>
     public static ArtifactId New() => new(PrefixedId.New(Prefix));
 
     /// <exception cref="FormatException">The text is not a <c>art_</c> ID.</exception>
     public static ArtifactId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "artifact"));
 
+    /// <summary>Parses <paramref name="text"/> as a <c>art_</c> id; false (and <c>default</c>) when it is not one.</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out ArtifactId id)
     {
         bool valid = PrefixedId.TryValidate(Prefix, text);
@@ -23,5 +27,6 @@ public readonly record struct ArtifactId
         return valid;
     }
 
+    /// <summary>The id as text (<see cref="Value"/>); empty for <c>default</c>.</summary>
     public override string ToString() => Value ?? string.Empty;
 }

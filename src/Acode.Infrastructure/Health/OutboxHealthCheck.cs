@@ -10,6 +10,7 @@ namespace Acode.Infrastructure.Health;
 /// </summary>
 public sealed class OutboxHealthCheck(SqliteWorkspaceDatabase database, TimeSpan stuckAfter) : IHealthCheck
 {
+    /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         OutboxStatistics stats = await new SqliteOutbox(database).GetStatisticsAsync(cancellationToken).ConfigureAwait(false);

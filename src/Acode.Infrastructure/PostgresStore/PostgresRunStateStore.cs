@@ -82,6 +82,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     /// <summary>The id this store writes into <c>origin</c> and <c>sync_applied</c>.</summary>
     public string Origin { get; }
 
+    /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
         Session session = Session.Create(title, goal, _clock.TimeProvider);
@@ -89,12 +90,14 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         return session;
     }
 
+    /// <inheritdoc/>
     public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         return SaveAllAsync([session], cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
@@ -129,6 +132,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         }
     }
 
+    /// <inheritdoc/>
     public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
         => InTransactionAsync(async (connection, transaction) =>
         {
@@ -157,6 +161,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);

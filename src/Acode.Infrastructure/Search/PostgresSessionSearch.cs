@@ -45,6 +45,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         _dataSource = dataSource;
     }
 
+    /// <inheritdoc/>
     public async Task<Page<SearchHit>> SearchAsync(SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

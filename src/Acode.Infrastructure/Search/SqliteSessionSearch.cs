@@ -27,6 +27,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
         _database = database;
     }
 
+    /// <inheritdoc/>
     public Task<Page<SearchHit>> SearchAsync(SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

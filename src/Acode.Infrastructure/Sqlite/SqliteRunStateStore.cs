@@ -54,6 +54,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
     private ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
 
+    /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
         Session session = Session.Create(title, goal, _clock.TimeProvider);
@@ -61,12 +62,14 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return session;
     }
 
+    /// <inheritdoc/>
     public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         return SaveAllAsync([session], cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
         using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Sqlite);
@@ -81,6 +84,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         }
     }
 
+    /// <inheritdoc/>
     public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
     {
         using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Sqlite);
@@ -202,6 +206,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return deleted;
     }
 
+    /// <inheritdoc/>
     public async Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
