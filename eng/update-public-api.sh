@@ -7,6 +7,10 @@
 #                                      are kept), then both files sorted; then builds the libraries and lists what is
 #                                      still wrong (RS0017: a shipped member is gone; CS1591: a public member has no
 #                                      XML documentation). Exit 1 when anything is.
+#   eng/update-public-api.sh --accept-removals
+#                                      as above, and a shipped member that is no longer public (RS0017, e.g. after a
+#                                      merge made it internal) is recorded as removed: *REMOVED*<its line> is added to
+#                                      PublicAPI.Unshipped.txt. Review those lines: each is a break for callers.
 #   eng/update-public-api.sh --ship    at a release: moves PublicAPI.Unshipped.txt into PublicAPI.Shipped.txt (a
 #                                      *REMOVED*X line deletes X from it), leaving Unshipped empty.
 #
@@ -57,15 +61,32 @@ for p in "${projects[@]}"; do
   normalize "$unshipped"
 done
 
-# The code fix touches only the PublicAPI files; check that nothing else changed and what remains to be done by hand.
-log=$(mktemp)
-dotnet build src/Acode.Infrastructure/Acode.Infrastructure.csproj -p:TreatWarningsAsErrors=false -nologo -v q -clp:NoSummary > "$log" 2>&1 || true
-problems=$(grep -E 'warning (RS00[0-9]+|CS1591)|error ' "$log" | sed "s|$(pwd)/||g; s| \[.*||" | sort -u || true)
-rm -f "$log"
+# check: builds the libraries (warnings not fatal) and prints the public-API and documentation diagnostics, one a line:
+# "<path>(<line>,<col>): warning <id>: <message>", paths relative to the repository.
+check() {
+  local log
+  log=$(mktemp)
+  dotnet build src/Acode.Infrastructure/Acode.Infrastructure.csproj -p:TreatWarningsAsErrors=false -nologo -v q -clp:NoSummary > "$log" 2>&1 || true
+  grep -E 'warning (RS00[0-9]+|CS1591)|error ' "$log" | sed "s|$(pwd)/||g; s| \[[^]]*\]\$||" | sort -u || true
+  rm -f "$log"
+}
+
+problems=$(check)
+if [ "${1:-}" = "--accept-removals" ] && grep -q 'PublicAPI.Shipped.txt([0-9,]*): warning RS0017' <<<"$problems"; then
+  while IFS= read -r line; do
+    file=${line%%(*}
+    symbol=$(sed -E "s/.*warning RS0017: Symbol '(.*)' is part of the declared API.*/\1/" <<<"$line")
+    echo "*REMOVED*$symbol" >> "$(dirname "$file")/PublicAPI.Unshipped.txt"
+    echo "removed: $symbol"
+  done < <(grep 'PublicAPI.Shipped.txt([0-9,]*): warning RS0017' <<<"$problems")
+  for p in "${projects[@]}"; do normalize "$p/PublicAPI.Unshipped.txt"; done
+  problems=$(check)
+fi
+
 if [ -n "$problems" ]; then
   echo
-  echo "Still to do by hand (RS0017: a shipped member is gone: add *REMOVED*<line> to PublicAPI.Unshipped.txt, or restore it;"
-  echo "CS1591: document the member, or make it internal):"
+  echo "Still to do by hand (CS1591: document the member, or make it internal; RS0017: a shipped member is gone:"
+  echo "keep it public, or run with --accept-removals to record it as removed):"
   echo "$problems"
   status=1
 fi
