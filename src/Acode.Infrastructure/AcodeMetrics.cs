@@ -41,6 +41,7 @@ public sealed class AcodeMetrics : IDisposable
     private readonly Counter<long> _clockSkew;
     private OutboxBacklogReader? _backlog;
 
+    /// <summary>Creates the meter <see cref="MeterName"/> and its instruments (counters, histograms in seconds, outbox gauges).</summary>
     /// <param name="meterFactory">The host's factory (the meter is then disposed with it); null for a meter of this instance's own.</param>
     public AcodeMetrics(IMeterFactory? meterFactory = null)
     {

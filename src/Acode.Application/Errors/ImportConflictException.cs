@@ -6,6 +6,7 @@ namespace Acode.Application.Errors;
 /// </summary>
 public sealed class ImportConflictException : FormatException
 {
+    /// <summary>The error for an imported entity that already belongs to another session; the message names both sessions.</summary>
     /// <param name="entityType">The kind of the entity that already belongs elsewhere.</param>
     /// <param name="entityId">Its id.</param>
     /// <param name="owningSessionId">The session it belongs to in this workspace.</param>

@@ -46,6 +46,7 @@ public sealed class PersistenceOptions
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
+    /// <summary>Checks every section (<see cref="Sqlite"/>, PostgreSQL, sync, redaction, retention, store) and their combinations.</summary>
     /// <exception cref="Errors.AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
     public void Validate()
     {

@@ -29,6 +29,7 @@ public sealed class RedactionOptions
 
     private static OptionSection<RedactionOptions> Section => new("persistence:redaction");
 
+    /// <summary>Checks every value against its declaration, and that each extra rule's kind and pattern are accepted.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and what it accepts.</exception>
     public void Validate()
     {

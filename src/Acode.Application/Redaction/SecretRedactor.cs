@@ -27,6 +27,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
+    /// <summary>A redactor running <paramref name="rules"/> in order.</summary>
     /// <param name="rules">The rules, in the order they run.</param>
     /// <param name="enabled">False: nothing is ever redacted.</param>
     public SecretRedactor(IEnumerable<SecretRule> rules, bool enabled = true)

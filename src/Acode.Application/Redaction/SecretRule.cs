@@ -13,6 +13,7 @@ public sealed class SecretRule
     /// <summary>The group a pattern names to replace only part of its match.</summary>
     public const string SecretGroup = "secret";
 
+    /// <summary>A rule; the pattern is compiled here, once.</summary>
     /// <param name="kind">The name in the marker, lower-case letters, digits and dashes (<c>aws-access-key-id</c>).</param>
     /// <param name="pattern">A .NET regular expression without lookarounds, backreferences or atomic groups.</param>
     /// <param name="check">What a found value must also look like.</param>

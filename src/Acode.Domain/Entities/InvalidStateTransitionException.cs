@@ -3,6 +3,7 @@ namespace Acode.Domain.Entities;
 /// <summary>A session was asked to move to a state its current state does not lead to. Nothing was changed.</summary>
 public sealed class InvalidStateTransitionException : InvalidOperationException
 {
+    /// <summary>The error for a refused transition; the message names the session, both states and the allowed ones.</summary>
     /// <param name="sessionId">The session that was asked to move.</param>
     /// <param name="from">Its state.</param>
     /// <param name="to">The state asked for.</param>

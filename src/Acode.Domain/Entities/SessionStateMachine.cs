@@ -24,6 +24,7 @@ public static class SessionStateMachine
     /// <summary>The states a session in <paramref name="from"/> may move to; empty for a terminal state.</summary>
     public static IReadOnlyList<SessionState> NextStates(SessionState from) => Allowed[from];
 
+    /// <summary>Returns when a session <paramref name="id"/> in <paramref name="from"/> may move to <paramref name="to"/>; throws otherwise.</summary>
     /// <exception cref="InvalidStateTransitionException">The transition is not allowed.</exception>
     public static void EnsureCanTransition(SessionId id, SessionState from, SessionState to)
     {

@@ -16,6 +16,7 @@ public readonly record struct ArtifactId
     /// <summary>A new artifact id; ids made in a later millisecond sort after it (a ULID: 48-bit millisecond time, then 80 random bits).</summary>
     public static ArtifactId New() => new(PrefixedId.New(Prefix));
 
+    /// <summary>Parses <paramref name="text"/> as a <c>art_</c> id (as printed by <see cref="ToString"/>).</summary>
     /// <exception cref="FormatException">The text is not a <c>art_</c> ID.</exception>
     public static ArtifactId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "artifact"));
 

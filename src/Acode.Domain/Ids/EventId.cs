@@ -16,6 +16,7 @@ public readonly record struct EventId
     /// <summary>A new event id; ids made in a later millisecond sort after it (a ULID: 48-bit millisecond time, then 80 random bits).</summary>
     public static EventId New() => new(PrefixedId.New(Prefix));
 
+    /// <summary>Parses <paramref name="text"/> as a <c>evt_</c> id (as printed by <see cref="ToString"/>).</summary>
     /// <exception cref="FormatException">The text is not a <c>evt_</c> ID.</exception>
     public static EventId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "session event"));
 

@@ -16,6 +16,7 @@ public readonly record struct TaskId
     /// <summary>A new task id; ids made in a later millisecond sort after it (a ULID: 48-bit millisecond time, then 80 random bits).</summary>
     public static TaskId New() => new(PrefixedId.New(Prefix));
 
+    /// <summary>Parses <paramref name="text"/> as a <c>task_</c> id (as printed by <see cref="ToString"/>).</summary>
     /// <exception cref="FormatException">The text is not a <c>task_</c> ID.</exception>
     public static TaskId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "task"));
 

@@ -16,6 +16,7 @@ public readonly record struct ToolCallId
     /// <summary>A new tool call id; ids made in a later millisecond sort after it (a ULID: 48-bit millisecond time, then 80 random bits).</summary>
     public static ToolCallId New() => new(PrefixedId.New(Prefix));
 
+    /// <summary>Parses <paramref name="text"/> as a <c>tc_</c> id (as printed by <see cref="ToString"/>).</summary>
     /// <exception cref="FormatException">The text is not a <c>tc_</c> ID.</exception>
     public static ToolCallId Parse(string text) => new(PrefixedId.Validate(Prefix, text, "tool call"));
 

@@ -42,6 +42,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly ISecretRedactor _redactor;
     private Task? _schema;
 
+    /// <summary>A store writing and reading the PostgreSQL mirror tables directly (no SQLite file, no outbox).</summary>
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
     /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>
     /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>

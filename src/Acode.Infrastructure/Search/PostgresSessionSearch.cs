@@ -38,6 +38,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
     private readonly NpgsqlDataSource _dataSource;
 
+    /// <summary>A search over every workspace's live sessions in PostgreSQL.</summary>
     /// <param name="dataSource">The configured PostgreSQL (migrated to 1.3.0 or later).</param>
     public PostgresSessionSearch(NpgsqlDataSource dataSource)
     {

@@ -29,6 +29,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly AcodeMetrics? _metrics;
     private ISecretRedactor? _redactor;
 
+    /// <summary>A store on the workspace database; every save also appends its outbox records in the same transaction.</summary>
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
