@@ -41,6 +41,7 @@ public sealed class AcodeMetrics : IDisposable
     private readonly Counter<long> _clockSkew;
     private OutboxBacklogReader? _backlog;
 
+    /// <summary>Creates the meter <see cref="MeterName"/> and its instruments (counters, histograms in seconds, outbox gauges).</summary>
     /// <param name="meterFactory">The host's factory (the meter is then disposed with it); null for a meter of this instance's own.</param>
     public AcodeMetrics(IMeterFactory? meterFactory = null)
     {
@@ -61,24 +62,24 @@ public sealed class AcodeMetrics : IDisposable
     }
 
     /// <summary>Makes the outbox gauges read <paramref name="database"/> live from now on (the last database given wins).</summary>
-    public void ReadOutboxFrom(SqliteWorkspaceDatabase database)
+    internal void ReadOutboxFrom(SqliteWorkspaceDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         Volatile.Write(ref _backlog, new OutboxBacklogReader(database));
     }
 
     /// <summary>Counts one committed save and records its <paramref name="duration"/> in seconds.</summary>
-    public void RecordSave(TimeSpan duration)
+    internal void RecordSave(TimeSpan duration)
     {
         _saves.Add(1);
         _saveDuration.Record(Math.Max(0, duration.TotalSeconds));
     }
 
     /// <summary>Records the <paramref name="duration"/> (seconds) of one sync batch, tagged with its <c>outcome</c> (see <see cref="Sync.OutboxSyncService"/>).</summary>
-    public void RecordBatch(TimeSpan duration, string outcome)
+    internal void RecordBatch(TimeSpan duration, string outcome)
         => _batchDuration.Record(Math.Max(0, duration.TotalSeconds), new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void RecordDelivered(ApplyOutcome outcome, TimeSpan lag)
+    internal void RecordDelivered(ApplyOutcome outcome, TimeSpan lag)
     {
         _delivered.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
         if (outcome is ApplyOutcome.ConflictWon or ApplyOutcome.ConflictLost)
@@ -89,15 +90,16 @@ public sealed class AcodeMetrics : IDisposable
         _syncLag.Record(Math.Max(0, lag.TotalSeconds));
     }
 
-    public void RecordRetry() => _retries.Add(1);
+    internal void RecordRetry() => _retries.Add(1);
 
-    public void RecordDeadLetter() => _deadLetters.Add(1);
+    internal void RecordDeadLetter() => _deadLetters.Add(1);
 
-    public void RecordClockSkew() => _clockSkew.Add(1);
+    internal void RecordClockSkew() => _clockSkew.Add(1);
 
     private static IEnumerable<Measurement<T>> Measure<T>(T? value)
         where T : struct
         => value is { } v ? [new Measurement<T>(v)] : [];
 
+    /// <summary>Disposes the meter; its instruments stop reporting.</summary>
     public void Dispose() => _meter.Dispose();
 }

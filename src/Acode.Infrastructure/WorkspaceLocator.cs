@@ -7,8 +7,14 @@ namespace Acode.Infrastructure;
 /// </summary>
 public static class WorkspaceLocator
 {
+    /// <summary>The environment variable naming the workspace folder: <c>ACODE_WORKSPACE</c>.</summary>
     public const string EnvironmentVariable = "ACODE_WORKSPACE";
 
+    /// <summary>The workspace for the given inputs (the rule of the class); pure, for tests and hosts with their own environment.</summary>
+    /// <param name="explicitPath">The <c>--workspace</c> value, or null.</param>
+    /// <param name="environmentValue">The <c>ACODE_WORKSPACE</c> value, or null.</param>
+    /// <param name="currentDirectory">Where relative paths start and the upward search begins.</param>
+    /// <returns>The workspace, with an absolute root; its <c>.agent/</c> need not exist.</returns>
     public static Workspace Locate(string? explicitPath, string? environmentValue, string currentDirectory)
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
@@ -32,6 +38,8 @@ public static class WorkspaceLocator
         return new Workspace(Path.GetFullPath(currentDirectory));
     }
 
+    /// <summary>The workspace of this process: <paramref name="explicitPath"/>, else <c>ACODE_WORKSPACE</c>, else the search from the current directory.</summary>
+    /// <param name="explicitPath">A folder given by the caller (the CLI's <c>--workspace</c>), or null.</param>
     public static Workspace Locate(string? explicitPath = null)
         => Locate(explicitPath, Environment.GetEnvironmentVariable(EnvironmentVariable), Directory.GetCurrentDirectory());
 }

@@ -1,7 +1,7 @@
 namespace Acode.Application.Errors;
 
 /// <summary>Every user-facing persistence error message, in one place. Each says what happened and what to do next.</summary>
-public static class AcodeErrors
+internal static class AcodeErrors
 {
     public static AcodeDbException CannotOpen(string path, string reason, Exception? inner = null) => new(
         AcodeErrorCode.CannotOpen,

@@ -11,6 +11,7 @@ namespace Acode.Application.Errors;
 /// </remarks>
 public sealed class ConcurrencyConflictException : InvalidOperationException
 {
+    /// <summary>A conflict whose stored version was read: <paramref name="storedVersion"/> names it, or null says the row was deleted.</summary>
     /// <param name="entityType">The entity whose update matched no row.</param>
     /// <param name="entityId">Its id.</param>
     /// <param name="expectedVersion">The version the change was based on (the one loaded).</param>
@@ -34,8 +35,10 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
         ExpectedVersion = expectedVersion;
     }
 
+    /// <summary>The kind of the entity whose stored row was not the expected version.</summary>
     public EntityType EntityType { get; }
 
+    /// <summary>The id of that entity (<c>sess_…</c>, <c>task_…</c>, …).</summary>
     public string EntityId { get; }
 
     /// <summary>The version the change was based on.</summary>

@@ -6,6 +6,11 @@ namespace Acode.Application.Errors;
 /// </summary>
 public sealed class ImportConflictException : FormatException
 {
+    /// <summary>The error for an imported entity that already belongs to another session; the message names both sessions.</summary>
+    /// <param name="entityType">The kind of the entity that already belongs elsewhere.</param>
+    /// <param name="entityId">Its id.</param>
+    /// <param name="owningSessionId">The session it belongs to in this workspace.</param>
+    /// <param name="importedSessionId">The session being imported, which claims it.</param>
     public ImportConflictException(EntityType entityType, string entityId, string owningSessionId, string importedSessionId)
         : base($"{entityType} {entityId} already belongs to session {owningSessionId} in this workspace, not to {importedSessionId}. Nothing of session {importedSessionId} was imported.")
     {

@@ -7,6 +7,9 @@ namespace Acode.Application.Errors;
 /// </summary>
 public class InvalidCursorException : ArgumentException
 {
+    /// <summary>A cursor error for parameter <c>cursor</c>.</summary>
+    /// <param name="reason">What is wrong with the cursor and what to do (becomes <see cref="Reason"/>).</param>
+    /// <param name="innerException">The decoding error, if any.</param>
     public InvalidCursorException(string reason, Exception? innerException = null)
         : base(reason, "cursor", innerException)
     {

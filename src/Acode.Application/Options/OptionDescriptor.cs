@@ -9,7 +9,7 @@ namespace Acode.Application.Options;
 /// and the README's configuration table are all derived from it (see <see cref="PersistenceOptionCatalog"/>).
 /// Declared next to the property it sets, with <see cref="OptionSection{TSection}"/>.
 /// </summary>
-public sealed class OptionDescriptor
+internal sealed class OptionDescriptor
 {
     private readonly Func<object, object?> _get;
     private readonly Action<object, object?> _set;

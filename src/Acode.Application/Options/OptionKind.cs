@@ -1,7 +1,7 @@
 namespace Acode.Application.Options;
 
 /// <summary>What kind of value a setting takes, which decides how its text is parsed and how its accepted values are described.</summary>
-public enum OptionKind
+internal enum OptionKind
 {
     /// <summary>A whole number within <see cref="OptionDescriptor.Minimum"/>..<see cref="OptionDescriptor.Maximum"/>.</summary>
     WholeNumber,

@@ -8,7 +8,7 @@ namespace Acode.Application.Options;
 /// section's <c>Descriptors</c> (<see cref="SqliteOptions.Descriptors"/>, <see cref="PostgresOptions.Descriptors"/>,
 /// <see cref="Sync.SyncOptions.Descriptors"/>).
 /// </summary>
-public static class PersistenceOptionCatalog
+internal static class PersistenceOptionCatalog
 {
     /// <summary>All settings, section by section.</summary>
     public static IReadOnlyList<OptionDescriptor> All { get; } =

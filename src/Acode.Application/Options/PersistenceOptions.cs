@@ -5,8 +5,10 @@ namespace Acode.Application.Options;
 /// <summary>All persistence settings (configuration section <c>persistence</c> of <c>.agent/config.json</c>).</summary>
 public sealed class PersistenceOptions
 {
+    /// <summary>The configuration section all settings live under: <c>persistence</c> (<c>persistence:sqlite:busyTimeoutSeconds</c>, …).</summary>
     public const string SectionName = "persistence";
 
+    /// <summary>The local SQLite store (<c>persistence:sqlite</c>).</summary>
     public SqliteOptions Sqlite { get; set; } = new();
 
     /// <summary>
@@ -44,6 +46,7 @@ public sealed class PersistenceOptions
         _ => throw new ArgumentException($"No options section '{section}'.", nameof(section)),
     };
 
+    /// <summary>Checks every section (<see cref="Sqlite"/>, PostgreSQL, sync, redaction, retention, store) and their combinations.</summary>
     /// <exception cref="Errors.AcodeDbException">ACODE-DB-007 naming the first invalid key.</exception>
     public void Validate()
     {

@@ -16,8 +16,11 @@ public sealed class PostgresOptions
     /// <summary>The environment variable that overrides <see cref="ConnectionString"/> (URL or key=value form).</summary>
     public const string EnvironmentVariable = "ACODE_POSTGRES_URL";
 
+    /// <summary>Default of <see cref="PoolSize"/>: 10 connections.</summary>
     public const int DefaultPoolSize = 10;
+    /// <summary>Default of <see cref="CommandTimeoutSeconds"/>: 30 seconds.</summary>
     public const int DefaultCommandTimeoutSeconds = 30;
+    /// <summary>Default of <see cref="ConnectTimeoutSeconds"/>: 5 seconds.</summary>
     public const int DefaultConnectTimeoutSeconds = 5;
 
     /// <summary>
@@ -45,8 +48,10 @@ public sealed class PostgresOptions
     /// <summary>True when a connection string is set: PostgreSQL sync is wanted.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
 
+    /// <summary><see cref="CommandTimeoutSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(CommandTimeoutSeconds);
 
+    /// <summary><see cref="ConnectTimeoutSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(ConnectTimeoutSeconds);
 
     /// <summary>Replaces the connection string with one from another source (e.g. <see cref="EnvironmentVariable"/>), remembering where it came from.</summary>
@@ -59,7 +64,7 @@ public sealed class PostgresOptions
     }
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Text("connectionString", "a `postgresql://` URL or Npgsql `key=value` pairs", o => o.ConnectionString, (o, v) => o.ConnectionString = v,
             "the shared PostgreSQL, as a URL (`postgresql://user@host:5432/db?sslmode=require`, parts percent-encoded) or Npgsql `Host=…;Username=…;Database=…` pairs. Unset: nothing is synced, everything local works. `ACODE_POSTGRES_URL` overrides it. A password here works but is warned about: prefer `ACODE_POSTGRES_URL`, `PGPASSWORD` or `~/.pgpass`.",

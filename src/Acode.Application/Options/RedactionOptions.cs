@@ -16,7 +16,7 @@ public sealed class RedactionOptions
     public List<RedactionRuleOptions> Rules { get; set; } = [];
 
     /// <summary>The declarations of this section's settings: key, default, accepted values, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Boolean("enabled", true, o => o.Enabled, (o, v) => o.Enabled = v,
             "replace secrets by `[REDACTED:kind]` markers before anything is stored ([docs/secrets.md](docs/secrets.md))"),
@@ -29,6 +29,7 @@ public sealed class RedactionOptions
 
     private static OptionSection<RedactionOptions> Section => new("persistence:redaction");
 
+    /// <summary>Checks every value against its declaration, and that each extra rule's kind and pattern are accepted.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid key and what it accepts.</exception>
     public void Validate()
     {

@@ -8,6 +8,7 @@ namespace Acode.Application.Options;
 /// </summary>
 public sealed class RetentionOptions
 {
+    /// <summary>The largest accepted <see cref="OlderThanDays"/>: 36 500 days (about 100 years).</summary>
     public const int MaxOlderThanDays = 36_500;
 
     /// <summary>Sessions last changed more than this many days ago are removed. 0 (the default) turns retention off; at most 36500.</summary>
@@ -23,7 +24,7 @@ public sealed class RetentionOptions
     public IReadOnlyList<SessionState> ParsedStates => States.Select(s => Enum.Parse<SessionState>(s.Trim(), ignoreCase: true)).Distinct().ToList();
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Integer("olderThanDays", "days", 0, 0, MaxOlderThanDays, o => o.OlderThanDays, (o, v) => o.OlderThanDays = (int)v,
             "sessions last changed more than this many days ago are removed locally by an agent host (at most hourly) and by `acode db prune` without `--older-than`; 0 turns retention off"),

@@ -5,8 +5,11 @@ namespace Acode.Application.Options;
 /// <summary>Settings of the local SQLite store (configuration section <c>persistence:sqlite</c>).</summary>
 public sealed class SqliteOptions
 {
+    /// <summary>Default of <see cref="BusyTimeoutSeconds"/>: 30 seconds.</summary>
     public const int DefaultBusyTimeoutSeconds = 30;
+    /// <summary>Default of <see cref="OutboxRetentionDays"/>: 7 days.</summary>
     public const int DefaultOutboxRetentionDays = 7;
+    /// <summary>Default of <see cref="WalSizeLimitMegabytes"/>: 16 MiB.</summary>
     public const int DefaultWalSizeLimitMegabytes = 16;
 
     /// <summary>Seconds a writer waits for the write lock before failing with ACODE-DB-005. Default 30; 1 to 3600.</summary>
@@ -29,7 +32,7 @@ public sealed class SqliteOptions
     public long WalSizeLimitBytes => WalSizeLimitMegabytes * 1024L * 1024L;
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Integer("busyTimeoutSeconds", "seconds", DefaultBusyTimeoutSeconds, 1, 3600, o => o.BusyTimeoutSeconds, (o, v) => o.BusyTimeoutSeconds = (int)v,
             "how long a writer waits for the write lock before ACODE-DB-005"),
@@ -41,6 +44,7 @@ public sealed class SqliteOptions
             "bound on the `-wal` file: SQLite truncates the WAL to it when the log starts over, and a writer that finds it above the bound after a commit checkpoints it (never waiting for a reader); `acode db check` reports a WAL still above it and what holds it"),
     ];
 
+    /// <summary><see cref="BusyTimeoutSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan BusyTimeout => TimeSpan.FromSeconds(BusyTimeoutSeconds);
 
     private static OptionSection<SqliteOptions> Section => new("persistence:sqlite");

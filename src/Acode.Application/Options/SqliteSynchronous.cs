@@ -8,7 +8,10 @@ namespace Acode.Application.Options;
 /// </summary>
 public enum SqliteSynchronous
 {
+    /// <summary>SQLite <c>synchronous=NORMAL</c>: the WAL is synced at checkpoints only; a commit survives a crash of the process, not necessarily a power loss.</summary>
     Normal = 1,
+    /// <summary>SQLite <c>synchronous=FULL</c> (the default): the WAL is synced at every commit; a save that returned survives power loss.</summary>
     Full = 2,
+    /// <summary>SQLite <c>synchronous=EXTRA</c>: as <see cref="Full"/>, plus a sync of the directory after a rollback journal is deleted; acode runs in WAL mode, where there is no such journal, so it behaves as <see cref="Full"/>.</summary>
     Extra = 3,
 }

@@ -6,6 +6,7 @@ namespace Acode.Application.Options;
 /// </summary>
 public sealed class StoreOptions
 {
+    /// <summary>The configuration key of <see cref="Kind"/>, as named in error messages.</summary>
     public const string KindKey = "persistence:store:kind";
 
     /// <summary>The engine of the run-state store. <see cref="RunStateStoreKind.Postgres"/> needs <c>persistence:postgres:connectionString</c> (or <c>ACODE_POSTGRES_URL</c>).</summary>
@@ -24,7 +25,7 @@ public sealed class StoreOptions
     public int BlobThresholdBytes { get; set; } = DefaultBlobThresholdBytes;
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Choice("kind", RunStateStoreKind.Sqlite, o => o.Kind, (o, v) => o.Kind = v,
             "where an agent host keeps run state: `Sqlite`, the workspace file synced to PostgreSQL, or `Postgres`, the configured PostgreSQL directly (no SQLite file; for servers without a durable disk)"),

@@ -9,6 +9,7 @@ public interface IOutboxAdministration
     /// <summary>Reads records in the order the sync applies them (oldest first), without claiming them.</summary>
     Task<IReadOnlyList<OutboxRecord>> ReadAsync(OutboxStatus status, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Counts records by status and reads the oldest pending and the last processed times (one search of the status index each).</summary>
     Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deletes processed records older than <paramref name="retention"/>; returns how many.</summary>

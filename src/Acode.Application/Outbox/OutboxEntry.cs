@@ -14,5 +14,6 @@ public sealed record OutboxEntry(
     DateTimeOffset UpdatedAt,
     string Payload)
 {
+    /// <summary>The record's idempotency key, <c>EntityType:EntityId:UpdatedAt</c> (UTC, ISO 8601 with 100 ns digits): the same change appended twice, or delivered twice, is applied once.</summary>
     public string IdempotencyKey => Outbox.IdempotencyKey.For(EntityType, EntityId, UpdatedAt);
 }

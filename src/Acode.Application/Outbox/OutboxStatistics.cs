@@ -8,5 +8,6 @@ public sealed record OutboxStatistics(
     DateTimeOffset? OldestPendingCreatedAt,
     DateTimeOffset? LastProcessedAt)
 {
+    /// <summary>How long the oldest pending record has waited at <paramref name="now"/>; null when nothing is pending.</summary>
     public TimeSpan? OldestPendingAge(DateTimeOffset now) => OldestPendingCreatedAt is { } t ? now - t : null;
 }

@@ -6,11 +6,14 @@ namespace Acode.Application.Queries;
 /// </summary>
 public sealed record PaginationOptions
 {
+    /// <summary>Rows per page when <see cref="Limit"/> is not given: 50.</summary>
     public const int DefaultLimit = 50;
+    /// <summary>The largest <see cref="Limit"/> accepted: 1000 rows.</summary>
     public const int MaxLimit = 1000;
 
     private readonly int _limit = DefaultLimit;
 
+    /// <summary>The first page of <see cref="DefaultLimit"/> rows.</summary>
     public static PaginationOptions FirstPage { get; } = new();
 
     /// <summary>Rows per page: 1 to <see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>.</summary>

@@ -12,7 +12,7 @@ namespace Acode.Application.Queries;
 /// <c>2|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is not part of it: keyset pages stay
 /// gap- and overlap-free whatever size the next page asks for.
 /// </summary>
-public readonly record struct SessionCursor(SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
+internal readonly record struct SessionCursor(SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
 {
     private const string Layout = "2";
 

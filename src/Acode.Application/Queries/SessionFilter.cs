@@ -3,6 +3,7 @@ namespace Acode.Application.Queries;
 /// <summary>Which sessions a query returns. Every criterion is optional; those given are combined with AND.</summary>
 public sealed record SessionFilter
 {
+    /// <summary>A filter that keeps every session.</summary>
     public static SessionFilter All { get; } = new();
 
     /// <summary>Only sessions in one of these states (any state when empty).</summary>

@@ -6,19 +6,33 @@ namespace Acode.Application.Redaction;
 /// </summary>
 public static class BuiltInSecretRules
 {
+    /// <summary>Kind of the rule for PEM private keys (<c>-----BEGIN … PRIVATE KEY-----</c> blocks); its marker is <c>[REDACTED:private-key]</c>.</summary>
     public const string PrivateKey = "private-key";
+    /// <summary>Kind of the rule for JSON Web Tokens (<c>eyJ….eyJ….…</c>); its marker is <c>[REDACTED:jwt]</c>.</summary>
     public const string Jwt = "jwt";
+    /// <summary>Kind of the rule for AWS access key ids (<c>AKIA…</c>, <c>ASIA…</c>); its marker is <c>[REDACTED:aws-access-key-id]</c>.</summary>
     public const string AwsAccessKeyId = "aws-access-key-id";
+    /// <summary>Kind of the rule for AWS secret access keys (40 characters after an <c>aws_secret_access_key</c>-like name); its marker is <c>[REDACTED:aws-secret-access-key]</c>.</summary>
     public const string AwsSecretAccessKey = "aws-secret-access-key";
+    /// <summary>Kind of the rule for GitHub tokens (<c>ghp_</c>, <c>gho_</c>, <c>github_pat_</c>, …); its marker is <c>[REDACTED:github-token]</c>.</summary>
     public const string GitHubToken = "github-token";
+    /// <summary>Kind of the rule for GitLab tokens (<c>glpat-…</c>); its marker is <c>[REDACTED:gitlab-token]</c>.</summary>
     public const string GitLabToken = "gitlab-token";
+    /// <summary>Kind of the rule for Slack tokens (<c>xoxb-…</c>, <c>xoxp-…</c>, …); its marker is <c>[REDACTED:slack-token]</c>.</summary>
     public const string SlackToken = "slack-token";
+    /// <summary>Kind of the rule for Stripe keys (<c>sk_live_…</c>, <c>rk_live_…</c>, …); its marker is <c>[REDACTED:stripe-key]</c>.</summary>
     public const string StripeKey = "stripe-key";
+    /// <summary>Kind of the rule for Anthropic API keys (<c>sk-ant-…</c>); its marker is <c>[REDACTED:anthropic-api-key]</c>.</summary>
     public const string AnthropicApiKey = "anthropic-api-key";
+    /// <summary>Kind of the rule for OpenAI API keys (<c>sk-…</c>, <c>sk-proj-…</c>); its marker is <c>[REDACTED:openai-api-key]</c>.</summary>
     public const string OpenAiApiKey = "openai-api-key";
+    /// <summary>Kind of the rule for Google API keys (<c>AIza…</c>); its marker is <c>[REDACTED:google-api-key]</c>.</summary>
     public const string GoogleApiKey = "google-api-key";
+    /// <summary>Kind of the rule for the password of a URL (<c>scheme://user:password@host</c>); the rest of the URL is kept; its marker is <c>[REDACTED:url-password]</c>.</summary>
     public const string UrlPassword = "url-password";
+    /// <summary>Kind of the rule for the value of <c>Password=</c>/<c>Pwd=</c> in a connection string; its marker is <c>[REDACTED:connection-string-password]</c>.</summary>
     public const string ConnectionStringPassword = "connection-string-password";
+    /// <summary>Kind of the rule for a random-looking value assigned to a secret-sounding name (<c>password=…</c>, <c>api_key: …</c>); its marker is <c>[REDACTED:generic-secret]</c>.</summary>
     public const string GenericSecret = "generic-secret";
 
     /// <summary>The built-in kinds, in the order their rules run (no pattern is compiled to list them).</summary>

@@ -7,7 +7,7 @@ namespace Acode.Application.Redaction;
 /// arguments (as JSON), results and errors, event payloads (as JSON) and artifact content that is UTF-8 text. Other entities
 /// and binary artifacts are left alone.
 /// </summary>
-public static class EntityRedaction
+internal static class EntityRedaction
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

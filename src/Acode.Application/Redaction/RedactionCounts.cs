@@ -7,10 +7,14 @@ public sealed class RedactionCounts
 {
     private readonly SortedDictionary<string, long> _byKind = new(StringComparer.Ordinal);
 
+    /// <summary>Values redacted, all kinds together.</summary>
     public long Total { get; private set; }
 
+    /// <summary>Values redacted per rule kind (<c>jwt</c>, <c>url-password</c>, …), in ordinal order of the kind.</summary>
     public IReadOnlyDictionary<string, long> ByKind => _byKind;
 
+    /// <summary>Counts <paramref name="count"/> more values of <paramref name="kind"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is null or empty.</exception>
     public void Add(string kind, long count = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
@@ -18,6 +22,7 @@ public sealed class RedactionCounts
         Total += count;
     }
 
+    /// <summary>Adds every count of <paramref name="other"/> to these.</summary>
     public void Add(RedactionCounts other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -27,6 +27,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
+    /// <summary>A redactor running <paramref name="rules"/> in order.</summary>
     /// <param name="rules">The rules, in the order they run.</param>
     /// <param name="enabled">False: nothing is ever redacted.</param>
     public SecretRedactor(IEnumerable<SecretRule> rules, bool enabled = true)
@@ -47,8 +48,10 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>A redactor that changes nothing.</summary>
     public static SecretRedactor Disabled { get; } = new([], enabled: false);
 
+    /// <summary>False for <see cref="Disabled"/> (and when <c>persistence:redaction:enabled</c> is false): nothing is redacted.</summary>
     public bool Enabled { get; }
 
+    /// <summary>The rules, in the order they run.</summary>
     public IReadOnlyList<SecretRule> Rules => _rules;
 
     /// <summary>The redactor <paramref name="options"/> describe: the built-in rules minus the disabled ones, then the extra rules.</summary>
@@ -72,6 +75,7 @@ public sealed class SecretRedactor : ISecretRedactor
         return new SecretRedactor(rules);
     }
 
+    /// <inheritdoc/>
     public string Redact(string text, RedactionCounts counts)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -93,6 +97,7 @@ public sealed class SecretRedactor : ISecretRedactor
         return current;
     }
 
+    /// <inheritdoc/>
     public string RedactJson(string json, RedactionCounts counts)
     {
         ArgumentNullException.ThrowIfNull(json);

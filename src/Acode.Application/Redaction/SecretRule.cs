@@ -13,6 +13,7 @@ public sealed class SecretRule
     /// <summary>The group a pattern names to replace only part of its match.</summary>
     public const string SecretGroup = "secret";
 
+    /// <summary>A rule; the pattern is compiled here, once.</summary>
     /// <param name="kind">The name in the marker, lower-case letters, digits and dashes (<c>aws-access-key-id</c>).</param>
     /// <param name="pattern">A .NET regular expression without lookarounds, backreferences or atomic groups.</param>
     /// <param name="check">What a found value must also look like.</param>
@@ -46,14 +47,19 @@ public sealed class SecretRule
         HasSecretGroup = Regex.GroupNumberFromName(SecretGroup) >= 0;
     }
 
+    /// <summary>The name in the marker (<c>[REDACTED:kind]</c>) and in the counts: 1 to 64 lower-case letters, digits and dashes.</summary>
     public string Kind { get; }
 
+    /// <summary>The regular expression as given; the group named <see cref="SecretGroup"/>, when present, is the part replaced.</summary>
     public string Pattern { get; }
 
+    /// <summary>What a found value must also look like to be replaced.</summary>
     public SecretCheck Check { get; }
 
+    /// <summary>Texts of which one must occur for the rule to run; empty: it always runs.</summary>
     public IReadOnlyList<string> Literals { get; }
 
+    /// <summary>How <see cref="Literals"/> are compared: <see cref="StringComparison.Ordinal"/> or <see cref="StringComparison.OrdinalIgnoreCase"/>.</summary>
     public StringComparison LiteralComparison { get; }
 
     /// <summary>The text that replaces a value found by this rule.</summary>
@@ -65,6 +71,7 @@ public sealed class SecretRule
 
     internal bool HasSecretGroup { get; }
 
+    /// <summary>Whether <paramref name="kind"/> is accepted as a rule kind: 1 to 64 lower-case ASCII letters, digits and dashes, starting with a letter.</summary>
     public static bool IsValidKind(string? kind) =>
         kind is { Length: > 0 and <= 64 } && char.IsAsciiLetterLower(kind[0]) && kind.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 

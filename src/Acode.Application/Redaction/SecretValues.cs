@@ -1,7 +1,7 @@
 namespace Acode.Application.Redaction;
 
 /// <summary>The checks a candidate value passes before it is redacted (placeholders and low-entropy values are kept).</summary>
-public static class SecretValues
+internal static class SecretValues
 {
     /// <summary>The text that starts every marker: <c>[REDACTED:kind]</c>.</summary>
     public const string MarkerPrefix = "[REDACTED:";

@@ -11,7 +11,7 @@ namespace Acode.Application.Search;
 /// the query (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
 /// <c>s1|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
 /// </summary>
-public readonly record struct SearchCursor(double Score, string EntityId, string Field)
+internal readonly record struct SearchCursor(double Score, string EntityId, string Field)
 {
     private const string Layout = "s1";
 

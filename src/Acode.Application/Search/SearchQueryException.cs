@@ -7,6 +7,8 @@ namespace Acode.Application.Search;
 /// </summary>
 public sealed class SearchQueryException : ArgumentException
 {
+    /// <summary>A query error for parameter <c>query</c>.</summary>
+    /// <param name="reason">What is wrong with the query, in one sentence (becomes <see cref="Reason"/>).</param>
     public SearchQueryException(string reason)
         : base(reason, "query")
     {

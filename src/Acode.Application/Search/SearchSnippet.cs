@@ -18,7 +18,7 @@ public sealed record SearchSnippet(string Text, IReadOnlyList<SearchHighlight> H
     /// The snippet an engine marked with <see cref="StartMark"/> and <see cref="EndMark"/>. The marks are removed; a mark
     /// without its partner (one that was part of the stored text) marks nothing.
     /// </summary>
-    public static SearchSnippet FromMarked(string marked)
+    internal static SearchSnippet FromMarked(string marked)
     {
         ArgumentNullException.ThrowIfNull(marked);
         var text = new StringBuilder(marked.Length);
@@ -48,7 +48,9 @@ public sealed record SearchSnippet(string Text, IReadOnlyList<SearchHighlight> H
         return new SearchSnippet(text.ToString(), highlights);
     }
 
+    /// <summary>Equal when the other holds the same values in the same order (records compare lists by reference otherwise).</summary>
     public bool Equals(SearchSnippet? other) => other is not null && Text == other.Text && Highlights.SequenceEqual(other.Highlights);
 
+    /// <summary>A hash consistent with the value equality above.</summary>
     public override int GetHashCode() => HashCode.Combine(Text, Highlights.Count);
 }

@@ -1,7 +1,7 @@
 namespace Acode.Application.Serialization;
 
 /// <summary>An artifact; <see cref="Content"/> is base64 in JSON and absent when only the hash is stored.</summary>
-public sealed class ArtifactDocument : EntityDocument
+internal sealed class ArtifactDocument : EntityDocument
 {
     public required string SessionId { get; init; }
 

@@ -10,7 +10,7 @@ namespace Acode.Application.Serialization;
 /// (<c>SaveAsync</c>, <c>AppendEventAsync</c>, import). The JSON text bounds the <c>jsonb</c> size from above
 /// (escapes only shrink), and the 1 MiB margin covers <c>jsonb</c>'s per-field headers.
 /// </summary>
-public static class DocumentSize
+internal static class DocumentSize
 {
     /// <summary>255 MiB.</summary>
     public const int MaxBytes = 255 * 1024 * 1024;

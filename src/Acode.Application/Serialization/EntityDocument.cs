@@ -15,7 +15,7 @@ namespace Acode.Application.Serialization;
 [JsonDerivedType(typeof(ToolCallDocument), nameof(EntityType.ToolCall))]
 [JsonDerivedType(typeof(ArtifactDocument), nameof(EntityType.Artifact))]
 [JsonDerivedType(typeof(SessionEventDocument), nameof(EntityType.SessionEvent))]
-public abstract class EntityDocument
+internal abstract class EntityDocument
 {
     /// <summary>The payload-schema version this program writes.</summary>
     public const int CurrentSchema = 1;

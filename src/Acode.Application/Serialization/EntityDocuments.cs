@@ -1,7 +1,7 @@
 namespace Acode.Application.Serialization;
 
 /// <summary>Maps run entities to their <see cref="EntityDocument"/> shape, with the stamps of the change being written.</summary>
-public static class EntityDocuments
+internal static class EntityDocuments
 {
     /// <summary>The document of <paramref name="entity"/> as it is after a change stamped <paramref name="version"/>/<paramref name="updatedAt"/>.</summary>
     public static EntityDocument From(Entity entity, long version, DateTimeOffset updatedAt)

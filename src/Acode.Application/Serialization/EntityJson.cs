@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Acode.Application.Serialization;
 
 /// <summary>Reads and writes <see cref="EntityDocument"/>s as JSON, enforcing the payload-schema version.</summary>
-public static class EntityJson
+internal static class EntityJson
 {
     public static string Serialize(EntityDocument document)
         => JsonSerializer.Serialize(document, RunStateJsonContext.Default.EntityDocument);

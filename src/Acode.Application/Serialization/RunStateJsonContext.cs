@@ -8,4 +8,4 @@ namespace Acode.Application.Serialization;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(EntityDocument))]
-public sealed partial class RunStateJsonContext : JsonSerializerContext;
+internal sealed partial class RunStateJsonContext : JsonSerializerContext;

@@ -7,7 +7,7 @@ namespace Acode.Application.Serialization;
 /// </summary>
 public static class SessionArchive
 {
-    public const int EventBatchSize = 1000;
+    internal const int EventBatchSize = 1000;
 
     /// <summary>Writes one saved session and all its events.</summary>
     public static async Task WriteAsync(TextWriter writer, IRunStateStore store, Session session, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public static class SessionArchive
 
     /// <summary>Reads every session of an export, rebuilt with its events.</summary>
     /// <exception cref="FormatException">A line is not a document, or out of order; the message names the line.</exception>
-    public static async IAsyncEnumerable<SessionGraphBuilder> ReadAsync(TextReader reader, TimeProvider? clock = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    internal static async IAsyncEnumerable<SessionGraphBuilder> ReadAsync(TextReader reader, TimeProvider? clock = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         SessionGraphBuilder? current = null;

@@ -1,6 +1,6 @@
 namespace Acode.Application.Serialization;
 
-public sealed class SessionDocument : EntityDocument
+internal sealed class SessionDocument : EntityDocument
 {
     public required string Title { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Acode.Application.Serialization;
 
 /// <summary>A session event; <see cref="Payload"/> is the event's JSON text, kept verbatim as a string.</summary>
-public sealed class SessionEventDocument : EntityDocument
+internal sealed class SessionEventDocument : EntityDocument
 {
     public required string SessionId { get; init; }
 

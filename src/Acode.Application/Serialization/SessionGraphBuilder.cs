@@ -14,7 +14,7 @@ namespace Acode.Application.Serialization;
 /// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
 /// content and size when the content is there; event sequence numbers are positive and unique.
 /// </remarks>
-public sealed class SessionGraphBuilder
+internal sealed class SessionGraphBuilder
 {
     private readonly TimeProvider _clock;
     private readonly List<SessionEvent> _events = [];

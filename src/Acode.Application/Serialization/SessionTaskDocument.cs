@@ -1,6 +1,6 @@
 namespace Acode.Application.Serialization;
 
-public sealed class SessionTaskDocument : EntityDocument
+internal sealed class SessionTaskDocument : EntityDocument
 {
     public required string SessionId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Acode.Application.Serialization;
 
-public sealed class StepDocument : EntityDocument
+internal sealed class StepDocument : EntityDocument
 {
     public required string SessionId { get; init; }
 

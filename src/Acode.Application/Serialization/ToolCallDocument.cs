@@ -1,7 +1,7 @@
 namespace Acode.Application.Serialization;
 
 /// <summary>A tool call. <see cref="Arguments"/> is the caller's JSON text, kept verbatim as a string.</summary>
-public sealed class ToolCallDocument : EntityDocument
+internal sealed class ToolCallDocument : EntityDocument
 {
     public required string SessionId { get; init; }
 

@@ -8,7 +8,7 @@ namespace Acode.Application.Serialization;
 /// e.g. <c>2026-01-15T10:30:00.1234567Z</c>. Fixed width, so text order is time order; used in SQLite
 /// columns, JSON payloads and idempotency keys alike.
 /// </summary>
-public static class UtcTimestamp
+internal static class UtcTimestamp
 {
     public const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 

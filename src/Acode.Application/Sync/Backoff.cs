@@ -1,7 +1,7 @@
 namespace Acode.Application.Sync;
 
 /// <summary>The retry schedule of a failed outbox record (AC-040): 5 s, 10 s, 20 s, 40 s … doubling, capped at 3600 s.</summary>
-public static class Backoff
+internal static class Backoff
 {
     /// <param name="attempts">Failed attempts so far (1 after the first failure).</param>
     /// <param name="baseDelay">The first delay (default 5 s).</param>

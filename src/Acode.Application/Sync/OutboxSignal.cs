@@ -10,6 +10,7 @@ public sealed class OutboxSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    /// <summary>Wakes a waiting <see cref="WaitAsync"/> (or the next one); returns at once.</summary>
     public void Notify() => _channel.Writer.TryWrite(true);
 
     /// <summary>Waits for a notification or the timeout, whichever comes first.</summary>

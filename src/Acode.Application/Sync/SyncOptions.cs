@@ -7,13 +7,21 @@ namespace Acode.Application.Sync;
 /// <summary>How the outbox is delivered to PostgreSQL (configuration section <c>persistence:sync</c>).</summary>
 public sealed class SyncOptions
 {
+    /// <summary>Default of <see cref="BatchSize"/>: 500 records.</summary>
     public const int DefaultBatchSize = 500;
+    /// <summary>Default of <see cref="MaxBatchBytes"/>: 16 MiB.</summary>
     public const int DefaultMaxBatchBytes = 16 * 1024 * 1024;
+    /// <summary>Default of <see cref="PollIntervalSeconds"/>: 5 seconds.</summary>
     public const int DefaultPollIntervalSeconds = 5;
+    /// <summary>Default of <see cref="LeaseSeconds"/>: 60 seconds.</summary>
     public const int DefaultLeaseSeconds = 60;
+    /// <summary>Default of <see cref="MaxAttempts"/>: 10 attempts.</summary>
     public const int DefaultMaxAttempts = 10;
+    /// <summary>Default of <see cref="BaseBackoffSeconds"/>: 5 seconds.</summary>
     public const int DefaultBaseBackoffSeconds = 5;
+    /// <summary>Default of <see cref="MaxBackoffSeconds"/>: 3600 seconds.</summary>
     public const int DefaultMaxBackoffSeconds = 3600;
+    /// <summary>Default of <see cref="MaxClockSkewSeconds"/>: 300 seconds.</summary>
     public const int DefaultMaxClockSkewSeconds = 300;
 
     /// <summary>Most outbox records pushed in one PostgreSQL transaction. Default 500; 1 to 10000.</summary>
@@ -58,18 +66,23 @@ public sealed class SyncOptions
     /// </summary>
     public string? WorkspaceName { get; set; }
 
+    /// <summary><see cref="PollIntervalSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
+    /// <summary><see cref="LeaseSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
+    /// <summary><see cref="BaseBackoffSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan BaseBackoff => TimeSpan.FromSeconds(BaseBackoffSeconds);
 
+    /// <summary><see cref="MaxBackoffSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan MaxBackoff => TimeSpan.FromSeconds(MaxBackoffSeconds);
 
+    /// <summary><see cref="MaxClockSkewSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan MaxClockSkew => TimeSpan.FromSeconds(MaxClockSkewSeconds);
 
     /// <summary>The declarations of this section's settings: key, range, default, meaning (README table, binding, <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
+    internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Integer("batchSize", "records", DefaultBatchSize, 1, 10000, o => o.BatchSize, (o, v) => o.BatchSize = (int)v,
             "outbox records per PostgreSQL transaction"),

@@ -11,5 +11,6 @@ public sealed record SyncRunResult(
     bool Paused,
     string? PauseReason)
 {
+    /// <summary>Records now in PostgreSQL: applied by this run, or found already applied (duplicates).</summary>
     public long Delivered => Applied + Duplicates;
 }

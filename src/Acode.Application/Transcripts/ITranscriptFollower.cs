@@ -3,6 +3,7 @@ namespace Acode.Application.Transcripts;
 /// <summary>Follows one growing transcript file (see <see cref="ITranscriptImporter.Follow"/>).</summary>
 public interface ITranscriptFollower
 {
+    /// <summary>The full path of the followed file.</summary>
     string Path { get; }
 
     /// <summary>Reads what was appended since the last poll and stores it.</summary>

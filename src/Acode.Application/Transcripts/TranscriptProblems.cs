@@ -30,8 +30,11 @@ public sealed record TranscriptProblems
     /// <summary>1 when the file ends in a half-written line (not imported until it is complete), else 0.</summary>
     public int TruncatedLastLine { get; init; }
 
+    /// <summary>All problems of every kind added up; 0 for a clean import.</summary>
     public int Total => MalformedLines + UnknownRecordTypes + UnknownFormatVersions + UnpairedToolCalls + UnpairedToolResults + OversizedLines + InvalidUtf8Lines + TruncatedLastLine;
 
+    /// <summary>The counts of <paramref name="a"/> and <paramref name="b"/> added kind by kind.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
     public static TranscriptProblems operator +(TranscriptProblems a, TranscriptProblems b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -49,5 +52,6 @@ public sealed record TranscriptProblems
         };
     }
 
+    /// <summary>These counts plus those of <paramref name="other"/> (the <c>+</c> operator, for languages without operators).</summary>
     public TranscriptProblems Add(TranscriptProblems other) => this + other;
 }

@@ -30,18 +30,25 @@ public sealed class Artifact : Entity
         ToolCallId = toolCallId;
     }
 
+    /// <summary>The artifact's id (<c>art_</c> + ULID).</summary>
     public ArtifactId Id { get; }
 
+    /// <summary>The session the artifact belongs to.</summary>
     public SessionId SessionId => _session.Id;
 
+    /// <summary>The step that produced it, when known.</summary>
     public StepId? StepId { get; }
 
+    /// <summary>The tool call that produced it, when known.</summary>
     public ToolCallId? ToolCallId { get; }
 
+    /// <summary>A label (a file name, a title), kept verbatim: at most <see cref="MaxNameLength"/> UTF-16 code units; never used as a path.</summary>
     public string Name { get; }
 
+    /// <summary>What the artifact is.</summary>
     public ArtifactKind Kind { get; }
 
+    /// <summary>The content's media type (<c>text/x-diff</c>, <c>application/json</c>, …), as given by the caller.</summary>
     public string MediaType { get; }
 
     /// <summary>Size of the content in bytes.</summary>
@@ -50,14 +57,18 @@ public sealed class Artifact : Entity
     /// <summary>Lower-case hex SHA-256 of the content.</summary>
     public string ContentHash { get; private set; }
 
+    /// <summary>True when the content is stored with the artifact; false for a reference (only <see cref="Size"/> and <see cref="ContentHash"/>).</summary>
     public bool HasContent => _content is not null;
 
     // Not "=> _content" nor "? null :": a null byte[] (or the null literal) converts to an empty ReadOnlyMemory,
     // which would make a reference look like stored empty content.
+    /// <summary>The stored bytes; null for a reference (an empty artifact with content is an empty, non-null value).</summary>
     public ReadOnlyMemory<byte>? Content => _content is null ? default(ReadOnlyMemory<byte>?) : _content;
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.Artifact;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     internal override Session Root => _session;
@@ -67,7 +78,7 @@ public sealed class Artifact : Entity
     /// <see cref="ContentHash"/> become those of the new content. A store calls it just before writing the artifact.
     /// </summary>
     /// <exception cref="InvalidOperationException">The artifact has no stored content (a reference).</exception>
-    public void ReplaceRedactedContent(ReadOnlyMemory<byte> content)
+    internal void ReplaceRedactedContent(ReadOnlyMemory<byte> content)
     {
         if (_content is null)
         {
@@ -80,9 +91,10 @@ public sealed class Artifact : Entity
         ContentHash = HashOf(bytes);
     }
 
+    /// <summary>The lower-case hex SHA-256 of <paramref name="content"/> (64 characters), as <see cref="ContentHash"/> holds it.</summary>
     public static string HashOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    public static Artifact Restore(
+    internal static Artifact Restore(
         Session session, ArtifactId id, string name, ArtifactKind kind, string mediaType, long size, string contentHash,
         byte[]? content, StepId? stepId, ToolCallId? toolCallId, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {

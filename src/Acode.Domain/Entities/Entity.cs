@@ -11,6 +11,7 @@ namespace Acode.Domain.Entities;
 /// </remarks>
 public abstract class Entity
 {
+    /// <summary>Which kind of entity this is (the row's table, the outbox record's type).</summary>
     public abstract EntityType EntityType { get; }
 
     /// <summary>The prefixed ID as text (<c>sess_…</c>, <c>tc_…</c>, …).</summary>
@@ -19,10 +20,13 @@ public abstract class Entity
     /// <summary>The version of the last saved change; 0 until the entity is first saved.</summary>
     public long Version { get; private set; }
 
+    /// <summary>When the entity was first saved (UTC); <see cref="DateTimeOffset.MinValue"/> until then.</summary>
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>When the stored version was written (UTC, from the store's hybrid logical clock: strictly later than the previous version's).</summary>
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>True until the entity is first saved (<see cref="Version"/> 0).</summary>
     public bool IsNew => Version == 0;
 
     /// <summary>True when the entity holds changes that are not saved yet.</summary>
@@ -49,7 +53,7 @@ public abstract class Entity
     }
 
     /// <summary>Marks the entity changed and queues it for the next save of its session.</summary>
-    protected void MarkChanged()
+    private protected void MarkChanged()
     {
         if (!HasChanges)
         {
@@ -59,7 +63,7 @@ public abstract class Entity
     }
 
     /// <summary>Sets the persisted stamps when an entity is rebuilt from storage or an export.</summary>
-    protected void RestoreStamps(long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    private protected void RestoreStamps(long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
         Version = version;

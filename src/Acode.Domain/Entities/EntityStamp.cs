@@ -6,7 +6,7 @@ namespace Acode.Domain.Entities;
 /// appended elsewhere (<c>AppendEventAsync</c>, another copy of the session) after this one was created: the store
 /// gave it the next free number instead, at the end of the log, and the session adopts it.
 /// </remarks>
-public readonly record struct EntityStamp(Entity Entity, long Version, DateTimeOffset UpdatedAt)
+internal readonly record struct EntityStamp(Entity Entity, long Version, DateTimeOffset UpdatedAt)
 {
     /// <summary>The event's sequence number as committed, when it differs from the one it was appended with; otherwise null.</summary>
     public long? EventSequence { get; init; }

@@ -29,26 +29,34 @@ public sealed class Session : Entity
         Clock = clock;
     }
 
+    /// <summary>The session's id (<c>sess_</c> + ULID).</summary>
     public SessionId Id { get; }
 
+    /// <summary>A short title, not blank; text is kept verbatim (ill-formed UTF-16 replaced by U+FFFD).</summary>
     public string Title { get; private set; }
 
+    /// <summary>What the agent was asked to do, if given.</summary>
     public string? Goal { get; private set; }
 
+    /// <summary>Where the session is in its life (<see cref="SessionStateMachine"/> says where it may go).</summary>
     public SessionState State { get; private set; }
 
     /// <summary>The sequence number of the last event appended (0 when there is none).</summary>
     public long LastEventSequence { get; private set; }
 
+    /// <summary>The tasks, in the order they were added (<see cref="WorkItem.Ordinal"/> 1, 2, …).</summary>
     public IReadOnlyList<SessionTask> Tasks => _tasks;
 
+    /// <summary>The artifacts, in the order they were added.</summary>
     public IReadOnlyList<Artifact> Artifacts => _artifacts;
 
     /// <summary>Entities changed or added since the last save, in the order they were first changed (parents before children).</summary>
-    public IReadOnlyList<Entity> PendingChanges => _pending;
+    internal IReadOnlyList<Entity> PendingChanges => _pending;
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.Session;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     /// <summary>The clock used for <c>StartedAt</c>/<c>CompletedAt</c> of work items.</summary>
@@ -66,7 +74,7 @@ public sealed class Session : Entity
     }
 
     /// <summary>Rebuilds a saved session (used by stores and imports); nothing is pending afterwards.</summary>
-    public static Session Restore(
+    internal static Session Restore(
         SessionId id, string title, string? goal, SessionState state, long lastEventSequence,
         long version, DateTimeOffset createdAt, DateTimeOffset updatedAt, TimeProvider? clock = null)
     {
@@ -94,12 +102,17 @@ public sealed class Session : Entity
         }));
     }
 
+    /// <summary>Changes the title; saved with the next save.</summary>
+    /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
     public void Rename(string title)
     {
         Title = CheckTitle(title);
         MarkChanged();
     }
 
+    /// <summary>Adds a task at the end of <see cref="Tasks"/>, in <see cref="WorkState.Pending"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">The session is in a terminal state (<see cref="SessionStateMachine.IsTerminal"/>): start a new session instead.</exception>
     public SessionTask AddTask(string title, string? description = null)
     {
         EnsureNotTerminal();
@@ -135,12 +148,16 @@ public sealed class Session : Entity
         return evt;
     }
 
+    /// <summary>The task with <paramref name="id"/> in this session, or null.</summary>
     public SessionTask? FindTask(TaskId id) => _children.GetValueOrDefault(id.Value) as SessionTask;
 
+    /// <summary>The step with <paramref name="id"/> in any task of this session, or null.</summary>
     public Step? FindStep(StepId id) => _children.GetValueOrDefault(id.Value) as Step;
 
+    /// <summary>The tool call with <paramref name="id"/> in any step of this session, or null.</summary>
     public ToolCall? FindToolCall(ToolCallId id) => _children.GetValueOrDefault(id.Value) as ToolCall;
 
+    /// <summary>The artifact with <paramref name="id"/> in this session, or null.</summary>
     public Artifact? FindArtifact(ArtifactId id) => _children.GetValueOrDefault(id.Value) as Artifact;
 
     /// <summary>
@@ -151,7 +168,7 @@ public sealed class Session : Entity
     /// <exception cref="ArgumentException">A stamp is for an entity of another session.</exception>
     /// <exception cref="InvalidOperationException">A stamp does not take its entity to the next version at a later time, or the stamps
     /// are not exactly the pending changes in order. Nothing is applied.</exception>
-    public void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
+    internal void AcceptChanges(IReadOnlyList<EntityStamp> stamps)
     {
         ArgumentNullException.ThrowIfNull(stamps);
         foreach (EntityStamp stamp in stamps)

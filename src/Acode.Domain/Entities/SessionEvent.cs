@@ -19,8 +19,10 @@ public sealed class SessionEvent : Entity
         PayloadJson = payloadJson;
     }
 
+    /// <summary>The event's id (<c>evt_</c> + ULID).</summary>
     public EventId Id { get; }
 
+    /// <summary>The session whose log holds the event.</summary>
     public SessionId SessionId => _session.Id;
 
     /// <summary>
@@ -32,10 +34,13 @@ public sealed class SessionEvent : Entity
     /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
     public string Type { get; }
 
+    /// <summary>The payload: one JSON value (an object unless the caller appended another), at most 64 levels deep.</summary>
     public string PayloadJson { get; private set; }
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.SessionEvent;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     internal override Session Root => _session;
@@ -45,7 +50,7 @@ public sealed class SessionEvent : Entity
     /// <see cref="Session.LastEventSequence"/> is raised to <paramref name="sequence"/> if it was lower, so the next
     /// appended event never reuses a sequence number (a session rebuilt from an export starts at 0).
     /// </summary>
-    public static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    internal static SessionEvent Restore(Session session, EventId id, long sequence, string type, string payloadJson, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         ArgumentNullException.ThrowIfNull(session);
         var evt = new SessionEvent(session, id, sequence, type, payloadJson);
@@ -59,7 +64,7 @@ public sealed class SessionEvent : Entity
     /// before writing the event, so what the caller holds is what is stored.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>
-    public void ReplaceRedacted(string payloadJson)
+    internal void ReplaceRedacted(string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
         PayloadJson = JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson));

@@ -15,12 +15,16 @@ public static class SessionStateMachine
         [SessionState.Cancelled] = [],
     };
 
+    /// <summary>True for a state the session can never leave (<see cref="SessionState.Completed"/>, <see cref="SessionState.Failed"/>, <see cref="SessionState.Cancelled"/>); no new work can be added then.</summary>
     public static bool IsTerminal(SessionState state) => Allowed[state].Length == 0;
 
+    /// <summary>Whether a session in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
     public static bool CanTransition(SessionState from, SessionState to) => Array.IndexOf(Allowed[from], to) >= 0;
 
+    /// <summary>The states a session in <paramref name="from"/> may move to; empty for a terminal state.</summary>
     public static IReadOnlyList<SessionState> NextStates(SessionState from) => Allowed[from];
 
+    /// <summary>Returns when a session <paramref name="id"/> in <paramref name="from"/> may move to <paramref name="to"/>; throws otherwise.</summary>
     /// <exception cref="InvalidStateTransitionException">The transition is not allowed.</exception>
     public static void EnsureCanTransition(SessionId id, SessionState from, SessionState to)
     {

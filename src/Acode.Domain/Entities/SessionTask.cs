@@ -8,15 +8,19 @@ public sealed class SessionTask : WorkItem
     private SessionTask(Session session, TaskId id, int ordinal, string title, string? description)
         : base(session, ordinal, title, description) => Id = id;
 
+    /// <summary>The task's id (<c>task_</c> + ULID).</summary>
     public TaskId Id { get; }
 
+    /// <summary>The steps, in the order they were added.</summary>
     public IReadOnlyList<Step> Steps => _steps;
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.SessionTask;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
-    public static SessionTask Restore(
+    internal static SessionTask Restore(
         Session session, TaskId id, int ordinal, string title, string? description, WorkState state,
         DateTimeOffset? startedAt, DateTimeOffset? completedAt, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
@@ -28,6 +32,9 @@ public sealed class SessionTask : WorkItem
         return task;
     }
 
+    /// <summary>Adds a step at the end of <see cref="Steps"/>, in <see cref="WorkState.Pending"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">The session is in a terminal state.</exception>
     public Step AddStep(string title, string? description = null)
     {
         Root.EnsureNotTerminal();

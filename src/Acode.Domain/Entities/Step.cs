@@ -12,18 +12,23 @@ public sealed class Step : WorkItem
         TaskId = taskId;
     }
 
+    /// <summary>The step's id (<c>step_</c> + ULID).</summary>
     public StepId Id { get; }
 
+    /// <summary>The task the step belongs to.</summary>
     public TaskId TaskId { get; }
 
+    /// <summary>The tool calls, in the order they were added.</summary>
     public IReadOnlyList<ToolCall> ToolCalls => _toolCalls;
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.Step;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     /// <summary>Rebuilds a saved step under its task (which must already be restored into the session).</summary>
-    public static Step Restore(
+    internal static Step Restore(
         Session session, StepId id, TaskId taskId, int ordinal, string title, string? description, WorkState state,
         DateTimeOffset? startedAt, DateTimeOffset? completedAt, long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {

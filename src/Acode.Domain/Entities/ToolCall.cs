@@ -16,37 +16,48 @@ public sealed class ToolCall : Entity
         ArgumentsJson = argumentsJson;
     }
 
+    /// <summary>The call's id (<c>tc_</c> + ULID).</summary>
     public ToolCallId Id { get; }
 
+    /// <summary>The session the call belongs to.</summary>
     public SessionId SessionId => _session.Id;
 
+    /// <summary>The step that made the call.</summary>
     public StepId StepId { get; }
 
+    /// <summary>The tool's name, as the agent called it.</summary>
     public string ToolName { get; }
 
+    /// <summary>The arguments: one JSON value, at most 64 levels deep.</summary>
     public string ArgumentsJson { get; private set; }
 
+    /// <summary>Where the call is: pending, running, or finished one way.</summary>
     public ToolCallStatus Status { get; private set; }
 
     /// <summary>The tool's output: any text, NUL characters and megabytes included (see <see cref="TextContent"/>).</summary>
     public string? Result { get; private set; }
 
+    /// <summary>The error text of a failed call; null otherwise.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>When the call started (UTC, the session's clock): set by <see cref="Start"/>, or on finishing without a start (finish time minus the given duration); null while pending.</summary>
     public DateTimeOffset? StartedAt { get; private set; }
 
+    /// <summary>When the call finished (UTC, the session's clock); null while pending or running.</summary>
     public DateTimeOffset? CompletedAt { get; private set; }
 
     /// <summary>How long the tool ran, as reported by the caller or measured between start and finish.</summary>
     public TimeSpan? Duration { get; private set; }
 
+    /// <inheritdoc/>
     public override EntityType EntityType => EntityType.ToolCall;
 
+    /// <inheritdoc/>
     public override string EntityId => Id.Value;
 
     internal override Session Root => _session;
 
-    public static ToolCall Restore(
+    internal static ToolCall Restore(
         Session session, ToolCallId id, StepId stepId, string toolName, string argumentsJson, ToolCallStatus status,
         string? result, string? error, DateTimeOffset? startedAt, DateTimeOffset? completedAt, TimeSpan? duration,
         long version, DateTimeOffset createdAt, DateTimeOffset updatedAt)
@@ -74,7 +85,7 @@ public sealed class ToolCall : Entity
     /// calls it just before writing the call, so what the caller holds is what is stored; the call is not marked changed.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="argumentsJson"/> is not one JSON value.</exception>
-    public void ReplaceRedacted(string argumentsJson, string? result, string? error)
+    internal void ReplaceRedacted(string argumentsJson, string? result, string? error)
     {
         ArgumentNullException.ThrowIfNull(argumentsJson);
         ArgumentsJson = ReferenceEquals(argumentsJson, ArgumentsJson) ? argumentsJson : JsonText.Validate(TextContent.ToWellFormed(argumentsJson), nameof(argumentsJson));
@@ -82,6 +93,8 @@ public sealed class ToolCall : Entity
         Error = TextContent.ToWellFormedOrNull(error);
     }
 
+    /// <summary>Marks the call running and records <see cref="StartedAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">The call is not <see cref="ToolCallStatus.Pending"/>.</exception>
     public void Start()
     {
         EnsureStatus(ToolCallStatus.Running, ToolCallStatus.Pending);
@@ -90,8 +103,11 @@ public sealed class ToolCall : Entity
         MarkChanged();
     }
 
+    /// <summary>Finishes the call as succeeded with <paramref name="result"/>.</summary>
     /// <param name="result">The tool's output.</param>
     /// <param name="duration">How long it ran; measured from <see cref="Start"/> when omitted.</param>
+    /// <exception cref="InvalidOperationException">The call has already finished.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
     public void Succeed(string result, TimeSpan? duration = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -99,6 +115,12 @@ public sealed class ToolCall : Entity
         Result = TextContent.ToWellFormed(result);
     }
 
+    /// <summary>Finishes the call as failed.</summary>
+    /// <param name="error">What went wrong (any text).</param>
+    /// <param name="duration">How long it ran; measured from <see cref="Start"/> when omitted.</param>
+    /// <param name="partialResult">Output produced before the failure, if any.</param>
+    /// <exception cref="InvalidOperationException">The call has already finished.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
     public void Fail(string error, TimeSpan? duration = null, string? partialResult = null)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -107,6 +129,8 @@ public sealed class ToolCall : Entity
         Result = TextContent.ToWellFormedOrNull(partialResult);
     }
 
+    /// <summary>Finishes the call as cancelled (no result, no error).</summary>
+    /// <exception cref="InvalidOperationException">The call has already finished.</exception>
     public void Cancel()
     {
         Finish(ToolCallStatus.Cancelled, null);

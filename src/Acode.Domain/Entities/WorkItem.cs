@@ -13,33 +13,50 @@ public abstract class WorkItem : Entity
         Description = Text.TextContent.ToWellFormedOrNull(description);
     }
 
+    /// <summary>The session the item belongs to.</summary>
     public SessionId SessionId => _session.Id;
 
     /// <summary>1-based position within the parent.</summary>
     public int Ordinal { get; }
 
+    /// <summary>A short title, not blank.</summary>
     public string Title { get; }
 
+    /// <summary>A longer description, if given.</summary>
     public string? Description { get; }
 
+    /// <summary>Where the item is (pending, running, or finished one way).</summary>
     public WorkState State { get; private set; }
 
+    /// <summary>When the item started (UTC, the session's clock): set by <see cref="Start"/>, or when it finished without a start; null while pending and for a skipped item.</summary>
     public DateTimeOffset? StartedAt { get; private set; }
 
+    /// <summary>When the item finished (UTC, the session's clock); null while pending or running.</summary>
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    /// <summary><see cref="CompletedAt"/> minus <see cref="StartedAt"/>; null unless both are set.</summary>
     public TimeSpan? Duration => StartedAt is { } start && CompletedAt is { } end ? end - start : null;
 
     internal override Session Root => _session;
 
+    /// <summary>Pending → running; records <see cref="StartedAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">The item is not pending.</exception>
     public void Start() => MoveTo(WorkState.Running, [WorkState.Pending]);
 
+    /// <summary>Pending or running → completed; records <see cref="CompletedAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">The item has already finished.</exception>
     public void Complete() => MoveTo(WorkState.Completed, [WorkState.Pending, WorkState.Running]);
 
+    /// <summary>Pending or running → failed; records <see cref="CompletedAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">The item has already finished.</exception>
     public void Fail() => MoveTo(WorkState.Failed, [WorkState.Pending, WorkState.Running]);
 
+    /// <summary>Pending → skipped (never ran).</summary>
+    /// <exception cref="InvalidOperationException">The item is not pending.</exception>
     public void Skip() => MoveTo(WorkState.Skipped, [WorkState.Pending]);
 
+    /// <summary>Pending or running → cancelled; records <see cref="CompletedAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">The item has already finished.</exception>
     public void Cancel() => MoveTo(WorkState.Cancelled, [WorkState.Pending, WorkState.Running]);
 
     private protected void RestoreWork(WorkState state, DateTimeOffset? startedAt, DateTimeOffset? completedAt)

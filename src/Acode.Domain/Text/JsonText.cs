@@ -9,7 +9,7 @@ namespace Acode.Domain.Text;
 /// PostgreSQL's <c>numeric</c> (<see cref="NumericRange"/>). Escapes PostgreSQL refuses (<c>\u0000</c>, an unpaired
 /// surrogate) are accepted here and carried to PostgreSQL as <c>\uFFFD</c> (docs/json-format.md).
 /// </summary>
-public static class JsonText
+internal static class JsonText
 {
     /// <summary>The deepest nesting accepted; deeper documents are refused rather than risking the reader's stack.</summary>
     public const int MaxDepth = 64;

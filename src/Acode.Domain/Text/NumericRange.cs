@@ -6,7 +6,7 @@ namespace Acode.Domain.Text;
 /// trailing zeros included, shifted by the exponent), and an exponent below 2^30 in size even for zero. Anything else
 /// PostgreSQL refuses with "value overflows numeric format" (SQLSTATE 22003).
 /// </summary>
-public static class NumericRange
+internal static class NumericRange
 {
     /// <summary>Places of the first significant digit before the decimal point, at most (10^131071 is the largest power).</summary>
     public const int MaxIntegerDigits = 131072;

@@ -5,7 +5,7 @@ namespace Acode.Domain.Text;
 /// cannot be stored as UTF-8 and is replaced by U+FFFD here, once, so what the caller holds is exactly
 /// what is stored, exported and synced.
 /// </summary>
-public static class TextContent
+internal static class TextContent
 {
     public const char Replacement = '\uFFFD';
 

@@ -10,8 +10,10 @@ public sealed class HybridClock
     private readonly Lock _gate = new();
     private long _lastTicks;
 
+    /// <summary>A clock reading wall time from <paramref name="time"/> (<see cref="System.TimeProvider.System"/> when null).</summary>
     public HybridClock(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
 
+    /// <summary>Where wall time is read.</summary>
     public TimeProvider TimeProvider => _time;
 
     /// <summary>The next stamp: now, or one tick past <paramref name="after"/> and past every stamp given before.</summary>

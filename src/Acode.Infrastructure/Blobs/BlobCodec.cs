@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Blobs;
 /// stored once. The codec is Brotli at quality 5 with a 4 MiB window (BCL <see cref="BrotliEncoder"/>), chosen by the
 /// measurement in docs/storage.md; content it would not make smaller is kept as is (<see cref="None"/>).
 /// </summary>
-public static class BlobCodec
+internal static class BlobCodec
 {
     /// <summary>Brotli (RFC 7932).</summary>
     public const string Brotli = "br";

@@ -11,7 +11,7 @@ namespace Acode.Infrastructure.Blobs;
 /// is what full-text search indexes, and the document names the blob by its hash (<c>argumentsBlob</c>, <c>resultBlob</c>,
 /// <c>contentBlob</c>). Rows, outbox payloads and PostgreSQL's <c>document</c> copies all hold this stored form.
 /// </summary>
-public static class DocumentBlobs
+internal static class DocumentBlobs
 {
     /// <summary>The default threshold, 1 KiB (<see cref="Application.Options.StoreOptions.DefaultBlobThresholdBytes"/>).</summary>
     public const int DefaultThresholdBytes = Application.Options.StoreOptions.DefaultBlobThresholdBytes;

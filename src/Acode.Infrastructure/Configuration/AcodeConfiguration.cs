@@ -40,7 +40,7 @@ public static class AcodeConfiguration
 
     /// <summary>Reads and validates the workspace's configuration as the CLI does (<see cref="AddAcodeWorkspaceConfiguration"/>, then <see cref="Load(IConfiguration)"/>).</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key (or the unreadable file).</exception>
-    public static LoadedPersistenceOptions Load(Workspace workspace)
+    internal static LoadedPersistenceOptions Load(Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         return Load(new ConfigurationBuilder().AddAcodeWorkspaceConfiguration(workspace).Build());
@@ -48,7 +48,7 @@ public static class AcodeConfiguration
 
     /// <summary>Binds the <c>persistence</c> section of <paramref name="configuration"/> key by key, validates it, and applies <c>ACODE_POSTGRES_URL</c>.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key.</exception>
-    public static LoadedPersistenceOptions Load(IConfiguration configuration)
+    internal static LoadedPersistenceOptions Load(IConfiguration configuration)
     {
         var options = new PersistenceOptions();
         IReadOnlyList<string> warnings = Bind(configuration, options);

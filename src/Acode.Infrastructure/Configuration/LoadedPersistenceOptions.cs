@@ -3,4 +3,4 @@ using Acode.Application.Options;
 namespace Acode.Infrastructure.Configuration;
 
 /// <summary>Validated options, and the warnings loading them produced (e.g. a password written in the config file; never the password itself).</summary>
-public sealed record LoadedPersistenceOptions(PersistenceOptions Options, IReadOnlyList<string> Warnings);
+internal sealed record LoadedPersistenceOptions(PersistenceOptions Options, IReadOnlyList<string> Warnings);

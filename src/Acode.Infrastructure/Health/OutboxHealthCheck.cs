@@ -9,6 +9,7 @@ namespace Acode.Infrastructure.Health;
 /// </summary>
 public sealed class OutboxHealthCheck(IOutbox outbox, TimeProvider time, TimeSpan stuckAfter) : IHealthCheck
 {
+    /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         OutboxStatistics stats = await outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ namespace Acode.Infrastructure.Health;
 /// <summary>Healthy when PostgreSQL answers; Degraded (not Unhealthy) when it does not, since local work goes on (AC-025).</summary>
 public sealed class PostgresHealthCheck(ISyncService sync) : IHealthCheck
 {
+    /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         SyncStatus status = await sync.GetStatusAsync(cancellationToken).ConfigureAwait(false);

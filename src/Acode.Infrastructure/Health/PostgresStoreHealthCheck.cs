@@ -16,6 +16,7 @@ namespace Acode.Infrastructure.Health;
 /// </summary>
 public sealed class PostgresStoreHealthCheck(NpgsqlDataSource dataSource, PostgresMigrator migrator) : IHealthCheck
 {
+    /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         string target = PostgresConnectionSettings.Redact(dataSource.ConnectionString);

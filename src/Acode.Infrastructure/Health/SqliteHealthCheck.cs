@@ -7,6 +7,7 @@ namespace Acode.Infrastructure.Health;
 /// <summary>Healthy when the workspace database answers a read in WAL mode.</summary>
 public sealed class SqliteHealthCheck(SqliteWorkspaceDatabase database) : IHealthCheck
 {
+    /// <inheritdoc/>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Acode.Infrastructure.Migrations;
 
 /// <summary>The migrations shipped in this assembly for one engine, in version order (embedded <c>V1_0_0__Name.sql</c> files).</summary>
-public static partial class MigrationCatalog
+internal static partial class MigrationCatalog
 {
     public const string Sqlite = "Sqlite";
 

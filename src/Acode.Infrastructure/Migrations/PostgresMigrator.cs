@@ -38,6 +38,11 @@ public sealed class PostgresMigrator
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
+    /// <summary>A migrator for acode's PostgreSQL schema.</summary>
+    /// <param name="migrations">The migrations to apply; null: the ones shipped in this assembly.</param>
+    /// <param name="logger">Receives one line per applied migration.</param>
+    /// <param name="time">The clock of <c>schema_version.applied_at</c>; null: the system clock.</param>
+    /// <exception cref="ArgumentException"><paramref name="migrations"/> is empty or has two with the same version.</exception>
     public PostgresMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
         IReadOnlyList<Migration> all = migrations ?? MigrationCatalog.For(MigrationCatalog.Postgres);
@@ -47,6 +52,7 @@ public sealed class PostgresMigrator
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The newest schema version this migrator knows.</summary>
     public Version Latest => _plan.Latest;
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace Acode.Infrastructure.Migrations;
 /// starting at once apply each migration exactly once and a failure leaves the last good version. A script runs
 /// statement by statement, each to its end (<see cref="SqliteScript"/>): it is applied completely or not at all.
 /// </summary>
-public sealed partial class SqliteMigrator
+internal sealed partial class SqliteMigrator
 {
     internal const string CreateJournal = """
         CREATE TABLE IF NOT EXISTS schema_version (

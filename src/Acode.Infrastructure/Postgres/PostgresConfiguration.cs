@@ -8,7 +8,7 @@ namespace Acode.Infrastructure.Postgres;
 /// connection string of the config file, the effective connection string is checked early, and a password written
 /// in the file is accepted with a warning. Hosts (the CLI, the agent) call <see cref="Apply"/> once after binding.
 /// </summary>
-public static class PostgresConfiguration
+internal static class PostgresConfiguration
 {
     /// <summary>Applies the environment override, then checks the result.</summary>
     /// <param name="options">The options bound from the file; <see cref="PersistenceOptions.Postgres"/> is created when only the environment configures PostgreSQL.</param>

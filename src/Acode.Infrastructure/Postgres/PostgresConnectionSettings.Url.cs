@@ -5,7 +5,7 @@ using Npgsql;
 namespace Acode.Infrastructure.Postgres;
 
 /// <summary>The libpq URL form: <c>postgresql://[user[:password]@][host][:port][,host[:port]…][/database][?param=value&amp;…]</c>.</summary>
-public sealed partial class PostgresConnectionSettings
+internal sealed partial class PostgresConnectionSettings
 {
     private const string AcceptedParameters = "sslmode, application_name, connect_timeout, host, port, user, password, dbname, options, target_session_attrs, sslrootcert, sslcert, sslkey, passfile, or an Npgsql keyword";
 

@@ -18,7 +18,7 @@ namespace Acode.Infrastructure.Postgres;
 /// <para>Only <see cref="ConnectionString"/> holds the password; it must never be logged or shown. Use
 /// <see cref="Redacted"/> (also <see cref="ToString"/>) for messages, logs and <c>acode db status</c> (AC-058).</para>
 /// </remarks>
-public sealed partial class PostgresConnectionSettings
+internal sealed partial class PostgresConnectionSettings
 {
     /// <summary>The <c>Application Name</c> sent to the server when the connection string sets none.</summary>
     public const string DefaultApplicationName = "acode";

@@ -17,7 +17,7 @@ public static class PostgresDataSourceFactory
     /// <summary>A data source for <paramref name="settings"/>; opens no connection yet.</summary>
     /// <param name="settings">The parsed connection string (pool size and timeouts applied).</param>
     /// <param name="loggerFactory">Receives Npgsql's own logs, its per-command Information lines lowered to Debug; parameter values are never logged.</param>
-    public static NpgsqlDataSource Create(PostgresConnectionSettings settings, ILoggerFactory? loggerFactory = null)
+    internal static NpgsqlDataSource Create(PostgresConnectionSettings settings, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString)

@@ -26,7 +26,7 @@ namespace Acode.Infrastructure.Postgres;
 /// <para>Reasons are built from SQLSTATEs, socket error codes and the server's own message text, which never
 /// contains the password; <c>Include Error Detail</c> is off (see <see cref="PostgresConnectionSettings"/>).</para>
 /// </remarks>
-public static class PostgresErrorMapper
+internal static class PostgresErrorMapper
 {
     /// <summary>True when <paramref name="exception"/> means PostgreSQL cannot be used right now (an outage or a refusal).</summary>
     public static bool IsUnavailable(Exception exception) => Diagnose(exception, string.Empty) is not null;

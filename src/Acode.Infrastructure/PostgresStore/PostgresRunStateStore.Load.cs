@@ -13,6 +13,7 @@ public sealed partial class PostgresRunStateStore
         FROM sessions WHERE id = $1 AND deleted_at IS NULL;
         """;
 
+    /// <inheritdoc/>
     public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
         => ReadAsync(async connection =>
         {
@@ -22,6 +23,7 @@ public sealed partial class PostgresRunStateStore
             return await LoadAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);

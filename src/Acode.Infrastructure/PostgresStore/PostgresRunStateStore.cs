@@ -44,6 +44,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly int _blobThresholdBytes;
     private Task? _schema;
 
+    /// <summary>A store writing and reading the PostgreSQL mirror tables directly (no SQLite file, no outbox).</summary>
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
     /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>
     /// <param name="clock">The clock stamping changes; share it with anything else of the same process that stamps.</param>
@@ -87,6 +88,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     /// <summary>The id this store writes into <c>origin</c> and <c>sync_applied</c>.</summary>
     public string Origin { get; }
 
+    /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
         Session session = Session.Create(title, goal, _clock.TimeProvider);
@@ -94,12 +96,14 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         return session;
     }
 
+    /// <inheritdoc/>
     public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         return SaveAllAsync([session], cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
@@ -134,6 +138,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         }
     }
 
+    /// <inheritdoc/>
     public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
         => InTransactionAsync(async (connection, transaction) =>
         {
@@ -162,6 +167,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);

@@ -11,7 +11,7 @@ namespace Acode.Infrastructure.PostgresStore;
 /// of them arrives: it continues the stored version, so it applies without a conflict. A version this workspace did not
 /// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict.
 /// </summary>
-public sealed class RemoteSessionPull
+internal sealed class RemoteSessionPull
 {
     private const int EventPage = 1000;
 

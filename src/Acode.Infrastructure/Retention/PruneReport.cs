@@ -6,4 +6,4 @@ namespace Acode.Infrastructure.Retention;
 /// <param name="Removed">Ids of the sessions removed, oldest change first.</param>
 /// <param name="KeptUnsynced">Ids of the sessions that matched but were kept because their changes are not all delivered.</param>
 /// <param name="Space">The files before and after; null in a dry run.</param>
-public sealed record PruneReport(IReadOnlyList<string> Removed, IReadOnlyList<string> KeptUnsynced, SpaceReport? Space);
+internal sealed record PruneReport(IReadOnlyList<string> Removed, IReadOnlyList<string> KeptUnsynced, SpaceReport? Space);

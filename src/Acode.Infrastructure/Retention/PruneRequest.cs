@@ -1,7 +1,7 @@
 namespace Acode.Infrastructure.Retention;
 
 /// <summary>Which sessions a prune removes and how.</summary>
-public sealed record PruneRequest
+internal sealed record PruneRequest
 {
     /// <summary>Sessions last changed (<c>updated_at</c>) before this instant are removed.</summary>
     public required DateTimeOffset Before { get; init; }

@@ -6,4 +6,4 @@ namespace Acode.Infrastructure.Retention;
 /// <param name="State">Its state.</param>
 /// <param name="UpdatedAt">When it last changed (UTC).</param>
 /// <param name="Unsynced">True when some of its changes are not yet delivered to PostgreSQL (pending or dead-lettered outbox records).</param>
-public sealed record RemovalCandidate(string Id, string Title, SessionState State, DateTimeOffset UpdatedAt, bool Unsynced);
+internal sealed record RemovalCandidate(string Id, string Title, SessionState State, DateTimeOffset UpdatedAt, bool Unsynced);

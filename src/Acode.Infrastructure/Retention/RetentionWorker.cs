@@ -15,7 +15,7 @@ namespace Acode.Infrastructure.Retention;
 /// configured), PostgreSQL keeps its copies, the freed pages go back to the file system. It never rewrites an older
 /// <c>auto_vacuum=NONE</c> database under a running agent: that conversion is left to <c>acode db prune</c>. Idle when retention is off.
 /// </summary>
-public sealed class RetentionWorker : BackgroundService
+internal sealed class RetentionWorker : BackgroundService
 {
     /// <summary>How often retention runs.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);

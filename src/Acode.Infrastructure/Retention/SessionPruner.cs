@@ -10,7 +10,7 @@ namespace Acode.Infrastructure.Retention;
 /// local copy is then the only complete one. When no PostgreSQL is configured nothing can ever be delivered, so nothing counts as
 /// unsynced: the prune proceeds and the removed sessions' outbox records go too.
 /// </remarks>
-public sealed class SessionPruner
+internal sealed class SessionPruner
 {
     private readonly SqliteRunStateStore _store;
     private readonly SqliteWorkspaceDatabase _database;

@@ -1,7 +1,7 @@
 namespace Acode.Infrastructure.Retention;
 
 /// <summary>How <see cref="Sqlite.SqliteRunStateStore.RemoveSessionsAsync"/> removes sessions.</summary>
-public sealed record SessionRemoval
+internal sealed record SessionRemoval
 {
     /// <summary>
     /// True: the deletion goes into the outbox (as <see cref="Application.IRunStateStore.DeleteSessionAsync"/> does), so the sync

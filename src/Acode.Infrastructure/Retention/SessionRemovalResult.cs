@@ -4,4 +4,4 @@ namespace Acode.Infrastructure.Retention;
 /// <param name="Removed">Sessions removed, in the order given.</param>
 /// <param name="SkippedUnsynced">Sessions left alone because they have undelivered changes.</param>
 /// <param name="NotFound">Sessions that do not exist (any more), or no longer match the cutoff or states.</param>
-public sealed record SessionRemovalResult(IReadOnlyList<string> Removed, IReadOnlyList<string> SkippedUnsynced, IReadOnlyList<string> NotFound);
+internal sealed record SessionRemovalResult(IReadOnlyList<string> Removed, IReadOnlyList<string> SkippedUnsynced, IReadOnlyList<string> NotFound);

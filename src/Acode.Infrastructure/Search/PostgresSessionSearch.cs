@@ -38,6 +38,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
     private readonly NpgsqlDataSource _dataSource;
 
+    /// <summary>A search over every workspace's live sessions in PostgreSQL.</summary>
     /// <param name="dataSource">The configured PostgreSQL (migrated to 1.3.0 or later).</param>
     public PostgresSessionSearch(NpgsqlDataSource dataSource)
     {
@@ -45,6 +46,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         _dataSource = dataSource;
     }
 
+    /// <inheritdoc/>
     public async Task<Page<SearchHit>> SearchAsync(SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -20,6 +20,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
 
     private readonly SqliteWorkspaceDatabase _database;
 
+    /// <summary>A search over this workspace's sessions (the FTS5 index of schema 1.3.0).</summary>
     /// <param name="database">The opened, migrated workspace database.</param>
     public SqliteSessionSearch(SqliteWorkspaceDatabase database)
     {
@@ -27,6 +28,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
         _database = database;
     }
 
+    /// <inheritdoc/>
     public Task<Page<SearchHit>> SearchAsync(SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -1,7 +1,7 @@
 namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>The <c>auto_vacuum</c> mode of a workspace database, and what a space reclaim did about it.</summary>
-public enum AutoVacuumConversion
+internal enum AutoVacuumConversion
 {
     /// <summary>Already <c>INCREMENTAL</c> (every database this version creates): freed pages were given back.</summary>
     AlreadyIncremental,

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
 
-public sealed partial class SqliteOutbox
+internal sealed partial class SqliteOutbox
 {
     // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
     // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.

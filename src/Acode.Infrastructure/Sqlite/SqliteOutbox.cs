@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>The SQLite outbox table (spec §6). Appends join the caller's transaction; reads use a reader connection.</summary>
-public sealed partial class SqliteOutbox : IOutbox
+internal sealed partial class SqliteOutbox : IOutbox
 {
     private const string AppendSql = """
         INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload,

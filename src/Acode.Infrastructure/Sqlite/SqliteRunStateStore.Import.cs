@@ -10,6 +10,7 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteRunStateStore
 {
+    /// <inheritdoc/>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -5,9 +5,11 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteRunStateStore
 {
+    /// <inheritdoc/>
     public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
         => Task.FromResult(_database.Read((connection, transaction) => LoadSession(connection, transaction, id), cancellationToken));
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -7,6 +7,7 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteRunStateStore
 {
+    /// <inheritdoc/>
     public Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);

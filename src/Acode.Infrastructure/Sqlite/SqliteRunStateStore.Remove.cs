@@ -23,7 +23,7 @@ public sealed partial class SqliteRunStateStore
         """;
 
     /// <summary>Sessions last changed (<c>updated_at</c>) before <paramref name="before"/>, in <paramref name="states"/> when any are given, oldest first. Reads only.</summary>
-    public Task<IReadOnlyList<RemovalCandidate>> FindSessionsChangedBeforeAsync(DateTimeOffset before, IReadOnlyCollection<SessionState> states, CancellationToken cancellationToken = default)
+    internal Task<IReadOnlyList<RemovalCandidate>> FindSessionsChangedBeforeAsync(DateTimeOffset before, IReadOnlyCollection<SessionState> states, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(states);
         string[] names = states.Distinct().Select(s => s.ToString()).ToArray();
@@ -46,7 +46,7 @@ public sealed partial class SqliteRunStateStore
     }
 
     /// <summary>The sessions among <paramref name="ids"/> that exist, in the order given. Reads only.</summary>
-    public Task<IReadOnlyList<RemovalCandidate>> FindSessionsAsync(IReadOnlyCollection<SessionId> ids, CancellationToken cancellationToken = default)
+    internal Task<IReadOnlyList<RemovalCandidate>> FindSessionsAsync(IReadOnlyCollection<SessionId> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         IReadOnlyList<RemovalCandidate> found = _database.Read((connection, transaction) =>
@@ -65,7 +65,7 @@ public sealed partial class SqliteRunStateStore
     }
 
     /// <summary>Ids of the sessions with changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records). Reads only.</summary>
-    public Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
+    internal Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyCollection<string>>(_database.Read(ReadUnsynced, cancellationToken));
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed partial class SqliteRunStateStore
     /// inside the transaction that removes the session, so a session changed meanwhile is never removed by mistake.
     /// </summary>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001, 002, 005; sessions of earlier batches stay removed.</exception>
-    public async Task<SessionRemovalResult> RemoveSessionsAsync(IReadOnlyList<SessionId> ids, SessionRemoval how, CancellationToken cancellationToken = default)
+    internal async Task<SessionRemovalResult> RemoveSessionsAsync(IReadOnlyList<SessionId> ids, SessionRemoval how, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(how);

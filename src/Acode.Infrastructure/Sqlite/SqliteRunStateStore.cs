@@ -31,6 +31,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private readonly int _blobThresholdBytes;
     private ISecretRedactor? _redactor;
 
+    /// <summary>A store on the workspace database; every save also appends its outbox records in the same transaction.</summary>
     /// <param name="database">The opened, migrated workspace database.</param>
     /// <param name="clock">The clock stamping changes; share it with the sync service of the same process.</param>
     /// <param name="signal">Woken after every commit so a sync worker delivers the change without polling.</param>
@@ -59,6 +60,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
     private ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
 
+    /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)
     {
         Session session = Session.Create(title, goal, _clock.TimeProvider);
@@ -66,12 +68,14 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return session;
     }
 
+    /// <inheritdoc/>
     public Task SaveAsync(Session session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         return SaveAllAsync([session], cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
         using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Sqlite);
@@ -86,6 +90,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         }
     }
 
+    /// <inheritdoc/>
     public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
     {
         using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Sqlite);
@@ -207,6 +212,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return deleted;
     }
 
+    /// <inheritdoc/>
     public async Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);

@@ -91,7 +91,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// Counts every table for real (a scan of each, for <c>acode db check</c>) and compares with the counters.
     /// </summary>
     /// <returns>One line per counter that disagrees; empty when all agree.</returns>
-    public IReadOnlyList<string> CheckRowCounts(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
+    internal IReadOnlyList<string> CheckRowCounts(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
         Dictionary<string, long> counters = ReadCounters(connection, transaction);
         var problems = new List<string>();
@@ -111,7 +111,7 @@ public sealed partial class SqliteWorkspaceDatabase
 
     /// <summary>Rebuilds the row counters from real counts, in one write transaction (<c>acode db check --recount</c>).</summary>
     /// <returns>How many counters changed.</returns>
-    public Task<int> RecountRowsAsync(CancellationToken cancellationToken = default) => WriteAsync((transaction, _) =>
+    internal Task<int> RecountRowsAsync(CancellationToken cancellationToken = default) => WriteAsync((transaction, _) =>
     {
         SqliteConnection connection = transaction.Connection!;
         Dictionary<string, long> counters = ReadCounters(connection, transaction);

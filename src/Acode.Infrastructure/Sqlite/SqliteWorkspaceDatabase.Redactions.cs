@@ -27,7 +27,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// imports since its database was created (<paramref name="sessionId"/> null; deleting sessions does not lower it),
     /// or in one session (the sum of its <c>secrets.redacted</c> events, wherever they were recorded).
     /// </summary>
-    public long CountRedactedSecrets(string? sessionId = null, CancellationToken cancellationToken = default) => Read((connection, transaction) =>
+    internal long CountRedactedSecrets(string? sessionId = null, CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;

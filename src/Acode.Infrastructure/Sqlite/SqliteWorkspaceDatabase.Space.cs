@@ -24,7 +24,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001 (disk full, read-only), 002, 005 (the write lock).</exception>
     /// <param name="allowConversion">Whether an <c>auto_vacuum=NONE</c> database may be converted now (it holds the write lock for the whole rewrite).</param>
     /// <param name="cancellationToken">Checked before the work starts.</param>
-    public async Task<SpaceReport> ReclaimSpaceAsync(bool allowConversion = true, CancellationToken cancellationToken = default)
+    internal async Task<SpaceReport> ReclaimSpaceAsync(bool allowConversion = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
@@ -86,7 +86,7 @@ public sealed partial class SqliteWorkspaceDatabase
     }
 
     /// <summary>The <c>auto_vacuum</c> mode of the file: 0 NONE, 1 FULL, 2 INCREMENTAL.</summary>
-    public long AutoVacuumMode() => Connections.Guard(() => Scalar("PRAGMA auto_vacuum;"));
+    internal long AutoVacuumMode() => Connections.Guard(() => Scalar("PRAGMA auto_vacuum;"));
 
     private long FileBytes() => SizeOf(Workspace.DatabasePath) + SizeOf(Workspace.DatabasePath + "-wal");
 

@@ -6,7 +6,7 @@ namespace Acode.Infrastructure.Sqlite;
 public sealed partial class SqliteWorkspaceDatabase
 {
     /// <summary>The sync bookkeeping of this workspace (the <c>workspace</c> row).</summary>
-    public WorkspaceSyncState GetSyncState(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
+    internal WorkspaceSyncState GetSyncState(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;

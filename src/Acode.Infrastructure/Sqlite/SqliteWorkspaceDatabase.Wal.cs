@@ -25,7 +25,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// The WAL's size against <see cref="Application.Options.SqliteOptions.WalSizeLimitBytes"/>. When it is above, first
     /// tries a checkpoint that empties it (which changes no data and never waits for a reader) and reports what it did.
     /// </summary>
-    public async Task<WalReport> CheckWalAsync(CancellationToken cancellationToken = default)
+    internal async Task<WalReport> CheckWalAsync(CancellationToken cancellationToken = default)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

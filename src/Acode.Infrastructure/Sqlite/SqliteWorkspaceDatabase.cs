@@ -47,13 +47,16 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         Time = time;
     }
 
+    /// <summary>The workspace whose <c>.agent/workspace.db</c> this is.</summary>
     public Workspace Workspace { get; }
 
+    /// <summary>The settings the database was opened with.</summary>
     public SqliteOptions Options => Connections.Options;
 
     /// <summary>This workspace's origin id (<c>ws_…</c>), used to break conflict ties in sync; null until the schema exists.</summary>
     public string? WorkspaceId { get; private set; }
 
+    /// <summary>The clock of the stores and outbox built on this database.</summary>
     public TimeProvider Time { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
@@ -192,6 +195,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     internal static SqliteCommand ReaderCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
         => ReaderStatements.GetValue(connection, static c => new WriterCommands(c, ReaderStatementCapacity)).Get(sql, transaction);
 
+    /// <summary>Closes every pooled reader, then the writer (its close checkpoints the WAL and removes <c>-wal</c>/<c>-shm</c>). Dispose the stores, outbox and searches built on this database first.</summary>
     public void Dispose()
     {
         _commands.Dispose();

@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Sqlite;
 /// checkpoint could not reset the WAL; <paramref name="LogFrames"/> frames were in it, <paramref name="CheckpointedFrames"/>
 /// of them copied into the database file (-1 when unknown).
 /// </summary>
-public sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames)
+internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames)
 {
     /// <summary>The WAL is still above its bound.</summary>
     public bool IsOversized => Bytes > LimitBytes;

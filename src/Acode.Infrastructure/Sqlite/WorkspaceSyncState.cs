@@ -1,4 +1,4 @@
 namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>A workspace's sync bookkeeping: the clock floor (UTC ticks), the last successful sync and the last error.</summary>
-public sealed record WorkspaceSyncState(long HlcFloorTicks, DateTimeOffset? LastSuccessfulSync, string? LastError);
+internal sealed record WorkspaceSyncState(long HlcFloorTicks, DateTimeOffset? LastSuccessfulSync, string? LastError);

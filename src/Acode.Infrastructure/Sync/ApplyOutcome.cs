@@ -1,7 +1,7 @@
 namespace Acode.Infrastructure.Sync;
 
 /// <summary>What applying one outbox record to PostgreSQL did (stored in <c>sync_applied.outcome</c>).</summary>
-public enum ApplyOutcome
+internal enum ApplyOutcome
 {
     /// <summary>The change is now the stored version.</summary>
     Applied,

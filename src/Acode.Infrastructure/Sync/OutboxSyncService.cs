@@ -32,7 +32,7 @@ namespace Acode.Infrastructure.Sync;
 /// the redelivery a no-op (AC-042, AC-046).</para>
 /// <para>Stopping a run is done with the <see cref="CancellationToken"/> given to <see cref="SyncAsync"/>.</para>
 /// </remarks>
-public sealed class OutboxSyncService : ISyncService, IDisposable
+internal sealed class OutboxSyncService : ISyncService, IDisposable
 {
     private readonly SqliteWorkspaceDatabase _database;
     private readonly SqliteOutbox _outbox;

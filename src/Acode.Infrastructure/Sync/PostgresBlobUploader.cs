@@ -14,7 +14,7 @@ namespace Acode.Infrastructure.Sync;
 /// (compressed) form from the workspace database, with <c>ON CONFLICT DO NOTHING</c>. So each blob crosses the network
 /// once per PostgreSQL, however many rows, sessions or workspaces name it.
 /// </summary>
-public sealed class PostgresBlobUploader
+internal sealed class PostgresBlobUploader
 {
     private static readonly string[] ReferenceProperties = ["argumentsBlob", "resultBlob", "contentBlob"];
 

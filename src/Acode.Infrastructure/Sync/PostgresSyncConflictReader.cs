@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Sync;
 /// (<c>sync_conflicts</c> by its primary key; <c>workspaces</c>, one row per workspace, sorted whole: a team has
 /// tens or hundreds of workspaces, not millions).
 /// </summary>
-public sealed class PostgresSyncConflictReader : ISyncConflictReader
+internal sealed class PostgresSyncConflictReader : ISyncConflictReader
 {
     /// <summary>The largest page <see cref="ReadConflictsAsync"/> returns.</summary>
     public const int MaxLimit = 1000;

@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Sync;
 /// circuit breaker — and resets once a run gets through. Errors are caught per run so the loop survives;
 /// cancellation is a normal exit. Used by <see cref="SyncWorker"/> and <c>acode db sync --watch</c>.
 /// </summary>
-public sealed class SyncLoop
+internal sealed class SyncLoop
 {
     public static readonly TimeSpan FirstOutageDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxOutageDelay = TimeSpan.FromSeconds(60);

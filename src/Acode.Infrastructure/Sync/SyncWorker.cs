@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Acode.Infrastructure.Sync;
 
 /// <summary>The background worker that drains the outbox while the agent host runs (AC-036); idle when no PostgreSQL is configured.</summary>
-public sealed class SyncWorker : BackgroundService
+internal sealed class SyncWorker : BackgroundService
 {
     private readonly Func<SyncLoop> _createLoop;
     private readonly bool _enabled;

@@ -9,23 +9,26 @@ namespace Acode.Infrastructure.Transcripts;
 /// </summary>
 public sealed class ClaudeCodeTranscriptImporter(IRunStateStore store) : TranscriptImporter(store)
 {
+    /// <summary>The value of <see cref="TranscriptImporter.Agent"/>: <c>claude-code</c>.</summary>
     public const string AgentName = "claude-code";
 
+    /// <inheritdoc/>
     public override string Agent => AgentName;
 
+    /// <inheritdoc/>
     public override string DefaultLocation
         => Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } configDir
             ? Path.Combine(configDir, "projects")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude", "projects");
 
-    protected override bool IsSessionTranscript(string path)
+    private protected override bool IsSessionTranscript(string path)
         => !string.Equals(Path.GetFileName(Path.GetDirectoryName(path)), "subagents", StringComparison.Ordinal);
 
-    protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
+    private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new ClaudeCodeRecordMapper(companion);
 
-    protected override IReadOnlyList<string> CompanionFiles(string path)
+    private protected override IReadOnlyList<string> CompanionFiles(string path)
     {
         string folder = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path), "subagents");
         return Directory.Exists(folder)

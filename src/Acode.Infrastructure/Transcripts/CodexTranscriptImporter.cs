@@ -5,18 +5,21 @@ namespace Acode.Infrastructure.Transcripts;
 /// <summary>Imports Codex CLI rollouts: <c>~/.codex/sessions/YYYY/MM/DD/rollout-&lt;time&gt;-&lt;id&gt;.jsonl</c>. Mapping: docs/import.md.</summary>
 public sealed class CodexTranscriptImporter(IRunStateStore store) : TranscriptImporter(store)
 {
+    /// <summary>The value of <see cref="TranscriptImporter.Agent"/>: <c>codex</c>.</summary>
     public const string AgentName = "codex";
 
+    /// <inheritdoc/>
     public override string Agent => AgentName;
 
+    /// <inheritdoc/>
     public override string DefaultLocation
         => Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } home
             ? Path.Combine(home, "sessions")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex", "sessions");
 
-    protected override bool IsSessionTranscript(string path) => true;
+    private protected override bool IsSessionTranscript(string path) => true;
 
-    protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
+    private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new CodexRecordMapper();
 }

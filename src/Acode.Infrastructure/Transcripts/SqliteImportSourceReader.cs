@@ -5,7 +5,7 @@ using Acode.Infrastructure.Sqlite;
 namespace Acode.Infrastructure.Transcripts;
 
 /// <summary><see cref="IImportSourceReader"/> on the workspace database: one indexed read of the session's events, newest first.</summary>
-public sealed class SqliteImportSourceReader : IImportSourceReader
+internal sealed class SqliteImportSourceReader : IImportSourceReader
 {
     /// <summary>The event type the importers write (docs/import.md).</summary>
     public const string EventType = "import.source";

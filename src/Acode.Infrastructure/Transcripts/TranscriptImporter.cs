@@ -13,15 +13,18 @@ public abstract class TranscriptImporter : ITranscriptImporter
 {
     private readonly IRunStateStore _store;
 
-    protected TranscriptImporter(IRunStateStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+    private protected TranscriptImporter(IRunStateStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
 
+    /// <inheritdoc/>
     public abstract string Agent { get; }
 
+    /// <inheritdoc/>
     public abstract string DefaultLocation { get; }
 
     /// <summary>The longest transcript line imported, in bytes; longer lines are counted as oversized (16 MiB by default).</summary>
     public int MaxLineBytes { get; init; } = TranscriptLineReader.DefaultMaxLineBytes;
 
+    /// <inheritdoc/>
     public IReadOnlyList<string> FindTranscripts(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -43,6 +46,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
             .ToList();
     }
 
+    /// <inheritdoc/>
     public async Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -51,6 +55,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
             ?? throw new FileNotFoundException($"No file at '{path}'.", path);
     }
 
+    /// <inheritdoc/>
     public ITranscriptFollower Follow(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -58,15 +63,15 @@ public abstract class TranscriptImporter : ITranscriptImporter
     }
 
     /// <summary>Whether a <c>.jsonl</c> file found in a folder is a session transcript of this agent (not a companion file).</summary>
-    protected abstract bool IsSessionTranscript(string path);
+    private protected abstract bool IsSessionTranscript(string path);
 
     /// <summary>What identifies the session across machines, from the file's path (its session id).</summary>
-    protected abstract string SourceKey(string path);
+    private protected abstract string SourceKey(string path);
 
     internal abstract ITranscriptRecordMapper CreateMapper(bool companion);
 
     /// <summary>Files that belong to the session of <paramref name="path"/> (Claude Code's sub-agent transcripts), in a stable order.</summary>
-    protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
+    private protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
 
     private static long EventBaseOf(string companionKey)
     {

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Acode.Infrastructure.Tests.Sync;
 
 /// <summary>One workspace (real SQLite file) syncing into one fresh PostgreSQL database of the shared test server.</summary>
-public sealed class SyncHarness : IDisposable
+internal sealed class SyncHarness : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
 
