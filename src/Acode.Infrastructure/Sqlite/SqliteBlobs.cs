@@ -13,7 +13,9 @@ internal static class SqliteBlobs
     /// <summary>
     /// Deletes every blob that no row and no undelivered outbox record names. Run in the transaction that deleted rows
     /// (a session's deletion, a prune), so the space comes back with them. Blobs whose rows were updated to other content
-    /// are swept by the next deletion.
+    /// are swept by the next deletion. It visits every blob (that is what finds the unnamed ones); the row checks use the
+    /// partial indexes of the three blob columns, and the outbox check reads only the undelivered records, through
+    /// <c>ix_outbox_status</c> (<c>status IN ('Pending', 'Failed')</c>, not <c>&lt;&gt; 'Processed'</c>, which scans the whole outbox).
     /// </summary>
     public const string SweepSql = """
         DELETE FROM blobs
@@ -21,7 +23,7 @@ internal static class SqliteBlobs
           AND NOT EXISTS (SELECT 1 FROM tool_calls WHERE result_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM artifacts WHERE content_blob = blobs.hash)
           AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(o.payload, '$.argumentsBlob'), json_extract(o.payload, '$.resultBlob'), json_extract(o.payload, '$.contentBlob'))) r
-                           WHERE o.status <> 'Processed' AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
+                           WHERE o.status IN ('Pending', 'Failed') AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
         """;
 
     private const string ExistsSql = "SELECT 1 FROM blobs WHERE hash = $hash;";

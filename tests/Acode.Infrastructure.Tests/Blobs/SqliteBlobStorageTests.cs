@@ -152,7 +152,22 @@ public sealed class SqliteBlobStorageTests : IDisposable
         using SqliteWorkspaceDatabase migrated = _temp.Open();
 
         Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
-        Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blobs;"));
+
+        // All of 1.5.0 ran, not only its first statements: the schema is the one a new workspace gets, partial indexes included.
+        const string Schema = "SELECT type || ' ' || name || ' ' || ifnull(sql, '') AS s FROM sqlite_schema ORDER BY name;";
+        using (var fresh = new TempWorkspace())
+        {
+            fresh.Open().Dispose();
+            Assert.Equal(SqliteProbe.Rows(fresh.DatabasePath, Schema).Select(r => r["s"]), SqliteProbe.Rows(_temp.DatabasePath, Schema).Select(r => r["s"]));
+        }
+
+        Assert.Equal(["ix_artifacts_content_blob", "ix_tool_calls_arguments_blob", "ix_tool_calls_result_blob"],
+            SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE '%\\_blob' ESCAPE '\\' AND sql LIKE '%WHERE % IS NOT NULL' ORDER BY name;").Select(r => (string)r["name"]!));
+        Assert.Equal(
+            new[] { BlobCodec.Hash(Encoding.UTF8.GetBytes(large)), BlobCodec.Hash(Encoding.UTF8.GetBytes(largeArguments)), BlobCodec.Hash(artifact) }.Order(StringComparer.Ordinal),
+            SqliteProbe.Rows(_temp.DatabasePath, "SELECT hash FROM blobs ORDER BY hash;").Select(r => (string)r["hash"]!));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE id = $id AND arguments_blob = $h AND arguments = $p;",
+            ("$id", tc1), ("$h", BlobCodec.Hash(Encoding.UTF8.GetBytes(largeArguments))), ("$p", DocumentBlobs.Prefix(largeArguments))));
         Assert.Equal(2L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE result_blob = $h AND result = $p;", ("$h", BlobCodec.Hash(Encoding.UTF8.GetBytes(large))), ("$p", DocumentBlobs.Prefix(large))));
         Assert.Equal("small result", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT result FROM tool_calls WHERE id = $id AND result_blob IS NULL;", ("$id", tc3)));
         Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts WHERE content_blob IS NOT NULL AND length(content) BETWEEN 509 AND 512;"));

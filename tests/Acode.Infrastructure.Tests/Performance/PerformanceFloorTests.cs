@@ -67,6 +67,9 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
         }
 
         Assert.Contains(statements, sql => sql.StartsWith("DELETE FROM sessions ", StringComparison.Ordinal));
+        string sweepPlan = Plan(connection, Assert.Single(statements, sql => sql.StartsWith("DELETE FROM blobs", StringComparison.Ordinal)));
+        Assert.All(new[] { "ix_tool_calls_arguments_blob", "ix_tool_calls_result_blob", "ix_artifacts_content_blob", "ix_outbox_status" },
+            index => Assert.Contains($"USING {(index == "ix_outbox_status" ? "" : "COVERING ")}INDEX {index} ", sweepPlan, StringComparison.Ordinal));
         Assert.Contains(statements, sql => sql.Contains("max(sequence)", StringComparison.Ordinal) && !sql.Contains("FROM sessions", StringComparison.Ordinal));
         Assert.Contains(statements, sql => sql.StartsWith("SELECT version, id FROM sessions WHERE id = ", StringComparison.Ordinal));
     }
@@ -167,8 +170,13 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
     private static void AssertNoScan(SqliteConnection connection, string sql)
     {
         string plan = Plan(connection, sql);
+
+        // The blob sweep (docs/storage.md) visits every blob by design, to delete those nothing names; each check it makes
+        // goes through an index, and its json_each (aliased r) reads the three blob names of one outbox record.
+        bool sweep = sql.StartsWith("DELETE FROM blobs", StringComparison.Ordinal);
         IEnumerable<string> scans = plan.Split('\n').Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal)
-            && line != "SCAN CONSTANT ROW" && !line.StartsWith("SCAN json_each VIRTUAL TABLE", StringComparison.Ordinal));
+            && line != "SCAN CONSTANT ROW" && !line.StartsWith("SCAN json_each VIRTUAL TABLE", StringComparison.Ordinal)
+            && !(sweep && (line == "SCAN blobs" || line.StartsWith("SCAN r VIRTUAL TABLE", StringComparison.Ordinal))));
         Assert.True(!scans.Any(), $"{Abbreviated(sql)}\nscans:\n{plan}");
     }
 

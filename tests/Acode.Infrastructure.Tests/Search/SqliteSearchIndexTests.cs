@@ -48,7 +48,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 3, 0)).ToList()))
         {
             Assert.Equal("1.2.0", old.GetMigrationStatus().CurrentText);
-            await new SqliteRunStateStore(old).SaveAsync(session);
+            await OldSchemaSessions.SaveAsync(old, session);
         }
 
         using SqliteWorkspaceDatabase migrated = _temp.Open();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -119,8 +120,15 @@ public sealed partial class SqliteOutboxTests : IDisposable
             EntityDocument document = EntityJson.Deserialize(payload);
             Assert.Equal(changed[i].EntityId, document.Id);
             Assert.Equal((long)records[i]["version"]!, document.Version);
-            Assert.Equal(EntityJson.Serialize(EntityDocuments.From(changed[i])), payload);
+
+            // 1.5.0: a value above the blob threshold travels in its stored form, prefix and blob name (docs/storage.md);
+            // with the blob the payload names, it is the full entity again.
+            EntityDocument full = EntityDocuments.From(changed[i]);
+            Assert.Equal(EntityJson.Serialize(DocumentBlobs.Externalize(full, DocumentBlobs.DefaultThresholdBytes, (_, _) => { })), payload);
+            Assert.Equal(EntityJson.Serialize(full), EntityJson.Serialize(DocumentBlobs.Resolve(document, Blob)));
         }
+
+        Assert.Contains(records, r => ((string)r["payload"]!).Contains("\"resultBlob\":\"", StringComparison.Ordinal)); // the 1 MB log
 
         ToolCallDocument nul = records.Select(r => EntityJson.Deserialize((string)r["payload"]!)).OfType<ToolCallDocument>().First();
         Assert.Equal(TestSessions.NulResult, nul.Result);
@@ -266,6 +274,10 @@ public sealed partial class SqliteOutboxTests : IDisposable
         await _store.SaveAsync(session);
         return (session, changed, Records());
     }
+
+    private byte[]? Blob(string hash)
+        => SqliteProbe.Rows(_temp.DatabasePath, "SELECT codec, raw_length, content FROM blobs WHERE hash = $hash;", ("$hash", hash))
+            .Select(r => BlobCodec.Decompress((string)r["codec"]!, (byte[])r["content"]!, (long)r["raw_length"]!)).SingleOrDefault();
 
     private List<Dictionary<string, object?>> Records() => SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM outbox ORDER BY id;");
 }

@@ -99,7 +99,8 @@ public sealed partial class InitialSchemaTests : IDisposable
     [Trait("AC", "AC-019")]
     public async Task Tool_calls_table_has_its_columns_and_holds_tool_calls()
     {
-        AssertColumns("tool_calls", "id TEXT", "session_id TEXT", "step_id TEXT", "tool_name TEXT", "arguments TEXT", "status TEXT", "result TEXT", "error TEXT", "started_at TEXT", "completed_at TEXT", "duration_ticks INTEGER", "version INTEGER", "created_at TEXT", "updated_at TEXT");
+        AssertColumns("tool_calls", "id TEXT", "session_id TEXT", "step_id TEXT", "tool_name TEXT", "arguments TEXT", "status TEXT", "result TEXT", "error TEXT", "started_at TEXT", "completed_at TEXT", "duration_ticks INTEGER", "version INTEGER", "created_at TEXT", "updated_at TEXT",
+            "arguments_blob TEXT", "result_blob TEXT"); // 1.5.0: the blobs holding values above the threshold (docs/storage.md)
         AssertCascadesFrom("tool_calls", ("session_id", "sessions"), ("step_id", "steps"));
         Session session = TestSessions.Rich();
         await _store.SaveAsync(session);
@@ -118,7 +119,8 @@ public sealed partial class InitialSchemaTests : IDisposable
     [Trait("AC", "AC-020")]
     public async Task Artifacts_table_has_its_columns_and_holds_artifacts()
     {
-        AssertColumns("artifacts", "id TEXT", "session_id TEXT", "step_id TEXT", "tool_call_id TEXT", "name TEXT", "kind TEXT", "media_type TEXT", "size INTEGER", "content_hash TEXT", "content BLOB", "version INTEGER", "created_at TEXT", "updated_at TEXT");
+        AssertColumns("artifacts", "id TEXT", "session_id TEXT", "step_id TEXT", "tool_call_id TEXT", "name TEXT", "kind TEXT", "media_type TEXT", "size INTEGER", "content_hash TEXT", "content BLOB", "version INTEGER", "created_at TEXT", "updated_at TEXT",
+            "content_blob TEXT"); // 1.5.0
         AssertCascadesFrom("artifacts", ("session_id", "sessions"), ("step_id", "steps"), ("tool_call_id", "tool_calls"));
         Session session = TestSessions.Rich();
         await _store.SaveAsync(session);
@@ -156,8 +158,8 @@ public sealed partial class InitialSchemaTests : IDisposable
     [Trait("AC", "AC-015")]
     [Trait("AC", "AC-019")]
     [InlineData("session_tasks", "INSERT INTO session_tasks VALUES ('task_x', 'sess_missing', 1, 't', NULL, 'Pending', NULL, NULL, 1, 'a', 'a');")]
-    [InlineData("tool_calls", "INSERT INTO tool_calls VALUES ('tc_x', 'sess_missing', 'step_missing', 'tool', '{}', 'Pending', NULL, NULL, NULL, NULL, NULL, 1, 'a', 'a');")]
-    [InlineData("artifacts", "INSERT INTO artifacts VALUES ('art_x', 'sess_missing', NULL, NULL, 'n', 'File', 'text/plain', 0, 'h', NULL, 1, 'a', 'a');")]
+    [InlineData("tool_calls", "INSERT INTO tool_calls VALUES ('tc_x', 'sess_missing', 'step_missing', 'tool', '{}', 'Pending', NULL, NULL, NULL, NULL, NULL, 1, 'a', 'a', NULL, NULL);")]
+    [InlineData("artifacts", "INSERT INTO artifacts VALUES ('art_x', 'sess_missing', NULL, NULL, 'n', 'File', 'text/plain', 0, 'h', NULL, 1, 'a', 'a', NULL);")]
     [InlineData("session_events", "INSERT INTO session_events VALUES ('evt_x', 'sess_missing', 1, 't', '{}', 1, 'a', 'a');")]
     public void Foreign_keys_refuse_a_child_of_an_unknown_session(string table, string insert)
     {
@@ -173,7 +175,7 @@ public sealed partial class InitialSchemaTests : IDisposable
     public async Task Foreign_keys_are_enforced_on_the_stores_own_writer_connection()
     {
         var error = await Assert.ThrowsAsync<SqliteException>(() => _db.WriteAsync((transaction, commands) => commands.Get(
-            "INSERT INTO tool_calls VALUES ('tc_x', 'sess_missing', 'step_missing', 'tool', '{}', 'Pending', NULL, NULL, NULL, NULL, NULL, 1, 'a', 'a');",
+            "INSERT INTO tool_calls VALUES ('tc_x', 'sess_missing', 'step_missing', 'tool', '{}', 'Pending', NULL, NULL, NULL, NULL, NULL, 1, 'a', 'a', NULL, NULL);",
             transaction).ExecuteNonQuery(), CancellationToken.None));
 
         Assert.Equal(SqliteConstraint, error.SqliteErrorCode);
@@ -213,8 +215,13 @@ public sealed partial class InitialSchemaTests : IDisposable
         await _store.DeleteSessionAsync(toDelete.Id);
         Assert.NotEmpty(await new SqliteOutbox(_db).ClaimAsync("lease-holder", 2, TimeSpan.FromMinutes(1)));
 
+        // The rule: every table of records has them; blobs (1.5.0) does not. A blob row is a value, not a record: it is
+        // named by the SHA-256 of its content, written once and never updated (the same content is the same row, whoever
+        // wrote it when), and deleted when no row names it any more; the rows that name it carry their own timestamps.
+        Assert.NotEqual(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blobs;")); // the 1 MB log of each session
+        Assert.Equal(["codec", "content", "hash", "raw_length"], SqliteProbe.Columns(_temp.DatabasePath, "blobs").Order(StringComparer.Ordinal));
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath,
-            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_version';")
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schema_version', 'blobs');")
             .Select(r => (string)r["name"]!).ToList();
         Assert.Equal(11, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow)
         foreach (string table in tables)
@@ -242,7 +249,8 @@ public sealed partial class InitialSchemaTests : IDisposable
         List<string> indexes = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'ix\\_%' ESCAPE '\\';")
             .Select(r => (string)r["name"]!).ToList();
 
-        Assert.Superset(new HashSet<string>(["ix_sessions_updated", "ix_sessions_created", "ix_session_tasks_session", "ix_steps_session", "ix_tool_calls_session", "ix_artifacts_session", "ix_outbox_status", "ix_outbox_entity"]), indexes.ToHashSet());
+        Assert.Superset(new HashSet<string>(["ix_sessions_updated", "ix_sessions_created", "ix_session_tasks_session", "ix_steps_session", "ix_tool_calls_session", "ix_artifacts_session", "ix_outbox_status", "ix_outbox_entity",
+            "ix_tool_calls_arguments_blob", "ix_tool_calls_result_blob", "ix_artifacts_content_blob"]), indexes.ToHashSet());
         Assert.Contains("INDEX ix_sessions_updated", SqliteCli.Run(_temp.DatabasePath, "EXPLAIN QUERY PLAN SELECT id FROM sessions ORDER BY updated_at DESC, id DESC LIMIT 50;"), StringComparison.Ordinal);
     }
 

@@ -34,7 +34,7 @@ public sealed class OutboxLeasesMigrationTests : IDisposable
         string expiredUntil = UtcTimestamp.Format(_clock.GetUtcNow().AddSeconds(-30));
         using (SqliteWorkspaceDatabase old = Open([Initial]))
         {
-            await new SqliteRunStateStore(old, new HybridClock(_clock)).SaveAsync(TestSessions.Rich());
+            await OldSchemaSessions.SaveAsync(old, TestSessions.Rich(), new HybridClock(_clock));
             List<long> ids = SqliteProbe.Rows(_temp.DatabasePath, "SELECT id FROM outbox ORDER BY id;").Select(r => (long)r["id"]!).ToList();
             (live1, live2, expired, processed) = (ids[0], ids[1], ids[2], ids[3]);
 

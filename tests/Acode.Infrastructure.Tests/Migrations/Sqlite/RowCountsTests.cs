@@ -87,8 +87,7 @@ public sealed class RowCountsTests : IDisposable
         Migration initial = MigrationCatalog.For(MigrationCatalog.Sqlite)[0];
         using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [initial]))
         {
-            var store = new SqliteRunStateStore(old);
-            await store.SaveAllAsync([TestSessions.Rich("one"), TestSessions.Rich("two"), TestSessions.Rich("three")]);
+            await OldSchemaSessions.SaveAllAsync(old, [TestSessions.Rich("one"), TestSessions.Rich("two"), TestSessions.Rich("three")]);
         }
 
         Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE name = 'row_counts';"));

@@ -1,0 +1,68 @@
+using Acode.Domain.Entities;
+using Acode.Domain.Time;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Tests.Support;
+
+/// <summary>
+/// Puts saved sessions into a workspace database that is still at an older schema, for the tests that migrate it
+/// forward with data in it. Today's <see cref="SqliteRunStateStore"/> writes today's columns (1.5.0's blob names, for
+/// one), so it cannot write an old schema itself: it saves into a scratch database at the latest schema, without
+/// moving any value into <c>blobs</c> (as every store before 1.5.0 kept its values inline), and the rows are copied
+/// into the old database, the columns both schemas have. Outbox ids are kept and the rows are inserted parents first, so the
+/// old schema's own triggers (row counters, search index) see ordinary inserts, and the outbox records name the old
+/// workspace as their origin.
+/// </summary>
+internal static class OldSchemaSessions
+{
+    /// <summary>The tables a save writes, parents first.</summary>
+    private static readonly string[] Tables = ["sessions", "session_tasks", "steps", "tool_calls", "artifacts", "session_events", "outbox"];
+
+    public static Task SaveAsync(SqliteWorkspaceDatabase old, Session session, HybridClock? clock = null)
+        => SaveAllAsync(old, [session], clock);
+
+    /// <summary>Saves <paramref name="sessions"/> (new ones) as today's store does, into <paramref name="old"/>, whatever its schema.</summary>
+    public static async Task SaveAllAsync(SqliteWorkspaceDatabase old, IReadOnlyCollection<Session> sessions, HybridClock? clock = null)
+    {
+        using var scratch = new TempWorkspace();
+        using (SqliteWorkspaceDatabase latest = scratch.Open())
+        {
+            await new SqliteRunStateStore(latest, clock, blobThresholdBytes: int.MaxValue).SaveAllAsync(sessions);
+        }
+
+        using SqliteConnection connection = SqliteProbe.Open(old.Workspace.DatabasePath);
+        SqliteProbe.Execute(connection, "ATTACH DATABASE $path AS latest;", ("$path", scratch.DatabasePath));
+        if (SqliteProbe.Count(connection, "SELECT count(*) FROM latest.blobs;") != 0)
+        {
+            throw new InvalidOperationException("The scratch save stored blobs, which a schema before 1.5.0 cannot hold.");
+        }
+
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            foreach (string table in Tables)
+            {
+                List<string> columns = SqliteProbe.Rows(connection, """
+                    SELECT o.name FROM pragma_table_info($table, 'main') AS o
+                    WHERE o.name IN (SELECT name FROM pragma_table_info($table, 'latest')) ORDER BY o.cid;
+                    """, ("$table", table)).Select(r => (string)r["name"]!).ToList();
+                if (columns.Count == 0)
+                {
+                    throw new InvalidOperationException($"The old database has no table {table}.");
+                }
+
+                string names = string.Join(", ", columns.Select(c => $"\"{c}\""));
+                string values = string.Join(", ", columns.Select(c => table == "outbox" && c == "origin" ? "$origin" : $"\"{c}\""));
+                using SqliteCommand insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = $"INSERT INTO main.\"{table}\" ({names}) SELECT {values} FROM latest.\"{table}\" ORDER BY rowid;";
+                insert.Parameters.AddWithValue("$origin", old.WorkspaceId);
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        SqliteProbe.Execute(connection, "DETACH DATABASE latest;");
+    }
+}
