@@ -265,13 +265,19 @@ public sealed class SecretRedactor : ISecretRedactor
 
     /// <summary>
     /// A value assigned to a secret name is redacted when it looks random and is not an identifier or a path: it has a letter
-    /// and a digit, and either upper and lower case letters, a symbol other than <c>- _ .</c>, or 16+ hex digits.
+    /// and a digit, and either upper and lower case letters, a symbol other than <c>- _ .</c>, or 16+ hex digits; or it is
+    /// digit-free and 20+ letters whose case flips like a random draw (<see cref="SecretValues.IsRandomMixedCaseLetters"/>).
     /// </summary>
     private static bool IsAssignedSecret(ReadOnlySpan<char> value)
     {
-        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.HasLetterAndDigit(value) || !SecretValues.LooksRandom(value))
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.LooksRandom(value))
         {
             return false;
+        }
+
+        if (!SecretValues.HasLetterAndDigit(value))
+        {
+            return SecretValues.IsRandomMixedCaseLetters(value);
         }
 
         bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z');

@@ -113,6 +113,31 @@ internal static class SecretValues
         return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) >= 2;
     }
 
+    /// <summary>
+    /// True for a value without digits, of letters and at most the separators <c>- _ .</c>, with 20+ letters whose case
+    /// flips like a random draw: between a quarter and three quarters of them upper case (random base-62 secrets that
+    /// happen to hold no digit: about 1 in 300 of 32 characters). Identifiers in camelCase or PascalCase (mostly lower
+    /// case) and CONSTANT_NAMES (all upper case) stay outside that band.
+    /// </summary>
+    public static bool IsRandomMixedCaseLetters(ReadOnlySpan<char> value)
+    {
+        if (value.ContainsAnyExcept(LettersAndSeparators))
+        {
+            return false;
+        }
+
+        int letters = 0, upper = 0;
+        foreach (char c in value)
+        {
+            letters += char.IsAsciiLetter(c) ? 1 : 0;
+            upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+        }
+
+        return letters >= 20 && upper * 4 >= letters && upper * 4 <= letters * 3;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> LettersAndSeparators = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_.");
+
     /// <summary>True when the value holds both an ASCII letter and an ASCII digit.</summary>
     public static bool HasLetterAndDigit(ReadOnlySpan<char> value) => value.ContainsAnyInRange('0', '9') && (value.ContainsAnyInRange('a', 'z') || value.ContainsAnyInRange('A', 'Z'));
 }

@@ -57,6 +57,22 @@ public sealed class SecretRedactorTests
         Assert.Equal(4, counts.Total);
     }
 
+    [Theory]
+    [InlineData("FhYjpkVZykUrZdLkTsrUkHiqvKanqtFL", true)] // random base-62 without a digit (the corpus draws one in ~300)
+    [InlineData("rjdxSklEqEXwAzSiOHOyAwTWEwLYPzVckKlFSp-D", true)] // the same, with separators
+    [InlineData("AuthenticationServiceProviderName", false)]
+    [InlineData("Acme.Billing.InvoiceService-Client", false)]
+    [InlineData("DEFAULT_SERVICE_ACCOUNT_NAME", false)]
+    [InlineData("correcthorsebatterystaple", false)]
+    public void A_letters_only_value_is_a_secret_when_its_case_flips_like_a_random_draw(string value, bool redacted)
+    {
+        string text = $"oauth:\n  client_id: app\n  client_secret: {value}\n";
+
+        string result = _redactor.Redact(text, new RedactionCounts());
+
+        Assert.Equal(redacted ? text.Replace(value, "[REDACTED:generic-secret]", StringComparison.Ordinal) : text, result);
+    }
+
     [Fact]
     public void A_private_key_in_json_with_escaped_newlines_is_caught()
     {
