@@ -49,11 +49,15 @@ internal sealed partial class SqliteMigrator
     public MigrationStatus GetStatus(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        List<AppliedMigration> applied = ReadApplied(connection, null, _plan.Latest);
+
+        // The journal and the schema from one snapshot: read apart, another process's migration committing in between
+        // (one that alters a table) would pair the old journal with the new definitions and look like damage.
+        using SqliteTransaction snapshot = connection.BeginTransaction(deferred: true);
+        List<AppliedMigration> applied = ReadApplied(connection, snapshot, _plan.Latest);
         MigrationStatus status = _plan.StatusOf(applied);
         if (applied.Count > 0)
         {
-            IReadOnlyList<string> differences = SqliteSchema.DefinedBy(_plan.Behind(applied)).DifferencesIn(SqliteSchema.Read(connection));
+            IReadOnlyList<string> differences = SqliteSchema.DefinedBy(_plan.Behind(applied)).DifferencesIn(SqliteSchema.Read(connection, snapshot));
             if (differences.Count > 0)
             {
                 throw AcodeErrors.NotAnAcodeDatabase(connection.DataSource, DescribeDamage(status, differences));

@@ -10,9 +10,10 @@ namespace Acode.Infrastructure.Migrations;
 /// </summary>
 /// <remarks>
 /// SQLite keeps each definition as the text of the statement that created it, so a definition damaged in the file
-/// (one flipped byte can rename a column) or edited by another program no longer equals its migration's text. No
-/// migration uses <c>ALTER TABLE</c>, which would have SQLite rewrite a definition; so equal text is the test, and a
-/// newer SQLite library cannot make a sound database differ. Line endings are not part of the text
+/// (one flipped byte can rename a column) or edited by another program no longer equals its migration's text. The
+/// expected text is what the same SQLite library writes when it replays the migrations (an <c>ALTER TABLE … ADD
+/// COLUMN</c> of 1.5.0 included), so equal text is the test, and a newer SQLite library cannot make a sound database
+/// differ. The journal and the definitions are read in one snapshot (<see cref="SqliteMigrator.GetStatus"/>). Line endings are not part of the text
 /// (<see cref="SchemaText"/>): a build from a CRLF checkout stored its definitions with CRLF. SQLite's own objects (<c>sqlite_%</c>) are left to
 /// <c>PRAGMA integrity_check</c>; objects a user added beside ours are allowed.
 /// <para>The shadow tables of a full-text index the migrations declare (<c>search_index_data</c>, <c>_idx</c>,
@@ -33,10 +34,11 @@ internal sealed class SqliteSchema
 
     private SqliteSchema(Dictionary<string, SchemaObject> objects) => _objects = objects;
 
-    /// <summary>What <paramref name="connection"/>'s database holds now.</summary>
-    public static SqliteSchema Read(SqliteConnection connection)
+    /// <summary>What <paramref name="connection"/>'s database holds now (in <paramref name="transaction"/>'s snapshot when given).</summary>
+    public static SqliteSchema Read(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = ReadSql;
         using SqliteDataReader reader = command.ExecuteReader();
         var objects = new Dictionary<string, SchemaObject>(StringComparer.OrdinalIgnoreCase);
