@@ -126,16 +126,17 @@ internal sealed class CliContext : IDisposable
     public IOutbox Outbox => Services.GetRequiredService<IOutbox>();
 
     /// <summary>ACODE-DB-006 for a sync run that could not reach PostgreSQL (or has none to reach).</summary>
-    public AcodeDbException SyncUnavailable(string? pauseReason)
+    /// <param name="result">The paused run: its <see cref="SyncRunResult.PauseCode"/> says whether <see cref="SyncRunResult.PauseDetail"/> is an ACODE-DB-006 message.</param>
+    public AcodeDbException SyncUnavailable(SyncRunResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
         if (SyncTarget is not { } target)
         {
             return AcodeErrors.PostgresNotConfigured();
         }
 
-        string prefix = AcodeDbException.Format(AcodeErrorCode.PostgresUnavailable) + ": ";
-        string reason = (pauseReason is not null && pauseReason.StartsWith(prefix, StringComparison.Ordinal) ? pauseReason[prefix.Length..] : pauseReason ?? "it did not answer") + ".";
-        return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason, $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
+        string reason = (result.PauseCode == AcodeErrorCode.PostgresUnavailable ? result.PauseDetail : result.PauseReason) ?? "it did not answer";
+        return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason + ".", $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 
     public void Dispose()

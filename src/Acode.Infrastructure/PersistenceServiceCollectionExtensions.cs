@@ -171,11 +171,16 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<ISessionSearch>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresSessionSearch>() : sp.GetRequiredService<SqliteSessionSearch>());
 
         // The sync of the workspace's outbox (reports "not configured" without PostgreSQL).
+        services.TryAddSingleton(sp => new PostgresBlobUploader(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.TryAddSingleton(sp =>
         {
             PersistenceOptions options = sp.GetRequiredService<PersistenceOptions>();
             PostgresConnectionSettings? target = options.Postgres is { IsConfigured: true } pg ? PostgresConnectionSettings.From(pg) : null;
-            return new OutboxSyncService(sp.GetRequiredService<SqliteWorkspaceDatabase>(), target, options.Sync, sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<AcodeMetrics>());
+            // The keyed pool is resolved only when PostgreSQL is configured: resolving it without throws ACODE-DB-007.
+            NpgsqlDataSource? dataSource = target is null ? null : sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey);
+            return new OutboxSyncService(
+                sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<IOutbox>(), target, dataSource, sp.GetRequiredService<PostgresMigrator>(),
+                sp.GetRequiredService<PostgresBlobUploader>(), options.Sync, sp.GetRequiredService<HybridClock>(), sp.GetRequiredService<AcodeMetrics>());
         });
         services.TryAddSingleton<ISyncService>(sp => sp.GetRequiredService<OutboxSyncService>());
         services.TryAddSingleton(sp => new SyncLoop(

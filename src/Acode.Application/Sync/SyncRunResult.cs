@@ -1,3 +1,5 @@
+using Acode.Application.Errors;
+
 namespace Acode.Application.Sync;
 
 /// <summary>What one <see cref="ISyncService.SyncAsync"/> run did.</summary>
@@ -13,4 +15,17 @@ public sealed record SyncRunResult(
 {
     /// <summary>Records now in PostgreSQL: applied by this run, or found already applied (duplicates).</summary>
     public long Delivered => Applied + Duplicates;
+
+    /// <summary>
+    /// The error code of the pause, decided where the run paused: <see cref="AcodeErrorCode.PostgresUnavailable"/> (ACODE-DB-006)
+    /// when PostgreSQL could not be reached or refused acode's role, <see cref="AcodeErrorCode.InvalidConfiguration"/>
+    /// (ACODE-DB-007) when none is configured; null when the run did not pause.
+    /// </summary>
+    public AcodeErrorCode? PauseCode { get; init; }
+
+    /// <summary>
+    /// The pause's message without its error code and final full stop (<see cref="PauseReason"/> is
+    /// "<c>ACODE-DB-006: </c>" followed by it for an unreachable PostgreSQL); null when the run did not pause.
+    /// </summary>
+    public string? PauseDetail { get; init; }
 }

@@ -52,7 +52,7 @@ internal static class DbSyncCommand
 
             if (result.Paused)
             {
-                throw context.SyncUnavailable(result.PauseReason);
+                throw context.SyncUnavailable(result);
             }
 
             return ReportUndelivered(result.Retried + result.DeadLettered, deadLetters);

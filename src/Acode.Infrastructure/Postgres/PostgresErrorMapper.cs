@@ -69,33 +69,40 @@ internal static class PostgresErrorMapper
     private static PostgresDiagnosis? ServerDiagnosis(PostgresException pg, string redactedTarget)
     {
         string said = $"SQLSTATE {pg.SqlState}: {pg.MessageText}";
-        return pg.SqlState switch
-        {
-            PostgresErrorCodes.InsufficientPrivilege => PostgresPrivilegeAdvice.ForDenial(pg, PostgresGrants.RoleOf(redactedTarget)),
-            PostgresErrorCodes.ReadOnlySqlTransaction => new PostgresDiagnosis(
-                $"the server accepts only reads ({said}): it is a standby, or default_transaction_read_only is on for this role or database",
-                "Point ACODE_POSTGRES_URL at the primary server, or turn default_transaction_read_only off for acode's role."),
-            PostgresErrorCodes.InvalidSchemaName => new PostgresDiagnosis(
-                $"there is no schema to work in ({said})",
-                "Create the schema named first in the role's search_path, or fix the search_path option of the connection string."),
-            PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn => new PostgresDiagnosis(
-                $"a table or column of acode's schema is missing ({said}); it was dropped or changed by hand after acode created it",
-                "Restore the database from a backup; or drop acode's tables and schema_version so that the next sync recreates them, then refill them with 'acode db sync retry --processed'."),
-            PostgresErrorCodes.InvalidPassword => new PostgresDiagnosis($"authentication failed ({said})"),
-            ['2', '8', ..] => new PostgresDiagnosis($"the server refused the login ({said})"),
-            PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.DatabaseDropped => new PostgresDiagnosis($"the database does not exist ({said})"),
-            PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                => new PostgresDiagnosis($"the server is shutting down or starting up ({said})"),
-            PostgresErrorCodes.QueryCanceled => new PostgresDiagnosis($"the server cancelled the statement (statement_timeout, or an administrator) ({said})"),
-            ['5', '7', ..] => new PostgresDiagnosis($"the server ended the operation ({said})"),
-            PostgresErrorCodes.TooManyConnections => new PostgresDiagnosis($"the server has no free connection slot ({said})"),
-            ['5', '3', ..] => new PostgresDiagnosis($"the server is out of resources ({said})"),
-            ['5', '8', ..] or ['X', 'X', ..] => new PostgresDiagnosis($"the server failed ({said}); see its log"),
-            PostgresErrorCodes.LockNotAvailable => new PostgresDiagnosis($"a lock was not granted in time ({said})"),
-            ['0', '8', ..] => new PostgresDiagnosis($"the connection failed ({said})"),
-            _ => null,
-        };
+        return SpecificDiagnosis(pg, said, redactedTarget) ?? ClassDiagnosis(pg, said);
     }
+
+    private static PostgresDiagnosis? SpecificDiagnosis(PostgresException pg, string said, string redactedTarget) => pg.SqlState switch
+    {
+        PostgresErrorCodes.InsufficientPrivilege => PostgresPrivilegeAdvice.ForDenial(pg, PostgresGrants.RoleOf(redactedTarget)),
+        PostgresErrorCodes.ReadOnlySqlTransaction => new PostgresDiagnosis(
+            $"the server accepts only reads ({said}): it is a standby, or default_transaction_read_only is on for this role or database",
+            "Point ACODE_POSTGRES_URL at the primary server, or turn default_transaction_read_only off for acode's role."),
+        PostgresErrorCodes.InvalidSchemaName => new PostgresDiagnosis(
+            $"there is no schema to work in ({said})",
+            "Create the schema named first in the role's search_path, or fix the search_path option of the connection string."),
+        PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn => new PostgresDiagnosis(
+            $"a table or column of acode's schema is missing ({said}); it was dropped or changed by hand after acode created it",
+            "Restore the database from a backup; or drop acode's tables and schema_version so that the next sync recreates them, then refill them with 'acode db sync retry --processed'."),
+        PostgresErrorCodes.InvalidPassword => new PostgresDiagnosis($"authentication failed ({said})"),
+        PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.DatabaseDropped => new PostgresDiagnosis($"the database does not exist ({said})"),
+        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            => new PostgresDiagnosis($"the server is shutting down or starting up ({said})"),
+        PostgresErrorCodes.QueryCanceled => new PostgresDiagnosis($"the server cancelled the statement (statement_timeout, or an administrator) ({said})"),
+        PostgresErrorCodes.TooManyConnections => new PostgresDiagnosis($"the server has no free connection slot ({said})"),
+        PostgresErrorCodes.LockNotAvailable => new PostgresDiagnosis($"a lock was not granted in time ({said})"),
+        _ => null,
+    };
+
+    private static PostgresDiagnosis? ClassDiagnosis(PostgresException pg, string said) => SqlStateClass.Of(pg.SqlState) switch
+    {
+        SqlStateClass.InvalidAuthorizationSpecification => new PostgresDiagnosis($"the server refused the login ({said})"),
+        SqlStateClass.OperatorIntervention => new PostgresDiagnosis($"the server ended the operation ({said})"),
+        SqlStateClass.InsufficientResources => new PostgresDiagnosis($"the server is out of resources ({said})"),
+        SqlStateClass.SystemError or SqlStateClass.InternalError => new PostgresDiagnosis($"the server failed ({said}); see its log"),
+        SqlStateClass.ConnectionException => new PostgresDiagnosis($"the connection failed ({said})"),
+        _ => null,
+    };
 
     private static string? ClientReason(Exception? inner) => inner switch
     {

@@ -35,8 +35,9 @@ namespace Acode.Infrastructure.Sync;
 internal sealed class OutboxSyncService : ISyncService, IDisposable
 {
     private readonly SqliteWorkspaceDatabase _database;
-    private readonly SqliteOutbox _outbox;
+    private readonly IOutbox _outbox;
     private readonly NpgsqlDataSource? _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly PostgresConnectionSettings? _target;
     private readonly SyncOptions _options;
     private readonly HybridClock _clock;
@@ -51,35 +52,79 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private bool _schemaReady;
     private bool _registered;
 
+    /// <summary>
+    /// A sync over what the composition root (<see cref="PersistenceServiceCollectionExtensions"/>) registered: the outbox,
+    /// the keyed connection pool and the migrator are the container's singletons, and the container disposes them.
+    /// </summary>
+    /// <param name="database">The workspace database whose outbox is drained.</param>
+    /// <param name="outbox">The outbox of <paramref name="database"/> (claims, acknowledgements, statistics, pruning).</param>
+    /// <param name="target">PostgreSQL, or null when none is configured (every run then reports that and does nothing).</param>
+    /// <param name="dataSource">The connection pool of <paramref name="target"/>; null exactly when <paramref name="target"/> is. Not disposed by this service.</param>
+    /// <param name="migrator">Applies the PostgreSQL migrations before the first batch.</param>
+    /// <param name="blobs">Copies the blobs a batch names to PostgreSQL.</param>
+    /// <param name="options">Batch size, lease, retries.</param>
+    /// <param name="clock">The clock of this process's store: it is moved past timestamps seen in PostgreSQL.</param>
+    /// <param name="metrics">Instruments to record into.</param>
+    public OutboxSyncService(
+        SqliteWorkspaceDatabase database, IOutbox outbox, PostgresConnectionSettings? target, NpgsqlDataSource? dataSource, PostgresMigrator migrator,
+        PostgresBlobUploader blobs, SyncOptions options, HybridClock clock, AcodeMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(migrator);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if ((target is null) != (dataSource is null))
+        {
+            throw new ArgumentException("A connection pool is given exactly when a PostgreSQL target is.", nameof(dataSource));
+        }
+
+        _database = database;
+        _outbox = outbox;
+        _target = target;
+        _dataSource = dataSource;
+        _options = options;
+        _options.Validate();
+        _time = database.Time;
+        _clock = clock;
+        _logger = database.LoggerFactory.CreateLogger<OutboxSyncService>();
+        metrics.ReadOutboxFrom(database);
+        _migrator = migrator;
+        _claimer = new OutboxClaimer(_outbox, _options, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+        if (target is not null && dataSource is not null)
+        {
+            _applier = new PostgresOutboxApplier(dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), blobs);
+            _delivery = new BatchDelivery(_applier, _claimer, dataSource, target, _options, _clock, _time, metrics, _logger, RecreateSchemaAsync);
+            _retention = new SyncRetention(database, _outbox, dataSource, target.Redacted, _logger);
+        }
+
+        _status = new SyncStatusReader(database, _outbox, dataSource, target, _migrator);
+    }
+
+    /// <summary>
+    /// A stand-alone sync (tests, the benchmarks, the resilience driver): builds the outbox, the migrator and a connection pool
+    /// of its own for <paramref name="target"/> and hands them to the constructor above; it owns that pool and disposes it.
+    /// </summary>
     /// <param name="database">The workspace database whose outbox is drained.</param>
     /// <param name="target">PostgreSQL, or null when none is configured (every run then reports that and does nothing).</param>
     /// <param name="options">Batch size, lease, retries.</param>
     /// <param name="clock">The clock of this process's store: it is moved past timestamps seen in PostgreSQL.</param>
     /// <param name="metrics">Instruments to record into (a private set when null).</param>
     public OutboxSyncService(SqliteWorkspaceDatabase database, PostgresConnectionSettings? target, SyncOptions? options = null, HybridClock? clock = null, AcodeMetrics? metrics = null)
+        : this(
+            database ?? throw new ArgumentNullException(nameof(database)),
+            new SqliteOutbox(database),
+            target,
+            target is null ? null : PostgresDataSourceFactory.Create(target, database.LoggerFactory),
+            new PostgresMigrator(logger: database.LoggerFactory.CreateLogger<PostgresMigrator>(), time: database.Time),
+            new PostgresBlobUploader(database),
+            options ?? new SyncOptions(),
+            clock ?? new HybridClock(database.Time),
+            metrics ?? new AcodeMetrics())
     {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _outbox = new SqliteOutbox(database);
-        _target = target;
-        _options = options ?? new SyncOptions();
-        _options.Validate();
-        _time = database.Time;
-        _clock = clock ?? new HybridClock(_time);
-        _logger = database.LoggerFactory.CreateLogger<OutboxSyncService>();
-        metrics ??= new AcodeMetrics();
-        metrics.ReadOutboxFrom(database);
-        _migrator = new PostgresMigrator(logger: database.LoggerFactory.CreateLogger<PostgresMigrator>(), time: _time);
-        _claimer = new OutboxClaimer(_outbox, _options, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-        if (target is not null)
-        {
-            _dataSource = PostgresDataSourceFactory.Create(target, database.LoggerFactory);
-            _applier = new PostgresOutboxApplier(_dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), new PostgresBlobUploader(database));
-            _delivery = new BatchDelivery(_applier, _claimer, _dataSource, target, _options, _clock, _time, metrics, _logger, RecreateSchemaAsync);
-            _retention = new SyncRetention(database, _outbox, _dataSource, target.Redacted, _logger);
-        }
-
-        _status = new SyncStatusReader(database, _outbox, _dataSource, target, _migrator);
+        _ownsDataSource = true;
     }
 
     /// <summary>This process's lease owner name (host:pid:random).</summary>
@@ -95,12 +140,14 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         if (_applier is null || _delivery is null || _retention is null)
         {
             OutboxStatistics idle = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-            return new SyncRunResult(0, 0, 0, 0, 0, idle.Pending, true, "PostgreSQL is not configured (set ACODE_POSTGRES_URL or persistence:postgres:connectionString)");
+            const string notConfigured = "PostgreSQL is not configured (set ACODE_POSTGRES_URL or persistence:postgres:connectionString)";
+            return new SyncRunResult(0, 0, 0, 0, 0, idle.Pending, true, notConfigured) { PauseCode = AcodeErrorCode.InvalidConfiguration, PauseDetail = notConfigured };
         }
 
         var run = new SyncRunCounters();
         long total = (await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Pending;
         string? pauseReason = null;
+        AcodeDbException? pause = null;
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -109,6 +156,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
+            pause = unavailable;
             pauseReason = $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}";
             Log.SyncPaused(_logger, pauseReason);
             await _database.RecordSyncErrorAsync(_time.GetUtcNow(), pauseReason, CancellationToken.None).ConfigureAwait(false);
@@ -134,7 +182,11 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
-        return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason);
+        return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason)
+        {
+            PauseCode = pause?.ErrorCode,
+            PauseDetail = pause?.Message.TrimEnd('.'),
+        };
     }
 
     /// <summary>
@@ -194,7 +246,10 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     public void Dispose()
     {
         _applier?.Dispose();
-        _dataSource?.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource?.Dispose();
+        }
     }
 
     /// <summary>The server came back with an empty database: migrate again.</summary>

@@ -20,10 +20,10 @@ internal static class SyncFailures
     /// <summary>Whether PostgreSQL refused the record itself (its content, a constraint): the record's fault.</summary>
     public static bool IsRecordFailure(Exception ex)
         => ex is not AcodeDbException && !PostgresErrorMapper.IsUnavailable(ex)
-           && ex is PostgresException { SqlState: not ['4', '0', ..] } or FormatException or InvalidCastException or System.Text.Json.JsonException;
+           && (ex is PostgresException pg ? !SqlStateClass.Is(pg, SqlStateClass.TransactionRollback) : ex is FormatException or InvalidCastException or System.Text.Json.JsonException);
 
     /// <summary>SQLSTATE class 40 (deadlock, serialization failure): nobody's fault, the next claim retries.</summary>
-    public static bool IsTransactionRetry(PostgresException ex) => ex.SqlState.StartsWith("40", StringComparison.Ordinal);
+    public static bool IsTransactionRetry(PostgresException ex) => SqlStateClass.Is(ex, SqlStateClass.TransactionRollback);
 
     /// <summary>The <c>last_error</c> of a failed record.</summary>
     public static string Describe(Exception error) => error switch

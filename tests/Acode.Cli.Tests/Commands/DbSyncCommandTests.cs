@@ -65,6 +65,7 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
 
         Assert.Equal(16, sync.ExitCode);
         Assert.Contains("Error: ACODE-DB-006:", sync.Stderr);
+        Assert.DoesNotContain("ACODE-DB-006: ACODE-DB-006", sync.Stderr); // the pause's code is not repeated in its text
         Assert.Contains("Nothing was lost", sync.Stderr);
         Assert.Contains("no: ACODE-DB-006", status.Stdout);
         Assert.Equal(1, check.ExitCode);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
@@ -52,6 +53,49 @@ public sealed class HostingTests(PostgresFixture fixture)
         {
             await host.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_sync_delivers_through_the_connection_pool_the_host_registered_under_acodes_key()
+    {
+        using var workspace = new TempWorkspace();
+        string connectionString = await fixture.CreateDatabaseAsync();
+        // The configured server is one nobody listens on; the pool the host registered first reaches the real one.
+        var options = new PersistenceOptions { Postgres = new PostgresOptions { ConnectionString = $"Host=127.0.0.1;Port=1;Username=acode;Password={fixture.Server.Password};Database=acode" } };
+        await using NpgsqlDataSource hostsPool = NpgsqlDataSource.Create(connectionString);
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton(PersistenceServiceCollectionExtensions.PostgresDataSourceKey, hostsPool);
+        services.AddAcodePersistence(workspace.Workspace, options);
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            await provider.GetRequiredService<IRunStateStore>().CreateSessionAsync("delivered through the host's pool");
+
+            SyncRunResult result = await provider.GetRequiredService<ISyncService>().SyncAsync();
+
+            Assert.False(result.Paused, result.PauseReason);
+            Assert.Null(result.PauseCode);
+            Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+        }
+
+        // The host's pool outlives the sync that used it (whoever registered a singleton disposes it).
+        await using NpgsqlConnection connection = await hostsPool.OpenConnectionAsync();
+    }
+
+    [Fact]
+    public async Task Without_a_configured_server_the_sync_resolves_and_pauses_with_the_configuration_error_code()
+    {
+        using var workspace = new TempWorkspace();
+        var services = new ServiceCollection();
+        services.AddAcodePersistence(workspace.Workspace, new PersistenceOptions());
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IRunStateStore>().CreateSessionAsync("waits in the outbox");
+
+        SyncRunResult result = await provider.GetRequiredService<ISyncService>().SyncAsync();
+
+        Assert.True(result.Paused);
+        Assert.Equal(AcodeErrorCode.InvalidConfiguration, result.PauseCode);
+        Assert.Equal(result.PauseReason, result.PauseDetail);
+        Assert.True(result.Remaining > 0);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Infrastructure.Sync;
@@ -187,6 +188,8 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
             Assert.True(down.Paused);
             Assert.Contains("ACODE-DB-006", down.PauseReason, StringComparison.Ordinal);
             Assert.DoesNotContain(fixture.Server.Password, down.PauseReason, StringComparison.Ordinal);
+            Assert.Equal(AcodeErrorCode.PostgresUnavailable, down.PauseCode);
+            Assert.Equal($"ACODE-DB-006: {down.PauseDetail}", down.PauseReason);
             Assert.Equal(0, SqliteProbe.Count(h.DatabasePath, "SELECT (SELECT count(*) FROM outbox WHERE attempts > 0) + (SELECT count(*) FROM outbox_leases)"));
             Assert.Contains("ACODE-DB-006", h.Database.GetSyncState().LastError, StringComparison.Ordinal);
             Assert.False((await h.Sync.GetStatusAsync()).Reachable);
@@ -199,6 +202,8 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         SyncRunResult back = await h.Sync.SyncAsync();
 
         Assert.False(back.Paused, back.PauseReason);
+        Assert.Null(back.PauseCode);
+        Assert.Null(back.PauseDetail);
         Assert.Equal(0, back.Remaining);
         Assert.Equal(1, await h.PgCountAsync("SELECT count(*) FROM session_tasks"));
         Assert.Null(h.Database.GetSyncState().LastError);
