@@ -102,23 +102,29 @@ public static class PeersWorkload
         SetWindows(report, "agent_loop_persist_p50_us", Report.AcodePostgres, pg.PersistUs, steps);
         SetWindows(report, "agent_loop_step_p50_us", Report.AcodePostgres, pg.StepUs, steps);
         report.Set("agent_loop_storage_mb", Report.AcodePostgres, pg.StorageBytes / 1048576.0);
-        Console.WriteLine($"[peers] acode (PostgreSQL): save p50 at the last 10 steps {Window(pg.PersistUs, steps, steps):F0} µs, tables and indexes {pg.StorageBytes / 1048576.0:F1} MB");
+        string storage = string.Create(CultureInfo.InvariantCulture, $"tables and indexes {pg.StorageBytes / 1048576.0:F1} MB, of which the migrated empty schema {pg.EmptySchemaBytes / 1048576.0:F2} MB");
+        report.AddExtra("agent loop, acode_postgres", $"{steps} steps, {storage}");
+        Console.WriteLine($"[peers] acode (PostgreSQL): save p50 at the last 10 steps {Window(pg.PersistUs, steps, steps):F0} µs, {storage}");
     }
 
     private static async Task<AcodeLoop> AcodePostgresLoopAsync(string connectionString, int steps)
     {
         await PostgresStoreWorkload.MigrateAsync(connectionString);
         await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(connectionString, "bench"));
+        long empty = await TablesBytesAsync(dataSource);
         var store = new PostgresRunStateStore(dataSource, "peers_bench", new HybridClock());
         AcodeLoop loop = await LoopAsync(store.SaveAsync, steps);
+        return loop with { StorageBytes = await TablesBytesAsync(dataSource), EmptySchemaBytes = empty };
+    }
 
-        // Everything in this fresh database is acode's: its tables, their indexes and TOAST, the migration journal.
+    /// <summary>pg_total_relation_size over every table of the database: in this fresh database all of them are acode's (their indexes and TOAST, the migration journal).</summary>
+    private static async Task<long> TablesBytesAsync(NpgsqlDataSource dataSource)
+    {
         await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             + "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'", connection);
-        long bytes = (long)(await command.ExecuteScalarAsync())!;
-        return loop with { StorageBytes = bytes };
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static void Record(Report report, string name, PeerRun? run, int steps)
@@ -158,7 +164,7 @@ public static class PeersWorkload
         return samples.P50;
     }
 
-    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes);
+    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes, long EmptySchemaBytes = 0);
 
     /// <summary>acode's SQLite side: a new workspace, the loop, then the database file and its WAL.</summary>
     private static async Task<AcodeLoop> AcodeLoopAsync(Workspace workspace, int steps)
