@@ -103,7 +103,7 @@ public static class PeersWorkload
         SetWindows(report, "agent_loop_step_p50_us", Report.AcodePostgres, pg.StepUs, steps);
         report.Set("agent_loop_storage_mb", Report.AcodePostgres, pg.StorageBytes / 1048576.0);
         string storage = string.Create(CultureInfo.InvariantCulture, $"tables and indexes {pg.StorageBytes / 1048576.0:F1} MB, of which the migrated empty schema {pg.EmptySchemaBytes / 1048576.0:F2} MB");
-        report.AddExtra("agent loop, acode_postgres", $"{steps} steps, {storage}");
+        report.AddExtra("agent loop, acode_postgres", $"{steps} steps, {storage}; largest tables: {pg.Tables}");
         Console.WriteLine($"[peers] acode (PostgreSQL): save p50 at the last 10 steps {Window(pg.PersistUs, steps, steps):F0} µs, {storage}");
     }
 
@@ -114,7 +114,25 @@ public static class PeersWorkload
         long empty = await TablesBytesAsync(dataSource);
         var store = new PostgresRunStateStore(dataSource, "peers_bench", new HybridClock());
         AcodeLoop loop = await LoopAsync(store.SaveAsync, steps);
-        return loop with { StorageBytes = await TablesBytesAsync(dataSource), EmptySchemaBytes = empty };
+        return loop with { StorageBytes = await TablesBytesAsync(dataSource), EmptySchemaBytes = empty, Tables = await LargestTablesAsync(dataSource) };
+    }
+
+    /// <summary>The five largest tables after the loop, each with its indexes and TOAST: where the storage goes.</summary>
+    private static async Task<string> LargestTablesAsync(NpgsqlDataSource dataSource)
+    {
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname, pg_total_relation_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
+            + "ORDER BY 2 DESC LIMIT 5", connection);
+        var parts = new List<string>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {reader.GetInt64(1) / 1048576.0:F2} MB (indexes {reader.GetInt64(2) / 1048576.0:F2})"));
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>pg_total_relation_size over every table of the database: in this fresh database all of them are acode's (their indexes and TOAST, the migration journal).</summary>
@@ -164,7 +182,7 @@ public static class PeersWorkload
         return samples.P50;
     }
 
-    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes, long EmptySchemaBytes = 0);
+    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes, long EmptySchemaBytes = 0, string Tables = "");
 
     /// <summary>acode's SQLite side: a new workspace, the loop, then the database file and its WAL.</summary>
     private static async Task<AcodeLoop> AcodeLoopAsync(Workspace workspace, int steps)
