@@ -17,6 +17,8 @@ public sealed class Report
     public const string RawCopy = "raw_copy";
     /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
     public const string AcodeReadyToRun = "acode_r2r";
+    /// <summary>acode's PostgreSQL run-state store in the agent loop of issue 15 part 1 (<see cref="Acode"/> is its SQLite store there).</summary>
+    public const string AcodePostgres = "acode_postgres";
     public const string LangGraphSqlite = "langgraph_sqlite";
     public const string LangGraphSqliteDelta = "langgraph_sqlite_delta";
     public const string LangGraphPostgres = "langgraph_postgres";
@@ -28,6 +30,7 @@ public sealed class Report
         (Acode, "acode (SQLite)"),
         (LangGraphSqlite, "LangGraph SQLite"),
         (LangGraphSqliteDelta, "LangGraph SQLite, delta channel"),
+        (AcodePostgres, "acode (PostgreSQL)"),
         (LangGraphPostgres, "LangGraph PostgreSQL"),
         (LangGraphPostgresDelta, "LangGraph PostgreSQL, delta channel"),
     ];
@@ -192,8 +195,8 @@ public sealed class Report
             output.WriteLine();
             output.WriteLine("## Agent-framework peers (issue 15 part 1): an agent loop, one durable save per step");
             output.WriteLine();
-            output.WriteLine($"| metric | {string.Join(" | ", Peers.Select(p => p.Title))} | acode / best SQLite peer |");
-            output.WriteLine($"|---|{string.Concat(Peers.Select(_ => "---:|"))}---:|");
+            output.WriteLine($"| metric | {string.Join(" | ", Peers.Select(p => p.Title))} | acode / best SQLite peer | acode / best PostgreSQL peer |");
+            output.WriteLine($"|---|{string.Concat(Peers.Select(_ => "---:|"))}---:|---:|");
             foreach ((string key, string unit) in PeerKeys)
             {
                 if (!_metrics.ContainsKey(key))
@@ -202,7 +205,8 @@ public sealed class Report
                 }
 
                 string ratio = key == "agent_loop_steps" ? "–" : Ratio(Get(key, Acode), BestPeer(key, LangGraphSqlite, LangGraphSqliteDelta));
-                output.WriteLine($"| {key} ({unit}) | {string.Join(" | ", Peers.Select(p => Num(Get(key, p.Name))))} | {ratio} |");
+                string pgRatio = key == "agent_loop_steps" ? "–" : Ratio(Get(key, AcodePostgres), BestPeer(key, LangGraphPostgres, LangGraphPostgresDelta));
+                output.WriteLine($"| {key} ({unit}) | {string.Join(" | ", Peers.Select(p => Num(Get(key, p.Name))))} | {ratio} | {pgRatio} |");
             }
         }
 
@@ -296,7 +300,10 @@ public sealed class Report
             yield return RatioGoal($"agent loop persist p50 at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_persist_p50_us_at_last", Acode), peerSqlite, r => r <= 0.1);
             yield return RatioGoal($"agent loop storage at {at}, acode / best LangGraph SQLite ≤ 0.1", Get("agent_loop_storage_mb", Acode),
                 BestPeer("agent_loop_storage_mb", LangGraphSqlite, LangGraphSqliteDelta), r => r <= 0.1);
-            yield return ($"agent loop persist p50 and storage on PostgreSQL, acode / best LangGraph PostgreSQL ≤ 0.1", "no acode PostgreSQL store yet (team-store issue)", null);
+            double? peerPostgres = new[] { BestPeer("agent_loop_persist_p50_us_at_last", LangGraphPostgres, LangGraphPostgresDelta), BestPeer("agent_loop_step_p50_us_at_last", LangGraphPostgres, LangGraphPostgresDelta) }.Min();
+            yield return RatioGoal($"agent loop persist p50 at {at}, acode PostgreSQL store / best LangGraph PostgreSQL ≤ 0.1", Get("agent_loop_persist_p50_us_at_last", AcodePostgres), peerPostgres, r => r <= 0.1);
+            yield return RatioGoal($"agent loop storage at {at}, acode PostgreSQL store / best LangGraph PostgreSQL ≤ 0.1", Get("agent_loop_storage_mb", AcodePostgres),
+                BestPeer("agent_loop_storage_mb", LangGraphPostgres, LangGraphPostgresDelta), r => r <= 0.1);
         }
     }
 

@@ -2,9 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Acode.Benchmarks.Harness;
+using Acode.Domain.Time;
 using Acode.Infrastructure;
+using Acode.Infrastructure.Postgres;
+using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Sqlite;
 using Acode.Testing;
+using Npgsql;
 
 namespace Acode.Benchmarks.Workloads;
 
@@ -13,8 +17,9 @@ namespace Acode.Benchmarks.Workloads;
 /// message with one tool call (about 200 bytes of arguments) and its 2 KB result and persisting the run state durably
 /// before the next step, done by acode (a <see cref="SqliteRunStateStore.SaveAsync"/> per step) and by LangGraph's
 /// JavaScript checkpointers (bench/peers/langgraph-loop.mjs, a child process that reports JSON): SQLite and PostgreSQL,
-/// each with the standard messages reducer and with the (beta) delta channel. Per-step p50 over the steps 1–10,
-/// 91–100 and the last ten; storage after the last step.
+/// each with the standard messages reducer and with the (beta) delta channel. On PostgreSQL acode's side is a
+/// <see cref="PostgresRunStateStore.SaveAsync"/> per step into a fresh database of the same cluster LangGraph's
+/// PostgreSQL checkpointer uses. Per-step p50 over the steps 1–10, 91–100 and the last ten; storage after the last step.
 /// </summary>
 public static class PeersWorkload
 {
@@ -35,22 +40,6 @@ public static class PeersWorkload
         report.Set("agent_loop_storage_mb", Report.Acode, acode.StorageBytes / 1048576.0);
         Console.WriteLine($"[peers] acode: save p50 at the last 10 steps {Window(acode.PersistUs, steps, steps):F0} µs, storage {acode.StorageBytes / 1048576.0:F1} MB");
 
-        string? peers = LangGraphPeers.Prepare(out string? why);
-        if (peers is null)
-        {
-            Console.WriteLine($"[peers] LangGraph skipped: {why}");
-            report.AddNote($"LangGraph peers skipped: {why}");
-            return;
-        }
-
-        foreach (bool delta in new[] { false, true })
-        {
-            string name = delta ? Report.LangGraphSqliteDelta : Report.LangGraphSqlite;
-            string db = Path.Combine(workDir, $"peers-{name}.db");
-            PeerRun? run = await LangGraphPeers.RunAsync(peers, steps, ["--engine", "sqlite", "--db", db, .. delta ? DeltaFlag : []], null, report, name);
-            Record(report, name, run, steps);
-        }
-
         PostgresServer? server = null;
         try
         {
@@ -60,12 +49,33 @@ public static class PeersWorkload
         catch (InvalidOperationException ex)
         {
             Console.WriteLine($"[peers] PostgreSQL rows skipped: {ex.Message}");
-            report.AddNote($"LangGraph PostgreSQL rows skipped: {ex.Message}");
+            report.AddNote($"Agent-loop PostgreSQL rows (acode and LangGraph) skipped: {ex.Message}");
         }
 
-        if (server is not null)
+        await using (server)
         {
-            await using (server)
+            if (server is not null)
+            {
+                await AcodePostgresAsync(server, steps, report);
+            }
+
+            string? peers = LangGraphPeers.Prepare(out string? why);
+            if (peers is null)
+            {
+                Console.WriteLine($"[peers] LangGraph skipped: {why}");
+                report.AddNote($"LangGraph peers skipped: {why}");
+                return;
+            }
+
+            foreach (bool delta in new[] { false, true })
+            {
+                string name = delta ? Report.LangGraphSqliteDelta : Report.LangGraphSqlite;
+                string db = Path.Combine(workDir, $"peers-{name}.db");
+                PeerRun? run = await LangGraphPeers.RunAsync(peers, steps, ["--engine", "sqlite", "--db", db, .. delta ? DeltaFlag : []], null, report, name);
+                Record(report, name, run, steps);
+            }
+
+            if (server is not null)
             {
                 foreach (bool delta in new[] { false, true })
                 {
@@ -77,9 +87,62 @@ public static class PeersWorkload
             }
         }
 
-        report.AddNote("Agent-framework peers: acode has no PostgreSQL run-state store yet (the team-store issue), so the PostgreSQL rows are LangGraph's alone; "
+        report.AddNote("Agent-framework peers: on PostgreSQL acode's side is its PostgreSQL run-state store (a save per step, synchronous_commit=on) in its own fresh database "
+            + "of the cluster LangGraph's PostgreSQL checkpointer uses; its storage is pg_total_relation_size over all of acode's tables (indexes and TOAST included). "
             + "LangGraph's persist is the time inside its checkpoint writes (put + putWrites, serialization included; they can overlap, so the sum can exceed the step), "
             + "its step the whole graph step; the goal takes the lower of the two, over both configurations.");
+    }
+
+    /// <summary>acode's PostgreSQL side: the same loop through <see cref="PostgresRunStateStore"/>, after a warm-up in another database.</summary>
+    private static async Task AcodePostgresAsync(PostgresServer server, int steps, Report report)
+    {
+        Console.WriteLine($"[peers] acode: agent loop of {steps:N0} steps, a save per step (PostgreSQL store, synchronous_commit=on)");
+        _ = await AcodePostgresLoopAsync(await server.CreateDatabaseAsync(), Math.Min(steps, 50));
+        AcodeLoop pg = await AcodePostgresLoopAsync(await server.CreateDatabaseAsync(), steps);
+        SetWindows(report, "agent_loop_persist_p50_us", Report.AcodePostgres, pg.PersistUs, steps);
+        SetWindows(report, "agent_loop_step_p50_us", Report.AcodePostgres, pg.StepUs, steps);
+        report.Set("agent_loop_storage_mb", Report.AcodePostgres, pg.StorageBytes / 1048576.0);
+        string storage = string.Create(CultureInfo.InvariantCulture, $"tables and indexes {pg.StorageBytes / 1048576.0:F1} MB, of which the migrated empty schema {pg.EmptySchemaBytes / 1048576.0:F2} MB");
+        report.AddExtra("agent loop, acode_postgres", $"{steps} steps, {storage}; largest tables: {pg.Tables}");
+        Console.WriteLine($"[peers] acode (PostgreSQL): save p50 at the last 10 steps {Window(pg.PersistUs, steps, steps):F0} µs, {storage}");
+    }
+
+    private static async Task<AcodeLoop> AcodePostgresLoopAsync(string connectionString, int steps)
+    {
+        await PostgresStoreWorkload.MigrateAsync(connectionString);
+        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(connectionString, "bench"));
+        long empty = await TablesBytesAsync(dataSource);
+        var store = new PostgresRunStateStore(dataSource, "peers_bench", new HybridClock());
+        AcodeLoop loop = await LoopAsync(store.SaveAsync, steps);
+        return loop with { StorageBytes = await TablesBytesAsync(dataSource), EmptySchemaBytes = empty, Tables = await LargestTablesAsync(dataSource) };
+    }
+
+    /// <summary>The five largest tables after the loop, each with its indexes and TOAST: where the storage goes.</summary>
+    private static async Task<string> LargestTablesAsync(NpgsqlDataSource dataSource)
+    {
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname, pg_total_relation_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
+            + "ORDER BY 2 DESC LIMIT 5", connection);
+        var parts = new List<string>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {reader.GetInt64(1) / 1048576.0:F2} MB (indexes {reader.GetInt64(2) / 1048576.0:F2})"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>pg_total_relation_size over every table of the database: in this fresh database all of them are acode's (their indexes and TOAST, the migration journal).</summary>
+    private static async Task<long> TablesBytesAsync(NpgsqlDataSource dataSource)
+    {
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static void Record(Report report, string name, PeerRun? run, int steps)
@@ -119,15 +182,24 @@ public static class PeersWorkload
         return samples.P50;
     }
 
-    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes);
+    private sealed record AcodeLoop(List<double> PersistUs, List<double> StepUs, long StorageBytes, long EmptySchemaBytes = 0, string Tables = "");
 
-    /// <summary>acode's side: a new session, then per step one tool call (its arguments, its result, its completion event) and a save.</summary>
+    /// <summary>acode's SQLite side: a new workspace, the loop, then the database file and its WAL.</summary>
     private static async Task<AcodeLoop> AcodeLoopAsync(Workspace workspace, int steps)
     {
         using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace);
         var store = new SqliteRunStateStore(database);
+        AcodeLoop loop = await LoopAsync(store.SaveAsync, steps);
+
+        // Measured while the database is open, as the WAL stands after the last save.
+        return loop with { StorageBytes = FileBytes(workspace.DatabasePath) + FileBytes(workspace.DatabasePath + "-wal") };
+    }
+
+    /// <summary>acode's loop, either engine: a new session, then per step one tool call (its arguments, its result, its completion event) and a save.</summary>
+    private static async Task<AcodeLoop> LoopAsync(Func<Session, CancellationToken, Task> save, int steps)
+    {
         SaveWorkload.SeededSession s = SaveWorkload.NewSession("Agent loop");
-        await store.SaveAsync(s.Session);
+        await save(s.Session, CancellationToken.None);
         var persist = new List<double>(steps);
         var step = new List<double>(steps);
         for (int i = 0; i < steps; i++)
@@ -137,13 +209,12 @@ public static class PeersWorkload
             call.Succeed(Text.Sentence(i, ResultBytes), TimeSpan.FromMilliseconds(5 + (i % 300)));
             s.Session.AppendEvent("tool_call.completed", $$"""{"toolCallId":"{{call.Id.Value}}","tool":"read_file","status":"Succeeded"}""");
             long t1 = Stopwatch.GetTimestamp();
-            await store.SaveAsync(s.Session);
+            await save(s.Session, CancellationToken.None);
             persist.Add(Stopwatch.GetElapsedTime(t1).TotalMicroseconds);
             step.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
         }
 
-        long bytes = FileBytes(workspace.DatabasePath) + FileBytes(workspace.DatabasePath + "-wal");
-        return new AcodeLoop(persist, step, bytes);
+        return new AcodeLoop(persist, step, 0);
     }
 
     /// <summary>The tool result of every step, both sides.</summary>

@@ -179,7 +179,8 @@ public static class PostgresStoreWorkload
         }
     }
 
-    private static async Task MigrateAsync(string connectionString)
+    /// <summary>Brings a fresh database to acode's current PostgreSQL schema.</summary>
+    internal static async Task MigrateAsync(string connectionString)
     {
         await using NpgsqlDataSource source = NpgsqlDataSource.Create(connectionString);
         await new PostgresMigrator().MigrateAsync(source);
