@@ -209,8 +209,10 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                     continue;
                 }
 
+                // A chain in version order, whatever order the records came in: the newest change is the one judged and
+                // applied. (Outbox ids give one entity's changes in order only as long as nobody renumbered or replayed them.)
                 var changes = new List<OutboxRecord>();
-                foreach (OutboxRecord record in all)
+                foreach (OutboxRecord record in all.OrderBy(r => r.Version).ThenBy(HlcOf))
                 {
                     if (ConflictRule.IsReplay(Incoming(record, record.BaseVersion, seenElsewhere[index[record]]), current?.State))
                     {
