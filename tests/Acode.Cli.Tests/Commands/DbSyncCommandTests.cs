@@ -231,6 +231,9 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
             }
 
             await WaitForAsync(async () => await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sessions") == 2);
+
+            // The session row can arrive before the last of its records (batches are claimed ahead): recovered means drained.
+            await WaitForAsync(async () => await PendingAsync() == 0);
         }
         finally
         {
@@ -268,6 +271,18 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         AcodeResult result = await RunAsync(args);
         Assert.True(result.ExitCode == 0, $"acode {string.Join(' ', args)} failed:\n{result}");
         return result;
+    }
+
+    private async Task<long> PendingAsync()
+    {
+        AcodeResult result = await RunAsync("db", "sync", "status", "--json");
+        if (result.ExitCode != 0)
+        {
+            return -1;
+        }
+
+        using JsonDocument document = JsonDocument.Parse(result.Stdout);
+        return document.RootElement.GetProperty("pending").GetInt64();
     }
 
     private async Task<JsonElement> JsonAsync(params string[] args)
