@@ -166,7 +166,7 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         string connectionString = await fixture.CreateDatabaseAsync();
         _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
         _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "5";
-        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "100";
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "20"; // many batches: the kill lands mid-run however fast one batch is
         _workspace.Environment["ACODE_PERSISTENCE__POSTGRES__COMMANDTIMEOUTSECONDS"] = "2";
         await RunOkAsync("demo", "--sessions", "150");
         long records = (await JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
