@@ -40,6 +40,30 @@ internal static class BlobSearchText
     /// <exception cref="InvalidDataException">The blob does not decode (see <see cref="BlobCodec.Decompress"/>).</exception>
     public static string? Of(string codec, byte[] content, long rawLength) => Of(BlobCodec.Decompress(codec, content, rawLength));
 
+    /// <summary>
+    /// The indexed text of a stored blob already known to be text (it has an index entry), decoding no more than the
+    /// bytes that text can span: a search reads the start of a 2 MB log, not all of it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The blob does not decode.</exception>
+    public static string IndexedOf(string codec, byte[] content, long rawLength)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (rawLength <= MaxBytes || codec != BlobCodec.Brotli)
+        {
+            return Of(BlobCodec.Decompress(codec, content, rawLength)) ?? "";
+        }
+
+        byte[] head = new byte[MaxBytes + 1]; // one byte more than can be kept, to see where the last character ends
+        using var decoder = new System.IO.Compression.BrotliDecoder();
+        System.Buffers.OperationStatus status = decoder.Decompress(content, head, out _, out int written);
+        if (status is not (System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.DestinationTooSmall) || written != head.Length)
+        {
+            throw new InvalidDataException($"A stored blob ({codec}, {content.LongLength} bytes) does not decode to its {rawLength} bytes; run 'acode db check'.");
+        }
+
+        return Of(head.AsSpan(0, Utf8Boundary(head, MaxBytes))) ?? "";
+    }
+
     /// <summary>The largest length at most <paramref name="max"/> that does not end inside a UTF-8 sequence of valid <paramref name="raw"/>.</summary>
     private static int Utf8Boundary(ReadOnlySpan<byte> raw, int max)
     {

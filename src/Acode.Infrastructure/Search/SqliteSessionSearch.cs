@@ -21,32 +21,11 @@ public sealed class SqliteSessionSearch : ISessionSearch
 {
     private const int SnippetWords = 16;
 
-    /// <summary>
-    /// Every hit of <c>$match</c>: the entries of <c>search_index</c> (fields stored in their rows) and, through the rows
-    /// that name them, the blobs of <c>blob_search_index</c> (fields stored as blobs; an artifact's content only when the
-    /// artifact is text, the rule of the 1.3.0 triggers). Each blob is matched once (the CTE), however many rows name it.
-    /// Columns: entry id or blob hash, session id, entity type, entity id, field, score.
-    /// </summary>
-    private const string HitsSql = """
-        WITH blob_matches AS MATERIALIZED (
-            SELECT e.hash, m.score
-            FROM (SELECT rowid AS id, -bm25(blob_search_index) AS score FROM blob_search_index WHERE blob_search_index MATCH $match) m
-            JOIN blob_search_entries e ON e.id = m.id),
-        hits AS (
-            SELECT e.id AS entry_id, NULL AS blob_hash, e.session_id, e.entity_type, e.entity_id, e.field, m.score
-            FROM (SELECT rowid AS id, -bm25(search_index) AS score FROM search_index WHERE search_index MATCH $match) m
-            JOIN search_entries e ON e.id = m.id
-            UNION ALL
-            SELECT NULL, b.hash, t.session_id, 'ToolCall', t.id, 'arguments', b.score FROM blob_matches b JOIN tool_calls t ON t.arguments_blob = b.hash
-            UNION ALL
-            SELECT NULL, b.hash, t.session_id, 'ToolCall', t.id, 'result', b.score FROM blob_matches b JOIN tool_calls t ON t.result_blob = b.hash
-            UNION ALL
-            SELECT NULL, b.hash, a.session_id, 'Artifact', a.id, 'content', b.score FROM blob_matches b JOIN artifacts a ON a.content_blob = b.hash
-            WHERE a.kind IN ('Diff', 'Log') OR lower(a.media_type) LIKE 'text/%' OR lower(a.media_type) LIKE '%json%' OR lower(a.media_type) LIKE '%xml%'
-               OR lower(a.media_type) LIKE '%yaml%' OR lower(a.media_type) LIKE '%javascript%')
-        SELECT h.entry_id, h.blob_hash, h.session_id, h.entity_type, h.entity_id, h.field, h.score, s.title, s.state, s.updated_at
-        FROM hits h
-        JOIN sessions s ON s.id = h.session_id
+    /// <summary>Blobs whose words (not their order: the index keeps no positions) match <c>$blob_match</c>: hash, score.</summary>
+    private const string BlobCandidatesSql = """
+        SELECT e.hash, -bm25(blob_search_index) AS score
+        FROM blob_search_index JOIN blob_search_entries e ON e.id = blob_search_index.rowid
+        WHERE blob_search_index MATCH $blob_match
         """;
 
     private readonly SqliteWorkspaceDatabase _database;
@@ -70,7 +49,17 @@ public sealed class SqliteSessionSearch : ISessionSearch
         Page<SearchHit> result = _database.Read((connection, transaction) =>
         {
             var where = new List<string>();
-            var parameters = new List<(string Name, object? Value)> { ("$match", match), ("$limit", page.Limit + 1) };
+            (string blobMatch, bool exact) = Fts5Query.WithoutPhrases(query);
+            var parameters = new List<(string Name, object? Value)> { ("$match", match), ("$blob_match", blobMatch), ("$limit", page.Limit + 1) };
+            using var matcher = new Fts5TextMatcher();
+            var blobSnippets = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? verified = null;
+            if (!exact)
+            {
+                verified = Verify(connection, transaction, match, blobMatch, matcher, blobSnippets);
+                parameters.Add(("$verified", verified));
+            }
+
             if (filter.States.Count > 0)
             {
                 where.Add("s.state IN (SELECT value FROM json_each($states))");
@@ -91,7 +80,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
                 parameters.AddRange([("$cursor_score", c.Score), ("$cursor_entity", c.EntityId), ("$cursor_field", c.Field)]);
             }
 
-            var sql = new StringBuilder(HitsSql);
+            var sql = new StringBuilder(HitsSql(verified is not null));
             if (where.Count > 0)
             {
                 sql.Append("\nWHERE ").AppendJoin(" AND ", where);
@@ -123,7 +112,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
             }
 
             Dictionary<long, string> snippets = Snippets(connection, transaction, match, rows);
-            Dictionary<string, string> blobSnippets = BlobSnippets(connection, transaction, match, rows);
+            AddBlobSnippets(connection, transaction, match, rows, matcher, blobSnippets);
             var hits = rows.Select(r => new SearchHit(r.SessionId, r.SessionTitle, r.SessionState, r.SessionUpdatedAt, r.EntityType, r.EntityId, r.Field,
                 SearchSnippet.FromMarked(r.EntryId is { } id ? snippets.GetValueOrDefault(id, "") : blobSnippets.GetValueOrDefault(r.BlobHash!, "")), r.Score, null)).ToList();
             return new Page<SearchHit>(hits, next);
@@ -155,25 +144,76 @@ public sealed class SqliteSessionSearch : ISessionSearch
         return snippets;
     }
 
-    /// <summary>The marked snippet of each blob this page's hits found, cut from the blob's indexed text (once per blob).</summary>
-    private static Dictionary<string, string> BlobSnippets(SqliteConnection connection, SqliteTransaction transaction, string match, List<Row> rows)
+    /// <summary>
+    /// The hashes (a JSON array) of the blobs that match <paramref name="match"/> exactly, among those whose words match
+    /// (<paramref name="blobMatch"/>, a query's phrases relaxed to their words, since the blob index keeps no positions):
+    /// each candidate's text is matched with the exact query (<see cref="Fts5TextMatcher"/>), and the snippet of each
+    /// match is kept for the page. Runs only for a query with a phrase.
+    /// </summary>
+    private static string Verify(SqliteConnection connection, SqliteTransaction transaction, string match, string blobMatch, Fts5TextMatcher matcher, Dictionary<string, string> snippets)
     {
-        var snippets = new Dictionary<string, string>(StringComparer.Ordinal);
-        List<string> hashes = rows.Where(r => r.BlobHash is not null).Select(r => r.BlobHash!).Distinct(StringComparer.Ordinal).ToList();
-        if (hashes.Count == 0)
+        var candidates = new List<string>();
+        SqliteCommand command = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, BlobCandidatesSql).With("$blob_match", blobMatch);
+        using (SqliteDataReader reader = command.ExecuteReader())
         {
-            return snippets;
+            while (reader.Read())
+            {
+                candidates.Add(reader.GetString(0));
+            }
         }
 
-        using var cutter = new Fts5TextSnippets();
-        foreach (string hash in hashes)
+        var verified = new List<string>(candidates.Count);
+        foreach (string hash in candidates)
         {
-            string? text = SqliteBlobs.Read(connection, transaction, hash) is { } raw ? BlobSearchText.Of(raw) : null;
-            snippets[hash] = text is null ? "" : cutter.Of(text, match, SnippetWords);
+            if (SqliteBlobs.ReadIndexedText(connection, transaction, hash) is { } text && matcher.Snippet(text, match, SnippetWords) is { } snippet)
+            {
+                verified.Add(hash);
+                snippets[hash] = snippet;
+            }
         }
 
-        return snippets;
+        return JsonSerializer.Serialize(verified.ToArray(), SearchJson.Default.StringArray);
     }
+
+    /// <summary>The marked snippet of each blob this page's hits found that has none yet, cut from the blob's indexed text (once per blob).</summary>
+    private static void AddBlobSnippets(SqliteConnection connection, SqliteTransaction transaction, string match, List<Row> rows, Fts5TextMatcher matcher, Dictionary<string, string> snippets)
+    {
+        foreach (string hash in rows.Where(r => r.BlobHash is not null).Select(r => r.BlobHash!).Distinct(StringComparer.Ordinal))
+        {
+            if (!snippets.ContainsKey(hash))
+            {
+                string? text = SqliteBlobs.ReadIndexedText(connection, transaction, hash);
+                snippets[hash] = text is null ? "" : matcher.Snippet(text, match, SnippetWords) ?? "";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every hit of the query: the entries of <c>search_index</c> (fields stored in their rows; <c>$match</c>) and,
+    /// through the rows that name them, the blobs of <c>blob_search_index</c> (fields stored as blobs; <c>$blob_match</c>,
+    /// and when that was relaxed, only the <c>$verified</c> blobs); an artifact's content only when the artifact is text,
+    /// the rule of the 1.3.0 triggers. Each blob is matched once (the CTE), however many rows name it. Columns: entry id
+    /// or blob hash, session id, entity type, entity id, field, score, then the session's title, state and updated_at.
+    /// </summary>
+    private static string HitsSql(bool verified) => $"""
+        WITH blob_matches AS MATERIALIZED (
+            {BlobCandidatesSql}{(verified ? "\n      AND e.hash IN (SELECT value FROM json_each($verified))" : "")}),
+        hits AS (
+            SELECT e.id AS entry_id, NULL AS blob_hash, e.session_id, e.entity_type, e.entity_id, e.field, m.score
+            FROM (SELECT rowid AS id, -bm25(search_index) AS score FROM search_index WHERE search_index MATCH $match) m
+            JOIN search_entries e ON e.id = m.id
+            UNION ALL
+            SELECT NULL, b.hash, t.session_id, 'ToolCall', t.id, 'arguments', b.score FROM blob_matches b JOIN tool_calls t ON t.arguments_blob = b.hash
+            UNION ALL
+            SELECT NULL, b.hash, t.session_id, 'ToolCall', t.id, 'result', b.score FROM blob_matches b JOIN tool_calls t ON t.result_blob = b.hash
+            UNION ALL
+            SELECT NULL, b.hash, a.session_id, 'Artifact', a.id, 'content', b.score FROM blob_matches b JOIN artifacts a ON a.content_blob = b.hash
+            WHERE a.kind IN ('Diff', 'Log') OR lower(a.media_type) LIKE 'text/%' OR lower(a.media_type) LIKE '%json%' OR lower(a.media_type) LIKE '%xml%'
+               OR lower(a.media_type) LIKE '%yaml%' OR lower(a.media_type) LIKE '%javascript%')
+        SELECT h.entry_id, h.blob_hash, h.session_id, h.entity_type, h.entity_id, h.field, h.score, s.title, s.state, s.updated_at
+        FROM hits h
+        JOIN sessions s ON s.id = h.session_id
+        """;
 
     private static void AddRange(List<string> where, List<(string Name, object? Value)> parameters, string column, DateTimeOffset? from, DateTimeOffset? to, string name)
     {

@@ -111,6 +111,27 @@ public abstract class SessionSearchContract
     }
 
     [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task Phrases_in_large_content_match_words_next_to_each_other_only()
+    {
+        string filler = string.Concat(Enumerable.Repeat("lorem ipsum dolor ", 200));
+        SessionId adjacent = await SaveWithResultAsync("adjacent", filler + "connection refused by kappaserver at src/kappaparser.cs " + filler);
+        SessionId apart = await SaveWithResultAsync("apart", "refused " + filler + " connection kappaserver " + filler + " kappaparser src");
+        await PublishAsync();
+
+        Assert.Equal([adjacent, apart], await SessionsAsync("connection refused kappaserver"));
+        Assert.Equal([adjacent], await SessionsAsync("\"connection refused\""));
+        Assert.Equal([adjacent], await SessionsAsync("src/kappaparser.cs"));
+        Assert.Equal([adjacent], await SessionsAsync("\"src kappapars\"*"));
+        Assert.Equal([apart], await SessionsAsync("kappaserver NOT \"connection refused\""));
+        Assert.Equal([adjacent, apart], await SessionsAsync("\"connection refused\" OR \"kappaparser src\""));
+        Assert.Empty(await SessionsAsync("\"refused connection kappaserver\""));
+
+        SearchHit hit = Assert.Single((await SearchAsync("\"refused by kappaserver\"")).Items);
+        Assert.Equal("refused by kappaserver", string.Join(' ', hit.Snippet.Highlights.Select(h => hit.Snippet.Text.Substring(h.Start, h.Length)))); // one mark or one per word
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Phrases_prefixes_or_and_not_select_what_the_syntax_says()
     {

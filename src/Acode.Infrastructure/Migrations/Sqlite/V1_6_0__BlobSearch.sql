@@ -4,7 +4,9 @@
 -- triggers of 1.3.0 indexed only that prefix. From this version each blob whose bytes are UTF-8 text is indexed once, by
 -- its first 65536 characters (the limit of every other field), in blob_search_index: an FTS5 table without content
 -- (content=''; the text is in the blob, compressed, and nowhere else; snippets are cut from the blob when a search
--- shows them) with the tokenizer of search_index. blob_search_entries gives each indexed blob the integer key FTS5
+-- shows them) and without word positions (detail=none: a fifth of the size of a full index, which would have cost a
+-- quarter of the text it indexes; a phrase is matched by its words here and checked against the blob's text by the
+-- search), with the tokenizer of search_index. blob_search_entries gives each indexed blob the integer key FTS5
 -- needs (a blob's own rowid is not stable across VACUUM). The store indexes a blob in the transaction that inserts it
 -- (SQLite's SQL cannot decompress it); deleting a blob (the sweep of a delete or prune) deletes its entry and its index
 -- entry through the triggers below, whoever deletes it.
@@ -21,7 +23,7 @@ CREATE TABLE blob_search_entries (
     hash  TEXT NOT NULL UNIQUE
 ) STRICT;
 
-CREATE VIRTUAL TABLE blob_search_index USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE blob_search_index USING fts5(text, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 2');
 
 CREATE TRIGGER blob_search_blobs_delete AFTER DELETE ON blobs BEGIN
     DELETE FROM blob_search_entries WHERE hash = old.hash;

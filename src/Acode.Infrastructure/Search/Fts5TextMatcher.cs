@@ -4,18 +4,23 @@ using Microsoft.Data.Sqlite;
 namespace Acode.Infrastructure.Search;
 
 /// <summary>
-/// Snippets of text that no FTS5 table stores: the text of a blob, which <c>blob_search_index</c> (schema 1.6.0) indexes
-/// without content, so FTS5's <c>snippet()</c> cannot cut from it. Each text is put into an FTS5 table of a private
-/// in-memory database with the tokenizer of the workspace's indexes, and <c>snippet()</c> runs there with the same MATCH
-/// expression: the same words are marked, and the fragment is chosen, exactly as for text an index stores.
+/// Runs an FTS5 MATCH expression against one text that no index of the workspace keeps: the text of a blob, which
+/// <c>blob_search_index</c> (schema 1.6.0) indexes without content and without word positions. The text is put into an
+/// FTS5 table of a private in-memory database with the tokenizer of the workspace's indexes, so the exact query
+/// (phrases included) decides whether it matches, and FTS5's <c>snippet()</c> cuts and marks its snippet exactly as
+/// for text an index keeps. One table, refilled per text.
 /// </summary>
-internal sealed class Fts5TextSnippets : IDisposable
+internal sealed class Fts5TextMatcher : IDisposable
 {
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
     private bool _created;
 
-    /// <summary>The snippet of <paramref name="text"/> for <paramref name="match"/> (an <see cref="Fts5Query"/> expression), marked with <see cref="SearchSnippet.StartMark"/>/<see cref="SearchSnippet.EndMark"/>; empty when it does not match.</summary>
-    public string Of(string text, string match, int words)
+    /// <summary>
+    /// The snippet of <paramref name="text"/> for <paramref name="match"/> (an exact <see cref="Fts5Query"/> expression),
+    /// marked with <see cref="SearchSnippet.StartMark"/> and <see cref="SearchSnippet.EndMark"/>, at most
+    /// <paramref name="words"/> words; null when the text does not match.
+    /// </summary>
+    public string? Snippet(string text, string match, int words)
     {
         if (!_created)
         {
@@ -38,7 +43,8 @@ internal sealed class Fts5TextSnippets : IDisposable
         snippet.Parameters.AddWithValue("$end", SearchSnippet.EndMark.ToString());
         snippet.Parameters.AddWithValue("$words", words);
         snippet.Parameters.AddWithValue("$match", match);
-        return snippet.ExecuteScalar() as string ?? "";
+        using SqliteDataReader reader = snippet.ExecuteReader();
+        return reader.Read() ? (reader.IsDBNull(0) ? "" : reader.GetString(0)) : null;
     }
 
     /// <inheritdoc/>
