@@ -45,6 +45,36 @@ public sealed class SessionSearchCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_word_deep_inside_a_large_imported_tool_result_is_found_with_its_snippet()
+    {
+        // A Claude Code transcript whose Read returned a 55 KB file: stored once as a blob, searched by its whole text.
+        string file = string.Concat(Enumerable.Range(0, 1500).Select(i => $"    public int Field{i} {{ get; set; }}\n")) + "// zetadeepmarker closes the file\n";
+        string transcript = Path.Combine(_workspace.Root, "transcripts", "-home-dev-app", "7c0e9a11-2b3d-4e5f-8a9b-0c1d2e3f4a5b.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+        string Line(string type, string uuid, string? parent, object message, object? toolUseResult = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["sessionId"] = "7c0e9a11-2b3d-4e5f-8a9b-0c1d2e3f4a5b", ["cwd"] = "/home/dev/app", ["version"] = "2.0.74", ["type"] = type, ["uuid"] = uuid,
+            ["parentUuid"] = parent, ["timestamp"] = "2026-01-15T10:00:0" + uuid[^1] + ".000Z", ["message"] = message, ["toolUseResult"] = toolUseResult,
+        });
+        File.WriteAllLines(transcript,
+        [
+            Line("user", "u-1", null, new { role = "user", content = "Read the model class" }),
+            Line("assistant", "u-2", "u-1", new { id = "msg_1", model = "claude-opus-4-5", role = "assistant", content = new object[] { new { type = "tool_use", id = "toolu_read", name = "Read", input = new { file_path = "/home/dev/app/Model.cs" } } } }),
+            Line("user", "u-3", "u-2", new { role = "user", content = new object[] { new { type = "tool_result", tool_use_id = "toolu_read", content = file } } }),
+        ]);
+        await _workspace.RunOkAsync("import", "claude-code", transcript);
+
+        JsonElement hit = Assert.Single((await _workspace.JsonAsync("session", "search", "zetadeepmarker")).GetProperty("items").EnumerateArray());
+        Assert.Equal(("ToolCall", "result"), (hit.GetProperty("entityType").GetString(), hit.GetProperty("field").GetString()));
+        string snippet = hit.GetProperty("snippet").GetString()!;
+        Assert.Contains("zetadeepmarker closes the file", snippet, StringComparison.Ordinal);
+        Assert.Equal("zetadeepmarker", snippet.Substring(hit.GetProperty("highlights")[0][0].GetInt32(), hit.GetProperty("highlights")[0][1].GetInt32()));
+        Assert.Single((await _workspace.JsonAsync("session", "search", "\"Field1499 get set\"")).GetProperty("items").EnumerateArray());
+        Assert.Empty((await _workspace.JsonAsync("session", "search", "\"Field1499 set get\"")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Pages_follow_their_More_line_and_return_each_hit_once()
     {
