@@ -51,11 +51,20 @@ internal static class SqliteBlobs
 
         (string codec, byte[] content) = BlobCodec.Compress(raw);
         commands.Get(InsertSql, transaction).With("$hash", hash).With("$codec", codec).With("$raw_length", raw.LongLength).With("$content", content).ExecuteNonQuery();
-        if (BlobSearchText.Of(raw) is { } text)
+        Index(commands, transaction, hash, raw);
+    }
+
+    /// <summary>Indexes the text of the blob <paramref name="hash"/> (its bytes <paramref name="raw"/>) for search; false when they are not UTF-8 (nothing written).</summary>
+    public static bool Index(WriterCommands commands, SqliteTransaction transaction, string hash, byte[] raw)
+    {
+        if (BlobSearchText.Of(raw) is not { } text)
         {
-            object id = commands.Get(IndexEntrySql, transaction).With("$hash", hash).ExecuteScalar()!;
-            commands.Get(IndexSql, transaction).With("$id", id).With("$text", text).ExecuteNonQuery();
+            return false;
         }
+
+        object id = commands.Get(IndexEntrySql, transaction).With("$hash", hash).ExecuteScalar()!;
+        commands.Get(IndexSql, transaction).With("$id", id).With("$text", text).ExecuteNonQuery();
+        return true;
     }
 
     /// <summary>The raw bytes of the blob, or null when there is none with that hash.</summary>
