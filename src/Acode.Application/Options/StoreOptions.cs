@@ -32,7 +32,7 @@ public sealed class StoreOptions
         Section.Text("origin", "1 to 64 letters, digits, `_`, `-` or `.`", o => o.Origin, (o, v) => o.Origin = v,
             "the origin id the PostgreSQL store writes into its rows (`sessions.origin`, `sync_applied`); unset: `pg_` and 16 hex digits of the SHA-256 of the host name"),
         Section.Integer("blobThresholdBytes", "bytes", DefaultBlobThresholdBytes, 256, 1073741824, o => o.BlobThresholdBytes, (o, v) => o.BlobThresholdBytes = (int)v,
-            "tool-call arguments and results and artifact content larger than this are stored once per distinct content, compressed, and named by their SHA-256 (both stores; docs/storage.md); search indexes their first 512 characters"),
+            "tool-call arguments and results and artifact content larger than this are stored once per distinct content, compressed, and named by their SHA-256 (both stores; docs/storage.md); search indexes their first 65,536 characters, as it does any field's"),
     ];
 
     private static OptionSection<StoreOptions> Section => new("persistence:store");

@@ -16,7 +16,7 @@ internal static class DbCheckCommand
     public static Command Create(GlobalOptions globals)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, then check." };
+        var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, and the search index of large content when it is out of step, then check." };
         var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the row counters, the WAL's size, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -26,9 +26,14 @@ internal static class DbCheckCommand
             if (context.ParseResult.GetValue(recount))
             {
                 int rebuilt = await database.RecountRowsAsync(cancellationToken);
+                int reindexed = await database.RebuildBlobSearchIndexAsync(cancellationToken);
                 if (!context.ParseResult.GetValue(json))
                 {
                     context.Console.WriteLine(rebuilt == 0 ? "Row counters were already right." : $"Rebuilt {rebuilt} row counter(s).");
+                    if (reindexed > 0)
+                    {
+                        context.Console.WriteLine($"Rebuilt the search index of large content: {reindexed} blob(s) indexed.");
+                    }
                 }
             }
 

@@ -7,8 +7,8 @@ namespace Acode.Infrastructure.Blobs;
 /// Moves large content out of entity documents into content-addressed blobs, and back (docs/storage.md). Large content is
 /// a tool call's arguments or result, or an artifact's content, whose UTF-8 (artifact: raw) size exceeds the threshold
 /// (<c>persistence:store:blobThresholdBytes</c>). In the stored form the field keeps only its first
-/// <see cref="IndexedPrefixChars"/> characters (artifact content: its first <see cref="IndexedPrefixBytes"/> bytes), which
-/// is what full-text search indexes, and the document names the blob by its hash (<c>argumentsBlob</c>, <c>resultBlob</c>,
+/// <see cref="KeptPrefixChars"/> characters (artifact content: its first <see cref="KeptPrefixBytes"/> bytes), a preview for
+/// whoever reads the stored form (full-text search indexes the blob's own text since schema 1.6.0), and the document names the blob by its hash (<c>argumentsBlob</c>, <c>resultBlob</c>,
 /// <c>contentBlob</c>). Rows, outbox payloads and PostgreSQL's <c>document</c> copies all hold this stored form.
 /// </summary>
 internal static class DocumentBlobs
@@ -16,11 +16,11 @@ internal static class DocumentBlobs
     /// <summary>The default threshold, 1 KiB (<see cref="Application.Options.StoreOptions.DefaultBlobThresholdBytes"/>).</summary>
     public const int DefaultThresholdBytes = Application.Options.StoreOptions.DefaultBlobThresholdBytes;
 
-    /// <summary>How many characters of large text stay in the row (and so in the search index).</summary>
-    public const int IndexedPrefixChars = 512;
+    /// <summary>How many characters of large text stay in the row.</summary>
+    public const int KeptPrefixChars = 512;
 
     /// <summary>How many bytes of large artifact content stay in the row (cut back to a UTF-8 character boundary).</summary>
-    public const int IndexedPrefixBytes = 512;
+    public const int KeptPrefixBytes = 512;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -86,24 +86,24 @@ internal static class DocumentBlobs
         }
     }
 
-    /// <summary>The first <see cref="IndexedPrefixChars"/> characters of <paramref name="text"/>, never splitting a surrogate pair.</summary>
+    /// <summary>The first <see cref="KeptPrefixChars"/> characters of <paramref name="text"/>, never splitting a surrogate pair.</summary>
     public static string Prefix(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length <= IndexedPrefixChars)
+        if (text.Length <= KeptPrefixChars)
         {
             return text;
         }
 
-        int length = char.IsHighSurrogate(text[IndexedPrefixChars - 1]) ? IndexedPrefixChars - 1 : IndexedPrefixChars;
+        int length = char.IsHighSurrogate(text[KeptPrefixChars - 1]) ? KeptPrefixChars - 1 : KeptPrefixChars;
         return text[..length];
     }
 
-    /// <summary>The first <see cref="IndexedPrefixBytes"/> bytes of <paramref name="content"/>, cut back so that no UTF-8 sequence is split.</summary>
+    /// <summary>The first <see cref="KeptPrefixBytes"/> bytes of <paramref name="content"/>, cut back so that no UTF-8 sequence is split.</summary>
     public static byte[] BytesPrefix(byte[] content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return content[..Utf8Cut(content, IndexedPrefixBytes)];
+        return content[..Utf8Cut(content, KeptPrefixBytes)];
     }
 
     private static (string Value, string? Blob) Text(string value, int thresholdBytes, Action<string, byte[]> put)

@@ -10,18 +10,50 @@ namespace Acode.Infrastructure.Search;
 /// </summary>
 internal static class Fts5Query
 {
+    /// <summary>The exact expression, for an index that keeps word positions (<c>detail=full</c>).</summary>
     public static string From(SearchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var text = new StringBuilder();
-        Append(text, query.Root);
+        Append(text, query.Root, relaxed: false);
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, SearchNode node)
+    /// <summary>
+    /// An expression for an index without word positions (<c>detail=none</c>, where FTS5 refuses phrases) that matches
+    /// at least what <paramref name="query"/> matches: a phrase becomes all of its words, and an exclusion that holds a
+    /// phrase is left out (excluding its words apart would exclude too much). <c>Exact</c> is true when nothing was
+    /// relaxed (the query has no phrase), so the matches need no check against the text.
+    /// </summary>
+    public static (string Expression, bool Exact) WithoutPhrases(SearchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var text = new StringBuilder();
+        Append(text, query.Root, relaxed: true);
+        return (text.ToString(), !HasPhrase(query.Root));
+    }
+
+    private static bool HasPhrase(SearchNode node) => node switch
+    {
+        SearchTerm term => term.Words.Count > 1,
+        SearchAll all => all.Include.Any(HasPhrase) || all.Exclude.Any(HasPhrase),
+        SearchAny any => any.Options.Any(HasPhrase),
+        _ => throw new ArgumentOutOfRangeException(nameof(node), node, null),
+    };
+
+    private static void Append(StringBuilder text, SearchNode node, bool relaxed)
     {
         switch (node)
         {
+            case SearchTerm { Words.Count: > 1 } phrase when relaxed:
+                text.Append('(');
+                for (int i = 0; i < phrase.Words.Count; i++)
+                {
+                    text.Append(i > 0 ? " AND \"" : "\"").Append(phrase.Words[i].Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+                }
+
+                text.Append(phrase.Prefix ? " *)" : ")");
+                break;
             case SearchTerm term:
                 text.Append('"').Append(string.Join(' ', term.Words).Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
                 if (term.Prefix)
@@ -31,17 +63,18 @@ internal static class Fts5Query
 
                 break;
             case SearchAll all:
+                IReadOnlyList<SearchNode> exclude = relaxed ? all.Exclude.Where(e => !HasPhrase(e)).ToList() : all.Exclude;
                 text.Append('(');
-                if (all.Exclude.Count > 0)
+                if (exclude.Count > 0)
                 {
                     text.Append('(');
                 }
 
-                Join(text, all.Include, " AND ");
-                if (all.Exclude.Count > 0)
+                Join(text, all.Include, " AND ", relaxed);
+                if (exclude.Count > 0)
                 {
                     text.Append(") NOT (");
-                    Join(text, all.Exclude, " OR ");
+                    Join(text, exclude, " OR ", relaxed);
                     text.Append(')');
                 }
 
@@ -49,7 +82,7 @@ internal static class Fts5Query
                 break;
             case SearchAny any:
                 text.Append('(');
-                Join(text, any.Options, " OR ");
+                Join(text, any.Options, " OR ", relaxed);
                 text.Append(')');
                 break;
             default:
@@ -57,7 +90,7 @@ internal static class Fts5Query
         }
     }
 
-    private static void Join(StringBuilder text, IReadOnlyList<SearchNode> nodes, string separator)
+    private static void Join(StringBuilder text, IReadOnlyList<SearchNode> nodes, string separator, bool relaxed)
     {
         for (int i = 0; i < nodes.Count; i++)
         {
@@ -66,7 +99,7 @@ internal static class Fts5Query
                 text.Append(separator);
             }
 
-            Append(text, nodes[i]);
+            Append(text, nodes[i], relaxed);
         }
     }
 }

@@ -5,8 +5,10 @@ namespace Acode.Infrastructure.Sqlite;
 
 /// <summary>
 /// The workspace database's <c>blobs</c> table (schema 1.5.0, docs/storage.md): large content stored once by its SHA-256,
-/// compressed. Written in the saving transaction, before the row that names it; removed by <see cref="SweepSql"/> when
-/// nothing names it any more.
+/// compressed. Written in the saving transaction, before the row that names it, together with its full-text index
+/// entry (schema 1.6.0: <c>blob_search_entries</c> and the contentless FTS5 table <c>blob_search_index</c>, for blobs
+/// that are UTF-8 text); removed by <see cref="SweepSql"/> when nothing names it any more (the index entry with it, by
+/// the triggers of 1.6.0).
 /// </summary>
 internal static class SqliteBlobs
 {
@@ -30,9 +32,16 @@ internal static class SqliteBlobs
 
     private const string InsertSql = "INSERT INTO blobs (hash, codec, raw_length, content) VALUES ($hash, $codec, $raw_length, $content) ON CONFLICT (hash) DO NOTHING;";
 
+    private const string IndexEntrySql = "INSERT INTO blob_search_entries (hash) VALUES ($hash) RETURNING id;";
+
+    private const string IndexSql = "INSERT INTO blob_search_index (rowid, text) VALUES ($id, $text);";
+
     private const string ReadSql = "SELECT codec, raw_length, content FROM blobs WHERE hash = $hash;";
 
-    /// <summary>Stores <paramref name="raw"/> under <paramref name="hash"/> unless a blob with that hash exists (then nothing is compressed).</summary>
+    /// <summary>
+    /// Stores <paramref name="raw"/> under <paramref name="hash"/> unless a blob with that hash exists (then nothing is
+    /// compressed or indexed again), and indexes its text (<see cref="BlobSearchText"/>) when it is UTF-8.
+    /// </summary>
     public static void Put(WriterCommands commands, SqliteTransaction transaction, string hash, byte[] raw)
     {
         if (commands.Get(ExistsSql, transaction).With("$hash", hash).ExecuteScalar() is not null)
@@ -42,6 +51,20 @@ internal static class SqliteBlobs
 
         (string codec, byte[] content) = BlobCodec.Compress(raw);
         commands.Get(InsertSql, transaction).With("$hash", hash).With("$codec", codec).With("$raw_length", raw.LongLength).With("$content", content).ExecuteNonQuery();
+        Index(commands, transaction, hash, raw);
+    }
+
+    /// <summary>Indexes the text of the blob <paramref name="hash"/> (its bytes <paramref name="raw"/>) for search; false when they are not UTF-8 (nothing written).</summary>
+    public static bool Index(WriterCommands commands, SqliteTransaction transaction, string hash, byte[] raw)
+    {
+        if (BlobSearchText.Of(raw) is not { } text)
+        {
+            return false;
+        }
+
+        object id = commands.Get(IndexEntrySql, transaction).With("$hash", hash).ExecuteScalar()!;
+        commands.Get(IndexSql, transaction).With("$id", id).With("$text", text).ExecuteNonQuery();
+        return true;
     }
 
     /// <summary>The raw bytes of the blob, or null when there is none with that hash.</summary>
@@ -50,6 +73,14 @@ internal static class SqliteBlobs
         command.With("$hash", hash);
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read() ? BlobCodec.Decompress(reader.GetString(0), (byte[])reader.GetValue(2), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>The text a search indexed of a blob that has an index entry (<see cref="BlobSearchText.IndexedOf"/>), or null when there is no blob with that hash.</summary>
+    public static string? ReadIndexedText(SqliteConnection connection, SqliteTransaction transaction, string hash)
+    {
+        SqliteCommand command = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, ReadSql).With("$hash", hash);
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? BlobSearchText.IndexedOf(reader.GetString(0), (byte[])reader.GetValue(2), reader.GetInt64(1)) : null;
     }
 
     /// <summary>The reader's prepared <see cref="ReadSql"/> command.</summary>

@@ -28,6 +28,7 @@ public sealed partial class SqliteWorkspaceDatabase
         }
 
         integrity.AddRange(CheckSearchIndex(connection, transaction));
+        integrity.AddRange(CheckBlobSearchIndex(connection, transaction));
         var foreignKeys = new List<string>();
         using (SqliteCommand command = connection.CreateCommand())
         {

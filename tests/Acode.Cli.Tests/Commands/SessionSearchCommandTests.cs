@@ -45,6 +45,48 @@ public sealed class SessionSearchCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_word_deep_inside_a_large_imported_tool_result_is_found_with_its_snippet()
+    {
+        // A Claude Code transcript whose Read returned a 55 KB file: stored once as a blob, searched by its whole text.
+        await ImportLargeReadAsync();
+
+        JsonElement hit = Assert.Single((await _workspace.JsonAsync("session", "search", "zetadeepmarker")).GetProperty("items").EnumerateArray());
+        Assert.Equal(("ToolCall", "result"), (hit.GetProperty("entityType").GetString(), hit.GetProperty("field").GetString()));
+        string snippet = hit.GetProperty("snippet").GetString()!;
+        Assert.Contains("zetadeepmarker closes the file", snippet, StringComparison.Ordinal);
+        Assert.Equal("zetadeepmarker", snippet.Substring(hit.GetProperty("highlights")[0][0].GetInt32(), hit.GetProperty("highlights")[0][1].GetInt32()));
+        Assert.Single((await _workspace.JsonAsync("session", "search", "\"Field1499 get set\"")).GetProperty("items").EnumerateArray());
+        Assert.Empty((await _workspace.JsonAsync("session", "search", "\"Field1499 set get\"")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_search_index_of_large_content_out_of_step_is_reported_and_rebuilt_by_db_check_recount()
+    {
+        await ImportLargeReadAsync();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_workspace.DatabasePath}"))
+        {
+            connection.Open();
+            using var damage = connection.CreateCommand();
+            damage.CommandText = "INSERT INTO blob_search_index (blob_search_index) VALUES ('delete-all');";
+            damage.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Empty((await _workspace.JsonAsync("session", "search", "zetadeepmarker")).GetProperty("items").EnumerateArray());
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("search index of large content: 0 entr(ies) of deleted blobs, 1 not indexed", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("acode db check --recount", check.Stdout, StringComparison.Ordinal);
+
+        AcodeResult repaired = await _workspace.RunOkAsync("db", "check", "--recount");
+        Assert.Contains("Rebuilt the search index of large content: 1 blob(s) indexed.", repaired.Stdout, StringComparison.Ordinal);
+        Assert.Single((await _workspace.JsonAsync("session", "search", "zetadeepmarker")).GetProperty("items").EnumerateArray());
+        Assert.DoesNotContain("Rebuilt the search index", (await _workspace.RunOkAsync("db", "check", "--recount")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Pages_follow_their_More_line_and_return_each_hit_once()
     {
@@ -174,5 +216,24 @@ public sealed class SessionSearchCommandTests(PostgresFixture fixture) : IDispos
         Assert.Equal(16, down.ExitCode);
         Assert.Contains("ACODE-DB-006", down.Stderr);
         Assert.DoesNotContain(fixture.Server.Password, down.Stdout + down.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task ImportLargeReadAsync()
+    {
+        string file = string.Concat(Enumerable.Range(0, 1500).Select(i => $"    public int Field{i} {{ get; set; }}\n")) + "// zetadeepmarker closes the file\n";
+        string transcript = Path.Combine(_workspace.Root, "transcripts", "-home-dev-app", "7c0e9a11-2b3d-4e5f-8a9b-0c1d2e3f4a5b.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+        static string Line(string type, string uuid, string? parent, object message) => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["sessionId"] = "7c0e9a11-2b3d-4e5f-8a9b-0c1d2e3f4a5b", ["cwd"] = "/home/dev/app", ["version"] = "2.0.74", ["type"] = type, ["uuid"] = uuid,
+            ["parentUuid"] = parent, ["timestamp"] = "2026-01-15T10:00:0" + uuid[^1] + ".000Z", ["message"] = message,
+        });
+        File.WriteAllLines(transcript,
+        [
+            Line("user", "u-1", null, new { role = "user", content = "Read the model class" }),
+            Line("assistant", "u-2", "u-1", new { id = "msg_1", model = "claude-opus-4-5", role = "assistant", content = new object[] { new { type = "tool_use", id = "toolu_read", name = "Read", input = new { file_path = "/home/dev/app/Model.cs" } } } }),
+            Line("user", "u-3", "u-2", new { role = "user", content = new object[] { new { type = "tool_result", tool_use_id = "toolu_read", content = file } } }),
+        ]);
+        await _workspace.RunOkAsync("import", "claude-code", transcript);
     }
 }

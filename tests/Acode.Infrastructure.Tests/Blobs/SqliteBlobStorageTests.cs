@@ -172,12 +172,67 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Assert.Equal("small result", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT result FROM tool_calls WHERE id = $id AND result_blob IS NULL;", ("$id", tc3)));
         Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts WHERE content_blob IS NOT NULL AND length(content) BETWEEN 509 AND 512;"));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE length(text) > 512;"));
-        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index WHERE search_index MATCH 'upsilondiff';"));
+        // 1.6.0: the moved values are searched through their blobs, the rows' kept prefixes are not indexed a second time.
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index WHERE search_index MATCH 'upsilondiff';"));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_index WHERE blob_search_index MATCH 'upsilondiff';"));
+        Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_entries e JOIN blobs b ON b.hash = e.hash;"));
 
         Session loaded = (await new SqliteRunStateStore(migrated).GetSessionAsync(Acode.Domain.Ids.SessionId.Parse(sess)))!;
         Assert.Equal(large, loaded.FindToolCall(Acode.Domain.Ids.ToolCallId.Parse(tc1))!.Result);
         Assert.Equal(largeArguments, loaded.FindToolCall(Acode.Domain.Ids.ToolCallId.Parse(tc1))!.ArgumentsJson);
         Assert.Equal(large, loaded.FindToolCall(Acode.Domain.Ids.ToolCallId.Parse(tc2))!.Result);
         Assert.Equal(artifact, loaded.Artifacts[0].Content!.Value.ToArray());
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    [Trait("Issue", "13.3")]
+    public async Task Migrating_a_1_5_0_workspace_indexes_its_blobs_whole_and_drops_the_prefix_entries()
+    {
+        string log = "phiopening line\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"step {i} passed\n")) + "chiclosing line";
+        byte[] binary = [0xFF, 0xFE, .. Encoding.UTF8.GetBytes("psibinary " + new string('z', 4000))];
+        const string Ts = "2026-01-01T00:00:00.0000000Z";
+        string sess = Acode.Domain.Ids.SessionId.New().Value, task = Acode.Domain.Ids.TaskId.New().Value, step = Acode.Domain.Ids.StepId.New().Value;
+        string tc = Acode.Domain.Ids.ToolCallId.New().Value, art = Acode.Domain.Ids.ArtifactId.New().Value;
+        List<Migration> upTo150 = ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 6, 0)).ToList();
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 5, 0)).ToList()))
+        {
+            Assert.Equal("1.4.0", old.GetMigrationStatus().CurrentText);
+        }
+
+        SqliteProbe.Execute(_temp.DatabasePath, $"""
+            INSERT INTO sessions VALUES ('{sess}', 'old', NULL, 'Executing', 1, '{Ts}', '{Ts}');
+            INSERT INTO session_tasks VALUES ('{task}', '{sess}', 1, 't', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
+            INSERT INTO steps VALUES ('{step}', '{sess}', '{task}', 1, 's', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
+            INSERT INTO tool_calls VALUES ('{tc}', '{sess}', '{step}', 'run_tests', $empty, 'Succeeded', $log, NULL, NULL, NULL, NULL, 1, '{Ts}', '{Ts}');
+            INSERT INTO artifacts VALUES ('{art}', '{sess}', '{step}', '{tc}', 'a.bin', 'Log', 'text/plain', $size, 'h', $binary, 1, '{Ts}', '{Ts}');
+            """, ("$log", log), ("$binary", binary), ("$size", (long)binary.Length), ("$empty", "{}"));
+        using (SqliteWorkspaceDatabase at150 = _temp.Open(migrations: upTo150))
+        {
+            Assert.Equal("1.5.0", at150.GetMigrationStatus().CurrentText);
+        }
+
+        // At 1.5.0 the result's row kept its first 512 characters, and the search indexed only those.
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE entity_id = $id AND field = 'result';", ("$id", tc)));
+
+        using SqliteWorkspaceDatabase migrated = _temp.Open();
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries WHERE entity_id IN ($tc, $art) AND field IN ('result', 'content');", ("$tc", tc), ("$art", art)));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_entries;")); // the log; the artifact's bytes are not UTF-8
+        var search = new Acode.Infrastructure.Search.SqliteSessionSearch(migrated);
+        foreach (string word in new[] { "phiopening", "chiclosing", "\"step 2999 passed\"" })
+        {
+            var hit = Assert.Single((await search.SearchAsync(Acode.Application.Search.SearchQuery.Parse(word), Acode.Application.Queries.SessionFilter.All, new Acode.Application.Queries.PaginationOptions())).Items);
+            Assert.Equal((tc, "result"), (hit.EntityId, hit.Field));
+        }
+
+        Assert.Empty((await search.SearchAsync(Acode.Application.Search.SearchQuery.Parse("psibinary"), Acode.Application.Queries.SessionFilter.All, new Acode.Application.Queries.PaginationOptions())).Items);
+        Assert.True(migrated.Check().IsHealthy);
+
+        // The index goes with the blob: deleting the session sweeps the blob, and its entry and index entry with it.
+        Assert.True(await new SqliteRunStateStore(migrated).DeleteSessionAsync(Acode.Domain.Ids.SessionId.Parse(sess)));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_entries;"));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_index_docsize;"));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_index WHERE blob_search_index MATCH 'chiclosing';"));
     }
 }

@@ -68,23 +68,67 @@ public abstract class SessionSearchContract
 
     [Fact]
     [Trait("Issue", "13.3")]
-    public async Task Large_content_is_found_by_words_of_its_first_512_characters_only()
+    public async Task Large_content_is_found_by_every_word_of_its_first_65536_characters_once_per_field()
     {
-        // Stored as blobs (docs/storage.md): the rows keep, and the index holds, the first 512 characters.
+        // Stored once as a blob (docs/storage.md), indexed once per distinct content over the same 65,536 characters as
+        // any other field; each row that names the blob is a hit of its own, and the prefix a row keeps is not a second hit.
         string head = "nupreamble words " + new string('.', 400);
         string log = head + string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i} ok\n")) + " omegatail";
         Session session = Session.Create("large content search");
-        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("run_tests", "{\"filter\":\"xiargument\",\"pad\":\"" + new string('p', 6000) + "\"}");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall call = step.AddToolCall("run_tests", "{\"filter\":\"xiargument\",\"pad\":\"" + new string('p', 6000) + "\",\"then\":\"sigmaargument\"}");
         call.Succeed(log);
+        ToolCall again = step.AddToolCall("run_tests", "{}");
+        again.Succeed(log);
+        ToolCall longer = step.AddToolCall("cat", "{}");
+        longer.Succeed("taubefore " + string.Concat(Enumerable.Repeat("filler ", 10_000)) + "taubeyond");
         Artifact diff = session.AddArtifact("big.diff", ArtifactKind.Diff, "text/x-diff", Encoding.UTF8.GetBytes("+ pidiffline\n" + new string('+', 9000) + "\n+ rhotail"));
+        session.AddArtifact("data.bin", ArtifactKind.Other, "application/octet-stream", Encoding.UTF8.GetBytes("upsilonbinary " + new string('b', 5000) + " upsilontail"));
         await Store.SaveAsync(session);
         await PublishAsync();
 
-        Assert.Equal([(call.Id.Value, "result")], (await SearchAsync("nupreamble")).Items.Select(h => (h.EntityId, h.Field)));
-        Assert.Equal([(call.Id.Value, "arguments")], (await SearchAsync("xiargument")).Items.Select(h => (h.EntityId, h.Field)));
-        Assert.Equal([(diff.Id.Value, "content")], (await SearchAsync("pidiffline")).Items.Select(h => (h.EntityId, h.Field)));
-        Assert.Empty((await SearchAsync("omegatail")).Items);
-        Assert.Empty((await SearchAsync("rhotail")).Items);
+        (string, string)[] both = [.. new[] { (call.Id.Value, "result"), (again.Id.Value, "result") }.OrderBy(h => h.Item1, StringComparer.Ordinal)];
+        Assert.Equal(both, await HitsAsync("nupreamble"));
+        Assert.Equal(both, await HitsAsync("omegatail"));
+        Assert.Equal(both, await HitsAsync("\"line 3999 ok\""));
+        Assert.Equal([(call.Id.Value, "arguments")], await HitsAsync("xiargument"));
+        Assert.Equal([(call.Id.Value, "arguments")], await HitsAsync("sigmaargument"));
+        Assert.Equal([(diff.Id.Value, "content")], await HitsAsync("pidiffline"));
+        Assert.Equal([(diff.Id.Value, "content")], await HitsAsync("rhotail"));
+        Assert.Equal([(longer.Id.Value, "result")], await HitsAsync("taubefore"));
+        Assert.Empty(await HitsAsync("taubeyond"));
+        Assert.Empty(await HitsAsync("upsilonbinary OR upsilontail"));
+
+        SearchHit tail = (await SearchAsync("omegatail")).Items[0];
+        SearchHighlight highlight = Assert.Single(tail.Snippet.Highlights);
+        Assert.Equal("omegatail", tail.Snippet.Text.Substring(highlight.Start, highlight.Length));
+        Assert.Contains("line 3999 ok", tail.Snippet.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nupreamble", tail.Snippet.Text, StringComparison.Ordinal);
+
+        Assert.True(await Store.DeleteSessionAsync(session.Id));
+        await PublishAsync();
+        Assert.Empty(await HitsAsync("omegatail OR sigmaargument OR rhotail OR nupreamble"));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task Phrases_in_large_content_match_words_next_to_each_other_only()
+    {
+        string filler = string.Concat(Enumerable.Repeat("lorem ipsum dolor ", 200));
+        SessionId adjacent = await SaveWithResultAsync("adjacent", filler + "connection refused by kappaserver at src/kappaparser.cs " + filler);
+        SessionId apart = await SaveWithResultAsync("apart", "refused " + filler + " connection kappaserver " + filler + " kappaparser src");
+        await PublishAsync();
+
+        Assert.Equal([adjacent, apart], await SessionsAsync("connection refused kappaserver"));
+        Assert.Equal([adjacent], await SessionsAsync("\"connection refused\""));
+        Assert.Equal([adjacent], await SessionsAsync("src/kappaparser.cs"));
+        Assert.Equal([adjacent], await SessionsAsync("\"src kappapars\"*"));
+        Assert.Equal([apart], await SessionsAsync("kappaserver NOT \"connection refused\""));
+        Assert.Equal([adjacent, apart], await SessionsAsync("\"connection refused\" OR \"kappaparser src\""));
+        Assert.Empty(await SessionsAsync("\"refused connection kappaserver\""));
+
+        SearchHit hit = Assert.Single((await SearchAsync("\"refused by kappaserver\"")).Items);
+        Assert.Equal("refused by kappaserver", string.Join(' ', hit.Snippet.Highlights.Select(h => hit.Snippet.Text.Substring(h.Start, h.Length)))); // one mark or one per word
     }
 
     [Fact]
@@ -270,6 +314,9 @@ public abstract class SessionSearchContract
     }
 
     protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
+
+    private async Task<(string EntityId, string Field)[]> HitsAsync(string text)
+        => (await SearchAsync(text)).Items.Select(h => (h.EntityId, h.Field)).OrderBy(h => h.EntityId, StringComparer.Ordinal).ThenBy(h => h.Field, StringComparer.Ordinal).ToArray();
 
     private async Task<SessionId[]> SessionsAsync(string text)
         => (await SearchAsync(text)).Items.Select(h => h.SessionId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal).ToArray();
