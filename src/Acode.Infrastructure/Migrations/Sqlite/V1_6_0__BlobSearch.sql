@@ -1,0 +1,2 @@
+-- acode workspace database, schema 1.6.0: TEMP placeholder from branch pg-blob-search (PostgreSQL side only);
+-- the lead's SQLite migration 1.6.0 replaces this file.
