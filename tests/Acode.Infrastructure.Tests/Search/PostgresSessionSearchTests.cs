@@ -43,7 +43,9 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
     [Trait("Issue", "13.2")]
     public async Task The_query_reads_the_gin_indexes()
     {
-        await Store.SaveAsync(Acode.Domain.Entities.Session.Create("chiplan indexed"));
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("chiplan indexed");
+        session.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed("chiplan " + new string('x', 5000));
+        await Store.SaveAsync(session);
         await PublishAsync();
 
         await using NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync();
@@ -59,15 +61,20 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
             captured.Add($"ix_{table}_search_{field}");
         }
 
+        captured.Add("ix_blobs_search_words"); // large content: one tsvector per blob (schema 1.6.0)
+
         await using var explain = new NpgsqlCommand("""
             EXPLAIN SELECT x.id FROM sessions x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.title)) @@ phraseto_tsquery('simple', 'chiplan')
             UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.result)) @@ phraseto_tsquery('simple', 'chiplan')
-            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan');
+            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan')
+            UNION ALL SELECT x.id FROM blobs b JOIN tool_calls x ON x.result_blob = b.hash WHERE b.search_words @@ phraseto_tsquery('simple', 'chiplan');
             """, connection);
         string plan = string.Join('\n', await ReadAllAsync(explain));
         Assert.Contains("ix_sessions_search_title", plan, StringComparison.Ordinal);
         Assert.Contains("ix_tool_calls_search_result", plan, StringComparison.Ordinal);
         Assert.Contains("ix_artifacts_search_content", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_blobs_search_words", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_tool_calls_result_blob", plan, StringComparison.Ordinal);
 
         // And every index the search's own statement names exists, so each of its branches can use one.
         await using var indexes = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_%_search_%' ORDER BY indexname;", connection);
@@ -95,7 +102,9 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
             Assert.Contains($"ix_{table}_search_{field}", plan, StringComparison.Ordinal);
         }
 
+        Assert.Contains("ix_blobs_search_words", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan on tool_calls", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan on blobs", plan, StringComparison.Ordinal);
     }
 
     [Fact]
