@@ -20,15 +20,6 @@ internal static class BlobSearchText
     /// <summary>At most 4 UTF-8 bytes per character: the first <see cref="MaxCharacters"/> characters lie in these bytes.</summary>
     public const int MaxBytes = 4 * MaxCharacters;
 
-    /// <summary>A part holds fewer occurrences of any word than this (PostgreSQL keeps 255 positions per word; a margin for its parser).</summary>
-    public const int PartRepeats = 200;
-
-    /// <summary>A part holds fewer words than this (PostgreSQL keeps no position above 16383; a margin for its parser).</summary>
-    public const int PartWords = 12_000;
-
-    /// <summary>How many words consecutive parts share: the longest phrase a part is sure to hold whole.</summary>
-    public const int PartOverlap = 32;
-
     private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob, which <c>acode db check</c> reports).</summary>
@@ -71,85 +62,6 @@ internal static class BlobSearchText
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The overlapping parts of <paramref name="text"/> a PostgreSQL tsvector needs to match phrases in it, or null when one
-    /// tsvector of the whole text holds every word's every position. A tsvector keeps at most 255 positions per word and
-    /// none above 16383, so in a long test log ("line 3999 ok" after 3999 other lines) the whole text's vector still
-    /// finds each word but no longer a phrase of them. Each part holds fewer than <see cref="PartRepeats"/> occurrences of
-    /// any word and fewer than <see cref="PartWords"/> words (words counted as runs of letters, digits and marks, which is
-    /// how acode_search_words leaves PostgreSQL's parser to split them), and begins <see cref="PartOverlap"/> words before
-    /// the previous one ends, so a phrase of up to that many words lies whole in one part.
-    /// </summary>
-    public static IReadOnlyList<string>? PartsOf(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        List<(int Start, int End, string Word)> words = Words(text);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        bool lossy = words.Count >= PartWords;
-        foreach ((int _, int _, string word) in words)
-        {
-            int count = counts.GetValueOrDefault(word) + 1;
-            counts[word] = count;
-            lossy |= count >= PartRepeats;
-        }
-
-        if (!lossy)
-        {
-            return null;
-        }
-
-        var parts = new List<string>();
-        int first = 0;
-        while (first < words.Count)
-        {
-            counts.Clear();
-            int end = first;
-            while (end < words.Count && end - first < PartWords - 1)
-            {
-                int count = counts.GetValueOrDefault(words[end].Word) + 1;
-                if (count >= PartRepeats)
-                {
-                    break;
-                }
-
-                counts[words[end].Word] = count;
-                end++;
-            }
-
-            parts.Add(text[words[first].Start..words[end - 1].End]);
-            if (end == words.Count)
-            {
-                break;
-            }
-
-            first = Math.Max(first + 1, end - PartOverlap);
-        }
-
-        return parts;
-    }
-
-    private static List<(int Start, int End, string Word)> Words(string text)
-    {
-        var words = new List<(int, int, string)>();
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
-        {
-            bool inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || char.IsSurrogate(text[i])
-                || char.GetUnicodeCategory(text[i]) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                words.Add((start, i, text[start..i].ToLowerInvariant()));
-                start = -1;
-            }
-        }
-
-        return words;
     }
 
     private static string FirstCharacters(string text)

@@ -37,17 +37,17 @@ internal static class PostgresBlobs
     }
 
     /// <summary>
-    /// Inserts blobs in their stored form (codec and compressed bytes) with their search columns (schema 1.6.0) made from
-    /// <paramref name="words"/> (<see cref="PostgresBlobSearchWords.Of(StoredBlob)"/>, one per blob); those already there
-    /// are left as they are.
+    /// Inserts blobs in their stored form (codec and compressed bytes) with their search words (schema 1.6.0), made from
+    /// <paramref name="searchTexts"/> (<see cref="PostgresBlobSearchWords.TextOf(StoredBlob)"/>, one per blob, null for a
+    /// blob that is not text); those already there are left as they are.
     /// </summary>
-    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredBlob> blobs, IReadOnlyList<BlobWords> words, CancellationToken cancellationToken)
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredBlob> blobs, IReadOnlyList<string?> searchTexts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
-        ArgumentNullException.ThrowIfNull(words);
-        if (words.Count != blobs.Count)
+        ArgumentNullException.ThrowIfNull(searchTexts);
+        if (searchTexts.Count != blobs.Count)
         {
-            throw new ArgumentException("One search text per blob.", nameof(words));
+            throw new ArgumentException("One search text (or null) per blob.", nameof(searchTexts));
         }
 
         if (blobs.Count == 0)
@@ -55,20 +55,18 @@ internal static class PostgresBlobs
             return;
         }
 
-        var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        var command = new NpgsqlCommand($"""
+            INSERT INTO blobs (hash, codec, raw_length, content, search_words)
+            SELECT u.hash, u.codec, u.raw_length, u.content, {PostgresBlobSearchWords.FromText("u.text")}
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::text[]) AS u(hash, codec, raw_length, content, text)
+            ON CONFLICT (hash) DO NOTHING;
+            """, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(PostgresRunStateStore.TextArray(blobs.Select(b => b.Hash)));
         command.Parameters.Add(PostgresRunStateStore.TextArray(blobs.Select(b => b.Codec)));
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = blobs.Select(b => b.RawLength).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = blobs.Select(b => b.Content).ToArray() });
-        string w = PostgresBlobSearchWords.AddWords(command, blobs.Select(b => b.Hash).ToList(), words);
-        command.CommandText = $"""
-            WITH {w}
-            INSERT INTO blobs (hash, codec, raw_length, content, search_words, search_parts)
-            SELECT u.hash, u.codec, u.raw_length, u.content, w.words, w.parts
-            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[]) AS u(hash, codec, raw_length, content) JOIN w ON w.hash = u.hash
-            ON CONFLICT (hash) DO NOTHING;
-            """;
+        command.Parameters.Add(PostgresBlobSearchWords.TextsParameter(searchTexts));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -82,15 +80,15 @@ internal static class PostgresBlobs
 
         HashSet<string> existing = await ExistingAsync(connection, transaction, raw.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
         var blobs = new List<StoredBlob>();
-        var words = new List<BlobWords>();
+        var texts = new List<string?>();
         foreach ((string hash, byte[] bytes) in raw.Where(b => !existing.Contains(b.Key)).OrderBy(b => b.Key, StringComparer.Ordinal))
         {
             (string codec, byte[] content) = BlobCodec.Compress(bytes);
             blobs.Add(new StoredBlob(hash, codec, bytes.LongLength, content));
-            words.Add(PostgresBlobSearchWords.Of(bytes));
+            texts.Add(PostgresBlobSearchWords.TextOf(bytes));
         }
 
-        await InsertAsync(connection, transaction, blobs, words, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(connection, transaction, blobs, texts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The raw bytes of each of <paramref name="hashes"/> the database holds, by hash.</summary>

@@ -51,10 +51,9 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ("Artifact", "content", "artifacts", "content_blob", " AND " + TextArtifact),
     ];
 
-    // A blob matches by its whole vector, or, when that cannot hold every position (search_parts, migration 1.6.0), by
-    // holding the query's words (phrases loosened) and one of its parts matching the query. Both use ix_blobs_search_words.
-    private const string BlobMatch = "(b.search_words @@ q.query OR (b.search_parts IS NOT NULL AND b.search_words @@ q.loose "
-        + "AND EXISTS (SELECT FROM unnest(b.search_parts) AS part(words) WHERE part.words @@ q.query)))";
+    // A blob's words are stripped of positions (the storage goal, migration 1.6.0), so a phrase is matched by its words
+    // (PostgresTsQuery.LooseSql): a superset of the phrase's hits, never fewer. ix_blobs_search_words serves it.
+    private const string BlobMatch = "b.search_words @@ q.loose";
 
     // The artifacts whose content is text: acode_search_text's rule (migration 1.3.0), over row x.
     private const string TextArtifact = "(x.kind IN ('Diff', 'Log') OR lower(x.media_type) LIKE 'text/%' OR lower(x.media_type) LIKE '%json%' "

@@ -49,7 +49,7 @@ internal sealed class PostgresBlobUploader
 
         List<StoredBlob> blobs = _database.Read((local, localTransaction) => ReadStored(local, localTransaction, missing), cancellationToken);
         // Each missing blob is decompressed once here, for its search words (PostgreSQL cannot decompress Brotli).
-        await PostgresBlobs.InsertAsync(connection, transaction, blobs, blobs.Select(b => PostgresBlobSearchWords.Of(b)).ToList(), cancellationToken).ConfigureAwait(false);
+        await PostgresBlobs.InsertAsync(connection, transaction, blobs, blobs.Select(b => PostgresBlobSearchWords.TextOf(b)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The blob hashes an outbox payload (an entity document in stored form) names.</summary>
