@@ -7,8 +7,8 @@ namespace Acode.Infrastructure.PostgresStore;
 /// <summary>
 /// <c>blobs.search_words</c> of the shared database (schema 1.6.0, docs/search.md): the words of a blob's text
 /// (<see cref="BlobSearchText"/>) as the other fields' GIN indexes hold theirs, <c>to_tsvector('simple',
-/// acode_search_words(text))</c>, stripped of positions (<c>strip</c>: the storage goal), and an empty tsvector for a blob
-/// that is not text. PostgreSQL cannot decompress Brotli, so the text is decoded here and sent with the blob (at most
+/// acode_search_words(text))</c>, and an empty tsvector for a blob that is not text (<c>search_lossy</c>, generated,
+/// marks a vector that could not keep every position). PostgreSQL cannot decompress Brotli, so the text is decoded here and sent with the blob (at most
 /// 65536 characters); PostgreSQL's own parser makes the words, so they match the query's exactly.
 /// </summary>
 internal static class PostgresBlobSearchWords
@@ -23,7 +23,7 @@ internal static class PostgresBlobSearchWords
     public static string? TextOf(ReadOnlySpan<byte> raw) => ForPostgres(BlobSearchText.Of(raw));
 
     /// <summary>The SQL tsvector of the text expression <paramref name="text"/>; NULL text (not text content) gives an empty tsvector.</summary>
-    public static string FromText(string text) => $"CASE WHEN {text} IS NULL THEN ''::tsvector ELSE strip(to_tsvector('simple'::regconfig, acode_search_words({text}))) END";
+    public static string FromText(string text) => $"CASE WHEN {text} IS NULL THEN ''::tsvector ELSE to_tsvector('simple'::regconfig, acode_search_words({text})) END";
 
     /// <summary>A text[] parameter of the texts (null elements for blobs that are not text).</summary>
     public static NpgsqlParameter TextsParameter(IEnumerable<string?> texts) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = texts.ToArray() };

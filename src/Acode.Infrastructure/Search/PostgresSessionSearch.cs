@@ -51,9 +51,10 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ("Artifact", "content", "artifacts", "content_blob", " AND " + TextArtifact),
     ];
 
-    // A blob's words are stripped of positions (the storage goal, migration 1.6.0), so a phrase is matched by its words
-    // (PostgresTsQuery.LooseSql): a superset of the phrase's hits, never fewer. ix_blobs_search_words serves it.
-    private const string BlobMatch = "b.search_words @@ q.loose";
+    // A blob matches by its words' vector; a vector that could not keep every position (search_lossy: over 255 of one
+    // word, or past position 16383; migration 1.6.0) matches a phrase by its words (PostgresTsQuery.LooseSql). Both arms
+    // use ix_blobs_search_words.
+    private const string BlobMatch = "(b.search_words @@ q.query OR (b.search_lossy AND b.search_words @@ q.loose))";
 
     // The artifacts whose content is text: acode_search_text's rule (migration 1.3.0), over row x.
     private const string TextArtifact = "(x.kind IN ('Diff', 'Log') OR lower(x.media_type) LIKE 'text/%' OR lower(x.media_type) LIKE '%json%' "

@@ -108,6 +108,29 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
     }
 
     [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_phrase_in_large_content_is_exact_unless_its_vector_could_not_keep_every_position()
+    {
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("phrases in blobs");
+        Acode.Domain.Entities.Step step = session.AddTask("t").AddStep("s");
+        Acode.Domain.Entities.ToolCall plain = step.AddToolCall("read", "{}");
+        plain.Succeed("kappaone filler " + new string('.', 2000) + " kappatwo kappaone");
+        Acode.Domain.Entities.ToolCall log = step.AddToolCall("run_tests", "{}");
+        log.Succeed(string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i} ok\n")) + " lambdaword");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal([plain.Id.Value], (await SearchAsync("\"kappatwo kappaone\"")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("\"kappaone kappatwo\"")).Items);
+        Assert.Equal(1L, await Harness.PgCountAsync("SELECT count(*) FROM blobs WHERE search_lossy"));
+
+        // 4000 'line's: the vector keeps 255 of their positions, so a phrase there is matched by its words (docs/search.md).
+        Assert.Equal([log.Id.Value], (await SearchAsync("\"line 3999 ok\"")).Items.Select(h => h.EntityId));
+        Assert.Equal([log.Id.Value], (await SearchAsync("\"lambdaword line\"")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("\"lambdaword kappaone\"")).Items);
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Hits_name_the_workspace_that_wrote_them()
     {
