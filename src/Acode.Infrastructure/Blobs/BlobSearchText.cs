@@ -32,13 +32,19 @@ internal static class BlobSearchText
             case BlobCodec.None when blob.Content.LongLength == blob.RawLength:
                 return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes);
             case BlobCodec.Brotli:
+                // Only the head is decompressed. A mutable struct: not a 'using' variable, which would be called on copies.
                 byte[] head = new byte[length];
-                using (var decoder = new BrotliDecoder())
+                var decoder = new BrotliDecoder();
+                try
                 {
                     OperationStatus status = decoder.Decompress(blob.Content, head, out _, out int written);
                     bool complete = status == OperationStatus.Done && written == blob.RawLength;
                     bool cut = status == OperationStatus.DestinationTooSmall && written == length && blob.RawLength > length;
                     return complete || cut ? OfHead(head, whole: complete) : null;
+                }
+                finally
+                {
+                    decoder.Dispose();
                 }
 
             default:

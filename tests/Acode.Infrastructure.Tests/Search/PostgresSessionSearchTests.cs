@@ -1,3 +1,4 @@
+using System.Text;
 using Acode.Application;
 using Acode.Application.Queries;
 using Acode.Application.Search;
@@ -128,6 +129,24 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
         Assert.Equal([log.Id.Value], (await SearchAsync("\"line 3999 ok\"")).Items.Select(h => h.EntityId));
         Assert.Equal([log.Id.Value], (await SearchAsync("\"lambdaword line\"")).Items.Select(h => h.EntityId));
         Assert.Empty((await SearchAsync("\"lambdaword kappaone\"")).Items);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_blob_longer_than_256_KiB_is_searched_by_its_head_even_when_the_cut_splits_a_character()
+    {
+        // 11 bytes, then 60,000 × (a 4-byte emoji and a space): byte 262,144 falls 3 bytes into an emoji.
+        string text = "zetaheadxy " + string.Concat(Enumerable.Repeat("\U0001F600 ", 60_000)) + " zetafar";
+        Assert.Equal(11, Encoding.UTF8.GetByteCount(text[..11]));
+        Assert.Equal(3, (262_144 - 11) % 5);
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("emoji output");
+        Acode.Domain.Entities.ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("print", "{}");
+        call.Succeed(text);
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal([call.Id.Value], (await SearchAsync("zetaheadxy")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("zetafar")).Items); // past the first 65,536 characters
     }
 
     [Fact]
