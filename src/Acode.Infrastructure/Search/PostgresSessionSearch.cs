@@ -65,7 +65,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>A search over every workspace's live sessions in PostgreSQL.</summary>
-    /// <param name="dataSource">The configured PostgreSQL (migrated to 1.3.0 or later).</param>
+    /// <param name="dataSource">The configured PostgreSQL (migrated to 1.6.0 or later: large content is searched through <c>blobs.search_words</c>).</param>
     public PostgresSessionSearch(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
