@@ -1,78 +1,88 @@
+using System.Buffers;
+using System.IO.Compression;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Acode.Infrastructure.Blobs;
 
 /// <summary>
-/// The text of a blob that full-text search indexes (schema 1.6.0, docs/search.md): its first
-/// <see cref="MaxCodePoints"/> characters (Unicode code points, as SQLite's <c>substr</c> and PostgreSQL's <c>left</c>
-/// count them, the limit every other searchable field has), or none when its bytes are not UTF-8 (binary content).
+/// The text full-text search indexes for a blob (docs/search.md): its first <see cref="MaxCharacters"/> characters
+/// (Unicode scalar values, as PostgreSQL's <c>left()</c> counts them), the same limit as every other searchable field.
+/// The bytes are judged as PostgreSQL's <c>acode_search_text</c> (migration 1.3.0) judges artifact content: the first
+/// <see cref="MaxBytes"/> bytes must be UTF-8, except that up to 3 bytes at the end of a longer blob may be a character
+/// the cut went through; otherwise the blob is not text (binary artifact content) and has no words.
 /// </summary>
 internal static class BlobSearchText
 {
-    /// <summary>How many characters of a field the search indexes: 65,536, on both engines.</summary>
-    public const int MaxCodePoints = 65_536;
+    /// <summary>How many characters are indexed, 65536 (<c>acode_search_words</c> cuts there too).</summary>
+    public const int MaxCharacters = 65536;
 
-    /// <summary>The longest UTF-8 encoding of <see cref="MaxCodePoints"/> characters (4 bytes each).</summary>
-    private const int MaxBytes = MaxCodePoints * 4;
+    /// <summary>At most 4 UTF-8 bytes per character: the first <see cref="MaxCharacters"/> characters lie in these bytes.</summary>
+    public const int MaxBytes = 4 * MaxCharacters;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The indexed text of <paramref name="raw"/> (a blob's bytes), or null when they are not well-formed UTF-8.</summary>
-    public static string? Of(ReadOnlySpan<byte> raw)
+    /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob, which <c>acode db check</c> reports).</summary>
+    public static string? Of(StoredBlob blob)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        ArgumentNullException.ThrowIfNull(blob);
+        int length = (int)Math.Min(blob.RawLength, MaxBytes);
+        switch (blob.Codec)
         {
-            return null;
+            case BlobCodec.None when blob.Content.LongLength == blob.RawLength:
+                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes);
+            case BlobCodec.Brotli:
+                // Only the head is decompressed. A mutable struct: not a 'using' variable, which would be called on copies.
+                byte[] head = new byte[length];
+                var decoder = new BrotliDecoder();
+                try
+                {
+                    OperationStatus status = decoder.Decompress(blob.Content, head, out _, out int written);
+                    bool complete = status == OperationStatus.Done && written == blob.RawLength;
+                    bool cut = status == OperationStatus.DestinationTooSmall && written == length && blob.RawLength > length;
+                    return complete || cut ? OfHead(head, whole: complete) : null;
+                }
+                finally
+                {
+                    decoder.Dispose();
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The indexed text of raw bytes; null when they are not UTF-8 text.</summary>
+    public static string? Of(ReadOnlySpan<byte> raw) => OfHead(raw.Length > MaxBytes ? raw[..MaxBytes] : raw, whole: raw.Length <= MaxBytes);
+
+    /// <summary>The indexed text of a blob's first bytes (at most <see cref="MaxBytes"/>); <paramref name="whole"/>: they are all of it.</summary>
+    public static string? OfHead(ReadOnlySpan<byte> head, bool whole)
+    {
+        for (int cut = 0; cut <= (whole ? 0 : 3) && cut < head.Length; cut++)
+        {
+            ReadOnlySpan<byte> bytes = head[..^cut];
+            if (Utf8.IsValid(bytes))
+            {
+                return FirstCharacters(Utf8Text.GetString(bytes));
+            }
         }
 
-        ReadOnlySpan<byte> head = raw.Length <= MaxBytes ? raw : raw[..Utf8Boundary(raw, MaxBytes)];
-        string text = StrictUtf8.GetString(head);
+        return null;
+    }
+
+    private static string FirstCharacters(string text)
+    {
+        if (text.Length <= MaxCharacters)
+        {
+            return text;
+        }
+
         int end = 0;
-        for (int codePoints = 0; end < text.Length && codePoints < MaxCodePoints; codePoints++)
+        for (int count = 0; count < MaxCharacters && end < text.Length; count++)
         {
-            end += char.IsHighSurrogate(text[end]) && end + 1 < text.Length ? 2 : 1;
+            end += char.IsSurrogatePair(text, end) ? 2 : 1;
         }
 
-        return end == text.Length ? text : text[..end];
-    }
-
-    /// <summary>The indexed text of a stored blob (<see cref="BlobCodec"/>), or null when it is not UTF-8.</summary>
-    /// <exception cref="InvalidDataException">The blob does not decode (see <see cref="BlobCodec.Decompress"/>).</exception>
-    public static string? Of(string codec, byte[] content, long rawLength) => Of(BlobCodec.Decompress(codec, content, rawLength));
-
-    /// <summary>
-    /// The indexed text of a stored blob already known to be text (it has an index entry), decoding no more than the
-    /// bytes that text can span: a search reads the start of a 2 MB log, not all of it.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The blob does not decode.</exception>
-    public static string IndexedOf(string codec, byte[] content, long rawLength)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        if (rawLength <= MaxBytes || codec != BlobCodec.Brotli)
-        {
-            return Of(BlobCodec.Decompress(codec, content, rawLength)) ?? "";
-        }
-
-        byte[] head = new byte[MaxBytes + 1]; // one byte more than can be kept, to see where the last character ends
-        using var decoder = new System.IO.Compression.BrotliDecoder();
-        System.Buffers.OperationStatus status = decoder.Decompress(content, head, out _, out int written);
-        if (status is not (System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.DestinationTooSmall) || written != head.Length)
-        {
-            throw new InvalidDataException($"A stored blob ({codec}, {content.LongLength} bytes) does not decode to its {rawLength} bytes; run 'acode db check'.");
-        }
-
-        return Of(head.AsSpan(0, Utf8Boundary(head, MaxBytes))) ?? "";
-    }
-
-    /// <summary>The largest length at most <paramref name="max"/> that does not end inside a UTF-8 sequence of valid <paramref name="raw"/>.</summary>
-    private static int Utf8Boundary(ReadOnlySpan<byte> raw, int max)
-    {
-        int cut = max;
-        while (cut > 0 && (raw[cut] & 0xC0) == 0x80)
-        {
-            cut--;
-        }
-
-        return cut;
+        return text[..end];
     }
 }

@@ -18,6 +18,11 @@ namespace Acode.Infrastructure.Migrations;
 /// migration is applied exactly once and a waiting process skips what another just applied. The lock is
 /// released with the transaction, also when the connection dies. Connection failures and outages are reported
 /// as ACODE-DB-006 (<see cref="PostgresErrorMapper"/>).
+/// <para>
+/// A migration may have a data step (<see cref="DataSteps"/>): C# that runs after its script, in the same transaction and
+/// before its <c>schema_version</c> row, for what SQL cannot do (1.6.0 decompresses Brotli blobs to index their words).
+/// The data step is not part of the checksum.
+/// </para>
 /// </remarks>
 public sealed class PostgresMigrator
 {
@@ -32,6 +37,13 @@ public sealed class PostgresMigrator
             applied_at  timestamptz NOT NULL
         );
         """;
+
+    /// <summary>The data step of each migration that has one, by migration id (<see cref="Migration.Id"/>).</summary>
+    internal static readonly IReadOnlyDictionary<string, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>> DataSteps =
+        new Dictionary<string, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>>(StringComparer.Ordinal)
+        {
+            ["V1_6_0_BlobSearch"] = PostgresStore.PostgresBlobSearchWords.IndexMissingAsync,
+        };
 
     private readonly MigrationPlan _plan;
     private readonly string[] _tables;
@@ -163,6 +175,11 @@ public sealed class PostgresMigrator
         {
             await ExecuteAsync(connection, transaction, CreateJournal, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, migration.Script, cancellationToken).ConfigureAwait(false);
+            if (DataSteps.TryGetValue(migration.Id, out Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>? dataStep))
+            {
+                await dataStep(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+
             using NpgsqlCommand record = new("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, @applied_at);", connection, transaction);
             record.Parameters.AddWithValue("version", migration.VersionText);
             record.Parameters.AddWithValue("name", migration.Name);

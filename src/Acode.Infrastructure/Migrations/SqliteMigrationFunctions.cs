@@ -20,7 +20,7 @@ internal static class SqliteMigrationFunctions
         connection.CreateFunction("acode_blob_content", (byte[] raw) => last.Of(raw).Content, isDeterministic: true);
         connection.CreateFunction("acode_blob_text_prefix", (byte[] raw) => System.Text.Encoding.UTF8.GetBytes(DocumentBlobs.Prefix(System.Text.Encoding.UTF8.GetString(raw))), isDeterministic: true);
         connection.CreateFunction("acode_blob_bytes_prefix", (byte[] raw) => DocumentBlobs.BytesPrefix(raw), isDeterministic: true);
-        connection.CreateFunction("acode_blob_search_text", (string codec, byte[] content, long rawLength) => BlobSearchText.Of(codec, content, rawLength), isDeterministic: true);
+        connection.CreateFunction("acode_blob_search_text", (string codec, byte[] content, long rawLength) => BlobSearchText.Of(new StoredBlob("", codec, rawLength, content)), isDeterministic: true);
     }
 
     /// <summary>The codec and the content of one blob come from one compression: the last value's is kept.</summary>

@@ -12,6 +12,9 @@ namespace Acode.Infrastructure.Search;
 internal sealed class PostgresTsQuery
 {
     private readonly List<string> _values = [];
+    private bool _loose;
+    private bool _secondPass;
+    private int _secondPassNext;
 
     private PostgresTsQuery()
     {
@@ -19,6 +22,14 @@ internal sealed class PostgresTsQuery
 
     /// <summary>The SQL expression; it refers to parameters <c>$first</c> … in order of <see cref="Values"/>.</summary>
     public string Sql { get; private set; } = "";
+
+    /// <summary>
+    /// The same query with every phrase loosened to its words (<c>plainto_tsquery</c>), except inside an exclusion, over
+    /// the same parameters: what a blob's vector that could not keep every position (<c>blobs.search_lossy</c>, schema
+    /// 1.6.0: a tsvector keeps at most 255 positions per word and none above 16383) is matched with, since a phrase cannot
+    /// be judged by position there (docs/search.md).
+    /// </summary>
+    public string LooseSql { get; private set; } = "";
 
     /// <summary>The text of each parameter, in order.</summary>
     public IReadOnlyList<string> Values => _values;
@@ -32,6 +43,13 @@ internal sealed class PostgresTsQuery
         var sql = new StringBuilder();
         built.Append(sql, query.Root, first);
         built.Sql = sql.ToString();
+        built._loose = true;
+        built._secondPass = true;
+        var loose = new StringBuilder();
+        built.Append(loose, query.Root, first);
+        built.LooseSql = loose.ToString();
+        built._loose = false;
+        built._secondPass = false;
         return built;
     }
 
@@ -40,7 +58,7 @@ internal sealed class PostgresTsQuery
         switch (node)
         {
             case SearchTerm { Prefix: false } term:
-                sql.Append("phraseto_tsquery('simple', ").Append(Parameter(string.Join(' ', term.Words), first)).Append(')');
+                sql.Append(_loose ? "plainto_tsquery('simple', " : "phraseto_tsquery('simple', ").Append(Parameter(string.Join(' ', term.Words), first)).Append(')');
                 break;
             case SearchTerm term:
                 string prefix = $"to_tsquery('simple', {Parameter(term.Words[^1], first)} || ':*')";
@@ -50,7 +68,8 @@ internal sealed class PostgresTsQuery
                 }
                 else
                 {
-                    sql.Append("tsquery_phrase(phraseto_tsquery('simple', ").Append(Parameter(string.Join(' ', term.Words.Take(term.Words.Count - 1)), first)).Append("), ").Append(prefix).Append(')');
+                    string words = Parameter(string.Join(' ', term.Words.Take(term.Words.Count - 1)), first);
+                    sql.Append(_loose ? $"(plainto_tsquery('simple', {words}) && {prefix})" : $"tsquery_phrase(phraseto_tsquery('simple', {words}), {prefix})");
                 }
 
                 break;
@@ -59,9 +78,13 @@ internal sealed class PostgresTsQuery
                 Join(sql, all.Include, " && ", first);
                 if (all.Exclude.Count > 0)
                 {
+                    // Exclusions stay exact in the loose form: a word left out must be absent from the whole text.
+                    bool loose = _loose;
+                    _loose = false;
                     sql.Append(" && !!(");
                     Join(sql, all.Exclude, " || ", first);
                     sql.Append(')');
+                    _loose = loose;
                 }
 
                 sql.Append(')');
@@ -91,7 +114,17 @@ internal sealed class PostgresTsQuery
 
     private string Parameter(string value, int first)
     {
-        _values.Add(value);
-        return "$" + (first + _values.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "::text";
+        // The second pass (LooseSql) visits the same terms in the same order: it reuses the first pass's parameters.
+        int index = _values.Count;
+        if (_secondPass)
+        {
+            index = _secondPassNext++;
+        }
+        else
+        {
+            _values.Add(value);
+        }
+
+        return "$" + (first + index).ToString(System.Globalization.CultureInfo.InvariantCulture) + "::text";
     }
 }

@@ -75,12 +75,12 @@ internal static class SqliteBlobs
         return reader.Read() ? BlobCodec.Decompress(reader.GetString(0), (byte[])reader.GetValue(2), reader.GetInt64(1)) : null;
     }
 
-    /// <summary>The text a search indexed of a blob that has an index entry (<see cref="BlobSearchText.IndexedOf"/>), or null when there is no blob with that hash.</summary>
+    /// <summary>The text a search indexed of a blob (<see cref="BlobSearchText.Of(StoredBlob)"/>, decoding only the bytes it can span), or null when there is no blob with that hash or it is not text.</summary>
     public static string? ReadIndexedText(SqliteConnection connection, SqliteTransaction transaction, string hash)
     {
         SqliteCommand command = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, ReadSql).With("$hash", hash);
         using SqliteDataReader reader = command.ExecuteReader();
-        return reader.Read() ? BlobSearchText.IndexedOf(reader.GetString(0), (byte[])reader.GetValue(2), reader.GetInt64(1)) : null;
+        return reader.Read() ? BlobSearchText.Of(new StoredBlob(hash, reader.GetString(0), reader.GetInt64(1), (byte[])reader.GetValue(2))) : null;
     }
 
     /// <summary>The reader's prepared <see cref="ReadSql"/> command.</summary>

@@ -12,7 +12,8 @@ namespace Acode.Infrastructure.Sync;
 /// Sends the blobs a batch of outbox records names to PostgreSQL before the batch's rows are applied, in the applier's
 /// transaction (docs/storage.md): it asks which of them the server lacks and inserts only those, copied in their stored
 /// (compressed) form from the workspace database, with <c>ON CONFLICT DO NOTHING</c>. So each blob crosses the network
-/// once per PostgreSQL, however many rows, sessions or workspaces name it.
+/// once per PostgreSQL, however many rows, sessions or workspaces name it, with the text its search words are made of
+/// (schema 1.6.0; at most 65536 characters, decoded from its first bytes).
 /// </summary>
 internal sealed class PostgresBlobUploader
 {
@@ -47,7 +48,8 @@ internal sealed class PostgresBlobUploader
         }
 
         List<StoredBlob> blobs = _database.Read((local, localTransaction) => ReadStored(local, localTransaction, missing), cancellationToken);
-        await PostgresBlobs.InsertAsync(connection, transaction, blobs, cancellationToken).ConfigureAwait(false);
+        // Each missing blob is decompressed once here, for its search words (PostgreSQL cannot decompress Brotli).
+        await PostgresBlobs.InsertAsync(connection, transaction, blobs, blobs.Select(b => PostgresBlobSearchWords.TextOf(b)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The blob hashes an outbox payload (an entity document in stored form) names.</summary>

@@ -1,9 +1,12 @@
 using System.Text;
+using Acode.Application.Queries;
+using Acode.Application.Search;
 using Acode.Domain.Entities;
 using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.PostgresStore;
+using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Tests.Contract;
 using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;
@@ -11,7 +14,7 @@ using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Blobs;
 
-/// <summary>Issue 13 part 3 in PostgreSQL: each blob sent once by the sync, mirror documents naming it, swept by housekeeping, migrated from 1.4.0.</summary>
+/// <summary>Issue 13 part 3 in PostgreSQL: each blob sent once by the sync with its search words, mirror documents naming it, swept by housekeeping, migrated from 1.4.0 and 1.5.0.</summary>
 [Trait("Issue", "13.3")]
 [Collection(PostgresFixture.CollectionName)]
 public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
@@ -63,6 +66,9 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         stays.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed(kept);
         await store.SaveAllAsync([gone, stays]);
         Assert.Equal(3L, await CountAsync(dataSource, "SELECT count(*) FROM blobs"));
+        Assert.Equal(2L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words @@ to_tsquery('simple', 'astral & combining')"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words @@ to_tsquery('simple', 'only & here')"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words = ''::tsvector"));
 
         Assert.True(await store.DeleteSessionAsync(gone.Id));
         await using (NpgsqlConnection connection = await dataSource.OpenConnectionAsync())
@@ -108,6 +114,88 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         Assert.Equal(content, loaded.Artifacts[0].Content!.Value.ToArray());
     }
 
+    [Fact]
+    public async Task A_blob_PostgreSQL_already_holds_is_not_sent_or_indexed_again_and_a_new_one_arrives_with_its_words()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        using SyncHarness a = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        using SyncHarness b = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        string log = "muhead \0 " + RunStateStoreContractTests.AwkwardText(30_000) + " mutail";
+        string hash = BlobCodec.Hash(Encoding.UTF8.GetBytes(log));
+        Session first = Session.Create("first reader");
+        first.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed(log);
+        await a.Store.SaveAsync(first);
+        await a.Sync.SyncAsync();
+        Assert.Equal(1L, await a.PgCountAsync("SELECT count(*) FROM blobs WHERE hash = $1 AND search_words @@ to_tsquery('simple', 'muhead & mutail')", hash));
+
+        // A second upload of the same blob would replace this marker; a new blob gets its words on insert.
+        await a.PgCountAsync("WITH u AS (UPDATE blobs SET search_words = to_tsvector('simple', 'untouched') RETURNING 1) SELECT count(*) FROM u");
+        Session second = Session.Create("second reader");
+        Step step = second.AddTask("t").AddStep("s");
+        step.AddToolCall("read", "{}").Succeed(log);
+        step.AddToolCall("read", "{}").Succeed("nuother " + new string('n', 3000) + " nutail");
+        await b.Store.SaveAsync(second);
+        await b.Sync.SyncAsync();
+
+        Assert.Equal(1L, await b.PgCountAsync("SELECT count(*) FROM blobs WHERE hash = $1 AND search_words = to_tsvector('simple', 'untouched')", hash));
+        Assert.Equal(1L, await b.PgCountAsync("SELECT count(*) FROM blobs WHERE search_words @@ to_tsquery('simple', 'nuother & nutail')"));
+        Assert.Equal(2L, await b.PgCountAsync("SELECT count(*) FROM blobs"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-012")]
+    public async Task Migrating_a_1_5_0_database_indexes_the_words_of_its_blobs_of_either_codec()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        await new PostgresMigrator(ShippedSchema.Postgres.Where(m => m.Version < new Version(1, 5, 0)).ToList()).MigrateAsync(dataSource);
+        string moved = "kappahead " + RunStateStoreContractTests.AwkwardText(20_000) + " kappatail";
+        string packed = "lambdahead " + string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i} ok\n")) + " lambdatail";
+        byte[] binary = [.. Encoding.UTF8.GetBytes("thetabinary "), .. Enumerable.Range(0, 5000).Select(i => (byte)(0x80 + (i % 0x7F)))];
+        Session session = Session.Create("written by 1.5.0");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall first = step.AddToolCall("read", "{}");
+        first.Succeed(moved);
+        ToolCall second = step.AddToolCall("run_tests", "{}");
+        second.Succeed(packed);
+        session.AddArtifact("data.bin", ArtifactKind.File, "application/octet-stream", binary);
+        session.AddArtifact("data.log", ArtifactKind.Log, "text/plain", binary);
+        await WriteAs1_4_0Async(dataSource, session);
+        await new PostgresMigrator(ShippedSchema.Postgres.Where(m => m.Version < new Version(1, 6, 0)).ToList()).MigrateAsync(dataSource);
+
+        // The 1.5.0 migration moved the values as 'none'; the sync and the PostgreSQL store of 1.5.0 wrote Brotli.
+        byte[] packedBytes = Encoding.UTF8.GetBytes(packed);
+        (string codec, byte[] compressed) = BlobCodec.Compress(packedBytes);
+        Assert.Equal(BlobCodec.Brotli, codec);
+        await using (NpgsqlCommand brotli = dataSource.CreateCommand("UPDATE blobs SET codec = 'br', content = $1 WHERE hash = $2 AND codec = 'none';"))
+        {
+            brotli.Parameters.AddWithValue(compressed);
+            brotli.Parameters.AddWithValue(BlobCodec.Hash(packedBytes));
+            Assert.Equal(1, await brotli.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(["br", "none", "none"], (await StringsAsync(dataSource, "SELECT codec FROM blobs ORDER BY codec")).ToArray());
+
+        // A damaged blob ('acode db check' reports it) is left unsearchable rather than failing the migration.
+        await using (NpgsqlCommand damaged = dataSource.CreateCommand("INSERT INTO blobs (hash, codec, raw_length, content) VALUES (repeat('d', 64), 'br', 5000, '\\x0102');"))
+        {
+            await damaged.ExecuteNonQueryAsync();
+        }
+
+        await new PostgresMigrator().MigrateAsync(dataSource);
+
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words IS NULL"));
+        Assert.Equal(2L, await CountAsync(dataSource, $"SELECT count(*) FROM blobs WHERE search_words = ''::tsvector AND hash IN ('{BlobCodec.Hash(binary)}', repeat('d', 64))"));
+        var search = new PostgresSessionSearch(dataSource);
+        async Task<string[]> HitsAsync(string text) => [.. (await search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, PaginationOptions.FirstPage)).Items.Select(h => $"{h.EntityId}.{h.Field}")];
+        Assert.Equal([$"{first.Id.Value}.result"], await HitsAsync("kappatail"));
+        Assert.Equal([$"{first.Id.Value}.result"], await HitsAsync("kappahead"));
+        Assert.Equal([$"{second.Id.Value}.result"], await HitsAsync("lambdatail"));
+        Assert.Equal([$"{second.Id.Value}.result"], await HitsAsync("\"line 2999 ok\""));
+        Assert.Empty(await HitsAsync("thetabinary"));
+        Assert.Equal(["1.6.0"], await StringsAsync(dataSource, "SELECT version FROM schema_version WHERE version = '1.6.0'"));
+    }
+
     /// <summary>Writes the session as a 1.4.0 program did: whole values in the columns and in document, no blob columns.</summary>
     private static async Task WriteAs1_4_0Async(NpgsqlDataSource dataSource, Session session)
     {
@@ -128,6 +216,19 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
             await command.ExecuteNonQueryAsync();
             await command.Connection!.DisposeAsync();
         }
+    }
+
+    private static async Task<List<string>> StringsAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql) => Convert.ToInt64(await ScalarAsync(dataSource, sql), System.Globalization.CultureInfo.InvariantCulture);

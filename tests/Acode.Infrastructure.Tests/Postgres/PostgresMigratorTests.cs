@@ -34,7 +34,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         ["sync_conflicts"] = Columns(("id", BigInt), ("entity_type", Text), ("entity_id", Text), ("session_id", Text), ("incoming_key", Text), ("incoming_origin", Text), ("incoming_base_version", BigInt), ("incoming_version", BigInt), ("incoming_hlc", BigInt), ("incoming_payload", Jsonb), ("existing_origin", Text), ("existing_version", BigInt), ("existing_hlc", BigInt), ("existing_payload", Jsonb), ("winner", Text), ("detected_at", TimestampTz)),
         ["workspaces"] = Columns(("id", Text), ("name", Text), ("acode_version", Text), ("outbox_retention_days", "integer"), ("first_sync_at", TimestampTz), ("last_sync_at", TimestampTz)),
         ["sync_maintenance"] = Columns(("task", Text), ("last_run_at", TimestampTz), ("last_result", Text)),
-        ["blobs"] = Columns(("hash", Text), ("codec", Text), ("raw_length", BigInt), ("content", "bytea"), ("created_at", TimestampTz)),
+        ["blobs"] = Columns(("hash", Text), ("codec", Text), ("raw_length", BigInt), ("content", "bytea"), ("created_at", TimestampTz), ("search_words", "tsvector"), ("search_lossy", "boolean")),
         ["schema_version"] = Columns(("version", Text), ("name", Text), ("checksum", Text), ("applied_at", TimestampTz)),
     };
 

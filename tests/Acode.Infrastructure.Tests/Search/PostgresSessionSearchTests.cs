@@ -1,3 +1,4 @@
+using System.Text;
 using Acode.Application;
 using Acode.Application.Queries;
 using Acode.Application.Search;
@@ -43,7 +44,9 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
     [Trait("Issue", "13.2")]
     public async Task The_query_reads_the_gin_indexes()
     {
-        await Store.SaveAsync(Acode.Domain.Entities.Session.Create("chiplan indexed"));
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("chiplan indexed");
+        session.AddTask("t").AddStep("s").AddToolCall("read", "{}").Succeed("chiplan " + new string('x', 5000));
+        await Store.SaveAsync(session);
         await PublishAsync();
 
         await using NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync();
@@ -59,15 +62,20 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
             captured.Add($"ix_{table}_search_{field}");
         }
 
+        captured.Add("ix_blobs_search_words"); // large content: one tsvector per blob (schema 1.6.0)
+
         await using var explain = new NpgsqlCommand("""
             EXPLAIN SELECT x.id FROM sessions x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.title)) @@ phraseto_tsquery('simple', 'chiplan')
-            UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.result)) @@ phraseto_tsquery('simple', 'chiplan')
-            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan');
+            UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.result)) @@ phraseto_tsquery('simple', 'chiplan') AND x.result_blob IS NULL
+            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan') AND x.content_blob IS NULL
+            UNION ALL SELECT x.id FROM blobs b JOIN tool_calls x ON x.result_blob = b.hash WHERE b.search_words @@ phraseto_tsquery('simple', 'chiplan');
             """, connection);
         string plan = string.Join('\n', await ReadAllAsync(explain));
         Assert.Contains("ix_sessions_search_title", plan, StringComparison.Ordinal);
         Assert.Contains("ix_tool_calls_search_result", plan, StringComparison.Ordinal);
         Assert.Contains("ix_artifacts_search_content", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_blobs_search_words", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_tool_calls_result_blob", plan, StringComparison.Ordinal);
 
         // And every index the search's own statement names exists, so each of its branches can use one.
         await using var indexes = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_%_search_%' ORDER BY indexname;", connection);
@@ -95,7 +103,53 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
             Assert.Contains($"ix_{table}_search_{field}", plan, StringComparison.Ordinal);
         }
 
+        Assert.Contains("ix_blobs_search_words", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan on tool_calls", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan on blobs", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_phrase_in_large_content_is_exact_also_where_its_vector_could_not_keep_every_position()
+    {
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("phrases in blobs");
+        Acode.Domain.Entities.Step step = session.AddTask("t").AddStep("s");
+        Acode.Domain.Entities.ToolCall plain = step.AddToolCall("read", "{}");
+        plain.Succeed("kappaone filler " + new string('.', 2000) + " kappatwo kappaone");
+        Acode.Domain.Entities.ToolCall log = step.AddToolCall("run_tests", "{}");
+        log.Succeed(string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i} ok\n")) + " lambdaword");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal([plain.Id.Value], (await SearchAsync("\"kappatwo kappaone\"")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("\"kappaone kappatwo\"")).Items);
+        Assert.Equal(1L, await Harness.PgCountAsync("SELECT count(*) FROM blobs WHERE search_lossy"));
+
+        // 4000 'line's: the vector keeps 255 of their positions, so the blob's text decides a phrase there (docs/search.md).
+        Assert.Equal([log.Id.Value], (await SearchAsync("\"line 3999 ok\"")).Items.Select(h => h.EntityId));
+        Assert.Equal([log.Id.Value], (await SearchAsync("\"ok lambdaword\"")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("\"lambdaword line\"")).Items);
+        Assert.Empty((await SearchAsync("\"ok 3999 line\"")).Items);
+        Assert.Empty((await SearchAsync("\"lambdaword kappaone\"")).Items);
+        Assert.Equal([log.Id.Value], (await SearchAsync("lambdaword NOT \"line 4000\"")).Items.Select(h => h.EntityId));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.3")]
+    public async Task A_blob_longer_than_256_KiB_is_searched_by_its_head_even_when_the_cut_splits_a_character()
+    {
+        // 11 bytes, then 60,000 × (a 4-byte emoji and a space): byte 262,144 falls 3 bytes into an emoji.
+        string text = "zetaheadxy " + string.Concat(Enumerable.Repeat("\U0001F600 ", 60_000)) + " zetafar";
+        Assert.Equal(11, Encoding.UTF8.GetByteCount(text[..11]));
+        Assert.Equal(3, (262_144 - 11) % 5);
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("emoji output");
+        Acode.Domain.Entities.ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("print", "{}");
+        call.Succeed(text);
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        Assert.Equal([call.Id.Value], (await SearchAsync("zetaheadxy")).Items.Select(h => h.EntityId));
+        Assert.Empty((await SearchAsync("zetafar")).Items); // past the first 65,536 characters
     }
 
     [Fact]
