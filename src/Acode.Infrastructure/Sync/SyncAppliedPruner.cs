@@ -102,7 +102,12 @@ internal sealed class SyncAppliedPruner
         }
         finally
         {
-            await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None).ConfigureAwait(false);
+            // A session-level lock ends with its session: when an outage broke the connection there is nothing left to
+            // unlock, and a command on it would throw over the error that broke it (the sync must see that one).
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 

@@ -109,6 +109,45 @@ public sealed class SyncAppliedPrunerTests(PostgresFixture fixture)
     }
 
     [Fact]
+    [Trait("Issue", "10.19")]
+    public async Task A_connection_broken_while_pruning_fails_with_the_outage_not_with_the_unlock_on_a_closed_connection()
+    {
+        // Found by the S4 fault scenario: the server went away during a prune, and the unlock in the pruner's finally ran
+        // on the broken connection; its InvalidOperationException ("Connection is not open") replaced the outage's error,
+        // which the sync treats as a pause, and escaped the sync run.
+        string pg = await fixture.CreateDatabaseAsync();
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, connectionString: pg);
+        await h.Sync.EnsureSchemaAsync(CancellationToken.None);
+        await using var blocker = new NpgsqlConnection(pg);
+        await blocker.OpenAsync();
+        await using NpgsqlTransaction locked = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE sync_applied IN ACCESS EXCLUSIVE MODE;", blocker, locked))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        Task<long?> prune = Pruner(pg, TimeSpan.FromHours(1)).PruneAsync(CancellationToken.None);
+        int pid = 0;
+        for (int i = 0; i < 600 && pid == 0; i++)
+        {
+            await Task.Delay(50);
+            await using var find = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM sync_applied%';", blocker, locked);
+            pid = await find.ExecuteScalarAsync() is int found ? found : 0;
+        }
+
+        Assert.NotEqual(0, pid);
+        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1);", blocker, locked))
+        {
+            terminate.Parameters.AddWithValue(pid);
+            await terminate.ExecuteScalarAsync();
+        }
+
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => prune);
+        Assert.IsNotType<InvalidOperationException>(failure);
+        Assert.NotNull(SyncFailures.AsUnavailable(failure, "test"));
+    }
+
+    [Fact]
     [Trait("Issue", "12.3")]
     public async Task One_pruner_at_a_time_and_at_most_once_per_interval()
     {
