@@ -9,12 +9,12 @@ namespace Acode.Infrastructure.Sqlite;
 /// Opens connections to the workspace database with the store's settings applied and checked on every open:
 /// WAL (AC-002), foreign keys on, the busy timeout (AC-006) and <c>synchronous</c>. Reader connections are
 /// <c>query_only</c> (AC-007) and pooled; the writer is one long-lived connection per store, which also bounds the WAL
-/// (<c>journal_size_limit</c>, <see cref="TryCheckpointWal"/>) and turns SQLite's automatic checkpoint off: a
-/// <see cref="WalCheckpointer"/> runs it in the background instead, every <see cref="CheckpointThresholdPages"/> pages.
+/// (<c>journal_size_limit</c>, <see cref="TryCheckpointWal"/>) and runs SQLite's automatic checkpoint every
+/// <see cref="CheckpointThresholdPages"/> pages.
 /// </summary>
 internal sealed class SqliteConnectionFactory
 {
-    /// <summary>Most pages appended to the WAL between two background checkpoints: SQLite's default <c>wal_autocheckpoint</c>.</summary>
+    /// <summary>Most pages appended to the WAL between two automatic checkpoints: SQLite's default <c>wal_autocheckpoint</c>.</summary>
     public const int WalAutoCheckpointPages = 1000;
 
     /// <summary>SQLite's default page size, which acode never changes.</summary>
@@ -47,16 +47,18 @@ internal sealed class SqliteConnectionFactory
         _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(int)options.Synchronous};");
 
         // The WAL is truncated to the limit whenever SQLite starts it over, i.e. at the first commit after a checkpoint
-        // that copied all of it. The background checkpoint runs every time that many pages were appended, at most half
-        // the limit: in steady state the WAL then stays within its bound, and only a reader that holds it can push it past.
-        // SQLite's own auto-checkpoint is off on the writer (set, never left to a build or host): it would run inside a save.
+        // that copied all of it. SQLite's automatic checkpoint runs in the commit that appends that many pages, at most half
+        // the limit (set on the writer, never left to a build or host): in steady state the WAL then stays within its
+        // bound, and only a reader that holds it can push it past. It runs inside one save in every few dozen: a
+        // checkpoint in the background (tried for issue 15) let a steadily writing store's WAL grow to its bound, and
+        // measured slower at the median and no better at p99 (docs/performance.md, "Part 4").
         CheckpointThresholdPages = Math.Clamp(options.WalSizeLimitBytes / 2 / AssumedPageBytes, 1, WalAutoCheckpointPages);
-        _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = 0;");
+        _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = {CheckpointThresholdPages};");
     }
 
     public string WalPath => DatabasePath + "-wal";
 
-    /// <summary>WAL pages appended after which the background checkpoint runs: half the WAL bound, at most SQLite's default 1000.</summary>
+    /// <summary>WAL pages appended after which the writer's automatic checkpoint runs: half the WAL bound, at most SQLite's default 1000.</summary>
     public long CheckpointThresholdPages { get; }
 
     public string DatabasePath { get; }
@@ -111,31 +113,10 @@ internal sealed class SqliteConnectionFactory
     }
 
     /// <summary>
-    /// Opens the background checkpointer's connection (<see cref="WalCheckpointer"/>): read-write, unpooled, busy timeout 0
-    /// (a <c>PASSIVE</c> checkpoint never waits anyway), and its own auto-checkpoint off, as on the writer.
-    /// </summary>
-    public SqliteConnection OpenCheckpointer()
-    {
-        var connection = new SqliteConnection(_writerConnectionString);
-        try
-        {
-            connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 0; PRAGMA wal_autocheckpoint = 0;");
-            EnsureWal(connection, "PRAGMA journal_mode;");
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
     /// Copies the WAL into the database file and empties it (<c>PRAGMA wal_checkpoint(TRUNCATE)</c>) if nothing holds it,
     /// without waiting: with the busy timeout at 0 for the call, a reader inside a read transaction or another process's
     /// writer makes it return at once, <see cref="WalCheckpoint.Blocked"/>. It holds the write lock only while it copies
-    /// what the background checkpoint has not copied yet (at most its threshold of pages). Call it on the writer, outside
+    /// what the automatic checkpoints have not copied yet (at most their threshold of pages). Call it on the writer, outside
     /// a transaction, with the writer's gate held.
     /// </summary>
     public WalCheckpoint TryCheckpointWal(SqliteConnection writer)

@@ -69,7 +69,6 @@ public sealed partial class SqliteWorkspaceDatabase
                         break;
                 }
 
-                _checkpointer.WaitForRun();
                 WalCheckpoint checkpoint = Connections.TryCheckpointWal(_writer);
                 if (checkpoint.Blocked)
                 {

@@ -6,7 +6,7 @@ namespace Acode.Infrastructure.Sqlite;
 /// <summary>
 /// Keeping the WAL small. A read transaction keeps SQLite from copying the frames written after it began into the database
 /// file and from starting the WAL over, so while one stays open (in any process) the WAL grows with every commit.
-/// Once it ends, the background checkpoint (<see cref="WalCheckpointer"/>) copies everything, the next commit starts the WAL over and truncates it to
+/// Once it ends, the next automatic checkpoint copies everything, the next commit starts the WAL over and truncates it to
 /// <c>journal_size_limit</c>; and a writer that sees the WAL above its bound after a commit tries at once a checkpoint that
 /// empties it, never waiting for a reader (<see cref="SqliteConnectionFactory.TryCheckpointWal"/>).
 /// </summary>
@@ -37,7 +37,6 @@ public sealed partial class SqliteWorkspaceDatabase
                 return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1);
             }
 
-            _checkpointer.WaitForRun();
             WalCheckpoint checkpoint = Connections.Guard(() => Connections.TryCheckpointWal(_writer));
             return new WalReport(before, Connections.WalBytes(), limit, CheckpointTried: true, checkpoint.Blocked, checkpoint.LogFrames, checkpoint.CheckpointedFrames);
         }
@@ -46,12 +45,6 @@ public sealed partial class SqliteWorkspaceDatabase
             _writeGate.Release();
         }
     }
-
-    /// <summary>Background checkpoints run so far by this database's <see cref="WalCheckpointer"/>.</summary>
-    internal int BackgroundCheckpoints => _checkpointer.Runs;
-
-    /// <summary>Waits until no background checkpoint is running (tests; the next one starts after the next threshold of pages).</summary>
-    internal void WaitForBackgroundCheckpoint() => _checkpointer.WaitForRun();
 
     /// <summary>After a commit (or on open), with the write gate held: empties a WAL above its bound if nothing holds it. Never throws.</summary>
     private void KeepWalBounded()
@@ -72,7 +65,6 @@ public sealed partial class SqliteWorkspaceDatabase
                 return;
             }
 
-            _checkpointer.WaitForRun();
             WalCheckpoint checkpoint = Connections.TryCheckpointWal(_writer);
             if (checkpoint.Blocked || Connections.WalBytes() > limit)
             {

@@ -11,8 +11,8 @@ namespace Acode.Infrastructure.Sqlite;
 /// <summary>
 /// An opened workspace database: the file checked and created owner-only, WAL verified, the schema migrated,
 /// one writer connection (writes are serialized in-process by a gate and across processes by
-/// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007); the WAL copied into the file in the
-/// background (<see cref="WalCheckpointer"/>) and kept within its bound (<c>SqliteWorkspaceDatabase.Wal.cs</c>). Thread-safe.
+/// <c>BEGIN IMMEDIATE</c>, AC-008) and pooled <c>query_only</c> readers (AC-007); the WAL copied into the file by
+/// SQLite's automatic checkpoint and kept within its bound (<c>SqliteWorkspaceDatabase.Wal.cs</c>). Thread-safe.
 /// </summary>
 /// <remarks>
 /// Reader connections are kept open between reads (one per concurrent reader, reused last-in first-out) together with
@@ -28,7 +28,6 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
 
     private readonly SqliteConnection _writer;
     private readonly WriterCommands _commands;
-    private readonly WalCheckpointer _checkpointer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteMigrator _migrator;
     private readonly Stack<SqliteConnection> _idleReaders = new();
@@ -41,7 +40,6 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         Connections = connections;
         _writer = writer;
         _commands = new WriterCommands(writer);
-        _checkpointer = new WalCheckpointer(connections, connections.CheckpointThresholdPages, loggerFactory.CreateLogger<WalCheckpointer>());
         _migrator = migrator;
         LoggerFactory = loggerFactory;
         Time = time;
@@ -158,7 +156,6 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 transaction.Commit();
                 return done;
             });
-            _checkpointer.Committed(_writer);
             KeepWalBounded();
             return result;
         }
@@ -212,7 +209,6 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         }
 
         Connections.ClearReaderPool();
-        _checkpointer.Dispose();
         _writer.Dispose();
         _writeGate.Dispose();
     }
