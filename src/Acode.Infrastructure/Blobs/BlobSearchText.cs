@@ -22,7 +22,7 @@ internal static class BlobSearchText
 
     private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob, which <c>acode db check</c> reports).</summary>
+    /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob: reading a row that names it reports the damage).</summary>
     public static string? Of(StoredBlob blob)
     {
         ArgumentNullException.ThrowIfNull(blob);

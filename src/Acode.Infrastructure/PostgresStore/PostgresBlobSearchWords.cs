@@ -31,7 +31,7 @@ internal static class PostgresBlobSearchWords
     /// <summary>
     /// The data step of migration 1.6.0: sets <c>search_words</c> of every blob that has none, a page at a time in hash
     /// order, in the migration's transaction. A blob that does not decode gets an empty tsvector (it is not searchable;
-    /// <c>acode db check</c> reports it) rather than failing the migration.
+    /// reading a row that names it reports the damage) rather than failing the migration.
     /// </summary>
     /// <returns>How many blobs were indexed.</returns>
     public static async Task<int> IndexMissingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -56,7 +56,6 @@ public sealed class PostgresSessionSearch : ISessionSearch
     // only when their text was checked (VerifyLossyAsync, the hashes in $verified). Both arms use an index.
     private const string BlobMatch = "b.search_words @@ q.query";
 
-
     // The lossy blobs whose words match a query's phrases loosened to their words (PostgresTsQuery.LooseSql).
     private const string LossyCandidatesSql = "SELECT b.hash, b.codec, b.raw_length, b.content FROM q, blobs b WHERE b.search_lossy AND b.search_words @@ q.loose";
 
