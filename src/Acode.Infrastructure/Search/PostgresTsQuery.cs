@@ -26,8 +26,8 @@ internal sealed class PostgresTsQuery
     /// <summary>
     /// The same query with every phrase loosened to its words (<c>plainto_tsquery</c>), except inside an exclusion, over
     /// the same parameters: what a blob's vector that could not keep every position (<c>blobs.search_lossy</c>, schema
-    /// 1.6.0: a tsvector keeps at most 255 positions per word and none above 16383) is matched with, since a phrase cannot
-    /// be judged by position there (docs/search.md).
+    /// 1.6.0: a tsvector keeps at most 255 positions per word and none above 16383) is matched with to find the candidates
+    /// whose text the search then checks, since a phrase cannot be judged by position there (docs/search.md).
     /// </summary>
     public string LooseSql { get; private set; } = "";
 

@@ -9,7 +9,8 @@
 --
 -- A tsvector keeps at most 255 positions per word and none above 16383, so in a long repetitive text (a test log with
 -- 4000 'line's) the vector still holds every word but not where each occurs, and a phrase there could not be matched.
--- search_lossy (generated) marks such a vector: the search matches a phrase in it by its words instead.
+-- search_lossy (generated) marks such a vector: for a query with a phrase, the search checks the text of such a blob
+-- (PostgresSessionSearch), so phrases stay exact.
 --
 -- The text is the blob's bytes as UTF-8, judged like acode_search_text (1.3.0) judges artifact content: the first
 -- 262144 bytes, a character cut at the end dropped. Bytes that are not UTF-8 (binary artifact content) get an empty
