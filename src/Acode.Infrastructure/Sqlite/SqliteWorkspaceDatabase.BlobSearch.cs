@@ -31,8 +31,8 @@ public sealed partial class SqliteWorkspaceDatabase
             return 0;
         }
 
-        Execute(connection, transaction, "DELETE FROM blob_search_entries;");
-        Execute(connection, transaction, "INSERT INTO blob_search_index (blob_search_index) VALUES ('delete-all');");
+        SqliteScript.Execute(connection, transaction, "DELETE FROM blob_search_entries;");
+        SqliteScript.Execute(connection, transaction, "INSERT INTO blob_search_index (blob_search_index) VALUES ('delete-all');");
         var hashes = new List<string>();
         using (SqliteCommand list = connection.CreateCommand())
         {
@@ -89,13 +89,5 @@ public sealed partial class SqliteWorkspaceDatabase
         using SqliteDataReader reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
