@@ -54,6 +54,6 @@ internal static class BlobCodec
                 break;
         }
 
-        throw new InvalidDataException($"A stored blob ({codec}, {content.LongLength} bytes) does not decode to its {rawLength} bytes; run 'acode db check'.");
+        throw new InvalidDataException($"A stored blob ({codec}, {content.LongLength} bytes) does not decode to its {rawLength} bytes.");
     }
 }

@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -78,6 +79,7 @@ public sealed partial class SqliteRunStateStore
         => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, sql);
 
     /// <summary>The whole content of the blob named in column <paramref name="ordinal"/> (docs/storage.md); null when the column is null.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-002: the blob is missing or does not decode.</exception>
     private static byte[]? BlobBytes(SqliteConnection connection, SqliteTransaction transaction, SqliteDataReader reader, int ordinal)
     {
         if (reader.IsDBNull(ordinal))
@@ -86,7 +88,14 @@ public sealed partial class SqliteRunStateStore
         }
 
         string hash = reader.GetString(ordinal);
-        return SqliteBlobs.Read(connection, transaction, hash) ?? throw new InvalidDataException($"Blob {hash} is missing from the workspace database; run 'acode db check'.");
+        try
+        {
+            return SqliteBlobs.Read(connection, transaction, hash) ?? throw AcodeErrors.DamagedBlob(connection.DataSource, hash, "it is missing");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw AcodeErrors.DamagedBlob(connection.DataSource, hash, ex.Message, ex);
+        }
     }
 
     private static string? BlobText(SqliteConnection connection, SqliteTransaction transaction, SqliteDataReader reader, int ordinal)

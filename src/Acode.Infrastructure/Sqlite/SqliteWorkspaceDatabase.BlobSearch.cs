@@ -1,4 +1,5 @@
 using System.Globalization;
+using Acode.Application.Errors;
 using Acode.Infrastructure.Blobs;
 using Microsoft.Data.Sqlite;
 
@@ -22,7 +23,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// of step, in one write transaction: every entry is removed and every blob whose bytes are UTF-8 indexed again, as
     /// the store indexes a new blob. Returns the number of blobs indexed, or 0 when the index was sound (nothing written).
     /// </summary>
-    /// <exception cref="InvalidDataException">A blob does not decode (the rebuild rolls back; see <c>acode db check</c>).</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-002: a blob does not decode (the rebuild rolls back; <c>acode db check</c> lists the damaged blobs).</exception>
     internal Task<int> RebuildBlobSearchIndexAsync(CancellationToken cancellationToken = default) => WriteAsync((transaction, commands) =>
     {
         SqliteConnection connection = transaction.Connection!;
@@ -49,7 +50,17 @@ public sealed partial class SqliteWorkspaceDatabase
         foreach (string hash in hashes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (SqliteBlobs.Read(commands, transaction, hash) is { } raw && SqliteBlobs.Index(commands, transaction, hash, raw))
+            byte[]? raw;
+            try
+            {
+                raw = SqliteBlobs.Read(commands, transaction, hash);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw AcodeErrors.DamagedBlob(connection.DataSource, hash, ex.Message, ex);
+            }
+
+            if (raw is not null && SqliteBlobs.Index(commands, transaction, hash, raw))
             {
                 indexed++;
             }

@@ -8,7 +8,10 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <summary>The tables a workspace database holds, in the order reports list them.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["sessions", "session_tasks", "steps", "tool_calls", "artifacts", "session_events", "outbox"];
 
-    /// <summary>Runs <c>PRAGMA integrity_check</c> and <c>PRAGMA foreign_key_check</c>; reads only.</summary>
+    /// <summary>
+    /// Runs <c>PRAGMA integrity_check</c> and <c>PRAGMA foreign_key_check</c>, checks the search indexes against their
+    /// content and decodes every blob against its hash; reads only.
+    /// </summary>
     public DatabaseCheckReport Check(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
     {
         var integrity = new List<string>();
@@ -29,6 +32,7 @@ public sealed partial class SqliteWorkspaceDatabase
 
         integrity.AddRange(CheckSearchIndex(connection, transaction));
         integrity.AddRange(CheckBlobSearchIndex(connection, transaction));
+        integrity.AddRange(CheckBlobs(connection, transaction, cancellationToken));
         var foreignKeys = new List<string>();
         using (SqliteCommand command = connection.CreateCommand())
         {

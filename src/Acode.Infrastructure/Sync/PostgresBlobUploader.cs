@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.PostgresStore;
@@ -29,7 +30,7 @@ internal sealed class PostgresBlobUploader
     }
 
     /// <summary>Inserts the blobs <paramref name="records"/> name that PostgreSQL does not hold yet.</summary>
-    /// <exception cref="InvalidDataException">A named blob is missing from the workspace database (it was damaged).</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-002: a named blob is missing from the workspace database (it was damaged).</exception>
     public async Task UploadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -90,7 +91,7 @@ internal sealed class PostgresBlobUploader
         if (blobs.Count != hashes.Length)
         {
             string absent = hashes.Except(blobs.Select(b => b.Hash), StringComparer.Ordinal).First();
-            throw new InvalidDataException($"Blob {absent}, named by an outbox record, is missing from the workspace database; run 'acode db check'.");
+            throw AcodeErrors.DamagedBlob(connection.DataSource, absent, "it is missing, and an outbox record names it");
         }
 
         return blobs;

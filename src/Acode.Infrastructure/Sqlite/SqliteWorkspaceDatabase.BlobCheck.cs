@@ -1,0 +1,130 @@
+using System.Globalization;
+using Acode.Infrastructure.Blobs;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+public sealed partial class SqliteWorkspaceDatabase
+{
+    /// <summary>How many damaged or missing blobs a check names (their sessions too); the counts are always whole.</summary>
+    private const int NamedBlobProblems = 5;
+
+    /// <summary>The blob hashes rows name (schema 1.5.0): a tool call's arguments and result, an artifact's content.</summary>
+    private const string NamedBlobsSql = """
+        SELECT arguments_blob AS hash, session_id FROM tool_calls WHERE arguments_blob IS NOT NULL
+        UNION ALL SELECT result_blob, session_id FROM tool_calls WHERE result_blob IS NOT NULL
+        UNION ALL SELECT content_blob, session_id FROM artifacts WHERE content_blob IS NOT NULL
+        """;
+
+    /// <summary>
+    /// The blobs (schema 1.5.0) against their hashes and the rows that name them, read-only: each blob is decoded and its
+    /// SHA-256 compared with its hash (<see cref="BlobCodec"/>), and every hash a row names must have its blob. A damaged or
+    /// missing blob makes the rows naming it unreadable (their reads fail with <see cref="InvalidDataException"/>); one
+    /// line per kind of problem names up to <see cref="NamedBlobProblems"/> blobs and the sessions whose rows name them.
+    /// Reads every blob: the cost grows with the large content the workspace holds, like <c>PRAGMA integrity_check</c>.
+    /// </summary>
+    private static IEnumerable<string> CheckBlobs(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        using (SqliteCommand exists = connection.CreateCommand())
+        {
+            exists.Transaction = transaction;
+            exists.CommandText = "SELECT count(*) FROM sqlite_schema WHERE name = 'blobs';";
+            if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                yield break;
+            }
+        }
+
+        var damaged = new List<string>();
+        long damagedCount = 0;
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT hash, codec, raw_length, content FROM blobs;";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // Values of the wrong type (a damaged record) count as a damaged blob, never as a failed check.
+                object hash = reader.GetValue(0);
+                if (hash is not string text || reader.GetValue(1) is not string codec || reader.GetValue(2) is not long rawLength
+                    || reader.GetValue(3) is not byte[] content || !Decodes(text, codec, rawLength, content))
+                {
+                    damagedCount++;
+                    if (damaged.Count < NamedBlobProblems)
+                    {
+                        damaged.Add(Convert.ToString(hash, CultureInfo.InvariantCulture) ?? "?");
+                    }
+                }
+            }
+        }
+
+        if (damagedCount > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{damagedCount:N0} blob(s) of large content do not decode to their hash ({Describe(connection, transaction, damaged)}); {Advice}");
+        }
+
+        var missing = new List<string>();
+        long missingCount = 0;
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT DISTINCT n.hash FROM ({NamedBlobsSql}) n WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = n.hash) ORDER BY n.hash;";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                missingCount++;
+                if (missing.Count < NamedBlobProblems)
+                {
+                    missing.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        if (missingCount > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{missingCount:N0} blob(s) of large content named by rows are missing ({Describe(connection, transaction, missing)}); {Advice}");
+        }
+    }
+
+    private const string Advice = "the rows naming them cannot be read: restore .agent/workspace.db from a backup, or read those sessions from the team's PostgreSQL with --remote if they were synced";
+
+    private static bool Decodes(string hash, string codec, long rawLength, byte[] content)
+    {
+        try
+        {
+            return string.Equals(BlobCodec.Hash(BlobCodec.Decompress(codec, content, rawLength)), hash, StringComparison.Ordinal);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>"blob 1a2b3c4d5e6f in sess_…, sess_…; …": each hash shortened to 12 digits, with the sessions whose rows name it.</summary>
+    private static string Describe(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> hashes)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT DISTINCT session_id FROM ({NamedBlobsSql}) n WHERE n.hash = $hash ORDER BY session_id LIMIT {NamedBlobProblems};";
+        SqliteParameter parameter = command.Parameters.Add("$hash", SqliteType.Text);
+        var parts = new List<string>(hashes.Count);
+        foreach (string hash in hashes)
+        {
+            parameter.Value = hash;
+            var sessions = new List<string>();
+            using (SqliteDataReader reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    sessions.Add(reader.GetString(0));
+                }
+            }
+
+            string shortHash = hash.Length > 12 ? hash[..12] : hash;
+            parts.Add(sessions.Count == 0 ? $"blob {shortHash}, named by no row" : $"blob {shortHash} in {string.Join(", ", sessions)}");
+        }
+
+        return string.Join("; ", parts);
+    }
+}
