@@ -6,6 +6,9 @@ namespace Acode.Application.Search;
 /// </summary>
 public sealed record SearchAll(IReadOnlyList<SearchNode> Include, IReadOnlyList<SearchNode> Exclude) : SearchNode
 {
+    /// <inheritdoc/>
+    public override bool HasPhrase => Include.Any(n => n.HasPhrase) || Exclude.Any(n => n.HasPhrase);
+
     /// <summary>Equal when the other holds the same values in the same order (records compare lists by reference otherwise).</summary>
     public bool Equals(SearchAll? other) => other is not null && Include.SequenceEqual(other.Include) && Exclude.SequenceEqual(other.Exclude);
 

@@ -39,6 +39,9 @@ public sealed class SearchQuery
     /// <summary>The query as parsed, in one normal form, e.g. <c>("deploy" AND "time out"* NOT "retry")</c>; for messages and logs.</summary>
     public string Canonical { get; }
 
+    /// <summary>True when the query holds a phrase anywhere (<see cref="SearchNode.HasPhrase"/>).</summary>
+    public bool HasPhrase => Root.HasPhrase;
+
     /// <summary>16 URL-safe base64 characters identifying <see cref="Canonical"/>: queries that parse alike share it.</summary>
     public string Fingerprint { get; }
 

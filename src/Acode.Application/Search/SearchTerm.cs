@@ -9,6 +9,9 @@ namespace Acode.Application.Search;
 /// <param name="Prefix">True when the last word is a prefix (<c>depl*</c> matches deploy, deployment).</param>
 public sealed record SearchTerm(IReadOnlyList<string> Words, bool Prefix) : SearchNode
 {
+    /// <inheritdoc/>
+    public override bool HasPhrase => Words.Count > 1;
+
     /// <summary>Equal when the other holds the same values in the same order (records compare lists by reference otherwise).</summary>
     public bool Equals(SearchTerm? other) => other is not null && Prefix == other.Prefix && Words.SequenceEqual(other.Words, StringComparer.Ordinal);
 

@@ -30,16 +30,8 @@ internal static class Fts5Query
         ArgumentNullException.ThrowIfNull(query);
         var text = new StringBuilder();
         Append(text, query.Root, relaxed: true);
-        return (text.ToString(), !HasPhrase(query.Root));
+        return (text.ToString(), !query.HasPhrase);
     }
-
-    private static bool HasPhrase(SearchNode node) => node switch
-    {
-        SearchTerm term => term.Words.Count > 1,
-        SearchAll all => all.Include.Any(HasPhrase) || all.Exclude.Any(HasPhrase),
-        SearchAny any => any.Options.Any(HasPhrase),
-        _ => throw new ArgumentOutOfRangeException(nameof(node), node, null),
-    };
 
     private static void Append(StringBuilder text, SearchNode node, bool relaxed)
     {
@@ -63,7 +55,7 @@ internal static class Fts5Query
 
                 break;
             case SearchAll all:
-                IReadOnlyList<SearchNode> exclude = relaxed ? all.Exclude.Where(e => !HasPhrase(e)).ToList() : all.Exclude;
+                IReadOnlyList<SearchNode> exclude = relaxed ? all.Exclude.Where(e => !e.HasPhrase).ToList() : all.Exclude;
                 text.Append('(');
                 if (exclude.Count > 0)
                 {

@@ -87,7 +87,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
             NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(_dataSource, cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                string[]? verified = Fts5Query.WithoutPhrases(query).Exact ? null : await VerifyLossyAsync(connection, query, cancellationToken).ConfigureAwait(false);
+                string[]? verified = !query.HasPhrase ? null : await VerifyLossyAsync(connection, query, cancellationToken).ConfigureAwait(false);
                 NpgsqlCommand command = Build(connection, query, filter, page, cursor, verified);
                 await using var disposeCommand = command.ConfigureAwait(false);
                 var rows = new List<(SearchHit Hit, string? Headline, string? Blob)>(page.Limit + 1);
@@ -208,7 +208,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
     /// <summary>The plan PostgreSQL chooses for the statement a search runs (<c>EXPLAIN</c>, not executed); for tests and diagnosis.</summary>
     internal static async Task<string> ExplainAsync(NpgsqlConnection connection, SearchQuery query, SessionFilter filter, PaginationOptions page)
     {
-        NpgsqlCommand command = Build(connection, query, filter, page, null, Fts5Query.WithoutPhrases(query).Exact ? null : []);
+        NpgsqlCommand command = Build(connection, query, filter, page, null, !query.HasPhrase ? null : []);
         await using (command.ConfigureAwait(false))
         {
             command.CommandText = "EXPLAIN " + command.CommandText;
