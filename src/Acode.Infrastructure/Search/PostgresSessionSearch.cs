@@ -48,7 +48,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
     [
         ("ToolCall", "arguments", "tool_calls", "arguments_blob", ""),
         ("ToolCall", "result", "tool_calls", "result_blob", ""),
-        ("Artifact", "content", "artifacts", "content_blob", " AND " + TextArtifact),
+        ("Artifact", "content", "artifacts", "content_blob", " AND " + TextArtifactRule.OverX),
     ];
 
     // A blob matches by its words' vector. A vector that could not keep every position (search_lossy: over 255 of one
@@ -58,10 +58,6 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
     // The lossy blobs whose words match a query's phrases loosened to their words (PostgresTsQuery.LooseSql).
     private const string LossyCandidatesSql = "SELECT b.hash, b.codec, b.raw_length, b.content FROM q, blobs b WHERE b.search_lossy AND b.search_words @@ q.loose";
-
-    // The artifacts whose content is text: acode_search_text's rule (migration 1.3.0), over row x.
-    private const string TextArtifact = "(x.kind IN ('Diff', 'Log') OR lower(x.media_type) LIKE 'text/%' OR lower(x.media_type) LIKE '%json%' "
-        + "OR lower(x.media_type) LIKE '%xml%' OR lower(x.media_type) LIKE '%yaml%' OR lower(x.media_type) LIKE '%javascript%')";
 
     private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=\" … \"";
 

@@ -207,9 +207,8 @@ public sealed class SqliteSessionSearch : ISessionSearch
             UNION ALL
             SELECT NULL, b.hash, t.session_id, 'ToolCall', t.id, 'result', b.score FROM blob_matches b JOIN tool_calls t ON t.result_blob = b.hash
             UNION ALL
-            SELECT NULL, b.hash, a.session_id, 'Artifact', a.id, 'content', b.score FROM blob_matches b JOIN artifacts a ON a.content_blob = b.hash
-            WHERE a.kind IN ('Diff', 'Log') OR lower(a.media_type) LIKE 'text/%' OR lower(a.media_type) LIKE '%json%' OR lower(a.media_type) LIKE '%xml%'
-               OR lower(a.media_type) LIKE '%yaml%' OR lower(a.media_type) LIKE '%javascript%')
+            SELECT NULL, b.hash, x.session_id, 'Artifact', x.id, 'content', b.score FROM blob_matches b JOIN artifacts x ON x.content_blob = b.hash
+            WHERE {TextArtifactRule.OverX})
         SELECT h.entry_id, h.blob_hash, h.session_id, h.entity_type, h.entity_id, h.field, h.score, s.title, s.state, s.updated_at
         FROM hits h
         JOIN sessions s ON s.id = h.session_id
