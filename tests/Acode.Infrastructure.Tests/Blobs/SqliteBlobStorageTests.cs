@@ -15,6 +15,8 @@ namespace Acode.Infrastructure.Tests.Blobs;
 [Trait("Issue", "13.3")]
 public sealed class SqliteBlobStorageTests : IDisposable
 {
+    private const string Ts = "2026-01-01T00:00:00.0000000Z";
+
     private readonly TempWorkspace _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -131,18 +133,10 @@ public sealed class SqliteBlobStorageTests : IDisposable
         string large = RunStateStoreContractTests.AwkwardText(100_000) + "\0 nul inside";
         string largeArguments = "{\"content\":\"" + new string('q', 9000) + "\"}";
         byte[] artifact = Encoding.UTF8.GetBytes("+ upsilondiff\n" + RunStateStoreContractTests.AwkwardText(20_000));
-        const string Ts = "2026-01-01T00:00:00.0000000Z";
-        string sess = Acode.Domain.Ids.SessionId.New().Value, task = Acode.Domain.Ids.TaskId.New().Value, step = Acode.Domain.Ids.StepId.New().Value;
         string tc1 = Acode.Domain.Ids.ToolCallId.New().Value, tc2 = Acode.Domain.Ids.ToolCallId.New().Value, tc3 = Acode.Domain.Ids.ToolCallId.New().Value, art = Acode.Domain.Ids.ArtifactId.New().Value;
-        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 5, 0)).ToList()))
-        {
-            Assert.Equal("1.4.0", old.GetMigrationStatus().CurrentText);
-        }
+        (string sess, string step) = CreateStepAt140();
 
         SqliteProbe.Execute(_temp.DatabasePath, $"""
-            INSERT INTO sessions VALUES ('{sess}', 'old', NULL, 'Executing', 1, '{Ts}', '{Ts}');
-            INSERT INTO session_tasks VALUES ('{task}', '{sess}', 1, 't', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
-            INSERT INTO steps VALUES ('{step}', '{sess}', '{task}', 1, 's', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
             INSERT INTO tool_calls VALUES ('{tc1}', '{sess}', '{step}', 'read', $args, 'Succeeded', CAST($large AS TEXT), NULL, NULL, NULL, NULL, 1, '{Ts}', '{Ts}');
             INSERT INTO tool_calls VALUES ('{tc2}', '{sess}', '{step}', 'read', $empty, 'Succeeded', CAST($large AS TEXT), NULL, NULL, NULL, NULL, 1, '{Ts}', '{Ts}');
             INSERT INTO tool_calls VALUES ('{tc3}', '{sess}', '{step}', 'small', $empty, 'Succeeded', 'small result', NULL, NULL, NULL, NULL, 1, '{Ts}', '{Ts}');
@@ -191,19 +185,11 @@ public sealed class SqliteBlobStorageTests : IDisposable
     {
         string log = "phiopening line\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"step {i} passed\n")) + "chiclosing line";
         byte[] binary = [0xFF, 0xFE, .. Encoding.UTF8.GetBytes("psibinary " + new string('z', 4000))];
-        const string Ts = "2026-01-01T00:00:00.0000000Z";
-        string sess = Acode.Domain.Ids.SessionId.New().Value, task = Acode.Domain.Ids.TaskId.New().Value, step = Acode.Domain.Ids.StepId.New().Value;
         string tc = Acode.Domain.Ids.ToolCallId.New().Value, art = Acode.Domain.Ids.ArtifactId.New().Value;
         List<Migration> upTo150 = ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 6, 0)).ToList();
-        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 5, 0)).ToList()))
-        {
-            Assert.Equal("1.4.0", old.GetMigrationStatus().CurrentText);
-        }
+        (string sess, string step) = CreateStepAt140();
 
         SqliteProbe.Execute(_temp.DatabasePath, $"""
-            INSERT INTO sessions VALUES ('{sess}', 'old', NULL, 'Executing', 1, '{Ts}', '{Ts}');
-            INSERT INTO session_tasks VALUES ('{task}', '{sess}', 1, 't', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
-            INSERT INTO steps VALUES ('{step}', '{sess}', '{task}', 1, 's', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
             INSERT INTO tool_calls VALUES ('{tc}', '{sess}', '{step}', 'run_tests', $empty, 'Succeeded', $log, NULL, NULL, NULL, NULL, 1, '{Ts}', '{Ts}');
             INSERT INTO artifacts VALUES ('{art}', '{sess}', '{step}', '{tc}', 'a.bin', 'Log', 'text/plain', $size, 'h', $binary, 1, '{Ts}', '{Ts}');
             """, ("$log", log), ("$binary", binary), ("$size", (long)binary.Length), ("$empty", "{}"));
@@ -234,5 +220,22 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_entries;"));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_index_docsize;"));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blob_search_index WHERE blob_search_index MATCH 'chiclosing';"));
+    }
+
+    /// <summary>A workspace at schema 1.4.0 (before blobs) holding one session with one task and one step, written as rows; returns their ids.</summary>
+    private (string Session, string Step) CreateStepAt140()
+    {
+        string session = Acode.Domain.Ids.SessionId.New().Value, task = Acode.Domain.Ids.TaskId.New().Value, step = Acode.Domain.Ids.StepId.New().Value;
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 5, 0)).ToList()))
+        {
+            Assert.Equal("1.4.0", old.GetMigrationStatus().CurrentText);
+        }
+
+        SqliteProbe.Execute(_temp.DatabasePath, $"""
+            INSERT INTO sessions VALUES ('{session}', 'old', NULL, 'Executing', 1, '{Ts}', '{Ts}');
+            INSERT INTO session_tasks VALUES ('{task}', '{session}', 1, 't', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
+            INSERT INTO steps VALUES ('{step}', '{session}', '{task}', 1, 's', NULL, 'Running', NULL, NULL, 1, '{Ts}', '{Ts}');
+            """);
+        return (session, step);
     }
 }
