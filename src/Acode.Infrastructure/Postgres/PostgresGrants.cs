@@ -5,7 +5,8 @@ namespace Acode.Infrastructure.Postgres;
 /// and ACODE-DB-003 messages. Identifiers are always double-quoted, so a role or schema name is never read as SQL.
 /// </summary>
 /// <remarks>
-/// acode's role needs <c>CONNECT</c> on the database, <c>USAGE</c> on its schema (and <c>CREATE</c> there while a
+/// acode's role needs <c>CONNECT</c> on the database (and <c>TEMPORARY</c> to sync: each batch is staged in a temporary
+/// table), <c>USAGE</c> on its schema (and <c>CREATE</c> there while a
 /// migration is pending: the first sync creates the tables), <c>SELECT, INSERT, UPDATE, DELETE</c> on every table it
 /// created and <c>USAGE</c> on their sequences. A role that applied the migrations owns the tables and has all of it.
 /// </remarks>
@@ -23,6 +24,9 @@ internal static class PostgresGrants
         => $"GRANT USAGE{(create ? ", CREATE" : "")} ON SCHEMA {Quote(schema)} TO {Quote(role)};";
 
     public static string OnDatabase(string database, string role) => $"GRANT CONNECT ON DATABASE {Quote(database)} TO {Quote(role)};";
+
+    /// <summary>TEMPORARY, for the sync's staging table; PostgreSQL grants it to PUBLIC unless an owner revoked it.</summary>
+    public static string TemporaryOnDatabase(string database, string role) => $"GRANT TEMPORARY ON DATABASE {Quote(database)} TO {Quote(role)};";
 
     /// <summary>"Have the owner of the database (or a superuser) run: …".</summary>
     public static string Run(string statements) => $"Have the owner of the database (or a superuser) run: {statements}";

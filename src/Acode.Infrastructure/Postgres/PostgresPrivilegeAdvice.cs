@@ -38,6 +38,15 @@ internal static partial class PostgresPrivilegeAdvice
             };
         }
 
+        Match temporary = TemporaryDenied().Match(pg.MessageText);
+        if (temporary.Success)
+        {
+            string database = temporary.Groups["name"].Value;
+            return new PostgresDiagnosis(
+                $"role {who} lacks TEMPORARY on database {database} ({said}); the sync stages each batch in a temporary table",
+                PostgresGrants.Run(PostgresGrants.TemporaryOnDatabase(database, role)));
+        }
+
         Match owner = OwnerOf().Match(pg.MessageText);
         if (owner.Success)
         {
@@ -53,6 +62,10 @@ internal static partial class PostgresPrivilegeAdvice
 
     [GeneratedRegex("^permission denied for (?<kind>[a-z ]+?) (?<name>\\S+)$", RegexOptions.CultureInvariant)]
     private static partial Regex DeniedFor();
+
+    // PostgreSQL's wording (src/backend/catalog/namespace.c, InitTempTableNamespace).
+    [GeneratedRegex("^permission denied to create temporary tables in database \"(?<name>.+)\"$", RegexOptions.CultureInvariant)]
+    private static partial Regex TemporaryDenied();
 
     [GeneratedRegex("^must be owner of (?<kind>[a-z ]+?) (?<name>\\S+)$", RegexOptions.CultureInvariant)]
     private static partial Regex OwnerOf();

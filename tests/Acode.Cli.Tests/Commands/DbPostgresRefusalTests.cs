@@ -124,6 +124,40 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
     }
 
     [Fact]
+    public async Task A_role_without_TEMPORARY_on_the_database_pauses_the_sync_naming_the_GRANT_that_fixes_it()
+    {
+        // The sync stages each batch in a temporary table; PostgreSQL grants TEMPORARY to PUBLIC unless an owner revoked it.
+        string admin = await fixture.CreateDatabaseAsync();
+        string database = new NpgsqlConnectionStringBuilder(admin).Database!;
+        UseUrl(admin);
+        await RunOkAsync("db", "migrate");
+        await ExecuteAsync(admin, $"""
+            CREATE ROLE "{_role}" LOGIN PASSWORD '{_password}';
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{_role}";
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{_role}";
+            REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC;
+            """);
+        UseRole(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        await RunOkAsync("demo");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+
+        string grant = $"GRANT TEMPORARY ON DATABASE \"{database}\" TO \"{_role}\";";
+        Assert.Equal(16, sync.ExitCode);
+        Assert.Contains("Error: ACODE-DB-006: ", sync.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"role \"{_role}\" lacks TEMPORARY on database {database}", sync.Stderr, StringComparison.Ordinal);
+        Assert.Contains(grant, sync.Stderr, StringComparison.Ordinal);
+        JsonElement status = await JsonAsync("db", "sync", "status");
+        Assert.Equal(0, status.GetProperty("deadLetters").GetInt64());
+        AssertNoBugNoStackNoSecret();
+
+        await ExecuteAsync(admin, grant);
+        await RunOkAsync("db", "sync");
+        Assert.Equal(1, await CountAsync(admin, "SELECT count(*) FROM sessions"));
+    }
+
+    [Fact]
     public async Task A_server_that_accepts_only_reads_pauses_the_sync_without_counting_an_attempt()
     {
         string admin = await fixture.CreateDatabaseAsync();
