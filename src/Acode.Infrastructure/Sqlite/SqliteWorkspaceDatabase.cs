@@ -26,6 +26,8 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
 
     private static readonly ConditionalWeakTable<SqliteConnection, WriterCommands> ReaderStatements = [];
 
+    private static readonly ConditionalWeakTable<SqliteConnection, ReaderStatementCache> ReaderNativeStatements = [];
+
     private readonly SqliteConnection _writer;
     private readonly WriterCommands _commands;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -192,6 +194,14 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     internal static SqliteCommand ReaderCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
         => ReaderStatements.GetValue(connection, static c => new WriterCommands(c, ReaderStatementCapacity)).Get(sql, transaction);
 
+    /// <summary>
+    /// Like <see cref="ReaderCommand"/>, the statement for <paramref name="sql"/> prepared on a reader connection given to a
+    /// <see cref="Read{T}"/> callback, but driven through SQLite's own API (<see cref="ReaderStatement"/>) for hot paths.
+    /// Run it inside that callback's transaction and <see cref="ReaderStatement.Reset"/> it before returning. Do not dispose it.
+    /// </summary>
+    internal static ReaderStatement ReaderNativeStatement(SqliteConnection connection, string sql)
+        => ReaderNativeStatements.GetValue(connection, static c => new ReaderStatementCache(c, ReaderStatementCapacity)).Get(sql);
+
     /// <summary>Closes every pooled reader, then the writer (its close checkpoints the WAL and removes <c>-wal</c>/<c>-shm</c>). Dispose the stores, outbox and searches built on this database first.</summary>
     public void Dispose()
     {
@@ -247,6 +257,12 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         {
             statements.Dispose();
             ReaderStatements.Remove(connection);
+        }
+
+        if (ReaderNativeStatements.TryGetValue(connection, out ReaderStatementCache? native))
+        {
+            native.Dispose();
+            ReaderNativeStatements.Remove(connection);
         }
 
         connection.Dispose();

@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text;
 using Acode.Application.Serialization;
+using Xunit.Abstractions;
 
 namespace Acode.Application.Tests.Serialization;
 
-public class UtcTimestampTests
+public class UtcTimestampTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset _example = new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
@@ -140,5 +142,70 @@ public class UtcTimestampTests
 
         Assert.Equal(_example, value);
         Assert.Equal(_example.UtcTicks, value.UtcTicks);
+    }
+
+    [Theory]
+    [InlineData("2026-01-15T10:30:00.1234567Z")]
+    [InlineData("0001-01-01T00:00:00.0000000Z")]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
+    [InlineData("2024-02-29T12:00:00.0000001Z")]
+    [InlineData("2023-02-29T12:00:00.0000001Z")]
+    [InlineData("2100-02-29T12:00:00.0000000Z")]
+    [InlineData("2000-02-29T12:00:00.0000000Z")]
+    [InlineData("0000-01-01T00:00:00.0000000Z")]
+    [InlineData("2026-13-01T00:00:00.0000000Z")]
+    [InlineData("2026-00-01T00:00:00.0000000Z")]
+    [InlineData("2026-04-31T00:00:00.0000000Z")]
+    [InlineData("2026-01-00T00:00:00.0000000Z")]
+    [InlineData("2026-01-15T23:60:00.0000000Z")]
+    [InlineData("2026-01-15T23:59:60.0000000Z")]
+    [InlineData("2026-01-15t10:30:00.1234567Z")]
+    [InlineData("2026-01-15T10:30:00,1234567Z")]
+    [InlineData("2026-01-15T10:30:00.123456٣Z")]
+    [InlineData("2026-01-15T10:30:00.1234567Z\0")]
+    [InlineData("2026-01-15T10:30:00.123456")]
+    [InlineData("")]
+    public void Parse_of_UTF8_text_agrees_with_Parse_of_the_string(string text)
+    {
+        AssertAgree(text);
+    }
+
+    [Fact]
+    public void Parse_of_UTF8_text_agrees_with_Parse_of_the_string_for_every_one_character_change()
+    {
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("ACODE_TEST_SEED"), out int given) ? given : Environment.TickCount;
+        output.WriteLine($"seed {seed} (ACODE_TEST_SEED={seed} repeats it)");
+        var random = new Random(seed);
+        const string Replacements = "0123456789-:.TZtz +/,\0٠٣é€";
+        for (int round = 0; round < 300; round++)
+        {
+            long ticks = random.NextInt64(DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks);
+            string stamp = UtcTimestamp.Format(new DateTimeOffset(ticks, TimeSpan.Zero));
+            AssertAgree(stamp);
+            for (int position = 0; position < stamp.Length; position++)
+            {
+                char replacement = Replacements[random.Next(Replacements.Length)];
+                AssertAgree(string.Concat(stamp.AsSpan(0, position), replacement.ToString(), stamp.AsSpan(position + 1)));
+                AssertAgree(stamp.Remove(position, 1));
+                AssertAgree(stamp.Insert(position, replacement.ToString()));
+            }
+        }
+    }
+
+    private static void AssertAgree(string text)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+        if (UtcTimestamp.TryParse(text, out DateTimeOffset expected))
+        {
+            DateTimeOffset actual = UtcTimestamp.Parse(utf8);
+            Assert.Equal(expected.UtcTicks, actual.UtcTicks);
+            Assert.Equal(TimeSpan.Zero, actual.Offset);
+        }
+        else
+        {
+            FormatException utf8Error = Assert.Throws<FormatException>(() => UtcTimestamp.Parse(utf8));
+            FormatException stringError = Assert.Throws<FormatException>(() => UtcTimestamp.Parse(text));
+            Assert.Equal(stringError.Message, utf8Error.Message);
+        }
     }
 }

@@ -56,6 +56,34 @@ public abstract partial class RunStateStoreContractTests
     }
 
     [Fact]
+    public async Task QuerySessionsAsync_gives_each_page_the_size_it_asks_for_when_sizes_change_from_page_to_page()
+    {
+        List<Session> sessions = Enumerable.Range(0, 12).Select(i => Session.Create($"session {i:00}")).ToList();
+        await Store.SaveAllAsync(sessions);
+        List<SessionId> expected = Expected(sessions, SessionSort.CreatedAscending).ToList();
+
+        foreach (int limit in new[] { 3, 5, 3, 3, 12, 1, 5 })
+        {
+            Page<SessionSummary> page = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = limit });
+            Assert.Equal(expected.Take(limit), page.Items.Select(s => s.Id));
+            Assert.Equal(limit < 12, page.NextCursor is not null);
+        }
+
+        var walked = new List<SessionId>();
+        string? cursor = null;
+        foreach (int limit in new[] { 5, 2, 5 })
+        {
+            Page<SessionSummary> page = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedAscending, new PaginationOptions { Limit = limit, Cursor = cursor });
+            Assert.Equal(limit, page.Items.Count);
+            walked.AddRange(page.Items.Select(s => s.Id));
+            cursor = page.NextCursor;
+        }
+
+        Assert.Null(cursor);
+        Assert.Equal(expected, walked);
+    }
+
+    [Fact]
     public async Task QuerySessionsAsync_does_not_shift_pages_when_sessions_are_added_meanwhile()
     {
         await Store.SaveAllAsync(Enumerable.Range(0, 10).Select(i => Session.Create($"s{i}")).ToList());
