@@ -15,7 +15,7 @@ public sealed class Report
     public const string EfCore = "efcore";
     /// <summary>The sync's wire limit (issue 15 part 2): binary COPY into a staging table, merged set-based; <see cref="Raw"/> is the <c>unnest</c> baseline.</summary>
     public const string RawCopy = "raw_copy";
-    /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
+    /// <summary>The CLI as <c>dotnet publish -r &lt;rid&gt;</c> ships it (self-contained, composite ReadyToRun); <see cref="Acode"/> is the one <c>dotnet build</c> makes.</summary>
     public const string AcodeReadyToRun = "acode_r2r";
     /// <summary>acode's PostgreSQL run-state store in the agent loop of issue 15 part 1 (<see cref="Acode"/> is its SQLite store there).</summary>
     public const string AcodePostgres = "acode_postgres";

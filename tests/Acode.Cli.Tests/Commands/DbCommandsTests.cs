@@ -77,6 +77,19 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Contains("not configured (set ACODE_POSTGRES_URL)", status.Stdout);
     }
 
+
+    [Fact]
+    public async Task Verbose_logs_the_database_it_opened_and_without_it_a_read_logs_nothing()
+    {
+        // The CLI builds its console logging only when something is logged (start-up, docs/performance.md part 5).
+        await _workspace.RunOkAsync("demo");
+
+        AcodeResult verbose = await _workspace.RunOkAsync("db", "status", "--verbose");
+        AcodeResult quiet = await _workspace.RunOkAsync("db", "status");
+
+        Assert.Contains($"Opened workspace database {_workspace.DatabasePath}", verbose.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", quiet.Stderr);
+    }
     [Fact]
     public async Task Check_passes_on_a_healthy_database_and_fails_with_exit_1_on_a_foreign_key_violation()
     {
