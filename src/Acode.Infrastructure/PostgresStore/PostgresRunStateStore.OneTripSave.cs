@@ -15,11 +15,12 @@ namespace Acode.Infrastructure.PostgresStore;
 /// </summary>
 public sealed partial class PostgresRunStateStore
 {
-    /// <summary>Per session id: whether the stored session is live (a missing one is not) and the highest sequence of its log.</summary>
+    /// <summary>
+    /// One session's state: whether it is stored and live (null: not stored) and the highest sequence of its log. One
+    /// statement per session with scalar parameters, so PostgreSQL keeps one generic plan instead of planning each save.
+    /// </summary>
     private const string SessionStateSql = """
-        SELECT i.id, s.id IS NOT NULL AND s.deleted_at IS NULL,
-               (SELECT coalesce(max(e.sequence), 0) FROM session_events e WHERE e.session_id = i.id)
-        FROM unnest($1::text[]) AS i(id) LEFT JOIN sessions s ON s.id = i.id;
+        SELECT (SELECT deleted_at IS NULL FROM sessions WHERE id = $1), (SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1);
         """;
 
     /// <summary>Per table: row-locks the stored versions and reads what the check needs (not the document).</summary>
@@ -55,8 +56,13 @@ public sealed partial class PostgresRunStateStore
 
         return await InTransactionAsync<List<EntityStamp>[]?>(async (connection, transaction) =>
         {
-            var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockSessionsCommand(ids), new NpgsqlBatchCommand(SessionStateSql) { Parameters = { TextArray(ids) } } } };
+            var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockSessionsCommand(ids) } };
             await using var batchScope = batch.ConfigureAwait(false);
+            foreach (string id in ids)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(SessionStateSql) { Parameters = { Text(id) } });
+            }
+
             EntityType[] lockedTypes = [.. assumed.Rows.Select(r => r.Type).Distinct()];
             foreach (EntityType type in lockedTypes)
             {
@@ -69,10 +75,11 @@ public sealed partial class PostgresRunStateStore
             NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the advisory locks
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                foreach (string id in ids)
                 {
-                    state[reader.GetString(0)] = (reader.GetBoolean(1), reader.GetInt64(2));
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the advisory locks, then the previous session's
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    state[id] = (!reader.IsDBNull(0) && reader.GetBoolean(0), reader.GetInt64(1));
                 }
 
                 foreach (EntityType type in lockedTypes)

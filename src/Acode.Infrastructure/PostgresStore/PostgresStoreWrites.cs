@@ -64,6 +64,22 @@ internal sealed class PostgresStoreWrites(int blobThresholdBytes)
 
         foreach (IGrouping<EntityType, (EntityType Type, string Id, string Json, long Hlc, bool Deleted)> byType in _rows.GroupBy(r => r.Type))
         {
+            if (byType.Count() == 1)
+            {
+                (EntityType _, string _, string json, long hlc, bool deleted) = byType.First();
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(MirrorTable.For(byType.Key).StoreOneSql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json },
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = hlc },
+                        PostgresRunStateStore.Text(origin),
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = deleted },
+                    },
+                });
+                continue;
+            }
+
             var upsert = new NpgsqlBatchCommand(MirrorTable.For(byType.Key).StoreSql);
             upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = byType.Select(r => r.Json).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = byType.Select(r => r.Hlc).ToArray() });
