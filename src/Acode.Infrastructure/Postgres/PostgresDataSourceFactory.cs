@@ -39,6 +39,15 @@ public static class PostgresDataSourceFactory
             builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
         }
 
+        // Npgsql resets a pooled connection when it is handed out again (RESET ALL, UNLISTEN, unlocking advisory locks,
+        // DISCARD TEMP: seven statements the server runs before the caller's first one). acode leaves no session state
+        // behind (only transaction-scoped locks; its one session lock is released in a finally; its temp table is
+        // CREATE … IF NOT EXISTS, ON COMMIT DELETE ROWS), and Npgsql still rolls back an unfinished transaction. A setting of the user's wins.
+        if (!settings.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(new NpgsqlLoggerFactory(loggerFactory));

@@ -13,15 +13,25 @@ public sealed partial class PostgresRunStateStore
         FROM sessions WHERE id = $1 AND deleted_at IS NULL;
         """;
 
+    /// <summary>
+    /// The blobs the session's children name (docs/storage.md), through the columns that mirror the documents' blob
+    /// references, so they are read in the same snapshot and round trip as the documents.
+    /// </summary>
+    private const string ChildBlobsSql = """
+        SELECT hash, codec, raw_length, content FROM blobs WHERE hash IN (
+            SELECT arguments_blob FROM tool_calls WHERE session_id = $1 AND arguments_blob IS NOT NULL
+            UNION SELECT result_blob FROM tool_calls WHERE session_id = $1 AND result_blob IS NOT NULL
+            UNION SELECT content_blob FROM artifacts WHERE session_id = $1 AND content_blob IS NOT NULL);
+        """;
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// One round trip: the batch opens its own <c>REPEATABLE READ</c> transaction, reads the header, the children and
+    /// their blobs in that one snapshot (a concurrent save is seen whole or not at all), and commits it. On an error the
+    /// pool rolls the connection's transaction back before anyone else uses it.
+    /// </remarks>
     public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
-        => ReadAsync(async connection =>
-        {
-            // One snapshot for the session and its children: a concurrent save is seen whole or not at all.
-            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            await using var transactionScope = transaction.ConfigureAwait(false);
-            return await LoadAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        => ReadAsync(connection => LoadAsync(connection, id, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
@@ -42,42 +52,71 @@ public sealed partial class PostgresRunStateStore
         }, cancellationToken);
     }
 
-    private async Task<Session?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SessionId id, CancellationToken cancellationToken)
+    private async Task<Session?> LoadAsync(NpgsqlConnection connection, SessionId id, CancellationToken cancellationToken)
     {
-        // The session and its children in one round trip: the header, then the children's result sets in ChildQueries' order.
-        var batch = new NpgsqlBatch(connection, transaction);
+        // The header, the children's result sets in ChildQueries' order, then the blobs, between BEGIN and COMMIT.
+        var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;") } };
         await using var batchScope = batch.ConfigureAwait(false);
-        foreach (string sql in ChildQueries.Prepend(SessionSql))
+        foreach (string sql in ChildQueries.Prepend(SessionSql).Append(ChildBlobsSql))
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(Text(id.Value));
             batch.BatchCommands.Add(command);
         }
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT;"));
+        SessionDocument? header = null;
+        long lastSequence = 0;
+        var children = new List<EntityDocument>();
+        var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (reader.ConfigureAwait(false))
+        {
+            // BEGIN and COMMIT return no rows: the reader's result sets are the SELECTs'.
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                header = (SessionDocument)StoredDocument.Read(reader.GetString(0));
+                lastSequence = reader.GetInt64(1);
+            }
+
+            for (int set = 0; set < ChildQueries.Length; set++)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    children.Add(StoredDocument.Read(reader.GetString(0)));
+                }
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                blobs[reader.GetString(0)] = BlobCodec.Decompress(reader.GetString(1), reader.GetFieldValue<byte[]>(3), reader.GetInt64(2));
+            }
+
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+
+        if (header is null)
         {
             return null;
         }
 
-        var s = (SessionDocument)StoredDocument.Read(reader.GetString(0));
-        Session session = Session.Restore(id, s.Title, s.Goal, Enum.Parse<SessionState>(s.State), reader.GetInt64(1), s.Version, UtcTimestamp.Parse(s.CreatedAt), UtcTimestamp.Parse(s.UpdatedAt), _clock.TimeProvider);
+        Session session = Session.Restore(id, header.Title, header.Goal, Enum.Parse<SessionState>(header.State), lastSequence, header.Version, UtcTimestamp.Parse(header.CreatedAt), UtcTimestamp.Parse(header.UpdatedAt), _clock.TimeProvider);
 
-        // Parents before children, in the SQLite store's order, so both engines give the same object.
-        var children = new List<EntityDocument>();
-        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        // A document naming a blob its row's column does not (not written by acode) is read back outside the snapshot.
+        string[] missing = [.. children.SelectMany(DocumentBlobs.References).Where(hash => !blobs.ContainsKey(hash)).Distinct(StringComparer.Ordinal)];
+        if (missing.Length > 0)
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            foreach ((string hash, byte[] bytes) in await PostgresBlobs.ReadAsync(connection, null, missing, cancellationToken).ConfigureAwait(false))
             {
-                children.Add(StoredDocument.Read(reader.GetString(0)));
+                blobs[hash] = bytes;
             }
         }
 
-        // Large content is read back whole from the blobs the documents name (docs/storage.md), in the same snapshot,
-        // once the batch's reader has released the connection.
-        await reader.DisposeAsync().ConfigureAwait(false);
-        Dictionary<string, byte[]> blobs = await PostgresBlobs.ReadAsync(connection, transaction, children.SelectMany(DocumentBlobs.References).ToArray(), cancellationToken).ConfigureAwait(false);
+        // Parents before children, in the SQLite store's order, so both engines give the same object.
         foreach (EntityDocument child in children)
         {
             RestoreChild(session, DocumentBlobs.Resolve(child, hash => blobs.GetValueOrDefault(hash)));

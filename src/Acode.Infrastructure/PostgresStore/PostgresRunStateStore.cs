@@ -118,7 +118,23 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             RedactPending(session);
         }
 
-        List<EntityStamp>[] stamps = await InTransactionAsync(async (connection, transaction) =>
+        // Nearly every save is based on what is stored: it is written in one round trip and checked under the same locks.
+        // Otherwise (a conflict, an event number taken meanwhile) that transaction is rolled back and the save is judged again.
+        List<EntityStamp>[] stamps = await TrySaveInOneTripAsync(distinct, cancellationToken).ConfigureAwait(false)
+            ?? await SaveCheckedFirstAsync(distinct, cancellationToken).ConfigureAwait(false);
+
+        for (int i = 0; i < distinct.Length; i++)
+        {
+            distinct[i].AcceptChanges(stamps[i]);
+        }
+    }
+
+    /// <summary>
+    /// The save that reads the stored state before it writes: locks the sessions, row-locks and checks the stored versions
+    /// of what it changes, numbers events after the stored log, then writes (three round trips and the commit).
+    /// </summary>
+    private Task<List<EntityStamp>[]> SaveCheckedFirstAsync(Session[] distinct, CancellationToken cancellationToken)
+        => InTransactionAsync(async (connection, transaction) =>
         {
             var writes = new PostgresStoreWrites(_blobThresholdBytes);
             Dictionary<string, (bool Live, long LastSequence)> stored = await LockAndReadSessionsAsync(connection, transaction, distinct, cancellationToken).ConfigureAwait(false);
@@ -130,13 +146,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
             return result;
-        }, cancellationToken).ConfigureAwait(false);
-
-        for (int i = 0; i < distinct.Length; i++)
-        {
-            distinct[i].AcceptChanges(stamps[i]);
-        }
-    }
+        }, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
@@ -359,17 +369,33 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         => (long)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1;", cancellationToken, Text(sessionId)).ConfigureAwait(false))!;
 
     /// <summary>Runs <paramref name="work"/> in one transaction and commits it; server outages and refusals become ACODE-DB-006.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+        => InTransactionAsync(work, static _ => true, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, commits it when <paramref name="commit"/> says so of the result and
+    /// rolls it back otherwise; server outages and refusals become ACODE-DB-006.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
     {
         try
         {
             await EnsureSchemaAsync().ConfigureAwait(false);
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
+            // Npgsql sends the BEGIN with the transaction's first statement, not in a round trip of its own.
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var transactionScope = transaction.ConfigureAwait(false);
             T result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (commit(result))
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return result;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)

@@ -35,7 +35,7 @@ internal sealed class PostgresStoreWrites(int blobThresholdBytes)
         _rows.Add((type, document.Id, PostgresText.Sanitize(EntityJson.Serialize(stored)), updatedAt.UtcTicks, deleted));
     }
 
-    /// <summary>Writes the staged rows and their keys in one round trip (a batch: one upsert per table, then the keys).</summary>
+    /// <summary>Writes the staged rows and their keys in one round trip (a batch: one upsert per table, then the keys), after the blobs they name.</summary>
     public async Task FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string origin, CancellationToken cancellationToken)
     {
         if (_rows.Count == 0)
@@ -43,11 +43,43 @@ internal sealed class PostgresStoreWrites(int blobThresholdBytes)
             return;
         }
 
-        await PostgresBlobs.PutAsync(connection, transaction, _blobs, cancellationToken).ConfigureAwait(false);
+        await PutBlobsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var batch = new NpgsqlBatch(connection, transaction);
         await using var batchScope = batch.ConfigureAwait(false);
+        AddStatementsTo(batch, origin);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts the staged blobs the database does not hold yet (<see cref="PostgresBlobs.PutAsync"/>); no round trip when none is staged.</summary>
+    public Task PutBlobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        => PostgresBlobs.PutAsync(connection, transaction, _blobs, cancellationToken);
+
+    /// <summary>Appends to <paramref name="batch"/> the statements writing the staged rows (one upsert per table) and their keys; nothing when none is staged.</summary>
+    public void AddStatementsTo(NpgsqlBatch batch, string origin)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
         foreach (IGrouping<EntityType, (EntityType Type, string Id, string Json, long Hlc, bool Deleted)> byType in _rows.GroupBy(r => r.Type))
         {
+            if (byType.Count() == 1)
+            {
+                (EntityType _, string _, string json, long hlc, bool deleted) = byType.First();
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(MirrorTable.For(byType.Key).StoreOneSql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json },
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = hlc },
+                        PostgresRunStateStore.Text(origin),
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = deleted },
+                    },
+                });
+                continue;
+            }
+
             var upsert = new NpgsqlBatchCommand(MirrorTable.For(byType.Key).StoreSql);
             upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = byType.Select(r => r.Json).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = byType.Select(r => r.Hlc).ToArray() });
@@ -57,7 +89,6 @@ internal sealed class PostgresStoreWrites(int blobThresholdBytes)
         }
 
         batch.BatchCommands.Add(HeldCommand(_rows.Select(r => (r.Type, r.Id, r.Hlc)).ToList(), origin));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

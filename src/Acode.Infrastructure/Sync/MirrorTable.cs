@@ -73,6 +73,11 @@ internal sealed class MirrorTable
             SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
             """;
+        StoreOneSql = $"""
+            INSERT INTO {name} ({names})
+            SELECT {expressions} FROM (VALUES ($1::jsonb, $2::bigint, $3::text, $4::boolean)) AS u(d, hlc, origin, deleted)
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
+            """;
         LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
     }
 
@@ -91,6 +96,12 @@ internal sealed class MirrorTable
     /// and checked the stored version itself (the PostgreSQL run-state store's optimistic save, an import).
     /// </summary>
     public string StoreSql { get; }
+
+    /// <summary>
+    /// <see cref="StoreSql"/> for one row, from scalar parameters (<c>$1</c> jsonb, <c>$2</c> bigint, <c>$3</c> text,
+    /// <c>$4</c> boolean): PostgreSQL keeps one generic plan for it, where an array's statement is planned at each use.
+    /// </summary>
+    public string StoreOneSql { get; }
 
     /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
     public string LockSql { get; }

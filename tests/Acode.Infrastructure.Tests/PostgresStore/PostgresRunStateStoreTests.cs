@@ -84,6 +84,43 @@ public sealed class PostgresRunStateStoreTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_save_that_fails_at_its_last_statement_leaves_nothing_of_it_and_goes_through_whole_once_the_fault_is_gone()
+    {
+        string connectionString = await MigratedDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresRunStateStore(dataSource, "pg_test");
+        Session session = await store.CreateSessionAsync("interrupted");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall call = step.AddToolCall("shell", """{"cmd":"ls"}""");
+        call.Succeed("listing", TimeSpan.FromSeconds(1));
+        session.AppendEvent("tool_call.completed", "{}");
+        // The save's last statement (its idempotency keys) fails after the rows' upserts have run in the same round trip.
+        await ExecuteAsync(dataSource, """
+            CREATE FUNCTION refuse_tool_call_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER refuse_tool_call_keys BEFORE INSERT ON sync_applied FOR EACH ROW WHEN (NEW.entity_type = 'ToolCall') EXECUTE FUNCTION refuse_tool_call_keys();
+            """);
+
+        PostgresException fault = await Assert.ThrowsAsync<PostgresException>(() => store.SaveAsync(session));
+
+        Assert.Contains("refused by the test", fault.MessageText, StringComparison.Ordinal);
+        string counts = """
+            SELECT (SELECT count(*) FROM session_tasks WHERE session_id = $1) || '/' || (SELECT count(*) FROM steps WHERE session_id = $1) || '/' ||
+                   (SELECT count(*) FROM tool_calls WHERE session_id = $1) || '/' || (SELECT count(*) FROM session_events WHERE session_id = $1) || '/' ||
+                   (SELECT count(*) FROM sync_applied WHERE origin = 'pg_test')
+            """;
+        Assert.Equal("0/0/0/1/2", await ScalarTextAsync(dataSource, counts, session.Id.Value));
+        Assert.Equal(4, session.PendingChanges.Count);
+
+        await ExecuteAsync(dataSource, "DROP TRIGGER refuse_tool_call_keys ON sync_applied;");
+        await store.SaveAsync(session);
+
+        Assert.Empty(session.PendingChanges);
+        Assert.Equal("1/1/1/2/6", await ScalarTextAsync(dataSource, counts, session.Id.Value));
+        Session stored = (await store.GetSessionAsync(session.Id))!;
+        Assert.Equal(("listing", 1L), (stored.Tasks.Single().Steps.Single().ToolCalls.Single().Result, stored.Tasks.Single().Steps.Single().ToolCalls.Single().Version));
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_ACODE_DB_006_never_a_driver_exception()
     {
         var settings = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = 1, Username = "nobody", Database = "none", Timeout = 2 };
@@ -176,6 +213,19 @@ public sealed class PostgresRunStateStoreTests(PostgresFixture fixture)
         await using NpgsqlCommand counted = dataSource.CreateCommand("SELECT count(*) FROM session_events WHERE session_id = $1 AND type = 'secrets.redacted'");
         counted.Parameters.AddWithValue(session.Id.Value);
         Assert.Equal(1L, await counted.ExecuteScalarAsync());
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> ScalarTextAsync(NpgsqlDataSource dataSource, string sql, string parameter)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue(parameter);
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     private async Task<string> MigratedDatabaseAsync()
