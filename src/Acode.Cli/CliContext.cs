@@ -24,7 +24,7 @@ namespace Acode.Cli;
 /// <summary>
 /// What one invocation works with: the workspace, its validated options, the console and logging, and its
 /// <see cref="Services"/>: the object graph an agent host gets from <see cref="PersistenceServiceCollectionExtensions.AddAcodePersistence(IServiceCollection, Workspace, PersistenceOptions)"/>,
-/// built once per invocation for the located workspace, with four CLI registrations put first (see <see cref="BuildServices"/>).
+/// built once per invocation for the located workspace, with three CLI registrations put first (see <see cref="BuildServices"/>).
 /// </summary>
 internal sealed class CliContext : IDisposable
 {
@@ -155,9 +155,7 @@ internal sealed class CliContext : IDisposable
     /// <item><see cref="IRunStateStore"/> and <see cref="ISessionSearch"/>: the workspace's (SQLite), whatever
     /// <c>persistence:store:kind</c> says; <c>--remote</c> asks for the PostgreSQL ones by type;</item>
     /// <item><see cref="PostgresRunStateStore"/> without a migrator: the CLI only reads PostgreSQL through it (<c>--remote</c>,
-    /// <c>session pull</c>), and reading creates nothing there;</item>
-    /// <item><see cref="ISecretRedactor"/>: the configured one, its patterns compiled only when a command first writes
-    /// (<see cref="DeferredSecretRedactor"/>), so that a command that only reads does not pay for them at start-up.</item>
+    /// <c>session pull</c>), and reading creates nothing there.</item>
     /// </list>
     /// </summary>
     private ServiceProvider BuildServices()
@@ -170,7 +168,6 @@ internal sealed class CliContext : IDisposable
             migrate: _migrateOnOpen ?? throw new InvalidOperationException("Open the workspace database through CliContext before resolving what uses it.")));
         services.AddSingleton<IRunStateStore>(sp => sp.GetRequiredService<SqliteRunStateStore>());
         services.AddSingleton<ISessionSearch>(sp => sp.GetRequiredService<SqliteSessionSearch>());
-        services.AddSingleton<ISecretRedactor>(new DeferredSecretRedactor(options.Redaction));
         services.AddSingleton(sp => new PostgresRunStateStore(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey),
             options.Store.Origin ?? PostgresStoreOrigin.Default, sp.GetRequiredService<HybridClock>(), migrator: null, sp.GetRequiredService<ISecretRedactor>(),

@@ -130,7 +130,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(sp => new HybridClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(sp => new AcodeMetrics(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton<ISecretRedactor>(sp => SecretRedactor.From(sp.GetRequiredService<PersistenceOptions>().Redaction));
+        services.TryAddSingleton<ISecretRedactor>(sp => new DeferredSecretRedactor(sp.GetRequiredService<PersistenceOptions>().Redaction));
 
         // The workspace file and what reads or writes it.
         services.TryAddSingleton(sp => SqliteWorkspaceDatabase.Open(

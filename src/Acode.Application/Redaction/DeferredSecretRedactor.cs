@@ -1,11 +1,11 @@
 using Acode.Application.Options;
-using Acode.Application.Redaction;
 
-namespace Acode.Cli;
+namespace Acode.Application.Redaction;
 
 /// <summary>
 /// The configured <see cref="SecretRedactor"/>, built on the first text it redacts. Building it compiles every rule's
-/// pattern (about 90 ms at start-up), which a command that only reads (<c>session list</c>, <c>db status</c>) never needs.
+/// pattern (about 90 ms at start-up), which a process that only reads (the CLI's <c>session list</c>, <c>db status</c>) never
+/// needs. What <c>AddAcodePersistence</c> registers.
 /// Redacts exactly as <see cref="SecretRedactor.From(RedactionOptions)"/> would; thread-safe.
 /// </summary>
 internal sealed class DeferredSecretRedactor : ISecretRedactor
