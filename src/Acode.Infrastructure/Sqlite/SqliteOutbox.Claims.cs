@@ -46,10 +46,13 @@ internal sealed partial class SqliteOutbox
     // Whoever still holds the lease row may finish the record, also after lease_until, as long as nobody took it over.
     private const string HeldByOwner = "EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = outbox.id AND l.owner = $owner)";
 
+    // A batch at once: one statement per batch, not two per record (the sync's local side, docs/performance.md).
     private const string AcknowledgeSql = $"""
         UPDATE outbox SET status = 'Processed', processed_at = $now, updated_at = $now, last_error = NULL
-        WHERE id = $id AND status = 'Pending' AND {HeldByOwner};
+        WHERE id IN (SELECT value FROM json_each($ids)) AND status = 'Pending' AND {HeldByOwner};
         """;
+
+    private const string DropLeasesSql = "DELETE FROM outbox_leases WHERE outbox_id IN (SELECT value FROM json_each($ids)) AND owner = $owner;";
 
     private const string FailSql = $"""
         UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $next, status = $status, updated_at = $now
@@ -58,7 +61,8 @@ internal sealed partial class SqliteOutbox
 
     private const string ReleaseSql = """
         DELETE FROM outbox_leases
-        WHERE outbox_id = $id AND owner = $owner AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = outbox_leases.outbox_id AND o.status = 'Pending');
+        WHERE outbox_id IN (SELECT value FROM json_each($ids)) AND owner = $owner
+          AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = outbox_leases.outbox_id AND o.status = 'Pending');
         """;
 
     private const string DropLeaseSql = "DELETE FROM outbox_leases WHERE outbox_id = $id AND owner = $owner;";
@@ -133,21 +137,40 @@ internal sealed partial class SqliteOutbox
     /// <summary>Marks the records still leased to <paramref name="owner"/> processed and drops their leases.</summary>
     private static int Acknowledge(SqliteTransaction transaction, WriterCommands commands, string owner, IReadOnlyCollection<long> ids, string now)
     {
-        int changed = 0;
-        foreach (long id in ids)
+        if (ids.Count == 0)
         {
-            changed += commands.Get(AcknowledgeSql, transaction).With("$now", now).With("$id", id).With("$owner", owner).ExecuteNonQuery();
-            commands.Get(DropLeaseSql, transaction).With("$id", id).With("$owner", owner).ExecuteNonQuery();
+            return 0;
         }
 
+        string idArray = IdArray(ids);
+        int changed = commands.Get(AcknowledgeSql, transaction).With("$now", now).With("$ids", idArray).With("$owner", owner).ExecuteNonQuery();
+        commands.Get(DropLeasesSql, transaction).With("$ids", idArray).With("$owner", owner).ExecuteNonQuery();
         return changed;
     }
 
     public Task<int> AcknowledgeAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
-        => ForEachLeased(owner, ids, AcknowledgeSql, dropLease: true, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
+        return _database.WriteAsync((transaction, commands) => Acknowledge(transaction, commands, owner, ids, now), cancellationToken);
+    }
 
     public Task<int> ReleaseAsync(string owner, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
-        => ForEachLeased(owner, ids, ReleaseSql, dropLease: false, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        return _database.WriteAsync((transaction, commands) => commands.Get(ReleaseSql, transaction)
+            .With("$ids", IdArray(ids)).With("$owner", owner).ExecuteNonQuery(), cancellationToken);
+    }
 
     public async Task RecordFailureAsync(string owner, long id, string error, DateTimeOffset nextAttemptAt, bool deadLetter, CancellationToken cancellationToken = default)
     {
@@ -201,33 +224,7 @@ internal sealed partial class SqliteOutbox
         }, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="sql"/> for each id; with <paramref name="dropLease"/>, then drops the owner's lease of it.</summary>
-    private Task<int> ForEachLeased(string owner, IReadOnlyCollection<long> ids, string sql, bool dropLease, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Count == 0)
-        {
-            return Task.FromResult(0);
-        }
-
-        string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
-        return _database.WriteAsync((transaction, commands) =>
-        {
-            int changed = 0;
-            foreach (long id in ids)
-            {
-                changed += commands.Get(sql, transaction).With("$now", now).With("$id", id).With("$owner", owner).ExecuteNonQuery();
-                if (dropLease)
-                {
-                    commands.Get(DropLeaseSql, transaction).With("$id", id).With("$owner", owner).ExecuteNonQuery();
-                }
-            }
-
-            return changed;
-        }, cancellationToken);
-    }
-
     /// <summary>The ids as a JSON array, for <c>json_each</c>.</summary>
-    private static string IdArray(List<long> ids)
+    private static string IdArray(IReadOnlyCollection<long> ids)
         => "[" + string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
 }
