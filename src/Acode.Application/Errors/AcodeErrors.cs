@@ -22,6 +22,22 @@ internal static class AcodeErrors
         "Run 'acode db check' to list the damaged blobs and the sessions they belong to; restore the database from a backup, or read those sessions from the team's PostgreSQL with --remote if they were synced.",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-002 for a blob of large content in PostgreSQL (docs/storage.md) that is missing or does not decode: the
+    /// session whose rows name it cannot be read whole. Nothing is changed; a workspace that synced the session holds its
+    /// own copy of the blob.
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="sessionId">The session being read.</param>
+    /// <param name="hash">The blob's name, its SHA-256 in hex (shown shortened in the message, whole in the hint).</param>
+    /// <param name="reason">What is wrong with it, in words.</param>
+    /// <param name="inner">The decoder's exception, if any.</param>
+    public static AcodeDbException DamagedPostgresBlob(string redactedTarget, string sessionId, string hash, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"PostgreSQL at {redactedTarget} holds a damaged blob of large content ({Short(hash)}) that session {sessionId} names: {reason}. Nothing was changed.",
+        $"A workspace that synced this session still holds it whole: read it there, without --remote ('acode session show {sessionId}'). Otherwise restore the PostgreSQL database from a backup; the damaged row is the one in table blobs with hash '{hash}'.",
+        inner);
+
     public static AcodeDbException MigrationFailed(string migration, string lastGoodVersion, string reason, Exception? inner = null) => new(
         AcodeErrorCode.MigrationFailed,
         $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion}.",

@@ -36,7 +36,8 @@ internal static class BlobCodec
     }
 
     /// <summary>The raw bytes of a stored blob.</summary>
-    /// <exception cref="InvalidDataException">The codec is unknown or the bytes do not decompress to <paramref name="rawLength"/> bytes (a damaged blob).</exception>
+    /// <exception cref="InvalidDataException">The codec is unknown or the bytes do not decompress to <paramref name="rawLength"/> bytes
+    /// (a damaged blob, or a damaged length no array can hold).</exception>
     public static byte[] Decompress(string codec, byte[] content, long rawLength)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -44,7 +45,7 @@ internal static class BlobCodec
         {
             case None when content.LongLength == rawLength:
                 return content;
-            case Brotli:
+            case Brotli when rawLength >= 0 && rawLength <= Array.MaxLength:
                 byte[] raw = new byte[rawLength];
                 if (BrotliDecoder.TryDecompress(content, raw, out int written) && written == rawLength)
                 {

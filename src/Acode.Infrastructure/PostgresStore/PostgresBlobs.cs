@@ -91,10 +91,13 @@ internal static class PostgresBlobs
         await InsertAsync(connection, transaction, blobs, texts, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The raw bytes of each of <paramref name="hashes"/> the database holds, by hash.</summary>
-    public static async Task<Dictionary<string, byte[]>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each of <paramref name="hashes"/> the database holds, in its stored form, by hash; the caller decodes it
+    /// (<see cref="BlobCodec.Decompress"/>) and reports a blob that does not decode as damaged.
+    /// </summary>
+    public static async Task<Dictionary<string, StoredBlob>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var found = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
         if (hashes.Count == 0)
         {
             return found;
@@ -107,9 +110,14 @@ internal static class PostgresBlobs
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found[reader.GetString(0)] = BlobCodec.Decompress(reader.GetString(1), reader.GetFieldValue<byte[]>(3), reader.GetInt64(2));
+            StoredBlob blob = ReadStored(reader);
+            found[blob.Hash] = blob;
         }
 
         return found;
     }
+
+    /// <summary>The blob in the reader's current row, whose columns are <c>hash, codec, raw_length, content</c>.</summary>
+    public static StoredBlob ReadStored(NpgsqlDataReader reader)
+        => new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
 }

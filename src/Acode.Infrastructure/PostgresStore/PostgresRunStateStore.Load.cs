@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sync;
@@ -30,6 +31,8 @@ public sealed partial class PostgresRunStateStore
     /// their blobs in that one snapshot (a concurrent save is seen whole or not at all), and commits it. On an error the
     /// pool rolls the connection's transaction back before anyone else uses it.
     /// </remarks>
+    /// <exception cref="AcodeDbException">ACODE-DB-002: a blob of large content the session names is missing or does not
+    /// decode (as the SQLite store's); ACODE-DB-006: PostgreSQL is unavailable.</exception>
     public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
         => ReadAsync(connection => LoadAsync(connection, id, cancellationToken), cancellationToken);
 
@@ -68,7 +71,7 @@ public sealed partial class PostgresRunStateStore
         SessionDocument? header = null;
         long lastSequence = 0;
         var children = new List<EntityDocument>();
-        var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var blobs = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
         NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -91,7 +94,8 @@ public sealed partial class PostgresRunStateStore
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                blobs[reader.GetString(0)] = BlobCodec.Decompress(reader.GetString(1), reader.GetFieldValue<byte[]>(3), reader.GetInt64(2));
+                StoredBlob blob = PostgresBlobs.ReadStored(reader);
+                blobs[blob.Hash] = blob;
             }
 
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
@@ -110,19 +114,47 @@ public sealed partial class PostgresRunStateStore
         string[] missing = [.. children.SelectMany(DocumentBlobs.References).Where(hash => !blobs.ContainsKey(hash)).Distinct(StringComparer.Ordinal)];
         if (missing.Length > 0)
         {
-            foreach ((string hash, byte[] bytes) in await PostgresBlobs.ReadAsync(connection, null, missing, cancellationToken).ConfigureAwait(false))
+            foreach ((string hash, StoredBlob blob) in await PostgresBlobs.ReadAsync(connection, null, missing, cancellationToken).ConfigureAwait(false))
             {
-                blobs[hash] = bytes;
+                blobs[hash] = blob;
             }
         }
 
         // Parents before children, in the SQLite store's order, so both engines give the same object.
+        var decoded = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (EntityDocument child in children)
         {
-            RestoreChild(session, DocumentBlobs.Resolve(child, hash => blobs.GetValueOrDefault(hash)));
+            RestoreChild(session, DocumentBlobs.Resolve(child, hash => Decode(blobs, decoded, id, hash)));
         }
 
         return session;
+    }
+
+    /// <summary>The raw bytes of the blob <paramref name="hash"/> that session <paramref name="id"/> names, decoded once.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-002: the blob is missing or does not decode.</exception>
+    private byte[] Decode(Dictionary<string, StoredBlob> blobs, Dictionary<string, byte[]> decoded, SessionId id, string hash)
+    {
+        if (decoded.TryGetValue(hash, out byte[]? raw))
+        {
+            return raw;
+        }
+
+        if (!blobs.TryGetValue(hash, out StoredBlob? blob))
+        {
+            throw AcodeErrors.DamagedPostgresBlob(_redactedTarget, id.Value, hash, "it is missing");
+        }
+
+        try
+        {
+            raw = BlobCodec.Decompress(blob.Codec, blob.Content, blob.RawLength);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw AcodeErrors.DamagedPostgresBlob(_redactedTarget, id.Value, hash, $"its {blob.Content.LongLength} stored bytes ({blob.Codec}) do not decode to its {blob.RawLength} bytes", ex);
+        }
+
+        decoded[hash] = raw;
+        return raw;
     }
 
     private static readonly string[] ChildQueries =

@@ -177,7 +177,33 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// The append's one statement, run right after the session's advisory lock in the same batch (so its snapshot sees
+    /// every event committed before the lock was granted): when the session is stored and live, the event document
+    /// <c>$1</c> gets the number after the log's end, is stored as <see cref="MirrorTable.StoreSql"/> stores it, with its
+    /// idempotency key <c>$5</c> in <c>sync_applied</c> under the origin <c>$3</c>; returns the number, or no row.
+    /// </summary>
+    private static readonly string AppendEventSql = $$"""
+        WITH u AS (
+            SELECT jsonb_set($1::jsonb, '{sequence}', to_jsonb(coalesce((SELECT max(e.sequence) FROM session_events e WHERE e.session_id = $4), 0) + 1)) AS d,
+                   $2::bigint AS hlc, $3::text AS origin, false AS deleted
+            WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $4 AND deleted_at IS NULL)
+        ), stored AS (
+            {{MirrorTable.For(EntityType.SessionEvent).StoreFromSql("u")}}
+            RETURNING id, sequence
+        ), held AS (
+            INSERT INTO sync_applied (idempotency_key, entity_type, entity_id, origin, outcome)
+            SELECT $5, '{{nameof(EntityType.SessionEvent)}}', stored.id, $3, 'Applied' FROM stored
+            ON CONFLICT (idempotency_key, origin) DO NOTHING
+        )
+        SELECT sequence FROM stored;
+        """;
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// One round trip and the commit: a batch takes the session's advisory lock (as every writer of its log does) and
+    /// then runs <see cref="AppendEventSql"/>, which numbers, stores and keys the event only if the session is live.
+    /// </remarks>
     public Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
@@ -189,25 +215,37 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
         return InTransactionAsync<(EventId, long)?>(async (connection, transaction) =>
         {
-            await LockSessionsAsync(connection, transaction, [sessionId.Value], cancellationToken).ConfigureAwait(false);
-            if (!await IsLiveAsync(connection, transaction, sessionId.Value, cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            long sequence = await LastSequenceAsync(connection, transaction, sessionId.Value, cancellationToken).ConfigureAwait(false) + 1;
             EventId id = EventId.New();
             DateTimeOffset stamp = _clock.Next();
             string at = UtcTimestamp.Format(stamp);
             var document = new SessionEventDocument
             {
                 Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
-                SessionId = sessionId.Value, Sequence = sequence, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload,
+                SessionId = sessionId.Value, Sequence = 0, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload, // numbered by the statement
             };
-            var writes = new PostgresStoreWrites(_blobThresholdBytes);
-            writes.Add(EntityType.SessionEvent, document, stamp, deleted: false);
-            await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
-            return (id, sequence);
+            var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    LockSessionsCommand([sessionId.Value]),
+                    new NpgsqlBatchCommand(AppendEventSql)
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = PostgresText.Sanitize(EntityJson.Serialize(document)) },
+                            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = stamp.UtcTicks },
+                            Text(Origin),
+                            Text(sessionId.Value),
+                            Text(PostgresOutboxApplier.KeyOf(EntityType.SessionEvent, id.Value, stamp.UtcTicks)),
+                        },
+                    },
+                },
+            };
+            await using var batchScope = batch.ConfigureAwait(false);
+            NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the advisory lock
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (id, reader.GetInt64(0)) : ((EventId, long)?)null;
         }, cancellationToken);
     }
 
@@ -361,9 +399,6 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
         return stored;
     }
-
-    private static async Task<bool> IsLiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
-        => await ScalarAsync(connection, transaction, "SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL;", cancellationToken, Text(sessionId)).ConfigureAwait(false) is not null;
 
     private static async Task<long> LastSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, CancellationToken cancellationToken)
         => (long)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1;", cancellationToken, Text(sessionId)).ConfigureAwait(false))!;

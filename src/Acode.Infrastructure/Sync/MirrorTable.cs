@@ -38,6 +38,10 @@ internal sealed class MirrorTable
             ("id", "d->>'id'"), ("session_id", "d->>'sessionId'"), ("sequence", "(d->>'sequence')::bigint"), ("type", "d->>'type'"), ("payload", "(d->>'payload')::jsonb")),
     };
 
+    private readonly string _storeInto;
+    private readonly string _storeSelect;
+    private readonly string _storeConflict;
+
     private MirrorTable(string name, params (string Column, string Expression)[] columns)
     {
         Name = name;
@@ -79,6 +83,9 @@ internal sealed class MirrorTable
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
             """;
         LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+        _storeInto = $"INSERT INTO {name} ({names})";
+        _storeSelect = expressions;
+        _storeConflict = $"ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()";
     }
 
     public string Name { get; }
@@ -102,6 +109,13 @@ internal sealed class MirrorTable
     /// <c>$4</c> boolean): PostgreSQL keeps one generic plan for it, where an array's statement is planned at each use.
     /// </summary>
     public string StoreOneSql { get; }
+
+    /// <summary>
+    /// <see cref="StoreSql"/> reading its rows from <paramref name="source"/>, a relation <c>u(d jsonb, hlc bigint,
+    /// origin text, deleted boolean)</c>, with no closing semicolon: for a larger statement (a data-modifying
+    /// <c>WITH</c>) that builds the rows in SQL.
+    /// </summary>
+    public string StoreFromSql(string source) => $"{_storeInto}\nSELECT {_storeSelect} FROM {source}\n{_storeConflict}";
 
     /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
     public string LockSql { get; }

@@ -59,6 +59,27 @@ public sealed class DbCheckBlobTests : IDisposable
         Assert.Contains("restore .agent/workspace.db from a backup", detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_blob_length_no_array_can_hold_is_a_damaged_blob_for_show_and_check_not_a_crash()
+    {
+        (string session, string hash) = await SaveSessionWithLargeResultAsync("huge length", 'c');
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE blobs SET raw_length = 9000000000000 WHERE hash = $hash;";
+            command.Parameters.AddWithValue("$hash", hash);
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        AcodeResult show = await _workspace.RunAsync("session", "show", session);
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+
+        Assert.Equal((12, 1), (show.ExitCode, check.ExitCode));
+        Assert.Contains($"ACODE-DB-002: The workspace database '{_workspace.DatabasePath}' holds a damaged blob of large content ({hash[..12]})", show.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"do not decode to their hash (blob {hash[..12]} in {session})", check.Stdout + check.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<(string SessionId, string Hash)> SaveSessionWithLargeResultAsync(string title, char fill)
