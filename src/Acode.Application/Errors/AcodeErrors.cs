@@ -18,7 +18,7 @@ internal static class AcodeErrors
     /// <summary>A blob of large content (docs/storage.md) is missing or does not decode: the rows naming it cannot be read.</summary>
     public static AcodeDbException DamagedBlob(string path, string hash, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,
-        $"The workspace database '{path}' holds a damaged blob of large content ({(hash.Length > 12 ? hash[..12] : hash)}): {reason}. The file was left untouched.",
+        $"The workspace database '{path}' holds a damaged blob of large content ({(hash.Length > 12 ? hash[..12] : hash)}): {reason.TrimEnd('.')}. The file was left untouched.",
         "Run 'acode db check' to list the damaged blobs and the sessions they belong to; restore the database from a backup, or read those sessions from the team's PostgreSQL with --remote if they were synced.",
         inner);
 

@@ -19,7 +19,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <summary>
     /// The blobs (schema 1.5.0) against their hashes and the rows that name them, read-only: each blob is decoded and its
     /// SHA-256 compared with its hash (<see cref="BlobCodec"/>), and every hash a row names must have its blob. A damaged or
-    /// missing blob makes the rows naming it unreadable (their reads fail with <see cref="InvalidDataException"/>); one
+    /// missing blob makes the rows naming it unreadable (their reads fail with ACODE-DB-002, <see cref="Acode.Application.Errors.AcodeErrors.DamagedBlob"/>); one
     /// line per kind of problem names up to <see cref="NamedBlobProblems"/> blobs and the sessions whose rows name them.
     /// Reads every blob: the cost grows with the large content the workspace holds, like <c>PRAGMA integrity_check</c>.
     /// </summary>
