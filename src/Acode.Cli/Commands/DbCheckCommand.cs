@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using System.Text.Json.Nodes;
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
@@ -38,7 +39,7 @@ internal static class DbCheckCommand
             }
 
             DatabaseCheckReport report = database.Check(cancellationToken);
-            IReadOnlyList<string> counters = database.CheckRowCounts(cancellationToken);
+            (IReadOnlyList<string> counters, string? uncounted) = CheckRowCounts(database, cancellationToken);
             WalReport wal = await database.CheckWalAsync(cancellationToken);
             OutboxStatistics outbox = await context.Outbox.GetStatisticsAsync(cancellationToken);
             SyncStatus syncStatus = await context.Sync.GetStatusAsync(cancellationToken);
@@ -47,8 +48,13 @@ internal static class DbCheckCommand
             var checks = new List<(string Name, bool Ok, string Detail)>
             {
                 ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
-                ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count == 0 ? "ok" : $"{report.ForeignKeyViolations.Count} violation(s): " + string.Join("; ", report.ForeignKeyViolations.Take(10))),
-                ("row counts", counters.Count == 0, counters.Count == 0 ? "counters match the tables" : $"{string.Join("; ", counters)}; run 'acode db check --recount'"),
+                ("foreign keys", report.ForeignKeyViolations.Count == 0, report.ForeignKeyViolations.Count switch
+                {
+                    0 => "ok",
+                    > 10 => $"{report.ForeignKeyViolations.Count} violations, the first 10: " + string.Join("; ", report.ForeignKeyViolations.Take(10)),
+                    _ => string.Join("; ", report.ForeignKeyViolations),
+                }),
+                ("row counts", counters.Count == 0 && uncounted is null, uncounted ?? (counters.Count == 0 ? "counters match the tables" : $"{string.Join("; ", counters)}; run 'acode db check --recount'")),
                 ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
                 ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them with 'acode db sync status', then 'acode db sync retry --all'"),
                 ("backlog", !stuck, stuck
@@ -93,10 +99,27 @@ internal static class DbCheckCommand
                 }
 
                 context.Console.WriteLine(!healthy ? "Problems found (see above)." : walWarning ? "The database is healthy, with a warning (see above)." : "The database is healthy.");
+                if (report.PagesDamaged)
+                {
+                    context.Console.WriteLine("The file is damaged: copy it aside before anything else, then restore the workspace from a backup; sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
+                }
             }
 
             return healthy ? ExitCodes.Success : ExitCodes.Problem;
         });
         return command;
+    }
+
+    /// <summary>The counters that disagree with the tables, or why the tables could not be counted (damaged pages: the integrity line says where).</summary>
+    private static (IReadOnlyList<string> Problems, string? Uncounted) CheckRowCounts(SqliteWorkspaceDatabase database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (database.CheckRowCounts(cancellationToken), null);
+        }
+        catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.NotAnAcodeDatabase)
+        {
+            return ([], "could not count the tables: the pages they are on are damaged (see the integrity line)");
+        }
     }
 }

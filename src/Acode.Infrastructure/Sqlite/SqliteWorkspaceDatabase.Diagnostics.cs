@@ -30,23 +30,42 @@ public sealed partial class SqliteWorkspaceDatabase
             }
         }
 
-        integrity.AddRange(CheckSearchIndex(connection, transaction));
-        integrity.AddRange(CheckBlobSearchIndex(connection, transaction));
-        integrity.AddRange(CheckBlobs(connection, transaction, cancellationToken));
-        var foreignKeys = new List<string>();
-        using (SqliteCommand command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "PRAGMA foreign_key_check;";
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                foreignKeys.Add($"{reader.GetString(0)} row {reader.GetValue(1)} references missing {reader.GetString(2)}");
-            }
-        }
-
-        return new DatabaseCheckReport(integrity, foreignKeys);
+        bool damaged = integrity.Count > 0;
+        integrity.AddRange(UnlessDamaged("search index", () => CheckSearchIndex(connection, transaction), ref damaged));
+        integrity.AddRange(UnlessDamaged("search index of large content", () => CheckBlobSearchIndex(connection, transaction), ref damaged));
+        integrity.AddRange(UnlessDamaged("blobs", () => CheckBlobs(connection, transaction, cancellationToken), ref damaged));
+        List<string> foreignKeys = UnlessDamaged("foreign key check", () => CheckForeignKeys(connection, transaction), ref damaged);
+        return new DatabaseCheckReport(integrity, foreignKeys) { PagesDamaged = damaged };
     }, cancellationToken);
+
+    /// <summary>
+    /// The lines of one check, or one line saying it could not be read: in a file with damaged pages a check that reads
+    /// them fails, and the report must still show what <c>PRAGMA integrity_check</c> found (and the other checks).
+    /// </summary>
+    private static List<string> UnlessDamaged(string check, Func<IEnumerable<string>> lines, ref bool damaged)
+    {
+        try
+        {
+            return [.. lines()];
+        }
+        catch (SqliteException ex) when (SqliteErrorMapper.IsCorrupt(ex))
+        {
+            damaged = true;
+            return [$"{check}: could not be done, the pages it reads are damaged ({ex.Message})"];
+        }
+    }
+
+    private static IEnumerable<string> CheckForeignKeys(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA foreign_key_check;";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return $"{reader.GetString(0)} row {reader.GetValue(1)} references missing {reader.GetString(2)}";
+        }
+    }
 
     /// <summary>
     /// The search index (schema 1.3.0) against its content, read-only: FTS5 keeps one <c>search_index_docsize</c> row per
