@@ -54,7 +54,7 @@ internal static class ParseErrorMessages
             case CommandResult { Command: { Subcommands.Count: > 0, Action: null } group } result when result.Tokens.Count == 0:
                 return $"'{path}' needs a command: {string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}.";
             case OptionResult option:
-                return Unconvertible(option.Tokens, option.Option.ValueType, option.Option.Name);
+                return Unconvertible(option.Tokens, option.Option.ValueType, option.Option.Name) ?? NotAmong(option);
             case ArgumentResult argument:
                 string name = argument.Parent is OptionResult parent ? parent.Option.Name : $"<{argument.Argument.Name}>";
                 return Unconvertible(argument.Tokens, argument.Argument.ValueType, name);
@@ -79,12 +79,41 @@ internal static class ParseErrorMessages
             if ((type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                 || (type == typeof(long) && !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))
             {
-                return $"'{value}' is not a valid value for {name}: expected a whole number.";
+                bool tooLarge = System.Numerics.BigInteger.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+                string largest = type == typeof(int) ? int.MaxValue.ToString(CultureInfo.InvariantCulture) : long.MaxValue.ToString(CultureInfo.InvariantCulture);
+                return tooLarge
+                    ? $"'{value}' is not a valid value for {name}: it is too large (at most {largest})."
+                    : $"'{value}' is not a valid value for {name}: expected a whole number.";
             }
 
             if (type == typeof(double) && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
                 return $"'{value}' is not a valid value for {name}: expected a number.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// For a value outside an option's fixed list (<c>AcceptOnlyFromAmong</c>, whose values are the option's completions):
+    /// the list in one line and the nearest value; null for any other error.
+    /// </summary>
+    private static string? NotAmong(OptionResult option)
+    {
+        string[] allowed = [.. option.Option.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Select(c => c.Label)];
+        if (allowed.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (Token token in option.Tokens)
+        {
+            if (!allowed.Contains(token.Value, StringComparer.Ordinal))
+            {
+                string? nearest = NearestName.Find(token.Value, allowed);
+                string what = $"'{token.Value}' is not a valid value for {option.Option.Name}: expected one of {string.Join(", ", allowed)}.";
+                return nearest is null ? what : $"{what} Did you mean '{nearest}'?";
             }
         }
 

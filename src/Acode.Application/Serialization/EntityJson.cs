@@ -18,7 +18,7 @@ internal static class EntityJson
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"Not an acode entity document: {ex.Message}", ex);
+            throw new FormatException($"Not an acode entity document: {Describe(ex)}", ex);
         }
         catch (NotSupportedException ex)
         {
@@ -43,5 +43,31 @@ internal static class EntityJson
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// What is wrong, in words: System.Text.Json's messages name .NET types ("could not be converted to …ToolCallDocument")
+    /// and count lines from 0, so only the JSON path and the position are taken from them.
+    /// </summary>
+    private static string Describe(JsonException ex)
+    {
+        string at = ex.BytePositionInLine is { } position ? $" (byte {position + 1} of the line)" : string.Empty;
+        if (ex.Message.Contains("type discriminator", StringComparison.Ordinal))
+        {
+            return $"\"entity\" must come first and be one of {string.Join(", ", Enum.GetNames<EntityType>())}, spelled as shown{at}.";
+        }
+
+        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal) && ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return $"the value of \"{path[2..]}\" is not of the kind acode writes there (a number out of range, or a text where a number belongs, or the reverse){at}.";
+        }
+
+        return $"not valid JSON{at}: {FirstSentence(ex.Message)}";
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
     }
 }

@@ -37,8 +37,28 @@ internal sealed class SessionGraphBuilder
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id}: {ex.Message}", ex);
+            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id}: {InWords(ex)}", ex);
         }
+    }
+
+    /// <summary>
+    /// The domain's refusal without .NET's decorations: an <see cref="ArgumentException"/>'s message ends in
+    /// "(Parameter 'name')" and, out of range, "Actual value was …"; a duplicate id is a dictionary's "same key" error.
+    /// </summary>
+    private static string InWords(Exception ex)
+    {
+        if (ex is not ArgumentException argument)
+        {
+            return ex.Message;
+        }
+
+        if (argument.Message.StartsWith("An item with the same key has already been added", StringComparison.Ordinal))
+        {
+            return "its id appears twice in this session.";
+        }
+
+        string message = argument.Message.Split('\n')[0].TrimEnd('\r');
+        return argument.ParamName is { } name ? message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : message;
     }
 
     private void AddCore(EntityDocument document)

@@ -92,6 +92,44 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.Empty(await _target.SessionIdsAsync());
     }
 
+    [Theory]
+    [InlineData("\"durationTicks\":", "\"durationTicks\":1e1000000", "the value of \"durationTicks\" is not of the kind acode writes there")]
+    [InlineData("\"version\":", "\"version\":-5", "version ('-5') must be a non-negative and non-zero value.")]
+    [InlineData("\"entity\":\"Session\"", "\"entity\":\"session\"", "\"entity\" must come first and be one of Session, SessionTask, Step, ToolCall, Artifact, SessionEvent")]
+    public async Task Import_of_an_edited_export_says_what_is_wrong_in_words_without_dotnet_text(string field, string replacement, string error)
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        await _source.RunOkAsync("session", "export", id, "-o", file);
+        string export = await File.ReadAllTextAsync(file);
+        string pattern = System.Text.RegularExpressions.Regex.Escape(field) + (field.EndsWith(':') ? "-?[0-9]+" : string.Empty);
+        string edited = new System.Text.RegularExpressions.Regex(pattern).Replace(export, replacement, 1);
+        Assert.NotEqual(export, edited);
+        string bad = Path.Combine(_target.Root, "edited.jsonl");
+        await File.WriteAllTextAsync(bad, edited);
+
+        AcodeResult result = await _target.RunAsync("session", "import", bad);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(error, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Acode.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value was", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber: 0", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _target.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task Import_of_a_folder_says_it_is_a_folder()
+    {
+        AcodeResult result = await _target.RunAsync("session", "import", _target.Root);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a folder, not an export file.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _source.Dispose();
