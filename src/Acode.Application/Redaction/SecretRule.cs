@@ -37,15 +37,26 @@ public sealed class SecretRule
         {
             Regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        catch (NotSupportedException ex)
         {
-            throw new ArgumentException($"The pattern of rule '{kind}' is not accepted: {ex.Message} (patterns run without backtracking: no lookarounds, backreferences or atomic groups).", nameof(pattern), ex);
+            // .NET says "RegexOptions.NonBacktracking is not supported in conjunction with expressions containing: '…'".
+            int construct = ex.Message.IndexOf(": '", StringComparison.Ordinal);
+            string what = construct < 0 ? "a construct" : ex.Message[(construct + 2)..].TrimEnd('.');
+            throw new ArgumentException($"the pattern of rule '{kind}' uses {what}, which a pattern run without backtracking cannot have", nameof(pattern), ex);
+        }
+        catch (RegexParseException ex)
+        {
+            throw new ArgumentException($"the pattern of rule '{kind}' is not a valid regular expression: {InWords(ex.Error)} at character {ex.Offset}", nameof(pattern), ex);
         }
 
         Prefilter = Literals.Count == 0 ? null : SearchValues.Create([.. Literals], literalComparison);
         Marker = SecretValues.Marker(kind);
         HasSecretGroup = Regex.GroupNumberFromName(SecretGroup) >= 0;
     }
+
+    /// <summary>A <see cref="RegexParseError"/> name in words ("InsufficientClosingParentheses" → "insufficient closing parentheses").</summary>
+    private static string InWords(RegexParseError error)
+        => Regex.Replace(error.ToString(), "(?<=[a-z])(?=[A-Z])", " ", RegexOptions.None, TimeSpan.FromSeconds(1)).ToLowerInvariant();
 
     /// <summary>The name in the marker (<c>[REDACTED:kind]</c>) and in the counts: 1 to 64 lower-case letters, digits and dashes.</summary>
     public string Kind { get; }

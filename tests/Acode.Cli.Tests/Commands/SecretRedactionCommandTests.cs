@@ -102,6 +102,23 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("ACODE-DB-007", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("persistence:redaction:rules:0:pattern", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the pattern of rule 'mine' uses 'positive lookahead (?= pattern) or positive lookbehind (?<= pattern)', which a pattern run without backtracking cannot have", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("RegexOptions", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_extra_rule_that_does_not_parse_is_refused_in_words()
+    {
+        Directory.CreateDirectory(Path.Combine(_workspace.Root, ".agent"));
+        await File.WriteAllTextAsync(Path.Combine(_workspace.Root, ".agent", "config.json"), """
+            {"persistence": {"redaction": {"rules": [{"kind": "mine", "pattern": "(key"}]}}}
+            """);
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains("the pattern of rule 'mine' is not a valid regular expression: insufficient closing parentheses at character 4", result.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();
