@@ -30,8 +30,12 @@ internal sealed class StoreScope
     /// <summary>Where the sessions were looked for, as it may be shown (a redacted server, or the workspace folder).</summary>
     public string Where { get; private init; } = "";
 
-    /// <exception cref="AcodeDbException">ACODE-DB-007 (exit 17) with <paramref name="remote"/> when no PostgreSQL is configured.</exception>
-    public static StoreScope Open(CliContext context, bool remote)
+    /// <param name="context">The invocation.</param>
+    /// <param name="remote">Read the team's PostgreSQL instead of this workspace.</param>
+    /// <param name="withoutRemote">What the command does without <c>--remote</c>, for the message when nothing is configured.</param>
+    /// <param name="cancellationToken">Cancels the schema check.</param>
+    /// <exception cref="AcodeDbException">With <paramref name="remote"/>: what <see cref="RemoteSchema.EnsureReadableAsync"/> refuses.</exception>
+    public static async Task<StoreScope> OpenAsync(CliContext context, bool remote, string withoutRemote, CancellationToken cancellationToken)
     {
         if (!remote)
         {
@@ -39,10 +43,14 @@ internal sealed class StoreScope
             return new StoreScope(context.WorkspaceStore, database) { Where = $"workspace {context.Workspace.RootDirectory}" };
         }
 
-        return new StoreScope(Remote(context), null) { Where = context.SyncTargetDescription };
+        return new StoreScope(await RemoteAsync(context, withoutRemote, cancellationToken), null) { Where = context.SyncTargetDescription };
     }
 
-    /// <summary>The PostgreSQL store of the configured server (reads and pull's records; this workspace's id is not its origin).</summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-007 (exit 17) when no PostgreSQL is configured.</exception>
-    public static PostgresRunStateStore Remote(CliContext context) => context.Services.GetRequiredService<PostgresRunStateStore>();
+    /// <summary>The PostgreSQL store of the configured server (reads and pull's records; this workspace's id is not its origin), once its schema is found current.</summary>
+    /// <exception cref="AcodeDbException">What <see cref="RemoteSchema.EnsureReadableAsync"/> refuses.</exception>
+    public static async Task<PostgresRunStateStore> RemoteAsync(CliContext context, string withoutRemote, CancellationToken cancellationToken)
+    {
+        await RemoteSchema.EnsureReadableAsync(context, withoutRemote, cancellationToken);
+        return context.Services.GetRequiredService<PostgresRunStateStore>();
+    }
 }

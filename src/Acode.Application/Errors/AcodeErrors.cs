@@ -56,9 +56,12 @@ internal static class AcodeErrors
         $"Migration {migration} was changed after it was applied (checksum {Distinct(appliedChecksum, currentChecksum)} in the database, {Distinct(currentChecksum, appliedChecksum)} in this program). Start-up halted.",
         "Use the acode version that applied it, or restore the migration script. Applied migrations must never be edited; add a new version instead.");
 
-    public static AcodeDbException SchemaTooNew(string databaseVersion, string programVersion) => new(
+    /// <param name="databaseVersion">The newest version the database records.</param>
+    /// <param name="programVersion">The newest version this program knows.</param>
+    /// <param name="database">Which database, as the message names it: <c>workspace database</c> or <c>PostgreSQL database</c>.</param>
+    public static AcodeDbException SchemaTooNew(string databaseVersion, string programVersion, string database = "database") => new(
         AcodeErrorCode.SchemaTooNew,
-        $"The database schema is at version {databaseVersion}, newer than this program knows (latest {programVersion}). It was not changed.",
+        $"The {database} schema is at version {databaseVersion}, newer than this program knows (latest {programVersion}). It was not changed.",
         "Upgrade acode to a version that knows this schema; acode never downgrades a database.");
 
     public static AcodeDbException Busy(string path, TimeSpan timeout, Exception? inner = null) => new(
@@ -93,16 +96,21 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
-    /// ACODE-DB-006 for a reader that migrates nothing (<c>acode ui --remote</c>) when the server's acode schema is older
-    /// than this program's: the queries of this build need the tables and columns of its schema.
+    /// ACODE-DB-006 for a reader that migrates nothing (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>)
+    /// when the server has no acode schema, or one older than this program's: the queries of this build need the tables
+    /// and columns of its schema.
     /// </summary>
     /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
     /// <param name="current">The server's schema version, or <c>none</c>.</param>
     /// <param name="latest">This program's schema version.</param>
     public static AcodeDbException PostgresSchemaBehind(string redactedTarget, string current, string latest) => new(
         AcodeErrorCode.PostgresUnavailable,
-        $"PostgreSQL at {redactedTarget} has acode's schema {current}, older than this acode's {latest}; a read-only viewer does not migrate it.",
-        "Bring it up to date with 'acode db migrate' (or 'acode db sync') in a workspace configured with this PostgreSQL, then try again.");
+        current == "none"
+            ? $"PostgreSQL at {redactedTarget} holds no acode schema yet: no workspace has synced to it (or it is another database than the team's); reading it does not create one."
+            : $"PostgreSQL at {redactedTarget} has acode's schema {current}, older than this acode's {latest}; reading it does not migrate it.",
+        current == "none"
+            ? "Check the URL; to start the team database, run 'acode db sync' (or 'acode db migrate') in a workspace configured with this PostgreSQL."
+            : "Bring it up to date with 'acode db migrate' (or 'acode db sync') in a workspace configured with this PostgreSQL, then try again.");
 
     /// <summary>
     /// ACODE-DB-007 for a command that needs PostgreSQL (<c>acode db sync</c>) when none is configured: the setting it

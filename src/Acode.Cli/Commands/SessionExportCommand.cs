@@ -59,7 +59,7 @@ internal static class SessionExportCommand
                 CheckTarget(path, overwrite);
             }
 
-            StoreScope scope = StoreScope.Open(context, p.GetValue(remote));
+            StoreScope scope = await StoreScope.OpenAsync(context, p.GetValue(remote), "'acode session export' without --remote exports from this workspace.", cancellationToken);
             IRunStateStore store = scope.Store;
             IReadOnlyList<SessionId> sessionIds = filter is null
                 ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, cancellationToken)

@@ -64,7 +64,7 @@ internal static class SessionListCommand
             SessionFilter filter = filterOptions.Build(p, now);
 
             bool fromRemote = p.GetValue(remote);
-            StoreScope scope = StoreScope.Open(context, fromRemote);
+            StoreScope scope = await StoreScope.OpenAsync(context, fromRemote, "'acode session list' without --remote lists this workspace's sessions.", cancellationToken);
             IRunStateStore store = scope.Store;
             Page<SessionSummary> page;
             try

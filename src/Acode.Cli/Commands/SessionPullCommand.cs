@@ -48,7 +48,7 @@ internal static class SessionPullCommand
             SessionIdArgument? typed = given is null ? null : SessionIdArgument.Parse(given);
 
             // PostgreSQL first: unconfigured (17) or unreachable (16) fails before anything local is opened or written.
-            PostgresRunStateStore remote = StoreScope.Remote(context);
+            PostgresRunStateStore remote = await StoreScope.RemoteAsync(context, "Pull copies sessions from the team's PostgreSQL; configure it first.", cancellationToken);
             SessionId? single = typed is null ? null : await typed.ResolveAsync(remote, cancellationToken);
             IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
             if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)

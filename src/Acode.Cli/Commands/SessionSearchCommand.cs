@@ -155,16 +155,7 @@ internal static class SessionSearchCommand
 
     private static async Task<Page<SearchHit>> SearchRemoteAsync(CliContext context, SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken)
     {
-        if (context.SyncTarget is not { } target)
-        {
-            // The code and hint of 'db sync' when nothing is configured, with this command's reason.
-            AcodeDbException notConfigured = AcodeErrors.PostgresNotConfigured();
-            throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so there is no shared database to search. 'acode session search' without --remote searches this workspace.", notConfigured.Hint);
-        }
-
-        // The search needs schema 1.3.0 on the server; 'db sync' migrates it the same way.
-        await context.Services.GetRequiredService<PostgresMigrator>().MigrateAsync(
-            context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), cancellationToken);
+        await RemoteSchema.EnsureReadableAsync(context, "'acode session search' without --remote searches this workspace.", cancellationToken);
         return await context.Services.GetRequiredService<PostgresSessionSearch>().SearchAsync(query, filter, page, cancellationToken);
     }
 

@@ -21,7 +21,7 @@ internal static class SessionShowCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
-            StoreScope scope = StoreScope.Open(context, context.ParseResult.GetValue(remote));
+            StoreScope scope = await StoreScope.OpenAsync(context, context.ParseResult.GetValue(remote), "'acode session show' without --remote shows this workspace's sessions.", cancellationToken);
             IRunStateStore store = scope.Store;
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
             Session session = await store.GetSessionAsync(sessionId, cancellationToken)

@@ -5,6 +5,7 @@ using Acode.Application.Sync;
 using Acode.Application.Transcripts;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
@@ -55,20 +56,9 @@ internal sealed class UiSourceScope
     /// </exception>
     public static async Task<UiSourceScope> OpenRemoteAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (context.SyncTarget is not { } target)
-        {
-            AcodeDbException notConfigured = AcodeErrors.PostgresNotConfigured();
-            throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so there is no team database to view. 'acode ui' without --remote views this workspace.", notConfigured.Hint);
-        }
-
+        MigrationStatus status = await RemoteSchema.EnsureReadableAsync(context, "'acode ui' without --remote views this workspace.", cancellationToken);
+        PostgresConnectionSettings target = context.SyncTarget!;
         IServiceProvider services = context.Services;
-        NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
-        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetStatusAsync(dataSource, cancellationToken);
-        if (status.Pending.Count > 0)
-        {
-            throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
-        }
-
         string schema = $"{status.CurrentText} (latest {status.LatestText})";
         var sources = new UiSources(
             services.GetRequiredService<PostgresRunStateStore>(),

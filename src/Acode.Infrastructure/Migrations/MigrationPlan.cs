@@ -10,10 +10,15 @@ namespace Acode.Infrastructure.Migrations;
 internal sealed class MigrationPlan
 {
     private readonly IReadOnlyList<Migration> _migrations;
+    private readonly string _database;
 
+    /// <param name="migrations">The migrations of one engine.</param>
+    /// <param name="paramName">The caller's parameter that gave them (for its argument errors).</param>
+    /// <param name="database">What errors call the database: <c>workspace database</c> or <c>PostgreSQL database</c>.</param>
     /// <exception cref="ArgumentException">No migration, or two with the same version.</exception>
-    public MigrationPlan(IReadOnlyList<Migration> migrations, string paramName)
+    public MigrationPlan(IReadOnlyList<Migration> migrations, string paramName, string database)
     {
+        _database = database;
         if (migrations.Count == 0)
         {
             throw new ArgumentException("At least one migration is required.", paramName);
@@ -57,7 +62,7 @@ internal sealed class MigrationPlan
         Version newest = applied.Max(a => a.Version)!;
         if (newest > Latest)
         {
-            throw AcodeErrors.SchemaTooNew(newest.ToString(3), Latest.ToString(3));
+            throw AcodeErrors.SchemaTooNew(newest.ToString(3), Latest.ToString(3), _database);
         }
 
         foreach (AppliedMigration row in applied)
@@ -65,7 +70,7 @@ internal sealed class MigrationPlan
             Migration? known = _migrations.FirstOrDefault(m => m.Version == row.Version);
             if (known is null)
             {
-                throw AcodeErrors.SchemaTooNew(row.VersionText + " (unknown to this program)", Latest.ToString(3));
+                throw AcodeErrors.SchemaTooNew(row.VersionText + " (unknown to this program)", Latest.ToString(3), _database);
             }
 
             if (!string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))

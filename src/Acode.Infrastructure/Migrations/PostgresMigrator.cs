@@ -58,7 +58,7 @@ public sealed class PostgresMigrator
     public PostgresMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
         IReadOnlyList<Migration> all = migrations ?? MigrationCatalog.For(MigrationCatalog.Postgres);
-        _plan = new MigrationPlan(all, nameof(migrations));
+        _plan = new MigrationPlan(all, nameof(migrations), "PostgreSQL database");
         _tables = PostgresPrivilegeCheck.TablesOf(all);
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _time = time ?? TimeProvider.System;

@@ -31,7 +31,7 @@ internal sealed partial class SqliteMigrator
 
     public SqliteMigrator(IReadOnlyList<Migration>? migrations = null, ILogger? logger = null, TimeProvider? time = null)
     {
-        _plan = new MigrationPlan(migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite), nameof(migrations));
+        _plan = new MigrationPlan(migrations ?? MigrationCatalog.For(MigrationCatalog.Sqlite), nameof(migrations), "workspace database");
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _time = time ?? TimeProvider.System;
     }

@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Infrastructure.Migrations;
@@ -63,6 +64,12 @@ internal sealed class SyncStatusReader
         catch (Exception ex) when (SyncFailures.AsUnavailable(ex, _target.Redacted) is { } unavailable)
         {
             return new SyncStatus(true, _target.Redacted, false, $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
+        }
+        catch (AcodeDbException ex) when (ex.ErrorCode is AcodeErrorCode.SchemaTooNew or AcodeErrorCode.MigrationFailed)
+        {
+            // The server answers but this program cannot use its schema (newer, or an applied migration edited): a status
+            // reports that in its PostgreSQL row, like an outage, instead of failing as a whole.
+            return new SyncStatus(true, _target.Redacted, false, $"{ex.Code}: {ex.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
         }
     }
 }
