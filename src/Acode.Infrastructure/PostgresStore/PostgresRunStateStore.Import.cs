@@ -11,7 +11,8 @@ public sealed partial class PostgresRunStateStore
     /// <summary>
     /// As the SQLite store's import: every row is written as it is (same ids, versions, timestamps; <c>hlc</c> is its
     /// <c>updated_at</c>) unless a row at the same or a newer version is stored; a tombstoned session counts as absent, as a
-    /// deleted session does in SQLite. Written rows carry this store's origin.
+    /// deleted session does in SQLite. Written rows carry this store's origin. Events are placed as
+    /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
     {
