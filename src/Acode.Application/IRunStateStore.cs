@@ -72,5 +72,12 @@ public interface IRunStateStore
     /// Stores a session rebuilt from an export exactly as it is (same ids, versions and timestamps). Rows already
     /// present at the same or a newer version are left alone, so importing the same export twice changes nothing.
     /// </summary>
+    /// <remarks>
+    /// Events are taken in (sequence, id) order. An event whose id is stored is that event and is left alone. A new one
+    /// keeps its sequence number unless another event of the session holds it (one appended or imported meanwhile, or an
+    /// earlier event of <paramref name="events"/> at the same number); then it and every later new event go after the end
+    /// of the log, in order (docs/architecture.md, "Event sequence numbers"). Nothing is dropped; the objects passed in
+    /// keep their numbers.
+    /// </remarks>
     Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default);
 }

@@ -12,13 +12,14 @@ namespace Acode.Application.Serialization;
 /// combinations); titles, tool names, media types and event types are not blank; tool arguments and event payloads
 /// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
 /// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
-/// content and size when the content is there; event sequence numbers are positive and unique.
+/// content and size when the content is there; event sequence numbers are positive. Two events may share a sequence
+/// number (PostgreSQL keeps both when two workspaces each added one at it, and <c>session export --remote</c> writes
+/// them): the store's import places the later one after the end of the log (docs/architecture.md, "Event sequence numbers").
 /// </remarks>
 internal sealed class SessionGraphBuilder
 {
     private readonly TimeProvider _clock;
     private readonly List<SessionEvent> _events = [];
-    private readonly HashSet<long> _sequences = [];
     private Session? _session;
 
     public SessionGraphBuilder(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
@@ -106,9 +107,9 @@ internal sealed class SessionGraphBuilder
                 break;
             case SessionEventDocument e:
                 CheckOwner(session, e.SessionId);
-                if (e.Sequence < 1 || !_sequences.Add(e.Sequence))
+                if (e.Sequence < 1)
                 {
-                    throw new InvalidOperationException($"sequence {e.Sequence} is {(e.Sequence < 1 ? "not positive" : "taken by another event of the session")}.");
+                    throw new InvalidOperationException($"sequence {e.Sequence} is not positive.");
                 }
 
                 _events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, NotBlank(e.Type, "type"), JsonText.Validate(e.Payload, "payload"), e.Version, created, updated));

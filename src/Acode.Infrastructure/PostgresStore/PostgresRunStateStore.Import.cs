@@ -11,7 +11,8 @@ public sealed partial class PostgresRunStateStore
     /// <summary>
     /// As the SQLite store's import: every row is written as it is (same ids, versions, timestamps; <c>hlc</c> is its
     /// <c>updated_at</c>) unless a row at the same or a newer version is stored; a tombstoned session counts as absent, as a
-    /// deleted session does in SQLite. Written rows carry this store's origin.
+    /// deleted session does in SQLite. Written rows carry this store's origin. Events are placed as
+    /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
     {
@@ -25,11 +26,20 @@ public sealed partial class PostgresRunStateStore
         return InTransactionAsync(async (connection, transaction) =>
         {
             await LockSessionsAsync(connection, transaction, [session.Id.Value], cancellationToken).ConfigureAwait(false);
-            Entity[] entities = [.. EntitiesOf(session), .. events];
+            Entity[] entities = [.. EntitiesOf(session)];
+            SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
             var existing = new Dictionary<string, (long Version, string SessionId)>(StringComparer.Ordinal);
-            foreach (IGrouping<EntityType, Entity> byType in entities.GroupBy(e => e.EntityType))
+            foreach (IGrouping<EntityType, Entity> byType in entities.Concat(incoming).GroupBy(e => e.EntityType))
             {
                 await ReadExistingAsync(connection, transaction, byType.Key, byType.Select(e => e.EntityId).ToArray(), existing, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (Entity entity in entities.Concat(incoming))
+            {
+                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row) && !string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
+                {
+                    throw new ImportConflictException(entity.EntityType, entity.EntityId, row.SessionId, session.Id.Value);
+                }
             }
 
             int inserted = 0, updated = 0, unchanged = 0;
@@ -37,16 +47,7 @@ public sealed partial class PostgresRunStateStore
             foreach (Entity entity in entities)
             {
                 EntityDocument document = EntityDocuments.From(entity);
-                long existingVersion = 0;
-                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row))
-                {
-                    existingVersion = row.Version;
-                    if (!string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
-                    {
-                        throw new ImportConflictException(entity.EntityType, entity.EntityId, row.SessionId, session.Id.Value);
-                    }
-                }
-
+                long existingVersion = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row) ? row.Version : 0;
                 if (existingVersion >= document.Version)
                 {
                     unchanged++;
@@ -58,9 +59,45 @@ public sealed partial class PostgresRunStateStore
                 _clock.Observe(entity.UpdatedAt);
             }
 
+            // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
+            var seen = new HashSet<string>(existing.Keys, StringComparer.Ordinal);
+            List<SessionEvent> fresh = [.. incoming.Where(e => seen.Add(e.EntityId))];
+            unchanged += incoming.Length - fresh.Count;
+            long[] placed = await PlaceEventsAsync(connection, transaction, session.Id.Value, fresh, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < fresh.Count; i++)
+            {
+                var document = (SessionEventDocument)EntityDocuments.From(fresh[i]);
+                writes.Add(EntityType.SessionEvent, placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), fresh[i].UpdatedAt, deleted: false);
+                inserted++;
+                _clock.Observe(fresh[i].UpdatedAt);
+            }
+
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
             return new ImportResult(inserted, updated, unchanged);
         }, cancellationToken);
+    }
+
+    /// <summary>The sequence number each of the new events <paramref name="fresh"/> is stored at (<see cref="ImportedEventPlacement"/>), read under the session's lock.</summary>
+    private static async Task<long[]> PlaceEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, List<SessionEvent> fresh, CancellationToken cancellationToken)
+    {
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+
+        var command = new NpgsqlCommand("""
+            SELECT (SELECT coalesce(max(sequence), 0) FROM session_events WHERE session_id = $1),
+                   ARRAY(SELECT sequence FROM session_events WHERE session_id = $1 AND sequence = ANY($2));
+            """, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(Text(sessionId));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, Value = fresh.Select(e => e.Sequence).ToArray() });
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        long last = reader.GetInt64(0);
+        var taken = new HashSet<long>(reader.GetFieldValue<long[]>(1));
+        return ImportedEventPlacement.Place([.. fresh.Select(e => e.Sequence)], taken, last);
     }
 
     /// <summary>The stored version and session of each id (a tombstoned session is absent).</summary>

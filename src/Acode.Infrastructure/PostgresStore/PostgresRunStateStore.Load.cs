@@ -15,6 +15,17 @@ public sealed partial class PostgresRunStateStore
         """;
 
     /// <summary>
+    /// A page of a session's events after a sequence number, in (sequence, id) order: the first <c>$3</c> and every other
+    /// event at the last one's sequence number.
+    /// </summary>
+    private const string EventsPageSql = """
+        SELECT document::text FROM session_events
+        WHERE session_id = $1 AND sequence > $2
+          AND sequence <= coalesce((SELECT sequence FROM session_events WHERE session_id = $1 AND sequence > $2 ORDER BY sequence OFFSET $3 - 1 LIMIT 1), 9223372036854775807)
+        ORDER BY sequence, id COLLATE "C";
+        """;
+
+    /// <summary>
     /// The blobs the session's children name (docs/storage.md), through the columns that mirror the documents' blob
     /// references, so they are read in the same snapshot and round trip as the documents.
     /// </summary>
@@ -37,6 +48,12 @@ public sealed partial class PostgresRunStateStore
         => ReadAsync(connection => LoadAsync(connection, id, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// PostgreSQL may hold two events of a session at one sequence number (each added by another workspace; the sync
+    /// keeps both, docs/architecture.md "Event sequence numbers"): they are read in (sequence, id) order, and a page never
+    /// ends between them (it holds more than <paramref name="limit"/> events then), so paging by the last sequence read
+    /// skips nothing.
+    /// </remarks>
     public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -44,7 +61,7 @@ public sealed partial class PostgresRunStateStore
         return ReadAsync<IReadOnlyList<SessionEvent>>(async connection =>
         {
             var events = new List<SessionEvent>();
-            await ForEachDocumentAsync(connection, null, "SELECT document::text FROM session_events WHERE session_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3;",
+            await ForEachDocumentAsync(connection, null, EventsPageSql,
                 [Text(session.Id.Value), new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = limit }],
                 d =>
                 {

@@ -45,8 +45,9 @@ public sealed partial class SqliteRunStateStore
             int inserted = 0, updated = 0, unchanged = 0;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
-            List<Entity> entities = [.. EntitiesOf(session), .. events];
-            Dictionary<string, long> stored = StoredVersions(commands, transaction, entities, session.Id.Value);
+            List<Entity> entities = [.. EntitiesOf(session)];
+            SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
+            Dictionary<string, long> stored = StoredVersions(commands, transaction, [.. entities, .. incoming], session.Id.Value);
             foreach (Entity entity in entities)
             {
                 // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
@@ -60,13 +61,22 @@ public sealed partial class SqliteRunStateStore
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(Redactor, entity, redacted);
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity));
-                EntityRows rows = EntityRows.For(document);
-                commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+                Write(commands, transaction, session, entity, document, existingVersion, now);
                 _ = existingVersion == 0 ? inserted++ : updated++;
                 stored[entity.EntityId] = document.Version;
-                _clock.Observe(entity.UpdatedAt);
-                var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
-                SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+            }
+
+            // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
+            var seen = new HashSet<string>(stored.Keys, StringComparer.Ordinal);
+            List<SessionEvent> fresh = [.. incoming.Where(e => seen.Add(e.EntityId))];
+            unchanged += incoming.Length - fresh.Count;
+            long[] placed = PlaceEvents(commands, transaction, session.Id.Value, fresh);
+            for (int i = 0; i < fresh.Count; i++)
+            {
+                EntityRedaction.Redact(Redactor, fresh[i], redacted);
+                var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
+                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), 0, now);
+                inserted++;
             }
 
             if (redacted.Total > 0)
@@ -82,6 +92,39 @@ public sealed partial class SqliteRunStateStore
         }
 
         return result;
+    }
+
+    /// <summary>Writes one imported row (inserted when <paramref name="existingVersion"/> is 0, else replaced) and its outbox record.</summary>
+    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, long existingVersion, DateTimeOffset now)
+    {
+        EntityRows rows = EntityRows.For(document);
+        commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        _clock.Observe(entity.UpdatedAt);
+        var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
+        SqliteOutbox.Append(commands, transaction, entry, Origin, now);
+    }
+
+    /// <summary>The sequence number each of the new events <paramref name="fresh"/> is stored at (<see cref="ImportedEventPlacement"/>).</summary>
+    private static long[] PlaceEvents(WriterCommands commands, SqliteTransaction transaction, string sessionId, List<SessionEvent> fresh)
+    {
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+
+        var taken = new HashSet<long>();
+        string sequences = "[" + string.Join(',', fresh.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        using (SqliteDataReader reader = commands.Get("SELECT sequence FROM session_events WHERE session_id = $id AND sequence IN (SELECT value FROM json_each($sequences));", transaction)
+            .With("$id", sessionId).With("$sequences", sequences).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                taken.Add(reader.GetInt64(0));
+            }
+        }
+
+        long last = Convert.ToInt64(commands.Get(NextSequenceSql, transaction).With("$id", sessionId).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        return ImportedEventPlacement.Place([.. fresh.Select(e => e.Sequence)], taken, last);
     }
 
     /// <summary>

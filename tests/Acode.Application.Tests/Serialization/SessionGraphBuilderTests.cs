@@ -67,6 +67,21 @@ public class SessionGraphBuilderTests
     }
 
     [Fact]
+    public void Two_events_at_one_sequence_number_are_both_kept_for_the_store_to_place()
+    {
+        (Session original, List<SessionEvent> events) = BuildSavedSession();
+        List<EntityDocument> documents = Documents(original, events);
+        var last = (SessionEventDocument)documents[^1];
+        documents[^1] = last.AtSequence(((SessionEventDocument)documents[^2]).Sequence);
+        var builder = new SessionGraphBuilder();
+
+        documents.ForEach(builder.Add);
+
+        Assert.Equal(events.Select(e => e.Id), builder.Events.Select(e => e.Id));
+        Assert.Equal(builder.Events[^2].Sequence, builder.Events[^1].Sequence);
+    }
+
+    [Fact]
     public void Add_gives_the_rebuilt_session_the_builder_clock()
     {
         (Session original, List<SessionEvent> events) = BuildSavedSession();
