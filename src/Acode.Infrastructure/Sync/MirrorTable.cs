@@ -54,19 +54,24 @@ internal sealed class MirrorTable
         }
 
         string deleted = tombstones ? "deleted_at IS NOT NULL" : "false";
+        string owner = tombstones ? "id" : "session_id";
+
+        // A child row never moves to another session (ConflictRule): also not through an applier of another session
+        // that committed first, which the per-session advisory locks do not serialize with this one.
+        string sameSession = tombstones ? "" : $" AND {name}.session_id = excluded.session_id";
 
         // The order of ConflictRule.Wins, (deleted, hlc, origin), also against a concurrent applier that committed first.
         UpsertSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
-            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession};
             """;
         MergeSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM acode_sync_staging u WHERE u.n = ANY($1::integer[])
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
-            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession};
             """;
         StoreSql = $"""
             INSERT INTO {name} ({names})
@@ -78,7 +83,7 @@ internal sealed class MirrorTable
             SELECT {expressions} FROM (VALUES ($1::jsonb, $2::bigint, $3::text, $4::boolean)) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
             """;
-        LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+        LockSql = $"SELECT id, version, hlc, origin, document, {deleted}, {owner} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
     }
 
     public string Name { get; }
@@ -103,7 +108,10 @@ internal sealed class MirrorTable
     /// </summary>
     public string StoreOneSql { get; }
 
-    /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
+    /// <summary>
+    /// Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite:
+    /// <c>id, version, hlc, origin, document, deleted, session id</c> (a session's own id for <c>sessions</c>).
+    /// </summary>
     public string LockSql { get; }
 
     public static MirrorTable For(EntityType type) => Tables[type];

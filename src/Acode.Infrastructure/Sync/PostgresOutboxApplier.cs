@@ -322,7 +322,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     }
 
     private static IncomingChange Incoming(OutboxRecord record, long baseVersion, bool deliveredByOthers)
-        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers);
+        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
@@ -395,7 +395,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
             }
         }
 
@@ -445,7 +445,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+            stored[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
         }
 
         return stored;
@@ -587,9 +587,9 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private static NpgsqlParameter BigintArray(IEnumerable<long> values)
         => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
 
-    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted)
+    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted, string SessionId)
     {
-        public StoredState State => new(Version, Hlc, Origin, Deleted);
+        public StoredState State => new(Version, Hlc, Origin, Deleted, SessionId);
     }
 
     /// <summary>One <c>sync_conflicts</c> row. Under a deleted session, <see cref="Existing"/> is the session's tombstone; for a child removed by a deletion, <see cref="Incoming"/> is the deletion.</summary>
