@@ -71,7 +71,8 @@ internal sealed class MirrorTable
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM acode_sync_staging u WHERE u.n = ANY($1::integer[])
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
-            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession};
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession}
+            RETURNING id;
             """;
         StoreSql = $"""
             INSERT INTO {name} ({names})
@@ -92,7 +93,8 @@ internal sealed class MirrorTable
 
     /// <summary>
     /// <see cref="UpsertSql"/> reading the rows <c>$1</c> (integer[]) of the sync's staging table (<c>acode_sync_staging</c>,
-    /// see <see cref="PostgresOutboxApplier"/>: columns <c>d</c>, <c>hlc</c>, <c>origin</c>, <c>deleted</c>) instead of arrays.
+    /// see <see cref="PostgresOutboxApplier"/>: columns <c>d</c>, <c>hlc</c>, <c>origin</c>, <c>deleted</c>) instead of arrays;
+    /// returns the ids it wrote (a row a concurrent applier of another session committed first may be left alone).
     /// </summary>
     public string MergeSql { get; }
 
