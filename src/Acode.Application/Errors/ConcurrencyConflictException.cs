@@ -64,6 +64,31 @@ public sealed class ConcurrencyConflictException : InvalidOperationException
     public static ConcurrencyConflictException SessionDeleted(string sessionId, EntityType entityType, string entityId)
         => new($"Session {sessionId} was deleted since it was loaded, so {entityType} {entityId} cannot be added to it. Nothing was saved: the session is gone; create a new one (or import it again) to keep working.", entityType, entityId, sessionId);
 
+    /// <summary>
+    /// The stored row of a changed entity belongs to another session: the object is a copy of another session's child
+    /// (an edited export rebuilt under a new session id whose children kept theirs). A row never moves between sessions
+    /// (docs/architecture.md, "Conflicts"), so nothing was saved. <see cref="OwningSessionId"/> names the owner.
+    /// </summary>
+    /// <param name="sessionId">The session being saved.</param>
+    /// <param name="entityType">The entity whose stored row belongs elsewhere.</param>
+    /// <param name="entityId">Its id.</param>
+    /// <param name="owningSessionId">The session its stored row belongs to.</param>
+    public static ConcurrencyConflictException OtherSession(string sessionId, EntityType entityType, string entityId, string owningSessionId)
+        => new($"{entityType} {entityId} belongs to session {owningSessionId}, not to {sessionId}: a row never moves to another session. Nothing was saved: give the copied rows new ids (save them as new work in {sessionId}) or change them through session {owningSessionId}.", entityType, entityId)
+        {
+            OwningSessionId = owningSessionId,
+        };
+
+    private ConcurrencyConflictException(string message, EntityType entityType, string entityId)
+        : base(message)
+    {
+        EntityType = entityType;
+        EntityId = entityId;
+    }
+
+    /// <summary>When the changed row belongs to another session (<see cref="OtherSession"/>): that session's id; otherwise null.</summary>
+    public string? OwningSessionId { get; private init; }
+
     private ConcurrencyConflictException(string message, EntityType entityType, string entityId, string sessionId)
         : base(message)
     {

@@ -31,4 +31,12 @@ public sealed record SyncConflict(
     long? ExistingVersion,
     string? ExistingPayload,
     string Winner,
-    DateTimeOffset DetectedAt);
+    DateTimeOffset DetectedAt)
+{
+    /// <summary>
+    /// When the stored row belongs to another session than <see cref="SessionId"/>: that session. The incoming change
+    /// would have moved the row between sessions, which never happens (docs/architecture.md, "Conflicts"): the stored
+    /// row was kept (<see cref="Winner"/> is <c>existing</c>). Null for every other conflict.
+    /// </summary>
+    public string? OwningSessionId { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Acode.Infrastructure.PostgresStore;
@@ -61,9 +62,20 @@ internal static class SessionPullCommand
             var results = new List<(SessionId Id, ImportResult Result)>();
             foreach (SessionId sessionId in ids)
             {
-                if (await pull.PullAsync(sessionId, cancellationToken) is { } result)
+                try
                 {
-                    results.Add((sessionId, result));
+                    if (await pull.PullAsync(sessionId, cancellationToken) is { } result)
+                    {
+                        results.Add((sessionId, result));
+                    }
+                }
+                catch (ImportConflictException ex)
+                {
+                    // A local session holds a row of the pulled one (a forked copy): rows never move between sessions.
+                    throw new UsageException(
+                        $"Session {sessionId} cannot be pulled: {ex.Message}",
+                        $"{results.Count} session(s) were pulled before it. Delete the local session that holds the row ('acode session delete') if it is a copy, then pull again.",
+                        ExitCodes.Problem);
                 }
             }
 

@@ -100,7 +100,14 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
                 w.Link(UiLinks.Session(c.SessionId), c.SessionId, "id");
             }
 
-            w.Markup("</h3><div class=\"versions\">");
+            w.Markup("</h3>");
+            if (c.OwningSessionId is { } owner)
+            {
+                w.Markup("<p class=\"reason\">").Text($"Not applied: {c.EntityId} belongs to session ").Link(UiLinks.Session(owner), owner, "id")
+                    .Text($", not to {c.SessionId}; a row never moves to another session, so the stored one was kept.").Markup("</p>");
+            }
+
+            w.Markup("<div class=\"versions\">");
             Version(w, "incoming", $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}", c.IncomingPayload, c.Winner == "incoming");
             Version(w, "existing", c.ExistingPayload is null ? "Stored: the row was gone" : $"Stored v{c.ExistingVersion} from {c.ExistingOrigin}", c.ExistingPayload, c.Winner == "existing");
             w.Markup("</div></section>");

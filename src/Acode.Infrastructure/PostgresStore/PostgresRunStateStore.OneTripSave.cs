@@ -26,7 +26,7 @@ public sealed partial class PostgresRunStateStore
     /// <summary>Per table: row-locks the stored versions and reads what the check needs (not the document).</summary>
     private static readonly Dictionary<EntityType, string> VersionLockSql = MirrorTable.Children
         .Append((Type: EntityType.Session, Table: MirrorTable.For(EntityType.Session)))
-        .ToDictionary(t => t.Type, t => $"SELECT id, version, hlc, {(t.Type == EntityType.Session ? "deleted_at IS NOT NULL" : "false")} FROM {t.Table.Name} WHERE id = ANY($1) FOR UPDATE;");
+        .ToDictionary(t => t.Type, t => $"SELECT id, version, hlc, {(t.Type == EntityType.Session ? "deleted_at IS NOT NULL, id" : "false, session_id")} FROM {t.Table.Name} WHERE id = ANY($1) FOR UPDATE;");
 
     /// <summary>
     /// Writes the sessions' pending changes in one transaction of one round trip plus the commit (and the blobs' round
@@ -71,7 +71,7 @@ public sealed partial class PostgresRunStateStore
 
             writes.AddStatementsTo(batch, Origin);
             var state = new Dictionary<string, (bool Live, long LastSequence)>(StringComparer.Ordinal);
-            var rows = new Dictionary<(EntityType, string), (long Version, long Hlc, bool Deleted)>();
+            var rows = new Dictionary<(EntityType, string), (long Version, long Hlc, bool Deleted, string SessionId)>();
             NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -87,7 +87,7 @@ public sealed partial class PostgresRunStateStore
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        rows[(type, reader.GetString(0))] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
+                        rows[(type, reader.GetString(0))] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4));
                     }
                 }
 
@@ -142,7 +142,7 @@ public sealed partial class PostgresRunStateStore
             }
             else
             {
-                assumed.Rows.Add((entity.EntityType, entity.EntityId, baseVersion, entity.UpdatedAt.UtcTicks));
+                assumed.Rows.Add((entity.EntityType, entity.EntityId, baseVersion, entity.UpdatedAt.UtcTicks, session.Id.Value));
             }
 
             writes.Add(entity.EntityType, document, stamp.UpdatedAt, deleted: false);
@@ -160,17 +160,18 @@ public sealed partial class PostgresRunStateStore
     /// <summary>What a save built without reading assumes of the stored state.</summary>
     private sealed class Assumptions
     {
-        /// <summary>Changed (not new) rows: stored, not a tombstone, at this version and this exact hlc.</summary>
-        public List<(EntityType Type, string Id, long Version, long Hlc)> Rows { get; } = [];
+        /// <summary>Changed (not new) rows: stored, not a tombstone, at this version and this exact hlc, in this session.</summary>
+        public List<(EntityType Type, string Id, long Version, long Hlc, string SessionId)> Rows { get; } = [];
 
         /// <summary>Per session: whether it must be stored and live (it gains rows or events), and its first event's number (above the stored log's end).</summary>
         public List<(string Id, bool NeedsLive, long? FirstSequence)> Sessions { get; } = [];
 
-        public bool HoldFor(Dictionary<string, (bool Live, long LastSequence)> state, Dictionary<(EntityType, string), (long Version, long Hlc, bool Deleted)> rows)
+        public bool HoldFor(Dictionary<string, (bool Live, long LastSequence)> state, Dictionary<(EntityType, string), (long Version, long Hlc, bool Deleted, string SessionId)> rows)
         {
-            foreach ((EntityType type, string id, long version, long hlc) in Rows)
+            foreach ((EntityType type, string id, long version, long hlc, string sessionId) in Rows)
             {
-                if (!rows.TryGetValue((type, id), out (long Version, long Hlc, bool Deleted) row) || row.Deleted || row.Version != version || row.Hlc != hlc)
+                if (!rows.TryGetValue((type, id), out (long Version, long Hlc, bool Deleted, string SessionId) row) || row.Deleted || row.Version != version || row.Hlc != hlc
+                    || !string.Equals(row.SessionId, sessionId, StringComparison.Ordinal))
                 {
                     return false;
                 }

@@ -317,6 +317,11 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
                     }
                 }
             }
+            else if (stored.TryGetValue(entity.EntityId, out StoredRow? owned) && !string.Equals(owned.SessionId, session.Id.Value, StringComparison.Ordinal))
+            {
+                // A row never moves between sessions (docs/architecture.md, "Conflicts"): a copy of another session's child.
+                throw ConcurrencyConflictException.OtherSession(session.Id.Value, entity.EntityType, entity.EntityId, owned.SessionId);
+            }
             else if (!stored.TryGetValue(entity.EntityId, out StoredRow? row) || row.Deleted || row.Version != baseVersion || row.Hlc != entity.UpdatedAt.UtcTicks)
             {
                 // Gone, a tombstone, another version, or the same version number written by another lineage (another hlc).
@@ -394,7 +399,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored[reader.GetString(0)] = new StoredRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+            stored[reader.GetString(0)] = new StoredRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
         }
 
         return stored;
@@ -496,6 +501,6 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
     internal static NpgsqlParameter TextArray(IEnumerable<string> values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
 
-    /// <summary>A stored row as read (and row-locked) before a change: its version, exact <c>updated_at</c> ticks, origin, document, tombstone flag.</summary>
-    private sealed record StoredRow(long Version, long Hlc, string Origin, string Document, bool Deleted);
+    /// <summary>A stored row as read (and row-locked) before a change: its version, exact <c>updated_at</c> ticks, origin, document, tombstone flag, session.</summary>
+    private sealed record StoredRow(long Version, long Hlc, string Origin, string Document, bool Deleted, string SessionId);
 }

@@ -69,7 +69,8 @@ internal sealed class EntityRows
         string assignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = {Parameter(c)}"));
         string upsertAssignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = excluded.{c}"));
         InsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters});";
-        UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version;";
+        // A child row never moves to another session (docs/architecture.md, "Conflicts"): its update must match its session too.
+        UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version{(table == "sessions" ? "" : " AND session_id = $session_id")};";
         UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
         VersionSql = $"SELECT version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id = $id;";
         VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
@@ -81,7 +82,7 @@ internal sealed class EntityRows
 
     public string InsertSql { get; }
 
-    /// <summary>Optimistic update: changes the row only if it is still at <c>$base_version</c>.</summary>
+    /// <summary>Optimistic update: changes the row only if it is still at <c>$base_version</c> (a child: and in <c>$session_id</c>).</summary>
     public string UpdateSql { get; }
 
     /// <summary>Import: inserts, or replaces a row only with a newer version.</summary>

@@ -281,7 +281,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             }
             else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
             {
-                throw new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion, StoredVersion(commands, transaction, rows, entity.EntityId));
+                throw UpdateRefused(commands, transaction, rows, entity, baseVersion, session.Id.Value);
             }
 
             var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, baseVersion, stamp.Version, stamp.UpdatedAt, EntityJson.Serialize(document));
@@ -345,11 +345,21 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         return moved;
     }
 
-    /// <summary>The stored version of a row whose optimistic update matched nothing; null when the row is gone (deleted).</summary>
-    private static long? StoredVersion(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, string entityId)
+    /// <summary>
+    /// Why a row's optimistic update matched nothing: it belongs to another session (a row never moves between sessions),
+    /// it is at another version, or it is gone (deleted).
+    /// </summary>
+    private static ConcurrencyConflictException UpdateRefused(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, Entity entity, long baseVersion, string sessionId)
     {
-        using SqliteDataReader reader = commands.Get(rows.VersionSql, transaction).With("$id", entityId).ExecuteReader();
-        return reader.Read() ? reader.GetInt64(0) : null;
+        using SqliteDataReader reader = commands.Get(rows.VersionSql, transaction).With("$id", entity.EntityId).ExecuteReader();
+        if (!reader.Read())
+        {
+            return new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion, null);
+        }
+
+        return reader.GetString(1) is { } owner && !string.Equals(owner, sessionId, StringComparison.Ordinal)
+            ? ConcurrencyConflictException.OtherSession(sessionId, entity.EntityType, entity.EntityId, owner)
+            : new ConcurrencyConflictException(entity.EntityType, entity.EntityId, baseVersion, reader.GetInt64(0));
     }
 
     /// <summary>

@@ -13,6 +13,11 @@ namespace Acode.Infrastructure.Sync;
 /// <item>A change that is not applied is audited unless PostgreSQL already holds it or something its writer built
 /// on it (<see cref="ApplyOutcome.Stale"/>): every change that loses to a concurrent change is in
 /// <c>sync_conflicts</c>.</item>
+/// <item>A row never moves between sessions: a change to a child (task, step, tool call, artifact, event) whose stored
+/// row belongs to another session is never applied, whatever the stamps (<see cref="ApplyOutcome.ConflictLost"/>,
+/// audited: the stored row of the other session is the existing version). Ids are unique across sessions, so such a
+/// change comes from a forged or edited export (a copy of a session under a new id whose children kept theirs); the
+/// session it claims to move the row from keeps it, as SQLite's import keeps it (ImportConflictException).</item>
 /// <item>Under a deleted session no child change is applied. One the deleting workspace held (it delivered that
 /// exact change before its deletion) is covered by the deletion (<see cref="ApplyOutcome.Stale"/>); any other one
 /// (in particular every change newer than the deletion, which the deleter cannot have seen) lost to the deletion and
@@ -26,7 +31,14 @@ internal static class ConflictRule
     /// change, imported there): a replay, not news. Not applied and not audited; its first delivery was judged.
     /// </summary>
     public static bool IsReplay(IncomingChange incoming, StoredState? stored)
-        => stored is { } s && incoming.Version < s.Version && incoming.DeliveredByOthers;
+        => stored is { } s && incoming.Version < s.Version && incoming.DeliveredByOthers && !MovesSession(incoming, s);
+
+    /// <summary>
+    /// Whether applying <paramref name="incoming"/> would move the stored row to another session: both session ids are
+    /// known and differ. Such a change is never applied (<see cref="Judge"/> returns <see cref="ApplyOutcome.ConflictLost"/>).
+    /// </summary>
+    public static bool MovesSession(IncomingChange incoming, StoredState stored)
+        => incoming.SessionId is { } mine && stored.SessionId is { } theirs && !string.Equals(mine, theirs, StringComparison.Ordinal);
 
     /// <summary>The outcome of the last change of a chain of changes to one entity (a session, or a child of a live session).</summary>
     /// <param name="incoming">The newest change of the chain, with the facts of the whole chain.</param>
@@ -36,6 +48,12 @@ internal static class ConflictRule
         if (stored is not { } s)
         {
             return ApplyOutcome.Applied;
+        }
+
+        // Checked before any order of versions: not even a later or a deleting change moves a row to another session.
+        if (MovesSession(incoming, s))
+        {
+            return ApplyOutcome.ConflictLost;
         }
 
         bool continues = incoming.ContainsStored

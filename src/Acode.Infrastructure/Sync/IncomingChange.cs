@@ -9,5 +9,7 @@ namespace Acode.Infrastructure.Sync;
 /// <param name="WriterHeldStored">Whether this workspace delivered the very version PostgreSQL holds (it wrote or imported it).</param>
 /// <param name="ContainsStored">Whether the chain holds the stored change itself, same content (the same change delivered again).</param>
 /// <param name="DeliveredByOthers">Whether another workspace already delivered this exact change (same key).</param>
+/// <param name="SessionId">The session the changed entity belongs to (a session's own id); null when not known.</param>
 internal readonly record struct IncomingChange(
-    long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false);
+    long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false,
+    string? SessionId = null);

@@ -58,19 +58,25 @@ internal sealed class MirrorTable
         }
 
         string deleted = tombstones ? "deleted_at IS NOT NULL" : "false";
+        string owner = tombstones ? "id" : "session_id";
+
+        // A child row never moves to another session (ConflictRule): also not through an applier of another session
+        // that committed first, which the per-session advisory locks do not serialize with this one.
+        string sameSession = tombstones ? "" : $" AND {name}.session_id = excluded.session_id";
 
         // The order of ConflictRule.Wins, (deleted, hlc, origin), also against a concurrent applier that committed first.
         UpsertSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
-            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession};
             """;
         MergeSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM acode_sync_staging u WHERE u.n = ANY($1::integer[])
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
-            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C");
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession}
+            RETURNING id;
             """;
         StoreSql = $"""
             INSERT INTO {name} ({names})
@@ -82,7 +88,7 @@ internal sealed class MirrorTable
             SELECT {expressions} FROM (VALUES ($1::jsonb, $2::bigint, $3::text, $4::boolean)) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
             """;
-        LockSql = $"SELECT id, version, hlc, origin, document, {deleted} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+        LockSql = $"SELECT id, version, hlc, origin, document, {deleted}, {owner} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
         _storeInto = $"INSERT INTO {name} ({names})";
         _storeSelect = expressions;
         _storeConflict = $"ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()";
@@ -94,7 +100,8 @@ internal sealed class MirrorTable
 
     /// <summary>
     /// <see cref="UpsertSql"/> reading the rows <c>$1</c> (integer[]) of the sync's staging table (<c>acode_sync_staging</c>,
-    /// see <see cref="PostgresOutboxApplier"/>: columns <c>d</c>, <c>hlc</c>, <c>origin</c>, <c>deleted</c>) instead of arrays.
+    /// see <see cref="PostgresOutboxApplier"/>: columns <c>d</c>, <c>hlc</c>, <c>origin</c>, <c>deleted</c>) instead of arrays;
+    /// returns the ids it wrote (a row a concurrent applier of another session committed first may be left alone).
     /// </summary>
     public string MergeSql { get; }
 
@@ -117,7 +124,10 @@ internal sealed class MirrorTable
     /// </summary>
     public string StoreFromSql(string source) => $"{_storeInto}\nSELECT {_storeSelect} FROM {source}\n{_storeConflict}";
 
-    /// <summary>Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite.</summary>
+    /// <summary>
+    /// Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite:
+    /// <c>id, version, hlc, origin, document, deleted, session id</c> (a session's own id for <c>sessions</c>).
+    /// </summary>
     public string LockSql { get; }
 
     public static MirrorTable For(EntityType type) => Tables[type];

@@ -184,6 +184,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         HashSet<string> held = await HeldAsync(connection, transaction, asked, cancellationToken).ConfigureAwait(false);
         var conflicts = new List<ConflictRow>();
         var upserts = new List<(MirrorTable Table, int[] Rows)>();
+        var chains = new Dictionary<int, List<OutboxRecord>>();
         var deletes = new List<OutboxRecord>();
         long maxRemoteHlc = 0;
         foreach (IGrouping<EntityType, OutboxRecord> byType in types)
@@ -256,6 +257,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                 if (outcome is ApplyOutcome.Applied or ApplyOutcome.ConflictWon)
                 {
                     winners.Add(index[last]);
+                    chains[index[last]] = changes;
                     if (last.Operation == OutboxOperation.Delete)
                     {
                         deletes.Add(last);
@@ -269,7 +271,17 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
         }
 
-        await MergeAsync(connection, transaction, upserts, cancellationToken).ConfigureAwait(false);
+        List<HashSet<string>> written = await MergeAsync(connection, transaction, upserts, cancellationToken).ConfigureAwait(false);
+        for (int t = 0; t < upserts.Count; t++)
+        {
+            (MirrorTable table, int[] rows) = upserts[t];
+            int[] missed = rows.Where(n => !written[t].Contains(records[n].EntityId)).ToArray();
+            if (missed.Length > 0)
+            {
+                await LostToConcurrentAsync(connection, transaction, table, missed.Select(n => chains[n]).ToList(), outcomes, conflicts, deletes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, cancellationToken).ConfigureAwait(false));
         foreach (ConflictRow conflict in conflicts)
         {
@@ -322,7 +334,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     }
 
     private static IncomingChange Incoming(OutboxRecord record, long baseVersion, bool deliveredByOthers)
-        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers);
+        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
@@ -395,7 +407,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
             }
         }
 
@@ -445,18 +457,22 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5));
+            stored[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
         }
 
         return stored;
     }
 
-    /// <summary>Merges the winning rows of the staging table into their mirror tables, in the given order, in one round trip.</summary>
-    private static async Task MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(MirrorTable Table, int[] Rows)> upserts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges the winning rows of the staging table into their mirror tables, in the given order, in one round trip;
+    /// returns, per upsert, the ids it wrote.
+    /// </summary>
+    private static async Task<List<HashSet<string>>> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(MirrorTable Table, int[] Rows)> upserts, CancellationToken cancellationToken)
     {
+        var written = new List<HashSet<string>>(upserts.Count);
         if (upserts.Count == 0)
         {
-            return;
+            return written;
         }
 
         var batch = new NpgsqlBatch(connection, transaction);
@@ -468,7 +484,47 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             batch.BatchCommands.Add(command);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        do
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            written.Add(ids);
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+        return written;
+    }
+
+    /// <summary>
+    /// The winners the merge did not write: an applier of another session, which the advisory locks do not serialize
+    /// with this one, committed that row first (the first delivery of one child id into two sessions), and the merge
+    /// kept it (a row never moves between sessions; and the greater version stays). Each change of those chains lost to
+    /// the row now stored: audited against it, like every lost change, and a lost deletion removes nothing.
+    /// </summary>
+    private static async Task LostToConcurrentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MirrorTable table, List<List<OutboxRecord>> chains,
+        Dictionary<long, ApplyOutcome> outcomes, List<ConflictRow> conflicts, List<OutboxRecord> deletes, CancellationToken cancellationToken)
+    {
+        Dictionary<string, StoredVersion> now = await LockRowsAsync(connection, transaction, table, chains.Select(c => c[^1].EntityId).ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (List<OutboxRecord> chain in chains)
+        {
+            OutboxRecord last = chain[^1];
+            conflicts.RemoveAll(c => ReferenceEquals(c.Incoming, last) && c.IncomingWins);
+            deletes.Remove(last);
+            foreach (OutboxRecord record in chain)
+            {
+                outcomes[record.Id] = ApplyOutcome.ConflictLost;
+                if (now.TryGetValue(last.EntityId, out StoredVersion? stored))
+                {
+                    conflicts.Add(ConflictRow.Of(record, record.BaseVersion, stored, incomingWins: false));
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -587,9 +643,9 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private static NpgsqlParameter BigintArray(IEnumerable<long> values)
         => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
 
-    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted)
+    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted, string SessionId)
     {
-        public StoredState State => new(Version, Hlc, Origin, Deleted);
+        public StoredState State => new(Version, Hlc, Origin, Deleted, SessionId);
     }
 
     /// <summary>One <c>sync_conflicts</c> row. Under a deleted session, <see cref="Existing"/> is the session's tombstone; for a child removed by a deletion, <see cref="Incoming"/> is the deletion.</summary>

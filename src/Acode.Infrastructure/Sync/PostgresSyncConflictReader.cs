@@ -6,7 +6,8 @@ namespace Acode.Infrastructure.Sync;
 
 /// <summary>
 /// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, bounded queries
-/// (<c>sync_conflicts</c> by its primary key; <c>workspaces</c>, one row per workspace, sorted whole: a team has
+/// (<c>sync_conflicts</c> by its primary key, a row whose stored child document names another session than the
+/// conflict's being one that would have moved the row between sessions; <c>workspaces</c>, one row per workspace, sorted whole: a team has
 /// tens or hundreds of workspaces, not millions).
 /// </summary>
 internal sealed class PostgresSyncConflictReader : ISyncConflictReader
@@ -32,12 +33,16 @@ internal sealed class PostgresSyncConflictReader : ISyncConflictReader
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
         return await ReadAsync("""
             SELECT id, entity_type, entity_id, session_id, incoming_origin, incoming_base_version, incoming_version, incoming_payload::text,
-                   existing_origin, existing_version, existing_payload::text, winner, detected_at
+                   existing_origin, existing_version, existing_payload::text, winner, detected_at,
+                   CASE WHEN entity_type <> 'Session' AND existing_payload->>'sessionId' <> session_id THEN existing_payload->>'sessionId' END
             FROM sync_conflicts WHERE id < $1 ORDER BY id DESC LIMIT $2;
             """, [beforeId ?? long.MaxValue, limit], r => new SyncConflict(
                 r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
                 r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : r.GetString(10),
-                r.GetString(11), r.GetFieldValue<DateTimeOffset>(12)), cancellationToken).ConfigureAwait(false);
+                r.GetString(11), r.GetFieldValue<DateTimeOffset>(12))
+            {
+                OwningSessionId = r.IsDBNull(13) ? null : r.GetString(13),
+            }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<WorkspaceLastSync>> ReadLastSyncsAsync(int limit, CancellationToken cancellationToken = default)

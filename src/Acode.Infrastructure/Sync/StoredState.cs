@@ -5,4 +5,5 @@ namespace Acode.Infrastructure.Sync;
 /// <param name="Hlc">Its <c>updated_at</c> in exact UTC ticks (100 ns).</param>
 /// <param name="Origin">The workspace id that delivered it.</param>
 /// <param name="Deleted">Whether it is a session's tombstone.</param>
-internal readonly record struct StoredState(long Version, long Hlc, string Origin, bool Deleted);
+/// <param name="SessionId">The session the stored row belongs to (a session's own id); null when not looked up.</param>
+internal readonly record struct StoredState(long Version, long Hlc, string Origin, bool Deleted, string? SessionId = null);

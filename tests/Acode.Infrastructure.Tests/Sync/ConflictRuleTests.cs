@@ -65,6 +65,33 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
+    public void A_child_change_whose_stored_row_belongs_to_another_session_always_loses_whatever_the_stamps()
+    {
+        var stored = new StoredState(1, 20, A, false, "sess_original");
+
+        // Later, greater origin, the same stamps, based on the stored version, held by the writer: never applied.
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(0, 1, 20, B, false, SessionId: "sess_fork"), stored));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(1, 2, 90, B, false, WriterHeldStored: true, SessionId: "sess_fork"), stored));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(1, 2, 90, A, false, SessionId: "sess_fork"), stored));
+        Assert.True(ConflictRule.MovesSession(new IncomingChange(0, 1, 20, B, false, SessionId: "sess_fork"), stored));
+
+        // The same session: the ordinary rule.
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(0, 1, 20, B, false, SessionId: "sess_original"), stored));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(1, 2, 90, A, false, SessionId: "sess_original"), stored));
+    }
+
+    [Fact]
+    public void An_older_copy_in_another_session_is_not_a_replay_but_a_lost_change_to_audit()
+    {
+        var stored = new StoredState(3, 30, A, false, "sess_original");
+        var copy = new IncomingChange(1, 2, 20, B, false, DeliveredByOthers: true, SessionId: "sess_fork");
+
+        Assert.False(ConflictRule.IsReplay(copy, stored));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(copy, stored));
+        Assert.True(ConflictRule.IsReplay(copy with { SessionId = "sess_original" }, stored));
+    }
+
+    [Fact]
     public void Under_a_deleted_session_a_child_change_is_never_applied_and_is_audited_unless_the_deleter_held_it()
     {
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.JudgeUnderDeletedSession(deleterHeldIt: true));
