@@ -24,6 +24,8 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     /// <param name="subAgentTranscript">The file is a sub-agent's own transcript (<c>subagents/agent-*.jsonl</c>): every record is a side chain.</param>
     public ClaudeCodeRecordMapper(bool subAgentTranscript = false) => _subAgentTranscript = subAgentTranscript;
 
+    public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsClaudeCode(record);
+
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
@@ -365,7 +367,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
     private static void AddFileArtifact(TranscriptGraph graph, ToolNode call, string key)
     {
-        using JsonDocument document = JsonDocument.Parse(call.Arguments);
+        using JsonDocument document = JsonValues.Parse(call.Arguments);
         JsonElement input = document.RootElement;
         string path = input.Str("file_path") ?? input.Str("notebook_path") ?? "(unknown file)";
         switch (call.Name)

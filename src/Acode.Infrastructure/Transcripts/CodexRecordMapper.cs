@@ -20,6 +20,8 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     private static readonly HashSet<string> ResponseItemTypes = new(StringComparer.Ordinal) { "message", "reasoning", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output", "local_shell_call", "web_search_call" };
     private Lane? _lane;
 
+    public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsCodex(record);
+
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
@@ -270,7 +272,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
         if (graph.FinishToolCall(call, text, failed, duration) && !failed && call.Name == "apply_patch")
         {
-            using JsonDocument arguments = JsonDocument.Parse(call.Arguments);
+            using JsonDocument arguments = JsonValues.Parse(call.Arguments);
             string patch = arguments.RootElement.Str("input") ?? arguments.RootElement.Str("patch") ?? JsonValues.Text(arguments.RootElement.Get("command"));
             string files = string.Join(", ", PatchFile().Matches(patch).Select(m => m.Groups[1].Value.Trim()));
             graph.AddArtifact(call.Id + ":patch", files.Length > 0 ? files : "apply_patch", ArtifactKind.Diff, "text/x-diff; charset=utf-8", Encoding.UTF8.GetBytes(patch), call.Step, call);
@@ -293,7 +295,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
         {
             try
             {
-                using JsonDocument document = JsonDocument.Parse(text);
+                using JsonDocument document = JsonValues.Parse(text);
                 JsonElement root = document.RootElement;
                 if (root.Get("metadata") is { } metadata)
                 {

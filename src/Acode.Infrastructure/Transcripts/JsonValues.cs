@@ -7,6 +7,11 @@ namespace Acode.Infrastructure.Transcripts;
 /// <summary>Tolerant reads of transcript JSON: a missing or mistyped field reads as null, never throws.</summary>
 internal static class JsonValues
 {
+    /// <summary>Parses transcript JSON text, escapes of lone surrogates first made <c>\uFFFD</c> (<see cref="JsonEscapes"/>).</summary>
+    /// <exception cref="JsonException">The text is not one JSON value.</exception>
+    public static JsonDocument Parse(string json, JsonDocumentOptions options = default)
+        => JsonDocument.Parse(JsonEscapes.WellFormed(json), options);
+
     public static JsonElement? Get(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? value : null;
 
