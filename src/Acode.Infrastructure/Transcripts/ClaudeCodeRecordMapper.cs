@@ -334,7 +334,9 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
         JsonElement? content = block.Get("content");
         bool failed = block.Bool("is_error");
-        TimeSpan? duration = record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } r && r.Long("durationMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+        TimeSpan? duration = record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } r && r.Long("durationMs") is { } ms && ms >= 0 && ms < (long)TimeSpan.MaxValue.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(ms)
+            : null; // a duration no TimeSpan holds: the records' own times give it
         if (!graph.FinishToolCall(call, JsonValues.Text(content), failed, duration))
         {
             return;

@@ -330,7 +330,7 @@ internal sealed class TranscriptGraph
         var artifact = new ArtifactNode
         {
             Id = DeterministicId.For(ArtifactId.Prefix, Time, _sourceKey + ":artifact:" + key),
-            Name = safeName.Length > Artifact.MaxNameLength ? safeName[..Artifact.MaxNameLength] : safeName,
+            Name = safeName.Length > Artifact.MaxNameLength ? safeName[..(char.IsHighSurrogate(safeName[Artifact.MaxNameLength - 1]) ? Artifact.MaxNameLength - 1 : Artifact.MaxNameLength)] : safeName,
             Kind = kind,
             MediaType = mediaType,
             Content = content,
