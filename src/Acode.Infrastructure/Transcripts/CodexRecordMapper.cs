@@ -17,7 +17,6 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 {
     // event_msg records that repeat a response_item (the prompt, the answer, the reasoning summary): not stored twice.
     private static readonly HashSet<string> RepeatedEvents = new(StringComparer.Ordinal) { "user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content" };
-    private static readonly HashSet<string> ResponseItemTypes = new(StringComparer.Ordinal) { "message", "reasoning", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output", "local_shell_call", "web_search_call" };
     private Lane? _lane;
 
     public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsCodex(record);
@@ -28,7 +27,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     {
         string? type = record.Str("type");
         JsonElement payload = record.Get("payload") ?? default;
-        if (payload.ValueKind != JsonValueKind.Object && type is not null && ResponseItemTypes.Contains(type))
+        if (payload.ValueKind != JsonValueKind.Object && type is not null && TranscriptFormat.CodexResponseItemTypes.Contains(type))
         {
             // An early rollout: response items were written bare, without the {timestamp, type, payload} envelope.
             MapResponseItem(graph, record, lineNumber, problems);

@@ -37,7 +37,7 @@ internal sealed class TranscriptSource
 
     public long Lines => _nextLine - 1;
 
-    /// <summary>Lines read that are not blank (records, malformed and oversized lines).</summary>
+    /// <summary>Lines read that are neither blank nor oversized: records and malformed lines.</summary>
     public long ContentLines { get; private set; }
 
     /// <summary>Records of the mapper's own format (<see cref="ITranscriptRecordMapper.IsOwnRecord"/>), mapped or not.</summary>
@@ -156,7 +156,11 @@ internal sealed class TranscriptSource
             }
         }
 
-        ContentLines++;
+        if (!line.Oversized)
+        {
+            ContentLines++; // an oversized line is never parsed, so it cannot tell whose format the file is
+        }
+
         if (document is not null)
         {
             if (_mapper.IsOwnRecord(document.RootElement))
