@@ -100,6 +100,40 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(2), call.Duration);
     }
 
+    [Fact]
+    public async Task Times_at_the_end_of_the_calendar_read_as_absent_and_the_lines_are_imported()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"9999-12-31T23:59:59.9999999Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"one"}]}}""",
+            """{"type":"assistant","timestamp":"9999-12-31T23:59:59.9999999Z","uuid":"a2","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"two"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal(2, report.Steps);
+        Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
+        Assert.True(session.UpdatedAt < new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero), session.UpdatedAt.ToString("O"));
+    }
+
+    [Fact]
+    public async Task A_followed_transcript_reads_lone_surrogates_as_U_FFFD_as_it_grows()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go \udc00"}}""");
+        ITranscriptFollower follower = _importer.Follow(file);
+        TranscriptImportReport? first = await follower.PollAsync();
+
+        File.AppendAllText(file, """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"ok \ud800"}]}}""" + "\n");
+        TranscriptImportReport? second = await follower.PollAsync();
+
+        Assert.Equal(0, second!.Problems.Total);
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, first!.SessionId!);
+        imported.AssertWellFormed();
+        Assert.Equal("go \uFFFD", imported.Session.Title);
+        Assert.Equal("ok \uFFFD", Assert.Single(imported.Session.Tasks.SelectMany(t => t.Steps)).Title);
+    }
+
     [Theory]
     [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"x","cli_version":"0.50.0"}}""", "acode import codex")]
     [InlineData("export", """{"entity":"Session","schema":1,"id":"sess_01M8KBYJ80RFEP1V1YPTMFWMGR","version":1,"title":"t","state":"Executing"}""", "acode session import")]
