@@ -332,7 +332,7 @@ internal sealed class TranscriptGraph
             Id = DeterministicId.For(ArtifactId.Prefix, Time, _sourceKey + ":artifact:" + key),
             Name = safeName.Length > Artifact.MaxNameLength ? safeName[..(char.IsHighSurrogate(safeName[Artifact.MaxNameLength - 1]) ? Artifact.MaxNameLength - 1 : Artifact.MaxNameLength)] : safeName,
             Kind = kind,
-            MediaType = mediaType,
+            MediaType = string.IsNullOrWhiteSpace(mediaType) ? "application/octet-stream" : TextContent.ToWellFormed(mediaType), // acode requires one
             Content = content,
             StepId = step?.Id,
             ToolCallId = call?.Id,

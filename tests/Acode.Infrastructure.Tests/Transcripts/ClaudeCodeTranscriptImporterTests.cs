@@ -117,6 +117,19 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_without_a_media_type_is_stored_as_application_octet_stream()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":" ","data":"aGk="}}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Artifact image = Assert.Single((await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts);
+        Assert.Equal("application/octet-stream", image.MediaType);
+        Assert.Equal("hi", Encoding.UTF8.GetString(image.Content!.Value.Span));
+    }
+
+    [Fact]
     public async Task A_followed_transcript_reads_lone_surrogates_as_U_FFFD_as_it_grows()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),

@@ -70,6 +70,19 @@ public sealed class CodexTranscriptImporterTests : IDisposable
         Assert.Contains(imported.Events, e => e.Type == "import.source" && e.PayloadJson.Contains("m\uFFFD", StringComparison.Ordinal) && e.PayloadJson.Contains("b\uFFFD", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_image_data_URL_without_a_media_type_is_stored_as_application_octet_stream()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"look"},{"type":"input_image","image_url":"data:;base64,aGk="}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Artifact image = Assert.Single((await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts);
+        Assert.Equal("application/octet-stream", image.MediaType);
+        Assert.Equal("hi", Encoding.UTF8.GetString(image.Content!.Value.Span));
+    }
+
     [Theory]
     [InlineData("claude", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"a Claude Code prompt"}}""", "acode import claude-code")]
     [InlineData("export", """{"entity":"SessionEvent","schema":1,"id":"evt_01M8KBYJ80RFEP1V1YPTMFWMGR","sessionId":"sess_01M8KBYJ80RFEP1V1YPTMFWMGR","sequence":1,"type":"note","payload":"{}"}""", "acode session import")]
