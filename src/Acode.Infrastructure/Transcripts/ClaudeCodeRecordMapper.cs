@@ -75,7 +75,14 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     {
         w.WriteNumber("line", lineNumber);
         w.WritePropertyName("record");
-        record.WriteTo(w);
+        if (record.ValueKind == JsonValueKind.Undefined)
+        {
+            w.WriteNullValue(); // a field that is missing or null (a Codex response_item without its payload)
+        }
+        else
+        {
+            record.WriteTo(w);
+        }
     });
 
     private void MapUser(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)

@@ -71,6 +71,20 @@ public sealed class CodexTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_response_item_without_its_payload_is_kept_as_a_record()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":null}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.MalformedLines);
+        Assert.Equal(1, report.Problems.UnknownRecordTypes);
+        Assert.Equal(1, report.UnmappedRecords);
+    }
+
+    [Fact]
     public async Task An_image_data_URL_without_a_media_type_is_stored_as_application_octet_stream()
     {
         string file = Write(Rollout,
