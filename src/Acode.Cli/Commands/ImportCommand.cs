@@ -25,7 +25,7 @@ internal static class ImportCommand
         var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
         var watch = new Option<bool>("--watch") { Description = "Keep following the folders: record new and growing transcripts as they are written, until Ctrl+C." };
-        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
+        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal; a file of another format is refused (exit 2) with the command that fits.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
         {
             paths, json, watch,
         };
