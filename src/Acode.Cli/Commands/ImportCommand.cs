@@ -132,6 +132,7 @@ internal static class ImportCommand
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
         var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
+        var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -144,6 +145,14 @@ internal static class ImportCommand
                 catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
                 {
                     // Not there yet (or gone for now): looked for again on the next round.
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    // A sub-agent transcript without its session's: said once, looked for again on every round.
+                    if (refusedRoots.Add(ex.Message))
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
+                    }
                 }
             }
 
