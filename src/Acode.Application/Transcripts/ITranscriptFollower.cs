@@ -8,5 +8,8 @@ public interface ITranscriptFollower
 
     /// <summary>Reads what was appended since the last poll and stores it.</summary>
     /// <returns>The report of this poll, or <see langword="null"/> when the file has not changed (or no longer exists).</returns>
+    /// <exception cref="TranscriptFormatException">
+    /// Nothing is stored yet and none of the file's lines is a record of the agent's format; thrown again only once the file has changed.
+    /// </exception>
     Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default);
 }

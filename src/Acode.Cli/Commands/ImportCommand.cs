@@ -25,7 +25,7 @@ internal static class ImportCommand
         var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
         var watch = new Option<bool>("--watch") { Description = "Keep following the folders: record new and growing transcripts as they are written, until Ctrl+C." };
-        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
+        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal; a file of another format is refused (exit 2) with the command that fits.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
         {
             paths, json, watch,
         };
@@ -45,6 +45,7 @@ internal static class ImportCommand
             }
 
             var files = new List<string>();
+            var refused = new List<TranscriptFormatException>();
             foreach (string root in roots)
             {
                 try
@@ -53,7 +54,11 @@ internal static class ImportCommand
                 }
                 catch (FileNotFoundException)
                 {
-                    throw new UsageException($"No file or folder at '{root}'.", $"Give the path of a {agent} transcript (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                    throw new UsageException($"No file or folder at '{root}'.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    refused.Add(ex);
                 }
             }
 
@@ -69,6 +74,12 @@ internal static class ImportCommand
                 {
                     throw new UsageException($"Cannot read '{file}': {ex.Message}", $"Check the file's permissions; the {reports.Count} file(s) before it were imported.");
                 }
+                catch (TranscriptFormatException ex)
+                {
+                    // Not this agent's transcript: nothing of it is stored; the other files are imported, and the exit code says so.
+                    refused.Add(ex);
+                    continue;
+                }
 
                 reports.Add(report);
                 if (!context.ParseResult.GetValue(json))
@@ -83,13 +94,30 @@ internal static class ImportCommand
                 {
                     ["agent"] = name,
                     ["files"] = new JsonArray([.. reports.Select(ToJson)]),
+                    ["refused"] = new JsonArray([.. refused.Select(r => new JsonObject { ["path"] = r.Path, ["error"] = r.Message, ["try"] = r.Remedy })]),
                     ["totals"] = Totals(reports),
                 });
             }
-            else
+            else if (reports.Count > 0 || refused.Count == 0)
             {
                 int problems = reports.Sum(r => r.Problems.Total);
-                context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}.");
+                string skipped = refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty;
+                context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
+            }
+
+            if (refused.Count == 1)
+            {
+                throw new UsageException(refused[0].Message, refused[0].Remedy);
+            }
+
+            if (refused.Count > 1)
+            {
+                foreach (TranscriptFormatException ex in refused.SkipLast(1))
+                {
+                    CommandAction.Fail(ex.Message, ex.Remedy, ExitCodes.Usage);
+                }
+
+                throw new UsageException(refused[^1].Message, refused[^1].Remedy);
             }
 
             return ExitCodes.Success;
@@ -104,6 +132,7 @@ internal static class ImportCommand
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
         var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
+        var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -116,6 +145,14 @@ internal static class ImportCommand
                 catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
                 {
                     // Not there yet (or gone for now): looked for again on the next round.
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    // A sub-agent transcript without its session's: said once, looked for again on every round.
+                    if (refusedRoots.Add(ex.Message))
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
+                    }
                 }
             }
 
@@ -145,6 +182,11 @@ internal static class ImportCommand
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Safe(file)} now ({Display.Safe(ex.Message)}); trying again.");
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    // Looked at again only once it changes (an agent may yet write its records to it).
+                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
                 }
             }
 

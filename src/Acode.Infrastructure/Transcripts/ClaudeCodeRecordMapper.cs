@@ -24,6 +24,8 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     /// <param name="subAgentTranscript">The file is a sub-agent's own transcript (<c>subagents/agent-*.jsonl</c>): every record is a side chain.</param>
     public ClaudeCodeRecordMapper(bool subAgentTranscript = false) => _subAgentTranscript = subAgentTranscript;
 
+    public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsClaudeCode(record);
+
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
@@ -73,7 +75,14 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     {
         w.WriteNumber("line", lineNumber);
         w.WritePropertyName("record");
-        record.WriteTo(w);
+        if (record.ValueKind == JsonValueKind.Undefined)
+        {
+            w.WriteNullValue(); // a field that is missing or null (a Codex response_item without its payload)
+        }
+        else
+        {
+            record.WriteTo(w);
+        }
     });
 
     private void MapUser(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
@@ -332,7 +341,9 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
         JsonElement? content = block.Get("content");
         bool failed = block.Bool("is_error");
-        TimeSpan? duration = record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } r && r.Long("durationMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+        TimeSpan? duration = record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } r && r.Long("durationMs") is { } ms && ms >= 0 && ms < (long)TimeSpan.MaxValue.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(ms)
+            : null; // a duration no TimeSpan holds: the records' own times give it
         if (!graph.FinishToolCall(call, JsonValues.Text(content), failed, duration))
         {
             return;
@@ -365,7 +376,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
     private static void AddFileArtifact(TranscriptGraph graph, ToolNode call, string key)
     {
-        using JsonDocument document = JsonDocument.Parse(call.Arguments);
+        using JsonDocument document = JsonValues.Parse(call.Arguments);
         JsonElement input = document.RootElement;
         string path = input.Str("file_path") ?? input.Str("notebook_path") ?? "(unknown file)";
         switch (call.Name)

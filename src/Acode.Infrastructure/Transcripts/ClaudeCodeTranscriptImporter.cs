@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Transcripts;
 
 namespace Acode.Infrastructure.Transcripts;
 
@@ -21,8 +22,37 @@ public sealed class ClaudeCodeTranscriptImporter(IRunStateStore store) : Transcr
             ? Path.Combine(configDir, "projects")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude", "projects");
 
-    private protected override bool IsSessionTranscript(string path)
-        => !string.Equals(Path.GetFileName(Path.GetDirectoryName(path)), "subagents", StringComparison.Ordinal);
+    private protected override string DisplayName => "Claude Code";
+
+    private protected override bool IsSessionTranscript(string path) => !IsSubAgentTranscript(path);
+
+    private protected override string SessionTranscriptOf(string path)
+    {
+        if (!IsSubAgentTranscript(path))
+        {
+            return path;
+        }
+
+        // <project>/<session-id>/subagents/agent-<id>.jsonl belongs to <project>/<session-id>.jsonl, which imports it.
+        string session = Path.GetDirectoryName(Path.GetDirectoryName(path))! + ".jsonl";
+        if (File.Exists(session))
+        {
+            return session;
+        }
+
+        if (!File.Exists(path))
+        {
+            return path; // nothing there: the caller says so
+        }
+
+        throw new TranscriptFormatException(
+            path,
+            $"'{path}' is a Claude Code sub-agent transcript: it is imported with its session, whose transcript '{session}' is not there. Nothing was imported.",
+            "Import the session's transcript (its sub-agent transcripts come with it); a sub-agent transcript has no session of its own.");
+    }
+
+    private static bool IsSubAgentTranscript(string path)
+        => string.Equals(Path.GetFileName(Path.GetDirectoryName(path)), "subagents", StringComparison.Ordinal);
 
     private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 

@@ -17,8 +17,9 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 {
     // event_msg records that repeat a response_item (the prompt, the answer, the reasoning summary): not stored twice.
     private static readonly HashSet<string> RepeatedEvents = new(StringComparer.Ordinal) { "user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content" };
-    private static readonly HashSet<string> ResponseItemTypes = new(StringComparer.Ordinal) { "message", "reasoning", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output", "local_shell_call", "web_search_call" };
     private Lane? _lane;
+
+    public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsCodex(record);
 
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
@@ -26,7 +27,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     {
         string? type = record.Str("type");
         JsonElement payload = record.Get("payload") ?? default;
-        if (payload.ValueKind != JsonValueKind.Object && type is not null && ResponseItemTypes.Contains(type))
+        if (payload.ValueKind != JsonValueKind.Object && type is not null && TranscriptFormat.CodexResponseItemTypes.Contains(type))
         {
             // An early rollout: response items were written bare, without the {timestamp, type, payload} envelope.
             MapResponseItem(graph, record, lineNumber, problems);
@@ -270,7 +271,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
         if (graph.FinishToolCall(call, text, failed, duration) && !failed && call.Name == "apply_patch")
         {
-            using JsonDocument arguments = JsonDocument.Parse(call.Arguments);
+            using JsonDocument arguments = JsonValues.Parse(call.Arguments);
             string patch = arguments.RootElement.Str("input") ?? arguments.RootElement.Str("patch") ?? JsonValues.Text(arguments.RootElement.Get("command"));
             string files = string.Join(", ", PatchFile().Matches(patch).Select(m => m.Groups[1].Value.Trim()));
             graph.AddArtifact(call.Id + ":patch", files.Length > 0 ? files : "apply_patch", ArtifactKind.Diff, "text/x-diff; charset=utf-8", Encoding.UTF8.GetBytes(patch), call.Step, call);
@@ -293,7 +294,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
         {
             try
             {
-                using JsonDocument document = JsonDocument.Parse(text);
+                using JsonDocument document = JsonValues.Parse(text);
                 JsonElement root = document.RootElement;
                 if (root.Get("metadata") is { } metadata)
                 {

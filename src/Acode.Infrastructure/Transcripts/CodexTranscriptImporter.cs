@@ -17,6 +17,8 @@ public sealed class CodexTranscriptImporter(IRunStateStore store) : TranscriptIm
             ? Path.Combine(home, "sessions")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex", "sessions");
 
+    private protected override string DisplayName => "Codex CLI";
+
     private protected override bool IsSessionTranscript(string path) => true;
 
     private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);

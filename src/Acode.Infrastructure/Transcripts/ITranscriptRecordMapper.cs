@@ -5,6 +5,9 @@ namespace Acode.Infrastructure.Transcripts;
 /// <summary>Maps the records of one agent's transcript format onto a <see cref="TranscriptGraph"/>, one line at a time.</summary>
 internal interface ITranscriptRecordMapper
 {
+    /// <summary>Whether the record is one of this agent's format (its type is one the format defines, mapped or not).</summary>
+    bool IsOwnRecord(JsonElement record);
+
     /// <summary>The record's own time, or null when it has none (it then takes the previous record's).</summary>
     DateTimeOffset? TimeOf(JsonElement record);
 

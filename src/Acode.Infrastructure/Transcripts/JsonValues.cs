@@ -7,6 +7,11 @@ namespace Acode.Infrastructure.Transcripts;
 /// <summary>Tolerant reads of transcript JSON: a missing or mistyped field reads as null, never throws.</summary>
 internal static class JsonValues
 {
+    /// <summary>Parses transcript JSON text, escapes of lone surrogates first made <c>\uFFFD</c> (<see cref="JsonEscapes"/>).</summary>
+    /// <exception cref="JsonException">The text is not one JSON value.</exception>
+    public static JsonDocument Parse(string json, JsonDocumentOptions options = default)
+        => JsonDocument.Parse(JsonEscapes.WellFormed(json), options);
+
     public static JsonElement? Get(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? value : null;
 
@@ -22,8 +27,15 @@ internal static class JsonValues
     public static double? Double(this JsonElement element, string name)
         => element.Get(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDouble(out double n) ? n : null;
 
+    /// <summary>
+    /// A time, or null when it does not parse or is not before <see cref="LatestTime"/>: versions step
+    /// <c>updated_at</c> on by 100 ns, which needs room below <see cref="DateTimeOffset.MaxValue"/>.
+    /// </summary>
     public static DateTimeOffset? Time(this JsonElement element, string name)
-        => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) ? time : null;
+        => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) && time < LatestTime ? time : null;
+
+    /// <summary>Times from this one on (the year 9999) are read as absent.</summary>
+    public static DateTimeOffset LatestTime { get; } = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IEnumerable<JsonElement> Array(this JsonElement element, string name)
         => element.Get(name) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray() : [];

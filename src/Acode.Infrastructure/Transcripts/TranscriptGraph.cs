@@ -330,9 +330,9 @@ internal sealed class TranscriptGraph
         var artifact = new ArtifactNode
         {
             Id = DeterministicId.For(ArtifactId.Prefix, Time, _sourceKey + ":artifact:" + key),
-            Name = safeName.Length > Artifact.MaxNameLength ? safeName[..Artifact.MaxNameLength] : safeName,
+            Name = safeName.Length > Artifact.MaxNameLength ? safeName[..(char.IsHighSurrogate(safeName[Artifact.MaxNameLength - 1]) ? Artifact.MaxNameLength - 1 : Artifact.MaxNameLength)] : safeName,
             Kind = kind,
-            MediaType = mediaType,
+            MediaType = string.IsNullOrWhiteSpace(mediaType) ? "application/octet-stream" : TextContent.ToWellFormed(mediaType), // acode requires one
             Content = content,
             StepId = step?.Id,
             ToolCallId = call?.Id,
@@ -455,10 +455,13 @@ internal sealed class TranscriptGraph
         return flat.Length <= 80 ? flat : flat[..(char.IsHighSurrogate(flat[78]) ? 78 : 79)] + "…";
     }
 
-    /// <summary>The text if it is one JSON value acode accepts, else the text as a JSON string.</summary>
+    /// <summary>
+    /// The text if it is one JSON value acode accepts, else the text as a JSON string; lone surrogates, raw or escaped
+    /// (a tool's arguments are JSON inside a JSON string), become U+FFFD.
+    /// </summary>
     public static string ValidJson(string json)
     {
-        string text = TextContent.ToWellFormed(json);
+        string text = JsonEscapes.WellFormed(TextContent.ToWellFormed(json));
         try
         {
             return JsonText.Validate(text, nameof(json));

@@ -30,7 +30,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (File.Exists(path))
         {
-            return [Path.GetFullPath(path)];
+            return [SessionTranscriptOf(Path.GetFullPath(path))];
         }
 
         if (!Directory.Exists(path))
@@ -50,7 +50,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
     public async Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var follower = new Follower(this, Path.GetFullPath(path));
+        var follower = new Follower(this, SessionTranscriptOf(Path.GetFullPath(path)));
         return await follower.PollCoreAsync(final: true, cancellationToken).ConfigureAwait(false)
             ?? throw new FileNotFoundException($"No file at '{path}'.", path);
     }
@@ -59,7 +59,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
     public ITranscriptFollower Follow(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new Follower(this, Path.GetFullPath(path));
+        return new Follower(this, SessionTranscriptOf(Path.GetFullPath(path)));
     }
 
     /// <summary>Whether a <c>.jsonl</c> file found in a folder is a session transcript of this agent (not a companion file).</summary>
@@ -70,8 +70,36 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
     internal abstract ITranscriptRecordMapper CreateMapper(bool companion);
 
+    /// <summary>
+    /// The transcript that holds the session of the file at <paramref name="path"/> (a full path): the file itself, or
+    /// for a Claude Code sub-agent transcript its session's transcript, which imports it.
+    /// </summary>
+    /// <exception cref="TranscriptFormatException">A sub-agent transcript whose session's transcript is not there.</exception>
+    private protected virtual string SessionTranscriptOf(string path) => path;
+
     /// <summary>Files that belong to the session of <paramref name="path"/> (Claude Code's sub-agent transcripts), in a stable order.</summary>
     private protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
+
+    /// <summary>How the agent is named in messages: <c>Claude Code</c>, <c>Codex CLI</c>.</summary>
+    private protected abstract string DisplayName { get; }
+
+    private static string Quote(string path)
+        => path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or ',' or '@' or '=')
+            ? path
+            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private TranscriptFormatException NotThisFormat(string path, TranscriptSource source)
+    {
+        string lines = source.ContentLines == 1 ? "its line is not" : $"none of its {source.ContentLines} lines is";
+        (string what, string remedy) = source.ForeignFormat switch
+        {
+            ClaudeCodeTranscriptImporter.AgentName => ("; it looks like a Claude Code transcript", $"Import it with 'acode import claude-code {Quote(path)}'."),
+            CodexTranscriptImporter.AgentName => ("; it looks like a Codex CLI rollout", $"Import it with 'acode import codex {Quote(path)}'."),
+            TranscriptFormat.AcodeExport => ("; it is an acode session export", $"Import it with 'acode session import {Quote(path)}'."),
+            _ => (string.Empty, $"Give a {DisplayName} transcript (.jsonl); {DisplayName} writes them under {DefaultLocation}."),
+        };
+        return new TranscriptFormatException(path, $"'{path}' is not a {DisplayName} transcript: {lines} a {DisplayName} record{what}. Nothing of it was imported.", remedy);
+    }
 
     private static long EventBaseOf(string companionKey)
     {
@@ -103,6 +131,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private TranscriptSource? _main;
         private bool _stored;
         private string? _signature;
+        private string? _refusedSignature;
 
         public string Path { get; } = path;
 
@@ -123,6 +152,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
+            // A file refused as not this agent's transcript is only looked at again once it has changed.
+            if (!final && signature == _refusedSignature)
+            {
+                return null;
+            }
+
             _signature = signature;
             _main ??= NewMain();
             long before = _main.Offset;
@@ -137,6 +172,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             grew = _main.Offset != before || !_stored;
+            if (!_stored && _main.IsForeign)
+            {
+                _refusedSignature = signature;
+                throw importer.NotThisFormat(Path, _main);
+            }
+
             string? sessionId = _main.Graph.SessionId;
             var companions = new List<TranscriptSource>();
             if (sessionId is not null)

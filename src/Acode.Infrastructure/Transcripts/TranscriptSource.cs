@@ -37,6 +37,18 @@ internal sealed class TranscriptSource
 
     public long Lines => _nextLine - 1;
 
+    /// <summary>Lines read that are neither blank nor oversized: records and malformed lines.</summary>
+    public long ContentLines { get; private set; }
+
+    /// <summary>Records of the mapper's own format (<see cref="ITranscriptRecordMapper.IsOwnRecord"/>), mapped or not.</summary>
+    public long OwnRecords { get; private set; }
+
+    /// <summary>What the first record not of the mapper's format looks like (<see cref="TranscriptFormat.Guess"/>), or null.</summary>
+    public string? ForeignFormat { get; private set; }
+
+    /// <summary>Lines were read and none is a record of the mapper's format: the file is not this agent's transcript.</summary>
+    public bool IsForeign => ContentLines > 0 && OwnRecords == 0;
+
     /// <summary>
     /// Reads from <see cref="Offset"/> to the end of the file. With <paramref name="final"/>, a last line without a newline
     /// is imported if it is a complete record, else counted as truncated; without, it waits for the next read.
@@ -60,7 +72,7 @@ internal sealed class TranscriptSource
                 _nextLine = line.Number + 1;
                 Process(line);
             }
-            else if (final && !_tailProcessed && IsRecord(line.Text))
+            else if (final && !_tailProcessed && IsRecord(line))
             {
                 // A complete record the writer has not ended with a newline (yet): imported now, and not again once its newline comes.
                 Process(line);
@@ -83,17 +95,32 @@ internal sealed class TranscriptSource
         return _problems.ToProblems(unpaired, _truncatedTail);
     }
 
-    private static bool IsRecord(string text)
+    /// <summary>The line's JSON object, escapes of lone surrogates read as U+FFFD (<see cref="JsonEscapes"/>); null when it is not one.</summary>
+    private static JsonDocument? ParseRecord(string text)
     {
+        JsonDocument document;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(text, ParseOptions);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
+            document = JsonValues.Parse(text, ParseOptions);
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return null;
+        }
+
+        return document;
+    }
+
+    private static bool IsRecord(TranscriptLine line)
+    {
+        using JsonDocument? document = ParseRecord(line.Text);
+        return document is not null;
     }
 
     private void Process(TranscriptLine line)
@@ -117,20 +144,7 @@ internal sealed class TranscriptSource
         JsonDocument? document = null;
         if (!line.Oversized)
         {
-            try
-            {
-                document = JsonDocument.Parse(line.Text, ParseOptions);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    document.Dispose();
-                    document = null;
-                }
-            }
-            catch (JsonException)
-            {
-                document = null;
-            }
-
+            document = ParseRecord(line.Text);
             if (document is null && string.IsNullOrWhiteSpace(line.Text))
             {
                 return; // an empty line carries nothing
@@ -139,6 +153,23 @@ internal sealed class TranscriptSource
             if (document is null)
             {
                 _problems.MalformedLines++;
+            }
+        }
+
+        if (!line.Oversized)
+        {
+            ContentLines++; // an oversized line is never parsed, so it cannot tell whose format the file is
+        }
+
+        if (document is not null)
+        {
+            if (_mapper.IsOwnRecord(document.RootElement))
+            {
+                OwnRecords++;
+            }
+            else
+            {
+                ForeignFormat ??= TranscriptFormat.Guess(document.RootElement);
             }
         }
 
@@ -176,7 +207,7 @@ internal sealed class TranscriptSource
         _deferred.Clear();
         foreach (TranscriptLine line in lines)
         {
-            using JsonDocument? document = line.Oversized || !IsRecord(line.Text) ? null : JsonDocument.Parse(line.Text, ParseOptions);
+            using JsonDocument? document = line.Oversized ? null : ParseRecord(line.Text);
             Graph.BeginLine(null);
             Map(line, document);
             Graph.EndLine();
@@ -204,7 +235,22 @@ internal sealed class TranscriptSource
         }
         else
         {
-            _mapper.Map(Graph, document.RootElement, line.Number, _problems);
+            try
+            {
+                _mapper.Map(Graph, document.RootElement, line.Number, _problems);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException or ArgumentException or OverflowException or KeyNotFoundException)
+            {
+                // A record the mapper cannot read (a fault of the importer's, or input it did not foresee) must not stop
+                // the import: the line is counted and kept as it is; what it mapped before the fault stays.
+                _problems.MalformedLines++;
+                Graph.AddEvent("transcript.malformed_line", TranscriptGraph.Json(w =>
+                {
+                    w.WriteNumber("line", line.Number);
+                    w.WriteText("text", line.Text);
+                    w.WriteText("error", ex.Message);
+                }));
+            }
         }
     }
 }

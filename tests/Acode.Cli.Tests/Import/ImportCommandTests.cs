@@ -129,7 +129,90 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Error: No file or folder at", result.Stderr);
-        Assert.Contains("Try:", result.Stderr);
+        Assert.Contains("Try: Give the path of a transcript of the Codex CLI (.jsonl)", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("claude-code", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 high"}}""", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \udc00 low"}}""")]
+    [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \ud800 high"}]}}""", """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \udc00 low"}]}}""")]
+    public async Task A_lone_surrogate_is_imported_as_U_FFFD_and_does_not_stop_the_other_files_of_the_folder(string agent, string highLine, string lowLine)
+    {
+        string folder = Path.Combine(_workspace.Root, "transcripts");
+        Directory.CreateDirectory(folder);
+        string fine = agent == "codex"
+            ? """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"fine"}]}}"""
+            : """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"fine"}}""";
+        await File.WriteAllTextAsync(Path.Combine(folder, "2e2e2e2e-0000-1111-2222-333344445501.jsonl"), highLine + "\n" + lowLine + "\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "2e2e2e2e-0000-1111-2222-333344445502.jsonl"), fine + "\n");
+
+        AcodeResult result = await _workspace.RunAsync("import", agent, folder);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("0 problem(s)", result.Stdout.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        List<JsonElement> items = [.. (await _workspace.JsonAsync("session", "list")).GetProperty("items").EnumerateArray()];
+        Assert.Equal(["fine", "lone \uFFFD high"], items.Select(i => i.GetProperty("title").GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Another_agent_s_transcript_is_refused_with_the_command_that_fits_and_no_session()
+    {
+        AcodeResult result = await _workspace.RunAsync("import", "codex", TranscriptFixtures.ClaudeFile);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a Codex CLI transcript", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it looks like a Claude Code transcript", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Import it with 'acode import claude-code " + TranscriptFixtures.ClaudeFile, result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task An_acode_export_given_to_import_is_refused_with_session_import_as_the_remedy()
+    {
+        await _other.RunOkAsync("import", "claude-code", TranscriptFixtures.ClaudeFile);
+        string export = Path.Combine(_workspace.Root, "all.jsonl");
+        await _other.RunOkAsync("session", "export", "--all", "-o", export);
+
+        AcodeResult result = await _workspace.RunAsync("import", "claude-code", export);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a Claude Code transcript", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it is an acode session export", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Import it with 'acode session import " + export, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Imported", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_foreign_file_in_a_folder_is_refused_and_the_transcripts_beside_it_are_imported()
+    {
+        string folder = Path.Combine(_workspace.Root, "mixed");
+        TranscriptFixtures.CopyClaude(folder);
+        string foreign = Path.Combine(folder, "notes.jsonl");
+        await File.WriteAllTextAsync(foreign, "{\"level\":\"info\",\"msg\":\"a log line\"}\n");
+
+        AcodeResult result = await _workspace.RunAsync("import", "claude-code", folder, "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        JsonElement json = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Single(json.GetProperty("files").EnumerateArray());
+        Assert.Equal(foreign, json.GetProperty("refused")[0].GetProperty("path").GetString());
+        Assert.Contains("is not a Claude Code transcript", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_sub_agent_transcript_given_alone_imports_its_session_and_no_session_of_its_own()
+    {
+        string subAgent = Directory.GetFiles(Path.Combine(TranscriptFixtures.ClaudeFolder, "-home-dev-app", TranscriptFixtures.ClaudeSessionId, "subagents")).Order(StringComparer.Ordinal).First();
+        await _other.RunOkAsync("import", "claude-code", TranscriptFixtures.ClaudeFile);
+
+        JsonElement result = await _workspace.JsonAsync("import", "claude-code", subAgent);
+
+        JsonElement file = result.GetProperty("files").EnumerateArray().Single();
+        Assert.Equal(TranscriptFixtures.ClaudeFile, file.GetProperty("path").GetString());
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        Assert.Equal(await _other.SessionIdsAsync(), [id]);
+        Assert.Equal((await _other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
     }
 
     [Fact]

@@ -1,0 +1,226 @@
+using System.Text;
+using System.Text.Json;
+using Acode.Application.Queries;
+using Acode.Application.Transcripts;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Infrastructure.Transcripts;
+
+namespace Acode.Infrastructure.Tests.Transcripts;
+
+/// <summary>The Claude Code importer on input the fixtures do not hold: ill-formed UTF-16, files of other formats, sub-agent files.</summary>
+public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
+{
+    private const string SessionKey = "5a5a5a5a-0000-1111-2222-333344445555";
+    private readonly TempWorkspace _workspace = new();
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly SqliteRunStateStore _store;
+    private readonly ClaudeCodeTranscriptImporter _importer;
+
+    public ClaudeCodeTranscriptImporterTests()
+    {
+        _database = _workspace.Open();
+        _store = new SqliteRunStateStore(_database);
+        _importer = new ClaudeCodeTranscriptImporter(_store);
+    }
+
+    private string Project => Path.Combine(_workspace.Root, "projects", "-home-dev-w");
+
+    [Fact]
+    public async Task Lone_high_and_low_surrogate_escapes_in_every_kind_of_field_read_as_U_FFFD_and_every_line_is_imported()
+    {
+        // \ud800 (a lone high surrogate) and \udc00 (a lone low one) in values, names, ids, types, tool input, results,
+        // the summary, the source facts, an unknown record and block, and the sub-agent transcript.
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"summary","summary":"sum \ud800","leafUuid":"x\udc00"}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1\ud800","cwd":"/w\udc00","gitBranch":"b\ud800","version":"2.0.1","message":{"role":"user","content":"prompt \ud800 high"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"id":"m1","model":"m\udc00","role":"assistant","content":[{"type":"thinking","thinking":"think \ud800"},{"type":"text","text":"answer \udc00"},{"type":"tool_use","id":"t1\ud800","name":"Write","input":{"file_path":"/w/f\udc00.txt","content":"body \ud800"}}],"usage":{"in\ud800":1}}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:02Z","uuid":"u2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1\ud800","content":[{"type":"text","text":"done \udc00"}]}]},"toolUseResult":{"durationMs":5}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:03Z","uuid":"u3","message":{"role":"user","content":[{"type":"text","text":"second \udc00 low"}]}}""",
+            """{"type":"mystery\ud800","timestamp":"2026-11-29T10:00:04Z","k\udc00":"v\ud800\ud800"}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:05Z","uuid":"a2","message":{"id":"m2","role":"assistant","content":[{"type":"block\udc00"},{"type":"tool_use","id":"t2","name":"Task\ud800","input":{"prompt":"p\udc00"}}]}}""",
+            """{"type":"system","subtype":"x\ud800","timestamp":"2026-11-29T10:00:06Z","content":"c\udc00"}""");
+        Write(Path.Combine(Project, SessionKey, "subagents", "agent-a1.jsonl"),
+            """{"type":"user","isSidechain":true,"agentId":"a\ud800","timestamp":"2026-11-29T10:00:05.5Z","uuid":"s1","message":{"role":"user","content":"sub \udc00 prompt"}}""",
+            """{"type":"assistant","isSidechain":true,"timestamp":"2026-11-29T10:00:05.6Z","uuid":"s2","parentUuid":"s1","message":{"id":"sm1","role":"assistant","content":[{"type":"text","text":"sub answer \ud800"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(10, report.Lines);
+        Assert.Equal(0, report.Problems.MalformedLines);
+        Assert.Equal(2, report.Problems.UnknownRecordTypes); // the mystery record and the unknown block, kept whole
+        Assert.Equal(3, report.Tasks); // two prompts and the sub-agent
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, report.SessionId!);
+        imported.AssertWellFormed();
+        Assert.Equal("sum \uFFFD", imported.Session.Title);
+        Assert.Equal("prompt \uFFFD high", imported.Session.Goal);
+        Assert.Equal(["prompt \uFFFD high", "second \uFFFD low", "Sub-agent: sub \uFFFD prompt"], imported.Session.Tasks.Select(t => t.Title));
+        ToolCall write = imported.ToolCalls.Single(c => c.ToolName == "Write");
+        Assert.Equal(ToolCallStatus.Succeeded, write.Status);
+        Assert.Equal("done \uFFFD", write.Result);
+        Assert.Equal("/w/f\uFFFD.txt", JsonDocument.Parse(write.ArgumentsJson).RootElement.GetProperty("file_path").GetString());
+        Assert.Contains(imported.ToolCalls, c => c.ToolName == "Task\uFFFD");
+        Artifact artifact = Assert.Single(imported.Session.Artifacts);
+        Assert.Equal("/w/f\uFFFD.txt", artifact.Name);
+        Assert.Equal("body \uFFFD", Encoding.UTF8.GetString(artifact.Content!.Value.Span));
+        Assert.Contains(imported.Events, e => e.Type == "transcript.record" && e.PayloadJson.Contains("mystery\uFFFD", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "transcript.message" && e.PayloadJson.Contains("sub answer \uFFFD", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "import.source" && e.PayloadJson.Contains("/w\uFFFD", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transcript_with_a_lone_surrogate_is_imported_with_the_others_of_its_folder()
+    {
+        Write(Path.Combine(Project, "2e2e2e2e-0000-1111-2222-333344445501.jsonl"), """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 here"}}""");
+        Write(Path.Combine(Project, "2e2e2e2e-0000-1111-2222-333344445502.jsonl"), """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"fine"}}""");
+
+        var titles = new List<string>();
+        foreach (string file in _importer.FindTranscripts(Path.Combine(_workspace.Root, "projects")))
+        {
+            TranscriptImportReport report = await _importer.ImportFileAsync(file);
+            titles.Add((await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Title);
+        }
+
+        Assert.Equal(["lone \uFFFD here", "fine"], titles);
+    }
+
+    [Fact]
+    public async Task A_duration_no_TimeSpan_holds_is_left_to_the_records_times()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:03Z","uuid":"u2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]},"toolUseResult":{"durationMs":9223372036854775807}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        ToolCall call = (await ImportedSession.LoadAsync(_store, report.SessionId!)).ToolCalls.Single();
+        Assert.Equal(ToolCallStatus.Succeeded, call.Status);
+        Assert.Equal(TimeSpan.FromSeconds(2), call.Duration);
+    }
+
+    [Fact]
+    public async Task Times_at_the_end_of_the_calendar_read_as_absent_and_the_lines_are_imported()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"9999-12-31T23:59:59.9999999Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"one"}]}}""",
+            """{"type":"assistant","timestamp":"9999-12-31T23:59:59.9999999Z","uuid":"a2","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"two"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal(2, report.Steps);
+        Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
+        Assert.True(session.UpdatedAt < new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero), session.UpdatedAt.ToString("O"));
+    }
+
+    [Fact]
+    public async Task An_image_without_a_media_type_is_stored_as_application_octet_stream()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":" ","data":"aGk="}}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Artifact image = Assert.Single((await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts);
+        Assert.Equal("application/octet-stream", image.MediaType);
+        Assert.Equal("hi", Encoding.UTF8.GetString(image.Content!.Value.Span));
+    }
+
+    [Fact]
+    public async Task A_followed_transcript_reads_lone_surrogates_as_U_FFFD_as_it_grows()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go \udc00"}}""");
+        ITranscriptFollower follower = _importer.Follow(file);
+        TranscriptImportReport? first = await follower.PollAsync();
+
+        File.AppendAllText(file, """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"ok \ud800"}]}}""" + "\n");
+        TranscriptImportReport? second = await follower.PollAsync();
+
+        Assert.Equal(0, second!.Problems.Total);
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, first!.SessionId!);
+        imported.AssertWellFormed();
+        Assert.Equal("go \uFFFD", imported.Session.Title);
+        Assert.Equal("ok \uFFFD", Assert.Single(imported.Session.Tasks.SelectMany(t => t.Steps)).Title);
+    }
+
+    [Theory]
+    [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"x","cli_version":"0.50.0"}}""", "acode import codex")]
+    [InlineData("export", """{"entity":"Session","schema":1,"id":"sess_01M8KBYJ80RFEP1V1YPTMFWMGR","version":1,"title":"t","state":"Executing"}""", "acode session import")]
+    [InlineData("other", """{"timestamp":"2026-11-29T10:00:00Z","level":"info","msg":"a log line"}""", "Claude Code writes them under")]
+    [InlineData("text", "not JSON at all", "Claude Code writes them under")]
+    public async Task A_file_with_no_Claude_Code_record_is_refused_naming_what_fits_and_nothing_is_stored(string kind, string line, string remedy)
+    {
+        string file = Write(Path.Combine(_workspace.Root, kind + ".jsonl"), line, line);
+
+        TranscriptFormatException refused = await Assert.ThrowsAsync<TranscriptFormatException>(() => _importer.ImportFileAsync(file));
+
+        Assert.Equal(file, refused.Path);
+        Assert.Contains("is not a Claude Code transcript: none of its 2 lines is a Claude Code record", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(remedy, refused.Remedy, StringComparison.Ordinal);
+        Assert.Empty((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+    }
+
+    [Fact]
+    public async Task A_refused_file_that_is_followed_is_imported_once_it_holds_a_Claude_Code_record()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"), """{"type":"mystery","timestamp":"2026-11-29T10:00:00Z"}""", """{"also":"foreign"}""");
+        ITranscriptFollower follower = _importer.Follow(file);
+        await Assert.ThrowsAsync<TranscriptFormatException>(() => follower.PollAsync());
+        Assert.Null(await follower.PollAsync()); // unchanged: not refused again
+
+        File.AppendAllText(file, """{"type":"user","timestamp":"2026-11-29T10:00:01Z","message":{"content":"now"}}""" + "\n");
+        TranscriptImportReport? report = await follower.PollAsync();
+
+        Assert.NotNull(report?.SessionId);
+        Assert.Equal(1, report.Tasks);
+        Assert.Equal(2, report.Problems.UnknownRecordTypes); // the two foreign lines are kept as events of the session
+    }
+
+    [Fact]
+    public async Task A_sub_agent_transcript_given_alone_imports_its_session_with_it()
+    {
+        string session = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""");
+        string subAgent = Write(Path.Combine(Project, SessionKey, "subagents", "agent-a1.jsonl"),
+            """{"type":"user","isSidechain":true,"timestamp":"2026-11-29T10:00:01Z","uuid":"s1","message":{"role":"user","content":"sub prompt"}}""");
+
+        Assert.Equal([session], _importer.FindTranscripts(subAgent));
+        TranscriptImportReport report = await _importer.ImportFileAsync(subAgent);
+
+        Assert.Equal(session, report.Path);
+        Assert.Equal(2, report.Tasks);
+        Page<SessionSummary> sessions = await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+        Assert.Equal(report.SessionId, Assert.Single(sessions.Items).Id.ToString());
+    }
+
+    [Fact]
+    public async Task A_sub_agent_transcript_without_its_session_s_transcript_is_refused()
+    {
+        string subAgent = Write(Path.Combine(Project, SessionKey, "subagents", "agent-a1.jsonl"),
+            """{"type":"user","isSidechain":true,"timestamp":"2026-11-29T10:00:01Z","uuid":"s1","message":{"role":"user","content":"sub prompt"}}""");
+
+        TranscriptFormatException refused = Assert.Throws<TranscriptFormatException>(() => _importer.FindTranscripts(subAgent));
+        await Assert.ThrowsAsync<TranscriptFormatException>(() => _importer.ImportFileAsync(subAgent));
+
+        Assert.Contains("sub-agent transcript", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(Project, SessionKey + ".jsonl"), refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+    }
+
+    private static string Write(string path, params string[] lines)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _workspace.Dispose();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text;
+using System.Text.Json;
+using Acode.Application.Queries;
+using Acode.Application.Transcripts;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+using Acode.Infrastructure.Transcripts;
+
+namespace Acode.Infrastructure.Tests.Transcripts;
+
+/// <summary>The Codex CLI importer on input the fixtures do not hold: ill-formed UTF-16 and files of other formats.</summary>
+public sealed class CodexTranscriptImporterTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+    private readonly SqliteWorkspaceDatabase _database;
+    private readonly SqliteRunStateStore _store;
+    private readonly CodexTranscriptImporter _importer;
+
+    public CodexTranscriptImporterTests()
+    {
+        _database = _workspace.Open();
+        _store = new SqliteRunStateStore(_database);
+        _importer = new CodexTranscriptImporter(_store);
+    }
+
+    private string Rollout => Path.Combine(_workspace.Root, "sessions", "2026", "11", "29", "rollout-2026-11-29T10-00-00-5a5a5a5a-0000-1111-2222-333344445555.jsonl");
+
+    [Fact]
+    public async Task Lone_high_and_low_surrogate_escapes_in_every_kind_of_field_read_as_U_FFFD_and_every_line_is_imported()
+    {
+        // \ud800 (a lone high surrogate) and \udc00 (a lone low one) in values, names, ids and types, and escaped once
+        // more inside the JSON texts Codex writes as strings (function_call arguments, function_call_output output).
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"i\ud800","cwd":"/w\udc00","cli_version":"0.50.0","originator":"o\ud800","git":{"branch":"b\udc00"}}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"turn_context","payload":{"model":"m\ud800","cwd":"/w"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"prompt \ud800 high"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:03Z","type":"response_item","payload":{"type":"reasoning","summary":[{"type":"summary_text","text":"why \udc00"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:04Z","type":"response_item","payload":{"type":"function_call","name":"shell\ud800","arguments":"{\"command\":[\"echo\",\"\\ud800\"]}","call_id":"c1\udc00"}}""",
+            """{"timestamp":"2026-11-29T10:00:05Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c1\udc00","output":"{\"output\":\"out \\udc00\",\"metadata\":{\"exit_code\":0,\"duration_seconds\":0.5}}"}}""",
+            """{"timestamp":"2026-11-29T10:00:06Z","type":"response_item","payload":{"type":"custom_tool_call","name":"apply_patch","call_id":"c2","input":"*** Begin Patch\n*** Add File: f\ud800.txt\n+x\n*** End Patch"}}""",
+            """{"timestamp":"2026-11-29T10:00:07Z","type":"response_item","payload":{"type":"custom_tool_call_output","call_id":"c2","output":"ok \ud800"}}""",
+            """{"timestamp":"2026-11-29T10:00:08Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"answer \udc00"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:09Z","type":"mystery\ud800","payload":{"k\udc00":"v"}}""",
+            """{"timestamp":"2026-11-29T10:00:10Z","type":"event_msg","payload":{"type":"other\ud800","x":"\udc00"}}""",
+            """{"timestamp":"2026-11-29T10:00:11Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"second \udc00 low"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:12Z","type":"event_msg","payload":{"type":"task_complete","last_agent_message":"\ud800"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(13, report.Lines);
+        Assert.Equal(0, report.Problems.MalformedLines);
+        Assert.Equal(1, report.Problems.UnknownRecordTypes); // the mystery record, kept whole
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, report.SessionId!);
+        imported.AssertWellFormed();
+        Assert.Equal("prompt \uFFFD high", imported.Session.Goal);
+        Assert.Equal(["prompt \uFFFD high", "second \uFFFD low"], imported.Session.Tasks.Select(t => t.Title));
+        ToolCall shell = imported.ToolCalls.Single(c => c.ToolName == "shell\uFFFD");
+        Assert.Equal("\uFFFD", JsonDocument.Parse(shell.ArgumentsJson).RootElement.GetProperty("command")[1].GetString());
+        Assert.Equal(ToolCallStatus.Succeeded, shell.Status);
+        Assert.Equal("out \uFFFD", shell.Result);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), shell.Duration);
+        ToolCall patch = imported.ToolCalls.Single(c => c.ToolName == "apply_patch");
+        Assert.Equal("ok \uFFFD", patch.Result);
+        Artifact artifact = Assert.Single(imported.Session.Artifacts);
+        Assert.Equal("f\uFFFD.txt", artifact.Name);
+        Assert.Contains("f\uFFFD.txt", Encoding.UTF8.GetString(artifact.Content!.Value.Span), StringComparison.Ordinal);
+        Assert.Contains(imported.Events, e => e.Type == "transcript.reasoning" && e.PayloadJson.Contains("why \uFFFD", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "transcript.message" && e.PayloadJson.Contains("answer \uFFFD", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "transcript.record" && e.PayloadJson.Contains("mystery\uFFFD", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "import.source" && e.PayloadJson.Contains("m\uFFFD", StringComparison.Ordinal) && e.PayloadJson.Contains("b\uFFFD", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_response_item_without_its_payload_is_kept_as_a_record()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":null}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.MalformedLines);
+        Assert.Equal(1, report.Problems.UnknownRecordTypes);
+        Assert.Equal(1, report.UnmappedRecords);
+    }
+
+    [Fact]
+    public async Task An_image_data_URL_without_a_media_type_is_stored_as_application_octet_stream()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"look"},{"type":"input_image","image_url":"data:;base64,aGk="}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Artifact image = Assert.Single((await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts);
+        Assert.Equal("application/octet-stream", image.MediaType);
+        Assert.Equal("hi", Encoding.UTF8.GetString(image.Content!.Value.Span));
+    }
+
+    [Theory]
+    [InlineData("claude", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"a Claude Code prompt"}}""", "acode import claude-code")]
+    [InlineData("export", """{"entity":"SessionEvent","schema":1,"id":"evt_01M8KBYJ80RFEP1V1YPTMFWMGR","sessionId":"sess_01M8KBYJ80RFEP1V1YPTMFWMGR","sequence":1,"type":"note","payload":"{}"}""", "acode session import")]
+    [InlineData("other", """{"timestamp":"2026-11-29T10:00:00Z","type":"deploy","status":"ok"}""", "Codex CLI writes them under")]
+    public async Task A_file_with_no_Codex_record_is_refused_naming_what_fits_and_nothing_is_stored(string kind, string line, string remedy)
+    {
+        string file = Write(Path.Combine(_workspace.Root, kind + ".jsonl"), line);
+
+        TranscriptFormatException refused = await Assert.ThrowsAsync<TranscriptFormatException>(() => _importer.ImportFileAsync(file));
+
+        Assert.Contains("is not a Codex CLI transcript: its line is not a Codex CLI record", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(remedy, refused.Remedy, StringComparison.Ordinal);
+        Assert.Empty((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_not_refused_an_agent_may_be_about_to_write_it()
+    {
+        string file = Write(Rollout);
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Null(report.SessionId);
+    }
+
+    private static string Write(string path, params string[] lines)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, lines.Length == 0 ? string.Empty : string.Join('\n', lines) + "\n");
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _workspace.Dispose();
+    }
+}
