@@ -64,7 +64,11 @@ internal sealed class CliContext : IDisposable
     /// </summary>
     public IServiceProvider Services => _services ??= BuildServices();
 
-    /// <summary>Opens (creating it when missing) the workspace database: the <see cref="Services"/>' instance, disposed with them.</summary>
+    /// <summary>
+    /// Opens (creating it when missing) the workspace database: the <see cref="Services"/>' instance, disposed with them.
+    /// Only for the commands that write new run state (<c>demo</c>, <c>import</c>, <c>session import</c>, <c>session pull</c>)
+    /// and <c>db migrate</c> (which sets a workspace up); every other command uses <see cref="OpenExistingDatabase"/>.
+    /// </summary>
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
     {
         if (_migrateOnOpen is { } chosen && chosen != migrate)
