@@ -130,6 +130,26 @@ public sealed class UiAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_another_program_holds_is_one_error_line_without_a_stack_trace()
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        int port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        AcodeResult taken = await _workspace.RunAsync("ui", "--no-open", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(taken.ExitCode == 1, taken.ToString());
+        string[] lines = taken.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 2, taken.ToString());
+        Assert.StartsWith($"Error: Cannot listen on 127.0.0.1:{port}: ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Try: Pick another port with --port", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", taken.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", taken.Stderr, StringComparison.Ordinal);
+        Assert.Empty(taken.Stdout);
+    }
+
+    [Fact]
     public async Task Without_no_open_it_hands_the_url_to_xdg_open_and_runs_on_when_there_is_none()
     {
         await _workspace.RunOkAsync("db", "migrate");
