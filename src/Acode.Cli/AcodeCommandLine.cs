@@ -42,7 +42,8 @@ internal static class AcodeCommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         ParseResult parseResult = Build().Parse(args);
-        if (parseResult.Errors.Count > 0)
+        // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not { ClearsParseErrors: true })
         {
             (IReadOnlyList<string> errors, string hint) = ParseErrorMessages.Describe(parseResult);
             foreach (string error in errors)

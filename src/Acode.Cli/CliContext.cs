@@ -28,6 +28,9 @@ namespace Acode.Cli;
 /// </summary>
 internal sealed class CliContext : IDisposable
 {
+    /// <summary>The log category of the generic host's lifetime (<c>Microsoft.Extensions.Hosting.Internal.Host</c>, "Hosting failed to start").</summary>
+    private const string HostingCategory = "Microsoft.Extensions.Hosting";
+
     private readonly string? _explicitWorkspace;
     private PersistenceOptions? _options;
     private ServiceProvider? _services;
@@ -42,6 +45,9 @@ internal sealed class CliContext : IDisposable
         LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.Error;
         LoggerFactory = new DeferredLoggerFactory(level, () => Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
+            // The viewer's host logs a failed start (a taken port) with its stack trace before rethrowing; the command
+            // reports that exception itself as one 'Error:' line, so the host's own account is for --verbose only.
+            .AddFilter(HostingCategory, level == LogLevel.Debug ? LogLevel.Debug : LogLevel.None)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddSimpleConsole(o => o.SingleLine = true)));
         Console = ConsoleFactory.Create();
@@ -64,7 +70,11 @@ internal sealed class CliContext : IDisposable
     /// </summary>
     public IServiceProvider Services => _services ??= BuildServices();
 
-    /// <summary>Opens (creating it when missing) the workspace database: the <see cref="Services"/>' instance, disposed with them.</summary>
+    /// <summary>
+    /// Opens (creating it when missing) the workspace database: the <see cref="Services"/>' instance, disposed with them.
+    /// Only for the commands that write new run state (<c>demo</c>, <c>import</c>, <c>session import</c>, <c>session pull</c>)
+    /// and <c>db migrate</c> (which sets a workspace up); every other command uses <see cref="OpenExistingDatabase"/>.
+    /// </summary>
     public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
     {
         if (_migrateOnOpen is { } chosen && chosen != migrate)

@@ -39,6 +39,9 @@ internal sealed class CommandHelp(HelpAction inner) : SynchronousCommandLineActi
         return string.Join(' ', first.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>As the help it wraps: help is shown even when the rest of the line is incomplete (<c>acode session show --help</c>).</summary>
+    public override bool ClearsParseErrors => inner.ClearsParseErrors;
+
     public override int Invoke(ParseResult parseResult)
     {
         Command shown = parseResult.CommandResult.Command;

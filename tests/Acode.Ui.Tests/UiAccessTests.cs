@@ -33,6 +33,7 @@ public sealed class UiAccessTests : IDisposable
     [Fact]
     public async Task The_token_sets_an_HttpOnly_SameSite_Strict_cookie_and_redirects_to_the_url_without_it()
     {
+        await _workspace.RunOkAsync("db", "migrate"); // the viewer creates no workspace
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
         Assert.StartsWith("http://127.0.0.1:", ui.LaunchUrl, StringComparison.Ordinal);
         Assert.True(ui.Token.Length >= 40, ui.Token);
@@ -83,6 +84,7 @@ public sealed class UiAccessTests : IDisposable
     [Fact]
     public async Task A_foreign_Host_header_is_refused_so_a_rebound_DNS_name_cannot_reach_the_viewer()
     {
+        await _workspace.RunOkAsync("db", "migrate"); // the viewer creates no workspace
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, ui.WithToken("/"));
@@ -94,6 +96,7 @@ public sealed class UiAccessTests : IDisposable
     [Fact]
     public async Task It_listens_on_127_0_0_1_only()
     {
+        await _workspace.RunOkAsync("db", "migrate"); // the viewer creates no workspace
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
         int port = new Uri(ui.BaseUrl).Port;
         IPAddress[] others = NetworkInterface.GetAllNetworkInterfaces()
@@ -110,6 +113,7 @@ public sealed class UiAccessTests : IDisposable
     [Fact]
     public async Task Ctrl_C_stops_it_cleanly_with_exit_0_and_a_taken_port_is_a_clear_error()
     {
+        await _workspace.RunOkAsync("db", "migrate"); // the viewer creates no workspace
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
         int port = new Uri(ui.BaseUrl).Port;
         AcodeResult taken = await _workspace.RunAsync("ui", "--no-open", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -126,8 +130,29 @@ public sealed class UiAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_another_program_holds_is_one_error_line_without_a_stack_trace()
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        int port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        AcodeResult taken = await _workspace.RunAsync("ui", "--no-open", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(taken.ExitCode == 1, taken.ToString());
+        string[] lines = taken.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 2, taken.ToString());
+        Assert.StartsWith($"Error: Cannot listen on 127.0.0.1:{port}: ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Try: Pick another port with --port", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", taken.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", taken.Stderr, StringComparison.Ordinal);
+        Assert.Empty(taken.Stdout);
+    }
+
+    [Fact]
     public async Task Without_no_open_it_hands_the_url_to_xdg_open_and_runs_on_when_there_is_none()
     {
+        await _workspace.RunOkAsync("db", "migrate");
         string bin = Directory.CreateTempSubdirectory("acode-ui-path-").FullName;
         try
         {

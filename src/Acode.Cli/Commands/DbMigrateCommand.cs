@@ -19,7 +19,8 @@ internal static class DbMigrateCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             bool isDryRun = context.ParseResult.GetValue(dryRun);
-            SqliteWorkspaceDatabase database = context.OpenDatabase(migrate: false);
+            // A dry run changes nothing, so it does not create the workspace either.
+            SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false);
             MigrationStatus before = database.GetMigrationStatus();
             IReadOnlyList<Migration> sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
             MigrationStatus after = isDryRun ? before : database.GetMigrationStatus();

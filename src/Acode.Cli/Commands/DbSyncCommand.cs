@@ -30,7 +30,7 @@ internal static class DbSyncCommand
                 throw AcodeErrors.PostgresNotConfigured(); // exit 17, not "unreachable": there is nothing to reach
             }
 
-            context.OpenDatabase();
+            context.OpenExistingDatabase();
             ISyncService sync = context.Sync;
             if (context.ParseResult.GetValue(watch))
             {

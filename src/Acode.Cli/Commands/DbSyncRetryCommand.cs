@@ -22,7 +22,7 @@ internal static class DbSyncRetryCommand
                 throw new UsageException("Give one of: an outbox id, --all, or --processed.", "acode db sync retry --all");
             }
 
-            context.OpenDatabase();
+            context.OpenExistingDatabase();
             if (delivered)
             {
                 int resent = await context.Outbox.RequeueProcessedAsync(cancellationToken);

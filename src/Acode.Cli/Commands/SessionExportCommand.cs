@@ -3,6 +3,7 @@ using System.Text;
 using Acode.Application;
 using Acode.Application.Queries;
 using Acode.Application.Serialization;
+using Acode.Cli.Output;
 
 namespace Acode.Cli.Commands;
 
@@ -17,8 +18,8 @@ internal static class SessionExportCommand
         var ids = new Argument<string[]>("id") { Description = "Session ids (sess_…), or unique starts of them (sess_01JD3Z6Q); several may be given.", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Export every session of the workspace (narrowed by --state/--since/--until/--title when given)." };
         var filterOptions = new SessionFilterOptions();
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output. An existing file is kept unless --force is given." };
-        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the --output file if it exists (replaced only once the new export is complete)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output ('-': standard output). An existing file is kept unless --force is given; a symbolic link is followed." };
+        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the --output file if it exists: a file with content is replaced only once the new export is complete; a fifo or device is written to, never replaced." };
         var remote = new Option<bool>("--remote") { Description = "Export the sessions as PostgreSQL holds them (any workspace's) instead of this workspace's copies." };
         var command = new Command("export", """
             Export sessions (entities and events) as JSON Lines; 'acode session import' reads them back exactly.
@@ -52,12 +53,8 @@ internal static class SessionExportCommand
             }
 
             SessionFilter? filter = byFilter ? filterOptions.Build(p, DateTimeOffset.UtcNow) : null;
-            string? path = p.GetValue(output);
-            bool overwrite = p.GetValue(force);
-            if (path is not null)
-            {
-                CheckTarget(path, overwrite);
-            }
+            string? path = p.GetValue(output) is { } given && given != "-" ? given : null; // '-': standard output, as 'session import -' reads standard input
+            OutputFile? target = path is null ? null : OutputFile.Resolve(path, p.GetValue(force));
 
             StoreScope scope = await StoreScope.OpenAsync(context, p.GetValue(remote), "'acode session export' without --remote exports from this workspace.", cancellationToken);
             IRunStateStore store = scope.Store;
@@ -72,32 +69,18 @@ internal static class SessionExportCommand
                     ExitCodes.Problem);
             }
 
-            if (path is null)
+            if (target is null)
             {
                 await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
                 await WriteAsync(stdout, store, sessionIds, cancellationToken);
                 return ExitCodes.Success;
             }
 
-            int written = await WriteFileAsync(path, overwrite, store, sessionIds, cancellationToken);
+            int written = await target.WriteAsync(writer => WriteAsync(writer, store, sessionIds, cancellationToken));
             Console.Error.WriteLine(written == 1 ? $"Exported session {sessionIds[0]} to {path}." : $"Exported {written} sessions to {path}.");
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>Refuses, before anything is read, an output path that is a folder, or an existing file without --force.</summary>
-    private static void CheckTarget(string path, bool overwrite)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new UsageException($"'{path}' is a folder.", "Give --output the path of a file, e.g. -o export.jsonl.");
-        }
-
-        if (File.Exists(path) && !overwrite)
-        {
-            throw new UsageException($"'{path}' already exists; it was left as it is.", "Add --force to overwrite it, or choose another file name.");
-        }
     }
 
     /// <summary>The sessions named by ids or prefixes, each once, in the order given.</summary>
@@ -152,51 +135,5 @@ internal static class SessionExportCommand
 
         await writer.FlushAsync(cancellationToken);
         return written;
-    }
-
-    /// <summary>
-    /// Writes to a new owner-only (0600) file beside <paramref name="path"/>, then renames it into place: an export that
-    /// fails half-way leaves no partial file, and with --force the old file is replaced only by a complete one.
-    /// </summary>
-    private static async Task<int> WriteFileAsync(string path, bool overwrite, IRunStateStore store, IReadOnlyList<SessionId> sessionIds, CancellationToken cancellationToken)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        FileStream file;
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            file = new FileStream(temporary, options);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot create '{path}': {ex.Message}", "Check the folder exists and is writable.");
-        }
-
-        try
-        {
-            int written;
-            await using (file)
-            await using (var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 16))
-            {
-                written = await WriteAsync(writer, store, sessionIds, cancellationToken);
-            }
-
-            File.Move(temporary, full, overwrite);
-            return written;
-        }
-        catch (IOException ex) when (!overwrite && File.Exists(full))
-        {
-            throw new UsageException($"'{path}' already exists (it appeared while the export ran; it was left as it is): {ex.Message}", "Add --force to overwrite it, or choose another file name.");
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 }

@@ -149,7 +149,7 @@ internal static class SessionSearchCommand
 
     private static async Task<Page<SearchHit>> SearchLocalAsync(CliContext context, SearchQuery query, SessionFilter filter, PaginationOptions page, CancellationToken cancellationToken)
     {
-        context.OpenDatabase();
+        context.OpenExistingDatabase();
         return await context.Services.GetRequiredService<ISessionSearch>().SearchAsync(query, filter, page, cancellationToken);
     }
 

@@ -37,7 +37,7 @@ internal sealed class UiSourceScope
     /// <summary>This workspace's database, its outbox and sync status, and (PostgreSQL configured) the team's conflicts.</summary>
     public static UiSourceScope OpenLocal(CliContext context)
     {
-        SqliteWorkspaceDatabase database = context.OpenDatabase();
+        SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
         IServiceProvider services = context.Services;
         var sources = new UiSources(
             services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<ISessionSearch>(), services.GetRequiredService<IImportSourceReader>(),

@@ -63,13 +63,12 @@ public static class AcodeConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         PersistenceConfigurationBinder.Bind(configuration, options);
+        string? environmentUrl = Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable);
+        // Before validating: ACODE_POSTGRES_URL is a connection string as good as the file's for the settings that need one.
+        PostgresConfiguration.ApplyEnvironment(options, environmentUrl);
         options.Validate();
         (string Path, string? Value)? file = PersistenceConfigurationBinder.FileValue(configuration, PostgresOptions.ConnectionStringKey);
-        return PostgresConfiguration.Apply(
-            options,
-            file?.Value,
-            Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable),
-            file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
+        return PostgresConfiguration.Check(options, file?.Value, environmentUrl, file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
     }
 
     private static AcodeDbException Unreadable(string path, Exception exception)

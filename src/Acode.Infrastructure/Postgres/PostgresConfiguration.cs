@@ -10,7 +10,7 @@ namespace Acode.Infrastructure.Postgres;
 /// </summary>
 internal static class PostgresConfiguration
 {
-    /// <summary>Applies the environment override, then checks the result.</summary>
+    /// <summary>Applies the environment override (<see cref="ApplyEnvironment"/>), then checks the result (<see cref="Check"/>).</summary>
     /// <param name="options">The options bound from the file; <see cref="PersistenceOptions.Postgres"/> is created when only the environment configures PostgreSQL.</param>
     /// <param name="fileConnectionString">The connection string as written in the config file itself (not overridden), or null.</param>
     /// <param name="environmentUrl">The value of <c>ACODE_POSTGRES_URL</c>, or null when unset.</param>
@@ -19,18 +19,39 @@ internal static class PostgresConfiguration
     /// <exception cref="AcodeDbException">ACODE-DB-007: the effective connection string cannot be used.</exception>
     public static IReadOnlyList<string> Apply(PersistenceOptions options, string? fileConnectionString, string? environmentUrl, string configPath)
     {
+        ApplyEnvironment(options, environmentUrl);
+        return Check(options, fileConnectionString, environmentUrl, configPath);
+    }
+
+    /// <summary>
+    /// Puts <c>ACODE_POSTGRES_URL</c> (when set) over the connection string of the file. Call it before
+    /// <see cref="PersistenceOptions.Validate"/>: settings that need PostgreSQL (<c>persistence:store:kind = Postgres</c>)
+    /// are satisfied by the variable as much as by the file.
+    /// </summary>
+    /// <param name="options">The bound options; <see cref="PersistenceOptions.Postgres"/> is created when only the environment configures PostgreSQL.</param>
+    /// <param name="environmentUrl">The value of <c>ACODE_POSTGRES_URL</c>, or null when unset.</param>
+    public static void ApplyEnvironment(PersistenceOptions options, string? environmentUrl)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(environmentUrl))
+        {
+            options.Postgres ??= new PostgresOptions();
+            options.Postgres.OverrideConnectionString(environmentUrl, PostgresOptions.EnvironmentVariable);
+        }
+    }
+
+    /// <summary>Checks the effective connection string (after <see cref="ApplyEnvironment"/> and validation) and warns about a password in the file.</summary>
+    /// <inheritdoc cref="Apply" path="/param"/>
+    /// <inheritdoc cref="Apply" path="/returns"/>
+    /// <inheritdoc cref="Apply" path="/exception"/>
+    public static IReadOnlyList<string> Check(PersistenceOptions options, string? fileConnectionString, string? environmentUrl, string configPath)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
         bool overridden = !string.IsNullOrWhiteSpace(environmentUrl);
         if (!string.IsNullOrWhiteSpace(fileConnectionString) && FileValueHasPassword(fileConnectionString, overridden))
         {
             warnings.Add(PasswordInFile(configPath, overridden));
-        }
-
-        if (overridden)
-        {
-            options.Postgres ??= new PostgresOptions();
-            options.Postgres.OverrideConnectionString(environmentUrl!, PostgresOptions.EnvironmentVariable);
         }
 
         if (options.PostgresConfigured)

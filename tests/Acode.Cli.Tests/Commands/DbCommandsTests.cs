@@ -31,6 +31,13 @@ public sealed class DbCommandsTests : IDisposable
     [Trait("AC", "AC-012")]
     public async Task Migrate_dry_run_lists_and_changes_nothing_then_migrate_applies_once()
     {
+        AcodeResult nowhere = await _workspace.RunAsync("db", "migrate", "--dry-run");
+        Assert.True(nowhere.ExitCode == 1, nowhere.ToString()); // a dry run creates no workspace
+        Assert.False(Directory.Exists(Path.GetDirectoryName(_workspace.DatabasePath)));
+        // A workspace whose database was never migrated: an empty SQLite file.
+        Directory.CreateDirectory(Path.GetDirectoryName(_workspace.DatabasePath)!);
+        File.WriteAllBytes(_workspace.DatabasePath, []);
+
         AcodeResult dryRun = await _workspace.RunOkAsync("db", "migrate", "--dry-run");
         Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: would apply {m.Id}", dryRun.Stdout));
         Assert.Contains("SQLite: would apply V1_0_0_InitialSchema", dryRun.Stdout);

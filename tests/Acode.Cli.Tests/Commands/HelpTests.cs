@@ -35,6 +35,20 @@ public sealed class HelpTests : IDisposable
         Assert.Contains("acode db sync --watch", sync.Stdout);
     }
 
+    [Theory]
+    [InlineData("session show", "acode session show <id> [options]")]
+    [InlineData("session search", "acode session search <query> [options]")]
+    [InlineData("session import", "acode session import <file> [options]")]
+    [InlineData("session delete", "acode session delete <id>... [options]")]
+    public async Task The_help_of_a_command_with_a_required_argument_is_shown_without_the_argument(string command, string usage)
+    {
+        AcodeResult help = await _workspace.RunAsync([.. command.Split(' '), "--help"]);
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains(usage, help.Stdout, StringComparison.Ordinal);
+        Assert.Empty(help.Stderr);
+    }
+
     [Fact]
     public async Task Optional_arguments_are_shown_in_brackets_in_the_parent_s_list()
     {
