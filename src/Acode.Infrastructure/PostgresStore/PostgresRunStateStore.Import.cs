@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Errors;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Sync;
 using Npgsql;
@@ -44,16 +45,19 @@ public sealed partial class PostgresRunStateStore
 
             int inserted = 0, updated = 0, unchanged = 0;
             var writes = new PostgresStoreWrites(_blobThresholdBytes);
+            var redacted = new RedactionCounts();
             foreach (Entity entity in entities)
             {
-                EntityDocument document = EntityDocuments.From(entity);
                 long existingVersion = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row) ? row.Version : 0;
-                if (existingVersion >= document.Version)
+                if (existingVersion >= entity.Version)
                 {
                     unchanged++;
                     continue;
                 }
 
+                // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
+                EntityRedaction.Redact(_redactor, entity, redacted);
+                EntityDocument document = EntityDocuments.From(entity);
                 writes.Add(entity.EntityType, document, entity.UpdatedAt, deleted: false);
                 _ = existingVersion == 0 ? inserted++ : updated++;
                 _clock.Observe(entity.UpdatedAt);
@@ -66,6 +70,7 @@ public sealed partial class PostgresRunStateStore
             long[] placed = await PlaceEventsAsync(connection, transaction, session.Id.Value, fresh, cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < fresh.Count; i++)
             {
+                EntityRedaction.Redact(_redactor, fresh[i], redacted);
                 var document = (SessionEventDocument)EntityDocuments.From(fresh[i]);
                 writes.Add(EntityType.SessionEvent, placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), fresh[i].UpdatedAt, deleted: false);
                 inserted++;
@@ -73,8 +78,35 @@ public sealed partial class PostgresRunStateStore
             }
 
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+            if (redacted.Total > 0)
+            {
+                await AppendRedactionEventAsync(connection, transaction, session.Id.Value, redacted, cancellationToken).ConfigureAwait(false);
+            }
+
             return new ImportResult(inserted, updated, unchanged);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A <c>secrets.redacted</c> event counting what an import or an append replaced, at the end of the session's log (as
+    /// the SQLite store records it), under the session's advisory lock the caller holds.
+    /// </summary>
+    private async Task AppendRedactionEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, RedactionCounts counts, CancellationToken cancellationToken)
+    {
+        var next = new NpgsqlCommand("SELECT coalesce(max(sequence), 0) + 1 FROM session_events WHERE session_id = $1;", connection, transaction);
+        await using var nextScope = next.ConfigureAwait(false);
+        next.Parameters.Add(Text(sessionId));
+        long sequence = (long)(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        DateTimeOffset stamp = _clock.Next();
+        string at = UtcTimestamp.Format(stamp);
+        var document = new SessionEventDocument
+        {
+            Id = EventId.New().Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+            SessionId = sessionId, Sequence = sequence, Type = SessionEventTypes.SecretsRedacted, Payload = counts.ToEventPayload(),
+        };
+        var writes = new PostgresStoreWrites(_blobThresholdBytes);
+        writes.Add(EntityType.SessionEvent, document, stamp, deleted: false);
+        await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The sequence number each of the new events <paramref name="fresh"/> is stored at (<see cref="ImportedEventPlacement"/>), read under the session's lock.</summary>

@@ -208,9 +208,10 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        var redacted = new RedactionCounts();
         if (_redactor.Enabled)
         {
-            payload = _redactor.RedactJson(payload, new RedactionCounts());
+            payload = _redactor.RedactJson(payload, redacted);
         }
 
         return InTransactionAsync<(EventId, long)?>(async (connection, transaction) =>
@@ -245,7 +246,20 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
             NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the advisory lock
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (id, reader.GetInt64(0)) : ((EventId, long)?)null;
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            long sequence = reader.GetInt64(0);
+            await reader.DisposeAsync().ConfigureAwait(false);
+            if (redacted.Total > 0)
+            {
+                // What was replaced is counted after the event, as the SQLite store does (a second round trip only then).
+                await AppendRedactionEventAsync(connection, transaction, sessionId.Value, redacted, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (id, sequence);
         }, cancellationToken);
     }
 
