@@ -31,16 +31,24 @@ internal static class ImportCommand
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
+            // Mistakes in the command line are reported before the workspace is opened (or created); --watch waits for a
+            // folder that does not exist yet.
+            if (context.ParseResult.GetValue(watch) && context.ParseResult.GetValue(json))
+            {
+                throw new UsageException("--json and --watch cannot be combined.", $"Run 'acode import {name} --json' for one import with counts, or --watch alone.");
+            }
+
+            string[]? named = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : null;
+            if (!context.ParseResult.GetValue(watch) && named?.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
+            {
+                throw new UsageException($"No file or folder at '{missing}'.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
+            }
+
             context.OpenDatabase();
             TranscriptImporter importer = create(context.Services);
-            string[] roots = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : [importer.DefaultLocation];
+            string[] roots = named ?? [importer.DefaultLocation];
             if (context.ParseResult.GetValue(watch))
             {
-                if (context.ParseResult.GetValue(json))
-                {
-                    throw new UsageException("--json and --watch cannot be combined.", $"Run 'acode import {name} --json' for one import with counts, or --watch alone.");
-                }
-
                 return await WatchAsync(context, importer, roots, cancellationToken);
             }
 

@@ -130,6 +130,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Error: No file or folder at", result.Stderr);
         Assert.Contains("Try: Give the path of a transcript of the Codex CLI (.jsonl)", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a path that does not exist creates no workspace");
     }
 
     [Theory]
