@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Acode.Infrastructure.Sync;
@@ -17,8 +16,6 @@ namespace Acode.Infrastructure.Sync;
 /// </summary>
 internal static class PostgresText
 {
-    private const string Replacement = "\\uFFFD";
-
     private static readonly string[] EmbeddedJsonProperties = ["arguments", "payload"];
 
     public static string Sanitize(string documentJson)
@@ -35,97 +32,8 @@ internal static class PostgresText
         return root.ToJsonString();
     }
 
-    /// <summary>
-    /// The JSON text <paramref name="json"/> with every <c>\u0000</c> escape and every escape of an unpaired surrogate
-    /// replaced by <c>\uFFFD</c>; the same instance when there is none. Escapes are found by reading the strings
-    /// (names and values) of the text, so an escaped backslash followed by <c>u0000</c> is left alone.
-    /// </summary>
-    internal static string NormalizeEscapes(string json)
-    {
-        StringBuilder? output = null;
-        int copied = 0;
-        bool inString = false;
-        for (int i = 0; i < json.Length; i++)
-        {
-            char c = json[i];
-            if (!inString)
-            {
-                inString = c == '"';
-                continue;
-            }
-
-            if (c == '"')
-            {
-                inString = false;
-                continue;
-            }
-
-            if (c != '\\' || i + 1 >= json.Length)
-            {
-                continue;
-            }
-
-            if (json[i + 1] != 'u' || !TryHex(json, i + 2, out int code))
-            {
-                i++; // \\, \", \n …: the escaped character is never the start of another escape
-                continue;
-            }
-
-            int length = 6;
-            bool refused;
-            if (char.IsHighSurrogate((char)code))
-            {
-                bool paired = i + 7 < json.Length && json[i + 6] == '\\' && json[i + 7] == 'u' && TryHex(json, i + 8, out int low) && char.IsLowSurrogate((char)low);
-                refused = !paired;
-                length = paired ? 12 : 6;
-            }
-            else
-            {
-                refused = code == 0 || char.IsLowSurrogate((char)code);
-            }
-
-            if (refused)
-            {
-                output ??= new StringBuilder(json.Length);
-                output.Append(json, copied, i - copied).Append(Replacement);
-                copied = i + length;
-            }
-
-            i += length - 1;
-        }
-
-        return output is null ? json : output.Append(json, copied, json.Length - copied).ToString();
-    }
-
-    private static bool TryHex(string text, int start, out int value)
-    {
-        value = 0;
-        if (start + 4 > text.Length)
-        {
-            return false;
-        }
-
-        for (int i = start; i < start + 4; i++)
-        {
-            int digit = HexDigit(text[i]);
-            if (digit < 0)
-            {
-                return false;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return true;
-    }
-
-    private static int HexDigit(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
+    /// <summary>The JSON text with every <c>\u0000</c> escape and every escape of an unpaired surrogate replaced by <c>\uFFFD</c> (<see cref="JsonEscapes.Replace"/>).</summary>
+    internal static string NormalizeEscapes(string json) => JsonEscapes.Replace(json, nul: true);
 
     private static void Clean(JsonNode node, string? propertyName)
     {

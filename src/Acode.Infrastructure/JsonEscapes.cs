@@ -1,12 +1,13 @@
 using System.Text;
 
-namespace Acode.Infrastructure.Transcripts;
+namespace Acode.Infrastructure;
 
 /// <summary>
 /// Makes the strings of a JSON text well-formed UTF-16 before it is parsed: an escape of an unpaired surrogate
 /// (<c>\ud800</c> or <c>\udc00</c> alone, <c>\ud800\ud800</c>), which JavaScript's <c>JSON.stringify</c> writes for a
 /// lone surrogate, becomes <c>\uFFFD</c>. System.Text.Json parses such a text but throws when the string is read
-/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every transcript text goes through here first.
+/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every transcript text goes through here first. With
+/// <c>nul</c>, <c>\u0000</c> escapes too: PostgreSQL's <c>jsonb</c> refuses them (<see cref="Sync.PostgresText"/>).
 /// </summary>
 /// <remarks>
 /// Raw (unescaped) lone surrogates cannot occur: transcript bytes are decoded as UTF-8, which cannot encode one (the
@@ -21,11 +22,16 @@ internal static class JsonEscapes
     public static string WellFormed(string json)
     {
         // Fast path: every surrogate escape starts with "\ud" or "\uD".
-        if (json.IndexOf("\\ud", StringComparison.OrdinalIgnoreCase) < 0)
-        {
-            return json;
-        }
+        return json.IndexOf("\\ud", StringComparison.OrdinalIgnoreCase) < 0 ? json : Replace(json, nul: false);
+    }
 
+    /// <summary>
+    /// The text with every escape of an unpaired surrogate, and with <paramref name="nul"/> every <c>\u0000</c>, replaced
+    /// by <c>\uFFFD</c>; the same instance when there is none. Escapes are found by reading the strings (names and
+    /// values) of the text, so an escaped backslash followed by <c>u0000</c> is left alone.
+    /// </summary>
+    public static string Replace(string json, bool nul)
+    {
         StringBuilder? output = null;
         int copied = 0;
         bool inString = false;
@@ -63,9 +69,9 @@ internal static class JsonEscapes
                 lone = !paired;
                 length = paired ? 12 : 6;
             }
-            else if (char.IsLowSurrogate((char)code))
+            else
             {
-                lone = true;
+                lone = char.IsLowSurrogate((char)code) || (nul && code == 0);
             }
 
             if (lone)

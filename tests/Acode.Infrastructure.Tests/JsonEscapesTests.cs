@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Acode.Infrastructure.Transcripts;
 
-namespace Acode.Infrastructure.Tests.Transcripts;
+namespace Acode.Infrastructure.Tests;
 
 /// <summary>What happens to escapes of surrogates in transcript JSON before it is parsed.</summary>
 public sealed class JsonEscapesTests
