@@ -8,11 +8,47 @@ namespace Acode.Cli.Output;
 /// <summary>Turns stored values into safe, short text for the terminal.</summary>
 internal static class Display
 {
+    private static readonly System.Text.RegularExpressions.Regex SurrogatePairEscape = new(
+        @"(?<!\\)((?:\\\\)*)\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase,
+        TimeSpan.FromSeconds(1));
+
+    private static readonly System.Text.Json.JsonSerializerOptions ReadableJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal.</summary>
     public static string Safe(string? text, int maxLength = int.MaxValue) => Safe(text, maxLength, keepLines: false);
 
     /// <summary>Like <see cref="Safe(string?, int)"/>, whole and keeping line breaks (multi-line tool results stay readable).</summary>
     public static string SafeLines(string? text) => Safe(text, int.MaxValue, keepLines: true);
+
+    /// <summary>
+    /// JSON as a person reads it: <c>\uXXXX</c> escapes of printable characters (which System.Text.Json writes for every
+    /// non-ASCII character, so "é" is stored as <c>\u00E9</c> and an emoji as two surrogate escapes) written as the
+    /// characters themselves; control and format characters stay escaped or are made visible by <see cref="Safe(string?, int)"/>.
+    /// The text as it is when it is not JSON. For the terminal only.
+    /// </summary>
+    public static string ReadableJson(string json)
+    {
+        if (!json.Contains("\\u", StringComparison.Ordinal))
+        {
+            return json;
+        }
+
+        try
+        {
+            string relaxed = System.Text.Json.Nodes.JsonNode.Parse(json)?.ToJsonString(ReadableJsonOptions) ?? json;
+
+            // Even the relaxed encoder escapes characters outside the BMP (an emoji): an escaped pair, not preceded by an
+            // escaped backslash, is written as the character it encodes.
+            return SurrogatePairEscape.Replace(relaxed, m => m.Groups[1].Value + char.ConvertFromUtf32(char.ConvertToUtf32(
+                (char)int.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                (char)int.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))));
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return json;
+        }
+    }
 
     private static string Safe(string? text, int maxLength, bool keepLines)
     {

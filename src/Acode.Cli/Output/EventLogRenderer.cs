@@ -23,7 +23,8 @@ internal static class EventLogRenderer
             IReadOnlyList<SessionEvent> batch = await store.ReadEventsAsync(session, after, BatchSize, cancellationToken);
             foreach (SessionEvent evt in batch)
             {
-                string payload = full ? Display.SafeLines(evt.PayloadJson) : Display.Safe(evt.PayloadJson, SessionTreeRenderer.PreviewLength);
+                string readable = Display.ReadableJson(evt.PayloadJson);
+                string payload = full ? Display.SafeLines(readable) : Display.Safe(readable, SessionTreeRenderer.PreviewLength);
                 console.MarkupLine($"{evt.Sequence.ToString(CultureInfo.InvariantCulture).PadLeft(width)}  {Display.Time(evt.CreatedAt)}  [bold]{Display.Safe(evt.Type)}[/]  {payload}");
             }
 

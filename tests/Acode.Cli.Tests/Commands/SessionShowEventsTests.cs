@@ -41,6 +41,25 @@ public sealed class SessionShowEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task Show_events_prints_escaped_characters_of_a_payload_as_themselves_and_control_characters_escaped()
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string export = (await _source.RunOkAsync("session", "export", id)).Stdout;
+        string edited = export.Replace("Patch applied on second attempt with fuzz.", """caf\\u00E9 \\uD83D\\uDE80 \\u001B[31m""", StringComparison.Ordinal);
+        Assert.NotEqual(export, edited);
+        string file = Path.Combine(_target.Root, "escaped.jsonl");
+        await File.WriteAllTextAsync(file, edited);
+        await _target.RunOkAsync("session", "import", file);
+        _target.Environment["COLUMNS"] = "1000";
+
+        AcodeResult result = await _target.RunOkAsync("session", "show", id, "--events");
+
+        Assert.Contains("""agent.note  {"text":"café 🚀 \u001B[31m"}""", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001B', result.Stdout);
+    }
+
+    [Fact]
     public async Task Show_events_shortens_long_payloads_unless_full()
     {
         await _source.RunOkAsync("demo");
