@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Acode.Application.Queries;
@@ -134,7 +133,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
             FROM search_index WHERE search_index MATCH $match AND rowid IN (SELECT value FROM json_each($ids));
             """);
         command.With("$start", SearchSnippet.StartMark.ToString()).With("$end", SearchSnippet.EndMark.ToString()).With("$match", match)
-            .With("$ids", "[" + string.Join(',', rows.Where(r => r.EntryId is not null).Select(r => r.EntryId!.Value.ToString(CultureInfo.InvariantCulture))) + "]");
+            .WithJsonArray("$ids", rows.Where(r => r.EntryId is not null).Select(r => r.EntryId!.Value));
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
@@ -117,7 +116,7 @@ internal sealed partial class SqliteOutbox
             return list;
         }
 
-        string idArray = IdArray(ids);
+        string idArray = SqliteParameters.JsonArray(ids);
         using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
             .With("$ids", idArray).With("$owner", owner).With("$until", until)
             .ExecuteReader())
@@ -142,7 +141,7 @@ internal sealed partial class SqliteOutbox
             return 0;
         }
 
-        string idArray = IdArray(ids);
+        string idArray = SqliteParameters.JsonArray(ids);
         int changed = commands.Get(AcknowledgeSql, transaction).With("$now", now).With("$ids", idArray).With("$owner", owner).ExecuteNonQuery();
         commands.Get(DropLeasesSql, transaction).With("$ids", idArray).With("$owner", owner).ExecuteNonQuery();
         return changed;
@@ -169,7 +168,7 @@ internal sealed partial class SqliteOutbox
         }
 
         return _database.WriteAsync((transaction, commands) => commands.Get(ReleaseSql, transaction)
-            .With("$ids", IdArray(ids)).With("$owner", owner).ExecuteNonQuery(), cancellationToken);
+            .WithJsonArray("$ids", ids).With("$owner", owner).ExecuteNonQuery(), cancellationToken);
     }
 
     public async Task RecordFailureAsync(string owner, long id, string error, DateTimeOffset nextAttemptAt, bool deadLetter, CancellationToken cancellationToken = default)
@@ -224,7 +223,4 @@ internal sealed partial class SqliteOutbox
         }, cancellationToken);
     }
 
-    /// <summary>The ids as a JSON array, for <c>json_each</c>.</summary>
-    private static string IdArray(IReadOnlyCollection<long> ids)
-        => "[" + string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
 }

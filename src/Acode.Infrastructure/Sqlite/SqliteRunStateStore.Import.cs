@@ -113,9 +113,8 @@ public sealed partial class SqliteRunStateStore
         }
 
         var taken = new HashSet<long>();
-        string sequences = "[" + string.Join(',', fresh.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
         using (SqliteDataReader reader = commands.Get("SELECT sequence FROM session_events WHERE session_id = $id AND sequence IN (SELECT value FROM json_each($sequences));", transaction)
-            .With("$id", sessionId).With("$sequences", sequences).ExecuteReader())
+            .With("$id", sessionId).WithJsonArray("$sequences", fresh.Select(e => e.Sequence)).ExecuteReader())
         {
             while (reader.Read())
             {
