@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Acode.Cli.Output;
+namespace Acode.Infrastructure;
 
 /// <summary>
 /// Writes arguments as one command line that a POSIX shell (bash, zsh, sh) reads back as exactly those arguments, so a

@@ -56,8 +56,7 @@ public sealed class RedactionOptions
             }
             catch (ArgumentException ex)
             {
-                string why = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
-                throw AcodeErrors.InvalidConfiguration($"{key}:pattern", rule.Pattern ?? "(missing)", $"a .NET regular expression without lookarounds, backreferences or atomic groups ({why})");
+                throw AcodeErrors.InvalidConfiguration($"{key}:pattern", rule.Pattern ?? "(missing)", $"a .NET regular expression without lookarounds, backreferences or atomic groups ({ArgumentMessage.Of(ex)})");
             }
         }
 

@@ -58,8 +58,7 @@ internal sealed class SessionGraphBuilder
             return "its id appears twice in this session.";
         }
 
-        string message = argument.Message.Split('\n')[0].TrimEnd('\r');
-        return argument.ParamName is { } name ? message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : message;
+        return Errors.ArgumentMessage.Of(argument);
     }
 
     private void AddCore(EntityDocument document)

@@ -5,6 +5,7 @@ using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
+using Acode.Infrastructure;
 using Acode.Application;
 using Spectre.Console;
 

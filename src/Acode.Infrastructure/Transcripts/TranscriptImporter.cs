@@ -83,19 +83,14 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <summary>How the agent is named in messages: <c>Claude Code</c>, <c>Codex CLI</c>.</summary>
     private protected abstract string DisplayName { get; }
 
-    private static string Quote(string path)
-        => path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or ',' or '@' or '=')
-            ? path
-            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
     private TranscriptFormatException NotThisFormat(string path, TranscriptSource source)
     {
         string lines = source.ContentLines == 1 ? "its line is not" : $"none of its {source.ContentLines} lines is";
         (string what, string remedy) = source.ForeignFormat switch
         {
-            ClaudeCodeTranscriptImporter.AgentName => ("; it looks like a Claude Code transcript", $"Import it with 'acode import claude-code {Quote(path)}'."),
-            CodexTranscriptImporter.AgentName => ("; it looks like a Codex CLI rollout", $"Import it with 'acode import codex {Quote(path)}'."),
-            TranscriptFormat.AcodeExport => ("; it is an acode session export", $"Import it with 'acode session import {Quote(path)}'."),
+            ClaudeCodeTranscriptImporter.AgentName => ("; it looks like a Claude Code transcript", $"Import it with 'acode import claude-code {ShellQuoting.Quote(path)}'."),
+            CodexTranscriptImporter.AgentName => ("; it looks like a Codex CLI rollout", $"Import it with 'acode import codex {ShellQuoting.Quote(path)}'."),
+            TranscriptFormat.AcodeExport => ("; it is an acode session export", $"Import it with 'acode session import {ShellQuoting.Quote(path)}'."),
             _ => (string.Empty, $"Give a {DisplayName} transcript (.jsonl); {DisplayName} writes them under {DefaultLocation}."),
         };
         return new TranscriptFormatException(path, $"'{path}' is not a {DisplayName} transcript: {lines} a {DisplayName} record{what}. Nothing of it was imported.", remedy);
