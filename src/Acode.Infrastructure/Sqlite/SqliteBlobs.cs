@@ -16,7 +16,8 @@ internal static class SqliteBlobs
     /// Deletes every blob that no row and no undelivered outbox record names. Run in the transaction that deleted rows
     /// (a session's deletion, a prune), so the space comes back with them. Blobs whose rows were updated to other content
     /// are swept by the next deletion. It visits every blob (that is what finds the unnamed ones); the row checks use the
-    /// partial indexes of the three blob columns, and the outbox check reads only the undelivered records, through
+    /// partial indexes of the three blob columns, and the outbox check reads only the undelivered records that hold a payload
+    /// (one that refers to its row, schema 1.7.0, names what the row names), through
     /// <c>ix_outbox_status</c> (<c>status IN ('Pending', 'Failed')</c>, not <c>&lt;&gt; 'Processed'</c>, which scans the whole outbox).
     /// </summary>
     public const string SweepSql = """
@@ -24,7 +25,7 @@ internal static class SqliteBlobs
         WHERE NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM tool_calls WHERE result_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM artifacts WHERE content_blob = blobs.hash)
-          AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(o.payload, '$.argumentsBlob'), json_extract(o.payload, '$.resultBlob'), json_extract(o.payload, '$.contentBlob'))) r
+          AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
                            WHERE o.status IN ('Pending', 'Failed') AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
         """;
 

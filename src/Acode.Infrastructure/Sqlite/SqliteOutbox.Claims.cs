@@ -9,10 +9,10 @@ internal sealed partial class SqliteOutbox
     // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
     // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.
     // Older records that are claimable come first in id order, so they are in the same batch.
-    // Only ids and sizes: octet_length reads the size of a text without loading it, so records beyond the byte bound
-    // are never read into memory.
-    private const string ClaimCandidatesSql = """
-        SELECT o.id, octet_length(o.payload)
+    // Only ids and sizes: octet_length reads the size of a stored text without loading it, so records beyond the byte
+    // bound are never read into memory; a record that refers to its row (schema 1.7.0) is measured on the rebuilt document.
+    private const string ClaimCandidatesSql = $"""
+        SELECT o.id, ifnull(octet_length({PayloadSql}), 0)
         FROM outbox o
         WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)
@@ -26,12 +26,20 @@ internal sealed partial class SqliteOutbox
         """;
 
     // The lease columns are the lease this claim is about to write.
-    private const string ClaimedSql = """
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
+    private const string ClaimedSql = $"""
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
                o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at
         FROM outbox o
         WHERE o.id IN (SELECT value FROM json_each($ids))
         ORDER BY o.id;
+        """;
+
+    // A record that refers to a row which no longer holds its version: possible only when the triggers of 1.7.0 were
+    // dropped by hand and the row changed. Its document is lost, so it is dead-lettered with what to do, not delivered.
+    private const string UnrebuildableSql = """
+        UPDATE outbox SET status = 'Failed', attempts = attempts + 1, updated_at = $now,
+                          last_error = 'Cannot be delivered: the row it refers to no longer holds this version, because the outbox triggers of schema 1.7.0 are missing. Run ''acode db check''; the entity''s later record carries its current state.'
+        WHERE id IN (SELECT value FROM json_each($ids)) AND status = 'Pending';
         """;
 
     // An expired lease of a crashed owner is replaced, not added to.
@@ -117,14 +125,27 @@ internal sealed partial class SqliteOutbox
         }
 
         string idArray = SqliteParameters.JsonArray(ids);
+        List<long>? unrebuildable = null;
         using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
             .With("$ids", idArray).With("$owner", owner).With("$until", until)
             .ExecuteReader())
         {
             while (reader.Read())
             {
+                if (reader.IsDBNull(9))
+                {
+                    (unrebuildable ??= []).Add(reader.GetInt64(0));
+                    continue;
+                }
+
                 list.Add(ReadRecord(reader));
             }
+        }
+
+        if (unrebuildable is not null)
+        {
+            commands.Get(UnrebuildableSql, transaction).WithJsonArray("$ids", unrebuildable).With("$now", nowText).ExecuteNonQuery();
+            idArray = SqliteParameters.JsonArray(list.Select(r => r.Id));
         }
 
         commands.Get(LeaseSql, transaction)

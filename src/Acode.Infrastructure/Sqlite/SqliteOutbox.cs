@@ -29,9 +29,19 @@ internal sealed partial class SqliteOutbox : IOutbox
                (SELECT max(processed_at) FROM outbox WHERE processed_at IS NOT NULL);
         """;
 
+    /// <summary>
+    /// The payload of record <c>o</c>: its own text, or, for a record that refers to its entity's row (the empty text,
+    /// schema 1.7.0), the document <c>entity_documents</c> rebuilds from the row at the record's version. The triggers of
+    /// 1.7.0 copy the document into the record before its row changes or goes, so NULL means they were dropped by hand.
+    /// </summary>
+    internal const string PayloadSql = """
+        CASE WHEN o.payload <> '' THEN o.payload
+             ELSE (SELECT d.document FROM entity_documents d WHERE d.entity_type = o.entity_type AND d.id = o.entity_id AND d.version = o.version) END
+        """;
+
     // A record's lease, if any, is its row in outbox_leases (schema 1.2.0).
-    private const string RecordsFrom = """
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, o.payload,
+    private const string RecordsFrom = $"""
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
                o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at
         FROM outbox o LEFT JOIN outbox_leases l ON l.outbox_id = o.id
         """;
@@ -94,12 +104,23 @@ internal sealed partial class SqliteOutbox : IOutbox
             .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Appends inside the store's own write transaction, reusing the writer's prepared command.</summary>
+    /// <summary>
+    /// Appends inside the store's own write transaction, reusing the writer's prepared command. The caller has just
+    /// written the entity's row with exactly <paramref name="entry"/>'s document, so an upsert of any entity but an
+    /// artifact is stored by reference (<see cref="RefersToRow"/>).
+    /// </summary>
     internal static bool Append(WriterCommands commands, SqliteTransaction transaction, OutboxEntry entry, string origin, DateTimeOffset now)
-        => Bind(commands.Get(AppendSql, transaction), entry, origin, now).ExecuteNonQuery() == 1;
+        => Bind(commands.Get(AppendSql, transaction), entry, origin, now, RefersToRow(entry)).ExecuteNonQuery() == 1;
+
+    /// <summary>
+    /// Whether the record of <paramref name="entry"/> keeps the empty text instead of its payload (schema 1.7.0): an upsert
+    /// whose document <c>entity_documents</c> can rebuild from the row. A deletion's tombstone outlives its row, and an
+    /// artifact's inline content is bytes (base64 in JSON, which SQLite's SQL cannot write), so both keep their payloads.
+    /// </summary>
+    internal static bool RefersToRow(OutboxEntry entry) => entry.Operation == OutboxOperation.Upsert && entry.EntityType != EntityType.Artifact;
 
     /// <exception cref="ArgumentException">The payload is larger than PostgreSQL can store (<see cref="DocumentSize"/>); nothing is written.</exception>
-    private static SqliteCommand Bind(SqliteCommand command, OutboxEntry entry, string origin, DateTimeOffset now)
+    private static SqliteCommand Bind(SqliteCommand command, OutboxEntry entry, string origin, DateTimeOffset now, bool byReference = false)
     {
         DocumentSize.Check(entry.EntityType, entry.EntityId, entry.Payload, "session");
         return command
@@ -111,14 +132,15 @@ internal sealed partial class SqliteOutbox : IOutbox
             .With("$base_version", entry.BaseVersion)
             .With("$version", entry.Version)
             .With("$origin", origin)
-            .With("$payload", entry.Payload)
+            .With("$payload", byReference ? string.Empty : entry.Payload)
             .With("$now", UtcTimestamp.Format(now));
     }
 
-    // The entity's stamp is stored once, in its idempotency key (IdempotencyKey.For).
+    // The entity's stamp is stored once, in its idempotency key (IdempotencyKey.For). Column 9 is PayloadSql: NULL (read
+    // as the empty text) only if the triggers of 1.7.0 were dropped and the row changed.
     internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
-        Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.GetString(9),
+        Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.IsDBNull(9) ? string.Empty : r.GetString(9),
         Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
         r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
         OptionalTimestamp(r, 18), IdempotencyKey.UpdatedAtOf(r.GetString(1)));

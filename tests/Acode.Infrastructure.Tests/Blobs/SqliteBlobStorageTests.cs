@@ -42,7 +42,7 @@ public sealed class SqliteBlobStorageTests : IDisposable
         Assert.Equal((long)Encoding.UTF8.GetByteCount(file), blob["raw_length"]);
         Assert.True((long)blob["stored"]! < file.Length / 4, $"stored {blob["stored"]} bytes for {file.Length}");
         Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls WHERE result_blob = $h AND result = $p;", ("$h", blob["hash"]), ("$p", DocumentBlobs.Prefix(file))));
-        foreach (var row in SqliteProbe.Rows(_temp.DatabasePath, "SELECT payload FROM outbox WHERE entity_type = 'ToolCall';"))
+        foreach (var row in SqliteProbe.Rows(_temp.DatabasePath, $"{SqliteProbe.OutboxRecordsSql} WHERE o.entity_type = 'ToolCall';"))
         {
             var payload = (ToolCallDocument)EntityJson.Deserialize((string)row["payload"]!);
             Assert.Equal(blob["hash"], payload.ResultBlob);

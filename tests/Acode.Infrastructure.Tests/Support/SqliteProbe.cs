@@ -9,6 +9,25 @@ namespace Acode.Infrastructure.Tests.Support;
 /// </summary>
 internal static class SqliteProbe
 {
+    /// <summary>
+    /// Every column of the outbox as the sync reads it: <c>payload</c> is the record's own text or, for a record that
+    /// refers to its row (schema 1.7.0), the document rebuilt from the row (<see cref="Acode.Infrastructure.Sqlite.SqliteOutbox.PayloadSql"/>);
+    /// <c>stored_payload</c> is the column as stored. Append a <c>WHERE</c> or <c>ORDER BY</c> on <c>o</c>.
+    /// </summary>
+    public const string OutboxRecordsSql = $"""
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin,
+               {Acode.Infrastructure.Sqlite.SqliteOutbox.PayloadSql} AS payload, o.payload AS stored_payload, o.status, o.attempts, o.next_attempt_at,
+               o.last_error, o.created_at, o.updated_at, o.processed_at
+        FROM outbox o
+        """;
+
+    /// <summary>
+    /// Writes each record's rebuilt document into its <c>payload</c> (schema 1.7.0), so that the records can be copied to
+    /// another database, where their rows do not exist, and still deliver what they did here.
+    /// </summary>
+    public static int MaterializeOutboxPayloads(string path)
+        => Execute(path, $"UPDATE outbox AS o SET payload = ({Acode.Infrastructure.Sqlite.SqliteOutbox.PayloadSql}) WHERE o.payload = '';");
+
     /// <summary>Opens an independent read-write connection (never creates the file).</summary>
     public static SqliteConnection Open(string path)
     {

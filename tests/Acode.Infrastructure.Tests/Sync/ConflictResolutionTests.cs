@@ -168,6 +168,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     /// <summary>Replays one workspace's outbox records into another harness's outbox, untouched (same keys, origin, payload).</summary>
     private static void CopyOutbox(SyncHarness from, SyncHarness to)
     {
+        Support.SqliteProbe.MaterializeOutboxPayloads(from.DatabasePath);
         Support.SqliteProbe.Execute(to.DatabasePath, "DELETE FROM outbox_leases; DELETE FROM outbox;");
         Support.SqliteProbe.Execute(to.DatabasePath, $"ATTACH DATABASE '{from.DatabasePath}' AS source; INSERT INTO outbox SELECT * FROM source.outbox; UPDATE outbox SET status = 'Pending', processed_at = NULL;");
     }

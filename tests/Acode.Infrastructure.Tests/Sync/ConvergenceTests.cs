@@ -181,10 +181,10 @@ public sealed class ConvergenceTests(PostgresFixture fixture, ITestOutputHelper 
     {
         using SqliteConnection connection = Support.SqliteProbe.Open(h.DatabasePath);
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload,
-                   status, attempts, next_attempt_at, last_error, NULL, NULL, created_at, updated_at, processed_at
-            FROM outbox ORDER BY id;
+        command.CommandText = $"""
+            SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {SqliteOutbox.PayloadSql},
+                   o.status, o.attempts, o.next_attempt_at, o.last_error, NULL, NULL, o.created_at, o.updated_at, o.processed_at
+            FROM outbox o ORDER BY o.id;
             """;
         using SqliteDataReader reader = command.ExecuteReader();
         var records = new List<OutboxRecord>();

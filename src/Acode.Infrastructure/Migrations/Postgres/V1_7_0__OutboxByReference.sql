@@ -1,0 +1,5 @@
+-- acode shared PostgreSQL database, schema 1.7.0: no statements, on purpose.
+--
+-- The workspace database's 1.7.0 makes an outbox record refer to its entity's row instead of copying the document
+-- (docs/architecture.md, "Outbox records by reference"). The sync still delivers whole documents, so nothing changes
+-- here. This file exists because both engines carry the same versions (AC-010).
