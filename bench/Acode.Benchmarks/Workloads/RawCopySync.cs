@@ -36,7 +36,7 @@ public static class RawCopySync
         }
 
         using Microsoft.Data.Sqlite.SqliteCommand select = sqlite.CreateCommand();
-        select.CommandText = "SELECT id, idempotency_key, entity_type, entity_id, origin, payload FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT $n;";
+        select.CommandText = RawSync.RawSelectSql;
         select.Parameters.AddWithValue("$n", batchSize);
         select.Prepare();
         using Microsoft.Data.Sqlite.SqliteCommand mark = sqlite.CreateCommand();

@@ -378,6 +378,17 @@ public static class SyncMemoryChild
 /// </summary>
 public static class RawSync
 {
+    /// <summary>
+    /// The raw baselines' read of a batch: the payload, or for a record that refers to its entity's row (schema 1.7.0,
+    /// the empty text) the document SQLite rebuilds from the row, as acode's claim reads it.
+    /// </summary>
+    internal const string RawSelectSql = """
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.origin,
+               CASE WHEN o.payload <> '' THEN o.payload
+                    ELSE (SELECT d.document FROM entity_documents d WHERE d.entity_type = o.entity_type AND d.id = o.entity_id AND d.version = o.version) END
+        FROM outbox o WHERE o.status = 'Pending' ORDER BY o.id LIMIT $n;
+        """;
+
     internal static readonly Dictionary<string, (string Table, (string Column, string Expression)[] Columns)> Mirrors = new(StringComparer.Ordinal)
     {
         ["Session"] = ("sessions", [("id", "d->>'id'"), ("title", "d->>'title'"), ("goal", "d->>'goal'"), ("state", "d->>'state'")]),
@@ -405,7 +416,7 @@ public static class RawSync
         }
 
         using Microsoft.Data.Sqlite.SqliteCommand select = sqlite.CreateCommand();
-        select.CommandText = "SELECT id, idempotency_key, entity_type, entity_id, origin, payload FROM outbox WHERE status = 'Pending' ORDER BY id LIMIT $n;";
+        select.CommandText = RawSelectSql;
         select.Parameters.AddWithValue("$n", batchSize);
         select.Prepare();
         using Microsoft.Data.Sqlite.SqliteCommand mark = sqlite.CreateCommand();

@@ -1,0 +1,148 @@
+using Acode.Application.Outbox;
+using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Tests.Support;
+
+namespace Acode.Infrastructure.Tests.Sqlite;
+
+/// <summary>
+/// Outbox records that refer to their entity's row instead of copying it (schema 1.7.0, docs/architecture.md "Outbox
+/// records by reference"): what is stored, what the sync reads, and that a record still delivers the very version it
+/// was written for after its row changes or goes.
+/// </summary>
+public sealed class SqliteOutboxByReferenceTests : IDisposable
+{
+    private const string Owner = "test-sync";
+
+    /// <summary>Characters SQLite's json_object and System.Text.Json escape differently, and some that must survive both.</summary>
+    private const string Hostile = "quote \" backslash \\ tag <b>&amp;</b> 'single' tab\t bell\u0007 line\nbreak é ß 😀 \u2028";
+
+    private readonly TempWorkspace _temp = new();
+    private readonly SqliteWorkspaceDatabase _db;
+    private readonly SqliteRunStateStore _store;
+    private readonly SqliteOutbox _outbox;
+
+    public SqliteOutboxByReferenceTests()
+    {
+        _db = _temp.Open();
+        _store = new SqliteRunStateStore(_db);
+        _outbox = new SqliteOutbox(_db);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task A_saved_upsert_stores_no_payload_but_an_artifact_does_and_each_delivers_the_document_it_was_saved_as()
+    {
+        Session session = TestSessions.Rich(Hostile);
+        session.AppendEvent("note", $$"""{"text":{{System.Text.Json.JsonSerializer.Serialize(Hostile)}}}""");
+        List<Entity> changed = [.. session.PendingChanges];
+        await _store.SaveAsync(session);
+        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredForm, StringComparer.Ordinal);
+
+        List<Dictionary<string, object?>> rows = SqliteProbe.Rows(_temp.DatabasePath, $"{SqliteProbe.OutboxRecordsSql} ORDER BY o.id;");
+        Assert.Equal(changed.Count, rows.Count);
+        Assert.All(rows.Where(r => (string)r["entity_type"]! != nameof(EntityType.Artifact)), r => Assert.Equal("", r["stored_payload"]));
+        Assert.All(rows.Where(r => (string)r["entity_type"]! == nameof(EntityType.Artifact)), r => Assert.NotEqual("", r["stored_payload"]));
+
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync(Owner, 1000, TimeSpan.FromMinutes(1));
+        Assert.Equal(changed.Count, claimed.Count);
+        foreach (OutboxRecord record in claimed)
+        {
+            Assert.Equal(saved[record.EntityId], Reserialized(record.Payload));
+        }
+
+        Assert.Contains(claimed, r => EntityJson.Deserialize(r.Payload) is SessionDocument { Title: Hostile });
+    }
+
+    [Fact]
+    public async Task An_update_while_the_record_is_undelivered_copies_the_saved_version_into_the_record_first()
+    {
+        Session session = Session.Create("first title", "goal");
+        await _store.SaveAsync(session);
+        session.Rename("second title");
+        await _store.SaveAsync(session);
+
+        List<Dictionary<string, object?>> rows = SqliteProbe.Rows(_temp.DatabasePath, $"{SqliteProbe.OutboxRecordsSql} WHERE o.entity_type = 'Session' ORDER BY o.id;");
+        Assert.Equal([1L, 2L], rows.Select(r => (long)r["version"]!));
+        Assert.Equal("first title", Assert.IsType<SessionDocument>(EntityJson.Deserialize((string)rows[0]["stored_payload"]!)).Title);
+        Assert.Equal("", rows[1]["stored_payload"]);
+
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
+        Assert.Equal(
+            ["first title", "second title"],
+            claimed.Where(r => r.EntityType == EntityType.Session).Select(r => ((SessionDocument)EntityJson.Deserialize(r.Payload)).Title));
+    }
+
+    [Fact]
+    public async Task Deleting_a_session_copies_each_undelivered_child_s_document_before_the_cascade_removes_its_row()
+    {
+        Session session = TestSessions.Rich();
+        List<Entity> changed = [.. session.PendingChanges];
+        await _store.SaveAsync(session);
+        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredForm, StringComparer.Ordinal);
+
+        Assert.True(await _store.DeleteSessionAsync(session.Id));
+
+        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM outbox WHERE payload = '';"));
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync(Owner, 1000, TimeSpan.FromMinutes(1));
+        Assert.Equal(changed.Count + 1, claimed.Count);
+        foreach (OutboxRecord record in claimed.Where(r => r.Operation == OutboxOperation.Upsert))
+        {
+            Assert.Equal(saved[record.EntityId], Reserialized(record.Payload));
+        }
+
+        Assert.Equal(OutboxOperation.Delete, claimed[^1].Operation);
+    }
+
+    [Fact]
+    public async Task A_delivered_record_whose_row_moved_on_is_sent_again_as_it_was_saved()
+    {
+        Session session = Session.Create("as delivered", "goal");
+        await _store.SaveAsync(session);
+        IReadOnlyList<OutboxRecord> first = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
+        Assert.Equal(first.Count, await _outbox.AcknowledgeAsync(Owner, first.Select(r => r.Id).ToList()));
+        session.Rename("changed later");
+        await _store.SaveAsync(session);
+        IReadOnlyList<OutboxRecord> second = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
+        await _outbox.AcknowledgeAsync(Owner, second.Select(r => r.Id).ToList());
+
+        Assert.Equal(first.Count + second.Count, await _outbox.RequeueProcessedAsync());
+
+        IReadOnlyList<OutboxRecord> again = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
+        Assert.Equal(
+            ["as delivered", "changed later"],
+            again.Where(r => r.EntityType == EntityType.Session).Select(r => ((SessionDocument)EntityJson.Deserialize(r.Payload)).Title));
+    }
+
+    [Fact]
+    public async Task A_record_whose_row_changed_without_the_triggers_is_dead_lettered_with_what_to_do_and_the_rest_is_delivered()
+    {
+        Session session = Session.Create("lost version", "goal");
+        await _store.SaveAsync(session);
+        SqliteProbe.Execute(_temp.DatabasePath, "DROP TRIGGER outbox_keep_session_update;");
+        session.Rename("current version");
+        await _store.SaveAsync(session);
+
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
+
+        OutboxRecord current = Assert.Single(claimed, r => r.EntityType == EntityType.Session);
+        Assert.Equal(2, current.Version);
+        Assert.Equal("current version", ((SessionDocument)EntityJson.Deserialize(current.Payload)).Title);
+        OutboxRecord dead = Assert.Single(await _outbox.ReadAsync(OutboxStatus.Failed, 10));
+        Assert.Equal((EntityType.Session, 1L), (dead.EntityType, dead.Version));
+        Assert.Contains("acode db check", dead.LastError, StringComparison.Ordinal);
+    }
+
+    /// <summary>The entity's document in the stored form rows and payloads hold (large content as a prefix and a blob name).</summary>
+    private static string StoredForm(Entity entity)
+        => EntityJson.Serialize(DocumentBlobs.Externalize(EntityDocuments.From(entity), DocumentBlobs.DefaultThresholdBytes, (_, _) => { }));
+
+    /// <summary>The payload as System.Text.Json writes the same document: equal for equal JSON values, whoever wrote the text.</summary>
+    private static string Reserialized(string payload) => EntityJson.Serialize(EntityJson.Deserialize(payload));
+}
