@@ -10,7 +10,8 @@ namespace Acode.Infrastructure.Tests.Support;
 /// forward with data in it. Today's <see cref="SqliteRunStateStore"/> writes today's columns (1.5.0's blob names, for
 /// one), so it cannot write an old schema itself: it saves into a scratch database at the latest schema, without
 /// moving any value into <c>blobs</c> (as every store before 1.5.0 kept its values inline), and the rows are copied
-/// into the old database, the columns both schemas have. Outbox ids are kept and the rows are inserted parents first, so the
+/// into the old database, the columns both schemas have, outbox records with their payloads (as every store before 1.7.0
+/// wrote them). Outbox ids are kept and the rows are inserted parents first, so the
 /// old schema's own triggers (row counters, search index) see ordinary inserts, and the outbox records name the old
 /// workspace as their origin.
 /// </summary>
@@ -30,6 +31,9 @@ internal static class OldSchemaSessions
         {
             await new SqliteRunStateStore(latest, clock, blobThresholdBytes: int.MaxValue).SaveAllAsync(sessions);
         }
+
+        // Every store before schema 1.7.0 wrote each record's payload; today's refers to the row instead.
+        SqliteProbe.MaterializeOutboxPayloads(scratch.DatabasePath);
 
         using SqliteConnection connection = SqliteProbe.Open(old.Workspace.DatabasePath);
         SqliteProbe.Execute(connection, "ATTACH DATABASE $path AS latest;", ("$path", scratch.DatabasePath));
