@@ -37,6 +37,8 @@ internal static class SessionImportCommand
 
             context.OpenDatabase();
             IRunStateStore store = context.Services.GetRequiredService<IRunStateStore>();
+            // A session whose lines come twice (a file concatenated with itself) is one session, imported once and found present again.
+            var sessionIds = new HashSet<SessionId>();
             int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
             try
             {
@@ -44,6 +46,7 @@ internal static class SessionImportCommand
                 {
                     ImportResult result = await store.ImportAsync(graph.Session!, graph.Events, cancellationToken);
                     sessions++;
+                    sessionIds.Add(graph.Session!.Id);
                     inserted += result.Inserted;
                     updated += result.Updated;
                     unchanged += result.Unchanged;
@@ -67,7 +70,7 @@ internal static class SessionImportCommand
                 throw new UsageException($"'{path}' holds no session.", "Give a file written by 'acode session export'.");
             }
 
-            context.Console.WriteLine($"Imported {sessions} session(s): {inserted} rows new, {updated} updated, {unchanged} already present.");
+            context.Console.WriteLine($"Imported {sessionIds.Count} session(s): {inserted} rows new, {updated} updated, {unchanged} already present.");
             return ExitCodes.Success;
         });
         return command;

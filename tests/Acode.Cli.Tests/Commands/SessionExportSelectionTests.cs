@@ -26,6 +26,21 @@ public sealed class SessionExportSelectionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_concatenated_with_itself_counts_each_session_once()
+    {
+        await _source.RunOkAsync("demo", "--sessions", "2");
+        string export = (await _source.RunOkAsync("session", "export", "--all")).Stdout;
+        string file = Path.Combine(_target.Root, "twice.jsonl");
+        await File.WriteAllTextAsync(file, export + export);
+
+        AcodeResult imported = await _target.RunOkAsync("session", "import", file);
+
+        Assert.Contains("Imported 2 session(s):", imported.Stdout);
+        Assert.Equal((await _source.SessionIdsAsync()).Order(), (await _target.SessionIdsAsync()).Order());
+        Assert.Equal(export, (await _target.RunOkAsync("session", "export", "--all")).Stdout);
+    }
+
+    [Fact]
     public async Task Export_of_several_ids_and_prefixes_writes_each_session_once_in_the_order_given()
     {
         await _source.RunOkAsync("demo", "--sessions", "3");

@@ -6,35 +6,15 @@ using Acode.Infrastructure.Tests.Support;
 
 namespace Acode.Infrastructure.Tests.Sqlite;
 
-/// <summary>
-/// Outbox records that refer to their entity's row instead of copying it (schema 1.7.0, docs/architecture.md "Outbox
-/// records by reference"): what is stored, what the sync reads, and that a record still delivers the very version it
-/// was written for after its row changes or goes.
-/// </summary>
-public sealed class SqliteOutboxByReferenceTests : IDisposable
+// Outbox records that refer to their entity's row instead of copying it (schema 1.7.0, docs/architecture.md "Outbox
+// records by reference"): what is stored, what the sync reads, and that a record still delivers the very version it
+// was written for after its row changes or goes.
+public sealed partial class SqliteOutboxTests
 {
     private const string Owner = "test-sync";
 
     /// <summary>Characters SQLite's json_object and System.Text.Json escape differently, and some that must survive both.</summary>
     private const string Hostile = "quote \" backslash \\ tag <b>&amp;</b> 'single' tab\t bell\u0007 line\nbreak é ß 😀 \u2028";
-
-    private readonly TempWorkspace _temp = new();
-    private readonly SqliteWorkspaceDatabase _db;
-    private readonly SqliteRunStateStore _store;
-    private readonly SqliteOutbox _outbox;
-
-    public SqliteOutboxByReferenceTests()
-    {
-        _db = _temp.Open();
-        _store = new SqliteRunStateStore(_db);
-        _outbox = new SqliteOutbox(_db);
-    }
-
-    public void Dispose()
-    {
-        _db.Dispose();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task A_saved_upsert_stores_no_payload_but_an_artifact_does_and_each_delivers_the_document_it_was_saved_as()
@@ -43,7 +23,7 @@ public sealed class SqliteOutboxByReferenceTests : IDisposable
         session.AppendEvent("note", $$"""{"text":{{System.Text.Json.JsonSerializer.Serialize(Hostile)}}}""");
         List<Entity> changed = [.. session.PendingChanges];
         await _store.SaveAsync(session);
-        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredForm, StringComparer.Ordinal);
+        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredFormOf, StringComparer.Ordinal);
 
         List<Dictionary<string, object?>> rows = SqliteProbe.Rows(_temp.DatabasePath, $"{SqliteProbe.OutboxRecordsSql} ORDER BY o.id;");
         Assert.Equal(changed.Count, rows.Count);
@@ -85,7 +65,7 @@ public sealed class SqliteOutboxByReferenceTests : IDisposable
         Session session = TestSessions.Rich();
         List<Entity> changed = [.. session.PendingChanges];
         await _store.SaveAsync(session);
-        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredForm, StringComparer.Ordinal);
+        Dictionary<string, string> saved = changed.ToDictionary(e => e.EntityId, StoredFormOf, StringComparer.Ordinal);
 
         Assert.True(await _store.DeleteSessionAsync(session.Id));
 
@@ -140,7 +120,7 @@ public sealed class SqliteOutboxByReferenceTests : IDisposable
     }
 
     /// <summary>The entity's document in the stored form rows and payloads hold (large content as a prefix and a blob name).</summary>
-    private static string StoredForm(Entity entity)
+    private static string StoredFormOf(Entity entity)
         => EntityJson.Serialize(DocumentBlobs.Externalize(EntityDocuments.From(entity), DocumentBlobs.DefaultThresholdBytes, (_, _) => { }));
 
     /// <summary>The payload as System.Text.Json writes the same document: equal for equal JSON values, whoever wrote the text.</summary>
