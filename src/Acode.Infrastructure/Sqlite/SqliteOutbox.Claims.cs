@@ -34,11 +34,12 @@ internal sealed partial class SqliteOutbox
         ORDER BY o.id;
         """;
 
-    // A record that refers to a row which no longer holds its version: possible only when the triggers of 1.7.0 were
-    // dropped by hand and the row changed. Its document is lost, so it is dead-lettered with what to do, not delivered.
+    // A record that refers to a row which no longer holds its version: the row was changed or removed in a way that
+    // skipped the triggers of 1.7.0 (dropped and re-created by hand while the row changed). The version is lost, so the
+    // record is dead-lettered with what happened instead of delivering another version.
     private const string UnrebuildableSql = """
         UPDATE outbox SET status = 'Failed', attempts = attempts + 1, updated_at = $now,
-                          last_error = 'Cannot be delivered: the row it refers to no longer holds this version, because the outbox triggers of schema 1.7.0 are missing. Run ''acode db check''; the entity''s later record carries its current state.'
+                          last_error = 'Cannot be delivered: its row was changed or removed outside acode in a way that skipped the outbox triggers of schema 1.7.0, so this version of it is lost. To send the row as it is now, save the entity again; run ''acode db check'' to check the database.'
         WHERE id IN (SELECT value FROM json_each($ids)) AND status = 'Pending';
         """;
 

@@ -32,7 +32,8 @@ internal sealed partial class SqliteOutbox : IOutbox
     /// <summary>
     /// The payload of record <c>o</c>: its own text, or, for a record that refers to its entity's row (the empty text,
     /// schema 1.7.0), the document <c>entity_documents</c> rebuilds from the row at the record's version. The triggers of
-    /// 1.7.0 copy the document into the record before its row changes or goes, so NULL means they were dropped by hand.
+    /// 1.7.0 copy the document into the record before its row changes or goes, so NULL means the row changed while they
+    /// were dropped by hand.
     /// </summary>
     internal const string PayloadSql = """
         CASE WHEN o.payload <> '' THEN o.payload
@@ -137,7 +138,7 @@ internal sealed partial class SqliteOutbox : IOutbox
     }
 
     // The entity's stamp is stored once, in its idempotency key (IdempotencyKey.For). Column 9 is PayloadSql: NULL (read
-    // as the empty text) only if the triggers of 1.7.0 were dropped and the row changed.
+    // as the empty text) only if the row changed while the triggers of 1.7.0 were dropped.
     internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
         Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.IsDBNull(9) ? string.Empty : r.GetString(9),
