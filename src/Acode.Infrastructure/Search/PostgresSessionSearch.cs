@@ -59,7 +59,9 @@ public sealed class PostgresSessionSearch : ISessionSearch
     // The lossy blobs whose words match a query's phrases loosened to their words (PostgresTsQuery.LooseSql).
     private const string LossyCandidatesSql = "SELECT b.hash, b.codec, b.raw_length, b.content FROM q, blobs b WHERE b.search_lossy AND b.search_words @@ q.loose";
 
-    private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=\" … \"";
+    // ShortWord=0: ts_headline drops words of up to three letters at a snippet's ends by default, which SQLite's
+    // snippet() keeps (https://www.postgresql.org/docs/15/textsearch-controls.html#TEXTSEARCH-HEADLINE).
+    private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, ShortWord=0, MaxFragments=2, FragmentDelimiter=\" … \"";
 
     private readonly NpgsqlDataSource _dataSource;
 

@@ -133,6 +133,22 @@ public abstract class SessionSearchContract
 
     [Fact]
     [Trait("Issue", "13.2")]
+    public async Task A_short_field_is_its_own_snippet_with_its_short_words_at_both_ends()
+    {
+        // PostgreSQL's ts_headline drops words of up to three letters at a headline's ends unless told otherwise
+        // (ShortWord, https://www.postgresql.org/docs/15/textsearch-controls.html): "so", "it" and "now" went missing.
+        const string result = "so the zetafix is in it now";
+        await SaveWithResultAsync("short", result);
+        await PublishAsync();
+
+        SearchHit hit = Assert.Single((await SearchAsync("zetafix")).Items);
+        Assert.Equal(result, hit.Snippet.Text);
+        SearchHighlight highlight = Assert.Single(hit.Snippet.Highlights);
+        Assert.Equal("zetafix", hit.Snippet.Text.Substring(highlight.Start, highlight.Length));
+    }
+
+    [Fact]
+    [Trait("Issue", "13.2")]
     public async Task Phrases_prefixes_or_and_not_select_what_the_syntax_says()
     {
         SessionId a = await SaveWithResultAsync("one", "connection refused by the database server");
