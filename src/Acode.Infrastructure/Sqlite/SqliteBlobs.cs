@@ -13,21 +13,40 @@ namespace Acode.Infrastructure.Sqlite;
 internal static class SqliteBlobs
 {
     /// <summary>
-    /// Deletes every blob that no row and no undelivered outbox record names. Run in the transaction that deleted rows
-    /// (a session's deletion, a prune), so the space comes back with them. Blobs whose rows were updated to other content
-    /// are swept by the next deletion. It visits every blob (that is what finds the unnamed ones); the row checks use the
-    /// partial indexes of the three blob columns, and the outbox check reads only the undelivered records that hold a payload
-    /// (one that refers to its row, schema 1.7.0, names what the row names), through
-    /// <c>ix_outbox_status</c> (<c>status IN ('Pending', 'Failed')</c>, not <c>&lt;&gt; 'Processed'</c>, which scans the whole outbox).
+    /// The hashes the retained outbox records name in their payloads, whatever their status: pending and dead-lettered
+    /// records are still to be delivered, and processed ones are kept (<c>persistence:sqlite:outboxRetentionDays</c>) so that
+    /// <c>acode db sync retry --processed</c> can send them again into a PostgreSQL restored empty, blobs included. A record
+    /// that refers to its row (the empty text, schema 1.7.0) names what the row names, which the row checks cover.
     /// </summary>
-    public const string SweepSql = """
-        DELETE FROM blobs
-        WHERE NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
+    internal const string OutboxNamedSql = """
+        SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
+        WHERE o.entity_type IN ('ToolCall', 'Artifact') AND o.payload <> '' AND r.value IS NOT NULL
+        """;
+
+    // A blob goes only once nothing names it: no row, and no retained outbox record of any status (OutboxNamedSql).
+    private const string UnnamedSql = $"""
+        NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM tool_calls WHERE result_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM artifacts WHERE content_blob = blobs.hash)
-          AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
-                           WHERE o.status IN ('Pending', 'Failed') AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
+          AND hash NOT IN ({OutboxNamedSql})
         """;
+
+    /// <summary>
+    /// Deletes every blob that no row and no retained outbox record names (<see cref="OutboxNamedSql"/>). Run in the
+    /// transaction that deleted rows (a session's deletion, a prune), so the space comes back with them. Blobs whose rows
+    /// were updated to other content, or whose last records the outbox retention pruned, are swept then
+    /// (<see cref="SweepNamedSql"/>) or by the next deletion. It visits every blob (that is what finds the unnamed ones);
+    /// the row checks use the partial indexes of the three blob columns, and only when a blob passes them are the outbox
+    /// records read, once per sweep: a pass over the outbox that parses only the payloads of tool calls and artifacts
+    /// that hold one (docs/storage.md).
+    /// </summary>
+    public const string SweepSql = $"DELETE FROM blobs WHERE {UnnamedSql};";
+
+    /// <summary>
+    /// <see cref="SweepSql"/> for the blobs of <c>$hashes</c> only (a JSON array of hashes): those the outbox records the
+    /// retention is about to delete name, found through the primary key instead of visiting every blob.
+    /// </summary>
+    public const string SweepNamedSql = $"DELETE FROM blobs WHERE hash IN (SELECT value FROM json_each($hashes)) AND {UnnamedSql};";
 
     private const string ExistsSql = "SELECT 1 FROM blobs WHERE hash = $hash;";
 
