@@ -105,7 +105,7 @@ internal sealed partial class SqliteOutbox : IOutbox
 
     /// <summary>
     /// Deletes the processed records older than <paramref name="retention"/>, then, in the same transaction, the blobs that
-    /// only they named (<see cref="SqliteBlobs.SweepNamedSql"/>): a blob outlives every record that names it, whatever its
+    /// only they named (<see cref="SqliteBlobs.Sweep"/>): a blob outlives every record that names it, whatever its
     /// status, so that <c>acode db sync retry --processed</c> can send it again (docs/storage.md).
     /// </summary>
     public async Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default)
@@ -119,7 +119,7 @@ internal sealed partial class SqliteOutbox : IOutbox
                 .ExecuteNonQuery();
             if (named is not null)
             {
-                commands.Get(SqliteBlobs.SweepNamedSql, transaction).With("$hashes", named).ExecuteNonQuery();
+                SqliteBlobs.Sweep(commands, transaction, among: named);
             }
 
             return pruned;
