@@ -21,10 +21,10 @@ internal sealed class MissingBlobException : Exception
 
     /// <summary>
     /// The message of record <paramref name="recordId"/> (outbox id), <paramref name="entity"/> (e.g. <c>ToolCall tc_…</c>) at
-    /// <paramref name="version"/>, whose payload names the missing blob <paramref name="hash"/> (SHA-256, hex).
+    /// <paramref name="version"/>, whose payload names the missing blob <paramref name="hash"/> (SHA-256, hex; shown shortened to 12 digits, as <c>acode db check</c> shows it).
     /// </summary>
     public static string Describe(long recordId, string entity, long version, string hash)
-        => $"ACODE-DB-002: outbox record {recordId} ({entity}, version {version}) names a blob of large content ({hash}) that the workspace "
-           + "database does not hold, so it cannot be delivered; the other records are. Run 'acode db check' to list such records. "
-           + "Restore .agent/workspace.db from a backup to deliver this version; a later version of the same entity is delivered on its own";
+        => $"ACODE-DB-002: outbox record {recordId} ({entity}, version {version}) names blob {(hash.Length > 12 ? hash[..12] : hash)} of large content, "
+           + "which the workspace database lacks: it cannot be delivered. Run 'acode db check'; restore .agent/workspace.db from a backup to deliver "
+           + "this version (a later version of the same entity is delivered on its own)";
 }

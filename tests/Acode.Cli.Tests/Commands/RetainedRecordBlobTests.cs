@@ -71,7 +71,7 @@ public sealed class RetainedRecordBlobTests(PostgresFixture fixture) : IDisposab
             command.Parameters.AddWithValue("$id", record);
             string failed = (string)command.ExecuteScalar()!;
             Assert.StartsWith($"Pending|ACODE-DB-002: outbox record {record} (ToolCall {callId}, version ", failed, StringComparison.Ordinal);
-            Assert.Contains($"names a blob of large content ({firstBlob})", failed, StringComparison.Ordinal);
+            Assert.Contains($"names blob {firstBlob[..12]} of large content, which the workspace database lacks", failed, StringComparison.Ordinal);
         }
     }
 

@@ -138,7 +138,7 @@ public sealed class BlobSweepTests(PostgresFixture fixture) : IDisposable
         var record = SqliteProbe.Rows(h.DatabasePath, "SELECT status, attempts, last_error FROM outbox WHERE id = $id;", ("$id", id)).Single();
         Assert.Equal(("Pending", 1L), ((string)record["status"]!, (long)record["attempts"]!));
         string error = (string)record["last_error"]!;
-        Assert.StartsWith($"ACODE-DB-002: outbox record {id} (ToolCall {call.Id.Value}, version {version}) names a blob of large content ({hash})", error, StringComparison.Ordinal);
+        Assert.StartsWith($"ACODE-DB-002: outbox record {id} (ToolCall {call.Id.Value}, version {version}) names blob {hash[..12]} of large content, which the workspace database lacks", error, StringComparison.Ordinal);
         Assert.Contains("acode db check", error, StringComparison.Ordinal);
         Assert.Equal(1L, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE status <> 'Processed';"));
     }
