@@ -7,27 +7,55 @@ namespace Acode.Infrastructure.Sqlite;
 /// The workspace database's <c>blobs</c> table (schema 1.5.0, docs/storage.md): large content stored once by its SHA-256,
 /// compressed. Written in the saving transaction, before the row that names it, together with its full-text index
 /// entry (schema 1.6.0: <c>blob_search_entries</c> and the contentless FTS5 table <c>blob_search_index</c>, for blobs
-/// that are UTF-8 text); removed by <see cref="SweepSql"/> when nothing names it any more (the index entry with it, by
+/// that are UTF-8 text); removed by <see cref="Sweep"/> when nothing names it any more (the index entry with it, by
 /// the triggers of 1.6.0).
 /// </summary>
 internal static class SqliteBlobs
 {
     /// <summary>
-    /// Deletes every blob that no row and no undelivered outbox record names. Run in the transaction that deleted rows
-    /// (a session's deletion, a prune), so the space comes back with them. Blobs whose rows were updated to other content
-    /// are swept by the next deletion. It visits every blob (that is what finds the unnamed ones); the row checks use the
-    /// partial indexes of the three blob columns, and the outbox check reads only the undelivered records that hold a payload
-    /// (one that refers to its row, schema 1.7.0, names what the row names), through
-    /// <c>ix_outbox_status</c> (<c>status IN ('Pending', 'Failed')</c>, not <c>&lt;&gt; 'Processed'</c>, which scans the whole outbox).
+    /// The hashes the retained outbox records name in their payloads, whatever their status: pending and dead-lettered
+    /// records are still to be delivered, and processed ones are kept (<c>persistence:sqlite:outboxRetentionDays</c>) so that
+    /// <c>acode db sync retry --processed</c> can send them again into a PostgreSQL restored empty, blobs included. A record
+    /// that refers to its row (the empty text, schema 1.7.0) names what the row names, which the row checks cover. A payload
+    /// without <c>Blob"</c> names none and is not parsed (as in <c>PostgresBlobUploader.References</c>, which sends what this keeps).
     /// </summary>
-    public const string SweepSql = """
-        DELETE FROM blobs
-        WHERE NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
+    internal const string OutboxNamedSql = """
+        SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
+        WHERE o.entity_type IN ('ToolCall', 'Artifact') AND o.payload <> '' AND instr(o.payload, 'Blob"') > 0 AND r.value IS NOT NULL
+        """;
+
+    // The blobs no row names: the candidates of a sweep. Each check goes through the partial index of its blob column.
+    private const string RowsNameNoneSql = """
+        NOT EXISTS (SELECT 1 FROM tool_calls WHERE arguments_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM tool_calls WHERE result_blob = blobs.hash)
           AND NOT EXISTS (SELECT 1 FROM artifacts WHERE content_blob = blobs.hash)
-          AND hash NOT IN (SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
-                           WHERE o.status IN ('Pending', 'Failed') AND o.entity_type IN ('ToolCall', 'Artifact') AND r.value IS NOT NULL);
         """;
+
+    /// <summary>Every blob no row names, as a JSON array (<c>[]</c> when none): a visit of every blob, which is what finds them.</summary>
+    internal const string CandidatesSql = $"SELECT json_group_array(hash) FROM blobs WHERE {RowsNameNoneSql};";
+
+    /// <summary>The blobs of <c>$hashes</c> (a JSON array) that no row names, as a JSON array, found through the primary key.</summary>
+    internal const string CandidatesAmongSql = $"SELECT json_group_array(hash) FROM blobs WHERE hash IN (SELECT value FROM json_each($hashes)) AND {RowsNameNoneSql};";
+
+    /// <summary>Deletes the blobs of <c>$candidates</c> (a JSON array of hashes no row names) that no retained outbox record names either.</summary>
+    internal const string DeleteUnnamedSql = $"DELETE FROM blobs WHERE hash IN (SELECT value FROM json_each($candidates)) AND hash NOT IN ({OutboxNamedSql});";
+
+    /// <summary>
+    /// Deletes every blob that no row and no retained outbox record names (<see cref="OutboxNamedSql"/>), or, given
+    /// <paramref name="among"/> (a JSON array of hashes), every such blob among those. Run in the transaction that deleted
+    /// rows (a session's deletion, a prune: <paramref name="among"/> null) or outbox records (the outbox retention: the hashes
+    /// they named), so the space comes back with them; blobs whose rows were updated to other content go with the next one.
+    /// Two statements: the candidates, blobs no row names (visiting every blob, through the partial indexes of the three blob
+    /// columns; none most of the time, and then nothing else is read), then the deletion of those no outbox record names,
+    /// which reads the outbox in one pass (docs/storage.md, "Which blobs a sweep keeps").
+    /// </summary>
+    /// <returns>How many blobs were deleted.</returns>
+    public static int Sweep(WriterCommands commands, SqliteTransaction transaction, string? among = null)
+    {
+        SqliteCommand candidates = among is null ? commands.Get(CandidatesSql, transaction) : commands.Get(CandidatesAmongSql, transaction).With("$hashes", among);
+        string found = (string)candidates.ExecuteScalar()!;
+        return found == "[]" ? 0 : commands.Get(DeleteUnnamedSql, transaction).With("$candidates", found).ExecuteNonQuery();
+    }
 
     private const string ExistsSql = "SELECT 1 FROM blobs WHERE hash = $hash;";
 

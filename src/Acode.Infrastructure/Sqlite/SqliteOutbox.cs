@@ -40,6 +40,13 @@ internal sealed partial class SqliteOutbox : IOutbox
              ELSE (SELECT d.document FROM entity_documents d WHERE d.entity_type = o.entity_type AND d.id = o.entity_id AND d.version = o.version) END
         """;
 
+    /// <summary>The hashes (a JSON array, NULL when none) that the processed records older than <c>$cutoff</c> name in their payloads, found through <c>ix_outbox_processed</c>.</summary>
+    private const string PrunedBlobsSql = """
+        SELECT CASE WHEN count(*) > 0 THEN json_group_array(DISTINCT r.value) END
+        FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
+        WHERE o.processed_at IS NOT NULL AND o.processed_at < $cutoff AND o.entity_type IN ('ToolCall', 'Artifact') AND o.payload <> '' AND r.value IS NOT NULL;
+        """;
+
     // A record's lease, if any, is its row in outbox_leases (schema 1.2.0).
     private const string RecordsFrom = $"""
         SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
@@ -96,13 +103,27 @@ internal sealed partial class SqliteOutbox : IOutbox
             return new OutboxStatistics(pending, failed, Math.Max(0, CountOrZero(reader, 2) - pending - failed), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
         }, cancellationToken));
 
+    /// <summary>
+    /// Deletes the processed records older than <paramref name="retention"/>, then, in the same transaction, the blobs that
+    /// only they named (<see cref="SqliteBlobs.Sweep"/>): a blob outlives every record that names it, whatever its
+    /// status, so that <c>acode db sync retry --processed</c> can send it again (docs/storage.md).
+    /// </summary>
     public async Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default)
     {
         string cutoff = UtcTimestamp.Format(_database.Time.GetUtcNow() - retention);
-        return await _database.WriteAsync((transaction, commands) => commands
-            .Get("DELETE FROM outbox WHERE processed_at IS NOT NULL AND processed_at < $cutoff;", transaction)
-            .With("$cutoff", cutoff)
-            .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+        return await _database.WriteAsync((transaction, commands) =>
+        {
+            string? named = commands.Get(PrunedBlobsSql, transaction).With("$cutoff", cutoff).ExecuteScalar() as string;
+            int pruned = commands.Get("DELETE FROM outbox WHERE processed_at IS NOT NULL AND processed_at < $cutoff;", transaction)
+                .With("$cutoff", cutoff)
+                .ExecuteNonQuery();
+            if (named is not null)
+            {
+                SqliteBlobs.Sweep(commands, transaction, among: named);
+            }
+
+            return pruned;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

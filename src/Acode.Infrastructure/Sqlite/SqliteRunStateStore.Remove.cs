@@ -97,7 +97,7 @@ public sealed partial class SqliteRunStateStore
 
                 if (done.Any(d => d.Outcome == 0))
                 {
-                    commands.Get(SqliteBlobs.SweepSql, transaction).ExecuteNonQuery();
+                    SqliteBlobs.Sweep(commands, transaction);
                 }
 
                 return done;

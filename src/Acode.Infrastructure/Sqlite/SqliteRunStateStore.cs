@@ -407,7 +407,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = UtcTimestamp.Format(stamp),
         };
         commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id).ExecuteNonQuery();
-        commands.Get(SqliteBlobs.SweepSql, transaction).ExecuteNonQuery();
+        SqliteBlobs.Sweep(commands, transaction);
         var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
         SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
         return true;

@@ -85,6 +85,61 @@ public sealed partial class SqliteWorkspaceDatabase
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"{missingCount:N0} blob(s) of large content named by rows are missing ({Describe(connection, transaction, missing)}); {Advice}");
         }
+
+        if (CheckOutboxBlobs(connection, transaction) is { } outboxLine)
+        {
+            yield return outboxLine;
+        }
+    }
+
+    /// <summary>
+    /// The outbox records whose payloads name a blob the database does not hold (records that refer to their row name what
+    /// the row names, checked above). acode keeps every blob a retained record names (docs/storage.md); a workspace
+    /// damaged by hand, or by an acode whose sweep kept only the blobs of undelivered records, can hold such records:
+    /// each fails alone when it is delivered (ACODE-DB-002 in its <c>last_error</c>), and a delivered one cannot be sent
+    /// again by <c>acode db sync retry --processed</c>. One line naming up to <see cref="NamedBlobProblems"/> of them, or null.
+    /// </summary>
+    private static string? CheckOutboxBlobs(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var named = new List<string>();
+        long count = 0;
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = """
+                WITH p AS (SELECT id, entity_type, entity_id, status, CASE WHEN json_valid(payload) THEN payload END AS payload
+                           FROM outbox WHERE entity_type IN ('ToolCall', 'Artifact') AND payload <> '')
+                SELECT o.id, o.entity_type, o.entity_id, o.status, r.value
+                FROM p o, json_each(json_array(json_extract(o.payload, '$.argumentsBlob'), json_extract(o.payload, '$.resultBlob'), json_extract(o.payload, '$.contentBlob'))) r
+                WHERE r.value IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = r.value)
+                ORDER BY o.id;
+                """;
+            using SqliteDataReader reader = command.ExecuteReader();
+            long last = -1;
+            while (reader.Read())
+            {
+                long id = reader.GetInt64(0);
+                if (id == last)
+                {
+                    continue;
+                }
+
+                last = id;
+                count++;
+                if (named.Count < NamedBlobProblems)
+                {
+                    string hash = Convert.ToString(reader.GetValue(4), CultureInfo.InvariantCulture) ?? "?";
+                    named.Add(string.Create(CultureInfo.InvariantCulture, $"record {id} {reader.GetString(1)} {reader.GetString(2)} ({reader.GetString(3)}), blob {(hash.Length > 12 ? hash[..12] : hash)}"));
+                }
+            }
+        }
+
+        return count == 0 ? null :
+            $"{count.ToString("N0", CultureInfo.InvariantCulture)} outbox record(s) name blobs of large content that are missing ({string.Join("; ", named)}); such a record cannot be delivered "
+            + "to PostgreSQL ('acode db sync' fails it alone, also after 'acode db sync retry --processed'): restore .agent/workspace.db from a backup to "
+            + "deliver it. A delivered (Processed) one goes with the delivered records after persistence:sqlite:outboxRetentionDays, and a PostgreSQL that "
+            + "already holds its version lacks nothing";
     }
 
     private const string Advice = "the rows naming them cannot be read: restore .agent/workspace.db from a backup, or read those sessions from the team's PostgreSQL with --remote if they were synced";

@@ -110,6 +110,23 @@ internal sealed class BatchDelivery
             result = await ApplyAsync(batch, token).ConfigureAwait(false);
             lost = null;
         }
+        catch (MissingBlobException ex) when (batch.Count > ex.Reasons.Count)
+        {
+            // The records that name a missing blob fail; the others are delivered without them, as one batch.
+            await FailUndeliverableAsync(batch, ex, run).ConfigureAwait(false);
+            List<OutboxRecord> rest = batch.Where(r => !ex.Reasons.ContainsKey(r.Id)).ToList();
+            if (await DeliverBatchAsync(rest, run, token).ConfigureAwait(false) is { } delivered)
+            {
+                await AcknowledgeAsync(rest, delivered, run).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (MissingBlobException ex)
+        {
+            await FailUndeliverableAsync(batch, ex, run).ConfigureAwait(false);
+            return null;
+        }
         catch (Exception ex) when (SyncFailures.IsRecordFailure(ex))
         {
             await IsolateFailuresAsync(batch, ex, run, token).ConfigureAwait(false);
@@ -250,6 +267,14 @@ internal sealed class BatchDelivery
 
                 await RecordFailureAsync(record, new RecordBreaksConnectionException(lost), run).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task FailUndeliverableAsync(IReadOnlyList<OutboxRecord> batch, MissingBlobException missing, SyncRunCounters run)
+    {
+        foreach (OutboxRecord record in batch.Where(r => missing.Reasons.ContainsKey(r.Id)))
+        {
+            await RecordFailureAsync(record, new MissingBlobException(new Dictionary<long, string> { [record.Id] = missing.Reasons[record.Id] }), run).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.PostgresStore;
@@ -30,7 +29,7 @@ internal sealed class PostgresBlobUploader
     }
 
     /// <summary>Inserts the blobs <paramref name="records"/> name that PostgreSQL does not hold yet.</summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-002: a named blob is missing from the workspace database (it was damaged).</exception>
+    /// <exception cref="MissingBlobException">Some records name a blob missing from the workspace database (it was damaged): nothing was inserted, and the exception names those records.</exception>
     public async Task UploadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -49,6 +48,15 @@ internal sealed class PostgresBlobUploader
         }
 
         List<StoredBlob> blobs = _database.Read((local, localTransaction) => ReadStored(local, localTransaction, missing), cancellationToken);
+        if (blobs.Count != missing.Length)
+        {
+            HashSet<string> absent = missing.Except(blobs.Select(b => b.Hash), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            throw new MissingBlobException(records
+                .Select(r => (Record: r, Hash: r.EntityType is EntityType.ToolCall or EntityType.Artifact ? References(r.Payload).FirstOrDefault(absent.Contains) : null))
+                .Where(n => n.Hash is not null)
+                .ToDictionary(n => n.Record.Id, n => MissingBlobException.Describe(n.Record.Id, $"{n.Record.EntityType} {n.Record.EntityId}", n.Record.Version, n.Hash!)));
+        }
+
         // Each missing blob is decompressed once here, for its search words (PostgreSQL cannot decompress Brotli).
         await PostgresBlobs.InsertAsync(connection, transaction, blobs, blobs.Select(b => PostgresBlobSearchWords.TextOf(b)).ToList(), cancellationToken).ConfigureAwait(false);
     }
@@ -86,12 +94,6 @@ internal sealed class PostgresBlobUploader
         while (reader.Read())
         {
             blobs.Add(new StoredBlob(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
-        }
-
-        if (blobs.Count != hashes.Length)
-        {
-            string absent = hashes.Except(blobs.Select(b => b.Hash), StringComparer.Ordinal).First();
-            throw AcodeErrors.DamagedBlob(connection.DataSource, absent, "it is missing, and an outbox record names it");
         }
 
         return blobs;

@@ -17,10 +17,11 @@ internal static class SyncFailures
     public static AcodeDbException? AsUnavailable(Exception ex, string redactedTarget)
         => ex is AcodeDbException { ErrorCode: AcodeErrorCode.PostgresUnavailable } mapped ? mapped : PostgresErrorMapper.Map(ex, redactedTarget);
 
-    /// <summary>Whether PostgreSQL refused the record itself (its content, a constraint): the record's fault.</summary>
+    /// <summary>Whether PostgreSQL refused the record itself (its content, a constraint), or it names a blob the workspace lacks: the record's fault.</summary>
     public static bool IsRecordFailure(Exception ex)
-        => ex is not AcodeDbException && !PostgresErrorMapper.IsUnavailable(ex)
-           && (ex is PostgresException pg ? !SqlStateClass.Is(pg, SqlStateClass.TransactionRollback) : ex is FormatException or InvalidCastException or System.Text.Json.JsonException);
+        => ex is MissingBlobException
+           || (ex is not AcodeDbException && !PostgresErrorMapper.IsUnavailable(ex)
+               && (ex is PostgresException pg ? !SqlStateClass.Is(pg, SqlStateClass.TransactionRollback) : ex is FormatException or InvalidCastException or System.Text.Json.JsonException));
 
     /// <summary>SQLSTATE class 40 (deadlock, serialization failure): nobody's fault, the next claim retries.</summary>
     public static bool IsTransactionRetry(PostgresException ex) => SqlStateClass.Is(ex, SqlStateClass.TransactionRollback);
@@ -30,6 +31,7 @@ internal static class SyncFailures
     {
         PostgresException pg => $"PostgreSQL rejected the record (SQLSTATE {pg.SqlState}: {pg.MessageText})",
         RecordBreaksConnectionException lost => lost.Message,
+        MissingBlobException missing => missing.Message,
         _ => $"{error.GetType().Name}: {error.Message}",
     };
 }

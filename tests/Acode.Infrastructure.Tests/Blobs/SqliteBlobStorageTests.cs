@@ -73,7 +73,7 @@ public sealed class SqliteBlobStorageTests : IDisposable
     }
 
     [Fact]
-    public async Task Deleting_a_session_removes_the_blobs_only_it_named_and_keeps_shared_ones()
+    public async Task Deleting_a_session_removes_the_blobs_only_it_named_once_its_delivered_records_are_pruned_and_keeps_shared_ones()
     {
         using SqliteWorkspaceDatabase db = _temp.Open();
         var store = new SqliteRunStateStore(db);
@@ -91,6 +91,9 @@ public sealed class SqliteBlobStorageTests : IDisposable
 
         Assert.True(await store.DeleteSessionAsync(first.Id));
 
+        // Its delivered records are retained (for 'acode db sync retry --processed') and keep their blobs until the outbox retention prunes them.
+        Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM blobs;"));
+        await new SqliteOutbox(db).PruneProcessedAsync(TimeSpan.Zero);
         Assert.Equal([BlobCodec.Hash(Encoding.UTF8.GetBytes(shared))], SqliteProbe.Rows(_temp.DatabasePath, "SELECT hash FROM blobs;").Select(r => (string)r["hash"]!));
         Assert.Equal(shared, (await store.GetSessionAsync(second.Id))!.Tasks[0].Steps[0].ToolCalls[0].Result);
     }
