@@ -64,7 +64,8 @@ internal static class DbSyncCommand
     public const string ExitCodeHelp = """
         Exit codes (scripts can tell the outcomes apart):
           0   every record that was due was delivered, and no record is dead-lettered
-          1   delivered what PostgreSQL accepted, but it rejected some records: dead-lettered (now or
+          1   delivered what it could, but some records failed (PostgreSQL rejected them, or a blob
+              they name is missing here, see 'acode db check'): dead-lettered (now or
               earlier; see 'acode db sync status', requeue with 'acode db sync retry --all') or failed
               and waiting for their next attempt
           16  ACODE-DB-006: PostgreSQL unreachable, or it refused acode's role (a missing privilege,
@@ -75,7 +76,7 @@ internal static class DbSyncCommand
         """;
 
     /// <summary>
-    /// Exit 1 (with a warning on standard error) when PostgreSQL rejected records in this run or dead letters wait in
+    /// Exit 1 (with a warning on standard error) when records failed in this run (PostgreSQL rejected them, or a blob they name is missing) or dead letters wait in
     /// the outbox: the same condition under which <c>acode db check</c> fails its outbox check, plus this run's retries.
     /// </summary>
     private static int ReportUndelivered(long rejectedNow, long deadLetters)
@@ -86,7 +87,7 @@ internal static class DbSyncCommand
         }
 
         string what = rejectedNow > 0
-            ? $"PostgreSQL rejected {rejectedNow} record(s) in this run; {deadLetters} record(s) are dead-lettered in the outbox"
+            ? $"{rejectedNow} record(s) failed in this run (rejected by PostgreSQL, or unreadable here); {deadLetters} record(s) are dead-lettered in the outbox"
             : $"{deadLetters} record(s) are dead-lettered in the outbox (from earlier runs)";
         Console.Error.WriteLine($"Warning: not everything was delivered: {what}.");
         Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue dead letters with 'acode db sync retry --all'.");
