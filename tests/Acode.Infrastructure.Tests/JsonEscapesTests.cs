@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Acode.Domain.Text;
 
 namespace Acode.Infrastructure.Tests;
 

@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace Acode.Infrastructure;
+namespace Acode.Domain.Text;
 
 /// <summary>
 /// Makes the strings of a JSON text well-formed UTF-16 before it is parsed: an escape of an unpaired surrogate
 /// (<c>\ud800</c> or <c>\udc00</c> alone, <c>\ud800\ud800</c>), which JavaScript's <c>JSON.stringify</c> writes for a
 /// lone surrogate, becomes <c>\uFFFD</c>. System.Text.Json parses such a text but throws when the string is read
-/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every transcript text goes through here first. With
-/// <c>nul</c>, <c>\u0000</c> escapes too: PostgreSQL's <c>jsonb</c> refuses them (<see cref="Sync.PostgresText"/>).
+/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every JSON text acode reads from outside (transcripts, export lines, documents from PostgreSQL) goes through here first. With
+/// <c>nul</c>, <c>\u0000</c> escapes too: PostgreSQL's <c>jsonb</c> refuses them (docs/json-format.md).
 /// </summary>
 /// <remarks>
 /// Raw (unescaped) lone surrogates cannot occur: transcript bytes are decoded as UTF-8, which cannot encode one (the
