@@ -25,6 +25,19 @@ internal static class JsonEscapes
         return json.IndexOf("\\ud", StringComparison.OrdinalIgnoreCase) < 0 ? json : Replace(json, nul: false);
     }
 
+    /// <summary>The index of the backslash of the first escape of an unpaired surrogate in <paramref name="json"/>'s strings; -1 when there is none.</summary>
+    public static int IndexOfUnpaired(string json)
+    {
+        string wellFormed = WellFormed(json);
+        if (ReferenceEquals(wellFormed, json))
+        {
+            return -1;
+        }
+
+        // The first difference is in the hex digits of the first replaced escape (\uFFFD is never one of them).
+        return json.LastIndexOf('\\', json.AsSpan().CommonPrefixLength(wellFormed));
+    }
+
     /// <summary>
     /// The text with every escape of an unpaired surrogate, and with <paramref name="nul"/> every <c>\u0000</c>, replaced
     /// by <c>\uFFFD</c>; the same instance when there is none. Escapes are found by reading the strings (names and

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
 using Acode.Domain.Ids;
@@ -64,6 +65,31 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
         JsonElement[] lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToArray();
         Assert.Equal(@"path C:\ud800", lines[0].GetProperty("title").GetString());
         Assert.Equal(@"{""a"":""\ud800""}", lines.Single(l => l.GetProperty("entity").GetString() == "ToolCall").GetProperty("arguments").GetString());
+    }
+
+    [Fact]
+    public async Task A_secret_beside_an_escaped_lone_surrogate_in_arguments_and_payload_is_still_redacted()
+    {
+        // Inner JSON (the arguments' own escapes): a property named by a lone surrogate, a password ending in one.
+        const string Json = @"{\""\\ud800\"":\""x\"",\""password\"":\""Xk9mQ2vLp7Rw\\udc00\""}";
+        string file = await WriteAsync(Lines(arguments: Json, payload: Json));
+
+        AcodeResult imported = await _workspace.RunAsync("session", "import", file);
+
+        Assert.Equal(0, imported.ExitCode);
+        string export = (await _workspace.RunOkAsync("session", "export", _session)).Stdout;
+        Assert.DoesNotContain("Xk9mQ2vLp7Rw", export, StringComparison.Ordinal);
+        foreach (string stored in new[] { _workspace.DatabasePath, _workspace.DatabasePath + "-wal" }.Where(File.Exists))
+        {
+            Assert.DoesNotContain("Xk9mQ2vLp7Rw", Encoding.UTF8.GetString(await File.ReadAllBytesAsync(stored)), StringComparison.Ordinal);
+        }
+
+        JsonElement[] lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToArray();
+        foreach ((string id, string property) in new[] { (_call, "arguments"), (_event, "payload") })
+        {
+            // The escape of the name is kept (as the API keeps it; PostgreSQL gets \uFFFD), the secret is replaced.
+            Assert.Equal(@"{""\ud800"":""x"",""password"":""[REDACTED:generic-secret]""}", lines.Single(l => l.GetProperty("id").GetString() == id).GetProperty(property).GetString());
+        }
     }
 
     [Theory]
