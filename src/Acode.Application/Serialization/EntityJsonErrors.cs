@@ -62,7 +62,8 @@ internal static class EntityJsonErrors
             return "the line holds no JSON value.";
         }
 
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
+        // The serializer's own limit (64); an entity document is one flat object.
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 64 });
         string? property = null;
         bool inValue = false;
         try
@@ -90,6 +91,11 @@ internal static class EntityJsonErrors
             {
                 string inside = property is null ? string.Empty : inValue ? $" inside the value of \"{property}\"" : $" after the value of \"{property}\"";
                 return $"the line stops{inside} before its JSON value is complete: it was cut off (the file was truncated, or a line break was put into it).";
+            }
+
+            if (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"the JSON{where} is nested more than 64 levels deep at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
             }
 
             return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(ex.Message)}";
