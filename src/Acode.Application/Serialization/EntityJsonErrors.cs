@@ -95,7 +95,7 @@ internal static class EntityJsonErrors
 
             if (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
             {
-                return $"the JSON{where} is nested more than 64 levels deep at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
+                return $"the JSON{where} is nested deeper than the depth limit of 64 levels at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
             }
 
             return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(ex.Message)}";

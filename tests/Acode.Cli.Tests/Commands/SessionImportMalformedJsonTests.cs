@@ -131,6 +131,7 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
     [InlineData("{\"entity\":\"Session\",\"title\":\"t\",\"schema\":1}", "Line 1: Not an acode entity document: a Session document has \"state\", \"id\", \"version\", \"createdAt\", \"updatedAt\", and this line lacks them.")]
     [InlineData("{\"title\":\"t\",\"entity\":\"Session\"}", "Line 1: Not an acode entity document: \"entity\" must come first and be one of Session, SessionTask, Step, ToolCall, Artifact, SessionEvent, spelled as shown.")]
     [InlineData("{\"entity\":\"Session\",\"title\":\"t\"} trailing", "Line 1: Not an acode entity document: not valid JSON after the value of \"title\" at byte ")]
+    [InlineData("{\"entity\":\"Session\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", "Line 1: Not an acode entity document: the JSON in the value of \"x\" is nested deeper than the depth limit of 64 levels at byte ")]
     public async Task A_line_that_is_not_an_entity_document_is_refused_in_words(string line, string error)
     {
         await AssertRefusedAsync(await WriteAsync([line]), error, string.Empty);
