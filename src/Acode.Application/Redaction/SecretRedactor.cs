@@ -108,10 +108,14 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        // Names and values are read from a copy whose escapes of unpaired surrogates are \uFFFD (System.Text.Json cannot
+        // read them into a string), so a secret next to one is found too. The copy has the same length and offsets: the
+        // edits go to the original, and a value without a secret keeps its escapes.
+        string readable = JsonEscapes.WellFormed(json);
         List<(int Start, int Length, byte[] Replacement)>? edits = null;
         try
         {
-            var reader = new Utf8JsonReader(utf8, ReaderOptions);
+            var reader = new Utf8JsonReader(ReferenceEquals(readable, json) ? utf8 : Encoding.UTF8.GetBytes(readable), ReaderOptions);
             string? name = null;
             while (reader.Read())
             {
@@ -121,8 +125,9 @@ public sealed class SecretRedactor : ISecretRedactor
                     continue;
                 }
 
-                if (reader.TokenType == JsonTokenType.String && TryGetString(ref reader, out string? value))
+                if (reader.TokenType == JsonTokenType.String)
                 {
+                    string value = reader.GetString()!;
                     string redacted = RedactValue(name, value, counts);
                     if (!ReferenceEquals(redacted, value))
                     {
@@ -142,21 +147,6 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         return edits is null ? json : Splice(utf8, edits);
-    }
-
-    private static bool TryGetString(ref Utf8JsonReader reader, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-    {
-        try
-        {
-            value = reader.GetString()!;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate cannot become a string; such a value is kept as it is.
-            value = null;
-            return false;
-        }
     }
 
     private static string Splice(byte[] utf8, List<(int Start, int Length, byte[] Replacement)> edits)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Acode.Domain.Text;
 
 namespace Acode.Application.Serialization;
 
@@ -8,9 +9,15 @@ internal static class EntityJson
     public static string Serialize(EntityDocument document)
         => JsonSerializer.Serialize(document, RunStateJsonContext.Default.EntityDocument);
 
-    /// <exception cref="FormatException">The text is not an entity document, or was written by a newer payload schema.</exception>
+    /// <summary>
+    /// The document in <paramref name="json"/>. An escape of an unpaired surrogate (<c>\ud800</c> alone) in a string is
+    /// read as U+FFFD, as the API and the transcript importers read one (<see cref="JsonEscapes"/>, docs/json-format.md).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not an entity document, or was written by a newer payload schema; the message says what is wrong in words (<see cref="EntityJsonErrors"/>).</exception>
     public static EntityDocument Deserialize(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        json = JsonEscapes.WellFormed(TextContent.ToWellFormed(json));
         EntityDocument? document;
         try
         {
@@ -18,11 +25,12 @@ internal static class EntityJson
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"Not an acode entity document: {Describe(ex)}", ex);
+            throw new FormatException($"Not an acode entity document: {EntityJsonErrors.Describe(ex, json)}", ex);
         }
         catch (NotSupportedException ex)
         {
-            throw new FormatException($"Not an acode entity document (the \"entity\" property must come first and name a known type): {ex.Message}", ex);
+            // The discriminator after other properties; the exception's message names .NET types.
+            throw new FormatException($"Not an acode entity document: {EntityJsonErrors.EntityFirst}.", ex);
         }
 
         if (document is null)
@@ -43,31 +51,5 @@ internal static class EntityJson
         }
 
         return document;
-    }
-
-    /// <summary>
-    /// What is wrong, in words: System.Text.Json's messages name .NET types ("could not be converted to …ToolCallDocument")
-    /// and count lines from 0, so only the JSON path and the position are taken from them.
-    /// </summary>
-    private static string Describe(JsonException ex)
-    {
-        string at = ex.BytePositionInLine is { } position ? $" (byte {position + 1} of the line)" : string.Empty;
-        if (ex.Message.Contains("type discriminator", StringComparison.Ordinal))
-        {
-            return $"\"entity\" must come first and be one of {string.Join(", ", Enum.GetNames<EntityType>())}, spelled as shown{at}.";
-        }
-
-        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal) && ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
-        {
-            return $"the value of \"{path[2..]}\" is not of the kind acode writes there (a number out of range, or a text where a number belongs, or the reverse){at}.";
-        }
-
-        return $"not valid JSON{at}: {FirstSentence(ex.Message)}";
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
     }
 }

@@ -36,7 +36,7 @@ internal sealed class SessionGraphBuilder
         {
             AddCore(document);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
             throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id}: {InWords(ex)}", ex);
         }
@@ -64,8 +64,8 @@ internal sealed class SessionGraphBuilder
     private void AddCore(EntityDocument document)
     {
         DocumentSize.Check(Enum.Parse<EntityType>(document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)), document.Id, EntityJson.Serialize(document), nameof(document));
-        DateTimeOffset created = UtcTimestamp.Parse(document.CreatedAt);
-        DateTimeOffset updated = UtcTimestamp.Parse(document.UpdatedAt);
+        DateTimeOffset created = Timestamp(document.CreatedAt, "createdAt");
+        DateTimeOffset updated = Timestamp(document.UpdatedAt, "updatedAt");
         if (document is SessionDocument s)
         {
             if (_session is not null)
@@ -83,18 +83,18 @@ internal sealed class SessionGraphBuilder
             case SessionTaskDocument t:
                 CheckOwner(session, t.SessionId);
                 SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, NotBlank(t.Title, "title"), t.Description, Name<WorkState>(t.State, "state"),
-                    ParseOptional(t.StartedAt), ParseOptional(t.CompletedAt), t.Version, created, updated);
+                    ParseOptional(t.StartedAt, "startedAt"), ParseOptional(t.CompletedAt, "completedAt"), t.Version, created, updated);
                 break;
             case StepDocument p:
                 CheckOwner(session, p.SessionId);
                 Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, NotBlank(p.Title, "title"), p.Description, Name<WorkState>(p.State, "state"),
-                    ParseOptional(p.StartedAt), ParseOptional(p.CompletedAt), p.Version, created, updated);
+                    ParseOptional(p.StartedAt, "startedAt"), ParseOptional(p.CompletedAt, "completedAt"), p.Version, created, updated);
                 break;
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
                 NoBlob(c.ArgumentsBlob ?? c.ResultBlob);
                 ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), JsonText.Validate(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
-                    c.Result, c.Error, ParseOptional(c.StartedAt), ParseOptional(c.CompletedAt),
+                    c.Result, c.Error, ParseOptional(c.StartedAt, "startedAt"), ParseOptional(c.CompletedAt, "completedAt"),
                     c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
             case ArtifactDocument a:
@@ -126,7 +126,12 @@ internal sealed class SessionGraphBuilder
         }
     }
 
-    private static DateTimeOffset? ParseOptional(string? text) => text is null ? null : UtcTimestamp.Parse(text);
+    private static DateTimeOffset? ParseOptional(string? text, string field) => text is null ? null : Timestamp(text, field);
+
+    private static DateTimeOffset Timestamp(string text, string field)
+        => UtcTimestamp.TryParse(text, out DateTimeOffset value)
+            ? value
+            : throw new ArgumentException($"{field} {Quote(text)} is not a timestamp in the form {UtcTimestamp.Pattern} (e.g. 2026-01-15T10:30:00.1234567Z).", field);
 
     /// <summary>The exact name of a member of <typeparamref name="T"/>: "42", "completed" or "Completed, Failed" are refused.</summary>
     private static T Name<T>(string? value, string field)

@@ -83,7 +83,7 @@ public static class AcodeConfiguration
         {
             JsonException { LineNumber: { } line } json =>
                 $"line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {json.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ')}",
-            _ => cause.Message.TrimEnd('.'),
+            _ => ConfigFileSurrogates.Describe(path) ?? cause.Message.TrimEnd('.'),
         };
         return AcodeErrors.UnreadableConfigurationFile(path, problem, exception);
     }

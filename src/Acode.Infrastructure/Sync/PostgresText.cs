@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Acode.Domain.Text;
 
 namespace Acode.Infrastructure.Sync;
 

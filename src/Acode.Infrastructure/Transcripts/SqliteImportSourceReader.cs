@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Acode.Application.Transcripts;
+using Acode.Domain.Text;
 using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Infrastructure.Transcripts;
@@ -32,7 +33,7 @@ internal sealed class SqliteImportSourceReader : IImportSourceReader
         var facts = new List<KeyValuePair<string, string>>();
         try
         {
-            using JsonDocument document = JsonDocument.Parse(payload);
+            using JsonDocument document = JsonDocument.Parse(JsonEscapes.WellFormed(payload)); // names and strings readable (U+FFFD)
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 foreach (JsonProperty p in document.RootElement.EnumerateObject())

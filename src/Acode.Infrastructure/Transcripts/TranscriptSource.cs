@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Acode.Application.Transcripts;
+using Acode.Domain.Text;
 
 namespace Acode.Infrastructure.Transcripts;
 

@@ -87,6 +87,22 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_escaped_lone_surrogate_in_a_setting_is_refused_naming_the_line_the_column_and_the_key_not_the_value()
+    {
+        await WriteConfigAsync("{\n  // the team's server\n  \"persistence\": { \"postgres\": { \"connectionString\": \"Host=db;Password=Hunter2\\ud800Secret\" } }\n}\n");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains(
+            $"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} is not valid JSON: line 3, column 79, key persistence:postgres:connectionString: the escape \\ud800 stands for half of a character (an unpaired UTF-16 surrogate), which no setting can hold.",
+            result.Stderr,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("Hunter2", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot read", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_key_is_refused_with_the_key_it_probably_meant()
     {
         await WriteConfigAsync("""{ "persistence": { "postgres": { "batchSize": 100 } } }""");

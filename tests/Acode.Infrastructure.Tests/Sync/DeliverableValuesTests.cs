@@ -115,7 +115,7 @@ public sealed class DeliverableValuesTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task Imported_escapes_are_delivered_normalized_and_an_unpaired_surrogate_in_text_is_refused_at_import()
+    public async Task Imported_escapes_are_delivered_normalized_and_an_unpaired_surrogate_in_text_becomes_U_FFFD_at_import()
     {
         using SyncHarness h = await SyncHarness.CreateAsync(fixture);
         string export = await ExportAsync(h, """{"q":"\ud800","r":"\\u0000"}""");
@@ -124,11 +124,13 @@ public sealed class DeliverableValuesTests(PostgresFixture fixture)
         await AssertAllDeliveredAsync(h);
         Assert.Equal("\uFFFD|\\u0000", Assert.Single(await h.PgRowsAsync("SELECT arguments->>'q', arguments->>'r' FROM tool_calls")));
 
-        // Outside the embedded JSON, an escaped unpaired surrogate is not text at all: refused, with the line.
+        // Outside the embedded JSON, an escaped unpaired surrogate is half a character: read as U+FFFD, as the API reads one.
         string broken = export.Replace("\"result\":\"done\"", "\"result\":\"\\ud800\"", StringComparison.Ordinal);
         Assert.NotEqual(export, broken);
-        FormatException ex = await Assert.ThrowsAsync<FormatException>(() => ImportAsync(h, broken));
-        Assert.StartsWith("Line ", ex.Message, StringComparison.Ordinal);
+        using SyncHarness other = await SyncHarness.CreateAsync(fixture);
+        await ImportAsync(other, broken);
+        await AssertAllDeliveredAsync(other);
+        Assert.Equal("\uFFFD", Assert.Single(await other.PgRowsAsync("SELECT result FROM tool_calls")));
     }
 
     [Fact]

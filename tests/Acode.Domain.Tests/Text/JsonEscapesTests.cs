@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Acode.Domain.Text;
 
-namespace Acode.Infrastructure.Tests;
+namespace Acode.Domain.Tests.Text;
 
-/// <summary>What happens to escapes of surrogates in transcript JSON before it is parsed.</summary>
+/// <summary>What happens to escapes of surrogates in JSON acode reads (transcripts, export lines, PostgreSQL documents) before it is parsed.</summary>
 public sealed class JsonEscapesTests
 {
     [Theory]
@@ -20,7 +21,7 @@ public sealed class JsonEscapesTests
         using JsonDocument document = JsonDocument.Parse(wellFormed);
         foreach (JsonProperty property in document.RootElement.EnumerateObject())
         {
-            Assert.True(Acode.Domain.Text.TextContent.IsWellFormed(property.Name + property.Value.GetString()));
+            Assert.True(TextContent.IsWellFormed(property.Name + property.Value.GetString()));
         }
     }
 
@@ -32,5 +33,15 @@ public sealed class JsonEscapesTests
     public void Well_formed_text_is_left_as_it_is(string json)
     {
         Assert.Same(json, JsonEscapes.WellFormed(json));
+    }
+
+    [Theory]
+    [InlineData("""{"a":"no escapes"}""", -1)]
+    [InlineData("""{"a":"\\ud800 is text"}""", -1)]
+    [InlineData("""{"a":"\ud83d\ude80","b":"x\ud800"}""", 26)]
+    [InlineData("{\n  \"\\udc00\": 1}", 5)]
+    public void IndexOfUnpaired_finds_the_backslash_of_the_first_lone_escape(string json, int expected)
+    {
+        Assert.Equal(expected, JsonEscapes.IndexOfUnpaired(json));
     }
 }

@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace Acode.Infrastructure;
+namespace Acode.Domain.Text;
 
 /// <summary>
 /// Makes the strings of a JSON text well-formed UTF-16 before it is parsed: an escape of an unpaired surrogate
 /// (<c>\ud800</c> or <c>\udc00</c> alone, <c>\ud800\ud800</c>), which JavaScript's <c>JSON.stringify</c> writes for a
 /// lone surrogate, becomes <c>\uFFFD</c>. System.Text.Json parses such a text but throws when the string is read
-/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every transcript text goes through here first. With
-/// <c>nul</c>, <c>\u0000</c> escapes too: PostgreSQL's <c>jsonb</c> refuses them (<see cref="Sync.PostgresText"/>).
+/// (<c>GetString</c>, <c>WriteTo</c>, property names), so every JSON text acode reads from outside (transcripts, export lines, documents from PostgreSQL) goes through here first. With
+/// <c>nul</c>, <c>\u0000</c> escapes too: PostgreSQL's <c>jsonb</c> refuses them (docs/json-format.md).
 /// </summary>
 /// <remarks>
 /// Raw (unescaped) lone surrogates cannot occur: transcript bytes are decoded as UTF-8, which cannot encode one (the
@@ -23,6 +23,19 @@ internal static class JsonEscapes
     {
         // Fast path: every surrogate escape starts with "\ud" or "\uD".
         return json.IndexOf("\\ud", StringComparison.OrdinalIgnoreCase) < 0 ? json : Replace(json, nul: false);
+    }
+
+    /// <summary>The index of the backslash of the first escape of an unpaired surrogate in <paramref name="json"/>'s strings; -1 when there is none.</summary>
+    public static int IndexOfUnpaired(string json)
+    {
+        string wellFormed = WellFormed(json);
+        if (ReferenceEquals(wellFormed, json))
+        {
+            return -1;
+        }
+
+        // The first difference is in the hex digits of the first replaced escape (\uFFFD is never one of them).
+        return json.LastIndexOf('\\', json.AsSpan().CommonPrefixLength(wellFormed));
     }
 
     /// <summary>
