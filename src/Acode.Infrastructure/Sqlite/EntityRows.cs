@@ -73,7 +73,7 @@ internal sealed class EntityRows
         UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version{(table == "sessions" ? "" : " AND session_id = $session_id")};";
         UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
         VersionSql = $"SELECT version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id = $id;";
-        VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
+        VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")}, updated_at FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
     }
 
     public string Table { get; }
@@ -92,7 +92,7 @@ internal sealed class EntityRows
     public string VersionSql { get; }
 
     /// <summary>
-    /// The stored version and owning session of every row whose id is in <c>$ids</c> (a JSON array of ids): one statement for
+    /// The stored version, owning session and <c>updated_at</c> of every row whose id is in <c>$ids</c> (a JSON array of ids): one statement for
     /// all the rows of a table that an import touches, instead of one <see cref="VersionSql"/> per row. Ids without a row
     /// return nothing.
     /// </summary>
