@@ -1,14 +1,17 @@
 using System.Text.Json.Nodes;
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Tests.Support;
 
 namespace Acode.Infrastructure.Tests.Contract;
 
 /// <summary>
-/// An import never writes a version whose <c>updated_at</c> is not after the stored row's (docs/architecture.md, "Imports
-/// keep updated_at increasing"): an edited export whose <c>version</c> rose while its <c>updatedAt</c> stayed (or went
-/// back) is written one tick after the stored version, so each version keeps an idempotency key of its own.
+/// Every write stamps a version after the stored one, so each version of an entity keeps an idempotency key
+/// (<c>EntityType:id:updated_at</c>) of its own (docs/architecture.md, "Each version its own stamp"). An import never
+/// writes a version whose <c>updated_at</c> is not after the stored row's: an edited export whose <c>version</c> rose
+/// while its <c>updatedAt</c> stayed (or went back) is written one tick after the stored version. A save of an object
+/// whose stamp is not the stored one at the same version number (another lineage) is a conflict.
 /// </summary>
 public abstract partial class RunStateStoreContractTests
 {
@@ -61,6 +64,26 @@ public abstract partial class RunStateStoreContractTests
 
         Session imported = (await Store.GetSessionAsync(original.Id))!;
         Assert.Equal((stored.Version + 1, stored.UpdatedAt.AddTicks(10_000_000)), (imported.Version, imported.UpdatedAt));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public async Task SaveAsync_of_an_object_at_the_stored_version_number_with_another_stamp_is_a_conflict_and_writes_nothing(long ticksMoved)
+    {
+        Session created = await Store.CreateSessionAsync("stored");
+        created.Rename("stored, version 2");
+        await Store.SaveAsync(created);
+        Session stored = (await Store.GetSessionAsync(created.Id))!;
+        Session other = Session.Restore(stored.Id, stored.Title, stored.Goal, stored.State, stored.LastEventSequence, stored.Version, stored.CreatedAt, stored.UpdatedAt.AddTicks(ticksMoved));
+        other.Rename("another lineage");
+        string before = await SnapshotAsync();
+
+        ConcurrencyConflictException conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync(other));
+
+        Assert.Equal((stored.Version, stored.Version), (conflict.ExpectedVersion, conflict.StoredVersion!.Value));
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal("stored, version 2", (await Store.GetSessionAsync(created.Id))!.Title);
     }
 
     /// <summary>
