@@ -1,7 +1,7 @@
 namespace Acode.Infrastructure;
 
 /// <summary>
-/// The <c>updated_at</c> an import writes a version with (docs/architecture.md, "Imports keep updated_at increasing"), the
+/// The <c>updated_at</c> an import writes a version with (docs/architecture.md, "Each version its own stamp"), the
 /// same rule on both engines. A version's <c>updated_at</c> is its hybrid logical clock stamp: it must be later than the
 /// stamp of the version it replaces, because the outbox idempotency key <c>EntityType:id:updated_at</c> names one version
 /// only while that holds (a second version at the same stamp would find its key taken and never be synced), and

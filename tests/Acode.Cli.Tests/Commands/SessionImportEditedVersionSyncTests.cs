@@ -10,7 +10,7 @@ namespace Acode.Cli.Tests.Commands;
 /// An export edited by hand so that an entity's <c>version</c> rises while its <c>updatedAt</c> stays, imported and
 /// synced through the real binary and a real PostgreSQL: the new version reaches the team's copy (it used to be written
 /// locally with no outbox record, its idempotency key <c>Type:id:updated_at</c> being the stored version's), and
-/// importing the same file again still writes nothing (docs/architecture.md, "Imports keep updated_at increasing").
+/// importing the same file again still writes nothing (docs/architecture.md, "Each version its own stamp").
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class SessionImportEditedVersionSyncTests(PostgresFixture fixture) : IDisposable
