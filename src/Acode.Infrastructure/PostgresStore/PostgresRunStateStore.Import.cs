@@ -12,7 +12,8 @@ public sealed partial class PostgresRunStateStore
     /// <summary>
     /// As the SQLite store's import: every row is written as it is (same ids, versions, timestamps; <c>hlc</c> is its
     /// <c>updated_at</c>) unless a row at the same or a newer version is stored; a tombstoned session counts as absent, as a
-    /// deleted session does in SQLite. Written rows carry this store's origin. Events are placed as
+    /// deleted session does in SQLite. A version whose <c>updated_at</c> is not after the stored row's is written one tick
+    /// after it (<see cref="ImportedStamp"/>), so its <c>sync_applied</c> key and its <c>hlc</c> are its own. Written rows carry this store's origin. Events are placed as
     /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
@@ -29,7 +30,7 @@ public sealed partial class PostgresRunStateStore
             await LockSessionsAsync(connection, transaction, [session.Id.Value], cancellationToken).ConfigureAwait(false);
             Entity[] entities = [.. EntitiesOf(session)];
             SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
-            var existing = new Dictionary<string, (long Version, string SessionId)>(StringComparer.Ordinal);
+            var existing = new Dictionary<string, (long Version, string SessionId, long Hlc)>(StringComparer.Ordinal);
             foreach (IGrouping<EntityType, Entity> byType in entities.Concat(incoming).GroupBy(e => e.EntityType))
             {
                 await ReadExistingAsync(connection, transaction, byType.Key, byType.Select(e => e.EntityId).ToArray(), existing, cancellationToken).ConfigureAwait(false);
@@ -37,7 +38,7 @@ public sealed partial class PostgresRunStateStore
 
             foreach (Entity entity in entities.Concat(incoming))
             {
-                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row) && !string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
+                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc) row) && !string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
                 {
                     throw new ImportConflictException(entity.EntityType, entity.EntityId, row.SessionId, session.Id.Value);
                 }
@@ -48,7 +49,8 @@ public sealed partial class PostgresRunStateStore
             var redacted = new RedactionCounts();
             foreach (Entity entity in entities)
             {
-                long existingVersion = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId) row) ? row.Version : 0;
+                bool exists = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc) row);
+                long existingVersion = exists ? row.Version : 0;
                 if (existingVersion >= entity.Version)
                 {
                     unchanged++;
@@ -57,10 +59,11 @@ public sealed partial class PostgresRunStateStore
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(_redactor, entity, redacted);
-                EntityDocument document = EntityDocuments.From(entity);
-                writes.Add(entity.EntityType, document, entity.UpdatedAt, deleted: false);
+                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? new DateTimeOffset(row.Hlc, TimeSpan.Zero) : null);
+                EntityDocument document = EntityDocuments.From(entity, entity.Version, stamp);
+                writes.Add(entity.EntityType, document, stamp, deleted: false);
                 _ = existingVersion == 0 ? inserted++ : updated++;
-                _clock.Observe(entity.UpdatedAt);
+                _clock.Observe(stamp);
             }
 
             // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
@@ -132,13 +135,13 @@ public sealed partial class PostgresRunStateStore
         return ImportedEventPlacement.Place([.. fresh.Select(e => e.Sequence)], taken, last);
     }
 
-    /// <summary>The stored version and session of each id (a tombstoned session is absent).</summary>
-    private static async Task ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, Dictionary<string, (long, string)> into, CancellationToken cancellationToken)
+    /// <summary>The stored version, session and <c>hlc</c> of each id (a tombstoned session is absent).</summary>
+    private static async Task ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, Dictionary<string, (long, string, long)> into, CancellationToken cancellationToken)
     {
         MirrorTable table = MirrorTable.For(type);
         string sql = type == EntityType.Session
-            ? "SELECT id, version, id FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL FOR UPDATE;"
-            : $"SELECT id, version, session_id FROM {table.Name} WHERE id = ANY($1) FOR UPDATE;";
+            ? "SELECT id, version, id, hlc FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL FOR UPDATE;"
+            : $"SELECT id, version, session_id, hlc FROM {table.Name} WHERE id = ANY($1) FOR UPDATE;";
         var command = new NpgsqlCommand(sql, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(TextArray(ids));
@@ -146,7 +149,7 @@ public sealed partial class PostgresRunStateStore
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            into[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+            into[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3));
         }
     }
 

@@ -9,7 +9,8 @@ namespace Acode.Infrastructure.PostgresStore;
 /// left alone, so pulling twice changes nothing), then records in PostgreSQL that this workspace now holds exactly the
 /// versions it took. That record is what <see cref="Sync.ConflictRule"/> asks when this workspace's next change to one
 /// of them arrives: it continues the stored version, so it applies without a conflict. A version this workspace did not
-/// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict.
+/// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict;
+/// among those, a version the import stamped after the local one (<see cref="ImportedStamp"/>) is a local change of its own.
 /// </summary>
 internal sealed class RemoteSessionPull
 {

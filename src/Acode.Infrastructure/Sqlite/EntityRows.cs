@@ -70,10 +70,13 @@ internal sealed class EntityRows
         string upsertAssignments = string.Join(", ", columns.Where(c => c is not "id" and not "created_at").Select(c => $"{c} = excluded.{c}"));
         InsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters});";
         // A child row never moves to another session (docs/architecture.md, "Conflicts"): its update must match its session too.
-        UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version{(table == "sessions" ? "" : " AND session_id = $session_id")};";
+        // The stored stamp is the held one too: the same version number written by another lineage (an import, a restored
+        // copy with a stamp of its own) is a conflict, as in PostgreSQL's store, so a save's stamp, taken after the held one,
+        // is always after the stored one and its idempotency key never names a version already written.
+        UpdateSql = $"UPDATE {table} SET {assignments} WHERE id = $id AND version = $base_version AND updated_at = $base_updated_at{(table == "sessions" ? "" : " AND session_id = $session_id")};";
         UpsertSql = $"INSERT INTO {table} ({names}) VALUES ({parameters}) ON CONFLICT (id) DO UPDATE SET {upsertAssignments} WHERE excluded.version > {table}.version;";
         VersionSql = $"SELECT version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id = $id;";
-        VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")} FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
+        VersionsSql = $"SELECT id, version, {(table == "sessions" ? "id" : "session_id")}, updated_at FROM {table} WHERE id IN (SELECT value FROM json_each($ids));";
     }
 
     public string Table { get; }
@@ -82,7 +85,7 @@ internal sealed class EntityRows
 
     public string InsertSql { get; }
 
-    /// <summary>Optimistic update: changes the row only if it is still at <c>$base_version</c> (a child: and in <c>$session_id</c>).</summary>
+    /// <summary>Optimistic update: changes the row only if it is still at <c>$base_version</c> and <c>$base_updated_at</c> (a child: and in <c>$session_id</c>).</summary>
     public string UpdateSql { get; }
 
     /// <summary>Import: inserts, or replaces a row only with a newer version.</summary>
@@ -92,7 +95,7 @@ internal sealed class EntityRows
     public string VersionSql { get; }
 
     /// <summary>
-    /// The stored version and owning session of every row whose id is in <c>$ids</c> (a JSON array of ids): one statement for
+    /// The stored version, owning session and <c>updated_at</c> of every row whose id is in <c>$ids</c> (a JSON array of ids): one statement for
     /// all the rows of a table that an import touches, instead of one <see cref="VersionSql"/> per row. Ids without a row
     /// return nothing.
     /// </summary>

@@ -47,12 +47,12 @@ public sealed partial class SqliteRunStateStore
             var redacted = new RedactionCounts();
             List<Entity> entities = [.. EntitiesOf(session)];
             SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
-            Dictionary<string, long> stored = StoredVersions(commands, transaction, [.. entities, .. incoming], session.Id.Value);
+            Dictionary<string, (long Version, DateTimeOffset UpdatedAt)> stored = StoredVersions(commands, transaction, [.. entities, .. incoming], session.Id.Value);
             foreach (Entity entity in entities)
             {
                 // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
-                long existingVersion = stored.GetValueOrDefault(entity.EntityId);
-                if (existingVersion >= entity.Version)
+                bool exists = stored.TryGetValue(entity.EntityId, out (long Version, DateTimeOffset UpdatedAt) existing);
+                if (existing.Version >= entity.Version)
                 {
                     unchanged++;
                     continue;
@@ -60,10 +60,11 @@ public sealed partial class SqliteRunStateStore
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(Redactor, entity, redacted);
-                EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity));
-                Write(commands, transaction, session, entity, document, existingVersion, now);
-                _ = existingVersion == 0 ? inserted++ : updated++;
-                stored[entity.EntityId] = document.Version;
+                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null);
+                EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
+                Write(commands, transaction, session, entity, document, existing.Version, stamp, now);
+                _ = existing.Version == 0 ? inserted++ : updated++;
+                stored[entity.EntityId] = (document.Version, stamp);
             }
 
             // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
@@ -75,7 +76,7 @@ public sealed partial class SqliteRunStateStore
             {
                 EntityRedaction.Redact(Redactor, fresh[i], redacted);
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
-                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), 0, now);
+                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), 0, fresh[i].UpdatedAt, now);
                 inserted++;
             }
 
@@ -94,13 +95,16 @@ public sealed partial class SqliteRunStateStore
         return result;
     }
 
-    /// <summary>Writes one imported row (inserted when <paramref name="existingVersion"/> is 0, else replaced) and its outbox record.</summary>
-    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, long existingVersion, DateTimeOffset now)
+    /// <summary>
+    /// Writes one imported row (inserted when <paramref name="existingVersion"/> is 0, else replaced) and its outbox record;
+    /// <paramref name="stamp"/> is the document's <c>updated_at</c> (<see cref="ImportedStamp"/>).
+    /// </summary>
+    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, long existingVersion, DateTimeOffset stamp, DateTimeOffset now)
     {
         EntityRows rows = EntityRows.For(document);
         commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
-        _clock.Observe(entity.UpdatedAt);
-        var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, entity.UpdatedAt, EntityJson.Serialize(document));
+        _clock.Observe(stamp);
+        var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, stamp, EntityJson.Serialize(document));
         SqliteOutbox.Append(commands, transaction, entry, Origin, now);
     }
 
@@ -127,13 +131,13 @@ public sealed partial class SqliteRunStateStore
     }
 
     /// <summary>
-    /// The stored version of every row among <paramref name="entities"/> that exists (absent ids are not in the map), read with
+    /// The stored version and <c>updated_at</c> of every row among <paramref name="entities"/> that exists (absent ids are not in the map), read with
     /// one statement per table (<see cref="EntityRows.VersionsSql"/>).
     /// </summary>
     /// <exception cref="ImportConflictException">A row with one of the ids belongs to another session.</exception>
-    private static Dictionary<string, long> StoredVersions(WriterCommands commands, SqliteTransaction transaction, List<Entity> entities, string sessionId)
+    private static Dictionary<string, (long Version, DateTimeOffset UpdatedAt)> StoredVersions(WriterCommands commands, SqliteTransaction transaction, List<Entity> entities, string sessionId)
     {
-        var stored = new Dictionary<string, long>(entities.Count, StringComparer.Ordinal);
+        var stored = new Dictionary<string, (long, DateTimeOffset)>(entities.Count, StringComparer.Ordinal);
         foreach (IGrouping<EntityType, Entity> group in entities.GroupBy(e => e.EntityType))
         {
             string ids = System.Text.Json.JsonSerializer.Serialize(group.Select(e => e.EntityId).ToList(), EntityIdsJson.Default.ListString);
@@ -150,7 +154,7 @@ public sealed partial class SqliteRunStateStore
                     throw new ImportConflictException(group.Key, id, owner, sessionId);
                 }
 
-                stored[id] = reader.GetInt64(1);
+                stored[id] = (reader.GetInt64(1), UtcTimestamp.Parse(reader.GetString(3)));
             }
         }
 

@@ -279,7 +279,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
             {
                 InsertChild(commands, transaction, rows, document, session.Id.Value, entity);
             }
-            else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).ExecuteNonQuery() != 1)
+            else if (commands.Get(rows.UpdateSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).With("$base_version", baseVersion).With("$base_updated_at", UtcTimestamp.Format(entity.UpdatedAt)).ExecuteNonQuery() != 1)
             {
                 throw UpdateRefused(commands, transaction, rows, entity, baseVersion, session.Id.Value);
             }
@@ -347,7 +347,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
     /// <summary>
     /// Why a row's optimistic update matched nothing: it belongs to another session (a row never moves between sessions),
-    /// it is at another version, or it is gone (deleted).
+    /// it is at another version (or at this version number with another stamp: another lineage), or it is gone (deleted).
     /// </summary>
     private static ConcurrencyConflictException UpdateRefused(WriterCommands commands, SqliteTransaction transaction, EntityRows rows, Entity entity, long baseVersion, string sessionId)
     {
