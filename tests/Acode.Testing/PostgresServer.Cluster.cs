@@ -86,8 +86,12 @@ public sealed partial class PostgresServer
             ProcessId = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
         }
 
-        /// <summary>How long pg_ctl waits for the server to start or stop: generous, since CI machines are shared.</summary>
-        private const string PgCtlWaitSeconds = "120";
+        /// <summary>
+        /// How long pg_ctl waits for the server to start or stop: generous, since CI machines are shared, but shorter than
+        /// <see cref="CommandRunner"/>'s own limit (60 s), so that a slow fast shutdown ends in pg_ctl's failure, which
+        /// <see cref="StopAsync(string, CancellationToken)"/> follows with an immediate one, not in the runner's timeout.
+        /// </summary>
+        private const string PgCtlWaitSeconds = "45";
 
         public Task StopAsync(CancellationToken cancellationToken) => StopAsync("fast", cancellationToken);
 
