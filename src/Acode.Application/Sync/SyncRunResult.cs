@@ -28,4 +28,16 @@ public sealed record SyncRunResult(
     /// "<c>ACODE-DB-006: </c>" followed by it for an unreachable PostgreSQL); null when the run did not pause.
     /// </summary>
     public string? PauseDetail { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Conflicts"/>: this workspace's changes that lost to a concurrent version PostgreSQL holds (audited in
+    /// <c>sync_conflicts</c>; the workspace keeps its own version until <c>acode session pull</c> takes PostgreSQL's).
+    /// </summary>
+    public long ConflictsLost { get; init; }
+
+    /// <summary>Of <see cref="Conflicts"/>: changes that won over a concurrent version (they are now PostgreSQL's).</summary>
+    public long ConflictsWon => Conflicts - ConflictsLost;
+
+    /// <summary>The ids of the sessions whose changes lost (<see cref="ConflictsLost"/>), ordinal order; empty when none.</summary>
+    public IReadOnlyList<string> LostSessionIds { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Queries;
+using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Infrastructure.PostgresStore;
 
@@ -11,6 +12,9 @@ namespace Acode.Infrastructure.PostgresStore;
 /// of them arrives: it continues the stored version, so it applies without a conflict. A version this workspace did not
 /// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict;
 /// among those, a version the import stamped after the local one (<see cref="ImportedStamp"/>) is a local change of its own.
+/// A row this workspace holds at another version or stamp than PostgreSQL (its change lost a conflict there) takes
+/// PostgreSQL's version when no change of it is waiting in the outbox (<see cref="SqliteRunStateStore"/>'s
+/// <c>AdoptRemoteAsync</c>; docs/architecture.md, "Pull converges on PostgreSQL").
 /// </summary>
 internal sealed class RemoteSessionPull
 {
@@ -60,7 +64,24 @@ internal sealed class RemoteSessionPull
             localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
         }
 
-        List<(EntityType, string, long)> held = Entities(remote).Concat(events)
+        // Converge: a stored row that is not PostgreSQL's version (its own change lost a conflict there, or it holds the
+        // same version number from another lineage) takes PostgreSQL's, unless a change of it is still to be delivered.
+        List<Entity> remoteEntities = [.. Entities(remote), .. events];
+        List<Entity> differing = remoteEntities
+            .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && (mine.Version != e.Version || mine.UpdatedAt != e.UpdatedAt))
+            .ToList();
+        if (differing.Count > 0 && _local is SqliteRunStateStore workspace)
+        {
+            IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, cancellationToken).ConfigureAwait(false);
+            foreach (Entity entity in adopted)
+            {
+                localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
+            }
+
+            result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count };
+        }
+
+        List<(EntityType, string, long)> held = remoteEntities
             .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && mine.Version == e.Version && mine.UpdatedAt == e.UpdatedAt)
             .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
             .ToList();

@@ -108,4 +108,11 @@ internal sealed class EntityRows
     public object?[] ValuesOf(EntityDocument document) => _values(document);
 
     private static string Parameter(string column) => NotText.Contains(column) ? "$" + column : $"CAST(${column} AS TEXT)";
+
+    /// <summary>
+    /// <c>session pull</c> taking PostgreSQL's version over a local one it differs from (docs/architecture.md, "Pull converges
+    /// on PostgreSQL"): replaces the row with <c>$id</c> whatever its version, never its id, creation time, session or (an
+    /// event) its place in the local log. A child: only in <c>$session_id</c>.
+    /// </summary>
+    public string ReplaceSql => $"UPDATE {Table} SET {string.Join(", ", Columns.Where(c => c is not "id" and not "created_at" and not "session_id" and not "sequence").Select(c => $"{c} = {Parameter(c)}"))} WHERE id = $id{(Table == "sessions" ? "" : " AND session_id = $session_id")};";
 }

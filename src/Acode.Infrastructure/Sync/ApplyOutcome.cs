@@ -18,6 +18,9 @@ internal enum ApplyOutcome
     /// <summary>A conflict that the stored version won; both versions were audited, nothing changed.</summary>
     ConflictLost,
 
-    /// <summary>The idempotency key was applied before: not applied again (AC-046).</summary>
+    /// <summary>
+    /// The idempotency key was applied before: not applied again (AC-046). Also the stored change itself delivered by
+    /// another workspace that imported it (same version, stamp and content): nothing changes, the stored origin stays.
+    /// </summary>
     Duplicate,
 }

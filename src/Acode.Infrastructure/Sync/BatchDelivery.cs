@@ -221,6 +221,11 @@ internal sealed class BatchDelivery
         run.Applied += result.Count(ApplyOutcome.Applied, ApplyOutcome.Superseded, ApplyOutcome.ConflictWon, ApplyOutcome.ConflictLost, ApplyOutcome.Stale);
         run.Duplicates += result.Count(ApplyOutcome.Duplicate);
         run.Conflicts += result.Conflicts.Count;
+        foreach (OutboxRecord lost in result.Conflicts.Where(c => result.Outcomes.GetValueOrDefault(c.Id) == ApplyOutcome.ConflictLost))
+        {
+            run.ConflictsLost++;
+            run.LostSessions.Add(lost.SessionId);
+        }
         ObserveRemoteClock(result.MaxRemoteHlc, run);
     }
 

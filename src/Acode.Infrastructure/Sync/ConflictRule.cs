@@ -10,6 +10,8 @@ namespace Acode.Infrastructure.Sync;
 /// <item>The winner is the greater of (deleted, hlc, origin): a deletion beats every non-deletion whatever the clocks
 /// say (a deleted session stays deleted), deletions and non-deletions among themselves go to the later hlc, ties to
 /// the ordinal greater origin id. Being a total order, the result does not depend on the order of arrival.</item>
+/// <item>The stored change itself delivered again by another workspace (same version, stamp and content) is a
+/// <see cref="ApplyOutcome.Duplicate"/>: not applied, not audited, the stored origin kept.</item>
 /// <item>A change that is not applied is audited unless PostgreSQL already holds it or something its writer built
 /// on it (<see cref="ApplyOutcome.Stale"/>): every change that loses to a concurrent change is in
 /// <c>sync_conflicts</c>.</item>
@@ -56,6 +58,20 @@ internal static class ConflictRule
             return ApplyOutcome.ConflictLost;
         }
 
+        // The stored change itself, delivered again by another workspace (each imported the same transcript or export, or
+        // pulled it): the same change, not a new version, so it is a duplicate whichever origin sorts greater. PostgreSQL
+        // keeps the row, and its origin stays the workspace that wrote it first (docs/postgres.md, `origin`).
+        if (incoming.ContainsStored && incoming.Version == s.Version && incoming.Hlc == s.Hlc && incoming.Delete == s.Deleted)
+        {
+            return ApplyOutcome.Duplicate;
+        }
+
+        // Two deletions of one session: nothing of either is lost (the later by the order stands), so no conflict.
+        if (incoming.Delete && s.Deleted)
+        {
+            return Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin) ? ApplyOutcome.Applied : ApplyOutcome.Stale;
+        }
+
         bool continues = incoming.ContainsStored
             || (incoming.BaseVersion == s.Version && !s.Deleted && (string.Equals(incoming.Origin, s.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
         if (Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin))
@@ -63,7 +79,7 @@ internal static class ConflictRule
             return continues ? ApplyOutcome.Applied : ApplyOutcome.ConflictWon;
         }
 
-        // The same change, delivered again by a workspace whose id sorts lower: PostgreSQL already holds it.
+        // A chain holding the stored change whose newest change is older than it (never after the duplicate check above).
         return incoming.ContainsStored ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
     }
 
@@ -72,8 +88,17 @@ internal static class ConflictRule
     public static ApplyOutcome JudgeUnderDeletedSession(bool deleterHeldIt) => deleterHeldIt ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
 
     /// <summary>Whether removing a live child because its session was deleted is a conflict to audit.</summary>
-    /// <param name="deleterHeldIt">Whether the deleting workspace delivered the stored version of the child.</param>
+    /// <param name="deleterHeldIt">Whether the deleting workspace delivered the stored version of the child, or the deletion covers it (<see cref="CoveredByPrune"/>).</param>
     public static bool RemovalIsConflict(bool deleterHeldIt) => !deleterHeldIt;
+
+    /// <summary>
+    /// Whether a stored version is covered by a <c>db prune --remote</c> deletion with cutoff <paramref name="prunedBefore"/>
+    /// (UTC ticks; 0: not a prune): it was stamped before the cutoff, so removing it is what the prune asked for ("everything
+    /// last changed before …"), whichever workspace wrote it, and it is no conflict. A version stamped at or after the cutoff
+    /// (a change that landed after the prune read the session, or a child changed later than its session row) was not
+    /// what the prune judged old: removing it stays an audited conflict.
+    /// </summary>
+    public static bool CoveredByPrune(long storedHlc, long prunedBefore) => prunedBefore > 0 && storedHlc < prunedBefore;
 
     /// <summary>The total order of versions: (deleted, hlc, origin), origin compared ordinally.</summary>
     public static bool Wins(bool deleted, long hlc, string origin, bool otherDeleted, long otherHlc, string otherOrigin)

@@ -186,6 +186,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         {
             PauseCode = pause?.ErrorCode,
             PauseDetail = pause?.Message.TrimEnd('.'),
+            ConflictsLost = run.ConflictsLost,
+            LostSessionIds = [.. run.LostSessions],
         };
     }
 

@@ -79,14 +79,21 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     public void Dispose() => ReleaseConnection();
 
     /// <summary>Applies <paramref name="records"/> (distinct <see cref="OutboxRecord.Id"/>s, in outbox order) in one transaction.</summary>
+    /// <param name="records">The records, distinct ids, in outbox order.</param>
+    /// <param name="cancellationToken">Stops the batch (rolled back).</param>
+    /// <param name="prunedBefore">
+    /// <c>db prune --remote</c> only (<see cref="RemoteSessionPruner"/>): its deletions cover every stored version stamped
+    /// before this cutoff (UTC ticks): the session and children they remove are what the prune asked for, not concurrent
+    /// changes, so they are no conflict (<see cref="ConflictRule.CoveredByPrune"/>). 0 (every delivered record): none.
+    /// </param>
     /// <returns>An outcome per record id, the newest stored stamp seen, the records that met a conflict.</returns>
-    public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken, long prunedBefore = 0)
     {
         NpgsqlConnection connection = Interlocked.Exchange(ref _held, null) ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
         BatchApplyResult result;
         try
         {
-            result = await ApplyAsync(connection, records, cancellationToken).ConfigureAwait(false);
+            result = await ApplyAsync(connection, records, prunedBefore, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -123,7 +130,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
     }
 
-    private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, long prunedBefore, CancellationToken cancellationToken)
     {
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
@@ -234,7 +241,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                 OutboxRecord last = changes[^1];
                 IncomingChange incoming = Incoming(last, first.BaseVersion, false) with
                 {
-                    WriterHeldStored = current is not null && held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId)),
+                    WriterHeldStored = current is not null && (held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId))
+                        || ConflictRule.CoveredByPrune(current.Hlc, prunedBefore)),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored
                         && HlcOf(atStored) == current.Hlc && SameDocument(current.Document, atStored.Payload),
                 };
@@ -282,13 +290,15 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
         }
 
-        conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, cancellationToken).ConfigureAwait(false));
+        conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, prunedBefore, cancellationToken).ConfigureAwait(false));
         foreach (ConflictRow conflict in conflicts)
         {
             Log.Conflict(_logger, conflict.EntityType.ToString(), conflict.EntityId, conflict.Incoming.OriginWorkspaceId, conflict.Existing.Origin, conflict.IncomingWins ? "incoming" : "existing");
         }
 
-        await RecordAsync(connection, transaction, conflicts, records, outcomes, cancellationToken).ConfigureAwait(false);
+        // A key already in sync_applied for its origin keeps the outcome recorded at its first delivery.
+        List<OutboxRecord> notPlain = records.Where((r, n) => fresh[n] && outcomes[r.Id] is not ApplyOutcome.Applied).ToList();
+        await RecordAsync(connection, transaction, conflicts, notPlain, outcomes, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -531,7 +541,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// Removes the children of sessions whose deletion was applied (the tombstone itself was upserted). A live child whose
     /// stored version the deleting workspace did not hold lost to the deletion: returned, to be audited.
     /// </summary>
-    private static async Task<List<ConflictRow>> DeleteSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxRecord> deletions, CancellationToken cancellationToken)
+    private static async Task<List<ConflictRow>> DeleteSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxRecord> deletions, long prunedBefore, CancellationToken cancellationToken)
     {
         var removed = new List<ConflictRow>();
         if (deletions.Count == 0)
@@ -564,7 +574,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
 
             HashSet<string> held = await HeldAsync(connection, transaction, live.Select(c => (KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId)).ToList(), cancellationToken).ConfigureAwait(false);
-            string[] unheld = live.Where(c => ConflictRule.RemovalIsConflict(held.Contains(FreshKey(KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId))))
+            string[] unheld = live.Where(c => ConflictRule.RemovalIsConflict(held.Contains(FreshKey(KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId))
+                    || ConflictRule.CoveredByPrune(c.Hlc, prunedBefore)))
                 .Select(c => c.Id).ToArray();
             if (unheld.Length > 0)
             {
@@ -589,9 +600,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     }
 
     /// <summary>The audit of the conflicts and the outcomes that are not plain applications, in one round trip.</summary>
-    private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ConflictRow> conflicts, IReadOnlyList<OutboxRecord> records, Dictionary<long, ApplyOutcome> outcomes, CancellationToken cancellationToken)
+    private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ConflictRow> conflicts, List<OutboxRecord> notPlain, Dictionary<long, ApplyOutcome> outcomes, CancellationToken cancellationToken)
     {
-        List<OutboxRecord> notPlain = records.Where(r => outcomes[r.Id] is not ApplyOutcome.Applied and not ApplyOutcome.Duplicate).ToList();
         if (conflicts.Count == 0 && notPlain.Count == 0)
         {
             return;

@@ -89,7 +89,7 @@ internal sealed class RemoteSessionPruner
             }
 
             List<OutboxRecord> records = batch.Select((stored, i) => DeletionOf(stored, -(i + 1))).ToList();
-            BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken).ConfigureAwait(false);
+            BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken, before.UtcTicks).ConfigureAwait(false);
             tombstoned.AddRange(records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId));
         }
     }

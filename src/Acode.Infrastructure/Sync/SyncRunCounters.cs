@@ -9,6 +9,12 @@ internal sealed class SyncRunCounters
 
     public long Conflicts { get; set; }
 
+    /// <summary>Of <see cref="Conflicts"/>: this workspace's changes that lost to the version PostgreSQL holds.</summary>
+    public long ConflictsLost { get; set; }
+
+    /// <summary>The sessions of the lost changes (ordinal order).</summary>
+    public SortedSet<string> LostSessions { get; } = new(StringComparer.Ordinal);
+
     public long Retried { get; set; }
 
     public long DeadLettered { get; set; }

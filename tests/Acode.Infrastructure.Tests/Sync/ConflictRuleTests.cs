@@ -30,10 +30,13 @@ public sealed class ConflictRuleTests
         => Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 10, A, false), new StoredState(2, 20, A, false)));
 
     [Fact]
-    public void The_stored_change_delivered_again_by_another_workspace_is_stale_or_takes_the_greater_origin()
+    public void The_stored_change_delivered_again_by_another_workspace_is_a_duplicate_whichever_origin_sorts_greater()
     {
-        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(1, 2, 20, A, false, ContainsStored: true), new StoredState(2, 20, B, false)));
-        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(1, 2, 20, B, false, ContainsStored: true), new StoredState(2, 20, A, false)));
+        Assert.Equal(ApplyOutcome.Duplicate, ConflictRule.Judge(new IncomingChange(1, 2, 20, A, false, ContainsStored: true), new StoredState(2, 20, B, false)));
+        Assert.Equal(ApplyOutcome.Duplicate, ConflictRule.Judge(new IncomingChange(1, 2, 20, B, false, ContainsStored: true), new StoredState(2, 20, A, false)));
+
+        // Not the same change: same version and stamp but other content (ContainsStored false) is judged by the order.
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(1, 2, 20, B, false), new StoredState(2, 20, A, false)));
     }
 
     [Fact]
@@ -57,11 +60,19 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
-    public void A_deletion_that_continues_the_stored_version_is_applied_and_two_deletions_go_to_the_later()
+    public void A_deletion_that_continues_the_stored_version_is_applied_and_two_deletions_go_to_the_later_without_a_conflict()
     {
         Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 30, B, true, WriterHeldStored: true), new StoredState(2, 20, A, false)));
-        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(2, 3, 40, B, true), new StoredState(3, 30, A, true)));
-        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 20, B, true), new StoredState(3, 30, A, true)));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 40, B, true), new StoredState(3, 30, A, true)));
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(2, 3, 20, B, true), new StoredState(3, 30, A, true)));
+    }
+
+    [Fact]
+    public void A_prune_covers_versions_stamped_before_its_cutoff_only()
+    {
+        Assert.True(ConflictRule.CoveredByPrune(99, 100));
+        Assert.False(ConflictRule.CoveredByPrune(100, 100));
+        Assert.False(ConflictRule.CoveredByPrune(99, 0));
     }
 
     [Fact]

@@ -108,11 +108,11 @@ public sealed class DeletedSessionSyncTests(PostgresFixture fixture)
         List<string> audited = await a.PgRowsAsync("SELECT incoming_payload->>'title', existing_payload->>'title', winner FROM sync_conflicts ORDER BY incoming_key");
         Assert.True(audited.SequenceEqual(["B1|A|existing", "B2|A|existing", "B3|A|existing"]), state);
 
-        // The session's v1 was delivered by both workspaces (A imported it): each keeps its own outcome.
+        // The session's v1 was delivered by both workspaces (A imported it): each keeps its own outcome, A's a duplicate
+        // of B's whichever id sorts greater.
         string v1 = (string)(await a.PgScalarAsync("SELECT min(idempotency_key) FROM sync_applied WHERE entity_type = 'Session'"))!;
         Assert.Equal("Applied", await a.PgScalarAsync("SELECT outcome FROM sync_applied WHERE idempotency_key = $1 AND origin = $2", v1, b.Database.WorkspaceId!));
-        string expectedForA = string.CompareOrdinal(a.Database.WorkspaceId, b.Database.WorkspaceId) > 0 ? "Applied" : "Stale";
-        Assert.Equal(expectedForA, await a.PgScalarAsync("SELECT outcome FROM sync_applied WHERE idempotency_key = $1 AND origin = $2", v1, a.Database.WorkspaceId!));
+        Assert.Equal("Duplicate", await a.PgScalarAsync("SELECT outcome FROM sync_applied WHERE idempotency_key = $1 AND origin = $2", v1, a.Database.WorkspaceId!));
     }
 
     /// <summary>Creates a session with one task and one step in <paramref name="a"/>, delivers it, and imports it into <paramref name="b"/>.</summary>

@@ -1,0 +1,63 @@
+using Acode.Application;
+using Acode.Application.Outbox;
+using Acode.Application.Redaction;
+using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+public sealed partial class SqliteRunStateStore
+{
+    private const string UndeliveredSql = "SELECT DISTINCT entity_id FROM outbox WHERE session_id = $session_id AND status <> 'Processed';";
+
+    /// <summary>
+    /// <c>acode session pull</c> converging on PostgreSQL (docs/architecture.md, "Pull converges on PostgreSQL"): replaces
+    /// each stored row of <paramref name="versions"/> (versions read from PostgreSQL, rows this workspace holds at another
+    /// version or stamp) with PostgreSQL's version, whatever the version numbers say, unless this workspace has an
+    /// undelivered change of that entity (a pending or dead-lettered outbox record: that change is still to be judged by
+    /// the sync, which keeps the documented behaviour). Writes no outbox record: the version is PostgreSQL's already. An
+    /// event keeps its place in the local log. Rows that are not stored, or belong to another session, are left alone.
+    /// </summary>
+    /// <returns>The versions written (those skipped for an undelivered change are not among them).</returns>
+    internal Task<IReadOnlyList<Entity>> AdoptRemoteAsync(SessionId sessionId, IReadOnlyList<Entity> versions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        if (versions.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Entity>>([]);
+        }
+
+        return _database.WriteAsync<IReadOnlyList<Entity>>((transaction, commands) =>
+        {
+            var undelivered = new HashSet<string>(StringComparer.Ordinal);
+            using (SqliteDataReader reader = commands.Get(UndeliveredSql, transaction).With("$session_id", sessionId.Value).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    undelivered.Add(reader.GetString(0));
+                }
+            }
+
+            var redacted = new RedactionCounts();
+            var written = new List<Entity>();
+            foreach (Entity entity in versions.Where(e => !undelivered.Contains(e.EntityId)))
+            {
+                EntityRedaction.Redact(Redactor, entity, redacted);
+                EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity));
+                EntityRows rows = EntityRows.For(document);
+                if (commands.Get(rows.ReplaceSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery() == 1)
+                {
+                    _clock.Observe(entity.UpdatedAt);
+                    written.Add(entity);
+                }
+            }
+
+            if (redacted.Total > 0)
+            {
+                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, _clock.TimeProvider.GetUtcNow());
+            }
+
+            return written;
+        }, cancellationToken);
+    }
+}
