@@ -54,7 +54,7 @@ internal static class SessionPullCommand
             IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
             if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)
             {
-                throw new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
+                throw await RemoteTombstone.FindAsync(context, wanted, "Nothing was pulled.", cancellationToken) ?? new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
             }
 
             SqliteWorkspaceDatabase database = context.OpenDatabase();
