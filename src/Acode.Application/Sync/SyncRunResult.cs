@@ -28,4 +28,10 @@ public sealed record SyncRunResult(
     /// "<c>ACODE-DB-006: </c>" followed by it for an unreachable PostgreSQL); null when the run did not pause.
     /// </summary>
     public string? PauseDetail { get; init; }
+
+    /// <summary>
+    /// Set by the run that found PostgreSQL without what this workspace delivered before (restored empty, recreated,
+    /// or another database); reported once, by the run that found it. Null otherwise.
+    /// </summary>
+    public SyncTargetWarning? TargetWarning { get; init; }
 }
