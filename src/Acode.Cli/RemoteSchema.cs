@@ -9,7 +9,9 @@ namespace Acode.Cli;
 /// <summary>
 /// What every command that reads the team's PostgreSQL checks first (<c>--remote</c> reads, <c>session pull</c>,
 /// <c>acode ui --remote</c>): a server is configured and holds acode's current schema. A reader migrates nothing, so an
-/// empty or foreign database is named as such instead of failing later on a missing table or answering "no hits".
+/// empty or foreign database is named as such instead of failing later on a missing table or answering "no hits". A
+/// reader writes nothing to PostgreSQL, so only SELECT on acode's tables is required: a SELECT-only role or a read
+/// replica serves it (docs/postgres.md, "A reader role").
 /// </summary>
 internal static class RemoteSchema
 {
@@ -18,8 +20,8 @@ internal static class RemoteSchema
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The server's schema status (current).</returns>
     /// <exception cref="AcodeDbException">
-    /// ACODE-DB-007 (exit 17) when no PostgreSQL is configured; ACODE-DB-006 (exit 16) when it is unreachable, refuses the
-    /// role, or has no acode schema or an older one; ACODE-DB-004 (exit 14) when its schema is newer than this program's.
+    /// ACODE-DB-007 (exit 17) when no PostgreSQL is configured; ACODE-DB-006 (exit 16) when it is unreachable, the role
+    /// may not read acode's tables (the message names the SELECT GRANT), or has no acode schema or an older one; ACODE-DB-004 (exit 14) when its schema is newer than this program's.
     /// </exception>
     public static async Task<MigrationStatus> EnsureReadableAsync(CliContext context, string withoutRemote, CancellationToken cancellationToken)
     {
@@ -31,7 +33,7 @@ internal static class RemoteSchema
 
         IServiceProvider services = context.Services;
         NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
-        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetStatusAsync(dataSource, cancellationToken);
+        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
         if (status.Pending.Count > 0)
         {
             throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);

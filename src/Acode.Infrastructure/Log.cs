@@ -84,6 +84,9 @@ internal static partial class Log
     [LoggerMessage(2011, LogLevel.Warning, "PostgreSQL at {Target} had no acode schema although this workspace delivered changes before; the schema was created. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
     public static partial void SchemaRecreated(ILogger logger, string target, long retained);
 
+    [LoggerMessage(2012, LogLevel.Warning, "PostgreSQL at {Target} has no record of this workspace although it delivered changes before: another database, or one restored from before its first sync. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
+    public static partial void TargetForgotWorkspace(ILogger logger, string target, long retained);
+
     [LoggerMessage(2030, LogLevel.Information, "Pruned {Count} idempotency key(s) from PostgreSQL's sync_applied (applied before the retention horizon and superseded)")]
     public static partial void SyncAppliedPruned(ILogger logger, long count);
 

@@ -96,6 +96,19 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
+    /// ACODE-DB-006 for a reader (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>) whose role may not
+    /// read what it needs: the reason names the missing privilege, the remedy the SELECT-only GRANT. A read leaves nothing
+    /// waiting, so the hint says what the reader needs, not what the sync does.
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="reason">What was refused, naming the privilege.</param>
+    /// <param name="remedy">The GRANT statements that fix it.</param>
+    public static AcodeDbException PostgresReadRefused(string redactedTarget, string reason, string remedy) => new(
+        AcodeErrorCode.PostgresUnavailable,
+        $"PostgreSQL at {redactedTarget} refused what reading acode's tables needs: {reason}. To fix it: {remedy}",
+        "Reading the team's database needs only CONNECT on the database, USAGE on the schema and SELECT on acode's tables (docs/postgres.md, \"A reader role\"); nothing was changed here or there.");
+
+    /// <summary>
     /// ACODE-DB-006 for a reader that migrates nothing (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>)
     /// when the server has no acode schema, or one older than this program's: the queries of this build need the tables
     /// and columns of its schema.

@@ -39,4 +39,13 @@ public sealed record SyncConflict(
     /// row was kept (<see cref="Winner"/> is <c>existing</c>). Null for every other conflict.
     /// </summary>
     public string? OwningSessionId { get; init; }
+
+    /// <summary>True when the session <see cref="SessionId"/> is deleted in PostgreSQL now (a tombstone): it has no page to open.</summary>
+    public bool SessionDeleted { get; init; }
+
+    /// <summary>True when the incoming side is the session's deletion (a session change or a removed child that lost to it).</summary>
+    public bool IncomingIsDeletion { get; init; }
+
+    /// <summary>True when the stored side is the session's tombstone (a change that arrived after the session was deleted).</summary>
+    public bool ExistingIsDeletion { get; init; }
 }

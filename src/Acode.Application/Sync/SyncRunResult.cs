@@ -40,4 +40,10 @@ public sealed record SyncRunResult(
 
     /// <summary>The ids of the sessions whose changes lost (<see cref="ConflictsLost"/>), ordinal order; empty when none.</summary>
     public IReadOnlyList<string> LostSessionIds { get; init; } = [];
+
+    /// <summary>
+    /// Set by the run that found PostgreSQL without what this workspace delivered before (restored empty, recreated,
+    /// or another database); reported once, by the run that found it. Null otherwise.
+    /// </summary>
+    public SyncTargetWarning? TargetWarning { get; init; }
 }

@@ -50,6 +50,8 @@ internal static class DbSyncCommand
                 context.Console.WriteLine(Describe(result));
             }
 
+            WarnAboutTarget(result.TargetWarning);
+
             if (result.Paused)
             {
                 throw context.SyncUnavailable(result);
@@ -92,6 +94,16 @@ internal static class DbSyncCommand
         Console.Error.WriteLine($"Warning: not everything was delivered: {what}.");
         Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue dead letters with 'acode db sync retry --all'.");
         return ExitCodes.Problem;
+    }
+
+    /// <summary>PostgreSQL lacks what this workspace delivered before (restored empty, recreated, another database): one line and a Try line.</summary>
+    private static void WarnAboutTarget(SyncTargetWarning? warning)
+    {
+        if (warning is not null)
+        {
+            Console.Error.WriteLine($"Warning: {warning.Message}.");
+            Console.Error.WriteLine($"Try: {warning.Hint}");
+        }
     }
 
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
@@ -139,6 +151,7 @@ internal static class DbSyncCommand
             }
 
             wasPaused = result.Paused;
+            WarnAboutTarget(result.TargetWarning);
         }, stop.Token);
         context.Console.WriteLine("Stopped.");
         if (deadLettered > 0)
@@ -194,5 +207,6 @@ internal static class DbSyncCommand
         ["pending"] = r.Remaining,
         ["paused"] = r.Paused,
         ["pauseReason"] = r.PauseReason,
+        ["warning"] = r.TargetWarning is { } w ? new JsonObject { ["message"] = w.Message, ["try"] = w.Hint } : null,
     };
 }

@@ -59,7 +59,7 @@ internal static class SessionExportCommand
             StoreScope scope = await StoreScope.OpenAsync(context, p.GetValue(remote), "'acode session export' without --remote exports from this workspace.", cancellationToken);
             IRunStateStore store = scope.Store;
             IReadOnlyList<SessionId> sessionIds = filter is null
-                ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, cancellationToken)
+                ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, scope.IsRemote ? context : null, cancellationToken)
                 : await MatchingAsync(store, filter, cancellationToken);
             if (sessionIds.Count == 0)
             {
@@ -83,8 +83,11 @@ internal static class SessionExportCommand
         return command;
     }
 
-    /// <summary>The sessions named by ids or prefixes, each once, in the order given.</summary>
-    private static async Task<IReadOnlyList<SessionId>> ResolveAsync(IReadOnlyList<SessionIdArgument> wanted, IRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sessions named by ids or prefixes, each once, in the order given; with <c>remote</c> (the invocation, when
+    /// <c>store</c> is PostgreSQL's) a session deleted there is named as such.
+    /// </summary>
+    private static async Task<IReadOnlyList<SessionId>> ResolveAsync(IReadOnlyList<SessionIdArgument> wanted, IRunStateStore store, string workspaceRoot, CliContext? remote, CancellationToken cancellationToken)
     {
         var found = new List<SessionId>();
         foreach (SessionIdArgument argument in wanted)
@@ -92,7 +95,7 @@ internal static class SessionExportCommand
             SessionId id = await argument.ResolveExistingAsync(store, workspaceRoot, cancellationToken);
             if (await store.GetSessionAsync(id, cancellationToken) is null)
             {
-                throw argument.NotFound(workspaceRoot);
+                throw (remote is null ? null : await RemoteTombstone.FindAsync(remote, id, "Nothing was written.", cancellationToken)) ?? argument.NotFound(workspaceRoot);
             }
 
             if (!found.Contains(id))

@@ -56,7 +56,7 @@ internal static class SessionPullCommand
             IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
             if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)
             {
-                throw new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
+                throw await RemoteTombstone.FindAsync(context, wanted, "Nothing was pulled.", cancellationToken) ?? new UsageException($"No session {wanted} in {context.SyncTargetDescription}.", "List the team's sessions with 'acode session list --remote'.", ExitCodes.Problem);
             }
 
             SqliteWorkspaceDatabase database = context.OpenDatabase();
@@ -79,6 +79,14 @@ internal static class SessionPullCommand
                         $"{results.Count} session(s) were pulled before it. Delete the local session that holds the row ('acode session delete') if it is a copy, then pull again.",
                         ExitCodes.Problem);
                 }
+            }
+
+            if (pull.NotRecorded is { } notRecorded && results.Count > 0)
+            {
+                Console.Error.WriteLine(
+                    $"Warning: the session(s) were copied, but PostgreSQL at {context.SyncTarget!.Redacted} did not record that this workspace holds them ({notRecorded}): a change made here to a pulled session will be recorded as a conflict in PostgreSQL when it is synced (nothing is lost).");
+                Console.Error.WriteLine(
+                    "Try: to continue pulled sessions here without conflicts, pull with a role that may write acode's tables (docs/postgres.md); a reader role is for viewing.");
             }
 
             if (p.GetValue(json))

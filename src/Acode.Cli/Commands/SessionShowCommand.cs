@@ -25,7 +25,7 @@ internal static class SessionShowCommand
             IRunStateStore store = scope.Store;
             SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
             Session session = await store.GetSessionAsync(sessionId, cancellationToken)
-                ?? throw new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
+                ?? throw (scope.IsRemote ? await RemoteTombstone.FindAsync(context, sessionId, "Nothing is left there to show.", cancellationToken) : null) ?? new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
             if (context.ParseResult.GetValue(json))
             {
                 using var buffer = new StringWriter();

@@ -17,9 +17,11 @@ internal sealed class RemoteHealthPage(ISyncConflictReader reader, Func<string> 
         await shared.LoadAsync(conflictsBefore, HealthPage.ConflictsShown, cancellationToken);
         string html = PageLayout.Render("Health", workspace, w =>
         {
+            // Down now: the schema read when the viewer started is not presented as current.
             w.Markup("<h1>Health</h1><h2>PostgreSQL</h2><table class=\"kv\" id=\"postgres\"><tbody>")
                 .Markup("<tr><th>Server</th><td>").Text(server).Markup("</td></tr>")
-                .Markup("<tr><th>Schema</th><td>").Text(schema()).Markup("</td></tr></tbody></table>")
+                .Markup("<tr><th>Reachable</th><td id=\"reachable\">").Text(shared.Problem is { } problem ? "no: " + problem : "yes").Markup("</td></tr>")
+                .Markup("<tr><th>Schema</th><td id=\"schema\">").Text(shared.Problem is null ? schema() : $"not known now (PostgreSQL cannot be read); it was {schema()} when this viewer started").Markup("</td></tr></tbody></table>")
                 .Markup("<p class=\"hint\">").Text("The team's view: a workspace's outbox backlog and dead letters are on its own 'acode ui' (or 'acode db status').").Markup("</p>");
             shared.Write(w, conflictsBefore);
         });

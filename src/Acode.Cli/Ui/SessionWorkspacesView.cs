@@ -1,6 +1,7 @@
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Queries;
+using Acode.Cli.Output;
 
 namespace Acode.Cli.Ui;
 
@@ -8,7 +9,9 @@ namespace Acode.Cli.Ui;
 /// The "Workspaces" part of a session page: from PostgreSQL, the workspace the session was created in and the one whose
 /// change currently stands, each by its reported name (when it differs from the id) and id, as the list's Workspace
 /// column shows them. Shown when PostgreSQL is configured (always with <c>--remote</c>); a local session not synced
-/// yet says so, and a PostgreSQL that cannot be read says why without failing the page.
+/// yet says so, a session deleted there (a tombstone: another workspace's <c>session delete</c> and sync, or
+/// <c>db prune --remote</c>) says when and by which workspace, and a PostgreSQL that cannot be read says why without
+/// failing the page.
 /// </summary>
 internal static class SessionWorkspacesView
 {
@@ -35,6 +38,16 @@ internal static class SessionWorkspacesView
             return;
         }
 
+        if (workspaces.DeletedAt is { } deletedAt)
+        {
+            w.Markup("<p id=\"deleted-in-postgres\" class=\"empty\">").Text($"Deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace ");
+            Workspace(w, "deleting-workspace", workspaces.LastId, workspaces.LastName, "span");
+            w.Text(" ('acode session delete' there and a sync, or 'acode db prune --remote'). This copy stays in this workspace but is no longer shared: "
+                + "a change made to it here loses to the deletion when synced (recorded as a conflict). Delete it here with 'acode session delete' if it is no longer needed.")
+                .Markup("</p></section>");
+            return;
+        }
+
         w.Markup("<dl class=\"facts\"><dt>Created in</dt>");
         Workspace(w, "created-workspace", workspaces.CreatedId, workspaces.CreatedName);
         w.Markup("<dt>Changed last in</dt>");
@@ -42,14 +55,14 @@ internal static class SessionWorkspacesView
         w.Markup("</dl></section>");
     }
 
-    private static void Workspace(HtmlWriter w, string id, string origin, string? name)
+    private static void Workspace(HtmlWriter w, string id, string origin, string? name, string element = "dd")
     {
-        w.Markup("<dd").Attribute("id", id).Attribute("data-origin", origin).Markup(">");
+        w.Markup("<" + element).Attribute("id", id).Attribute("data-origin", origin).Markup(">");
         if (name is not null && name != origin)
         {
             w.Element("span", name, "ws-name").Markup(" ");
         }
 
-        w.Element("span", origin, "id").Markup("</dd>");
+        w.Element("span", origin, "id").Markup("</" + element + ">");
     }
 }

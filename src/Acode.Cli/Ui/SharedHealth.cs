@@ -23,6 +23,10 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
     private IReadOnlyList<WorkspaceLastSync> _workspaces = [];
     private int _limit;
     private string? _problem;
+    private string? _problemHint;
+
+    /// <summary>Why PostgreSQL could not be read (its ACODE-DB code and message), or null.</summary>
+    public string? Problem => _problem;
 
     public async Task LoadAsync(long? before, int limit, CancellationToken cancellationToken)
     {
@@ -39,7 +43,8 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         }
         catch (AcodeDbException ex)
         {
-            _problem = $"{ex.ErrorCode}: {ex.Message}";
+            _problem = $"{ex.Code}: {ex.Message}";
+            _problemHint = ex.Hint;
         }
     }
 
@@ -53,7 +58,8 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         w.Markup("<h2>Workspaces</h2>");
         if (_problem is not null)
         {
-            w.Markup("<p class=\"error\" id=\"shared-problem\">").Text(_problem).Markup("</p>");
+            w.Markup("<p class=\"error\" id=\"shared-problem\">").Text(_problem).Markup("</p>")
+                .Markup("<p class=\"hint\" id=\"shared-problem-try\">").Text("Try: " + _problemHint).Markup("</p>");
             return;
         }
 
@@ -95,7 +101,12 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         {
             w.Markup("<section class=\"conflict\"").Attribute("id", "conflict-" + c.Id.ToString(CultureInfo.InvariantCulture)).Markup("><h3>")
                 .Text($"#{c.Id} {c.EntityType} {c.EntityId} · {Display.Time(c.DetectedAt)}").Markup(" ");
-            if (c.SessionId.Length > 0)
+            if (c.SessionId.Length > 0 && c.SessionDeleted)
+            {
+                // A tombstone has no page to open: named, not linked.
+                w.Element("span", c.SessionId, "id").Markup(" ").Element("span", "(session deleted in PostgreSQL)", "deleted");
+            }
+            else if (c.SessionId.Length > 0)
             {
                 w.Link(UiLinks.Session(c.SessionId), c.SessionId, "id");
             }
@@ -108,8 +119,12 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
             }
 
             w.Markup("<div class=\"versions\">");
-            Version(w, "incoming", $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}", c.IncomingPayload, c.Winner == "incoming");
-            Version(w, "existing", c.ExistingPayload is null ? "Stored: the row was gone" : $"Stored v{c.ExistingVersion} from {c.ExistingOrigin}", c.ExistingPayload, c.Winner == "existing");
+            Version(w, "incoming", c.IncomingIsDeletion
+                ? $"Incoming deletion of session {c.SessionId}: v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}"
+                : $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}", c.IncomingPayload, c.Winner == "incoming", c.IncomingIsDeletion);
+            Version(w, "existing", c.ExistingPayload is null ? "Stored: the row was gone"
+                : c.ExistingIsDeletion ? $"Stored: session {c.SessionId} deleted (tombstone v{c.ExistingVersion} from {c.ExistingOrigin})"
+                : $"Stored v{c.ExistingVersion} from {c.ExistingOrigin}", c.ExistingPayload, c.Winner == "existing", c.ExistingIsDeletion);
             w.Markup("</div></section>");
         }
 
@@ -120,10 +135,16 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         }
     }
 
-    private static void Version(HtmlWriter w, string side, string heading, string? payload, bool won)
+    private static void Version(HtmlWriter w, string side, string heading, string? payload, bool won, bool deletion)
     {
-        w.Markup("<div").Attribute("class", $"version {side}{(won ? " won" : "")}").Markup("><h4>").Text(heading).Markup(won ? " <span class=\"winner\">kept</span>" : "")
-            .Markup("</h4><pre>").Text(payload is null ? "—" : Pretty(payload)).Markup("</pre></div>");
+        w.Markup("<div").Attribute("class", $"version {side}{(won ? " won" : "")}{(deletion ? " deletion" : "")}").Markup("><h4>").Text(heading).Markup(won ? " <span class=\"winner\">kept</span>" : "")
+            .Markup("</h4>");
+        if (deletion)
+        {
+            w.Markup("<p class=\"deletion\">").Text("A deletion: the session and everything in it are gone; its tombstone keeps only the session's last document, shown below.").Markup("</p>");
+        }
+
+        w.Markup("<pre>").Text(payload is null ? "—" : Pretty(payload)).Markup("</pre></div>");
     }
 
     private static string Pretty(string json)

@@ -83,12 +83,31 @@ public sealed class PostgresMigrator
     }
 
     /// <inheritdoc cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>
-    public async Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+        => GetStatusAsync(connection, readOnly: false, cancellationToken);
+
+    /// <summary>
+    /// The status as a reader needs it (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>): like
+    /// <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>, but the role needs only SELECT on acode's tables
+    /// and USAGE on the schema, so a SELECT-only role or a read replica passes. Writes nothing.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004, or ACODE-DB-006 (unavailable, or SELECT or USAGE missing: the message names the GRANT).</exception>
+    public async Task<MigrationStatus> GetReadStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await GetStatusAsync(connection, readOnly: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, bool readOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         try
         {
-            await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, cancellationToken).ConfigureAwait(false);
+            await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, readOnly, cancellationToken).ConfigureAwait(false);
             List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
             return _plan.StatusOf(applied);
         }

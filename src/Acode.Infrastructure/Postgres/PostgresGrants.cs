@@ -9,6 +9,8 @@ namespace Acode.Infrastructure.Postgres;
 /// table), <c>USAGE</c> on its schema (and <c>CREATE</c> there while a
 /// migration is pending: the first sync creates the tables), <c>SELECT, INSERT, UPDATE, DELETE</c> on every table it
 /// created and <c>USAGE</c> on their sequences. A role that applied the migrations owns the tables and has all of it.
+/// A reader role (remote reads, <c>session pull</c>, <c>acode ui --remote</c>) needs only CONNECT, USAGE on the schema
+/// and SELECT on the tables.
 /// </remarks>
 internal static class PostgresGrants
 {
@@ -19,6 +21,9 @@ internal static class PostgresGrants
 
     public static string OnTables(string schema, string role)
         => $"GRANT {TablePrivileges} ON ALL TABLES IN SCHEMA {Quote(schema)} TO {Quote(role)}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA {Quote(schema)} TO {Quote(role)};";
+
+    /// <summary>What a reader role needs on acode's tables (docs/postgres.md, "A reader role").</summary>
+    public static string SelectOnTables(string schema, string role) => $"GRANT SELECT ON ALL TABLES IN SCHEMA {Quote(schema)} TO {Quote(role)};";
 
     public static string OnSchema(string schema, string role, bool create)
         => $"GRANT USAGE{(create ? ", CREATE" : "")} ON SCHEMA {Quote(schema)} TO {Quote(role)};";

@@ -9,12 +9,15 @@ namespace Acode.Infrastructure.Postgres;
 /// Before acode reads or writes its PostgreSQL tables, asks the catalog which of the privileges it needs the connected
 /// role lacks (USAGE on the schema; SELECT, INSERT, UPDATE, DELETE on each table acode's migrations create; USAGE on
 /// their sequences), so that a role short of a privilege gets ACODE-DB-006 naming each missing privilege and the
-/// GRANT that fixes it, from <c>acode db status</c> as from a sync, before any record is tried.
+/// GRANT that fixes it, from <c>acode db status</c> as from a sync, before any record is tried. A reader (<c>--remote</c>
+/// reads, <c>session pull</c>, <c>acode ui --remote</c>) checks only SELECT on the tables and USAGE on the schema, so a
+/// SELECT-only role or a read replica serves it (docs/postgres.md, "A reader role").
 /// </summary>
 /// <remarks>Reads only the catalog (readable by every role); one round trip; changes nothing.</remarks>
 internal static partial class PostgresPrivilegeCheck
 {
     private static readonly string[] Order = ["SELECT", "INSERT", "UPDATE", "DELETE", "USAGE"];
+    private static readonly string[] ReadPrivileges = ["SELECT"];
 
     private const string Sql = """
         SELECT current_user, current_schema(), COALESCE(has_schema_privilege(current_schema(), 'USAGE'), false),
@@ -22,7 +25,7 @@ internal static partial class PostgresPrivilegeCheck
                ARRAY(SELECT c.relname || ':' || p.privilege
                      FROM pg_catalog.pg_class c
                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
-                     CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(privilege)
+                     CROSS JOIN unnest($2::text[]) AS p(privilege)
                      WHERE c.relkind IN ('r', 'p') AND c.relname = ANY($1)
                            AND CASE WHEN c.relkind IN ('r', 'p') THEN NOT has_table_privilege(c.oid, p.privilege) ELSE false END
                      UNION ALL
@@ -32,7 +35,7 @@ internal static partial class PostgresPrivilegeCheck
                           AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
                      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
                      JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
-                     WHERE s.relkind = 'S' AND t.relname = ANY($1)
+                     WHERE $3 AND s.relkind = 'S' AND t.relname = ANY($1)
                            AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(s.oid, 'USAGE') ELSE false END);
         """;
 
@@ -47,9 +50,11 @@ internal static partial class PostgresPrivilegeCheck
     /// <param name="connection">An open connection as acode's role.</param>
     /// <param name="tables">acode's tables (<see cref="TablesOf"/>); those that do not exist yet are skipped.</param>
     /// <param name="needCreate">True while a migration is pending: CREATE on the schema is needed to apply it.</param>
+    /// <param name="readOnly">True for a reader: only SELECT on the tables (and USAGE on the schema) is needed, and the
+    /// GRANT named is the SELECT-only one.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <exception cref="AcodeDbException">ACODE-DB-006 (refused) when a privilege is missing or no schema is selected.</exception>
-    public static async Task EnsureAsync(NpgsqlConnection connection, string[] tables, bool needCreate, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(NpgsqlConnection connection, string[] tables, bool needCreate, bool readOnly, CancellationToken cancellationToken)
     {
         string target = PostgresConnectionSettings.Redact(connection.ConnectionString);
         string role;
@@ -59,6 +64,8 @@ internal static partial class PostgresPrivilegeCheck
         using (var command = new NpgsqlCommand(Sql, connection))
         {
             command.Parameters.AddWithValue(tables);
+            command.Parameters.AddWithValue(readOnly ? ReadPrivileges : Order[..4]);
+            command.Parameters.AddWithValue(!readOnly);
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -93,7 +100,12 @@ internal static partial class PostgresPrivilegeCheck
                 .GroupBy(g => string.Join(", ", g.OrderBy(p => Array.IndexOf(Order, p))), g => g.Key, StringComparer.Ordinal)
                 .Select(g => $"{g.Key} on {string.Join(", ", g.Order(StringComparer.Ordinal))}");
             lacks.AddRange(byPrivileges);
-            grants.Add(PostgresGrants.OnTables(schema, role));
+            grants.Add(readOnly ? PostgresGrants.SelectOnTables(schema, role) : PostgresGrants.OnTables(schema, role));
+        }
+
+        if (lacks.Count > 0 && readOnly)
+        {
+            throw AcodeErrors.PostgresReadRefused(target, $"role {PostgresGrants.Quote(role)} lacks {string.Join("; ", lacks)}", PostgresGrants.Run(string.Join(" ", grants)));
         }
 
         if (lacks.Count > 0)

@@ -8,16 +8,17 @@ namespace Acode.Infrastructure.PostgresStore;
 /// <summary>
 /// <see cref="ISessionWorkspaceReader"/> on the shared PostgreSQL (schema 1.4.0 or later): the session's
 /// <c>created_origin</c> and <c>origin</c> with the names those workspaces reported to <c>workspaces</c>, as
-/// <c>session_overview</c> joins them. A deleted session (a tombstone) has none.
+/// <c>session_overview</c> joins them. A deleted session (a tombstone) is returned with its
+/// <see cref="SessionWorkspaces.DeletedAt"/>; its <c>origin</c> is the workspace that deleted it.
 /// </summary>
 public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
 {
     internal const string Sql = """
-        SELECT s.created_origin, cw.name, s.origin, lw.name
+        SELECT s.created_origin, cw.name, s.origin, lw.name, s.deleted_at
         FROM sessions s
         LEFT JOIN workspaces cw ON cw.id = s.created_origin
         LEFT JOIN workspaces lw ON lw.id = s.origin
-        WHERE s.id = $1 AND s.deleted_at IS NULL;
+        WHERE s.id = $1;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -51,7 +52,10 @@ public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
 
             return new SessionWorkspaces(
                 reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            {
+                DeletedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
         {

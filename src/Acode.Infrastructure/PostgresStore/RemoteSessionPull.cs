@@ -37,6 +37,13 @@ internal sealed class RemoteSessionPull
         _localOrigin = localOrigin;
     }
 
+    /// <summary>
+    /// Why PostgreSQL could not record which versions this workspace now holds (a SELECT-only role, a read replica), or
+    /// null when every pull so far recorded them. Without that record, a change made here to a pulled row is judged
+    /// against the stored version as an unknown base: recorded as a conflict in <c>sync_conflicts</c> when it is synced.
+    /// </summary>
+    public string? NotRecorded { get; private set; }
+
     /// <summary>Pulls one session with its children and events.</summary>
     /// <returns>What the local import wrote, or null when PostgreSQL holds no live session with that id.</returns>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable (nothing local was written when it fails before the import).</exception>
@@ -85,7 +92,18 @@ internal sealed class RemoteSessionPull
             .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && mine.Version == e.Version && mine.UpdatedAt == e.UpdatedAt)
             .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
             .ToList();
-        await _remote.RecordHeldAsync(_localOrigin, held, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _remote.RecordHeldAsync(_localOrigin, held, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Application.Errors.AcodeDbException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InsufficientPrivilege or Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction } refused)
+        {
+            // A reader role or a read replica (docs/postgres.md, "A reader role"): the copy is made; only the record is missing.
+            NotRecorded ??= refused.SqlState == Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction
+                ? "the server accepts only reads"
+                : $"the role may not write its table sync_applied ({refused.MessageText})";
+        }
+
         return result;
     }
 

@@ -51,6 +51,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private readonly SyncRetention? _retention;
     private bool _schemaReady;
     private bool _registered;
+    private bool _knownChecked;
+    private SyncTargetWarning? _targetWarning;
 
     /// <summary>
     /// A sync over what the composition root (<see cref="PersistenceServiceCollectionExtensions"/>) registered: the outbox,
@@ -145,12 +147,14 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
 
         var run = new SyncRunCounters();
-        long total = (await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Pending;
+        OutboxStatistics before = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        long total = before.Pending;
         string? pauseReason = null;
         AcodeDbException? pause = null;
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            await CheckTargetKnowsWorkspaceAsync(before.Processed, cancellationToken).ConfigureAwait(false);
             await DrainAsync(_delivery, run, progress, total, cancellationToken).ConfigureAwait(false);
             await RegisterAsync(run, cancellationToken).ConfigureAwait(false);
         }
@@ -182,12 +186,14 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
+        SyncTargetWarning? warning = Interlocked.Exchange(ref _targetWarning, null); // reported once, by this run
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason)
         {
             PauseCode = pause?.ErrorCode,
             PauseDetail = pause?.Message.TrimEnd('.'),
             ConflictsLost = run.ConflictsLost,
             LostSessionIds = [.. run.LostSessions],
+            TargetWarning = warning,
         };
     }
 
@@ -241,6 +247,47 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             {
                 // PostgreSQL had no schema although this workspace delivered changes before: it was restored empty or replaced.
                 Log.SchemaRecreated(_logger, _target!.Redacted, local.Processed);
+                _knownChecked = true; // one warning is enough: the new schema knows no workspace either
+                _targetWarning = new SyncTargetWarning(
+                    $"PostgreSQL at {_target.Redacted} had no acode schema although this workspace delivered changes to it before; the schema was created empty, "
+                    + $"so what this workspace delivered earlier is not there ({local.Processed} delivered record(s) are still retained here)",
+                    RefillHint);
+            }
+        }
+    }
+
+    private const string RefillHint =
+        "If the database was restored empty or replaced, send this workspace's retained changes again with 'acode db sync retry --processed'; "
+        + "if ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the wrong database, fix it instead.";
+
+    private const string KnowsWorkspaceSql =
+        "SELECT NOT EXISTS (SELECT 1 FROM workspaces WHERE id = $1) AND NOT EXISTS (SELECT 1 FROM sessions WHERE created_origin = $1);";
+
+    /// <summary>
+    /// Once per process, before this workspace registers: when it delivered changes before (processed records are
+    /// retained) but PostgreSQL has no record of it (no <c>workspaces</c> row, no session it created), the URL names
+    /// another database than the one it synced to, or one restored from before its first sync: warn, as for a schema
+    /// that was recreated.
+    /// </summary>
+    private async Task CheckTargetKnowsWorkspaceAsync(long processed, CancellationToken cancellationToken)
+    {
+        if (_knownChecked || _registered || processed == 0 || _dataSource is null)
+        {
+            return;
+        }
+
+        _knownChecked = true;
+        NpgsqlCommand command = _dataSource.CreateCommand(KnowsWorkspaceSql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue(_database.WorkspaceId!);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                Log.TargetForgotWorkspace(_logger, _target!.Redacted, processed);
+                _targetWarning = new SyncTargetWarning(
+                    $"PostgreSQL at {_target.Redacted} has no record of this workspace although it delivered changes before ({processed} delivered record(s) are still retained here): "
+                    + "it is another database than the one this workspace synced to, or one restored from before its first sync",
+                    RefillHint);
             }
         }
     }

@@ -7,7 +7,8 @@ namespace Acode.Infrastructure.Sync;
 /// <summary>
 /// <see cref="ISyncConflictReader"/> on the shared PostgreSQL database: parameterized, read-only, bounded queries
 /// (<c>sync_conflicts</c> by its primary key, a row whose stored child document names another session than the
-/// conflict's being one that would have moved the row between sessions; <c>workspaces</c>, one row per workspace, sorted whole: a team has
+/// conflict's being one that would have moved the row between sessions; a side whose stamp (hlc, origin) is the
+/// session's tombstone's being its deletion; <c>workspaces</c>, one row per workspace, sorted whole: a team has
 /// tens or hundreds of workspaces, not millions).
 /// </summary>
 internal sealed class PostgresSyncConflictReader : ISyncConflictReader
@@ -32,16 +33,24 @@ internal sealed class PostgresSyncConflictReader : ISyncConflictReader
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
         return await ReadAsync("""
-            SELECT id, entity_type, entity_id, session_id, incoming_origin, incoming_base_version, incoming_version, incoming_payload::text,
-                   existing_origin, existing_version, existing_payload::text, winner, detected_at,
-                   CASE WHEN entity_type <> 'Session' AND existing_payload->>'sessionId' <> session_id THEN existing_payload->>'sessionId' END
-            FROM sync_conflicts WHERE id < $1 ORDER BY id DESC LIMIT $2;
+            SELECT c.id, c.entity_type, c.entity_id, c.session_id, c.incoming_origin, c.incoming_base_version, c.incoming_version, c.incoming_payload::text,
+                   c.existing_origin, c.existing_version, c.existing_payload::text, c.winner, c.detected_at,
+                   CASE WHEN c.entity_type <> 'Session' AND c.existing_payload->>'sessionId' <> c.session_id THEN c.existing_payload->>'sessionId' END,
+                   t.id IS NOT NULL,
+                   COALESCE(t.hlc = c.incoming_hlc AND t.origin = c.incoming_origin, false),
+                   COALESCE(t.hlc = c.existing_hlc AND t.origin = c.existing_origin, false)
+            FROM sync_conflicts c
+            LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
+            WHERE c.id < $1 ORDER BY c.id DESC LIMIT $2;
             """, [beforeId ?? long.MaxValue, limit], r => new SyncConflict(
                 r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
                 r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : r.GetString(10),
                 r.GetString(11), r.GetFieldValue<DateTimeOffset>(12))
             {
                 OwningSessionId = r.IsDBNull(13) ? null : r.GetString(13),
+                SessionDeleted = r.GetBoolean(14),
+                IncomingIsDeletion = r.GetBoolean(15),
+                ExistingIsDeletion = r.GetBoolean(16),
             }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -47,7 +47,7 @@ internal sealed class SyncStatusReader
             if (schema.Pending.Count > 0)
             {
                 // The next sync applies them: say now if this role cannot.
-                await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, cancellationToken).ConfigureAwait(false);
+                await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, readOnly: false, cancellationToken).ConfigureAwait(false);
             }
 
             long? conflicts = null;

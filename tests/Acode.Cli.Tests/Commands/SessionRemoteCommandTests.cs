@@ -108,6 +108,35 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task A_session_deleted_in_PostgreSQL_by_another_workspace_is_named_deleted_by_pull_show_and_export()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        await _a.RunOkAsync("session", "delete", id, "--yes");
+        await _a.RunOkAsync("db", "sync");
+        string deleter = await OriginAsync(url, id);
+
+        AcodeResult pull = await _b.RunAsync("session", "pull", id);
+        AcodeResult show = await _b.RunAsync("session", "show", "--remote", id);
+        AcodeResult export = await _b.RunAsync("session", "export", "--remote", id);
+
+        foreach (AcodeResult result in new[] { pull, show, export })
+        {
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"Session {id} was deleted in PostgreSQL at ", result.Stderr, StringComparison.Ordinal);
+            Assert.Matches($@"\(UTC\) by workspace .*\({deleter}\) \('acode session delete' there", result.Stderr);
+            Assert.Contains("Try: A copy of it in a workspace stays there but is no longer shared", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("No session", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Nothing was pulled.", pull.Stderr, StringComparison.Ordinal);
+        Assert.Equal(id, Assert.Single(await _b.SessionIdsAsync())); // B's copy is left alone
+    }
+
+    [Fact]
     public async Task Without_PostgreSQL_the_remote_commands_exit_17_and_with_it_down_16_touching_nothing_local()
     {
         AcodeResult list = await _b.RunAsync("session", "list", "--remote");

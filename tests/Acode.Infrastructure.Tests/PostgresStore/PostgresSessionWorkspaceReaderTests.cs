@@ -34,7 +34,11 @@ public sealed class PostgresSessionWorkspaceReaderTests(PostgresFixture fixture)
         }
 
         Assert.Equal(new SessionWorkspaces("pg_test", "server", "ws_b", "laptop <b>"), await reader.GetAsync(session.Id));
-        Assert.Null(await reader.GetAsync(deleted.Id));
+        // A tombstone: when it was deleted, and by which workspace (the deletion is the change that stands).
+        SessionWorkspaces tombstone = (await reader.GetAsync(deleted.Id))!;
+        Assert.Equal(("pg_test", "pg_test"), (tombstone.CreatedId, tombstone.LastId));
+        Assert.NotNull(tombstone.DeletedAt);
+        Assert.Null((await reader.GetAsync(session.Id))!.DeletedAt);
         Assert.Null(await reader.GetAsync(SessionId.New()));
     }
 }

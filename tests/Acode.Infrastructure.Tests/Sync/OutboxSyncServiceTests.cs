@@ -223,6 +223,13 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         Assert.False(result.Paused, result.PauseReason);
         Assert.Equal(0, result.Retried);
         Assert.Equal("after", await h.PgScalarAsync("SELECT title FROM sessions"));
+
+        // The run that found it says so (what 'acode db sync' prints, and '--watch' once); the next run does not repeat it.
+        Assert.NotNull(result.TargetWarning);
+        Assert.Contains("had no acode schema although this workspace delivered changes to it before", result.TargetWarning.Message, StringComparison.Ordinal);
+        Assert.Contains("acode db sync retry --processed", result.TargetWarning.Hint, StringComparison.Ordinal);
+        await h.Store.CreateSessionAsync("later");
+        Assert.Null((await h.Sync.SyncAsync()).TargetWarning);
     }
 
     [Fact]

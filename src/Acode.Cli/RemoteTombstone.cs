@@ -1,0 +1,41 @@
+using Acode.Application.Queries;
+using Acode.Cli.Output;
+using Acode.Infrastructure;
+using Acode.Infrastructure.PostgresStore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Acode.Cli;
+
+/// <summary>
+/// A session the team's PostgreSQL holds only as a tombstone (deleted by another workspace's <c>session delete</c> and
+/// sync, or by <c>db prune --remote</c>): the error a remote read or a pull gives for it, saying when and by which
+/// workspace it was deleted and what that means for a local copy, instead of "no session".
+/// </summary>
+internal static class RemoteTombstone
+{
+    /// <summary>The error (exit 1) for a session deleted in PostgreSQL, or null when PostgreSQL has no tombstone of it.</summary>
+    /// <param name="context">The invocation (PostgreSQL configured and found readable).</param>
+    /// <param name="id">The session asked for.</param>
+    /// <param name="nothingDone">What the command did not do, e.g. "Nothing was pulled."</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006 when PostgreSQL cannot be read.</exception>
+    public static async Task<UsageException?> FindAsync(CliContext context, SessionId id, string nothingDone, CancellationToken cancellationToken)
+    {
+        string target = context.SyncTarget!.Redacted;
+        var reader = new PostgresSessionWorkspaceReader(
+            context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), target);
+        if (await reader.GetAsync(id, cancellationToken) is not { DeletedAt: { } deletedAt } tombstone)
+        {
+            return null;
+        }
+
+        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Safe(name)} ({tombstone.LastId})" : tombstone.LastId;
+        return new UsageException(
+            $"Session {id} was deleted in PostgreSQL at {target} on {Display.Time(deletedAt)} (UTC) by workspace {by} "
+            + $"('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there. {nothingDone}",
+            $"A copy of it in a workspace stays there but is no longer shared: a change made to it loses to the deletion when synced (recorded as a conflict). "
+            + $"Delete a copy you no longer need with 'acode session delete {id}'; 'acode session list --remote' lists the team's sessions.",
+            ExitCodes.Problem);
+    }
+}
