@@ -62,7 +62,7 @@ internal static class DbCheckCommand
                     : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty"),
                 ("postgres", !syncStatus.Configured || syncStatus.Reachable == true, !syncStatus.Configured
                     ? "not configured (local only)"
-                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : syncStatus.Problem ?? "unreachable"),
+                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : PostgresProblem(syncStatus.Problem)),
             };
             // A full disk fails the check: the data is sound, but every write and the WAL's checkpoint fail until space is freed.
             DiskSpaceReport disk = DiskSpaceReport.Measure(database.Workspace.AgentDirectory, wal.Bytes);
@@ -122,6 +122,16 @@ internal static class DbCheckCommand
             return healthy ? ExitCodes.Success : ExitCodes.Problem;
         });
         return command;
+    }
+
+    /// <summary>The failing postgres line: what is wrong, then the next step (local work is unaffected meanwhile).</summary>
+    private static string PostgresProblem(string? problem)
+    {
+        string what = (problem ?? "PostgreSQL does not answer").TrimEnd('.', ' ');
+        string next = what.Contains("To fix it:", StringComparison.Ordinal)
+            ? "then run 'acode db check' again"
+            : "next: start the server, or correct ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json), then run 'acode db check' again";
+        return $"{what}; {next}. Local work is unaffected: changes wait in the outbox and 'acode db sync' delivers them once PostgreSQL answers";
     }
 
     /// <summary>The counters that disagree with the tables, or why the tables could not be counted (damaged pages: the integrity line says where).</summary>

@@ -24,7 +24,7 @@ public sealed class FullDiskTests : IDisposable
             "This test mounts a 4 MiB tmpfs to fill a real disk, which needs root (CI runs the tests as root). Run it as root, e.g. in the CI container.");
         Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", _mount));
         _mounted = true;
-        var workspace = new Dictionary<string, string?>();
+        var workspace = new Dictionary<string, string?> { ["COLUMNS"] = "1000" }; // one check, one line
 
         AcodeResult? full = null;
         for (int i = 0; i < 20 && full is null; i++)
