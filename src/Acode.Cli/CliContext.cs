@@ -188,7 +188,12 @@ internal sealed class CliContext : IDisposable
 
     private PersistenceOptions LoadOptions()
     {
-        LoadedPersistenceOptions loaded = AcodeConfiguration.Load(Workspace);
+        LoadedPersistenceOptions loaded = AcodeConfiguration.LoadForCommandLine(Workspace);
+        foreach (string note in loaded.Notes)
+        {
+            System.Console.Error.WriteLine($"Note: {note}");
+        }
+
         foreach (string warning in loaded.Warnings)
         {
             System.Console.Error.WriteLine($"Warning: {warning}");

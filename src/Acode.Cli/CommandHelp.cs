@@ -97,7 +97,9 @@ internal sealed class CommandHelp(HelpAction inner) : SynchronousCommandLineActi
         foreach (OptionDescriptor d in PersistenceOptionCatalog.All.Where(d => d.Key != "persistence:postgres:connectionString"))
         {
             string defaultText = d.Kind == OptionKind.WholeNumber && d.Unit is not null ? $"{d.DefaultText} {d.Unit}" : d.DefaultText;
-            yield return (d.EnvironmentVariable, $"Sets {d.Key} (default: {defaultText}).");
+            yield return (d.EnvironmentVariable, d.Key == StoreOptions.KindKey
+                ? $"Sets {d.Key} for agent hosts (default: {defaultText}); the command line always works on the workspace's SQLite database and only notes a Postgres here."
+                : $"Sets {d.Key} (default: {defaultText}).");
         }
 
         yield return ("COLUMNS", $"The width of tables and trees when output is redirected (20 to 1000; default {ConsoleFactory.RedirectedWidth}).");

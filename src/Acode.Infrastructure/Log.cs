@@ -66,6 +66,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
     public static partial void SyncPaused(ILogger logger, string reason);
 
+    [LoggerMessage(2021, LogLevel.Information, "Nothing to deliver; the workspace's row in PostgreSQL was not refreshed: {Reason}")]
+    public static partial void RegistrationSkipped(ILogger logger, string reason);
+
     [LoggerMessage(2020, LogLevel.Warning, "The connection to PostgreSQL was lost during a batch of {Count} record(s), but the server answers: retrying them one by one ({Error})")]
     public static partial void ConnectionLostMidBatch(ILogger logger, int count, string error);
 

@@ -9,6 +9,21 @@ internal static class AcodeErrors
         "Check that the folder exists and that you may write to it (and to '.agent/' inside it), or choose another workspace with --workspace or ACODE_WORKSPACE.",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-001 for a write of the workspace database (its file, <c>-wal</c> or <c>-shm</c>) that failed because the
+    /// disk is full (SQLITE_FULL, or an SQLITE_IOERR_* caused by ENOSPC). The database was open and is sound: every
+    /// acknowledged save is in it; the write that failed was rolled back.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="free">The free space on its file system, in words (e.g. <c>0 bytes</c>), or null when unknown.</param>
+    /// <param name="detail">What could not be written, in words, e.g. <c>SQLite could not grow the shared-memory file -shm (SQLITE_IOERR_SHMSIZE)</c>.</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException DiskFull(string path, string? free, string detail, Exception? inner = null) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The disk holding the workspace database '{path}' is full" + (free is null ? "" : $" ({free} free)") + $": {detail}. Everything already saved is intact; the operation that failed changed nothing.",
+        "Free at least a few MiB on that disk (delete or move large files; 'df -h' shows what is free), then run the command again: acode then writes the WAL back into the database file by itself, and 'acode db check' reports the free space. Or choose a workspace on another disk with --workspace or ACODE_WORKSPACE.",
+        inner);
+
     public static AcodeDbException NotAnAcodeDatabase(string path, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,
         $"'{path}' is not a usable acode workspace database: {reason}. The file was left untouched.",

@@ -91,7 +91,7 @@ internal sealed class OptionDescriptor
             {
                 OptionKind.WholeNumber => $"a whole number{(Unit is null ? string.Empty : " of " + Unit)} from {Text(Minimum)} to {Text(Maximum)}",
                 OptionKind.Choice => ChoiceList(),
-                OptionKind.ChoiceList => $"a list of {string.Join(", ", Choices)} (a JSON array, or one value separated by commas)",
+                OptionKind.ChoiceList => $"a list of {string.Join(", ", Choices)} (a JSON array such as [\"{Choices[0]}\"], or one value separated by commas)",
                 OptionKind.Boolean => "true or false",
                 _ => (Format ?? "text").Replace("`", string.Empty, StringComparison.Ordinal),
             };
@@ -192,11 +192,75 @@ internal sealed class OptionDescriptor
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The names of a comma-separated list, each as <see cref="Choices"/> spells it; null when one is not a choice.</summary>
+    /// <summary>
+    /// The items of a list given as one value: a JSON array of objects (<c>[{"kind": "x", "pattern": "y"}]</c>), as an
+    /// environment variable must give a list of objects when it is not split into indexed variables. Field names match
+    /// <see cref="ItemFields"/> in any letter case; values are strings (numbers and booleans as their JSON text).
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the source when it is not such an array.</exception>
+    public IReadOnlyList<IReadOnlyDictionary<string, string?>> ParseItems(string text, string? source)
+    {
+        if (Kind != OptionKind.ObjectList)
+        {
+            throw new InvalidOperationException($"{Key} is not a list of objects.");
+        }
+
+        var items = new List<IReadOnlyDictionary<string, string?>>();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                throw Invalid(text, source);
+            }
+
+            foreach (System.Text.Json.JsonElement element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
+                {
+                    throw Invalid(text, source);
+                }
+
+                var item = ItemFields.ToDictionary(f => f, f => (string?)null, StringComparer.Ordinal);
+                foreach (System.Text.Json.JsonProperty property in element.EnumerateObject())
+                {
+                    string field = ItemFields.FirstOrDefault(f => string.Equals(f, property.Name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw Invalid(text, source);
+                    item[field] = property.Value.ValueKind switch
+                    {
+                        System.Text.Json.JsonValueKind.String => property.Value.GetString(),
+                        System.Text.Json.JsonValueKind.Null => null,
+                        System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => property.Value.GetRawText(),
+                        _ => throw Invalid(text, source),
+                    };
+                }
+
+                items.Add(item);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw Invalid(text, source);
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// The names of a list given as one value, each as <see cref="Choices"/> spells it: a JSON array of strings
+    /// (<c>["Completed","Failed"]</c>, as the file and environment variables may give it) or a comma-separated list; null
+    /// when one is not a choice or the array is not one of strings.
+    /// </summary>
     private string[]? ParseList(string text)
     {
+        IEnumerable<string>? parts = text.StartsWith('[') ? JsonStrings(text) : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts is null)
+        {
+            return null;
+        }
+
         var names = new List<string>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string part in parts)
         {
             string? name = Choices.FirstOrDefault(c => string.Equals(c, part, StringComparison.OrdinalIgnoreCase));
             if (name is null)
@@ -211,6 +275,26 @@ internal sealed class OptionDescriptor
         }
 
         return [.. names];
+    }
+
+    /// <summary>The strings of a JSON array (trimmed, blanks skipped); null when it is not an array of strings.</summary>
+    private static List<string>? JsonStrings(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array
+                || document.RootElement.EnumerateArray().Any(e => e.ValueKind != System.Text.Json.JsonValueKind.String))
+            {
+                return null;
+            }
+
+            return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!.Trim()).Where(v => v.Length > 0)];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private string ChoiceList()

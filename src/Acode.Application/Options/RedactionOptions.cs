@@ -22,7 +22,7 @@ public sealed class RedactionOptions
             "replace secrets by `[REDACTED:kind]` markers before anything is stored ([docs/secrets.md](docs/secrets.md))"),
         Section.ChoiceList("disabledRules", BuiltInSecretRules.Kinds, o => o.DisabledRules, (o, v) => o.DisabledRules = [.. v],
             "built-in rule kinds switched off, e.g. `[\"generic-secret\", \"jwt\"]`"),
-        Section.ObjectList("rules", "a list of objects with `kind` and `pattern`", ["kind", "pattern"], o => o.Rules,
+        Section.ObjectList("rules", "a JSON array of objects with `kind` and `pattern`", ["kind", "pattern"], o => o.Rules,
             (o, v) => o.Rules = [.. v.Select(item => new RedactionRuleOptions { Kind = item["kind"], Pattern = item["pattern"] })],
             "extra rules `{\"kind\": \"employee-id\", \"pattern\": \"\\\\bEMP-[0-9]{6}\\\\b\"}`: a .NET regex without lookarounds or backreferences (run without backtracking); a group named `secret` limits what is replaced"),
     ];

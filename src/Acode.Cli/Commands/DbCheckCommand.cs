@@ -18,7 +18,7 @@ internal static class DbCheckCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, and the search index of large content when it is out of step, then check." };
-        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, the row counters, the WAL's size, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, the row counters, the WAL's size, the free space on its disk, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
@@ -62,14 +62,28 @@ internal static class DbCheckCommand
                     : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty"),
                 ("postgres", !syncStatus.Configured || syncStatus.Reachable == true, !syncStatus.Configured
                     ? "not configured (local only)"
-                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : syncStatus.Problem ?? "unreachable"),
+                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : PostgresProblem(syncStatus.Problem)),
             };
+            // A full disk fails the check: the data is sound, but every write and the WAL's checkpoint fail until space is freed.
+            DiskSpaceReport disk = DiskSpaceReport.Measure(database.Workspace.AgentDirectory, wal.Bytes);
+            checks.Insert(3, ("disk", !disk.IsFull, disk.Describe()));
             bool healthy = checks.All(c => c.Ok);
 
             // An oversized WAL is a warning, not damage: the data is sound and the file shrinks by itself once the
-            // read transaction that holds it ends; it does not make the check fail.
+            // read transaction that holds it ends; it does not make the check fail. Nor does a disk with less room than the WAL.
             checks.Insert(3, ("wal", true, wal.Describe()));
-            bool walWarning = wal.IsOversized;
+            var warnings = new HashSet<string>(StringComparer.Ordinal);
+            if (wal.IsOversized)
+            {
+                warnings.Add("wal");
+            }
+
+            if (disk.IsLow)
+            {
+                warnings.Add("disk");
+            }
+
+            bool walWarning = warnings.Count > 0;
             if (context.ParseResult.GetValue(json))
             {
                 var node = new JsonObject { ["healthy"] = healthy };
@@ -77,15 +91,15 @@ internal static class DbCheckCommand
                 foreach ((string name, bool ok, string detail) in checks)
                 {
                     var entry = new JsonObject { ["check"] = name, ["ok"] = ok, ["detail"] = detail };
-                    if (name == "wal")
+                    if (name is "wal" or "disk")
                     {
-                        entry["warning"] = walWarning;
+                        entry["warning"] = warnings.Contains(name);
                     }
 
                     list.Add(entry);
                 }
 
-                node["warnings"] = walWarning ? 1 : 0;
+                node["warnings"] = warnings.Count;
 
                 node["checks"] = list;
                 JsonOutput.Write(node);
@@ -94,7 +108,7 @@ internal static class DbCheckCommand
             {
                 foreach ((string name, bool ok, string detail) in checks)
                 {
-                    string label = !ok ? "[red]FAIL[/]" : name == "wal" && walWarning ? "[yellow]WARN[/]" : "[green]ok  [/]";
+                    string label = !ok ? "[red]FAIL[/]" : warnings.Contains(name) ? "[yellow]WARN[/]" : "[green]ok  [/]";
                     context.Console.MarkupLine($"{label} {name,-13} {Display.Safe(detail)}");
                 }
 
@@ -108,6 +122,16 @@ internal static class DbCheckCommand
             return healthy ? ExitCodes.Success : ExitCodes.Problem;
         });
         return command;
+    }
+
+    /// <summary>The failing postgres line: what is wrong, then the next step (local work is unaffected meanwhile).</summary>
+    private static string PostgresProblem(string? problem)
+    {
+        string what = (problem ?? "PostgreSQL does not answer").TrimEnd('.', ' ');
+        string next = what.Contains("To fix it:", StringComparison.Ordinal)
+            ? "then run 'acode db check' again"
+            : "next: start the server, or correct ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json), then run 'acode db check' again";
+        return $"{what}; {next}. Local work is unaffected: changes wait in the outbox and 'acode db sync' delivers them once PostgreSQL answers";
     }
 
     /// <summary>The counters that disagree with the tables, or why the tables could not be counted (damaged pages: the integrity line says where).</summary>

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Acode.Application.Outbox;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -31,9 +34,15 @@ internal static class DbSyncRetryCommand
             }
 
             int requeued = await context.Outbox.RequeueFailedAsync(recordId, cancellationToken);
-            if (recordId is not null && requeued == 0)
+            if (recordId is { } single && requeued == 0)
             {
-                throw new UsageException($"Outbox record {recordId} is not dead-lettered.", "List dead letters with 'acode db sync status'.", ExitCodes.Problem);
+                OutboxStatus? status = context.Services.GetRequiredService<SqliteOutbox>().StatusOf(single);
+                throw status switch
+                {
+                    null => new UsageException($"Outbox record {single} does not exist (it was never written here, or it was delivered and pruned).", "List dead letters and their ids with 'acode db sync status'.", ExitCodes.Problem),
+                    OutboxStatus.Processed => new UsageException($"Outbox record {single} is not dead-lettered: it was delivered already.", "To send every delivered record again (e.g. to a PostgreSQL restored empty), run 'acode db sync retry --processed'.", ExitCodes.Problem),
+                    _ => new UsageException($"Outbox record {single} is not dead-lettered: it is waiting to be delivered.", "Run 'acode db sync' to deliver it; 'acode db sync status' lists the dead letters.", ExitCodes.Problem),
+                };
             }
 
             context.Console.WriteLine($"Requeued {requeued} record(s); run 'acode db sync' to deliver them.");

@@ -114,6 +114,7 @@ internal static class SessionListCommand
             {
                 context.Console.WriteLine(p.GetValue(cursor) is not null ? "No more sessions."
                     : filter.CreatedFrom is not null || filter.CreatedTo is not null ? $"No sessions match (created {UtcTimestamp.Format(filter.CreatedFrom) ?? "any time"} to {UtcTimestamp.Format(filter.CreatedTo) ?? "now"}, UTC)."
+                    : fromRemote ? "No sessions match in PostgreSQL. Sessions get there when a workspace sends them: run 'acode db sync' in one (with this ACODE_POSTGRES_URL)."
                     : "No sessions match. Record a sample with 'acode demo'.");
                 return ExitCodes.Success;
             }

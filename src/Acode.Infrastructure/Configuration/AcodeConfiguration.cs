@@ -46,6 +46,29 @@ public static class AcodeConfiguration
         return Load(new ConfigurationBuilder().AddAcodeWorkspaceConfiguration(workspace).Build());
     }
 
+    /// <summary>
+    /// As <see cref="Load(Workspace)"/>, for the command line, which always works on the workspace's SQLite database:
+    /// <c>persistence:store:kind = Postgres</c> is for agent hosts, so it is set back to <c>Sqlite</c> (before validating,
+    /// so it refuses no command for lack of a connection string) and a note says so, naming where the setting came from.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key (or the unreadable file).</exception>
+    internal static LoadedPersistenceOptions LoadForCommandLine(Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        IConfigurationRoot configuration = new ConfigurationBuilder().AddAcodeWorkspaceConfiguration(workspace).Build();
+        var options = new PersistenceOptions();
+        PersistenceConfigurationBinder.Bind(configuration, options);
+        var notes = new List<string>();
+        if (options.Store.Kind == RunStateStoreKind.Postgres)
+        {
+            options.Store.Kind = RunStateStoreKind.Sqlite;
+            notes.Add($"{StoreOptions.KindKey} = Postgres (from {PersistenceConfigurationBinder.SourceOf(configuration, StoreOptions.KindKey)}) is for agent hosts and is ignored here: "
+                + $"the command line always works on the workspace's SQLite database ({Workspace.AgentFolderName}/{Workspace.DatabaseFileName}); 'acode db sync' sends it to PostgreSQL and --remote reads PostgreSQL.");
+        }
+
+        return new LoadedPersistenceOptions(options, Finish(configuration, options)) { Notes = notes };
+    }
+
     /// <summary>Binds the <c>persistence</c> section of <paramref name="configuration"/> key by key, validates it, and applies <c>ACODE_POSTGRES_URL</c>.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first bad key.</exception>
     internal static LoadedPersistenceOptions Load(IConfiguration configuration)
@@ -63,6 +86,12 @@ public static class AcodeConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         PersistenceConfigurationBinder.Bind(configuration, options);
+        return Finish(configuration, options);
+    }
+
+    /// <summary>After binding: applies <c>ACODE_POSTGRES_URL</c>, validates, and returns the warnings about the connection string.</summary>
+    private static IReadOnlyList<string> Finish(IConfiguration configuration, PersistenceOptions options)
+    {
         string? environmentUrl = Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable);
         // Before validating: ACODE_POSTGRES_URL is a connection string as good as the file's for the settings that need one.
         PostgresConfiguration.ApplyEnvironment(options, environmentUrl);

@@ -30,9 +30,11 @@ internal static partial class PersistenceConfigurationBinder
             string? sourceKey = descriptor.Key;
             if (descriptor.Kind == OptionKind.ObjectList)
             {
-                if (!string.IsNullOrEmpty(text))
+                if (!string.IsNullOrWhiteSpace(text))
                 {
-                    throw descriptor.Invalid(text, SourceOf(configuration, descriptor.Key));
+                    // One value (an environment variable): a JSON array of objects.
+                    descriptor.BindItems(options, descriptor.ParseItems(text.Trim(), SourceOf(configuration, descriptor.Key)));
+                    continue;
                 }
 
                 List<IReadOnlyDictionary<string, string?>> objects = [.. configuration.GetSection(descriptor.Key).GetChildren()

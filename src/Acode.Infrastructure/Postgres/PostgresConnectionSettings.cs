@@ -207,8 +207,8 @@ internal sealed partial class PostgresConnectionSettings
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
         {
-            // Npgsql's message can quote a keyword, and a password holding ';' splits into keywords: never pass it on.
-            throw AcodeErrors.InvalidConnectionString(sourceKey, "the key=value pairs hold an unknown keyword or a value of the wrong type");
+            // Npgsql's message can quote a value, and a password holding ';' splits into keywords: never pass it on.
+            throw AcodeErrors.InvalidConnectionString(sourceKey, KeyValueProblem.Describe(text));
         }
     }
 }

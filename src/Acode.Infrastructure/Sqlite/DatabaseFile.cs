@@ -89,6 +89,10 @@ internal static class DatabaseFile
         {
             // Another process created it between our check and our create: theirs is as good as ours.
         }
+        catch (IOException ex) when (DiskSpace.IsNoSpace(ex))
+        {
+            throw AcodeErrors.DiskFull(workspace.DatabasePath, DiskSpace.FreeBytes(workspace.RootDirectory) is { } free ? DiskSpace.Describe(free) : null, $"the database file could not be created ({ex.Message})", ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw AcodeErrors.CannotOpen(workspace.DatabasePath, ex.Message, ex);

@@ -91,6 +91,16 @@ internal sealed partial class SqliteOutbox : IOutbox
         return Task.FromResult(records);
     }
 
+    /// <summary>The status of outbox record <paramref name="id"/>, or null when there is none (never written, or delivered and pruned).</summary>
+    internal OutboxStatus? StatusOf(long id) => _database.Read((connection, transaction) =>
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT status FROM outbox WHERE id = $id;";
+        command.With("$id", id);
+        return command.ExecuteScalar() is string status ? Enum.Parse<OutboxStatus>(status) : (OutboxStatus?)null;
+    }, CancellationToken.None);
+
     public Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
         => Task.FromResult(_database.Read((connection, transaction) =>
         {

@@ -317,8 +317,17 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
 
         WorkspaceRegistration registration = WorkspaceRegistration.Of(_database.WorkspaceId!, _database.Workspace.RootDirectory, _options.WorkspaceName, _database.Options.OutboxRetentionDays);
-        await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
-        _registered = true;
+        try
+        {
+            await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
+            _registered = true;
+        }
+        catch (Exception ex) when (run.Done == 0 && !token.IsCancellationRequested && AsUnavailable(ex) is { } refused)
+        {
+            // Nothing was delivered, so there was nothing to write but this row: a server that answers yet refuses it
+            // (one that accepts only reads) has no backlog to pause over. The next run that delivers registers.
+            Log.RegistrationSkipped(_logger, $"{refused.Code}: {refused.Message.TrimEnd('.')}");
+        }
     }
 
     /// <summary>

@@ -177,6 +177,32 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
     }
 
     [Fact]
+    public async Task A_server_that_accepts_only_reads_is_no_error_when_there_is_nothing_to_deliver()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        await RunOkAsync("demo");
+        await RunOkAsync("db", "sync");
+        string database = new NpgsqlConnectionStringBuilder(admin).Database!;
+        await ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" SET default_transaction_read_only = on;");
+
+        AcodeResult sync = await RunAsync("db", "sync");
+        JsonElement syncJson = await JsonAsync("db", "sync");
+
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        Assert.DoesNotContain("ACODE-DB-006", sync.Stderr, StringComparison.Ordinal);
+        Assert.False(syncJson.GetProperty("paused").GetBoolean());
+        Assert.Equal(0, syncJson.GetProperty("pending").GetInt64());
+
+        // Something to deliver: then the read-only server pauses the sync (exit 16), as before.
+        await RunOkAsync("demo");
+        AcodeResult pending = await RunAsync("db", "sync");
+        Assert.Equal(16, pending.ExitCode);
+        Assert.Contains("the server accepts only reads (SQLSTATE 25006", pending.Stderr, StringComparison.Ordinal);
+        AssertNoBugNoStackNoSecret();
+    }
+
+    [Fact]
     public async Task A_table_dropped_by_hand_pauses_the_sync_and_is_reported_not_a_bug()
     {
         string admin = await fixture.CreateDatabaseAsync();

@@ -90,6 +90,37 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
     }
 
     [Fact]
+    public async Task A_disabled_rule_and_an_extra_rule_given_as_JSON_arrays_in_environment_variables_apply()
+    {
+        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__DISABLEDRULES"] = """["jwt"]""";
+        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__RULES"] = """[{"kind": "employee-id", "pattern": "\\bEMP-[0-9]{6}\\b"}]""";
+        (string file, SessionId id) = await WriteExportAsync(extra: " badge EMP-204113");
+
+        await _workspace.RunOkAsync("session", "import", file);
+        string export = (await _workspace.RunOkAsync("session", "export", id.Value)).Stdout;
+
+        Assert.Contains("[REDACTED:employee-id]", export, StringComparison.Ordinal);
+        Assert.DoesNotContain("EMP-204113", export, StringComparison.Ordinal);
+        Assert.Contains(_samples.First(s => s.Kind == "jwt").Secret!, export, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ACODE_PERSISTENCE__REDACTION__DISABLEDRULES", """["jwt", "nope"]""", "persistence:redaction:disabledRules")]
+    [InlineData("ACODE_PERSISTENCE__REDACTION__DISABLEDRULES", """["jwt", 3]""", "persistence:redaction:disabledRules")]
+    [InlineData("ACODE_PERSISTENCE__REDACTION__RULES", """[{"kind": "x", "patern": "y"}]""", "persistence:redaction:rules")]
+    [InlineData("ACODE_PERSISTENCE__REDACTION__RULES", """{"kind": "x", "pattern": "y"}""", "persistence:redaction:rules")]
+    public async Task A_bad_JSON_array_in_an_environment_variable_is_refused_naming_the_variable(string variable, string value, string key)
+    {
+        _workspace.Environment[variable] = value;
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.Equal(17, result.ExitCode);
+        Assert.Contains(key, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"the environment variable {variable}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_extra_rule_that_needs_backtracking_is_refused_with_ACODE_DB_007_and_its_key()
     {
         Directory.CreateDirectory(Path.Combine(_workspace.Root, ".agent"));

@@ -96,6 +96,21 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
     }
 
+    [Theory]
+    [InlineData("""["Completed","Failed"]""")]
+    [InlineData("""[" completed ", "FAILED"]""")]
+    [InlineData("Completed, Failed")]
+    public async Task Retention_states_from_the_environment_may_be_a_JSON_array_or_comma_separated(string value)
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "1");
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__OLDERTHANDAYS"] = "1";
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES"] = value;
+
+        JsonElement configured = await _workspace.JsonAsync("db", "prune", "--yes");
+
+        Assert.Equal(["Completed", "Failed"], configured.GetProperty("states").EnumerateArray().Select(e => e.GetString()!).ToArray());
+    }
+
     [Fact]
     public async Task After_pruning_most_of_a_workspace_the_file_shrinks_and_an_old_format_database_is_converted_once()
     {

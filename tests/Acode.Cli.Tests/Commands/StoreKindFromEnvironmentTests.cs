@@ -7,6 +7,7 @@ namespace Acode.Cli.Tests.Commands;
 /// <summary>
 /// The README's PostgreSQL-store set-up given entirely by the environment (<c>ACODE_PERSISTENCE__STORE__KIND=Postgres</c>
 /// with <c>ACODE_POSTGRES_URL</c>) is accepted by every command: the variable is the connection string the setting needs.
+/// The setting is for agent hosts: the command line works on the workspace's SQLite file whatever it says, and notes so.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class StoreKindFromEnvironmentTests(PostgresFixture fixture) : IDisposable
@@ -24,6 +25,7 @@ public sealed class StoreKindFromEnvironmentTests(PostgresFixture fixture) : IDi
         AcodeResult sync = await _workspace.RunOkAsync("db", "sync");
 
         Assert.Contains("Delivered ", sync.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Note: persistence:store:kind = Postgres", sync.Stderr, StringComparison.Ordinal);
         Assert.Single(await _workspace.SessionIdsAsync());
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -32,15 +34,28 @@ public sealed class StoreKindFromEnvironmentTests(PostgresFixture fixture) : IDi
     }
 
     [Fact]
-    public async Task The_store_kind_without_any_connection_string_is_still_ACODE_DB_007()
+    public async Task The_command_line_notes_that_it_ignores_the_store_kind_and_refuses_nothing_over_it()
     {
         _workspace.Environment["ACODE_PERSISTENCE__STORE__KIND"] = "Postgres";
 
-        AcodeResult result = await _workspace.RunAsync("demo");
+        AcodeResult demo = await _workspace.RunOkAsync("demo");
+        AcodeResult list = await _workspace.RunOkAsync("session", "list", "--json");
 
-        Assert.True(result.ExitCode == 17, result.ToString());
-        Assert.Contains("ACODE-DB-007: Invalid configuration: persistence:store:kind = 'Postgres'", result.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")));
+        Assert.True(File.Exists(_workspace.DatabasePath));
+        Assert.Contains("sess_", list.Stdout, StringComparison.Ordinal);
+        foreach (AcodeResult result in new[] { demo, list })
+        {
+            string note = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("Note: ", StringComparison.Ordinal));
+            Assert.Contains("persistence:store:kind = Postgres (from the environment variable ACODE_PERSISTENCE__STORE__KIND) is for agent hosts", note, StringComparison.Ordinal);
+            Assert.Contains("the command line always works on the workspace's SQLite database", note, StringComparison.Ordinal);
+        }
+
+        _workspace.Environment["ACODE_PERSISTENCE__STORE__KIND"] = "Sqlite";
+        Assert.DoesNotContain("Note:", (await _workspace.RunOkAsync("session", "list")).Stderr, StringComparison.Ordinal);
+        _workspace.Environment["ACODE_PERSISTENCE__STORE__KIND"] = "Postgre";
+        AcodeResult typo = await _workspace.RunAsync("session", "list");
+        Assert.True(typo.ExitCode == 17, typo.ToString());
+        Assert.Contains("persistence:store:kind", typo.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -158,8 +158,10 @@ public sealed class PostgresConnectionSettingsTests
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?connect_timeout=soon", "connect_timeout is not a number of seconds from 0 to 1024")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?novalue", "a URL parameter is not of the form name=value")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@[::1/runs", "an IPv6 host is not written [address] or [address]:port")]
-    [InlineData("Host=db;Password=Zq9xKv;Wm4tR;Username=acode", "the key=value pairs hold an unknown keyword or a value of the wrong type")]
-    [InlineData("Host=db;Port=Zq9xKv-Wm4tR", "the key=value pairs hold an unknown keyword or a value of the wrong type")]
+    [InlineData("Host=db;Password=Zq9xKv;Wm4tR;Username=acode", "a keyword is not one Npgsql knows (it is not shown")]
+    [InlineData("Host=db;Password=Zq9xKv;Wm4tR=x;Username=acode", "a keyword is not one Npgsql knows (it is not shown")]
+    [InlineData("Host=db;Pasword=Zq9xKv-Wm4tR", "the keyword 'Pasword' is not one Npgsql knows (did you mean 'Password'?)")]
+    [InlineData("Host=db;Port=Zq9xKv-Wm4tR", "the keyword 'Port' has a value of the wrong type")]
     [InlineData("Username=acode;Password=Zq9xKv-Wm4tR", "it names no host")]
     public void Parse_errors_name_the_key_and_never_echo_the_value(string value, string problem)
     {

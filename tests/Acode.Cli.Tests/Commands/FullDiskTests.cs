@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// A workspace on a real full disk: a 4 MiB tmpfs filled by <c>acode demo</c>. Every command that fails says the disk is
+/// full and to free space (not that the folder may be missing or read-only), also when the shared-memory file <c>-shm</c>
+/// cannot be created (SQLITE_IOERR_SHMSIZE); <c>acode db check</c> reports the full disk instead of calling the
+/// workspace healthy. Mounting needs root, which CI has; elsewhere the test fails and says so rather than pass unseen.
+/// </summary>
+public sealed class FullDiskTests : IDisposable
+{
+    private const string FolderAdvice = "Check that the folder exists";
+
+    private readonly string _mount = Directory.CreateTempSubdirectory("acode-full-").FullName;
+    private bool _mounted;
+
+    [Fact]
+    public async Task Every_command_on_a_full_disk_says_the_disk_is_full_and_db_check_fails_on_it()
+    {
+        Assert.True(
+            Environment.UserName == "root",
+            "This test mounts a 4 MiB tmpfs to fill a real disk, which needs root (CI runs the tests as root). Run it as root, e.g. in the CI container.");
+        Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", _mount));
+        _mounted = true;
+        var workspace = new Dictionary<string, string?> { ["COLUMNS"] = "1000" }; // one check, one line
+
+        AcodeResult? full = null;
+        for (int i = 0; i < 20 && full is null; i++)
+        {
+            AcodeResult demo = await Acode("demo", "--sessions", "5");
+            full = demo.ExitCode == 0 ? null : demo;
+        }
+
+        Assert.True(full is not null, "precondition: 20 demo runs filled the 4 MiB disk");
+        AssertDiskFull(full, "demo");
+
+        AcodeResult check = await Acode("db", "check");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("FAIL disk", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("disk full: ", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the WAL holds", check.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("The database is healthy", check.Stdout, StringComparison.Ordinal);
+
+        // With no room left even for the -shm file, opening the database fails: still a full disk, in words.
+        string agent = Path.Combine(_mount, ".agent");
+        File.Delete(Path.Combine(agent, "workspace.db-shm"));
+        Run("dd", "if=/dev/zero", $"of={Path.Combine(_mount, "filler")}", "bs=4k");
+        foreach (string[] command in new[] { new[] { "db", "status" }, ["session", "list"], ["db", "check"] })
+        {
+            AcodeResult result = await Acode(command);
+            AssertDiskFull(result, string.Join(' ', command));
+            Assert.Contains("SQLITE_IOERR_SHMSIZE", result.Stderr, StringComparison.Ordinal);
+        }
+
+        // Space returns: the same commands work again and the check passes.
+        File.Delete(Path.Combine(_mount, "filler"));
+        Assert.Equal(0, Run("mount", "-o", "remount,size=64m", _mount));
+        AcodeResult healthy = await Acode("db", "check");
+        Assert.True(healthy.ExitCode == 0, healthy.ToString());
+        Assert.Contains("The database is healthy", healthy.Stdout, StringComparison.Ordinal);
+
+        Task<AcodeResult> Acode(params string[] args) => AcodeBinary.RunAsync(_mount, workspace, ["--workspace", _mount, .. args]);
+    }
+
+    public void Dispose()
+    {
+        if (_mounted)
+        {
+            Run("umount", "-l", _mount);
+        }
+
+        try
+        {
+            Directory.Delete(_mount, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still busy for a moment: the OS temp cleaner takes it.
+        }
+    }
+
+    private static void AssertDiskFull(AcodeResult result, string command)
+    {
+        Assert.True(result.ExitCode == 11, $"acode {command}: {result}");
+        Assert.Contains("ACODE-DB-001", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is full", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Free at least a few MiB on that disk", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(FolderAdvice, result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+}
