@@ -55,8 +55,15 @@ internal static class AcodeCommandLine
             return ExitCodes.Usage;
         }
 
-        // Commands are short and every write is one transaction, so Ctrl+C may end them at once;
-        // the long-running 'db sync --watch' handles its own signals to stop gracefully.
-        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        // Ctrl+C and SIGTERM are handled by StopSignals alone (System.CommandLine's own handling is off): most commands are
+        // short and every write is one transaction, so a signal may end them at once; 'db sync', the watches and 'ui' stop
+        // gracefully from the start.
+        StopSignals.Listen();
+        if (CommandAction.StopsGracefully(parseResult))
+        {
+            StopSignals.StopGracefully();
+        }
+
+        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, StopSignals.Token);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Sync;
@@ -43,11 +42,20 @@ internal static class DbSyncCommand
             {
                 JsonObject node = ToJson(result);
                 node["deadLettersInOutbox"] = deadLetters;
+                node["stoppedBy"] = StopSignals.Received?.ToString();
                 JsonOutput.Write(node);
             }
             else
             {
                 context.Console.WriteLine(Describe(result));
+            }
+
+            if (StopSignals.Received is not null)
+            {
+                // The batch in flight was rolled back in PostgreSQL (or had committed and was acknowledged), and what was
+                // claimed but not applied was given back: nothing stays leased to this process.
+                Console.Error.WriteLine($"Stopped by {StopSignals.ReceivedName}: {result.Delivered} record(s) delivered, {result.Remaining} left pending (none held back: the next 'acode db sync' delivers them).");
+                return StopSignals.InterruptedExitCode;
             }
 
             if (result.Paused)
@@ -56,7 +64,7 @@ internal static class DbSyncCommand
             }
 
             return ReportUndelivered(result.Retried + result.DeadLettered, deadLetters);
-        });
+        }, stopsGracefully: _ => true);
         return command;
     }
 
@@ -71,6 +79,8 @@ internal static class DbSyncCommand
           16  ACODE-DB-006: PostgreSQL unreachable, or it refused acode's role (a missing privilege,
               a read-only server); nothing was lost and no attempt was counted
           17  ACODE-DB-007: no PostgreSQL is configured (or the configuration is invalid)
+          130 stopped by Ctrl+C (143: by SIGTERM) before it finished: the batch in flight was committed
+              or rolled back, and the records it had claimed were given back (none stay leased)
         With --watch: 0 when stopped by Ctrl+C or SIGTERM, 1 when records were dead-lettered while it
         ran, 17 when nothing is configured; outages do not stop it.
         """;
@@ -120,10 +130,8 @@ internal static class DbSyncCommand
     {
         context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
 
-        // Ctrl+C or SIGTERM: finish (or roll back) the batch in flight, release its leases, then exit 0 (1 after dead letters).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        // Ctrl+C or SIGTERM (StopSignals cancels the token): finish (or roll back) the batch in flight, release its leases,
+        // then exit 0 (1 after dead letters).
         bool wasPaused = false;
         long deadLettered = 0;
         await loop.RunAsync(result =>
@@ -139,7 +147,7 @@ internal static class DbSyncCommand
             }
 
             wasPaused = result.Paused;
-        }, stop.Token);
+        }, cancellationToken);
         context.Console.WriteLine("Stopped.");
         if (deadLettered > 0)
         {
@@ -149,12 +157,6 @@ internal static class DbSyncCommand
         }
 
         return ExitCodes.Success;
-
-        void StopGracefully(PosixSignalContext signalContext)
-        {
-            signalContext.Cancel = true;
-            stop.Cancel();
-        }
     }
 
     private static string Describe(SyncRunResult r)
