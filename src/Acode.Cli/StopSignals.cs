@@ -8,7 +8,7 @@ namespace Acode.Cli;
 /// between a command's start and its own handling, or between its clean-up and the process's exit.
 /// </summary>
 /// <remarks>
-/// <para>Until a command asks to stop gracefully (<see cref="StopGracefully"/>) a signal gets the default handling: the
+/// <para>Unless a command stops gracefully (<see cref="StopGracefully"/>) a signal gets the default handling: the
 /// process ends at once (the shell sees 130 for SIGINT, 143 for SIGTERM). Short commands rely on that: every write is one
 /// transaction, so nothing is left half-written, and a confirmation prompt answers Ctrl+C at once.</para>
 /// <para>Once a command stops gracefully, every signal cancels <see cref="Token"/> instead, and the command winds down
@@ -24,7 +24,7 @@ internal static class StopSignals
     private static readonly Lock Gate = new();
     private static PosixSignalRegistration? _interrupt;
     private static PosixSignalRegistration? _terminate;
-    private static volatile bool _graceful;
+    private static Mode _mode; // guarded by Gate
     private static int _received;
 
     /// <summary>Cancelled by the first SIGINT or SIGTERM once the command stops gracefully; never cancelled before.</summary>
@@ -46,7 +46,10 @@ internal static class StopSignals
     /// <summary>What stopped the command, for messages: "Ctrl+C (SIGINT)" or "SIGTERM".</summary>
     public static string ReceivedName => Received == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl+C (SIGINT)";
 
-    /// <summary>Starts listening (idempotent). Called before the command line is invoked.</summary>
+    /// <summary>
+    /// Starts listening (idempotent), first thing in the process. Until the command is known (<see cref="EndAtOnce"/> or
+    /// <see cref="StopGracefully"/>) a signal is held, then handled as that command's is.
+    /// </summary>
     public static void Listen()
     {
         lock (Gate)
@@ -56,26 +59,71 @@ internal static class StopSignals
         }
     }
 
-    /// <summary>From now on a signal cancels <see cref="Token"/> instead of ending the process; returns <see cref="Token"/>.</summary>
+    /// <summary>A signal ends the process at once (the default handling); one held since <see cref="Listen"/> ends it now.</summary>
+    public static void EndAtOnce()
+    {
+        bool held;
+        lock (Gate)
+        {
+            if (_mode == Mode.Undecided)
+            {
+                _mode = Mode.AtOnce;
+            }
+
+            held = _mode == Mode.AtOnce && Received is not null;
+        }
+
+        if (held)
+        {
+            Environment.Exit(InterruptedExitCode);
+        }
+    }
+
+    /// <summary>From now on a signal cancels <see cref="Token"/> instead of ending the process (one held since <see cref="Listen"/> at once); returns <see cref="Token"/>.</summary>
     public static CancellationToken StopGracefully()
     {
-        _graceful = true;
+        lock (Gate)
+        {
+            _mode = Mode.Graceful;
+            if (Received is not null)
+            {
+                CancelSoon();
+            }
+        }
+
         return Stop.Token;
     }
 
     private static void Handle(PosixSignalContext context)
     {
-        if (!_graceful)
+        lock (Gate)
         {
-            return; // the default: the process ends at once
-        }
+            if (_mode == Mode.AtOnce)
+            {
+                return; // the default: the process ends at once
+            }
 
-        context.Cancel = true;
-        // PosixSignal values are negative; 0 means none yet.
-        if (Interlocked.CompareExchange(ref _received, (int)context.Signal, 0) == 0)
-        {
-            // Not on the signal's thread: Cancel runs the token's callbacks, which may run the whole wind-down.
-            ThreadPool.UnsafeQueueUserWorkItem(static stop => stop.Cancel(), Stop, preferLocal: false);
+            context.Cancel = true;
+            if (Received is not null)
+            {
+                return; // a repeated signal: the first one is being handled
+            }
+
+            Volatile.Write(ref _received, (int)context.Signal); // PosixSignal values are negative; 0 means none yet
+            if (_mode == Mode.Graceful)
+            {
+                CancelSoon();
+            }
         }
+    }
+
+    /// <summary>Not on the signal's thread: Cancel runs the token's callbacks, which may run the whole wind-down.</summary>
+    private static void CancelSoon() => ThreadPool.UnsafeQueueUserWorkItem(static stop => stop.Cancel(), Stop, preferLocal: false);
+
+    private enum Mode
+    {
+        Undecided,
+        AtOnce,
+        Graceful,
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -38,16 +39,23 @@ internal static class DbSyncCommand
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
             long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
+            (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? await LeasedElsewhereAsync(context) : (0, null);
             if (context.ParseResult.GetValue(json))
             {
                 JsonObject node = ToJson(result);
                 node["deadLettersInOutbox"] = deadLetters;
+                node["leasedElsewhere"] = leased;
+                node["leasedUntil"] = leasedUntil is { } until ? Display.Second(until) : null;
                 node["stoppedBy"] = StopSignals.Received?.ToString();
                 JsonOutput.Write(node);
             }
             else
             {
                 context.Console.WriteLine(Describe(result));
+                if (LeasedElsewhereNote(leased, leasedUntil) is { } note)
+                {
+                    context.Console.WriteLine(note);
+                }
             }
 
             if (StopSignals.Received is not null)
@@ -103,6 +111,20 @@ internal static class DbSyncCommand
         Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue dead letters with 'acode db sync retry --all'.");
         return ExitCodes.Problem;
     }
+
+    /// <summary>
+    /// The pending records that another sync holds under a lease that has not expired (a sync running elsewhere, or one
+    /// killed before it could give them back), and when the last of those leases expires. Read after this process's
+    /// run, which holds none any more.
+    /// </summary>
+    internal static Task<(long Count, DateTimeOffset? Until)> LeasedElsewhereAsync(CliContext context)
+        => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhereAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
+
+    /// <summary>Why records stay pending although nothing failed: "N record(s) are leased by another sync until …"; null when none are.</summary>
+    internal static string? LeasedElsewhereNote(long count, DateTimeOffset? until)
+        => count == 0 || until is null
+            ? null
+            : $"{count} of them are leased by another sync (running, or killed before it gave them back) until {Display.Second(until.Value)}: they, and later changes of the same entities, go with a sync after that.";
 
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
     {
