@@ -63,6 +63,35 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     }
 
     [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task Import_watch_stopped_by_signals_at_any_moment_exits_0_every_time(string agent)
+    {
+        int seed = Environment.GetEnvironmentVariable("ACODE_TEST_SEED") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (rerun with ACODE_TEST_SEED={seed})");
+        var random = new Random(seed);
+        string folder = Directory.CreateDirectory(Path.Combine(_workspace.Root, "transcripts")).FullName;
+        for (int round = 0; round < 6; round++)
+        {
+            string first = round % 3 == 2 ? "TERM" : "INT";
+            int before = random.Next(0, 800), between = random.Next(0, 10);
+            using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "import", agent, "--watch", folder);
+            Task<string> stderr = watch.StandardError.ReadToEndAsync();
+            string? announced = await watch.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            Task<string> stdout = watch.StandardOutput.ReadToEndAsync();
+            await Task.Delay(before);
+            Signal(watch, first);
+            await Task.Delay(between);
+            Signal(watch, "INT");
+            await WaitForExitAsync(watch);
+            string outcome = $"round {round} (SIG{first} after {before} ms, SIGINT {between} ms later): exit {watch.ExitCode}";
+            output.WriteLine(outcome);
+            string err = await stderr, text = await stdout;
+            Assert.True(watch.ExitCode == 0 && text.Contains("Stopped.", StringComparison.Ordinal) && err.Length == 0, $"{outcome}\n{announced}\n{text}\n{err}\n(seed {seed})");
+        }
+    }
+
+    [Theory]
     [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)")]
     [InlineData("TERM", 143, "Stopped by SIGTERM")]
     public async Task A_one_shot_sync_stopped_mid_run_gives_back_its_claimed_records_and_exits_128_plus_the_signal(string signal, int exitCode, string said)
