@@ -132,6 +132,32 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Db_prune_remote_stopped_while_delivering_gives_back_its_claimed_records_and_exits_130()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10";
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "3600";
+        await _workspace.RunOkAsync("demo", "--sessions", "150");
+        using Process prune = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "prune", "--remote", "--older-than", "2000-01-01", "--include-unsynced", "--yes");
+        Task<string> stdout = prune.StandardOutput.ReadToEndAsync(), stderr = prune.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied") == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !prune.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Signal(prune, "INT");
+        await WaitForExitAsync(prune);
+        string err = await stderr, text = await stdout;
+
+        Assert.True(prune.ExitCode == 130, $"exit {prune.ExitCode}\n{text}\n{err}");
+        Assert.Equal(0, LeaseCount());
+        Assert.Contains("Stopped by Ctrl+C (SIGINT) while delivering", err, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 still pending", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task After_a_sync_killed_with_its_records_leased_the_next_one_says_how_many_and_until_when()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
