@@ -41,6 +41,10 @@ internal static class AcodeCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Ctrl+C and SIGTERM are handled by StopSignals alone (System.CommandLine's own handling is off), from the start:
+        // most commands are short and every write is one transaction, so a signal may end them at once; 'db sync', the
+        // watches and 'ui' stop gracefully.
+        StopSignals.Listen();
         ParseResult parseResult = Build().Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
         if (parseResult.Errors.Count > 0 && parseResult.Action is not { ClearsParseErrors: true })
@@ -55,8 +59,15 @@ internal static class AcodeCommandLine
             return ExitCodes.Usage;
         }
 
-        // Commands are short and every write is one transaction, so Ctrl+C may end them at once;
-        // the long-running 'db sync --watch' handles its own signals to stop gracefully.
-        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        if (CommandAction.StopsGracefully(parseResult))
+        {
+            StopSignals.StopGracefully();
+        }
+        else
+        {
+            StopSignals.EndAtOnce();
+        }
+
+        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, StopSignals.Token);
     }
 }

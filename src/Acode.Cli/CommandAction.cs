@@ -9,7 +9,30 @@ namespace Acode.Cli;
 /// </summary>
 internal static class CommandAction
 {
-    public static void Set(Command command, GlobalOptions globals, Func<CliContext, CancellationToken, Task<int>> run)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, Func<ParseResult, bool>> Graceful = [];
+
+    /// <param name="command">The command.</param>
+    /// <param name="globals">The global options.</param>
+    /// <param name="run">What it does; its token is <see cref="StopSignals.Token"/>.</param>
+    /// <param name="stopsGracefully">
+    /// When true for a command line, the command handles Ctrl+C and SIGTERM itself from the start (the token is cancelled
+    /// and it winds down; see <see cref="StopSignals"/>); otherwise a signal ends the process at once. Default: never.
+    /// </param>
+    public static void Set(Command command, GlobalOptions globals, Func<CliContext, CancellationToken, Task<int>> run, Func<ParseResult, bool>? stopsGracefully = null)
+    {
+        if (stopsGracefully is not null)
+        {
+            Graceful.AddOrUpdate(command, stopsGracefully);
+        }
+
+        SetAction(command, globals, run);
+    }
+
+    /// <summary>Whether the command of <paramref name="parseResult"/> stops gracefully on Ctrl+C and SIGTERM (see <see cref="Set"/>).</summary>
+    public static bool StopsGracefully(ParseResult parseResult)
+        => parseResult.Errors.Count == 0 && Graceful.TryGetValue(parseResult.CommandResult.Command, out Func<ParseResult, bool>? graceful) && graceful(parseResult);
+
+    private static void SetAction(Command command, GlobalOptions globals, Func<CliContext, CancellationToken, Task<int>> run)
         => command.SetAction(async (parseResult, cancellationToken) =>
         {
             try
@@ -31,7 +54,8 @@ internal static class CommandAction
             }
             catch (OperationCanceledException)
             {
-                return Fail("Cancelled.", "Nothing was left half-written: every write is one transaction.", 130);
+                string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
+                return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
             }
             catch (Exception ex)
             {

@@ -112,7 +112,8 @@ internal sealed class CommandHelp(HelpAction inner) : SynchronousCommandLineActi
         ("2", "Usage error: unknown command or option, bad value, unreadable input, an ambiguous id prefix, an output file that exists (without --force)."),
         ("3", "Unexpected internal error (a bug): please report it with the --verbose output."),
         ("11-17", "ACODE-DB-001 to ACODE-DB-007 (10 + its number): cannot open (11), corrupt or not an acode database (12), migration failed (13), schema newer than this program (14), busy (15), PostgreSQL unreachable or refusing (16), invalid configuration (17)."),
-        ("130", "Cancelled (Ctrl+C, or a confirmation answered no)."),
+        ("130", "Cancelled: stopped by Ctrl+C (SIGINT), or a confirmation answered no."),
+        ("143", "Stopped by SIGTERM."),
     ];
 
     /// <summary>A heading, then two indented columns like System.CommandLine's own sections, the second wrapped to the width.</summary>

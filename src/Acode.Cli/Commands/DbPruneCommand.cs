@@ -96,7 +96,7 @@ internal static class DbPruneCommand
             IReadOnlyList<string> remotePlan = sync is null ? [] : await RemoteAsync(sync, store, request, plan, dryRun: true, cancellationToken);
             if (dry)
             {
-                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0));
+                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, null));
                 return ExitCodes.Success;
             }
 
@@ -112,8 +112,10 @@ internal static class DbPruneCommand
                 try
                 {
                     IReadOnlyList<string> tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
-                    SyncRunResult delivered = await sync.SyncAsync(null, cancellationToken);
-                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining);
+                    // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
+                    SyncRunResult delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
+                    (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
+                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, DbSyncCommand.LeasedElsewhereNote(leased, leasedUntil));
                 }
                 catch (AcodeDbException ex)
                 {
@@ -122,6 +124,12 @@ internal static class DbPruneCommand
             }
 
             Report(context, asJson, request, done, remoteDone);
+            if (StopSignals.Received is not null)
+            {
+                Console.Error.WriteLine($"Stopped by {StopSignals.ReceivedName} while delivering: {remoteDone?.Pending} outbox record(s) left pending (none held back: 'acode db sync' delivers them).");
+                return StopSignals.InterruptedExitCode;
+            }
+
             return ExitCodes.Success;
         });
         return command;
@@ -172,6 +180,10 @@ internal static class DbPruneCommand
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending.");
+            if (!dry && remote.LeasedNote is { } note)
+            {
+                context.Console.WriteLine(note);
+            }
         }
 
         if (report.Space is { } space)
@@ -188,5 +200,5 @@ internal static class DbPruneCommand
         }
     }
 
-    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending);
+    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, string? LeasedNote);
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
+using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -39,15 +39,31 @@ internal static class DbSyncCommand
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
             long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
+            (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? await LeasedElsewhereAsync(context) : (0, null);
             if (context.ParseResult.GetValue(json))
             {
                 JsonObject node = ToJson(result);
                 node["deadLettersInOutbox"] = deadLetters;
+                node["leasedElsewhere"] = leased;
+                node["leasedUntil"] = leasedUntil is { } until ? Display.Second(until) : null;
+                node["stoppedBy"] = StopSignals.Received?.ToString();
                 JsonOutput.Write(node);
             }
             else
             {
                 context.Console.WriteLine(Describe(result));
+                if (LeasedElsewhereNote(leased, leasedUntil) is { } note)
+                {
+                    context.Console.WriteLine(note);
+                }
+            }
+
+            if (StopSignals.Received is not null)
+            {
+                // The batch in flight was rolled back in PostgreSQL (or had committed and was acknowledged), and what was
+                // claimed but not applied was given back: nothing stays leased to this process.
+                Console.Error.WriteLine($"Stopped by {StopSignals.ReceivedName}: {result.Delivered} record(s) delivered, {result.Remaining} left pending (none held back: the next 'acode db sync' delivers them).");
+                return StopSignals.InterruptedExitCode;
             }
 
             WarnAboutTarget(result.TargetWarning);
@@ -58,7 +74,7 @@ internal static class DbSyncCommand
             }
 
             return ReportUndelivered(result.Retried + result.DeadLettered, deadLetters);
-        });
+        }, stopsGracefully: _ => true);
         return command;
     }
 
@@ -73,6 +89,8 @@ internal static class DbSyncCommand
           16  ACODE-DB-006: PostgreSQL unreachable, or it refused acode's role (a missing privilege,
               a read-only server); nothing was lost and no attempt was counted
           17  ACODE-DB-007: no PostgreSQL is configured (or the configuration is invalid)
+          130 stopped by Ctrl+C (143: by SIGTERM) before it finished: the batch in flight was committed
+              or rolled back, and the records it had claimed were given back (none stay leased)
         With --watch: 0 when stopped by Ctrl+C or SIGTERM, 1 when records were dead-lettered while it
         ran, 17 when nothing is configured; outages do not stop it.
         """;
@@ -106,6 +124,20 @@ internal static class DbSyncCommand
         }
     }
 
+    /// <summary>
+    /// The pending records that another sync holds under a lease that has not expired (a sync running elsewhere, or one
+    /// killed before it could give them back), and when the last of those leases expires. Read after this process's
+    /// run, which holds none any more.
+    /// </summary>
+    internal static Task<(long Count, DateTimeOffset? Until)> LeasedElsewhereAsync(CliContext context)
+        => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhereAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
+
+    /// <summary>Why records stay pending although nothing failed: "N record(s) are leased by another sync until …"; null when none are.</summary>
+    internal static string? LeasedElsewhereNote(long count, DateTimeOffset? until)
+        => count == 0 || until is null
+            ? null
+            : $"{count} of them are leased by another sync (running, or killed before it gave them back) until {Display.Second(until.Value)}: they, and later changes of the same entities, go with a sync after that.";
+
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
     {
         if (!context.Console.Profile.Capabilities.Interactive)
@@ -132,10 +164,8 @@ internal static class DbSyncCommand
     {
         context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
 
-        // Ctrl+C or SIGTERM: finish (or roll back) the batch in flight, release its leases, then exit 0 (1 after dead letters).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        // Ctrl+C or SIGTERM (StopSignals cancels the token): finish (or roll back) the batch in flight, release its leases,
+        // then exit 0 (1 after dead letters).
         bool wasPaused = false;
         long deadLettered = 0;
         await loop.RunAsync(result =>
@@ -152,7 +182,7 @@ internal static class DbSyncCommand
 
             wasPaused = result.Paused;
             WarnAboutTarget(result.TargetWarning);
-        }, stop.Token);
+        }, cancellationToken);
         context.Console.WriteLine("Stopped.");
         if (deadLettered > 0)
         {
@@ -162,12 +192,6 @@ internal static class DbSyncCommand
         }
 
         return ExitCodes.Success;
-
-        void StopGracefully(PosixSignalContext signalContext)
-        {
-            signalContext.Cancel = true;
-            stop.Cancel();
-        }
     }
 
     private static string Describe(SyncRunResult r)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
@@ -129,19 +128,17 @@ internal static class ImportCommand
             }
 
             return ExitCodes.Success;
-        });
+        }, stopsGracefully: parseResult => parseResult.GetValue(watch));
         return command;
     }
 
     private static async Task<int> WatchAsync(CliContext context, TranscriptImporter importer, string[] roots, CancellationToken cancellationToken)
     {
         context.Console.WriteLine($"Following {string.Join(", ", roots.Select(r => Display.Safe(r)))} into {Display.Safe(context.Workspace.DatabasePath)}. Ctrl+C stops.");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        // Ctrl+C or SIGTERM (StopSignals cancels the token): stop after the write in hand (each is one transaction), exit 0.
         var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
         var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
-        while (!stop.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (string root in roots)
@@ -178,12 +175,12 @@ internal static class ImportCommand
 
                 try
                 {
-                    if (await follower.PollAsync(stop.Token) is { } report && report.Rows.Inserted + report.Rows.Updated > 0)
+                    if (await follower.PollAsync(cancellationToken) is { } report && report.Rows.Inserted + report.Rows.Updated > 0)
                     {
                         context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(report)}");
                     }
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
@@ -200,7 +197,7 @@ internal static class ImportCommand
 
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), stop.Token);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -210,12 +207,6 @@ internal static class ImportCommand
 
         context.Console.WriteLine("Stopped.");
         return ExitCodes.Success;
-
-        void StopGracefully(PosixSignalContext signalContext)
-        {
-            signalContext.Cancel = true;
-            stop.Cancel();
-        }
     }
 
     private static string Describe(TranscriptImportReport r)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Acode.Cli.Ui;
 
@@ -46,9 +45,6 @@ internal static class UiCommand
                 ? await UiSourceScope.OpenRemoteAsync(context, cancellationToken)
                 : UiSourceScope.OpenLocal(context);
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             UiServer server;
             try
             {
@@ -71,7 +67,7 @@ internal static class UiCommand
 
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -83,13 +79,7 @@ internal static class UiCommand
 
             Console.Out.WriteLine("Stopped.");
             return ExitCodes.Success;
-
-            void Stop(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            }
-        });
+        }, stopsGracefully: _ => true);
         return command;
     }
 

@@ -1,0 +1,35 @@
+using Acode.Application.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Sqlite;
+
+internal sealed partial class SqliteOutbox
+{
+    private const string LeasedElsewhereSql = """
+        SELECT count(*), max(l.lease_until)
+        FROM outbox_leases l JOIN outbox o ON o.id = l.outbox_id
+        WHERE o.status = 'Pending' AND l.lease_until >= $now AND l.owner <> $owner;
+        """;
+
+    /// <summary>
+    /// The pending records that another sync (another owner than <paramref name="owner"/>: a running process, or one that
+    /// died holding them) has leased and whose leases have not expired, and when the last of those leases expires
+    /// (UTC; null when there are none). A sync skips them until then.
+    /// </summary>
+    internal Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
+        return Task.FromResult(_database.Read((connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = LeasedElsewhereSql;
+            command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$owner", owner);
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), OptionalTimestamp(reader, 1));
+        }, cancellationToken));
+    }
+}

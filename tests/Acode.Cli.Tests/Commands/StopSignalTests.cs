@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Xunit.Abstractions;
+using static Acode.Testing.PostgresSql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// Ctrl+C (SIGINT) and SIGTERM sent to the real binary: <c>db sync --watch</c> stops with its documented exit code
+/// whenever the signals come, and a one-shot <c>db sync</c> stopped mid-run gives back what it claimed.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper output) : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task Db_sync_watch_stopped_by_signals_at_any_moment_exits_0_every_time()
+    {
+        int seed = Environment.GetEnvironmentVariable("ACODE_TEST_SEED") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (rerun with ACODE_TEST_SEED={seed})");
+        var random = new Random(seed);
+        string connectionString = await fixture.CreateDatabaseAsync();
+        string live = PostgresServer.ToUrl(connectionString);
+        string dead = $"postgresql://acode:x@127.0.0.1:{FreePort()}/acode";
+        _workspace.Environment["ACODE_POSTGRES_URL"] = dead;
+        await _workspace.RunOkAsync("demo");
+        for (int round = 0; round < 12; round++)
+        {
+            // Half the rounds with PostgreSQL unreachable (the watch backs off), half delivering a backlog.
+            bool up = round % 2 == 1;
+            _workspace.Environment["ACODE_POSTGRES_URL"] = up ? live : dead;
+            _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10";
+            if (up)
+            {
+                await _workspace.RunOkAsync("demo", "--sessions", "5");
+            }
+
+            // Like a terminal or 'timeout': the signal, and often the same again soon after (to the process group).
+            string first = round % 4 == 3 ? "TERM" : "INT";
+            int before = random.Next(0, 800), between = random.Next(0, 10);
+            using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync", "--watch");
+            Task<string> stderr = watch.StandardError.ReadToEndAsync();
+            string? announced = await watch.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            Task<string> stdout = watch.StandardOutput.ReadToEndAsync();
+            await Task.Delay(before);
+            Signal(watch, first);
+            await Task.Delay(between);
+            Signal(watch, "INT");
+            await WaitForExitAsync(watch);
+            string outcome = $"round {round} (PostgreSQL {(up ? "up" : "down")}, SIG{first} after {before} ms, SIGINT {between} ms later): exit {watch.ExitCode}";
+            output.WriteLine(outcome);
+            string err = await stderr, text = await stdout;
+            Assert.True(watch.ExitCode == 0 && text.Contains("Stopped.", StringComparison.Ordinal) && err.Length == 0, $"{outcome}\n{announced}\n{text}\n{err}\n(seed {seed})");
+        }
+
+        Assert.Equal(0, LeaseCount()); // every stop gave back what it had claimed
+    }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task Import_watch_stopped_by_signals_at_any_moment_exits_0_every_time(string agent)
+    {
+        int seed = Environment.GetEnvironmentVariable("ACODE_TEST_SEED") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (rerun with ACODE_TEST_SEED={seed})");
+        var random = new Random(seed);
+        string folder = Directory.CreateDirectory(Path.Combine(_workspace.Root, "transcripts")).FullName;
+        for (int round = 0; round < 6; round++)
+        {
+            string first = round % 3 == 2 ? "TERM" : "INT";
+            int before = random.Next(0, 800), between = random.Next(0, 10);
+            using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "import", agent, "--watch", folder);
+            Task<string> stderr = watch.StandardError.ReadToEndAsync();
+            string? announced = await watch.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            Task<string> stdout = watch.StandardOutput.ReadToEndAsync();
+            await Task.Delay(before);
+            Signal(watch, first);
+            await Task.Delay(between);
+            Signal(watch, "INT");
+            await WaitForExitAsync(watch);
+            string outcome = $"round {round} (SIG{first} after {before} ms, SIGINT {between} ms later): exit {watch.ExitCode}";
+            output.WriteLine(outcome);
+            string err = await stderr, text = await stdout;
+            Assert.True(watch.ExitCode == 0 && text.Contains("Stopped.", StringComparison.Ordinal) && err.Length == 0, $"{outcome}\n{announced}\n{text}\n{err}\n(seed {seed})");
+        }
+    }
+
+    [Theory]
+    [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)")]
+    [InlineData("TERM", 143, "Stopped by SIGTERM")]
+    public async Task A_one_shot_sync_stopped_mid_run_gives_back_its_claimed_records_and_exits_128_plus_the_signal(string signal, int exitCode, string said)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10"; // many batches: the signal lands mid-run
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "3600"; // a lease left behind would block the next run
+        await _workspace.RunOkAsync("demo", "--sessions", "150");
+        long records = (await _workspace.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+
+        using (Process sync = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync"))
+        {
+            Task<string> stdout = sync.StandardOutput.ReadToEndAsync(), stderr = sync.StandardError.ReadToEndAsync();
+            var waited = Stopwatch.StartNew();
+            while (await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied") == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !sync.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            Signal(sync, signal);
+            await WaitForExitAsync(sync);
+            string err = await stderr, text = await stdout;
+            Assert.True(sync.ExitCode == exitCode, $"exit {sync.ExitCode}\n{text}\n{err}");
+            Assert.Equal(0, LeaseCount()); // nothing stays leased to the stopped process
+            Assert.Contains(said, err, StringComparison.Ordinal);
+            Assert.Contains("left pending", err, StringComparison.Ordinal);
+        }
+
+        long deliveredBefore = await CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+        Assert.True(deliveredBefore < records, $"the sync finished before the signal ({deliveredBefore} of {records})");
+
+        AcodeResult next = await _workspace.RunOkAsync("db", "sync", "--json");
+        using JsonDocument result = JsonDocument.Parse(next.Stdout);
+        Assert.Equal(0, result.RootElement.GetProperty("pending").GetInt64());
+        Assert.Equal(0, result.RootElement.GetProperty("leasedElsewhere").GetInt64());
+        Assert.Equal(records, await CountAsync(connectionString, "SELECT count(*) FROM sync_applied"));
+    }
+
+    [Fact]
+    public async Task Db_prune_remote_stopped_while_delivering_gives_back_its_claimed_records_and_exits_130()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10";
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "3600";
+        await _workspace.RunOkAsync("demo", "--sessions", "150");
+        using Process prune = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "prune", "--remote", "--older-than", "2000-01-01", "--include-unsynced", "--yes");
+        Task<string> stdout = prune.StandardOutput.ReadToEndAsync(), stderr = prune.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied") == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !prune.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Signal(prune, "INT");
+        await WaitForExitAsync(prune);
+        string err = await stderr, text = await stdout;
+
+        Assert.True(prune.ExitCode == 130, $"exit {prune.ExitCode}\n{text}\n{err}");
+        Assert.Equal(0, LeaseCount());
+        Assert.Contains("Stopped by Ctrl+C (SIGINT) while delivering", err, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 still pending", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_sync_killed_with_its_records_leased_the_next_one_says_how_many_and_until_when()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10";
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "3600";
+        await _workspace.RunOkAsync("demo", "--sessions", "150");
+        using (Process victim = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync"))
+        {
+            var waited = Stopwatch.StartNew();
+            while (await CountOrZeroAsync(connectionString, "SELECT count(*) FROM sync_applied") == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !victim.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            victim.Kill(); // SIGKILL: no chance to give anything back
+            await WaitForExitAsync(victim);
+        }
+
+        long leased = LeaseCount();
+        Assert.True(leased > 0, "the killed sync held no lease");
+
+        AcodeResult next = await _workspace.RunOkAsync("db", "sync");
+        AcodeResult json = await _workspace.RunOkAsync("db", "sync", "--json");
+
+        Assert.Contains($"{leased} of them are leased by another sync", next.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" until 20", next.Stdout, StringComparison.Ordinal);
+        using JsonDocument result = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(leased, result.RootElement.GetProperty("leasedElsewhere").GetInt64());
+        DateTimeOffset until = DateTimeOffset.Parse(result.RootElement.GetProperty("leasedUntil").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(until > DateTimeOffset.UtcNow.AddMinutes(30), $"leasedUntil {until:O}");
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private static void Signal(Process process, string signal)
+    {
+        // The second of two signals may find the process gone already: kill's complaint is not the test's business.
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add($"-{signal}");
+        start.ArgumentList.Add(process.Id.ToString(CultureInfo.InvariantCulture));
+        using Process kill = Process.Start(start)!;
+        kill.StandardError.ReadToEnd();
+        kill.WaitForExit();
+    }
+
+    private static async Task WaitForExitAsync(Process process)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+    }
+
+    private long LeaseCount()
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM outbox_leases;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The count, or 0 while the table does not exist yet.</summary>
+    private static async Task<long> CountOrZeroAsync(string connectionString, string sql)
+    {
+        try
+        {
+            return await CountAsync(connectionString, sql);
+        }
+        catch (NpgsqlException)
+        {
+            return 0;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
