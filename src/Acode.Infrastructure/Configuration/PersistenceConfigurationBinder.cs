@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Options;
+using Acode.Domain.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
@@ -153,27 +154,9 @@ internal static partial class PersistenceConfigurationBinder
         }
 
         (string Key, int Distance) best = PersistenceOptionCatalog.All
-            .Select(d => (d.Key, Distance: Distance(d.Key.ToUpperInvariant(), key.ToUpperInvariant())))
+            .Select(d => (d.Key, Distance: EditDistance.Between(d.Key.ToUpperInvariant(), key.ToUpperInvariant())))
             .MinBy(c => c.Distance);
         return best.Distance <= 3 ? best.Key : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int[] current = new int[b.Length + 1];
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
     }
 
     private static IEnumerable<IConfigurationSection> Leaves(IConfigurationSection section)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using Acode.Domain.Text;
 using Npgsql;
 
 namespace Acode.Infrastructure.Postgres;
@@ -67,27 +68,9 @@ internal static class KeyValueProblem
     private static string? Suggest(string keyword)
     {
         string wanted = Normalize(keyword);
-        (string Keyword, int Distance) best = CommonKeywords.Select(k => (k, Distance(Normalize(k), wanted))).MinBy(c => c.Item2);
+        (string Keyword, int Distance) best = CommonKeywords.Select(k => (k, EditDistance.Between(Normalize(k), wanted))).MinBy(c => c.Item2);
         return best.Distance <= 2 && wanted.Length >= 3 ? best.Keyword : null;
     }
 
     private static string Normalize(string keyword) => keyword.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-
-    private static int Distance(string a, string b)
-    {
-        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int[] current = new int[b.Length + 1];
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }
