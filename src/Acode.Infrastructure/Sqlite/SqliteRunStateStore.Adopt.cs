@@ -8,7 +8,8 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteRunStateStore
 {
-    private const string UndeliveredSql = "SELECT DISTINCT entity_id FROM outbox WHERE session_id = $session_id AND status <> 'Processed';";
+    // Through ix_outbox_status: the undelivered records are few, the delivered ones kept for retention many.
+    private const string UndeliveredSql = "SELECT DISTINCT entity_id FROM outbox WHERE status IN ('Pending', 'Failed') AND session_id = $session_id;";
 
     /// <summary>
     /// <c>acode session pull</c> converging on PostgreSQL (docs/architecture.md, "Pull converges on PostgreSQL"): replaces
