@@ -50,9 +50,10 @@ public sealed class SyncAppliedPrunerTests(PostgresFixture fixture)
         await first.Sync.SyncAsync();
         await second.Sync.SyncAsync();
 
-        // The same change delivered by both: the greater origin id stands; the other workspace only held it.
-        SyncHarness holder = string.CompareOrdinal(first.Database.WorkspaceId, second.Database.WorkspaceId) < 0 ? first : second;
-        Assert.NotEqual(holder.Database.WorkspaceId, await first.PgScalarAsync("SELECT origin FROM sessions"));
+        // The same change delivered by both: the first delivery stands (the second is a duplicate, ConflictRule), so the
+        // second workspace only held it.
+        SyncHarness holder = second;
+        Assert.Equal(first.Database.WorkspaceId, await first.PgScalarAsync("SELECT origin FROM sessions"));
         string storedKey = (string)(await first.PgScalarAsync("SELECT idempotency_key FROM stored_versions WHERE entity_type = 'Session'"))!;
         await first.PgScalarAsync("UPDATE sync_applied SET applied_at = now() - interval '30 days'; UPDATE workspaces SET outbox_retention_days = 7; DELETE FROM sync_maintenance;");
         long before = await first.PgCountAsync("SELECT count(*) FROM sync_applied");
