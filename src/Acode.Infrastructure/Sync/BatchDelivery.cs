@@ -136,6 +136,7 @@ internal sealed class BatchDelivery
         {
             // A deadlock or serialization failure with another applier: nobody's fault, the next claim retries it.
             await _claimer.ReleaseAsync(batch).ConfigureAwait(false);
+            run.ReleasedForRetry++;
             return null;
         }
         catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))

@@ -330,17 +330,22 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
     }
 
+    // Claims in a row of a batch given back after a deadlock or serialization failure, once nothing else is due.
+    private const int MaxRetryClaims = 10;
+
     /// <summary>
     /// Claims and delivers batch after batch until nothing is due, with SQLite and PostgreSQL side by side: while batch N is
     /// applied in PostgreSQL, one local transaction acknowledges batch N−1 (committed in PostgreSQL before) and claims N+1.
     /// Acknowledgements stay in order; N+1 never holds a later change of an entity of N (its older record is still leased).
     /// A crash leaves at most N−1 acknowledged late (redelivered: duplicates) and N, N+1 leased (redelivered when the
-    /// leases expire); a stop gives the claimed batch back and acknowledges what PostgreSQL committed.
+    /// leases expire); a stop gives the claimed batch back and acknowledges what PostgreSQL committed. A batch given back
+    /// after a deadlock or serialization failure is claimed again before the run ends.
     /// </summary>
     private async Task DrainAsync(BatchDelivery delivery, SyncRunCounters run, IProgress<SyncProgress>? progress, long total, CancellationToken token)
     {
         IReadOnlyList<OutboxRecord> batch = await _claimer.ClaimAsync(token).ConfigureAwait(false);
         (IReadOnlyList<OutboxRecord> Batch, BatchApplyResult Result)? committed = null;
+        int retryClaims = 0;
         try
         {
             while (batch.Count > 0 && !token.IsCancellationRequested)
@@ -349,6 +354,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 committed = null;
                 Task<IReadOnlyList<OutboxRecord>> next = _claimer.AcknowledgeAndClaimInBackground(previous is { } p ? p.Batch : []);
                 BatchApplyResult? result;
+                long releasedBefore = run.ReleasedForRetry;
                 try
                 {
                     result = await delivery.DeliverAsync(batch, run, token).ConfigureAwait(false);
@@ -368,6 +374,18 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 }
 
                 IReadOnlyList<OutboxRecord> following = await next.ConfigureAwait(false);
+                if (following.Count == 0 && run.ReleasedForRetry > releasedBefore && !token.IsCancellationRequested && retryClaims++ < MaxRetryClaims)
+                {
+                    // The next claim ran while this batch was still leased: claim the batch given back again, or the run
+                    // would end with it pending although nothing failed (a bounded number of times in a row, should
+                    // PostgreSQL keep refusing it).
+                    following = await _claimer.ClaimAsync(token).ConfigureAwait(false);
+                }
+                else if (result is not null)
+                {
+                    retryClaims = 0;
+                }
+
                 if (previous is { } done)
                 {
                     delivery.Acknowledged(done.Batch, done.Result, run);

@@ -19,6 +19,9 @@ internal sealed class SyncRunCounters
 
     public long DeadLettered { get; set; }
 
+    /// <summary>Batches given back after a deadlock or serialization failure (SQLSTATE class 40), to be claimed again.</summary>
+    public long ReleasedForRetry { get; set; }
+
     /// <summary>The newest stamp seen in PostgreSQL and adopted by the clock, in UTC ticks (0: none).</summary>
     public long MaxRemoteHlc { get; set; }
 
