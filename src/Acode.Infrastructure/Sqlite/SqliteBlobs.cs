@@ -13,14 +13,21 @@ namespace Acode.Infrastructure.Sqlite;
 internal static class SqliteBlobs
 {
     /// <summary>
+    /// The blob hashes an outbox record <c>o</c> names in its payload, one row <c>r</c> each (<c>r.value</c> NULL for a name
+    /// the payload lacks): a tool call's arguments and result, an artifact's content. A record that refers to its row (the
+    /// empty text, schema 1.7.0) names none here.
+    /// </summary>
+    internal const string PayloadBlobNamesSql = "json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r";
+
+    /// <summary>
     /// The hashes the retained outbox records name in their payloads, whatever their status: pending and dead-lettered
     /// records are still to be delivered, and processed ones are kept (<c>persistence:sqlite:outboxRetentionDays</c>) so that
     /// <c>acode db sync retry --processed</c> can send them again into a PostgreSQL restored empty, blobs included. A record
     /// that refers to its row (the empty text, schema 1.7.0) names what the row names, which the row checks cover. A payload
     /// without <c>Blob"</c> names none and is not parsed (as in <c>PostgresBlobUploader.References</c>, which sends what this keeps).
     /// </summary>
-    internal const string OutboxNamedSql = """
-        SELECT r.value FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
+    internal const string OutboxNamedSql = $"""
+        SELECT r.value FROM outbox o, {PayloadBlobNamesSql}
         WHERE o.entity_type IN ('ToolCall', 'Artifact') AND o.payload <> '' AND instr(o.payload, 'Blob"') > 0 AND r.value IS NOT NULL
         """;
 

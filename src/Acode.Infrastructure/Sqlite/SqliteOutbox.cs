@@ -41,9 +41,9 @@ internal sealed partial class SqliteOutbox : IOutbox
         """;
 
     /// <summary>The hashes (a JSON array, NULL when none) that the processed records older than <c>$cutoff</c> name in their payloads, found through <c>ix_outbox_processed</c>.</summary>
-    private const string PrunedBlobsSql = """
+    private const string PrunedBlobsSql = $"""
         SELECT CASE WHEN count(*) > 0 THEN json_group_array(DISTINCT r.value) END
-        FROM outbox o, json_each(json_array(json_extract(nullif(o.payload, ''), '$.argumentsBlob'), json_extract(nullif(o.payload, ''), '$.resultBlob'), json_extract(nullif(o.payload, ''), '$.contentBlob'))) r
+        FROM outbox o, {SqliteBlobs.PayloadBlobNamesSql}
         WHERE o.processed_at IS NOT NULL AND o.processed_at < $cutoff AND o.entity_type IN ('ToolCall', 'Artifact') AND o.payload <> '' AND r.value IS NOT NULL;
         """;
 

@@ -106,11 +106,11 @@ public sealed partial class SqliteWorkspaceDatabase
         using (SqliteCommand command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = """
+            command.CommandText = $"""
                 WITH p AS (SELECT id, entity_type, entity_id, status, CASE WHEN json_valid(payload) THEN payload END AS payload
                            FROM outbox WHERE entity_type IN ('ToolCall', 'Artifact') AND payload <> '')
                 SELECT o.id, o.entity_type, o.entity_id, o.status, r.value
-                FROM p o, json_each(json_array(json_extract(o.payload, '$.argumentsBlob'), json_extract(o.payload, '$.resultBlob'), json_extract(o.payload, '$.contentBlob'))) r
+                FROM p o, {SqliteBlobs.PayloadBlobNamesSql}
                 WHERE r.value IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = r.value)
                 ORDER BY o.id;
