@@ -108,6 +108,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 }
 
                 database.WorkspaceId = database.ReadWorkspaceId();
+                database.RememberSchema();
                 return 0;
             });
             database.KeepWalBounded();
@@ -134,6 +135,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
             {
                 IReadOnlyList<Migration> applied = _migrator.Migrate(_writer);
                 WorkspaceId = ReadWorkspaceId();
+                RememberSchema();
                 return applied;
             });
         }
@@ -153,7 +155,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         {
             T result = Connections.Guard(() =>
             {
-                using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
+                using SqliteTransaction transaction = BeginWrite();
                 T done = work(transaction, _commands);
                 transaction.Commit();
                 return done;
