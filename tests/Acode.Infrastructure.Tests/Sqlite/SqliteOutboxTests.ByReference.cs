@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Blobs;
@@ -132,20 +133,39 @@ public sealed partial class SqliteOutboxTests
     [Fact]
     public async Task A_record_whose_row_changed_without_the_triggers_is_dead_lettered_with_what_to_do_and_the_rest_is_delivered()
     {
-        Session session = Session.Create("lost version", "goal");
-        await _store.SaveAsync(session);
+        Session lost = Session.Create("lost version", "goal");
+        Session other = Session.Create("other", "goal");
+        await _store.SaveAsync(lost);
+        await _store.SaveAsync(other);
+        string trigger = (string)SqliteProbe.Scalar(_temp.DatabasePath, "SELECT sql FROM sqlite_schema WHERE name = 'outbox_keep_session_update';")!;
+
+        // Another program drops the trigger, changes the row by hand and puts the trigger back.
         SqliteProbe.Execute(_temp.DatabasePath, "DROP TRIGGER outbox_keep_session_update;");
-        session.Rename("current version");
-        await _store.SaveAsync(session);
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE sessions SET title = 'changed by hand', version = 2 WHERE id = $id;", ("$id", lost.Id.Value));
+        SqliteProbe.Execute(_temp.DatabasePath, trigger + ";");
 
         IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1));
 
-        OutboxRecord current = Assert.Single(claimed, r => r.EntityType == EntityType.Session);
-        Assert.Equal(2, current.Version);
-        Assert.Equal("current version", ((SessionDocument)EntityJson.Deserialize(current.Payload)).Title);
+        OutboxRecord delivered = Assert.Single(claimed, r => r.EntityType == EntityType.Session);
+        Assert.Equal(other.Id.Value, delivered.EntityId);
         OutboxRecord dead = Assert.Single(await _outbox.ReadAsync(OutboxStatus.Failed, 10));
-        Assert.Equal((EntityType.Session, 1L), (dead.EntityType, dead.Version));
+        Assert.Equal((EntityType.Session, lost.Id.Value, 1L), (dead.EntityType, dead.EntityId, dead.Version));
         Assert.Contains("skipped the outbox triggers", dead.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_that_is_open_refuses_to_write_while_a_trigger_is_missing_as_opening_would()
+    {
+        Session session = Session.Create("kept", "goal");
+        await _store.SaveAsync(session);
+        SqliteProbe.Execute(_temp.DatabasePath, "DROP TRIGGER outbox_keep_session_update;");
+        session.Rename("not written");
+
+        var error = await Assert.ThrowsAsync<AcodeDbException>(() => _store.SaveAsync(session));
+
+        Assert.Equal(AcodeErrorCode.NotAnAcodeDatabase, error.ErrorCode);
+        Assert.Contains("outbox_keep_session_update", error.Message, StringComparison.Ordinal);
+        Assert.Equal("kept", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT title FROM sessions;"));
     }
 
     /// <summary>The entity's document in the stored form rows and payloads hold (large content as a prefix and a blob name).</summary>
