@@ -50,6 +50,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private readonly SyncStatusReader _status;
     private readonly SyncRetention? _retention;
     private bool _schemaReady;
+    private long _journalRows = -1;
     private bool _registered;
     private bool _knownChecked;
     private SyncTargetWarning? _targetWarning;
@@ -230,15 +231,25 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _status.ReadAsync(cancellationToken);
 
-    /// <summary>Applies the PostgreSQL migrations (creating the schema on an empty database) before the first batch.</summary>
+    /// <summary>
+    /// Applies the PostgreSQL migrations (creating the schema on an empty database) before the first batch; on later runs
+    /// of a long-lived service (<c>db sync --watch</c>, a host's worker) it first counts the journal's rows, one query, and
+    /// checks the schema again when another acode migrated it since: a newer one is ACODE-DB-004 before anything is sent.
+    /// </summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
-        if (_dataSource is null || _schemaReady)
+        if (_dataSource is null)
+        {
+            return;
+        }
+
+        if (_schemaReady && await JournalRowsAsync(cancellationToken).ConfigureAwait(false) == _journalRows)
         {
             return;
         }
 
         IReadOnlyList<Migration> applied = await _migrator.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        _journalRows = await JournalRowsAsync(cancellationToken).ConfigureAwait(false);
         _schemaReady = true;
         if (applied.Count > 0 && applied[0].Version == new Version(1, 0, 0))
         {
@@ -253,6 +264,21 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                     + $"so what this workspace delivered earlier is not there ({local.Processed} delivered record(s) are still retained here)",
                     RefillHint);
             }
+        }
+    }
+
+    /// <summary>The rows of PostgreSQL's migration journal; -1 when it has none (the schema was dropped: migrate again).</summary>
+    private async Task<long> JournalRowsAsync(CancellationToken cancellationToken)
+    {
+        NpgsqlCommand command = _dataSource!.CreateCommand("SELECT count(*) FROM schema_version;");
+        await using var commandScope = command.ConfigureAwait(false);
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return -1;
         }
     }
 
