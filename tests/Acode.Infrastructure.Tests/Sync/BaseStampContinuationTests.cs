@@ -1,4 +1,7 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Acode.Application.Outbox;
+using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Tests.Support;
@@ -115,6 +118,45 @@ public sealed class BaseStampContinuationTests(PostgresFixture fixture)
         Assert.Equal(0, conflicts);
         Assert.Equal("round 2 by A", await a.PgScalarAsync("SELECT title FROM sessions"));
         Assert.Equal(0L, await a.PgCountAsync("SELECT count(*) FROM sync_conflicts"));
+    }
+
+    [Fact]
+    public async Task An_edited_export_imported_into_the_workspace_continues_its_delivered_version_without_a_conflict()
+    {
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
+        Session session = await h.Store.CreateSessionAsync("version 1");
+        session.Rename("version 2");
+        await h.Store.SaveAsync(session);
+        await h.Sync.SyncAsync();
+
+        // What a user does by hand: a new title, version + 1, updatedAt later; imported back.
+        using var export = new StringWriter();
+        await SessionArchive.WriteAsync(export, h.Store, session);
+        var edited = new StringBuilder();
+        foreach (string line in export.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            JsonNode node = JsonNode.Parse(line)!;
+            if (node["entity"]!.GetValue<string>() == "Session")
+            {
+                node["title"] = "version 3, imported";
+                node["version"] = 3;
+                node["updatedAt"] = UtcTimestamp.Format(session.UpdatedAt.AddSeconds(5));
+            }
+
+            edited.Append(node.ToJsonString()).Append('\n');
+        }
+
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(edited.ToString())))
+        {
+            await h.Store.ImportAsync(graph.Session!, graph.Events);
+        }
+
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.Equal((1L, 0L), (result.Applied, result.Conflicts));
+        Assert.Equal("version 3, imported", await h.PgScalarAsync("SELECT title FROM sessions"));
+        Assert.Equal(session.UpdatedAt.UtcTicks, SqliteProbe.Scalar(h.DatabasePath, "SELECT base_hlc FROM outbox WHERE version = 3;"));
+        AssertEachRecordNamesTheStampOfItsBase(h);
     }
 
     /// <summary>
