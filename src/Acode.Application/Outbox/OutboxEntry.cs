@@ -14,6 +14,16 @@ public sealed record OutboxEntry(
     DateTimeOffset UpdatedAt,
     string Payload)
 {
+    /// <summary>
+    /// The <c>updated_at</c> of the version the change was based on, exact to 100 ns (its hybrid logical clock stamp); null
+    /// for a new entity (<see cref="BaseVersion"/> 0) or when not known. Version numbers alone cannot tell two lineages
+    /// apart (a copied workspace folder makes its own version 6 of a session the original also has a version 6 of): the
+    /// sync compares this stamp with the one PostgreSQL holds, and a change based on another lineage's version is a
+    /// conflict, never a silent overwrite (docs/architecture.md, "Conflicts"). Null keeps the rule of records that carry
+    /// no base stamp (version and workspace id only).
+    /// </summary>
+    public DateTimeOffset? BaseUpdatedAt { get; init; }
+
     /// <summary>The record's idempotency key, <c>EntityType:EntityId:UpdatedAt</c> (UTC, ISO 8601 with 100 ns digits): the same change appended twice, or delivered twice, is applied once.</summary>
     public string IdempotencyKey => Outbox.IdempotencyKey.For(EntityType, EntityId, UpdatedAt);
 }

@@ -26,4 +26,11 @@ public sealed record OutboxRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ProcessedAt,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt)
+{
+    /// <summary>
+    /// The <c>updated_at</c> of the version the change was based on (<see cref="OutboxEntry.BaseUpdatedAt"/>), exact to
+    /// 100 ns; null for a new entity, and for records written before workspace schema 1.8.0 (column <c>base_hlc</c>).
+    /// </summary>
+    public DateTimeOffset? BaseChangedAt { get; init; }
+}

@@ -28,7 +28,7 @@ internal sealed partial class SqliteOutbox
     // The lease columns are the lease this claim is about to write.
     private const string ClaimedSql = $"""
         SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc
         FROM outbox o
         WHERE o.id IN (SELECT value FROM json_each($ids))
         ORDER BY o.id;

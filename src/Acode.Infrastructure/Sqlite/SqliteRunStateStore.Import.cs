@@ -62,7 +62,7 @@ public sealed partial class SqliteRunStateStore
                 EntityRedaction.Redact(Redactor, entity, redacted);
                 DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null);
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
-                Write(commands, transaction, session, entity, document, existing.Version, stamp, now);
+                Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now);
                 _ = existing.Version == 0 ? inserted++ : updated++;
                 stored[entity.EntityId] = (document.Version, stamp);
             }
@@ -76,7 +76,7 @@ public sealed partial class SqliteRunStateStore
             {
                 EntityRedaction.Redact(Redactor, fresh[i], redacted);
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
-                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), 0, fresh[i].UpdatedAt, now);
+                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now);
                 inserted++;
             }
 
@@ -96,15 +96,19 @@ public sealed partial class SqliteRunStateStore
     }
 
     /// <summary>
-    /// Writes one imported row (inserted when <paramref name="existingVersion"/> is 0, else replaced) and its outbox record;
-    /// <paramref name="stamp"/> is the document's <c>updated_at</c> (<see cref="ImportedStamp"/>).
+    /// Writes one imported row (inserted when <paramref name="existing"/> is null, else replaced) and its outbox record,
+    /// based on the replaced row's version and stamp; <paramref name="stamp"/> is the document's <c>updated_at</c>
+    /// (<see cref="ImportedStamp"/>).
     /// </summary>
-    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, long existingVersion, DateTimeOffset stamp, DateTimeOffset now)
+    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, (long Version, DateTimeOffset UpdatedAt)? existing, DateTimeOffset stamp, DateTimeOffset now)
     {
         EntityRows rows = EntityRows.For(document);
-        commands.Get(existingVersion == 0 ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        commands.Get(existing is null ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
         _clock.Observe(stamp);
-        var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existingVersion, document.Version, stamp, EntityJson.Serialize(document));
+        var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existing?.Version ?? 0, document.Version, stamp, EntityJson.Serialize(document))
+        {
+            BaseUpdatedAt = existing?.UpdatedAt,
+        };
         SqliteOutbox.Append(commands, transaction, entry, Origin, now);
     }
 

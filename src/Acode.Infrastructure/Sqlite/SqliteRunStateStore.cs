@@ -284,7 +284,11 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
                 throw UpdateRefused(commands, transaction, rows, entity, baseVersion, session.Id.Value);
             }
 
-            var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, baseVersion, stamp.Version, stamp.UpdatedAt, EntityJson.Serialize(document));
+            // The optimistic update above matched the row at exactly this stamp, so it is the base's stamp.
+            var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, baseVersion, stamp.Version, stamp.UpdatedAt, EntityJson.Serialize(document))
+            {
+                BaseUpdatedAt = baseVersion == 0 ? null : entity.UpdatedAt,
+            };
             SqliteOutbox.Append(commands, transaction, entry, Origin, now);
             stamps.Add(stamp);
         }
@@ -408,7 +412,10 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         };
         commands.Get("DELETE FROM sessions WHERE id = $id;", transaction).With("$id", id).ExecuteNonQuery();
         SqliteBlobs.Sweep(commands, transaction);
-        var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone));
+        var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone))
+        {
+            BaseUpdatedAt = UtcTimestamp.Parse(current.UpdatedAt),
+        };
         SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
         return true;
     }

@@ -5,7 +5,13 @@ namespace Acode.Infrastructure.Sync;
 /// Pure: it sees only stamps and facts the applier looked up, so it can be tested alone and reused by any store.
 /// <list type="bullet">
 /// <item>A change <em>continues</em> the stored version when the chain being delivered contains that very change, or
-/// when it is based on the stored version number and its writer held that exact version (it wrote or delivered it).
+/// when it is based on the stored version number and its writer held that exact version (it wrote or delivered it),
+/// and, when the change carries the stamp of its base (<see cref="IncomingChange.BaseHlc"/>, outbox records since
+/// workspace schema 1.8.0), that stamp is the stored version's hlc. Version numbers are per lineage and a workspace id
+/// does not name one lineage: a copy of a workspace folder keeps the original's id, so both copies "held" the version
+/// they both delivered and both can make their own next version of it. Without the stamp, the copy's change based on
+/// its own version 6 would continue the original's version 6 and overwrite it silently; with it, it is a conflict.
+/// A record without the stamp (written before 1.8.0) is judged by version and writer alone, as before.
 /// A change that does not continue the stored version is concurrent with it: a conflict, always audited.</item>
 /// <item>The winner is the greater of (deleted, hlc, origin): a deletion beats every non-deletion whatever the clocks
 /// say (a deleted session stays deleted), deletions and non-deletions among themselves go to the later hlc, ties to
@@ -73,7 +79,8 @@ internal static class ConflictRule
         }
 
         bool continues = incoming.ContainsStored
-            || (incoming.BaseVersion == s.Version && !s.Deleted && (string.Equals(incoming.Origin, s.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
+            || (incoming.BaseVersion == s.Version && !s.Deleted && SameLineage(incoming, s)
+                && (string.Equals(incoming.Origin, s.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
         if (Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin))
         {
             return continues ? ApplyOutcome.Applied : ApplyOutcome.ConflictWon;
@@ -82,6 +89,13 @@ internal static class ConflictRule
         // A chain holding the stored change whose newest change is older than it (never after the duplicate check above).
         return incoming.ContainsStored ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
     }
+
+    /// <summary>
+    /// Whether the change was based on the very version PostgreSQL holds, not on another version with the same number (a
+    /// copied workspace's): its base stamp equals the stored hlc. Unknown when the record carries no base stamp (written
+    /// before workspace schema 1.8.0): then only the version number and the writer decide, as they did.
+    /// </summary>
+    private static bool SameLineage(IncomingChange incoming, StoredState stored) => incoming.BaseHlc is not { } baseHlc || baseHlc == stored.Hlc;
 
     /// <summary>The outcome of a change to a child (task, step, tool call, artifact, event) of a deleted session: never applied.</summary>
     /// <param name="deleterHeldIt">Whether the workspace that deleted the session delivered this exact change.</param>

@@ -10,6 +10,10 @@ namespace Acode.Infrastructure.Sync;
 /// <param name="ContainsStored">Whether the chain holds the stored change itself, same content (the same change delivered again).</param>
 /// <param name="DeliveredByOthers">Whether another workspace already delivered this exact change (same key).</param>
 /// <param name="SessionId">The session the changed entity belongs to (a session's own id); null when not known.</param>
+/// <param name="BaseHlc">
+/// The hlc (exact UTC ticks) of the version the first change of the chain was based on; null when based on nothing or
+/// not known (an outbox record written before workspace schema 1.8.0).
+/// </param>
 internal readonly record struct IncomingChange(
     long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false,
-    string? SessionId = null);
+    string? SessionId = null, long? BaseHlc = null);

@@ -241,6 +241,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                 OutboxRecord last = changes[^1];
                 IncomingChange incoming = Incoming(last, first.BaseVersion, false) with
                 {
+                    BaseHlc = first.BaseChangedAt?.UtcTicks,
                     WriterHeldStored = current is not null && (held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId))
                         || ConflictRule.CoveredByPrune(current.Hlc, prunedBefore)),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored

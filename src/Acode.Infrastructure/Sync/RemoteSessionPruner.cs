@@ -19,7 +19,7 @@ internal sealed class RemoteSessionPruner
     private const int BatchSize = 500;
 
     private const string SelectSql = """
-        SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at
+        SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
         FROM sessions
         WHERE deleted_at IS NULL AND updated_at < $1 AND (cardinality($2::text[]) = 0 OR state = ANY($2))
           AND NOT (id = ANY($3)) AND (updated_at, id) > ($4, $5)
@@ -51,7 +51,7 @@ internal sealed class RemoteSessionPruner
         string afterId = string.Empty;
         while (true)
         {
-            List<SessionDocument> batch = [];
+            List<(SessionDocument Document, long Hlc)> batch = [];
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -67,11 +67,11 @@ internal sealed class RemoteSessionPruner
                 await using var readerScope = reader.ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    batch.Add(new SessionDocument
+                    batch.Add((new SessionDocument
                     {
                         Id = reader.GetString(0), Title = reader.GetString(1), Goal = reader.IsDBNull(2) ? null : reader.GetString(2),
                         State = reader.GetString(3), Version = reader.GetInt64(4), CreatedAt = reader.GetString(5), UpdatedAt = reader.GetString(6),
-                    });
+                    }, reader.GetInt64(8)));
                     afterTime = reader.GetDateTime(7);
                     afterId = reader.GetString(0);
                 }
@@ -84,18 +84,21 @@ internal sealed class RemoteSessionPruner
 
             if (dryRun)
             {
-                tombstoned.AddRange(batch.Select(d => d.Id));
+                tombstoned.AddRange(batch.Select(d => d.Document.Id));
                 continue;
             }
 
-            List<OutboxRecord> records = batch.Select((stored, i) => DeletionOf(stored, -(i + 1))).ToList();
+            List<OutboxRecord> records = batch.Select((stored, i) => DeletionOf(stored.Document, stored.Hlc, -(i + 1))).ToList();
             BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken, before.UtcTicks).ConfigureAwait(false);
             tombstoned.AddRange(records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId));
         }
     }
 
-    /// <summary>The deletion record the store writes for a session (see <c>SqliteRunStateStore.DeleteWithRecord</c>), for the stored version.</summary>
-    private OutboxRecord DeletionOf(SessionDocument stored, long id)
+    /// <summary>
+    /// The deletion record the store writes for a session (see <c>SqliteRunStateStore.DeleteWithRecord</c>), for the stored
+    /// version: based on it, its number and its stamp <paramref name="storedHlc"/>.
+    /// </summary>
+    private OutboxRecord DeletionOf(SessionDocument stored, long storedHlc, long id)
     {
         DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(stored.UpdatedAt));
         var tombstone = new SessionDocument
@@ -106,6 +109,9 @@ internal sealed class RemoteSessionPruner
         DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
         return new OutboxRecord(
             id, IdempotencyKey.For(EntityType.Session, stored.Id, stamp), EntityType.Session, stored.Id, stored.Id, OutboxOperation.Delete,
-            stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null, stamp);
+            stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null, stamp)
+        {
+            BaseChangedAt = new DateTimeOffset(storedHlc, TimeSpan.Zero),
+        };
     }
 }

@@ -253,6 +253,28 @@ public sealed partial class SqliteOutboxTests : IDisposable
         Assert.Equal("ws_caller", row["origin"]);
     }
 
+    [Fact]
+    public async Task AppendAsync_keeps_the_base_stamp_it_is_given_and_the_claim_reads_it_back_exactly()
+    {
+        var basedOn = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567);
+        var entry = new OutboxEntry(EntityType.Session, "sess_external", "sess_external", OutboxOperation.Upsert, 3, 4, basedOn.AddSeconds(1), "{}") { BaseUpdatedAt = basedOn };
+        var unknown = new OutboxEntry(EntityType.Session, "sess_other", "sess_other", OutboxOperation.Upsert, 3, 4, basedOn.AddSeconds(1), "{}");
+        using SqliteConnection connection = SqliteProbe.Open(_temp.DatabasePath);
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            Assert.True(await _outbox.AppendAsync(transaction, entry, "ws_caller"));
+            Assert.True(await _outbox.AppendAsync(transaction, unknown, "ws_caller"));
+            transaction.Commit();
+        }
+
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync("test-sync", 10, TimeSpan.FromMinutes(1));
+        IReadOnlyList<OutboxRecord> read = await _outbox.ReadAsync(OutboxStatus.Pending, 10);
+
+        Assert.Equal([basedOn.UtcTicks, null], claimed.Select(r => r.BaseChangedAt?.UtcTicks));
+        Assert.Equal([basedOn.UtcTicks, null], read.Select(r => r.BaseChangedAt?.UtcTicks));
+        Assert.Equal([basedOn.UtcTicks, null], SqliteProbe.Rows(_temp.DatabasePath, "SELECT base_hlc FROM outbox ORDER BY id;").Select(r => (long?)r["base_hlc"]));
+    }
+
     [GeneratedRegex(@"^(Session|SessionTask|Step|ToolCall|Artifact|SessionEvent):[a-z]+_[0-9A-HJKMNP-TV-Z]{26}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$")]
     private static partial Regex KeyFormat();
 

@@ -26,6 +26,40 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
+    public void A_change_based_on_the_stored_version_number_and_stamp_continues_it_from_the_same_workspace_or_one_that_held_it()
+    {
+        var stored = new StoredState(6, 60, A, false);
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, false, BaseHlc: 60), stored));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(6, 7, 70, B, false, WriterHeldStored: true, BaseHlc: 60), stored));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, true, BaseHlc: 60), stored));
+    }
+
+    // A copy of a workspace folder shares the workspace id: its own version 6 (stamp 55) is not the stored version 6 (stamp 60),
+    // although the same workspace id delivered both, so the writer "held" the stored one (WriterHeldStored).
+    [Fact]
+    public void A_change_based_on_the_same_version_number_of_another_lineage_is_a_conflict_whatever_the_workspace_id()
+    {
+        var stored = new StoredState(6, 60, A, false);
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, false, BaseHlc: 55), stored));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, false, WriterHeldStored: true, BaseHlc: 55), stored));
+        Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(6, 7, 58, A, false, WriterHeldStored: true, BaseHlc: 55), stored));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, true, BaseHlc: 55), stored));
+    }
+
+    [Fact]
+    public void A_change_without_a_base_stamp_written_before_schema_1_8_0_is_judged_by_version_and_writer_as_before()
+    {
+        var stored = new StoredState(6, 60, A, false);
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(6, 7, 70, A, false), stored));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(6, 7, 70, B, false, WriterHeldStored: true), stored));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(6, 7, 70, B, false), stored));
+    }
+
+    [Fact]
+    public void A_chain_holding_the_stored_change_continues_it_whatever_its_base_stamp()
+        => Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(5, 7, 70, A, false, ContainsStored: true, BaseHlc: 50), new StoredState(6, 60, B, false)));
+
+    [Fact]
     public void A_continuation_that_somehow_sorts_before_the_stored_version_is_audited_not_dropped()
         => Assert.Equal(ApplyOutcome.ConflictLost, ConflictRule.Judge(new IncomingChange(2, 3, 10, A, false), new StoredState(2, 20, A, false)));
 

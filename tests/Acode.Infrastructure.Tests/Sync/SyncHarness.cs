@@ -16,8 +16,18 @@ internal sealed class SyncHarness : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
 
-    private SyncHarness(string connectionString, TimeProvider time, SyncOptions options, ILoggerFactory? loggerFactory)
+    private SyncHarness(string connectionString, TimeProvider time, SyncOptions options, ILoggerFactory? loggerFactory, string? copyAgentDirectory = null)
     {
+        if (copyAgentDirectory is not null)
+        {
+            // What `cp -r` of the workspace folder does: every file of .agent/ byte for byte (database, WAL, shared memory).
+            Directory.CreateDirectory(_workspace.Workspace.AgentDirectory);
+            foreach (string file in Directory.GetFiles(copyAgentDirectory))
+            {
+                File.Copy(file, Path.Combine(_workspace.Workspace.AgentDirectory, Path.GetFileName(file)));
+            }
+        }
+
         ConnectionString = connectionString;
         Clock = new HybridClock(time);
         Signal = new OutboxSignal();
@@ -48,6 +58,13 @@ internal sealed class SyncHarness : IDisposable
 
     public static async Task<SyncHarness> CreateAsync(PostgresFixture fixture, TimeProvider? time = null, SyncOptions? options = null, string? connectionString = null, ILoggerFactory? loggerFactory = null)
         => new(connectionString ?? await fixture.CreateDatabaseAsync(), time ?? TimeProvider.System, options ?? new SyncOptions(), loggerFactory);
+
+    /// <summary>
+    /// A second workspace that is a byte copy of <paramref name="original"/>'s folder (<c>cp -r</c>, <c>.agent/</c>
+    /// included), taken now, syncing into the same PostgreSQL database: it shares the original's workspace id.
+    /// </summary>
+    public static SyncHarness CopyOf(SyncHarness original, TimeProvider? time = null)
+        => new(original.ConnectionString, time ?? TimeProvider.System, new SyncOptions(), null, original.Database.Workspace.AgentDirectory);
 
     public async Task<long> PgCountAsync(string sql, params object[] parameters)
         => Convert.ToInt64(await PgScalarAsync(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);

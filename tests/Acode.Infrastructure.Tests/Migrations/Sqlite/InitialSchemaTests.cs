@@ -141,7 +141,8 @@ public sealed partial class InitialSchemaTests : IDisposable
     public async Task Outbox_table_has_its_columns_and_one_record_per_saved_entity()
     {
         AssertColumns("outbox", "id INTEGER", "idempotency_key TEXT", "entity_type TEXT", "entity_id TEXT", "session_id TEXT", "operation TEXT", "base_version INTEGER", "version INTEGER",
-            "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "lease_owner TEXT", "lease_until TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT");
+            "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "lease_owner TEXT", "lease_until TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT",
+            "base_hlc INTEGER");
         Assert.Empty(SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM pragma_foreign_key_list('outbox');"));
         Session session = TestSessions.Rich();
         int changes = session.PendingChanges.Count;

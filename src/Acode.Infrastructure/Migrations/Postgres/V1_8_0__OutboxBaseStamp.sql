@@ -1,0 +1,5 @@
+-- acode shared PostgreSQL database, schema 1.8.0: no statements, on purpose.
+--
+-- The workspace database's 1.8.0 gives each outbox record the stamp (hlc) of the version its change was based on, which
+-- the sync compares with the hlc PostgreSQL already keeps for every row (docs/architecture.md, "Conflicts"). Nothing
+-- changes here. This file exists because both engines carry the same versions (AC-010).
