@@ -30,7 +30,7 @@ internal static class AcodeErrors
     /// <param name="walBytes">The size of its <c>-wal</c> file in bytes.</param>
     public static AcodeDbException ReadOnlyWorkspaceWithWal(string path, long walBytes) => new(
         AcodeErrorCode.CannotOpen,
-        $"The workspace database '{path}' is read-only to this user ({Environment.UserName}), and the workspace has changes in its write-ahead log ('{path}-wal', {walBytes} bytes) that are not in the database file yet; reading them needs the shared-memory file '{path}-shm', which this user cannot create. Reading the file alone would silently miss them, so nothing was read or changed.",
+        $"The workspace database '{path}' is read-only to this user ({Environment.UserName}), and the workspace has changes in its write-ahead log ('{path}-wal', {walBytes} bytes) that are not in the database file yet; reading them needs its shared-memory file '{path}-shm', which is missing, and acode creates no file in a workspace this user may not write. Reading the file alone would silently miss them, so nothing was read or changed.",
         "Only someone who can write the folder can fold them into the database file: run any acode command there as its owner (e.g. 'acode db status'), then read again. Or copy the folder, -wal included, to one you may write and read the copy.");
 
     /// <summary>ACODE-DB-001 for a read-only workspace database at an older schema than this program reads: it cannot be migrated by this user.</summary>
