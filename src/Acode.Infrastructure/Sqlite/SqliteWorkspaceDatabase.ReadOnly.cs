@@ -12,7 +12,7 @@ namespace Acode.Infrastructure.Sqlite;
 /// database read-only through its existing <c>-wal</c> and <c>-shm</c> (https://www.sqlite.org/wal.html, "Read-Only
 /// Databases"), or, when there is no <c>-shm</c> and no change waiting in a <c>-wal</c>, as an immutable file
 /// (https://www.sqlite.org/uri.html, <c>immutable</c>). Nothing is written: no migration, no checkpoint, no <c>-wal</c> or
-/// <c>-shm</c> created or removed; every write refuses with ACODE-DB-001 (docs/storage.md, "Read-only workspaces").
+/// <c>-shm</c> created or removed; every write refuses with ACODE-DB-001 (docs/reliability.md, "Read-only workspaces").
 /// </summary>
 public sealed partial class SqliteWorkspaceDatabase
 {

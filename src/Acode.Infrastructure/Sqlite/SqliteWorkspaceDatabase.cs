@@ -68,7 +68,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     /// Opens (creating if needed) the workspace database. With <paramref name="migrate"/> (the default) pending
     /// migrations are applied before this returns (AC-004, AC-011). An acode database that this process may not write
     /// (the file, or its folder where the <c>-wal</c>/<c>-shm</c> live) is opened read-only instead
-    /// (<see cref="Access"/>, docs/storage.md "Read-only workspaces"): it is never written, and every write refuses with ACODE-DB-001.
+    /// (<see cref="Access"/>, docs/reliability.md "Read-only workspaces"): it is never written, and every write refuses with ACODE-DB-001.
     /// </summary>
     /// <exception cref="AcodeDbException">ACODE-DB-001 … 005, 007; ACODE-DB-001 also for a read-only database that needs a
     /// migration (with <paramref name="migrate"/>) or whose <c>-wal</c> holds changes it cannot read.</exception>

@@ -1,6 +1,6 @@
 namespace Acode.Infrastructure.Sqlite;
 
-/// <summary>How a workspace database was opened (docs/storage.md, "Read-only workspaces").</summary>
+/// <summary>How a workspace database was opened (docs/reliability.md, "Read-only workspaces").</summary>
 public enum WorkspaceAccess
 {
     /// <summary>For reading and writing: one writer connection, migrated, the WAL kept within its bound.</summary>

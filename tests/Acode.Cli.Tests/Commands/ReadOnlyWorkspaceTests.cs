@@ -13,7 +13,7 @@ namespace Acode.Cli.Tests.Commands;
 /// <summary>
 /// A workspace this user may not write (a backup, a read-only mount, another user's folder): the commands that only read
 /// work and change no byte of the database, its <c>-wal</c> or <c>-shm</c> (nor create one); those that write refuse with
-/// ACODE-DB-001 and say what to do (docs/storage.md, "Read-only workspaces"). Root ignores permission bits, so acode runs
+/// ACODE-DB-001 and say what to do (docs/reliability.md, "Read-only workspaces"). Root ignores permission bits, so acode runs
 /// as the OS user <c>nobody</c> when the tests run as root (<see cref="CommandRunner"/>), as this user otherwise.
 /// </summary>
 public sealed class ReadOnlyWorkspaceTests : IDisposable
