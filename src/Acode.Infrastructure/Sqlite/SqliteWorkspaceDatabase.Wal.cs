@@ -35,7 +35,7 @@ public sealed partial class SqliteWorkspaceDatabase
             long before = Connections.WalBytes();
             if (before <= limit || IsReadOnly)
             {
-                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1);
+                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1, IsReadOnly);
             }
 
             WalCheckpoint checkpoint = Connections.Guard(() => Connections.TryCheckpointWal(_writer));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Acode.Cli.Tests.Import;
@@ -157,6 +158,44 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
 
         await AssertReadsWorkAsync(id, expectedTitle: null);
         Assert.Equal(["workspace.db"], Directory.GetFileSystemEntries(AgentDirectory).Select(f => Path.GetFileName(f)!).ToList());
+    }
+
+    [Fact]
+    public async Task The_viewer_shows_a_read_only_workspace_and_changes_nothing()
+    {
+        await DemoAsync();
+        await HandOverReadOnlyAsync();
+        IReadOnlyList<string> before = Snapshot();
+
+        using Process ui = AcodeBinary.Start(Reader, _workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--no-open");
+        ui.StandardInput.Close();
+        Task<string> errors = ui.StandardError.ReadToEndAsync();
+        try
+        {
+            string? url = null;
+            while (url is null && await ui.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
+            {
+                url = line.StartsWith("Open: ", StringComparison.Ordinal) ? line["Open: ".Length..] : null;
+            }
+
+            if (url is null)
+            {
+                Assert.Fail("acode ui ended before printing its URL: " + await errors);
+            }
+
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            string page = await client.GetStringAsync(new Uri(url));
+
+            Assert.Contains("Fix flaky date parsing test", page, StringComparison.Ordinal);
+            Assert.Equal(before, Snapshot());
+        }
+        finally
+        {
+            ui.Kill(entireProcessTree: true);
+            await ui.WaitForExitAsync();
+        }
+
+        Assert.Equal(before, Snapshot());
     }
 
     [Fact]
