@@ -43,6 +43,7 @@ internal static class DbStatusCommand
                     ["workspace"] = database.Workspace.RootDirectory,
                     ["workspaceId"] = database.WorkspaceId,
                     ["readOnly"] = database.IsReadOnly,
+                    ["access"] = database.Access.ToString(),
                     ["sqlite"] = new JsonObject
                     {
                         ["path"] = database.Workspace.DatabasePath,

@@ -52,7 +52,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.False(File.Exists(_workspace.DatabasePath + "-wal"));
         await HandOverReadOnlyAsync();
 
-        await AssertReadsWorkAsync(id, expectedTitle: null);
+        await AssertReadsWorkAsync(id, expectedTitle: null, WorkspaceAccess.Immutable);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         await File.WriteAllBytesAsync(_workspace.DatabasePath + "-wal", []);
         await HandOverReadOnlyAsync();
 
-        await AssertReadsWorkAsync(id, expectedTitle: null);
+        await AssertReadsWorkAsync(id, expectedTitle: null, WorkspaceAccess.Immutable);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         CopyWithChangeInWal(id, keepShm: true);
         await HandOverReadOnlyAsync();
 
-        await AssertReadsWorkAsync(id, expectedTitle: WalOnlyTitle);
+        await AssertReadsWorkAsync(id, expectedTitle: WalOnlyTitle, WorkspaceAccess.ReadOnly);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         string id = await DemoAsync();
         await HandOverReadOnlyAsync(folderWritable: true);
 
-        await AssertReadsWorkAsync(id, expectedTitle: null);
+        await AssertReadsWorkAsync(id, expectedTitle: null, WorkspaceAccess.Immutable);
         Assert.Equal(["workspace.db"], Directory.GetFileSystemEntries(AgentDirectory).Select(f => Path.GetFileName(f)!).ToList());
     }
 
@@ -208,6 +208,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         await _workspace.RunOkAsync("session", "delete", id, "--yes");
 
         Assert.False(status.GetProperty("readOnly").GetBoolean());
+        Assert.Equal("ReadWrite", status.GetProperty("access").GetString());
         Assert.DoesNotContain("read-only", check.Stdout, StringComparison.Ordinal);
         Assert.Single(await _workspace.SessionIdsAsync());
     }
@@ -224,7 +225,10 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     }
 
     /// <summary>Every read command, as the reader, each leaving the files exactly as they were.</summary>
-    private async Task AssertReadsWorkAsync(string id, string? expectedTitle)
+    /// <param name="id">A session of the workspace.</param>
+    /// <param name="expectedTitle">A title only the WAL holds, or null.</param>
+    /// <param name="expectedAccess">How SQLite could open it: through its -wal and -shm, or only as an immutable file.</param>
+    private async Task AssertReadsWorkAsync(string id, string? expectedTitle, WorkspaceAccess expectedAccess)
     {
         IReadOnlyList<string> before = Snapshot();
 
@@ -251,6 +255,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
 
         JsonElement status = await ReadJsonAsync("db", "status");
         Assert.True(status.GetProperty("readOnly").GetBoolean());
+        Assert.Equal(expectedAccess.ToString(), status.GetProperty("access").GetString());
         Assert.StartsWith("ws_", status.GetProperty("workspaceId").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, Snapshot());
 
