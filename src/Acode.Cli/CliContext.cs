@@ -75,7 +75,10 @@ internal sealed class CliContext : IDisposable
     /// Only for the commands that write new run state (<c>demo</c>, <c>import</c>, <c>session import</c>, <c>session pull</c>)
     /// and <c>db migrate</c> (which sets a workspace up); every other command uses <see cref="OpenExistingDatabase"/>.
     /// </summary>
-    public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true)
+    /// <exception cref="AcodeDbException">ACODE-DB-001 when the database is read-only to this user (nothing was changed).</exception>
+    public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true) => Writable(Open(migrate));
+
+    private SqliteWorkspaceDatabase Open(bool migrate)
     {
         if (_migrateOnOpen is { } chosen && chosen != migrate)
         {
@@ -86,15 +89,30 @@ internal sealed class CliContext : IDisposable
         return Services.GetRequiredService<SqliteWorkspaceDatabase>();
     }
 
+    /// <summary><paramref name="database"/>, unless it was opened read-only: a command that writes stops before it starts.</summary>
+    private static SqliteWorkspaceDatabase Writable(SqliteWorkspaceDatabase database)
+        => database.IsReadOnly ? throw AcodeErrors.ReadOnlyWorkspace(database.Workspace.DatabasePath) : database;
+
     /// <summary>The workspace's own store (SQLite), opened by <see cref="OpenDatabase"/> or <see cref="OpenExistingDatabase"/> first.</summary>
     public SqliteRunStateStore WorkspaceStore => Services.GetRequiredService<SqliteRunStateStore>();
 
-    /// <summary>Opens the database of a workspace that exists; for read-only commands, which create nothing. The configuration is checked first, as for every command.</summary>
+    /// <summary>
+    /// Opens the database of a workspace that exists; for the commands that create nothing. The configuration is checked
+    /// first, as for every command. A database this user may not write opens read-only (reads work); a command that
+    /// will write to it says so with <paramref name="writes"/>, and then stops before it starts.
+    /// </summary>
     /// <exception cref="UsageException">No database at the workspace (exit 1); the message says where it looked.</exception>
-    public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true)
-        => Options is not null && (File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory())
-            ? OpenDatabase(migrate)
-            : throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
+    /// <exception cref="AcodeDbException">ACODE-DB-001 with <paramref name="writes"/> when the database is read-only to this user.</exception>
+    public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
+    {
+        if (Options is null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
+        {
+            throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
+        }
+
+        SqliteWorkspaceDatabase database = Open(migrate);
+        return writes ? Writable(database) : database;
+    }
 
     /// <summary>
     /// True when <c>.agent/</c> exists but this user cannot look into it: that is a workspace acode may not read, not a

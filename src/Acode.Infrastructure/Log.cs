@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Opened workspace database {Path} (workspace {WorkspaceId})")]
     public static partial void DatabaseOpened(ILogger logger, string path, string workspaceId);
 
+    [LoggerMessage(1009, LogLevel.Debug, "Opened workspace database {Path} read-only ({Access}): this process may not write it (workspace {WorkspaceId})")]
+    public static partial void DatabaseOpenedReadOnly(ILogger logger, string path, Acode.Infrastructure.Sqlite.WorkspaceAccess access, string workspaceId);
+
     [LoggerMessage(1004, LogLevel.Debug, "Saved {Count} change(s) of session {SessionId}")]
     public static partial void Saved(ILogger logger, int count, string sessionId);
 

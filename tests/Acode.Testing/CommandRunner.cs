@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Acode.Testing;
 
-/// <summary>Runs the PostgreSQL server programs, as the OS user <c>postgres</c> when this process is root (the server refuses root).</summary>
-internal sealed class CommandRunner
+/// <summary>
+/// Runs programs as an unprivileged OS user when this process is root: the PostgreSQL server programs as <c>postgres</c>
+/// (the server refuses root), and acode where a test needs file permissions to hold (root ignores them).
+/// </summary>
+public sealed class CommandRunner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -43,6 +46,13 @@ internal sealed class CommandRunner
     /// <summary>Runs a program as the server's user; returns its exit code and combined output.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
     {
+        (string file, IReadOnlyList<string> all) = Command(program, arguments);
+        return RunDirectAsync(file, all, workingDirectory, cancellationToken);
+    }
+
+    /// <summary>The program to start and its arguments that run <paramref name="program"/> as this runner's user (runuser or setpriv first when it switches).</summary>
+    public (string File, IReadOnlyList<string> Arguments) Command(string program, IEnumerable<string> arguments)
+    {
         var all = new List<string>();
         string file = program;
         if (_switchUser is not null)
@@ -54,7 +64,7 @@ internal sealed class CommandRunner
         }
 
         all.AddRange(arguments);
-        return RunDirectAsync(file, all, workingDirectory, cancellationToken);
+        return (file, all);
     }
 
     /// <summary>Runs a program as this process's user.</summary>

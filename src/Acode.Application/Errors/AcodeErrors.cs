@@ -9,6 +9,39 @@ internal static class AcodeErrors
         "Check that the folder exists and that you may write to it (and to '.agent/' inside it), or choose another workspace with --workspace or ACODE_WORKSPACE.",
         inner);
 
+    /// <summary>What a user who may only read a workspace can still do there, for the hints of the read-only errors.</summary>
+    private const string ReadingWorks = "Reading works as it is: 'acode session list/show/search/export', 'acode db status', 'acode db check' and 'acode ui'.";
+
+    /// <summary>
+    /// ACODE-DB-001 for a command that writes (save, import, delete, prune, sync, migrate, …) in a workspace whose database this
+    /// process opened read-only, because it may not write the file or its folder. Nothing was changed.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    public static AcodeDbException ReadOnlyWorkspace(string path) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is read-only to this user ({Environment.UserName}): it was opened for reading only, and this command writes to it. Nothing was changed.",
+        "Run the command as a user who may write '.agent/' and its files (the workspace's owner), or copy the workspace to a folder you may write and run it there. " + ReadingWorks);
+
+    /// <summary>
+    /// ACODE-DB-001 for a read-only workspace database whose <c>-wal</c> holds committed changes that could only be read
+    /// through a <c>-shm</c> this process cannot create: opening the file alone would silently miss them.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="walBytes">The size of its <c>-wal</c> file in bytes.</param>
+    public static AcodeDbException ReadOnlyWorkspaceWithWal(string path, long walBytes) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is read-only to this user ({Environment.UserName}), and the workspace has changes in its write-ahead log ('{path}-wal', {walBytes} bytes) that are not in the database file yet; reading them needs its shared-memory file '{path}-shm', which is missing, and acode creates no file in a workspace this user may not write. Reading the file alone would silently miss them, so nothing was read or changed.",
+        "Only someone who can write the folder can fold them into the database file: run any acode command there as its owner (e.g. 'acode db status'), then read again. Or copy the folder, -wal included, to one you may write and read the copy.");
+
+    /// <summary>ACODE-DB-001 for a read-only workspace database at an older schema than this program reads: it cannot be migrated by this user.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="current">The schema version the database is at, e.g. <c>1.6.0</c>.</param>
+    /// <param name="pending">The versions this program would apply, in order, e.g. <c>1.7.0</c>.</param>
+    public static AcodeDbException ReadOnlyWorkspaceNeedsMigration(string path, string current, IReadOnlyList<string> pending) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is at schema version {current} and this acode reads version {pending[^1]} (pending: {string.Join(", ", pending)}); it is read-only to this user ({Environment.UserName}), so it cannot be migrated here and was not changed.",
+        "Run 'acode db migrate' in that workspace as a user who may write it (its owner), then read again; or read it with the acode version that wrote it. 'acode db migrate --dry-run' lists the pending migrations.");
+
     /// <summary>
     /// ACODE-DB-001 for a write of the workspace database (its file, <c>-wal</c> or <c>-shm</c>) that failed because the
     /// disk is full (SQLITE_FULL, or an SQLITE_IOERR_* caused by ENOSPC). The database was open and is sound: every

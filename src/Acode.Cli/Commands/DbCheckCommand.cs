@@ -100,12 +100,18 @@ internal static class DbCheckCommand
                 }
 
                 node["warnings"] = warnings.Count;
+                node["readOnly"] = database.IsReadOnly;
 
                 node["checks"] = list;
                 JsonOutput.Write(node);
             }
             else
             {
+                if (database.IsReadOnly)
+                {
+                    context.Console.WriteLine(DbStatusCommand.ReadOnlyNote(database));
+                }
+
                 foreach ((string name, bool ok, string detail) in checks)
                 {
                     string label = !ok ? "[red]FAIL[/]" : warnings.Contains(name) ? "[yellow]WARN[/]" : "[green]ok  [/]";

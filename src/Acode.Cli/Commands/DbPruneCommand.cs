@@ -84,7 +84,7 @@ internal static class DbPruneCommand
 
             bool asJson = p.GetValue(json);
             bool dry = p.GetValue(dryRun);
-            context.OpenExistingDatabase();
+            context.OpenExistingDatabase(writes: !dry);
             SqliteRunStateStore store = context.WorkspaceStore;
             SessionPruner pruner = context.Services.GetRequiredService<SessionPruner>();
             var request = new PruneRequest

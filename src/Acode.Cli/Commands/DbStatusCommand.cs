@@ -13,6 +13,11 @@ namespace Acode.Cli.Commands;
 /// <summary><c>acode db status</c>: where the data lives, schema versions, row counts and the outbox backlog.</summary>
 internal static class DbStatusCommand
 {
+    /// <summary>The one line saying a database was opened read-only, and what that means.</summary>
+    public static string ReadOnlyNote(SqliteWorkspaceDatabase database) => database.Access == WorkspaceAccess.Immutable
+        ? $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read as an immutable file (no -wal changes waiting). Commands that write refuse."
+        : $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read through its existing -wal and -shm. Commands that write refuse.";
+
     public static Command Create(GlobalOptions globals)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
@@ -37,6 +42,8 @@ internal static class DbStatusCommand
                 {
                     ["workspace"] = database.Workspace.RootDirectory,
                     ["workspaceId"] = database.WorkspaceId,
+                    ["readOnly"] = database.IsReadOnly,
+                    ["access"] = database.Access.ToString(),
                     ["sqlite"] = new JsonObject
                     {
                         ["path"] = database.Workspace.DatabasePath,
@@ -67,6 +74,11 @@ internal static class DbStatusCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Item").AddColumn("Value");
             table.AddRow("Workspace", Display.Safe(database.Workspace.RootDirectory));
             table.AddRow("Workspace id", database.WorkspaceId ?? "");
+            if (database.IsReadOnly)
+            {
+                table.AddRow("Access", ReadOnlyNote(database));
+            }
+
             table.AddRow("Database", $"{Display.Safe(database.Workspace.DatabasePath)} ({Display.Bytes(stats.DatabaseBytes)}, WAL {Display.Bytes(stats.WalBytes)})");
             table.AddRow("Schema", $"{schema.CurrentText} (latest {schema.LatestText})");
             table.AddRow("Settings", $"journal_mode=wal, synchronous={database.Options.Synchronous}, busy timeout {database.Options.BusyTimeoutSeconds} s");

@@ -30,7 +30,7 @@ internal static class DbSyncCommand
                 throw AcodeErrors.PostgresNotConfigured(); // exit 17, not "unreachable": there is nothing to reach
             }
 
-            context.OpenExistingDatabase();
+            context.OpenExistingDatabase(writes: true);
             ISyncService sync = context.Sync;
             if (context.ParseResult.GetValue(watch))
             {

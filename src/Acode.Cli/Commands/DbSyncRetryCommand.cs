@@ -25,7 +25,7 @@ internal static class DbSyncRetryCommand
                 throw new UsageException("Give one of: an outbox id, --all, or --processed.", "acode db sync retry --all");
             }
 
-            context.OpenExistingDatabase();
+            context.OpenExistingDatabase(writes: true);
             if (delivered)
             {
                 int resent = await context.Outbox.RequeueProcessedAsync(cancellationToken);

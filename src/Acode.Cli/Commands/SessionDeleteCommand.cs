@@ -39,7 +39,7 @@ internal static class SessionDeleteCommand
         {
             ParseResult p = context.ParseResult;
             List<SessionIdArgument> typed = p.GetValue(ids)!.Select(SessionIdArgument.Parse).ToList();
-            SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
+            SqliteWorkspaceDatabase database = context.OpenExistingDatabase(writes: !p.GetValue(dryRun));
             SqliteRunStateStore store = context.WorkspaceStore;
             var wanted = new List<SessionId>();
             var missing = new List<string>();

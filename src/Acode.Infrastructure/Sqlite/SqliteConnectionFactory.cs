@@ -10,7 +10,8 @@ namespace Acode.Infrastructure.Sqlite;
 /// WAL (AC-002), foreign keys on, the busy timeout (AC-006) and <c>synchronous</c>. Reader connections are
 /// <c>query_only</c> (AC-007) and pooled; the writer is one long-lived connection per store, which also bounds the WAL
 /// (<c>journal_size_limit</c>, <see cref="TryCheckpointWal"/>) and runs SQLite's automatic checkpoint every
-/// <see cref="CheckpointThresholdPages"/> pages.
+/// <see cref="CheckpointThresholdPages"/> pages. A factory for a workspace this process may not write
+/// (<see cref="WorkspaceAccess.ReadOnly"/>, <see cref="WorkspaceAccess.Immutable"/>) opens readers only.
 /// </summary>
 internal sealed class SqliteConnectionFactory
 {
@@ -27,14 +28,15 @@ internal sealed class SqliteConnectionFactory
     private readonly string _writerPragmas;
     private readonly int _busyMilliseconds;
 
-    public SqliteConnectionFactory(string databasePath, SqliteOptions options)
+    public SqliteConnectionFactory(string databasePath, SqliteOptions options, WorkspaceAccess access = WorkspaceAccess.ReadWrite)
     {
         DatabasePath = databasePath;
         Options = options;
+        Access = access;
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWrite,
+            DataSource = access == WorkspaceAccess.Immutable ? ImmutableUri(databasePath) : databasePath,
+            Mode = access == WorkspaceAccess.ReadWrite ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadOnly,
             Cache = SqliteCacheMode.Private,
             DefaultTimeout = options.BusyTimeoutSeconds,
             Pooling = true,
@@ -65,9 +67,17 @@ internal sealed class SqliteConnectionFactory
 
     public SqliteOptions Options { get; }
 
+    /// <summary>How the connections open the file.</summary>
+    public WorkspaceAccess Access { get; }
+
     /// <summary>Opens the writer connection. On a brand-new file it first stamps acode's application_id, then turns on WAL.</summary>
     public SqliteConnection OpenWriter(bool newFile)
     {
+        if (Access != WorkspaceAccess.ReadWrite)
+        {
+            throw new InvalidOperationException("A read-only workspace database has no writer connection.");
+        }
+
         var connection = new SqliteConnection(_writerConnectionString);
         try
         {
@@ -102,7 +112,17 @@ internal sealed class SqliteConnectionFactory
         {
             connection.Open();
             Execute(connection, _pragmas + " PRAGMA query_only = ON;");
-            EnsureWal(connection, "PRAGMA journal_mode;");
+            if (Access == WorkspaceAccess.Immutable)
+            {
+                // An immutable file is read without its WAL (journal_mode reads 'delete'); the header is read here so
+                // that a file SQLite cannot open fails now, not at the first query.
+                Execute(connection, "SELECT count(*) FROM sqlite_schema;");
+            }
+            else
+            {
+                EnsureWal(connection, "PRAGMA journal_mode;");
+            }
+
             return connection;
         }
         catch
@@ -216,6 +236,17 @@ internal sealed class SqliteConnectionFactory
         {
             throw AcodeErrors.CannotOpen(DatabasePath, $"write-ahead logging could not be enabled (journal_mode is '{mode}'); the file system may not support shared memory (network drives often do not)");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> as an SQLite URI with <c>immutable=1</c> (https://www.sqlite.org/uri.html): the characters
+    /// a URI gives a meaning (<c>%</c>, <c>?</c>, <c>#</c>) percent-encoded.
+    /// </summary>
+    private static string ImmutableUri(string path)
+    {
+        string full = Path.GetFullPath(path).Replace('\\', '/');
+        string encoded = full.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3f", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal);
+        return "file:" + (encoded.StartsWith('/') ? "" : "/") + encoded + "?immutable=1";
     }
 
     private static void Execute(SqliteConnection connection, string sql) => SqliteScript.Execute(connection, null, sql);

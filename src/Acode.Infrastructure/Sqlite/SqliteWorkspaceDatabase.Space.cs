@@ -28,6 +28,7 @@ public sealed partial class SqliteWorkspaceDatabase
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
+        EnsureWritable();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

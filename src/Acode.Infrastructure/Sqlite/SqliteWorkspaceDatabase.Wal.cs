@@ -23,7 +23,8 @@ public sealed partial class SqliteWorkspaceDatabase
 
     /// <summary>
     /// The WAL's size against <see cref="Application.Options.SqliteOptions.WalSizeLimitBytes"/>. When it is above, first
-    /// tries a checkpoint that empties it (which changes no data and never waits for a reader) and reports what it did.
+    /// tries a checkpoint that empties it (which changes no data and never waits for a reader) and reports what it did;
+    /// on a read-only database (<see cref="IsReadOnly"/>) it only measures.
     /// </summary>
     internal async Task<WalReport> CheckWalAsync(CancellationToken cancellationToken = default)
     {
@@ -32,9 +33,9 @@ public sealed partial class SqliteWorkspaceDatabase
         {
             long limit = Options.WalSizeLimitBytes;
             long before = Connections.WalBytes();
-            if (before <= limit)
+            if (before <= limit || IsReadOnly)
             {
-                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1);
+                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1, IsReadOnly);
             }
 
             WalCheckpoint checkpoint = Connections.Guard(() => Connections.TryCheckpointWal(_writer));
@@ -49,6 +50,11 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <summary>After a commit (or on open), with the write gate held: empties a WAL above its bound if nothing holds it. Never throws.</summary>
     private void KeepWalBounded()
     {
+        if (IsReadOnly)
+        {
+            return;
+        }
+
         if (_walLooksSkipped > 0)
         {
             _walLooksSkipped--;

@@ -39,6 +39,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     private SqliteWorkspaceDatabase(Workspace workspace, SqliteConnectionFactory connections, SqliteConnection writer, SqliteMigrator migrator, ILoggerFactory loggerFactory, TimeProvider time)
     {
         Workspace = workspace;
+        Access = connections.Access;
         Connections = connections;
         _writer = writer;
         _commands = new WriterCommands(writer);
@@ -65,9 +66,12 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
 
     /// <summary>
     /// Opens (creating if needed) the workspace database. With <paramref name="migrate"/> (the default) pending
-    /// migrations are applied before this returns (AC-004, AC-011).
+    /// migrations are applied before this returns (AC-004, AC-011). An acode database that this process may not write
+    /// (the file, or its folder where the <c>-wal</c>/<c>-shm</c> live) is opened read-only instead
+    /// (<see cref="Access"/>, docs/reliability.md "Read-only workspaces"): it is never written, and every write refuses with ACODE-DB-001.
     /// </summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-001 … 005, 007.</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-001 … 005, 007; ACODE-DB-001 also for a read-only database that needs a
+    /// migration (with <paramref name="migrate"/>) or whose <c>-wal</c> holds changes it cannot read.</exception>
     public static SqliteWorkspaceDatabase Open(
         Workspace workspace, SqliteOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null,
         bool migrate = true, IReadOnlyList<Migration>? migrations = null)
@@ -90,8 +94,24 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 break;
         }
 
+        if (kind == DatabaseFileKind.Acode && !WriteAccess.IsWritable(path))
+        {
+            // Checked before the writer tries: SQLite would open the file read-only by itself and create -wal and -shm
+            // in the folder, owned by this user, where they would stay.
+            return OpenReadOnly(workspace, options, loggerFactory, time, migrate, migrations);
+        }
+
         var connections = new SqliteConnectionFactory(path, options);
-        SqliteConnection writer = connections.Guard(() => connections.OpenWriter(newFile: kind != DatabaseFileKind.Acode));
+        SqliteConnection writer;
+        try
+        {
+            writer = connections.Guard(() => connections.OpenWriter(newFile: kind != DatabaseFileKind.Acode));
+        }
+        catch (AcodeDbException ex) when (kind == DatabaseFileKind.Acode && IsReadOnlyFolder(workspace, ex))
+        {
+            return OpenReadOnly(workspace, options, loggerFactory, time, migrate, migrations);
+        }
+
         var migrator = new SqliteMigrator(migrations, loggerFactory.CreateLogger<SqliteMigrator>(), time);
         var database = new SqliteWorkspaceDatabase(workspace, connections, writer, migrator, loggerFactory, time ?? TimeProvider.System);
         try
@@ -126,8 +146,10 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     public MigrationStatus GetMigrationStatus() => Connections.Guard(() => _migrator.GetStatus(_writer));
 
     /// <summary>Applies pending migrations (a no-op when there is none) and returns those it applied.</summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-001 when the database was opened read-only (<see cref="IsReadOnly"/>).</exception>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
     {
+        EnsureWritable();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -150,6 +172,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
+        EnsureWritable();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -204,7 +227,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     internal static ReaderStatement ReaderNativeStatement(SqliteConnection connection, string sql)
         => ReaderNativeStatements.GetValue(connection, static c => new ReaderStatementCache(c, ReaderStatementCapacity)).Get(sql);
 
-    /// <summary>Closes every pooled reader, then the writer (its close checkpoints the WAL and removes <c>-wal</c>/<c>-shm</c>). Dispose the stores, outbox and searches built on this database first.</summary>
+    /// <summary>Closes every pooled reader, then the writer (its close checkpoints the WAL and removes <c>-wal</c>/<c>-shm</c>; a read-only database's close changes nothing). Dispose the stores, outbox and searches built on this database first.</summary>
     public void Dispose()
     {
         _commands.Dispose();

@@ -7,9 +7,10 @@ namespace Acode.Infrastructure.Sqlite;
 /// Sizes in bytes: <paramref name="BytesBefore"/> when the check began, <paramref name="Bytes"/> after the checkpoint
 /// it tried when the WAL was above the bound (<paramref name="CheckpointTried"/>). <paramref name="Blocked"/>: that
 /// checkpoint could not reset the WAL; <paramref name="LogFrames"/> frames were in it, <paramref name="CheckpointedFrames"/>
-/// of them copied into the database file (-1 when unknown).
+/// of them copied into the database file (-1 when unknown). <paramref name="ReadOnly"/>: the database was opened read-only,
+/// so no checkpoint was tried.
 /// </summary>
-internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames)
+internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames, bool ReadOnly = false)
 {
     /// <summary>The WAL is still above its bound.</summary>
     public bool IsOversized => Bytes > LimitBytes;
@@ -23,6 +24,11 @@ internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, 
             return CheckpointTried
                 ? $"was {MiB(BytesBefore)}, above its bound of {limit}; a checkpoint reset it to {MiB(Bytes)}"
                 : $"{MiB(Bytes)} (bound {limit})";
+        }
+
+        if (ReadOnly)
+        {
+            return $"{MiB(Bytes)}, above its bound of {limit} (persistence:sqlite:walSizeLimitMegabytes); this user may not write the workspace, so it was not checkpointed. The workspace's owner's next acode command there shrinks it. No data is at risk";
         }
 
         string holder = !Blocked

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Acode.Testing;
 
 namespace Acode.Cli.Tests.Support;
 
@@ -10,8 +11,16 @@ public static class AcodeBinary
     public static string Path => DllPath.Value;
 
     public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+        => Start(null, workingDirectory, environment, args);
+
+    /// <param name="runAs">Runs it as that runner's user (when this process is root), or null for this process's user.</param>
+    /// <param name="workingDirectory">Where it runs.</param>
+    /// <param name="environment">Variables set for it (every inherited ACODE_* variable is removed).</param>
+    /// <param name="args">acode's arguments.</param>
+    public static Process Start(CommandRunner? runAs, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        (string file, IReadOnlyList<string> prefix) = runAs?.Command("dotnet", []) ?? ("dotnet", []);
+        var info = new ProcessStartInfo(file)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -19,6 +28,11 @@ public static class AcodeBinary
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (string arg in prefix)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.ArgumentList.Add(Path);
         foreach (string arg in args)
         {
@@ -40,9 +54,13 @@ public static class AcodeBinary
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
     }
 
-    public static async Task<AcodeResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<AcodeResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+        => RunAsync(null, workingDirectory, environment, args);
+
+    /// <summary>Runs acode to its end, as <paramref name="runAs"/>'s user when given (see <see cref="Start(CommandRunner?, string, IReadOnlyDictionary{string, string?}?, string[])"/>).</summary>
+    public static async Task<AcodeResult> RunAsync(CommandRunner? runAs, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        using Process process = Start(workingDirectory, environment, args);
+        using Process process = Start(runAs, workingDirectory, environment, args);
         process.StandardInput.Close();
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
