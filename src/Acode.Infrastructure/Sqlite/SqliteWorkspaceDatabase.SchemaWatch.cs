@@ -5,9 +5,10 @@ namespace Acode.Infrastructure.Sqlite;
 
 public sealed partial class SqliteWorkspaceDatabase
 {
-    // Every acode migration, data-only ones included, adds a row to the journal; SQLite's schema cookie changes with every
-    // CREATE, DROP or ALTER (https://www.sqlite.org/pragma.html#pragma_schema_version). One statement reads both.
-    private const string SchemaMarkSql = "SELECT (SELECT count(*) FROM schema_version) * 4294967296 + (SELECT schema_version FROM pragma_schema_version);";
+    // Every acode migration, data-only ones included, adds a row to the journal (a new, greater rowid: its last b-tree
+    // entry, no scan); SQLite's schema cookie changes with every CREATE, DROP or ALTER
+    // (https://www.sqlite.org/pragma.html#pragma_schema_version). One statement reads both.
+    private const string SchemaMarkSql = "SELECT (SELECT max(rowid) FROM schema_version) * 4294967296 + (SELECT schema_version FROM pragma_schema_version);";
 
     private long _schemaMark = -1;
 

@@ -177,9 +177,13 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
         // through indexes); only when it finds some, the blobs the retained outbox records name, whatever their status,
         // are read in one pass over the outbox (o: no index holds the names a payload holds), and its json_each (aliased r)
         // reads the three blob names of one outbox record.
+        // FTS5 reads its own few-row config table once per connection, when a statement first uses the index, and a write
+        // reads the one-row schema cookie (pragma_schema_version) to see whether another process changed the schema.
         bool sweep = sql.StartsWith("DELETE FROM blobs", StringComparison.Ordinal) || sql.StartsWith("SELECT json_group_array(hash) FROM blobs", StringComparison.Ordinal);
-        IEnumerable<string> scans = plan.Split('\n').Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal)
+        bool ftsConfig = sql is "SELECT k, v FROM 'main'.'search_index_config'" or "SELECT k, v FROM 'main'.'blob_search_index_config'";
+        IEnumerable<string> scans = plan.Split('\n').Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) && !ftsConfig
             && line != "SCAN CONSTANT ROW" && !line.StartsWith("SCAN json_each VIRTUAL TABLE", StringComparison.Ordinal)
+            && !line.StartsWith("SCAN pragma_schema_version VIRTUAL TABLE", StringComparison.Ordinal)
             && !(sweep && (line.StartsWith("SCAN blobs", StringComparison.Ordinal) || line == "SCAN o" || line.StartsWith("SCAN r VIRTUAL TABLE", StringComparison.Ordinal))));
         Assert.True(!scans.Any(), $"{Abbreviated(sql)}\nscans:\n{plan}");
     }

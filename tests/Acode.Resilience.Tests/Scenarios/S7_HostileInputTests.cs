@@ -275,9 +275,10 @@ public sealed class S7_HostileInputTests(ITestOutputHelper output)
         Assert.Equal(names.Length, Db.Count(copy.DatabasePath, "SELECT count(*) FROM artifacts"));
 
         // Nothing was written outside the two workspaces' .agent/ and the export file; no file carries an artifact's name.
+        // (Symbolic links are not followed: other tests running at the same time may leave link cycles under /tmp.)
         List<string> outside = FileSnapshot.Changes(before, FileSnapshot.Take(scratch.Root),
             p => p.StartsWith(Path.Combine("ws", ".agent"), StringComparison.Ordinal) || p.StartsWith(Path.Combine("copy", ".agent"), StringComparison.Ordinal) || p == "names.jsonl");
-        List<string> escaped = Directory.EnumerateFileSystemEntries("/tmp", $"*{marker}*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).ToList();
+        List<string> escaped = Directory.EnumerateFileSystemEntries("/tmp", $"*{marker}*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
         string figure = $"{names.Length} hostile artifact names (../, absolute, backslash, encoded, ESC/BEL/CR/NUL/DEL, RTL override, 4096 slashes): stored verbatim {names.Length}/{names.Length}, " +
                         $"round trip through export/import {names.Length}/{names.Length}; {outside.Count + escaped.Count} files written outside the workspace; {raw.Count} raw control characters reached the terminal in 6 commands";
         Figures.Report(output, "S7 artifact names", figure);
