@@ -158,4 +158,28 @@ public abstract partial class RunStateStoreContractTests
         Assert.Equal("""{"count":8,"kinds":{"github-token":5,"url-password":3}}""", counted.PayloadJson);
         Assert.Equal(0, results[1].Inserted + results[1].Updated);
     }
+
+    [Fact]
+    public async Task An_artifact_name_a_marker_makes_longer_than_the_limit_is_cut_to_it_and_its_export_imports_again()
+    {
+        string tail = " https://app:" + UrlPassword + "@files";
+        string name = new string('n', Artifact.MaxNameLength - tail.Length) + tail;
+        Session session = Session.Create("long artifact name");
+        session.AddArtifact(name, ArtifactKind.File, "text/plain", "plain text"u8.ToArray());
+
+        await Store.SaveAsync(session);
+
+        Session loaded = (await Store.GetSessionAsync(session.Id))!;
+        string stored = loaded.Artifacts[0].Name;
+        Assert.Equal(Artifact.MaxNameLength, stored.Length);
+        Assert.StartsWith(name[..^tail.Length] + " https://app:[REDACTED:url-pa", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(UrlPassword, stored, StringComparison.Ordinal);
+        var builder = new SessionGraphBuilder();
+        foreach (string line in TestSessions.Documents(loaded))
+        {
+            builder.Add(EntityJson.Deserialize(line));
+        }
+
+        Assert.Equal(stored, builder.Session!.Artifacts[0].Name);
+    }
 }
