@@ -4,8 +4,9 @@ namespace Acode.Application.Redaction;
 
 /// <summary>
 /// Applies an <see cref="ISecretRedactor"/> to the stored text of one entity, in place, before a store writes it: tool-call
-/// arguments (as JSON), results and errors, event payloads (as JSON) and artifact content that is UTF-8 text. Other entities
-/// and binary artifacts are left alone.
+/// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text, and the free-text
+/// labels (session title and goal, task and step titles and descriptions, artifact names), which importers build from
+/// transcript content. Identifiers (tool names, event types, media types) and binary content are left alone.
 /// </summary>
 internal static class EntityRedaction
 {
@@ -43,17 +44,50 @@ internal static class EntityRedaction
                 }
 
                 break;
-            case Artifact { Content: { } content } artifact when TryDecode(content.Span, out string? text):
-                string redacted = redactor.Redact(text, counts);
+            case Session session:
+                string sessionTitle = redactor.Redact(session.Title, counts);
+                string? goal = session.Goal is null ? null : redactor.Redact(session.Goal, counts);
                 if (counts.Total != before)
                 {
-                    artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
+                    session.ReplaceRedacted(sessionTitle, goal);
                 }
 
+                break;
+            case WorkItem item:
+                string itemTitle = redactor.Redact(item.Title, counts);
+                string? description = item.Description is null ? null : redactor.Redact(item.Description, counts);
+                if (counts.Total != before)
+                {
+                    item.ReplaceRedacted(itemTitle, description);
+                }
+
+                break;
+            case Artifact artifact:
+                RedactArtifact(redactor, artifact, counts);
                 break;
         }
 
         return counts.Total != before;
+    }
+
+    private static void RedactArtifact(ISecretRedactor redactor, Artifact artifact, RedactionCounts counts)
+    {
+        long before = counts.Total;
+        string name = redactor.Redact(artifact.Name, counts);
+        if (counts.Total != before)
+        {
+            artifact.ReplaceRedactedName(name);
+        }
+
+        if (artifact.Content is { } content && TryDecode(content.Span, out string? text))
+        {
+            before = counts.Total;
+            string redacted = redactor.Redact(text, counts);
+            if (counts.Total != before)
+            {
+                artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
+            }
+        }
     }
 
     private static bool TryDecode(ReadOnlySpan<byte> content, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)

@@ -42,8 +42,11 @@ public sealed class Artifact : Entity
     /// <summary>The tool call that produced it, when known.</summary>
     public ToolCallId? ToolCallId { get; }
 
-    /// <summary>A label (a file name, a title), kept verbatim: at most <see cref="MaxNameLength"/> UTF-16 code units; never used as a path.</summary>
-    public string Name { get; }
+    /// <summary>
+    /// A label (a file name, a title), kept verbatim apart from secrets (replaced by markers before it is stored, docs/secrets.md):
+    /// at most <see cref="MaxNameLength"/> UTF-16 code units as given; never used as a path.
+    /// </summary>
+    public string Name { get; private set; }
 
     /// <summary>What the artifact is.</summary>
     public ArtifactKind Kind { get; }
@@ -89,6 +92,19 @@ public sealed class Artifact : Entity
         _content = bytes;
         Size = bytes.LongLength;
         ContentHash = HashOf(bytes);
+    }
+
+    /// <summary>
+    /// Replaces the name by a copy in which secrets were replaced by markers (docs/secrets.md). A store calls it just before
+    /// writing the artifact. A marker can be longer than the secret it replaces: a name that grows past
+    /// <see cref="MaxNameLength"/> is cut to that length (never inside a surrogate pair), so an export of it imports again.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null or empty.</exception>
+    internal void ReplaceRedactedName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string text = TextContent.ToWellFormed(name);
+        Name = text.Length <= MaxNameLength ? text : text[..(char.IsHighSurrogate(text[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength)];
     }
 
     /// <summary>The lower-case hex SHA-256 of <paramref name="content"/> (64 characters), as <see cref="ContentHash"/> holds it.</summary>

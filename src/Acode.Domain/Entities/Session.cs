@@ -110,6 +110,17 @@ public sealed class Session : Entity
         MarkChanged();
     }
 
+    /// <summary>
+    /// Replaces the title and goal by copies in which secrets were replaced by markers (docs/secrets.md). A store calls it
+    /// just before writing the session; it is not a change of its own (the session is already pending).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
+    internal void ReplaceRedacted(string title, string? goal)
+    {
+        Title = CheckTitle(title);
+        Goal = TextContent.ToWellFormedOrNull(goal);
+    }
+
     /// <summary>Adds a task at the end of <see cref="Tasks"/>, in <see cref="WorkState.Pending"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
     /// <exception cref="InvalidOperationException">The session is in a terminal state (<see cref="SessionStateMachine.IsTerminal"/>): start a new session instead.</exception>

@@ -20,10 +20,10 @@ public abstract class WorkItem : Entity
     public int Ordinal { get; }
 
     /// <summary>A short title, not blank.</summary>
-    public string Title { get; }
+    public string Title { get; private set; }
 
     /// <summary>A longer description, if given.</summary>
-    public string? Description { get; }
+    public string? Description { get; private set; }
 
     /// <summary>Where the item is (pending, running, or finished one way).</summary>
     public WorkState State { get; private set; }
@@ -58,6 +58,18 @@ public abstract class WorkItem : Entity
     /// <summary>Pending or running → cancelled; records <see cref="CompletedAt"/>.</summary>
     /// <exception cref="InvalidOperationException">The item has already finished.</exception>
     public void Cancel() => MoveTo(WorkState.Cancelled, [WorkState.Pending, WorkState.Running]);
+
+    /// <summary>
+    /// Replaces the title and description by copies in which secrets were replaced by markers (docs/secrets.md). A store
+    /// calls it just before writing the item; it is not a change of its own (the item is already pending).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="title"/> is null, empty or white space.</exception>
+    internal void ReplaceRedacted(string title, string? description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        Title = Text.TextContent.ToWellFormed(title);
+        Description = Text.TextContent.ToWellFormedOrNull(description);
+    }
 
     private protected void RestoreWork(WorkState state, DateTimeOffset? startedAt, DateTimeOffset? completedAt)
     {

@@ -1,3 +1,5 @@
+using Acode.Application;
+using Acode.Application.Queries;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Tests.Support;
@@ -7,10 +9,14 @@ namespace Acode.Infrastructure.Tests.Contract;
 /// <summary>
 /// Every write path redacts on both engines (docs/secrets.md): an append and an import replace secrets before anything is
 /// stored and count them in one <c>secrets.redacted</c> event at the end of the log; a second import redacts nothing new.
+/// The free-text labels (session title and goal, task and step titles and descriptions, artifact names) are scanned like
+/// content: importers build them from transcript text.
 /// </summary>
 public abstract partial class RunStateStoreContractTests
 {
     private static readonly string GitHubToken = "gh" + "p_" + "R8f2KqLx93VbT1mNzW6yHc4PjD0sAeGu7oXi";
+    private static readonly string UrlPassword = "hunter2" + "xyzQ";
+    private static readonly string DatabaseUrl = "postgres://app:" + UrlPassword + "@db:5432/x";
 
     [Fact]
     public async Task AppendEventAsync_redacts_the_payload_and_counts_it_in_a_secrets_redacted_event()
@@ -59,5 +65,121 @@ public abstract partial class RunStateStoreContractTests
         SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
         Assert.Equal(events.Max(e => e.Sequence), counted.Sequence);
         Assert.Equal("""{"count":1,"kinds":{"github-token":1}}""", counted.PayloadJson);
+    }
+
+    [Fact]
+    public async Task SaveAsync_redacts_titles_goals_descriptions_and_artifact_names_in_the_held_session_and_the_rows()
+    {
+        Session session = Session.Create("deploy with " + GitHubToken, "deploy with " + DatabaseUrl);
+        SessionTask task = session.AddTask("Sub-agent: use " + GitHubToken, "connect to " + DatabaseUrl);
+        task.AddStep(GitHubToken, "token " + GitHubToken);
+        session.AddArtifact("https://app:" + UrlPassword + "@files/x.txt", ArtifactKind.File, "text/plain", "plain text"u8.ToArray());
+
+        await Store.SaveAsync(session);
+
+        // The session.created event's payload repeats the title: 5 tokens (title, task title, step title and description,
+        // event) and 3 passwords (goal, task description, artifact name).
+        Session loaded = (await Store.GetSessionAsync(session.Id))!;
+        foreach (Session s in new[] { session, loaded })
+        {
+            Assert.Equal("deploy with [REDACTED:github-token]", s.Title);
+            Assert.Equal("deploy with postgres://app:[REDACTED:url-password]@db:5432/x", s.Goal);
+            Assert.Equal("Sub-agent: use [REDACTED:github-token]", s.Tasks[0].Title);
+            Assert.Equal("connect to postgres://app:[REDACTED:url-password]@db:5432/x", s.Tasks[0].Description);
+            Assert.Equal("[REDACTED:github-token]", s.Tasks[0].Steps[0].Title);
+            Assert.Equal("token [REDACTED:github-token]", s.Tasks[0].Steps[0].Description);
+            Assert.Equal("https://app:[REDACTED:url-password]@files/x.txt", s.Artifacts[0].Name);
+        }
+
+        IReadOnlyList<SessionEvent> events = await Store.ReadEventsAsync(loaded);
+        string stored = string.Join("\n", TestSessions.Documents(loaded).Concat(TestSessions.Documents(events)));
+        Assert.DoesNotContain(GitHubToken, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(UrlPassword, stored, StringComparison.Ordinal);
+        SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
+        Assert.Equal("""{"count":8,"kinds":{"github-token":5,"url-password":3}}""", counted.PayloadJson);
+        Page<SessionSummary> listed = await Store.QuerySessionsAsync(SessionFilter.All, SessionSort.CreatedDescending, new PaginationOptions());
+        Assert.Equal("deploy with [REDACTED:github-token]", Assert.Single(listed.Items).Title);
+
+        // Saved again (another change), the redacted labels are nothing new: no second count.
+        session.Tasks[0].Start();
+        await Store.SaveAsync(session);
+        Assert.Single(await Store.ReadEventsAsync(session), e => e.Type == SessionEventTypes.SecretsRedacted);
+    }
+
+    [Fact]
+    public async Task CreateSessionAsync_redacts_the_title_and_goal_and_a_title_that_is_only_a_secret_becomes_its_marker()
+    {
+        Session created = await Store.CreateSessionAsync(GitHubToken, DatabaseUrl);
+
+        Session loaded = (await Store.GetSessionAsync(created.Id))!;
+        Assert.Equal("[REDACTED:github-token]", created.Title);
+        Assert.Equal("[REDACTED:github-token]", loaded.Title);
+        Assert.Equal("postgres://app:[REDACTED:url-password]@db:5432/x", loaded.Goal);
+    }
+
+    [Fact]
+    public async Task ImportAsync_redacts_the_labels_it_writes_and_a_second_import_writes_and_redacts_nothing()
+    {
+        // The source stores placeholders (a URL with any password would be redacted there already); the export is then edited.
+        const string Token = "TOKEN-PLACEHOLDER", Url = "URL-PLACEHOLDER";
+        Session original = Session.Create("deploy with " + Token, "use " + Url);
+        original.AddTask("Sub-agent: " + Token, "token " + Token).AddStep("step " + Token, Url);
+        original.AddArtifact("file " + Url, ArtifactKind.File, "text/plain", "plain text"u8.ToArray());
+        await Source.SaveAsync(original);
+        Session exported = (await Source.GetSessionAsync(original.Id))!;
+        string[] lines = [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported)))
+            .Select(line => line.Replace(Token, GitHubToken, StringComparison.Ordinal).Replace(Url, DatabaseUrl, StringComparison.Ordinal))];
+
+        var results = new List<ImportResult>();
+        for (int i = 0; i < 2; i++)
+        {
+            var builder = new SessionGraphBuilder();
+            foreach (string line in lines)
+            {
+                builder.Add(EntityJson.Deserialize(line));
+            }
+
+            results.Add(await Store.ImportAsync(builder.Session!, builder.Events));
+        }
+
+        Session imported = (await Store.GetSessionAsync(original.Id))!;
+        Assert.Equal("deploy with [REDACTED:github-token]", imported.Title);
+        Assert.Equal("use postgres://app:[REDACTED:url-password]@db:5432/x", imported.Goal);
+        Assert.Equal("Sub-agent: [REDACTED:github-token]", imported.Tasks[0].Title);
+        Assert.Equal("token [REDACTED:github-token]", imported.Tasks[0].Description);
+        Assert.Equal("step [REDACTED:github-token]", imported.Tasks[0].Steps[0].Title);
+        Assert.Equal("postgres://app:[REDACTED:url-password]@db:5432/x", imported.Tasks[0].Steps[0].Description);
+        Assert.Equal("file postgres://app:[REDACTED:url-password]@db:5432/x", imported.Artifacts[0].Name);
+        IReadOnlyList<SessionEvent> events = await Store.ReadEventsAsync(imported);
+        string stored = string.Join("\n", TestSessions.Documents(imported).Concat(TestSessions.Documents(events)));
+        Assert.DoesNotContain(GitHubToken, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(UrlPassword, stored, StringComparison.Ordinal);
+        SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
+        Assert.Equal("""{"count":8,"kinds":{"github-token":5,"url-password":3}}""", counted.PayloadJson);
+        Assert.Equal(0, results[1].Inserted + results[1].Updated);
+    }
+
+    [Fact]
+    public async Task An_artifact_name_a_marker_makes_longer_than_the_limit_is_cut_to_it_and_its_export_imports_again()
+    {
+        string tail = " https://app:" + UrlPassword + "@files";
+        string name = new string('n', Artifact.MaxNameLength - tail.Length) + tail;
+        Session session = Session.Create("long artifact name");
+        session.AddArtifact(name, ArtifactKind.File, "text/plain", "plain text"u8.ToArray());
+
+        await Store.SaveAsync(session);
+
+        Session loaded = (await Store.GetSessionAsync(session.Id))!;
+        string stored = loaded.Artifacts[0].Name;
+        Assert.Equal(Artifact.MaxNameLength, stored.Length);
+        Assert.StartsWith(name[..^tail.Length] + " https://app:[REDACTED:url-pa", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(UrlPassword, stored, StringComparison.Ordinal);
+        var builder = new SessionGraphBuilder();
+        foreach (string line in TestSessions.Documents(loaded))
+        {
+            builder.Add(EntityJson.Deserialize(line));
+        }
+
+        Assert.Equal(stored, builder.Session!.Artifacts[0].Name);
     }
 }
