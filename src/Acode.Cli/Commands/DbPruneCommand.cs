@@ -100,10 +100,7 @@ internal static class DbPruneCommand
                 return ExitCodes.Success;
             }
 
-            if (!p.GetValue(yes))
-            {
-                Confirmation.Require(false, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", "acode db prune --older-than " + (p.GetValue(olderThan) ?? "30d"));
-            }
+            Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?");
 
             PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, cancellationToken);
             RemoteReport? remoteDone = null;
@@ -119,7 +116,7 @@ internal static class DbPruneCommand
                 }
                 catch (AcodeDbException ex)
                 {
-                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run 'acode db prune --remote' again (or 'acode db sync').");
+                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes)}), or 'acode db sync' to deliver the deletions only.");
                 }
             }
 
