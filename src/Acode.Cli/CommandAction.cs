@@ -57,6 +57,11 @@ internal static class CommandAction
                 string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
                 return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
             }
+            catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
+            {
+                UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
+                return Fail(full.Message, full.Hint, full.ExitCode);
+            }
             catch (Exception ex)
             {
                 return Fail($"Unexpected error ({ex.GetType().Name}): {ex.Message}", "This is a bug in acode; please report it with the output of the same command run with --verbose.", ExitCodes.Internal);

@@ -18,6 +18,7 @@ internal sealed class OutputFile
     private readonly string _target;
     private readonly bool _overwrite;
     private readonly bool _inPlace;
+    private bool _emptiedAgain;
 
     private OutputFile(string shown, string target, bool overwrite, bool inPlace)
     {
@@ -53,7 +54,7 @@ internal sealed class OutputFile
 
     /// <summary>What a failed or cancelled <see cref="WriteAsync"/> left at the path, in words for messages.</summary>
     public string LeftAfterFailure => _inPlace
-        ? $"'{_shown}' was written to in place (an empty file is emptied again; a fifo or device got what was written until then)"
+        ? _emptiedAgain ? $"'{_shown}' is empty again" : $"'{_shown}' (a fifo or device) got what was written until then"
         : File.Exists(_target) ? $"'{_shown}' was left as it was (nothing of the new export stays)" : $"'{_shown}' was not created (nothing of the export stays)";
 
     /// <summary>Runs <paramref name="write"/> on a UTF-8 writer of the file (flushed by <paramref name="write"/>) and returns what it returns.</summary>
@@ -91,10 +92,20 @@ internal sealed class OutputFile
 
                 return written;
             }
-            catch when (file.CanSeek)
+            catch (Exception ex) when (file.CanSeek)
             {
                 file.SetLength(0); // the empty file it was, not half an export (what the writer still buffers is never written)
+                _emptiedAgain = true;
+                if (FullOutputDisk.IsFull(ex))
+                {
+                    throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
+                }
+
                 throw;
+            }
+            catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+            {
+                throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
             }
         }
     }
@@ -113,6 +124,10 @@ internal sealed class OutputFile
 
             file = new FileStream(temporary, options);
         }
+        catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+        {
+            throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"Cannot create '{_shown}': {ex.Message}", "Check the folder exists and is writable.");
@@ -129,6 +144,10 @@ internal sealed class OutputFile
 
             File.Move(temporary, _target, _overwrite);
             return written;
+        }
+        catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+        {
+            throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
         }
         catch (IOException ex) when (!_overwrite && File.Exists(_target))
         {
