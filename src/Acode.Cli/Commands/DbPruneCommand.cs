@@ -79,7 +79,9 @@ internal static class DbPruneCommand
             bool withRemote = p.GetValue(remote);
             if (withRemote && context.SyncTarget is null)
             {
-                throw new AcodeDbException(AcodeErrorCode.PostgresUnavailable, "--remote needs PostgreSQL, and none is configured; nothing was removed.", "Set ACODE_POSTGRES_URL (or persistence:postgres:connectionString), or run without --remote to prune this workspace only.");
+                // ACODE-DB-007 as for every --remote and 'db sync': a setting is missing; nothing is unreachable (006).
+                AcodeDbException notConfigured = AcodeErrors.PostgresNotConfigured();
+                throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so --remote has no team database to prune; nothing was removed.", $"{notConfigured.Hint} Or run without --remote to prune this workspace only.");
             }
 
             bool asJson = p.GetValue(json);
