@@ -38,6 +38,7 @@ internal static class CommandAction
             try
             {
                 using var context = new CliContext(parseResult, globals);
+                WorkspacePaths.Check(context.Workspace, parseResult.GetValue(globals.Workspace));
                 return await run(context, cancellationToken);
             }
             catch (AcodeDbException ex)
