@@ -38,6 +38,7 @@ internal static class CommandAction
             try
             {
                 using var context = new CliContext(parseResult, globals);
+                WorkspacePaths.Check(context.Workspace, parseResult.GetValue(globals.Workspace));
                 return await run(context, cancellationToken);
             }
             catch (AcodeDbException ex)
@@ -56,6 +57,11 @@ internal static class CommandAction
             {
                 string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
                 return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
+            }
+            catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
+            {
+                UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
+                return Fail(full.Message, full.Hint, full.ExitCode);
             }
             catch (Exception ex)
             {

@@ -35,7 +35,11 @@ internal static class RemoteTombstone
             $"Session {id} was deleted in PostgreSQL at {target} on {Display.Time(deletedAt)} (UTC) by workspace {by} "
             + $"('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there. {nothingDone}",
             $"A copy of it in a workspace stays there but is no longer shared: a change made to it loses to the deletion when synced (recorded as a conflict). "
-            + $"Delete a copy you no longer need with 'acode session delete {id}'; 'acode session list --remote' lists the team's sessions.",
+            + $"Delete this workspace's copy, if it has one you no longer need, with '{DeleteCommand(context, id)}'; 'acode session list --remote' lists the team's sessions.",
             ExitCodes.Problem);
     }
+
+    /// <summary>The delete for this workspace's copy, with the workspace named: pasted in another folder it must not delete that folder's copy.</summary>
+    private static string DeleteCommand(CliContext context, SessionId id)
+        => "acode " + ShellQuoting.Join(["--workspace", context.Workspace.RootDirectory, "session", "delete", id.Value]);
 }

@@ -42,7 +42,7 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
 
         await page.Locator("#filters input[name=title]").FillAsync("no such title");
         await page.Locator("#filters button[type=submit]").ClickAsync();
-        Assert.Contains("No sessions match", await page.Locator("#empty").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("No session matches the filter. Loosen it", await page.Locator("#empty").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.GotoAsync(_ui.BaseUrl + "/?state=Completed");
         await rows.First.Locator("td.title a").ClickAsync();

@@ -187,12 +187,40 @@ internal static class AcodeErrors
     /// <param name="value">The value as configured (a secret is replaced by the caller).</param>
     /// <param name="accepted">The accepted values in words.</param>
     /// <param name="source">Where the value was read (a file path or an environment variable), or null when set in code.</param>
-    public static AcodeDbException InvalidConfiguration(string key, string value, string accepted, string? source = null) => new(
-        AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: {key} = '{value}'" + (source is null ? "." : $" (from {source})."),
-        $"Accepted values for {key}: {accepted}. " + (source is null
-            ? $"Fix it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}."
-            : $"Fix it in {source}."));
+    public static AcodeDbException InvalidConfiguration(string key, string value, string accepted, string? source = null)
+    {
+        var exception = new AcodeDbException(
+            AcodeErrorCode.InvalidConfiguration,
+            $"Invalid configuration: {key} = '{value}'" + (source is null ? "." : $" (from {source})."),
+            $"Accepted values for {key}: {accepted}. " + (source is null
+                ? $"Fix it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}."
+                : $"Fix it in {source}."));
+        if (source is null)
+        {
+            // A check of the options object (a rule across keys, a rule of a list) does not know where the value came
+            // from; the loader, which does, names it (NamingSource).
+            exception.Data[KeyData] = key;
+            exception.Data[ValueData] = value;
+            exception.Data[AcceptedData] = accepted;
+        }
+
+        return exception;
+    }
+
+    /// <summary>
+    /// <paramref name="exception"/> again naming where its value came from, when it is an <see cref="InvalidConfiguration"/>
+    /// made without a source and <paramref name="sourceOf"/> finds the key (a file path or an environment variable);
+    /// otherwise <paramref name="exception"/> itself.
+    /// </summary>
+    public static AcodeDbException NamingSource(AcodeDbException exception, Func<string, string?> sourceOf)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(sourceOf);
+        return exception.Data[KeyData] is string key && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted
+            && sourceOf(key) is { } source
+            ? InvalidConfiguration(key, value, accepted, source)
+            : exception;
+    }
 
     /// <summary>ACODE-DB-007 for a key under <c>persistence</c> that no setting has (a typo, or a setting of a newer acode).</summary>
     public static AcodeDbException UnknownConfigurationKey(string key, string source, string? suggestion, IEnumerable<string> knownKeys) => new(
@@ -200,12 +228,25 @@ internal static class AcodeErrors
         $"Invalid configuration: {key} (from {source}) is not a setting acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
         $"Fix or remove it in {source}. Known settings: {string.Join(", ", knownKeys)}.");
 
+    /// <summary>ACODE-DB-007 for a top-level key of <c>.agent/config.json</c> other than <c>persistence</c> (a misspelt section).</summary>
+    /// <param name="key">The key as written.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="suggestion">The section it probably meant, or null.</param>
+    public static AcodeDbException UnknownConfigurationSection(string key, string path, string? suggestion) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: '{key}' at the top of {path} is not a section acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
+        $"Fix or remove it in {path}: " + """acode's settings all go under "persistence", e.g. {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}.""");
+
     /// <summary>ACODE-DB-007 for a configuration file that cannot be read as JSON.</summary>
     public static AcodeDbException UnreadableConfigurationFile(string path, string problem, Exception? inner = null) => new(
         AcodeErrorCode.InvalidConfiguration,
         $"Invalid configuration: {path} is not valid JSON: {problem}.",
         """Fix the file (it must hold one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}) or move it away to run with the defaults.""",
         inner);
+
+    private const string KeyData = "acode:configurationKey";
+    private const string ValueData = "acode:configurationValue";
+    private const string AcceptedData = "acode:configurationAccepted";
 
     private static string EnvironmentVariableOf(string key) => "ACODE_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
 

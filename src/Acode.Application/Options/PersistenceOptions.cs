@@ -64,13 +64,16 @@ public sealed class PersistenceOptions
         }
 
         // A lease that can expire while its batch is still being pushed lets another process claim the same
-        // records: harmless (idempotency keys), but wasted work on every slow batch.
-        if (Postgres is { } postgres && Sync.LeaseSeconds <= postgres.CommandTimeoutSeconds)
+        // records: harmless (idempotency keys), but wasted work on every slow batch. Checked whether or not a
+        // PostgreSQL is configured (against the default command timeout when none is), so that a setting is refused
+        // by every command alike, not only by the ones that sync.
+        int commandTimeoutSeconds = Postgres?.CommandTimeoutSeconds ?? PostgresOptions.DefaultCommandTimeoutSeconds;
+        if (Sync.LeaseSeconds <= commandTimeoutSeconds)
         {
             throw AcodeErrors.InvalidConfiguration(
                 $"{SectionName}:sync:leaseSeconds",
                 Sync.LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"a whole number of seconds greater than {SectionName}:postgres:commandTimeoutSeconds ({postgres.CommandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 3600 (default 60)");
+                $"a whole number of seconds greater than {SectionName}:postgres:commandTimeoutSeconds ({commandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 3600 (default 60)");
         }
     }
 }

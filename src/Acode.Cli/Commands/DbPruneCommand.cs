@@ -79,7 +79,9 @@ internal static class DbPruneCommand
             bool withRemote = p.GetValue(remote);
             if (withRemote && context.SyncTarget is null)
             {
-                throw new AcodeDbException(AcodeErrorCode.PostgresUnavailable, "--remote needs PostgreSQL, and none is configured; nothing was removed.", "Set ACODE_POSTGRES_URL (or persistence:postgres:connectionString), or run without --remote to prune this workspace only.");
+                // ACODE-DB-007 as for every --remote and 'db sync': a setting is missing; nothing is unreachable (006).
+                AcodeDbException notConfigured = AcodeErrors.PostgresNotConfigured();
+                throw new AcodeDbException(notConfigured.ErrorCode, "No PostgreSQL is configured, so --remote has no team database to prune; nothing was removed.", $"{notConfigured.Hint} Or run without --remote to prune this workspace only.");
             }
 
             bool asJson = p.GetValue(json);
@@ -100,10 +102,7 @@ internal static class DbPruneCommand
                 return ExitCodes.Success;
             }
 
-            if (!p.GetValue(yes))
-            {
-                Confirmation.Require(false, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", "acode db prune --older-than " + (p.GetValue(olderThan) ?? "30d"));
-            }
+            Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?");
 
             PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, cancellationToken);
             RemoteReport? remoteDone = null;
@@ -119,7 +118,7 @@ internal static class DbPruneCommand
                 }
                 catch (AcodeDbException ex)
                 {
-                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run 'acode db prune --remote' again (or 'acode db sync').");
+                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes)}), or 'acode db sync' to deliver the deletions only.");
                 }
             }
 

@@ -78,7 +78,7 @@ internal static class SessionDeleteCommand
                 ListSessions(context, found, "Would delete");
             }
 
-            Confirmation.Require(p.GetValue(yes), $"Delete {found.Count} session(s)?", $"acode session delete {string.Join(' ', wanted.Select(w => w.Value))}");
+            Confirmation.Require(p, yes, dryRun, $"Delete {found.Count} session(s)?");
             bool syncConfigured = context.SyncTarget is not null;
             SessionRemovalResult result = await store.RemoveSessionsAsync(
                 wanted,

@@ -76,11 +76,27 @@ internal static class SessionExportCommand
                 return ExitCodes.Success;
             }
 
-            int written = await target.WriteAsync(writer => WriteAsync(writer, store, sessionIds, cancellationToken));
+            int written;
+            try
+            {
+                written = await target.WriteAsync(writer => WriteAsync(writer, store, sessionIds, cancellationToken));
+            }
+            catch (OperationCanceledException) when (StopSignals.Received is not null)
+            {
+                throw new UsageException(
+                    $"Stopped by {StopSignals.ReceivedName} before the export was complete: {target.LeftAfterFailure}.",
+                    "Run the command again to export.",
+                    StopSignals.InterruptedExitCode);
+            }
+
             Console.Error.WriteLine(written == 1 ? $"Exported session {sessionIds[0]} to {path}." : $"Exported {written} sessions to {path}.");
             return ExitCodes.Success;
-        });
+        }, stopsGracefully: WritesFile);
         return command;
+
+        // With -o FILE, Ctrl+C and SIGTERM cancel the export so that the file being written beside the target is removed;
+        // ended at once, the process would leave it behind.
+        bool WritesFile(ParseResult parseResult) => parseResult.GetValue(output) is { } given && given != "-";
     }
 
     /// <summary>

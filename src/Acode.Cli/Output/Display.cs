@@ -25,7 +25,7 @@ internal static class Display
     /// JSON as a person reads it: <c>\uXXXX</c> escapes of printable characters (which System.Text.Json writes for every
     /// non-ASCII character, so "é" is stored as <c>\u00E9</c> and an emoji as two surrogate escapes) written as the
     /// characters themselves; control and format characters stay escaped or are made visible by <see cref="Safe(string?, int)"/>.
-    /// The text as it is when it is not JSON. For the terminal only.
+    /// The text as it is when it is not JSON. For people: the terminal and the viewer (which HTML-escapes it).
     /// </summary>
     public static string ReadableJson(string json)
     {

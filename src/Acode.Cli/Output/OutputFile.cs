@@ -8,7 +8,9 @@ namespace Acode.Cli.Output;
 /// is replaced only by a complete new one (written beside it, owner-only, then renamed over it, so a failure half-way
 /// leaves the old content), and anything else (an empty file, a fifo, a device) is written in place: renaming over
 /// it would swap the fifo or the device node for a regular file. Fifos and devices report a size of 0, which is how they
-/// are told apart from a file with content without a platform call. A folder is refused.
+/// are told apart from a file with content without a platform call. A folder is refused. When the write fails or is
+/// cancelled (Ctrl+C, SIGTERM: the export stops gracefully for that) the file beside the target is removed, and an empty
+/// file written in place is emptied again.
 /// </summary>
 internal sealed class OutputFile
 {
@@ -16,6 +18,7 @@ internal sealed class OutputFile
     private readonly string _target;
     private readonly bool _overwrite;
     private readonly bool _inPlace;
+    private bool _emptiedAgain;
 
     private OutputFile(string shown, string target, bool overwrite, bool inPlace)
     {
@@ -49,6 +52,11 @@ internal sealed class OutputFile
         return new OutputFile(path, target, overwrite, inPlace: existing.Exists && existing.Length == 0);
     }
 
+    /// <summary>What a failed or cancelled <see cref="WriteAsync"/> left at the path, in words for messages.</summary>
+    public string LeftAfterFailure => _inPlace
+        ? _emptiedAgain ? $"'{_shown}' is empty again" : $"'{_shown}' (a fifo or device) got what was written until then"
+        : File.Exists(_target) ? $"'{_shown}' was left as it was (nothing of the new export stays)" : $"'{_shown}' was not created (nothing of the export stays)";
+
     /// <summary>Runs <paramref name="write"/> on a UTF-8 writer of the file (flushed by <paramref name="write"/>) and returns what it returns.</summary>
     /// <exception cref="UsageException">The file cannot be created or opened (exit 2).</exception>
     public async Task<int> WriteAsync(Func<TextWriter, Task<int>> write)
@@ -70,15 +78,35 @@ internal sealed class OutputFile
         }
 
         await using (file)
-        await using (var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 16))
         {
-            int written = await write(writer);
-            if (file.CanSeek && file.Length > file.Position)
+            // Not disposed on failure: that would flush what it still buffers into the file just emptied.
+            var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            try
             {
-                file.SetLength(file.Position); // a regular file that grew since it was checked: nothing of the old content stays
-            }
+                int written = await write(writer);
+                await writer.FlushAsync();
+                if (file.CanSeek && file.Length > file.Position)
+                {
+                    file.SetLength(file.Position); // a regular file that grew since it was checked: nothing of the old content stays
+                }
 
-            return written;
+                return written;
+            }
+            catch (Exception ex) when (file.CanSeek)
+            {
+                file.SetLength(0); // the empty file it was, not half an export (what the writer still buffers is never written)
+                _emptiedAgain = true;
+                if (FullOutputDisk.IsFull(ex))
+                {
+                    throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
+                }
+
+                throw;
+            }
+            catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+            {
+                throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
+            }
         }
     }
 
@@ -96,6 +124,10 @@ internal sealed class OutputFile
 
             file = new FileStream(temporary, options);
         }
+        catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+        {
+            throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"Cannot create '{_shown}': {ex.Message}", "Check the folder exists and is writable.");
@@ -112,6 +144,10 @@ internal sealed class OutputFile
 
             File.Move(temporary, _target, _overwrite);
             return written;
+        }
+        catch (IOException ex) when (FullOutputDisk.IsFull(ex))
+        {
+            throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
         }
         catch (IOException ex) when (!_overwrite && File.Exists(_target))
         {

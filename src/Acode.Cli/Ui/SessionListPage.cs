@@ -109,7 +109,9 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             WriteForm(w, null, states, since, until, title, Sorts[sortIndex].Value, limit);
             if (page.Items.Count == 0)
             {
-                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions." : "No sessions match. Record a sample with 'acode demo'.").Markup("</p>");
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions."
+                    : filter.States.Count > 0 || filter.CreatedFrom is not null || filter.CreatedTo is not null || filter.TitleContains is not null ? "No session matches the filter. Loosen it (another state, a wider time range, less of the title), or clear it to see every session."
+                    : "No sessions match. Record a sample with 'acode demo'.").Markup("</p>");
                 return;
             }
 

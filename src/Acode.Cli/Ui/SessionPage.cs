@@ -234,7 +234,11 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         w.Markup("<table class=\"events\"><thead><tr><th class=\"num\">#</th><th>At (UTC)</th><th>Type</th><th>Payload</th></tr></thead><tbody>");
         foreach (SessionEvent e in events)
         {
-            string payload = e.PayloadJson.Length > payloadLimit ? e.PayloadJson[..payloadLimit] + "…" : e.PayloadJson;
+            // As the terminal shows it: \uXXXX escapes of printable characters (an emoji, "é") as the characters; the
+            // writer still HTML-escapes it and shows control and format characters as \uXXXX.
+            string readable = Display.ReadableJson(e.PayloadJson);
+            int cut = payloadLimit > 0 && payloadLimit < readable.Length && char.IsHighSurrogate(readable[payloadLimit - 1]) ? payloadLimit - 1 : payloadLimit;
+            string payload = readable.Length > payloadLimit ? readable[..cut] + "…" : readable;
             w.Markup("<tr><td class=\"num\">").Text(e.Sequence.ToString(CultureInfo.InvariantCulture))
                 .Markup("</td><td>").Text(Display.Time(e.CreatedAt))
                 .Markup("</td><td>").Text(e.Type)

@@ -95,7 +95,15 @@ public static class AcodeConfiguration
         string? environmentUrl = Environment.GetEnvironmentVariable(PostgresOptions.EnvironmentVariable);
         // Before validating: ACODE_POSTGRES_URL is a connection string as good as the file's for the settings that need one.
         PostgresConfiguration.ApplyEnvironment(options, environmentUrl);
-        options.Validate();
+        try
+        {
+            options.Validate();
+        }
+        catch (AcodeDbException ex)
+        {
+            throw AcodeErrors.NamingSource(ex, key => PersistenceConfigurationBinder.FindSource(configuration, key));
+        }
+
         (string Path, string? Value)? file = PersistenceConfigurationBinder.FileValue(configuration, PostgresOptions.ConnectionStringKey);
         return PostgresConfiguration.Check(options, file?.Value, environmentUrl, file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
     }
@@ -110,6 +118,7 @@ public static class AcodeConfiguration
 
         string problem = cause switch
         {
+            JsonException { LineNumber: { } line } json when ConfigFileShape.Describe(path, line, json.BytePositionInLine ?? 0) is { } shape => shape,
             JsonException { LineNumber: { } line } json =>
                 $"line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {json.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ')}",
             _ => ConfigFileSurrogates.Describe(path) ?? cause.Message.TrimEnd('.'),

@@ -19,6 +19,7 @@ internal static partial class PersistenceConfigurationBinder
     /// <exception cref="AcodeDbException">ACODE-DB-007 for the first bad key.</exception>
     public static void Bind(IConfiguration configuration, PersistenceOptions options)
     {
+        CheckTopLevel(configuration);
         IConfigurationSection root = configuration.GetSection(PersistenceOptions.SectionName);
         foreach (IConfigurationSection leaf in Leaves(root))
         {
@@ -82,6 +83,37 @@ internal static partial class PersistenceConfigurationBinder
         return "the host's configuration";
     }
 
+    /// <summary>
+    /// Where <paramref name="key"/> (e.g. <c>persistence:redaction:rules:0:kind</c>) or the nearest section above it that
+    /// a source sets comes from (a list given whole in one environment variable sets its section only); null when no
+    /// source sets it (a default, or a value set in code).
+    /// </summary>
+    public static string? FindSource(IConfiguration configuration, string key)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return null;
+        }
+
+        for (string? path = key; !string.IsNullOrEmpty(path) && !string.Equals(path, PersistenceOptions.SectionName, StringComparison.OrdinalIgnoreCase); path = ConfigurationPath.GetParentPath(path))
+        {
+            foreach (IConfigurationProvider provider in root.Providers.Reverse())
+            {
+                if (provider.TryGet(path, out _))
+                {
+                    return Describe(provider, path);
+                }
+
+                if (provider.GetChildKeys([], path).Any())
+                {
+                    return Describe(provider, key); // sets other keys of that section: the key itself belongs there too
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The path of the last configuration file that sets <paramref name="key"/>, and its value there; null when no file does.</summary>
     public static (string Path, string? Value)? FileValue(IConfiguration configuration, string key)
     {
@@ -97,6 +129,39 @@ internal static partial class PersistenceConfigurationBinder
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A top-level key of the workspace's <c>.agent/config.json</c> other than <c>persistence</c> (and <c>$schema</c>, for
+    /// editors) is refused like an unknown key under it: a misspelt section would otherwise leave every setting in it
+    /// silently at its default. A host's own configuration files, and the <c>ACODE_</c> variables (ACODE_WORKSPACE,
+    /// ACODE_POSTGRES_URL), have other top-level keys and are not checked.
+    /// </summary>
+    private static void CheckTopLevel(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        string workspaceFile = Path.DirectorySeparatorChar + Path.Combine(Workspace.AgentFolderName, Workspace.ConfigFileName);
+        foreach (FileConfigurationProvider file in root.Providers.OfType<FileConfigurationProvider>())
+        {
+            string path = PathOf(file);
+            if (!path.EndsWith(workspaceFile, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (string key in file.GetChildKeys([], parentPath: null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!string.Equals(key, PersistenceOptions.SectionName, StringComparison.OrdinalIgnoreCase) && !string.Equals(key, SchemaKey, StringComparison.Ordinal))
+                {
+                    bool close = EditDistance.Between(key.ToUpperInvariant(), PersistenceOptions.SectionName.ToUpperInvariant()) <= 3;
+                    throw AcodeErrors.UnknownConfigurationSection(key, path, close ? PersistenceOptions.SectionName : null);
+                }
+            }
+        }
     }
 
     private static void CheckKnown(IConfiguration configuration, IConfigurationSection leaf)
@@ -188,6 +253,9 @@ internal static partial class PersistenceConfigurationBinder
 
     private static string PathOf(FileConfigurationProvider file)
         => file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";
+
+    /// <summary>The JSON Schema reference editors add at the top of a JSON file; not a setting.</summary>
+    private const string SchemaKey = "$schema";
 
     [GeneratedRegex("Prefix: '([^']*)'")]
     private static partial Regex EnvironmentPrefix();

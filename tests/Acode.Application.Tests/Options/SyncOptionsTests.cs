@@ -72,6 +72,17 @@ public sealed class SyncOptionsTests
         Assert.Contains("greater than persistence:postgres:commandTimeoutSeconds (30)", ex.Hint, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PersistenceOptions_refuses_such_a_lease_also_without_PostgreSQL_against_the_default_command_timeout()
+    {
+        var options = new PersistenceOptions { Sync = new SyncOptions { LeaseSeconds = 10 } };
+
+        AcodeDbException ex = Assert.Throws<AcodeDbException>(options.Validate);
+
+        Assert.Equal("Invalid configuration: persistence:sync:leaseSeconds = '10'.", ex.Message);
+        Assert.Contains("greater than persistence:postgres:commandTimeoutSeconds (30)", ex.Hint, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1, 5)]
     [InlineData(2, 10)]

@@ -77,13 +77,79 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public async Task A_config_file_that_is_not_JSON_names_the_file_the_line_and_the_column()
     {
-        await WriteConfigAsync("{\n  \"persistence\": {\n    \"sqlite\": { \"busyTimeoutSeconds\": 5 \n  }\n");
+        await WriteConfigAsync("{\n  \"persistence\": {\n    \"sqlite\": { \"busyTimeoutSeconds\": 5 }\n    \"sync\": { \"batchSize\": 10 }\n  }\n}\n");
 
         AcodeResult result = await _workspace.RunAsync("db", "status");
 
         Assert.Equal(17, result.ExitCode);
-        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} is not valid JSON: line 5, column 1:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} is not valid JSON: line 4, column 5:", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Try: Fix the file", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "the file is empty")]
+    [InlineData("  \n// settings to come\n", "the file is empty")]
+    [InlineData("{ \"persistence\": { \"sqlite\": { \"busyTimeoutSeconds\": 5", "the file ends before its JSON is complete")]
+    [InlineData("{ \"persistence\": { \"sqlite\": { \"synchro", "the file ends before its JSON is complete")]
+    [InlineData("{ \"persistence\": {}\n", "the file ends before its JSON is complete")]
+    public async Task An_empty_or_cut_short_config_file_is_said_in_words_not_in_the_JSON_readers_terms(string content, string said)
+    {
+        await WriteConfigAsync(content);
+
+        AcodeResult result = await _workspace.RunAsync("session", "list");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} is not valid JSON: {said}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Fix the file", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("token", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("isFinalBlock", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("depth", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_top_level_section_is_refused_with_the_section_it_probably_meant()
+    {
+        await WriteConfigAsync("""{ "persistance": { "sqlite": { "busyTimeoutSeconds": 5 } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("session", "list");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: 'persistance' at the top of {ConfigPath} is not a section acode knows; did you mean persistence?", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Try: Fix or remove it in {ConfigPath}", result.Stderr, StringComparison.Ordinal);
+
+        await WriteConfigAsync("""{ "$schema": "https://example.com/acode.schema.json", "Persistence": { "sqlite": { "busyTimeoutSeconds": 5 } } }""");
+        await _workspace.RunOkAsync("db", "migrate");
+        await _workspace.RunOkAsync("session", "list");
+    }
+
+    [Fact]
+    public async Task A_lease_no_longer_than_the_command_timeout_is_refused_by_every_command_naming_its_variable()
+    {
+        await _workspace.RunOkAsync("demo");
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__LEASESECONDS"] = "10";
+
+        foreach (string[] command in new[] { new[] { "session", "list" }, ["db", "status"], ["db", "sync"], ["demo"] })
+        {
+            AcodeResult result = await _workspace.RunAsync(command);
+
+            Assert.True(result.ExitCode == 17, $"acode {string.Join(' ', command)}: {result}");
+            Assert.Contains("Invalid configuration: persistence:sync:leaseSeconds = '10' (from the environment variable ACODE_PERSISTENCE__SYNC__LEASESECONDS).", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("greater than persistence:postgres:commandTimeoutSeconds (30)", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Fix it in the environment variable ACODE_PERSISTENCE__SYNC__LEASESECONDS.", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(".agent/config.json or", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_redaction_rule_names_the_file_it_came_from()
+    {
+        await WriteConfigAsync("""{ "persistence": { "redaction": { "rules": [ { "kind": "jwt", "pattern": "x" } ] } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("session", "list");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Invalid configuration: persistence:redaction:rules:0:kind = 'jwt' (from {ConfigPath}).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Fix it in {ConfigPath}.", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,13 +93,30 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_006_and_removes_nothing()
+    public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_007_like_every_remote_read_and_removes_nothing()
     {
         await _a.RunOkAsync("demo");
-        AcodeResult result = await _a.RunAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
-        Assert.Equal(16, result.ExitCode);
-        Assert.Contains("ACODE-DB-006", result.Stderr);
-        Assert.Single(await _a.SessionIdsAsync());
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        string[][] commands =
+        [
+            ["db", "prune", "--older-than", "0s", "--remote", "--yes"],
+            ["db", "prune", "--older-than", "30d", "--remote", "--dry-run"],
+            ["session", "list", "--remote"],
+            ["session", "search", "--remote", "tests"],
+            ["session", "show", "--remote", id],
+            ["session", "export", "--remote", id],
+            ["session", "pull", id],
+        ];
+
+        foreach (string[] command in commands)
+        {
+            AcodeResult result = await _a.RunAsync(command);
+            Assert.True(result.ExitCode == 17, $"acode {string.Join(' ', command)}: {result}");
+            Assert.Contains("Error: ACODE-DB-007: No PostgreSQL is configured", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Try: Set ACODE_POSTGRES_URL", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([id], await _a.SessionIdsAsync());
     }
 
     public void Dispose()

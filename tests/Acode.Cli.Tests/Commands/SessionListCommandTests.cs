@@ -29,6 +29,18 @@ public sealed class SessionListCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_filter_that_matches_nothing_in_a_workspace_with_sessions_says_so_and_how_to_loosen_it()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "2");
+
+        AcodeResult result = await _workspace.RunOkAsync("session", "list", "--state", "Paused", "--title", "no such [title]", "--until", "2000-01-01");
+
+        Assert.Contains("No session matches the filter (state Paused, created any time to 2000-01-01T00:00:00.0000000Z (UTC), title containing 'no such [title]').", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Loosen it", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("acode demo", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("AC", "AC-056")]
     public async Task List_pages_with_a_cursor_without_overlap_or_gaps()
     {

@@ -134,6 +134,16 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
 
         Assert.Contains("Nothing was pulled.", pull.Stderr, StringComparison.Ordinal);
         Assert.Equal(id, Assert.Single(await _b.SessionIdsAsync())); // B's copy is left alone
+
+        // The suggested delete names B's workspace: pasted in A's folder (where A holds a new session) it removes B's copy only.
+        await _a.RunOkAsync("demo");
+        IReadOnlyList<string> ofA = await _a.SessionIdsAsync();
+        string suggested = $"acode --workspace {_b.Root} session delete {id}";
+        Assert.Contains($"with '{suggested}'", show.Stderr, StringComparison.Ordinal);
+        AcodeResult deleted = await PrintedCommand.RunAsync(suggested + " --yes", _a.Root, _b.Environment);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Empty(await _b.SessionIdsAsync());
+        Assert.Equal(ofA, await _a.SessionIdsAsync());
     }
 
     [Fact]

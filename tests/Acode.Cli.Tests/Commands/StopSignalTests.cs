@@ -12,7 +12,8 @@ namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// Ctrl+C (SIGINT) and SIGTERM sent to the real binary: <c>db sync --watch</c> stops with its documented exit code
-/// whenever the signals come, and a one-shot <c>db sync</c> stopped mid-run gives back what it claimed.
+/// whenever the signals come, a one-shot <c>db sync</c> stopped mid-run gives back what it claimed, and an export to a
+/// file leaves no partial file behind.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper output) : IDisposable
@@ -155,6 +156,61 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         Assert.Equal(0, LeaseCount());
         Assert.Contains("Stopped by Ctrl+C (SIGINT) while delivering", err, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 still pending", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)", false)]
+    [InlineData("TERM", 143, "Stopped by SIGTERM", true)]
+    public async Task An_export_to_a_file_stopped_by_a_signal_removes_the_file_it_was_writing_beside_the_target(string signal, int exitCode, string said, bool existing)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        await _workspace.RunOkAsync("db", "sync");
+        string folder = Directory.CreateDirectory(Path.Combine(_workspace.Root, "out")).FullName;
+        string target = Path.Combine(folder, "e.jsonl");
+        if (existing)
+        {
+            await File.WriteAllTextAsync(target, "the previous export\n");
+        }
+
+        // While this transaction holds the steps table, PostgreSQL makes the export wait once it has created its file
+        // beside the target (steps are read for each session's lines, not to list the sessions): the signal lands mid-export.
+        await using var blocker = new NpgsqlConnection(connectionString);
+        await blocker.OpenAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("LOCK TABLE steps IN ACCESS EXCLUSIVE MODE;", blocker, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        string[] args = ["--workspace", _workspace.Root, "session", "export", "--all", "--remote", "-o", target, .. existing ? new[] { "--force" } : []];
+        using Process export = AcodeBinary.Start(_workspace.Root, _workspace.Environment, args);
+        Task<string> stdout = export.StandardOutput.ReadToEndAsync(), stderr = export.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (Directory.GetFiles(folder, ".e.jsonl.*.tmp").Length == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !export.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(Directory.GetFiles(folder, ".e.jsonl.*.tmp").Length == 1, $"precondition: the export is writing its file beside the target\n{(export.HasExited ? await stderr : "")}");
+        Signal(export, signal);
+        await WaitForExitAsync(export);
+        await transaction.RollbackAsync();
+        string err = await stderr, text = await stdout;
+
+        Assert.True(export.ExitCode == exitCode, $"exit {export.ExitCode}\n{text}\n{err}");
+        Assert.Contains($"{said} before the export was complete", err, StringComparison.Ordinal);
+        Assert.Equal(existing ? ["e.jsonl"] : [], Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+        if (existing)
+        {
+            Assert.Equal("the previous export\n", await File.ReadAllTextAsync(target));
+            Assert.Contains("was left as it was", err, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("was not created", err, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -50,7 +50,9 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     [InlineData("""{ "persistence": { "sync": { "batchSize": 0 } } }""", "persistence:sync:batchSize = '0' (from {0})", "a whole number of records from 1 to 10000")]
     [InlineData("""{ "persistence": { "sqlite": { "synchronous": true } } }""", "persistence:sqlite:synchronous = 'True' (from {0})", "Normal, Full (default) or Extra")]
     [InlineData("""{ "persistence": { "sqlite": { "busyTimeout": 5 } } }""", "persistence:sqlite:busyTimeout (from {0}) is not a setting acode knows; did you mean persistence:sqlite:busyTimeoutSeconds?", "Known settings:")]
-    [InlineData("{ \"persistence\": {\n \"sync\": 5,\n", "{0} is not valid JSON: line 3, column 1:", "Fix the file")]
+    [InlineData("{ \"persistence\": {\n \"sync\": 5,\n", "{0} is not valid JSON: the file ends before its JSON is complete", "Fix the file")]
+    [InlineData("{ \"persistence\": {\n \"sync\": 5\n \"store\": 1 } }", "{0} is not valid JSON: line 3, column 2:", "Fix the file")]
+    [InlineData("{ \"persistance\": { \"sync\": { \"batchSize\": 5 } } }", "'persistance' at the top of {0} is not a section acode knows; did you mean persistence?", "Fix or remove it in ")]
     public async Task An_invalid_setting_in_config_json_stops_the_host_on_start_naming_the_key(string json, string expected, string accepted)
     {
         WriteConfig(json);

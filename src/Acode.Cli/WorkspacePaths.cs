@@ -1,0 +1,43 @@
+using Acode.Application.Errors;
+using Acode.Infrastructure;
+
+namespace Acode.Cli;
+
+/// <summary>
+/// Checked before any command uses the workspace: its folder, its <c>.agent/</c> and its database are of the right kind.
+/// A file where a folder belongs (or a folder where the database file belongs) is ACODE-DB-001 said as such, the same for
+/// every command, rather than a .NET path error, "does not exist" or "not an SQLite database".
+/// </summary>
+internal static class WorkspacePaths
+{
+    /// <exception cref="AcodeDbException">ACODE-DB-001 (exit 11): a path of the workspace is of the wrong kind; nothing was created or changed.</exception>
+    public static void Check(Workspace workspace, string? explicitPath)
+    {
+        string from = !string.IsNullOrWhiteSpace(explicitPath) ? "given with --workspace"
+            : !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable)) ? $"given by {WorkspaceLocator.EnvironmentVariable}"
+            : "found from the current folder";
+        if (File.Exists(workspace.RootDirectory))
+        {
+            throw new AcodeDbException(
+                AcodeErrorCode.CannotOpen,
+                $"The workspace path '{workspace.RootDirectory}' ({from}) is a file, not a folder: a workspace is a project's folder, with acode's database in '{Workspace.AgentFolderName}/' inside it. Nothing was created or changed.",
+                $"Give the project's folder instead (e.g. --workspace {ShellQuoting.Quote(Path.GetDirectoryName(workspace.RootDirectory) ?? "/")}), with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+        }
+
+        if (File.Exists(workspace.AgentDirectory))
+        {
+            throw new AcodeDbException(
+                AcodeErrorCode.CannotOpen,
+                $"'{workspace.AgentDirectory}' is a file, not a folder: acode keeps the workspace database in that folder. Nothing was created or changed.",
+                $"Move the file away (acode creates the folder on the next command that records something), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+        }
+
+        if (Directory.Exists(workspace.DatabasePath))
+        {
+            throw new AcodeDbException(
+                AcodeErrorCode.CannotOpen,
+                $"'{workspace.DatabasePath}' is a folder, not the workspace database file. Nothing was created or changed.",
+                $"Move the folder away (acode creates the database on the next command that records something, e.g. 'acode demo'), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using Acode.Cli.Tests.Support;
+using Acode.Domain.Ids;
+using Acode.Ui.Tests.Support;
+
+namespace Acode.Ui.Tests;
+
+/// <summary>
+/// An event payload stored with JSON escapes of printable characters (System.Text.Json writes an emoji as two
+/// surrogate escapes and "é" as \u00E9) shows those characters on the session page, as the terminal does, still
+/// HTML-escaped and with control characters made visible.
+/// </summary>
+public sealed class UiEventPayloadTextTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task The_event_log_shows_escaped_printable_characters_as_themselves_and_markup_as_text()
+    {
+        string session = SessionId.New().Value;
+        const string Time = "2026-11-23T04:35:23.9880000Z";
+        string common = $"\"schema\":1,\"version\":1,\"createdAt\":\"{Time}\",\"updatedAt\":\"{Time}\"";
+        string file = Path.Combine(_workspace.Root, "source.jsonl");
+        await File.WriteAllLinesAsync(file,
+        [
+            $"{{\"entity\":\"Session\",\"title\":\"launch\",\"state\":\"Completed\",\"id\":\"{session}\",{common}}}",
+            $$$"""{"entity":"SessionEvent","sessionId":"{{{session}}}","sequence":1,"type":"note","payload":"{\"text\":\"\\ud83d\\ude80 caf\\u00e9 <b>bold</b> \\u001b[31m\"}","id":"{{{EventId.New().Value}}}",{{{common}}}}""",
+        ]);
+        await _workspace.RunOkAsync("session", "import", file);
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        using HttpResponseMessage first = await client.GetAsync(ui.WithToken("/"));
+        string cookie = Assert.Single(first.Headers.GetValues("Set-Cookie")).Split(';')[0];
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, ui.BaseUrl + "/sessions/" + session);
+        request.Headers.Add("Cookie", cookie);
+        using HttpResponseMessage page = await client.SendAsync(request);
+
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode}: {html}");
+        string text = WebUtility.HtmlDecode(html);
+        Assert.Contains("\U0001F680 café <b>bold</b>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\uD83D", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>bold</b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", text, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
