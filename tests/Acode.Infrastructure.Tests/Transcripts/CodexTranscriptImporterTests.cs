@@ -122,6 +122,25 @@ public sealed class CodexTranscriptImporterTests : IDisposable
         Assert.Null(report.SessionId);
     }
 
+    [Fact]
+    public async Task A_byte_order_mark_does_not_cost_the_rollout_its_session_meta_or_its_session_id()
+    {
+        string[] lines =
+        [
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"i1","cwd":"/w","cli_version":"0.50.0"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"fix it"}]}}""",
+        ];
+        string plain = Write(Rollout, lines);
+        TranscriptImportReport withoutMark = await _importer.ImportFileAsync(plain);
+        File.WriteAllBytes(plain, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(plain)]);
+
+        TranscriptImportReport withMark = await _importer.ImportFileAsync(plain);
+
+        Assert.Equal(0, withMark.Problems.Total);
+        Assert.Equal(withoutMark.SessionId, withMark.SessionId);
+        Assert.Equal(0, withMark.Rows.Inserted + withMark.Rows.Updated); // the same session, nothing new
+    }
+
     private static string Write(string path, params string[] lines)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
