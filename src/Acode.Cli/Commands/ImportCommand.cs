@@ -60,6 +60,14 @@ internal static class ImportCommand
                 {
                     files.AddRange(importer.FindTranscripts(root, unreadable));
                 }
+                catch (FileNotFoundException) when (named is null)
+                {
+                    // The default location: say which one was tried, and why it is there (HOME may be unset or wrong).
+                    string home = Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } h ? $"HOME is '{h}'" : "HOME is not set";
+                    throw new UsageException(
+                        $"No transcripts of {agent} where acode looks by default: there is no folder '{root}' ({location}; {home}).",
+                        $"Give the transcripts' folder or file as an argument (acode import {name} PATH), or set HOME (or the agent's own variable) to where {agent} writes them.");
+                }
                 catch (FileNotFoundException)
                 {
                     throw new UsageException($"No file or folder at '{root}'.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");

@@ -21,6 +21,13 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <inheritdoc/>
     public abstract string DefaultLocation { get; }
 
+    /// <summary>
+    /// The user's home folder, whether it exists or not (so that a default location names the folder it tried, never a
+    /// path relative to the current folder); <c>~</c> when HOME (USERPROFILE on Windows) is not set.
+    /// </summary>
+    internal static string HomeFolder()
+        => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } home ? home : "~";
+
     /// <summary>The longest transcript line imported, in bytes; longer lines are counted as oversized (16 MiB by default).</summary>
     public int MaxLineBytes { get; init; } = TranscriptLineReader.DefaultMaxLineBytes;
 

@@ -133,6 +133,21 @@ public sealed class ImportCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a path that does not exist creates no workspace");
     }
 
+    [Fact]
+    public async Task Without_a_usable_HOME_the_default_location_is_named_and_nothing_relative_to_the_current_folder_is_read()
+    {
+        TranscriptFixtures.CopyClaude(Path.Combine(_workspace.Root, ".claude", "projects", "-w"));
+        _workspace.Environment["HOME"] = "/nonexistent";
+        _workspace.Environment["CLAUDE_CONFIG_DIR"] = null;
+
+        AcodeResult result = await _workspace.RunAsync("import", "claude-code");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("there is no folder '/nonexistent/.claude/projects'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("HOME is '/nonexistent'", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
     [Theory]
     [InlineData("claude-code", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 high"}}""", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \udc00 low"}}""")]
     [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \ud800 high"}]}}""", """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \udc00 low"}]}}""")]
