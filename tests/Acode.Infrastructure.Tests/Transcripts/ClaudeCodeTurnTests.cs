@@ -93,12 +93,16 @@ public sealed class ClaudeCodeTurnTests : IDisposable
     {
         string file = Write(File1, Turn[..1]);
         ITranscriptFollower follower = _importer.Follow(file);
-        await follower.PollAsync();
+        string sessionId = (await follower.PollAsync())!.SessionId!;
+        var states = new List<SessionState>();
         foreach (string line in Turn[1..])
         {
             File.AppendAllText(file, line + "\n");
             Assert.NotNull(await follower.PollAsync());
+            states.Add((await ImportedSession.LoadAsync(_store, sessionId)).Session.State);
         }
+
+        Assert.Equal([SessionState.Executing, SessionState.Executing, SessionState.Executing, SessionState.Completed], states);
 
         using var other = new TempWorkspace();
         using SqliteWorkspaceDatabase otherDatabase = other.Open();
@@ -162,7 +166,6 @@ public sealed class ClaudeCodeTurnTests : IDisposable
         string folder = Path.Combine(_workspace.Root, "projects");
         Write(File1, Turn);
         Directory.CreateSymbolicLink(Path.Combine(folder, "-w", "back"), "..");
-        Directory.CreateSymbolicLink(Path.Combine(folder, "again"), Path.Combine(folder, "-w"));
 
         IReadOnlyList<string> found = _importer.FindTranscripts(folder);
 
