@@ -142,6 +142,10 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         foreach (JsonElement result in results)
         {
             MapToolResult(graph, record, result, lineNumber, problems);
+            if (graph.FindToolCall(result.Str("tool_use_id") ?? string.Empty) is { } call && SubAgentTools.Contains(call.Name) && call.Status != ToolCallStatus.Running)
+            {
+                EndSideChains(graph, call);
+            }
         }
 
         if (record.Bool("isCompactSummary"))
@@ -412,6 +416,21 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             int start = open + tag.Length + 2;
             int close = text.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
             return close < 0 ? text[start..] : text[start..close];
+        }
+    }
+
+    /// <summary>
+    /// The sub-agent tool call has its result: the side chains it started (in this file) are over, whatever stop reason
+    /// their last record carried.
+    /// </summary>
+    private void EndSideChains(TranscriptGraph graph, ToolNode call)
+    {
+        foreach (Lane lane in _sideLanes.Values.Distinct())
+        {
+            if (lane.Task.State == WorkState.Running && !HasOpenToolCall(lane) && lane.Task.Description?.Contains("tool call " + call.Id, StringComparison.Ordinal) == true)
+            {
+                graph.SetLaneState(lane, WorkState.Completed);
+            }
         }
     }
 

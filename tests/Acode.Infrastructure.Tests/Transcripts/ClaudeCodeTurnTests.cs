@@ -147,6 +147,24 @@ public sealed class ClaudeCodeTurnTests : IDisposable
     }
 
     [Fact]
+    public async Task A_side_chain_whose_last_record_has_no_stop_reason_ends_when_its_Task_call_has_its_result()
+    {
+        string file = Write(File1, [
+            """{"type":"user","uuid":"u1","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"look around"}}""",
+            """{"type":"assistant","uuid":"a1","parentUuid":"u1","timestamp":"2026-11-30T11:00:01Z","message":{"id":"m1","role":"assistant","content":[{"type":"tool_use","id":"t1","name":"Task","input":{"prompt":"find the tests"}}],"stop_reason":null}}""",
+            """{"type":"user","uuid":"s1","isSidechain":true,"parentUuid":null,"timestamp":"2026-11-30T11:00:02Z","message":{"role":"user","content":"find the tests"}}""",
+            """{"type":"assistant","uuid":"s2","isSidechain":true,"parentUuid":"s1","timestamp":"2026-11-30T11:00:03Z","message":{"id":"sm1","role":"assistant","content":[{"type":"text","text":"They are in tests/."}],"stop_reason":null}}""",
+            """{"type":"user","uuid":"u2","parentUuid":"a1","timestamp":"2026-11-30T11:00:04Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"They are in tests/."}]}}""",
+            """{"type":"assistant","uuid":"a2","parentUuid":"u2","timestamp":"2026-11-30T11:00:05Z","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"Found them."}],"stop_reason":"end_turn"}}"""]);
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Session session = (await ImportedSession.LoadAsync(_store, report.SessionId!)).Session;
+        Assert.Equal(SessionState.Completed, session.State);
+        Assert.All(session.Tasks, t => Assert.Equal(WorkState.Completed, t.State));
+    }
+
+    [Fact]
     public async Task A_byte_order_mark_is_not_part_of_the_first_line()
     {
         string file = Write(File1, Turn);
