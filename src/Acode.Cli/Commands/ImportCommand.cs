@@ -53,11 +53,20 @@ internal static class ImportCommand
 
             var files = new List<string>();
             var refused = new List<TranscriptFormatException>();
+            var unreadable = new List<UnreadablePath>();
             foreach (string root in roots)
             {
                 try
                 {
-                    files.AddRange(importer.FindTranscripts(root));
+                    files.AddRange(importer.FindTranscripts(root, unreadable));
+                }
+                catch (FileNotFoundException) when (named is null)
+                {
+                    // The default location: say which one was tried, and why it is there (HOME may be unset or wrong).
+                    string home = Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } h ? $"HOME is '{h}'" : "HOME is not set";
+                    throw new UsageException(
+                        $"No transcripts of {agent} where acode looks by default: there is no folder '{root}' ({location}; {home}).",
+                        $"Give the transcripts' folder or file as an argument (acode import {name} PATH), or set HOME (or the agent's own variable) to where {agent} writes them.");
                 }
                 catch (FileNotFoundException)
                 {
@@ -79,7 +88,9 @@ internal static class ImportCommand
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    throw new UsageException($"Cannot read '{file}': {ex.Message}", $"Check the file's permissions; the {reports.Count} file(s) before it were imported.");
+                    // Reported with the others at the end; the files after it are imported all the same.
+                    unreadable.Add(UnreadablePath.From(file, ex));
+                    continue;
                 }
                 catch (TranscriptFormatException ex)
                 {
@@ -102,29 +113,32 @@ internal static class ImportCommand
                     ["agent"] = name,
                     ["files"] = new JsonArray([.. reports.Select(ToJson)]),
                     ["refused"] = new JsonArray([.. refused.Select(r => new JsonObject { ["path"] = r.Path, ["error"] = r.Message, ["try"] = r.Remedy })]),
+                    ["unreadable"] = new JsonArray([.. unreadable.Select(u => new JsonObject { ["path"] = u.Path, ["error"] = CannotRead(u), ["try"] = u.Remedy })]),
                     ["totals"] = Totals(reports),
                 });
             }
-            else if (reports.Count > 0 || refused.Count == 0)
+            else if (reports.Count > 0 || refused.Count + unreadable.Count == 0)
             {
                 int problems = reports.Sum(r => r.Problems.Total);
-                string skipped = refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty;
+                string skipped = (refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty)
+                    + (unreadable.Count > 0 ? $"; {unreadable.Count} path(s) could not be read (below)" : string.Empty);
                 context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
             }
 
-            if (refused.Count == 1)
+            // Every refused or unreadable path is said on standard error; the last one as the command's error (exit 2).
+            List<(string Message, string Remedy)> failures =
+            [
+                .. refused.Select(r => (r.Message, r.Remedy)),
+                .. unreadable.Select(u => (CannotRead(u), u.Remedy)),
+            ];
+            if (failures.Count > 0)
             {
-                throw new UsageException(refused[0].Message, refused[0].Remedy);
-            }
-
-            if (refused.Count > 1)
-            {
-                foreach (TranscriptFormatException ex in refused.SkipLast(1))
+                foreach ((string message, string remedy) in failures.SkipLast(1))
                 {
-                    CommandAction.Fail(ex.Message, ex.Remedy, ExitCodes.Usage);
+                    CommandAction.Fail(message, remedy, ExitCodes.Usage);
                 }
 
-                throw new UsageException(refused[^1].Message, refused[^1].Remedy);
+                throw new UsageException(failures[^1].Message, failures[^1].Remedy);
             }
 
             return ExitCodes.Success;
@@ -138,14 +152,17 @@ internal static class ImportCommand
         // Ctrl+C or SIGTERM (StopSignals cancels the token): stop after the write in hand (each is one transaction), exit 0.
         var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
         var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
+        // What was last said about each path that could not be read: said again only when it changes.
+        var unreadableSaid = new Dictionary<string, string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var unreadable = new List<UnreadablePath>();
             foreach (string root in roots)
             {
                 try
                 {
-                    seen.UnionWith(importer.FindTranscripts(root));
+                    seen.UnionWith(importer.FindTranscripts(root, unreadable));
                 }
                 catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
                 {
@@ -159,6 +176,11 @@ internal static class ImportCommand
                         context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
                     }
                 }
+            }
+
+            foreach (UnreadablePath path in unreadable)
+            {
+                SayUnreadable(path);
             }
 
             foreach (string gone in followers.Keys.Where(k => !seen.Contains(k)).ToList())
@@ -175,7 +197,13 @@ internal static class ImportCommand
 
                 try
                 {
-                    if (await follower.PollAsync(cancellationToken) is { } report && report.Rows.Inserted + report.Rows.Updated > 0)
+                    TranscriptImportReport? report = await follower.PollAsync(cancellationToken);
+                    if (unreadableSaid.Remove(file))
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Safe(file)} can be read again.");
+                    }
+
+                    if (report is not null && report.Rows.Inserted + report.Rows.Updated > 0)
                     {
                         context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(report)}");
                     }
@@ -186,7 +214,7 @@ internal static class ImportCommand
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Safe(file)} now ({Display.Safe(ex.Message)}); trying again.");
+                    SayUnreadable(UnreadablePath.From(file, ex));
                 }
                 catch (TranscriptFormatException ex)
                 {
@@ -207,7 +235,21 @@ internal static class ImportCommand
 
         context.Console.WriteLine("Stopped.");
         return ExitCodes.Success;
+
+        void SayUnreadable(UnreadablePath path)
+        {
+            string said = path.Reason + "\n" + path.Remedy;
+            if (unreadableSaid.TryGetValue(path.Path, out string? before) && before == said)
+            {
+                return;
+            }
+
+            unreadableSaid[path.Path] = said;
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Safe(path.Path)} ({Display.Safe(path.Reason)}); {Display.Safe(path.Remedy)} Said again when this changes.");
+        }
     }
+
+    private static string CannotRead(UnreadablePath path) => $"Cannot read '{path.Path}': {path.Reason.TrimEnd('.')}. Nothing of it was imported; the other files were.";
 
     private static string Describe(TranscriptImportReport r)
     {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text;
 using Acode.Application;
 using Acode.Application.Serialization;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Transcripts;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -52,6 +54,14 @@ internal static class SessionImportCommand
                     unchanged += result.Unchanged;
                     context.Console.WriteLine($"{graph.Session!.Id}: {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged");
                 }
+            }
+            catch (FormatException) when (path != "-" && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
+            {
+                // Another agent's transcript, not an acode export: say which command reads it.
+                string name = agent == CodexTranscriptImporter.AgentName ? "a Codex CLI rollout" : "a Claude Code transcript";
+                throw new UsageException(
+                    $"'{path}' is not an acode export: it looks like {name}. Nothing from it was stored ({sessions} earlier session(s) were imported).",
+                    $"Import it with 'acode import {agent} {ShellQuoting.Quote(path)}'.");
             }
             catch (FormatException ex)
             {

@@ -17,9 +17,19 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     private static readonly HashSet<string> WritingTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit" };
     private static readonly HashSet<string> SubAgentTools = new(StringComparer.Ordinal) { "Task", "Agent" };
 
+    /// <summary>
+    /// The API's stop reasons that end a turn. Claude Code writes each content block of a message as its own record, all
+    /// but the last with <c>stop_reason: null</c>, so a record without one of these leaves the turn open (more blocks, a
+    /// tool call, may follow).
+    /// </summary>
+    private static readonly HashSet<string> TurnEndingStopReasons = new(StringComparer.Ordinal) { "end_turn", "stop_sequence", "max_tokens", "refusal", "model_context_window_exceeded" };
+
     private readonly Dictionary<string, Lane> _sideLanes = new(StringComparer.Ordinal);
     private readonly bool _subAgentTranscript;
     private Lane? _main;
+
+    /// <summary>A slash command typed in the main conversation and not yet answered: the model's answer makes it a task.</summary>
+    private (string Uuid, string Line)? _pendingCommand;
 
     /// <param name="subAgentTranscript">The file is a sub-agent's own transcript (<c>subagents/agent-*.jsonl</c>): every record is a side chain.</param>
     public ClaudeCodeRecordMapper(bool subAgentTranscript = false) => _subAgentTranscript = subAgentTranscript;
@@ -57,6 +67,11 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
                 break;
             case "system":
                 graph.AddEvent(record.Str("subtype") == "compact_boundary" ? "transcript.compaction" : "transcript.system", Raw(record, lineNumber));
+                if (record.Str("subtype") == "turn_duration" && !record.Bool("isSidechain"))
+                {
+                    EndTurn(graph);
+                }
+
                 break;
             default:
                 if (type is null || !BookkeepingTypes.Contains(type))
@@ -127,6 +142,10 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         foreach (JsonElement result in results)
         {
             MapToolResult(graph, record, result, lineNumber, problems);
+            if (graph.FindToolCall(result.Str("tool_use_id") ?? string.Empty) is { } call && SubAgentTools.Contains(call.Name) && call.Status != ToolCallStatus.Running)
+            {
+                EndSideChains(graph, call);
+            }
         }
 
         if (record.Bool("isCompactSummary"))
@@ -153,6 +172,24 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             }
 
             return;
+        }
+
+        if (IsCommandRecord(text))
+        {
+            // What Claude Code writes for a slash command (/model, /clear, a custom command): the command's echo and its
+            // local output are not prompts. A command the model then answers (a custom command) becomes a task then.
+            graph.AddEvent("transcript.message", Message("user", text, uuid, meta: true));
+            if (!side && CommandLine(text) is { } line)
+            {
+                _pendingCommand = (uuid, line);
+            }
+
+            return;
+        }
+
+        if (!side)
+        {
+            _pendingCommand = null;
         }
 
         if (text.StartsWith(Interrupted, StringComparison.Ordinal))
@@ -237,6 +274,19 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         bool side = _subAgentTranscript || record.Bool("isSidechain");
         graph.SetSource("model", message.ValueKind == JsonValueKind.Object && !side ? message.Str("model") : null);
         Lane? lane = side ? SideLane(graph, record) : _main;
+        if (!side && _pendingCommand is { } command)
+        {
+            // The model answers a slash command (a custom command's expanded prompt, written as a meta record): its task.
+            _pendingCommand = null;
+            if (_main is not null && _main.Task.State == WorkState.Running)
+            {
+                graph.SetLaneState(_main, WorkState.Completed);
+            }
+
+            lane = _main = graph.StartTask(command.Uuid, command.Line, command.Line);
+            graph.SetSessionState(SessionState.Executing);
+        }
+
         if (lane is null)
         {
             // Output before any prompt (a resumed or cut transcript): an implicit task holds it.
@@ -314,8 +364,9 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             graph.AddEvent("transcript.api_error", Raw(record, lineNumber));
         }
 
-        bool open = lane.Task.Steps.Any(s => s.ToolCalls.Any(c => c.Status == ToolCallStatus.Running));
-        WorkState state = apiError ? WorkState.Failed : usesTools || open ? WorkState.Running : WorkState.Completed;
+        bool open = HasOpenToolCall(lane);
+        bool ended = message.Str("stop_reason") is { } stopReason && TurnEndingStopReasons.Contains(stopReason);
+        WorkState state = apiError ? WorkState.Failed : usesTools || open || !ended ? WorkState.Running : WorkState.Completed;
         graph.SetLaneState(lane, state);
         if (!side)
         {
@@ -325,6 +376,76 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
                 WorkState.Completed => SessionState.Completed,
                 _ => SessionState.Executing,
             });
+        }
+    }
+
+    /// <summary>
+    /// A user record Claude Code writes for a slash command: its echo (<c>&lt;command-name&gt;/model&lt;/command-name&gt;…</c>,
+    /// <c>&lt;command-message&gt;</c> first in some versions) or its local output (<c>&lt;local-command-stdout&gt;</c>, <c>-stderr</c>).
+    /// </summary>
+    private static bool IsCommandRecord(string text)
+    {
+        ReadOnlySpan<char> start = text.AsSpan().TrimStart();
+        return start.StartsWith("<command-name>", StringComparison.Ordinal)
+            || start.StartsWith("<command-message>", StringComparison.Ordinal)
+            || start.StartsWith("<local-command-stdout>", StringComparison.Ordinal)
+            || start.StartsWith("<local-command-stderr>", StringComparison.Ordinal)
+            || start.StartsWith("<local-command-caveat>", StringComparison.Ordinal);
+    }
+
+    /// <summary>The command as typed (<c>/review src</c>) from a command echo, or null for a record without a command name.</summary>
+    private static string? CommandLine(string text)
+    {
+        string? name = Tag(text, "command-name");
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        string args = Tag(text, "command-args") ?? string.Empty;
+        return args.Trim().Length == 0 ? name.Trim() : name.Trim() + " " + args.Trim();
+
+        static string? Tag(string text, string tag)
+        {
+            int open = text.IndexOf("<" + tag + ">", StringComparison.Ordinal);
+            if (open < 0)
+            {
+                return null;
+            }
+
+            int start = open + tag.Length + 2;
+            int close = text.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
+            return close < 0 ? text[start..] : text[start..close];
+        }
+    }
+
+    /// <summary>
+    /// The sub-agent tool call has its result: the side chains it started (in this file) are over, whatever stop reason
+    /// their last record carried.
+    /// </summary>
+    private void EndSideChains(TranscriptGraph graph, ToolNode call)
+    {
+        foreach (Lane lane in _sideLanes.Values.Distinct())
+        {
+            if (lane.Task.State == WorkState.Running && !HasOpenToolCall(lane) && lane.Task.Description?.Contains("tool call " + call.Id, StringComparison.Ordinal) == true)
+            {
+                graph.SetLaneState(lane, WorkState.Completed);
+            }
+        }
+    }
+
+    private static bool HasOpenToolCall(Lane lane) => lane.Task.Steps.Any(s => s.ToolCalls.Any(c => c.Status == ToolCallStatus.Running));
+
+    /// <summary>
+    /// Claude Code's <c>turn_duration</c> record: the turn is over (the record versions that write no stop reason on the last
+    /// block say so only here). A turn waiting for a tool result or for the model's answer to one is not ended by it.
+    /// </summary>
+    private void EndTurn(TranscriptGraph graph)
+    {
+        if (_main is { } lane && lane.Task.State == WorkState.Running && !lane.AwaitingOutput && !HasOpenToolCall(lane))
+        {
+            graph.SetLaneState(lane, WorkState.Completed);
+            graph.SetSessionState(SessionState.Completed);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class ClaudeCodeTranscriptImporter(IRunStateStore store) : Transcr
     public override string DefaultLocation
         => Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } configDir
             ? Path.Combine(configDir, "projects")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude", "projects");
+            : Path.Combine(TranscriptImporter.HomeFolder(), ".claude", "projects");
 
     private protected override string DisplayName => "Claude Code";
 

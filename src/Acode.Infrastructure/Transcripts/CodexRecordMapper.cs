@@ -70,6 +70,16 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             case "event_msg":
                 MapEvent(graph, record, payload, lineNumber);
                 break;
+            case null when record.Str("record_type") == "state":
+                // Early rollouts: a marker of the state saved so far, nothing to map.
+                graph.UnmappedRecords++;
+                graph.AddEvent("transcript.record", ClaudeCodeRecordMapper.Raw(record, lineNumber));
+                break;
+            case null when record.Str("id") is { } id && record.TryGetProperty("instructions", out _):
+                // Early rollouts began with {id, timestamp, instructions[, git]}: the session_meta of later ones.
+                graph.SetSource("sourceSessionId", id);
+                graph.AddEvent("transcript.session_meta", ClaudeCodeRecordMapper.Raw(record, lineNumber));
+                break;
             default:
                 problems.UnknownRecordTypes++;
                 graph.UnmappedRecords++;
@@ -269,10 +279,8 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             _lane.AwaitingOutput = true;
         }
 
-        if (graph.FinishToolCall(call, text, failed, duration) && !failed && call.Name == "apply_patch")
+        if (graph.FinishToolCall(call, text, failed, duration) && !failed && PatchOf(call) is { } patch)
         {
-            using JsonDocument arguments = JsonValues.Parse(call.Arguments);
-            string patch = arguments.RootElement.Str("input") ?? arguments.RootElement.Str("patch") ?? JsonValues.Text(arguments.RootElement.Get("command"));
             string files = string.Join(", ", PatchFile().Matches(patch).Select(m => m.Groups[1].Value.Trim()));
             graph.AddArtifact(call.Id + ":patch", files.Length > 0 ? files : "apply_patch", ArtifactKind.Diff, "text/x-diff; charset=utf-8", Encoding.UTF8.GetBytes(patch), call.Step, call);
         }
@@ -311,6 +319,30 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
         Match code = ExitCode().Match(text);
         return (text, code.Success && code.Groups[1].Value != "0", null);
+    }
+
+    /// <summary>
+    /// The patch a successful tool call applied: an <c>apply_patch</c> call's input, or a shell call whose command is
+    /// <c>["apply_patch", "*** Begin Patch…"]</c> (how Codex invoked it before it became a tool of its own); else null.
+    /// </summary>
+    private static string? PatchOf(ToolNode call)
+    {
+        using JsonDocument document = JsonValues.Parse(call.Arguments);
+        JsonElement arguments = document.RootElement;
+        if (call.Name == "apply_patch")
+        {
+            return arguments.Str("input") ?? arguments.Str("patch") ?? JsonValues.Text(arguments.Get("command"));
+        }
+
+        JsonElement? command = arguments.Get("command");
+        if (call.Name is "shell" or "local_shell" or "container.exec" && command is { ValueKind: JsonValueKind.Array } parts
+            && parts.GetArrayLength() == 2 && parts[0].ValueKind == JsonValueKind.String && parts[0].GetString() is "apply_patch" or "applypatch"
+            && parts[1].ValueKind == JsonValueKind.String)
+        {
+            return parts[1].GetString();
+        }
+
+        return null;
     }
 
     private static bool IsContext(string text)

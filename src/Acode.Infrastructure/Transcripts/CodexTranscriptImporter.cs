@@ -15,7 +15,7 @@ public sealed class CodexTranscriptImporter(IRunStateStore store) : TranscriptIm
     public override string DefaultLocation
         => Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } home
             ? Path.Combine(home, "sessions")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex", "sessions");
+            : Path.Combine(TranscriptImporter.HomeFolder(), ".codex", "sessions");
 
     private protected override string DisplayName => "Codex CLI";
 

@@ -35,6 +35,53 @@ internal static class TranscriptFormat
     public static bool IsAcodeExport(JsonElement record)
         => record.Str("entity") is { } entity && ExportEntities.Contains(entity) && record.Str("id") is not null;
 
+    /// <summary>
+    /// Which agent's transcript the file at <paramref name="path"/> looks like (<c>claude-code</c>, <c>codex</c>), judged by its
+    /// first <paramref name="maxLines"/> lines (a UTF-8 byte-order mark skipped); null when it looks like neither, holds an
+    /// acode export line first, or cannot be read.
+    /// </summary>
+    public static string? GuessTranscriptAgent(string path, int maxLines = 50)
+    {
+        try
+        {
+            using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            for (int i = 0; i < maxLines && reader.ReadLine() is { } line; i++)
+            {
+                if (line.Length > 1024 * 1024 || string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using JsonDocument document = JsonValues.Parse(line);
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+
+                    switch (Guess(document.RootElement))
+                    {
+                        case AcodeExport:
+                            return null;
+                        case { } agent:
+                            return agent;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Not JSON: the next line may tell.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
     /// <summary>What the record looks like: <c>claude-code</c>, <c>codex</c>, <see cref="AcodeExport"/>, or null.</summary>
     public static string? Guess(JsonElement record)
         => IsAcodeExport(record) ? AcodeExport

@@ -250,7 +250,8 @@ internal sealed class TranscriptGraph
     public void SetLaneState(Lane lane, WorkState state)
     {
         bool terminal = state is not (WorkState.Running or WorkState.Pending);
-        if (lane.Step is { } step && step.State != state && (terminal || step.State == WorkState.Running))
+        // A running lane reopens its current step when that step had been completed (a turn a later record went on with).
+        if (lane.Step is { } step && step.State != state && (terminal || step.State is WorkState.Running or WorkState.Completed))
         {
             Touch(step);
             step.State = state;
@@ -265,13 +266,19 @@ internal sealed class TranscriptGraph
         }
     }
 
+    /// <summary>
+    /// Ends the lane's current step, as the next turn starts: a step that called tools ends when the last of them
+    /// ended (the model's next output belongs to the next step), any other step now.
+    /// </summary>
     public void CloseStep(Lane lane, WorkState state)
     {
         if (lane.Step is { } step && step.State == WorkState.Running)
         {
             Touch(step);
             step.State = state;
-            step.CompletedAt = Time;
+            step.CompletedAt = step.ToolCalls.Count > 0 && step.ToolCalls.All(c => c.CompletedAt is not null)
+                ? step.ToolCalls.Max(c => c.CompletedAt!.Value)
+                : Time;
         }
     }
 

@@ -21,13 +21,32 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <inheritdoc/>
     public abstract string DefaultLocation { get; }
 
+    /// <summary>
+    /// The user's home folder, whether it exists or not (so that a default location names the folder it tried, never a
+    /// path relative to the current folder); <c>~</c> when HOME (USERPROFILE on Windows) is not set.
+    /// </summary>
+    internal static string HomeFolder()
+        => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } home ? home : "~";
+
     /// <summary>The longest transcript line imported, in bytes; longer lines are counted as oversized (16 MiB by default).</summary>
     public int MaxLineBytes { get; init; } = TranscriptLineReader.DefaultMaxLineBytes;
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> FindTranscripts(string path)
+    /// <remarks>Files and folders that cannot be read are left out; <see cref="FindTranscripts(string, ICollection{UnreadablePath})"/> reports them.</remarks>
+    public IReadOnlyList<string> FindTranscripts(string path) => FindTranscripts(path, new List<UnreadablePath>());
+
+    /// <summary>
+    /// The transcript files at <paramref name="path"/> (a file, or a folder searched recursively), in a stable order;
+    /// every folder that cannot be listed and every <c>.jsonl</c> symbolic link to nothing goes to <paramref name="unreadable"/>
+    /// and the search goes on. A symbolic link to a folder is followed once: a folder reached again (a link loop, two
+    /// links to one folder) is not searched again, and a file reached under two names is returned once.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    /// <exception cref="TranscriptFormatException">A sub-agent transcript whose session's transcript is not there.</exception>
+    internal IReadOnlyList<string> FindTranscripts(string path, ICollection<UnreadablePath> unreadable)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(unreadable);
         if (File.Exists(path))
         {
             return [SessionTranscriptOf(Path.GetFullPath(path))];
@@ -38,12 +57,104 @@ public abstract class TranscriptImporter : ITranscriptImporter
             throw new FileNotFoundException($"No file or folder at '{path}'.", path);
         }
 
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None };
-        return Directory.EnumerateFiles(path, "*.jsonl", options)
-            .Where(IsSessionTranscript)
-            .Select(Path.GetFullPath)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var found = new List<string>();
+        var visitedFolders = new HashSet<string>(StringComparer.Ordinal);
+        var visitedFiles = new HashSet<string>(StringComparer.Ordinal);
+        Walk(Path.GetFullPath(path), RealPath(Path.GetFullPath(path)));
+        return found.Order(StringComparer.Ordinal).ToList();
+
+        void Walk(string folder, string real)
+        {
+            if (!visitedFolders.Add(real))
+            {
+                return; // reached before (through a symbolic link): searched once
+            }
+
+            List<FileSystemInfo> entries;
+            try
+            {
+                entries = new DirectoryInfo(folder).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = FileAttributes.None, IgnoreInaccessible = false })
+                    .OrderBy(e => e.Name, StringComparer.Ordinal)
+                    .ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add(UnreadablePath.From(folder, ex, folder: true));
+                return;
+            }
+
+            foreach (FileSystemInfo entry in entries)
+            {
+                if (entry is DirectoryInfo directory)
+                {
+                    string target;
+                    try
+                    {
+                        target = directory.LinkTarget is null ? Path.Combine(real, directory.Name) : RealPath(directory.FullName);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        unreadable.Add(UnreadablePath.From(directory.FullName, ex, folder: true));
+                        continue;
+                    }
+
+                    Walk(directory.FullName, target);
+                }
+                else if (entry.Name.EndsWith(".jsonl", StringComparison.Ordinal) && IsSessionTranscript(entry.FullName))
+                {
+                    if (entry.LinkTarget is not null && UnreadablePath.DanglingLinkTarget(entry.FullName) is not null)
+                    {
+                        unreadable.Add(UnreadablePath.From(entry.FullName, new FileNotFoundException()));
+                        continue;
+                    }
+
+                    string realFile;
+                    try
+                    {
+                        realFile = entry.LinkTarget is null ? Path.Combine(real, entry.Name) : RealPath(entry.FullName);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        unreadable.Add(UnreadablePath.From(entry.FullName, ex));
+                        continue;
+                    }
+
+                    if (visitedFiles.Add(realFile))
+                    {
+                        found.Add(entry.FullName);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The path with every symbolic link on it resolved (what <c>realpath</c> gives), so that a folder reached through
+    /// links has one name. Relative link targets are resolved against the link's folder.
+    /// </summary>
+    /// <exception cref="IOException">Too many links on the way (a loop the system refuses).</exception>
+    private static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40)
+        {
+            throw new IOException($"Too many levels of symbolic links: '{path}'.");
+        }
+
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full) ?? string.Empty;
+        string current = root;
+        foreach (string part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = Path.Combine(current, part);
+            if (new FileInfo(next).LinkTarget is { } target)
+            {
+                next = RealPath(Path.GetFullPath(target, current), depth + 1);
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     /// <inheritdoc/>

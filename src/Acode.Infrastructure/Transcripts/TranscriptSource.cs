@@ -63,6 +63,11 @@ internal sealed class TranscriptSource
             return false;
         }
 
+        if (Offset == 0 && SkipByteOrderMark(stream))
+        {
+            Offset = Utf8ByteOrderMark.Length; // a UTF-8 byte-order mark is not part of the first line
+        }
+
         stream.Seek(Offset, SeekOrigin.Begin);
         long start = Offset;
         _truncatedTail = false;
@@ -88,6 +93,15 @@ internal sealed class TranscriptSource
         // Lines read before the first record with a time wait for it (the session's id and times come from it): a file
         // with no timed record at all (Claude Code writes some holding only summaries) is not imported, only counted.
         return true;
+    }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private static bool SkipByteOrderMark(FileStream stream)
+    {
+        Span<byte> start = stackalloc byte[3];
+        int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        return read == start.Length && start.SequenceEqual(Utf8ByteOrderMark);
     }
 
     public TranscriptProblems Problems()

@@ -133,6 +133,21 @@ public sealed class ImportCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a path that does not exist creates no workspace");
     }
 
+    [Fact]
+    public async Task Without_a_usable_HOME_the_default_location_is_named_and_nothing_relative_to_the_current_folder_is_read()
+    {
+        TranscriptFixtures.CopyClaude(Path.Combine(_workspace.Root, ".claude", "projects", "-w"));
+        _workspace.Environment["HOME"] = "/nonexistent";
+        _workspace.Environment["CLAUDE_CONFIG_DIR"] = null;
+
+        AcodeResult result = await _workspace.RunAsync("import", "claude-code");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("there is no folder '/nonexistent/.claude/projects'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("HOME is '/nonexistent'", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
     [Theory]
     [InlineData("claude-code", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 high"}}""", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \udc00 low"}}""")]
     [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \ud800 high"}]}}""", """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \udc00 low"}]}}""")]
@@ -253,6 +268,64 @@ public sealed class ImportCommandTests : IDisposable
         await _other.RunOkAsync("import", "claude-code", folder);
         string id = (await _other.SessionIdsAsync()).Single();
         Assert.Equal((await _other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
+    }
+
+    [Fact]
+    public async Task Watch_of_a_turn_written_block_by_block_is_executing_until_the_answer_and_ends_as_a_one_shot_import()
+    {
+        // Claude Code writes each block of one message as its own line (same message.id): text, then the tool use.
+        string[] lines =
+        [
+            """{"type":"user","uuid":"u1","parentUuid":null,"cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"run the tests"}}""",
+            """{"type":"assistant","uuid":"a1","parentUuid":"u1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:02Z","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"text","text":"Let me run the tests."}],"stop_reason":null}}""",
+            """{"type":"assistant","uuid":"a2","parentUuid":"a1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:03Z","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"make test"}}],"stop_reason":"tool_use"}}""",
+            """{"type":"user","uuid":"u2","parentUuid":"a2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:01:03Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}}""",
+            """{"type":"assistant","uuid":"a3","parentUuid":"u2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:01:05Z","message":{"id":"m2","role":"assistant","model":"m","content":[{"type":"text","text":"All green."}],"stop_reason":"end_turn"}}""",
+        ];
+        string folder = Path.Combine(_workspace.Root, "turns");
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, "22222222-2222-4333-8444-555555555555.jsonl");
+        using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "import", "claude-code", folder, "--watch");
+        Task<string> output = watch.StandardOutput.ReadToEndAsync();
+        var states = new List<string>();
+        try
+        {
+            foreach (string line in lines)
+            {
+                await File.AppendAllTextAsync(file, line + "\n");
+                string time = JsonDocument.Parse(line).RootElement.GetProperty("timestamp").GetString()![..19];
+                states.Add(await WaitForSessionAsync(item => item.GetProperty("updatedAt").GetString()!.StartsWith(time, StringComparison.Ordinal)));
+            }
+        }
+        finally
+        {
+            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(["Executing", "Executing", "Executing", "Executing", "Completed"], states);
+        await _other.RunOkAsync("import", "claude-code", folder);
+        string id = (await _other.SessionIdsAsync()).Single();
+        Assert.Equal((await _other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
+        Assert.Contains("Stopped.", await output, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WaitForSessionAsync(Func<JsonElement, bool> done)
+    {
+        for (int attempt = 0; attempt < 600; attempt++)
+        {
+            if (File.Exists(Path.Combine(_workspace.Root, ".agent", "workspace.db"))
+                && (await _workspace.JsonAsync("session", "list")).GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } item
+                && done(item))
+            {
+                return item.GetProperty("state").GetString()!;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("acode import --watch did not record the line within two minutes.");
     }
 
     private async Task<int> WaitForTasksAsync(Func<int, bool> done)

@@ -122,6 +122,62 @@ public sealed class CodexTranscriptImporterTests : IDisposable
         Assert.Null(report.SessionId);
     }
 
+    [Fact]
+    public async Task A_byte_order_mark_does_not_cost_the_rollout_its_session_meta_or_its_session_id()
+    {
+        string[] lines =
+        [
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"i1","cwd":"/w","cli_version":"0.50.0"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"fix it"}]}}""",
+        ];
+        string plain = Write(Rollout, lines);
+        TranscriptImportReport withoutMark = await _importer.ImportFileAsync(plain);
+        File.WriteAllBytes(plain, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(plain)]);
+
+        TranscriptImportReport withMark = await _importer.ImportFileAsync(plain);
+
+        Assert.Equal(0, withMark.Problems.Total);
+        Assert.Equal(withoutMark.SessionId, withMark.SessionId);
+        Assert.Equal(0, withMark.Rows.Inserted + withMark.Rows.Updated); // the same session, nothing new
+    }
+
+    [Fact]
+    public async Task An_apply_patch_run_through_shell_adds_its_diff_as_the_apply_patch_tool_does()
+    {
+        string patch = "*** Begin Patch\n*** Update File: src/app.py\n@@\n-old\n+new\n*** End Patch";
+        string arguments = JsonSerializer.Serialize(JsonSerializer.Serialize(new { command = new[] { "apply_patch", patch } }));
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"patch it"}]}}""",
+            $$$"""{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":{{{arguments}}},"call_id":"c1"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c1","output":"{\"output\":\"Success. Updated the following files:\\nM src/app.py\\n\",\"metadata\":{\"exit_code\":0,\"duration_seconds\":0.1}}"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        Artifact diff = Assert.Single((await ImportedSession.LoadAsync(_store, report.SessionId!)).Session.Artifacts);
+        Assert.Equal(ArtifactKind.Diff, diff.Kind);
+        Assert.Equal("src/app.py", diff.Name);
+        Assert.Equal(patch, Encoding.UTF8.GetString(diff.Content!.Value.Span));
+    }
+
+    [Fact]
+    public async Task An_early_rollout_s_header_and_state_records_are_not_unknown_records()
+    {
+        string file = Write(Rollout,
+            """{"id":"0198a8c4-0000-7000-8000-000000000001","timestamp":"2025-05-20T10:00:00.000Z","instructions":null}""",
+            """{"record_type":"state"}""",
+            """{"type":"message","role":"user","content":[{"type":"input_text","text":"hello"}]}""",
+            """{"record_type":"state"}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal(1, report.Tasks);
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, report.SessionId!);
+        Assert.Contains(imported.Events, e => e.Type == "transcript.session_meta");
+        Assert.Contains(imported.Events, e => e.Type == "import.source" && e.PayloadJson.Contains("0198a8c4-0000-7000-8000-000000000001", StringComparison.Ordinal));
+    }
+
     private static string Write(string path, params string[] lines)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

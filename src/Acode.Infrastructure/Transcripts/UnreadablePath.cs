@@ -1,0 +1,49 @@
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>
+/// A transcript file or folder an import could not read (permissions, a symbolic link to nothing, a link loop the
+/// system refused): reported by name with the reason and what to do; the other files of the import go on.
+/// </summary>
+/// <param name="Path">The file or folder, as found.</param>
+/// <param name="Reason">Why it cannot be read, in words (the system's message, or what the link points to).</param>
+/// <param name="Remedy">What to do about it.</param>
+internal sealed record UnreadablePath(string Path, string Reason, string Remedy)
+{
+    /// <summary>The report for <paramref name="path"/>, which failed with <paramref name="error"/> (an I/O or access error).</summary>
+    public static UnreadablePath From(string path, Exception error, bool folder = false)
+    {
+        string what = folder ? "folder" : "file";
+        if (DanglingLinkTarget(path) is { } target)
+        {
+            return new UnreadablePath(path, $"it is a symbolic link to '{target}', which does not exist", "Restore what the link points to, or remove the link.");
+        }
+
+        return error switch
+        {
+            UnauthorizedAccessException => new UnreadablePath(path, error.Message, $"Check the {what}'s permissions (and those of the folders above it): acode needs to read it."),
+            IOException when error.Message.Contains("symbolic link", StringComparison.OrdinalIgnoreCase)
+                => new UnreadablePath(path, error.Message, "A symbolic link on the way points back into itself: fix or remove it."),
+            _ => new UnreadablePath(path, error.Message, $"Check that the {what} can be read (is the disk or network share there?)."),
+        };
+    }
+
+    /// <summary>The target of the symbolic link at <paramref name="path"/> when nothing is there; null for anything else.</summary>
+    public static string? DanglingLinkTarget(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            string resolved = System.IO.Path.GetFullPath(target, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+            return File.Exists(resolved) || Directory.Exists(resolved) ? null : target;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
