@@ -459,7 +459,16 @@ internal sealed class TranscriptGraph
             return "(empty)";
         }
 
-        return flat.Length <= 80 ? flat : flat[..(char.IsHighSurrogate(flat[78]) ? 78 : 79)] + "…";
+        if (flat.Length <= 80)
+        {
+            return flat;
+        }
+
+        // Cut between words where there is a space to cut at: half a word (a URL with a password, a token) could keep part
+        // of a secret that the store's redaction no longer recognises in the title (it sees the whole prompt in the goal).
+        int cut = char.IsHighSurrogate(flat[78]) ? 78 : 79;
+        int space = flat.LastIndexOf(' ', cut);
+        return flat[..(space > 0 ? space : cut)] + "…";
     }
 
     /// <summary>
