@@ -55,7 +55,7 @@ public sealed class ImportedLabelRedactionTests(PostgresFixture fixture) : IDisp
         // The searches for the secrets echo their query: they are checked for having no hit, not for the text.
         outputs.AddRange([list, show, export, searchMarker, await _workspace.RunOkAsync("db", "sync")]);
 
-        Assert.StartsWith("deploy with GITHUB_TOKEN=[REDACTED:github-token] and postgre", listed.GetProperty("items")[0].GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal("deploy with GITHUB_TOKEN=[REDACTED:github-token] and…", listed.GetProperty("items")[0].GetProperty("title").GetString());
         Assert.Contains("[REDACTED:github-token]", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("goal: deploy with GITHUB_TOKEN=[REDACTED:github-token] and postgres://app:[REDACTED:url-password]@db:5432/x", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("Step 1.1 Your token [REDACTED:github-token] works.", show.Stdout, StringComparison.Ordinal);
