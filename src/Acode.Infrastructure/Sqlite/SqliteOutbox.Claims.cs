@@ -1,5 +1,6 @@
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -9,10 +10,12 @@ internal sealed partial class SqliteOutbox
     // Due, pending, not leased to a live owner, and no older pending record of the same entity that cannot be
     // claimed now (leased elsewhere, or waiting for its retry): one entity's changes are never applied out of order.
     // Older records that are claimable come first in id order, so they are in the same batch.
-    // Only ids and sizes: octet_length reads the size of a stored text without loading it, so records beyond the byte
-    // bound are never read into memory; a record that refers to its row (schema 1.7.0) is measured on the rebuilt document.
-    private const string ClaimCandidatesSql = $"""
-        SELECT o.id, ifnull(octet_length({PayloadSql}), 0)
+    // The records come whole, in id order, and the claim stops reading at the byte bound: a record beyond it is never
+    // read, and a document that refers to its row (schema 1.7.0) is rebuilt once. The lease columns are the lease this
+    // claim is about to write.
+    private const string ClaimSql = $"""
+        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc
         FROM outbox o
         WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)
@@ -23,15 +26,6 @@ internal sealed partial class SqliteOutbox
                      OR EXISTS (SELECT 1 FROM outbox_leases pl WHERE pl.outbox_id = p.id AND pl.lease_until >= $now)))
         ORDER BY o.id
         LIMIT $limit;
-        """;
-
-    // The lease columns are the lease this claim is about to write.
-    private const string ClaimedSql = $"""
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc
-        FROM outbox o
-        WHERE o.id IN (SELECT value FROM json_each($ids))
-        ORDER BY o.id;
         """;
 
     // A record that refers to a row which no longer holds its version: the row was changed or removed in a way that
@@ -99,38 +93,14 @@ internal sealed partial class SqliteOutbox
 
     private static List<OutboxRecord> Claim(SqliteTransaction transaction, WriterCommands commands, string owner, int limit, long maxBytes, string nowText, string until)
     {
-        var ids = new List<long>(Math.Min(limit, 1024));
+        var list = new List<OutboxRecord>(Math.Min(limit, 1024));
+        List<long>? unrebuildable = null;
         long bytes = 0;
-        using (SqliteDataReader reader = commands.Get(ClaimCandidatesSql, transaction)
-            .With("$now", nowText).With("$limit", limit)
+        using (SqliteDataReader reader = commands.Get(ClaimSql, transaction)
+            .With("$now", nowText).With("$limit", limit).With("$owner", owner).With("$until", until)
             .ExecuteReader())
         {
             // The first record always goes, however large; the others while the batch stays within maxBytes.
-            while (reader.Read())
-            {
-                long size = reader.GetInt64(1);
-                if (ids.Count > 0 && bytes + size > maxBytes)
-                {
-                    break;
-                }
-
-                ids.Add(reader.GetInt64(0));
-                bytes += size;
-            }
-        }
-
-        var list = new List<OutboxRecord>(ids.Count);
-        if (ids.Count == 0)
-        {
-            return list;
-        }
-
-        string idArray = SqliteParameters.JsonArray(ids);
-        List<long>? unrebuildable = null;
-        using (SqliteDataReader reader = commands.Get(ClaimedSql, transaction)
-            .With("$ids", idArray).With("$owner", owner).With("$until", until)
-            .ExecuteReader())
-        {
             while (reader.Read())
             {
                 if (reader.IsDBNull(9))
@@ -139,19 +109,30 @@ internal sealed partial class SqliteOutbox
                     continue;
                 }
 
-                list.Add(ReadRecord(reader));
+                OutboxRecord record = ReadRecord(reader);
+                long size = Encoding.UTF8.GetByteCount(record.Payload);
+                if (list.Count > 0 && bytes + size > maxBytes)
+                {
+                    break;
+                }
+
+                list.Add(record);
+                bytes += size;
             }
         }
 
         if (unrebuildable is not null)
         {
             commands.Get(UnrebuildableSql, transaction).WithJsonArray("$ids", unrebuildable).With("$now", nowText).ExecuteNonQuery();
-            idArray = SqliteParameters.JsonArray(list.Select(r => r.Id));
         }
 
-        commands.Get(LeaseSql, transaction)
-            .With("$ids", idArray).With("$owner", owner).With("$until", until).With("$now", nowText)
-            .ExecuteNonQuery();
+        if (list.Count > 0)
+        {
+            commands.Get(LeaseSql, transaction)
+                .With("$ids", SqliteParameters.JsonArray(list.Select(r => r.Id))).With("$owner", owner).With("$until", until).With("$now", nowText)
+                .ExecuteNonQuery();
+        }
+
         return list;
     }
 
