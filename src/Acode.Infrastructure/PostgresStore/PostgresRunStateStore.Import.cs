@@ -59,7 +59,8 @@ public sealed partial class PostgresRunStateStore
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(_redactor, entity, redacted);
-                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? new DateTimeOffset(row.Hlc, TimeSpan.Zero) : null);
+                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? new DateTimeOffset(row.Hlc, TimeSpan.Zero) : null,
+                    () => EntityJson.Serialize(EntityDocuments.From(entity, entity.Version, entity.UpdatedAt)));
                 EntityDocument document = EntityDocuments.From(entity, entity.Version, stamp);
                 writes.Add(entity.EntityType, document, stamp, deleted: false);
                 _ = existingVersion == 0 ? inserted++ : updated++;

@@ -60,7 +60,8 @@ public sealed partial class SqliteRunStateStore
 
                 // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
                 EntityRedaction.Redact(Redactor, entity, redacted);
-                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null);
+                DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null,
+                    () => EntityJson.Serialize(EntityDocuments.From(entity, entity.Version, entity.UpdatedAt)));
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
                 Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now);
                 _ = existing.Version == 0 ? inserted++ : updated++;

@@ -26,17 +26,19 @@ public sealed partial class SqliteOutboxTests
         ImportResult second = await _store.ImportAsync(builder.Session!, builder.Events);
 
         Assert.Equal((1, 0), (first.Updated, second.Updated));
+        DateTimeOffset imported = (await _store.GetSessionAsync(session.Id))!.UpdatedAt;
+        Assert.InRange(imported.UtcTicks - stored.UtcTicks, 1, ImportedStamp.Spread);
         List<Dictionary<string, object?>> rows = SqliteProbe.Rows(_temp.DatabasePath, $"{SqliteProbe.OutboxRecordsSql} WHERE o.entity_type = 'Session' ORDER BY o.id;");
         Assert.Equal([1L, 2L], rows.Select(r => (long)r["version"]!));
         Assert.Equal(
-            [IdempotencyKey.For(EntityType.Session, session.Id.Value, stored), IdempotencyKey.For(EntityType.Session, session.Id.Value, stored.AddTicks(1))],
+            [IdempotencyKey.For(EntityType.Session, session.Id.Value, stored), IdempotencyKey.For(EntityType.Session, session.Id.Value, imported)],
             rows.Select(r => (string)r["idempotency_key"]!));
 
         // The first record got its copy when the import replaced its row; the second is rebuilt from the row, stamp and all.
         List<OutboxRecord> claimed = [.. (await _outbox.ClaimAsync(Owner, 100, TimeSpan.FromMinutes(1))).Where(r => r.EntityType == EntityType.Session)];
         Assert.Equal(
-            [("first title", UtcTimestamp.Format(stored)), ("imported title", UtcTimestamp.Format(stored.AddTicks(1)))],
+            [("first title", UtcTimestamp.Format(stored)), ("imported title", UtcTimestamp.Format(imported))],
             claimed.Select(r => (SessionDocument)EntityJson.Deserialize(r.Payload)).Select(d => (d.Title, d.UpdatedAt)));
-        Assert.Equal([stored, stored.AddTicks(1)], claimed.Select(r => r.ChangedAt));
+        Assert.Equal([stored, imported], claimed.Select(r => r.ChangedAt));
     }
 }
