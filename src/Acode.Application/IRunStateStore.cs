@@ -72,7 +72,8 @@ public interface IRunStateStore
     /// Stores a session rebuilt from an export exactly as it is (same ids, versions and timestamps). Rows already
     /// present at the same or a newer version are left alone, so importing the same export twice changes nothing.
     /// A row written over a stored one whose <c>updated_at</c> is not later than the stored row's (an export edited by hand:
-    /// version raised, timestamp kept) is written one tick (100 ns) after the stored row's instead, so that every version of
+    /// version raised, timestamp kept) is written just after the stored row's instead (1 + a hash of its content modulo 2²⁴
+    /// ticks of 100 ns: the same content gets the same stamp, different contents different ones), so that every version of
     /// an entity has its own stamp and outbox idempotency key (docs/architecture.md, "Each version its own stamp"); the
     /// objects passed in keep their stamps.
     /// </summary>

@@ -12,7 +12,7 @@ public sealed partial class PostgresRunStateStore
     /// <summary>
     /// As the SQLite store's import: every row is written as it is (same ids, versions, timestamps; <c>hlc</c> is its
     /// <c>updated_at</c>) unless a row at the same or a newer version is stored; a tombstoned session counts as absent, as a
-    /// deleted session does in SQLite. A version whose <c>updated_at</c> is not after the stored row's is written one tick
+    /// deleted session does in SQLite. A version whose <c>updated_at</c> is not after the stored row's is written just
     /// after it (<see cref="ImportedStamp"/>), so its <c>sync_applied</c> key and its <c>hlc</c> are its own. Written rows carry this store's origin. Events are placed as
     /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
