@@ -82,7 +82,7 @@ internal static class SessionDeleteCommand
             bool syncConfigured = context.SyncTarget is not null;
             SessionRemovalResult result = await store.RemoveSessionsAsync(
                 wanted,
-                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured },
+                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured, Reason = "session delete" },
                 cancellationToken);
             SpaceReport space = await database.ReclaimSpaceAsync(allowConversion: false, cancellationToken);
             Report(context, asJson, found.Where(f => result.Removed.Contains(f.Id)).ToList(), dryRun: false, space);

@@ -12,8 +12,20 @@ namespace Acode.Infrastructure.Transcripts;
 public abstract class TranscriptImporter : ITranscriptImporter
 {
     private readonly IRunStateStore _store;
+    private readonly IRemovedImportLog? _removedImports;
 
-    private protected TranscriptImporter(IRunStateStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+    private protected TranscriptImporter(IRunStateStore store, IRemovedImportLog? removedImports)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _removedImports = removedImports;
+    }
+
+    /// <summary>
+    /// Import a transcript whose session was removed since it was imported (listed by the <see cref="IRemovedImportLog"/>
+    /// this importer was given), and forget its removal. False (the default): such a transcript is not stored; its
+    /// report says so (<see cref="TranscriptImportReport.RemovedEarlier"/>).
+    /// </summary>
+    public bool IncludeRemoved { get; init; }
 
     /// <inheritdoc/>
     public abstract string Agent { get; }
@@ -238,6 +250,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private bool _stored;
         private string? _signature;
         private string? _refusedSignature;
+        private string? _skippedSignature;
 
         public string Path { get; } = path;
 
@@ -258,8 +271,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
-            // A file refused as not this agent's transcript is only looked at again once it has changed.
-            if (!final && signature == _refusedSignature)
+            // A file refused as not this agent's transcript, or skipped as a removed session's, is only looked at again once it has changed.
+            if (!final && (signature == _refusedSignature || signature == _skippedSignature))
             {
                 return null;
             }
@@ -314,7 +327,19 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
-            bool changedOnly = _stored;
+            // A session the user removed since it was imported is not brought back (unless asked to be): nothing is
+            // stored, and once it is imported again it is written whole (what an earlier poll stored is gone).
+            RemovedImport? removed = sessionId is not null && importer._removedImports is { } log
+                ? await log.FindAsync(SessionId.Parse(sessionId), cancellationToken).ConfigureAwait(false)
+                : null;
+            if (removed is not null && !importer.IncludeRemoved)
+            {
+                _stored = false;
+                _skippedSignature = signature;
+                return Report(new ImportResult(0, 0, 0), companions) with { RemovedEarlier = removed };
+            }
+
+            bool changedOnly = _stored && removed is null;
             var documents = new List<EntityDocument>(_main.Graph.Export(changedOnly));
             foreach (TranscriptSource companion in companions.Where(c => c.Graph.SessionId is not null))
             {
@@ -322,6 +347,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             ImportResult rows = await StoreAsync(importer._store, documents, cancellationToken).ConfigureAwait(false);
+            if (removed is not null)
+            {
+                await importer._removedImports!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);
+            }
+
+            _skippedSignature = null;
             _main.Graph.MarkStored();
             companions.ForEach(c => c.Graph.MarkStored());
             _stored = true;
