@@ -70,6 +70,9 @@ public sealed class ClaudeCodeTranscriptImporter : TranscriptImporter
 
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new ClaudeCodeRecordMapper(companion);
 
+    private protected override string? SubAgentIdOf(string companionPath)
+        => Path.GetFileNameWithoutExtension(companionPath) is { } name && name.StartsWith("agent-", StringComparison.Ordinal) ? name["agent-".Length..] : null;
+
     private protected override IReadOnlyList<string> CompanionFiles(string path)
     {
         string folder = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path), "subagents");

@@ -203,6 +203,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <summary>Files that belong to the session of <paramref name="path"/> (Claude Code's sub-agent transcripts), in a stable order.</summary>
     private protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
 
+    /// <summary>The sub-agent a companion file holds the run of (Claude Code's <c>agent-&lt;id&gt;.jsonl</c>: <c>&lt;id&gt;</c>), or null.</summary>
+    private protected virtual string? SubAgentIdOf(string companionPath) => null;
+
     /// <summary>How the agent is named in messages: <c>Claude Code</c>, <c>Codex CLI</c>.</summary>
     private protected abstract string DisplayName { get; }
 
@@ -246,6 +249,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
     private sealed class Follower(TranscriptImporter importer, string path) : ITranscriptFollower
     {
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
         private TranscriptSource? _main;
         private bool _stored;
         private string? _signature;
@@ -286,6 +290,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 // Replaced or truncated: read it again from the start (ids are the same, so what is stored stays).
                 _main = NewMain();
                 _companions.Clear();
+                _endedCompanions.Clear();
                 _stored = false;
                 _main.Read(final);
             }
@@ -318,6 +323,17 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     }
 
                     grew |= companion.Offset != companionBefore || companion.Graph.SessionId is not null && !_stored;
+
+                    // Its run is over once the session's transcript holds the result of the tool call that started it,
+                    // whatever its own last record says (it may end without a stop reason); ended once, at that result's time.
+                    if (companion.Graph.HasTime && importer.SubAgentIdOf(file) is { } agentId && _main.Graph.SubAgentFinishedAt(agentId) is { } finishedAt
+                        && _endedCompanions.Add(file))
+                    {
+                        companion.Graph.BeginLine(finishedAt);
+                        companion.Mapper.EndSubAgentRun(companion.Graph);
+                        companion.Graph.EndLine();
+                        grew = true;
+                    }
                     companions.Add(companion);
                 }
             }
