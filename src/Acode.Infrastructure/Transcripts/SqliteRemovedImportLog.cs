@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace Acode.Infrastructure.Transcripts;
 
 /// <summary>
-/// <see cref="IRemovedImportLog"/> on the workspace database: the <c>removed_imports</c> table (schema 1.9.0). The store
+/// <see cref="IRemovedImportLog"/> on the workspace database: the <c>removed_imports</c> table (schema 1.9.0; the removal's
+/// time is its <c>updated_at</c>, when it was last removed). The store
 /// adds a row in the transaction that removes an imported session (<see cref="Remember"/>); a session that exists again
 /// (pulled, imported from an export) is not reported, whatever the table holds.
 /// </summary>
@@ -14,13 +15,13 @@ internal sealed class SqliteRemovedImportLog : IRemovedImportLog
 {
     /// <summary>The removal of a session that came from a transcript: one that has an <c>import.source</c> event. Run before its rows go.</summary>
     private const string RememberSql = """
-        INSERT INTO removed_imports (session_id, removed_at, reason)
-        SELECT $id, $at, $reason WHERE EXISTS (SELECT 1 FROM session_events WHERE session_id = $id AND type = $type)
-        ON CONFLICT (session_id) DO UPDATE SET removed_at = excluded.removed_at, reason = excluded.reason;
+        INSERT INTO removed_imports (session_id, reason, created_at, updated_at)
+        SELECT $id, $reason, $at, $at WHERE EXISTS (SELECT 1 FROM session_events WHERE session_id = $id AND type = $type)
+        ON CONFLICT (session_id) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
         """;
 
     private const string FindSql = """
-        SELECT removed_at, reason FROM removed_imports WHERE session_id = $id AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = $id);
+        SELECT updated_at, reason FROM removed_imports WHERE session_id = $id AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = $id);
         """;
 
     private readonly SqliteWorkspaceDatabase _database;
