@@ -144,8 +144,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IOutboxClaims>(sp => sp.GetRequiredService<IOutbox>());
         services.TryAddSingleton<IOutboxAdministration>(sp => sp.GetRequiredService<IOutbox>());
         services.TryAddSingleton(sp => new SqliteSessionSearch(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
-        services.TryAddSingleton(sp => new ClaudeCodeTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));
-        services.TryAddSingleton(sp => new CodexTranscriptImporter(sp.GetRequiredService<IRunStateStore>()));
+        services.TryAddSingleton(sp => new ClaudeCodeTranscriptImporter(sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<IRemovedImportLog>()));
+        services.TryAddSingleton(sp => new CodexTranscriptImporter(sp.GetRequiredService<IRunStateStore>(), sp.GetRequiredService<IRemovedImportLog>()));
         services.TryAddSingleton<IImportSourceReader>(sp => new SqliteImportSourceReader(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
         services.TryAddSingleton(sp => new SessionPruner(
             sp.GetRequiredService<SqliteRunStateStore>(), sp.GetRequiredService<SqliteWorkspaceDatabase>(), sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
@@ -169,6 +169,10 @@ public static class PersistenceServiceCollectionExtensions
         // The ports, on the store persistence:store:kind names.
         services.TryAddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresRunStateStore>() : sp.GetRequiredService<SqliteRunStateStore>());
         services.TryAddSingleton<ISessionSearch>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresSessionSearch>() : sp.GetRequiredService<SqliteSessionSearch>());
+        services.TryAddSingleton<IRemovedImportLog>(sp => UsesPostgresStore(sp)
+            ? new PostgresRemovedImportLog(
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted)
+            : new SqliteRemovedImportLog(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
 
         // The sync of the workspace's outbox (reports "not configured" without PostgreSQL).
         services.TryAddSingleton(sp => new PostgresBlobUploader(sp.GetRequiredService<SqliteWorkspaceDatabase>()));

@@ -21,4 +21,11 @@ namespace Acode.Application.Transcripts;
 public sealed record TranscriptImportReport(
     string Path, string Agent, string? SessionId, long Lines, long Bytes,
     int Tasks, int Steps, int ToolCalls, int FailedToolCalls, int Artifacts, long Events, int UnmappedRecords,
-    ImportResult Rows, TranscriptProblems Problems);
+    ImportResult Rows, TranscriptProblems Problems)
+{
+    /// <summary>
+    /// Set when nothing was stored because the session was imported before and removed since (<c>acode session delete</c>,
+    /// <c>acode db prune</c>, retention): its removal. The counts still describe the transcript; <see cref="Rows"/> is all zero.
+    /// </summary>
+    public RemovedImport? RemovedEarlier { get; init; }
+}

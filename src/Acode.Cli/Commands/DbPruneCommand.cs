@@ -42,6 +42,9 @@ internal static class DbPruneCommand
             about twice the file's size (checked first; without it the prune still removes and says so) and holds the
             write lock while it runs. A crash during it leaves the old file intact.
 
+            A removed session that came from 'acode import' is remembered: importing its transcript again skips it
+            (add --include-removed to 'acode import' to take it back).
+
             Without --older-than, persistence:retention:olderThanDays (and :states) from the configuration is used.
             Asks for confirmation unless --yes or --dry-run; refuses (exit 2) when standard input is not a terminal.
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Acode.Application;
+using Acode.Application.Serialization;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Transcripts;
@@ -14,19 +16,24 @@ internal static class ImportCommand
     public static Command Create(GlobalOptions globals)
     {
         var import = new Command("import", "Record the runs of other coding agents (their JSON Lines transcripts) as acode sessions. Importing again changes nothing; a grown transcript adds only what is new. Mapping: docs/import.md.");
-        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", services => services.GetRequiredService<ClaudeCodeTranscriptImporter>()));
-        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", services => services.GetRequiredService<CodexTranscriptImporter>()));
+        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", (services, includeRemoved) => includeRemoved
+            ? new ClaudeCodeTranscriptImporter(services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<IRemovedImportLog>()) { IncludeRemoved = true }
+            : services.GetRequiredService<ClaudeCodeTranscriptImporter>()));
+        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", (services, includeRemoved) => includeRemoved
+            ? new CodexTranscriptImporter(services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<IRemovedImportLog>()) { IncludeRemoved = true }
+            : services.GetRequiredService<CodexTranscriptImporter>()));
         return import;
     }
 
-    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<IServiceProvider, TranscriptImporter> create)
+    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<IServiceProvider, bool, TranscriptImporter> create)
     {
         var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
         var watch = new Option<bool>("--watch") { Description = "Keep following the folders: record new and growing transcripts as they are written, until Ctrl+C." };
-        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal; a file of another format is refused (exit 2) with the command that fits.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
+        var includeRemoved = new Option<bool>("--include-removed") { Description = "Also import the transcripts whose session was removed here since it was imported ('acode session delete', 'acode db prune', retention), which are skipped otherwise; they are then no longer skipped." };
+        var command = new Command(name, $"Import the transcripts of {agent} as sessions: each prompt a task, each assistant turn a step, each tool use a tool call; everything else as session events. Bad lines are counted and reported, never fatal; a file of another format is refused (exit 2) with the command that fits. A session removed since it was imported (session delete, db prune, retention) is not brought back: its transcript is skipped unless --include-removed is given.\n\nExamples:\n  acode import {name}\n  acode import {name} path/to/transcript.jsonl --json\n  acode import {name} --watch")
         {
-            paths, json, watch,
+            paths, json, watch, includeRemoved,
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -44,7 +51,7 @@ internal static class ImportCommand
             }
 
             context.OpenDatabase();
-            TranscriptImporter importer = create(context.Services);
+            TranscriptImporter importer = create(context.Services, context.ParseResult.GetValue(includeRemoved));
             string[] roots = named ?? [importer.DefaultLocation];
             if (context.ParseResult.GetValue(watch))
             {
@@ -79,6 +86,7 @@ internal static class ImportCommand
             }
 
             var reports = new List<TranscriptImportReport>();
+            var skippedRemoved = new List<TranscriptImportReport>();
             foreach (string file in files.Distinct(StringComparer.Ordinal))
             {
                 TranscriptImportReport report;
@@ -99,6 +107,12 @@ internal static class ImportCommand
                     continue;
                 }
 
+                if (report.RemovedEarlier is not null)
+                {
+                    skippedRemoved.Add(report);
+                    continue;
+                }
+
                 reports.Add(report);
                 if (!context.ParseResult.GetValue(json))
                 {
@@ -114,15 +128,26 @@ internal static class ImportCommand
                     ["files"] = new JsonArray([.. reports.Select(ToJson)]),
                     ["refused"] = new JsonArray([.. refused.Select(r => new JsonObject { ["path"] = r.Path, ["error"] = r.Message, ["try"] = r.Remedy })]),
                     ["unreadable"] = new JsonArray([.. unreadable.Select(u => new JsonObject { ["path"] = u.Path, ["error"] = CannotRead(u), ["try"] = u.Remedy })]),
-                    ["totals"] = Totals(reports),
+                    ["skippedRemoved"] = new JsonArray([.. skippedRemoved.Select(r => new JsonObject
+                    {
+                        ["path"] = r.Path, ["sessionId"] = r.SessionId,
+                        ["removedAt"] = UtcTimestamp.Format(r.RemovedEarlier!.RemovedAt), ["reason"] = r.RemovedEarlier.Reason,
+                    })]),
+                    ["totals"] = Totals(reports, skippedRemoved.Count),
+                    ["note"] = skippedRemoved.Count > 0 ? SkippedNote(skippedRemoved) : null,
                 });
             }
-            else if (reports.Count > 0 || refused.Count + unreadable.Count == 0)
+            else if (reports.Count > 0 || refused.Count + unreadable.Count + skippedRemoved.Count == 0)
             {
                 int problems = reports.Sum(r => r.Problems.Total);
                 string skipped = (refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty)
                     + (unreadable.Count > 0 ? $"; {unreadable.Count} path(s) could not be read (below)" : string.Empty);
                 context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
+            }
+
+            if (!context.ParseResult.GetValue(json) && skippedRemoved.Count > 0)
+            {
+                context.Console.WriteLine($"{char.ToUpperInvariant(SkippedNote(skippedRemoved)[0])}{SkippedNote(skippedRemoved)[1..]}.");
             }
 
             // Every refused or unreadable path is said on standard error; the last one as the command's error (exit 2).
@@ -154,6 +179,8 @@ internal static class ImportCommand
         var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
         // What was last said about each path that could not be read: said again only when it changes.
         var unreadableSaid = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The files whose session was removed earlier and that were said to be skipped.
+        var removedSaid = new HashSet<string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -203,7 +230,15 @@ internal static class ImportCommand
                         context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Safe(file)} can be read again.");
                     }
 
-                    if (report is not null && report.Rows.Inserted + report.Rows.Updated > 0)
+                    if (report?.RemovedEarlier is { } removal)
+                    {
+                        // Said once per file: the file keeps being followed (it is imported if its session comes back).
+                        if (removedSaid.Add(file))
+                        {
+                            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped {Display.Safe(file)}: its session {report.SessionId} was removed earlier ({Display.Safe(removal.Reason)}, {UtcTimestamp.Format(removal.RemovedAt)}); add --include-removed to import it again. Not said again for this file.");
+                        }
+                    }
+                    else if (report is not null && report.Rows.Inserted + report.Rows.Updated > 0)
                     {
                         context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(report)}");
                     }
@@ -288,9 +323,14 @@ internal static class ImportCommand
         ["truncatedLastLine"] = p.TruncatedLastLine,
     };
 
-    private static JsonObject Totals(List<TranscriptImportReport> reports) => new()
+    /// <summary>What the import left out because the user removed those sessions, and how to take them anyway.</summary>
+    private static string SkippedNote(List<TranscriptImportReport> skipped)
+        => $"skipped {skipped.Count} session(s) removed earlier ({string.Join(" / ", skipped.Select(r => r.RemovedEarlier!.Reason).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}); add --include-removed to import them again";
+
+    private static JsonObject Totals(List<TranscriptImportReport> reports, int skippedRemoved) => new()
     {
         ["files"] = reports.Count,
+        ["skippedRemoved"] = skippedRemoved,
         ["sessions"] = reports.Count(r => r.SessionId is not null),
         ["tasks"] = reports.Sum(r => r.Tasks),
         ["toolCalls"] = reports.Sum(r => r.ToolCalls),

@@ -24,6 +24,8 @@ internal static class SessionDeleteCommand
             sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it.
             Changes of the session not yet delivered are still delivered first. When no PostgreSQL is configured they
             can never be delivered, and go with the session. The freed pages are given back to the file system.
+            A deleted session that came from 'acode import' is remembered: importing its transcript again skips it
+            (add --include-removed to 'acode import' to take it back).
 
             Asks for confirmation unless --yes is given; when standard input is not a terminal it refuses (exit 2)
             instead of waiting. If any id does not exist, nothing is deleted (exit 1).
@@ -82,7 +84,7 @@ internal static class SessionDeleteCommand
             bool syncConfigured = context.SyncTarget is not null;
             SessionRemovalResult result = await store.RemoveSessionsAsync(
                 wanted,
-                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured },
+                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured, Reason = "session delete" },
                 cancellationToken);
             SpaceReport space = await database.ReclaimSpaceAsync(allowConversion: false, cancellationToken);
             Report(context, asJson, found.Where(f => result.Removed.Contains(f.Id)).ToList(), dryRun: false, space);

@@ -18,6 +18,9 @@ internal sealed record PruneRequest
     /// </summary>
     public bool RecordDeletion { get; init; }
 
+    /// <summary>What prunes, as <c>removed_imports</c> records it for an imported session (docs/import.md): <c>db prune</c> or <c>retention</c>.</summary>
+    public string Reason { get; init; } = "db prune";
+
     /// <summary>Only report what would be removed.</summary>
     public bool DryRun { get; init; }
 

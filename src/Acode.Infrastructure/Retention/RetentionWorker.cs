@@ -50,7 +50,7 @@ internal sealed class RetentionWorker : BackgroundService
         }
 
         DateTimeOffset cutoff = _time.GetUtcNow().AddDays(-retention.OlderThanDays);
-        var request = new PruneRequest { Before = cutoff, States = retention.ParsedStates, AllowConversion = false };
+        var request = new PruneRequest { Before = cutoff, States = retention.ParsedStates, AllowConversion = false, Reason = "retention" };
         PruneReport report = await pruner.PruneAsync(request, cancellationToken).ConfigureAwait(false);
         if (report.Removed.Count > 0 || report.KeptUnsynced.Count > 0)
         {

@@ -46,7 +46,7 @@ internal sealed class SessionPruner
             new SessionRemoval
             {
                 RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !_syncConfigured,
-                ChangedBefore = request.Before, States = request.States,
+                ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
             cancellationToken).ConfigureAwait(false);
         SpaceReport space = await _database.ReclaimSpaceAsync(request.AllowConversion, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,12 @@ internal sealed record SessionRemoval
     /// </summary>
     public bool RecordDeletion { get; init; }
 
+    /// <summary>
+    /// What removes the sessions, as <c>removed_imports</c> records it for a session that came from a transcript import
+    /// (docs/import.md): <c>session delete</c>, <c>db prune</c>, <c>retention</c>.
+    /// </summary>
+    public required string Reason { get; init; }
+
     /// <summary>Leave alone a session that has changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records).</summary>
     public bool SkipUnsynced { get; init; }
 

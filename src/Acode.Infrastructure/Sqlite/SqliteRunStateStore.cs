@@ -200,9 +200,16 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         LogRedacted(counts, sessionId);
     }
 
+    /// <summary>The <c>removed_imports</c> reason of an imported session removed by <see cref="DeleteSessionAsync"/> (a host's call).</summary>
+    private const string DeletedByHostReason = "DeleteSessionAsync";
+
     private async Task<bool> DeleteSessionCoreAsync(SessionId id, CancellationToken cancellationToken)
     {
-        bool deleted = await _database.WriteAsync((transaction, commands) => DeleteWithRecord(transaction, commands, id.Value), cancellationToken).ConfigureAwait(false);
+        bool deleted = await _database.WriteAsync((transaction, commands) =>
+        {
+            Transcripts.SqliteRemovedImportLog.Remember(commands, transaction, id.Value, DeletedByHostReason, _clock.TimeProvider.GetUtcNow());
+            return DeleteWithRecord(transaction, commands, id.Value);
+        }, cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
             _signal?.Notify();

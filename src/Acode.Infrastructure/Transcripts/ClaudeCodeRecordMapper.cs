@@ -174,6 +174,13 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             return;
         }
 
+        if (IsShellRecord(text))
+        {
+            // The user's own shell command (! in Claude Code's prompt) and its output: the model is not asked, no turn starts.
+            graph.AddEvent("transcript.shell", Shell(text, uuid));
+            return;
+        }
+
         if (IsCommandRecord(text))
         {
             // What Claude Code writes for a slash command (/model, /clear, a custom command): the command's echo and its
@@ -393,6 +400,48 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             || start.StartsWith("<local-command-caveat>", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A user record Claude Code writes for a command the user ran in its shell mode (<c>!git status</c>): the command
+    /// (<c>&lt;bash-input&gt;git status&lt;/bash-input&gt;</c>) and, in the same record or the next, its output
+    /// (<c>&lt;bash-stdout&gt;…&lt;/bash-stdout&gt;&lt;bash-stderr&gt;…&lt;/bash-stderr&gt;</c>).
+    /// </summary>
+    private static bool IsShellRecord(string text)
+    {
+        ReadOnlySpan<char> start = text.AsSpan().TrimStart();
+        return start.StartsWith("<bash-input>", StringComparison.Ordinal)
+            || start.StartsWith("<bash-stdout>", StringComparison.Ordinal)
+            || start.StartsWith("<bash-stderr>", StringComparison.Ordinal);
+    }
+
+    /// <summary>A <c>transcript.shell</c> event: <c>{uuid, command?, stdout?, stderr?, text}</c>, each part present when its tag is.</summary>
+    private static string Shell(string text, string uuid) => TranscriptGraph.Json(w =>
+    {
+        w.WriteText("uuid", uuid);
+        foreach ((string name, string tag) in new[] { ("command", "bash-input"), ("stdout", "bash-stdout"), ("stderr", "bash-stderr") })
+        {
+            if (Tag(text, tag) is { } part)
+            {
+                w.WriteText(name, Domain.Text.TextContent.ToWellFormed(part));
+            }
+        }
+
+        w.WriteText("text", Domain.Text.TextContent.ToWellFormed(text));
+    });
+
+    /// <summary>The text between <c>&lt;tag&gt;</c> and <c>&lt;/tag&gt;</c> (to the end when not closed), or null when the tag is not there.</summary>
+    private static string? Tag(string text, string tag)
+    {
+        int open = text.IndexOf("<" + tag + ">", StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return null;
+        }
+
+        int start = open + tag.Length + 2;
+        int close = text.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
+        return close < 0 ? text[start..] : text[start..close];
+    }
+
     /// <summary>The command as typed (<c>/review src</c>) from a command echo, or null for a record without a command name.</summary>
     private static string? CommandLine(string text)
     {
@@ -404,19 +453,6 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
         string args = Tag(text, "command-args") ?? string.Empty;
         return args.Trim().Length == 0 ? name.Trim() : name.Trim() + " " + args.Trim();
-
-        static string? Tag(string text, string tag)
-        {
-            int open = text.IndexOf("<" + tag + ">", StringComparison.Ordinal);
-            if (open < 0)
-            {
-                return null;
-            }
-
-            int start = open + tag.Length + 2;
-            int close = text.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
-            return close < 0 ? text[start..] : text[start..close];
-        }
     }
 
     /// <summary>
@@ -428,6 +464,19 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         foreach (Lane lane in _sideLanes.Values.Distinct())
         {
             if (lane.Task.State == WorkState.Running && !HasOpenToolCall(lane) && lane.Task.Description?.Contains("tool call " + call.Id, StringComparison.Ordinal) == true)
+            {
+                graph.SetLaneState(lane, WorkState.Completed);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Its tasks still running end (<c>Completed</c>), as a side chain in the session's file does when its tool call gets its result.</remarks>
+    public void EndSubAgentRun(TranscriptGraph graph)
+    {
+        foreach (Lane lane in _sideLanes.Values.Distinct())
+        {
+            if (lane.Task.State == WorkState.Running && !HasOpenToolCall(lane))
             {
                 graph.SetLaneState(lane, WorkState.Completed);
             }
@@ -481,6 +530,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
         if (record.Get("toolUseResult") is { ValueKind: JsonValueKind.Object } toolUseResult && toolUseResult.Str("agentId") is { } agentId && SubAgentTools.Contains(call.Name))
         {
+            graph.FinishSubAgent(agentId);
             graph.AddEvent("import.subagent", TranscriptGraph.Json(w =>
             {
                 w.WriteText("agentId", agentId);

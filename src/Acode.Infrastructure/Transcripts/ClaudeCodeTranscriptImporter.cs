@@ -8,8 +8,20 @@ namespace Acode.Infrastructure.Transcripts;
 /// sub-agent transcripts in <c>&lt;session-id&gt;/subagents/agent-*.jsonl</c> next to it (their runs become tasks of the
 /// same session). Mapping: docs/import.md.
 /// </summary>
-public sealed class ClaudeCodeTranscriptImporter(IRunStateStore store) : TranscriptImporter(store)
+public sealed class ClaudeCodeTranscriptImporter : TranscriptImporter
 {
+    /// <summary>An importer that stores into <paramref name="store"/> and imports every transcript, also one whose session was removed.</summary>
+    public ClaudeCodeTranscriptImporter(IRunStateStore store)
+        : base(store, null)
+    {
+    }
+
+    /// <summary>An importer that stores into <paramref name="store"/> and skips the transcripts whose session <paramref name="removedImports"/> lists (unless <see cref="TranscriptImporter.IncludeRemoved"/>).</summary>
+    public ClaudeCodeTranscriptImporter(IRunStateStore store, IRemovedImportLog? removedImports)
+        : base(store, removedImports)
+    {
+    }
+
     /// <summary>The value of <see cref="TranscriptImporter.Agent"/>: <c>claude-code</c>.</summary>
     public const string AgentName = "claude-code";
 
@@ -57,6 +69,9 @@ public sealed class ClaudeCodeTranscriptImporter(IRunStateStore store) : Transcr
     private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new ClaudeCodeRecordMapper(companion);
+
+    private protected override string? SubAgentIdOf(string companionPath)
+        => Path.GetFileNameWithoutExtension(companionPath) is { } name && name.StartsWith("agent-", StringComparison.Ordinal) ? name["agent-".Length..] : null;
 
     private protected override IReadOnlyList<string> CompanionFiles(string path)
     {

@@ -19,6 +19,10 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     private static readonly HashSet<string> RepeatedEvents = new(StringComparer.Ordinal) { "user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content" };
     private Lane? _lane;
 
+    // The rollout records where its turns start and end (task_started / task_complete, or their turn_* names): then only
+    // task_complete ends a turn. Rollouts of Codex versions that persist neither have nothing but the answer to go by.
+    private bool _recordsTurns;
+
     public bool IsOwnRecord(JsonElement record) => TranscriptFormat.IsCodex(record);
 
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
@@ -98,7 +102,12 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             case "token_count":
                 graph.AddEvent("transcript.usage", ClaudeCodeRecordMapper.Raw(payload, lineNumber));
                 return;
-            case "task_complete":
+            case "task_started" or "turn_started":
+                _recordsTurns = true;
+                graph.AddEvent("transcript.turn", ClaudeCodeRecordMapper.Raw(payload, lineNumber));
+                return;
+            case "task_complete" or "turn_complete":
+                _recordsTurns = true;
                 if (_lane is not null)
                 {
                     graph.SetLaneState(_lane, WorkState.Completed);
@@ -244,8 +253,11 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
                 w.WriteText("text", text);
                 w.WriteText("stepId", step.Id);
             }));
+            // A message is not the end of the turn by itself: Codex writes progress notes (phase "commentary") between
+            // tool calls, and a rollout that records its turns ends each with task_complete. Only a rollout that records
+            // no turns (older Codex versions) has nothing else to go by than an answer with no tool call open.
             bool open = _lane!.Task.Steps.Any(s => s.ToolCalls.Any(c => c.Status == ToolCallStatus.Running));
-            if (!open)
+            if (!open && !_recordsTurns && item.Str("phase") != "commentary")
             {
                 graph.SetLaneState(_lane, WorkState.Completed);
                 graph.SetSessionState(SessionState.Completed);

@@ -1,10 +1,23 @@
 using Acode.Application;
+using Acode.Application.Transcripts;
 
 namespace Acode.Infrastructure.Transcripts;
 
 /// <summary>Imports Codex CLI rollouts: <c>~/.codex/sessions/YYYY/MM/DD/rollout-&lt;time&gt;-&lt;id&gt;.jsonl</c>. Mapping: docs/import.md.</summary>
-public sealed class CodexTranscriptImporter(IRunStateStore store) : TranscriptImporter(store)
+public sealed class CodexTranscriptImporter : TranscriptImporter
 {
+    /// <summary>An importer that stores into <paramref name="store"/> and imports every transcript, also one whose session was removed.</summary>
+    public CodexTranscriptImporter(IRunStateStore store)
+        : base(store, null)
+    {
+    }
+
+    /// <summary>An importer that stores into <paramref name="store"/> and skips the transcripts whose session <paramref name="removedImports"/> lists (unless <see cref="TranscriptImporter.IncludeRemoved"/>).</summary>
+    public CodexTranscriptImporter(IRunStateStore store, IRemovedImportLog? removedImports)
+        : base(store, removedImports)
+    {
+    }
+
     /// <summary>The value of <see cref="TranscriptImporter.Agent"/>: <c>codex</c>.</summary>
     public const string AgentName = "codex";
 

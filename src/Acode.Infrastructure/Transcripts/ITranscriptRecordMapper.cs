@@ -13,4 +13,13 @@ internal interface ITranscriptRecordMapper
 
     /// <summary>Maps one record (a JSON object) read at line <paramref name="lineNumber"/>, between the graph's BeginLine and EndLine.</summary>
     void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems);
+
+    /// <summary>
+    /// The run of a sub-agent transcript (Claude Code's <c>subagents/agent-*.jsonl</c>) is over: the session's transcript
+    /// holds the result of the tool call that started it. Called between BeginLine and EndLine; formats without
+    /// sub-agent transcripts have nothing to end.
+    /// </summary>
+    void EndSubAgentRun(TranscriptGraph graph)
+    {
+    }
 }

@@ -27,6 +27,7 @@ internal sealed class TranscriptGraph
     private readonly List<SessionEventDocument> _events = [];
     private readonly SortedDictionary<string, string> _source = new(StringComparer.Ordinal);
     private readonly SessionNode _session = new();
+    private readonly Dictionary<string, DateTimeOffset> _finishedSubAgents = new(StringComparer.Ordinal);
     private bool _sourceChanged;
     private bool _titleFromSummary;
     private bool _titleFromPrompt;
@@ -71,6 +72,15 @@ internal sealed class TranscriptGraph
     public IEnumerable<ToolNode> ToolCalls => _toolCalls.Values;
 
     public string? Source(string name) => _source.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Records that the sub-agent <paramref name="agentId"/> (its own transcript <c>agent-&lt;id&gt;.jsonl</c>) is over: the
+    /// tool call that started it got its result, at the time of the line being read. The first such line counts.
+    /// </summary>
+    public void FinishSubAgent(string agentId) => _finishedSubAgents.TryAdd(agentId, Time);
+
+    /// <summary>When the sub-agent <paramref name="agentId"/> was seen to be over (<see cref="FinishSubAgent"/>), or null.</summary>
+    public DateTimeOffset? SubAgentFinishedAt(string agentId) => _finishedSubAgents.TryGetValue(agentId, out DateTimeOffset at) ? at : null;
 
     /// <summary>Starts a line read at <paramref name="time"/> (a line without a time of its own takes the previous line's).</summary>
     public void BeginLine(DateTimeOffset? time)

@@ -12,8 +12,20 @@ namespace Acode.Infrastructure.Transcripts;
 public abstract class TranscriptImporter : ITranscriptImporter
 {
     private readonly IRunStateStore _store;
+    private readonly IRemovedImportLog? _removedImports;
 
-    private protected TranscriptImporter(IRunStateStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+    private protected TranscriptImporter(IRunStateStore store, IRemovedImportLog? removedImports)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _removedImports = removedImports;
+    }
+
+    /// <summary>
+    /// Import a transcript whose session was removed since it was imported (listed by the <see cref="IRemovedImportLog"/>
+    /// this importer was given), and forget its removal. False (the default): such a transcript is not stored; its
+    /// report says so (<see cref="TranscriptImportReport.RemovedEarlier"/>).
+    /// </summary>
+    public bool IncludeRemoved { get; init; }
 
     /// <inheritdoc/>
     public abstract string Agent { get; }
@@ -191,6 +203,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <summary>Files that belong to the session of <paramref name="path"/> (Claude Code's sub-agent transcripts), in a stable order.</summary>
     private protected virtual IReadOnlyList<string> CompanionFiles(string path) => [];
 
+    /// <summary>The sub-agent a companion file holds the run of (Claude Code's <c>agent-&lt;id&gt;.jsonl</c>: <c>&lt;id&gt;</c>), or null.</summary>
+    private protected virtual string? SubAgentIdOf(string companionPath) => null;
+
     /// <summary>How the agent is named in messages: <c>Claude Code</c>, <c>Codex CLI</c>.</summary>
     private protected abstract string DisplayName { get; }
 
@@ -234,10 +249,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
     private sealed class Follower(TranscriptImporter importer, string path) : ITranscriptFollower
     {
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
         private TranscriptSource? _main;
         private bool _stored;
         private string? _signature;
         private string? _refusedSignature;
+        private string? _skippedSignature;
 
         public string Path { get; } = path;
 
@@ -258,8 +275,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
-            // A file refused as not this agent's transcript is only looked at again once it has changed.
-            if (!final && signature == _refusedSignature)
+            // A file refused as not this agent's transcript, or skipped as a removed session's, is only looked at again once it has changed.
+            if (!final && (signature == _refusedSignature || signature == _skippedSignature))
             {
                 return null;
             }
@@ -273,6 +290,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 // Replaced or truncated: read it again from the start (ids are the same, so what is stored stays).
                 _main = NewMain();
                 _companions.Clear();
+                _endedCompanions.Clear();
                 _stored = false;
                 _main.Read(final);
             }
@@ -305,6 +323,17 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     }
 
                     grew |= companion.Offset != companionBefore || companion.Graph.SessionId is not null && !_stored;
+
+                    // Its run is over once the session's transcript holds the result of the tool call that started it,
+                    // whatever its own last record says (it may end without a stop reason); ended once, at that result's time.
+                    if (companion.Graph.HasTime && importer.SubAgentIdOf(file) is { } agentId && _main.Graph.SubAgentFinishedAt(agentId) is { } finishedAt
+                        && _endedCompanions.Add(file))
+                    {
+                        companion.Graph.BeginLine(finishedAt);
+                        companion.Mapper.EndSubAgentRun(companion.Graph);
+                        companion.Graph.EndLine();
+                        grew = true;
+                    }
                     companions.Add(companion);
                 }
             }
@@ -314,7 +343,19 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return null;
             }
 
-            bool changedOnly = _stored;
+            // A session the user removed since it was imported is not brought back (unless asked to be): nothing is
+            // stored, and once it is imported again it is written whole (what an earlier poll stored is gone).
+            RemovedImport? removed = sessionId is not null && importer._removedImports is { } log
+                ? await log.FindAsync(SessionId.Parse(sessionId), cancellationToken).ConfigureAwait(false)
+                : null;
+            if (removed is not null && !importer.IncludeRemoved)
+            {
+                _stored = false;
+                _skippedSignature = signature;
+                return Report(new ImportResult(0, 0, 0), companions) with { RemovedEarlier = removed };
+            }
+
+            bool changedOnly = _stored && removed is null;
             var documents = new List<EntityDocument>(_main.Graph.Export(changedOnly));
             foreach (TranscriptSource companion in companions.Where(c => c.Graph.SessionId is not null))
             {
@@ -322,6 +363,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             ImportResult rows = await StoreAsync(importer._store, documents, cancellationToken).ConfigureAwait(false);
+            if (removed is not null)
+            {
+                await importer._removedImports!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);
+            }
+
+            _skippedSignature = null;
             _main.Graph.MarkStored();
             companions.ForEach(c => c.Graph.MarkStored());
             _stored = true;

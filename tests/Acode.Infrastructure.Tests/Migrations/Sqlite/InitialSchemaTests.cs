@@ -212,6 +212,7 @@ public sealed partial class InitialSchemaTests : IDisposable
         await _store.SaveAsync(session);
         await _store.SaveAsync(TestSessions.Rich("to delete"));
         Session toDelete = TestSessions.Rich("deleted");
+        toDelete.AppendEvent("import.source", """{"agent":"codex"}"""); // an imported session: its removal is remembered (1.9.0)
         await _store.SaveAsync(toDelete);
         await _store.DeleteSessionAsync(toDelete.Id);
         Assert.NotEmpty(await new SqliteOutbox(_db).ClaimAsync("lease-holder", 2, TimeSpan.FromMinutes(1)));
@@ -226,7 +227,7 @@ public sealed partial class InitialSchemaTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath,
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schema_version', 'blobs', 'blob_search_entries');")
             .Select(r => (string)r["name"]!).ToList();
-        Assert.Equal(11, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow)
+        Assert.Equal(12, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow), 1.9.0 removed_imports
         foreach (string table in tables)
         {
             List<string> columns = SqliteProbe.Columns(_temp.DatabasePath, table);

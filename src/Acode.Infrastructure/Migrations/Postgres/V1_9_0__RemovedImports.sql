@@ -1,0 +1,7 @@
+-- acode shared PostgreSQL database, schema 1.9.0: no statements, on purpose.
+--
+-- The workspace database's 1.9.0 remembers the imported sessions removed there (removed_imports), so that importing
+-- their transcript again does not bring them back (docs/import.md). A PostgreSQL run-state store needs no such table:
+-- a deleted session stays as a tombstone (sessions.deleted_at) with its id, and an import into that store skips a
+-- transcript whose session is a tombstone (PostgresRemovedImportLog). This file exists because both engines carry
+-- the same versions (AC-010).

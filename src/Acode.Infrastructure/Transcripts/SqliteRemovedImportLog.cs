@@ -1,0 +1,61 @@
+using Acode.Application.Serialization;
+using Acode.Application.Transcripts;
+using Acode.Infrastructure.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Acode.Infrastructure.Transcripts;
+
+/// <summary>
+/// <see cref="IRemovedImportLog"/> on the workspace database: the <c>removed_imports</c> table (schema 1.9.0; the removal's
+/// time is its <c>updated_at</c>, when it was last removed). The store
+/// adds a row in the transaction that removes an imported session (<see cref="Remember"/>); a session that exists again
+/// (pulled, imported from an export) is not reported, whatever the table holds.
+/// </summary>
+internal sealed class SqliteRemovedImportLog : IRemovedImportLog
+{
+    /// <summary>The removal of a session that came from a transcript: one that has an <c>import.source</c> event. Run before its rows go.</summary>
+    private const string RememberSql = """
+        INSERT INTO removed_imports (session_id, reason, created_at, updated_at)
+        SELECT $id, $reason, $at, $at WHERE EXISTS (SELECT 1 FROM session_events WHERE session_id = $id AND type = $type)
+        ON CONFLICT (session_id) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
+        """;
+
+    private const string FindSql = """
+        SELECT updated_at, reason FROM removed_imports WHERE session_id = $id AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = $id);
+        """;
+
+    private readonly SqliteWorkspaceDatabase _database;
+
+    /// <param name="database">The workspace database (schema 1.9.0 or later).</param>
+    public SqliteRemovedImportLog(SqliteWorkspaceDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <inheritdoc/>
+    public Task<RemovedImport?> FindAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+    {
+        RemovedImport? found = _database.Read((connection, transaction) =>
+        {
+            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, FindSql).With("$id", sessionId.Value).ExecuteReader();
+            return reader.Read() ? new RemovedImport(sessionId.Value, UtcTimestamp.Parse(reader.GetString(0)), reader.GetString(1)) : null;
+        }, cancellationToken);
+        return Task.FromResult(found);
+    }
+
+    /// <inheritdoc/>
+    public Task ForgetAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => _database.WriteAsync(
+            (transaction, commands) => commands.Get("DELETE FROM removed_imports WHERE session_id = $id;", transaction).With("$id", sessionId.Value).ExecuteNonQuery(),
+            cancellationToken);
+
+    /// <summary>
+    /// In the transaction that removes the session <paramref name="id"/>, before its rows go: remembers it when it was
+    /// imported from a transcript (it has an <c>import.source</c> event); else nothing.
+    /// </summary>
+    internal static void Remember(WriterCommands commands, SqliteTransaction transaction, string id, string reason, DateTimeOffset at)
+        => commands.Get(RememberSql, transaction)
+            .With("$id", id).With("$at", UtcTimestamp.Format(at)).With("$reason", reason).With("$type", SqliteImportSourceReader.EventType)
+            .ExecuteNonQuery();
+}

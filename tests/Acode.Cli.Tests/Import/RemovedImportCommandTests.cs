@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Import;
+
+/// <summary>
+/// A session imported from a transcript and then removed (<c>session delete</c>, <c>db prune</c>) is not brought back by
+/// the next <c>acode import</c> of the same transcript, once or with <c>--watch</c>; <c>--include-removed</c> takes it
+/// again (docs/import.md, "A session you removed stays removed").
+/// </summary>
+public sealed class RemovedImportCommandTests : IDisposable
+{
+    private const string LiveKey = "33333333-3333-4333-8444-555555555555";
+    private const string MarkerKey = "44444444-4444-4444-8444-555555555555";
+
+    private static readonly string[] Turn =
+    [
+        """{"type":"user","uuid":"u1","parentUuid":null,"cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"run the tests"}}""",
+        """{"type":"assistant","uuid":"a1","parentUuid":"u1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:02Z","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"text","text":"All green."}],"stop_reason":"end_turn"}}""",
+    ];
+
+    private readonly CliWorkspace _workspace = new();
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_deleted_session_is_skipped_by_the_next_import_until_include_removed_takes_it_again(string agent)
+    {
+        string folder = agent == "codex" ? TranscriptFixtures.CodexFolder : TranscriptFixtures.ClaudeFolder;
+        string id = (await _workspace.JsonAsync("import", agent, folder)).GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+
+        JsonElement again = await _workspace.JsonAsync("import", agent, folder);
+
+        Assert.Empty(await _workspace.SessionIdsAsync());
+        Assert.Equal(1, again.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
+        Assert.Equal(0, again.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32());
+        JsonElement skipped = again.GetProperty("skippedRemoved").EnumerateArray().Single();
+        Assert.Equal(id, skipped.GetProperty("sessionId").GetString());
+        Assert.Equal("session delete", skipped.GetProperty("reason").GetString());
+        Assert.Equal("skipped 1 session(s) removed earlier (session delete); add --include-removed to import them again", again.GetProperty("note").GetString());
+        AcodeResult human = await _workspace.RunOkAsync("import", agent, folder);
+        Assert.Contains("Skipped 1 session(s) removed earlier (session delete); add --include-removed to import them again.", human.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+
+        JsonElement included = await _workspace.JsonAsync("import", agent, folder, "--include-removed");
+
+        Assert.True(included.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32() > 0);
+        Assert.Equal(0, included.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
+        Assert.Equal([id], await _workspace.SessionIdsAsync());
+        // Taken again, it is forgotten: the next import is an ordinary re-import that changes nothing.
+        JsonElement afterwards = await _workspace.JsonAsync("import", agent, folder);
+        Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
+        Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32() + afterwards.GetProperty("totals").GetProperty("rows").GetProperty("updated").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_pruned_session_stays_pruned_and_a_session_never_removed_imports_as_before()
+    {
+        await _workspace.RunOkAsync("import", "codex", TranscriptFixtures.CodexFolder);
+        JsonElement pruned = await _workspace.JsonAsync("db", "prune", "--older-than", "1d", "--yes");
+        Assert.Single(pruned.GetProperty("removed").EnumerateArray());
+
+        // The Claude Code transcript was never imported here: it is imported as usual beside the skipped rollout.
+        JsonElement codex = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder);
+        JsonElement claude = await _workspace.JsonAsync("import", "claude-code", TranscriptFixtures.ClaudeFolder);
+
+        Assert.Equal("db prune", codex.GetProperty("skippedRemoved")[0].GetProperty("reason").GetString());
+        Assert.Equal(0, claude.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
+        Assert.Equal(JsonValueKind.Null, claude.GetProperty("note").ValueKind);
+        Assert.Single(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task Watch_says_once_per_file_that_it_skips_a_deleted_session_and_does_not_bring_it_back()
+    {
+        string folder = Path.Combine(_workspace.Root, "live");
+        Directory.CreateDirectory(folder);
+        string live = Path.Combine(folder, LiveKey + ".jsonl");
+        await File.WriteAllLinesAsync(live, Turn);
+        using Process watch = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "import", "claude-code", folder, "--watch");
+        var lines = new ConcurrentQueue<string>();
+        Task reading = Task.Run(async () =>
+        {
+            while (await watch.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lines.Enqueue(line);
+            }
+        });
+        try
+        {
+            string id = (await WaitForSessionsAsync(1)).Single();
+            await _workspace.RunOkAsync("session", "delete", id, "--yes");
+
+            // The transcript grows twice after the deletion; a second transcript tells when the watcher has read past both.
+            await File.AppendAllTextAsync(live, Prompt("u2", "2026-11-30T11:05:00Z", "and the linter") + "\n");
+            await WaitForLineAsync(lines, "skipped ");
+            await File.AppendAllTextAsync(live, Prompt("u3", "2026-11-30T11:06:00Z", "and the docs") + "\n");
+            await File.WriteAllLinesAsync(Path.Combine(folder, MarkerKey + ".jsonl"), Turn);
+            Assert.DoesNotContain(id, await WaitForSessionsAsync(1));
+        }
+        finally
+        {
+            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await reading;
+        }
+
+        Assert.Equal(0, watch.ExitCode);
+        // The console may wrap a long line: the message is read from the whole output, once.
+        string output = string.Join(' ', lines);
+        Assert.Single(lines, l => l.Contains(" skipped ", StringComparison.Ordinal));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "was removed earlier"));
+        Assert.Contains(live, output, StringComparison.Ordinal);
+        Assert.Contains("was removed earlier (session delete", output, StringComparison.Ordinal);
+        Assert.Contains("add --include-removed to import it again", output, StringComparison.Ordinal);
+    }
+
+    private static string Prompt(string uuid, string time, string text)
+        => $$$"""{"type":"user","uuid":"{{{uuid}}}","parentUuid":"a1","cwd":"/w","version":"2.0.30","timestamp":"{{{time}}}","message":{"role":"user","content":"{{{text}}}"}}""";
+
+    private async Task<IReadOnlyList<string>> WaitForSessionsAsync(int count)
+    {
+        for (int attempt = 0; attempt < 600; attempt++)
+        {
+            if (File.Exists(_workspace.DatabasePath) && await _workspace.SessionIdsAsync() is { } ids && ids.Count == count)
+            {
+                return ids;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"acode import --watch did not record {count} session(s) within two minutes.");
+    }
+
+    private static async Task WaitForLineAsync(ConcurrentQueue<string> lines, string text)
+    {
+        for (int attempt = 0; attempt < 600 && !lines.Any(l => l.Contains(text, StringComparison.Ordinal)); attempt++)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Contains(lines, l => l.Contains(text, StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
