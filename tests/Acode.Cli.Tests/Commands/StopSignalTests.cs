@@ -12,8 +12,8 @@ namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// Ctrl+C (SIGINT) and SIGTERM sent to the real binary: <c>db sync --watch</c> stops with its documented exit code
-/// whenever the signals come, a one-shot <c>db sync</c> stopped mid-run gives back what it claimed, and an export to a
-/// file leaves no partial file behind.
+/// whenever the signals come, a one-shot <c>db sync</c> stopped mid-run gives back what it claimed, an export to a
+/// file leaves no partial file behind, and <c>acode ui</c> stopped while still starting exits 0 as after its start.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper output) : IDisposable
