@@ -84,6 +84,9 @@ internal static partial class Log
     [LoggerMessage(2009, LogLevel.Error, "Sync worker error; retrying in {Delay}")]
     public static partial void WorkerError(ILogger logger, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(2013, LogLevel.Error, "The sync stopped and does not retry: {Code}: {Reason}. {Hint} Changes wait in the outbox; the sync resumes when the host is restarted after that")]
+    public static partial void SyncStopped(ILogger logger, string code, string reason, string hint);
+
     [LoggerMessage(2010, LogLevel.Information, "Pruned {Count} delivered outbox record(s) older than {RetentionDays} day(s)")]
     public static partial void OutboxPruned(ILogger logger, int count, int retentionDays);
 

@@ -194,14 +194,20 @@ public static class PersistenceServiceCollectionExtensions
         // With the PostgreSQL store there is no workspace file, outbox or sync: the workers stay idle and open nothing.
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp)
             ? new IdleHostedService()
-            : new SyncWorker(sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured));
+            : new SyncWorker(
+                sp.GetRequiredService<SyncLoop>, sp.GetRequiredService<PersistenceOptions>().PostgresConfigured,
+                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SyncWorker>()));
         services.TryAddSingleton(sp => new RetentionWorker(
             () => UsesPostgresStore(sp) ? null : sp.GetRequiredService<SessionPruner>(), sp.GetRequiredService<PersistenceOptions>(), sp.GetRequiredService<TimeProvider>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RetentionWorker>()));
         services.AddSingleton<IHostedService>(sp => UsesPostgresStore(sp) ? new IdleHostedService() : sp.GetRequiredService<RetentionWorker>());
         services.AddHealthChecks()
             .AddCheck<SqliteHealthCheck>(SqliteCheck)
-            .AddTypeActivatedCheck<OutboxHealthCheck>(OutboxCheck, StuckBacklogAfter)
+            .Add(new HealthCheckRegistration(
+                OutboxCheck,
+                sp => new OutboxHealthCheck(sp.GetRequiredService<IOutbox>(), sp.GetRequiredService<TimeProvider>(), StuckBacklogAfter) { Sync = sp.GetRequiredService<SyncLoop>() },
+                failureStatus: null,
+                tags: null))
             .AddCheck<PostgresHealthCheck>(PostgresCheck);
 
         // With the PostgreSQL store there is no workspace file, outbox or sync to check: one check, of the store's server.

@@ -67,6 +67,13 @@ public sealed class CommandRunner
         return (file, all);
     }
 
+    /// <summary>
+    /// Runs a program as this process's user, from the system's temporary folder, without a cancellation token (within the
+    /// same time limit): for commands whose paths are all absolute, e.g. <c>mount</c>, <c>umount</c> and <c>dd</c>.
+    /// </summary>
+    public static Task<(int ExitCode, string Output)> RunDirectAsync(string file, params string[] arguments)
+        => RunDirectAsync(file, arguments, Path.GetTempPath(), CancellationToken.None);
+
     /// <summary>Runs a program as this process's user.</summary>
     public static async Task<(int ExitCode, string Output)> RunDirectAsync(string file, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
     {

@@ -18,6 +18,23 @@ internal static class DbStatusCommand
         ? $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read as an immutable file (no -wal changes waiting). Commands that write refuse."
         : $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read through its existing -wal and -shm. Commands that write refuse.";
 
+    /// <summary>
+    /// The journal mode to report: WAL when the database was opened for writing or through its <c>-wal</c> and <c>-shm</c>
+    /// (SQLite checked it), else what the file's header says (<see cref="SqliteFileHeader.JournalMode"/>): an immutable file
+    /// is read without any journal, so <c>PRAGMA journal_mode</c> cannot tell it. Null when the header cannot tell.
+    /// </summary>
+    private static string? JournalMode(SqliteWorkspaceDatabase database)
+        => database.Access == WorkspaceAccess.Immutable ? SqliteFileHeader.JournalMode(database.Workspace.DatabasePath) : "wal";
+
+    /// <summary>The Settings row: what SQLite reads and writes the file with.</summary>
+    private static string Settings(SqliteWorkspaceDatabase database) => database.Access switch
+    {
+        WorkspaceAccess.Immutable =>
+            $"read as an immutable file (immutable=1: no journal, -wal, -shm or locks used; nothing written); the file's own journal mode is {JournalMode(database) ?? "unknown (its header does not say)"} (from its header)",
+        WorkspaceAccess.ReadOnly => $"journal_mode=wal, read-only through the existing -wal and -shm, busy timeout {database.Options.BusyTimeoutSeconds} s",
+        _ => $"journal_mode=wal, synchronous={database.Options.Synchronous}, busy timeout {database.Options.BusyTimeoutSeconds} s",
+    };
+
     public static Command Create(GlobalOptions globals)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
@@ -51,7 +68,8 @@ internal static class DbStatusCommand
                         ["walBytes"] = stats.WalBytes,
                         ["schemaVersion"] = schema.Current?.ToString(3),
                         ["latestSchemaVersion"] = schema.LatestText,
-                        ["journalMode"] = "wal",
+                        ["journalMode"] = JournalMode(database),
+                        ["walInUse"] = database.Access != WorkspaceAccess.Immutable,
                         ["synchronous"] = database.Options.Synchronous.ToString(),
                         ["busyTimeoutSeconds"] = database.Options.BusyTimeoutSeconds,
                     },
@@ -81,7 +99,7 @@ internal static class DbStatusCommand
 
             table.AddRow("Database", $"{Display.Safe(database.Workspace.DatabasePath)} ({Display.Bytes(stats.DatabaseBytes)}, WAL {Display.Bytes(stats.WalBytes)})");
             table.AddRow("Schema", $"{schema.CurrentText} (latest {schema.LatestText})");
-            table.AddRow("Settings", $"journal_mode=wal, synchronous={database.Options.Synchronous}, busy timeout {database.Options.BusyTimeoutSeconds} s");
+            table.AddRow("Settings", Settings(database));
             foreach ((string name, long count) in stats.RowCounts)
             {
                 table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture));

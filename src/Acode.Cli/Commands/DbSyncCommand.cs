@@ -92,7 +92,9 @@ internal static class DbSyncCommand
           130 stopped by Ctrl+C (143: by SIGTERM) before it finished: the batch in flight was committed
               or rolled back, and the records it had claimed were given back (none stay leased)
         With --watch: 0 when stopped by Ctrl+C or SIGTERM, 1 when records were dead-lettered while it
-        ran, 17 when nothing is configured; outages do not stop it.
+        ran, 17 when nothing is configured; outages do not stop it. It stops at once with 14
+        (ACODE-DB-004: a newer acode migrated the workspace or PostgreSQL; upgrade acode) or 12
+        (ACODE-DB-002: the workspace database is damaged), which retrying cannot clear.
         """;
 
     /// <summary>
@@ -168,7 +170,29 @@ internal static class DbSyncCommand
         // then exit 0 (1 after dead letters).
         bool wasPaused = false;
         long deadLettered = 0;
-        await loop.RunAsync(result =>
+        try
+        {
+            await RunLoopAsync();
+        }
+        catch (AcodeDbException ex) when (ReferenceEquals(ex, loop.StoppedBy))
+        {
+            // ACODE-DB-004 (a newer acode migrated the workspace or PostgreSQL) or ACODE-DB-002 (the workspace is damaged):
+            // no retry can clear it, so the watch ends with the error's exit code (14, 12) and its advice.
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} stopped: {ex.Code}, which retrying cannot clear.");
+            throw;
+        }
+
+        context.Console.WriteLine("Stopped.");
+        if (deadLettered > 0)
+        {
+            Console.Error.WriteLine($"Warning: {deadLettered} record(s) were dead-lettered while watching.");
+            Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue them with 'acode db sync retry --all'.");
+            return ExitCodes.Problem;
+        }
+
+        return ExitCodes.Success;
+
+        Task RunLoopAsync() => loop.RunAsync(result =>
         {
             deadLettered += result.DeadLettered;
             if (result.Paused && !wasPaused)
@@ -183,15 +207,6 @@ internal static class DbSyncCommand
             wasPaused = result.Paused;
             WarnAboutTarget(result.TargetWarning);
         }, cancellationToken);
-        context.Console.WriteLine("Stopped.");
-        if (deadLettered > 0)
-        {
-            Console.Error.WriteLine($"Warning: {deadLettered} record(s) were dead-lettered while watching.");
-            Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue them with 'acode db sync retry --all'.");
-            return ExitCodes.Problem;
-        }
-
-        return ExitCodes.Success;
     }
 
     private static string Describe(SyncRunResult r)

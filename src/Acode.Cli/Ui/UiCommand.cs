@@ -41,18 +41,27 @@ internal static class UiCommand
                 throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
             }
 
-            UiSourceScope scope = context.ParseResult.GetValue(remote)
-                ? await UiSourceScope.OpenRemoteAsync(context, cancellationToken)
-                : UiSourceScope.OpenLocal(context);
-
+            UiSourceScope scope;
             UiServer server;
             try
             {
+                // WaitAsync: Npgsql does not give up a physical open when the token is cancelled (it waits out its connect
+                // timeout); a stop while the viewer starts ends it at once, and the process exits right after.
+                scope = context.ParseResult.GetValue(remote)
+                    ? await UiSourceScope.OpenRemoteAsync(context, cancellationToken).WaitAsync(cancellationToken)
+                    : UiSourceScope.OpenLocal(context);
                 server = await UiServer.StartAsync(scope.Sources, requested, context.LoggerFactory, cancellationToken);
             }
-            catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.AddressInUseException)
+            catch (Exception ex) when ((ex is IOException or Microsoft.AspNetCore.Connections.AddressInUseException) && !cancellationToken.IsCancellationRequested)
             {
                 throw new UsageException($"Cannot listen on 127.0.0.1:{requested}: {ex.Message}", "Pick another port with --port, or leave it out to get a free one.", ExitCodes.Problem);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM while still starting: a stop like one after the start (README, exit codes), not an error;
+                // what the start was waiting for (PostgreSQL, the port) is cut short.
+                Console.Out.WriteLine("Stopped.");
+                return ExitCodes.Success;
             }
 
             await using (server)

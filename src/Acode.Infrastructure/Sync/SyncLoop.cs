@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,12 @@ namespace Acode.Infrastructure.Sync;
 /// circuit breaker — and resets once a run gets through. Errors are caught per run so the loop survives;
 /// cancellation is a normal exit. Used by <see cref="SyncWorker"/> and <c>acode db sync --watch</c>.
 /// </summary>
+/// <remarks>
+/// Two errors end the loop instead (<see cref="EndsTheLoop"/>), since no retry can clear them: ACODE-DB-004, a newer acode
+/// migrated the workspace or PostgreSQL (only upgrading this acode helps), and ACODE-DB-002, the workspace's schema or pages
+/// are damaged (only a repair helps). Everything else, ACODE-DB-003 included (a PostgreSQL migration that failed, e.g. for a
+/// privilege an administrator can still grant), is retried with the backoff. docs/reliability.md, "A sync that cannot go on".
+/// </remarks>
 internal sealed class SyncLoop
 {
     public static readonly TimeSpan FirstOutageDelay = TimeSpan.FromSeconds(1);
@@ -19,6 +26,16 @@ internal sealed class SyncLoop
     private readonly SyncOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+
+    /// <summary>The error that ended the loop for good (<see cref="EndsTheLoop"/>), or null while it runs or after a normal stop.</summary>
+    public AcodeDbException? StoppedBy { get; private set; }
+
+    /// <summary>
+    /// True for an error no retry can clear: ACODE-DB-004 (a schema newer than this program, in the workspace or in PostgreSQL)
+    /// and ACODE-DB-002 (the workspace database damaged: a trigger or index missing, damaged pages).
+    /// </summary>
+    public static bool EndsTheLoop(Exception error)
+        => error is AcodeDbException { ErrorCode: AcodeErrorCode.SchemaTooNew or AcodeErrorCode.NotAnAcodeDatabase };
 
     public SyncLoop(ISyncService sync, OutboxSignal signal, SyncOptions options, ILogger logger, TimeProvider? time = null)
     {
@@ -31,6 +48,8 @@ internal sealed class SyncLoop
 
     /// <param name="onRun">Called after every run (for progress output).</param>
     /// <param name="cancellationToken">Stops the loop; the batch in flight is rolled back and released.</param>
+    /// <exception cref="AcodeDbException">ACODE-DB-004 or ACODE-DB-002 (<see cref="EndsTheLoop"/>): the loop ended, and
+    /// <see cref="StoppedBy"/> holds the error. It is not logged here: the caller reports it once.</exception>
     public async Task RunAsync(Action<SyncRunResult>? onRun, CancellationToken cancellationToken)
     {
         TimeSpan outageDelay = TimeSpan.Zero;
@@ -53,6 +72,11 @@ internal sealed class SyncLoop
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (AcodeDbException ex) when (EndsTheLoop(ex))
+            {
+                StoppedBy = ex;
+                throw;
             }
             catch (Exception ex)
             {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Acode.Cli.Tests.Support;
+using Acode.Testing;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -9,7 +9,7 @@ namespace Acode.Cli.Tests.Commands;
 /// cannot be created (SQLITE_IOERR_SHMSIZE); <c>acode db check</c> reports the full disk instead of calling the
 /// workspace healthy. Mounting needs root, which CI has; elsewhere the test fails and says so rather than pass unseen.
 /// </summary>
-public sealed class FullDiskTests : IDisposable
+public sealed class FullDiskTests : IAsyncLifetime
 {
     private const string FolderAdvice = "Check that the folder exists";
 
@@ -22,7 +22,7 @@ public sealed class FullDiskTests : IDisposable
         Assert.True(
             Environment.UserName == "root",
             "This test mounts a 4 MiB tmpfs to fill a real disk, which needs root (CI runs the tests as root). Run it as root, e.g. in the CI container.");
-        Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", _mount));
+        await MountAsync("-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", _mount);
         _mounted = true;
         var workspace = new Dictionary<string, string?> { ["COLUMNS"] = "1000" }; // one check, one line
 
@@ -46,7 +46,8 @@ public sealed class FullDiskTests : IDisposable
         // With no room left even for the -shm file, opening the database fails: still a full disk, in words.
         string agent = Path.Combine(_mount, ".agent");
         File.Delete(Path.Combine(agent, "workspace.db-shm"));
-        Run("dd", "if=/dev/zero", $"of={Path.Combine(_mount, "filler")}", "bs=4k");
+        // dd writes until "No space left on device" and exits 1: the disk is then full, as wanted.
+        await CommandRunner.RunDirectAsync("dd", "if=/dev/zero", $"of={Path.Combine(_mount, "filler")}", "bs=4k");
         foreach (string[] command in new[] { new[] { "db", "status" }, ["session", "list"], ["db", "check"] })
         {
             AcodeResult result = await Acode(command);
@@ -56,7 +57,7 @@ public sealed class FullDiskTests : IDisposable
 
         // Space returns: the same commands work again and the check passes.
         File.Delete(Path.Combine(_mount, "filler"));
-        Assert.Equal(0, Run("mount", "-o", "remount,size=64m", _mount));
+        await MountAsync("-o", "remount,size=64m", _mount);
         AcodeResult healthy = await Acode("db", "check");
         Assert.True(healthy.ExitCode == 0, healthy.ToString());
         Assert.Contains("The database is healthy", healthy.Stdout, StringComparison.Ordinal);
@@ -64,11 +65,13 @@ public sealed class FullDiskTests : IDisposable
         Task<AcodeResult> Acode(params string[] args) => AcodeBinary.RunAsync(_mount, workspace, ["--workspace", _mount, .. args]);
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_mounted)
         {
-            Run("umount", "-l", _mount);
+            await CommandRunner.RunDirectAsync("umount", "-l", _mount);
         }
 
         try
@@ -90,18 +93,9 @@ public sealed class FullDiskTests : IDisposable
         Assert.DoesNotContain(FolderAdvice, result.Stderr, StringComparison.Ordinal);
     }
 
-    private static int Run(string file, params string[] args)
+    private static async Task MountAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
+        (int exitCode, string output) = await CommandRunner.RunDirectAsync("mount", args);
+        Assert.True(exitCode == 0, $"mount {string.Join(' ', args)}: {output}");
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Acode.Cli.Tests.Support;
+using Acode.Testing;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -9,7 +9,7 @@ namespace Acode.Cli.Tests.Commands;
 /// internal error, and leave no partial file beside the target. Mounting needs root, which CI has; elsewhere the test
 /// fails and says so rather than pass unseen.
 /// </summary>
-public sealed class FullOutputDiskTests : IDisposable
+public sealed class FullOutputDiskTests : IAsyncLifetime, IDisposable
 {
     private readonly CliWorkspace _workspace = new();
     private readonly string _mount = Directory.CreateTempSubdirectory("acode-full-output-").FullName;
@@ -22,9 +22,10 @@ public sealed class FullOutputDiskTests : IDisposable
             Environment.UserName == "root",
             "This test mounts a 3 MiB tmpfs to fill a real disk, which needs root (CI runs the tests as root). Run it as root, e.g. in the CI container.");
         await _workspace.RunOkAsync("demo", "--sessions", "3");
-        Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=3m,mode=0755", "tmpfs", _mount));
+        await MountAsync("-t", "tmpfs", "-o", "size=3m,mode=0755", "tmpfs", _mount);
         _mounted = true;
-        Run("dd", "if=/dev/zero", $"of={Path.Combine(_mount, "filler")}", "bs=64k");
+        // dd writes until "No space left on device" and exits 1: the disk is then full, as wanted.
+        await CommandRunner.RunDirectAsync("dd", "if=/dev/zero", $"of={Path.Combine(_mount, "filler")}", "bs=64k");
         string target = Path.Combine(_mount, "y.jsonl");
         string empty = Path.Combine(_mount, "empty.jsonl");
         await File.WriteAllBytesAsync(empty, []);
@@ -44,11 +45,13 @@ public sealed class FullOutputDiskTests : IDisposable
         Assert.Equal(["empty.jsonl", "filler", "out", "out2"], Directory.GetFiles(_mount).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_mounted)
         {
-            Run("umount", "-l", _mount);
+            await CommandRunner.RunDirectAsync("umount", "-l", _mount);
         }
 
         try
@@ -59,9 +62,10 @@ public sealed class FullOutputDiskTests : IDisposable
         {
             // Still busy for a moment: the OS temp cleaner takes it.
         }
-
-        _workspace.Dispose();
     }
+
+    /// <summary>After <see cref="DisposeAsync"/> (xunit calls both, in that order).</summary>
+    public void Dispose() => _workspace.Dispose();
 
     private static void AssertFull(AcodeResult result, string said)
     {
@@ -71,18 +75,9 @@ public sealed class FullOutputDiskTests : IDisposable
         Assert.DoesNotContain("Unexpected error", result.Stderr, StringComparison.Ordinal);
     }
 
-    private static int Run(string file, params string[] args)
+    private static async Task MountAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
+        (int exitCode, string output) = await CommandRunner.RunDirectAsync("mount", args);
+        Assert.True(exitCode == 0, $"mount {string.Join(' ', args)}: {output}");
     }
 }

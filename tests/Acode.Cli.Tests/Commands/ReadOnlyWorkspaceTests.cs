@@ -199,6 +199,33 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task Db_status_of_a_read_only_file_in_rollback_journal_mode_says_so_from_its_header_not_wal()
+    {
+        await DemoAsync();
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _workspace.DatabasePath, Pooling = false }.ToString()))
+        {
+            // As a backup tool may leave a copy: the file itself in rollback-journal mode (header bytes 18-19 = 1).
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = DELETE;";
+            Assert.Equal("delete", command.ExecuteScalar());
+        }
+
+        await HandOverReadOnlyAsync();
+        IReadOnlyList<string> before = Snapshot();
+
+        JsonElement status = await ReadJsonAsync("db", "status");
+        AcodeResult text = await ReadOkAsync("db", "status");
+
+        Assert.Equal("Immutable", status.GetProperty("access").GetString());
+        Assert.Equal("delete", status.GetProperty("sqlite").GetProperty("journalMode").GetString());
+        Assert.False(status.GetProperty("sqlite").GetProperty("walInUse").GetBoolean());
+        Assert.Contains("journal mode is delete", string.Join(' ', text.Stdout.Split(new[] { ' ', '\n', '│' }, StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.DoesNotContain("journal_mode=wal", text.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
     public async Task A_writable_workspace_opens_for_writing_as_before()
     {
         string id = await DemoAsync();
@@ -257,10 +284,23 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.True(status.GetProperty("readOnly").GetBoolean());
         Assert.Equal(expectedAccess.ToString(), status.GetProperty("access").GetString());
         Assert.StartsWith("ws_", status.GetProperty("workspaceId").GetString(), StringComparison.Ordinal);
+        Assert.Equal("wal", status.GetProperty("sqlite").GetProperty("journalMode").GetString());
+        Assert.Equal(expectedAccess != WorkspaceAccess.Immutable, status.GetProperty("sqlite").GetProperty("walInUse").GetBoolean());
         Assert.Equal(before, Snapshot());
 
         AcodeResult statusText = await ReadOkAsync("db", "status");
         Assert.Contains("Opened read-only", statusText.Stdout, StringComparison.Ordinal);
+        if (expectedAccess == WorkspaceAccess.Immutable)
+        {
+            // Read without its WAL: saying journal_mode=wal would claim a mode SQLite does not read it in.
+            Assert.Contains("immutable=1", statusText.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("journal_mode=wal", statusText.Stdout, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("journal_mode=wal", statusText.Stdout, StringComparison.Ordinal);
+        }
+
         Assert.Equal(before, Snapshot());
 
         AcodeResult check = await ReadOkAsync("db", "check");

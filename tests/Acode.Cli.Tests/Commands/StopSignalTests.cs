@@ -12,8 +12,8 @@ namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// Ctrl+C (SIGINT) and SIGTERM sent to the real binary: <c>db sync --watch</c> stops with its documented exit code
-/// whenever the signals come, a one-shot <c>db sync</c> stopped mid-run gives back what it claimed, and an export to a
-/// file leaves no partial file behind.
+/// whenever the signals come, a one-shot <c>db sync</c> stopped mid-run gives back what it claimed, an export to a
+/// file leaves no partial file behind, and <c>acode ui</c> stopped while still starting exits 0 as after its start.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper output) : IDisposable
@@ -245,6 +245,32 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         Assert.Equal(leased, result.RootElement.GetProperty("leasedElsewhere").GetInt64());
         DateTimeOffset until = DateTimeOffset.Parse(result.RootElement.GetProperty("leasedUntil").GetString()!, CultureInfo.InvariantCulture);
         Assert.True(until > DateTimeOffset.UtcNow.AddMinutes(30), $"leasedUntil {until:O}");
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Ui_stopped_while_it_is_still_starting_exits_0_as_after_it_started(string signal)
+    {
+        // A PostgreSQL that accepts the connection and never answers: 'acode ui --remote' waits there, still starting.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        _workspace.Environment["ACODE_POSTGRES_URL"] = $"postgresql://acode:x@127.0.0.1:{port}/acode";
+        using Process ui = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--remote", "--no-open");
+        ui.StandardInput.Close();
+        Task<string> stdout = ui.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = ui.StandardError.ReadToEndAsync();
+        using System.Net.Sockets.TcpClient held = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Signal(ui, signal);
+        await WaitForExitAsync(ui);
+
+        string said = $"exit {ui.ExitCode}\n{await stdout}\n{await stderr}";
+        Assert.True(ui.ExitCode == 0, said);
+        Assert.Contains("Stopped.", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Open:", await stdout, StringComparison.Ordinal);
+        Assert.Equal("", await stderr);
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace Acode.Infrastructure.Tests.Sync;
@@ -158,6 +160,58 @@ public sealed class HostingTests(PostgresFixture fixture)
 
         Assert.Contains("ACODE-DB-007", ex.Message, StringComparison.Ordinal);
         Assert.Contains("persistence:sync:batchSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-013")]
+    public async Task After_a_newer_acode_migrated_PostgreSQL_the_worker_logs_it_once_stops_syncing_and_the_host_goes_on()
+    {
+        using var workspace = new TempWorkspace();
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var options = new PersistenceOptions
+        {
+            Postgres = new PostgresOptions { ConnectionString = connectionString },
+            Sync = new SyncOptions { PollIntervalSeconds = 1 },
+        };
+        using var logs = new FakeLoggerProvider();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddAcodePersistence(workspace.Workspace, options);
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            IRunStateStore store = host.Services.GetRequiredService<IRunStateStore>();
+            await store.CreateSessionAsync("delivered before the upgrade");
+            await WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM sessions") == 1);
+
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("INSERT INTO schema_version VALUES ('9.0.0', 'FromTheFuture', 'abc', now());", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await store.CreateSessionAsync("waits for an upgrade");
+            var worker = host.Services.GetServices<IHostedService>().OfType<SyncWorker>().Single();
+            await worker.ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(2)); // a hang guard: before the fix it retried forever
+
+            HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            Assert.True(worker.ExecuteTask.IsCompletedSuccessfully);
+            Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            Assert.Equal(HealthStatus.Unhealthy, health.Entries["outbox"].Status);
+            Assert.Contains("ACODE-DB-004", health.Entries["outbox"].Description, StringComparison.Ordinal);
+            Assert.Contains("Upgrade acode", health.Entries["outbox"].Description, StringComparison.Ordinal);
+            IReadOnlyList<FakeLogRecord> acodesLog = [.. logs.Collector.GetSnapshot().Where(r => r.Category?.StartsWith("Acode.", StringComparison.Ordinal) == true)];
+            Assert.Single(acodesLog, r => r.Level == LogLevel.Error && r.Message.Contains("ACODE-DB-004", StringComparison.Ordinal));
+            Assert.DoesNotContain(acodesLog, r => r.Message.Contains("retrying in", StringComparison.Ordinal));
+            Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sessions"));
+            Assert.True((await host.Services.GetRequiredService<IOutbox>().GetStatisticsAsync()).Pending > 0);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Fact]
