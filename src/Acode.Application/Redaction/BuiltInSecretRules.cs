@@ -58,7 +58,7 @@ public static class BuiltInSecretRules
     [
         new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
         new(Jwt, @"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", SecretCheck.Format, ["eyJ"]),
-        new(AwsAccessKeyId, @"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", SecretCheck.Random, ["AKIA", "ASIA"]),
+        new(AwsAccessKeyId, @"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
         new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
         new(GitHubToken, @"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b", SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
         new(GitLabToken, @"\bglpat-[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["glpat-"]),

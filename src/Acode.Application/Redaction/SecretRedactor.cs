@@ -249,6 +249,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.RandomMixed => SecretValues.LooksRandom(value) && SecretValues.IsMixed(value),
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
+            SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
             _ => false,
         };
     }

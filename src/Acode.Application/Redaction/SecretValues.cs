@@ -99,6 +99,12 @@ internal static class SecretValues
         return Entropy(value) >= threshold;
     }
 
+    /// <summary>
+    /// True when the value is too regular to be a random draw: its entropy is below half of log2 of its length bits per
+    /// character (2 bits for 16 characters; masks like <c>XXXXXXXXXXXXXXXX</c> have 0, random base-32 about 3.5).
+    /// </summary>
+    public static bool IsMask(ReadOnlySpan<char> value) => Entropy(value) < 0.5 * Math.Log2(value.Length);
+
     /// <summary>True when the value has at least two of: an upper-case letter, a lower-case letter, a digit.</summary>
     public static bool IsMixed(ReadOnlySpan<char> value)
     {
