@@ -72,6 +72,34 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void A_private_key_whose_base64_holds_a_mixed_case_example_is_redacted()
+    {
+        // Drawn by the corpus test (seed 5973): "…cEeXamPlEGn2jV" in the second line made the whole key a "documented example".
+        string key = "-----BEGIN RSA " + "PRIVATE KEY-----\nETbdN4YOQL02E/fgNiXREKs6ZgEh+mTliyZvF38LZtATQQPVJGWCm0k5mgEtz2Qq\n3PTRlwbVlL4WJZpJQuY4PR/uNfJkyPYidWbB89vYqAda8OwM37cEeXamPlEGn2jV\n-----END RSA " + "PRIVATE KEY-----";
+
+        Assert.Equal("$ cat id\n[REDACTED:private-key]\n", _redactor.Redact("$ cat id\n" + key + "\n", new RedactionCounts()));
+    }
+
+    [Theory]
+    [InlineData("api_key = \"Hq7dK2xLp9EXAMPLEzT4\"")]
+    [InlineData("api_key = \"Hq7dK2xLp9examplezT4\"")]
+    [InlineData("api_key = \"Hq7dK2xLp9ExamplezT4\"")]
+    public void A_value_spelling_example_in_one_case_is_kept_as_a_documented_example(string text)
+        => Assert.Equal(text, _redactor.Redact(text, new RedactionCounts()));
+
+    [Theory]
+    [InlineData("bb66b4468ff6bab8a886ef2b62c88fb2")] // seed 74: 2.98 bits per character
+    [InlineData("69cad4e4aa495964c9dc1996486d66a4")] // seed 545
+    public void A_hex_api_key_a_little_below_the_average_entropy_of_hex_is_redacted(string key)
+        => Assert.Equal("{\"api_key\": \"[REDACTED:generic-secret]\"}", _redactor.Redact("{\"api_key\": \"" + key + "\"}", new RedactionCounts()));
+
+    [Theory]
+    [InlineData("ZXxnnxx000*JdJ")] // seed 409
+    [InlineData("POowwol111~PTw")] // seed 1083
+    public void A_password_a_little_below_the_average_entropy_is_redacted(string password)
+        => Assert.Equal("DB_PASSWORD=[REDACTED:generic-secret]\n", _redactor.Redact("DB_PASSWORD=" + password + "\n", new RedactionCounts()));
+
+    [Fact]
     public void Json_without_a_secret_is_returned_as_is()
     {
         string json = "{ \"path\" : \"src/app.cs\", \"max_tokens\": 4096, \"token_type\": \"bearer\" }";
