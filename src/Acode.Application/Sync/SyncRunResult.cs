@@ -4,8 +4,9 @@ namespace Acode.Application.Sync;
 
 /// <summary>
 /// What one <see cref="ISyncService.SyncAsync"/> run did. Every delivered record is counted once by what happened to it:
-/// <see cref="Applied"/> (now in PostgreSQL), <see cref="Duplicates"/>, or not applied (<see cref="NotApplied"/>:
-/// <see cref="Superseded"/>, <see cref="Stale"/>, <see cref="OfDeletedSessions"/>, <see cref="ConflictsLost"/>).
+/// <see cref="Applied"/> (now in PostgreSQL), <see cref="Duplicates"/>, <see cref="Superseded"/> (a later version of the
+/// same entity applied in its place), or not applied (<see cref="NotApplied"/>: <see cref="Stale"/>,
+/// <see cref="OfDeletedSessions"/>, <see cref="ConflictsLost"/>).
 /// </summary>
 /// <param name="Applied">Changes this run made PostgreSQL's version: applied, or won a conflict (<see cref="ConflictsWon"/> are among them).</param>
 /// <param name="Duplicates">Records PostgreSQL had already applied (a redelivery, or the same version delivered by another workspace).</param>
@@ -25,13 +26,16 @@ public sealed record SyncRunResult(
     bool Paused,
     string? PauseReason)
 {
-    /// <summary>Records delivered and acknowledged by this run, whatever PostgreSQL did with them: <see cref="Applied"/> + <see cref="Duplicates"/> + <see cref="NotApplied"/>.</summary>
-    public long Delivered => Applied + Duplicates + NotApplied;
+    /// <summary>Records delivered and acknowledged by this run, whatever PostgreSQL did with them: <see cref="Applied"/> + <see cref="Duplicates"/> + <see cref="Superseded"/> + <see cref="NotApplied"/>.</summary>
+    public long Delivered => Applied + Duplicates + Superseded + NotApplied;
 
-    /// <summary>Delivered changes that PostgreSQL did not apply: <see cref="Superseded"/> + <see cref="Stale"/> + <see cref="OfDeletedSessions"/> + <see cref="ConflictsLost"/>.</summary>
-    public long NotApplied => Superseded + Stale + OfDeletedSessions + ConflictsLost;
+    /// <summary>Delivered changes that PostgreSQL did not apply and that no applied version carries on: <see cref="Stale"/> + <see cref="OfDeletedSessions"/> + <see cref="ConflictsLost"/>.</summary>
+    public long NotApplied => Stale + OfDeletedSessions + ConflictsLost;
 
-    /// <summary>Not applied: a later change of the same entity, delivered in the same batch, was applied in its place.</summary>
+    /// <summary>
+    /// Older versions of an entity whose later version, delivered in the same batch, was applied in their place (an
+    /// entity changed several times between two syncs): not written themselves, but carried on by the applied version.
+    /// </summary>
     public long Superseded { get; init; }
 
     /// <summary>

@@ -53,10 +53,13 @@ internal static class SyncSummary
         ["warning"] = r.TargetWarning is { } w ? new JsonObject { ["message"] = w.Message, ["try"] = w.Hint } : null,
     };
 
-    /// <summary>The changes delivered but not applied, other than lost conflicts (which the conflict figures count), by why; empty when none.</summary>
+    /// <summary>
+    /// The superseded versions (carried on by a later one, so not "not applied"), then the changes delivered but not
+    /// applied, other than lost conflicts (which the conflict figures count), by why; empty when none.
+    /// </summary>
     private static string NotApplied(SyncRunResult r)
     {
-        string text = "";
+        string text = r.Superseded > 0 ? $", {r.Superseded} superseded by a later version in this sync" : "";
         if (r.OfDeletedSessions > 0)
         {
             text += $", {r.OfDeletedSessions} not applied (their session was deleted in PostgreSQL)";
@@ -65,11 +68,6 @@ internal static class SyncSummary
         if (r.Stale > 0)
         {
             text += $", {r.Stale} not applied (PostgreSQL already has a newer version)";
-        }
-
-        if (r.Superseded > 0)
-        {
-            text += $", {r.Superseded} not applied (replaced by a later change of the same item in this sync)";
         }
 
         return text;
