@@ -66,6 +66,9 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Error, "Outbox record {OutboxId} ({IdempotencyKey}) dead-lettered after {Attempt} attempts: {Error}. Requeue it with 'acode db sync retry {OutboxId}'")]
     public static partial void DeadLettered(ILogger logger, long outboxId, string idempotencyKey, int attempt, string error);
 
+    [LoggerMessage(2040, LogLevel.Debug, "Could not read when session {SessionId} was deleted in PostgreSQL, for the sync summary: {Error}")]
+    public static partial void DeletedSessionUnread(ILogger logger, string sessionId, string error);
+
     [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
     public static partial void SyncPaused(ILogger logger, string reason);
 

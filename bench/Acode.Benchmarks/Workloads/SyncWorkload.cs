@@ -137,9 +137,9 @@ public static class SyncWorkload
         long t = Stopwatch.GetTimestamp();
         SyncRunResult result = await sync.SyncAsync();
         double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
-        if (result.Applied + result.Duplicates != records || result.Remaining != 0 || result.Paused)
+        if (result.Delivered != records || result.Remaining != 0 || result.Paused)
         {
-            throw new InvalidOperationException($"acode synced {result.Applied} + {result.Duplicates} duplicates of {records} records, {result.Remaining} still pending, paused: {result.PauseReason}");
+            throw new InvalidOperationException($"acode delivered {result.Delivered} of {records} records ({result.Applied} applied, {result.Duplicates} duplicates), {result.Remaining} still pending, paused: {result.PauseReason}");
         }
 
         return (seconds, target);
@@ -365,7 +365,7 @@ public static class SyncMemoryChild
         SyncRunResult result = await sync.SyncAsync();
         double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $$"""{"records":{{result.Applied + result.Duplicates}},"pending":{{result.Remaining}},"seconds":{{seconds}},"peakRssMb":{{Machine.PeakRssMb()}},"rssBeforeMb":{{before}},"gcHeapMb":{{GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0}}}"""));
+            $$"""{"records":{{result.Delivered}},"pending":{{result.Remaining}},"seconds":{{seconds}},"peakRssMb":{{Machine.PeakRssMb()}},"rssBeforeMb":{{before}},"gcHeapMb":{{GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0}}}"""));
         return 0;
     }
 }

@@ -2,7 +2,20 @@ using Acode.Application.Errors;
 
 namespace Acode.Application.Sync;
 
-/// <summary>What one <see cref="ISyncService.SyncAsync"/> run did.</summary>
+/// <summary>
+/// What one <see cref="ISyncService.SyncAsync"/> run did. Every delivered record is counted once by what happened to it:
+/// <see cref="Applied"/> (now in PostgreSQL), <see cref="Duplicates"/>, <see cref="Superseded"/> (a later version of the
+/// same entity applied in its place), or not applied (<see cref="NotApplied"/>: <see cref="Stale"/>,
+/// <see cref="OfDeletedSessions"/>, <see cref="ConflictsLost"/>).
+/// </summary>
+/// <param name="Applied">Changes this run made PostgreSQL's version: applied, or won a conflict (<see cref="ConflictsWon"/> are among them).</param>
+/// <param name="Duplicates">Records PostgreSQL had already applied (a redelivery, or the same version delivered by another workspace).</param>
+/// <param name="Conflicts">Conflicts audited in <c>sync_conflicts</c> (won and lost).</param>
+/// <param name="Retried">Records that failed and wait for their next attempt.</param>
+/// <param name="DeadLettered">Records dead-lettered by this run.</param>
+/// <param name="Remaining">Records pending after the run.</param>
+/// <param name="Paused">Whether the run stopped at an outage (or found nothing configured).</param>
+/// <param name="PauseReason">The pause's error code and message; null when the run did not pause.</param>
 public sealed record SyncRunResult(
     long Applied,
     long Duplicates,
@@ -13,8 +26,29 @@ public sealed record SyncRunResult(
     bool Paused,
     string? PauseReason)
 {
-    /// <summary>Records now in PostgreSQL: applied by this run, or found already applied (duplicates).</summary>
-    public long Delivered => Applied + Duplicates;
+    /// <summary>Records delivered and acknowledged by this run, whatever PostgreSQL did with them: <see cref="Applied"/> + <see cref="Duplicates"/> + <see cref="Superseded"/> + <see cref="NotApplied"/>.</summary>
+    public long Delivered => Applied + Duplicates + Superseded + NotApplied;
+
+    /// <summary>Delivered changes that PostgreSQL did not apply and that no applied version carries on: <see cref="Stale"/> + <see cref="OfDeletedSessions"/> + <see cref="ConflictsLost"/>.</summary>
+    public long NotApplied => Stale + OfDeletedSessions + ConflictsLost;
+
+    /// <summary>
+    /// Older versions of an entity whose later version, delivered in the same batch, was applied in their place (an
+    /// entity changed several times between two syncs): not written themselves, but carried on by the applied version.
+    /// </summary>
+    public long Superseded { get; init; }
+
+    /// <summary>
+    /// Not applied: PostgreSQL already held a newer version of the same line of changes (for instance the change of an
+    /// old export imported here, which another workspace had delivered and changed since).
+    /// </summary>
+    public long Stale { get; init; }
+
+    /// <summary>
+    /// Not applied: the change's session is deleted in PostgreSQL and the deletion covers it (the deleting workspace had
+    /// it), so nothing was lost and nothing is audited. Changes the deletion did not cover are in <see cref="ConflictsLostToDeletion"/>.
+    /// </summary>
+    public long OfDeletedSessions { get; init; }
 
     /// <summary>
     /// The error code of the pause, decided where the run paused: <see cref="AcodeErrorCode.PostgresUnavailable"/> (ACODE-DB-006)
@@ -40,6 +74,19 @@ public sealed record SyncRunResult(
 
     /// <summary>The ids of the sessions whose changes lost (<see cref="ConflictsLost"/>), ordinal order; empty when none.</summary>
     public IReadOnlyList<string> LostSessionIds { get; init; } = [];
+
+    /// <summary>
+    /// Of <see cref="ConflictsLost"/>: changes that lost because their session is deleted in PostgreSQL (a tombstone):
+    /// <c>acode session pull</c> cannot take a version of it, there is none.
+    /// </summary>
+    public long ConflictsLostToDeletion { get; init; }
+
+    /// <summary>
+    /// Of <see cref="LostSessionIds"/>: the sessions deleted in PostgreSQL, each with the workspace that deleted it and when
+    /// (<see cref="Queries.SessionWorkspaces.LastId"/>, <see cref="Queries.SessionWorkspaces.LastName"/>,
+    /// <see cref="Queries.SessionWorkspaces.DeletedAt"/>; null when that could not be read after the run). Ordinal order.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Queries.SessionWorkspaces?>> DeletedSessions { get; init; } = [];
 
     /// <summary>
     /// Set by the run that found PostgreSQL without what this workspace delivered before (restored empty, recreated,

@@ -209,43 +209,7 @@ internal static class DbSyncCommand
         }, cancellationToken);
     }
 
-    private static string Describe(SyncRunResult r)
-        => r.Paused && r.Delivered == 0
-            ? $"Nothing delivered; {r.Remaining} record(s) wait in the outbox."
-            : $"Delivered {r.Delivered} record(s): {r.Applied} applied, {r.Duplicates} duplicate(s), {r.Conflicts} conflict(s){(r.Conflicts > 0 ? $" ({r.ConflictsWon} won, {r.ConflictsLost} lost)" : "")}; {r.Retried} to retry, {r.DeadLettered} dead-lettered; {r.Remaining} pending."
-                + LostAdvice(r);
+    private static string Describe(SyncRunResult r) => SyncSummary.Describe(r);
 
-    /// <summary>
-    /// What a workspace whose changes lost must know: it still holds its own versions, and how to take PostgreSQL's
-    /// (docs/architecture.md, "Pull converges on PostgreSQL"). Empty when nothing was lost.
-    /// </summary>
-    private static string LostAdvice(SyncRunResult r)
-    {
-        if (r.ConflictsLost == 0)
-        {
-            return "";
-        }
-
-        string sessions = r.LostSessionIds.Count == 1 ? r.LostSessionIds[0] : "<id>";
-        string which = r.LostSessionIds.Count == 1 ? $"session {r.LostSessionIds[0]}" : $"sessions {string.Join(", ", r.LostSessionIds.Take(10))}{(r.LostSessionIds.Count > 10 ? ", …" : "")}";
-        return $"{Environment.NewLine}{r.ConflictsLost} of your change(s) lost to newer versions in PostgreSQL ({which}); this workspace still shows its own version. "
-            + $"Run 'acode session pull {sessions}' to take PostgreSQL's version (compare first with 'acode session show --remote {sessions}'); the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
-    }
-
-    private static JsonObject ToJson(SyncRunResult r) => new()
-    {
-        ["delivered"] = r.Delivered,
-        ["applied"] = r.Applied,
-        ["duplicates"] = r.Duplicates,
-        ["conflicts"] = r.Conflicts,
-        ["conflictsWon"] = r.ConflictsWon,
-        ["conflictsLost"] = r.ConflictsLost,
-        ["lostSessions"] = new JsonArray([.. r.LostSessionIds.Select(id => (JsonNode)JsonValue.Create(id))]),
-        ["retried"] = r.Retried,
-        ["deadLettered"] = r.DeadLettered,
-        ["pending"] = r.Remaining,
-        ["paused"] = r.Paused,
-        ["pauseReason"] = r.PauseReason,
-        ["warning"] = r.TargetWarning is { } w ? new JsonObject { ["message"] = w.Message, ["try"] = w.Hint } : null,
-    };
+    private static JsonObject ToJson(SyncRunResult r) => SyncSummary.ToJson(r);
 }

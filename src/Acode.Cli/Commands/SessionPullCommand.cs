@@ -24,7 +24,8 @@ internal static class SessionPullCommand
             from PostgreSQL into this workspace, to continue it here.
 
             Rows this workspace already has at the same or a newer version are left alone, so pulling twice changes nothing
-            and a session that changed remotely since is brought up to date. A row whose change here lost a conflict in
+            and a session that changed remotely since is brought up to date. Nothing taken from PostgreSQL is queued in the
+            outbox to be sent back. A row whose change here lost a conflict in
             PostgreSQL ('acode db sync' says so: "N of your change(s) lost …") takes PostgreSQL's version, unless a change
             of it waits in the outbox (that change syncs first). Later changes made here sync back as ordinary changes; a
             change made elsewhere meanwhile to what you changed here is recorded as a conflict ('acode db sync' reports

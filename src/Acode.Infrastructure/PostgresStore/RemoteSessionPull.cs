@@ -5,9 +5,10 @@ using Acode.Infrastructure.Sqlite;
 namespace Acode.Infrastructure.PostgresStore;
 
 /// <summary>
-/// <c>acode session pull</c>: copies sessions from PostgreSQL into the local store through its
-/// <see cref="IRunStateStore.ImportAsync"/> (same ids, versions, timestamps; rows already at that version or newer are
-/// left alone, so pulling twice changes nothing), then records in PostgreSQL that this workspace now holds exactly the
+/// <c>acode session pull</c>: copies sessions from PostgreSQL into the local store through its import (same ids,
+/// versions, timestamps; rows already at that version or newer are left alone, so pulling twice changes nothing; a
+/// workspace store writes no outbox record for what it takes, <see cref="SqliteRunStateStore"/>'s
+/// <c>ImportPulledAsync</c>), then records in PostgreSQL that this workspace now holds exactly the
 /// versions it took. That record is what <see cref="Sync.ConflictRule"/> asks when this workspace's next change to one
 /// of them arrives: it continues the stored version, so it applies without a conflict. A version this workspace did not
 /// take (its own copy had changed meanwhile) is not recorded, so that change is judged, and audited, as a conflict;
@@ -56,7 +57,9 @@ internal sealed class RemoteSessionPull
         }
 
         IReadOnlyList<SessionEvent> events = await AllEventsAsync(_remote, remote, cancellationToken).ConfigureAwait(false);
-        ImportResult result = await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
+        ImportResult result = _local is SqliteRunStateStore pulling
+            ? await pulling.ImportPulledAsync(remote, events, cancellationToken).ConfigureAwait(false)
+            : await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
 
         // Held: the versions the local store now has exactly (same version and timestamp), whether written now or before.
         Session? local = await _local.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);

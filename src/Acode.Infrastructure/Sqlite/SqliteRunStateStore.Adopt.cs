@@ -12,6 +12,21 @@ public sealed partial class SqliteRunStateStore
     private const string UndeliveredSql = "SELECT DISTINCT entity_id FROM outbox WHERE status IN ('Pending', 'Failed') AND session_id = $session_id;";
 
     /// <summary>
+    /// <c>acode session pull</c> copying a session from PostgreSQL: <see cref="ImportAsync"/> (same ids, versions, stamps;
+    /// rows stored at that version or newer left alone), except that a version taken from PostgreSQL gets no outbox record
+    /// (it is PostgreSQL's already: delivering it back would only come back as a duplicate, and a reader role could never
+    /// deliver it). Only a row replaced while a change of it waits undelivered in the outbox gets one, based on that
+    /// change: the pulled version supersedes it and must reach PostgreSQL after it (docs/architecture.md, "Pull converges
+    /// on PostgreSQL").
+    /// </summary>
+    internal Task<ImportResult> ImportPulledAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(events);
+        return ImportCoreAsync(session, events, cancellationToken, pulled: true);
+    }
+
+    /// <summary>
     /// <c>acode session pull</c> converging on PostgreSQL (docs/architecture.md, "Pull converges on PostgreSQL"): replaces
     /// each stored row of <paramref name="versions"/> (versions read from PostgreSQL, rows this workspace holds at another
     /// version or stamp) with PostgreSQL's version, whatever the version numbers say, unless this workspace has an
@@ -30,15 +45,7 @@ public sealed partial class SqliteRunStateStore
 
         return _database.WriteAsync<IReadOnlyList<Entity>>((transaction, commands) =>
         {
-            var undelivered = new HashSet<string>(StringComparer.Ordinal);
-            using (SqliteDataReader reader = commands.Get(UndeliveredSql, transaction).With("$session_id", sessionId.Value).ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    undelivered.Add(reader.GetString(0));
-                }
-            }
-
+            HashSet<string> undelivered = Undelivered(commands, transaction, sessionId.Value);
             var redacted = new RedactionCounts();
             var written = new List<Entity>();
             foreach (Entity entity in versions.Where(e => !undelivered.Contains(e.EntityId)))
@@ -60,5 +67,18 @@ public sealed partial class SqliteRunStateStore
 
             return written;
         }, cancellationToken);
+    }
+
+    /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
+    private static HashSet<string> Undelivered(WriterCommands commands, SqliteTransaction transaction, string sessionId)
+    {
+        var undelivered = new HashSet<string>(StringComparer.Ordinal);
+        using SqliteDataReader reader = commands.Get(UndeliveredSql, transaction).With("$session_id", sessionId).ExecuteReader();
+        while (reader.Read())
+        {
+            undelivered.Add(reader.GetString(0));
+        }
+
+        return undelivered;
     }
 }

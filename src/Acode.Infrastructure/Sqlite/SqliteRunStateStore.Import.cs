@@ -38,11 +38,13 @@ public sealed partial class SqliteRunStateStore
         }
     }
 
-    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken)
+    // pulled: the versions are PostgreSQL's own (session pull): only a row with an undelivered change gets an outbox record.
+    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken, bool pulled = false)
     {
         ImportResult result = await _database.WriteAsync((transaction, commands) =>
         {
             int inserted = 0, updated = 0, unchanged = 0;
+            HashSet<string>? undelivered = pulled ? Undelivered(commands, transaction, session.Id.Value) : null;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
             List<Entity> entities = [.. EntitiesOf(session)];
@@ -63,7 +65,7 @@ public sealed partial class SqliteRunStateStore
                 DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null,
                     () => EntityJson.Serialize(EntityDocuments.From(entity, entity.Version, entity.UpdatedAt)));
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
-                Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now);
+                Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now, undelivered?.Contains(entity.EntityId) ?? true);
                 _ = existing.Version == 0 ? inserted++ : updated++;
                 stored[entity.EntityId] = (document.Version, stamp);
             }
@@ -77,7 +79,7 @@ public sealed partial class SqliteRunStateStore
             {
                 EntityRedaction.Redact(Redactor, fresh[i], redacted);
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
-                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now);
+                Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now, undelivered is null);
                 inserted++;
             }
 
@@ -97,15 +99,20 @@ public sealed partial class SqliteRunStateStore
     }
 
     /// <summary>
-    /// Writes one imported row (inserted when <paramref name="existing"/> is null, else replaced) and its outbox record,
-    /// based on the replaced row's version and stamp; <paramref name="stamp"/> is the document's <c>updated_at</c>
-    /// (<see cref="ImportedStamp"/>).
+    /// Writes one imported row (inserted when <paramref name="existing"/> is null, else replaced) and, when
+    /// <paramref name="deliver"/>, its outbox record, based on the replaced row's version and stamp; <paramref name="stamp"/>
+    /// is the document's <c>updated_at</c> (<see cref="ImportedStamp"/>).
     /// </summary>
-    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, (long Version, DateTimeOffset UpdatedAt)? existing, DateTimeOffset stamp, DateTimeOffset now)
+    private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, (long Version, DateTimeOffset UpdatedAt)? existing, DateTimeOffset stamp, DateTimeOffset now, bool deliver)
     {
         EntityRows rows = EntityRows.For(document);
         commands.Get(existing is null ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
         _clock.Observe(stamp);
+        if (!deliver)
+        {
+            return;
+        }
+
         var entry = new OutboxEntry(entity.EntityType, entity.EntityId, session.Id.Value, OutboxOperation.Upsert, existing?.Version ?? 0, document.Version, stamp, EntityJson.Serialize(document))
         {
             BaseUpdatedAt = existing?.UpdatedAt,

@@ -219,13 +219,25 @@ internal sealed class BatchDelivery
             _metrics.RecordDelivered(result.Outcomes[record.Id], now - record.CreatedAt);
         }
 
-        run.Applied += result.Count(ApplyOutcome.Applied, ApplyOutcome.Superseded, ApplyOutcome.ConflictWon, ApplyOutcome.ConflictLost, ApplyOutcome.Stale);
+        // Counted by what happened to each change: only Applied and ConflictWon are now in PostgreSQL.
+        run.Applied += result.Count(ApplyOutcome.Applied, ApplyOutcome.ConflictWon);
         run.Duplicates += result.Count(ApplyOutcome.Duplicate);
+        run.Superseded += result.Count(ApplyOutcome.Superseded);
+        foreach (OutboxRecord stale in batch.Where(r => result.Outcomes.GetValueOrDefault(r.Id) == ApplyOutcome.Stale))
+        {
+            _ = result.DeletedSessionIds.Contains(stale.SessionId) ? run.StaleOfDeletedSessions++ : run.Stale++;
+        }
+
         run.Conflicts += result.Conflicts.Count;
-        foreach (OutboxRecord lost in result.Conflicts.Where(c => result.Outcomes.GetValueOrDefault(c.Id) == ApplyOutcome.ConflictLost))
+        foreach (OutboxRecord lost in batch.Where(r => result.Outcomes.GetValueOrDefault(r.Id) == ApplyOutcome.ConflictLost))
         {
             run.ConflictsLost++;
             run.LostSessions.Add(lost.SessionId);
+            if (result.DeletedSessionIds.Contains(lost.SessionId))
+            {
+                run.ConflictsLostToDeletion++;
+                run.DeletedLostSessions.Add(lost.SessionId);
+            }
         }
         ObserveRemoteClock(result.MaxRemoteHlc, run);
     }

@@ -138,6 +138,9 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     /// <summary>How often delivered records older than the retention (<c>persistence:sqlite:outboxRetentionDays</c>) are deleted.</summary>
     public static TimeSpan PruneInterval { get; } = TimeSpan.FromHours(1);
 
+    /// <summary>How many sessions deleted in PostgreSQL a run's result details (<see cref="SyncRunResult.DeletedSessions"/>).</summary>
+    internal const int DeletedSessionsShown = 10;
+
     public async Task<SyncRunResult> SyncAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (_applier is null || _delivery is null || _retention is null)
@@ -195,7 +198,42 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             ConflictsLost = run.ConflictsLost,
             LostSessionIds = [.. run.LostSessions],
             TargetWarning = warning,
+            Superseded = run.Superseded,
+            Stale = run.Stale,
+            OfDeletedSessions = run.StaleOfDeletedSessions,
+            ConflictsLostToDeletion = run.ConflictsLostToDeletion,
+            DeletedSessions = await DeletedSessionsAsync(run.DeletedLostSessions).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>
+    /// When and by which workspace each session in <paramref name="ids"/> was deleted in PostgreSQL (the first
+    /// <see cref="DeletedSessionsShown"/>, which a summary names; the others without), read after the run as
+    /// <c>acode session pull</c> reads it. A read that fails leaves the details out: the run's outcome stands.
+    /// </summary>
+    private async Task<IReadOnlyList<KeyValuePair<string, Application.Queries.SessionWorkspaces?>>> DeletedSessionsAsync(IReadOnlyCollection<string> ids)
+    {
+        var found = new List<KeyValuePair<string, Application.Queries.SessionWorkspaces?>>(ids.Count);
+        var reader = new PostgresStore.PostgresSessionWorkspaceReader(_dataSource!, _target!.Redacted);
+        foreach (string id in ids)
+        {
+            Application.Queries.SessionWorkspaces? tombstone = null;
+            if (found.Count < DeletedSessionsShown && Domain.Ids.SessionId.TryParse(id, out Domain.Ids.SessionId sessionId))
+            {
+                try
+                {
+                    tombstone = await reader.GetAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (AcodeDbException ex)
+                {
+                    Log.DeletedSessionUnread(_logger, id, ex.Message);
+                }
+            }
+
+            found.Add(new(id, tombstone));
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -316,7 +316,10 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
         }
 
-        return new BatchApplyResult(outcomes, maxRemoteHlc, conflicts.Select(c => c.Incoming).Distinct().ToList());
+        return new BatchApplyResult(outcomes, maxRemoteHlc, conflicts.Select(c => c.Incoming).Distinct().ToList())
+        {
+            DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>

@@ -3,9 +3,19 @@ namespace Acode.Infrastructure.Sync;
 /// <summary>What one sync run did so far: the figures of its <see cref="Application.Sync.SyncRunResult"/>.</summary>
 internal sealed class SyncRunCounters
 {
+    /// <summary>Changes now in PostgreSQL: <see cref="ApplyOutcome.Applied"/> and <see cref="ApplyOutcome.ConflictWon"/>.</summary>
     public long Applied { get; set; }
 
     public long Duplicates { get; set; }
+
+    /// <summary>Changes a later change of the same entity in the same batch was applied in place of.</summary>
+    public long Superseded { get; set; }
+
+    /// <summary>Stale changes of live sessions: PostgreSQL already held a newer version of the same line of changes.</summary>
+    public long Stale { get; set; }
+
+    /// <summary>Stale changes of sessions deleted in PostgreSQL: the deletion covers them.</summary>
+    public long StaleOfDeletedSessions { get; set; }
 
     public long Conflicts { get; set; }
 
@@ -14,6 +24,12 @@ internal sealed class SyncRunCounters
 
     /// <summary>The sessions of the lost changes (ordinal order).</summary>
     public SortedSet<string> LostSessions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Of <see cref="ConflictsLost"/>: the changes that lost because their session is deleted in PostgreSQL.</summary>
+    public long ConflictsLostToDeletion { get; set; }
+
+    /// <summary>Of <see cref="LostSessions"/>: those deleted in PostgreSQL (ordinal order).</summary>
+    public SortedSet<string> DeletedLostSessions { get; } = new(StringComparer.Ordinal);
 
     public long Retried { get; set; }
 
@@ -25,5 +41,6 @@ internal sealed class SyncRunCounters
     /// <summary>The newest stamp seen in PostgreSQL and adopted by the clock, in UTC ticks (0: none).</summary>
     public long MaxRemoteHlc { get; set; }
 
-    public long Done => Applied + Duplicates + Retried + DeadLettered;
+    /// <summary>Records handled: acknowledged whatever their outcome, or failed.</summary>
+    public long Done => Applied + Duplicates + Superseded + Stale + StaleOfDeletedSessions + ConflictsLost + Retried + DeadLettered;
 }

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using Acode.Application.Queries;
+using Acode.Application.Sync;
+
+namespace Acode.Cli.Output;
+
+/// <summary>
+/// What <c>acode db sync</c> prints about one run (README, "Sync to PostgreSQL"): the summary line, in which every
+/// delivered record is counted once by what PostgreSQL did with it, what a workspace whose changes lost must know, and
+/// the <c>--json</c> form of the same figures.
+/// </summary>
+internal static class SyncSummary
+{
+    /// <summary>The sessions named in a line before "…".</summary>
+    private const int Named = 10;
+
+    /// <summary>"Delivered N record(s): …", then one line per kind of lost change (none when nothing was lost).</summary>
+    public static string Describe(SyncRunResult r)
+        => r.Paused && r.Delivered == 0
+            ? $"Nothing delivered; {r.Remaining} record(s) wait in the outbox."
+            : $"Delivered {r.Delivered} record(s): {r.Applied} applied, {r.Duplicates} duplicate(s), {r.Conflicts} conflict(s){(r.Conflicts > 0 ? $" ({r.ConflictsWon} won, {r.ConflictsLost} lost)" : "")}"
+                + NotApplied(r)
+                + $"; {r.Retried} to retry, {r.DeadLettered} dead-lettered; {r.Remaining} pending."
+                + LostToNewer(r) + LostToDeletion(r);
+
+    /// <summary>The run as JSON: the keys of the README's <c>db sync --json</c>.</summary>
+    public static JsonObject ToJson(SyncRunResult r) => new()
+    {
+        ["delivered"] = r.Delivered,
+        ["applied"] = r.Applied,
+        ["duplicates"] = r.Duplicates,
+        ["conflicts"] = r.Conflicts,
+        ["conflictsWon"] = r.ConflictsWon,
+        ["conflictsLost"] = r.ConflictsLost,
+        ["lostSessions"] = new JsonArray([.. r.LostSessionIds.Select(id => (JsonNode)JsonValue.Create(id))]),
+        ["notApplied"] = r.NotApplied,
+        ["superseded"] = r.Superseded,
+        ["stale"] = r.Stale,
+        ["ofDeletedSessions"] = r.OfDeletedSessions,
+        ["conflictsLostToDeletion"] = r.ConflictsLostToDeletion,
+        ["deletedSessions"] = new JsonArray([.. r.DeletedSessions.Select(d => (JsonNode)new JsonObject
+        {
+            ["id"] = d.Key,
+            ["deletedAt"] = d.Value?.DeletedAt is { } at ? Display.Time(at) : null,
+            ["deletedBy"] = d.Value?.LastId,
+            ["deletedByName"] = d.Value?.LastName,
+        })]),
+        ["retried"] = r.Retried,
+        ["deadLettered"] = r.DeadLettered,
+        ["pending"] = r.Remaining,
+        ["paused"] = r.Paused,
+        ["pauseReason"] = r.PauseReason,
+        ["warning"] = r.TargetWarning is { } w ? new JsonObject { ["message"] = w.Message, ["try"] = w.Hint } : null,
+    };
+
+    /// <summary>
+    /// The superseded versions (carried on by a later one, so not "not applied"), then the changes delivered but not
+    /// applied, other than lost conflicts (which the conflict figures count), by why; empty when none.
+    /// </summary>
+    private static string NotApplied(SyncRunResult r)
+    {
+        string text = r.Superseded > 0 ? $", {r.Superseded} superseded by a later version in this sync" : "";
+        if (r.OfDeletedSessions > 0)
+        {
+            text += $", {r.OfDeletedSessions} not applied (their session was deleted in PostgreSQL)";
+        }
+
+        if (r.Stale > 0)
+        {
+            text += $", {r.Stale} not applied (PostgreSQL already has a newer version)";
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// Changes that lost to newer versions: the workspace still holds its own versions, and <c>session pull</c> takes
+    /// PostgreSQL's (docs/architecture.md, "Pull converges on PostgreSQL"). Empty when none lost that way.
+    /// </summary>
+    private static string LostToNewer(SyncRunResult r)
+    {
+        long count = r.ConflictsLost - r.ConflictsLostToDeletion;
+        var deleted = new HashSet<string>(r.DeletedSessions.Select(d => d.Key), StringComparer.Ordinal);
+        List<string> ids = [.. r.LostSessionIds.Where(id => !deleted.Contains(id))];
+        if (count <= 0 || ids.Count == 0)
+        {
+            return "";
+        }
+
+        string sessions = ids.Count == 1 ? ids[0] : "<id>";
+        string which = ids.Count == 1 ? $"session {ids[0]}" : $"sessions {string.Join(", ", ids.Take(Named))}{(ids.Count > Named ? ", …" : "")}";
+        return $"{Environment.NewLine}{count} of your change(s) lost to newer versions in PostgreSQL ({which}); this workspace still shows its own version. "
+            + $"Run 'acode session pull {sessions}' to take PostgreSQL's version (compare first with 'acode session show --remote {sessions}'); the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
+    }
+
+    /// <summary>
+    /// Changes that lost because their session is deleted in PostgreSQL: there is no version to pull (<c>session pull</c>
+    /// refuses it), so the line says when and by which workspace it was deleted, as <c>session pull</c> does
+    /// (<c>RemoteTombstone</c>), and what is left to do here. Empty when none lost that way.
+    /// </summary>
+    private static string LostToDeletion(SyncRunResult r)
+    {
+        if (r.ConflictsLostToDeletion == 0 || r.DeletedSessions.Count == 0)
+        {
+            return "";
+        }
+
+        string which = string.Join("; ", r.DeletedSessions.Take(Named).Select(d => $"session {d.Key}{Deleted(d.Value)}")) + (r.DeletedSessions.Count > Named ? "; …" : "");
+        string id = r.DeletedSessions.Count == 1 ? r.DeletedSessions[0].Key : "<id>";
+        return $"{Environment.NewLine}{r.ConflictsLostToDeletion} of your change(s) lost to a deletion: {which}. "
+            + "This workspace keeps its copy, but it is no longer shared (a change to it loses to the deletion when synced) and 'acode session pull' has no version of it to take. "
+            + $"Keep it here as a local copy, or drop it with 'acode session delete {id}'; the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
+    }
+
+    /// <summary>" was deleted in PostgreSQL on … (UTC) by workspace …", or without when and by whom when those were not read.</summary>
+    private static string Deleted(SessionWorkspaces? tombstone)
+    {
+        if (tombstone?.DeletedAt is not { } deletedAt)
+        {
+            return " was deleted in PostgreSQL";
+        }
+
+        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Safe(name)} ({tombstone.LastId})" : tombstone.LastId;
+        return $" was deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace {by}";
+    }
+}

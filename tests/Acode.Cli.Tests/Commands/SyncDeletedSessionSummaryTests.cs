@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>db sync</c>'s summary counts as applied only what PostgreSQL now holds, through the real binary and PostgreSQL: a
+/// change to a session another workspace deleted is a lost conflict, not "applied", and the summary says the session was
+/// deleted (when, by which workspace) and what to do, never to pull a session that no longer exists; an old export of
+/// the deleted session imported into a new workspace is delivered as "not applied (their session was deleted in
+/// PostgreSQL)".
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _deleter = new();
+    private readonly CliWorkspace _editor = new();
+    private readonly CliWorkspace _late = new();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_change_to_a_session_deleted_in_PostgreSQL_is_not_counted_as_applied_and_the_advice_fits_a_deletion(bool json)
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        foreach (CliWorkspace workspace in new[] { _deleter, _editor, _late })
+        {
+            workspace.Environment["ACODE_POSTGRES_URL"] = url;
+        }
+
+        await _deleter.RunOkAsync("demo", "--sessions", "1");
+        await _deleter.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _deleter.SessionIdsAsync());
+        string deleterId = (await _deleter.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
+        await _editor.RunOkAsync("session", "pull", id);
+        string old = Path.Combine(_editor.Root, "old.jsonl");
+        await _editor.RunOkAsync("session", "export", id, "-o", old);
+        await _deleter.RunOkAsync("session", "delete", id, "--yes");
+        await _deleter.RunOkAsync("db", "sync");
+        await RetitleAsync(_editor, old, "continued after the deletion");
+
+        AcodeResult lost = await _editor.RunAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
+        await _late.RunOkAsync("session", "import", old);
+        int records = (int)(await _late.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+        AcodeResult stale = await _late.RunAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
+
+        Assert.Equal((0, 0), (lost.ExitCode, stale.ExitCode));
+        Assert.True(records > 1);
+        if (json)
+        {
+            JsonElement l = JsonDocument.Parse(lost.Stdout).RootElement;
+            Assert.Equal((1L, 0L, 1L, 1L, 1L), (l.GetProperty("delivered").GetInt64(), l.GetProperty("applied").GetInt64(), l.GetProperty("conflictsLost").GetInt64(), l.GetProperty("conflictsLostToDeletion").GetInt64(), l.GetProperty("notApplied").GetInt64()));
+            JsonElement deleted = Assert.Single(l.GetProperty("deletedSessions").EnumerateArray());
+            Assert.Equal((id, deleterId), (deleted.GetProperty("id").GetString(), deleted.GetProperty("deletedBy").GetString()));
+            Assert.False(string.IsNullOrEmpty(deleted.GetProperty("deletedAt").GetString()));
+
+            JsonElement s = JsonDocument.Parse(stale.Stdout).RootElement;
+            Assert.Equal((records, 0L, 0L, records, records), (s.GetProperty("delivered").GetInt64(), s.GetProperty("applied").GetInt64(), s.GetProperty("conflicts").GetInt64(), s.GetProperty("ofDeletedSessions").GetInt64(), s.GetProperty("notApplied").GetInt64()));
+        }
+        else
+        {
+            Assert.Contains("Delivered 1 record(s): 0 applied, 0 duplicate(s), 1 conflict(s) (0 won, 1 lost);", lost.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"1 of your change(s) lost to a deletion: session {id} was deleted in PostgreSQL on ", lost.Stdout, StringComparison.Ordinal);
+            Assert.Contains("(UTC) by workspace ", lost.Stdout, StringComparison.Ordinal);
+            Assert.Contains(deleterId, lost.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"'acode session delete {id}'", lost.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("lost to newer versions", lost.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain($"Run 'acode session pull {id}'", lost.Stdout, StringComparison.Ordinal);
+
+            Assert.Contains($"Delivered {records} record(s): 0 applied, 0 duplicate(s), 0 conflict(s), {records} not applied (their session was deleted in PostgreSQL);", stale.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        _deleter.Dispose();
+        _editor.Dispose();
+        _late.Dispose();
+    }
+
+    /// <summary>A hand edit of the session in <paramref name="export"/>: a new title, version + 1, updatedAt now; imported.</summary>
+    private static async Task RetitleAsync(CliWorkspace workspace, string export, string title)
+    {
+        string edited = Path.Combine(workspace.Root, "edited.jsonl");
+        var lines = new List<string>();
+        foreach (string line in await File.ReadAllLinesAsync(export))
+        {
+            JsonNode node = JsonNode.Parse(line)!;
+            if (node["entity"]!.GetValue<string>() == "Session")
+            {
+                node["title"] = title;
+                node["version"] = node["version"]!.GetValue<long>() + 1;
+                node["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+            }
+
+            lines.Add(node.ToJsonString());
+        }
+
+        await File.WriteAllLinesAsync(edited, lines);
+        await workspace.RunOkAsync("session", "import", edited);
+    }
+}
