@@ -106,7 +106,7 @@ internal static class AcodeErrors
     /// <param name="inner">The native exception.</param>
     public static AcodeDbException MigrationRefused(string redactedTarget, string migration, string lastGoodVersion, string reason, string remedy, Exception? inner = null) => new(
         AcodeErrorCode.PostgresUnavailable,
-        $"PostgreSQL at {redactedTarget} refused what acode needs to apply migration {migration} (rolled back; the database is still at version {lastGoodVersion}): {reason}. To fix it: {remedy}",
+        $"PostgreSQL at {redactedTarget} refused what acode needs to apply migration {migration}: {reason}. The migration was rolled back; the database is still at version {lastGoodVersion}. To fix it: {remedy}",
         "Nothing was lost: local work continues and changes wait in the outbox. Once it is fixed, run the command again ('acode db check' tells when it is).",
         inner);
 
