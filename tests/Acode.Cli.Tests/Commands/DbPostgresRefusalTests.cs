@@ -146,6 +146,42 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
     }
 
     [Fact]
+    [Trait("Issue", "msgfix13.1")]
+    public async Task A_watching_sync_whose_role_lacks_CREATE_pauses_with_ACODE_DB_006_and_syncs_once_the_GRANT_is_run()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        await ExecuteAsync(admin, $"REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
+        UseRole(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__POLLINTERVALSECONDS"] = "1";
+        await RunOkAsync("demo");
+        string grant = $"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{_role}\";";
+
+        using System.Diagnostics.Process watcher = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync", "--watch");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.BeginOutputReadLine();
+        watcher.BeginErrorReadLine();
+        try
+        {
+            // The console wraps long lines: read the output as one text.
+            await WaitForAsync(() => Task.FromResult(Flowing(string.Join('\n', output)).Contains($"paused: ACODE-DB-006: PostgreSQL at postgresql://{_role}@", StringComparison.Ordinal)
+                && Flowing(string.Join('\n', output)).Contains(grant, StringComparison.Ordinal)), () => string.Join('\n', output));
+            await ExecuteAsync(admin, grant);
+            await WaitForAsync(async () => await CountAsync(admin, "SELECT count(*) FROM pg_tables WHERE tablename = 'sessions'") == 1
+                && await CountAsync(admin, "SELECT count(*) FROM sessions") == 1, () => string.Join('\n', output));
+        }
+        finally
+        {
+            watcher.Kill();
+            await watcher.WaitForExitAsync();
+        }
+
+        Assert.DoesNotContain(output, l => l.Contains("ACODE-DB-003", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(_password, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_role_without_TEMPORARY_on_the_database_pauses_the_sync_naming_the_GRANT_that_fixes_it()
     {
         // The sync stages each batch in a temporary table; PostgreSQL grants TEMPORARY to PUBLIC unless an owner revoked it.
@@ -281,6 +317,17 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         return document.RootElement.Clone();
     }
 
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after a minute (a hang, not a speed limit).</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> shown)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"The condition did not become true within 60 s. Output:\n{shown()}");
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>The text of a table without its borders, each run of white space one space, so wrapped cells read on.</summary>
     private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
