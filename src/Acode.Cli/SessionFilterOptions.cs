@@ -16,7 +16,7 @@ internal sealed class SessionFilterOptions
 
     public Option<string?> Until { get; } = new("--until") { Description = "Only sessions created before this time (the forms of --since)." };
 
-    public Option<string?> Title { get; } = new("--title", "-t") { Description = "Only sessions whose title contains this text (case-insensitive for ASCII)." };
+    public Option<string?> Title { get; } = new("--title", "-t") { Description = "Only sessions whose title contains this text, ignoring case for every letter (É finds é); the same with --remote." };
 
     /// <summary>True when at least one of the options was given.</summary>
     public bool AnyGiven(ParseResult parseResult)

@@ -92,11 +92,22 @@ internal static class AcodeErrors
         "Nothing was lost. Run 'acode db check' to inspect the database, and report this error with 'acode db migrate --dry-run' output.",
         inner);
 
-    /// <summary>ACODE-DB-003 for a migration the server refused (a missing privilege): <paramref name="remedy"/> says what fixes it.</summary>
-    public static AcodeDbException MigrationRefused(string migration, string lastGoodVersion, string reason, string remedy, Exception? inner = null) => new(
-        AcodeErrorCode.MigrationFailed,
-        $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion}.",
-        $"Nothing was lost. {remedy} Then run the command again.",
+    /// <summary>
+    /// ACODE-DB-006 for a migration the server refused (a privilege acode's role lacks, a server that accepts only reads):
+    /// the migration is sound, the role or the server is not, so it is the refusal's code, not a failed migration's
+    /// (ACODE-DB-003). The migration was rolled back; <paramref name="remedy"/> (e.g. the <c>GRANT</c>) is part of the
+    /// message, so that it survives wherever the message alone is shown (a paused sync's reason).
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="migration">The refused migration's id, e.g. <c>V1_0_0_InitialSchema</c>.</param>
+    /// <param name="lastGoodVersion">The version the database stays at.</param>
+    /// <param name="reason">What was refused, naming the privilege or setting.</param>
+    /// <param name="remedy">What fixes it.</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException MigrationRefused(string redactedTarget, string migration, string lastGoodVersion, string reason, string remedy, Exception? inner = null) => new(
+        AcodeErrorCode.PostgresUnavailable,
+        $"PostgreSQL at {redactedTarget} refused what acode needs to apply migration {migration}: {reason}. The migration was rolled back; the database is still at version {lastGoodVersion}. To fix it: {remedy}",
+        "Nothing was lost: local work continues and changes wait in the outbox. Once it is fixed, run the command again ('acode db check' tells when it is).",
         inner);
 
     public static AcodeDbException MigrationChanged(string migration, string appliedChecksum, string currentChecksum) => new(

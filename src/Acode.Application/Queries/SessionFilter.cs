@@ -21,6 +21,6 @@ public sealed record SessionFilter
     /// <summary>Only sessions last updated before this instant.</summary>
     public DateTimeOffset? UpdatedTo { get; init; }
 
-    /// <summary>Only sessions whose title contains this text (case-insensitive for ASCII letters).</summary>
+    /// <summary>Only sessions whose title contains this text, ignoring case for every letter (Unicode lower-casing, the same on both engines; docs/search.md, "The title filter").</summary>
     public string? TitleContains { get; init; }
 }

@@ -9,7 +9,8 @@ namespace Acode.Application.Queries;
 /// A short hash of a normalized <see cref="SessionFilter"/>, carried in every cursor so that a cursor is only accepted
 /// by the query it was printed for. Filters that select the same rows hash alike: states are a set, times compare as
 /// UTC instants (the offset they were given in does not matter), an empty title is no title, and the title is compared
-/// with ASCII letters lowered, as the query compares it.
+/// with ASCII letters lowered (the query lowers every letter: two titles that differ only in a non-ASCII letter's case
+/// select the same rows but hash apart, so such a cursor is refused, never applied to another listing).
 /// </summary>
 internal static class SessionFilterFingerprint
 {

@@ -133,7 +133,7 @@ internal static class DbCheckCommand
     /// <summary>The failing postgres line: what is wrong, then the next step (local work is unaffected meanwhile).</summary>
     private static string PostgresProblem(string? problem)
     {
-        string what = (problem ?? "PostgreSQL does not answer").TrimEnd('.', ' ');
+        string what = (problem ?? "PostgreSQL does not answer").TrimEnd('.', ' ', ';'); // a GRANT ends in ';'
         string next = what.Contains("To fix it:", StringComparison.Ordinal)
             ? "then run 'acode db check' again"
             : "next: start the server, or correct ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json), then run 'acode db check' again";

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Acode.Application.Errors;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
@@ -13,7 +14,7 @@ internal static class DbMigrateCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var dryRun = new Option<bool>("--dry-run") { Description = "List the migrations that would be applied; change nothing." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List the migrations that would be applied; change nothing. Exits 16 (ACODE-DB-006) when PostgreSQL's role lacks the privilege to apply them." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var command = new Command("migrate", "Apply pending schema migrations (each in its own transaction) to SQLite and, when configured, PostgreSQL.\n\nExamples:\n  acode db migrate --dry-run\n  acode db migrate") { dryRun, json };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
@@ -28,36 +29,60 @@ internal static class DbMigrateCommand
             PostgresConnectionSettings? target = context.SyncTarget;
             IReadOnlyList<Migration>? postgres = null;
             MigrationStatus? postgresAfter = null;
+            AcodeDbException? refused = null;
             if (target is not null)
             {
                 MigrationStatus postgresBefore = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
                 postgres = isDryRun ? postgresBefore.Pending : await PostgresSchema.MigrateAsync(context, target, cancellationToken);
                 postgresAfter = isDryRun ? postgresBefore : await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+                refused = isDryRun ? await RefusalAsync(context, target, cancellationToken) : null;
             }
 
             if (context.ParseResult.GetValue(json))
             {
+                JsonObject? postgresJson = postgres is null ? null : ToJson(postgres, postgresAfter!, isDryRun);
+                if (postgresJson is not null && isDryRun)
+                {
+                    postgresJson["refused"] = refused is null ? null : $"{refused.Code}: {refused.Message}";
+                }
+
                 JsonOutput.Write(new JsonObject
                 {
                     ["dryRun"] = isDryRun,
                     ["sqlite"] = ToJson(sqlite, after, isDryRun),
-                    ["postgres"] = postgres is null ? null : ToJson(postgres, postgresAfter!, isDryRun),
+                    ["postgres"] = postgresJson,
                 });
-                return ExitCodes.Success;
             }
-
-            Report(context, "SQLite", sqlite, before, after, isDryRun);
-            if (postgres is not null)
+            else
             {
-                Report(context, $"PostgreSQL ({target!.Redacted})", postgres, postgresAfter!, postgresAfter!, isDryRun);
+                Report(context, "SQLite", sqlite, before, after, isDryRun);
+                if (postgres is not null)
+                {
+                    Report(context, $"PostgreSQL ({target!.Redacted})", postgres, postgresAfter!, postgresAfter!, isDryRun, refused is not null);
+                }
             }
 
-            return ExitCodes.Success;
+            // A dry run whose migrations the role could not apply ends as 'acode db migrate' would: ACODE-DB-006, exit 16.
+            return refused is null ? ExitCodes.Success : throw refused;
         });
         return command;
     }
 
-    private static void Report(CliContext context, string engine, IReadOnlyList<Migration> migrations, MigrationStatus before, MigrationStatus after, bool isDryRun)
+    /// <summary>ACODE-DB-006 when a migration is pending that the role lacks the privilege to apply; null otherwise.</summary>
+    private static async Task<AcodeDbException?> RefusalAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostgresSchema.GetApplicableStatusAsync(context, target, cancellationToken);
+            return null;
+        }
+        catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+        {
+            return ex;
+        }
+    }
+
+    private static void Report(CliContext context, string engine, IReadOnlyList<Migration> migrations, MigrationStatus before, MigrationStatus after, bool isDryRun, bool refused = false)
     {
         if (migrations.Count == 0)
         {
@@ -71,6 +96,10 @@ internal static class DbMigrateCommand
         }
 
         context.Console.WriteLine(isDryRun ? $"{engine}: dry run: nothing was changed; the database is at {before.CurrentText}." : $"{engine}: the database is now at {after.CurrentText}.");
+        if (refused)
+        {
+            context.Console.WriteLine($"{engine}: the role lacks the privilege to apply them (ACODE-DB-006 below says which and the GRANT that gives it); 'acode db migrate' would fail until it is granted.");
+        }
     }
 
     private static JsonObject ToJson(IReadOnlyList<Migration> migrations, MigrationStatus after, bool isDryRun) => new()

@@ -12,6 +12,10 @@ internal static class PostgresSchema
     public static Task<MigrationStatus> GetStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
         => Guard(target, () => Migrator(context).GetStatusAsync(DataSource(context), cancellationToken));
 
+    /// <summary>The status, and ACODE-DB-006 when a migration is pending that the role lacks the privilege to apply.</summary>
+    public static Task<MigrationStatus> GetApplicableStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
+        => Guard(target, () => Migrator(context).GetApplicableStatusAsync(DataSource(context), cancellationToken));
+
     public static Task<IReadOnlyList<Migration>> MigrateAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
         => Guard(target, () => Migrator(context).MigrateAsync(DataSource(context), cancellationToken));
 

@@ -4,6 +4,10 @@ using System.Text.Json.Nodes;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Acode.Application;
+using Acode.Infrastructure;
+using Acode.Infrastructure.PostgresStore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Acode.Cli.Commands;
 
@@ -49,7 +53,11 @@ internal static class SessionShowCommand
                 await EventLogRenderer.WriteAsync(context.Console, store, session, whole, cancellationToken);
             }
 
-            long redacted = scope.Database?.CountRedactedSecrets(session.Id.Value, cancellationToken) ?? 0;
+            long redacted = scope.Database is { } database
+                ? database.CountRedactedSecrets(session.Id.Value, cancellationToken)
+                : await PostgresRedactedSecrets.CountAsync(
+                    context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey),
+                    session.Id.Value, scope.Where, cancellationToken);
             if (redacted > 0)
             {
                 context.Console.WriteLine($"Secrets redacted: {redacted} (replaced by [REDACTED:kind] markers before they were stored)");

@@ -37,18 +37,24 @@ internal static class Display
         try
         {
             string relaxed = System.Text.Json.Nodes.JsonNode.Parse(json)?.ToJsonString(ReadableJsonOptions) ?? json;
-
-            // Even the relaxed encoder escapes characters outside the BMP (an emoji): an escaped pair, not preceded by an
-            // escaped backslash, is written as the character it encodes.
-            return SurrogatePairEscape.Replace(relaxed, m => m.Groups[1].Value + char.ConvertFromUtf32(char.ConvertToUtf32(
-                (char)int.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                (char)int.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))));
+            return WithAstralCharacters(relaxed);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
         {
             return json;
         }
     }
+
+    /// <summary>
+    /// JSON written with <see cref="System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>, with the
+    /// escapes that encoder still writes for characters outside the BMP (an emoji: <c>\uD83D\uDE80</c>) written as the
+    /// characters: an escaped surrogate pair not preceded by an escaped backslash. Lone surrogates and control characters
+    /// stay escaped.
+    /// </summary>
+    public static string WithAstralCharacters(string relaxedJson)
+        => SurrogatePairEscape.Replace(relaxedJson, m => m.Groups[1].Value + char.ConvertFromUtf32(char.ConvertToUtf32(
+            (char)int.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            (char)int.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))));
 
     private static string Safe(string? text, int maxLength, bool keepLines)
     {

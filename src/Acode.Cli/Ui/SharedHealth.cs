@@ -152,7 +152,8 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);
-            return JsonSerializer.Serialize(document.RootElement, Indented);
+            // As the event log shows payloads: the characters, not their escapes (the page HTML-escapes them).
+            return Display.WithAstralCharacters(JsonSerializer.Serialize(document.RootElement, Indented));
         }
         catch (JsonException)
         {

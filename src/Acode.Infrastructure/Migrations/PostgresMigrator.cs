@@ -10,7 +10,8 @@ namespace Acode.Infrastructure.Migrations;
 /// Applies pending migrations to the shared PostgreSQL database (spec §3), with the semantics of
 /// <see cref="SqliteMigrator"/>: the same versions, in order, each in its own transaction together with its
 /// <c>schema_version</c> row; an edited migration is refused by checksum (ACODE-DB-003), a failed one rolls back
-/// and leaves the last good version (ACODE-DB-003), a newer database is refused (ACODE-DB-004).
+/// and leaves the last good version (ACODE-DB-003; ACODE-DB-006 when the server refused it: a missing privilege, a
+/// read-only server), a newer database is refused (ACODE-DB-004).
 /// </summary>
 /// <remarks>
 /// Many processes on many machines migrate the same server: each migration transaction first takes the
@@ -117,9 +118,45 @@ public sealed class PostgresMigrator
         }
     }
 
+    /// <summary>
+    /// Whether the role may apply what is pending: <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>, and
+    /// while a migration is pending, CREATE on the schema (<c>acode db migrate --dry-run</c>; <see cref="MigrateAsync(NpgsqlDataSource, CancellationToken)"/>
+    /// checks the same before its first migration). Writes nothing.
+    /// </summary>
+    /// <returns>The status, when the role may apply every pending migration.</returns>
+    /// <exception cref="AcodeDbException">As <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>; ACODE-DB-006 naming CREATE on the schema and its GRANT when a migration is pending and the role lacks it.</exception>
+    public async Task<MigrationStatus> GetApplicableStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await GetApplicableStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<MigrationStatus> GetApplicableStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        MigrationStatus status = await GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (status.Pending.Count > 0)
+        {
+            try
+            {
+                await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: true, readOnly: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
+            {
+                throw unavailable;
+            }
+        }
+
+        return status;
+    }
+
     /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
     /// <returns>The migrations this call applied (none when another process applied them first).</returns>
-    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004 or ACODE-DB-006, as <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>, and ACODE-DB-003 for a failed migration.</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004 or ACODE-DB-006, as <see cref="GetApplicableStatusAsync(NpgsqlDataSource, CancellationToken)"/>;
+    /// ACODE-DB-003 for a failed migration; ACODE-DB-006 for one the server refused (a missing privilege, a read-only server).</exception>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -133,7 +170,7 @@ public sealed class PostgresMigrator
     /// <inheritdoc cref="MigrateAsync(NpgsqlDataSource, CancellationToken)"/>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
-        MigrationStatus status = await GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        MigrationStatus status = await GetApplicableStatusAsync(connection, cancellationToken).ConfigureAwait(false);
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {
@@ -209,15 +246,15 @@ public sealed class PostgresMigrator
         }
         catch (PostgresException ex) when (!PostgresErrorMapper.IsOutage(ex))
         {
-            // A refusal (a missing privilege, a read-only server) fails the migration like any statement error, but
-            // the message names what was refused and what fixes it.
+            // A refusal (a missing privilege, a read-only server) rolls the migration back like any statement error,
+            // but it is the role's or the server's fault, not the migration's: ACODE-DB-006 naming what fixes it.
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             string target = Target(connection);
             (string Reason, string Remedy)? refusal = PostgresErrorMapper.Refusal(ex, target);
             string reason = refusal?.Reason ?? $"SQLSTATE {ex.SqlState}: {ex.MessageText}";
             Log.PostgresMigrationFailed(_logger, migration.Id, target, reason);
             throw refusal is { } refused
-                ? AcodeErrors.MigrationRefused(migration.Id, lastGood, reason, refused.Remedy, ex)
+                ? AcodeErrors.MigrationRefused(target, migration.Id, lastGood, reason, refused.Remedy, ex)
                 : AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
         }
 

@@ -92,7 +92,7 @@ public sealed partial class PostgresRunStateStore
         AddRange(where, Add, created: false, filter.UpdatedFrom, filter.UpdatedTo);
         if (!string.IsNullOrEmpty(filter.TitleContains))
         {
-            where.Add($"strpos(lower(s.title), lower({Add(PostgresTextValue(filter.TitleContains), NpgsqlDbType.Text)})) > 0");
+            where.Add(TitleFold.PostgresContains("s.title", Add(PostgresTextValue(filter.TitleContains), NpgsqlDbType.Text)));
         }
 
         string column = updated ? "s.updated_at" : "s.created_at";

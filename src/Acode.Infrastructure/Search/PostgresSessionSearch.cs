@@ -304,7 +304,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
         if (!string.IsNullOrEmpty(filter.TitleContains))
         {
-            where.Add($"strpos(lower(s.title), lower({Add(filter.TitleContains, NpgsqlDbType.Text)})) > 0");
+            where.Add(TitleFold.PostgresContains("s.title", Add(filter.TitleContains, NpgsqlDbType.Text)));
         }
 
         if (cursor is { } c)

@@ -69,7 +69,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
             AddRange(where, parameters, "s.updated_at", filter.UpdatedFrom, filter.UpdatedTo, "updated");
             if (!string.IsNullOrEmpty(filter.TitleContains))
             {
-                where.Add("instr(lower(s.title), lower($title)) > 0");
+                where.Add(TitleFold.SqliteContains("s.title", "$title"));
                 parameters.Add(("$title", filter.TitleContains));
             }
 

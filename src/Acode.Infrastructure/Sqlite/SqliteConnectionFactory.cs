@@ -91,6 +91,7 @@ internal sealed class SqliteConnectionFactory
             }
 
             Execute(connection, _pragmas);
+            TitleFold.Register(connection);
             EnsureWal(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, _writerPragmas);
             DatabaseFile.RestrictCompanions(DatabasePath);
@@ -112,6 +113,7 @@ internal sealed class SqliteConnectionFactory
         {
             connection.Open();
             Execute(connection, _pragmas + " PRAGMA query_only = ON;");
+            TitleFold.Register(connection);
             if (Access == WorkspaceAccess.Immutable)
             {
                 // An immutable file is read without its WAL (journal_mode reads 'delete'); the header is read here so

@@ -9,7 +9,7 @@ namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// Issue 10.7: a PostgreSQL that answers but refuses acode's role (a missing privilege, a read-only server, a table
-/// dropped by hand) is ACODE-DB-006 (ACODE-DB-003 while migrating) naming what is missing and the GRANT that fixes it,
+/// dropped by hand) is ACODE-DB-006 (also while migrating) naming what is missing and the GRANT that fixes it,
 /// from every command, never "This is a bug", never a stack trace, never the password, and never a burnt attempt.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
@@ -93,8 +93,10 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
     }
 
     [Fact]
-    public async Task A_role_without_CREATE_on_schema_public_gets_ACODE_DB_003_naming_the_GRANT_without_a_stack_trace()
+    [Trait("Issue", "msgfix13.1")]
+    public async Task A_role_without_CREATE_on_schema_public_gets_ACODE_DB_006_naming_the_GRANT_from_sync_migrate_and_the_dry_run()
     {
+        // PostgreSQL 15's default for a role that does not own the database: no CREATE on schema public.
         string admin = await fixture.CreateDatabaseAsync();
         await ExecuteAsync(admin, $"REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
         UseRole(admin);
@@ -102,25 +104,81 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
 
         AcodeResult sync = await RunAsync("db", "sync");
         AcodeResult migrate = await RunAsync("db", "migrate");
+        AcodeResult dryRun = await RunAsync("db", "migrate", "--dry-run");
+        AcodeResult dryRunJson = await RunAsync("db", "migrate", "--dry-run", "--json");
         JsonElement status = await JsonAsync("db", "status");
+        AcodeResult statusText = await RunAsync("db", "status");
         AcodeResult check = await RunAsync("db", "check");
 
         string grant = $"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{_role}\";";
-        foreach (AcodeResult failed in new[] { sync, migrate })
+        string lacks = $"role \"{_role}\" lacks CREATE on schema public";
+        foreach (AcodeResult failed in new[] { sync, migrate, dryRun })
         {
-            Assert.Equal(13, failed.ExitCode);
-            Assert.Contains("Error: ACODE-DB-003: Migration V1_0_0_InitialSchema failed and was rolled back: ", failed.Stderr, StringComparison.Ordinal);
-            Assert.Contains("SQLSTATE 42501", failed.Stderr, StringComparison.Ordinal);
+            Assert.True(failed.ExitCode == 16, failed.ToString());
+            Assert.Contains("Error: ACODE-DB-006: ", failed.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("ACODE-DB-003", failed.Stdout + failed.Stderr, StringComparison.Ordinal);
+            Assert.Contains(lacks, failed.Stderr, StringComparison.Ordinal);
             Assert.Contains(grant, failed.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.Contains($"lacks CREATE on schema public", status.GetProperty("sync").GetProperty("problem").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("would apply V1_0_0_InitialSchema", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the role lacks the privilege to apply them", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(16, dryRunJson.ExitCode);
+        JsonElement postgres = JsonDocument.Parse(dryRunJson.Stdout).RootElement.GetProperty("postgres");
+        Assert.NotEmpty(postgres.GetProperty("pending").EnumerateArray());
+        Assert.Contains(grant, postgres.GetProperty("refused").GetString()!, StringComparison.Ordinal);
+        Assert.Contains(lacks, status.GetProperty("sync").GetProperty("problem").GetString()!, StringComparison.Ordinal);
         Assert.Equal(1, check.ExitCode);
+        foreach (AcodeResult shown in new[] { statusText, check })
+        {
+            string flowing = Flowing(shown.Stdout);
+            Assert.True(flowing.Contains(grant, StringComparison.Ordinal), flowing);
+            Assert.DoesNotContain(";;", flowing, StringComparison.Ordinal); // the GRANT's own ';' is not doubled
+        }
+
+        Assert.Contains($"{grant} then run 'acode db check' again", Flowing(check.Stdout), StringComparison.Ordinal);
         AssertNoBugNoStackNoSecret();
 
         await ExecuteAsync(admin, grant);
+        await RunOkAsync("db", "migrate", "--dry-run");
         await RunOkAsync("db", "sync");
         await RunOkAsync("db", "check");
+    }
+
+    [Fact]
+    [Trait("Issue", "msgfix13.1")]
+    public async Task A_watching_sync_whose_role_lacks_CREATE_pauses_with_ACODE_DB_006_and_syncs_once_the_GRANT_is_run()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        await ExecuteAsync(admin, $"REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
+        UseRole(admin);
+        _workspace.Environment["ACODE_PERSISTENCE__SYNC__POLLINTERVALSECONDS"] = "1";
+        await RunOkAsync("demo");
+        string grant = $"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{_role}\";";
+
+        using System.Diagnostics.Process watcher = AcodeBinary.Start(_workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "db", "sync", "--watch");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watcher.BeginOutputReadLine();
+        watcher.BeginErrorReadLine();
+        try
+        {
+            // The console wraps long lines: read the output as one text.
+            await WaitForAsync(() => Task.FromResult(Flowing(string.Join('\n', output)).Contains($"paused: ACODE-DB-006: PostgreSQL at postgresql://{_role}@", StringComparison.Ordinal)
+                && Flowing(string.Join('\n', output)).Contains(grant, StringComparison.Ordinal)), () => string.Join('\n', output));
+            await ExecuteAsync(admin, grant);
+            await WaitForAsync(async () => await CountAsync(admin, "SELECT count(*) FROM pg_tables WHERE tablename = 'sessions'") == 1
+                && await CountAsync(admin, "SELECT count(*) FROM sessions") == 1, () => string.Join('\n', output));
+        }
+        finally
+        {
+            watcher.Kill();
+            await watcher.WaitForExitAsync();
+        }
+
+        Assert.DoesNotContain(output, l => l.Contains("ACODE-DB-003", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(_password, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -259,6 +317,26 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         return document.RootElement.Clone();
     }
 
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after a minute (a hang, not a speed limit).</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> shown)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"The condition did not become true within 60 s. Output:\n{shown()}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The text of a table without its borders, each run of white space one space, so wrapped cells read on.</summary>
+    private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
+
+    [GeneratedRegex(@"[\u2500-\u257F]")]
+    private static partial Regex Borders();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 
     [GeneratedRegex(@"^\s+at \S+\(|Exception \(0x", RegexOptions.Multiline)]
     private static partial Regex StackFrame();

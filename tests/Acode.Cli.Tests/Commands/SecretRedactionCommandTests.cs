@@ -33,11 +33,15 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
         outputs.AddRange([export, show, await _workspace.RunOkAsync("session", "show", id.Value, "--json"), await _workspace.RunOkAsync("db", "status")]);
         JsonElement status = await _workspace.JsonAsync("db", "status");
         outputs.Add(await _workspace.RunOkAsync("db", "sync"));
+        AcodeResult remoteShow = await _workspace.RunOkAsync("session", "show", "--remote", id.Value);
+        outputs.Add(remoteShow);
 
         // Each sample's secret is in the tool result, and the result is also in the arguments, the event and the artifact.
         int expected = 4 * _samples.Count;
         Assert.Equal(expected, status.GetProperty("secretsRedacted").GetInt64());
         Assert.Contains($"Secrets redacted: {expected}", show.Stdout, StringComparison.Ordinal);
+        string redactedLine = show.Stdout.Split('\n').Single(l => l.StartsWith("Secrets redacted: ", StringComparison.Ordinal));
+        Assert.Contains(redactedLine, remoteShow.Stdout.Split('\n')); // --remote prints the same line, from PostgreSQL's events
         foreach (string kind in _samples.Select(s => s.Kind!).Distinct())
         {
             Assert.Contains($"[REDACTED:{kind}]", export.Stdout, StringComparison.Ordinal);

@@ -204,6 +204,42 @@ public abstract partial class RunStateStoreContractTests
         Assert.Empty(wildcards.Items);
     }
 
+    /// <summary>The titles of <see cref="QuerySessionsAsync_filters_by_title_ignoring_the_case_of_every_letter_alike_on_both_engines"/>.</summary>
+    public static readonly string[] FoldedTitles =
+        ["Fix Login page", "Émoji support", "an émoji ROCKET", "Straße bauen", "STRAẞE NORD", "İstanbul trip", "ΟΔΟΣ map", "νέα οδος", "Ärger mit Öl"];
+
+    /// <summary>Text searched → the indexes in <see cref="FoldedTitles"/> it finds (docs/search.md, "The title filter").</summary>
+    public static TheoryData<string, int[]> TitleFolds => new()
+    {
+        { "FIX LOGIN", [0] },
+        { "ÉMOJI", [1, 2] },
+        { "emoji", [] }, // an accent is not case
+        { "straße", [3, 4] },
+        { "STRAẞE", [3, 4] },
+        { "STRASSE", [] }, // no language's rules: ß is not ss
+        { "İSTANBUL", [5] },
+        { "i̇stanbul", [5] }, // İ lowers to i + U+0307 on both engines
+        { "ΟΔΟΣ", [6, 7] }, // a final ς is σ
+        { "οδοσ", [6, 7] },
+        { "äRGER MIT öL", [8] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TitleFolds))]
+    [Trait("Issue", "msgfix13.2")]
+    public async Task QuerySessionsAsync_filters_by_title_ignoring_the_case_of_every_letter_alike_on_both_engines(string text, int[] expected)
+    {
+        var sessions = new List<Session>();
+        foreach (string title in FoldedTitles)
+        {
+            sessions.Add(await Store.CreateSessionAsync(title));
+        }
+
+        Page<SessionSummary> page = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = text }, SessionSort.CreatedAscending, PaginationOptions.FirstPage);
+
+        Assert.Equal(expected.Select(i => FoldedTitles[i]), page.Items.Select(s => s.Title));
+    }
+
     [Fact]
     public async Task QuerySessionsAsync_combines_filters_with_and_and_paginates_the_result()
     {

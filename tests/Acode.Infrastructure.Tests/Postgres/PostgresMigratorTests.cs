@@ -50,6 +50,58 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
     [Fact]
+    [Trait("Issue", "msgfix13.1")]
+    public async Task A_migration_the_server_refuses_for_a_missing_privilege_is_ACODE_DB_006_rolled_back_and_names_the_fix()
+    {
+        // The privilege check passes (USAGE and CREATE on the schema), but the migration alters a table another role owns.
+        string role = $"acode_mig_{Guid.NewGuid():N}"[..20];
+        const string password = "Pw-refused-1";
+        await PostgresSql.ExecuteAsync(_connectionString, $"""
+            CREATE TABLE owned_by_admin (x bigint);
+            CREATE ROLE "{role}" LOGIN PASSWORD '{password}';
+            GRANT USAGE, CREATE ON SCHEMA public TO "{role}";
+            """);
+        Migration[] migrations = [new(new Version(1, 0, 0), "AlterForeign", "CREATE TABLE mine (x bigint);\nALTER TABLE owned_by_admin ADD COLUMN y bigint;")];
+        await using NpgsqlDataSource asRole = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(PostgresSql.As(_connectionString, role, password), "test"));
+
+        AcodeDbException refused = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator(migrations).MigrateAsync(asRole));
+
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, refused.ErrorCode);
+        Assert.Contains("refused what acode needs to apply migration V1_0_0_AlterForeign: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("The migration was rolled back; the database is still at version none (empty database). To fix it: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"role \"{role}\" does not own table owned_by_admin", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"OWNER TO \"{role}\";", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, refused.Message + refused.Hint, StringComparison.Ordinal);
+        Assert.Equal(0, await PostgresSql.CountAsync(_connectionString, "SELECT count(*) FROM pg_tables WHERE tablename IN ('mine', 'schema_version')"));
+    }
+
+    [Fact]
+    [Trait("Issue", "msgfix13.1")]
+    public async Task A_role_without_CREATE_gets_ACODE_DB_006_before_the_first_migration_and_the_applicable_status_says_so()
+    {
+        string role = $"acode_mig_{Guid.NewGuid():N}"[..20];
+        const string password = "Pw-refused-2";
+        await PostgresSql.ExecuteAsync(_connectionString, $"""
+            REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+            CREATE ROLE "{role}" LOGIN PASSWORD '{password}';
+            """);
+        await using NpgsqlDataSource asRole = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(PostgresSql.As(_connectionString, role, password), "test"));
+        var migrator = new PostgresMigrator();
+
+        MigrationStatus status = await migrator.GetStatusAsync(asRole); // what is pending, as before
+        AcodeDbException checkedFirst = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.GetApplicableStatusAsync(asRole));
+        AcodeDbException migrating = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.MigrateAsync(asRole));
+
+        Assert.NotEmpty(status.Pending);
+        foreach (AcodeDbException refused in new[] { checkedFirst, migrating })
+        {
+            Assert.Equal(AcodeErrorCode.PostgresUnavailable, refused.ErrorCode);
+            Assert.Contains($"role \"{role}\" lacks CREATE on schema public", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{role}\";", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     [Trait("AC", "AC-010")]
     public void The_same_migration_versions_exist_for_SQLite_and_PostgreSQL()
     {

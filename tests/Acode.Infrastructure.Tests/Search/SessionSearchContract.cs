@@ -210,6 +210,20 @@ public abstract class SessionSearchContract
     }
 
     [Fact]
+    [Trait("Issue", "msgfix13.2")]
+    public async Task The_title_filter_ignores_the_case_of_non_ASCII_letters()
+    {
+        Session accented = Session.Create("omegafilter Émoji");
+        Session plain = Session.Create("omegafilter emoji");
+        await Store.SaveAllAsync([accented, plain]);
+        await PublishAsync();
+
+        Page<SearchHit> titled = await Search.SearchAsync(SearchQuery.Parse("omegafilter"), new SessionFilter { TitleContains = "éMOJI" }, PaginationOptions.FirstPage);
+
+        Assert.Equal(accented.Id, Assert.Single(titled.Items).SessionId);
+    }
+
+    [Fact]
     [Trait("Issue", "13.2")]
     public async Task Keyset_pages_return_every_hit_once_in_score_order()
     {
