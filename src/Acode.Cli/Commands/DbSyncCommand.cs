@@ -197,7 +197,7 @@ internal static class DbSyncCommand
             deadLettered += result.DeadLettered;
             if (result.Paused && !wasPaused)
             {
-                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason}; retrying with backoff (nothing is lost, no attempts are counted).");
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason?.TrimEnd().TrimEnd(';', '.')}; retrying with backoff (nothing is lost, no attempts are counted).");
             }
             else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered > 0))
             {

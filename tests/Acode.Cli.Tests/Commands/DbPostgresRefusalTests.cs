@@ -179,6 +179,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
 
         Assert.DoesNotContain(output, l => l.Contains("ACODE-DB-003", StringComparison.Ordinal));
         Assert.DoesNotContain(output, l => l.Contains(_password, StringComparison.Ordinal));
+        Assert.DoesNotContain(";;", Flowing(string.Join('\n', output)), StringComparison.Ordinal);
     }
 
     [Fact]
