@@ -60,9 +60,11 @@ internal static class DbCheckCommand
                 ("backlog", !stuck, stuck
                     ? $"stuck: the oldest pending record is {Display.Duration(oldest)} old; run 'acode db sync' (is a sync worker running?)"
                     : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty"),
-                ("postgres", !syncStatus.Configured || syncStatus.Reachable == true, !syncStatus.Configured
+                ("postgres", !syncStatus.Configured || (syncStatus.Reachable == true && syncStatus.Problem is null), !syncStatus.Configured
                     ? "not configured (local only)"
-                    : syncStatus.Reachable == true ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}" : PostgresProblem(syncStatus.Problem)),
+                    : syncStatus.Reachable != true ? PostgresProblem(syncStatus.Problem)
+                    : syncStatus.Problem is { } unusable ? $"{syncStatus.Target} answers, but {unusable}. Local work is unaffected: changes wait in the outbox meanwhile"
+                    : $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}"),
             };
             // A full disk fails the check: the data is sound, but every write and the WAL's checkpoint fail until space is freed.
             DiskSpaceReport disk = DiskSpaceReport.Measure(database.Workspace.AgentDirectory, wal.Bytes);
@@ -130,7 +132,7 @@ internal static class DbCheckCommand
         return command;
     }
 
-    /// <summary>The failing postgres line: what is wrong, then the next step (local work is unaffected meanwhile).</summary>
+    /// <summary>The failing postgres line of a server that does not answer (or refuses): what is wrong, then the next step (local work is unaffected meanwhile).</summary>
     private static string PostgresProblem(string? problem)
     {
         string what = (problem ?? "PostgreSQL does not answer").TrimEnd('.', ' ', ';'); // a GRANT ends in ';'

@@ -32,10 +32,14 @@ internal static class DbMigrateCommand
             AcodeDbException? refused = null;
             if (target is not null)
             {
-                MigrationStatus postgresBefore = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
-                postgres = isDryRun ? postgresBefore.Pending : await PostgresSchema.MigrateAsync(context, target, cancellationToken);
-                postgresAfter = isDryRun ? postgresBefore : await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
-                refused = isDryRun ? await RefusalAsync(context, target, cancellationToken) : null;
+                try
+                {
+                    (postgres, postgresAfter, refused) = await MigratePostgresAsync(context, target, isDryRun, cancellationToken);
+                }
+                catch (AcodeDbException ex) when (IsRefusal(ex))
+                {
+                    throw AsMigrationRefusal(ex);
+                }
             }
 
             if (context.ParseResult.GetValue(json))
@@ -63,10 +67,29 @@ internal static class DbMigrateCommand
             }
 
             // A dry run whose migrations the role could not apply ends as 'acode db migrate' would: ACODE-DB-006, exit 16.
-            return refused is null ? ExitCodes.Success : throw refused;
+            return refused is null ? ExitCodes.Success : throw AsMigrationRefusal(refused);
         });
         return command;
     }
+
+    private static async Task<(IReadOnlyList<Migration> Applied, MigrationStatus After, AcodeDbException? Refused)> MigratePostgresAsync(CliContext context, PostgresConnectionSettings target, bool isDryRun, CancellationToken cancellationToken)
+    {
+        MigrationStatus postgresBefore = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+        IReadOnlyList<Migration> postgres = isDryRun ? postgresBefore.Pending : await PostgresSchema.MigrateAsync(context, target, cancellationToken);
+        MigrationStatus postgresAfter = isDryRun ? postgresBefore : await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+        return (postgres, postgresAfter, isDryRun ? await RefusalAsync(context, target, cancellationToken) : null);
+    }
+
+    /// <summary>A refusal of acode's role (ACODE-DB-006 naming the GRANT), as opposed to a server that does not answer.</summary>
+    private static bool IsRefusal(AcodeDbException ex)
+        => ex.ErrorCode == AcodeErrorCode.PostgresUnavailable && ex.Message.Contains("To fix it:", StringComparison.Ordinal);
+
+    /// <summary>The refusal with the next step of a migration (run it again after the GRANT) instead of a sync's (the outbox waits).</summary>
+    private static AcodeDbException AsMigrationRefusal(AcodeDbException ex) => !IsRefusal(ex) ? ex : new AcodeDbException(
+        ex.ErrorCode,
+        ex.Message,
+        "Once that is done, run 'acode db migrate' again ('acode db migrate --dry-run' tells whether the role may apply the migrations now). Nothing was changed meanwhile, and local work continues.",
+        ex);
 
     /// <summary>ACODE-DB-006 when a migration is pending that the role lacks the privilege to apply; null otherwise.</summary>
     private static async Task<AcodeDbException?> RefusalAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
@@ -95,7 +118,7 @@ internal static class DbMigrateCommand
             context.Console.WriteLine($"{engine}: {(isDryRun ? "would apply" : "applied")} {migration.Id}  (checksum {migration.Checksum[..12]})");
         }
 
-        context.Console.WriteLine(isDryRun ? $"{engine}: dry run: nothing was changed; the database is at {before.CurrentText}." : $"{engine}: the database is now at {after.CurrentText}.");
+        context.Console.WriteLine(isDryRun ? $"{engine}: dry run: nothing was changed; {(before.Current is null ? "the database has no acode schema yet" : $"the database is at {before.CurrentText}")}." : $"{engine}: the database is now at {after.CurrentText}.");
         if (refused)
         {
             context.Console.WriteLine($"{engine}: the role lacks the privilege to apply them (ACODE-DB-006 below says which and the GRANT that gives it); 'acode db migrate' would fail until it is granted.");

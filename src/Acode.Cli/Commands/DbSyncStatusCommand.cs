@@ -54,7 +54,9 @@ internal static class DbSyncStatusCommand
         if (s.Configured)
         {
             yield return ("Reachable", s.Reachable == true ? "yes" : $"no: {s.Problem}");
-            yield return ("PostgreSQL schema", s.PostgresSchemaVersion ?? (s.Reachable == true ? "not created yet (the first sync creates it)" : "unknown"));
+            yield return ("PostgreSQL schema", s.Reachable == true && s.Problem is { } unusable
+                ? $"{s.PostgresSchemaVersion ?? "unknown"}, which this acode cannot use: {unusable}"
+                : s.PostgresSchemaVersion ?? (s.Reachable == true ? "not created yet (the first sync creates it)" : "unknown"));
         }
 
         yield return ("Pending", s.Pending.ToString("N0", CultureInfo.InvariantCulture) + (s.OldestPendingAge is { } age ? $" (oldest {Display.Duration(age)} old)" : ""));

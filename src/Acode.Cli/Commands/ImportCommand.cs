@@ -137,7 +137,7 @@ internal static class ImportCommand
                     ["note"] = skippedRemoved.Count > 0 ? SkippedNote(skippedRemoved) : null,
                 });
             }
-            else if (reports.Count > 0 || refused.Count + unreadable.Count + skippedRemoved.Count == 0)
+            else if (reports.Count > 0 || skippedRemoved.Count > 0 || refused.Count + unreadable.Count == 0)
             {
                 int problems = reports.Sum(r => r.Problems.Total);
                 string skipped = (refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty)

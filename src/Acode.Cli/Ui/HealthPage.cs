@@ -25,7 +25,7 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflic
         OutboxStatistics stats = await outbox.GetStatisticsAsync(cancellationToken);
         SyncStatus status = await sync.GetStatusAsync(cancellationToken);
         IReadOnlyList<OutboxRecord> deadLetters = await outbox.ReadAsync(OutboxStatus.Failed, DeadLettersShown, cancellationToken);
-        var shared = new SharedHealth(conflicts is not null && status.Reachable == true && status.PostgresSchemaVersion is not null ? conflicts : null);
+        var shared = new SharedHealth(conflicts is not null && status.Reachable == true && status.Problem is null && status.PostgresSchemaVersion is not null ? conflicts : null);
         await shared.LoadAsync(conflictsBefore, ConflictsShown, cancellationToken);
         string html = PageLayout.Render("Health", workspace, w =>
         {
@@ -41,7 +41,7 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflic
             w.Markup("</tbody></table><h2>Sync</h2><table class=\"kv\" id=\"sync\"><tbody>");
             foreach ((string name, string value) in DbSyncStatusCommand.Rows(status))
             {
-                Row(w, name, value, name is "Last error" || (name == "Reachable" && status.Reachable == false) ? "failed" : null);
+                Row(w, name, value, name is "Last error" || (name == "Reachable" && status.Reachable == false) || (name == "PostgreSQL schema" && status.Problem is not null) ? "failed" : null);
             }
 
             w.Markup("</tbody></table>");

@@ -15,7 +15,7 @@ public sealed class PostgresHealthCheck(ISyncService sync) : IHealthCheck
             return HealthCheckResult.Healthy("PostgreSQL is not configured; the store works locally.");
         }
 
-        return status.Reachable == true
+        return status.Reachable == true && status.Problem is null
             ? HealthCheckResult.Healthy($"{status.Target} answers (schema {status.PostgresSchemaVersion ?? "not created yet"}).")
             : HealthCheckResult.Degraded(status.Problem ?? "PostgreSQL does not answer; changes wait in the outbox.");
     }

@@ -262,6 +262,13 @@ public sealed class PostgresMigrator
         return true;
     }
 
+    /// <summary>The newest version recorded in <c>schema_version</c> (e.g. <c>9.0.0</c>), or null when there is none; validates nothing, so a schema this program cannot use still names its version.</summary>
+    internal static async Task<string?> GetNewestAppliedVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        return applied.Count == 0 ? null : applied[^1].Version.ToString(3);
+    }
+
     private static async Task<List<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         // An MVCC read of the catalog, not to_regclass: after waiting for the advisory lock, this backend's catalog

@@ -43,7 +43,19 @@ internal sealed class SyncStatusReader
         {
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
-            MigrationStatus schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            MigrationStatus schema;
+            try
+            {
+                schema = await _migrator.GetStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AcodeDbException ex) when (ex.ErrorCode is AcodeErrorCode.SchemaTooNew or AcodeErrorCode.MigrationFailed)
+            {
+                // The server answers but this program cannot use its schema (newer, or an applied migration edited): a
+                // status says so with the schema's version and the fix (upgrade acode...), not as an outage.
+                string? version = await PostgresMigrator.GetNewestAppliedVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+                return new SyncStatus(true, _target.Redacted, true, $"{ex.Code}: {ex.Message} {ex.Hint}".TrimEnd('.'), outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, version);
+            }
+
             if (schema.Pending.Count > 0)
             {
                 // The next sync applies them: say now if this role cannot.
@@ -64,12 +76,6 @@ internal sealed class SyncStatusReader
         catch (Exception ex) when (SyncFailures.AsUnavailable(ex, _target.Redacted) is { } unavailable)
         {
             return new SyncStatus(true, _target.Redacted, false, $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
-        }
-        catch (AcodeDbException ex) when (ex.ErrorCode is AcodeErrorCode.SchemaTooNew or AcodeErrorCode.MigrationFailed)
-        {
-            // The server answers but this program cannot use its schema (newer, or an applied migration edited): a status
-            // reports that in its PostgreSQL row, like an outage, instead of failing as a whole.
-            return new SyncStatus(true, _target.Redacted, false, $"{ex.Code}: {ex.Message.TrimEnd('.')}", outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, null, null);
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class DbCommandsTests : IDisposable
         Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: would apply {m.Id}", dryRun.Stdout));
         Assert.Contains("SQLite: would apply V1_0_0_InitialSchema", dryRun.Stdout);
         Assert.Contains("SQLite: would apply V1_1_0_RowCounts", dryRun.Stdout);
-        Assert.Contains("SQLite: dry run: nothing was changed; the database is at none.", dryRun.Stdout);
+        Assert.Contains("SQLite: dry run: nothing was changed; the database has no acode schema yet.", dryRun.Stdout);
 
         AcodeResult applied = await _workspace.RunOkAsync("db", "migrate");
         Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: applied {m.Id}", applied.Stdout));

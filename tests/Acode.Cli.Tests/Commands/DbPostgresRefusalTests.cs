@@ -103,6 +103,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         await RunOkAsync("demo");
 
         AcodeResult sync = await RunAsync("db", "sync");
+        AcodeResult syncJson = await RunAsync("db", "sync", "--json");
         AcodeResult migrate = await RunAsync("db", "migrate");
         AcodeResult dryRun = await RunAsync("db", "migrate", "--dry-run");
         AcodeResult dryRunJson = await RunAsync("db", "migrate", "--dry-run", "--json");
@@ -137,6 +138,18 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         }
 
         Assert.Contains($"{grant} then run 'acode db check' again", Flowing(check.Stdout), StringComparison.Ordinal);
+        foreach (string shown in new[] { sync.Stdout + sync.Stderr, syncJson.Stdout + syncJson.Stderr })
+        {
+            Assert.True(!Flowing(shown).Contains(";.", StringComparison.Ordinal), shown); // the GRANT's ';' ends no sentence with ';.'
+        }
+
+        foreach (AcodeResult migration in new[] { migrate, dryRun })
+        {
+            string tryLine = migration.Stderr.Split('\n').Single(l => l.StartsWith("Try:", StringComparison.Ordinal));
+            Assert.Contains("run 'acode db migrate' again", tryLine, StringComparison.Ordinal);
+            Assert.DoesNotContain("outbox", tryLine, StringComparison.Ordinal);
+        }
+
         AssertNoBugNoStackNoSecret();
 
         await ExecuteAsync(admin, grant);

@@ -43,6 +43,7 @@ public sealed class RemovedImportCommandTests : IDisposable
         Assert.Equal("skipped 1 session(s) removed earlier (session delete); add --include-removed to import them again", again.GetProperty("note").GetString());
         AcodeResult human = await _workspace.RunOkAsync("import", agent, folder);
         Assert.Contains("Skipped 1 session(s) removed earlier (session delete); add --include-removed to import them again.", human.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Imported 0 transcript(s) into 0 session(s): 0 rows new, 0 updated, 0 already present; 0 problem(s) in the input.", human.Stdout, StringComparison.Ordinal); // the totals, as docs/import.md shows them
         Assert.Empty(await _workspace.SessionIdsAsync());
 
         JsonElement included = await _workspace.JsonAsync("import", agent, folder, "--include-removed");

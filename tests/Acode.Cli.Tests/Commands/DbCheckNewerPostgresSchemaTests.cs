@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+using static Acode.Testing.PostgresSql;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// A PostgreSQL that answers with a schema newer than this acode (ACODE-DB-004) is not an outage: <c>db check</c> fails
+/// its postgres line with the upgrade advice every command gives, never "start the server / correct the URL", and
+/// <c>db sync status</c> says it is reachable and names the schema's version. An empty PostgreSQL's dry run says it has
+/// no acode schema yet.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    [Trait("Issue", "msgfix13b.1")]
+    public async Task A_newer_PostgreSQL_schema_is_reachable_and_the_next_step_is_to_upgrade_acode()
+    {
+        string url = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = url;
+        await _workspace.RunOkAsync("demo");
+        await _workspace.RunOkAsync("db", "sync");
+        await ExecuteAsync(url, "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ('9.0.0', 'Future', 'x', now());");
+
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+        JsonElement checkJson = JsonDocument.Parse((await _workspace.RunAsync("db", "check", "--json")).Stdout).RootElement;
+        AcodeResult status = await _workspace.RunAsync("db", "sync", "status");
+        JsonElement statusJson = await _workspace.JsonAsync("db", "sync", "status");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        string flowing = Flowing(check.Stdout);
+        Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
+        Assert.Contains("ACODE-DB-004: The PostgreSQL database schema is at version 9.0.0", flowing, StringComparison.Ordinal);
+        Assert.Contains("Upgrade acode to a version that knows this schema", flowing, StringComparison.Ordinal);
+        Assert.DoesNotContain("start the server", flowing, StringComparison.Ordinal);
+        Assert.DoesNotContain("once PostgreSQL answers", flowing, StringComparison.Ordinal);
+        JsonElement postgres = checkJson.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "postgres");
+        Assert.False(postgres.GetProperty("ok").GetBoolean());
+        Assert.Contains("Upgrade acode", postgres.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        string table = Flowing(status.Stdout);
+        Assert.Contains("Reachable yes", table, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL schema 9.0.0", table, StringComparison.Ordinal);
+        Assert.Contains("newer than this program knows", table, StringComparison.Ordinal);
+        Assert.Contains("Upgrade acode", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("PostgreSQL schema unknown", table, StringComparison.Ordinal);
+        Assert.True(statusJson.GetProperty("reachable").GetBoolean());
+        Assert.Equal("9.0.0", statusJson.GetProperty("postgresSchemaVersion").GetString());
+        Assert.StartsWith("ACODE-DB-004: ", statusJson.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "msgfix13b.2b")]
+    public async Task A_dry_run_on_an_empty_PostgreSQL_says_it_has_no_acode_schema_yet()
+    {
+        string url = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = url;
+        await _workspace.RunOkAsync("demo");
+
+        AcodeResult dryRun = await _workspace.RunOkAsync("db", "migrate", "--dry-run");
+
+        Assert.Contains("dry run: nothing was changed; the database has no acode schema yet.", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("at none", dryRun.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
+
+    [GeneratedRegex(@"[\u2500-\u257F]")]
+    private static partial Regex Borders();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
