@@ -162,12 +162,14 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
         List<OutboxRecord> news = records.Where((_, n) => fresh[n]).ToList();
 
-        // Children first, sessions last: a session's deletion then also removes children applied in this same batch.
+        // Children first, sessions last: a session's deletion then also removes children applied in this same batch. The
+        // sessions of the duplicates are read too: a duplicate of a session deleted since is not "there already".
         List<IGrouping<EntityType, OutboxRecord>> types = news.GroupBy(r => r.EntityType).OrderBy(g => g.Key == EntityType.Session ? 1 : 0).ToList();
         (Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType) = await LockAsync(
-            connection, transaction, news.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            connection, transaction, records.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
             types.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
             cancellationToken).ConfigureAwait(false);
+        JudgeDuplicatesOfDeletedSessions(records, fresh, sessions, outcomes);
 
         // What each writer held: the stored version of the entity it changes; under a deleted session, the deleter each change.
         var asked = new List<(string Key, string Origin)>();
@@ -320,6 +322,29 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         {
             DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// A change delivered before (its key is in <c>sync_applied</c>) whose session PostgreSQL now holds deleted, by a
+    /// deletion newer than the change, is not there: the deletion removed it. Delivered again (an old export imported
+    /// into the workspace that deleted the session team-wide, or a transcript import with removed sessions), it is
+    /// counted as not applied because of the deletion (<see cref="ApplyOutcome.Stale"/> under a deleted session), not as
+    /// a duplicate. Nothing is applied either way. A batch that carries the session's deletion itself is a redelivery of
+    /// what was applied and then deleted: its records stay duplicates, as does the deletion.
+    /// </summary>
+    private static void JudgeDuplicatesOfDeletedSessions(IReadOnlyList<OutboxRecord> records, bool[] fresh, Dictionary<string, StoredVersion> sessions, Dictionary<long, ApplyOutcome> outcomes)
+    {
+        var deletedHere = records.Where(r => r.EntityType == EntityType.Session && r.Operation == OutboxOperation.Delete)
+            .Select(r => r.SessionId).ToHashSet(StringComparer.Ordinal);
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            if (!fresh[n] && !deletedHere.Contains(record.SessionId) && sessions.TryGetValue(record.SessionId, out StoredVersion? tombstone)
+                && tombstone.Deleted && HlcOf(record) < tombstone.Hlc)
+            {
+                outcomes[record.Id] = ApplyOutcome.Stale;
+            }
+        }
     }
 
     /// <summary>
