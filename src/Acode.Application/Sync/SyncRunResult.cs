@@ -72,7 +72,11 @@ public sealed record SyncRunResult(
     /// <summary>Of <see cref="Conflicts"/>: changes that won over a concurrent version (they are now PostgreSQL's).</summary>
     public long ConflictsWon => Conflicts - ConflictsLost;
 
-    /// <summary>The ids of the sessions whose changes lost (<see cref="ConflictsLost"/>), ordinal order; empty when none.</summary>
+    /// <summary>
+    /// The ids of the sessions whose changes lost to newer versions (<see cref="ConflictsLost"/> less
+    /// <see cref="ConflictsLostToDeletion"/>; <c>acode session pull</c> takes PostgreSQL's version), ordinal order; empty
+    /// when none. A session deleted in PostgreSQL is never among them: it is in <see cref="DeletedSessions"/>.
+    /// </summary>
     public IReadOnlyList<string> LostSessionIds { get; init; } = [];
 
     /// <summary>
@@ -82,7 +86,7 @@ public sealed record SyncRunResult(
     public long ConflictsLostToDeletion { get; init; }
 
     /// <summary>
-    /// Of <see cref="LostSessionIds"/>: the sessions deleted in PostgreSQL, each with the workspace that deleted it and when
+    /// The sessions of <see cref="ConflictsLostToDeletion"/>, deleted in PostgreSQL (none is in <see cref="LostSessionIds"/>), each with the workspace that deleted it and when
     /// (<see cref="Queries.SessionWorkspaces.LastId"/>, <see cref="Queries.SessionWorkspaces.LastName"/>,
     /// <see cref="Queries.SessionWorkspaces.DeletedAt"/>; null when that could not be read after the run). Ordinal order.
     /// </summary>

@@ -232,11 +232,15 @@ internal sealed class BatchDelivery
         foreach (OutboxRecord lost in batch.Where(r => result.Outcomes.GetValueOrDefault(r.Id) == ApplyOutcome.ConflictLost))
         {
             run.ConflictsLost++;
-            run.LostSessions.Add(lost.SessionId);
             if (result.DeletedSessionIds.Contains(lost.SessionId))
             {
+                // Lost to a deletion: there is no newer version to pull, so not among the sessions lost to newer versions.
                 run.ConflictsLostToDeletion++;
                 run.DeletedLostSessions.Add(lost.SessionId);
+            }
+            else
+            {
+                run.LostSessions.Add(lost.SessionId);
             }
         }
         ObserveRemoteClock(result.MaxRemoteHlc, run);

@@ -42,8 +42,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
     private const string CopySql = $"COPY {StagingTable} (n, idempotency_key, entity_type, entity_id, origin, hlc, deleted, d) FROM STDIN (FORMAT BINARY)";
 
-    // Only the exceptions come back: keys already delivered by the same workspace (duplicates) and new keys another
-    // workspace delivered too. A batch of fresh changes returns no row. The staging table has no statistics: the lookup
+    // Only the exceptions come back: keys already delivered by the same workspace (duplicates, with the outcome recorded
+    // at their first delivery) and new keys another workspace delivered too. A batch of fresh changes returns no row. The staging table has no statistics: the lookup
     // in sync_applied is a per-row index probe (LIMIT keeps it a subplan), never a join the planner could turn into a
     // scan of the whole table.
     private const string InsertKeysSql = $"""
@@ -52,8 +52,10 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             SELECT idempotency_key, entity_type, entity_id, origin, 'Applied' FROM {StagingTable}
             ON CONFLICT (idempotency_key, origin) DO NOTHING
             RETURNING idempotency_key, origin)
-        SELECT n, fresh, elsewhere FROM (
-            SELECT u.n,
+        SELECT n, fresh, elsewhere,
+               CASE WHEN NOT fresh THEN (SELECT s.outcome FROM sync_applied s WHERE s.idempotency_key = judged.idempotency_key AND s.origin = judged.origin) END AS first_outcome
+        FROM (
+            SELECT u.n, u.idempotency_key, u.origin,
                    (u.idempotency_key, u.origin) IN (SELECT idempotency_key, origin FROM inserted) AS fresh,
                    coalesce((SELECT true FROM sync_applied s WHERE s.idempotency_key = u.idempotency_key AND s.origin <> u.origin LIMIT 1), false) AS elsewhere
             FROM {StagingTable} u) AS judged
@@ -145,7 +147,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
         await StageAsync(connection, records, hlcs, cancellationToken).ConfigureAwait(false);
         var outcomes = new Dictionary<long, ApplyOutcome>(records.Count);
-        (bool[] fresh, bool[] seenElsewhere) = await InsertKeysAsync(connection, transaction, records.Count, cancellationToken).ConfigureAwait(false);
+        (bool[] fresh, bool[] seenElsewhere, bool[] wasApplied) = await InsertKeysAsync(connection, transaction, records.Count, cancellationToken).ConfigureAwait(false);
         for (int n = 0; n < records.Count; n++)
         {
             if (!fresh[n])
@@ -162,12 +164,14 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
         List<OutboxRecord> news = records.Where((_, n) => fresh[n]).ToList();
 
-        // Children first, sessions last: a session's deletion then also removes children applied in this same batch.
+        // Children first, sessions last: a session's deletion then also removes children applied in this same batch. The
+        // sessions of the duplicates are read too: a duplicate of a session deleted since is not "there already".
         List<IGrouping<EntityType, OutboxRecord>> types = news.GroupBy(r => r.EntityType).OrderBy(g => g.Key == EntityType.Session ? 1 : 0).ToList();
         (Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType) = await LockAsync(
-            connection, transaction, news.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            connection, transaction, records.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
             types.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
             cancellationToken).ConfigureAwait(false);
+        JudgeDuplicatesOfDeletedSessions(records, wasApplied, sessions, outcomes);
 
         // What each writer held: the stored version of the entity it changes; under a deleted session, the deleter each change.
         var asked = new List<(string Key, string Origin)>();
@@ -323,6 +327,30 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     }
 
     /// <summary>
+    /// A change applied at its first delivery (its key is in <c>sync_applied</c>) whose session PostgreSQL now holds
+    /// deleted, by a deletion newer than the change, is no longer there: the deletion removed it. Delivered again (an old
+    /// export imported into the workspace that deleted the session team-wide, or a transcript import with removed
+    /// sessions), it is counted as not applied because of the deletion (<see cref="ApplyOutcome.Stale"/> under a deleted
+    /// session), not as a duplicate; nothing is applied either way. A change whose first delivery was not applied stays a
+    /// duplicate, and so does a batch that carries the session's deletion itself (a redelivery of what was applied, then
+    /// deleted).
+    /// </summary>
+    private static void JudgeDuplicatesOfDeletedSessions(IReadOnlyList<OutboxRecord> records, bool[] wasApplied, Dictionary<string, StoredVersion> sessions, Dictionary<long, ApplyOutcome> outcomes)
+    {
+        var deletedHere = records.Where(r => r.EntityType == EntityType.Session && r.Operation == OutboxOperation.Delete)
+            .Select(r => r.SessionId).ToHashSet(StringComparer.Ordinal);
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            if (wasApplied[n] && !deletedHere.Contains(record.SessionId) && sessions.TryGetValue(record.SessionId, out StoredVersion? tombstone)
+                && tombstone.Deleted && HlcOf(record) < tombstone.Hlc)
+            {
+                outcomes[record.Id] = ApplyOutcome.Stale;
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends the batch once, by binary COPY into the staging table: row <c>n</c> is <c>records[n]</c>. The payloads are
     /// streamed through the connection's write buffer, never gathered into one parameter.
     /// </summary>
@@ -362,12 +390,13 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         => System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(stored), System.Text.Json.Nodes.JsonNode.Parse(PostgresText.Sanitize(incoming)));
 
     /// <summary>
-    /// Inserts the staged keys; returns, per row, whether it is new for its origin, and whether PostgreSQL already received
-    /// it from another workspace (the same change, delivered again by a workspace that imported it).
+    /// Inserts the staged keys; returns, per row, whether it is new for its origin, whether PostgreSQL already received
+    /// it from another workspace (the same change, delivered again by a workspace that imported it), and for a duplicate
+    /// whether its first delivery put it into PostgreSQL (applied, won, or superseded by a version applied with it).
     /// </summary>
-    private static async Task<(bool[] Fresh, bool[] SeenElsewhere)> InsertKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
+    private static async Task<(bool[] Fresh, bool[] SeenElsewhere, bool[] WasApplied)> InsertKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
     {
-        bool[] fresh = new bool[count], seenElsewhere = new bool[count];
+        bool[] fresh = new bool[count], seenElsewhere = new bool[count], wasApplied = new bool[count];
         Array.Fill(fresh, true);
         var command = new NpgsqlCommand(InsertKeysSql, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
@@ -378,9 +407,11 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             int n = reader.GetInt32(0);
             fresh[n] = reader.GetBoolean(1);
             seenElsewhere[n] = fresh[n] && reader.GetBoolean(2);
+            wasApplied[n] = !fresh[n] && !reader.IsDBNull(3)
+                && reader.GetString(3) is nameof(ApplyOutcome.Applied) or nameof(ApplyOutcome.ConflictWon) or nameof(ApplyOutcome.Superseded);
         }
 
-        return (fresh, seenElsewhere);
+        return (fresh, seenElsewhere, wasApplied);
     }
 
     /// <summary>

@@ -22,13 +22,13 @@ internal sealed class SyncRunCounters
     /// <summary>Of <see cref="Conflicts"/>: this workspace's changes that lost to the version PostgreSQL holds.</summary>
     public long ConflictsLost { get; set; }
 
-    /// <summary>The sessions of the lost changes (ordinal order).</summary>
+    /// <summary>The sessions of the changes lost to newer versions, not to a deletion (ordinal order).</summary>
     public SortedSet<string> LostSessions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Of <see cref="ConflictsLost"/>: the changes that lost because their session is deleted in PostgreSQL.</summary>
     public long ConflictsLostToDeletion { get; set; }
 
-    /// <summary>Of <see cref="LostSessions"/>: those deleted in PostgreSQL (ordinal order).</summary>
+    /// <summary>The sessions of the changes lost to a deletion: deleted in PostgreSQL (ordinal order; none is in <see cref="LostSessions"/>).</summary>
     public SortedSet<string> DeletedLostSessions { get; } = new(StringComparer.Ordinal);
 
     public long Retried { get; set; }

@@ -53,6 +53,7 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         {
             JsonElement l = JsonDocument.Parse(lost.Stdout).RootElement;
             Assert.Equal((1L, 0L, 1L, 1L, 1L), (l.GetProperty("delivered").GetInt64(), l.GetProperty("applied").GetInt64(), l.GetProperty("conflictsLost").GetInt64(), l.GetProperty("conflictsLostToDeletion").GetInt64(), l.GetProperty("notApplied").GetInt64()));
+            Assert.Empty(l.GetProperty("lostSessions").EnumerateArray()); // lost to a deletion, not to a newer version to pull
             JsonElement deleted = Assert.Single(l.GetProperty("deletedSessions").EnumerateArray());
             Assert.Equal((id, deleterId), (deleted.GetProperty("id").GetString(), deleted.GetProperty("deletedBy").GetString()));
             Assert.False(string.IsNullOrEmpty(deleted.GetProperty("deletedAt").GetString()));
@@ -71,6 +72,39 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
             Assert.DoesNotContain($"Run 'acode session pull {id}'", lost.Stdout, StringComparison.Ordinal);
 
             Assert.Contains($"Delivered {records} record(s): 0 applied, 0 duplicate(s), 0 conflict(s), {records} not applied (their session was deleted in PostgreSQL);", stale.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_old_export_imported_into_the_workspace_that_deleted_its_session_is_not_counted_as_duplicates(bool json)
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _deleter.Environment["ACODE_POSTGRES_URL"] = url;
+        await _deleter.RunOkAsync("demo", "--sessions", "1");
+        string id = Assert.Single(await _deleter.SessionIdsAsync());
+        string old = Path.Combine(_deleter.Root, "old.jsonl");
+        await _deleter.RunOkAsync("session", "export", id, "-o", old);
+        await _deleter.RunOkAsync("db", "sync");
+        await _deleter.RunOkAsync("session", "delete", id, "--yes");
+        await _deleter.RunOkAsync("db", "sync");
+        await _deleter.RunOkAsync("session", "import", old);
+        int records = (int)(await _deleter.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+
+        AcodeResult again = await _deleter.RunAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.True(records > 1);
+        if (json)
+        {
+            JsonElement s = JsonDocument.Parse(again.Stdout).RootElement;
+            Assert.Equal((records, 0L, 0L, 0L, records, records), (s.GetProperty("delivered").GetInt64(), s.GetProperty("applied").GetInt64(), s.GetProperty("duplicates").GetInt64(), s.GetProperty("conflicts").GetInt64(), s.GetProperty("ofDeletedSessions").GetInt64(), s.GetProperty("notApplied").GetInt64()));
+            Assert.Empty(s.GetProperty("lostSessions").EnumerateArray());
+        }
+        else
+        {
+            Assert.Contains($"Delivered {records} record(s): 0 applied, 0 duplicate(s), 0 conflict(s), {records} not applied (their session was deleted in PostgreSQL);", again.Stdout, StringComparison.Ordinal);
         }
     }
 
