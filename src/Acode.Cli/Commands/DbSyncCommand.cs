@@ -42,7 +42,7 @@ internal static class DbSyncCommand
             (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? await LeasedElsewhereAsync(context) : (0, null);
             if (context.ParseResult.GetValue(json))
             {
-                JsonObject node = ToJson(result);
+                JsonObject node = SyncSummary.ToJson(result);
                 node["deadLettersInOutbox"] = deadLetters;
                 node["leasedElsewhere"] = leased;
                 node["leasedUntil"] = leasedUntil is { } until ? Display.Second(until) : null;
@@ -51,7 +51,7 @@ internal static class DbSyncCommand
             }
             else
             {
-                context.Console.WriteLine(Describe(result));
+                context.Console.WriteLine(SyncSummary.Describe(result));
                 if (LeasedElsewhereNote(leased, leasedUntil) is { } note)
                 {
                     context.Console.WriteLine(note);
@@ -201,15 +201,11 @@ internal static class DbSyncCommand
             }
             else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered > 0))
             {
-                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Describe(result)}");
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {SyncSummary.Describe(result)}");
             }
 
             wasPaused = result.Paused;
             WarnAboutTarget(result.TargetWarning);
         }, cancellationToken);
     }
-
-    private static string Describe(SyncRunResult r) => SyncSummary.Describe(r);
-
-    private static JsonObject ToJson(SyncRunResult r) => SyncSummary.ToJson(r);
 }
