@@ -81,8 +81,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "PostgreSQL holds a timestamp {Ahead} ahead of this machine's clock (entity stamps up to {RemoteHlc} ticks); not adopting it. Check the clocks of the team's machines")]
     public static partial void FutureTimestamp(ILogger logger, TimeSpan ahead, long remoteHlc);
 
-    [LoggerMessage(2008, LogLevel.Information, "Sync delivered {Delivered} record(s) ({Applied} applied, {Duplicates} duplicate(s), {Conflicts} conflict(s))")]
-    public static partial void SyncRun(ILogger logger, long delivered, long applied, long duplicates, long conflicts);
+    [LoggerMessage(2008, LogLevel.Information, "Sync handled {Handled} record(s): {Applied} applied, {Duplicates} duplicate(s), {Superseded} superseded in their batch, {NotApplied} not applied (PostgreSQL already newer or their session deleted), {Conflicts} conflict(s) ({ConflictsLost} lost), {Retried} to retry, {DeadLettered} dead-lettered")]
+    public static partial void SyncRun(
+        ILogger logger, long handled, long applied, long duplicates, long superseded, long notApplied, long conflicts, long conflictsLost, long retried, long deadLettered);
 
     [LoggerMessage(2009, LogLevel.Error, "Sync worker error; retrying in {Delay}")]
     public static partial void WorkerError(ILogger logger, TimeSpan delay, Exception exception);

@@ -181,7 +181,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         if (run.Done > 0)
         {
             await _database.RecordSyncSuccessAsync(_time.GetUtcNow(), run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
-            Log.SyncRun(_logger, run.Done, run.Applied, run.Duplicates, run.Conflicts);
+            Log.SyncRun(
+                _logger, run.Done, run.Applied, run.Duplicates, run.Superseded, run.Stale + run.StaleOfDeletedSessions, run.Conflicts, run.ConflictsLost, run.Retried, run.DeadLettered);
         }
 
         if (pauseReason is null)

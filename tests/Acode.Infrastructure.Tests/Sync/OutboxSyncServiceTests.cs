@@ -90,6 +90,27 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_run_log_line_accounts_for_every_record_handled_superseded_and_stale_ones_included()
+    {
+        var logs = new FakeLoggerProvider();
+        using ILoggerFactory loggerFactory = logs.CreateFactory();
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, loggerFactory: loggerFactory);
+        Session session = await h.Store.CreateSessionAsync("first");
+        session.Rename("second");
+        await h.Store.SaveAsync(session);
+
+        SyncRunResult result = await h.Sync.SyncAsync();
+
+        Assert.Equal(1, result.Superseded);
+        string line = Assert.Single(logs.Messages(), m => m.StartsWith("Sync handled", StringComparison.Ordinal));
+        Assert.StartsWith(
+            $"Sync handled {result.Delivered} record(s): {result.Applied} applied, 0 duplicate(s), 1 superseded in their batch, 0 not applied (PostgreSQL already newer or their session deleted), 0 conflict(s) (0 lost), 0 to retry, 0 dead-lettered",
+            line,
+            StringComparison.Ordinal);
+        Assert.Equal(result.Delivered, result.Applied + 1);
+    }
+
+    [Fact]
     public async Task Tool_output_with_NUL_characters_is_delivered_not_a_poison_record()
     {
         using SyncHarness h = await SyncHarness.CreateAsync(fixture);
