@@ -34,6 +34,13 @@ internal static class ParseErrorMessages
     private static (IReadOnlyList<string> Errors, string Hint) Unrecognized(ParseResult parseResult, Command command, string path, string help)
     {
         string token = parseResult.UnmatchedTokens[0];
+        if (AfterDoubleDash(parseResult, token))
+        {
+            // After "--" every token is an argument, so an option typed there is one argument too many, not a typo.
+            string kind = token.StartsWith('-') && token.Length > 1 ? "is read as an argument, not an option" : "is one argument too many";
+            return ([$"'{token}' comes after '--', so it {kind}: '{path}' takes no more arguments. Put options before '--'."], help);
+        }
+
         bool isOption = token.StartsWith('-') && token.Length > 1;
         IEnumerable<string> candidates = isOption
             ? OptionsOf(parseResult).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
@@ -45,6 +52,25 @@ internal static class ParseErrorMessages
         return nearest is null
             ? ([what], help)
             : ([$"{what} Did you mean '{nearest}'?"], isOption ? help : $"{path} {nearest} --help");
+    }
+
+    /// <summary>True when <paramref name="token"/> was typed after a <c>--</c> (which ends the options).</summary>
+    private static bool AfterDoubleDash(ParseResult parseResult, string token)
+    {
+        bool seen = false;
+        foreach (Token t in parseResult.Tokens)
+        {
+            if (t.Type == TokenType.DoubleDash)
+            {
+                seen = true;
+            }
+            else if (seen && string.Equals(t.Value, token, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Describe(ParseError error, string path)

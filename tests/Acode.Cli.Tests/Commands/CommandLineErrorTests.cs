@@ -21,6 +21,17 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.Equal([$"Error: {error}", hint], Lines(result.Stderr));
     }
 
+    [Theory]
+    [InlineData("session search -- hello --limit 1", "'--limit' comes after '--', so it is read as an argument, not an option: 'acode session search' takes no more arguments. Put options before '--'.")]
+    [InlineData("session search -- hello world", "'world' comes after '--', so it is one argument too many: 'acode session search' takes no more arguments. Put options before '--'.")]
+    public async Task An_option_after_the_double_dash_is_explained_not_suggested_as_itself(string arguments, string error)
+    {
+        AcodeResult result = await _workspace.RunAsync(arguments.Split(' '));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal([$"Error: {error}", "Try: acode session search --help"], Lines(result.Stderr));
+    }
+
     [Fact]
     public async Task A_word_near_nothing_gets_the_help_of_where_it_was_typed()
     {
