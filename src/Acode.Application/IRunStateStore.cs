@@ -65,6 +65,13 @@ public interface IRunStateStore
     /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not one JSON value.</exception>
     Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many events a session's log holds (0 for a session that has none or is not stored). Not the same as the
+    /// session's <c>LastEventSequence</c>: an imported transcript's sub-agent events are numbered apart (docs/import.md),
+    /// and PostgreSQL may hold two events at one sequence number (docs/architecture.md, "Event sequence numbers").
+    /// </summary>
+    Task<long> CountEventsAsync(SessionId sessionId, CancellationToken cancellationToken = default);
+
     /// <summary>Reads up to <paramref name="limit"/> events of a session with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
     Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default);
 

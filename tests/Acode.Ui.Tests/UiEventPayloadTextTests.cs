@@ -45,5 +45,36 @@ public sealed class UiEventPayloadTextTests : IDisposable
         Assert.DoesNotContain("\u001b", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_log_numbered_apart_but_shown_whole_offers_no_link_to_more_events()
+    {
+        string session = SessionId.New().Value;
+        const string Time = "2026-11-23T04:35:23.9880000Z";
+        string common = $"\"schema\":1,\"version\":1,\"createdAt\":\"{Time}\",\"updatedAt\":\"{Time}\"";
+        string file = Path.Combine(_workspace.Root, "source.jsonl");
+
+        // As an imported transcript's sub-agent events are numbered apart from the session's own (docs/import.md).
+        await File.WriteAllLinesAsync(file,
+        [
+            $"{{\"entity\":\"Session\",\"title\":\"launch\",\"state\":\"Completed\",\"id\":\"{session}\",{common}}}",
+            $$$"""{"entity":"SessionEvent","sessionId":"{{{session}}}","sequence":1,"type":"note","payload":"{}","id":"{{{EventId.New().Value}}}",{{{common}}}}""",
+            $$$"""{"entity":"SessionEvent","sessionId":"{{{session}}}","sequence":433177404903522306,"type":"note","payload":"{}","id":"{{{EventId.New().Value}}}",{{{common}}}}""",
+        ]);
+        await _workspace.RunOkAsync("session", "import", file);
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        using HttpResponseMessage first = await client.GetAsync(ui.WithToken("/"));
+        string cookie = Assert.Single(first.Headers.GetValues("Set-Cookie")).Split(';')[0];
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, ui.BaseUrl + "/sessions/" + session);
+        request.Headers.Add("Cookie", cookie);
+        using HttpResponseMessage page = await client.SendAsync(request);
+
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode}: {html}");
+        Assert.Contains("433177404903522306", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("events →", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

@@ -24,4 +24,6 @@ internal sealed class DiscardingStore : IRunStateStore
     public Task<(EventId Id, long Sequence)?> AppendEventAsync(SessionId sessionId, string type, string payloadJson = "{}", CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<long> CountEventsAsync(SessionId sessionId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

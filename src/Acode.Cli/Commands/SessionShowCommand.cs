@@ -44,8 +44,8 @@ internal static class SessionShowCommand
                 return ExitCodes.Success;
             }
 
-            long eventCount = session.LastEventSequence;
-            IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, eventCount - 1, 1, cancellationToken);
+            long eventCount = await store.CountEventsAsync(session.Id, cancellationToken);
+            IReadOnlyList<SessionEvent> last = eventCount == 0 ? [] : await store.ReadEventsAsync(session, session.LastEventSequence - 1, 1, cancellationToken);
             bool whole = context.ParseResult.GetValue(full);
             context.Console.Write(SessionTreeRenderer.Render(session, eventCount, last.Count > 0 ? last[0].Type : null, whole));
             if (context.ParseResult.GetValue(events))

@@ -11,12 +11,13 @@ internal static class EventLogRenderer
     private const int BatchSize = 500;
 
     /// <summary>
-    /// Writes <c>Event log (N)</c>, then per event its sequence, time (UTC, milliseconds, Z), type and payload JSON:
+    /// Writes <c>Event log (N)</c> (N: how many events the log holds), then per event its sequence, time (UTC, milliseconds, Z), type and payload JSON:
     /// the payload's first <see cref="SessionTreeRenderer.PreviewLength"/> characters, or all of it when <paramref name="full"/>.
     /// </summary>
     public static async Task WriteAsync(IAnsiConsole console, IRunStateStore store, Session session, bool full, CancellationToken cancellationToken)
     {
-        console.MarkupLine($"[bold]Event log[/] ({session.LastEventSequence.ToString(CultureInfo.InvariantCulture)})");
+        long count = await store.CountEventsAsync(session.Id, cancellationToken);
+        console.MarkupLine($"[bold]Event log[/] ({count.ToString(CultureInfo.InvariantCulture)})");
         int width = Math.Max(1, session.LastEventSequence.ToString(CultureInfo.InvariantCulture).Length);
         for (long after = 0; ;)
         {

@@ -37,6 +37,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         }
 
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
+        long eventCount = events.Count < EventsOnPage ? events.Count : await store.CountEventsAsync(session.Id, cancellationToken);
         IReadOnlyList<KeyValuePair<string, string>>? source = await sources.GetLatestAsync(session.Id, cancellationToken);
         (SessionWorkspaces? origins, string? originsNote) = workspaces is null ? (null, null) : await SessionWorkspacesView.ReadAsync(workspaces, session.Id, cancellationToken);
         var scale = new TimelineScale(session);
@@ -66,7 +67,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             WriteSource(w, source);
             WriteTimeline(w, session, scale, toolCalls > ExpandedToolCallLimit);
             WriteArtifacts(w, session);
-            WriteEvents(w, session, events);
+            WriteEvents(w, session, events, eventCount);
         });
         return Results.Content(html, "text/html; charset=utf-8");
     }
@@ -211,13 +212,13 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         w.Markup("</tbody></table></section>");
     }
 
-    private static void WriteEvents(HtmlWriter w, Session session, IReadOnlyList<SessionEvent> events)
+    private static void WriteEvents(HtmlWriter w, Session session, IReadOnlyList<SessionEvent> events, long eventCount)
     {
         w.Markup("<section id=\"events\"><h2>Event log</h2>");
         WriteEventTable(w, events, PayloadPreview);
-        if (session.LastEventSequence > events.Count)
+        if (eventCount > events.Count)
         {
-            w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events.Count == 0 ? 0 : events[^1].Sequence), string.Create(CultureInfo.InvariantCulture, $"All {session.LastEventSequence} events →"), "next").Markup("</p>");
+            w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events.Count == 0 ? 0 : events[^1].Sequence), string.Create(CultureInfo.InvariantCulture, $"All {eventCount} events →"), "next").Markup("</p>");
         }
 
         w.Markup("</section>");

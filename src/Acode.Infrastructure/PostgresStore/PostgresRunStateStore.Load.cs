@@ -72,6 +72,18 @@ public sealed partial class PostgresRunStateStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is unavailable.</exception>
+    public Task<long> CountEventsAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => ReadAsync(async connection =>
+        {
+            var command = new NpgsqlCommand("SELECT count(*) FROM session_events WHERE session_id = $1;", connection) { Parameters = { Text(sessionId.Value) } };
+            await using (command.ConfigureAwait(false))
+            {
+                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }, cancellationToken);
+
     private async Task<Session?> LoadAsync(NpgsqlConnection connection, SessionId id, CancellationToken cancellationToken)
     {
         // The header, the children's result sets in ChildQueries' order, then the blobs, between BEGIN and COMMIT.

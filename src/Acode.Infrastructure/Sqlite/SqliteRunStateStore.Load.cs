@@ -33,6 +33,13 @@ public sealed partial class SqliteRunStateStore
         return Task.FromResult(events);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>A range count of the (session_id, sequence) unique index.</remarks>
+    public Task<long> CountEventsAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read(
+            (connection, transaction) => (long)Command(connection, transaction, "SELECT count(*) FROM session_events WHERE session_id = $id;").With("$id", sessionId.Value).ExecuteScalar()!,
+            cancellationToken));
+
     private Session? LoadSession(SqliteConnection connection, SqliteTransaction transaction, SessionId id)
     {
         Session session;

@@ -26,6 +26,24 @@ public sealed class SessionShowEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task Show_counts_the_events_of_an_imported_transcript_whose_sub_agent_events_are_numbered_apart()
+    {
+        string transcript = Import.TranscriptFixtures.CopyClaude(Path.Combine(_source.Root, "transcripts"));
+        await _source.RunOkAsync("import", "claude-code", transcript);
+        string id = (await _source.SessionIdsAsync()).Single();
+        string export = (await _source.RunOkAsync("session", "export", id)).Stdout;
+        int events = Regex.Count(export, "^\\{\"entity\":\"SessionEvent\"", RegexOptions.Multiline);
+        long lastSequence = Regex.Matches(export, "\"sequence\":(\\d+)").Max(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(lastSequence > events, $"the fixture's sub-agent events are numbered apart ({lastSequence} > {events})");
+
+        AcodeResult show = await _source.RunOkAsync("session", "show", id, "--events");
+
+        Assert.Matches(new Regex($@"Events {events} \(last: [a-z_.]+\)"), show.Stdout);
+        Assert.Contains($"Event log ({events})", show.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(lastSequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + " (last:", show.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_full_prints_tool_call_results_whole_with_their_lines_which_the_tree_otherwise_shortens()
     {
         await _source.RunOkAsync("demo");

@@ -72,4 +72,24 @@ public abstract partial class RunStateStoreContractTests
         Assert.True(stored.Single(e => e.Id == pair[1].Id).Sequence > events[0].Sequence);
         Assert.Equal(end, (await Store.GetSessionAsync(original.Id))!.LastEventSequence);
     }
+
+    [Fact]
+    public async Task CountEventsAsync_counts_the_events_stored_not_the_last_sequence_number()
+    {
+        Session original = await SavedRichSession();
+        (Session rebuilt, IReadOnlyList<SessionEvent> events) = await Export(Source, original.Id);
+
+        // As an imported transcript's sub-agent events are numbered apart from the session's own (docs/import.md).
+        List<string> lines = [.. TestSessions.Documents(rebuilt), .. TestSessions.Documents(events)];
+        JsonObject last = JsonNode.Parse(lines[^1])!.AsObject();
+        last["sequence"] = 433_177_404_903_522_306L;
+        lines[^1] = last.ToJsonString();
+        var builder = new SessionGraphBuilder();
+        lines.ForEach(line => builder.Add(EntityJson.Deserialize(line)));
+        await Store.ImportAsync(builder.Session!, builder.Events);
+
+        Assert.Equal(433_177_404_903_522_306L, (await Store.GetSessionAsync(original.Id))!.LastEventSequence);
+        Assert.Equal(events.Count, await Store.CountEventsAsync(original.Id));
+        Assert.Equal(0, await Store.CountEventsAsync(SessionId.New()));
+    }
 }
