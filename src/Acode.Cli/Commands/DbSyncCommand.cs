@@ -25,6 +25,11 @@ internal static class DbSyncCommand
         command.Subcommands.Add(DbSyncRetryCommand.Create(globals));
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
+            if (context.ParseResult.GetValue(watch) && context.ParseResult.GetValue(json))
+            {
+                throw new UsageException("--json and --watch cannot be combined.", "Run 'acode db sync --json' for one sync with its counts, or --watch alone (then 'acode db sync status --json' shows the backlog).");
+            }
+
             if (context.SyncTarget is null)
             {
                 throw AcodeErrors.PostgresNotConfigured(); // exit 17, not "unreachable": there is nothing to reach

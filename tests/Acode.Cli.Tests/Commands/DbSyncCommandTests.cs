@@ -113,6 +113,22 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Watch_with_json_is_refused_as_a_usage_error_before_anything_runs()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await RunOkAsync("demo");
+
+        AcodeResult result = await RunAsync("db", "sync", "--watch", "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Error: --json and --watch cannot be combined.", result.Stderr);
+        Assert.Contains("Try: Run 'acode db sync --json'", result.Stderr);
+        Assert.Equal("", result.Stdout);
+        Assert.NotEqual(0, (await JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64());
+    }
+
+    [Fact]
     public async Task Sync_without_PostgreSQL_configured_says_how_to_configure_it_and_exits_17_not_unreachable()
     {
         await RunOkAsync("demo");
