@@ -12,7 +12,8 @@ namespace Acode.Infrastructure.Sqlite;
 public sealed partial class SqliteWorkspaceDatabase
 {
     /// <summary>
-    /// Gives freed pages back: <c>PRAGMA incremental_vacuum</c>, or for an <c>auto_vacuum=NONE</c> database the one-time
+    /// Gives freed pages back: merges the full-text indexes' segments (so the index pages of removed rows are freed
+    /// too), then <c>PRAGMA incremental_vacuum</c>, or for an <c>auto_vacuum=NONE</c> database the one-time
     /// conversion (<c>PRAGMA auto_vacuum=INCREMENTAL; VACUUM;</c>) when the disk has room for it; then a
     /// <c>wal_checkpoint(TRUNCATE)</c> so the database file itself shrinks and the WAL is emptied.
     /// </summary>
@@ -35,6 +36,13 @@ public sealed partial class SqliteWorkspaceDatabase
             return Connections.Guard(() =>
             {
                 long before = FileBytes();
+
+                // FTS5 removes a deleted row's words by writing delete markers into new segments, not by freeing the
+                // segments that hold them: until the segments are merged, the index keeps the pages (and the words) of
+                // everything removed. 'optimize' merges every segment into one, so the pages of removed rows become
+                // free pages (https://www.sqlite.org/fts5.html, "The 'optimize' Command"). It rewrites the index once.
+                Execute("INSERT INTO search_index (search_index) VALUES ('optimize');");
+                Execute("INSERT INTO blob_search_index (blob_search_index) VALUES ('optimize');");
                 long mode = Scalar("PRAGMA auto_vacuum;");
                 AutoVacuumConversion conversion;
                 string? note = null;

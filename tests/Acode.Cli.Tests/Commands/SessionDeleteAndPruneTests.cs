@@ -149,6 +149,29 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
     }
 
     [Fact]
+    public async Task Pruning_every_session_leaves_no_full_text_index_pages_of_them_behind()
+    {
+        const string IndexBytes = "SELECT ifnull(sum(length(block)), 0) FROM search_index_data;";
+        const string BlobIndexBytes = "SELECT ifnull(sum(length(block)), 0) FROM blob_search_index_data;";
+        await _workspace.RunOkAsync("demo", "--sessions", "40");
+        long before = Scalar(IndexBytes), blobsBefore = Scalar(BlobIndexBytes);
+
+        JsonElement pruned = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--yes");
+
+        Assert.Equal(40, pruned.GetProperty("removedCount").GetInt32());
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM search_entries;"));
+
+        // An index of nothing holds only its averages and structure records (a few dozen bytes). Without a merge, the
+        // segments written while the sessions were saved stay, with delete markers for each of their words on top.
+        Assert.True(before > 10_000, $"{before} and {blobsBefore} bytes of index data before the prune");
+        Assert.True(Scalar(IndexBytes) < 200, $"{Scalar(IndexBytes)} bytes of index data left of {before}");
+        Assert.True(Scalar(BlobIndexBytes) < 200, $"{Scalar(BlobIndexBytes)} bytes of blob index data left of {blobsBefore}");
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM search_index_idx;"));
+        Assert.Empty((await _workspace.JsonAsync("session", "search", "DateParser")).GetProperty("items").EnumerateArray());
+        await _workspace.RunOkAsync("db", "check");
+    }
+
+    [Fact]
     public async Task A_new_database_is_created_with_incremental_auto_vacuum()
     {
         await _workspace.RunOkAsync("db", "migrate");
