@@ -142,7 +142,7 @@ internal static class ImportCommand
                 int problems = reports.Sum(r => r.Problems.Total);
                 string skipped = (refused.Count > 0 ? $"; {refused.Count} file(s) refused (below)" : string.Empty)
                     + (unreadable.Count > 0 ? $"; {unreadable.Count} path(s) could not be read (below)" : string.Empty);
-                context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {reports.Count(r => r.SessionId is not null)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
+                context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {SessionCount(reports)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
             }
 
             if (!context.ParseResult.GetValue(json) && skippedRemoved.Count > 0)
@@ -327,11 +327,15 @@ internal static class ImportCommand
     private static string SkippedNote(List<TranscriptImportReport> skipped)
         => $"skipped {skipped.Count} session(s) removed earlier ({string.Join(" / ", skipped.Select(r => r.RemovedEarlier!.Reason).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}); add --include-removed to import them again";
 
+    /// <summary>The sessions the transcripts went into: two transcripts of one session (a copy in another folder) are one.</summary>
+    private static int SessionCount(List<TranscriptImportReport> reports)
+        => reports.Select(r => r.SessionId).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+
     private static JsonObject Totals(List<TranscriptImportReport> reports, int skippedRemoved) => new()
     {
         ["files"] = reports.Count,
         ["skippedRemoved"] = skippedRemoved,
-        ["sessions"] = reports.Count(r => r.SessionId is not null),
+        ["sessions"] = SessionCount(reports),
         ["tasks"] = reports.Sum(r => r.Tasks),
         ["toolCalls"] = reports.Sum(r => r.ToolCalls),
         ["failedToolCalls"] = reports.Sum(r => r.FailedToolCalls),

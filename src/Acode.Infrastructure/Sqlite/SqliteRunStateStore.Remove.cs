@@ -147,8 +147,8 @@ public sealed partial class SqliteRunStateStore
             return 1;
         }
 
-        // Before the rows go: the records are found through the ids of the session's children, and an imported
-        // session through its import.source event.
+        // Before the rows go: the records are found through the ids of the session's children; the removal is
+        // remembered while the session is still there (docs/import.md, "A session you removed stays removed").
         commands.Get(DeleteSessionRecordsSql, transaction).With("$id", id).With("$all", how.DropUndelivered ? 1 : 0).ExecuteNonQuery();
         Transcripts.SqliteRemovedImportLog.Remember(commands, transaction, id, how.Reason, _clock.TimeProvider.GetUtcNow());
         if (how.RecordDeletion)

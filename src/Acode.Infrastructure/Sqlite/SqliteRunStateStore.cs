@@ -200,7 +200,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
         LogRedacted(counts, sessionId);
     }
 
-    /// <summary>The <c>removed_imports</c> reason of an imported session removed by <see cref="DeleteSessionAsync"/> (a host's call).</summary>
+    /// <summary>The <c>removed_imports</c> reason of a session removed by <see cref="DeleteSessionAsync"/> (a host's call).</summary>
     private const string DeletedByHostReason = "DeleteSessionAsync";
 
     private async Task<bool> DeleteSessionCoreAsync(SessionId id, CancellationToken cancellationToken)

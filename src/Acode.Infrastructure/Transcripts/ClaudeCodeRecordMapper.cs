@@ -25,6 +25,9 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
     private static readonly HashSet<string> TurnEndingStopReasons = new(StringComparer.Ordinal) { "end_turn", "stop_sequence", "max_tokens", "refusal", "model_context_window_exceeded" };
 
     private readonly Dictionary<string, Lane> _sideLanes = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>uuid</c>s of the records read: a record written twice (a transcript appended to twice) is mapped once.</summary>
+    private readonly HashSet<string> _seenRecords = new(StringComparer.Ordinal);
     private readonly bool _subAgentTranscript;
     private Lane? _main;
 
@@ -40,6 +43,11 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
     {
+        if (record.Str("uuid") is { } recordUuid && !_seenRecords.Add(recordUuid))
+        {
+            return; // the same record again: its entities and events exist already (ids come from the uuid)
+        }
+
         string? type = record.Str("type");
         graph.SetSource("version", record.Str("version"));
         graph.SetSource("cwd", record.Str("cwd"));

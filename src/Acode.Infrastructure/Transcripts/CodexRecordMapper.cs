@@ -19,6 +19,13 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     private static readonly HashSet<string> RepeatedEvents = new(StringComparer.Ordinal) { "user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content" };
     private Lane? _lane;
 
+    /// <summary>
+    /// A hash of each timed line read: a line written twice (the same record, timestamp included) is mapped once. Codex
+    /// records carry no id of their own; lines without a timestamp (early rollouts' bare items and state markers, which
+    /// repeat legitimately) are not compared.
+    /// </summary>
+    private readonly HashSet<UInt128> _seenRecords = [];
+
     // The rollout records where its turns start and end (task_started / task_complete, or their turn_* names): then only
     // task_complete ends a turn. Rollouts of Codex versions that persist neither have nothing but the answer to go by.
     private bool _recordsTurns;
@@ -29,6 +36,11 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
     {
+        if (record.Get("timestamp") is { ValueKind: JsonValueKind.String } && !_seenRecords.Add(HashOf(record)))
+        {
+            return; // the same record again: what it maps exists already
+        }
+
         string? type = record.Str("type");
         JsonElement payload = record.Get("payload") ?? default;
         if (payload.ValueKind != JsonValueKind.Object && type is not null && TranscriptFormat.CodexResponseItemTypes.Contains(type))
@@ -90,6 +102,13 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
                 graph.AddEvent("transcript.record", ClaudeCodeRecordMapper.Raw(record, lineNumber));
                 break;
         }
+    }
+
+    private static UInt128 HashOf(JsonElement record)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(record.GetRawText()), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
 
     private void MapEvent(TranscriptGraph graph, JsonElement record, JsonElement payload, long lineNumber)

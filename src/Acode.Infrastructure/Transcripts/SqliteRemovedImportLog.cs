@@ -8,15 +8,19 @@ namespace Acode.Infrastructure.Transcripts;
 /// <summary>
 /// <see cref="IRemovedImportLog"/> on the workspace database: the <c>removed_imports</c> table (schema 1.9.0; the removal's
 /// time is its <c>updated_at</c>, when it was last removed). The store
-/// adds a row in the transaction that removes an imported session (<see cref="Remember"/>); a session that exists again
-/// (pulled, imported from an export) is not reported, whatever the table holds.
+/// adds a row in the transaction that removes a session (<see cref="Remember"/>), every session, as PostgreSQL keeps a
+/// tombstone of every deleted session: whether a session came from a transcript cannot be told from its rows (a
+/// transcript without <c>cwd</c>, version or <c>session_meta</c> leaves no <c>import.source</c> event), and only a
+/// transcript's import looks an id up, with the id its transcript gives, so the id of a session that never came from
+/// one is never asked for. A session that exists again (pulled, imported from an export) is not reported, whatever the
+/// table holds.
 /// </summary>
 internal sealed class SqliteRemovedImportLog : IRemovedImportLog
 {
-    /// <summary>The removal of a session that came from a transcript: one that has an <c>import.source</c> event. Run before its rows go.</summary>
+    /// <summary>The removal of a session (any: see the class's remarks). Run before its rows go.</summary>
     private const string RememberSql = """
         INSERT INTO removed_imports (session_id, reason, created_at, updated_at)
-        SELECT $id, $reason, $at, $at WHERE EXISTS (SELECT 1 FROM session_events WHERE session_id = $id AND type = $type)
+        SELECT $id, $reason, $at, $at WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $id)
         ON CONFLICT (session_id) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
         """;
 
@@ -51,11 +55,11 @@ internal sealed class SqliteRemovedImportLog : IRemovedImportLog
             cancellationToken);
 
     /// <summary>
-    /// In the transaction that removes the session <paramref name="id"/>, before its rows go: remembers it when it was
-    /// imported from a transcript (it has an <c>import.source</c> event); else nothing.
+    /// In the transaction that removes the session <paramref name="id"/>, before its rows go: remembers its removal,
+    /// whatever its events (an imported session need not have an <c>import.source</c> event).
     /// </summary>
     internal static void Remember(WriterCommands commands, SqliteTransaction transaction, string id, string reason, DateTimeOffset at)
         => commands.Get(RememberSql, transaction)
-            .With("$id", id).With("$at", UtcTimestamp.Format(at)).With("$reason", reason).With("$type", SqliteImportSourceReader.EventType)
+            .With("$id", id).With("$at", UtcTimestamp.Format(at)).With("$reason", reason)
             .ExecuteNonQuery();
 }

@@ -48,13 +48,15 @@ public abstract class TranscriptImporter : ITranscriptImporter
     public IReadOnlyList<string> FindTranscripts(string path) => FindTranscripts(path, new List<UnreadablePath>());
 
     /// <summary>
-    /// The transcript files at <paramref name="path"/> (a file, or a folder searched recursively), in a stable order;
+    /// The transcript files at <paramref name="path"/> (a file, or a folder searched recursively), in a stable order; a
+    /// companion file directly in the folder named (a Claude Code <c>subagents</c> folder) stands for its session's
+    /// transcript, as when the file is named, while companion files found further down are left to their session;
     /// every folder that cannot be listed and every <c>.jsonl</c> symbolic link to nothing goes to <paramref name="unreadable"/>
     /// and the search goes on. A symbolic link to a folder is followed once: a folder reached again (a link loop, two
     /// links to one folder) is not searched again, and a file reached under two names is returned once.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
-    /// <exception cref="TranscriptFormatException">A sub-agent transcript whose session's transcript is not there.</exception>
+    /// <exception cref="TranscriptFormatException">A sub-agent transcript (named, or in the folder named) whose session's transcript is not there.</exception>
     internal IReadOnlyList<string> FindTranscripts(string path, ICollection<UnreadablePath> unreadable)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -72,7 +74,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
         var found = new List<string>();
         var visitedFolders = new HashSet<string>(StringComparer.Ordinal);
         var visitedFiles = new HashSet<string>(StringComparer.Ordinal);
-        Walk(Path.GetFullPath(path), RealPath(Path.GetFullPath(path)));
+        string top = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar) is { Length: > 0 } trimmed ? trimmed : Path.GetFullPath(path);
+        Walk(top, RealPath(top));
         return found.Order(StringComparer.Ordinal).ToList();
 
         void Walk(string folder, string real)
@@ -111,6 +114,16 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     }
 
                     Walk(directory.FullName, target);
+                }
+                else if (entry.Name.EndsWith(".jsonl", StringComparison.Ordinal) && !IsSessionTranscript(entry.FullName) && folder == top)
+                {
+                    // A companion file (a Claude Code sub-agent transcript) in the folder that was named: taken as a
+                    // file named on its own, its session's transcript (which imports it). Further down it comes with its session.
+                    string session = SessionTranscriptOf(entry.FullName);
+                    if (session != entry.FullName && File.Exists(session) && visitedFiles.Add(RealPath(session)))
+                    {
+                        found.Add(session);
+                    }
                 }
                 else if (entry.Name.EndsWith(".jsonl", StringComparison.Ordinal) && IsSessionTranscript(entry.FullName))
                 {
@@ -222,6 +235,18 @@ public abstract class TranscriptImporter : ITranscriptImporter
         return new TranscriptFormatException(path, $"'{path}' is not a {DisplayName} transcript: {lines} a {DisplayName} record{what}. Nothing of it was imported.", remedy);
     }
 
+    /// <summary>The ids of the stored tasks numbered <paramref name="ordinal"/> in the session (one indexed read where the store has it).</summary>
+    private async Task<IReadOnlyList<string>> TaskIdsAtAsync(SessionId sessionId, int ordinal, CancellationToken cancellationToken)
+        => _store is IStoredTaskIds reader
+            ? await reader.TaskIdsAtAsync(sessionId, ordinal, cancellationToken).ConfigureAwait(false)
+            : (await _store.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false))?.Tasks.Where(t => t.Ordinal == ordinal).Select(t => t.Id.Value).ToList() ?? [];
+
+    private TranscriptFormatException OtherTranscriptOfSession(string path, string sessionId)
+        => new(
+            path,
+            $"'{path}' holds {DisplayName} session {SourceKey(path)} ({sessionId}), which is stored already from another transcript of that session with other records (the same file name in another folder); importing it too would mix two runs into one session. Nothing of it was imported.",
+            $"Import one of the two transcripts only; to take this one instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
+
     private static long EventBaseOf(string companionKey)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -252,6 +277,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
         private TranscriptSource? _main;
         private bool _stored;
+        private bool _firstTaskChecked;
         private string? _signature;
         private string? _refusedSignature;
         private string? _skippedSignature;
@@ -292,6 +318,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 _companions.Clear();
                 _endedCompanions.Clear();
                 _stored = false;
+                _firstTaskChecked = false;
                 _main.Read(final);
             }
 
@@ -355,6 +382,16 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return Report(new ImportResult(0, 0, 0), companions) with { RemovedEarlier = removed };
             }
 
+            // Another transcript of the same session (the same file name in another folder) already stored with other
+            // records: both would be tasks of one session, numbered alike. It is refused; one that repeats or continues
+            // the other (a project folder copied or moved) has the same first task, and is the same session.
+            if (!_firstTaskChecked && _main.Graph.Tasks is [var first, ..]
+                && (await importer.TaskIdsAtAsync(SessionId.Parse(sessionId!), first.Ordinal, cancellationToken).ConfigureAwait(false)).Any(id => id != first.Id))
+            {
+                _refusedSignature = signature;
+                throw importer.OtherTranscriptOfSession(Path, sessionId!);
+            }
+
             bool changedOnly = _stored && removed is null;
             var documents = new List<EntityDocument>(_main.Graph.Export(changedOnly));
             foreach (TranscriptSource companion in companions.Where(c => c.Graph.SessionId is not null))
@@ -369,6 +406,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             _skippedSignature = null;
+            _firstTaskChecked |= _main.Graph.Tasks.Count > 0;
             _main.Graph.MarkStored();
             companions.ForEach(c => c.Graph.MarkStored());
             _stored = true;

@@ -74,7 +74,7 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task A_host_s_DeleteSessionAsync_is_remembered_for_an_imported_session_only()
+    public async Task A_host_s_DeleteSessionAsync_is_remembered_whatever_the_session_holds()
     {
         using SqliteWorkspaceDatabase database = _workspace.Open();
         var store = new SqliteRunStateStore(database);
@@ -86,8 +86,11 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
         Assert.True(await store.DeleteSessionAsync(own.Id));
 
         Assert.Equal("DeleteSessionAsync", (await log.FindAsync(SessionId.Parse(id)))?.Reason);
-        Assert.Null(await log.FindAsync(own.Id));
-        Assert.Equal(1L, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM removed_imports;"));
+        // Every removal is remembered, as PostgreSQL keeps a tombstone of every deleted session: only a transcript's
+        // import looks an id up, so a session that never came from one is never skipped.
+        Assert.Equal("DeleteSessionAsync", (await log.FindAsync(own.Id))?.Reason);
+        Assert.False(await store.DeleteSessionAsync(SessionId.Parse(id))); // gone already: nothing more
+        Assert.Equal(2L, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM removed_imports;"));
         // An importer given no log imports as it always did.
         Assert.True((await new ClaudeCodeTranscriptImporter(store).ImportFileAsync(Transcript)).Rows.Inserted > 0);
         Assert.Null(await log.FindAsync(SessionId.Parse(id))); // it exists again
@@ -98,10 +101,11 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
     public async Task A_1_8_0_workspace_with_imported_sessions_moves_to_1_9_0_and_remembers_their_removal()
     {
         string id;
+        string own;
         using (SqliteWorkspaceDatabase old = _workspace.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 9, 0))]))
         {
             id = (await new ClaudeCodeTranscriptImporter(new SqliteRunStateStore(old)).ImportFileAsync(Transcript)).SessionId!;
-            await new SqliteRunStateStore(old).CreateSessionAsync("not imported");
+            own = (await new SqliteRunStateStore(old).CreateSessionAsync("not imported")).Id.Value;
         }
 
         Assert.Equal(0L, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE name = 'removed_imports';"));
@@ -116,7 +120,7 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
 
         Assert.Equal(2, pruned.Removed.Count);
         Assert.Equal("db prune", (await importer.ImportFileAsync(Transcript)).RemovedEarlier?.Reason);
-        Assert.Equal([id], SqliteProbe.Rows(_workspace.DatabasePath, "SELECT session_id FROM removed_imports;").Select(r => (string)r["session_id"]!));
+        Assert.Equal(new[] { id, own }.Order(StringComparer.Ordinal), SqliteProbe.Rows(_workspace.DatabasePath, "SELECT session_id FROM removed_imports ORDER BY session_id;").Select(r => (string)r["session_id"]!));
         Assert.True(migrated.Check().IsHealthy);
     }
 
@@ -140,6 +144,40 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
         await using NpgsqlCommand children = dataSource.CreateCommand("SELECT count(*) FROM session_tasks WHERE session_id = $1;");
         children.Parameters.AddWithValue(id);
         Assert.Equal(0L, (long)(await children.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_session_whose_transcript_gave_no_import_source_stays_removed_on_SQLite_and_on_PostgreSQL()
+    {
+        // No cwd, version or gitBranch: the import stores no import.source event; the removal must be remembered all the same.
+        string path = Path.Combine(_workspace.Root, "bare", "66666666-6666-4666-8666-666666666666.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, """{"type":"user","uuid":"u1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","message":{"role":"user","content":"prompt"}}""" + "\n");
+
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var sqlite = new SqliteRunStateStore(database);
+        var sqliteImporter = new ClaudeCodeTranscriptImporter(sqlite, new SqliteRemovedImportLog(database));
+        string id = (await sqliteImporter.ImportFileAsync(path)).SessionId!;
+        Assert.Null(await new SqliteImportSourceReader(database).GetLatestAsync(SessionId.Parse(id)));
+        Assert.True(await sqlite.DeleteSessionAsync(SessionId.Parse(id)));
+
+        TranscriptImportReport again = await sqliteImporter.ImportFileAsync(path);
+
+        Assert.Equal("DeleteSessionAsync", again.RemovedEarlier?.Reason);
+        Assert.Null(await sqlite.GetSessionAsync(SessionId.Parse(id)));
+
+        string connectionString = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        await new PostgresMigrator().MigrateAsync(dataSource);
+        var postgres = new PostgresRunStateStore(dataSource, "pg_test");
+        var postgresImporter = new ClaudeCodeTranscriptImporter(postgres, new PostgresRemovedImportLog(dataSource, "postgresql://test"));
+        Assert.Equal(id, (await postgresImporter.ImportFileAsync(path)).SessionId);
+        Assert.True(await postgres.DeleteSessionAsync(SessionId.Parse(id)));
+
+        TranscriptImportReport onPostgres = await postgresImporter.ImportFileAsync(path);
+
+        Assert.Equal(PostgresRemovedImportLog.TombstoneReason, onPostgres.RemovedEarlier?.Reason);
+        Assert.Null(await postgres.GetSessionAsync(SessionId.Parse(id)));
     }
 
     public void Dispose() => _workspace.Dispose();

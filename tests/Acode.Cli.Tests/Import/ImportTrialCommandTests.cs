@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Import;
+
+/// <summary>
+/// What a user trial of <c>acode import</c> found, through the real binary (docs/import.md): a deleted session whose
+/// transcript named no source stays deleted, a record written twice is imported once, a <c>subagents</c> folder named
+/// on the command line imports its session, and two transcripts of one session in two folders are counted and kept
+/// apart truthfully.
+/// </summary>
+public sealed class ImportTrialCommandTests : IDisposable
+{
+    private const string ClaudeKey = "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee";
+    private const string CodexName = "rollout-2026-11-20T10-00-00-0199aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee.jsonl";
+
+    private const string ClaudePrompt = """{"type":"user","uuid":"u1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","cwd":"/p","message":{"role":"user","content":"hi"}}""";
+    private const string ClaudeAnswer = """{"type":"assistant","uuid":"a1","parentUuid":"u1","sessionId":"s","timestamp":"2026-11-20T10:00:01Z","cwd":"/p","message":{"id":"msg_1","role":"assistant","model":"m","content":[{"type":"text","text":"hello"}],"stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":5}}}""";
+
+    private const string CodexPrompt = """{"timestamp":"2026-11-20T10:00:00.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}}""";
+    private const string CodexAnswer = """{"timestamp":"2026-11-20T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"hello"}]}}""";
+    private const string CodexUsage = """{"timestamp":"2026-11-20T10:00:01.500Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10,"output_tokens":5}}}}""";
+
+    private readonly CliWorkspace _workspace = new();
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_deleted_session_whose_transcript_names_no_source_is_not_brought_back(string agent)
+    {
+        // No cwd, version, session_meta or turn_context: the transcript gives no import.source event.
+        string folder = Path.Combine(_workspace.Root, "p");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(
+            Path.Combine(folder, agent == "codex" ? CodexName : ClaudeKey + ".jsonl"),
+            (agent == "codex" ? CodexPrompt : """{"type":"user","uuid":"u1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","message":{"role":"user","content":"prompt"}}""") + "\n");
+        await _workspace.RunOkAsync("import", agent, folder);
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        Assert.DoesNotContain(await EventsAsync(id), e => e.GetProperty("type").GetString() == "import.source");
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+
+        AcodeResult again = await _workspace.RunOkAsync("import", agent, folder);
+
+        Assert.Contains("Imported 0 transcript(s) into 0 session(s): 0 rows new", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Skipped 1 session(s) removed earlier (session delete); add --include-removed to import them again.", again.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+        await _workspace.RunOkAsync("import", agent, folder, "--include-removed");
+        Assert.Equal([id], await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_Claude_Code_record_written_twice_is_imported_once()
+    {
+        string file = Path.Combine(_workspace.Root, "p", "aaaaaaaa-0000-4000-8000-000000000001.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, [ClaudePrompt, ClaudePrompt, ClaudeAnswer, ClaudeAnswer]);
+
+        JsonElement imported = await _workspace.JsonAsync("import", "claude-code", file);
+
+        string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        List<JsonElement> events = await EventsAsync(id);
+        Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.message");
+        Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.usage");
+        Assert.Single(await DocumentsAsync(id, "SessionTask"));
+        Assert.Single(await DocumentsAsync(id, "Step"));
+        // The same as the file with each record once.
+        string once = Path.Combine(_workspace.Root, "once", Path.GetFileName(file));
+        Directory.CreateDirectory(Path.GetDirectoryName(once)!);
+        File.WriteAllLines(once, [ClaudePrompt, ClaudeAnswer]);
+        using var other = new CliWorkspace();
+        await other.RunOkAsync("import", "claude-code", once);
+        Assert.Equal(
+            (await other.JsonAsync("session", "show", id)).EnumerateArray().Where(d => d.GetProperty("entity").GetString() != "Session").Select(d => d.GetRawText()),
+            (await _workspace.JsonAsync("session", "show", id)).EnumerateArray().Where(d => d.GetProperty("entity").GetString() != "Session").Select(d => d.GetRawText()));
+    }
+
+    [Fact]
+    public async Task A_Codex_line_written_twice_is_imported_once()
+    {
+        string file = Path.Combine(_workspace.Root, "c", CodexName);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, [CodexPrompt, CodexPrompt, CodexAnswer, CodexAnswer, CodexUsage, CodexUsage]);
+
+        JsonElement imported = await _workspace.JsonAsync("import", "codex", file);
+
+        string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        List<JsonElement> events = await EventsAsync(id);
+        Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.message");
+        Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.usage");
+        Assert.Single(await DocumentsAsync(id, "SessionTask"));
+        Assert.Single(await DocumentsAsync(id, "Step"));
+    }
+
+    [Fact]
+    public async Task A_subagents_folder_named_on_the_command_line_imports_its_session()
+    {
+        string folder = Path.Combine(_workspace.Root, "q");
+        TranscriptFixtures.CopyClaude(folder);
+        string subagents = Path.Combine(folder, TranscriptFixtures.ClaudeSessionId, "subagents");
+        using var whole = new CliWorkspace();
+        JsonElement expected = await whole.JsonAsync("import", "claude-code", TranscriptFixtures.ClaudeFile);
+
+        AcodeResult human = await _workspace.RunOkAsync("import", "claude-code", subagents);
+
+        Assert.Contains("Imported 1 transcript(s) into 1 session(s)", human.Stdout, StringComparison.Ordinal);
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        Assert.Equal(expected.GetProperty("files")[0].GetProperty("sessionId").GetString(), id);
+        Assert.Equal(expected.GetProperty("files")[0].GetProperty("tasks").GetInt32(), (await DocumentsAsync(id, "SessionTask")).Count);
+        Assert.Contains(await DocumentsAsync(id, "SessionTask"), t => t.GetProperty("ordinal").GetInt32() > 100_000); // the sub-agent's run came too
+
+        // Walking a parent folder still leaves subagents to their session: one transcript, not three.
+        Assert.Equal(1, (await _workspace.JsonAsync("import", "claude-code", folder)).GetProperty("files").GetArrayLength());
+
+        // A subagents folder whose session's transcript is not there is refused, as a sub-agent transcript named alone is.
+        string orphan = Path.Combine(_workspace.Root, "orphan", "subagents");
+        Directory.CreateDirectory(orphan);
+        File.Copy(Directory.GetFiles(subagents)[0], Path.Combine(orphan, Path.GetFileName(Directory.GetFiles(subagents)[0])));
+        AcodeResult refused = await _workspace.RunAsync("import", "claude-code", orphan);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("is a Claude Code sub-agent transcript", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_copies_of_one_transcript_in_two_folders_are_one_session_and_counted_once()
+    {
+        string parent = Path.Combine(_workspace.Root, "projects");
+        foreach (string project in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(parent, project));
+            File.WriteAllLines(Path.Combine(parent, project, ClaudeKey + ".jsonl"), project == "a" ? [ClaudePrompt] : [ClaudePrompt, ClaudeAnswer]);
+        }
+
+        AcodeResult human = await _workspace.RunOkAsync("import", "claude-code", parent);
+        JsonElement json = await _workspace.JsonAsync("import", "claude-code", parent);
+
+        Assert.Contains("Imported 2 transcript(s) into 1 session(s)", human.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, json.GetProperty("totals").GetProperty("sessions").GetInt32());
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        JsonElement task = Assert.Single(await DocumentsAsync(id, "SessionTask"));
+        Assert.Equal(1, task.GetProperty("ordinal").GetInt32());
+        Assert.Single(await DocumentsAsync(id, "Step")); // the longer copy's answer is there
+    }
+
+    [Fact]
+    public async Task A_transcript_of_a_session_stored_from_another_folder_with_other_records_is_refused_not_merged()
+    {
+        string parent = Path.Combine(_workspace.Root, "projects");
+        string a = Path.Combine(parent, "a", ClaudeKey + ".jsonl");
+        string b = Path.Combine(parent, "b", ClaudeKey + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(a)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(b)!);
+        File.WriteAllText(a, """{"type":"user","uuid":"x1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","cwd":"/a","message":{"role":"user","content":"first run"}}""" + "\n");
+        File.WriteAllText(b, """{"type":"user","uuid":"y1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","cwd":"/b","message":{"role":"user","content":"second run"}}""" + "\n");
+
+        AcodeResult both = await _workspace.RunAsync("import", "claude-code", parent);
+
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("Imported 1 transcript(s) into 1 session(s)", both.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Error: '{b}' holds Claude Code session {ClaudeKey}", both.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing of it was imported.", both.Stderr, StringComparison.Ordinal);
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        JsonElement task = Assert.Single(await DocumentsAsync(id, "SessionTask"));
+        Assert.Equal("first run", task.GetProperty("title").GetString());
+
+        // In a later run too; and taking the other one instead is possible.
+        JsonElement later = JsonDocument.Parse((await _workspace.RunAsync("import", "claude-code", b, "--json")).Stdout).RootElement;
+        Assert.Equal(b, later.GetProperty("refused")[0].GetProperty("path").GetString());
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+        await _workspace.RunOkAsync("import", "claude-code", b, "--include-removed");
+        Assert.Equal("second run", Assert.Single(await DocumentsAsync(id, "SessionTask")).GetProperty("title").GetString());
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private async Task<List<JsonElement>> DocumentsAsync(string id, string entity)
+        => [.. (await _workspace.JsonAsync("session", "show", id)).EnumerateArray().Where(d => d.GetProperty("entity").GetString() == entity)];
+
+    private Task<List<JsonElement>> EventsAsync(string id) => DocumentsAsync(id, "SessionEvent");
+}
