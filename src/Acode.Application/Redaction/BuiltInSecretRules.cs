@@ -28,10 +28,18 @@ public static class BuiltInSecretRules
     public const string OpenAiApiKey = "openai-api-key";
     /// <summary>Kind of the rule for Google API keys (<c>AIza…</c>); its marker is <c>[REDACTED:google-api-key]</c>.</summary>
     public const string GoogleApiKey = "google-api-key";
+    /// <summary>Kind of the rule for SendGrid API keys (<c>SG.</c> + 22 + <c>.</c> + 43 base64url characters); its marker is <c>[REDACTED:sendgrid-api-key]</c>.</summary>
+    public const string SendGridApiKey = "sendgrid-api-key";
     /// <summary>Kind of the rule for the password of a URL (<c>scheme://user:password@host</c>); the rest of the URL is kept; its marker is <c>[REDACTED:url-password]</c>.</summary>
     public const string UrlPassword = "url-password";
     /// <summary>Kind of the rule for the value of <c>Password=</c>/<c>Pwd=</c> in a connection string; its marker is <c>[REDACTED:connection-string-password]</c>.</summary>
     public const string ConnectionStringPassword = "connection-string-password";
+    /// <summary>Kind of the rule for the credentials of an HTTP <c>Authorization</c> header (<c>Bearer</c>, <c>Basic</c>, <c>token</c>); the scheme is kept; its marker is <c>[REDACTED:authorization-header]</c>.</summary>
+    public const string AuthorizationHeader = "authorization-header";
+    /// <summary>Kind of the rule for the password of a <c>.netrc</c> entry (<c>machine … login … password …</c>); its marker is <c>[REDACTED:netrc-password]</c>.</summary>
+    public const string NetrcPassword = "netrc-password";
+    /// <summary>Kind of the rule for a password given on a command line (<c>--password …</c>, <c>docker login -p …</c>, <c>mysql -p…</c>); its marker is <c>[REDACTED:cli-password]</c>.</summary>
+    public const string CliPassword = "cli-password";
     /// <summary>Kind of the rule for a random-looking value assigned to a secret-sounding name (<c>password=…</c>, <c>api_key: …</c>); its marker is <c>[REDACTED:generic-secret]</c>.</summary>
     public const string GenericSecret = "generic-secret";
 
@@ -39,7 +47,7 @@ public static class BuiltInSecretRules
     public static IReadOnlyList<string> Kinds { get; } =
     [
         PrivateKey, Jwt, AwsAccessKeyId, AwsSecretAccessKey, GitHubToken, GitLabToken, SlackToken, StripeKey, AnthropicApiKey, OpenAiApiKey,
-        GoogleApiKey, UrlPassword, ConnectionStringPassword, GenericSecret,
+        GoogleApiKey, SendGridApiKey, UrlPassword, ConnectionStringPassword, AuthorizationHeader, NetrcPassword, CliPassword, GenericSecret,
     ];
 
     /// <summary>Names of a value that is a secret by its name alone (<c>password</c>, <c>api_key</c>, <c>client_secret</c>, …), as a pattern fragment.</summary>
@@ -52,6 +60,16 @@ public static class BuiltInSecretRules
 
     private static readonly string[] SecretNameLiterals =
         ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "private_key", "privatekey", "private-key", "credential"];
+
+    /// <summary>
+    /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
+    /// <c>-p</c> in a <c>docker login</c>, attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>, <c>mysqladmin</c> or
+    /// <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>, is left alone). The
+    /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>); a quote
+    /// before the value is skipped.
+    /// </summary>
+    private const string CliPasswordPattern =
+        @"(?:--password(?:=|[ \t]+)|\bdocker[ \t]+login\b[^\r\n|;&]*[ \t]-p[ \t]+|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]*[ \t]-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create() =>
@@ -67,8 +85,12 @@ public static class BuiltInSecretRules
         new(AnthropicApiKey, @"\bsk-ant-[A-Za-z0-9_-]{32,}", SecretCheck.RandomMixed, ["sk-ant-"]),
         new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),
         new(GoogleApiKey, @"\bAIza[0-9A-Za-z_-]{35}", SecretCheck.Random, ["AIza"]),
+        new(SendGridApiKey, @"\b(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
         new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+)@", SecretCheck.Format, ["://"]),
         new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
+        new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
+        new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
+        new(CliPassword, CliPasswordPattern, SecretCheck.Random, ["--password", "docker", "mysql", "mariadb"]),
         new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
     ];
 }

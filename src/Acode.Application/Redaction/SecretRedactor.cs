@@ -24,6 +24,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly SearchValues<string>? _anyLiteral;
     private readonly SecretRule? _awsSecretRule;
     private readonly SecretRule? _genericRule;
+    private readonly SecretRule? _authorizationRule;
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
@@ -40,6 +41,7 @@ public sealed class SecretRedactor : ISecretRedactor
             : SearchValues.Create([.. _rules.SelectMany(r => r.Literals).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
         _awsSecretRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AwsSecretAccessKey);
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
+        _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -171,6 +173,18 @@ public sealed class SecretRedactor : ISecretRedactor
         if (!ReferenceEquals(redacted, value) || name is null)
         {
             return redacted;
+        }
+
+        if (_authorizationRule is not null && name.Equals("authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            // A header object ({"Authorization": "Bearer …"}): the value is read as the header line it stands for.
+            const string Header = "Authorization: ";
+            string line = Header + value;
+            string applied = Apply(_authorizationRule, line, counts);
+            if (!ReferenceEquals(applied, line))
+            {
+                return applied[Header.Length..];
+            }
         }
 
         if (_awsSecretRule is not null && value.Length == 40 && _awsSecretName.IsMatch(name) && IsBase64Alphabet(value) && Passes(SecretCheck.Random, value, value, 0, value.Length))

@@ -177,7 +177,7 @@ internal static class EntityJsonErrors
                 if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name) && reader.Read())
                 {
                     string text = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? string.Empty : Encoding.UTF8.GetString(reader.ValueSpan);
-                    return (reader.TokenType, text.Length > 40 ? text[..40] + "…" : text);
+                    return (reader.TokenType, Redaction.RedactedCut.Ellipsis(text, 40));
                 }
             }
         }

@@ -142,7 +142,7 @@ internal sealed class SessionGraphBuilder
 
     /// <summary>A value as it may appear in an error message: JSON-quoted (control characters escaped) and cut short.</summary>
     private static string Quote(string? value)
-        => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value.Length > 40 ? value[..40] + "…" : value, RunStateJsonContext.Default.String);
+        => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(Redaction.RedactedCut.Ellipsis(value, 40), RunStateJsonContext.Default.String);
 
     private static string NotBlank(string? value, string field)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{field} is missing or blank.", field) : value;

@@ -44,6 +44,9 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
     private readonly int _blobThresholdBytes;
     private Task? _schema;
 
+    /// <summary>What this store redacts with (the transcript importers cut titles from text redacted by it).</summary>
+    internal ISecretRedactor Redactor => _redactor;
+
     /// <summary>A store writing and reading the PostgreSQL mirror tables directly (no SQLite file, no outbox).</summary>
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>
     /// <param name="origin">This store's stable id, written into <c>origin</c> (see <see cref="PostgresStoreOrigin"/>).</param>

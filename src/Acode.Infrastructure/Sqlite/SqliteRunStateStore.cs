@@ -58,7 +58,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
     private string Origin => _database.WorkspaceId!;
 
     /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
-    private ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
+    internal ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
 
     /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)

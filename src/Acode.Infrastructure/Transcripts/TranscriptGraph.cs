@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Domain.Text;
 
@@ -34,14 +35,22 @@ internal sealed class TranscriptGraph
     private int _exportedEvents;
     private DateTimeOffset? _time;
 
+    /// <summary>The longest title made from text (a prompt, the assistant's text, a summary), the ellipsis included.</summary>
+    public const int MaxTitleLength = 80;
+
     /// <param name="agent"><c>claude-code</c> or <c>codex</c>.</param>
     /// <param name="sourceKey">What identifies the transcript across machines (the agent's session id); ids are derived from it.</param>
     /// <param name="sessionId">The session to build into (a sub-agent transcript's parent session), or null to derive it.</param>
     /// <param name="eventBase">Sequence numbers of this graph's events start after it (0 for a session's own transcript).</param>
     /// <param name="ordinalBase">Task ordinals start after it.</param>
-    public TranscriptGraph(string agent, string sourceKey, string? sessionId = null, long eventBase = 0, int ordinalBase = 0)
+    /// <param name="redactor">
+    /// The store's redactor: text is redacted whole before it is cut into a title or an excerpt (<see cref="RedactedCut"/>);
+    /// null: the built-in rules.
+    /// </param>
+    public TranscriptGraph(string agent, string sourceKey, string? sessionId = null, long eventBase = 0, int ordinalBase = 0, ISecretRedactor? redactor = null)
     {
         Agent = agent;
+        Redactor = redactor ?? SecretRedactor.Default;
         _sourceKey = agent + ":" + sourceKey;
         _eventBase = eventBase;
         _ordinalBase = ordinalBase;
@@ -50,6 +59,9 @@ internal sealed class TranscriptGraph
     }
 
     public string Agent { get; }
+
+    /// <summary>What redacts text before it is cut (<see cref="Shorten"/>, <see cref="Excerpt"/>).</summary>
+    public ISecretRedactor Redactor { get; }
 
     public string? FixedSessionId { get; }
 
@@ -347,7 +359,8 @@ internal sealed class TranscriptGraph
         var artifact = new ArtifactNode
         {
             Id = DeterministicId.For(ArtifactId.Prefix, Time, _sourceKey + ":artifact:" + key),
-            Name = safeName.Length > Artifact.MaxNameLength ? safeName[..(char.IsHighSurrogate(safeName[Artifact.MaxNameLength - 1]) ? Artifact.MaxNameLength - 1 : Artifact.MaxNameLength)] : safeName,
+            // Redacted whole before the cut to the longest name acode stores: a secret across the cut would keep its start.
+            Name = RedactedCut.Prefix(Redactor, safeName, Artifact.MaxNameLength),
             Kind = kind,
             MediaType = string.IsNullOrWhiteSpace(mediaType) ? "application/octet-stream" : TextContent.ToWellFormed(mediaType), // acode requires one
             Content = content,
@@ -460,25 +473,56 @@ internal sealed class TranscriptGraph
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>A one-line title of at most 80 characters.</summary>
-    public static string Shorten(string text)
+    /// <summary>
+    /// A one-line title of at most <see cref="MaxTitleLength"/> characters, made from <paramref name="text"/> redacted whole
+    /// first: a secret in it is its marker before anything is cut, so no cut can keep part of a secret (half a URL without
+    /// its <c>@host</c>, the start of a token) that a scan of the short title would no longer recognise.
+    /// </summary>
+    public string Shorten(string text)
     {
-        string flat = string.Join(' ', TextContent.ToWellFormed(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        string redacted = RedactedCut.Redact(Redactor, TextContent.ToWellFormed(text));
+        string flat = string.Join(' ', redacted.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (flat.Length == 0)
         {
             return "(empty)";
         }
 
-        if (flat.Length <= 80)
+        if (flat.Length <= MaxTitleLength)
         {
             return flat;
         }
 
-        // Cut between words where there is a space to cut at: half a word (a URL with a password, a token) could keep part
-        // of a secret that the store's redaction no longer recognises in the title (it sees the whole prompt in the goal).
-        int cut = char.IsHighSurrogate(flat[78]) ? 78 : 79;
+        // Cut between words where there is a space to cut at (a marker has none), else inside the first word, never inside
+        // a marker or a surrogate pair.
+        int cut = MaxTitleLength - 1;
         int space = flat.LastIndexOf(' ', cut);
-        return flat[..(space > 0 ? space : cut)] + "…";
+        return flat[..(space > 0 ? space : RedactedCut.SafeCut(flat, cut))] + "…";
+    }
+
+    /// <summary>
+    /// At most <paramref name="maxBytes"/> bytes (UTF-8) of the start of <paramref name="text"/>, redacted whole before the
+    /// cut (see <see cref="Shorten"/>). When a cut is made, the word it splits is left out too (back to a space, <c>"</c>,
+    /// <c>,</c>, <c>]</c> or <c>}</c>): <paramref name="text"/> may itself be only the start of something longer (an
+    /// oversized line), and a secret that runs past its end may not have been recognised.
+    /// </summary>
+    public string Excerpt(string text, int maxBytes)
+    {
+        string redacted = RedactedCut.Redact(Redactor, TextContent.ToWellFormed(text));
+        string cut = RedactedCut.Utf8Prefix(SecretRedactor.Disabled, redacted, maxBytes);
+        if (cut.Length == redacted.Length || cut.Length == 0 || IsWordBreak(cut[^1]))
+        {
+            return cut;
+        }
+
+        int end = cut.Length;
+        while (end > 0 && !IsWordBreak(cut[end - 1]))
+        {
+            end--;
+        }
+
+        return cut[..end];
+
+        static bool IsWordBreak(char c) => char.IsWhiteSpace(c) || c is '"' or ',' or ']' or '}';
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Application.Transcripts;
 
@@ -26,6 +27,21 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// report says so (<see cref="TranscriptImportReport.RemovedEarlier"/>).
     /// </summary>
     public bool IncludeRemoved { get; init; }
+
+    /// <summary>
+    /// What redacts a prompt, the assistant's text or a line before a title or an excerpt is cut from it (so that no cut
+    /// keeps part of a secret: docs/secrets.md). Null (the default): the redactor of the store, when it is acode's SQLite
+    /// or PostgreSQL store, else the built-in rules. The store scans everything it writes again.
+    /// </summary>
+    public ISecretRedactor? Redactor { get; init; }
+
+    /// <summary>The redactor the graphs use: <see cref="Redactor"/>, else the store's, else the built-in rules.</summary>
+    internal ISecretRedactor EffectiveRedactor => Redactor ?? _store switch
+    {
+        Sqlite.SqliteRunStateStore sqlite => sqlite.Redactor,
+        PostgresStore.PostgresRunStateStore postgres => postgres.Redactor,
+        _ => SecretRedactor.Default,
+    };
 
     /// <inheritdoc/>
     public abstract string Agent { get; }
@@ -338,7 +354,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     if (!_companions.TryGetValue(file, out TranscriptSource? companion))
                     {
                         string key = importer.SourceKey(Path) + "/" + System.IO.Path.GetFileNameWithoutExtension(file);
-                        var graph = new TranscriptGraph(importer.Agent, key, sessionId, EventBaseOf(key), ordinalBase: 100_000);
+                        var graph = new TranscriptGraph(importer.Agent, key, sessionId, EventBaseOf(key), ordinalBase: 100_000, importer.EffectiveRedactor);
                         companion = new TranscriptSource(file, graph, importer.CreateMapper(companion: true), importer.MaxLineBytes);
                         _companions.Add(file, companion);
                     }
@@ -426,7 +442,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         }
 
         private TranscriptSource NewMain()
-            => new(Path, new TranscriptGraph(importer.Agent, importer.SourceKey(Path)), importer.CreateMapper(companion: false), importer.MaxLineBytes);
+            => new(Path, new TranscriptGraph(importer.Agent, importer.SourceKey(Path), redactor: importer.EffectiveRedactor), importer.CreateMapper(companion: false), importer.MaxLineBytes);
 
         private TranscriptImportReport Report(ImportResult rows, List<TranscriptSource> companions)
         {

@@ -2,7 +2,7 @@ namespace Acode.Infrastructure.Transcripts;
 
 /// <summary>One line of a transcript file, as read by <see cref="TranscriptLineReader"/>.</summary>
 /// <param name="Number">1-based line number in the file.</param>
-/// <param name="Text">The line without its newline (for an oversized line, only its first <see cref="TranscriptLineReader.OversizedPrefixBytes"/> bytes).</param>
+/// <param name="Text">The line without its newline (for an oversized line, only its first <see cref="TranscriptLineReader.OversizedScanBytes"/> bytes).</param>
 /// <param name="ByteLength">The line's length in bytes, newline excluded.</param>
 /// <param name="InvalidUtf8">The bytes were not UTF-8; <paramref name="Text"/> has U+FFFD where they were.</param>
 /// <param name="Oversized">Longer than the reader's limit; <paramref name="Text"/> is only its start.</param>

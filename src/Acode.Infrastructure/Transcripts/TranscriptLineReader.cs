@@ -11,7 +11,14 @@ internal sealed class TranscriptLineReader
     /// <summary>The longest line imported (16 MiB); longer lines are reported as oversized.</summary>
     public const int DefaultMaxLineBytes = 16 * 1024 * 1024;
 
+    /// <summary>How much of the start of an oversized line its <c>transcript.oversized_line</c> event keeps (1 KiB).</summary>
     public const int OversizedPrefixBytes = 1024;
+
+    /// <summary>
+    /// How much of the start of an oversized line is read and redacted before the first <see cref="OversizedPrefixBytes"/>
+    /// are cut from it (64 KiB): a secret that starts in the first KiB is seen whole unless it runs past this.
+    /// </summary>
+    public const int OversizedScanBytes = 64 * 1024;
 
     private static readonly UTF8Encoding Strict = new(false, true);
     private static readonly UTF8Encoding Lenient = new(false, false);
@@ -68,12 +75,12 @@ internal sealed class TranscriptLineReader
         }
 
         // Past the limit: keep only the start, to report.
-        if (line.Length > OversizedPrefixBytes)
+        if (line.Length > OversizedScanBytes)
         {
-            line.SetLength(OversizedPrefixBytes);
+            line.SetLength(OversizedScanBytes);
         }
 
-        int take = (int)Math.Min(count, OversizedPrefixBytes - line.Length);
+        int take = (int)Math.Min(count, OversizedScanBytes - line.Length);
         if (take > 0)
         {
             line.Write(chunk, offset, take);
@@ -83,7 +90,7 @@ internal sealed class TranscriptLineReader
     private TranscriptLine Make(long number, MemoryStream line, long length, bool terminated)
     {
         bool oversized = length > MaxLineBytes;
-        ReadOnlySpan<byte> bytes = line.GetBuffer().AsSpan(0, (int)Math.Min(line.Length, oversized ? OversizedPrefixBytes : line.Length));
+        ReadOnlySpan<byte> bytes = line.GetBuffer().AsSpan(0, (int)Math.Min(line.Length, oversized ? OversizedScanBytes : line.Length));
         if (!oversized && bytes.Length > 0 && bytes[^1] == '\r')
         {
             bytes = bytes[..^1];

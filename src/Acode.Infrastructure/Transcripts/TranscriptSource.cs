@@ -237,7 +237,7 @@ internal sealed class TranscriptSource
             {
                 w.WriteNumber("line", line.Number);
                 w.WriteNumber("bytes", line.ByteLength);
-                w.WriteText("start", line.Text);
+                w.WriteText("start", Graph.Excerpt(line.Text, TranscriptLineReader.OversizedPrefixBytes));
             }));
         }
         else if (document is null)

@@ -81,7 +81,7 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
     {
         Directory.CreateDirectory(Path.Combine(_workspace.Root, ".agent"));
         await File.WriteAllTextAsync(Path.Combine(_workspace.Root, ".agent", "config.json"), """
-            {"persistence": {"redaction": {"disabledRules": ["jwt"], "rules": [{"kind": "employee-id", "pattern": "\\bEMP-[0-9]{6}\\b"}]}}}
+            {"persistence": {"redaction": {"disabledRules": ["jwt", "authorization-header"], "rules": [{"kind": "employee-id", "pattern": "\\bEMP-[0-9]{6}\\b"}]}}}
             """);
         (string file, SessionId id) = await WriteExportAsync(extra: " badge EMP-204113");
 
@@ -90,13 +90,14 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
 
         Assert.Contains("[REDACTED:employee-id]", export, StringComparison.Ordinal);
         Assert.DoesNotContain("EMP-204113", export, StringComparison.Ordinal);
+        // The corpus's JWT is in an Authorization header: with both rules off it is kept (with jwt alone off, the header rule takes it).
         Assert.Contains(_samples.First(s => s.Kind == "jwt").Secret!, export, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_disabled_rule_and_an_extra_rule_given_as_JSON_arrays_in_environment_variables_apply()
     {
-        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__DISABLEDRULES"] = """["jwt"]""";
+        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__DISABLEDRULES"] = """["jwt", "authorization-header"]""";
         _workspace.Environment["ACODE_PERSISTENCE__REDACTION__RULES"] = """[{"kind": "employee-id", "pattern": "\\bEMP-[0-9]{6}\\b"}]""";
         (string file, SessionId id) = await WriteExportAsync(extra: " badge EMP-204113");
 
@@ -105,6 +106,7 @@ public sealed class SecretRedactionCommandTests(PostgresFixture fixture) : IDisp
 
         Assert.Contains("[REDACTED:employee-id]", export, StringComparison.Ordinal);
         Assert.DoesNotContain("EMP-204113", export, StringComparison.Ordinal);
+        // The corpus's JWT is in an Authorization header: with both rules off it is kept (with jwt alone off, the header rule takes it).
         Assert.Contains(_samples.First(s => s.Kind == "jwt").Secret!, export, StringComparison.Ordinal);
     }
 

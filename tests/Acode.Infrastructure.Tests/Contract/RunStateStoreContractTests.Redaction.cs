@@ -182,4 +182,48 @@ public abstract partial class RunStateStoreContractTests
 
         Assert.Equal(stored, builder.Session!.Artifacts[0].Name);
     }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_transcript_import_redacts_a_prompt_before_cutting_its_title_so_no_piece_of_a_password_is_stored(string agent)
+    {
+        const string Key = "12345670-0000-4000-8000-000000000001";
+        string password = "Zx9Qw8Er7Ty6Ui5Op4" + "As3Df2Gh1Jk0LzXcVbNm";
+        string prompt = System.Text.Json.JsonSerializer.Serialize($"postgres://averyveryverylongusernameforthedb:{password}@db.internal:5432/app fails to connect");
+        string folder = Path.Combine(Path.GetTempPath(), "acode-cut-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, agent == "codex" ? $"rollout-2026-11-20T10-00-00-{Key}.jsonl" : $"{Key}.jsonl");
+            await File.WriteAllTextAsync(path, agent == "codex"
+                ? $$$"""
+                  {"timestamp":"2026-11-20T10:00:00.000Z","type":"session_meta","payload":{"id":"{{{Key}}}","timestamp":"2026-11-20T10:00:00.000Z","cwd":"/p","originator":"codex_cli_rs","cli_version":"0.46.0","source":"cli"}}
+                  {"timestamp":"2026-11-20T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":{{{prompt}}}}]}}
+
+                  """
+                : $$$"""
+                  {"type":"user","uuid":"u1","parentUuid":null,"sessionId":"{{{Key}}}","timestamp":"2026-11-20T10:00:00.000Z","cwd":"/p","version":"2.0.14","message":{"role":"user","content":{{{prompt}}}}}
+
+                  """);
+            Acode.Infrastructure.Transcripts.TranscriptImporter importer = agent == "codex"
+                ? new Acode.Infrastructure.Transcripts.CodexTranscriptImporter(Store)
+                : new Acode.Infrastructure.Transcripts.ClaudeCodeTranscriptImporter(Store);
+
+            Acode.Application.Transcripts.TranscriptImportReport report = await importer.ImportFileAsync(path);
+
+            Session session = (await Store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
+            SessionTask task = Assert.Single(session.Tasks);
+            string labels = session.Title + "\n" + task.Title;
+            Assert.StartsWith("postgres://averyveryverylongusernameforthedb:[REDACTED:url-password]@db", session.Title, StringComparison.Ordinal);
+            for (int i = 0; i + 6 <= password.Length; i++)
+            {
+                Assert.DoesNotContain(password.Substring(i, 6), labels, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -182,6 +182,12 @@ public sealed class SecretRedactorTests
             Repeat("Server=x;Password=", size),
             Repeat("a", size) + "AKIA",
             Repeat("token: Ab1" + "x9Kq2Lm7 ", size),
+            Repeat("Authorization: Bearer ", size),
+            Repeat("machine h login u ", size),
+            Repeat("docker login -u me ", size),
+            "mysql " + Repeat("-u root ", size),
+            Repeat("--password ", size),
+            Repeat("S" + "G.", size),
         ];
 
         foreach (string input in inputs)
@@ -287,6 +293,35 @@ public sealed class SecretRedactorTests
 
         Assert.All(BuiltInSecretRules.Create(), rule => Assert.Contains(rule.Kind, covered));
     }
+
+    [Fact]
+    public void A_bearer_token_in_a_JSON_header_object_is_redacted_as_its_header_and_the_scheme_is_kept()
+    {
+        string token = "Zk8Pq2Wm4" + "Xn6Rt9Lb3Vc7Hd5";
+        string json = $$"""{"headers":{"Authorization":"Bearer {{token}}","X-Trace":"Bearer {{token}}"},"auth":"Bearer $TOKEN"}""";
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(json, counts);
+
+        Assert.Equal($$"""{"headers":{"Authorization":"Bearer [REDACTED:authorization-header]","X-Trace":"Bearer {{token}}"},"auth":"Bearer $TOKEN"}""", redacted);
+        Assert.Equal(1, counts.ByKind["authorization-header"]);
+    }
+
+    [Theory]
+    [InlineData("curl -H \"Authorization: Bearer Zk8Pq2Wm4Xn6Rt9Lb3Vc7Hd5\" https://api.internal.org", "curl -H \"Authorization: Bearer [REDACTED:authorization-header]\" https://api.internal.org")]
+    [InlineData("machine github.com login dev password Nt9Rc4Xy2Lp8", "machine github.com login dev password [REDACTED:netrc-password]")]
+    [InlineData("docker login -u me -p Dk8Lw3Qz7Xv2", "docker login -u me -p [REDACTED:cli-password]")]
+    [InlineData("tool --password Dk8Lw3Qz7Xv2 --verbose", "tool --password [REDACTED:cli-password] --verbose")]
+    [InlineData("tool --password=Dk8Lw3Qz7Xv2", "tool --password=[REDACTED:cli-password]")]
+    [InlineData("mysql -u root -pMy5qlPw9Xz app", "mysql -u root -p[REDACTED:cli-password] app")]
+    [InlineData("mkdir -p foo && mysql -u root -p app", "mkdir -p foo && mysql -u root -p app")]
+    [InlineData("mkdir -pMy5qlPw9Xz", "mkdir -pMy5qlPw9Xz")]
+    [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
+    [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
+    [InlineData("tool --password \"$PW\"", "tool --password \"$PW\"")]
+    [InlineData("password: ${{ secrets.X }}", "password: ${{ secrets.X }}")]
+    public void The_command_line_and_header_forms_are_redacted_and_their_placeholders_kept(string text, string expected)
+        => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
 
     private static string Repeat(string unit, int size)
     {

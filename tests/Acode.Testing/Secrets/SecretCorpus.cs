@@ -78,6 +78,19 @@ public static class SecretCorpus
         Add("stack trace", "at Acode.Infrastructure.Sqlite.SqliteRunStateStore.SaveAllAsync(IReadOnlyCollection`1 sessions) in /src/SqliteRunStateStore.cs:line 72");
         Add("test log", "Passed!  - Failed: 0, Passed: 412, Skipped: 3, Total: 415, Duration: 1 m 12 s - Acode.Infrastructure.Tests.dll (net10.0)");
         Add("diff", "@@ -10,7 +10,7 @@\n-    var secretName = options.SecretName;\n+    var secretName = options.SecretName ?? \"default\";\n");
+        Add("bearer token from the environment", "curl -H \"Authorization: Bearer $TOKEN\" https://api.internal.org/v2/items");
+        Add("bearer token placeholder", "Authorization: Bearer <token>");
+        Add("token header from a template", "curl -H 'Authorization: token ${GITHUB_TOKEN}' https://api.github.com/user");
+        Add("bearer token placeholder words", "Authorization: Bearer YOUR_API_KEY_HERE");
+        Add("netrc password from the environment", "machine github.com login dev password ${NETRC_PASSWORD}");
+        Add("netrc-like prose", "the machine learning login page asks for a password first");
+        Add("masked docker login", "docker login -u me -p **** registry.internal.org");
+        Add("docker login from stdin", "cat token.txt | docker login -u me --password-stdin registry.internal.org");
+        Add("docker publishes a port", "docker run -p 8080:80 -d nginx");
+        Add("mkdir -p next to mysql", "mkdir -p backups/db && mysql -u root -p app < schema.sql");
+        Add("--password from a variable", "psql --password \"$PW\" -h db app");
+        Add("password from a CI secret", "with:\n  username: deploy\n  password: ${{ secrets.REGISTRY_PASSWORD }}");
+        Add("SendGrid key mask", "SENDGRID_API_KEY=S" + "G." + new string('x', 22) + "." + new string('x', 43));
         Add("npm integrity hash", "\"integrity\": \"sha512-" + Draw(random, Base62 + "+/", 86) + "==\"");
         return samples;
     }
@@ -189,6 +202,30 @@ public static class SecretCorpus
         Add("hex API key in JSON text", "generic-secret", apiKey, $"{{\"service\": \"mail\", \"api_key\": \"{apiKey}\"}}");
         string serviceToken = Draw(random, Base62 + "._-", 40);
         Add("service token exported", "generic-secret", serviceToken, $"export SERVICE_TOKEN='{serviceToken}'");
+
+        string bearer = Draw(random, Base62, 24);
+        Add("bearer token in a curl header", "authorization-header", bearer, $"curl -H \"Authorization: Bearer {bearer}\" https://api.internal.org/v2/items");
+        string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("deploy:" + Password(random)));
+        Add("basic credentials in a header", "authorization-header", basic, $"GET /v1/builds HTTP/1.1\nHost: ci.internal.org\nAuthorization: Basic {basic}\n");
+        string githubHeader = Draw(random, Base62, 40);
+        Add("GitHub-style token header", "authorization-header", githubHeader, $"curl -H 'Authorization: token {githubHeader}' https://api.github.com/user");
+        string headerObject = Draw(random, Base62 + "-_", 32);
+        Add("bearer token in a JSON header object", "authorization-header", headerObject, $"{{\"headers\": {{\"Authorization\": \"Bearer {headerObject}\", \"Accept\": \"application/json\"}}}}");
+
+        string netrc = Draw(random, Base62, 12);
+        Add("netrc entry", "netrc-password", netrc, $"$ cat ~/.netrc\nmachine github.com login dev password {netrc}\n");
+
+        string docker = Draw(random, Base62, 12);
+        Add("docker login -p", "cli-password", docker, $"docker login -u me -p {docker} registry.internal.org");
+        string cliSpaced = Password(random);
+        Add("--password and a value", "cli-password", cliSpaced, $"az login --service-principal -u app-id --password {cliSpaced} --tenant corp");
+        string cliEquals = Draw(random, Base62, 16);
+        Add("--password=value", "cli-password", cliEquals, $"mysqldump --user=root --password={cliEquals} app > dump.sql");
+        string mysql = Draw(random, Base62, 10);
+        Add("mysql -p attached", "cli-password", mysql, $"mysql -u root -p{mysql} -h db.internal app -e 'select 1'");
+
+        string sendGrid = "S" + "G." + Draw(random, Base62 + "-_", 22) + "." + Draw(random, Base62 + "-_", 43);
+        Add("SendGrid key", "sendgrid-api-key", sendGrid, $"SENDGRID_API_KEY={sendGrid}\nMAIL_FROM=noreply@internal.org");
     }
 
     private static string Base64Url(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
