@@ -91,7 +91,7 @@ internal sealed class CliContext : IDisposable
 
     /// <summary><paramref name="database"/>, unless it was opened read-only: a command that writes stops before it starts.</summary>
     private static SqliteWorkspaceDatabase Writable(SqliteWorkspaceDatabase database)
-        => database.IsReadOnly ? throw AcodeErrors.ReadOnlyWorkspace(database.Workspace.DatabasePath) : database;
+        => database.IsReadOnly ? throw database.ReadOnlyRefusal() : database;
 
     /// <summary>The workspace's own store (SQLite), opened by <see cref="OpenDatabase"/> or <see cref="OpenExistingDatabase"/> first.</summary>
     public SqliteRunStateStore WorkspaceStore => Services.GetRequiredService<SqliteRunStateStore>();
