@@ -35,6 +35,7 @@ internal sealed class CliContext : IDisposable
     private PersistenceOptions? _options;
     private ServiceProvider? _services;
     private bool? _migrateOnOpen;
+    private bool _migrationTold;
 
     public CliContext(ParseResult parseResult, GlobalOptions globals)
     {
@@ -86,12 +87,25 @@ internal sealed class CliContext : IDisposable
         }
 
         _migrateOnOpen = migrate;
-        return Services.GetRequiredService<SqliteWorkspaceDatabase>();
+        SqliteWorkspaceDatabase database = Services.GetRequiredService<SqliteWorkspaceDatabase>();
+        if (database.MigratedOnOpen is { } upgrade && !_migrationTold)
+        {
+            // Every command migrates an older workspace before its first use (docs/reliability.md); it says so once, on
+            // standard error (stdout may be JSON), because older acode versions refuse the file from now on.
+            _migrationTold = true;
+            System.Console.Error.WriteLine(MigratedOnOpenText(Workspace.DatabasePath, upgrade));
+        }
+
+        return database;
     }
+
+    /// <summary>The line a command prints on standard error when opening the workspace migrated its database.</summary>
+    internal static string MigratedOnOpenText(string path, Application.SchemaUpgrade upgrade)
+        => $"Migrated {path} from schema {upgrade.From} to {upgrade.To} ({upgrade.Applied} migration{(upgrade.Applied == 1 ? "" : "s")}); acode versions that know only {upgrade.From} can no longer open it.";
 
     /// <summary><paramref name="database"/>, unless it was opened read-only: a command that writes stops before it starts.</summary>
     private static SqliteWorkspaceDatabase Writable(SqliteWorkspaceDatabase database)
-        => database.IsReadOnly ? throw AcodeErrors.ReadOnlyWorkspace(database.Workspace.DatabasePath) : database;
+        => database.IsReadOnly ? throw database.ReadOnlyRefusal() : database;
 
     /// <summary>The workspace's own store (SQLite), opened by <see cref="OpenDatabase"/> or <see cref="OpenExistingDatabase"/> first.</summary>
     public SqliteRunStateStore WorkspaceStore => Services.GetRequiredService<SqliteRunStateStore>();

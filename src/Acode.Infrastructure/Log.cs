@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Opened workspace database {Path} (workspace {WorkspaceId})")]
     public static partial void DatabaseOpened(ILogger logger, string path, string workspaceId);
 
+    [LoggerMessage(1010, LogLevel.Information, "Migrated workspace database {Path} from schema {From} to {To} ({Applied} migration(s)); acode versions that know only {From} can no longer open it")]
+    public static partial void DatabaseMigratedOnOpen(ILogger logger, string path, string from, string to, int applied);
+
     [LoggerMessage(1009, LogLevel.Debug, "Opened workspace database {Path} read-only ({Access}): this process may not write it (workspace {WorkspaceId})")]
     public static partial void DatabaseOpenedReadOnly(ILogger logger, string path, Acode.Infrastructure.Sqlite.WorkspaceAccess access, string workspaceId);
 
@@ -96,6 +99,9 @@ internal static partial class Log
 
     [LoggerMessage(2011, LogLevel.Warning, "PostgreSQL at {Target} had no acode schema although this workspace delivered changes before; the schema was created. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
     public static partial void SchemaRecreated(ILogger logger, string target, long retained);
+
+    [LoggerMessage(2014, LogLevel.Information, "Migrated PostgreSQL at {Target} from schema {From} to {To} ({Applied} migration(s)) before syncing; acode versions that know only {From} are refused there from now on (ACODE-DB-004)")]
+    public static partial void PostgresMigrated(ILogger logger, string target, string from, string to, int applied);
 
     [LoggerMessage(2012, LogLevel.Warning, "PostgreSQL at {Target} has no record of this workspace although it delivered changes before: another database, or one restored from before its first sync. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
     public static partial void TargetForgotWorkspace(ILogger logger, string target, long retained);

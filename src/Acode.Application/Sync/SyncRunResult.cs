@@ -97,4 +97,12 @@ public sealed record SyncRunResult(
     /// or another database); reported once, by the run that found it. Null otherwise.
     /// </summary>
     public SyncTargetWarning? TargetWarning { get; init; }
+
+    /// <summary>
+    /// Set by the run that migrated PostgreSQL's existing acode schema to this program's version before sending anything
+    /// (from which version, to which, how many migrations): from then on an acode that knows only the older version is
+    /// refused there (ACODE-DB-004), so a caller tells its user. Null when the run migrated nothing, or created the schema
+    /// in an empty database.
+    /// </summary>
+    public SchemaUpgrade? PostgresMigrated { get; init; }
 }

@@ -43,6 +43,7 @@ internal static class DbSyncCommand
             }
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
+            TellPostgresMigrated(context, result);
             long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
             (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? await LeasedElsewhereAsync(context) : (0, null);
             if (context.ParseResult.GetValue(json))
@@ -119,6 +120,15 @@ internal static class DbSyncCommand
         Console.Error.WriteLine($"Warning: not everything was delivered: {what}.");
         Console.Error.WriteLine("Try: see why with 'acode db sync status'; once fixed, requeue dead letters with 'acode db sync retry --all'.");
         return ExitCodes.Problem;
+    }
+
+    /// <summary>One line on standard error (stdout may be JSON) when the run migrated the team's PostgreSQL.</summary>
+    private static void TellPostgresMigrated(CliContext context, SyncRunResult result)
+    {
+        if (result.PostgresMigrated is { } migrated)
+        {
+            Console.Error.WriteLine(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription));
+        }
     }
 
     /// <summary>PostgreSQL lacks what this workspace delivered before (restored empty, recreated, another database): one line and a Try line.</summary>
@@ -210,6 +220,7 @@ internal static class DbSyncCommand
             }
 
             wasPaused = result.Paused;
+            TellPostgresMigrated(context, result); // once: only the run that migrated carries it
             WarnAboutTarget(result.TargetWarning);
         }, cancellationToken);
     }

@@ -169,6 +169,23 @@ public sealed class PostgresMigrator
 
     /// <inheritdoc cref="MigrateAsync(NpgsqlDataSource, CancellationToken)"/>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+        => (await MigrateFromAsync(connection, cancellationToken).ConfigureAwait(false)).Applied;
+
+    /// <summary>
+    /// <see cref="MigrateAsync(NpgsqlDataSource, CancellationToken)"/>, also saying which version the database was at before
+    /// (null: it had no acode schema).
+    /// </summary>
+    internal async Task<(Version? From, IReadOnlyList<Migration> Applied)> MigrateFromAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await MigrateFromAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(Version? From, IReadOnlyList<Migration> Applied)> MigrateFromAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         MigrationStatus status = await GetApplicableStatusAsync(connection, cancellationToken).ConfigureAwait(false);
         var appliedNow = new List<Migration>();
@@ -199,7 +216,7 @@ public sealed class PostgresMigrator
             }
         }
 
-        return appliedNow;
+        return (status.Current, appliedNow);
     }
 
     private async Task<bool> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)

@@ -69,9 +69,15 @@ internal sealed partial class SqliteMigrator
 
     /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
     /// <returns>The migrations this call applied.</returns>
-    public IReadOnlyList<Migration> Migrate(SqliteConnection connection)
+    public IReadOnlyList<Migration> Migrate(SqliteConnection connection) => Migrate(connection, out _);
+
+    /// <inheritdoc cref="Migrate(SqliteConnection)"/>
+    /// <param name="connection">The writer connection.</param>
+    /// <param name="from">The version the database was at before (null: it had no acode schema).</param>
+    public IReadOnlyList<Migration> Migrate(SqliteConnection connection, out Version? from)
     {
         MigrationStatus status = GetStatus(connection);
+        from = status.Current;
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {

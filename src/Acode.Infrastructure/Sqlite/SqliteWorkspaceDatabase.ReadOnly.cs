@@ -99,7 +99,29 @@ public sealed partial class SqliteWorkspaceDatabase
     {
         if (IsReadOnly)
         {
-            throw AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath);
+            throw ReadOnlyRefusal();
         }
+    }
+
+    /// <summary>
+    /// ACODE-DB-001 for a write to this database, opened read-only: when a migration is pending (it was opened without
+    /// migrating, as <c>acode db migrate</c> opens it), the refusal says that this acode cannot read it either until it is
+    /// migrated, and what to do; otherwise that reading works as it is.
+    /// </summary>
+    internal AcodeDbException ReadOnlyRefusal()
+    {
+        MigrationStatus status;
+        try
+        {
+            status = GetMigrationStatus();
+        }
+        catch (AcodeDbException)
+        {
+            return AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath); // the file's own problem is told by the command that reads it
+        }
+
+        return status.Pending.Count > 0
+            ? AcodeErrors.ReadOnlyWorkspaceNeedsMigration(Workspace.DatabasePath, status.CurrentText, [.. status.Pending.Select(m => m.VersionText)])
+            : AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath);
     }
 }

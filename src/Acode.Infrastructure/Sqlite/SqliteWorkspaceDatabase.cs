@@ -57,6 +57,14 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     /// <summary>This workspace's origin id (<c>ws_…</c>), used to break conflict ties in sync; null until the schema exists.</summary>
     public string? WorkspaceId { get; private set; }
 
+    /// <summary>
+    /// The migrations <see cref="Open"/> applied to a database that was at an older acode schema (from which version, to
+    /// which, how many): after them an acode that knows only the older version refuses the file (ACODE-DB-004), so a
+    /// caller that opened it for another purpose tells its user (the CLI does, on standard error). Null when nothing was
+    /// migrated on opening, and for a database created new.
+    /// </summary>
+    public Application.SchemaUpgrade? MigratedOnOpen { get; private set; }
+
     /// <summary>The clock of the stores and outbox built on this database.</summary>
     public TimeProvider Time { get; }
 
@@ -120,7 +128,11 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
             {
                 if (migrate)
                 {
-                    migrator.Migrate(writer);
+                    IReadOnlyList<Migration> applied = migrator.Migrate(writer, out Version? from);
+                    if (from is not null && applied.Count > 0)
+                    {
+                        database.MigratedOnOpen = new Application.SchemaUpgrade(from.ToString(3), applied[^1].VersionText, applied.Count);
+                    }
                 }
                 else
                 {
@@ -132,6 +144,11 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 return 0;
             });
             database.KeepWalBounded();
+            if (database.MigratedOnOpen is { } upgrade)
+            {
+                Log.DatabaseMigratedOnOpen(loggerFactory.CreateLogger<SqliteWorkspaceDatabase>(), path, upgrade.From, upgrade.To, upgrade.Applied);
+            }
+
             Log.DatabaseOpened(loggerFactory.CreateLogger<SqliteWorkspaceDatabase>(), path, database.WorkspaceId ?? "(not migrated)");
             return database;
         }

@@ -54,6 +54,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private bool _registered;
     private bool _knownChecked;
     private SyncTargetWarning? _targetWarning;
+    private Application.SchemaUpgrade? _postgresMigrated;
 
     /// <summary>
     /// A sync over what the composition root (<see cref="PersistenceServiceCollectionExtensions"/>) registered: the outbox,
@@ -192,6 +193,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
         SyncTargetWarning? warning = Interlocked.Exchange(ref _targetWarning, null); // reported once, by this run
+        Application.SchemaUpgrade? migrated = Interlocked.Exchange(ref _postgresMigrated, null); // the same
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason)
         {
             PauseCode = pause?.ErrorCode,
@@ -199,6 +201,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             ConflictsLost = run.ConflictsLost,
             LostSessionIds = [.. run.LostSessions],
             TargetWarning = warning,
+            PostgresMigrated = migrated,
             Superseded = run.Superseded,
             Stale = run.Stale,
             OfDeletedSessions = run.StaleOfDeletedSessions,
@@ -287,9 +290,18 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             return;
         }
 
-        IReadOnlyList<Migration> applied = await _migrator.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        (Version? from, IReadOnlyList<Migration> applied) = await _migrator.MigrateFromAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         _journalRows = await JournalRowsAsync(cancellationToken).ConfigureAwait(false);
         _schemaReady = true;
+        if (from is not null && applied.Count > 0)
+        {
+            // The team's schema moved on: older acode versions are refused there from now on. Logged for hosts, and carried
+            // by the run's result (SyncRunResult.PostgresMigrated) for the CLI to say.
+            var upgrade = new Application.SchemaUpgrade(from.ToString(3), applied[^1].VersionText, applied.Count);
+            Log.PostgresMigrated(_logger, _target!.Redacted, upgrade.From, upgrade.To, upgrade.Applied);
+            _postgresMigrated = upgrade;
+        }
+
         if (applied.Count > 0 && applied[0].Version == new Version(1, 0, 0))
         {
             OutboxStatistics local = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,8 @@ namespace Acode.Infrastructure.Transcripts;
 /// transcript without <c>cwd</c>, version or <c>session_meta</c> leaves no <c>import.source</c> event), and only a
 /// transcript's import looks an id up, with the id its transcript gives, so the id of a session that never came from
 /// one is never asked for. A session that exists again (pulled, imported from an export) is not reported, whatever the
-/// table holds.
+/// table holds. A removal made before 1.9.0 is found
+/// through the session's deletion record while the outbox keeps it (<see cref="FindInOutboxSql"/>).
 /// </summary>
 internal sealed class SqliteRemovedImportLog : IRemovedImportLog
 {
@@ -26,6 +27,28 @@ internal sealed class SqliteRemovedImportLog : IRemovedImportLog
 
     private const string FindSql = """
         SELECT updated_at, reason FROM removed_imports WHERE session_id = $id AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = $id);
+        """;
+
+    /// <summary>
+    /// The reason of a removal found only as the session's deletion record in the outbox (<see cref="FindInOutboxSql"/>):
+    /// the record does not say what deleted it.
+    /// </summary>
+    public const string OutboxDeletionReason = "deleted";
+
+    /// <summary>
+    /// A removal made before the workspace moved to schema 1.9.0, which kept no <c>removed_imports</c> row: the session's
+    /// last deletion record (<c>Session</c>, <c>Delete</c>) still in the outbox, found through <c>ix_outbox_entity
+    /// (entity_id, id)</c>, written before migration 1.9.0 was applied here, when the session is not stored. (A later
+    /// deletion of an imported session has its row; a later one without a row was of a session not imported.) It is there
+    /// while the outbox keeps it: a record not delivered yet for good, a delivered one for the outbox retention
+    /// (<c>persistence:sqlite:outboxRetentionDays</c>, 7 days by default).
+    /// </summary>
+    internal const string FindInOutboxSql = """
+        SELECT created_at FROM outbox
+        WHERE entity_id = $id AND entity_type = 'Session' AND operation = 'Delete'
+          AND created_at < (SELECT applied_at FROM schema_version WHERE version = '1.9.0')
+          AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = $id)
+        ORDER BY id DESC LIMIT 1;
         """;
 
     private readonly SqliteWorkspaceDatabase _database;
@@ -42,8 +65,18 @@ internal sealed class SqliteRemovedImportLog : IRemovedImportLog
     {
         RemovedImport? found = _database.Read((connection, transaction) =>
         {
-            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, FindSql).With("$id", sessionId.Value).ExecuteReader();
-            return reader.Read() ? new RemovedImport(sessionId.Value, UtcTimestamp.Parse(reader.GetString(0)), reader.GetString(1)) : null;
+            using (SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, FindSql).With("$id", sessionId.Value).ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    return new RemovedImport(sessionId.Value, UtcTimestamp.Parse(reader.GetString(0)), reader.GetString(1));
+                }
+            }
+
+            // Removed before this workspace moved to 1.9.0 (whose migration could not tell which deleted sessions had
+            // been imported): the deletion's outbox record, while it is kept.
+            using SqliteDataReader record = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, FindInOutboxSql).With("$id", sessionId.Value).ExecuteReader();
+            return record.Read() ? new RemovedImport(sessionId.Value, UtcTimestamp.Parse(record.GetString(0)), OutboxDeletionReason) : null;
         }, cancellationToken);
         return Task.FromResult(found);
     }

@@ -151,6 +151,33 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task Db_migrate_of_a_read_only_workspace_at_an_older_schema_does_not_promise_that_reading_works()
+    {
+        IReadOnlyList<Migration> older = [.. ShippedSchema.Sqlite.Where(m => m.Version <= new Version(1, 2, 0))];
+        using (SqliteWorkspaceDatabase.Open(new Workspace(_workspace.Root), migrations: older))
+        {
+        }
+
+        SqliteConnection.ClearAllPools();
+        await HandOverReadOnlyAsync();
+        IReadOnlyList<string> before = Snapshot();
+
+        AcodeResult migrate = await ReadAsync("db", "migrate");
+        AcodeResult status = await ReadAsync("db", "status");
+
+        Assert.True(migrate.ExitCode == 11, migrate.ToString());
+        Assert.Contains("ACODE-DB-001", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"is at schema version 1.2.0 and this acode reads version {ShippedSchema.Latest}", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Run 'acode db migrate' in that workspace as a user who may write it", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Contains("or read it with an acode of the matching version (one whose newest schema is 1.2.0)", migrate.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reading works as it is", migrate.Stderr, StringComparison.Ordinal);
+        // As the Try line says: this acode does not read it either until it is migrated.
+        Assert.True(status.ExitCode == 11, status.ToString());
+        Assert.Contains("so it cannot be migrated here", status.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
     public async Task A_read_only_file_in_a_writable_folder_is_read_without_creating_a_wal_or_shm_next_to_it()
     {
         string id = await DemoAsync();

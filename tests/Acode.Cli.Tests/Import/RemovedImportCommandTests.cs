@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
 
 namespace Acode.Cli.Tests.Import;
 
@@ -55,6 +56,43 @@ public sealed class RemovedImportCommandTests : IDisposable
         JsonElement afterwards = await _workspace.JsonAsync("import", agent, folder);
         Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
         Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32() + afterwards.GetProperty("totals").GetProperty("rows").GetProperty("updated").GetInt32());
+    }
+
+    /// <summary>
+    /// A session imported and deleted before schema 1.9.0: the upgraded workspace holds the deletion's outbox record
+    /// (Session, Delete), older than its migration 1.9.0, and no <c>removed_imports</c> row; the test makes that state by
+    /// removing the row the deletion wrote and dating its record a day before the migration.
+    /// </summary>
+    [Fact]
+    public async Task A_session_deleted_before_1_9_0_stays_removed_while_the_outbox_holds_its_deletion_record()
+    {
+        string id = (await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder)).GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+        Execute("DELETE FROM removed_imports;");
+        Execute("UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', (SELECT applied_at FROM schema_version WHERE version = '1.9.0'), '-1 day') WHERE entity_id = $id AND operation = 'Delete';", id);
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND operation = 'Delete';", id));
+
+        JsonElement again = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder);
+
+        Assert.Empty(await _workspace.SessionIdsAsync());
+        Assert.Equal(0, again.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32());
+        JsonElement skipped = again.GetProperty("skippedRemoved").EnumerateArray().Single();
+        Assert.Equal(id, skipped.GetProperty("sessionId").GetString());
+        Assert.Equal("deleted", skipped.GetProperty("reason").GetString());
+
+        // Delivered, the record still counts until the outbox retention prunes it.
+        Execute("UPDATE outbox SET status = 'Processed', processed_at = updated_at;");
+        AcodeResult human = await _workspace.RunOkAsync("import", "codex", TranscriptFixtures.CodexFolder);
+        Assert.Contains("Skipped 1 session(s) removed earlier (deleted); add --include-removed to import them again.", human.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+
+        // Asked for, it is imported again; from then on it exists, and imports as usual.
+        JsonElement included = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder, "--include-removed");
+        Assert.True(included.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32() > 0);
+        Assert.Equal([id], await _workspace.SessionIdsAsync());
+        JsonElement afterwards = await _workspace.JsonAsync("import", "codex", TranscriptFixtures.CodexFolder);
+        Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("skippedRemoved").GetInt32());
+        Assert.Equal(0, afterwards.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32());
     }
 
     [Fact]
@@ -146,6 +184,30 @@ public sealed class RemovedImportCommandTests : IDisposable
         }
 
         Assert.Contains(lines, l => l.Contains(text, StringComparison.Ordinal));
+    }
+
+    private long Scalar(string sql, string id)
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Execute(string sql, string? id = null)
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (id is not null)
+        {
+            command.Parameters.AddWithValue("$id", id);
+        }
+
+        command.ExecuteNonQuery();
     }
 
     public void Dispose() => _workspace.Dispose();

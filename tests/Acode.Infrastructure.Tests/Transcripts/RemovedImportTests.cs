@@ -125,6 +125,40 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_removal_made_before_1_9_0_is_found_through_the_deletion_record_the_outbox_still_holds_by_its_index()
+    {
+        using SqliteWorkspaceDatabase database = _workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        var log = new SqliteRemovedImportLog(database);
+        var importer = new ClaudeCodeTranscriptImporter(store, log);
+        string id = (await importer.ImportFileAsync(Transcript)).SessionId!;
+        Assert.True(await store.DeleteSessionAsync(SessionId.Parse(id)));
+        // What a workspace whose session was deleted before 1.9.0 holds after the upgrade: the deletion's outbox record,
+        // older than migration 1.9.0, and no removed_imports row (1.9.0 could not tell which deleted sessions had been imported).
+        Assert.Equal(1, SqliteProbe.Execute(_workspace.DatabasePath, "DELETE FROM removed_imports;"));
+        Assert.Null(await log.FindAsync(SessionId.Parse(id))); // deleted after 1.9.0 without a row: not an imported session
+        Assert.Equal(1, SqliteProbe.Execute(_workspace.DatabasePath, BeforeUpgradeSql, ("$id", id)));
+        string deletedAt = (string)SqliteProbe.Scalar(_workspace.DatabasePath, "SELECT created_at FROM outbox WHERE entity_id = $id AND operation = 'Delete';", ("$id", id))!;
+
+        RemovedImport? found = await log.FindAsync(SessionId.Parse(id));
+        TranscriptImportReport again = await importer.ImportFileAsync(Transcript);
+
+        Assert.Equal(new RemovedImport(id, Application.Serialization.UtcTimestamp.Parse(deletedAt), SqliteRemovedImportLog.OutboxDeletionReason), found);
+        Assert.Equal(SqliteRemovedImportLog.OutboxDeletionReason, again.RemovedEarlier?.Reason);
+        Assert.Equal(new Application.ImportResult(0, 0, 0), again.Rows);
+        Assert.Null(await store.GetSessionAsync(SessionId.Parse(id)));
+        // One indexed lookup: the entity's records through ix_outbox_entity, not a scan of the outbox.
+        string plan = string.Join("\n", SqliteProbe.Rows(_workspace.DatabasePath, "EXPLAIN QUERY PLAN " + SqliteRemovedImportLog.FindInOutboxSql, ("$id", id)).Select(r => (string)r["detail"]!));
+        Assert.Contains("USING INDEX ix_outbox_entity", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN outbox", plan, StringComparison.Ordinal);
+
+        // A session that exists again (taken back on request) is not reported, whatever the outbox holds.
+        Assert.True((await new ClaudeCodeTranscriptImporter(store, log) { IncludeRemoved = true }.ImportFileAsync(Transcript)).Rows.Inserted > 0);
+        Assert.Null(await log.FindAsync(SessionId.Parse(id)));
+        Assert.Null((await importer.ImportFileAsync(Transcript)).RemovedEarlier);
+    }
+
+    [Fact]
     public async Task On_the_PostgreSQL_store_a_deleted_imported_session_is_not_imported_again()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
@@ -179,6 +213,12 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(PostgresRemovedImportLog.TombstoneReason, onPostgres.RemovedEarlier?.Reason);
         Assert.Null(await postgres.GetSessionAsync(SessionId.Parse(id)));
     }
+
+    /// <summary>Dates a session's deletion record a day before this workspace's migration 1.9.0: a deletion by an older acode.</summary>
+    internal const string BeforeUpgradeSql = """
+        UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%S.0000000Z', (SELECT applied_at FROM schema_version WHERE version = '1.9.0'), '-1 day')
+        WHERE entity_id = $id AND operation = 'Delete';
+        """;
 
     public void Dispose() => _workspace.Dispose();
 }
