@@ -12,7 +12,13 @@ public sealed partial class SqliteWorkspaceDatabase
     /// Runs <c>PRAGMA integrity_check</c> and <c>PRAGMA foreign_key_check</c>, checks the search indexes against their
     /// content and decodes every blob against its hash; reads only.
     /// </summary>
-    public DatabaseCheckReport Check(CancellationToken cancellationToken = default) => Read((connection, transaction) =>
+    /// <remarks>
+    /// Runs on a reader connection of its own, opened for the check: <c>PRAGMA integrity_check</c> checks each FTS5 index
+    /// through the index structure the connection has cached, and a reused connection's may be stale once another
+    /// connection merged the index's segments (a removal's <c>'optimize'</c>, FTS5's automatic merges), which it would
+    /// report as corruption ("fts5: corruption found reading blob …").
+    /// </remarks>
+    public DatabaseCheckReport Check(CancellationToken cancellationToken = default) => ReadOnOwnConnection((connection, transaction) =>
     {
         var integrity = new List<string>();
         using (SqliteCommand command = connection.CreateCommand())

@@ -229,6 +229,26 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         });
     }
 
+    /// <summary>Like <see cref="Read{T}"/>, on a reader connection opened for this call and closed after it (nothing cached from earlier reads).</summary>
+    private T ReadOnOwnConnection<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureMigrated();
+        return Connections.Guard(() =>
+        {
+            SqliteConnection connection = Traced(Connections.OpenReader(pooled: false));
+            try
+            {
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+                return work(connection, transaction);
+            }
+            finally
+            {
+                CloseReader(connection);
+            }
+        });
+    }
+
     /// <summary>
     /// The prepared command for <paramref name="sql"/> on a reader connection given to a <see cref="Read{T}"/> callback,
     /// compiled on its first use and reused by later reads on that connection; parameters are cleared. Do not dispose it.
