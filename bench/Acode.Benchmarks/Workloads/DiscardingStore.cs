@@ -11,7 +11,7 @@ internal sealed class DiscardingStore : IRunStateStore
 
     public Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default) => Task.FromResult<Session?>(null); // nothing is ever stored
 
     public Task SaveAsync(Session session, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
