@@ -7,6 +7,7 @@ using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Migrations;
 using Acode.Infrastructure.Postgres;
 using Acode.Infrastructure.Sync;
+using Acode.Infrastructure.Transcripts;
 using Npgsql;
 using NpgsqlTypes;
 using EventId = Acode.Domain.Ids.EventId;
@@ -34,7 +35,7 @@ namespace Acode.Infrastructure.PostgresStore;
 /// Secrets are replaced in the held objects before a save or an append writes them, as the SQLite store does
 /// (docs/secrets.md); what was replaced is counted in a <c>secrets.redacted</c> event saved with the changes.
 /// </remarks>
-public sealed partial class PostgresRunStateStore : IRunStateStore
+public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly HybridClock _clock;
@@ -46,6 +47,9 @@ public sealed partial class PostgresRunStateStore : IRunStateStore
 
     /// <summary>What this store redacts with (the transcript importers cut titles from text redacted by it).</summary>
     internal ISecretRedactor Redactor => _redactor;
+
+    /// <inheritdoc/>
+    ISecretRedactor IRedactingStore.Redactor => Redactor;
 
     /// <summary>A store writing and reading the PostgreSQL mirror tables directly (no SQLite file, no outbox).</summary>
     /// <param name="dataSource">A data source for a PostgreSQL database migrated to acode's schema.</param>

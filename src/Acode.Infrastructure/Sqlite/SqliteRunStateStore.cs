@@ -7,6 +7,7 @@ using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Transcripts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using EventId = Acode.Domain.Ids.EventId;
@@ -18,7 +19,7 @@ namespace Acode.Infrastructure.Sqlite;
 /// transaction holding the changed rows and one outbox record per change (AC-005, §6); stamps come from a
 /// <see cref="HybridClock"/>, so <c>updated_at</c> strictly increases per entity and idempotency keys never repeat.
 /// </summary>
-public sealed partial class SqliteRunStateStore : IRunStateStore
+public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStore
 {
     /// <summary>The number after the last event of session <c>$id</c> (1 for a session without events).</summary>
     private const string NextSequenceSql = "SELECT ifnull(max(sequence), 0) + 1 FROM session_events WHERE session_id = $id;";
@@ -59,6 +60,9 @@ public sealed partial class SqliteRunStateStore : IRunStateStore
 
     /// <summary>The redactor given, else the built-in rules, built on first use (a store that only reads never compiles them).</summary>
     internal ISecretRedactor Redactor => _redactor ??= SecretRedactor.Default;
+
+    /// <inheritdoc/>
+    ISecretRedactor IRedactingStore.Redactor => Redactor;
 
     /// <inheritdoc/>
     public async Task<Session> CreateSessionAsync(string title, string? goal = null, CancellationToken cancellationToken = default)

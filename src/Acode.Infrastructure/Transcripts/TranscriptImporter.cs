@@ -30,18 +30,13 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
     /// <summary>
     /// What redacts a prompt, the assistant's text or a line before a title or an excerpt is cut from it (so that no cut
-    /// keeps part of a secret: docs/secrets.md). Null (the default): the redactor of the store, when it is acode's SQLite
-    /// or PostgreSQL store, else the built-in rules. The store scans everything it writes again.
+    /// keeps part of a secret: docs/secrets.md). Null (the default): the redactor of the store when it scans with one of
+    /// its own (<see cref="IRedactingStore"/>: acode's SQLite and PostgreSQL stores), else the built-in rules. The store scans everything it writes again.
     /// </summary>
     public ISecretRedactor? Redactor { get; init; }
 
     /// <summary>The redactor the graphs use: <see cref="Redactor"/>, else the store's, else the built-in rules.</summary>
-    internal ISecretRedactor EffectiveRedactor => Redactor ?? _store switch
-    {
-        Sqlite.SqliteRunStateStore sqlite => sqlite.Redactor,
-        PostgresStore.PostgresRunStateStore postgres => postgres.Redactor,
-        _ => SecretRedactor.Default,
-    };
+    internal ISecretRedactor EffectiveRedactor => Redactor ?? (_store as IRedactingStore)?.Redactor ?? SecretRedactor.Default;
 
     /// <inheritdoc/>
     public abstract string Agent { get; }

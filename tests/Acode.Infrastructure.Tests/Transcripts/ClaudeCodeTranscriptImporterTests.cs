@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Acode.Application.Queries;
+using Acode.Application.Redaction;
 using Acode.Application.Transcripts;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -209,6 +210,28 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
         Assert.Contains("sub-agent transcript", refused.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(Project, SessionKey + ".jsonl"), refused.Message, StringComparison.Ordinal);
         Assert.Empty((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+    }
+
+    [Fact]
+    public async Task Titles_are_cut_from_text_redacted_with_the_store_s_own_rules()
+    {
+        // A rule only this workspace configures (the built-in rules do not know it), matching a secret of several words
+        // that the 80-character cut of the first prompt splits: a title cut before redacting would keep its first words,
+        // which the store's scan of the short title no longer recognises (too few words for the rule).
+        var rules = new SecretRedactor([new SecretRule("vault-phrase", "vault phrase( [a-z]+){6}")]);
+        using var workspace = new TempWorkspace();
+        using SqliteWorkspaceDatabase database = workspace.Open();
+        var store = new SqliteRunStateStore(database, redactor: rules);
+        string prompt = "please look at the failing job on staging, it unlocks with vault phrase alpha bravo charlie delta echo foxtrot today";
+        string file = Write(Path.Combine(_workspace.Root, "custom", SessionKey + ".jsonl"),
+            $$$"""{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"{{{prompt}}}"}}""");
+
+        TranscriptImportReport report = await new ClaudeCodeTranscriptImporter(store).ImportFileAsync(file);
+
+        ImportedSession imported = await ImportedSession.LoadAsync(store, report.SessionId!);
+        string[] titles = [imported.Session.Title, .. imported.Session.Tasks.Select(t => t.Title)];
+        Assert.All(titles, title => Assert.StartsWith("please look at the failing job", title, StringComparison.Ordinal));
+        Assert.All(titles, title => Assert.DoesNotContain("alpha", title, StringComparison.Ordinal));
     }
 
     private static string Write(string path, params string[] lines)
