@@ -99,6 +99,7 @@ internal static class DbPruneCommand
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
             IReadOnlyList<string> remotePlan = sync is null ? [] : await RemoteAsync(sync, store, request, plan, dryRun: true, cancellationToken);
+            TellPostgresMigrated(context, sync);
             if (dry)
             {
                 Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, null));
@@ -114,6 +115,7 @@ internal static class DbPruneCommand
                 try
                 {
                     IReadOnlyList<string> tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
+                    TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     SyncRunResult delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
                     (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
@@ -135,6 +137,15 @@ internal static class DbPruneCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>One line on standard error (stdout may be JSON) when reaching PostgreSQL migrated its schema, as 'db sync' says it.</summary>
+    private static void TellPostgresMigrated(CliContext context, OutboxSyncService? sync)
+    {
+        if (sync?.TakePostgresMigrated() is { } migrated)
+        {
+            Console.Error.WriteLine(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription, "pruning"));
+        }
     }
 
     /// <summary>PostgreSQL's sessions to tombstone: all but those this workspace still holds changes of or just removed (their own records carry them).</summary>

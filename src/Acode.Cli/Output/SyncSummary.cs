@@ -58,8 +58,8 @@ internal static class SyncSummary
     /// The line <c>db sync</c> prints on standard error when its run migrated PostgreSQL's schema (the run migrates before
     /// it sends anything, docs/postgres.md): what was migrated and what it means for the team's older acode versions.
     /// </summary>
-    public static string PostgresMigratedText(Application.SchemaUpgrade m, string target)
-        => $"Migrated PostgreSQL at {target} from schema {m.From} to {m.To} ({m.Applied} migration{(m.Applied == 1 ? "" : "s")}) before syncing; "
+    public static string PostgresMigratedText(Application.SchemaUpgrade m, string target, string before = "syncing")
+        => $"Migrated PostgreSQL at {target} from schema {m.From} to {m.To} ({m.Applied} migration{(m.Applied == 1 ? "" : "s")}) before {before}; "
            + $"acode versions that know only {m.From} are refused there from now on (ACODE-DB-004, exit 14): every teammate who syncs to it needs an acode that reads {m.To}.";
 
     /// <summary>

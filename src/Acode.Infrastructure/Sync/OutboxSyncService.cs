@@ -193,7 +193,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
         SyncTargetWarning? warning = Interlocked.Exchange(ref _targetWarning, null); // reported once, by this run
-        Application.SchemaUpgrade? migrated = Interlocked.Exchange(ref _postgresMigrated, null); // the same
+        Application.SchemaUpgrade? migrated = TakePostgresMigrated(); // the same
         return new SyncRunResult(run.Applied, run.Duplicates, run.Conflicts, run.Retried, run.DeadLettered, after.Pending, pauseReason is not null, pauseReason)
         {
             PauseCode = pause?.ErrorCode,
@@ -239,6 +239,12 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
         return found;
     }
+
+    /// <summary>
+    /// The migration of PostgreSQL's schema this service applied and has not reported yet (a sync run's result reports it
+    /// once, <see cref="SyncRunResult.PostgresMigrated"/>); null when there is none. Taking it clears it.
+    /// </summary>
+    public Application.SchemaUpgrade? TakePostgresMigrated() => Interlocked.Exchange(ref _postgresMigrated, null);
 
     /// <summary>
     /// Tombstones in PostgreSQL the sessions last changed before <paramref name="before"/> (in <paramref name="states"/> when

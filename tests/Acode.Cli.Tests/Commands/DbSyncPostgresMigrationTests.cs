@@ -11,7 +11,8 @@ namespace Acode.Cli.Tests.Commands;
 /// <summary>
 /// <c>acode db sync</c> migrates the team's PostgreSQL when its schema is older (docs/postgres.md); the run that did says
 /// so once on standard error, naming the versions and that older acode versions are refused there from now on, and
-/// <c>--json</c> carries it as <c>postgresMigrated</c>; <c>--watch</c> says it once.
+/// <c>--json</c> carries it as <c>postgresMigrated</c>; <c>--watch</c> says it once; <c>db prune --remote</c> (which
+/// migrates it too, a dry run included) says it the same way.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class DbSyncPostgresMigrationTests(PostgresFixture fixture) : IDisposable
@@ -89,10 +90,27 @@ public sealed class DbSyncPostgresMigrationTests(PostgresFixture fixture) : IDis
         AssertNotice(Assert.Single(stderr, l => l.Length > 0));
     }
 
-    private static void AssertNotice(string line)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_remote_prune_that_migrates_an_older_PostgreSQL_says_so_on_standard_error(bool dryRun)
+    {
+        await UseOlderPostgresAsync();
+        await _workspace.RunOkAsync("demo");
+        string[] prune = ["db", "prune", "--older-than", "2000-01-01", "--remote", "--json", dryRun ? "--dry-run" : "--yes"];
+
+        AcodeResult first = await _workspace.RunOkAsync(prune);
+        AcodeResult again = await _workspace.RunOkAsync(prune);
+
+        AssertNotice(Assert.Single(first.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), "pruning");
+        Assert.Equal(dryRun, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal("", again.Stderr);
+    }
+
+    private static void AssertNotice(string line, string before = "syncing")
     {
         Assert.StartsWith("Migrated PostgreSQL at postgresql://", line, StringComparison.Ordinal);
-        Assert.Contains($"from schema 1.6.0 to {ShippedSchema.Latest} ({Pending} migrations) before syncing", line, StringComparison.Ordinal);
+        Assert.Contains($"from schema 1.6.0 to {ShippedSchema.Latest} ({Pending} migrations) before {before}", line, StringComparison.Ordinal);
         Assert.Contains("acode versions that know only 1.6.0 are refused there from now on (ACODE-DB-004, exit 14)", line, StringComparison.Ordinal);
     }
 
