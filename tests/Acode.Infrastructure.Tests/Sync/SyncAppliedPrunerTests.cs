@@ -128,16 +128,22 @@ public sealed class SyncAppliedPrunerTests(PostgresFixture fixture)
         }
 
         Task<long?> prune = Pruner(pg, TimeSpan.FromHours(1)).PruneAsync(CancellationToken.None);
+
+        // Watched from a connection of its own, outside any transaction: PostgreSQL takes one snapshot of
+        // pg_stat_activity per transaction, so a poll inside the blocker's transaction would see the first look forever
+        // (taken before the prune reached its DELETE when the machine is slow).
+        await using var observer = new NpgsqlConnection(pg);
+        await observer.OpenAsync();
         int pid = 0;
         for (int i = 0; i < 600 && pid == 0; i++)
         {
             await Task.Delay(50);
-            await using var find = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM sync_applied%';", blocker, locked);
+            await using var find = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM sync_applied%';", observer);
             pid = await find.ExecuteScalarAsync() is int found ? found : 0;
         }
 
         Assert.NotEqual(0, pid);
-        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1);", blocker, locked))
+        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1);", observer))
         {
             terminate.Parameters.AddWithValue(pid);
             await terminate.ExecuteScalarAsync();
