@@ -7,7 +7,7 @@ internal static class PageLayout
     {
         var html = new HtmlWriter();
         html.Markup("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Markup("<title>").Text(title).Markup(" · acode</title>")
+            .Markup("<title>").PlainText(title).Markup(" · acode</title>")
             .Markup("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head><body>")
             .Markup("<header><nav><a class=\"brand\" href=\"/\">acode</a><a href=\"/\">Sessions</a><a href=\"/health\">Health</a></nav>")
             .Markup("<span class=\"workspace\" title=\"workspace\">").Text(workspace).Markup("</span></header><main>");
