@@ -112,7 +112,10 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         foreach (SessionTask task in session.Tasks)
         {
             w.Markup("<details class=\"task\" open><summary");
-            RowClass(w, "task", "state-" + task.State, failed: task.State == WorkState.Failed);
+            // Red like its steps: a task whose own state is Failed, or that holds a failed step or a failed call.
+            bool taskFailed = task.State == WorkState.Failed
+                || task.Steps.Any(s => s.State == WorkState.Failed || s.ToolCalls.Any(c => c.Status == ToolCallStatus.Failed));
+            RowClass(w, "task", "state-" + task.State, failed: taskFailed);
             Label(w, string.Create(CultureInfo.InvariantCulture, $"Task {task.Ordinal} · {task.Title}"), task.State.ToString(), task.Duration);
             Bar(w, scale.Place(task.StartedAt, task.CompletedAt));
             w.Markup("</summary>");
