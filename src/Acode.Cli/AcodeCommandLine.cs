@@ -52,10 +52,11 @@ internal static class AcodeCommandLine
             (IReadOnlyList<string> errors, string hint) = ParseErrorMessages.Describe(parseResult);
             foreach (string error in errors)
             {
-                Console.Error.WriteLine($"Error: {error}");
+                // A parse error quotes what was typed: shown as the command errors are, hidden characters as \uXXXX.
+                Console.Error.WriteLine($"Error: {CommandAction.Printable(error)}");
             }
 
-            Console.Error.WriteLine($"Try: {hint}");
+            Console.Error.WriteLine($"Try: {CommandAction.Printable(hint)}");
             return ExitCodes.Usage;
         }
 

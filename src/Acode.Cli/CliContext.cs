@@ -101,7 +101,7 @@ internal sealed class CliContext : IDisposable
 
     /// <summary>The line a command prints on standard error when opening the workspace migrated its database.</summary>
     internal static string MigratedOnOpenText(string path, Application.SchemaUpgrade upgrade)
-        => $"Migrated {path} from schema {upgrade.From} to {upgrade.To} ({upgrade.Applied} migration{(upgrade.Applied == 1 ? "" : "s")}); acode versions that know only {upgrade.From} can no longer open it.";
+        => $"Migrated {CommandAction.Printable(path)} from schema {upgrade.From} to {upgrade.To} ({upgrade.Applied} migration{(upgrade.Applied == 1 ? "" : "s")}); acode versions that know only {upgrade.From} can no longer open it.";
 
     /// <summary><paramref name="database"/>, unless it was opened read-only: a command that writes stops before it starts.</summary>
     private static SqliteWorkspaceDatabase Writable(SqliteWorkspaceDatabase database)
@@ -224,12 +224,12 @@ internal sealed class CliContext : IDisposable
         LoadedPersistenceOptions loaded = AcodeConfiguration.LoadForCommandLine(Workspace);
         foreach (string note in loaded.Notes)
         {
-            System.Console.Error.WriteLine($"Note: {note}");
+            System.Console.Error.WriteLine($"Note: {CommandAction.Printable(note)}");
         }
 
         foreach (string warning in loaded.Warnings)
         {
-            System.Console.Error.WriteLine($"Warning: {warning}");
+            System.Console.Error.WriteLine($"Warning: {CommandAction.Printable(warning)}");
         }
 
         return loaded.Options;

@@ -78,9 +78,10 @@ internal static class CommandAction
 
     /// <summary>
     /// Messages can quote what came in (a forged import file, a path, a database value): control, bidi and line-separator
-    /// characters are shown as <c>\uXXXX</c> so that they can never drive the terminal. Newlines and tabs stay.
+    /// characters are shown as <c>\uXXXX</c> so that they can never drive the terminal. Newlines and tabs stay. For any
+    /// text written to the terminal with <see cref="Console"/> directly (not through Spectre, which has <c>Display.Safe</c>).
     /// </summary>
-    private static string Printable(string text)
+    public static string Printable(string text)
     {
         if (!text.Any(NeedsEscape))
         {

@@ -75,6 +75,12 @@ internal static class ParseErrorMessages
 
     private static string? Describe(ParseError error, string path)
     {
+        if (HasOwnParser(error.SymbolResult))
+        {
+            // acode's own parser (e.g. 'ui --port') words its error itself: one message for any value it refuses.
+            return error.Message;
+        }
+
         switch (error.SymbolResult)
         {
             case CommandResult { Command: { Subcommands.Count: > 0, Action: null } group } result when result.Tokens.Count == 0:
@@ -88,6 +94,14 @@ internal static class ParseErrorMessages
                 return null;
         }
     }
+
+    private static bool HasOwnParser(SymbolResult? result) => result switch
+    {
+        OptionResult { Option: Option<int> { CustomParser: not null } } => true,
+        ArgumentResult { Argument: Argument<int> { CustomParser: not null } } => true,
+        ArgumentResult { Parent: OptionResult { Option: Option<int> { CustomParser: not null } } } => true,
+        _ => false,
+    };
 
     /// <summary>For a value that does not convert to the option's type, what was expected in words; null when the tokens do convert.</summary>
     private static string? Unconvertible(IReadOnlyList<Token> tokens, Type valueType, string name)

@@ -52,7 +52,7 @@ internal readonly record struct SessionCursor(SessionSort Sort, string FilterFin
 
         if ((SessionSort)sort != expectedSort)
         {
-            throw new CursorMismatchException($"The cursor was made for sort order {(SessionSort)sort}, not {expectedSort}. Ask for every page with the same sort and filter, or start again without a cursor.");
+            throw new CursorMismatchException($"The cursor was made for sort order {Spelling((SessionSort)sort)}, not {Spelling(expectedSort)}. Ask for every page with the same sort and filter, or start again without a cursor.");
         }
 
         if (!string.Equals(parts[2], SessionFilterFingerprint.Of(filter), StringComparison.Ordinal))
@@ -62,6 +62,16 @@ internal readonly record struct SessionCursor(SessionSort Sort, string FilterFin
 
         return new SessionCursor(expectedSort, parts[2], timestamp, id);
     }
+
+    /// <summary>A sort as the user chooses it (<c>session list --sort</c>, the viewer's sort), not the enum's name.</summary>
+    private static string Spelling(SessionSort sort) => sort switch
+    {
+        SessionSort.UpdatedDescending => "updated-desc",
+        SessionSort.UpdatedAscending => "updated-asc",
+        SessionSort.CreatedDescending => "created-desc",
+        SessionSort.CreatedAscending => "created-asc",
+        _ => sort.ToString(),
+    };
 
     private static InvalidCursorException Invalid(string cursor, Exception? inner)
         => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page. Start again without a cursor.", inner);

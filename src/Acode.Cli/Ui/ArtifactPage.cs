@@ -16,7 +16,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
         if (!SessionId.TryParse(id, out SessionId sessionId) || !ArtifactId.TryParse(artifactId, out ArtifactId aid)
             || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
-            return Results.Content(PageLayout.Problem(workspace, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts."), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+            return PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts.");
         }
 
         string html = PageLayout.Render(artifact.Name, workspace, w =>

@@ -53,6 +53,17 @@ internal sealed class HtmlWriter
         return this;
     }
 
+    /// <summary>
+    /// Appends a value as plain text without any markup, for elements whose content is text only (<c>&lt;title&gt;</c>,
+    /// which a browser shows as it is): hidden characters appear as <c>\u001B</c>-style text, encoded like the rest.
+    /// </summary>
+    public HtmlWriter PlainText(string? value)
+    {
+        string visible = VisibleText.Of(value);
+        Encode(visible, 0, visible.Length);
+        return this;
+    }
+
     /// <summary>Appends <c> name="value"</c> with the value made visible and encoded.</summary>
     public HtmlWriter Attribute(string name, string? value)
     {

@@ -34,34 +34,41 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
     public async Task<IResult> RenderAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
+        // What was asked, as typed: the form shows it again, above the sessions or below what is wrong with it.
         var states = new List<SessionState>();
+        string? unknownState = null;
         foreach (string? state in query["state"])
         {
             if (!Enum.TryParse(state, ignoreCase: true, out SessionState parsed) || !Enum.IsDefined(parsed) || state!.Any(char.IsDigit))
             {
-                return Bad($"Unknown state '{state}'.", $"Pick among {string.Join(", ", Enum.GetNames<SessionState>())}.");
+                unknownState ??= state ?? "";
             }
-
-            if (!states.Contains(parsed))
+            else if (!states.Contains(parsed))
             {
                 states.Add(parsed);
             }
         }
 
-        string? since = NonEmpty(query["since"]);
-        string? until = NonEmpty(query["until"]);
-        string? title = NonEmpty(query["title"]);
-        string sortValue = NonEmpty(query["sort"]) ?? Sorts[0].Value;
+        string? limitText = NonEmpty(query["limit"]);
+        var form = new FormValues(NonEmpty(query["q"]), states, NonEmpty(query["since"]), NonEmpty(query["until"]), NonEmpty(query["title"]),
+            NonEmpty(query["sort"]) ?? Sorts[0].Value, limitText ?? PaginationOptions.DefaultLimit.ToString(CultureInfo.InvariantCulture));
+        if (unknownState is not null)
+        {
+            return Bad(form, $"Unknown state '{unknownState}'.", $"Pick among {string.Join(", ", Enum.GetNames<SessionState>())}.");
+        }
+
+        (string? since, string? until, string? title) = (form.Since, form.Until, form.Title);
+        string sortValue = form.Sort;
         int sortIndex = Array.FindIndex(Sorts, s => s.Value == sortValue);
         if (sortIndex < 0)
         {
-            return Bad($"Unknown sort '{sortValue}'.", "Use updated-desc, updated-asc, created-desc or created-asc.");
+            return Bad(form, $"Unknown sort '{sortValue}'.", "Use updated-desc, updated-asc, created-desc or created-asc.");
         }
 
         int limit = PaginationOptions.DefaultLimit;
-        if (NonEmpty(query["limit"]) is { } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PaginationOptions.MaxLimit))
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PaginationOptions.MaxLimit))
         {
-            return Bad($"The page size must be between 1 and {PaginationOptions.MaxLimit} (got '{limitText}').", "Give a page size such as 50.");
+            return Bad(form, $"The page size must be between 1 and {PaginationOptions.MaxLimit} (got '{limitText}').", "Give a page size such as 50.");
         }
 
         SessionFilter filter;
@@ -77,19 +84,18 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         }
         catch (UsageException ex)
         {
-            return Bad(ex.Message, ex.Hint);
+            return Bad(form, ex.Message, ex.Hint);
         }
 
         if (filter.CreatedFrom >= filter.CreatedTo)
         {
-            return Bad($"'since' ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before 'until' ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give 'since' the earlier time; both are UTC unless they carry an offset.");
+            return Bad(form, $"'since' ({UtcTimestamp.Format(filter.CreatedFrom)}) is not before 'until' ({UtcTimestamp.Format(filter.CreatedTo)}), so no session can match.", "Give 'since' the earlier time; both are UTC unless they carry an offset.");
         }
 
         string? cursor = NonEmpty(query["cursor"]);
-        string? q = NonEmpty(query["q"]);
-        if (q is not null)
+        if (form.Q is { } q)
         {
-            return await SearchAsync(q, filter, states, since, until, title, Sorts[sortIndex].Value, limit, cursor, cancellationToken);
+            return await SearchAsync(q, form, filter, limit, cursor, cancellationToken);
         }
 
         Page<SessionSummary> page;
@@ -99,14 +105,14 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         }
         catch (InvalidCursorException ex)
         {
-            return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.");
+            return Bad(form, ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.");
         }
 
         IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Sessions", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
-            WriteForm(w, null, states, since, until, title, Sorts[sortIndex].Value, limit);
+            WriteForm(w, form);
             if (page.Items.Count == 0)
             {
                 w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions."
@@ -148,7 +154,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private async Task<IResult> SearchAsync(string text, SessionFilter filter, List<SessionState> states, string? since, string? until, string? title, string sort, int limit, string? cursor, CancellationToken cancellationToken)
+    private async Task<IResult> SearchAsync(string text, FormValues form, SessionFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
     {
         SearchQuery parsed;
         try
@@ -157,7 +163,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         }
         catch (SearchQueryException ex)
         {
-            return Bad(ex.Reason, "Search for words (all must match), \"a phrase\", prefix*, OR, NOT word or -word; e.g. connection refused. See docs/search.md.", "Cannot search");
+            return Bad(form, ex.Reason, "Search for words (all must match), \"a phrase\", prefix*, OR, NOT word or -word; e.g. connection refused. See docs/search.md.", "Cannot search");
         }
 
         Page<SearchHit> page;
@@ -167,14 +173,14 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         }
         catch (InvalidCursorException ex)
         {
-            return Bad(ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.", "Cannot search");
+            return Bad(form, ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.", "Cannot search");
         }
 
         IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Search", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
-            WriteForm(w, text, states, since, until, title, sort, limit);
+            WriteForm(w, form);
             if (page.Items.Count == 0)
             {
                 w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} {(team is null ? "in this workspace" : "in PostgreSQL")}.").Markup("</p>");
@@ -184,19 +190,20 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             SearchHitsView.Write(w, page.Items, names);
             if (page.NextCursor is { } next)
             {
-                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(text, filter, sort, limit, next)), "Next hits →", "next").Markup("</p>");
+                w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(text, filter, null, limit, next)), "Next hits →", "next").Markup("</p>");
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static void WriteForm(HtmlWriter w, string? q, List<SessionState> states, string? since, string? until, string? title, string sort, int limit)
+    /// <summary>The filter form, filled with <paramref name="form"/> as it was typed.</summary>
+    private static void WriteForm(HtmlWriter w, FormValues form)
     {
         w.Markup("<form class=\"filters\" method=\"get\" action=\"/\" id=\"filters\"><fieldset class=\"states\"><legend>State</legend>");
         foreach (SessionState state in Enum.GetValues<SessionState>())
         {
             w.Markup("<label><input type=\"checkbox\" name=\"state\"").Attribute("value", state.ToString());
-            if (states.Contains(state))
+            if (form.States.Contains(state))
             {
                 w.Markup(" checked");
             }
@@ -204,24 +211,35 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             w.Markup(">").Text(state.ToString()).Markup("</label>");
         }
 
-        w.Markup("</fieldset><label>Since <input name=\"since\" placeholder=\"2026-11-30, 7d, 2h\"").Attribute("value", since).Markup("></label>")
-            .Markup("<label>Until <input name=\"until\" placeholder=\"2026-12-01T12:00Z\"").Attribute("value", until).Markup("></label>")
-            .Markup("<label>Title <input name=\"title\" placeholder=\"contains…\"").Attribute("value", title).Markup("></label>")
-            .Markup("<label>Sort <select name=\"sort\">");
-        foreach ((string value, string label, _) in Sorts)
+        w.Markup("</fieldset><label>Since <input name=\"since\" placeholder=\"2026-11-30, 7d, 2h\"").Attribute("value", form.Since).Markup("></label>")
+            .Markup("<label>Until <input name=\"until\" placeholder=\"2026-12-01T12:00Z\"").Attribute("value", form.Until).Markup("></label>")
+            .Markup("<label>Title <input name=\"title\" placeholder=\"contains…\"").Attribute("value", form.Title).Markup("></label>");
+        if (form.Q is null)
         {
-            w.Markup("<option").Attribute("value", value).Markup(value == sort ? " selected>" : ">").Text(label).Markup("</option>");
+            w.Markup("<label>Sort <select name=\"sort\">");
+            foreach ((string value, string label, _) in Sorts)
+            {
+                w.Markup("<option").Attribute("value", value).Markup(value == form.Sort ? " selected>" : ">").Text(label).Markup("</option>");
+            }
+
+            w.Markup("</select></label>");
+        }
+        else
+        {
+            // Hits come best first whatever the sort; the list's sort is kept for when the search box is cleared.
+            w.Markup("<span class=\"order\" id=\"order\">Order: best match first</span><input type=\"hidden\" name=\"sort\"").Attribute("value", form.Sort).Markup(">");
         }
 
-        w.Markup("</select></label><label>Per page <input name=\"limit\" type=\"number\" min=\"1\"").Attribute("max", PaginationOptions.MaxLimit.ToString(CultureInfo.InvariantCulture))
-            .Attribute("value", limit.ToString(CultureInfo.InvariantCulture)).Markup("></label>")
+        w.Markup("<label>Per page <input name=\"limit\" type=\"number\" min=\"1\"").Attribute("max", PaginationOptions.MaxLimit.ToString(CultureInfo.InvariantCulture))
+            .Attribute("value", form.Limit).Markup("></label>")
             // Last in the form, so the query string keeps the filters first; the stylesheet shows it first.
-            .Markup("<label class=\"search\">Search <input type=\"search\" name=\"q\" placeholder=\"words, &quot;a phrase&quot;, prefix*, OR, -word\"").Attribute("value", q).Markup("></label>")
+            .Markup("<label class=\"search\">Search <input type=\"search\" name=\"q\" placeholder=\"words, &quot;a phrase&quot;, prefix*, OR, -word\"").Attribute("value", form.Q).Markup("></label>")
             .Markup("<button type=\"submit\">Filter</button> <a href=\"/\">Clear</a>")
             .Markup("<p class=\"hint\">Times are UTC unless they carry an offset; 30m, 2h, 7d, 2w mean that long before now.</p></form>");
     }
 
-    private static List<KeyValuePair<string, string?>> NextPageQuery(string? q, SessionFilter filter, string sort, int limit, string cursor)
+    /// <summary>The query of the next page: the filter with relative times resolved, the sort (none for search hits, which come best first) and the cursor.</summary>
+    private static List<KeyValuePair<string, string?>> NextPageQuery(string? q, SessionFilter filter, string? sort, int limit, string cursor)
     {
         var query = new List<KeyValuePair<string, string?>>();
         if (q is not null)
@@ -249,7 +267,11 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             query.Add(new("title", title));
         }
 
-        query.Add(new("sort", sort));
+        if (sort is not null)
+        {
+            query.Add(new("sort", sort));
+        }
+
         query.Add(new("limit", limit.ToString(CultureInfo.InvariantCulture)));
         query.Add(new("cursor", cursor));
         return query;
@@ -257,6 +279,21 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
 
     private static string? NonEmpty(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1] : null;
 
-    private IResult Bad(string message, string hint, string title = "Cannot list sessions")
-        => Results.Content(PageLayout.Problem(workspace, title, message, hint), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+    /// <summary>
+    /// The list page with what is wrong above its form, the form filled with the values as they were typed (escaped like
+    /// everything else), so they can be corrected in place; 400.
+    /// </summary>
+    private IResult Bad(FormValues form, string message, string hint, string title = "Cannot list sessions")
+    {
+        string html = PageLayout.Render(title, workspace, w =>
+        {
+            w.Markup("<h1>Sessions</h1>");
+            PageLayout.WriteProblem(w, message, hint);
+            WriteForm(w, form);
+        });
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The form's values as the request gave them: <paramref name="States"/> the known states among them, <paramref name="Limit"/> as typed.</summary>
+    private sealed record FormValues(string? Q, List<SessionState> States, string? Since, string? Until, string? Title, string Sort, string Limit);
 }

@@ -72,18 +72,37 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    public async Task<IResult> RenderEventsAsync(string id, long after, CancellationToken cancellationToken)
+    /// <param name="id">The session.</param>
+    /// <param name="after">The <c>after</c> query value: the events after that number are shown (none: from the first).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<IResult> RenderEventsAsync(string id, string? after, CancellationToken cancellationToken)
     {
+        long afterSequence = 0;
+        if (!string.IsNullOrEmpty(after) && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterSequence))
+        {
+            return PageLayout.ProblemResult(workspace, StatusCodes.Status400BadRequest, "Cannot show the events",
+                $"'{after}' is not an event number: after= takes the number of the last event already shown (0 or more).",
+                "Follow the 'All … events' link of the session page, or leave after= out to start at the first event.");
+        }
+
         if (!SessionId.TryParse(id, out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
         {
             return NotFound($"No session {id} {where}.");
         }
 
         const int pageSize = 1000;
-        IReadOnlyList<SessionEvent> events = await store.ReadEventsAsync(session, Math.Max(after, 0), pageSize, cancellationToken);
+        IReadOnlyList<SessionEvent> events = await store.ReadEventsAsync(session, afterSequence, pageSize, cancellationToken);
+        long total = await store.CountEventsAsync(session.Id, cancellationToken);
         string html = PageLayout.Render("Events of " + session.Title, workspace, w =>
         {
             w.Markup("<h1>Events of ").Link(UiLinks.Session(session.Id.Value), session.Title).Markup("</h1>");
+            w.Markup("<p class=\"hint\" id=\"events-shown\">").Text(Shown(events, total, afterSequence));
+            if (afterSequence > 0)
+            {
+                w.Markup(" ").Link(UiLinks.Events(session.Id.Value, 0), "From the first event");
+            }
+
+            w.Markup("</p>");
             WriteEventTable(w, events, int.MaxValue);
             if (events.Count == pageSize)
             {
@@ -91,6 +110,22 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>Which events a page of the log shows: "All 703 events: #1 to #703." or "603 of 703 events, after #100: #101 to #703.".</summary>
+    private static string Shown(IReadOnlyList<SessionEvent> events, long total, long after)
+    {
+        string Count(long n) => n == 1 ? "1 event" : string.Create(CultureInfo.InvariantCulture, $"{n} events");
+        string afterText = after > 0 ? string.Create(CultureInfo.InvariantCulture, $" after #{after}") : "";
+        if (events.Count == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"No events{afterText} (the session has {Count(total)}).");
+        }
+
+        string range = string.Create(CultureInfo.InvariantCulture, $"#{events[0].Sequence} to #{events[^1].Sequence}.");
+        return events.Count == total
+            ? $"{(total == 1 ? "The only event" : "All " + Count(total))}: {range}"
+            : string.Create(CultureInfo.InvariantCulture, $"{events.Count} of {Count(total)}{(after > 0 ? "," + afterText : "")}: {range}");
     }
 
     private static void WriteTimeline(HtmlWriter w, Session session, TimelineScale scale, bool collapse)
@@ -112,7 +147,10 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         foreach (SessionTask task in session.Tasks)
         {
             w.Markup("<details class=\"task\" open><summary");
-            RowClass(w, "task", "state-" + task.State, failed: task.State == WorkState.Failed);
+            // Red like its steps: a task whose own state is Failed, or that holds a failed step or a failed call.
+            bool taskFailed = task.State == WorkState.Failed
+                || task.Steps.Any(s => s.State == WorkState.Failed || s.ToolCalls.Any(c => c.Status == ToolCallStatus.Failed));
+            RowClass(w, "task", "state-" + task.State, failed: taskFailed);
             Label(w, string.Create(CultureInfo.InvariantCulture, $"Task {task.Ordinal} · {task.Title}"), task.State.ToString(), task.Duration);
             Bar(w, scale.Place(task.StartedAt, task.CompletedAt));
             w.Markup("</summary>");
@@ -218,7 +256,8 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         WriteEventTable(w, events, PayloadPreview);
         if (eventCount > events.Count)
         {
-            w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events.Count == 0 ? 0 : events[^1].Sequence), string.Create(CultureInfo.InvariantCulture, $"All {eventCount} events →"), "next").Markup("</p>");
+            // The whole log from its first event, as the label says (the events page says which ones each page shows).
+            w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, 0), string.Create(CultureInfo.InvariantCulture, $"All {eventCount} events →"), "next").Markup("</p>");
         }
 
         w.Markup("</section>");
@@ -250,5 +289,5 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     }
 
     private IResult NotFound(string message)
-        => Results.Content(PageLayout.Problem(workspace, "Session not found", message, "Pick a session from the list."), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        => PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Session not found", message, "Pick a session from the list.");
 }

@@ -19,15 +19,16 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
 
     public async Task<IResult> GetAsync(string id, string toolCallId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(id, out SessionId sessionId) || !ToolCallId.TryParse(toolCallId, out ToolCallId callId))
+        if (!SessionId.TryParse(id, out SessionId sessionId) || !ToolCallId.TryParse(toolCallId, out ToolCallId callId)
+            || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindToolCall(callId) is not { } call)
         {
-            return Results.NotFound();
-        }
-
-        Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
-        if (session?.FindToolCall(callId) is not { } call)
-        {
-            return Results.NotFound();
+            // JSON like the answer it stands for: what was not found and what to do (the page's script shows only the status).
+            var notFound = new JsonObject
+            {
+                ["error"] = VisibleText.Of($"No tool call {toolCallId} in session {id}."),
+                ["hint"] = "Open the session's page and click one of its tool calls.",
+            };
+            return Results.Text(notFound.ToJsonString(), "application/json; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         }
 
         Step? step = session.FindStep(call.StepId);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Acode.Cli.Ui;
 
@@ -8,7 +10,12 @@ internal static class UiCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 to listen on (default: a free port the system picks).", DefaultValueFactory = _ => 0 };
+        var port = new Option<int>("--port")
+        {
+            Description = "The port on 127.0.0.1 to listen on, 1 to 65535 (default: a free port the system picks).",
+            DefaultValueFactory = _ => 0,
+            CustomParser = ParsePort,
+        };
         var noOpen = new Option<bool>("--no-open") { Description = "Do not open a browser; only print the URL." };
         var remote = new Option<bool>("--remote") { Description = "View the team's sessions in PostgreSQL (every workspace's, with the workspace each came from) instead of this workspace's; nothing local is opened or created." };
         var command = new Command("ui", """
@@ -36,10 +43,6 @@ internal static class UiCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             int requested = context.ParseResult.GetValue(port);
-            if (requested is < 0 or > 65535)
-            {
-                throw new UsageException($"--port must be between 1 and 65535, or 0 for a free port (got {requested}).", "acode ui --port 8765");
-            }
 
             UiSourceScope scope;
             UiServer server;
@@ -66,7 +69,8 @@ internal static class UiCommand
 
             await using (server)
             {
-                Console.Out.WriteLine($"acode ui: viewing {scope.Viewing}");
+                // The folder's name is anyone's choice: shown as the error lines show text, hidden characters as \uXXXX.
+                Console.Out.WriteLine($"acode ui: viewing {CommandAction.Printable(scope.Viewing)}");
                 Console.Out.WriteLine($"Open: {server.LaunchUrl}");
                 Console.Out.WriteLine("Read-only; only this machine can connect, with this URL's token. Ctrl+C stops.");
                 if (!context.ParseResult.GetValue(noOpen))
@@ -90,6 +94,22 @@ internal static class UiCommand
             return ExitCodes.Success;
         }, stopsGracefully: _ => true);
         return command;
+    }
+
+    /// <summary>
+    /// <c>--port</c>: a whole number from 0 (a free port) to 65535. Anything else, too large for a number or not one at
+    /// all, gets the one message of the range (exit 2, as every command-line error), never the number type's limits.
+    /// </summary>
+    private static int ParsePort(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535)
+        {
+            return port;
+        }
+
+        result.AddError($"--port must be between 1 and 65535, or 0 for a free port (got {text}).");
+        return 0;
     }
 
     /// <summary>Opens the URL with xdg-open when there is one; a missing or failing opener is not an error (the URL is printed).</summary>

@@ -10,7 +10,9 @@ internal static class UiLinks
     /// <summary>The session page with the tool call opened: the fragment is the call's id, which the page's script opens.</summary>
     public static string ToolCall(string sessionId, string toolCallId) => Session(sessionId) + "#" + Uri.EscapeDataString(toolCallId);
 
-    public static string Events(string sessionId, long after) => Session(sessionId) + "/events" + QueryString.Create("after", after.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>The events page showing the events after number <paramref name="after"/>; 0: from the first event (no query).</summary>
+    public static string Events(string sessionId, long after)
+        => Session(sessionId) + "/events" + (after > 0 ? QueryString.Create("after", after.ToString(System.Globalization.CultureInfo.InvariantCulture)).Value : "");
 
     public static string Artifact(string sessionId, string artifactId) => Session(sessionId) + "/artifacts/" + Uri.EscapeDataString(artifactId);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Reflection;
 using Acode.Application;
@@ -5,6 +6,7 @@ using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +22,9 @@ namespace Acode.Cli.Ui;
 /// </summary>
 internal sealed class UiServer : IAsyncDisposable
 {
+    /// <summary>The longest request line (method, path and query) and the most header bytes taken: 64 KiB.</summary>
+    public const int MaxRequestLineBytes = 64 * 1024;
+
     private readonly WebApplication _app;
 
     private UiServer(WebApplication app, string baseUrl, string token)
@@ -45,7 +50,13 @@ internal sealed class UiServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, port);
+            // Kestrel answers a request it cannot take itself, before any middleware: no body and none of the door's
+            // headers. Its 8 KiB request line would refuse a search box's longest query (4,096 characters, up to 12
+            // bytes each once percent-encoded) with a bare 414; with room for it the viewer's own page says what is wrong.
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestLineBytes;
+            // Browsers speak HTTP/1.1 to an http:// address; HTTP/2 without TLS (prior knowledge) is not offered.
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(loggerFactory);
@@ -55,6 +66,7 @@ internal sealed class UiServer : IAsyncDisposable
         string token = UiAccessGuard.NewToken();
         var guard = new UiAccessGuard(token);
         app.Use(guard.InvokeAsync);
+        app.Use(new UiErrorPages(sources.Workspace, loggerFactory.CreateLogger<UiErrorPages>()).InvokeAsync);
         app.Use(new UiStoreFaults(sources.Workspace).InvokeAsync);
         Map(app, sources);
         await app.StartAsync(cancellationToken);
@@ -74,18 +86,32 @@ internal sealed class UiServer : IAsyncDisposable
         var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
-        Func<long?, CancellationToken, Task<IResult>> health = s is { Outbox: { } outbox, Sync: { } sync }
+        Func<long?, CancellationToken, Task<IResult>> healthPage = s is { Outbox: { } outbox, Sync: { } sync }
             ? new HealthPage(outbox, sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace).RenderAsync
             : new RemoteHealthPage(s.Conflicts!, s.Schema, s.DatabasePath, s.Workspace).RenderAsync;
         string[] read = [HttpMethods.Get, HttpMethods.Head];
 
         app.MapMethods("/", read, (HttpRequest request, CancellationToken ct) => list.RenderAsync(request.Query, ct));
         app.MapMethods("/sessions/{id}", read, (string id, CancellationToken ct) => session.RenderAsync(id, ct));
-        app.MapMethods("/sessions/{id}/events", read, (string id, long? after, CancellationToken ct) => session.RenderEventsAsync(id, after ?? 0, ct));
+        app.MapMethods("/sessions/{id}/events", read, (string id, HttpRequest request, CancellationToken ct) => session.RenderEventsAsync(id, request.Query["after"].LastOrDefault(), ct));
         app.MapMethods("/sessions/{id}/artifacts/{artifactId}", read, (string id, string artifactId, CancellationToken ct) => artifact.RenderAsync(id, artifactId, ct));
         app.MapMethods("/api/sessions/{id}/tool-calls/{toolCallId}", read, (string id, string toolCallId, CancellationToken ct) => toolCall.GetAsync(id, toolCallId, ct));
-        app.MapMethods("/health", read, (long? conflicts_before, CancellationToken ct) => health(conflicts_before, ct));
+        app.MapMethods("/health", read, (HttpRequest request, CancellationToken ct) => Health(request.Query["conflicts_before"].LastOrDefault(), ct));
         app.MapMethods("/static/{name}", read, (string name) => StaticFile(name));
+
+        Task<IResult> Health(string? before, CancellationToken ct)
+        {
+            if (string.IsNullOrEmpty(before))
+            {
+                return healthPage(null, ct);
+            }
+
+            return long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id > 0
+                ? healthPage(id, ct)
+                : Task.FromResult(PageLayout.ProblemResult(s.Workspace, StatusCodes.Status400BadRequest, "Cannot show the conflicts",
+                    $"'{before}' is not a conflict number: conflicts_before= takes the number of the last conflict shown (1 or more).",
+                    "Follow the 'Older conflicts' link of the health page as it is, or open the health page without it for the newest conflicts."));
+        }
     }
 
     private static IResult StaticFile(string name)
@@ -98,6 +124,7 @@ internal sealed class UiServer : IAsyncDisposable
             _ => null,
         };
         Stream? stream = type is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream("Acode.Cli.Ui.Static." + name);
+        // Not found: an empty 404, which UiErrorPages turns into its page.
         return stream is null ? Results.NotFound() : Results.Stream(stream, type);
     }
 }

@@ -61,7 +61,8 @@ public class SessionCursorTests
         {
             var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, SessionFilter.All, other));
             Assert.Equal("cursor", ex.ParamName);
-            Assert.Contains($"made for sort order {sort}, not {other}", ex.Reason, StringComparison.Ordinal);
+            // As the user spells them ('session list --sort', the viewer's sort), not the enum's names.
+            Assert.Contains($"made for sort order {Spelling(sort)}, not {Spelling(other)}", ex.Reason, StringComparison.Ordinal);
         }
     }
 
@@ -162,4 +163,13 @@ public class SessionCursorTests
 
         Assert.Matches(@"^2\|2\|[A-Za-z0-9_-]{16}\|2026-01-15T10:30:00\.1234567Z\|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V$", text);
     }
+
+    private static string Spelling(SessionSort sort) => sort switch
+    {
+        SessionSort.UpdatedDescending => "updated-desc",
+        SessionSort.UpdatedAscending => "updated-asc",
+        SessionSort.CreatedDescending => "created-desc",
+        SessionSort.CreatedAscending => "created-asc",
+        _ => throw new ArgumentOutOfRangeException(nameof(sort)),
+    };
 }

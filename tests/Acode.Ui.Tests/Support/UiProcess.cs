@@ -40,9 +40,13 @@ public sealed partial class UiProcess : IAsyncDisposable
     public static Task<UiProcess> StartAsync(CliWorkspace workspace, params string[] extra) => StartWithArgumentsAsync(workspace, ["--no-open", .. extra]);
 
     /// <summary>Starts <c>acode ui</c> with exactly <paramref name="arguments"/> (no --no-open added).</summary>
-    public static async Task<UiProcess> StartWithArgumentsAsync(CliWorkspace workspace, string[] arguments)
+    public static Task<UiProcess> StartWithArgumentsAsync(CliWorkspace workspace, string[] arguments)
+        => StartInAsync(workspace.Root, workspace.Environment, arguments);
+
+    /// <summary>Starts <c>acode --workspace <paramref name="root"/> ui</c> with exactly <paramref name="arguments"/>.</summary>
+    public static async Task<UiProcess> StartInAsync(string root, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
-        Process process = AcodeBinary.Start(workspace.Root, workspace.Environment, ["--workspace", workspace.Root, "ui", .. arguments]);
+        Process process = AcodeBinary.Start(root, environment, ["--workspace", root, "ui", .. arguments]);
         process.StandardInput.Close();
         var opened = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = new StringBuilder();

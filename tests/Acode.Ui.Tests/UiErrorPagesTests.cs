@@ -1,0 +1,68 @@
+using System.Net;
+using Acode.Cli.Tests.Support;
+using Acode.Ui.Tests.Support;
+
+namespace Acode.Ui.Tests;
+
+/// <summary>
+/// Every error answer the viewer gives is a small page saying what was wrong and what to do next, with a link back to
+/// the list and the security headers of every answer: none is blank. A search query too long for the viewer gets the
+/// viewer's own 400, not Kestrel's bare 414.
+/// </summary>
+public sealed class UiErrorPagesTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    [Trait("Issue", "uitrial.6")]
+    public async Task Every_error_answer_is_a_page_with_what_went_wrong_a_link_back_and_the_security_headers()
+    {
+        await _workspace.RunOkAsync("demo");
+        string session = Assert.Single(await _workspace.SessionIdsAsync());
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
+
+        foreach ((string path, HttpStatusCode status, string said) in new[]
+        {
+            ("/nope", HttpStatusCode.NotFound, "There is no page at /nope"),
+            ("/sessions", HttpStatusCode.NotFound, "There is no page at /sessions"),
+            ("/static/nope.js", HttpStatusCode.NotFound, "There is no page at /static/nope.js"),
+            ("/nope/<b>x</b>", HttpStatusCode.NotFound, "There is no page at /nope/<b>x</b>"),
+            ($"/sessions/{session}/events?after=abc", HttpStatusCode.BadRequest, "'abc' is not an event number"),
+            ($"/sessions/{session}/events?after=-1", HttpStatusCode.BadRequest, "'-1' is not an event number"),
+            ("/health?conflicts_before=abc", HttpStatusCode.BadRequest, "'abc' is not a conflict number"),
+            ("/sessions/sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No session sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
+            ($"/sessions/{session}/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No artifact art_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
+            ("/?q=" + new string('a', 10 * 1024), HttpStatusCode.BadRequest, "at most 4,096 are accepted"),
+            ("/?q=" + string.Concat(Enumerable.Repeat("%E2%82%AC", 5000)), HttpStatusCode.BadRequest, "at most 4,096 are accepted"),
+        })
+        {
+            UiAnswer answer = await http.GetAsync(path);
+            string what = $"GET {path[..Math.Min(path.Length, 80)]}: {answer}";
+            Assert.True(answer.Status == status, what);
+            Assert.StartsWith("text/html", answer.Headers.GetValueOrDefault("Content-Type"), StringComparison.Ordinal);
+            Assert.Contains(said, answer.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>x</b>", answer.Body, StringComparison.Ordinal);
+            Assert.Contains("id=\"problem\"", answer.Body, StringComparison.Ordinal);
+            Assert.Contains("<a href=\"/\">", answer.Body, StringComparison.Ordinal);
+            AssertSecurityHeaders(answer, what);
+        }
+
+        // The JSON endpoint answers JSON: what was not found, with the same headers.
+        UiAnswer call = await http.GetAsync($"/api/sessions/{session}/tool-calls/tc_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
+        Assert.True(call.Status == HttpStatusCode.NotFound, call.ToString());
+        Assert.StartsWith("application/json", call.Headers.GetValueOrDefault("Content-Type"), StringComparison.Ordinal);
+        Assert.Contains("No tool call tc_01JD3Z6Q6V2K8M4N5P7R9S1T3V", call.Body, StringComparison.Ordinal);
+        AssertSecurityHeaders(call, "tool call");
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private static void AssertSecurityHeaders(UiAnswer answer, string what)
+    {
+        Assert.True(answer.Headers.GetValueOrDefault("Content-Security-Policy")?.StartsWith("default-src 'none'", StringComparison.Ordinal) == true, what);
+        Assert.True(answer.Headers.GetValueOrDefault("X-Content-Type-Options") == "nosniff", what);
+        Assert.True(answer.Headers.GetValueOrDefault("X-Frame-Options") == "DENY", what);
+        Assert.True(answer.Headers.GetValueOrDefault("Cache-Control") == "no-store", what);
+    }
+}
