@@ -22,7 +22,8 @@ internal static class StandardOutput
 
     /// <summary>
     /// Makes <see cref="Console.Out"/> write to descriptor 1 through <see cref="Stream"/> (first thing in the process, on
-    /// Unix); where descriptor 1 cannot be taken (closed), the console's own stream stays.
+    /// Unix) when it is a pipe, a socket or a terminal; for a file, or where descriptor 1 cannot be taken (closed), the
+    /// console's own stream stays.
     /// </summary>
     public static void Install()
     {
@@ -31,15 +32,26 @@ internal static class StandardOutput
             return;
         }
 
+        FileStream stream;
         try
         {
-            _stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return;
         }
 
+        if (stream.CanSeek)
+        {
+            // A file (or a device such as /dev/null): no reader can go away, and a FileStream would write at offsets of its
+            // own (pwrite) without moving the descriptor's, which the shell shares: '{ acode …; echo; } > f' would lose
+            // acode's output under echo's. The console's stream writes where the descriptor is.
+            stream.Dispose();
+            return;
+        }
+
+        _stream = stream;
         Console.SetOut(new StreamWriter(_stream, new UTF8Encoding(false), 4096, leaveOpen: true) { AutoFlush = true });
     }
 

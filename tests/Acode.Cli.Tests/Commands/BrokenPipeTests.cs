@@ -27,6 +27,21 @@ public sealed class BrokenPipeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Output_to_a_file_the_shell_shares_with_the_next_command_is_kept()
+    {
+        await _workspace.RunOkAsync("demo");
+        string file = Path.Combine(_workspace.Root, "shared.txt");
+
+        // Both write through the shell's one descriptor: acode's output must move its offset, or echo writes over it.
+        AcodeResult result = await ShellAsync($"session list --json > /dev/null; {{ acode --workspace '{_workspace.Root}' session list --json; echo END; }} > '{file}'");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string text = await File.ReadAllTextAsync(file);
+        Assert.StartsWith("{", text, StringComparison.Ordinal);
+        Assert.EndsWith("}\nEND\n", text, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private Task<AcodeResult> ShellAsync(string rest)
