@@ -45,6 +45,7 @@ internal static class AcodeCommandLine
         // most commands are short and every write is one transaction, so a signal may end them at once; 'db sync', the
         // watches and 'ui' stop gracefully.
         StopSignals.Listen();
+        Output.StandardOutput.Install();
         ParseResult parseResult = Build().Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
         if (parseResult.Errors.Count > 0 && parseResult.Action is not { ClearsParseErrors: true })
@@ -69,6 +70,17 @@ internal static class AcodeCommandLine
             StopSignals.EndAtOnce();
         }
 
-        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, StopSignals.Token);
+        try
+        {
+            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, StopSignals.Token);
+        }
+        catch (Exception ex) when (Output.StandardOutput.IsBrokenPipe(ex))
+        {
+            return Output.StandardOutput.BrokenPipeExitCode; // '--help | head -1': the reader went away
+        }
+        catch (Exception ex)
+        {
+            return CommandAction.Fail($"Unexpected error ({ex.GetType().Name}): {ex.Message}", "This is a bug in acode; please report it with the output of the same command run with --verbose.", ExitCodes.Internal);
+        }
     }
 }

@@ -58,6 +58,11 @@ internal static class CommandAction
                 string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
                 return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
             }
+            catch (IOException ex) when (Output.StandardOutput.IsBrokenPipe(ex))
+            {
+                // The reader of the output went away ('| head'): nothing more is said, as for a process SIGPIPE ended.
+                return Output.StandardOutput.BrokenPipeExitCode;
+            }
             catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
             {
                 UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);

@@ -45,9 +45,27 @@ internal static class ImportCommand
             }
 
             string[]? named = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : null;
-            if (!context.ParseResult.GetValue(watch) && named?.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
+            if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(TranscriptImporter.IsStreamPath) is { } stream)
             {
-                throw new UsageException($"No file or folder at '{missing}'.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                throw new UsageException(
+                    $"--watch follows files and folders; '{stream}' is a stream (a pipe or a device), which can be read only once.",
+                    $"Import it without --watch: acode import {name} {Infrastructure.ShellQuoting.Quote(stream)}");
+            }
+
+            // A path that is not there is one of the unreadable ones and the others are imported; only when none is there
+            // is the command line itself wrong (a symbolic link to nothing is there: it is said as such, with the others).
+            var unreadable = new List<UnreadablePath>();
+            if (!context.ParseResult.GetValue(watch) && named is not null)
+            {
+                string[] missing = [.. named.Where(p => !File.Exists(p) && !Directory.Exists(p)).Distinct(StringComparer.Ordinal)];
+                if (missing.Length == named.Distinct(StringComparer.Ordinal).Count())
+                {
+                    string which = missing.Length == 1 ? $"No file or folder at '{missing[0]}'." : $"No file or folder at any of the paths given: {string.Join(", ", missing.Select(m => $"'{m}'"))}.";
+                    throw new UsageException(which, $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                }
+
+                unreadable.AddRange(missing.Select(m => UnreadablePath.Missing(m, $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.")));
+                named = [.. named.Where(p => !missing.Contains(p, StringComparer.Ordinal))];
             }
 
             context.OpenDatabase();
@@ -60,7 +78,6 @@ internal static class ImportCommand
 
             var files = new List<string>();
             var refused = new List<TranscriptFormatException>();
-            var unreadable = new List<UnreadablePath>();
             foreach (string root in roots)
             {
                 try
@@ -77,7 +94,8 @@ internal static class ImportCommand
                 }
                 catch (FileNotFoundException)
                 {
-                    throw new UsageException($"No file or folder at '{root}'.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
+                    // Gone since it was checked: said with the other unreadable paths.
+                    unreadable.Add(UnreadablePath.Missing(root, $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them."));
                 }
                 catch (TranscriptFormatException ex)
                 {

@@ -18,8 +18,8 @@ internal static class SessionExportCommand
         var ids = new Argument<string[]>("id") { Description = "Session ids (sess_…), or unique starts of them (sess_01JD3Z6Q); several may be given.", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Export every session of the workspace (narrowed by --state/--since/--until/--title when given)." };
         var filterOptions = new SessionFilterOptions();
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output ('-': standard output). An existing file is kept unless --force is given; a symbolic link is followed." };
-        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the --output file if it exists: a file with content is replaced only once the new export is complete; a fifo or device is written to, never replaced." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (0600) instead of standard output ('-': standard output). A file with content is kept unless --force is given; an empty file, a fifo, a device or a pipe (/dev/stdout, >(gzip > x.gz)) is written to in place; a symbolic link is followed." };
+        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the --output file if it has content: it is replaced only once the new export is complete; a fifo, device or pipe is written to, never replaced." };
         var remote = new Option<bool>("--remote") { Description = "Export the sessions as PostgreSQL holds them (any workspace's) instead of this workspace's copies." };
         var command = new Command("export", """
             Export sessions (entities and events) as JSON Lines; 'acode session import' reads them back exactly.
@@ -71,7 +71,7 @@ internal static class SessionExportCommand
 
             if (target is null)
             {
-                await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+                await using var stdout = new StreamWriter(StandardOutput.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                 await WriteAsync(stdout, store, sessionIds, cancellationToken);
                 return ExitCodes.Success;
             }

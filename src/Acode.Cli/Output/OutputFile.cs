@@ -4,11 +4,14 @@ namespace Acode.Cli.Output;
 
 /// <summary>
 /// The file a command writes with <c>-o PATH</c>. A symbolic link is followed: the file it finally points to is written
-/// and the link stays. What already exists there is kept unless the user said <c>--force</c>; then a file with content
-/// is replaced only by a complete new one (written beside it, owner-only, then renamed over it, so a failure half-way
-/// leaves the old content), and anything else (an empty file, a fifo, a device) is written in place: renaming over
-/// it would swap the fifo or the device node for a regular file. Fifos and devices report a size of 0, which is how they
-/// are told apart from a file with content without a platform call. A folder is refused. When the write fails or is
+/// and the link stays. A file with content is kept unless the user said <c>--force</c>; then it is replaced only by a
+/// complete new one (written beside it, owner-only, then renamed over it, so a failure half-way leaves the old content).
+/// Anything with nothing in it to lose is written in place, with or without <c>--force</c>: an empty file, a fifo, a
+/// device, and a pipe or socket (<c>/dev/stdout</c>, <c>/dev/fd/N</c> and process substitution lead there through
+/// <c>/proc/self/fd</c>, to a name that is no file: <c>pipe:[…]</c>); renaming over it would swap the fifo or the device
+/// node for a regular file, and no file can be made beside a pipe. Fifos and devices report a size of 0, which is how
+/// they are told apart from a file with content without a platform call; nothing under /proc and no device under /dev
+/// is ever replaced. A folder is refused, and so is a path in a folder that does not exist. When the write fails or is
 /// cancelled (Ctrl+C, SIGTERM: the export stops gracefully for that) the file beside the target is removed, and an empty
 /// file written in place is emptied again.
 /// </summary>
@@ -18,6 +21,7 @@ internal sealed class OutputFile
     private readonly string _target;
     private readonly bool _overwrite;
     private readonly bool _inPlace;
+    private string? _open;
     private bool _emptiedAgain;
 
     private OutputFile(string shown, string target, bool overwrite, bool inPlace)
@@ -28,13 +32,24 @@ internal sealed class OutputFile
         _inPlace = inPlace;
     }
 
+    /// <summary>
+    /// Whether <paramref name="fullPath"/> names a device or a kernel object rather than a file of a folder: under /proc,
+    /// or under /dev except /dev/shm (a folder of ordinary files in memory).
+    /// </summary>
+    public static bool IsDevicePath(string fullPath)
+        => !OperatingSystem.IsWindows()
+            && (fullPath.StartsWith("/proc/", StringComparison.Ordinal)
+                || fullPath.StartsWith("/dev/", StringComparison.Ordinal) && !fullPath.StartsWith("/dev/shm/", StringComparison.Ordinal));
+
     /// <summary>Checks <paramref name="path"/> before anything is read or written.</summary>
-    /// <exception cref="UsageException">The path (or the link's target) is a folder, or exists and <paramref name="overwrite"/> is false (exit 2).</exception>
+    /// <exception cref="UsageException">The path (or the link's target) is a folder, its folder does not exist, or it is a file with content and <paramref name="overwrite"/> is false (exit 2).</exception>
     public static OutputFile Resolve(string path, bool overwrite)
     {
-        string target = Path.GetFullPath(path);
-        if (new FileInfo(target).LinkTarget is not null && File.ResolveLinkTarget(target, returnFinalTarget: true) is { } linked)
+        string full = Path.GetFullPath(path);
+        string target = full;
+        if (new FileInfo(full).LinkTarget is not null && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } linked)
         {
+            // /dev/stdout -> /proc/self/fd/1 -> 'pipe:[…]' ends at '/proc/self/fd/pipe:[…]', a name that is no file.
             target = linked.FullName;
         }
 
@@ -43,10 +58,22 @@ internal sealed class OutputFile
             throw new UsageException($"'{path}' is a folder.", "Give --output the path of a file, e.g. -o export.jsonl.");
         }
 
-        var existing = new FileInfo(target);
-        if (existing.Exists && !overwrite)
+        if (IsDevicePath(target))
         {
-            throw new UsageException($"'{path}' already exists; it was left as it is.", "Add --force to overwrite it, or choose another file name.");
+            // A device, a pipe or a socket: opened through the path given (the kernel follows the links), written in place.
+            return new OutputFile(path, target, overwrite, inPlace: true) { _open = full };
+        }
+
+        var existing = new FileInfo(target);
+        if (existing.Exists && existing.Length > 0 && !overwrite)
+        {
+            string what = target == full ? $"'{path}'" : $"'{path}' (the file '{target}' it leads to)";
+            throw new UsageException($"{what} already exists; it was left as it is.", "Add --force to overwrite it, or choose another file name.");
+        }
+
+        if (!existing.Exists && Path.GetDirectoryName(target) is { } folder && !Directory.Exists(folder))
+        {
+            throw new UsageException($"Cannot create '{path}': the folder '{folder}' does not exist.", $"Create the folder first (mkdir -p {Infrastructure.ShellQuoting.Quote(folder)}), or choose a path in a folder that exists.");
         }
 
         return new OutputFile(path, target, overwrite, inPlace: existing.Exists && existing.Length == 0);
@@ -70,7 +97,8 @@ internal sealed class OutputFile
         FileStream file;
         try
         {
-            file = new FileStream(_target, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write });
+            // No buffer of its own: what the writer hands over is written at once, and a failure leaves nothing to flush on dispose.
+            file = new FileStream(_open ?? _target, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, BufferSize = 0 });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -85,14 +113,14 @@ internal sealed class OutputFile
             {
                 int written = await write(writer);
                 await writer.FlushAsync();
-                if (file.CanSeek && file.Length > file.Position)
+                if (Truncatable(file) && file.Length > file.Position)
                 {
                     file.SetLength(file.Position); // a regular file that grew since it was checked: nothing of the old content stays
                 }
 
                 return written;
             }
-            catch (Exception ex) when (file.CanSeek)
+            catch (Exception ex) when (Truncatable(file))
             {
                 file.SetLength(0); // the empty file it was, not half an export (what the writer still buffers is never written)
                 _emptiedAgain = true;
@@ -109,6 +137,9 @@ internal sealed class OutputFile
             }
         }
     }
+
+    /// <summary>A regular file (a device such as /dev/null or /dev/full may seek, but has no length to set).</summary>
+    private bool Truncatable(FileStream file) => file.CanSeek && _open is null;
 
     private async Task<int> ReplaceAsync(Func<TextWriter, Task<int>> write)
     {
@@ -128,9 +159,21 @@ internal sealed class OutputFile
         {
             throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
         {
-            throw new UsageException($"Cannot create '{_shown}': {ex.Message}", "Check the folder exists and is writable.");
+            string folder = Path.GetDirectoryName(_target)!;
+            throw new UsageException($"Cannot create '{_shown}': this user may not write in the folder '{folder}' (permission denied).", "Choose a folder you may write to, or check the folder's permissions.");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            string folder = Path.GetDirectoryName(_target)!;
+            throw new UsageException($"Cannot create '{_shown}': the folder '{folder}' does not exist.", $"Create the folder first (mkdir -p {Infrastructure.ShellQuoting.Quote(folder)}), or choose a path in a folder that exists.");
+        }
+        catch (IOException ex)
+        {
+            // The system's message names the file written beside the target: the user's path is said instead.
+            string reason = ex.Message.Replace(temporary, _target, StringComparison.Ordinal);
+            throw new UsageException($"Cannot create '{_shown}': {reason}", "Check that the folder exists and is writable, or choose another path.");
         }
 
         try

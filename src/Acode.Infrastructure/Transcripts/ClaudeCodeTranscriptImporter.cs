@@ -68,6 +68,11 @@ public sealed class ClaudeCodeTranscriptImporter : TranscriptImporter
 
     private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 
+    /// <summary>A record's <c>sessionId</c>: the name Claude Code gives the session's transcript file.</summary>
+    private protected override string? SourceKeyOf(System.Text.Json.JsonElement record) => record.Str("sessionId");
+
+    private protected override string SessionKeyRecord => "a record with a sessionId";
+
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new ClaudeCodeRecordMapper(companion);
 
     private protected override string? SubAgentIdOf(string companionPath)

@@ -36,5 +36,29 @@ public sealed class CodexTranscriptImporter : TranscriptImporter
 
     private protected override string SourceKey(string path) => Path.GetFileNameWithoutExtension(path);
 
+    /// <summary>
+    /// The name Codex gives the rollout, rebuilt from its <c>session_meta</c> record:
+    /// <c>rollout-&lt;time&gt;-&lt;payload.id&gt;</c>, the time being <c>payload.timestamp</c> (the same instant the file
+    /// is named after) in this machine's time zone, as Codex names its files; the same name, so the same session, when
+    /// the time zone is the one Codex ran in.
+    /// </summary>
+    private protected override string? SourceKeyOf(System.Text.Json.JsonElement record)
+    {
+        if (record.Str("type") != "session_meta" || record.Get("payload") is not { } payload || payload.Str("id") is not { Length: > 0 } id)
+        {
+            return null;
+        }
+
+        if ((payload.Time("timestamp") ?? record.Time("timestamp")) is not { } time)
+        {
+            return null;
+        }
+
+        string local = TimeZoneInfo.ConvertTime(time, TimeZoneInfo.Local).ToString("yyyy-MM-dd'T'HH-mm-ss", System.Globalization.CultureInfo.InvariantCulture);
+        return $"rollout-{local}-{id}";
+    }
+
+    private protected override string SessionKeyRecord => "a session_meta record with payload.id and a timestamp";
+
     internal override ITranscriptRecordMapper CreateMapper(bool companion) => new CodexRecordMapper();
 }

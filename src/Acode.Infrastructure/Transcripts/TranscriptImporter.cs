@@ -194,13 +194,140 @@ public abstract class TranscriptImporter : ITranscriptImporter
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A transcript read from a pipe, a fifo, a socket or a device (<c>/dev/stdin</c>, <c>/dev/fd/N</c>, process
+    /// substitution: see <see cref="IsStreamPath"/>) is read once, to its end, into an owner-only temporary file that is
+    /// removed afterwards; it has no file name to take its session from, so its source key comes from its records
+    /// (<see cref="SourceKeyOf"/>), which makes it the same session as its file imported by name. One whose records name
+    /// no session is refused (<see cref="TranscriptFormatException"/>).
+    /// </remarks>
     public async Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var follower = new Follower(this, SessionTranscriptOf(Path.GetFullPath(path)));
+        string full = Path.GetFullPath(path);
+        FileStream? stream = OpenIfStream(full);
+        if (stream is not null)
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                return await ImportStreamAsync(path, stream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var follower = new Follower(this, SessionTranscriptOf(full));
         return await follower.PollCoreAsync(final: true, cancellationToken).ConfigureAwait(false)
             ?? throw new FileNotFoundException($"No file at '{path}'.", path);
     }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> names a stream rather than a file of a folder, by where it is: under /dev (except
+    /// /dev/shm, a folder of ordinary files in memory) or /proc: <c>/dev/stdin</c>, <c>/dev/fd/63</c> (process
+    /// substitution), <c>/proc/self/fd/0</c>. A fifo elsewhere is told by its stream, which cannot seek.
+    /// </summary>
+    internal static bool IsStreamPath(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        string full = Path.GetFullPath(path);
+        return full.StartsWith("/proc/", StringComparison.Ordinal)
+            || full.StartsWith("/dev/", StringComparison.Ordinal) && !full.StartsWith("/dev/shm/", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The input opened, when it is a stream (<see cref="IsStreamPath"/>, or an empty-looking file that cannot seek: a
+    /// fifo, which opening waits on until a writer comes); null for a regular file, which is read by name.
+    /// </summary>
+    private static FileStream? OpenIfStream(string full)
+    {
+        bool byPlace = IsStreamPath(full);
+        if (!byPlace && (!File.Exists(full) || new FileInfo(full).Length > 0))
+        {
+            return null;
+        }
+
+        var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        if (!byPlace && stream.CanSeek)
+        {
+            stream.Dispose(); // an empty regular file
+            return null;
+        }
+
+        return stream;
+    }
+
+    private async Task<TranscriptImportReport> ImportStreamAsync(string path, Stream input, CancellationToken cancellationToken)
+    {
+        string spool = Path.Combine(Path.GetTempPath(), $"acode-import-{Guid.NewGuid():N}.jsonl");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // a transcript may hold secrets
+        }
+
+        try
+        {
+            FileStream copy = new(spool, options);
+            await using (copy.ConfigureAwait(false))
+            {
+                await input.CopyToAsync(copy, 1 << 16, cancellationToken).ConfigureAwait(false);
+            }
+
+            string? key = SourceKeyIn(spool);
+            var follower = new Follower(this, path, readPath: spool, sourceKey: key);
+            return await follower.PollCoreAsync(final: true, cancellationToken).ConfigureAwait(false)
+                ?? throw new FileNotFoundException($"No file at '{path}'.", path);
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    /// <summary>The first source key a record of the file gives (<see cref="SourceKeyOf"/>), or null.</summary>
+    private string? SourceKeyIn(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        foreach (TranscriptLine line in new TranscriptLineReader(MaxLineBytes).Read(stream, 1, _ => { }))
+        {
+            if (line.Oversized || string.IsNullOrWhiteSpace(line.Text))
+            {
+                continue;
+            }
+
+            try
+            {
+                using System.Text.Json.JsonDocument document = JsonValues.Parse(line.Text.TrimStart('\uFEFF'));
+                if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && SourceKeyOf(document.RootElement) is { Length: > 0 } key)
+                {
+                    return key;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // not a record: the import counts it
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The source key a record gives (the key <see cref="SourceKey"/> takes from the file's name when the agent wrote the
+    /// file), for a transcript read from a stream; null when this record does not give it.
+    /// </summary>
+    private protected abstract string? SourceKeyOf(System.Text.Json.JsonElement record);
+
+    /// <summary>What the records of a transcript read from a stream must hold to name its session, in words for messages.</summary>
+    private protected abstract string SessionKeyRecord { get; }
+
+    private TranscriptFormatException NoSessionKey(string path)
+        => new(
+            path,
+            $"'{path}' was read as a stream (a pipe, fifo or device), which has no file name to take its {DisplayName} session from, and none of its records names it ({SessionKeyRecord}). Nothing of it was imported.",
+            $"Import the transcript's file itself: acode import {Agent} <file>.jsonl ({DisplayName} writes them under {DefaultLocation}).");
 
     /// <inheritdoc/>
     public ITranscriptFollower Follow(string path)
@@ -252,10 +379,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
             ? await reader.TaskIdsAtAsync(sessionId, ordinal, cancellationToken).ConfigureAwait(false)
             : (await _store.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false))?.Tasks.Where(t => t.Ordinal == ordinal).Select(t => t.Id.Value).ToList() ?? [];
 
-    private TranscriptFormatException OtherTranscriptOfSession(string path, string sessionId)
+    private TranscriptFormatException OtherTranscriptOfSession(string path, string key, string sessionId)
         => new(
             path,
-            $"'{path}' holds {DisplayName} session {SourceKey(path)} ({sessionId}), which is stored already from another transcript of that session with other records (the same file name in another folder); importing it too would mix two runs into one session. Nothing of it was imported.",
+            $"'{path}' holds {DisplayName} session {key} ({sessionId}), which is stored already from another transcript of that session with other records (the same file name in another folder); importing it too would mix two runs into one session. Nothing of it was imported.",
             $"Import one of the two transcripts only; to take this one instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
 
     private static long EventBaseOf(string companionKey)
@@ -282,7 +409,11 @@ public abstract class TranscriptImporter : ITranscriptImporter
         return await store.ImportAsync(builder.Session!, builder.Events, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class Follower(TranscriptImporter importer, string path) : ITranscriptFollower
+    /// <param name="importer">The importer.</param>
+    /// <param name="path">The transcript as named (in reports and messages).</param>
+    /// <param name="readPath">Where its bytes are read when not at <paramref name="path"/>: the copy of a stream, which has no companion files.</param>
+    /// <param name="sourceKey">The source key when it does not come from <paramref name="path"/>'s name; with <paramref name="readPath"/>, null means none was found (the transcript is refused once it holds a session).</param>
+    private sealed class Follower(TranscriptImporter importer, string path, string? readPath = null, string? sourceKey = null) : ITranscriptFollower
     {
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
         private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
@@ -295,12 +426,20 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
         public string Path { get; } = path;
 
+        private string ReadPath => readPath ?? Path;
+
+        private bool Keyless => readPath is not null && sourceKey is null;
+
+        private string Key => sourceKey ?? (readPath is null ? importer.SourceKey(Path) : "stream");
+
+        private IReadOnlyList<string> CompanionFiles() => readPath is null ? importer.CompanionFiles(Path) : [];
+
         public Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default) => PollCoreAsync(final: false, cancellationToken);
 
         public async Task<TranscriptImportReport?> PollCoreAsync(bool final, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(Path))
+            if (!File.Exists(ReadPath))
             {
                 return null;
             }
@@ -341,14 +480,20 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             string? sessionId = _main.Graph.SessionId;
+            if (Keyless && sessionId is not null)
+            {
+                _refusedSignature = signature;
+                throw importer.NoSessionKey(Path);
+            }
+
             var companions = new List<TranscriptSource>();
             if (sessionId is not null)
             {
-                foreach (string file in importer.CompanionFiles(Path))
+                foreach (string file in CompanionFiles())
                 {
                     if (!_companions.TryGetValue(file, out TranscriptSource? companion))
                     {
-                        string key = importer.SourceKey(Path) + "/" + System.IO.Path.GetFileNameWithoutExtension(file);
+                        string key = Key + "/" + System.IO.Path.GetFileNameWithoutExtension(file);
                         var graph = new TranscriptGraph(importer.Agent, key, sessionId, EventBaseOf(key), ordinalBase: 100_000, importer.EffectiveRedactor);
                         companion = new TranscriptSource(file, graph, importer.CreateMapper(companion: true), importer.MaxLineBytes);
                         _companions.Add(file, companion);
@@ -400,7 +545,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 && (await importer.TaskIdsAtAsync(SessionId.Parse(sessionId!), first.Ordinal, cancellationToken).ConfigureAwait(false)).Any(id => id != first.Id))
             {
                 _refusedSignature = signature;
-                throw importer.OtherTranscriptOfSession(Path, sessionId!);
+                throw importer.OtherTranscriptOfSession(Path, Key, sessionId!);
             }
 
             bool changedOnly = _stored && removed is null;
@@ -427,7 +572,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private string Signature()
         {
             var text = new System.Text.StringBuilder();
-            foreach (string file in importer.CompanionFiles(Path).Prepend(Path))
+            foreach (string file in CompanionFiles().Prepend(ReadPath))
             {
                 var info = new FileInfo(file);
                 text.Append(info.Exists ? info.Length : -1).Append(':').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append(';');
@@ -437,7 +582,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         }
 
         private TranscriptSource NewMain()
-            => new(Path, new TranscriptGraph(importer.Agent, importer.SourceKey(Path), redactor: importer.EffectiveRedactor), importer.CreateMapper(companion: false), importer.MaxLineBytes);
+            => new(ReadPath, new TranscriptGraph(importer.Agent, Key, redactor: importer.EffectiveRedactor), importer.CreateMapper(companion: false), importer.MaxLineBytes);
 
         private TranscriptImportReport Report(ImportResult rows, List<TranscriptSource> companions)
         {

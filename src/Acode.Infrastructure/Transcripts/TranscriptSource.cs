@@ -58,6 +58,12 @@ internal sealed class TranscriptSource
     public bool Read(bool final)
     {
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        if (!stream.CanSeek)
+        {
+            // A fifo found in a followed folder: what it gives can be read once, never again from where a read stopped.
+            throw new IOException($"'{Path}' is a pipe or fifo, not a file: it can be read once, not followed. Import it without --watch (acode reads it to its end).");
+        }
+
         if (stream.Length < Offset)
         {
             return false;

@@ -27,6 +27,9 @@ internal sealed record UnreadablePath(string Path, string Reason, string Remedy)
         };
     }
 
+    /// <summary>The report for a path named by the user where nothing is: "no such file or folder", with <paramref name="remedy"/>.</summary>
+    public static UnreadablePath Missing(string path, string remedy) => new(path, "no such file or folder", remedy);
+
     /// <summary>The target of the symbolic link at <paramref name="path"/> when nothing is there; null for anything else.</summary>
     public static string? DanglingLinkTarget(string path)
     {

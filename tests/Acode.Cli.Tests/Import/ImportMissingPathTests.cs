@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Import;
+
+/// <summary>
+/// A path given to <c>acode import</c> where nothing is (a typo) is one of the unreadable paths ("no such file or
+/// folder", <c>--json</c>: <c>unreadable[]</c>), the others are imported and the command exits 2 as for any unreadable
+/// path; only when none of the paths is there is the command line refused as a whole.
+/// </summary>
+public sealed class ImportMissingPathTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Fact]
+    public async Task A_missing_path_among_others_is_unreadable_and_the_rest_is_imported()
+    {
+        AcodeResult result = await _workspace.RunAsync("import", "claude-code", TranscriptFixtures.ClaudeFolder, "typo-folder", "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        using JsonDocument document = JsonDocument.Parse(result.Stdout);
+        JsonElement root = document.RootElement;
+        Assert.Equal(1, root.GetProperty("totals").GetProperty("files").GetInt32());
+        JsonElement unreadable = root.GetProperty("unreadable").EnumerateArray().Single();
+        Assert.Equal("typo-folder", unreadable.GetProperty("path").GetString());
+        Assert.Contains("no such file or folder", unreadable.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Error: Cannot read 'typo-folder': no such file or folder", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
+    public async Task When_no_path_is_there_the_command_line_is_refused_and_no_workspace_is_made()
+    {
+        AcodeResult result = await _workspace.RunAsync("import", "codex", Path.Combine(_workspace.Root, "a"), Path.Combine(_workspace.Root, "b"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Error: No file or folder at any of the paths given", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "no path there creates no workspace");
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
