@@ -51,6 +51,11 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         string? since = NonEmpty(query["since"]);
         string? until = NonEmpty(query["until"]);
         string? title = NonEmpty(query["title"]);
+        if (SessionFilter.TitleProblem(title) is { } titleProblem)
+        {
+            return Bad(titleProblem, "Remove the NUL character (%00 in the address) from the title filter, or clear the filter.");
+        }
+
         string sortValue = NonEmpty(query["sort"]) ?? Sorts[0].Value;
         int sortIndex = Array.FindIndex(Sorts, s => s.Value == sortValue);
         if (sortIndex < 0)
