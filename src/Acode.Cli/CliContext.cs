@@ -113,19 +113,39 @@ internal sealed class CliContext : IDisposable
     /// <summary>
     /// Opens the database of a workspace that exists; for the commands that create nothing. The configuration is checked
     /// first, as for every command. A database this user may not write opens read-only (reads work); a command that
-    /// will write to it says so with <paramref name="writes"/>, and then stops before it starts.
+    /// will write to it says so with <paramref name="writes"/>, and then stops before it starts. An empty (0-byte)
+    /// database file holds no workspace yet: a command that only reads finds none there and writes nothing to it (a
+    /// command that writes sets it up, as a missing one).
     /// </summary>
-    /// <exception cref="UsageException">No database at the workspace (exit 1); the message says where it looked.</exception>
+    /// <exception cref="UsageException">No database at the workspace, or without <paramref name="writes"/> an empty one (exit 1); the message says where it looked.</exception>
     /// <exception cref="AcodeDbException">ACODE-DB-001 with <paramref name="writes"/> when the database is read-only to this user.</exception>
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
-        if (Options is null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
+        bool empty = !writes && IsEmptyDatabaseFile();
+        if (Options is null || empty || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
         {
-            throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
+            throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);
         }
 
         SqliteWorkspaceDatabase database = Open(migrate);
         return writes ? Writable(database) : database;
+    }
+
+    /// <summary>
+    /// True when the database file exists and is empty (0 bytes, and no <c>-wal</c> with content): nothing was ever
+    /// recorded in it, so it is no workspace yet (opening it to read would write acode's schema into it).
+    /// </summary>
+    private bool IsEmptyDatabaseFile()
+    {
+        try
+        {
+            return new FileInfo(Workspace.DatabasePath) is { Exists: true, Length: 0 }
+                && new FileInfo(Workspace.DatabasePath + "-wal") is not { Exists: true, Length: > 0 };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

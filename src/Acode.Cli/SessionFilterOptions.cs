@@ -23,9 +23,10 @@ internal sealed class SessionFilterOptions
         => parseResult.GetValue(States) is { Length: > 0 } || parseResult.GetValue(Since) is not null || parseResult.GetValue(Until) is not null || parseResult.GetValue(Title) is not null;
 
     /// <summary>The filter the options describe; relative times are counted back from <paramref name="now"/>.</summary>
-    /// <exception cref="UsageException">A time is not one of <see cref="TimeArgument.Forms"/>, or --since is not before --until (exit 2).</exception>
+    /// <exception cref="UsageException">A time is not one of <see cref="TimeArgument.Forms"/>, --since is not before --until, or --title holds a NUL character (exit 2).</exception>
     public SessionFilter Build(ParseResult parseResult, DateTimeOffset now)
     {
+        CheckTitle(parseResult.GetValue(Title));
         var filter = new SessionFilter
         {
             States = parseResult.GetValue(States)?.Distinct().ToArray() ?? [],
@@ -40,6 +41,16 @@ internal sealed class SessionFilterOptions
         }
 
         return filter;
+    }
+
+    /// <summary>Refuses a <c>--title</c> no store can search for (<see cref="SessionFilter.TitleProblem"/>), before anything is opened.</summary>
+    /// <exception cref="UsageException">The title holds a NUL character (exit 2).</exception>
+    public static void CheckTitle(string? title)
+    {
+        if (SessionFilter.TitleProblem(title) is { } problem)
+        {
+            throw new UsageException($"--title: {problem}", "Give --title the text without the NUL character, e.g. --title parser.");
+        }
     }
 
     /// <summary>

@@ -8,10 +8,18 @@ namespace Acode.Cli;
 /// </summary>
 internal static class WorkspaceNotFound
 {
-    public static UsageException Create(Workspace workspace, string? explicitPath, string? environmentValue)
+    /// <param name="workspace">Where the workspace was looked for.</param>
+    /// <param name="explicitPath">The <c>--workspace</c> given, if any.</param>
+    /// <param name="environmentValue">The value of <c>ACODE_WORKSPACE</c>, if any.</param>
+    /// <param name="empty">The database file exists but is empty (0 bytes): no workspace yet, and it was left as it is.</param>
+    public static UsageException Create(Workspace workspace, string? explicitPath, string? environmentValue, bool empty = false)
     {
         string where;
-        if (!string.IsNullOrWhiteSpace(explicitPath))
+        if (empty)
+        {
+            where = $"No acode workspace at {workspace.RootDirectory} yet: {workspace.DatabasePath} is empty (0 bytes), so nothing was ever recorded there; it was left as it is.";
+        }
+        else if (!string.IsNullOrWhiteSpace(explicitPath))
         {
             where = $"No acode workspace at {workspace.RootDirectory} (given with --workspace): {workspace.DatabasePath} does not exist.";
         }

@@ -30,12 +30,27 @@ internal static class TitleFold
     }
 
     /// <summary>Registers <see cref="SqliteFunction"/> on an open connection.</summary>
+    /// <remarks>
+    /// A stored title is passed as its bytes (<see cref="SqliteContains"/>): Microsoft.Data.Sqlite reads a function's text
+    /// argument NUL-terminated, so a title holding a NUL character would arrive cut there. Its NUL is read as U+FFFD, as
+    /// PostgreSQL holds it (<see cref="Sync.PostgresText"/>).
+    /// </remarks>
     public static void Register(SqliteConnection connection)
-        => connection.CreateFunction<string?, string?>(SqliteFunction, text => text is null ? null : Fold(text), isDeterministic: true);
+        => connection.CreateFunction<object?, string?>(SqliteFunction, value => value switch
+        {
+            null => null,
+            byte[] utf8 => Fold(System.Text.Encoding.UTF8.GetString(utf8).Replace('\0', '\uFFFD')),
+            string text => Fold(text),
+            _ => Fold(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+        }, isDeterministic: true);
 
-    /// <summary>The SQLite condition "<paramref name="titleColumn"/> contains the text of <paramref name="parameter"/>, folded".</summary>
+    /// <summary>
+    /// The SQLite condition "<paramref name="titleColumn"/> contains the text of <paramref name="parameter"/>, folded". The
+    /// title goes to the function as its bytes, so one holding a NUL character is read whole (see <see cref="Register"/>);
+    /// the searched text never holds one (<see cref="Application.Queries.SessionFilter.TitleProblem"/>).
+    /// </summary>
     public static string SqliteContains(string titleColumn, string parameter)
-        => $"instr({SqliteFunction}({titleColumn}), {SqliteFunction}({parameter})) > 0";
+        => $"instr({SqliteFunction}(CAST({titleColumn} AS BLOB)), {SqliteFunction}({parameter})) > 0";
 
     /// <summary>The PostgreSQL condition "<paramref name="titleColumn"/> contains the text of <paramref name="parameter"/>, folded".</summary>
     public static string PostgresContains(string titleColumn, string parameter)

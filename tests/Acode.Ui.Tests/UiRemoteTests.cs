@@ -191,6 +191,36 @@ public sealed class UiRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "uitrial.3")]
+    public async Task A_title_filter_with_a_nul_character_is_the_same_400_page_as_locally_not_a_500()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _a.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _b.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        await using UiProcess local = await UiProcess.StartAsync(_a);
+        await using UiProcess remote = await UiProcess.StartAsync(_b, "--remote");
+        using var localClient = new HttpClient();
+        using var remoteClient = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await localClient.GetAsync(local.WithToken("/"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await remoteClient.GetAsync(remote.WithToken("/"))).StatusCode);
+
+        foreach (string query in new[] { "/?q=flaky&title=%00", "/?title=%00zzzz", "/?q=flaky&title=x%00y&sort=created-asc" })
+        {
+            using HttpResponseMessage mine = await localClient.GetAsync(local.BaseUrl + query);
+            using HttpResponseMessage team = await remoteClient.GetAsync(remote.BaseUrl + query);
+            string teamHtml = await team.Content.ReadAsStringAsync();
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, mine.StatusCode);
+            Assert.True(team.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {team.StatusCode} {teamHtml}");
+            Assert.Contains("NUL character", System.Net.WebUtility.HtmlDecode(teamHtml), StringComparison.Ordinal);
+        }
+
+        AcodeResult stopped = await remote.StopAsync();
+        Assert.DoesNotContain("22021", stopped.Stdout + stopped.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_PostgreSQL_without_acode_s_schema_is_refused_before_the_server_starts()
     {
         string connectionString = await fixture.CreateDatabaseAsync();

@@ -9,6 +9,18 @@ internal static class AcodeErrors
         "Check that the folder exists and that you may write to it (and to '.agent/' inside it), or choose another workspace with --workspace or ACODE_WORKSPACE.",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-001 for a process that keeps the workspace database open (<c>acode ui</c>) when the file at its path was
+    /// removed or replaced by another since it was opened: what the process still holds open is no longer the workspace's
+    /// database, so nothing more is read from it.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="what">What happened to it: "removed" or "replaced by another file".</param>
+    public static AcodeDbException WorkspaceDatabaseReplaced(string path, string what) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' was {what} after this process opened it, so what it still holds open is no longer that workspace's database; nothing more is read from it.",
+        "Restart it to read what is at that path now: stop 'acode ui' with Ctrl+C and run it again (the new run prints a new address). If the file was removed by mistake, restore it from a backup first.");
+
     /// <summary>What a user who may only read a workspace can still do there, for the hints of the read-only errors.</summary>
     private const string ReadingWorks = "Reading works as it is: 'acode session list/show/search/export', 'acode db status', 'acode db check' and 'acode ui'.";
 

@@ -42,7 +42,7 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
         if (parts.Length != 6 || parts[0] != Layout
             || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long bits)
             || !double.IsFinite(BitConverter.Int64BitsToDouble(bits))
-            || parts[4].Length is 0 or > 64 || parts[5].Length is 0 or > 64)
+            || !IsName(parts[4]) || !IsName(parts[5]))
         {
             throw Invalid(cursor, null);
         }
@@ -59,6 +59,11 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
 
         return new SearchCursor(BitConverter.Int64BitsToDouble(bits), parts[4], parts[5]);
     }
+
+    // An entity id or field name, both ASCII names acode writes; anything else (a NUL, a control character, a non-ASCII
+    // letter) is no cursor of acode's and never reaches a query parameter (SQLite would cut the text at a NUL, PostgreSQL refuse it).
+    private static bool IsName(string text)
+        => text.Length is > 0 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private static InvalidCursorException Invalid(string cursor, Exception? inner)
         => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page of this search. Start again without a cursor.", inner);

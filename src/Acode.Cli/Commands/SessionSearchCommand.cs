@@ -68,6 +68,7 @@ internal static class SessionSearchCommand
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
+            SessionFilterOptions.CheckTitle(p.GetValue(title));
             var filter = new SessionFilter
             {
                 States = p.GetValue(states)?.Distinct().ToArray() ?? [],

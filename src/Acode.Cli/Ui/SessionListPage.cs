@@ -58,6 +58,11 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
         }
 
         (string? since, string? until, string? title) = (form.Since, form.Until, form.Title);
+        if (SessionFilter.TitleProblem(title) is { } titleProblem)
+        {
+            return Bad(form, titleProblem, "Remove the NUL character (%00 in the address) from the title filter, or clear the filter.");
+        }
+
         string sortValue = form.Sort;
         int sortIndex = Array.FindIndex(Sorts, s => s.Value == sortValue);
         if (sortIndex < 0)

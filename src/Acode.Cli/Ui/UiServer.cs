@@ -68,6 +68,21 @@ internal sealed class UiServer : IAsyncDisposable
         app.Use(guard.InvokeAsync);
         app.Use(new UiErrorPages(sources.Workspace, loggerFactory.CreateLogger<UiErrorPages>()).InvokeAsync);
         app.Use(new UiStoreFaults(sources.Workspace).InvokeAsync);
+        if (sources.EnsureCurrent is { } ensureCurrent)
+        {
+            // Every page first checks that the workspace database is still the one opened and at the schema checked
+            // (a removed or replaced file, or a newer acode's migration, is a 503 for every page alike; static files need no database).
+            app.Use((context, next) =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/static", StringComparison.Ordinal))
+                {
+                    ensureCurrent();
+                }
+
+                return next(context);
+            });
+        }
+
         Map(app, sources);
         await app.StartAsync(cancellationToken);
 

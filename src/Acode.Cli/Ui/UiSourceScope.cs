@@ -45,7 +45,8 @@ internal sealed class UiSourceScope
             context.SyncTarget is null ? null : services.GetRequiredService<ISyncConflictReader>(),
             () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
             database.Workspace.DatabasePath, database.Workspace.RootDirectory,
-            SessionWorkspaces: context.SyncTarget is { } target ? WorkspaceReader(services, target.Redacted) : null);
+            SessionWorkspaces: context.SyncTarget is { } target ? WorkspaceReader(services, target.Redacted) : null,
+            EnsureCurrent: database.EnsureStillCurrent);
         return new UiSourceScope(sources, database.Workspace.RootDirectory);
     }
 

@@ -23,8 +23,13 @@ namespace Acode.Cli.Ui;
 /// <param name="Workspace">What the header names: the workspace folder, or the team's server.</param>
 /// <param name="Remote">True with <c>--remote</c>: everything is read from PostgreSQL.</param>
 /// <param name="SessionWorkspaces">Which workspaces a session came from, from PostgreSQL; null when none is configured.</param>
+/// <param name="EnsureCurrent">
+/// Run before every page: throws an ACODE-DB error when what the viewer reads is no longer what it opened (the workspace
+/// database removed or replaced, or migrated by a newer acode); null with <c>--remote</c>.
+/// </param>
 internal sealed record UiSources(IRunStateStore Store, ISessionSearch Search, IImportSourceReader ImportSources, IOutbox? Outbox, ISyncService? Sync,
-    ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false, ISessionWorkspaceReader? SessionWorkspaces = null)
+    ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false, ISessionWorkspaceReader? SessionWorkspaces = null,
+    Action? EnsureCurrent = null)
 {
     /// <summary>Where a missing session was looked for, for messages: "in this workspace" or "in PostgreSQL".</summary>
     public string Where => Remote ? "in PostgreSQL" : "in this workspace";

@@ -60,6 +60,7 @@ public sealed partial class PostgresRunStateStore
     /// <exception cref="CursorMismatchException">The cursor was made for another filter or sort.</exception>
     internal static (string Sql, NpgsqlParameter[] Parameters) PageCommand(SessionFilter filter, SessionSort sort, PaginationOptions page)
     {
+        filter.Validate();
         SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort);
         (bool updated, bool descending) = sort switch
         {
@@ -92,7 +93,7 @@ public sealed partial class PostgresRunStateStore
         AddRange(where, Add, created: false, filter.UpdatedFrom, filter.UpdatedTo);
         if (!string.IsNullOrEmpty(filter.TitleContains))
         {
-            where.Add(TitleFold.PostgresContains("s.title", Add(PostgresTextValue(filter.TitleContains), NpgsqlDbType.Text)));
+            where.Add(TitleFold.PostgresContains("s.title", Add(filter.TitleContains, NpgsqlDbType.Text)));
         }
 
         string column = updated ? "s.updated_at" : "s.created_at";
@@ -134,7 +135,4 @@ public sealed partial class PostgresRunStateStore
             where.Add($"{column} <= ({add(UtcTimestamp.Format(t), NpgsqlDbType.Text)}::timestamptz + interval '1 microsecond') AND " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Exact(t), "<"));
         }
     }
-
-    /// <summary>A search text as PostgreSQL holds titles (U+0000 normalized as by <see cref="Sync.PostgresText"/>).</summary>
-    private static string PostgresTextValue(string text) => text.Replace('\0', '\uFFFD');
 }

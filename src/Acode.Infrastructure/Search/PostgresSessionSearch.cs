@@ -79,6 +79,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
+        filter.Validate();
         SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter);
         try
         {

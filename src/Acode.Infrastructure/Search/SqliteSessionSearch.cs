@@ -43,6 +43,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
+        filter.Validate();
         SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter);
         string match = Fts5Query.From(query);
         Page<SearchHit> result = _database.Read((connection, transaction) =>

@@ -99,6 +99,30 @@ internal static class DatabaseFile
         }
     }
 
+    /// <summary>
+    /// Tightens an empty database file acode is about to set up (one created by something else, e.g. <c>touch</c>) to 0600,
+    /// as <see cref="EnsureCreated"/> creates a new one. A file of another user is left as it is.
+    /// </summary>
+    public static void RestrictAdopted(string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            if ((File.GetUnixFileMode(databasePath) & ~OwnerOnlyFileMode) != 0)
+            {
+                File.SetUnixFileMode(databasePath, OwnerOnlyFileMode);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not this user's file: its owner decides its mode.
+        }
+    }
+
     /// <summary>Tightens the <c>-wal</c>/<c>-shm</c> files to 0600 should anything have created them wider.</summary>
     public static void RestrictCompanions(string databasePath)
     {

@@ -14,6 +14,7 @@ public sealed partial class SqliteRunStateStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
+        filter.Validate();
         SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort);
         (string column, bool descending) = sort switch
         {

@@ -73,6 +73,7 @@ public sealed partial class SqliteWorkspaceDatabase
                 }
 
                 database.WorkspaceId = database.ReadWorkspaceId();
+                database.RememberSchema();
                 return 0;
             });
             Log.DatabaseOpenedReadOnly(loggerFactory.CreateLogger<SqliteWorkspaceDatabase>(), path, database.Access, database.WorkspaceId ?? "(not migrated)");

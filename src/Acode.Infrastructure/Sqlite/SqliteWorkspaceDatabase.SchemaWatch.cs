@@ -1,4 +1,5 @@
 using System.Globalization;
+using Acode.Application.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -11,6 +12,62 @@ public sealed partial class SqliteWorkspaceDatabase
     private const string SchemaMarkSql = "SELECT (SELECT max(rowid) FROM schema_version) * 4294967296 + (SELECT schema_version FROM pragma_schema_version);";
 
     private long _schemaMark = -1;
+
+    /// <summary>The schema mark the last <see cref="EnsureStillCurrent"/> found sound (starts as the one checked at open).</summary>
+    private long _readSchemaMark = -1;
+
+    /// <summary>The file this process opened (null where that is not known, see <see cref="FileIdentity"/>).</summary>
+    private readonly FileIdentity? _openedFile;
+
+    /// <summary>
+    /// For a process that keeps the database open while other processes may change it (<c>acode ui</c>), before it reads:
+    /// checks that the file at the database path is still the one this process opened, and that its schema is still the
+    /// one checked at open. Costs one <c>stat</c> and one small statement; the full schema check runs only after a change.
+    /// </summary>
+    /// <exception cref="AcodeDbException">
+    /// ACODE-DB-001 when the file was removed or replaced by another since it was opened (what this process holds is no
+    /// longer the workspace's database); ACODE-DB-004 when a newer acode migrated it since; ACODE-DB-002 when its schema
+    /// is now damaged or edited.
+    /// </exception>
+    public void EnsureStillCurrent()
+    {
+        string path = Workspace.DatabasePath;
+        if (!File.Exists(path))
+        {
+            throw AcodeErrors.WorkspaceDatabaseReplaced(path, "removed");
+        }
+
+        if (_openedFile is { } opened && FileIdentity.Of(path) is { } now && now != opened)
+        {
+            throw AcodeErrors.WorkspaceDatabaseReplaced(path, "replaced by another file");
+        }
+
+        EnsureMigrated();
+        Connections.Guard(() =>
+        {
+            SqliteConnection connection = RentReader();
+            try
+            {
+                long mark;
+                using (SqliteTransaction transaction = connection.BeginTransaction(deferred: true))
+                {
+                    mark = Convert.ToInt64(ReaderCommand(connection, transaction, SchemaMarkSql).ExecuteScalar(), CultureInfo.InvariantCulture);
+                }
+
+                if (mark != Volatile.Read(ref _readSchemaMark))
+                {
+                    _migrator.GetStatus(connection);
+                    Volatile.Write(ref _readSchemaMark, mark);
+                }
+            }
+            finally
+            {
+                ReturnReader(connection);
+            }
+
+            return 0;
+        });
+    }
 
     /// <summary>
     /// Begins a <c>BEGIN IMMEDIATE</c> transaction on the writer, after checking that the schema is still the one this
@@ -57,6 +114,7 @@ public sealed partial class SqliteWorkspaceDatabase
         using SqliteCommand command = _writer.CreateCommand();
         command.CommandText = SchemaMarkSql;
         _schemaMark = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        Volatile.Write(ref _readSchemaMark, _schemaMark);
     }
 
     private long SchemaMark(SqliteTransaction transaction)

@@ -46,6 +46,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         _migrator = migrator;
         LoggerFactory = loggerFactory;
         Time = time;
+        _openedFile = FileIdentity.Of(workspace.DatabasePath);
     }
 
     /// <summary>The workspace whose <c>.agent/workspace.db</c> this is.</summary>
@@ -99,6 +100,10 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is an SQLite database of another application");
             case DatabaseFileKind.Missing:
                 DatabaseFile.EnsureCreated(workspace);
+                break;
+            case DatabaseFileKind.EmptySqlite when WriteAccess.IsWritable(path):
+                // Adopted as a new workspace: owner-only like one acode creates, before anything is written to it.
+                DatabaseFile.RestrictAdopted(path);
                 break;
         }
 

@@ -278,6 +278,37 @@ public abstract partial class RunStateStoreContractTests
         Assert.Equal(rich.UpdatedAt, summary.UpdatedAt);
     }
 
+    [Theory]
+    [Trait("Issue", "uitrial.1")]
+    [InlineData("\0zzzz")]
+    [InlineData("\0")]
+    [InlineData("fix\0")]
+    public async Task QuerySessionsAsync_refuses_a_title_filter_with_a_nul_character_alike_on_both_engines(string title)
+    {
+        await Store.CreateSessionAsync("fix login");
+        await Store.CreateSessionAsync("other");
+
+        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => Store.QuerySessionsAsync(new SessionFilter { TitleContains = title }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage));
+
+        Assert.Equal(nameof(SessionFilter.TitleContains), refused.ParamName);
+        Assert.Contains("NUL", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Issue", "uitrial.1")]
+    [InlineData("CD TAIL")]
+    [InlineData("ab")]
+    [InlineData("\uFFFDcd")]
+    public async Task QuerySessionsAsync_finds_a_title_holding_a_nul_character_by_its_text_on_either_side_alike_on_both_engines(string text)
+    {
+        Session titled = await Store.CreateSessionAsync("ab\0cd tail");
+        await Store.CreateSessionAsync("other");
+
+        Page<SessionSummary> page = await Store.QuerySessionsAsync(new SessionFilter { TitleContains = text }, SessionSort.UpdatedDescending, PaginationOptions.FirstPage);
+
+        Assert.Equal([titled.Id], page.Items.Select(s => s.Id));
+    }
+
     [Fact]
     [Trait("AC", "AC-059")]
     public async Task QuerySessionsAsync_treats_injection_text_in_the_title_filter_as_data()

@@ -343,6 +343,42 @@ public abstract class SessionSearchContract
         await Assert.ThrowsAsync<Acode.Application.Errors.InvalidCursorException>(() => Search.SearchAsync(SearchQuery.Parse("phicursor"), SessionFilter.All, new PaginationOptions { Cursor = "bm90IGEgY3Vyc29y" }));
     }
 
+    [Fact]
+    [Trait("Issue", "uitrial.1")]
+    public async Task A_title_filter_with_a_nul_character_is_refused_alike_on_both_engines()
+    {
+        await Store.SaveAllAsync([Session.Create("nulfilter one"), Session.Create("nulfilter two")]);
+        await PublishAsync();
+
+        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(SearchQuery.Parse("nulfilter"), new SessionFilter { TitleContains = "\0zzzz" }, PaginationOptions.FirstPage));
+
+        Assert.Equal(nameof(SessionFilter.TitleContains), refused.ParamName);
+        Assert.Contains("NUL", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Issue", "uitrial.1")]
+    [InlineData("sess_\0x", null)]
+    [InlineData(null, "title\0")]
+    [InlineData("sess_\u001b[2J", null)]
+    public async Task A_cursor_naming_an_entity_or_field_acode_never_writes_is_refused(string? entityId, string? field)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await Store.SaveAsync(Session.Create($"nulcursor {i}"));
+        }
+
+        await PublishAsync();
+        SearchQuery query = SearchQuery.Parse("nulcursor");
+        Page<SearchHit> first = await Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1 });
+        string[] parts = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(first.NextCursor!)).Split('|');
+        parts[4] = entityId ?? parts[4];
+        parts[5] = field ?? parts[5];
+        string forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(string.Join('|', parts)));
+
+        await Assert.ThrowsAsync<Acode.Application.Errors.InvalidCursorException>(() => Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1, Cursor = forged }));
+    }
+
     protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
 
     private async Task<(string EntityId, string Field)[]> HitsAsync(string text)

@@ -1,0 +1,78 @@
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// An empty (0-byte) <c>.agent/workspace.db</c> (a <c>touch</c>, a copy cut short) holds no workspace yet: the commands
+/// that only read say so as where none exists (exit 1) and leave the file as it is; the commands that write set it up as a
+/// new workspace, owner-only (0600) as one acode creates.
+/// </summary>
+public sealed class EmptyDatabaseFileTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    /// <summary>The commands that read a workspace and change nothing in it (<c>ui</c> is in Acode.Ui.Tests).</summary>
+    public static TheoryData<string> Reading => new()
+    {
+        "session list",
+        "session list --json",
+        "session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V",
+        "session search foo",
+        "session export sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V",
+        "session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --dry-run",
+        "db status",
+        "db check",
+        "db schema version",
+        "db migrate --dry-run",
+        "db sync status",
+        "db prune --older-than 30d --dry-run",
+    };
+
+    /// <summary>Commands that write: they set the empty file up.</summary>
+    public static TheoryData<string> Writing => new()
+    {
+        "demo",
+        "db migrate",
+        "db sync retry --all",
+    };
+
+    [Theory]
+    [Trait("Issue", "uitrial.12")]
+    [MemberData(nameof(Reading))]
+    public async Task A_reading_command_finds_no_workspace_in_it_and_leaves_it_empty(string command)
+    {
+        CreateEmptyDatabaseFile(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"No acode workspace at {_workspace.Root} yet: {_workspace.DatabasePath} is empty (0 bytes)", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Migrated", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length);
+        Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.Combine(_workspace.Root, ".agent")));
+    }
+
+    [Theory]
+    [Trait("Issue", "uitrial.12")]
+    [MemberData(nameof(Writing))]
+    public async Task A_writing_command_sets_it_up_owner_only(string command)
+    {
+        CreateEmptyDatabaseFile(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead);
+
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(new FileInfo(_workspace.DatabasePath).Length > 0);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_workspace.DatabasePath));
+        await _workspace.RunOkAsync("db", "status");
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private void CreateEmptyDatabaseFile(UnixFileMode mode)
+    {
+        Directory.CreateDirectory(Path.Combine(_workspace.Root, ".agent"));
+        File.WriteAllBytes(_workspace.DatabasePath, []);
+        File.SetUnixFileMode(_workspace.DatabasePath, mode);
+    }
+}
