@@ -42,8 +42,10 @@ internal sealed class CliContext : IDisposable
         ParseResult = parseResult;
         _explicitWorkspace = parseResult.GetValue(globals.Workspace);
         Workspace = WorkspaceLocator.Locate(_explicitWorkspace);
-        // The CLI reports outcomes itself; the library's log is for --verbose (and errors).
-        LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.Error;
+        // The CLI reports outcomes itself (its own Error:, Warning: and Try: lines); the library's log, errors included
+        // (a dead-lettered record, a failed migration: each also said by the command), is for --verbose only. A host
+        // configures its own logging and keeps the library's levels.
+        LogLevel level = parseResult.GetValue(globals.Verbose) ? LogLevel.Debug : LogLevel.None;
         LoggerFactory = new DeferredLoggerFactory(level, () => Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
             // The viewer's host logs a failed start (a taken port) with its stack trace before rethrowing; the command
@@ -199,7 +201,7 @@ internal sealed class CliContext : IDisposable
 
         string reason = (result.PauseCode == AcodeErrorCode.PostgresUnavailable ? result.PauseDetail : result.PauseReason) ?? "it did not answer";
         return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason.TrimEnd().TrimEnd('.') is var text && text.EndsWith(';') ? text : text + ".", // a GRANT's own ';' ends the sentence
-            $"Nothing was lost: the changes wait in the outbox and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
+            $"Nothing was lost: {(result.Delivered > 0 ? $"{result.Delivered} record(s) were delivered before that (counted above), the other {result.Remaining} wait in the outbox" : "the changes wait in the outbox")} and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (right credentials and privileges; see above), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 
     public void Dispose()

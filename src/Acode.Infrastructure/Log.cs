@@ -75,6 +75,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
     public static partial void SyncPaused(ILogger logger, string reason);
 
+    [LoggerMessage(2022, LogLevel.Warning, "The sync's bookkeeping after delivery failed: {What}: {Reason}. Nothing was lost; the next sync records it")]
+    public static partial void BookkeepingFailed(ILogger logger, string what, string reason);
+
     [LoggerMessage(2021, LogLevel.Information, "Nothing to deliver; the workspace's row in PostgreSQL was not refreshed: {Reason}")]
     public static partial void RegistrationSkipped(ILogger logger, string reason);
 

@@ -105,4 +105,12 @@ public sealed record SyncRunResult(
     /// in an empty database.
     /// </summary>
     public SchemaUpgrade? PostgresMigrated { get; init; }
+
+    /// <summary>
+    /// Bookkeeping after the delivery that failed (this workspace's row in PostgreSQL's <c>workspaces</c>, the time of the
+    /// sync in the workspace's status, pruning the outbox): one sentence each saying what was not recorded, why, and that
+    /// the next sync records it. They change nothing about what was delivered (a run that delivered everything is no pause
+    /// and no failure for them); empty when everything was recorded.
+    /// </summary>
+    public IReadOnlyList<string> BookkeepingWarnings { get; init; } = [];
 }

@@ -74,10 +74,17 @@ internal static class DbMigrateCommand
 
     private static async Task<(IReadOnlyList<Migration> Applied, MigrationStatus After, AcodeDbException? Refused)> MigratePostgresAsync(CliContext context, PostgresConnectionSettings target, bool isDryRun, CancellationToken cancellationToken)
     {
-        MigrationStatus postgresBefore = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
-        IReadOnlyList<Migration> postgres = isDryRun ? postgresBefore.Pending : await PostgresSchema.MigrateAsync(context, target, cancellationToken);
-        MigrationStatus postgresAfter = isDryRun ? postgresBefore : await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
-        return (postgres, postgresAfter, isDryRun ? await RefusalAsync(context, target, cancellationToken) : null);
+        if (isDryRun)
+        {
+            // A dry run writes nothing, so reading the journal is all it needs (a reader role may run it); whether the role
+            // may apply what is pending is asked only when something is: with nothing pending there is nothing to refuse.
+            MigrationStatus status = await PostgresSchema.GetReadStatusAsync(context, target, cancellationToken);
+            return (status.Pending, status, status.Pending.Count == 0 ? null : await RefusalAsync(context, target, cancellationToken));
+        }
+
+        await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+        IReadOnlyList<Migration> postgres = await PostgresSchema.MigrateAsync(context, target, cancellationToken);
+        return (postgres, await PostgresSchema.GetStatusAsync(context, target, cancellationToken), null);
     }
 
     /// <summary>A refusal of acode's role (ACODE-DB-006 naming the GRANT), as opposed to a server that does not answer.</summary>

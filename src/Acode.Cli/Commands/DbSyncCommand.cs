@@ -73,6 +73,7 @@ internal static class DbSyncCommand
             }
 
             WarnAboutTarget(result.TargetWarning);
+            WarnAboutBookkeeping(result);
 
             if (result.Paused)
             {
@@ -138,6 +139,18 @@ internal static class DbSyncCommand
         {
             Console.Error.WriteLine($"Warning: {warning.Message}.");
             Console.Error.WriteLine($"Try: {warning.Hint}");
+        }
+    }
+
+    /// <summary>
+    /// Bookkeeping after the delivery that failed (the workspace's row in PostgreSQL, the time of the sync, pruning): one
+    /// line each on standard error. What was delivered stands, and so does the exit code it gives.
+    /// </summary>
+    private static void WarnAboutBookkeeping(SyncRunResult result)
+    {
+        foreach (string warning in result.BookkeepingWarnings)
+        {
+            Console.Error.WriteLine($"Warning: {(result.Remaining == 0 && !result.Paused ? "everything due was delivered, but " : "")}{warning}.");
         }
     }
 
@@ -210,9 +223,12 @@ internal static class DbSyncCommand
         Task RunLoopAsync() => loop.RunAsync(result =>
         {
             deadLettered += result.DeadLettered;
-            if (result.Paused && !wasPaused)
+            bool didSomething = result.Delivered + result.Retried + result.DeadLettered > 0;
+            if (result.Paused && (!wasPaused || didSomething))
             {
-                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason?.TrimEnd().TrimEnd(';', '.')}; retrying with backoff (nothing is lost, no attempts are counted).");
+                // What the run delivered before the outage is counted here: the next run's line counts only its own records.
+                string before = didSomething ? $" Before that: {SyncSummary.Describe(result)}" : "";
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason?.TrimEnd().TrimEnd(';', '.')}; retrying with backoff (nothing is lost, no attempts are counted).{before}");
             }
             else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered > 0))
             {
@@ -222,6 +238,12 @@ internal static class DbSyncCommand
             wasPaused = result.Paused;
             TellPostgresMigrated(context, result); // once: only the run that migrated carries it
             WarnAboutTarget(result.TargetWarning);
-        }, cancellationToken);
+            WarnAboutBookkeeping(result);
+        }, cancellationToken, (error, delay) =>
+        {
+            // The loop's log line is for --verbose: the watch says it itself, with the error's code and advice.
+            string what = error is AcodeDbException db ? $"{db.Code}: {db.Message.TrimEnd('.', ' ')}" : $"unexpected error ({error.GetType().Name}: {error.Message.TrimEnd('.', ' ')}; run with --verbose for details)";
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} sync failed: {what}; retrying in {Display.Duration(delay)}.");
+        });
     }
 }

@@ -12,6 +12,10 @@ internal static class PostgresSchema
     public static Task<MigrationStatus> GetStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
         => Guard(target, () => Migrator(context).GetStatusAsync(DataSource(context), cancellationToken));
 
+    /// <summary>The status as a reader needs it: SELECT on acode's tables suffices (a dry run, which writes nothing).</summary>
+    public static Task<MigrationStatus> GetReadStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
+        => Guard(target, () => Migrator(context).GetReadStatusAsync(DataSource(context), cancellationToken));
+
     /// <summary>The status, and ACODE-DB-006 when a migration is pending that the role lacks the privilege to apply.</summary>
     public static Task<MigrationStatus> GetApplicableStatusAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
         => Guard(target, () => Migrator(context).GetApplicableStatusAsync(DataSource(context), cancellationToken));

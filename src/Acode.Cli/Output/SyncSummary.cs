@@ -51,6 +51,7 @@ internal static class SyncSummary
         ["paused"] = r.Paused,
         ["pauseReason"] = r.PauseReason,
         ["warning"] = r.TargetWarning is { } w ? new JsonObject { ["message"] = w.Message, ["try"] = w.Hint } : null,
+        ["bookkeepingWarnings"] = new JsonArray([.. r.BookkeepingWarnings.Select(w => (JsonNode)JsonValue.Create(w))]),
         ["postgresMigrated"] = r.PostgresMigrated is { } m ? new JsonObject { ["from"] = m.From, ["to"] = m.To, ["applied"] = m.Applied } : null,
     };
 

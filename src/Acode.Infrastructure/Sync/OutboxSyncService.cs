@@ -55,6 +55,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private bool _knownChecked;
     private SyncTargetWarning? _targetWarning;
     private Application.SchemaUpgrade? _postgresMigrated;
+    private IReadOnlyList<string> _bookkeeping = [];
 
     /// <summary>
     /// A sync over what the composition root (<see cref="PersistenceServiceCollectionExtensions"/>) registered: the outbox,
@@ -168,7 +169,6 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             pause = unavailable;
             pauseReason = $"{unavailable.Code}: {unavailable.Message.TrimEnd('.')}";
             Log.SyncPaused(_logger, pauseReason);
-            await _database.RecordSyncErrorAsync(_time.GetUtcNow(), pauseReason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -179,16 +179,46 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             _applier.ReleaseConnection();
         }
 
+        // Bookkeeping after the delivery: what fails here was delivered all the same, so it never turns the run into a
+        // pause or an error; each failure is one warning of the run (SyncRunResult.BookkeepingWarnings), and the next
+        // sync records what this one could not.
         if (run.Done > 0)
         {
-            await _database.RecordSyncSuccessAsync(_time.GetUtcNow(), run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
             Log.SyncRun(
                 _logger, run.Done, run.Applied, run.Duplicates, run.Superseded, run.Stale + run.StaleOfDeletedSessions, run.Conflicts, run.ConflictsLost, run.Retried, run.DeadLettered);
         }
 
-        if (pauseReason is null)
+        // A run that reached PostgreSQL and was not stopped is a successful sync even when it had nothing to deliver: it
+        // clears the last error and stamps the time (an idle run writes only when that changes what status shows, or once
+        // a minute: IdleStampInterval).
+        bool reached = pauseReason is null && !cancellationToken.IsCancellationRequested;
+        if (run.Done > 0 || reached)
         {
-            await _retention.PruneIfDueAsync().ConfigureAwait(false);
+            await RecordSuccessAsync(run).ConfigureAwait(false);
+        }
+
+        if (pauseReason is not null)
+        {
+            try
+            {
+                await _database.RecordSyncErrorAsync(_time.GetUtcNow(), pauseReason, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (AcodeDbException ex) when (!SyncLoop.EndsTheLoop(ex))
+            {
+                Log.BookkeepingFailed(_logger, "the error of this run in the workspace's sync status", $"{ex.Code}: {ex.Message}");
+            }
+        }
+        else
+        {
+            try
+            {
+                await _retention.PruneIfDueAsync().ConfigureAwait(false);
+            }
+            catch (AcodeDbException ex) when (!SyncLoop.EndsTheLoop(ex))
+            {
+                _retention.RetryNextRun();
+                Unrecorded("delivered records past the outbox retention were not pruned from the outbox", $"{ex.Code}: {ex.Message.TrimEnd('.', ' ')}");
+            }
         }
 
         OutboxStatistics after = await _outbox.GetStatisticsAsync(CancellationToken.None).ConfigureAwait(false);
@@ -207,7 +237,53 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             OfDeletedSessions = run.StaleOfDeletedSessions,
             ConflictsLostToDeletion = run.ConflictsLostToDeletion,
             DeletedSessions = await DeletedSessionsAsync(run.DeletedLostSessions).ConfigureAwait(false),
+            BookkeepingWarnings = Interlocked.Exchange(ref _bookkeeping, []),
         };
+    }
+
+    /// <summary>
+    /// How often a run with nothing to deliver stamps the time of the last successful sync in the workspace when nothing else
+    /// changed (no error to clear, no clock floor to raise): a <c>db sync --watch</c> or a host's worker polls every few
+    /// seconds, and writing the workspace file at every idle poll would be needless I/O.
+    /// </summary>
+    public static TimeSpan IdleStampInterval { get; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The workspace's sync status after a run that delivered something or reached PostgreSQL: last success now, no error.</summary>
+    private async Task RecordSuccessAsync(SyncRunCounters run)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        try
+        {
+            if (run.Done == 0)
+            {
+                WorkspaceSyncState state = _database.GetSyncState(CancellationToken.None);
+                if (state.LastError is null && state.LastSuccessfulSync is { } last && now - last < IdleStampInterval && now >= last
+                    && run.MaxRemoteHlc <= state.HlcFloorTicks)
+                {
+                    return;
+                }
+            }
+
+            await _database.RecordSyncSuccessAsync(now, run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AcodeDbException ex) when (!SyncLoop.EndsTheLoop(ex))
+        {
+            if (run.Done > 0)
+            {
+                Unrecorded("the time of this sync was not recorded in the workspace's sync status", $"{ex.Code}: {ex.Message.TrimEnd('.', ' ')}");
+            }
+            else
+            {
+                Log.BookkeepingFailed(_logger, "the time of this sync in the workspace's sync status", $"{ex.Code}: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>One warning of this run: <paramref name="what"/> (delivery itself succeeded), why, and that the next sync records it.</summary>
+    private void Unrecorded(string what, string reason)
+    {
+        Log.BookkeepingFailed(_logger, what, reason);
+        _bookkeeping = [.. _bookkeeping, $"{what} ({reason}); nothing is lost, the next sync records it"];
     }
 
     /// <summary>
@@ -405,11 +481,22 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
             _registered = true;
         }
-        catch (Exception ex) when (run.Done == 0 && !token.IsCancellationRequested && AsUnavailable(ex) is { } refused)
+        catch (Exception ex) when (!token.IsCancellationRequested && (AsUnavailable(ex) is not null || ex is NpgsqlException))
         {
-            // Nothing was delivered, so there was nothing to write but this row: a server that answers yet refuses it
-            // (one that accepts only reads) has no backlog to pause over. The next run that delivers registers.
-            Log.RegistrationSkipped(_logger, $"{refused.Code}: {refused.Message.TrimEnd('.')}");
+            string reason = AsUnavailable(ex) is { } refused
+                ? $"{refused.Code}: {refused.Message.TrimEnd('.', ' ')}"
+                : $"PostgreSQL refused it: {(ex is PostgresException pg ? $"SQLSTATE {pg.SqlState}: {pg.MessageText}" : ex.Message)}".TrimEnd('.', ' ');
+            if (run.Done == 0)
+            {
+                // Nothing was delivered, so there was nothing to write but this row: a server that answers yet refuses it
+                // (one that accepts only reads) has no backlog to pause over. The next run that delivers registers.
+                Log.RegistrationSkipped(_logger, reason);
+            }
+            else
+            {
+                // Everything was delivered and acknowledged: only this row (bookkeeping) is missing, which the next run writes.
+                Unrecorded("this workspace's row in PostgreSQL's workspaces table (its last sync time and acode version) was not updated", reason);
+            }
         }
     }
 

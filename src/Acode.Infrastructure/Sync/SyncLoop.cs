@@ -48,9 +48,11 @@ internal sealed class SyncLoop
 
     /// <param name="onRun">Called after every run (for progress output).</param>
     /// <param name="cancellationToken">Stops the loop; the batch in flight is rolled back and released.</param>
+    /// <param name="onError">Called with a run's error (other than an outage, which is a paused run) and the delay before the
+    /// next try, besides the log line: <c>db sync --watch</c> says it on its own output, as its log is for <c>--verbose</c>.</param>
     /// <exception cref="AcodeDbException">ACODE-DB-004 or ACODE-DB-002 (<see cref="EndsTheLoop"/>): the loop ended, and
     /// <see cref="StoppedBy"/> holds the error. It is not logged here: the caller reports it once.</exception>
-    public async Task RunAsync(Action<SyncRunResult>? onRun, CancellationToken cancellationToken)
+    public async Task RunAsync(Action<SyncRunResult>? onRun, CancellationToken cancellationToken, Action<Exception, TimeSpan>? onError = null)
     {
         TimeSpan outageDelay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
@@ -82,6 +84,7 @@ internal sealed class SyncLoop
             {
                 outageDelay = outageDelay == TimeSpan.Zero ? FirstOutageDelay : TimeSpan.FromTicks(Math.Min(outageDelay.Ticks * 2, MaxOutageDelay.Ticks));
                 Log.WorkerError(_logger, outageDelay, ex);
+                onError?.Invoke(ex, outageDelay);
                 try
                 {
                     await Task.Delay(outageDelay, _time, cancellationToken).ConfigureAwait(false);

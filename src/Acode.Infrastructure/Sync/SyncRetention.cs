@@ -9,7 +9,8 @@ namespace Acode.Infrastructure.Sync;
 /// Pruning, at most once per <see cref="OutboxSyncService.PruneInterval"/> per process: delivered outbox records older than
 /// <c>persistence:sqlite:outboxRetentionDays</c>, then PostgreSQL's <c>sync_applied</c> keys past every workspace's retention
 /// (<see cref="SyncAppliedPruner"/>, one pruner at a time across all workspaces). A PostgreSQL failure here is logged, never
-/// a failed sync.
+/// a failed sync; a
+/// failure of the local pruning (the workspace busy) is the caller's to report, and is retried by the next run.
 /// </summary>
 internal sealed class SyncRetention
 {
@@ -28,6 +29,9 @@ internal sealed class SyncRetention
         _redactedTarget = redactedTarget;
         _logger = logger;
     }
+
+    /// <summary>Pruning failed before it was done: the next run tries again instead of an hour later.</summary>
+    public void RetryNextRun() => _lastPrune = DateTimeOffset.MinValue;
 
     public async Task PruneIfDueAsync()
     {

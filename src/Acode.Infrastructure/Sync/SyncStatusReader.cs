@@ -62,6 +62,10 @@ internal sealed class SyncStatusReader
                 await PostgresPrivilegeCheck.EnsureAsync(connection, [], needCreate: true, readOnly: false, cancellationToken).ConfigureAwait(false);
             }
 
+            // What the sync would be refused for although the server answers: a table or column dropped by hand, a server
+            // that accepts only reads (db check fails on it, db status shows it).
+            await PostgresSchemaCheck.EnsureAsync(connection, schema.Current, cancellationToken).ConfigureAwait(false);
+
             long? conflicts = null;
             if (schema.Current is not null)
             {

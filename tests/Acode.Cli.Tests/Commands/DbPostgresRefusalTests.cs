@@ -245,6 +245,16 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         Assert.Equal(16, sync.ExitCode);
         Assert.Contains("the server accepts only reads (SQLSTATE 25006", sync.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+
+        // Trial 15.4: db check fails on what the sync is refused for, and says what fixes it.
+        AcodeResult check = await RunAsync("db", "check");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        string flowing = Flowing(check.Stdout);
+        Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
+        Assert.Contains("ACODE-DB-006", flowing, StringComparison.Ordinal);
+        Assert.Contains("the server accepts only reads (default_transaction_read_only is on", flowing, StringComparison.Ordinal);
+        Assert.Contains("default_transaction_read_only = off", flowing, StringComparison.Ordinal);
+        Assert.DoesNotContain("The database is healthy", flowing, StringComparison.Ordinal);
         AssertNoBugNoStackNoSecret();
     }
 
@@ -289,7 +299,35 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         Assert.Equal(16, sync.ExitCode);
         Assert.Contains("a table or column of acode's schema is missing (SQLSTATE 42P01", sync.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+
+        // Trial 15.4: db check fails on it, naming the table, and says what fixes it; so does a column dropped by hand.
+        AcodeResult check = await RunAsync("db", "check");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        string flowing = Flowing(check.Stdout);
+        Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
+        Assert.Contains("a table or column of acode's schema 1.9.0 is missing (table session_events", flowing, StringComparison.Ordinal);
+        Assert.Contains("'acode db sync retry --processed'", flowing, StringComparison.Ordinal);
+        JsonElement statusJson = await JsonAsync("db", "status");
+        Assert.Contains("table session_events", statusJson.GetProperty("sync").GetProperty("problem").GetString()!, StringComparison.Ordinal);
+
+        await ExecuteAsync(admin, "ALTER TABLE blobs DROP COLUMN search_lossy;");
+        AcodeResult column = await RunAsync("db", "check");
+        Assert.Equal(1, column.ExitCode);
+        Assert.Contains("column blobs.search_lossy", Flowing(column.Stdout), StringComparison.Ordinal);
         AssertNoBugNoStackNoSecret();
+    }
+
+    [Fact]
+    [Trait("Issue", "trial15.4")]
+    public async Task Db_check_passes_on_a_complete_writable_schema_at_every_step()
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        UseUrl(admin);
+        await RunOkAsync("demo");
+        await RunOkAsync("db", "check"); // no schema yet: nothing is missing
+        await RunOkAsync("db", "sync");
+        AcodeResult check = await RunOkAsync("db", "check");
+        Assert.Contains("answers, schema 1.9.0", Flowing(check.Stdout), StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -231,6 +231,32 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    [Trait("Issue", "trial15.5")]
+    public async Task A_run_with_nothing_to_deliver_is_a_successful_sync_stamped_at_most_once_a_minute_while_nothing_else_changes()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, time);
+        await h.Sync.SyncAsync();
+        DateTimeOffset first = h.Database.GetSyncState().LastSuccessfulSync!.Value;
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.False((await h.Sync.SyncAsync()).Paused);
+        Assert.Equal(first, h.Database.GetSyncState().LastSuccessfulSync); // an idle poll within the minute writes nothing
+
+        time.Advance(TimeSpan.FromSeconds(41));
+        await h.Sync.SyncAsync();
+        DateTimeOffset second = h.Database.GetSyncState().LastSuccessfulSync!.Value;
+        Assert.Equal(time.GetUtcNow(), second);
+
+        // An error to clear is written at once, whatever the minute says.
+        await h.Database.RecordSyncErrorAsync(time.GetUtcNow(), "ACODE-DB-006: earlier", CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await h.Sync.SyncAsync();
+        Assert.Null(h.Database.GetSyncState().LastError);
+        Assert.Equal(time.GetUtcNow(), h.Database.GetSyncState().LastSuccessfulSync);
+    }
+
+    [Fact]
     public async Task A_server_that_comes_back_with_an_empty_database_gets_its_schema_recreated()
     {
         using SyncHarness h = await SyncHarness.CreateAsync(fixture);
