@@ -56,6 +56,14 @@ public interface IRunStateStore
     Task<Page<SessionSummary>> QuerySessionsAsync(SessionFilter filter, SessionSort sort, PaginationOptions page, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Up to <paramref name="limit"/> ids of the stored (not deleted) sessions whose id starts with
+    /// <paramref name="idPrefix"/> (<c>sess_</c> and ULID characters, as people type a short id: <c>sess_01JD3Z</c>),
+    /// in ordinal id order, found by one range scan of the id index. Reads only.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="idPrefix"/> is empty, or <paramref name="limit"/> is less than 1.</exception>
+    Task<IReadOnlyList<SessionId>> FindSessionIdsByPrefixAsync(string idPrefix, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Appends one event to a session without loading it (the hot path for a component that only logs): the next
     /// sequence number, the row and its outbox record in one transaction. The session's row and version are not touched,
     /// so a <see cref="Session"/> object the caller holds stays valid: saving it afterwards succeeds, and its own new

@@ -61,10 +61,9 @@ internal sealed class SessionIdArgument
         return SessionId.TryParse(full, out SessionId whole) ? new SessionIdArgument(text!, whole, full) : new SessionIdArgument(text!, null, full);
     }
 
-    /// <summary>The session this argument names: the whole id as is, a prefix when exactly one session starts with it.</summary>
+    /// <summary>The session this argument names: the whole id as is, a prefix when exactly one session of <paramref name="store"/> starts with it (this workspace, or PostgreSQL with <c>--remote</c>).</summary>
     /// <returns>The id, or null when no session starts with the prefix (a whole id is returned unchecked).</returns>
     /// <exception cref="UsageException">More than one session starts with the prefix; the message lists them (exit 2).</exception>
-    /// <exception cref="UsageException">A prefix given for a store that cannot look one up (PostgreSQL, <c>--remote</c>): the whole id is needed (exit 2).</exception>
     public async Task<SessionId?> ResolveAsync(IRunStateStore store, CancellationToken cancellationToken)
     {
         if (_exact is { } exact)
@@ -72,14 +71,7 @@ internal sealed class SessionIdArgument
             return exact;
         }
 
-        if (store is not SqliteRunStateStore local)
-        {
-            throw new UsageException(
-                $"'{Text}' is not a whole session id, and a start of one is looked up only in this workspace.",
-                "Give the whole id (sess_ and 26 characters); 'acode session list --remote' shows them.");
-        }
-
-        IReadOnlyList<SessionId> matches = await local.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
+        IReadOnlyList<SessionId> matches = await store.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
         if (matches.Count <= 1)
         {
             return matches.Count == 1 ? matches[0] : null;
@@ -87,19 +79,27 @@ internal sealed class SessionIdArgument
 
         string listed = string.Join("\n", matches.Take(CandidatesShown).Select(m => "  " + m.Value));
         string more = matches.Count > CandidatesShown ? "\n  …" : string.Empty;
+        bool remote = store is not SqliteRunStateStore;
         throw new UsageException(
             $"'{Text}' is ambiguous: {(matches.Count > CandidatesShown ? $"more than {CandidatesShown}" : matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} sessions start with it:\n{listed}{more}",
-            "Give more characters of the id (or the whole id); 'acode session list' shows them.");
+            remote ? "Give more characters of the id (or the whole id); 'acode session list --remote' shows them." : "Give more characters of the id (or the whole id); 'acode session list' shows them.");
     }
 
-    /// <summary>The session this argument names, or the not-found error of <paramref name="workspaceRoot"/> (exit 1).</summary>
-    public async Task<SessionId> ResolveExistingAsync(IRunStateStore store, string workspaceRoot, CancellationToken cancellationToken)
-        => await ResolveAsync(store, cancellationToken) ?? throw NotFound(workspaceRoot);
+    /// <summary>The session this argument names in <paramref name="scope"/>'s store, or its not-found error (exit 1): this workspace's (at <paramref name="workspaceRoot"/>), or PostgreSQL's with <c>--remote</c>.</summary>
+    public async Task<SessionId> ResolveExistingAsync(StoreScope scope, string workspaceRoot, CancellationToken cancellationToken)
+        => await ResolveAsync(scope.Store, cancellationToken) ?? throw (scope.IsRemote ? NotFoundRemote(scope.Where) : NotFound(workspaceRoot));
 
     /// <summary>The not-found error (exit 1): no session with this id, or starting with it.</summary>
     public UsageException NotFound(string workspaceRoot)
         => new(
             _exact is { } exact ? $"No session {exact} in workspace {workspaceRoot}." : $"No session id starts with '{Text}' in workspace {workspaceRoot}.",
             "List the sessions with 'acode session list', or pick the workspace with --workspace.",
+            ExitCodes.Problem);
+
+    /// <summary>The not-found error (exit 1) of PostgreSQL at <paramref name="target"/> (redacted): no live session with this id, or starting with it.</summary>
+    public UsageException NotFoundRemote(string target)
+        => new(
+            _exact is { } exact ? $"No session {exact} in {target}." : $"No session id starts with '{Text}' in {target}.",
+            "List the team's sessions with 'acode session list --remote'.",
             ExitCodes.Problem);
 }

@@ -72,6 +72,9 @@ internal static partial class Log
     [LoggerMessage(2040, LogLevel.Debug, "Could not read when session {SessionId} was deleted in PostgreSQL, for the sync summary: {Error}")]
     public static partial void DeletedSessionUnread(ILogger logger, string sessionId, string error);
 
+    [LoggerMessage(2041, LogLevel.Debug, "Could not read which changes of this workspace lost conflicts since its last sync, for the sync summary: {Error}")]
+    public static partial void LostSinceUnread(ILogger logger, string error);
+
     [LoggerMessage(2006, LogLevel.Warning, "Sync paused: {Reason}. No attempts were counted; it resumes when PostgreSQL answers")]
     public static partial void SyncPaused(ILogger logger, string reason);
 

@@ -80,6 +80,21 @@ public sealed record SyncRunResult(
     public IReadOnlyList<string> LostSessionIds { get; init; } = [];
 
     /// <summary>
+    /// This workspace's changes delivered by an earlier sync (and applied then) that lost since to a later concurrent
+    /// change another workspace delivered, found in <c>sync_conflicts</c> by the first run after that (told once; only
+    /// while this workspace still holds the version that lost). Not delivered by this run, so not in
+    /// <see cref="Delivered"/> nor <see cref="ConflictsLost"/>; their sessions are in <see cref="LostSessionIds"/>
+    /// (<c>acode session pull</c> takes PostgreSQL's version).
+    /// </summary>
+    public long ConflictsLostSince { get; init; }
+
+    /// <summary>
+    /// Like <see cref="ConflictsLostSince"/>, changes that lost since to their session's deletion by another workspace;
+    /// their sessions are in <see cref="DeletedSessions"/>.
+    /// </summary>
+    public long ConflictsLostSinceToDeletion { get; init; }
+
+    /// <summary>
     /// Of <see cref="ConflictsLost"/>: changes that lost because their session is deleted in PostgreSQL (a tombstone):
     /// <c>acode session pull</c> cannot take a version of it, there is none.
     /// </summary>

@@ -230,7 +230,7 @@ internal static class DbSyncCommand
                 string before = didSomething ? $" Before that: {SyncSummary.Describe(result)}" : "";
                 context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason?.TrimEnd().TrimEnd(';', '.')}; retrying with backoff (nothing is lost, no attempts are counted).{before}");
             }
-            else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered > 0))
+            else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered + result.ConflictsLostSince + result.ConflictsLostSinceToDeletion > 0))
             {
                 context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {SyncSummary.Describe(result)}");
             }

@@ -59,7 +59,7 @@ internal static class SessionExportCommand
             StoreScope scope = await StoreScope.OpenAsync(context, p.GetValue(remote), "'acode session export' without --remote exports from this workspace.", cancellationToken);
             IRunStateStore store = scope.Store;
             IReadOnlyList<SessionId> sessionIds = filter is null
-                ? await ResolveAsync(wanted, store, context.Workspace.RootDirectory, scope.IsRemote ? context : null, cancellationToken)
+                ? await ResolveAsync(wanted, scope, context, cancellationToken)
                 : await MatchingAsync(store, filter, cancellationToken);
             if (sessionIds.Count == 0)
             {
@@ -103,15 +103,16 @@ internal static class SessionExportCommand
     /// The sessions named by ids or prefixes, each once, in the order given; with <c>remote</c> (the invocation, when
     /// <c>store</c> is PostgreSQL's) a session deleted there is named as such.
     /// </summary>
-    private static async Task<IReadOnlyList<SessionId>> ResolveAsync(IReadOnlyList<SessionIdArgument> wanted, IRunStateStore store, string workspaceRoot, CliContext? remote, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<SessionId>> ResolveAsync(IReadOnlyList<SessionIdArgument> wanted, StoreScope scope, CliContext context, CancellationToken cancellationToken)
     {
         var found = new List<SessionId>();
         foreach (SessionIdArgument argument in wanted)
         {
-            SessionId id = await argument.ResolveExistingAsync(store, workspaceRoot, cancellationToken);
-            if (await store.GetSessionAsync(id, cancellationToken) is null)
+            SessionId id = await argument.ResolveExistingAsync(scope, context.Workspace.RootDirectory, cancellationToken);
+            if (await scope.Store.GetSessionAsync(id, cancellationToken) is null)
             {
-                throw (remote is null ? null : await RemoteTombstone.FindAsync(remote, id, "Nothing was written.", cancellationToken)) ?? argument.NotFound(workspaceRoot);
+                throw (scope.IsRemote ? await RemoteTombstone.FindAsync(context, id, "Nothing was written.", cancellationToken) : null)
+                    ?? (scope.IsRemote ? argument.NotFoundRemote(scope.Where) : argument.NotFound(context.Workspace.RootDirectory));
             }
 
             if (!found.Contains(id))

@@ -15,10 +15,10 @@ internal static class SessionPullCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var id = new Argument<string?>("id") { Description = "The session id (sess_…) to pull.", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Argument<string?>("id") { Description = "The session id (sess_…) to pull, or a unique start of it (looked up in PostgreSQL).", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Pull every session PostgreSQL holds that changed within --since." };
         var since = new Option<string?>("--since") { Description = $"With --all: only sessions changed at or after this time (default 7d). {TimeArgument.Forms}." };
-        var json = new Option<bool>("--json") { Description = "Print JSON: pulled (one object per session: id, inserted, updated, unchanged)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: pulled (one object per session: id, inserted, updated, unchanged, kept), deletionPending (ids not pulled)." };
         var command = new Command("pull", """
             Copy a session (its tasks, steps, tool calls, artifacts and events, with the same ids, versions and timestamps)
             from PostgreSQL into this workspace, to continue it here.
@@ -27,7 +27,9 @@ internal static class SessionPullCommand
             and a session that changed remotely since is brought up to date. Nothing taken from PostgreSQL is queued in the
             outbox to be sent back. A row whose change here lost a conflict in
             PostgreSQL ('acode db sync' says so: "N of your change(s) lost …") takes PostgreSQL's version, unless a change
-            of it waits in the outbox (that change syncs first). Later changes made here sync back as ordinary changes; a
+            of it waits in the outbox (that change syncs first; the row is counted as kept). A session deleted here whose
+            deletion waits in the outbox is not pulled back (exit 1; --all skips it): 'acode db sync' deletes it
+            team-wide. Later changes made here sync back as ordinary changes; a
             change made elsewhere meanwhile to what you changed here is recorded as a conflict ('acode db sync' reports
             it), never lost silently.
 
@@ -53,7 +55,7 @@ internal static class SessionPullCommand
 
             // PostgreSQL first: unconfigured (17) or unreachable (16) fails before anything local is opened or written.
             PostgresRunStateStore remote = await StoreScope.RemoteAsync(context, "Pull copies sessions from the team's PostgreSQL; configure it first.", cancellationToken);
-            SessionId? single = typed is null ? null : await typed.ResolveAsync(remote, cancellationToken);
+            SessionId? single = typed is null ? null : await typed.ResolveAsync(remote, cancellationToken) ?? throw typed.NotFoundRemote(context.SyncTargetDescription);
             IReadOnlyList<SessionId> ids = single is { } one ? [one] : await RemoteSessionPull.ChangedSinceAsync(remote, from!.Value, cancellationToken);
             if (single is { } wanted && await remote.GetSessionAsync(wanted, cancellationToken) is null)
             {
@@ -63,6 +65,7 @@ internal static class SessionPullCommand
             SqliteWorkspaceDatabase database = context.OpenDatabase();
             var pull = new RemoteSessionPull(remote, context.WorkspaceStore, database.WorkspaceId!);
             var results = new List<(SessionId Id, ImportResult Result)>();
+            var deletionPending = new List<SessionId>();
             foreach (SessionId sessionId in ids)
             {
                 try
@@ -71,6 +74,17 @@ internal static class SessionPullCommand
                     {
                         results.Add((sessionId, result));
                     }
+                }
+                catch (DeletionPendingException) when (everything)
+                {
+                    deletionPending.Add(sessionId); // --all goes on with the others, and names it
+                }
+                catch (DeletionPendingException ex)
+                {
+                    throw new UsageException(
+                        $"{ex.Message} Pulled back, it would stay here while that deletion, once synced, deletes it in PostgreSQL for everyone.",
+                        $"Run 'acode db sync' to delete it team-wide. A deletion cannot be withdrawn; to keep a copy of the session, save it first with 'acode session export --remote {sessionId} -o {sessionId}.jsonl' (imported back after the sync, it is a local copy PostgreSQL no longer shares).",
+                        ExitCodes.Problem);
                 }
                 catch (ImportConflictException ex)
                 {
@@ -96,26 +110,46 @@ internal static class SessionPullCommand
                 {
                     ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
                     {
-                        ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged,
+                        ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
                     })]),
+                    ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
                 });
                 return ExitCodes.Success;
             }
 
-            if (results.Count == 0)
+            if (results.Count + deletionPending.Count == 0)
             {
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
             }
 
             foreach ((SessionId sessionId, ImportResult result) in results)
             {
-                context.Console.WriteLine(result.Inserted + result.Updated == 0
-                    ? $"{sessionId}: already up to date ({result.Unchanged} rows)."
-                    : $"{sessionId}: pulled ({result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged rows).");
+                context.Console.WriteLine(Describe(sessionId, result));
+            }
+
+            foreach (SessionId sessionId in deletionPending)
+            {
+                context.Console.WriteLine($"{sessionId}: not pulled: its deletion here waits in the outbox ('acode db sync' deletes it team-wide).");
             }
 
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>One line per pulled session; rows kept for a change waiting in the outbox are said, never "up to date".</summary>
+    private static string Describe(SessionId sessionId, ImportResult result)
+    {
+        string kept = result.Kept == 0
+            ? ""
+            : $"{result.Kept} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)";
+        if (result.Inserted + result.Updated > 0)
+        {
+            return $"{sessionId}: pulled ({result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged rows){(kept.Length > 0 ? "; " + kept : "")}.";
+        }
+
+        return kept.Length > 0
+            ? $"{sessionId}: {kept}; {result.Unchanged} other row(s) up to date."
+            : $"{sessionId}: already up to date ({result.Unchanged} rows).";
     }
 }

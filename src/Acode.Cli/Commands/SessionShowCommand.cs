@@ -27,7 +27,7 @@ internal static class SessionShowCommand
             SessionIdArgument wanted = SessionIdArgument.Parse(context.ParseResult.GetValue(id));
             StoreScope scope = await StoreScope.OpenAsync(context, context.ParseResult.GetValue(remote), "'acode session show' without --remote shows this workspace's sessions.", cancellationToken);
             IRunStateStore store = scope.Store;
-            SessionId sessionId = await wanted.ResolveExistingAsync(store, context.Workspace.RootDirectory, cancellationToken);
+            SessionId sessionId = await wanted.ResolveExistingAsync(scope, context.Workspace.RootDirectory, cancellationToken);
             Session session = await store.GetSessionAsync(sessionId, cancellationToken)
                 ?? throw (scope.IsRemote ? await RemoteTombstone.FindAsync(context, sessionId, "Nothing is left there to show.", cancellationToken) : null) ?? new UsageException($"No session {sessionId} in {scope.Where}.", scope.IsRemote ? "List the team's sessions with 'acode session list --remote'." : "List the sessions with 'acode session list', or pick the workspace with --workspace.", ExitCodes.Problem);
             if (context.ParseResult.GetValue(json))

@@ -31,13 +31,14 @@ internal static class SyncSummary
         ["duplicates"] = r.Duplicates,
         ["conflicts"] = r.Conflicts,
         ["conflictsWon"] = r.ConflictsWon,
-        ["conflictsLost"] = r.ConflictsLost,
+        ["conflictsLost"] = r.ConflictsLost + r.ConflictsLostSince + r.ConflictsLostSinceToDeletion,
+        ["conflictsLostSince"] = r.ConflictsLostSince + r.ConflictsLostSinceToDeletion,
         ["lostSessions"] = new JsonArray([.. r.LostSessionIds.Select(id => (JsonNode)JsonValue.Create(id))]),
         ["notApplied"] = r.NotApplied,
         ["superseded"] = r.Superseded,
         ["stale"] = r.Stale,
         ["ofDeletedSessions"] = r.OfDeletedSessions,
-        ["conflictsLostToDeletion"] = r.ConflictsLostToDeletion,
+        ["conflictsLostToDeletion"] = r.ConflictsLostToDeletion + r.ConflictsLostSinceToDeletion,
         ["deletedSessions"] = new JsonArray([.. r.DeletedSessions.Select(d => (JsonNode)new JsonObject
         {
             ["id"] = d.Key,
@@ -89,7 +90,7 @@ internal static class SyncSummary
     /// </summary>
     private static string LostToNewer(SyncRunResult r)
     {
-        long count = r.ConflictsLost - r.ConflictsLostToDeletion;
+        long count = r.ConflictsLost - r.ConflictsLostToDeletion + r.ConflictsLostSince;
         var deleted = new HashSet<string>(r.DeletedSessions.Select(d => d.Key), StringComparer.Ordinal);
         List<string> ids = [.. r.LostSessionIds.Where(id => !deleted.Contains(id))];
         if (count <= 0 || ids.Count == 0)
@@ -99,7 +100,8 @@ internal static class SyncSummary
 
         string sessions = ids.Count == 1 ? ids[0] : "<id>";
         string which = ids.Count == 1 ? $"session {ids[0]}" : $"sessions {string.Join(", ", ids.Take(Named))}{(ids.Count > Named ? ", …" : "")}";
-        return $"{Environment.NewLine}{count} of your change(s) lost to newer versions in PostgreSQL ({which}); this workspace still shows its own version. "
+        string since = r.ConflictsLostSince == 0 ? "" : r.ConflictsLostSince == count ? " since this workspace's last sync (another workspace's later change overwrote them)" : $" ({r.ConflictsLostSince} of them since this workspace's last sync: another workspace's later change overwrote them)";
+        return $"{Environment.NewLine}{count} of your change(s) lost to newer versions in PostgreSQL ({which}){since}; this workspace still shows its own version. "
             + $"Run 'acode session pull {sessions}' to take PostgreSQL's version (compare first with 'acode session show --remote {sessions}'); the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
     }
 
@@ -110,14 +112,15 @@ internal static class SyncSummary
     /// </summary>
     private static string LostToDeletion(SyncRunResult r)
     {
-        if (r.ConflictsLostToDeletion == 0 || r.DeletedSessions.Count == 0)
+        long count = r.ConflictsLostToDeletion + r.ConflictsLostSinceToDeletion;
+        if (count == 0 || r.DeletedSessions.Count == 0)
         {
             return "";
         }
 
         string which = string.Join("; ", r.DeletedSessions.Take(Named).Select(d => $"session {d.Key}{Deleted(d.Value)}")) + (r.DeletedSessions.Count > Named ? "; …" : "");
         string id = r.DeletedSessions.Count == 1 ? r.DeletedSessions[0].Key : "<id>";
-        return $"{Environment.NewLine}{r.ConflictsLostToDeletion} of your change(s) lost to a deletion: {which}. "
+        return $"{Environment.NewLine}{count} of your change(s) lost to a deletion: {which}. "
             + "This workspace keeps its copy, but it is no longer shared (a change to it loses to the deletion when synced) and 'acode session pull' has no version of it to take. "
             + $"Keep it here as a local copy, or drop it with 'acode session delete {id}'; the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
     }

@@ -46,10 +46,17 @@ internal sealed class RemoteSessionPull
     public string? NotRecorded { get; private set; }
 
     /// <summary>Pulls one session with its children and events.</summary>
-    /// <returns>What the local import wrote, or null when PostgreSQL holds no live session with that id.</returns>
+    /// <returns>What the local import wrote (<see cref="ImportResult.Kept"/>: rows kept for a change waiting in the outbox), or null when PostgreSQL holds no live session with that id.</returns>
+    /// <exception cref="DeletionPendingException">This workspace deleted the session and the deletion waits in its outbox (nothing written).</exception>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable (nothing local was written when it fails before the import).</exception>
     public async Task<ImportResult?> PullAsync(SessionId id, CancellationToken cancellationToken = default)
     {
+        if (_local is SqliteRunStateStore deleting && await deleting.DeletionWaitsAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            // Taken back here, the session would stay live in this workspace while the queued deletion deletes it team-wide.
+            throw new DeletionPendingException(id);
+        }
+
         Session? remote = await _remote.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
         if (remote is null)
         {
@@ -88,7 +95,8 @@ internal sealed class RemoteSessionPull
                 localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
             }
 
-            result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count };
+            int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
+            result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept };
         }
 
         List<(EntityType, string, long)> held = remoteEntities

@@ -69,6 +69,16 @@ public sealed partial class SqliteRunStateStore
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether this workspace deleted the session and the deletion waits in the outbox (pending or dead-lettered, not yet
+    /// delivered): <c>acode session pull</c> does not take such a session back (<see cref="PostgresStore.DeletionPendingException"/>).
+    /// Through <c>ix_outbox_entity</c>.
+    /// </summary>
+    internal Task<bool> DeletionWaitsAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction,
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND operation = 'Delete' AND status IN ('Pending', 'Failed'));")
+            .With("$id", sessionId.Value).ExecuteScalar() is long found && found != 0, cancellationToken));
+
     /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
     private static HashSet<string> Undelivered(WriterCommands commands, SqliteTransaction transaction, string sessionId)
     {

@@ -10,7 +10,7 @@ public sealed partial class SqliteRunStateStore
     /// in id order, found by one range scan of the primary-key index (<c>id &gt;= prefix AND id &lt; successor</c>). Reads only.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="idPrefix"/> is empty or ends with the last UTF-16 code unit.</exception>
-    internal Task<IReadOnlyList<SessionId>> FindSessionIdsByPrefixAsync(string idPrefix, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SessionId>> FindSessionIdsByPrefixAsync(string idPrefix, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idPrefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);

@@ -49,6 +49,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private readonly BatchDelivery? _delivery;
     private readonly SyncStatusReader _status;
     private readonly SyncRetention? _retention;
+    private readonly LostSinceReader? _lostSince;
     private bool _schemaReady;
     private long _journalRows = -1;
     private bool _registered;
@@ -103,6 +104,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             _applier = new PostgresOutboxApplier(dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), blobs);
             _delivery = new BatchDelivery(_applier, _claimer, dataSource, target, _options, _clock, _time, metrics, _logger, RecreateSchemaAsync);
             _retention = new SyncRetention(database, _outbox, dataSource, target.Redacted, _logger);
+            _lostSince = new LostSinceReader(dataSource, database);
         }
 
         _status = new SyncStatusReader(database, _outbox, dataSource, target, _migrator);
@@ -161,8 +163,10 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await CheckTargetKnowsWorkspaceAsync(before.Processed, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset? lostSince = await LostSinceStartAsync(cancellationToken).ConfigureAwait(false);
             await DrainAsync(_delivery, run, progress, total, cancellationToken).ConfigureAwait(false);
             await RegisterAsync(run, cancellationToken).ConfigureAwait(false);
+            await ReadLostSinceAsync(lostSince, run, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
@@ -238,7 +242,57 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             ConflictsLostToDeletion = run.ConflictsLostToDeletion,
             DeletedSessions = await DeletedSessionsAsync(run.DeletedLostSessions).ConfigureAwait(false),
             BookkeepingWarnings = Interlocked.Exchange(ref _bookkeeping, []),
+            ConflictsLostSince = run.ConflictsLostSince,
+            ConflictsLostSinceToDeletion = run.ConflictsLostSinceToDeletion,
         };
+    }
+
+    /// <summary>Where this run's look for changes that lost since the last sync starts (<see cref="LostSinceReader"/>); null when it cannot be read.</summary>
+    private async Task<DateTimeOffset?> LostSinceStartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _lostSince!.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.LostSinceUnread(_logger, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// This workspace's changes delivered by earlier syncs that lost since to another workspace's later change: counted
+    /// (<see cref="SyncRunCounters.ConflictsLostSince"/>) and their sessions named as for a change that lost in this run. A
+    /// read that fails leaves them out: the run's outcome stands, and the next run reads them.
+    /// </summary>
+    private async Task ReadLostSinceAsync(DateTimeOffset? since, SyncRunCounters run, CancellationToken cancellationToken)
+    {
+        if (since is null || cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach ((string sessionId, bool toDeletion) in await _lostSince!.ReadAsync(since.Value, cancellationToken).ConfigureAwait(false))
+            {
+                if (toDeletion)
+                {
+                    run.ConflictsLostSinceToDeletion++;
+                    run.DeletedLostSessions.Add(sessionId);
+                }
+                else
+                {
+                    run.ConflictsLostSince++;
+                    run.LostSessions.Add(sessionId);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or AcodeDbException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.LostSinceUnread(_logger, ex.Message);
+        }
     }
 
     /// <summary>

@@ -296,6 +296,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
 
         conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, prunedBefore, cancellationToken).ConfigureAwait(false));
+        HashSet<string> deletedNow = JudgeDuplicatesOfSessionsDeletedNow(records, wasApplied, deletes, outcomes);
         foreach (ConflictRow conflict in conflicts)
         {
             Log.Conflict(_logger, conflict.EntityType.ToString(), conflict.EntityId, conflict.Incoming.OriginWorkspaceId, conflict.Existing.Origin, conflict.IncomingWins ? "incoming" : "existing");
@@ -322,8 +323,44 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
         return new BatchApplyResult(outcomes, maxRemoteHlc, conflicts.Select(c => c.Incoming).Distinct().ToList())
         {
-            DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
+            DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).Concat(deletedNow).ToHashSet(StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// Like <see cref="JudgeDuplicatesOfDeletedSessions"/>, for a session whose deletion this batch applies (delivered for
+    /// the first time): a change of it applied at its first delivery and delivered again alongside the deletion (rows
+    /// imported or pulled again after <c>session delete</c>, before the deletion was synced), older than the deletion, is
+    /// removed by it, so it counts as not applied because of the deletion (<see cref="ApplyOutcome.Stale"/> under a
+    /// deleted session), not as a duplicate. Nothing is applied either way.
+    /// </summary>
+    /// <returns>The sessions whose deletion had such changes (for <see cref="BatchApplyResult.DeletedSessionIds"/>).</returns>
+    private static HashSet<string> JudgeDuplicatesOfSessionsDeletedNow(IReadOnlyList<OutboxRecord> records, bool[] wasApplied, List<OutboxRecord> deletes, Dictionary<long, ApplyOutcome> outcomes)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (deletes.Count == 0)
+        {
+            return found;
+        }
+
+        var deletedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (OutboxRecord deletion in deletes.Where(d => d.EntityType == EntityType.Session && outcomes.GetValueOrDefault(d.Id) is ApplyOutcome.Applied or ApplyOutcome.ConflictWon))
+        {
+            deletedAt[deletion.SessionId] = HlcOf(deletion);
+        }
+
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            if (wasApplied[n] && outcomes[record.Id] == ApplyOutcome.Duplicate && record.Operation != OutboxOperation.Delete
+                && deletedAt.TryGetValue(record.SessionId, out long deletion) && HlcOf(record) < deletion)
+            {
+                outcomes[record.Id] = ApplyOutcome.Stale;
+                found.Add(record.SessionId);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -31,6 +31,15 @@ internal sealed class SyncRunCounters
     /// <summary>The sessions of the changes lost to a deletion: deleted in PostgreSQL (ordinal order; none is in <see cref="LostSessions"/>).</summary>
     public SortedSet<string> DeletedLostSessions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// This workspace's changes delivered by earlier syncs that lost since to a later concurrent change of another workspace
+    /// (<see cref="LostSinceReader"/>); not delivered by this run, so not in <see cref="Done"/>. Their sessions are in <see cref="LostSessions"/>.
+    /// </summary>
+    public long ConflictsLostSince { get; set; }
+
+    /// <summary>Like <see cref="ConflictsLostSince"/>, lost since to the session's deletion; their sessions are in <see cref="DeletedLostSessions"/>.</summary>
+    public long ConflictsLostSinceToDeletion { get; set; }
+
     public long Retried { get; set; }
 
     public long DeadLettered { get; set; }
