@@ -48,7 +48,7 @@ internal static class AcodeCommandLine
         Output.StandardOutput.Install();
         ParseResult parseResult = Build().Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
-        if (parseResult.Errors.Count > 0 && parseResult.Action is not { ClearsParseErrors: true })
+        if (ParseErrorMessages.HasErrors(parseResult) && parseResult.Action is not { ClearsParseErrors: true })
         {
             (IReadOnlyList<string> errors, string hint) = ParseErrorMessages.Describe(parseResult);
             foreach (string error in errors)

@@ -8,15 +8,28 @@ namespace Acode.Cli;
 /// Turns System.CommandLine's parse errors into acode's <c>Error:</c>/<c>Try:</c> lines: a mistyped command or option
 /// gets "Did you mean …?", a value that does not convert says what was expected (never a .NET type name), and the
 /// follow-on noise of one mistake ("Required command was not provided" after an unknown command) is left out.
+/// A word that looks like an option but is none of the command's is reported as that, even where System.CommandLine
+/// took it for the command's argument (<c>session show --jsno sess_…</c>): the argument is never blamed for it.
 /// </summary>
 internal static class ParseErrorMessages
 {
+    /// <summary>
+    /// Whether the command line is a usage error: System.CommandLine found errors, or a word that looks like an option
+    /// is none of the command's (System.CommandLine takes such a word for an argument when the command has one).
+    /// </summary>
+    public static bool HasErrors(ParseResult parseResult) => parseResult.Errors.Count > 0 || UnknownOption(parseResult) is not null;
+
     /// <summary>The errors to print (without the <c>Error: </c> prefix) and the one <c>Try:</c> hint.</summary>
     public static (IReadOnlyList<string> Errors, string Hint) Describe(ParseResult parseResult)
     {
         Command command = parseResult.CommandResult.Command;
         string path = CommandPath(parseResult);
         string help = $"{path} --help";
+        if (UnknownOption(parseResult) is { } unknown)
+        {
+            return ([NotAnOption(parseResult, command, path, unknown)], help);
+        }
+
         if (parseResult.UnmatchedTokens.Count > 0)
         {
             return Unrecognized(parseResult, command, path, help);
@@ -53,6 +66,98 @@ internal static class ParseErrorMessages
             ? ([what], help)
             : ([$"{what} Did you mean '{nearest}'?"], isOption ? help : $"{path} {nearest} --help");
     }
+
+    /// <summary>
+    /// The first word before any <c>--</c> that looks like an option (<c>-x</c>, <c>--word</c>) and is neither an option
+    /// of the command nor the value of one; null when there is none. Not such a word: <c>-</c> alone (standard input), a
+    /// word with a space in it (a quoted search query such as <c>'-retry timeout'</c>), a negative number where the
+    /// command takes a number, and a <c>-name</c> that is an existing file or folder where the command takes a path.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parseResult)
+    {
+        var optionValues = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        CollectOptionValues(parseResult.RootCommandResult, optionValues);
+        bool takesNumber = parseResult.CommandResult.Command.Arguments.Any(a => IsNumber(a.ValueType));
+        bool takesPath = parseResult.CommandResult.Command.Arguments.Any(a => a.Name is "path" or "file");
+        foreach (Token token in parseResult.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+            {
+                return null;
+            }
+
+            string value = token.Value;
+            if (token.Type != TokenType.Argument || optionValues.Contains(token) || value.Length < 2 || value[0] != '-' || value.Any(char.IsWhiteSpace))
+            {
+                continue;
+            }
+
+            if (takesNumber && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            if (takesPath && !value.StartsWith("--", StringComparison.Ordinal) && Path.Exists(value))
+            {
+                // Claude Code's project folders are named like '-home-dev-app': typed in ~/.claude/projects, it is that folder.
+                continue;
+            }
+
+            return value;
+        }
+
+        return null;
+    }
+
+    private static void CollectOptionValues(SymbolResult result, HashSet<Token> values)
+    {
+        if (result is OptionResult option)
+        {
+            values.UnionWith(option.Tokens);
+        }
+        else if (result is CommandResult command)
+        {
+            foreach (SymbolResult child in command.Children)
+            {
+                CollectOptionValues(child, values);
+            }
+        }
+    }
+
+    private static bool IsNumber(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal);
+    }
+
+    /// <summary>
+    /// "'--jsno' is not an option of 'acode session show'. Did you mean '--json'?"; for an option other commands have
+    /// but this one has not (<c>session import --json</c>), says so; otherwise, for <c>-word</c> where the command takes
+    /// arguments (a search query, a file name), how to give an argument that starts with <c>-</c>.
+    /// </summary>
+    private static string NotAnOption(ParseResult parseResult, Command command, string path, string token)
+    {
+        string name = token.Split('=', 2)[0];
+        string what = $"'{token}' is not an option of '{path}'.";
+        string? nearest = NearestName.Find(name, OptionsOf(parseResult).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)));
+        if (nearest is not null)
+        {
+            return $"{what} Did you mean '{nearest}'?";
+        }
+
+        if (OptionNames(parseResult.RootCommandResult.Command).Contains(name, StringComparer.Ordinal))
+        {
+            return $"'{path}' has no option '{name}' (other acode commands have it, this one does not).";
+        }
+
+        return command.Arguments.Count > 0 && !token.StartsWith("--", StringComparison.Ordinal)
+            ? $"{what} An argument that starts with '-' goes after '--': {path} -- {token}"
+            : what;
+    }
+
+    /// <summary>Every option name and alias of <paramref name="command"/> and the commands under it.</summary>
+    private static IEnumerable<string> OptionNames(Command command)
+        => command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Concat(command.Subcommands.SelectMany(OptionNames));
 
     /// <summary>True when <paramref name="token"/> was typed after a <c>--</c> (which ends the options).</summary>
     private static bool AfterDoubleDash(ParseResult parseResult, string token)

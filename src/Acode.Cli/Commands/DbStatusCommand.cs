@@ -89,7 +89,7 @@ internal static class DbStatusCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("Item").AddColumn("Value");
+            var table = new FittedTable(TableBorder.Rounded).Keep("Item").Free("Value");
             table.AddRow("Workspace", Display.Safe(database.Workspace.RootDirectory));
             table.AddRow("Workspace id", database.WorkspaceId ?? "");
             if (database.IsReadOnly)
@@ -118,7 +118,7 @@ internal static class DbStatusCommand
                 };
                 table.AddRow(label, Display.Safe(value));
             }
-            context.Console.Write(table);
+            table.Write(context.Console);
             return ExitCodes.Success;
         });
         return command;

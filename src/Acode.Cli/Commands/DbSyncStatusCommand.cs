@@ -31,13 +31,13 @@ internal static class DbSyncStatusCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("Sync").AddColumn("Value");
+            var table = new FittedTable(TableBorder.Rounded).Keep("Sync").Free("Value");
             foreach ((string name, string value) in Rows(status))
             {
                 table.AddRow(name, Display.Safe(value));
             }
 
-            context.Console.Write(table);
+            table.Write(context.Console);
             foreach (OutboxRecord r in deadLetters)
             {
                 context.Console.WriteLine($"dead letter #{r.Id} {Display.Safe(r.IdempotencyKey)} after {r.Attempts} attempts: {Display.Safe(r.LastError, 200)}");

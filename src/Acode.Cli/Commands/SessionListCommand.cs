@@ -124,12 +124,12 @@ internal static class SessionListCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Simple)
-                .AddColumn(new TableColumn("ID").NoWrap()).AddColumn("State").AddColumn("Title").AddColumn(new TableColumn("Tasks").RightAligned())
-                .AddColumn(new TableColumn("Tool calls").RightAligned()).AddColumn("Created").AddColumn("Updated");
+            // At 80 columns: ID, State and Title (Updated from 93); narrower than a table: one block of lines per session.
+            var table = new FittedTable(TableBorder.Simple).Keep("ID").Keep("State").Free("Title").Optional("Tasks", drop: 3, right: true)
+                .Optional("Tool calls", drop: 4, right: true).Optional("Created", drop: 2).Optional("Updated", drop: 1);
             if (fromRemote)
             {
-                table.AddColumn("Workspace");
+                table.Optional("Workspace", drop: 5);
             }
 
             foreach (SessionSummary s in page.Items)
@@ -139,7 +139,7 @@ internal static class SessionListCommand
                 table.AddRow(fromRemote ? [.. cells, Display.Safe(s.Origin ?? "", 40)] : cells);
             }
 
-            context.Console.Write(table);
+            table.Write(context.Console);
             if (next is not null)
             {
                 // Plain text, not through the console renderer, which would wrap a long line and break the command.

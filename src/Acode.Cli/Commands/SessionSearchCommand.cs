@@ -117,17 +117,18 @@ internal static class SessionSearchCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Simple).AddColumn("Session").AddColumn("Entity").AddColumn("Field").AddColumn("Snippet");
+            // The session cell is its id over its title (cut to the id's width); Entity and Workspace go first when narrow.
+            var table = new FittedTable(TableBorder.Simple).Keep("Session").Optional("Entity", drop: 1).Keep("Field").Free("Snippet");
             if (isRemote)
             {
-                table.AddColumn("Workspace");
+                table.Optional("Workspace", drop: 2);
             }
 
             foreach (SearchHit hit in page.Items)
             {
                 var row = new List<string>
                 {
-                    $"{hit.SessionId.Value}\n{Display.Safe(hit.SessionTitle, 40)}", $"{hit.EntityType}\n{Display.Safe(hit.EntityId)}", Display.Safe(hit.Field), Highlighted(hit.Snippet),
+                    $"{hit.SessionId.Value}\n{Display.Safe(hit.SessionTitle, 30)}", $"{hit.EntityType}\n{Display.Safe(hit.EntityId)}", Display.Safe(hit.Field), Highlighted(hit.Snippet),
                 };
                 if (isRemote)
                 {
@@ -137,7 +138,7 @@ internal static class SessionSearchCommand
                 table.AddRow([.. row]);
             }
 
-            context.Console.Write(table);
+            table.Write(context.Console);
             if (next is not null)
             {
                 System.Console.Out.WriteLine($"More: acode {ShellQuoting.Join(next)}");

@@ -21,6 +21,48 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.Equal([$"Error: {error}", hint], Lines(result.Stderr));
     }
 
+    /// <summary>
+    /// An unknown option where the command takes an argument is still an unknown option: System.CommandLine takes it
+    /// for the argument, and the argument typed next (a valid id, a file) must never be blamed instead.
+    /// </summary>
+    [Theory]
+    [InlineData("session show --jsno sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", "'--jsno' is not an option of 'acode session show'. Did you mean '--json'?", "acode session show")]
+    [InlineData("session show sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --jsno", "'--jsno' is not an option of 'acode session show'. Did you mean '--json'?", "acode session show")]
+    [InlineData("session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --dryrun --yes", "'--dryrun' is not an option of 'acode session delete'. Did you mean '--dry-run'?", "acode session delete")]
+    [InlineData("session export --forse sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", "'--forse' is not an option of 'acode session export'. Did you mean '--force'?", "acode session export")]
+    [InlineData("session pull --jsno", "'--jsno' is not an option of 'acode session pull'. Did you mean '--json'?", "acode session pull")]
+    [InlineData("session search --jsno timeout", "'--jsno' is not an option of 'acode session search'. Did you mean '--json'?", "acode session search")]
+    [InlineData("import claude-code --jsno .", "'--jsno' is not an option of 'acode import claude-code'. Did you mean '--json'?", "acode import claude-code")]
+    [InlineData("session import --json one.jsonl", "'acode session import' has no option '--json' (other acode commands have it, this one does not).", "acode session import")]
+    [InlineData("db sync retry --json", "'acode db sync retry' has no option '--json' (other acode commands have it, this one does not).", "acode db sync retry")]
+    [InlineData("db sync retry --json 12", "'acode db sync retry' has no option '--json' (other acode commands have it, this one does not).", "acode db sync retry")]
+    [InlineData("session search -retry", "'-retry' is not an option of 'acode session search'. An argument that starts with '-' goes after '--': acode session search -- -retry", "acode session search")]
+    [InlineData("--jsno session list", "'--jsno' is not an option of 'acode session list'. Did you mean '--json'?", "acode session list")]
+    public async Task An_unknown_option_before_or_in_place_of_an_argument_is_named_never_the_argument(string arguments, string error, string path)
+    {
+        AcodeResult result = await _workspace.RunAsync(arguments.Split(' '));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal([$"Error: {error}", $"Try: {path} --help"], Lines(result.Stderr));
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a command line that does not parse must create nothing");
+    }
+
+    /// <summary>What is not an unknown option: '-' (standard input), a negative number where a number is expected, a quoted query with a space, anything after '--'.</summary>
+    [Theory]
+    [InlineData("session import -")]
+    [InlineData("db sync retry -5")]
+    [InlineData("session search -- -retry")]
+    [InlineData("session search", "-retry timeout")]
+    [InlineData("session list --title -x")]
+    public async Task A_dash_argument_that_is_no_option_is_left_to_the_command(params string[] arguments)
+    {
+        string[] args = [.. arguments[0].Split(' '), .. arguments.Skip(1)];
+        AcodeResult result = await _workspace.RunAsync(args);
+
+        Assert.DoesNotContain("not an option", result.Stderr);
+        Assert.DoesNotContain("has no option", result.Stderr);
+    }
+
     [Theory]
     [InlineData("session search -- hello --limit 1", "'--limit' comes after '--', so it is read as an argument, not an option: 'acode session search' takes no more arguments. Put options before '--'.")]
     [InlineData("session search -- hello world", "'world' comes after '--', so it is one argument too many: 'acode session search' takes no more arguments. Put options before '--'.")]
@@ -74,6 +116,19 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.DoesNotContain("Parameter '", result.Stderr);
         Assert.Contains("Try: acode ", result.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a command line that does not parse must create nothing");
+    }
+
+    [Fact]
+    public async Task A_folder_named_like_an_option_is_still_imported_where_a_path_is_expected()
+    {
+        // Claude Code names its project folders '-home-dev-app': typed in ~/.claude/projects, that is the folder.
+        string projects = Path.Combine(_workspace.Root, "projects");
+        Import.TranscriptFixtures.CopyClaude(Path.Combine(projects, "-home-dev-app"));
+
+        AcodeResult result = await _workspace.RunInAsync(projects, "--workspace", _workspace.Root, "import", "claude-code", "-home-dev-app");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("not an option", result.Stderr);
     }
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();

@@ -1,0 +1,138 @@
+using Spectre.Console;
+
+namespace Acode.Cli.Output;
+
+/// <summary>
+/// A table that fits the terminal: ids, states, timestamps and numbers (<see cref="Keep"/> and <see cref="Optional"/>
+/// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first; then the
+/// optional columns are dropped, the last added first; and when even that does not fit, each row is printed as a block
+/// of <c>Header: value</c> lines (a key/value table as <c>Item: value</c> lines), as plain text, never cut.
+/// </summary>
+internal sealed class FittedTable(TableBorder border)
+{
+    /// <summary>The narrowest a free-text column is made before optional columns are dropped.</summary>
+    private const int FreeMinimum = 20;
+
+    private readonly List<(string Header, Kind Kind, bool Right, int Drop)> _columns = [];
+    private readonly List<string[]> _rows = [];
+
+    private enum Kind
+    {
+        Keep,
+        Optional,
+        Free,
+    }
+
+    /// <summary>A column always shown, whole on one line (an id, a state, a label).</summary>
+    public FittedTable Keep(string header, bool right = false) => Add(header, Kind.Keep, right, 0);
+
+    /// <summary>A column shown whole on one line when there is room, dropped otherwise: the highest <paramref name="drop"/> first.</summary>
+    public FittedTable Optional(string header, int drop, bool right = false) => Add(header, Kind.Optional, right, drop);
+
+    /// <summary>A free-text column: it shrinks and wraps to make room.</summary>
+    public FittedTable Free(string header) => Add(header, Kind.Free, right: false, 0);
+
+    /// <summary>A row of markup cells, one per column (a cell may hold several lines).</summary>
+    public void AddRow(params string[] cells) => _rows.Add(cells);
+
+    public void Write(IAnsiConsole console)
+    {
+        int width = console.Profile.Width;
+        var shown = Enumerable.Range(0, _columns.Count).ToList();
+        while (Needed(shown) > width)
+        {
+            int[] optional = [.. shown.Where(i => _columns[i].Kind == Kind.Optional).OrderByDescending(i => _columns[i].Drop)];
+            if (optional.Length == 0)
+            {
+                break;
+            }
+
+            shown.Remove(optional[0]);
+        }
+
+        if (Needed(shown) > width)
+        {
+            WriteBlocks(console);
+            return;
+        }
+
+        var table = new Table().Border(border);
+        foreach (int i in shown)
+        {
+            (string header, Kind kind, bool right, _) = _columns[i];
+            var column = new TableColumn(Markup.Escape(header));
+            if (kind != Kind.Free)
+            {
+                column.NoWrap().Width(Natural(i));
+            }
+
+            if (right)
+            {
+                column.RightAligned();
+            }
+
+            table.AddColumn(column);
+        }
+
+        foreach (string[] row in _rows)
+        {
+            table.AddRow([.. shown.Select(i => i < row.Length ? row[i] : string.Empty)]);
+        }
+
+        console.Write(table);
+    }
+
+    private FittedTable Add(string header, Kind kind, bool right, int drop)
+    {
+        _columns.Add((header, kind, right, drop));
+        return this;
+    }
+
+    /// <summary>The width the columns need: whole kept columns, free ones at their minimum, and the borders and padding (3 per column and 1).</summary>
+    private int Needed(List<int> shown)
+        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(i), FreeMinimum) : Natural(i)) + (3 * shown.Count) + 1;
+
+    private int Natural(int column)
+        => _rows.Select(r => column < r.Length ? r[column] : string.Empty).Prepend(Markup.Escape(_columns[column].Header))
+            .SelectMany(cell => Markup.Remove(cell).Split('\n'))
+            .Max(line => line.Length);
+
+    /// <summary>
+    /// Too narrow for any table: one block per row of <c>Header: value</c> lines (a two-column table whose first column
+    /// is the label: <c>label: value</c>), blocks apart by an empty line; plain text, so a long id is never broken.
+    /// </summary>
+    private void WriteBlocks(IAnsiConsole console)
+    {
+        bool labelled = _columns.Count == 2 && _columns[0].Kind == Kind.Keep && _columns[1].Kind == Kind.Free;
+        TextWriter output = console.Profile.Out.Writer;
+        for (int r = 0; r < _rows.Count; r++)
+        {
+            string[] row = _rows[r];
+            if (labelled)
+            {
+                output.WriteLine($"{Plain(row[0])}: {Plain(row.Length > 1 ? row[1] : string.Empty)}");
+                continue;
+            }
+
+            if (r > 0)
+            {
+                output.WriteLine();
+            }
+
+            for (int i = 0; i < _columns.Count; i++)
+            {
+                output.WriteLine($"{_columns[i].Header}: {Plain(i < row.Length ? row[i] : string.Empty)}");
+            }
+        }
+
+        if (!labelled)
+        {
+            output.WriteLine();
+        }
+
+        output.Flush();
+    }
+
+    /// <summary>A cell as plain text on one line (its markup removed, its lines joined by " / ").</summary>
+    private static string Plain(string cell) => string.Join(" / ", Markup.Remove(cell).Split('\n'));
+}
