@@ -137,7 +137,7 @@ internal sealed class CliContext : IDisposable
     /// True when the database file exists and is empty (0 bytes, and no <c>-wal</c> with content): nothing was ever
     /// recorded in it, so it is no workspace yet (opening it to read would write acode's schema into it).
     /// </summary>
-    private bool IsEmptyDatabaseFile()
+    internal bool IsEmptyDatabaseFile()
     {
         try
         {

@@ -20,11 +20,24 @@ internal static class DbMigrateCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             bool isDryRun = context.ParseResult.GetValue(dryRun);
-            // A dry run changes nothing, so it does not create the workspace either.
-            SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false);
-            MigrationStatus before = database.GetMigrationStatus();
-            IReadOnlyList<Migration> sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
-            MigrationStatus after = isDryRun ? before : database.GetMigrationStatus();
+            // A dry run changes nothing, so it does not create the workspace either; an empty (0-byte) database file is not
+            // even opened (opening it would write SQLite's header): every migration is pending there.
+            MigrationStatus before;
+            IReadOnlyList<Migration> sqlite;
+            MigrationStatus after;
+            if (isDryRun && context.IsEmptyDatabaseFile())
+            {
+                IReadOnlyList<Migration> all = MigrationCatalog.For(MigrationCatalog.Sqlite);
+                before = after = new MigrationStatus([], all, null, all[^1].Version);
+                sqlite = all;
+            }
+            else
+            {
+                SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false);
+                before = database.GetMigrationStatus();
+                sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
+                after = isDryRun ? before : database.GetMigrationStatus();
+            }
 
             PostgresConnectionSettings? target = context.SyncTarget;
             IReadOnlyList<Migration>? postgres = null;

@@ -43,6 +43,8 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Contains("SQLite: would apply V1_0_0_InitialSchema", dryRun.Stdout);
         Assert.Contains("SQLite: would apply V1_1_0_RowCounts", dryRun.Stdout);
         Assert.Contains("SQLite: dry run: nothing was changed; the database has no acode schema yet.", dryRun.Stdout);
+        Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length); // not even opened: SQLite would write its header
+        Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.GetDirectoryName(_workspace.DatabasePath)!));
 
         AcodeResult applied = await _workspace.RunOkAsync("db", "migrate");
         Assert.All(ShippedSchema.Sqlite, m => Assert.Contains($"SQLite: applied {m.Id}", applied.Stdout));

@@ -23,7 +23,6 @@ public sealed class EmptyDatabaseFileTests : IDisposable
         "db status",
         "db check",
         "db schema version",
-        "db migrate --dry-run",
         "db sync status",
         "db prune --older-than 30d --dry-run",
     };
