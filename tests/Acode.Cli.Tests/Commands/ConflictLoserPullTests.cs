@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
-using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -31,8 +28,8 @@ public sealed class ConflictLoserPullTests(PostgresFixture fixture) : IDisposabl
         await _a.RunOkAsync("db", "sync");
         string id = Assert.Single(await _a.SessionIdsAsync());
         await _b.RunOkAsync("session", "pull", id);
-        await RetitleAsync(_a, id, "title from A");
-        await RetitleAsync(_b, id, "title from B");
+        await SessionEdit.RetitleAsync(_a, id, "title from A");
+        await SessionEdit.RetitleAsync(_b, id, "title from B");
         await _b.RunOkAsync("db", "sync");
 
         AcodeResult sync = await _a.RunOkAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
@@ -68,13 +65,13 @@ public sealed class ConflictLoserPullTests(PostgresFixture fixture) : IDisposabl
         Assert.Contains($"{id}: already up to date", again.Stdout, StringComparison.Ordinal);
 
         // An undelivered change of the session is kept by a pull; delivered, it continues the winner: no conflict.
-        await RetitleAsync(_a, id, "title from A, after the pull");
+        await SessionEdit.RetitleAsync(_a, id, "title from A, after the pull");
         await _a.RunOkAsync("session", "pull", id);
         Assert.Equal(("title from A, after the pull", 6L), await TitleAsync(_a, id, remote: false));
         AcodeResult next = await _a.RunOkAsync("db", "sync");
         Assert.Contains("0 conflict(s);", next.Stdout, StringComparison.Ordinal);
         Assert.Equal(("title from A, after the pull", 6L), await TitleAsync(_a, id, remote: true));
-        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM sync_conflicts WHERE session_id = $1", id));
+        Assert.Equal(1L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts WHERE session_id = $1", id));
     }
 
     public void Dispose()
@@ -83,42 +80,10 @@ public sealed class ConflictLoserPullTests(PostgresFixture fixture) : IDisposabl
         _b.Dispose();
     }
 
-    /// <summary>What a user does with an export to change a session by hand: a new title, version + 1, updatedAt now; imported back.</summary>
-    private static async Task RetitleAsync(CliWorkspace workspace, string id, string title)
-    {
-        string export = Path.Combine(workspace.Root, "export.jsonl");
-        string edited = Path.Combine(workspace.Root, "edited.jsonl");
-        await workspace.RunOkAsync("session", "export", id, "-o", export, "--force");
-        var lines = new List<string>();
-        foreach (string line in await File.ReadAllLinesAsync(export))
-        {
-            JsonNode node = JsonNode.Parse(line)!;
-            if (node["entity"]!.GetValue<string>() == "Session")
-            {
-                node["title"] = title;
-                node["version"] = node["version"]!.GetValue<long>() + 1;
-                node["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            }
-
-            lines.Add(node.ToJsonString());
-        }
-
-        await File.WriteAllLinesAsync(edited, lines);
-        await workspace.RunOkAsync("session", "import", edited);
-    }
-
     private static async Task<(string Title, long Version)> TitleAsync(CliWorkspace workspace, string id, bool remote)
     {
         JsonElement shown = await workspace.JsonAsync(remote ? ["session", "show", "--remote", id] : ["session", "show", id]);
         JsonElement session = shown.EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "Session");
         return (session.GetProperty("title").GetString()!, session.GetProperty("version").GetInt64());
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql, string parameter)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(parameter);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

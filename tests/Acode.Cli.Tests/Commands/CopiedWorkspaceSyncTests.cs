@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
-using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -31,13 +28,13 @@ public sealed class CopiedWorkspaceSyncTests(PostgresFixture fixture) : IDisposa
         CopyDirectory(Path.Combine(_original.Root, ".agent"), Path.Combine(_copy.Root, ".agent"));
 
         // The copy's change is made first, so it loses the first conflict to the original's.
-        await RetitleAsync(_copy, id, "title from the copy");
-        await RetitleAsync(_original, id, "title from the original");
+        await SessionEdit.RetitleAsync(_copy, id, "title from the copy");
+        await SessionEdit.RetitleAsync(_original, id, "title from the original");
         Assert.Contains("0 conflict(s);", (await _original.RunOkAsync("db", "sync")).Stdout, StringComparison.Ordinal);
         Assert.Contains("1 conflict(s) (0 won, 1 lost)", (await _copy.RunOkAsync("db", "sync")).Stdout, StringComparison.Ordinal);
 
         // The copy builds on its own version: the same version number as the original's, from the same workspace id.
-        await RetitleAsync(_copy, id, "the copy's next title");
+        await SessionEdit.RetitleAsync(_copy, id, "the copy's next title");
         AcodeResult sync = await _copy.RunOkAsync("db", "sync", "--json");
 
         using JsonDocument result = JsonDocument.Parse(sync.Stdout);
@@ -45,8 +42,8 @@ public sealed class CopiedWorkspaceSyncTests(PostgresFixture fixture) : IDisposa
         Assert.Equal(1, result.RootElement.GetProperty("conflictsWon").GetInt64());
         Assert.Equal(
             ["title from the original|the copy's next title|incoming"],
-            await RowsAsync(connectionString, "SELECT existing_payload->>'title', incoming_payload->>'title', winner FROM sync_conflicts WHERE incoming_payload->>'title' = 'the copy''s next title'"));
-        Assert.Equal(["2"], await RowsAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+            await PostgresSql.RowsAsync(connectionString, "SELECT existing_payload->>'title', incoming_payload->>'title', winner FROM sync_conflicts WHERE incoming_payload->>'title' = 'the copy''s next title'"));
+        Assert.Equal(["2"], await PostgresSql.RowsAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
     }
 
     public void Dispose()
@@ -68,43 +65,5 @@ public sealed class CopiedWorkspaceSyncTests(PostgresFixture fixture) : IDisposa
         {
             CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
         }
-    }
-
-    /// <summary>What a user does with an export to change a session by hand: a new title, version + 1, updatedAt now; imported back.</summary>
-    private static async Task RetitleAsync(CliWorkspace workspace, string id, string title)
-    {
-        string export = Path.Combine(workspace.Root, "export.jsonl");
-        string edited = Path.Combine(workspace.Root, "edited.jsonl");
-        await workspace.RunOkAsync("session", "export", id, "-o", export, "--force");
-        var lines = new List<string>();
-        foreach (string line in await File.ReadAllLinesAsync(export))
-        {
-            JsonNode node = JsonNode.Parse(line)!;
-            if (node["entity"]!.GetValue<string>() == "Session")
-            {
-                node["title"] = title;
-                node["version"] = node["version"]!.GetValue<long>() + 1;
-                node["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            }
-
-            lines.Add(node.ToJsonString());
-        }
-
-        await File.WriteAllLinesAsync(edited, lines);
-        await workspace.RunOkAsync("session", "import", edited);
-    }
-
-    private static async Task<List<string>> RowsAsync(string connectionString, string sql)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
     }
 }

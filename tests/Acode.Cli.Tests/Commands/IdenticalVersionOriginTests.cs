@@ -2,7 +2,6 @@ using System.Globalization;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -42,7 +41,7 @@ public sealed class IdenticalVersionOriginTests(PostgresFixture fixture) : IDisp
         Assert.True(rows > 5, "the transcript makes a session with children");
         Assert.Contains($"Delivered {rows} record(s): 0 applied, {rows} duplicate(s), 0 conflict(s);", sync.Stdout, StringComparison.Ordinal);
         Assert.Equal(rows, await RowsAsync(connectionString, first));
-        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal(0L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
     }
 
     public void Dispose()
@@ -84,21 +83,9 @@ public sealed class IdenticalVersionOriginTests(PostgresFixture fixture) : IDisp
         long total = 0;
         foreach (string table in Tables)
         {
-            total += await ScalarAsync(connectionString, $"SELECT count(*) FROM {table} WHERE $1 = '' OR origin = $1", origin);
+            total += await PostgresSql.CountAsync(connectionString, $"SELECT count(*) FROM {table} WHERE $1 = '' OR origin = $1", origin);
         }
 
         return total;
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql, string? parameter = null)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        if (parameter is not null)
-        {
-            command.Parameters.AddWithValue(parameter);
-        }
-
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 
@@ -31,8 +29,8 @@ public sealed class LaterConflictLoserTests(PostgresFixture fixture) : IDisposab
         string id = Assert.Single(await _b.SessionIdsAsync());
         await _d.RunOkAsync("session", "pull", id);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        await RetitleAsync(_b, id, "edited on b", now);
-        await RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
+        await SessionEdit.RetitleAsync(_b, id, "edited on b", now);
+        await SessionEdit.RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
 
         AcodeResult first = await _b.RunOkAsync("db", "sync");
         AcodeResult won = await _d.RunOkAsync("db", "sync");
@@ -80,8 +78,8 @@ public sealed class LaterConflictLoserTests(PostgresFixture fixture) : IDisposab
         string id = Assert.Single(await _b.SessionIdsAsync());
         await _d.RunOkAsync("session", "pull", id);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        await RetitleAsync(_b, id, "edited on b", now);
-        await RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
+        await SessionEdit.RetitleAsync(_b, id, "edited on b", now);
+        await SessionEdit.RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
         await _b.RunOkAsync("db", "sync");
         await _d.RunOkAsync("db", "sync");
         await _b.RunOkAsync("session", "pull", id);
@@ -96,29 +94,5 @@ public sealed class LaterConflictLoserTests(PostgresFixture fixture) : IDisposab
     {
         _b.Dispose();
         _d.Dispose();
-    }
-
-    /// <summary>What a user does with an export to change a session by hand: a new title, version + 1, the given updatedAt; imported back.</summary>
-    private static async Task RetitleAsync(CliWorkspace workspace, string id, string title, DateTimeOffset at)
-    {
-        string export = Path.Combine(workspace.Root, "export.jsonl");
-        string edited = Path.Combine(workspace.Root, "edited.jsonl");
-        await workspace.RunOkAsync("session", "export", id, "-o", export, "--force");
-        var lines = new List<string>();
-        foreach (string line in await File.ReadAllLinesAsync(export))
-        {
-            JsonNode node = JsonNode.Parse(line)!;
-            if (node["entity"]!.GetValue<string>() == "Session")
-            {
-                node["title"] = title;
-                node["version"] = node["version"]!.GetValue<long>() + 1;
-                node["updatedAt"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            }
-
-            lines.Add(node.ToJsonString());
-        }
-
-        await File.WriteAllLinesAsync(edited, lines);
-        await workspace.RunOkAsync("session", "import", edited);
     }
 }

@@ -57,7 +57,7 @@ public sealed class SessionForkSyncTests(PostgresFixture fixture) : IDisposable
         // The original keeps every child, unchanged; the fork's session row arrived, with no child of its own.
         Assert.Equal(before, await ChildrenAsync(connectionString, id));
         Assert.Empty(await ChildrenAsync(connectionString, fork));
-        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM sessions WHERE id = $1", fork));
+        Assert.Equal(1L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE id = $1", fork));
         Assert.Equal(before.Count, remote.GetArrayLength() - 1);
 
         // Each child change of the fork is a lost change, audited against the original's row.
@@ -144,13 +144,5 @@ public sealed class SessionForkSyncTests(PostgresFixture fixture) : IDisposable
         }
 
         return rows;
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql, string parameter)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(parameter);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

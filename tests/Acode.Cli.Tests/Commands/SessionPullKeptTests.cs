@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 
@@ -29,9 +27,9 @@ public sealed class SessionPullKeptTests(PostgresFixture fixture) : IDisposable
         await _a.RunOkAsync("db", "sync");
         string id = Assert.Single(await _a.SessionIdsAsync());
         await _b.RunOkAsync("session", "pull", id);
-        await RetitleAsync(_a, id, "title from A");
+        await SessionEdit.RetitleAsync(_a, id, "title from A");
         await _a.RunOkAsync("db", "sync");
-        await RetitleAsync(_b, id, "title from B, not synced");
+        await SessionEdit.RetitleAsync(_b, id, "title from B, not synced");
 
         AcodeResult pull = await _b.RunOkAsync(json ? ["session", "pull", id, "--json"] : ["session", "pull", id]);
 
@@ -56,28 +54,5 @@ public sealed class SessionPullKeptTests(PostgresFixture fixture) : IDisposable
     {
         _a.Dispose();
         _b.Dispose();
-    }
-
-    private static async Task RetitleAsync(CliWorkspace workspace, string id, string title)
-    {
-        string export = Path.Combine(workspace.Root, "export.jsonl");
-        string edited = Path.Combine(workspace.Root, "edited.jsonl");
-        await workspace.RunOkAsync("session", "export", id, "-o", export, "--force");
-        var lines = new List<string>();
-        foreach (string line in await File.ReadAllLinesAsync(export))
-        {
-            JsonNode node = JsonNode.Parse(line)!;
-            if (node["entity"]!.GetValue<string>() == "Session")
-            {
-                node["title"] = title;
-                node["version"] = node["version"]!.GetValue<long>() + 1;
-                node["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            }
-
-            lines.Add(node.ToJsonString());
-        }
-
-        await File.WriteAllLinesAsync(edited, lines);
-        await workspace.RunOkAsync("session", "import", edited);
     }
 }

@@ -60,7 +60,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.True(first.GetProperty("pulled")[0].GetProperty("inserted").GetInt32() > 0);
         Assert.Equal(0, second.GetProperty("pulled")[0].GetProperty("inserted").GetInt32() + second.GetProperty("pulled")[0].GetProperty("updated").GetInt32());
         Assert.Contains("0 conflict(s)", sync.Stdout, StringComparison.Ordinal);
-        Assert.Equal(0L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal(0L, await PostgresSql.CountAsync(url, "SELECT count(*) FROM sync_conflicts"));
         Assert.Equal("continued in B", (await _a.JsonAsync("session", "show", "--remote", id))[0].GetProperty("title").GetString());
     }
 
@@ -86,7 +86,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Equal(1, again.GetProperty("pulled")[0].GetProperty("updated").GetInt32());
         Assert.Equal("changed in A after B pulled", titleInB);
         Assert.Contains("0 conflict(s)", sync.Stdout, StringComparison.Ordinal);
-        Assert.Equal(0L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal(0L, await PostgresSql.CountAsync(url, "SELECT count(*) FROM sync_conflicts"));
         Assert.Equal("continued in B", (await _a.JsonAsync("session", "show", "--remote", id))[0].GetProperty("title").GetString());
     }
 
@@ -104,7 +104,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         await ChangeLocallyAsync(_b, id, "changed in B meanwhile");
         await _b.RunOkAsync("db", "sync");
 
-        Assert.Equal(1L, await ScalarAsync(url, "SELECT count(*) FROM sync_conflicts WHERE entity_type = 'Session'"));
+        Assert.Equal(1L, await PostgresSql.CountAsync(url, "SELECT count(*) FROM sync_conflicts WHERE entity_type = 'Session'"));
     }
 
     [Fact]
@@ -193,12 +193,5 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         await using NpgsqlCommand command = dataSource.CreateCommand("SELECT origin FROM sessions WHERE id = $1;");
         command.Parameters.AddWithValue(id);
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

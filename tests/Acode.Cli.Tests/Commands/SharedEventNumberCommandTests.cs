@@ -35,8 +35,8 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
         await _a.RunOkAsync("db", "sync");
         await _b.RunOkAsync("db", "sync");
         string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
-        long remoteEvents = await ScalarAsync(connectionString, "SELECT count(*) FROM session_events WHERE session_id = $1", id);
-        Assert.Equal(1L, remoteEvents - await ScalarAsync(connectionString, "SELECT count(DISTINCT sequence) FROM session_events WHERE session_id = $1", id));
+        long remoteEvents = await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM session_events WHERE session_id = $1", id);
+        Assert.Equal(1L, remoteEvents - await PostgresSql.CountAsync(connectionString, "SELECT count(DISTINCT sequence) FROM session_events WHERE session_id = $1", id));
 
         AcodeResult pull = await _c.RunAsync("session", "pull", id, "--json");
         AcodeResult pullAll = await _b.RunAsync("session", "pull", "--all", "--since", "30d", "--json");
@@ -83,14 +83,6 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
             $$$"""{"type":"assistant","uuid":"a9","parentUuid":"u2","sessionId":"6f6f","timestamp":"{{{At(20)}}}","message":{"id":"m9","role":"assistant","content":[{"type":"text","text":"done"}]}}""",
         ]);
         return file;
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql, string id)
-    {
-        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(id);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<List<string>> EventIdsAsync(string connectionString, string id)

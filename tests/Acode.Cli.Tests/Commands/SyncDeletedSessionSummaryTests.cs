@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 
@@ -40,7 +38,7 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         await _editor.RunOkAsync("session", "export", id, "-o", old);
         await _deleter.RunOkAsync("session", "delete", id, "--yes");
         await _deleter.RunOkAsync("db", "sync");
-        await RetitleAsync(_editor, old, "continued after the deletion");
+        await SessionEdit.RetitleExportAsync(_editor, old, "continued after the deletion");
 
         AcodeResult lost = await _editor.RunAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
         await _late.RunOkAsync("session", "import", old);
@@ -113,27 +111,5 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         _deleter.Dispose();
         _editor.Dispose();
         _late.Dispose();
-    }
-
-    /// <summary>A hand edit of the session in <paramref name="export"/>: a new title, version + 1, updatedAt now; imported.</summary>
-    private static async Task RetitleAsync(CliWorkspace workspace, string export, string title)
-    {
-        string edited = Path.Combine(workspace.Root, "edited.jsonl");
-        var lines = new List<string>();
-        foreach (string line in await File.ReadAllLinesAsync(export))
-        {
-            JsonNode node = JsonNode.Parse(line)!;
-            if (node["entity"]!.GetValue<string>() == "Session")
-            {
-                node["title"] = title;
-                node["version"] = node["version"]!.GetValue<long>() + 1;
-                node["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            }
-
-            lines.Add(node.ToJsonString());
-        }
-
-        await File.WriteAllLinesAsync(edited, lines);
-        await workspace.RunOkAsync("session", "import", edited);
     }
 }

@@ -205,7 +205,7 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
             Assert.DoesNotContain(child.Lines, l => l.StartsWith("CRASH", StringComparison.Ordinal) || l.StartsWith("ERR", StringComparison.Ordinal));
 
             // Records PostgreSQL holds that the workspace has not marked processed: committed remotely, never acknowledged.
-            long pgApplied = await SyncLedger.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+            long pgApplied = await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
             ambiguous = Math.Max(ambiguous, pgApplied - Db.Count(path, "SELECT count(*) FROM outbox WHERE status = 'Processed'"));
         }
 
@@ -255,7 +255,7 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
 
         // 3. The server restarts and the database comes back empty: the sync recreates the schema and goes on.
         Assert.False((await SyncOnceAsync(database, connectionString)).Paused);
-        long before = await SyncLedger.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+        long before = await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
         await fixture.Server.StopAsync();
         await fixture.Server.StartAsync();
         await RecreateDatabaseAsync(builder.Database!);
@@ -318,13 +318,13 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
     private async Task RecreateDatabaseAsync(string name)
     {
         await DropDatabaseAsync(name);
-        await SyncLedger.ExecuteAsync(fixture.Server.AdminConnectionString, $"CREATE DATABASE \"{name}\";");
+        await PostgresSql.ExecuteAsync(fixture.Server.AdminConnectionString, $"CREATE DATABASE \"{name}\";");
     }
 
     private async Task DropDatabaseAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        await SyncLedger.ExecuteAsync(fixture.Server.AdminConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE);");
+        await PostgresSql.ExecuteAsync(fixture.Server.AdminConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE);");
     }
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)

@@ -69,7 +69,7 @@ public sealed class S5_DuplicateAndOutOfOrderDeliveryTests(PostgresFixture fixtu
         (int batches, int invertedEntities) = ShuffleBatches(new Workspace(shuffled).DatabasePath, random);
         SyncRunResult shuffledRun = await SyncAllAsync(shuffled, pgShuffled);
         List<string> afterShuffle = await SyncLedger.MirrorSnapshotAsync(pgShuffled);
-        long shuffledConflicts = await SyncLedger.CountAsync(pgShuffled, "SELECT count(*) FROM sync_conflicts");
+        long shuffledConflicts = await PostgresSql.CountAsync(pgShuffled, "SELECT count(*) FROM sync_conflicts");
 
         // 3. In order, then replays: three rounds of re-queued processed records while a restored backup syncs everything again.
         await SyncAllAsync(replayed, pgReplayed);
@@ -85,8 +85,8 @@ public sealed class S5_DuplicateAndOutOfOrderDeliveryTests(PostgresFixture fixtu
         }
 
         List<string> afterReplay = await SyncLedger.MirrorSnapshotAsync(pgReplayed);
-        long appliedKeys = await SyncLedger.CountAsync(pgReplayed, "SELECT count(*) FROM sync_applied");
-        long replayConflicts = await SyncLedger.CountAsync(pgReplayed, "SELECT count(*) FROM sync_conflicts");
+        long appliedKeys = await PostgresSql.CountAsync(pgReplayed, "SELECT count(*) FROM sync_applied");
+        long replayConflicts = await PostgresSql.CountAsync(pgReplayed, "SELECT count(*) FROM sync_conflicts");
         int shuffleDiff = Difference(expected, afterShuffle), replayDiff = Difference(expected, afterReplay);
         string figure = string.Create(CultureInfo.InvariantCulture,
             $"{records} records, {expected.Count} mirror rows. Shuffled: {batches} batches of {BatchSize} in random order ({invertedEntities} entities received a later version first), " +

@@ -77,22 +77,6 @@ internal static class SyncLedger
         return rows;
     }
 
-    public static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var pg = new NpgsqlConnection(connectionString);
-        await pg.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, pg);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    public static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var pg = new NpgsqlConnection(connectionString);
-        await pg.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, pg);
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Every mirror row (id, version, hlc, origin, document), ordered: two databases with equal snapshots hold the same state.</summary>
     public static async Task<List<string>> MirrorSnapshotAsync(string connectionString)
     {
