@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -11,36 +12,38 @@ namespace Acode.Infrastructure.Sync;
 /// another workspace delivered (README, "Reading the team's sessions back"): that conflict was found by the other
 /// workspace's sync, so no run of this workspace judged it. Its <c>sync_conflicts</c> row has this workspace's version as
 /// the existing side and the incoming side as the winner. Read after a run, once per conflict: only rows detected after
-/// this workspace's previous sync (its <c>workspaces.last_sync_at</c>, or the last window this process read) and up to
-/// the read's start; and only while this workspace still holds the version that lost (same version and stamp), so a
-/// session pulled or changed since is not reported again, and a copy of the workspace folder is told only about its
-/// own lineage.
+/// this workspace's previous sync (its <c>workspaces.last_sync_at</c> as it was before the run registered, or the last
+/// window this process read) and up to the read's start; and only while this workspace still holds the version that lost
+/// (same version and stamp), so a session pulled or changed since is not reported again, and a copy of the workspace
+/// folder is told only about its own lineage.
 /// </summary>
+/// <remarks>
+/// One PostgreSQL statement per read (the window's bounds are computed in it; a run that registered passes the
+/// <c>last_sync_at</c> its registration replaced, <see cref="WorkspaceRegistration.UpsertAsync"/>), and one SQLite
+/// statement per entity table among the rows read (<see cref="EntityRows.VersionsSql"/>).
+/// </remarks>
 internal sealed class LostSinceReader
 {
     /// <summary>The most conflicts one run reads (a summary names at most a few sessions; the count is capped there).</summary>
     private const int Limit = 10000;
 
-    private const string LastSyncSql = "SELECT last_sync_at FROM workspaces WHERE id = $1;";
-
+    // $1 workspace id; $2 whether this run registered, then $3 is the last_sync_at its registration replaced (null: the row
+    // was new), else the row is read here (no registration changed it); $4 the end of the window this process read last
+    // (null: none). Always one row: the read's start, then the conflicts (nulls when there is none).
     private const string LostSql = """
-        SELECT c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, t.id IS NOT NULL
-        FROM sync_conflicts c
-        LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
-        WHERE c.winner = 'incoming' AND c.existing_origin = $1 AND c.detected_at > $2 AND c.detected_at <= $3
-          AND c.existing_version IS NOT NULL AND c.existing_hlc IS NOT NULL
-        ORDER BY c.id LIMIT $4;
+        WITH w AS (
+            SELECT now() AS until,
+                   COALESCE(GREATEST(CASE WHEN $2 THEN $3 ELSE (SELECT last_sync_at FROM workspaces WHERE id = $1) END, $4), '-infinity'::timestamptz) AS since)
+        SELECT w.until, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, c.deleted
+        FROM w LEFT JOIN LATERAL (
+            SELECT c.id, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, t.id IS NOT NULL AS deleted
+            FROM sync_conflicts c
+            LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
+            WHERE c.winner = 'incoming' AND c.existing_origin = $1 AND c.detected_at > w.since AND c.detected_at <= w.until
+              AND c.existing_version IS NOT NULL AND c.existing_hlc IS NOT NULL
+            ORDER BY c.id LIMIT $5) c ON true
+        ORDER BY c.id;
         """;
-
-    private static readonly Dictionary<string, string> LocalTables = new(StringComparer.Ordinal)
-    {
-        ["Session"] = "sessions",
-        ["SessionTask"] = "session_tasks",
-        ["Step"] = "steps",
-        ["ToolCall"] = "tool_calls",
-        ["Artifact"] = "artifacts",
-        ["SessionEvent"] = "session_events",
-    };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SqliteWorkspaceDatabase _database;
@@ -52,74 +55,73 @@ internal sealed class LostSinceReader
         _database = database;
     }
 
-    /// <summary>Where the next read starts: the later of this workspace's last sync in PostgreSQL and what this process read already.</summary>
-    public async Task<DateTimeOffset> StartAsync(CancellationToken cancellationToken)
+    /// <summary>The lost changes detected in this run's window that this workspace still holds, as (session, lost to its deletion) per change.</summary>
+    /// <param name="registered">Whether this run upserted the workspace's row (then <paramref name="lastSyncBefore"/> is what it replaced).</param>
+    /// <param name="lastSyncBefore">With <paramref name="registered"/>: <c>workspaces.last_sync_at</c> before the upsert, null when the row was new. Ignored otherwise.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="NpgsqlException">PostgreSQL failed the read (the caller leaves them to the next run).</exception>
+    public async Task<IReadOnlyList<(string SessionId, bool ToDeletion)>> ReadAsync(bool registered, DateTimeOffset? lastSyncBefore, CancellationToken cancellationToken)
     {
-        NpgsqlCommand command = _dataSource.CreateCommand(LastSyncSql);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = _database.WorkspaceId! });
-        DateTimeOffset last = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime at
-            ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))
-            : DateTimeOffset.MinValue;
-        return _readUntil is { } read && read > last ? read : last;
-    }
-
-    /// <summary>The lost changes detected after <paramref name="since"/> that this workspace still holds, as (session, lost to its deletion) per change.</summary>
-    public async Task<IReadOnlyList<(string SessionId, bool ToDeletion)>> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
-        DateTimeOffset until;
-        var now = new NpgsqlCommand("SELECT now();", connection);
-        await using (now.ConfigureAwait(false))
-        {
-            until = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await now.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, DateTimeKind.Utc));
-        }
-
         var rows = new List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)>();
-        var command = new NpgsqlCommand(LostSql, connection);
+        DateTimeOffset until = default;
+        NpgsqlCommand command = _dataSource.CreateCommand(LostSql);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = _database.WorkspaceId! });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = since == DateTimeOffset.MinValue ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc) : since.UtcDateTime });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = until.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = registered });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = registered && lastSyncBefore is { } before ? before.UtcDateTime : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = _readUntil is { } read ? read.UtcDateTime : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = Limit });
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetBoolean(5)));
+                    until = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
+                    if (!reader.IsDBNull(1))
+                    {
+                        rows.Add((reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetBoolean(6)));
+                    }
                 }
             }
         }
 
         _readUntil = until;
-        if (rows.Count == 0)
-        {
-            return [];
-        }
+        return rows.Count == 0 ? [] : StillHeld(rows, cancellationToken);
+    }
 
-        // Still held here: the local row is the version that lost (not pulled, not changed since, not deleted here).
-        return _database.Read((local, transaction) =>
+    /// <summary>
+    /// The rows whose local row is still the version that lost (not pulled, not changed since, not deleted here): one
+    /// statement per entity table over all its ids. A row of an unknown entity type is left out.
+    /// </summary>
+    private List<(string, bool)> StillHeld(List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)> rows, CancellationToken cancellationToken)
+        => _database.Read((local, transaction) =>
         {
             var held = new List<(string, bool)>();
-            foreach (var row in rows)
+            foreach (var group in rows.GroupBy(r => r.Type, StringComparer.Ordinal))
             {
-                if (!LocalTables.TryGetValue(row.Type, out string? table))
+                if (!Enum.TryParse(group.Key, out EntityType type) || type.ToString() != group.Key)
                 {
                     continue;
                 }
 
-                SqliteCommand select = SqliteWorkspaceDatabase.ReaderCommand(local, transaction, $"SELECT 1 FROM {table} WHERE id = $id AND version = $version AND updated_at = $updated_at;")
-                    .With("$id", row.Id).With("$version", row.Version).With("$updated_at", UtcTimestamp.Format(new DateTimeOffset(row.Hlc, TimeSpan.Zero)));
-                if (select.ExecuteScalar() is not null)
+                var stored = new Dictionary<string, (long Version, string UpdatedAt)>(StringComparer.Ordinal);
+                string ids = JsonSerializer.Serialize(group.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList(), EntityIdsJson.Default.ListString);
+                SqliteCommand select = SqliteWorkspaceDatabase.ReaderCommand(local, transaction, EntityRows.For(type).VersionsSql).With("$ids", ids);
+                using (SqliteDataReader reader = select.ExecuteReader())
                 {
-                    held.Add((row.Session, row.Deleted));
+                    while (reader.Read())
+                    {
+                        stored[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(3));
+                    }
                 }
+
+                held.AddRange(group
+                    .Where(r => stored.TryGetValue(r.Id, out var local) && local.Version == r.Version
+                        && string.Equals(local.UpdatedAt, UtcTimestamp.Format(new DateTimeOffset(r.Hlc, TimeSpan.Zero)), StringComparison.Ordinal))
+                    .Select(r => (r.Session, r.Deleted)));
             }
 
-            return (IReadOnlyList<(string, bool)>)held;
+            return held;
         }, cancellationToken);
-    }
 }

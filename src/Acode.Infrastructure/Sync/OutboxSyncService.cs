@@ -163,10 +163,9 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await CheckTargetKnowsWorkspaceAsync(before.Processed, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset? lostSince = await LostSinceStartAsync(cancellationToken).ConfigureAwait(false);
             await DrainAsync(_delivery, run, progress, total, cancellationToken).ConfigureAwait(false);
-            await RegisterAsync(run, cancellationToken).ConfigureAwait(false);
-            await ReadLostSinceAsync(lostSince, run, cancellationToken).ConfigureAwait(false);
+            (bool registered, DateTimeOffset? lastSyncBefore) = await RegisterAsync(run, cancellationToken).ConfigureAwait(false);
+            await ReadLostSinceAsync(registered, lastSyncBefore, run, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
@@ -247,35 +246,22 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         };
     }
 
-    /// <summary>Where this run's look for changes that lost since the last sync starts (<see cref="LostSinceReader"/>); null when it cannot be read.</summary>
-    private async Task<DateTimeOffset?> LostSinceStartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _lostSince!.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            Log.LostSinceUnread(_logger, ex.Message);
-            return null;
-        }
-    }
-
     /// <summary>
     /// This workspace's changes delivered by earlier syncs that lost since to another workspace's later change: counted
     /// (<see cref="SyncRunCounters.ConflictsLostSince"/>) and their sessions named as for a change that lost in this run. A
-    /// read that fails leaves them out: the run's outcome stands, and the next run reads them.
+    /// read that fails leaves them out: the run's outcome stands, and the next run reads them. <paramref name="registered"/> and
+    /// <paramref name="lastSyncBefore"/>: what <see cref="RegisterAsync"/> returned (the window starts at the last sync it replaced).
     /// </summary>
-    private async Task ReadLostSinceAsync(DateTimeOffset? since, SyncRunCounters run, CancellationToken cancellationToken)
+    private async Task ReadLostSinceAsync(bool registered, DateTimeOffset? lastSyncBefore, SyncRunCounters run, CancellationToken cancellationToken)
     {
-        if (since is null || cancellationToken.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested)
         {
             return;
         }
 
         try
         {
-            foreach ((string sessionId, bool toDeletion) in await _lostSince!.ReadAsync(since.Value, cancellationToken).ConfigureAwait(false))
+            foreach ((string sessionId, bool toDeletion) in await _lostSince!.ReadAsync(registered, lastSyncBefore, cancellationToken).ConfigureAwait(false))
             {
                 if (toDeletion)
                 {
@@ -521,19 +507,24 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         return EnsureSchemaAsync(cancellationToken);
     }
 
-    /// <summary>One upsert of this workspace's <c>workspaces</c> row per run that delivered something, and on the first run.</summary>
-    private async Task RegisterAsync(SyncRunCounters run, CancellationToken token)
+    /// <summary>
+    /// One upsert of this workspace's <c>workspaces</c> row per run that delivered something, and on the first run.
+    /// Returns whether it upserted and, if so, the <c>last_sync_at</c> it replaced (null: the row was new), where the
+    /// look for changes that lost since starts (<see cref="LostSinceReader"/>).
+    /// </summary>
+    private async Task<(bool Registered, DateTimeOffset? LastSyncBefore)> RegisterAsync(SyncRunCounters run, CancellationToken token)
     {
         if (token.IsCancellationRequested || (_registered && run.Done == 0))
         {
-            return;
+            return (false, null);
         }
 
         WorkspaceRegistration registration = WorkspaceRegistration.Of(_database.WorkspaceId!, _database.Workspace.RootDirectory, _options.WorkspaceName, _database.Options.OutboxRetentionDays);
         try
         {
-            await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
+            DateTimeOffset? before = await registration.UpsertAsync(_dataSource!, token).ConfigureAwait(false);
             _registered = true;
+            return (true, before);
         }
         catch (Exception ex) when (!token.IsCancellationRequested && (AsUnavailable(ex) is not null || ex is NpgsqlException))
         {
@@ -552,6 +543,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 Unrecorded("this workspace's row in PostgreSQL's workspaces table (its last sync time and acode version) was not updated", reason);
             }
         }
+
+        return (false, null);
     }
 
     // Claims in a row of a batch given back after a deadlock or serialization failure, once nothing else is due.

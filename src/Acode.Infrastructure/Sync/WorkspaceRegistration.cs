@@ -15,11 +15,14 @@ namespace Acode.Infrastructure.Sync;
 /// <param name="OutboxRetentionDays"><c>persistence:sqlite:outboxRetentionDays</c>: how long this workspace keeps delivered records.</param>
 internal sealed record WorkspaceRegistration(string Id, string Name, string AcodeVersion, int OutboxRetentionDays)
 {
+    // The CTE reads the row as it was before the upsert (one snapshot for the whole statement).
     private const string UpsertSql = """
+        WITH previous AS (SELECT last_sync_at FROM workspaces WHERE id = $1)
         INSERT INTO workspaces (id, name, acode_version, outbox_retention_days, first_sync_at, last_sync_at)
         VALUES ($1, $2, $3, $4, now(), now())
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, acode_version = excluded.acode_version,
-            outbox_retention_days = excluded.outbox_retention_days, last_sync_at = excluded.last_sync_at;
+            outbox_retention_days = excluded.outbox_retention_days, last_sync_at = excluded.last_sync_at
+        RETURNING (SELECT last_sync_at FROM previous);
         """;
 
     /// <summary>The registration of the workspace at <paramref name="rootDirectory"/>.</summary>
@@ -38,7 +41,8 @@ internal sealed record WorkspaceRegistration(string Id, string Name, string Acod
     }
 
     /// <summary>Upserts this workspace's row: inserted at its first sync, name/version/retention/last sync updated later.</summary>
-    public async Task UpsertAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <returns>The row's <c>last_sync_at</c> before this upsert (UTC); null when the row was new.</returns>
+    public async Task<DateTimeOffset?> UpsertAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
@@ -48,7 +52,9 @@ internal sealed record WorkspaceRegistration(string Id, string Name, string Acod
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Name });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = AcodeVersion });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = OutboxRetentionDays });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime before
+            ? new DateTimeOffset(DateTime.SpecifyKind(before, DateTimeKind.Utc))
+            : null;
     }
 
     private static string CurrentVersion()
