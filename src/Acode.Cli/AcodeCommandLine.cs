@@ -67,16 +67,25 @@ internal static class AcodeCommandLine
         }
         else
         {
+            // A short command: its output is buffered (a long listing in a few writes), and written when it ends.
+            Output.StandardOutput.Buffer();
             StopSignals.EndAtOnce();
         }
 
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, StopSignals.Token);
+            int exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, StopSignals.Token);
+            Output.StandardOutput.Flush(); // --help and --version; a command has written its own
+            return exitCode;
         }
         catch (Exception ex) when (Output.StandardOutput.IsBrokenPipe(ex))
         {
             return Output.StandardOutput.BrokenPipeExitCode; // '--help | head -1': the reader went away
+        }
+        catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
+        {
+            UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
+            return CommandAction.Fail(full.Message, full.Hint, full.ExitCode);
         }
         catch (Exception ex)
         {

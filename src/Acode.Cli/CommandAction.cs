@@ -39,7 +39,9 @@ internal static class CommandAction
             {
                 using var context = new CliContext(parseResult, globals);
                 WorkspacePaths.Check(context.Workspace, parseResult.GetValue(globals.Workspace));
-                return await run(context, cancellationToken);
+                int exitCode = await run(context, cancellationToken);
+                Output.StandardOutput.Flush();
+                return exitCode;
             }
             catch (AcodeDbException ex)
             {
@@ -76,6 +78,7 @@ internal static class CommandAction
 
     public static int Fail(string message, string hint, int exitCode)
     {
+        Output.StandardOutput.FlushBeforeError();
         Console.Error.WriteLine($"Error: {Printable(message)}");
         Console.Error.WriteLine($"Try: {Printable(hint)}");
         return exitCode;

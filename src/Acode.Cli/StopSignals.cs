@@ -75,6 +75,7 @@ internal static class StopSignals
 
         if (held)
         {
+            Output.StandardOutput.FlushBeforeExit();
             Environment.Exit(InterruptedExitCode);
         }
     }
@@ -100,6 +101,7 @@ internal static class StopSignals
         {
             if (_mode == Mode.AtOnce)
             {
+                Output.StandardOutput.FlushBeforeExit(); // what the command printed is not lost
                 return; // the default: the process ends at once
             }
 

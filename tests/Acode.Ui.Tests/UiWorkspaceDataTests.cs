@@ -7,7 +7,8 @@ namespace Acode.Ui.Tests;
 
 /// <summary>
 /// What the local viewer reads: a title filter no store can search for is a 400 page (never every session); a workspace
-/// database removed or replaced while it runs, or migrated by a newer acode, is the same 503 page on every page; an empty
+/// database removed or replaced while it runs, or migrated by a newer acode, is the same 503 page on every page (within
+/// about a second: the viewer checks at most once a second); an empty
 /// (0-byte) database file is no workspace, and the viewer writes nothing into it.
 /// </summary>
 public sealed class UiWorkspaceDataTests : IDisposable
@@ -53,6 +54,7 @@ public sealed class UiWorkspaceDataTests : IDisposable
             command.ExecuteNonQuery();
         }
 
+        await NoticedAsync(client, ui.BaseUrl + "/");
         foreach (string path in new[] { "/", "/?q=flaky", "/?title=a", $"/sessions/{id}", $"/sessions/{id}/events", "/health" })
         {
             using HttpResponseMessage page = await client.GetAsync(ui.BaseUrl + path);
@@ -81,6 +83,7 @@ public sealed class UiWorkspaceDataTests : IDisposable
             await _workspace.RunOkAsync("demo");
         }
 
+        await NoticedAsync(client, ui.BaseUrl + "/");
         foreach (string path in new[] { "/", "/?q=flaky", $"/sessions/{id}", "/health" })
         {
             using HttpResponseMessage page = await client.GetAsync(ui.BaseUrl + path);
@@ -112,4 +115,15 @@ public sealed class UiWorkspaceDataTests : IDisposable
     }
 
     public void Dispose() => _workspace.Dispose();
+
+    /// <summary>Waits until <paramref name="url"/> answers 503: the viewer checks the file at most once a second, so a change shows within about a second.</summary>
+    private static async Task NoticedAsync(HttpClient client, string url)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await client.GetAsync(url)).StatusCode != HttpStatusCode.ServiceUnavailable)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(3), $"{url} was not a 503 page {waited.Elapsed.TotalSeconds:0.0} s after the change");
+            await Task.Delay(100);
+        }
+    }
 }

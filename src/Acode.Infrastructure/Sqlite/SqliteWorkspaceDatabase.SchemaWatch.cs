@@ -19,10 +19,19 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <summary>The file this process opened (null where that is not known, see <see cref="FileIdentity"/>).</summary>
     private readonly FileIdentity? _openedFile;
 
+    /// <summary>What the last check of <see cref="EnsureStillCurrent"/> found, and when (null before the first).</summary>
+    private StillCurrentVerdict? _stillCurrent;
+
+    /// <summary>How long a verdict of <see cref="EnsureStillCurrent"/> stands before the file and the schema are checked again: 1 second.</summary>
+    public static TimeSpan StillCurrentInterval { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// For a process that keeps the database open while other processes may change it (<c>acode ui</c>), before it reads:
     /// checks that the file at the database path is still the one this process opened, and that its schema is still the
     /// one checked at open. Costs one <c>stat</c> and one small statement; the full schema check runs only after a change.
+    /// The verdict stands for <see cref="StillCurrentInterval"/> on <see cref="Time"/> (a sound file is checked again at
+    /// most once a second, and a change is noticed within that second; a refusal is repeated meanwhile, except a
+    /// transient one such as a busy database, which is checked again at once). Any thread.
     /// </summary>
     /// <exception cref="AcodeDbException">
     /// ACODE-DB-001 when the file was removed or replaced by another since it was opened (what this process holds is no
@@ -30,6 +39,33 @@ public sealed partial class SqliteWorkspaceDatabase
     /// is now damaged or edited.
     /// </exception>
     public void EnsureStillCurrent()
+    {
+        long now = Time.GetTimestamp();
+        if (Volatile.Read(ref _stillCurrent) is { } verdict && Time.GetElapsedTime(verdict.CheckedAt, now) < StillCurrentInterval)
+        {
+            if (verdict.Refusal is { } refusal)
+            {
+                throw new AcodeDbException(refusal.ErrorCode, refusal.Message, refusal.Hint, refusal.InnerException);
+            }
+
+            return;
+        }
+
+        try
+        {
+            CheckStillCurrent();
+        }
+        catch (AcodeDbException ex) when (!ex.IsTransient)
+        {
+            Volatile.Write(ref _stillCurrent, new StillCurrentVerdict(now, ex));
+            throw;
+        }
+
+        Volatile.Write(ref _stillCurrent, new StillCurrentVerdict(now, null));
+    }
+
+    /// <summary>The checks of <see cref="EnsureStillCurrent"/>, run now.</summary>
+    private void CheckStillCurrent()
     {
         string path = Workspace.DatabasePath;
         if (!File.Exists(path))
@@ -119,4 +155,7 @@ public sealed partial class SqliteWorkspaceDatabase
 
     private long SchemaMark(SqliteTransaction transaction)
         => Convert.ToInt64(_commands.Get(SchemaMarkSql, transaction).ExecuteScalar(), CultureInfo.InvariantCulture);
+
+    /// <summary>A verdict of <see cref="EnsureStillCurrent"/>: when it was reached (a <see cref="TimeProvider.GetTimestamp"/>), and the refusal, or null when the file was sound.</summary>
+    private sealed record StillCurrentVerdict(long CheckedAt, AcodeDbException? Refusal);
 }
