@@ -82,11 +82,12 @@ internal static class SessionDeleteCommand
 
             Confirmation.Require(p, yes, dryRun, $"Delete {found.Count} session(s)?");
             bool syncConfigured = context.SyncTarget is not null;
+            FullTextRows documentsBefore = database.CountFullTextRows(cancellationToken);
             SessionRemovalResult result = await store.RemoveSessionsAsync(
                 wanted,
                 new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured, Reason = "session delete" },
                 cancellationToken);
-            SpaceReport space = await database.ReclaimSpaceAsync(allowConversion: false, cancellationToken);
+            SpaceReport space = await database.ReclaimSpaceAsync(documentsBefore, allowConversion: false, cancellationToken);
             Report(context, asJson, found.Where(f => result.Removed.Contains(f.Id)).ToList(), dryRun: false, space);
             if (!asJson)
             {

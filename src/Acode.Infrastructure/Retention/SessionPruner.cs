@@ -41,6 +41,7 @@ internal sealed class SessionPruner
             return new PruneReport(chosen, kept, null);
         }
 
+        FullTextRows documentsBefore = _database.CountFullTextRows(cancellationToken);
         SessionRemovalResult result = await _store.RemoveSessionsAsync(
             chosen.Select(SessionId.Parse).ToList(),
             new SessionRemoval
@@ -49,7 +50,7 @@ internal sealed class SessionPruner
                 ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
             cancellationToken).ConfigureAwait(false);
-        SpaceReport space = await _database.ReclaimSpaceAsync(request.AllowConversion, cancellationToken).ConfigureAwait(false);
+        SpaceReport space = await _database.ReclaimSpaceAsync(documentsBefore, request.AllowConversion, cancellationToken).ConfigureAwait(false);
         return new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], space);
     }
 }

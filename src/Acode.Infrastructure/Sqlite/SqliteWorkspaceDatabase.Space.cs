@@ -12,9 +12,10 @@ namespace Acode.Infrastructure.Sqlite;
 public sealed partial class SqliteWorkspaceDatabase
 {
     /// <summary>
-    /// Gives freed pages back: merges the full-text indexes' segments (so the index pages of removed rows are freed
-    /// too), then <c>PRAGMA incremental_vacuum</c>, or for an <c>auto_vacuum=NONE</c> database the one-time
-    /// conversion (<c>PRAGMA auto_vacuum=INCREMENTAL; VACUUM;</c>) when the disk has room for it; then a
+    /// Gives freed pages back after a removal: merges each full-text index the removal took a large share of (see
+    /// <see cref="FullTextCompaction"/>; so the index pages of the removed rows are freed too), then
+    /// <c>PRAGMA incremental_vacuum</c>, or for an <c>auto_vacuum=NONE</c> database the one-time conversion
+    /// (<c>PRAGMA auto_vacuum=INCREMENTAL; VACUUM;</c>) when the disk has room for it; then a
     /// <c>wal_checkpoint(TRUNCATE)</c> so the database file itself shrinks and the WAL is emptied.
     /// </summary>
     /// <remarks>
@@ -23,9 +24,10 @@ public sealed partial class SqliteWorkspaceDatabase
     /// file as it was. It takes the write lock for its duration (other writers wait up to their busy timeout), readers go on.
     /// </remarks>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001 (disk full, read-only), 002, 005 (the write lock).</exception>
+    /// <param name="documentsBefore">The indexes' documents before the removal (<see cref="CountFullTextRows"/>).</param>
     /// <param name="allowConversion">Whether an <c>auto_vacuum=NONE</c> database may be converted now (it holds the write lock for the whole rewrite).</param>
     /// <param name="cancellationToken">Checked before the work starts.</param>
-    internal async Task<SpaceReport> ReclaimSpaceAsync(bool allowConversion = true, CancellationToken cancellationToken = default)
+    internal async Task<SpaceReport> ReclaimSpaceAsync(FullTextRows documentsBefore, bool allowConversion = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
@@ -37,12 +39,20 @@ public sealed partial class SqliteWorkspaceDatabase
             {
                 long before = FileBytes();
 
-                // FTS5 removes a deleted row's words by writing delete markers into new segments, not by freeing the
-                // segments that hold them: until the segments are merged, the index keeps the pages (and the words) of
-                // everything removed. 'optimize' merges every segment into one, so the pages of removed rows become
-                // free pages (https://www.sqlite.org/fts5.html, "The 'optimize' Command"). It rewrites the index once.
-                Execute("INSERT INTO search_index (search_index) VALUES ('optimize');");
-                Execute("INSERT INTO blob_search_index (blob_search_index) VALUES ('optimize');");
+                // 'optimize' merges every segment of an index into one, so the pages of removed rows become free pages
+                // (https://www.sqlite.org/fts5.html, "The 'optimize' Command"); it rewrites the whole index, so only
+                // after a removal of a large share of it.
+                FullTextRows documentsAfter = CountDocuments(_writer, null);
+                if (FullTextCompaction.ShouldOptimize(documentsBefore.Entries, documentsAfter.Entries))
+                {
+                    Execute("INSERT INTO search_index (search_index) VALUES ('optimize');");
+                }
+
+                if (FullTextCompaction.ShouldOptimize(documentsBefore.Blobs, documentsAfter.Blobs))
+                {
+                    Execute("INSERT INTO blob_search_index (blob_search_index) VALUES ('optimize');");
+                }
+
                 long mode = Scalar("PRAGMA auto_vacuum;");
                 AutoVacuumConversion conversion;
                 string? note = null;
@@ -91,6 +101,23 @@ public sealed partial class SqliteWorkspaceDatabase
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>
+    /// The documents in the two full-text indexes (one row each of their <c>_docsize</c> tables, counted on a reader):
+    /// take it before a removal and give it to <see cref="ReclaimSpaceAsync"/> after.
+    /// </summary>
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001, 002.</exception>
+    internal FullTextRows CountFullTextRows(CancellationToken cancellationToken = default) => Read(CountDocuments, cancellationToken);
+
+    private static FullTextRows CountDocuments(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT (SELECT count(*) FROM search_index_docsize), (SELECT count(*) FROM blob_search_index_docsize);";
+        using SqliteDataReader reader = command.ExecuteReader();
+        reader.Read();
+        return new FullTextRows(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>The <c>auto_vacuum</c> mode of the file: 0 NONE, 1 FULL, 2 INCREMENTAL.</summary>
