@@ -116,14 +116,14 @@ internal sealed class CliContext : IDisposable
     /// Opens the database of a workspace that exists; for the commands that create nothing. The configuration is checked
     /// first, as for every command. A database this user may not write opens read-only (reads work); a command that
     /// will write to it says so with <paramref name="writes"/>, and then stops before it starts. An empty (0-byte)
-    /// database file holds no workspace yet: a command that only reads finds none there and writes nothing to it (a
-    /// command that writes sets it up, as a missing one).
+    /// database file holds no workspace yet: these commands find none there, as where the file is missing, and leave it
+    /// as it is (only the commands that create a workspace, through <see cref="OpenDatabase"/>, set it up).
     /// </summary>
-    /// <exception cref="UsageException">No database at the workspace, or without <paramref name="writes"/> an empty one (exit 1); the message says where it looked.</exception>
+    /// <exception cref="UsageException">No database at the workspace, or an empty one (exit 1); the message says where it looked.</exception>
     /// <exception cref="AcodeDbException">ACODE-DB-001 with <paramref name="writes"/> when the database is read-only to this user.</exception>
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
-        bool empty = !writes && IsEmptyDatabaseFile();
+        bool empty = IsEmptyDatabaseFile();
         if (Options is null || empty || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
         {
             throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);

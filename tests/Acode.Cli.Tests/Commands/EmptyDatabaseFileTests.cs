@@ -4,8 +4,9 @@ namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// An empty (0-byte) <c>.agent/workspace.db</c> (a <c>touch</c>, a copy cut short) holds no workspace yet: the commands
-/// that only read say so as where none exists (exit 1) and leave the file as it is; the commands that write set it up as a
-/// new workspace, owner-only (0600) as one acode creates.
+/// that never create a workspace say so as where none exists (exit 1) and leave the file as it is, those that change one
+/// (<c>session delete</c>, <c>db prune</c>, <c>db sync</c> and its <c>retry</c>) included; the commands that create a
+/// workspace set it up, owner-only (0600) as one acode creates (README, "Where the data lives").
 /// </summary>
 public sealed class EmptyDatabaseFileTests : IDisposable
 {
@@ -27,12 +28,20 @@ public sealed class EmptyDatabaseFileTests : IDisposable
         "db prune --older-than 30d --dry-run",
     };
 
-    /// <summary>Commands that write: they set the empty file up.</summary>
+    /// <summary>The commands that change a workspace but never create one: a 0-byte file is none, as a missing one.</summary>
+    public static TheoryData<string> ChangingExisting => new()
+    {
+        "session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --yes",
+        "db prune --older-than 30d --yes",
+        "db sync",
+        "db sync retry --all",
+    };
+
+    /// <summary>Commands that create a workspace: they set the empty file up.</summary>
     public static TheoryData<string> Writing => new()
     {
         "demo",
         "db migrate",
-        "db sync retry --all",
     };
 
     [Theory]
@@ -47,6 +56,22 @@ public sealed class EmptyDatabaseFileTests : IDisposable
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"No acode workspace at {_workspace.Root} yet: {_workspace.DatabasePath} is empty (0 bytes)", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Migrated", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length);
+        Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.Combine(_workspace.Root, ".agent")));
+    }
+
+    [Theory]
+    [Trait("Issue", "opstrial.1")]
+    [MemberData(nameof(ChangingExisting))]
+    public async Task A_command_that_creates_no_workspace_finds_none_in_it_and_leaves_it_empty(string command)
+    {
+        CreateEmptyDatabaseFile(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode"; // never reached
+
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"No acode workspace at {_workspace.Root} yet: {_workspace.DatabasePath} is empty (0 bytes)", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length);
         Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.Combine(_workspace.Root, ".agent")));
     }
