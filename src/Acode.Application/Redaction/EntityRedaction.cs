@@ -15,75 +15,100 @@ internal static class EntityRedaction
     /// <returns>True when something was replaced (<paramref name="counts"/> says what).</returns>
     public static bool Redact(ISecretRedactor redactor, Entity entity, RedactionCounts counts)
     {
-        ArgumentNullException.ThrowIfNull(redactor);
-        ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(counts);
-        if (!redactor.Enabled)
+        long before = counts.Total;
+        foreach (RedactionCounts field in RedactFields(redactor, entity))
         {
-            return false;
+            counts.Add(field);
         }
 
-        long before = counts.Total;
+        return counts.Total != before;
+    }
+
+    /// <summary>
+    /// Redacts as <see cref="Redact"/>, counting each scanned field apart, in the order <see cref="RedactedFields.Of"/>
+    /// gives their stored values: session title, goal; task or step title, description; tool-call arguments, result,
+    /// error; artifact name, content; event payload. An import uses this to count only the fields it changes.
+    /// </summary>
+    /// <returns>One count per field of the entity's kind (all empty when the redactor is off).</returns>
+    public static RedactionCounts[] RedactFields(ISecretRedactor redactor, Entity entity)
+    {
+        ArgumentNullException.ThrowIfNull(redactor);
+        ArgumentNullException.ThrowIfNull(entity);
+        RedactionCounts[] fields = [.. Enumerable.Range(0, FieldCount(entity)).Select(_ => new RedactionCounts())];
+        if (!redactor.Enabled)
+        {
+            return fields;
+        }
+
         switch (entity)
         {
             case ToolCall call:
-                string arguments = redactor.RedactJson(call.ArgumentsJson, counts);
-                string? result = call.Result is null ? null : redactor.Redact(call.Result, counts);
-                string? error = call.Error is null ? null : redactor.Redact(call.Error, counts);
-                if (counts.Total != before)
+                string arguments = redactor.RedactJson(call.ArgumentsJson, fields[0]);
+                string? result = call.Result is null ? null : redactor.Redact(call.Result, fields[1]);
+                string? error = call.Error is null ? null : redactor.Redact(call.Error, fields[2]);
+                if (Any(fields))
                 {
                     call.ReplaceRedacted(arguments, result, error);
                 }
 
                 break;
             case SessionEvent evt:
-                string payload = redactor.RedactJson(evt.PayloadJson, counts);
-                if (counts.Total != before)
+                string payload = redactor.RedactJson(evt.PayloadJson, fields[0]);
+                if (Any(fields))
                 {
                     evt.ReplaceRedacted(payload);
                 }
 
                 break;
             case Session session:
-                string sessionTitle = redactor.Redact(session.Title, counts);
-                string? goal = session.Goal is null ? null : redactor.Redact(session.Goal, counts);
-                if (counts.Total != before)
+                string sessionTitle = redactor.Redact(session.Title, fields[0]);
+                string? goal = session.Goal is null ? null : redactor.Redact(session.Goal, fields[1]);
+                if (Any(fields))
                 {
                     session.ReplaceRedacted(sessionTitle, goal);
                 }
 
                 break;
             case WorkItem item:
-                string itemTitle = redactor.Redact(item.Title, counts);
-                string? description = item.Description is null ? null : redactor.Redact(item.Description, counts);
-                if (counts.Total != before)
+                string itemTitle = redactor.Redact(item.Title, fields[0]);
+                string? description = item.Description is null ? null : redactor.Redact(item.Description, fields[1]);
+                if (Any(fields))
                 {
                     item.ReplaceRedacted(itemTitle, description);
                 }
 
                 break;
             case Artifact artifact:
-                RedactArtifact(redactor, artifact, counts);
+                RedactArtifact(redactor, artifact, fields[0], fields[1]);
                 break;
         }
 
-        return counts.Total != before;
+        return fields;
     }
 
-    private static void RedactArtifact(ISecretRedactor redactor, Artifact artifact, RedactionCounts counts)
+    private static int FieldCount(Entity entity) => entity switch
     {
-        long before = counts.Total;
-        string name = redactor.Redact(artifact.Name, counts);
-        if (counts.Total != before)
+        ToolCall => 3,
+        SessionEvent => 1,
+        Session or WorkItem or Artifact => 2,
+        _ => 0,
+    };
+
+    private static bool Any(RedactionCounts[] fields) => fields.Any(f => f.Total > 0);
+
+    private static void RedactArtifact(ISecretRedactor redactor, Artifact artifact, RedactionCounts nameCounts, RedactionCounts contentCounts)
+    {
+        string name = redactor.Redact(artifact.Name, nameCounts);
+        if (nameCounts.Total > 0)
         {
             artifact.ReplaceRedactedName(name);
         }
 
         if (artifact.Content is { } content && TryDecode(content.Span, out string? text))
         {
-            before = counts.Total;
-            string redacted = redactor.Redact(text, counts);
-            if (counts.Total != before)
+            string redacted = redactor.Redact(text, contentCounts);
+            if (contentCounts.Total > 0)
             {
                 artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
             }

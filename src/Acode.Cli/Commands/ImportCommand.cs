@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Acode.Application;
+using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Application.Transcripts;
 using Acode.Cli.Output;
@@ -16,16 +17,34 @@ internal static class ImportCommand
     public static Command Create(GlobalOptions globals)
     {
         var import = new Command("import", "Record the runs of other coding agents (their JSON Lines transcripts) as acode sessions. Importing again changes nothing; a grown transcript adds only what is new. Mapping: docs/import.md.");
-        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", (services, includeRemoved) => includeRemoved
-            ? new ClaudeCodeTranscriptImporter(services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<IRemovedImportLog>()) { IncludeRemoved = true }
-            : services.GetRequiredService<ClaudeCodeTranscriptImporter>()));
-        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", (services, includeRemoved) => includeRemoved
-            ? new CodexTranscriptImporter(services.GetRequiredService<IRunStateStore>(), services.GetRequiredService<IRemovedImportLog>()) { IncludeRemoved = true }
-            : services.GetRequiredService<CodexTranscriptImporter>()));
+        import.Subcommands.Add(Agent(globals, "claude-code", "Claude Code", "~/.claude/projects (or $CLAUDE_CONFIG_DIR/projects)", (context, includeRemoved) =>
+            new ClaudeCodeTranscriptImporter(Opened<IRunStateStore>(context), Opened<IRemovedImportLog>(context))
+            {
+                IncludeRemoved = includeRemoved, Redactor = context.Services.GetRequiredService<ISecretRedactor>(),
+            }));
+        import.Subcommands.Add(Agent(globals, "codex", "the Codex CLI", "~/.codex/sessions (or $CODEX_HOME/sessions)", (context, includeRemoved) =>
+            new CodexTranscriptImporter(Opened<IRunStateStore>(context), Opened<IRemovedImportLog>(context))
+            {
+                IncludeRemoved = includeRemoved, Redactor = context.Services.GetRequiredService<ISecretRedactor>(),
+            }));
         return import;
     }
 
-    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<IServiceProvider, bool, TranscriptImporter> create)
+    /// <summary>
+    /// The workspace's <typeparamref name="T"/>, the workspace opened (created when missing) first: asked for only when a
+    /// transcript is about to be stored, so an import that finds nothing to store creates no workspace (docs/import.md).
+    /// </summary>
+    private static Func<T> Opened<T>(CliContext context)
+        where T : notnull
+    {
+        return () =>
+        {
+            context.OpenDatabase();
+            return context.Services.GetRequiredService<T>();
+        };
+    }
+
+    private static Command Agent(GlobalOptions globals, string name, string agent, string location, Func<CliContext, bool, TranscriptImporter> create)
     {
         var paths = new Argument<string[]>("path") { Description = $"Transcript files or folders (searched recursively); default: {location}.", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the counts per file as JSON (not with --watch)." };
@@ -68,11 +87,13 @@ internal static class ImportCommand
                 named = [.. named.Where(p => !missing.Contains(p, StringComparer.Ordinal))];
             }
 
-            context.OpenDatabase();
-            TranscriptImporter importer = create(context.Services, context.ParseResult.GetValue(includeRemoved));
+            // The workspace is opened when the first transcript is stored: a command line that imports nothing (nothing
+            // where acode looks, only refused files) creates none. --watch opens it now (it says where it writes).
+            TranscriptImporter importer = create(context, context.ParseResult.GetValue(includeRemoved));
             string[] roots = named ?? [importer.DefaultLocation];
             if (context.ParseResult.GetValue(watch))
             {
+                context.OpenDatabase();
                 return await WatchAsync(context, importer, roots, cancellationToken);
             }
 

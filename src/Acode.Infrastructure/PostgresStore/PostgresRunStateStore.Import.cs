@@ -2,6 +2,7 @@ using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Sync;
 using Npgsql;
 
@@ -57,11 +58,16 @@ public sealed partial class PostgresRunStateStore
                     continue;
                 }
 
-                // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
-                EntityRedaction.Redact(_redactor, entity, redacted);
+                // Imported content is scanned like saved content; only what a written row changes counts (a second import,
+                // or a grown transcript rewriting the session with the same goal, redacts nothing new).
+                RedactionCounts[] byField = EntityRedaction.RedactFields(_redactor, entity);
+                string?[]? before = exists && byField.Any(f => f.Total > 0)
+                    ? await StoredFieldsAsync(connection, transaction, entity.EntityType, entity.EntityId, cancellationToken).ConfigureAwait(false)
+                    : null;
                 DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? new DateTimeOffset(row.Hlc, TimeSpan.Zero) : null,
                     () => EntityJson.Serialize(EntityDocuments.From(entity, entity.Version, entity.UpdatedAt)));
                 EntityDocument document = EntityDocuments.From(entity, entity.Version, stamp);
+                RedactedFields.CountChanged(redacted, byField, RedactedFields.Of(DocumentBlobs.Externalize(document, _blobThresholdBytes, (_, _) => { })), before);
                 writes.Add(entity.EntityType, document, stamp, deleted: false);
                 _ = existingVersion == 0 ? inserted++ : updated++;
                 _clock.Observe(stamp);
@@ -111,6 +117,15 @@ public sealed partial class PostgresRunStateStore
         var writes = new PostgresStoreWrites(_blobThresholdBytes);
         writes.Add(EntityType.SessionEvent, document, stamp, deleted: false);
         await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored values of the fields a redaction scans (<see cref="RedactedFields.Of"/>) of row <paramref name="id"/>, or null when there is none.</summary>
+    private static async Task<string?[]?> StoredFieldsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string id, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand($"SELECT document::text FROM {MirrorTable.For(type).Name} WHERE id = $1;", connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(Text(id));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? RedactedFields.Of(StoredDocument.Read(json)) : null;
     }
 
     /// <summary>The sequence number each of the new events <paramref name="fresh"/> is stored at (<see cref="ImportedEventPlacement"/>), read under the session's lock.</summary>

@@ -60,11 +60,14 @@ public sealed partial class SqliteRunStateStore
                     continue;
                 }
 
-                // Imported content is scanned like saved content; only rows written count (a second import redacts nothing new).
-                EntityRedaction.Redact(Redactor, entity, redacted);
+                // Imported content is scanned like saved content; only what a written row changes counts (a second import,
+                // or a grown transcript rewriting the session with the same goal, redacts nothing new).
+                RedactionCounts[] byField = EntityRedaction.RedactFields(Redactor, entity);
+                string?[]? before = exists && byField.Any(f => f.Total > 0) ? SqliteStoredFields.Read(commands, transaction, entity.EntityType, entity.EntityId) : null;
                 DateTimeOffset stamp = ImportedStamp.For(entity.UpdatedAt, exists ? existing.UpdatedAt : null,
                     () => EntityJson.Serialize(EntityDocuments.From(entity, entity.Version, entity.UpdatedAt)));
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
+                RedactedFields.CountChanged(redacted, byField, RedactedFields.Of(document), before);
                 Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now, undelivered?.Contains(entity.EntityId) ?? true);
                 _ = existing.Version == 0 ? inserted++ : updated++;
                 stored[entity.EntityId] = (document.Version, stamp);

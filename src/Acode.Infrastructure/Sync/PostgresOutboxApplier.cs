@@ -297,6 +297,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
         conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, prunedBefore, cancellationToken).ConfigureAwait(false));
         HashSet<string> deletedNow = JudgeDuplicatesOfSessionsDeletedNow(records, wasApplied, deletes, outcomes);
+        deletedNow.UnionWith(JudgeChangesRemovedByDeletion(records, deletes, outcomes));
         foreach (ConflictRow conflict in conflicts)
         {
             Log.Conflict(_logger, conflict.EntityType.ToString(), conflict.EntityId, conflict.Incoming.OriginWorkspaceId, conflict.Existing.Origin, conflict.IncomingWins ? "incoming" : "existing");
@@ -325,6 +326,34 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         {
             DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).Concat(deletedNow).ToHashSet(StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// A change of a session's child that this batch applied (or superseded by one it applied) while it also applies that
+    /// session's deletion is removed at once by it (<see cref="DeleteSessionsAsync"/> removes every child, those of this
+    /// batch too): PostgreSQL holds none of it, so it counts as not applied because of the deletion (<see
+    /// cref="ApplyOutcome.Stale"/> under a deleted session), not as applied. That is the case of the rows of a session
+    /// imported again after <c>session delete</c> (<c>import … --include-removed</c>, <c>session import</c> of an export)
+    /// delivered with the deletion, and of a session created and deleted between two syncs.
+    /// </summary>
+    /// <returns>The sessions whose deletion removed such changes (for <see cref="BatchApplyResult.DeletedSessionIds"/>).</returns>
+    private static HashSet<string> JudgeChangesRemovedByDeletion(IReadOnlyList<OutboxRecord> records, List<OutboxRecord> deletes, Dictionary<long, ApplyOutcome> outcomes)
+    {
+        HashSet<string> deleted = deletes
+            .Where(d => d.EntityType == EntityType.Session && outcomes.GetValueOrDefault(d.Id) is ApplyOutcome.Applied or ApplyOutcome.ConflictWon)
+            .Select(d => d.SessionId).ToHashSet(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (OutboxRecord record in records)
+        {
+            if (record.EntityType != EntityType.Session && deleted.Contains(record.SessionId)
+                && outcomes[record.Id] is ApplyOutcome.Applied or ApplyOutcome.Superseded)
+            {
+                outcomes[record.Id] = ApplyOutcome.Stale;
+                found.Add(record.SessionId);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

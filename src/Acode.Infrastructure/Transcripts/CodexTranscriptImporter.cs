@@ -18,6 +18,12 @@ public sealed class CodexTranscriptImporter : TranscriptImporter
     {
     }
 
+    /// <summary>An importer that asks for its store and removal log only when a transcript is about to be stored (the CLI: no workspace is created for nothing).</summary>
+    internal CodexTranscriptImporter(Func<IRunStateStore> store, Func<IRemovedImportLog?> removedImports)
+        : base(store, removedImports)
+    {
+    }
+
     /// <summary>The value of <see cref="TranscriptImporter.Agent"/>: <c>codex</c>.</summary>
     public const string AgentName = "codex";
 

@@ -6,8 +6,9 @@ using NpgsqlTypes;
 namespace Acode.Infrastructure.Transcripts;
 
 /// <summary>
-/// <see cref="IImportSourceReader"/> on the shared PostgreSQL database: the payload of the session's newest
-/// <c>import.source</c> event, read backwards along <c>ix_session_events_session</c> (session_id, sequence). The payload
+/// <see cref="IImportSourceReader"/> on the shared PostgreSQL database: the payload of the newest <c>import.source</c>
+/// event of the session's main transcript (below <see cref="SqliteImportSourceReader.SubAgentRangeStart"/>, else the
+/// newest of any, as <see cref="SqliteImportSourceReader"/> says), read backwards along <c>ix_session_events_session</c> (session_id, sequence). The payload
 /// comes from the event's <c>document</c>, which keeps the JSON text as written (the <c>jsonb</c> column reorders keys).
 /// A deleted session (a tombstone) has no source.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class PostgresImportSourceReader : IImportSourceReader
         SELECT e.document->>'payload' FROM session_events e
         WHERE e.session_id = $1 AND e.type = $2
           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.deleted_at IS NOT NULL)
-        ORDER BY e.sequence DESC LIMIT 1;
+        ORDER BY e.sequence >= 4294967296, e.sequence DESC LIMIT 1;
         """;
 
     private readonly NpgsqlDataSource _dataSource;

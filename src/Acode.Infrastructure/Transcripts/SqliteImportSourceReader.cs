@@ -5,11 +5,26 @@ using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Infrastructure.Transcripts;
 
-/// <summary><see cref="IImportSourceReader"/> on the workspace database: one indexed read of the session's events, newest first.</summary>
+/// <summary>
+/// <see cref="IImportSourceReader"/> on the workspace database: the newest <c>import.source</c> event of the session's main
+/// transcript, the one with the highest sequence number below <see cref="SubAgentRangeStart"/> (a Claude Code sub-agent
+/// transcript numbers its events from <c>k·2³²</c> and writes its own, partial <c>import.source</c>: no model, the
+/// branch of when it ran), else the newest of any (docs/import.md). Two indexed reads of the session's events, newest first.
+/// </summary>
 internal sealed class SqliteImportSourceReader : IImportSourceReader
 {
     /// <summary>The event type the importers write (docs/import.md).</summary>
     public const string EventType = "import.source";
+
+    /// <summary>The first sequence number of the sub-agent transcripts' ranges (2³²): the main transcript numbers its events below it.</summary>
+    public const long SubAgentRangeStart = 1L << 32;
+
+    /// <summary>The payload of the latest source event of session <c>$id</c> (event type <c>$type</c>), as <see cref="SqliteImportSourceReader"/> says.</summary>
+    internal const string LatestSql = """
+        SELECT coalesce(
+            (SELECT payload FROM session_events WHERE session_id = $id AND type = $type AND sequence < 4294967296 ORDER BY sequence DESC LIMIT 1),
+            (SELECT payload FROM session_events WHERE session_id = $id AND type = $type ORDER BY sequence DESC LIMIT 1));
+        """;
 
     private readonly SqliteWorkspaceDatabase _database;
 
@@ -21,9 +36,7 @@ internal sealed class SqliteImportSourceReader : IImportSourceReader
 
     public Task<IReadOnlyList<KeyValuePair<string, string>>?> GetLatestAsync(SessionId sessionId, CancellationToken cancellationToken = default)
     {
-        string? payload = _database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, """
-            SELECT payload FROM session_events WHERE session_id = $id AND type = $type ORDER BY sequence DESC LIMIT 1;
-            """).With("$id", sessionId.Value).With("$type", EventType).ExecuteScalar() as string, cancellationToken);
+        string? payload = _database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, LatestSql).With("$id", sessionId.Value).With("$type", EventType).ExecuteScalar() as string, cancellationToken);
         return Task.FromResult(payload is null ? null : Facts(payload));
     }
 

@@ -12,13 +12,27 @@ namespace Acode.Infrastructure.Transcripts;
 /// </summary>
 public abstract class TranscriptImporter : ITranscriptImporter
 {
-    private readonly IRunStateStore _store;
-    private readonly IRemovedImportLog? _removedImports;
+    private readonly Lazy<IRunStateStore> _store;
+    private readonly Lazy<IRemovedImportLog?> _removedImports;
 
     private protected TranscriptImporter(IRunStateStore store, IRemovedImportLog? removedImports)
     {
-        _store = store ?? throw new ArgumentNullException(nameof(store));
-        _removedImports = removedImports;
+        ArgumentNullException.ThrowIfNull(store);
+        _store = new(store);
+        _removedImports = new(removedImports);
+    }
+
+    /// <summary>
+    /// An importer whose store and removal log are asked for only when a transcript is about to be stored (after it was
+    /// found, read and accepted): a command that imports nothing (no transcript where it looked, only files refused)
+    /// creates no workspace. Give <see cref="Redactor"/> too: reading a transcript needs it before anything is stored.
+    /// </summary>
+    private protected TranscriptImporter(Func<IRunStateStore> store, Func<IRemovedImportLog?> removedImports)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(removedImports);
+        _store = new(store);
+        _removedImports = new(removedImports);
     }
 
     /// <summary>
@@ -36,7 +50,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
     public ISecretRedactor? Redactor { get; init; }
 
     /// <summary>The redactor the graphs use: <see cref="Redactor"/>, else the store's, else the built-in rules.</summary>
-    internal ISecretRedactor EffectiveRedactor => Redactor ?? (_store as IRedactingStore)?.Redactor ?? SecretRedactor.Default;
+    internal ISecretRedactor EffectiveRedactor => Redactor ?? (_store.Value as IRedactingStore)?.Redactor ?? SecretRedactor.Default;
 
     /// <inheritdoc/>
     public abstract string Agent { get; }
@@ -375,9 +389,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
     /// <summary>The ids of the stored tasks numbered <paramref name="ordinal"/> in the session (one indexed read where the store has it).</summary>
     private async Task<IReadOnlyList<string>> TaskIdsAtAsync(SessionId sessionId, int ordinal, CancellationToken cancellationToken)
-        => _store is IStoredTaskIds reader
+        => _store.Value is IStoredTaskIds reader
             ? await reader.TaskIdsAtAsync(sessionId, ordinal, cancellationToken).ConfigureAwait(false)
-            : (await _store.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false))?.Tasks.Where(t => t.Ordinal == ordinal).Select(t => t.Id.Value).ToList() ?? [];
+            : (await _store.Value.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false))?.Tasks.Where(t => t.Ordinal == ordinal).Select(t => t.Id.Value).ToList() ?? [];
 
     private TranscriptFormatException OtherTranscriptOfSession(string path, string key, string sessionId)
         => new(
@@ -528,7 +542,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
             // A session the user removed since it was imported is not brought back (unless asked to be): nothing is
             // stored, and once it is imported again it is written whole (what an earlier poll stored is gone).
-            RemovedImport? removed = sessionId is not null && importer._removedImports is { } log
+            RemovedImport? removed = sessionId is not null && importer._removedImports.Value is { } log
                 ? await log.FindAsync(SessionId.Parse(sessionId), cancellationToken).ConfigureAwait(false)
                 : null;
             if (removed is not null && !importer.IncludeRemoved)
@@ -555,10 +569,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 documents.AddRange(companion.Graph.Export(changedOnly, _main.Graph.SessionDocument()).Skip(1));
             }
 
-            ImportResult rows = await StoreAsync(importer._store, documents, cancellationToken).ConfigureAwait(false);
+            ImportResult rows = await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
             if (removed is not null)
             {
-                await importer._removedImports!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);
+                await importer._removedImports.Value!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);
             }
 
             _skippedSignature = null;

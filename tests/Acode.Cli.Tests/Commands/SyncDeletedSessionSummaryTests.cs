@@ -106,6 +106,37 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_transcript_imported_again_after_its_session_was_deleted_counts_as_not_applied_whether_the_deletion_synced_first_or_with_it(bool syncedFirst)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _deleter.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _deleter.RunOkAsync("import", "claude-code", Acode.Cli.Tests.Import.TranscriptFixtures.ClaudeFolder);
+        string id = Assert.Single(await _deleter.SessionIdsAsync());
+        if (syncedFirst)
+        {
+            await _deleter.RunOkAsync("db", "sync");
+        }
+
+        await _deleter.RunOkAsync("session", "delete", id, "--yes");
+        await _deleter.RunOkAsync("import", "claude-code", Acode.Cli.Tests.Import.TranscriptFixtures.ClaudeFolder, "--include-removed");
+
+        JsonElement s = await _deleter.JsonAsync("db", "sync");
+
+        long delivered = s.GetProperty("delivered").GetInt64(), applied = s.GetProperty("applied").GetInt64(), superseded = s.GetProperty("superseded").GetInt64();
+        long ofDeleted = s.GetProperty("ofDeletedSessions").GetInt64();
+        Assert.True(syncedFirst || delivered > 2, s.ToString()); // synced first, the outbox may still hold the records' keys (not written again)
+        Assert.Equal(1L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE id = $1 AND deleted_at IS NOT NULL", id));
+        Assert.Equal(0L, await PostgresSql.CountAsync(connectionString, "SELECT (SELECT count(*) FROM session_tasks WHERE session_id = $1) + (SELECT count(*) FROM session_events WHERE session_id = $1)", id));
+        // What PostgreSQL holds decides: the tombstone is the only change applied; the rows imported again are not there.
+        Assert.Equal(1L, applied);
+        Assert.Equal(0L, s.GetProperty("duplicates").GetInt64());
+        Assert.Equal(delivered, applied + superseded + ofDeleted);
+        Assert.True(ofDeleted >= delivered - 2, s.ToString());
+    }
+
     public void Dispose()
     {
         _deleter.Dispose();

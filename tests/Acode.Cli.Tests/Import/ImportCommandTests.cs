@@ -145,7 +145,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("there is no folder '/nonexistent/.claude/projects'", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("HOME is '/nonexistent'", result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(await _workspace.SessionIdsAsync());
+        Assert.False(File.Exists(_workspace.DatabasePath), "nothing imported, no workspace created");
     }
 
     [Theory]
@@ -178,7 +178,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("is not a Codex CLI transcript", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("it looks like a Claude Code transcript", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Try: Import it with 'acode import claude-code " + TranscriptFixtures.ClaudeFile, result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(await _workspace.SessionIdsAsync());
+        Assert.False(File.Exists(_workspace.DatabasePath), "nothing imported, no workspace created");
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("it is an acode session export", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Try: Import it with 'acode session import " + export, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Imported", result.Stdout, StringComparison.Ordinal);
-        Assert.Empty(await _workspace.SessionIdsAsync());
+        Assert.False(File.Exists(_workspace.DatabasePath), "nothing imported, no workspace created");
     }
 
     [Fact]

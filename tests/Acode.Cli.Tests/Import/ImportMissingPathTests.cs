@@ -38,5 +38,30 @@ public sealed class ImportMissingPathTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "no path there creates no workspace");
     }
 
+    [Theory]
+    [InlineData("claude-code", false)]
+    [InlineData("codex", false)]
+    [InlineData("claude-code", true)]
+    [InlineData("codex", true)]
+    public async Task A_command_that_imports_nothing_and_fails_creates_no_workspace(string agent, bool loneRefusedFile)
+    {
+        string folder = Path.Combine(_workspace.Root, "here");
+        Directory.CreateDirectory(folder);
+        _workspace.Environment["HOME"] = "/nonexistent";
+        _workspace.Environment["CLAUDE_CONFIG_DIR"] = null;
+        _workspace.Environment["CODEX_HOME"] = null;
+        if (loneRefusedFile)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "x.jsonl"), "{\"foo\":1}\n");
+        }
+
+        AcodeResult result = await _workspace.RunInAsync(folder, loneRefusedFile ? ["import", agent, "x.jsonl"] : ["import", agent]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(loneRefusedFile ? "is not a" : "where acode looks by default", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, ".agent")), "nothing imported creates no workspace");
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing imported creates no workspace");
+    }
+
     public void Dispose() => _workspace.Dispose();
 }

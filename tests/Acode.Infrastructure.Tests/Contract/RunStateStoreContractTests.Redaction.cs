@@ -226,4 +226,52 @@ public abstract partial class RunStateStoreContractTests
             Directory.Delete(folder, recursive: true);
         }
     }
+    [Fact]
+    public async Task A_transcript_imported_after_each_line_counts_its_secrets_as_a_one_shot_import_does()
+    {
+        const string Grown = "22222222-2222-4333-8444-555555555555", OneShot = "33333333-2222-4333-8444-555555555555";
+        string apiKey = "sk-ant-api03-" + "AbCdEf1234567890GhIjKlMnOpQrStUvWxYz0987654321abcd";
+        string Line(string key, string json) => json.Replace("KEY", key, StringComparison.Ordinal);
+        string[] lines =
+        [
+            $$$"""{"type":"user","uuid":"a1","parentUuid":null,"isSidechain":false,"sessionId":"KEY","timestamp":"2026-11-30T10:00:00Z","cwd":"/r","version":"2.0.30","message":{"role":"user","content":"use key {{{apiKey}}}"}}""",
+            $$$"""{"type":"assistant","uuid":"b1","parentUuid":"a1","isSidechain":false,"sessionId":"KEY","timestamp":"2026-11-30T10:00:01Z","cwd":"/r","version":"2.0.30","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"export GH={{{GitHubToken}}}"}}],"stop_reason":null}}""",
+            """{"type":"user","uuid":"c1","parentUuid":"b1","isSidechain":false,"sessionId":"KEY","timestamp":"2026-11-30T10:00:02Z","cwd":"/r","version":"2.0.30","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}}""",
+            .. Enumerable.Range(2, 4).Select(i => $$$"""{"type":"assistant","uuid":"b{{{i}}}","parentUuid":"c1","isSidechain":false,"sessionId":"KEY","timestamp":"2026-11-30T10:00:0{{{i + 1}}}Z","cwd":"/r","version":"2.0.30","message":{"id":"m{{{i}}}","role":"assistant","model":"m","content":[{"type":"text","text":"part {{{i}}}"}],"stop_reason":null}}"""),
+        ];
+        string folder = Path.Combine(Path.GetTempPath(), "acode-grown-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var importer = new Acode.Infrastructure.Transcripts.ClaudeCodeTranscriptImporter(Store);
+            string grown = Path.Combine(folder, Grown + ".jsonl");
+            string? grownId = null;
+            for (int n = 1; n <= lines.Length; n++)
+            {
+                await File.WriteAllTextAsync(grown, string.Concat(lines.Take(n).Select(l => Line(Grown, l) + "\n")));
+                grownId = (await importer.ImportFileAsync(grown)).SessionId;
+            }
+
+            string whole = Path.Combine(folder, OneShot + ".jsonl");
+            await File.WriteAllTextAsync(whole, string.Concat(lines.Select(l => Line(OneShot, l) + "\n")));
+            string oneShotId = (await importer.ImportFileAsync(whole)).SessionId!;
+
+            long oneShotCount = await RedactedCountAsync(oneShotId);
+            Assert.Equal(3, oneShotCount); // the goal, the prompt's event, the tool call's arguments (the step's event too when it holds them)
+            Assert.Equal(oneShotCount, await RedactedCountAsync(grownId!));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The sum of the counts of the session's <c>secrets.redacted</c> events.</summary>
+    private async Task<long> RedactedCountAsync(string sessionId)
+    {
+        Session session = (await Store.GetSessionAsync(SessionId.Parse(sessionId)))!;
+        return (await Store.ReadEventsAsync(session, limit: 100_000))
+            .Where(e => e.Type == SessionEventTypes.SecretsRedacted)
+            .Sum(e => System.Text.Json.JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("count").GetInt64());
+    }
 }

@@ -90,6 +90,19 @@ public sealed class ClaudeCodeSubAgentAndShellTests : IDisposable
     }
 
     [Fact]
+    public async Task The_session_s_source_is_its_main_transcript_s_latest_not_the_sub_agent_s_numbered_higher()
+    {
+        string main = SubAgentSourceTranscript.Write(Path.Combine(_workspace.Root, "source"));
+        TranscriptImportReport report = await new ClaudeCodeTranscriptImporter(_store).ImportFileAsync(main);
+
+        IReadOnlyList<KeyValuePair<string, string>>? facts = await new SqliteImportSourceReader(_database).GetLatestAsync(SessionId.Parse(report.SessionId!));
+
+        Assert.NotNull(facts);
+        Assert.Contains(new KeyValuePair<string, string>("model", "claude-opus-4-5"), facts);
+        Assert.Contains(new KeyValuePair<string, string>("gitBranch", "main"), facts);
+    }
+
+    [Fact]
     public async Task Shell_mode_commands_are_shell_events_not_prompts_and_leave_the_turn_as_it_was()
     {
         Write(MainFile,

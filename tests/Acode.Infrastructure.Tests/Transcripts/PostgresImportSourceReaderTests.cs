@@ -40,6 +40,30 @@ public sealed class PostgresImportSourceReaderTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_source_is_the_main_transcript_s_latest_not_a_sub_agent_s_numbered_higher()
+    {
+        string connectionString = await MigratedDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresRunStateStore(dataSource, "pg_test");
+        string folder = Path.Combine(Path.GetTempPath(), "acode-source-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string main = SubAgentSourceTranscript.Write(folder);
+            Application.Transcripts.TranscriptImportReport report = await new ClaudeCodeTranscriptImporter(store).ImportFileAsync(main);
+
+            IReadOnlyList<KeyValuePair<string, string>>? facts = await new PostgresImportSourceReader(dataSource, "postgresql://test").GetLatestAsync(SessionId.Parse(report.SessionId!));
+
+            Assert.NotNull(facts);
+            Assert.Contains(new KeyValuePair<string, string>("model", "claude-opus-4-5"), facts);
+            Assert.Contains(new KeyValuePair<string, string>("gitBranch", "main"), facts);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_lookup_reads_the_session_s_events_through_their_index()
     {
         string connectionString = await MigratedDatabaseAsync();
