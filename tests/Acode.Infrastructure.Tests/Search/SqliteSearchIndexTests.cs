@@ -156,16 +156,24 @@ public sealed class SqliteSearchIndexTests : IDisposable
         ToolCall failed = step.AddToolCall("shell", "{}");
         failed.Fail("error\0nulerror");
         session.AddArtifact("nul.log", ArtifactKind.Log, "text/plain", System.Text.Encoding.UTF8.GetBytes("content\0nulcontent"));
+        ToolCall large = step.AddToolCall("cat", "{}");
+        large.Succeed("bigold\0nulbig " + string.Concat(Enumerable.Repeat("filler ", 400)));
         using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 10, 0))]))
         {
             Assert.Equal("1.9.0", old.GetMigrationStatus().CurrentText);
             await new SqliteRunStateStore(old).SaveAsync(session);
         }
 
+        // The blob's index entry as acode before 1.10.0 wrote it: its text read up to the NUL.
+        SqliteProbe.Execute(_temp.DatabasePath, """
+            DELETE FROM blob_search_index WHERE rowid = (SELECT id FROM blob_search_entries);
+            INSERT INTO blob_search_index (rowid, text) SELECT id, 'bigold' FROM blob_search_entries;
+            """);
+
         using SqliteWorkspaceDatabase migrated = _temp.Open();
         Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
         var search = new SqliteSessionSearch(migrated);
-        foreach (string word in new[] { "nulold", "nulnew", "nulgoal", "nuldesc", "nulstep", "nulresult", "nulerror", "nulcontent" })
+        foreach (string word in new[] { "nulold", "nulnew", "nulgoal", "nuldesc", "nulstep", "nulresult", "nulerror", "nulcontent", "bigold", "nulbig" })
         {
             Assert.Single((await Find(search, word)).Items);
         }
@@ -180,7 +188,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
         List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
         Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
-        Assert.Equal(14, expected.Count);
+        Assert.Equal(16, expected.Count); // the large result has no entry of its own: its blob is indexed
         Assert.True(migrated.Check().IsHealthy);
         SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
     }

@@ -11,6 +11,9 @@
 -- writes unescaped), so only a real NUL's escape becomes a space; json_extract() reads the text back (text that is not
 -- UTF-8, which JSON cannot hold, keeps the cut of 1.3.0 rather than refuse the row).
 -- The entries of the rows already holding a NUL are written again by this migration, as these triggers write them.
+-- Large content: the store gave blob_search_index a blob's text as a parameter, which SQLite read up to the first NUL;
+-- the blobs whose indexed text holds one are indexed again, with each NUL a space, by functions the migrator registers
+-- (acode_blob_search_nul, acode_blob_search_text: each blob decompressed once or twice, its first 256 KiB).
 
 DROP TRIGGER search_sessions_insert;
 
@@ -162,3 +165,10 @@ DELETE FROM search_entries WHERE entity_type = 'Artifact' AND field = 'content' 
 INSERT INTO search_entries (session_id, entity_type, entity_id, field, text, created_at, updated_at)
 SELECT session_id, 'Artifact', id, 'content', CASE WHEN instr(CAST(content AS TEXT), char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(CAST(content AS TEXT)), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(CAST(content AS TEXT), 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(CAST(content AS TEXT)), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, updated_at, updated_at FROM artifacts
 WHERE content IS NOT NULL AND content_blob IS NULL AND instr(CAST(content AS TEXT), char(0)) > 0 AND (kind IN ('Diff', 'Log') OR lower(media_type) LIKE 'text/%' OR lower(media_type) LIKE '%json%' OR lower(media_type) LIKE '%xml%' OR lower(media_type) LIKE '%yaml%' OR lower(media_type) LIKE '%javascript%');
+
+-- Blobs whose indexed text holds a NUL: indexed again (an entry FTS5 holds no document for is indexed with them).
+DELETE FROM blob_search_index WHERE rowid IN (
+    SELECT e.id FROM blob_search_entries e JOIN blobs b ON b.hash = e.hash WHERE acode_blob_search_nul(b.codec, b.content, b.raw_length));
+INSERT INTO blob_search_index (rowid, text)
+SELECT e.id, acode_blob_search_text(b.codec, b.content, b.raw_length) FROM blob_search_entries e JOIN blobs b ON b.hash = e.hash
+WHERE NOT EXISTS (SELECT 1 FROM blob_search_index_docsize d WHERE d.id = e.id) AND acode_blob_search_text(b.codec, b.content, b.raw_length) IS NOT NULL;
