@@ -152,7 +152,7 @@ internal sealed class SearchQueryParser
         while (i < text.Length)
         {
             char c = text[i];
-            if (char.IsWhiteSpace(c))
+            if (IsSeparator(c))
             {
                 i++;
             }
@@ -180,7 +180,7 @@ internal sealed class SearchQueryParser
                 tokens.Add(new Token(Kind.Close, [], false));
                 i++;
             }
-            else if (c == '-' && i + 1 < text.Length && !char.IsWhiteSpace(text[i + 1]) && text[i + 1] != '-')
+            else if (c == '-' && i + 1 < text.Length && !IsSeparator(text[i + 1]) && text[i + 1] != '-')
             {
                 tokens.Add(new Token(Kind.Not, [], false));
                 i++;
@@ -188,7 +188,7 @@ internal sealed class SearchQueryParser
             else
             {
                 int start = i;
-                while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not '"' and not '(' and not ')')
+                while (i < text.Length && !IsSeparator(text[i]) && text[i] is not '"' and not '(' and not ')')
                 {
                     i++;
                 }
@@ -215,6 +215,9 @@ internal sealed class SearchQueryParser
 
         return tokens;
     }
+
+    /// <summary>True for what separates the tokens of a query: white space, and NUL (U+0000), which a C string would end at.</summary>
+    private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c == '\0';
 
     /// <summary>The runs of letters, digits and combining marks in <paramref name="text"/>; everything else separates them.</summary>
     private static List<string> Words(string text)

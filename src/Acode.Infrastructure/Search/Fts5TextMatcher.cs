@@ -8,7 +8,8 @@ namespace Acode.Infrastructure.Search;
 /// <c>blob_search_index</c> (schema 1.6.0) indexes without content and without word positions. The text is put into an
 /// FTS5 table of a private in-memory database with the tokenizer of the workspace's indexes, so the exact query
 /// (phrases included) decides whether it matches, and FTS5's <c>snippet()</c> cuts and marks its snippet exactly as
-/// for text an index keeps. One table, refilled per text.
+/// for text an index keeps. One table, refilled per text. A NUL in the text is given to FTS5 as a space
+/// (<see cref="Fts5Text"/>): <c>snippet()</c> would end at it.
 /// </summary>
 internal sealed class Fts5TextMatcher : IDisposable
 {
@@ -33,7 +34,7 @@ internal sealed class Fts5TextMatcher : IDisposable
         using (SqliteCommand insert = _connection.CreateCommand())
         {
             insert.CommandText = "INSERT INTO snippet_text (rowid, text) VALUES (1, $text);";
-            insert.Parameters.AddWithValue("$text", text);
+            insert.Parameters.AddWithValue("$text", Fts5Text.ForIndex(text));
             insert.ExecuteNonQuery();
         }
 

@@ -1,4 +1,5 @@
 using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Search;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -99,7 +100,7 @@ internal static class SqliteBlobs
         }
 
         object id = commands.Get(IndexEntrySql, transaction).With("$hash", hash).ExecuteScalar()!;
-        commands.Get(IndexSql, transaction).With("$id", id).With("$text", text).ExecuteNonQuery();
+        commands.Get(IndexSql, transaction).With("$id", id).With("$text", Fts5Text.ForIndex(text)).ExecuteNonQuery();
         return true;
     }
 

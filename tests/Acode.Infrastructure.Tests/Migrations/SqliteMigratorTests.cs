@@ -30,7 +30,7 @@ public sealed partial class SqliteMigratorTests : IDisposable
 
         Assert.Equal(["version TEXT", "name TEXT", "checksum TEXT", "applied_at TEXT"],
             SqliteProbe.Rows(_temp.DatabasePath, "SELECT name || ' ' || type AS c FROM pragma_table_info('schema_version') ORDER BY cid;").Select(r => r["c"]));
-        List<Dictionary<string, object?>> rows = SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM schema_version ORDER BY version;");
+        List<Dictionary<string, object?>> rows = [.. SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM schema_version;").OrderBy(r => Version.Parse((string)r["version"]!))]; // 1.10.0 after 1.9.0, not as text
         Assert.Equal(ShippedSchema.Sqlite.Select(m => (object?)m.VersionText), rows.Select(r => r["version"]));
         Dictionary<string, object?> row = rows[0];
         Assert.Equal("1.0.0", row["version"]);

@@ -123,7 +123,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         Assert.Equal(MigrationCatalog.For(MigrationCatalog.Postgres).Select(m => m.Id), applied.Select(m => m.Id));
         Assert.Equal(AllTables, await Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name;"));
         Assert.Equal(ShippedSchema.Postgres.Select(m => $"{m.VersionText}|{m.Name}|{m.Checksum}"),
-            await Strings("SELECT version || '|' || name || '|' || checksum FROM schema_version ORDER BY version;"));
+            await Strings("SELECT version || '|' || name || '|' || checksum FROM schema_version ORDER BY string_to_array(version, '.')::int[];"));
         Assert.Equal("1.0.0|InitialSchema", (await Strings("SELECT version || '|' || name FROM schema_version ORDER BY version;"))[0]);
         Assert.Equal(ShippedSchema.Sqlite.Select(m => m.Id), ShippedSchema.Postgres.Select(m => m.Id));
     }

@@ -379,6 +379,66 @@ public abstract class SessionSearchContract
         await Assert.ThrowsAsync<Acode.Application.Errors.InvalidCursorException>(() => Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1, Cursor = forged }));
     }
 
+    [Fact]
+    [Trait("Issue", "search-nul")]
+    public async Task The_words_after_a_NUL_in_a_field_are_found_and_marked_in_their_snippet()
+    {
+        // The stored value keeps its NUL (docs/json-format.md). Locally substr() and snippet() read text as a C string
+        // and stopped at the NUL; PostgreSQL holds it as U+FFFD (part of a word to its parser, hence the spaces here).
+        Session session = Session.Create("nulatitle \0 nulbtitle", "nulagoal \0 nulbgoal");
+        SessionTask task = session.AddTask("nulatask \0 nulbtask", "desc x\0y nulinside");
+        Step step = task.AddStep("nulastep \0 nulbstep", "nulastepdesc \0 nulbstepdesc");
+        ToolCall call = step.AddToolCall("shell", """{"a":"x\u0000y nulinside"}""");
+        call.Start();
+        call.Succeed("result r1079 x\0y nulinside");
+        ToolCall failed = step.AddToolCall("shell", "{}");
+        failed.Fail("nulaerror \0 nulberror");
+        ToolCall large = step.AddToolCall("cat", "{}");
+        large.Succeed("nulalarge \0 nulblarge " + string.Concat(Enumerable.Repeat("filler ", 400)));
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        (string Before, string After, string Id, string Field)[] fields =
+        [
+            ("nulatitle", "nulbtitle", session.Id.Value, "title"),
+            ("nulagoal", "nulbgoal", session.Id.Value, "goal"),
+            ("nulatask", "nulbtask", task.Id.Value, "title"),
+            ("nulastep", "nulbstep", step.Id.Value, "title"),
+            ("nulastepdesc", "nulbstepdesc", step.Id.Value, "description"),
+            ("nulaerror", "nulberror", failed.Id.Value, "error"),
+            ("nulalarge", "nulblarge", large.Id.Value, "result"),
+        ];
+        foreach ((string before, string after, string id, string field) in fields)
+        {
+            Assert.Equal([(id, field)], await HitsAsync(before));
+            SearchHit hit = Assert.Single((await SearchAsync(after)).Items);
+            Assert.Equal((id, field), (hit.EntityId, hit.Field));
+            SearchHighlight highlight = Assert.Single(hit.Snippet.Highlights);
+            Assert.Equal(after, hit.Snippet.Text.Substring(highlight.Start, highlight.Length));
+            Assert.Contains(before, hit.Snippet.Text, StringComparison.Ordinal);
+        }
+
+        (string, string)[] descriptionAndResult = [.. new[] { (task.Id.Value, "description"), (call.Id.Value, "result") }.OrderBy(h => h.Item1, StringComparer.Ordinal)];
+        (string, string)[] withArguments = [.. descriptionAndResult.Append((call.Id.Value, "arguments")).OrderBy(h => h.Item1, StringComparer.Ordinal).ThenBy(h => h.Item2, StringComparer.Ordinal)];
+        Assert.Equal(withArguments, await HitsAsync("nulinside"));
+        SearchHit result = Assert.Single((await SearchAsync("r1079 nulinside")).Items);
+        Assert.Equal(["r1079", "nulinside"], result.Snippet.Highlights.Select(h => result.Snippet.Text.Substring(h.Start, h.Length)));
+        Assert.Equal("nulatitle \0 nulbtitle", (await Store.GetSessionAsync(session.Id))!.Title);
+    }
+
+    [Fact]
+    [Trait("Issue", "search-nul")]
+    public async Task A_NUL_in_a_query_separates_its_words_like_a_space()
+    {
+        SessionId id = await SaveWithResultAsync("nulquery", "connectionword was refusedword by the server");
+        await PublishAsync();
+
+        Assert.Equal([id], await SessionsAsync("refusedword connectionword"));
+        Assert.Equal([id], await SessionsAsync("refusedword\0connectionword"));
+        Assert.Equal([id], await SessionsAsync("connectionword\0-absentword"));
+        Assert.Empty(await SessionsAsync("connectionword\0-refusedword"));
+    }
+
     protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
 
     private async Task<(string EntityId, string Field)[]> HitsAsync(string text)

@@ -123,6 +123,76 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Empty((await Find(search, "tailword")).Items);
     }
 
+    [Fact]
+    [Trait("Issue", "search-nul")]
+    public async Task The_first_65536_characters_of_a_field_holding_a_NUL_are_indexed_with_the_NUL_read_as_a_space()
+    {
+        // An error is never stored as a blob: its search_entries row holds the indexed text.
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        Session session = Session.Create("big");
+        ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("read_file", "{}");
+        string error = "headword\0" + new string('x', 65517) + " edgeword tailword";
+        call.Fail(error);
+        await new SqliteRunStateStore(db).SaveAsync(session);
+
+        var search = new SqliteSessionSearch(db);
+        Assert.Single((await Find(search, "headword")).Items);
+        Assert.Single((await Find(search, "edgeword")).Items);
+        Assert.Empty((await Find(search, "tailword")).Items);
+        Assert.Equal(error[..65536].Replace('\0', ' '), (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, "SELECT text FROM search_entries WHERE field = 'error';"))["text"]!);
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM tool_calls WHERE instr(error, char(0)) = 9 AND id = '{call.Id.Value}';"));
+    }
+
+    [Fact]
+    [Trait("Issue", "search-nul")]
+    public async Task Migrating_a_1_9_0_database_indexes_the_words_after_a_NUL_it_holds()
+    {
+        Session session = Session.Create("nulold\0nulnew title", "goal\0nulgoal");
+        SessionTask task = session.AddTask("task", "desc x\0nuldesc");
+        Step step = task.AddStep("step\0nulstep", "d");
+        ToolCall call = step.AddToolCall("shell", "{}");
+        call.Start();
+        call.Succeed("result\0nulresult");
+        ToolCall failed = step.AddToolCall("shell", "{}");
+        failed.Fail("error\0nulerror");
+        session.AddArtifact("nul.log", ArtifactKind.Log, "text/plain", System.Text.Encoding.UTF8.GetBytes("content\0nulcontent"));
+        ToolCall large = step.AddToolCall("cat", "{}");
+        large.Succeed("bigold\0nulbig " + string.Concat(Enumerable.Repeat("filler ", 400)));
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 10, 0))]))
+        {
+            Assert.Equal("1.9.0", old.GetMigrationStatus().CurrentText);
+            await new SqliteRunStateStore(old).SaveAsync(session);
+        }
+
+        // The blob's index entry as acode before 1.10.0 wrote it: its text read up to the NUL.
+        SqliteProbe.Execute(_temp.DatabasePath, """
+            DELETE FROM blob_search_index WHERE rowid = (SELECT id FROM blob_search_entries);
+            INSERT INTO blob_search_index (rowid, text) SELECT id, 'bigold' FROM blob_search_entries;
+            """);
+
+        using SqliteWorkspaceDatabase migrated = _temp.Open();
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        var search = new SqliteSessionSearch(migrated);
+        foreach (string word in new[] { "nulold", "nulnew", "nulgoal", "nuldesc", "nulstep", "nulresult", "nulerror", "nulcontent", "bigold", "nulbig" })
+        {
+            Assert.Single((await Find(search, word)).Items);
+        }
+
+        // The same entries as the triggers write for the same rows saved after the migration.
+        using var freshTemp = new TempWorkspace();
+        using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
+        {
+            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
+        }
+
+        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
+        List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
+        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
+        Assert.Equal(16, expected.Count); // the large result has no entry of its own: its blob is indexed
+        Assert.True(migrated.Check().IsHealthy);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+    }
+
     private static Task<Page<SearchHit>> Find(SqliteSessionSearch search, string text)
         => search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
 }

@@ -70,7 +70,7 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
         Assert.Equal(AcodeErrorCode.Busy, error.ErrorCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         SqliteProbe.Execute(blocker, "ROLLBACK;");
-        Assert.Equal(ShippedSchema.AllVersions, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version);"));
+        Assert.Equal(ShippedSchema.AllVersions, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY rowid);"));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class SqliteWorkspaceDatabaseTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('shadow', 'virtual')) ORDER BY name;")
             .Select(r => (string)r["name"]!).ToList();
         Assert.Equal(AllTables, tables);
-        Assert.Equal(ShippedSchema.AllVersions, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version);"));
+        Assert.Equal(ShippedSchema.AllVersions, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY rowid);"));
     }
 
     [Fact]

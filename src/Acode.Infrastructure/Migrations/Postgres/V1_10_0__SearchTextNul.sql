@@ -1,0 +1,6 @@
+-- acode shared PostgreSQL database, schema 1.10.0: no statements, on purpose.
+--
+-- The workspace database's 1.10.0 redefines its search triggers so that every word of a field holding a NUL character
+-- is found (SQLite's substr() stopped at the NUL; docs/search.md). PostgreSQL holds a NUL as U+FFFD in its rows and
+-- its search text (docs/json-format.md), whose words are found on both sides already. This file exists because both
+-- engines carry the same versions (AC-010).
