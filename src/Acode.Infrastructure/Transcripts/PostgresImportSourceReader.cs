@@ -18,7 +18,7 @@ public sealed class PostgresImportSourceReader : IImportSourceReader
         SELECT e.document->>'payload' FROM session_events e
         WHERE e.session_id = $1 AND e.type = $2
           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.deleted_at IS NOT NULL)
-        ORDER BY e.sequence >= 4294967296, e.sequence DESC LIMIT 1;
+        ORDER BY e.sequence >= $3, e.sequence DESC LIMIT 1;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -45,6 +45,7 @@ public sealed class PostgresImportSourceReader : IImportSourceReader
             await using var commandScope = command.ConfigureAwait(false);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = sessionId.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = SqliteImportSourceReader.EventType });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = SqliteImportSourceReader.SubAgentRangeStart });
             object? payload = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return payload is string text ? SqliteImportSourceReader.Facts(text) : null;
         }

@@ -19,10 +19,10 @@ internal sealed class SqliteImportSourceReader : IImportSourceReader
     /// <summary>The first sequence number of the sub-agent transcripts' ranges (2³²): the main transcript numbers its events below it.</summary>
     public const long SubAgentRangeStart = 1L << 32;
 
-    /// <summary>The payload of the latest source event of session <c>$id</c> (event type <c>$type</c>), as <see cref="SqliteImportSourceReader"/> says.</summary>
+    /// <summary>The payload of the latest source event of session <c>$id</c> (event type <c>$type</c>, main transcript below <c>$subAgents</c>), as <see cref="SqliteImportSourceReader"/> says.</summary>
     internal const string LatestSql = """
         SELECT coalesce(
-            (SELECT payload FROM session_events WHERE session_id = $id AND type = $type AND sequence < 4294967296 ORDER BY sequence DESC LIMIT 1),
+            (SELECT payload FROM session_events WHERE session_id = $id AND type = $type AND sequence < $subAgents ORDER BY sequence DESC LIMIT 1),
             (SELECT payload FROM session_events WHERE session_id = $id AND type = $type ORDER BY sequence DESC LIMIT 1));
         """;
 
@@ -36,7 +36,7 @@ internal sealed class SqliteImportSourceReader : IImportSourceReader
 
     public Task<IReadOnlyList<KeyValuePair<string, string>>?> GetLatestAsync(SessionId sessionId, CancellationToken cancellationToken = default)
     {
-        string? payload = _database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, LatestSql).With("$id", sessionId.Value).With("$type", EventType).ExecuteScalar() as string, cancellationToken);
+        string? payload = _database.Read((connection, transaction) => SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, LatestSql).With("$id", sessionId.Value).With("$type", EventType).With("$subAgents", SubAgentRangeStart).ExecuteScalar() as string, cancellationToken);
         return Task.FromResult(payload is null ? null : Facts(payload));
     }
 

@@ -404,7 +404,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         Span<byte> hash = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(companionKey), hash);
         long slot = 1 + (System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(hash) & ((1L << 30) - 1));
-        return slot << 32;
+        return slot * SqliteImportSourceReader.SubAgentRangeStart;
     }
 
     private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, CancellationToken cancellationToken)

@@ -82,6 +82,7 @@ public sealed class PostgresImportSourceReaderTests(PostgresFixture fixture)
         await using NpgsqlCommand explain = dataSource.CreateCommand("EXPLAIN " + PostgresImportSourceReader.Sql);
         explain.Parameters.AddWithValue("sess_001500");
         explain.Parameters.AddWithValue(SqliteImportSourceReader.EventType);
+        explain.Parameters.AddWithValue(SqliteImportSourceReader.SubAgentRangeStart);
         var lines = new List<string>();
         await using (NpgsqlDataReader r = await explain.ExecuteReaderAsync())
         {
