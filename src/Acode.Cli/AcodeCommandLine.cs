@@ -9,20 +9,21 @@ internal static class AcodeCommandLine
     public static RootCommand Build()
     {
         var globals = new GlobalOptions();
-        var root = new RootCommand("acode: the run-state store of the acode agent. Inspect, migrate and diagnose the workspace database (.agent/workspace.db).");
+        var root = new RootCommand("acode: the run-state store of the acode agent. Inspect, search, import, sync, migrate and diagnose the workspace database (.agent/workspace.db).");
         root.Options.Add(globals.Workspace);
         root.Options.Add(globals.Verbose);
 
-        var db = new Command("db", "The workspace database: status, migrations, checks.");
+        var db = new Command("db");
         db.Subcommands.Add(DbStatusCommand.Create(globals));
         db.Subcommands.Add(DbMigrateCommand.Create(globals));
         db.Subcommands.Add(DbSchemaVersionCommand.Create(globals));
         db.Subcommands.Add(DbCheckCommand.Create(globals));
         db.Subcommands.Add(DbSyncCommand.Create(globals));
         db.Subcommands.Add(DbPruneCommand.Create(globals));
+        db.Description = Listing("The workspace database and its sync", db);
         root.Subcommands.Add(db);
 
-        var session = new Command("session", "Sessions: list, show, export, import, delete, pull.");
+        var session = new Command("session");
         session.Subcommands.Add(SessionListCommand.Create(globals));
         session.Subcommands.Add(SessionShowCommand.Create(globals));
         session.Subcommands.Add(SessionSearchCommand.Create(globals));
@@ -30,6 +31,7 @@ internal static class AcodeCommandLine
         session.Subcommands.Add(SessionImportCommand.Create(globals));
         session.Subcommands.Add(SessionDeleteCommand.Create(globals));
         session.Subcommands.Add(SessionPullCommand.Create(globals));
+        session.Description = Listing("Sessions", session);
         root.Subcommands.Add(session);
 
         root.Subcommands.Add(ImportCommand.Create(globals));
@@ -38,6 +40,9 @@ internal static class AcodeCommandLine
         CommandHelp.Apply(root);
         return root;
     }
+
+    /// <summary>A group's one-line description: what it is about, then its subcommands' names, so that it cannot leave one out.</summary>
+    private static string Listing(string subject, Command group) => $"{subject}: {string.Join(", ", group.Subcommands.Select(c => c.Name))}.";
 
     public static async Task<int> RunAsync(string[] args)
     {

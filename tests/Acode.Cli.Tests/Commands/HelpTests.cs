@@ -23,6 +23,21 @@ public sealed class HelpTests : IDisposable
         Assert.All(commands.Split('\n').Skip(1), line => Assert.Matches(@"^  [a-z]", line));
     }
 
+    [Theory]
+    [InlineData("db")]
+    [InlineData("session")]
+    public async Task A_group_s_line_in_the_top_level_help_names_every_one_of_its_commands(string group)
+    {
+        AcodeResult top = await _workspace.RunOkAsync("--help");
+        AcodeResult own = await _workspace.RunOkAsync(group, "--help");
+
+        string line = top.Stdout.Split('\n').Single(l => l.StartsWith($"  {group} ", StringComparison.Ordinal));
+        string commands = own.Stdout[own.Stdout.IndexOf("Commands:", StringComparison.Ordinal)..].Split("\n\n")[0];
+        var names = commands.Split('\n').Skip(1).Select(l => l.Trim().Split(' ')[0]).Where(n => n.Length > 0).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Matches($@"[:,] {name}[,.]", line));
+    }
+
     [Fact]
     public async Task A_command_s_own_help_keeps_its_details_and_examples()
     {
