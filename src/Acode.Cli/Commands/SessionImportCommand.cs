@@ -32,9 +32,11 @@ internal static class SessionImportCommand
                 // Strict UTF-8: invalid bytes are refused (with the line), never silently replaced by U+FFFD.
                 reader = path == "-" ? new StreamReader(Console.OpenStandardInput(), StrictUtf8) : new StreamReader(path, StrictUtf8);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                throw new UsageException($"Cannot read '{path}': {ex.Message}", "Give the path of a file written by 'acode session export'.");
+                // Also an empty path ('') or one the system cannot take (a NUL in it): no file is named.
+                string why = path.Length == 0 ? "an empty path names no file." : ex.Message;
+                throw new UsageException($"Cannot read '{path}': {why}", "Give the path of a file written by 'acode session export'.");
             }
 
             context.OpenDatabase();
