@@ -64,10 +64,10 @@ internal static class ImportCommand
             }
 
             string[]? named = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : null;
-            if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(TranscriptImporter.IsStreamPath) is { } stream)
+            if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(p => TranscriptImporter.IsStreamPath(p) || Infrastructure.FileKind.SpecialKindOf(p) is not null) is { } stream)
             {
                 throw new UsageException(
-                    $"--watch follows files and folders; '{stream}' is a stream (a pipe or a device), which can be read only once.",
+                    $"--watch follows files and folders; '{stream}' is a stream (a pipe, a fifo or a device), which can be read only once.",
                     $"Import it without --watch: acode import {name} {Infrastructure.ShellQuoting.Quote(stream)}");
             }
 
@@ -131,6 +131,12 @@ internal static class ImportCommand
                 TranscriptImportReport report;
                 try
                 {
+                    if (!TranscriptImporter.IsStreamPath(file) && Infrastructure.FileKind.IsFifo(file))
+                    {
+                        // A fifo named on the command line is read as a stream; opening it waits until something writes to it.
+                        Console.Error.WriteLine(CommandAction.Printable($"Waiting for something to write to the fifo '{file}' (Ctrl+C stops)…"));
+                    }
+
                     report = await importer.ImportFileAsync(file, cancellationToken);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -57,7 +57,9 @@ internal static class SessionImportCommand
                     context.Console.WriteLine($"{graph.Session!.Id}: {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged");
                 }
             }
-            catch (FormatException) when (path != "-" && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
+            // A fifo or device was read once already: opened again it would wait for a writer that may never come.
+            catch (FormatException) when (path != "-" && !TranscriptImporter.IsStreamPath(path) && FileKind.SpecialKindOf(path) is null
+                && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
             {
                 // Another agent's transcript, not an acode export: say which command reads it.
                 string name = agent == CodexTranscriptImporter.AgentName ? "a Codex CLI rollout" : "a Claude Code transcript";
