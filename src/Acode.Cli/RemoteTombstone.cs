@@ -30,7 +30,7 @@ internal static class RemoteTombstone
             return null;
         }
 
-        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Safe(name)} ({tombstone.LastId})" : tombstone.LastId;
+        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Plain(name)} ({tombstone.LastId})" : tombstone.LastId;
         return new UsageException(
             $"Session {id} was deleted in PostgreSQL at {target} on {Display.Time(deletedAt)} (UTC) by workspace {by} "
             + $"('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there. {nothingDone}",

@@ -54,7 +54,7 @@ public sealed class UiHostileInputTests : IAsyncLifetime, IDisposable
 
         await page.GotoAsync(_ui!.LaunchUrl);
         await AssertInertAsync(page, "list");
-        Assert.Contains(StoreSessions.Corpus[0], await page.Locator("#sessions").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(StoreSessions.Corpus[0][..52] + "…", await page.Locator("#sessions").InnerTextAsync(), StringComparison.Ordinal); // "Hostile " and the corpus: 60 characters shown
         await Screenshots.SaveAsync(page, "10-hostile-list");
 
         await page.Locator("#sessions td.title a").ClickAsync();

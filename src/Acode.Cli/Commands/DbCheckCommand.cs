@@ -111,7 +111,7 @@ internal static class DbCheckCommand
             {
                 if (database.IsReadOnly)
                 {
-                    context.Console.WriteLine(DbStatusCommand.ReadOnlyNote(database));
+                    context.Console.WriteLine(Display.Plain(DbStatusCommand.ReadOnlyNote(database)));
                 }
 
                 foreach ((string name, bool ok, string detail) in checks)

@@ -144,7 +144,7 @@ internal static class DbPruneCommand
     {
         if (sync?.TakePostgresMigrated() is { } migrated)
         {
-            Console.Error.WriteLine(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription, "pruning"));
+            Console.Error.WriteLine(CommandAction.Printable(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription, "pruning")));
         }
     }
 

@@ -91,10 +91,10 @@ internal static class DbStatusCommand
 
             var table = new FittedTable(TableBorder.Rounded).Keep("Item").Free("Value");
             table.AddRow("Workspace", Display.Safe(database.Workspace.RootDirectory));
-            table.AddRow("Workspace id", database.WorkspaceId ?? "");
+            table.AddRow("Workspace id", Display.Safe(database.WorkspaceId));
             if (database.IsReadOnly)
             {
-                table.AddRow("Access", ReadOnlyNote(database));
+                table.AddRow("Access", Display.Safe(ReadOnlyNote(database)));
             }
 
             table.AddRow("Database", $"{Display.Safe(database.Workspace.DatabasePath)} ({Display.Bytes(stats.DatabaseBytes)}, WAL {Display.Bytes(stats.WalBytes)})");

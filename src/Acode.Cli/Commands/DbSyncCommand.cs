@@ -128,7 +128,7 @@ internal static class DbSyncCommand
     {
         if (result.PostgresMigrated is { } migrated)
         {
-            Console.Error.WriteLine(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription));
+            Console.Error.WriteLine(CommandAction.Printable(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription)));
         }
     }
 
@@ -192,7 +192,7 @@ internal static class DbSyncCommand
 
     private static async Task<int> WatchAsync(CliContext context, SyncLoop loop, CancellationToken cancellationToken)
     {
-        context.Console.WriteLine($"Watching the outbox of {context.Workspace.DatabasePath}; syncing to {context.SyncTargetDescription}. Ctrl+C stops.");
+        context.Console.WriteLine($"Watching the outbox of {Display.Plain(context.Workspace.DatabasePath)}; syncing to {Display.Plain(context.SyncTargetDescription)}. Ctrl+C stops.");
 
         // Ctrl+C or SIGTERM (StopSignals cancels the token): finish (or roll back) the batch in flight, release its leases,
         // then exit 0 (1 after dead letters).
@@ -228,7 +228,7 @@ internal static class DbSyncCommand
             {
                 // What the run delivered before the outage is counted here: the next run's line counts only its own records.
                 string before = didSomething ? $" Before that: {SyncSummary.Describe(result)}" : "";
-                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {result.PauseReason?.TrimEnd().TrimEnd(';', '.')}; retrying with backoff (nothing is lost, no attempts are counted).{before}");
+                context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} paused: {Display.Plain(result.PauseReason?.TrimEnd().TrimEnd(';', '.'))}; retrying with backoff (nothing is lost, no attempts are counted).{before}");
             }
             else if (!result.Paused && (wasPaused || result.Delivered + result.Retried + result.DeadLettered + result.ConflictsLostSince + result.ConflictsLostSinceToDeletion > 0))
             {
@@ -243,7 +243,7 @@ internal static class DbSyncCommand
         {
             // The loop's log line is for --verbose: the watch says it itself, with the error's code and advice.
             string what = error is AcodeDbException db ? $"{db.Code}: {db.Message.TrimEnd('.', ' ')}" : $"unexpected error ({error.GetType().Name}: {error.Message.TrimEnd('.', ' ')}; run with --verbose for details)";
-            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} sync failed: {what}; retrying in {Display.Duration(delay)}.");
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} sync failed: {Display.Plain(what)}; retrying in {Display.Duration(delay)}.");
         });
     }
 }

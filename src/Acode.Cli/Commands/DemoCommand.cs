@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Acode.Application;
 using Acode.Cli.Demo;
+using Acode.Cli.Output;
 using Acode.Infrastructure.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -27,10 +28,10 @@ internal static class DemoCommand
             for (int i = 0; i < sessions; i++)
             {
                 Session session = await recorder.RecordAsync(i % 3, cancellationToken);
-                context.Console.WriteLine($"Recorded {session.Id} [{session.State}] {session.Title}");
+                context.Console.WriteLine($"Recorded {session.Id} [{session.State}] {Display.Plain(session.Title)}");
             }
 
-            context.Console.WriteLine($"Database: {database.Workspace.DatabasePath}");
+            context.Console.WriteLine($"Database: {Display.Plain(database.Workspace.DatabasePath)}");
             context.Console.WriteLine("Next: acode session list, then acode session show <id>");
             return ExitCodes.Success;
         });

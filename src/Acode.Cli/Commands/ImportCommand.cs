@@ -64,10 +64,10 @@ internal static class ImportCommand
             }
 
             string[]? named = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : null;
-            if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(TranscriptImporter.IsStreamPath) is { } stream)
+            if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(p => TranscriptImporter.IsStreamPath(p) || Infrastructure.FileKind.SpecialKindOf(p) is not null) is { } stream)
             {
                 throw new UsageException(
-                    $"--watch follows files and folders; '{stream}' is a stream (a pipe or a device), which can be read only once.",
+                    $"--watch follows files and folders; '{stream}' is a stream (a pipe, a fifo or a device), which can be read only once.",
                     $"Import it without --watch: acode import {name} {Infrastructure.ShellQuoting.Quote(stream)}");
             }
 
@@ -131,6 +131,12 @@ internal static class ImportCommand
                 TranscriptImportReport report;
                 try
                 {
+                    if (!TranscriptImporter.IsStreamPath(file) && Infrastructure.FileKind.IsFifo(file))
+                    {
+                        // A fifo named on the command line is read as a stream; opening it waits until something writes to it.
+                        Console.Error.WriteLine(CommandAction.Printable($"Waiting for something to write to the fifo '{file}' (Ctrl+C stops)…"));
+                    }
+
                     report = await importer.ImportFileAsync(file, cancellationToken);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -212,7 +218,7 @@ internal static class ImportCommand
 
     private static async Task<int> WatchAsync(CliContext context, TranscriptImporter importer, string[] roots, CancellationToken cancellationToken)
     {
-        context.Console.WriteLine($"Following {string.Join(", ", roots.Select(r => Display.Safe(r)))} into {Display.Safe(context.Workspace.DatabasePath)}. Ctrl+C stops.");
+        context.Console.WriteLine($"Following {string.Join(", ", roots.Select(r => Display.Plain(r)))} into {Display.Plain(context.Workspace.DatabasePath)}. Ctrl+C stops.");
         // Ctrl+C or SIGTERM (StopSignals cancels the token): stop after the write in hand (each is one transaction), exit 0.
         var followers = new Dictionary<string, ITranscriptFollower>(StringComparer.Ordinal);
         var refusedRoots = new HashSet<string>(StringComparer.Ordinal);
@@ -239,7 +245,7 @@ internal static class ImportCommand
                     // A sub-agent transcript without its session's: said once, looked for again on every round.
                     if (refusedRoots.Add(ex.Message))
                     {
-                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Plain(ex.Message)} {Display.Plain(ex.Remedy)}");
                     }
                 }
             }
@@ -266,7 +272,7 @@ internal static class ImportCommand
                     TranscriptImportReport? report = await follower.PollAsync(cancellationToken);
                     if (unreadableSaid.Remove(file))
                     {
-                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Safe(file)} can be read again.");
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Plain(file)} can be read again.");
                     }
 
                     if (report?.RemovedEarlier is { } removal)
@@ -274,7 +280,7 @@ internal static class ImportCommand
                         // Said once per file: the file keeps being followed (it is imported if its session comes back).
                         if (removedSaid.Add(file))
                         {
-                            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped {Display.Safe(file)}: its session {report.SessionId} was removed earlier ({Display.Safe(removal.Reason)}, {UtcTimestamp.Format(removal.RemovedAt)}); add --include-removed to import it again. Not said again for this file.");
+                            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped {Display.Plain(file)}: its session {report.SessionId} was removed earlier ({Display.Plain(removal.Reason)}, {UtcTimestamp.Format(removal.RemovedAt)}); add --include-removed to import it again. Not said again for this file.");
                         }
                     }
                     else if (report is not null && report.Rows.Inserted + report.Rows.Updated > 0)
@@ -293,7 +299,7 @@ internal static class ImportCommand
                 catch (TranscriptFormatException ex)
                 {
                     // Looked at again only once it changes (an agent may yet write its records to it).
-                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Safe(ex.Message)} {Display.Safe(ex.Remedy)}");
+                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} skipped: {Display.Plain(ex.Message)} {Display.Plain(ex.Remedy)}");
                 }
             }
 
@@ -319,7 +325,7 @@ internal static class ImportCommand
             }
 
             unreadableSaid[path.Path] = said;
-            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Safe(path.Path)} ({Display.Safe(path.Reason)}); {Display.Safe(path.Remedy)} Said again when this changes.");
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Plain(path.Path)} ({Display.Plain(path.Reason)}); {Display.Plain(path.Remedy)} Said again when this changes.");
         }
     }
 
@@ -328,7 +334,7 @@ internal static class ImportCommand
     private static string Describe(TranscriptImportReport r)
     {
         string session = r.SessionId ?? "(no record yet)";
-        string text = $"{Display.Safe(r.Path)}: {session}: {r.Tasks} task(s), {r.Steps} step(s), {r.ToolCalls} tool call(s) ({r.FailedToolCalls} failed), {r.Artifacts} artifact(s), {r.Events} event(s); {r.Rows.Inserted} rows new, {r.Rows.Updated} updated, {r.Rows.Unchanged} unchanged";
+        string text = $"{Display.Plain(r.Path)}: {session}: {r.Tasks} task(s), {r.Steps} step(s), {r.ToolCalls} tool call(s) ({r.FailedToolCalls} failed), {r.Artifacts} artifact(s), {r.Events} event(s); {r.Rows.Inserted} rows new, {r.Rows.Updated} updated, {r.Rows.Unchanged} unchanged";
         var problems = ProblemsJson(r.Problems).Where(p => (int)p.Value! > 0).Select(p => $"{p.Value} {p.Key}").ToList();
         return problems.Count == 0 ? text : $"{text}; problems: {string.Join(", ", problems)}";
     }

@@ -89,7 +89,7 @@ internal static class SessionExportCommand
                     StopSignals.InterruptedExitCode);
             }
 
-            Console.Error.WriteLine(written == 1 ? $"Exported session {sessionIds[0]} to {path}." : $"Exported {written} sessions to {path}.");
+            Console.Error.WriteLine(CommandAction.Printable(written == 1 ? $"Exported session {sessionIds[0]} to {path}." : $"Exported {written} sessions to {path}."));
             return ExitCodes.Success;
         }, stopsGracefully: WritesFile);
         return command;

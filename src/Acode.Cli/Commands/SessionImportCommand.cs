@@ -32,9 +32,11 @@ internal static class SessionImportCommand
                 // Strict UTF-8: invalid bytes are refused (with the line), never silently replaced by U+FFFD.
                 reader = path == "-" ? new StreamReader(Console.OpenStandardInput(), StrictUtf8) : new StreamReader(path, StrictUtf8);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                throw new UsageException($"Cannot read '{path}': {ex.Message}", "Give the path of a file written by 'acode session export'.");
+                // Also an empty path ('') or one the system cannot take (a NUL in it): no file is named.
+                string why = path.Length == 0 ? "an empty path names no file." : ex.Message;
+                throw new UsageException($"Cannot read '{path}': {why}", "Give the path of a file written by 'acode session export'.");
             }
 
             context.OpenDatabase();
@@ -55,7 +57,9 @@ internal static class SessionImportCommand
                     context.Console.WriteLine($"{graph.Session!.Id}: {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged");
                 }
             }
-            catch (FormatException) when (path != "-" && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
+            // A fifo or device was read once already: opened again it would wait for a writer that may never come.
+            catch (FormatException) when (path != "-" && !TranscriptImporter.IsStreamPath(path) && FileKind.SpecialKindOf(path) is null
+                && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
             {
                 // Another agent's transcript, not an acode export: say which command reads it.
                 string name = agent == CodexTranscriptImporter.AgentName ? "a Codex CLI rollout" : "a Claude Code transcript";

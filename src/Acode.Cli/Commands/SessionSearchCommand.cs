@@ -113,7 +113,7 @@ internal static class SessionSearchCommand
 
             if (page.Items.Count == 0)
             {
-                context.Console.WriteLine(options.Cursor is not null ? "No more hits." : $"No hits for {query.Canonical}{(isRemote ? " in PostgreSQL" : " in this workspace")}.");
+                context.Console.WriteLine(options.Cursor is not null ? "No more hits." : $"No hits for {Display.Plain(query.Canonical)}{(isRemote ? " in PostgreSQL" : " in this workspace")}.");
                 return ExitCodes.Success;
             }
 

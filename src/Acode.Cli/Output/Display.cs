@@ -18,6 +18,13 @@ internal static class Display
     /// <summary>Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal.</summary>
     public static string Safe(string? text, int maxLength = int.MaxValue) => Safe(text, maxLength, keepLines: false);
 
+    /// <summary>
+    /// Like <see cref="Safe(string?, int)"/> (control characters made visible, cut at <paramref name="maxLength"/>) but with
+    /// no markup escaping: for text written as plain text (<c>IAnsiConsole.WriteLine(string)</c>, a table cell written as
+    /// <c>Text</c>), where <c>[[</c> would be printed as two brackets.
+    /// </summary>
+    public static string Plain(string? text, int maxLength = int.MaxValue) => Visible(text, maxLength, keepLines: false);
+
     /// <summary>Like <see cref="Safe(string?, int)"/>, whole and keeping line breaks (multi-line tool results stay readable).</summary>
     public static string SafeLines(string? text) => Safe(text, int.MaxValue, keepLines: true);
 
@@ -56,7 +63,9 @@ internal static class Display
             (char)int.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
             (char)int.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))));
 
-    private static string Safe(string? text, int maxLength, bool keepLines)
+    private static string Safe(string? text, int maxLength, bool keepLines) => Markup.Escape(Visible(text, maxLength, keepLines));
+
+    private static string Visible(string? text, int maxLength, bool keepLines)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -94,7 +103,7 @@ internal static class Display
             }
         }
 
-        return Markup.Escape(builder.ToString());
+        return builder.ToString();
     }
 
     public static string Duration(TimeSpan? duration) => duration switch

@@ -42,15 +42,34 @@ internal sealed class OutputFile
                 || fullPath.StartsWith("/dev/", StringComparison.Ordinal) && !fullPath.StartsWith("/dev/shm/", StringComparison.Ordinal));
 
     /// <summary>Checks <paramref name="path"/> before anything is read or written.</summary>
-    /// <exception cref="UsageException">The path (or the link's target) is a folder, its folder does not exist, or it is a file with content and <paramref name="overwrite"/> is false (exit 2).</exception>
+    /// <exception cref="UsageException">The path is empty or not a path, is a symbolic link loop, (or the link's target) is a folder, its folder does not exist, or it is a file with content and <paramref name="overwrite"/> is false (exit 2).</exception>
     public static OutputFile Resolve(string path, bool overwrite)
     {
-        string full = Path.GetFullPath(path);
-        string target = full;
-        if (new FileInfo(full).LinkTarget is not null && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } linked)
+        ArgumentNullException.ThrowIfNull(path);
+        string full, target;
+        try
         {
-            // /dev/stdout -> /proc/self/fd/1 -> 'pipe:[…]' ends at '/proc/self/fd/pipe:[…]', a name that is no file.
-            target = linked.FullName;
+            // An empty path (-o ''), or one the system cannot take (a NUL in it), names no file.
+            full = path.Length == 0 ? throw new ArgumentException("an empty path names no file") : Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"Cannot write '{path}': {ex.Message.TrimEnd('.')}.", "Give --output the path of a file, e.g. -o export.jsonl (or - for standard output).");
+        }
+
+        target = full;
+        try
+        {
+            if (new FileInfo(full).LinkTarget is not null && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } linked)
+            {
+                // /dev/stdout -> /proc/self/fd/1 -> 'pipe:[…]' ends at '/proc/self/fd/pipe:[…]', a name that is no file.
+                target = linked.FullName;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A link loop ("Too many levels of symbolic links"), or a folder on the way that cannot be read.
+            throw new UsageException($"Cannot write '{path}': {ex.Message.TrimEnd('.')}.", "Fix or remove the symbolic link (it points back into itself), or choose another file name.");
         }
 
         if (Directory.Exists(target))

@@ -133,7 +133,7 @@ internal static class SyncSummary
             return " was deleted in PostgreSQL";
         }
 
-        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Safe(name)} ({tombstone.LastId})" : tombstone.LastId;
+        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Plain(name)} ({tombstone.LastId})" : tombstone.LastId;
         return $" was deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace {by}";
     }
 }

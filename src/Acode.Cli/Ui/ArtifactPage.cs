@@ -21,7 +21,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 
         string html = PageLayout.Render(artifact.Name, workspace, w =>
         {
-            w.Markup("<p class=\"crumbs\">").Link(UiLinks.Session(session.Id.Value), session.Title).Markup("</p>")
+            w.Markup("<p class=\"crumbs\">").Link(UiLinks.Session(session.Id.Value), SessionTitles.Short(session.Title)).Markup("</p>")
                 .Markup("<h1 id=\"artifact-name\">").Text(artifact.Name).Markup("</h1><dl class=\"facts\">")
                 .Markup("<dt>Kind</dt><dd>").Text(artifact.Kind.ToString())
                 .Markup("</dd><dt>Media type</dt><dd>").Text(artifact.MediaType)

@@ -25,7 +25,7 @@ internal static class SearchHitsView
         foreach (SearchHit hit in hits)
         {
             string session = UiLinks.Session(hit.SessionId.Value);
-            w.Markup("<tr><td class=\"title\">").Link(session, hit.SessionTitle)
+            w.Markup("<tr><td class=\"title\">").Link(session, SessionTitles.Short(hit.SessionTitle))
                 .Markup("<br><span class=\"id\">").Text(hit.SessionId.Value).Markup("</span> ").Element("span", hit.SessionState.ToString(), "state state-" + hit.SessionState)
                 .Markup("</td><td class=\"id\">").Text(hit.EntityType.ToString()).Markup("<br>");
             if (hit.EntityType == EntityType.ToolCall)

@@ -137,7 +137,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             {
                 w.Markup("<tr><td class=\"id\">").Link(UiLinks.Session(s.Id.Value), s.Id.Value)
                     .Markup("</td><td>").Element("span", s.State.ToString(), "state state-" + s.State)
-                    .Markup("</td><td class=\"title\">").Link(UiLinks.Session(s.Id.Value), s.Title)
+                    .Markup("</td><td class=\"title\">").Link(UiLinks.Session(s.Id.Value), SessionTitles.Short(s.Title))
                     .Markup("</td><td class=\"num\">").Text(s.TaskCount.ToString(CultureInfo.InvariantCulture))
                     .Markup("</td><td class=\"num\">").Text(s.ToolCallCount.ToString(CultureInfo.InvariantCulture))
                     .Markup("</td><td>").Text(Display.Second(s.CreatedAt))

@@ -43,10 +43,17 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         var scale = new TimelineScale(session);
         int toolCalls = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count));
         int failed = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed)));
-        string html = PageLayout.Render(session.Title, workspace, w =>
+        string html = PageLayout.Render(SessionTitles.Short(session.Title), workspace, w =>
         {
-            w.Markup("<h1 id=\"session-title\">").Text(session.Title).Markup("</h1>")
-                .Markup("<dl class=\"facts\"><dt>ID</dt><dd class=\"id\">").Text(session.Id.Value)
+            w.Markup("<h1 id=\"session-title\">").Text(SessionTitles.Heading(session.Title)).Markup("</h1>");
+            if (SessionTitles.IsCutInHeading(session.Title))
+            {
+                w.Markup("<p class=\"hint\" id=\"title-cut\">").Text(string.Create(CultureInfo.InvariantCulture,
+                    $"The title is {session.Title.Length:N0} characters long; the first {SessionTitles.HeadingLength:N0} are shown. 'acode session export {session.Id.Value}' gives it whole.")).Markup("</p>");
+            }
+
+            w.Markup("<dl class=\"facts\"><dt>ID</dt><dd class=\"id\">")
+                .Text(session.Id.Value)
                 .Markup("</dd><dt>State</dt><dd>").Element("span", session.State.ToString(), "state state-" + session.State)
                 .Markup("</dd><dt>Goal</dt><dd>").Text(session.Goal ?? "—")
                 .Markup("</dd><dt>Created</dt><dd>").Text(Display.Time(session.CreatedAt))
@@ -93,9 +100,9 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         const int pageSize = 1000;
         IReadOnlyList<SessionEvent> events = await store.ReadEventsAsync(session, afterSequence, pageSize, cancellationToken);
         long total = await store.CountEventsAsync(session.Id, cancellationToken);
-        string html = PageLayout.Render("Events of " + session.Title, workspace, w =>
+        string html = PageLayout.Render("Events of " + SessionTitles.Short(session.Title), workspace, w =>
         {
-            w.Markup("<h1>Events of ").Link(UiLinks.Session(session.Id.Value), session.Title).Markup("</h1>");
+            w.Markup("<h1>Events of ").Link(UiLinks.Session(session.Id.Value), SessionTitles.Short(session.Title)).Markup("</h1>");
             w.Markup("<p class=\"hint\" id=\"events-shown\">").Text(Shown(events, total, afterSequence));
             if (afterSequence > 0)
             {

@@ -84,11 +84,12 @@ public sealed class ClaudeCodeTranscriptImporter : TranscriptImporter
     private protected override string? SubAgentIdOf(string companionPath)
         => Path.GetFileNameWithoutExtension(companionPath) is { } name && name.StartsWith("agent-", StringComparison.Ordinal) ? name["agent-".Length..] : null;
 
+    /// <remarks>A fifo, socket or device among them is left out: opening a fifo waits until something writes to it.</remarks>
     private protected override IReadOnlyList<string> CompanionFiles(string path)
     {
         string folder = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path), "subagents");
         return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*.jsonl").Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFiles(folder, "*.jsonl").Where(f => FileKind.SpecialKindOf(f) is null).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 }

@@ -76,8 +76,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// The transcript files at <paramref name="path"/> (a file, or a folder searched recursively), in a stable order; a
     /// companion file directly in the folder named (a Claude Code <c>subagents</c> folder) stands for its session's
     /// transcript, as when the file is named, while companion files found further down are left to their session;
-    /// every folder that cannot be listed and every <c>.jsonl</c> symbolic link to nothing goes to <paramref name="unreadable"/>
-    /// and the search goes on. A symbolic link to a folder is followed once: a folder reached again (a link loop, two
+    /// every folder that cannot be listed, every <c>.jsonl</c> symbolic link to nothing and every <c>.jsonl</c> that is a
+    /// fifo, socket or device (never opened: opening a fifo waits for a writer) goes to <paramref name="unreadable"/> and
+    /// the search goes on. A symbolic link to a folder is followed once: a folder reached again (a link loop, two
     /// links to one folder) is not searched again, and a file reached under two names is returned once.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
@@ -145,7 +146,11 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     // A companion file (a Claude Code sub-agent transcript) in the folder that was named: taken as a
                     // file named on its own, its session's transcript (which imports it). Further down it comes with its session.
                     string session = SessionTranscriptOf(entry.FullName);
-                    if (session != entry.FullName && File.Exists(session) && visitedFiles.Add(RealPath(session)))
+                    if (session != entry.FullName && File.Exists(session) && FileKind.SpecialKindOf(session) is { } sessionKind)
+                    {
+                        unreadable.Add(UnreadablePath.NotAFile(session, sessionKind));
+                    }
+                    else if (session != entry.FullName && File.Exists(session) && visitedFiles.Add(RealPath(session)))
                     {
                         found.Add(session);
                     }
@@ -155,6 +160,14 @@ public abstract class TranscriptImporter : ITranscriptImporter
                     if (entry.LinkTarget is not null && UnreadablePath.DanglingLinkTarget(entry.FullName) is not null)
                     {
                         unreadable.Add(UnreadablePath.From(entry.FullName, new FileNotFoundException()));
+                        continue;
+                    }
+
+                    // A fifo (or socket, or device) found in a folder is not opened: opening a fifo waits for a writer,
+                    // which may never come. Named on its own it is read as a stream (ImportFileAsync).
+                    if (FileKind.SpecialKindOf(entry.FullName) is { } kind)
+                    {
+                        unreadable.Add(UnreadablePath.NotAFile(entry.FullName, kind));
                         continue;
                     }
 

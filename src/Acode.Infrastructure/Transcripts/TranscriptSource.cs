@@ -57,6 +57,12 @@ internal sealed class TranscriptSource
     /// <returns>False when the file is shorter than what was read before (replaced or truncated: start again with a new source).</returns>
     public bool Read(bool final)
     {
+        // A fifo found in a followed folder (or put where a followed file was): opening it would wait for a writer.
+        if (FileKind.SpecialKindOf(Path) is { } kind)
+        {
+            throw new IOException($"'{Path}' is {kind}, not a file: it can be read once, not followed. Import it without --watch (acode reads it to its end).");
+        }
+
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         if (!stream.CanSeek)
         {

@@ -27,6 +27,13 @@ internal sealed record UnreadablePath(string Path, string Reason, string Remedy)
         };
     }
 
+    /// <summary>
+    /// The report for a fifo, socket or device (<paramref name="kind"/>: "a fifo"…) found while searching a folder: it
+    /// is not opened (opening a fifo waits until something writes to it); named on its own it is read as a stream.
+    /// </summary>
+    public static UnreadablePath NotAFile(string path, string kind)
+        => new(path, $"it is {kind}, not a file; one found in a folder is not read, since opening it can wait forever for a writer", "To read it as a stream, name it on its own (without --watch); else move it out of the folder.");
+
     /// <summary>The report for a path named by the user where nothing is: "no such file or folder", with <paramref name="remedy"/>.</summary>
     public static UnreadablePath Missing(string path, string remedy) => new(path, "no such file or folder", remedy);
 
