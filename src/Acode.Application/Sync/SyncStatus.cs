@@ -17,4 +17,15 @@ public sealed record SyncStatus(
     DateTimeOffset? LastSuccessfulSync,
     string? LastError,
     long? Conflicts,
-    string? PostgresSchemaVersion);
+    string? PostgresSchemaVersion)
+{
+    /// <summary>The newest schema version this program knows, when the server answered with a schema it can use; null otherwise.</summary>
+    public string? PostgresLatestSchemaVersion { get; init; }
+
+    /// <summary>
+    /// The ids of this program's migrations that PostgreSQL lacks (oldest first), when the server answered with a schema it
+    /// can use: the next sync or <c>acode db migrate</c> applies them, and the readers of the team's database
+    /// (<c>--remote</c>, <c>session pull</c>, <c>acode ui --remote</c>) refuse it until then. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> PostgresPendingMigrations { get; init; } = [];
+}

@@ -45,6 +45,10 @@ internal static class DbCheckCommand
             SyncStatus syncStatus = await context.Sync.GetStatusAsync(cancellationToken);
             TimeSpan? oldest = outbox.OldestPendingAge(DateTimeOffset.UtcNow);
             bool stuck = syncStatus.Configured && oldest > PersistenceServiceCollectionExtensions.StuckBacklogAfter;
+            // A PostgreSQL behind this acode's schema: the sync works (it migrates it first), but the readers of the team's
+            // database refuse it until it is migrated. A warning, as an oversized WAL is: nothing is damaged or lost.
+            bool postgresBehind = syncStatus.Configured && syncStatus.Reachable == true && syncStatus.Problem is null
+                && syncStatus.PostgresSchemaVersion is not null && syncStatus.PostgresPendingMigrations.Count > 0;
             var checks = new List<(string Name, bool Ok, string Detail)>
             {
                 ("integrity", report.IntegrityErrors.Count == 0, report.IntegrityErrors.Count == 0 ? "ok" : string.Join("; ", report.IntegrityErrors.Take(10))),
@@ -64,6 +68,7 @@ internal static class DbCheckCommand
                     ? "not configured (local only)"
                     : syncStatus.Reachable != true ? PostgresProblem(syncStatus.Problem)
                     : syncStatus.Problem is { } unusable ? $"{syncStatus.Target} answers, but {unusable}. Local work is unaffected: changes wait in the outbox meanwhile"
+                    : postgresBehind ? $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion}, behind this acode's {syncStatus.PostgresLatestSchemaVersion} ({syncStatus.PostgresPendingMigrations.Count} pending): '--remote' reads, 'session pull' and 'acode ui --remote' refuse it until it is migrated; run 'acode db migrate' (the next 'acode db sync' migrates it too)"
                     : $"{syncStatus.Target} answers, schema {syncStatus.PostgresSchemaVersion ?? "not created yet"}"),
             };
             // A full disk fails the check: the data is sound, but every write and the WAL's checkpoint fail until space is freed.
@@ -85,6 +90,11 @@ internal static class DbCheckCommand
                 warnings.Add("disk");
             }
 
+            if (postgresBehind)
+            {
+                warnings.Add("postgres");
+            }
+
             bool walWarning = warnings.Count > 0;
             if (context.ParseResult.GetValue(json))
             {
@@ -93,7 +103,7 @@ internal static class DbCheckCommand
                 foreach ((string name, bool ok, string detail) in checks)
                 {
                     var entry = new JsonObject { ["check"] = name, ["ok"] = ok, ["detail"] = detail };
-                    if (name is "wal" or "disk")
+                    if (name is "wal" or "disk" or "postgres")
                     {
                         entry["warning"] = warnings.Contains(name);
                     }

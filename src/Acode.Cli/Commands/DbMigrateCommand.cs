@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Cli.Output;
@@ -43,15 +44,19 @@ internal static class DbMigrateCommand
             IReadOnlyList<Migration>? postgres = null;
             MigrationStatus? postgresAfter = null;
             AcodeDbException? refused = null;
+            AcodeDbException? failed = null;
+            var postgresBefore = new StrongBox<MigrationStatus?>();
             if (target is not null)
             {
                 try
                 {
-                    (postgres, postgresAfter, refused) = await MigratePostgresAsync(context, target, isDryRun, cancellationToken);
+                    (postgres, postgresAfter, refused) = await MigratePostgresAsync(context, target, isDryRun, postgresBefore, cancellationToken);
                 }
-                catch (AcodeDbException ex) when (IsRefusal(ex))
+                catch (AcodeDbException ex)
                 {
-                    throw AsMigrationRefusal(ex);
+                    // The workspace database is migrated already (a dry run: planned): that is reported first, then
+                    // PostgreSQL's error, with a hint that says what changed where (exit code: the error's own).
+                    failed = ex;
                 }
             }
 
@@ -61,6 +66,11 @@ internal static class DbMigrateCommand
                 if (postgresJson is not null && isDryRun)
                 {
                     postgresJson["refused"] = refused is null ? null : $"{refused.Code}: {refused.Message}";
+                }
+
+                if (failed is not null)
+                {
+                    postgresJson = new JsonObject { ["target"] = target!.Redacted, ["error"] = $"{failed.Code}: {failed.Message}" };
                 }
 
                 JsonOutput.Write(new JsonObject
@@ -75,41 +85,100 @@ internal static class DbMigrateCommand
                 Report(context, "SQLite", sqlite, before, after, isDryRun);
                 if (postgres is not null)
                 {
-                    Report(context, $"PostgreSQL ({target!.Redacted})", postgres, postgresAfter!, postgresAfter!, isDryRun, refused is not null);
+                    Report(context, $"PostgreSQL ({target!.Redacted})", postgres, postgresAfter!, postgresAfter!, isDryRun, refused is null ? null : sqlite);
+                }
+                else if (failed is not null)
+                {
+                    context.Console.WriteLine($"PostgreSQL ({target!.Redacted}): {(isDryRun ? "what is pending there is unknown" : "stopped")}: {failed.Code} (below).");
                 }
             }
 
+            if (failed is not null)
+            {
+                throw await ExplainAsync(context, target!, failed, isDryRun, sqlite, before, after, postgresBefore.Value);
+            }
+
             // A dry run whose migrations the role could not apply ends as 'acode db migrate' would: ACODE-DB-006, exit 16.
-            return refused is null ? ExitCodes.Success : throw AsMigrationRefusal(refused);
+            return refused is null ? ExitCodes.Success : throw await ExplainAsync(context, target!, refused, isDryRun, sqlite, before, after, postgresAfter);
         });
         return command;
     }
 
-    private static async Task<(IReadOnlyList<Migration> Applied, MigrationStatus After, AcodeDbException? Refused)> MigratePostgresAsync(CliContext context, PostgresConnectionSettings target, bool isDryRun, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<Migration> Applied, MigrationStatus After, AcodeDbException? Refused)> MigratePostgresAsync(CliContext context, PostgresConnectionSettings target, bool isDryRun, StrongBox<MigrationStatus?> before, CancellationToken cancellationToken)
     {
         if (isDryRun)
         {
             // A dry run writes nothing, so reading the journal is all it needs (a reader role may run it); whether the role
             // may apply what is pending is asked only when something is: with nothing pending there is nothing to refuse.
             MigrationStatus status = await PostgresSchema.GetReadStatusAsync(context, target, cancellationToken);
+            before.Value = status;
             return (status.Pending, status, status.Pending.Count == 0 ? null : await RefusalAsync(context, target, cancellationToken));
         }
 
-        await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
+        before.Value = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
         IReadOnlyList<Migration> postgres = await PostgresSchema.MigrateAsync(context, target, cancellationToken);
         return (postgres, await PostgresSchema.GetStatusAsync(context, target, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// PostgreSQL's error with a hint true to what this run did: the workspace database is migrated (or, in a dry run,
+    /// would be) before PostgreSQL is reached, so the hint says which versions it went from and to, and what became of
+    /// PostgreSQL. A refusal of acode's role gets the next step of a migration (run it again after the GRANT) instead of a
+    /// sync's (the outbox waits). The code, and so the exit code, stay the error's.
+    /// </summary>
+    private static async Task<AcodeDbException> ExplainAsync(CliContext context, PostgresConnectionSettings target, AcodeDbException ex, bool isDryRun, IReadOnlyList<Migration> sqlite, MigrationStatus before, MigrationStatus after, MigrationStatus? postgresBefore)
+    {
+        bool refusal = IsRefusal(ex);
+        string next = refusal
+            ? "Once that is done, run 'acode db migrate' again ('acode db migrate --dry-run' tells whether the role may apply the migrations now)."
+            : ex.Hint;
+        string changed;
+        if (isDryRun)
+        {
+            changed = sqlite.Count == 0
+                ? "This dry run changed nothing, and the workspace database needs no migration."
+                : before.Current is null
+                    ? $"This dry run changed nothing; until then 'acode db migrate' would create the workspace database's schema ({before.LatestText}) and then stop at PostgreSQL."
+                    : $"This dry run changed nothing; until then 'acode db migrate' would migrate the workspace database from {before.CurrentText} to {before.LatestText} and then stop at PostgreSQL.";
+        }
+        else
+        {
+            string local = sqlite.Count == 0
+                ? $"The workspace database needed no migration (it is at {after.CurrentText})"
+                : before.Current is null
+                    ? $"This run created the workspace database's schema ({after.CurrentText})"
+                    : $"This run migrated the workspace database from {before.CurrentText} to {after.CurrentText} (acode versions that know only {before.CurrentText} can no longer open it)";
+            changed = $"{local}; {await PostgresChangeAsync(context, target, postgresBefore)}.{(refusal ? " Local work continues." : "")}";
+        }
+
+        return new AcodeDbException(ex.ErrorCode, ex.Message, $"{next.TrimEnd()} {changed}", ex);
+    }
+
+    /// <summary>What became of PostgreSQL in a run that failed there: read again when it answered before (each migration commits on its own).</summary>
+    private static async Task<string> PostgresChangeAsync(CliContext context, PostgresConnectionSettings target, MigrationStatus? before)
+    {
+        if (before is null)
+        {
+            return "PostgreSQL was not changed"; // its first read failed: nothing was tried there
+        }
+
+        string was = before.Current is null ? "holds no acode schema yet" : $"is at {before.CurrentText}";
+        try
+        {
+            MigrationStatus now = await PostgresSchema.GetReadStatusAsync(context, target, CancellationToken.None);
+            return now.Current == before.Current
+                ? $"PostgreSQL was not changed (it {was})"
+                : $"PostgreSQL was migrated from {(before.Current is null ? "no acode schema" : before.CurrentText)} to {now.CurrentText} before it stopped (each migration commits on its own)";
+        }
+        catch (AcodeDbException)
+        {
+            return $"PostgreSQL {was}, or at the last of its migrations that committed before it stopped (each commits on its own; 'acode db schema version' tells)";
+        }
     }
 
     /// <summary>A refusal of acode's role (ACODE-DB-006 naming the GRANT), as opposed to a server that does not answer.</summary>
     private static bool IsRefusal(AcodeDbException ex)
         => ex.ErrorCode == AcodeErrorCode.PostgresUnavailable && ex.Message.Contains("To fix it:", StringComparison.Ordinal);
-
-    /// <summary>The refusal with the next step of a migration (run it again after the GRANT) instead of a sync's (the outbox waits).</summary>
-    private static AcodeDbException AsMigrationRefusal(AcodeDbException ex) => !IsRefusal(ex) ? ex : new AcodeDbException(
-        ex.ErrorCode,
-        ex.Message,
-        "Once that is done, run 'acode db migrate' again ('acode db migrate --dry-run' tells whether the role may apply the migrations now). Nothing was changed meanwhile, and local work continues.",
-        ex);
 
     /// <summary>ACODE-DB-006 when a migration is pending that the role lacks the privilege to apply; null otherwise.</summary>
     private static async Task<AcodeDbException?> RefusalAsync(CliContext context, PostgresConnectionSettings target, CancellationToken cancellationToken)
@@ -125,7 +194,8 @@ internal static class DbMigrateCommand
         }
     }
 
-    private static void Report(CliContext context, string engine, IReadOnlyList<Migration> migrations, MigrationStatus before, MigrationStatus after, bool isDryRun, bool refused = false)
+    /// <summary>One engine's lines; <paramref name="refusedAfter"/>: in a dry run the role may not apply, what 'acode db migrate' would apply before it fails (SQLite's migrations).</summary>
+    private static void Report(CliContext context, string engine, IReadOnlyList<Migration> migrations, MigrationStatus before, MigrationStatus after, bool isDryRun, IReadOnlyList<Migration>? refusedAfter = null)
     {
         if (migrations.Count == 0)
         {
@@ -139,9 +209,11 @@ internal static class DbMigrateCommand
         }
 
         context.Console.WriteLine(isDryRun ? $"{engine}: dry run: nothing was changed; {(before.Current is null ? "the database has no acode schema yet" : $"the database is at {before.CurrentText}")}." : $"{engine}: the database is now at {after.CurrentText}.");
-        if (refused)
+        if (refusedAfter is not null)
         {
-            context.Console.WriteLine($"{engine}: the role lacks the privilege to apply them (ACODE-DB-006 below says which and the GRANT that gives it); 'acode db migrate' would fail until it is granted.");
+            context.Console.WriteLine($"{engine}: the role lacks the privilege to apply them (ACODE-DB-006 below says which and the GRANT that gives it); " + (refusedAfter.Count == 0
+                ? "'acode db migrate' would fail until it is granted."
+                : "until it is granted, 'acode db migrate' would apply the SQLite migrations above and then fail here."));
         }
     }
 

@@ -112,9 +112,10 @@ internal static class DbPruneCommand
             RemoteReport? remoteDone = null;
             if (sync is not null)
             {
+                IReadOnlyList<string> tombstoned = [];
                 try
                 {
-                    IReadOnlyList<string> tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
+                    tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
                     TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     SyncRunResult delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
@@ -123,6 +124,9 @@ internal static class DbPruneCommand
                 }
                 catch (AcodeDbException ex)
                 {
+                    // The local prune is done: it is reported (text, or --json with remote.error) before PostgreSQL's error.
+                    long waiting = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, null, $"{ex.Code}: {ex.Message}"));
                     throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes)}), or 'acode db sync' to deliver the deletions only.");
                 }
             }
@@ -175,6 +179,7 @@ internal static class DbPruneCommand
                     ["tombstonedCount"] = remote.Tombstoned.Count,
                     ["delivered"] = remote.Delivered,
                     ["pending"] = remote.Pending,
+                    ["error"] = remote.Error,
                 },
                 ["space"] = SpaceOutput.Json(report.Space),
             });
@@ -188,7 +193,11 @@ internal static class DbPruneCommand
             context.Console.WriteLine($"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}): run 'acode db sync' first, or add --include-unsynced.");
         }
 
-        if (remote is not null)
+        if (remote?.Error is { } error)
+        {
+            context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s); the local removals' deletions wait in the outbox ({remote.Pending} record(s) pending).");
+        }
+        else if (remote is not null)
         {
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
@@ -213,5 +222,6 @@ internal static class DbPruneCommand
         }
     }
 
-    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, string? LeasedNote);
+    /// <summary>PostgreSQL's part of a prune; Error: the error that stopped it after the local prune ("ACODE-DB-00N: …"), else null.</summary>
+    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, string? LeasedNote, string? Error = null);
 }

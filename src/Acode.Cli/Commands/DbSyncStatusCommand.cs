@@ -56,7 +56,8 @@ internal static class DbSyncStatusCommand
             yield return ("Reachable", s.Reachable == true ? "yes" : $"no: {s.Problem}");
             yield return ("PostgreSQL schema", s.Reachable == true && s.Problem is { } unusable
                 ? $"{s.PostgresSchemaVersion ?? "unknown"}, which this acode cannot use: {unusable}"
-                : s.PostgresSchemaVersion ?? (s.Reachable == true ? "not created yet (the first sync creates it)" : "unknown"));
+                : s.PostgresSchemaVersion is { } version ? version + Behind(s)
+                : s.Reachable == true ? "not created yet (the first sync creates it)" : "unknown");
         }
 
         yield return ("Pending", s.Pending.ToString("N0", CultureInfo.InvariantCulture) + (s.OldestPendingAge is { } age ? $" (oldest {Display.Duration(age)} old)" : ""));
@@ -70,6 +71,14 @@ internal static class DbSyncStatusCommand
         yield return ("Conflicts", s.Conflicts?.ToString("N0", CultureInfo.InvariantCulture) ?? "unknown");
     }
 
+    /// <summary>
+    /// <c> (latest 1.10.0, 1 pending: run 'acode db migrate')</c> when PostgreSQL's schema is older than this acode's (the
+    /// readers of the team's database refuse it until it is migrated), as <c>acode db schema version</c> says it; "" otherwise.
+    /// </summary>
+    public static string Behind(SyncStatus s) => s.PostgresPendingMigrations.Count > 0 && s.PostgresLatestSchemaVersion is { } latest
+        ? $" (latest {latest}, {s.PostgresPendingMigrations.Count} pending: run 'acode db migrate')"
+        : "";
+
     public static JsonObject ToJson(SyncStatus s) => new()
     {
         ["configured"] = s.Configured,
@@ -77,6 +86,8 @@ internal static class DbSyncStatusCommand
         ["reachable"] = s.Reachable,
         ["problem"] = s.Problem,
         ["postgresSchemaVersion"] = s.PostgresSchemaVersion,
+        ["postgresLatestSchemaVersion"] = s.PostgresLatestSchemaVersion,
+        ["postgresPendingMigrations"] = s.PostgresLatestSchemaVersion is null ? null : new JsonArray([.. s.PostgresPendingMigrations.Select(id => (JsonNode)id)]),
         ["pending"] = s.Pending,
         ["deadLetters"] = s.DeadLetters,
         ["oldestPendingAgeSeconds"] = s.OldestPendingAge?.TotalSeconds,

@@ -16,7 +16,13 @@ public sealed class PostgresHealthCheck(ISyncService sync) : IHealthCheck
         }
 
         return status.Reachable == true && status.Problem is null
-            ? HealthCheckResult.Healthy($"{status.Target} answers (schema {status.PostgresSchemaVersion ?? "not created yet"}).")
+            ? HealthCheckResult.Healthy($"{status.Target} answers (schema {status.PostgresSchemaVersion ?? "not created yet"}{Behind(status)}).")
             : HealthCheckResult.Degraded(status.Problem ?? "PostgreSQL does not answer; changes wait in the outbox.");
     }
+
+    /// <summary>", behind this program's 1.10.0: 1 migration pending, which the next sync applies" for an older schema; "" otherwise.</summary>
+    private static string Behind(SyncStatus status)
+        => status.PostgresSchemaVersion is not null && status.PostgresPendingMigrations.Count > 0
+            ? $", behind this program's {status.PostgresLatestSchemaVersion}: {status.PostgresPendingMigrations.Count} migration(s) pending, which the next sync applies"
+            : "";
 }

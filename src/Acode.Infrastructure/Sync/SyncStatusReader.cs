@@ -75,7 +75,11 @@ internal sealed class SyncStatusReader
                 conflicts = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             }
 
-            return new SyncStatus(true, _target.Redacted, true, null, outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, conflicts, schema.Current?.ToString(3));
+            return new SyncStatus(true, _target.Redacted, true, null, outbox.Pending, outbox.Failed, age, state.LastSuccessfulSync, state.LastError, conflicts, schema.Current?.ToString(3))
+            {
+                PostgresLatestSchemaVersion = schema.LatestText,
+                PostgresPendingMigrations = [.. schema.Pending.Select(m => m.Id)],
+            };
         }
         catch (Exception ex) when (SyncFailures.AsUnavailable(ex, _target.Redacted) is { } unavailable)
         {

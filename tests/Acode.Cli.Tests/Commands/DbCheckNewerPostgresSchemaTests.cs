@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Acode.Cli.Tests.Support;
+using Acode.Infrastructure.Migrations;
 using Acode.Testing;
+using Npgsql;
 using static Acode.Testing.PostgresSql;
 
 namespace Acode.Cli.Tests.Commands;
@@ -55,6 +57,60 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         Assert.True(statusJson.GetProperty("reachable").GetBoolean());
         Assert.Equal("9.0.0", statusJson.GetProperty("postgresSchemaVersion").GetString());
         Assert.StartsWith("ACODE-DB-004: ", statusJson.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "upgrade.D2")]
+    public async Task An_older_PostgreSQL_schema_shows_its_pending_migrations_and_db_check_warns_that_it_is_behind()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        await using (NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await new PostgresMigrator([.. ShippedSchema.Postgres.SkipLast(1)]).MigrateAsync(dataSource);
+        }
+
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _workspace.RunOkAsync("demo");
+        string older = ShippedSchema.Postgres[^2].VersionText;
+        string behind = $"PostgreSQL schema {older} (latest {ShippedSchema.Latest}, 1 pending: run 'acode db migrate')";
+
+        AcodeResult status = await _workspace.RunOkAsync("db", "status");
+        AcodeResult syncStatus = await _workspace.RunOkAsync("db", "sync", "status");
+        JsonElement statusJson = await _workspace.JsonAsync("db", "status");
+        JsonElement syncStatusJson = await _workspace.JsonAsync("db", "sync", "status");
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+        JsonElement checkJson = await _workspace.JsonAsync("db", "check");
+
+        Assert.Contains(behind, Flowing(status.Stdout), StringComparison.Ordinal);
+        Assert.Contains(behind, Flowing(syncStatus.Stdout), StringComparison.Ordinal);
+        foreach (JsonElement sync in new[] { statusJson.GetProperty("sync"), syncStatusJson })
+        {
+            Assert.Equal(older, sync.GetProperty("postgresSchemaVersion").GetString());
+            Assert.Equal(ShippedSchema.Latest, sync.GetProperty("postgresLatestSchemaVersion").GetString());
+            Assert.Equal(ShippedSchema.Postgres[^1].Id, Assert.Single(sync.GetProperty("postgresPendingMigrations").EnumerateArray()).GetString());
+            Assert.Null(sync.GetProperty("problem").GetString());
+        }
+
+        // Behind is a warning, as an oversized WAL is: the data is sound and the next 'db migrate' or 'db sync' migrates it.
+        Assert.True(check.ExitCode == 0, check.ToString());
+        string flowing = Flowing(check.Stdout);
+        Assert.Contains($"WARN postgres", flowing, StringComparison.Ordinal);
+        Assert.Contains($"answers, schema {older}, behind this acode's {ShippedSchema.Latest} (1 pending)", flowing, StringComparison.Ordinal);
+        Assert.Contains("run 'acode db migrate'", flowing, StringComparison.Ordinal);
+        Assert.Contains("The database is healthy, with a warning (see above).", flowing, StringComparison.Ordinal);
+        JsonElement postgres = checkJson.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "postgres");
+        Assert.True(postgres.GetProperty("ok").GetBoolean());
+        Assert.True(postgres.GetProperty("warning").GetBoolean());
+        Assert.True(checkJson.GetProperty("healthy").GetBoolean());
+        Assert.True(checkJson.GetProperty("warnings").GetInt32() >= 1);
+
+        await _workspace.RunOkAsync("db", "migrate");
+        AcodeResult current = await _workspace.RunOkAsync("db", "check");
+        JsonElement currentJson = await _workspace.JsonAsync("db", "sync", "status");
+        Assert.Contains($"ok postgres", Flowing(current.Stdout), StringComparison.Ordinal);
+        Assert.Contains($"answers, schema {ShippedSchema.Latest}", Flowing(current.Stdout), StringComparison.Ordinal);
+        Assert.DoesNotContain("pending: run", Flowing((await _workspace.RunOkAsync("db", "sync", "status")).Stdout), StringComparison.Ordinal);
+        Assert.Equal(0, currentJson.GetProperty("postgresPendingMigrations").GetArrayLength());
     }
 
     [Fact]

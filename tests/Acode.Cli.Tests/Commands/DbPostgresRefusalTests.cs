@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Acode.Cli.Tests.Support;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Sqlite;
 using Acode.Testing;
+using Microsoft.Data.Sqlite;
 using static Acode.Testing.PostgresSql;
 using Npgsql;
 
@@ -156,6 +160,89 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         await RunOkAsync("db", "migrate", "--dry-run");
         await RunOkAsync("db", "sync");
         await RunOkAsync("db", "check");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Issue", "upgrade.D1")]
+    public async Task Db_migrate_whose_role_lacks_CREATE_reports_the_workspace_migration_it_did_and_says_PostgreSQL_was_not_changed(bool asJson)
+    {
+        string admin = await fixture.CreateDatabaseAsync();
+        await ExecuteAsync(admin, $"REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE ROLE \"{_role}\" LOGIN PASSWORD '{_password}';");
+        UseRole(admin);
+        Migration last = ShippedSchema.Sqlite[^1];
+        string older = ShippedSchema.Sqlite[^2].VersionText;
+        using (SqliteWorkspaceDatabase.Open(new Workspace(_workspace.Root), migrations: [.. ShippedSchema.Sqlite.SkipLast(1)]))
+        {
+        }
+
+        SqliteConnection.ClearAllPools();
+        string[] format = asJson ? ["--json"] : [];
+
+        AcodeResult dryRun = await RunAsync(["db", "migrate", "--dry-run", .. format]);
+        string afterDryRun = WorkspaceSchemaVersion();
+        AcodeResult migrate = await RunAsync(["db", "migrate", .. format]);
+
+        string grant = $"GRANT USAGE, CREATE ON SCHEMA \"public\" TO \"{_role}\";";
+        foreach (AcodeResult failed in new[] { dryRun, migrate })
+        {
+            Assert.True(failed.ExitCode == 16, failed.ToString());
+            Assert.Contains("Error: ACODE-DB-006: ", failed.Stderr, StringComparison.Ordinal);
+            Assert.Contains(grant, failed.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Nothing was changed meanwhile", failed.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(older, afterDryRun); // the dry run changed nothing
+        Assert.Equal(ShippedSchema.Latest, WorkspaceSchemaVersion()); // the real run migrated the workspace before PostgreSQL refused
+        string dryRunTry = dryRun.Stderr.Split('\n').Single(l => l.StartsWith("Try:", StringComparison.Ordinal));
+        string migrateTry = migrate.Stderr.Split('\n').Single(l => l.StartsWith("Try:", StringComparison.Ordinal));
+        Assert.Contains($"'acode db migrate' would migrate the workspace database from {older} to {ShippedSchema.Latest} and then stop at PostgreSQL", dryRunTry, StringComparison.Ordinal);
+        Assert.Contains($"This run migrated the workspace database from {older} to {ShippedSchema.Latest} (acode versions that know only {older} can no longer open it); PostgreSQL was not changed", migrateTry, StringComparison.Ordinal);
+        if (asJson)
+        {
+            JsonElement plan = JsonDocument.Parse(dryRun.Stdout).RootElement;
+            Assert.Equal(last.Id, Assert.Single(plan.GetProperty("sqlite").GetProperty("pending").EnumerateArray()).GetProperty("id").GetString());
+            Assert.Contains(grant, plan.GetProperty("postgres").GetProperty("refused").GetString()!, StringComparison.Ordinal);
+            JsonElement applied = JsonDocument.Parse(migrate.Stdout).RootElement;
+            Assert.Equal(last.Id, Assert.Single(applied.GetProperty("sqlite").GetProperty("applied").EnumerateArray()).GetProperty("id").GetString());
+            Assert.Equal(ShippedSchema.Latest, applied.GetProperty("sqlite").GetProperty("current").GetString());
+            Assert.Contains(grant, applied.GetProperty("postgres").GetProperty("error").GetString()!, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"SQLite: would apply {last.Id}", dryRun.Stdout, StringComparison.Ordinal);
+            string flowing = Flowing(dryRun.Stdout);
+            Assert.Contains("the role lacks the privilege to apply them", flowing, StringComparison.Ordinal);
+            Assert.Contains("until it is granted, 'acode db migrate' would apply the SQLite migrations above and then fail here", flowing, StringComparison.Ordinal);
+            Assert.DoesNotContain("'acode db migrate' would fail until it is granted", flowing, StringComparison.Ordinal);
+            Assert.Contains($"SQLite: applied {last.Id}", migrate.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"SQLite: the database is now at {ShippedSchema.Latest}.", migrate.Stdout, StringComparison.Ordinal);
+        }
+
+        AssertNoBugNoStackNoSecret();
+        await ExecuteAsync(admin, grant);
+        await RunOkAsync("db", "migrate");
+    }
+
+    /// <summary>The newest version in the workspace database's journal, read without acode.</summary>
+    private string WorkspaceSchemaVersion()
+    {
+        var versions = new List<Version>();
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Mode=ReadOnly"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT version FROM schema_version;";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                versions.Add(Version.Parse(reader.GetString(0)));
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        return versions.Max()!.ToString(3);
     }
 
     [Fact]

@@ -92,6 +92,45 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, again.GetProperty("remote").GetProperty("tombstonedCount").GetInt32());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Issue", "upgrade.D1")]
+    public async Task A_remote_prune_that_PostgreSQL_refuses_after_the_local_prune_reports_the_local_prune_before_the_error(bool asJson)
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _b.RunOkAsync("demo", "--sessions", "2");
+        await _b.RunOkAsync("db", "sync");
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string ofA = Assert.Single(await _a.SessionIdsAsync());
+        // The plan (a read) passes; tombstoning B's sessions is refused, after the local prune.
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
+            """);
+
+        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--yes", .. asJson ? new[] { "--json" } : []]);
+
+        Assert.True(pruned.ExitCode == 16, pruned.ToString());
+        Assert.Contains("Error: ACODE-DB-006: ", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The local prune was done (1 session(s) removed)", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _a.SessionIdsAsync());
+        if (asJson)
+        {
+            JsonElement report = JsonDocument.Parse(pruned.Stdout).RootElement;
+            Assert.Equal([ofA], report.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+            Assert.StartsWith("ACODE-DB-006: ", report.GetProperty("remote").GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.True(report.GetProperty("remote").GetProperty("pending").GetInt64() > 0);
+        }
+        else
+        {
+            Assert.Contains("Removed 1 session(s) last changed before", pruned.Stdout, StringComparison.Ordinal);
+            Assert.Contains("PostgreSQL: stopped: ACODE-DB-006 (below)", pruned.Stdout, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_007_like_every_remote_read_and_removes_nothing()
     {

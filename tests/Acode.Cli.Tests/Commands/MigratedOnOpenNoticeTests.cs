@@ -67,8 +67,53 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
         Assert.Equal(Pending, migrate.Stdout.Split('\n').Count(l => l.StartsWith("SQLite: applied ", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    [Trait("Issue", "upgrade.D1")]
+    public async Task Db_migrate_with_PostgreSQL_unreachable_reports_the_workspace_migration_before_the_error_and_its_hint_says_what_changed()
+    {
+        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        CreateOlderWorkspace();
+
+        AcodeResult dryRun = await _workspace.RunAsync("db", "migrate", "--dry-run");
+        AcodeResult dryRunJson = await _workspace.RunAsync("db", "migrate", "--dry-run", "--json");
+        AcodeResult migrate = await _workspace.RunAsync("db", "migrate");
+        CreateOlderWorkspace();
+        AcodeResult migrateJson = await _workspace.RunAsync("db", "migrate", "--json");
+
+        foreach (AcodeResult failed in new[] { dryRun, dryRunJson, migrate, migrateJson })
+        {
+            Assert.True(failed.ExitCode == 16, failed.ToString()); // PostgreSQL's error keeps its exit code
+            Assert.Contains("Error: ACODE-DB-006: ", failed.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Nothing was changed", failed.Stderr, StringComparison.Ordinal);
+        }
+
+        // The dry run shows the SQLite plan although PostgreSQL does not answer, and says what the real run would do.
+        Assert.Equal(Pending, dryRun.Stdout.Split('\n').Count(l => l.StartsWith("SQLite: would apply ", StringComparison.Ordinal)));
+        Assert.Contains("SQLite: dry run: nothing was changed; the database is at 1.2.0.", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"'acode db migrate' would migrate the workspace database from 1.2.0 to {ShippedSchema.Latest} and then stop at PostgreSQL", TryLine(dryRun), StringComparison.Ordinal);
+        JsonElement plan = JsonDocument.Parse(dryRunJson.Stdout).RootElement;
+        Assert.Equal(Pending, plan.GetProperty("sqlite").GetProperty("pending").GetArrayLength());
+        Assert.StartsWith("ACODE-DB-006: ", plan.GetProperty("postgres").GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // The real run migrated the workspace: it says so, before PostgreSQL's error, whose hint is true to it.
+        Assert.Equal(Pending, migrate.Stdout.Split('\n').Count(l => l.StartsWith("SQLite: applied ", StringComparison.Ordinal)));
+        Assert.Contains($"SQLite: the database is now at {ShippedSchema.Latest}.", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"This run migrated the workspace database from 1.2.0 to {ShippedSchema.Latest} (acode versions that know only 1.2.0 can no longer open it); PostgreSQL was not changed", TryLine(migrate), StringComparison.Ordinal);
+        JsonElement applied = JsonDocument.Parse(migrateJson.Stdout).RootElement;
+        Assert.Equal(Pending, applied.GetProperty("sqlite").GetProperty("applied").GetArrayLength());
+        Assert.Equal(ShippedSchema.Latest, applied.GetProperty("sqlite").GetProperty("current").GetString());
+        Assert.StartsWith("ACODE-DB-006: ", applied.GetProperty("postgres").GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private static string TryLine(AcodeResult result) => result.Stderr.Split('\n').Single(l => l.StartsWith("Try:", StringComparison.Ordinal));
+
     private void CreateOlderWorkspace()
     {
+        foreach (string file in Directory.Exists(Path.GetDirectoryName(_workspace.DatabasePath)) ? Directory.GetFiles(Path.GetDirectoryName(_workspace.DatabasePath)!, "workspace.db*") : [])
+        {
+            File.Delete(file);
+        }
+
         using (SqliteWorkspaceDatabase.Open(new Workspace(_workspace.Root), migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version <= Older)]))
         {
         }
