@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Cli;
@@ -61,9 +62,13 @@ internal sealed class SessionIdArgument
         return SessionId.TryParse(full, out SessionId whole) ? new SessionIdArgument(text!, whole, full) : new SessionIdArgument(text!, null, full);
     }
 
-    /// <summary>The session this argument names: the whole id as is, a prefix when exactly one session of <paramref name="store"/> starts with it (this workspace, or PostgreSQL with <c>--remote</c>).</summary>
+    /// <summary>
+    /// The session this argument names: the whole id as is, a prefix when exactly one session of <paramref name="store"/>
+    /// starts with it (this workspace, or PostgreSQL with <c>--remote</c>). In PostgreSQL a session deleted there (a
+    /// tombstone) counts too: its id is returned, so that the caller names it as deleted instead of "no session".
+    /// </summary>
     /// <returns>The id, or null when no session starts with the prefix (a whole id is returned unchecked).</returns>
-    /// <exception cref="UsageException">More than one session starts with the prefix; the message lists them (exit 2).</exception>
+    /// <exception cref="UsageException">More than one session starts with the prefix; the message lists them, deleted ones marked (exit 2).</exception>
     public async Task<SessionId?> ResolveAsync(IRunStateStore store, CancellationToken cancellationToken)
     {
         if (_exact is { } exact)
@@ -71,18 +76,20 @@ internal sealed class SessionIdArgument
             return exact;
         }
 
-        IReadOnlyList<SessionId> matches = await store.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken);
+        IReadOnlyList<(SessionId Id, bool Deleted)> matches = store is PostgresRunStateStore remote
+            ? await remote.FindSessionIdsByPrefixWithDeletedAsync(_idPrefix, CandidatesShown + 1, cancellationToken)
+            : [.. (await store.FindSessionIdsByPrefixAsync(_idPrefix, CandidatesShown + 1, cancellationToken)).Select(id => (id, false))];
         if (matches.Count <= 1)
         {
-            return matches.Count == 1 ? matches[0] : null;
+            return matches.Count == 1 ? matches[0].Id : null;
         }
 
-        string listed = string.Join("\n", matches.Take(CandidatesShown).Select(m => "  " + m.Value));
+        string listed = string.Join("\n", matches.Take(CandidatesShown).Select(m => "  " + m.Id.Value + (m.Deleted ? " (deleted in PostgreSQL)" : "")));
         string more = matches.Count > CandidatesShown ? "\n  …" : string.Empty;
-        bool remote = store is not SqliteRunStateStore;
+        bool isRemote = store is not SqliteRunStateStore;
         throw new UsageException(
             $"'{Text}' is ambiguous: {(matches.Count > CandidatesShown ? $"more than {CandidatesShown}" : matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} sessions start with it:\n{listed}{more}",
-            remote ? "Give more characters of the id (or the whole id); 'acode session list --remote' shows them." : "Give more characters of the id (or the whole id); 'acode session list' shows them.");
+            isRemote ? $"Give more characters of the id (or the whole id); 'acode session list --remote' shows {(matches.Any(m => m.Deleted) ? "the live ones" : "them")}." : "Give more characters of the id (or the whole id); 'acode session list' shows them.");
     }
 
     /// <summary>The session this argument names in <paramref name="scope"/>'s store, or its not-found error (exit 1): this workspace's (at <paramref name="workspaceRoot"/>), or PostgreSQL's with <c>--remote</c>.</summary>
@@ -96,7 +103,7 @@ internal sealed class SessionIdArgument
             "List the sessions with 'acode session list', or pick the workspace with --workspace.",
             ExitCodes.Problem);
 
-    /// <summary>The not-found error (exit 1) of PostgreSQL at <paramref name="target"/> (redacted): no live session with this id, or starting with it.</summary>
+    /// <summary>The not-found error (exit 1) of PostgreSQL at <paramref name="target"/> (redacted): no session with this id, or starting with it, live or deleted.</summary>
     public UsageException NotFoundRemote(string target)
         => new(
             _exact is { } exact ? $"No session {exact} in {target}." : $"No session id starts with '{Text}' in {target}.",

@@ -53,6 +53,28 @@ public sealed class UiHealthTests : IDisposable
         Assert.Contains("acode db sync retry --all", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("Issue", "trial16.D2")]
+    public async Task A_backlog_leased_by_another_sync_says_how_many_and_until_when()
+    {
+        await _workspace.RunOkAsync("demo");
+        DateTimeOffset until;
+        using (var database = Acode.Infrastructure.Sqlite.SqliteWorkspaceDatabase.Open(new Acode.Infrastructure.Workspace(_workspace.Root)))
+        {
+            // As a sync killed while holding them leaves them: leased for an hour by an owner that is gone.
+            var outbox = new Acode.Infrastructure.Sqlite.SqliteOutbox(database);
+            IReadOnlyList<Acode.Application.Outbox.OutboxRecord> claimed = await outbox.ClaimAsync("killed-sync", 3, TimeSpan.FromHours(1));
+            Assert.Equal(3, claimed.Count);
+            until = DateTimeOffset.UtcNow.AddHours(1);
+        }
+
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using var client = new HttpClient();
+        string html = await client.GetStringAsync(ui.WithToken("/health"));
+        string text = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
+        Assert.Matches($@"Pending\s+[0-9,]+[^;]*; 3 leased by another sync until {until:yyyy-MM-dd}T", text);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private static int FreePort()

@@ -160,7 +160,11 @@ internal static class DbSyncCommand
     /// run, which holds none any more.
     /// </summary>
     internal static Task<(long Count, DateTimeOffset? Until)> LeasedElsewhereAsync(CliContext context)
-        => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhereAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
+        => Task.FromResult(LeasedElsewhere(context));
+
+    /// <summary>As <see cref="LeasedElsewhereAsync"/>, read at once (the watch's per-run callback cannot await).</summary>
+    private static (long Count, DateTimeOffset? Until) LeasedElsewhere(CliContext context)
+        => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhere(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
 
     /// <summary>Why records stay pending although nothing failed: "N record(s) are leased by another sync until …"; null when none are.</summary>
     internal static string? LeasedElsewhereNote(long count, DateTimeOffset? until)
@@ -198,6 +202,11 @@ internal static class DbSyncCommand
         // then exit 0 (1 after dead letters).
         bool wasPaused = false;
         long deadLettered = 0;
+
+        // When the backlog is held by another sync's leases (one killed before it gave them back, or one running
+        // elsewhere), the watch would deliver nothing until they expire and say nothing: it says why, once, and again
+        // only after the lease it named has expired and the backlog is still (or again) held.
+        DateTimeOffset? leaseNamedUntil = null;
         try
         {
             await RunLoopAsync();
@@ -236,6 +245,7 @@ internal static class DbSyncCommand
             }
 
             wasPaused = result.Paused;
+            TellAboutLeases(result);
             TellPostgresMigrated(context, result); // once: only the run that migrated carries it
             WarnAboutTarget(result.TargetWarning);
             WarnAboutBookkeeping(result);
@@ -245,5 +255,28 @@ internal static class DbSyncCommand
             string what = error is AcodeDbException db ? $"{db.Code}: {db.Message.TrimEnd('.', ' ')}" : $"unexpected error ({error.GetType().Name}: {error.Message.TrimEnd('.', ' ')}; run with --verbose for details)";
             context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} sync failed: {Display.Plain(what)}; retrying in {Display.Duration(delay)}.");
         });
+
+        void TellAboutLeases(SyncRunResult result)
+        {
+            if (result.Paused)
+            {
+                return; // an outage is said on its own; the leases are read again once PostgreSQL answers
+            }
+
+            (long leased, DateTimeOffset? until) = result.Remaining > 0 ? LeasedElsewhere(context) : (0, null);
+            if (LeasedElsewhereNote(leased, until) is not { } note)
+            {
+                leaseNamedUntil = null;
+                return;
+            }
+
+            if (leaseNamedUntil is { } named && named >= DateTimeOffset.UtcNow)
+            {
+                return; // already said, and the lease it named still holds
+            }
+
+            leaseNamedUntil = until;
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {result.Remaining} pending. {note}");
+        }
     }
 }

@@ -17,17 +17,30 @@ public sealed partial class PostgresRunStateStore
     /// character (<c>0</c>, <c>Z</c>): ids are all <c>sess_</c> and 26 upper-case Crockford characters, digits before letters,
     /// which every collation orders as their bytes. <c>starts_with</c> then keeps exactly the ids with the prefix.
     /// </summary>
-    public Task<IReadOnlyList<SessionId>> FindSessionIdsByPrefixAsync(string idPrefix, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SessionId>> FindSessionIdsByPrefixAsync(string idPrefix, int limit, CancellationToken cancellationToken = default)
+        => [.. (await FindAsync(idPrefix, limit, includeDeleted: false, cancellationToken).ConfigureAwait(false)).Select(m => m.Id)];
+
+    /// <summary>
+    /// As <see cref="FindSessionIdsByPrefixAsync"/>, but tombstones (sessions deleted in PostgreSQL by a workspace's
+    /// <c>session delete</c> and sync, or by <c>db prune --remote</c>) are found too, each marked: a prefix people type
+    /// names the session they mean whether or not it was deleted since, so that it can be named as deleted. One query.
+    /// </summary>
+    internal Task<IReadOnlyList<(SessionId Id, bool Deleted)>> FindSessionIdsByPrefixWithDeletedAsync(string idPrefix, int limit, CancellationToken cancellationToken = default)
+        => FindAsync(idPrefix, limit, includeDeleted: true, cancellationToken);
+
+    private Task<IReadOnlyList<(SessionId Id, bool Deleted)>> FindAsync(string idPrefix, int limit, bool includeDeleted, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(idPrefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         int pad = Math.Max(0, WholeIdLength - idPrefix.Length);
         string from = idPrefix + new string('0', pad);
         string to = idPrefix + new string('Z', pad);
-        return ReadAsync<IReadOnlyList<SessionId>>(async connection =>
+        return ReadAsync<IReadOnlyList<(SessionId Id, bool Deleted)>>(async connection =>
         {
             var command = new NpgsqlCommand(
-                "SELECT id FROM sessions WHERE id >= $1 AND id <= $2 AND starts_with(id, $3) AND deleted_at IS NULL ORDER BY id COLLATE \"C\" LIMIT $4;",
+                includeDeleted
+                    ? "SELECT id, deleted_at IS NOT NULL FROM sessions WHERE id >= $1 AND id <= $2 AND starts_with(id, $3) ORDER BY id COLLATE \"C\" LIMIT $4;"
+                    : "SELECT id, false FROM sessions WHERE id >= $1 AND id <= $2 AND starts_with(id, $3) AND deleted_at IS NULL ORDER BY id COLLATE \"C\" LIMIT $4;",
                 connection);
             await using (command.ConfigureAwait(false))
             {
@@ -35,7 +48,7 @@ public sealed partial class PostgresRunStateStore
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = to });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = idPrefix });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
-                var ids = new List<SessionId>();
+                var ids = new List<(SessionId Id, bool Deleted)>();
                 NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -43,7 +56,7 @@ public sealed partial class PostgresRunStateStore
                     {
                         if (SessionId.TryParse(reader.GetString(0), out SessionId id))
                         {
-                            ids.Add(id);
+                            ids.Add((id, reader.GetBoolean(1)));
                         }
                     }
                 }

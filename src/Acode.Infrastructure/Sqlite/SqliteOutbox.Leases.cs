@@ -17,10 +17,14 @@ internal sealed partial class SqliteOutbox
     /// (UTC; null when there are none). A sync skips them until then.
     /// </summary>
     internal Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default)
+        => Task.FromResult(GetLeasedElsewhere(owner, cancellationToken));
+
+    /// <summary>As <see cref="GetLeasedElsewhereAsync"/>, for a caller that cannot await (a sync loop's per-run callback).</summary>
+    internal (long Count, DateTimeOffset? Until) GetLeasedElsewhere(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
-        return Task.FromResult(_database.Read((connection, transaction) =>
+        return _database.Read((connection, transaction) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -30,6 +34,6 @@ internal sealed partial class SqliteOutbox
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
             return (reader.GetInt64(0), OptionalTimestamp(reader, 1));
-        }, cancellationToken));
+        }, cancellationToken);
     }
 }

@@ -61,6 +61,71 @@ public sealed class RemoteSessionIdPrefixTests(PostgresFixture fixture) : IDispo
         Assert.True(missingExport.ExitCode == 1, missingExport.ToString());
     }
 
+    [Fact]
+    [Trait("Issue", "trial16.D1")]
+    public async Task A_start_of_the_id_of_a_session_deleted_in_PostgreSQL_names_it_deleted_and_counts_it_for_ambiguity()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _team.Environment["ACODE_POSTGRES_URL"] = url;
+        _other.Environment["ACODE_POSTGRES_URL"] = url;
+        await _team.RunOkAsync("demo", "--sessions", "3");
+        await _team.RunOkAsync("db", "sync");
+        IReadOnlyList<string> ids = [.. (await _team.SessionIdsAsync()).Order(StringComparer.Ordinal)];
+        string deleted = ids[1];
+        await _team.RunOkAsync("session", "delete", deleted, "--yes");
+        await _team.RunOkAsync("db", "sync");
+        string start = UniqueStart(deleted, ids);
+
+        // Deleted by another workspace's 'session delete' and sync: every --remote reader that takes ids says so.
+        foreach (string[] command in new[] { new[] { "session", "show", "--remote", start }, ["session", "pull", start], ["session", "export", "--remote", start, "-o", "-"] })
+        {
+            AcodeResult result = await _other.RunAsync(command);
+            Assert.True(result.ExitCode == 1, $"{string.Join(' ', command)}: {result}");
+            Assert.Contains($"Session {deleted} was deleted in PostgreSQL at ", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("No session", result.Stderr, StringComparison.Ordinal);
+        }
+
+        // A start shared by a live and a deleted session is ambiguous (the user may mean either), the deleted one marked.
+        string shared = CommonStart(ids[0], deleted);
+        if (shared.Length >= "sess_".Length + 4)
+        {
+            AcodeResult ambiguous = await _other.RunAsync("session", "show", "--remote", shared);
+            Assert.True(ambiguous.ExitCode == 2, ambiguous.ToString());
+            Assert.Contains("is ambiguous: ", ambiguous.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"  {ids[0]}\n", ambiguous.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"  {deleted} (deleted in PostgreSQL)", ambiguous.Stderr, StringComparison.Ordinal);
+        }
+
+        // Tombstoned by 'db prune --remote': the same.
+        await _team.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+        AcodeResult pruned = await _other.RunAsync("session", "show", "--remote", UniqueStart(ids[2], ids)["sess_".Length..].ToLowerInvariant());
+        Assert.True(pruned.ExitCode == 1, pruned.ToString());
+        Assert.Contains($"Session {ids[2]} was deleted in PostgreSQL at ", pruned.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The shortest start of <paramref name="id"/> (at least sess_ and 4 characters) no other of <paramref name="ids"/> has.</summary>
+    private static string UniqueStart(string id, IReadOnlyList<string> ids)
+    {
+        int length = "sess_".Length + 4;
+        while (ids.Any(other => other != id && other.StartsWith(id[..length], StringComparison.Ordinal)))
+        {
+            length++;
+        }
+
+        return id[..length];
+    }
+
+    private static string CommonStart(string a, string b)
+    {
+        int common = 0;
+        while (a[common] == b[common])
+        {
+            common++;
+        }
+
+        return a[..common];
+    }
+
     public void Dispose()
     {
         _team.Dispose();
