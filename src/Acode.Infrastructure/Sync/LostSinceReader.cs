@@ -12,15 +12,30 @@ namespace Acode.Infrastructure.Sync;
 /// another workspace delivered (README, "Reading the team's sessions back"): that conflict was found by the other
 /// workspace's sync, so no run of this workspace judged it. Its <c>sync_conflicts</c> row has this workspace's version as
 /// the existing side and the incoming side as the winner. Read after a run, once per conflict: only rows detected after
-/// this workspace's previous sync (its <c>workspaces.last_sync_at</c> as it was before the run registered, or the last
-/// window this process read) and up to the read's start; and only while this workspace still holds the version that lost
-/// (same version and stamp), so a session pulled or changed since is not reported again, and a copy of the workspace
+/// this workspace's previous sync and up to the read's start; and only while this workspace still holds the version that
+/// lost (same version and stamp), so a session pulled or changed since is not reported again, and a copy of the workspace
 /// folder is told only about its own lineage.
+/// <para>
+/// Where the window starts. A conflict won by another workspace (another <c>incoming_origin</c>): at this workspace's
+/// <c>workspaces.last_sync_at</c> as it was before the run registered, or the end of the last window this process read,
+/// whichever is later (PostgreSQL's clock throughout). A conflict won by a copy of this workspace folder (docs/postgres.md,
+/// "Copied workspace folders": the same workspace id on both sides) cannot use that row, which the copies share: the
+/// winning copy's own sync moves it past the conflict before this copy looks. Its window starts at this copy's own
+/// previous sync, the local <c>workspace.last_sync_at</c> (SQLite, one per copy), or the end of the last window this
+/// process read, whichever is later. The local stamp is on the machine's clock, so the statement converts it to
+/// PostgreSQL's with the offset between the two measured by the same read (the local time taken just before it,
+/// <c>$6</c>, against its <c>now()</c>): a constant skew between the machine and the server cancels out, to within a
+/// statement's network delay. A run that read the window stamps <c>last_sync_at</c> with that same local time
+/// (<see cref="LastReadLocalAt"/>), so the next window starts where this one ended; an idle run (a <c>db sync --watch</c>
+/// poll) may leave the stamp up to a minute behind (<see cref="OutboxSyncService.IdleStampInterval"/>), but never after
+/// reporting a lost change: then it always stamps, so a later process does not report it again.
+/// </para>
 /// </summary>
 /// <remarks>
 /// One PostgreSQL statement per read (the window's bounds are computed in it; a run that registered passes the
-/// <c>last_sync_at</c> its registration replaced, <see cref="WorkspaceRegistration.UpsertAsync"/>), and one SQLite
-/// statement per entity table among the rows read (<see cref="EntityRows.VersionsSql"/>).
+/// <c>last_sync_at</c> its registration replaced, <see cref="WorkspaceRegistration.UpsertAsync"/>), one SQLite read of the
+/// workspace row (its local <c>last_sync_at</c>), and one SQLite statement per entity table among the rows read
+/// (<see cref="EntityRows.VersionsSql"/>).
 /// </remarks>
 internal sealed class LostSinceReader
 {
@@ -29,17 +44,24 @@ internal sealed class LostSinceReader
 
     // $1 workspace id; $2 whether this run registered, then $3 is the last_sync_at its registration replaced (null: the row
     // was new), else the row is read here (no registration changed it); $4 the end of the window this process read last
-    // (null: none). Always one row: the read's start, then the conflicts (nulls when there is none).
+    // (null: none); $6 the local clock just before this statement, $7 this copy's local last_sync_at (null: none), on that
+    // clock: $7 + (now() - $6) is it on PostgreSQL's clock. Always one row: the read's start, then the conflicts (nulls when
+    // there is none). A conflict whose winner came from the same workspace id (a copy of the folder) uses copy_since.
     private const string LostSql = """
-        WITH w AS (
-            SELECT now() AS until,
-                   COALESCE(GREATEST(CASE WHEN $2 THEN $3 ELSE (SELECT last_sync_at FROM workspaces WHERE id = $1) END, $4), '-infinity'::timestamptz) AS since)
+        WITH r AS (
+            SELECT now() AS until, CASE WHEN $2 THEN $3 ELSE (SELECT last_sync_at FROM workspaces WHERE id = $1) END AS registered_since),
+        w AS (
+            SELECT r.until,
+                   GREATEST(COALESCE(r.registered_since, '-infinity'::timestamptz), $4) AS since,
+                   GREATEST(COALESCE($7 + (r.until - $6), r.registered_since, '-infinity'::timestamptz), $4) AS copy_since
+            FROM r)
         SELECT w.until, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, c.deleted
         FROM w LEFT JOIN LATERAL (
             SELECT c.id, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, t.id IS NOT NULL AS deleted
             FROM sync_conflicts c
             LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
-            WHERE c.winner = 'incoming' AND c.existing_origin = $1 AND c.detected_at > w.since AND c.detected_at <= w.until
+            WHERE c.winner = 'incoming' AND c.existing_origin = $1 AND c.detected_at <= w.until
+              AND c.detected_at > CASE WHEN c.incoming_origin = $1 THEN w.copy_since ELSE w.since END
               AND c.existing_version IS NOT NULL AND c.existing_hlc IS NOT NULL
             ORDER BY c.id LIMIT $5) c ON true
         ORDER BY c.id;
@@ -48,6 +70,9 @@ internal sealed class LostSinceReader
     private readonly NpgsqlDataSource _dataSource;
     private readonly SqliteWorkspaceDatabase _database;
     private DateTimeOffset? _readUntil;
+
+    /// <summary>The local time (the workspace database's clock) taken just before the last read: the stamp of a run that read (null: none yet).</summary>
+    public DateTimeOffset? LastReadLocalAt { get; private set; }
 
     public LostSinceReader(NpgsqlDataSource dataSource, SqliteWorkspaceDatabase database)
     {
@@ -64,6 +89,8 @@ internal sealed class LostSinceReader
     {
         var rows = new List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)>();
         DateTimeOffset until = default;
+        DateTimeOffset? lastLocalSync = _database.GetSyncState(cancellationToken).LastSuccessfulSync;
+        DateTimeOffset localNow = _database.Time.GetUtcNow();
         NpgsqlCommand command = _dataSource.CreateCommand(LostSql);
         await using (command.ConfigureAwait(false))
         {
@@ -72,6 +99,8 @@ internal sealed class LostSinceReader
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = registered && lastSyncBefore is { } before ? before.UtcDateTime : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = _readUntil is { } read ? read.UtcDateTime : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = Limit });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = localNow.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = lastLocalSync is { } local ? local.UtcDateTime : DBNull.Value });
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -87,6 +116,7 @@ internal sealed class LostSinceReader
         }
 
         _readUntil = until;
+        LastReadLocalAt = localNow;
         return rows.Count == 0 ? [] : StillHeld(rows, cancellationToken);
     }
 

@@ -261,7 +261,9 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
         try
         {
-            foreach ((string sessionId, bool toDeletion) in await _lostSince!.ReadAsync(registered, lastSyncBefore, cancellationToken).ConfigureAwait(false))
+            IReadOnlyList<(string SessionId, bool ToDeletion)> lost = await _lostSince!.ReadAsync(registered, lastSyncBefore, cancellationToken).ConfigureAwait(false);
+            run.LostSinceReadAt = _lostSince.LastReadLocalAt;
+            foreach ((string sessionId, bool toDeletion) in lost)
             {
                 if (toDeletion)
                 {
@@ -292,9 +294,13 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private async Task RecordSuccessAsync(SyncRunCounters run)
     {
         DateTimeOffset now = _time.GetUtcNow();
+
+        // A run that read the changes lost since stamps the local time of that read: where this copy's next window for
+        // conflicts won by a copy of the folder starts (LostSinceReader). A run that reported one always stamps.
+        DateTimeOffset at = run.LostSinceReadAt is { } read && read <= now ? read : now;
         try
         {
-            if (run.Done == 0)
+            if (run.Done == 0 && run.ConflictsLostSince + run.ConflictsLostSinceToDeletion == 0)
             {
                 WorkspaceSyncState state = _database.GetSyncState(CancellationToken.None);
                 if (state.LastError is null && state.LastSuccessfulSync is { } last && now - last < IdleStampInterval && now >= last
@@ -304,7 +310,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 }
             }
 
-            await _database.RecordSyncSuccessAsync(now, run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
+            await _database.RecordSyncSuccessAsync(at, run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
         }
         catch (AcodeDbException ex) when (!SyncLoop.EndsTheLoop(ex))
         {

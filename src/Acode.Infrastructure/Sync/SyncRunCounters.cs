@@ -40,6 +40,9 @@ internal sealed class SyncRunCounters
     /// <summary>Like <see cref="ConflictsLostSince"/>, lost since to the session's deletion; their sessions are in <see cref="DeletedLostSessions"/>.</summary>
     public long ConflictsLostSinceToDeletion { get; set; }
 
+    /// <summary>The local time taken just before this run read the changes lost since (null: it did not read them); the run's stamp.</summary>
+    public DateTimeOffset? LostSinceReadAt { get; set; }
+
     public long Retried { get; set; }
 
     public long DeadLettered { get; set; }

@@ -46,6 +46,48 @@ public sealed class CopiedWorkspaceSyncTests(PostgresFixture fixture) : IDisposa
         Assert.Equal(["2"], await PostgresSql.RowsAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
     }
 
+    [Fact]
+    [Trait("Issue", "copylost")]
+    public async Task The_copy_whose_applied_change_lost_to_the_other_copys_later_change_is_told_on_its_next_sync_once()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _original.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _copy.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _original.RunOkAsync("demo");
+        await _original.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _original.SessionIdsAsync());
+        CopyDirectory(Path.Combine(_original.Root, ".agent"), Path.Combine(_copy.Root, ".agent"));
+
+        // Both copies change the session; the copy's change is the later one. The original's is applied first, then the
+        // copy's sync finds the conflict and wins it (and moves the shared workspace id's last_sync_at past it).
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await SessionEdit.RetitleAsync(_original, id, "title from the original", now);
+        await SessionEdit.RetitleAsync(_copy, id, "title from the copy", now.AddSeconds(30));
+        Assert.Contains("1 applied", (await _original.RunOkAsync("db", "sync")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 conflict(s) (1 won, 0 lost)", (await _copy.RunOkAsync("db", "sync")).Stdout, StringComparison.Ordinal);
+
+        AcodeResult told = await _original.RunOkAsync("db", "sync");
+        AcodeResult after = await _original.RunOkAsync("db", "sync", "--json");
+        AcodeResult copyAfter = await _copy.RunOkAsync("db", "sync", "--json");
+
+        Assert.Contains($"1 of your change(s) lost to newer versions in PostgreSQL (session {id})", told.Stdout, StringComparison.Ordinal);
+        Assert.Contains("since this workspace's last sync", told.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Run 'acode session pull {id}'", told.Stdout, StringComparison.Ordinal);
+
+        // Said once, and only to the copy that lost.
+        foreach (AcodeResult quiet in new[] { after, copyAfter })
+        {
+            using JsonDocument again = JsonDocument.Parse(quiet.Stdout);
+            Assert.True(again.RootElement.GetProperty("conflictsLost").GetInt64() == 0, quiet.Stdout);
+            Assert.Empty(again.RootElement.GetProperty("lostSessions").EnumerateArray());
+        }
+
+        // The hint works: the pull takes the copy's version.
+        await _original.RunOkAsync("session", "pull", id);
+        JsonElement shown = await _original.JsonAsync("session", "show", id);
+        Assert.Equal("title from the copy", shown.EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "Session").GetProperty("title").GetString());
+    }
+
     public void Dispose()
     {
         _original.Dispose();
