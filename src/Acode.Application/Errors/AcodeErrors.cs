@@ -167,6 +167,33 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
+    /// <paramref name="error"/> (ACODE-DB-006: PostgreSQL unavailable or refusing) as the PostgreSQL run-state store
+    /// (<c>persistence:store:kind = Postgres</c>) reports it: same code, message and native exception, but a hint for a
+    /// store that keeps nothing on this machine. The hints of <see cref="PostgresUnavailable"/> and
+    /// <see cref="PostgresRefused"/> speak of a workspace whose changes wait in its outbox; with this store there is no
+    /// outbox, so a failed save saved nothing and must be made again. Any other error is returned as it is.
+    /// </summary>
+    /// <param name="error">The error as mapped (<c>PostgresErrorMapper</c>) or raised by the migrator.</param>
+    /// <param name="write">True for a save, a delete or an import; false for a read.</param>
+    public static AcodeDbException InPostgresStore(AcodeDbException error, bool write)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.ErrorCode != AcodeErrorCode.PostgresUnavailable)
+        {
+            return error;
+        }
+
+        const string check = "check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.";
+        return new AcodeDbException(
+            error.ErrorCode,
+            error.Message,
+            write
+                ? "Nothing was saved: the PostgreSQL store (persistence:store:kind = Postgres) keeps no local copy and no outbox, so nothing waits to be sent later. Retry once PostgreSQL answers (a Session whose save failed keeps its pending changes: save it again); " + check
+                : "Nothing was read or changed. Try again once PostgreSQL answers; " + check,
+            error.InnerException);
+    }
+
+    /// <summary>
     /// ACODE-DB-006 for a reader (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>) whose role may not
     /// read what it needs: the reason names the missing privilege, the remedy the SELECT-only GRANT. A read leaves nothing
     /// waiting, so the hint says what the reader needs, not what the sync does.
