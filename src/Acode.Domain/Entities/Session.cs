@@ -152,6 +152,8 @@ public sealed class Session : Entity
     }
 
     /// <summary>Appends an event with the next sequence number. <paramref name="payloadJson"/> must be one JSON value.</summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is null, empty or white space, or <paramref name="payloadJson"/> is not one JSON value.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="payloadJson"/> is null.</exception>
     public SessionEvent AppendEvent(string type, string payloadJson = "{}")
     {
         var evt = SessionEvent.Create(this, LastEventSequence + 1, type, payloadJson);
