@@ -121,6 +121,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
             return;
         }
 
+        using SessionSaveGuard saving = SessionSaveGuard.Enter(distinct);
         foreach (Session session in distinct)
         {
             RedactPending(session);
