@@ -36,10 +36,13 @@ public interface IRunStateStore
     /// <summary>Saves the session's pending changes (new or changed entities and new events) in one transaction.</summary>
     /// <exception cref="Errors.ConcurrencyConflictException">A changed row is no longer at the version this object loaded
     /// (saved from another copy, imported over, or deleted); nothing was saved and the object keeps its pending changes.</exception>
+    /// <exception cref="InvalidOperationException">Another call is still saving this same object (a <see cref="Session"/> is not
+    /// thread-safe: save it from one thread at a time); this call saved nothing, the other goes on.</exception>
     Task SaveAsync(Session session, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the pending changes of several sessions in one transaction: all of them or none (an object listed twice is saved once).</summary>
     /// <exception cref="Errors.ConcurrencyConflictException">As for <see cref="SaveAsync"/>; nothing of any session was saved.</exception>
+    /// <exception cref="InvalidOperationException">As for <see cref="SaveAsync"/>: another call is still saving one of these objects.</exception>
     Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a session and everything in it; its deletion is recorded in the outbox.</summary>
@@ -81,6 +84,8 @@ public interface IRunStateStore
     Task<long> CountEventsAsync(SessionId sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Reads up to <paramref name="limit"/> events of a session with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
     Task<IReadOnlyList<SessionEvent>> ReadEventsAsync(Session session, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -80,13 +80,28 @@ public static class PersistenceServiceCollectionExtensions
     /// <c>persistence:store:kind = postgres</c> only <c>postgres</c>, a <see cref="PostgresStoreHealthCheck"/> of the store's
     /// server, and no workspace file is opened) and metrics. The options are validated here, once (ACODE-DB-007 on a bad value); the database is opened and migrated when first resolved. The options are
     /// taken as given: neither <c>.agent/config.json</c> nor <c>ACODE_</c> variables are read (use
-    /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration).
+    /// <see cref="AddAcodePersistence(IServiceCollection, Workspace)"/> for the CLI's configuration). The connection string
+    /// is parsed here too, so a bad one is refused at once rather than when the host starts; the error names
+    /// "the PersistenceOptions passed to AddAcodePersistence" as the place to fix it.
     /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-007 naming the first invalid setting of <paramref name="options"/>.</exception>
     public static IServiceCollection AddAcodePersistence(this IServiceCollection services, Workspace workspace, PersistenceOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        try
+        {
+            options.Validate();
+            if (options.PostgresConfigured)
+            {
+                _ = PostgresConnectionSettings.From(options.Postgres!);
+            }
+        }
+        catch (AcodeDbException ex)
+        {
+            throw AcodeErrors.SetInCode(ex);
+        }
+
         services.AddSingleton(Options.Create(options));
         return AddCore(services, workspace);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Options;
 using Acode.Application.Outbox;
 using Acode.Infrastructure.Sqlite;
@@ -61,5 +62,35 @@ public sealed class CompositionRootTests
 
         OutboxStatistics outbox = await provider.GetRequiredService<IOutbox>().GetStatisticsAsync();
         Assert.Equal(2, outbox.Pending); // the session and its session.created event
+    }
+
+    [Fact]
+    public void An_invalid_option_set_in_code_is_refused_at_registration_naming_the_options_passed_in_code_not_config_json()
+    {
+        using var workspace = new TempWorkspace();
+        var options = new PersistenceOptions { Sqlite = new SqliteOptions { BusyTimeoutSeconds = 0 } };
+
+        AcodeDbException ex = Assert.Throws<AcodeDbException>(() => new ServiceCollection().AddAcodePersistence(workspace.Workspace, options));
+
+        Assert.Equal(AcodeErrorCode.InvalidConfiguration, ex.ErrorCode);
+        Assert.StartsWith("Invalid configuration: persistence:sqlite:busyTimeoutSeconds = '0' (from the PersistenceOptions passed to AddAcodePersistence).", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Fix it in the PersistenceOptions passed to AddAcodePersistence.", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("config.json", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("ACODE_", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_connection_string_set_in_code_is_refused_at_registration_naming_the_options_passed_in_code()
+    {
+        using var workspace = new TempWorkspace();
+        var options = new PersistenceOptions { Postgres = new PostgresOptions { ConnectionString = "postgresql://acode:s3cret@db.example:notaport/acode" } };
+
+        AcodeDbException ex = Assert.Throws<AcodeDbException>(() => new ServiceCollection().AddAcodePersistence(workspace.Workspace, options));
+
+        Assert.Equal(AcodeErrorCode.InvalidConfiguration, ex.ErrorCode);
+        Assert.StartsWith("Invalid configuration: persistence:postgres:connectionString is not a usable PostgreSQL connection string: ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Fix it in the PersistenceOptions passed to AddAcodePersistence.", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("config.json", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", ex.Message + ex.Hint, StringComparison.Ordinal);
     }
 }

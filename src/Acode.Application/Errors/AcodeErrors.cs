@@ -167,6 +167,33 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
+    /// <paramref name="error"/> (ACODE-DB-006: PostgreSQL unavailable or refusing) as the PostgreSQL run-state store
+    /// (<c>persistence:store:kind = Postgres</c>) reports it: same code, message and native exception, but a hint for a
+    /// store that keeps nothing on this machine. The hints of <see cref="PostgresUnavailable"/> and
+    /// <see cref="PostgresRefused"/> speak of a workspace whose changes wait in its outbox; with this store there is no
+    /// outbox, so a failed save saved nothing and must be made again. Any other error is returned as it is.
+    /// </summary>
+    /// <param name="error">The error as mapped (<c>PostgresErrorMapper</c>) or raised by the migrator.</param>
+    /// <param name="write">True for a save, a delete or an import; false for a read.</param>
+    public static AcodeDbException InPostgresStore(AcodeDbException error, bool write)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.ErrorCode != AcodeErrorCode.PostgresUnavailable)
+        {
+            return error;
+        }
+
+        const string check = "check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.";
+        return new AcodeDbException(
+            error.ErrorCode,
+            error.Message,
+            write
+                ? "Nothing was saved: the PostgreSQL store (persistence:store:kind = Postgres) keeps no local copy and no outbox, so nothing waits to be sent later. Retry once PostgreSQL answers (a Session whose save failed keeps its pending changes: save it again); " + check
+                : "Nothing was read or changed. Try again once PostgreSQL answers; " + check,
+            error.InnerException);
+    }
+
+    /// <summary>
     /// ACODE-DB-006 for a reader (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>) whose role may not
     /// read what it needs: the reason names the missing privilege, the remedy the SELECT-only GRANT. A read leaves nothing
     /// waiting, so the hint says what the reader needs, not what the sync does.
@@ -270,6 +297,7 @@ internal static class AcodeErrors
     private const string KeyData = "acode:configurationKey";
     private const string ValueData = "acode:configurationValue";
     private const string AcceptedData = "acode:configurationAccepted";
+    private const string ConnectionStringProblemData = "acode:connectionStringProblem";
 
     private static string EnvironmentVariableOf(string key) => "ACODE_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
 
@@ -277,10 +305,40 @@ internal static class AcodeErrors
     /// ACODE-DB-007 for a PostgreSQL connection string that cannot be used. The value is never shown: it may hold a
     /// password, and any fragment of a mis-split URL may be part of one.
     /// </summary>
-    public static AcodeDbException InvalidConnectionString(string key, string problem) => new(
-        AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: {key} is not a usable PostgreSQL connection string: {problem}. (The value is not shown because it may contain a password.)",
-        $"Accepted values for {key}: a URL such as postgresql://user:password@host:5432/database?sslmode=require (percent-encode @ : / ? # & in the user name or password, e.g. %40 for @), or Npgsql key=value pairs such as Host=host;Port=5432;Username=user;Database=database. Fix it in .agent/config.json or the {Options.PostgresOptions.EnvironmentVariable} environment variable.");
+    /// <param name="key">The key or variable the connection string came from.</param>
+    /// <param name="problem">What is wrong with it, in words (never a fragment of the value).</param>
+    /// <param name="source">Where to fix it, when not in <c>.agent/config.json</c> or the environment (e.g. <see cref="OptionsInCode"/>).</param>
+    public static AcodeDbException InvalidConnectionString(string key, string problem, string? source = null)
+    {
+        var exception = new AcodeDbException(
+            AcodeErrorCode.InvalidConfiguration,
+            $"Invalid configuration: {key} is not a usable PostgreSQL connection string: {problem}. (The value is not shown because it may contain a password.)",
+            $"Accepted values for {key}: a URL such as postgresql://user:password@host:5432/database?sslmode=require (percent-encode @ : / ? # & in the user name or password, e.g. %40 for @), or Npgsql key=value pairs such as Host=host;Port=5432;Username=user;Database=database. "
+            + (source is null ? $"Fix it in .agent/config.json or the {Options.PostgresOptions.EnvironmentVariable} environment variable." : $"Fix it in {source}."));
+        exception.Data[KeyData] = key;
+        exception.Data[ConnectionStringProblemData] = problem;
+        return exception;
+    }
+
+    /// <summary>Where options set in code come from, as ACODE-DB-007 names it: they are neither in a file nor in the environment.</summary>
+    public const string OptionsInCode = "the PersistenceOptions passed to AddAcodePersistence";
+
+    /// <summary>
+    /// <paramref name="exception"/> again naming <see cref="OptionsInCode"/> as the place to fix the value, when it is an
+    /// ACODE-DB-007 about one setting (<see cref="InvalidConfiguration"/> without a source, <see cref="InvalidConnectionString"/>):
+    /// options passed in code were read from neither <c>.agent/config.json</c> nor an <c>ACODE_</c> variable, so the hint
+    /// must not send the developer there. Otherwise <paramref name="exception"/> itself.
+    /// </summary>
+    public static AcodeDbException SetInCode(AcodeDbException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception.Data[KeyData] is string key && exception.Data[ConnectionStringProblemData] is string problem)
+        {
+            return InvalidConnectionString(key, problem, OptionsInCode);
+        }
+
+        return NamingSource(exception, _ => OptionsInCode);
+    }
 
     private static string Short(string checksum) => checksum.Length > 12 ? checksum[..12] : checksum;
 

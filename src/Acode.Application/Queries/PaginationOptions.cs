@@ -17,13 +17,14 @@ public sealed record PaginationOptions
     public static PaginationOptions FirstPage { get; } = new();
 
     /// <summary>Rows per page: 1 to <see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1 or greater than <see cref="MaxLimit"/> (the exception's <see cref="ArgumentException.ParamName"/> is <c>Limit</c>).</exception>
     public int Limit
     {
         get => _limit;
         init
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxLimit);
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(Limit));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxLimit, nameof(Limit));
             _limit = value;
         }
     }

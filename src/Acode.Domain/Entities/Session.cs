@@ -11,7 +11,8 @@ namespace Acode.Domain.Entities;
 /// Every mutation (here or on a child) is recorded in <see cref="PendingChanges"/>; a store saves exactly
 /// those and then calls <see cref="AcceptChanges"/>. Events are not kept in memory once saved: the
 /// session only remembers the last sequence number, so a session with 50 000 events loads as fast as one with none.
-/// Not thread-safe: one agent loop owns one session object.
+/// Not thread-safe: one agent loop owns one session object. A store refuses to save an object that another call is
+/// still saving (<see cref="InvalidOperationException"/>) rather than writing its changes twice.
 /// </remarks>
 public sealed class Session : Entity
 {
@@ -19,6 +20,7 @@ public sealed class Session : Entity
     private readonly List<Artifact> _artifacts = [];
     private readonly List<Entity> _pending = [];
     private readonly Dictionary<string, Entity> _children = new(StringComparer.Ordinal);
+    private int _saving;
 
     private Session(SessionId id, string title, string? goal, SessionState state, TimeProvider clock)
     {
@@ -152,6 +154,8 @@ public sealed class Session : Entity
     }
 
     /// <summary>Appends an event with the next sequence number. <paramref name="payloadJson"/> must be one JSON value.</summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is null, empty or white space, or <paramref name="payloadJson"/> is not one JSON value.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="payloadJson"/> is null.</exception>
     public SessionEvent AppendEvent(string type, string payloadJson = "{}")
     {
         var evt = SessionEvent.Create(this, LastEventSequence + 1, type, payloadJson);
@@ -170,6 +174,15 @@ public sealed class Session : Entity
 
     /// <summary>The artifact with <paramref name="id"/> in this session, or null.</summary>
     public Artifact? FindArtifact(ArtifactId id) => _children.GetValueOrDefault(id.Value) as Artifact;
+
+    /// <summary>True while a store saves this object (between <see cref="TryBeginSave"/> and <see cref="EndSave"/>).</summary>
+    internal bool SaveInProgress => Volatile.Read(ref _saving) != 0;
+
+    /// <summary>Marks this object as being saved; false when another call is saving it already (nothing is marked then).</summary>
+    internal bool TryBeginSave() => Interlocked.CompareExchange(ref _saving, 1, 0) == 0;
+
+    /// <summary>Ends what <see cref="TryBeginSave"/> began.</summary>
+    internal void EndSave() => Volatile.Write(ref _saving, 0);
 
     /// <summary>
     /// Applies the stamps a store gave the pending changes when it committed them, and clears the pending list. An event

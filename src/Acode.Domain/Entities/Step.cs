@@ -44,6 +44,9 @@ public sealed class Step : WorkItem
     }
 
     /// <summary>Records a tool call the agent is about to make. <paramref name="argumentsJson"/> must be one JSON value.</summary>
+    /// <exception cref="ArgumentException"><paramref name="toolName"/> is null, empty or white space, or <paramref name="argumentsJson"/> is not one JSON value.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="argumentsJson"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The session is in a terminal state (<see cref="SessionStateMachine.IsTerminal"/>): start a new session instead.</exception>
     public ToolCall AddToolCall(string toolName, string argumentsJson)
     {
         Root.EnsureNotTerminal();

@@ -30,7 +30,7 @@ public static class AcodeConfiguration
             .AddJsonFile(source =>
             {
                 source.Path = path;
-                source.ResolveFileProvider(); // the nearest existing folder of the absolute path, never the app's own folder
+                source.ResolveFileProvider(); // the nearest existing folder of the path (always full: Workspace makes it so), never the app's own folder
                 source.Optional = true;
                 source.ReloadOnChange = false;
                 source.OnLoadException = context => throw Unreadable(path, context.Exception);

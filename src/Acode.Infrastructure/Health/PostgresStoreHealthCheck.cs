@@ -27,7 +27,8 @@ public sealed class PostgresStoreHealthCheck(NpgsqlDataSource dataSource, Postgr
         }
         catch (AcodeDbException ex)
         {
-            return HealthCheckResult.Unhealthy(ex.ToString(), ex);
+            // The store keeps nothing locally: the hint says so, not that local work continues and changes wait in an outbox.
+            return HealthCheckResult.Unhealthy(AcodeErrors.InPostgresStore(ex, write: false).ToString(), ex);
         }
 
         var data = new Dictionary<string, object> { ["schemaVersion"] = status.CurrentText, ["latestSchemaVersion"] = status.LatestText };

@@ -49,6 +49,21 @@ internal static class PostgresErrorMapper
     }
 
     /// <summary>
+    /// As <see cref="Map"/>, for the PostgreSQL run-state store: an ACODE-DB-006 already raised below it (by the migrator)
+    /// is taken as it is, and either gets the store's hint (<see cref="AcodeErrors.InPostgresStore"/>): nothing is kept
+    /// locally, so a failed save saved nothing.
+    /// </summary>
+    /// <param name="exception">What Npgsql (or the migrator) threw.</param>
+    /// <param name="redactedTarget">The server, e.g. <see cref="PostgresConnectionSettings.Redacted"/>.</param>
+    /// <param name="write">True for a save, a delete or an import; false for a read.</param>
+    public static AcodeDbException? MapForStore(Exception exception, string redactedTarget, bool write)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        AcodeDbException? mapped = exception is AcodeDbException { ErrorCode: AcodeErrorCode.PostgresUnavailable } raised ? raised : Map(exception, redactedTarget);
+        return mapped is null ? null : AcodeErrors.InPostgresStore(mapped, write);
+    }
+
+    /// <summary>
     /// For a refusal of the role or the server (a missing privilege, a read-only server, no schema): what was refused
     /// and what fixes it, e.g. the <c>GRANT</c> a failed migration needs (ACODE-DB-003). Null for an outage, for a
     /// missing table or column (inside a migration, that is the migration's own error) and for any other failure.

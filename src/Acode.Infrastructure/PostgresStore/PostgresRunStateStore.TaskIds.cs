@@ -35,7 +35,7 @@ public sealed partial class PostgresRunStateStore : IStoredTaskIds
 
             return found;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
         {
             throw mapped;
         }

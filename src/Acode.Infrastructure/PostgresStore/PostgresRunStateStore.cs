@@ -28,7 +28,8 @@ namespace Acode.Infrastructure.PostgresStore;
 /// <see cref="ConflictRule"/> and audited in <c>sync_conflicts</c> when it was based on an older version;</item>
 /// <item>a deleted session stays as a tombstone (<c>deleted_at</c>) and its children are removed, as the applier does.</item>
 /// </list>
-/// Unreachable or refusing servers throw ACODE-DB-006 (<see cref="PostgresErrorMapper"/>), never a driver exception.
+/// Unreachable or refusing servers throw ACODE-DB-006 (<see cref="PostgresErrorMapper"/>), never a driver exception; its hint
+/// says that nothing was kept locally (a failed save saved nothing: retry it once PostgreSQL answers).
 /// Text PostgreSQL cannot store (U+0000) is normalized as the sync normalizes it (<see cref="PostgresText"/>).
 /// </summary>
 /// <remarks>
@@ -120,6 +121,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
             return;
         }
 
+        using SessionSaveGuard saving = SessionSaveGuard.Enter(distinct);
         foreach (Session session in distinct)
         {
             RedactPending(session);
@@ -459,7 +461,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
 
             return result;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: true) is { } unavailable)
         {
             throw unavailable;
         }
@@ -475,7 +477,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
             await using var connectionScope = connection.ConfigureAwait(false);
             return await work(connection).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } unavailable)
         {
             throw unavailable;
         }

@@ -57,7 +57,7 @@ public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
                 DeletedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
             };
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
         {
             throw mapped;
         }

@@ -125,7 +125,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
                 return new Page<SearchHit>(hits, next);
             }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, PostgresConnectionSettings.Redact(_dataSource.ConnectionString)) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, PostgresConnectionSettings.Redact(_dataSource.ConnectionString), write: false) is { } unavailable)
         {
             throw unavailable;
         }

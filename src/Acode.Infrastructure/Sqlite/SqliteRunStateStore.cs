@@ -124,6 +124,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
             return;
         }
 
+        using SessionSaveGuard saving = SessionSaveGuard.Enter(distinct);
         long started = _clock.TimeProvider.GetTimestamp();
         long redacted = distinct.Sum(RedactPending);
         List<EntityStamp>[] stamps = await _database.WriteAsync((transaction, commands) =>

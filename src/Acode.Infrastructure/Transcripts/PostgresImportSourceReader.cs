@@ -49,7 +49,7 @@ public sealed class PostgresImportSourceReader : IImportSourceReader
             object? payload = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return payload is string text ? SqliteImportSourceReader.Facts(text) : null;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
         {
             throw mapped;
         }

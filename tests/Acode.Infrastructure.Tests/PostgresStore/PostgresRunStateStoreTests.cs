@@ -134,6 +134,32 @@ public sealed class PostgresRunStateStoreTests(PostgresFixture fixture)
         Assert.Equal(AcodeErrorCode.PostgresUnavailable, read.ErrorCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a host's store: the migrator meets the outage first
+    public async Task An_unreachable_server_says_the_save_was_not_saved_not_that_local_work_continues(bool withMigrator)
+    {
+        var settings = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = 1, Username = "nobody", Database = "none", Timeout = 2 };
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        var store = new PostgresRunStateStore(dataSource, "pg_test", migrator: withMigrator ? new PostgresMigrator() : null);
+
+        AcodeDbException save = await Assert.ThrowsAsync<AcodeDbException>(() => store.CreateSessionAsync("lost?"));
+        AcodeDbException read = await Assert.ThrowsAsync<AcodeDbException>(() => store.GetSessionAsync(SessionId.New()));
+
+        Assert.Equal((AcodeErrorCode.PostgresUnavailable, AcodeErrorCode.PostgresUnavailable), (save.ErrorCode, read.ErrorCode));
+        foreach (AcodeDbException error in new[] { save, read })
+        {
+            Assert.DoesNotContain("Local work continues", error.Hint, StringComparison.Ordinal);
+            Assert.DoesNotContain("outbox", error.Message + " " + error.Hint.Replace("no outbox", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain("sync resumes", error.Hint, StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("Nothing was saved: the PostgreSQL store (persistence:store:kind = Postgres) keeps no local copy and no outbox", save.Hint, StringComparison.Ordinal);
+        Assert.Contains("Retry once PostgreSQL answers", save.Hint, StringComparison.Ordinal);
+        Assert.StartsWith("Nothing was read or changed. Try again once PostgreSQL answers", read.Hint, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<NpgsqlException>(save.InnerException);
+    }
+
     [Fact]
     public async Task A_host_configured_with_the_postgres_store_writes_to_postgresql_only_and_creates_no_sqlite_file()
     {

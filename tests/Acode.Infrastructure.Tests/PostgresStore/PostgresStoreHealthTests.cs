@@ -78,6 +78,7 @@ public sealed class PostgresStoreHealthTests(PostgresFixture fixture)
         HealthReportEntry entry = Assert.Single(report.Entries).Value;
         Assert.StartsWith("ACODE-DB-006", entry.Description, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-pw", entry.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("Local work continues", entry.Description, StringComparison.Ordinal); // the store keeps nothing locally
         Assert.False(Directory.Exists(workspace.Workspace.AgentDirectory), "a workspace folder was created");
     }
 }

@@ -54,6 +54,36 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
 
     [Fact]
     [Trait("AC", "AC-006")]
+    public async Task A_second_save_of_a_Session_object_another_call_is_still_saving_is_refused_clearly_and_the_first_save_completes()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open(new SqliteOptions { BusyTimeoutSeconds = 300 });
+        var store = new SqliteRunStateStore(db);
+        Session session = await store.CreateSessionAsync("shared by two threads");
+        session.AddTask("added once");
+        using SqliteConnection blocker = SqliteProbe.Open(_temp.DatabasePath);
+        SqliteProbe.Execute(blocker, "BEGIN IMMEDIATE;");
+
+        // The first save waits for the write lock the blocker holds; the second is made while it waits.
+        Task first = Task.Run(() => store.SaveAsync(session));
+        while (!session.SaveInProgress && !first.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.SaveAsync(session));
+        SqliteProbe.Execute(blocker, "ROLLBACK;");
+        await first;
+
+        Assert.Contains($"Session {session.Id}: this Session object is being saved by another call. A Session is not thread-safe: save it from one thread at a time", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(session.PendingChanges);
+        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM session_tasks;"));
+        session.AddTask("added after");
+        await store.SaveAsync(session); // the object is free again
+        Assert.Equal(2, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM session_tasks;"));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-006")]
     public void Open_fails_with_Busy_when_a_pending_migration_cannot_take_the_write_lock()
     {
         using (_temp.Open())
