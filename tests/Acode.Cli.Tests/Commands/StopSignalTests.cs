@@ -29,8 +29,12 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         string connectionString = await fixture.CreateDatabaseAsync();
         string live = PostgresServer.ToUrl(connectionString);
         string dead = $"postgresql://acode:x@127.0.0.1:{FreePort()}/acode";
+        // PostgreSQL's schema first: a round whose signal lands while the watch migrates it would leave it half migrated
+        // (each migration commits on its own), and the next round's watch would say on stderr that it migrated the rest.
         _workspace.Environment["ACODE_POSTGRES_URL"] = dead;
         await _workspace.RunOkAsync("demo");
+        _workspace.Environment["ACODE_POSTGRES_URL"] = live;
+        await _workspace.RunOkAsync("db", "migrate");
         for (int round = 0; round < 12; round++)
         {
             // Half the rounds with PostgreSQL unreachable (the watch backs off), half delivering a backlog.
