@@ -20,7 +20,7 @@ using Acode.Resilience.Driver.Shared;
 //   save-loop  --workspace DIR [--max N] [--artifact-bytes B] [--units-per-session U] [--synchronous Full|Normal|Extra]
 //   migrate    --workspace DIR [--probe]       open (create, migrate) with the shipped migrations, plus the heavy probe
 //   concurrent --workspace DIR --threads T --units U [--artifact-bytes B]
-//   sync       --workspace DIR --url URL [--batch N] [--lease S]
+//   sync       --workspace DIR --url URL [--batch N] [--lease S] [--pace MS]
 try
 {
     var a = new DriverArgs(args);
@@ -207,7 +207,7 @@ static async Task<int> SyncAsync(DriverArgs a)
     Out("READY");
     while (true)
     {
-        SyncRunResult result = await sync.SyncAsync(new ProgressPrinter());
+        SyncRunResult result = await sync.SyncAsync(new ProgressPrinter(TimeSpan.FromMilliseconds(a.Int("pace", 0))));
         Out(string.Create(CultureInfo.InvariantCulture, $"RUN applied={result.Applied} duplicates={result.Duplicates} retried={result.Retried} dead={result.DeadLettered} remaining={result.Remaining} paused={result.Paused}"));
         if (!result.Paused && result.Remaining == 0)
         {
@@ -219,10 +219,21 @@ static async Task<int> SyncAsync(DriverArgs a)
     }
 }
 
-/// <summary>Prints <c>PROGRESS done/total</c> after every delivered batch, synchronously (so a kill can follow it closely).</summary>
-internal sealed class ProgressPrinter : IProgress<SyncProgress>
+/// <summary>
+/// Prints <c>PROGRESS done/total</c> after every delivered batch, synchronously (so a kill can follow it closely), then
+/// holds the run for <paramref name="pace"/>: the sync reports a batch while PostgreSQL has committed the batch after it
+/// and the workspace has not acknowledged that one yet, so a kill during the pause always leaves records to redeliver.
+/// </summary>
+internal sealed class ProgressPrinter(TimeSpan pace) : IProgress<SyncProgress>
 {
-    public void Report(SyncProgress value) => Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS {value.Done}/{value.Total}"));
+    public void Report(SyncProgress value)
+    {
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS {value.Done}/{value.Total}"));
+        if (pace > TimeSpan.Zero)
+        {
+            Thread.Sleep(pace);
+        }
+    }
 }
 
 /// <summary>The driver's arguments: a command, then --key value pairs and --flags.</summary>

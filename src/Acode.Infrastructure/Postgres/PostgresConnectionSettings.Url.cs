@@ -7,7 +7,7 @@ namespace Acode.Infrastructure.Postgres;
 /// <summary>The libpq URL form: <c>postgresql://[user[:password]@][host][:port][,host[:port]…][/database][?param=value&amp;…]</c>.</summary>
 internal sealed partial class PostgresConnectionSettings
 {
-    private const string AcceptedParameters = "sslmode, application_name, connect_timeout, host, port, user, password, dbname, options, target_session_attrs, sslrootcert, sslcert, sslkey, passfile, or an Npgsql keyword";
+    private const string AcceptedParameters = "sslmode, gssencmode, application_name, connect_timeout, host, port, user, password, dbname, options, target_session_attrs, sslrootcert, sslcert, sslkey, passfile, or an Npgsql keyword";
 
     private static bool IsUrl(string text)
         => text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
@@ -155,6 +155,15 @@ internal sealed partial class PostgresConnectionSettings
                     "verify-ca" => SslMode.VerifyCA,
                     "verify-full" => SslMode.VerifyFull,
                     _ => throw AcodeErrors.InvalidConnectionString(sourceKey, "sslmode is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+                };
+                return;
+            case "gssencmode":
+                builder.GssEncryptionMode = value.ToLowerInvariant() switch
+                {
+                    "disable" => GssEncryptionMode.Disable,
+                    "prefer" => GssEncryptionMode.Prefer,
+                    "require" => GssEncryptionMode.Require,
+                    _ => throw AcodeErrors.InvalidConnectionString(sourceKey, "gssencmode is not one of disable, prefer, require"),
                 };
                 return;
             case "application_name":

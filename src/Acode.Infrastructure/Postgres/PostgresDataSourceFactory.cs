@@ -48,6 +48,16 @@ public static class PostgresDataSourceFactory
             builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
+        // Npgsql 10 asks for GSSAPI session encryption by default (Prefer), which loads the system's Kerberos library
+        // (libgssapi_krb5) on every first connection even where nobody uses Kerberos; a process stopped while that library
+        // initializes aborts in its exit handlers (krb5int_key_delete assertion, exit 134). acode does not use GSSAPI
+        // unless asked: a GSS Encryption Mode in the connection string (URL: gssencmode) or PGGSSENCMODE wins.
+        if (!settings.ConnectionString.Contains("GSS Encryption Mode", StringComparison.OrdinalIgnoreCase)
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PGGSSENCMODE")))
+        {
+            builder.ConnectionStringBuilder.GssEncryptionMode = GssEncryptionMode.Disable;
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(new NpgsqlLoggerFactory(loggerFactory));

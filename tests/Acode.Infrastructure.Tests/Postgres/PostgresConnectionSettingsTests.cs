@@ -59,13 +59,14 @@ public sealed class PostgresConnectionSettingsTests
     public void Parse_maps_the_libpq_URL_parameters()
     {
         PostgresConnectionSettings settings = PostgresConnectionSettings.Parse(
-            "postgresql://db.example.com/runs?user=acode&password=Zq9xKv-Wm4tR&port=6000&sslmode=verify-full&target_session_attrs=read-write&Keepalive=30", EnvKey);
+            "postgresql://db.example.com/runs?user=acode&password=Zq9xKv-Wm4tR&port=6000&sslmode=verify-full&gssencmode=require&target_session_attrs=read-write&Keepalive=30", EnvKey);
 
         var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
         Assert.Equal("acode", builder.Username);
         Assert.Equal(Password, builder.Password);
         Assert.Equal(6000, builder.Port);
         Assert.Equal(SslMode.VerifyFull, builder.SslMode);
+        Assert.Equal(GssEncryptionMode.Require, builder.GssEncryptionMode);
         Assert.Equal("read-write", builder.TargetSessionAttributes);
         Assert.Equal(30, builder.KeepAlive);
     }
@@ -154,6 +155,7 @@ public sealed class PostgresConnectionSettingsTests
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs/extra", "the URL path must be just the database name")]
     [InlineData("postgresql://acode:Zq9xKv#Wm4tR@db/runs", "the URL contains '#'")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?sslmode=sometimes", "sslmode is not one of disable, allow, prefer, require, verify-ca, verify-full")]
+    [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?gssencmode=allow", "gssencmode is not one of disable, prefer, require")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?Zq9xKv=1", "a URL parameter is unknown or has a value of the wrong type")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?connect_timeout=soon", "connect_timeout is not a number of seconds from 0 to 1024")]
     [InlineData("postgresql://acode:Zq9xKv-Wm4tR@db/runs?novalue", "a URL parameter is not of the form name=value")]

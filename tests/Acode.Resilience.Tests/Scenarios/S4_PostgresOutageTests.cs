@@ -174,7 +174,10 @@ public sealed class S4_PostgresOutageTests(PostgresFixture fixture, ITestOutputH
                 await Task.Delay(TimeSpan.FromSeconds(5.2));
             }
 
-            using ChildProcess child = ChildProcess.StartDriver("sync", "--workspace", root, "--url", url, "--batch", "20", "--lease", "5");
+            // Paced (100 ms after each reported batch, while the next one is committed in PostgreSQL and not yet
+            // acknowledged): unpaced, a busy machine's test read the progress lines so late that the first process had
+            // delivered all 100 batches before its kill, and no kill ever fell between a commit and its acknowledgement.
+            using ChildProcess child = ChildProcess.StartDriver("sync", "--workspace", root, "--url", url, "--batch", "20", "--lease", "5", "--pace", "100");
             int after = random.Next(1, 25);
             Func<string, bool> progress = l => l.StartsWith("PROGRESS", StringComparison.Ordinal) && --after == 0;
             if (i % 2 == 1)
