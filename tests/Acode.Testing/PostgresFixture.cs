@@ -25,7 +25,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <inheritdoc cref="PostgresServer.CreateDatabaseAsync"/>
     public Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default) => Server.CreateDatabaseAsync(cancellationToken);
 
-    public async Task InitializeAsync() => _server = await PostgresServer.StartNewAsync();
+    public async Task InitializeAsync() => _server = await PostgresServer.StartNewNonDurableAsync();
 
     public async Task DisposeAsync()
     {
