@@ -120,7 +120,7 @@ internal static class DbPruneCommand
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     SyncRunResult delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
                     (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
-                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, DbSyncCommand.LeasedElsewhereNote(leased, leasedUntil));
+                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, LeaseOutput.Note(leased, leasedUntil));
                 }
                 catch (AcodeDbException ex)
                 {
