@@ -23,6 +23,15 @@ public sealed record SyncStatus(
     public string? PostgresLatestSchemaVersion { get; init; }
 
     /// <summary>
+    /// How many pending records another sync holds under a lease that has not expired (a sync running elsewhere, or one
+    /// killed before it gave them back): a sync skips them until <see cref="LeasedUntil"/>. 0 when none are.
+    /// </summary>
+    public long LeasedElsewhere { get; init; }
+
+    /// <summary>When the last lease counted in <see cref="LeasedElsewhere"/> expires (UTC); null when none are leased.</summary>
+    public DateTimeOffset? LeasedUntil { get; init; }
+
+    /// <summary>
     /// The ids of this program's migrations that PostgreSQL lacks (oldest first), when the server answered with a schema it
     /// can use: the next sync or <c>acode db migrate</c> applies them, and the readers of the team's database
     /// (<c>--remote</c>, <c>session pull</c>, <c>acode ui --remote</c>) refuse it until then. Empty otherwise.

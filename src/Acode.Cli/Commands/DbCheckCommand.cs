@@ -61,9 +61,10 @@ internal static class DbCheckCommand
                 ("row counts", counters.Count == 0 && uncounted is null, uncounted ?? (counters.Count == 0 ? "counters match the tables" : $"{string.Join("; ", counters)}; run 'acode db check --recount'")),
                 ("schema", schema.Pending.Count == 0, $"{schema.CurrentText} (latest {schema.LatestText})"),
                 ("outbox", outbox.Failed == 0, outbox.Failed == 0 ? $"{outbox.Pending} pending, no dead letters" : $"{outbox.Failed} dead-lettered record(s): inspect them with 'acode db sync status', then 'acode db sync retry --all'"),
-                ("backlog", !stuck, stuck
+                ("backlog", !stuck, (stuck
                     ? $"stuck: the oldest pending record is {Display.Duration(oldest)} old; run 'acode db sync' (is a sync worker running?)"
-                    : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty"),
+                    : oldest is { } age ? $"oldest pending record {Display.Duration(age)} old" : "empty")
+                    + LeaseOutput.PendingClause(syncStatus.LeasedElsewhere, syncStatus.LeasedUntil)),
                 ("postgres", !syncStatus.Configured || (syncStatus.Reachable == true && syncStatus.Problem is null), !syncStatus.Configured
                     ? "not configured (local only)"
                     : syncStatus.Reachable != true ? PostgresProblem(syncStatus.Problem)
@@ -106,6 +107,11 @@ internal static class DbCheckCommand
                     if (name is "wal" or "disk" or "postgres")
                     {
                         entry["warning"] = warnings.Contains(name);
+                    }
+
+                    if (name == "backlog")
+                    {
+                        LeaseOutput.AddJson(entry, syncStatus.LeasedElsewhere, syncStatus.LeasedUntil);
                     }
 
                     list.Add(entry);

@@ -31,7 +31,9 @@ internal static class DbPruneCommand
             Without --remote only the local copies go: PostgreSQL keeps its copies (the team's history), and nothing is
             written to the outbox. With --remote the removals are recorded in the outbox and delivered, and PostgreSQL's
             own sessions older than the cutoff (from any workspace) are tombstoned the way a synced deletion is, so
-            every workspace converges on them.
+            every workspace converges on them. When PostgreSQL stops answering (or refuses) after the local prune, the
+            local prune is reported and the command fails with ACODE-DB-006 (exit 16): the deletions wait in the outbox
+            and 'acode db sync' delivers them once PostgreSQL answers.
 
             A session with changes not yet delivered to PostgreSQL is kept (and listed) unless --include-unsynced is
             given. When no PostgreSQL is configured nothing can be delivered, so nothing counts as unsynced: the prune
@@ -113,14 +115,13 @@ internal static class DbPruneCommand
             if (sync is not null)
             {
                 IReadOnlyList<string> tombstoned = [];
+                SyncRunResult delivered;
                 try
                 {
                     tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
                     TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
-                    SyncRunResult delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
-                    (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
-                    remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, DbSyncCommand.LeasedElsewhereNote(leased, leasedUntil));
+                    delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
                 }
                 catch (AcodeDbException ex)
                 {
@@ -129,6 +130,23 @@ internal static class DbPruneCommand
                     Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, null, $"{ex.Code}: {ex.Message}"));
                     throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes)}), or 'acode db sync' to deliver the deletions only.");
                 }
+
+                if (delivered.Paused && StopSignals.Received is null)
+                {
+                    // PostgreSQL stopped answering (or refused acode's role) during the delivery: the records stay pending. The
+                    // local prune is reported first, then the pause fails the command as it fails 'acode db sync'.
+                    AcodeDbException paused = context.SyncUnavailable(delivered);
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, null, $"{paused.Code}: {paused.Message}"));
+                    throw new AcodeDbException(
+                        paused.ErrorCode,
+                        $"{paused.Message} The local prune was done ({done.Removed.Count} session(s) removed); PostgreSQL has not received all of their deletions.",
+                        $"Done here: {done.Removed.Count} session(s) removed locally{(tombstoned.Count > 0 ? $" and {tombstoned.Count} more tombstoned in PostgreSQL" : "")}"
+                        + $"{(delivered.Delivered > 0 ? $", {delivered.Delivered} outbox record(s) delivered" : "")}; {delivered.Remaining} outbox record(s) with the deletions wait (nothing was lost, no attempt was counted)."
+                        + $" Once {context.SyncTargetDescription} answers and accepts acode's role, 'acode db sync' delivers them (or keep 'acode db sync --watch' running); the prune need not be run again.");
+                }
+
+                (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
+                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, LeaseOutput.Note(leased, leasedUntil));
             }
 
             Report(context, asJson, request, done, remoteDone);
@@ -195,7 +213,8 @@ internal static class DbPruneCommand
 
         if (remote?.Error is { } error)
         {
-            context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s); the local removals' deletions wait in the outbox ({remote.Pending} record(s) pending).");
+            string before = remote.Delivered > 0 ? $"; delivered {remote.Delivered} outbox record(s) before that" : "";
+            context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s){before}; the local removals' deletions wait in the outbox ({remote.Pending} record(s) pending).");
         }
         else if (remote is not null)
         {

@@ -46,7 +46,6 @@ internal static class DbStatusCommand
             DatabaseStatistics stats = database.GetStatistics(cancellationToken);
             OutboxStatistics outbox = await context.Outbox.GetStatisticsAsync(cancellationToken);
             SyncStatus syncStatus = await context.Sync.GetStatusAsync(cancellationToken);
-            (long, DateTimeOffset?) leased = syncStatus.Pending > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             if (context.ParseResult.GetValue(json))
             {
@@ -85,7 +84,7 @@ internal static class DbStatusCommand
                         ["oldestPendingAgeSeconds"] = outbox.OldestPendingAge(now)?.TotalSeconds,
                         ["lastProcessedAt"] = Display.Time(outbox.LastProcessedAt) is { Length: > 0 } p ? p : null,
                     },
-                    ["sync"] = DbSyncStatusCommand.ToJson(syncStatus, leased),
+                    ["sync"] = DbSyncStatusCommand.ToJson(syncStatus),
                 });
                 return ExitCodes.Success;
             }
@@ -108,7 +107,7 @@ internal static class DbStatusCommand
 
             table.AddRow("Secrets redacted", database.CountRedactedSecrets(cancellationToken: cancellationToken).ToString("N0", CultureInfo.InvariantCulture));
             table.AddRow("Outbox synced", outbox.Processed.ToString("N0", CultureInfo.InvariantCulture));
-            foreach ((string name, string value) in DbSyncStatusCommand.Rows(syncStatus, leased))
+            foreach ((string name, string value) in DbSyncStatusCommand.Rows(syncStatus))
             {
                 string label = name switch
                 {

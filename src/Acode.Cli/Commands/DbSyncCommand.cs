@@ -50,15 +50,14 @@ internal static class DbSyncCommand
             {
                 JsonObject node = SyncSummary.ToJson(result);
                 node["deadLettersInOutbox"] = deadLetters;
-                node["leasedElsewhere"] = leased;
-                node["leasedUntil"] = leasedUntil is { } until ? Display.Second(until) : null;
+                LeaseOutput.AddJson(node, leased, leasedUntil);
                 node["stoppedBy"] = StopSignals.Received?.ToString();
                 JsonOutput.Write(node);
             }
             else
             {
                 context.Console.WriteLine(SyncSummary.Describe(result));
-                if (LeasedElsewhereNote(leased, leasedUntil) is { } note)
+                if (LeaseOutput.Note(leased, leasedUntil) is { } note)
                 {
                     context.Console.WriteLine(note);
                 }
@@ -160,17 +159,11 @@ internal static class DbSyncCommand
     /// run, which holds none any more.
     /// </summary>
     internal static Task<(long Count, DateTimeOffset? Until)> LeasedElsewhereAsync(CliContext context)
-        => Task.FromResult(LeasedElsewhere(context));
+        => context.Outbox.GetLeasedElsewhereAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
 
     /// <summary>As <see cref="LeasedElsewhereAsync"/>, read at once (the watch's per-run callback cannot await).</summary>
     private static (long Count, DateTimeOffset? Until) LeasedElsewhere(CliContext context)
         => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhere(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
-
-    /// <summary>Why records stay pending although nothing failed: "N record(s) are leased by another sync until …"; null when none are.</summary>
-    internal static string? LeasedElsewhereNote(long count, DateTimeOffset? until)
-        => count == 0 || until is null
-            ? null
-            : $"{count} of them are leased by another sync (running, or killed before it gave them back) until {Display.Second(until.Value)}: they, and later changes of the same entities, go with a sync after that.";
 
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
     {
@@ -264,7 +257,7 @@ internal static class DbSyncCommand
             }
 
             (long leased, DateTimeOffset? until) = result.Remaining > 0 ? LeasedElsewhere(context) : (0, null);
-            if (LeasedElsewhereNote(leased, until) is not { } note)
+            if (LeaseOutput.Note(leased, until) is not { } note)
             {
                 leaseNamedUntil = null;
                 return;

@@ -19,11 +19,10 @@ internal static class DbSyncStatusCommand
         {
             context.OpenExistingDatabase();
             SyncStatus status = await context.Sync.GetStatusAsync(cancellationToken);
-            (long, DateTimeOffset?) leased = status.Pending > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
             IReadOnlyList<OutboxRecord> deadLetters = await context.Outbox.ReadAsync(OutboxStatus.Failed, 20, cancellationToken);
             if (context.ParseResult.GetValue(json))
             {
-                JsonNode node = ToJson(status, leased);
+                JsonNode node = ToJson(status);
                 node["deadLetterRecords"] = new JsonArray(deadLetters.Select(r => (JsonNode)new JsonObject
                 {
                     ["id"] = r.Id, ["key"] = r.IdempotencyKey, ["attempts"] = r.Attempts, ["lastError"] = r.LastError,
@@ -33,7 +32,7 @@ internal static class DbSyncStatusCommand
             }
 
             var table = new FittedTable(TableBorder.Rounded).Keep("Sync").Free("Value");
-            foreach ((string name, string value) in Rows(status, leased))
+            foreach ((string name, string value) in Rows(status))
             {
                 table.AddRow(name, Display.Safe(value));
             }
@@ -49,10 +48,8 @@ internal static class DbSyncStatusCommand
         return command;
     }
 
-    /// <summary>The rows of the status table.</summary>
-    /// <param name="s">The status.</param>
-    /// <param name="leased">How many pending records another sync holds leased, and until when (<see cref="DbSyncCommand.LeasedElsewhereAsync"/>): said in the Pending row, as they wait until then.</param>
-    public static IEnumerable<(string Name, string Value)> Rows(SyncStatus s, (long Count, DateTimeOffset? Until) leased = default)
+    /// <summary>The rows of the status table; the Pending row says how many of them another sync holds leased, and until when.</summary>
+    public static IEnumerable<(string Name, string Value)> Rows(SyncStatus s)
     {
         yield return ("Target", s.Configured ? s.Target! : "not configured (set ACODE_POSTGRES_URL)");
         if (s.Configured)
@@ -65,9 +62,7 @@ internal static class DbSyncStatusCommand
         }
 
         yield return ("Pending", s.Pending.ToString("N0", CultureInfo.InvariantCulture) + (s.OldestPendingAge is { } age ? $" (oldest {Display.Duration(age)} old)" : "")
-            + (leased is { Count: > 0, Until: { } until }
-                ? $"; {leased.Count.ToString("N0", CultureInfo.InvariantCulture)} leased by another sync until {Display.Second(until)} (running, or killed before it gave them back): they go with a sync after that"
-                : ""));
+            + LeaseOutput.PendingClause(s.LeasedElsewhere, s.LeasedUntil));
         yield return ("Dead letters", s.DeadLetters.ToString("N0", CultureInfo.InvariantCulture) + (s.DeadLetters > 0 ? " (requeue with 'acode db sync retry --all')" : ""));
         yield return ("Last successful sync", s.LastSuccessfulSync is { } last ? Display.Time(last) : "never");
         if (s.LastError is not null)
@@ -86,8 +81,8 @@ internal static class DbSyncStatusCommand
         ? $" (latest {latest}, {s.PostgresPendingMigrations.Count} pending: run 'acode db migrate')"
         : "";
 
-    /// <summary>The status as JSON; <paramref name="leased"/> as for <see cref="Rows"/> (<c>leasedElsewhere</c>, <c>leasedUntil</c>: the names of <c>db sync --json</c>).</summary>
-    public static JsonObject ToJson(SyncStatus s, (long Count, DateTimeOffset? Until) leased = default) => new()
+    /// <summary>The status as JSON (<c>leasedElsewhere</c>, <c>leasedUntil</c>: the names of <c>db sync --json</c>).</summary>
+    public static JsonObject ToJson(SyncStatus s) => LeaseOutput.AddJson(new JsonObject
     {
         ["configured"] = s.Configured,
         ["target"] = s.Target,
@@ -102,7 +97,5 @@ internal static class DbSyncStatusCommand
         ["lastSuccessfulSync"] = s.LastSuccessfulSync is { } t ? Display.Time(t) : null,
         ["lastError"] = s.LastError,
         ["conflicts"] = s.Conflicts,
-        ["leasedElsewhere"] = leased.Count,
-        ["leasedUntil"] = leased is { Count: > 0, Until: { } until } ? Display.Second(until) : null,
-    };
+    }, s.LeasedElsewhere, s.LeasedUntil);
 }

@@ -3,8 +3,6 @@ using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Cli.Commands;
 using Acode.Cli.Output;
-using Acode.Infrastructure.Sqlite;
-using Acode.Infrastructure.Sync;
 using Microsoft.AspNetCore.Http;
 
 namespace Acode.Cli.Ui;
@@ -26,9 +24,6 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflic
         DateTimeOffset now = DateTimeOffset.UtcNow;
         OutboxStatistics stats = await outbox.GetStatisticsAsync(cancellationToken);
         SyncStatus status = await sync.GetStatusAsync(cancellationToken);
-        (long, DateTimeOffset?) leased = status.Pending > 0 && outbox is SqliteOutbox sqlite && sync is OutboxSyncService service
-            ? await sqlite.GetLeasedElsewhereAsync(service.Owner, cancellationToken)
-            : (0, null);
         IReadOnlyList<OutboxRecord> deadLetters = await outbox.ReadAsync(OutboxStatus.Failed, DeadLettersShown, cancellationToken);
         var shared = new SharedHealth(conflicts is not null && status.Reachable == true && status.Problem is null && status.PostgresSchemaVersion is not null ? conflicts : null);
         await shared.LoadAsync(conflictsBefore, ConflictsShown, cancellationToken);
@@ -44,7 +39,7 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflic
             Row(w, "Delivered (retained)", stats.Processed.ToString("N0", CultureInfo.InvariantCulture));
             Row(w, "Last delivered", stats.LastProcessedAt is { } last ? Display.Time(last) : "never");
             w.Markup("</tbody></table><h2>Sync</h2><table class=\"kv\" id=\"sync\"><tbody>");
-            foreach ((string name, string value) in DbSyncStatusCommand.Rows(status, leased))
+            foreach ((string name, string value) in DbSyncStatusCommand.Rows(status))
             {
                 Row(w, name, value, name is "Last error" || (name == "Reachable" && status.Reachable == false) || (name == "PostgreSQL schema" && status.Problem is not null) ? "failed" : null);
             }

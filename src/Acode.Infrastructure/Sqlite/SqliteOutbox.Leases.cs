@@ -11,12 +11,7 @@ internal sealed partial class SqliteOutbox
         WHERE o.status = 'Pending' AND l.lease_until >= $now AND l.owner <> $owner;
         """;
 
-    /// <summary>
-    /// The pending records that another sync (another owner than <paramref name="owner"/>: a running process, or one that
-    /// died holding them) has leased and whose leases have not expired, and when the last of those leases expires
-    /// (UTC; null when there are none). A sync skips them until then.
-    /// </summary>
-    internal Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default)
+    public Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default)
         => Task.FromResult(GetLeasedElsewhere(owner, cancellationToken));
 
     /// <summary>As <see cref="GetLeasedElsewhereAsync"/>, for a caller that cannot await (a sync loop's per-run callback).</summary>

@@ -107,7 +107,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             _lostSince = new LostSinceReader(dataSource, database);
         }
 
-        _status = new SyncStatusReader(database, _outbox, dataSource, target, _migrator);
+        _status = new SyncStatusReader(database, _outbox, dataSource, target, _migrator, _claimer.Owner);
     }
 
     /// <summary>

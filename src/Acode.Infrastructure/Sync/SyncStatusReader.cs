@@ -9,8 +9,8 @@ using Npgsql;
 namespace Acode.Infrastructure.Sync;
 
 /// <summary>
-/// The sync at a glance (<see cref="SyncStatus"/>): the local backlog and dead letters, the last successful sync and error,
-/// and from PostgreSQL whether it answers, its schema version and this workspace's conflicts. Never changes anything.
+/// The sync at a glance (<see cref="SyncStatus"/>): the local backlog, the part of it another sync holds leased, dead
+/// letters, the last successful sync and error, and from PostgreSQL whether it answers, its schema version and this workspace's conflicts. Never changes anything.
 /// </summary>
 internal sealed class SyncStatusReader
 {
@@ -19,9 +19,12 @@ internal sealed class SyncStatusReader
     private readonly NpgsqlDataSource? _dataSource;
     private readonly PostgresConnectionSettings? _target;
     private readonly PostgresMigrator _migrator;
+    private readonly string _owner;
 
-    public SyncStatusReader(SqliteWorkspaceDatabase database, IOutboxAdministration outbox, NpgsqlDataSource? dataSource, PostgresConnectionSettings? target, PostgresMigrator migrator)
+    /// <summary>A reader of <paramref name="database"/>'s sync status; <paramref name="owner"/> is this process's lease owner, whose own leases are not counted as another sync's.</summary>
+    public SyncStatusReader(SqliteWorkspaceDatabase database, IOutboxAdministration outbox, NpgsqlDataSource? dataSource, PostgresConnectionSettings? target, PostgresMigrator migrator, string owner)
     {
+        _owner = owner;
         _database = database;
         _outbox = outbox;
         _dataSource = dataSource;
@@ -30,6 +33,18 @@ internal sealed class SyncStatusReader
     }
 
     public async Task<SyncStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        SyncStatus status = await ReadWithoutLeasesAsync(cancellationToken).ConfigureAwait(false);
+        if (status.Pending == 0)
+        {
+            return status;
+        }
+
+        (long count, DateTimeOffset? until) = await _outbox.GetLeasedElsewhereAsync(_owner, cancellationToken).ConfigureAwait(false);
+        return count == 0 || until is null ? status : status with { LeasedElsewhere = count, LeasedUntil = until };
+    }
+
+    private async Task<SyncStatus> ReadWithoutLeasesAsync(CancellationToken cancellationToken)
     {
         OutboxStatistics outbox = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         WorkspaceSyncState state = _database.GetSyncState(cancellationToken);

@@ -131,6 +131,49 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_remote_prune_whose_delivery_PostgreSQL_pauses_reports_the_local_prune_then_fails_with_ACODE_DB_006(bool asJson)
+    {
+        string connectionString = await UseAsync(_a);
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string ofA = Assert.Single(await _a.SessionIdsAsync());
+        // Nothing to tombstone (the only session is this workspace's own, removed locally); delivering its deletion is
+        // refused mid-run, as by a role that lost a privilege: the delivery pauses and the records stay pending.
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_applied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sync_applied' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_applied BEFORE INSERT ON sync_applied FOR EACH ROW EXECUTE FUNCTION refuse_applied();
+            """);
+
+        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--yes", .. asJson ? new[] { "--json" } : []]);
+
+        Assert.True(pruned.ExitCode == 16, pruned.ToString());
+        Assert.Contains("Error: ACODE-DB-006: ", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The local prune was done (1 session(s) removed)", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'acode db sync' delivers them", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _a.SessionIdsAsync());
+        if (asJson)
+        {
+            JsonElement report = JsonDocument.Parse(pruned.Stdout).RootElement;
+            Assert.Equal([ofA], report.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+            Assert.StartsWith("ACODE-DB-006: ", report.GetProperty("remote").GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.True(report.GetProperty("remote").GetProperty("pending").GetInt64() > 0);
+        }
+        else
+        {
+            Assert.Contains("Removed 1 session(s) last changed before", pruned.Stdout, StringComparison.Ordinal);
+            Assert.Contains("PostgreSQL: stopped: ACODE-DB-006 (below)", pruned.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("still pending", pruned.Stdout, StringComparison.Ordinal);
+        }
+
+        // Once PostgreSQL accepts again, 'acode db sync' delivers the deletion.
+        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_applied ON sync_applied;");
+        await _a.RunOkAsync("db", "sync");
+        Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{ofA}' AND deleted_at IS NOT NULL"));
+    }
+
     [Fact]
     public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_007_like_every_remote_read_and_removes_nothing()
     {

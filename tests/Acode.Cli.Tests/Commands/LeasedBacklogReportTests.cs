@@ -84,6 +84,31 @@ public sealed class LeasedBacklogReportTests(PostgresFixture fixture) : IDisposa
         Assert.Equal(JsonValueKind.Null, freeJson.GetProperty("leasedUntil").ValueKind);
     }
 
+    [Fact]
+    public async Task Db_check_says_how_many_pending_records_are_leased_and_until_when()
+    {
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _workspace.RunOkAsync("demo");
+        (long leased, string until) = LeaseEveryPendingRecordElsewhere();
+
+        AcodeResult check = await _workspace.RunOkAsync("db", "check");
+        JsonElement json = await _workspace.JsonAsync("db", "check");
+
+        string leasedText = $"{leased.ToString("N0", CultureInfo.InvariantCulture)} leased by another sync until {until}";
+        string backlogLine = Assert.Single(check.Stdout.Split('\n'), l => l.Contains(" backlog ", StringComparison.Ordinal));
+        Assert.Contains(leasedText, Unwrapped(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains("leased by another sync", backlogLine, StringComparison.Ordinal);
+        JsonElement backlog = json.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "backlog");
+        Assert.Contains(leasedText, backlog.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(leased, backlog.GetProperty("leasedElsewhere").GetInt64());
+        Assert.Equal(until, backlog.GetProperty("leasedUntil").GetString());
+
+        // Nothing leased: the check says nothing of leases.
+        Execute("DELETE FROM outbox_leases;");
+        AcodeResult free = await _workspace.RunOkAsync("db", "check");
+        Assert.DoesNotContain("leased", free.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     /// <summary>The table's text with its borders and line breaks taken out, so a wrapped value reads as one.</summary>
