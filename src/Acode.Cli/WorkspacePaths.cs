@@ -6,16 +6,33 @@ namespace Acode.Cli;
 /// <summary>
 /// Checked before any command uses the workspace: its folder, its <c>.agent/</c> and its database are of the right kind.
 /// A file where a folder belongs (or a folder where the database file belongs) is ACODE-DB-001 said as such, the same for
-/// every command, rather than a .NET path error, "does not exist" or "not an SQLite database".
+/// every command, rather than a .NET path error, "does not exist" or "not an SQLite database". An empty --workspace
+/// value and a path through a symbolic link that loops are the command line's mistake (exit 2), said as such.
 /// </summary>
 internal static class WorkspacePaths
 {
+    /// <exception cref="UsageException">Exit 2: the --workspace value is empty (or only blanks), or the workspace's path goes through a symbolic link that loops; nothing was created or changed.</exception>
     /// <exception cref="AcodeDbException">ACODE-DB-001 (exit 11): a path of the workspace is of the wrong kind; nothing was created or changed.</exception>
     public static void Check(Workspace workspace, string? explicitPath)
     {
+        if (explicitPath is not null && string.IsNullOrWhiteSpace(explicitPath))
+        {
+            // -w "$DIR" with DIR unset: taken as absent, it would use (or create) the current folder's workspace.
+            throw new UsageException(
+                $"The value of --workspace is {(explicitPath.Length == 0 ? "empty" : "only blanks")}: it names no folder.",
+                "Give the workspace's folder (e.g. --workspace .), or leave --workspace out to use ACODE_WORKSPACE or the folder found from the current one.");
+        }
+
         string from = !string.IsNullOrWhiteSpace(explicitPath) ? "given with --workspace"
             : !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable)) ? $"given by {WorkspaceLocator.EnvironmentVariable}"
             : "found from the current folder";
+        if (SymbolicLinkLoop.Find(workspace.DatabasePath) is { } loop)
+        {
+            throw new UsageException(
+                $"The workspace path '{workspace.RootDirectory}' ({from}) cannot be used: {SymbolicLinkLoop.Reason(loop)}. Nothing was created or changed.",
+                SymbolicLinkLoop.Remedy(loop));
+        }
+
         if (File.Exists(workspace.RootDirectory))
         {
             throw new AcodeDbException(

@@ -64,6 +64,20 @@ internal static class ImportCommand
             }
 
             string[]? named = context.ParseResult.GetValue(paths) is { Length: > 0 } given ? given : null;
+            if (named is not null && named.Contains(""))
+            {
+                // "$DIR" with DIR unset: nothing is named (and --watch would wait for it forever).
+                throw new UsageException("A path given is empty: it names no file or folder.", $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them, or no path to read {location}.");
+            }
+
+            // A path through a symbolic link that loops can never be read: said at once with --watch, else with the other unreadable paths.
+            (string Path, string Link)[] looped = [.. (named ?? []).Distinct(StringComparer.Ordinal)
+                .Select(p => (Path: p, Link: Infrastructure.SymbolicLinkLoop.Find(p)!)).Where(l => l.Link is not null)];
+            if (context.ParseResult.GetValue(watch) && looped.Length > 0)
+            {
+                throw new UsageException($"Cannot follow '{looped[0].Path}': {Infrastructure.SymbolicLinkLoop.Reason(looped[0].Link)}.", Infrastructure.SymbolicLinkLoop.Remedy(looped[0].Link));
+            }
+
             if (context.ParseResult.GetValue(watch) && named?.FirstOrDefault(p => TranscriptImporter.IsStreamPath(p) || Infrastructure.FileKind.SpecialKindOf(p) is not null) is { } stream)
             {
                 throw new UsageException(
@@ -76,7 +90,25 @@ internal static class ImportCommand
             var unreadable = new List<UnreadablePath>();
             if (!context.ParseResult.GetValue(watch) && named is not null)
             {
-                string[] missing = [.. named.Where(p => !File.Exists(p) && !Directory.Exists(p)).Distinct(StringComparer.Ordinal)];
+                var loops = looped.Select(l => new UnreadablePath(l.Path, Infrastructure.SymbolicLinkLoop.Reason(l.Link), Infrastructure.SymbolicLinkLoop.Remedy(l.Link))).ToList();
+                string[] missing = [.. named.Where(p => !File.Exists(p) && !Directory.Exists(p) && !looped.Any(l => l.Path == p)).Distinct(StringComparer.Ordinal)];
+                if (loops.Count > 0 && missing.Length + loops.Count == named.Distinct(StringComparer.Ordinal).Count())
+                {
+                    // Nothing given can be read: the command line itself is wrong; each path said.
+                    List<(string Message, string Remedy)> wrong =
+                    [
+                        .. missing.Select(m => ($"No file or folder at '{m}'.", $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.")),
+                        .. loops.Select(l => ($"Cannot read '{l.Path}': {l.Reason}. Nothing was imported.", l.Remedy)),
+                    ];
+                    foreach ((string message, string remedy) in wrong.SkipLast(1))
+                    {
+                        CommandAction.Fail(message, remedy, ExitCodes.Usage);
+                    }
+
+                    throw new UsageException(wrong[^1].Message, wrong[^1].Remedy);
+                }
+
+                unreadable.AddRange(loops);
                 if (missing.Length == named.Distinct(StringComparer.Ordinal).Count())
                 {
                     string which = missing.Length == 1 ? $"No file or folder at '{missing[0]}'." : $"No file or folder at any of the paths given: {string.Join(", ", missing.Select(m => $"'{m}'"))}.";
@@ -84,7 +116,7 @@ internal static class ImportCommand
                 }
 
                 unreadable.AddRange(missing.Select(m => UnreadablePath.Missing(m, $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.")));
-                named = [.. named.Where(p => !missing.Contains(p, StringComparer.Ordinal))];
+                named = [.. named.Where(p => !missing.Contains(p, StringComparer.Ordinal) && !looped.Any(l => l.Path == p))];
             }
 
             // The workspace is opened when the first transcript is stored: a command line that imports nothing (nothing

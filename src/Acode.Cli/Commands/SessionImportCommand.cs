@@ -21,6 +21,11 @@ internal static class SessionImportCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             string path = context.ParseResult.GetValue(file)!;
+            if (path != "-" && SymbolicLinkLoop.Find(path) is { } loop)
+            {
+                throw new UsageException($"Cannot read '{path}': {SymbolicLinkLoop.Reason(loop)}.", SymbolicLinkLoop.Remedy(loop));
+            }
+
             if (path != "-" && Directory.Exists(path))
             {
                 throw new UsageException($"'{path}' is a folder, not an export file.", "Give the path of a file written by 'acode session export', or - to read standard input.");

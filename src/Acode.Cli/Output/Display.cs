@@ -73,11 +73,14 @@ internal static class Display
         }
 
         var builder = new StringBuilder((int)Math.Min(text.Length, (long)maxLength + 16));
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
+            char c = text[i];
             if (builder.Length >= maxLength)
             {
-                builder.Append('…');
+                // Cut as TextCut cuts: never after the first half of a pair (each half was written as one character).
+                builder.Length -= i - TextCut.Kept(text, i);
+                builder.Append(TextCut.Ellipsis);
                 break;
             }
 

@@ -57,6 +57,11 @@ internal sealed class OutputFile
             throw new UsageException($"Cannot write '{path}': {ex.Message.TrimEnd('.')}.", "Give --output the path of a file, e.g. -o export.jsonl (or - for standard output).");
         }
 
+        if (Infrastructure.SymbolicLinkLoop.Find(full) is { } loop)
+        {
+            throw new UsageException($"Cannot write '{path}': {Infrastructure.SymbolicLinkLoop.Reason(loop)}.", Infrastructure.SymbolicLinkLoop.Remedy(loop));
+        }
+
         target = full;
         try
         {
@@ -68,8 +73,8 @@ internal sealed class OutputFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A link loop ("Too many levels of symbolic links"), or a folder on the way that cannot be read.
-            throw new UsageException($"Cannot write '{path}': {ex.Message.TrimEnd('.')}.", "Fix or remove the symbolic link (it points back into itself), or choose another file name.");
+            // A folder on the way that cannot be read (a loop was said above).
+            throw new UsageException($"Cannot write '{path}': {ex.Message.TrimEnd('.')}.", "Check the permissions of the folders on the way, or choose another file name.");
         }
 
         if (Directory.Exists(target))

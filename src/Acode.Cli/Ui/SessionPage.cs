@@ -21,7 +21,11 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     /// <summary>Events shown on the session page; the rest are on the events pages.</summary>
     public const int EventsOnPage = 100;
 
-    private const int PayloadPreview = 2000;
+    /// <summary>Characters of an event's payload in the session page's event log.</summary>
+    public const int PayloadPreview = 2000;
+
+    /// <summary>Characters of an event's payload on the events pages; the rest is said as a count (session show --events --full prints it whole).</summary>
+    public const int PayloadOnEventsPage = 20_000;
 
     public async Task<IResult> RenderAsync(string id, CancellationToken cancellationToken)
     {
@@ -55,8 +59,14 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             w.Markup("<dl class=\"facts\"><dt>ID</dt><dd class=\"id\">")
                 .Text(session.Id.Value)
                 .Markup("</dd><dt>State</dt><dd>").Element("span", session.State.ToString(), "state state-" + session.State)
-                .Markup("</dd><dt>Goal</dt><dd>").Text(session.Goal ?? "—")
-                .Markup("</dd><dt>Created</dt><dd>").Text(Display.Time(session.CreatedAt))
+                .Markup("</dd><dt>Goal</dt><dd>").Text(session.Goal is null ? "—" : SessionTitles.Heading(session.Goal));
+            if (SessionTitles.IsCutInHeading(session.Goal))
+            {
+                w.Markup("<span class=\"hint\" id=\"goal-cut\"> ").Text(string.Create(CultureInfo.InvariantCulture,
+                    $"The goal is {session.Goal!.Length:N0} characters long; the first {SessionTitles.HeadingLength:N0} are shown. 'acode session export {session.Id.Value}' gives it whole.")).Markup("</span>");
+            }
+
+            w.Markup("</dd><dt>Created</dt><dd>").Text(Display.Time(session.CreatedAt))
                 .Markup("</dd><dt>Updated</dt><dd>").Text(Display.Time(session.UpdatedAt))
                 .Markup("</dd><dt>Span</dt><dd>").Text(Display.Duration(scale.Span))
                 .Markup("</dd><dt>Work</dt><dd id=\"counts\">").Text(string.Create(CultureInfo.InvariantCulture, $"{session.Tasks.Count} task(s), {session.Tasks.Sum(t => t.Steps.Count)} step(s), {toolCalls} tool call(s)"));
@@ -110,7 +120,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             }
 
             w.Markup("</p>");
-            WriteEventTable(w, events, int.MaxValue);
+            WriteEventTable(w, session, events, PayloadOnEventsPage);
             if (events.Count == pageSize)
             {
                 w.Markup("<p class=\"more\">").Link(UiLinks.Events(session.Id.Value, events[^1].Sequence), "Next events →", "next").Markup("</p>");
@@ -144,6 +154,12 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             w.Markup("<p class=\"hint\">").Text($"More than {ExpandedToolCallLimit} tool calls: steps are collapsed; open a step to see its calls.").Markup("</p>");
         }
 
+        if (session.Tasks.Any(t => t.Title.Length > SessionTitles.LabelLength || t.Steps.Any(s => s.Title.Length > SessionTitles.LabelLength)))
+        {
+            w.Markup("<p class=\"hint\" id=\"labels-cut\">").Text(string.Create(CultureInfo.InvariantCulture,
+                $"Task and step titles longer than {SessionTitles.LabelLength:N0} characters are cut; 'acode session show {session.Id.Value}' or 'acode session export {session.Id.Value}' gives them whole.")).Markup("</p>");
+        }
+
         w.Markup("<div class=\"axis row\"><span class=\"label\">").Text(Display.Time(scale.Start)).Markup("</span><span class=\"dur\"></span><span class=\"track\"><span class=\"tick-end\">")
             .Text("+" + Display.Duration(scale.Span)).Markup("</span></span></div>");
         if (session.Tasks.Count == 0)
@@ -158,7 +174,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             bool taskFailed = task.State == WorkState.Failed
                 || task.Steps.Any(s => s.State == WorkState.Failed || s.ToolCalls.Any(c => c.Status == ToolCallStatus.Failed));
             RowClass(w, "task", "state-" + task.State, failed: taskFailed);
-            Label(w, string.Create(CultureInfo.InvariantCulture, $"Task {task.Ordinal} · {task.Title}"), task.State.ToString(), task.Duration);
+            Label(w, string.Create(CultureInfo.InvariantCulture, $"Task {task.Ordinal} · {SessionTitles.Label(task.Title)}"), task.State.ToString(), task.Duration);
             Bar(w, scale.Place(task.StartedAt, task.CompletedAt));
             w.Markup("</summary>");
             foreach (Step step in task.Steps)
@@ -167,7 +183,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
                 w.Markup(collapse && step.ToolCalls.Count > 0 ? "<details class=\"step\"><summary" : "<details class=\"step\" open><summary");
                 RowClass(w, "step", "state-" + step.State, failed: step.State == WorkState.Failed || failedCalls > 0);
                 string calls = step.ToolCalls.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ({step.ToolCalls.Count} call(s){(failedCalls > 0 ? $", {failedCalls} failed" : "")})");
-                Label(w, string.Create(CultureInfo.InvariantCulture, $"Step {step.Ordinal} · {step.Title}{calls}"), step.State.ToString(), step.Duration);
+                Label(w, string.Create(CultureInfo.InvariantCulture, $"Step {step.Ordinal} · {SessionTitles.Label(step.Title)}{calls}"), step.State.ToString(), step.Duration);
                 Bar(w, scale.Place(step.StartedAt, step.CompletedAt));
                 w.Markup("</summary>");
                 foreach (ToolCall call in step.ToolCalls)
@@ -260,7 +276,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     private static void WriteEvents(HtmlWriter w, Session session, IReadOnlyList<SessionEvent> events, long eventCount)
     {
         w.Markup("<section id=\"events\"><h2>Event log</h2>");
-        WriteEventTable(w, events, PayloadPreview);
+        WriteEventTable(w, session, events, PayloadPreview);
         if (eventCount > events.Count)
         {
             // The whole log from its first event, as the label says (the events page says which ones each page shows).
@@ -270,7 +286,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         w.Markup("</section>");
     }
 
-    private static void WriteEventTable(HtmlWriter w, IReadOnlyList<SessionEvent> events, int payloadLimit)
+    private static void WriteEventTable(HtmlWriter w, Session session, IReadOnlyList<SessionEvent> events, int payloadLimit)
     {
         if (events.Count == 0)
         {
@@ -284,12 +300,18 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             // As the terminal shows it: \uXXXX escapes of printable characters (an emoji, "é") as the characters; the
             // writer still HTML-escapes it and shows control and format characters as \uXXXX.
             string readable = Display.ReadableJson(e.PayloadJson);
-            int cut = payloadLimit > 0 && payloadLimit < readable.Length && char.IsHighSurrogate(readable[payloadLimit - 1]) ? payloadLimit - 1 : payloadLimit;
-            string payload = readable.Length > payloadLimit ? readable[..cut] + "…" : readable;
             w.Markup("<tr><td class=\"num\">").Text(e.Sequence.ToString(CultureInfo.InvariantCulture))
                 .Markup("</td><td>").Text(Display.Time(e.CreatedAt))
-                .Markup("</td><td>").Text(e.Type)
-                .Markup("</td><td><code>").Text(payload).Markup("</code></td></tr>");
+                .Markup("</td><td>").Text(SessionTitles.Label(e.Type))
+                .Markup("</td><td><code>").Text(TextCut.Cut(readable, payloadLimit)).Markup("</code>");
+            if (readable.Length > payloadLimit)
+            {
+                int left = readable.Length - TextCut.Kept(readable, payloadLimit);
+                w.Markup(" <span class=\"hint cut\">").Text(string.Create(CultureInfo.InvariantCulture,
+                    $"{left:N0} more characters not shown; 'acode session show {session.Id.Value} --events --full' prints the payload whole.")).Markup("</span>");
+            }
+
+            w.Markup("</td></tr>");
         }
 
         w.Markup("</tbody></table>");

@@ -1,10 +1,13 @@
+using Acode.Cli.Output;
+
 namespace Acode.Cli.Ui;
 
 /// <summary>
 /// How long a session title is shown in the viewer. A title is stored whole (<c>session import</c> takes any length),
 /// so every page shortens it: in lists, links, search hits and the browser tab to <see cref="ShortLength"/> characters
 /// and "…" (as <c>acode session list</c> does); on the session's own page, its heading, to <see cref="HeadingLength"/>
-/// characters, with its full length said. <c>acode session export</c> gives it whole.
+/// characters, with its full length said (the session's goal too); a task's or step's title in the timeline to
+/// <see cref="LabelLength"/>, with a note when one was cut. <c>acode session export</c> gives them whole.
 /// </summary>
 internal static class SessionTitles
 {
@@ -15,23 +18,17 @@ internal static class SessionTitles
     public const int HeadingLength = 2000;
 
     /// <summary>The title cut to <see cref="ShortLength"/> characters, "…" after a cut.</summary>
-    public static string Short(string? title) => Cut(title, ShortLength);
+    public static string Short(string? title) => TextCut.Cut(title, ShortLength);
 
     /// <summary>The title cut to <see cref="HeadingLength"/> characters, "…" after a cut.</summary>
-    public static string Heading(string? title) => Cut(title, HeadingLength);
+    public static string Heading(string? title) => TextCut.Cut(title, HeadingLength);
+
+    /// <summary>Characters of a task's or a step's title in the timeline of its session's page.</summary>
+    public const int LabelLength = 200;
+
+    /// <summary>A task's or step's title cut to <see cref="LabelLength"/> characters, "…" after a cut.</summary>
+    public static string Label(string? title) => TextCut.Cut(title, LabelLength);
 
     /// <summary>Whether <see cref="Heading"/> cut the title.</summary>
     public static bool IsCutInHeading(string? title) => title is not null && title.Length > HeadingLength;
-
-    private static string Cut(string? title, int length)
-    {
-        if (title is null || title.Length <= length)
-        {
-            return title ?? string.Empty;
-        }
-
-        // Never half a surrogate pair: the cut goes before it.
-        int end = char.IsHighSurrogate(title[length - 1]) ? length - 1 : length;
-        return string.Concat(title.AsSpan(0, end), "…");
-    }
 }

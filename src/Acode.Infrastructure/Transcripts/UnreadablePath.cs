@@ -21,8 +21,7 @@ internal sealed record UnreadablePath(string Path, string Reason, string Remedy)
         return error switch
         {
             UnauthorizedAccessException => new UnreadablePath(path, error.Message, $"Check the {what}'s permissions (and those of the folders above it): acode needs to read it."),
-            IOException when error.Message.Contains("symbolic link", StringComparison.OrdinalIgnoreCase)
-                => new UnreadablePath(path, error.Message, "A symbolic link on the way points back into itself: fix or remove it."),
+            IOException when SymbolicLinkLoop.Find(path) is { } loop => new UnreadablePath(path, SymbolicLinkLoop.Reason(loop), SymbolicLinkLoop.Remedy(loop)),
             _ => new UnreadablePath(path, error.Message, $"Check that the {what} can be read (is the disk or network share there?)."),
         };
     }

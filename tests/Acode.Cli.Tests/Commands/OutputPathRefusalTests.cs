@@ -34,7 +34,7 @@ public sealed class OutputPathRefusalTests : IDisposable
         AcodeResult result = await _workspace.RunAsync("session", "export", id, "-o", loop);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains($"Error: Cannot write '{loop}': Too many levels of symbolic links", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Error: Cannot write '{loop}': '{loop}' is a symbolic link that loops (too many levels of symbolic links).", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unexpected error", result.Stderr, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,30 @@
+namespace Acode.Cli.Output;
+
+/// <summary>
+/// The one way text is shortened for people (the terminal's columns, the viewer's titles, labels and payloads): cut at a
+/// number of UTF-16 characters, never between the two halves of a surrogate pair (the cut goes before the pair), and
+/// "…" after a cut.
+/// </summary>
+internal static class TextCut
+{
+    /// <summary>What follows a cut text.</summary>
+    public const char Ellipsis = '…';
+
+    /// <summary>
+    /// How many characters of <paramref name="text"/> are kept when it is cut at <paramref name="length"/>: all of it
+    /// when it is not longer, else <paramref name="length"/> (0 when not positive), or one less when that would keep half a pair.
+    /// </summary>
+    public static int Kept(ReadOnlySpan<char> text, int length)
+        => text.Length <= length ? text.Length : length <= 0 ? 0 : char.IsHighSurrogate(text[length - 1]) ? length - 1 : length;
+
+    /// <summary><paramref name="text"/> cut at <paramref name="length"/> characters, "…" after a cut; "" for null.</summary>
+    public static string Cut(string? text, int length)
+    {
+        if (text is null || text.Length <= length)
+        {
+            return text ?? string.Empty;
+        }
+
+        return string.Concat(text.AsSpan(0, Kept(text, length)), Ellipsis.ToString());
+    }
+}
