@@ -25,7 +25,7 @@ internal sealed class ExportLineReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly Stream _stream;
+    private Stream _stream;
     private readonly Func<ReadOnlyMemory<byte>, string?> _judgePrefix;
     private readonly Decoder _decoder = StrictUtf8.GetDecoder();
     private readonly char[] _scratch = new char[ChunkBytes + 4];
@@ -131,14 +131,24 @@ internal sealed class ExportLineReader
 
             _chunkEnd += read;
         }
-        while (_atStart && _chunkEnd < 3);
+        while (_atStart && _chunkEnd < 4);
 
         if (_atStart)
         {
             _atStart = false;
-            if (_chunk.AsSpan(0, _chunkEnd).StartsWith("\uFEFF"u8))
+            ReadOnlySpan<byte> start = _chunk.AsSpan(0, _chunkEnd);
+            if (start.StartsWith("\uFEFF"u8))
             {
                 _chunkStart = 3;
+            }
+            else if (OtherEncoding(start) is ({ } encoding, int mark))
+            {
+                // A UTF-16 or UTF-32 file (Windows PowerShell 5's '>' writes UTF-16), read as StreamReader reads one: its
+                // byte-order mark names the encoding, and what it decodes to is read on as UTF-8.
+                var rest = new PrefixedStream(_chunk[mark.._chunkEnd], _stream);
+                _stream = Encoding.CreateTranscodingStream(rest, encoding, Encoding.UTF8, leaveOpen: true);
+                _ended = false;
+                return await FillAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -148,6 +158,27 @@ internal sealed class ExportLineReader
         }
 
         return _chunkStart < _chunkEnd;
+    }
+
+    /// <summary>The encoding a UTF-16 or UTF-32 byte-order mark at the start names, and the mark's length; null for none.</summary>
+    private static (Encoding Encoding, int Mark)? OtherEncoding(ReadOnlySpan<byte> start)
+    {
+        if (start.StartsWith((byte[])[0xFF, 0xFE, 0, 0]))
+        {
+            return (new UTF32Encoding(bigEndian: false, byteOrderMark: false), 4);
+        }
+
+        if (start.StartsWith((byte[])[0, 0, 0xFE, 0xFF]))
+        {
+            return (new UTF32Encoding(bigEndian: true, byteOrderMark: false), 4);
+        }
+
+        if (start.StartsWith((byte[])[0xFF, 0xFE]))
+        {
+            return (Encoding.Unicode, 2);
+        }
+
+        return start.StartsWith((byte[])[0xFE, 0xFF]) ? (Encoding.BigEndianUnicode, 2) : null;
     }
 
     private void Keep(ReadOnlySpan<byte> bytes)

@@ -85,6 +85,32 @@ public sealed class SessionImportLongLineTests : IDisposable
         Assert.Equal(result, toolCall.GetProperty("result").GetString());
     }
 
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32le")]
+    [InlineData("utf-32BE")]
+    public async Task An_export_saved_as_UTF_16_or_UTF_32_with_its_byte_order_mark_is_imported(string encodingName)
+    {
+        string session = SessionId.New().Value;
+        string common = $"\"schema\":1,\"version\":1,\"createdAt\":\"{Time}\",\"updatedAt\":\"{Time}\"";
+        string line = $"{{\"entity\":\"Session\",\"title\":\"Caf\u00e9 \U0001F600\",\"goal\":\"goal\",\"state\":\"Executing\",\"id\":\"{session}\",{common}}}\r\n";
+        Encoding encoding = encodingName switch
+        {
+            "utf-16le" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+            "utf-16BE" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+            "utf-32le" => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+            _ => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        };
+        string file = Path.Combine(_workspace.Root, "wide.jsonl");
+        await File.WriteAllTextAsync(file, line, encoding);
+
+        AcodeResult imported = await _workspace.RunAsync("session", "import", file);
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("Caf\u00e9 \U0001F600", (await _workspace.RunOkAsync("session", "show", session)).Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invalid_UTF_8_far_into_a_long_line_is_refused_as_such()
     {
