@@ -95,9 +95,15 @@ internal static class EntityJsonErrors
 
             return null;
         }
-        catch (JsonException ex)
+        catch (JsonException ex) when (!ex.Message.Contains("invalid JSON literal", StringComparison.Ordinal))
         {
             return Fault(ex, reader.BytesConsumed, property, inValue, long.MaxValue);
+        }
+        catch (JsonException)
+        {
+            // "'nope…' is an invalid JSON literal" quotes the literal and what follows it up to the end of the text read:
+            // only the whole line gives the message.
+            return null;
         }
     }
 
