@@ -20,6 +20,12 @@ internal sealed class ExportLineReader
 
     private const int ChunkBytes = 64 * 1024;
 
+    /// <summary>
+    /// How far past the bytes of the line being read they are checked as UTF-8 (1 KiB, about what StreamReader decoded
+    /// ahead): a fault shortly after a line is reported with it ("or one shortly after it"), a file of random bytes at line 1.
+    /// </summary>
+    private const int CheckAheadBytes = 1024;
+
     /// <summary>A line buffer grown past this for a long line is dropped before the next line (1 MiB).</summary>
     private const int KeptBufferBytes = 1024 * 1024;
 
@@ -32,6 +38,7 @@ internal sealed class ExportLineReader
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private int _chunkStart;
     private int _chunkEnd;
+    private int _checkedTo;
     private byte[] _line = new byte[ChunkBytes];
     private int _lineLength;
     private bool _atStart = true;
@@ -79,14 +86,14 @@ internal sealed class ExportLineReader
                 _skipLineFeed = false;
                 if (span[0] == (byte)'\n')
                 {
-                    Check(span[..1], flush: false);
+                    CheckTo(_chunkStart + 1);
                     _chunkStart++;
                     continue;
                 }
             }
 
             int end = span.IndexOfAny((byte)'\r', (byte)'\n');
-            Check(end < 0 ? span : span[..(end + 1)], flush: false);
+            CheckTo(_chunkStart + (end < 0 ? span.Length : end + 1));
             Keep(end < 0 ? span : span[..end]);
             any = true;
             if (!judged && Refusal is null && _lineLength >= PrefixBytes)
@@ -115,11 +122,14 @@ internal sealed class ExportLineReader
     {
         if (_ended)
         {
+            // Everything read was checked: a sequence cut by the end of the file is a fault.
+            Check([], flush: true);
             return false;
         }
 
         _chunkStart = 0;
         _chunkEnd = 0;
+        _checkedTo = 0;
         do
         {
             int read = await _stream.ReadAsync(_chunk.AsMemory(_chunkEnd), cancellationToken).ConfigureAwait(false);
@@ -140,6 +150,7 @@ internal sealed class ExportLineReader
             if (start.StartsWith("\uFEFF"u8))
             {
                 _chunkStart = 3;
+                _checkedTo = 3;
             }
             else if (OtherEncoding(start) is ({ } encoding, int mark))
             {
@@ -152,12 +163,12 @@ internal sealed class ExportLineReader
             }
         }
 
-        if (_ended)
+        if (_chunkStart == _chunkEnd)
         {
-            Check([], flush: true);
+            return await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return _chunkStart < _chunkEnd;
+        return true;
     }
 
     /// <summary>The encoding a UTF-16 or UTF-32 byte-order mark at the start names, and the mark's length; null for none.</summary>
@@ -196,6 +207,17 @@ internal sealed class ExportLineReader
 
         bytes.CopyTo(_line.AsSpan(_lineLength));
         _lineLength += bytes.Length;
+    }
+
+    /// <summary>Checks the chunk's bytes up to <paramref name="end"/>, and up to <see cref="CheckAheadBytes"/> past the current position.</summary>
+    private void CheckTo(int end)
+    {
+        end = Math.Max(end, Math.Min(_chunkEnd, _chunkStart + CheckAheadBytes));
+        if (end > _checkedTo)
+        {
+            Check(_chunk.AsSpan(_checkedTo, end - _checkedTo), flush: false);
+            _checkedTo = end;
+        }
     }
 
     private void Check(ReadOnlySpan<byte> bytes, bool flush)
