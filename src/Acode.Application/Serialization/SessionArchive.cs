@@ -83,7 +83,7 @@ public static class SessionArchive
 
     /// <summary>
     /// Reads every session of an export given as bytes (strict UTF-8; <see cref="ExportLineReader"/>): a line costs about
-    /// its size to twice it in memory, and a line whose start already shows it is no entity document is refused without
+    /// twice its size in memory, and a line whose start already shows it is no entity document is refused without
     /// being held whole.
     /// </summary>
     /// <exception cref="FormatException">A line is not a document, or out of order, or the bytes are not UTF-8; the message names the line.</exception>
