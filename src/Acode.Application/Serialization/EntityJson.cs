@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Acode.Domain.Text;
 
@@ -6,6 +7,8 @@ namespace Acode.Application.Serialization;
 /// <summary>Reads and writes <see cref="EntityDocument"/>s as JSON, enforcing the payload-schema version.</summary>
 internal static class EntityJson
 {
+    private const string NotADocument = "Not an acode entity document: ";
+
     public static string Serialize(EntityDocument document)
         => JsonSerializer.Serialize(document, RunStateJsonContext.Default.EntityDocument);
 
@@ -25,14 +28,56 @@ internal static class EntityJson
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"Not an acode entity document: {EntityJsonErrors.Describe(ex, json)}", ex);
+            throw new FormatException($"{NotADocument}{EntityJsonErrors.Describe(ex, json)}", ex);
         }
         catch (NotSupportedException ex)
         {
             // The discriminator after other properties; the exception's message names .NET types.
-            throw new FormatException($"Not an acode entity document: {EntityJsonErrors.EntityFirst}.", ex);
+            throw new FormatException($"{NotADocument}{EntityJsonErrors.EntityFirst}.", ex);
         }
 
+        return Checked(document);
+    }
+
+    /// <summary>
+    /// The document in the UTF-8 JSON <paramref name="utf8"/> (valid UTF-8, as <see cref="ExportLineReader"/> gives it),
+    /// read without a UTF-16 copy of the text; the same document and messages as <see cref="Deserialize(string)"/>.
+    /// </summary>
+    /// <exception cref="FormatException">As <see cref="Deserialize(string)"/>.</exception>
+    public static EntityDocument Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        // Every escape of a surrogate starts with "\ud" or "\uD"; the rare text that has one takes the text path, which replaces the unpaired.
+        if (utf8.IndexOf("\\ud"u8) >= 0 || utf8.IndexOf("\\uD"u8) >= 0)
+        {
+            return Deserialize(Encoding.UTF8.GetString(utf8));
+        }
+
+        EntityDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(utf8, RunStateJsonContext.Default.EntityDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{NotADocument}{EntityJsonErrors.Describe(ex, utf8)}", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new FormatException($"{NotADocument}{EntityJsonErrors.EntityFirst}.", ex);
+        }
+
+        return Checked(document);
+    }
+
+    /// <summary>
+    /// Why a line starting with <paramref name="prefix"/> is refused, when its start settles it (the message
+    /// <see cref="Deserialize(ReadOnlySpan{byte})"/> would give for the whole line); null when the rest may decide.
+    /// </summary>
+    public static string? RefusalOf(ReadOnlySpan<byte> prefix)
+        => EntityJsonErrors.PrefixFault(prefix) is { } fault ? $"{NotADocument}{fault}" : null;
+
+    private static EntityDocument Checked(EntityDocument? document)
+    {
         if (document is null)
         {
             throw new FormatException("Not an acode entity document: the JSON value is null.");

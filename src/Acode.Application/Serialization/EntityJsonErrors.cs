@@ -19,9 +19,14 @@ internal static class EntityJsonErrors
     /// <summary>What is wrong with <paramref name="json"/>, which the serializer refused with <paramref name="ex"/>.</summary>
     public static string Describe(JsonException ex, string json)
     {
-        ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(json);
-        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        return Describe(ex, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>What is wrong with the UTF-8 JSON <paramref name="utf8"/>, which the serializer refused with <paramref name="ex"/>.</summary>
+    public static string Describe(JsonException ex, ReadOnlySpan<byte> utf8)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
         if (Syntax(utf8) is { } syntax)
         {
             return syntax;
@@ -54,10 +59,58 @@ internal static class EntityJsonErrors
         return $"{FirstSentence(ex.Message)}{at}";
     }
 
-    /// <summary>Null when <paramref name="utf8"/> is one well-formed JSON value; else where and why it is not, in words.</summary>
-    private static string? Syntax(byte[] utf8)
+    /// <summary>
+    /// What is wrong with a line that starts with <paramref name="prefix"/>, when its start settles it: the first property
+    /// of an object is not <c>entity</c> (the serializer stops there), or the JSON is not well-formed within the prefix.
+    /// Then the message is the one <see cref="Describe(JsonException, ReadOnlySpan{byte})"/> or the serializer gives for the
+    /// whole line; null when the rest of the line may decide.
+    /// </summary>
+    public static string? PrefixFault(ReadOnlySpan<byte> prefix)
     {
-        if (utf8.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        // Not final: a token cut by the end of the prefix is not a fault, only what the prefix holds whole is judged.
+        var reader = new Utf8JsonReader(prefix, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 }));
+        string? property = null;
+        bool inValue = false, firstProperty = true;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    // The root is an object; the serializer refuses it as soon as its first property is not the discriminator.
+                    if (firstProperty && !reader.ValueTextEquals("entity"u8))
+                    {
+                        return $"{EntityFirst}.";
+                    }
+
+                    firstProperty = false;
+                    property = Encoding.UTF8.GetString(reader.ValueSpan);
+                    inValue = true;
+                }
+                else if (reader.CurrentDepth == 1 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    inValue = false;
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException ex) when (!ex.Message.Contains("invalid JSON literal", StringComparison.Ordinal))
+        {
+            return Fault(ex, reader.BytesConsumed, property, inValue, long.MaxValue);
+        }
+        catch (JsonException)
+        {
+            // "'nope…' is an invalid JSON literal" quotes the literal and what follows it up to the end of the text read:
+            // only the whole line gives the message.
+            return null;
+        }
+    }
+
+    /// <summary>Null when <paramref name="utf8"/> is one well-formed JSON value; else where and why it is not, in words.</summary>
+    private static string? Syntax(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
         {
             return "the line holds no JSON value.";
         }
@@ -85,21 +138,27 @@ internal static class EntityJsonErrors
         }
         catch (JsonException ex)
         {
-            string where = property is null ? string.Empty : inValue ? $" in the value of \"{property}\"" : $" after the value of \"{property}\"";
-            long position = ex.BytePositionInLine ?? reader.BytesConsumed;
-            if (position >= utf8.Length)
-            {
-                string inside = property is null ? string.Empty : inValue ? $" inside the value of \"{property}\"" : $" after the value of \"{property}\"";
-                return $"the line stops{inside} before its JSON value is complete: it was cut off (the file was truncated, or a line break was put into it).";
-            }
-
-            if (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
-            {
-                return $"the JSON{where} is nested deeper than the depth limit of 64 levels at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
-            }
-
-            return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(ex.Message)}";
+            return Fault(ex, reader.BytesConsumed, property, inValue, utf8.Length);
         }
+    }
+
+    /// <summary>The syntax fault <paramref name="ex"/> of a line of <paramref name="length"/> bytes, in words.</summary>
+    private static string Fault(JsonException ex, long consumed, string? property, bool inValue, long length)
+    {
+        string where = property is null ? string.Empty : inValue ? $" in the value of \"{property}\"" : $" after the value of \"{property}\"";
+        long position = ex.BytePositionInLine ?? consumed;
+        if (position >= length)
+        {
+            string inside = property is null ? string.Empty : inValue ? $" inside the value of \"{property}\"" : $" after the value of \"{property}\"";
+            return $"the line stops{inside} before its JSON value is complete: it was cut off (the file was truncated, or a line break was put into it).";
+        }
+
+        if (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the JSON{where} is nested deeper than the depth limit of 64 levels at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
+        }
+
+        return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(ex.Message)}";
     }
 
     /// <summary>The reader's first sentence, with the faults people make by hand in words that say what JSON allows.</summary>
@@ -124,7 +183,7 @@ internal static class EntityJsonErrors
         return first;
     }
 
-    private static string Missing(string message, byte[] utf8)
+    private static string Missing(string message, ReadOnlySpan<byte> utf8)
     {
         int list = message.IndexOf("including: ", StringComparison.Ordinal);
         string names = list < 0 ? "properties" : message[(list + "including: ".Length)..].TrimEnd('.').Replace('\'', '"');
@@ -133,7 +192,7 @@ internal static class EntityJsonErrors
     }
 
     /// <summary>What the document type named by the line's <c>entity</c> holds in <paramref name="field"/>, in words; null when unknown.</summary>
-    private static string? Expected(byte[] utf8, string field)
+    private static string? Expected(ReadOnlySpan<byte> utf8, string field)
     {
         if (EntityName(utf8) is not { } entity || !Enum.TryParse(entity, ignoreCase: false, out EntityType type))
         {
@@ -163,11 +222,11 @@ internal static class EntityJsonErrors
         return kind is not null && property!.PropertyType != propertyType ? $"{kind} or null" : kind;
     }
 
-    private static string? EntityName(byte[] utf8)
+    private static string? EntityName(ReadOnlySpan<byte> utf8)
         => TopLevelValue(utf8, "entity") is { Kind: JsonTokenType.String } entity ? entity.Text : null;
 
     /// <summary>The kind and text (cut short) of the top-level property <paramref name="name"/>; null when the line has none.</summary>
-    private static (JsonTokenType Kind, string Text)? TopLevelValue(byte[] utf8, string name)
+    private static (JsonTokenType Kind, string Text)? TopLevelValue(ReadOnlySpan<byte> utf8, string name)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
         try
@@ -188,7 +247,7 @@ internal static class EntityJsonErrors
         return null;
     }
 
-    private static JsonTokenType FirstToken(byte[] utf8)
+    private static JsonTokenType FirstToken(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8);
         return reader.Read() ? reader.TokenType : JsonTokenType.None;

@@ -69,21 +69,9 @@ public static class SessionArchive
                 continue;
             }
 
-            EntityDocument document = Parse(line, lineNumber);
-            if (document is SessionDocument && current?.Session is not null)
+            if (Add(ref current, Parse(line, lineNumber), lineNumber, clock) is { } done)
             {
-                yield return current;
-                current = null;
-            }
-
-            current ??= new SessionGraphBuilder(clock);
-            try
-            {
-                current.Add(document);
-            }
-            catch (FormatException ex)
-            {
-                throw new FormatException($"Line {lineNumber}: {ex.Message}", ex);
+                yield return done;
             }
         }
 
@@ -92,6 +80,97 @@ public static class SessionArchive
             yield return current;
         }
     }
+
+    /// <summary>
+    /// Reads every session of an export given as bytes (strict UTF-8; <see cref="ExportLineReader"/>): a line costs about
+    /// twice its size in memory, and a line whose start already shows it is no entity document is refused without
+    /// being held whole.
+    /// </summary>
+    /// <exception cref="FormatException">A line is not a document, or out of order, or the bytes are not UTF-8; the message names the line.</exception>
+    internal static async IAsyncEnumerable<SessionGraphBuilder> ReadAsync(Stream stream, TimeProvider? clock = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var lines = new ExportLineReader(stream, prefix => IsBlank(prefix.Span) ? null : EntityJson.RefusalOf(prefix.Span));
+        SessionGraphBuilder? current = null;
+        int lineNumber = 0;
+        while (await ReadLineAsync(lines, lineNumber, cancellationToken).ConfigureAwait(false))
+        {
+            lineNumber++;
+            if (lines.Refusal is { } refusal)
+            {
+                throw new FormatException($"Line {lineNumber}: {refusal}");
+            }
+
+            if (IsBlank(lines.Line.Span))
+            {
+                continue;
+            }
+
+            if (Add(ref current, Parse(lines.Line.Span, lineNumber), lineNumber, clock) is { } done)
+            {
+                yield return done;
+            }
+        }
+
+        if (current?.Session is not null)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>Adds a line's document to the session being read; returns the session before it when the line starts another.</summary>
+    private static SessionGraphBuilder? Add(ref SessionGraphBuilder? current, EntityDocument document, int lineNumber, TimeProvider? clock)
+    {
+        SessionGraphBuilder? done = null;
+        if (document is SessionDocument && current?.Session is not null)
+        {
+            done = current;
+            current = null;
+        }
+
+        current ??= new SessionGraphBuilder(clock);
+        try
+        {
+            current.Add(document);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"Line {lineNumber}: {ex.Message}", ex);
+        }
+
+        return done;
+    }
+
+    /// <summary>Whether the UTF-8 text is empty or white space only (as <see cref="string.IsNullOrWhiteSpace"/> judges it; a sequence cut at the end counts as blank).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> utf8)
+    {
+        while (!utf8.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(utf8, out System.Text.Rune rune, out int length) == System.Buffers.OperationStatus.Done && !System.Text.Rune.IsWhiteSpace(rune))
+            {
+                return false;
+            }
+
+            utf8 = utf8[length..];
+        }
+
+        return true;
+    }
+
+    private static async Task<bool> ReadLineAsync(ExportLineReader lines, int linesRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            throw NotUtf8(linesRead, ex);
+        }
+    }
+
+    private static FormatException NotUtf8(int linesRead, System.Text.DecoderFallbackException ex)
+        => new($"Line {linesRead + 1} (or one shortly after it): the file is not valid UTF-8 ({ex.Message.TrimEnd('.')}). An export written by acode is always UTF-8; this file was damaged or edited by something else.", ex);
 
     /// <summary>
     /// The next line. A reader that refuses ill-formed bytes (a strict UTF-8 decoder, as <c>acode session import</c> uses)
@@ -105,11 +184,23 @@ public static class SessionArchive
         }
         catch (System.Text.DecoderFallbackException ex)
         {
-            throw new FormatException($"Line {linesRead + 1} (or one shortly after it): the file is not valid UTF-8 ({ex.Message.TrimEnd('.')}). An export written by acode is always UTF-8; this file was damaged or edited by something else.", ex);
+            throw NotUtf8(linesRead, ex);
         }
     }
 
     private static EntityDocument Parse(string line, int lineNumber)
+    {
+        try
+        {
+            return EntityJson.Deserialize(line);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"Line {lineNumber}: {ex.Message}", ex);
+        }
+    }
+
+    private static EntityDocument Parse(ReadOnlySpan<byte> line, int lineNumber)
     {
         try
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Acode.Application;
 using Acode.Application.Serialization;
 using Acode.Infrastructure;
@@ -12,8 +11,6 @@ namespace Acode.Cli.Commands;
 /// <summary><c>acode session import &lt;file&gt;</c>: stores the sessions of an export exactly; importing twice changes nothing.</summary>
 internal static class SessionImportCommand
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static Command Create(GlobalOptions globals)
     {
         var file = new Argument<string>("file") { Description = "A JSON Lines export ('-' for standard input)." };
@@ -31,11 +28,12 @@ internal static class SessionImportCommand
                 throw new UsageException($"'{path}' is a folder, not an export file.", "Give the path of a file written by 'acode session export', or - to read standard input.");
             }
 
-            TextReader reader;
+            Stream input;
             try
             {
-                // Strict UTF-8: invalid bytes are refused (with the line), never silently replaced by U+FFFD.
-                reader = path == "-" ? new StreamReader(Console.OpenStandardInput(), StrictUtf8) : new StreamReader(path, StrictUtf8);
+                // Read as bytes, checked as strict UTF-8 (invalid bytes are refused with the line, never replaced by U+FFFD):
+                // a long line is held once, not as a string and its copies (SessionArchive.ReadAsync).
+                input = path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -51,7 +49,7 @@ internal static class SessionImportCommand
             int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
             try
             {
-                await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(reader, cancellationToken: cancellationToken))
+                await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(input, cancellationToken: cancellationToken))
                 {
                     ImportResult result = await store.ImportAsync(graph.Session!, graph.Events, cancellationToken);
                     sessions++;
@@ -80,7 +78,7 @@ internal static class SessionImportCommand
             {
                 if (path != "-")
                 {
-                    reader.Dispose();
+                    await input.DisposeAsync();
                 }
             }
 

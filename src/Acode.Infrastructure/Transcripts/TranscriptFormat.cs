@@ -10,6 +10,9 @@ internal static class TranscriptFormat
 {
     public const string AcodeExport = "acode-export";
 
+    /// <summary>The longest line <see cref="GuessTranscriptAgent"/> reads (1 MiB); a longer one is skipped.</summary>
+    private const int GuessLineBytes = 1024 * 1024;
+
     private static readonly HashSet<string> ClaudeCodeTypes = new(StringComparer.Ordinal)
     {
         "user", "assistant", "summary", "system", "file-history-snapshot", "queue-operation", "progress", "attachment",
@@ -44,17 +47,25 @@ internal static class TranscriptFormat
     {
         try
         {
-            using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            for (int i = 0; i < maxLines && reader.ReadLine() is { } line; i++)
+            // Lines are read as bytes with a 1 MiB cap: a longer line is skipped without being held whole (its start only).
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            int i = 0;
+            foreach (TranscriptLine line in new TranscriptLineReader(GuessLineBytes).Read(stream, 1, _ => { }))
             {
-                if (line.Length > 1024 * 1024 || string.IsNullOrWhiteSpace(line))
+                if (i++ >= maxLines)
+                {
+                    break;
+                }
+
+                string text = i == 1 ? line.Text.TrimStart('\uFEFF') : line.Text;
+                if (line.Oversized || string.IsNullOrWhiteSpace(text))
                 {
                     continue;
                 }
 
                 try
                 {
-                    using JsonDocument document = JsonValues.Parse(line);
+                    using JsonDocument document = JsonValues.Parse(text);
                     if (document.RootElement.ValueKind != JsonValueKind.Object)
                     {
                         continue;
