@@ -99,7 +99,7 @@ public sealed class UiConflictTests(PostgresFixture fixture) : IDisposable
         Session session = await storeA.CreateSessionAsync("shared");
         using var export = new StringWriter();
         await SessionArchive.WriteAsync(export, storeA, session);
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export.ToString())))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export.ToString()))))
         {
             await storeB.ImportAsync(graph.Session!, graph.Events);
         }

@@ -54,33 +54,6 @@ public static class SessionArchive
         }
     }
 
-    /// <summary>Reads every session of an export, rebuilt with its events.</summary>
-    /// <exception cref="FormatException">A line is not a document, or out of order; the message names the line.</exception>
-    internal static async IAsyncEnumerable<SessionGraphBuilder> ReadAsync(TextReader reader, TimeProvider? clock = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        SessionGraphBuilder? current = null;
-        int lineNumber = 0;
-        while (await ReadLineAsync(reader, lineNumber, cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            if (Add(ref current, Parse(line, lineNumber), lineNumber, clock) is { } done)
-            {
-                yield return done;
-            }
-        }
-
-        if (current?.Session is not null)
-        {
-            yield return current;
-        }
-    }
-
     /// <summary>
     /// Reads every session of an export given as bytes (strict UTF-8; <see cref="ExportLineReader"/>): a line costs about
     /// twice its size in memory, and a line whose start already shows it is no entity document is refused without
@@ -171,34 +144,6 @@ public static class SessionArchive
 
     private static FormatException NotUtf8(int linesRead, System.Text.DecoderFallbackException ex)
         => new($"Line {linesRead + 1} (or one shortly after it): the file is not valid UTF-8 ({ex.Message.TrimEnd('.')}). An export written by acode is always UTF-8; this file was damaged or edited by something else.", ex);
-
-    /// <summary>
-    /// The next line. A reader that refuses ill-formed bytes (a strict UTF-8 decoder, as <c>acode session import</c> uses)
-    /// makes a file with invalid UTF-8 a <see cref="FormatException"/> naming where it was found, not silently altered text.
-    /// </summary>
-    private static async Task<string?> ReadLineAsync(TextReader reader, int linesRead, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Text.DecoderFallbackException ex)
-        {
-            throw NotUtf8(linesRead, ex);
-        }
-    }
-
-    private static EntityDocument Parse(string line, int lineNumber)
-    {
-        try
-        {
-            return EntityJson.Deserialize(line);
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"Line {lineNumber}: {ex.Message}", ex);
-        }
-    }
 
     private static EntityDocument Parse(ReadOnlySpan<byte> line, int lineNumber)
     {

@@ -130,7 +130,7 @@ public sealed class StoreRedactionTests : IDisposable
             var store = new SqliteRunStateStore(database);
             for (int i = 0; i < 2; i++)
             {
-                await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export)))
+                await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export))))
                 {
                     await store.ImportAsync(graph.Session!, graph.Events);
                 }

@@ -146,7 +146,7 @@ public sealed class BaseStampContinuationTests(PostgresFixture fixture)
             edited.Append(node.ToJsonString()).Append('\n');
         }
 
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(edited.ToString())))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(edited.ToString()))))
         {
             await h.Store.ImportAsync(graph.Session!, graph.Events);
         }

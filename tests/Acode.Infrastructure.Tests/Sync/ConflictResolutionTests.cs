@@ -150,7 +150,7 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
         Session session = await a.Store.CreateSessionAsync("shared");
         using var export = new StringWriter();
         await SessionArchive.WriteAsync(export, a.Store, session);
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export.ToString())))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export.ToString()))))
         {
             await b.Store.ImportAsync(graph.Session!, graph.Events);
         }

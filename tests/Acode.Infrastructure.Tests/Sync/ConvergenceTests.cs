@@ -255,7 +255,7 @@ public sealed class ConvergenceTests(PostgresFixture fixture, ITestOutputHelper 
                     Session source = (await workspaces[from].Store.GetSessionAsync(SessionId.Parse(theirs[random.Next(theirs.Count)])))!;
                     using var export = new StringWriter();
                     await SessionArchive.WriteAsync(export, workspaces[from].Store, source);
-                    await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export.ToString())))
+                    await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export.ToString()))))
                     {
                         await h.Store.ImportAsync(graph.Session!, graph.Events);
                     }

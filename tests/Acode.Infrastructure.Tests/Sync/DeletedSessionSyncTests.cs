@@ -123,7 +123,7 @@ public sealed class DeletedSessionSyncTests(PostgresFixture fixture)
         await a.Store.SaveAsync(session);
         using var export = new StringWriter();
         await SessionArchive.WriteAsync(export, a.Store, session);
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export.ToString())))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export.ToString()))))
         {
             await b.Store.ImportAsync(graph.Session!, graph.Events);
         }

@@ -175,7 +175,7 @@ public sealed class DeliverableValuesTests(PostgresFixture fixture)
 
     private static async Task ImportAsync(SyncHarness h, string export)
     {
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(export)))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export))))
         {
             await h.Store.ImportAsync(graph.Session!, graph.Events);
         }

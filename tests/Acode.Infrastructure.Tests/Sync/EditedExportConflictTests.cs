@@ -123,7 +123,7 @@ public sealed class EditedExportConflictTests(PostgresFixture fixture)
 
     private static async Task ImportAsync(SyncHarness h, string archive)
     {
-        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new StringReader(archive)))
+        await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(archive))))
         {
             await h.Store.ImportAsync(graph.Session!, graph.Events);
         }

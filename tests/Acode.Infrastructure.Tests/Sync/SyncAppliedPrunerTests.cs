@@ -236,7 +236,7 @@ public sealed class SyncAppliedPrunerTests(PostgresFixture fixture)
     {
         using var export = new StringWriter();
         await Application.Serialization.SessionArchive.WriteAsync(export, from.Store, session);
-        await foreach (Application.Serialization.SessionGraphBuilder graph in Application.Serialization.SessionArchive.ReadAsync(new StringReader(export.ToString())))
+        await foreach (Application.Serialization.SessionGraphBuilder graph in Application.Serialization.SessionArchive.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(export.ToString()))))
         {
             await to.Store.ImportAsync(graph.Session!, graph.Events);
         }
