@@ -245,7 +245,7 @@ public static class SaveWorkload
             _toolCall = Prepare("INSERT INTO tool_calls (id, session_id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, 1, $11, $11);", 11);
             _event = Prepare("INSERT INTO session_events (id, session_id, sequence, type, payload, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6);", 6);
             _outbox = Prepare("""
-                INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, created_at, updated_at)
+                INSERT INTO outbox (hlc, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, created_at, updated_at)
                 VALUES ($1, $2, $3, $4, 'Upsert', 0, 1, $5, $6, 'Pending', 0, $7, $7, $7);
                 """, 7);
         }
@@ -306,8 +306,8 @@ public static class SaveWorkload
             using SqliteTransaction transaction = _connection.BeginTransaction();
             Run(_toolCall, transaction, toolCallId, session.SessionId, session.StepId, tool, arguments, "Succeeded", output, started, ts, durationTicks, ts);
             Run(_event, transaction, eventId, session.SessionId, sequence, "tool_call.completed", eventPayload, ets);
-            Run(_outbox, transaction, $"ToolCall:{toolCallId}:{ts}", "ToolCall", toolCallId, session.SessionId, _origin, toolPayload, ts);
-            Run(_outbox, transaction, $"SessionEvent:{eventId}:{ets}", "SessionEvent", eventId, session.SessionId, _origin, eventDocument, ets);
+            Run(_outbox, transaction, stamp.Ticks, "ToolCall", toolCallId, session.SessionId, _origin, toolPayload, ts);
+            Run(_outbox, transaction, eventStamp.Ticks, "SessionEvent", eventId, session.SessionId, _origin, eventDocument, ets);
             transaction.Commit();
             session.LastSequence = sequence;
         }

@@ -371,7 +371,7 @@ public static class SessionsSeeder
         using SqliteCommand evt = Prepare(connection, "INSERT INTO session_events (id, session_id, sequence, type, payload, version, created_at, updated_at) VALUES ($1, $2, 1, 'session.created', $3, 1, $4, $4);", 4);
         using SqliteCommand task = Prepare(connection, "INSERT INTO session_tasks (id, session_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, 'Completed', $5, $6, 3, $5, $6);", 6);
         using SqliteCommand outbox = Prepare(connection, """
-            INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, created_at, updated_at, processed_at)
+            INSERT INTO outbox (hlc, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, attempts, next_attempt_at, created_at, updated_at, processed_at)
             VALUES ($1, $2, $3, $4, 'Upsert', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13);
             """, 13);
 
@@ -442,10 +442,9 @@ public static class SessionsSeeder
 
     private static void AddOutbox(SqliteCommand outbox, EntityType type, string id, string sessionId, long baseVersion, long version, string origin, string payload, DateTimeOffset stamp, bool synced)
     {
-        string key = IdempotencyKey.For(type, id, stamp);
         string at = UtcTimestamp.Format(stamp);
         string? processed = synced ? UtcTimestamp.Format(stamp.AddSeconds(2)) : null;
-        Run(outbox, key, type.ToString(), id, sessionId, baseVersion, version, origin, payload, synced ? "Processed" : "Pending", synced ? 1L : 0L, at, processed ?? at, processed);
+        Run(outbox, stamp.UtcTicks, type.ToString(), id, sessionId, baseVersion, version, origin, payload, synced ? "Processed" : "Pending", synced ? 1L : 0L, at, processed ?? at, processed);
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)

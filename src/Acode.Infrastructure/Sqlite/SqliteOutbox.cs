@@ -9,11 +9,11 @@ namespace Acode.Infrastructure.Sqlite;
 internal sealed partial class SqliteOutbox : IOutbox
 {
     private const string AppendSql = """
-        INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload,
+        INSERT INTO outbox (entity_type, entity_id, hlc, session_id, operation, base_version, version, origin, payload,
                             status, attempts, next_attempt_at, created_at, updated_at, base_hlc)
-        VALUES ($key, $entity_type, $entity_id, $session_id, $operation, $base_version, $version, $origin, $payload,
+        VALUES ($entity_type, $entity_id, $hlc, $session_id, $operation, $base_version, $version, $origin, $payload,
                 'Pending', 0, $now, $now, $now, $base_hlc)
-        ON CONFLICT (idempotency_key) DO NOTHING;
+        ON CONFLICT (entity_id, hlc) DO NOTHING;
         """;
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed partial class SqliteOutbox : IOutbox
     // A record's lease, if any, is its row in outbox_leases (schema 1.2.0).
     private const string RecordsFrom = $"""
         SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at, o.base_hlc
+               o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.hlc
         FROM outbox o LEFT JOIN outbox_leases l ON l.outbox_id = o.id
         """;
 
@@ -156,9 +156,9 @@ internal sealed partial class SqliteOutbox : IOutbox
     {
         DocumentSize.Check(entry.EntityType, entry.EntityId, entry.Payload, "session");
         return command
-            .With("$key", entry.IdempotencyKey)
             .With("$entity_type", entry.EntityType.ToString())
             .With("$entity_id", entry.EntityId)
+            .With("$hlc", entry.UpdatedAt.UtcTicks)
             .With("$session_id", entry.SessionId)
             .With("$operation", entry.Operation.ToString())
             .With("$base_version", entry.BaseVersion)
@@ -169,15 +169,15 @@ internal sealed partial class SqliteOutbox : IOutbox
             .With("$now", UtcTimestamp.Format(now));
     }
 
-    // The entity's stamp is stored once, in its idempotency key (IdempotencyKey.For). Column 9 is PayloadSql: NULL (read
-    // as the empty text) only if the row changed while the triggers of 1.7.0 were dropped. Column 19 is base_hlc (schema
-    // 1.8.0), in UTC ticks.
+    // Column 1 is the idempotency key the schema derives from the type, id and stamp (schema 1.11.0). Column 9 is
+    // PayloadSql: NULL (read as the empty text) only if the row changed while the triggers of 1.7.0 were dropped.
+    // Columns 19 and 20 are base_hlc (schema 1.8.0) and hlc (the version's stamp, 1.11.0), in UTC ticks.
     internal static OutboxRecord ReadRecord(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Enum.Parse<EntityType>(r.GetString(2)), r.GetString(3), r.GetString(4),
         Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.IsDBNull(9) ? string.Empty : r.GetString(9),
         Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
         r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
-        OptionalTimestamp(r, 18), IdempotencyKey.UpdatedAtOf(r.GetString(1)))
+        OptionalTimestamp(r, 18), new DateTimeOffset(r.GetInt64(20), TimeSpan.Zero))
     {
         BaseChangedAt = r.IsDBNull(19) ? null : new DateTimeOffset(r.GetInt64(19), TimeSpan.Zero),
     };

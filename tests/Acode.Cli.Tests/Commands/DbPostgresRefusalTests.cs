@@ -392,7 +392,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         Assert.True(check.ExitCode == 1, check.ToString());
         string flowing = Flowing(check.Stdout);
         Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
-        Assert.Contains("a table or column of acode's schema 1.10.0 is missing (table session_events", flowing, StringComparison.Ordinal);
+        Assert.Contains($"a table or column of acode's schema {ShippedSchema.Latest} is missing (table session_events", flowing, StringComparison.Ordinal);
         Assert.Contains("'acode db sync retry --processed'", flowing, StringComparison.Ordinal);
         JsonElement statusJson = await JsonAsync("db", "status");
         Assert.Contains("table session_events", statusJson.GetProperty("sync").GetProperty("problem").GetString()!, StringComparison.Ordinal);
@@ -414,7 +414,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         await RunOkAsync("db", "check"); // no schema yet: nothing is missing
         await RunOkAsync("db", "sync");
         AcodeResult check = await RunOkAsync("db", "check");
-        Assert.Contains("answers, schema 1.10.0", Flowing(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains($"answers, schema {ShippedSchema.Latest}", Flowing(check.Stdout), StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();

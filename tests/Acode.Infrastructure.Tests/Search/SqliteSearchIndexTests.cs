@@ -161,7 +161,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 10, 0))]))
         {
             Assert.Equal("1.9.0", old.GetMigrationStatus().CurrentText);
-            await new SqliteRunStateStore(old).SaveAsync(session);
+            await OldSchemaSessions.SaveAllAsync(old, [session], blobs: true);
         }
 
         // The blob's index entry as acode before 1.10.0 wrote it: its text read up to the NUL.

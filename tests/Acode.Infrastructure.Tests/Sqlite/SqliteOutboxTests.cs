@@ -39,7 +39,9 @@ public sealed partial class SqliteOutboxTests : IDisposable
         Assert.Equal(changed.Count, records.Count);
         Assert.Equal(changed.Select(e => e.EntityId).Order(StringComparer.Ordinal), records.Select(r => (string)r["entity_id"]!).Order(StringComparer.Ordinal));
         Assert.Equal(records.Count, records.Select(r => r["idempotency_key"]).Distinct().Count());
-        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM pragma_index_list('outbox') WHERE \"unique\" = 1 AND origin = 'u';"));
+        // Unique through ix_outbox_entity (entity_id, hlc), from which the key is derived (schema 1.11.0).
+        Assert.Equal("ix_outbox_entity", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(name) FROM pragma_index_list('outbox') WHERE \"unique\" = 1;"));
+        Assert.Equal("entity_id,hlc", SqliteProbe.Scalar(_temp.DatabasePath, "SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('ix_outbox_entity') ORDER BY seqno);"));
         Assert.All(records, r => Assert.Equal(session.Id.Value, r["session_id"]));
     }
 

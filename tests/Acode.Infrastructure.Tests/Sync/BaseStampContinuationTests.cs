@@ -161,13 +161,13 @@ public sealed class BaseStampContinuationTests(PostgresFixture fixture)
 
     /// <summary>
     /// In a workspace whose only lineage is its own, every record based on a version names that version's stamp (the one
-    /// in the idempotency key of the record that wrote it), and a record based on nothing names none.
+    /// the record that wrote it carries), and a record based on nothing names none.
     /// </summary>
     private static void AssertEachRecordNamesTheStampOfItsBase(SyncHarness h)
     {
-        List<Dictionary<string, object?>> rows = SqliteProbe.Rows(h.DatabasePath, "SELECT entity_id, version, base_version, base_hlc, idempotency_key FROM outbox ORDER BY id;");
+        List<Dictionary<string, object?>> rows = SqliteProbe.Rows(h.DatabasePath, "SELECT entity_id, version, base_version, base_hlc, hlc FROM outbox ORDER BY id;");
         Dictionary<(string, long), long> stamps = rows.ToDictionary(
-            r => ((string)r["entity_id"]!, (long)r["version"]!), r => IdempotencyKey.UpdatedAtOf((string)r["idempotency_key"]!).UtcTicks);
+            r => ((string)r["entity_id"]!, (long)r["version"]!), r => (long)r["hlc"]!);
         Assert.Contains(rows, r => (long)r["base_version"]! > 0);
         Assert.All(rows, r => Assert.Equal(
             (long)r["base_version"]! == 0 ? null : stamps[((string)r["entity_id"]!, (long)r["base_version"]!)],

@@ -170,7 +170,9 @@ public sealed class ConflictResolutionTests(PostgresFixture fixture)
     {
         Support.SqliteProbe.MaterializeOutboxPayloads(from.DatabasePath);
         Support.SqliteProbe.Execute(to.DatabasePath, "DELETE FROM outbox_leases; DELETE FROM outbox;");
-        Support.SqliteProbe.Execute(to.DatabasePath, $"ATTACH DATABASE '{from.DatabasePath}' AS source; INSERT INTO outbox SELECT * FROM source.outbox; UPDATE outbox SET status = 'Pending', processed_at = NULL;");
+        // The stored columns: idempotency_key is generated from them (schema 1.11.0) and cannot be written.
+        string columns = string.Join(", ", Support.SqliteProbe.Columns(to.DatabasePath, "outbox"));
+        Support.SqliteProbe.Execute(to.DatabasePath, $"ATTACH DATABASE '{from.DatabasePath}' AS source; INSERT INTO outbox ({columns}) SELECT {columns} FROM source.outbox; UPDATE outbox SET status = 'Pending', processed_at = NULL;");
     }
 
     /// <summary>What the mirror holds, minus the delivering workspace of identical imported changes (the first to arrive keeps it).</summary>

@@ -137,7 +137,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
         using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock, new SyncOptions { MaxBackoffSeconds = 600 });
         Session good = await h.Store.CreateSessionAsync("good");
-        InsertPoison(h, "ToolCall:tc_poison:2026-01-15T10:00:00.0000001Z");
+        InsertPoison(h);
 
         var delays = new List<TimeSpan>();
         SyncRunResult first = await h.Sync.SyncAsync();
@@ -389,12 +389,12 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         => h.Outbox.ReadAsync(OutboxStatus.Pending, 100).Result.Concat(h.Outbox.ReadAsync(OutboxStatus.Failed, 100).Result).Single(r => r.EntityId == "tc_poison");
 
     /// <summary>A record PostgreSQL refuses every time: its tool-call arguments are not JSON.</summary>
-    private static void InsertPoison(SyncHarness h, string key)
+    private static void InsertPoison(SyncHarness h)
         => SqliteProbe.Execute(h.DatabasePath, """
-            INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
-            VALUES ($key, 'ToolCall', 'tc_poison', 'sess_x', 'Upsert', 0, 1, 'ws_test', $payload, '2000-01-01T00:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z');
+            INSERT INTO outbox (hlc, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
+            VALUES ($hlc, 'ToolCall', 'tc_poison', 'sess_x', 'Upsert', 0, 1, 'ws_test', $payload, '2000-01-01T00:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z');
             """,
-            ("$key", key),
+            ("$hlc", Application.Serialization.UtcTimestamp.Parse("2026-01-15T10:00:00.0000001Z").UtcTicks),
             ("$payload", """{"entity":"ToolCall","sessionId":"sess_x","stepId":"step_x","toolName":"t","arguments":"not json","status":"Pending","schema":1,"id":"tc_poison","version":1,"createdAt":"2026-01-15T10:00:00.0000001Z","updatedAt":"2026-01-15T10:00:00.0000001Z"}"""));
 
     /// <summary>Reports on the caller's thread, at once (<see cref="Progress{T}"/> posts to the pool).</summary>

@@ -100,12 +100,15 @@ public sealed class RemovedImportTests(PostgresFixture fixture) : IDisposable
     [Trait("AC", "AC-012")]
     public async Task A_1_8_0_workspace_with_imported_sessions_moves_to_1_9_0_and_remembers_their_removal()
     {
-        string id;
-        string own;
+        string id = "";
+        string own = "";
         using (SqliteWorkspaceDatabase old = _workspace.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 9, 0))]))
         {
-            id = (await new ClaudeCodeTranscriptImporter(new SqliteRunStateStore(old)).ImportFileAsync(Transcript)).SessionId!;
-            own = (await new SqliteRunStateStore(old).CreateSessionAsync("not imported")).Id.Value;
+            await OldSchemaSessions.WriteAsync(old, async latest =>
+            {
+                id = (await new ClaudeCodeTranscriptImporter(new SqliteRunStateStore(latest, blobThresholdBytes: int.MaxValue)).ImportFileAsync(Transcript)).SessionId!;
+                own = (await new SqliteRunStateStore(latest).CreateSessionAsync("not imported")).Id.Value;
+            });
         }
 
         Assert.Equal(0L, SqliteProbe.Count(_workspace.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE name = 'removed_imports';"));

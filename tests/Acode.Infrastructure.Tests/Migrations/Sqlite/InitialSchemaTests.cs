@@ -140,9 +140,13 @@ public sealed partial class InitialSchemaTests : IDisposable
     [Trait("AC", "AC-021")]
     public async Task Outbox_table_has_its_columns_and_one_record_per_saved_entity()
     {
-        AssertColumns("outbox", "id INTEGER", "idempotency_key TEXT", "entity_type TEXT", "entity_id TEXT", "session_id TEXT", "operation TEXT", "base_version INTEGER", "version INTEGER",
+        AssertColumns("outbox", "id INTEGER", "entity_type TEXT", "entity_id TEXT", "session_id TEXT", "operation TEXT", "base_version INTEGER", "version INTEGER",
             "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "lease_owner TEXT", "lease_until TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT",
-            "base_hlc INTEGER");
+            "base_hlc INTEGER", "hlc INTEGER");
+        // The idempotency key (AC-029) is a generated column since 1.11.0: derived from entity_type, entity_id and hlc when
+        // read (VIRTUAL, hidden 2), never stored; ix_outbox_entity (entity_id, hlc) keeps it unique.
+        Assert.Equal(2L, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT hidden FROM pragma_table_xinfo('outbox') WHERE name = 'idempotency_key' AND type = 'TEXT';"));
+        Assert.Equal(1L, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT \"unique\" FROM pragma_index_list('outbox') WHERE name = 'ix_outbox_entity';"));
         Assert.Empty(SqliteProbe.Rows(_temp.DatabasePath, "SELECT * FROM pragma_foreign_key_list('outbox');"));
         Session session = TestSessions.Rich();
         int changes = session.PendingChanges.Count;

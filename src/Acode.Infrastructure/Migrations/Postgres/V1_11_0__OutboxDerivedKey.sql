@@ -1,0 +1,6 @@
+-- acode shared PostgreSQL database, schema 1.11.0: no statements, on purpose.
+--
+-- The workspace database's 1.11.0 stops storing each outbox record's idempotency key: it keeps the version's stamp
+-- (hlc, UTC ticks) and derives the key from it, the way PostgreSQL's acode_idempotency_key() already builds the same
+-- key from (type, id, hlc). The keys the sync sends are unchanged, so nothing changes here. This file exists because
+-- both engines carry the same versions (AC-010).
