@@ -22,7 +22,7 @@ public sealed class UiLongToolTextTests : IDisposable
     private readonly CliWorkspace _workspace = new();
 
     [Fact]
-    public async Task Long_tool_call_artifact_and_import_texts_are_cut_with_a_note()
+    public async Task Long_import_facts_tool_names_and_media_types_are_cut_on_the_session_page()
     {
         Texts t = await WriteSessionAsync();
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
@@ -37,6 +37,14 @@ public sealed class UiLongToolTextTests : IDisposable
         Assert.Contains(">" + t.ToolName[..200] + "…<", page.Text, StringComparison.Ordinal);
         Assert.Contains($"Task and step titles and tool names longer than 200 characters are cut; 'acode session show {t.SessionId}' or 'acode session export {t.SessionId}' gives them whole.", page.Text, StringComparison.Ordinal);
         Assert.Contains("<td>" + t.MediaType[..200] + "…</td>", page.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_long_tool_call_is_cut_in_its_answer_with_notes()
+    {
+        Texts t = await WriteSessionAsync();
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
 
         UiAnswer call = await http.GetAsync($"/api/sessions/{t.SessionId}/tool-calls/{t.ToolCallId}");
         Assert.True(call.Status == HttpStatusCode.OK, call.ToString());
@@ -56,6 +64,14 @@ public sealed class UiLongToolTextTests : IDisposable
             Assert.Equal(t.Error[..20_000] + "…", root.GetProperty("error").GetString());
             Assert.Equal($"{Length - 20_000:N0} more characters not shown; 'acode session show {t.SessionId} --full' prints the error whole.", root.GetProperty("errorCut").GetString());
         }
+    }
+
+    [Fact]
+    public async Task A_long_artifact_is_cut_on_its_page_with_a_note()
+    {
+        Texts t = await WriteSessionAsync();
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
 
         UiAnswer artifact = await http.GetAsync($"/sessions/{t.SessionId}/artifacts/{t.ArtifactId}");
         Assert.True(artifact.Status == HttpStatusCode.OK, artifact.ToString());
