@@ -48,7 +48,7 @@ public sealed class UiLongTextTests : IDisposable
         Assert.Contains($"The goal is {Length:N0} characters long; the first 2,000 are shown. 'acode session export {sessionId}' gives it whole.", page.Text, StringComparison.Ordinal);
         Assert.Contains("Task 1 · " + taskTitle[..200] + "…<", page.Text, StringComparison.Ordinal);
         Assert.Contains("Step 1 · " + stepTitle[..200] + "…<", page.Text, StringComparison.Ordinal);
-        Assert.Contains($"Task and step titles longer than 200 characters are cut; 'acode session show {sessionId}' or 'acode session export {sessionId}' gives them whole.", page.Text, StringComparison.Ordinal);
+        Assert.Contains($"Task and step titles and tool names longer than 200 characters are cut; 'acode session show {sessionId}' or 'acode session export {sessionId}' gives them whole.", page.Text, StringComparison.Ordinal);
 
         UiAnswer events = await http.GetAsync($"/sessions/{sessionId}/events");
         Assert.True(events.Status == HttpStatusCode.OK, events.ToString());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Acode.Application;
 using Acode.Cli.Output;
@@ -8,8 +9,11 @@ namespace Acode.Cli.Ui;
 /// <summary>One artifact: its facts and its content as text; a diff (kind Diff, or a diff/patch media type) line by line as a diff.</summary>
 internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 {
-    /// <summary>Content shown on the page, in characters; the rest is cut with a note.</summary>
-    public const int MaxShownChars = 2 * 1024 * 1024;
+    /// <summary>
+    /// Content shown on the page, in characters (as many as of a payload on the events pages); the rest is said as a
+    /// count, with <c>acode session export</c>, which gives the content whole.
+    /// </summary>
+    public const int MaxShownChars = SessionPage.PayloadOnEventsPage;
 
     public async Task<IResult> RenderAsync(string id, string artifactId, CancellationToken cancellationToken)
     {
@@ -24,7 +28,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
             w.Markup("<p class=\"crumbs\">").Link(UiLinks.Session(session.Id.Value), SessionTitles.Short(session.Title)).Markup("</p>")
                 .Markup("<h1 id=\"artifact-name\">").Text(artifact.Name).Markup("</h1><dl class=\"facts\">")
                 .Markup("<dt>Kind</dt><dd>").Text(artifact.Kind.ToString())
-                .Markup("</dd><dt>Media type</dt><dd>").Text(artifact.MediaType)
+                .Markup("</dd><dt>Media type</dt><dd>").Text(SessionTitles.Label(artifact.MediaType))
                 .Markup("</dd><dt>Size</dt><dd>").Text(Display.Bytes(artifact.Size))
                 .Markup("</dd><dt>SHA-256</dt><dd class=\"hash\">").Text(artifact.ContentHash)
                 .Markup("</dd><dt>From</dt><dd class=\"id\">").Text(artifact.ToolCallId?.Value ?? artifact.StepId?.Value ?? "the session")
@@ -41,11 +45,8 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 return;
             }
 
-            bool cut = text.Length > MaxShownChars;
-            if (cut)
-            {
-                text = text[..MaxShownChars];
-            }
+            int left = text.Length - TextCut.Kept(text, MaxShownChars);
+            text = TextCut.Cut(text, MaxShownChars);
 
             if (IsDiff(artifact))
             {
@@ -56,9 +57,10 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 w.Markup("<pre class=\"content\" id=\"artifact-content\">").Text(text).Markup("</pre>");
             }
 
-            if (cut)
+            if (left > 0)
             {
-                w.Markup("<p class=\"hint\">").Text($"Only the first {MaxShownChars:N0} characters are shown; export the session for the rest.").Markup("</p>");
+                w.Markup("<p class=\"hint cut\" id=\"content-cut\">").Text(string.Create(CultureInfo.InvariantCulture,
+                    $"{left:N0} more characters not shown; 'acode session export {session.Id.Value}' gives the artifact's content whole (base64).")).Markup("</p>");
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");

@@ -81,7 +81,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
                 SessionWorkspacesView.Write(w, origins, originsNote);
             }
 
-            WriteSource(w, source);
+            WriteSource(w, session.Id, source);
             WriteTimeline(w, session, scale, toolCalls > ExpandedToolCallLimit);
             WriteArtifacts(w, session);
             WriteEvents(w, session, events, eventCount);
@@ -154,10 +154,11 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             w.Markup("<p class=\"hint\">").Text($"More than {ExpandedToolCallLimit} tool calls: steps are collapsed; open a step to see its calls.").Markup("</p>");
         }
 
-        if (session.Tasks.Any(t => t.Title.Length > SessionTitles.LabelLength || t.Steps.Any(s => s.Title.Length > SessionTitles.LabelLength)))
+        if (session.Tasks.Any(t => t.Title.Length > SessionTitles.LabelLength
+            || t.Steps.Any(s => s.Title.Length > SessionTitles.LabelLength || s.ToolCalls.Any(c => c.ToolName.Length > SessionTitles.LabelLength))))
         {
             w.Markup("<p class=\"hint\" id=\"labels-cut\">").Text(string.Create(CultureInfo.InvariantCulture,
-                $"Task and step titles longer than {SessionTitles.LabelLength:N0} characters are cut; 'acode session show {session.Id.Value}' or 'acode session export {session.Id.Value}' gives them whole.")).Markup("</p>");
+                $"Task and step titles and tool names longer than {SessionTitles.LabelLength:N0} characters are cut; 'acode session show {session.Id.Value}' or 'acode session export {session.Id.Value}' gives them whole.")).Markup("</p>");
         }
 
         w.Markup("<div class=\"axis row\"><span class=\"label\">").Text(Display.Time(scale.Start)).Markup("</span><span class=\"dur\"></span><span class=\"track\"><span class=\"tick-end\">")
@@ -191,7 +192,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
                     w.Markup("<button type=\"button\"");
                     RowClass(w, "call", "status-" + call.Status, failed: call.Status == ToolCallStatus.Failed);
                     w.Attribute("id", call.Id.Value);
-                    Label(w, call.ToolName, call.Status.ToString(), call.Duration ?? (TimelineScale.EndOf(call) - call.StartedAt));
+                    Label(w, SessionTitles.Label(call.ToolName), call.Status.ToString(), call.Duration ?? (TimelineScale.EndOf(call) - call.StartedAt));
                     Bar(w, scale.Place(call.StartedAt ?? (call.Status == ToolCallStatus.Pending ? null : call.CreatedAt), TimelineScale.EndOf(call)));
                     w.Markup("</button>");
                 }
@@ -203,12 +204,16 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         }
 
         w.Markup("</section><aside id=\"detail\" class=\"detail\" hidden><button type=\"button\" id=\"detail-close\" class=\"close\" aria-label=\"Close\">×</button>")
-            .Markup("<h2 id=\"detail-title\"></h2><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre>")
-            .Markup("<h3>Result</h3><pre id=\"detail-result\"></pre><h3>Error</h3><pre id=\"detail-error\"></pre><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></aside>");
+            .Markup("<h2 id=\"detail-title\"></h2><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre><p class=\"hint cut\" id=\"detail-arguments-cut\" hidden></p>")
+            .Markup("<h3>Result</h3><pre id=\"detail-result\"></pre><p class=\"hint cut\" id=\"detail-result-cut\" hidden></p>")
+            .Markup("<h3>Error</h3><pre id=\"detail-error\"></pre><p class=\"hint cut\" id=\"detail-error-cut\" hidden></p><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></aside>");
     }
 
-    /// <summary>The import's facts, the usual ones first under readable names, any others after as they are named.</summary>
-    private static void WriteSource(HtmlWriter w, IReadOnlyList<KeyValuePair<string, string>>? source)
+    /// <summary>
+    /// The import's facts, the usual ones first under readable names, any others after as they are named; a name cut
+    /// at <see cref="SessionTitles.LabelLength"/>, a value at <see cref="SessionTitles.HeadingLength"/> with a note.
+    /// </summary>
+    private static void WriteSource(HtmlWriter w, SessionId sessionId, IReadOnlyList<KeyValuePair<string, string>>? source)
     {
         if (source is null || source.Count == 0)
         {
@@ -221,16 +226,31 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         {
             if (source.FirstOrDefault(f => f.Key == key) is { Key: not null } fact)
             {
-                w.Markup("<dt>").Text(label).Markup("</dt><dd").Attribute("data-key", key).Markup(">").Text(fact.Value).Markup("</dd>");
+                w.Markup("<dt>").Text(label).Markup("</dt><dd").Attribute("data-key", key).Markup(">");
+                FactValue(w, sessionId, fact.Value);
             }
         }
 
         foreach (KeyValuePair<string, string> fact in source.Where(f => !known.Any(k => k.Key == f.Key)))
         {
-            w.Markup("<dt>").Text(fact.Key).Markup("</dt><dd").Attribute("data-key", fact.Key).Markup(">").Text(fact.Value).Markup("</dd>");
+            string name = SessionTitles.Label(fact.Key);
+            w.Markup("<dt>").Text(name).Markup("</dt><dd").Attribute("data-key", name).Markup(">");
+            FactValue(w, sessionId, fact.Value);
         }
 
         w.Markup("</dl></section>");
+    }
+
+    private static void FactValue(HtmlWriter w, SessionId sessionId, string value)
+    {
+        w.Text(SessionTitles.Heading(value));
+        if (SessionTitles.IsCutInHeading(value))
+        {
+            w.Markup(" <span class=\"hint cut\">").Text(string.Create(CultureInfo.InvariantCulture,
+                $"{value.Length - TextCut.Kept(value, SessionTitles.HeadingLength):N0} more characters not shown; 'acode session show {sessionId.Value} --events --full' prints the import.source event whole.")).Markup("</span>");
+        }
+
+        w.Markup("</dd>");
     }
 
     private static void RowClass(HtmlWriter w, string kind, string state, bool failed) => w.Attribute("class", $"row {kind} {state}{(failed ? " failed" : "")}");
@@ -264,7 +284,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         {
             w.Markup("<tr><td>").Link(UiLinks.Artifact(session.Id.Value, artifact.Id.Value), artifact.Name)
                 .Markup("</td><td>").Text(artifact.Kind.ToString())
-                .Markup("</td><td>").Text(artifact.MediaType)
+                .Markup("</td><td>").Text(SessionTitles.Label(artifact.MediaType))
                 .Markup("</td><td class=\"num\">").Text(Display.Bytes(artifact.Size) + (artifact.HasContent ? "" : " (reference)"))
                 .Markup("</td><td class=\"id\">").Text(artifact.ToolCallId?.Value ?? artifact.StepId?.Value ?? "")
                 .Markup("</td><td class=\"hash\">").Text(artifact.ContentHash[..12] + "…").Markup("</td></tr>");

@@ -6,8 +6,9 @@ namespace Acode.Cli.Ui;
 /// How long a session title is shown in the viewer. A title is stored whole (<c>session import</c> takes any length),
 /// so every page shortens it: in lists, links, search hits and the browser tab to <see cref="ShortLength"/> characters
 /// and "…" (as <c>acode session list</c> does); on the session's own page, its heading, to <see cref="HeadingLength"/>
-/// characters, with its full length said (the session's goal too); a task's or step's title in the timeline to
-/// <see cref="LabelLength"/>, with a note when one was cut. <c>acode session export</c> gives them whole.
+/// characters, with its full length said (the session's goal too); a task's or step's title or a tool's name in the
+/// timeline to <see cref="LabelLength"/>, with a note when one was cut (an artifact's media type and an imported fact's
+/// name are cut there too). <c>acode session export</c> gives them whole.
 /// </summary>
 internal static class SessionTitles
 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Acode.Application;
@@ -7,12 +8,17 @@ using Microsoft.AspNetCore.Http;
 namespace Acode.Cli.Ui;
 
 /// <summary>
-/// <c>GET /api/sessions/{id}/tool-calls/{toolCallId}</c>: one tool call's arguments, full result and error as JSON,
-/// fetched when it is clicked. Text comes with hidden characters made visible (<see cref="VisibleText"/>); the page's
-/// script puts it on screen as text (textContent), never as markup.
+/// <c>GET /api/sessions/{id}/tool-calls/{toolCallId}</c>: one tool call's arguments, result and error as JSON,
+/// fetched when it is clicked, each cut at <see cref="TextLength"/> characters with a note (<c>argumentsCut</c>,
+/// <c>resultCut</c>, <c>errorCut</c>; null when whole) saying how many were left out and that
+/// <c>acode session show ID --full</c> prints them whole. Text comes with hidden characters made visible
+/// (<see cref="VisibleText"/>); the page's script puts it on screen as text (textContent), never as markup.
 /// </summary>
 internal sealed class ToolCallEndpoint(IRunStateStore store)
 {
+    /// <summary>Characters of a call's arguments (pretty), result or error sent; as many as of a payload on the events pages.</summary>
+    public const int TextLength = SessionPage.PayloadOnEventsPage;
+
     // The pretty form is shown as text and then sent as a JSON string (encoded again by the default encoder), so
     // letters of any script may stay as they are rather than turning into \uXXXX.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -47,20 +53,28 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
         var body = new JsonObject
         {
             ["id"] = call.Id.Value,
-            ["tool"] = VisibleText.Of(call.ToolName),
+            ["tool"] = VisibleText.Of(SessionTitles.Label(call.ToolName)),
             ["status"] = call.Status.ToString(),
-            ["step"] = step is null ? null : VisibleText.Of($"Step {step.Ordinal} · {step.Title}"),
+            ["step"] = step is null ? null : VisibleText.Of($"Step {step.Ordinal} · {SessionTitles.Label(step.Title)}"),
             ["startedAt"] = call.StartedAt is { } s ? Display.Time(s) : null,
             ["completedAt"] = call.CompletedAt is { } c ? Display.Time(c) : null,
             ["duration"] = call.Duration is { } d ? Display.Duration(d) : null,
             ["version"] = call.Version,
-            ["arguments"] = VisibleText.Of(Pretty(call.ArgumentsJson)),
-            ["result"] = call.Result is null ? null : VisibleText.Of(call.Result),
             ["resultLength"] = call.Result?.Length,
-            ["error"] = call.Error is null ? null : VisibleText.Of(call.Error),
             ["artifacts"] = artifacts,
         };
+        AddText(body, "arguments", Pretty(call.ArgumentsJson), session.Id.Value);
+        AddText(body, "result", call.Result, session.Id.Value);
+        AddText(body, "error", call.Error, session.Id.Value);
         return Results.Text(body.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary><c>name</c>: the text cut at <see cref="TextLength"/> (null stays null); <c>nameCut</c>: what was left out, or null.</summary>
+    private static void AddText(JsonObject body, string name, string? text, string sessionId)
+    {
+        body[name] = text is null ? null : VisibleText.Of(TextCut.Cut(text, TextLength));
+        body[name + "Cut"] = text is null || text.Length <= TextLength ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{text.Length - TextCut.Kept(text, TextLength):N0} more characters not shown; 'acode session show {sessionId} --full' prints the {name} whole.");
     }
 
     private static string Pretty(string json)

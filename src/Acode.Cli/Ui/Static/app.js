@@ -18,6 +18,13 @@
     element.textContent = value === null || value === undefined ? "—" : String(value);
   }
 
+  // A cut text's note (how much was left out, the command that prints it whole), hidden when it came whole.
+  function cut(id, value) {
+    var element = document.getElementById(id);
+    element.textContent = typeof value === "string" ? value : "";
+    element.hidden = typeof value !== "string";
+  }
+
   function fact(list, name, value) {
     if (value === null || value === undefined) { return; }
     var dt = document.createElement("dt");
@@ -59,6 +66,9 @@
         text("detail-arguments", call.arguments);
         text("detail-result", call.result);
         text("detail-error", call.error);
+        cut("detail-arguments-cut", call.argumentsCut);
+        cut("detail-result-cut", call.resultCut);
+        cut("detail-error-cut", call.errorCut);
         var list = document.getElementById("detail-artifacts");
         list.replaceChildren();
         (call.artifacts || []).forEach(function (artifact) {
