@@ -85,38 +85,31 @@ internal static class ImportCommand
                     $"Import it without --watch: acode import {name} {Infrastructure.ShellQuoting.Quote(stream)}");
             }
 
-            // A path that is not there is one of the unreadable ones and the others are imported; only when none is there
-            // is the command line itself wrong (a symbolic link to nothing is there: it is said as such, with the others).
+            // A path that is not there (or through a link loop) is one of the unreadable ones and the others are imported;
+            // only when none can be read is the command line itself wrong (a symbolic link to nothing is there: it is said
+            // as such, with the others).
             var unreadable = new List<UnreadablePath>();
             if (!context.ParseResult.GetValue(watch) && named is not null)
             {
-                var loops = looped.Select(l => new UnreadablePath(l.Path, Infrastructure.SymbolicLinkLoop.Reason(l.Link), Infrastructure.SymbolicLinkLoop.Remedy(l.Link))).ToList();
-                string[] missing = [.. named.Where(p => !File.Exists(p) && !Directory.Exists(p) && !looped.Any(l => l.Path == p)).Distinct(StringComparer.Ordinal)];
-                if (loops.Count > 0 && missing.Length + loops.Count == named.Distinct(StringComparer.Ordinal).Count())
+                string typo = $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.";
+                string[] distinct = [.. named.Distinct(StringComparer.Ordinal)];
+                UnreadablePath[] loops = [.. looped.Select(l => new UnreadablePath(l.Path, Infrastructure.SymbolicLinkLoop.Reason(l.Link), Infrastructure.SymbolicLinkLoop.Remedy(l.Link)))];
+                string[] missing = [.. distinct.Where(p => !File.Exists(p) && !Directory.Exists(p) && !looped.Any(l => l.Path == p))];
+                if (loops.Length + missing.Length == distinct.Length)
                 {
-                    // Nothing given can be read: the command line itself is wrong; each path said.
-                    List<(string Message, string Remedy)> wrong =
-                    [
-                        .. missing.Select(m => ($"No file or folder at '{m}'.", $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.")),
-                        .. loops.Select(l => ($"Cannot read '{l.Path}': {l.Reason}. Nothing was imported.", l.Remedy)),
-                    ];
-                    foreach ((string message, string remedy) in wrong.SkipLast(1))
-                    {
-                        CommandAction.Fail(message, remedy, ExitCodes.Usage);
-                    }
-
-                    throw new UsageException(wrong[^1].Message, wrong[^1].Remedy);
+                    // Nothing given can be read: each path said (only missing ones: in one sentence).
+                    throw SayAllButLast(loops.Length == 0
+                        ? [(missing.Length == 1 ? $"No file or folder at '{missing[0]}'." : $"No file or folder at any of the paths given: {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
+                            $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.")]
+                        : [
+                            .. missing.Select(m => ($"No file or folder at '{m}'.", typo)),
+                            .. loops.Select(l => ($"Cannot read '{l.Path}': {l.Reason}. Nothing was imported.", l.Remedy)),
+                        ]);
                 }
 
                 unreadable.AddRange(loops);
-                if (missing.Length == named.Distinct(StringComparer.Ordinal).Count())
-                {
-                    string which = missing.Length == 1 ? $"No file or folder at '{missing[0]}'." : $"No file or folder at any of the paths given: {string.Join(", ", missing.Select(m => $"'{m}'"))}.";
-                    throw new UsageException(which, $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.");
-                }
-
-                unreadable.AddRange(missing.Select(m => UnreadablePath.Missing(m, $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.")));
-                named = [.. named.Where(p => !missing.Contains(p, StringComparer.Ordinal) && !looped.Any(l => l.Path == p))];
+                unreadable.AddRange(missing.Select(m => UnreadablePath.Missing(m, typo)));
+                named = [.. named.Where(p => !unreadable.Any(u => u.Path == p))];
             }
 
             // The workspace is opened when the first transcript is stored: a command line that imports nothing (nothing
@@ -235,12 +228,7 @@ internal static class ImportCommand
             ];
             if (failures.Count > 0)
             {
-                foreach ((string message, string remedy) in failures.SkipLast(1))
-                {
-                    CommandAction.Fail(message, remedy, ExitCodes.Usage);
-                }
-
-                throw new UsageException(failures[^1].Message, failures[^1].Remedy);
+                throw SayAllButLast(failures);
             }
 
             return ExitCodes.Success;
@@ -359,6 +347,17 @@ internal static class ImportCommand
             unreadableSaid[path.Path] = said;
             context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} cannot read {Display.Plain(path.Path)} ({Display.Plain(path.Reason)}); {Display.Plain(path.Remedy)} Said again when this changes.");
         }
+    }
+
+    /// <summary>Says every failure but the last on standard error; the last is the command's error (exit 2), for the caller to throw.</summary>
+    private static UsageException SayAllButLast(List<(string Message, string Remedy)> failures)
+    {
+        foreach ((string message, string remedy) in failures.SkipLast(1))
+        {
+            CommandAction.Fail(message, remedy, ExitCodes.Usage);
+        }
+
+        return new UsageException(failures[^1].Message, failures[^1].Remedy);
     }
 
     private static string CannotRead(UnreadablePath path) => $"Cannot read '{path.Path}': {path.Reason.TrimEnd('.')}. Nothing of it was imported; the other files were.";

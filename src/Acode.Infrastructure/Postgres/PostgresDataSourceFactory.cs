@@ -25,38 +25,29 @@ public static class PostgresDataSourceFactory
             // The pool's name appears in Npgsql's metrics and traces: the redacted target, never the connection string.
             Name = settings.Redacted,
         };
+        NpgsqlConnectionStringBuilder connection = builder.ConnectionStringBuilder;
         // acode's statements are short index ranges and batches: JIT compilation (tens of ms, whenever a row estimate
         // crosses jit_above_cost) would cost far more than it saves (docs/postgres.md). A jit setting of the user's wins.
-        if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        if (connection.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
         {
-            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
+            connection.Options = $"{connection.Options} -c jit=off".TrimStart();
         }
 
         // The same few statements run over and over (saves, gets, pages, sync batches): Npgsql prepares each one after its
-        // second use, so PostgreSQL stops parsing and planning it every time. A setting of the user's wins.
-        if (!settings.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
-        }
+        // second use, so PostgreSQL stops parsing and planning it every time.
+        SetUnlessGiven(connection, ["Max Auto Prepare", "Auto Prepare Min Usages"], c => c.MaxAutoPrepare = AutoPreparedStatements);
 
         // Npgsql resets a pooled connection when it is handed out again (RESET ALL, UNLISTEN, unlocking advisory locks,
         // DISCARD TEMP: seven statements the server runs before the caller's first one). acode leaves no session state
         // behind (only transaction-scoped locks; its one session lock is released in a finally; its temp table is
-        // CREATE … IF NOT EXISTS, ON COMMIT DELETE ROWS), and Npgsql still rolls back an unfinished transaction. A setting of the user's wins.
-        if (!settings.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-        }
+        // CREATE … IF NOT EXISTS, ON COMMIT DELETE ROWS), and Npgsql still rolls back an unfinished transaction.
+        SetUnlessGiven(connection, ["No Reset On Close"], c => c.NoResetOnClose = true);
 
         // Npgsql 10 asks for GSSAPI session encryption by default (Prefer), which loads the system's Kerberos library
         // (libgssapi_krb5) on every first connection even where nobody uses Kerberos; a process stopped while that library
         // initializes aborts in its exit handlers (krb5int_key_delete assertion, exit 134). acode does not use GSSAPI
-        // unless asked: a GSS Encryption Mode in the connection string (URL: gssencmode) or PGGSSENCMODE wins.
-        if (!settings.ConnectionString.Contains("GSS Encryption Mode", StringComparison.OrdinalIgnoreCase)
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PGGSSENCMODE")))
-        {
-            builder.ConnectionStringBuilder.GssEncryptionMode = GssEncryptionMode.Disable;
-        }
+        // unless asked: a GSS Encryption Mode in the connection string (URL: gssencmode, set under this name) or PGGSSENCMODE wins.
+        SetUnlessGiven(connection, ["GSS Encryption Mode"], c => c.GssEncryptionMode = GssEncryptionMode.Disable, environmentVariable: "PGGSSENCMODE");
 
         if (loggerFactory is not null)
         {
@@ -64,6 +55,21 @@ public static class PostgresDataSourceFactory
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Applies one of acode's defaults with <paramref name="set"/> unless the user chose the setting: the connection
+    /// string sets one of <paramref name="keywords"/> (Npgsql's own names, under which it keeps a value whatever synonym
+    /// or casing the connection string used), or <paramref name="environmentVariable"/> is set.
+    /// </summary>
+    private static void SetUnlessGiven(NpgsqlConnectionStringBuilder connection, string[] keywords, Action<NpgsqlConnectionStringBuilder> set, string? environmentVariable = null)
+    {
+        // ShouldSerialize, not ContainsKey: Npgsql's ContainsKey is true for every keyword it knows, set or not.
+        if (!keywords.Any(connection.ShouldSerialize)
+            && (environmentVariable is null || string.IsNullOrEmpty(Environment.GetEnvironmentVariable(environmentVariable))))
+        {
+            set(connection);
+        }
     }
 
     /// <summary>A data source for the configured PostgreSQL.</summary>

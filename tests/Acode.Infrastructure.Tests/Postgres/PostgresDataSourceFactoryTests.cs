@@ -27,10 +27,12 @@ public sealed class PostgresDataSourceFactoryTests(PostgresFixture fixture)
         Assert.Equal(0L, await ScalarAsync<long>(second, "SELECT count(*) FROM kept;"));
     }
 
-    [Fact]
-    public async Task A_reset_asked_for_in_the_connection_string_is_kept()
+    [Theory]
+    [InlineData("No Reset On Close=false")]
+    [InlineData("noresetonclose=FALSE")] // a synonym, in any casing, is the same setting
+    public async Task A_reset_asked_for_in_the_connection_string_is_kept(string setting)
     {
-        string connectionString = new NpgsqlConnectionStringBuilder(await fixture.CreateDatabaseAsync()) { NoResetOnClose = false }.ConnectionString;
+        string connectionString = $"{await fixture.CreateDatabaseAsync()};{setting}";
         await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(connectionString, "test"));
         await using (NpgsqlConnection first = await dataSource.OpenConnectionAsync())
         {
@@ -40,6 +42,34 @@ public sealed class PostgresDataSourceFactoryTests(PostgresFixture fixture)
         await using NpgsqlConnection second = await dataSource.OpenConnectionAsync();
 
         Assert.Equal(0L, await ScalarAsync<long>(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'dropped';"));
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData(";Max Auto Prepare=0", false)]
+    [InlineData(";maxautoprepare=0", false)] // a synonym, in any casing, is the same setting
+    public async Task A_statement_run_again_and_again_is_prepared_unless_the_connection_string_says_otherwise(string setting, bool prepared)
+    {
+        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(await fixture.CreateDatabaseAsync() + setting, "test"));
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+        for (int i = 0; i < 10; i++)
+        {
+            await ScalarAsync<int>(connection, "SELECT 1;");
+        }
+
+        Assert.Equal(prepared, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_prepared_statements;") > 0);
+    }
+
+    [Theory]
+    [InlineData("", "off")]
+    [InlineData(";Options='-c jit=on'", "on")]
+    [InlineData(";options='-c search_path=public'", "off")] // other options are kept, jit is still turned off
+    public async Task JIT_is_off_unless_the_connection_string_turns_it_on(string setting, string jit)
+    {
+        await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(await fixture.CreateDatabaseAsync() + setting, "test"));
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+
+        Assert.Equal(jit, await ScalarAsync<string>(connection, "SHOW jit;"));
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
