@@ -26,7 +26,7 @@ internal static class WorkspacePaths
         string from = !string.IsNullOrWhiteSpace(explicitPath) ? "given with --workspace"
             : !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable)) ? $"given by {WorkspaceLocator.EnvironmentVariable}"
             : "found from the current folder";
-        if (SymbolicLinkLoop.Find(workspace.DatabasePath) is { } loop)
+        if (MayLoop(workspace.DatabasePath) && SymbolicLinkLoop.Find(workspace.DatabasePath) is { } loop)
         {
             throw new UsageException(
                 $"The workspace path '{workspace.RootDirectory}' ({from}) cannot be used: {SymbolicLinkLoop.Reason(loop)}. Nothing was created or changed.",
@@ -55,6 +55,28 @@ internal static class WorkspacePaths
                 AcodeErrorCode.CannotOpen,
                 $"'{workspace.DatabasePath}' is a folder, not the workspace database file. Nothing was created or changed.",
                 $"Move the folder away (acode creates the database on the next command that records something, e.g. 'acode demo'), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="databasePath"/> may go through a symbolic link that loops, from one lstat of it (run by
+    /// every command, so the walk of <see cref="SymbolicLinkLoop.Find"/>, a few calls per folder of the path, is left to
+    /// the paths that need it): the system fails it ("too many levels of symbolic links") when a folder on the way
+    /// loops, but not when the database path is itself a link (lstat does not follow it), so a link is looked at too.
+    /// </summary>
+    private static bool MayLoop(string databasePath)
+    {
+        try
+        {
+            return File.GetAttributes(databasePath).HasFlag(FileAttributes.ReparsePoint);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // nothing there (or a file on the way): no link beyond it is reached
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return true;
         }
     }
 }

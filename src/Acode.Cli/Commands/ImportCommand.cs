@@ -93,22 +93,25 @@ internal static class ImportCommand
             {
                 string typo = $"Check the path (a typo?): give a transcript of {agent} (.jsonl) or a folder holding them.";
                 string[] distinct = [.. named.Distinct(StringComparer.Ordinal)];
-                UnreadablePath[] loops = [.. looped.Select(l => new UnreadablePath(l.Path, Infrastructure.SymbolicLinkLoop.Reason(l.Link), Infrastructure.SymbolicLinkLoop.Remedy(l.Link)))];
-                string[] missing = [.. distinct.Where(p => !File.Exists(p) && !Directory.Exists(p) && !looped.Any(l => l.Path == p))];
-                if (loops.Length + missing.Length == distinct.Length)
+                // In the order the paths were given, in the refusal as in the unreadable list.
+                var loops = looped.ToDictionary(l => l.Path, l => l.Link, StringComparer.Ordinal);
+                UnreadablePath[] unusable = [.. distinct.Select(p => loops.TryGetValue(p, out string? link)
+                        ? new UnreadablePath(p, Infrastructure.SymbolicLinkLoop.Reason(link), Infrastructure.SymbolicLinkLoop.Remedy(link))
+                        : !File.Exists(p) && !Directory.Exists(p) ? UnreadablePath.Missing(p, typo) : null)
+                    .OfType<UnreadablePath>()];
+                if (unusable.Length == distinct.Length)
                 {
                     // Nothing given can be read: each path said (only missing ones: in one sentence).
-                    throw SayAllButLast(loops.Length == 0
+                    string[] missing = [.. unusable.Where(u => !loops.ContainsKey(u.Path)).Select(u => u.Path)];
+                    throw SayAllButLast(missing.Length == unusable.Length
                         ? [(missing.Length == 1 ? $"No file or folder at '{missing[0]}'." : $"No file or folder at any of the paths given: {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
                             $"Give the path of a transcript of {agent} (.jsonl) or of a folder holding them; by default acode reads {location}.")]
-                        : [
-                            .. missing.Select(m => ($"No file or folder at '{m}'.", typo)),
-                            .. loops.Select(l => ($"Cannot read '{l.Path}': {l.Reason}. Nothing was imported.", l.Remedy)),
-                        ]);
+                        : [.. unusable.Select(u => loops.ContainsKey(u.Path)
+                            ? ($"Cannot read '{u.Path}': {u.Reason}. Nothing was imported.", u.Remedy)
+                            : ($"No file or folder at '{u.Path}'.", typo))]);
                 }
 
-                unreadable.AddRange(loops);
-                unreadable.AddRange(missing.Select(m => UnreadablePath.Missing(m, typo)));
+                unreadable.AddRange(unusable);
                 named = [.. named.Where(p => !unreadable.Any(u => u.Path == p))];
             }
 

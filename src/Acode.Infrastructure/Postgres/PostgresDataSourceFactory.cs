@@ -33,9 +33,11 @@ public static class PostgresDataSourceFactory
             connection.Options = $"{connection.Options} -c jit=off".TrimStart();
         }
 
-        // The same few statements run over and over (saves, gets, pages, sync batches): Npgsql prepares each one after its
-        // second use, so PostgreSQL stops parsing and planning it every time.
-        SetUnlessGiven(connection, ["Max Auto Prepare", "Auto Prepare Min Usages"], c => c.MaxAutoPrepare = AutoPreparedStatements);
+        // The same few statements run over and over (saves, gets, pages, sync batches): Npgsql prepares each one once it
+        // has been used Auto Prepare Min Usages times (Npgsql's default: 5), so PostgreSQL stops parsing and planning it
+        // every time. Only Max Auto Prepare turns this off: a connection string that sets Auto Prepare Min Usages alone
+        // asks for preparation, and Npgsql's own Max Auto Prepare=0 would prepare nothing.
+        SetUnlessGiven(connection, ["Max Auto Prepare"], c => c.MaxAutoPrepare = AutoPreparedStatements);
 
         // Npgsql resets a pooled connection when it is handed out again (RESET ALL, UNLISTEN, unlocking advisory locks,
         // DISCARD TEMP: seven statements the server runs before the caller's first one). acode leaves no session state

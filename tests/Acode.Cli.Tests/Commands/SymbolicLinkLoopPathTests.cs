@@ -36,6 +36,26 @@ public sealed class SymbolicLinkLoopPathTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")));
     }
 
+    [Theory]
+    [InlineData(".agent")]
+    [InlineData(".agent/workspace.db")] // the database path itself: its lstat does not fail, the link is followed to find out
+    public async Task A_workspace_whose_agent_folder_or_database_is_a_link_loop_is_said_to_loop(string inside)
+    {
+        string project = Path.Combine(_workspace.Root, "project");
+        string link = Path.Combine(project, inside);
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, Path.GetFileName(link));
+
+        foreach (string[] command in Commands)
+        {
+            AcodeResult result = await _workspace.RunInAsync(_workspace.Root, ["--workspace", "project", .. command]);
+
+            Assert.True(result.ExitCode == 2, $"acode -w project {string.Join(' ', command)}: {result}");
+            Assert.Contains($"The workspace path '{project}' (given with --workspace) cannot be used: '{link}' is a symbolic link that loops (too many levels of symbolic links). Nothing was created or changed.", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"Try: Fix or remove the symbolic link '{link}'", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_workspace_from_the_environment_through_a_link_loop_is_said_to_loop()
     {

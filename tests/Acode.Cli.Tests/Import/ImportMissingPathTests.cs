@@ -38,38 +38,49 @@ public sealed class ImportMissingPathTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "no path there creates no workspace");
     }
 
-    [Fact]
-    public async Task When_the_paths_are_missing_or_a_link_loop_the_command_line_is_refused_with_each_path_said()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task When_the_paths_are_missing_or_a_link_loop_the_command_line_is_refused_with_each_path_said_in_the_order_given(bool loopFirst)
     {
         string loop = Path.Combine(_workspace.Root, "loop");
         File.CreateSymbolicLink(loop, "loop");
 
-        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, "import", "claude-code", "loop", "typo-folder");
+        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, ["import", "claude-code", .. loopFirst ? new[] { "loop", "typo-folder" } : ["typo-folder", "loop"]]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         string missing = "Error: No file or folder at 'typo-folder'.\nTry: Check the path (a typo?): give a transcript of Claude Code (.jsonl) or a folder holding them.\n";
         string looped = $"Error: Cannot read 'loop': '{loop}' is a symbolic link that loops (too many levels of symbolic links). Nothing was imported.\nTry: Fix or remove the symbolic link '{loop}'";
-        Assert.Contains(missing + looped, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(missing, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(looped, result.Stderr, StringComparison.Ordinal);
+        Assert.True(
+            result.Stderr.IndexOf(loopFirst ? looped : missing, StringComparison.Ordinal) < result.Stderr.IndexOf(loopFirst ? missing : looped, StringComparison.Ordinal),
+            result.ToString());
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing imported creates no workspace");
     }
 
-    [Fact]
-    public async Task A_link_loop_among_other_paths_is_unreadable_and_the_rest_is_imported()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_link_loop_among_other_paths_is_unreadable_and_the_rest_is_imported_the_unreadable_in_the_order_given(bool loopFirst)
     {
         string loop = Path.Combine(_workspace.Root, "loop");
         File.CreateSymbolicLink(loop, "loop");
+        string[] unreadableGiven = loopFirst ? ["loop", "typo-folder"] : ["typo-folder", "loop"];
 
-        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, "import", "claude-code", "loop", TranscriptFixtures.ClaudeFolder, "typo-folder", "--json");
+        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, ["import", "claude-code", unreadableGiven[0], TranscriptFixtures.ClaudeFolder, unreadableGiven[1], "--json"]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         using JsonDocument document = JsonDocument.Parse(result.Stdout);
         JsonElement root = document.RootElement;
         Assert.Equal(1, root.GetProperty("totals").GetProperty("files").GetInt32());
-        Assert.Equal(["loop", "typo-folder"], root.GetProperty("unreadable").EnumerateArray().Select(u => u.GetProperty("path").GetString()));
-        Assert.Contains(
-            $"Error: Cannot read 'loop': '{loop}' is a symbolic link that loops (too many levels of symbolic links). Nothing of it was imported; the other files were.\nTry: Fix or remove the symbolic link '{loop}'",
-            result.Stderr,
-            StringComparison.Ordinal);
+        Assert.Equal(unreadableGiven, root.GetProperty("unreadable").EnumerateArray().Select(u => u.GetProperty("path").GetString()));
+        string looped = $"Error: Cannot read 'loop': '{loop}' is a symbolic link that loops (too many levels of symbolic links). Nothing of it was imported; the other files were.\nTry: Fix or remove the symbolic link '{loop}'";
+        string missing = "Error: Cannot read 'typo-folder': no such file or folder";
+        Assert.Contains(looped, result.Stderr, StringComparison.Ordinal);
+        Assert.True(
+            result.Stderr.IndexOf(loopFirst ? looped : missing, StringComparison.Ordinal) < result.Stderr.IndexOf(loopFirst ? missing : looped, StringComparison.Ordinal),
+            result.ToString());
         Assert.Single(await _workspace.SessionIdsAsync());
     }
 

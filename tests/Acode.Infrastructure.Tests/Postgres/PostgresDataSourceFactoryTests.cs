@@ -48,6 +48,8 @@ public sealed class PostgresDataSourceFactoryTests(PostgresFixture fixture)
     [InlineData("", true)]
     [InlineData(";Max Auto Prepare=0", false)]
     [InlineData(";maxautoprepare=0", false)] // a synonym, in any casing, is the same setting
+    [InlineData(";Auto Prepare Min Usages=2", true)] // only Max Auto Prepare turns acode's default off
+    [InlineData(";Auto Prepare Min Usages=5;Max Auto Prepare=0", false)]
     public async Task A_statement_run_again_and_again_is_prepared_unless_the_connection_string_says_otherwise(string setting, bool prepared)
     {
         await using NpgsqlDataSource dataSource = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(await fixture.CreateDatabaseAsync() + setting, "test"));
