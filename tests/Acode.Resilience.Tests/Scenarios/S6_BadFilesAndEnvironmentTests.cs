@@ -45,7 +45,7 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
             ("random bytes after a valid SQLite header", [.. good[..100], .. noise], [12]),
             ("another application's SQLite database", File.ReadAllBytes(foreign), [12]),
             ("a schema newer than this program", File.ReadAllBytes(newer), [14]),
-            ("one byte changed in a column name of the outbox's definition", ChangeByte(good, "CREATE TABLE outbox (", "session_id", 7, (byte)'X'), [12]),
+            ("one byte changed in a column name of the outbox's definition", ChangeByte(good, "CREATE TABLE \"outbox\" (", "session_id", 7, (byte)'X'), [12]),
             ("one byte changed in a row-count trigger's body", ChangeByte(good, "CREATE TRIGGER row_counts_outbox_insert", "row_count + 1", 12, (byte)'2'), [12]),
         };
         var lines = new List<string>();
@@ -385,10 +385,10 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
         return ($"a {limit / 1024 / 1024} MB file-size limit (RLIMIT_FSIZE via prlimit, SIGXFSZ ignored)", Limit(limit), Limit(4096), () => { });
     }
 
-    /// <summary>A healthy workspace database of about a megabyte, closed cleanly (no WAL), as bytes.</summary>
     /// <summary>A copy of <paramref name="good"/> with the byte at <paramref name="offset"/> of <paramref name="text"/>, found after <paramref name="anchor"/>, replaced.</summary>
     /// <remarks>
-    /// The definition's text can also linger in a free page (a table rebuilt by a migration; with
+    /// The outbox's live definition reads <c>CREATE TABLE "outbox" (</c>: schema 1.11.0 rebuilt the table and SQLite's
+    /// rename quotes the name. The definition's text can also linger in a free page (a table rebuilt by a migration; with
     /// <c>auto_vacuum=INCREMENTAL</c> free pages stay in the file until reclaimed), so the byte is changed in every copy:
     /// the live one in <c>sqlite_master</c> is among them, the others are never read.
     /// </remarks>
@@ -418,6 +418,7 @@ public sealed class S6_BadFilesAndEnvironmentTests(ITestOutputHelper output)
         return bytes;
     }
 
+    /// <summary>A healthy workspace database of about a megabyte, closed cleanly (no WAL), as bytes.</summary>
     private static async Task<byte[]> GoodDatabaseAsync(Scratch scratch)
     {
         string root = scratch.Dir("good");
