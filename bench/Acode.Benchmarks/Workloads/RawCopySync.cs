@@ -71,7 +71,7 @@ public static class RawCopySync
             {
                 while (r.Read())
                 {
-                    batch.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)));
+                    batch.Add((r.GetInt64(0), RawSync.KeyOf(r), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)));
                 }
             }
 

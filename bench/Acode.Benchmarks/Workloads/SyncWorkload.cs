@@ -383,7 +383,7 @@ public static class RawSync
     /// the empty text) the document SQLite rebuilds from the row, as acode's claim reads it.
     /// </summary>
     internal const string RawSelectSql = """
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.origin,
+        SELECT o.id, o.hlc, o.entity_type, o.entity_id, o.origin,
                CASE WHEN o.payload <> '' THEN o.payload
                     ELSE (SELECT d.document FROM entity_documents d WHERE d.entity_type = o.entity_type AND d.id = o.entity_id AND d.version = o.version) END
         FROM outbox o WHERE o.status = 'Pending' ORDER BY o.id LIMIT $n;
@@ -469,7 +469,7 @@ public static class RawSync
             {
                 while (r.Read())
                 {
-                    batch.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)));
+                    batch.Add((r.GetInt64(0), KeyOf(r), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)));
                 }
             }
 
@@ -531,6 +531,10 @@ public static class RawSync
 
         return done;
     }
+
+    /// <summary>The idempotency key of the record <see cref="RawSelectSql"/> read: built from its stamp (column 1, UTC ticks), type and id, as acode's claim builds it.</summary>
+    internal static string KeyOf(Microsoft.Data.Sqlite.SqliteDataReader r)
+        => $"{r.GetString(2)}:{r.GetString(3)}:{RawIds.Format(new DateTime(r.GetInt64(1), DateTimeKind.Utc))}";
 
     internal static long HlcOf(string key)
     {

@@ -14,8 +14,8 @@ internal sealed partial class SqliteOutbox
     // read, and a document that refers to its row (schema 1.7.0) is rebuilt once. The lease columns are the lease this
     // claim is about to write.
     private const string ClaimSql = $"""
-        SELECT o.id, o.idempotency_key, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.hlc
+        SELECT o.id, o.hlc, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc
         FROM outbox o
         WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)
