@@ -62,7 +62,7 @@ public sealed class OutboxDerivedKeyMigrationTests(PostgresFixture fixture, ITes
         SyncRunResult result = await sync.SyncAsync();
         Assert.Equal(((long)before.Count, 0L, 0L), (result.Applied, result.Conflicts, result.Remaining));
         Assert.Equal(before.Select(r => (string)r["idempotency_key"]!).Order(StringComparer.Ordinal),
-            (await PgStringsAsync(connectionString, "SELECT idempotency_key FROM sync_applied")).Order(StringComparer.Ordinal));
+            (await PostgresSql.RowsAsync(connectionString, "SELECT idempotency_key FROM sync_applied")).Order(StringComparer.Ordinal));
 
         // A later save appends under a key of the same form, once.
         var store = new SqliteRunStateStore(migrated);
@@ -125,21 +125,6 @@ public sealed class OutboxDerivedKeyMigrationTests(PostgresFixture fixture, ITes
         => string.Join("\n", rows.Select(r => string.Join("|", r.Select(c => $"{c.Key}={c.Value}"))));
 
     private static List<Migration> Before1110() => [.. MigrationCatalog.For(MigrationCatalog.Sqlite).Where(m => m.Version < new Version(1, 11, 0))];
-
-    private static async Task<List<string>> PgStringsAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await using Npgsql.NpgsqlDataReader reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
 
     private SqliteWorkspaceDatabase Open(IReadOnlyList<Migration>? migrations)
         => SqliteWorkspaceDatabase.Open(_temp.Workspace, new SqliteOptions(), migrations: migrations);
