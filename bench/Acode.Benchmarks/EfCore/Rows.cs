@@ -103,7 +103,8 @@ public sealed class OutboxRow
 {
     public long Id { get; set; }
 
-    public required string IdempotencyKey { get; set; }
+    /// <summary>The version's stamp in UTC ticks; the idempotency key is a column SQLite generates from it (schema 1.11.0).</summary>
+    public long Hlc { get; set; }
 
     public required string EntityType { get; set; }
 

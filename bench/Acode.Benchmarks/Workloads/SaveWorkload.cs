@@ -407,7 +407,7 @@ public static class SaveWorkload
 
         private OutboxRow Outbox(string type, string id, string sessionId, DateTimeOffset stamp, string payload) => new()
         {
-            IdempotencyKey = $"{type}:{id}:{RawIds.Format(stamp.UtcDateTime)}", EntityType = type, EntityId = id, SessionId = sessionId,
+            Hlc = stamp.UtcTicks, EntityType = type, EntityId = id, SessionId = sessionId,
             Operation = "Upsert", BaseVersion = 0, Version = 1, Origin = _origin!, Payload = payload, Status = "Pending", Attempts = 0,
             NextAttemptAt = stamp, CreatedAt = stamp, UpdatedAt = stamp,
         };
