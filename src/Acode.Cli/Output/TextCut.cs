@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Acode.Cli.Output;
 
 /// <summary>
@@ -26,5 +28,19 @@ internal static class TextCut
         }
 
         return string.Concat(text.AsSpan(0, Kept(text, length)), Ellipsis.ToString());
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> cut as <see cref="Cut"/> cuts it, and, when something was left out, the sentence a page shows
+    /// under it: "N more characters not shown; " and <paramref name="remedy"/> (the command that gives it whole). The
+    /// sentence is null when <paramref name="text"/> is shown whole.
+    /// </summary>
+    public static (string Shown, string? LeftOut) CutAndSay(string text, int length, string remedy)
+    {
+        int kept = Kept(text, length);
+        return kept == text.Length
+            ? (text, null)
+            : (string.Concat(text.AsSpan(0, kept), Ellipsis.ToString()),
+               string.Create(CultureInfo.InvariantCulture, $"{text.Length - kept:N0} more characters not shown; {remedy}"));
     }
 }

@@ -45,8 +45,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 return;
             }
 
-            int left = text.Length - TextCut.Kept(text, MaxShownChars);
-            text = TextCut.Cut(text, MaxShownChars);
+            (text, string? leftOut) = TextCut.CutAndSay(text, MaxShownChars, $"'acode session export {session.Id.Value}' gives the artifact's content whole (base64).");
 
             if (IsDiff(artifact))
             {
@@ -57,10 +56,9 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 w.Markup("<pre class=\"content\" id=\"artifact-content\">").Text(text).Markup("</pre>");
             }
 
-            if (left > 0)
+            if (leftOut is not null)
             {
-                w.Markup("<p class=\"hint cut\" id=\"content-cut\">").Text(string.Create(CultureInfo.InvariantCulture,
-                    $"{left:N0} more characters not shown; 'acode session export {session.Id.Value}' gives the artifact's content whole (base64).")).Markup("</p>");
+                w.Markup("<p class=\"hint cut\" id=\"content-cut\">").Text(leftOut).Markup("</p>");
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");

@@ -243,11 +243,12 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
 
     private static void FactValue(HtmlWriter w, SessionId sessionId, string value)
     {
-        w.Text(SessionTitles.Heading(value));
-        if (SessionTitles.IsCutInHeading(value))
+        (string shown, string? leftOut) = TextCut.CutAndSay(value, SessionTitles.HeadingLength,
+            $"'acode session show {sessionId.Value} --events --full' prints the import.source event whole.");
+        w.Text(shown);
+        if (leftOut is not null)
         {
-            w.Markup(" <span class=\"hint cut\">").Text(string.Create(CultureInfo.InvariantCulture,
-                $"{value.Length - TextCut.Kept(value, SessionTitles.HeadingLength):N0} more characters not shown; 'acode session show {sessionId.Value} --events --full' prints the import.source event whole.")).Markup("</span>");
+            w.Markup(" <span class=\"hint cut\">").Text(leftOut).Markup("</span>");
         }
 
         w.Markup("</dd>");
@@ -323,12 +324,13 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             w.Markup("<tr><td class=\"num\">").Text(e.Sequence.ToString(CultureInfo.InvariantCulture))
                 .Markup("</td><td>").Text(Display.Time(e.CreatedAt))
                 .Markup("</td><td>").Text(SessionTitles.Label(e.Type))
-                .Markup("</td><td><code>").Text(TextCut.Cut(readable, payloadLimit)).Markup("</code>");
-            if (readable.Length > payloadLimit)
+                .Markup("</td><td><code>");
+            (string shown, string? leftOut) = TextCut.CutAndSay(readable, payloadLimit,
+                $"'acode session show {session.Id.Value} --events --full' prints the payload whole.");
+            w.Text(shown).Markup("</code>");
+            if (leftOut is not null)
             {
-                int left = readable.Length - TextCut.Kept(readable, payloadLimit);
-                w.Markup(" <span class=\"hint cut\">").Text(string.Create(CultureInfo.InvariantCulture,
-                    $"{left:N0} more characters not shown; 'acode session show {session.Id.Value} --events --full' prints the payload whole.")).Markup("</span>");
+                w.Markup(" <span class=\"hint cut\">").Text(leftOut).Markup("</span>");
             }
 
             w.Markup("</td></tr>");

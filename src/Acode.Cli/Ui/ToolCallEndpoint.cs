@@ -72,9 +72,16 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
     /// <summary><c>name</c>: the text cut at <see cref="TextLength"/> (null stays null); <c>nameCut</c>: what was left out, or null.</summary>
     private static void AddText(JsonObject body, string name, string? text, string sessionId)
     {
-        body[name] = text is null ? null : VisibleText.Of(TextCut.Cut(text, TextLength));
-        body[name + "Cut"] = text is null || text.Length <= TextLength ? null : string.Create(CultureInfo.InvariantCulture,
-            $"{text.Length - TextCut.Kept(text, TextLength):N0} more characters not shown; 'acode session show {sessionId} --full' prints the {name} whole.");
+        if (text is null)
+        {
+            body[name] = null;
+            body[name + "Cut"] = null;
+            return;
+        }
+
+        (string shown, string? leftOut) = TextCut.CutAndSay(text, TextLength, $"'acode session show {sessionId} --full' prints the {name} whole.");
+        body[name] = VisibleText.Of(shown);
+        body[name + "Cut"] = leftOut;
     }
 
     private static string Pretty(string json)
