@@ -170,6 +170,35 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Equal("second run", Assert.Single(await DocumentsAsync(id, "SessionTask")).GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_transcript_reached_through_a_symbolic_link_of_another_name_is_the_session_of_the_file_it_points_to(string agent)
+    {
+        // The agent names the file; a link (latest.jsonl) is the user's name for it, and names no other session.
+        string file = Path.Combine(_workspace.Root, "p", agent == "codex" ? CodexName : ClaudeKey + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, agent == "codex" ? [CodexPrompt, CodexAnswer] : [ClaudePrompt, ClaudeAnswer]);
+        string link = Path.Combine(_workspace.Root, "latest.jsonl");
+        File.CreateSymbolicLink(link, file);
+        await _workspace.RunOkAsync("import", agent, file);
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+
+        JsonElement throughLink = await _workspace.JsonAsync("import", agent, link);
+        AcodeResult bothNames = await _workspace.RunOkAsync("import", agent, link, file);
+
+        Assert.Equal(id, throughLink.GetProperty("files")[0].GetProperty("sessionId").GetString());
+        Assert.Equal(0, throughLink.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32());
+        Assert.Contains("Imported 1 transcript(s) into 1 session(s): 0 rows new", bothNames.Stdout, StringComparison.Ordinal);
+        Assert.Equal([id], await _workspace.SessionIdsAsync());
+
+        // Removed, it stays removed whichever name the transcript is imported by.
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+        AcodeResult again = await _workspace.RunOkAsync("import", agent, link);
+        Assert.Contains("Skipped 1 session(s) removed earlier (session delete)", again.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<List<JsonElement>> DocumentsAsync(string id, string entity)
