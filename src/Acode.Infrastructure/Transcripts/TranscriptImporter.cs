@@ -422,11 +422,6 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
     private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, CancellationToken cancellationToken)
     {
-        if (documents.Count == 0)
-        {
-            return new ImportResult(0, 0, 0);
-        }
-
         var builder = new SessionGraphBuilder();
         foreach (EntityDocument document in documents)
         {
@@ -601,7 +596,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 documents.AddRange(companion.Graph.Export(changedOnly, _main.Graph.SessionDocument()).Skip(1));
             }
 
-            ImportResult rows = await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
+            // No documents (an empty transcript, or one of summaries only): the store is not asked for, so no workspace is created for nothing.
+            ImportResult rows = documents.Count == 0
+                ? new ImportResult(0, 0, 0)
+                : await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
             if (removed is not null)
             {
                 await importer._removedImports.Value!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);

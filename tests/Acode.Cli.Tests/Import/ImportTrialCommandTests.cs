@@ -199,6 +199,23 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Empty(await _workspace.SessionIdsAsync());
     }
 
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_transcript_with_nothing_to_store_yet_creates_no_workspace(string agent)
+    {
+        // Just created by the agent (empty), or holding only Claude Code summaries: no session yet, nothing stored.
+        string folder = Path.Combine(_workspace.Root, "t");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, agent == "codex" ? CodexName : ClaudeKey + ".jsonl"), string.Empty);
+        File.WriteAllText(Path.Combine(folder, "ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl"), agent == "codex" ? string.Empty : """{"type":"summary","summary":"s","leafUuid":"x"}""" + "\n");
+
+        AcodeResult result = await _workspace.RunOkAsync("import", agent, folder);
+
+        Assert.Contains("Imported 2 transcript(s) into 0 session(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing stored creates no workspace");
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<List<JsonElement>> DocumentsAsync(string id, string entity)
