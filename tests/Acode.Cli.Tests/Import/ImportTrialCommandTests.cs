@@ -216,6 +216,34 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing stored creates no workspace");
     }
 
+    [Fact]
+    public async Task A_Codex_tool_output_of_content_items_is_its_text_with_its_images_as_artifacts_of_the_call()
+    {
+        // Codex writes a tool's output with images (view_image, an MCP tool) as an array of content items, not a string.
+        const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        string file = Path.Combine(_workspace.Root, "c", CodexName);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file,
+        [
+            CodexPrompt,
+            """{"timestamp":"2026-11-20T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"view_image","arguments":"{\"path\":\"/p/shot.png\"}","call_id":"call_1"}}""",
+            $$$"""{"timestamp":"2026-11-20T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"call_1","output":[{"type":"input_text","text":"A red wombatbutton"},{"type":"input_image","image_url":"data:image/png;base64,{{{Png}}}"}]}}""",
+            CodexAnswer,
+        ]);
+
+        JsonElement imported = await _workspace.JsonAsync("import", "codex", file);
+
+        string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        JsonElement call = Assert.Single(await DocumentsAsync(id, "ToolCall"));
+        Assert.Equal("Succeeded", call.GetProperty("status").GetString());
+        Assert.Equal("A red wombatbutton", call.GetProperty("result").GetString());
+        JsonElement image = Assert.Single(await DocumentsAsync(id, "Artifact"));
+        Assert.Equal(call.GetProperty("id").GetString(), image.GetProperty("toolCallId").GetString());
+        Assert.Equal("image/png", image.GetProperty("mediaType").GetString());
+        Assert.Equal(Png, image.GetProperty("content").GetString());
+        Assert.Contains("wombatbutton", (await _workspace.RunOkAsync("session", "search", "wombatbutton")).Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<List<JsonElement>> DocumentsAsync(string id, string entity)
