@@ -6,8 +6,9 @@ namespace Acode.Cli.Tests.Import;
 /// <summary>
 /// What a user trial of <c>acode import</c> found, through the real binary (docs/import.md): a deleted session whose
 /// transcript named no source stays deleted, a record written twice is imported once, a <c>subagents</c> folder named
-/// on the command line imports its session, and two transcripts of one session in two folders are counted and kept
-/// apart truthfully.
+/// on the command line imports its session, two transcripts of one session in two folders are counted and kept
+/// apart truthfully, a symbolic link to a transcript is that transcript's session, transcripts with nothing to store
+/// create no workspace, and a Codex tool output of content items gives its text and images.
 /// </summary>
 public sealed class ImportTrialCommandTests : IDisposable
 {
