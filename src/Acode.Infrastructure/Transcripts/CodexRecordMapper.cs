@@ -310,7 +310,22 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             _lane.AwaitingOutput = true;
         }
 
-        if (graph.FinishToolCall(call, text, failed, duration) && !failed && PatchOf(call) is { } patch)
+        if (!graph.FinishToolCall(call, text, failed, duration))
+        {
+            return;
+        }
+
+        // Content items (an output with images: view_image, an MCP tool): each image becomes an artifact of the call.
+        if (item.Get("output") is { ValueKind: JsonValueKind.Array } items)
+        {
+            int index = 0;
+            foreach (JsonElement image in items.EnumerateArray().Where(i => i.Str("type") == "input_image"))
+            {
+                AddImage(graph, image, $"{call.Id}:image:{index}", $"{call.Name} result image {++index}", call.Step, call);
+            }
+        }
+
+        if (!failed && PatchOf(call) is { } patch)
         {
             string files = string.Join(", ", PatchFile().Matches(patch).Select(m => m.Groups[1].Value.Trim()));
             graph.AddArtifact(call.Id + ":patch", files.Length > 0 ? files : "apply_patch", ArtifactKind.Diff, "text/x-diff; charset=utf-8", Encoding.UTF8.GetBytes(patch), call.Step, call);
@@ -319,13 +334,19 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
     /// <summary>
     /// A tool's output as Codex records it: a string (plain, <c>{"output":…,"metadata":{"exit_code":…,"duration_seconds":…}}</c>,
-    /// or <c>Exit code: N\nWall time: …</c> text), or an object <c>{"content":…, "success":…}</c>.
+    /// or <c>Exit code: N\nWall time: …</c> text), an object <c>{"content":…, "success":…}</c>, or an array of content
+    /// items (<c>{"type":"input_text","text":…}</c>, <c>{"type":"input_image","image_url":…}</c>): their texts, one a line.
     /// </summary>
     private static (string Text, bool Failed, TimeSpan? Duration) ParseOutput(JsonElement? output)
     {
         if (output is { ValueKind: JsonValueKind.Object } o)
         {
             return (JsonValues.Text(o.Get("content")), o.Get("success") is { ValueKind: JsonValueKind.False }, null);
+        }
+
+        if (output is { ValueKind: JsonValueKind.Array } items)
+        {
+            return (JsonValues.Text(items), false, null);
         }
 
         string text = output is { ValueKind: JsonValueKind.String } s ? s.GetString() ?? string.Empty : output?.GetRawText() ?? string.Empty;
@@ -384,7 +405,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             || trimmed.StartsWith("# AGENTS.md instructions", StringComparison.Ordinal);
     }
 
-    private static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name)
+    private static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, StepNode? step = null, ToolNode? call = null)
     {
         string url = block.Str("image_url") ?? string.Empty;
         const string marker = ";base64,";
@@ -393,7 +414,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
         {
             try
             {
-                graph.AddArtifact(key, name, ArtifactKind.Other, url[5..comma], Convert.FromBase64String(url[(comma + marker.Length)..]), null, null);
+                graph.AddArtifact(key, name, ArtifactKind.Other, url[5..comma], Convert.FromBase64String(url[(comma + marker.Length)..]), step, call);
                 return;
             }
             catch (FormatException)
@@ -402,7 +423,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             }
         }
 
-        graph.AddArtifact(key, name, ArtifactKind.Other, "text/uri-list", Encoding.UTF8.GetBytes(url), null, null);
+        graph.AddArtifact(key, name, ArtifactKind.Other, "text/uri-list", Encoding.UTF8.GetBytes(url), step, call);
     }
 
     private void Executing(TranscriptGraph graph)

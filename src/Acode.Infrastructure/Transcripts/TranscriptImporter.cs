@@ -196,7 +196,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// links has one name. Relative link targets are resolved against the link's folder.
     /// </summary>
     /// <exception cref="IOException">Too many links on the way (a loop the system refuses).</exception>
-    private static string RealPath(string path, int depth = 0)
+    internal static string RealPath(string path, int depth = 0)
     {
         if (depth > 40)
         {
@@ -422,11 +422,6 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
     private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, CancellationToken cancellationToken)
     {
-        if (documents.Count == 0)
-        {
-            return new ImportResult(0, 0, 0);
-        }
-
         var builder = new SessionGraphBuilder();
         foreach (EntityDocument document in documents)
         {
@@ -450,6 +445,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private string? _signature;
         private string? _refusedSignature;
         private string? _skippedSignature;
+        private string? _agentsPath;
 
         public string Path { get; } = path;
 
@@ -457,9 +453,27 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
         private bool Keyless => readPath is not null && sourceKey is null;
 
-        private string Key => sourceKey ?? (readPath is null ? importer.SourceKey(Path) : "stream");
+        private string Key => sourceKey ?? (readPath is null ? importer.SourceKey(AgentsPath) : "stream");
 
-        private IReadOnlyList<string> CompanionFiles() => readPath is null ? importer.CompanionFiles(Path) : [];
+        /// <summary>
+        /// The file as the agent named it: <see cref="Path"/> with its symbolic links resolved. A link of another name
+        /// (<c>latest.jsonl</c>) is the user's name for the transcript, not another session; the sub-agent transcripts lie beside the file itself.
+        /// </summary>
+        private string AgentsPath => _agentsPath ??= ResolvedOrAsGiven(Path);
+
+        private IReadOnlyList<string> CompanionFiles() => readPath is null ? importer.CompanionFiles(AgentsPath) : [];
+
+        private static string ResolvedOrAsGiven(string path)
+        {
+            try
+            {
+                return RealPath(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return path; // reading it says what is wrong
+            }
+        }
 
         public Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default) => PollCoreAsync(final: false, cancellationToken);
 
@@ -582,7 +596,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 documents.AddRange(companion.Graph.Export(changedOnly, _main.Graph.SessionDocument()).Skip(1));
             }
 
-            ImportResult rows = await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
+            // No documents (an empty transcript, or one of summaries only): the store is not asked for, so no workspace is created for nothing.
+            ImportResult rows = documents.Count == 0
+                ? new ImportResult(0, 0, 0)
+                : await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
             if (removed is not null)
             {
                 await importer._removedImports.Value!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);

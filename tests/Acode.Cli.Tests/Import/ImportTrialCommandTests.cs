@@ -6,8 +6,9 @@ namespace Acode.Cli.Tests.Import;
 /// <summary>
 /// What a user trial of <c>acode import</c> found, through the real binary (docs/import.md): a deleted session whose
 /// transcript named no source stays deleted, a record written twice is imported once, a <c>subagents</c> folder named
-/// on the command line imports its session, and two transcripts of one session in two folders are counted and kept
-/// apart truthfully.
+/// on the command line imports its session, two transcripts of one session in two folders are counted and kept
+/// apart truthfully, a symbolic link to a transcript is that transcript's session, transcripts with nothing to store
+/// create no workspace, and a Codex tool output of content items gives its text and images.
 /// </summary>
 public sealed class ImportTrialCommandTests : IDisposable
 {
@@ -168,6 +169,80 @@ public sealed class ImportTrialCommandTests : IDisposable
         await _workspace.RunOkAsync("session", "delete", id, "--yes");
         await _workspace.RunOkAsync("import", "claude-code", b, "--include-removed");
         Assert.Equal("second run", Assert.Single(await DocumentsAsync(id, "SessionTask")).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_transcript_reached_through_a_symbolic_link_of_another_name_is_the_session_of_the_file_it_points_to(string agent)
+    {
+        // The agent names the file; a link (latest.jsonl) is the user's name for it, and names no other session.
+        string file = Path.Combine(_workspace.Root, "p", agent == "codex" ? CodexName : ClaudeKey + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, agent == "codex" ? [CodexPrompt, CodexAnswer] : [ClaudePrompt, ClaudeAnswer]);
+        string link = Path.Combine(_workspace.Root, "latest.jsonl");
+        File.CreateSymbolicLink(link, file);
+        await _workspace.RunOkAsync("import", agent, file);
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+
+        JsonElement throughLink = await _workspace.JsonAsync("import", agent, link);
+        AcodeResult bothNames = await _workspace.RunOkAsync("import", agent, link, file);
+
+        Assert.Equal(id, throughLink.GetProperty("files")[0].GetProperty("sessionId").GetString());
+        Assert.Equal(0, throughLink.GetProperty("totals").GetProperty("rows").GetProperty("inserted").GetInt32());
+        Assert.Contains("Imported 1 transcript(s) into 1 session(s): 0 rows new", bothNames.Stdout, StringComparison.Ordinal);
+        Assert.Equal([id], await _workspace.SessionIdsAsync());
+
+        // Removed, it stays removed whichever name the transcript is imported by.
+        await _workspace.RunOkAsync("session", "delete", id, "--yes");
+        AcodeResult again = await _workspace.RunOkAsync("import", agent, link);
+        Assert.Contains("Skipped 1 session(s) removed earlier (session delete)", again.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.SessionIdsAsync());
+    }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_transcript_with_nothing_to_store_yet_creates_no_workspace(string agent)
+    {
+        // Just created by the agent (empty), or holding only Claude Code summaries: no session yet, nothing stored.
+        string folder = Path.Combine(_workspace.Root, "t");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, agent == "codex" ? CodexName : ClaudeKey + ".jsonl"), string.Empty);
+        File.WriteAllText(Path.Combine(folder, "ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl"), agent == "codex" ? string.Empty : """{"type":"summary","summary":"s","leafUuid":"x"}""" + "\n");
+
+        AcodeResult result = await _workspace.RunOkAsync("import", agent, folder);
+
+        Assert.Contains("Imported 2 transcript(s) into 0 session(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing stored creates no workspace");
+    }
+
+    [Fact]
+    public async Task A_Codex_tool_output_of_content_items_is_its_text_with_its_images_as_artifacts_of_the_call()
+    {
+        // Codex writes a tool's output with images (view_image, an MCP tool) as an array of content items, not a string.
+        const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        string file = Path.Combine(_workspace.Root, "c", CodexName);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file,
+        [
+            CodexPrompt,
+            """{"timestamp":"2026-11-20T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"view_image","arguments":"{\"path\":\"/p/shot.png\"}","call_id":"call_1"}}""",
+            $$$"""{"timestamp":"2026-11-20T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"call_1","output":[{"type":"input_text","text":"A red wombatbutton"},{"type":"input_image","image_url":"data:image/png;base64,{{{Png}}}"}]}}""",
+            CodexAnswer,
+        ]);
+
+        JsonElement imported = await _workspace.JsonAsync("import", "codex", file);
+
+        string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        JsonElement call = Assert.Single(await DocumentsAsync(id, "ToolCall"));
+        Assert.Equal("Succeeded", call.GetProperty("status").GetString());
+        Assert.Equal("A red wombatbutton", call.GetProperty("result").GetString());
+        JsonElement image = Assert.Single(await DocumentsAsync(id, "Artifact"));
+        Assert.Equal(call.GetProperty("id").GetString(), image.GetProperty("toolCallId").GetString());
+        Assert.Equal("image/png", image.GetProperty("mediaType").GetString());
+        Assert.Equal(Png, image.GetProperty("content").GetString());
+        Assert.Contains("wombatbutton", (await _workspace.RunOkAsync("session", "search", "wombatbutton")).Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();
