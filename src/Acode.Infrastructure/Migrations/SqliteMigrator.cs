@@ -114,7 +114,7 @@ internal sealed partial class SqliteMigrator
             return false; // another process applied it while we waited for the lock
         }
 
-        string lastGood = applied.Count == 0 ? "none (empty database)" : applied.Max(a => a.Version)!.ToString(3);
+        string? lastGood = applied.Count == 0 ? null : applied.Max(a => a.Version)!.ToString(3);
         string step = "creating the schema_version table";
         try
         {
@@ -144,7 +144,7 @@ internal sealed partial class SqliteMigrator
             transaction.Rollback();
             string reason = $"{ex.Message.TrimEnd('.')} in {step}";
             Log.MigrationFailed(_logger, migration.Id, reason);
-            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
+            throw AcodeErrors.WorkspaceMigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);
