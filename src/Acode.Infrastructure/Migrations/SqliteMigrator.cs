@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
@@ -100,7 +101,38 @@ internal sealed partial class SqliteMigrator
             }
         }
 
+        if (appliedNow.Count > 0)
+        {
+            GiveBackFreedPages(connection);
+        }
+
         return appliedNow;
+    }
+
+    /// <summary>
+    /// A migration that rebuilds or drops a table (1.11.0 rebuilds the outbox, 1.7.0 empties its payloads) leaves the old
+    /// pages free inside the file, where they stay until new rows reuse them: an upgraded workspace would be larger than
+    /// before by about its outbox. In an <c>auto_vacuum=INCREMENTAL</c> database (every one acode creates)
+    /// <c>PRAGMA incremental_vacuum</c> gives them back at once; an older <c>auto_vacuum=NONE</c> file keeps them (its
+    /// one-time conversion is <c>acode db prune</c>'s, which rewrites the whole file).
+    /// </summary>
+    private static void GiveBackFreedPages(SqliteConnection connection)
+    {
+        using SqliteCommand mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA auto_vacuum;";
+        if (Convert.ToInt64(mode.ExecuteScalar(), CultureInfo.InvariantCulture) != 2)
+        {
+            return;
+        }
+
+        try
+        {
+            SqliteScript.Run(connection, null, "PRAGMA incremental_vacuum;");
+        }
+        catch (SqliteException ex) when (Sqlite.SqliteErrorMapper.IsBusy(ex))
+        {
+            // The migrations are committed; another writer's rows reuse the free pages as well.
+        }
     }
 
     private bool Apply(SqliteConnection connection, Migration migration)
