@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
@@ -100,7 +101,38 @@ internal sealed partial class SqliteMigrator
             }
         }
 
+        if (appliedNow.Count > 0)
+        {
+            GiveBackFreedPages(connection);
+        }
+
         return appliedNow;
+    }
+
+    /// <summary>
+    /// A migration that rebuilds or drops a table (1.11.0 rebuilds the outbox, 1.7.0 empties its payloads) leaves the old
+    /// pages free inside the file, where they stay until new rows reuse them: an upgraded workspace would be larger than
+    /// before by about its outbox. In an <c>auto_vacuum=INCREMENTAL</c> database (every one acode creates)
+    /// <c>PRAGMA incremental_vacuum</c> gives them back at once; an older <c>auto_vacuum=NONE</c> file keeps them (its
+    /// one-time conversion is <c>acode db prune</c>'s, which rewrites the whole file).
+    /// </summary>
+    private static void GiveBackFreedPages(SqliteConnection connection)
+    {
+        using SqliteCommand mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA auto_vacuum;";
+        if (Convert.ToInt64(mode.ExecuteScalar(), CultureInfo.InvariantCulture) != 2)
+        {
+            return;
+        }
+
+        try
+        {
+            SqliteScript.Run(connection, null, "PRAGMA incremental_vacuum;");
+        }
+        catch (SqliteException ex) when (Sqlite.SqliteErrorMapper.IsBusy(ex))
+        {
+            // The migrations are committed; another writer's rows reuse the free pages as well.
+        }
     }
 
     private bool Apply(SqliteConnection connection, Migration migration)
@@ -114,7 +146,7 @@ internal sealed partial class SqliteMigrator
             return false; // another process applied it while we waited for the lock
         }
 
-        string lastGood = applied.Count == 0 ? "none (empty database)" : applied.Max(a => a.Version)!.ToString(3);
+        string? lastGood = applied.Count == 0 ? null : applied.Max(a => a.Version)!.ToString(3);
         string step = "creating the schema_version table";
         try
         {
@@ -144,7 +176,7 @@ internal sealed partial class SqliteMigrator
             transaction.Rollback();
             string reason = $"{ex.Message.TrimEnd('.')} in {step}";
             Log.MigrationFailed(_logger, migration.Id, reason);
-            throw AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
+            throw AcodeErrors.WorkspaceMigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);

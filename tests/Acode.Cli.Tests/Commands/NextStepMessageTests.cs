@@ -1,14 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
 using Acode.Cli.Tests.Support;
+using Acode.Infrastructure;
+using Acode.Infrastructure.Sqlite;
 using Acode.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
 /// Messages that must say what is really the case and what to do next, through the real binary: a retry of an outbox id
 /// that does not exist, an empty remote list, a key=value connection string with a bad keyword (named, its value never
-/// shown), and db check's failing postgres line.
+/// shown), db check's failing postgres line, and a workspace migration that fails.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class NextStepMessageTests(PostgresFixture fixture) : IDisposable
@@ -74,6 +77,46 @@ public sealed class NextStepMessageTests(PostgresFixture fixture) : IDisposable
         Assert.Contains("next: start the server, or correct ACODE_POSTGRES_URL", check.Stdout, StringComparison.Ordinal);
         Assert.Contains("'acode db sync' delivers them", check.Stdout, StringComparison.Ordinal);
         Assert.Contains("ACODE-DB-006", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "upgrade.D2")]
+    public async Task A_failed_workspace_migration_names_a_next_step_that_works_not_db_check_which_migrates_first()
+    {
+        // A 1.10.0 workspace with an outbox key that 1.11.0's derived key cannot reproduce (not written by acode):
+        // 1.11.0's migration refuses it and rolls back.
+        using (SqliteWorkspaceDatabase.Open(new Workspace(_workspace.Root), migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 11, 0))]))
+        {
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
+                VALUES ('Session:written-by-hand', 'Session', 'sess_x', 'sess_x', 'Upsert', 0, 1, 'ws_test', '{}', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z');
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+        AcodeResult list = await _workspace.RunAsync("session", "list");
+        AcodeResult dryRun = await _workspace.RunAsync("db", "migrate", "--dry-run");
+
+        foreach (AcodeResult failed in new[] { check, list })
+        {
+            Assert.True(failed.ExitCode == 13, failed.ToString());
+            Assert.Contains("Error: ACODE-DB-003: Migration V1_11_0_OutboxDerivedKey failed", failed.Stderr, StringComparison.Ordinal);
+            string tryLine = failed.Stderr.Split('\n').Single(l => l.StartsWith("Try:", StringComparison.Ordinal));
+            Assert.DoesNotContain("'acode db check'", tryLine, StringComparison.Ordinal); // it migrates first, and fails the same way
+            Assert.Contains("an acode whose newest schema is 1.10.0 still opens it", tryLine, StringComparison.Ordinal);
+            Assert.Contains("'acode db migrate --dry-run'", tryLine, StringComparison.Ordinal);
+        }
+
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString()); // the command the hint names does run
+        Assert.Contains("would apply V1_11_0_OutboxDerivedKey", dryRun.Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -95,6 +95,34 @@ public sealed class OutboxDerivedKeyMigrationTests(PostgresFixture fixture, ITes
     }
 
     [Fact]
+    [Trait("Issue", "upgrade.D3")]
+    public async Task The_rebuild_gives_the_old_outboxs_pages_back_so_an_upgraded_workspace_is_not_larger_than_before()
+    {
+        using (SqliteWorkspaceDatabase old = Open(Before1110()))
+        {
+            await OldSchemaSessions.SaveAsync(old, TestSessions.Rich());
+        }
+
+        // Delivered records as a week of syncing leaves them (kept for outboxRetentionDays).
+        SqliteProbe.Execute(_temp.DatabasePath, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            INSERT INTO outbox (idempotency_key, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, status, next_attempt_at, created_at, updated_at, processed_at)
+            SELECT 'SessionEvent:evt_' || i || ':2026-12-01T00:00:00.0000000Z', 'SessionEvent', 'evt_' || i, 'sess_x', 'Upsert', 0, 1, 'ws_test', '{}', 'Processed',
+                   '2026-12-01T00:00:00.0000000Z', '2026-12-01T00:00:00.0000000Z', '2026-12-01T00:00:00.0000000Z', '2026-12-01T00:00:00.0000000Z'
+            FROM n;
+            """);
+        long pagesBefore = SqliteProbe.Count(_temp.DatabasePath, "PRAGMA page_count;");
+        Assert.Equal(2, SqliteProbe.Count(_temp.DatabasePath, "PRAGMA auto_vacuum;")); // incremental, as acode creates it
+
+        using SqliteWorkspaceDatabase migrated = Open(null);
+
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        Assert.Equal(0, SqliteProbe.Count(_temp.DatabasePath, "PRAGMA freelist_count;"));
+        Assert.True(SqliteProbe.Count(_temp.DatabasePath, "PRAGMA page_count;") <= pagesBefore);
+        Assert.True(migrated.Check().IsHealthy);
+    }
+
+    [Fact]
     public void The_derived_key_is_the_key_IdempotencyKey_builds_for_any_stamp()
     {
         int seed = Environment.TickCount;
