@@ -52,7 +52,7 @@ internal static class AcodeErrors
     public static AcodeDbException ReadOnlyWorkspaceNeedsMigration(string path, string current, IReadOnlyList<string> pending) => new(
         AcodeErrorCode.CannotOpen,
         $"The workspace database '{path}' is at schema version {current} and this acode reads version {pending[^1]} (pending: {string.Join(", ", pending)}); it is read-only to this user ({Environment.UserName}), so it cannot be migrated here and was not changed.",
-        $"Run 'acode db migrate' in that workspace as a user who may write it (its owner), then read again; or read it with an acode of the matching version (one whose newest schema is {current}), or copy the workspace to a folder you may write and use the copy. Until it is migrated this acode reads none of it ('acode db migrate --dry-run' lists the pending migrations).");
+        $"Run 'acode db migrate' in that workspace as a user who may write '.agent/' and its files (the workspace's owner), then read again; or read it with an acode of the matching version (one whose newest schema is {current}), or copy the workspace to a folder you may write and use the copy. Until it is migrated this acode reads none of it ('acode db migrate --dry-run' lists the pending migrations).");
 
     /// <summary>
     /// ACODE-DB-001 for a write of the workspace database (its file, <c>-wal</c> or <c>-shm</c>) that failed because the

@@ -220,6 +220,14 @@ internal static class ImportCommand
                 context.Console.WriteLine($"Imported {reports.Count} transcript(s) into {SessionCount(reports)} session(s): {reports.Sum(r => r.Rows.Inserted)} rows new, {reports.Sum(r => r.Rows.Updated)} updated, {reports.Sum(r => r.Rows.Unchanged)} already present; {problems} problem(s) in the input{(problems > 0 ? " (see above; --json gives them per file)" : string.Empty)}{skipped}.");
             }
 
+            if (!context.ParseResult.GetValue(json) && files.Count == 0 && refused.Count + unreadable.Count == 0)
+            {
+                // Nothing to read is not an error (the agent may not have run yet), but the user should see where acode looked.
+                context.Console.WriteLine(named is null
+                    ? $"No transcripts of {agent} in '{roots[0]}', where acode looks by default ({location}). If {agent} writes them elsewhere, give that folder: acode import {name} PATH."
+                    : $"No transcripts of {agent} (.jsonl) in {string.Join(", ", roots.Select(r => $"'{r}'"))}.");
+            }
+
             if (!context.ParseResult.GetValue(json) && skippedRemoved.Count > 0)
             {
                 context.Console.WriteLine($"{char.ToUpperInvariant(SkippedNote(skippedRemoved)[0])}{SkippedNote(skippedRemoved)[1..]}.");

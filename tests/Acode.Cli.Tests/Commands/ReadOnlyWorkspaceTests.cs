@@ -140,7 +140,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.Contains("ACODE-DB-001", list.Stderr, StringComparison.Ordinal);
         Assert.Contains($"schema version {older[^1].VersionText}", list.Stderr, StringComparison.Ordinal);
         Assert.Contains($"pending: {ShippedSchema.Latest}", list.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Run 'acode db migrate' in that workspace as a user who may write it", list.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Run 'acode db migrate' in that workspace as a user who may write '.agent/' and its files (the workspace's owner), then read again", list.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot());
 
         // What needs no migration still reads it: the pending list.
@@ -168,7 +168,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.True(migrate.ExitCode == 11, migrate.ToString());
         Assert.Contains("ACODE-DB-001", migrate.Stderr, StringComparison.Ordinal);
         Assert.Contains($"is at schema version 1.2.0 and this acode reads version {ShippedSchema.Latest}", migrate.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Try: Run 'acode db migrate' in that workspace as a user who may write it", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Run 'acode db migrate' in that workspace as a user who may write '.agent/' and its files (the workspace's owner), then read again", migrate.Stderr, StringComparison.Ordinal);
         Assert.Contains("or read it with an acode of the matching version (one whose newest schema is 1.2.0)", migrate.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Reading works as it is", migrate.Stderr, StringComparison.Ordinal);
         // As the Try line says: this acode does not read it either until it is migrated.

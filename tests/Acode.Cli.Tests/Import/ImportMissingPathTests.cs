@@ -109,5 +109,25 @@ public sealed class ImportMissingPathTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "nothing imported creates no workspace");
     }
 
+    [Theory]
+    [InlineData("claude-code", ".claude/projects")]
+    [InlineData("codex", ".codex/sessions")]
+    public async Task An_empty_default_folder_imports_nothing_and_says_where_acode_looked(string agent, string defaultFolder)
+    {
+        string home = Path.Combine(_workspace.Root, "home");
+        string folder = Path.Combine(home, defaultFolder);
+        Directory.CreateDirectory(folder);
+        _workspace.Environment["HOME"] = home;
+        _workspace.Environment["CLAUDE_CONFIG_DIR"] = null;
+        _workspace.Environment["CODEX_HOME"] = null;
+
+        AcodeResult result = await _workspace.RunAsync("import", agent);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Imported 0 transcript(s) into 0 session(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"No transcripts of {(agent == "codex" ? "the Codex CLI" : "Claude Code")} in '{folder}', where acode looks by default", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"give that folder: acode import {agent} PATH.", result.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 }
