@@ -38,7 +38,7 @@ internal sealed class SqliteRemovedImportLog : IRemovedImportLog
     /// <summary>
     /// A removal made before the workspace moved to schema 1.9.0, which kept no <c>removed_imports</c> row: the session's
     /// last deletion record (<c>Session</c>, <c>Delete</c>) still in the outbox, found through <c>ix_outbox_entity
-    /// (entity_id, id)</c>, written before migration 1.9.0 was applied here, when the session is not stored (a later
+    /// (entity_id, hlc)</c>, written before migration 1.9.0 was applied here, when the session is not stored (a later
     /// deletion has its <c>removed_imports</c> row). It is there
     /// while the outbox keeps it: a record not delivered yet for good, a delivered one for the outbox retention
     /// (<c>persistence:sqlite:outboxRetentionDays</c>, 7 days by default).

@@ -136,6 +136,35 @@ public sealed class PerformanceFloorTests(PostgresFixture fixture)
 
     [Fact]
     [Trait("AC", "AC-055")]
+    public async Task A_claim_finds_each_record_s_older_changes_through_its_entity_not_by_walking_the_backlog()
+    {
+        using var workspace = new TempWorkspace();
+        using SqliteWorkspaceDatabase database = workspace.Open();
+        var store = new SqliteRunStateStore(database);
+        for (int i = 0; i < 5; i++)
+        {
+            await store.SaveAsync(TestSessions.Rich($"session {i}"));
+        }
+
+        var outbox = new SqliteOutbox(database);
+        var executed = new ExecutedStatements();
+        using (database.TraceStatements(executed.Add))
+        {
+            await outbox.ClaimAsync("claimer", 20, TimeSpan.FromMinutes(1));
+        }
+
+        using SqliteConnection connection = SqliteProbe.Open(workspace.DatabasePath);
+        string claim = Assert.Single(executed.Distinct(), sql => sql.StartsWith("SELECT o.id", StringComparison.Ordinal) && sql.Contains("LIMIT", StringComparison.Ordinal));
+        string plan = Plan(connection, claim);
+
+        // The pending records before a record are the whole backlog ahead of it; its entity's records are a handful.
+        Assert.Contains("SEARCH p USING INDEX ix_outbox_entity (entity_id=?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SEARCH p USING INDEX ix_outbox_status", plan, StringComparison.Ordinal);
+        AssertNoScan(connection, claim);
+    }
+
+    [Fact]
+    [Trait("AC", "AC-055")]
     public async Task Sync_sends_a_constant_number_of_statements_per_batch_not_one_per_record()
     {
         var logs = new FakeLoggerProvider();
