@@ -156,7 +156,7 @@ internal static class ImportCommand
             var skippedRemoved = new List<TranscriptImportReport>();
             // A file given under two names (a symbolic link and the file) is imported once, under the first.
             var realFiles = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string file in files.Distinct(StringComparer.Ordinal).Where(f => TranscriptImporter.IsStreamPath(f) || realFiles.Add(RealPathOrSelf(f))))
+            foreach (string file in files.Distinct(StringComparer.Ordinal).Where(f => TranscriptImporter.IsStreamPath(f) || realFiles.Add(TranscriptImporter.RealPathOrAsGiven(f))))
             {
                 TranscriptImportReport report;
                 try
@@ -371,18 +371,6 @@ internal static class ImportCommand
         }
 
         return new UsageException(failures[^1].Message, failures[^1].Remedy);
-    }
-
-    private static string RealPathOrSelf(string file)
-    {
-        try
-        {
-            return TranscriptImporter.RealPath(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return file; // reading it says what is wrong
-        }
     }
 
     private static string CannotRead(UnreadablePath path) => $"Cannot read '{path.Path}': {path.Reason.TrimEnd('.')}. Nothing of it was imported; the other files were.";

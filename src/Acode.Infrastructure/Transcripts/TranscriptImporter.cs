@@ -220,6 +220,22 @@ public abstract class TranscriptImporter : ITranscriptImporter
         return current;
     }
 
+    /// <summary>
+    /// <see cref="RealPath"/>, or <paramref name="path"/> as given when it cannot be resolved (a link loop, a folder that
+    /// cannot be read): reading the file then says what is wrong.
+    /// </summary>
+    internal static string RealPathOrAsGiven(string path)
+    {
+        try
+        {
+            return RealPath(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return path;
+        }
+    }
+
     /// <inheritdoc/>
     /// <remarks>
     /// A transcript read from a pipe, a fifo, a socket or a device (<c>/dev/stdin</c>, <c>/dev/fd/N</c>, process
@@ -459,21 +475,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
         /// The file as the agent named it: <see cref="Path"/> with its symbolic links resolved. A link of another name
         /// (<c>latest.jsonl</c>) is the user's name for the transcript, not another session; the sub-agent transcripts lie beside the file itself.
         /// </summary>
-        private string AgentsPath => _agentsPath ??= ResolvedOrAsGiven(Path);
+        private string AgentsPath => _agentsPath ??= RealPathOrAsGiven(Path);
 
         private IReadOnlyList<string> CompanionFiles() => readPath is null ? importer.CompanionFiles(AgentsPath) : [];
-
-        private static string ResolvedOrAsGiven(string path)
-        {
-            try
-            {
-                return RealPath(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return path; // reading it says what is wrong
-            }
-        }
 
         public Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default) => PollCoreAsync(final: false, cancellationToken);
 
