@@ -154,9 +154,12 @@ internal static class ImportCommand
 
             var reports = new List<TranscriptImportReport>();
             var skippedRemoved = new List<TranscriptImportReport>();
-            // A file given under two names (a symbolic link and the file) is imported once, under the first.
+            // A file given under two names (a symbolic link and the file) is imported once, under the first; its real path
+            // is resolved once, here, and handed to the importer.
             var realFiles = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string file in files.Distinct(StringComparer.Ordinal).Where(f => TranscriptImporter.IsStreamPath(f) || realFiles.Add(RealPathOrSelf(f))))
+            foreach ((string file, string? realPath) in files.Distinct(StringComparer.Ordinal)
+                .Select(f => (File: f, RealPath: TranscriptImporter.IsStreamPath(f) ? null : TranscriptImporter.RealPathOrAsGiven(f)))
+                .Where(f => f.RealPath is null || realFiles.Add(f.RealPath)))
             {
                 TranscriptImportReport report;
                 try
@@ -167,7 +170,7 @@ internal static class ImportCommand
                         Console.Error.WriteLine(CommandAction.Printable($"Waiting for something to write to the fifo '{file}' (Ctrl+C stops)…"));
                     }
 
-                    report = await importer.ImportFileAsync(file, cancellationToken);
+                    report = await importer.ImportFileAsync(file, realPath, cancellationToken);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -371,18 +374,6 @@ internal static class ImportCommand
         }
 
         return new UsageException(failures[^1].Message, failures[^1].Remedy);
-    }
-
-    private static string RealPathOrSelf(string file)
-    {
-        try
-        {
-            return TranscriptImporter.RealPath(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return file; // reading it says what is wrong
-        }
     }
 
     private static string CannotRead(UnreadablePath path) => $"Cannot read '{path.Path}': {path.Reason.TrimEnd('.')}. Nothing of it was imported; the other files were.";

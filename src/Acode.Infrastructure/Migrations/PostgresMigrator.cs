@@ -272,7 +272,7 @@ public sealed class PostgresMigrator
             Log.PostgresMigrationFailed(_logger, migration.Id, target, reason);
             throw refusal is { } refused
                 ? AcodeErrors.MigrationRefused(target, migration.Id, lastGood, reason, refused.Remedy, ex)
-                : AcodeErrors.MigrationFailed(migration.Id, lastGood, reason, ex);
+                : AcodeErrors.MigrationFailed(workspace: false, migration.Id, lastGood, reason, ex);
         }
 
         Log.PostgresMigrationApplied(_logger, migration.Id, migration.Checksum, Target(connection));

@@ -220,6 +220,22 @@ public abstract class TranscriptImporter : ITranscriptImporter
         return current;
     }
 
+    /// <summary>
+    /// <see cref="RealPath"/>, or <paramref name="path"/> as given when it cannot be resolved (a link loop, a folder that
+    /// cannot be read): reading the file then says what is wrong.
+    /// </summary>
+    internal static string RealPathOrAsGiven(string path)
+    {
+        try
+        {
+            return RealPath(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return path;
+        }
+    }
+
     /// <inheritdoc/>
     /// <remarks>
     /// A transcript read from a pipe, a fifo, a socket or a device (<c>/dev/stdin</c>, <c>/dev/fd/N</c>, process
@@ -228,7 +244,15 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// (<see cref="SourceKeyOf"/>), which makes it the same session as its file imported by name. One whose records name
     /// no session is refused (<see cref="TranscriptFormatException"/>).
     /// </remarks>
-    public async Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+    public Task<TranscriptImportReport> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+        => ImportFileAsync(path, realPath: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ImportFileAsync(string, CancellationToken)"/> for a caller that resolved the file's symbolic links
+    /// already (<paramref name="realPath"/>: <see cref="RealPathOrAsGiven"/> of <paramref name="path"/>), so that they are
+    /// not walked again for the session's key and its sub-agent folder; null: resolved here.
+    /// </summary>
+    internal async Task<TranscriptImportReport> ImportFileAsync(string path, string? realPath, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
@@ -241,7 +265,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
         }
 
-        var follower = new Follower(this, SessionTranscriptOf(full));
+        // The real path given is the named file's: not the one of a sub-agent transcript's session transcript, which imports it.
+        string session = SessionTranscriptOf(full);
+        var follower = new Follower(this, session, realPath: session == full && path == full ? realPath : null);
         return await follower.PollCoreAsync(final: true, cancellationToken).ConfigureAwait(false)
             ?? throw new FileNotFoundException($"No file at '{path}'.", path);
     }
@@ -435,7 +461,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
     /// <param name="path">The transcript as named (in reports and messages).</param>
     /// <param name="readPath">Where its bytes are read when not at <paramref name="path"/>: the copy of a stream, which has no companion files.</param>
     /// <param name="sourceKey">The source key when it does not come from <paramref name="path"/>'s name; with <paramref name="readPath"/>, null means none was found (the transcript is refused once it holds a session).</param>
-    private sealed class Follower(TranscriptImporter importer, string path, string? readPath = null, string? sourceKey = null) : ITranscriptFollower
+    /// <param name="realPath"><see cref="RealPathOrAsGiven"/> of <paramref name="path"/> when the caller has it; null: resolved when needed.</param>
+    private sealed class Follower(TranscriptImporter importer, string path, string? readPath = null, string? sourceKey = null, string? realPath = null) : ITranscriptFollower
     {
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
         private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
@@ -445,7 +472,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private string? _signature;
         private string? _refusedSignature;
         private string? _skippedSignature;
-        private string? _agentsPath;
+        private string? _agentsPath = realPath;
 
         public string Path { get; } = path;
 
@@ -459,21 +486,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
         /// The file as the agent named it: <see cref="Path"/> with its symbolic links resolved. A link of another name
         /// (<c>latest.jsonl</c>) is the user's name for the transcript, not another session; the sub-agent transcripts lie beside the file itself.
         /// </summary>
-        private string AgentsPath => _agentsPath ??= ResolvedOrAsGiven(Path);
+        private string AgentsPath => _agentsPath ??= RealPathOrAsGiven(Path);
 
         private IReadOnlyList<string> CompanionFiles() => readPath is null ? importer.CompanionFiles(AgentsPath) : [];
-
-        private static string ResolvedOrAsGiven(string path)
-        {
-            try
-            {
-                return RealPath(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return path; // reading it says what is wrong
-            }
-        }
 
         public Task<TranscriptImportReport?> PollAsync(CancellationToken cancellationToken = default) => PollCoreAsync(final: false, cancellationToken);
 
