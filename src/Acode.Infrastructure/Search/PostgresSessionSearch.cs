@@ -36,7 +36,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ("Step", "title", "steps", "acode_search_words(x.title)"),
         ("Step", "description", "steps", "acode_search_words(x.description)"),
         ("ToolCall", "tool_name", "tool_calls", "acode_search_words(x.tool_name)"),
-        ("ToolCall", "arguments", "tool_calls", "acode_search_words(x.arguments::text)"),
+        ("ToolCall", "arguments", "tool_calls", "acode_argument_words(x.arguments)"),
         ("ToolCall", "result", "tool_calls", "acode_search_words(x.result)"),
         ("ToolCall", "error", "tool_calls", "acode_search_words(x.error)"),
         ("Artifact", "name", "artifacts", "acode_search_words(x.name)"),
