@@ -1,6 +1,7 @@
 using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Search;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -191,6 +192,31 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal(16, expected.Count); // the large result has no entry of its own: its blob is indexed
         Assert.True(migrated.Check().IsHealthy);
         SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+    }
+
+    [Fact]
+    [Trait("Issue", "search-escapes")]
+    public async Task The_triggers_give_arguments_the_text_BlobSearchText_gives_a_blob_with_the_same_JSON()
+    {
+        string[] arguments =
+        [
+            """{"command":"set -e\nmake deploy\tnow"}""", """{"path":"C:\\new\\file"}""", """{"a":"x\\\nword\n\nsecond\r\n\f\b"}""",
+            """{"a":"x\\\\nword"}""", """{"a":"don\u0027t \"q\" \/"}""", """{"a":"nul\u0000x\ny"}""", """["\n", 1, true, null]""",
+        ];
+        Session session = Session.Create("triggers");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall[] calls = [.. arguments.Select(a => step.AddToolCall("shell", a))];
+        using (SqliteWorkspaceDatabase db = _temp.Open())
+        {
+            await new SqliteRunStateStore(db).SaveAsync(session);
+        }
+
+        foreach (ToolCall call in calls)
+        {
+            string indexed = (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!;
+            Assert.Equal(BlobSearchText.Of(System.Text.Encoding.UTF8.GetBytes(call.ArgumentsJson)), indexed);
+            Assert.Equal(call.ArgumentsJson.Length, indexed.Length);
+        }
     }
 
     [Fact]
