@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Unicode;
+using Acode.Infrastructure.Search;
 
 namespace Acode.Infrastructure.Blobs;
 
@@ -10,7 +11,11 @@ namespace Acode.Infrastructure.Blobs;
 /// (Unicode scalar values, as PostgreSQL's <c>left()</c> counts them), the same limit as every other searchable field.
 /// The bytes are judged as PostgreSQL's <c>acode_search_text</c> (migration 1.3.0) judges artifact content: the first
 /// <see cref="MaxBytes"/> bytes must be UTF-8, except that up to 3 bytes at the end of a longer blob may be a character
-/// the cut went through; otherwise the blob is not text (binary artifact content) and has no words.
+/// the cut went through; otherwise the blob is not text (binary artifact content) and has no words. A blob whose text is
+/// JSON (one JSON value, or the start of one when the blob is longer than what is read: large tool-call arguments, a
+/// JSON result or artifact) has its escapes <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>, <c>\f</c> replaced by two spaces each
+/// (schema 1.12.0, <see cref="JsonEscapeSeparators"/>): a blob is content-addressed and shared by every field that holds
+/// that content, so whether it is JSON decides, not the field; plain text (a log naming <c>C:\new</c>) is left as it is.
 /// </summary>
 internal static class BlobSearchText
 {
@@ -23,14 +28,20 @@ internal static class BlobSearchText
     private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob: reading a row that names it reports the damage).</summary>
-    public static string? Of(StoredBlob blob)
+    public static string? Of(StoredBlob blob) => Of(blob, separateEscapes: true);
+
+    /// <summary>
+    /// <see cref="Of(StoredBlob)"/>, or with <paramref name="separateEscapes"/> false the text indexed before schema
+    /// 1.12.0 (JSON escapes kept): migration 1.12.0 indexes again the blobs where the two differ.
+    /// </summary>
+    public static string? Of(StoredBlob blob, bool separateEscapes)
     {
         ArgumentNullException.ThrowIfNull(blob);
         int length = (int)Math.Min(blob.RawLength, MaxBytes);
         switch (blob.Codec)
         {
             case BlobCodec.None when blob.Content.LongLength == blob.RawLength:
-                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes);
+                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes, separateEscapes);
             case BlobCodec.Brotli:
                 // Only the head is decompressed. A mutable struct: not a 'using' variable, which would be called on copies.
                 byte[] head = new byte[length];
@@ -40,7 +51,7 @@ internal static class BlobSearchText
                     OperationStatus status = decoder.Decompress(blob.Content, head, out _, out int written);
                     bool complete = status == OperationStatus.Done && written == blob.RawLength;
                     bool cut = status == OperationStatus.DestinationTooSmall && written == length && blob.RawLength > length;
-                    return complete || cut ? OfHead(head, whole: complete) : null;
+                    return complete || cut ? OfHead(head, whole: complete, separateEscapes) : null;
                 }
                 finally
                 {
@@ -52,18 +63,33 @@ internal static class BlobSearchText
         }
     }
 
+    /// <summary>Whether the blob's indexed text differs from the one indexed before schema 1.12.0 (JSON text holding an escape that separates words); decompresses it a second time only when its text holds such an escape.</summary>
+    public static bool EscapesSeparated(StoredBlob blob)
+        => Of(blob, separateEscapes: false) is { } kept && !ReferenceEquals(JsonEscapeSeparators.Separate(kept), kept) && Of(blob) != kept;
+
     /// <summary>The indexed text of raw bytes; null when they are not UTF-8 text.</summary>
     public static string? Of(ReadOnlySpan<byte> raw) => OfHead(raw.Length > MaxBytes ? raw[..MaxBytes] : raw, whole: raw.Length <= MaxBytes);
 
     /// <summary>The indexed text of a blob's first bytes (at most <see cref="MaxBytes"/>); <paramref name="whole"/>: they are all of it.</summary>
-    public static string? OfHead(ReadOnlySpan<byte> head, bool whole)
+    public static string? OfHead(ReadOnlySpan<byte> head, bool whole) => OfHead(head, whole, separateEscapes: true);
+
+    /// <summary><see cref="OfHead(ReadOnlySpan{byte}, bool)"/>, or with <paramref name="separateEscapes"/> false the text indexed before schema 1.12.0.</summary>
+    public static string? OfHead(ReadOnlySpan<byte> head, bool whole, bool separateEscapes)
     {
         for (int cut = 0; cut <= (whole ? 0 : 3) && cut < head.Length; cut++)
         {
             ReadOnlySpan<byte> bytes = head[..^cut];
             if (Utf8.IsValid(bytes))
             {
-                return FirstCharacters(Utf8Text.GetString(bytes));
+                string text = FirstCharacters(Utf8Text.GetString(bytes));
+                if (!separateEscapes)
+                {
+                    return text;
+                }
+
+                // Only text holding such an escape is read as JSON (most is not, and is returned as it is).
+                string separated = JsonEscapeSeparators.Separate(text);
+                return ReferenceEquals(separated, text) || !JsonEscapeSeparators.IsJson(bytes, whole) ? text : separated;
             }
         }
 

@@ -21,7 +21,7 @@ namespace Acode.Infrastructure.Migrations;
 /// as ACODE-DB-006 (<see cref="PostgresErrorMapper"/>).
 /// <para>
 /// A migration may have a data step (<see cref="DataSteps"/>): C# that runs after its script, in the same transaction and
-/// before its <c>schema_version</c> row, for what SQL cannot do (1.6.0 decompresses Brotli blobs to index their words).
+/// before its <c>schema_version</c> row, for what SQL cannot do (1.6.0 decompresses Brotli blobs to index their words, 1.12.0 indexes again those whose JSON text holds an escape that now separates words).
 /// The data step is not part of the checksum.
 /// </para>
 /// </remarks>
@@ -44,6 +44,7 @@ public sealed class PostgresMigrator
         new Dictionary<string, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>>(StringComparer.Ordinal)
         {
             ["V1_6_0_BlobSearch"] = PostgresStore.PostgresBlobSearchWords.IndexMissingAsync,
+            ["V1_12_0_SearchJsonEscapes"] = PostgresStore.PostgresBlobSearchWords.IndexEscapesAsync,
         };
 
     private readonly MigrationPlan _plan;

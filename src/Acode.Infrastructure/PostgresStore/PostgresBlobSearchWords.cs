@@ -34,7 +34,19 @@ internal static class PostgresBlobSearchWords
     /// reading a row that names it reports the damage) rather than failing the migration.
     /// </summary>
     /// <returns>How many blobs were indexed.</returns>
-    public static async Task<int> IndexMissingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public static Task<int> IndexMissingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        => IndexAsync(connection, transaction, "search_words IS NULL", onlyEscapes: false, cancellationToken);
+
+    /// <summary>
+    /// The data step of migration 1.12.0: sets <c>search_words</c> again of every blob whose indexed text changed with
+    /// that version (JSON text holding an escape that now separates words, <see cref="BlobSearchText"/>), decoding every
+    /// blob once, a page at a time in hash order, in the migration's transaction.
+    /// </summary>
+    /// <returns>How many blobs were indexed again.</returns>
+    public static Task<int> IndexEscapesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        => IndexAsync(connection, transaction, "TRUE", onlyEscapes: true, cancellationToken);
+
+    private static async Task<int> IndexAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string condition, bool onlyEscapes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         string after = "";
@@ -43,9 +55,10 @@ internal static class PostgresBlobSearchWords
         {
             var hashes = new List<string>(PageSize);
             var texts = new List<string?>(PageSize);
-            var select = new NpgsqlCommand("""
+            string last = after;
+            var select = new NpgsqlCommand($"""
                 SELECT hash, codec, raw_length, CASE WHEN codec = 'none' THEN substring(content FROM 1 FOR $3) ELSE content END
-                FROM blobs WHERE search_words IS NULL AND hash > $1 ORDER BY hash LIMIT $2;
+                FROM blobs WHERE {condition} AND hash > $1 ORDER BY hash LIMIT $2;
                 """, connection, transaction);
             await using (select.ConfigureAwait(false))
             {
@@ -61,19 +74,28 @@ internal static class PostgresBlobSearchWords
                         string codec = reader.GetString(1);
                         long rawLength = reader.GetInt64(2);
                         byte[] content = reader.GetFieldValue<byte[]>(3);
-                        hashes.Add(hash);
+                        last = hash;
+                        string? text = Decode(hash, codec, rawLength, content, separateEscapes: true);
+                        if (onlyEscapes && (text is null || text == Decode(hash, codec, rawLength, content, separateEscapes: false)))
+                        {
+                            continue;
+                        }
 
-                        // An uncompressed blob is read as its first MaxBytes bytes only.
-                        texts.Add(codec == BlobCodec.None
-                            ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes)) : null)
-                            : TextOf(new StoredBlob(hash, codec, rawLength, content)));
+                        hashes.Add(hash);
+                        texts.Add(text);
                     }
                 }
             }
 
-            if (hashes.Count == 0)
+            if (last == after)
             {
                 return indexed;
+            }
+
+            after = last;
+            if (hashes.Count == 0)
+            {
+                continue;
             }
 
             var update = new NpgsqlCommand($"""
@@ -88,9 +110,13 @@ internal static class PostgresBlobSearchWords
             }
 
             indexed += hashes.Count;
-            after = hashes[^1];
         }
     }
+
+    // An uncompressed blob is read as its first MaxBytes bytes only.
+    private static string? Decode(string hash, string codec, long rawLength, byte[] content, bool separateEscapes) => codec == BlobCodec.None
+        ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes, separateEscapes)) : null)
+        : ForPostgres(BlobSearchText.Of(new StoredBlob(hash, codec, rawLength, content), separateEscapes));
 
     private static string? ForPostgres(string? text) => text?.Replace('\0', '\uFFFD');
 }

@@ -196,6 +196,60 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         Assert.Equal(["1.6.0"], await StringsAsync(dataSource, "SELECT version FROM schema_version WHERE version = '1.6.0'"));
     }
 
+    [Fact]
+    [Trait("Issue", "search-escapes")]
+    public async Task Migrating_a_1_11_0_database_indexes_the_words_after_a_JSON_escape_in_arguments_and_their_blobs()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        await new PostgresMigrator(ShippedSchema.Postgres.Where(m => m.Version < new Version(1, 12, 0)).ToList()).MigrateAsync(dataSource);
+        Session session = Session.Create("written by 1.11.0");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall call = step.AddToolCall("shell", """{"command":"set -e\nmake deploy\tnow","path":"C:\\new"}""");
+        string largeArguments = $$"""{"content":"{{string.Concat(Enumerable.Repeat("filler ", 400))}}\nblobmake\tblobnow"}""";
+        ToolCall large = step.AddToolCall("write", largeArguments);
+        string log = "C:\\newlog " + string.Concat(Enumerable.Repeat("filler ", 400)); // plain text, not JSON: kept as it is
+        ToolCall read = step.AddToolCall("read", "{}");
+        read.Succeed(log);
+        await WriteAs1_4_0Async(dataSource, session);
+
+        // The blobs as a 1.11.0 program wrote them: their words from their text with its escapes.
+        foreach ((ToolCall owner, string column, string text) in new[] { (large, "arguments", largeArguments), (read, "result", log) })
+        {
+            byte[] raw = Encoding.UTF8.GetBytes(text);
+            await using NpgsqlCommand blob = dataSource.CreateCommand($"""
+                WITH b AS (INSERT INTO blobs (hash, codec, raw_length, content, search_words) VALUES ($1, 'none', $2, $3, to_tsvector('simple', acode_search_words($4))) RETURNING hash)
+                UPDATE tool_calls SET {column}_blob = (SELECT hash FROM b), {column} = {(column == "arguments" ? "to_jsonb(left($4, 512))" : "left($4, 512)")} WHERE id = $5;
+                """);
+            blob.Parameters.AddWithValue(BlobCodec.Hash(raw));
+            blob.Parameters.AddWithValue((long)raw.Length);
+            blob.Parameters.AddWithValue(raw);
+            blob.Parameters.AddWithValue(text);
+            blob.Parameters.AddWithValue(owner.Id.Value);
+            await blob.ExecuteNonQueryAsync();
+        }
+
+        // Before: the escape's letter glued to the next word, in the row's index and in the blob's words.
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE to_tsvector('simple', acode_search_words(arguments::text)) @@ to_tsquery('simple', 'nmake') AND arguments_blob IS NULL"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words @@ to_tsquery('simple', 'nblobmake')"));
+
+        await new PostgresMigrator().MigrateAsync(dataSource);
+
+        var search = new PostgresSessionSearch(dataSource);
+        async Task<string[]> HitsAsync(string text) => [.. (await search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, PaginationOptions.FirstPage)).Items.Select(h => $"{h.EntityId}.{h.Field}")];
+
+        Assert.Equal([$"{call.Id.Value}.arguments"], await HitsAsync("make"));
+        Assert.Equal([$"{call.Id.Value}.arguments"], await HitsAsync("now"));
+        Assert.Equal([$"{call.Id.Value}.arguments"], await HitsAsync("new"));
+        Assert.Equal([$"{large.Id.Value}.arguments"], await HitsAsync("blobmake"));
+        Assert.Equal([$"{large.Id.Value}.arguments"], await HitsAsync("blobnow"));
+        Assert.Equal([$"{read.Id.Value}.result"], await HitsAsync("newlog"));
+        Assert.Empty(await HitsAsync("nmake"));
+        Assert.Empty(await HitsAsync("nblobmake"));
+        Assert.Equal(1L, await CountAsync(dataSource, $"SELECT count(*) FROM blobs WHERE hash = '{BlobCodec.Hash(Encoding.UTF8.GetBytes(log))}' AND search_words = to_tsvector('simple', acode_search_words('{log}'))"));
+        Assert.Equal(["1.12.0"], await StringsAsync(dataSource, "SELECT version FROM schema_version WHERE version = '1.12.0'"));
+    }
+
     /// <summary>Writes the session as a 1.4.0 program did: whole values in the columns and in document, no blob columns.</summary>
     private static async Task WriteAs1_4_0Async(NpgsqlDataSource dataSource, Session session)
     {

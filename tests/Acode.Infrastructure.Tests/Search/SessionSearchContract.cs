@@ -439,6 +439,44 @@ public abstract class SessionSearchContract
         Assert.Empty(await SessionsAsync("connectionword\0-refusedword"));
     }
 
+    [Fact]
+    [Trait("Issue", "search-escapes")]
+    public async Task A_word_right_after_a_JSON_escape_in_arguments_is_found_in_the_row_and_in_a_blob()
+    {
+        // arguments is indexed as its JSON text: a line break is the escape \n there, and the tokenizers split at the
+        // backslash but not before its letter ('nmake'). An escaped backslash is no such escape: C:\\new keeps 'new'.
+        Session session = Session.Create("escapes");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall multiLine = step.AddToolCall("shell", """{"command":"set -e\nmake deploy\tnow"}""");
+        ToolCall path = step.AddToolCall("write", """{"path":"C:\\new\\file"}""");
+        ToolCall mixed = step.AddToolCall("shell", """{"a":"x\\\nescbackslash\n\nescdouble\r\nesccrlf\f\bescformfeed"}""");
+        string filler = string.Concat(Enumerable.Repeat("filler ", 400));
+        ToolCall large = step.AddToolCall("write", $$"""{"content":"{{filler}}set -e\nblobmake blobdeploy\tblobnow","path":"C:\\blobnew\\blobfile"}""");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        (string Query, string Id)[] expected =
+        [
+            ("make", multiLine.Id.Value), ("now", multiLine.Id.Value), ("deploy", multiLine.Id.Value),
+            ("new", path.Id.Value), ("file", path.Id.Value),
+            ("escbackslash", mixed.Id.Value), ("escdouble", mixed.Id.Value), ("esccrlf", mixed.Id.Value), ("escformfeed", mixed.Id.Value),
+            ("blobmake", large.Id.Value), ("blobnow", large.Id.Value), ("blobnew", large.Id.Value),
+        ];
+        foreach ((string query, string id) in expected)
+        {
+            SearchHit hit = Assert.Single((await SearchAsync(query)).Items, h => h.Field == "arguments" && h.SessionId == session.Id);
+            Assert.Equal(id, hit.EntityId);
+            SearchHighlight highlight = Assert.Single(hit.Snippet.Highlights);
+            Assert.Equal(query, hit.Snippet.Text.Substring(highlight.Start, highlight.Length));
+        }
+
+        // The escape's letter is no longer a word of its own or part of the next one.
+        Assert.Empty(await HitsAsync("nmake"));
+        Assert.Empty(await HitsAsync("nblobmake"));
+        Assert.Empty(await HitsAsync("ew"));
+        Assert.Equal("""{"command":"set -e\nmake deploy\tnow"}""", (await Store.GetSessionAsync(session.Id))!.Tasks[0].Steps[0].ToolCalls[0].ArgumentsJson);
+    }
+
     protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
 
     private async Task<(string EntityId, string Field)[]> HitsAsync(string text)

@@ -1,6 +1,7 @@
 using Acode.Application.Errors;
 using Acode.Application.Queries;
 using Acode.Application.Search;
+using Acode.Infrastructure.Blobs;
 using Acode.Infrastructure.Search;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -189,6 +190,81 @@ public sealed class SqliteSearchIndexTests : IDisposable
         List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
         Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
         Assert.Equal(16, expected.Count); // the large result has no entry of its own: its blob is indexed
+        Assert.True(migrated.Check().IsHealthy);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+    }
+
+    [Fact]
+    [Trait("Issue", "search-escapes")]
+    public async Task The_triggers_give_arguments_the_text_BlobSearchText_gives_a_blob_with_the_same_JSON()
+    {
+        string[] arguments =
+        [
+            """{"command":"set -e\nmake deploy\tnow"}""", """{"path":"C:\\new\\file"}""", """{"a":"x\\\nword\n\nsecond\r\n\f\b"}""",
+            """{"a":"x\\\\nword"}""", """{"a":"don\u0027t \"q\" \/"}""", """{"a":"nul\u0000x\ny"}""", """["\n", 1, true, null]""",
+        ];
+        Session session = Session.Create("triggers");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall[] calls = [.. arguments.Select(a => step.AddToolCall("shell", a))];
+        using (SqliteWorkspaceDatabase db = _temp.Open())
+        {
+            await new SqliteRunStateStore(db).SaveAsync(session);
+        }
+
+        foreach (ToolCall call in calls)
+        {
+            string indexed = (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!;
+            Assert.Equal(BlobSearchText.Of(System.Text.Encoding.UTF8.GetBytes(call.ArgumentsJson)), indexed);
+            Assert.Equal(call.ArgumentsJson.Length, indexed.Length);
+        }
+    }
+
+    [Fact]
+    [Trait("Issue", "search-escapes")]
+    public async Task Migrating_a_1_11_0_database_indexes_the_words_after_a_JSON_escape_in_its_arguments()
+    {
+        Session session = Session.Create("escapes");
+        Step step = session.AddTask("t").AddStep("s");
+        ToolCall call = step.AddToolCall("shell", """{"command":"set -e\nmake deploy\tnow","path":"C:\\new"}""");
+        ToolCall plain = step.AddToolCall("shell", """{"command":"untouched"}""");
+        string largeArguments = $$"""{"content":"{{string.Concat(Enumerable.Repeat("filler ", 400))}}\nblobmake\tblobnow"}""";
+        ToolCall large = step.AddToolCall("write", largeArguments);
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 12, 0))]))
+        {
+            Assert.Equal("1.11.0", old.GetMigrationStatus().CurrentText);
+            await OldSchemaSessions.SaveAllAsync(old, [session], blobs: true);
+        }
+
+        // The 1.11.0 triggers wrote the row's entry as its JSON text; the blob's entry as acode before 1.12.0 wrote it.
+        Assert.Equal(call.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!);
+        SqliteProbe.Execute(_temp.DatabasePath, $"""
+            DELETE FROM blob_search_index WHERE rowid = (SELECT id FROM blob_search_entries);
+            INSERT INTO blob_search_index (rowid, text) SELECT id, '{largeArguments}' FROM blob_search_entries;
+            """);
+
+        using SqliteWorkspaceDatabase migrated = _temp.Open();
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        var search = new SqliteSessionSearch(migrated);
+        foreach ((string word, ToolCall hit) in new[] { ("make", call), ("now", call), ("new", call), ("untouched", plain), ("blobmake", large), ("blobnow", large) })
+        {
+            Assert.Equal(hit.Id.Value, Assert.Single((await Find(search, word)).Items).EntityId);
+        }
+
+        Assert.Empty((await Find(search, "nmake")).Items);
+        Assert.Empty((await Find(search, "nblobmake")).Items);
+
+        // The same entries as the triggers write for the same rows saved after the migration.
+        using var freshTemp = new TempWorkspace();
+        using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
+        {
+            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
+        }
+
+        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
+        List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
+        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
+        Assert.Equal("""{"command":"set -e  make deploy  now","path":"C:\\new"}""", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!);
+        Assert.Equal(call.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT arguments FROM tool_calls WHERE id = '{call.Id.Value}';"))["arguments"]!);
         Assert.True(migrated.Check().IsHealthy);
         SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
     }
