@@ -50,6 +50,12 @@ internal static class SessionPullCommand
                 throw new UsageException("Name one session id, or give --all (with --since) — not both, not neither.", "acode session pull sess_… | acode session pull --all --since 7d");
             }
 
+            if (!everything && p.GetValue(since) is not null)
+            {
+                // --since only chooses what --all takes: pulling the named session whatever its time would ignore what was asked.
+                throw new UsageException("--since goes with --all: it chooses which sessions --all pulls; a session named by its id is pulled whatever its time.", "Drop --since to pull that session, or drop the id to pull every session changed since then: acode session pull --all --since 7d");
+            }
+
             DateTimeOffset? from = everything ? TimeArgument.Parse(p.GetValue(since) ?? "7d", "--since", DateTimeOffset.UtcNow) : null;
             SessionIdArgument? typed = given is null ? null : SessionIdArgument.Parse(given);
 

@@ -147,6 +147,22 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task Since_with_a_session_id_is_refused_instead_of_being_ignored_and_nothing_is_pulled()
+    {
+        await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+
+        AcodeResult pull = await _b.RunAsync("session", "pull", id, "--since", "2d");
+
+        Assert.True(pull.ExitCode == 2, pull.ToString());
+        Assert.Contains("Error: --since goes with --all", pull.Stderr, StringComparison.Ordinal);
+        Assert.Contains("acode session pull --all --since", pull.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_b.DatabasePath), "a refused pull created a workspace");
+    }
+
+    [Fact]
     public async Task Without_PostgreSQL_the_remote_commands_exit_17_and_with_it_down_16_touching_nothing_local()
     {
         AcodeResult list = await _b.RunAsync("session", "list", "--remote");
