@@ -178,6 +178,23 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.False(File.Exists(_b.DatabasePath), "a local database was created");
     }
 
+    [Fact]
+    public async Task With_PostgreSQL_down_a_reader_is_told_that_nothing_was_read_not_that_changes_wait_for_a_sync()
+    {
+        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        await _b.RunOkAsync("demo"); // a workspace with a backlog: a reader's advice is still not about it
+
+        foreach (string[] command in new[] { new[] { "session", "list", "--remote" }, ["session", "search", "flaky", "--remote"], ["session", "pull", "--all"] })
+        {
+            AcodeResult result = await _b.RunAsync(command);
+            Assert.True(result.ExitCode == 16, result.ToString());
+            Assert.Contains("Error: ACODE-DB-006", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Try: Nothing was read or changed. Try again once PostgreSQL answers; check that the server is running", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("sync resumes", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("backlog", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose()
     {
         _a.Dispose();
