@@ -92,6 +92,16 @@ internal static class SessionPullCommand
                         $"Run 'acode db sync' to delete it team-wide. A deletion cannot be withdrawn; to keep a copy of the session, save it first with 'acode session export --remote {sessionId} -o {sessionId}.jsonl' (imported back after the sync, it is a local copy PostgreSQL no longer shares).",
                         ExitCodes.Problem);
                 }
+                catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+                {
+                    // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
+                    string before = everything ? $"{results.Count} of {ids.Count} session(s) were pulled before that and stay in this workspace. " : "";
+                    throw new AcodeDbException(
+                        ex.ErrorCode,
+                        ex.Message,
+                        $"{before}Once PostgreSQL answers, run the same command again: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else. Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.",
+                        ex.InnerException);
+                }
                 catch (ImportConflictException ex)
                 {
                     // A local session holds a row of the pulled one (a forked copy): rows never move between sessions.

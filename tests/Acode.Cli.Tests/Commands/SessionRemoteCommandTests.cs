@@ -195,6 +195,38 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         }
     }
 
+    [Fact]
+    public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        // PostgreSQL fails (as a server shutting down does) once the pull records that it holds a second session.
+        await PostgresSql.ExecuteAsync(url, """
+            CREATE FUNCTION trial_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.idempotency_key LIKE 'Session:%' AND EXISTS (
+                    SELECT 1 FROM sync_applied s WHERE s.origin = NEW.origin AND s.idempotency_key LIKE 'Session:%' AND s.entity_id <> NEW.entity_id) THEN
+                    RAISE EXCEPTION 'the server went away' USING ERRCODE = '57P01';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER trial_outage BEFORE INSERT ON sync_applied FOR EACH ROW EXECUTE FUNCTION trial_outage();
+            """);
+
+        AcodeResult cut = await _b.RunAsync("session", "pull", "--all");
+        await PostgresSql.ExecuteAsync(url, "DROP TRIGGER trial_outage ON sync_applied;");
+        AcodeResult again = await _b.RunAsync("session", "pull", "--all");
+
+        Assert.True(cut.ExitCode == 16, cut.ToString());
+        Assert.Contains("Error: ACODE-DB-006", cut.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: 1 of 2 session(s) were pulled before that and stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing was saved", cut.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("persistence:store:kind", cut.Stderr, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(await _a.SessionIdsAsync(), await _b.SessionIdsAsync());
+    }
+
     public void Dispose()
     {
         _a.Dispose();
