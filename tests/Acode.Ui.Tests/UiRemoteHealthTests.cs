@@ -48,7 +48,8 @@ public sealed partial class UiRemoteHealthTests(PostgresFixture fixture) : IDisp
 
         Assert.Contains("ACODE-DB-006: PostgreSQL at ", down, StringComparison.Ordinal);
         Assert.DoesNotContain("PostgresUnavailable", down, StringComparison.Ordinal);
-        Assert.Contains("Try: Check that the server is running", down, StringComparison.Ordinal);
+        Assert.Contains("Try: Nothing was read or changed. Try again once PostgreSQL answers; check that the server is running", down, StringComparison.Ordinal);
+        Assert.DoesNotContain("sync resumes by itself", down, StringComparison.Ordinal); // the team's viewer has no outbox: nothing waits, nothing resumes
         Assert.Matches(@"Reachable\s+no: ACODE-DB-006", down);
         Assert.Matches(@"Schema\s+not known now \(PostgreSQL cannot be read\); it was \d+\.\d+\.\d+", down);
     }

@@ -50,6 +50,12 @@ internal static class SessionPullCommand
                 throw new UsageException("Name one session id, or give --all (with --since) — not both, not neither.", "acode session pull sess_… | acode session pull --all --since 7d");
             }
 
+            if (!everything && p.GetValue(since) is not null)
+            {
+                // --since only chooses what --all takes: pulling the named session whatever its time would ignore what was asked.
+                throw new UsageException("--since goes with --all: it chooses which sessions --all pulls; a session named by its id is pulled whatever its time.", "Drop --since to pull that session, or drop the id to pull every session changed since then: acode session pull --all --since 7d");
+            }
+
             DateTimeOffset? from = everything ? TimeArgument.Parse(p.GetValue(since) ?? "7d", "--since", DateTimeOffset.UtcNow) : null;
             SessionIdArgument? typed = given is null ? null : SessionIdArgument.Parse(given);
 
@@ -85,6 +91,16 @@ internal static class SessionPullCommand
                         $"{ex.Message} Pulled back, it would stay here while that deletion, once synced, deletes it in PostgreSQL for everyone.",
                         $"Run 'acode db sync' to delete it team-wide. A deletion cannot be withdrawn; to keep a copy of the session, save it first with 'acode session export --remote {sessionId} -o {sessionId}.jsonl' (imported back after the sync, it is a local copy PostgreSQL no longer shares).",
                         ExitCodes.Problem);
+                }
+                catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+                {
+                    // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
+                    string before = everything ? $"{results.Count} of {ids.Count} session(s) were pulled before that and stay in this workspace. " : "";
+                    throw new AcodeDbException(
+                        ex.ErrorCode,
+                        ex.Message,
+                        $"{before}Once PostgreSQL answers, run the same command again: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else. Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.",
+                        ex.InnerException);
                 }
                 catch (ImportConflictException ex)
                 {

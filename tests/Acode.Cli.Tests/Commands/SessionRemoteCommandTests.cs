@@ -147,6 +147,22 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task Since_with_a_session_id_is_refused_instead_of_being_ignored_and_nothing_is_pulled()
+    {
+        await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+
+        AcodeResult pull = await _b.RunAsync("session", "pull", id, "--since", "2d");
+
+        Assert.True(pull.ExitCode == 2, pull.ToString());
+        Assert.Contains("Error: --since goes with --all", pull.Stderr, StringComparison.Ordinal);
+        Assert.Contains("acode session pull --all --since", pull.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_b.DatabasePath), "a refused pull created a workspace");
+    }
+
+    [Fact]
     public async Task Without_PostgreSQL_the_remote_commands_exit_17_and_with_it_down_16_touching_nothing_local()
     {
         AcodeResult list = await _b.RunAsync("session", "list", "--remote");
@@ -160,6 +176,55 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Equal((16, 16), (down.ExitCode, show.ExitCode));
         Assert.Contains("Error: ACODE-DB-006", down.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(_b.DatabasePath), "a local database was created");
+    }
+
+    [Fact]
+    public async Task With_PostgreSQL_down_a_reader_is_told_that_nothing_was_read_not_that_changes_wait_for_a_sync()
+    {
+        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        await _b.RunOkAsync("demo"); // a workspace with a backlog: a reader's advice is still not about it
+
+        foreach (string[] command in new[] { new[] { "session", "list", "--remote" }, ["session", "search", "flaky", "--remote"], ["session", "pull", "--all"] })
+        {
+            AcodeResult result = await _b.RunAsync(command);
+            Assert.True(result.ExitCode == 16, result.ToString());
+            Assert.Contains("Error: ACODE-DB-006", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Try: Nothing was read or changed. Try again once PostgreSQL answers; check that the server is running", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("sync resumes", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("backlog", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        // PostgreSQL fails (as a server shutting down does) once the pull records that it holds a second session.
+        await PostgresSql.ExecuteAsync(url, """
+            CREATE FUNCTION trial_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.idempotency_key LIKE 'Session:%' AND EXISTS (
+                    SELECT 1 FROM sync_applied s WHERE s.origin = NEW.origin AND s.idempotency_key LIKE 'Session:%' AND s.entity_id <> NEW.entity_id) THEN
+                    RAISE EXCEPTION 'the server went away' USING ERRCODE = '57P01';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER trial_outage BEFORE INSERT ON sync_applied FOR EACH ROW EXECUTE FUNCTION trial_outage();
+            """);
+
+        AcodeResult cut = await _b.RunAsync("session", "pull", "--all");
+        await PostgresSql.ExecuteAsync(url, "DROP TRIGGER trial_outage ON sync_applied;");
+        AcodeResult again = await _b.RunAsync("session", "pull", "--all");
+
+        Assert.True(cut.ExitCode == 16, cut.ToString());
+        Assert.Contains("Error: ACODE-DB-006", cut.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: 1 of 2 session(s) were pulled before that and stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing was saved", cut.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("persistence:store:kind", cut.Stderr, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(await _a.SessionIdsAsync(), await _b.SessionIdsAsync());
     }
 
     public void Dispose()
