@@ -10,20 +10,21 @@ internal static class Confirmation
     /// <param name="yes">The command's --yes option.</param>
     /// <param name="dryRun">The command's --dry-run option.</param>
     /// <param name="question">The question, without the [y/N].</param>
+    /// <param name="pinned">Options whose values the suggestion writes as given here (<see cref="InvokedCommand"/>): a relative time as the instant it meant, so the pasted command removes what this one would have.</param>
     /// <exception cref="UsageException">Exit 2 when standard input is not a terminal (pass --yes); 130 when the user did not answer yes.</exception>
-    public static void Require(ParseResult parseResult, Option<bool> yes, Option<bool> dryRun, string question)
+    public static void Require(ParseResult parseResult, Option<bool> yes, Option<bool> dryRun, string question, IReadOnlyList<(Option Option, string Value)>? pinned = null)
     {
         if (parseResult.GetValue(yes))
         {
             return;
         }
 
-        string confirmed = InvokedCommand.With(parseResult, yes);
+        string confirmed = InvokedCommand.With(parseResult, yes, pinned ?? []);
         if (Console.IsInputRedirected)
         {
             throw new UsageException(
                 "Standard input is not a terminal, so acode cannot ask whether to go ahead, and nothing was removed.",
-                $"Run the same command with --yes to confirm: {confirmed}   (or first see what it would remove: {InvokedCommand.With(parseResult, dryRun)})");
+                $"Run the same command with --yes to confirm: {confirmed}   (or first see what it would remove: {InvokedCommand.With(parseResult, dryRun, pinned ?? [])})");
         }
 
         Console.Error.Write($"{question} [y/N] ");

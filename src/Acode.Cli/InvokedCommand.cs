@@ -15,26 +15,51 @@ internal static class InvokedCommand
     /// <c>acode</c> and the parsed tokens, with <paramref name="option"/>'s name added when the line does not have it
     /// (before any <c>--</c>: after it, it would be read as an argument).
     /// </summary>
-    public static string With(ParseResult parseResult, Option option)
+    public static string With(ParseResult parseResult, Option option) => With(parseResult, option, []);
+
+    /// <summary>
+    /// <see cref="With(ParseResult, Option)"/>, with each pinned option's value written as given here instead of as typed
+    /// (a time such as <c>1h</c>, which means another instant when the line is pasted later, as the instant it meant now),
+    /// or added when the line does not have that option (an option given more than once is added once per pin).
+    /// </summary>
+    /// <param name="parseResult">The command line.</param>
+    /// <param name="option">The option added when the line does not have it (<c>--yes</c>, <c>--dry-run</c>).</param>
+    /// <param name="pinned">Single-valued options when the line has them; options of any arity when it does not.</param>
+    public static string With(ParseResult parseResult, Option option, IReadOnlyList<(Option Option, string Value)> pinned)
     {
-        bool added = parseResult.GetResult(option) is { Implicit: false };
-        var arguments = new List<string>(parseResult.Tokens.Count + 1);
+        var added = new List<string>();
+        if (parseResult.GetResult(option) is not { Implicit: false })
+        {
+            added.Add(option.Name);
+        }
+
+        var replaced = new Dictionary<Token, string>(ReferenceEqualityComparer.Instance);
+        foreach ((Option pin, string value) in pinned)
+        {
+            if (parseResult.GetResult(pin) is { Implicit: false, Tokens: [Token typed] })
+            {
+                replaced[typed] = value;
+            }
+            else
+            {
+                added.Add(pin.Name);
+                added.Add(value);
+            }
+        }
+
+        var arguments = new List<string>(parseResult.Tokens.Count + added.Count);
         foreach (Token token in parseResult.Tokens)
         {
-            if (token.Type == TokenType.DoubleDash && !added)
+            if (token.Type == TokenType.DoubleDash)
             {
-                arguments.Add(option.Name);
-                added = true;
+                arguments.AddRange(added);
+                added.Clear();
             }
 
-            arguments.Add(token.Value);
+            arguments.Add(replaced.TryGetValue(token, out string? value) ? value : token.Value);
         }
 
-        if (!added)
-        {
-            arguments.Add(option.Name);
-        }
-
+        arguments.AddRange(added);
         return "acode " + ShellQuoting.Join(arguments);
     }
 }

@@ -108,7 +108,15 @@ internal static class DbPruneCommand
                 return ExitCodes.Success;
             }
 
-            Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?");
+            // A pasted suggestion removes what this run would have: the cutoff as the instant it is now (30d, or the configured
+            // days, would mean a later one by then), and the configured states when no --state was typed.
+            List<(Option Option, string Value)> pinned = [(olderThan, UtcTimestamp.Format(cutoff))];
+            if (p.GetResult(states) is not { Implicit: false })
+            {
+                pinned.AddRange(chosenStates.Select(s => ((Option)states, s.ToString())));
+            }
+
+            Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", pinned);
 
             PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, cancellationToken);
             RemoteReport? remoteDone = null;
@@ -128,7 +136,7 @@ internal static class DbPruneCommand
                     // The local prune is done: it is reported (text, or --json with remote.error) before PostgreSQL's error.
                     long waiting = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
                     Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, null, $"{ex.Code}: {ex.Message}"));
-                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes)}), or 'acode db sync' to deliver the deletions only.");
+                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes, pinned)}), or 'acode db sync' to deliver the deletions only.");
                 }
 
                 if (delivered.Paused && StopSignals.Received is null)

@@ -22,8 +22,10 @@ internal static class SessionDeleteCommand
 
             Each deletion is recorded in the outbox in the same transaction, so the next sync ('acode db sync', or the
             sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it.
-            Changes of the session not yet delivered are still delivered first. When no PostgreSQL is configured they
-            can never be delivered, and go with the session. The freed pages are given back to the file system.
+            Changes of the session not yet delivered are delivered with the deletion, which wins over them: PostgreSQL
+            keeps none of them, and the sync may count them as not applied (their session was deleted). When no
+            PostgreSQL is configured they can never be delivered, and go with the session. The freed pages are given
+            back to the file system.
             A deleted session that came from 'acode import' is remembered: importing its transcript again skips it
             (add --include-removed to 'acode import' to take it back).
 

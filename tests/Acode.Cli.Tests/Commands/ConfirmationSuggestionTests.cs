@@ -27,12 +27,29 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
         AcodeResult refused = await _current.RunInAsync(_current.Root, prune);
         Assert.True(refused.ExitCode == 2, refused.ToString());
         string suggested = Suggested(refused.Stderr);
-        Assert.Equal("acode -w 'proj A' db prune --older-than 0s --state Failed --yes", suggested);
+        Assert.Matches(PrunePinnedAt(), suggested);
+        // Sessions that fail after the refusal are newer than the cutoff it meant: '0s' pasted now would take them too.
+        AcodeResult later = await _current.RunInAsync(_current.Root, "-w", Named, "demo", "--sessions", "6");
+        Assert.True(later.ExitCode == 0, later.ToString());
+        IReadOnlyList<string> namedLater = await IdsInAsync(Named);
         AcodeResult confirmed = await PrintedCommand.RunAsync(suggested, _current.Root);
 
         Assert.True(confirmed.ExitCode == 0, confirmed.ToString());
-        Assert.Equal(namedBefore.Except(listed).Order(), (await IdsInAsync(Named)).Order());
+        Assert.Equal(namedLater.Except(listed).Order(), (await IdsInAsync(Named)).Order());
         Assert.Equal(currentBefore.Order(), (await IdsInAsync(null)).Order());
+    }
+
+    [Fact]
+    public async Task The_suggested_prune_by_the_configured_retention_names_its_cutoff_and_states()
+    {
+        await _current.RunOkAsync("demo", "--sessions", "3");
+        _current.Environment["ACODE_PERSISTENCE__RETENTION__OLDERTHANDAYS"] = "1";
+        _current.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Failed";
+
+        AcodeResult refused = await _current.RunInAsync(_current.Root, "db", "prune");
+
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Matches(ConfiguredPinnedAt(), Suggested(refused.Stderr));
     }
 
     [Fact]
@@ -65,7 +82,7 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
         Assert.Contains("Not confirmed: nothing was removed.", terminal, StringComparison.Ordinal);
         Assert.Equal(namedBefore.Order(), (await IdsInAsync(Named)).Order());
         string suggested = TerminalSuggestion().Match(terminal) is { Success: true } match ? match.Groups[1].Value.TrimEnd('\r') : throw new Xunit.Sdk.XunitException($"No suggestion in:\n{terminal}");
-        Assert.Equal("acode -w 'proj A' db prune --older-than 0s --state Failed --yes", suggested);
+        Assert.Matches(PrunePinnedAt(), suggested);
         AcodeResult confirmed = await PrintedCommand.RunAsync(suggested, _current.Root);
 
         Assert.True(confirmed.ExitCode == 0, confirmed.ToString());
@@ -138,4 +155,11 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
 
     [GeneratedRegex(@"run the same command with --yes: (acode [^\n]*)")]
     private static partial Regex TerminalSuggestion();
+
+    /// <summary>The prune of the tests, '--older-than 0s' written as the instant it meant (UtcTimestamp's form).</summary>
+    [GeneratedRegex(@"^acode -w 'proj A' db prune --older-than \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z --state Failed --yes$")]
+    private static partial Regex PrunePinnedAt();
+
+    [GeneratedRegex(@"^acode db prune --yes --older-than \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z --state Failed$")]
+    private static partial Regex ConfiguredPinnedAt();
 }
