@@ -88,6 +88,13 @@ internal static class SessionImportCommand
             }
 
             context.Console.WriteLine($"Imported {sessionIds.Count} session(s): {inserted} rows new, {updated} updated, {unchanged} already present.");
+            if (inserted + updated == 0)
+            {
+                // A file edited by hand without a raised "version" changes nothing, which "already present" alone would hide.
+                Console.Error.WriteLine("Nothing was changed: this workspace holds every row of the file at the same or a newer version, and keeps those. "
+                    + "To change a row by editing an export, raise its \"version\" (and \"updatedAt\") above the stored ones (docs/json-format.md).");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -42,6 +42,30 @@ public sealed class SessionExportImportTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_edited_without_raising_its_version_changes_nothing_and_says_how_to_change_a_row()
+    {
+        await _source.RunOkAsync("demo");
+        string id = (await _source.SessionIdsAsync()).Single();
+        string file = Path.Combine(_source.Root, "export.jsonl");
+        string[] lines = (await _source.RunOkAsync("session", "export", id)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        System.Text.Json.Nodes.JsonNode session = System.Text.Json.Nodes.JsonNode.Parse(lines[0])!;
+        string title = session["title"]!.GetValue<string>();
+        session["title"] = "edited by hand";
+        lines[0] = session.ToJsonString();
+        await File.WriteAllLinesAsync(file, lines);
+
+        AcodeResult imported = await _source.RunAsync("session", "import", file);
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("0 new, 0 updated, 24 unchanged", imported.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed: this workspace holds every row of the file at the same or a newer version", imported.Stderr, StringComparison.Ordinal);
+        Assert.Contains("raise its \"version\"", imported.Stderr, StringComparison.Ordinal);
+        string shown = (await _source.RunOkAsync("session", "show", id)).Stdout;
+        Assert.Contains(title, shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("edited by hand", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_to_a_file_is_owner_only_and_never_overwrites()
     {
         await _source.RunOkAsync("demo");
