@@ -92,6 +92,15 @@ internal static class SessionPullCommand
                         $"Run 'acode db sync' to delete it team-wide. A deletion cannot be withdrawn; to keep a copy of the session, save it first with 'acode session export --remote {sessionId} -o {sessionId}.jsonl' (imported back after the sync, it is a local copy PostgreSQL no longer shares).",
                         ExitCodes.Problem);
                 }
+                catch (Exception ex) when (everything && StopSignals.Received is not null && ex is OperationCanceledException or AcodeDbException)
+                {
+                    // The sessions pulled before are whole; the one being pulled may be copied without PostgreSQL having
+                    // recorded that this workspace holds it, which the next pull does.
+                    throw new UsageException(
+                        $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
+                        "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
+                        StopSignals.InterruptedExitCode);
+                }
                 catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
                 {
                     // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
@@ -149,7 +158,7 @@ internal static class SessionPullCommand
             }
 
             return ExitCodes.Success;
-        });
+        }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
     }
 

@@ -217,6 +217,50 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         }
     }
 
+    [Theory]
+    [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)")]
+    [InlineData("TERM", 143, "Stopped by SIGTERM")]
+    public async Task A_pull_of_all_sessions_stopped_by_a_signal_says_how_far_it_came_and_the_next_pull_finishes(string signal, int exitCode, string said)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        await _workspace.RunOkAsync("db", "sync");
+        using var puller = new CliWorkspace();
+        puller.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+
+        // While this transaction holds the steps table, the pull waits on it for the first session's rows (steps are read
+        // for each session, not to list them): the signal lands mid-pull.
+        await using var blocker = new NpgsqlConnection(connectionString);
+        await blocker.OpenAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("LOCK TABLE steps IN ACCESS EXCLUSIVE MODE;", blocker, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using Process pull = AcodeBinary.Start(puller.Root, puller.Environment, "--workspace", puller.Root, "session", "pull", "--all");
+        Task<string> stdout = pull.StandardOutput.ReadToEndAsync(), stderr = pull.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        const string Waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()";
+        while (await CountAsync(connectionString, Waiting) == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !pull.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(await CountAsync(connectionString, Waiting) > 0, $"precondition: the pull waits for the steps table\n{(pull.HasExited ? await stderr : "")}");
+        Signal(pull, signal);
+        await WaitForExitAsync(pull);
+        await transaction.RollbackAsync();
+        string err = await stderr, text = await stdout;
+
+        Assert.True(pull.ExitCode == exitCode, $"exit {pull.ExitCode}\n{text}\n{err}");
+        Assert.Contains($"{said} after pulling 0 of 3 session(s)", err, StringComparison.Ordinal);
+        Assert.Contains("Run the same command again to finish", err, StringComparison.Ordinal);
+        await puller.RunOkAsync("session", "pull", "--all");
+        Assert.Equal((await _workspace.SessionIdsAsync()).Order(), (await puller.SessionIdsAsync()).Order());
+    }
+
     [Fact]
     public async Task After_a_sync_killed_with_its_records_leased_the_next_one_says_how_many_and_until_when()
     {
