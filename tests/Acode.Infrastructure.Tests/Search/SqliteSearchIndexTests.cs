@@ -60,17 +60,8 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Contains((await Find(search, "compiling")).Items, h => h.Field == "result");
         Assert.Contains((await Find(search, "\"exit code 1\"")).Items, h => h.Field == "error");
 
-        // The same entries as the triggers write for the same rows saved after the migration.
-        using var freshTemp = new TempWorkspace();
-        using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
-        {
-            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
-        }
-
-        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
-        List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
-        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
-        Assert.True(expected.Count >= 15);
+        int entries = await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id);
+        Assert.True(entries >= 15);
         Assert.True(migrated.Check().IsHealthy);
     }
 
@@ -179,17 +170,8 @@ public sealed class SqliteSearchIndexTests : IDisposable
             Assert.Single((await Find(search, word)).Items);
         }
 
-        // The same entries as the triggers write for the same rows saved after the migration.
-        using var freshTemp = new TempWorkspace();
-        using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
-        {
-            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
-        }
-
-        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
-        List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
-        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
-        Assert.Equal(16, expected.Count); // the large result has no entry of its own: its blob is indexed
+        int entries = await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id);
+        Assert.Equal(16, entries); // the large result has no entry of its own: its blob is indexed
         Assert.True(migrated.Check().IsHealthy);
         SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
     }
@@ -253,20 +235,29 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Empty((await Find(search, "nmake")).Items);
         Assert.Empty((await Find(search, "nblobmake")).Items);
 
-        // The same entries as the triggers write for the same rows saved after the migration.
+        Assert.True(await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id) > 0);
+        Assert.Equal("""{"command":"set -e  make deploy  now","path":"C:\\new"}""", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!);
+        Assert.Equal(call.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT arguments FROM tool_calls WHERE id = '{call.Id.Value}';"))["arguments"]!);
+        Assert.True(migrated.Check().IsHealthy);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+    }
+
+    /// <summary>
+    /// Asserts that the migrated database holds the search entries the triggers write for the same rows saved after the
+    /// migration (the session imported into a new workspace); returns how many there are.
+    /// </summary>
+    private async Task<int> AssertEntriesAsTheTriggersWriteThemAsync(SqliteWorkspaceDatabase migrated, SessionId sessionId)
+    {
         using var freshTemp = new TempWorkspace();
         using (SqliteWorkspaceDatabase fresh = freshTemp.Open())
         {
-            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(session.Id))!, []);
+            await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(sessionId))!, []);
         }
 
         const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
         List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
         Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
-        Assert.Equal("""{"command":"set -e  make deploy  now","path":"C:\\new"}""", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!);
-        Assert.Equal(call.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT arguments FROM tool_calls WHERE id = '{call.Id.Value}';"))["arguments"]!);
-        Assert.True(migrated.Check().IsHealthy);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        return expected.Count;
     }
 
     private static Task<Page<SearchHit>> Find(SqliteSessionSearch search, string text)
