@@ -40,7 +40,7 @@ internal static class DbSyncStatusCommand
             table.Write(context.Console);
             foreach (OutboxRecord r in deadLetters)
             {
-                context.Console.WriteLine($"dead letter #{r.Id} {Display.Plain(r.IdempotencyKey)} after {r.Attempts} attempts: {Display.Plain(r.LastError, 200)}");
+                context.Console.WriteLine($"dead letter #{r.Id} {Display.Plain(r.IdempotencyKey)} after {r.Attempts} attempt{(r.Attempts == 1 ? "" : "s")}: {Display.Plain(r.LastError, 200)}");
             }
 
             return ExitCodes.Success;

@@ -164,6 +164,9 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         Assert.Matches(@"Warning: not everything was delivered: [1-9]\d* record\(s\) failed in this run \(rejected by PostgreSQL", sync.Stderr);
         Assert.Contains("'acode db sync retry --all'", sync.Stderr);
         Assert.Equal(1, again.ExitCode); // nothing new was rejected, but dead letters wait: not "delivered everything"
+        string status = (await RunOkAsync("db", "sync", "status")).Stdout;
+        Assert.Contains(" after 1 attempt: ", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 attempts", status, StringComparison.Ordinal);
         using (JsonDocument json = JsonDocument.Parse(again.Stdout))
         {
             Assert.True(json.RootElement.GetProperty("deadLettersInOutbox").GetInt64() > 0);
