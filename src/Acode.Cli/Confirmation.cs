@@ -19,12 +19,13 @@ internal static class Confirmation
             return;
         }
 
-        string confirmed = InvokedCommand.With(parseResult, yes, pinned ?? []);
+        IReadOnlyList<(Option Option, string Value)> written = pinned ?? [];
+        string confirmed = InvokedCommand.With(parseResult, yes, written);
         if (Console.IsInputRedirected)
         {
             throw new UsageException(
                 "Standard input is not a terminal, so acode cannot ask whether to go ahead, and nothing was removed.",
-                $"Run the same command with --yes to confirm: {confirmed}   (or first see what it would remove: {InvokedCommand.With(parseResult, dryRun, pinned ?? [])})");
+                $"Run the same command with --yes to confirm: {confirmed}   (or first see what it would remove: {InvokedCommand.With(parseResult, dryRun, written)})");
         }
 
         Console.Error.Write($"{question} [y/N] ");

@@ -15,19 +15,6 @@ namespace Acode.Cli;
 /// </summary>
 internal static class RemoteSchema
 {
-    // The hints of ACODE-DB-006 that speak for a sync (changes waiting in the outbox, the backlog, a sync resuming by
-    // itself); a reader (whose refusal has a hint of its own) has nothing waiting and nothing that resumes.
-    private static readonly string[] SyncHints = [AcodeErrors.PostgresUnavailable("", "").Hint, AcodeErrors.PostgresRefused("", "", "").Hint];
-
-    /// <summary>
-    /// <paramref name="error"/> with the hint for a reader of the team's database when it is an ACODE-DB-006 whose hint
-    /// speaks for a sync ("Nothing was read or changed. Try again once PostgreSQL answers; …"); any other error as it is.
-    /// </summary>
-    public static AcodeDbException ForReader(AcodeDbException error) =>
-        error.ErrorCode == AcodeErrorCode.PostgresUnavailable && SyncHints.Contains(error.Hint, StringComparer.Ordinal)
-            ? AcodeErrors.InPostgresStore(error, write: false)
-            : error;
-
     /// <param name="context">The invocation.</param>
     /// <param name="withoutRemote">What the command does without <c>--remote</c>, for the message when nothing is configured.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
@@ -46,16 +33,7 @@ internal static class RemoteSchema
 
         IServiceProvider services = context.Services;
         NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
-        MigrationStatus status;
-        try
-        {
-            status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
-        }
-        catch (AcodeDbException ex) when (ForReader(ex) is var forReader && !ReferenceEquals(forReader, ex))
-        {
-            throw forReader;
-        }
-
+        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
         if (status.Pending.Count > 0)
         {
             throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);

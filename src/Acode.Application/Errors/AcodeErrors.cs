@@ -99,23 +99,31 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
-    /// ACODE-DB-003 for a migration that failed and was rolled back, of the workspace database or of PostgreSQL. Every
-    /// command applies the workspace database's pending migrations before it reads (<c>acode db check</c> included), so
-    /// none of this acode's commands opens it until the cause is fixed; its hint names what still works instead.
+    /// ACODE-DB-003 for a migration of the workspace database that failed and was rolled back. Every command applies the
+    /// workspace database's pending migrations before it reads (<c>acode db check</c> included), so none of this acode's
+    /// commands opens it until the cause is fixed; the hint names what still works instead.
     /// </summary>
-    /// <param name="workspace">True for the workspace database, false for PostgreSQL.</param>
     /// <param name="migration">The failed migration's id, e.g. <c>V1_11_0_OutboxDerivedKey</c>.</param>
     /// <param name="lastGoodVersion">The version the database stays at; null for a database no migration was applied to.</param>
     /// <param name="reason">What failed, naming the statement.</param>
     /// <param name="inner">The native exception.</param>
-    public static AcodeDbException MigrationFailed(bool workspace, string migration, string? lastGoodVersion, string reason, Exception? inner = null) => new(
+    public static AcodeDbException WorkspaceMigrationFailed(string migration, string? lastGoodVersion, string reason, Exception? inner = null) => new(
         AcodeErrorCode.MigrationFailed,
-        $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion ?? "none (empty database)"}.",
-        workspace
-            ? "Nothing was lost: the database was not changed"
-                + (lastGoodVersion is null ? "" : $", and an acode whose newest schema is {lastGoodVersion} still opens it")
-                + ". This acode migrates before every command (db check included), so it cannot open the database until the cause is fixed: report this error with the output of 'acode db migrate --dry-run', which lists the pending migrations without applying them."
-            : "Nothing was lost. Run 'acode db check' to inspect the database, and report this error with 'acode db migrate --dry-run' output.",
+        MigrationFailedMessage(migration, lastGoodVersion, reason),
+        "Nothing was lost: the database was not changed"
+            + (lastGoodVersion is null ? "" : $", and an acode whose newest schema is {lastGoodVersion} still opens it")
+            + ". This acode migrates before every command (db check included), so it cannot open the database until the cause is fixed: report this error with the output of 'acode db migrate --dry-run', which lists the pending migrations without applying them.",
+        inner);
+
+    /// <summary>ACODE-DB-003 for a migration of the shared PostgreSQL database that failed and was rolled back.</summary>
+    /// <param name="migration">The failed migration's id, e.g. <c>V1_12_0_SearchJsonEscapes</c>.</param>
+    /// <param name="lastGoodVersion">The version the database stays at; null for a database no migration was applied to.</param>
+    /// <param name="reason">What failed, naming the statement.</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException PostgresMigrationFailed(string migration, string? lastGoodVersion, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.MigrationFailed,
+        MigrationFailedMessage(migration, lastGoodVersion, reason),
+        "Nothing was lost. Run 'acode db check' to inspect the database, and report this error with 'acode db migrate --dry-run' output.",
         inner);
 
     /// <summary>
@@ -358,4 +366,7 @@ internal static class AcodeErrors
 
     /// <summary><paramref name="checksum"/> shortened, unless its short form would look the same as <paramref name="other"/>'s.</summary>
     private static string Distinct(string checksum, string other) => Short(checksum) == Short(other) ? checksum : Short(checksum);
+
+    private static string MigrationFailedMessage(string migration, string? lastGoodVersion, string reason)
+        => $"Migration {migration} failed and was rolled back: {reason}. The database is still at version {lastGoodVersion ?? "none (empty database)"}.";
 }

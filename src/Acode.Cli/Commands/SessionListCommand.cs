@@ -83,6 +83,7 @@ internal static class SessionListCommand
 
             bool asJson = p.GetValue(json);
             List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), filter, p.GetValue(sort)!, pageSize, asJson, fromRemote, page.NextCursor);
+            RemoteWorkspaceNames? workspaces = fromRemote && page.Items.Count > 0 ? await RemoteWorkspaceNames.LoadAsync(context, cancellationToken) : null;
             if (asJson)
             {
                 var items = new JsonArray();
@@ -94,9 +95,10 @@ internal static class SessionListCommand
                         ["createdAt"] = UtcTimestamp.Format(s.CreatedAt), ["updatedAt"] = UtcTimestamp.Format(s.UpdatedAt),
                         ["taskCount"] = s.TaskCount, ["toolCallCount"] = s.ToolCallCount,
                     });
-                    if (fromRemote)
+                    if (workspaces is not null)
                     {
                         ((JsonObject)items[^1]!)["workspace"] = s.Origin;
+                        ((JsonObject)items[^1]!)["workspaceName"] = workspaces.NameOf(s.Origin);
                     }
                 }
 
@@ -136,7 +138,7 @@ internal static class SessionListCommand
             {
                 string[] cells = [s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
                     s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt)];
-                table.AddRow(fromRemote ? [.. cells, Display.Safe(s.Origin ?? "", 40)] : cells);
+                table.AddRow(workspaces is not null ? [.. cells, workspaces.Cell(s.Origin)] : cells);
             }
 
             table.Write(context.Console);

@@ -99,11 +99,12 @@ internal static class SessionSearchCommand
 
             bool asJson = p.GetValue(json);
             List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), query.Text, filter, pageSize, isRemote, asJson, page.NextCursor);
+            RemoteWorkspaceNames? workspaces = isRemote && page.Items.Count > 0 ? await RemoteWorkspaceNames.LoadAsync(context, cancellationToken) : null;
             if (asJson)
             {
                 JsonOutput.Write(new JsonObject
                 {
-                    ["items"] = new JsonArray([.. page.Items.Select(ToJson)]),
+                    ["items"] = new JsonArray([.. page.Items.Select(hit => ToJson(hit, workspaces))]),
                     ["nextCursor"] = page.NextCursor,
                     ["nextCommand"] = next is null ? null : "acode " + ShellQuoting.Join(next),
                     ["nextArguments"] = next is null ? null : new JsonArray([.. next.Select(a => (JsonNode)a)]),
@@ -130,9 +131,9 @@ internal static class SessionSearchCommand
                 {
                     $"{hit.SessionId.Value}\n{Display.Safe(hit.SessionTitle, 30)}", $"{hit.EntityType}\n{Display.Safe(hit.EntityId)}", Display.Safe(hit.Field), Highlighted(hit.Snippet),
                 };
-                if (isRemote)
+                if (workspaces is not null)
                 {
-                    row.Add(Display.Safe(hit.Origin));
+                    row.Add(workspaces.Cell(hit.Origin));
                 }
 
                 table.AddRow([.. row]);
@@ -177,20 +178,29 @@ internal static class SessionSearchCommand
         return markup.ToString();
     }
 
-    private static JsonObject ToJson(SearchHit hit) => new()
+    private static JsonObject ToJson(SearchHit hit, RemoteWorkspaceNames? workspaces)
     {
-        ["sessionId"] = hit.SessionId.Value,
-        ["sessionTitle"] = hit.SessionTitle,
-        ["sessionState"] = hit.SessionState.ToString(),
-        ["sessionUpdatedAt"] = UtcTimestamp.Format(hit.SessionUpdatedAt),
-        ["entityType"] = hit.EntityType.ToString(),
-        ["entityId"] = hit.EntityId,
-        ["field"] = hit.Field,
-        ["snippet"] = hit.Snippet.Text,
-        ["highlights"] = new JsonArray([.. hit.Snippet.Highlights.Select(h => (JsonNode)new JsonArray(h.Start, h.Length))]),
-        ["score"] = hit.Score,
-        ["origin"] = hit.Origin,
-    };
+        var item = new JsonObject
+        {
+            ["sessionId"] = hit.SessionId.Value,
+            ["sessionTitle"] = hit.SessionTitle,
+            ["sessionState"] = hit.SessionState.ToString(),
+            ["sessionUpdatedAt"] = UtcTimestamp.Format(hit.SessionUpdatedAt),
+            ["entityType"] = hit.EntityType.ToString(),
+            ["entityId"] = hit.EntityId,
+            ["field"] = hit.Field,
+            ["snippet"] = hit.Snippet.Text,
+            ["highlights"] = new JsonArray([.. hit.Snippet.Highlights.Select(h => (JsonNode)new JsonArray(h.Start, h.Length))]),
+            ["score"] = hit.Score,
+            ["origin"] = hit.Origin,
+        };
+        if (workspaces is not null)
+        {
+            item["workspaceName"] = workspaces.NameOf(hit.Origin);
+        }
+
+        return item;
+    }
 
     private static List<string> NextPageArguments(string? workspace, string query, SessionFilter filter, int limit, bool remote, bool json, string cursor)
     {

@@ -13,7 +13,7 @@ internal sealed class RemoteHealthPage(ISyncConflictReader reader, Func<string> 
 {
     public async Task<IResult> RenderAsync(long? conflictsBefore, CancellationToken cancellationToken)
     {
-        var shared = new SharedHealth(reader, remote: true);
+        var shared = new SharedHealth(reader);
         await shared.LoadAsync(conflictsBefore, HealthPage.ConflictsShown, cancellationToken);
         string html = PageLayout.Render("Health", workspace, w =>
         {

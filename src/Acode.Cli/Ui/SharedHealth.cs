@@ -12,7 +12,7 @@ namespace Acode.Cli.Ui;
 /// conflicts, each with the incoming and the stored version side by side. Without a reader (PostgreSQL not configured
 /// or not reachable) it writes nothing; a failed read is shown as its message, the rest of the page still renders.
 /// </summary>
-internal sealed class SharedHealth(ISyncConflictReader? reader, bool remote = false)
+internal sealed class SharedHealth(ISyncConflictReader? reader)
 {
     public const int WorkspacesShown = 200;
 
@@ -44,7 +44,7 @@ internal sealed class SharedHealth(ISyncConflictReader? reader, bool remote = fa
         catch (AcodeDbException ex)
         {
             _problem = $"{ex.Code}: {ex.Message}";
-            _problemHint = remote ? RemoteSchema.ForReader(ex).Hint : ex.Hint; // the team's viewer has no outbox to speak of
+            _problemHint = ex.Hint;
         }
     }
 

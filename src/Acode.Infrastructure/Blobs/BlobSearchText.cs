@@ -28,20 +28,21 @@ internal static class BlobSearchText
     private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The indexed text of a stored blob, decompressing only its first <see cref="MaxBytes"/> bytes; null when it is not UTF-8 text or does not decode (a damaged blob: reading a row that names it reports the damage).</summary>
-    public static string? Of(StoredBlob blob) => Of(blob, separateEscapes: true);
+    public static string? Of(StoredBlob blob) => Of(blob, out _);
 
     /// <summary>
-    /// <see cref="Of(StoredBlob)"/>, or with <paramref name="separateEscapes"/> false the text indexed before schema
-    /// 1.12.0 (JSON escapes kept): migration 1.12.0 indexes again the blobs where the two differ.
+    /// <see cref="Of(StoredBlob)"/>, and whether that text differs from the one indexed before schema 1.12.0 (JSON text
+    /// holding an escape that now separates words): migration 1.12.0 indexes those blobs again, decoding each once.
     /// </summary>
-    public static string? Of(StoredBlob blob, bool separateEscapes)
+    public static string? Of(StoredBlob blob, out bool escapesSeparated)
     {
         ArgumentNullException.ThrowIfNull(blob);
+        escapesSeparated = false;
         int length = (int)Math.Min(blob.RawLength, MaxBytes);
         switch (blob.Codec)
         {
             case BlobCodec.None when blob.Content.LongLength == blob.RawLength:
-                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes, separateEscapes);
+                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes, out escapesSeparated);
             case BlobCodec.Brotli:
                 // Only the head is decompressed. A mutable struct: not a 'using' variable, which would be called on copies.
                 byte[] head = new byte[length];
@@ -51,7 +52,7 @@ internal static class BlobSearchText
                     OperationStatus status = decoder.Decompress(blob.Content, head, out _, out int written);
                     bool complete = status == OperationStatus.Done && written == blob.RawLength;
                     bool cut = status == OperationStatus.DestinationTooSmall && written == length && blob.RawLength > length;
-                    return complete || cut ? OfHead(head, whole: complete, separateEscapes) : null;
+                    return complete || cut ? OfHead(head, whole: complete, out escapesSeparated) : null;
                 }
                 finally
                 {
@@ -63,33 +64,27 @@ internal static class BlobSearchText
         }
     }
 
-    /// <summary>Whether the blob's indexed text differs from the one indexed before schema 1.12.0 (JSON text holding an escape that separates words); decompresses it a second time only when its text holds such an escape.</summary>
-    public static bool EscapesSeparated(StoredBlob blob)
-        => Of(blob, separateEscapes: false) is { } kept && !ReferenceEquals(JsonEscapeSeparators.Separate(kept), kept) && Of(blob) != kept;
-
     /// <summary>The indexed text of raw bytes; null when they are not UTF-8 text.</summary>
-    public static string? Of(ReadOnlySpan<byte> raw) => OfHead(raw.Length > MaxBytes ? raw[..MaxBytes] : raw, whole: raw.Length <= MaxBytes);
+    public static string? Of(ReadOnlySpan<byte> raw) => OfHead(raw.Length > MaxBytes ? raw[..MaxBytes] : raw, whole: raw.Length <= MaxBytes, out _);
 
-    /// <summary>The indexed text of a blob's first bytes (at most <see cref="MaxBytes"/>); <paramref name="whole"/>: they are all of it.</summary>
-    public static string? OfHead(ReadOnlySpan<byte> head, bool whole) => OfHead(head, whole, separateEscapes: true);
-
-    /// <summary><see cref="OfHead(ReadOnlySpan{byte}, bool)"/>, or with <paramref name="separateEscapes"/> false the text indexed before schema 1.12.0.</summary>
-    public static string? OfHead(ReadOnlySpan<byte> head, bool whole, bool separateEscapes)
+    /// <summary>
+    /// The indexed text of a blob's first bytes (at most <see cref="MaxBytes"/>; <paramref name="whole"/>: they are all of
+    /// it), and whether it differs from the text indexed before schema 1.12.0; null when they are not UTF-8 text.
+    /// </summary>
+    public static string? OfHead(ReadOnlySpan<byte> head, bool whole, out bool escapesSeparated)
     {
+        escapesSeparated = false;
         for (int cut = 0; cut <= (whole ? 0 : 3) && cut < head.Length; cut++)
         {
             ReadOnlySpan<byte> bytes = head[..^cut];
             if (Utf8.IsValid(bytes))
             {
                 string text = FirstCharacters(Utf8Text.GetString(bytes));
-                if (!separateEscapes)
-                {
-                    return text;
-                }
 
                 // Only text holding such an escape is read as JSON (most is not, and is returned as it is).
                 string separated = JsonEscapeSeparators.Separate(text);
-                return ReferenceEquals(separated, text) || !JsonEscapeSeparators.IsJson(bytes, whole) ? text : separated;
+                escapesSeparated = !ReferenceEquals(separated, text) && JsonEscapeSeparators.IsJson(bytes, whole);
+                return escapesSeparated ? separated : text;
             }
         }
 

@@ -93,11 +93,20 @@ public sealed class PostgresMigrator
     /// <see cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>, but the role needs only SELECT on acode's tables
     /// and USAGE on the schema, so a SELECT-only role or a read replica passes. Writes nothing.
     /// </summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004, or ACODE-DB-006 (unavailable, or SELECT or USAGE missing: the message names the GRANT).</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-003, ACODE-DB-004, or ACODE-DB-006 (unavailable, with a reader's hint: nothing was read or changed; or SELECT or USAGE missing: the message names the GRANT).</exception>
     public async Task<MigrationStatus> GetReadStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForReader(ex, PostgresConnectionSettings.Redact(dataSource.ConnectionString)) is { } unavailable)
+        {
+            throw unavailable;
+        }
+
         await using (connection.ConfigureAwait(false))
         {
             return await GetStatusAsync(connection, readOnly: true, cancellationToken).ConfigureAwait(false);
@@ -113,7 +122,7 @@ public sealed class PostgresMigrator
             List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
             return _plan.StatusOf(applied);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (readOnly ? PostgresErrorMapper.MapForReader(ex, Target(connection)) : PostgresErrorMapper.Map(ex, Target(connection))) is { } unavailable)
         {
             throw unavailable;
         }
@@ -273,7 +282,7 @@ public sealed class PostgresMigrator
             Log.PostgresMigrationFailed(_logger, migration.Id, target, reason);
             throw refusal is { } refused
                 ? AcodeErrors.MigrationRefused(target, migration.Id, lastGood, reason, refused.Remedy, ex)
-                : AcodeErrors.MigrationFailed(workspace: false, migration.Id, lastGood, reason, ex);
+                : AcodeErrors.PostgresMigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.PostgresMigrationApplied(_logger, migration.Id, migration.Checksum, Target(connection));

@@ -24,7 +24,7 @@ internal static class SqliteMigrationFunctions
         connection.CreateFunction("acode_blob_text_prefix", (byte[] raw) => System.Text.Encoding.UTF8.GetBytes(DocumentBlobs.Prefix(System.Text.Encoding.UTF8.GetString(raw))), isDeterministic: true);
         connection.CreateFunction("acode_blob_bytes_prefix", (byte[] raw) => DocumentBlobs.BytesPrefix(raw), isDeterministic: true);
         connection.CreateFunction("acode_blob_search_text", (string codec, byte[] content, long rawLength) => BlobSearchText.Of(new StoredBlob("", codec, rawLength, content)) is { } text ? Fts5Text.ForIndex(text) : null, isDeterministic: true);
-        connection.CreateFunction("acode_blob_search_escapes", (string codec, byte[] content, long rawLength) => BlobSearchText.EscapesSeparated(new StoredBlob("", codec, rawLength, content)), isDeterministic: true);
+        connection.CreateFunction("acode_blob_search_escapes", (string codec, byte[] content, long rawLength) => BlobSearchText.Of(new StoredBlob("", codec, rawLength, content), out bool escapesSeparated) is not null && escapesSeparated, isDeterministic: true);
         connection.CreateFunction("acode_blob_search_nul", (string codec, byte[] content, long rawLength) => BlobSearchText.Of(new StoredBlob("", codec, rawLength, content))?.Contains('\0', StringComparison.Ordinal) == true, isDeterministic: true);
     }
 

@@ -176,7 +176,7 @@ internal sealed partial class SqliteMigrator
             transaction.Rollback();
             string reason = $"{ex.Message.TrimEnd('.')} in {step}";
             Log.MigrationFailed(_logger, migration.Id, reason);
-            throw AcodeErrors.MigrationFailed(workspace: true, migration.Id, lastGood, reason, ex);
+            throw AcodeErrors.WorkspaceMigrationFailed(migration.Id, lastGood, reason, ex);
         }
 
         Log.MigrationApplied(_logger, migration.Id, migration.Checksum);

@@ -64,6 +64,17 @@ internal static class PostgresErrorMapper
     }
 
     /// <summary>
+    /// As <see cref="Map"/>, for a reader of the team's database (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui
+    /// --remote</c>, the conflicts and workspaces a page shows): the hint of a read (<see cref="AcodeErrors.InPostgresStore"/>
+    /// with <c>write</c> false: nothing was read or changed, try again once PostgreSQL answers), not the sync's (changes
+    /// waiting in an outbox, a sync resuming by itself), since a read leaves nothing waiting.
+    /// </summary>
+    /// <param name="exception">What Npgsql threw.</param>
+    /// <param name="redactedTarget">The server, e.g. <see cref="PostgresConnectionSettings.Redacted"/>.</param>
+    public static AcodeDbException? MapForReader(Exception exception, string redactedTarget)
+        => Map(exception, redactedTarget) is { } mapped ? AcodeErrors.InPostgresStore(mapped, write: false) : null;
+
+    /// <summary>
     /// For a refusal of the role or the server (a missing privilege, a read-only server, no schema): what was refused
     /// and what fixes it, e.g. the <c>GRANT</c> a failed migration needs (ACODE-DB-003). Null for an outage, for a
     /// missing table or column (inside a migration, that is the migration's own error) and for any other failure.

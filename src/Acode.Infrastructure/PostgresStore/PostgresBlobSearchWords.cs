@@ -40,7 +40,7 @@ internal static class PostgresBlobSearchWords
     /// <summary>
     /// The data step of migration 1.12.0: sets <c>search_words</c> again of every blob whose indexed text changed with
     /// that version (JSON text holding an escape that now separates words, <see cref="BlobSearchText"/>), decoding every
-    /// blob once, a page at a time in hash order, in the migration's transaction.
+    /// blob once (the text and whether it changed from one decode), a page at a time in hash order, in the migration's transaction.
     /// </summary>
     /// <returns>How many blobs were indexed again.</returns>
     public static Task<int> IndexEscapesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -75,8 +75,8 @@ internal static class PostgresBlobSearchWords
                         long rawLength = reader.GetInt64(2);
                         byte[] content = reader.GetFieldValue<byte[]>(3);
                         last = hash;
-                        string? text = Decode(hash, codec, rawLength, content, separateEscapes: true);
-                        if (onlyEscapes && (text is null || text == Decode(hash, codec, rawLength, content, separateEscapes: false)))
+                        string? text = Decode(hash, codec, rawLength, content, out bool escapesSeparated);
+                        if (onlyEscapes && !escapesSeparated)
                         {
                             continue;
                         }
@@ -114,9 +114,13 @@ internal static class PostgresBlobSearchWords
     }
 
     // An uncompressed blob is read as its first MaxBytes bytes only.
-    private static string? Decode(string hash, string codec, long rawLength, byte[] content, bool separateEscapes) => codec == BlobCodec.None
-        ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes, separateEscapes)) : null)
-        : ForPostgres(BlobSearchText.Of(new StoredBlob(hash, codec, rawLength, content), separateEscapes));
+    private static string? Decode(string hash, string codec, long rawLength, byte[] content, out bool escapesSeparated)
+    {
+        escapesSeparated = false;
+        return codec == BlobCodec.None
+            ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes, out escapesSeparated)) : null)
+            : ForPostgres(BlobSearchText.Of(new StoredBlob(hash, codec, rawLength, content), out escapesSeparated));
+    }
 
     private static string? ForPostgres(string? text) => text?.Replace('\0', '\uFFFD');
 }

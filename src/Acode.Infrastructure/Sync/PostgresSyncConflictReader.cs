@@ -87,7 +87,7 @@ internal sealed class PostgresSyncConflictReader : ISyncConflictReader
 
             return rows;
         }
-        catch (Exception ex) when (PostgresErrorMapper.Map(ex, _redactedTarget) is { } mapped)
+        catch (Exception ex) when (PostgresErrorMapper.MapForReader(ex, _redactedTarget) is { } mapped)
         {
             throw mapped;
         }

@@ -82,6 +82,7 @@ public sealed class RemoteReaderRoleTests(PostgresFixture fixture) : IDisposable
             Assert.Contains("ACODE-DB-006", refused.Stderr, StringComparison.Ordinal);
             Assert.Contains($"role \"{_role}\" lacks SELECT on sessions", refused.Stderr, StringComparison.Ordinal);
             Assert.Contains($"GRANT SELECT ON ALL TABLES IN SCHEMA \"public\" TO \"{_role}\";", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Reading the team's database needs only CONNECT on the database, USAGE on the schema and SELECT", refused.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("INSERT", refused.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("outbox", refused.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain(_password, refused.Stdout + refused.Stderr, StringComparison.Ordinal);

@@ -24,6 +24,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     public async Task A_session_synced_by_one_workspace_is_listed_shown_and_exported_remotely_by_another_with_its_workspace()
     {
         string url = await ConfigureBothAsync();
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "ana-laptop";
         await _a.RunOkAsync("demo");
         await _a.RunOkAsync("db", "sync");
         string id = Assert.Single(await _a.SessionIdsAsync());
@@ -38,7 +39,9 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
 
         Assert.Equal(id, item.GetProperty("id").GetString());
         Assert.Equal(originOfA, item.GetProperty("workspace").GetString());
+        Assert.Equal("ana-laptop", item.GetProperty("workspaceName").GetString()); // the name ui --remote shows over the id
         Assert.Contains("Workspace", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ana-laptop", table.Stdout, StringComparison.Ordinal);
         Assert.Equal(id, show[0].GetProperty("id").GetString());
         Assert.Equal(localExport.Stdout.Split('\n').Length, export.Stdout.Split('\n').Length);
         Assert.False(File.Exists(Path.Combine(_b.Root, ".agent", "workspace.db")), "remote reads create nothing locally");

@@ -179,6 +179,7 @@ public sealed class SessionSearchCommandTests(PostgresFixture fixture) : IDispos
         JsonElement json = await _workspace.JsonAsync("session", "search", "\"context mismatch\"", "--remote", "--limit", "100");
         JsonElement[] items = [.. json.GetProperty("items").EnumerateArray()];
         Assert.Equal(2, items.Select(i => i.GetProperty("origin").GetString()).Distinct().Count());
+        Assert.All(items, i => Assert.StartsWith(Environment.MachineName + "/", i.GetProperty("workspaceName").GetString(), StringComparison.Ordinal)); // host/folder, as each reported it
         Assert.Equal(2, items.Select(i => i.GetProperty("sessionId").GetString()).Distinct().Count());
         Assert.All(items, i => Assert.Equal("error", i.GetProperty("field").GetString()));
 

@@ -199,6 +199,22 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
         Assert.DoesNotContain(fixture.Server.Password, ex.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_reader_of_an_unreachable_server_is_told_that_nothing_was_read_not_that_a_sync_resumes()
+    {
+        var dead = new NpgsqlConnectionStringBuilder(_connectionString) { Port = PostgresErrorMapperTests.FreePort(), Timeout = 2 };
+        await using NpgsqlDataSource source = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(dead.ConnectionString, "test"));
+
+        AcodeDbException read = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator().GetReadStatusAsync(source));
+        AcodeDbException status = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator().GetStatusAsync(source));
+
+        Assert.Equal(AcodeErrorCode.PostgresUnavailable, read.ErrorCode);
+        Assert.Equal(status.Message, read.Message);
+        Assert.StartsWith("Nothing was read or changed. Try again once PostgreSQL answers", read.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("sync resumes", read.Hint, StringComparison.Ordinal);
+        Assert.Contains("sync resumes by itself", status.Hint, StringComparison.Ordinal); // the sync's own status keeps the sync's advice
+    }
+
     private static Dictionary<string, string> Columns(params (string Name, string Type)[] columns)
         => columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
 
