@@ -13,4 +13,11 @@ public sealed record SessionSummary(
 {
     /// <summary>The id of the workspace (or PostgreSQL store) whose change currently stands; null from a workspace's own SQLite store, where every row is its own.</summary>
     public string? Origin { get; init; }
+
+    /// <summary>
+    /// The name the <see cref="Origin"/> workspace reported when it last synced (PostgreSQL's <c>workspaces</c> table:
+    /// <c>persistence:sync:workspaceName</c>, by default <c>host/folder</c>); null when it never reported one, or from a
+    /// workspace's own SQLite store.
+    /// </summary>
+    public string? OriginName { get; init; }
 }

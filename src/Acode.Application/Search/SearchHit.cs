@@ -23,4 +23,11 @@ public sealed record SearchHit(
     string Field,
     SearchSnippet Snippet,
     double Score,
-    string? Origin);
+    string? Origin)
+{
+    /// <summary>
+    /// The name the <see cref="Origin"/> workspace reported when it last synced (PostgreSQL's <c>workspaces</c> table:
+    /// <c>persistence:sync:workspaceName</c>, by default <c>host/folder</c>); null when it never reported one, or for the local workspace.
+    /// </summary>
+    public string? OriginName { get; init; }
+}

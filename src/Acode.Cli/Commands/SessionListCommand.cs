@@ -83,7 +83,6 @@ internal static class SessionListCommand
 
             bool asJson = p.GetValue(json);
             List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), filter, p.GetValue(sort)!, pageSize, asJson, fromRemote, page.NextCursor);
-            RemoteWorkspaceNames? workspaces = fromRemote && page.Items.Count > 0 ? await RemoteWorkspaceNames.LoadAsync(context, cancellationToken) : null;
             if (asJson)
             {
                 var items = new JsonArray();
@@ -95,10 +94,10 @@ internal static class SessionListCommand
                         ["createdAt"] = UtcTimestamp.Format(s.CreatedAt), ["updatedAt"] = UtcTimestamp.Format(s.UpdatedAt),
                         ["taskCount"] = s.TaskCount, ["toolCallCount"] = s.ToolCallCount,
                     });
-                    if (workspaces is not null)
+                    if (fromRemote)
                     {
                         ((JsonObject)items[^1]!)["workspace"] = s.Origin;
-                        ((JsonObject)items[^1]!)["workspaceName"] = workspaces.NameOf(s.Origin);
+                        ((JsonObject)items[^1]!)["workspaceName"] = s.OriginName;
                     }
                 }
 
@@ -138,7 +137,7 @@ internal static class SessionListCommand
             {
                 string[] cells = [s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
                     s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt)];
-                table.AddRow(workspaces is not null ? [.. cells, workspaces.Cell(s.Origin)] : cells);
+                table.AddRow(fromRemote ? [.. cells, Display.Workspace(s.Origin, s.OriginName)] : cells);
             }
 
             table.Write(context.Console);

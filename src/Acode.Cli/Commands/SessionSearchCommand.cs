@@ -99,12 +99,11 @@ internal static class SessionSearchCommand
 
             bool asJson = p.GetValue(json);
             List<string>? next = page.NextCursor is null ? null : NextPageArguments(p.GetValue(globals.Workspace), query.Text, filter, pageSize, isRemote, asJson, page.NextCursor);
-            RemoteWorkspaceNames? workspaces = isRemote && page.Items.Count > 0 ? await RemoteWorkspaceNames.LoadAsync(context, cancellationToken) : null;
             if (asJson)
             {
                 JsonOutput.Write(new JsonObject
                 {
-                    ["items"] = new JsonArray([.. page.Items.Select(hit => ToJson(hit, workspaces))]),
+                    ["items"] = new JsonArray([.. page.Items.Select(hit => ToJson(hit, isRemote))]),
                     ["nextCursor"] = page.NextCursor,
                     ["nextCommand"] = next is null ? null : "acode " + ShellQuoting.Join(next),
                     ["nextArguments"] = next is null ? null : new JsonArray([.. next.Select(a => (JsonNode)a)]),
@@ -131,9 +130,9 @@ internal static class SessionSearchCommand
                 {
                     $"{hit.SessionId.Value}\n{Display.Safe(hit.SessionTitle, 30)}", $"{hit.EntityType}\n{Display.Safe(hit.EntityId)}", Display.Safe(hit.Field), Highlighted(hit.Snippet),
                 };
-                if (workspaces is not null)
+                if (isRemote)
                 {
-                    row.Add(workspaces.Cell(hit.Origin));
+                    row.Add(Display.Workspace(hit.Origin, hit.OriginName));
                 }
 
                 table.AddRow([.. row]);
@@ -178,7 +177,7 @@ internal static class SessionSearchCommand
         return markup.ToString();
     }
 
-    private static JsonObject ToJson(SearchHit hit, RemoteWorkspaceNames? workspaces)
+    private static JsonObject ToJson(SearchHit hit, bool remote)
     {
         var item = new JsonObject
         {
@@ -194,9 +193,9 @@ internal static class SessionSearchCommand
             ["score"] = hit.Score,
             ["origin"] = hit.Origin,
         };
-        if (workspaces is not null)
+        if (remote)
         {
-            item["workspaceName"] = workspaces.NameOf(hit.Origin);
+            item["workspaceName"] = hit.OriginName;
         }
 
         return item;

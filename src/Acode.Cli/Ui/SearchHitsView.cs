@@ -12,11 +12,11 @@ internal static class SearchHitsView
 {
     /// <param name="w">The page being written.</param>
     /// <param name="hits">One page of hits, best first.</param>
-    /// <param name="workspaceNames">With <c>--remote</c>: a Workspace column, the hit's origin with its name from this map; null for none.</param>
-    public static void Write(HtmlWriter w, IReadOnlyList<SearchHit> hits, IReadOnlyDictionary<string, string>? workspaceNames = null)
+    /// <param name="workspaceColumn">With <c>--remote</c>: a Workspace column, each hit's origin with its name.</param>
+    public static void Write(HtmlWriter w, IReadOnlyList<SearchHit> hits, bool workspaceColumn = false)
     {
         w.Markup("<table class=\"hits\" id=\"hits\"><thead><tr><th>Session</th><th>Entity</th><th>Field</th><th>Snippet</th>");
-        if (workspaceNames is not null)
+        if (workspaceColumn)
         {
             WorkspaceColumn.WriteHeader(w);
         }
@@ -44,9 +44,9 @@ internal static class SearchHitsView
             w.Markup("</td><td>").Text(hit.Field).Markup("</td><td class=\"snippet\">");
             WriteSnippet(w, hit.Snippet);
             w.Markup("</td>");
-            if (workspaceNames is not null)
+            if (workspaceColumn)
             {
-                WorkspaceColumn.WriteCell(w, hit.Origin, workspaceNames);
+                WorkspaceColumn.WriteCell(w, hit.Origin, hit.OriginName);
             }
 
             w.Markup("</tr>");

@@ -20,8 +20,8 @@ namespace Acode.Cli.Ui;
 /// <param name="store">The sessions read.</param>
 /// <param name="search">The full-text search of the same store.</param>
 /// <param name="workspace">What the page header names.</param>
-/// <param name="team">With <c>--remote</c>, the team's workspaces: the list and the hits get a Workspace column (<see cref="WorkspaceColumn"/>). Null for this workspace's list.</param>
-internal sealed class SessionListPage(IRunStateStore store, ISessionSearch search, string workspace, ISyncConflictReader? team)
+/// <param name="remote">With <c>--remote</c> (the team's PostgreSQL): the list and the hits get a Workspace column (<see cref="WorkspaceColumn"/>).</param>
+internal sealed class SessionListPage(IRunStateStore store, ISessionSearch search, string workspace, bool remote)
 {
     private static readonly (string Value, string Label, SessionSort Sort)[] Sorts =
     [
@@ -113,7 +113,6 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             return Bad(form, ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.");
         }
 
-        IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Sessions", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
@@ -127,7 +126,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             }
 
             w.Markup("<table class=\"sessions\" id=\"sessions\"><thead><tr><th>ID</th><th>State</th><th>Title</th><th class=\"num\">Tasks</th><th class=\"num\">Tool calls</th><th>Created (UTC)</th><th>Updated (UTC)</th>");
-            if (names is not null)
+            if (remote)
             {
                 WorkspaceColumn.WriteHeader(w);
             }
@@ -142,9 +141,9 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
                     .Markup("</td><td class=\"num\">").Text(s.ToolCallCount.ToString(CultureInfo.InvariantCulture))
                     .Markup("</td><td>").Text(Display.Second(s.CreatedAt))
                     .Markup("</td><td>").Text(Display.Second(s.UpdatedAt)).Markup("</td>");
-                if (names is not null)
+                if (remote)
                 {
-                    WorkspaceColumn.WriteCell(w, s.Origin, names);
+                    WorkspaceColumn.WriteCell(w, s.Origin, s.OriginName);
                 }
 
                 w.Markup("</tr>");
@@ -181,18 +180,17 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             return Bad(form, ex.Reason, "Follow the 'Next page' link as it is, or start again from the first page.", "Cannot search");
         }
 
-        IReadOnlyDictionary<string, string>? names = team is null || page.Items.Count == 0 ? null : await WorkspaceColumn.LoadNamesAsync(team, cancellationToken);
         string html = PageLayout.Render("Search", workspace, w =>
         {
             w.Markup("<h1>Sessions</h1>");
             WriteForm(w, form);
             if (page.Items.Count == 0)
             {
-                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} {(team is null ? "in this workspace" : "in PostgreSQL")}.").Markup("</p>");
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} {(remote ? "in PostgreSQL" : "in this workspace")}.").Markup("</p>");
                 return;
             }
 
-            SearchHitsView.Write(w, page.Items, names);
+            SearchHitsView.Write(w, page.Items, workspaceColumn: remote);
             if (page.NextCursor is { } next)
             {
                 w.Markup("<p class=\"more\">").Link(UiLinks.Sessions(NextPageQuery(text, filter, null, limit, next)), "Next hits →", "next").Markup("</p>");

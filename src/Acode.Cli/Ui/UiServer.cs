@@ -97,7 +97,7 @@ internal sealed class UiServer : IAsyncDisposable
 
     private static void Map(WebApplication app, UiSources s)
     {
-        var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote ? s.Conflicts : null);
+        var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote);
         var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);

@@ -86,7 +86,7 @@ public sealed class PostgresMigrator
 
     /// <inheritdoc cref="GetStatusAsync(NpgsqlDataSource, CancellationToken)"/>
     public Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
-        => GetStatusAsync(connection, readOnly: false, cancellationToken);
+        => GetStatusAsync(connection, StatusRole.Writer, cancellationToken);
 
     /// <summary>
     /// The status as a reader needs it (<c>--remote</c> reads, <c>session pull</c>, <c>acode ui --remote</c>): like
@@ -97,35 +97,36 @@ public sealed class PostgresMigrator
     public async Task<MigrationStatus> GetReadStatusAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        NpgsqlConnection connection;
-        try
-        {
-            connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForReader(ex, PostgresConnectionSettings.Redact(dataSource.ConnectionString)) is { } unavailable)
-        {
-            throw unavailable;
-        }
-
+        NpgsqlConnection connection = await PostgresDataSourceFactory.OpenReaderConnectionAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await GetStatusAsync(connection, readOnly: true, cancellationToken).ConfigureAwait(false);
+            return await GetStatusAsync(connection, StatusRole.Reader, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, bool readOnly, CancellationToken cancellationToken)
+    private async Task<MigrationStatus> GetStatusAsync(NpgsqlConnection connection, StatusRole role, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         try
         {
-            await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, readOnly, cancellationToken).ConfigureAwait(false);
+            await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, readOnly: role.SelectOnly, cancellationToken).ConfigureAwait(false);
             List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
             return _plan.StatusOf(applied);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (readOnly ? PostgresErrorMapper.MapForReader(ex, Target(connection)) : PostgresErrorMapper.Map(ex, Target(connection))) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && role.Map(ex, Target(connection)) is { } unavailable)
         {
             throw unavailable;
         }
+    }
+
+    /// <summary>
+    /// Who asks for a status, a reader or a writer: the privileges it needs (SELECT only for a reader; a writer's for a sync or a migration) and
+    /// the hint a failure gets (<see cref="PostgresErrorMapper.MapForReader"/> or <see cref="PostgresErrorMapper.Map"/>).
+    /// </summary>
+    private sealed record StatusRole(bool SelectOnly, Func<Exception, string, AcodeDbException?> Map)
+    {
+        public static readonly StatusRole Reader = new(SelectOnly: true, PostgresErrorMapper.MapForReader);
+        public static readonly StatusRole Writer = new(SelectOnly: false, PostgresErrorMapper.Map);
     }
 
     /// <summary>

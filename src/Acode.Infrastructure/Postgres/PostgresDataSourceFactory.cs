@@ -83,14 +83,26 @@ public static class PostgresDataSourceFactory
     /// <summary>Opens a pooled connection.</summary>
     /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable, refused the connection or the login.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    public static Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+        => OpenAsync(dataSource, PostgresErrorMapper.Map, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenConnectionAsync"/>, for a reader of the team's database: a failure carries the reader's hint
+    /// (<see cref="PostgresErrorMapper.MapForReader"/>: nothing was read or changed), not the sync's.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable, refused the connection or the login.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal static Task<NpgsqlConnection> OpenReaderConnectionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+        => OpenAsync(dataSource, PostgresErrorMapper.MapForReader, cancellationToken);
+
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, Func<Exception, string, AcodeDbException?> map, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         try
         {
             return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, PostgresConnectionSettings.Redact(dataSource.ConnectionString)) is { } unavailable)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && map(ex, PostgresConnectionSettings.Redact(dataSource.ConnectionString)) is { } unavailable)
         {
             throw unavailable;
         }

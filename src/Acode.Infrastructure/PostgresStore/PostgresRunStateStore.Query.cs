@@ -35,7 +35,7 @@ public sealed partial class PostgresRunStateStore
                     {
                         items.Add(new SessionSummary(SessionId.Parse(r.GetString(0)), r.GetString(1), Enum.Parse<SessionState>(r.GetString(2)), r.GetInt64(3),
                             UtcTimestamp.Parse(r.GetString(4)), new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), (int)r.GetInt64(7), (int)r.GetInt64(8))
-                        { Origin = r.GetString(6) });
+                        { Origin = r.GetString(6), OriginName = r.IsDBNull(9) ? null : r.GetString(9) });
                     }
                 }
             }
@@ -110,7 +110,8 @@ public sealed partial class PostgresRunStateStore
         var sql = new StringBuilder("""
             SELECT s.id, s.title, s.state, s.version, s.document->>'createdAt', s.hlc, s.origin,
                    (SELECT count(*) FROM session_tasks t WHERE t.session_id = s.id),
-                   (SELECT count(*) FROM tool_calls c WHERE c.session_id = s.id)
+                   (SELECT count(*) FROM tool_calls c WHERE c.session_id = s.id),
+                   (SELECT w.name FROM workspaces w WHERE w.id = s.origin)
             FROM sessions s WHERE 
             """).AppendJoin(" AND ", where)
             .Append(System.Globalization.CultureInfo.InvariantCulture, $" ORDER BY {column} {direction}, {exact} {direction}, s.id COLLATE \"C\" {direction} LIMIT {Add(page.Limit + 1, NpgsqlDbType.Integer)};");

@@ -98,7 +98,8 @@ public sealed class PostgresSessionSearch : ISessionSearch
                     while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var hit = new SearchHit(SessionId.Parse(r.GetString(0)), r.GetString(1), Enum.Parse<SessionState>(r.GetString(2)), r.GetFieldValue<DateTimeOffset>(3),
-                            Enum.Parse<EntityType>(r.GetString(4)), r.GetString(5), r.GetString(6), SearchSnippet.FromMarked(""), r.GetDouble(7), r.GetString(8));
+                            Enum.Parse<EntityType>(r.GetString(4)), r.GetString(5), r.GetString(6), SearchSnippet.FromMarked(""), r.GetDouble(7), r.GetString(8))
+                        { OriginName = r.IsDBNull(14) ? null : r.GetString(14) };
                         string? blob = r.IsDBNull(10) ? null : r.GetString(10);
                         if (blob is not null && !r.IsDBNull(11))
                         {
@@ -331,7 +332,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
         // A blob hit's headline is made from text decoded in C# (BlobHeadlinesAsync): each blob of the page comes once.
         sql.Append(CultureInfo.InvariantCulture, $"       END, q.query, {options}) END,\n");
-        sql.Append("       p.blob, b.codec, b.raw_length, b.content\n");
+        sql.Append("       p.blob, b.codec, b.raw_length, b.content, (SELECT w.name FROM workspaces w WHERE w.id = p.origin)\n");
         sql.Append("FROM (\n  SELECT o.*, row_number() OVER (PARTITION BY o.blob ORDER BY o.score DESC, o.entity_id COLLATE \"C\", o.field COLLATE \"C\") AS nth\n  FROM (\n");
         sql.Append("  SELECT h.session_id, s.title, s.state, s.updated_at, h.entity_type, h.entity_id, h.field, h.score, h.origin, h.blob\n  FROM (\n");
         for (int i = 0; i < Fields.Length; i++)
