@@ -104,7 +104,10 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         Assert.True(checkJson.GetProperty("healthy").GetBoolean());
         Assert.True(checkJson.GetProperty("warnings").GetInt32() >= 1);
 
-        await _workspace.RunOkAsync("db", "migrate");
+        AcodeResult migrate = await _workspace.RunOkAsync("db", "migrate");
+        string migrating = Assert.Single(migrate.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("PostgreSQL (postgresql://", migrating, StringComparison.Ordinal);
+        Assert.EndsWith($"): migrating from {older} to {ShippedSchema.Latest} (1 migration: {ShippedSchema.Postgres[^1].Id})…", migrating, StringComparison.Ordinal);
         AcodeResult current = await _workspace.RunOkAsync("db", "check");
         JsonElement currentJson = await _workspace.JsonAsync("db", "sync", "status");
         Assert.Contains($"ok postgres", Flowing(current.Stdout), StringComparison.Ordinal);

@@ -65,6 +65,22 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
         Assert.DoesNotContain("Migrated", migrate.Stderr, StringComparison.Ordinal);
         Assert.Contains($"SQLite: the database is now at {ShippedSchema.Latest}.", migrate.Stdout, StringComparison.Ordinal);
         Assert.Equal(Pending, migrate.Stdout.Split('\n').Count(l => l.StartsWith("SQLite: applied ", StringComparison.Ordinal)));
+
+        // Before it works (a re-indexing migration of a large database takes a while): which versions, on standard error.
+        string[] migrating = ShippedSchema.Sqlite.Where(m => m.Version > Older).Select(m => m.Id).ToArray();
+        Assert.Equal([$"SQLite: migrating from 1.2.0 to {ShippedSchema.Latest} ({Pending} migrations: {string.Join(", ", migrating)})…"],
+            migrate.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Db_migrate_of_a_new_or_current_workspace_says_nothing_before_it_works()
+    {
+        AcodeResult created = await _workspace.RunOkAsync("db", "migrate");
+        AcodeResult again = await _workspace.RunOkAsync("db", "migrate");
+
+        Assert.Equal("", created.Stderr);
+        Assert.Equal("", again.Stderr);
+        Assert.Contains("SQLite: nothing to migrate", again.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
