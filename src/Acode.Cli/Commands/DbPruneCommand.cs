@@ -118,7 +118,23 @@ internal static class DbPruneCommand
 
             Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", pinned);
 
-            PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, cancellationToken);
+            // From here Ctrl+C or SIGTERM stops the prune between two batches of removals (each one transaction) or while
+            // it gives the space back, and then the delivery, and the command says what was done: a signal no longer ends
+            // the process at once. (The command's own token is the signals' too: the batch in progress is not cancelled.)
+            CancellationToken stop = StopSignals.StopGracefully();
+            PruneReport done = await pruner.PruneAsync(request with { DryRun = false }, CancellationToken.None, stop);
+            if (done.Stopped)
+            {
+                long waiting = sync is null ? 0 : (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
+                Report(context, asJson, request, done, sync is null ? null : new RemoteReport([], 0, waiting, null));
+                int left = plan.Removed.Count - done.Removed.Count;
+                Console.Error.WriteLine(CommandAction.Printable(
+                    $"Stopped by {StopSignals.ReceivedName} after removing {done.Removed.Count} of {plan.Removed.Count} session(s): each batch of removals is one transaction, so "
+                    + $"{(left > 0 ? $"the other {left} stay whole" : "none is half-removed")}{(sync is null ? "" : $"; the removals' deletions wait in the outbox ({waiting} record(s) pending) and PostgreSQL's own older sessions were not tombstoned")}. "
+                    + $"Run the same command again to finish ({InvokedCommand.With(p, yes, pinned)}); no space was given back yet."));
+                return StopSignals.InterruptedExitCode;
+            }
+
             RemoteReport? remoteDone = null;
             if (sync is not null)
             {
@@ -188,12 +204,13 @@ internal static class DbPruneCommand
 
     private static void Report(CliContext context, bool asJson, PruneRequest request, PruneReport report, RemoteReport? remote)
     {
-        bool dry = report.Space is null;
+        bool dry = report.Space is null && !report.Stopped;
         if (asJson)
         {
             JsonOutput.Write(new JsonObject
             {
                 ["dryRun"] = dry,
+                ["stoppedBy"] = StopSignals.Received?.ToString(),
                 ["cutoff"] = UtcTimestamp.Format(request.Before),
                 ["states"] = new JsonArray([.. request.States.Select(s => (JsonNode)s.ToString())]),
                 ["removed"] = new JsonArray([.. report.Removed.Select(i => (JsonNode)i)]),
@@ -224,7 +241,7 @@ internal static class DbPruneCommand
             string before = remote.Delivered > 0 ? $"; delivered {remote.Delivered} outbox record(s) before that" : "";
             context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s){before}; the local removals' deletions wait in the outbox ({remote.Pending} record(s) pending).");
         }
-        else if (remote is not null)
+        else if (remote is not null && !report.Stopped)
         {
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
@@ -243,7 +260,7 @@ internal static class DbPruneCommand
                 context.Console.WriteLine($"Note: {note}");
             }
         }
-        else
+        else if (dry)
         {
             context.Console.WriteLine("Dry run: nothing was removed.");
         }

@@ -76,6 +76,7 @@ internal static class SessionPullCommand
             {
                 try
                 {
+                    cancellationToken.ThrowIfCancellationRequested(); // a stop that came during the previous session's finish
                     if (await pull.PullAsync(sessionId, cancellationToken) is { } result)
                     {
                         results.Add((sessionId, result));
@@ -94,8 +95,8 @@ internal static class SessionPullCommand
                 }
                 catch (Exception ex) when (everything && StopSignals.Received is not null && ex is OperationCanceledException or AcodeDbException)
                 {
-                    // The sessions pulled before are whole; the one being pulled may be copied without PostgreSQL having
-                    // recorded that this workspace holds it, which the next pull does.
+                    // The sessions pulled before are whole and counted; the one being pulled was not written (a session
+                    // written here is finished before the stop is heeded: RemoteSessionPull).
                     throw new UsageException(
                         $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",

@@ -68,15 +68,19 @@ internal sealed class RemoteSessionPull
             ? await pulling.ImportPulledAsync(remote, events, cancellationToken).ConfigureAwait(false)
             : await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
 
+        // Written here: converging and recording what this workspace holds finish even when the pull is being stopped
+        // (Ctrl+C), so that a session is pulled whole or not at all and the count said after a stop is the true one.
+        CancellationToken finishing = CancellationToken.None;
+
         // Held: the versions the local store now has exactly (same version and timestamp), whether written now or before.
-        Session? local = await _local.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
+        Session? local = await _local.GetSessionAsync(id, finishing).ConfigureAwait(false);
         if (local is null)
         {
             return result;
         }
 
         var localStamps = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
-        foreach (Entity entity in Entities(local).Concat(await AllEventsAsync(_local, local, cancellationToken).ConfigureAwait(false)))
+        foreach (Entity entity in Entities(local).Concat(await AllEventsAsync(_local, local, finishing).ConfigureAwait(false)))
         {
             localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
         }
@@ -89,7 +93,7 @@ internal sealed class RemoteSessionPull
             .ToList();
         if (differing.Count > 0 && _local is SqliteRunStateStore workspace)
         {
-            IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, finishing).ConfigureAwait(false);
             foreach (Entity entity in adopted)
             {
                 localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
@@ -105,7 +109,7 @@ internal sealed class RemoteSessionPull
             .ToList();
         try
         {
-            await _remote.RecordHeldAsync(_localOrigin, held, cancellationToken).ConfigureAwait(false);
+            await _remote.RecordHeldAsync(_localOrigin, held, finishing).ConfigureAwait(false);
         }
         catch (Application.Errors.AcodeDbException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InsufficientPrivilege or Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction } refused)
         {

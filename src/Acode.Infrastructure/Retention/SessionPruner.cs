@@ -28,8 +28,14 @@ internal sealed class SessionPruner
         _syncConfigured = syncConfigured;
     }
 
+    /// <param name="request">What to remove.</param>
+    /// <param name="cancellationToken">Cancels the prune (a batch of removals in progress rolls back).</param>
+    /// <param name="stop">
+    /// Stops it between two batches of removals, or while it gives the space back, reporting what went
+    /// (<see cref="PruneReport.Stopped"/>; the space is then given back by the next prune).
+    /// </param>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001, 002, 005.</exception>
-    public async Task<PruneReport> PruneAsync(PruneRequest request, CancellationToken cancellationToken = default)
+    public async Task<PruneReport> PruneAsync(PruneRequest request, CancellationToken cancellationToken = default, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         bool skipUnsynced = _syncConfigured && !request.IncludeUnsynced;
@@ -49,8 +55,24 @@ internal sealed class SessionPruner
                 RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !_syncConfigured,
                 ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
-            cancellationToken).ConfigureAwait(false);
-        SpaceReport space = await _database.ReclaimSpaceAsync(documentsBefore, request.AllowConversion, cancellationToken).ConfigureAwait(false);
-        return new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], space);
+            cancellationToken,
+            stop).ConfigureAwait(false);
+        var stopped = new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], null) { Stopped = true };
+        if (result.Stopped || stop.IsCancellationRequested)
+        {
+            return stopped;
+        }
+
+        // Giving the space back (a conversion's VACUUM included) may be stopped too: it rolls back, and the next prune gives it.
+        using var reclaiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
+        try
+        {
+            SpaceReport space = await _database.ReclaimSpaceAsync(documentsBefore, request.AllowConversion, reclaiming.Token).ConfigureAwait(false);
+            return new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], space);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return stopped;
+        }
     }
 }

@@ -74,8 +74,15 @@ public sealed partial class SqliteRunStateStore
     /// <see cref="RemovalBatchSize"/> sessions per transaction. Every condition of <paramref name="how"/> is checked again
     /// inside the transaction that removes the session, so a session changed meanwhile is never removed by mistake.
     /// </summary>
+    /// <param name="ids">The sessions to remove.</param>
+    /// <param name="how">Which of them, and what becomes of their outbox records.</param>
+    /// <param name="cancellationToken">Cancels the removal: a batch in progress rolls back and <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <param name="stop">
+    /// Stops the removal between two batches (a command's Ctrl+C or SIGTERM): the batch in progress is finished, and the
+    /// result, <see cref="SessionRemovalResult.Stopped"/>, names the sessions removed until then.
+    /// </param>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001, 002, 005; sessions of earlier batches stay removed.</exception>
-    internal async Task<SessionRemovalResult> RemoveSessionsAsync(IReadOnlyList<SessionId> ids, SessionRemoval how, CancellationToken cancellationToken = default)
+    internal async Task<SessionRemovalResult> RemoveSessionsAsync(IReadOnlyList<SessionId> ids, SessionRemoval how, CancellationToken cancellationToken = default, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(how);
@@ -83,9 +90,16 @@ public sealed partial class SqliteRunStateStore
         var skipped = new List<string>();
         var notFound = new List<string>();
         HashSet<string> states = how.States.Select(s => s.ToString()).ToHashSet(StringComparer.Ordinal);
+        bool stopped = false;
         foreach (SessionId[] batch in ids.Distinct().Chunk(RemovalBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stop.IsCancellationRequested)
+            {
+                stopped = true;
+                break;
+            }
+
             var outcome = await _database.WriteAsync((transaction, commands) =>
             {
                 HashSet<string> unsynced = how.SkipUnsynced ? ReadUnsynced(transaction.Connection!, transaction) : [];
@@ -118,7 +132,7 @@ public sealed partial class SqliteRunStateStore
             Log.SessionDeleted(_logger, id);
         }
 
-        return new SessionRemovalResult(removed, skipped, notFound);
+        return new SessionRemovalResult(removed, skipped, notFound) { Stopped = stopped };
     }
 
     /// <returns>0 removed, 1 skipped (unsynced), 2 not found or no longer matching.</returns>

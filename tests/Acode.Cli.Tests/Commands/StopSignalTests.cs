@@ -321,6 +321,110 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         Assert.Equal("", await stderr);
     }
 
+    [Fact]
+    public async Task A_pull_of_all_sessions_stopped_after_a_session_was_written_finishes_that_one_and_counts_it()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        await _workspace.RunOkAsync("db", "sync");
+        using var puller = new CliWorkspace();
+        puller.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+
+        // Reads pass this lock; recording in sync_applied what the workspace now holds, after the first session is written
+        // locally, waits on it: the signal lands between the local write and the end of that session's pull.
+        await using var blocker = new NpgsqlConnection(connectionString);
+        await blocker.OpenAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("LOCK TABLE sync_applied IN SHARE MODE;", blocker, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using Process pull = AcodeBinary.Start(puller.Root, puller.Environment, "--workspace", puller.Root, "session", "pull", "--all");
+        Task<string> stdout = pull.StandardOutput.ReadToEndAsync(), stderr = pull.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        const string Waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()";
+        while (await CountAsync(connectionString, Waiting) == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !pull.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(await CountAsync(connectionString, Waiting) > 0, $"precondition: the pull waits for sync_applied\n{(pull.HasExited ? await stderr : "")}");
+        Signal(pull, "INT");
+        await Task.Delay(300);
+        await transaction.RollbackAsync();
+        await WaitForExitAsync(pull);
+        string err = await stderr, text = await stdout;
+
+        Assert.True(pull.ExitCode == 130, $"exit {pull.ExitCode}\n{text}\n{err}");
+        Assert.Single(await puller.SessionIdsAsync());
+        Assert.Contains("Stopped by Ctrl+C (SIGINT) after pulling 1 of 3 session(s)", err, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT count(DISTINCT entity_id) FROM sync_applied WHERE entity_type = 'Session' AND origin <> (SELECT origin FROM sessions LIMIT 1)"));
+        await puller.RunOkAsync("session", "pull", "--all");
+        Assert.Equal((await _workspace.SessionIdsAsync()).Order(), (await puller.SessionIdsAsync()).Order());
+    }
+
+    [Theory]
+    [InlineData("db prune")]
+    [InlineData("session delete")]
+    public async Task A_removal_stopped_between_two_batches_says_what_it_removed_keeps_the_rest_whole_and_exits_130(string removal)
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "250");
+        IReadOnlyList<string> all = await _workspace.SessionIdsAsync();
+        string[] arguments = removal == "db prune"
+            ? ["db", "prune", "--older-than", DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--yes"]
+            : ["session", "delete", .. all, "--yes"];
+
+        // This write transaction makes the first batch of 100 wait; the signal comes while it waits (the command reads and
+        // plans before, writing nothing), so that batch finishes once the transaction ends and the next is not begun. A
+        // signal that comes before the command starts removing ends it at once, as documented: then the wait is longer.
+        (int exitCode, string text, string err) = (0, "", "");
+        foreach (TimeSpan wait in new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10) })
+        {
+            using var writer = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+            writer.Open();
+            using SqliteCommand begin = writer.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+            using Process process = AcodeBinary.Start(_workspace.Root, _workspace.Environment, ["--workspace", _workspace.Root, .. arguments]);
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+            await Task.Delay(wait);
+            Assert.False(process.HasExited, $"precondition: the removal waits for the write lock\n{(process.HasExited ? await stderr : "")}");
+            Signal(process, "INT");
+            await Task.Delay(300);
+            begin.CommandText = "ROLLBACK;";
+            begin.ExecuteNonQuery();
+            await WaitForExitAsync(process);
+            (exitCode, text, err) = (process.ExitCode, await stdout, await stderr);
+            if (err.Contains("Stopped by", StringComparison.Ordinal) || SessionCount() != all.Count)
+            {
+                break;
+            }
+
+            output.WriteLine($"The signal came before the removal began after {wait}: {exitCode}, '{err}'; waiting longer.");
+        }
+
+        long left = SessionCount();
+        Assert.True(exitCode == 130, $"exit {exitCode}\n{text}\n{err}");
+        Assert.Equal(all.Count - 100, left); // the batch in progress finished; no other began
+        Assert.Contains($"Stopped by Ctrl+C (SIGINT) after {(removal == "db prune" ? "removing" : "deleting")} 100 of {all.Count} session(s)", err, StringComparison.Ordinal);
+        Assert.Contains($"the other {left} stay whole", err, StringComparison.Ordinal);
+        Assert.Contains(removal == "db prune" ? "Removed 100 session(s)" : "Deleted 100 session(s).", text, StringComparison.Ordinal);
+        await _workspace.RunOkAsync("db", "check");
+        await _workspace.RunOkAsync(removal == "db prune" ? arguments : ["session", "delete", .. await _workspace.SessionIdsAsync(), "--yes"]);
+        Assert.Equal(0, SessionCount());
+    }
+
+    private long SessionCount()
+    {
+        using var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sessions;";
+        return (long)command.ExecuteScalar()!;
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private static void Signal(Process process, string signal)
