@@ -31,6 +31,8 @@ public sealed class UiConflictTests(PostgresFixture fixture) : IDisposable
         string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
         _a.Environment["ACODE_POSTGRES_URL"] = url;
         _b.Environment["ACODE_POSTGRES_URL"] = url;
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "ana <b>laptop</b>";
+        _b.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "bo-desk";
         SessionId id = await ShareSessionAsync();
         await RenameAsync(_a, id, TitleA);
         await RenameAsync(_b, id, TitleB);
@@ -59,7 +61,9 @@ public sealed class UiConflictTests(PostgresFixture fixture) : IDisposable
         Assert.Contains(TitleB, incoming, StringComparison.Ordinal);
         Assert.Contains(TitleA, existing, StringComparison.Ordinal);
         Assert.Contains("kept", await conflict.Locator(".version.won h4").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Matches(@"Incoming v2 \(based on v1\) from ws_", await conflict.Locator(".version.incoming h4").InnerTextAsync());
+        // Each side names its workspace as the rest of the viewer does: the name it reported, with its id.
+        Assert.Matches(@"Incoming v2 \(based on v1\) from bo-desk \(ws_[0-9a-f]+\)", await conflict.Locator(".version.incoming h4").InnerTextAsync());
+        Assert.Matches(@"Stored v2 from ana <b>laptop</b> \(ws_[0-9a-f]+\)", await conflict.Locator(".version.existing h4").InnerTextAsync());
 
         ILocator workspaces = page.Locator("#workspaces tbody tr");
         Assert.Equal(2, await workspaces.CountAsync());

@@ -76,7 +76,7 @@ public sealed partial class UiRemoteHealthTests(PostgresFixture fixture) : IDisp
 
         Assert.Contains("(session deleted in PostgreSQL)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/sessions/" + id, html, StringComparison.Ordinal);
-        Assert.Matches($@"Stored: session {id} deleted \(tombstone v\d+ from \S+\)\s+kept", text);
+        Assert.Matches($@"Stored: session {id} deleted \(tombstone v\d+ from .+? \(ws_[0-9a-f]+\)\)\s+kept", text); // the default name, host/folder, with the id
         Assert.Contains("A deletion: the session and everything in it are gone", text, StringComparison.Ordinal);
         Assert.Contains("Incoming v", text, StringComparison.Ordinal); // B's rename is an ordinary change
     }

@@ -7,26 +7,26 @@ using Acode.Application.Serialization;
 namespace Acode.Application.Queries;
 
 /// <summary>
-/// The position after the last row of a page, bound to the query that printed it: the sort, a fingerprint of the
-/// filter (<see cref="FilterFingerprint"/>), and the last row's sort timestamp and id. Encoded as URL-safe base64 of
-/// <c>2|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is not part of it: keyset pages stay
-/// gap- and overlap-free whatever size the next page asks for.
+/// The position after the last row of a page, bound to the query that printed it: the store (<see cref="CursorSource"/>),
+/// the sort, a fingerprint of the filter (<see cref="FilterFingerprint"/>), and the last row's sort timestamp and id.
+/// Encoded as URL-safe base64 of <c>3|source|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is
+/// not part of it: keyset pages stay gap- and overlap-free whatever size the next page asks for.
 /// </summary>
-internal readonly record struct SessionCursor(SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
+internal readonly record struct SessionCursor(CursorSource Source, SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
 {
-    private const string Layout = "2";
+    private const string Layout = "3";
 
-    /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort.</summary>
-    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id)
-        => new(sort, SessionFilterFingerprint.Of(filter), timestamp, id);
+    /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort, of the store <paramref name="source"/>.</summary>
+    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id, CursorSource source = CursorSource.Workspace)
+        => new(source, sort, SessionFilterFingerprint.Of(filter), timestamp, id);
 
     public string Encode()
-        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Layout}|{(int)Sort}|{FilterFingerprint}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
+        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Layout}|{CursorSources.Code(Source)}|{(int)Sort}|{FilterFingerprint}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
 
-    /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/>.</summary>
-    /// <exception cref="InvalidCursorException">The cursor is not one this store printed (malformed, forged, or from an older acode).</exception>
-    /// <exception cref="CursorMismatchException">The cursor was printed for another sort order or another filter.</exception>
-    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort)
+    /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/> of the store <paramref name="expectedSource"/>.</summary>
+    /// <exception cref="InvalidCursorException">The cursor is not one a store printed (malformed, forged, or from an older acode).</exception>
+    /// <exception cref="CursorMismatchException">The cursor was printed by the other store, for another sort order or another filter.</exception>
+    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort, CursorSource expectedSource = CursorSource.Workspace)
     {
         ArgumentNullException.ThrowIfNull(filter);
         string[] parts;
@@ -39,15 +39,21 @@ internal readonly record struct SessionCursor(SessionSort Sort, string FilterFin
             throw Invalid(cursor, ex);
         }
 
-        if (parts.Length != 5
+        if (parts.Length != 6
             || parts[0] != Layout
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int sort)
+            || !CursorSources.TryParse(parts[1], out CursorSource source)
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int sort)
             || !Enum.IsDefined((SessionSort)sort)
-            || parts[2].Length == 0
-            || !UtcTimestamp.TryParse(parts[3], out DateTimeOffset timestamp)
-            || !SessionId.TryParse(parts[4], out SessionId id))
+            || parts[3].Length == 0
+            || !UtcTimestamp.TryParse(parts[4], out DateTimeOffset timestamp)
+            || !SessionId.TryParse(parts[5], out SessionId id))
         {
             throw Invalid(cursor, null);
+        }
+
+        if (source != expectedSource)
+        {
+            throw CursorSources.Mismatch(source, expectedSource);
         }
 
         if ((SessionSort)sort != expectedSort)
@@ -55,12 +61,12 @@ internal readonly record struct SessionCursor(SessionSort Sort, string FilterFin
             throw new CursorMismatchException($"The cursor was made for sort order {Spelling((SessionSort)sort)}, not {Spelling(expectedSort)}. Ask for every page with the same sort and filter, or start again without a cursor.");
         }
 
-        if (!string.Equals(parts[2], SessionFilterFingerprint.Of(filter), StringComparison.Ordinal))
+        if (!string.Equals(parts[3], SessionFilterFingerprint.Of(filter), StringComparison.Ordinal))
         {
             throw new CursorMismatchException("The cursor was made for a different filter (states, created or updated range, or title). Ask for every page with the same filter and sort, or start again without a cursor.");
         }
 
-        return new SessionCursor(expectedSort, parts[2], timestamp, id);
+        return new SessionCursor(source, expectedSort, parts[3], timestamp, id);
     }
 
     /// <summary>A sort as the user chooses it (<c>session list --sort</c>, the viewer's sort), not the enum's name.</summary>

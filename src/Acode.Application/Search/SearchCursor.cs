@@ -8,24 +8,25 @@ namespace Acode.Application.Search;
 
 /// <summary>
 /// The position after the last hit of a search page: the hit's score (its exact bits), entity id and field, bound to
-/// the query (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
-/// <c>s1|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
+/// the store (<see cref="CursorSource"/>: scores of the two engines are not comparable), the query
+/// (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
+/// <c>s2|source|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
 /// </summary>
 internal readonly record struct SearchCursor(double Score, string EntityId, string Field)
 {
-    private const string Layout = "s1";
+    private const string Layout = "s2";
 
-    public string Encode(SearchQuery query, SessionFilter filter)
+    public string Encode(SearchQuery query, SessionFilter filter, CursorSource source)
     {
         ArgumentNullException.ThrowIfNull(query);
         long bits = BitConverter.DoubleToInt64Bits(Score);
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Layout}|{query.Fingerprint}|{SessionFilterFingerprint.Of(filter)}|{bits}|{EntityId}|{Field}")));
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Layout}|{CursorSources.Code(source)}|{query.Fingerprint}|{SessionFilterFingerprint.Of(filter)}|{bits}|{EntityId}|{Field}")));
     }
 
-    /// <summary>Reads a cursor and checks that it belongs to <paramref name="query"/> and <paramref name="filter"/>.</summary>
+    /// <summary>Reads a cursor and checks that the store <paramref name="expectedSource"/> printed it for <paramref name="query"/> and <paramref name="filter"/>.</summary>
     /// <exception cref="InvalidCursorException">Not a cursor a search printed.</exception>
-    /// <exception cref="CursorMismatchException">Printed for another query or filter.</exception>
-    public static SearchCursor Decode(string cursor, SearchQuery query, SessionFilter filter)
+    /// <exception cref="CursorMismatchException">Printed by the other store, or for another query or filter.</exception>
+    public static SearchCursor Decode(string cursor, SearchQuery query, SessionFilter filter, CursorSource expectedSource)
     {
         ArgumentNullException.ThrowIfNull(cursor);
         ArgumentNullException.ThrowIfNull(query);
@@ -39,25 +40,31 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
             throw Invalid(cursor, ex);
         }
 
-        if (parts.Length != 6 || parts[0] != Layout
-            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long bits)
+        if (parts.Length != 7 || parts[0] != Layout
+            || !CursorSources.TryParse(parts[1], out CursorSource source)
+            || !long.TryParse(parts[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long bits)
             || !double.IsFinite(BitConverter.Int64BitsToDouble(bits))
-            || !IsName(parts[4]) || !IsName(parts[5]))
+            || !IsName(parts[5]) || !IsName(parts[6]))
         {
             throw Invalid(cursor, null);
         }
 
-        if (parts[1] != query.Fingerprint)
+        if (source != expectedSource)
+        {
+            throw CursorSources.Mismatch(source, expectedSource);
+        }
+
+        if (parts[2] != query.Fingerprint)
         {
             throw new CursorMismatchException("The cursor was made for a different search query. Ask for every page with the same query and filter, or start again without a cursor.");
         }
 
-        if (parts[2] != SessionFilterFingerprint.Of(filter))
+        if (parts[3] != SessionFilterFingerprint.Of(filter))
         {
             throw new CursorMismatchException("The cursor was made for a different filter (states or time range). Ask for every page with the same query and filter, or start again without a cursor.");
         }
 
-        return new SearchCursor(BitConverter.Int64BitsToDouble(bits), parts[4], parts[5]);
+        return new SearchCursor(BitConverter.Int64BitsToDouble(bits), parts[5], parts[6]);
     }
 
     // An entity id or field name, both ASCII names acode writes; anything else (a NUL, a control character, a non-ASCII

@@ -48,4 +48,10 @@ public sealed record SyncConflict(
 
     /// <summary>True when the stored side is the session's tombstone (a change that arrived after the session was deleted).</summary>
     public bool ExistingIsDeletion { get; init; }
+
+    /// <summary>The name the <see cref="IncomingOrigin"/> workspace reported when it last synced (<c>workspaces.name</c>); null when it reported none.</summary>
+    public string? IncomingOriginName { get; init; }
+
+    /// <summary>The name the <see cref="ExistingOrigin"/> workspace reported when it last synced; null when it reported none or the row was gone.</summary>
+    public string? ExistingOriginName { get; init; }
 }

@@ -57,7 +57,7 @@ public sealed class SyncOptions
     /// <summary>A timestamp in PostgreSQL further than this many seconds in the future is flagged and not adopted by the clock. Default 300; 1 to 86400.</summary>
     public int MaxClockSkewSeconds { get; set; } = DefaultMaxClockSkewSeconds;
 
-    /// <summary>Most characters of <see cref="WorkspaceName"/>.</summary>
+    /// <summary>Most characters (Unicode scalar values, as PostgreSQL's <c>char_length</c> counts them) of <see cref="WorkspaceName"/>.</summary>
     public const int MaxWorkspaceNameLength = 200;
 
     /// <summary>
@@ -120,9 +120,14 @@ public sealed class SyncOptions
             throw AcodeErrors.InvalidConfiguration($"{Section.Path}:maxBackoffSeconds", Text(MaxBackoffSeconds), $"a whole number of seconds from {Section.Path}:baseBackoffSeconds ({Text(BaseBackoffSeconds)}) to 86400 (default 3600)");
         }
 
-        if (WorkspaceName is { } name && (name.Length > MaxWorkspaceNameLength || name.Any(char.IsControl)))
+        // Characters are Unicode scalar values, as PostgreSQL's char_length counts them: an emoji is one, not two UTF-16 units.
+        int length = WorkspaceName?.EnumerateRunes().Count() ?? 0;
+        if (WorkspaceName is { } name && (length > MaxWorkspaceNameLength || name.Any(char.IsControl)))
         {
-            throw AcodeErrors.InvalidConfiguration($"{Section.Path}:workspaceName", name.Length > MaxWorkspaceNameLength ? $"{name[..20]}... ({Text(name.Length)} characters)" : string.Concat(name.Select(c => char.IsControl(c) ? '?' : c)),
+            string shown = length > MaxWorkspaceNameLength
+                ? $"{string.Concat(name.EnumerateRunes().Take(20))}... ({Text(length)} characters)"
+                : string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+            throw AcodeErrors.InvalidConfiguration($"{Section.Path}:workspaceName", shown,
                 $"free text of at most {Text(MaxWorkspaceNameLength)} characters without control characters (default: host/folder)");
         }
     }

@@ -87,8 +87,8 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
         }
 
         w.Markup("<p class=\"hint\">").Text(_workspaces.Count > WorkspacesShown
-            ? $"The {WorkspacesShown} most recently synced workspaces; each sync run that delivers something records its time."
-            : "Each sync run that delivers something records its time here.").Markup("</p>");
+            ? $"The {WorkspacesShown} most recently synced workspaces. A sync records its time (and the name it reports) on each run that delivers something and on its first run (every 'acode db sync', even one with nothing to deliver)."
+            : "A sync records its time here (and the name it reports) on each run that delivers something and on its first run (every 'acode db sync', even one with nothing to deliver).").Markup("</p>");
         w.Markup("<h2>Conflicts</h2>");
         if (_conflicts.Count == 0)
         {
@@ -119,12 +119,13 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
             }
 
             w.Markup("<div class=\"versions\">");
+            string incoming = Origin(c.IncomingOrigin, c.IncomingOriginName), existing = Origin(c.ExistingOrigin, c.ExistingOriginName);
             Version(w, "incoming", c.IncomingIsDeletion
-                ? $"Incoming deletion of session {c.SessionId}: v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}"
-                : $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {c.IncomingOrigin}", c.IncomingPayload, c.Winner == "incoming", c.IncomingIsDeletion);
+                ? $"Incoming deletion of session {c.SessionId}: v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {incoming}"
+                : $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {incoming}", c.IncomingPayload, c.Winner == "incoming", c.IncomingIsDeletion);
             Version(w, "existing", c.ExistingPayload is null ? "Stored: the row was gone"
-                : c.ExistingIsDeletion ? $"Stored: session {c.SessionId} deleted (tombstone v{c.ExistingVersion} from {c.ExistingOrigin})"
-                : $"Stored v{c.ExistingVersion} from {c.ExistingOrigin}", c.ExistingPayload, c.Winner == "existing", c.ExistingIsDeletion);
+                : c.ExistingIsDeletion ? $"Stored: session {c.SessionId} deleted (tombstone v{c.ExistingVersion} from {existing})"
+                : $"Stored v{c.ExistingVersion} from {existing}", c.ExistingPayload, c.Winner == "existing", c.ExistingIsDeletion);
             w.Markup("</div></section>");
         }
 
@@ -134,6 +135,9 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
             w.Markup("<p class=\"more\">").Link("/health?conflicts_before=" + _conflicts[^1].Id.ToString(CultureInfo.InvariantCulture), "Older conflicts →", "next").Markup("</p>");
         }
     }
+
+    /// <summary>A workspace as the rest of the viewer names it: its reported name with its id, or the id alone.</summary>
+    private static string Origin(string? id, string? name) => name is not null && name != id ? $"{name} ({id})" : id ?? "";
 
     private static void Version(HtmlWriter w, string side, string heading, string? payload, bool won, bool deletion)
     {

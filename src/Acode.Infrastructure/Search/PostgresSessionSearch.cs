@@ -81,7 +81,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
         filter.Validate();
-        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter);
+        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter, CursorSource.Postgres);
         try
         {
             NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(_dataSource, cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
                 {
                     hits.RemoveAt(hits.Count - 1);
                     SearchHit last = hits[^1];
-                    next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter);
+                    next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter, CursorSource.Postgres);
                 }
 
                 return new Page<SearchHit>(hits, next);

@@ -38,7 +38,9 @@ internal sealed class PostgresSyncConflictReader : ISyncConflictReader
                    CASE WHEN c.entity_type <> 'Session' AND c.existing_payload->>'sessionId' <> c.session_id THEN c.existing_payload->>'sessionId' END,
                    t.id IS NOT NULL,
                    COALESCE(t.hlc = c.incoming_hlc AND t.origin = c.incoming_origin, false),
-                   COALESCE(t.hlc = c.existing_hlc AND t.origin = c.existing_origin, false)
+                   COALESCE(t.hlc = c.existing_hlc AND t.origin = c.existing_origin, false),
+                   (SELECT w.name FROM workspaces w WHERE w.id = c.incoming_origin),
+                   (SELECT w.name FROM workspaces w WHERE w.id = c.existing_origin)
             FROM sync_conflicts c
             LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
             WHERE c.id < $1 ORDER BY c.id DESC LIMIT $2;
@@ -51,6 +53,8 @@ internal sealed class PostgresSyncConflictReader : ISyncConflictReader
                 SessionDeleted = r.GetBoolean(14),
                 IncomingIsDeletion = r.GetBoolean(15),
                 ExistingIsDeletion = r.GetBoolean(16),
+                IncomingOriginName = r.IsDBNull(17) ? null : r.GetString(17),
+                ExistingOriginName = r.IsDBNull(18) ? null : r.GetString(18),
             }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -6,6 +6,34 @@ namespace Acode.Application.Tests.Options;
 
 public sealed class SyncOptionsTests
 {
+    [Theory]
+    [InlineData(200, "\U0001F600", true)] // 200 emoji: 400 UTF-16 units, 200 characters
+    [InlineData(201, "\U0001F600", false)]
+    [InlineData(200, "x", true)]
+    [InlineData(201, "x", false)]
+    public void A_workspace_name_is_measured_in_characters_not_UTF16_units(int count, string character, bool accepted)
+    {
+        var options = new SyncOptions { WorkspaceName = string.Concat(Enumerable.Repeat(character, count)) };
+
+        if (accepted)
+        {
+            options.Validate();
+            return;
+        }
+
+        var ex = Assert.Throws<AcodeDbException>(options.Validate);
+        Assert.Contains($"({count} characters)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(string.Concat(Enumerable.Repeat(character, 20)) + "...", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_control_character_in_a_workspace_name_is_shown_as_its_escape()
+    {
+        var ex = Assert.Throws<AcodeDbException>(new SyncOptions { WorkspaceName = "evil\u001b[31mname" }.Validate);
+
+        Assert.Contains("'evil\\u001B[31mname'", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Defaults_are_the_documented_constants()
     {

@@ -136,15 +136,18 @@ public class SessionCursorTests
 
     [Theory]
     [InlineData("0|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z")]
-    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V|extra")]
+    [InlineData("3|w|0|x|2026-01-15T10:30:00.1234567Z")]
+    [InlineData("3|w|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V|extra")]
     [InlineData("1|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|x|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|9|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|0||2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|0|x|2026-01-15T10:30:00Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|task_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
-    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|sess_nope")]
+    [InlineData("2|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|x|0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3||0|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|x|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|9|x|2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|0||2026-01-15T10:30:00.1234567Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|0|x|2026-01-15T10:30:00Z|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|0|x|2026-01-15T10:30:00.1234567Z|task_01JD3Z6Q6V2K8M4N5P7R9S1T3V")]
+    [InlineData("3|w|0|x|2026-01-15T10:30:00.1234567Z|sess_nope")]
     public void Decode_throws_InvalidCursorException_for_well_encoded_text_that_is_not_a_cursor(string text)
     {
         string cursor = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
@@ -161,7 +164,22 @@ public class SessionCursorTests
 
         string text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(SessionCursor.After(_failed, SessionSort.CreatedDescending, _stamp, id).Encode()));
 
-        Assert.Matches(@"^2\|2\|[A-Za-z0-9_-]{16}\|2026-01-15T10:30:00\.1234567Z\|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V$", text);
+        Assert.Matches(@"^3\|w\|2\|[A-Za-z0-9_-]{16}\|2026-01-15T10:30:00\.1234567Z\|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V$", text);
+    }
+
+    [Theory]
+    [InlineData(false, "a workspace's own sessions (without --remote)", "the team's PostgreSQL (--remote)")]
+    [InlineData(true, "the team's PostgreSQL (--remote)", "a workspace's own sessions (without --remote)")]
+    public void A_cursor_of_one_store_is_refused_by_the_other_with_what_each_listing_is(bool printedByPostgres, string printed, string given)
+    {
+        CursorSource printedBy = printedByPostgres ? CursorSource.Postgres : CursorSource.Workspace;
+        CursorSource givenTo = printedByPostgres ? CursorSource.Workspace : CursorSource.Postgres;
+        string encoded = SessionCursor.After(_failed, SessionSort.CreatedAscending, _stamp, SessionId.New(), printedBy).Encode();
+
+        var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, _failed, SessionSort.CreatedAscending, givenTo));
+
+        Assert.Equal($"The cursor was made for a page of {printed}, not of {given}. Ask for every page from the same place, or start again without a cursor.", ex.Reason);
+        Assert.Equal(printedBy, SessionCursor.Decode(encoded, _failed, SessionSort.CreatedAscending, printedBy).Source);
     }
 
     private static string Spelling(SessionSort sort) => sort switch

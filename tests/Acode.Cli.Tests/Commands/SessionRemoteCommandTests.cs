@@ -48,6 +48,34 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task A_cursor_of_a_remote_page_is_refused_by_the_local_listing_and_search_and_the_other_way_round()
+    {
+        await ConfigureBothAsync();
+        await _a.RunOkAsync("demo", "--sessions", "3");
+        await _a.RunOkAsync("db", "sync");
+        string remoteList = (await _a.JsonAsync("session", "list", "--remote", "-n", "1")).GetProperty("nextCursor").GetString()!;
+        string localList = (await _a.JsonAsync("session", "list", "-n", "1")).GetProperty("nextCursor").GetString()!;
+        string remoteSearch = (await _a.JsonAsync("session", "search", "tests", "--remote", "-n", "1")).GetProperty("nextCursor").GetString()!;
+        string localSearch = (await _a.JsonAsync("session", "search", "tests", "-n", "1")).GetProperty("nextCursor").GetString()!;
+
+        foreach ((string[] arguments, string printed, string given) in new[]
+        {
+            (new[] { "session", "list", "-n", "1", "--cursor", remoteList }, "the team's PostgreSQL (--remote)", "a workspace's own sessions (without --remote)"),
+            (new[] { "session", "list", "--remote", "-n", "1", "--cursor", localList }, "a workspace's own sessions (without --remote)", "the team's PostgreSQL (--remote)"),
+            (new[] { "session", "search", "tests", "-n", "1", "--cursor", remoteSearch }, "the team's PostgreSQL (--remote)", "a workspace's own sessions (without --remote)"),
+            (new[] { "session", "search", "tests", "--remote", "-n", "1", "--cursor", localSearch }, "a workspace's own sessions (without --remote)", "the team's PostgreSQL (--remote)"),
+        })
+        {
+            AcodeResult refused = await _a.RunAsync(arguments);
+            Assert.True(refused.ExitCode == 2, refused.ToString());
+            Assert.Contains($"The cursor was made for a page of {printed}, not of {given}.", refused.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        }
+
+        await _a.RunOkAsync("session", "list", "--remote", "-n", "1", "--cursor", remoteList);
+        await _a.RunOkAsync("session", "search", "tests", "-n", "1", "--cursor", localSearch);
+    }
+
+    [Fact]
     public async Task Pull_then_a_local_change_then_sync_round_trips_without_a_conflict_and_pulling_twice_changes_nothing()
     {
         string url = await ConfigureBothAsync();

@@ -372,8 +372,8 @@ public abstract class SessionSearchContract
         SearchQuery query = SearchQuery.Parse("nulcursor");
         Page<SearchHit> first = await Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1 });
         string[] parts = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(first.NextCursor!)).Split('|');
-        parts[4] = entityId ?? parts[4];
-        parts[5] = field ?? parts[5];
+        parts[5] = entityId ?? parts[5]; // s2|source|query|filter|scoreBits|entityId|field
+        parts[6] = field ?? parts[6];
         string forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(string.Join('|', parts)));
 
         await Assert.ThrowsAsync<Acode.Application.Errors.InvalidCursorException>(() => Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1, Cursor = forged }));
