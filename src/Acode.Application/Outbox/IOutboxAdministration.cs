@@ -13,13 +13,13 @@ public interface IOutboxAdministration
     Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The pending records that another sync (an owner other than <paramref name="owner"/>: a process running elsewhere, or
-    /// one that died holding them) has leased and whose leases have not expired, and when the last of those leases expires
-    /// (UTC; null when there are none). A sync skips them until then.
+    /// The pending records, and those of them that another sync (an owner other than <paramref name="owner"/>: a process
+    /// running elsewhere, or one that died holding them) has leased and whose leases have not expired, with when the last
+    /// of those leases expires: one snapshot (<see cref="OutboxBacklog"/>). A sync skips the leased ones until then.
     /// </summary>
     /// <param name="owner">The lease owner of the asking process's sync, whose own leases are not counted.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default);
+    Task<OutboxBacklog> GetBacklogAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes processed records older than <paramref name="retention"/>; returns how many.</summary>
     Task<int> PruneProcessedAsync(TimeSpan retention, CancellationToken cancellationToken = default);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
 using Acode.Application.Options;
+using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
@@ -169,8 +170,8 @@ internal static class DbPruneCommand
                         + $" Once {context.SyncTargetDescription} answers and accepts acode's role, 'acode db sync' delivers them (or keep 'acode db sync --watch' running); the prune need not be run again.");
                 }
 
-                (long leased, DateTimeOffset? leasedUntil) = delivered.Remaining > 0 ? await DbSyncCommand.LeasedElsewhereAsync(context) : (0, null);
-                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, LeaseOutput.Note(leased, leasedUntil));
+                OutboxBacklog? backlog = delivered.Remaining > 0 ? await DbSyncCommand.BacklogAsync(context) : null;
+                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog is null ? null : LeaseOutput.Note(backlog.LeasedElsewhere, backlog.LeasedUntil));
             }
 
             Report(context, asJson, request, done, remoteDone);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Acode.Application.Errors;
+using Acode.Application.Outbox;
 using Acode.Application.Sync;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Sqlite;
@@ -45,7 +46,14 @@ internal static class DbSyncCommand
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
             TellPostgresMigrated(context, result);
             long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
-            (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? await LeasedElsewhereAsync(context) : (0, null);
+            OutboxBacklog? backlog = result.Remaining > 0 ? await BacklogAsync(context) : null;
+            if (backlog is not null)
+            {
+                // What is pending now, with the leases of the same moment: another sync may have delivered some since the run.
+                result = result with { Remaining = backlog.Pending };
+            }
+
+            (long leased, DateTimeOffset? leasedUntil) = (backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil);
             if (context.ParseResult.GetValue(json))
             {
                 JsonObject node = SyncSummary.ToJson(result);
@@ -154,16 +162,16 @@ internal static class DbSyncCommand
     }
 
     /// <summary>
-    /// The pending records that another sync holds under a lease that has not expired (a sync running elsewhere, or one
-    /// killed before it could give them back), and when the last of those leases expires. Read after this process's
-    /// run, which holds none any more.
+    /// The pending records and those of them that another sync holds under a lease that has not expired (a sync running
+    /// elsewhere, or one killed before it could give them back), with when the last of those leases expires, in one
+    /// snapshot. Read after this process's run, which holds none any more.
     /// </summary>
-    internal static Task<(long Count, DateTimeOffset? Until)> LeasedElsewhereAsync(CliContext context)
-        => context.Outbox.GetLeasedElsewhereAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
+    internal static Task<OutboxBacklog> BacklogAsync(CliContext context)
+        => context.Outbox.GetBacklogAsync(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
 
-    /// <summary>As <see cref="LeasedElsewhereAsync"/>, read at once (the watch's per-run callback cannot await).</summary>
-    private static (long Count, DateTimeOffset? Until) LeasedElsewhere(CliContext context)
-        => context.Services.GetRequiredService<SqliteOutbox>().GetLeasedElsewhere(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
+    /// <summary>As <see cref="BacklogAsync"/>, read at once (the watch's per-run callback cannot await).</summary>
+    private static OutboxBacklog Backlog(CliContext context)
+        => context.Services.GetRequiredService<SqliteOutbox>().GetBacklog(context.Services.GetRequiredService<OutboxSyncService>().Owner, CancellationToken.None);
 
     private static async Task<SyncRunResult> RunOnceAsync(CliContext context, ISyncService sync, CancellationToken cancellationToken)
     {
@@ -256,7 +264,8 @@ internal static class DbSyncCommand
                 return; // an outage is said on its own; the leases are read again once PostgreSQL answers
             }
 
-            (long leased, DateTimeOffset? until) = result.Remaining > 0 ? LeasedElsewhere(context) : (0, null);
+            OutboxBacklog? backlog = result.Remaining > 0 ? Backlog(context) : null;
+            (long leased, DateTimeOffset? until) = (backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil);
             if (LeaseOutput.Note(leased, until) is not { } note)
             {
                 leaseNamedUntil = null;
@@ -269,7 +278,7 @@ internal static class DbSyncCommand
             }
 
             leaseNamedUntil = until;
-            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {result.Remaining} pending. {note}");
+            context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {backlog!.Pending} pending. {note}");
         }
     }
 }

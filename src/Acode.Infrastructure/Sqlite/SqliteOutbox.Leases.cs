@@ -1,3 +1,4 @@
+using Acode.Application.Outbox;
 using Acode.Application.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -5,17 +6,17 @@ namespace Acode.Infrastructure.Sqlite;
 
 internal sealed partial class SqliteOutbox
 {
-    private const string LeasedElsewhereSql = """
-        SELECT count(*), max(l.lease_until)
+    private const string BacklogSql = """
+        SELECT (SELECT count(*) FROM outbox WHERE status = 'Pending'), count(*), max(l.lease_until)
         FROM outbox_leases l JOIN outbox o ON o.id = l.outbox_id
         WHERE o.status = 'Pending' AND l.lease_until >= $now AND l.owner <> $owner;
         """;
 
-    public Task<(long Count, DateTimeOffset? Until)> GetLeasedElsewhereAsync(string owner, CancellationToken cancellationToken = default)
-        => Task.FromResult(GetLeasedElsewhere(owner, cancellationToken));
+    public Task<OutboxBacklog> GetBacklogAsync(string owner, CancellationToken cancellationToken = default)
+        => Task.FromResult(GetBacklog(owner, cancellationToken));
 
-    /// <summary>As <see cref="GetLeasedElsewhereAsync"/>, for a caller that cannot await (a sync loop's per-run callback).</summary>
-    internal (long Count, DateTimeOffset? Until) GetLeasedElsewhere(string owner, CancellationToken cancellationToken = default)
+    /// <summary>As <see cref="GetBacklogAsync"/>, for a caller that cannot await (a sync loop's per-run callback).</summary>
+    internal OutboxBacklog GetBacklog(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
@@ -23,12 +24,13 @@ internal sealed partial class SqliteOutbox
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = LeasedElsewhereSql;
+            command.CommandText = BacklogSql;
             command.Parameters.AddWithValue("$now", now);
             command.Parameters.AddWithValue("$owner", owner);
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
-            return (reader.GetInt64(0), OptionalTimestamp(reader, 1));
+            long leased = reader.GetInt64(1);
+            return new OutboxBacklog(reader.GetInt64(0), leased, leased == 0 ? null : OptionalTimestamp(reader, 2));
         }, cancellationToken);
     }
 }

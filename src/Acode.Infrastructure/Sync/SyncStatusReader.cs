@@ -40,8 +40,15 @@ internal sealed class SyncStatusReader
             return status;
         }
 
-        (long count, DateTimeOffset? until) = await _outbox.GetLeasedElsewhereAsync(_owner, cancellationToken).ConfigureAwait(false);
-        return count == 0 || until is null ? status : status with { LeasedElsewhere = count, LeasedUntil = until };
+        // The pending count again, with the leases in one snapshot: a sync elsewhere may have delivered some meanwhile.
+        OutboxBacklog backlog = await _outbox.GetBacklogAsync(_owner, cancellationToken).ConfigureAwait(false);
+        return status with
+        {
+            Pending = backlog.Pending,
+            OldestPendingAge = backlog.Pending == 0 ? null : status.OldestPendingAge,
+            LeasedElsewhere = backlog.LeasedElsewhere,
+            LeasedUntil = backlog.LeasedUntil,
+        };
     }
 
     private async Task<SyncStatus> ReadWithoutLeasesAsync(CancellationToken cancellationToken)

@@ -54,6 +54,26 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task The_backlog_counts_the_pending_records_and_those_another_owner_holds_leased_in_one_snapshot()
+    {
+        await SaveSessionsAsync(3);
+        long pending = (await _outbox.GetStatisticsAsync()).Pending;
+        IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync("worker-a", 2, Lease);
+
+        Assert.Equal(new OutboxBacklog(pending, 2, _clock.GetUtcNow() + Lease), await _outbox.GetBacklogAsync("worker-b"));
+        Assert.Equal(new OutboxBacklog(pending, 0, null), await _outbox.GetBacklogAsync("worker-a")); // its own leases are not another's
+
+        // The other owner delivers what it held: the backlog read after it counts neither those records nor their leases.
+        await _outbox.AcknowledgeAsync("worker-a", claimed.Select(r => r.Id).ToList());
+        Assert.Equal(new OutboxBacklog(pending - 2, 0, null), await _outbox.GetBacklogAsync("worker-b"));
+
+        // An expired lease holds nothing back.
+        await _outbox.ClaimAsync("worker-a", 1, Lease);
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(new OutboxBacklog(pending - 2, 0, null), await _outbox.GetBacklogAsync("worker-b"));
+    }
+
+    [Fact]
     public async Task AcknowledgeAsync_marks_the_records_processed_and_empties_the_lease_table()
     {
         await SaveSessionsAsync(3);
