@@ -96,7 +96,9 @@ internal static class SessionPullCommand
                 catch (Exception ex) when (everything && StopSignals.Received is not null && ex is OperationCanceledException or AcodeDbException)
                 {
                     // The sessions pulled before are whole and counted; the one being pulled was not written (a session
-                    // written here is finished before the stop is heeded: RemoteSessionPull).
+                    // written here is finished before the stop is heeded: RemoteSessionPull). They are listed as a whole
+                    // pull lists them, then the stop is said.
+                    WriteResults(context, p.GetValue(json), results, deletionPending, stopped: true);
                     throw new UsageException(
                         $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
@@ -130,37 +132,43 @@ internal static class SessionPullCommand
                     "Try: to continue pulled sessions here without conflicts, pull with a role that may write acode's tables (docs/postgres.md); a reader role is for viewing.");
             }
 
-            if (p.GetValue(json))
-            {
-                JsonOutput.Write(new JsonObject
-                {
-                    ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-                    {
-                        ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
-                    })]),
-                    ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
-                });
-                return ExitCodes.Success;
-            }
-
-            if (results.Count + deletionPending.Count == 0)
+            if (results.Count + deletionPending.Count == 0 && !p.GetValue(json))
             {
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
             }
 
-            foreach ((SessionId sessionId, ImportResult result) in results)
-            {
-                context.Console.WriteLine(Describe(sessionId, result));
-            }
-
-            foreach (SessionId sessionId in deletionPending)
-            {
-                context.Console.WriteLine($"{sessionId}: not pulled: its deletion here waits in the outbox ('acode db sync' deletes it team-wide).");
-            }
-
+            WriteResults(context, p.GetValue(json), results, deletionPending, stopped: false);
             return ExitCodes.Success;
         }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
+    }
+
+    /// <summary>What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, and <c>stoppedBy</c> when a signal stopped it), or one line per session.</summary>
+    private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending, bool stopped)
+    {
+        if (asJson)
+        {
+            JsonOutput.Write(new JsonObject
+            {
+                ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
+                {
+                    ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
+                })]),
+                ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
+                ["stoppedBy"] = stopped ? StopSignals.Received?.ToString() : null,
+            });
+            return;
+        }
+
+        foreach ((SessionId sessionId, ImportResult result) in results)
+        {
+            context.Console.WriteLine(Describe(sessionId, result));
+        }
+
+        foreach (SessionId sessionId in deletionPending)
+        {
+            context.Console.WriteLine($"{sessionId}: not pulled: its deletion here waits in the outbox ('acode db sync' deletes it team-wide).");
+        }
     }
 
     /// <summary>One line per pulled session; rows kept for a change waiting in the outbox are said, never "up to date".</summary>

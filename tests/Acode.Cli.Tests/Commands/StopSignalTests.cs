@@ -358,8 +358,9 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         string err = await stderr, text = await stdout;
 
         Assert.True(pull.ExitCode == 130, $"exit {pull.ExitCode}\n{text}\n{err}");
-        Assert.Single(await puller.SessionIdsAsync());
+        string pulled = Assert.Single(await puller.SessionIdsAsync());
         Assert.Contains("Stopped by Ctrl+C (SIGINT) after pulling 1 of 3 session(s)", err, StringComparison.Ordinal);
+        Assert.StartsWith($"{pulled}: pulled (", text.Trim(), StringComparison.Ordinal); // listed as a whole pull lists it
         Assert.Equal(1, await CountAsync(connectionString, "SELECT count(DISTINCT entity_id) FROM sync_applied WHERE entity_type = 'Session' AND origin <> (SELECT origin FROM sessions LIMIT 1)"));
         await puller.RunOkAsync("session", "pull", "--all");
         Assert.Equal((await _workspace.SessionIdsAsync()).Order(), (await puller.SessionIdsAsync()).Order());
