@@ -222,37 +222,11 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     [InlineData("TERM", 143, "Stopped by SIGTERM")]
     public async Task A_pull_of_all_sessions_stopped_by_a_signal_says_how_far_it_came_and_the_next_pull_finishes(string signal, int exitCode, string said)
     {
-        string connectionString = await fixture.CreateDatabaseAsync();
-        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        await _workspace.RunOkAsync("demo", "--sessions", "3");
-        await _workspace.RunOkAsync("db", "sync");
-        using var puller = new CliWorkspace();
-        puller.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-
-        // While this transaction holds the steps table, the pull waits on it for the first session's rows (steps are read
-        // for each session, not to list them): the signal lands mid-pull.
-        await using var blocker = new NpgsqlConnection(connectionString);
-        await blocker.OpenAsync();
-        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("LOCK TABLE steps IN ACCESS EXCLUSIVE MODE;", blocker, transaction))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        using Process pull = AcodeBinary.Start(puller.Root, puller.Environment, "--workspace", puller.Root, "session", "pull", "--all");
-        Task<string> stdout = pull.StandardOutput.ReadToEndAsync(), stderr = pull.StandardError.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        const string Waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()";
-        while (await CountAsync(connectionString, Waiting) == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !pull.HasExited)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(await CountAsync(connectionString, Waiting) > 0, $"precondition: the pull waits for the steps table\n{(pull.HasExited ? await stderr : "")}");
-        Signal(pull, signal);
-        await WaitForExitAsync(pull);
-        await transaction.RollbackAsync();
-        string err = await stderr, text = await stdout;
+        // While the steps table is held, the pull waits on it for the first session's rows (steps are read for each
+        // session, not to list them): the signal lands mid-pull, before anything is written.
+        (CliWorkspace puller, Process pull, string text, string err, _) = await PullStoppedWhileWaitingAsync("LOCK TABLE steps IN ACCESS EXCLUSIVE MODE;", signal, releaseFirst: false);
+        using var disposePuller = puller;
+        using var disposePull = pull;
 
         Assert.True(pull.ExitCode == exitCode, $"exit {pull.ExitCode}\n{text}\n{err}");
         Assert.Contains($"{said} after pulling 0 of 3 session(s)", err, StringComparison.Ordinal);
@@ -324,38 +298,12 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task A_pull_of_all_sessions_stopped_after_a_session_was_written_finishes_that_one_and_counts_it()
     {
-        string connectionString = await fixture.CreateDatabaseAsync();
-        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        await _workspace.RunOkAsync("demo", "--sessions", "3");
-        await _workspace.RunOkAsync("db", "sync");
-        using var puller = new CliWorkspace();
-        puller.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-
         // Reads pass this lock; recording in sync_applied what the workspace now holds, after the first session is written
-        // locally, waits on it: the signal lands between the local write and the end of that session's pull.
-        await using var blocker = new NpgsqlConnection(connectionString);
-        await blocker.OpenAsync();
-        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("LOCK TABLE sync_applied IN SHARE MODE;", blocker, transaction))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        using Process pull = AcodeBinary.Start(puller.Root, puller.Environment, "--workspace", puller.Root, "session", "pull", "--all");
-        Task<string> stdout = pull.StandardOutput.ReadToEndAsync(), stderr = pull.StandardError.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        const string Waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()";
-        while (await CountAsync(connectionString, Waiting) == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !pull.HasExited)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(await CountAsync(connectionString, Waiting) > 0, $"precondition: the pull waits for sync_applied\n{(pull.HasExited ? await stderr : "")}");
-        Signal(pull, "INT");
-        await Task.Delay(300);
-        await transaction.RollbackAsync();
-        await WaitForExitAsync(pull);
-        string err = await stderr, text = await stdout;
+        // locally, waits on it: the signal lands between the local write and the end of that session's pull, and the
+        // lock goes before the pull ends.
+        (CliWorkspace puller, Process pull, string text, string err, string connectionString) = await PullStoppedWhileWaitingAsync("LOCK TABLE sync_applied IN SHARE MODE;", "INT", releaseFirst: true);
+        using var disposePuller = puller;
+        using var disposePull = pull;
 
         Assert.True(pull.ExitCode == 130, $"exit {pull.ExitCode}\n{text}\n{err}");
         string pulled = Assert.Single(await puller.SessionIdsAsync());
@@ -415,6 +363,54 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         await _workspace.RunOkAsync("db", "check");
         await _workspace.RunOkAsync(removal == "db prune" ? arguments : ["session", "delete", .. await _workspace.SessionIdsAsync(), "--yes"]);
         Assert.Equal(0, SessionCount());
+    }
+
+    /// <summary>
+    /// Syncs three demo sessions, then runs <c>session pull --all</c> into a new workspace while a transaction holds
+    /// <paramref name="lockStatement"/>; once the pull waits for that lock, sends <paramref name="signal"/>, and ends the
+    /// transaction before the pull exits (<paramref name="releaseFirst"/>, after 300 ms) or after.
+    /// </summary>
+    private async Task<(CliWorkspace Puller, Process Pull, string Stdout, string Stderr, string ConnectionString)> PullStoppedWhileWaitingAsync(string lockStatement, string signal, bool releaseFirst)
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        await _workspace.RunOkAsync("db", "sync");
+        var puller = new CliWorkspace();
+        puller.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+
+        await using var blocker = new NpgsqlConnection(connectionString);
+        await blocker.OpenAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand(lockStatement, blocker, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Process pull = AcodeBinary.Start(puller.Root, puller.Environment, "--workspace", puller.Root, "session", "pull", "--all");
+        Task<string> stdout = pull.StandardOutput.ReadToEndAsync(), stderr = pull.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        const string Waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()";
+        while (await CountAsync(connectionString, Waiting) == 0 && waited.Elapsed < TimeSpan.FromMinutes(2) && !pull.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(await CountAsync(connectionString, Waiting) > 0, $"precondition: the pull waits for the lock ({lockStatement})\n{(pull.HasExited ? await stderr : "")}");
+        Signal(pull, signal);
+        if (releaseFirst)
+        {
+            await Task.Delay(300);
+            await transaction.RollbackAsync();
+        }
+
+        await WaitForExitAsync(pull);
+        if (!releaseFirst)
+        {
+            await transaction.RollbackAsync();
+        }
+
+        return (puller, pull, await stdout, await stderr, connectionString);
     }
 
     private long SessionCount()
