@@ -6,6 +6,7 @@ using Acode.Application.Outbox;
 using Acode.Application.Redaction;
 using Acode.Application.Search;
 using Acode.Application.Sync;
+using Acode.Cli.Output;
 using Acode.Domain.Time;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Configuration;
@@ -230,7 +231,9 @@ internal sealed class CliContext : IDisposable
         services.AddSingleton(LoggerFactory);
         services.AddSingleton(sp => SqliteWorkspaceDatabase.Open(
             Workspace, options.Sqlite, LoggerFactory, sp.GetRequiredService<TimeProvider>(),
-            migrate: _migrateOnOpen ?? throw new InvalidOperationException("Open the workspace database through CliContext before resolving what uses it.")));
+            migrate: _migrateOnOpen ?? throw new InvalidOperationException("Open the workspace database through CliContext before resolving what uses it."),
+            migrations: null,
+            beforeMigrating: status => MigrationNotice.TellMigrating($"SQLite ({CommandAction.Printable(Workspace.DatabasePath)})", status)));
         services.AddSingleton<IRunStateStore>(sp => sp.GetRequiredService<SqliteRunStateStore>());
         services.AddSingleton<ISessionSearch>(sp => sp.GetRequiredService<SqliteSessionSearch>());
         services.AddSingleton(sp => new PostgresRunStateStore(

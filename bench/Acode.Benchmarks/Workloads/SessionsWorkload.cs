@@ -119,7 +119,7 @@ public static class SessionsWorkload
         {
             SessionState state = PageStates[random.Next(PageStates.Length)];
             (DateTimeOffset ts, string id) = positions[state][random.Next(positions[state].Count)];
-            return new PageTarget(state, ts, id, SessionCursor.After(new SessionFilter { States = [state] }, SessionSort.UpdatedDescending, ts, SessionId.Parse(id)).Encode());
+            return new PageTarget(state, ts, id, SessionCursor.After(new SessionFilter { States = [state] }, SessionSort.UpdatedDescending, ts, SessionId.Parse(id), CursorSource.Workspace).Encode());
         })];
         PageTarget Target(int round, int i) => round < 0 ? targets[(rounds * settings.BlockSize) + (i % 5_000)] : targets[(round * settings.BlockSize) + i];
 

@@ -13,9 +13,10 @@ public interface IOutboxAdministration
     Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The pending records, and those of them that another sync (an owner other than <paramref name="owner"/>: a process
+    /// The outbox's statistics, and the pending records that another sync (an owner other than <paramref name="owner"/>: a process
     /// running elsewhere, or one that died holding them) has leased and whose leases have not expired, with when the last
-    /// of those leases expires: one snapshot (<see cref="OutboxBacklog"/>). A sync skips the leased ones until then.
+    /// of those leases expires: one snapshot (<see cref="OutboxBacklog"/>, one read transaction). A sync skips the leased
+    /// ones until then.
     /// </summary>
     /// <param name="owner">The lease owner of the asking process's sync, whose own leases are not counted.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -17,7 +17,7 @@ internal readonly record struct SessionCursor(CursorSource Source, SessionSort S
     private const string Layout = "3";
 
     /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort, of the store <paramref name="source"/>.</summary>
-    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id, CursorSource source = CursorSource.Workspace)
+    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id, CursorSource source)
         => new(source, sort, SessionFilterFingerprint.Of(filter), timestamp, id);
 
     public string Encode()
@@ -26,7 +26,7 @@ internal readonly record struct SessionCursor(CursorSource Source, SessionSort S
     /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/> of the store <paramref name="expectedSource"/>.</summary>
     /// <exception cref="InvalidCursorException">The cursor is not one a store printed (malformed, forged, or from an older acode).</exception>
     /// <exception cref="CursorMismatchException">The cursor was printed by the other store, for another sort order or another filter.</exception>
-    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort, CursorSource expectedSource = CursorSource.Workspace)
+    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort, CursorSource expectedSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         string[] parts;

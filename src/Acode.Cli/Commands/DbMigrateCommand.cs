@@ -38,7 +38,7 @@ internal static class DbMigrateCommand
                 before = database.GetMigrationStatus();
                 if (!isDryRun)
                 {
-                    TellMigrating("SQLite", before);
+                    MigrationNotice.TellMigrating("SQLite", before);
                 }
 
                 sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
@@ -121,23 +121,9 @@ internal static class DbMigrateCommand
         }
 
         before.Value = await PostgresSchema.GetStatusAsync(context, target, cancellationToken);
-        TellMigrating($"PostgreSQL ({target.Redacted})", before.Value);
+        MigrationNotice.TellMigrating($"PostgreSQL ({target.Redacted})", before.Value);
         IReadOnlyList<Migration> postgres = await PostgresSchema.MigrateAsync(context, target, cancellationToken);
         return (postgres, await PostgresSchema.GetStatusAsync(context, target, cancellationToken), null);
-    }
-
-    /// <summary>
-    /// Before an upgrade of an existing schema, on standard error (standard output may be JSON): which versions it goes
-    /// between, since a migration that re-indexes a large database works for a while before its "applied" line (1.12.0:
-    /// seconds for a workspace database of hundreds of MiB, about a minute for a PostgreSQL holding 20,000 large
-    /// results; docs/search.md). Creating a schema in an empty database is quick and says nothing until it is done.
-    /// </summary>
-    private static void TellMigrating(string engine, MigrationStatus before)
-    {
-        if (before.Current is not null && before.Pending.Count > 0)
-        {
-            Console.Error.WriteLine($"{engine}: migrating from {before.CurrentText} to {before.LatestText} ({before.Pending.Count} migration{(before.Pending.Count == 1 ? "" : "s")}: {string.Join(", ", before.Pending.Select(m => m.Id))})…");
-        }
     }
 
     /// <summary>

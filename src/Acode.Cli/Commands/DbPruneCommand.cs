@@ -128,11 +128,10 @@ internal static class DbPruneCommand
             {
                 long waiting = sync is null ? 0 : (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
                 Report(context, asJson, request, done, sync is null ? null : new RemoteReport([], 0, waiting, null));
-                int left = plan.Removed.Count - done.Removed.Count;
-                Console.Error.WriteLine(CommandAction.Printable(
-                    $"Stopped by {StopSignals.ReceivedName} after removing {done.Removed.Count} of {plan.Removed.Count} session(s): each batch of removals is one transaction, so "
-                    + $"{(left > 0 ? $"the other {left} stay whole" : "none is half-removed")}{(sync is null ? "" : $"; the removals' deletions wait in the outbox ({waiting} record(s) pending) and PostgreSQL's own older sessions were not tombstoned")}. "
-                    + $"Run the same command again to finish ({InvokedCommand.With(p, yes, pinned)}); no space was given back yet."));
+                Console.Error.WriteLine(RemovalStopMessage.Text(
+                    "removing", "removals", "removed", done.Removed.Count, plan.Removed.Count,
+                    sync is null ? null : $"the removals' deletions wait in the outbox ({waiting} record(s) pending) and PostgreSQL's own older sessions were not tombstoned",
+                    $"Run the same command again to finish ({InvokedCommand.With(p, yes, pinned)})"));
                 return StopSignals.InterruptedExitCode;
             }
 

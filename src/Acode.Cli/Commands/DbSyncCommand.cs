@@ -45,15 +45,16 @@ internal static class DbSyncCommand
 
             SyncRunResult result = await RunOnceAsync(context, sync, cancellationToken);
             TellPostgresMigrated(context, result);
-            long deadLetters = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Failed;
-            OutboxBacklog? backlog = result.Remaining > 0 ? await BacklogAsync(context) : null;
-            if (backlog is not null)
+            // What is pending now, with the dead letters and the leases of the same moment: another sync may have delivered
+            // some since the run.
+            OutboxBacklog backlog = await BacklogAsync(context);
+            long deadLetters = backlog.Statistics.Failed;
+            if (result.Remaining > 0)
             {
-                // What is pending now, with the leases of the same moment: another sync may have delivered some since the run.
                 result = result with { Remaining = backlog.Pending };
             }
 
-            (long leased, DateTimeOffset? leasedUntil) = (backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil);
+            (long leased, DateTimeOffset? leasedUntil) = result.Remaining > 0 ? (backlog.LeasedElsewhere, backlog.LeasedUntil) : (0, null);
             if (context.ParseResult.GetValue(json))
             {
                 JsonObject node = SyncSummary.ToJson(result);

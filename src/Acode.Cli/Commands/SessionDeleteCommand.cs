@@ -84,42 +84,26 @@ internal static class SessionDeleteCommand
 
             Confirmation.Require(p, yes, dryRun, $"Delete {found.Count} session(s)?");
             bool syncConfigured = context.SyncTarget is not null;
-            FullTextRows documentsBefore = database.CountFullTextRows(cancellationToken);
             // From here Ctrl+C or SIGTERM stops between two batches of removals (each one transaction) or while the space is
             // given back, and the command says what went. (The command's own token is the signals' too: the batch in
             // progress is not cancelled.)
-            CancellationToken stop = StopSignals.StopGracefully();
-            SessionRemovalResult result = await store.RemoveSessionsAsync(
+            SessionRemovalOutcome outcome = await new SessionRemover(store, database).RemoveAsync(
                 wanted,
                 new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured, Reason = "session delete" },
+                allowConversion: false,
                 CancellationToken.None,
-                stop);
-            SpaceReport? space = null;
-            if (!result.Stopped)
+                StopSignals.StopGracefully());
+            List<RemovalCandidate> deleted = found.Where(f => outcome.Result.Removed.Contains(f.Id)).ToList();
+            Report(context, asJson, deleted, dryRun: false, outcome.Space);
+            if (outcome.Stopped)
             {
-                try
-                {
-                    space = await database.ReclaimSpaceAsync(documentsBefore, allowConversion: false, stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Deleted; the space is given back by the next removal.
-                }
-            }
-
-            if (StopSignals.Received is not null)
-            {
-                List<RemovalCandidate> deleted = found.Where(f => result.Removed.Contains(f.Id)).ToList();
-                Report(context, asJson, deleted, dryRun: false, space);
-                int left = found.Count - deleted.Count;
-                Console.Error.WriteLine(
-                    $"Stopped by {StopSignals.ReceivedName} after deleting {deleted.Count} of {found.Count} session(s): each batch of deletions is one transaction, "
-                    + $"so {(left > 0 ? $"the other {left} stay whole" : "none is half-deleted")}{(syncConfigured ? "; the deletions done reach PostgreSQL with the next sync" : "")}."
-                    + (left > 0 ? " Run the command again with the ids left to delete them." : "") + (space is null ? " No space was given back yet: the next removal gives it." : ""));
+                Console.Error.WriteLine(RemovalStopMessage.Text(
+                    "deleting", "deletions", "deleted", deleted.Count, found.Count,
+                    syncConfigured ? "the deletions done reach PostgreSQL with the next sync" : null,
+                    deleted.Count < found.Count ? "Run the command again with the ids left to delete them" : null));
                 return StopSignals.InterruptedExitCode;
             }
 
-            Report(context, asJson, found.Where(f => result.Removed.Contains(f.Id)).ToList(), dryRun: false, space);
             if (!asJson)
             {
                 context.Console.WriteLine(syncConfigured

@@ -132,8 +132,8 @@ internal static class Display
     /// The Workspace cell of a <c>--remote</c> table: the name the workspace reported when it synced over its id, or the id
     /// alone when it reported none (or the same); both escaped for the console and cut to 40 characters.
     /// </summary>
-    public static string Workspace(string? id, string? name) => name is not null && name != id
-        ? $"{Safe(name, 40)}\n{Safe(id, 40)}"
+    public static string Workspace(string? id, string? name) => WorkspaceLabel.ShownName(id, name) is { } shown
+        ? $"{Safe(shown, 40)}\n{Safe(id, 40)}"
         : Safe(id ?? "", 40);
 
     /// <summary>UTC to the second, with the Z that says so: <c>2026-11-30T14:05:07Z</c> (accepted back by <c>--since</c>).</summary>

@@ -119,7 +119,7 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
             }
 
             w.Markup("<div class=\"versions\">");
-            string incoming = Origin(c.IncomingOrigin, c.IncomingOriginName), existing = Origin(c.ExistingOrigin, c.ExistingOriginName);
+            string incoming = WorkspaceLabel.Inline(c.IncomingOrigin, c.IncomingOriginName), existing = WorkspaceLabel.Inline(c.ExistingOrigin, c.ExistingOriginName);
             Version(w, "incoming", c.IncomingIsDeletion
                 ? $"Incoming deletion of session {c.SessionId}: v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {incoming}"
                 : $"Incoming v{c.IncomingVersion} (based on v{c.IncomingBaseVersion}) from {incoming}", c.IncomingPayload, c.Winner == "incoming", c.IncomingIsDeletion);
@@ -137,8 +137,6 @@ internal sealed class SharedHealth(ISyncConflictReader? reader)
     }
 
     /// <summary>A workspace as the rest of the viewer names it: its reported name with its id, or the id alone.</summary>
-    private static string Origin(string? id, string? name) => name is not null && name != id ? $"{name} ({id})" : id ?? "";
-
     private static void Version(HtmlWriter w, string side, string heading, string? payload, bool won, bool deletion)
     {
         w.Markup("<div").Attribute("class", $"version {side}{(won ? " won" : "")}{(deletion ? " deletion" : "")}").Markup("><h4>").Text(heading).Markup(won ? " <span class=\"winner\">kept</span>" : "")

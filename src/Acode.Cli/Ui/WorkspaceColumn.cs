@@ -1,3 +1,5 @@
+using Acode.Cli.Output;
+
 namespace Acode.Cli.Ui;
 
 /// <summary>
@@ -12,9 +14,9 @@ internal static class WorkspaceColumn
     public static void WriteCell(HtmlWriter w, string? origin, string? name)
     {
         w.Markup("<td class=\"workspace\"").Attribute("data-origin", origin).Markup(">");
-        if (name is not null && name != origin)
+        if (WorkspaceLabel.ShownName(origin, name) is { } shown)
         {
-            w.Element("span", name, "ws-name").Markup("<br>");
+            w.Element("span", shown, "ws-name").Markup("<br>");
         }
 
         w.Element("span", origin, "id").Markup("</td>");

@@ -75,10 +75,16 @@ internal sealed partial class SqliteMigrator
     /// <inheritdoc cref="Migrate(SqliteConnection)"/>
     /// <param name="connection">The writer connection.</param>
     /// <param name="from">The version the database was at before (null: it had no acode schema).</param>
-    public IReadOnlyList<Migration> Migrate(SqliteConnection connection, out Version? from)
+    /// <param name="beforeMigrating">Told the status before the first pending migration is applied; not called when none is.</param>
+    public IReadOnlyList<Migration> Migrate(SqliteConnection connection, out Version? from, Action<MigrationStatus>? beforeMigrating = null)
     {
         MigrationStatus status = GetStatus(connection);
         from = status.Current;
+        if (status.Pending.Count > 0)
+        {
+            beforeMigrating?.Invoke(status);
+        }
+
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {

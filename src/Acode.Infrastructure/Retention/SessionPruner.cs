@@ -13,7 +13,7 @@ namespace Acode.Infrastructure.Retention;
 internal sealed class SessionPruner
 {
     private readonly SqliteRunStateStore _store;
-    private readonly SqliteWorkspaceDatabase _database;
+    private readonly SessionRemover _remover;
     private readonly bool _syncConfigured;
 
     /// <param name="store">The store of <paramref name="database"/>.</param>
@@ -24,7 +24,7 @@ internal sealed class SessionPruner
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(database);
         _store = store;
-        _database = database;
+        _remover = new SessionRemover(store, database);
         _syncConfigured = syncConfigured;
     }
 
@@ -47,32 +47,16 @@ internal sealed class SessionPruner
             return new PruneReport(chosen, kept, null);
         }
 
-        FullTextRows documentsBefore = _database.CountFullTextRows(cancellationToken);
-        SessionRemovalResult result = await _store.RemoveSessionsAsync(
+        SessionRemovalOutcome outcome = await _remover.RemoveAsync(
             chosen.Select(SessionId.Parse).ToList(),
             new SessionRemoval
             {
                 RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !_syncConfigured,
                 ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
+            request.AllowConversion,
             cancellationToken,
             stop).ConfigureAwait(false);
-        var stopped = new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], null) { Stopped = true };
-        if (result.Stopped || stop.IsCancellationRequested)
-        {
-            return stopped;
-        }
-
-        // Giving the space back (a conversion's VACUUM included) may be stopped too: it rolls back, and the next prune gives it.
-        using var reclaiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
-        try
-        {
-            SpaceReport space = await _database.ReclaimSpaceAsync(documentsBefore, request.AllowConversion, reclaiming.Token).ConfigureAwait(false);
-            return new PruneReport(result.Removed, [.. kept, .. result.SkippedUnsynced], space);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return stopped;
-        }
+        return new PruneReport(outcome.Result.Removed, [.. kept, .. outcome.Result.SkippedUnsynced], outcome.Space) { Stopped = outcome.Stopped };
     }
 }

@@ -7,7 +7,7 @@ namespace Acode.Infrastructure.Sqlite;
 internal sealed partial class SqliteOutbox
 {
     private const string BacklogSql = """
-        SELECT (SELECT count(*) FROM outbox WHERE status = 'Pending'), count(*), max(l.lease_until)
+        SELECT count(*), max(l.lease_until)
         FROM outbox_leases l JOIN outbox o ON o.id = l.outbox_id
         WHERE o.status = 'Pending' AND l.lease_until >= $now AND l.owner <> $owner;
         """;
@@ -20,8 +20,10 @@ internal sealed partial class SqliteOutbox
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         string now = UtcTimestamp.Format(_database.Time.GetUtcNow());
+        // Both statements in one read transaction: the same snapshot of the WAL.
         return _database.Read((connection, transaction) =>
         {
+            OutboxStatistics statistics = ReadStatistics(connection, transaction);
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = BacklogSql;
@@ -29,8 +31,8 @@ internal sealed partial class SqliteOutbox
             command.Parameters.AddWithValue("$owner", owner);
             using SqliteDataReader reader = command.ExecuteReader();
             reader.Read();
-            long leased = reader.GetInt64(1);
-            return new OutboxBacklog(reader.GetInt64(0), leased, leased == 0 ? null : OptionalTimestamp(reader, 2));
+            long leased = reader.GetInt64(0);
+            return new OutboxBacklog(statistics, leased, leased == 0 ? null : OptionalTimestamp(reader, 1));
         }, cancellationToken);
     }
 }

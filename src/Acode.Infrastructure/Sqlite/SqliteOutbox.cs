@@ -102,16 +102,18 @@ internal sealed partial class SqliteOutbox : IOutbox
     }, CancellationToken.None);
 
     public Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
-        => Task.FromResult(_database.Read((connection, transaction) =>
-        {
-            using SqliteCommand command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = StatisticsSql;
-            using SqliteDataReader reader = command.ExecuteReader();
-            reader.Read();
-            long pending = reader.GetInt64(0), failed = reader.GetInt64(1);
-            return new OutboxStatistics(pending, failed, Math.Max(0, CountOrZero(reader, 2) - pending - failed), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
-        }, cancellationToken));
+        => Task.FromResult(_database.Read(ReadStatistics, cancellationToken));
+
+    private static OutboxStatistics ReadStatistics(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = StatisticsSql;
+        using SqliteDataReader reader = command.ExecuteReader();
+        reader.Read();
+        long pending = reader.GetInt64(0), failed = reader.GetInt64(1);
+        return new OutboxStatistics(pending, failed, Math.Max(0, CountOrZero(reader, 2) - pending - failed), OptionalTimestamp(reader, 3), OptionalTimestamp(reader, 4));
+    }
 
     /// <summary>
     /// Deletes the processed records older than <paramref name="retention"/>, then, in the same transaction, the blobs that

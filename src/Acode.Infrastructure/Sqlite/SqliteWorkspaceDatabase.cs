@@ -59,7 +59,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     public string? WorkspaceId { get; private set; }
 
     /// <summary>
-    /// The migrations <see cref="Open"/> applied to a database that was at an older acode schema (from which version, to
+    /// The migrations <see cref="Open(Workspace, SqliteOptions?, ILoggerFactory?, TimeProvider?, bool, IReadOnlyList{Migration}?)"/> applied to a database that was at an older acode schema (from which version, to
     /// which, how many): after them an acode that knows only the older version refuses the file (ACODE-DB-004), so a
     /// caller that opened it for another purpose tells its user (the CLI does, on standard error). Null when nothing was
     /// migrated on opening, and for a database created new.
@@ -84,6 +84,22 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     public static SqliteWorkspaceDatabase Open(
         Workspace workspace, SqliteOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null,
         bool migrate = true, IReadOnlyList<Migration>? migrations = null)
+        => Open(workspace, options, loggerFactory, time, migrate, migrations, beforeMigrating: null);
+
+    /// <summary>As the public <c>Open</c>, telling <paramref name="beforeMigrating"/> before it migrates.</summary>
+    /// <param name="workspace">The workspace whose database is opened.</param>
+    /// <param name="options">SQLite options; defaults when null.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="time">The clock; the system's when null.</param>
+    /// <param name="migrate">Whether pending migrations are applied.</param>
+    /// <param name="migrations">The migrations; the embedded ones when null.</param>
+    /// <param name="beforeMigrating">
+    /// Told the schema's status before pending migrations are applied on open (a command says so before a migration that
+    /// works for a while); not called when none is pending.
+    /// </param>
+    internal static SqliteWorkspaceDatabase Open(
+        Workspace workspace, SqliteOptions? options, ILoggerFactory? loggerFactory, TimeProvider? time,
+        bool migrate, IReadOnlyList<Migration>? migrations, Action<MigrationStatus>? beforeMigrating)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         options ??= new SqliteOptions();
@@ -133,7 +149,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
             {
                 if (migrate)
                 {
-                    IReadOnlyList<Migration> applied = migrator.Migrate(writer, out Version? from);
+                    IReadOnlyList<Migration> applied = migrator.Migrate(writer, out Version? from, beforeMigrating);
                     if (from is not null && applied.Count > 0)
                     {
                         database.MigratedOnOpen = new Application.SchemaUpgrade(from.ToString(3), applied[^1].VersionText, applied.Count);

@@ -34,26 +34,14 @@ internal sealed class SyncStatusReader
 
     public async Task<SyncStatus> ReadAsync(CancellationToken cancellationToken)
     {
-        SyncStatus status = await ReadWithoutLeasesAsync(cancellationToken).ConfigureAwait(false);
-        if (status.Pending == 0)
-        {
-            return status;
-        }
-
-        // The pending count again, with the leases in one snapshot: a sync elsewhere may have delivered some meanwhile.
+        // The counts and the leases in one snapshot: a sync elsewhere may deliver some while PostgreSQL is asked.
         OutboxBacklog backlog = await _outbox.GetBacklogAsync(_owner, cancellationToken).ConfigureAwait(false);
-        return status with
-        {
-            Pending = backlog.Pending,
-            OldestPendingAge = backlog.Pending == 0 ? null : status.OldestPendingAge,
-            LeasedElsewhere = backlog.LeasedElsewhere,
-            LeasedUntil = backlog.LeasedUntil,
-        };
+        SyncStatus status = await ReadWithoutLeasesAsync(backlog.Statistics, cancellationToken).ConfigureAwait(false);
+        return status with { LeasedElsewhere = backlog.LeasedElsewhere, LeasedUntil = backlog.LeasedUntil };
     }
 
-    private async Task<SyncStatus> ReadWithoutLeasesAsync(CancellationToken cancellationToken)
+    private async Task<SyncStatus> ReadWithoutLeasesAsync(OutboxStatistics outbox, CancellationToken cancellationToken)
     {
-        OutboxStatistics outbox = await _outbox.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         WorkspaceSyncState state = _database.GetSyncState(cancellationToken);
         TimeSpan? age = outbox.OldestPendingAge(_database.Time.GetUtcNow());
         if (_dataSource is null || _target is null)

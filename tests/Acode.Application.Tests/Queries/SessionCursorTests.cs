@@ -18,9 +18,9 @@ public class SessionCursorTests
     [MemberData(nameof(Sorts))]
     public void Decode_returns_what_Encode_encoded(SessionSort sort)
     {
-        var cursor = SessionCursor.After(_failed, sort, _stamp, SessionId.New());
+        var cursor = SessionCursor.After(_failed, sort, _stamp, SessionId.New(), CursorSource.Workspace);
 
-        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), _failed, sort);
+        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), _failed, sort, CursorSource.Workspace);
 
         Assert.Equal(cursor, decoded);
         Assert.Equal(_stamp.UtcTicks, decoded.Timestamp.UtcTicks);
@@ -32,7 +32,7 @@ public class SessionCursorTests
         for (int i = 0; i < 200; i++)
         {
             var filter = new SessionFilter { TitleContains = $"title {i} ?&/+=" };
-            string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp.AddTicks(i * 7919), SessionId.New()).Encode();
+            string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp.AddTicks(i * 7919), SessionId.New(), CursorSource.Workspace).Encode();
 
             Assert.DoesNotContain('+', encoded);
             Assert.DoesNotContain('/', encoded);
@@ -43,9 +43,9 @@ public class SessionCursorTests
     [Fact]
     public void Encode_keeps_the_instant_but_not_the_offset()
     {
-        var cursor = SessionCursor.After(SessionFilter.All, SessionSort.UpdatedDescending, _stamp.ToOffset(TimeSpan.FromHours(3)), SessionId.New());
+        var cursor = SessionCursor.After(SessionFilter.All, SessionSort.UpdatedDescending, _stamp.ToOffset(TimeSpan.FromHours(3)), SessionId.New(), CursorSource.Workspace);
 
-        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), SessionFilter.All, SessionSort.UpdatedDescending);
+        SessionCursor decoded = SessionCursor.Decode(cursor.Encode(), SessionFilter.All, SessionSort.UpdatedDescending, CursorSource.Workspace);
 
         Assert.Equal(_stamp.UtcTicks, decoded.Timestamp.UtcTicks);
         Assert.Equal(TimeSpan.Zero, decoded.Timestamp.Offset);
@@ -55,11 +55,11 @@ public class SessionCursorTests
     [MemberData(nameof(Sorts))]
     public void Decode_throws_CursorMismatchException_for_a_cursor_made_for_another_sort(SessionSort sort)
     {
-        string encoded = SessionCursor.After(SessionFilter.All, sort, _stamp, SessionId.New()).Encode();
+        string encoded = SessionCursor.After(SessionFilter.All, sort, _stamp, SessionId.New(), CursorSource.Workspace).Encode();
 
         foreach (SessionSort other in Enum.GetValues<SessionSort>().Where(s => s != sort))
         {
-            var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, SessionFilter.All, other));
+            var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, SessionFilter.All, other, CursorSource.Workspace));
             Assert.Equal("cursor", ex.ParamName);
             // As the user spells them ('session list --sort', the viewer's sort), not the enum's names.
             Assert.Contains($"made for sort order {Spelling(sort)}, not {Spelling(other)}", ex.Reason, StringComparison.Ordinal);
@@ -82,9 +82,9 @@ public class SessionCursorTests
     [MemberData(nameof(OtherFilters))]
     public void Decode_throws_CursorMismatchException_for_a_cursor_made_for_another_filter(string what, SessionFilter other)
     {
-        string encoded = SessionCursor.After(_failed, SessionSort.UpdatedDescending, _stamp, SessionId.New()).Encode();
+        string encoded = SessionCursor.After(_failed, SessionSort.UpdatedDescending, _stamp, SessionId.New(), CursorSource.Workspace).Encode();
 
-        var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, other, SessionSort.UpdatedDescending));
+        var ex = Assert.Throws<CursorMismatchException>(() => SessionCursor.Decode(encoded, other, SessionSort.UpdatedDescending, CursorSource.Workspace));
 
         Assert.True(ex.Reason.Contains("different filter", StringComparison.Ordinal), what);
         Assert.IsAssignableFrom<ArgumentException>(ex);
@@ -105,9 +105,9 @@ public class SessionCursorTests
             CreatedFrom = _stamp.ToOffset(TimeSpan.FromHours(-8)),
             TitleContains = "pARSER",
         };
-        string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp, SessionId.New()).Encode();
+        string encoded = SessionCursor.After(filter, SessionSort.CreatedAscending, _stamp, SessionId.New(), CursorSource.Workspace).Encode();
 
-        SessionCursor decoded = SessionCursor.Decode(encoded, same, SessionSort.CreatedAscending);
+        SessionCursor decoded = SessionCursor.Decode(encoded, same, SessionSort.CreatedAscending, CursorSource.Workspace);
 
         Assert.Equal(_stamp, decoded.Timestamp);
     }
@@ -116,9 +116,9 @@ public class SessionCursorTests
     public void Decode_treats_an_empty_title_as_no_title()
     {
         var id = SessionId.New();
-        string encoded = SessionCursor.After(SessionFilter.All, SessionSort.CreatedAscending, _stamp, id).Encode();
+        string encoded = SessionCursor.After(SessionFilter.All, SessionSort.CreatedAscending, _stamp, id, CursorSource.Workspace).Encode();
 
-        Assert.Equal(id, SessionCursor.Decode(encoded, new SessionFilter { TitleContains = "" }, SessionSort.CreatedAscending).Id);
+        Assert.Equal(id, SessionCursor.Decode(encoded, new SessionFilter { TitleContains = "" }, SessionSort.CreatedAscending, CursorSource.Workspace).Id);
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public class SessionCursorTests
     [InlineData("A")]
     public void Decode_throws_InvalidCursorException_for_garbage(string cursor)
     {
-        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending));
+        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending, CursorSource.Workspace));
 
         Assert.Equal("cursor", ex.ParamName);
         Assert.Contains("Start again without a cursor", ex.Reason, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public class SessionCursorTests
     {
         string cursor = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 
-        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending));
+        var ex = Assert.Throws<InvalidCursorException>(() => SessionCursor.Decode(cursor, SessionFilter.All, SessionSort.UpdatedDescending, CursorSource.Workspace));
 
         Assert.Equal("cursor", ex.ParamName);
     }
@@ -162,7 +162,7 @@ public class SessionCursorTests
     {
         var id = SessionId.Parse("sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
 
-        string text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(SessionCursor.After(_failed, SessionSort.CreatedDescending, _stamp, id).Encode()));
+        string text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(SessionCursor.After(_failed, SessionSort.CreatedDescending, _stamp, id, CursorSource.Workspace).Encode()));
 
         Assert.Matches(@"^3\|w\|2\|[A-Za-z0-9_-]{16}\|2026-01-15T10:30:00\.1234567Z\|sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V$", text);
     }

@@ -20,20 +20,22 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
 
     private static int Pending => ShippedSchema.Sqlite.Count(m => m.Version > Older);
 
+    private string Migrating => $"SQLite ({_workspace.DatabasePath}): migrating from 1.2.0 to {ShippedSchema.Latest} ({Pending} migrations: {string.Join(", ", ShippedSchema.Sqlite.Where(m => m.Version > Older).Select(m => m.Id))})…";
+
     private string Notice => $"Migrated {_workspace.DatabasePath} from schema 1.2.0 to {ShippedSchema.Latest} ({Pending} migrations); acode versions that know only 1.2.0 can no longer open it.";
 
     [Theory]
     [InlineData("db status --json")]
     [InlineData("session list --json")]
     [InlineData("session search tests --json")]
-    public async Task A_command_that_migrated_an_older_workspace_says_so_once_on_standard_error_and_its_json_stays_valid(string command)
+    public async Task A_command_that_migrated_an_older_workspace_says_so_before_and_after_on_standard_error_and_its_json_stays_valid(string command)
     {
         CreateOlderWorkspace();
 
         AcodeResult first = await _workspace.RunOkAsync(command.Split(' '));
         AcodeResult second = await _workspace.RunOkAsync(command.Split(' '));
 
-        Assert.Equal([Notice], first.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal([Migrating, Notice], first.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         using (JsonDocument.Parse(first.Stdout))
         {
         }
@@ -51,8 +53,8 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
         using var fresh = new CliWorkspace();
         AcodeResult created = await fresh.RunOkAsync("demo");
 
-        Assert.Contains(Notice, import.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Migrated", created.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Migrating + "\n" + Notice, import.Stderr.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Migrat", created.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,17 +60,25 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         long pending = (await _outbox.GetStatisticsAsync()).Pending;
         IReadOnlyList<OutboxRecord> claimed = await _outbox.ClaimAsync("worker-a", 2, Lease);
 
-        Assert.Equal(new OutboxBacklog(pending, 2, _clock.GetUtcNow() + Lease), await _outbox.GetBacklogAsync("worker-b"));
-        Assert.Equal(new OutboxBacklog(pending, 0, null), await _outbox.GetBacklogAsync("worker-a")); // its own leases are not another's
+        Assert.Equal((pending, 2L, (DateTimeOffset?)(_clock.GetUtcNow() + Lease)), await LeasesAsync("worker-b"));
+        Assert.Equal((pending, 0L, (DateTimeOffset?)null), await LeasesAsync("worker-a")); // its own leases are not another's
 
         // The other owner delivers what it held: the backlog read after it counts neither those records nor their leases.
         await _outbox.AcknowledgeAsync("worker-a", claimed.Select(r => r.Id).ToList());
-        Assert.Equal(new OutboxBacklog(pending - 2, 0, null), await _outbox.GetBacklogAsync("worker-b"));
+        Assert.Equal((pending - 2, 0L, (DateTimeOffset?)null), await LeasesAsync("worker-b"));
 
         // An expired lease holds nothing back.
         await _outbox.ClaimAsync("worker-a", 1, Lease);
         _clock.Advance(Lease + TimeSpan.FromSeconds(1));
-        Assert.Equal(new OutboxBacklog(pending - 2, 0, null), await _outbox.GetBacklogAsync("worker-b"));
+        Assert.Equal((pending - 2, 0L, (DateTimeOffset?)null), await LeasesAsync("worker-b"));
+    }
+
+    /// <summary>The backlog as another owner sees it, checking that its statistics are those of the same moment.</summary>
+    private async Task<(long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil)> LeasesAsync(string owner)
+    {
+        OutboxBacklog backlog = await _outbox.GetBacklogAsync(owner);
+        Assert.Equal(await _outbox.GetStatisticsAsync(), backlog.Statistics);
+        return (backlog.Pending, backlog.LeasedElsewhere, backlog.LeasedUntil);
     }
 
     [Fact]
