@@ -124,8 +124,8 @@ internal sealed class CliContext : IDisposable
     /// <exception cref="AcodeDbException">ACODE-DB-001 with <paramref name="writes"/> when the database is read-only to this user.</exception>
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
-        bool empty = IsEmptyDatabaseFile();
-        if (Options is null || empty || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
+        string? empty = EmptyDatabaseFile();
+        if (Options is null || empty is not null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
         {
             throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);
         }
@@ -135,19 +135,32 @@ internal sealed class CliContext : IDisposable
     }
 
     /// <summary>
-    /// True when the database file exists and is empty (0 bytes, and no <c>-wal</c> with content): nothing was ever
-    /// recorded in it, so it is no workspace yet (opening it to read would write acode's schema into it).
+    /// True when the database file exists and holds nothing (see <see cref="EmptyDatabaseFile"/>): no workspace yet
+    /// (opening it to read would write acode's schema into it).
     /// </summary>
-    internal bool IsEmptyDatabaseFile()
+    internal bool IsEmptyDatabaseFile() => EmptyDatabaseFile() is not null;
+
+    /// <summary>
+    /// How the database file holds nothing, when it does: 0 bytes (a <c>touch</c>, a copy cut short), or an SQLite database
+    /// of one page with no application id (no table can exist in it: every table has a root page of its own), in either
+    /// case with no <c>-wal</c> holding content; null otherwise (missing, an acode database, anything else).
+    /// </summary>
+    private string? EmptyDatabaseFile()
     {
         try
         {
-            return new FileInfo(Workspace.DatabasePath) is { Exists: true, Length: 0 }
-                && new FileInfo(Workspace.DatabasePath + "-wal") is not { Exists: true, Length: > 0 };
+            if (new FileInfo(Workspace.DatabasePath) is { Exists: true, Length: 0 } && new FileInfo(Workspace.DatabasePath + "-wal") is not { Exists: true, Length: > 0 })
+            {
+                return "is empty (0 bytes)";
+            }
+
+            return File.Exists(Workspace.DatabasePath) && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.EmptySqlite
+                ? "is an empty SQLite database (no tables)"
+                : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -11,13 +11,16 @@ internal static class WorkspaceNotFound
     /// <param name="workspace">Where the workspace was looked for.</param>
     /// <param name="explicitPath">The <c>--workspace</c> given, if any.</param>
     /// <param name="environmentValue">The value of <c>ACODE_WORKSPACE</c>, if any.</param>
-    /// <param name="empty">The database file exists but is empty (0 bytes): no workspace yet, and it was left as it is.</param>
-    public static UsageException Create(Workspace workspace, string? explicitPath, string? environmentValue, bool empty = false)
+    /// <param name="empty">
+    /// How the database file that exists holds nothing (<c>is empty (0 bytes)</c>, <c>is an empty SQLite database (no
+    /// tables)</c>): no workspace yet, and it was left as it is; null when it does not exist.
+    /// </param>
+    public static UsageException Create(Workspace workspace, string? explicitPath, string? environmentValue, string? empty = null)
     {
         string where;
-        if (empty)
+        if (empty is not null)
         {
-            where = $"No acode workspace at {workspace.RootDirectory} yet: {workspace.DatabasePath} is empty (0 bytes), so nothing was ever recorded there; it was left as it is.";
+            where = $"No acode workspace at {workspace.RootDirectory} yet: {workspace.DatabasePath} {empty}, so nothing was ever recorded there; it was left as it is.";
         }
         else if (!string.IsNullOrWhiteSpace(explicitPath))
         {

@@ -1,4 +1,5 @@
 using Acode.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -73,6 +74,38 @@ public sealed class EmptyDatabaseFileTests : IDisposable
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"No acode workspace at {_workspace.Root} yet: {_workspace.DatabasePath} is empty (0 bytes)", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length);
+        Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.Combine(_workspace.Root, ".agent")));
+    }
+
+    /// <summary>
+    /// An SQLite database with no tables (<c>sqlite3 .agent/workspace.db "pragma user_version=0;"</c>: one page, the
+    /// header) holds no workspace either: the commands that never create one find none in it and leave its bytes as they
+    /// are (they set acode's schema up in it, 0600, without a word, before).
+    /// </summary>
+    [Theory]
+    [Trait("Issue", "teamtrial.6")]
+    [MemberData(nameof(Reading))]
+    [MemberData(nameof(ChangingExisting))]
+    public async Task A_command_that_creates_no_workspace_finds_none_in_an_SQLite_database_with_no_tables_and_leaves_it_as_it_is(string command)
+    {
+        Directory.CreateDirectory(Path.Combine(_workspace.Root, ".agent"));
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA user_version = 0; VACUUM;";
+            pragma.ExecuteNonQuery();
+        }
+
+        byte[] before = await File.ReadAllBytesAsync(_workspace.DatabasePath);
+        Assert.True(before.Length > 0, "precondition: the file holds SQLite's header");
+        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode"; // never reached
+
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"No acode workspace at {_workspace.Root} yet: {_workspace.DatabasePath} is an empty SQLite database (no tables), so nothing was ever recorded there; it was left as it is.", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(_workspace.DatabasePath));
         Assert.Equal([_workspace.DatabasePath], Directory.GetFiles(Path.Combine(_workspace.Root, ".agent")));
     }
 
