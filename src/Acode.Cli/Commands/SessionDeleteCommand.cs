@@ -16,12 +16,19 @@ internal static class SessionDeleteCommand
         var ids = new Argument<string[]>("id") { Description = "The sessions to delete (sess_…, or a unique start of an id), one or more.", Arity = ArgumentArity.OneOrMore };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be deleted; change nothing." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed when standard input is not a terminal)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON: deleted (ids), dryRun, space." };
+        var local = new Option<bool>("--local")
+        {
+            Description = "Delete only this workspace's copy: PostgreSQL and the other workspaces keep the sessions ('acode session pull' brings one back). A session with changes not yet delivered is refused.",
+        };
+        var json = new Option<bool>("--json") { Description = "Print JSON: deleted (ids), dryRun, local, space." };
         var command = new Command("delete", """
             Delete sessions with everything in them (tasks, steps, tool calls, artifacts, events).
 
             Each deletion is recorded in the outbox in the same transaction, so the next sync ('acode db sync', or the
-            sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it.
+            sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it: the
+            session is deleted for the whole team, whichever workspace it came from (a pulled one too). With --local
+            only this workspace's copy goes: nothing is recorded, PostgreSQL keeps the session, and a session whose
+            changes are not all delivered yet is refused (its local copy is the only complete one; 'acode db sync' first).
             Changes of the session not yet delivered are delivered with the deletion, which wins over them: PostgreSQL
             keeps none of them, and the sync may count them as not applied (their session was deleted). When no
             PostgreSQL is configured they can never be delivered, and go with the session. The freed pages are given
@@ -35,9 +42,10 @@ internal static class SessionDeleteCommand
             Examples:
               acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --dry-run
               acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V sess_01JD3Z7A0B1C2D3E4F5G6H7J8K --yes
+              acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --local --yes
             """)
         {
-            ids, dryRun, yes, json,
+            ids, dryRun, yes, local, json,
         };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
@@ -70,44 +78,76 @@ internal static class SessionDeleteCommand
                     ExitCodes.Problem);
             }
 
+            bool syncConfigured = context.SyncTarget is not null;
+            bool localOnly = p.GetValue(local);
+            if (localOnly && syncConfigured && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
+            {
+                return CommandAction.Fail(
+                    $"{unsynced.Count} of the sessions ({string.Join(", ", unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
+                    "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
+                    ExitCodes.Problem);
+            }
+
+            bool teamWide = syncConfigured && !localOnly;
             bool asJson = p.GetValue(json);
             if (p.GetValue(dryRun))
             {
-                Report(context, asJson, found, dryRun: true, null);
+                Report(context, asJson, found, dryRun: true, localOnly, null);
+                if (!asJson && teamWide)
+                {
+                    context.Console.WriteLine(TeamWideNote);
+                }
+
                 return ExitCodes.Success;
             }
 
             if (!asJson && !p.GetValue(yes) && !Console.IsInputRedirected)
             {
                 ListSessions(context, found, "Would delete");
+                if (teamWide)
+                {
+                    context.Console.WriteLine(TeamWideNote);
+                }
             }
 
-            Confirmation.Require(p, yes, dryRun, $"Delete {found.Count} session(s)?");
-            bool syncConfigured = context.SyncTarget is not null;
+            Confirmation.Require(p, yes, dryRun, teamWide
+                ? $"Delete {found.Count} session(s) here and, with the next sync, for every workspace of the team?"
+                : localOnly ? $"Delete this workspace's copy of {found.Count} session(s)?" : $"Delete {found.Count} session(s)?");
             // From here Ctrl+C or SIGTERM stops between two batches of removals (each one transaction) or while the space is
             // given back, and the command says what went. (The command's own token is the signals' too: the batch in
             // progress is not cancelled.)
             SessionRemovalOutcome outcome = await new SessionRemover(store, database).RemoveAsync(
                 wanted,
-                new SessionRemoval { RecordDeletion = true, SkipUnsynced = false, DropUndelivered = !syncConfigured, Reason = "session delete" },
+                new SessionRemoval { RecordDeletion = !localOnly, SkipUnsynced = localOnly && syncConfigured, DropUndelivered = !syncConfigured, Reason = "session delete" },
                 allowConversion: false,
                 CancellationToken.None,
                 StopSignals.StopGracefully());
             List<RemovalCandidate> deleted = found.Where(f => outcome.Result.Removed.Contains(f.Id)).ToList();
-            Report(context, asJson, deleted, dryRun: false, outcome.Space);
+            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space);
             if (outcome.Stopped)
             {
                 Console.Error.WriteLine(RemovalStopMessage.Text(
                     "deleting", "deletions", "deleted", deleted.Count, found.Count,
-                    syncConfigured ? "the deletions done reach PostgreSQL with the next sync" : null,
+                    teamWide ? "the deletions done reach PostgreSQL with the next sync" : null,
                     deleted.Count < found.Count ? "Run the command again with the ids left to delete them" : null));
                 return StopSignals.InterruptedExitCode;
             }
 
+            if (outcome.Result.SkippedUnsynced.Count > 0)
+            {
+                // A change recorded between the check above and the removal's transaction.
+                Console.Error.WriteLine(CommandAction.Printable(
+                    $"Kept {outcome.Result.SkippedUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", outcome.Result.SkippedUnsynced)}): "
+                    + "deliver them with 'acode db sync', then run the command again."));
+                return ExitCodes.Problem;
+            }
+
             if (!asJson)
             {
-                context.Console.WriteLine(syncConfigured
-                    ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker)."
+                context.Console.WriteLine(localOnly
+                    ? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
+                    : syncConfigured
+                    ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker), and every workspace then drops the sessions."
                     : "No PostgreSQL is configured: the deletions are recorded in the outbox and reach PostgreSQL once one is.");
             }
 
@@ -116,13 +156,18 @@ internal static class SessionDeleteCommand
         return command;
     }
 
-    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, SpaceReport? space)
+    private const string TeamWideNote =
+        "A PostgreSQL is configured: the deletion reaches it with the next sync and deletes the sessions for every workspace of the team, "
+        + "whichever workspace they came from. To delete only this workspace's copy, add --local.";
+
+    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space)
     {
         if (asJson)
         {
             JsonOutput.Write(new JsonObject
             {
                 ["dryRun"] = dryRun,
+                ["local"] = localOnly,
                 ["stoppedBy"] = StopSignals.Received?.ToString(),
                 ["deleted"] = new JsonArray([.. sessions.Select(s => (JsonNode)s.Id)]),
                 ["deletedCount"] = sessions.Count,

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>session delete</c> with a PostgreSQL configured deletes a session for the whole team (the deletion syncs), which
+/// its dry run and its confirmation now say before anything goes; <c>--local</c> deletes only this workspace's copy, so
+/// a teammate's pulled session can be dropped here while PostgreSQL keeps it, and refuses a session whose changes are
+/// not all delivered (the local copy is then the only complete one).
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposable
+{
+    private readonly CliWorkspace _owner = new();
+    private readonly CliWorkspace _reader = new();
+
+    [Fact]
+    [Trait("Issue", "teamtrial.1")]
+    public async Task A_dry_run_says_the_deletion_reaches_every_workspace_and_local_deletes_only_this_copy()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _owner.Environment["ACODE_POSTGRES_URL"] = url;
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        await _owner.RunOkAsync("demo");
+        await _owner.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _owner.SessionIdsAsync());
+        await _reader.RunOkAsync("session", "pull", id);
+
+        AcodeResult dryRun = await _reader.RunOkAsync("session", "delete", id, "--dry-run");
+        AcodeResult deleted = await _reader.RunOkAsync("session", "delete", id, "--local", "--yes", "--json");
+        AcodeResult sync = await _reader.RunOkAsync("db", "sync", "--json");
+
+        Assert.Contains("deletes the sessions for every workspace of the team", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("add --local", dryRun.Stdout, StringComparison.Ordinal);
+        using (JsonDocument json = JsonDocument.Parse(deleted.Stdout))
+        {
+            Assert.True(json.RootElement.GetProperty("local").GetBoolean());
+            Assert.Equal([id], json.RootElement.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Empty(await _reader.SessionIdsAsync());
+        Assert.Equal(0, JsonDocument.Parse(sync.Stdout).RootElement.GetProperty("delivered").GetInt64()); // no deletion recorded
+        await _reader.RunOkAsync("session", "show", "--remote", id); // PostgreSQL keeps it
+        await _owner.RunOkAsync("db", "sync");
+        Assert.Equal([id], await _owner.SessionIdsAsync());
+        await _reader.RunOkAsync("session", "pull", id); // and it can be pulled again
+        Assert.Equal([id], await _reader.SessionIdsAsync());
+    }
+
+    [Fact]
+    [Trait("Issue", "teamtrial.1")]
+    public async Task Local_refuses_a_session_with_changes_not_yet_delivered_and_deletes_nothing()
+    {
+        _owner.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _owner.RunOkAsync("demo", "--sessions", "2");
+        IReadOnlyList<string> ids = await _owner.SessionIdsAsync();
+
+        AcodeResult refused = await _owner.RunAsync(["session", "delete", .. ids, "--local", "--yes"]);
+
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("have changes not yet delivered to PostgreSQL", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("acode db sync", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await _owner.SessionIdsAsync()).Order(StringComparer.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        _owner.Dispose();
+        _reader.Dispose();
+    }
+}
