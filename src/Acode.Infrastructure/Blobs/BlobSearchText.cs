@@ -13,9 +13,9 @@ namespace Acode.Infrastructure.Blobs;
 /// <see cref="MaxBytes"/> bytes must be UTF-8, except that up to 3 bytes at the end of a longer blob may be a character
 /// the cut went through; otherwise the blob is not text (binary artifact content) and has no words. A blob whose text is
 /// JSON (one JSON value, or the start of one when the blob is longer than what is read: large tool-call arguments, a
-/// JSON result or artifact) has its escapes <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>, <c>\f</c> replaced by two spaces each
-/// (schema 1.12.0, <see cref="JsonEscapeSeparators"/>): a blob is content-addressed and shared by every field that holds
-/// that content, so whether it is JSON decides, not the field; plain text (a log naming <c>C:\new</c>) is left as it is.
+/// JSON result or artifact) has its escapes decoded (schema 1.13.0, <see cref="JsonEscapes"/>; 1.12.0 replaced
+/// <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>, <c>\f</c> by two spaces each): a blob is content-addressed and shared by every field that
+/// holds that content, so whether it is JSON decides, not the field; plain text (a log naming <c>C:\new</c>) is left as it is.
 /// </summary>
 internal static class BlobSearchText
 {
@@ -31,18 +31,18 @@ internal static class BlobSearchText
     public static string? Of(StoredBlob blob) => Of(blob, out _);
 
     /// <summary>
-    /// <see cref="Of(StoredBlob)"/>, and whether that text differs from the one indexed before schema 1.12.0 (JSON text
-    /// holding an escape that now separates words): migration 1.12.0 indexes those blobs again, decoding each once.
+    /// <see cref="Of(StoredBlob)"/>, and whether its escapes were decoded (JSON text holding an escape): migrations 1.12.0
+    /// and 1.13.0 index those blobs again, decoding each once.
     /// </summary>
-    public static string? Of(StoredBlob blob, out bool escapesSeparated)
+    public static string? Of(StoredBlob blob, out bool escapesDecoded)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        escapesSeparated = false;
+        escapesDecoded = false;
         int length = (int)Math.Min(blob.RawLength, MaxBytes);
         switch (blob.Codec)
         {
             case BlobCodec.None when blob.Content.LongLength == blob.RawLength:
-                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes, out escapesSeparated);
+                return OfHead(blob.Content.AsSpan(0, length), whole: blob.RawLength <= MaxBytes, out escapesDecoded);
             case BlobCodec.Brotli:
                 // Only the head is decompressed. A mutable struct: not a 'using' variable, which would be called on copies.
                 byte[] head = new byte[length];
@@ -52,7 +52,7 @@ internal static class BlobSearchText
                     OperationStatus status = decoder.Decompress(blob.Content, head, out _, out int written);
                     bool complete = status == OperationStatus.Done && written == blob.RawLength;
                     bool cut = status == OperationStatus.DestinationTooSmall && written == length && blob.RawLength > length;
-                    return complete || cut ? OfHead(head, whole: complete, out escapesSeparated) : null;
+                    return complete || cut ? OfHead(head, whole: complete, out escapesDecoded) : null;
                 }
                 finally
                 {
@@ -69,11 +69,11 @@ internal static class BlobSearchText
 
     /// <summary>
     /// The indexed text of a blob's first bytes (at most <see cref="MaxBytes"/>; <paramref name="whole"/>: they are all of
-    /// it), and whether it differs from the text indexed before schema 1.12.0; null when they are not UTF-8 text.
+    /// it), and whether its escapes were decoded (JSON text holding an escape); null when they are not UTF-8 text.
     /// </summary>
-    public static string? OfHead(ReadOnlySpan<byte> head, bool whole, out bool escapesSeparated)
+    public static string? OfHead(ReadOnlySpan<byte> head, bool whole, out bool escapesDecoded)
     {
-        escapesSeparated = false;
+        escapesDecoded = false;
         for (int cut = 0; cut <= (whole ? 0 : 3) && cut < head.Length; cut++)
         {
             ReadOnlySpan<byte> bytes = head[..^cut];
@@ -81,10 +81,9 @@ internal static class BlobSearchText
             {
                 string text = FirstCharacters(Utf8Text.GetString(bytes));
 
-                // Only text holding such an escape is read as JSON (most is not, and is returned as it is).
-                string separated = JsonEscapeSeparators.Separate(text);
-                escapesSeparated = !ReferenceEquals(separated, text) && JsonEscapeSeparators.IsJson(bytes, whole);
-                return escapesSeparated ? separated : text;
+                // Only text holding a backslash is read as JSON (most is not, and is returned as it is).
+                escapesDecoded = text.Contains('\\', StringComparison.Ordinal) && JsonEscapes.IsJson(bytes, whole);
+                return escapesDecoded ? JsonEscapes.Decode(text) : text;
             }
         }
 

@@ -21,7 +21,7 @@ namespace Acode.Infrastructure.Migrations;
 /// as ACODE-DB-006 (<see cref="PostgresErrorMapper"/>).
 /// <para>
 /// A migration may have a data step (<see cref="DataSteps"/>): C# that runs after its script, in the same transaction and
-/// before its <c>schema_version</c> row, for what SQL cannot do (1.6.0 decompresses Brotli blobs to index their words, 1.12.0 indexes again those whose JSON text holds an escape that now separates words).
+/// before its <c>schema_version</c> row, for what SQL cannot do (1.6.0 decompresses Brotli blobs to index their words, 1.12.0 and 1.13.0 index again those whose JSON text holds an escape).
 /// The data step is not part of the checksum.
 /// </para>
 /// </remarks>
@@ -45,6 +45,7 @@ public sealed class PostgresMigrator
         {
             ["V1_6_0_BlobSearch"] = PostgresStore.PostgresBlobSearchWords.IndexMissingAsync,
             ["V1_12_0_SearchJsonEscapes"] = PostgresStore.PostgresBlobSearchWords.IndexEscapesAsync,
+            ["V1_13_0_SearchJsonDecode"] = PostgresStore.PostgresBlobSearchWords.IndexEscapesAsync,
         };
 
     private readonly MigrationPlan _plan;

@@ -38,9 +38,9 @@ internal static class PostgresBlobSearchWords
         => IndexAsync(connection, transaction, "search_words IS NULL", onlyEscapes: false, cancellationToken);
 
     /// <summary>
-    /// The data step of migration 1.12.0: sets <c>search_words</c> again of every blob whose indexed text changed with
-    /// that version (JSON text holding an escape that now separates words, <see cref="BlobSearchText"/>), decoding every
-    /// blob once (the text and whether it changed from one decode), a page at a time in hash order, in the migration's transaction.
+    /// The data step of migrations 1.12.0 and 1.13.0: sets <c>search_words</c> again of every blob whose indexed text changed
+    /// with them (JSON text holding an escape, whose escapes <see cref="BlobSearchText"/> decodes since 1.13.0), decoding
+    /// every blob once (the text and whether it changed from one decode), a page at a time in hash order, in the migration's transaction.
     /// </summary>
     /// <returns>How many blobs were indexed again.</returns>
     public static Task<int> IndexEscapesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -75,8 +75,8 @@ internal static class PostgresBlobSearchWords
                         long rawLength = reader.GetInt64(2);
                         byte[] content = reader.GetFieldValue<byte[]>(3);
                         last = hash;
-                        string? text = Decode(hash, codec, rawLength, content, out bool escapesSeparated);
-                        if (onlyEscapes && !escapesSeparated)
+                        string? text = Decode(hash, codec, rawLength, content, out bool escapesDecoded);
+                        if (onlyEscapes && !escapesDecoded)
                         {
                             continue;
                         }
@@ -114,12 +114,12 @@ internal static class PostgresBlobSearchWords
     }
 
     // An uncompressed blob is read as its first MaxBytes bytes only.
-    private static string? Decode(string hash, string codec, long rawLength, byte[] content, out bool escapesSeparated)
+    private static string? Decode(string hash, string codec, long rawLength, byte[] content, out bool escapesDecoded)
     {
-        escapesSeparated = false;
+        escapesDecoded = false;
         return codec == BlobCodec.None
-            ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes, out escapesSeparated)) : null)
-            : ForPostgres(BlobSearchText.Of(new StoredBlob(hash, codec, rawLength, content), out escapesSeparated));
+            ? (content.LongLength == Math.Min(rawLength, BlobSearchText.MaxBytes) ? ForPostgres(BlobSearchText.OfHead(content, whole: rawLength <= BlobSearchText.MaxBytes, out escapesDecoded)) : null)
+            : ForPostgres(BlobSearchText.Of(new StoredBlob(hash, codec, rawLength, content), out escapesDecoded));
     }
 
     private static string? ForPostgres(string? text) => text?.Replace('\0', '\uFFFD');

@@ -13,7 +13,8 @@ namespace Acode.Infrastructure.Search;
 /// <summary>
 /// <see cref="ISessionSearch"/> on the shared PostgreSQL mirror (schema 1.3.0): every workspace's sessions, through one
 /// GIN index per searchable field (<c>to_tsvector('simple', acode_search_words(field))</c>; arguments through
-/// <c>acode_argument_words</c> since schema 1.12.0, which makes the JSON escapes <c>\n</c>, <c>\t</c>… separate words). Hits in tombstoned sessions
+/// <c>acode_argument_words</c> since schema 1.12.0, result, error and artifact content through <c>acode_json_text</c> since 1.13.0:
+/// JSON text is indexed with its escapes decoded). Hits in tombstoned sessions
 /// (<c>deleted_at</c> set) and in sessions that have not arrived yet are left out. Score is <c>ts_rank</c> (higher is
 /// better); snippets are <c>ts_headline</c>, computed for the page's hits only. <see cref="SearchHit.Origin"/> is the
 /// workspace that wrote the matched row.
@@ -38,10 +39,10 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ("Step", "description", "steps", "acode_search_words(x.description)"),
         ("ToolCall", "tool_name", "tool_calls", "acode_search_words(x.tool_name)"),
         ("ToolCall", "arguments", "tool_calls", "acode_argument_words(x.arguments)"),
-        ("ToolCall", "result", "tool_calls", "acode_search_words(x.result)"),
-        ("ToolCall", "error", "tool_calls", "acode_search_words(x.error)"),
+        ("ToolCall", "result", "tool_calls", "acode_search_words(acode_json_text(x.result))"),
+        ("ToolCall", "error", "tool_calls", "acode_search_words(acode_json_text(x.error))"),
         ("Artifact", "name", "artifacts", "acode_search_words(x.name)"),
-        ("Artifact", "content", "artifacts", "acode_search_words(acode_search_text(x.kind, x.media_type, x.content))"),
+        ("Artifact", "content", "artifacts", "acode_search_words(acode_json_text(acode_search_text(x.kind, x.media_type, x.content)))"),
     ];
 
     /// <summary>The fields whose large content is a blob: entity type, field, table, the row's blob column and what else the row must be.</summary>

@@ -250,6 +250,81 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
         Assert.Equal(["1.12.0"], await StringsAsync(dataSource, "SELECT version FROM schema_version WHERE version = '1.12.0'"));
     }
 
+    [Fact]
+    [Trait("Issue", "search-uescapes")]
+    public async Task Migrating_a_1_12_0_database_decodes_the_JSON_escapes_of_its_fields_in_rows_and_blobs()
+    {
+        string pg = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(pg);
+        await new PostgresMigrator(ShippedSchema.Postgres.Where(m => m.Version < new Version(1, 13, 0)).ToList()).MigrateAsync(dataSource);
+        Session session = Session.Create("written by 1.12.0");
+        Step step = session.AddTask("task").AddStep("step");
+        ToolCall arguments = step.AddToolCall("shell", """{"text":"caf\u00e9 ouvert","ctl":"x\u001bctlword"}""");
+        ToolCall result = step.AddToolCall("shell", "{}");
+        result.Start();
+        result.Succeed("""{"stdout":"set -e\nresmake gr\u00fc\u00dfe left\ud800right \ud83d\ude00 smile"}""");
+        ToolCall error = step.AddToolCall("shell", "{}");
+        error.Start();
+        error.Fail("""{"message":"exit 2\nerrword"}""");
+        ToolCall plain = step.AddToolCall("read", "{}");
+        plain.Start();
+        plain.Succeed(@"dir C:\newdir\bindir caf\u00e9plain");
+        Artifact artifact = session.AddArtifact("out.json", ArtifactKind.Other, "application/json", Encoding.UTF8.GetBytes("""{"c":"x\nartword"}"""));
+        string largeResult = $$"""{"content":"{{string.Concat(Enumerable.Repeat("filler ", 400))}}blob\u00e9t\u00e9\nblobmake"}""";
+        string log = "C:\\newlog caf\\u00e9log " + string.Concat(Enumerable.Repeat("filler ", 400)); // plain text, not JSON: kept as it is
+        ToolCall large = step.AddToolCall("read", "{}");
+        ToolCall read = step.AddToolCall("read", "{}");
+        await WriteAs1_4_0Async(dataSource, session);
+
+        // The blobs as a 1.12.0 program wrote them: their words from their text with its \u escapes.
+        foreach ((ToolCall owner, string text) in new[] { (large, largeResult), (read, log) })
+        {
+            byte[] raw = Encoding.UTF8.GetBytes(text);
+            await using NpgsqlCommand blob = dataSource.CreateCommand("""
+                WITH b AS (INSERT INTO blobs (hash, codec, raw_length, content, search_words) VALUES ($1, 'none', $2, $3, to_tsvector('simple', acode_search_words($4))) RETURNING hash)
+                UPDATE tool_calls SET result_blob = (SELECT hash FROM b), result = left($4, 512) WHERE id = $5;
+                """);
+            blob.Parameters.AddWithValue(BlobCodec.Hash(raw));
+            blob.Parameters.AddWithValue((long)raw.Length);
+            blob.Parameters.AddWithValue(raw);
+            blob.Parameters.AddWithValue(text);
+            blob.Parameters.AddWithValue(owner.Id.Value);
+            await blob.ExecuteNonQueryAsync();
+        }
+
+        var search = new PostgresSessionSearch(dataSource);
+        async Task<string[]> HitsAsync(string text) => [.. (await search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, PaginationOptions.FirstPage)).Items.Select(h => $"{h.EntityId}.{h.Field}")];
+
+        // Before: \u escapes and the letters after \n glued to the words.
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE to_tsvector('simple', acode_search_words(result)) @@ to_tsquery('simple', 'nresmake') AND result_blob IS NULL"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM tool_calls WHERE to_tsvector('simple', acode_argument_words(arguments)) @@ to_tsquery('simple', 'u001bctlword') AND arguments_blob IS NULL"));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM blobs WHERE search_words @@ to_tsquery('simple', 'u00e9t')"));
+
+        await new PostgresMigrator().MigrateAsync(dataSource);
+
+        foreach ((string word, string hit) in new[]
+        {
+            ("café", $"{arguments.Id.Value}.arguments"), ("ouvert", $"{arguments.Id.Value}.arguments"), ("ctlword", $"{arguments.Id.Value}.arguments"),
+            ("resmake", $"{result.Id.Value}.result"), ("grüße", $"{result.Id.Value}.result"), ("left", $"{result.Id.Value}.result"),
+            ("right", $"{result.Id.Value}.result"), ("smile", $"{result.Id.Value}.result"),
+            ("errword", $"{error.Id.Value}.error"), ("artword", $"{artifact.Id.Value}.content"),
+            ("newdir", $"{plain.Id.Value}.result"), ("bindir", $"{plain.Id.Value}.result"), ("u00e9plain", $"{plain.Id.Value}.result"),
+            ("blobété", $"{large.Id.Value}.result"), ("blobmake", $"{large.Id.Value}.result"),
+            ("newlog", $"{read.Id.Value}.result"), ("u00e9log", $"{read.Id.Value}.result"),
+        })
+        {
+            Assert.Equal([hit], await HitsAsync(word));
+        }
+
+        foreach (string glued in new[] { "u00e9", "u001bctlword", "nresmake", "nerrword", "nartword", "nblobmake", "u00e9t" })
+        {
+            Assert.Empty(await HitsAsync(glued));
+        }
+
+        Assert.Equal(1L, await CountAsync(dataSource, $"SELECT count(*) FROM blobs WHERE hash = '{BlobCodec.Hash(Encoding.UTF8.GetBytes(log))}' AND search_words = to_tsvector('simple', acode_search_words('{log}'))"));
+        Assert.Equal(["1.13.0"], await StringsAsync(dataSource, "SELECT version FROM schema_version WHERE version = '1.13.0'"));
+    }
+
     /// <summary>Writes the session as a 1.4.0 program did: whole values in the columns and in document, no blob columns.</summary>
     private static async Task WriteAs1_4_0Async(NpgsqlDataSource dataSource, Session session)
     {
@@ -261,7 +336,7 @@ public sealed class PostgresBlobStorageTests(PostgresFixture fixture)
                 Acode.Application.Serialization.SessionDocument => ("sessions", "id, title, state", "d->>'id', d->>'title', d->>'state'"),
                 Acode.Application.Serialization.SessionTaskDocument => ("session_tasks", "id, session_id, ordinal, title, state", "d->>'id', d->>'sessionId', (d->>'ordinal')::bigint, d->>'title', d->>'state'"),
                 Acode.Application.Serialization.StepDocument => ("steps", "id, session_id, task_id, ordinal, title, state", "d->>'id', d->>'sessionId', d->>'taskId', (d->>'ordinal')::bigint, d->>'title', d->>'state'"),
-                Acode.Application.Serialization.ToolCallDocument => ("tool_calls", "id, session_id, step_id, tool_name, arguments, status, result", "d->>'id', d->>'sessionId', d->>'stepId', d->>'toolName', (d->>'arguments')::jsonb, d->>'status', d->>'result'"),
+                Acode.Application.Serialization.ToolCallDocument => ("tool_calls", "id, session_id, step_id, tool_name, arguments, status, result, error", "d->>'id', d->>'sessionId', d->>'stepId', d->>'toolName', (d->>'arguments')::jsonb, d->>'status', d->>'result', d->>'error'"),
                 Acode.Application.Serialization.ArtifactDocument => ("artifacts", "id, session_id, name, kind, media_type, size, content_hash, content", "d->>'id', d->>'sessionId', d->>'name', d->>'kind', d->>'mediaType', (d->>'size')::bigint, d->>'contentHash', decode(d->>'content', 'base64')"),
                 _ => ("session_events", "id, session_id, sequence, type, payload", "d->>'id', d->>'sessionId', (d->>'sequence')::bigint, d->>'type', (d->>'payload')::jsonb"),
             };

@@ -66,8 +66,8 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
 
         await using var explain = new NpgsqlCommand("""
             EXPLAIN SELECT x.id FROM sessions x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.title)) @@ phraseto_tsquery('simple', 'chiplan')
-            UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(x.result)) @@ phraseto_tsquery('simple', 'chiplan') AND x.result_blob IS NULL
-            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_search_text(x.kind, x.media_type, x.content))) @@ phraseto_tsquery('simple', 'chiplan') AND x.content_blob IS NULL
+            UNION ALL SELECT x.id FROM tool_calls x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_json_text(x.result))) @@ phraseto_tsquery('simple', 'chiplan') AND x.result_blob IS NULL
+            UNION ALL SELECT x.id FROM artifacts x WHERE to_tsvector('simple'::regconfig, acode_search_words(acode_json_text(acode_search_text(x.kind, x.media_type, x.content)))) @@ phraseto_tsquery('simple', 'chiplan') AND x.content_blob IS NULL
             UNION ALL SELECT x.id FROM blobs b JOIN tool_calls x ON x.result_blob = b.hash WHERE b.search_words @@ phraseto_tsquery('simple', 'chiplan');
             """, connection);
         string plan = string.Join('\n', await ReadAllAsync(explain));

@@ -477,6 +477,61 @@ public abstract class SessionSearchContract
         Assert.Equal("""{"command":"set -e\nmake deploy\tnow"}""", (await Store.GetSessionAsync(session.Id))!.Tasks[0].Steps[0].ToolCalls[0].ArgumentsJson);
     }
 
+    [Fact]
+    [Trait("Issue", "search-uescapes")]
+    public async Task Words_written_as_unicode_escapes_or_after_an_escape_in_any_JSON_field_are_found_in_the_row_and_in_a_blob()
+    {
+        // System.Text.Json's default encoder writes é as \u00e9 and an apostrophe as \u0027: a field whose text is one JSON
+        // value is indexed with its escapes decoded (schema 1.13.0), whatever the field; plain text is indexed as it is.
+        Session session = Session.Create("unicode escapes");
+        Step step = session.AddTask("task").AddStep("step");
+        ToolCall arguments = step.AddToolCall("shell", """{"text":"caf\u00e9 ouvert","quote":"don\u0027t","emoji":"\ud83d\ude00 smile"}""");
+        ToolCall result = step.AddToolCall("shell", "{}");
+        result.Start();
+        result.Succeed("""{"stdout":"set -e\nresmake na\u00efve left\ud800right \udc00lowlone"}""");
+        ToolCall error = step.AddToolCall("shell", "{}");
+        error.Start();
+        error.Fail("""{"message":"exit 2\nerrword r\u00e9sum\u00e9"}""");
+        ToolCall plain = step.AddToolCall("read", "{}");
+        plain.Start();
+        plain.Succeed(@"dir C:\newdir\bindir caf\u00e9plain");
+        Artifact artifact = session.AddArtifact("out.json", ArtifactKind.Other, "application/json", Encoding.UTF8.GetBytes("""{"c":"gr\u00fc\u00dfe\nartword"}"""));
+        string filler = string.Concat(Enumerable.Repeat("filler ", 400));
+        ToolCall large = step.AddToolCall("read", "{}");
+        large.Start();
+        large.Succeed($$"""{"content":"{{filler}}blob\u00e9t\u00e9 \nblobmake \ud83d\ude00 blobsmile"}""");
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        (string Query, string Id, string Field)[] expected =
+        [
+            ("café", arguments.Id.Value, "arguments"), ("ouvert", arguments.Id.Value, "arguments"), ("t", arguments.Id.Value, "arguments"),
+            ("smile", arguments.Id.Value, "arguments"),
+            ("resmake", result.Id.Value, "result"), ("naïve", result.Id.Value, "result"), ("left", result.Id.Value, "result"),
+            ("right", result.Id.Value, "result"), ("lowlone", result.Id.Value, "result"),
+            ("errword", error.Id.Value, "error"), ("résumé", error.Id.Value, "error"),
+            ("newdir", plain.Id.Value, "result"), ("bindir", plain.Id.Value, "result"), ("u00e9plain", plain.Id.Value, "result"),
+            ("grüße", artifact.Id.Value, "content"), ("artword", artifact.Id.Value, "content"),
+            ("blobété", large.Id.Value, "result"), ("blobmake", large.Id.Value, "result"), ("blobsmile", large.Id.Value, "result"),
+        ];
+        foreach ((string query, string id, string field) in expected)
+        {
+            SearchHit hit = Assert.Single((await SearchAsync(query)).Items);
+            Assert.Equal((id, field), (hit.EntityId, hit.Field));
+            SearchHighlight highlight = Assert.Single(hit.Snippet.Highlights);
+            Assert.Equal(query, hit.Snippet.Text.Substring(highlight.Start, highlight.Length));
+        }
+
+        Assert.Contains("\U0001F600 smile", Assert.Single((await SearchAsync("smile")).Items).Snippet.Text, StringComparison.Ordinal);
+        Assert.Contains("\U0001F600 blobsmile", Assert.Single((await SearchAsync("blobsmile")).Items).Snippet.Text, StringComparison.Ordinal);
+        foreach (string glued in new[] { "u00e9", "u0027t", "ud83d", "nresmake", "nerrword", "nartword", "nblobmake", "blob", "u00e9t" })
+        {
+            Assert.Empty(await HitsAsync(glued));
+        }
+
+        Assert.Equal("""{"stdout":"set -e\nresmake na\u00efve left\ud800right \udc00lowlone"}""", (await Store.GetSessionAsync(session.Id))!.Tasks[0].Steps[0].ToolCalls[1].Result);
+    }
+
     protected Task<Page<SearchHit>> SearchAsync(string text) => Search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
 
     private async Task<(string EntityId, string Field)[]> HitsAsync(string text)
