@@ -38,6 +38,18 @@ public sealed partial class UiApiErrorTests(PostgresFixture fixture) : IDisposab
         await call.ClickAsync();
         await page.WaitForSelectorAsync("#detail[data-loaded]");
         Assert.NotEqual("—", await page.Locator("#detail-arguments").InnerTextAsync());
+        Assert.False(await page.Locator("#detail-problem").IsVisibleAsync());
+
+        // A call the store no longer has (its row's id changed in the page: what a page left open shows after the
+        // session was replaced): 404, said in the panel with what to do.
+        const string goneCall = "tc_01JD3Z6Q6V2K8M4N5P7R9S1T3V";
+        await page.Locator("#timeline .row.call").Nth(2).EvaluateAsync("(row, id) => { row.id = id; }", goneCall);
+        IResponse gone = await page.RunAndWaitForResponseAsync(() => page.Locator("#" + goneCall).ClickAsync(), r => r.Url.Contains("/api/sessions/", StringComparison.Ordinal));
+        Assert.Equal(404, gone.Status);
+        await page.WaitForSelectorAsync("#detail[aria-busy=false]");
+        Assert.Equal($"No tool call {goneCall} in session {sessionId}.", await page.Locator("#detail-problem").InnerTextAsync());
+        Assert.StartsWith("Open the session's page again", await page.Locator("#detail-problem-hint").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.False(await page.Locator("#detail-call").IsVisibleAsync());
 
         string shown;
         await fixture.Server.StopAsync();
