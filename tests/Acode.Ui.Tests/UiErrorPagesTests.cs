@@ -53,6 +53,7 @@ public sealed class UiErrorPagesTests : IDisposable
         Assert.True(call.Status == HttpStatusCode.NotFound, call.ToString());
         Assert.StartsWith("application/json", call.Headers.GetValueOrDefault("Content-Type"), StringComparison.Ordinal);
         Assert.Contains("No tool call tc_01JD3Z6Q6V2K8M4N5P7R9S1T3V", call.Body, StringComparison.Ordinal);
+        Assert.Contains("\"hint\":\"Open the session", call.Body, StringComparison.Ordinal);
         AssertSecurityHeaders(call, "tool call");
     }
 

@@ -12,7 +12,7 @@ namespace Acode.Ui.Tests;
 
 /// <summary>
 /// <c>acode ui --remote</c> on a session whose blob of large content is damaged in PostgreSQL: its page and its tool
-/// call are a 503 page with ACODE-DB-002 naming the blob (no password), not an empty 500, and the viewer keeps serving.
+/// call are a 503 (a page; for the tool call JSON) with ACODE-DB-002 naming the blob (no password), not an empty 500, and the viewer keeps serving.
 /// </summary>
 [Trait("Issue", "15")]
 [Collection(PostgresFixture.CollectionName)]
@@ -45,6 +45,8 @@ public sealed class UiRemoteDamagedBlobTests(PostgresFixture fixture) : IDisposa
             using HttpResponseMessage response = await client.GetAsync(ui.BaseUrl + path);
             string html = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"GET {path}: {response.StatusCode}");
+            // The tool call's endpoint says it as JSON {"error", "hint"}, which the session page's script shows.
+            Assert.StartsWith(path.StartsWith("/api/", StringComparison.Ordinal) ? "application/json" : "text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
             Assert.Contains("ACODE-DB-002", html, StringComparison.Ordinal);
             Assert.Contains($"damaged blob of large content ({hash[..12]})", html, StringComparison.Ordinal);
             Assert.DoesNotContain(fixture.Server.Password, html, StringComparison.Ordinal);

@@ -84,11 +84,13 @@ public sealed class UiWorkspaceDataTests : IDisposable
         }
 
         await NoticedAsync(client, ui.BaseUrl + "/");
-        foreach (string path in new[] { "/", "/?q=flaky", $"/sessions/{id}", "/health" })
+        foreach (string path in new[] { "/", "/?q=flaky", $"/sessions/{id}", "/health", $"/api/sessions/{id}/tool-calls/tc_01JD3Z6Q6V2K8M4N5P7R9S1T3V" })
         {
             using HttpResponseMessage page = await client.GetAsync(ui.BaseUrl + path);
             string html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
             Assert.True(page.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {page.StatusCode}");
+            // The JSON endpoint says the same as JSON {"error", "hint"}, which the session page's script shows.
+            Assert.StartsWith(path.StartsWith("/api/", StringComparison.Ordinal) ? "application/json" : "text/html", page.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
             Assert.Contains("ACODE-DB-001", html, StringComparison.Ordinal);
             Assert.Contains(recreate ? "was replaced by another file" : "was removed", html, StringComparison.Ordinal);
             Assert.Contains("run it again", html, StringComparison.Ordinal);

@@ -204,9 +204,10 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         }
 
         w.Markup("</section><aside id=\"detail\" class=\"detail\" hidden><button type=\"button\" id=\"detail-close\" class=\"close\" aria-label=\"Close\">×</button>")
-            .Markup("<h2 id=\"detail-title\"></h2><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre><p class=\"hint cut\" id=\"detail-arguments-cut\" hidden></p>")
+            .Markup("<h2 id=\"detail-title\"></h2><p class=\"error\" id=\"detail-problem\" role=\"alert\" hidden></p><p class=\"hint\" id=\"detail-problem-hint\" hidden></p>")
+            .Markup("<div id=\"detail-call\"><dl id=\"detail-facts\" class=\"facts\"></dl><h3>Arguments</h3><pre id=\"detail-arguments\"></pre><p class=\"hint cut\" id=\"detail-arguments-cut\" hidden></p>")
             .Markup("<h3>Result</h3><pre id=\"detail-result\"></pre><p class=\"hint cut\" id=\"detail-result-cut\" hidden></p>")
-            .Markup("<h3>Error</h3><pre id=\"detail-error\"></pre><p class=\"hint cut\" id=\"detail-error-cut\" hidden></p><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></aside>");
+            .Markup("<h3>Error</h3><pre id=\"detail-error\"></pre><p class=\"hint cut\" id=\"detail-error-cut\" hidden></p><h3>Artifacts</h3><ul id=\"detail-artifacts\"></ul></div></aside>");
     }
 
     /// <summary>

@@ -23,18 +23,33 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
     // letters of any script may stay as they are rather than turning into \uXXXX.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>Of an id quoted in an error, at most this many characters are shown.</summary>
+    private const int ShownIdLength = 100;
+
+    private const string OpenTheSession = "Open the session's page again (its link in the sessions list) and click one of its tool calls.";
+
     public async Task<IResult> GetAsync(string id, string toolCallId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(id, out SessionId sessionId) || !ToolCallId.TryParse(toolCallId, out ToolCallId callId)
-            || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindToolCall(callId) is not { } call)
+        // Every error is JSON {"error", "hint"} (UiApiErrors), which the page's script shows in the panel.
+        if (!SessionId.TryParse(id, out SessionId sessionId))
         {
-            // JSON like the answer it stands for: what was not found and what to do (the page's script shows only the status).
-            var notFound = new JsonObject
-            {
-                ["error"] = VisibleText.Of($"No tool call {toolCallId} in session {id}."),
-                ["hint"] = "Open the session's page and click one of its tool calls.",
-            };
-            return Results.Text(notFound.ToJsonString(), "application/json; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(id)}' is not a session id (sess_ followed by 26 letters and digits).", OpenTheSession);
+        }
+
+        if (!ToolCallId.TryParse(toolCallId, out ToolCallId callId))
+        {
+            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(toolCallId)}' is not a tool call id (tc_ followed by 26 letters and digits).", OpenTheSession);
+        }
+
+        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return UiApiErrors.Result(StatusCodes.Status404NotFound, $"No session {sessionId}: it was deleted, or never was in this store.",
+                "Go back to the sessions list and pick a session there.");
+        }
+
+        if (session.FindToolCall(callId) is not { } call)
+        {
+            return UiApiErrors.Result(StatusCodes.Status404NotFound, $"No tool call {callId} in session {sessionId}.", OpenTheSession);
         }
 
         Step? step = session.FindStep(call.StepId);
@@ -83,6 +98,8 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
         body[name] = VisibleText.Of(shown);
         body[name + "Cut"] = leftOut;
     }
+
+    private static string Shown(string value) => value.Length > ShownIdLength ? value[..ShownIdLength] + "…" : value;
 
     private static string Pretty(string json)
     {

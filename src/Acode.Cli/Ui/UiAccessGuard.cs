@@ -14,6 +14,7 @@ namespace Acode.Cli.Ui;
 /// cookie and is redirected to the same URL without it; any request with neither is refused (403);</item>
 /// <item>read-only: any method but GET and HEAD is refused (405).</item>
 /// </list>
+/// Refusals are one line of plain text; under <see cref="UiApiErrors.Prefix"/> JSON <c>{"error", "hint"}</c> like every error there.
 /// </summary>
 internal sealed class UiAccessGuard(string token)
 {
@@ -44,7 +45,8 @@ internal sealed class UiAccessGuard(string token)
         string host = context.Request.Host.Host;
         if (context.Request.Host.Port != port || (host != "127.0.0.1" && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
         {
-            await Refuse(response, StatusCodes.Status403Forbidden, "Forbidden: this viewer answers only to http://127.0.0.1 on its own port.");
+            await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: this viewer answers only to http://127.0.0.1 on its own port.",
+                "Open the URL that 'acode ui' printed, as it is.");
             return;
         }
 
@@ -52,14 +54,16 @@ internal sealed class UiAccessGuard(string token)
         bool fromQuery = queryToken is not null && Matches(queryToken);
         if (!fromQuery && !(context.Request.Cookies.TryGetValue(CookieName(port), out string? cookie) && Matches(cookie)))
         {
-            await Refuse(response, StatusCodes.Status403Forbidden, "Forbidden: open the URL that 'acode ui' printed (it carries the token of this run).");
+            await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: open the URL that 'acode ui' printed (it carries the token of this run).",
+                "A viewer started again has a new token: open the URL it printed this time, then the session again.");
             return;
         }
 
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
             response.Headers.Allow = "GET, HEAD";
-            await Refuse(response, StatusCodes.Status405MethodNotAllowed, "Method not allowed: this viewer is read-only.");
+            await Refuse(context, StatusCodes.Status405MethodNotAllowed, "Method not allowed: this viewer is read-only.",
+                "Ask with GET or HEAD; changes to the store are made on the command line (acode db sync retry and the like).");
             return;
         }
 
@@ -82,8 +86,15 @@ internal sealed class UiAccessGuard(string token)
 
     private bool Matches(string candidate) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _token);
 
-    private static Task Refuse(HttpResponse response, int status, string message)
+    /// <summary>One line of plain text (no page: a stranger is not shown the workspace's name); for a JSON endpoint the same as JSON with <paramref name="hint"/>.</summary>
+    private static Task Refuse(HttpContext context, int status, string message, string hint)
     {
+        if (UiApiErrors.IsApi(context))
+        {
+            return UiApiErrors.WriteAsync(context, status, message, hint);
+        }
+
+        HttpResponse response = context.Response;
         response.StatusCode = status;
         response.ContentType = "text/plain; charset=utf-8";
         return response.WriteAsync(message + "\n");

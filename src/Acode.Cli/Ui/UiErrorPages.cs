@@ -8,6 +8,7 @@ namespace Acode.Cli.Ui;
 /// security headers): an answer that ends with an error status and nothing written (no page at that path, a static
 /// file that does not exist, a request an endpoint could not bind) gets a small page saying what was wrong, with a
 /// link back to the list; an unexpected exception gets a 500 page (and is logged) instead of Kestrel's empty 500.
+/// Under <see cref="UiApiErrors.Prefix"/> the same answers are JSON <c>{"error", "hint"}</c> (<see cref="UiApiErrors"/>).
 /// </summary>
 internal sealed class UiErrorPages(string workspace, ILogger logger)
 {
@@ -23,14 +24,34 @@ internal sealed class UiErrorPages(string workspace, ILogger logger)
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(ex, "acode ui could not answer {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            string message = $"The viewer could not answer for {ShownPath(context)} ({ex.GetType().Name}).";
+            const string hint = "This is a bug in acode; please report it with the address you opened and the error the terminal running 'acode ui' printed. The other pages still work.";
+            if (UiApiErrors.IsApi(context))
+            {
+                await UiApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, message, hint);
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await WriteAsync(context, "Unexpected error", $"The viewer could not answer for {ShownPath(context)} ({ex.GetType().Name}).",
-                "This is a bug in acode; please report it with the address you opened and the error the terminal running 'acode ui' printed. The other pages still work.");
+            await WriteAsync(context, "Unexpected error", message, hint);
             return;
         }
 
         HttpResponse response = context.Response;
-        if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted)
+        if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted && UiApiErrors.IsApi(context))
+        {
+            (string error, string apiHint) = response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ($"There is no API endpoint at {ShownPath(context)}.",
+                    "The viewer's one JSON endpoint is /api/sessions/{id}/tool-calls/{toolCallId}, which a session's page asks when a tool call is clicked: open the session's page and click the call."),
+                StatusCodes.Status400BadRequest => ($"The request for {ShownPath(context)} could not be read.",
+                    "Reload the session's page and click the tool call again."),
+                int status => ($"The request for {ShownPath(context)} could not be answered (HTTP {status}).",
+                    "Reload the session's page and click the tool call again."),
+            };
+            await UiApiErrors.WriteAsync(context, response.StatusCode, error, apiHint);
+        }
+        else if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted)
         {
             (string title, string message, string hint) = response.StatusCode switch
             {

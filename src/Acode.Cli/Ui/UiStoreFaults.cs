@@ -5,8 +5,8 @@ namespace Acode.Cli.Ui;
 
 /// <summary>
 /// A store fault while answering (PostgreSQL gone while <c>acode ui --remote</c> runs, the workspace database locked
-/// past its busy timeout) becomes a 503 page with the error's code, message and hint instead of an empty 500; the
-/// viewer keeps serving and the next request tries again. Messages never carry a password (<see cref="AcodeDbException"/>).
+/// past its busy timeout) becomes a 503 page with the error's code, message and hint instead of an empty 500 (for a
+/// JSON endpoint, the same as JSON: <see cref="UiApiErrors"/>); the viewer keeps serving and the next request tries again. Messages never carry a password (<see cref="AcodeDbException"/>).
 /// </summary>
 internal sealed class UiStoreFaults(string workspace)
 {
@@ -18,6 +18,12 @@ internal sealed class UiStoreFaults(string workspace)
         }
         catch (AcodeDbException ex) when (!context.Response.HasStarted)
         {
+            if (UiApiErrors.IsApi(context))
+            {
+                await UiApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"{ex.Code}: {ex.Message}", ex.Hint);
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.ContentType = "text/html; charset=utf-8";
             await context.Response.WriteAsync(PageLayout.Problem(workspace, "Cannot read the store", $"{ex.Code}: {ex.Message}", ex.Hint), context.RequestAborted);

@@ -20,10 +20,17 @@ public sealed class UiHttp : IDisposable
     }
 
     /// <summary>GET <paramref name="pathAndQuery"/> (as sent, not escaped again) with the cookie.</summary>
-    public async Task<UiAnswer> GetAsync(string pathAndQuery)
+    public Task<UiAnswer> GetAsync(string pathAndQuery) => SendAsync(HttpMethod.Get, pathAndQuery);
+
+    /// <summary><paramref name="method"/> <paramref name="pathAndQuery"/> (as sent, not escaped again), with the cookie unless <paramref name="withCookie"/> is false.</summary>
+    public async Task<UiAnswer> SendAsync(HttpMethod method, string pathAndQuery, bool withCookie = true)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_ui.BaseUrl + pathAndQuery, UriKind.Absolute));
-        request.Headers.Add("Cookie", _cookie);
+        using var request = new HttpRequestMessage(method, new Uri(_ui.BaseUrl + pathAndQuery, UriKind.Absolute));
+        if (withCookie)
+        {
+            request.Headers.Add("Cookie", _cookie);
+        }
+
         using HttpResponseMessage response = await _client.SendAsync(request);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers.Concat(response.Content.Headers))

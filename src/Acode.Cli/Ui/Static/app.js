@@ -1,6 +1,6 @@
 // acode ui: the viewer's only script (served from the assembly; the Content-Security-Policy forbids any other).
-// It places timeline bars and shows a tool call's details. Everything from the server is put on screen with
-// textContent, never as markup.
+// It places timeline bars and shows a tool call's details, or why they could not be loaded and what to do. Everything
+// from the server is put on screen with textContent, never as markup.
 "use strict";
 
 (function () {
@@ -37,6 +37,47 @@
 
   var current = null;
 
+  // Said when the viewer itself cannot be reached (stopped, restarted elsewhere): fetch rejects with no answer.
+  var unreachableHint = "Check that 'acode ui' is still running in its terminal (if it was started again, open the URL it printed this time), then click the tool call again.";
+
+  // An error answer: the API's JSON {"error", "hint"} (its error starts with its ACODE-DB code when there is one),
+  // or, for any other body, the status with what to do.
+  function problemOf(response) {
+    return response.text().then(function (body) {
+      var answer = null;
+      try { answer = JSON.parse(body); } catch (ignored) { answer = null; }
+      if (answer && typeof answer.error === "string") {
+        return { error: answer.error, hint: typeof answer.hint === "string" ? answer.hint : "" };
+      }
+      return {
+        error: "The viewer answered HTTP " + response.status + " without saying why.",
+        hint: "Reload the page and click the tool call again; the terminal running 'acode ui' may say more.",
+      };
+    }, function () {
+      return { error: "The viewer's answer (HTTP " + response.status + ") broke off.", hint: unreachableHint };
+    });
+  }
+
+  // The panel says what went wrong and what to do, in place of the call's details (none of an earlier call stay).
+  function showProblem(panel, problem) {
+    text("detail-title", "Could not load the tool call");
+    var error = document.getElementById("detail-problem");
+    error.textContent = problem.error;
+    error.hidden = false;
+    var hint = document.getElementById("detail-problem-hint");
+    hint.textContent = problem.hint;
+    hint.hidden = !problem.hint;
+    document.getElementById("detail-call").hidden = true;
+    panel.removeAttribute("data-loaded");
+    panel.setAttribute("aria-busy", "false");
+  }
+
+  function hideProblem() {
+    document.getElementById("detail-problem").hidden = true;
+    document.getElementById("detail-problem-hint").hidden = true;
+    document.getElementById("detail-call").hidden = false;
+  }
+
   function showToolCall(row) {
     var url = document.getElementById("timeline").getAttribute("data-api") + encodeURIComponent(row.id);
     var panel = document.getElementById("detail");
@@ -49,11 +90,18 @@
     text("detail-title", "Loading…");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
+        if (response.ok) {
+          return response.json().then(null, function () {
+            throw { error: "The viewer's answer for this tool call could not be read.", hint: "Reload the page and click the tool call again." };
+          });
+        }
+        return problemOf(response).then(function (problem) { throw problem; });
+      }, function (failure) {
+        throw { error: "The viewer did not answer (" + (failure && failure.message ? failure.message : "no connection") + ").", hint: unreachableHint };
       })
       .then(function (call) {
         if (current !== row) { return; }
+        hideProblem();
         text("detail-title", call.tool + " · " + call.status);
         var facts = document.getElementById("detail-facts");
         facts.replaceChildren();
@@ -88,9 +136,10 @@
         panel.setAttribute("aria-busy", "false");
         panel.setAttribute("data-loaded", call.id);
       })
-      .catch(function (error) {
-        text("detail-title", "Could not load the tool call: " + error.message);
-        panel.setAttribute("aria-busy", "false");
+      .catch(function (failure) {
+        if (current !== row) { return; }
+        showProblem(panel, failure && typeof failure.error === "string" ? failure
+          : { error: "The tool call could not be shown (" + (failure && failure.message ? failure.message : String(failure)) + ").", hint: "Reload the page and click the tool call again." });
       });
   }
 
