@@ -13,7 +13,7 @@ namespace Acode.Infrastructure.Blobs;
 /// <see cref="MaxBytes"/> bytes must be UTF-8, except that up to 3 bytes at the end of a longer blob may be a character
 /// the cut went through; otherwise the blob is not text (binary artifact content) and has no words. A blob whose text is
 /// JSON (one JSON value, or the start of one when the blob is longer than what is read: large tool-call arguments, a
-/// JSON result or artifact) has its escapes decoded (schema 1.13.0, <see cref="JsonEscapes"/>; 1.12.0 replaced
+/// JSON result or artifact) has its escapes decoded (schema 1.13.0, <see cref="JsonEscapeDecoder"/>; 1.12.0 replaced
 /// <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>, <c>\f</c> by two spaces each): a blob is content-addressed and shared by every field that
 /// holds that content, so whether it is JSON decides, not the field; plain text (a log naming <c>C:\new</c>) is left as it is.
 /// </summary>
@@ -82,8 +82,8 @@ internal static class BlobSearchText
                 string text = FirstCharacters(Utf8Text.GetString(bytes));
 
                 // Only text holding a backslash is read as JSON (most is not, and is returned as it is).
-                escapesDecoded = text.Contains('\\', StringComparison.Ordinal) && JsonEscapes.IsJson(bytes, whole);
-                return escapesDecoded ? JsonEscapes.Decode(text) : text;
+                escapesDecoded = text.Contains('\\', StringComparison.Ordinal) && JsonEscapeDecoder.IsJson(bytes, whole);
+                return escapesDecoded ? JsonEscapeDecoder.Decode(text) : text;
             }
         }
 

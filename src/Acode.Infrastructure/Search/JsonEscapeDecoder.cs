@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -11,7 +12,7 @@ namespace Acode.Infrastructure.Search;
 /// of 1.13.0 (SQLite) and <c>acode_json_decode</c> (PostgreSQL) do the same in SQL for fields stored in their rows;
 /// <see cref="Blobs.BlobSearchText"/> for every blob whose text is JSON.
 /// </summary>
-internal static class JsonEscapes
+internal static class JsonEscapeDecoder
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 1024 };
 
@@ -110,30 +111,7 @@ internal static class JsonEscapes
 
     /// <summary>The UTF-16 code unit of the four hex digits at <paramref name="start"/>; null when there are not four.</summary>
     private static char? Hex(string text, int start)
-    {
-        if (start + 4 > text.Length)
-        {
-            return null;
-        }
-
-        int value = 0;
-        for (int i = start; i < start + 4; i++)
-        {
-            int digit = text[i] switch
-            {
-                >= '0' and <= '9' => text[i] - '0',
-                >= 'a' and <= 'f' => text[i] - 'a' + 10,
-                >= 'A' and <= 'F' => text[i] - 'A' + 10,
-                _ => -1,
-            };
-            if (digit < 0)
-            {
-                return null;
-            }
-
-            value = (value * 16) + digit;
-        }
-
-        return (char)value;
-    }
+        => start + 4 <= text.Length && ushort.TryParse(text.AsSpan(start, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ushort value)
+            ? (char)value
+            : null;
 }

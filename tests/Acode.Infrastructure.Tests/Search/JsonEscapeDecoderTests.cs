@@ -6,7 +6,7 @@ namespace Acode.Infrastructure.Tests.Search;
 
 /// <summary>Schema 1.13.0: the escapes of indexed JSON text are decoded, and the blobs this applies to.</summary>
 [Trait("Issue", "search-escapes")]
-public sealed class JsonEscapesTests
+public sealed class JsonEscapeDecoderTests
 {
     [Theory]
     [InlineData(@"{""command"":""set -e\nmake deploy\tnow""}", "{\"command\":\"set -e\nmake deploy\tnow\"}")]
@@ -25,18 +25,18 @@ public sealed class JsonEscapesTests
     [InlineData(@"trailing\", @"trailing\")]
     [InlineData(@"high at the end \ud83d", "high at the end  ")]
     public void Every_escape_is_decoded_and_what_is_not_an_escape_is_kept(string text, string expected)
-        => Assert.Equal(expected, JsonEscapes.Decode(text));
+        => Assert.Equal(expected, JsonEscapeDecoder.Decode(text));
 
     [Fact]
     public void Text_without_a_backslash_is_the_same_string()
     {
         string text = "{\"a\":\"café\"}";
-        Assert.Same(text, JsonEscapes.Decode(text));
+        Assert.Same(text, JsonEscapeDecoder.Decode(text));
     }
 
     [Fact]
     public void A_lone_surrogate_escape_is_still_JSON()
-        => Assert.True(JsonEscapes.IsJson(Encoding.UTF8.GetBytes(@"{""a"":""lone \ud800 x""}"), whole: true));
+        => Assert.True(JsonEscapeDecoder.IsJson(Encoding.UTF8.GetBytes(@"{""a"":""lone \ud800 x""}"), whole: true));
 
     [Fact]
     public void A_blob_is_decoded_when_its_text_is_JSON_and_kept_as_it_is_when_it_is_plain_text()
