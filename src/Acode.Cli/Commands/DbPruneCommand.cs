@@ -202,6 +202,8 @@ internal static class DbPruneCommand
         return await sync.TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken);
     }
 
+    private const int DryRunListed = 20;
+
     private static void Report(CliContext context, bool asJson, PruneRequest request, PruneReport report, RemoteReport? remote)
     {
         bool dry = report.Space is null && !report.Stopped;
@@ -230,7 +232,20 @@ internal static class DbPruneCommand
         }
 
         string states = request.States.Count == 0 ? "" : $" in state {string.Join(", ", request.States)}";
-        context.Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {report.Removed.Count} session(s) last changed before {UtcTimestamp.Format(request.Before)}{states}.");
+        context.Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {report.Removed.Count} session(s) last changed before {UtcTimestamp.Format(request.Before)}{states}{(dry && report.Removed.Count > 0 ? ":" : ".")}");
+        if (dry)
+        {
+            // What a dry run is for: which sessions (oldest change first; every id with --json).
+            foreach (string id in report.Removed.Take(DryRunListed))
+            {
+                context.Console.WriteLine($"  {id}");
+            }
+
+            if (report.Removed.Count > DryRunListed)
+            {
+                context.Console.WriteLine($"  … and {report.Removed.Count - DryRunListed} more (every id with --json).");
+            }
+        }
         if (report.KeptUnsynced.Count > 0)
         {
             context.Console.WriteLine($"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}): run 'acode db sync' first, or add --include-unsynced.");

@@ -51,6 +51,11 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         Assert.Equal(before, await File.ReadAllBytesAsync(_workspace.DatabasePath));
         Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
 
+        // The text names the sessions it would remove, one per line.
+        AcodeResult listed = await _workspace.RunOkAsync("db", "prune", "--older-than", "0s", "--dry-run");
+        Assert.Contains($"Would remove 3 session(s) last changed before ", listed.Stdout, StringComparison.Ordinal);
+        Assert.All(await _workspace.SessionIdsAsync(), id => Assert.Contains($"\n  {id}\n", listed.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal));
+
         AcodeResult refused = await _workspace.RunAsync("db", "prune", "--older-than", "0s");
         Assert.Equal(2, refused.ExitCode);
         Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
