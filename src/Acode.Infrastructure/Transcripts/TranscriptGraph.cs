@@ -277,7 +277,7 @@ internal sealed class TranscriptGraph
         {
             Touch(step);
             step.State = state;
-            step.CompletedAt = terminal ? Time : null;
+            step.CompletedAt = !terminal ? null : state == WorkState.Completed ? EndOf(step) : Time;
         }
 
         if (lane.Task.State != state)
@@ -298,11 +298,19 @@ internal sealed class TranscriptGraph
         {
             Touch(step);
             step.State = state;
-            step.CompletedAt = step.ToolCalls.Count > 0 && step.ToolCalls.All(c => c.CompletedAt is not null)
-                ? step.ToolCalls.Max(c => c.CompletedAt!.Value)
-                : Time;
+            step.CompletedAt = EndOf(step);
         }
     }
+
+    /// <summary>
+    /// When a step that completes now ended (docs/import.md, "Session, both formats"), whatever completes it (the next
+    /// step, the next prompt, the turn's end, the end of a sub-agent's run): one that called tools, all of which ended,
+    /// at the end of the last of them (what the model did after belongs to the next step or to no step); any other now.
+    /// </summary>
+    private DateTimeOffset EndOf(StepNode step)
+        => step.ToolCalls.Count > 0 && step.ToolCalls.All(c => c.CompletedAt is not null)
+            ? step.ToolCalls.Max(c => c.CompletedAt!.Value)
+            : Time;
 
     public ToolNode? FindToolCall(string key) => _toolCalls.GetValueOrDefault(key);
 
