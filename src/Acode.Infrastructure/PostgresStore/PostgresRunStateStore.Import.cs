@@ -48,6 +48,7 @@ public sealed partial class PostgresRunStateStore
             int inserted = 0, updated = 0, unchanged = 0;
             var writes = new PostgresStoreWrites(_blobThresholdBytes);
             var redacted = new RedactionCounts();
+            var redactionEvent = new ImportedRedactionEvent();
             foreach (Entity entity in entities)
             {
                 bool exists = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc) row);
@@ -69,6 +70,7 @@ public sealed partial class PostgresRunStateStore
                 EntityDocument document = EntityDocuments.From(entity, entity.Version, stamp);
                 RedactedFields.CountChanged(redacted, byField, RedactedFields.Of(DocumentBlobs.Externalize(document, _blobThresholdBytes, (_, _) => { })), before);
                 writes.Add(entity.EntityType, document, stamp, deleted: false);
+                redactionEvent.Wrote(entity.EntityType, entity.EntityId, document.Version, stamp);
                 _ = existingVersion == 0 ? inserted++ : updated++;
                 _clock.Observe(stamp);
             }
@@ -83,6 +85,7 @@ public sealed partial class PostgresRunStateStore
                 EntityRedaction.Redact(_redactor, fresh[i], redacted);
                 var document = (SessionEventDocument)EntityDocuments.From(fresh[i]);
                 writes.Add(EntityType.SessionEvent, placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), fresh[i].UpdatedAt, deleted: false);
+                redactionEvent.Wrote(EntityType.SessionEvent, fresh[i].EntityId, document.Version, fresh[i].UpdatedAt);
                 inserted++;
                 _clock.Observe(fresh[i].UpdatedAt);
             }
@@ -90,7 +93,7 @@ public sealed partial class PostgresRunStateStore
             await writes.FlushAsync(connection, transaction, Origin, cancellationToken).ConfigureAwait(false);
             if (redacted.Total > 0)
             {
-                await AppendRedactionEventAsync(connection, transaction, session.Id.Value, redacted, cancellationToken).ConfigureAwait(false);
+                await AppendRedactionEventAsync(connection, transaction, session.Id.Value, redacted, cancellationToken, (redactionEvent.IdFor(session.Id.Value, redacted.ToEventPayload()), redactionEvent.Stamp)).ConfigureAwait(false);
             }
 
             return new ImportResult(inserted, updated, unchanged);
@@ -99,19 +102,21 @@ public sealed partial class PostgresRunStateStore
 
     /// <summary>
     /// A <c>secrets.redacted</c> event counting what an import or an append replaced, at the end of the session's log (as
-    /// the SQLite store records it), under the session's advisory lock the caller holds.
+    /// the SQLite store records it), under the session's advisory lock the caller holds; <paramref name="imported"/>: the
+    /// id and stamp an import derives from what it wrote (<see cref="ImportedRedactionEvent"/>), else a new id at the clock's next stamp.
     /// </summary>
-    private async Task AppendRedactionEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, RedactionCounts counts, CancellationToken cancellationToken)
+    private async Task AppendRedactionEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sessionId, RedactionCounts counts, CancellationToken cancellationToken, (string Id, DateTimeOffset Stamp)? imported = null)
     {
         var next = new NpgsqlCommand("SELECT coalesce(max(sequence), 0) + 1 FROM session_events WHERE session_id = $1;", connection, transaction);
         await using var nextScope = next.ConfigureAwait(false);
         next.Parameters.Add(Text(sessionId));
         long sequence = (long)(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        DateTimeOffset stamp = _clock.Next();
+        DateTimeOffset stamp = imported?.Stamp ?? _clock.Next();
+        _clock.Observe(stamp);
         string at = UtcTimestamp.Format(stamp);
         var document = new SessionEventDocument
         {
-            Id = EventId.New().Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+            Id = imported?.Id ?? EventId.New().Value, Version = 1, CreatedAt = at, UpdatedAt = at,
             SessionId = sessionId, Sequence = sequence, Type = SessionEventTypes.SecretsRedacted, Payload = counts.ToEventPayload(),
         };
         var writes = new PostgresStoreWrites(_blobThresholdBytes);

@@ -47,6 +47,7 @@ public sealed partial class SqliteRunStateStore
             HashSet<string>? undelivered = pulled ? Undelivered(commands, transaction, session.Id.Value) : null;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
+            var redactionEvent = new ImportedRedactionEvent();
             List<Entity> entities = [.. EntitiesOf(session)];
             SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
             Dictionary<string, (long Version, DateTimeOffset UpdatedAt)> stored = StoredVersions(commands, transaction, [.. entities, .. incoming], session.Id.Value);
@@ -71,6 +72,7 @@ public sealed partial class SqliteRunStateStore
                 Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now, undelivered?.Contains(entity.EntityId) ?? true);
                 _ = existing.Version == 0 ? inserted++ : updated++;
                 stored[entity.EntityId] = (document.Version, stamp);
+                redactionEvent.Wrote(entity.EntityType, entity.EntityId, document.Version, stamp);
             }
 
             // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
@@ -84,11 +86,13 @@ public sealed partial class SqliteRunStateStore
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
                 Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now, undelivered is null);
                 inserted++;
+                redactionEvent.Wrote(EntityType.SessionEvent, fresh[i].EntityId, document.Version, fresh[i].UpdatedAt);
             }
 
+            // Stamped and named from what was imported (ImportedRedactionEvent), as every imported row is.
             if (redacted.Total > 0)
             {
-                InsertRedactionEvent(commands, transaction, session.Id.Value, redacted, now);
+                InsertRedactionEvent(commands, transaction, session.Id.Value, redacted, now, (redactionEvent.IdFor(session.Id.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
             }
 
             return new ImportResult(inserted, updated, unchanged);

@@ -185,21 +185,26 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
     private void LogRedacted(RedactionCounts counts, string sessionId) =>
         Log.SecretsRedacted(_logger, counts.Total, sessionId, string.Join(", ", counts.ByKind.Select(k => $"{k.Key}: {k.Value}")));
 
-    /// <summary>Inserts a <c>secrets.redacted</c> event at the end of the session's log, with its outbox record (import and append paths).</summary>
-    private void InsertRedactionEvent(WriterCommands commands, SqliteTransaction transaction, string sessionId, RedactionCounts counts, DateTimeOffset now)
+    /// <summary>
+    /// Inserts a <c>secrets.redacted</c> event at the end of the session's log, with its outbox record (import and append
+    /// paths); <paramref name="imported"/>: the id and stamp an import derives from what it wrote (<see cref="ImportedRedactionEvent"/>),
+    /// else a new id at the clock's next stamp.
+    /// </summary>
+    private void InsertRedactionEvent(WriterCommands commands, SqliteTransaction transaction, string sessionId, RedactionCounts counts, DateTimeOffset now, (string Id, DateTimeOffset Stamp)? imported = null)
     {
         long sequence = Convert.ToInt64(commands.Get(NextSequenceSql, transaction).With("$id", sessionId).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        DateTimeOffset stamp = _clock.Next();
+        DateTimeOffset stamp = imported?.Stamp ?? _clock.Next();
+        _clock.Observe(stamp);
         string at = UtcTimestamp.Format(stamp);
-        EventId id = EventId.New();
+        string id = imported?.Id ?? EventId.New().Value;
         var document = new SessionEventDocument
         {
-            Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
+            Id = id, Version = 1, CreatedAt = at, UpdatedAt = at,
             SessionId = sessionId, Sequence = sequence, Type = SessionEventTypes.SecretsRedacted, Payload = counts.ToEventPayload(),
         };
         EntityRows rows = EntityRows.For(document);
         commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
-        var entry = new OutboxEntry(EntityType.SessionEvent, id.Value, sessionId, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
+        var entry = new OutboxEntry(EntityType.SessionEvent, id, sessionId, OutboxOperation.Upsert, 0, 1, stamp, EntityJson.Serialize(document));
         SqliteOutbox.Append(commands, transaction, entry, Origin, now);
         AddToRedactedTally(commands, transaction, counts.Total);
         LogRedacted(counts, sessionId);

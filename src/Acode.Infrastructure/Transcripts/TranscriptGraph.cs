@@ -230,6 +230,7 @@ internal sealed class TranscriptGraph
     {
         if (lane.Step is { } current && lane.StepKey == key)
         {
+            current.LastOutputAt = Time;
             return current;
         }
 
@@ -242,6 +243,7 @@ internal sealed class TranscriptGraph
             Title = Shorten(title),
             State = WorkState.Running,
             StartedAt = Time,
+            LastOutputAt = Time,
         };
         Touch(step);
         lane.Task.Steps.Add(step);
@@ -260,6 +262,7 @@ internal sealed class TranscriptGraph
     /// <summary>Gives a step the title of its first text, when it still has its provisional one.</summary>
     public void TitleStep(StepNode step, string text)
     {
+        step.LastOutputAt = Time; // the model's output goes to this step
         if (!step.Titled && !string.IsNullOrWhiteSpace(text))
         {
             Touch(step);
@@ -277,7 +280,7 @@ internal sealed class TranscriptGraph
         {
             Touch(step);
             step.State = state;
-            step.CompletedAt = terminal ? Time : null;
+            step.CompletedAt = !terminal ? null : state == WorkState.Completed ? EndOf(step) : Time;
         }
 
         if (lane.Task.State != state)
@@ -298,10 +301,25 @@ internal sealed class TranscriptGraph
         {
             Touch(step);
             step.State = state;
-            step.CompletedAt = step.ToolCalls.Count > 0 && step.ToolCalls.All(c => c.CompletedAt is not null)
-                ? step.ToolCalls.Max(c => c.CompletedAt!.Value)
-                : Time;
+            step.CompletedAt = EndOf(step);
         }
+    }
+
+    /// <summary>
+    /// When a step that completes now ended (docs/import.md, "Session, both formats"), whatever completes it (the next
+    /// step, the next prompt, the turn's end, the end of a sub-agent's run): one that called tools, all of which ended,
+    /// at the end of the last of them, or of its own last output when that came later (a Codex web search, which has no
+    /// output record, then the answer); what the model did after belongs to the next step or to no step. Any other now.
+    /// </summary>
+    private DateTimeOffset EndOf(StepNode step)
+    {
+        if (step.ToolCalls.Count == 0 || step.ToolCalls.Any(c => c.CompletedAt is null))
+        {
+            return Time;
+        }
+
+        DateTimeOffset lastCall = step.ToolCalls.Max(c => c.CompletedAt!.Value);
+        return lastCall > step.LastOutputAt ? lastCall : step.LastOutputAt;
     }
 
     public ToolNode? FindToolCall(string key) => _toolCalls.GetValueOrDefault(key);
@@ -634,6 +652,9 @@ internal sealed class TranscriptGraph
         public required string Title { get; set; }
 
         public bool Titled { get; set; }
+
+        /// <summary>The time of the last record of the model's output that went to this step (not exported).</summary>
+        public DateTimeOffset LastOutputAt { get; set; }
 
         public string? Description { get; set; }
 

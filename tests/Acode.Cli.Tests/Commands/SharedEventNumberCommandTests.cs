@@ -7,14 +7,18 @@ using Npgsql;
 namespace Acode.Cli.Tests.Commands;
 
 /// <summary>
-/// Two workspaces import the same transcript, each redacting its secret into a <c>secrets.redacted</c> event of its own
-/// at the same sequence number, and sync: PostgreSQL keeps both (docs/architecture.md, "Event sequence numbers"). Every
+/// PostgreSQL holds two events of one session at the same sequence number (docs/architecture.md, "Event sequence
+/// numbers"): here the second <c>secrets.redacted</c> event an earlier acode recorded when two workspaces imported the same
+/// transcript (each its own, at the same number; an import now records the same event in both, docs/secrets.md). Every
 /// teammate's <c>session pull</c>, <c>pull --all</c> and <c>export --remote</c> → <c>session import</c> then takes both
 /// events, through the real binary, with exit 0.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDisposable
 {
+    /// <summary>The id of the second event at the redaction event's number, as another workspace's earlier acode recorded it.</summary>
+    private const string SecondEventId = "evt_01KB0000000000000000000000";
+
     private readonly CliWorkspace _a = new();
     private readonly CliWorkspace _b = new();
     private readonly CliWorkspace _c = new();
@@ -35,6 +39,12 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
         await _a.RunOkAsync("db", "sync");
         await _b.RunOkAsync("db", "sync");
         string id = imported.GetProperty("files")[0].GetProperty("sessionId").GetString()!;
+        Assert.Equal(1L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM session_events WHERE session_id = $1 AND type = 'secrets.redacted'", id));
+        await PostgresSql.ExecuteAsync(connectionString, $$"""
+            INSERT INTO session_events (id, session_id, sequence, type, payload, version, created_at, updated_at, hlc, origin, document)
+            SELECT '{{SecondEventId}}', session_id, sequence, type, payload, version, created_at, updated_at, hlc, origin, jsonb_set(document, '{id}', to_jsonb('{{SecondEventId}}'::text))
+            FROM session_events WHERE session_id = '{{id}}' AND type = 'secrets.redacted';
+            """);
         long remoteEvents = await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM session_events WHERE session_id = $1", id);
         Assert.Equal(1L, remoteEvents - await PostgresSql.CountAsync(connectionString, "SELECT count(DISTINCT sequence) FROM session_events WHERE session_id = $1", id));
 
@@ -49,7 +59,7 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
         Assert.True(export.ExitCode == 0, export.ToString());
         Assert.True(import.ExitCode == 0, import.ToString());
         using JsonDocument pulledAll = JsonDocument.Parse(pullAll.Stdout);
-        Assert.Equal(1, pulledAll.RootElement.GetProperty("pulled")[0].GetProperty("inserted").GetInt32()); // A's redaction event
+        Assert.Equal(1, pulledAll.RootElement.GetProperty("pulled")[0].GetProperty("inserted").GetInt32()); // the second redaction event
         List<string> remoteIds = await EventIdsAsync(connectionString, id);
         foreach (CliWorkspace workspace in new[] { _b, _c, _d })
         {

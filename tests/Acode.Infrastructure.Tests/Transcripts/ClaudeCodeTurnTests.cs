@@ -70,6 +70,32 @@ public sealed class ClaudeCodeTurnTests : IDisposable
     }
 
     [Fact]
+    public async Task A_step_that_called_tools_ends_with_its_last_tool_call_also_when_the_next_prompt_completes_it()
+    {
+        // Step 1.1 reads (11:00:02-11:00:03), step 1.2 edits (11:00:12-11:00:13); no answer follows: the next prompt comes at 11:01:00.
+        string[] lines =
+        [
+            """{"type":"user","uuid":"u1","parentUuid":null,"cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"fix the parser"}}""",
+            """{"type":"assistant","uuid":"a1","parentUuid":"u1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:02Z","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"tool_use","id":"t1","name":"Read","input":{"file_path":"p.py"}}],"stop_reason":"tool_use"}}""",
+            """{"type":"user","uuid":"u2","parentUuid":"a1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:03Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"def parse(): pass"}]}}""",
+            """{"type":"assistant","uuid":"a2","parentUuid":"u2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:12Z","message":{"id":"m2","role":"assistant","model":"m","content":[{"type":"tool_use","id":"t2","name":"Edit","input":{"file_path":"p.py"}}],"stop_reason":"tool_use"}}""",
+            """{"type":"user","uuid":"u3","parentUuid":"a2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:13Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":"ok"}]}}""",
+            """{"type":"user","uuid":"u4","parentUuid":"u3","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:01:00Z","message":{"role":"user","content":"now the tests"}}""",
+            """{"type":"assistant","uuid":"a3","parentUuid":"u4","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:01:02Z","message":{"id":"m3","role":"assistant","model":"m","content":[{"type":"text","text":"Done."}],"stop_reason":"end_turn"}}""",
+        ];
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(Write(File1, lines));
+
+        Session session = (await ImportedSession.LoadAsync(_store, report.SessionId!)).Session;
+        List<Step> steps = [.. session.Tasks.OrderBy(t => t.Ordinal).First().Steps];
+        Assert.Equal(["Calls Read", "Calls Edit"], steps.Select(s => s.Title));
+        Assert.All(steps, s => Assert.Equal(WorkState.Completed, s.State));
+        Assert.Equal(At("11:00:03"), steps[0].CompletedAt);
+        Assert.Equal(At("11:00:13"), steps[1].CompletedAt); // the end of its Edit call, not the next prompt (11:01:00)
+        Assert.Equal(TimeSpan.FromSeconds(1), steps[1].CompletedAt - steps[1].StartedAt);
+    }
+
+    [Fact]
     public async Task Every_prefix_of_the_turn_is_executing_until_the_answer_and_a_turn_duration_record_ends_a_turn_without_stop_reason()
     {
         for (int lines = 1; lines < Turn.Length; lines++)

@@ -68,6 +68,32 @@ public sealed class CodexTurnTests : IDisposable
         Assert.Equal([SessionState.Executing, SessionState.Executing, SessionState.Executing, SessionState.Completed], states);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_step_that_called_tools_ends_with_its_last_tool_call_when_the_next_prompt_or_the_turn_s_end_completes_it(bool turnEnds)
+    {
+        // The tool call runs 10:00:03-10:00:04 and no answer follows: the turn's end (10:00:30) or the next prompt (10:01:00) completes its step.
+        string[] lines =
+        [
+            Turn[1],
+            Turn[3],
+            Turn[4],
+            turnEnds
+                ? """{"timestamp":"2026-11-29T10:00:30Z","type":"event_msg","payload":{"type":"task_complete","turn_id":"t1","last_agent_message":null}}"""
+                : """{"timestamp":"2026-11-29T10:01:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"now the docs"}]}}""",
+        ];
+        Directory.CreateDirectory(Path.GetDirectoryName(Rollout)!);
+        File.WriteAllText(Rollout, string.Join('\n', lines) + "\n");
+
+        TranscriptImportReport report = await new CodexTranscriptImporter(_store).ImportFileAsync(Rollout);
+
+        Session session = (await ImportedSession.LoadAsync(_store, report.SessionId!)).Session;
+        Step step = Assert.Single(session.Tasks.OrderBy(t => t.Ordinal).First().Steps);
+        Assert.Equal(WorkState.Completed, step.State);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-29T10:00:04Z", System.Globalization.CultureInfo.InvariantCulture), step.CompletedAt);
+    }
+
     /// <summary>Writes the first line, then appends the others one by one through a follower; the session's state after each appended line.</summary>
     private async Task<List<SessionState>> FollowAsync(string[] lines)
     {
