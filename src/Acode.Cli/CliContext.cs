@@ -246,7 +246,7 @@ internal sealed class CliContext : IDisposable
             Workspace, options.Sqlite, LoggerFactory, sp.GetRequiredService<TimeProvider>(),
             migrate: _migrateOnOpen ?? throw new InvalidOperationException("Open the workspace database through CliContext before resolving what uses it."),
             migrations: null,
-            beforeMigrating: status => MigrationNotice.TellMigrating($"SQLite ({CommandAction.Printable(Workspace.DatabasePath)})", status)));
+            beforeMigrating: status => MigrationNotice.TellMigrating($"SQLite ({Workspace.DatabasePath})", status)));
         services.AddSingleton<IRunStateStore>(sp => sp.GetRequiredService<SqliteRunStateStore>());
         services.AddSingleton<ISessionSearch>(sp => sp.GetRequiredService<SqliteSessionSearch>());
         services.AddSingleton(sp => new PostgresRunStateStore(

@@ -99,7 +99,7 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
         body[name + "Cut"] = leftOut;
     }
 
-    private static string Shown(string value) => value.Length > ShownIdLength ? value[..ShownIdLength] + "…" : value;
+    private static string Shown(string value) => TextCut.Cut(value, ShownIdLength);
 
     private static string Pretty(string json)
     {

@@ -1,3 +1,4 @@
+using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -24,21 +25,26 @@ internal sealed class UiErrorPages(string workspace, ILogger logger)
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(ex, "acode ui could not answer {Method} {Path}", context.Request.Method, context.Request.Path.Value);
-            string message = $"The viewer could not answer for {ShownPath(context)} ({ex.GetType().Name}).";
-            const string hint = "This is a bug in acode; please report it with the address you opened and the error the terminal running 'acode ui' printed. The other pages still work.";
+            string failure = $"The viewer could not answer for {ShownPath(context)} ({ex.GetType().Name}).";
+            const string bugHint = "This is a bug in acode; please report it with the address you opened and the error the terminal running 'acode ui' printed. The other pages still work.";
             if (UiApiErrors.IsApi(context))
             {
-                await UiApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, message, hint);
+                await UiApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, failure, bugHint);
                 return;
             }
 
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await WriteAsync(context, "Unexpected error", message, hint);
+            await WriteAsync(context, "Unexpected error", failure, bugHint);
             return;
         }
 
         HttpResponse response = context.Response;
-        if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted && UiApiErrors.IsApi(context))
+        if (response.StatusCode < StatusCodes.Status400BadRequest || response.HasStarted)
+        {
+            return;
+        }
+
+        if (UiApiErrors.IsApi(context))
         {
             (string error, string apiHint) = response.StatusCode switch
             {
@@ -50,20 +56,19 @@ internal sealed class UiErrorPages(string workspace, ILogger logger)
                     "Reload the session's page and click the tool call again."),
             };
             await UiApiErrors.WriteAsync(context, response.StatusCode, error, apiHint);
+            return;
         }
-        else if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted)
+
+        (string title, string message, string hint) = response.StatusCode switch
         {
-            (string title, string message, string hint) = response.StatusCode switch
-            {
-                StatusCodes.Status404NotFound => ("Page not found", $"There is no page at {ShownPath(context)}.",
-                    "The viewer's pages are the sessions list, each session (with its events and artifacts) and the health page: follow the links from the list."),
-                StatusCodes.Status400BadRequest => ("Bad request", $"The request for {ShownPath(context)} could not be read.",
-                    "Check the address, or follow the links from the list."),
-                int status => ($"Cannot answer ({status})", $"The request for {ShownPath(context)} could not be answered (HTTP {status}).",
-                    "Follow the links from the list."),
-            };
-            await WriteAsync(context, title, message, hint);
-        }
+            StatusCodes.Status404NotFound => ("Page not found", $"There is no page at {ShownPath(context)}.",
+                "The viewer's pages are the sessions list, each session (with its events and artifacts) and the health page: follow the links from the list."),
+            StatusCodes.Status400BadRequest => ("Bad request", $"The request for {ShownPath(context)} could not be read.",
+                "Check the address, or follow the links from the list."),
+            int status => ($"Cannot answer ({status})", $"The request for {ShownPath(context)} could not be answered (HTTP {status}).",
+                "Follow the links from the list."),
+        };
+        await WriteAsync(context, title, message, hint);
     }
 
     private Task WriteAsync(HttpContext context, string title, string message, string hint)
@@ -76,6 +81,6 @@ internal sealed class UiErrorPages(string workspace, ILogger logger)
     private static string ShownPath(HttpContext context)
     {
         string path = context.Request.Path.Value is { Length: > 0 } value ? value : "/";
-        return path.Length > ShownPathLength ? path[..ShownPathLength] + "…" : path;
+        return TextCut.Cut(path, ShownPathLength);
     }
 }
