@@ -26,6 +26,21 @@ public sealed class PostgresMigratorContractTests(PostgresFixture fixture) : Mig
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
+    [Fact]
+    [Trait("Issue", "review25.parallel-unsafe")]
+    public async Task Every_function_that_catches_an_error_is_labelled_parallel_unsafe()
+    {
+        // An EXCEPTION block opens a subtransaction, which PostgreSQL refuses in parallel mode; its manual requires such a
+        // function to be PARALLEL UNSAFE (https://www.postgresql.org/docs/15/parallel-safety.html).
+        await MigrateAsync();
+
+        IReadOnlyList<string> catching = await QueryAsync("""
+            SELECT p.proname || ':' || p.proparallel::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND p.proname LIKE 'acode\_%' AND p.prosrc ~* '\mEXCEPTION\M' ORDER BY p.proname;
+            """);
+        Assert.Equal(["acode_json_text:u", "acode_search_text:u"], catching);
+    }
+
     protected override Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration>? migrations = null)
         => new PostgresMigrator(migrations).MigrateAsync(_dataSource);
 

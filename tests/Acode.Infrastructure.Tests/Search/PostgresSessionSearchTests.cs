@@ -163,6 +163,40 @@ public sealed class PostgresSessionSearchTests(PostgresFixture fixture) : Sessio
         Assert.Equal(Harness.Database.WorkspaceId, hit.Origin);
     }
 
+    [Fact]
+    [Trait("Issue", "review25.parallel-unsafe")]
+    public async Task The_search_works_when_PostgreSQL_runs_it_in_parallel_mode()
+    {
+        // A function that opens a subtransaction (a PL/pgSQL EXCEPTION block) fails in parallel mode ("cannot start
+        // subtransactions during a parallel operation") unless it is labelled PARALLEL UNSAFE, which keeps the planner
+        // from running its query in parallel. force_parallel_mode makes every query PostgreSQL may run in parallel do so,
+        // as a large table's scan would.
+        Acode.Domain.Entities.Session session = Acode.Domain.Entities.Session.Create("parallel mode");
+        Acode.Domain.Entities.ToolCall call = session.AddTask("t").AddStep("s").AddToolCall("bash", "{}");
+        call.Succeed("{\"stdout\":\"caf\\u00e9 parallaxword\\ndone\"}");
+        Acode.Domain.Entities.Artifact artifact = session.AddArtifact("notes.md", Acode.Domain.Entities.ArtifactKind.Other, "text/markdown", Encoding.UTF8.GetBytes("parallaxword notes"));
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        await using (NpgsqlConnection connection = await _dataSource!.OpenConnectionAsync())
+        await using (var force = new NpgsqlCommand("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET force_parallel_mode = on', current_database()); END $$;", connection))
+        {
+            await force.ExecuteNonQueryAsync();
+        }
+
+        _dataSource.Clear(); // the setting applies to new sessions
+        await using (NpgsqlConnection connection = await _dataSource.OpenConnectionAsync())
+        await using (var show = new NpgsqlCommand("SHOW force_parallel_mode;", connection))
+        {
+            Assert.Equal("on", await show.ExecuteScalarAsync());
+        }
+
+        Assert.Equal(
+            [(artifact.Id.Value, "content"), (call.Id.Value, "result")],
+            (await SearchAsync("parallaxword")).Items.Select(h => (h.EntityId, h.Field)).OrderBy(h => h.Item2, StringComparer.Ordinal));
+        Assert.Equal([call.Id.Value], (await SearchAsync("café")).Items.Select(h => h.EntityId));
+    }
+
     protected override async Task PublishAsync()
     {
         SyncRunResult result = await Harness.Sync.SyncAsync();
