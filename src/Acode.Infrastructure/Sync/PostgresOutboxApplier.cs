@@ -1,4 +1,5 @@
 using Acode.Application.Outbox;
+using System.Text.Json.Nodes;
 using Acode.Application.Serialization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -33,6 +34,9 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     internal const int SessionLockClass = 0x61636F64;
 
     private const string StagingTable = "acode_sync_staging";
+
+    /// <summary>The property of an event's document holding its sequence number (<c>session_events.sequence</c>, <see cref="MirrorTable"/>).</summary>
+    private const string EventSequenceProperty = "sequence";
 
     private const string CreateStagingSql = $"""
         CREATE TEMP TABLE IF NOT EXISTS {StagingTable} (
@@ -249,7 +253,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                     WriterHeldStored = current is not null && (held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId))
                         || ConflictRule.CoveredByPrune(current.Hlc, prunedBefore)),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored
-                        && HlcOf(atStored) == current.Hlc && SameDocument(current.Document, atStored.Payload),
+                        && HlcOf(atStored) == current.Hlc && SameDocument(byType.Key, current.Document, atStored.Payload),
                 };
                 ApplyOutcome outcome = ConflictRule.Judge(incoming, current?.State);
                 foreach (OutboxRecord record in changes)
@@ -452,8 +456,24 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
     private static string FreshKey(string key, string origin) => key + "\n" + origin;
 
-    private static bool SameDocument(string stored, string incoming)
-        => System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(stored), System.Text.Json.Nodes.JsonNode.Parse(PostgresText.Sanitize(incoming)));
+    /// <summary>
+    /// Whether the incoming document is the stored change itself. An event's sequence number is left out: it only orders
+    /// the event in its log, and an import places an event whose number another event of the session holds at the next
+    /// free one (docs/architecture.md, "Event sequence numbers"), so the same event, delivered again from a workspace
+    /// that imported or pulled it, can carry another number than the one PostgreSQL keeps.
+    /// </summary>
+    private static bool SameDocument(EntityType type, string stored, string incoming)
+    {
+        JsonNode? storedNode = JsonNode.Parse(stored);
+        JsonNode? incomingNode = JsonNode.Parse(PostgresText.Sanitize(incoming));
+        if (type == EntityType.SessionEvent && storedNode is JsonObject storedEvent && incomingNode is JsonObject incomingEvent)
+        {
+            storedEvent.Remove(EventSequenceProperty);
+            incomingEvent.Remove(EventSequenceProperty);
+        }
+
+        return JsonNode.DeepEquals(storedNode, incomingNode);
+    }
 
     /// <summary>
     /// Inserts the staged keys; returns, per row, whether it is new for its origin, whether PostgreSQL already received

@@ -11,7 +11,7 @@ namespace Acode.Cli.Tests.Commands;
 /// numbers"): here the second <c>secrets.redacted</c> event an earlier acode recorded when two workspaces imported the same
 /// transcript (each its own, at the same number; an import now records the same event in both, docs/secrets.md). Every
 /// teammate's <c>session pull</c>, <c>pull --all</c> and <c>export --remote</c> → <c>session import</c> then takes both
-/// events, through the real binary, with exit 0.
+/// events, through the real binary, with exit 0; and the import's delivery is all duplicates (no false conflict).
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDisposable
@@ -68,6 +68,16 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
             Assert.Equal(2, events.Count(e => e.GetProperty("type").GetString() == "secrets.redacted"));
             Assert.Equal(events.Count, events.Select(e => e.GetProperty("sequence").GetInt64()).Distinct().Count());
         }
+
+        // The import placed one of the two events at the next free number; delivering it again is a duplicate of the event
+        // PostgreSQL holds (an event's number only orders it), not a conflict, and PostgreSQL keeps its numbers.
+        string numbersBefore = await EventNumbersAsync(connectionString, id);
+        using JsonDocument sync = JsonDocument.Parse((await _d.RunOkAsync("db", "sync", "--json")).Stdout);
+        Assert.Equal(0, sync.RootElement.GetProperty("conflicts").GetInt64());
+        Assert.Equal(0, sync.RootElement.GetProperty("applied").GetInt64());
+        Assert.Equal(sync.RootElement.GetProperty("delivered").GetInt64(), sync.RootElement.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0L, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts WHERE session_id = $1", id));
+        Assert.Equal(numbersBefore, await EventNumbersAsync(connectionString, id));
     }
 
     public void Dispose()
@@ -93,6 +103,14 @@ public sealed class SharedEventNumberCommandTests(PostgresFixture fixture) : IDi
             $$$"""{"type":"assistant","uuid":"a9","parentUuid":"u2","sessionId":"6f6f","timestamp":"{{{At(20)}}}","message":{"id":"m9","role":"assistant","content":[{"type":"text","text":"done"}]}}""",
         ]);
         return file;
+    }
+
+    private static async Task<string> EventNumbersAsync(string connectionString, string id)
+    {
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT string_agg(id || '@' || sequence, ' ' ORDER BY id COLLATE \"C\") FROM session_events WHERE session_id = $1;");
+        command.Parameters.AddWithValue(id);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<List<string>> EventIdsAsync(string connectionString, string id)
