@@ -432,6 +432,11 @@ internal static class ImportCommand
         ["toolCalls"] = reports.Sum(r => r.ToolCalls),
         ["failedToolCalls"] = reports.Sum(r => r.FailedToolCalls),
         ["events"] = reports.Sum(r => r.Events),
+        ["steps"] = reports.Sum(r => r.Steps),
+        ["artifacts"] = reports.Sum(r => r.Artifacts),
+        ["unmappedRecords"] = reports.Sum(r => r.UnmappedRecords),
+        ["lines"] = reports.Sum(r => r.Lines),
+        ["bytes"] = reports.Sum(r => r.Bytes),
         ["rows"] = new JsonObject { ["inserted"] = reports.Sum(r => r.Rows.Inserted), ["updated"] = reports.Sum(r => r.Rows.Updated), ["unchanged"] = reports.Sum(r => r.Rows.Unchanged) },
         ["problems"] = ProblemsJson(reports.Select(r => r.Problems).Aggregate(new TranscriptProblems(), (a, b) => a + b)),
     };

@@ -122,6 +122,29 @@ public sealed class ImportTrialCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_totals_carry_every_count_of_a_file_summed_over_the_files()
+    {
+        string parent = Path.Combine(_workspace.Root, "sums");
+        foreach (string project in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(parent, project));
+            File.WriteAllLines(Path.Combine(parent, project, ClaudeKey + ".jsonl"), project == "a" ? [ClaudePrompt] : [ClaudePrompt, ClaudeAnswer]);
+        }
+
+        JsonElement json = await _workspace.JsonAsync("import", "claude-code", parent);
+
+        JsonElement totals = json.GetProperty("totals");
+        List<JsonElement> files = [.. json.GetProperty("files").EnumerateArray()];
+        foreach (JsonProperty count in files[0].EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number))
+        {
+            Assert.True(totals.TryGetProperty(count.Name, out JsonElement total), $"totals lacks '{count.Name}'");
+            Assert.Equal(files.Sum(f => f.GetProperty(count.Name).GetInt64()), total.GetInt64());
+        }
+
+        Assert.True(totals.GetProperty("steps").GetInt64() > 0);
+    }
+
+    [Fact]
     public async Task Two_copies_of_one_transcript_in_two_folders_are_one_session_and_counted_once()
     {
         string parent = Path.Combine(_workspace.Root, "projects");
