@@ -24,10 +24,12 @@ internal static class DbCheckCommand
             SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
             MigrationStatus schema = database.GetMigrationStatus();
 
+            JsonObject? recounted = null;
             if (context.ParseResult.GetValue(recount))
             {
                 int rebuilt = await database.RecountRowsAsync(cancellationToken);
                 int reindexed = await database.RebuildBlobSearchIndexAsync(cancellationToken);
+                recounted = new JsonObject { ["rowCounters"] = rebuilt, ["blobsIndexed"] = reindexed };
                 if (!context.ParseResult.GetValue(json))
                 {
                     context.Console.WriteLine(rebuilt == 0 ? "Row counters were already right." : $"Rebuilt {rebuilt} row counter(s).");
@@ -119,6 +121,7 @@ internal static class DbCheckCommand
 
                 node["warnings"] = warnings.Count;
                 node["readOnly"] = database.IsReadOnly;
+                node["recount"] = recounted;
 
                 node["checks"] = list;
                 JsonOutput.Write(node);

@@ -149,5 +149,28 @@ public sealed class DbCommandsTests : IDisposable
         Assert.Equal(5, (await _workspace.JsonAsync("db", "status")).GetProperty("rows").GetProperty("tool_calls").GetInt64());
     }
 
+    [Fact]
+    public async Task Check_recount_json_reports_what_it_rebuilt()
+    {
+        await _workspace.RunOkAsync("demo");
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE row_counts SET row_count = 1000 WHERE name IN ('tool_calls', 'steps');";
+            command.ExecuteNonQuery();
+        }
+
+        JsonElement repaired = await _workspace.JsonAsync("db", "check", "--recount");
+        JsonElement again = await _workspace.JsonAsync("db", "check", "--recount");
+        JsonElement plain = await _workspace.JsonAsync("db", "check");
+
+        Assert.True(repaired.GetProperty("healthy").GetBoolean());
+        Assert.Equal(2, repaired.GetProperty("recount").GetProperty("rowCounters").GetInt32());
+        Assert.Equal(0, repaired.GetProperty("recount").GetProperty("blobsIndexed").GetInt32());
+        Assert.Equal(0, again.GetProperty("recount").GetProperty("rowCounters").GetInt32());
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("recount").ValueKind);
+    }
+
     public void Dispose() => _workspace.Dispose();
 }
