@@ -105,7 +105,7 @@ internal static class DbPruneCommand
             TellPostgresMigrated(context, sync);
             if (dry)
             {
-                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, null));
+                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, 0, null));
                 return ExitCodes.Success;
             }
 
@@ -127,7 +127,7 @@ internal static class DbPruneCommand
             if (done.Stopped)
             {
                 long waiting = sync is null ? 0 : (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
-                Report(context, asJson, request, done, sync is null ? null : new RemoteReport([], 0, waiting, null));
+                Report(context, asJson, request, done, sync is null ? null : new RemoteReport([], 0, waiting, 0, null));
                 Console.Error.WriteLine(RemovalStopMessage.Text(
                     "removing", "removals", "removed", done.Removed.Count, plan.Removed.Count,
                     sync is null ? null : $"the removals' deletions wait in the outbox ({waiting} record(s) pending) and PostgreSQL's own older sessions were not tombstoned",
@@ -151,7 +151,7 @@ internal static class DbPruneCommand
                 {
                     // The local prune is done: it is reported (text, or --json with remote.error) before PostgreSQL's error.
                     long waiting = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
-                    Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, null, $"{ex.Code}: {ex.Message}"));
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, 0, null, $"{ex.Code}: {ex.Message}"));
                     throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes, pinned)}), or 'acode db sync' to deliver the deletions only.");
                 }
 
@@ -160,7 +160,7 @@ internal static class DbPruneCommand
                     // PostgreSQL stopped answering (or refused acode's role) during the delivery: the records stay pending. The
                     // local prune is reported first, then the pause fails the command as it fails 'acode db sync'.
                     AcodeDbException paused = context.SyncUnavailable(delivered);
-                    Report(context, asJson, request, done, new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, null, $"{paused.Code}: {paused.Message}"));
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, 0, null, $"{paused.Code}: {paused.Message}"));
                     throw new AcodeDbException(
                         paused.ErrorCode,
                         $"{paused.Message} The local prune was done ({done.Removed.Count} session(s) removed); PostgreSQL has not received all of their deletions.",
@@ -170,7 +170,7 @@ internal static class DbPruneCommand
                 }
 
                 OutboxBacklog? backlog = delivered.Remaining > 0 ? await DbSyncCommand.BacklogAsync(context) : null;
-                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog is null ? null : LeaseOutput.Note(backlog.LeasedElsewhere, backlog.LeasedUntil));
+                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil);
             }
 
             Report(context, asJson, request, done, remoteDone);
@@ -218,14 +218,14 @@ internal static class DbPruneCommand
                 ["removed"] = new JsonArray([.. report.Removed.Select(i => (JsonNode)i)]),
                 ["removedCount"] = report.Removed.Count,
                 ["keptUnsynced"] = new JsonArray([.. report.KeptUnsynced.Select(i => (JsonNode)i)]),
-                ["remote"] = remote is null ? null : new JsonObject
+                ["remote"] = remote is null ? null : LeaseOutput.AddJson(new JsonObject
                 {
                     ["tombstoned"] = new JsonArray([.. remote.Tombstoned.Select(i => (JsonNode)i)]),
                     ["tombstonedCount"] = remote.Tombstoned.Count,
                     ["delivered"] = remote.Delivered,
                     ["pending"] = remote.Pending,
                     ["error"] = remote.Error,
-                },
+                }, remote.LeasedElsewhere, remote.LeasedUntil),
                 ["space"] = SpaceOutput.Json(report.Space),
             });
             return;
@@ -261,7 +261,7 @@ internal static class DbPruneCommand
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending.");
-            if (!dry && remote.LeasedNote is { } note)
+            if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {
                 context.Console.WriteLine(note);
             }
@@ -282,5 +282,6 @@ internal static class DbPruneCommand
     }
 
     /// <summary>PostgreSQL's part of a prune; Error: the error that stopped it after the local prune ("ACODE-DB-00N: …"), else null.</summary>
-    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, string? LeasedNote, string? Error = null);
+    /// <summary>PostgreSQL's part of a prune; <paramref name="LeasedElsewhere"/> of <paramref name="Pending"/> are held by another sync until <paramref name="LeasedUntil"/>.</summary>
+    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil, string? Error = null);
 }

@@ -267,6 +267,13 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         Assert.Equal(leased, result.RootElement.GetProperty("leasedElsewhere").GetInt64());
         DateTimeOffset until = DateTimeOffset.Parse(result.RootElement.GetProperty("leasedUntil").GetString()!, CultureInfo.InvariantCulture);
         Assert.True(until > DateTimeOffset.UtcNow.AddMinutes(30), $"leasedUntil {until:O}");
+
+        // A prune's delivery waits on the same leases, and its JSON says so with the same keys.
+        using JsonDocument prune = JsonDocument.Parse((await _workspace.RunOkAsync("db", "prune", "--remote", "--older-than", "2000-01-01", "--yes", "--json")).Stdout);
+        JsonElement remote = prune.RootElement.GetProperty("remote");
+        Assert.Equal(leased, remote.GetProperty("leasedElsewhere").GetInt64());
+        Assert.Equal(result.RootElement.GetProperty("leasedUntil").GetString(), remote.GetProperty("leasedUntil").GetString());
+        Assert.True(remote.GetProperty("pending").GetInt64() >= leased);
     }
 
     [Theory]
