@@ -99,8 +99,69 @@ public static class SyncWorkload
         Drop(settings, rawLocal);
         Drop(settings, seeded);
 
+        await JsonResultsAsync(settings, server, workDir, report);
         await MemoryAsync(settings, server, workDir, report);
     }
+
+    /// <summary>
+    /// What indexing JSON results costs the sync: the same tool calls, their results once JSON whose text holds escapes
+    /// (<c>{"stdout":"…\n…"}</c>, which PostgreSQL's search indexes decode with <c>acode_json_text</c>, schema 1.13.0
+    /// and 1.14.0) and once the same text as plain lines (indexed as it is), each synced by acode into a new database, in
+    /// the order json plain plain json. Reported as records/s of each and their ratio; no goal.
+    /// </summary>
+    private static async Task JsonResultsAsync(BenchSettings settings, PostgresServer server, string workDir, Report report)
+    {
+        int toolCalls = Math.Max(100, settings.SyncRecords / 5);
+        var json = new Workspace(Path.Combine(workDir, "sync-json-seed"));
+        var plain = new Workspace(Path.Combine(workDir, "sync-plain-seed"));
+        long records = await SeedResultsAsync(json, toolCalls, asJson: true);
+        if (await SeedResultsAsync(plain, toolCalls, asJson: false) != records)
+        {
+            throw new InvalidOperationException("The JSON and plain seeds differ in their number of records.");
+        }
+
+        var seconds = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        foreach (bool asJson in new[] { true, false, false, true })
+        {
+            Workspace copy = Copy(asJson ? json : plain, workDir, $"sync-{(asJson ? "json" : "plain")}-{seconds[asJson].Count}");
+            seconds[asJson].Add((await AcodeRunAsync(server, copy, records)).Seconds);
+            Drop(settings, copy);
+        }
+
+        double jsonRate = records / seconds[true].Average(), plainRate = records / seconds[false].Average();
+        report.Set("sync_json_results_records_per_s", Report.Acode, jsonRate);
+        report.Set("sync_plain_results_records_per_s", Report.Acode, plainRate);
+        string said = $"{toolCalls:N0} tool calls ({records:N0} records), results of {JsonResult(0).Length:N0} characters: JSON with escapes {Rates(records, seconds[true])} records/s, "
+            + $"the same text plain {Rates(records, seconds[false])} records/s; JSON / plain {jsonRate / plainRate:F2}";
+        Console.WriteLine($"[sync] JSON results: {said}");
+        report.AddExtra("sync: results that are JSON with escapes against plain text", said);
+        Drop(settings, json);
+        Drop(settings, plain);
+    }
+
+    /// <summary>Sessions of 10 tool calls whose results are <see cref="JsonResult"/> (or its text as plain lines).</summary>
+    private static async Task<long> SeedResultsAsync(Workspace workspace, int toolCalls, bool asJson)
+    {
+        using SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(workspace, new SqliteOptions { Synchronous = SqliteSynchronous.Normal });
+        var store = new SqliteRunStateStore(database);
+        for (int done = 0; done < toolCalls;)
+        {
+            SaveWorkload.SeededSession s = SaveWorkload.NewSession($"Results {done}");
+            for (int c = 0; c < 10 && done < toolCalls; c++, done++)
+            {
+                s.Step.AddToolCall(Text.Tool(done), Text.Arguments(done)).Succeed(asJson ? JsonResult(done) : ResultLines(done));
+            }
+
+            await store.SaveAsync(s.Session);
+        }
+
+        return (await new SqliteOutbox(database).GetStatisticsAsync()).Pending;
+    }
+
+    /// <summary>About 1.5 KB of a shell tool's output as many agents store it: one JSON object, its lines joined by <c>\n</c> escapes.</summary>
+    private static string JsonResult(int i) => JsonSerializer.Serialize(new Dictionary<string, object> { ["exitCode"] = i % 3, ["stdout"] = ResultLines(i) });
+
+    private static string ResultLines(int i) => string.Join('\n', Enumerable.Range(0, 24).Select(l => $"{l + 1,3}: {Text.Sentence(i * 31 + l, 52)}"));
 
     private static string Rates(long records, List<double> seconds) => string.Join(", ", seconds.Select(s => (records / s).ToString("N0", CultureInfo.InvariantCulture)));
 

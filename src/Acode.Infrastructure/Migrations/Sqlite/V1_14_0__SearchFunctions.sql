@@ -1,0 +1,5 @@
+-- acode workspace database, schema 1.14.0: nothing changes here.
+--
+-- The two engines carry the same schema versions (AC-010); 1.14.0 labels two PostgreSQL functions PARALLEL UNSAFE and
+-- makes acode_json_decode skip work it need not do (Postgres/V1_14_0__SearchFunctions.sql). SQLite runs no query in
+-- parallel and has no such functions, so this version only records that the workspace database is at 1.14.0.
