@@ -47,6 +47,7 @@ public sealed partial class SqliteRunStateStore
         {
             HashSet<string> undelivered = Undelivered(commands, transaction, sessionId.Value);
             var redacted = new RedactionCounts();
+            var redactionEvent = new ImportedRedactionEvent();
             var written = new List<Entity>();
             foreach (Entity entity in versions.Where(e => !undelivered.Contains(e.EntityId)))
             {
@@ -56,13 +57,17 @@ public sealed partial class SqliteRunStateStore
                 if (commands.Get(rows.ReplaceSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery() == 1)
                 {
                     _clock.Observe(entity.UpdatedAt);
+                    redactionEvent.Wrote(entity.EntityType, entity.EntityId, entity.Version, entity.UpdatedAt);
                     written.Add(entity);
                 }
             }
 
+            // Made from the versions taken, as an import's is (ImportedRedactionEvent): two workspaces converging on the same
+            // versions with the same rules record the same event, which PostgreSQL keeps once.
             if (redacted.Total > 0)
             {
-                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, _clock.TimeProvider.GetUtcNow());
+                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, _clock.TimeProvider.GetUtcNow(),
+                    (redactionEvent.IdFor(sessionId.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
             }
 
             return written;
