@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Acode.Cli.Ui;
 
-/// <summary>One artifact: its facts and its content as text; a diff (kind Diff, or a diff/patch media type) line by line as a diff.</summary>
+/// <summary>
+/// One artifact: its facts and its content as text; a diff (kind Diff, or a diff/patch media type) line by line as a
+/// diff; an image (<see cref="ArtifactImage"/>) as an <c>&lt;img&gt;</c> of <see cref="ArtifactContentEndpoint"/>.
+/// </summary>
 internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 {
     /// <summary>
@@ -20,7 +23,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
         if (!SessionId.TryParse(id, out SessionId sessionId) || !ArtifactId.TryParse(artifactId, out ArtifactId aid)
             || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
-            return PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts.");
+            return NotFound(workspace, id, artifactId);
         }
 
         string html = PageLayout.Render(artifact.Name, workspace, w =>
@@ -39,9 +42,21 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 return;
             }
 
+            if (ArtifactImage.ServedType(artifact) is not null)
+            {
+                w.Markup("<p class=\"image\"><img id=\"artifact-image\"").Attribute("src", UiLinks.ArtifactContent(session.Id.Value, artifact.Id.Value))
+                    .Attribute("alt", artifact.Name).Markup("></p>");
+                return;
+            }
+
             if (!TryDecode(content.Span, out string? text))
             {
-                w.Markup("<p class=\"empty\">").Text($"Binary content ({Display.Bytes(artifact.Size)}); not shown.").Markup("</p>");
+                w.Markup("<p class=\"empty\" id=\"artifact-binary\">").Text($"Binary content ({Display.Bytes(artifact.Size)}); not shown.").Markup("</p>");
+                if (ArtifactImage.Declared(artifact.MediaType) is { } declared)
+                {
+                    w.Markup("<p class=\"hint\">").Text($"Its media type says {declared}, but its bytes are not a {ArtifactImage.FormatName(declared)} image, so it is not shown as one; 'acode session export {session.Id.Value}' gives the content whole (base64).").Markup("</p>");
+                }
+
                 return;
             }
 
@@ -63,6 +78,10 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
         });
         return Results.Content(html, "text/html; charset=utf-8");
     }
+
+    /// <summary>The 404 page of an unknown session or artifact (also <see cref="ArtifactContentEndpoint"/>'s).</summary>
+    public static IResult NotFound(string workspace, string id, string artifactId)
+        => PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts.");
 
     private static bool IsDiff(Artifact artifact)
         => artifact.Kind == ArtifactKind.Diff

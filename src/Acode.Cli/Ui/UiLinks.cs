@@ -16,6 +16,9 @@ internal static class UiLinks
 
     public static string Artifact(string sessionId, string artifactId) => Session(sessionId) + "/artifacts/" + Uri.EscapeDataString(artifactId);
 
+    /// <summary>An image artifact's bytes (<see cref="ArtifactContentEndpoint"/>), which its page shows.</summary>
+    public static string ArtifactContent(string sessionId, string artifactId) => Artifact(sessionId, artifactId) + "/content";
+
     public static string ToolCallJson(string sessionId, string toolCallId) => "/api/sessions/" + Uri.EscapeDataString(sessionId) + "/tool-calls/" + Uri.EscapeDataString(toolCallId);
 
     public static string Sessions(IEnumerable<KeyValuePair<string, string?>> query) => "/" + QueryString.Create(query);

@@ -100,6 +100,7 @@ internal sealed class UiServer : IAsyncDisposable
         var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote);
         var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
+        var artifactContent = new ArtifactContentEndpoint(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
         Func<long?, CancellationToken, Task<IResult>> healthPage = s is { Outbox: { } outbox, Sync: { } sync }
             ? new HealthPage(outbox, sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace).RenderAsync
@@ -110,6 +111,7 @@ internal sealed class UiServer : IAsyncDisposable
         app.MapMethods("/sessions/{id}", read, (string id, CancellationToken ct) => session.RenderAsync(id, ct));
         app.MapMethods("/sessions/{id}/events", read, (string id, HttpRequest request, CancellationToken ct) => session.RenderEventsAsync(id, request.Query["after"].LastOrDefault(), ct));
         app.MapMethods("/sessions/{id}/artifacts/{artifactId}", read, (string id, string artifactId, CancellationToken ct) => artifact.RenderAsync(id, artifactId, ct));
+        app.MapMethods("/sessions/{id}/artifacts/{artifactId}/content", read, (string id, string artifactId, CancellationToken ct) => artifactContent.GetAsync(id, artifactId, ct));
         app.MapMethods("/api/sessions/{id}/tool-calls/{toolCallId}", read, (string id, string toolCallId, CancellationToken ct) => toolCall.GetAsync(id, toolCallId, ct));
         app.MapMethods("/health", read, (HttpRequest request, CancellationToken ct) => Health(request.Query["conflicts_before"].LastOrDefault(), ct));
         app.MapMethods("/static/{name}", read, (string name) => StaticFile(name));

@@ -5,6 +5,9 @@ namespace Acode.Ui.Tests.Support;
 /// <summary>One answer: its status, body and headers (content headers included).</summary>
 public sealed record UiAnswer(HttpStatusCode Status, string Body, IReadOnlyDictionary<string, string> Headers)
 {
+    /// <summary>The body as received, byte for byte (<see cref="Body"/> is it decoded as UTF-8).</summary>
+    public byte[] Bytes { get; init; } = [];
+
     /// <summary>The body with HTML entities decoded, as a reader sees the text.</summary>
     public string Text => WebUtility.HtmlDecode(Body);
 

@@ -38,7 +38,9 @@ public sealed class UiHttp : IDisposable
             headers[header.Key] = string.Join(", ", header.Value);
         }
 
-        return new UiAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(), headers);
+        // The content is buffered by the first read, so the text is read from the same bytes.
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        return new UiAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(), headers) { Bytes = bytes };
     }
 
     public void Dispose() => _client.Dispose();
