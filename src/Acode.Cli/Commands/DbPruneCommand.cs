@@ -37,7 +37,8 @@ internal static class DbPruneCommand
             and 'acode db sync' delivers them once PostgreSQL answers.
 
             A session with changes not yet delivered to PostgreSQL is kept (and listed) unless --include-unsynced is
-            given. When no PostgreSQL is configured nothing can be delivered, so nothing counts as unsynced: the prune
+            given, also when no PostgreSQL is configured now but this workspace synced before. In a workspace that never
+            synced and has no PostgreSQL configured nothing can be delivered, so nothing counts as unsynced: the prune
             removes the matching sessions together with their outbox records.
 
             Space: the database gives its freed pages back (auto_vacuum=INCREMENTAL) and the file shrinks. A database

@@ -18,17 +18,19 @@ internal static class SessionDeleteCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed when standard input is not a terminal)." };
         var local = new Option<bool>("--local")
         {
-            Description = "Delete only this workspace's copy: PostgreSQL and the other workspaces keep the sessions ('acode session pull' brings one back). A session with changes not yet delivered is refused.",
+            Description = "Delete only this workspace's copy: PostgreSQL and the other workspaces keep the sessions ('acode session pull' brings one back). A session with changes not yet delivered is refused (also when no PostgreSQL is configured now but this workspace synced before).",
         };
         var json = new Option<bool>("--json") { Description = "Print JSON: deleted (ids), dryRun, local, space." };
         var command = new Command("delete", """
             Delete sessions with everything in them (tasks, steps, tool calls, artifacts, events).
 
             Each deletion is recorded in the outbox in the same transaction, so the next sync ('acode db sync', or the
-            sync worker of an agent host) tombstones the session in PostgreSQL and every workspace converges on it: the
-            session is deleted for the whole team, whichever workspace it came from (a pulled one too). With --local
-            only this workspace's copy goes: nothing is recorded, PostgreSQL keeps the session, and a session whose
-            changes are not all delivered yet is refused (its local copy is the only complete one; 'acode db sync' first).
+            sync worker of an agent host) tombstones the session in PostgreSQL: the session is deleted from the team's
+            database, whichever workspace it came from (a pulled one too), and can no longer be pulled. Other workspaces
+            keep the copies they hold, no longer shared: their later changes to it are not taken. With --local only
+            this workspace's copy goes: nothing is recorded, PostgreSQL keeps the session, and a session whose changes
+            are not all delivered yet is refused (its local copy is the only complete one; 'acode db sync' first), also
+            when no PostgreSQL is configured now but this workspace synced before.
             Changes of the session not yet delivered are delivered with the deletion, which wins over them: PostgreSQL
             keeps none of them, and the sync may count them as not applied (their session was deleted). When no
             PostgreSQL is configured they can never be delivered, and go with the session. The freed pages are given
@@ -79,12 +81,19 @@ internal static class SessionDeleteCommand
             }
 
             bool syncConfigured = context.SyncTarget is not null;
+
+            // A workspace that synced before keeps its undelivered changes for PostgreSQL even while none is configured
+            // (the variable is set in another shell, or only for 'db sync'): they are not dropped as a never-synced one's are.
+            DateTimeOffset? lastSync = database.GetSyncState(cancellationToken).LastSuccessfulSync;
+            bool syncExpected = syncConfigured || lastSync is not null;
             bool localOnly = p.GetValue(local);
-            if (localOnly && syncConfigured && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
+            if (localOnly && syncExpected && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
             {
                 return CommandAction.Fail(
                     $"{unsynced.Count} of the sessions ({string.Join(", ", unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
-                    "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
+                    syncConfigured
+                        ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team."
+                        : $"This workspace last synced at {Display.Time(lastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
                     ExitCodes.Problem);
             }
 
@@ -111,14 +120,14 @@ internal static class SessionDeleteCommand
             }
 
             Confirmation.Require(p, yes, dryRun, teamWide
-                ? $"Delete {found.Count} session(s) here and, with the next sync, for every workspace of the team?"
+                ? $"Delete {found.Count} session(s) here and, with the next sync, from the team's PostgreSQL?"
                 : localOnly ? $"Delete this workspace's copy of {found.Count} session(s)?" : $"Delete {found.Count} session(s)?");
             // From here Ctrl+C or SIGTERM stops between two batches of removals (each one transaction) or while the space is
             // given back, and the command says what went. (The command's own token is the signals' too: the batch in
             // progress is not cancelled.)
             SessionRemovalOutcome outcome = await new SessionRemover(store, database).RemoveAsync(
                 wanted,
-                new SessionRemoval { RecordDeletion = !localOnly, SkipUnsynced = localOnly && syncConfigured, DropUndelivered = !syncConfigured, Reason = "session delete" },
+                new SessionRemoval { RecordDeletion = !localOnly, SkipUnsynced = localOnly && syncExpected, DropUndelivered = !syncExpected, Reason = "session delete" },
                 allowConversion: false,
                 CancellationToken.None,
                 StopSignals.StopGracefully());
@@ -145,10 +154,12 @@ internal static class SessionDeleteCommand
             if (!asJson)
             {
                 context.Console.WriteLine(localOnly
-                    ? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
+                    ? syncExpected
+                        ? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
+                        : "Deleted here only (no PostgreSQL is configured and this workspace never synced, so nothing was recorded to deliver)."
                     : syncConfigured
-                    ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker), and every workspace then drops the sessions."
-                    : "No PostgreSQL is configured: the deletions are recorded in the outbox and reach PostgreSQL once one is.");
+                    ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker): the sessions are then gone from the team's database; other workspaces keep the copies they hold, no longer shared."
+                    : "No PostgreSQL is configured: the deletions are recorded in the outbox and reach PostgreSQL once one is, deleting the sessions from the team's database.");
             }
 
             return ExitCodes.Success;
@@ -157,8 +168,9 @@ internal static class SessionDeleteCommand
     }
 
     private const string TeamWideNote =
-        "A PostgreSQL is configured: the deletion reaches it with the next sync and deletes the sessions for every workspace of the team, "
-        + "whichever workspace they came from. To delete only this workspace's copy, add --local.";
+        "A PostgreSQL is configured: the deletion reaches it with the next sync and deletes the sessions from the team's database, "
+        + "whichever workspace they came from (nobody can pull them any more; other workspaces keep the copies they hold, no longer shared). "
+        + "To delete only this workspace's copy, add --local.";
 
     private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space)
     {

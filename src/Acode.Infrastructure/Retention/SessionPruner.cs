@@ -7,12 +7,15 @@ namespace Acode.Infrastructure.Retention;
 /// </summary>
 /// <remarks>
 /// A session whose changes are not all delivered to PostgreSQL is kept unless <see cref="PruneRequest.IncludeUnsynced"/>: the
-/// local copy is then the only complete one. When no PostgreSQL is configured nothing can ever be delivered, so nothing counts as
-/// unsynced: the prune proceeds and the removed sessions' outbox records go too.
+/// local copy is then the only complete one; its undelivered records stay and are still delivered. That holds too when no PostgreSQL
+/// is configured now but the workspace synced before (its <c>last_sync_at</c> is set): the variable may be set in another shell
+/// only, and the changes are still PostgreSQL's to receive. A workspace that never synced and has no PostgreSQL configured can
+/// deliver nothing, so there nothing counts as unsynced: the prune proceeds and the removed sessions' outbox records go too.
 /// </remarks>
 internal sealed class SessionPruner
 {
     private readonly SqliteRunStateStore _store;
+    private readonly SqliteWorkspaceDatabase _database;
     private readonly SessionRemover _remover;
     private readonly bool _syncConfigured;
 
@@ -24,6 +27,7 @@ internal sealed class SessionPruner
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(database);
         _store = store;
+        _database = database;
         _remover = new SessionRemover(store, database);
         _syncConfigured = syncConfigured;
     }
@@ -38,7 +42,8 @@ internal sealed class SessionPruner
     public async Task<PruneReport> PruneAsync(PruneRequest request, CancellationToken cancellationToken = default, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool skipUnsynced = _syncConfigured && !request.IncludeUnsynced;
+        bool syncExpected = _syncConfigured || _database.GetSyncState(cancellationToken).LastSuccessfulSync is not null;
+        bool skipUnsynced = syncExpected && !request.IncludeUnsynced;
         IReadOnlyList<RemovalCandidate> candidates = await _store.FindSessionsChangedBeforeAsync(request.Before, request.States, cancellationToken).ConfigureAwait(false);
         List<string> kept = candidates.Where(c => skipUnsynced && c.Unsynced).Select(c => c.Id).ToList();
         List<string> chosen = candidates.Where(c => !(skipUnsynced && c.Unsynced)).Select(c => c.Id).ToList();
@@ -51,7 +56,7 @@ internal sealed class SessionPruner
             chosen.Select(SessionId.Parse).ToList(),
             new SessionRemoval
             {
-                RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !_syncConfigured,
+                RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !syncExpected,
                 ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
             request.AllowConversion,

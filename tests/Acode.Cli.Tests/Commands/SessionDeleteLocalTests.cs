@@ -32,7 +32,7 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         AcodeResult deleted = await _reader.RunOkAsync("session", "delete", id, "--local", "--yes", "--json");
         AcodeResult sync = await _reader.RunOkAsync("db", "sync", "--json");
 
-        Assert.Contains("deletes the sessions for every workspace of the team", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("deletes the sessions from the team's database", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Contains("add --local", dryRun.Stdout, StringComparison.Ordinal);
         using (JsonDocument json = JsonDocument.Parse(deleted.Stdout))
         {
