@@ -31,8 +31,8 @@ internal static class DbPruneCommand
 
             Without --remote only the local copies go: PostgreSQL keeps its copies (the team's history), and nothing is
             written to the outbox. With --remote the removals are recorded in the outbox and delivered, and PostgreSQL's
-            own sessions older than the cutoff (from any workspace) are tombstoned the way a synced deletion is, so
-            every workspace converges on them. When PostgreSQL stops answering (or refuses) after the local prune, the
+            own sessions older than the cutoff (from any workspace) are tombstoned the way a synced deletion is: nobody
+            can pull them any more (other workspaces keep the copies they hold, no longer shared). When PostgreSQL stops answering (or refuses) after the local prune, the
             local prune is reported and the command fails with ACODE-DB-006 (exit 16): the deletions wait in the outbox
             and 'acode db sync' delivers them once PostgreSQL answers.
 
