@@ -435,8 +435,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
     private TranscriptFormatException OtherTranscriptOfSession(string path, string key, string sessionId)
         => new(
             path,
-            $"'{path}' holds {DisplayName} session {key} ({sessionId}), which is stored already from another transcript of that session with other records (the same file name in another folder); importing it too would mix two runs into one session. Nothing of it was imported.",
-            $"Import one of the two transcripts only; to take this one instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
+            $"'{path}' holds {DisplayName} session {key} ({sessionId}), which is stored already with other records: from another transcript of that session (the same file name in another folder), or from this file before it was rewritten (restored from a backup, or started anew); importing it too would mix two runs into one session. Nothing of it was imported.",
+            $"If two files hold that session, import one of them only. To take this file as it is now instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
 
     private static long EventBaseOf(string companionKey)
     {
@@ -594,8 +594,8 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 return Report(new ImportResult(0, 0, 0), companions) with { RemovedEarlier = removed };
             }
 
-            // Another transcript of the same session (the same file name in another folder) already stored with other
-            // records: both would be tasks of one session, numbered alike. It is refused; one that repeats or continues
+            // Another transcript of the same session (the same file name in another folder), or this file rewritten since
+            // it was imported, already stored with other records: both would be tasks of one session, numbered alike. It is refused; one that repeats or continues
             // the other (a project folder copied or moved) has the same first task, and is the same session.
             if (!_firstTaskChecked && _main.Graph.Tasks is [var first, ..]
                 && (await importer.TaskIdsAtAsync(SessionId.Parse(sessionId!), first.Ordinal, cancellationToken).ConfigureAwait(false)).Any(id => id != first.Id))

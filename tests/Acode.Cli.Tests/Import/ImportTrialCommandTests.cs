@@ -194,6 +194,23 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Equal("second run", Assert.Single(await DocumentsAsync(id, "SessionTask")).GetProperty("title").GetString());
     }
 
+    [Fact]
+    public async Task A_transcript_rewritten_in_place_with_another_run_is_refused_with_a_message_that_names_that_cause()
+    {
+        string file = Path.Combine(_workspace.Root, "projects", "p", ClaudeKey + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, """{"type":"user","uuid":"x1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","cwd":"/p","message":{"role":"user","content":"first run"}}""" + "\n");
+        await _workspace.RunOkAsync("import", "claude-code", file);
+        File.WriteAllText(file, """{"type":"user","uuid":"v1","sessionId":"s","timestamp":"2026-11-20T10:00:00Z","cwd":"/p","message":{"role":"user","content":"second run"}}""" + "\n");
+
+        AcodeResult again = await _workspace.RunAsync("import", "claude-code", file);
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("or from this file before it was rewritten", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("To take this file as it is now instead", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal("first run", Assert.Single(await DocumentsAsync(Assert.Single(await _workspace.SessionIdsAsync()), "SessionTask")).GetProperty("title").GetString());
+    }
+
     [Theory]
     [InlineData("claude-code")]
     [InlineData("codex")]
