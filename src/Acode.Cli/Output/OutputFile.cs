@@ -5,7 +5,8 @@ namespace Acode.Cli.Output;
 /// <summary>
 /// The file a command writes with <c>-o PATH</c>. A symbolic link is followed: the file it finally points to is written
 /// and the link stays. A file with content is kept unless the user said <c>--force</c>; then it is replaced only by a
-/// complete new one (written beside it, owner-only, then renamed over it, so a failure half-way leaves the old content).
+/// complete new one (written beside it, owner-only, then given the old file's permissions and renamed over it, so a failure
+/// half-way leaves the old content and readers keep their access).
 /// Anything with nothing in it to lose is written in place, with or without <c>--force</c>: an empty file, a fifo, a
 /// device, and a pipe or socket (<c>/dev/stdout</c>, <c>/dev/fd/N</c> and process substitution lead there through
 /// <c>/proc/self/fd</c>, to a name that is no file: <c>pipe:[…]</c>); renaming over it would swap the fifo or the device
@@ -162,6 +163,28 @@ internal sealed class OutputFile
         }
     }
 
+    /// <summary>
+    /// Gives the complete new file the permissions of the file it replaces, as a text editor or <c>cp</c> over an existing
+    /// file keeps them: it was written owner-only so that a half-written export was never readable by others, and a
+    /// replaced file shared with the group must not become unreadable to it. A new file stays owner-only.
+    /// </summary>
+    private static void KeepPermissionsOf(string target, string temporary)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            // No file to replace (it went meanwhile), or its mode cannot be read or set: the new file stays owner-only.
+        }
+    }
+
     /// <summary>A regular file (a device such as /dev/null or /dev/full may seek, but has no length to set).</summary>
     private bool Truncatable(FileStream file) => file.CanSeek && _open is null;
 
@@ -209,6 +232,7 @@ internal sealed class OutputFile
                 written = await write(writer);
             }
 
+            KeepPermissionsOf(_target, temporary);
             File.Move(temporary, _target, _overwrite);
             return written;
         }

@@ -91,6 +91,24 @@ public sealed class SessionExportTargetTests : IDisposable
         Assert.Equal((await _workspace.RunOkAsync("session", "export", id)).Stdout, await File.ReadAllTextAsync(file));
     }
 
+    [Fact]
+    public async Task A_file_replaced_with_force_keeps_its_permissions_and_a_new_file_is_owner_only()
+    {
+        string id = await DemoAsync();
+        string shared = Path.Combine(_workspace.Root, "shared.jsonl");
+        string fresh = Path.Combine(_workspace.Root, "fresh.jsonl");
+        await File.WriteAllTextAsync(shared, "old\n");
+        UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(shared, readable);
+
+        await _workspace.RunOkAsync("session", "export", id, "-o", shared, "--force");
+        await _workspace.RunOkAsync("session", "export", id, "-o", fresh);
+
+        Assert.Equal(readable, File.GetUnixFileMode(shared));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fresh));
+        Assert.Equal(await File.ReadAllTextAsync(fresh), await File.ReadAllTextAsync(shared));
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<string> DemoAsync()
