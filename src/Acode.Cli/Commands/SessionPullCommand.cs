@@ -4,8 +4,11 @@ using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Cli.Output;
+using Acode.Infrastructure;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -132,20 +135,43 @@ internal static class SessionPullCommand
                     "Try: to continue pulled sessions here without conflicts, pull with a role that may write acode's tables (docs/postgres.md); a reader role is for viewing.");
             }
 
-            if (results.Count + deletionPending.Count == 0 && !p.GetValue(json))
+            // Sessions deleted in PostgreSQL in the window that this workspace still holds: nothing pulls them, and a change
+            // to one loses to the deletion, so --all names them rather than leave them looking shared.
+            IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere = everything ? await DeletedHereHeldAsync(context, from!.Value, cancellationToken) : [];
+            if (results.Count + deletionPending.Count + deletedThere.Count == 0 && !p.GetValue(json))
             {
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
             }
 
-            WriteResults(context, p.GetValue(json), results, deletionPending, stopped: false);
+            WriteResults(context, p.GetValue(json), results, deletionPending, stopped: false, deletedThere);
             return ExitCodes.Success;
         }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
     }
 
-    /// <summary>What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, and <c>stoppedBy</c> when a signal stopped it), or one line per session.</summary>
-    private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending, bool stopped)
+    /// <summary>The sessions deleted in PostgreSQL at or after <paramref name="from"/> of which this workspace holds a copy.</summary>
+    private static async Task<IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)>> DeletedHereHeldAsync(CliContext context, DateTimeOffset from, CancellationToken cancellationToken)
     {
+        var reader = new PostgresSessionWorkspaceReader(
+            context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), context.SyncTarget!.Redacted);
+        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deleted = await reader.DeletedSinceAsync(from, cancellationToken);
+        if (deleted.Count == 0)
+        {
+            return [];
+        }
+
+        HashSet<string> held = (await context.WorkspaceStore.FindSessionsAsync(deleted.Select(d => d.Id).ToList(), cancellationToken)).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        return deleted.Where(d => held.Contains(d.Id.Value)).ToList();
+    }
+
+    /// <summary>
+    /// What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, <c>deletedInPostgres</c>, and <c>stoppedBy</c> when a
+    /// signal stopped it), or one line per session.
+    /// </summary>
+    private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending, bool stopped,
+        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)>? deletedThere = null)
+    {
+        deletedThere ??= [];
         if (asJson)
         {
             JsonOutput.Write(new JsonObject
@@ -155,6 +181,7 @@ internal static class SessionPullCommand
                     ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
                 })]),
                 ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
+                ["deletedInPostgres"] = new JsonArray([.. deletedThere.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id.Value, ["deletedAt"] = UtcTimestamp.Format(d.DeletedAt) })]),
                 ["stoppedBy"] = stopped ? StopSignals.Received?.ToString() : null,
             });
             return;
@@ -168,6 +195,13 @@ internal static class SessionPullCommand
         foreach (SessionId sessionId in deletionPending)
         {
             context.Console.WriteLine($"{sessionId}: not pulled: its deletion here waits in the outbox ('acode db sync' deletes it team-wide).");
+        }
+
+        foreach ((SessionId sessionId, DateTimeOffset deletedAt) in deletedThere)
+        {
+            context.Console.WriteLine(
+                $"{sessionId}: deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC); this workspace's copy stays, no longer shared (a change to it loses to the deletion when synced). "
+                + $"Keep it as a local copy, or drop it with 'acode session delete {sessionId} --local'.");
         }
     }
 

@@ -33,6 +33,40 @@ public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
         _redactedTarget = redactedTarget;
     }
 
+    /// <summary>The sessions deleted in PostgreSQL (tombstones) at or after <c>$1</c>, with when, oldest first.</summary>
+    internal const string DeletedSinceSql = "SELECT id, deleted_at FROM sessions WHERE deleted_at >= $1 ORDER BY deleted_at, id;";
+
+    /// <summary>
+    /// The sessions PostgreSQL holds only as tombstones, deleted at or after <paramref name="since"/> (by a <c>session
+    /// delete</c> and sync, or a <c>db prune --remote</c>), oldest deletion first: what <c>session pull --all</c> says a
+    /// workspace still holding a copy of one of them keeps unshared.
+    /// </summary>
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006 when PostgreSQL cannot be read.</exception>
+    internal async Task<IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)>> DeletedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand(DeletedSinceSql, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = since.ToUniversalTime() });
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            var deleted = new List<(SessionId, DateTimeOffset)>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                deleted.Add((SessionId.Parse(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+
+            return deleted;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     /// <inheritdoc/>
     public async Task<SessionWorkspaces?> GetAsync(SessionId sessionId, CancellationToken cancellationToken = default)
     {

@@ -65,6 +65,32 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         Assert.Equal(ids.Order(StringComparer.Ordinal), (await _owner.SessionIdsAsync()).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Pull_all_names_the_sessions_deleted_for_the_team_that_this_workspace_still_holds()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _owner.Environment["ACODE_POSTGRES_URL"] = url;
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        await _owner.RunOkAsync("demo", "--sessions", "2");
+        await _owner.RunOkAsync("db", "sync");
+        await _reader.RunOkAsync("session", "pull", "--all");
+        string deleted = (await _owner.SessionIdsAsync()).Order(StringComparer.Ordinal).First();
+        await _owner.RunOkAsync("session", "delete", deleted, "--yes");
+        await _owner.RunOkAsync("db", "sync");
+
+        JsonElement json = await _reader.JsonAsync("session", "pull", "--all");
+        AcodeResult text = await _reader.RunOkAsync("session", "pull", "--all");
+        JsonElement ownerView = await _owner.JsonAsync("session", "pull", "--all");
+
+        JsonElement named = Assert.Single(json.GetProperty("deletedInPostgres").EnumerateArray());
+        Assert.Equal(deleted, named.GetProperty("id").GetString());
+        Assert.True(DateTimeOffset.Parse(named.GetProperty("deletedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(-10));
+        Assert.Contains($"{deleted}: deleted in PostgreSQL on ", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"'acode session delete {deleted} --local'", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains(deleted, await _reader.SessionIdsAsync()); // the copy stays: nothing is deleted by a pull
+        Assert.Empty(ownerView.GetProperty("deletedInPostgres").EnumerateArray()); // the deleting workspace holds no copy
+    }
+
     public void Dispose()
     {
         _owner.Dispose();
