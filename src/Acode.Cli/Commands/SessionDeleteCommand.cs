@@ -33,7 +33,7 @@ internal static class SessionDeleteCommand
             when no PostgreSQL is configured now but this workspace synced before.
             Changes of the session not yet delivered are delivered with the deletion, which wins over them: PostgreSQL
             keeps none of them, and the sync may count them as not applied (their session was deleted). When no
-            PostgreSQL is configured they can never be delivered, and go with the session. The freed pages are given
+            PostgreSQL is configured and this workspace never synced they can never be delivered, and go with the session. The freed pages are given
             back to the file system.
             A deleted session that came from 'acode import' is remembered: importing its transcript again skips it
             (add --include-removed to 'acode import' to take it back).
