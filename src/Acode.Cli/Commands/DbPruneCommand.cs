@@ -32,9 +32,10 @@ internal static class DbPruneCommand
             Without --remote only the local copies go: PostgreSQL keeps its copies (the team's history), and nothing is
             written to the outbox. With --remote the removals are recorded in the outbox and delivered, and PostgreSQL's
             own sessions older than the cutoff (from any workspace) are tombstoned the way a synced deletion is: nobody
-            can pull them any more (other workspaces keep the copies they hold, no longer shared). When PostgreSQL stops answering (or refuses) after the local prune, the
-            local prune is reported and the command fails with ACODE-DB-006 (exit 16): the deletions wait in the outbox
-            and 'acode db sync' delivers them once PostgreSQL answers.
+            can pull them any more (other workspaces keep the copies they hold, no longer shared). When PostgreSQL stops
+            answering (or refuses) after the local prune, the local prune is reported and the command fails with
+            ACODE-DB-006 (exit 16): the deletions wait in the outbox and 'acode db sync' delivers them once PostgreSQL
+            answers.
 
             A session with changes not yet delivered to PostgreSQL is kept (and listed) unless --include-unsynced is
             given, also when no PostgreSQL is configured now but this workspace synced before. In a workspace that never
@@ -282,7 +283,9 @@ internal static class DbPruneCommand
         }
     }
 
-    /// <summary>PostgreSQL's part of a prune; Error: the error that stopped it after the local prune ("ACODE-DB-00N: …"), else null.</summary>
-    /// <summary>PostgreSQL's part of a prune; <paramref name="LeasedElsewhere"/> of <paramref name="Pending"/> are held by another sync until <paramref name="LeasedUntil"/>.</summary>
+    /// <summary>
+    /// PostgreSQL's part of a prune; <paramref name="LeasedElsewhere"/> of <paramref name="Pending"/> are held by another sync until
+    /// <paramref name="LeasedUntil"/>; <paramref name="Error"/>: the error that stopped it after the local prune ("ACODE-DB-00N: …"), else null.
+    /// </summary>
     private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil, string? Error = null);
 }
