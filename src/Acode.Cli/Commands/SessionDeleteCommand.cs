@@ -97,14 +97,15 @@ internal static class SessionDeleteCommand
                     ExitCodes.Problem);
             }
 
-            bool teamWide = syncConfigured && !localOnly;
+            // A workspace that synced before deletes for the team too, once its PostgreSQL is configured again.
+            bool teamWide = syncExpected && !localOnly;
             bool asJson = p.GetValue(json);
             if (p.GetValue(dryRun))
             {
                 Report(context, asJson, found, dryRun: true, localOnly, null);
                 if (!asJson && teamWide)
                 {
-                    context.Console.WriteLine(TeamWideNote);
+                    context.Console.WriteLine(TeamWideNote(syncConfigured));
                 }
 
                 return ExitCodes.Success;
@@ -115,7 +116,7 @@ internal static class SessionDeleteCommand
                 ListSessions(context, found, "Would delete");
                 if (teamWide)
                 {
-                    context.Console.WriteLine(TeamWideNote);
+                    context.Console.WriteLine(TeamWideNote(syncConfigured));
                 }
             }
 
@@ -167,8 +168,9 @@ internal static class SessionDeleteCommand
         return command;
     }
 
-    private const string TeamWideNote =
-        "A PostgreSQL is configured: the deletion reaches it with the next sync and deletes the sessions from the team's database, "
+    private static string TeamWideNote(bool configured) =>
+        (configured ? "A PostgreSQL is configured: the deletion reaches it with the next sync" : "This workspace synced to a PostgreSQL before: the deletion reaches it with the first sync once it is configured again")
+        + " and deletes the sessions from the team's database, "
         + "whichever workspace they came from (nobody can pull them any more; other workspaces keep the copies they hold, no longer shared). "
         + "To delete only this workspace's copy, add --local.";
 

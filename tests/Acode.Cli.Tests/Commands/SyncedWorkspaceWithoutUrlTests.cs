@@ -28,9 +28,11 @@ public sealed class SyncedWorkspaceWithoutUrlTests(PostgresFixture fixture) : ID
         string undelivered = Assert.Single((await _workspace.SessionIdsAsync()).Except(delivered));
         long pending = (await _workspace.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
 
+        AcodeResult dryRun = await _workspace.RunOkAsync("session", "delete", delivered[0], "--dry-run");
         AcodeResult delete = await _workspace.RunAsync("session", "delete", undelivered, "--local", "--yes");
         JsonElement prune = await _workspace.JsonAsync("db", "prune", "--older-than", DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "--yes");
 
+        Assert.Contains("This workspace synced to a PostgreSQL before: the deletion reaches it with the first sync once it is configured again", dryRun.Stdout, StringComparison.Ordinal);
         Assert.True(delete.ExitCode == 1, delete.ToString());
         Assert.Contains("changes not yet delivered to PostgreSQL", delete.Stderr, StringComparison.Ordinal);
         Assert.Contains("no PostgreSQL is configured now", delete.Stderr, StringComparison.Ordinal);
