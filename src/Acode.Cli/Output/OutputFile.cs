@@ -185,16 +185,62 @@ internal sealed class OutputFile
         }
     }
 
+    /// <summary>
+    /// Removes the files an export to <paramref name="target"/> killed before it finished (SIGKILL, a power cut) left beside
+    /// it: <c>.NAME.&lt;32 hex digits&gt;.tmp</c>, owner-only copies of session data nobody would find. One that an export
+    /// still writes is locked by it (<see cref="FileShare.None"/>) and stays; one this user may not open stays too.
+    /// </summary>
+    private static void RemoveAbandoned(string target)
+    {
+        string folder = Path.GetDirectoryName(target)!;
+        string prefix = $".{Path.GetFileName(target)}.";
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(folder, prefix + "*.tmp").ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string candidate in candidates)
+        {
+            string middle = Path.GetFileName(candidate)[prefix.Length..^".tmp".Length];
+            if (middle.Length != 32 || !middle.All(char.IsAsciiHexDigitLower))
+            {
+                continue;
+            }
+
+            try
+            {
+                using (new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                    // Nobody holds it: its writer is gone.
+                }
+
+                File.Delete(candidate);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Being written by another export (locked), or not this user's to remove: left as it is.
+            }
+        }
+    }
+
     /// <summary>A regular file (a device such as /dev/null or /dev/full may seek, but has no length to set).</summary>
     private bool Truncatable(FileStream file) => file.CanSeek && _open is null;
 
     private async Task<int> ReplaceAsync(Func<TextWriter, Task<int>> write)
     {
         string temporary = Path.Combine(Path.GetDirectoryName(_target)!, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.tmp");
+        RemoveAbandoned(_target);
         FileStream file;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            // Locked (FileShare.None: an exclusive flock on Unix) while written, so that another export can tell it from
+            // one a killed export left behind (RemoveAbandoned).
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -109,6 +109,31 @@ public sealed class SessionExportTargetTests : IDisposable
         Assert.Equal(await File.ReadAllTextAsync(fresh), await File.ReadAllTextAsync(shared));
     }
 
+    [Fact]
+    public async Task A_file_a_killed_export_left_beside_the_target_is_removed_by_the_next_export_and_one_being_written_stays()
+    {
+        string id = await DemoAsync();
+        string target = Path.Combine(_workspace.Root, "out.jsonl");
+        string abandoned = Path.Combine(_workspace.Root, $".out.jsonl.{Guid.NewGuid():N}.tmp");
+        string writing = Path.Combine(_workspace.Root, $".out.jsonl.{Guid.NewGuid():N}.tmp");
+        string someoneElses = Path.Combine(_workspace.Root, ".out.jsonl.notours.tmp");
+        foreach (string file in new[] { abandoned, writing, someoneElses })
+        {
+            await File.WriteAllTextAsync(file, "{\"entity\":\"Session\"}\n");
+        }
+
+        // An export still writing holds its file locked, as the one in the acode process does.
+        using (new FileStream(writing, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            await _workspace.RunOkAsync("session", "export", id, "-o", target);
+        }
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(writing));
+        Assert.True(File.Exists(someoneElses));
+        Assert.Equal((await _workspace.RunOkAsync("session", "export", id)).Stdout, await File.ReadAllTextAsync(target));
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<string> DemoAsync()
