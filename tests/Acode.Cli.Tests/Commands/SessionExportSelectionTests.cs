@@ -92,7 +92,7 @@ public sealed class SessionExportSelectionTests : IDisposable
         await _source.RunOkAsync("session", "export", ids[0], "-o", file, "--force");
 
         Assert.Equal((await _source.RunOkAsync("session", "export", ids[0])).Stdout, await File.ReadAllTextAsync(file));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file)); // the replaced file's permissions
         Assert.Equal(["export.jsonl"], Directory.GetFiles(_source.Root).Select(Path.GetFileName));
     }
 
