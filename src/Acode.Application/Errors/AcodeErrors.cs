@@ -55,6 +55,47 @@ internal static class AcodeErrors
         $"Run 'acode db migrate' in that workspace as a user who may write '.agent/' and its files (the workspace's owner), then read again; or read it with an acode of the matching version (one whose newest schema is {current}), or copy the workspace to a folder you may write and use the copy. Until it is migrated this acode reads none of it ('acode db migrate --dry-run' lists the pending migrations).");
 
     /// <summary>
+    /// ACODE-DB-001 for a command that writes in a workspace whose database this process opened read-only because the file
+    /// system holding it is mounted read-only (EROFS): no user may write it there, so the fix is a remount or a copy.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="mountPoint">Where that file system is mounted, or null when unknown.</param>
+    public static AcodeDbException ReadOnlyMount(string path, string? mountPoint) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is on a file system mounted read-only{MountedAt(mountPoint)}: it was opened for reading only, and this command writes to it. Nothing was changed.",
+        $"Remount it read-write ({Remount(mountPoint)}) and run the command again, or copy the workspace to a folder on a writable file system and run it there. " + ReadingWorks);
+
+    /// <summary>
+    /// ACODE-DB-001 for a workspace database on a read-only mount whose <c>-wal</c> holds committed changes that could only
+    /// be read through a <c>-shm</c> nobody can create there: opening the file alone would silently miss them.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="walBytes">The size of its <c>-wal</c> file in bytes.</param>
+    /// <param name="mountPoint">Where that file system is mounted, or null when unknown.</param>
+    public static AcodeDbException ReadOnlyMountWithWal(string path, long walBytes, string? mountPoint) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is on a file system mounted read-only{MountedAt(mountPoint)}, and the workspace has changes in its write-ahead log ('{path}-wal', {walBytes} bytes) that are not in the database file yet; reading them needs its shared-memory file '{path}-shm', which is missing and cannot be created on a read-only file system. Reading the file alone would silently miss them, so nothing was read or changed.",
+        $"Remount it read-write ({Remount(mountPoint)}) and run any acode command there (e.g. 'acode db status'), which folds them into the database file; or copy the folder, -wal included, to a writable file system and read the copy.");
+
+    /// <summary>ACODE-DB-001 for a workspace database on a read-only mount at an older schema than this program reads: it cannot be migrated there.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="current">The schema version the database is at, e.g. <c>1.6.0</c>.</param>
+    /// <param name="pending">The versions this program would apply, in order, e.g. <c>1.7.0</c>.</param>
+    /// <param name="mountPoint">Where that file system is mounted, or null when unknown.</param>
+    public static AcodeDbException ReadOnlyMountNeedsMigration(string path, string current, IReadOnlyList<string> pending, string? mountPoint) => new(
+        AcodeErrorCode.CannotOpen,
+        $"The workspace database '{path}' is at schema version {current} and this acode reads version {pending[^1]} (pending: {string.Join(", ", pending)}); it is on a file system mounted read-only{MountedAt(mountPoint)}, so it cannot be migrated here and was not changed.",
+        $"Remount it read-write ({Remount(mountPoint)}) and run 'acode db migrate' in that workspace, then read again; or read it with an acode of the matching version (one whose newest schema is {current}), or copy the workspace to a folder on a writable file system and use the copy. Until it is migrated this acode reads none of it ('acode db migrate --dry-run' lists the pending migrations).");
+
+    /// <summary>" at '/mnt/backup'" for a known mount point, else nothing.</summary>
+    private static string MountedAt(string? mountPoint) => mountPoint is null ? "" : $" at '{mountPoint}'";
+
+    /// <summary>The command that remounts it, as root; with a placeholder (and how to find it) when the mount point is unknown.</summary>
+    private static string Remount(string? mountPoint) => mountPoint is null
+        ? "as root: 'mount -o remount,rw <mount point>'; 'findmnt -T <folder>' names the mount point"
+        : $"as root: 'mount -o remount,rw {(mountPoint.Contains(' ', StringComparison.Ordinal) ? $"\"{mountPoint}\"" : mountPoint)}'";
+
+    /// <summary>
     /// ACODE-DB-001 for a write of the workspace database (its file, <c>-wal</c> or <c>-shm</c>) that failed because the
     /// disk is full (SQLITE_FULL, or an SQLITE_IOERR_* caused by ENOSPC). The database was open and is sound: every
     /// acknowledged save is in it; the write that failed was rolled back.

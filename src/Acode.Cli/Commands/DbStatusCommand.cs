@@ -13,10 +13,16 @@ namespace Acode.Cli.Commands;
 /// <summary><c>acode db status</c>: where the data lives, schema versions, row counts and the outbox backlog.</summary>
 internal static class DbStatusCommand
 {
-    /// <summary>The one line saying a database was opened read-only, and what that means.</summary>
-    public static string ReadOnlyNote(SqliteWorkspaceDatabase database) => database.Access == WorkspaceAccess.Immutable
-        ? $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read as an immutable file (no -wal changes waiting). Commands that write refuse."
-        : $"Opened read-only: this user ({Environment.UserName}) may not write the workspace; read through its existing -wal and -shm. Commands that write refuse.";
+    /// <summary>The one line saying a database was opened read-only, why (a permission or a read-only mount), and what that means.</summary>
+    public static string ReadOnlyNote(SqliteWorkspaceDatabase database)
+    {
+        string why = database.ReadOnlyMount is { } mount
+            ? "the file system holding the workspace is mounted read-only" + (mount.MountPoint is null ? "" : $" at '{mount.MountPoint}'")
+            : $"this user ({Environment.UserName}) may not write the workspace";
+        return database.Access == WorkspaceAccess.Immutable
+            ? $"Opened read-only: {why}; read as an immutable file (no -wal changes waiting). Commands that write refuse."
+            : $"Opened read-only: {why}; read through its existing -wal and -shm. Commands that write refuse.";
+    }
 
     /// <summary>
     /// The journal mode to report: WAL when the database was opened for writing or through its <c>-wal</c> and <c>-shm</c>

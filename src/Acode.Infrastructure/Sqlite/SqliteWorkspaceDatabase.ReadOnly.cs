@@ -23,6 +23,12 @@ public sealed partial class SqliteWorkspaceDatabase
     public bool IsReadOnly => Access != WorkspaceAccess.ReadWrite;
 
     /// <summary>
+    /// The read-only mount that made this database read-only, or null when it was opened for writing or what stops this
+    /// process is a permission: the errors and notes then say to remount or copy it, not to run as its owner.
+    /// </summary>
+    internal ReadOnlyFileSystem? ReadOnlyMount { get; private set; }
+
+    /// <summary>
     /// Opens an acode database this process may not write: through its <c>-wal</c> and <c>-shm</c> when both exist and SQLite
     /// can read them, otherwise as an immutable file, which is refused when a non-empty <c>-wal</c> holds changes it would miss.
     /// A companion SQLite would have to create is never created: in a folder this process may write, it would stay behind.
@@ -31,6 +37,7 @@ public sealed partial class SqliteWorkspaceDatabase
         Workspace workspace, SqliteOptions options, ILoggerFactory loggerFactory, TimeProvider? time, bool migrate, IReadOnlyList<Migration>? migrations)
     {
         string path = workspace.DatabasePath;
+        ReadOnlyFileSystem? mount = WriteAccess.ReadOnlyFileSystemOf(path) ?? WriteAccess.ReadOnlyFileSystemOf(workspace.AgentDirectory);
         SqliteConnectionFactory? connections = null;
         SqliteConnection? primary = null;
         if (File.Exists(path + "-wal") && File.Exists(path + "-shm"))
@@ -52,7 +59,7 @@ public sealed partial class SqliteWorkspaceDatabase
             long walBytes = new FileInfo(path + "-wal") is { Exists: true } wal ? wal.Length : 0;
             if (walBytes > 0)
             {
-                throw AcodeErrors.ReadOnlyWorkspaceWithWal(path, walBytes);
+                throw mount is null ? AcodeErrors.ReadOnlyWorkspaceWithWal(path, walBytes) : AcodeErrors.ReadOnlyMountWithWal(path, walBytes, mount.MountPoint);
             }
 
             connections = new SqliteConnectionFactory(path, options, WorkspaceAccess.Immutable);
@@ -61,7 +68,10 @@ public sealed partial class SqliteWorkspaceDatabase
         }
 
         var migrator = new SqliteMigrator(migrations, loggerFactory.CreateLogger<SqliteMigrator>(), time);
-        var database = new SqliteWorkspaceDatabase(workspace, connections, primary!, migrator, loggerFactory, time ?? TimeProvider.System);
+        var database = new SqliteWorkspaceDatabase(workspace, connections, primary!, migrator, loggerFactory, time ?? TimeProvider.System)
+        {
+            ReadOnlyMount = mount,
+        };
         try
         {
             connections.Guard(() =>
@@ -69,7 +79,7 @@ public sealed partial class SqliteWorkspaceDatabase
                 MigrationStatus status = migrator.GetStatus(primary!);
                 if (migrate && status.Pending.Count > 0)
                 {
-                    throw AcodeErrors.ReadOnlyWorkspaceNeedsMigration(path, status.CurrentText, [.. status.Pending.Select(m => m.VersionText)]);
+                    throw database.NeedsMigrationRefusal(status);
                 }
 
                 database.WorkspaceId = database.ReadWorkspaceId();
@@ -118,11 +128,23 @@ public sealed partial class SqliteWorkspaceDatabase
         }
         catch (AcodeDbException)
         {
-            return AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath); // the file's own problem is told by the command that reads it
+            return WriteRefusal(); // the file's own problem is told by the command that reads it
         }
 
-        return status.Pending.Count > 0
-            ? AcodeErrors.ReadOnlyWorkspaceNeedsMigration(Workspace.DatabasePath, status.CurrentText, [.. status.Pending.Select(m => m.VersionText)])
-            : AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath);
+        return status.Pending.Count > 0 ? NeedsMigrationRefusal(status) : WriteRefusal();
+    }
+
+    /// <summary>ACODE-DB-001 for a write to this database, opened read-only: by a permission, or by a read-only mount.</summary>
+    private AcodeDbException WriteRefusal() => ReadOnlyMount is { } mount
+        ? AcodeErrors.ReadOnlyMount(Workspace.DatabasePath, mount.MountPoint)
+        : AcodeErrors.ReadOnlyWorkspace(Workspace.DatabasePath);
+
+    /// <summary>ACODE-DB-001 for this database, opened read-only, at an older schema with <paramref name="status"/>'s pending migrations.</summary>
+    private AcodeDbException NeedsMigrationRefusal(MigrationStatus status)
+    {
+        string[] pending = [.. status.Pending.Select(m => m.VersionText)];
+        return ReadOnlyMount is { } mount
+            ? AcodeErrors.ReadOnlyMountNeedsMigration(Workspace.DatabasePath, status.CurrentText, pending, mount.MountPoint)
+            : AcodeErrors.ReadOnlyWorkspaceNeedsMigration(Workspace.DatabasePath, status.CurrentText, pending);
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class SqliteWorkspaceDatabase
             long before = Connections.WalBytes();
             if (before <= limit || IsReadOnly)
             {
-                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1, IsReadOnly);
+                return new WalReport(before, before, limit, CheckpointTried: false, Blocked: false, -1, -1, IsReadOnly, ReadOnlyMount);
             }
 
             WalCheckpoint checkpoint = Connections.Guard(() => Connections.TryCheckpointWal(_writer));

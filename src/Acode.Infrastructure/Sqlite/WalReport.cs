@@ -8,9 +8,9 @@ namespace Acode.Infrastructure.Sqlite;
 /// it tried when the WAL was above the bound (<paramref name="CheckpointTried"/>). <paramref name="Blocked"/>: that
 /// checkpoint could not reset the WAL; <paramref name="LogFrames"/> frames were in it, <paramref name="CheckpointedFrames"/>
 /// of them copied into the database file (-1 when unknown). <paramref name="ReadOnly"/>: the database was opened read-only,
-/// so no checkpoint was tried.
+/// so no checkpoint was tried; <paramref name="Mount"/>: because its file system is mounted read-only (null for a permission).
 /// </summary>
-internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames, bool ReadOnly = false)
+internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, bool CheckpointTried, bool Blocked, long LogFrames, long CheckpointedFrames, bool ReadOnly = false, ReadOnlyFileSystem? Mount = null)
 {
     /// <summary>The WAL is still above its bound.</summary>
     public bool IsOversized => Bytes > LimitBytes;
@@ -24,6 +24,12 @@ internal sealed record WalReport(long BytesBefore, long Bytes, long LimitBytes, 
             return CheckpointTried
                 ? $"was {MiB(BytesBefore)}, above its bound of {limit}; a checkpoint reset it to {MiB(Bytes)}"
                 : $"{MiB(Bytes)} (bound {limit})";
+        }
+
+        if (ReadOnly && Mount is not null)
+        {
+            string at = Mount.MountPoint is null ? "" : $" at '{Mount.MountPoint}'";
+            return $"{MiB(Bytes)}, above its bound of {limit} (persistence:sqlite:walSizeLimitMegabytes); the workspace's file system is mounted read-only{at}, so it was not checkpointed. The first acode command there after it is remounted read-write shrinks it. No data is at risk";
         }
 
         if (ReadOnly)
