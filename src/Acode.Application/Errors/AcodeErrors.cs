@@ -87,6 +87,19 @@ internal static class AcodeErrors
         $"The workspace database '{path}' is at schema version {current} and this acode reads version {pending[^1]} (pending: {string.Join(", ", pending)}); it is on a file system mounted read-only{MountedAt(mountPoint)}, so it cannot be migrated here and was not changed.",
         $"Remount it read-write ({Remount(mountPoint)}) and run 'acode db migrate' in that workspace, then read again; or read it with an acode of the matching version (one whose newest schema is {current}), or copy the workspace to a folder on a writable file system and use the copy. Until it is migrated this acode reads none of it ('acode db migrate --dry-run' lists the pending migrations).");
 
+    /// <summary>
+    /// ACODE-DB-001 for a workspace that cannot be created (its <c>.agent/</c> folder or database file) because the file
+    /// system that would hold it is mounted read-only: no user may create it there, so the fix is a remount or another folder.
+    /// </summary>
+    /// <param name="path">The database file that was to be created.</param>
+    /// <param name="mountPoint">Where that file system is mounted, or null when unknown.</param>
+    /// <param name="inner">The file system's error.</param>
+    public static AcodeDbException CannotCreateOnReadOnlyMount(string path, string? mountPoint, Exception? inner = null) => new(
+        AcodeErrorCode.CannotOpen,
+        $"Cannot create the workspace database '{path}': the file system that would hold it is mounted read-only{MountedAt(mountPoint)}, so no workspace can be created there. Nothing was written.",
+        $"Remount it read-write ({Remount(mountPoint)}) and run the command again, or run acode in a folder on a writable file system (--workspace or ACODE_WORKSPACE).",
+        inner);
+
     /// <summary>" at '/mnt/backup'" for a known mount point, else nothing.</summary>
     private static string MountedAt(string? mountPoint) => mountPoint is null ? "" : $" at '{mountPoint}'";
 

@@ -95,7 +95,11 @@ internal static class DatabaseFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw AcodeErrors.CannotOpen(workspace.DatabasePath, ex.Message, ex);
+            // A read-only mount is no permission to fix: the folder that was to be written says which it is.
+            string folder = Directory.Exists(workspace.AgentDirectory) ? workspace.AgentDirectory : workspace.RootDirectory;
+            throw WriteAccess.ReadOnlyFileSystemOf(folder) is { } mount
+                ? AcodeErrors.CannotCreateOnReadOnlyMount(workspace.DatabasePath, mount.MountPoint, ex)
+                : AcodeErrors.CannotOpen(workspace.DatabasePath, ex.Message, ex);
         }
     }
 

@@ -104,6 +104,21 @@ public sealed class ReadOnlyMountTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_workspace_cannot_be_created_on_a_read_only_mount_and_the_error_says_to_remount()
+    {
+        await MountReadOnlyAsync();
+
+        AcodeResult result = await _workspace.RunAsync("demo");
+
+        Assert.True(result.ExitCode == 11, result.ToString());
+        Assert.Contains("ACODE-DB-001", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"the file system that would hold it is mounted read-only at '{_workspace.Root}', so no workspace can be created there. Nothing was written.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Try: Remount it read-write (as root: 'mount -o remount,rw {_workspace.Root}') and run the command again, or run acode in a folder on a writable file system", result.Stderr, StringComparison.Ordinal);
+        AssertNoPermissionAdvice(result);
+        Assert.False(Directory.Exists(AgentDirectory));
+    }
+
     public void Dispose()
     {
         if (_mounted && CommandRunner.RunDirectAsync("umount", _workspace.Root).GetAwaiter().GetResult().ExitCode != 0)
