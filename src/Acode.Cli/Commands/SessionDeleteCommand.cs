@@ -80,12 +80,9 @@ internal static class SessionDeleteCommand
                     ExitCodes.Problem);
             }
 
-            bool syncConfigured = context.SyncTarget is not null;
-
-            // A workspace that synced before keeps its undelivered changes for PostgreSQL even while none is configured
-            // (the variable is set in another shell, or only for 'db sync'): they are not dropped as a never-synced one's are.
-            DateTimeOffset? lastSync = database.GetSyncState(cancellationToken).LastSuccessfulSync;
-            bool syncExpected = syncConfigured || lastSync is not null;
+            var sync = SyncExpectation.Read(database, context.SyncTarget is not null, cancellationToken);
+            bool syncConfigured = sync.Configured;
+            bool syncExpected = sync.Expected;
             bool localOnly = p.GetValue(local);
             if (localOnly && syncExpected && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
             {
@@ -93,7 +90,7 @@ internal static class SessionDeleteCommand
                     $"{unsynced.Count} of the sessions ({string.Join(", ", unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
                     syncConfigured
                         ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team."
-                        : $"This workspace last synced at {Display.Time(lastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
+                        : $"This workspace last synced at {Display.Time(sync.LastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
                     ExitCodes.Problem);
             }
 

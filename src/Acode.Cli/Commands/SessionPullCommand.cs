@@ -101,7 +101,7 @@ internal static class SessionPullCommand
                     // The sessions pulled before are whole and counted; the one being pulled was not written (a session
                     // written here is finished before the stop is heeded: RemoteSessionPull). They are listed as a whole
                     // pull lists them, then the stop is said.
-                    WriteResults(context, p.GetValue(json), results, deletionPending, stopped: true);
+                    WriteResults(context, p.GetValue(json), results, deletionPending, stopped: true, deletedThere: []);
                     throw new UsageException(
                         $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
@@ -169,9 +169,8 @@ internal static class SessionPullCommand
     /// signal stopped it), or one line per session.
     /// </summary>
     private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending, bool stopped,
-        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)>? deletedThere = null)
+        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere)
     {
-        deletedThere ??= [];
         if (asJson)
         {
             JsonOutput.Write(new JsonObject

@@ -6,11 +6,10 @@ namespace Acode.Infrastructure.Retention;
 /// Removes the local sessions last changed before a cutoff, then gives the space back (<c>acode db prune</c>, the retention worker).
 /// </summary>
 /// <remarks>
-/// A session whose changes are not all delivered to PostgreSQL is kept unless <see cref="PruneRequest.IncludeUnsynced"/>: the
-/// local copy is then the only complete one; its undelivered records stay and are still delivered. That holds too when no PostgreSQL
-/// is configured now but the workspace synced before (its <c>last_sync_at</c> is set): the variable may be set in another shell
-/// only, and the changes are still PostgreSQL's to receive. A workspace that never synced and has no PostgreSQL configured can
-/// deliver nothing, so there nothing counts as unsynced: the prune proceeds and the removed sessions' outbox records go too.
+/// Where a sync is expected (<see cref="SyncExpectation"/>), a session whose changes are not all delivered to PostgreSQL is kept
+/// unless <see cref="PruneRequest.IncludeUnsynced"/>: the local copy is then the only complete one; its undelivered records stay
+/// and are still delivered. Where none is expected nothing counts as unsynced: the prune proceeds and the removed sessions'
+/// outbox records go too.
 /// </remarks>
 internal sealed class SessionPruner
 {
@@ -42,7 +41,7 @@ internal sealed class SessionPruner
     public async Task<PruneReport> PruneAsync(PruneRequest request, CancellationToken cancellationToken = default, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool syncExpected = _syncConfigured || _database.GetSyncState(cancellationToken).LastSuccessfulSync is not null;
+        bool syncExpected = SyncExpectation.Read(_database, _syncConfigured, cancellationToken).Expected;
         bool skipUnsynced = syncExpected && !request.IncludeUnsynced;
         IReadOnlyList<RemovalCandidate> candidates = await _store.FindSessionsChangedBeforeAsync(request.Before, request.States, cancellationToken).ConfigureAwait(false);
         List<string> kept = candidates.Where(c => skipUnsynced && c.Unsynced).Select(c => c.Id).ToList();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
 using Acode.Infrastructure;
@@ -32,7 +31,7 @@ public sealed class ReadOnlyMountTests : IDisposable
         await _workspace.RunOkAsync("demo", "--sessions", "2");
         string id = (await _workspace.SessionIdsAsync())[0];
         await MountReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         JsonElement list = await _workspace.JsonAsync("session", "list");
         Assert.Equal(2, list.GetProperty("items").GetArrayLength());
@@ -41,7 +40,7 @@ public sealed class ReadOnlyMountTests : IDisposable
         Assert.DoesNotContain("may not write the workspace", Flat(status.Stdout), StringComparison.Ordinal);
         AcodeResult check = await _workspace.RunOkAsync("db", "check");
         Assert.Contains($"Opened read-only: the file system holding the workspace is mounted read-only at '{_workspace.Root}'", check.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         foreach (string command in new[] { $"session delete {id} --yes", "demo", "db migrate", "db check --recount" })
         {
@@ -53,7 +52,7 @@ public sealed class ReadOnlyMountTests : IDisposable
             Assert.Contains($"Try: Remount it read-write (as root: 'mount -o remount,rw {_workspace.Root}') and run the command again, or copy the workspace to a folder on a writable file system", result.Stderr, StringComparison.Ordinal);
             Assert.Contains("Reading works as it is", result.Stderr, StringComparison.Ordinal);
             AssertNoPermissionAdvice(result);
-            Assert.Equal(before, Snapshot());
+            Assert.Equal(before, _workspace.AgentFolderSnapshot());
         }
 
         Assert.Equal(2, (await _workspace.JsonAsync("session", "list")).GetProperty("items").GetArrayLength());
@@ -65,7 +64,7 @@ public sealed class ReadOnlyMountTests : IDisposable
         await _workspace.RunOkAsync("demo", "--sessions", "2");
         LeaveChangeInWalWithoutShm();
         await MountReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         AcodeResult result = await _workspace.RunAsync("session", "list");
 
@@ -75,7 +74,7 @@ public sealed class ReadOnlyMountTests : IDisposable
         Assert.Contains("which is missing and cannot be created on a read-only file system", result.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Try: Remount it read-write (as root: 'mount -o remount,rw {_workspace.Root}') and run any acode command there", result.Stderr, StringComparison.Ordinal);
         AssertNoPermissionAdvice(result);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     [Fact]
@@ -88,7 +87,7 @@ public sealed class ReadOnlyMountTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         await MountReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         foreach (string[] command in new[] { new[] { "session", "list" }, ["db", "migrate"] })
         {
@@ -100,7 +99,7 @@ public sealed class ReadOnlyMountTests : IDisposable
             Assert.Contains($"it is on a file system mounted read-only at '{_workspace.Root}', so it cannot be migrated here and was not changed.", result.Stderr, StringComparison.Ordinal);
             Assert.Contains($"Try: Remount it read-write (as root: 'mount -o remount,rw {_workspace.Root}') and run 'acode db migrate' in that workspace, then read again", result.Stderr, StringComparison.Ordinal);
             AssertNoPermissionAdvice(result);
-            Assert.Equal(before, Snapshot());
+            Assert.Equal(before, _workspace.AgentFolderSnapshot());
         }
     }
 
@@ -194,17 +193,4 @@ public sealed class ReadOnlyMountTests : IDisposable
 
     /// <summary>A table's text as one line: its cells may wrap.</summary>
     private static string Flat(string text) => string.Join(' ', text.Split([' ', '\n', '│'], StringSplitOptions.RemoveEmptyEntries));
-
-    /// <summary>Each file of <c>.agent/</c> with its size, modification time and SHA-256, and the folder's own modification time.</summary>
-    private IReadOnlyList<string> Snapshot()
-    {
-        var entries = new List<string> { $".agent/ {Directory.GetLastWriteTimeUtc(AgentDirectory).Ticks}" };
-        foreach (string file in Directory.GetFileSystemEntries(AgentDirectory).Order(StringComparer.Ordinal))
-        {
-            var info = new FileInfo(file);
-            entries.Add($"{info.Name} {info.Length} {info.LastWriteTimeUtc.Ticks} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))}");
-        }
-
-        return entries;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Acode.Cli.Tests.Import;
 using Acode.Cli.Tests.Support;
@@ -81,7 +80,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         string id = await DemoAsync();
         CopyWithChangeInWal(id, keepShm: false);
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         foreach (string[] command in new[] { new[] { "session", "list" }, ["session", "show", id], ["db", "status"] })
         {
@@ -92,7 +91,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
             Assert.Contains("write-ahead log", result.Stderr, StringComparison.Ordinal);
             Assert.Contains("run any acode command there as its owner", result.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("SQLite Error", result.Stderr, StringComparison.Ordinal);
-            Assert.Equal(before, Snapshot());
+            Assert.Equal(before, _workspace.AgentFolderSnapshot());
         }
     }
 
@@ -102,7 +101,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     {
         string id = await DemoAsync();
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
         if (command.StartsWith("db sync", StringComparison.Ordinal))
         {
             _workspace.Environment["ACODE_POSTGRES_URL"] = DeadPostgres;
@@ -118,7 +117,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.Contains("Try: Run the command as a user who may write", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("SQLite Error", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
         Assert.Equal(2, (await ReadJsonAsync("session", "list")).GetProperty("items").GetArrayLength());
     }
 
@@ -132,7 +131,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         AcodeResult list = await ReadAsync("session", "list");
 
@@ -141,13 +140,13 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.Contains($"schema version {older[^1].VersionText}", list.Stderr, StringComparison.Ordinal);
         Assert.Contains($"pending: {ShippedSchema.Latest}", list.Stderr, StringComparison.Ordinal);
         Assert.Contains("Run 'acode db migrate' in that workspace as a user who may write '.agent/' and its files (the workspace's owner), then read again", list.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         // What needs no migration still reads it: the pending list.
         AcodeResult dryRun = await ReadAsync("db", "migrate", "--dry-run");
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
         Assert.Contains($"SQLite: would apply {ShippedSchema.Sqlite[^1].Id}", dryRun.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     [Fact]
@@ -160,7 +159,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         AcodeResult migrate = await ReadAsync("db", "migrate");
         AcodeResult status = await ReadAsync("db", "status");
@@ -174,7 +173,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         // As the Try line says: this acode does not read it either until it is migrated.
         Assert.True(status.ExitCode == 11, status.ToString());
         Assert.Contains("so it cannot be migrated here", status.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     [Fact]
@@ -192,7 +191,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     {
         await DemoAsync();
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         using Process ui = AcodeBinary.Start(Reader, _workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--no-open");
         ui.StandardInput.Close();
@@ -214,7 +213,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
             string page = await client.GetStringAsync(new Uri(url));
 
             Assert.Contains("Fix flaky date parsing test", page, StringComparison.Ordinal);
-            Assert.Equal(before, Snapshot());
+            Assert.Equal(before, _workspace.AgentFolderSnapshot());
         }
         finally
         {
@@ -222,7 +221,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
             await ui.WaitForExitAsync();
         }
 
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     [Fact]
@@ -239,7 +238,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         }
 
         await HandOverReadOnlyAsync();
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         JsonElement status = await ReadJsonAsync("db", "status");
         AcodeResult text = await ReadOkAsync("db", "status");
@@ -249,7 +248,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.False(status.GetProperty("sqlite").GetProperty("walInUse").GetBoolean());
         Assert.Contains("journal mode is delete", string.Join(' ', text.Stdout.Split(new[] { ' ', '\n', '│' }, StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.DoesNotContain("journal_mode=wal", text.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     [Fact]
@@ -284,7 +283,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     /// <param name="expectedAccess">How SQLite could open it: through its -wal and -shm, or only as an immutable file.</param>
     private async Task AssertReadsWorkAsync(string id, string? expectedTitle, WorkspaceAccess expectedAccess)
     {
-        IReadOnlyList<string> before = Snapshot();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         JsonElement list = await ReadJsonAsync("session", "list");
         Assert.Equal(2, list.GetProperty("items").GetArrayLength());
@@ -293,19 +292,19 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
             Assert.Contains(list.GetProperty("items").EnumerateArray(), i => i.GetProperty("title").GetString() == expectedTitle);
         }
 
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         AcodeResult show = await ReadOkAsync("session", "show", id);
         Assert.Contains(id, show.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         JsonElement hits = await ReadJsonAsync("session", "search", "DateParser*");
         Assert.NotEqual(0, hits.GetProperty("items").GetArrayLength());
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         AcodeResult export = await ReadOkAsync("session", "export", id);
         Assert.Contains("\"entity\":\"Session\"", export.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         JsonElement status = await ReadJsonAsync("db", "status");
         Assert.True(status.GetProperty("readOnly").GetBoolean());
@@ -313,7 +312,7 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.StartsWith("ws_", status.GetProperty("workspaceId").GetString(), StringComparison.Ordinal);
         Assert.Equal("wal", status.GetProperty("sqlite").GetProperty("journalMode").GetString());
         Assert.Equal(expectedAccess != WorkspaceAccess.Immutable, status.GetProperty("sqlite").GetProperty("walInUse").GetBoolean());
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         AcodeResult statusText = await ReadOkAsync("db", "status");
         Assert.Contains("Opened read-only", statusText.Stdout, StringComparison.Ordinal);
@@ -328,12 +327,12 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
             Assert.Contains("journal_mode=wal", statusText.Stdout, StringComparison.Ordinal);
         }
 
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         AcodeResult check = await ReadOkAsync("db", "check");
         Assert.Single(check.Stdout.Split('\n'), line => line.StartsWith("Opened read-only", StringComparison.Ordinal));
         Assert.Contains("The database is healthy.", check.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
     /// <summary><c>acode demo --sessions 2</c> as this user; the id of one of its sessions.</summary>
@@ -404,19 +403,6 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         }
 
         File.SetUnixFileMode(AgentDirectory, folderWritable ? File.GetUnixFileMode(AgentDirectory) : File.GetUnixFileMode(AgentDirectory) & ~WriteBits);
-    }
-
-    /// <summary>Each file of <c>.agent/</c> with its size, modification time and SHA-256, and the folder's own modification time.</summary>
-    private IReadOnlyList<string> Snapshot()
-    {
-        var entries = new List<string> { $".agent/ {Directory.GetLastWriteTimeUtc(AgentDirectory).Ticks}" };
-        foreach (string file in Directory.GetFileSystemEntries(AgentDirectory).Order(StringComparer.Ordinal))
-        {
-            var info = new FileInfo(file);
-            entries.Add($"{info.Name} {info.Length} {info.LastWriteTimeUtc.Ticks} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))}");
-        }
-
-        return entries;
     }
 
     private Task<AcodeResult> ReadAsync(params string[] args)

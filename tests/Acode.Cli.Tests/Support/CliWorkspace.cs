@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Acode.Cli.Tests.Support;
@@ -42,6 +43,23 @@ public sealed class CliWorkspace : IDisposable
     {
         JsonElement list = await JsonAsync(["session", "list", "--limit", "1000", .. filters]);
         return list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+    }
+
+    /// <summary>
+    /// Each entry of <c>.agent/</c> with its size, modification time and SHA-256, and the folder's own modification time:
+    /// equal snapshots mean a command changed nothing there.
+    /// </summary>
+    public IReadOnlyList<string> AgentFolderSnapshot()
+    {
+        string folder = Path.Combine(Root, ".agent");
+        var entries = new List<string> { $".agent/ {Directory.GetLastWriteTimeUtc(folder).Ticks}" };
+        foreach (string file in Directory.GetFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(file);
+            entries.Add($"{info.Name} {info.Length} {info.LastWriteTimeUtc.Ticks} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))}");
+        }
+
+        return entries;
     }
 
     public void Dispose()
