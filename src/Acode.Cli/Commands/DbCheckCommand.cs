@@ -121,6 +121,8 @@ internal static class DbCheckCommand
 
                 node["warnings"] = warnings.Count;
                 node["readOnly"] = database.IsReadOnly;
+                node["readOnlyCause"] = DbStatusCommand.ReadOnlyCause(database);
+                node["readOnlyMountPoint"] = database.ReadOnlyMount?.MountPoint;
                 node["recount"] = recounted;
 
                 node["checks"] = list;

@@ -25,6 +25,13 @@ internal static class DbStatusCommand
     }
 
     /// <summary>
+    /// Why the workspace was opened read-only, as <c>--json</c> says it (<c>readOnlyCause</c>, docs/cli-json.md): null when it
+    /// is writable, <c>mount</c> when its file system is mounted read-only, else <c>permission</c>.
+    /// </summary>
+    public static string? ReadOnlyCause(SqliteWorkspaceDatabase database)
+        => !database.IsReadOnly ? null : database.ReadOnlyMount is null ? "permission" : "mount";
+
+    /// <summary>
     /// The journal mode to report: WAL when the database was opened for writing or through its <c>-wal</c> and <c>-shm</c>
     /// (SQLite checked it), else what the file's header says (<see cref="SqliteFileHeader.JournalMode"/>): an immutable file
     /// is read without any journal, so <c>PRAGMA journal_mode</c> cannot tell it. Null when the header cannot tell.
@@ -66,6 +73,8 @@ internal static class DbStatusCommand
                     ["workspace"] = database.Workspace.RootDirectory,
                     ["workspaceId"] = database.WorkspaceId,
                     ["readOnly"] = database.IsReadOnly,
+                    ["readOnlyCause"] = ReadOnlyCause(database),
+                    ["readOnlyMountPoint"] = database.ReadOnlyMount?.MountPoint,
                     ["access"] = database.Access.ToString(),
                     ["sqlite"] = new JsonObject
                     {

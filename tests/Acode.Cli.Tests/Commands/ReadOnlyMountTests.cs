@@ -40,6 +40,13 @@ public sealed class ReadOnlyMountTests : IDisposable
         Assert.DoesNotContain("may not write the workspace", Flat(status.Stdout), StringComparison.Ordinal);
         AcodeResult check = await _workspace.RunOkAsync("db", "check");
         Assert.Contains($"Opened read-only: the file system holding the workspace is mounted read-only at '{_workspace.Root}'", check.Stdout, StringComparison.Ordinal);
+        foreach (JsonElement json in new[] { await _workspace.JsonAsync("db", "status"), await _workspace.JsonAsync("db", "check") })
+        {
+            Assert.True(json.GetProperty("readOnly").GetBoolean());
+            Assert.Equal("mount", json.GetProperty("readOnlyCause").GetString());
+            Assert.Equal(_workspace.Root, json.GetProperty("readOnlyMountPoint").GetString());
+        }
+
         Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
         foreach (string command in new[] { $"session delete {id} --yes", "demo", "db migrate", "db check --recount" })

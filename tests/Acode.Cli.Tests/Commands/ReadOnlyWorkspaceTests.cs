@@ -261,6 +261,8 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         await _workspace.RunOkAsync("session", "delete", id, "--yes");
 
         Assert.False(status.GetProperty("readOnly").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("readOnlyCause").ValueKind);
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("readOnlyMountPoint").ValueKind);
         Assert.Equal("ReadWrite", status.GetProperty("access").GetString());
         Assert.DoesNotContain("read-only", check.Stdout, StringComparison.Ordinal);
         Assert.Single(await _workspace.SessionIdsAsync());
@@ -308,6 +310,8 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
 
         JsonElement status = await ReadJsonAsync("db", "status");
         Assert.True(status.GetProperty("readOnly").GetBoolean());
+        Assert.Equal("permission", status.GetProperty("readOnlyCause").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("readOnlyMountPoint").ValueKind);
         Assert.Equal(expectedAccess.ToString(), status.GetProperty("access").GetString());
         Assert.StartsWith("ws_", status.GetProperty("workspaceId").GetString(), StringComparison.Ordinal);
         Assert.Equal("wal", status.GetProperty("sqlite").GetProperty("journalMode").GetString());
