@@ -3,6 +3,7 @@ using Acode.Application.Errors;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.Sync;
 using Npgsql;
 

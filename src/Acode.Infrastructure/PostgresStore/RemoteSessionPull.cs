@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Queries;
+using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.Sqlite;
 
 namespace Acode.Infrastructure.PostgresStore;

@@ -2,6 +2,7 @@ using Acode.Application;
 using Acode.Application.Outbox;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Imports;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;

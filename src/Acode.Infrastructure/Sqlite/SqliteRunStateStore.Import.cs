@@ -4,6 +4,7 @@ using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Imports;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;

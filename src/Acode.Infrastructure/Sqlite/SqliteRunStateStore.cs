@@ -7,6 +7,7 @@ using Acode.Application.Serialization;
 using Acode.Application.Sync;
 using Acode.Domain.Time;
 using Acode.Infrastructure.Blobs;
+using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.Transcripts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

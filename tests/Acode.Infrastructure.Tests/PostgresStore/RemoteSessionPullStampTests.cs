@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.PostgresStore;
 using Acode.Infrastructure.Tests.Sync;
 using Acode.Testing;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Acode.Application;
 using Acode.Application.Outbox;
 using Acode.Application.Serialization;
+using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.Tests.Support;
 
 namespace Acode.Infrastructure.Tests.Sqlite;

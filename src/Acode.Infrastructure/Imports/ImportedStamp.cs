@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Acode.Infrastructure;
+namespace Acode.Infrastructure.Imports;
 
 /// <summary>
 /// The <c>updated_at</c> an import writes a version with (docs/architecture.md, "Each version its own stamp"), the

@@ -1,4 +1,4 @@
-namespace Acode.Infrastructure;
+namespace Acode.Infrastructure.Imports;
 
 /// <summary>
 /// Where the events of an import go in a session's log (docs/architecture.md, "Event sequence numbers"), the same rule on

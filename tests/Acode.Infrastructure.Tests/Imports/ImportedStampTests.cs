@@ -1,4 +1,6 @@
-namespace Acode.Infrastructure.Tests;
+using Acode.Infrastructure.Imports;
+
+namespace Acode.Infrastructure.Tests.Imports;
 
 /// <summary>The <c>updated_at</c> <see cref="ImportedStamp"/> gives an imported version (docs/architecture.md, "Each version its own stamp").</summary>
 public class ImportedStampTests

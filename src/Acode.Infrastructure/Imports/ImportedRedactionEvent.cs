@@ -1,6 +1,6 @@
 using Acode.Infrastructure.Transcripts;
 
-namespace Acode.Infrastructure;
+namespace Acode.Infrastructure.Imports;
 
 /// <summary>
 /// The id and stamp of the <c>secrets.redacted</c> event an import records (docs/secrets.md, "Counts"), the same rule on

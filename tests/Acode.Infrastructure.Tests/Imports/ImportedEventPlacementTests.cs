@@ -1,4 +1,6 @@
-namespace Acode.Infrastructure.Tests;
+using Acode.Infrastructure.Imports;
+
+namespace Acode.Infrastructure.Tests.Imports;
 
 /// <summary>The numbers <see cref="ImportedEventPlacement"/> gives an import's new events (docs/architecture.md, "Event sequence numbers").</summary>
 public class ImportedEventPlacementTests
