@@ -18,7 +18,7 @@ internal static class LeaseOutput
     public static string? Note(long count, DateTimeOffset? until)
         => count == 0 || until is null
             ? null
-            : $"{count} of them are {Holder} {Why} until {Display.Second(until.Value)}: they, and later changes of the same entities, go with a sync after that.";
+            : $"{count} of them are {Holder} {Why} until {Display.Second(until.Value)}: they, and the other changes of their sessions, go with a sync after that.";
 
     /// <summary>Appended to a backlog count: "; N leased by another sync until T (…): they go with a sync after that"; "" when none are.</summary>
     public static string PendingClause(long count, DateTimeOffset? until)

@@ -149,9 +149,12 @@ public sealed partial class PostgresRunStateStore
             }
         }
 
-        // Parents before children, in the SQLite store's order, so both engines give the same object.
+        // Parents before children, in the SQLite store's order, so both engines give the same object. A child whose parent
+        // PostgreSQL does not hold yet is left out, as a record not yet delivered is: the mirror has no foreign keys, and a
+        // parent can arrive after its child (its record held back by a sync that failed on it, or applied by a second sync
+        // of the same workspace a moment later); the next read that finds the parent has the child too.
         var decoded = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (EntityDocument child in children)
+        foreach (EntityDocument child in children.Where(c => ParentsRestored(session, c)))
         {
             RestoreChild(session, DocumentBlobs.Resolve(child, hash => Decode(blobs, decoded, id, hash)));
         }
@@ -193,6 +196,16 @@ public sealed partial class PostgresRunStateStore
         "SELECT document::text FROM tool_calls WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
         "SELECT document::text FROM artifacts WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
     ];
+
+    /// <summary>Whether the task, step or tool call <paramref name="document"/> belongs to or names is restored in <paramref name="session"/> already.</summary>
+    private static bool ParentsRestored(Session session, EntityDocument document) => document switch
+    {
+        StepDocument p => session.FindTask(TaskId.Parse(p.TaskId)) is not null,
+        ToolCallDocument c => session.FindStep(StepId.Parse(c.StepId)) is not null,
+        ArtifactDocument a => (a.StepId is null || session.FindStep(StepId.Parse(a.StepId)) is not null)
+                              && (a.ToolCallId is null || session.FindToolCall(ToolCallId.Parse(a.ToolCallId)) is not null),
+        _ => true,
+    };
 
     private static void RestoreChild(Session session, EntityDocument document)
     {

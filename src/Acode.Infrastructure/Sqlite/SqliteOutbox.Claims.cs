@@ -13,6 +13,11 @@ internal sealed partial class SqliteOutbox
     // The records come whole, in id order, and the claim stops reading at the byte bound: a record beyond it is never
     // read, and a document that refers to its row (schema 1.7.0) is rebuilt once. The lease columns are the lease this
     // claim is about to write.
+    // Nor a record of a session another owner holds a live lease in (a sync running elsewhere, or one killed before it gave
+    // its batch back): its records may be parents of this one (a step before its tool calls), and PostgreSQL must never
+    // hold a child without its parent, which readers could not place. They wait at most the lease; the set is read once
+    // per claim from the leases (the batches in flight), never from the backlog. This owner's own batch in flight does not
+    // hold its sessions back: it is applied before the batch claimed now.
     // An entity's older records are found through ix_outbox_entity, named: without statistics SQLite prefers
     // ix_outbox_status (status = ? AND id < ?), which walks every pending record before this one, so a claim of n
     // records from a backlog read n²/2 index entries (schema 1.11.0's (entity_id, hlc) index no longer matches id < ?).
@@ -27,6 +32,9 @@ internal sealed partial class SqliteOutbox
               WHERE p.entity_id = o.entity_id AND p.id < o.id AND p.status = 'Pending'
                 AND (p.next_attempt_at > $now
                      OR EXISTS (SELECT 1 FROM outbox_leases pl WHERE pl.outbox_id = p.id AND pl.lease_until >= $now)))
+          AND o.session_id NOT IN (
+              SELECT h.session_id FROM outbox_leases hl JOIN outbox h ON h.id = hl.outbox_id
+              WHERE hl.owner <> $owner AND hl.lease_until >= $now AND h.status = 'Pending')
         ORDER BY o.id
         LIMIT $limit;
         """;

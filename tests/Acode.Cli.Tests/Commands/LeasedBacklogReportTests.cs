@@ -6,6 +6,7 @@ using Acode.Application.Serialization;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Acode.Cli.Tests.Commands;
 
@@ -107,6 +108,41 @@ public sealed class LeasedBacklogReportTests(PostgresFixture fixture) : IDisposa
         Execute("DELETE FROM outbox_leases;");
         AcodeResult free = await _workspace.RunOkAsync("db", "check");
         Assert.DoesNotContain("leased", free.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "trial27.1")]
+    public async Task A_sync_after_a_killed_one_delivers_no_tool_call_before_its_step_and_the_team_can_pull_meanwhile()
+    {
+        string database = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(database);
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+
+        // A sync killed after claiming the steps' records: their leases outlive it.
+        string until = UtcTimestamp.Format(DateTimeOffset.UtcNow.AddHours(1));
+        Assert.True(Execute($"INSERT INTO outbox_leases SELECT id, 'killed-sync', '{until}', '{until}', '{until}' FROM outbox WHERE status = 'Pending' AND entity_type = 'Step';") > 0);
+        AcodeResult sync = await _workspace.RunOkAsync("db", "sync");
+        Assert.Contains("leased by another sync", sync.Stdout, StringComparison.Ordinal);
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM tool_calls c WHERE NOT EXISTS (SELECT 1 FROM steps s WHERE s.id = c.step_id)", connection);
+            Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        }
+
+        using var teammate = new CliWorkspace();
+        teammate.Environment["ACODE_POSTGRES_URL"] = _workspace.Environment["ACODE_POSTGRES_URL"];
+        await teammate.RunOkAsync("session", "pull", "--all");
+
+        // Once the lease is gone, the held sessions follow whole.
+        Execute("DELETE FROM outbox_leases;");
+        await _workspace.RunOkAsync("db", "sync");
+        await teammate.RunOkAsync("session", "pull", "--all");
+        Assert.Equal((await _workspace.SessionIdsAsync()).Order(StringComparer.Ordinal), (await teammate.SessionIdsAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            (await _workspace.RunOkAsync("session", "export", (await _workspace.SessionIdsAsync())[0])).Stdout,
+            (await teammate.RunOkAsync("session", "export", (await _workspace.SessionIdsAsync())[0])).Stdout);
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -125,7 +125,12 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         await _outbox.RecordFailureAsync("worker-a", failed.Id, "refused", _clock.GetUtcNow().AddSeconds(5), deadLetter: false);
 
         Assert.DoesNotContain(LeaseRows(), l => (long)l["outbox_id"]! == released.Id || (long)l["outbox_id"]! == failed.Id);
-        Assert.Equal([released.Id], (await _outbox.ClaimAsync("worker-b", 1000, Lease)).Select(r => r.Id));
+
+        // While worker-a holds the rest of those sessions, another owner claims none of their records.
+        Assert.Empty(await _outbox.ClaimAsync("worker-b", 1000, Lease));
+        List<long> rest = claimed.Select(r => r.Id).Except([released.Id, failed.Id]).ToList();
+        Assert.Equal(rest.Count, await _outbox.ReleaseAsync("worker-a", rest));
+        Assert.Equal(claimed.Select(r => r.Id).Except([failed.Id]), (await _outbox.ClaimAsync("worker-b", 1000, Lease)).Select(r => r.Id));
         _clock.Advance(TimeSpan.FromSeconds(5));
         OutboxRecord retried = Assert.Single(await _outbox.ClaimAsync("worker-b", 1000, Lease));
         Assert.Equal((failed.Id, 1, "refused"), (retried.Id, retried.Attempts, retried.LastError));
@@ -191,6 +196,7 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
     [Trait("AC", "AC-038")]
     public async Task A_newer_record_of_an_entity_waits_while_an_older_one_is_leased_or_waiting_for_its_retry()
     {
+        await SaveSessionsAsync(1);
         Session session = await _store.CreateSessionAsync("v1");
         for (int i = 2; i <= 3; i++)
         {
@@ -199,15 +205,16 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
             await _store.SaveAsync(session);
         }
 
-        OutboxRecord oldest = Assert.Single(await _outbox.ClaimAsync("worker-a", 1, Lease));
-        Assert.Equal(session.Id.Value, oldest.EntityId);
+        OutboxRecord oldest = (await _outbox.ReadAsync(OutboxStatus.Pending, 1000)).First(r => r.EntityId == session.Id.Value);
+        await _outbox.ClaimAsync("worker-a", 1000, Lease);
+        await _outbox.ReleaseAsync("worker-a", (await _outbox.ReadAsync(OutboxStatus.Pending, 1000)).Where(r => r.Id != oldest.Id).Select(r => r.Id).ToList());
         IReadOnlyList<OutboxRecord> others = await _outbox.ClaimAsync("worker-b", 1000, Lease);
         Assert.NotEmpty(others);
         Assert.DoesNotContain(others, r => r.EntityId == session.Id.Value);
 
         await _outbox.RecordFailureAsync("worker-a", oldest.Id, "refused", _clock.GetUtcNow().AddSeconds(5), deadLetter: false);
         Assert.DoesNotContain(LeaseRows(), l => (long)l["outbox_id"]! == oldest.Id);
-        Assert.Empty(await _outbox.ClaimAsync("worker-b", 1000, Lease));
+        Assert.DoesNotContain(await _outbox.ClaimAsync("worker-b", 1000, Lease), r => r.EntityId == session.Id.Value);
 
         _clock.Advance(TimeSpan.FromSeconds(5));
         IReadOnlyList<OutboxRecord> inOrder = await _outbox.ClaimAsync("worker-b", 1000, Lease);
@@ -216,6 +223,37 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         Assert.Equal(oldest.Id, inOrder[0].Id);
         Assert.True(inOrder[0].Id < inOrder[1].Id && inOrder[1].Id < inOrder[2].Id);
         Assert.Equal(["v1", "v2", "v3"], inOrder.Select(r => ((SessionDocument)EntityJson.Deserialize(r.Payload)).Title));
+    }
+
+    [Fact]
+    [Trait("AC", "AC-038")]
+    public async Task The_records_of_a_session_wait_while_another_owner_holds_a_lease_in_it_so_no_child_goes_before_its_parent()
+    {
+        // A sync killed after claiming a session's step (its lease still live): a second sync must not deliver the step's
+        // tool calls without it, or PostgreSQL holds a tool call whose step it lacks (the trial of Session 27, #1).
+        await SaveSessionsAsync(2);
+        List<OutboxRecord> all = [.. await _outbox.ReadAsync(OutboxStatus.Pending, 1000)];
+        string first = all[0].SessionId;
+        OutboxRecord step = all.First(r => r.SessionId == first && r.EntityType == EntityType.Step);
+        await _outbox.ClaimAsync("worker-a", 1000, Lease);
+        await _outbox.ReleaseAsync("worker-a", all.Where(r => r.Id != step.Id).Select(r => r.Id).ToList());
+
+        IReadOnlyList<OutboxRecord> others = await _outbox.ClaimAsync("worker-b", 1000, Lease);
+
+        Assert.NotEmpty(others);
+        Assert.All(others, r => Assert.NotEqual(first, r.SessionId));
+        Assert.Equal(all.Count(r => r.SessionId != first), others.Count);
+
+        // The owner's own batch in flight holds nothing of its back: that batch is applied first.
+        await _outbox.ReleaseAsync("worker-b", others.Select(r => r.Id).ToList());
+        IReadOnlyList<OutboxRecord> own = await _outbox.ClaimAsync("worker-a", 1000, Lease);
+        Assert.Contains(own, r => r.SessionId == first && r.EntityType == EntityType.ToolCall);
+        await _outbox.ReleaseAsync("worker-a", own.Select(r => r.Id).ToList());
+
+        // Once the lease expires, the session's records go in id order, the step before its tool calls.
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        IReadOnlyList<OutboxRecord> after = await _outbox.ClaimAsync("worker-b", 1000, Lease);
+        Assert.Equal(all.Select(r => r.Id), after.Select(r => r.Id));
     }
 
     [Fact]
@@ -243,9 +281,10 @@ public sealed class SqliteOutboxLeaseTests : IDisposable
         List<long> stillLeased = records.Select(r => r.Id).Except([dead, delivered]).ToList();
         Assert.Equal(stillLeased, LeaseRows().Select(l => (long)l["outbox_id"]!));
 
-        Assert.Equal([dead, delivered], (await _outbox.ClaimAsync("worker-b", 1000, Lease)).Select(r => r.Id));
+        // worker-a still holds the rest of that session, so another owner waits for it; then all go, in id order.
+        Assert.Empty(await _outbox.ClaimAsync("worker-b", 1000, Lease));
         Assert.Equal(stillLeased.Count, await _outbox.ReleaseAsync("worker-a", stillLeased));
-        Assert.Equal(stillLeased, (await _outbox.ClaimAsync("worker-b", 1000, Lease)).Select(r => r.Id));
+        Assert.Equal(records.Select(r => r.Id), (await _outbox.ClaimAsync("worker-b", 1000, Lease)).Select(r => r.Id));
     }
 
     [Fact]
