@@ -109,9 +109,11 @@ internal static class Display
         return builder.ToString();
     }
 
+    /// <summary>A duration in the largest unit that keeps it readable (ms, s, min, h); a negative one (an end stored before its start, by a file acode did not write) keeps its sign in the same units.</summary>
     public static string Duration(TimeSpan? duration) => duration switch
     {
         null => "",
+        { Ticks: < 0 } d => "-" + Duration(d.Duration()),
         { TotalMilliseconds: < 1000 } d => $"{d.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)} ms",
         { TotalSeconds: < 120 } d => $"{d.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s",
         { TotalMinutes: < 120 } d => $"{d.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min",

@@ -55,7 +55,10 @@ internal sealed class SqliteConnectionFactory
         // checkpoint in the background (tried for issue 15) let a steadily writing store's WAL grow to its bound, and
         // measured slower at the median and no better at p99 (docs/performance.md, "Part 4").
         CheckpointThresholdPages = Math.Clamp(options.WalSizeLimitBytes / 2 / AssumedPageBytes, 1, WalAutoCheckpointPages);
-        _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = {CheckpointThresholdPages};");
+        // secure_delete = FAST: the content of a deleted or replaced row is zeroed on its page (no extra I/O), so the text of a
+        // deleted session (or the version a redaction replaced) cannot be read back from the file; the pages a removal frees
+        // are given back with incremental_vacuum. https://www.sqlite.org/pragma.html#pragma_secure_delete
+        _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = {CheckpointThresholdPages}; PRAGMA secure_delete = FAST;");
     }
 
     public string WalPath => DatabasePath + "-wal";

@@ -569,25 +569,32 @@ internal sealed class TranscriptGraph
         }
     }
 
+    /// <summary>
+    /// An end no earlier than its start: a transcript's clock can step back (a machine's time corrected between two lines),
+    /// and a task, step or tool call is stored as ending when it started rather than with a negative duration.
+    /// </summary>
+    private static DateTimeOffset? NotBefore(DateTimeOffset? end, DateTimeOffset? start)
+        => end is { } e && start is { } s && e < s ? s : end;
+
     private SessionTaskDocument Document(TaskNode t) => new()
     {
         Id = t.Id, Version = t.Version, CreatedAt = UtcTimestamp.Format(t.CreatedAt), UpdatedAt = UtcTimestamp.Format(t.UpdatedAt),
         SessionId = _session.Id!, Ordinal = t.Ordinal, Title = t.Title, Description = t.Description, State = t.State.ToString(),
-        StartedAt = UtcTimestamp.Format(t.StartedAt), CompletedAt = UtcTimestamp.Format(t.CompletedAt),
+        StartedAt = UtcTimestamp.Format(t.StartedAt), CompletedAt = UtcTimestamp.Format(NotBefore(t.CompletedAt, t.StartedAt)),
     };
 
     private StepDocument Document(StepNode s) => new()
     {
         Id = s.Id, Version = s.Version, CreatedAt = UtcTimestamp.Format(s.CreatedAt), UpdatedAt = UtcTimestamp.Format(s.UpdatedAt),
         SessionId = _session.Id!, TaskId = s.Task.Id, Ordinal = s.Ordinal, Title = s.Title, Description = s.Description, State = s.State.ToString(),
-        StartedAt = UtcTimestamp.Format(s.StartedAt), CompletedAt = UtcTimestamp.Format(s.CompletedAt),
+        StartedAt = UtcTimestamp.Format(s.StartedAt), CompletedAt = UtcTimestamp.Format(NotBefore(s.CompletedAt, s.StartedAt)),
     };
 
     private ToolCallDocument Document(ToolNode c) => new()
     {
         Id = c.Id, Version = c.Version, CreatedAt = UtcTimestamp.Format(c.CreatedAt), UpdatedAt = UtcTimestamp.Format(c.UpdatedAt),
         SessionId = _session.Id!, StepId = c.Step.Id, ToolName = c.Name, Arguments = c.Arguments, Status = c.Status.ToString(),
-        Result = c.Result, Error = c.Error, StartedAt = UtcTimestamp.Format(c.StartedAt), CompletedAt = UtcTimestamp.Format(c.CompletedAt),
+        Result = c.Result, Error = c.Error, StartedAt = UtcTimestamp.Format(c.StartedAt), CompletedAt = UtcTimestamp.Format(NotBefore(c.CompletedAt, c.StartedAt)),
         DurationTicks = c.Duration?.Ticks,
     };
 

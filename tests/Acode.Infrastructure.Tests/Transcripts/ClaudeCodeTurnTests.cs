@@ -216,6 +216,30 @@ public sealed class ClaudeCodeTurnTests : IDisposable
         Assert.Equal([File1], found);
     }
 
+    [Fact]
+    [Trait("Issue", "trial27.B2")]
+    public async Task A_clock_that_steps_back_between_lines_never_ends_a_task_step_or_tool_call_before_it_started()
+    {
+        // The second prompt (which completes task 1) and the tool's result are stamped before what they follow.
+        string[] lines =
+        [
+            """{"type":"user","uuid":"u1","parentUuid":null,"cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"first prompt"}}""",
+            """{"type":"assistant","uuid":"a1","parentUuid":"u1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:02Z","message":{"id":"m1","role":"assistant","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"date"}}],"stop_reason":"tool_use"}}""",
+            """{"type":"user","uuid":"u2","parentUuid":"a1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T10:59:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}}""",
+            """{"type":"user","uuid":"u3","parentUuid":"u2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T10:58:00Z","message":{"role":"user","content":"second prompt, the clock stepped back"}}""",
+        ];
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(Write(File1, lines));
+
+        Session session = (await ImportedSession.LoadAsync(_store, report.SessionId!)).Session;
+        SessionTask first = session.Tasks[0];
+        Step step = first.Steps.Single();
+        ToolCall call = step.ToolCalls.Single();
+        Assert.Equal((WorkState.Completed, At("11:00:00"), At("11:00:00")), (first.State, first.StartedAt, first.CompletedAt));
+        Assert.Equal((At("11:00:02"), At("11:00:02")), (step.StartedAt, step.CompletedAt));
+        Assert.Equal((At("11:00:02"), At("11:00:02"), TimeSpan.Zero), (call.StartedAt, call.CompletedAt, call.Duration));
+    }
+
     private static DateTimeOffset At(string time) => DateTimeOffset.Parse("2026-11-30T" + time + "Z", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Write(string path, string[] lines)
