@@ -39,7 +39,7 @@ internal static class RemoteTombstone
             ExitCodes.Problem);
     }
 
-    /// <summary>The delete for this workspace's copy, with the workspace named: pasted in another folder it must not delete that folder's copy.</summary>
+    /// <summary>The delete of this workspace's copy only (<c>--local</c>, as the team's copy is gone already), with the workspace named: pasted in another folder it must not delete that folder's copy.</summary>
     private static string DeleteCommand(CliContext context, SessionId id)
-        => "acode " + ShellQuoting.Join(["--workspace", context.Workspace.RootDirectory, "session", "delete", id.Value]);
+        => "acode " + ShellQuoting.Join(["--workspace", context.Workspace.RootDirectory, "session", "delete", id.Value, "--local"]);
 }

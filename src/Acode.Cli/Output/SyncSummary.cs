@@ -122,7 +122,7 @@ internal static class SyncSummary
         string id = r.DeletedSessions.Count == 1 ? r.DeletedSessions[0].Key : "<id>";
         return $"{Environment.NewLine}{count} of your change(s) lost to a deletion: {which}. "
             + "This workspace keeps its copy, but it is no longer shared (a change to it loses to the deletion when synced) and 'acode session pull' has no version of it to take. "
-            + $"Keep it here as a local copy, or drop it with 'acode session delete {id}'; the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
+            + $"Keep it here as a local copy, or drop it with 'acode session delete {id} --local'; the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
     }
 
     /// <summary>" was deleted in PostgreSQL on … (UTC) by workspace …", or without when and by whom when those were not read.</summary>

@@ -169,7 +169,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         // The suggested delete names B's workspace: pasted in A's folder (where A holds a new session) it removes B's copy only.
         await _a.RunOkAsync("demo");
         IReadOnlyList<string> ofA = await _a.SessionIdsAsync();
-        string suggested = $"acode --workspace {_b.Root} session delete {id}";
+        string suggested = $"acode --workspace {_b.Root} session delete {id} --local";
         Assert.Contains($"with '{suggested}'", show.Stderr, StringComparison.Ordinal);
         AcodeResult deleted = await PrintedCommand.RunAsync(suggested + " --yes", _a.Root, _b.Environment);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());

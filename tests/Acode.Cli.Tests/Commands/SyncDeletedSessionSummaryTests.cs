@@ -65,7 +65,7 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
             Assert.Contains($"1 of your change(s) lost to a deletion: session {id} was deleted in PostgreSQL on ", lost.Stdout, StringComparison.Ordinal);
             Assert.Contains("(UTC) by workspace ", lost.Stdout, StringComparison.Ordinal);
             Assert.Contains(deleterId, lost.Stdout, StringComparison.Ordinal);
-            Assert.Contains($"'acode session delete {id}'", lost.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"'acode session delete {id} --local'", lost.Stdout, StringComparison.Ordinal);
             Assert.DoesNotContain("lost to newer versions", lost.Stdout, StringComparison.Ordinal);
             Assert.DoesNotContain($"Run 'acode session pull {id}'", lost.Stdout, StringComparison.Ordinal);
 
