@@ -106,5 +106,5 @@ internal static class CommandAction
     }
 
     private static bool NeedsEscape(char c)
-        => c is not '\n' and not '\t' && (char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+        => c is not '\n' and not '\t' && Output.HiddenCharacters.Is(c);
 }

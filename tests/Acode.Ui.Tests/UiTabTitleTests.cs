@@ -53,6 +53,34 @@ public sealed class UiTabTitleTests : IDisposable
         }
     }
 
+    [Fact]
+    [Trait("Issue", "trial27.4")]
+    public async Task Joiners_in_emoji_and_Persian_words_show_as_themselves_while_bidi_controls_stay_escaped()
+    {
+        // A family emoji joined by U+200D, a Persian word with U+200C, then a bidi override.
+        const string title = "\U0001F468\u200D\U0001F469\u200D\U0001F467 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \u202Eevil";
+        const string shown = "\U0001F468\u200D\U0001F469\u200D\U0001F467 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \\u202Eevil";
+        string sessionId;
+        using (SqliteWorkspaceDatabase database = SqliteWorkspaceDatabase.Open(new Workspace(_workspace.Root)))
+        {
+            sessionId = (await new SqliteRunStateStore(database).CreateSessionAsync(title)).Id.Value;
+        }
+
+        AcodeResult list = await _workspace.RunOkAsync("session", "list");
+        Assert.Contains("\\u202E", list.Stdout, StringComparison.Ordinal); // the table may wrap the title: only what is escaped is checked
+        Assert.DoesNotContain("\\u200", list.Stdout, StringComparison.Ordinal);
+        AcodeResult show = await _workspace.RunOkAsync("session", "show", sessionId);
+        Assert.Contains(shown, show.Stdout, StringComparison.Ordinal);
+
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
+        UiAnswer page = await http.GetAsync("/sessions/" + sessionId);
+        Assert.Equal(shown + " · acode", Decoded(page));
+        Assert.Contains("\U0001F468\u200D\U0001F469\u200D\U0001F467", WebUtility.HtmlDecode(page.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u200D", WebUtility.HtmlDecode(page.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u200C", WebUtility.HtmlDecode(page.Body), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     /// <summary>The title as the tab shows it: markup would stay literal there, so none may be in it.</summary>

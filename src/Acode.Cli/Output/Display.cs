@@ -96,7 +96,7 @@ internal static class Display
             {
                 builder.Append("    ");
             }
-            else if (char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            else if (HiddenCharacters.Is(c))
             {
                 builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             }

@@ -5,8 +5,8 @@ namespace Acode.Cli.Ui;
 
 /// <summary>
 /// Makes characters that would act instead of show visible as text: C0/C1 controls (ANSI escapes start with
-/// U+001B), bidi and other format characters (U+202E, U+2066…, zero-width ones) and line/paragraph separators
-/// become <c>\u001B</c>-style text. Newlines and tabs stay; a CR is dropped only before an LF (CRLF line ends).
+/// U+001B), bidi and other format characters (U+202E, U+2066…, zero-width ones but the joiners: <see cref="Output.HiddenCharacters"/>)
+/// and line/paragraph separators become <c>\u001B</c>-style text. Newlines and tabs stay; a CR is dropped only before an LF (CRLF line ends).
 /// </summary>
 internal static class VisibleText
 {
@@ -19,7 +19,7 @@ internal static class VisibleText
             return false;
         }
 
-        return char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        return Output.HiddenCharacters.Is(c);
     }
 
     /// <summary>True when the character at <paramref name="index"/> is the CR of a CRLF pair, which is simply left out.</summary>
