@@ -29,6 +29,35 @@ public sealed class SessionShowCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trial27.B2")]
+    public async Task A_task_stored_as_ending_before_it_started_shows_its_negative_duration_in_the_units_of_a_positive_one()
+    {
+        // Only a file acode did not write can hold that (acode's own imports store the start as the end): an edited export.
+        await _workspace.RunOkAsync("demo");
+        string id = (await _workspace.SessionIdsAsync()).Single();
+        string export = Path.Combine(_workspace.Root, "edited.jsonl");
+        var lines = new List<string>();
+        foreach (string line in (await _workspace.RunOkAsync("session", "export", id)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            if ((string?)node["entity"] == "SessionTask" && (int)node["ordinal"]! == 1)
+            {
+                DateTimeOffset started = DateTimeOffset.Parse((string)node["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+                node["completedAt"] = started.AddSeconds(-90).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                node["version"] = (long)node["version"]! + 1;
+            }
+
+            lines.Add(node.ToJsonString());
+        }
+
+        await File.WriteAllLinesAsync(export, lines);
+        await _workspace.RunOkAsync("session", "import", export);
+
+        AcodeResult result = await _workspace.RunOkAsync("session", "show", id);
+        Assert.Contains("Task 1 Reproduce the failure [Completed] -90.0 s", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_json_prints_every_entity_document()
     {
         await _workspace.RunOkAsync("demo");
