@@ -58,7 +58,7 @@ internal sealed partial class SqliteMigrator
         MigrationStatus status = _plan.StatusOf(applied);
         if (applied.Count > 0)
         {
-            IReadOnlyList<string> differences = SqliteSchema.DefinedBy(_plan.Behind(applied)).DifferencesIn(SqliteSchema.Read(connection, snapshot));
+            IReadOnlyList<string> differences = SqliteSchema.Read(connection, snapshot).DifferencesFrom(_plan.Behind(applied));
             if (differences.Count > 0)
             {
                 throw AcodeErrors.NotAnAcodeDatabase(connection.DataSource, DescribeDamage(status, differences));

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Acode.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -21,9 +23,20 @@ namespace Acode.Infrastructure.Migrations;
 /// written by FTS5, not by a migration: another SQLite library may word them differently. They must exist, but their
 /// text is FTS5's to check (<c>PRAGMA integrity_check</c> runs FTS5's own check); every other object, the virtual
 /// table's own definition included, must still equal its migration's text.</para>
+/// <para>Replaying the migrations takes tens of milliseconds of every command's start (JIT included), so a database
+/// that holds exactly the schema this build ships is recognized by its <see cref="ShippedFingerprint"/> first; any
+/// other database (an older version, a user's own objects beside ours, a damaged definition, another SQLite library's
+/// wording) is compared with the replay as before. The fingerprint only skips work: it never accepts what the replay
+/// would refuse.</para>
 /// </remarks>
 internal sealed class SqliteSchema
 {
+    /// <summary>
+    /// <see cref="FingerprintOf"/> the migrations this build embeds and the schema their replay defines; a test
+    /// (<c>SchemaFingerprintTests</c>) fails with the new value when a migration is added or changed and this is not.
+    /// </summary>
+    internal const string ShippedFingerprint = "781b8cbbcea8b7ef18ae8b1304bac4449503f0f43a816c123693e90066158357";
+
     private const string ReadSql = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\';";
 
     private static readonly ConcurrentDictionary<string, SqliteSchema> Defined = new(StringComparer.Ordinal);
@@ -67,6 +80,34 @@ internal sealed class SqliteSchema
 
             return Read(memory);
         });
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of <paramref name="migrations"/>' versions and checksums and of every object of
+    /// <paramref name="schema"/> (type, name, table and definition, in name order): equal for two databases only when
+    /// both hold the same definitions after the same migrations.
+    /// </summary>
+    public static string FingerprintOf(IReadOnlyList<Migration> migrations, SqliteSchema schema)
+    {
+        var text = new StringBuilder();
+        foreach (Migration migration in migrations)
+        {
+            text.Append(migration.VersionText).Append(':').Append(migration.Checksum).Append('\n');
+        }
+
+        foreach (SchemaObject item in schema._objects.Values.OrderBy(o => o.Name, StringComparer.Ordinal))
+        {
+            text.Append(item.Type).Append('\u0001').Append(item.Name).Append('\u0001').Append(item.Table).Append('\u0001').Append(item.Sql).Append('\u0000');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// Each object <paramref name="migrations"/> define that this (actual) schema lacks or defines differently, as
+    /// <see cref="DifferencesIn"/> words it; without replaying them when this is exactly the schema this build ships.
+    /// </summary>
+    public IReadOnlyList<string> DifferencesFrom(IReadOnlyList<Migration> migrations)
+        => FingerprintOf(migrations, this) == ShippedFingerprint ? [] : DefinedBy(migrations).DifferencesIn(this);
 
     /// <summary>
     /// Each object of this (expected) schema that <paramref name="actual"/> lacks or defines differently, one line each,
