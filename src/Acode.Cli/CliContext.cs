@@ -125,6 +125,12 @@ internal sealed class CliContext : IDisposable
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
         string? empty = EmptyDatabaseFile();
+        if (!File.Exists(Workspace.DatabasePath) && !Directory.Exists(Workspace.DatabasePath) && DatabaseFile.HasWal(Workspace.DatabasePath))
+        {
+            // Not "no workspace here": the changes of one whose database file went missing.
+            throw AcodeErrors.WalWithoutDatabase(Workspace.DatabasePath, new FileInfo(Workspace.DatabasePath + "-wal").Length);
+        }
+
         if (Options is null || empty is not null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
         {
             throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);

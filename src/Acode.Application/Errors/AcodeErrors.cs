@@ -129,6 +129,18 @@ internal static class AcodeErrors
         "If it is damaged, restore it from a backup; if it belongs to another program, move it away. acode creates a new database when the file does not exist.",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-002 for a database file that is missing while its write-ahead log (<c>-wal</c>) holds content: changes of a
+    /// database that was moved or deleted, which SQLite would discard if a new database were created in its place
+    /// (https://www.sqlite.org/wal.html: the WAL belongs to its database file). Nothing is created.
+    /// </summary>
+    /// <param name="path">Where the database file belongs.</param>
+    /// <param name="walBytes">The size of the <c>-wal</c> file, in bytes.</param>
+    public static AcodeDbException WalWithoutDatabase(string path, long walBytes) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"The workspace database '{path}' does not exist, but its write-ahead log '{path}-wal' ({walBytes} bytes) does: it holds changes of a database file that was moved or deleted. Nothing was created, and the log was left untouched.",
+        $"Put the database file back next to its log (moved, or from a backup) and run the command again: the changes are then read. If they are not needed, move '{path}-wal' (and '{path}-shm') away; acode then creates a new database.");
+
     /// <summary>A blob of large content (docs/storage.md) is missing or does not decode: the rows naming it cannot be read.</summary>
     public static AcodeDbException DamagedBlob(string path, string hash, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,

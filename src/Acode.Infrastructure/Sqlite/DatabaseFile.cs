@@ -26,7 +26,7 @@ internal static class DatabaseFile
 
         if (!File.Exists(path))
         {
-            return DatabaseFileKind.Missing;
+            return HasWal(path) ? DatabaseFileKind.WalWithoutDatabase : DatabaseFileKind.Missing;
         }
 
         Span<byte> header = stackalloc byte[100];
@@ -152,7 +152,8 @@ internal static class DatabaseFile
         }
     }
 
-    private static bool HasWal(string path)
+    /// <summary>Whether a <c>-wal</c> file with content lies next to <paramref name="path"/>.</summary>
+    public static bool HasWal(string path)
     {
         var wal = new FileInfo(path + "-wal");
         return wal.Exists && wal.Length > 0;

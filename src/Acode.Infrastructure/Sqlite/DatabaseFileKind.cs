@@ -4,6 +4,12 @@ namespace Acode.Infrastructure.Sqlite;
 internal enum DatabaseFileKind
 {
     Missing,
+
+    /// <summary>
+    /// No database file, but a <c>-wal</c> with content next to where it belongs: changes of a database that was moved or
+    /// deleted. Creating a new database there would make SQLite discard that log, so it is refused.
+    /// </summary>
+    WalWithoutDatabase,
     EmptySqlite,
     Acode,
     ForeignSqlite,

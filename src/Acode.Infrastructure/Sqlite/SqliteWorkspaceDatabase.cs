@@ -114,6 +114,8 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is not an SQLite database (its header is wrong or it is truncated)");
             case DatabaseFileKind.ForeignSqlite:
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is an SQLite database of another application");
+            case DatabaseFileKind.WalWithoutDatabase:
+                throw AcodeErrors.WalWithoutDatabase(path, new FileInfo(path + "-wal").Length);
             case DatabaseFileKind.Missing:
                 DatabaseFile.EnsureCreated(workspace);
                 break;
