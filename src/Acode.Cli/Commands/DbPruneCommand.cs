@@ -35,7 +35,8 @@ internal static class DbPruneCommand
             can pull them any more (other workspaces keep the copies they hold, no longer shared). When PostgreSQL stops
             answering (or refuses) after the local prune, the local prune is reported and the command fails with
             ACODE-DB-006 (exit 16): the deletions wait in the outbox and 'acode db sync' delivers them once PostgreSQL
-            answers.
+            answers. When it does not answer before (--remote reads PostgreSQL's sessions first), nothing is removed
+            anywhere: ACODE-DB-006 (exit 16), and the prune is run again later.
 
             A session with changes not yet delivered to PostgreSQL is kept (and listed) unless --include-unsynced is
             given, also when no PostgreSQL is configured now but this workspace synced before. In a workspace that never
@@ -103,7 +104,7 @@ internal static class DbPruneCommand
             };
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
-            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemoteAsync(sync, store, request, plan, dryRun: true, cancellationToken);
+            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, store, request, plan, cancellationToken);
             TellPostgresMigrated(context, sync);
             if (dry)
             {
@@ -193,6 +194,27 @@ internal static class DbPruneCommand
         if (sync?.TakePostgresMigrated() is { } migrated)
         {
             Console.Error.WriteLine(CommandAction.Printable(SyncSummary.PostgresMigratedText(migrated, context.SyncTargetDescription, "pruning")));
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="RemoteAsync"/> would tombstone, read before anything is removed. PostgreSQL's ACODE-DB-006 then says
+    /// that nothing was removed and that the prune must be run again: the general hint (the sync resumes by itself) would
+    /// wrongly suggest that the prune waits in the outbox.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RemoteAsync(sync, store, request, local, dryRun: true, cancellationToken);
+        }
+        catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+        {
+            throw new AcodeDbException(
+                ex.ErrorCode,
+                $"{ex.Message.TrimEnd('.')}; --remote reads PostgreSQL's sessions before it removes anything, so nothing was removed here or there.",
+                "Run the same prune again once PostgreSQL answers or the cause above is fixed (check the server and ACODE_POSTGRES_URL or persistence:postgres:connectionString), or run it without --remote to prune this workspace only.",
+                ex);
         }
     }
 

@@ -174,6 +174,29 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{ofA}' AND deleted_at IS NOT NULL"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Issue", "trial29.3")]
+    public async Task A_remote_prune_PostgreSQL_does_not_answer_removes_nothing_and_says_to_run_it_again(bool asJson)
+    {
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        IReadOnlyList<string> before = await _a.SessionIdsAsync();
+        byte[] file = await File.ReadAllBytesAsync(_a.DatabasePath);
+        _a.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode:pw-never-shown@127.0.0.1:1/acode";
+
+        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--yes", .. asJson ? new[] { "--json" } : []]);
+
+        Assert.True(pruned.ExitCode == 16, pruned.ToString());
+        Assert.Contains("Error: ACODE-DB-006: PostgreSQL at ", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("so nothing was removed here or there", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Run the same prune again once PostgreSQL answers", pruned.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("resumes by itself", pruned.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-never-shown", pruned.Stderr + pruned.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, await _a.SessionIdsAsync());
+        Assert.Equal(file, await File.ReadAllBytesAsync(_a.DatabasePath));
+    }
+
     [Fact]
     public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_007_like_every_remote_read_and_removes_nothing()
     {
