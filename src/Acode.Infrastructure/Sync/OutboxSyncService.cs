@@ -58,6 +58,9 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     private Application.SchemaUpgrade? _postgresMigrated;
     private IReadOnlyList<string> _bookkeeping = [];
 
+    /// <summary>The last-successful-sync time this instance wrote last (null: none yet): only its own idle polls skip the stamp.</summary>
+    private DateTimeOffset? _stamped;
+
     /// <summary>
     /// A sync over what the composition root (<see cref="PersistenceServiceCollectionExtensions"/>) registered: the outbox,
     /// the keyed connection pool and the migrator are the container's singletons, and the container disposes them.
@@ -286,7 +289,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     /// <summary>
     /// How often a run with nothing to deliver stamps the time of the last successful sync in the workspace when nothing else
     /// changed (no error to clear, no clock floor to raise): a <c>db sync --watch</c> or a host's worker polls every few
-    /// seconds, and writing the workspace file at every idle poll would be needless I/O.
+    /// seconds, and writing the workspace file at every idle poll would be needless I/O. Only the polls of one service
+    /// instance skip: its first run always stamps, so a one-shot <c>acode db sync</c> is what <c>db status</c> shows next.
     /// </summary>
     public static TimeSpan IdleStampInterval { get; } = TimeSpan.FromMinutes(1);
 
@@ -303,7 +307,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             if (run.Done == 0 && run.ConflictsLostSince + run.ConflictsLostSinceToDeletion == 0)
             {
                 WorkspaceSyncState state = _database.GetSyncState(CancellationToken.None);
-                if (state.LastError is null && state.LastSuccessfulSync is { } last && now - last < IdleStampInterval && now >= last
+                if (state.LastError is null && state.LastSuccessfulSync is { } last && last == _stamped && now - last < IdleStampInterval && now >= last
                     && run.MaxRemoteHlc <= state.HlcFloorTicks)
                 {
                     return;
@@ -311,6 +315,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             }
 
             await _database.RecordSyncSuccessAsync(at, run.MaxRemoteHlc, CancellationToken.None).ConfigureAwait(false);
+            _stamped = at;
         }
         catch (AcodeDbException ex) when (!SyncLoop.EndsTheLoop(ex))
         {

@@ -257,6 +257,30 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    [Trait("Issue", "trial29.1")]
+    public async Task A_new_process_with_nothing_to_deliver_stamps_its_sync_even_within_the_minute_of_the_last_one()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, time);
+        await h.Store.CreateSessionAsync("delivered by the first run");
+        Assert.True((await h.Sync.SyncAsync()).Applied > 0);
+        DateTimeOffset first = h.Database.GetSyncState().LastSuccessfulSync!.Value;
+
+        // A second 'acode db sync' a few seconds later: a process of its own, nothing left to deliver.
+        time.Advance(TimeSpan.FromSeconds(5));
+        using (var again = new OutboxSyncService(h.Database, h.Target, new SyncOptions(), h.Clock))
+        {
+            SyncRunResult idle = await again.SyncAsync();
+            Assert.Equal(0, idle.Applied);
+            Assert.False(idle.Paused, idle.PauseReason);
+        }
+
+        DateTimeOffset second = h.Database.GetSyncState().LastSuccessfulSync!.Value;
+        Assert.True(second > first, $"last successful sync {second:O} is still the first run's {first:O}");
+        Assert.Equal(time.GetUtcNow(), second);
+    }
+
+    [Fact]
     public async Task A_server_that_comes_back_with_an_empty_database_gets_its_schema_recreated()
     {
         using SyncHarness h = await SyncHarness.CreateAsync(fixture);
