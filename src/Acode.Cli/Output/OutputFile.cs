@@ -154,14 +154,29 @@ internal sealed class OutputFile
                     throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
                 }
 
+                if (ex is IOException io && !StandardOutput.IsBrokenPipe(io))
+                {
+                    throw Unwritable(io);
+                }
+
                 throw;
             }
             catch (IOException ex) when (FullOutputDisk.IsFull(ex))
             {
                 throw FullOutputDisk.ForFile(_shown, _target, LeftAfterFailure);
             }
+            catch (IOException ex) when (!StandardOutput.IsBrokenPipe(ex))
+            {
+                // A kernel file that takes no writes (/proc/version: EIO), a device that fails: the output's fault, not acode's.
+                // A pipe whose reader went away (/dev/stdout) stays a broken pipe: the command ends with 141, as 'head' expects.
+                throw Unwritable(ex);
+            }
         }
     }
+
+    /// <summary>The error of a write to the output that failed for another reason than a full disk (exit 2).</summary>
+    private UsageException Unwritable(IOException ex)
+        => new($"Cannot write to '{_shown}': {ex.Message.Replace(_target, _shown, StringComparison.Ordinal).TrimEnd('.')}; {LeftAfterFailure}.", "Check that it is a file or device that takes writes, or choose another file name.");
 
     /// <summary>
     /// Gives the complete new file the permissions of the file it replaces, as a text editor or <c>cp</c> over an existing
@@ -289,6 +304,11 @@ internal sealed class OutputFile
         catch (IOException ex) when (!_overwrite && File.Exists(_target))
         {
             throw new UsageException($"'{_shown}' already exists (it appeared while the export ran; it was left as it is): {ex.Message}", "Add --force to overwrite it, or choose another file name.");
+        }
+        catch (IOException ex) when (!StandardOutput.IsBrokenPipe(ex))
+        {
+            File.Delete(temporary);
+            throw Unwritable(new IOException(ex.Message.Replace(temporary, _target, StringComparison.Ordinal), ex));
         }
         finally
         {

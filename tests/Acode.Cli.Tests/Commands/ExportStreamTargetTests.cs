@@ -101,6 +101,23 @@ public sealed class ExportStreamTargetTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Issue", "trial29.5")]
+    public async Task A_kernel_file_that_takes_no_writes_is_a_failed_write_with_exit_2_not_a_bug(bool force)
+    {
+        await DemoExportAsync();
+
+        AcodeResult result = await _workspace.RunAsync(["session", "export", "--all", "-o", "/proc/version", .. force ? new[] { "--force" } : []]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Error: Cannot write to '/proc/version': ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Check that it is a file or device that takes writes", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unexpected error", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("bug", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<string> DemoExportAsync()
