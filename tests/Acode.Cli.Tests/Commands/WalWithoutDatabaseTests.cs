@@ -49,6 +49,25 @@ public sealed class WalWithoutDatabaseTests : IDisposable
         Assert.Contains(WalOnlyTitle, list.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("title").GetString()));
     }
 
+    [Theory]
+    [Trait("Issue", "trial29.4")]
+    [MemberData(nameof(Commands))]
+    public async Task An_empty_database_file_next_to_a_log_of_changes_is_said_to_be_truncated_and_both_are_left_as_they_are(string command)
+    {
+        await _source.RunOkAsync("demo");
+        LeaveOrphanWal();
+        await File.WriteAllBytesAsync(_workspace.DatabasePath, []);
+        byte[] wal = await File.ReadAllBytesAsync(_workspace.DatabasePath + "-wal");
+
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.True(result.ExitCode == 12, result.ToString());
+        Assert.Contains("it is empty (0 bytes) while its write-ahead log (-wal) holds changes, so it was truncated or replaced", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("another application", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(_workspace.DatabasePath).Length);
+        Assert.Equal(wal, await File.ReadAllBytesAsync(_workspace.DatabasePath + "-wal"));
+    }
+
     public void Dispose()
     {
         _source.Dispose();
