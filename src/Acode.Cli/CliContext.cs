@@ -125,7 +125,7 @@ internal sealed class CliContext : IDisposable
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
         string? empty = EmptyDatabaseFile();
-        if (!File.Exists(Workspace.DatabasePath) && !Directory.Exists(Workspace.DatabasePath) && DatabaseFile.HasWal(Workspace.DatabasePath))
+        if (!File.Exists(Workspace.DatabasePath) && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.WalWithoutDatabase)
         {
             // Not "no workspace here": the changes of one whose database file went missing.
             throw AcodeErrors.WalWithoutDatabase(Workspace.DatabasePath, new FileInfo(Workspace.DatabasePath + "-wal").Length);

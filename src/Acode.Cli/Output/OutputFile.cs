@@ -307,7 +307,6 @@ internal sealed class OutputFile
         }
         catch (IOException ex) when (!StandardOutput.IsBrokenPipe(ex))
         {
-            File.Delete(temporary);
             throw Unwritable(new IOException(ex.Message.Replace(temporary, _target, StringComparison.Ordinal), ex));
         }
         finally

@@ -38,7 +38,7 @@ internal static class DatabaseFile
 
         if (read == 0)
         {
-            return HasWal(path) ? DatabaseFileKind.ForeignSqlite : DatabaseFileKind.EmptySqlite;
+            return HasWal(path) ? DatabaseFileKind.EmptyWithWal : DatabaseFileKind.EmptySqlite;
         }
 
         if (read < header.Length || !header[..Magic.Length].SequenceEqual(Magic))
@@ -152,8 +152,7 @@ internal static class DatabaseFile
         }
     }
 
-    /// <summary>Whether a <c>-wal</c> file with content lies next to <paramref name="path"/>.</summary>
-    public static bool HasWal(string path)
+    private static bool HasWal(string path)
     {
         var wal = new FileInfo(path + "-wal");
         return wal.Exists && wal.Length > 0;

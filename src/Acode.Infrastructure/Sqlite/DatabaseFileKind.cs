@@ -10,6 +10,9 @@ internal enum DatabaseFileKind
     /// deleted. Creating a new database there would make SQLite discard that log, so it is refused.
     /// </summary>
     WalWithoutDatabase,
+
+    /// <summary>An empty (0-byte) database file next to a <c>-wal</c> with content: truncated or replaced; both are left alone.</summary>
+    EmptyWithWal,
     EmptySqlite,
     Acode,
     ForeignSqlite,

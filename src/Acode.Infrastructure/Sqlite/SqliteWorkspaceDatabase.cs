@@ -112,8 +112,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         {
             case DatabaseFileKind.NotSqlite:
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is not an SQLite database (its header is wrong or it is truncated)");
-            case DatabaseFileKind.ForeignSqlite when new FileInfo(path).Length == 0:
-                // Inspect calls an empty file with a -wal of content foreign: that log cannot belong to an empty database.
+            case DatabaseFileKind.EmptyWithWal:
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is empty (0 bytes) while its write-ahead log (-wal) holds changes, so it was truncated or replaced by an empty file; the log was left untouched too");
             case DatabaseFileKind.ForeignSqlite:
                 throw AcodeErrors.NotAnAcodeDatabase(path, "it is an SQLite database of another application");
