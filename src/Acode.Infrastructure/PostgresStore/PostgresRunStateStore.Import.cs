@@ -19,9 +19,16 @@ public sealed partial class PostgresRunStateStore
     /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
+        => ((Transcripts.IRedactingStore)this).ImportAsync(session, events, NoneRedactedBefore, cancellationToken);
+
+    private static readonly IReadOnlyDictionary<string, RedactionCounts> NoneRedactedBefore = new Dictionary<string, RedactionCounts>();
+
+    /// <inheritdoc/>
+    Task<ImportResult> Transcripts.IRedactingStore.ImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(redactedBefore);
         if (session.IsNew || session.PendingChanges.Count > 0)
         {
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
@@ -84,6 +91,11 @@ public sealed partial class PostgresRunStateStore
             for (int i = 0; i < fresh.Count; i++)
             {
                 EntityRedaction.Redact(_redactor, fresh[i], redacted);
+                if (redactedBefore.TryGetValue(fresh[i].EntityId, out RedactionCounts? before))
+                {
+                    redacted.Add(before);
+                }
+
                 var document = (SessionEventDocument)EntityDocuments.From(fresh[i]);
                 writes.Add(EntityType.SessionEvent, placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), fresh[i].UpdatedAt, deleted: false);
                 redactionEvent.Wrote(EntityType.SessionEvent, fresh[i].EntityId, document.Version, fresh[i].UpdatedAt);

@@ -13,24 +13,31 @@ public sealed partial class SqliteRunStateStore
 {
     /// <inheritdoc/>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
+        => ((Transcripts.IRedactingStore)this).ImportAsync(session, events, NoneRedactedBefore, cancellationToken);
+
+    /// <inheritdoc/>
+    Task<ImportResult> Transcripts.IRedactingStore.ImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(redactedBefore);
         if (session.IsNew || session.PendingChanges.Count > 0)
         {
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
         }
 
-        return TracedImportAsync(session, events, cancellationToken);
+        return TracedImportAsync(session, events, redactedBefore, cancellationToken);
     }
 
-    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken)
+    private static readonly IReadOnlyDictionary<string, RedactionCounts> NoneRedactedBefore = new Dictionary<string, RedactionCounts>();
+
+    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
     {
         using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Sqlite);
         activity?.SetTag("acode.event.count", events.Count);
         try
         {
-            return await ImportCoreAsync(session, events, cancellationToken).ConfigureAwait(false);
+            return await ImportCoreAsync(session, events, cancellationToken, redactedBefore: redactedBefore).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -40,7 +47,8 @@ public sealed partial class SqliteRunStateStore
     }
 
     // pulled: the versions are PostgreSQL's own (session pull): only a row with an undelivered change gets an outbox record.
-    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken, bool pulled = false)
+    // redactedBefore: by event id, what an importer replaced in text it stores only in part (IRedactingStore).
+    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken, bool pulled = false, IReadOnlyDictionary<string, RedactionCounts>? redactedBefore = null)
     {
         ImportResult result = await _database.WriteAsync((transaction, commands) =>
         {
@@ -84,6 +92,11 @@ public sealed partial class SqliteRunStateStore
             for (int i = 0; i < fresh.Count; i++)
             {
                 EntityRedaction.Redact(Redactor, fresh[i], redacted);
+                if (redactedBefore is not null && redactedBefore.TryGetValue(fresh[i].EntityId, out RedactionCounts? before))
+                {
+                    redacted.Add(before);
+                }
+
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
                 Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now, undelivered is null);
                 inserted++;

@@ -13,6 +13,12 @@ namespace Acode.Infrastructure.Transcripts;
 internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 {
     private const string Interrupted = "[Request interrupted by user";
+
+    /// <summary>
+    /// The model Claude Code names in a message it writes itself rather than receives (an API error, an interruption's
+    /// notice): no model ran, so it is not the session's model in <c>import.source</c>.
+    /// </summary>
+    private const string SyntheticModel = "<synthetic>";
     private static readonly HashSet<string> BookkeepingTypes = new(StringComparer.Ordinal) { "file-history-snapshot", "queue-operation", "progress", "attachment" };
     private static readonly HashSet<string> WritingTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit" };
     private static readonly HashSet<string> SubAgentTools = new(StringComparer.Ordinal) { "Task", "Agent" };
@@ -287,7 +293,8 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         JsonElement message = record.Get("message") ?? default;
         string uuid = record.Str("uuid") ?? "line-" + lineNumber;
         bool side = _subAgentTranscript || record.Bool("isSidechain");
-        graph.SetSource("model", message.ValueKind == JsonValueKind.Object && !side ? message.Str("model") : null);
+        string? model = message.ValueKind == JsonValueKind.Object && !side ? message.Str("model") : null;
+        graph.SetSource("model", model == SyntheticModel ? null : model);
         Lane? lane = side ? SideLane(graph, record) : _main;
         if (!side && _pendingCommand is { } command)
         {

@@ -26,6 +26,7 @@ internal sealed class TranscriptGraph
     private readonly Dictionary<string, ToolNode> _toolCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _artifactKeys = new(StringComparer.Ordinal);
     private readonly List<SessionEventDocument> _events = [];
+    private readonly Dictionary<string, RedactionCounts> _redactedBefore = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _source = new(StringComparer.Ordinal);
     private readonly SessionNode _session = new();
     private readonly Dictionary<string, DateTimeOffset> _finishedSubAgents = new(StringComparer.Ordinal);
@@ -78,6 +79,13 @@ internal sealed class TranscriptGraph
     public int ArtifactCount => _artifacts.Count;
 
     public long EventCount => _events.Count;
+
+    /// <summary>
+    /// By event id, the values this graph replaced by markers in text it stored only in part (the start of an oversized
+    /// line): the store counts them in its <c>secrets.redacted</c> event when it writes that event, as it counts what it
+    /// replaces itself (docs/secrets.md).
+    /// </summary>
+    public IReadOnlyDictionary<string, RedactionCounts> RedactedBefore => _redactedBefore;
 
     public int UnmappedRecords { get; set; }
 
@@ -389,13 +397,26 @@ internal sealed class TranscriptGraph
         _artifacts.Add(artifact);
     }
 
-    public void AddEvent(string type, string payloadJson)
+    /// <summary>Adds an event to the session's log.</summary>
+    /// <param name="type">The event's type.</param>
+    /// <param name="payloadJson">Its payload, a JSON object.</param>
+    /// <param name="redactedBefore">
+    /// What the graph replaced by markers in text the payload holds only in part (<see cref="Excerpt"/>): the store cannot
+    /// count it again, so it is handed to the store with the event (<see cref="RedactedBefore"/>).
+    /// </param>
+    public void AddEvent(string type, string payloadJson, RedactionCounts? redactedBefore = null)
     {
         long sequence = _eventBase + _events.Count + 1;
         string time = UtcTimestamp.Format(Time);
+        string id = DeterministicId.For(EventId.Prefix, Time, _sourceKey + ":event:" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (redactedBefore is { Total: > 0 })
+        {
+            _redactedBefore[id] = redactedBefore;
+        }
+
         _events.Add(new SessionEventDocument
         {
-            Id = DeterministicId.For(EventId.Prefix, Time, _sourceKey + ":event:" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Id = id,
             Version = 1,
             CreatedAt = time,
             UpdatedAt = time,
@@ -523,22 +544,54 @@ internal sealed class TranscriptGraph
     /// <c>,</c>, <c>]</c> or <c>}</c>): <paramref name="text"/> may itself be only the start of something longer (an
     /// oversized line), and a secret that runs past its end may not have been recognised.
     /// </summary>
-    public string Excerpt(string text, int maxBytes)
+    /// <param name="text">The text, itself maybe only the start of something longer.</param>
+    /// <param name="maxBytes">At most this many bytes of UTF-8 are kept.</param>
+    /// <param name="counts">
+    /// Counts the secrets whose markers the excerpt keeps (one left out with the rest of the text is not stored, so not
+    /// counted); null: not counted (the caller stores the whole text elsewhere, where the store counts it).
+    /// </param>
+    public string Excerpt(string text, int maxBytes, RedactionCounts? counts = null)
     {
-        string redacted = RedactedCut.Redact(Redactor, TextContent.ToWellFormed(text));
+        var replaced = new RedactionCounts();
+        string redacted = RedactedCut.Redact(Redactor, TextContent.ToWellFormed(text), replaced);
         string cut = RedactedCut.Utf8Prefix(SecretRedactor.Disabled, redacted, maxBytes);
-        if (cut.Length == redacted.Length || cut.Length == 0 || IsWordBreak(cut[^1]))
+        if (cut.Length != redacted.Length && cut.Length > 0 && !IsWordBreak(cut[^1]))
         {
-            return cut;
+            int end = cut.Length;
+            while (end > 0 && !IsWordBreak(cut[end - 1]))
+            {
+                end--;
+            }
+
+            cut = cut[..end];
         }
 
-        int end = cut.Length;
-        while (end > 0 && !IsWordBreak(cut[end - 1]))
+        if (counts is not null)
         {
-            end--;
+            // The markers the cut keeps, of the kinds this redaction put in: at most as many as it replaced (a marker the
+            // text held already, quoted from an earlier redaction, is not counted again unless the cut dropped a new one).
+            foreach ((string kind, long replacedOfKind) in replaced.ByKind)
+            {
+                long kept = Math.Min(replacedOfKind, Occurrences(cut, SecretValues.Marker(kind)));
+                if (kept > 0)
+                {
+                    counts.Add(kind, kept);
+                }
+            }
         }
 
-        return cut[..end];
+        return cut;
+
+        static long Occurrences(string text, string marker)
+        {
+            long found = 0;
+            for (int at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+            {
+                found++;
+            }
+
+            return found;
+        }
 
         static bool IsWordBreak(char c) => char.IsWhiteSpace(c) || c is '"' or ',' or ']' or '}';
     }

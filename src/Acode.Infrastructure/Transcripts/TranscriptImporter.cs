@@ -446,7 +446,11 @@ public abstract class TranscriptImporter : ITranscriptImporter
         return slot * SqliteImportSourceReader.SubAgentRangeStart;
     }
 
-    private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, CancellationToken cancellationToken)
+    /// <param name="store">Where the documents go.</param>
+    /// <param name="documents">The session document first, then what changed.</param>
+    /// <param name="redactedBefore">What the graphs replaced in text they store only in part, by event id (<see cref="TranscriptGraph.RedactedBefore"/>).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    private static async Task<ImportResult> StoreAsync(IRunStateStore store, IReadOnlyList<EntityDocument> documents, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
     {
         var builder = new SessionGraphBuilder();
         foreach (EntityDocument document in documents)
@@ -454,7 +458,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
             builder.Add(document);
         }
 
-        return await store.ImportAsync(builder.Session!, builder.Events, cancellationToken).ConfigureAwait(false);
+        // Another store (a host's own) scans what it writes; only acode's stores take the counts of what was cut away.
+        return store is IRedactingStore redacting
+            ? await redacting.ImportAsync(builder.Session!, builder.Events, redactedBefore, cancellationToken).ConfigureAwait(false)
+            : await store.ImportAsync(builder.Session!, builder.Events, cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="importer">The importer.</param>
@@ -614,7 +621,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
             // No documents (an empty transcript, or one of summaries only): the store is not asked for, so no workspace is created for nothing.
             ImportResult rows = documents.Count == 0
                 ? new ImportResult(0, 0, 0)
-                : await StoreAsync(importer._store.Value, documents, cancellationToken).ConfigureAwait(false);
+                : await StoreAsync(importer._store.Value, documents, RedactedBefore(companions), cancellationToken).ConfigureAwait(false);
             if (removed is not null)
             {
                 await importer._removedImports.Value!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);
@@ -626,6 +633,21 @@ public abstract class TranscriptImporter : ITranscriptImporter
             companions.ForEach(c => c.Graph.MarkStored());
             _stored = true;
             return Report(rows, companions);
+        }
+
+        /// <summary>What the main transcript's and the companions' graphs replaced in text they store only in part, by event id.</summary>
+        private IReadOnlyDictionary<string, RedactionCounts> RedactedBefore(List<TranscriptSource> companions)
+        {
+            var all = new Dictionary<string, RedactionCounts>(_main!.Graph.RedactedBefore, StringComparer.Ordinal);
+            foreach (TranscriptSource companion in companions)
+            {
+                foreach ((string eventId, RedactionCounts counts) in companion.Graph.RedactedBefore)
+                {
+                    all[eventId] = counts;
+                }
+            }
+
+            return all;
         }
 
         private string Signature()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Acode.Application.Redaction;
 using Acode.Application.Transcripts;
 using Acode.Domain.Text;
 
@@ -245,12 +246,15 @@ internal sealed class TranscriptSource
     {
         if (line.Oversized)
         {
+            // The line is stored only as its start, redacted before the cut: the store cannot find those secrets again.
+            var redacted = new RedactionCounts();
+            string start = Graph.Excerpt(line.Text, TranscriptLineReader.OversizedPrefixBytes, redacted);
             Graph.AddEvent("transcript.oversized_line", TranscriptGraph.Json(w =>
             {
                 w.WriteNumber("line", line.Number);
                 w.WriteNumber("bytes", line.ByteLength);
-                w.WriteText("start", Graph.Excerpt(line.Text, TranscriptLineReader.OversizedPrefixBytes));
-            }));
+                w.WriteText("start", start);
+            }), redacted);
         }
         else if (document is null)
         {

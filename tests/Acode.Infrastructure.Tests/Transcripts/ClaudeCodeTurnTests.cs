@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Acode.Application.Transcripts;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Tests.Support;
@@ -93,6 +94,26 @@ public sealed class ClaudeCodeTurnTests : IDisposable
         Assert.Equal(At("11:00:03"), steps[0].CompletedAt);
         Assert.Equal(At("11:00:13"), steps[1].CompletedAt); // the end of its Edit call, not the next prompt (11:01:00)
         Assert.Equal(TimeSpan.FromSeconds(1), steps[1].CompletedAt - steps[1].StartedAt);
+    }
+
+    [Fact]
+    public async Task An_api_error_claude_code_writes_as_model_synthetic_leaves_the_session_s_model_as_it_was()
+    {
+        string[] lines =
+        [
+            """{"type":"user","uuid":"u1","parentUuid":null,"cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:00Z","message":{"role":"user","content":"fix the parser"}}""",
+            """{"type":"assistant","uuid":"a1","parentUuid":"u1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:02Z","message":{"id":"m1","role":"assistant","model":"claude-x","content":[{"type":"text","text":"On it."}],"stop_reason":"end_turn"}}""",
+            """{"type":"user","uuid":"u2","parentUuid":"a1","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:05Z","message":{"role":"user","content":"and the tests"}}""",
+            """{"type":"assistant","isApiErrorMessage":true,"uuid":"a2","parentUuid":"u2","cwd":"/w","version":"2.0.30","timestamp":"2026-11-30T11:00:07Z","message":{"id":"m2","type":"message","role":"assistant","model":"<synthetic>","content":[{"type":"text","text":"API Error: 529 overloaded"}],"stop_reason":"stop_sequence"}}""",
+        ];
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(Write(File1, lines));
+
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, report.SessionId!);
+        Assert.Equal(SessionState.Failed, imported.Session.State);
+        SessionEvent source = imported.Events.Last(e => e.Type == "import.source");
+        Assert.Equal("claude-x", JsonDocument.Parse(source.PayloadJson).RootElement.GetProperty("model").GetString());
+        Assert.DoesNotContain(imported.Events, e => e.Type == "import.source" && e.PayloadJson.Contains("<synthetic>", StringComparison.Ordinal));
     }
 
     [Fact]
