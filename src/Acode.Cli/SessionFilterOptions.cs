@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Acode.Application.Queries;
 using Acode.Application.Serialization;
+using Acode.Cli.Output;
 
 namespace Acode.Cli;
 
@@ -41,6 +42,32 @@ internal sealed class SessionFilterOptions
         }
 
         return filter;
+    }
+
+    /// <summary>Whether the filter of a listing or search (states, created range, title) leaves any session out.</summary>
+    public static bool Narrows(SessionFilter filter)
+        => filter.States.Count > 0 || filter.CreatedFrom is not null || filter.CreatedTo is not null || filter.TitleContains is not null;
+
+    /// <summary>The filter in words (markup, the title made safe), e.g. <c>state Failed or Paused, created 2026-11-30T00:00:00.0000000Z to now (UTC), title containing 'parser'</c>.</summary>
+    public static string Words(SessionFilter filter)
+    {
+        var parts = new List<string>();
+        if (filter.States.Count > 0)
+        {
+            parts.Add($"state {string.Join(" or ", filter.States)}");
+        }
+
+        if (filter.CreatedFrom is not null || filter.CreatedTo is not null)
+        {
+            parts.Add($"created {UtcTimestamp.Format(filter.CreatedFrom) ?? "any time"} to {UtcTimestamp.Format(filter.CreatedTo) ?? "now"} (UTC)");
+        }
+
+        if (filter.TitleContains is { } title)
+        {
+            parts.Add($"title containing '{Display.Safe(title)}'");
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>Refuses a <c>--title</c> no store can search for (<see cref="SessionFilter.TitleProblem"/>), before anything is opened.</summary>

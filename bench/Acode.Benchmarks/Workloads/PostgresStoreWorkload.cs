@@ -118,7 +118,7 @@ public static class PostgresStoreWorkload
     {
         var filter = new SessionFilter { States = [SessionState.Completed] };
         List<(DateTimeOffset At, string Id)> positions = await PagePositionsAsync(acodeDb, 200);
-        string[] cursors = [.. positions.Select(p => SessionCursor.After(filter, SessionSort.UpdatedDescending, p.At, SessionId.Parse(p.Id), CursorSource.Postgres).Encode())];
+        string[] cursors = [.. positions.Select(p => SessionCursor.After(filter, SessionSort.UpdatedDescending, p.At, SessionId.Parse(p.Id), CursorStore.Postgres).Encode())];
         Page<SessionSummary> acodePage = await store.QuerySessionsAsync(filter, SessionSort.UpdatedDescending, new PaginationOptions { Limit = PageSize, Cursor = cursors[1] });
         List<string> rawPage = await raw.PageAsync(positions[1].At, positions[1].Id);
         if (!acodePage.Items.Select(s => s.Id.Value).SequenceEqual(rawPage) || rawPage.Count != PageSize)

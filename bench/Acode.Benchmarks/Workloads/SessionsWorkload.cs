@@ -41,7 +41,7 @@ public static class SessionsWorkload
 
             if (settings.Runs("page"))
             {
-                await PageAsync(settings, raw, store, efOptions, report);
+                await PageAsync(settings, raw, store, CursorStore.Workspace(database.WorkspaceId), efOptions, report);
             }
         }
 
@@ -109,7 +109,7 @@ public static class SessionsWorkload
         }
     }
 
-    private static async Task PageAsync(BenchSettings settings, RawReader raw, SqliteRunStateStore store, DbContextOptions<BenchDbContext> efOptions, Report report)
+    private static async Task PageAsync(BenchSettings settings, RawReader raw, SqliteRunStateStore store, CursorStore cursorStore, DbContextOptions<BenchDbContext> efOptions, Report report)
     {
         // Random depths: sampled positions (updated_at, id) inside each state's rows, in page order.
         var positions = PageStates.ToDictionary(s => s, s => raw.SamplePositions(s.ToString(), 2_000));
@@ -119,7 +119,7 @@ public static class SessionsWorkload
         {
             SessionState state = PageStates[random.Next(PageStates.Length)];
             (DateTimeOffset ts, string id) = positions[state][random.Next(positions[state].Count)];
-            return new PageTarget(state, ts, id, SessionCursor.After(new SessionFilter { States = [state] }, SessionSort.UpdatedDescending, ts, SessionId.Parse(id), CursorSource.Workspace).Encode());
+            return new PageTarget(state, ts, id, SessionCursor.After(new SessionFilter { States = [state] }, SessionSort.UpdatedDescending, ts, SessionId.Parse(id), cursorStore).Encode());
         })];
         PageTarget Target(int round, int i) => round < 0 ? targets[(rounds * settings.BlockSize) + (i % 5_000)] : targets[(round * settings.BlockSize) + i];
 

@@ -7,26 +7,26 @@ using Acode.Application.Serialization;
 namespace Acode.Application.Queries;
 
 /// <summary>
-/// The position after the last row of a page, bound to the query that printed it: the store (<see cref="CursorSource"/>),
+/// The position after the last row of a page, bound to the query that printed it: the store (<see cref="CursorStore"/>),
 /// the sort, a fingerprint of the filter (<see cref="FilterFingerprint"/>), and the last row's sort timestamp and id.
-/// Encoded as URL-safe base64 of <c>3|source|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is
+/// Encoded as URL-safe base64 of <c>4|store|sort|filter|timestamp|id</c>; callers treat it as opaque. The page size is
 /// not part of it: keyset pages stay gap- and overlap-free whatever size the next page asks for.
 /// </summary>
-internal readonly record struct SessionCursor(CursorSource Source, SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
+internal readonly record struct SessionCursor(CursorStore Store, SessionSort Sort, string FilterFingerprint, DateTimeOffset Timestamp, SessionId Id)
 {
-    private const string Layout = "3";
+    private const string Layout = "4";
 
-    /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort, of the store <paramref name="source"/>.</summary>
-    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id, CursorSource source)
-        => new(source, sort, SessionFilterFingerprint.Of(filter), timestamp, id);
+    /// <summary>The cursor after the row (<paramref name="timestamp"/>, <paramref name="id"/>) of a query with this filter and sort, of the store <paramref name="store"/>.</summary>
+    public static SessionCursor After(SessionFilter filter, SessionSort sort, DateTimeOffset timestamp, SessionId id, CursorStore store)
+        => new(store, sort, SessionFilterFingerprint.Of(filter), timestamp, id);
 
     public string Encode()
-        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Layout}|{CursorSources.Code(Source)}|{(int)Sort}|{FilterFingerprint}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
+        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Layout}|{Store.Code}|{(int)Sort}|{FilterFingerprint}|{UtcTimestamp.Format(Timestamp)}|{Id}"));
 
-    /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/> of the store <paramref name="expectedSource"/>.</summary>
+    /// <summary>Reads a cursor and checks that it belongs to the query given by <paramref name="filter"/> and <paramref name="expectedSort"/> of the store <paramref name="expectedStore"/>.</summary>
     /// <exception cref="InvalidCursorException">The cursor is not one a store printed (malformed, forged, or from an older acode).</exception>
-    /// <exception cref="CursorMismatchException">The cursor was printed by the other store, for another sort order or another filter.</exception>
-    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort, CursorSource expectedSource)
+    /// <exception cref="CursorMismatchException">The cursor was printed by another store, for another sort order or another filter.</exception>
+    public static SessionCursor Decode(string cursor, SessionFilter filter, SessionSort expectedSort, CursorStore expectedStore)
     {
         ArgumentNullException.ThrowIfNull(filter);
         string[] parts;
@@ -41,7 +41,7 @@ internal readonly record struct SessionCursor(CursorSource Source, SessionSort S
 
         if (parts.Length != 6
             || parts[0] != Layout
-            || !CursorSources.TryParse(parts[1], out CursorSource source)
+            || !CursorStore.TryParse(parts[1], out CursorStore store)
             || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int sort)
             || !Enum.IsDefined((SessionSort)sort)
             || parts[3].Length == 0
@@ -51,9 +51,9 @@ internal readonly record struct SessionCursor(CursorSource Source, SessionSort S
             throw Invalid(cursor, null);
         }
 
-        if (source != expectedSource)
+        if (store != expectedStore)
         {
-            throw CursorSources.Mismatch(source, expectedSource);
+            throw store.Mismatch(expectedStore);
         }
 
         if ((SessionSort)sort != expectedSort)
@@ -66,7 +66,7 @@ internal readonly record struct SessionCursor(CursorSource Source, SessionSort S
             throw new CursorMismatchException("The cursor was made for a different filter (states, created or updated range, or title). Ask for every page with the same filter and sort, or start again without a cursor.");
         }
 
-        return new SessionCursor(source, expectedSort, parts[3], timestamp, id);
+        return new SessionCursor(store, expectedSort, parts[3], timestamp, id);
     }
 
     /// <summary>A sort as the user chooses it (<c>session list --sort</c>, the viewer's sort), not the enum's name.</summary>

@@ -8,25 +8,25 @@ namespace Acode.Application.Search;
 
 /// <summary>
 /// The position after the last hit of a search page: the hit's score (its exact bits), entity id and field, bound to
-/// the store (<see cref="CursorSource"/>: scores of the two engines are not comparable), the query
-/// (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
-/// <c>s2|source|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
+/// the store (<see cref="CursorStore"/>: scores of the two engines are not comparable, and two workspaces' hits are two
+/// listings), the query (<see cref="SearchQuery.Fingerprint"/>) and the filter that printed it. URL-safe base64 of
+/// <c>s3|store|query|filter|scoreBits|entityId|field</c>; callers treat it as opaque.
 /// </summary>
 internal readonly record struct SearchCursor(double Score, string EntityId, string Field)
 {
-    private const string Layout = "s2";
+    private const string Layout = "s3";
 
-    public string Encode(SearchQuery query, SessionFilter filter, CursorSource source)
+    public string Encode(SearchQuery query, SessionFilter filter, CursorStore store)
     {
         ArgumentNullException.ThrowIfNull(query);
         long bits = BitConverter.DoubleToInt64Bits(Score);
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Layout}|{CursorSources.Code(source)}|{query.Fingerprint}|{SessionFilterFingerprint.Of(filter)}|{bits}|{EntityId}|{Field}")));
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Layout}|{store.Code}|{query.Fingerprint}|{SessionFilterFingerprint.Of(filter)}|{bits}|{EntityId}|{Field}")));
     }
 
-    /// <summary>Reads a cursor and checks that the store <paramref name="expectedSource"/> printed it for <paramref name="query"/> and <paramref name="filter"/>.</summary>
+    /// <summary>Reads a cursor and checks that the store <paramref name="expectedStore"/> printed it for <paramref name="query"/> and <paramref name="filter"/>.</summary>
     /// <exception cref="InvalidCursorException">Not a cursor a search printed.</exception>
-    /// <exception cref="CursorMismatchException">Printed by the other store, or for another query or filter.</exception>
-    public static SearchCursor Decode(string cursor, SearchQuery query, SessionFilter filter, CursorSource expectedSource)
+    /// <exception cref="CursorMismatchException">Printed by another store, or for another query or filter.</exception>
+    public static SearchCursor Decode(string cursor, SearchQuery query, SessionFilter filter, CursorStore expectedStore)
     {
         ArgumentNullException.ThrowIfNull(cursor);
         ArgumentNullException.ThrowIfNull(query);
@@ -41,7 +41,7 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
         }
 
         if (parts.Length != 7 || parts[0] != Layout
-            || !CursorSources.TryParse(parts[1], out CursorSource source)
+            || !CursorStore.TryParse(parts[1], out CursorStore store)
             || !long.TryParse(parts[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long bits)
             || !double.IsFinite(BitConverter.Int64BitsToDouble(bits))
             || !IsName(parts[5]) || !IsName(parts[6]))
@@ -49,9 +49,9 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
             throw Invalid(cursor, null);
         }
 
-        if (source != expectedSource)
+        if (store != expectedStore)
         {
-            throw CursorSources.Mismatch(source, expectedSource);
+            throw store.Mismatch(expectedStore);
         }
 
         if (parts[2] != query.Fingerprint)
@@ -61,7 +61,7 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
 
         if (parts[3] != SessionFilterFingerprint.Of(filter))
         {
-            throw new CursorMismatchException("The cursor was made for a different filter (states or time range). Ask for every page with the same query and filter, or start again without a cursor.");
+            throw new CursorMismatchException("The cursor was made for a different filter (states, created range, or title). Ask for every page with the same query and filter, or start again without a cursor.");
         }
 
         return new SearchCursor(BitConverter.Int64BitsToDouble(bits), parts[5], parts[6]);

@@ -115,7 +115,7 @@ internal static class SessionListCommand
             {
                 if (p.GetValue(cursor) is null && filterOptions.AnyGiven(p))
                 {
-                    context.Console.MarkupLine($"No session {(fromRemote ? "in PostgreSQL " : "")}matches the filter ({FilterWords(filter)}). Loosen it (another --state, a wider --since/--until, less of the --title), or list every session with 'acode session list{(fromRemote ? " --remote" : "")}'.");
+                    context.Console.MarkupLine($"No session {(fromRemote ? "in PostgreSQL " : "")}matches the filter ({SessionFilterOptions.Words(filter)}). Loosen it (another --state, a wider --since/--until, less of the --title), or list every session with 'acode session list{(fromRemote ? " --remote" : "")}'.");
                     return ExitCodes.Success;
                 }
 
@@ -183,28 +183,6 @@ internal static class SessionListCommand
 
         arguments.AddRange(["--cursor", cursor]);
         return arguments;
-    }
-
-    /// <summary>The filter in words (markup, the title made safe), e.g. <c>state Failed or Paused, created 2026-11-30T00:00:00.0000000Z to now (UTC), title containing 'parser'</c>.</summary>
-    private static string FilterWords(SessionFilter filter)
-    {
-        var parts = new List<string>();
-        if (filter.States.Count > 0)
-        {
-            parts.Add($"state {string.Join(" or ", filter.States)}");
-        }
-
-        if (filter.CreatedFrom is not null || filter.CreatedTo is not null)
-        {
-            parts.Add($"created {UtcTimestamp.Format(filter.CreatedFrom) ?? "any time"} to {UtcTimestamp.Format(filter.CreatedTo) ?? "now"} (UTC)");
-        }
-
-        if (filter.TitleContains is { } title)
-        {
-            parts.Add($"title containing '{Display.Safe(title)}'");
-        }
-
-        return string.Join(", ", parts);
     }
 
     private static string AsCommandLine(List<string> arguments) => "acode " + ShellQuoting.Join(arguments);

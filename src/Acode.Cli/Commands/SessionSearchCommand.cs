@@ -113,7 +113,10 @@ internal static class SessionSearchCommand
 
             if (page.Items.Count == 0)
             {
-                context.Console.WriteLine(options.Cursor is not null ? "No more hits." : $"No hits for {Display.Plain(query.Canonical)}{(isRemote ? " in PostgreSQL" : " in this workspace")}.");
+                // With a filter, the hits may be there in sessions it leaves out: say which filter, as session list does.
+                context.Console.MarkupLine(options.Cursor is not null ? "No more hits."
+                    : SessionFilterOptions.Narrows(filter) ? $"No hits for {Display.Safe(query.Canonical)} {(isRemote ? "in PostgreSQL" : "in this workspace")} in sessions that match the filter ({SessionFilterOptions.Words(filter)}). Loosen it (another --state, a wider --since/--until, less of the --title), or search every session without it."
+                    : $"No hits for {Display.Safe(query.Canonical)}{(isRemote ? " in PostgreSQL" : " in this workspace")}.");
                 return ExitCodes.Success;
             }
 

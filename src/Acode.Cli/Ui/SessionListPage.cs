@@ -120,7 +120,7 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             if (page.Items.Count == 0)
             {
                 w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more sessions."
-                    : filter.States.Count > 0 || filter.CreatedFrom is not null || filter.CreatedTo is not null || filter.TitleContains is not null ? "No session matches the filter. Loosen it (another state, a wider time range, less of the title), or clear it to see every session."
+                    : SessionFilterOptions.Narrows(filter) ? "No session matches the filter. Loosen it (another state, a wider time range, less of the title), or clear it to see every session."
                     : "No sessions match. Record a sample with 'acode demo'.").Markup("</p>");
                 return;
             }
@@ -186,7 +186,9 @@ internal sealed class SessionListPage(IRunStateStore store, ISessionSearch searc
             WriteForm(w, form);
             if (page.Items.Count == 0)
             {
-                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits." : $"No hits for {parsed.Canonical} {(remote ? "in PostgreSQL" : "in this workspace")}.").Markup("</p>");
+                w.Markup("<p class=\"empty\" id=\"empty\">").Text(cursor is not null ? "No more hits."
+                    : SessionFilterOptions.Narrows(filter) ? $"No hits for {parsed.Canonical} {(remote ? "in PostgreSQL" : "in this workspace")} in sessions that match the filter. Loosen it (another state, a wider time range, less of the title), or clear it to search every session."
+                    : $"No hits for {parsed.Canonical} {(remote ? "in PostgreSQL" : "in this workspace")}.").Markup("</p>");
                 return;
             }
 

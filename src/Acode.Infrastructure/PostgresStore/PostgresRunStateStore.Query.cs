@@ -45,7 +45,7 @@ public sealed partial class PostgresRunStateStore
             {
                 items.RemoveAt(items.Count - 1);
                 SessionSummary last = items[^1];
-                next = SessionCursor.After(filter, sort, updated ? last.UpdatedAt : last.CreatedAt, last.Id, CursorSource.Postgres).Encode();
+                next = SessionCursor.After(filter, sort, updated ? last.UpdatedAt : last.CreatedAt, last.Id, CursorStore.Postgres).Encode();
             }
 
             return new Page<SessionSummary>(items, next);
@@ -61,7 +61,7 @@ public sealed partial class PostgresRunStateStore
     internal static (string Sql, NpgsqlParameter[] Parameters) PageCommand(SessionFilter filter, SessionSort sort, PaginationOptions page)
     {
         filter.Validate();
-        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort, CursorSource.Postgres);
+        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort, CursorStore.Postgres);
         (bool updated, bool descending) = sort switch
         {
             SessionSort.UpdatedDescending => (true, true),

@@ -82,7 +82,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
         filter.Validate();
-        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter, CursorSource.Postgres);
+        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter, CursorStore.Postgres);
         try
         {
             NpgsqlConnection connection = await PostgresDataSourceFactory.OpenConnectionAsync(_dataSource, cancellationToken).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
                 {
                     hits.RemoveAt(hits.Count - 1);
                     SearchHit last = hits[^1];
-                    next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter, CursorSource.Postgres);
+                    next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter, CursorStore.Postgres);
                 }
 
                 return new Page<SearchHit>(hits, next);

@@ -44,7 +44,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
         filter.Validate();
-        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter, CursorSource.Workspace);
+        SearchCursor? cursor = page.Cursor is null ? null : SearchCursor.Decode(page.Cursor, query, filter, CursorStore.Workspace(_database.WorkspaceId));
         string match = Fts5Query.From(query);
         Page<SearchHit> result = _database.Read((connection, transaction) =>
         {
@@ -108,7 +108,7 @@ public sealed class SqliteSessionSearch : ISessionSearch
             {
                 rows.RemoveAt(rows.Count - 1);
                 Row last = rows[^1];
-                next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter, CursorSource.Workspace);
+                next = new SearchCursor(last.Score, last.EntityId, last.Field).Encode(query, filter, CursorStore.Workspace(_database.WorkspaceId));
             }
 
             Dictionary<long, string> snippets = Snippets(connection, transaction, match, rows);

@@ -15,7 +15,7 @@ public sealed partial class SqliteRunStateStore
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
         filter.Validate();
-        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort, CursorSource.Workspace);
+        SessionCursor? cursor = page.Cursor is null ? null : SessionCursor.Decode(page.Cursor, filter, sort, CursorStore.Workspace(_database.WorkspaceId));
         (string column, bool descending) = sort switch
         {
             SessionSort.UpdatedDescending => ("updated_at", true),
@@ -100,7 +100,7 @@ public sealed partial class SqliteRunStateStore
             {
                 items.RemoveAt(items.Count - 1);
                 SessionSummary last = items[^1];
-                next = SessionCursor.After(filter, sort, column == "updated_at" ? last.UpdatedAt : last.CreatedAt, last.Id, CursorSource.Workspace).Encode();
+                next = SessionCursor.After(filter, sort, column == "updated_at" ? last.UpdatedAt : last.CreatedAt, last.Id, CursorStore.Workspace(_database.WorkspaceId)).Encode();
             }
 
             return new Page<SessionSummary>(items, next);

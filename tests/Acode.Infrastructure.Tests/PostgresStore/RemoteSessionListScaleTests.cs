@@ -56,7 +56,7 @@ public sealed class RemoteSessionListScaleTests(PostgresFixture fixture)
         // The cursor of a page in the middle of the range, as the previous page would have printed it.
         bool updated = sort is SessionSort.UpdatedDescending or SessionSort.UpdatedAscending;
         DateTimeOffset at = Start.AddDays(203).AddSeconds(updated ? 60 : 0);
-        string cursor = SessionCursor.After(filter, sort, at, SessionId.Parse(IdOf(203 * 2880)), CursorSource.Postgres).Encode();
+        string cursor = SessionCursor.After(filter, sort, at, SessionId.Parse(IdOf(203 * 2880)), CursorStore.Postgres).Encode();
         (string nextSql, NpgsqlParameter[] nextParameters) = PostgresRunStateStore.PageCommand(filter, sort, new PaginationOptions { Limit = 50, Cursor = cursor });
         await AssertIndexRangeAsync(connectionString, nextSql, nextParameters);
     }

@@ -372,7 +372,7 @@ public abstract class SessionSearchContract
         SearchQuery query = SearchQuery.Parse("nulcursor");
         Page<SearchHit> first = await Search.SearchAsync(query, SessionFilter.All, new PaginationOptions { Limit = 1 });
         string[] parts = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(first.NextCursor!)).Split('|');
-        parts[5] = entityId ?? parts[5]; // s2|source|query|filter|scoreBits|entityId|field
+        parts[5] = entityId ?? parts[5]; // s3|store|query|filter|scoreBits|entityId|field
         parts[6] = field ?? parts[6];
         string forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(string.Join('|', parts)));
 
