@@ -28,7 +28,8 @@ namespace Acode.Infrastructure.Sync;
 /// statement's network delay. A run that read the window stamps <c>last_sync_at</c> with that same local time
 /// (<see cref="LastReadLocalAt"/>), so the next window starts where this one ended; an idle run (a <c>db sync --watch</c>
 /// poll) may leave the stamp up to a minute behind (<see cref="OutboxSyncService.IdleStampInterval"/>), but never after
-/// reporting a lost change: then it always stamps, so a later process does not report it again.
+/// reporting a lost change: then it always stamps, and, as it registered nothing, moves <c>workspaces.last_sync_at</c> to
+/// the end of its window (<see cref="MarkReportedAsync"/>), so a later process does not report it again.
 /// </para>
 /// </summary>
 /// <remarks>
@@ -66,6 +67,10 @@ internal sealed class LostSinceReader
             ORDER BY c.id LIMIT $5) c ON true
         ORDER BY c.id;
         """;
+
+    // $1 workspace id, $2 the end of the window read: an idle run that reported lost changes moves the row's last sync
+    // there, where the next process's window then starts (never back, never past what was read).
+    private const string ReportedSql = "UPDATE workspaces SET last_sync_at = $2 WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < $2);";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SqliteWorkspaceDatabase _database;
@@ -118,6 +123,28 @@ internal sealed class LostSinceReader
         _readUntil = until;
         LastReadLocalAt = localNow;
         return rows.Count == 0 ? [] : StillHeld(rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a run that did not register (an idle <c>db sync --watch</c> poll) reported lost changes: moves
+    /// <c>workspaces.last_sync_at</c> to the end of the window it read, so that another process's next run, whose window
+    /// starts there, does not report them again. A run that registered moved it already.
+    /// </summary>
+    /// <exception cref="NpgsqlException">PostgreSQL failed the update (they may be reported once more; nothing else is affected).</exception>
+    public async Task MarkReportedAsync(CancellationToken cancellationToken)
+    {
+        if (_readUntil is not { } until)
+        {
+            return;
+        }
+
+        NpgsqlCommand command = _dataSource.CreateCommand(ReportedSql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = _database.WorkspaceId! });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = until.UtcDateTime });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -279,10 +279,25 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                     run.LostSessions.Add(sessionId);
                 }
             }
+
+            if (registered || lost.Count == 0)
+            {
+                return;
+            }
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or AcodeDbException && !cancellationToken.IsCancellationRequested)
         {
             Log.LostSinceUnread(_logger, ex.Message);
+            return;
+        }
+
+        try
+        {
+            await _lostSince.MarkReportedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.BookkeepingFailed(_logger, "the end of the window of lost changes in PostgreSQL's workspaces table (another process may report them once more)", ex.Message);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
@@ -88,6 +90,63 @@ public sealed class LaterConflictLoserTests(PostgresFixture fixture) : IDisposab
 
         Assert.Equal(0, result.RootElement.GetProperty("conflictsLost").GetInt64());
         Assert.Empty(result.RootElement.GetProperty("lostSessions").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_lost_change_a_watch_reported_is_not_reported_again_by_the_next_sync()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        string url = PostgresServer.ToUrl(connectionString);
+        _b.Environment["ACODE_POSTGRES_URL"] = url;
+        _b.Environment["ACODE_PERSISTENCE__SYNC__POLLINTERVALSECONDS"] = "1";
+        _d.Environment["ACODE_POSTGRES_URL"] = url;
+        await _b.RunOkAsync("demo");
+        await _b.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _b.SessionIdsAsync());
+        await _d.RunOkAsync("session", "pull", id);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await SessionEdit.RetitleAsync(_b, id, "edited on b", now);
+        await SessionEdit.RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
+        await _b.RunOkAsync("db", "sync");
+        const string LastSyncs = "SELECT id, last_sync_at FROM workspaces ORDER BY id";
+        List<string> before = await PostgresSql.RowsAsync(connectionString, LastSyncs);
+
+        using Process watch = AcodeBinary.Start(_b.Root, _b.Environment, "--workspace", _b.Root, "db", "sync", "--watch");
+        var output = new ConcurrentQueue<string>();
+        watch.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watch.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        watch.BeginOutputReadLine();
+        watch.BeginErrorReadLine();
+        try
+        {
+            // The watch's first run registers (moves b's row); the conflict comes after, so an idle poll reports it.
+            await WaitForAsync(async () => !(await PostgresSql.RowsAsync(connectionString, LastSyncs)).SequenceEqual(before) || watch.HasExited);
+            AcodeResult won = await _d.RunOkAsync("db", "sync");
+            Assert.Contains("1 conflict(s) (1 won, 0 lost)", won.Stdout, StringComparison.Ordinal);
+            await WaitForAsync(() => Task.FromResult(output.Any(line => line.Contains("of your change(s) lost", StringComparison.Ordinal)) || watch.HasExited));
+            Assert.False(watch.HasExited, string.Join('\n', output));
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+            await watch.WaitForExitAsync();
+        }
+
+        using JsonDocument next = JsonDocument.Parse((await _b.RunOkAsync("db", "sync", "--json")).Stdout);
+
+        Assert.Contains(output, line => line.Contains(id, StringComparison.Ordinal));
+        Assert.Equal(0, next.RootElement.GetProperty("conflictsLost").GetInt64());
+        Assert.Empty(next.RootElement.GetProperty("lostSessions").EnumerateArray());
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "The condition did not become true within 2 minutes.");
+            await Task.Delay(100);
+        }
     }
 
     public void Dispose()
