@@ -97,12 +97,20 @@ internal static class SessionDeleteCommand
             // A workspace that synced before deletes for the team too, once its PostgreSQL is configured again.
             bool teamWide = syncExpected && !localOnly;
             bool asJson = p.GetValue(json);
+            // --local keeps PostgreSQL's copy, where there is one: ask which sessions it no longer holds (deleted there),
+            // so that the command never promises a pull that cannot bring one back.
+            RemoteCopies? remote = localOnly && syncConfigured ? await RemoteCopies.ReadAsync(context, found.Select(f => f.Id), cancellationToken) : null;
             if (p.GetValue(dryRun))
             {
-                Report(context, asJson, found, dryRun: true, localOnly, null);
+                Report(context, asJson, found, dryRun: true, localOnly, null, remote);
                 if (!asJson && teamWide)
                 {
                     context.Console.WriteLine(TeamWideNote(syncConfigured));
+                }
+
+                if (!asJson && remote?.Note(done: false) is { } dryNote)
+                {
+                    context.Console.WriteLine(dryNote);
                 }
 
                 return ExitCodes.Success;
@@ -114,6 +122,11 @@ internal static class SessionDeleteCommand
                 if (teamWide)
                 {
                     context.Console.WriteLine(TeamWideNote(syncConfigured));
+                }
+
+                if (remote?.Note(done: false) is { } note)
+                {
+                    context.Console.WriteLine(note);
                 }
             }
 
@@ -130,7 +143,7 @@ internal static class SessionDeleteCommand
                 CancellationToken.None,
                 StopSignals.StopGracefully());
             List<RemovalCandidate> deleted = found.Where(f => outcome.Result.Removed.Contains(f.Id)).ToList();
-            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space);
+            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space, remote?.For(deleted.Select(d => d.Id)));
             if (outcome.Stopped)
             {
                 Console.Error.WriteLine(RemovalStopMessage.Text(
@@ -153,7 +166,7 @@ internal static class SessionDeleteCommand
             {
                 context.Console.WriteLine(localOnly
                     ? syncExpected
-                        ? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
+                        ? remote?.For(deleted.Select(d => d.Id)).Note(done: true) ?? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
                         : "Deleted here only (no PostgreSQL is configured and this workspace never synced, so nothing was recorded to deliver)."
                     : syncConfigured
                     ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker): the sessions are then gone from the team's database; other workspaces keep the copies they hold, no longer shared."
@@ -171,7 +184,7 @@ internal static class SessionDeleteCommand
         + "whichever workspace they came from (nobody can pull them any more; other workspaces keep the copies they hold, no longer shared). "
         + "To delete only this workspace's copy, add --local.";
 
-    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space)
+    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space, RemoteCopies? remote)
     {
         if (asJson)
         {
@@ -183,6 +196,7 @@ internal static class SessionDeleteCommand
                 ["deleted"] = new JsonArray([.. sessions.Select(s => (JsonNode)s.Id)]),
                 ["deletedCount"] = sessions.Count,
                 ["space"] = SpaceOutput.Json(space),
+                ["notInPostgres"] = remote?.Missing is { } missing ? new JsonArray([.. missing.Select(id => (JsonNode)id)]) : null,
             });
             return;
         }

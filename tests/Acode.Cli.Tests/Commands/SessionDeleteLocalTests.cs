@@ -38,6 +38,7 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         {
             Assert.True(json.RootElement.GetProperty("local").GetBoolean());
             Assert.Equal([id], json.RootElement.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()));
+            Assert.Empty(json.RootElement.GetProperty("notInPostgres").EnumerateArray());
         }
 
         Assert.Empty(await _reader.SessionIdsAsync());
@@ -89,6 +90,40 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         Assert.Contains($"'acode session delete {deleted} --local'", text.Stdout, StringComparison.Ordinal);
         Assert.Contains(deleted, await _reader.SessionIdsAsync()); // the copy stays: nothing is deleted by a pull
         Assert.Empty(ownerView.GetProperty("deletedInPostgres").EnumerateArray()); // the deleting workspace holds no copy
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Local_deleting_a_session_postgres_holds_only_as_a_tombstone_says_a_pull_cannot_bring_it_back(bool json)
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _owner.Environment["ACODE_POSTGRES_URL"] = url;
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        await _owner.RunOkAsync("demo", "--sessions", "2");
+        await _owner.RunOkAsync("db", "sync");
+        await _reader.RunOkAsync("session", "pull", "--all");
+        string[] ids = [.. (await _owner.SessionIdsAsync()).Order(StringComparer.Ordinal)];
+        await _owner.RunOkAsync("session", "delete", ids[0], "--yes");
+        await _owner.RunOkAsync("db", "sync");
+
+        AcodeResult dryRun = await _reader.RunOkAsync("session", "delete", ids[0], ids[1], "--local", "--dry-run");
+        AcodeResult deleted = await _reader.RunOkAsync(["session", "delete", ids[0], ids[1], "--local", "--yes", .. json ? ["--json"] : Array.Empty<string>()]);
+
+        Assert.Contains($"PostgreSQL holds no copy of 1 of these sessions ({ids[0]}: deleted there, or never delivered)", dryRun.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        if (json)
+        {
+            using JsonDocument document = JsonDocument.Parse(deleted.Stdout);
+            Assert.Equal([ids[0]], document.RootElement.GetProperty("notInPostgres").EnumerateArray().Select(e => e.GetString()));
+        }
+        else
+        {
+            string text = deleted.Stdout.ReplaceLineEndings(" ");
+            Assert.Contains($"PostgreSQL holds no copy of 1 of them ({ids[0]}: deleted there, or never delivered), so 'acode session pull' cannot bring those back", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("PostgreSQL and the other workspaces keep the sessions", text, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await _reader.SessionIdsAsync());
     }
 
     public void Dispose()
