@@ -141,6 +141,19 @@ internal static class AcodeErrors
         $"The workspace database '{path}' does not exist, but its write-ahead log '{path}-wal' ({walBytes} bytes) does: it holds changes of a database file that was moved or deleted. Nothing was created, and the log was left untouched.",
         $"Put the database file back next to its log (moved, or from a backup) and run the command again: the changes are then read. If they are not needed, move '{path}-wal' (and '{path}-shm') away; acode then creates a new database.");
 
+    /// <summary>
+    /// ACODE-DB-002 for a row whose pages are sound but which holds a value acode never writes (a state that is none of
+    /// the states, an id or time in no form acode writes): damaged, or edited by another program. Nothing is changed.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="reason">What was read, naming the column where known.</param>
+    /// <param name="inner">The reading fault.</param>
+    public static AcodeDbException UnreadableValue(string path, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"The workspace database '{path}' holds a value acode cannot read: {reason.TrimEnd('.')}. The row was damaged or changed by another program; the file was left untouched.",
+        "Run 'acode db check' to list the rows holding such values; restore the database from a backup, or read the sessions from the team's PostgreSQL with --remote if they were synced.",
+        inner);
+
     /// <summary>A blob of large content (docs/storage.md) is missing or does not decode: the rows naming it cannot be read.</summary>
     public static AcodeDbException DamagedBlob(string path, string hash, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,

@@ -18,7 +18,7 @@ internal static class DbCheckCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, and the search index of large content when it is out of step, then check." };
-        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, the row counters, the WAL's size, the free space on its disk, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, every stored state, status and kind (one acode writes), the row counters, the WAL's size, the free space on its disk, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             SqliteWorkspaceDatabase database = context.OpenExistingDatabase();

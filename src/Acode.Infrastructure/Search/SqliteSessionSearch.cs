@@ -98,8 +98,8 @@ public sealed class SqliteSessionSearch : ISessionSearch
             {
                 while (r.Read())
                 {
-                    rows.Add(new Row(r.IsDBNull(0) ? null : r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), SessionId.Parse(r.GetString(2)), Enum.Parse<EntityType>(r.GetString(3)),
-                        r.GetString(4), r.GetString(5), r.GetDouble(6), r.GetString(7), Enum.Parse<SessionState>(r.GetString(8)), UtcTimestamp.Parse(r.GetString(9))));
+                    rows.Add(new Row(r.IsDBNull(0) ? null : r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), SessionId.Parse(r.GetString(2)), StoredValue.Enum<EntityType>(r.GetString(3), "search_entries.entity_type"),
+                        r.GetString(4), r.GetString(5), r.GetDouble(6), r.GetString(7), StoredValue.Enum<SessionState>(r.GetString(8), "sessions.state"), UtcTimestamp.Parse(r.GetString(9))));
                 }
             }
 

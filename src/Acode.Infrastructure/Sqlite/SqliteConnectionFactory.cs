@@ -199,6 +199,12 @@ internal sealed class SqliteConnectionFactory
                 throw AcodeErrors.NotAnAcodeDatabase(DatabasePath, $"the database file is corrupt (integrity check: {damage}; the operation failed with: {ex.Message})", ex);
             }
 
+            // Sound pages, but a value acode never writes there (StoredValue; an id or time in no form of acode's).
+            if (ex is FormatException or InvalidCastException)
+            {
+                throw AcodeErrors.UnreadableValue(DatabasePath, ex.Message, ex);
+            }
+
             throw;
         }
     }

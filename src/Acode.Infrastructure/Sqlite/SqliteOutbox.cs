@@ -98,7 +98,7 @@ internal sealed partial class SqliteOutbox : IOutbox
         command.Transaction = transaction;
         command.CommandText = "SELECT status FROM outbox WHERE id = $id;";
         command.With("$id", id);
-        return command.ExecuteScalar() is string status ? Enum.Parse<OutboxStatus>(status) : (OutboxStatus?)null;
+        return command.ExecuteScalar() is string status ? StoredValue.Enum<OutboxStatus>(status, "outbox.status") : (OutboxStatus?)null;
     }, CancellationToken.None);
 
     public Task<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
@@ -178,12 +178,12 @@ internal sealed partial class SqliteOutbox : IOutbox
     internal static OutboxRecord ReadRecord(SqliteDataReader r)
     {
         var changedAt = new DateTimeOffset(r.GetInt64(1), TimeSpan.Zero);
-        EntityType type = Enum.Parse<EntityType>(r.GetString(2));
+        EntityType type = StoredValue.Enum<EntityType>(r.GetString(2), "outbox.entity_type");
         string entityId = r.GetString(3);
         return new(
             r.GetInt64(0), IdempotencyKey.For(type, entityId, changedAt), type, entityId, r.GetString(4),
-            Enum.Parse<OutboxOperation>(r.GetString(5)), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.IsDBNull(9) ? string.Empty : r.GetString(9),
-            Enum.Parse<OutboxStatus>(r.GetString(10)), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
+            StoredValue.Enum<OutboxOperation>(r.GetString(5), "outbox.operation"), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.IsDBNull(9) ? string.Empty : r.GetString(9),
+            StoredValue.Enum<OutboxStatus>(r.GetString(10), "outbox.status"), r.GetInt32(11), OptionalTimestamp(r, 12), r.IsDBNull(13) ? null : r.GetString(13),
             r.IsDBNull(14) ? null : r.GetString(14), OptionalTimestamp(r, 15), UtcTimestamp.Parse(r.GetString(16)), UtcTimestamp.Parse(r.GetString(17)),
             OptionalTimestamp(r, 18), changedAt)
         {

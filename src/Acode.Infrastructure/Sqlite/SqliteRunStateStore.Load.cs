@@ -55,18 +55,18 @@ public sealed partial class SqliteRunStateStore
                 return null;
             }
 
-            session = Session.Restore(id, r.GetString(0), Text(r, 1), Enum.Parse<SessionState>(r.GetString(2)), r.GetInt64(6), r.GetInt64(3), Ts(r, 4), Ts(r, 5), _clock.TimeProvider);
+            session = Session.Restore(id, r.GetString(0), Text(r, 1), StoredValue.Enum<SessionState>(r.GetString(2), "sessions.state"), r.GetInt64(6), r.GetInt64(3), Ts(r, 4), Ts(r, 5), _clock.TimeProvider);
         }
 
         ForEachRow(connection, transaction, "SELECT id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM session_tasks WHERE session_id = $id ORDER BY ordinal;", id, r =>
-            SessionTask.Restore(session, TaskId.Parse(r.GetString(0)), r.GetInt32(1), r.GetString(2), Text(r, 3), Enum.Parse<WorkState>(r.GetString(4)), OptionalTs(r, 5), OptionalTs(r, 6), r.GetInt64(7), Ts(r, 8), Ts(r, 9)));
+            SessionTask.Restore(session, TaskId.Parse(r.GetString(0)), r.GetInt32(1), r.GetString(2), Text(r, 3), StoredValue.Enum<WorkState>(r.GetString(4), "session_tasks.state"), OptionalTs(r, 5), OptionalTs(r, 6), r.GetInt64(7), Ts(r, 8), Ts(r, 9)));
         ForEachRow(connection, transaction, "SELECT id, task_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM steps WHERE session_id = $id ORDER BY task_id, ordinal;", id, r =>
-            Step.Restore(session, StepId.Parse(r.GetString(0)), TaskId.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), Text(r, 4), Enum.Parse<WorkState>(r.GetString(5)), OptionalTs(r, 6), OptionalTs(r, 7), r.GetInt64(8), Ts(r, 9), Ts(r, 10)));
+            Step.Restore(session, StepId.Parse(r.GetString(0)), TaskId.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), Text(r, 4), StoredValue.Enum<WorkState>(r.GetString(5), "steps.state"), OptionalTs(r, 6), OptionalTs(r, 7), r.GetInt64(8), Ts(r, 9), Ts(r, 10)));
         ForEachRow(connection, transaction, "SELECT id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at, arguments_blob, result_blob FROM tool_calls WHERE session_id = $id ORDER BY id;", id, r =>
-            ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), BlobText(connection, transaction, r, 13) ?? r.GetString(3), Enum.Parse<ToolCallStatus>(r.GetString(4)),
+            ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), BlobText(connection, transaction, r, 13) ?? r.GetString(3), StoredValue.Enum<ToolCallStatus>(r.GetString(4), "tool_calls.status"),
                 BlobText(connection, transaction, r, 14) ?? Text(r, 5), Text(r, 6), OptionalTs(r, 7), OptionalTs(r, 8), r.IsDBNull(9) ? null : TimeSpan.FromTicks(r.GetInt64(9)), r.GetInt64(10), Ts(r, 11), Ts(r, 12)));
         ForEachRow(connection, transaction, "SELECT id, step_id, tool_call_id, name, kind, media_type, size, content_hash, content, version, created_at, updated_at, content_blob FROM artifacts WHERE session_id = $id ORDER BY id;", id, r =>
-            Artifact.Restore(session, ArtifactId.Parse(r.GetString(0)), r.GetString(3), Enum.Parse<ArtifactKind>(r.GetString(4)), r.GetString(5), r.GetInt64(6), r.GetString(7),
+            Artifact.Restore(session, ArtifactId.Parse(r.GetString(0)), r.GetString(3), StoredValue.Enum<ArtifactKind>(r.GetString(4), "artifacts.kind"), r.GetString(5), r.GetInt64(6), r.GetString(7),
                 BlobBytes(connection, transaction, r, 12) ?? (r.IsDBNull(8) ? null : (byte[])r.GetValue(8)), r.IsDBNull(1) ? null : StepId.Parse(r.GetString(1)), r.IsDBNull(2) ? null : ToolCallId.Parse(r.GetString(2)), r.GetInt64(9), Ts(r, 10), Ts(r, 11)));
         return session;
     }

@@ -119,7 +119,7 @@ public sealed partial class SqliteRunStateStore
             }
         }
 
-        return Enum.Parse<SessionState>(Encoding.UTF8.GetString(utf8));
+        return StoredValue.Enum<SessionState>(Encoding.UTF8.GetString(utf8), "sessions.state");
     }
 
     private static void AddRange(List<string> where, List<(string Name, object? Value)> parameters, string column, DateTimeOffset? from, DateTimeOffset? to, string name)

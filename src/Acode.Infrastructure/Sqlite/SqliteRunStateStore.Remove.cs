@@ -199,7 +199,7 @@ public sealed partial class SqliteRunStateStore
         while (reader.Read())
         {
             string id = reader.GetString(0);
-            candidates.Add(new RemovalCandidate(id, reader.GetString(1), Enum.Parse<SessionState>(reader.GetString(2)), UtcTimestamp.Parse(reader.GetString(3)), unsynced.Contains(id)));
+            candidates.Add(new RemovalCandidate(id, reader.GetString(1), StoredValue.Enum<SessionState>(reader.GetString(2), "sessions.state"), UtcTimestamp.Parse(reader.GetString(3)), unsynced.Contains(id)));
         }
 
         return candidates;

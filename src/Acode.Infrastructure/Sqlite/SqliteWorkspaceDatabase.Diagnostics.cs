@@ -40,6 +40,7 @@ public sealed partial class SqliteWorkspaceDatabase
         integrity.AddRange(UnlessDamaged("search index", () => CheckSearchIndex(connection, transaction), ref damaged));
         integrity.AddRange(UnlessDamaged("search index of large content", () => CheckBlobSearchIndex(connection, transaction), ref damaged));
         integrity.AddRange(UnlessDamaged("blobs", () => CheckBlobs(connection, transaction, cancellationToken), ref damaged));
+        integrity.AddRange(UnlessDamaged("stored values", () => CheckStoredValues(connection, transaction), ref damaged));
         List<string> foreignKeys = UnlessDamaged("foreign key check", () => CheckForeignKeys(connection, transaction), ref damaged);
         return new DatabaseCheckReport(integrity, foreignKeys) { PagesDamaged = damaged };
     }, cancellationToken);
@@ -70,6 +71,43 @@ public sealed partial class SqliteWorkspaceDatabase
         while (reader.Read())
         {
             yield return $"{reader.GetString(0)} row {reader.GetValue(1)} references missing {reader.GetString(2)}";
+        }
+    }
+
+    /// <summary>The columns holding an enum's name, as <see cref="StoredValue"/> reads them, with the names acode writes there.</summary>
+    private static readonly (string Table, string Column, string[] Names)[] EnumColumns =
+    [
+        ("sessions", "state", Enum.GetNames<SessionState>()),
+        ("session_tasks", "state", Enum.GetNames<WorkState>()),
+        ("steps", "state", Enum.GetNames<WorkState>()),
+        ("tool_calls", "status", Enum.GetNames<ToolCallStatus>()),
+        ("artifacts", "kind", Enum.GetNames<ArtifactKind>()),
+        ("outbox", "entity_type", Enum.GetNames<EntityType>()),
+        ("outbox", "operation", Enum.GetNames<Application.Outbox.OutboxOperation>()),
+        ("outbox", "status", Enum.GetNames<Application.Outbox.OutboxStatus>()),
+    ];
+
+    /// <summary>
+    /// Rows whose pages are sound but whose state, status or kind is none acode writes (a CHECK constraint does not guard
+    /// every such column, nor does one hold against damage): reading such a row fails with ACODE-DB-002, so the check
+    /// names them. One scan per column; <c>PRAGMA integrity_check</c> reads every page anyway.
+    /// </summary>
+    private static IEnumerable<string> CheckStoredValues(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        foreach ((string table, string column, string[] names) in EnumColumns)
+        {
+            // Table and column are this list's constants; the names are a parameter.
+            command.CommandText = $"SELECT count(*), min(rowid) FROM {table} WHERE {column} NOT IN (SELECT value FROM json_each($names));";
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$names", System.Text.Json.JsonSerializer.Serialize(names.ToList(), EntityIdsJson.Default.ListString));
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            if (reader.GetInt64(0) is > 0 and long count)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{table}: {count:N0} row(s) whose {column} is none of the values acode writes there ({string.Join(", ", names)}), the first at rowid {reader.GetInt64(1)}: damaged, or changed by another program (restore the database from a backup)");
+            }
         }
     }
 

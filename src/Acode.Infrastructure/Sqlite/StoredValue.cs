@@ -1,0 +1,27 @@
+namespace Acode.Infrastructure.Sqlite;
+
+/// <summary>
+/// Reads a stored text column that holds one of an enum's names, as acode writes it. A value acode never writes (the row
+/// was damaged, or edited by another program: <c>steps.state</c> and <c>tool_calls.status</c> have no CHECK constraint,
+/// and damage passes those that exist) is a reading fault (<see cref="FormatException"/>) naming the column, which the
+/// connection factory's guard turns into ACODE-DB-002, never a crash.
+/// </summary>
+internal static class StoredValue
+{
+    /// <summary>The enum value named exactly <paramref name="text"/>.</summary>
+    /// <param name="text">The column's text.</param>
+    /// <param name="column">The column, as <c>table.column</c>, for the message.</param>
+    /// <exception cref="FormatException"><paramref name="text"/> is not one of the enum's names, spelled as acode writes them.</exception>
+    public static TEnum Enum<TEnum>(string text, string column)
+        where TEnum : struct, System.Enum
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (System.Enum.TryParse(text, ignoreCase: false, out TEnum value) && System.Enum.IsDefined(value) && string.Equals(value.ToString(), text, StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        string shown = Application.Redaction.RedactedCut.Ellipsis(text, 40);
+        throw new FormatException($"{column} holds '{shown}', which is none of the values acode writes there ({string.Join(", ", System.Enum.GetNames<TEnum>())})");
+    }
+}
