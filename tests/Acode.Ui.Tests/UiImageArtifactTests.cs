@@ -117,7 +117,7 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
         await using UiProcess ui = await UiProcess.StartAsync(_workspace);
         using UiHttp http = await UiHttp.ConnectAsync(ui);
 
-        foreach (string id in new[] { s.FakePng, s.Svg, s.Text, s.Reference })
+        foreach (string id in new[] { s.FakePng, s.TextPng, s.Svg, s.Text, s.Reference })
         {
             UiAnswer content = await http.GetAsync($"/sessions/{s.SessionId}/artifacts/{id}/content");
             Assert.True(content.Status == HttpStatusCode.NotFound, content.ToString());
@@ -132,6 +132,20 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
         Assert.DoesNotContain("<img", fake.Body, StringComparison.Ordinal);
         Assert.Contains("Binary content (43 B); not shown.", fake.Text, StringComparison.Ordinal);
         Assert.Contains($"Its media type says image/png, but its bytes are not a PNG image, so it is not shown as one; 'acode session export {s.SessionId}' gives the content whole (base64).", fake.Text, StringComparison.Ordinal);
+
+        // Bytes that read as text under an image type are not shown either, with the same reason.
+        UiAnswer textPng = await http.GetAsync($"/sessions/{s.SessionId}/artifacts/{s.TextPng}");
+        Assert.True(textPng.Status == HttpStatusCode.OK, textPng.ToString());
+        Assert.DoesNotContain("artifact-content", textPng.Body, StringComparison.Ordinal);
+        Assert.Contains("Binary content (35 B); not shown.", textPng.Text, StringComparison.Ordinal);
+        Assert.Contains("Its media type says image/png, but its bytes are not a PNG image", textPng.Text, StringComparison.Ordinal);
+
+        // A link with the ids in lower case (as the command line takes them) opens the same page.
+        UiAnswer lower = await http.GetAsync($"/sessions/{s.SessionId.ToLowerInvariant()}/artifacts/{s.Png.ToLowerInvariant()}");
+        Assert.True(lower.Status == HttpStatusCode.OK, lower.ToString());
+        Assert.Contains($"<img id=\"artifact-image\" src=\"/sessions/{s.SessionId}/artifacts/{s.Png}/content\"", lower.Body, StringComparison.Ordinal);
+        UiAnswer lowerSession = await http.GetAsync($"/sessions/{s.SessionId.ToLowerInvariant()}");
+        Assert.True(lowerSession.Status == HttpStatusCode.OK, lowerSession.ToString());
 
         // An SVG stays text, as before: its script is shown, never run or served as image/svg+xml.
         UiAnswer svg = await http.GetAsync($"/sessions/{s.SessionId}/artifacts/{s.Svg}");
@@ -201,6 +215,7 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
             Gif = Add("anim.gif", "image/gif", Gif).Id.Value,
             Webp = Add("pic.webp", "image/webp", [.. "RIFF"u8, 0x1A, 0x00, 0x00, 0x00, .. "WEBPVP8L"u8, 0x0D, 0x00, 0x00, 0x00]).Id.Value,
             FakePng = Add("not-really.png", "image/png", Gif).Id.Value,
+            TextPng = Add("text.png", "image/png", Encoding.UTF8.GetBytes("not a png <script>alert(1)</script>")).Id.Value,
             Svg = Add("logo.svg", "image/svg+xml", Encoding.UTF8.GetBytes(Svg)).Id.Value,
             Text = Add("notes.txt", "text/plain", Encoding.UTF8.GetBytes("hello")).Id.Value,
             Reference = session.AddArtifactReference("big.png", ArtifactKind.File, "image/png", 1_000_000, new string('a', 64)).Id.Value,
@@ -224,6 +239,8 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
         public required string Webp { get; init; }
 
         public required string FakePng { get; init; }
+
+        public required string TextPng { get; init; }
 
         public required string Svg { get; init; }
 

@@ -19,7 +19,7 @@ internal sealed partial class ArtifactContentEndpoint(IRunStateStore store, stri
 
     public async Task<IResult> GetAsync(string id, string artifactId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(id, out SessionId sessionId) || !ArtifactId.TryParse(artifactId, out ArtifactId aid)
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || !ArtifactId.TryParse(RouteIds.Canonical(artifactId), out ArtifactId aid)
             || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
             return ArtifactPage.NotFound(workspace, id, artifactId);

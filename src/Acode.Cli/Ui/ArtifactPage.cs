@@ -20,7 +20,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 
     public async Task<IResult> RenderAsync(string id, string artifactId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(id, out SessionId sessionId) || !ArtifactId.TryParse(artifactId, out ArtifactId aid)
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || !ArtifactId.TryParse(RouteIds.Canonical(artifactId), out ArtifactId aid)
             || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
             return NotFound(workspace, id, artifactId);
@@ -49,7 +49,8 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 return;
             }
 
-            if (!TryDecode(content.Span, out string? text))
+            // An image type whose bytes are not that image is not shown, even when they read as text: the page says why.
+            if (ArtifactImage.Declared(artifact.MediaType) is not null || !TryDecode(content.Span, out string? text))
             {
                 w.Markup("<p class=\"empty\" id=\"artifact-binary\">").Text($"Binary content ({Display.Bytes(artifact.Size)}); not shown.").Markup("</p>");
                 if (ArtifactImage.Declared(artifact.MediaType) is { } declared)

@@ -29,7 +29,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
 
     public async Task<IResult> RenderAsync(string id, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(id, out SessionId sessionId))
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
             return NotFound($"'{id}' is not a session id (sess_ followed by 26 letters and digits).");
         }
@@ -102,7 +102,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
                 "Follow the 'All … events' link of the session page, or leave after= out to start at the first event.");
         }
 
-        if (!SessionId.TryParse(id, out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
         {
             return NotFound($"No session {id} {where}.");
         }

@@ -31,12 +31,12 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
     public async Task<IResult> GetAsync(string id, string toolCallId, CancellationToken cancellationToken)
     {
         // Every error is JSON {"error", "hint"} (UiApiErrors), which the page's script shows in the panel.
-        if (!SessionId.TryParse(id, out SessionId sessionId))
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
             return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(id)}' is not a session id (sess_ followed by 26 letters and digits).", OpenTheSession);
         }
 
-        if (!ToolCallId.TryParse(toolCallId, out ToolCallId callId))
+        if (!ToolCallId.TryParse(RouteIds.Canonical(toolCallId), out ToolCallId callId))
         {
             return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(toolCallId)}' is not a tool call id (tc_ followed by 26 letters and digits).", OpenTheSession);
         }
