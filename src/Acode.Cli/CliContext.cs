@@ -131,7 +131,7 @@ internal sealed class CliContext : IDisposable
             throw AcodeErrors.WalWithoutDatabase(Workspace.DatabasePath, new FileInfo(Workspace.DatabasePath + "-wal").Length);
         }
 
-        if (Options is null || empty is not null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory()))
+        if (Options is null || empty is not null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory() || IsUnreachable(Workspace.DatabasePath)))
         {
             throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);
         }
@@ -174,6 +174,27 @@ internal sealed class CliContext : IDisposable
     /// True when <c>.agent/</c> exists but this user cannot look into it: that is a workspace acode may not read, not a
     /// missing one, so opening it reports the permission problem (ACODE-DB-001) instead of "no workspace".
     /// </summary>
+    /// <summary>
+    /// True when this user may not look at <paramref name="path"/> (a folder on the way it may not enter): whether the
+    /// database exists cannot be told, so the open that follows says what is denied (ACODE-DB-001), not "no workspace".
+    /// </summary>
+    private static bool IsUnreachable(string path)
+    {
+        try
+        {
+            _ = File.GetAttributes(path);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // not there (or a file on the way)
+        }
+    }
+
     private bool IsUnreadableAgentDirectory()
     {
         if (!Directory.Exists(Workspace.AgentDirectory))

@@ -33,6 +33,17 @@ internal static class WorkspacePaths
                 SymbolicLinkLoop.Remedy(loop));
         }
 
+        foreach (string path in (string[])[workspace.RootDirectory, workspace.AgentDirectory, workspace.DatabasePath])
+        {
+            if (DanglingLinkTarget(path) is { } target)
+            {
+                throw new AcodeDbException(
+                    AcodeErrorCode.CannotOpen,
+                    $"'{path}'{(path == workspace.RootDirectory ? $" (the workspace path, {from})" : string.Empty)} is a symbolic link to '{target}', which does not exist. Nothing was created or changed.",
+                    $"Point the link at what it stands for (ln -sfn TARGET {ShellQuoting.Quote(path)}), or remove it; or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+            }
+        }
+
         if (File.Exists(workspace.RootDirectory))
         {
             throw new AcodeDbException(
@@ -55,6 +66,28 @@ internal static class WorkspacePaths
                 AcodeErrorCode.CannotOpen,
                 $"'{workspace.DatabasePath}' is a folder, not the workspace database file. Nothing was created or changed.",
                 $"Move the folder away (acode creates the database on the next command that records something, e.g. 'acode demo'), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+        }
+    }
+
+    /// <summary>
+    /// The target of <paramref name="path"/> when it is a symbolic link whose final target does not exist (which .NET's
+    /// <c>File.Exists</c> takes for a file); null for anything else, or when it cannot be told.
+    /// </summary>
+    private static string? DanglingLinkTarget(string path)
+    {
+        try
+        {
+            var link = new FileInfo(path);
+            if (link.LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            return link.ResolveLinkTarget(returnFinalTarget: true) is { } final && !Path.Exists(final.FullName) ? target : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // a loop is said as such below; a folder that cannot be entered, by the open
         }
     }
 

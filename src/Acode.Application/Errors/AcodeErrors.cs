@@ -239,7 +239,7 @@ internal static class AcodeErrors
     public static AcodeDbException Busy(string path, TimeSpan timeout, Exception? inner = null) => new(
         AcodeErrorCode.Busy,
         $"The workspace database '{path}' stayed locked by another writer for {timeout.TotalSeconds:0.#} s.",
-        "Another acode process is writing; try again, or raise persistence:sqlite:busyTimeoutSeconds in .agent/config.json.",
+        "Another process is writing to it (another acode command, an agent host, or a tool such as the sqlite3 shell); try again, or wait longer: raise persistence:sqlite:busyTimeoutSeconds with ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS or in .agent/config.json (the environment variable wins).",
         inner);
 
     /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>

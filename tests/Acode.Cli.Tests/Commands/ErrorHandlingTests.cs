@@ -65,6 +65,10 @@ public sealed class ErrorHandlingTests : IDisposable
         Assert.Equal(15, result.ExitCode);
         Assert.Contains("Error: ACODE-DB-005:", result.Stderr);
         Assert.Contains("stayed locked by another writer for 1 s", result.Stderr);
+
+        // The holder here is no acode process, and the timeout came from the environment, which the hint names.
+        Assert.Contains("a tool such as the sqlite3 shell", result.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

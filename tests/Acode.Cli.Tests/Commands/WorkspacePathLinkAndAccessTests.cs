@@ -1,0 +1,78 @@
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// A workspace path, <c>.agent</c> or database file that is a symbolic link to nothing is said to be one (ACODE-DB-001,
+/// nothing created), not "a file, not a folder" or a .NET "could not find file"; a workspace folder this user may not
+/// enter is ACODE-DB-001 for what is denied, not "no acode workspace here, run acode demo" (README, the ACODE-DB-001 row).
+/// </summary>
+public sealed class WorkspacePathLinkAndAccessTests : IDisposable
+{
+    private static readonly CommandRunner Stranger = CommandRunner.For("nobody");
+
+    private readonly CliWorkspace _workspace = new();
+    private readonly string _scratch = Directory.CreateTempSubdirectory("acode-links-").FullName;
+
+    [Theory]
+    [InlineData("db", "status")]
+    [InlineData("demo")]
+    public async Task A_workspace_path_that_is_a_link_to_nothing_is_said_to_be_one(params string[] command)
+    {
+        string link = Path.Combine(_scratch, "deadlink");
+        string nowhere = Path.Combine(_scratch, "nowhere");
+        File.CreateSymbolicLink(link, nowhere);
+
+        AcodeResult result = await AcodeBinary.RunAsync(_scratch, _workspace.Environment, ["--workspace", link, .. command]);
+
+        Assert.True(result.ExitCode == 11, result.ToString());
+        string error = result.Stderr.ReplaceLineEndings(" ");
+        Assert.Contains($"is a symbolic link to '{nowhere}', which does not exist. Nothing was created or changed.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("is a file", error, StringComparison.Ordinal);
+        Assert.False(Path.Exists(nowhere));
+    }
+
+    [Fact]
+    public async Task A_database_file_that_is_a_link_to_nothing_is_said_to_be_one()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_workspace.DatabasePath)!);
+        string nowhere = Path.Combine(_scratch, "gone.db");
+        File.CreateSymbolicLink(_workspace.DatabasePath, nowhere);
+
+        AcodeResult result = await _workspace.RunAsync("session", "list");
+
+        Assert.True(result.ExitCode == 11, result.ToString());
+        Assert.Contains($"'{_workspace.DatabasePath}' is a symbolic link to '{nowhere}', which does not exist.", result.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.False(Path.Exists(nowhere));
+    }
+
+    [Fact]
+    public async Task A_workspace_folder_this_user_may_not_enter_is_ACODE_DB_001_not_no_workspace()
+    {
+        await _workspace.RunOkAsync("demo");
+        UnixFileMode mode = File.GetUnixFileMode(_workspace.Root);
+        File.SetUnixFileMode(_workspace.Root, UnixFileMode.None);
+        try
+        {
+            foreach (string[] command in (string[][])[["db", "status"], ["session", "list"]])
+            {
+                AcodeResult result = await AcodeBinary.RunAsync(Stranger, Path.GetTempPath(), _workspace.Environment, ["--workspace", _workspace.Root, .. command]);
+
+                Assert.True(result.ExitCode == 11, result.ToString());
+                Assert.Contains("ACODE-DB-001", result.Stderr, StringComparison.Ordinal);
+                Assert.DoesNotContain("No acode workspace", result.Stderr, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.SetUnixFileMode(_workspace.Root, mode);
+        }
+    }
+
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        Directory.Delete(_scratch, recursive: true);
+    }
+}
