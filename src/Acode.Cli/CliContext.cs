@@ -171,10 +171,6 @@ internal sealed class CliContext : IDisposable
     }
 
     /// <summary>
-    /// True when <c>.agent/</c> exists but this user cannot look into it: that is a workspace acode may not read, not a
-    /// missing one, so opening it reports the permission problem (ACODE-DB-001) instead of "no workspace".
-    /// </summary>
-    /// <summary>
     /// True when this user may not look at <paramref name="path"/> (a folder on the way it may not enter): whether the
     /// database exists cannot be told, so the open that follows says what is denied (ACODE-DB-001), not "no workspace".
     /// </summary>
@@ -195,6 +191,10 @@ internal sealed class CliContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when <c>.agent/</c> exists but this user cannot look into it: that is a workspace acode may not read, not a
+    /// missing one, so opening it reports the permission problem (ACODE-DB-001) instead of "no workspace".
+    /// </summary>
     private bool IsUnreadableAgentDirectory()
     {
         if (!Directory.Exists(Workspace.AgentDirectory))
