@@ -154,6 +154,20 @@ internal static class AcodeErrors
         "Run 'acode db check' to list the rows holding such values; restore the database from a backup, or read the sessions from the team's PostgreSQL with --remote if they were synced.",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-002 for a document in PostgreSQL that holds a value acode never writes (changed by hand, or damaged): the
+    /// session cannot be read from there. Nothing is changed; a workspace that synced the session holds its own copy.
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="sessionId">The session being read.</param>
+    /// <param name="reason">What was read, naming the column where known.</param>
+    /// <param name="inner">The reading fault.</param>
+    public static AcodeDbException UnreadablePostgresValue(string redactedTarget, string sessionId, string reason, Exception? inner = null) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"PostgreSQL at {redactedTarget} holds a value acode cannot read in session {sessionId}: {reason.TrimEnd('.')}. It was changed by another program or damaged; nothing was changed.",
+        $"A workspace that synced this session still holds it: read it there, without --remote ('acode session show {sessionId}'). Otherwise restore the PostgreSQL database from a backup.",
+        inner);
+
     /// <summary>A blob of large content (docs/storage.md) is missing or does not decode: the rows naming it cannot be read.</summary>
     public static AcodeDbException DamagedBlob(string path, string hash, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,

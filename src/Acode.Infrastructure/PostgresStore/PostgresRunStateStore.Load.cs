@@ -45,7 +45,24 @@ public sealed partial class PostgresRunStateStore
     /// <exception cref="AcodeDbException">ACODE-DB-002: a blob of large content the session names is missing or does not
     /// decode (as the SQLite store's); ACODE-DB-006: PostgreSQL is unavailable.</exception>
     public Task<Session?> GetSessionAsync(SessionId id, CancellationToken cancellationToken = default)
-        => ReadAsync(connection => LoadAsync(connection, id, cancellationToken), cancellationToken);
+        => ReadAsync(connection => LoadReadableAsync(connection, id, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <see cref="LoadAsync"/>, with a document that holds a value acode never writes (a state none of the states, an id
+    /// or time in no form of acode's: changed by hand with psql, or damaged) said as ACODE-DB-002 naming the session,
+    /// as the SQLite store says it of its file, never an unexpected error.
+    /// </summary>
+    private async Task<Session?> LoadReadableAsync(NpgsqlConnection connection, SessionId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LoadAsync(connection, id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException && ex.GetType().Assembly != typeof(AcodeDbException).Assembly)
+        {
+            throw AcodeErrors.UnreadablePostgresValue(_redactedTarget, id.Value, ex.Message, ex);
+        }
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -137,7 +154,7 @@ public sealed partial class PostgresRunStateStore
             return null;
         }
 
-        Session session = Session.Restore(id, header.Title, header.Goal, Enum.Parse<SessionState>(header.State), lastSequence, header.Version, UtcTimestamp.Parse(header.CreatedAt), UtcTimestamp.Parse(header.UpdatedAt), _clock.TimeProvider);
+        Session session = Session.Restore(id, header.Title, header.Goal, StoredValue.Enum<SessionState>(header.State, "sessions.state"), lastSequence, header.Version, UtcTimestamp.Parse(header.CreatedAt), UtcTimestamp.Parse(header.UpdatedAt), _clock.TimeProvider);
 
         // A document naming a blob its row's column does not (not written by acode) is read back outside the snapshot.
         string[] missing = [.. children.SelectMany(DocumentBlobs.References).Where(hash => !blobs.ContainsKey(hash)).Distinct(StringComparer.Ordinal)];
@@ -214,17 +231,17 @@ public sealed partial class PostgresRunStateStore
         switch (document)
         {
             case SessionTaskDocument t:
-                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, t.Title, t.Description, Enum.Parse<WorkState>(t.State), Optional(t.StartedAt), Optional(t.CompletedAt), t.Version, created, updated);
+                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, t.Title, t.Description, StoredValue.Enum<WorkState>(t.State, "session_tasks.state"), Optional(t.StartedAt), Optional(t.CompletedAt), t.Version, created, updated);
                 break;
             case StepDocument p:
-                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, p.Title, p.Description, Enum.Parse<WorkState>(p.State), Optional(p.StartedAt), Optional(p.CompletedAt), p.Version, created, updated);
+                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, p.Title, p.Description, StoredValue.Enum<WorkState>(p.State, "steps.state"), Optional(p.StartedAt), Optional(p.CompletedAt), p.Version, created, updated);
                 break;
             case ToolCallDocument c:
-                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), c.ToolName, c.Arguments, Enum.Parse<ToolCallStatus>(c.Status), c.Result, c.Error,
+                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), c.ToolName, c.Arguments, StoredValue.Enum<ToolCallStatus>(c.Status, "tool_calls.status"), c.Result, c.Error,
                     Optional(c.StartedAt), Optional(c.CompletedAt), c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
             case ArtifactDocument a:
-                Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, Enum.Parse<ArtifactKind>(a.Kind), a.MediaType, a.Size, a.ContentHash, a.Content,
+                Artifact.Restore(session, ArtifactId.Parse(a.Id), a.Name, StoredValue.Enum<ArtifactKind>(a.Kind, "artifacts.kind"), a.MediaType, a.Size, a.ContentHash, a.Content,
                     a.StepId is null ? null : StepId.Parse(a.StepId), a.ToolCallId is null ? null : ToolCallId.Parse(a.ToolCallId), a.Version, created, updated);
                 break;
             default:

@@ -1,10 +1,10 @@
-namespace Acode.Infrastructure.Sqlite;
+namespace Acode.Infrastructure;
 
 /// <summary>
-/// Reads a stored text column that holds one of an enum's names, as acode writes it. A value acode never writes (the row
+/// Reads a stored text value that holds one of an enum's names, as acode writes it. A value acode never writes (the row
 /// was damaged, or edited by another program: <c>steps.state</c> and <c>tool_calls.status</c> have no CHECK constraint,
 /// and damage passes those that exist) is a reading fault (<see cref="FormatException"/>) naming the column, which the
-/// connection factory's guard turns into ACODE-DB-002, never a crash.
+/// SQLite connection factory's guard and the PostgreSQL store's load turn into ACODE-DB-002, never a crash.
 /// </summary>
 internal static class StoredValue
 {
