@@ -20,7 +20,17 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
     {
         await _workspace.RunOkAsync("demo", "--sessions", "3");
         _ui = await UiProcess.StartAsync(_workspace);
-        _browser = await HeadlessBrowser.LaunchAsync();
+        try
+        {
+            _browser = await HeadlessBrowser.LaunchAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose InitializeAsync failed (a missing Chromium): stop the viewer here.
+            await _ui.DisposeAsync();
+            _ui = null;
+            throw;
+        }
     }
 
     [Fact]
