@@ -108,7 +108,8 @@ public sealed class LaterConflictLoserTests(PostgresFixture fixture) : IDisposab
         await SessionEdit.RetitleAsync(_b, id, "edited on b", now);
         await SessionEdit.RetitleAsync(_d, id, "edited on d", now.AddSeconds(30));
         await _b.RunOkAsync("db", "sync");
-        const string LastSyncs = "SELECT id, last_sync_at FROM workspaces ORDER BY id";
+        // As text, to the microsecond: a row moved within the same second must still differ.
+        const string LastSyncs = "SELECT id, last_sync_at::text FROM workspaces ORDER BY id";
         List<string> before = await PostgresSql.RowsAsync(connectionString, LastSyncs);
 
         using Process watch = AcodeBinary.Start(_b.Root, _b.Environment, "--workspace", _b.Root, "db", "sync", "--watch");
