@@ -11,7 +11,7 @@ namespace Acode.Cli;
 /// Which of the sessions <c>acode session delete --local</c> removes the team's PostgreSQL holds no copy of (a
 /// tombstone: deleted there by another workspace or <c>db prune --remote</c>; or never delivered): once this workspace's
 /// copy is gone, <c>acode session pull</c> cannot bring those back, so the command says so before and after instead of
-/// promising it. One indexed read of PostgreSQL's <c>sessions</c> per session.
+/// promising it. One read of PostgreSQL's <c>sessions</c> through its primary key.
 /// </summary>
 internal sealed class RemoteCopies
 {
@@ -32,18 +32,11 @@ internal sealed class RemoteCopies
     {
         var reader = new PostgresSessionWorkspaceReader(
             context.Services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey), context.SyncTarget!.Redacted);
-        var missing = new List<string>();
+        List<string> ids = [.. sessionIds];
         try
         {
-            foreach (string id in sessionIds)
-            {
-                if (await reader.GetAsync(SessionId.Parse(id), cancellationToken) is not { DeletedAt: null })
-                {
-                    missing.Add(id);
-                }
-            }
-
-            return new RemoteCopies(missing, null);
+            IReadOnlySet<string> live = await reader.LiveAmongAsync([.. ids.Select(SessionId.Parse)], cancellationToken);
+            return new RemoteCopies([.. ids.Where(id => !live.Contains(id))], null);
         }
         catch (AcodeDbException ex)
         {

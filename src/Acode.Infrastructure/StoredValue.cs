@@ -16,12 +16,20 @@ internal static class StoredValue
         where TEnum : struct, System.Enum
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (System.Enum.TryParse(text, ignoreCase: false, out TEnum value) && System.Enum.IsDefined(value) && string.Equals(value.ToString(), text, StringComparison.Ordinal))
+        if (Names<TEnum>.Values.TryGetValue(text, out TEnum value))
         {
             return value;
         }
 
         string shown = Application.Redaction.RedactedCut.Ellipsis(text, 40);
         throw new FormatException($"{column} holds '{shown}', which is none of the values acode writes there ({string.Join(", ", System.Enum.GetNames<TEnum>())})");
+    }
+
+    // One lookup per read: these values are read for every row a load, listing or search returns.
+    private static class Names<TEnum>
+        where TEnum : struct, System.Enum
+    {
+        public static readonly Dictionary<string, TEnum> Values =
+            System.Enum.GetValues<TEnum>().Distinct().ToDictionary(v => v.ToString(), StringComparer.Ordinal);
     }
 }

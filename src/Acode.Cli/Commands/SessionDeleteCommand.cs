@@ -143,7 +143,8 @@ internal static class SessionDeleteCommand
                 CancellationToken.None,
                 StopSignals.StopGracefully());
             List<RemovalCandidate> deleted = found.Where(f => outcome.Result.Removed.Contains(f.Id)).ToList();
-            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space, remote?.For(deleted.Select(d => d.Id)));
+            RemoteCopies? remoteOfDeleted = remote?.For(deleted.Select(d => d.Id));
+            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space, remoteOfDeleted);
             if (outcome.Stopped)
             {
                 Console.Error.WriteLine(RemovalStopMessage.Text(
@@ -166,7 +167,7 @@ internal static class SessionDeleteCommand
             {
                 context.Console.WriteLine(localOnly
                     ? syncExpected
-                        ? remote?.For(deleted.Select(d => d.Id)).Note(done: true) ?? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
+                        ? remoteOfDeleted?.Note(done: true) ?? "Only this workspace's copy was deleted: PostgreSQL and the other workspaces keep the sessions ('acode session pull <id>' brings one back)."
                         : "Deleted here only (no PostgreSQL is configured and this workspace never synced, so nothing was recorded to deliver)."
                     : syncConfigured
                     ? "The deletions reach PostgreSQL with the next sync ('acode db sync', or an agent host's sync worker): the sessions are then gone from the team's database; other workspaces keep the copies they hold, no longer shared."

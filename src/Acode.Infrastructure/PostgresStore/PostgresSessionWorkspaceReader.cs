@@ -67,6 +67,40 @@ public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
         }
     }
 
+    /// <summary>Which of <c>$1</c> PostgreSQL holds a live copy of (not a tombstone).</summary>
+    internal const string LiveAmongSql = "SELECT id FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL;";
+
+    /// <summary>
+    /// Which of <paramref name="sessionIds"/> PostgreSQL holds a live copy of (not a tombstone), in one read through the
+    /// primary key: what <c>session delete --local</c> may promise <c>session pull</c> brings back.
+    /// </summary>
+    /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006 when PostgreSQL cannot be read.</exception>
+    internal async Task<IReadOnlySet<string>> LiveAmongAsync(IReadOnlyCollection<SessionId> sessionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        try
+        {
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand(LiveAmongSql, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = sessionIds.Select(id => id.Value).ToArray() });
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            var live = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                live.Add(reader.GetString(0));
+            }
+
+            return live;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     /// <inheritdoc/>
     public async Task<SessionWorkspaces?> GetAsync(SessionId sessionId, CancellationToken cancellationToken = default)
     {
