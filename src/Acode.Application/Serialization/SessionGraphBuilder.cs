@@ -1,3 +1,4 @@
+using Acode.Domain.Time;
 using Acode.Domain.Text;
 
 namespace Acode.Application.Serialization;
@@ -12,12 +13,22 @@ namespace Acode.Application.Serialization;
 /// combinations); titles, tool names, media types and event types are not blank; tool arguments and event payloads
 /// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
 /// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
-/// content and size when the content is there; event sequence numbers are positive. Two events may share a sequence
+/// content and size when the content is there; event sequence numbers are positive; versions and sequence numbers are at
+/// most <see cref="MaxNumber"/>; a tool call's duration is not negative; no time is later than this machine's clock plus
+/// <see cref="HybridClock.MaxOffset"/> (a later <c>updatedAt</c> would move every later stamp past it). Two events may share a sequence
 /// number (PostgreSQL keeps both when two workspaces each added one at it, and <c>session export --remote</c> writes
 /// them): the store's import places the later one after the end of the log (docs/architecture.md, "Event sequence numbers").
 /// </remarks>
 internal sealed class SessionGraphBuilder
 {
+    /// <summary>
+    /// The largest version or event sequence number a document may carry: 2⁶³ − 2³², which leaves room for 2³² − 1 more
+    /// (the next saves' versions, events placed after the end of the log), so counting on from it cannot overflow a
+    /// 64-bit integer (SQLite's INTEGER, PostgreSQL's bigint). acode's own numbers stay far below it: the highest are
+    /// the event ranges of imported sub-agent transcripts, below 2⁶² + 2³².
+    /// </summary>
+    public const long MaxNumber = long.MaxValue - uint.MaxValue;
+
     private readonly TimeProvider _clock;
     private readonly List<SessionEvent> _events = [];
     private Session? _session;
@@ -66,6 +77,7 @@ internal sealed class SessionGraphBuilder
         DocumentSize.Check(Enum.Parse<EntityType>(document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)), document.Id, EntityJson.Serialize(document), nameof(document));
         DateTimeOffset created = Timestamp(document.CreatedAt, "createdAt");
         DateTimeOffset updated = Timestamp(document.UpdatedAt, "updatedAt");
+        AtMostMaxNumber(document.Version, "version");
         if (document is SessionDocument s)
         {
             if (_session is not null)
@@ -93,7 +105,12 @@ internal sealed class SessionGraphBuilder
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
                 NoBlob(c.ArgumentsBlob ?? c.ResultBlob);
-                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), JsonText.Validate(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
+                if (c.DurationTicks < 0)
+                {
+                    throw new InvalidOperationException($"durationTicks {c.DurationTicks} is negative: a duration is 0 or more ticks of 100 ns.");
+                }
+
+                ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), Json(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
                     c.Result, c.Error, ParseOptional(c.StartedAt, "startedAt"), ParseOptional(c.CompletedAt, "completedAt"),
                     c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
@@ -111,7 +128,9 @@ internal sealed class SessionGraphBuilder
                     throw new InvalidOperationException($"sequence {e.Sequence} is not positive.");
                 }
 
-                _events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, NotBlank(e.Type, "type"), JsonText.Validate(e.Payload, "payload"), e.Version, created, updated));
+                AtMostMaxNumber(e.Sequence, "sequence");
+
+                _events.Add(SessionEvent.Restore(session, EventId.Parse(e.Id), e.Sequence, NotBlank(e.Type, "type"), Json(e.Payload, "payload"), e.Version, created, updated));
                 break;
             default:
                 throw new InvalidOperationException($"unsupported document type {document.GetType().Name}.");
@@ -126,12 +145,55 @@ internal sealed class SessionGraphBuilder
         }
     }
 
-    private static DateTimeOffset? ParseOptional(string? text, string field) => text is null ? null : Timestamp(text, field);
+    private DateTimeOffset? ParseOptional(string? text, string field) => text is null ? null : Timestamp(text, field);
 
-    private static DateTimeOffset Timestamp(string text, string field)
-        => UtcTimestamp.TryParse(text, out DateTimeOffset value)
-            ? value
-            : throw new ArgumentException($"{field} {Quote(text)} is not a timestamp in the form {UtcTimestamp.Pattern} (e.g. 2026-01-15T10:30:00.1234567Z).", field);
+    private DateTimeOffset Timestamp(string text, string field)
+    {
+        if (!UtcTimestamp.TryParse(text, out DateTimeOffset value))
+        {
+            throw new ArgumentException($"{field} {Quote(text)} is not a timestamp in the form {UtcTimestamp.Pattern} (e.g. 2026-01-15T10:30:00.1234567Z).", field);
+        }
+
+        DateTimeOffset now = _clock.GetUtcNow();
+        if (value - now > HybridClock.MaxOffset)
+        {
+            throw new ArgumentException(
+                $"{field} {Quote(text)} is later than a day after this machine's clock ({UtcTimestamp.Format(now)}): acode refuses such a time, because every later "
+                + "change of the workspace, and of the team's PostgreSQL, would have to be stamped after it. Correct the time in the file, or the clock of the machine that wrote it.",
+                field);
+        }
+
+        return value;
+    }
+
+    private static void AtMostMaxNumber(long value, string field)
+    {
+        if (value > MaxNumber)
+        {
+            throw new ArgumentException($"{field} {value} is above {MaxNumber} (2^63 - 2^32), the largest acode accepts: the numbers counted on from it must still fit in 64 bits.", field);
+        }
+    }
+
+    /// <summary>One JSON value (<see cref="JsonText.Validate"/>), said in words: a missing value, or where the text stops being JSON.</summary>
+    private static string Json(string? json, string field)
+    {
+        if (json is null)
+        {
+            throw new ArgumentException($"{field} is missing (null): one JSON value as a string belongs there, e.g. \"{{}}\".", field);
+        }
+
+        try
+        {
+            return JsonText.Validate(json, field);
+        }
+        catch (ArgumentException ex) when (ex.InnerException is System.Text.Json.JsonException { BytePositionInLine: { } position, LineNumber: { } line } json2)
+        {
+            string reason = json2.Message;
+            int at = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            reason = (at >= 0 ? reason[..at] : reason).TrimEnd();
+            throw new ArgumentException($"{field} must be one JSON value nested at most {JsonText.MaxDepth} deep, and its text is not (at byte {position + 1}{(line > 0 ? $" of its line {line + 1}" : string.Empty)}): {reason}", field, ex);
+        }
+    }
 
     /// <summary>The exact name of a member of <typeparamref name="T"/>: "42", "completed" or "Completed, Failed" are refused.</summary>
     private static T Name<T>(string? value, string field)

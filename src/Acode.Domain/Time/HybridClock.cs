@@ -6,6 +6,14 @@ namespace Acode.Domain.Time;
 /// </summary>
 public sealed class HybridClock
 {
+    /// <summary>
+    /// How far ahead of this machine's clock a time from elsewhere (an export or transcript being imported) may be: one
+    /// day, far beyond any real clock skew. A later one is refused or read as absent, because a hybrid logical clock
+    /// that observes a stamp moves past it for good: every later change of the workspace, and through PostgreSQL of
+    /// the team, would be stamped after it (the bounded offset ε of Kulkarni et al., "Logical Physical Clocks", 2014).
+    /// </summary>
+    public static readonly TimeSpan MaxOffset = TimeSpan.FromDays(1);
+
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private long _lastTicks;

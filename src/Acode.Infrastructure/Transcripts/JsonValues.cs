@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Acode.Domain.Text;
+using Acode.Domain.Time;
 
 namespace Acode.Infrastructure.Transcripts;
 
@@ -29,14 +30,14 @@ internal static class JsonValues
         => element.Get(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDouble(out double n) ? n : null;
 
     /// <summary>
-    /// A time, or null when it does not parse or is not before <see cref="LatestTime"/>: versions step
-    /// <c>updated_at</c> on by 100 ns, which needs room below <see cref="DateTimeOffset.MaxValue"/>.
+    /// A time, or null when it does not parse or is more than <see cref="HybridClock.MaxOffset"/> (a day) after this
+    /// machine's clock: a session's stamps follow its lines' times, and a stamp far in the future would move every later
+    /// stamp of the workspace, and of the team, past it (it also leaves no room below <see cref="DateTimeOffset.MaxValue"/>
+    /// for versions stepping <c>updated_at</c> on by 100 ns).
     /// </summary>
     public static DateTimeOffset? Time(this JsonElement element, string name)
-        => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) && time < LatestTime ? time : null;
-
-    /// <summary>Times from this one on (the year 9999) are read as absent.</summary>
-    public static DateTimeOffset LatestTime { get; } = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time)
+            && time - DateTimeOffset.UtcNow <= HybridClock.MaxOffset ? time : null;
 
     public static IEnumerable<JsonElement> Array(this JsonElement element, string name)
         => element.Get(name) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray() : [];

@@ -103,6 +103,11 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
     [InlineData("state", "\"state\":{\"a\":1}", "Line 1: Not an acode entity document: the value of \"state\" is not of the kind acode writes there: text (a JSON string, in double quotes) belongs there, and the line has an object", "")]
     [InlineData("createdAt", "\"createdAt\":\"yesterday\"", "Line 1: Session ", "createdAt \"yesterday\" is not a timestamp in the form yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'")]
     [InlineData("startedAt", "\"startedAt\":\"2026-13-01\"", "Line 2: SessionTask ", "startedAt \"2026-13-01\" is not a timestamp in the form")]
+    [InlineData("updatedAt", "\"updatedAt\":\"9999-12-31T23:59:59.9999999Z\"", "Line 1: Session ", "updatedAt \"9999-12-31T23:59:59.9999999Z\" is later than a day after this machine's clock")]
+    [InlineData("startedAt", "\"startedAt\":\"2200-01-01T00:00:00.0000000Z\"", "Line 2: SessionTask ", "startedAt \"2200-01-01T00:00:00.0000000Z\" is later than a day after this machine's clock")]
+    [InlineData("version", "\"version\":9223372032559808513", "Line 1: Session ", "version 9223372032559808513 is above 9223372032559808512 (2^63 - 2^32)")]
+    [InlineData("sequence", "\"sequence\":9223372036854775807", "Line 5: SessionEvent ", "sequence 9223372036854775807 is above 9223372032559808512 (2^63 - 2^32)")]
+    [InlineData("durationTicks", "\"durationTicks\":-5", "Line 4: ToolCall ", "durationTicks -5 is negative")]
     public async Task A_malformed_value_is_refused_naming_the_line_the_property_and_what_belongs_there(string field, string replacement, string error, string more)
     {
         string[] lines = Lines();
@@ -111,6 +116,18 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
         Assert.Contains(replacement, lines[index], StringComparison.Ordinal);
 
         await AssertRefusedAsync(await WriteAsync(lines), error, more);
+    }
+
+    [Fact]
+    public async Task Arguments_or_a_payload_that_are_null_or_not_json_are_refused_in_words()
+    {
+        string[] lines = Lines(payload: "not json");
+        await AssertRefusedAsync(await WriteAsync(lines), "Line 5: SessionEvent ", "payload must be one JSON value nested at most 64 deep, and its text is not (at byte 2): ");
+
+        lines = Lines();
+        lines[3] = System.Text.RegularExpressions.Regex.Replace(lines[3], "\"arguments\":\"(\\\\.|[^\"\\\\])*\"", "\"arguments\":null");
+        Assert.Contains("\"arguments\":null", lines[3], StringComparison.Ordinal);
+        await AssertRefusedAsync(await WriteAsync(lines), "Line 4: ToolCall ", "arguments is missing (null): one JSON value as a string belongs there");
     }
 
     [Fact]

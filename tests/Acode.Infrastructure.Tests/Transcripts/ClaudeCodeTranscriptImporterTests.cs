@@ -118,6 +118,23 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Times_more_than_a_day_ahead_of_the_clock_read_as_absent_so_no_stamp_goes_past_them()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            $$$"""{"type":"user","timestamp":"{{{now.AddMinutes(-5):O}}}","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"2200-01-01T00:00:00Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"one"}]}}""",
+            $$$"""{"type":"assistant","timestamp":"{{{now.AddHours(20):O}}}","uuid":"a2","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"two"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal(2, report.Steps);
+        Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
+        Assert.InRange(session.UpdatedAt, now.AddHours(20), now.AddHours(20).AddMinutes(1)); // within a day: kept
+    }
+
+    [Fact]
     public async Task An_image_without_a_media_type_is_stored_as_application_octet_stream()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
