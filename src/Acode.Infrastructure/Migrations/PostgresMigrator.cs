@@ -14,10 +14,14 @@ namespace Acode.Infrastructure.Migrations;
 /// read-only server), a newer database is refused (ACODE-DB-004).
 /// </summary>
 /// <remarks>
-/// Many processes on many machines migrate the same server: each migration transaction first takes the
-/// transaction-scoped advisory lock <see cref="AdvisoryLockKey"/>, then re-reads <c>schema_version</c>, so each
-/// migration is applied exactly once and a waiting process skips what another just applied. The lock is
-/// released with the transaction, also when the connection dies. Connection failures and outages are reported
+/// Many processes on many machines migrate the same server: a run that finds migrations pending holds the session-level
+/// advisory lock <see cref="AdvisoryLockKey"/> from before it reads what is applied until its last migration is done, so
+/// one run applies every pending migration and one that waited finds nothing left, and each reports truly where the
+/// database was before it (two runs that each took migrations in turn said "migrated from 1.5.0", a version the
+/// database, empty when both started, was at only in passing). Each migration transaction also takes the same key as a
+/// transaction-scoped lock and re-reads <c>schema_version</c>, which is how earlier acode versions serialize, so they and
+/// this one still apply each migration exactly once. The locks are released with the run (or the transaction), also
+/// when the connection dies. Connection failures and outages are reported
 /// as ACODE-DB-006 (<see cref="PostgresErrorMapper"/>).
 /// <para>
 /// A migration may have a data step (<see cref="DataSteps"/>): C# that runs after its script, in the same transaction and
@@ -200,6 +204,47 @@ public sealed class PostgresMigrator
     private async Task<(Version? From, IReadOnlyList<Migration> Applied)> MigrateFromAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         MigrationStatus status = await GetApplicableStatusAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (status.Pending.Count == 0)
+        {
+            return (status.Current, []);
+        }
+
+        await RunAdvisoryLockAsync(connection, "SELECT pg_advisory_lock(@key);", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Read again under the lock: another run may have applied some or all of what was pending.
+            return await ApplyPendingAsync(connection, await GetApplicableStatusAsync(connection, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await RunAdvisoryLockAsync(connection, "SELECT pg_advisory_unlock(@key);", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AcodeDbException or NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            {
+                // The connection is gone, and the lock with it: the server releases a session's locks when it ends.
+            }
+        }
+    }
+
+    /// <summary>Takes or releases the session-level lock (<paramref name="sql"/>); a connection failure is ACODE-DB-006.</summary>
+    private static async Task RunAdvisoryLockAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using NpgsqlCommand command = new(sql, connection);
+            command.Parameters.AddWithValue("key", AdvisoryLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.Map(ex, Target(connection)) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    private async Task<(Version? From, IReadOnlyList<Migration> Applied)> ApplyPendingAsync(NpgsqlConnection connection, MigrationStatus status, CancellationToken cancellationToken)
+    {
         var appliedNow = new List<Migration>();
         foreach (Migration migration in status.Pending)
         {

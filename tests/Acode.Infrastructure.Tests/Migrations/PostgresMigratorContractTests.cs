@@ -41,6 +41,26 @@ public sealed class PostgresMigratorContractTests(PostgresFixture fixture) : Mig
         Assert.Equal(["acode_json_text:u", "acode_search_text:u"], catching);
     }
 
+    [Fact]
+    public async Task A_starter_that_comes_while_another_migrates_an_empty_database_waits_and_finds_nothing_left()
+    {
+        await using NpgsqlDataSource second = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(_connectionString, "test"));
+        Task<(Version? From, IReadOnlyList<Migration> Applied)> first = Task.Run(() => new PostgresMigrator().MigrateFromAsync(_dataSource));
+        while (!first.IsCompleted && !(await QueryAsync("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_version';")).SequenceEqual(["1"]))
+        {
+            await Task.Delay(5);
+        }
+
+        // The first has applied a migration or more (its status said an empty database) and has more to go.
+        (Version? From, IReadOnlyList<Migration> Applied) late = await new PostgresMigrator().MigrateFromAsync(second);
+        (Version? From, IReadOnlyList<Migration> Applied) early = await first;
+
+        Assert.Null(early.From);
+        Assert.Equal(Shipped.Select(m => m.Id), early.Applied.Select(m => m.Id));
+        Assert.Empty(late.Applied);
+        Assert.Equal(ShippedSchema.Latest, late.From?.ToString(3));
+    }
+
     protected override Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration>? migrations = null)
         => new PostgresMigrator(migrations).MigrateAsync(_dataSource);
 
