@@ -11,6 +11,15 @@ namespace Acode.Application.Search;
 /// </summary>
 internal sealed class SearchQueryParser
 {
+    /// <summary>
+    /// The longest word a query may hold, in UTF-8 bytes: PostgreSQL's text search drops a word of 2,047 bytes or more
+    /// from both the index and the query ("word is too long to be indexed", MAXSTRLEN in its tsearch sources), so a query
+    /// holding one would match without it on <c>--remote</c> and not at all here.
+    /// </summary>
+    public const int MaxWordBytes = 2046;
+
+    private const string OnlyExcludes = "NOT (or -word) only excludes: it needs a word to search for beside it, e.g. 'timeout -retry' or 'timeout NOT retry'.";
+
     private readonly List<Token> _tokens;
     private int _position;
     private int _terms;
@@ -64,6 +73,11 @@ internal sealed class SearchQueryParser
             _position++;
         }
 
+        if (options.Count > 1 && options.Any(o => o is Exclusion))
+        {
+            throw new SearchQueryException(OnlyExcludes); // 'x OR NOT y' would have to read every entry
+        }
+
         return options.Count switch
         {
             0 => null,
@@ -93,7 +107,13 @@ internal sealed class SearchQueryParser
 
         if (include.Count == 0 && exclude.Count > 0)
         {
-            throw new SearchQueryException("NOT (or -word) only excludes: it needs a word to search for beside it, e.g. 'timeout -retry' or 'timeout NOT retry'.");
+            if (depth > 0)
+            {
+                // '(NOT a) b': a group that only excludes excludes from what stands beside it (NOT a AND NOT b = NOT (a OR b)).
+                return new Exclusion(exclude.Count == 1 ? exclude[0] : new SearchAny(exclude));
+            }
+
+            throw new SearchQueryException(OnlyExcludes);
         }
 
         return include.Count == 0 ? null : Combine(include, exclude);
@@ -124,7 +144,7 @@ internal sealed class SearchQueryParser
                     _position++;
                 }
 
-                return (group, false);
+                return group is Exclusion excluded ? (excluded.Node, true) : (group, false);
             default:
                 if (token.Words.Count == 0)
                 {
@@ -134,6 +154,14 @@ internal sealed class SearchQueryParser
                 if (++_terms > SearchQuery.MaxTerms)
                 {
                     throw new SearchQueryException($"The query has more than {SearchQuery.MaxTerms} words, phrases and prefixes. Search for a few distinctive words, or put a passage in quotes as one phrase.");
+                }
+
+                if (token.Words.FirstOrDefault(w => Encoding.UTF8.GetByteCount(w) > MaxWordBytes) is { } tooLong)
+                {
+                    string start = string.Concat(tooLong.EnumerateRunes().Take(12));
+                    throw new SearchQueryException(
+                        $"The query holds a word of {Encoding.UTF8.GetByteCount(tooLong):N0} bytes (UTF-8), '{start}…'; at most {MaxWordBytes:N0} are accepted, since PostgreSQL's text search ignores longer words and --remote would search without it. "
+                        + $"Search for its start as a prefix instead, e.g. {start}*.");
                 }
 
                 return (new SearchTerm(token.Words, token.Prefix), false);
@@ -244,6 +272,12 @@ internal sealed class SearchQueryParser
         }
 
         return words;
+    }
+
+    /// <summary>What a group that only excludes stands for until the enclosing AND takes it as an exclusion; never in a parsed tree.</summary>
+    private sealed record Exclusion(SearchNode Node) : SearchNode
+    {
+        public override bool HasPhrase => Node.HasPhrase;
     }
 
     private sealed record Token(Kind Kind, IReadOnlyList<string> Words, bool Prefix)

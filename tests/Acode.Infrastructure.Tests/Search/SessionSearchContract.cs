@@ -163,6 +163,9 @@ public abstract class SessionSearchContract
         Assert.Equal([a], await SessionsAsync("connection -deployment"));
         Assert.Equal([a], await SessionsAsync("connection NOT deployment"));
         Assert.Equal([a, b], await SessionsAsync("(database OR timed) AND refused"));
+        Assert.Equal([a], await SessionsAsync("(NOT deployment) connection"));
+        Assert.Equal([a], await SessionsAsync("connection (-deployment)"));
+        Assert.Equal([b], await SessionsAsync("refused (NOT database NOT everything)"));
         Assert.Empty(await SessionsAsync("connection refused everything"));
         Assert.Equal([a, b], await SessionsAsync("CONNECTION"));
     }
@@ -308,10 +311,27 @@ public abstract class SessionSearchContract
     [InlineData("🙂🙂")]
     [InlineData("-excluded")]
     [InlineData("\0")]
+    [InlineData("(NOT excluded)")]
+    [InlineData("deploy (NOT excluded OR other)")]
     public void Queries_without_a_word_to_search_for_are_refused_with_a_reason(string text)
     {
         var error = Assert.Throws<SearchQueryException>(() => SearchQuery.Parse(text));
         Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+    }
+
+    [Fact]
+    public async Task A_query_word_PostgreSQL_would_drop_is_refused_and_one_a_byte_shorter_is_searched()
+    {
+        // PostgreSQL's text search drops a word of 2,047 bytes or more from a query: --remote would search without it.
+        string word = new('b', 2046);
+        Session session = Session.Create("long word", "parser " + word);
+        await Store.SaveAsync(session);
+        await PublishAsync();
+
+        var error = Assert.Throws<SearchQueryException>(() => SearchQuery.Parse("parser " + word + "b"));
+        Assert.Contains("a word of 2,047 bytes (UTF-8)", error.Reason, StringComparison.Ordinal);
+        Assert.Throws<SearchQueryException>(() => SearchQuery.Parse("parser \"x " + new string('é', 1024) + "\""));
+        Assert.Equal(session.Id, Assert.Single((await SearchAsync("parser " + word)).Items).SessionId);
     }
 
     [Fact]
