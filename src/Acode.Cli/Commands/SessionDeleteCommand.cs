@@ -39,7 +39,8 @@ internal static class SessionDeleteCommand
             (add --include-removed to 'acode import' to take it back).
 
             Asks for confirmation unless --yes is given; when standard input is not a terminal it refuses (exit 2)
-            instead of waiting. If any id does not exist, nothing is deleted (exit 1).
+            instead of waiting. If any id does not exist, nothing is deleted (exit 1); one that another process
+            deletes after it was found is named on standard error (the others are deleted, exit 0).
 
             Examples:
               acode session delete sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V --dry-run
@@ -108,9 +109,9 @@ internal static class SessionDeleteCommand
                     context.Console.WriteLine(TeamWideNote(syncConfigured));
                 }
 
-                if (!asJson && remote?.Note(done: false) is { } dryNote)
+                if (remote?.Note(done: false) is { } dryNote)
                 {
-                    context.Console.WriteLine(dryNote);
+                    WriteNote(context, asJson, dryNote, remote);
                 }
 
                 return ExitCodes.Success;
@@ -154,6 +155,18 @@ internal static class SessionDeleteCommand
                 return StopSignals.InterruptedExitCode;
             }
 
+            if (outcome.Result.NotFound.Count > 0)
+            {
+                // Found above, gone before the removal's transaction: another process deleted them meanwhile.
+                Console.Error.WriteLine(CommandAction.Printable(
+                    $"{outcome.Result.NotFound.Count} of the {found.Count} session(s) were deleted by another process meanwhile ({string.Join(", ", outcome.Result.NotFound)}): nothing is left to delete of them."));
+            }
+
+            if (asJson && localOnly && syncExpected && remoteOfDeleted?.Note(done: true) is { } unasked && remoteOfDeleted.Missing is null)
+            {
+                Console.Error.WriteLine(CommandAction.Printable(unasked)); // --json: notInPostgres is null, and this says why
+            }
+
             if (outcome.Result.SkippedUnsynced.Count > 0)
             {
                 // A change recorded between the check above and the removal's transaction.
@@ -184,6 +197,19 @@ internal static class SessionDeleteCommand
         + " and deletes the sessions from the team's database, "
         + "whichever workspace they came from (nobody can pull them any more; other workspaces keep the copies they hold, no longer shared). "
         + "To delete only this workspace's copy, add --local.";
+
+    /// <summary>A note on PostgreSQL's copies: on standard output with the text, on standard error with --json when PostgreSQL could not be asked (notInPostgres is then null).</summary>
+    private static void WriteNote(CliContext context, bool asJson, string note, RemoteCopies remote)
+    {
+        if (!asJson)
+        {
+            context.Console.WriteLine(note);
+        }
+        else if (remote.Missing is null)
+        {
+            Console.Error.WriteLine(CommandAction.Printable(note));
+        }
+    }
 
     private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space, RemoteCopies? remote)
     {

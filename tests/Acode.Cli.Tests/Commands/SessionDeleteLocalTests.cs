@@ -126,6 +126,29 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         Assert.Empty(await _reader.SessionIdsAsync());
     }
 
+    [Fact]
+    public async Task Local_with_json_says_on_standard_error_when_postgres_could_not_be_asked()
+    {
+        _owner.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _owner.RunOkAsync("demo");
+        await _owner.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _owner.SessionIdsAsync());
+        _owner.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/nowhere"; // nothing listens there
+
+        AcodeResult dryRun = await _owner.RunOkAsync("session", "delete", id, "--local", "--dry-run", "--json");
+        AcodeResult deleted = await _owner.RunOkAsync("session", "delete", id, "--local", "--yes", "--json");
+
+        foreach (AcodeResult result in new[] { dryRun, deleted })
+        {
+            using JsonDocument json = JsonDocument.Parse(result.Stdout);
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("notInPostgres").ValueKind);
+            Assert.Contains("PostgreSQL could not be asked whether it still holds", result.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+            Assert.Contains("ACODE-DB-006", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await _owner.SessionIdsAsync());
+    }
+
     public void Dispose()
     {
         _owner.Dispose();
