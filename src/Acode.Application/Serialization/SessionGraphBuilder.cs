@@ -99,11 +99,13 @@ internal sealed class SessionGraphBuilder
                 break;
             case StepDocument p:
                 CheckOwner(session, p.SessionId);
+                ParentBefore(session.FindTask(TaskId.Parse(p.TaskId)) is not null, "task", p.TaskId);
                 Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, NotBlank(p.Title, "title"), p.Description, Name<WorkState>(p.State, "state"),
                     ParseOptional(p.StartedAt, "startedAt"), ParseOptional(p.CompletedAt, "completedAt"), p.Version, created, updated);
                 break;
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
+                ParentBefore(session.FindStep(StepId.Parse(c.StepId)) is not null, "step", c.StepId);
                 NoBlob(c.ArgumentsBlob ?? c.ResultBlob);
                 if (c.DurationTicks < 0)
                 {
@@ -134,6 +136,16 @@ internal sealed class SessionGraphBuilder
                 break;
             default:
                 throw new InvalidOperationException($"unsupported document type {document.GetType().Name}.");
+        }
+    }
+
+    /// <summary>A child's parent must be on an earlier line: an export lists a session, its tasks, steps, tool calls, artifacts, then its events.</summary>
+    private static void ParentBefore(bool found, string kind, string id)
+    {
+        if (!found)
+        {
+            throw new InvalidOperationException(
+                $"its {kind} {id} is not on an earlier line of this session: a {kind}'s line must come before the lines that belong to it (an export lists the session, then its tasks, steps, tool calls, artifacts and events, in that order).");
         }
     }
 

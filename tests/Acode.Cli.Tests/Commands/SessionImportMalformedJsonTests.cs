@@ -131,6 +131,15 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_before_its_parent_s_line_is_refused_saying_the_order()
+    {
+        string[] lines = Lines();
+        (lines[2], lines[3]) = (lines[3], lines[2]); // the tool call before its step
+
+        await AssertRefusedAsync(await WriteAsync(lines), "Line 3: ToolCall ", $"its step {_step} is not on an earlier line of this session: a step's line must come before the lines that belong to it");
+    }
+
+    [Fact]
     public async Task A_cut_off_line_is_refused_as_cut_off()
     {
         string[] lines = Lines();
