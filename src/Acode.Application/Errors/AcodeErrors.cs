@@ -409,6 +409,19 @@ internal static class AcodeErrors
         """Fix the file (it must hold one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}) or move it away to run with the defaults.""",
         inner);
 
+    /// <summary>
+    /// ACODE-DB-007 for a configuration file path that holds no file acode can read (a folder, a fifo, a socket, a
+    /// device, a symbolic link to nothing or one that loops): said, not ignored and not opened.
+    /// </summary>
+    /// <param name="path">The configuration file's path.</param>
+    /// <param name="problem">What is there instead, in words (e.g. "it is a fifo, not a file").</param>
+    /// <param name="remedy">What to do about the path itself, before the general advice (may be null).</param>
+    public static AcodeDbException UnusableConfigurationFile(string path, string problem, string? remedy = null) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: {path} cannot be read as the configuration file: {problem}.",
+        (remedy is null ? string.Empty : remedy + " ")
+        + """The configuration file must be a regular file holding one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}; without it acode runs with the defaults.""");
+
     private const string KeyData = "acode:configurationKey";
     private const string ValueData = "acode:configurationValue";
     private const string AcceptedData = "acode:configurationAccepted";

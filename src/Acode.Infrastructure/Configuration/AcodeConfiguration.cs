@@ -18,17 +18,20 @@ public static class AcodeConfiguration
 {
     /// <summary>
     /// Adds the workspace's <c>.agent/config.json</c> (optional) and the <c>ACODE_</c> environment variables, in that
-    /// order, exactly as the CLI reads them. A file that is not valid JSON is ACODE-DB-007 naming the file, line and column.
+    /// order, exactly as the CLI reads them. A file that is not valid JSON is ACODE-DB-007 naming the file, line and column;
+    /// a path that holds no regular file (a folder, a fifo, a socket, a device, a symbolic link to nothing or one that
+    /// loops) is ACODE-DB-007 saying what is there, found before the file is opened (<see cref="ConfigFileKind"/>).
     /// </summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-007: the file is not valid JSON (thrown when the configuration is built or, with a <see cref="ConfigurationManager"/>, at once).</exception>
+    /// <exception cref="AcodeDbException">ACODE-DB-007: the path holds no regular file, or the file is not valid JSON (thrown when the configuration is built or, with a <see cref="ConfigurationManager"/>, at once).</exception>
     public static IConfigurationBuilder AddAcodeWorkspaceConfiguration(this IConfigurationBuilder builder, Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(workspace);
         string path = workspace.ConfigPath;
         return builder
-            .AddJsonFile(source =>
+            .Add<WorkspaceConfigFileSource>(source =>
             {
+                source.FullPath = path;
                 source.Path = path;
                 source.ResolveFileProvider(); // the nearest existing folder of the path (always full: Workspace makes it so), never the app's own folder
                 source.Optional = true;
