@@ -94,12 +94,15 @@ internal sealed class CommandHelp(HelpAction inner) : SynchronousCommandLineActi
     {
         yield return ("ACODE_WORKSPACE", "The workspace folder when --workspace is not given (else the nearest folder holding .agent/, else the current folder).");
         yield return (PostgresOptions.EnvironmentVariable, "The PostgreSQL to sync with (postgresql://user@host:5432/db, or Npgsql key=value pairs); overrides persistence:postgres:connectionString. Unset: nothing is synced.");
-        foreach (OptionDescriptor d in PersistenceOptionCatalog.All.Where(d => d.Key != "persistence:postgres:connectionString"))
+        foreach (OptionDescriptor d in PersistenceOptionCatalog.All)
         {
             string defaultText = d.Kind == OptionKind.WholeNumber && d.Unit is not null ? $"{d.DefaultText} {d.Unit}" : d.DefaultText;
-            yield return (d.EnvironmentVariable, d.Key == StoreOptions.KindKey
-                ? $"Sets {d.Key} for agent hosts (default: {defaultText}); the command line always works on the workspace's SQLite database and only notes a Postgres here."
-                : $"Sets {d.Key} (default: {defaultText}).");
+            yield return (d.EnvironmentVariable, d.Key switch
+            {
+                StoreOptions.KindKey => $"Sets {d.Key} for agent hosts (default: {defaultText}); the command line always works on the workspace's SQLite database and only notes a Postgres here.",
+                PostgresOptions.ConnectionStringKey => $"Sets {d.Key} (default: {defaultText}); {PostgresOptions.EnvironmentVariable} overrides it.",
+                _ => $"Sets {d.Key} (default: {defaultText}).",
+            });
         }
 
         yield return ("COLUMNS", $"The width of tables and trees when output is redirected (20 to 1000; default {ConsoleFactory.RedirectedWidth}).");

@@ -88,7 +88,7 @@ public sealed class CompositionRootTests
         AcodeDbException ex = Assert.Throws<AcodeDbException>(() => new ServiceCollection().AddAcodePersistence(workspace.Workspace, options));
 
         Assert.Equal(AcodeErrorCode.InvalidConfiguration, ex.ErrorCode);
-        Assert.StartsWith("Invalid configuration: persistence:postgres:connectionString is not a usable PostgreSQL connection string: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid configuration: persistence:postgres:connectionString (from the PersistenceOptions passed to AddAcodePersistence) is not a usable PostgreSQL connection string: ", ex.Message, StringComparison.Ordinal);
         Assert.EndsWith("Fix it in the PersistenceOptions passed to AddAcodePersistence.", ex.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("config.json", ex.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", ex.Message + ex.Hint, StringComparison.Ordinal);

@@ -374,13 +374,20 @@ internal static class AcodeErrors
 
     /// <summary>
     /// <paramref name="exception"/> again naming where its value came from, when it is an <see cref="InvalidConfiguration"/>
-    /// made without a source and <paramref name="sourceOf"/> finds the key (a file path or an environment variable);
-    /// otherwise <paramref name="exception"/> itself.
+    /// made without a source, or an <see cref="InvalidConnectionString"/> of the configuration key, and <paramref name="sourceOf"/>
+    /// finds the key (a file path or an environment variable); otherwise <paramref name="exception"/> itself.
     /// </summary>
     public static AcodeDbException NamingSource(AcodeDbException exception, Func<string, string?> sourceOf)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(sourceOf);
+        if (exception.Data[KeyData] is string connectionKey && exception.Data[ConnectionStringProblemData] is string problem)
+        {
+            return connectionKey != Options.PostgresOptions.EnvironmentVariable && sourceOf(connectionKey) is { } connectionSource
+                ? InvalidConnectionString(connectionKey, problem, connectionSource)
+                : exception;
+        }
+
         return exception.Data[KeyData] is string key && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted
             && sourceOf(key) is { } source
             ? InvalidConfiguration(key, value, accepted, source)
@@ -435,14 +442,21 @@ internal static class AcodeErrors
     /// </summary>
     /// <param name="key">The key or variable the connection string came from.</param>
     /// <param name="problem">What is wrong with it, in words (never a fragment of the value).</param>
-    /// <param name="source">Where to fix it, when not in <c>.agent/config.json</c> or the environment (e.g. <see cref="OptionsInCode"/>).</param>
+    /// <param name="source">
+    /// Where the value came from and is to be fixed (a file path, <c>the environment variable ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING</c>,
+    /// <see cref="OptionsInCode"/>), or null when not known: <c>ACODE_POSTGRES_URL</c> as <paramref name="key"/> is its own
+    /// source; the configuration key is then said to be fixed in <c>.agent/config.json</c> or the environment.
+    /// </param>
     public static AcodeDbException InvalidConnectionString(string key, string problem, string? source = null)
     {
+        bool fromUrlVariable = key == Options.PostgresOptions.EnvironmentVariable;
         var exception = new AcodeDbException(
             AcodeErrorCode.InvalidConfiguration,
-            $"Invalid configuration: {key} is not a usable PostgreSQL connection string: {problem}. (The value is not shown because it may contain a password.)",
+            $"Invalid configuration: {key}{(source is null ? string.Empty : $" (from {source})")} is not a usable PostgreSQL connection string: {problem}. (The value is not shown because it may contain a password.)",
             $"Accepted values for {key}: a URL such as postgresql://user:password@host:5432/database?sslmode=require (percent-encode @ : / ? # & in the user name or password, e.g. %40 for @), or Npgsql key=value pairs such as Host=host;Port=5432;Username=user;Database=database. "
-            + (source is null ? $"Fix it in .agent/config.json or the {Options.PostgresOptions.EnvironmentVariable} environment variable." : $"Fix it in {source}."));
+            + (source is not null ? $"Fix it in {source}."
+                : fromUrlVariable ? $"Fix it in the environment variable {key}."
+                : $"Fix it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)} (or set {Options.PostgresOptions.EnvironmentVariable}, which overrides both)."));
         exception.Data[KeyData] = key;
         exception.Data[ConnectionStringProblemData] = problem;
         return exception;

@@ -108,7 +108,15 @@ public static class AcodeConfiguration
         }
 
         (string Path, string? Value)? file = PersistenceConfigurationBinder.FileValue(configuration, PostgresOptions.ConnectionStringKey);
-        return PostgresConfiguration.Check(options, file?.Value, environmentUrl, file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
+        try
+        {
+            return PostgresConfiguration.Check(options, file?.Value, environmentUrl, file?.Path ?? Workspace.AgentFolderName + "/" + Workspace.ConfigFileName);
+        }
+        catch (AcodeDbException ex)
+        {
+            // The connection string names where it came from (the file, ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING), never its value.
+            throw AcodeErrors.NamingSource(ex, key => PersistenceConfigurationBinder.FindSource(configuration, key));
+        }
     }
 
     private static AcodeDbException Unreadable(string path, Exception exception)

@@ -57,11 +57,32 @@ internal static partial class PersistenceConfigurationBinder
                     .Where(c => c.Value is not null)
                     .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)];
                 text = items.Count == 0 ? null : string.Join(",", items.Select(c => c.Value));
-                sourceKey = items.Count == 0 ? null : items[0].Path;
+                sourceKey = items.Count == 0 ? null : (FirstInvalid(descriptor, items) ?? items[0]).Path;
             }
 
             descriptor.Bind(options, text, text is null || sourceKey is null ? null : SourceOf(configuration, sourceKey));
         }
+    }
+
+    /// <summary>
+    /// The first item of a list that is refused on its own, so that the error names the source of that item (the file,
+    /// or its own indexed variable such as <c>…__STATES__5</c>) rather than that of the first item; null when each is accepted.
+    /// </summary>
+    private static IConfigurationSection? FirstInvalid(OptionDescriptor descriptor, IEnumerable<IConfigurationSection> items)
+    {
+        foreach (IConfigurationSection item in items)
+        {
+            try
+            {
+                descriptor.Parse(item.Value, source: null);
+            }
+            catch (AcodeDbException)
+            {
+                return item;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Where the effective value of <paramref name="key"/> comes from: a file path, an environment variable, or the provider's own name.</summary>

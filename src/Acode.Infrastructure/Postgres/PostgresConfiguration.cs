@@ -49,7 +49,10 @@ internal static class PostgresConfiguration
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
         bool overridden = !string.IsNullOrWhiteSpace(environmentUrl);
-        if (!string.IsNullOrWhiteSpace(fileConnectionString) && FileValueHasPassword(fileConnectionString, overridden))
+        // A file value that another source replaced (ACODE_POSTGRES_URL, ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING) is
+        // not used: it is looked at for a password only, and the value in use is the one checked below.
+        bool unused = overridden || !string.Equals(options.Postgres?.ConnectionString, fileConnectionString, StringComparison.Ordinal);
+        if (!string.IsNullOrWhiteSpace(fileConnectionString) && FileValueHasPassword(fileConnectionString, unused))
         {
             warnings.Add(PasswordInFile(configPath, overridden));
         }
@@ -68,13 +71,13 @@ internal static class PostgresConfiguration
         + (overridden ? $" (not used: {PostgresOptions.EnvironmentVariable} overrides it)" : string.Empty)
         + $". Anyone who can read the file can read the password: prefer the {PostgresOptions.EnvironmentVariable} environment variable, PGPASSWORD or a ~/.pgpass file.";
 
-    private static bool FileValueHasPassword(string value, bool overridden)
+    private static bool FileValueHasPassword(string value, bool unused)
     {
         try
         {
             return PostgresConnectionSettings.Parse(value, PostgresOptions.ConnectionStringKey).HasPassword;
         }
-        catch (AcodeDbException) when (overridden)
+        catch (AcodeDbException) when (unused)
         {
             return false; // not used; the environment's value is checked instead
         }

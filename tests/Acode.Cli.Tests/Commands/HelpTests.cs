@@ -85,6 +85,7 @@ public sealed class HelpTests : IDisposable
         Assert.Contains("ACODE_POSTGRES_URL", environment);
         Assert.Matches(@"ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS +Sets persistence:sqlite:busyTimeoutSeconds \(default: 30 seconds\)", environment);
         Assert.Contains("ACODE_PERSISTENCE__SYNC__BATCHSIZE", environment);
+        Assert.Matches(@"ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING +Sets persistence:postgres:connectionString \(default: none\);\s+ACODE_POSTGRES_URL overrides it\.", environment);
         Assert.Contains("COLUMNS", environment);
         string exitCodes = help.Stdout[help.Stdout.IndexOf("Exit codes:", StringComparison.Ordinal)..];
         foreach (string code in new[] { "0", "1", "2", "3", "11-17", "130" })

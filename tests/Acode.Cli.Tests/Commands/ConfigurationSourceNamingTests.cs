@@ -1,0 +1,106 @@
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// A bad setting names where its value came from, as every setting's error does: the PostgreSQL connection string from
+/// the file or from <c>ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING</c> (never its value, which may hold a password), and
+/// an item of a list given in indexed variables (<c>…__STATES__5</c>) the variable of that item.
+/// </summary>
+public sealed class ConfigurationSourceNamingTests : IDisposable
+{
+    private const string Variable = "ACODE_PERSISTENCE__POSTGRES__CONNECTIONSTRING";
+    private const string Secret = "hunter2-secret";
+
+    private readonly CliWorkspace _workspace = new();
+
+    private string ConfigPath => Path.Combine(_workspace.Root, ".agent", "config.json");
+
+    [Fact]
+    public async Task A_bad_connection_string_in_its_configuration_variable_names_that_variable_not_the_file_or_ACODE_POSTGRES_URL()
+    {
+        _workspace.Environment[Variable] = $"garbage {Secret}";
+
+        AcodeResult result = await _workspace.RunAsync("db", "sync");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: persistence:postgres:connectionString (from the environment variable {Variable}) is not a usable PostgreSQL connection string:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Fix it in the environment variable {Variable}.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(".agent/config.json or", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_connection_string_in_the_file_names_the_file()
+    {
+        await WriteConfigAsync($$"""{ "persistence": { "postgres": { "connectionString": "garbage {{Secret}}" } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("db", "sync");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Invalid configuration: persistence:postgres:connectionString (from {ConfigPath}) is not a usable PostgreSQL connection string:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Fix it in {ConfigPath}.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_connection_string_in_the_file_that_its_variable_replaces_is_not_an_error()
+    {
+        await WriteConfigAsync("""{ "persistence": { "postgres": { "connectionString": "garbage" } } }""");
+        _workspace.Environment[Variable] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=1";
+
+        // The variable's server is checked (and not reachable: exit 16), not the file's value it replaces.
+        AcodeResult result = await _workspace.RunAsync("db", "migrate");
+
+        Assert.True(result.ExitCode == 16, result.ToString());
+        Assert.DoesNotContain("Invalid configuration", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_ACODE_POSTGRES_URL_is_to_be_fixed_in_that_variable()
+    {
+        _workspace.Environment["ACODE_POSTGRES_URL"] = $"garbage {Secret}";
+
+        AcodeResult result = await _workspace.RunAsync("db", "sync");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains("Invalid configuration: ACODE_POSTGRES_URL is not a usable PostgreSQL connection string:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Fix it in the environment variable ACODE_POSTGRES_URL.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_item_of_a_list_in_indexed_variables_names_the_variable_that_holds_it()
+    {
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Completed";
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__5"] = "Bogus";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains("Invalid configuration: persistence:retention:states = 'Completed,Bogus' (from the environment variable ACODE_PERSISTENCE__RETENTION__STATES__5).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Fix it in the environment variable ACODE_PERSISTENCE__RETENTION__STATES__5.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("STATES__0", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_item_of_a_list_in_the_file_under_a_good_item_in_a_variable_names_the_file()
+    {
+        await WriteConfigAsync("""{ "persistence": { "retention": { "states": [ "Completed", "Failed", "Bogus" ] } } }""");
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Cancelled";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"= 'Cancelled,Failed,Bogus' (from {ConfigPath}).", result.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private async Task WriteConfigAsync(string json)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(ConfigPath)!);
+        await File.WriteAllTextAsync(ConfigPath, json);
+    }
+}
