@@ -4,6 +4,7 @@ using Acode.Application.Options;
 using Acode.Domain.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
 
 namespace Acode.Infrastructure.Configuration;
 
@@ -20,6 +21,7 @@ internal static partial class PersistenceConfigurationBinder
     public static void Bind(IConfiguration configuration, PersistenceOptions options)
     {
         CheckTopLevel(configuration);
+        CheckEmptyValues(configuration);
         IConfigurationSection root = configuration.GetSection(PersistenceOptions.SectionName);
         foreach (IConfigurationSection leaf in Leaves(root))
         {
@@ -214,13 +216,46 @@ internal static partial class PersistenceConfigurationBinder
             .FirstOrDefault(s => string.Equals(s, leaf.Path, StringComparison.OrdinalIgnoreCase));
         if (section is not null)
         {
-            string keys = section == PersistenceOptions.SectionName
-                ? string.Join(", ", PersistenceOptionCatalog.Sections.Select(s => s[(PersistenceOptions.SectionName.Length + 1)..]))
-                : string.Join(", ", PersistenceOptionCatalog.All.Where(d => d.Section == section).Select(d => d.Name));
-            throw AcodeErrors.InvalidConfiguration(section, leaf.Value, $"a JSON object with the keys {keys}", source);
+            throw SectionInvalid(section, leaf.Value, source);
         }
 
         throw AcodeErrors.UnknownConfigurationKey(leaf.Path, source, Suggest(leaf.Path), PersistenceOptionCatalog.All.Select(d => d.Key));
+    }
+
+    /// <summary>
+    /// An empty JSON object or array in a configuration file where a value, a list or a section belongs
+    /// (<see cref="ConfigFileEmptyValues"/>) is refused as a non-empty one is: the provider drops it, which would keep the
+    /// default in silence.
+    /// </summary>
+    private static void CheckEmptyValues(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        foreach (JsonConfigurationProvider file in root.Providers.OfType<JsonConfigurationProvider>())
+        {
+            string path = PathOf(file);
+            if (ConfigFileEmptyValues.Find(path) is not { } found)
+            {
+                continue;
+            }
+
+            // The shape in words, never a value: it is shown for a secret setting too.
+            throw PersistenceOptionCatalog.Find(found.Key) is { } descriptor
+                ? AcodeErrors.InvalidConfiguration(descriptor.Key, found.Shown, descriptor.AcceptedValues, path)
+                : SectionInvalid(found.Key, found.Shown, path);
+        }
+    }
+
+    /// <summary>ACODE-DB-007 for a section (<c>persistence:sqlite</c>) given something other than a JSON object, listing its keys.</summary>
+    private static AcodeDbException SectionInvalid(string section, string shown, string source)
+    {
+        string keys = section == PersistenceOptions.SectionName
+            ? string.Join(", ", PersistenceOptionCatalog.Sections.Select(s => s[(PersistenceOptions.SectionName.Length + 1)..]))
+            : string.Join(", ", PersistenceOptionCatalog.All.Where(d => d.Section == section).Select(d => d.Name));
+        return AcodeErrors.InvalidConfiguration(section, shown, $"a JSON object with the keys {keys}", source);
     }
 
     /// <summary>The known key the user probably meant: the same name in another section, a longer name it begins, or a key a few typos away.</summary>
