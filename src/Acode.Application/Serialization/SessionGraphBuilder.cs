@@ -1,5 +1,5 @@
-using Acode.Domain.Time;
 using Acode.Domain.Text;
+using Acode.Domain.Time;
 
 namespace Acode.Application.Serialization;
 
@@ -198,9 +198,9 @@ internal sealed class SessionGraphBuilder
         {
             return JsonText.Validate(json, field);
         }
-        catch (ArgumentException ex) when (ex.InnerException is System.Text.Json.JsonException { BytePositionInLine: { } position, LineNumber: { } line } json2)
+        catch (ArgumentException ex) when (ex.InnerException is System.Text.Json.JsonException { BytePositionInLine: { } position, LineNumber: { } line } invalid)
         {
-            string reason = json2.Message;
+            string reason = invalid.Message;
             int at = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             reason = (at >= 0 ? reason[..at] : reason).TrimEnd();
             throw new ArgumentException($"{field} must be one JSON value nested at most {JsonText.MaxDepth} deep, and its text is not (at byte {position + 1}{(line > 0 ? $" of its line {line + 1}" : string.Empty)}): {reason}", field, ex);
