@@ -1,5 +1,6 @@
 using Acode.Application.Errors;
 using Acode.Infrastructure;
+using Acode.Infrastructure.Transcripts;
 
 namespace Acode.Cli;
 
@@ -35,7 +36,8 @@ internal static class WorkspacePaths
 
         foreach (string path in (string[])[workspace.RootDirectory, workspace.AgentDirectory, workspace.DatabasePath])
         {
-            if (DanglingLinkTarget(path) is { } target)
+            // A loop was said above, so a link whose target is not there is one to what does not exist.
+            if (UnreadablePath.DanglingLinkTarget(path) is { } target)
             {
                 throw new AcodeDbException(
                     AcodeErrorCode.CannotOpen,
@@ -66,28 +68,6 @@ internal static class WorkspacePaths
                 AcodeErrorCode.CannotOpen,
                 $"'{workspace.DatabasePath}' is a folder, not the workspace database file. Nothing was created or changed.",
                 $"Move the folder away (acode creates the database on the next command that records something, e.g. 'acode demo'), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
-        }
-    }
-
-    /// <summary>
-    /// The target of <paramref name="path"/> when it is a symbolic link whose final target does not exist (which .NET's
-    /// <c>File.Exists</c> takes for a file); null for anything else, or when it cannot be told.
-    /// </summary>
-    private static string? DanglingLinkTarget(string path)
-    {
-        try
-        {
-            var link = new FileInfo(path);
-            if (link.LinkTarget is not { } target)
-            {
-                return null;
-            }
-
-            return link.ResolveLinkTarget(returnFinalTarget: true) is { } final && !Path.Exists(final.FullName) ? target : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null; // a loop is said as such below; a folder that cannot be entered, by the open
         }
     }
 

@@ -20,17 +20,7 @@ public sealed class UiBrowserTests : IAsyncLifetime, IDisposable
     {
         await _workspace.RunOkAsync("demo", "--sessions", "3");
         _ui = await UiProcess.StartAsync(_workspace);
-        try
-        {
-            _browser = await HeadlessBrowser.LaunchAsync();
-        }
-        catch
-        {
-            // xUnit does not dispose a class whose InitializeAsync failed (a missing Chromium): stop the viewer here.
-            await _ui.DisposeAsync();
-            _ui = null;
-            throw;
-        }
+        _browser = await HeadlessBrowser.LaunchBesideAsync(_ui);
     }
 
     [Fact]

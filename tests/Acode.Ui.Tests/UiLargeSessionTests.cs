@@ -26,17 +26,7 @@ public sealed class UiLargeSessionTests(ITestOutputHelper output) : IAsyncLifeti
     {
         _sessionId = await StoreSessions.WriteLargeAsync(_workspace.Root, Tasks, StepsPerTask, CallsPerStep);
         _ui = await UiProcess.StartAsync(_workspace);
-        try
-        {
-            _browser = await HeadlessBrowser.LaunchAsync();
-        }
-        catch
-        {
-            // xUnit does not dispose a class whose InitializeAsync failed (a missing Chromium): stop the viewer here.
-            await _ui.DisposeAsync();
-            _ui = null;
-            throw;
-        }
+        _browser = await HeadlessBrowser.LaunchBesideAsync(_ui);
     }
 
     [Fact]

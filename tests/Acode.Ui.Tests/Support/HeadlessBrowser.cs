@@ -20,6 +20,24 @@ public sealed class HeadlessBrowser : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
+    /// <summary>
+    /// <see cref="LaunchAsync"/> for a class that started <paramref name="viewer"/> in its InitializeAsync: when the browser
+    /// cannot start (a missing Chromium), the viewer is stopped before the failure goes on, since xUnit does not dispose
+    /// a class whose InitializeAsync failed.
+    /// </summary>
+    public static async Task<HeadlessBrowser> LaunchBesideAsync(UiProcess viewer)
+    {
+        try
+        {
+            return await LaunchAsync();
+        }
+        catch
+        {
+            await viewer.DisposeAsync();
+            throw;
+        }
+    }
+
     public static async Task<HeadlessBrowser> LaunchAsync()
     {
         if (!File.Exists(ChromiumPath))
