@@ -308,6 +308,131 @@ public sealed class SqliteSearchIndexTests : IDisposable
         SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
     }
 
+    [Fact]
+    [Trait("Issue", "15.4")]
+    public async Task A_field_indexed_as_its_row_stores_it_keeps_no_second_copy_of_its_text()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        Session session = Session.Create("plain title");
+        Step step = session.AddTask("task").AddStep("step");
+        ToolCall plain = step.AddToolCall("read_file", """{"path":"src/app.cs"}""");
+        plain.Start();
+        string result = "plainword " + string.Concat(Enumerable.Repeat("lorem ipsum ", 170));
+        plain.Succeed(result);
+        ToolCall nul = step.AddToolCall("shell", "{}");
+        nul.Fail("before\0nulword");
+        ToolCall escaped = step.AddToolCall("shell", "{}");
+        escaped.Start();
+        escaped.Succeed("""{"stdout":"line\nescword"}""");
+        ToolCall big = step.AddToolCall("shell", "{}");
+        big.Fail("bigword " + new string('x', 70_000));
+        await new SqliteRunStateStore(db, blobThresholdBytes: int.MaxValue).SaveAsync(session);
+
+        // Only the three fields whose indexed text differs from the field keep a copy of it.
+        Assert.Equal(
+            [$"{nul.Id.Value}|error", $"{escaped.Id.Value}|result", $"{big.Id.Value}|error"],
+            SqliteProbe.Rows(_temp.DatabasePath, "SELECT entity_id || '|' || field AS e FROM search_entry_rows WHERE text IS NOT NULL ORDER BY entity_id;").Select(r => (string)r["e"]!));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entry_rows WHERE instr(text, 'plainword') > 0;"));
+        Assert.Equal(result, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{plain.Id.Value}' AND field = 'result';"))["text"]!);
+        Assert.Equal("before nulword", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{nul.Id.Value}' AND field = 'error';"))["text"]!);
+
+        var search = new SqliteSessionSearch(db);
+        foreach ((string word, string id) in new[] { ("plainword", plain.Id.Value), ("nulword", nul.Id.Value), ("escword", escaped.Id.Value), ("bigword", big.Id.Value), ("plain", session.Id.Value) })
+        {
+            Assert.Equal(id, Assert.Single((await Find(search, word)).Items).EntityId);
+        }
+
+        SearchSnippet snippet = Assert.Single((await Find(search, "plainword")).Items).Snippet;
+        Assert.StartsWith("plainword lorem ipsum", snippet.Text, StringComparison.Ordinal);
+        Assert.Single(snippet.Highlights);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        Assert.True(db.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "15.4")]
+    public async Task Changing_or_removing_a_field_without_a_copy_takes_its_old_words_out_of_the_index()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        Session session = Session.Create("oldtitle");
+        session.AddArtifact("notes.txt", ArtifactKind.Log, "text/plain", System.Text.Encoding.UTF8.GetBytes("oldcontent here"));
+        Step step = session.AddTask("task").AddStep("step");
+        ToolCall first = step.AddToolCall("read_file", "{}");
+        first.Start();
+        first.Succeed("oldresult one");
+        ToolCall second = step.AddToolCall("read_file", "{}");
+        second.Start();
+        second.Succeed("goneresult two");
+        await new SqliteRunStateStore(db).SaveAsync(session);
+        session.Rename("newtitle");
+        await new SqliteRunStateStore(db).SaveAsync(session);
+
+        // As the sqlite3 shell or a later acode may change them: plain to plain, plain to a copy, a copy to plain, a row removed.
+        SqliteProbe.Execute(_temp.DatabasePath, $"""
+            UPDATE tool_calls SET result = 'newresult' || char(0) || 'nulpart' WHERE id = '{first.Id.Value}';
+            UPDATE artifacts SET content = CAST('newcontent there' AS BLOB);
+            UPDATE tool_calls SET result = 'backresult plain' WHERE id = '{first.Id.Value}';
+            DELETE FROM tool_calls WHERE id = '{second.Id.Value}';
+            """);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+
+        var search = new SqliteSessionSearch(db);
+        foreach (string gone in new[] { "oldtitle", "oldcontent", "oldresult", "newresult", "nulpart", "goneresult" })
+        {
+            Assert.Empty((await Find(search, gone)).Items);
+        }
+
+        foreach (string word in new[] { "newtitle", "newcontent", "backresult" })
+        {
+            Assert.Single((await Find(search, word)).Items);
+        }
+
+        Assert.True(await new SqliteRunStateStore(db).DeleteSessionAsync(session.Id));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index_docsize;"));
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        Assert.True(db.Check().IsHealthy);
+    }
+
+    [Fact]
+    [Trait("Issue", "15.4")]
+    public async Task Migrating_a_1_14_0_database_drops_the_copies_that_equal_their_field_and_reindexes_nothing()
+    {
+        Session session = Session.Create("Legacy zetaold session", "the goal");
+        Step step = session.AddTask("task", "its description").AddStep("step", "what it does");
+        ToolCall plain = step.AddToolCall("read_file", """{"path":"src/a.cs"}""");
+        plain.Start();
+        plain.Succeed("compiling src/a.cs\nwarning none");
+        ToolCall escaped = step.AddToolCall("shell", """{"cmd":"make\ntest"}""");
+        escaped.Start();
+        escaped.Succeed("""{"stdout":"line\nescword"}""");
+        ToolCall nul = step.AddToolCall("shell", "{}");
+        nul.Fail("before\0nulword");
+        session.AddArtifact("notes.txt", ArtifactKind.Log, "text/plain", System.Text.Encoding.UTF8.GetBytes("artifact words"));
+        using (SqliteWorkspaceDatabase old = _temp.Open(migrations: [.. ShippedSchema.Sqlite.Where(m => m.Version < new Version(1, 15, 0))]))
+        {
+            Assert.Equal("1.14.0", old.GetMigrationStatus().CurrentText);
+            await OldSchemaSessions.SaveAsync(old, session);
+        }
+
+        long entries = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries;");
+        string index = (string)SqliteProbe.Scalar(_temp.DatabasePath, "SELECT hex(group_concat(block)) FROM (SELECT block FROM search_index_data ORDER BY id);")!;
+
+        using SqliteWorkspaceDatabase migrated = _temp.Open();
+        Assert.Equal(ShippedSchema.Latest, migrated.GetMigrationStatus().CurrentText);
+        Assert.Equal(entries, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entry_rows;"));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entry_rows WHERE entity_id = '{nul.Id.Value}' AND text = 'before nulword';"));
+        Assert.Equal(1L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entry_rows WHERE entity_id = '{session.Id.Value}' AND field = 'title' AND text IS NULL;"));
+        Assert.Equal(3L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entry_rows WHERE text IS NOT NULL;")); // the NUL, the two JSON texts with escapes
+        Assert.Equal(index, (string)SqliteProbe.Scalar(_temp.DatabasePath, "SELECT hex(group_concat(block)) FROM (SELECT block FROM search_index_data ORDER BY id);")!);
+
+        var search = new SqliteSessionSearch(migrated);
+        Assert.Equal(session.Id.Value, Assert.Single((await Find(search, "zetaold")).Items).EntityId);
+        Assert.Equal(nul.Id.Value, Assert.Single((await Find(search, "nulword")).Items).EntityId);
+        Assert.Equal(entries, await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id));
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        Assert.True(migrated.Check().IsHealthy);
+    }
+
     /// <summary>
     /// Asserts that the migrated database holds the search entries the triggers write for the same rows saved after the
     /// migration (the session imported into a new workspace); returns how many there are.
@@ -320,9 +445,13 @@ public sealed class SqliteSearchIndexTests : IDisposable
             await new SqliteRunStateStore(fresh).ImportAsync((await new SqliteRunStateStore(migrated).GetSessionAsync(sessionId))!, []);
         }
 
-        const string Entries = "SELECT session_id || '|' || entity_type || '|' || entity_id || '|' || field || '|' || hex(text) AS e FROM search_entries ORDER BY entity_id, field;";
+        const string Entries = """
+            SELECT e.session_id || '|' || e.entity_type || '|' || e.entity_id || '|' || e.field || '|' || hex(e.text) || '|' || ifnull(hex(r.text), 'no copy') AS e
+            FROM search_entries e JOIN search_entry_rows r ON r.id = e.id ORDER BY e.entity_id, e.field;
+            """;
         List<string> expected = SqliteProbe.Rows(freshTemp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
-        Assert.Equal(expected, SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList());
+        List<string> actual = SqliteProbe.Rows(_temp.DatabasePath, Entries).Select(r => (string)r["e"]!).ToList();
+        Assert.Equal(expected, actual);
         return expected.Count;
     }
 

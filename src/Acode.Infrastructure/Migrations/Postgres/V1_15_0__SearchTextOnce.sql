@@ -1,0 +1,5 @@
+-- acode shared PostgreSQL database, schema 1.15.0: nothing changes here.
+--
+-- The two engines carry the same schema versions (AC-010); 1.15.0 stops the workspace database from keeping a second
+-- copy of each indexed field's text (Sqlite/V1_15_0__SearchTextOnce.sql). PostgreSQL's search indexes are expressions
+-- over the rows' own columns and hold no copy, so this version only records that the shared database is at 1.15.0.
