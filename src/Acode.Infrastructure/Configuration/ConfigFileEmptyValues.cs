@@ -17,12 +17,28 @@ internal static class ConfigFileEmptyValues
     /// <summary>The first such place in <paramref name="path"/>: its key path as acode spells it and the value in words ("(an empty JSON object)"); null when there is none, or the file cannot be read as JSON (the provider says why).</summary>
     public static (string Key, string Shown)? Find(string path)
     {
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+
+        return Find(json);
+    }
+
+    /// <summary>The first such place in a file's bytes <paramref name="json"/>, as <see cref="Find(string)"/>; null when there is none or they are not JSON.</summary>
+    public static (string Key, string Shown)? Find(ReadOnlyMemory<byte> json)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), Options);
+            document = JsonDocument.Parse(json, Options);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             return null;
         }

@@ -31,7 +31,6 @@ internal static partial class PersistenceConfigurationBinder
         foreach (OptionDescriptor descriptor in PersistenceOptionCatalog.All)
         {
             string? text = configuration[descriptor.Key];
-            string? sourceKey = descriptor.Key;
             if (descriptor.Kind == OptionKind.ObjectList)
             {
                 if (!string.IsNullOrWhiteSpace(text))
@@ -58,11 +57,32 @@ internal static partial class PersistenceConfigurationBinder
                 List<IConfigurationSection> items = [.. configuration.GetSection(descriptor.Key).GetChildren()
                     .Where(c => c.Value is not null)
                     .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)];
-                text = items.Count == 0 ? null : string.Join(",", items.Select(c => c.Value));
-                sourceKey = items.Count == 0 ? null : (FirstInvalid(descriptor, items) ?? items[0]).Path;
+                if (items.Count > 0)
+                {
+                    BindItems(configuration, descriptor, options, items);
+                    continue;
+                }
             }
 
-            descriptor.Bind(options, text, text is null || sourceKey is null ? null : SourceOf(configuration, sourceKey));
+            descriptor.Bind(options, text, text is null ? null : SourceOf(configuration, descriptor.Key));
+        }
+    }
+
+    /// <summary>
+    /// Binds a list given as items (a JSON array, indexed variables) as one comma-separated value. A refused list is
+    /// refused naming the source of the first item refused on its own (<see cref="FirstInvalid"/>), looked for only then.
+    /// </summary>
+    private static void BindItems(IConfiguration configuration, OptionDescriptor descriptor, PersistenceOptions options, List<IConfigurationSection> items)
+    {
+        string text = string.Join(",", items.Select(c => c.Value));
+        try
+        {
+            descriptor.Bind(options, text, SourceOf(configuration, items[0].Path));
+        }
+        catch (AcodeDbException) when (FirstInvalid(descriptor, items) is { } refused && refused != items[0])
+        {
+            descriptor.Bind(options, text, SourceOf(configuration, refused.Path));
+            throw;
         }
     }
 
@@ -237,7 +257,7 @@ internal static partial class PersistenceConfigurationBinder
         foreach (JsonConfigurationProvider file in root.Providers.OfType<JsonConfigurationProvider>())
         {
             string path = PathOf(file);
-            if (ConfigFileEmptyValues.Find(path) is not { } found)
+            if ((file is WorkspaceConfigFileProvider workspace ? workspace.EmptyValue : ConfigFileEmptyValues.Find(path)) is not { } found)
             {
                 continue;
             }
