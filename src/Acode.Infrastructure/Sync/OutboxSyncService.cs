@@ -104,7 +104,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         _claimer = new OutboxClaimer(_outbox, _options, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
         if (target is not null && dataSource is not null)
         {
-            _applier = new PostgresOutboxApplier(dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), blobs);
+            _applier = new PostgresOutboxApplier(dataSource, database.LoggerFactory.CreateLogger<PostgresOutboxApplier>(), blobs, migrator.Latest);
             _delivery = new BatchDelivery(_applier, _claimer, dataSource, target, _options, _clock, _time, metrics, _logger, RecreateSchemaAsync);
             _retention = new SyncRetention(database, _outbox, dataSource, target.Redacted, _logger);
             _lostSince = new LostSinceReader(dataSource, database);

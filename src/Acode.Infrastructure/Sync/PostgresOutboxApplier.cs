@@ -1,3 +1,4 @@
+using Acode.Application.Errors;
 using Acode.Application.Outbox;
 using System.Text.Json.Nodes;
 using Acode.Application.Serialization;
@@ -70,13 +71,17 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private readonly ILogger _logger;
     private NpgsqlConnection? _held;
     private readonly PostgresBlobUploader? _blobs;
+    private readonly Version? _schemaLatest;
 
     // blobs: sends the blobs a batch names before its rows (docs/storage.md); null when the records name none.
-    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger, PostgresBlobUploader? blobs = null)
+    // schemaLatest: the newest PostgreSQL schema this program knows (PostgresMigrator.Latest); each batch then checks, under
+    // the migrations' lock taken shared, that no newer acode migrated since (GuardSchemaAsync); null: no check.
+    public PostgresOutboxApplier(NpgsqlDataSource dataSource, ILogger logger, PostgresBlobUploader? blobs = null, Version? schemaLatest = null)
     {
         _dataSource = dataSource;
         _logger = logger;
         _blobs = blobs;
+        _schemaLatest = schemaLatest;
     }
 
     /// <summary>Gives the connection kept between batches back to the pool (at the end of a sync run).</summary>
@@ -136,10 +141,52 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
     }
 
+    /// <summary>
+    /// Before the batch writes anything: takes the advisory lock acode's migrations hold (<see cref="Migrations.PostgresMigrator.AdvisoryLockKey"/>)
+    /// shared for this transaction, so a migration by another acode waits for the batch to end or the batch for the
+    /// migration, and then reads the schema's versions (a statement of its own, whose snapshot is taken after the wait).
+    /// The run checked them before its first batch; this closes the window in which a newer acode migrates between that
+    /// check and a batch, which would otherwise be written by a program that does not know the new schema.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-004 (<see cref="AcodeErrors.SchemaTooNew"/>): a version newer than <c>schemaLatest</c> is recorded; the batch is rolled back.</exception>
+    private async Task GuardSchemaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_schemaLatest is null)
+        {
+            return;
+        }
+
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        var share = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1);");
+        share.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = Migrations.PostgresMigrator.AdvisoryLockKey });
+        batch.BatchCommands.Add(share);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT version FROM schema_version;"));
+        Version? newest = null;
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (Version.TryParse(reader.GetString(0), out Version? version) && (newest is null || version > newest))
+                {
+                    newest = version;
+                }
+            }
+        }
+
+        if (newest is not null && newest > _schemaLatest)
+        {
+            throw AcodeErrors.SchemaTooNew(newest.ToString(3), _schemaLatest.ToString(3), "PostgreSQL database");
+        }
+    }
+
     private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, long prunedBefore, CancellationToken cancellationToken)
     {
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
+        await GuardSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         long[] hlcs = records.Select(HlcOf).ToArray();
 
         // The blobs the records name, uploaded in this transaction before the batch is staged and merged (each once per

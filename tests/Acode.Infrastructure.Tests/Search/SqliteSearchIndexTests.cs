@@ -395,6 +395,48 @@ public sealed class SqliteSearchIndexTests : IDisposable
 
     [Fact]
     [Trait("Issue", "15.4")]
+    public async Task A_row_whose_id_is_changed_by_hand_keeps_its_entries_and_its_snippets()
+    {
+        using SqliteWorkspaceDatabase db = _temp.Open();
+        Session session = Session.Create("renamed id");
+        Step step = session.AddTask("task").AddStep("step");
+        ToolCall call = step.AddToolCall("read_file", """{"path":"kiwiword.cs"}""");
+        call.Start();
+        call.Succeed("mangoword result");
+        ToolCall other = step.AddToolCall("shell", "{}");
+        other.Start();
+        other.Succeed("papayaword first");
+        Artifact artifact = session.AddArtifact("notes.txt", ArtifactKind.Log, "text/plain", System.Text.Encoding.UTF8.GetBytes("limeword content"));
+        await new SqliteRunStateStore(db).SaveAsync(session);
+
+        // As the sqlite3 shell may: an id alone, an id with a field, an artifact's id.
+        SqliteProbe.Execute(_temp.DatabasePath, $"""
+            UPDATE tool_calls SET id = 'tc_01ZZZZZZZZZZZZZZZZZZZZZZZA' WHERE id = '{call.Id.Value}';
+            UPDATE tool_calls SET id = 'tc_01ZZZZZZZZZZZZZZZZZZZZZZZB', result = 'guavaword second' WHERE id = '{other.Id.Value}';
+            UPDATE artifacts SET id = 'art_01ZZZZZZZZZZZZZZZZZZZZZZZC' WHERE id = '{artifact.Id.Value}';
+            """);
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+
+        var search = new SqliteSessionSearch(db);
+        foreach ((string word, string id) in new[]
+        {
+            ("kiwiword", "tc_01ZZZZZZZZZZZZZZZZZZZZZZZA"), ("mangoword", "tc_01ZZZZZZZZZZZZZZZZZZZZZZZA"), ("guavaword", "tc_01ZZZZZZZZZZZZZZZZZZZZZZZB"), ("limeword", "art_01ZZZZZZZZZZZZZZZZZZZZZZZC"),
+        })
+        {
+            SearchHit hit = Assert.Single((await Find(search, word)).Items);
+            Assert.Equal(id, hit.EntityId);
+            Assert.Contains(word, hit.Snippet.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Empty((await Find(search, "papayaword")).Items);
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entry_rows WHERE entity_id IN ('{call.Id.Value}', '{other.Id.Value}', '{artifact.Id.Value}');"));
+        Assert.True(await new SqliteRunStateStore(db).DeleteSessionAsync(session.Id));
+        Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index_docsize;"));
+        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+    }
+
+    [Fact]
+    [Trait("Issue", "15.4")]
     public async Task Migrating_a_1_14_0_database_drops_the_copies_that_equal_their_field_and_reindexes_nothing()
     {
         Session session = Session.Create("Legacy zetaold session", "the goal");

@@ -16,7 +16,9 @@
 -- triggers of the entity tables pass the old row's field (old.result, ...) before removing the entry. An entry without
 -- a copy keeps matching its row: the field is the text it was indexed with until an update of that field, which
 -- removes the entry first. The search triggers of every entity table are redefined for this; what they index is
--- unchanged (nullif(indexed text, field) is the copy they store).
+-- unchanged (nullif(indexed text, field) is the copy they store). An update that changes a row's id or session (only
+-- a hand edit does) now moves its entries with it (before, they kept naming the old id, a hit nothing could open),
+-- since an entry without a copy reads its text from the row by that id.
 -- Existing entries lose their copy where it equals their row's field now.
 
 DROP TRIGGER search_entries_insert;
@@ -77,13 +79,14 @@ END;
 
 DROP TRIGGER search_sessions_update;
 
-CREATE TRIGGER search_sessions_update AFTER UPDATE OF title, goal ON sessions BEGIN
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
+CREATE TRIGGER search_sessions_update AFTER UPDATE OF title, goal, id ON sessions BEGIN
+    UPDATE search_entry_rows SET entity_id = new.id, session_id = new.id WHERE entity_id = old.id AND old.id IS NOT new.id;
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.id, 'Session', new.id, 'title', nullif(CASE WHEN instr(new.title, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.title, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.title), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.goal FROM search_entry_rows WHERE entity_id = old.id AND field = 'goal' AND old.goal IS NOT new.goal AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'goal' AND old.goal IS NOT new.goal;
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.goal FROM search_entry_rows WHERE entity_id = new.id AND field = 'goal' AND old.goal IS NOT new.goal AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'goal' AND old.goal IS NOT new.goal;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.id, 'Session', new.id, 'goal', nullif(CASE WHEN instr(new.goal, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.goal), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.goal, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.goal), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.goal), new.updated_at, new.updated_at WHERE new.goal IS NOT NULL AND new.goal <> '' AND old.goal IS NOT new.goal;
 END;
@@ -106,13 +109,14 @@ END;
 
 DROP TRIGGER search_session_tasks_update;
 
-CREATE TRIGGER search_session_tasks_update AFTER UPDATE OF title, description ON session_tasks BEGIN
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
+CREATE TRIGGER search_session_tasks_update AFTER UPDATE OF title, description, id, session_id ON session_tasks BEGIN
+    UPDATE search_entry_rows SET entity_id = new.id, session_id = new.session_id WHERE entity_id = old.id AND (old.id IS NOT new.id OR old.session_id IS NOT new.session_id);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'SessionTask', new.id, 'title', nullif(CASE WHEN instr(new.title, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.title, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.title), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.description FROM search_entry_rows WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description;
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.description FROM search_entry_rows WHERE entity_id = new.id AND field = 'description' AND old.description IS NOT new.description AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'description' AND old.description IS NOT new.description;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'SessionTask', new.id, 'description', nullif(CASE WHEN instr(new.description, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.description), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.description, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.description), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.description), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
 END;
@@ -135,13 +139,14 @@ END;
 
 DROP TRIGGER search_steps_update;
 
-CREATE TRIGGER search_steps_update AFTER UPDATE OF title, description ON steps BEGIN
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'title' AND old.title IS NOT new.title;
+CREATE TRIGGER search_steps_update AFTER UPDATE OF title, description, id, session_id ON steps BEGIN
+    UPDATE search_entry_rows SET entity_id = new.id, session_id = new.session_id WHERE entity_id = old.id AND (old.id IS NOT new.id OR old.session_id IS NOT new.session_id);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.title FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'title' AND old.title IS NOT new.title;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'Step', new.id, 'title', nullif(CASE WHEN instr(new.title, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.title, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.title), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.title), new.updated_at, new.updated_at WHERE new.title IS NOT NULL AND new.title <> '' AND old.title IS NOT new.title;
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.description FROM search_entry_rows WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'description' AND old.description IS NOT new.description;
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.description FROM search_entry_rows WHERE entity_id = new.id AND field = 'description' AND old.description IS NOT new.description AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'description' AND old.description IS NOT new.description;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'Step', new.id, 'description', nullif(CASE WHEN instr(new.description, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.description), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.description, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.description), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.description), new.updated_at, new.updated_at WHERE new.description IS NOT NULL AND new.description <> '' AND old.description IS NOT new.description;
 END;
@@ -168,21 +173,22 @@ END;
 
 DROP TRIGGER search_tool_calls_update;
 
-CREATE TRIGGER search_tool_calls_update AFTER UPDATE OF tool_name, arguments, result, error, arguments_blob, result_blob ON tool_calls BEGIN
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.tool_name FROM search_entry_rows WHERE entity_id = old.id AND field = 'tool_name' AND old.tool_name IS NOT new.tool_name AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'tool_name' AND old.tool_name IS NOT new.tool_name;
+CREATE TRIGGER search_tool_calls_update AFTER UPDATE OF tool_name, arguments, result, error, arguments_blob, result_blob, id, session_id ON tool_calls BEGIN
+    UPDATE search_entry_rows SET entity_id = new.id, session_id = new.session_id WHERE entity_id = old.id AND (old.id IS NOT new.id OR old.session_id IS NOT new.session_id);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.tool_name FROM search_entry_rows WHERE entity_id = new.id AND field = 'tool_name' AND old.tool_name IS NOT new.tool_name AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'tool_name' AND old.tool_name IS NOT new.tool_name;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'ToolCall', new.id, 'tool_name', nullif(CASE WHEN instr(new.tool_name, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.tool_name), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.tool_name, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.tool_name), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.tool_name), new.updated_at, new.updated_at WHERE new.tool_name IS NOT NULL AND new.tool_name <> '' AND old.tool_name IS NOT new.tool_name;
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.arguments FROM search_entry_rows WHERE entity_id = old.id AND field = 'arguments' AND (old.arguments IS NOT new.arguments OR old.arguments_blob IS NOT new.arguments_blob) AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'arguments' AND (old.arguments IS NOT new.arguments OR old.arguments_blob IS NOT new.arguments_blob);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.arguments FROM search_entry_rows WHERE entity_id = new.id AND field = 'arguments' AND (old.arguments IS NOT new.arguments OR old.arguments_blob IS NOT new.arguments_blob) AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'arguments' AND (old.arguments IS NOT new.arguments OR old.arguments_blob IS NOT new.arguments_blob);
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'ToolCall', new.id, 'arguments', nullif((SELECT CASE WHEN instr(t, '\') > 0 AND json_valid(t) THEN (SELECT CASE WHEN json_valid(w) THEN json_extract(w, '$') ELSE t END FROM (SELECT '"' || replace(replace(replace(replace(replace(replace(replace(replace(replace(t, '\\', char(1)), '\u0000', '\u0020'), '\"', char(2)), '"', '\"'), char(2), '\"'), char(1), '\\'), char(10), '\n'), char(13), '\r'), char(9), '\t') || '"' AS w)) ELSE replace(replace(replace(replace(replace(replace(replace(t, '\\', char(1) || char(1)), '\n', '  '), '\r', '  '), '\t', '  '), '\b', '  '), '\f', '  '), char(1) || char(1), '\\') END FROM (SELECT CASE WHEN instr(new.arguments, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.arguments), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.arguments, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.arguments), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END AS t)), new.arguments), new.updated_at, new.updated_at WHERE new.arguments IS NOT NULL AND new.arguments <> '' AND new.arguments_blob IS NULL AND (old.arguments IS NOT new.arguments OR old.arguments_blob IS NOT new.arguments_blob);
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.result FROM search_entry_rows WHERE entity_id = old.id AND field = 'result' AND (old.result IS NOT new.result OR old.result_blob IS NOT new.result_blob) AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'result' AND (old.result IS NOT new.result OR old.result_blob IS NOT new.result_blob);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.result FROM search_entry_rows WHERE entity_id = new.id AND field = 'result' AND (old.result IS NOT new.result OR old.result_blob IS NOT new.result_blob) AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'result' AND (old.result IS NOT new.result OR old.result_blob IS NOT new.result_blob);
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'ToolCall', new.id, 'result', nullif((SELECT CASE WHEN instr(t, '\') > 0 AND json_valid(t) THEN (SELECT CASE WHEN json_valid(w) THEN json_extract(w, '$') ELSE t END FROM (SELECT '"' || replace(replace(replace(replace(replace(replace(replace(replace(replace(t, '\\', char(1)), '\u0000', '\u0020'), '\"', char(2)), '"', '\"'), char(2), '\"'), char(1), '\\'), char(10), '\n'), char(13), '\r'), char(9), '\t') || '"' AS w)) ELSE t END FROM (SELECT CASE WHEN instr(new.result, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.result), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.result, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.result), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END AS t)), new.result), new.updated_at, new.updated_at WHERE new.result IS NOT NULL AND new.result <> '' AND new.result_blob IS NULL AND (old.result IS NOT new.result OR old.result_blob IS NOT new.result_blob);
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.error FROM search_entry_rows WHERE entity_id = old.id AND field = 'error' AND old.error IS NOT new.error AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id AND field = 'error' AND old.error IS NOT new.error;
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, old.error FROM search_entry_rows WHERE entity_id = new.id AND field = 'error' AND old.error IS NOT new.error AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id AND field = 'error' AND old.error IS NOT new.error;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'ToolCall', new.id, 'error', nullif((SELECT CASE WHEN instr(t, '\') > 0 AND json_valid(t) THEN (SELECT CASE WHEN json_valid(w) THEN json_extract(w, '$') ELSE t END FROM (SELECT '"' || replace(replace(replace(replace(replace(replace(replace(replace(replace(t, '\\', char(1)), '\u0000', '\u0020'), '\"', char(2)), '"', '\"'), char(2), '\"'), char(1), '\\'), char(10), '\n'), char(13), '\r'), char(9), '\t') || '"' AS w)) ELSE t END FROM (SELECT CASE WHEN instr(new.error, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.error), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.error, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.error), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END AS t)), new.error), new.updated_at, new.updated_at WHERE new.error IS NOT NULL AND new.error <> '' AND old.error IS NOT new.error;
 END;
@@ -206,10 +212,11 @@ END;
 
 DROP TRIGGER search_artifacts_update;
 
-CREATE TRIGGER search_artifacts_update AFTER UPDATE OF name, kind, media_type, content, content_blob ON artifacts
-WHEN old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.media_type IS NOT new.media_type OR old.content IS NOT new.content OR old.content_blob IS NOT new.content_blob BEGIN
-    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, CASE field WHEN 'name' THEN old.name WHEN 'content' THEN CAST(old.content AS TEXT) END FROM search_entry_rows WHERE entity_id = old.id AND text IS NULL;
-    DELETE FROM search_entry_rows WHERE entity_id = old.id;
+CREATE TRIGGER search_artifacts_update AFTER UPDATE OF name, kind, media_type, content, content_blob, id, session_id ON artifacts
+WHEN old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.media_type IS NOT new.media_type OR old.content IS NOT new.content OR old.content_blob IS NOT new.content_blob OR old.id IS NOT new.id OR old.session_id IS NOT new.session_id BEGIN
+    UPDATE search_entry_rows SET entity_id = new.id, session_id = new.session_id WHERE entity_id = old.id AND (old.id IS NOT new.id OR old.session_id IS NOT new.session_id);
+    INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, CASE field WHEN 'name' THEN old.name WHEN 'content' THEN CAST(old.content AS TEXT) END FROM search_entry_rows WHERE entity_id = new.id AND text IS NULL;
+    DELETE FROM search_entry_rows WHERE entity_id = new.id;
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
     SELECT new.session_id, 'Artifact', new.id, 'name', nullif(CASE WHEN instr(new.name, char(0)) = 0 OR NOT json_valid(replace(replace(replace(json_quote(new.name), '\\', char(1)), '\u0000', ' '), char(1), '\\')) THEN substr(new.name, 1, 65536) ELSE substr(json_extract(replace(replace(replace(json_quote(new.name), '\\', char(1)), '\u0000', ' '), char(1), '\\'), '$'), 1, 65536) END, new.name), new.updated_at, new.updated_at WHERE new.name <> '';
     INSERT INTO search_entry_rows (session_id, entity_type, entity_id, field, text, created_at, updated_at)
