@@ -351,24 +351,72 @@ public sealed class PostgresMigrator
         {
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
+                await EnsureNoForeignTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return [];
             }
         }
 
-        using NpgsqlCommand query = new("SELECT version, name, checksum, applied_at FROM schema_version;", connection, transaction);
-        NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<AppliedMigration>();
-        await using (reader.ConfigureAwait(false))
+        try
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            using NpgsqlCommand query = new("SELECT version, name, checksum, applied_at FROM schema_version;", connection, transaction);
+            NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                rows.Add(new AppliedMigration(Version.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(new AppliedMigration(Version.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                }
             }
+        }
+        catch (Exception ex) when (ex is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } or InvalidCastException or FormatException or ArgumentException or OverflowException)
+        {
+            // Not acode's journal: a column missing, of another type, or a version acode never writes.
+            throw NotAcodes(connection, "its table schema_version is not acode's migration journal (acode's holds the columns version, name, checksum and applied_at, one row per applied migration)", ex);
         }
 
         rows.Sort((a, b) => a.Version.CompareTo(b.Version));
         return rows;
     }
+
+    /// <summary>
+    /// Refuses a database without acode's journal that already holds tables or views (not an extension's): acode creates
+    /// its schema only in an empty one, never beside another application's tables (docs/postgres.md).
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-006 naming up to five of the tables; nothing is created or changed.</exception>
+    private static async Task EnsureNoForeignTablesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            ORDER BY c.relname LIMIT 6;
+            """;
+        var names = new List<string>();
+        using (NpgsqlCommand command = new(Sql, connection, transaction))
+        {
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        if (names.Count > 0)
+        {
+            string shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
+            throw NotAcodes(connection, $"the database holds tables acode did not record creating ({shown}) and no acode migration journal (schema_version)", null);
+        }
+    }
+
+    private static AcodeDbException NotAcodes(NpgsqlConnection connection, string reason, Exception? inner) => AcodeErrors.PostgresRefused(
+        Target(connection),
+        $"{reason}, so it is not an acode database and acode creates and changes nothing there",
+        "check that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the team's acode database, or give acode an empty database of its own (for example createdb acode) or schema (the search_path option of the connection string); if this is the team's acode database and its schema_version was dropped or changed by hand, restore it from a backup.",
+        inner);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

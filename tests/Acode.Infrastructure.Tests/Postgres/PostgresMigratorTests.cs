@@ -53,15 +53,18 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
     [Trait("Issue", "msgfix13.1")]
     public async Task A_migration_the_server_refuses_for_a_missing_privilege_is_ACODE_DB_006_rolled_back_and_names_the_fix()
     {
-        // The privilege check passes (USAGE and CREATE on the schema), but the migration alters a table another role owns.
+        // The privilege check passes (USAGE and CREATE on the schema), but the migration alters a table another role owns
+        // (in a schema of its own: a table beside acode's empty schema would make it no acode database).
         string role = $"acode_mig_{Guid.NewGuid():N}"[..20];
         const string password = "Pw-refused-1";
         await PostgresSql.ExecuteAsync(_connectionString, $"""
-            CREATE TABLE owned_by_admin (x bigint);
+            CREATE SCHEMA admin_owned;
+            CREATE TABLE admin_owned.owned_by_admin (x bigint);
             CREATE ROLE "{role}" LOGIN PASSWORD '{password}';
             GRANT USAGE, CREATE ON SCHEMA public TO "{role}";
+            GRANT USAGE ON SCHEMA admin_owned TO "{role}";
             """);
-        Migration[] migrations = [new(new Version(1, 0, 0), "AlterForeign", "CREATE TABLE mine (x bigint);\nALTER TABLE owned_by_admin ADD COLUMN y bigint;")];
+        Migration[] migrations = [new(new Version(1, 0, 0), "AlterForeign", "CREATE TABLE mine (x bigint);\nALTER TABLE admin_owned.owned_by_admin ADD COLUMN y bigint;")];
         await using NpgsqlDataSource asRole = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(PostgresSql.As(_connectionString, role, password), "test"));
 
         AcodeDbException refused = await Assert.ThrowsAsync<AcodeDbException>(() => new PostgresMigrator(migrations).MigrateAsync(asRole));
