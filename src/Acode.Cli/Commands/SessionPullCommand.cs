@@ -130,7 +130,7 @@ internal static class SessionPullCommand
             if (pull.NotRecorded is { } notRecorded && results.Count > 0)
             {
                 Console.Error.WriteLine(
-                    $"Warning: the session(s) were copied, but PostgreSQL at {CommandAction.Printable(context.SyncTarget!.Redacted)} did not record that this workspace holds them ({notRecorded}): a change made here to a pulled session will be recorded as a conflict in PostgreSQL when it is synced (nothing is lost).");
+                    $"Warning: PostgreSQL at {CommandAction.Printable(context.SyncTarget!.Redacted)} did not record that this workspace holds {(results.Count == 1 ? "the session" : $"the {results.Count} sessions")} pulled ({notRecorded}): a change made here to {(results.Count == 1 ? "it" : "one of them")} will be recorded as a conflict in PostgreSQL when it is synced (nothing is lost).");
                 Console.Error.WriteLine(
                     "Try: to continue pulled sessions here without conflicts, pull with a role that may write acode's tables (docs/postgres.md); a reader role is for viewing.");
             }

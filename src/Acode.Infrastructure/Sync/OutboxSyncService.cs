@@ -253,7 +253,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     /// This workspace's changes delivered by earlier syncs that lost since to another workspace's later change: counted
     /// (<see cref="SyncRunCounters.ConflictsLostSince"/>) and their sessions named as for a change that lost in this run. A
     /// read that fails leaves them out: the run's outcome stands, and the next run reads them. <paramref name="registered"/> and
-    /// <paramref name="lastSyncBefore"/>: what <see cref="RegisterAsync"/> returned (the window starts at the last sync it replaced).
+    /// <paramref name="lastSyncBefore"/>: what <see cref="RegisterAsync"/> returned (the window starts at the last sync it found).
     /// </summary>
     private async Task ReadLostSinceAsync(bool registered, DateTimeOffset? lastSyncBefore, SyncRunCounters run, CancellationToken cancellationToken)
     {
@@ -535,7 +535,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
     /// <summary>
     /// One upsert of this workspace's <c>workspaces</c> row per run that delivered something, and on the first run.
-    /// Returns whether it upserted and, if so, the <c>last_sync_at</c> it replaced (null: the row was new), where the
+    /// Returns whether it upserted and, if so, the <c>last_sync_at</c> it found (null: the row was new), where the
     /// look for changes that lost since starts (<see cref="LostSinceReader"/>).
     /// </summary>
     private async Task<(bool Registered, DateTimeOffset? LastSyncBefore)> RegisterAsync(SyncRunCounters run, CancellationToken token)

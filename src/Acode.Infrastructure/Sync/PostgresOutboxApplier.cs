@@ -146,7 +146,9 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// shared for this transaction, so a migration by another acode waits for the batch to end or the batch for the
     /// migration, and then reads the schema's versions (a statement of its own, whose snapshot is taken after the wait).
     /// The run checked them before its first batch; this closes the window in which a newer acode migrates between that
-    /// check and a batch, which would otherwise be written by a program that does not know the new schema.
+    /// check and a batch, which would otherwise be written by a program that does not know the new schema. The same lock,
+    /// held exclusively by a read of the changes lost since (<see cref="LostSinceReader"/>), makes that read wait for the
+    /// batches in flight, so the conflicts they record are not missed by it.
     /// </summary>
     /// <exception cref="AcodeDbException">ACODE-DB-004 (<see cref="AcodeErrors.SchemaTooNew"/>): a version newer than <c>schemaLatest</c> is recorded; the batch is rolled back.</exception>
     private async Task GuardSchemaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -767,7 +769,13 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         return removed;
     }
 
-    /// <summary>The audit of the conflicts and the outcomes that are not plain applications, in one round trip.</summary>
+    /// <summary>
+    /// The audit of the conflicts and the outcomes that are not plain applications, in one round trip. A conflict's
+    /// <c>detected_at</c> is the time of its insert (<c>clock_timestamp()</c>), not the transaction's start (the column's
+    /// default <c>now()</c>): taken under the migrations' lock held shared (<see cref="GuardSchemaAsync"/>), it is later
+    /// than the end of any window of lost changes read before (<see cref="LostSinceReader"/>), which holds that lock
+    /// exclusively, so a batch that began before a read but wrote after it is in the next window, not behind it.
+    /// </summary>
     private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ConflictRow> conflicts, List<OutboxRecord> notPlain, Dictionary<long, ApplyOutcome> outcomes, CancellationToken cancellationToken)
     {
         if (conflicts.Count == 0 && notPlain.Count == 0)
@@ -781,8 +789,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         {
             var command = new NpgsqlBatchCommand("""
                 INSERT INTO sync_conflicts (entity_type, entity_id, session_id, incoming_key, incoming_origin, incoming_base_version, incoming_version,
-                                            incoming_hlc, incoming_payload, existing_origin, existing_version, existing_hlc, existing_payload, winner)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                                            incoming_hlc, incoming_payload, existing_origin, existing_version, existing_hlc, existing_payload, winner, detected_at)
+                SELECT *, clock_timestamp() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
                                      $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[]);
                 """);
             command.Parameters.Add(TextArray(conflicts.Select(c => c.EntityType.ToString())));

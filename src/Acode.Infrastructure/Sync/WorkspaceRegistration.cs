@@ -15,13 +15,15 @@ namespace Acode.Infrastructure.Sync;
 /// <param name="OutboxRetentionDays"><c>persistence:sqlite:outboxRetentionDays</c>: how long this workspace keeps delivered records.</param>
 internal sealed record WorkspaceRegistration(string Id, string Name, string AcodeVersion, int OutboxRetentionDays)
 {
-    // The CTE reads the row as it was before the upsert (one snapshot for the whole statement).
+    // The CTE reads the row as it was before the upsert (one snapshot for the whole statement). An existing row's
+    // last_sync_at is not moved here: the read of the changes lost since that follows moves it to the end of the window
+    // it read (LostSinceReader), so a read that fails leaves the next run's window starting where the last one ended.
     private const string UpsertSql = """
         WITH previous AS (SELECT last_sync_at FROM workspaces WHERE id = $1)
         INSERT INTO workspaces (id, name, acode_version, outbox_retention_days, first_sync_at, last_sync_at)
         VALUES ($1, $2, $3, $4, now(), now())
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, acode_version = excluded.acode_version,
-            outbox_retention_days = excluded.outbox_retention_days, last_sync_at = excluded.last_sync_at
+            outbox_retention_days = excluded.outbox_retention_days
         RETURNING (SELECT last_sync_at FROM previous);
         """;
 
@@ -40,8 +42,8 @@ internal sealed record WorkspaceRegistration(string Id, string Name, string Acod
         return $"{Environment.MachineName}/{(folder.Length == 0 ? rootDirectory : folder)}";
     }
 
-    /// <summary>Upserts this workspace's row: inserted at its first sync, name/version/retention/last sync updated later.</summary>
-    /// <returns>The row's <c>last_sync_at</c> before this upsert (UTC); null when the row was new.</returns>
+    /// <summary>Upserts this workspace's row: inserted at its first sync, name/version/retention updated later (the last sync by <see cref="LostSinceReader"/>).</summary>
+    /// <returns>The row's <c>last_sync_at</c> as this upsert found it (UTC; the upsert leaves it): null when the row was new.</returns>
     public async Task<DateTimeOffset?> UpsertAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -219,6 +219,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             case "web_search_call":
             {
                 StepNode step = Output(graph, key);
+                graph.TitleStep(step, "Calls web_search");
                 if (graph.AddToolCall(step, item.Str("id") ?? key, "web_search", item.Get("action")?.GetRawText() ?? "{}") is { } call)
                 {
                     graph.FinishToolCall(call, item.Str("status") ?? string.Empty, failed: item.Str("status") == "failed");

@@ -49,8 +49,14 @@ public sealed class RemoteReaderRoleTests(PostgresFixture fixture) : IDisposable
         Assert.True(pull.GetProperty("pulled")[0].GetProperty("inserted").GetInt32() > 0);
         Assert.Equal(id, Assert.Single(await _reader.SessionIdsAsync()));
         // The copy is made; what a reader cannot do (record in PostgreSQL that this workspace holds it) is said, not failed.
-        Assert.Contains("did not record that this workspace holds them (the role may not write its table sync_applied", pullRun.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did not record that this workspace holds the session pulled (the role may not write its table sync_applied", pullRun.Stderr, StringComparison.Ordinal);
         Assert.Contains("Try: ", pullRun.Stderr, StringComparison.Ordinal);
+
+        // Pulled again unchanged: nothing is copied, and nothing says it was; the record is still missing, and said.
+        AcodeResult again = await _reader.RunOkAsync("session", "pull", id);
+        Assert.Contains($"{id}: already up to date", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("copied", again.Stdout + again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did not record that this workspace holds the session pulled", again.Stderr, StringComparison.Ordinal);
 
         // The sync (and its status) still require write privileges, and say so.
         await _reader.RunOkAsync("demo");
