@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Acode.Cli.Tests.Support;
 using Acode.Infrastructure.Migrations;
 using Acode.Testing;
@@ -15,7 +14,7 @@ namespace Acode.Cli.Tests.Commands;
 /// no acode schema yet.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
-public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixture) : IDisposable
+public sealed class DbCheckNewerPostgresSchemaTests(PostgresFixture fixture) : IDisposable
 {
     private readonly CliWorkspace _workspace = new();
 
@@ -37,7 +36,7 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         JsonElement statusJson = await _workspace.JsonAsync("db", "sync", "status");
 
         Assert.True(check.ExitCode == 1, check.ToString());
-        string flowing = Flowing(check.Stdout);
+        string flowing = TableText.Flowing(check.Stdout);
         Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
         Assert.Contains("ACODE-DB-004: The PostgreSQL database schema is at version 9.0.0", flowing, StringComparison.Ordinal);
         Assert.Contains("Upgrade acode to a version that knows this schema", flowing, StringComparison.Ordinal);
@@ -48,7 +47,7 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         Assert.Contains("Upgrade acode", postgres.GetProperty("detail").GetString()!, StringComparison.Ordinal);
 
         Assert.True(status.ExitCode == 0, status.ToString());
-        string table = Flowing(status.Stdout);
+        string table = TableText.Flowing(status.Stdout);
         Assert.Contains("Reachable yes", table, StringComparison.Ordinal);
         Assert.Contains("PostgreSQL schema 9.0.0", table, StringComparison.Ordinal);
         Assert.Contains("newer than this program knows", table, StringComparison.Ordinal);
@@ -81,8 +80,8 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         AcodeResult check = await _workspace.RunAsync("db", "check");
         JsonElement checkJson = await _workspace.JsonAsync("db", "check");
 
-        Assert.Contains(behind, Flowing(status.Stdout), StringComparison.Ordinal);
-        Assert.Contains(behind, Flowing(syncStatus.Stdout), StringComparison.Ordinal);
+        Assert.Contains(behind, TableText.Flowing(status.Stdout), StringComparison.Ordinal);
+        Assert.Contains(behind, TableText.Flowing(syncStatus.Stdout), StringComparison.Ordinal);
         foreach (JsonElement sync in new[] { statusJson.GetProperty("sync"), syncStatusJson })
         {
             Assert.Equal(older, sync.GetProperty("postgresSchemaVersion").GetString());
@@ -93,7 +92,7 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
 
         // Behind is a warning, as an oversized WAL is: the data is sound and the next 'db migrate' or 'db sync' migrates it.
         Assert.True(check.ExitCode == 0, check.ToString());
-        string flowing = Flowing(check.Stdout);
+        string flowing = TableText.Flowing(check.Stdout);
         Assert.Contains($"WARN postgres", flowing, StringComparison.Ordinal);
         Assert.Contains($"answers, schema {older}, behind this acode's {ShippedSchema.Latest} (1 pending)", flowing, StringComparison.Ordinal);
         Assert.Contains("run 'acode db migrate'", flowing, StringComparison.Ordinal);
@@ -110,9 +109,9 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         Assert.EndsWith($"): migrating from {older} to {ShippedSchema.Latest} (1 migration: {ShippedSchema.Postgres[^1].Id})…", migrating, StringComparison.Ordinal);
         AcodeResult current = await _workspace.RunOkAsync("db", "check");
         JsonElement currentJson = await _workspace.JsonAsync("db", "sync", "status");
-        Assert.Contains($"ok postgres", Flowing(current.Stdout), StringComparison.Ordinal);
-        Assert.Contains($"answers, schema {ShippedSchema.Latest}", Flowing(current.Stdout), StringComparison.Ordinal);
-        Assert.DoesNotContain("pending: run", Flowing((await _workspace.RunOkAsync("db", "sync", "status")).Stdout), StringComparison.Ordinal);
+        Assert.Contains($"ok postgres", TableText.Flowing(current.Stdout), StringComparison.Ordinal);
+        Assert.Contains($"answers, schema {ShippedSchema.Latest}", TableText.Flowing(current.Stdout), StringComparison.Ordinal);
+        Assert.DoesNotContain("pending: run", TableText.Flowing((await _workspace.RunOkAsync("db", "sync", "status")).Stdout), StringComparison.Ordinal);
         Assert.Equal(0, currentJson.GetProperty("postgresPendingMigrations").GetArrayLength());
     }
 
@@ -129,12 +128,4 @@ public sealed partial class DbCheckNewerPostgresSchemaTests(PostgresFixture fixt
         Assert.Contains("dry run: nothing was changed; the database has no acode schema yet.", dryRun.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("at none", dryRun.Stdout, StringComparison.Ordinal);
     }
-
-    private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
-
-    [GeneratedRegex(@"[\u2500-\u257F]")]
-    private static partial Regex Borders();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -136,15 +136,15 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         Assert.Equal(1, check.ExitCode);
         foreach (AcodeResult shown in new[] { statusText, check })
         {
-            string flowing = Flowing(shown.Stdout);
+            string flowing = TableText.Flowing(shown.Stdout);
             Assert.True(flowing.Contains(grant, StringComparison.Ordinal), flowing);
             Assert.DoesNotContain(";;", flowing, StringComparison.Ordinal); // the GRANT's own ';' is not doubled
         }
 
-        Assert.Contains($"{grant} then run 'acode db check' again", Flowing(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains($"{grant} then run 'acode db check' again", TableText.Flowing(check.Stdout), StringComparison.Ordinal);
         foreach (string shown in new[] { sync.Stdout + sync.Stderr, syncJson.Stdout + syncJson.Stderr })
         {
-            Assert.True(!Flowing(shown).Contains(";.", StringComparison.Ordinal), shown); // the GRANT's ';' ends no sentence with ';.'
+            Assert.True(!TableText.Flowing(shown).Contains(";.", StringComparison.Ordinal), shown); // the GRANT's ';' ends no sentence with ';.'
         }
 
         foreach (AcodeResult migration in new[] { migrate, dryRun })
@@ -212,7 +212,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         else
         {
             Assert.Contains($"SQLite: would apply {last.Id}", dryRun.Stdout, StringComparison.Ordinal);
-            string flowing = Flowing(dryRun.Stdout);
+            string flowing = TableText.Flowing(dryRun.Stdout);
             Assert.Contains("the role lacks the privilege to apply them", flowing, StringComparison.Ordinal);
             Assert.Contains("until it is granted, 'acode db migrate' would apply the SQLite migrations above and then fail here", flowing, StringComparison.Ordinal);
             Assert.DoesNotContain("'acode db migrate' would fail until it is granted", flowing, StringComparison.Ordinal);
@@ -265,8 +265,8 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         try
         {
             // The console wraps long lines: read the output as one text.
-            await WaitForAsync(() => Task.FromResult(Flowing(string.Join('\n', output)).Contains($"paused: ACODE-DB-006: PostgreSQL at postgresql://{_role}@", StringComparison.Ordinal)
-                && Flowing(string.Join('\n', output)).Contains(grant, StringComparison.Ordinal)), () => string.Join('\n', output));
+            await WaitForAsync(() => Task.FromResult(TableText.Flowing(string.Join('\n', output)).Contains($"paused: ACODE-DB-006: PostgreSQL at postgresql://{_role}@", StringComparison.Ordinal)
+                && TableText.Flowing(string.Join('\n', output)).Contains(grant, StringComparison.Ordinal)), () => string.Join('\n', output));
             await ExecuteAsync(admin, grant);
             await WaitForAsync(async () => await CountAsync(admin, "SELECT count(*) FROM pg_tables WHERE tablename = 'sessions'") == 1
                 && await CountAsync(admin, "SELECT count(*) FROM sessions") == 1, () => string.Join('\n', output));
@@ -279,7 +279,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
 
         Assert.DoesNotContain(output, l => l.Contains("ACODE-DB-003", StringComparison.Ordinal));
         Assert.DoesNotContain(output, l => l.Contains(_password, StringComparison.Ordinal));
-        Assert.DoesNotContain(";;", Flowing(string.Join('\n', output)), StringComparison.Ordinal);
+        Assert.DoesNotContain(";;", TableText.Flowing(string.Join('\n', output)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -336,7 +336,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         // Trial 15.4: db check fails on what the sync is refused for, and says what fixes it.
         AcodeResult check = await RunAsync("db", "check");
         Assert.True(check.ExitCode == 1, check.ToString());
-        string flowing = Flowing(check.Stdout);
+        string flowing = TableText.Flowing(check.Stdout);
         Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
         Assert.Contains("ACODE-DB-006", flowing, StringComparison.Ordinal);
         Assert.Contains("the server accepts only reads (default_transaction_read_only is on", flowing, StringComparison.Ordinal);
@@ -390,7 +390,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         // Trial 15.4: db check fails on it, naming the table, and says what fixes it; so does a column dropped by hand.
         AcodeResult check = await RunAsync("db", "check");
         Assert.True(check.ExitCode == 1, check.ToString());
-        string flowing = Flowing(check.Stdout);
+        string flowing = TableText.Flowing(check.Stdout);
         Assert.Contains("FAIL postgres", flowing, StringComparison.Ordinal);
         Assert.Contains($"a table or column of acode's schema {ShippedSchema.Latest} is missing (table session_events", flowing, StringComparison.Ordinal);
         Assert.Contains("'acode db sync retry --processed'", flowing, StringComparison.Ordinal);
@@ -400,7 +400,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         await ExecuteAsync(admin, "ALTER TABLE blobs DROP COLUMN search_lossy;");
         AcodeResult column = await RunAsync("db", "check");
         Assert.Equal(1, column.ExitCode);
-        Assert.Contains("column blobs.search_lossy", Flowing(column.Stdout), StringComparison.Ordinal);
+        Assert.Contains("column blobs.search_lossy", TableText.Flowing(column.Stdout), StringComparison.Ordinal);
         AssertNoBugNoStackNoSecret();
     }
 
@@ -414,7 +414,7 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         await RunOkAsync("db", "check"); // no schema yet: nothing is missing
         await RunOkAsync("db", "sync");
         AcodeResult check = await RunOkAsync("db", "check");
-        Assert.Contains($"answers, schema {ShippedSchema.Latest}", Flowing(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains($"answers, schema {ShippedSchema.Latest}", TableText.Flowing(check.Stdout), StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();
@@ -456,7 +456,6 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
         return document.RootElement.Clone();
     }
 
-
     /// <summary>Polls until <paramref name="condition"/> holds; fails after a minute (a hang, not a speed limit).</summary>
     private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> shown)
     {
@@ -467,15 +466,6 @@ public sealed partial class DbPostgresRefusalTests(PostgresFixture fixture) : ID
             await Task.Delay(100);
         }
     }
-
-    /// <summary>The text of a table without its borders, each run of white space one space, so wrapped cells read on.</summary>
-    private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
-
-    [GeneratedRegex(@"[\u2500-\u257F]")]
-    private static partial Regex Borders();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 
     [GeneratedRegex(@"^\s+at \S+\(|Exception \(0x", RegexOptions.Multiline)]
     private static partial Regex StackFrame();

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 using static Acode.Testing.PostgresSql;
@@ -13,7 +12,7 @@ namespace Acode.Cli.Tests.Commands;
 /// <c>schema_version</c> was taken for acode's own damaged journal, with advice to drop the tables.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
-public sealed partial class ForeignPostgresDatabaseTests(PostgresFixture fixture) : IDisposable
+public sealed class ForeignPostgresDatabaseTests(PostgresFixture fixture) : IDisposable
 {
     private const string PublicTables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';";
 
@@ -36,7 +35,7 @@ public sealed partial class ForeignPostgresDatabaseTests(PostgresFixture fixture
         AcodeResult check = await _workspace.RunAsync("db", "check");
 
         Assert.True(sync.ExitCode == 16, sync.ToString());
-        string said = Flowing(sync.Stderr);
+        string said = TableText.Flowing(sync.Stderr);
         Assert.Contains("ACODE-DB-006", said, StringComparison.Ordinal);
         Assert.Contains($"the database holds tables acode did not record creating {named}", said, StringComparison.Ordinal);
         Assert.Contains("it is not an acode database", said, StringComparison.Ordinal);
@@ -44,8 +43,8 @@ public sealed partial class ForeignPostgresDatabaseTests(PostgresFixture fixture
         Assert.DoesNotContain("drop acode's tables", said, StringComparison.Ordinal);
         Assert.Equal(tables, await CountAsync(url, PublicTables));
         Assert.True(check.ExitCode == 1, check.ToString());
-        Assert.Contains("FAIL postgres", Flowing(check.Stdout), StringComparison.Ordinal);
-        Assert.Contains("not an acode database", Flowing(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains("FAIL postgres", TableText.Flowing(check.Stdout), StringComparison.Ordinal);
+        Assert.Contains("not an acode database", TableText.Flowing(check.Stdout), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed partial class ForeignPostgresDatabaseTests(PostgresFixture fixture
         AcodeResult sync = await _workspace.RunAsync("db", "sync");
 
         Assert.True(sync.ExitCode == 16, sync.ToString());
-        string said = Flowing(sync.Stderr);
+        string said = TableText.Flowing(sync.Stderr);
         Assert.Contains("its table schema_version is not acode's migration journal", said, StringComparison.Ordinal);
         Assert.Contains("it is not an acode database", said, StringComparison.Ordinal);
         Assert.DoesNotContain("drop acode's tables", said, StringComparison.Ordinal);
@@ -79,12 +78,4 @@ public sealed partial class ForeignPostgresDatabaseTests(PostgresFixture fixture
 
         Assert.Equal(1, await CountAsync(url, "SELECT count(*) FROM sessions;"));
     }
-
-    private static string Flowing(string output) => Whitespace().Replace(Borders().Replace(output, " "), " ");
-
-    [GeneratedRegex(@"[\u2500-\u257F]")]
-    private static partial Regex Borders();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

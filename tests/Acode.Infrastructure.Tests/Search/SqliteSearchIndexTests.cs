@@ -80,7 +80,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
 
         Assert.True(db.Check().IsHealthy);
         Assert.Empty(db.CheckRowCounts());
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entries WHERE session_id = '{gone.Id.Value}';"));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_entries e WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id);"));
     }
@@ -173,7 +173,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         int entries = await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id);
         Assert.Equal(16, entries); // the large result has no entry of its own: its blob is indexed
         Assert.True(migrated.Check().IsHealthy);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal("{\"command\":\"set -e\nmake deploy\tnow\",\"path\":\"C:\\new\"}", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{call.Id.Value}' AND field = 'arguments';"))["text"]!);
         Assert.Equal(call.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT arguments FROM tool_calls WHERE id = '{call.Id.Value}';"))["arguments"]!);
         Assert.True(migrated.Check().IsHealthy);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
     }
 
     [Fact]
@@ -305,7 +305,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal("{\"text\":\"café ouvert\",\"quote\":\"don't\"}", (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT text FROM search_entries WHERE entity_id = '{arguments.Id.Value}' AND field = 'arguments';"))["text"]!);
         Assert.Equal(arguments.ArgumentsJson, (string)Assert.Single(SqliteProbe.Rows(_temp.DatabasePath, $"SELECT arguments FROM tool_calls WHERE id = '{arguments.Id.Value}';"))["arguments"]!);
         Assert.True(migrated.Check().IsHealthy);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
     }
 
     [Fact]
@@ -345,7 +345,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         SearchSnippet snippet = Assert.Single((await Find(search, "plainword")).Items).Snippet;
         Assert.StartsWith("plainword lorem ipsum", snippet.Text, StringComparison.Ordinal);
         Assert.Single(snippet.Highlights);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
         Assert.True(db.Check().IsHealthy);
     }
 
@@ -374,7 +374,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
             UPDATE tool_calls SET result = 'backresult plain' WHERE id = '{first.Id.Value}';
             DELETE FROM tool_calls WHERE id = '{second.Id.Value}';
             """);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
 
         var search = new SqliteSessionSearch(db);
         foreach (string gone in new[] { "oldtitle", "oldcontent", "oldresult", "newresult", "nulpart", "goneresult" })
@@ -389,7 +389,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
 
         Assert.True(await new SqliteRunStateStore(db).DeleteSessionAsync(session.Id));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index_docsize;"));
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
         Assert.True(db.Check().IsHealthy);
     }
 
@@ -415,7 +415,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
             UPDATE tool_calls SET id = 'tc_01ZZZZZZZZZZZZZZZZZZZZZZZB', result = 'guavaword second' WHERE id = '{other.Id.Value}';
             UPDATE artifacts SET id = 'art_01ZZZZZZZZZZZZZZZZZZZZZZZC' WHERE id = '{artifact.Id.Value}';
             """);
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
 
         var search = new SqliteSessionSearch(db);
         foreach ((string word, string id) in new[]
@@ -432,7 +432,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, $"SELECT count(*) FROM search_entry_rows WHERE entity_id IN ('{call.Id.Value}', '{other.Id.Value}', '{artifact.Id.Value}');"));
         Assert.True(await new SqliteRunStateStore(db).DeleteSessionAsync(session.Id));
         Assert.Equal(0L, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM search_index_docsize;"));
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
     }
 
     [Fact]
@@ -471,7 +471,7 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal(session.Id.Value, Assert.Single((await Find(search, "zetaold")).Items).EntityId);
         Assert.Equal(nul.Id.Value, Assert.Single((await Find(search, "nulword")).Items).EntityId);
         Assert.Equal(entries, await AssertEntriesAsTheTriggersWriteThemAsync(migrated, session.Id));
-        SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
+        AssertFts5AgreesWithContent();
         Assert.True(migrated.Check().IsHealthy);
     }
 
@@ -496,6 +496,13 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Equal(expected, actual);
         return expected.Count;
     }
+
+    /// <summary>
+    /// FTS5's own check with rank 1 (https://www.sqlite.org/fts5.html#the_integrity_check_command): the index holds exactly
+    /// the words of the external content's text (the search_entries view), read in full; fails with SQLITE_CORRUPT_VTAB.
+    /// </summary>
+    private void AssertFts5AgreesWithContent()
+        => SqliteProbe.Execute(_temp.DatabasePath, "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1);");
 
     private static Task<Page<SearchHit>> Find(SqliteSessionSearch search, string text)
         => search.SearchAsync(SearchQuery.Parse(text), SessionFilter.All, new PaginationOptions { Limit = 100 });
