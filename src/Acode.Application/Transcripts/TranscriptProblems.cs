@@ -27,11 +27,14 @@ public sealed record TranscriptProblems
     /// <summary>Lines holding bytes that are not UTF-8: imported with each bad sequence replaced by U+FFFD.</summary>
     public int InvalidUtf8Lines { get; init; }
 
+    /// <summary>Images whose data is not base64 (a Claude Code image block, a Codex <c>data:</c> URL): kept as written, as a text artifact.</summary>
+    public int InvalidImages { get; init; }
+
     /// <summary>1 when the file ends in a half-written line (not imported until it is complete), else 0.</summary>
     public int TruncatedLastLine { get; init; }
 
     /// <summary>All problems of every kind added up; 0 for a clean import.</summary>
-    public int Total => MalformedLines + UnknownRecordTypes + UnknownFormatVersions + UnpairedToolCalls + UnpairedToolResults + OversizedLines + InvalidUtf8Lines + TruncatedLastLine;
+    public int Total => MalformedLines + UnknownRecordTypes + UnknownFormatVersions + UnpairedToolCalls + UnpairedToolResults + OversizedLines + InvalidUtf8Lines + InvalidImages + TruncatedLastLine;
 
     /// <summary>The counts of <paramref name="a"/> and <paramref name="b"/> added kind by kind.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
@@ -48,6 +51,7 @@ public sealed record TranscriptProblems
             UnpairedToolResults = a.UnpairedToolResults + b.UnpairedToolResults,
             OversizedLines = a.OversizedLines + b.OversizedLines,
             InvalidUtf8Lines = a.InvalidUtf8Lines + b.InvalidUtf8Lines,
+            InvalidImages = a.InvalidImages + b.InvalidImages,
             TruncatedLastLine = a.TruncatedLastLine + b.TruncatedLastLine,
         };
     }

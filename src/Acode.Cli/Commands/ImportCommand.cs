@@ -412,6 +412,7 @@ internal static class ImportCommand
         ["unpairedToolResults"] = p.UnpairedToolResults,
         ["oversizedLines"] = p.OversizedLines,
         ["invalidUtf8Lines"] = p.InvalidUtf8Lines,
+        ["invalidImages"] = p.InvalidImages,
         ["truncatedLastLine"] = p.TruncatedLastLine,
     };
 

@@ -255,7 +255,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         lane.AwaitingOutput = true;
         for (int i = 0; i < images.Count; i++)
         {
-            AddImage(graph, images[i], $"{uuid}:image:{i}", $"prompt image {i + 1} (line {lineNumber})", null, null);
+            AddImage(graph, images[i], $"{uuid}:image:{i}", $"prompt image {i + 1} (line {lineNumber})", null, null, problems);
         }
     }
 
@@ -539,7 +539,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         {
             foreach (JsonElement part in parts.EnumerateArray().Where(p => p.Str("type") == "image"))
             {
-                AddImage(graph, part, $"{key}:image:{imageIndex}", $"{call.Name} result image {++imageIndex}", call.Step, call);
+                AddImage(graph, part, $"{key}:image:{imageIndex}", $"{call.Name} result image {++imageIndex}", call.Step, call, problems);
             }
         }
 
@@ -601,8 +601,11 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
         }
     }
 
-    /// <summary>An image block (<c>{"type":"image","source":{"type":"base64","media_type":…,"data":…}}</c>) as an artifact.</summary>
-    public static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, StepNode? step, ToolNode? call)
+    /// <summary>
+    /// An image block (<c>{"type":"image","source":{"type":"base64","media_type":…,"data":…}}</c>) as an artifact. Data
+    /// that is not base64 is kept as it was written (a text artifact) and counted in <see cref="ProblemCounter.InvalidImages"/>.
+    /// </summary>
+    public static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, StepNode? step, ToolNode? call, ProblemCounter problems)
     {
         JsonElement source = block.Get("source") ?? default;
         string mediaType = source.Str("media_type") ?? "application/octet-stream";
@@ -616,6 +619,7 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
             // Not base64 after all: keep the text as it was written.
             content = Encoding.UTF8.GetBytes(source.Str("data")!);
             mediaType = "text/plain; charset=utf-8";
+            problems.InvalidImages++;
         }
 
         graph.AddArtifact(key, name, ArtifactKind.Other, mediaType, content, step, call);

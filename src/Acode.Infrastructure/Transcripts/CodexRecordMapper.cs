@@ -172,7 +172,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
         switch (item.Str("type"))
         {
             case "message":
-                MapMessage(graph, item, key, lineNumber);
+                MapMessage(graph, item, key, lineNumber, problems);
                 break;
             case "reasoning":
             {
@@ -240,7 +240,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
         }
     }
 
-    private void MapMessage(TranscriptGraph graph, JsonElement item, string key, long lineNumber)
+    private void MapMessage(TranscriptGraph graph, JsonElement item, string key, long lineNumber, ProblemCounter problems)
     {
         string role = item.Str("role") ?? "unknown";
         string text = JsonValues.Text(item.Get("content"));
@@ -257,7 +257,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             graph.SetSessionState(SessionState.Executing);
             for (int i = 0; i < images.Count; i++)
             {
-                AddImage(graph, images[i], $"{key}:image:{i}", $"prompt image {i + 1} (line {lineNumber})");
+                AddImage(graph, images[i], $"{key}:image:{i}", $"prompt image {i + 1} (line {lineNumber})", problems);
             }
 
             return;
@@ -322,7 +322,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             int index = 0;
             foreach (JsonElement image in items.EnumerateArray().Where(i => i.Str("type") == "input_image"))
             {
-                AddImage(graph, image, $"{call.Id}:image:{index}", $"{call.Name} result image {++index}", call.Step, call);
+                AddImage(graph, image, $"{call.Id}:image:{index}", $"{call.Name} result image {++index}", problems, call.Step, call);
             }
         }
 
@@ -406,7 +406,12 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             || trimmed.StartsWith("# AGENTS.md instructions", StringComparison.Ordinal);
     }
 
-    private static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, StepNode? step = null, ToolNode? call = null)
+    /// <summary>
+    /// An <c>input_image</c> (<c>image_url</c>: a data URL) as an artifact of its bytes. A data URL whose payload is not
+    /// base64 is kept as written (<c>text/uri-list</c>) and counted in <see cref="ProblemCounter.InvalidImages"/>; any other
+    /// URL (acode does not fetch it) is kept as written too, not a problem.
+    /// </summary>
+    private static void AddImage(TranscriptGraph graph, JsonElement block, string key, string name, ProblemCounter problems, StepNode? step = null, ToolNode? call = null)
     {
         string url = block.Str("image_url") ?? string.Empty;
         const string marker = ";base64,";
@@ -420,7 +425,7 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             }
             catch (FormatException)
             {
-                // Kept as text below.
+                problems.InvalidImages++; // kept as text below
             }
         }
 

@@ -17,6 +17,8 @@ internal sealed class ProblemCounter
 
     public int InvalidUtf8Lines { get; set; }
 
+    public int InvalidImages { get; set; }
+
     public TranscriptProblems ToProblems(int unpairedToolCalls, bool truncatedLastLine) => new()
     {
         MalformedLines = MalformedLines,
@@ -26,6 +28,7 @@ internal sealed class ProblemCounter
         UnpairedToolResults = UnpairedToolResults,
         OversizedLines = OversizedLines,
         InvalidUtf8Lines = InvalidUtf8Lines,
+        InvalidImages = InvalidImages,
         TruncatedLastLine = truncatedLastLine ? 1 : 0,
     };
 }

@@ -135,6 +135,24 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_whose_data_is_not_base64_is_kept_as_written_and_counted_as_a_problem()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"not base64!"}}]}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"Screenshot","input":{}}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:02Z","uuid":"u2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"%%%"}},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"aGk="}}]}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(2, report.Problems.InvalidImages);
+        Assert.Equal(2, report.Problems.Total);
+        Artifact[] artifacts = [.. (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts.OrderBy(a => a.Name, StringComparer.Ordinal)];
+        Assert.Equal(
+            ["Screenshot result image 1|text/plain; charset=utf-8|%%%", "Screenshot result image 2|image/png|hi", "prompt image 1 (line 1)|text/plain; charset=utf-8|not base64!"],
+            artifacts.Select(a => $"{a.Name}|{a.MediaType}|{Encoding.UTF8.GetString(a.Content!.Value.Span)}"));
+    }
+
+    [Fact]
     public async Task An_image_without_a_media_type_is_stored_as_application_octet_stream()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),

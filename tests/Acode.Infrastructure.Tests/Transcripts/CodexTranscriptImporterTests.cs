@@ -85,6 +85,22 @@ public sealed class CodexTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_data_URL_that_is_not_base64_is_kept_as_written_and_counted_as_a_problem_but_a_plain_URL_is_not_one()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"look"},{"type":"input_image","image_url":"data:image/png;base64,not base64!"},{"type":"input_image","image_url":"https://example.com/a.png"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal(1, report.Problems.InvalidImages);
+        Assert.Equal(1, report.Problems.Total);
+        Artifact[] artifacts = [.. (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!.Artifacts.OrderBy(a => a.Name, StringComparer.Ordinal)];
+        Assert.Equal(
+            ["prompt image 1 (line 1)|text/uri-list|data:image/png;base64,not base64!", "prompt image 2 (line 1)|text/uri-list|https://example.com/a.png"],
+            artifacts.Select(a => $"{a.Name}|{a.MediaType}|{Encoding.UTF8.GetString(a.Content!.Value.Span)}"));
+    }
+
+    [Fact]
     public async Task An_image_data_URL_without_a_media_type_is_stored_as_application_octet_stream()
     {
         string file = Write(Rollout,
