@@ -24,6 +24,7 @@ internal sealed class TranscriptGraph
     private readonly List<TaskNode> _tasks = [];
     private readonly List<ArtifactNode> _artifacts = [];
     private readonly Dictionary<string, ToolNode> _toolCalls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ToolNode> _latestToolCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _artifactKeys = new(StringComparer.Ordinal);
     private readonly List<SessionEventDocument> _events = [];
     private readonly Dictionary<string, RedactionCounts> _redactedBefore = new(StringComparer.Ordinal);
@@ -330,28 +331,47 @@ internal sealed class TranscriptGraph
         return lastCall > step.LastOutputAt ? lastCall : step.LastOutputAt;
     }
 
-    public ToolNode? FindToolCall(string key) => _toolCalls.GetValueOrDefault(key);
+    /// <summary>The latest tool call the transcript gave the id <paramref name="key"/>, or null.</summary>
+    public ToolNode? FindToolCall(string key) => _latestToolCalls.GetValueOrDefault(key);
 
-    /// <returns>The new tool call, or null when one with that key exists already (a repeated record).</returns>
+    /// <summary>
+    /// A tool call with the transcript's id <paramref name="key"/>. The same id again is the same call (a repeated record:
+    /// null) while that call is still running or has the same tool and arguments; once it has its result, an id used
+    /// again for another call is a new call (an agent that reuses ids, a hand-made transcript), which the next result
+    /// with that id finishes. The first call of an id keeps the id it always had; the n-th is derived from <c>key#n</c>.
+    /// </summary>
+    /// <returns>The new tool call, or null when it is one that exists already (a repeated record).</returns>
     public ToolNode? AddToolCall(StepNode step, string key, string name, string argumentsJson)
     {
-        if (_toolCalls.ContainsKey(key))
+        string toolName = string.IsNullOrWhiteSpace(name) ? "(unnamed tool)" : TextContent.ToWellFormed(name);
+        string arguments = ValidJson(argumentsJson);
+        string nodeKey = key;
+        if (_latestToolCalls.TryGetValue(key, out ToolNode? earlier))
         {
-            return null;
+            if (earlier.Status == ToolCallStatus.Running || (earlier.Name == toolName && earlier.Arguments == arguments))
+            {
+                return null;
+            }
+
+            for (int n = 2; _toolCalls.ContainsKey(nodeKey); n++)
+            {
+                nodeKey = key + "#" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         var call = new ToolNode
         {
-            Id = DeterministicId.For(ToolCallId.Prefix, Time, _sourceKey + ":tool:" + key),
+            Id = DeterministicId.For(ToolCallId.Prefix, Time, _sourceKey + ":tool:" + nodeKey),
             Step = step,
-            Name = string.IsNullOrWhiteSpace(name) ? "(unnamed tool)" : TextContent.ToWellFormed(name),
-            Arguments = ValidJson(argumentsJson),
+            Name = toolName,
+            Arguments = arguments,
             Status = ToolCallStatus.Running,
             StartedAt = Time,
         };
         Touch(call);
         step.ToolCalls.Add(call);
-        _toolCalls.Add(key, call);
+        _toolCalls.Add(nodeKey, call);
+        _latestToolCalls[key] = call;
         return call;
     }
 

@@ -135,6 +135,34 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tool_use_id_used_again_after_its_result_is_a_second_tool_call_with_its_own_result()
+    {
+        string[] lines =
+        [
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"run twice"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"role":"assistant","content":[{"type":"tool_use","id":"same","name":"Bash","input":{"command":"first"}}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:02Z","uuid":"u2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"same","content":"first result"}]}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:03Z","uuid":"a2","message":{"role":"assistant","content":[{"type":"tool_use","id":"same","name":"Bash","input":{"command":"second"}}]}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:03Z","uuid":"a2","message":{"role":"assistant","content":[{"type":"tool_use","id":"same","name":"Bash","input":{"command":"second"}}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:04Z","uuid":"u3","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"same","content":"second failed","is_error":true}]}}""",
+        ];
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"), lines[..3]);
+        TranscriptImportReport first = await _importer.ImportFileAsync(file);
+        string firstId = Assert.Single((await ImportedSession.LoadAsync(_store, first.SessionId!)).ToolCalls).Id.Value;
+        Write(file, lines);
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal((2, 1, 0), (report.ToolCalls, report.FailedToolCalls, report.Problems.Total));
+        ToolCall[] calls = [.. (await ImportedSession.LoadAsync(_store, report.SessionId!)).ToolCalls.OrderBy(c => c.StartedAt)];
+        Assert.Equal(
+            ["{\"command\":\"first\"}|Succeeded|first result", "{\"command\":\"second\"}|Failed|second failed"],
+            calls.Select(c => $"{c.ArgumentsJson}|{c.Status}|{c.Result}"));
+        Assert.Equal(firstId, calls[0].Id.Value); // the first call of an id keeps the id it was imported with
+        Assert.NotEqual(calls[0].StepId, calls[1].StepId);
+    }
+
+    [Fact]
     public async Task An_image_whose_data_is_not_base64_is_kept_as_written_and_counted_as_a_problem()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),

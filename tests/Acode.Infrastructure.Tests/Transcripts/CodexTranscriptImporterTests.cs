@@ -85,6 +85,25 @@ public sealed class CodexTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_id_used_again_after_its_output_is_a_second_tool_call_with_its_own_output()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"run twice"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"first\"]}","call_id":"c"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c","output":"Exit code: 0\nfirst out"}}""",
+            """{"timestamp":"2026-11-29T10:00:03Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"second\"]}","call_id":"c"}}""",
+            """{"timestamp":"2026-11-29T10:00:04Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c","output":"Exit code: 3\nsecond out"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal((2, 1, 0), (report.ToolCalls, report.FailedToolCalls, report.Problems.Total));
+        ToolCall[] calls = [.. (await ImportedSession.LoadAsync(_store, report.SessionId!)).ToolCalls.OrderBy(c => c.StartedAt)];
+        Assert.Equal(["Succeeded", "Failed"], calls.Select(c => c.Status.ToString()));
+        Assert.Contains("second", calls[1].ArgumentsJson, StringComparison.Ordinal);
+        Assert.Contains("second out", calls[1].Result, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_image_data_URL_that_is_not_base64_is_kept_as_written_and_counted_as_a_problem_but_a_plain_URL_is_not_one()
     {
         string file = Write(Rollout,
