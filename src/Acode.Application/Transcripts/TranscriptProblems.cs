@@ -30,11 +30,17 @@ public sealed record TranscriptProblems
     /// <summary>Images whose data is not base64 (a Claude Code image block, a Codex <c>data:</c> URL): kept as written, as a text artifact.</summary>
     public int InvalidImages { get; init; }
 
+    /// <summary>
+    /// Records whose <c>timestamp</c> does not parse or lies more than a day after this machine's clock: read as absent (the
+    /// record takes the previous record's time; a file none of whose records has a usable time is not imported).
+    /// </summary>
+    public int InvalidTimestamps { get; init; }
+
     /// <summary>1 when the file ends in a half-written line (not imported until it is complete), else 0.</summary>
     public int TruncatedLastLine { get; init; }
 
     /// <summary>All problems of every kind added up; 0 for a clean import.</summary>
-    public int Total => MalformedLines + UnknownRecordTypes + UnknownFormatVersions + UnpairedToolCalls + UnpairedToolResults + OversizedLines + InvalidUtf8Lines + InvalidImages + TruncatedLastLine;
+    public int Total => MalformedLines + UnknownRecordTypes + UnknownFormatVersions + UnpairedToolCalls + UnpairedToolResults + OversizedLines + InvalidUtf8Lines + InvalidImages + InvalidTimestamps + TruncatedLastLine;
 
     /// <summary>The counts of <paramref name="a"/> and <paramref name="b"/> added kind by kind.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
@@ -52,6 +58,7 @@ public sealed record TranscriptProblems
             OversizedLines = a.OversizedLines + b.OversizedLines,
             InvalidUtf8Lines = a.InvalidUtf8Lines + b.InvalidUtf8Lines,
             InvalidImages = a.InvalidImages + b.InvalidImages,
+            InvalidTimestamps = a.InvalidTimestamps + b.InvalidTimestamps,
             TruncatedLastLine = a.TruncatedLastLine + b.TruncatedLastLine,
         };
     }

@@ -413,6 +413,7 @@ internal static class ImportCommand
         ["oversizedLines"] = p.OversizedLines,
         ["invalidUtf8Lines"] = p.InvalidUtf8Lines,
         ["invalidImages"] = p.InvalidImages,
+        ["invalidTimestamps"] = p.InvalidTimestamps,
         ["truncatedLastLine"] = p.TruncatedLastLine,
     };
 

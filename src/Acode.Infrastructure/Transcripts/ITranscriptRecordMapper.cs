@@ -11,6 +11,12 @@ internal interface ITranscriptRecordMapper
     /// <summary>The record's own time, or null when it has none (it then takes the previous record's).</summary>
     DateTimeOffset? TimeOf(JsonElement record);
 
+    /// <summary>
+    /// Whether the record gives a time at all (a value other than JSON null): one that <see cref="TimeOf"/> reads as none
+    /// (it does not parse, or lies more than a day ahead) is then a problem of the input, not a record without a time.
+    /// </summary>
+    bool GivesTime(JsonElement record) => record.Get("timestamp") is { ValueKind: not JsonValueKind.Null };
+
     /// <summary>Maps one record (a JSON object) read at line <paramref name="lineNumber"/>, between the graph's BeginLine and EndLine.</summary>
     void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems);
 

@@ -19,6 +19,8 @@ internal sealed class ProblemCounter
 
     public int InvalidImages { get; set; }
 
+    public int InvalidTimestamps { get; set; }
+
     public TranscriptProblems ToProblems(int unpairedToolCalls, bool truncatedLastLine) => new()
     {
         MalformedLines = MalformedLines,
@@ -29,6 +31,7 @@ internal sealed class ProblemCounter
         OversizedLines = OversizedLines,
         InvalidUtf8Lines = InvalidUtf8Lines,
         InvalidImages = InvalidImages,
+        InvalidTimestamps = InvalidTimestamps,
         TruncatedLastLine = truncatedLastLine ? 1 : 0,
     };
 }

@@ -204,6 +204,11 @@ internal sealed class TranscriptSource
         using (document)
         {
             DateTimeOffset? time = document is null ? null : _mapper.TimeOf(document.RootElement);
+            if (time is null && document is not null && document.RootElement.ValueKind == JsonValueKind.Object && _mapper.GivesTime(document.RootElement))
+            {
+                _problems.InvalidTimestamps++; // read as absent: the line takes the previous line's time
+            }
+
             if (!Graph.HasTime && time is null)
             {
                 _deferred.Add(line);

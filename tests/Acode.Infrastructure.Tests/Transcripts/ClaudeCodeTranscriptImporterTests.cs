@@ -111,10 +111,31 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
 
         TranscriptImportReport report = await _importer.ImportFileAsync(file);
 
-        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal((2, 2), (report.Problems.InvalidTimestamps, report.Problems.Total));
         Assert.Equal(2, report.Steps);
         Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
         Assert.True(session.UpdatedAt < new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero), session.UpdatedAt.ToString("O"));
+    }
+
+    [Fact]
+    public async Task A_time_that_does_not_parse_is_a_problem_a_record_without_one_is_not_and_a_file_without_any_usable_time_says_so()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"summary","summary":"no time here","leafUuid":"u1"}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"not a time","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"one"}]}}""",
+            """{"type":"assistant","timestamp":1768471203000,"uuid":"a2","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"two"}]}}""",
+            """{"type":"assistant","timestamp":null,"uuid":"a3","message":{"id":"m3","role":"assistant","content":[{"type":"text","text":"three"}]}}""");
+        string future = Write(Path.Combine(Project, "c0ffee00-0000-4000-8000-000000000099.jsonl"),
+            """{"type":"user","timestamp":"2099-01-01T00:00:00Z","uuid":"f1","message":{"role":"user","content":"from the future"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+        TranscriptImportReport skipped = await _importer.ImportFileAsync(future);
+
+        Assert.Equal((2, 2), (report.Problems.InvalidTimestamps, report.Problems.Total));
+        Assert.Equal(3, report.Steps);
+        Assert.Null(skipped.SessionId);
+        Assert.Equal(1, skipped.Problems.InvalidTimestamps);
     }
 
     [Fact]
@@ -128,7 +149,7 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
 
         TranscriptImportReport report = await _importer.ImportFileAsync(file);
 
-        Assert.Equal(0, report.Problems.Total);
+        Assert.Equal((1, 1), (report.Problems.InvalidTimestamps, report.Problems.Total)); // 2200 only; 20 hours ahead is kept
         Assert.Equal(2, report.Steps);
         Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
         Assert.InRange(session.UpdatedAt, now.AddHours(20), now.AddHours(20).AddMinutes(1)); // within a day: kept
