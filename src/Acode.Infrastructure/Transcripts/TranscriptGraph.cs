@@ -352,11 +352,12 @@ internal sealed class TranscriptGraph
             {
                 return null;
             }
+        }
 
-            for (int n = 2; _toolCalls.ContainsKey(nodeKey); n++)
-            {
-                nodeKey = key + "#" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
+        // Also when the transcript itself used an id of the form key#n before: each call gets a key of its own.
+        for (int n = 2; _toolCalls.ContainsKey(nodeKey); n++)
+        {
+            nodeKey = key + "#" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var call = new ToolNode

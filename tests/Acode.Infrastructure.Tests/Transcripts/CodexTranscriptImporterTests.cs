@@ -104,6 +104,26 @@ public sealed class CodexTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_id_that_looks_like_the_key_of_a_reused_one_is_a_call_of_its_own()
+    {
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"run"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"one\"]}","call_id":"c"}}""",
+            """{"timestamp":"2026-11-29T10:00:02Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c","output":"Exit code: 0\none"}}""",
+            """{"timestamp":"2026-11-29T10:00:03Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"two\"]}","call_id":"c"}}""",
+            """{"timestamp":"2026-11-29T10:00:04Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c","output":"Exit code: 0\ntwo"}}""",
+            """{"timestamp":"2026-11-29T10:00:05Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"three\"]}","call_id":"c#2"}}""",
+            """{"timestamp":"2026-11-29T10:00:06Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c#2","output":"Exit code: 0\nthree"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal((3, 0), (report.ToolCalls, report.Problems.Total));
+        ToolCall[] calls = [.. (await ImportedSession.LoadAsync(_store, report.SessionId!)).ToolCalls];
+        Assert.Equal(3, calls.Select(c => c.Id).Distinct().Count());
+        Assert.All(calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+    }
+
+    [Fact]
     public async Task An_image_data_URL_that_is_not_base64_is_kept_as_written_and_counted_as_a_problem_but_a_plain_URL_is_not_one()
     {
         string file = Write(Rollout,
