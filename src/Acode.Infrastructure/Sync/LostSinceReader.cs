@@ -121,27 +121,16 @@ internal sealed class LostSinceReader
     /// <exception cref="NpgsqlException">PostgreSQL failed the read (the caller leaves them to the next run).</exception>
     public async Task<IReadOnlyList<(string SessionId, bool ToDeletion)>> ReadAsync(bool registered, DateTimeOffset? lastSyncBefore, CancellationToken cancellationToken)
     {
-        var rows = new List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)>();
-        DateTimeOffset began = default;
-        DateTimeOffset until = default;
         DateTimeOffset? lastLocalSync = _database.GetSyncState(cancellationToken).LastSuccessfulSync;
         DateTimeOffset localNow = _database.Time.GetUtcNow();
+        LostWindow window;
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var waitForBatches = new NpgsqlBatch(connection, transaction);
-                await using (waitForBatches.ConfigureAwait(false))
-                {
-                    waitForBatches.BatchCommands.Add(new NpgsqlBatchCommand(LockTimeoutSql));
-                    var exclusive = new NpgsqlBatchCommand(LockSql);
-                    exclusive.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = Migrations.PostgresMigrator.AdvisoryLockKey });
-                    waitForBatches.BatchCommands.Add(exclusive);
-                    await waitForBatches.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await WaitForBatchesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 var command = new NpgsqlCommand(LostSql, connection, transaction);
                 await using (command.ConfigureAwait(false))
                 {
@@ -152,30 +141,54 @@ internal sealed class LostSinceReader
                     command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = Limit });
                     command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = localNow.UtcDateTime });
                     command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = lastLocalSync is { } local ? local.UtcDateTime : DBNull.Value });
-                    NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            began = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
-                            until = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
-                            if (!reader.IsDBNull(2))
-                            {
-                                rows.Add((reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7)));
-                            }
-                        }
-                    }
+                    window = await ReadWindowAsync(command, cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        _readUntil = until;
+        _readUntil = window.Until;
 
         // The window's end on the local clock: the local time taken at the transaction's start, plus the wait for the lock.
-        LastReadLocalAt = localNow + (until - began);
-        return rows.Count == 0 ? [] : StillHeld(rows, cancellationToken);
+        LastReadLocalAt = localNow + (window.Until - window.Began);
+        return window.Rows.Count == 0 ? [] : StillHeld(window.Rows, cancellationToken);
+    }
+
+    /// <summary>Takes the migrations' advisory lock exclusively in <paramref name="transaction"/> (<see cref="LockSql"/>), waiting at most <see cref="LockTimeout"/>.</summary>
+    /// <exception cref="PostgresException">55P03 (lock_not_available): a batch in flight held it past the timeout.</exception>
+    private static async Task WaitForBatchesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTimeoutSql));
+            var exclusive = new NpgsqlBatchCommand(LockSql);
+            exclusive.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = Migrations.PostgresMigrator.AdvisoryLockKey });
+            batch.BatchCommands.Add(exclusive);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <see cref="LostSql"/>: the window's bounds (PostgreSQL's clock) and the lost changes in it.</summary>
+    private static async Task<LostWindow> ReadWindowAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var window = new LostWindow();
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                window.Began = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
+                window.Until = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
+                if (!reader.IsDBNull(2))
+                {
+                    window.Rows.Add((reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7)));
+                }
+            }
+        }
+
+        return window;
     }
 
     /// <summary>
@@ -234,4 +247,14 @@ internal sealed class LostSinceReader
 
             return held;
         }, cancellationToken);
+
+    /// <summary>What one read found: the transaction's start and the window's end (PostgreSQL's clock), and the conflicts in it.</summary>
+    private sealed class LostWindow
+    {
+        public DateTimeOffset Began { get; set; }
+
+        public DateTimeOffset Until { get; set; }
+
+        public List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)> Rows { get; } = [];
+    }
 }
