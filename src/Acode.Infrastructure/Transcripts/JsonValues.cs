@@ -30,14 +30,16 @@ internal static class JsonValues
         => element.Get(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDouble(out double n) ? n : null;
 
     /// <summary>
-    /// A time, or null when it does not parse or is more than <see cref="HybridClock.MaxOffset"/> (a day) after this
-    /// machine's clock: a session's stamps follow its lines' times, and a stamp far in the future would move every later
-    /// stamp of the workspace, and of the team, past it (it also leaves no room below <see cref="DateTimeOffset.MaxValue"/>
-    /// for versions stepping <c>updated_at</c> on by 100 ns).
+    /// A time, or null when it does not parse, is more than <see cref="HybridClock.MaxOffset"/> (a day) after this
+    /// machine's clock, or is before 1970-01-01T00:00:00Z. A session's stamps follow its lines' times, and a stamp far in
+    /// the future would move every later stamp of the workspace, and of the team, past it (it also leaves no room below
+    /// <see cref="DateTimeOffset.MaxValue"/> for versions stepping <c>updated_at</c> on by 100 ns). An imported record's id
+    /// is a ULID whose first 48 bits are its time in milliseconds since 1970 (https://github.com/ulid/spec), so an earlier
+    /// time cannot order the ids it would give.
     /// </summary>
     public static DateTimeOffset? Time(this JsonElement element, string name)
         => element.Str(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time)
-            && time - DateTimeOffset.UtcNow <= HybridClock.MaxOffset ? time : null;
+            && time >= DateTimeOffset.UnixEpoch && time - DateTimeOffset.UtcNow <= HybridClock.MaxOffset ? time : null;
 
     public static IEnumerable<JsonElement> Array(this JsonElement element, string name)
         => element.Get(name) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray() : [];

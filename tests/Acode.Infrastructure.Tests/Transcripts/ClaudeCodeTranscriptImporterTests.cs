@@ -139,6 +139,21 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Times_before_1970_read_as_absent_as_no_id_can_carry_them()
+    {
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"1969-12-31T23:59:59Z","uuid":"u0","message":{"role":"user","content":"first"}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"0001-01-01T00:00:00Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"one"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal((2, 2), (report.Problems.InvalidTimestamps, report.Problems.Total));
+        Session session = (await _store.GetSessionAsync(SessionId.Parse(report.SessionId!)))!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero), session.CreatedAt); // the first line takes the first usable time
+    }
+
+    [Fact]
     public async Task Times_more_than_a_day_ahead_of_the_clock_read_as_absent_so_no_stamp_goes_past_them()
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
