@@ -14,7 +14,9 @@ namespace Acode.Application.Serialization;
 /// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
 /// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
 /// content and size when the content is there; event sequence numbers are positive; versions and sequence numbers are at
-/// most <see cref="MaxNumber"/>; a tool call's duration is not negative; no time is later than this machine's clock plus
+/// most <see cref="MaxNumber"/>; a tool call's duration is not negative; ordinals are 1 or more; no <c>updatedAt</c> is before its
+/// <c>createdAt</c> and no <c>completedAt</c> before its <c>startedAt</c> (the domain stamps a finish after a clock step back at
+/// the start); no time is later than this machine's clock plus
 /// <see cref="HybridClock.MaxOffset"/> (a later <c>updatedAt</c> would move every later stamp past it). Two events may share a sequence
 /// number (PostgreSQL keeps both when two workspaces each added one at it, and <c>session export --remote</c> writes
 /// them): the store's import places the later one after the end of the log (docs/architecture.md, "Event sequence numbers").
@@ -77,6 +79,11 @@ internal sealed class SessionGraphBuilder
         DocumentSize.Check(Enum.Parse<EntityType>(document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)), document.Id, EntityJson.Serialize(document), nameof(document));
         DateTimeOffset created = Timestamp(document.CreatedAt, "createdAt");
         DateTimeOffset updated = Timestamp(document.UpdatedAt, "updatedAt");
+        if (updated < created)
+        {
+            throw new InvalidOperationException($"updatedAt {Quote(document.UpdatedAt)} is before createdAt {Quote(document.CreatedAt)}: acode stamps a change after the one before it, never before its creation.");
+        }
+
         AtMostMaxNumber(document.Version, "version");
         if (document is SessionDocument s)
         {
@@ -94,14 +101,16 @@ internal sealed class SessionGraphBuilder
         {
             case SessionTaskDocument t:
                 CheckOwner(session, t.SessionId);
-                SessionTask.Restore(session, TaskId.Parse(t.Id), t.Ordinal, NotBlank(t.Title, "title"), t.Description, Name<WorkState>(t.State, "state"),
-                    ParseOptional(t.StartedAt, "startedAt"), ParseOptional(t.CompletedAt, "completedAt"), t.Version, created, updated);
+                (DateTimeOffset? taskStarted, DateTimeOffset? taskCompleted) = Span(t.StartedAt, t.CompletedAt);
+                SessionTask.Restore(session, TaskId.Parse(t.Id), Ordinal(t.Ordinal), NotBlank(t.Title, "title"), t.Description, Name<WorkState>(t.State, "state"),
+                    taskStarted, taskCompleted, t.Version, created, updated);
                 break;
             case StepDocument p:
                 CheckOwner(session, p.SessionId);
                 ParentBefore(session.FindTask(TaskId.Parse(p.TaskId)) is not null, "task", p.TaskId);
-                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), p.Ordinal, NotBlank(p.Title, "title"), p.Description, Name<WorkState>(p.State, "state"),
-                    ParseOptional(p.StartedAt, "startedAt"), ParseOptional(p.CompletedAt, "completedAt"), p.Version, created, updated);
+                (DateTimeOffset? stepStarted, DateTimeOffset? stepCompleted) = Span(p.StartedAt, p.CompletedAt);
+                Step.Restore(session, StepId.Parse(p.Id), TaskId.Parse(p.TaskId), Ordinal(p.Ordinal), NotBlank(p.Title, "title"), p.Description, Name<WorkState>(p.State, "state"),
+                    stepStarted, stepCompleted, p.Version, created, updated);
                 break;
             case ToolCallDocument c:
                 CheckOwner(session, c.SessionId);
@@ -112,8 +121,9 @@ internal sealed class SessionGraphBuilder
                     throw new InvalidOperationException($"durationTicks {c.DurationTicks} is negative: a duration is 0 or more ticks of 100 ns.");
                 }
 
+                (DateTimeOffset? callStarted, DateTimeOffset? callCompleted) = Span(c.StartedAt, c.CompletedAt);
                 ToolCall.Restore(session, ToolCallId.Parse(c.Id), StepId.Parse(c.StepId), NotBlank(c.ToolName, "toolName"), Json(c.Arguments, "arguments"), Name<ToolCallStatus>(c.Status, "status"),
-                    c.Result, c.Error, ParseOptional(c.StartedAt, "startedAt"), ParseOptional(c.CompletedAt, "completedAt"),
+                    c.Result, c.Error, callStarted, callCompleted,
                     c.DurationTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null, c.Version, created, updated);
                 break;
             case ArtifactDocument a:
@@ -158,6 +168,24 @@ internal sealed class SessionGraphBuilder
     }
 
     private DateTimeOffset? ParseOptional(string? text, string field) => text is null ? null : Timestamp(text, field);
+
+    /// <summary>A start and a finish, the finish never before the start (acode never finishes an item before it started).</summary>
+    private (DateTimeOffset? Started, DateTimeOffset? Completed) Span(string? startedAt, string? completedAt)
+    {
+        DateTimeOffset? started = ParseOptional(startedAt, "startedAt");
+        DateTimeOffset? completed = ParseOptional(completedAt, "completedAt");
+        if (started is { } s && completed is { } c && c < s)
+        {
+            throw new InvalidOperationException($"completedAt {Quote(completedAt!)} is before startedAt {Quote(startedAt!)}: acode never finishes an item before it started.");
+        }
+
+        return (started, completed);
+    }
+
+    /// <summary>A task's or step's position: 1-based (<see cref="WorkItem.Ordinal"/>).</summary>
+    private static int Ordinal(int ordinal) => ordinal >= 1
+        ? ordinal
+        : throw new InvalidOperationException($"ordinal {ordinal} is not positive: tasks and steps are numbered from 1.");
 
     private DateTimeOffset Timestamp(string text, string field)
     {

@@ -155,8 +155,10 @@ public sealed class ToolCall : Entity
 
         DateTimeOffset now = _session.Clock.GetUtcNow();
         StartedAt ??= duration is { } given ? now - given : now;
-        CompletedAt = now;
-        Duration = duration ?? now - StartedAt.Value;
+
+        // The wall clock may have been stepped back since Start (NTP): a call never finishes before it started.
+        CompletedAt = now < StartedAt.Value ? StartedAt.Value : now;
+        Duration = duration ?? CompletedAt.Value - StartedAt.Value;
         Status = status;
         MarkChanged();
     }

@@ -93,7 +93,8 @@ public abstract class WorkItem : Entity
 
         if (next != WorkState.Running)
         {
-            CompletedAt = now;
+            // The wall clock may have been stepped back since the start (NTP): an item never finishes before it started.
+            CompletedAt = StartedAt is { } started && now < started ? started : now;
         }
 
         State = next;

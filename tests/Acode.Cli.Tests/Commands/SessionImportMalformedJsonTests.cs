@@ -108,6 +108,9 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
     [InlineData("version", "\"version\":9223372032559808513", "Line 1: Session ", "version 9223372032559808513 is above 9223372032559808512 (2^63 - 2^32)")]
     [InlineData("sequence", "\"sequence\":9223372036854775807", "Line 5: SessionEvent ", "sequence 9223372036854775807 is above 9223372032559808512 (2^63 - 2^32)")]
     [InlineData("durationTicks", "\"durationTicks\":-5", "Line 4: ToolCall ", "durationTicks -5 is negative")]
+    [InlineData("ordinal", "\"ordinal\":0", "Line 2: SessionTask ", "ordinal 0 is not positive: tasks and steps are numbered from 1")]
+    [InlineData("updatedAt", "\"updatedAt\":\"2001-01-01T00:00:00.0000000Z\"", "Line 1: Session ", "updatedAt \"2001-01-01T00:00:00.0000000Z\" is before createdAt")]
+    [InlineData("startedAt", "\"startedAt\":\"2026-01-02T00:00:00.0000000Z\",\"completedAt\":\"2026-01-01T00:00:00.0000000Z\"", "Line 2: SessionTask ", "completedAt \"2026-01-01T00:00:00.0000000Z\" is before startedAt \"2026-01-02T00:00:00.0000000Z\"")]
     public async Task A_malformed_value_is_refused_naming_the_line_the_property_and_what_belongs_there(string field, string replacement, string error, string more)
     {
         string[] lines = Lines();

@@ -116,6 +116,20 @@ public class ToolCallTests
     }
 
     [Fact]
+    public void A_clock_stepped_back_after_Start_gives_no_negative_duration_and_no_finish_before_the_start()
+    {
+        ToolCall call = _step.AddToolCall("bash", "{}");
+        call.Start();
+        _time.Advance(TimeSpan.FromSeconds(-30)); // NTP stepped the wall clock back
+
+        call.Succeed("done");
+
+        Assert.Equal(Sessions.Epoch, call.StartedAt);
+        Assert.Equal(Sessions.Epoch, call.CompletedAt);
+        Assert.Equal(TimeSpan.Zero, call.Duration); // an export of it imports again: a negative durationTicks is refused
+    }
+
+    [Fact]
     public void Succeed_after_Start_measures_the_duration_when_none_is_given()
     {
         ToolCall call = _step.AddToolCall("bash", "{}");

@@ -96,6 +96,21 @@ public class WorkItemTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public void A_clock_stepped_back_after_the_start_never_finishes_the_item_before_it_started(string kind)
+    {
+        WorkItem item = NewItem(kind, out _);
+        item.Start();
+        _time.Advance(TimeSpan.FromSeconds(-30)); // NTP stepped the wall clock back
+
+        item.Complete();
+
+        Assert.Equal(Sessions.Epoch, item.StartedAt);
+        Assert.Equal(Sessions.Epoch, item.CompletedAt);
+        Assert.Equal(TimeSpan.Zero, item.Duration);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public void Complete_from_Pending_starts_and_finishes_at_the_same_time(string kind)
     {
         WorkItem item = NewItem(kind, out _);
