@@ -104,7 +104,8 @@ internal static class DbPruneCommand
             };
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
-            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, store, request, plan, cancellationToken);
+            IReadOnlyCollection<string> unsyncedBefore = sync is null ? [] : await store.FindUnsyncedSessionIdsAsync(cancellationToken);
+            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, store, request, plan, unsyncedBefore, cancellationToken);
             TellPostgresMigrated(context, sync);
             if (dry)
             {
@@ -145,7 +146,7 @@ internal static class DbPruneCommand
                 SyncRunResult delivered;
                 try
                 {
-                    tombstoned = await RemoteAsync(sync, store, request, done, dryRun: false, cancellationToken);
+                    tombstoned = await RemoteAsync(sync, store, request, done, unsyncedBefore, dryRun: false, cancellationToken);
                     TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
@@ -202,11 +203,11 @@ internal static class DbPruneCommand
     /// that nothing was removed and that the prune must be run again: the general hint (the sync resumes by itself) would
     /// wrongly suggest that the prune waits in the outbox.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken)
     {
         try
         {
-            return await RemoteAsync(sync, store, request, local, dryRun: true, cancellationToken);
+            return await RemoteAsync(sync, store, request, local, unsyncedBefore, dryRun: true, cancellationToken);
         }
         catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
         {
@@ -218,12 +219,21 @@ internal static class DbPruneCommand
         }
     }
 
-    /// <summary>PostgreSQL's sessions to tombstone: all but those this workspace still holds changes of or just removed (their own records carry them).</summary>
-    private static async Task<IReadOnlyList<string>> RemoteAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tombstones PostgreSQL's sessions older than the cutoff, except those this workspace holds undelivered changes of (their
+    /// own records carry them: <paramref name="unsyncedBefore"/>, read before the local prune, and what is pending now apart
+    /// from the removals' deletions). A session removed here is tombstoned with the cutoff like any other workspace's, so what
+    /// PostgreSQL holds of it from before the cutoff is no conflict even when this copy was behind it (another workspace
+    /// changed it since this one pulled it); the removal's own deletion then meets the tombstone and is no conflict either.
+    /// </summary>
+    /// <returns>The sessions tombstoned beyond the local removals (with <paramref name="dryRun"/>: that would be).</returns>
+    private static async Task<IReadOnlyList<string>> RemoteAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, bool dryRun, CancellationToken cancellationToken)
     {
+        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
         IReadOnlyCollection<string> unsynced = await store.FindUnsyncedSessionIdsAsync(cancellationToken);
-        string[] exclude = [.. local.Removed, .. local.KeptUnsynced, .. unsynced];
-        return await sync.TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken);
+        string[] exclude = [.. local.KeptUnsynced, .. unsyncedBefore, .. unsynced.Where(id => !removed.Contains(id))];
+        IReadOnlyList<string> tombstoned = await sync.TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken);
+        return [.. tombstoned.Where(id => !removed.Contains(id))];
     }
 
     private const int DryRunListed = 20;
@@ -283,7 +293,7 @@ internal static class DbPruneCommand
         else if (remote is not null && !report.Stopped)
         {
             context.Console.WriteLine(dry
-                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals with the next sync."
+                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals in the same run."
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending.");
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {

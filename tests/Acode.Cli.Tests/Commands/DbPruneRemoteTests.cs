@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 using static Acode.Testing.PostgresSql;
@@ -92,6 +93,41 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, again.GetProperty("remote").GetProperty("tombstonedCount").GetInt32());
     }
 
+    [Fact]
+    public async Task A_remote_prune_from_a_workspace_whose_copy_is_behind_records_no_conflict_for_changes_before_the_cutoff()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+
+        // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
+        string export = Path.Combine(_a.Root, "session.jsonl");
+        await _a.RunOkAsync("session", "export", id, "-o", export);
+        string[] lines = await File.ReadAllLinesAsync(export);
+        JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
+        session["title"] = "changed after the pull";
+        session["version"] = session["version"]!.GetValue<long>() + 1;
+        session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        lines[0] = session.ToJsonString();
+        await File.WriteAllLinesAsync(export, lines);
+        await _a.RunOkAsync("session", "import", export);
+        await _a.RunOkAsync("db", "sync");
+        await Task.Delay(TimeSpan.FromMilliseconds(50)); // the cutoff "0s" is later than A's change
+
+        JsonElement pruned = await _b.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+
+        Assert.Equal([id], pruned.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(0, pruned.GetProperty("remote").GetProperty("tombstonedCount").GetInt32()); // none beyond the local removal
+        Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{id}' AND deleted_at IS NOT NULL"));
+        Assert.Equal(0, await CountAsync(connectionString, $"SELECT count(*) FROM tool_calls WHERE session_id = '{id}'"));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts")); // what the prune asked for
+        Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
+        Assert.Equal(0, (await _a.JsonAsync("db", "sync")).GetProperty("conflictsLost").GetInt64());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -138,16 +174,17 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     {
         string connectionString = await UseAsync(_a);
         await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
+        await _a.RunOkAsync("db", "migrate");
         string ofA = Assert.Single(await _a.SessionIdsAsync());
-        // Nothing to tombstone (the only session is this workspace's own, removed locally); delivering its deletion is
-        // refused mid-run, as by a role that lost a privilege: the delivery pauses and the records stay pending.
+        // Nothing to tombstone (the only session is this workspace's own, never delivered: its own records carry it);
+        // delivering its records is refused mid-run, as by a role that lost a privilege: the delivery pauses and the records
+        // stay pending.
         await ExecuteAsync(connectionString, """
             CREATE FUNCTION refuse_applied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sync_applied' USING ERRCODE = '42501'; END $$;
             CREATE TRIGGER refuse_applied BEFORE INSERT ON sync_applied FOR EACH ROW EXECUTE FUNCTION refuse_applied();
             """);
 
-        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--yes", .. asJson ? new[] { "--json" } : []]);
+        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--include-unsynced", "--yes", .. asJson ? new[] { "--json" } : []]);
 
         Assert.True(pruned.ExitCode == 16, pruned.ToString());
         Assert.Contains("Error: ACODE-DB-006: ", pruned.Stderr, StringComparison.Ordinal);
