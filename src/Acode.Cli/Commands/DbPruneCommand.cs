@@ -213,7 +213,8 @@ internal static class DbPruneCommand
         {
             throw new AcodeDbException(
                 ex.ErrorCode,
-                $"{ex.Message.TrimEnd('.')}; --remote reads PostgreSQL's sessions before it removes anything, so nothing was removed here or there.",
+                // A message may end in a GRANT statement's own semicolon: it is not doubled.
+                $"{ex.Message.TrimEnd('.')}{(ex.Message.TrimEnd('.').EndsWith(';') ? " " : "; ")}--remote reads PostgreSQL's sessions before it removes anything, so nothing was removed here or there.",
                 "Run the same prune again once PostgreSQL answers or the cause above is fixed (check the server and ACODE_POSTGRES_URL or persistence:postgres:connectionString), or run it without --remote to prune this workspace only.",
                 ex);
         }

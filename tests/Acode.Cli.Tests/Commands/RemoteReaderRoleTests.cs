@@ -63,6 +63,13 @@ public sealed class RemoteReaderRoleTests(PostgresFixture fixture) : IDisposable
         AcodeResult sync = await _reader.RunAsync("db", "sync");
         Assert.Equal(16, sync.ExitCode);
         Assert.Contains($"role \"{_role}\" lacks INSERT, UPDATE, DELETE on artifacts,", sync.Stderr, StringComparison.Ordinal);
+
+        // So does a remote prune, before it removes anything; the GRANT's own semicolon is not doubled.
+        AcodeResult prune = await _reader.RunAsync("db", "prune", "--older-than", "0s", "--remote", "--include-unsynced", "--yes");
+        Assert.Equal(16, prune.ExitCode);
+        Assert.Contains($"TO \"{_role}\"; --remote reads PostgreSQL's sessions before it removes anything", prune.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(";;", prune.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, (await _reader.SessionIdsAsync()).Count);
     }
 
     [Fact]
