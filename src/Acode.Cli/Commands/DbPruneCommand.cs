@@ -156,7 +156,11 @@ internal static class DbPruneCommand
                     // The local prune is done: it is reported (text, or --json with remote.error) before PostgreSQL's error.
                     long waiting = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
                     Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, 0, null, $"{ex.Code}: {ex.Message}"));
-                    throw new AcodeDbException(ex.ErrorCode, $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.", $"{ex.Hint} Then run the same command again ({InvokedCommand.With(p, yes, pinned)}), or 'acode db sync' to deliver the deletions only.");
+                    // Not the error's own hint: "sync resumes by itself" holds for a running 'db sync --watch', not for this command.
+                    throw new AcodeDbException(
+                        ex.ErrorCode,
+                        $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.",
+                        $"Once {context.SyncTargetDescription} answers and accepts acode's role (see the error above), run the same command again ({InvokedCommand.With(p, yes, pinned)}), or 'acode db sync' to deliver the deletions only; nothing was lost.");
                 }
 
                 if (delivered.Paused && StopSignals.Received is null)

@@ -414,7 +414,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// the first time): a change of it applied at its first delivery and delivered again alongside the deletion (rows
     /// imported or pulled again after <c>session delete</c>, before the deletion was synced), older than the deletion, is
     /// removed by it, so it counts as not applied because of the deletion (<see cref="ApplyOutcome.Stale"/> under a
-    /// deleted session), not as a duplicate. Nothing is applied either way.
+    /// deleted session), not as a duplicate; the session's own row counts as superseded by its deletion. Nothing is applied
+    /// either way.
     /// </summary>
     /// <returns>The sessions whose deletion had such changes (for <see cref="BatchApplyResult.DeletedSessionIds"/>).</returns>
     private static HashSet<string> JudgeDuplicatesOfSessionsDeletedNow(IReadOnlyList<OutboxRecord> records, bool[] wasApplied, List<OutboxRecord> deletes, Dictionary<long, ApplyOutcome> outcomes)
@@ -437,6 +438,13 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             if (wasApplied[n] && outcomes[record.Id] == ApplyOutcome.Duplicate && record.Operation != OutboxOperation.Delete
                 && deletedAt.TryGetValue(record.SessionId, out long deletion) && HlcOf(record) < deletion)
             {
+                // The session's own row is an older version of the deletion's entity: carried on by it, as in a chain.
+                if (record.EntityType == EntityType.Session)
+                {
+                    outcomes[record.Id] = ApplyOutcome.Superseded;
+                    continue;
+                }
+
                 outcomes[record.Id] = ApplyOutcome.Stale;
                 found.Add(record.SessionId);
             }
@@ -450,9 +458,10 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// deleted, by a deletion newer than the change, is no longer there: the deletion removed it. Delivered again (an old
     /// export imported into the workspace that deleted the session team-wide, or a transcript import with removed
     /// sessions), it is counted as not applied because of the deletion (<see cref="ApplyOutcome.Stale"/> under a deleted
-    /// session), not as a duplicate; nothing is applied either way. A change whose first delivery was not applied stays a
-    /// duplicate, and so does a batch that carries the session's deletion itself (a redelivery of what was applied, then
-    /// deleted).
+    /// session), not as a duplicate; nothing is applied either way. So is one whose first delivery found it there already
+    /// (another workspace had delivered the same change: that workspace imported or pulled it too). A change whose first
+    /// delivery was not applied (stale, lost) stays a duplicate, and so does a batch that carries the session's deletion
+    /// itself (a redelivery of what was applied, then deleted).
     /// </summary>
     private static void JudgeDuplicatesOfDeletedSessions(IReadOnlyList<OutboxRecord> records, bool[] wasApplied, Dictionary<string, StoredVersion> sessions, Dictionary<long, ApplyOutcome> outcomes)
     {
@@ -527,7 +536,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// <summary>
     /// Inserts the staged keys; returns, per row, whether it is new for its origin, whether PostgreSQL already received
     /// it from another workspace (the same change, delivered again by a workspace that imported it), and for a duplicate
-    /// whether its first delivery put it into PostgreSQL (applied, won, or superseded by a version applied with it).
+    /// whether its first delivery put it into PostgreSQL or found it there (applied, won, superseded by a version applied
+    /// with it, or the very change another workspace had delivered: a duplicate at its first delivery too).
     /// </summary>
     private static async Task<(bool[] Fresh, bool[] SeenElsewhere, bool[] WasApplied)> InsertKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
     {
@@ -543,7 +553,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             fresh[n] = reader.GetBoolean(1);
             seenElsewhere[n] = fresh[n] && reader.GetBoolean(2);
             wasApplied[n] = !fresh[n] && !reader.IsDBNull(3)
-                && reader.GetString(3) is nameof(ApplyOutcome.Applied) or nameof(ApplyOutcome.ConflictWon) or nameof(ApplyOutcome.Superseded);
+                && reader.GetString(3) is nameof(ApplyOutcome.Applied) or nameof(ApplyOutcome.ConflictWon) or nameof(ApplyOutcome.Superseded) or nameof(ApplyOutcome.Duplicate);
         }
 
         return (fresh, seenElsewhere, wasApplied);

@@ -152,6 +152,8 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.True(pruned.ExitCode == 16, pruned.ToString());
         Assert.Contains("Error: ACODE-DB-006: ", pruned.Stderr, StringComparison.Ordinal);
         Assert.Contains("The local prune was done (1 session(s) removed)", pruned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("run the same command again (", pruned.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("resumes", pruned.Stderr, StringComparison.Ordinal); // nothing runs on by itself after this command
         Assert.Empty(await _a.SessionIdsAsync());
         if (asJson)
         {

@@ -81,7 +81,8 @@ public sealed class PullPendingDeletionTests(PostgresFixture fixture) : IDisposa
         using JsonDocument result = JsonDocument.Parse(sync.Stdout);
         Assert.Equal(1, result.RootElement.GetProperty("applied").GetInt64()); // the deletion
         Assert.Equal(0, result.RootElement.GetProperty("duplicates").GetInt64());
-        Assert.Equal(rows, result.RootElement.GetProperty("ofDeletedSessions").GetInt64());
+        Assert.Equal(rows - 1, result.RootElement.GetProperty("ofDeletedSessions").GetInt64()); // the children
+        Assert.Equal(1, result.RootElement.GetProperty("superseded").GetInt64()); // the session's own row, by its deletion
         Assert.Equal(rows + 1, result.RootElement.GetProperty("delivered").GetInt64());
     }
 

@@ -106,6 +106,31 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         }
     }
 
+    [Fact]
+    public async Task An_old_export_whose_first_delivery_was_a_duplicate_counts_as_not_applied_once_its_session_was_deleted()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _deleter.Environment["ACODE_POSTGRES_URL"] = url;
+        _editor.Environment["ACODE_POSTGRES_URL"] = url;
+        await _editor.RunOkAsync("demo", "--sessions", "1");
+        string id = Assert.Single(await _editor.SessionIdsAsync());
+        string old = Path.Combine(_deleter.Root, "old.jsonl");
+        await _editor.RunOkAsync("session", "export", id, "-o", old);
+        await _editor.RunOkAsync("db", "sync");
+        await _deleter.RunOkAsync("session", "import", old);
+        JsonElement first = await _deleter.JsonAsync("db", "sync"); // the same changes the editor delivered: duplicates
+        Assert.Equal(first.GetProperty("delivered").GetInt64(), first.GetProperty("duplicates").GetInt64());
+        await _deleter.RunOkAsync("session", "delete", id, "--yes");
+        await _deleter.RunOkAsync("db", "sync");
+        await _deleter.RunOkAsync("session", "import", old);
+        int records = (int)(await _deleter.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+
+        JsonElement s = await _deleter.JsonAsync("db", "sync");
+
+        Assert.True(records > 1);
+        Assert.Equal((records, 0L, 0L, records), (s.GetProperty("delivered").GetInt64(), s.GetProperty("applied").GetInt64(), s.GetProperty("duplicates").GetInt64(), s.GetProperty("ofDeletedSessions").GetInt64()));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
