@@ -45,7 +45,9 @@ internal static class DbSyncRetryCommand
                 };
             }
 
-            context.Console.WriteLine($"Requeued {requeued} record(s); run 'acode db sync' to deliver them.");
+            context.Console.WriteLine(requeued == 0
+                ? "Nothing to requeue: no record is dead-lettered ('acode db sync status' shows the outbox)."
+                : $"Requeued {requeued} record(s); run 'acode db sync' to deliver them.");
             return ExitCodes.Success;
         });
         return command;

@@ -179,6 +179,8 @@ public sealed class DbSyncCommandTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, delivered.ExitCode);
         Assert.Equal("", delivered.Stderr);
         Assert.Equal(0, (await JsonAsync("db", "sync", "status")).GetProperty("deadLetters").GetInt64());
+        AcodeResult none = await RunOkAsync("db", "sync", "retry", "--all");
+        Assert.Contains("Nothing to requeue: no record is dead-lettered", none.Stdout, StringComparison.Ordinal);
         AssertNoSecretIn(_everything);
     }
 
