@@ -84,6 +84,11 @@ internal sealed class SessionGraphBuilder
             throw new InvalidOperationException($"updatedAt {Quote(document.UpdatedAt)} is before createdAt {Quote(document.CreatedAt)}: acode stamps a change after the one before it, never before its creation.");
         }
 
+        if (document.Version < 1)
+        {
+            throw new InvalidOperationException($"version {document.Version} is not positive: an entity's first saved version is 1.");
+        }
+
         AtMostMaxNumber(document.Version, "version");
         if (document is SessionDocument s)
         {
@@ -243,8 +248,9 @@ internal sealed class SessionGraphBuilder
             : throw new ArgumentException($"{field} {Quote(value)} is not one of {string.Join(", ", Enum.GetNames<T>())}.", field);
 
     /// <summary>A value as it may appear in an error message: JSON-quoted (control characters escaped) and cut short.</summary>
+    // Quoted as JSON text, but with only what JSON requires escaped (a "+" of an offset stays "+", not \u002B).
     private static string Quote(string? value)
-        => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(Redaction.RedactedCut.Ellipsis(value, 40), RunStateJsonContext.Default.String);
+        => value is null ? "null" : "\"" + System.Text.Json.JsonEncodedText.Encode(Redaction.RedactedCut.Ellipsis(value, 40), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping) + "\"";
 
     private static string NotBlank(string? value, string field)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{field} is missing or blank.", field) : value;

@@ -108,6 +108,8 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
     [InlineData("version", "\"version\":9223372032559808513", "Line 1: Session ", "version 9223372032559808513 is above 9223372032559808512 (2^63 - 2^32)")]
     [InlineData("sequence", "\"sequence\":9223372036854775807", "Line 5: SessionEvent ", "sequence 9223372036854775807 is above 9223372032559808512 (2^63 - 2^32)")]
     [InlineData("durationTicks", "\"durationTicks\":-5", "Line 4: ToolCall ", "durationTicks -5 is negative")]
+    [InlineData("createdAt", "\"createdAt\":\"2026-11-23T04:35:23+00:00\"", "Line 1: Session ", "createdAt \"2026-11-23T04:35:23+00:00\" is not a timestamp in the form")]
+    [InlineData("version", "\"version\":0", "Line 1: Session ", "version 0 is not positive: an entity's first saved version is 1.")]
     [InlineData("ordinal", "\"ordinal\":0", "Line 2: SessionTask ", "ordinal 0 is not positive: tasks and steps are numbered from 1")]
     [InlineData("updatedAt", "\"updatedAt\":\"2001-01-01T00:00:00.0000000Z\"", "Line 1: Session ", "updatedAt \"2001-01-01T00:00:00.0000000Z\" is before createdAt")]
     [InlineData("startedAt", "\"startedAt\":\"2026-01-02T00:00:00.0000000Z\",\"completedAt\":\"2026-01-01T00:00:00.0000000Z\"", "Line 2: SessionTask ", "completedAt \"2026-01-01T00:00:00.0000000Z\" is before startedAt \"2026-01-02T00:00:00.0000000Z\"")]
