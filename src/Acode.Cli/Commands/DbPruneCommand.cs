@@ -121,7 +121,11 @@ internal static class DbPruneCommand
                 pinned.AddRange(chosenStates.Select(s => ((Option)states, s.ToString())));
             }
 
-            Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", pinned);
+            // Nothing to remove is nothing to confirm: the run says so (and what it kept) as with --yes.
+            if (plan.Removed.Count > 0 || remotePlan.Count > 0)
+            {
+                Confirmation.Require(p, yes, dryRun, $"Remove {plan.Removed.Count} local session(s) last changed before {UtcTimestamp.Format(cutoff)}{(sync is null ? "" : $" and tombstone {remotePlan.Count} more in PostgreSQL")}?", pinned);
+            }
 
             // From here Ctrl+C or SIGTERM stops the prune between two batches of removals (each one transaction) or while
             // it gives the space back, and then the delivery, and the command says what was done: a signal no longer ends

@@ -42,7 +42,17 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
     [Fact]
     public async Task The_suggested_prune_by_the_configured_retention_names_its_cutoff_and_states()
     {
-        await _current.RunOkAsync("demo", "--sessions", "3");
+        // Sessions last changed long ago (the demo's, their times moved back), so that the retention has some to remove.
+        using (var source = new CliWorkspace())
+        {
+            await source.RunOkAsync("demo", "--sessions", "3");
+            string export = Path.Combine(source.Root, "old.jsonl");
+            await source.RunOkAsync("session", "export", "--all", "-o", export);
+            string old = Regex.Replace(await File.ReadAllTextAsync(export), "\"(createdAt|updatedAt|startedAt|completedAt)\":\"[^\"]+\"", "\"$1\":\"2026-01-01T00:00:00.0000000Z\"");
+            await File.WriteAllTextAsync(export, old);
+            await _current.RunOkAsync("session", "import", export);
+        }
+
         _current.Environment["ACODE_PERSISTENCE__RETENTION__OLDERTHANDAYS"] = "1";
         _current.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Failed";
 

@@ -99,6 +99,11 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         DateTimeOffset cutoff = DateTimeOffset.Parse(configured.GetProperty("cutoff").GetString()!, CultureInfo.InvariantCulture);
         Assert.InRange(DateTimeOffset.UtcNow - cutoff, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
         Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
+
+        // Nothing to remove is nothing to confirm: no --yes needed, even without a terminal.
+        AcodeResult nothing = await _workspace.RunAsync("db", "prune");
+        Assert.True(nothing.ExitCode == 0, nothing.ToString());
+        Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count);
     }
 
     [Theory]
