@@ -58,6 +58,13 @@ internal static class ParseErrorMessages
         IEnumerable<string> candidates = isOption
             ? OptionsOf(parseResult).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
             : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name));
+        if (!isOption && QueryGiven(parseResult, command) is { } query)
+        {
+            // 'acode session search fix parser': the shell split the words of one query.
+            return ([$"'{path}' takes one query, and '{token}' is a second argument: a query of several words is one argument, in quotes."],
+                $"{path} {Acode.Infrastructure.ShellQuoting.Quote($"{query} {token}")}   (all its words must match; see docs/search.md)");
+        }
+
         string? nearest = NearestName.Find(token, candidates);
         string what = isOption ? $"'{token}' is not an option of '{path}'."
             : command.Subcommands.Count > 0 ? $"'{token}' is not a command of '{path}'."
@@ -66,6 +73,12 @@ internal static class ParseErrorMessages
             ? ([what], help)
             : ([$"{what} Did you mean '{nearest}'?"], isOption ? help : $"{path} {nearest} --help");
     }
+
+    /// <summary>The value of the command's <c>query</c> argument (<c>session search</c>) when one was given; null otherwise.</summary>
+    private static string? QueryGiven(ParseResult parseResult, Command command)
+        => command.Arguments.FirstOrDefault(a => a.Name == "query") is { } argument && parseResult.GetResult(argument) is { Tokens: [{ } first, ..] }
+            ? first.Value
+            : null;
 
     /// <summary>
     /// The first word before any <c>--</c> that looks like an option (<c>-x</c>, <c>--word</c>) and is neither an option

@@ -13,6 +13,7 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("db stauts", "'stauts' is not a command of 'acode db'. Did you mean 'status'?", "Try: acode db status --help")]
     [InlineData("session list --lmit 3", "'--lmit' is not an option of 'acode session list'. Did you mean '--limit'?", "Try: acode session list --help")]
     [InlineData("session list --verbos", "'--verbos' is not an option of 'acode session list'. Did you mean '--verbose'?", "Try: acode session list --help")]
+    [InlineData("session search fix parser", "'acode session search' takes one query, and 'parser' is a second argument: a query of several words is one argument, in quotes.", "Try: acode session search 'fix parser'   (all its words must match; see docs/search.md)")]
     public async Task A_mistyped_command_or_option_suggests_the_nearest(string arguments, string error, string hint)
     {
         AcodeResult result = await _workspace.RunAsync(arguments.Split(' '));
