@@ -175,6 +175,20 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         Assert.Empty(await _b.SessionIdsAsync());
         Assert.Equal(ofA, await _a.SessionIdsAsync());
+
+        // Read from a folder that is no workspace: no command naming that folder (it holds no copy to delete).
+        string elsewhere = Directory.CreateTempSubdirectory("acode-no-workspace-").FullName;
+        try
+        {
+            AcodeResult outside = await _b.RunInAsync(elsewhere, "session", "show", "--remote", id);
+            Assert.Equal(1, outside.ExitCode);
+            Assert.Contains($"with 'acode --workspace <folder> session delete {id} --local'", outside.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(elsewhere, outside.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
     }
 
     [Fact]
