@@ -41,7 +41,7 @@ internal sealed partial class PostgresConnectionSettings
             string userInfo = authority[..at];
             authority = authority[(at + 1)..];
             int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            string user = Decode(colon >= 0 ? userInfo[..colon] : userInfo);
+            string user = Decode(colon >= 0 ? userInfo[..colon] : userInfo, sourceKey);
             if (user.Length > 0)
             {
                 builder.Username = user;
@@ -49,7 +49,7 @@ internal sealed partial class PostgresConnectionSettings
 
             if (colon >= 0)
             {
-                builder.Password = Decode(userInfo[(colon + 1)..]);
+                builder.Password = Decode(userInfo[(colon + 1)..], sourceKey);
             }
         }
 
@@ -62,7 +62,7 @@ internal sealed partial class PostgresConnectionSettings
                 throw AcodeErrors.InvalidConnectionString(sourceKey, "the URL path must be just the database name (a '/' in a password must be written %2F)");
             }
 
-            builder.Database = Decode(path);
+            builder.Database = Decode(path, sourceKey);
         }
 
         if (!string.IsNullOrEmpty(query))
@@ -75,7 +75,7 @@ internal sealed partial class PostgresConnectionSettings
                     throw AcodeErrors.InvalidConnectionString(sourceKey, "a URL parameter is not of the form name=value");
                 }
 
-                ApplyParameter(builder, Decode(pair[..equals]), Decode(pair[(equals + 1)..]), sourceKey);
+                ApplyParameter(builder, Decode(pair[..equals], sourceKey), Decode(pair[(equals + 1)..], sourceKey), sourceKey);
             }
         }
 
@@ -115,7 +115,7 @@ internal sealed partial class PostgresConnectionSettings
                 }
             }
 
-            host = Decode(host);
+            host = Decode(host, sourceKey);
             if (host.Length == 0)
             {
                 throw AcodeErrors.InvalidConnectionString(sourceKey, "a host name is empty");
@@ -224,6 +224,18 @@ internal sealed partial class PostgresConnectionSettings
             ? port
             : throw AcodeErrors.InvalidConnectionString(sourceKey, "the port is not a number from 1 to 65535");
 
-    // Uri.UnescapeDataString leaves a malformed escape as it is, as libpq does.
-    private static string Decode(string text) => Uri.UnescapeDataString(text);
+    // libpq refuses a '%' not followed by two hex digits ("invalid percent-encoded token"); Uri.UnescapeDataString would
+    // keep it as it is, and a password with a bare '%' would then fail as a wrong password, far from its cause.
+    private static string Decode(string text, string sourceKey)
+    {
+        for (int i = text.IndexOf('%', StringComparison.Ordinal); i >= 0; i = text.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+            {
+                throw AcodeErrors.InvalidConnectionString(sourceKey, "the URL contains a '%' that is not followed by two hexadecimal digits (a '%' in a password must be written %25)");
+            }
+        }
+
+        return Uri.UnescapeDataString(text);
+    }
 }
