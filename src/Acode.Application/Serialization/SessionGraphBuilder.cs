@@ -247,8 +247,10 @@ internal sealed class SessionGraphBuilder
             ? parsed
             : throw new ArgumentException($"{field} {Quote(value)} is not one of {string.Join(", ", Enum.GetNames<T>())}.", field);
 
-    /// <summary>A value as it may appear in an error message: JSON-quoted (control characters escaped) and cut short.</summary>
-    // Quoted as JSON text, but with only what JSON requires escaped (a "+" of an offset stays "+", not \u002B).
+    /// <summary>
+    /// A value as it may appear in an error message: JSON-quoted and cut short, escaping only what JSON requires (control
+    /// characters, quotes, backslashes): a "+" of an offset stays "+", not <c>\u002B</c>.
+    /// </summary>
     private static string Quote(string? value)
         => value is null ? "null" : "\"" + System.Text.Json.JsonEncodedText.Encode(Redaction.RedactedCut.Ellipsis(value, 40), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping) + "\"";
 
