@@ -14,9 +14,10 @@ namespace Acode.Application.Serialization;
 /// are one JSON value at most <see cref="JsonText.MaxDepth"/> deep; artifact names are 1 to
 /// <see cref="Artifact.MaxNameLength"/> characters; a document is at most <see cref="DocumentSize.MaxBytes"/> of JSON; an artifact's hash is a lower-case SHA-256 and matches its
 /// content and size when the content is there; event sequence numbers are positive; versions and sequence numbers are at
-/// most <see cref="MaxNumber"/>; a tool call's duration is not negative; ordinals are 1 or more; no <c>updatedAt</c> is before its
-/// <c>createdAt</c> and no <c>completedAt</c> before its <c>startedAt</c> (the domain stamps a finish after a clock step back at
-/// the start); no time is later than this machine's clock plus
+/// most <see cref="MaxNumber"/>; a tool call's duration is not negative; ordinals are 1 or more; no <c>completedAt</c> is
+/// before its <c>startedAt</c> (the domain stamps a finish after a clock step back at the start). An <c>updatedAt</c> may
+/// be earlier than the stored version's, even than <c>createdAt</c> (an edited export): the store stamps the version just
+/// after the stored one (docs/json-format.md). No time is later than this machine's clock plus
 /// <see cref="HybridClock.MaxOffset"/> (a later <c>updatedAt</c> would move every later stamp past it). Two events may share a sequence
 /// number (PostgreSQL keeps both when two workspaces each added one at it, and <c>session export --remote</c> writes
 /// them): the store's import places the later one after the end of the log (docs/architecture.md, "Event sequence numbers").
@@ -79,11 +80,6 @@ internal sealed class SessionGraphBuilder
         DocumentSize.Check(Enum.Parse<EntityType>(document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)), document.Id, EntityJson.Serialize(document), nameof(document));
         DateTimeOffset created = Timestamp(document.CreatedAt, "createdAt");
         DateTimeOffset updated = Timestamp(document.UpdatedAt, "updatedAt");
-        if (updated < created)
-        {
-            throw new InvalidOperationException($"updatedAt {Quote(document.UpdatedAt)} is before createdAt {Quote(document.CreatedAt)}: acode stamps a change after the one before it, never before its creation.");
-        }
-
         if (document.Version < 1)
         {
             throw new InvalidOperationException($"version {document.Version} is not positive: an entity's first saved version is 1.");

@@ -631,7 +631,10 @@ public abstract class TranscriptImporter : ITranscriptImporter
             _firstTaskChecked |= _main.Graph.Tasks.Count > 0;
             _main.Graph.MarkStored();
             companions.ForEach(c => c.Graph.MarkStored());
-            _stored = true;
+
+            // Stored only once something was: a file first seen empty (created before its first line is written) is still
+            // judged by its format when it fills, and refused if it is another agent's.
+            _stored |= documents.Count > 0;
             return Report(rows, companions);
         }
 

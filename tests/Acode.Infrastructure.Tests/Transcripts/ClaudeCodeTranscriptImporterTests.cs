@@ -265,6 +265,23 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_followed_file_first_seen_empty_is_still_refused_when_it_fills_with_another_agents_records()
+    {
+        string file = Path.Combine(Project, SessionKey + ".jsonl");
+        Directory.CreateDirectory(Project);
+        File.WriteAllText(file, ""); // as a shell's "> file" or an agent creates it, before the first line
+        ITranscriptFollower follower = _importer.Follow(file);
+        Assert.Null((await follower.PollAsync())?.SessionId); // empty: an agent may be about to write it
+
+        File.AppendAllText(file, string.Join("\n",
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"session_meta","payload":{"id":"0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","cwd":"/w"}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}}""") + "\n");
+
+        await Assert.ThrowsAsync<TranscriptFormatException>(() => follower.PollAsync());
+        Assert.Empty((await _store.QuerySessionsAsync(SessionFilter.All, SessionSort.UpdatedDescending, PaginationOptions.FirstPage)).Items);
+    }
+
+    [Fact]
     public async Task A_refused_file_that_is_followed_is_imported_once_it_holds_a_Claude_Code_record()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"), """{"type":"mystery","timestamp":"2026-11-29T10:00:00Z"}""", """{"also":"foreign"}""");
