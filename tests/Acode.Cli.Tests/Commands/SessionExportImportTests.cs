@@ -118,7 +118,7 @@ public sealed class SessionExportImportTests : IDisposable
 
     [Theory]
     [InlineData("\"durationTicks\":", "\"durationTicks\":1e1000000", "the value of \"durationTicks\" is not of the kind acode writes there")]
-    [InlineData("\"version\":", "\"version\":-5", "version ('-5') must be a non-negative and non-zero value.")]
+    [InlineData("\"version\":", "\"version\":-5", "version -5 is not positive: an entity's first saved version is 1.")]
     [InlineData("\"entity\":\"Session\"", "\"entity\":\"session\"", "\"entity\" must come first and be one of Session, SessionTask, Step, ToolCall, Artifact, SessionEvent")]
     public async Task Import_of_an_edited_export_says_what_is_wrong_in_words_without_dotnet_text(string field, string replacement, string error)
     {

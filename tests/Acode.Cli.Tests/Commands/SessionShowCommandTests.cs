@@ -32,26 +32,21 @@ public sealed class SessionShowCommandTests : IDisposable
     [Trait("Issue", "trial27.B2")]
     public async Task A_task_stored_as_ending_before_it_started_shows_its_negative_duration_in_the_units_of_a_positive_one()
     {
-        // Only a file acode did not write can hold that (acode's own imports store the start as the end): an edited export.
+        // acode neither writes nor imports a finish before the start; a database an older acode wrote (a wall clock stepped
+        // back during the task), or one edited by hand, may hold it.
         await _workspace.RunOkAsync("demo");
         string id = (await _workspace.SessionIdsAsync()).Single();
-        string export = Path.Combine(_workspace.Root, "edited.jsonl");
-        var lines = new List<string>();
-        foreach (string line in (await _workspace.RunOkAsync("session", "export", id)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
         {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
-            if ((string?)node["entity"] == "SessionTask" && (int)node["ordinal"]! == 1)
-            {
-                DateTimeOffset started = DateTimeOffset.Parse((string)node["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
-                node["completedAt"] = started.AddSeconds(-90).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-                node["version"] = (long)node["version"]! + 1;
-            }
-
-            lines.Add(node.ToJsonString());
+            connection.Open();
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT started_at FROM session_tasks WHERE ordinal = 1;";
+            DateTimeOffset started = DateTimeOffset.Parse((string)read.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
+            using var edit = connection.CreateCommand();
+            edit.CommandText = "UPDATE session_tasks SET completed_at = $completed WHERE ordinal = 1;";
+            edit.Parameters.AddWithValue("$completed", started.AddSeconds(-90).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(1, edit.ExecuteNonQuery());
         }
-
-        await File.WriteAllLinesAsync(export, lines);
-        await _workspace.RunOkAsync("session", "import", export);
 
         AcodeResult result = await _workspace.RunOkAsync("session", "show", id);
         Assert.Contains("Task 1 Reproduce the failure [Completed] -90.0 s", result.Stdout, StringComparison.Ordinal);
