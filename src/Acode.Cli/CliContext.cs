@@ -125,13 +125,13 @@ internal sealed class CliContext : IDisposable
     public SqliteWorkspaceDatabase OpenExistingDatabase(bool migrate = true, bool writes = false)
     {
         string? empty = EmptyDatabaseFile();
-        if (!File.Exists(Workspace.DatabasePath) && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.WalWithoutDatabase)
+        if (!WorkspaceDatabaseExists && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.WalWithoutDatabase)
         {
             // Not "no workspace here": the changes of one whose database file went missing.
             throw AcodeErrors.WalWithoutDatabase(Workspace.DatabasePath, new FileInfo(Workspace.DatabasePath + "-wal").Length);
         }
 
-        if (Options is null || empty is not null || !(File.Exists(Workspace.DatabasePath) || IsUnreadableAgentDirectory() || IsUnreachable(Workspace.DatabasePath)))
+        if (Options is null || empty is not null || !(WorkspaceDatabaseExists || IsUnreadableAgentDirectory() || IsUnreachable(Workspace.DatabasePath)))
         {
             throw WorkspaceNotFound.Create(Workspace, _explicitWorkspace, Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable), empty);
         }
@@ -139,6 +139,9 @@ internal sealed class CliContext : IDisposable
         SqliteWorkspaceDatabase database = Open(migrate);
         return writes ? Writable(database) : database;
     }
+
+    /// <summary>True when the workspace's database file (<c>.agent/workspace.db</c>) exists, whatever it holds.</summary>
+    public bool WorkspaceDatabaseExists => File.Exists(Workspace.DatabasePath);
 
     /// <summary>
     /// True when the database file exists and holds nothing (see <see cref="EmptyDatabaseFile"/>): no workspace yet
@@ -160,7 +163,7 @@ internal sealed class CliContext : IDisposable
                 return "is empty (0 bytes)";
             }
 
-            return File.Exists(Workspace.DatabasePath) && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.EmptySqlite
+            return WorkspaceDatabaseExists && DatabaseFile.Inspect(Workspace.DatabasePath) == DatabaseFileKind.EmptySqlite
                 ? "is an empty SQLite database (no tables)"
                 : null;
         }

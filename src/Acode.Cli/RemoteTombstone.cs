@@ -35,7 +35,7 @@ internal static class RemoteTombstone
             $"Session {id} was deleted in PostgreSQL at {target} on {Display.Time(deletedAt)} (UTC) by workspace {by} "
             + $"('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there. {nothingDone}",
             $"A copy of it in a workspace stays there but is no longer shared: a change made to it loses to the deletion when synced (recorded as a conflict). "
-            + (File.Exists(context.Workspace.DatabasePath)
+            + (context.WorkspaceDatabaseExists
                 ? $"Delete this workspace's copy, if it has one you no longer need, with '{DeleteCommand(context, id)}'; "
                 : $"Delete a workspace's copy, if one you no longer need holds it, with 'acode --workspace <folder> session delete {id.Value} --local'; ")
             + "'acode session list --remote' lists the team's sessions.",

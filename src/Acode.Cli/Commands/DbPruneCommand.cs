@@ -105,7 +105,7 @@ internal static class DbPruneCommand
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
             IReadOnlyCollection<string> unsyncedBefore = sync is null ? [] : await store.FindUnsyncedSessionIdsAsync(cancellationToken);
-            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, store, request, plan, unsyncedBefore, cancellationToken);
+            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, request, plan, unsyncedBefore, cancellationToken);
             TellPostgresMigrated(context, sync);
             if (dry)
             {
@@ -150,7 +150,7 @@ internal static class DbPruneCommand
                 SyncRunResult delivered;
                 try
                 {
-                    tombstoned = await RemoteAsync(sync, store, request, done, unsyncedBefore, dryRun: false, cancellationToken);
+                    tombstoned = await sync.TombstoneBeyondPruneAsync(request, done, unsyncedBefore, await store.FindUnsyncedSessionIdsAsync(cancellationToken), dryRun: false, cancellationToken);
                     TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
@@ -207,15 +207,16 @@ internal static class DbPruneCommand
     }
 
     /// <summary>
-    /// What <see cref="RemoteAsync"/> would tombstone, read before anything is removed. PostgreSQL's ACODE-DB-006 then says
+    /// What <see cref="OutboxSyncService.TombstoneBeyondPruneAsync"/> would tombstone, read before anything is removed (nothing
+    /// was removed yet, so what is undelivered now is <paramref name="unsyncedBefore"/>). PostgreSQL's ACODE-DB-006 then says
     /// that nothing was removed and that the prune must be run again: the general hint (the sync resumes by itself) would
     /// wrongly suggest that the prune waits in the outbox.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken)
     {
         try
         {
-            return await RemoteAsync(sync, store, request, local, unsyncedBefore, dryRun: true, cancellationToken);
+            return await sync.TombstoneBeyondPruneAsync(request, local, unsyncedBefore, unsyncedBefore, dryRun: true, cancellationToken);
         }
         catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
         {
@@ -226,23 +227,6 @@ internal static class DbPruneCommand
                 "Run the same prune again once PostgreSQL answers or the cause above is fixed (check the server and ACODE_POSTGRES_URL or persistence:postgres:connectionString), or run it without --remote to prune this workspace only.",
                 ex);
         }
-    }
-
-    /// <summary>
-    /// Tombstones PostgreSQL's sessions older than the cutoff, except those this workspace holds undelivered changes of (their
-    /// own records carry them: <paramref name="unsyncedBefore"/>, read before the local prune, and what is pending now apart
-    /// from the removals' deletions). A session removed here is tombstoned with the cutoff like any other workspace's, so what
-    /// PostgreSQL holds of it from before the cutoff is no conflict even when this copy was behind it (another workspace
-    /// changed it since this one pulled it); the removal's own deletion then meets the tombstone and is no conflict either.
-    /// </summary>
-    /// <returns>The sessions tombstoned beyond the local removals (with <paramref name="dryRun"/>: that would be).</returns>
-    private static async Task<IReadOnlyList<string>> RemoteAsync(OutboxSyncService sync, SqliteRunStateStore store, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, bool dryRun, CancellationToken cancellationToken)
-    {
-        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
-        IReadOnlyCollection<string> unsynced = await store.FindUnsyncedSessionIdsAsync(cancellationToken);
-        string[] exclude = [.. local.KeptUnsynced, .. unsyncedBefore, .. unsynced.Where(id => !removed.Contains(id))];
-        IReadOnlyList<string> tombstoned = await sync.TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken);
-        return [.. tombstoned.Where(id => !removed.Contains(id))];
     }
 
     private const int DryRunListed = 20;

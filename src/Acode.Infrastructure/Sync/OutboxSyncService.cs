@@ -419,6 +419,27 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         }
     }
 
+    /// <summary>
+    /// The remote half of <c>db prune --remote</c>: tombstones PostgreSQL's sessions older than the prune's cutoff (in its
+    /// states), except those this workspace holds undelivered changes of, which their own records carry: the sessions
+    /// <paramref name="local"/> kept, <paramref name="unsyncedBefore"/> (read before the local prune) and
+    /// <paramref name="unsyncedNow"/> apart from the removals' own deletions. A session removed here is tombstoned with the
+    /// cutoff like any other workspace's, so what PostgreSQL holds of it from before the cutoff is no conflict even when this
+    /// copy was behind it (another workspace changed it since this one pulled it); the removal's own deletion then meets the
+    /// tombstone and is no conflict either.
+    /// </summary>
+    /// <returns>The sessions tombstoned beyond <paramref name="local"/>'s removals (with <paramref name="dryRun"/>: that would be).</returns>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL cannot be reached; ACODE-DB-007: it is not configured.</exception>
+    internal async Task<IReadOnlyList<string>> TombstoneBeyondPruneAsync(Retention.PruneRequest request, Retention.PruneReport local, IReadOnlyCollection<string> unsyncedBefore, IReadOnlyCollection<string> unsyncedNow, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(local);
+        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
+        string[] exclude = [.. local.KeptUnsynced, .. unsyncedBefore, .. unsyncedNow.Where(id => !removed.Contains(id))];
+        IReadOnlyList<string> tombstoned = await TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken).ConfigureAwait(false);
+        return [.. tombstoned.Where(id => !removed.Contains(id))];
+    }
+
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _status.ReadAsync(cancellationToken);
 
     /// <summary>

@@ -474,7 +474,9 @@ public abstract class TranscriptImporter : ITranscriptImporter
         private readonly Dictionary<string, TranscriptSource> _companions = new(StringComparer.Ordinal);
         private readonly HashSet<string> _endedCompanions = new(StringComparer.Ordinal);
         private TranscriptSource? _main;
-        private bool _stored;
+        // Documents of this file were stored (an empty file, or one of summaries only, is not): until then every poll reads
+        // and checks the file as new, and the first store exports the whole graph (changedOnly relies on it).
+        private bool _storedAnything;
         private bool _firstTaskChecked;
         private string? _signature;
         private string? _refusedSignature;
@@ -509,7 +511,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
             // Unchanged since the last poll (same size and time of the file and of its companions): nothing to read.
             string signature = Signature();
-            if (!final && _stored && signature == _signature)
+            if (!final && _storedAnything && signature == _signature)
             {
                 return null;
             }
@@ -530,13 +532,13 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 _main = NewMain();
                 _companions.Clear();
                 _endedCompanions.Clear();
-                _stored = false;
+                _storedAnything = false;
                 _firstTaskChecked = false;
                 _main.Read(final);
             }
 
-            grew = _main.Offset != before || !_stored;
-            if (!_stored && _main.IsForeign)
+            grew = _main.Offset != before || !_storedAnything;
+            if (!_storedAnything && _main.IsForeign)
             {
                 _refusedSignature = signature;
                 throw importer.NotThisFormat(Path, _main);
@@ -568,7 +570,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                         continue; // a sub-agent transcript that shrank is left as it was stored
                     }
 
-                    grew |= companion.Offset != companionBefore || companion.Graph.SessionId is not null && !_stored;
+                    grew |= companion.Offset != companionBefore || companion.Graph.SessionId is not null && !_storedAnything;
 
                     // Its run is over once the session's transcript holds the result of the tool call that started it,
                     // whatever its own last record says (it may end without a stop reason); ended once, at that result's time.
@@ -596,7 +598,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 : null;
             if (removed is not null && !importer.IncludeRemoved)
             {
-                _stored = false;
+                _storedAnything = false;
                 _skippedSignature = signature;
                 return Report(new ImportResult(0, 0, 0), companions) with { RemovedEarlier = removed };
             }
@@ -611,7 +613,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
                 throw importer.OtherTranscriptOfSession(Path, Key, sessionId!);
             }
 
-            bool changedOnly = _stored && removed is null;
+            bool changedOnly = _storedAnything && removed is null;
             var documents = new List<EntityDocument>(_main.Graph.Export(changedOnly));
             foreach (TranscriptSource companion in companions.Where(c => c.Graph.SessionId is not null))
             {
@@ -634,7 +636,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
             // Stored only once something was: a file first seen empty (created before its first line is written) is still
             // judged by its format when it fills, and refused if it is another agent's.
-            _stored |= documents.Count > 0;
+            _storedAnything |= documents.Count > 0;
             return Report(rows, companions);
         }
 

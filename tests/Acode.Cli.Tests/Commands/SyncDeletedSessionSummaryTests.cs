@@ -85,10 +85,7 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         string old = Path.Combine(_deleter.Root, "old.jsonl");
         await _deleter.RunOkAsync("session", "export", id, "-o", old);
         await _deleter.RunOkAsync("db", "sync");
-        await _deleter.RunOkAsync("session", "delete", id, "--yes");
-        await _deleter.RunOkAsync("db", "sync");
-        await _deleter.RunOkAsync("session", "import", old);
-        int records = (int)(await _deleter.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+        int records = await DeleteSyncAndImportAgainAsync(_deleter, id, old);
 
         AcodeResult again = await _deleter.RunAsync(json ? ["db", "sync", "--json"] : ["db", "sync"]);
 
@@ -120,10 +117,7 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         await _deleter.RunOkAsync("session", "import", old);
         JsonElement first = await _deleter.JsonAsync("db", "sync"); // the same changes the editor delivered: duplicates
         Assert.Equal(first.GetProperty("delivered").GetInt64(), first.GetProperty("duplicates").GetInt64());
-        await _deleter.RunOkAsync("session", "delete", id, "--yes");
-        await _deleter.RunOkAsync("db", "sync");
-        await _deleter.RunOkAsync("session", "import", old);
-        int records = (int)(await _deleter.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+        int records = await DeleteSyncAndImportAgainAsync(_deleter, id, old);
 
         JsonElement s = await _deleter.JsonAsync("db", "sync");
 
@@ -160,6 +154,15 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         Assert.Equal(0L, s.GetProperty("duplicates").GetInt64());
         Assert.Equal(delivered, applied + superseded + ofDeleted);
         Assert.True(ofDeleted >= delivered - 2, s.ToString());
+    }
+
+    /// <summary>Deletes the session in <paramref name="workspace"/>, syncs the deletion, imports the old export again; returns the records then pending.</summary>
+    private static async Task<int> DeleteSyncAndImportAgainAsync(CliWorkspace workspace, string id, string export)
+    {
+        await workspace.RunOkAsync("session", "delete", id, "--yes");
+        await workspace.RunOkAsync("db", "sync");
+        await workspace.RunOkAsync("session", "import", export);
+        return (int)(await workspace.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
     }
 
     public void Dispose()
