@@ -63,7 +63,12 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
     // ShortWord=0: ts_headline drops words of up to three letters at a snippet's ends by default, which SQLite's
     // snippet() keeps (https://www.postgresql.org/docs/15/textsearch-controls.html#TEXTSEARCH-HEADLINE).
-    private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, ShortWord=0, MaxFragments=2, FragmentDelimiter=\" … \"";
+    private const string HeadlineOptions = "StartSel=\uE000, StopSel=\uE001, MaxWords=24, MinWords=8, ShortWord=0, MaxFragments=2, FragmentDelimiter=\"" + FragmentDelimiter + "\"";
+
+    private const string FragmentDelimiter = " … ";
+
+    // How many characters of each end of a field come with a headline, to tell whether the headline reaches that end.
+    private const int HeadlineEnds = 256;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -107,7 +112,7 @@ public sealed class PostgresSessionSearch : ISessionSearch
                             blobs[blob] = new StoredBlob(blob, r.GetString(11), r.GetInt64(12), r.GetFieldValue<byte[]>(13));
                         }
 
-                        rows.Add((hit, r.IsDBNull(9) ? null : r.GetString(9), blob));
+                        rows.Add((hit, r.IsDBNull(9) ? null : WithEllipses(r.GetString(9), r.IsDBNull(15) ? "" : r.GetString(15), r.IsDBNull(16) ? "" : r.GetString(16)), blob));
                     }
                 }
 
@@ -171,19 +176,73 @@ public sealed class PostgresSessionSearch : ISessionSearch
         string options = "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
         command.CommandText = $"""
             WITH q AS MATERIALIZED (SELECT {tsquery.Sql} AS query)
-            SELECT u.hash, ts_headline('simple', acode_search_words(u.text), q.query, {options})
-            FROM unnest({hashes}::text[], {values}::text[]) AS u(hash, text) CROSS JOIN q;
+            SELECT u.hash, ts_headline('simple', d.doc, q.query, {options}), left(d.doc, {HeadlineEnds}), right(d.doc, {HeadlineEnds})
+            FROM unnest({hashes}::text[], {values}::text[]) AS u(hash, text) CROSS JOIN q CROSS JOIN LATERAL (SELECT acode_search_words(u.text) AS doc) d;
             """;
         NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                headlines[reader.GetString(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+                headlines[reader.GetString(0)] = reader.IsDBNull(1) ? "" : WithEllipses(reader.GetString(1), reader.GetString(2), reader.GetString(3));
             }
         }
 
         return headlines;
+    }
+
+    /// <summary>
+    /// A headline with <c>…</c> at each end where <c>ts_headline</c> left text of the field out, as SQLite's <c>snippet()</c>
+    /// marks its ends (<c>SqliteSessionSearch</c>). <c>ts_headline</c> keeps the text's characters as they are, so its first
+    /// fragment starts the field exactly when the field's <paramref name="head"/> starts with it, and its last fragment ends
+    /// the field when <paramref name="tail"/> ends with it (each compared over at most <see cref="HeadlineEnds"/> characters).
+    /// </summary>
+    /// <param name="headline"><c>ts_headline</c>'s output: fragments joined by <c>" … "</c>, matches between U+E000 and U+E001.</param>
+    /// <param name="head">The field's first <see cref="HeadlineEnds"/> characters (as indexed).</param>
+    /// <param name="tail">The field's last <see cref="HeadlineEnds"/> characters (as indexed).</param>
+    internal static string WithEllipses(string headline, string head, string tail)
+    {
+        if (headline.Length == 0)
+        {
+            return headline;
+        }
+
+        string plain = headline.Replace("\uE000", "", StringComparison.Ordinal).Replace("\uE001", "", StringComparison.Ordinal);
+        int firstEnd = plain.IndexOf(FragmentDelimiter, StringComparison.Ordinal);
+        ReadOnlySpan<char> first = firstEnd < 0 ? plain : plain.AsSpan(0, firstEnd);
+        int lastStart = plain.LastIndexOf(FragmentDelimiter, StringComparison.Ordinal);
+        ReadOnlySpan<char> last = lastStart < 0 ? plain : plain.AsSpan(lastStart + FragmentDelimiter.Length);
+        // ts_headline leaves out what precedes a fragment's first word and follows its last (spaces, punctuation).
+        first = WithoutNonWordStart(first);
+        last = WithoutNonWordEnd(last);
+        ReadOnlySpan<char> start = WithoutNonWordStart(head), end = WithoutNonWordEnd(tail);
+        int k = Math.Min(first.Length, start.Length);
+        bool atStart = start[..k].SequenceEqual(first[..k]);
+        int n = Math.Min(last.Length, end.Length);
+        bool atEnd = end[(end.Length - n)..].SequenceEqual(last[(last.Length - n)..]);
+        return (atStart ? "" : "…") + headline + (atEnd ? "" : "…");
+    }
+
+    private static ReadOnlySpan<char> WithoutNonWordStart(ReadOnlySpan<char> text)
+    {
+        int i = 0;
+        while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+        {
+            i++;
+        }
+
+        return text[i..];
+    }
+
+    private static ReadOnlySpan<char> WithoutNonWordEnd(ReadOnlySpan<char> text)
+    {
+        int i = text.Length;
+        while (i > 0 && !char.IsLetterOrDigit(text[i - 1]))
+        {
+            i--;
+        }
+
+        return text[..i];
     }
 
     /// <summary>The text as stored: the one space <c>acode_search_words</c> put after each ASCII punctuation character removed.</summary>
@@ -325,15 +384,9 @@ public sealed class PostgresSessionSearch : ISessionSearch
         var sql = new StringBuilder();
         sql.Append("WITH q AS MATERIALIZED (SELECT ").Append(tsquery.Sql).Append(" AS query, ").Append(tsquery.LooseSql).Append(" AS loose)\n");
         sql.Append("SELECT p.session_id, p.title, p.state, p.updated_at, p.entity_type, p.entity_id, p.field, p.score, p.origin,\n");
-        sql.Append("       CASE WHEN p.blob IS NULL THEN ts_headline('simple', CASE p.entity_type || '.' || p.field\n");
-        foreach ((string type, string field, string table, string expression) in Fields)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $"           WHEN '{type}.{field}' THEN (SELECT {expression} FROM {table} x WHERE x.id = p.entity_id)\n");
-        }
-
         // A blob hit's headline is made from text decoded in C# (BlobHeadlinesAsync): each blob of the page comes once.
-        sql.Append(CultureInfo.InvariantCulture, $"       END, q.query, {options}) END,\n");
-        sql.Append("       p.blob, b.codec, b.raw_length, b.content, (SELECT w.name FROM workspaces w WHERE w.id = p.origin)\n");
+        sql.Append(CultureInfo.InvariantCulture, $"       CASE WHEN p.blob IS NULL THEN ts_headline('simple', d.doc, q.query, {options}) END,\n");
+        sql.Append(CultureInfo.InvariantCulture, $"       p.blob, b.codec, b.raw_length, b.content, (SELECT w.name FROM workspaces w WHERE w.id = p.origin), left(d.doc, {HeadlineEnds}), right(d.doc, {HeadlineEnds})\n");
         sql.Append("FROM (\n  SELECT o.*, row_number() OVER (PARTITION BY o.blob ORDER BY o.score DESC, o.entity_id COLLATE \"C\", o.field COLLATE \"C\") AS nth\n  FROM (\n");
         sql.Append("  SELECT h.session_id, s.title, s.state, s.updated_at, h.entity_type, h.entity_id, h.field, h.score, h.origin, h.blob\n  FROM (\n");
         for (int i = 0; i < Fields.Length; i++)
@@ -355,6 +408,13 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
         sql.Append("  ) h\n  JOIN sessions s ON s.id = h.session_id\n  WHERE ").AppendJoin(" AND ", where).Append('\n');
         sql.Append(CultureInfo.InvariantCulture, $"  ORDER BY h.score DESC, h.entity_id COLLATE \"C\", h.field COLLATE \"C\"\n  LIMIT {limit}\n  ) o\n) p CROSS JOIN q\n");
+        sql.Append("CROSS JOIN LATERAL (SELECT CASE WHEN p.blob IS NULL THEN CASE p.entity_type || '.' || p.field\n");
+        foreach ((string type, string field, string table, string expression) in Fields)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"           WHEN '{type}.{field}' THEN (SELECT {expression} FROM {table} x WHERE x.id = p.entity_id)\n");
+        }
+
+        sql.Append("       END END AS doc) d\n");
         sql.Append(CultureInfo.InvariantCulture, $"LEFT JOIN LATERAL (SELECT b.codec, b.raw_length, CASE WHEN b.codec = 'none' THEN substring(b.content FROM 1 FOR {BlobSearchText.MaxBytes}) ELSE b.content END AS content\n");
         sql.Append("                   FROM blobs b WHERE b.hash = p.blob AND p.nth = 1) b ON true\n");
         sql.Append("ORDER BY p.score DESC, p.entity_id COLLATE \"C\", p.field COLLATE \"C\";");

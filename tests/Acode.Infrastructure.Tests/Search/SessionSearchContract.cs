@@ -131,6 +131,26 @@ public abstract class SessionSearchContract
         Assert.Equal("refused by kappaserver", string.Join(' ', hit.Snippet.Highlights.Select(h => hit.Snippet.Text.Substring(h.Start, h.Length)))); // one mark or one per word
     }
 
+    [Theory]
+    [InlineData(30)] // an inline result
+    [InlineData(400)] // over 1 KiB: large content, a blob
+    public async Task A_snippet_marks_with_an_ellipsis_each_end_where_it_left_text_of_the_field_out(int fillerWords)
+    {
+        string filler = string.Join(' ', Enumerable.Range(1, fillerWords).Select(i => $"w{i}x"));
+        await SaveWithResultAsync("middle", $"{filler} the ellmiddle word {filler}.");
+        await SaveWithResultAsync("start", $"(ellstart) begins it, {filler}.");
+        await SaveWithResultAsync("end", $"{filler} and then ellend!");
+        await PublishAsync();
+
+        string middle = Assert.Single((await SearchAsync("ellmiddle")).Items).Snippet.Text;
+        string start = Assert.Single((await SearchAsync("ellstart")).Items).Snippet.Text;
+        string end = Assert.Single((await SearchAsync("ellend")).Items).Snippet.Text;
+
+        Assert.True(middle.StartsWith('…') && middle.EndsWith('…'), middle);
+        Assert.True(!start.StartsWith('…') && start.EndsWith('…'), start);
+        Assert.True(end.StartsWith('…') && !end.EndsWith('…'), end);
+    }
+
     [Fact]
     [Trait("Issue", "13.2")]
     public async Task A_short_field_is_its_own_snippet_with_its_short_words_at_both_ends()
