@@ -191,6 +191,37 @@ public sealed class UiRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_session_deleted_in_PostgreSQL_is_a_410_page_saying_when_and_by_which_workspace()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _a.Environment["ACODE_POSTGRES_URL"] = url;
+        _b.Environment["ACODE_POSTGRES_URL"] = url;
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        string[] ids = [.. await _a.SessionIdsAsync()];
+        string deleter = (await _a.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
+        await _a.RunOkAsync("session", "delete", ids[0], "--yes");
+        await _a.RunOkAsync("db", "sync");
+        await using UiProcess ui = await UiProcess.StartAsync(_b, "--remote");
+        using var client = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(ui.WithToken("/"))).StatusCode);
+
+        foreach (string path in new[] { $"/sessions/{ids[0]}", $"/sessions/{ids[0]}/events" })
+        {
+            HttpResponseMessage gone = await client.GetAsync(ui.BaseUrl + path);
+            string html = await gone.Content.ReadAsStringAsync();
+            Assert.Equal(System.Net.HttpStatusCode.Gone, gone.StatusCode);
+            Assert.Contains($"Session {ids[0]} was deleted in PostgreSQL on ", html, StringComparison.Ordinal);
+            Assert.Contains(deleter, html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(ui.BaseUrl + $"/sessions/{ids[1]}")).StatusCode);
+        HttpResponseMessage unknown = await client.GetAsync(ui.BaseUrl + "/sessions/sess_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("No session sess_01ARZ3NDEKTSV4RRFFQ69G5FAV in PostgreSQL.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Issue", "uitrial.3")]
     public async Task A_title_filter_with_a_nul_character_is_the_same_400_page_as_locally_not_a_500()
     {

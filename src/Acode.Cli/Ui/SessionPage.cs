@@ -13,7 +13,7 @@ namespace Acode.Cli.Ui;
 /// page), where an imported session came from (its latest <c>import.source</c> facts), which workspaces it was created and
 /// last changed in (<see cref="SessionWorkspacesView"/>, when PostgreSQL is configured), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
 /// </summary>
-internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, ISessionWorkspaceReader? workspaces, string workspace, string where)
+internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, ISessionWorkspaceReader? workspaces, string workspace, string where, bool remote)
 {
     /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
     public const int ExpandedToolCallLimit = 500;
@@ -37,7 +37,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
         if (session is null)
         {
-            return NotFound($"No session {sessionId} {where}.");
+            return await MissingAsync(sessionId, cancellationToken);
         }
 
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
@@ -102,9 +102,14 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
                 "Follow the 'All … events' link of the session page, or leave after= out to start at the first event.");
         }
 
-        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
             return NotFound($"No session {id} {where}.");
+        }
+
+        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return await MissingAsync(sessionId, cancellationToken);
         }
 
         const int pageSize = 1000;
@@ -338,6 +343,24 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         }
 
         w.Markup("</tbody></table>");
+    }
+
+    /// <summary>
+    /// The page for a session the store does not hold. With <c>--remote</c> a session deleted in PostgreSQL (its tombstone:
+    /// another workspace's <c>session delete</c> and sync, or <c>db prune --remote</c>) is 410 Gone, saying when and by
+    /// which workspace, as <c>acode session show --remote</c> says it; otherwise 404.
+    /// </summary>
+    private async Task<IResult> MissingAsync(SessionId sessionId, CancellationToken cancellationToken)
+    {
+        if (remote && workspaces is not null && (await SessionWorkspacesView.ReadAsync(workspaces, sessionId, cancellationToken)).Workspaces is { DeletedAt: { } deletedAt } tombstone)
+        {
+            string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{name} ({tombstone.LastId})" : tombstone.LastId;
+            return PageLayout.ProblemResult(workspace, StatusCodes.Status410Gone, "Session deleted",
+                $"Session {sessionId} was deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace {by} ('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there.",
+                "Pick a session from the list. A workspace that still holds a copy of it keeps it, no longer shared.");
+        }
+
+        return NotFound($"No session {sessionId} {where}.");
     }
 
     private IResult NotFound(string message)

@@ -217,10 +217,26 @@ public sealed class PostgresSessionSearch : ISessionSearch
         last = WithoutNonWordEnd(last);
         ReadOnlySpan<char> start = WithoutNonWordStart(head), end = WithoutNonWordEnd(tail);
         int k = Math.Min(first.Length, start.Length);
-        bool atStart = start[..k].SequenceEqual(first[..k]);
+        bool atStart = start.Length > 0 && start[..k].SequenceEqual(first[..k]);
         int n = Math.Min(last.Length, end.Length);
-        bool atEnd = end[(end.Length - n)..].SequenceEqual(last[(last.Length - n)..]);
-        return (atStart ? "" : "…") + headline + (atEnd ? "" : "…");
+        bool atEnd = end.Length > 0 && end[(end.Length - n)..].SequenceEqual(last[(last.Length - n)..]);
+
+        // A headline that reaches an end of the field gets back what ts_headline dropped there (a title's leading '<',
+        // a sentence's final '.'), as snippet() keeps it; one that does not is marked with '…'.
+        string before = atStart ? Dropped(head[..(head.Length - start.Length)], plain[..(plain.Length - WithoutNonWordStart(plain).Length)], atEnd: false) : "…";
+        string after = atEnd ? Dropped(tail[end.Length..], plain[WithoutNonWordEnd(plain).Length..], atEnd: true) : "…";
+        return before + headline + after;
+    }
+
+    /// <summary>What of <paramref name="field"/>'s spaces and punctuation at one end the headline's own (<paramref name="kept"/>) leave out.</summary>
+    private static string Dropped(string field, string kept, bool atEnd)
+    {
+        if (atEnd)
+        {
+            return field.StartsWith(kept, StringComparison.Ordinal) ? field[kept.Length..] : "";
+        }
+
+        return field.EndsWith(kept, StringComparison.Ordinal) ? field[..(field.Length - kept.Length)] : "";
     }
 
     private static ReadOnlySpan<char> WithoutNonWordStart(ReadOnlySpan<char> text)

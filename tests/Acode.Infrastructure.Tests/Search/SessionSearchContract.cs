@@ -134,12 +134,13 @@ public abstract class SessionSearchContract
     [Theory]
     [InlineData(30)] // an inline result
     [InlineData(400)] // over 1 KiB: large content, a blob
-    public async Task A_snippet_marks_with_an_ellipsis_each_end_where_it_left_text_of_the_field_out(int fillerWords)
+    public async Task A_snippet_marks_with_an_ellipsis_each_end_where_it_left_text_of_the_field_out_and_keeps_the_field_s_own_ends(int fillerWords)
     {
         string filler = string.Join(' ', Enumerable.Range(1, fillerWords).Select(i => $"w{i}x"));
         await SaveWithResultAsync("middle", $"{filler} the ellmiddle word {filler}.");
         await SaveWithResultAsync("start", $"(ellstart) begins it, {filler}.");
         await SaveWithResultAsync("end", $"{filler} and then ellend!");
+        await SaveWithResultAsync("whole", "<ellwhole> is here.");
         await PublishAsync();
 
         string middle = Assert.Single((await SearchAsync("ellmiddle")).Items).Snippet.Text;
@@ -147,8 +148,9 @@ public abstract class SessionSearchContract
         string end = Assert.Single((await SearchAsync("ellend")).Items).Snippet.Text;
 
         Assert.True(middle.StartsWith('…') && middle.EndsWith('…'), middle);
-        Assert.True(!start.StartsWith('…') && start.EndsWith('…'), start);
-        Assert.True(end.StartsWith('…') && !end.EndsWith('…'), end);
+        Assert.True(start.StartsWith("(ellstart) begins it,", StringComparison.Ordinal) && start.EndsWith('…'), start);
+        Assert.True(end.StartsWith('…') && end.EndsWith(" and then ellend!", StringComparison.Ordinal), end);
+        Assert.Equal("<ellwhole> is here.", Assert.Single((await SearchAsync("ellwhole")).Items).Snippet.Text); // nothing dropped at either end
     }
 
     [Fact]
