@@ -29,6 +29,37 @@ public sealed class UiHealthTests : IDisposable
     }
 
     [Fact]
+    public async Task A_session_page_that_cannot_be_read_is_named_on_the_health_page_with_its_error()
+    {
+        await _workspace.RunOkAsync("demo");
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using var client = new HttpClient();
+        Assert.DoesNotContain("serving-errors", await client.GetStringAsync(ui.WithToken("/health")), StringComparison.Ordinal);
+
+        // A row holding a value acode never writes (edited by hand, or damaged): its page is a 503 with ACODE-DB-002,
+        // while Health's own facts (outbox, sync) are still read without a fault.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA ignore_check_constraints = ON; UPDATE sessions SET state = 'Bogus';";
+            command.ExecuteNonQuery();
+        }
+
+        HttpResponseMessage failed = await client.GetAsync(ui.BaseUrl + $"/sessions/{id}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        HttpResponseMessage health = await client.GetAsync(ui.BaseUrl + "/health");
+        string html = await health.Content.ReadAsStringAsync();
+        string text = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("Errors while serving", text, StringComparison.Ordinal);
+        Assert.Matches($@"1 answer\(s\) of this viewer could not be read from the store since it started\. The last, at .+ \(UTC\), for /sessions/{id}: ACODE-DB-002: ", text);
+        Assert.DoesNotContain("token=", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dead_letters_are_listed_with_their_last_error_as_text()
     {
         await _workspace.RunOkAsync("demo");

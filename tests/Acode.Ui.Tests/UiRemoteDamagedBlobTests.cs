@@ -55,6 +55,13 @@ public sealed class UiRemoteDamagedBlobTests(PostgresFixture fixture) : IDisposa
         using HttpResponseMessage list = await client.GetAsync(ui.BaseUrl + "/");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Contains(sessionId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Health reads only the conflicts and workspaces, which are sound: it names the faults the other answers met.
+        string health = await client.GetStringAsync(ui.BaseUrl + "/health");
+        Assert.Contains("id=\"serving-errors\"", health, StringComparison.Ordinal);
+        Assert.Contains($"2 answer(s) of this viewer could not be read from the store since it started. The last, at ", health, StringComparison.Ordinal);
+        Assert.Contains($"for /api/sessions/{sessionId}/tool-calls/{toolCallId}: ACODE-DB-002: ", health, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Server.Password, health, StringComparison.Ordinal);
     }
 
     public void Dispose()

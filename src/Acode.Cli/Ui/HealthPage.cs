@@ -10,10 +10,11 @@ namespace Acode.Cli.Ui;
 /// <summary>
 /// Health: the outbox backlog and its oldest age, dead letters with their last errors, the last successful sync and
 /// the conflict count when PostgreSQL is configured; the same facts as <c>acode db status</c> and <c>acode db sync status</c>.
+/// The store faults other pages answered with since the viewer started, when there were any (<see cref="UiFaultLog"/>).
 /// With PostgreSQL reachable, also each workspace's last sync and the latest conflicts with both versions side by side,
 /// <see cref="ConflictsShown"/> at a time (keyset: <c>?conflicts_before=ID</c>).
 /// </summary>
-internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflictReader? conflicts, Func<string> schema, string databasePath, string workspace)
+internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflictReader? conflicts, Func<string> schema, string databasePath, string workspace, UiFaultLog faults)
 {
     public const int DeadLettersShown = 50;
 
@@ -32,7 +33,9 @@ internal sealed class HealthPage(IOutbox outbox, ISyncService sync, ISyncConflic
             w.Markup("<h1>Health</h1><h2>Workspace database</h2><table class=\"kv\" id=\"database\"><tbody>");
             Row(w, "Database", databasePath);
             Row(w, "Schema", schema());
-            w.Markup("</tbody></table><h2>Outbox</h2><table class=\"kv\" id=\"outbox\"><tbody>");
+            w.Markup("</tbody></table>");
+            faults.Write(w);
+            w.Markup("<h2>Outbox</h2><table class=\"kv\" id=\"outbox\"><tbody>");
             Row(w, "Pending", stats.Pending.ToString("N0", CultureInfo.InvariantCulture));
             Row(w, "Oldest pending", stats.OldestPendingAge(now) is { } age ? $"{Display.Duration(age)} old (since {Display.Time(stats.OldestPendingCreatedAt)})" : "none");
             Row(w, "Dead letters", stats.Failed.ToString("N0", CultureInfo.InvariantCulture), stats.Failed > 0 ? "failed" : null);

@@ -9,7 +9,7 @@ namespace Acode.Cli.Ui;
 /// <see cref="HealthPage.ConflictsShown"/> at a time. No outbox, dead letters or local sync status: those belong to a
 /// workspace, and this viewer opens none (each workspace's own <c>acode ui</c> shows them). See docs/ui.md.
 /// </summary>
-internal sealed class RemoteHealthPage(ISyncConflictReader reader, Func<string> schema, string server, string workspace)
+internal sealed class RemoteHealthPage(ISyncConflictReader reader, Func<string> schema, string server, string workspace, UiFaultLog faults)
 {
     public async Task<IResult> RenderAsync(long? conflictsBefore, CancellationToken cancellationToken)
     {
@@ -23,6 +23,7 @@ internal sealed class RemoteHealthPage(ISyncConflictReader reader, Func<string> 
                 .Markup("<tr><th>Reachable</th><td id=\"reachable\">").Text(shared.Problem is { } problem ? "no: " + problem : "yes").Markup("</td></tr>")
                 .Markup("<tr><th>Schema</th><td id=\"schema\">").Text(shared.Problem is null ? schema() : $"not known now (PostgreSQL cannot be read); it was {schema()} when this viewer started").Markup("</td></tr></tbody></table>")
                 .Markup("<p class=\"hint\">").Text("The team's view: a workspace's outbox backlog and dead letters are on its own 'acode ui' (or 'acode db status').").Markup("</p>");
+            faults.Write(w);
             shared.Write(w, conflictsBefore);
         });
         return Results.Content(html, "text/html; charset=utf-8");

@@ -67,7 +67,8 @@ internal sealed class UiServer : IAsyncDisposable
         var guard = new UiAccessGuard(token);
         app.Use(guard.InvokeAsync);
         app.Use(new UiErrorPages(sources.Workspace, loggerFactory.CreateLogger<UiErrorPages>()).InvokeAsync);
-        app.Use(new UiStoreFaults(sources.Workspace).InvokeAsync);
+        var faults = new UiFaultLog();
+        app.Use(new UiStoreFaults(sources.Workspace, faults).InvokeAsync);
         if (sources.EnsureCurrent is { } ensureCurrent)
         {
             // Every page first checks that the workspace database is still the one opened and at the schema checked
@@ -83,7 +84,7 @@ internal sealed class UiServer : IAsyncDisposable
             });
         }
 
-        Map(app, sources);
+        Map(app, sources, faults);
         await app.StartAsync(cancellationToken);
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -95,7 +96,7 @@ internal sealed class UiServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private static void Map(WebApplication app, UiSources s)
+    private static void Map(WebApplication app, UiSources s, UiFaultLog faults)
     {
         var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote);
         var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where, s.Remote);
@@ -103,8 +104,8 @@ internal sealed class UiServer : IAsyncDisposable
         var artifactContent = new ArtifactContentEndpoint(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);
         Func<long?, CancellationToken, Task<IResult>> healthPage = s is { Outbox: { } outbox, Sync: { } sync }
-            ? new HealthPage(outbox, sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace).RenderAsync
-            : new RemoteHealthPage(s.Conflicts!, s.Schema, s.DatabasePath, s.Workspace).RenderAsync;
+            ? new HealthPage(outbox, sync, s.Conflicts, s.Schema, s.DatabasePath, s.Workspace, faults).RenderAsync
+            : new RemoteHealthPage(s.Conflicts!, s.Schema, s.DatabasePath, s.Workspace, faults).RenderAsync;
         string[] read = [HttpMethods.Get, HttpMethods.Head];
 
         app.MapMethods("/", read, (HttpRequest request, CancellationToken ct) => list.RenderAsync(request.Query, ct));
