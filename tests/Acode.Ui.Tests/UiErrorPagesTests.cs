@@ -57,6 +57,41 @@ public sealed class UiErrorPagesTests : IDisposable
         AssertSecurityHeaders(call, "tool call");
     }
 
+    [Fact]
+    public async Task A_start_of_a_session_id_in_the_address_opens_its_session_as_on_the_command_line()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "2");
+        string[] ids = [.. await _workspace.SessionIdsAsync()];
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
+        // The shortest start of the first id no other id shares, and at least 4 characters after sess_ (as on the command line).
+        int length = Math.Max(9, Enumerable.Range(5, 26).First(n => !ids[1].StartsWith(ids[0][..n], StringComparison.Ordinal)));
+        string unique = ids[0][..length];
+
+        foreach ((string path, string location) in new[]
+        {
+            ($"/sessions/{unique}", $"/sessions/{ids[0]}"),
+            ($"/sessions/{unique["sess_".Length..].ToLowerInvariant()}", $"/sessions/{ids[0]}"),
+            ($"/sessions/{unique}/events?after=3", $"/sessions/{ids[0]}/events?after=3"),
+        })
+        {
+            UiAnswer answer = await http.GetAsync(path);
+            Assert.True(answer.Status == HttpStatusCode.Redirect, $"GET {path}: {answer}");
+            Assert.Equal(location, answer.Headers.GetValueOrDefault("Location"));
+        }
+
+        UiAnswer none = await http.GetAsync("/sessions/sess_ZZZZZZ");
+        Assert.Equal(HttpStatusCode.NotFound, none.Status);
+        Assert.Contains("No session id starts with 'sess_ZZZZZZ' in this workspace.", none.Text, StringComparison.Ordinal);
+
+        // Both demo sessions were made within the same few milliseconds: their ids share their first characters.
+        UiAnswer ambiguous = await http.GetAsync("/sessions/" + ids[0][..9]);
+        Assert.Equal(HttpStatusCode.BadRequest, ambiguous.Status);
+        Assert.Contains("is ambiguous: 2 sessions start with it", ambiguous.Text, StringComparison.Ordinal);
+        Assert.All(ids, id => Assert.Contains(id, ambiguous.Text, StringComparison.Ordinal));
+        AssertSecurityHeaders(ambiguous, "ambiguous");
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private static void AssertSecurityHeaders(UiAnswer answer, string what)

@@ -31,7 +31,8 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     {
         if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
-            return NotFound($"'{id}' is not a session id (sess_ followed by 26 letters and digits).");
+            return await ByPrefixAsync(id, "", cancellationToken)
+                ?? NotFound($"'{id}' is not a session id (sess_ followed by 26 letters and digits).");
         }
 
         Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
@@ -104,7 +105,8 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
 
         if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
-            return NotFound($"No session {id} {where}.");
+            return await ByPrefixAsync(id, "/events" + (string.IsNullOrEmpty(after) ? "" : "?after=" + Uri.EscapeDataString(after)), cancellationToken)
+                ?? NotFound($"No session {id} {where}.");
         }
 
         if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
@@ -343,6 +345,36 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         }
 
         w.Markup("</tbody></table>");
+    }
+
+    /// <summary>
+    /// An address that names a session by a start of its id, as the command line takes one (<see cref="SessionIdArgument"/>:
+    /// at least 4 characters after <c>sess_</c>, which may be left out, any case): a redirect (302) to the session's own
+    /// address plus <paramref name="rest"/> when exactly one session starts with it, a 404 when none does, a 400 listing them
+    /// when several do; null when <paramref name="id"/> is not the start of an id at all.
+    /// </summary>
+    private async Task<IResult?> ByPrefixAsync(string id, string rest, CancellationToken cancellationToken)
+    {
+        SessionIdArgument prefix;
+        try
+        {
+            prefix = SessionIdArgument.Parse(id);
+        }
+        catch (UsageException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await prefix.ResolveAsync(store, cancellationToken) is { } found
+                ? Results.Redirect("/sessions/" + found.Value + rest)
+                : NotFound($"No session id starts with '{id}' {where}.");
+        }
+        catch (UsageException ambiguous)
+        {
+            return PageLayout.ProblemResult(workspace, StatusCodes.Status400BadRequest, "Ambiguous session id", ambiguous.Message, "Give more characters of the id, or pick the session from the list.");
+        }
     }
 
     /// <summary>
