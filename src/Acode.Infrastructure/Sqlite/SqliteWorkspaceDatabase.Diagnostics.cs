@@ -90,7 +90,9 @@ public sealed partial class SqliteWorkspaceDatabase
     /// <summary>
     /// Rows whose pages are sound but whose state, status or kind is none acode writes (a CHECK constraint does not guard
     /// every such column, nor does one hold against damage): reading such a row fails with ACODE-DB-002, so the check
-    /// names them. One scan per column; <c>PRAGMA integrity_check</c> reads every page anyway.
+    /// names them; and rows whose event payload or inline tool-call arguments are not JSON (read as they are, but their
+    /// session's export is refused by <c>session import</c>). One scan per column; <c>PRAGMA integrity_check</c> reads
+    /// every page anyway.
     /// </summary>
     private static IEnumerable<string> CheckStoredValues(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -109,7 +111,27 @@ public sealed partial class SqliteWorkspaceDatabase
                 yield return string.Create(CultureInfo.InvariantCulture, $"{table}: {count:N0} row(s) whose {column} is none of the values acode writes there ({string.Join(", ", names)}), the first at rowid {reader.GetInt64(1)}: damaged, or changed by another program (restore the database from a backup)");
             }
         }
+
+        foreach ((string table, string column, string stored) in JsonColumns)
+        {
+            // SQLite's json_valid() without flags accepts RFC 8259 JSON only, as the domain's JsonText.Validate does.
+            command.CommandText = $"SELECT count(*), min(rowid) FROM {table} WHERE {stored} AND NOT json_valid({column});";
+            command.Parameters.Clear();
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            if (reader.GetInt64(0) is > 0 and long count)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{table}: {count:N0} row(s) whose {column} is not one JSON value, which acode always writes there, the first at rowid {reader.GetInt64(1)}: damaged, or changed by another program (an export of its session cannot be imported; restore the database from a backup)");
+            }
+        }
     }
+
+    /// <summary>The columns holding JSON text that acode validated before storing it, and when the row holds it inline (not as a blob).</summary>
+    private static readonly (string Table, string Column, string Stored)[] JsonColumns =
+    [
+        ("session_events", "payload", "true"),
+        ("tool_calls", "arguments", "arguments_blob IS NULL"),
+    ];
 
     /// <summary>
     /// The search index (schema 1.3.0) against its content, read-only: FTS5 keeps one <c>search_index_docsize</c> row per

@@ -48,6 +48,20 @@ public sealed class UnreadableValueTests : IDisposable
         Assert.Contains(report.IntegrityErrors, line => line.StartsWith($"{table}: 1 row(s) whose {column} is none of the values acode writes there", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("session_events", "payload")]
+    [InlineData("tool_calls", "arguments")]
+    public void An_event_payload_or_tool_call_arguments_that_are_not_JSON_are_named_by_the_check(string table, string column)
+    {
+        SqliteProbe.Execute(_temp.DatabasePath, $"UPDATE {table} SET {column} = '{{broken' WHERE rowid = (SELECT min(rowid) FROM {table});");
+        using SqliteWorkspaceDatabase db = _temp.Open();
+
+        DatabaseCheckReport report = db.Check();
+
+        Assert.False(report.IsHealthy);
+        Assert.Contains(report.IntegrityErrors, line => line.StartsWith($"{table}: 1 row(s) whose {column} is not one JSON value, which acode always writes there, the first at rowid ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_session_state_changed_past_its_check_constraint_is_ACODE_DB_002_in_the_list_too()
     {
