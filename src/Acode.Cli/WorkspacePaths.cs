@@ -51,7 +51,7 @@ internal static class WorkspacePaths
             throw new AcodeDbException(
                 AcodeErrorCode.CannotOpen,
                 $"The workspace path '{workspace.RootDirectory}' ({from}) is a file, not a folder: a workspace is a project's folder, with acode's database in '{Workspace.AgentFolderName}/' inside it. Nothing was created or changed.",
-                $"Give the project's folder instead (e.g. --workspace {ShellQuoting.Quote(Path.GetDirectoryName(workspace.RootDirectory) ?? "/")}), with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+                $"Give the project's folder instead (e.g. --workspace {ShellQuoting.Quote(ProjectFolderOf(workspace.RootDirectory))}), with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
         }
 
         if (File.Exists(workspace.AgentDirectory))
@@ -91,5 +91,15 @@ internal static class WorkspacePaths
         {
             return true;
         }
+    }
+
+    /// <summary>
+    /// The project folder a file given as the workspace path stands in: two levels up from the workspace database or a
+    /// file in <c>.agent/</c> (<c>…/.agent/workspace.db</c> → <c>…</c>), else the file's own folder.
+    /// </summary>
+    private static string ProjectFolderOf(string file)
+    {
+        string folder = Path.GetDirectoryName(file) ?? "/";
+        return Path.GetFileName(folder) == Workspace.AgentFolderName ? Path.GetDirectoryName(folder) ?? "/" : folder;
     }
 }

@@ -423,11 +423,13 @@ internal static class AcodeErrors
     /// <param name="path">The configuration file's path.</param>
     /// <param name="problem">What is there instead, in words (e.g. "it is a fifo, not a file").</param>
     /// <param name="remedy">What to do about the path itself, before the general advice (may be null).</param>
-    public static AcodeDbException UnusableConfigurationFile(string path, string problem, string? remedy = null) => new(
+    /// <param name="inner">The exception that found it, if any.</param>
+    public static AcodeDbException UnusableConfigurationFile(string path, string problem, string? remedy = null, Exception? inner = null) => new(
         AcodeErrorCode.InvalidConfiguration,
         $"Invalid configuration: {path} cannot be read as the configuration file: {problem}.",
         (remedy is null ? string.Empty : remedy + " ")
-        + """The configuration file must be a regular file holding one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}; without it acode runs with the defaults.""");
+        + """The configuration file must be a regular file holding one JSON object such as {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}; without it acode runs with the defaults.""",
+        inner);
 
     private const string KeyData = "acode:configurationKey";
     private const string ValueData = "acode:configurationValue";

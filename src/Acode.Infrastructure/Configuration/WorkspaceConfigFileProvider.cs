@@ -21,7 +21,20 @@ internal sealed class WorkspaceConfigFileProvider(WorkspaceConfigFileSource sour
     {
         ConfigFileKind.Check(source.FullPath);
         EmptyValue = null;
-        base.Load();
+        try
+        {
+            base.Load();
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            // The JSON provider opens the file outside its own error handling (OnLoadException): a file this user may
+            // not read (mode 000, or root's 0600 after a sudo edit) is said as a configuration error, not a crash.
+            throw AcodeErrors.UnusableConfigurationFile(
+                source.FullPath,
+                "this user may not read it (permission denied)",
+                $"Let this user read it (chmod a+r {ShellQuoting.Quote(source.FullPath)}, or chown it to this user), or move it away.",
+                ex);
+        }
     }
 
     /// <inheritdoc/>

@@ -23,6 +23,14 @@ public sealed class WorkspacePathKindTests : IDisposable
     }
 
     [Fact]
+    public async Task The_workspace_database_given_as_the_workspace_is_answered_with_its_project_folder()
+    {
+        await _folder.RunOkAsync("demo");
+
+        await AssertRefusedAsync(_folder.DatabasePath, $"Try: Give the project's folder instead (e.g. --workspace {_folder.Root}),");
+    }
+
+    [Fact]
     public async Task A_file_named_agent_is_said_to_be_a_file_not_a_folder()
     {
         string agent = Path.Combine(_folder.Root, ".agent");

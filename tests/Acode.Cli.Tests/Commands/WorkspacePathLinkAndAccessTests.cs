@@ -6,7 +6,8 @@ namespace Acode.Cli.Tests.Commands;
 /// <summary>
 /// A workspace path, <c>.agent</c> or database file that is a symbolic link to nothing is said to be one (ACODE-DB-001,
 /// nothing created), not "a file, not a folder" or a .NET "could not find file"; a workspace folder this user may not
-/// enter is ACODE-DB-001 for what is denied, not "no acode workspace here, run acode demo" (README, the ACODE-DB-001 row).
+/// enter is ACODE-DB-001 for what is denied, not "no acode workspace here, run acode demo" (README, the ACODE-DB-001 row);
+/// a configuration file this user may not read is ACODE-DB-007 (README, Configuration), not an internal error.
 /// </summary>
 public sealed class WorkspacePathLinkAndAccessTests : IDisposable
 {
@@ -67,6 +68,27 @@ public sealed class WorkspacePathLinkAndAccessTests : IDisposable
         finally
         {
             File.SetUnixFileMode(_workspace.Root, mode);
+        }
+    }
+
+    [Fact]
+    public async Task A_configuration_file_this_user_may_not_read_is_ACODE_DB_007_not_a_crash()
+    {
+        await _workspace.RunOkAsync("demo");
+        string config = Path.Combine(_workspace.Root, ".agent", "config.json");
+        await File.WriteAllTextAsync(config, "{}");
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite); // root's, after a sudo edit
+        File.SetUnixFileMode(_workspace.Root, (UnixFileMode)0b111_101_101); // the folders themselves may be entered
+        File.SetUnixFileMode(Path.GetDirectoryName(config)!, (UnixFileMode)0b111_101_101);
+
+        foreach (string[] command in (string[][])[["db", "status"], ["session", "list"]])
+        {
+            AcodeResult result = await AcodeBinary.RunAsync(Stranger, Path.GetTempPath(), _workspace.Environment, ["--workspace", _workspace.Root, .. command]);
+
+            Assert.True(result.ExitCode == 17, result.ToString());
+            Assert.Contains($"ACODE-DB-007: Invalid configuration: {config} cannot be read as the configuration file: this user may not read it (permission denied).", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Try: Let this user read it (chmod a+r ", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("This is a bug", result.Stderr, StringComparison.Ordinal);
         }
     }
 
