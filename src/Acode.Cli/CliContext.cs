@@ -140,6 +140,15 @@ internal sealed class CliContext : IDisposable
         return writes ? Writable(database) : database;
     }
 
+    /// <summary>
+    /// The workspace database opened once more, without migrating and outside <see cref="Services"/> (which are opened
+    /// once per invocation): for <c>db check</c> of a database whose migration on open was refused (damaged pages) or
+    /// failed, so that it reports on the file as it is. The caller disposes it.
+    /// </summary>
+    /// <exception cref="AcodeDbException">As <see cref="OpenExistingDatabase"/>: the file is no acode database, or unreadable.</exception>
+    internal SqliteWorkspaceDatabase OpenWithoutMigrating()
+        => SqliteWorkspaceDatabase.Open(Workspace, Options.Sqlite, LoggerFactory, migrate: false);
+
     /// <summary>True when the workspace's database file (<c>.agent/workspace.db</c>) exists, whatever it holds.</summary>
     public bool WorkspaceDatabaseExists => File.Exists(Workspace.DatabasePath);
 

@@ -200,13 +200,30 @@ internal static class AcodeErrors
     /// <param name="lastGoodVersion">The version the database stays at; null for a database no migration was applied to.</param>
     /// <param name="reason">What failed, naming the statement.</param>
     /// <param name="inner">The native exception.</param>
-    public static AcodeDbException WorkspaceMigrationFailed(string migration, string? lastGoodVersion, string reason, Exception? inner = null) => new(
+    /// <param name="startVersion">The version the database was at before this run applied anything; when it differs from <paramref name="lastGoodVersion"/>, the migrations before the failed one were applied and stay.</param>
+    public static AcodeDbException WorkspaceMigrationFailed(string migration, string? lastGoodVersion, string? startVersion, string reason, Exception? inner = null) => new(
         AcodeErrorCode.MigrationFailed,
         MigrationFailedMessage(migration, lastGoodVersion, reason),
-        "Nothing was lost: the database was not changed"
+        (startVersion == lastGoodVersion
+            ? "Nothing was lost: the database was not changed"
+            : $"Nothing was lost: the migrations before it were applied (the database moved from {startVersion ?? "none"} to {lastGoodVersion}) and this one was rolled back")
             + (lastGoodVersion is null ? "" : $", and an acode whose newest schema is {lastGoodVersion} still opens it")
-            + ". This acode migrates before every command (db check included), so it cannot open the database until the cause is fixed: report this error with the output of 'acode db migrate --dry-run', which lists the pending migrations without applying them.",
+            + ". This acode migrates the database before every command but 'acode db check' (which then reports on it as it is), so it cannot use it until the cause is fixed: run 'acode db check', and report this error with the output of 'acode db migrate --dry-run', which lists the pending migrations without applying them.",
         inner);
+
+    /// <summary>
+    /// ACODE-DB-002 for a workspace database at an older schema whose pages <c>PRAGMA quick_check</c> finds damaged: it is
+    /// not migrated, since a migration rewrites tables and indexes from damaged pages (and an older acode could then no
+    /// longer open the file). Nothing is changed.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="currentVersion">Its schema version, e.g. <c>1.11.0</c>.</param>
+    /// <param name="latestVersion">This acode's newest schema.</param>
+    /// <param name="problem">The first problems <c>PRAGMA quick_check</c> reported (or the error it stopped with).</param>
+    public static AcodeDbException DamagedWorkspaceNotMigrated(string path, string currentVersion, string latestVersion, string problem) => new(
+        AcodeErrorCode.NotAnAcodeDatabase,
+        $"'{path}' is damaged (PRAGMA quick_check: {problem}), so it was not migrated from schema {currentVersion} to {latestVersion}. The file was left untouched.",
+        $"Copy it aside before anything else (with its -wal file, if any), then restore the workspace from a backup; 'acode db check' reports the damage without migrating the file,. Sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
 
     /// <summary>ACODE-DB-003 for a migration of the shared PostgreSQL database that failed and was rolled back.</summary>
     /// <param name="migration">The failed migration's id, e.g. <c>V1_12_0_SearchJsonEscapes</c>.</param>

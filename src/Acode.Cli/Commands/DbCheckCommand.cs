@@ -18,10 +18,25 @@ internal static class DbCheckCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var recount = new Option<bool>("--recount") { Description = "Rebuild the row counters that 'acode db status' shows from real counts, and the search index of large content when it is out of step, then check." };
-        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, every stored state, status and kind (one acode writes), the row counters, the WAL's size, the free space on its disk, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
+        var command = new Command("check", "Check the database: PRAGMA integrity_check, foreign_key_check, the search indexes, every blob of large content against its hash, every stored state, status and kind (one acode writes), the row counters, the WAL's size, the free space on its disk, schema version and outbox dead letters. Changes nothing (beyond applying pending migrations, as every command does, to a file whose pages are sound, and checkpointing a WAL above its bound, which changes no data) unless --recount is given.\n\nExample:\n  acode db check") { json, recount };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
-            SqliteWorkspaceDatabase database = context.OpenExistingDatabase();
+            SqliteWorkspaceDatabase database;
+            try
+            {
+                database = context.OpenExistingDatabase();
+            }
+            catch (AcodeDbException refused) when (refused.ErrorCode is AcodeErrorCode.NotAnAcodeDatabase or AcodeErrorCode.MigrationFailed)
+            {
+                // Damaged pages refuse the migration on open, and a migration can fail: the file is then reported as it is.
+                if (await DbCheckWithoutMigrating.TryReportAsync(context, refused, context.ParseResult.GetValue(json), cancellationToken) is { } exitCode)
+                {
+                    return exitCode;
+                }
+
+                throw;
+            }
+
             MigrationStatus schema = database.GetMigrationStatus();
 
             JsonObject? recounted = null;

@@ -20,22 +20,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// </remarks>
     public DatabaseCheckReport Check(CancellationToken cancellationToken = default) => ReadOnOwnConnection((connection, transaction) =>
     {
-        var integrity = new List<string>();
-        using (SqliteCommand command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "PRAGMA integrity_check;";
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                string line = reader.GetString(0);
-                if (!string.Equals(line, "ok", StringComparison.Ordinal))
-                {
-                    integrity.Add(line);
-                }
-            }
-        }
-
+        List<string> integrity = CheckIntegrity(connection, transaction);
         bool damaged = integrity.Count > 0;
         integrity.AddRange(UnlessDamaged("search index", () => CheckSearchIndex(connection, transaction), ref damaged));
         integrity.AddRange(UnlessDamaged("search index of large content", () => CheckBlobSearchIndex(connection, transaction), ref damaged));
@@ -44,6 +29,96 @@ public sealed partial class SqliteWorkspaceDatabase
         List<string> foreignKeys = UnlessDamaged("foreign key check", () => CheckForeignKeys(connection, transaction), ref damaged);
         return new DatabaseCheckReport(integrity, foreignKeys) { PagesDamaged = damaged };
     }, cancellationToken);
+
+    /// <summary>
+    /// Only <c>PRAGMA integrity_check</c> and <c>PRAGMA foreign_key_check</c>, which need none of acode's tables: what
+    /// <c>acode db check</c> reports of a database at an older schema that was not migrated (damaged, or its migration
+    /// failed). Reads only.
+    /// </summary>
+    public DatabaseCheckReport CheckPages(CancellationToken cancellationToken = default) => ReadOnOwnConnection((connection, transaction) =>
+    {
+        List<string> integrity = CheckIntegrity(connection, transaction);
+        bool damaged = integrity.Count > 0;
+        List<string> foreignKeys = UnlessDamaged("foreign key check", () => CheckForeignKeys(connection, transaction), ref damaged);
+        return new DatabaseCheckReport(integrity, foreignKeys) { PagesDamaged = damaged };
+    }, cancellationToken, anySchema: true);
+
+    /// <summary><c>PRAGMA integrity_check</c> of the whole file, or of each table in turn when the whole check cannot finish.</summary>
+    private static List<string> CheckIntegrity(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var integrity = new List<string>();
+        try
+        {
+            integrity.AddRange(IntegrityCheck(connection, transaction, table: null));
+        }
+        catch (SqliteException ex) when (SqliteErrorMapper.IsCorrupt(ex))
+        {
+            // Damage where a b-tree starts (its root page) stops the whole check at once ("database disk image is
+            // malformed"); a check per table still reports on the others and names the damaged ones.
+            integrity.Add($"PRAGMA integrity_check could not finish ({ex.Message.TrimEnd('.')}), so each table was checked alone");
+            integrity.AddRange(IntegrityCheckByTable(connection, transaction));
+        }
+
+        return integrity;
+    }
+
+    /// <summary>The problems <c>PRAGMA integrity_check</c> reports, of the whole file or of one table and its indexes (https://www.sqlite.org/pragma.html#pragma_integrity_check).</summary>
+    private static List<string> IntegrityCheck(SqliteConnection connection, SqliteTransaction transaction, string? table)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // A pragma takes no parameter: the table's name, read from sqlite_schema, goes in as a quoted identifier.
+        command.CommandText = table is null ? "PRAGMA integrity_check;" : $"PRAGMA integrity_check(\"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\");";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var problems = new List<string>();
+        while (reader.Read())
+        {
+            string line = reader.GetString(0);
+            if (!string.Equals(line, "ok", StringComparison.Ordinal))
+            {
+                problems.Add(line);
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// <c>PRAGMA integrity_check</c> of each table in turn, for a file whose whole check stops at the first damaged root
+    /// page: the problems found in each table, and the tables whose pages cannot be checked at all.
+    /// </summary>
+    private static IEnumerable<string> IntegrityCheckByTable(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var tables = new List<string>();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name;";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (string table in tables)
+        {
+            List<string> problems;
+            try
+            {
+                problems = IntegrityCheck(connection, transaction, table);
+            }
+            catch (SqliteException ex) when (SqliteErrorMapper.IsCorrupt(ex))
+            {
+                problems = [$"its pages or its indexes' pages cannot be read ({ex.Message.TrimEnd('.')})"];
+            }
+
+            foreach (string problem in problems)
+            {
+                yield return $"{table}: {problem}";
+            }
+        }
+    }
 
     /// <summary>
     /// The lines of one check, or one line saying it could not be read: in a file with damaged pages a check that reads

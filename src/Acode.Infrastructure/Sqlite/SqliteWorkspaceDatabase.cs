@@ -255,10 +255,17 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     }
 
     /// <summary>Like <see cref="Read{T}"/>, on a reader connection opened for this call and closed after it (nothing cached from earlier reads).</summary>
-    private T ReadOnOwnConnection<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The reading.</param>
+    /// <param name="cancellationToken">Checked before it starts.</param>
+    /// <param name="anySchema">True for a reading that needs none of acode's tables (a pragma), allowed on a database opened without migrating.</param>
+    private T ReadOnOwnConnection<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool anySchema = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        EnsureMigrated();
+        if (!anySchema)
+        {
+            EnsureMigrated();
+        }
+
         return Connections.Guard(() =>
         {
             SqliteConnection connection = Traced(Connections.OpenReader(pooled: false));

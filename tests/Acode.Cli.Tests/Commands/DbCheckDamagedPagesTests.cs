@@ -53,6 +53,51 @@ public sealed class DbCheckDamagedPagesTests : IDisposable
     }
 
     /// <summary>
+    /// Noise over the root page of an index stops <c>PRAGMA integrity_check</c> itself ("database disk image is
+    /// malformed"): the report still comes, each table checked alone and the damaged ones named, with exit 1 and the
+    /// JSON document (it was ACODE-DB-002, exit 12, suggesting the file might be another program's).
+    /// </summary>
+    [Fact]
+    public async Task Check_reports_damage_that_stops_the_integrity_check_itself_table_by_table()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "30");
+        int pageSize;
+        long root;
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+            command.CommandText = "SELECT (SELECT page_size FROM pragma_page_size()), (SELECT rootpage FROM sqlite_schema WHERE name = 'ix_tool_calls_session');";
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            pageSize = reader.GetInt32(0);
+            root = reader.GetInt64(1);
+        }
+
+        byte[] noise = new byte[pageSize];
+        new Random(20261205).NextBytes(noise);
+        using (FileStream file = File.Open(_workspace.DatabasePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = (root - 1) * pageSize;
+            file.Write(noise);
+        }
+
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+        AcodeResult json = await _workspace.RunAsync("db", "check", "--json");
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Equal("", check.Stderr);
+        Assert.Contains("FAIL integrity     PRAGMA integrity_check could not finish", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tool_calls: ", check.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sessions: ", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("The file is damaged: copy it aside", check.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, json.ExitCode);
+        Assert.False(System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement.GetProperty("healthy").GetBoolean());
+    }
+
+    /// <summary>
     /// Follows the right-most child pointers from a table b-tree's root to its last leaf (the SQLite file format, section
     /// 1.6: an interior table page has type 5 and its right-most pointer at offset 8; a leaf has type 13).
     /// </summary>

@@ -55,7 +55,22 @@ public sealed class SqliteMigratorContractTests : MigratorContractTests, IDispos
         Assert.Equal(
             "Migration V1_1_0_Broken failed and was rolled back: SQLite Error 1: 'no such table: no_such_table' in statement 3 of 3 (SELECT * FROM no_such_table;). The database is still at version 1.0.0.",
             error.Message);
+
+        // 1.0.0 was applied by the same run: the hint says the database changed, where it once said it had not.
+        Assert.StartsWith("Nothing was lost: the migrations before it were applied (the database moved from none to 1.0.0) and this one was rolled back, and an acode whose newest schema is 1.0.0 still opens it.", error.Hint, StringComparison.Ordinal);
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void A_failing_migration_that_was_the_runs_first_says_the_database_was_not_changed()
+    {
+        new SqliteMigrator([Shipped[0]]).Migrate(_connection);
+        var broken = new Migration(new Version(1, 1, 0), "Broken", "SELECT * FROM no_such_table;");
+
+        AcodeDbException error = Assert.Throws<AcodeDbException>(() => new SqliteMigrator([Shipped[0], broken]).Migrate(_connection));
+
+        Assert.StartsWith("Nothing was lost: the database was not changed, and an acode whose newest schema is 1.0.0 still opens it.", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("run 'acode db check'", error.Hint, StringComparison.Ordinal);
     }
 
     protected override string CreateTable(string table) => $"CREATE TABLE {table} (x INTEGER) STRICT;";
