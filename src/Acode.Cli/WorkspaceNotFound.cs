@@ -32,18 +32,56 @@ internal static class WorkspaceNotFound
         }
         else
         {
-            var folders = new List<string>();
-            for (DirectoryInfo? dir = new(workspace.RootDirectory); dir is not null; dir = dir.Parent)
-            {
-                folders.Add(dir.FullName);
-            }
-
-            where = $"No acode workspace here: looked for {Workspace.AgentFolderName}/{Workspace.DatabaseFileName} in {string.Join(", ", folders)}.";
+            return Searched(workspace, Directory.GetCurrentDirectory());
         }
 
         return new UsageException(
             $"{where} Nothing was created.",
             "Run it in your project's folder (or give the workspace with --workspace), or record a sample session here with 'acode demo'.",
+            ExitCodes.Problem);
+    }
+
+    /// <summary>
+    /// After the upward search from <paramref name="currentDirectory"/> (<see cref="WorkspaceLocator"/>): the folders it
+    /// looked in, which end where it stopped, at the first <c>.agent/</c> folder, or at the file system's root. A
+    /// <c>.agent/</c> without a database (empty, or another program's) stops the search short of a workspace further up:
+    /// the error says so and names that workspace, and where <c>acode demo</c> would record.
+    /// </summary>
+    private static UsageException Searched(Workspace workspace, string currentDirectory)
+    {
+        var folders = new List<string>();
+        bool stopped = Directory.Exists(workspace.AgentDirectory);
+        for (DirectoryInfo? dir = new(Path.GetFullPath(currentDirectory)); dir is not null; dir = dir.Parent)
+        {
+            folders.Add(dir.FullName);
+            if (stopped && Path.GetFullPath(dir.FullName) == Path.GetFullPath(workspace.RootDirectory))
+            {
+                break;
+            }
+        }
+
+        string where = $"No acode workspace here: looked for {Workspace.AgentFolderName}/{Workspace.DatabaseFileName} in {string.Join(", ", folders)}.";
+        if (!stopped)
+        {
+            return new UsageException(
+                $"{where} Nothing was created.",
+                "Run it in your project's folder (or give the workspace with --workspace), or record a sample session here with 'acode demo'.",
+                ExitCodes.Problem);
+        }
+
+        string? further = null;
+        for (DirectoryInfo? dir = new DirectoryInfo(workspace.RootDirectory).Parent; dir is not null && further is null; dir = dir.Parent)
+        {
+            further = File.Exists(new Workspace(dir.FullName).DatabasePath) ? dir.FullName : null;
+        }
+
+        where += $" The search stopped at {workspace.RootDirectory}, whose {Workspace.AgentFolderName}/ folder holds no {Workspace.DatabaseFileName} (empty, or another program's)"
+            + (further is null ? "." : $"; a workspace exists further up, at {further}.");
+        return new UsageException(
+            $"{where} Nothing was created.",
+            further is null
+                ? $"Run it in your project's folder (or give the workspace with --workspace), or record a sample session with 'acode demo', which creates the workspace in {workspace.RootDirectory}."
+                : $"Give that workspace with --workspace {ShellQuoting.Quote(further)} (or ACODE_WORKSPACE), or move {Path.Combine(workspace.RootDirectory, Workspace.AgentFolderName)} away if it is not acode's.",
             ExitCodes.Problem);
     }
 }

@@ -89,6 +89,7 @@ internal static class DbStatusCommand
                         ["busyTimeoutSeconds"] = database.Options.BusyTimeoutSeconds,
                     },
                     ["rows"] = rows,
+                    ["uncountedRows"] = new JsonArray([.. stats.UncountedTables.Select(t => JsonValue.Create(t))]),
                     ["secretsRedacted"] = database.CountRedactedSecrets(cancellationToken: cancellationToken),
                     ["outbox"] = new JsonObject
                     {
@@ -117,7 +118,8 @@ internal static class DbStatusCommand
             table.AddRow("Settings", Settings(database));
             foreach ((string name, long count) in stats.RowCounts)
             {
-                table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow($"Rows: {name}", count.ToString("N0", CultureInfo.InvariantCulture)
+                    + (stats.UncountedTables.Contains(name) ? " (not a count: its counter is missing or negative; run 'acode db check --recount')" : ""));
             }
 
             table.AddRow("Secrets redacted", database.CountRedactedSecrets(cancellationToken: cancellationToken).ToString("N0", CultureInfo.InvariantCulture));

@@ -244,12 +244,20 @@ public sealed partial class SqliteWorkspaceDatabase
     {
         Dictionary<string, long> counters = ReadCounters(connection, transaction);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var uncounted = new List<string>();
         foreach (string table in Tables)
         {
             counts[table] = counters.GetValueOrDefault(table);
+            if (!counters.TryGetValue(table, out long kept) || kept < 0)
+            {
+                uncounted.Add(table);
+            }
         }
 
-        return new DatabaseStatistics(counts, SizeOf(Workspace.DatabasePath), SizeOf(Workspace.DatabasePath + "-wal"), SizeOf(Workspace.DatabasePath + "-shm"));
+        return new DatabaseStatistics(counts, SizeOf(Workspace.DatabasePath), SizeOf(Workspace.DatabasePath + "-wal"), SizeOf(Workspace.DatabasePath + "-shm"))
+        {
+            UncountedTables = uncounted,
+        };
     }, cancellationToken);
 
     /// <summary>
@@ -262,12 +270,13 @@ public sealed partial class SqliteWorkspaceDatabase
         var problems = new List<string>();
         foreach ((string name, long actual) in CountRows(connection, transaction))
         {
-            long kept = counters.GetValueOrDefault(name, -1);
-            if (kept != actual)
+            if (!counters.TryGetValue(name, out long kept))
             {
-                problems.Add(kept < 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"{name}: no counter (the table holds {actual:N0})")
-                    : string.Create(CultureInfo.InvariantCulture, $"{name}: counter says {kept:N0}, the table holds {actual:N0}"));
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: no counter (the table holds {actual:N0})"));
+            }
+            else if (kept != actual)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: counter says {kept:N0}, the table holds {actual:N0}"));
             }
         }
 

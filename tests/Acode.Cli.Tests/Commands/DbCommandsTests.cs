@@ -150,6 +150,30 @@ public sealed class DbCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_marks_a_missing_or_negative_counter_as_no_count_and_check_names_both()
+    {
+        await _workspace.RunOkAsync("demo");
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM row_counts WHERE name = 'artifacts'; UPDATE row_counts SET row_count = -5 WHERE name = 'steps';";
+            command.ExecuteNonQuery();
+        }
+
+        AcodeResult status = await _workspace.RunOkAsync("db", "status");
+        JsonElement json = await _workspace.JsonAsync("db", "status");
+        AcodeResult check = await _workspace.RunAsync("db", "check");
+
+        Assert.Contains("(not a count: its counter is missing or negative; run 'acode db check --recount')", status.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["steps", "artifacts"], json.GetProperty("uncountedRows").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("steps: counter says -5, the table holds ", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("artifacts: no counter (the table holds ", check.Stdout, StringComparison.Ordinal);
+        await _workspace.RunOkAsync("db", "check", "--recount");
+        Assert.Equal(0, (await _workspace.JsonAsync("db", "status")).GetProperty("uncountedRows").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Check_recount_json_reports_what_it_rebuilt()
     {
         await _workspace.RunOkAsync("demo");

@@ -88,6 +88,31 @@ public sealed partial class ReadOnlyWithoutWorkspaceTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, "project", ".agent")));
     }
 
+    /// <summary>
+    /// A <c>.agent/</c> folder without a database in a subfolder (empty, or another program's) stops the upward search
+    /// short of the project's workspace: the error names the folders really searched (it listed the stopping folder's
+    /// parents, the workspace's included, and left out the current folder) and the workspace further up.
+    /// </summary>
+    [Fact]
+    public async Task A_stray_agent_folder_that_stops_the_search_is_named_with_the_workspace_further_up()
+    {
+        string project = Directory.CreateDirectory(Path.Combine(_workspace.Root, "project")).FullName;
+        string src = Directory.CreateDirectory(Path.Combine(project, "src", ".agent")).Parent!.FullName;
+        string lib = Directory.CreateDirectory(Path.Combine(src, "lib")).FullName;
+
+        AcodeResult alone = await _workspace.RunInAsync(lib, "session", "list");
+        await _workspace.RunInAsync(project, "demo");
+        AcodeResult shadowed = await _workspace.RunInAsync(lib, "session", "list");
+
+        Assert.True(alone.ExitCode == 1, alone.ToString());
+        Assert.Contains($"Error: No acode workspace here: looked for .agent/workspace.db in {lib}, {src}. The search stopped at {src}, whose .agent/ folder holds no workspace.db (empty, or another program's). Nothing was created.", alone.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"'acode demo', which creates the workspace in {src}.", alone.Stderr, StringComparison.Ordinal);
+        Assert.True(shadowed.ExitCode == 1, shadowed.ToString());
+        Assert.Contains($"The search stopped at {src}, whose .agent/ folder holds no workspace.db (empty, or another program's); a workspace exists further up, at {project}. Nothing was created.", shadowed.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Try: Give that workspace with --workspace {project} (or ACODE_WORKSPACE), or move {Path.Combine(src, ".agent")} away if it is not acode's.", shadowed.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(src, ".agent")));
+    }
+
     [Theory]
     [MemberData(nameof(Groups))]
     public async Task A_group_without_its_command_asks_for_one_and_creates_nothing(string command)

@@ -164,15 +164,19 @@ public sealed class RowCountsTests : IDisposable
     {
         using SqliteWorkspaceDatabase db = _temp.Open();
         await new SqliteRunStateStore(db).SaveAsync(TestSessions.Rich());
-        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE row_counts SET row_count = 41 WHERE name = 'tool_calls'; DELETE FROM row_counts WHERE name = 'artifacts';");
+        SqliteProbe.Execute(_temp.DatabasePath, "UPDATE row_counts SET row_count = 41 WHERE name = 'tool_calls'; DELETE FROM row_counts WHERE name = 'artifacts'; UPDATE row_counts SET row_count = -5 WHERE name = 'steps';");
         long toolCalls = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM tool_calls;");
         long artifacts = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM artifacts;");
+        long steps = SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM steps;");
 
         IReadOnlyList<string> problems = db.CheckRowCounts();
 
-        Assert.Equal([$"tool_calls: counter says 41, the table holds {toolCalls:N0}", $"artifacts: no counter (the table holds {artifacts:N0})"], problems);
-        Assert.Equal(2, await db.RecountRowsAsync());
+        // A negative counter is a wrong one, not a missing one (it was "no counter").
+        Assert.Equal([$"steps: counter says -5, the table holds {steps:N0}", $"tool_calls: counter says 41, the table holds {toolCalls:N0}", $"artifacts: no counter (the table holds {artifacts:N0})"], problems);
+        Assert.Equal(["steps", "artifacts"], db.GetStatistics().UncountedTables);
+        Assert.Equal(3, await db.RecountRowsAsync());
         Assert.Empty(db.CheckRowCounts());
+        Assert.Empty(db.GetStatistics().UncountedTables);
         Assert.Equal(0, await db.RecountRowsAsync());
         Assert.Equal(toolCalls, db.GetStatistics().RowCounts["tool_calls"]);
     }
