@@ -67,7 +67,7 @@ public sealed class PostgresOptions
     internal static IReadOnlyList<OptionDescriptor> Descriptors { get; } =
     [
         Section.Text("connectionString", "a `postgresql://` URL or Npgsql `key=value` pairs", o => o.ConnectionString, (o, v) => o.ConnectionString = v,
-            "the shared PostgreSQL, as a URL (`postgresql://user@host:5432/db?sslmode=require`, parts percent-encoded) or Npgsql `Host=…;Username=…;Database=…` pairs. Unset: nothing is synced, everything local works. `ACODE_POSTGRES_URL` overrides it. A password here works but is warned about: prefer `ACODE_POSTGRES_URL`, `PGPASSWORD` or `~/.pgpass`.",
+            "the shared PostgreSQL, as a URL (`postgresql://user@host:5432/db?sslmode=require`, parts percent-encoded) or Npgsql `Host=…;Username=…;Database=…` pairs. Unset: nothing is synced, everything local works. `ACODE_POSTGRES_URL` overrides it. A password here works but is warned about: prefer `ACODE_POSTGRES_URL`, `PGPASSWORD` or `~/.pgpass`. A pool size or timeout it sets (`connect_timeout`, `Timeout`, `Command Timeout`, `Maximum Pool Size`) is replaced by the keys below, with a warning.",
             secret: true),
         Section.Integer("poolSize", "connections", DefaultPoolSize, 1, 1000, o => o.PoolSize, (o, v) => o.PoolSize = (int)v,
             "most connections open at once"),

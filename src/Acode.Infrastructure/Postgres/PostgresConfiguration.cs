@@ -59,7 +59,12 @@ internal static class PostgresConfiguration
 
         if (options.PostgresConfigured)
         {
-            _ = PostgresConnectionSettings.From(options.Postgres!);
+            PostgresConnectionSettings settings = PostgresConnectionSettings.From(options.Postgres!);
+            if (settings.ReplacedSettings.Count > 0)
+            {
+                // The keys decide, so that the rules across them hold (leaseSeconds above commandTimeoutSeconds).
+                warnings.Add($"The connection string ({options.Postgres!.ConnectionStringSource}) sets {string.Join(", and ", settings.ReplacedSettings)}: acode's settings decide these; set the key (in {configPath} or as ACODE_PERSISTENCE__POSTGRES__…) and drop it from the connection string.");
+            }
         }
 
         return warnings;

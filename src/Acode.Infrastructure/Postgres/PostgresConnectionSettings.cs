@@ -61,6 +61,12 @@ internal sealed partial class PostgresConnectionSettings
     /// <summary>The user; null when the connection string names none (Npgsql then uses <c>PGUSER</c> or the OS user).</summary>
     public string? Username { get; }
 
+    /// <summary>
+    /// The pool size and timeouts the connection string sets that <see cref="PostgresOptions"/> replaced, in words (e.g.
+    /// <c>a connect timeout of 20 s (persistence:postgres:connectTimeoutSeconds, 5 s, is used)</c>); empty when none.
+    /// </summary>
+    public IReadOnlyList<string> ReplacedSettings { get; private init; } = [];
+
     /// <summary>Maximum Pool Size of <see cref="ConnectionString"/> (AC-028).</summary>
     public int PoolSize { get; }
 
@@ -108,6 +114,7 @@ internal sealed partial class PostgresConnectionSettings
             throw AcodeErrors.InvalidConnectionString(sourceKey, "the port is not a number from 1 to 65535");
         }
 
+        List<string> replaced = Replaced(builder, options);
         builder.MaxPoolSize = options.PoolSize;
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, options.PoolSize);
         builder.Timeout = options.ConnectTimeoutSeconds;
@@ -119,7 +126,34 @@ internal sealed partial class PostgresConnectionSettings
             builder.ApplicationName = DefaultApplicationName;
         }
 
-        return new PostgresConnectionSettings(builder, sourceKey);
+        return new PostgresConnectionSettings(builder, sourceKey) { ReplacedSettings = replaced };
+    }
+
+    /// <summary>
+    /// What the connection string sets that the options' pool size and timeouts replace with another value:
+    /// <c>connect_timeout</c> or <c>Timeout</c>, <c>Command Timeout</c>, <c>Maximum Pool Size</c>. (The builder's own
+    /// connection string holds only the keys that were set, whatever their value.)
+    /// </summary>
+    private static List<string> Replaced(NpgsqlConnectionStringBuilder builder, PostgresOptions options)
+    {
+        var set = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
+        var replaced = new List<string>();
+        if (set.ContainsKey("Timeout") && builder.Timeout != options.ConnectTimeoutSeconds)
+        {
+            replaced.Add(string.Create(CultureInfo.InvariantCulture, $"a connect timeout of {builder.Timeout} s (persistence:postgres:connectTimeoutSeconds, {options.ConnectTimeoutSeconds} s, is used)"));
+        }
+
+        if (set.ContainsKey("Command Timeout") && builder.CommandTimeout != options.CommandTimeoutSeconds)
+        {
+            replaced.Add(string.Create(CultureInfo.InvariantCulture, $"a command timeout of {builder.CommandTimeout} s (persistence:postgres:commandTimeoutSeconds, {options.CommandTimeoutSeconds} s, is used)"));
+        }
+
+        if (set.ContainsKey("Maximum Pool Size") && builder.MaxPoolSize != options.PoolSize)
+        {
+            replaced.Add(string.Create(CultureInfo.InvariantCulture, $"a pool of {builder.MaxPoolSize} connections (persistence:postgres:poolSize, {options.PoolSize}, is used)"));
+        }
+
+        return replaced;
     }
 
     /// <summary>

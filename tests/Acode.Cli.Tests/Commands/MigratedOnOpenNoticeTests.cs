@@ -89,7 +89,7 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
     [Trait("Issue", "upgrade.D1")]
     public async Task Db_migrate_with_PostgreSQL_unreachable_reports_the_workspace_migration_before_the_error_and_its_hint_says_what_changed()
     {
-        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode";
         CreateOlderWorkspace();
 
         AcodeResult dryRun = await _workspace.RunAsync("db", "migrate", "--dry-run");

@@ -215,7 +215,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Equal((17, 17), (list.ExitCode, pull.ExitCode));
         Assert.Contains("Error: ACODE-DB-007", pull.Stderr, StringComparison.Ordinal);
 
-        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode";
         AcodeResult down = await _b.RunAsync("session", "pull", "--all");
         AcodeResult show = await _b.RunAsync("session", "show", "--remote", "sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V");
         Assert.Equal((16, 16), (down.ExitCode, show.ExitCode));
@@ -226,7 +226,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     [Fact]
     public async Task With_PostgreSQL_down_a_reader_is_told_that_nothing_was_read_not_that_changes_wait_for_a_sync()
     {
-        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode?connect_timeout=2";
+        _b.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode";
         await _b.RunOkAsync("demo"); // a workspace with a backlog: a reader's advice is still not about it
 
         foreach (string[] command in new[] { new[] { "session", "list", "--remote" }, ["session", "search", "flaky", "--remote"], ["session", "pull", "--all"] })

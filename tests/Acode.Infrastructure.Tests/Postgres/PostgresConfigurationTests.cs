@@ -43,6 +43,18 @@ public sealed class PostgresConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_connect_timeout_in_the_URL_that_the_settings_replace_is_warned_about()
+    {
+        (_, IReadOnlyList<string> warnings) = Load(
+            """{ "persistence": { "postgres": { "connectTimeoutSeconds": 7 } } }""",
+            environmentUrl: "postgresql://acode@env-db/runs?connect_timeout=20");
+
+        Assert.Equal(
+            [$"The connection string ({PostgresOptions.EnvironmentVariable}) sets a connect timeout of 20 s (persistence:postgres:connectTimeoutSeconds, 7 s, is used): acode's settings decide these; set the key (in {ConfigPath} or as ACODE_PERSISTENCE__POSTGRES__…) and drop it from the connection string."],
+            warnings);
+    }
+
+    [Fact]
     [Trait("AC", "AC-024")]
     public void ACODE_POSTGRES_URL_alone_configures_PostgreSQL_with_default_options()
     {

@@ -134,6 +134,26 @@ public sealed class PostgresConnectionSettingsTests
         Assert.False(builder.PersistSecurityInfo);
         Assert.Equal("acode", builder.ApplicationName);
         Assert.Equal(PostgresOptions.ConnectionStringKey, settings.SourceKey);
+        Assert.Equal(
+            ["a connect timeout of 60 s (persistence:postgres:connectTimeoutSeconds, 7 s, is used)", "a command timeout of 0 s (persistence:postgres:commandTimeoutSeconds, 40 s, is used)", "a pool of 99 connections (persistence:postgres:poolSize, 25, is used)"],
+            settings.ReplacedSettings);
+    }
+
+    /// <summary>
+    /// A URL's <c>connect_timeout</c> (or <c>Timeout=</c>) the options replace is said, also at Npgsql's own default
+    /// value (15 s); one equal to the option's, or none, is not (trial X: it was range-checked, then silently replaced).
+    /// </summary>
+    [Theory]
+    [InlineData("postgresql://acode@db/acode?connect_timeout=20", "a connect timeout of 20 s (persistence:postgres:connectTimeoutSeconds, 5 s, is used)")]
+    [InlineData("postgresql://acode@db/acode?connect_timeout=15", "a connect timeout of 15 s (persistence:postgres:connectTimeoutSeconds, 5 s, is used)")]
+    [InlineData("Host=db;Username=acode;Timeout=20", "a connect timeout of 20 s (persistence:postgres:connectTimeoutSeconds, 5 s, is used)")]
+    [InlineData("postgresql://acode@db/acode?connect_timeout=5", null)]
+    [InlineData("postgresql://acode@db/acode", null)]
+    public void The_settings_the_options_replace_are_named(string connectionString, string? replaced)
+    {
+        PostgresConnectionSettings settings = PostgresConnectionSettings.From(new PostgresOptions { ConnectionString = connectionString });
+
+        Assert.Equal(replaced is null ? [] : [replaced], settings.ReplacedSettings);
     }
 
     [Fact]
