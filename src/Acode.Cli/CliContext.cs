@@ -254,7 +254,7 @@ internal sealed class CliContext : IDisposable
 
         string reason = (result.PauseCode == AcodeErrorCode.PostgresUnavailable ? result.PauseDetail : result.PauseReason) ?? "it did not answer";
         return new AcodeDbException(AcodeErrorCode.PostgresUnavailable, reason.TrimEnd().TrimEnd('.') is var text && text.EndsWith(';') ? text : text + ".", // a GRANT's own ';' ends the sentence
-            $"Nothing was lost: {(result.Delivered > 0 ? $"{result.Delivered} record(s) were delivered before that (counted in this run's summary), the other {result.Remaining} wait in the outbox" : "the changes wait in the outbox")} and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (the right credentials and privileges), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
+            $"Nothing was lost: {(result.Delivered > 0 ? $"{result.Delivered} record(s) were delivered before that (counted in this run's summary), the other {result.Remaining} wait in the outbox" : result.Remaining > 0 ? $"the {result.Remaining} record(s) to deliver wait in the outbox" : "the outbox holds no record to deliver")} and no attempt was counted. Once {target.Redacted} is running, reachable and accepts acode's role (the right credentials and privileges), run 'acode db sync' again (or keep 'acode db sync --watch' running).");
     }
 
     public void Dispose()

@@ -19,12 +19,12 @@ public static class WorkspaceLocator
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return new Workspace(Path.GetFullPath(explicitPath, currentDirectory));
+            return new Workspace(FullPath(explicitPath, currentDirectory));
         }
 
         if (!string.IsNullOrWhiteSpace(environmentValue))
         {
-            return new Workspace(Path.GetFullPath(environmentValue, currentDirectory));
+            return new Workspace(FullPath(environmentValue, currentDirectory));
         }
 
         for (DirectoryInfo? dir = new(Path.GetFullPath(currentDirectory)); dir is not null; dir = dir.Parent)
@@ -37,6 +37,10 @@ public static class WorkspaceLocator
 
         return new Workspace(Path.GetFullPath(currentDirectory));
     }
+
+    /// <summary>The absolute folder, without a trailing separator (<c>../</c> gives <c>/home/me</c>, not <c>/home/me/</c>; <c>/</c> stays).</summary>
+    private static string FullPath(string path, string currentDirectory)
+        => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, currentDirectory));
 
     /// <summary>The workspace of this process: <paramref name="explicitPath"/>, else <c>ACODE_WORKSPACE</c>, else the search from the current directory.</summary>
     /// <param name="explicitPath">A folder given by the caller (the CLI's <c>--workspace</c>), or null.</param>

@@ -21,6 +21,18 @@ public sealed class WorkspaceLocatorTests : IDisposable
         Assert.Equal(explicitPath, workspace.RootDirectory);
     }
 
+    /// <summary>A folder given with a trailing separator (<c>-w ../</c>) is the folder itself, shown without it (trial X).</summary>
+    [Fact]
+    public void A_given_folder_loses_its_trailing_separator_and_the_root_keeps_its_own()
+    {
+        string nested = NestedUnderAgentFolder();
+        string parent = Path.GetDirectoryName(nested)!;
+
+        Assert.Equal(parent, WorkspaceLocator.Locate("../", null, nested).RootDirectory);
+        Assert.Equal(parent, WorkspaceLocator.Locate(null, parent + "/", nested).RootDirectory);
+        Assert.Equal("/", WorkspaceLocator.Locate("/", null, nested).RootDirectory);
+    }
+
     [Fact]
     [Trait("AC", "AC-001")]
     public void Locate_uses_the_environment_value_when_no_explicit_path_is_given()

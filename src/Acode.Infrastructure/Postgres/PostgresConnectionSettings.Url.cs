@@ -9,6 +9,29 @@ internal sealed partial class PostgresConnectionSettings
 {
     private const string AcceptedParameters = "sslmode, gssencmode, application_name, connect_timeout, host, port, user, password, dbname, options, target_session_attrs, sslrootcert, sslcert, sslkey, passfile, or an Npgsql keyword";
 
+    /// <summary>The libpq URL parameters (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS) acode maps.</summary>
+    private static readonly string[] UrlParameters =
+        ["sslmode", "gssencmode", "application_name", "connect_timeout", "host", "port", "user", "password", "dbname", "options", "target_session_attrs", "sslrootcert", "sslcert", "sslkey", "passfile"];
+
+    /// <summary>
+    /// Why a URL parameter was refused, naming it only when it is a keyword Npgsql knows (its value has the wrong type) or
+    /// a few typos from a libpq parameter (<c>sslmdoe</c>): anything else may be a piece of a password, as in
+    /// <see cref="KeyValueProblem"/>.
+    /// </summary>
+    private static string ParameterProblem(string name)
+    {
+        if (new NpgsqlConnectionStringBuilder().TryGetValue(name, out _))
+        {
+            return $"the URL parameter '{name}' has a value of the wrong type";
+        }
+
+        string wanted = name.ToLowerInvariant();
+        (string Parameter, int Distance) nearest = UrlParameters.Select(p => (p, Domain.Text.EditDistance.Between(p, wanted))).MinBy(c => c.Item2);
+        return nearest.Distance <= 2 && wanted.Length >= 3
+            ? $"the URL parameter '{name}' is unknown (did you mean '{nearest.Parameter}'?)"
+            : $"a URL parameter is unknown (it is not shown: it may be part of a password; accepted: {AcceptedParameters})";
+    }
+
     private static bool IsUrl(string text)
         => text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
@@ -215,7 +238,7 @@ internal sealed partial class PostgresConnectionSettings
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
         {
-            throw AcodeErrors.InvalidConnectionString(sourceKey, $"a URL parameter is unknown or has a value of the wrong type (accepted: {AcceptedParameters})");
+            throw AcodeErrors.InvalidConnectionString(sourceKey, ParameterProblem(name));
         }
     }
 

@@ -141,6 +141,24 @@ public sealed partial class SyncOutcomeReportTests(PostgresFixture fixture) : ID
         Assert.Matches(@"paused: ACODE-DB-006: .*Before that: Delivered [1-9]\d* record\(s\)", shown);
     }
 
+    /// <summary>PostgreSQL down: the Try line says what waits in the outbox, and an empty outbox is not "the changes wait" (trial X).</summary>
+    [Fact]
+    public async Task A_sync_that_cannot_reach_PostgreSQL_says_how_many_records_wait_and_none_when_the_outbox_is_empty()
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+        _workspace.Environment["ACODE_POSTGRES_URL"] = "postgresql://acode@127.0.0.1:1/acode";
+
+        AcodeResult empty = await _workspace.RunAsync("db", "sync");
+        await _workspace.RunOkAsync("demo");
+        long pending = (await _workspace.JsonAsync("db", "status")).GetProperty("outbox").GetProperty("pending").GetInt64();
+        AcodeResult waiting = await _workspace.RunAsync("db", "sync");
+
+        Assert.True(empty.ExitCode == 16, empty.ToString());
+        Assert.Contains("Try: Nothing was lost: the outbox holds no record to deliver and no attempt was counted.", empty.Stderr, StringComparison.Ordinal);
+        Assert.True(waiting.ExitCode == 16, waiting.ToString());
+        Assert.Contains($"Try: Nothing was lost: the {pending} record(s) to deliver wait in the outbox and no attempt was counted.", waiting.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Issue", "trial15.9")]
     public async Task A_reader_roles_dry_run_with_nothing_pending_says_so_and_exits_0()
