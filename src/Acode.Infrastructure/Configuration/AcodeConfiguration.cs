@@ -127,6 +127,12 @@ public static class AcodeConfiguration
             cause = e is JsonException ? e : cause;
         }
 
+        if (cause is not JsonException && ConfigFileStructure.Describe(path) is { } structure)
+        {
+            // JSON, but not what a configuration can be (an array, a key given twice): not "not valid JSON".
+            return AcodeErrors.UnusableConfigurationFile(path, structure, inner: exception);
+        }
+
         string problem = cause switch
         {
             JsonException { LineNumber: { } line } json when ConfigFileShape.Describe(path, line, json.BytePositionInLine ?? 0) is { } shape => shape,

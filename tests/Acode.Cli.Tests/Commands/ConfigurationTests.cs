@@ -86,6 +86,26 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("Try: Fix the file", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// JSON that cannot be a configuration (trial X): it was "not valid JSON" in .NET's words ("Top-level JSON element
+    /// must be an object", "A duplicate key … was found"), without a line or column.
+    /// </summary>
+    [Theory]
+    [InlineData("[]", "it holds a JSON array where it must hold one JSON object.")]
+    [InlineData("\"persistence\"", "it holds a JSON string where it must hold one JSON object.")]
+    [InlineData("{\n  \"persistence\": {\n    \"sqlite\": { \"busyTimeoutSeconds\": 5 },\n    \"Sqlite\": { \"busyTimeoutSeconds\": 6 }\n  }\n}\n", "line 4, column 17: the key 'persistence:Sqlite:busyTimeoutSeconds' is given a second time (keys are compared without regard to case; give each once).")]
+    [InlineData("{ \"persistence\": { \"retention\": { \"states\": [\"Completed\"] },\n \"retention\": { \"states\": [\"Failed\"] } } }", "line 2, column 28: the key 'persistence:retention:states:0' is given a second time")]
+    public async Task A_config_file_that_is_JSON_but_no_configuration_says_why_and_where(string content, string said)
+    {
+        await WriteConfigAsync(content);
+
+        AcodeResult result = await _workspace.RunAsync("session", "list");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Error: ACODE-DB-007: Invalid configuration: {ConfigPath} cannot be read as the configuration file: {said}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid JSON", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "the file is empty")]
     [InlineData("  \n// settings to come\n", "the file is empty")]
