@@ -30,10 +30,8 @@ internal static class RemoteTombstone
             return null;
         }
 
-        string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{Display.Plain(name)} ({tombstone.LastId})" : tombstone.LastId;
         return new UsageException(
-            $"Session {id} was deleted in PostgreSQL at {target} on {Display.Time(deletedAt)} (UTC) by workspace {by} "
-            + $"('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there. {nothingDone}",
+            $"{TombstoneText.Deleted(id, tombstone, deletedAt, target)} {nothingDone}",
             $"A copy of it in a workspace stays there but is no longer shared: a change made to it loses to the deletion when synced (recorded as a conflict). "
             + (context.WorkspaceDatabaseExists
                 ? $"Delete this workspace's copy, if it has one you no longer need, with '{DeleteCommand(context, id)}'; "

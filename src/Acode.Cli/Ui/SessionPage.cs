@@ -386,9 +386,8 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     {
         if (remote && workspaces is not null && (await SessionWorkspacesView.ReadAsync(workspaces, sessionId, cancellationToken)).Workspaces is { DeletedAt: { } deletedAt } tombstone)
         {
-            string by = tombstone.LastName is { } name && name != tombstone.LastId ? $"{name} ({tombstone.LastId})" : tombstone.LastId;
             return PageLayout.ProblemResult(workspace, StatusCodes.Status410Gone, "Session deleted",
-                $"Session {sessionId} was deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace {by} ('acode session delete' there and a sync, or 'acode db prune --remote'); only its tombstone is left there.",
+                TombstoneText.Deleted(sessionId, tombstone, deletedAt, target: null),
                 "Pick a session from the list. A workspace that still holds a copy of it keeps it, no longer shared.");
         }
 

@@ -212,9 +212,12 @@ public sealed class PostgresSessionSearch : ISessionSearch
         ReadOnlySpan<char> first = firstEnd < 0 ? plain : plain.AsSpan(0, firstEnd);
         int lastStart = plain.LastIndexOf(FragmentDelimiter, StringComparison.Ordinal);
         ReadOnlySpan<char> last = lastStart < 0 ? plain : plain.AsSpan(lastStart + FragmentDelimiter.Length);
-        // ts_headline leaves out what precedes a fragment's first word and follows its last (spaces, punctuation).
-        first = WithoutNonWordStart(first);
-        last = WithoutNonWordEnd(last);
+        // ts_headline leaves out what precedes a fragment's first word and follows its last (spaces, punctuation); the
+        // first fragment starts the headline and the last ends it, so the headline's own non-word ends are theirs.
+        int lead = plain.Length - WithoutNonWordStart(plain).Length;
+        int trail = plain.Length - WithoutNonWordEnd(plain).Length;
+        first = first[Math.Min(lead, first.Length)..];
+        last = last[..(last.Length - Math.Min(trail, last.Length))];
         ReadOnlySpan<char> start = WithoutNonWordStart(head), end = WithoutNonWordEnd(tail);
         int k = Math.Min(first.Length, start.Length);
         bool atStart = start.Length > 0 && start[..k].SequenceEqual(first[..k]);
@@ -223,8 +226,8 @@ public sealed class PostgresSessionSearch : ISessionSearch
 
         // A headline that reaches an end of the field gets back what ts_headline dropped there (a title's leading '<',
         // a sentence's final '.'), as snippet() keeps it; one that does not is marked with '…'.
-        string before = atStart ? Dropped(head[..(head.Length - start.Length)], plain[..(plain.Length - WithoutNonWordStart(plain).Length)], atEnd: false) : "…";
-        string after = atEnd ? Dropped(tail[end.Length..], plain[WithoutNonWordEnd(plain).Length..], atEnd: true) : "…";
+        string before = atStart ? Dropped(head[..(head.Length - start.Length)], plain[..lead], atEnd: false) : "…";
+        string after = atEnd ? Dropped(tail[end.Length..], plain[(plain.Length - trail)..], atEnd: true) : "…";
         return before + headline + after;
     }
 
