@@ -40,7 +40,17 @@ internal static class DbCheckCommand
             MigrationStatus schema = database.GetMigrationStatus();
 
             JsonObject? recounted = null;
-            if (context.ParseResult.GetValue(recount))
+            if (context.ParseResult.GetValue(recount) && database.CheckPages(cancellationToken).PagesDamaged)
+            {
+                // Rebuilding writes counters and index rows into the file: never into one whose pages are damaged.
+                const string Refused = "Nothing was rebuilt: the file's pages are damaged (see the integrity line), and --recount writes only to a sound file.";
+                recounted = new JsonObject { ["rowCounters"] = 0, ["blobsIndexed"] = 0, ["refused"] = Refused };
+                if (!context.ParseResult.GetValue(json))
+                {
+                    context.Console.WriteLine(Refused);
+                }
+            }
+            else if (context.ParseResult.GetValue(recount))
             {
                 int rebuilt = await database.RecountRowsAsync(cancellationToken);
                 int reindexed = await database.RebuildBlobSearchIndexAsync(cancellationToken);

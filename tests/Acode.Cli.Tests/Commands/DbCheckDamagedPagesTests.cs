@@ -84,8 +84,19 @@ public sealed class DbCheckDamagedPagesTests : IDisposable
             file.Write(noise);
         }
 
+        byte[] damaged = File.ReadAllBytes(_workspace.DatabasePath);
         AcodeResult check = await _workspace.RunAsync("db", "check");
         AcodeResult json = await _workspace.RunAsync("db", "check", "--json");
+        AcodeResult recount = await _workspace.RunAsync("db", "check", "--recount");
+        AcodeResult recountJson = await _workspace.RunAsync("db", "check", "--recount", "--json");
+
+        // --recount writes nothing into a file whose pages are damaged (it was ACODE-DB-002, exit 12, without a report).
+        Assert.True(recount.ExitCode == 1, recount.ToString());
+        Assert.Contains("Nothing was rebuilt: the file's pages are damaged (see the integrity line)", recount.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FAIL integrity", recount.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, recountJson.ExitCode);
+        Assert.StartsWith("Nothing was rebuilt", System.Text.Json.JsonDocument.Parse(recountJson.Stdout).RootElement.GetProperty("recount").GetProperty("refused").GetString(), StringComparison.Ordinal);
+        Assert.Equal(damaged, File.ReadAllBytes(_workspace.DatabasePath));
 
         Assert.Equal(1, check.ExitCode);
         Assert.Equal("", check.Stderr);
