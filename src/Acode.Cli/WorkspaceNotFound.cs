@@ -18,6 +18,7 @@ internal static class WorkspaceNotFound
     public static UsageException Create(Workspace workspace, string? explicitPath, string? environmentValue, string? empty = null)
     {
         string where;
+        string hint = "Run it in your project's folder (or give the workspace with --workspace), or record a sample session here with 'acode demo'.";
         if (empty is not null)
         {
             where = $"No acode workspace at {workspace.RootDirectory} yet: {workspace.DatabasePath} {empty}, so nothing was ever recorded there; it was left as it is.";
@@ -32,13 +33,10 @@ internal static class WorkspaceNotFound
         }
         else
         {
-            return Searched(workspace, Directory.GetCurrentDirectory());
+            (where, hint) = Searched(workspace, Directory.GetCurrentDirectory(), hint);
         }
 
-        return new UsageException(
-            $"{where} Nothing was created.",
-            "Run it in your project's folder (or give the workspace with --workspace), or record a sample session here with 'acode demo'.",
-            ExitCodes.Problem);
+        return new UsageException($"{where} Nothing was created.", hint, ExitCodes.Problem);
     }
 
     /// <summary>
@@ -47,7 +45,7 @@ internal static class WorkspaceNotFound
     /// <c>.agent/</c> without a database (empty, or another program's) stops the search short of a workspace further up:
     /// the error says so and names that workspace, and where <c>acode demo</c> would record.
     /// </summary>
-    private static UsageException Searched(Workspace workspace, string currentDirectory)
+    private static (string Where, string Hint) Searched(Workspace workspace, string currentDirectory, string hint)
     {
         var folders = new List<string>();
         bool stopped = Directory.Exists(workspace.AgentDirectory);
@@ -63,10 +61,7 @@ internal static class WorkspaceNotFound
         string where = $"No acode workspace here: looked for {Workspace.AgentFolderName}/{Workspace.DatabaseFileName} in {string.Join(", ", folders)}.";
         if (!stopped)
         {
-            return new UsageException(
-                $"{where} Nothing was created.",
-                "Run it in your project's folder (or give the workspace with --workspace), or record a sample session here with 'acode demo'.",
-                ExitCodes.Problem);
+            return (where, hint);
         }
 
         string? further = null;
@@ -77,11 +72,8 @@ internal static class WorkspaceNotFound
 
         where += $" The search stopped at {workspace.RootDirectory}, whose {Workspace.AgentFolderName}/ folder holds no {Workspace.DatabaseFileName} (empty, or another program's)"
             + (further is null ? "." : $"; a workspace exists further up, at {further}.");
-        return new UsageException(
-            $"{where} Nothing was created.",
-            further is null
-                ? $"Run it in your project's folder (or give the workspace with --workspace), or record a sample session with 'acode demo', which creates the workspace in {workspace.RootDirectory}."
-                : $"Give that workspace with --workspace {ShellQuoting.Quote(further)} (or ACODE_WORKSPACE), or move {Path.Combine(workspace.RootDirectory, Workspace.AgentFolderName)} away if it is not acode's.",
-            ExitCodes.Problem);
+        return (where, further is null
+            ? $"Run it in your project's folder (or give the workspace with --workspace), or record a sample session with 'acode demo', which creates the workspace in {workspace.RootDirectory}."
+            : $"Give that workspace with --workspace {ShellQuoting.Quote(further)} (or ACODE_WORKSPACE), or move {Path.Combine(workspace.RootDirectory, Workspace.AgentFolderName)} away if it is not acode's.");
     }
 }

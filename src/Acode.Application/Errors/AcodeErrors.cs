@@ -223,7 +223,7 @@ internal static class AcodeErrors
     public static AcodeDbException DamagedWorkspaceNotMigrated(string path, string currentVersion, string latestVersion, string problem) => new(
         AcodeErrorCode.NotAnAcodeDatabase,
         $"'{path}' is damaged (PRAGMA quick_check: {problem}), so it was not migrated from schema {currentVersion} to {latestVersion}. The file was left untouched.",
-        $"Copy it aside before anything else (with its -wal file, if any), then restore the workspace from a backup; 'acode db check' reports the damage without migrating the file,. Sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
+        $"Copy it aside before anything else (with its -wal file, if any), then restore the workspace from a backup; 'acode db check' reports the damage without migrating the file. Sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
 
     /// <summary>ACODE-DB-003 for a migration of the shared PostgreSQL database that failed and was rolled back.</summary>
     /// <param name="migration">The failed migration's id, e.g. <c>V1_12_0_SearchJsonEscapes</c>.</param>
