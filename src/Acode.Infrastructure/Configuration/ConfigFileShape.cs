@@ -17,17 +17,12 @@ internal static class ConfigFileShape
     /// </summary>
     public static string? Describe(string path, long line, long bytePositionInLine)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (ReadJson(path) is not { } bytes)
         {
             return null;
         }
 
-        ReadOnlySpan<byte> json = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes;
+        ReadOnlySpan<byte> json = bytes;
         int offset = OffsetOf(json, line, bytePositionInLine);
         if (offset < 0 || !json[offset..].Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -37,6 +32,20 @@ internal static class ConfigFileShape
         return HasToken(json)
             ? "the file ends before its JSON is complete (an object, array or string is not closed: the file may have been cut short)"
             : "the file is empty (it holds no JSON, only white space or comments)";
+    }
+
+    /// <summary>The file's bytes without a UTF-8 byte order mark, as the JSON reader sees them; null when it cannot be read.</summary>
+    internal static byte[]? ReadJson(string path)
+    {
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            return bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether <paramref name="json"/> holds anything but white space and comments before its first fault.</summary>

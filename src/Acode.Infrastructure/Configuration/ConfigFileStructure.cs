@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace Acode.Infrastructure.Configuration;
@@ -20,17 +19,11 @@ internal static class ConfigFileStructure
     /// </summary>
     public static string? Describe(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (ConfigFileShape.ReadJson(path) is not { } json)
         {
             return null;
         }
 
-        ReadOnlySpan<byte> json = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes;
         try
         {
             return Describe(json);

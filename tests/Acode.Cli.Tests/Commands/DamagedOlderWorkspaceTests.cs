@@ -77,29 +77,7 @@ public sealed class DamagedOlderWorkspaceTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        int pageSize;
-        long root;
-        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
-            command.CommandText = "SELECT (SELECT page_size FROM pragma_page_size()), (SELECT rootpage FROM sqlite_schema WHERE name = 'sessions');";
-            using SqliteDataReader reader = command.ExecuteReader();
-            reader.Read();
-            pageSize = reader.GetInt32(0);
-            root = reader.GetInt64(1);
-        }
-
-        byte[] noise = new byte[pageSize];
-        new Random(20261205).NextBytes(noise);
-        using (FileStream file = File.Open(_workspace.DatabasePath, FileMode.Open, FileAccess.ReadWrite))
-        {
-            file.Position = (root - 1) * pageSize;
-            file.Write(noise);
-        }
-
+        PageNoise.OverwriteRootPage(_workspace.DatabasePath, "sessions");
         return File.ReadAllBytes(_workspace.DatabasePath);
     }
 }

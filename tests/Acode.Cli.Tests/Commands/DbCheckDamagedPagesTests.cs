@@ -61,28 +61,7 @@ public sealed class DbCheckDamagedPagesTests : IDisposable
     public async Task Check_reports_damage_that_stops_the_integrity_check_itself_table_by_table()
     {
         await _workspace.RunOkAsync("demo", "--sessions", "30");
-        int pageSize;
-        long root;
-        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
-            command.CommandText = "SELECT (SELECT page_size FROM pragma_page_size()), (SELECT rootpage FROM sqlite_schema WHERE name = 'ix_tool_calls_session');";
-            using SqliteDataReader reader = command.ExecuteReader();
-            reader.Read();
-            pageSize = reader.GetInt32(0);
-            root = reader.GetInt64(1);
-        }
-
-        byte[] noise = new byte[pageSize];
-        new Random(20261205).NextBytes(noise);
-        using (FileStream file = File.Open(_workspace.DatabasePath, FileMode.Open, FileAccess.ReadWrite))
-        {
-            file.Position = (root - 1) * pageSize;
-            file.Write(noise);
-        }
+        PageNoise.OverwriteRootPage(_workspace.DatabasePath, "ix_tool_calls_session");
 
         byte[] damaged = File.ReadAllBytes(_workspace.DatabasePath);
         AcodeResult check = await _workspace.RunAsync("db", "check");
