@@ -347,13 +347,22 @@ public sealed class PostgresMigrator
     {
         // An MVCC read of the catalog, not to_regclass: after waiting for the advisory lock, this backend's catalog
         // cache may still hold "no such table" from before another process created it.
-        using (NpgsqlCommand exists = new("SELECT EXISTS (SELECT FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version');", connection, transaction))
+        if (!await JournalExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
         {
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            if (await TablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false) is not { Count: > 0 } names)
             {
-                await EnsureNoForeignTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return [];
             }
+
+            // Each statement of a READ COMMITTED transaction sees what committed before it: another starter's first
+            // migration (its tables and its journal, in one transaction) may have committed between the two reads.
+            if (await JournalExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+            {
+                return await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            string shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
+            throw NotAcodes(connection, $"the database holds tables acode did not record creating ({shown}) and no acode migration journal (schema_version)", null);
         }
 
         var rows = new List<AppliedMigration>();
@@ -379,12 +388,19 @@ public sealed class PostgresMigrator
         return rows;
     }
 
+    /// <summary>Whether the current schema holds a table named <c>schema_version</c> (an MVCC read of the catalog).</summary>
+    private static async Task<bool> JournalExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using NpgsqlCommand exists = new("SELECT EXISTS (SELECT FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version');", connection, transaction);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>
-    /// Refuses a database without acode's journal that already holds tables or views (not an extension's): acode creates
-    /// its schema only in an empty one, never beside another application's tables (docs/postgres.md).
+    /// Up to six of the tables and views (not an extension's) in the current schema: in a database without acode's
+    /// journal any is another application's, and acode creates its schema only in an empty one, never beside another
+    /// application's tables (docs/postgres.md).
     /// </summary>
-    /// <exception cref="AcodeDbException">ACODE-DB-006 naming up to five of the tables; nothing is created or changed.</exception>
-    private static async Task EnsureNoForeignTablesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private static async Task<List<string>> TablesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         const string Sql = """
             SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -393,23 +409,17 @@ public sealed class PostgresMigrator
             ORDER BY c.relname LIMIT 6;
             """;
         var names = new List<string>();
-        using (NpgsqlCommand command = new(Sql, connection, transaction))
+        using NpgsqlCommand command = new(Sql, connection, transaction);
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    names.Add(reader.GetString(0));
-                }
+                names.Add(reader.GetString(0));
             }
         }
 
-        if (names.Count > 0)
-        {
-            string shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
-            throw NotAcodes(connection, $"the database holds tables acode did not record creating ({shown}) and no acode migration journal (schema_version)", null);
-        }
+        return names;
     }
 
     private static AcodeDbException NotAcodes(NpgsqlConnection connection, string reason, Exception? inner) => AcodeErrors.PostgresRefused(
