@@ -47,6 +47,13 @@ internal static class ParseErrorMessages
     private static (IReadOnlyList<string> Errors, string Hint) Unrecognized(ParseResult parseResult, Command command, string path, string help)
     {
         string token = parseResult.UnmatchedTokens[0];
+        if (AfterDoubleDash(parseResult, token) && !token.StartsWith('-') && QueryGiven(parseResult, command) is { } dashedQuery)
+        {
+            // 'acode session search -- -retry timeout': the words of one query that starts with '-', split by the shell.
+            return ([$"'{path}' takes one query, and '{token}' is a second argument: a query of several words is one argument, in quotes."],
+                $"{path} -- {Acode.Infrastructure.ShellQuoting.Quote($"{dashedQuery} {token}")}   (all its words must match; see docs/search.md)");
+        }
+
         if (AfterDoubleDash(parseResult, token))
         {
             // After "--" every token is an argument, so an option typed there is one argument too many, not a typo.

@@ -14,6 +14,7 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("session list --lmit 3", "'--lmit' is not an option of 'acode session list'. Did you mean '--limit'?", "Try: acode session list --help")]
     [InlineData("session list --verbos", "'--verbos' is not an option of 'acode session list'. Did you mean '--verbose'?", "Try: acode session list --help")]
     [InlineData("session search fix parser", "'acode session search' takes one query, and 'parser' is a second argument: a query of several words is one argument, in quotes.", "Try: acode session search 'fix parser'   (all its words must match; see docs/search.md)")]
+    [InlineData("session search -- -retry timeout", "'acode session search' takes one query, and 'timeout' is a second argument: a query of several words is one argument, in quotes.", "Try: acode session search -- '-retry timeout'   (all its words must match; see docs/search.md)")]
     public async Task A_mistyped_command_or_option_suggests_the_nearest(string arguments, string error, string hint)
     {
         AcodeResult result = await _workspace.RunAsync(arguments.Split(' '));
@@ -66,13 +67,13 @@ public sealed class CommandLineErrorTests : IDisposable
 
     [Theory]
     [InlineData("session search -- hello --limit 1", "'--limit' comes after '--', so it is read as an argument, not an option: 'acode session search' takes no more arguments. Put options before '--'.")]
-    [InlineData("session search -- hello world", "'world' comes after '--', so it is one argument too many: 'acode session search' takes no more arguments. Put options before '--'.")]
+    [InlineData("db status -- x", "'x' comes after '--', so it is one argument too many: 'acode db status' takes no more arguments. Put options before '--'.")]
     public async Task An_option_after_the_double_dash_is_explained_not_suggested_as_itself(string arguments, string error)
     {
         AcodeResult result = await _workspace.RunAsync(arguments.Split(' '));
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal([$"Error: {error}", "Try: acode session search --help"], Lines(result.Stderr));
+        Assert.Equal([$"Error: {error}", $"Try: acode {string.Join(' ', arguments.Split(' ').TakeWhile(a => a != "--"))} --help"], Lines(result.Stderr));
     }
 
     [Fact]
