@@ -3,7 +3,9 @@ namespace Acode.Application.Serialization;
 /// <summary>
 /// The export format: JSON Lines, one <see cref="EntityDocument"/> per line, parents first (the session, its
 /// tasks, steps, tool calls, artifacts, then its events in sequence order). A file may hold several sessions,
-/// each starting with its session line. Importing restores ids, versions and timestamps exactly.
+/// each starting with its session line, which says how many lines the session has (<c>exportLines</c>; an event
+/// appended while the session was being written may add more). Importing restores ids, versions and timestamps
+/// exactly, and refuses a session with fewer lines than its session line says (docs/json-format.md).
 /// </summary>
 public static class SessionArchive
 {
@@ -15,13 +17,21 @@ public static class SessionArchive
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
-        await WriteLineAsync(writer, session, cancellationToken).ConfigureAwait(false);
+        IEnumerable<Step> steps = session.Tasks.SelectMany(t => t.Steps);
+        // Counted before the events are read: one appended meanwhile adds a line, never takes one away.
+        long lines = 1 + session.Tasks.Count + steps.Count() + steps.Sum(s => s.ToolCalls.Count) + session.Artifacts.Count
+            + await store.CountEventsAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        var document = (SessionDocument)EntityDocuments.From(session);
+        await writer.WriteLineAsync(EntityJson.Serialize(new SessionDocument
+        {
+            Id = document.Id, Version = document.Version, CreatedAt = document.CreatedAt, UpdatedAt = document.UpdatedAt,
+            Title = document.Title, Goal = document.Goal, State = document.State, ExportLines = lines,
+        }).AsMemory(), cancellationToken).ConfigureAwait(false);
         foreach (SessionTask task in session.Tasks)
         {
             await WriteLineAsync(writer, task, cancellationToken).ConfigureAwait(false);
         }
 
-        IEnumerable<Step> steps = session.Tasks.SelectMany(t => t.Steps);
         foreach (Step step in steps)
         {
             await WriteLineAsync(writer, step, cancellationToken).ConfigureAwait(false);
@@ -81,15 +91,24 @@ public static class SessionArchive
 
             if (Add(ref current, Parse(lines.Line.Span, lineNumber), lineNumber, clock) is { } done)
             {
-                yield return done;
+                yield return Whole(done, $"Line {lineNumber}: session {done.Session!.Id} ends before this line");
             }
         }
 
         if (current?.Session is not null)
         {
-            yield return current;
+            yield return Whole(current, $"Line {lineNumber}: the file ends, and session {current.Session.Id} with it,");
         }
     }
+
+    /// <summary><paramref name="graph"/>, unless it has fewer lines than its session line says (<c>exportLines</c>).</summary>
+    /// <exception cref="FormatException">Lines of the session are missing.</exception>
+    private static SessionGraphBuilder Whole(SessionGraphBuilder graph, string where)
+        => graph.ExportLines is { } announced && graph.Documents < announced
+            ? throw new FormatException(
+                $"{where} after {graph.Documents} of the {announced} lines its first line announces (\"exportLines\"): the export was cut off, "
+                + "or lines of it were removed (if they were removed on purpose, delete \"exportLines\" from the session's line to import the rest).")
+            : graph;
 
     /// <summary>Adds a line's document to the session being read; returns the session before it when the line starts another.</summary>
     private static SessionGraphBuilder? Add(ref SessionGraphBuilder? current, EntityDocument document, int lineNumber, TimeProvider? clock)

@@ -7,4 +7,11 @@ internal sealed class SessionDocument : EntityDocument
     public string? Goal { get; init; }
 
     public required string State { get; init; }
+
+    /// <summary>
+    /// In an export file only: how many lines the session has there, its own line included (<see cref="SessionArchive"/>),
+    /// so that an export cut off at a line break is refused instead of imported as part of a session. Never in the outbox,
+    /// PostgreSQL or <c>--json</c> output (null is not written).
+    /// </summary>
+    public long? ExportLines { get; init; }
 }

@@ -42,6 +42,12 @@ internal sealed class SessionGraphBuilder
 
     public IReadOnlyList<SessionEvent> Events => _events;
 
+    /// <summary>How many documents were added, the session's included.</summary>
+    public long Documents { get; private set; }
+
+    /// <summary>How many lines the session's export line says it has (<see cref="SessionDocument.ExportLines"/>); null when it does not say.</summary>
+    public long? ExportLines { get; private set; }
+
     /// <exception cref="FormatException">The document does not fit the session being built.</exception>
     public void Add(EntityDocument document)
     {
@@ -49,6 +55,7 @@ internal sealed class SessionGraphBuilder
         try
         {
             AddCore(document);
+            Documents++;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -93,7 +100,13 @@ internal sealed class SessionGraphBuilder
                 throw new InvalidOperationException($"a second session in one session graph (already building {_session.Id}).");
             }
 
+            if (s.ExportLines < 1)
+            {
+                throw new InvalidOperationException($"exportLines {s.ExportLines} is not positive: it counts the session's lines in the export, its own included.");
+            }
+
             _session = Session.Restore(SessionId.Parse(s.Id), NotBlank(s.Title, "title"), s.Goal, Name<SessionState>(s.State, "state"), 0, s.Version, created, updated, _clock);
+            ExportLines = s.ExportLines;
             return;
         }
 

@@ -130,6 +130,28 @@ public class SessionGraphBuilderTests
         Assert.Contains("second session", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-3L)]
+    public void An_export_line_count_that_is_not_positive_is_refused_and_a_positive_one_is_kept(long lines)
+    {
+        var saved = (SessionDocument)SavedDocument(Session.Create("one", clock: _time));
+        SessionDocument Counting(long n) => new()
+        {
+            Id = saved.Id, Version = saved.Version, CreatedAt = saved.CreatedAt, UpdatedAt = saved.UpdatedAt,
+            Title = saved.Title, Goal = saved.Goal, State = saved.State, ExportLines = n,
+        };
+
+        var ex = Assert.Throws<FormatException>(() => new SessionGraphBuilder().Add(EntityJson.Deserialize(EntityJson.Serialize(Counting(lines)))));
+        var kept = new SessionGraphBuilder();
+        kept.Add(EntityJson.Deserialize(EntityJson.Serialize(Counting(7))));
+
+        Assert.Equal($"Session {saved.Id}: exportLines {lines} is not positive: it counts the session's lines in the export, its own included.", ex.Message);
+        Assert.Equal(7, kept.ExportLines);
+        Assert.Equal(1, kept.Documents);
+        Assert.DoesNotContain("exportLines", EntityJson.Serialize(saved), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Add_throws_FormatException_for_a_child_of_another_session()
     {

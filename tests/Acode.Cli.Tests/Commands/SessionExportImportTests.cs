@@ -154,6 +154,50 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.DoesNotContain("denied", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An export cut off at a line break (a copy cut short, <c>head</c>) is valid JSON line by line: each session line says
+    /// how many lines the session has, so the cut session is refused, not imported as part of itself.
+    /// </summary>
+    [Fact]
+    public async Task An_export_cut_at_a_line_break_is_refused_for_the_cut_session_and_keeps_the_sessions_before_it()
+    {
+        await _source.RunOkAsync("demo", "--sessions", "2");
+        string[] lines = (await _source.RunOkAsync("session", "export", "--all")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int size = (int)JsonDocument.Parse(lines[0]).RootElement.GetProperty("exportLines").GetInt64();
+        Assert.Equal(lines.Length, size + JsonDocument.Parse(lines[size]).RootElement.GetProperty("exportLines").GetInt64());
+        string first = JsonDocument.Parse(lines[0]).RootElement.GetProperty("id").GetString()!;
+        string second = JsonDocument.Parse(lines[size]).RootElement.GetProperty("id").GetString()!;
+
+        // Cut inside the second session: the first is imported, the second refused with nothing of it stored.
+        string atEnd = Path.Combine(_target.Root, "cut.jsonl");
+        await File.WriteAllLinesAsync(atEnd, lines[..(size + 6)]);
+        AcodeResult cut = await _target.RunAsync("session", "import", atEnd);
+
+        Assert.True(cut.ExitCode == 2, cut.ToString());
+        Assert.Contains($"Line {size + 6}: the file ends, and session {second} with it, after 6 of the {lines.Length - size} lines its first line announces (\"exportLines\"): the export was cut off", cut.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing from the failing session was stored (1 earlier session(s) were imported).", cut.Stderr, StringComparison.Ordinal);
+        Assert.Equal([first], await _target.SessionIdsAsync());
+
+        // Cut inside the first session, then the second whole (two files joined): the first is refused where the second starts.
+        string joined = Path.Combine(_target.Root, "joined.jsonl");
+        await File.WriteAllLinesAsync(joined, [.. lines[..10], .. lines[size..]]);
+        AcodeResult refused = await _target.RunAsync("session", "import", joined);
+
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains($"Line 11: session {first} ends before this line after 10 of the {size} lines", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal([first], await _target.SessionIdsAsync());
+
+        // The whole file imports; lines removed on purpose import once "exportLines" is taken out, as the message says.
+        string whole = Path.Combine(_target.Root, "whole.jsonl");
+        await File.WriteAllLinesAsync(whole, lines);
+        Assert.Contains("Imported 2 session(s)", (await _target.RunOkAsync("session", "import", whole)).Stdout, StringComparison.Ordinal);
+        System.Text.Json.Nodes.JsonNode session = System.Text.Json.Nodes.JsonNode.Parse(lines[0])!;
+        Assert.True(session.AsObject().Remove("exportLines"));
+        string trimmed = Path.Combine(_target.Root, "trimmed.jsonl");
+        await File.WriteAllLinesAsync(trimmed, [session.ToJsonString(), .. lines[1..10]]);
+        await _target.RunOkAsync("session", "import", trimmed);
+    }
+
     public void Dispose()
     {
         _source.Dispose();
