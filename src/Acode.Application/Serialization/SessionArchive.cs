@@ -11,16 +11,25 @@ public static class SessionArchive
 {
     internal const int EventBatchSize = 1000;
 
-    /// <summary>Writes one saved session and all its events.</summary>
-    public static async Task WriteAsync(TextWriter writer, IRunStateStore store, Session session, CancellationToken cancellationToken = default)
+    /// <summary>Writes one saved session and all its events, its first line saying how many lines it has (<c>exportLines</c>).</summary>
+    public static Task WriteAsync(TextWriter writer, IRunStateStore store, Session session, CancellationToken cancellationToken = default)
+        => WriteAsync(writer, store, session, countLines: true, cancellationToken);
+
+    /// <summary>The lines of <see cref="WriteAsync(TextWriter, IRunStateStore, Session, CancellationToken)"/> without <c>exportLines</c>: the documents <c>session show --json</c> lists.</summary>
+    internal static Task WriteDocumentsAsync(TextWriter writer, IRunStateStore store, Session session, CancellationToken cancellationToken = default)
+        => WriteAsync(writer, store, session, countLines: false, cancellationToken);
+
+    private static async Task WriteAsync(TextWriter writer, IRunStateStore store, Session session, bool countLines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
         IEnumerable<Step> steps = session.Tasks.SelectMany(t => t.Steps);
         // Counted before the events are read: one appended meanwhile adds a line, never takes one away.
-        long lines = 1 + session.Tasks.Count + steps.Count() + steps.Sum(s => s.ToolCalls.Count) + session.Artifacts.Count
-            + await store.CountEventsAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        long? lines = countLines
+            ? 1 + session.Tasks.Count + steps.Count() + steps.Sum(s => s.ToolCalls.Count) + session.Artifacts.Count
+                + await store.CountEventsAsync(session.Id, cancellationToken).ConfigureAwait(false)
+            : null;
         var document = (SessionDocument)EntityDocuments.From(session);
         await writer.WriteLineAsync(EntityJson.Serialize(new SessionDocument
         {

@@ -33,7 +33,7 @@ internal static class SessionShowCommand
             if (context.ParseResult.GetValue(json))
             {
                 using var buffer = new StringWriter();
-                await SessionArchive.WriteAsync(buffer, store, session, cancellationToken);
+                await SessionArchive.WriteDocumentsAsync(buffer, store, session, cancellationToken);
                 var array = new JsonArray();
                 foreach (string line in buffer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {

@@ -167,6 +167,7 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.Equal(lines.Length, size + JsonDocument.Parse(lines[size]).RootElement.GetProperty("exportLines").GetInt64());
         string first = JsonDocument.Parse(lines[0]).RootElement.GetProperty("id").GetString()!;
         string second = JsonDocument.Parse(lines[size]).RootElement.GetProperty("id").GetString()!;
+        Assert.DoesNotContain("exportLines", (await _source.RunOkAsync("session", "show", first, "--json")).Stdout, StringComparison.Ordinal);
 
         // Cut inside the second session: the first is imported, the second refused with nothing of it stored.
         string atEnd = Path.Combine(_target.Root, "cut.jsonl");
