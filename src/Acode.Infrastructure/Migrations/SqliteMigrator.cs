@@ -198,25 +198,44 @@ internal sealed partial class SqliteMigrator
     /// The first problems <c>PRAGMA quick_check</c> finds in the file's pages (or the error it stopped with), or null when
     /// there are none. Run only before migrating: O(size of the file), like the table rebuilds some migrations do.
     /// </summary>
+    /// <remarks>
+    /// Another process creating or migrating the same workspace at that moment can change the schema under the check:
+    /// SQLite then fails it with SQLITE_SCHEMA ("vtable constructor failed" on a full-text table). The check is run
+    /// again on the new schema; if the schema keeps changing, that process is migrating the file after its own check,
+    /// and this one goes on to the migrations, which wait for its write lock.
+    /// </remarks>
     private static string? FindDamage(SqliteConnection connection)
     {
         const int Shown = 3;
-        try
+        const int SchemaChanged = 17; // SQLITE_SCHEMA
+        for (int attempt = 1; ; attempt++)
         {
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA quick_check({Shown});";
-            using SqliteDataReader reader = command.ExecuteReader();
-            var problems = new List<string>();
-            while (reader.Read())
+            try
             {
-                problems.Add(reader.GetString(0));
-            }
+                using SqliteCommand command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA quick_check({Shown});";
+                using SqliteDataReader reader = command.ExecuteReader();
+                var problems = new List<string>();
+                while (reader.Read())
+                {
+                    problems.Add(reader.GetString(0));
+                }
 
-            return problems is ["ok"] ? null : string.Join("; ", problems);
-        }
-        catch (SqliteException ex) when (Sqlite.SqliteErrorMapper.IsCorrupt(ex))
-        {
-            return ex.Message.TrimEnd('.');
+                return problems is ["ok"] ? null : string.Join("; ", problems);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SchemaChanged)
+            {
+                if (attempt == 10)
+                {
+                    return null;
+                }
+
+                Thread.Sleep(10 * attempt);
+            }
+            catch (SqliteException ex) when (Sqlite.SqliteErrorMapper.IsCorrupt(ex))
+            {
+                return ex.Message.TrimEnd('.');
+            }
         }
     }
 
