@@ -60,6 +60,13 @@ internal static class SessionImportCommand
                     context.Console.WriteLine($"{graph.Session!.Id}: {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged");
                 }
             }
+            catch (OperationCanceledException) when (StopSignals.Received is not null)
+            {
+                throw new UsageException(
+                    $"Stopped by {StopSignals.ReceivedName} after importing {sessionIds.Count} session(s) of '{path}' ({inserted} rows new, {updated} updated, {unchanged} already present); nothing of the session being read was stored.",
+                    "Run the same command again to import the rest: what is already here is found present and left alone.",
+                    StopSignals.InterruptedExitCode);
+            }
             // A fifo or device was read once already: opened again it would wait for a writer that may never come.
             catch (FormatException) when (path != "-" && !TranscriptImporter.IsStreamPath(path) && FileKind.SpecialKindOf(path) is null
                 && TranscriptFormat.GuessTranscriptAgent(path) is { } agent)
@@ -96,7 +103,11 @@ internal static class SessionImportCommand
             }
 
             return ExitCodes.Success;
-        });
+        }, stopsGracefully: p => ReadsRegularFile(p.GetValue(file)));
         return command;
+
+        // A large file takes a while, so Ctrl+C and SIGTERM stop between sessions and say how far the import came.
+        // Standard input, a fifo or a device is read with a call that a signal does not end: those stop at once.
+        static bool ReadsRegularFile(string? path) => path is not null and not "-" && File.Exists(path) && FileKind.SpecialKindOf(path) is null;
     }
 }

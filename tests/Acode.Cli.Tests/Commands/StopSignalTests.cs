@@ -373,6 +373,49 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     }
 
     /// <summary>
+    /// <c>session import</c> of a file stopped by Ctrl+C: it ended at once with nothing on standard error, its per-session
+    /// lines one session short of what it had stored (trial Z). It now stops between sessions and says how far it came.
+    /// </summary>
+    [Fact]
+    public async Task An_import_stopped_by_a_signal_says_how_many_sessions_it_stored_and_the_same_command_finishes()
+    {
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        string file = Path.Combine(_workspace.Root, "all.jsonl");
+        await _workspace.RunOkAsync("session", "export", "--all", "-o", file);
+        using var target = new CliWorkspace();
+        await target.RunOkAsync("db", "migrate");
+
+        // This write transaction makes the first session's import wait for the write lock; the signal comes while it waits.
+        (string text, string err, int exitCode) = ("", "", 0);
+        using (var writer = new SqliteConnection($"Data Source={target.DatabasePath};Pooling=False"))
+        {
+            writer.Open();
+            using SqliteCommand begin = writer.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+            using Process process = AcodeBinary.Start(target.Root, target.Environment, ["--workspace", target.Root, "session", "import", file]);
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(process.HasExited, $"precondition: the import waits for the write lock\n{(process.HasExited ? await stderr : "")}");
+            Signal(process, "INT");
+            await Task.Delay(300);
+            begin.CommandText = "ROLLBACK;";
+            begin.ExecuteNonQuery();
+            await WaitForExitAsync(process);
+            (text, err, exitCode) = (await stdout, await stderr, process.ExitCode);
+        }
+
+        int stored = (await target.SessionIdsAsync()).Count;
+        Assert.True(exitCode == 130, $"exit {exitCode}\n{text}\n{err}");
+        Assert.Contains($"Stopped by Ctrl+C (SIGINT) after importing {stored} session(s) of '{file}'", err, StringComparison.Ordinal);
+        Assert.Contains("Run the same command again to import the rest", err, StringComparison.Ordinal);
+        Assert.Equal(stored, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" new, ", StringComparison.Ordinal)));
+        Assert.True(stored < 3, err);
+        await target.RunOkAsync("session", "import", file);
+        Assert.Equal((await _workspace.SessionIdsAsync()).Order(), (await target.SessionIdsAsync()).Order());
+    }
+
+    /// <summary>
     /// Syncs three demo sessions, then runs <c>session pull --all</c> into a new workspace while a transaction holds
     /// <paramref name="lockStatement"/>; once the pull waits for that lock, sends <paramref name="signal"/>, and ends the
     /// transaction before the pull exits (<paramref name="releaseFirst"/>, after 300 ms) or after.
