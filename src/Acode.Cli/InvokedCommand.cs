@@ -26,6 +26,16 @@ internal static class InvokedCommand
     /// <param name="option">The option added when the line does not have it (<c>--yes</c>, <c>--dry-run</c>).</param>
     /// <param name="pinned">Single-valued options when the line has them; options of any arity when it does not.</param>
     public static string With(ParseResult parseResult, Option option, IReadOnlyList<(Option Option, string Value)> pinned)
+        => With(parseResult, option, pinned, new HashSet<string>());
+
+    /// <summary>
+    /// <see cref="With(ParseResult, Option)"/> without the arguments in <paramref name="dropped"/> (as typed): the
+    /// command that finishes what an interrupted one left, such as the ids a stopped <c>session delete</c> did not reach.
+    /// </summary>
+    public static string Without(ParseResult parseResult, Option option, IReadOnlySet<string> dropped)
+        => With(parseResult, option, [], dropped);
+
+    private static string With(ParseResult parseResult, Option option, IReadOnlyList<(Option Option, string Value)> pinned, IReadOnlySet<string> dropped)
     {
         var added = new List<string>();
         if (parseResult.GetResult(option) is not { Implicit: false })
@@ -54,6 +64,11 @@ internal static class InvokedCommand
             {
                 arguments.AddRange(added);
                 added.Clear();
+            }
+
+            if (token.Type == TokenType.Argument && dropped.Contains(token.Value))
+            {
+                continue;
             }
 
             arguments.Add(replaced.TryGetValue(token, out string? value) ? value : token.Value);

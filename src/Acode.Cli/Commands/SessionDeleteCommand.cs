@@ -58,11 +58,13 @@ internal static class SessionDeleteCommand
             SqliteRunStateStore store = context.WorkspaceStore;
             var wanted = new List<SessionId>();
             var missing = new List<string>();
+            var typedFor = new Dictionary<string, SessionId>(StringComparer.Ordinal);
             foreach (SessionIdArgument argument in typed)
             {
                 if (await argument.ResolveAsync(store, cancellationToken) is { } resolved)
                 {
                     wanted.Add(resolved);
+                    typedFor[argument.Text] = resolved;
                 }
                 else
                 {
@@ -151,7 +153,7 @@ internal static class SessionDeleteCommand
                 Console.Error.WriteLine(RemovalStopMessage.Text(
                     "deleting", "deletions", "deleted", deleted.Count, found.Count,
                     teamWide ? "the deletions done reach PostgreSQL with the next sync" : null,
-                    deleted.Count < found.Count ? "Run the command again with the ids left to delete them" : null));
+                    deleted.Count < found.Count ? $"Run it again with the {found.Count - deleted.Count} id(s) left to delete them ({AgainWithTheRest(p, yes, typedFor, deleted)})" : null));
                 return StopSignals.InterruptedExitCode;
             }
 
@@ -249,5 +251,12 @@ internal static class SessionDeleteCommand
         {
             context.Console.MarkupLine($"  {s.Id}  {s.State,-16}  {UtcTimestamp.Format(s.UpdatedAt)}  {Display.Safe(s.Title, 60)}");
         }
+    }
+
+    /// <summary>The command as typed without the ids (or starts of ids) of the sessions it deleted before it was stopped.</summary>
+    private static string AgainWithTheRest(ParseResult parseResult, Option yes, IReadOnlyDictionary<string, SessionId> typedFor, IReadOnlyList<RemovalCandidate> deleted)
+    {
+        var gone = deleted.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        return InvokedCommand.Without(parseResult, yes, typedFor.Where(t => gone.Contains(t.Value.Value)).Select(t => t.Key).ToHashSet(StringComparer.Ordinal));
     }
 }

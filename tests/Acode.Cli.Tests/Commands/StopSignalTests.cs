@@ -368,7 +368,21 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         Assert.Contains($"the other {left} stay whole", err, StringComparison.Ordinal);
         Assert.Contains(removal == "db prune" ? "Removed 100 session(s)" : "Deleted 100 session(s).", text, StringComparison.Ordinal);
         await _workspace.RunOkAsync("db", "check");
-        await _workspace.RunOkAsync(removal == "db prune" ? arguments : ["session", "delete", .. await _workspace.SessionIdsAsync(), "--yes"]);
+        if (removal == "db prune")
+        {
+            await _workspace.RunOkAsync(arguments);
+        }
+        else
+        {
+            // The command it prints is the one typed without the ids it deleted (the same command again refused those).
+            string again = System.Text.RegularExpressions.Regex.Match(err, @"Run it again with the (\d+) id\(s\) left to delete them \(acode ([^)]*)\)").Groups[2].Value;
+            Assert.Contains($"Run it again with the {left} id(s) left", err, StringComparison.Ordinal);
+            string[] rest = again.Split(' ');
+            Assert.Equal((await _workspace.SessionIdsAsync()).Order(), rest.Where(a => a.StartsWith("sess_", StringComparison.Ordinal)).Order());
+            Assert.Equal(["--workspace", _workspace.Root, "session", "delete"], rest[..4]);
+            await _workspace.RunOkAsync(rest[2..]); // RunOkAsync gives the workspace itself
+        }
+
         Assert.Equal(0, SessionCount());
     }
 
