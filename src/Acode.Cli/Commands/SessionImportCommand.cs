@@ -103,11 +103,11 @@ internal static class SessionImportCommand
             }
 
             return ExitCodes.Success;
-        }, stopsGracefully: p => ReadsRegularFile(p.GetValue(file)));
+        }, stopsGracefully: p => p.GetResult(file) is { Tokens: [{ } given] } && ReadsRegularFile(given.Value)); // not GetValue: '--help' has no file
         return command;
 
         // A large file takes a while, so Ctrl+C and SIGTERM stop between sessions and say how far the import came.
         // Standard input, a fifo or a device is read with a call that a signal does not end: those stop at once.
-        static bool ReadsRegularFile(string? path) => path is not null and not "-" && File.Exists(path) && FileKind.SpecialKindOf(path) is null;
+        static bool ReadsRegularFile(string path) => path is not "-" && File.Exists(path) && FileKind.SpecialKindOf(path) is null;
     }
 }
