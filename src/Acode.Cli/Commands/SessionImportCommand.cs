@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Serialization;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Transcripts;
@@ -76,6 +77,13 @@ internal static class SessionImportCommand
                 throw new UsageException(
                     $"'{path}' is not an acode export: it looks like {name}. Nothing from it was stored ({sessions} earlier session(s) were imported).",
                     $"Import it with 'acode import {agent} {ShellQuoting.Quote(path)}'.");
+            }
+            catch (ImportConflictException ex)
+            {
+                // The file may be sound: this workspace holds the row under another session (a copy of it under another id).
+                throw new UsageException(
+                    $"Session {ex.ImportedSessionId} of '{path}' cannot be imported: its {ex.EntityType} {ex.EntityId} is stored in this workspace already, in session {ex.OwningSessionId} (rows never move between sessions). Nothing from session {ex.ImportedSessionId} was stored ({sessions} earlier session(s) were imported).",
+                    $"If session {ex.OwningSessionId} is another copy of the same work, delete it ('acode session delete {ex.OwningSessionId}') and import the file again; otherwise the file was edited by hand or forged: re-export the session with 'acode session export'.");
             }
             catch (FormatException ex)
             {

@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Errors;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
 using Acode.Application.Transcripts;
@@ -438,6 +439,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
             $"'{path}' holds {DisplayName} session {key} ({sessionId}), which is stored already with other records: from another transcript of that session (the same file name in another folder), or from this file before it was rewritten (restored from a backup, or started anew); importing it too would mix two runs into one session. Nothing of it was imported.",
             $"If two files hold that session, import one of them only. To take this file as it is now instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
 
+    private TranscriptFormatException RecordsOfAnotherSession(string path, string key, ImportConflictException conflict)
+        => new(
+            path,
+            $"'{path}' holds records of {DisplayName} session {key} that are stored already in session {conflict.OwningSessionId} ({conflict.EntityType} {conflict.EntityId}), while this file starts at another record and so would be session {conflict.ImportedSessionId}: another copy of the transcript (one that lacks the first lines of the other, or goes on past it) was imported before. Nothing of it was imported.",
+            $"If two files hold that session, import the whole one only. To take this file instead, remove the other copy's session first (acode session delete {conflict.OwningSessionId}), then import this file: acode import {Agent} {ShellQuoting.Quote(path)}.");
+
     private static long EventBaseOf(string companionKey)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -621,9 +628,22 @@ public abstract class TranscriptImporter : ITranscriptImporter
             }
 
             // No documents (an empty transcript, or one of summaries only): the store is not asked for, so no workspace is created for nothing.
-            ImportResult rows = documents.Count == 0
-                ? new ImportResult(0, 0, 0)
-                : await StoreAsync(importer._store.Value, documents, RedactedBefore(companions), cancellationToken).ConfigureAwait(false);
+            ImportResult rows;
+            try
+            {
+                rows = documents.Count == 0
+                    ? new ImportResult(0, 0, 0)
+                    : await StoreAsync(importer._store.Value, documents, RedactedBefore(companions), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImportConflictException ex)
+            {
+                // Its records are stored under another session id: another copy of this transcript that starts at another
+                // record (one lacking its first lines), whose session takes its id from its first time. Refused, as a
+                // copy starting alike is (OtherTranscriptOfSession), until the file changes.
+                _refusedSignature = signature;
+                throw importer.RecordsOfAnotherSession(Path, Key, ex);
+            }
+
             if (removed is not null)
             {
                 await importer._removedImports.Value!.ForgetAsync(SessionId.Parse(removed.SessionId), cancellationToken).ConfigureAwait(false);

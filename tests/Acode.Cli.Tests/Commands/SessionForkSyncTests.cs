@@ -48,7 +48,8 @@ public sealed class SessionForkSyncTests(PostgresFixture fixture) : IDisposable
         JsonElement remote = await _b.JsonAsync("session", "show", "--remote", id);
 
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains($"already belongs to session {id}", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"is stored in this workspace already, in session {id}", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"acode session delete {id}", refused.Stderr, StringComparison.Ordinal);
         Assert.True(before.Count > 5, "the demo session has children");
         Assert.Contains($"{before.Count} conflict(s)", sync.Stdout, StringComparison.Ordinal);
         Assert.Contains("0 dead-lettered; 0 pending", sync.Stdout, StringComparison.Ordinal);

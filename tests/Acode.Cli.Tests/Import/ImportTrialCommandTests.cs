@@ -194,6 +194,58 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Equal("second run", Assert.Single(await DocumentsAsync(id, "SessionTask")).GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public async Task A_copy_lacking_the_first_lines_of_a_transcript_imported_before_the_whole_one_makes_it_refused_and_the_other_files_imported(string agent)
+    {
+        // Its session id takes the time of its first record, so the two copies are two sessions holding the same records
+        // (trial Y: exit 3, "This is a bug", and every file after it left out).
+        bool claude = agent == "claude-code";
+        string name = claude ? ClaudeKey + ".jsonl" : CodexName;
+        string[] whole = claude
+            ? [ClaudePrompt, ClaudeAnswer, ClaudeLine("u2", "a1", "10:01:00", "user", "again"), ClaudeLine("a2", "u2", "10:01:01", "assistant", "done")]
+            : [CodexPrompt, CodexAnswer, CodexLine("10:01:00", "user", "input_text", "again"), CodexCall];
+        string parent = Path.Combine(_workspace.Root, "projects");
+        string part = Path.Combine(parent, "a", name);
+        string full = Path.Combine(parent, "b", name);
+        string other = Path.Combine(parent, "c", claude ? "cccccccc-cccc-4ccc-8ccc-cccccccccccc.jsonl" : CodexName.Replace("eeeeeeeeeeee", "cccccccccccc", StringComparison.Ordinal));
+        foreach ((string file, string[] lines) in new[] { (part, whole[2..]), (full, whole), (other, whole) })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllLines(file, lines);
+        }
+
+        AcodeResult run = await _workspace.RunAsync("import", agent, part, full, other);
+        JsonElement again = JsonDocument.Parse((await _workspace.RunAsync("import", agent, full, "--json")).Stdout).RootElement;
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.DoesNotContain("bug", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Imported 2 transcript(s) into 2 session(s)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Error: '{full}' holds records of ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing of it was imported.", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
+        Assert.Equal(full, again.GetProperty("refused")[0].GetProperty("path").GetString());
+
+        // What Try: says takes the whole copy instead.
+        string owner = System.Text.RegularExpressions.Regex.Match(run.Stderr, @"acode session delete (sess_\w+)").Groups[1].Value;
+        Assert.NotEqual("", owner);
+        await _workspace.RunOkAsync("session", "delete", owner, "--yes");
+        AcodeResult taken = await _workspace.RunOkAsync("import", agent, full);
+        Assert.Contains("Imported 1 transcript(s) into 1 session(s)", taken.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
+    }
+
+    private static string ClaudeLine(string uuid, string parent, string time, string role, string text)
+        => role == "user"
+            ? $$$"""{"type":"user","uuid":"{{{uuid}}}","parentUuid":"{{{parent}}}","sessionId":"s","timestamp":"2026-11-20T{{{time}}}Z","cwd":"/p","message":{"role":"user","content":"{{{text}}}"}}"""
+            : $$$"""{"type":"assistant","uuid":"{{{uuid}}}","parentUuid":"{{{parent}}}","sessionId":"s","timestamp":"2026-11-20T{{{time}}}Z","cwd":"/p","message":{"id":"msg_{{{uuid}}}","role":"assistant","model":"m","content":[{"type":"text","text":"{{{text}}}"}],"stop_reason":"end_turn"}}""";
+
+    private const string CodexCall = """{"timestamp":"2026-11-20T10:01:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"ls\"]}","call_id":"call_9"}}""";
+
+    private static string CodexLine(string time, string role, string kind, string text)
+        => $$$"""{"timestamp":"2026-11-20T{{{time}}}.000Z","type":"response_item","payload":{"type":"message","role":"{{{role}}}","content":[{"type":"{{{kind}}}","text":"{{{text}}}"}]}}""";
+
     [Fact]
     public async Task A_transcript_rewritten_in_place_with_another_run_is_refused_with_a_message_that_names_that_cause()
     {
