@@ -370,8 +370,33 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
             }
         }
 
-        Match code = ExitCode().Match(text);
-        return (text, code.Success && code.Groups[1].Value != "0", null);
+        (bool failed, TimeSpan? took) = ParseShellHeader(text);
+        return (text, failed, took);
+    }
+
+    /// <summary>
+    /// Whether a shell tool's text result says its command failed, and how long it took, from the lines before its
+    /// <c>Output:</c> line (the first line only when there is none): <c>Exit code: N</c> and <c>Wall time: S seconds</c>
+    /// (Codex's <c>shell</c> tool), or <c>Chunk ID: …</c>, <c>Wall time: S seconds</c>, <c>Process exited with code N</c>
+    /// (<c>Process running with session ID N</c> while it runs) and <c>Original token count: N</c> (its unified exec
+    /// tool, <c>exec_command</c> and <c>write_stdin</c>; openai/codex, codex-rs unified exec). A text that starts otherwise
+    /// is a plain result: not failed, its time measured from the records.
+    /// </summary>
+    private static (bool Failed, TimeSpan? Duration) ParseShellHeader(string text)
+    {
+        if (!ShellHeaderStart().IsMatch(text))
+        {
+            return (false, null);
+        }
+
+        int output = text.IndexOf("\nOutput:", StringComparison.Ordinal);
+        int firstLine = text.IndexOf('\n', StringComparison.Ordinal);
+        string header = output >= 0 ? text[..output] : firstLine >= 0 ? text[..firstLine] : text;
+        Match code = ExitCode().Match(header);
+        Match wall = WallTime().Match(header);
+        TimeSpan? duration = wall.Success && double.TryParse(wall.Groups[1].ValueSpan, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : null;
+        return (code.Success && code.Groups[1].Value != "0", duration);
     }
 
     /// <summary>
@@ -454,6 +479,12 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
     [GeneratedRegex(@"^\*\*\* (?:Add|Update|Delete) File: (.+)$", RegexOptions.Multiline)]
     private static partial Regex PatchFile();
 
-    [GeneratedRegex(@"^Exit code: (-?\d+)")]
+    [GeneratedRegex(@"\A(?:Exit code: |Wall time: |Chunk ID: |Process exited with code )")]
+    private static partial Regex ShellHeaderStart();
+
+    [GeneratedRegex(@"^(?:Exit code:|Process exited with code) (-?\d+)\r?$", RegexOptions.Multiline)]
     private static partial Regex ExitCode();
+
+    [GeneratedRegex(@"^Wall time: (\d+(?:\.\d+)?) seconds?\r?$", RegexOptions.Multiline)]
+    private static partial Regex WallTime();
 }

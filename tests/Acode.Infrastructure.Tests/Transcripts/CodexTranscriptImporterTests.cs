@@ -104,6 +104,31 @@ public sealed class CodexTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task The_unified_exec_tools_text_result_says_whether_the_command_failed_and_how_long_it_took()
+    {
+        // exec_command / write_stdin (trial Y: every failing command was recorded as Succeeded). An exit line in the
+        // command's own output (after "Output:") is not read; a command still running is not failed.
+        string file = Write(Rollout,
+            """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"test it"}]}}""",
+            """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"pytest -q\"}","call_id":"a"}}""",
+            """{"timestamp":"2026-11-29T10:00:09Z","type":"response_item","payload":{"type":"function_call_output","call_id":"a","output":"Chunk ID: 4f2a\nWall time: 3.9 seconds\nProcess exited with code 1\nOriginal token count: 12\nOutput:\n1 failed\n"}}""",
+            """{"timestamp":"2026-11-29T10:00:10Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"cat log\"}","call_id":"b"}}""",
+            """{"timestamp":"2026-11-29T10:00:12Z","type":"response_item","payload":{"type":"function_call_output","call_id":"b","output":"Chunk ID: 4f2b\nWall time: 0.2 seconds\nProcess exited with code 0\nOriginal token count: 9\nOutput:\nProcess exited with code 2\n"}}""",
+            """{"timestamp":"2026-11-29T10:00:13Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"npm run dev\"}","call_id":"c"}}""",
+            """{"timestamp":"2026-11-29T10:00:24Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c","output":"Chunk ID: 4f2c\nWall time: 10.0 seconds\nProcess running with session ID 3\nOriginal token count: 4\nOutput:\nready\n"}}""",
+            """{"timestamp":"2026-11-29T10:00:25Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"make\"]}","call_id":"d"}}""",
+            """{"timestamp":"2026-11-29T10:00:30Z","type":"response_item","payload":{"type":"function_call_output","call_id":"d","output":"Exit code: 2\nWall time: 1.5 seconds\nOutput:\nmake: *** Error 2"}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Assert.Equal((4, 2), (report.ToolCalls, report.FailedToolCalls));
+        ToolCall[] calls = [.. (await ImportedSession.LoadAsync(_store, report.SessionId!)).ToolCalls.OrderBy(c => c.StartedAt)];
+        Assert.Equal(["Failed", "Succeeded", "Succeeded", "Failed"], calls.Select(c => c.Status.ToString()));
+        Assert.Contains("1 failed", calls[0].Error, StringComparison.Ordinal);
+        Assert.Equal([3.9, 0.2, 10.0, 1.5], calls.Select(c => c.Duration!.Value.TotalSeconds));
+    }
+
+    [Fact]
     public async Task A_call_id_that_looks_like_the_key_of_a_reused_one_is_a_call_of_its_own()
     {
         string file = Write(Rollout,
