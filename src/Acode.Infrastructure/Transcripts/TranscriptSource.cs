@@ -71,7 +71,7 @@ internal sealed class TranscriptSource
             throw new IOException($"'{Path}' is a pipe or fifo, not a file: it can be read once, not followed. Import it without --watch (acode reads it to its end).");
         }
 
-        if (stream.Length < Offset)
+        if (stream.Length < Offset || !StillHolds(stream))
         {
             return false;
         }
@@ -103,9 +103,43 @@ internal sealed class TranscriptSource
             }
         }
 
+        Remember(stream);
+
         // Lines read before the first record with a time wait for it (the session's id and times come from it): a file
         // with no timed record at all (Claude Code writes some holding only summaries) is not imported, only counted.
         return true;
+    }
+
+    /// <summary>How many bytes of the start of what was read, and of its end, are kept to tell a file that grew from one that was replaced.</summary>
+    private const int FingerprintBytes = 4096;
+
+    private byte[] _head = [];
+    private byte[] _tail = [];
+
+    /// <summary>
+    /// Whether the file still starts and (at <see cref="Offset"/>) goes on with the bytes read before: an agent only
+    /// appends, so other bytes there mean the file was replaced (copied over, renamed over, restored from a backup)
+    /// by a file no shorter, which is read again from its start like one that got shorter.
+    /// </summary>
+    private bool StillHolds(FileStream stream)
+        => Offset == 0 || Same(stream, 0, _head) && Same(stream, Offset - _tail.Length, _tail);
+
+    private void Remember(FileStream stream)
+    {
+        int length = (int)Math.Min(Offset, FingerprintBytes);
+        _head = ReadAt(stream, 0, length);
+        _tail = ReadAt(stream, Offset - length, length);
+    }
+
+    private static bool Same(FileStream stream, long position, byte[] expected)
+        => ReadAt(stream, position, expected.Length).AsSpan().SequenceEqual(expected);
+
+    private static byte[] ReadAt(FileStream stream, long position, int length)
+    {
+        var buffer = new byte[length];
+        stream.Seek(position, SeekOrigin.Begin);
+        int read = stream.ReadAtLeast(buffer, length, throwOnEndOfStream: false);
+        return read == length ? buffer : buffer[..read];
     }
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];

@@ -265,6 +265,33 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_followed_transcript_replaced_by_a_longer_file_of_another_run_is_read_from_its_start_as_a_one_shot_import_reads_it()
+    {
+        // cp or a rename over the followed file (a backup restored): read on from the old byte position, the other run's
+        // records were added to the first session, one of them cut in the middle (trial Y).
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"r1","message":{"role":"user","content":"First run prompt"}}""");
+        ITranscriptFollower follower = _importer.Follow(file);
+        string first = (await follower.PollAsync())!.SessionId!;
+        long events = await _store.CountEventsAsync(SessionId.Parse(first));
+        string backup = Write(Path.Combine(_workspace.Root, "backup.jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T09:00:00Z","uuid":"q1","message":{"role":"user","content":"Backup run prompt number one, long enough to pass the old end"}}""",
+            """{"type":"user","timestamp":"2026-11-29T09:01:00Z","uuid":"q2","parentUuid":"q1","message":{"role":"user","content":"Backup run prompt two"}}""");
+        File.Copy(backup, file, overwrite: true);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+
+        TranscriptImportReport replaced = (await follower.PollAsync())!;
+
+        Assert.NotEqual(first, replaced.SessionId);
+        Assert.Equal((2, 0), (replaced.Tasks, replaced.Problems.Total));
+        Assert.Equal(["First run prompt"], (await _store.GetSessionAsync(SessionId.Parse(first)))!.Tasks.Select(t => t.Title));
+        Assert.Equal(events, await _store.CountEventsAsync(SessionId.Parse(first))); // no malformed half line of the other run
+        Assert.Equal(replaced.SessionId, (await _importer.ImportFileAsync(file)).SessionId);
+        Assert.Equal(["Backup run prompt number one, long enough to pass the old end", "Backup run prompt two"],
+            (await _store.GetSessionAsync(SessionId.Parse(replaced.SessionId!)))!.Tasks.Select(t => t.Title));
+    }
+
+    [Fact]
     public async Task A_followed_file_first_seen_empty_is_still_refused_when_it_fills_with_another_agents_records()
     {
         string file = Path.Combine(Project, SessionKey + ".jsonl");
