@@ -262,19 +262,36 @@ internal static class ImportCommand
         var unreadableSaid = new Dictionary<string, string>(StringComparer.Ordinal);
         // The files whose session was removed earlier and that were said to be skipped.
         var removedSaid = new HashSet<string>(StringComparer.Ordinal);
+        // The paths given that were said to be missing: said again once they are there.
+        var missingSaid = new HashSet<string>(StringComparer.Ordinal);
+        // The paths that could not be read this round: any other said before can be read again (or is gone).
+        var unreadableNow = new HashSet<string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var unreadable = new List<UnreadablePath>();
+            unreadableNow.Clear();
             foreach (string root in roots)
             {
                 try
                 {
                     seen.UnionWith(importer.FindTranscripts(root, unreadable));
+                    if (missingSaid.Remove(root))
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Plain(root)} is there now.");
+                    }
                 }
-                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
                 {
-                    // Not there yet (or gone for now): looked for again on the next round.
+                    // Not there yet (an agent may create it) or gone for now: looked for again on every round, said once (a typo shows).
+                    if (missingSaid.Add(root))
+                    {
+                        context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Plain(root)} is not there (yet): looked for again on every poll, and said once it is there. Check the path if it is a typo.");
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    SayUnreadable(UnreadablePath.From(root, ex, folder: Directory.Exists(root)));
                 }
                 catch (TranscriptFormatException ex)
                 {
@@ -339,6 +356,17 @@ internal static class ImportCommand
                 }
             }
 
+            foreach (string path in unreadableSaid.Keys.Where(p => !unreadableNow.Contains(p)).ToList())
+            {
+                // A folder listed again, or a file read again by a search that no longer reports it: said once; when it
+                // is unreadable again, said again. One that is gone is forgotten quietly (a search no longer finds it).
+                unreadableSaid.Remove(path);
+                if (File.Exists(path) || Directory.Exists(path))
+                {
+                    context.Console.WriteLine($"{Display.Time(DateTimeOffset.UtcNow)} {Display.Plain(path)} can be read again.");
+                }
+            }
+
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
@@ -354,6 +382,7 @@ internal static class ImportCommand
 
         void SayUnreadable(UnreadablePath path)
         {
+            unreadableNow.Add(path.Path);
             string said = path.Reason + "\n" + path.Remedy;
             if (unreadableSaid.TryGetValue(path.Path, out string? before) && before == said)
             {

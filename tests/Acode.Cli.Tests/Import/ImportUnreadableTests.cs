@@ -81,6 +81,46 @@ public sealed class ImportUnreadableTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_says_a_folder_that_can_be_read_again_and_that_cannot_again_and_a_path_given_that_is_not_there_yet()
+    {
+        // trial Y: neither the recovery of a folder nor its second outage was said (only files were looked at again).
+        string folder = Folder(out _, out string lockedFolder, out _);
+        string later = Path.Combine(_workspace.Root, "later");
+        using Process watch = StartUnprivileged("--workspace", _workspace.Root, "import", "claude-code", folder, later, "--watch");
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Task reading = Task.Run(async () =>
+        {
+            while (await watch.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lines.Enqueue(line);
+            }
+        });
+        int Said(string text) => lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+        try
+        {
+            await WaitForAsync(() => Task.FromResult(Said($"{later} is not there (yet)") == 1 && Said($"cannot read {lockedFolder}") == 1));
+            File.SetUnixFileMode(lockedFolder, (UnixFileMode)Convert.ToInt32("755", 8));
+            await WaitForAsync(() => Task.FromResult(Said($"{lockedFolder} can be read again") == 1));
+            File.SetUnixFileMode(lockedFolder, UnixFileMode.None);
+            await WaitForAsync(() => Task.FromResult(Said($"cannot read {lockedFolder}") == 2));
+            Directory.CreateDirectory(later);
+            Chown(later);
+            await WaitForAsync(() => Task.FromResult(Said($"{later} is there now") == 1));
+        }
+        finally
+        {
+            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await reading;
+        }
+
+        Assert.Equal(0, watch.ExitCode);
+        Assert.Equal(3, (await _workspace.SessionIdsAsync()).Count); // the locked folder's transcript, imported while it could be read
+        Assert.Equal((1, 2, 1, 1), (Said($"{lockedFolder} can be read again"), Said($"cannot read {lockedFolder}"), Said($"{later} is not there (yet)"), Said($"{later} is there now")));
+    }
+
+    [Fact]
     public async Task Session_import_given_a_Claude_Code_transcript_names_the_command_that_imports_it()
     {
         AcodeResult result = await _workspace.RunAsync("session", "import", TranscriptFixtures.ClaudeFile);
