@@ -283,6 +283,21 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
+    /// ACODE-DB-006 for a statement the server cancelled (SQLSTATE 57014: the role's or the database's
+    /// <c>statement_timeout</c>, or an administrator's <c>pg_cancel_backend</c>): the server answers, so the advice is the
+    /// timeout's, not an outage's. For the sync it is handled as an outage (a batch is retried record by record).
+    /// </summary>
+    /// <param name="redactedTarget">The server as <c>postgresql://user@host:port/database</c>, never with the password.</param>
+    /// <param name="reason">What the server said.</param>
+    /// <param name="role">The role acode connects as, for the <c>ALTER ROLE</c> to run.</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException PostgresStatementCancelled(string redactedTarget, string reason, string role, Exception? inner = null) => new(
+        AcodeErrorCode.PostgresUnavailable,
+        $"PostgreSQL at {redactedTarget} is reachable but cancelled a statement of acode's: {reason}.",
+        $"A statement ran longer than the statement_timeout of acode's role or database (or an administrator cancelled it): raise it (as the database owner: ALTER ROLE {role} SET statement_timeout = '5min'; 0 turns it off), or lower persistence:sync:batchSize so that each batch takes less time; then run the command again. Local work continues meanwhile; changes wait in the outbox ('acode db status' shows the backlog).",
+        inner);
+
+    /// <summary>
     /// ACODE-DB-006 for a server that answers but refuses what acode must do: a privilege the role lacks, a server that
     /// accepts only reads, a schema acode cannot find. Not an outage of the network, but the same for the sync: nothing
     /// is the records' fault, so it pauses without counting attempts and resumes once the cause is fixed.

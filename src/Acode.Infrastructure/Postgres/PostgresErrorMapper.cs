@@ -43,6 +43,8 @@ internal static class PostgresErrorMapper
         return Diagnose(exception, redactedTarget) switch
         {
             null => null,
+            { Remedy: null } cancelled when exception is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
+                => AcodeErrors.PostgresStatementCancelled(redactedTarget, cancelled.Reason, PostgresGrants.RoleOf(redactedTarget), exception),
             { Remedy: null } outage => AcodeErrors.PostgresUnavailable(redactedTarget, outage.Reason, exception),
             { } refusal => AcodeErrors.PostgresRefused(redactedTarget, refusal.Reason, refusal.Remedy, exception),
         };

@@ -255,9 +255,19 @@ internal sealed class BatchDelivery
             return;
         }
 
-        // One bad record must not hold back the others: apply them one by one, in order.
+        // One bad record must not hold back the others: apply them one by one, in order. But an entity's later versions
+        // wait for the one that failed, as the claim makes them wait while it waits for its retry: applied before it,
+        // they would reach PostgreSQL out of order and be audited as conflicts with this workspace's own changes.
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
+        var heldBack = new List<OutboxRecord>();
         foreach (OutboxRecord record in batch)
         {
+            if (waiting.Contains(record.EntityId))
+            {
+                heldBack.Add(record);
+                continue;
+            }
+
             Exception? lost = null;
             try
             {
@@ -267,6 +277,7 @@ internal sealed class BatchDelivery
             catch (Exception ex) when (SyncFailures.IsRecordFailure(ex))
             {
                 await RecordFailureAsync(record, ex, run).ConfigureAwait(false);
+                waiting.Add(record.EntityId);
             }
             catch (Exception ex) when (!token.IsCancellationRequested && PostgresErrorMapper.IsUnavailable(ex))
             {
@@ -288,7 +299,14 @@ internal sealed class BatchDelivery
                 }
 
                 await RecordFailureAsync(record, new RecordBreaksConnectionException(lost), run).ConfigureAwait(false);
+                waiting.Add(record.EntityId);
             }
+        }
+
+        if (heldBack.Count > 0)
+        {
+            // Back to the queue untouched (no attempt counted): the claim gives them again once the failed one is delivered.
+            await _claimer.ReleaseAsync(heldBack).ConfigureAwait(false);
         }
     }
 

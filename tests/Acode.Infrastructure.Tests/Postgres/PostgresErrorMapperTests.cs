@@ -65,6 +65,27 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_statement_cancelled_by_the_statement_timeout_says_so_and_how_to_raise_it_not_that_the_server_is_down()
+    {
+        // trial Z: worded as "unavailable", with the advice for a server that is down, although it answers.
+        string connectionString = await fixture.CreateDatabaseAsync();
+        await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SET statement_timeout = 10; SELECT pg_sleep(5);", connection);
+        PostgresException cancelled = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+        string target = $"postgresql://{Server.Username}@127.0.0.1:{Server.Port}/runs";
+
+        AcodeDbException ex = PostgresErrorMapper.Map(cancelled, target)!;
+
+        Assert.Equal("ACODE-DB-006", ex.Code);
+        Assert.True(PostgresErrorMapper.IsOutage(cancelled)); // the sync retries the batch record by record, as before
+        Assert.StartsWith($"PostgreSQL at {target} is reachable but cancelled a statement of acode's: the server cancelled the statement (statement_timeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"ALTER ROLE {Server.Username} SET statement_timeout", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("persistence:sync:batchSize", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("Check that the server is running", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("AC", "AC-058")]
     public async Task A_missing_database_is_ACODE_DB_006()
     {

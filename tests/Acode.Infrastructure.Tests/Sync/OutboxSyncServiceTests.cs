@@ -171,6 +171,45 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_later_versions_of_an_entity_whose_record_failed_in_a_batch_retried_record_by_record_wait_for_it()
+    {
+        // trial Z: after a batch cancelled by statement_timeout, a record that failed alone waited for its retry while
+        // its entity's later versions in the batch were applied, out of order: audited as conflicts with this
+        // workspace's own changes, and the user told their changes lost.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, clock);
+        Session good = await h.Store.CreateSessionAsync("good");
+        InsertPoison(h);
+        SqliteProbe.Execute(h.DatabasePath, """
+            INSERT INTO outbox (hlc, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
+            VALUES ($hlc, 'ToolCall', 'tc_poison', 'sess_x', 'Upsert', 1, 2, 'ws_test', $payload, '2000-01-01T00:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z');
+            """,
+            ("$hlc", Application.Serialization.UtcTimestamp.Parse("2026-01-15T10:00:00.0000002Z").UtcTicks),
+            ("$payload", """{"entity":"ToolCall","sessionId":"sess_x","stepId":"step_x","toolName":"t","arguments":"{}","status":"Pending","schema":1,"id":"tc_poison","version":2,"createdAt":"2026-01-15T10:00:00.0000001Z","updatedAt":"2026-01-15T10:00:00.0000002Z"}"""));
+
+        // A record of another entity that PostgreSQL refuses makes the batch fail, so that it is retried record by record.
+        SqliteProbe.Execute(h.DatabasePath, """
+            INSERT INTO outbox (hlc, entity_type, entity_id, session_id, operation, base_version, version, origin, payload, next_attempt_at, created_at, updated_at)
+            VALUES ($hlc, 'ToolCall', 'tc_other', 'sess_x', 'Upsert', 0, 1, 'ws_test', $payload, '2000-01-01T00:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z', '2026-01-15T10:00:00.0000000Z');
+            """,
+            ("$hlc", Application.Serialization.UtcTimestamp.Parse("2026-01-15T10:00:00.0000003Z").UtcTicks),
+            ("$payload", """{"entity":"ToolCall","sessionId":"sess_x","stepId":"step_x","toolName":"t","arguments":"not json","status":"Pending","schema":1,"id":"tc_other","version":1,"createdAt":"2026-01-15T10:00:00.0000003Z","updatedAt":"2026-01-15T10:00:00.0000003Z"}"""));
+
+        SyncRunResult first = await h.Sync.SyncAsync();
+
+        Assert.Equal(2, first.Retried);
+        Assert.Equal("good", await h.PgScalarAsync("SELECT title FROM sessions WHERE id = $1", good.Id.Value));
+        Assert.Equal(0L, await h.PgCountAsync("SELECT count(*) FROM tool_calls WHERE id = 'tc_poison'"));
+        OutboxRecord later = (await h.Outbox.ReadAsync(OutboxStatus.Pending, 100)).Single(r => r.EntityId == "tc_poison" && r.Version == 2);
+        Assert.Equal(0, later.Attempts); // given back untouched, not failed
+
+        // Still waiting while the failed version waits for its retry, whatever runs meanwhile.
+        await h.Sync.SyncAsync();
+        Assert.Equal(0L, await h.PgCountAsync("SELECT count(*) FROM tool_calls WHERE id = 'tc_poison'"));
+        Assert.Equal(0L, await h.PgCountAsync("SELECT count(*) FROM sync_conflicts"));
+    }
+
+    [Fact]
     [Trait("AC", "AC-042")]
     public async Task Records_leased_by_a_crashed_process_return_to_the_queue_when_the_lease_expires()
     {
