@@ -267,6 +267,19 @@ internal static class AcodeErrors
         $"The {database} schema is at version {databaseVersion}, newer than this program knows (latest {programVersion}). It was not changed.",
         "Upgrade acode to a version that knows this schema; acode never downgrades a database.");
 
+    /// <summary>
+    /// ACODE-DB-005 for a read of a file opened as immutable (<c>immutable=1</c>: this user may not write the workspace, so
+    /// it reads without SQLite's locks; docs/reliability.md, "Read-only workspaces") that failed because another process
+    /// (the owner) wrote to the file meanwhile: transient, not damage. The next read opens the file afresh.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="inner">What the read failed with.</param>
+    public static AcodeDbException ChangedWhileReadImmutable(string path, Exception? inner = null) => new(
+        AcodeErrorCode.Busy,
+        $"The workspace database '{path}' was changed by another process while this one read it. This user may not write the workspace, so acode reads the file without SQLite's locks (as an immutable file), and a write by its owner meanwhile made the read fail; the file is not damaged by it.",
+        "Run the command again (in 'acode ui', reload the page): the file is read afresh. To read it while it is being written, run acode as the workspace's owner, or let this user write its .agent folder so that it can share the owner's locks.",
+        inner);
+
     public static AcodeDbException Busy(string path, TimeSpan timeout, Exception? inner = null) => new(
         AcodeErrorCode.Busy,
         $"The workspace database '{path}' stayed locked by another writer for {timeout.TotalSeconds:0.#} s.",

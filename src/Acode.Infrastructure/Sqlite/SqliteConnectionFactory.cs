@@ -59,6 +59,58 @@ internal sealed class SqliteConnectionFactory
         // deleted session (or the version a redaction replaced) cannot be read back from the file; the pages a removal frees
         // are given back with incremental_vacuum. https://www.sqlite.org/pragma.html#pragma_secure_delete
         _writerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.WalSizeLimitBytes}; PRAGMA wal_autocheckpoint = {CheckpointThresholdPages}; PRAGMA secure_delete = FAST;");
+        _immutableStamp = access == WorkspaceAccess.Immutable ? CurrentStamp() : default;
+    }
+
+    // Immutable access only: the file as last looked at (its size and time, and its -wal's), see TakeImmutableChange.
+    private readonly Lock _stampGate = new();
+    private (long Length, long WrittenTicks, long WalLength) _immutableStamp;
+
+    /// <summary>
+    /// For a file read as immutable (<see cref="WorkspaceAccess.Immutable"/>: no locks, and SQLite trusts that it never
+    /// changes, so a connection keeps the pages it read): true when the file or its <c>-wal</c> changed since the last call
+    /// (its owner wrote to it), which takes the new state as seen. The connections opened before then must not be used
+    /// again: their pages are of the old file. Always false for other access.
+    /// </summary>
+    public bool TakeImmutableChange()
+    {
+        if (Access != WorkspaceAccess.Immutable)
+        {
+            return false;
+        }
+
+        (long, long, long) now = CurrentStamp();
+        lock (_stampGate)
+        {
+            if (now == _immutableStamp)
+            {
+                return false;
+            }
+
+            _immutableStamp = now;
+            return true;
+        }
+    }
+
+    /// <summary>Whether a file read as immutable changed since <see cref="TakeImmutableChange"/> last looked (without taking the change).</summary>
+    private bool ImmutableFileChanged()
+    {
+        if (Access != WorkspaceAccess.Immutable)
+        {
+            return false;
+        }
+
+        lock (_stampGate)
+        {
+            return CurrentStamp() != _immutableStamp;
+        }
+    }
+
+    private (long Length, long WrittenTicks, long WalLength) CurrentStamp()
+    {
+        var file = new FileInfo(DatabasePath);
+        var wal = new FileInfo(WalPath);
+        return (file.Exists ? file.Length : -1, file.Exists ? file.LastWriteTimeUtc.Ticks : 0, wal.Exists ? wal.Length : -1);
     }
 
     public string WalPath => DatabasePath + "-wal";
@@ -187,8 +239,15 @@ internal sealed class SqliteConnectionFactory
         {
             return action();
         }
-        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex))
+        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex) || ex is not OperationCanceledException and not AcodeDbException && ImmutableFileChanged())
         {
+            if (ImmutableFileChanged())
+            {
+                // Read without locks while its owner wrote: what was read mixes two states of the file, not damage.
+                ClearReaderPool();
+                throw AcodeErrors.ChangedWhileReadImmutable(DatabasePath, ex);
+            }
+
             if (ex is SqliteException sqlite && SqliteErrorMapper.Map(sqlite, DatabasePath, Options.BusyTimeout) is { } mapped)
             {
                 throw mapped;

@@ -242,14 +242,25 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         return Connections.Guard(() =>
         {
             SqliteConnection connection = RentReader();
+            bool read = false;
             try
             {
                 using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-                return work(connection, transaction);
+                T result = work(connection, transaction);
+                read = true;
+                return result;
             }
             finally
             {
-                ReturnReader(connection);
+                // A reader of an immutable file whose read failed may hold pages of a state the file no longer has.
+                if (read || Connections.Access != WorkspaceAccess.Immutable)
+                {
+                    ReturnReader(connection);
+                }
+                else
+                {
+                    CloseReader(connection);
+                }
             }
         });
     }
@@ -320,12 +331,25 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     /// <summary>An idle reader connection (configured when it was opened), or a new one (closed after use once disposed).</summary>
     private SqliteConnection RentReader()
     {
+        // A file read as immutable that its owner wrote to since: SQLite trusts it never changes, so the idle readers'
+        // pages are of the old file (stale rows, or a read mixing both states): they are closed, the next ones read afresh.
+        bool changed = Connections.TakeImmutableChange();
         lock (_readerGate)
         {
+            while (changed && _idleReaders.TryPop(out SqliteConnection? stale))
+            {
+                CloseReader(stale);
+            }
+
             if (_idleReaders.TryPop(out SqliteConnection? idle))
             {
                 return idle;
             }
+        }
+
+        if (changed)
+        {
+            Connections.ClearReaderPool();
         }
 
         return Traced(Connections.OpenReader(pooled: false));

@@ -225,6 +225,52 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_viewer_of_a_workspace_read_as_an_immutable_file_shows_what_its_owner_wrote_since_not_stale_or_corrupt_pages()
+    {
+        // trial Z: SQLite trusts an immutable file never to change, so the viewer's readers kept the pages they had read:
+        // what the owner wrote later was not shown, or a read mixing both states was called a corrupt file to restore.
+        await DemoAsync();
+        await HandOverReadOnlyAsync();
+        string transcript = Path.Combine(_workspace.Root, "later.jsonl");
+        await File.WriteAllTextAsync(transcript, """{"type":"user","uuid":"u1","timestamp":"2026-12-01T10:00:00Z","message":{"role":"user","content":"Written by the owner later"}}""" + "\n");
+
+        using Process ui = AcodeBinary.Start(Reader, _workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--no-open");
+        ui.StandardInput.Close();
+        Task<string> errors = ui.StandardError.ReadToEndAsync();
+        try
+        {
+            string? url = null;
+            while (url is null && await ui.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
+            {
+                url = line.StartsWith("Open: ", StringComparison.Ordinal) ? line["Open: ".Length..] : null;
+            }
+
+            if (url is null)
+            {
+                Assert.Fail("acode ui ended before printing its URL: " + await errors);
+            }
+
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            string before = await client.GetStringAsync(new Uri(url));
+            Assert.DoesNotContain("Written by the owner later", before, StringComparison.Ordinal);
+
+            // The owner (this process's user, who may write it) adds a session; its close checkpoints the WAL into the file.
+            await _workspace.RunOkAsync("import", "claude-code", transcript);
+            await _workspace.RunOkAsync("demo", "--sessions", "3");
+
+            using HttpResponseMessage after = await client.GetAsync(new Uri(url));
+            string page = await after.Content.ReadAsStringAsync();
+            Assert.True(after.IsSuccessStatusCode, page);
+            Assert.Contains("Written by the owner later", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ui.Kill(entireProcessTree: true);
+            await ui.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Db_status_of_a_read_only_file_in_rollback_journal_mode_says_so_from_its_header_not_wal()
     {
         await DemoAsync();
