@@ -136,10 +136,15 @@ internal static class ImportCommand
                 catch (FileNotFoundException) when (named is null)
                 {
                     // The default location: say which one was tried, and why it is there (HOME may be unset or wrong).
-                    string home = Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } h ? $"HOME is '{h}'" : "HOME is not set";
+                    // The agent's own variable, when set, is what chose the folder: that is the one to name, not HOME.
+                    string own = name == "codex" ? "CODEX_HOME" : "CLAUDE_CONFIG_DIR";
+                    string home = Environment.GetEnvironmentVariable(own) is { Length: > 0 } o ? $"{own} is '{o}'"
+                        : Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } h ? $"HOME is '{h}'" : "HOME is not set";
                     throw new UsageException(
                         $"No transcripts of {agent} where acode looks by default: there is no folder '{root}' ({location}; {home}).",
-                        $"Give the transcripts' folder or file as an argument (acode import {name} PATH), or set HOME (or the agent's own variable) to where {agent} writes them.");
+                        home.StartsWith(own, StringComparison.Ordinal)
+                            ? $"Give the transcripts' folder or file as an argument (acode import {name} PATH), or set {own} to the folder {agent} uses (unset it to look under HOME)."
+                            : $"Give the transcripts' folder or file as an argument (acode import {name} PATH), or set HOME (or {own}) to where {agent} writes them.");
                 }
                 catch (FileNotFoundException)
                 {

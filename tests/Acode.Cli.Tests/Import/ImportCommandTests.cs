@@ -149,6 +149,24 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("codex", "CODEX_HOME", "sessions")]
+    [InlineData("claude-code", "CLAUDE_CONFIG_DIR", "projects")]
+    public async Task With_the_agents_own_variable_set_the_missing_default_folder_names_that_variable_not_HOME(string agent, string variable, string folder)
+    {
+        // trial Y: "CODEX_HOME=/some/file acode import codex" said "HOME is '/root'".
+        string chosen = Path.Combine(_workspace.Root, "agent-home");
+        _workspace.Environment[variable] = chosen;
+
+        AcodeResult result = await _workspace.RunAsync("import", agent);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"there is no folder '{Path.Combine(chosen, folder)}'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{variable} is '{chosen}'", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("HOME is '", result.Stderr.Replace($"{variable} is '", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains($"or set {variable} to the folder", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("claude-code", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 high"}}""", """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \udc00 low"}}""")]
     [InlineData("codex", """{"timestamp":"2026-11-29T10:00:00Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \ud800 high"}]}}""", """{"timestamp":"2026-11-29T10:00:01Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"lone \udc00 low"}]}}""")]
     public async Task A_lone_surrogate_is_imported_as_U_FFFD_and_does_not_stop_the_other_files_of_the_folder(string agent, string highLine, string lowLine)
