@@ -92,10 +92,11 @@ internal sealed class FittedTable(TableBorder border)
     private int Needed(List<int> shown)
         => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(i), FreeMinimum) : Natural(i)) + (3 * shown.Count) + 1;
 
+    /// <summary>The widest line of the column, in terminal cells (a CJK character takes two, a combining mark none).</summary>
     private int Natural(int column)
         => _rows.Select(r => column < r.Length ? r[column] : string.Empty).Prepend(Markup.Escape(_columns[column].Header))
             .SelectMany(cell => Markup.Remove(cell).Split('\n'))
-            .Max(line => line.Length);
+            .Max(line => line.GetCellWidth());
 
     /// <summary>
     /// Too narrow for any table: one block per row of <c>Header: value</c> lines (a two-column table whose first column

@@ -37,6 +37,23 @@ public sealed partial class TableWidthTests : IDisposable
         Assert.StartsWith("More: acode session list", lines[^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_column_holding_wide_characters_is_as_wide_as_they_show_not_as_their_count()
+    {
+        // trial Y: widths counted characters, so the search's session cell (its id over its title) was too narrow for a
+        // title in Japanese, which takes two columns a character, and its title was broken over two lines.
+        string title = "ページネーションを追加してテストを直すことと日本語のドキュメントを書く zebra";
+        string file = Path.Combine(_workspace.Root, "t", "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, $$$"""{"type":"user","uuid":"u1","timestamp":"2026-12-01T10:00:00Z","message":{"role":"user","content":"{{{title}}}"}}""" + "\n");
+        await _workspace.RunOkAsync("import", "claude-code", file);
+        _workspace.Environment["COLUMNS"] = "200";
+
+        string[] lines = Lines((await _workspace.RunOkAsync("session", "search", "zebra")).Stdout);
+
+        Assert.Contains(lines, l => l.TrimStart().StartsWith(title[..30] + "…", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(20)]
     [InlineData(30)]
