@@ -10,6 +10,20 @@ internal static class AcodeErrors
         inner);
 
     /// <summary>
+    /// ACODE-DB-001 when a folder on the way to the workspace database (the workspace folder, its <c>.agent/</c>, or one
+    /// above) may not be entered by this user: the file was never reached, so whether it exists cannot be told.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="folder">The first folder this user may not enter.</param>
+    /// <param name="permissions">Its permissions as <c>ls -l</c> shows them (<c>rwx------</c>), or null.</param>
+    /// <param name="inner">The native exception.</param>
+    public static AcodeDbException FolderNotEnterable(string path, string folder, string? permissions, Exception? inner = null) => new(
+        AcodeErrorCode.CannotOpen,
+        $"Cannot open the workspace database '{path}': this user ({Environment.UserName}) may not enter the folder '{folder}'{(permissions is null ? "" : $" (its permissions are {permissions})")}, so the database cannot be reached.",
+        $"Run the command as a user who may enter it (the workspace's owner), or have its owner let this user in (e.g. chmod o+x '{folder}', or a group you share); a user who may enter and read the workspace but not write it can still read it (sessions, db status, acode ui).",
+        inner);
+
+    /// <summary>
     /// ACODE-DB-001 for a process that keeps the workspace database open (<c>acode ui</c>) when the file at its path was
     /// removed or replaced by another since it was opened: what the process still holds open is no longer the workspace's
     /// database, so nothing more is read from it.

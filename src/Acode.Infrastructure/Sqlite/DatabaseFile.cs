@@ -93,6 +93,11 @@ internal static class DatabaseFile
         {
             throw AcodeErrors.DiskFull(workspace.DatabasePath, DiskSpace.FreeBytes(workspace.RootDirectory) is { } free ? DiskSpace.Describe(free) : null, $"the database file could not be created ({ex.Message})", ex);
         }
+        catch (UnauthorizedAccessException ex) when (UnenterableFolder.Find(workspace.DatabasePath) is { } folder)
+        {
+            // The file was never reached (it may well exist): the folder this user may not enter is the problem.
+            throw AcodeErrors.FolderNotEnterable(workspace.DatabasePath, folder, UnenterableFolder.Permissions(folder), ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A read-only mount is no permission to fix: the folder that was to be written says which it is.

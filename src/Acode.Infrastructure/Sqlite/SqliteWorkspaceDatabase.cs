@@ -392,6 +392,10 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         {
             return DatabaseFile.Inspect(path);
         }
+        catch (UnauthorizedAccessException ex) when (UnenterableFolder.Find(path) is { } folder)
+        {
+            throw AcodeErrors.FolderNotEnterable(path, folder, UnenterableFolder.Permissions(folder), ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw AcodeErrors.CannotOpen(path, ex.Message, ex);

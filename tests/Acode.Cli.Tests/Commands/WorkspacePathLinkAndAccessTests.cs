@@ -48,12 +48,24 @@ public sealed class WorkspacePathLinkAndAccessTests : IDisposable
         Assert.False(Path.Exists(nowhere));
     }
 
-    [Fact]
-    public async Task A_workspace_folder_this_user_may_not_enter_is_ACODE_DB_001_not_no_workspace()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_workspace_folder_this_user_may_not_enter_is_ACODE_DB_001_naming_that_folder_not_no_workspace(bool agentFolder)
     {
+        // trial Y: a closed .agent/ said only "Access to the path … is denied" and to check that the folder may be written.
         await _workspace.RunOkAsync("demo");
-        UnixFileMode mode = File.GetUnixFileMode(_workspace.Root);
-        File.SetUnixFileMode(_workspace.Root, UnixFileMode.None);
+        string closed = agentFolder ? Path.Combine(_workspace.Root, ".agent") : _workspace.Root;
+        UnixFileMode mode = File.GetUnixFileMode(closed);
+        UnixFileMode rootMode = File.GetUnixFileMode(_workspace.Root);
+        if (agentFolder)
+        {
+            // The workspace folder open to the other user, its .agent/ not.
+            File.SetUnixFileMode(_workspace.Root, rootMode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        // Open to its owner only (another user runs the commands), or closed to everyone when the tests' user runs them.
+        File.SetUnixFileMode(closed, Stranger.SwitchesUser ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.None);
         try
         {
             foreach (string[] command in (string[][])[["db", "status"], ["session", "list"]])
@@ -63,11 +75,17 @@ public sealed class WorkspacePathLinkAndAccessTests : IDisposable
                 Assert.True(result.ExitCode == 11, result.ToString());
                 Assert.Contains("ACODE-DB-001", result.Stderr, StringComparison.Ordinal);
                 Assert.DoesNotContain("No acode workspace", result.Stderr, StringComparison.Ordinal);
+                if (Stranger.SwitchesUser)
+                {
+                    Assert.Contains($"may not enter the folder '{closed}' (its permissions are rwx------)", result.Stderr, StringComparison.Ordinal);
+                    Assert.Contains($"chmod o+x '{closed}'", result.Stderr, StringComparison.Ordinal);
+                }
             }
         }
         finally
         {
-            File.SetUnixFileMode(_workspace.Root, mode);
+            File.SetUnixFileMode(closed, mode);
+            File.SetUnixFileMode(_workspace.Root, rootMode);
         }
     }
 
