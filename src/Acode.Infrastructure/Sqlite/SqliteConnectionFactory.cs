@@ -239,7 +239,7 @@ internal sealed class SqliteConnectionFactory
         {
             return action();
         }
-        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex) || ex is not OperationCanceledException and not AcodeDbException && ImmutableFileChanged())
+        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex) || ex is not OperationCanceledException && ex.GetType().Assembly != typeof(AcodeDbException).Assembly && ImmutableFileChanged())
         {
             if (ImmutableFileChanged())
             {

@@ -194,21 +194,9 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
 
         using Process ui = AcodeBinary.Start(Reader, _workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--no-open");
-        ui.StandardInput.Close();
-        Task<string> errors = ui.StandardError.ReadToEndAsync();
         try
         {
-            string? url = null;
-            while (url is null && await ui.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
-            {
-                url = line.StartsWith("Open: ", StringComparison.Ordinal) ? line["Open: ".Length..] : null;
-            }
-
-            if (url is null)
-            {
-                Assert.Fail("acode ui ended before printing its URL: " + await errors);
-            }
-
+            string url = await ViewerUrlAsync(ui);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             string page = await client.GetStringAsync(new Uri(url));
 
@@ -235,21 +223,9 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         await File.WriteAllTextAsync(transcript, """{"type":"user","uuid":"u1","timestamp":"2026-12-01T10:00:00Z","message":{"role":"user","content":"Written by the owner later"}}""" + "\n");
 
         using Process ui = AcodeBinary.Start(Reader, _workspace.Root, _workspace.Environment, "--workspace", _workspace.Root, "ui", "--no-open");
-        ui.StandardInput.Close();
-        Task<string> errors = ui.StandardError.ReadToEndAsync();
         try
         {
-            string? url = null;
-            while (url is null && await ui.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
-            {
-                url = line.StartsWith("Open: ", StringComparison.Ordinal) ? line["Open: ".Length..] : null;
-            }
-
-            if (url is null)
-            {
-                Assert.Fail("acode ui ended before printing its URL: " + await errors);
-            }
-
+            string url = await ViewerUrlAsync(ui);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             string before = await client.GetStringAsync(new Uri(url));
             Assert.DoesNotContain("Written by the owner later", before, StringComparison.Ordinal);
@@ -383,6 +359,23 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         Assert.Single(check.Stdout.Split('\n'), line => line.StartsWith("Opened read-only", StringComparison.Ordinal));
         Assert.Contains("The database is healthy.", check.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, _workspace.AgentFolderSnapshot());
+    }
+
+    /// <summary>The URL a started <c>acode ui</c> prints (its <c>Open:</c> line); fails the test when it ends first.</summary>
+    private static async Task<string> ViewerUrlAsync(Process ui)
+    {
+        ui.StandardInput.Close();
+        Task<string> errors = ui.StandardError.ReadToEndAsync();
+        while (await ui.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
+        {
+            if (line.StartsWith("Open: ", StringComparison.Ordinal))
+            {
+                return line["Open: ".Length..];
+            }
+        }
+
+        Assert.Fail("acode ui ended before printing its URL: " + await errors);
+        return string.Empty;
     }
 
     /// <summary><c>acode demo --sessions 2</c> as this user; the id of one of its sessions.</summary>
