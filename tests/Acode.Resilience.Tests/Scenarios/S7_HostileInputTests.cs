@@ -410,7 +410,8 @@ public sealed class S7_HostileInputTests(ITestOutputHelper output)
             {
                 0 => "stored",
                 2 when result.Stderr.Contains("not a valid acode export", StringComparison.Ordinal) && result.Stderr.Contains("Line ", StringComparison.Ordinal) => "refused naming the line",
-                2 when result.Stderr.Contains("not a valid acode export", StringComparison.Ordinal) => "refused naming the conflicting row",
+                2 when result.Stderr.Contains("not a valid acode export", StringComparison.Ordinal)
+                    || result.Stderr.Contains("is stored in this workspace already, in session", StringComparison.Ordinal) => "refused naming the conflicting row",
                 _ => $"exit {result.ExitCode}",
             };
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
