@@ -114,16 +114,10 @@ internal sealed class BatchDelivery
         {
             // The records that name a missing blob fail; the others are delivered without them, as one batch.
             await FailUndeliverableAsync(batch, ex, run).ConfigureAwait(false);
-            // The later versions of an entity whose record failed wait for it (as in IsolateFailuresAsync): given back.
-            var failed = batch.Where(r => ex.Reasons.ContainsKey(r.Id)).Select(r => r.EntityId).ToHashSet(StringComparer.Ordinal);
-            List<OutboxRecord> heldBack = batch.Where(r => !ex.Reasons.ContainsKey(r.Id) && failed.Contains(r.EntityId)).ToList();
-            if (heldBack.Count > 0)
-            {
-                await _claimer.ReleaseAsync(heldBack).ConfigureAwait(false);
-            }
-
-            List<OutboxRecord> rest = batch.Where(r => !ex.Reasons.ContainsKey(r.Id) && !failed.Contains(r.EntityId)).ToList();
-            if (rest.Count > 0 && await DeliverBatchAsync(rest, run, token).ConfigureAwait(false) is { } delivered)
+            // A blob that is missing stays missing: the entity's later versions (which name blobs of their own) go on with
+            // the rest, rather than wait hours for a record that can only be dead-lettered.
+            List<OutboxRecord> rest = batch.Where(r => !ex.Reasons.ContainsKey(r.Id)).ToList();
+            if (await DeliverBatchAsync(rest, run, token).ConfigureAwait(false) is { } delivered)
             {
                 await AcknowledgeAsync(rest, delivered, run).ConfigureAwait(false);
             }

@@ -143,27 +143,6 @@ public sealed class BlobSweepTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(1L, SqliteProbe.Count(h.DatabasePath, "SELECT count(*) FROM outbox WHERE status <> 'Processed';"));
     }
 
-    [Fact]
-    public async Task The_later_versions_of_a_record_naming_a_missing_blob_wait_for_it_instead_of_overtaking_it()
-    {
-        // As after a batch retried record by record (trial Z): delivered before it, the later version would be overtaken
-        // by the earlier one at its retry and audited as a conflict with this workspace's own change.
-        using SyncHarness h = await SyncHarness.CreateAsync(fixture);
-        (Session damaged, ToolCall call) = await SaveWithLargeResultAsync(h.Store, "lost output ");
-        string first = ResultBlob(call.Id.Value, h.DatabasePath);
-        await ReplaceResultAsync(h.Store, damaged.Id, call.Id.Value, "newer output ");
-        SqliteProbe.Execute(h.DatabasePath, "DELETE FROM blobs WHERE hash = $h;", ("$h", first)); // only the first version's record names it
-        (Session sound, _) = await SaveWithLargeResultAsync(h.Store, "kept output ");
-
-        var run = await h.Sync.SyncAsync();
-
-        Assert.Equal((1L, 0L), (run.Retried, run.DeadLettered));
-        Assert.Equal(1L, await h.PgCountAsync("SELECT count(*) FROM sessions WHERE id = $1", sound.Id.Value));
-        Assert.Equal(0L, await h.PgCountAsync("SELECT count(*) FROM tool_calls WHERE id = $1", call.Id.Value));
-        var later = SqliteProbe.Rows(h.DatabasePath, "SELECT status, attempts FROM outbox WHERE entity_id = $id ORDER BY id DESC LIMIT 1;", ("$id", call.Id.Value)).Single();
-        Assert.Equal(("Pending", 0L), ((string)later["status"]!, (long)later["attempts"]!));
-    }
-
     private static async Task<(Session Session, ToolCall Call)> SaveWithLargeResultAsync(SqliteRunStateStore store, string head)
     {
         Session session = Session.Create(head.Trim());
