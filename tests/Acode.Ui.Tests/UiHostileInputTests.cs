@@ -164,8 +164,18 @@ public sealed class UiHostileInputTests : IAsyncLifetime, IDisposable
 
     private async Task AssertInertAsync(IPage page, string where)
     {
-        // Give an injected handler (onerror of a broken image, onload of an svg) the time to fire.
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // Give an injected handler (onerror of a broken image, onload of an svg) the time to fire. The document's own
+        // state is asked for too: once in CI the load event of the page reached by a click was never reported to the
+        // waiter (only "networkidle" was), and the test timed out on a page that had loaded.
+        try
+        {
+            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        }
+
         await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 200))");
         Assert.Null(await page.EvaluateAsync<string?>($"() => window.{StoreSessions.PwnedGlobal} ?? null"));
         Assert.Equal(1, await page.Locator("script").CountAsync());
