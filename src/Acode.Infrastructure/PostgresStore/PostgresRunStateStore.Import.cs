@@ -19,12 +19,21 @@ public sealed partial class PostgresRunStateStore
     /// <see cref="ImportedEventPlacement"/> says, under the session's advisory lock.
     /// </summary>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
-        => ((Transcripts.IRedactingStore)this).ImportAsync(session, events, NoneRedactedBefore, cancellationToken);
+        => ImportCoreAsync(session, events, NoneRedactedBefore, transcript: false, cancellationToken);
 
     private static readonly IReadOnlyDictionary<string, RedactionCounts> NoneRedactedBefore = new Dictionary<string, RedactionCounts>();
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A transcript's version is not written over a row another workspace wrote (its <c>origin</c> is not this store's)
+    /// unless it is later in time, whatever the version numbers say: the two are versions of two copies of one
+    /// transcript, numbered each by its own copy, and the sync orders them by time (docs/architecture.md, "A transcript
+    /// imported over the team's version").
+    /// </remarks>
     Task<ImportResult> Transcripts.IRedactingStore.ImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
+        => ImportCoreAsync(session, events, redactedBefore, transcript: true, cancellationToken);
+
+    private Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
@@ -39,7 +48,7 @@ public sealed partial class PostgresRunStateStore
             await LockSessionsAsync(connection, transaction, [session.Id.Value], cancellationToken).ConfigureAwait(false);
             Entity[] entities = [.. EntitiesOf(session)];
             SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
-            var existing = new Dictionary<string, (long Version, string SessionId, long Hlc)>(StringComparer.Ordinal);
+            var existing = new Dictionary<string, (long Version, string SessionId, long Hlc, string Origin)>(StringComparer.Ordinal);
             foreach (IGrouping<EntityType, Entity> byType in entities.Concat(incoming).GroupBy(e => e.EntityType))
             {
                 await ReadExistingAsync(connection, transaction, byType.Key, byType.Select(e => e.EntityId).ToArray(), existing, cancellationToken).ConfigureAwait(false);
@@ -47,7 +56,7 @@ public sealed partial class PostgresRunStateStore
 
             foreach (Entity entity in entities.Concat(incoming))
             {
-                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc) row) && !string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
+                if (existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc, string Origin) row) && !string.Equals(row.SessionId, session.Id.Value, StringComparison.Ordinal))
                 {
                     throw new ImportConflictException(entity.EntityType, entity.EntityId, row.SessionId, session.Id.Value);
                 }
@@ -59,9 +68,10 @@ public sealed partial class PostgresRunStateStore
             var redactionEvent = new ImportedRedactionEvent();
             foreach (Entity entity in entities)
             {
-                bool exists = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc) row);
+                bool exists = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc, string Origin) row);
                 long existingVersion = exists ? row.Version : 0;
-                if (existingVersion >= entity.Version)
+                bool theirs = exists && transcript && !string.Equals(row.Origin, Origin, StringComparison.Ordinal);
+                if (theirs ? entity.UpdatedAt.UtcTicks <= row.Hlc : existingVersion >= entity.Version)
                 {
                     unchanged++;
                     continue;
@@ -170,12 +180,12 @@ public sealed partial class PostgresRunStateStore
     }
 
     /// <summary>The stored version, session and <c>hlc</c> of each id (a tombstoned session is absent).</summary>
-    private static async Task ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, Dictionary<string, (long, string, long)> into, CancellationToken cancellationToken)
+    private static async Task ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EntityType type, string[] ids, Dictionary<string, (long, string, long, string)> into, CancellationToken cancellationToken)
     {
         MirrorTable table = MirrorTable.For(type);
         string sql = type == EntityType.Session
-            ? "SELECT id, version, id, hlc FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL FOR UPDATE;"
-            : $"SELECT id, version, session_id, hlc FROM {table.Name} WHERE id = ANY($1) FOR UPDATE;";
+            ? "SELECT id, version, id, hlc, origin FROM sessions WHERE id = ANY($1) AND deleted_at IS NULL FOR UPDATE;"
+            : $"SELECT id, version, session_id, hlc, origin FROM {table.Name} WHERE id = ANY($1) FOR UPDATE;";
         var command = new NpgsqlCommand(sql, connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(TextArray(ids));
@@ -183,7 +193,7 @@ public sealed partial class PostgresRunStateStore
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            into[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3));
+            into[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4));
         }
     }
 

@@ -50,6 +50,7 @@ public sealed partial class SqliteRunStateStore
             var redacted = new RedactionCounts();
             var redactionEvent = new ImportedRedactionEvent();
             var written = new List<Entity>();
+            DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             foreach (Entity entity in versions.Where(e => !undelivered.Contains(e.EntityId)))
             {
                 EntityRedaction.Redact(Redactor, entity, redacted);
@@ -58,6 +59,11 @@ public sealed partial class SqliteRunStateStore
                 if (commands.Get(rows.ReplaceSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery() == 1)
                 {
                     _clock.Observe(entity.UpdatedAt);
+                    if (entity is not SessionEvent)
+                    {
+                        PulledVersions.Mark(commands, transaction, sessionId.Value, entity.EntityId, entity.UpdatedAt, now);
+                    }
+
                     redactionEvent.Wrote(entity.EntityType, entity.EntityId, entity.Version, entity.UpdatedAt);
                     written.Add(entity);
                 }
@@ -67,7 +73,7 @@ public sealed partial class SqliteRunStateStore
             // versions with the same rules record the same event, which PostgreSQL keeps once.
             if (redacted.Total > 0)
             {
-                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, _clock.TimeProvider.GetUtcNow(),
+                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, now,
                     (redactionEvent.IdFor(sessionId.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
             }
 

@@ -13,10 +13,18 @@ public sealed partial class SqliteRunStateStore
 {
     /// <inheritdoc/>
     public Task<ImportResult> ImportAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken = default)
-        => ((Transcripts.IRedactingStore)this).ImportAsync(session, events, NoneRedactedBefore, cancellationToken);
+        => ValidatedImportAsync(session, events, NoneRedactedBefore, transcript: false, cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A transcript's version is not written over a row that still holds the version <c>acode session pull</c> took from
+    /// PostgreSQL unless it is later in time (<see cref="PulledVersions"/>): the two are versions of two copies of one
+    /// transcript, numbered each by its own copy, and the sync orders them by time.
+    /// </remarks>
     Task<ImportResult> Transcripts.IRedactingStore.ImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
+        => ValidatedImportAsync(session, events, redactedBefore, transcript: true, cancellationToken);
+
+    private Task<ImportResult> ValidatedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
@@ -26,18 +34,18 @@ public sealed partial class SqliteRunStateStore
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));
         }
 
-        return TracedImportAsync(session, events, redactedBefore, cancellationToken);
+        return TracedImportAsync(session, events, redactedBefore, transcript, cancellationToken);
     }
 
     private static readonly IReadOnlyDictionary<string, RedactionCounts> NoneRedactedBefore = new Dictionary<string, RedactionCounts>();
 
-    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
+    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
     {
         using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Sqlite);
         activity?.SetTag("acode.event.count", events.Count);
         try
         {
-            return await ImportCoreAsync(session, events, cancellationToken, redactedBefore: redactedBefore).ConfigureAwait(false);
+            return await ImportCoreAsync(session, events, cancellationToken, redactedBefore: redactedBefore, transcript: transcript).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -48,12 +56,14 @@ public sealed partial class SqliteRunStateStore
 
     // pulled: the versions are PostgreSQL's own (session pull): only a row with an undelivered change gets an outbox record.
     // redactedBefore: by event id, what an importer replaced in text it stores only in part (IRedactingStore).
-    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken, bool pulled = false, IReadOnlyDictionary<string, RedactionCounts>? redactedBefore = null)
+    // transcript: the versions are a transcript's; over a row holding a pulled version, only a later one is written (PulledVersions).
+    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, CancellationToken cancellationToken, bool pulled = false, IReadOnlyDictionary<string, RedactionCounts>? redactedBefore = null, bool transcript = false)
     {
         ImportResult result = await _database.WriteAsync((transaction, commands) =>
         {
             int inserted = 0, updated = 0, unchanged = 0;
             HashSet<string>? undelivered = pulled ? Undelivered(commands, transaction, session.Id.Value) : null;
+            Dictionary<string, DateTimeOffset>? taken = transcript && !pulled ? PulledVersions.Read(commands, transaction, session.Id.Value) : null;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
             var redactionEvent = new ImportedRedactionEvent();
@@ -64,7 +74,8 @@ public sealed partial class SqliteRunStateStore
             {
                 // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
                 bool exists = stored.TryGetValue(entity.EntityId, out (long Version, DateTimeOffset UpdatedAt) existing);
-                if (existing.Version >= entity.Version)
+                bool teams = exists && taken is not null && PulledVersions.Holds(taken, entity.EntityId, existing.UpdatedAt);
+                if (teams ? entity.UpdatedAt.UtcTicks <= existing.UpdatedAt.UtcTicks : existing.Version >= entity.Version)
                 {
                     unchanged++;
                     continue;
@@ -79,7 +90,12 @@ public sealed partial class SqliteRunStateStore
                 EntityDocument document = StoredForm(commands, transaction, EntityDocuments.From(entity, entity.Version, stamp));
                 RedactedFields.CountChanged(redacted, byField, RedactedFields.Of(document), before);
                 Write(commands, transaction, session, entity, document, exists ? existing : null, stamp, now, undelivered?.Contains(entity.EntityId) ?? true);
-                _ = existing.Version == 0 ? inserted++ : updated++;
+                if (pulled)
+                {
+                    PulledVersions.Mark(commands, transaction, session.Id.Value, entity.EntityId, stamp, now);
+                }
+
+                _ = exists ? updated++ : inserted++;
                 stored[entity.EntityId] = (document.Version, stamp);
                 redactionEvent.Wrote(entity.EntityType, entity.EntityId, document.Version, stamp);
             }
@@ -127,7 +143,9 @@ public sealed partial class SqliteRunStateStore
     private void Write(WriterCommands commands, SqliteTransaction transaction, Session session, Entity entity, EntityDocument document, (long Version, DateTimeOffset UpdatedAt)? existing, DateTimeOffset stamp, DateTimeOffset now, bool deliver)
     {
         EntityRows rows = EntityRows.For(document);
-        commands.Get(existing is null ? rows.InsertSql : rows.UpsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
+        // A transcript's version over a pulled one may number fewer (PulledVersions): the upsert keeps only higher numbers.
+        string sql = existing is not { } replaced ? rows.InsertSql : document.Version > replaced.Version ? rows.UpsertSql : rows.ReplaceSql;
+        commands.Get(sql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();
         _clock.Observe(stamp);
         if (!deliver)
         {

@@ -9,7 +9,7 @@ namespace Acode.Infrastructure.Tests.Sqlite;
 
 public sealed class SqliteWorkspaceDatabaseTests : IDisposable
 {
-    private static readonly string[] AllTables = ["artifacts", "blob_search_entries", "blobs", "outbox", "outbox_leases", "removed_imports", "row_counts", "schema_version", "search_entry_rows", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
+    private static readonly string[] AllTables = ["artifacts", "blob_search_entries", "blobs", "outbox", "outbox_leases", "pulled_versions", "removed_imports", "row_counts", "schema_version", "search_entry_rows", "session_events", "session_tasks", "sessions", "steps", "tool_calls", "workspace"];
 
     private readonly TempWorkspace _temp = new();
 

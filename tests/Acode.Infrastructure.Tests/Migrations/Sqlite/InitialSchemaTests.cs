@@ -214,6 +214,9 @@ public sealed partial class InitialSchemaTests : IDisposable
     {
         Session session = TestSessions.Rich();
         await _store.SaveAsync(session);
+        var outbox = new SqliteOutbox(_db);
+        await outbox.AcknowledgeAsync("sync", [.. (await outbox.ClaimAsync("sync", 1000, TimeSpan.FromMinutes(1))).Select(r => r.Id)]);
+        Assert.NotEmpty(await _store.AdoptRemoteAsync(session.Id, [session])); // delivered, then listed as a pull converging on PostgreSQL lists it (1.16.0)
         await _store.SaveAsync(TestSessions.Rich("to delete"));
         Session toDelete = TestSessions.Rich("deleted");
         toDelete.AppendEvent("import.source", """{"agent":"codex"}"""); // an imported session: its removal is remembered (1.9.0)
@@ -231,7 +234,7 @@ public sealed partial class InitialSchemaTests : IDisposable
         List<string> tables = SqliteProbe.Rows(_temp.DatabasePath,
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schema_version', 'blobs', 'blob_search_entries');")
             .Select(r => (string)r["name"]!).ToList();
-        Assert.Equal(12, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow), 1.9.0 removed_imports
+        Assert.Equal(13, tables.Count); // 1.3.0 added search_entries (its FTS5 shadow tables are type shadow), 1.9.0 removed_imports, 1.16.0 pulled_versions
         foreach (string table in tables)
         {
             List<string> columns = SqliteProbe.Columns(_temp.DatabasePath, table);

@@ -1,0 +1,7 @@
+-- acode shared PostgreSQL database, schema 1.16.0: no statements, on purpose.
+--
+-- The workspace database's 1.16.0 lists the rows that hold a version taken from PostgreSQL by 'acode session pull'
+-- (pulled_versions), so that a transcript imported there again does not write its older version over the team's
+-- newer one (docs/architecture.md, "A transcript imported over the team's version"). A PostgreSQL run-state store
+-- needs no such table: each of its rows carries the origin of the workspace that wrote it. This file exists because
+-- both engines carry the same versions (AC-010).
