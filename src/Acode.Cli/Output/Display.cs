@@ -15,7 +15,11 @@ internal static class Display
 
     private static readonly System.Text.Json.JsonSerializerOptions ReadableJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal.</summary>
+    /// <summary>
+    /// Escapes markup and makes control characters visible (<c>\u001B</c>), so stored text can never drive the terminal;
+    /// cut, with "…", where it would take more than <paramref name="maxLength"/> terminal cells (a CJK character takes
+    /// two, a combining mark none).
+    /// </summary>
     public static string Safe(string? text, int maxLength = int.MaxValue) => Safe(text, maxLength, keepLines: false);
 
     /// <summary>
@@ -73,10 +77,13 @@ internal static class Display
         }
 
         var builder = new StringBuilder((int)Math.Min(text.Length, (long)maxLength + 16));
+        int cells = 0;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (builder.Length >= maxLength)
+            // A wide character is cut when it would not fit whole; an escape, as before, once no cell is left.
+            int width = CellWidth(text, i);
+            if (width > 0 && cells + (width == 2 ? 2 : 1) > maxLength)
             {
                 // Cut as TextCut cuts: never after the first half of a pair (each half was written as one character).
                 builder.Length -= i - TextCut.Kept(text, i);
@@ -84,6 +91,7 @@ internal static class Display
                 break;
             }
 
+            cells += width;
             if (c == '\n')
             {
                 builder.Append(keepLines ? '\n' : ' ');
@@ -107,6 +115,33 @@ internal static class Display
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The terminal cells <paramref name="text"/>[<paramref name="index"/>] takes as <see cref="Visible"/> writes it: 6 for
+    /// a character made visible as <c>\uXXXX</c>, the width Spectre.Console measures for any other (2 for most CJK and
+    /// emoji, 0 for a combining mark), a surrogate pair counted at its first half and 0 at its second.
+    /// </summary>
+    private static int CellWidth(string text, int index)
+    {
+        char c = text[index];
+        if (char.IsLowSurrogate(c) && index > 0 && char.IsHighSurrogate(text[index - 1]))
+        {
+            return 0;
+        }
+
+        if (c == '\n' || (char.IsAscii(c) && !char.IsControl(c)))
+        {
+            return 1;
+        }
+
+        if (HiddenCharacters.Is(c))
+        {
+            return 6;
+        }
+
+        string rune = char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) ? text.Substring(index, 2) : c.ToString();
+        return Math.Max(0, rune.GetCellWidth());
     }
 
     /// <summary>A duration in the largest unit that keeps it readable (ms, s, min, h); a negative one (an end stored before its start, by a file acode did not write) keeps its sign in the same units.</summary>

@@ -51,7 +51,8 @@ public sealed partial class TableWidthTests : IDisposable
 
         string[] lines = Lines((await _workspace.RunOkAsync("session", "search", "zebra")).Stdout);
 
-        Assert.Contains(lines, l => l.TrimStart().StartsWith(title[..30] + "…", StringComparison.Ordinal));
+        // Cut to 30 terminal cells (under the 31-character id), not 30 characters: 15 of these characters.
+        Assert.Contains(lines, l => l.TrimStart().StartsWith(title[..15] + "…", StringComparison.Ordinal));
     }
 
     [Theory]
