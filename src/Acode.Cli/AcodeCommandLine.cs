@@ -83,6 +83,10 @@ internal static class AcodeCommandLine
             Output.StandardOutput.Flush(); // --help and --version; a command has written its own
             return exitCode;
         }
+        catch (Output.StandardOutputException ex)
+        {
+            return CommandAction.Fail(ex.Message, Output.StandardOutputException.Hint, ExitCodes.Usage);
+        }
         catch (Exception ex) when (Output.StandardOutput.IsBrokenPipe(ex))
         {
             return Output.StandardOutput.BrokenPipeExitCode; // '--help | head -1': the reader went away
@@ -94,7 +98,7 @@ internal static class AcodeCommandLine
         }
         catch (Exception ex)
         {
-            return CommandAction.Fail($"Unexpected error ({ex.GetType().Name}): {ex.Message}", "This is a bug in acode; please report it with the output of the same command run with --verbose.", ExitCodes.Internal);
+            return CommandAction.Unexpected(ex, parseResult.GetValue<bool>("--verbose"));
         }
     }
 }

@@ -60,6 +60,10 @@ internal static class CommandAction
                 string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
                 return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
             }
+            catch (Output.StandardOutputException ex)
+            {
+                return Fail(ex.Message, Output.StandardOutputException.Hint, ExitCodes.Usage);
+            }
             catch (IOException ex) when (Output.StandardOutput.IsBrokenPipe(ex))
             {
                 // The reader of the output went away ('| head'): nothing more is said, as for a process SIGPIPE ended.
@@ -72,9 +76,30 @@ internal static class CommandAction
             }
             catch (Exception ex)
             {
-                return Fail($"Unexpected error ({ex.GetType().Name}): {ex.Message}", "This is a bug in acode; please report it with the output of the same command run with --verbose.", ExitCodes.Internal);
+                return Unexpected(ex, parseResult.GetValue(globals.Verbose));
             }
         });
+
+    /// <summary>
+    /// Exit 3 for an exception acode has no message of its own for: the type and message, and with <c>--verbose</c> the
+    /// whole exception before them (its stack trace and inner exceptions; hidden characters as <c>\uXXXX</c>), which is
+    /// what the Try line asks a report to include.
+    /// </summary>
+    public static int Unexpected(Exception exception, bool verbose)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (verbose)
+        {
+            Output.StandardOutput.FlushBeforeError();
+            Console.Error.WriteLine(Printable(exception.ToString()));
+        }
+
+        return Fail($"Unexpected error ({exception.GetType().Name}): {exception.Message}",
+            verbose
+                ? "This is a bug in acode; please report it with this output, the exception above included."
+                : "This is a bug in acode; please report it with the output of the same command run with --verbose.",
+            ExitCodes.Internal);
+    }
 
     public static int Fail(string message, string hint, int exitCode)
     {

@@ -33,7 +33,7 @@ internal static class StandardOutput
     /// <summary>How long the end of the process waits for buffered output to be written (a reader that stopped reading must not hold it).</summary>
     private static readonly TimeSpan ExitFlushTimeout = TimeSpan.FromSeconds(1);
 
-    private static Stream? _stream;
+    private static StandardOutputStream? _stream;
     private static StreamWriter? _writer;
     private static ExceptionDispatchInfo? _failure;
 
@@ -56,6 +56,9 @@ internal static class StandardOutput
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
+            // Closed ('>&-'): the console's stream, whose writes then fail as StandardOutputException, not as a bug.
+            _writer = new StreamWriter(new StandardOutputStream(Console.OpenStandardOutput()), Console.Out.Encoding, BufferChars, leaveOpen: true) { AutoFlush = true };
+            Console.SetOut(_writer);
             return;
         }
 
@@ -65,12 +68,12 @@ internal static class StandardOutput
             // own (pwrite) without moving the descriptor's, which the shell shares: '{ acode …; echo; } > f' would lose
             // acode's output under echo's. The console's stream writes where the descriptor is.
             stream.Dispose();
-            _writer = new StreamWriter(Console.OpenStandardOutput(), Console.Out.Encoding, BufferChars, leaveOpen: true) { AutoFlush = true };
+            _writer = new StreamWriter(new StandardOutputStream(Console.OpenStandardOutput()), Console.Out.Encoding, BufferChars, leaveOpen: true) { AutoFlush = true };
             Console.SetOut(_writer);
             return;
         }
 
-        _stream = stream;
+        _stream = new StandardOutputStream(stream);
         _writer = new StreamWriter(_stream, new UTF8Encoding(false), BufferChars, leaveOpen: true) { AutoFlush = true };
         Console.SetOut(_writer);
     }
@@ -172,7 +175,7 @@ internal static class StandardOutput
         get
         {
             Flush();
-            return _stream ?? Console.OpenStandardOutput();
+            return _stream ?? new StandardOutputStream(Console.OpenStandardOutput());
         }
     }
 

@@ -1,0 +1,32 @@
+using Acode.Cli.Tests.Support;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// A command run with its standard output closed (<c>acode … &gt;&amp;-</c>) ends with exit 2 and says that its output
+/// could not be written and why (EBADF), as for any output that cannot be written; it ended with exit 3, "Unexpected
+/// error (UnauthorizedAccessException): Access to the path is denied … This is a bug". Through bash and the real binary.
+/// </summary>
+public sealed class ClosedStandardOutputTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    [Theory]
+    [InlineData("session list")]
+    [InlineData("db status --json")]
+    [InlineData("session export --all -o -")]
+    [InlineData("--help")]
+    public async Task A_closed_standard_output_is_said_as_output_that_cannot_be_written(string command)
+    {
+        await _workspace.RunOkAsync("demo");
+
+        AcodeResult result = await PrintedCommand.RunAsync($"acode --workspace '{_workspace.Root}' {command} >&-", _workspace.Root);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Error: Standard output could not be written: Bad file descriptor (EBADF: it is closed, or not open for writing).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Try: Run the command with its output going to a terminal, a file or a pipe", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("bug", result.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
