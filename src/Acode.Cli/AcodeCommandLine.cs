@@ -50,6 +50,7 @@ internal static class AcodeCommandLine
         // most commands are short and every write is one transaction, so a signal may end them at once; 'db sync', the
         // watches and 'ui' stop gracefully.
         StopSignals.Listen();
+        Output.StandardErrorStream.Install();
         Output.StandardOutput.Install();
         ParseResult parseResult = Build().Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
