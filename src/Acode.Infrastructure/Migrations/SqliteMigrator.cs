@@ -68,14 +68,25 @@ internal sealed partial class SqliteMigrator
         return status;
     }
 
+    /// <summary>
+    /// How recently a migration must have been applied for a schema to be taken as one another process is migrating now
+    /// (5 s): the migrations of a new workspace follow one another within milliseconds, and an older acode's schema was
+    /// made by a command that has ended.
+    /// </summary>
+    public static readonly TimeSpan MigratingElsewhere = TimeSpan.FromSeconds(5);
+
     /// <summary>Applies every pending migration; a no-op when there is none (AC-011, AC-012).</summary>
     /// <returns>The migrations this call applied.</returns>
     public IReadOnlyList<Migration> Migrate(SqliteConnection connection) => Migrate(connection, out _);
 
     /// <inheritdoc cref="Migrate(SqliteConnection)"/>
     /// <param name="connection">The writer connection.</param>
-    /// <param name="from">The version the database was at before (null: it had no acode schema).</param>
-    /// <param name="beforeMigrating">Told the status before the first pending migration is applied; not called when none is.</param>
+    /// <param name="from">
+    /// The version the database was at before, for saying that it was upgraded; null when it had no acode schema, or when
+    /// another process is migrating it at this moment (its last migration applied less than <see cref="MigratingElsewhere"/>
+    /// ago: several commands creating one new workspace at once), whose part-made schema is not an older version.
+    /// </param>
+    /// <param name="beforeMigrating">Told the status before the first pending migration is applied; not called when none is, nor when another process is migrating it.</param>
     public IReadOnlyList<Migration> Migrate(SqliteConnection connection, out Version? from, Action<MigrationStatus>? beforeMigrating = null)
     {
         MigrationStatus status = GetStatus(connection);
@@ -87,7 +98,16 @@ internal sealed partial class SqliteMigrator
                 throw AcodeErrors.DamagedWorkspaceNotMigrated(connection.DataSource, status.CurrentText, status.LatestText, damage);
             }
 
-            beforeMigrating?.Invoke(status);
+            if (status.Applied.Count > 0 && status.Applied.Max(a => a.AppliedAt) > _time.GetUtcNow() - MigratingElsewhere)
+            {
+                // Trial Z: "migrating from 1.4.0 … acode versions that know only 1.4.0 can no longer open it" for a workspace
+                // another process was creating. The one that began says what it does; this one only helps it finish.
+                from = null;
+            }
+            else
+            {
+                beforeMigrating?.Invoke(status);
+            }
         }
 
         var appliedNow = new List<Migration>();
@@ -97,7 +117,7 @@ internal sealed partial class SqliteMigrator
             bool applied;
             try
             {
-                applied = Apply(connection, migration, from);
+                applied = Apply(connection, migration, status.Current);
             }
             catch (Exception ex)
             {

@@ -136,6 +136,15 @@ public sealed class MigratedOnOpenNoticeTests : IDisposable
         {
         }
 
+        // Made long ago, as an older acode's workspace is: a schema migrated moments ago is another process's, being made.
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath}"))
+        {
+            connection.Open();
+            using SqliteCommand backdate = connection.CreateCommand();
+            backdate.CommandText = "UPDATE schema_version SET applied_at = '2026-01-15T10:30:00.0000000Z';";
+            backdate.ExecuteNonQuery();
+        }
+
         SqliteConnection.ClearAllPools();
     }
 
