@@ -27,7 +27,19 @@ internal static class DemoCommand
             var recorder = new DemoSessionRecorder(context.Services.GetRequiredService<IRunStateStore>());
             for (int i = 0; i < sessions; i++)
             {
-                Session session = await recorder.RecordAsync(i % 3, cancellationToken);
+                Session session;
+                try
+                {
+                    session = await recorder.RecordAsync(i % 3, cancellationToken);
+                }
+                catch (Exception) when (recorder.Unfinished is { } part)
+                {
+                    // Said before the error ends the command: what was saved stays (each save is one transaction).
+                    Output.StandardOutput.FlushBeforeError();
+                    System.Console.Error.WriteLine($"Note: sample session {part} was recorded only in part (its saves before the failure below are kept, as an agent's would be); remove it with 'acode session delete {part} --yes'.");
+                    throw;
+                }
+
                 context.Console.WriteLine($"Recorded {session.Id} [{session.State}] {Display.Plain(session.Title)}");
             }
 

@@ -35,6 +35,12 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
         +    => DateOnly.ParseExact(text, ["yyyy-MM-dd", "dd/MM/yyyy"], CultureInfo.InvariantCulture);
         """;
 
+    /// <summary>
+    /// The session <see cref="RecordAsync"/> has saved at least once but not finished: after a failed save (a full disk),
+    /// what it saved until then stays, as an agent's saves would; null before the first save and once a session is done.
+    /// </summary>
+    public SessionId? Unfinished { get; private set; }
+
     /// <param name="variant">Varies the outcome so several demo sessions differ: 0 completes, 1 fails, 2 is paused mid-way.</param>
     /// <param name="cancellationToken">Stops between saves.</param>
     public async Task<Session> RecordAsync(int variant, CancellationToken cancellationToken)
@@ -43,6 +49,7 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
             variant == 0 ? "Fix flaky date parsing test" : $"Fix flaky date parsing test (run {variant + 1})",
             "DateParserTests.Parses_iso_dates fails on machines with a non-English culture; make parsing culture-invariant.",
             cancellationToken);
+        Unfinished = session.Id;
 
         session.TransitionTo(SessionState.Planning);
         SessionTask reproduce = session.AddTask("Reproduce the failure", "Run the failing test and read the parser.");
@@ -118,6 +125,7 @@ internal sealed class DemoSessionRecorder(IRunStateStore store)
         }
 
         await store.SaveAsync(session, cancellationToken);
+        Unfinished = null;
         return session;
     }
 }
