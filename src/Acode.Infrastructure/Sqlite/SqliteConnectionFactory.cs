@@ -228,6 +228,18 @@ internal sealed class SqliteConnectionFactory
     }
 
     /// <summary>
+    /// Whether <see cref="Guard{T}"/> translates <paramref name="ex"/>: a SQLite error or reading fault, or any other
+    /// exception but acode's own and a cancellation while a file read as immutable <paramref name="changed"/> (looked at
+    /// once, here).
+    /// </summary>
+    private bool IsGuarded(Exception ex, out bool changed)
+    {
+        changed = ImmutableFileChanged();
+        return ex is SqliteException || IsReadingFault(ex)
+            || (changed && ex is not OperationCanceledException && ex.GetType().Assembly != typeof(AcodeDbException).Assembly);
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> translating SQLite faults into ACODE-DB errors. Any other SQLite error (a
     /// constraint our own writes cannot break, an unknown column) or reading fault is first put to <c>PRAGMA integrity_check</c>:
     /// damage that SQLite did not report as such (a flipped byte in an index makes a foreign key look broken) is
@@ -239,9 +251,9 @@ internal sealed class SqliteConnectionFactory
         {
             return action();
         }
-        catch (Exception ex) when (ex is SqliteException || IsReadingFault(ex) || ex is not OperationCanceledException && ex.GetType().Assembly != typeof(AcodeDbException).Assembly && ImmutableFileChanged())
+        catch (Exception ex) when (IsGuarded(ex, out bool changed))
         {
-            if (ImmutableFileChanged())
+            if (changed)
             {
                 // Read without locks while its owner wrote: what was read mixes two states of the file, not damage.
                 ClearReaderPool();
