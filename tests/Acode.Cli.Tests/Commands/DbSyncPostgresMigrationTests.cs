@@ -77,13 +77,7 @@ public sealed class DbSyncPostgresMigrationTests(PostgresFixture fixture) : IDis
         }
         finally
         {
-            if (!watch.HasExited)
-            {
-                using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-                await kill.WaitForExitAsync();
-            }
-
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
         }
 
         Assert.True(watch.ExitCode == 0, string.Join('\n', stdout.Concat(stderr)));

@@ -87,13 +87,7 @@ public sealed class ImportAfterRedactionTests : IDisposable
         }
         finally
         {
-            if (!watch.HasExited)
-            {
-                using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-                await kill.WaitForExitAsync();
-            }
-
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
         }
 
         Assert.True(watch.ExitCode == 0, await errors);

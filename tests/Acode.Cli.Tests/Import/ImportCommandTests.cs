@@ -274,9 +274,7 @@ public sealed class ImportCommandTests : IDisposable
         }
         finally
         {
-            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
         }
 
         Assert.Equal(0, watch.ExitCode);
@@ -317,9 +315,7 @@ public sealed class ImportCommandTests : IDisposable
         }
         finally
         {
-            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
         }
 
         Assert.Equal(["Executing", "Executing", "Executing", "Executing", "Completed"], states);

@@ -67,9 +67,7 @@ public sealed class ImportUnreadableTests : IDisposable
         }
         finally
         {
-            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
         }
 
         string text = await output;
@@ -109,9 +107,7 @@ public sealed class ImportUnreadableTests : IDisposable
         }
         finally
         {
-            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
             await reading;
         }
 

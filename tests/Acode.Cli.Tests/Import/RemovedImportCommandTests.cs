@@ -142,9 +142,7 @@ public sealed class RemovedImportCommandTests : IDisposable
         }
         finally
         {
-            using Process kill = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ProcessInterrupt.SendAndWaitAsync(watch);
             await reading;
         }
 
