@@ -24,18 +24,14 @@ public static class SessionArchive
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
-        IEnumerable<Step> steps = session.Tasks.SelectMany(t => t.Steps);
+        Step[] steps = [.. session.Tasks.SelectMany(t => t.Steps)];
         // Counted before the events are read: one appended meanwhile adds a line, never takes one away.
         long? lines = countLines
-            ? 1 + session.Tasks.Count + steps.Count() + steps.Sum(s => s.ToolCalls.Count) + session.Artifacts.Count
+            ? 1 + session.Tasks.Count + steps.Length + steps.Sum(s => s.ToolCalls.Count) + session.Artifacts.Count
                 + await store.CountEventsAsync(session.Id, cancellationToken).ConfigureAwait(false)
             : null;
-        var document = (SessionDocument)EntityDocuments.From(session);
-        await writer.WriteLineAsync(EntityJson.Serialize(new SessionDocument
-        {
-            Id = document.Id, Version = document.Version, CreatedAt = document.CreatedAt, UpdatedAt = document.UpdatedAt,
-            Title = document.Title, Goal = document.Goal, State = document.State, ExportLines = lines,
-        }).AsMemory(), cancellationToken).ConfigureAwait(false);
+        var document = ((SessionDocument)EntityDocuments.From(session)).WithExportLines(lines);
+        await writer.WriteLineAsync(EntityJson.Serialize(document).AsMemory(), cancellationToken).ConfigureAwait(false);
         foreach (SessionTask task in session.Tasks)
         {
             await WriteLineAsync(writer, task, cancellationToken).ConfigureAwait(false);

@@ -14,4 +14,11 @@ internal sealed class SessionDocument : EntityDocument
     /// PostgreSQL or <c>--json</c> output (null is not written).
     /// </summary>
     public long? ExportLines { get; init; }
+
+    /// <summary>This document with <see cref="ExportLines"/> set to <paramref name="lines"/>.</summary>
+    public SessionDocument WithExportLines(long? lines) => new()
+    {
+        Id = Id, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+        Title = Title, Goal = Goal, State = State, ExportLines = lines,
+    };
 }
