@@ -24,9 +24,11 @@ internal sealed class UiErrorPages(string workspace, ILogger logger)
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
+            // Said on the terminal whatever the log level (the log is --verbose's, with the stack trace): the page asks for this line.
             logger.LogError(ex, "acode ui could not answer {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            Console.Error.WriteLine(CommandAction.Printable($"Error: acode ui could not answer {context.Request.Method} {ShownPath(context)}: unexpected error ({ex.GetType().Name}): {ex.Message}"));
             string failure = $"The viewer could not answer for {ShownPath(context)} ({ex.GetType().Name}).";
-            const string bugHint = "This is a bug in acode; please report it with the address you opened and the error the terminal running 'acode ui' printed. The other pages still work.";
+            const string bugHint = "This is a bug in acode; please report it with the address you opened and the 'Error: acode ui could not answer …' line the terminal running 'acode ui' printed (with --verbose it adds the stack trace). The other pages still work.";
             if (UiApiErrors.IsApi(context))
             {
                 await UiApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, failure, bugHint);
