@@ -115,6 +115,7 @@ internal sealed class TranscriptSource
 
     private byte[] _head = [];
     private byte[] _tail = [];
+    private long _rememberedAt;
 
     /// <summary>
     /// Whether the file still starts and (at <see cref="Offset"/>) goes on with the bytes read before: an agent only
@@ -124,11 +125,23 @@ internal sealed class TranscriptSource
     private bool StillHolds(FileStream stream)
         => Offset == 0 || Same(stream, 0, _head) && Same(stream, Offset - _tail.Length, _tail);
 
+    // Offset only grows in a source (a replaced file is read by a new one): the head is read until it is whole, the tail
+    // when the offset moved; a poll that found nothing new reads neither.
     private void Remember(FileStream stream)
     {
+        if (Offset == _rememberedAt)
+        {
+            return;
+        }
+
         int length = (int)Math.Min(Offset, FingerprintBytes);
-        _head = ReadAt(stream, 0, length);
+        if (_head.Length < length)
+        {
+            _head = ReadAt(stream, 0, length);
+        }
+
         _tail = ReadAt(stream, Offset - length, length);
+        _rememberedAt = Offset;
     }
 
     private static bool Same(FileStream stream, long position, byte[] expected)
