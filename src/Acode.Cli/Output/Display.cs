@@ -81,8 +81,9 @@ internal static class Display
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            // A wide character is cut when it would not fit whole; an escape, as before, once no cell is left.
-            int width = CellWidth(text, i);
+            // A wide character is cut when it would not fit whole; an escape, as before, once no cell is left. Text shown
+            // whole (SafeLines: a tool's result, maybe megabytes) is not measured.
+            int width = maxLength == int.MaxValue ? 0 : CellWidth(text, i);
             if (width > 0 && cells + (width == 2 ? 2 : 1) > maxLength)
             {
                 // Cut as TextCut cuts: never after the first half of a pair (each half was written as one character).

@@ -74,8 +74,8 @@ public sealed partial class SqliteRunStateStore
             {
                 // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
                 bool exists = stored.TryGetValue(entity.EntityId, out (long Version, DateTimeOffset UpdatedAt) existing);
-                bool teams = exists && taken is not null && PulledVersions.Holds(taken, entity.EntityId, existing.UpdatedAt);
-                if (teams ? entity.UpdatedAt.UtcTicks <= existing.UpdatedAt.UtcTicks : existing.Version >= entity.Version)
+                bool holdsPulled = exists && taken is not null && PulledVersions.Holds(taken, entity.EntityId, existing.UpdatedAt);
+                if (holdsPulled ? entity.UpdatedAt.UtcTicks <= existing.UpdatedAt.UtcTicks : existing.Version >= entity.Version)
                 {
                     unchanged++;
                     continue;
