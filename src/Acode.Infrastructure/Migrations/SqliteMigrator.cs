@@ -70,8 +70,8 @@ internal sealed partial class SqliteMigrator
 
     /// <summary>
     /// How recently a migration must have been applied for a schema to be taken as one another process is migrating now
-    /// (5 s): the migrations of a new workspace follow one another within milliseconds, and an older acode's schema was
-    /// made by a command that has ended.
+    /// (5 s, either way: a time ahead of this clock is another machine's clock, not a migration now): the migrations of a
+    /// new workspace follow one another within milliseconds, and an older acode's schema was made by a command that has ended.
     /// </summary>
     public static readonly TimeSpan MigratingElsewhere = TimeSpan.FromSeconds(5);
 
@@ -98,7 +98,7 @@ internal sealed partial class SqliteMigrator
                 throw AcodeErrors.DamagedWorkspaceNotMigrated(connection.DataSource, status.CurrentText, status.LatestText, damage);
             }
 
-            if (status.Applied.Count > 0 && status.Applied.Max(a => a.AppliedAt) > _time.GetUtcNow() - MigratingElsewhere)
+            if (status.Applied.Count > 0 && (_time.GetUtcNow() - status.Applied.Max(a => a.AppliedAt)).Duration() < MigratingElsewhere)
             {
                 // Trial Z: "migrating from 1.4.0 … acode versions that know only 1.4.0 can no longer open it" for a workspace
                 // another process was creating. The one that began says what it does; this one only helps it finish.
