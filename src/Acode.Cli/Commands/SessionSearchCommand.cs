@@ -116,7 +116,7 @@ internal static class SessionSearchCommand
                 // With a filter, the hits may be there in sessions it leaves out: say which filter, as session list does.
                 context.Console.MarkupLine(options.Cursor is not null ? "No more hits."
                     : SessionFilterOptions.Narrows(filter) ? $"No hits for {Display.Safe(query.Canonical)} {(isRemote ? "in PostgreSQL" : "in this workspace")} in sessions that match the filter ({SessionFilterOptions.Words(filter)}). Loosen it (another --state, a wider --since/--until, less of the --title), or search every session without it."
-                    : $"No hits for {Display.Safe(query.Canonical)}{(isRemote ? " in PostgreSQL" : " in this workspace")}.");
+                    : $"No hits for {Display.Safe(query.Canonical)}{(isRemote ? " in PostgreSQL" : " in this workspace")}.{UnspacedScriptNote(query.Canonical)}");
                 return ExitCodes.Success;
             }
 
@@ -224,4 +224,13 @@ internal static class SessionSearchCommand
         arguments.Add(query);
         return arguments;
     }
+
+    /// <summary>
+    /// For a query holding letters of a script written without spaces (CJK, Thai), the sentence saying that a run of them
+    /// is one word, so that only its start is found, as a prefix (docs/search.md); else empty.
+    /// </summary>
+    private static string UnspacedScriptNote(string query)
+        => query.Any(c => c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\u0E00' and <= '\u0E7F'))
+            ? " Text written without spaces (Chinese, Japanese, Thai) is indexed as one word per run, so a word inside a run is not found: search for the start of the run as a prefix, with * after it."
+            : "";
 }

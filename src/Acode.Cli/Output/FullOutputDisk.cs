@@ -37,7 +37,7 @@ internal static class FullOutputDisk
     /// <summary>Standard output, named by the file it is redirected to when that can be found (Linux: /proc/self/fd/1).</summary>
     public static UsageException ForStandardOutput(IOException ex)
     {
-        const string Unaffected = "The workspace database is not affected; only the output is incomplete.";
+        const string Unaffected = StandardOutputException.Done + " Only the output is incomplete.";
         if (RedirectedTo() is not { } file)
         {
             return new UsageException($"Standard output could not be written: no space left on the device (ENOSPC). {Unaffected}", RoomRemedy);

@@ -10,9 +10,15 @@ namespace Acode.Cli.Output;
 internal sealed class StandardOutputException : IOException
 {
     public StandardOutputException(Exception inner)
-        : base($"Standard output could not be written: {Reason(inner)}. The workspace database is not affected; only the output is lost.", inner)
+        : base($"Standard output could not be written: {Reason(inner)}. {Done} Only the output is lost.", inner)
     {
     }
+
+    /// <summary>
+    /// What the failed write means for the command's work: what it wrote before stays written (trial AA: "the workspace
+    /// database is not affected" after an import, a sync or a deletion that had happened).
+    /// </summary>
+    public const string Done = "What the command did before stopping stays done (each write to the workspace or to PostgreSQL is one transaction): check with 'acode session list' or 'acode db status'.";
 
     /// <summary>What to do next.</summary>
     public static string Hint => "Run the command with its output going to a terminal, a file or a pipe that takes it (a closed standard output, '>&-', takes nothing).";

@@ -437,13 +437,13 @@ public abstract class TranscriptImporter : ITranscriptImporter
         => new(
             path,
             $"'{path}' holds {DisplayName} session {key} ({sessionId}), which is stored already with other records: from another transcript of that session (the same file name in another folder), or from this file before it was rewritten (restored from a backup, or started anew); importing it too would mix two runs into one session. Nothing of it was imported.",
-            $"If two files hold that session, import one of them only. To take this file as it is now instead, remove the session first (acode session delete {sessionId}), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
+            $"If two files hold that session, import one of them only. To take this file as it is now instead, remove the session first (acode session delete {sessionId}; with PostgreSQL configured that removes it for the whole team at the next sync), then import it alone: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
 
     private TranscriptFormatException RecordsOfAnotherSession(string path, string key, ImportConflictException conflict)
         => new(
             path,
             $"'{path}' holds records of {DisplayName} session {key} that are stored already in session {conflict.OwningSessionId} ({conflict.EntityType} {conflict.EntityId}), while this file starts at another record and so would be session {conflict.ImportedSessionId}: another copy of the transcript (one that lacks the first lines of the other, or goes on past it) was imported before. Nothing of it was imported.",
-            $"If two files hold that session, import the whole one only. To take this file instead, remove the other copy's session first (acode session delete {conflict.OwningSessionId}), then import this file: acode import {Agent} {ShellQuoting.Quote(path)}.");
+            $"If two files hold that session, import the whole one only. To take this file instead, remove the other copy's session first (acode session delete {conflict.OwningSessionId}; with PostgreSQL configured that removes it for the whole team at the next sync, as the other copy's records belong to it there too), then import this file: acode import {Agent} {ShellQuoting.Quote(path)}.");
 
     private static long EventBaseOf(string companionKey)
     {

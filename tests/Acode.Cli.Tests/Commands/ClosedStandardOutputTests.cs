@@ -18,6 +18,7 @@ public sealed class ClosedStandardOutputTests : IDisposable
     [InlineData("db status --json")]
     [InlineData("session export --all -o -")]
     [InlineData("--help")]
+    [InlineData("demo")]
     public async Task A_closed_standard_output_is_said_as_output_that_cannot_be_written(string command)
     {
         await _workspace.RunOkAsync("demo");
@@ -28,6 +29,10 @@ public sealed class ClosedStandardOutputTests : IDisposable
         Assert.Contains("Error: Standard output could not be written: Bad file descriptor (EBADF: it is closed, or not open for writing).", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Try: Run the command with its output going to a terminal, a file or a pipe", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("bug", result.Stderr, StringComparison.Ordinal);
+
+        // What it did stays done (trial AA: it said "the workspace database is not affected" after a demo, an import or a sync).
+        Assert.Contains("What the command did before stopping stays done", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(command == "demo" ? 2 : 1, (await _workspace.SessionIdsAsync()).Count);
     }
 
     [Theory]
