@@ -120,7 +120,13 @@ internal static class SyncSummary
 
         string which = string.Join("; ", r.DeletedSessions.Take(Named).Select(d => $"session {d.Key}{Deleted(d.Value)}")) + (r.DeletedSessions.Count > Named ? "; …" : "");
         string id = r.DeletedSessions.Count == 1 ? r.DeletedSessions[0].Key : "<id>";
-        return $"{Environment.NewLine}{count} of your change(s) lost to a deletion: {which}. "
+
+        // Told apart from this run's conflicts, which count only what it delivered (trial AA: "9 conflict(s) (0 won, 9 lost)"
+        // beside "25 of your change(s) lost to a deletion" read as a contradiction).
+        string since = r.ConflictsLostSinceToDeletion == 0 ? ""
+            : r.ConflictsLostToDeletion == 0 ? " (delivered by earlier syncs, removed by the deletion since)"
+            : $" ({r.ConflictsLostToDeletion} delivered now, {r.ConflictsLostSinceToDeletion} by earlier syncs and removed by the deletion since)";
+        return $"{Environment.NewLine}{count} of your change(s) lost to a deletion{since}: {which}. "
             + "This workspace keeps its copy, but it is no longer shared (a change to it loses to the deletion when synced) and 'acode session pull' has no version of it to take. "
             + $"Keep it here as a local copy, or drop it with 'acode session delete {id} --local'; the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
     }

@@ -73,6 +73,38 @@ public sealed class SyncDeletedSessionSummaryTests(PostgresFixture fixture) : ID
         }
     }
 
+    [Fact]
+    public async Task Changes_delivered_before_the_deletion_are_told_apart_from_those_this_sync_delivered()
+    {
+        // Trial AA: "1 conflict(s) (0 won, 1 lost)" beside "N of your change(s) lost to a deletion" with N larger read as a
+        // contradiction; the larger count includes the rows earlier syncs delivered, which the deleter never saw.
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _deleter.Environment["ACODE_POSTGRES_URL"] = url;
+        _editor.Environment["ACODE_POSTGRES_URL"] = url;
+        string transcript = Path.Combine(_editor.Root, "t", "dddddddd-dddd-4ddd-8ddd-dddddddddddd.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+        await File.WriteAllLinesAsync(transcript, [Prompt("u1", null, "10:00:00", "first")]);
+        await _editor.RunOkAsync("import", "claude-code", transcript);
+        await _editor.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _editor.SessionIdsAsync());
+        await _deleter.RunOkAsync("session", "pull", id);
+        await File.AppendAllLinesAsync(transcript, [Prompt("u2", "u1", "10:01:00", "second"), Prompt("u3", "u2", "10:02:00", "third")]);
+        await _editor.RunOkAsync("import", "claude-code", transcript);
+        await _editor.RunOkAsync("db", "sync");
+        await _deleter.RunOkAsync("session", "delete", id, "--yes");
+        await _deleter.RunOkAsync("db", "sync");
+        await File.AppendAllLinesAsync(transcript, [Prompt("u4", "u3", "10:03:00", "fourth")]);
+        await _editor.RunOkAsync("import", "claude-code", transcript);
+
+        AcodeResult lost = await _editor.RunOkAsync("db", "sync");
+
+        Assert.Contains("3 conflict(s) (0 won, 3 lost)", lost.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"5 of your change(s) lost to a deletion (3 delivered now, 2 by earlier syncs and removed by the deletion since): session {id} was deleted", lost.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    private static string Prompt(string uuid, string? parent, string time, string text)
+        => $$$"""{"type":"user","uuid":"{{{uuid}}}"{{{(parent is null ? "" : $",\"parentUuid\":\"{parent}\"")}}},"timestamp":"2026-11-20T{{{time}}}Z","cwd":"/p","message":{"role":"user","content":"{{{text}}}"}}""";
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
