@@ -8,4 +8,14 @@ public sealed record ImportResult(int Inserted, int Updated, int Unchanged)
     /// because a change of them made in this workspace still waits in the outbox; 0 for an ordinary import.
     /// </summary>
     public int Kept { get; init; }
+
+    /// <summary>
+    /// <c>acode session pull</c>: rows of this workspace's copy that PostgreSQL files under another session, so the pull
+    /// has no version of them (a row never moves between sessions: two copies of one transcript beginning at different
+    /// records are two sessions whose records share ids); they stay as they are. 0 for an ordinary import.
+    /// </summary>
+    public int FiledElsewhere { get; init; }
+
+    /// <summary>The sessions PostgreSQL files the rows of <see cref="FiledElsewhere"/> under (ordinal order); empty when none.</summary>
+    public IReadOnlyList<string> FiledUnder { get; init; } = [];
 }

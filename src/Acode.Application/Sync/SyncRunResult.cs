@@ -74,7 +74,7 @@ public sealed record SyncRunResult(
 
     /// <summary>
     /// The ids of the sessions whose changes lost to newer versions (<see cref="ConflictsLost"/> less
-    /// <see cref="ConflictsLostToDeletion"/>; <c>acode session pull</c> takes PostgreSQL's version), ordinal order; empty
+    /// <see cref="ConflictsLostToDeletion"/> and <see cref="ConflictsLostToOtherSession"/>; <c>acode session pull</c> takes PostgreSQL's version), ordinal order; empty
     /// when none. A session deleted in PostgreSQL is never among them: it is in <see cref="DeletedSessions"/>.
     /// </summary>
     public IReadOnlyList<string> LostSessionIds { get; init; } = [];
@@ -99,6 +99,21 @@ public sealed record SyncRunResult(
     /// <c>acode session pull</c> cannot take a version of it, there is none.
     /// </summary>
     public long ConflictsLostToDeletion { get; init; }
+
+    /// <summary>
+    /// Of <see cref="ConflictsLost"/>: changes to a task, step, tool call, artifact or event whose row PostgreSQL files
+    /// under another session, so they were not applied (a row never moves between sessions; docs/architecture.md,
+    /// "Conflicts"). That happens when two copies of one transcript that begin at different records are imported in two
+    /// workspaces: each copy is its own session, their records share ids, and the first synced keeps them.
+    /// <c>acode session pull</c> of the change's session takes nothing for them (PostgreSQL has no version under it).
+    /// </summary>
+    public long ConflictsLostToOtherSession { get; init; }
+
+    /// <summary>
+    /// For <see cref="ConflictsLostToOtherSession"/>: each session of those changes (ordinal order) with the sessions
+    /// PostgreSQL files their rows under. A session is in <see cref="LostSessionIds"/> only for its other lost changes.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> OtherSessionOwners { get; init; } = [];
 
     /// <summary>
     /// The sessions of <see cref="ConflictsLostToDeletion"/>, deleted in PostgreSQL (none is in <see cref="LostSessionIds"/>), each with the workspace that deleted it and when

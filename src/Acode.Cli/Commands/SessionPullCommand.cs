@@ -178,6 +178,7 @@ internal static class SessionPullCommand
                 ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
                 {
                     ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
+                    ["filedElsewhere"] = r.Result.FiledElsewhere, ["filedUnder"] = new JsonArray([.. r.Result.FiledUnder.Select(o => (JsonNode)JsonValue.Create(o))]),
                 })]),
                 ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
                 ["deletedInPostgres"] = new JsonArray([.. deletedThere.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id.Value, ["deletedAt"] = UtcTimestamp.Format(d.DeletedAt) })]),
@@ -204,12 +205,24 @@ internal static class SessionPullCommand
         }
     }
 
-    /// <summary>One line per pulled session; rows kept for a change waiting in the outbox are said, never "up to date".</summary>
+    /// <summary>
+    /// One line per pulled session; rows kept for a change waiting in the outbox, and rows PostgreSQL files under another
+    /// session, are said, never "up to date".
+    /// </summary>
     private static string Describe(SessionId sessionId, ImportResult result)
     {
         string kept = result.Kept == 0
             ? ""
             : $"{result.Kept} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)";
+        if (result.FiledElsewhere > 0)
+        {
+            string owners = string.Join(", ", result.FiledUnder);
+            string owner = result.FiledUnder.Count == 1 ? result.FiledUnder[0] : "<other id>";
+            kept += (kept.Length > 0 ? "; " : "")
+                + $"{result.FiledElsewhere} row(s) kept as this workspace's own: PostgreSQL files them under session {owners} (the same records imported elsewhere as another session; a row never moves between sessions), so there is no version of them to take here. "
+                + $"To hold the team's copy here instead of this one, run 'acode session delete {sessionId} --local', then 'acode session pull {owner}'";
+        }
+
         if (result.Inserted + result.Updated > 0)
         {
             return $"{sessionId}: pulled ({result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged rows){(kept.Length > 0 ? "; " + kept : "")}.";

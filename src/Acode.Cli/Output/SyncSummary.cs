@@ -21,7 +21,7 @@ internal static class SyncSummary
             : $"Delivered {r.Delivered} record(s): {r.Applied} applied, {r.Duplicates} duplicate(s), {r.Conflicts} conflict(s){(r.Conflicts > 0 ? $" ({r.ConflictsWon} won, {r.ConflictsLost} lost)" : "")}"
                 + NotApplied(r)
                 + $"; {r.Retried} to retry, {r.DeadLettered} dead-lettered; {r.Remaining} pending."
-                + LostToNewer(r) + LostToDeletion(r);
+                + LostToNewer(r) + LostToOtherSession(r) + LostToDeletion(r);
 
     /// <summary>The run as JSON: the keys of the README's <c>db sync --json</c>.</summary>
     public static JsonObject ToJson(SyncRunResult r) => new()
@@ -39,6 +39,12 @@ internal static class SyncSummary
         ["stale"] = r.Stale,
         ["ofDeletedSessions"] = r.OfDeletedSessions,
         ["conflictsLostToDeletion"] = r.ConflictsLostToDeletion + r.ConflictsLostSinceToDeletion,
+        ["conflictsLostToOtherSession"] = r.ConflictsLostToOtherSession,
+        ["filedUnderOtherSessions"] = new JsonArray([.. r.OtherSessionOwners.Select(o => (JsonNode)new JsonObject
+        {
+            ["id"] = o.Key,
+            ["filedUnder"] = new JsonArray([.. o.Value.Select(owner => (JsonNode)JsonValue.Create(owner))]),
+        })]),
         ["deletedSessions"] = new JsonArray([.. r.DeletedSessions.Select(d => (JsonNode)new JsonObject
         {
             ["id"] = d.Key,
@@ -90,7 +96,7 @@ internal static class SyncSummary
     /// </summary>
     private static string LostToNewer(SyncRunResult r)
     {
-        long count = r.ConflictsLost - r.ConflictsLostToDeletion + r.ConflictsLostSince;
+        long count = r.ConflictsLost - r.ConflictsLostToDeletion - r.ConflictsLostToOtherSession + r.ConflictsLostSince;
         var deleted = new HashSet<string>(r.DeletedSessions.Select(d => d.Key), StringComparer.Ordinal);
         List<string> ids = [.. r.LostSessionIds.Where(id => !deleted.Contains(id))];
         if (count <= 0 || ids.Count == 0)
@@ -103,6 +109,27 @@ internal static class SyncSummary
         string since = r.ConflictsLostSince == 0 ? "" : r.ConflictsLostSince == count ? " since this workspace's last sync (another workspace's later change overwrote them)" : $" ({r.ConflictsLostSince} of them since this workspace's last sync: another workspace's later change overwrote them)";
         return $"{Environment.NewLine}{count} of your change(s) lost to newer versions in PostgreSQL ({which}){since}; this workspace still shows its own version. "
             + $"Run 'acode session pull {sessions}' to take PostgreSQL's version (compare first with 'acode session show --remote {sessions}'); the lost changes are kept in PostgreSQL's sync_conflicts (acode ui, Health).";
+    }
+
+    /// <summary>
+    /// Changes whose row PostgreSQL files under another session (trial AA: a partial copy of a transcript imported in a
+    /// second workspace): there is no version of them to pull under their own session, so the line names the session that
+    /// holds them and how to hold that copy here instead. Empty when none lost that way.
+    /// </summary>
+    private static string LostToOtherSession(SyncRunResult r)
+    {
+        if (r.ConflictsLostToOtherSession == 0 || r.OtherSessionOwners.Count == 0)
+        {
+            return "";
+        }
+
+        string which = string.Join("; ", r.OtherSessionOwners.Take(Named).Select(o => $"session {o.Key}'s under {string.Join(", ", o.Value)}"))
+            + (r.OtherSessionOwners.Count > Named ? "; …" : "");
+        (string mine, string theirs) = r.OtherSessionOwners is [{ Value: [var owner] } only] ? (only.Key, owner) : ("<id>", "<other id>");
+        return $"{Environment.NewLine}{r.ConflictsLostToOtherSession} of your change(s) not applied: PostgreSQL files their rows under another session ({which}), and a row never moves between sessions. "
+            + "Two copies of one transcript that begin at different records are two sessions whose records share ids: the first synced keeps them for the team. "
+            + $"This workspace keeps its copy as it is, and 'acode session pull {mine}' takes nothing for those rows. "
+            + $"Compare with 'acode session show --remote {theirs}'; to hold the team's copy here instead of this one, run 'acode session delete {mine} --local', then 'acode session pull {theirs}'.";
     }
 
     /// <summary>

@@ -101,6 +101,36 @@ public sealed partial class PostgresRunStateStore
             }
         }, cancellationToken);
 
+    /// <summary>
+    /// The session PostgreSQL files each given child row under, for those it holds under a session other than
+    /// <paramref name="sessionId"/> (a row never moves between sessions: such a row of a local copy was never applied
+    /// under its own session). Keyed by entity id; rows it holds under that session or not at all are left out.
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL is unavailable.</exception>
+    internal Task<IReadOnlyDictionary<string, string>> FiledUnderOtherSessionsAsync(SessionId sessionId, IReadOnlyList<Entity> children, CancellationToken cancellationToken = default)
+        => ReadAsync<IReadOnlyDictionary<string, string>>(async connection =>
+        {
+            var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (IGrouping<EntityType, Entity> byType in children.Where(e => e.EntityType != EntityType.Session).GroupBy(e => e.EntityType))
+            {
+                var command = new NpgsqlCommand($"SELECT id, session_id FROM {Sync.MirrorTable.For(byType.Key).Name} WHERE id = ANY($1) AND session_id <> $2;", connection)
+                {
+                    Parameters = { TextArray(byType.Select(e => e.EntityId)), Text(sessionId.Value) },
+                };
+                await using (command.ConfigureAwait(false))
+                {
+                    NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using var readerScope = reader.ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        owners[reader.GetString(0)] = reader.GetString(1);
+                    }
+                }
+            }
+
+            return owners;
+        }, cancellationToken);
+
     private async Task<Session?> LoadAsync(NpgsqlConnection connection, SessionId id, CancellationToken cancellationToken)
     {
         // The header, the children's result sets in ChildQueries' order, then the blobs, between BEGIN and COMMIT.

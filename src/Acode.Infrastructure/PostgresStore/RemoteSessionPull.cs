@@ -81,7 +81,8 @@ internal sealed class RemoteSessionPull
         }
 
         var localStamps = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
-        foreach (Entity entity in Entities(local).Concat(await AllEventsAsync(_local, local, finishing).ConfigureAwait(false)))
+        List<Entity> localEntities = [.. Entities(local), .. await AllEventsAsync(_local, local, finishing).ConfigureAwait(false)];
+        foreach (Entity entity in localEntities)
         {
             localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
         }
@@ -102,6 +103,19 @@ internal sealed class RemoteSessionPull
 
             int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
             result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept };
+        }
+
+        // Rows of the local copy PostgreSQL holds under another session: never applied under this one, so there is
+        // nothing to take for them (trial AA: the pull said "already up to date" after the sync said they lost).
+        var remoteIds = new HashSet<string>(remoteEntities.Select(e => e.EntityId), StringComparer.Ordinal);
+        List<Entity> notThere = [.. localEntities.Where(e => e is not Session && !remoteIds.Contains(e.EntityId))];
+        if (notThere.Count > 0)
+        {
+            IReadOnlyDictionary<string, string> owners = await _remote.FiledUnderOtherSessionsAsync(id, notThere, finishing).ConfigureAwait(false);
+            if (owners.Count > 0)
+            {
+                result = result with { FiledElsewhere = owners.Count, FiledUnder = [.. owners.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
+            }
         }
 
         List<(EntityType, string, long)> held = remoteEntities

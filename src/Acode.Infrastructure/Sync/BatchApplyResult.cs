@@ -12,5 +12,12 @@ internal sealed record BatchApplyResult(IReadOnlyDictionary<long, ApplyOutcome> 
     /// </summary>
     public IReadOnlySet<string> DeletedSessionIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The changes of the batch that lost because PostgreSQL files their row under another session (a row never moves
+    /// between sessions, <see cref="ConflictRule.MovesSession"/>): record id → the session that holds the row there. A
+    /// <c>session pull</c> of the change's own session cannot take a version of such a row: PostgreSQL has none under it.
+    /// </summary>
+    public IReadOnlyDictionary<long, string> OwnedByOtherSession { get; init; } = new Dictionary<long, string>();
+
     public int Count(params ApplyOutcome[] outcomes) => Outcomes.Values.Count(outcomes.Contains);
 }

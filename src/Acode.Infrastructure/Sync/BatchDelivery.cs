@@ -240,6 +240,17 @@ internal sealed class BatchDelivery
                 run.ConflictsLostToDeletion++;
                 run.DeletedLostSessions.Add(lost.SessionId);
             }
+            else if (result.OwnedByOtherSession.TryGetValue(lost.Id, out string? owner))
+            {
+                // Not a newer version of this session's row: PostgreSQL has none under it, so pulling it takes nothing.
+                run.ConflictsLostToOtherSession++;
+                if (!run.OtherSessionOwners.TryGetValue(lost.SessionId, out SortedSet<string>? owners))
+                {
+                    run.OtherSessionOwners[lost.SessionId] = owners = new SortedSet<string>(StringComparer.Ordinal);
+                }
+
+                owners.Add(owner);
+            }
             else
             {
                 run.LostSessions.Add(lost.SessionId);

@@ -242,6 +242,8 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
             Stale = run.Stale,
             OfDeletedSessions = run.StaleOfDeletedSessions,
             ConflictsLostToDeletion = run.ConflictsLostToDeletion,
+            ConflictsLostToOtherSession = run.ConflictsLostToOtherSession,
+            OtherSessionOwners = [.. run.OtherSessionOwners.Select(o => new KeyValuePair<string, IReadOnlyList<string>>(o.Key, [.. o.Value]))],
             DeletedSessions = await DeletedSessionsAsync(run.DeletedLostSessions).ConfigureAwait(false),
             BookkeepingWarnings = Interlocked.Exchange(ref _bookkeeping, []),
             ConflictsLostSince = run.ConflictsLostSince,

@@ -378,6 +378,11 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         return new BatchApplyResult(outcomes, maxRemoteHlc, conflicts.Select(c => c.Incoming).Distinct().ToList())
         {
             DeletedSessionIds = sessions.Where(s => s.Value.Deleted).Select(s => s.Key).Concat(deletedNow).ToHashSet(StringComparer.Ordinal),
+            OwnedByOtherSession = conflicts
+                .Where(c => !c.IncomingWins && outcomes.GetValueOrDefault(c.Incoming.Id) == ApplyOutcome.ConflictLost
+                    && !string.Equals(c.Existing.SessionId, c.Incoming.SessionId, StringComparison.Ordinal))
+                .GroupBy(c => c.Incoming.Id)
+                .ToDictionary(g => g.Key, g => g.First().Existing.SessionId),
         };
     }
 

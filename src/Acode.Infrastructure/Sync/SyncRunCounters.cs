@@ -32,6 +32,15 @@ internal sealed class SyncRunCounters
     public SortedSet<string> DeletedLostSessions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Of <see cref="ConflictsLost"/>: the changes that lost because PostgreSQL files their row under another session
+    /// (<see cref="BatchApplyResult.OwnedByOtherSession"/>); their sessions are not in <see cref="LostSessions"/> for them.
+    /// </summary>
+    public long ConflictsLostToOtherSession { get; set; }
+
+    /// <summary>For <see cref="ConflictsLostToOtherSession"/>: each change's session (ordinal order) → the sessions PostgreSQL files its rows under.</summary>
+    public SortedDictionary<string, SortedSet<string>> OtherSessionOwners { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// This workspace's changes delivered by earlier syncs that lost since to a later concurrent change of another workspace
     /// (<see cref="LostSinceReader"/>); not delivered by this run, so not in <see cref="Done"/>. Their sessions are in <see cref="LostSessions"/>.
     /// </summary>

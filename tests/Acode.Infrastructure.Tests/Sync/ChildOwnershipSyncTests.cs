@@ -51,6 +51,7 @@ public sealed class ChildOwnershipSyncTests(PostgresFixture fixture)
         BatchApplyResult result = await applying;
 
         Assert.Equal(ApplyOutcome.ConflictLost, result.Outcomes[forkChange.Id]);
+        Assert.Equal(original.Id.Value, result.OwnedByOtherSession[forkChange.Id]); // told apart from a loss to a newer version: nothing to pull
         Assert.Equal(original.Id.Value, await ScalarAsync(dataSource, "SELECT session_id FROM session_tasks WHERE id = $1", task.Id.Value));
         Assert.Equal($"existing {original.Id.Value} {forkId.Value}", await ScalarAsync(dataSource,
             "SELECT winner || ' ' || (existing_payload->>'sessionId') || ' ' || session_id FROM sync_conflicts WHERE entity_id = $1", task.Id.Value));

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Cli.Tests.Import;
+
+/// <summary>
+/// A Claude Code transcript and a copy of it that lacks its first turn (a partial copy on a second machine, same file
+/// name), imported into two workspaces and synced, through the real binary and a real PostgreSQL. The copies are two
+/// sessions (a session's id takes its first record's time) whose later records share ids; the first synced keeps those
+/// rows for the team and the other's changes to them are never applied (a row never moves between sessions). Trial AA:
+/// the sync told the second workspace to run <c>session pull</c>, and the pull said "already up to date", leaving a
+/// session whose tasks the team never gets. Now both name the session PostgreSQL files those rows under, and following
+/// their advice gives the second workspace the team's copy.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDisposable
+{
+    private const string FileName = "33333333-3333-4333-8333-333333333333.jsonl";
+
+    private readonly CliWorkspace _whole = new();
+    private readonly CliWorkspace _partial = new();
+
+    [Fact]
+    public async Task Sync_and_pull_name_the_session_that_holds_the_rows_of_a_partial_copy()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        string[] turns = [.. Turn("p0", "12:00:00", null), .. Turn("p1", "12:01:00", "u-p0-4"), .. Turn("p2", "12:02:00", "u-p1-4")];
+        string whole = Write(_whole, turns);
+        string partial = Write(_partial, turns[4..]);
+
+        await _whole.RunOkAsync("import", "claude-code", whole);
+        await _whole.RunOkAsync("db", "sync");
+        await _partial.RunOkAsync("import", "claude-code", partial);
+        string team = Assert.Single(await _whole.SessionIdsAsync());
+        string mine = Assert.Single(await _partial.SessionIdsAsync());
+        Assert.NotEqual(team, mine);
+
+        AcodeResult sync = await _partial.RunOkAsync("db", "sync");
+
+        Assert.Contains($"not applied: PostgreSQL files their rows under another session (session {mine}'s under {team})", sync.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"run 'acode session delete {mine} --local', then 'acode session pull {team}'", sync.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("lost to newer versions", sync.Stdout, StringComparison.Ordinal);
+
+        AcodeResult pull = await _partial.RunOkAsync("session", "pull", mine);
+        JsonElement pulled = (await _partial.JsonAsync("session", "pull", mine, "--json")).GetProperty("pulled")[0];
+
+        Assert.DoesNotContain("already up to date", pull.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"row(s) kept as this workspace's own: PostgreSQL files them under session {team}", pull.Stdout, StringComparison.Ordinal);
+        Assert.Equal(8, pulled.GetProperty("filedElsewhere").GetInt32()); // p1's and p2's task, two steps and tool call each
+        Assert.Equal(team, Assert.Single(pulled.GetProperty("filedUnder").EnumerateArray()).GetString());
+
+        // The advice, followed: this workspace then holds the team's copy, whole.
+        await _partial.RunOkAsync("session", "delete", mine, "--local", "--yes");
+        await _partial.RunOkAsync("session", "pull", team);
+        Assert.Equal([team], await _partial.SessionIdsAsync());
+        Assert.Equal(Tasks(await _whole.JsonAsync("session", "show", team)), Tasks(await _partial.JsonAsync("session", "show", team)));
+    }
+
+    public void Dispose()
+    {
+        _whole.Dispose();
+        _partial.Dispose();
+    }
+
+    private static int Tasks(JsonElement shown) => shown.EnumerateArray().Count(e => e.GetProperty("entity").GetString() == "Task");
+
+    private static string Write(CliWorkspace workspace, string[] lines)
+    {
+        string file = Path.Combine(workspace.Root, "t", FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, lines);
+        return file;
+    }
+
+    /// <summary>One turn: the prompt, a tool call, its result and the answer, one second apart (Claude Code's record shapes).</summary>
+    private static string[] Turn(string label, string time, string? parent)
+    {
+        string At(int second) => $"2026-12-05T{time[..6]}{int.Parse(time[6..], System.Globalization.CultureInfo.InvariantCulture) + second:00}.000Z";
+        string Parent(string? uuid) => uuid is null ? "null" : $"\"{uuid}\"";
+        string head = """{"sessionId":"33333333-3333-4333-8333-333333333333","cwd":"/home/dev/app","isSidechain":false,""";
+        return
+        [
+            head + $$$"""
+                "type":"user","uuid":"u-{{{label}}}-1","parentUuid":{{{Parent(parent)}}},"timestamp":"{{{At(0)}}}","message":{"role":"user","content":"Do step {{{label}}}"}}
+                """,
+            head + $$$"""
+                "type":"assistant","uuid":"u-{{{label}}}-2","parentUuid":"u-{{{label}}}-1","timestamp":"{{{At(1)}}}","message":{"id":"msg_{{{label}}}_a","model":"m","role":"assistant","content":[{"type":"tool_use","id":"toolu_{{{label}}}","name":"Bash","input":{"command":"echo {{{label}}}"}}],"stop_reason":"tool_use"}}
+                """,
+            head + $$$"""
+                "type":"user","uuid":"u-{{{label}}}-3","parentUuid":"u-{{{label}}}-2","timestamp":"{{{At(2)}}}","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_{{{label}}}","content":"out {{{label}}}"}]}}
+                """,
+            head + $$$"""
+                "type":"assistant","uuid":"u-{{{label}}}-4","parentUuid":"u-{{{label}}}-3","timestamp":"{{{At(3)}}}","message":{"id":"msg_{{{label}}}_b","model":"m","role":"assistant","content":[{"type":"text","text":"Done {{{label}}}"}],"stop_reason":"end_turn"}}
+                """,
+        ];
+    }
+}
