@@ -84,22 +84,9 @@ internal static class AcodeCommandLine
             Output.StandardOutput.Flush(); // --help and --version; a command has written its own
             return exitCode;
         }
-        catch (Output.StandardOutputException ex)
-        {
-            return CommandAction.Fail(ex.Message, Output.StandardOutputException.Hint, ExitCodes.Usage);
-        }
-        catch (Exception ex) when (Output.StandardOutput.IsBrokenPipe(ex))
-        {
-            return Output.StandardOutput.BrokenPipeExitCode; // '--help | head -1': the reader went away
-        }
-        catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
-        {
-            UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
-            return CommandAction.Fail(full.Message, full.Hint, full.ExitCode);
-        }
         catch (Exception ex)
         {
-            return CommandAction.Unexpected(ex, parseResult.GetValue<bool>("--verbose"));
+            return CommandAction.Handle(ex, parseResult.GetValue<bool>("--verbose"));
         }
     }
 }

@@ -43,42 +43,43 @@ internal static class CommandAction
                 Output.StandardOutput.Flush();
                 return exitCode;
             }
-            catch (AcodeDbException ex)
-            {
-                return Fail($"{ex.Code}: {ex.Message}", ex.Hint, ExitCodes.For(ex.ErrorCode));
-            }
-            catch (UsageException ex)
-            {
-                return Fail(ex.Message, ex.Hint, ex.ExitCode);
-            }
-            catch (ConcurrencyConflictException ex)
-            {
-                return Fail(ex.Message, "Run the command again.", ExitCodes.Problem);
-            }
-            catch (OperationCanceledException)
-            {
-                string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
-                return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
-            }
-            catch (Output.StandardOutputException ex)
-            {
-                return Fail(ex.Message, Output.StandardOutputException.Hint, ExitCodes.Usage);
-            }
-            catch (IOException ex) when (Output.StandardOutput.IsBrokenPipe(ex))
-            {
-                // The reader of the output went away ('| head'): nothing more is said, as for a process SIGPIPE ended.
-                return Output.StandardOutput.BrokenPipeExitCode;
-            }
-            catch (IOException ex) when (Output.FullOutputDisk.IsFull(ex))
-            {
-                UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
-                return Fail(full.Message, full.Hint, full.ExitCode);
-            }
             catch (Exception ex)
             {
-                return Unexpected(ex, parseResult.GetValue(globals.Verbose));
+                return Handle(ex, parseResult.GetValue(globals.Verbose));
             }
         });
+
+    /// <summary>
+    /// The exit code of a command that threw <paramref name="exception"/>, after its <c>Error:</c>/<c>Try:</c> lines on
+    /// standard error: an acode error's code and hint, a stop by a signal, output that could not be written (closed:
+    /// exit 2; a reader gone: 141, silently; a full disk: exit 2), and anything else as <see cref="Unexpected"/>.
+    /// Also what <see cref="AcodeCommandLine.RunAsync"/> does with what escapes <c>--help</c> and <c>--version</c>.
+    /// </summary>
+    public static int Handle(Exception exception, bool verbose)
+    {
+        switch (exception)
+        {
+            case AcodeDbException ex:
+                return Fail($"{ex.Code}: {ex.Message}", ex.Hint, ExitCodes.For(ex.ErrorCode));
+            case UsageException ex:
+                return Fail(ex.Message, ex.Hint, ex.ExitCode);
+            case ConcurrencyConflictException ex:
+                return Fail(ex.Message, "Run the command again.", ExitCodes.Problem);
+            case OperationCanceledException:
+                string what = StopSignals.Received is null ? "Cancelled." : $"Stopped by {StopSignals.ReceivedName}.";
+                return Fail(what, "Nothing was left half-written: every write is one transaction.", StopSignals.InterruptedExitCode);
+            case Output.StandardOutputException ex:
+                return Fail(ex.Message, Output.StandardOutputException.Hint, ExitCodes.Usage);
+            case IOException ex when Output.StandardOutput.IsBrokenPipe(ex):
+                // The reader of the output went away ('| head'): nothing more is said, as for a process SIGPIPE ended.
+                return Output.StandardOutput.BrokenPipeExitCode;
+            case IOException ex when Output.FullOutputDisk.IsFull(ex):
+                UsageException full = Output.FullOutputDisk.ForStandardOutput(ex);
+                return Fail(full.Message, full.Hint, full.ExitCode);
+            default:
+                return Unexpected(exception, verbose);
+        }
+    }
 
     /// <summary>
     /// Exit 3 for an exception acode has no message of its own for: the type and message, and with <c>--verbose</c> the
