@@ -71,7 +71,7 @@ public sealed partial class PostgresRunStateStore
                 bool exists = existing.TryGetValue(entity.EntityId, out (long Version, string SessionId, long Hlc, string Origin) row);
                 long existingVersion = exists ? row.Version : 0;
                 bool theirs = exists && transcript && !string.Equals(row.Origin, Origin, StringComparison.Ordinal);
-                if (theirs ? entity.UpdatedAt.UtcTicks <= row.Hlc : existingVersion >= entity.Version)
+                if (!ImportedVersionRule.Writes(entity.Version, entity.UpdatedAt, existingVersion, row.Hlc, overAnotherCopy: theirs))
                 {
                     unchanged++;
                     continue;

@@ -75,7 +75,7 @@ public sealed partial class SqliteRunStateStore
                 // Unchanged rows are skipped before anything is built, scanned or serialized (a re-import does no other work).
                 bool exists = stored.TryGetValue(entity.EntityId, out (long Version, DateTimeOffset UpdatedAt) existing);
                 bool holdsPulled = exists && taken is not null && PulledVersions.Holds(taken, entity.EntityId, existing.UpdatedAt);
-                if (holdsPulled ? entity.UpdatedAt.UtcTicks <= existing.UpdatedAt.UtcTicks : existing.Version >= entity.Version)
+                if (!ImportedVersionRule.Writes(entity.Version, entity.UpdatedAt, existing.Version, existing.UpdatedAt.UtcTicks, overAnotherCopy: holdsPulled))
                 {
                     unchanged++;
                     continue;
