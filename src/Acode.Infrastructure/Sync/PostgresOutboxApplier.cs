@@ -215,15 +215,21 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             index[records[n]] = n;
         }
 
+        // The stored rows of the children delivered again are read with those of the new changes: a duplicate whose row is
+        // gone is judged again (RejudgeGoneDuplicates).
+        bool[] rejudged = new bool[records.Count];
+        List<IGrouping<EntityType, OutboxRecord>> read = records.Where((r, n) => fresh[n] || (r.EntityType != EntityType.Session && r.Operation == OutboxOperation.Upsert))
+            .GroupBy(r => r.EntityType).ToList();
+        (Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType) = await LockAsync(
+            connection, transaction, records.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            read.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
+            cancellationToken).ConfigureAwait(false);
+        RejudgeGoneDuplicates(records, fresh, rejudged, sessions, storedByType, outcomes);
         List<OutboxRecord> news = records.Where((_, n) => fresh[n]).ToList();
 
         // Children first, sessions last: a session's deletion then also removes children applied in this same batch. The
         // sessions of the duplicates are read too: a duplicate of a session deleted since is not "there already".
         List<IGrouping<EntityType, OutboxRecord>> types = news.GroupBy(r => r.EntityType).OrderBy(g => g.Key == EntityType.Session ? 1 : 0).ToList();
-        (Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType) = await LockAsync(
-            connection, transaction, records.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
-            types.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
-            cancellationToken).ConfigureAwait(false);
         JudgeDuplicatesOfDeletedSessions(records, wasApplied, sessions, outcomes);
 
         // What each writer held: the stored version of the entity it changes; under a deleted session, the deleter each change.
@@ -351,13 +357,15 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, prunedBefore, cancellationToken).ConfigureAwait(false));
         HashSet<string> deletedNow = JudgeDuplicatesOfSessionsDeletedNow(records, wasApplied, deletes, outcomes);
         deletedNow.UnionWith(JudgeChangesRemovedByDeletion(records, deletes, outcomes));
+        await ApplyFreedByDeletionAsync(connection, transaction, records, deletes, sessions, storedByType, outcomes, conflicts, rejudged, cancellationToken).ConfigureAwait(false);
         foreach (ConflictRow conflict in conflicts)
         {
             Log.Conflict(_logger, conflict.EntityType.ToString(), conflict.EntityId, conflict.Incoming.OriginWorkspaceId, conflict.Existing.Origin, conflict.IncomingWins ? "incoming" : "existing");
         }
 
         // A key already in sync_applied for its origin keeps the outcome recorded at its first delivery.
-        List<OutboxRecord> notPlain = records.Where((r, n) => fresh[n] && outcomes[r.Id] is not ApplyOutcome.Applied).ToList();
+        // A duplicate judged again has its key recorded with its first outcome: the new one replaces it, whatever it is.
+        List<OutboxRecord> notPlain = records.Where((r, n) => rejudged[n] || (fresh[n] && outcomes[r.Id] is not ApplyOutcome.Applied)).ToList();
         await RecordAsync(connection, transaction, conflicts, notPlain, outcomes, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -456,6 +464,99 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Changes to children of a live session whose row PostgreSQL filed under a session this batch deletes: lost to that
+    /// row (a row never moves between sessions), or duplicates of a first delivery that left it there. The deletion
+    /// removed the row, so nothing holds it any more: the newest change of each such row is applied after the deletion
+    /// (<see cref="ApplyOutcome.Applied"/>, the older ones <see cref="ApplyOutcome.Superseded"/>), and their conflicts are
+    /// no longer recorded. Trial AB: deleting the session that held a partial transcript copy's rows and importing that
+    /// copy again, synced together, left its rows under no session. A row another session's applier wrote meanwhile keeps
+    /// its session, and the change stays lost.
+    /// </summary>
+    private static async Task ApplyFreedByDeletionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxRecord> records, List<OutboxRecord> deletes,
+        Dictionary<string, StoredVersion> sessions, Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType, Dictionary<long, ApplyOutcome> outcomes,
+        List<ConflictRow> conflicts, bool[] rejudged, CancellationToken cancellationToken)
+    {
+        HashSet<string> deleted = deletes.Where(d => d.EntityType == EntityType.Session).Select(d => d.SessionId).ToHashSet(StringComparer.Ordinal);
+        if (deleted.Count == 0)
+        {
+            return;
+        }
+
+        var freed = new List<int>();
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            if (record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert && !deleted.Contains(record.SessionId)
+                && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted)
+                && outcomes.GetValueOrDefault(record.Id) is ApplyOutcome.ConflictLost or ApplyOutcome.Duplicate
+                && storedByType.TryGetValue(record.EntityType, out Dictionary<string, StoredVersion>? stored) && stored.TryGetValue(record.EntityId, out StoredVersion? row)
+                && deleted.Contains(row.SessionId))
+            {
+                freed.Add(n);
+            }
+        }
+
+        if (freed.Count == 0)
+        {
+            return;
+        }
+
+        var upserts = new List<(MirrorTable Table, int[] Rows)>();
+        var chains = new Dictionary<int, List<int>>();
+        foreach (IGrouping<EntityType, int> byType in freed.GroupBy(n => records[n].EntityType))
+        {
+            var newest = new List<int>();
+            foreach (IGrouping<string, int> chain in byType.GroupBy(n => records[n].EntityId))
+            {
+                List<int> ordered = [.. chain.OrderBy(n => records[n].Version).ThenBy(n => HlcOf(records[n]))];
+                newest.Add(ordered[^1]);
+                chains[ordered[^1]] = ordered;
+            }
+
+            upserts.Add((MirrorTable.For(byType.Key), newest.ToArray()));
+        }
+
+        List<HashSet<string>> written = await MergeAsync(connection, transaction, upserts, cancellationToken).ConfigureAwait(false);
+        for (int t = 0; t < upserts.Count; t++)
+        {
+            foreach (int last in upserts[t].Rows.Where(n => written[t].Contains(records[n].EntityId)))
+            {
+                foreach (int n in chains[last])
+                {
+                    outcomes[records[n].Id] = n == last ? ApplyOutcome.Applied : ApplyOutcome.Superseded;
+                    rejudged[n] = true;
+                    conflicts.RemoveAll(c => ReferenceEquals(c.Incoming, records[n]) && !c.IncomingWins);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A change to a task, step, tool call, artifact or event delivered again (its key is in <c>sync_applied</c>) whose row
+    /// PostgreSQL holds under no session, while the change's own session is not deleted there, is not "there already":
+    /// it is judged again as a new change (<paramref name="fresh"/> and <paramref name="rejudged"/> set, its duplicate
+    /// outcome dropped). Its first delivery left the row under another session (applied there, or lost to that session's
+    /// row: a row never moves between sessions) that was deleted since, and the deletion removed the row. Trial AB: two
+    /// copies of one transcript imported as two sessions; once the session holding the shared rows was deleted, the
+    /// other session's rows were counted as duplicates on every delivery and reached PostgreSQL under no session.
+    /// </summary>
+    private static void RejudgeGoneDuplicates(IReadOnlyList<OutboxRecord> records, bool[] fresh, bool[] rejudged, Dictionary<string, StoredVersion> sessions,
+        Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType, Dictionary<long, ApplyOutcome> outcomes)
+    {
+        for (int n = 0; n < records.Count; n++)
+        {
+            OutboxRecord record = records[n];
+            if (!fresh[n] && record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert
+                && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted)
+                && !storedByType[record.EntityType].ContainsKey(record.EntityId))
+            {
+                fresh[n] = rejudged[n] = true;
+                outcomes.Remove(record.Id);
+            }
+        }
     }
 
     /// <summary>

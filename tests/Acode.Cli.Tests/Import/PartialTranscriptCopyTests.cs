@@ -24,21 +24,7 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
     [Fact]
     public async Task Sync_and_pull_name_the_session_that_holds_the_rows_of_a_partial_copy()
     {
-        string connectionString = await fixture.CreateDatabaseAsync();
-        _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        string[] turns = [.. Turn("p0", "12:00:00", null), .. Turn("p1", "12:01:00", "u-p0-4"), .. Turn("p2", "12:02:00", "u-p1-4")];
-        string whole = Write(_whole, turns);
-        string partial = Write(_partial, turns[4..]);
-
-        await _whole.RunOkAsync("import", "claude-code", whole);
-        await _whole.RunOkAsync("db", "sync");
-        await _partial.RunOkAsync("import", "claude-code", partial);
-        string team = Assert.Single(await _whole.SessionIdsAsync());
-        string mine = Assert.Single(await _partial.SessionIdsAsync());
-        Assert.NotEqual(team, mine);
-
-        AcodeResult sync = await _partial.RunOkAsync("db", "sync");
+        (string team, string mine, AcodeResult sync) = await SyncBothAsync();
 
         Assert.Contains($"not applied: PostgreSQL files their rows under another session (session {mine}'s under {team})", sync.Stdout, StringComparison.Ordinal);
         Assert.Contains($"run 'acode session delete {mine} --local', then 'acode session pull {team}'", sync.Stdout, StringComparison.Ordinal);
@@ -56,7 +42,53 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
         await _partial.RunOkAsync("session", "delete", mine, "--local", "--yes");
         await _partial.RunOkAsync("session", "pull", team);
         Assert.Equal([team], await _partial.SessionIdsAsync());
-        Assert.Equal(Tasks(await _whole.JsonAsync("session", "show", team)), Tasks(await _partial.JsonAsync("session", "show", team)));
+        Assert.Equal(3, Tasks(await _partial.JsonAsync("session", "show", team)));
+    }
+
+    [Fact]
+    public async Task Rows_lost_to_a_session_deleted_since_reach_PostgreSQL_when_delivered_again()
+    {
+        (string team, string mine, _) = await SyncBothAsync();
+
+        // The session holding the shared rows is deleted for the team: the rows go with it.
+        await _whole.RunOkAsync("session", "delete", team, "--yes");
+        await _whole.RunOkAsync("db", "sync");
+        await _partial.RunOkAsync("db", "sync", "retry", "--processed");
+        AcodeResult again = await _partial.RunOkAsync("db", "sync");
+
+        Assert.DoesNotContain(" 0 applied", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, Tasks(await _partial.JsonAsync("session", "show", "--remote", mine)));
+    }
+
+    [Fact]
+    public async Task A_session_imported_again_after_its_rows_owner_was_deleted_reaches_PostgreSQL()
+    {
+        (string team, string mine, _) = await SyncBothAsync();
+        string export = Path.Combine(_partial.Root, "mine.jsonl");
+        await _partial.RunOkAsync("session", "export", mine, "-o", export);
+
+        // As the refusal of 'session import' says: delete the session that holds the rows, then import the file.
+        await _whole.RunOkAsync("session", "delete", team, "--yes");
+        await _whole.RunOkAsync("session", "import", export);
+        await _whole.RunOkAsync("db", "sync");
+
+        Assert.Equal(2, Tasks(await _whole.JsonAsync("session", "show", "--remote", mine)));
+    }
+
+    /// <summary>The whole copy imported and synced first, then the partial one: returns the two sessions and the second sync.</summary>
+    private async Task<(string Team, string Mine, AcodeResult Sync)> SyncBothAsync()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        string[] turns = [.. Turn("p0", "12:00:00", null), .. Turn("p1", "12:01:00", "u-p0-4"), .. Turn("p2", "12:02:00", "u-p1-4")];
+        await _whole.RunOkAsync("import", "claude-code", Write(_whole, turns));
+        await _whole.RunOkAsync("db", "sync");
+        await _partial.RunOkAsync("import", "claude-code", Write(_partial, turns[4..]));
+        string team = Assert.Single(await _whole.SessionIdsAsync());
+        string mine = Assert.Single(await _partial.SessionIdsAsync());
+        Assert.NotEqual(team, mine);
+        return (team, mine, await _partial.RunOkAsync("db", "sync"));
     }
 
     public void Dispose()
@@ -65,7 +97,7 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
         _partial.Dispose();
     }
 
-    private static int Tasks(JsonElement shown) => shown.EnumerateArray().Count(e => e.GetProperty("entity").GetString() == "Task");
+    private static int Tasks(JsonElement shown) => shown.EnumerateArray().Count(e => e.GetProperty("entity").GetString() == "SessionTask");
 
     private static string Write(CliWorkspace workspace, string[] lines)
     {
