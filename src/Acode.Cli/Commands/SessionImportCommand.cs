@@ -83,7 +83,7 @@ internal static class SessionImportCommand
                 // The file may be sound: this workspace holds the row under another session (a copy of it under another id).
                 throw new UsageException(
                     $"Session {ex.ImportedSessionId} of '{path}' cannot be imported: its {ex.EntityType} {ex.EntityId} is stored in this workspace already, in session {ex.OwningSessionId} (rows never move between sessions). Nothing from session {ex.ImportedSessionId} was stored ({sessions} earlier session(s) were imported).",
-                    $"If session {ex.OwningSessionId} is another copy of the same work, delete it ('acode session delete {ex.OwningSessionId}') and import the file again; otherwise the file was edited by hand or forged: re-export the session with 'acode session export'.");
+                    $"If session {ex.OwningSessionId} is another copy of the same work, delete it ('acode session delete {ex.OwningSessionId}'; with PostgreSQL configured that removes it for the whole team at the next sync, '--local' only here) and import the file again; otherwise the file was edited by hand or forged: re-export the session with 'acode session export'.");
             }
             catch (FormatException ex)
             {

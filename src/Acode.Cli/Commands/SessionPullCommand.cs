@@ -122,7 +122,7 @@ internal static class SessionPullCommand
                     // A local session holds a row of the pulled one (a forked copy): rows never move between sessions.
                     throw new UsageException(
                         $"Session {sessionId} cannot be pulled: {ex.Message}",
-                        $"{results.Count} session(s) were pulled before it. Delete the local session that holds the row ('acode session delete') if it is a copy, then pull again.",
+                        $"{results.Count} session(s) were pulled before it. If local session {ex.OwningSessionId} is a copy of it, delete this workspace's copy ('acode session delete {ex.OwningSessionId} --local'; without --local, with PostgreSQL configured, it is deleted for the whole team), then pull again.",
                         ExitCodes.Problem);
                 }
             }

@@ -443,7 +443,7 @@ public abstract class TranscriptImporter : ITranscriptImporter
         => new(
             path,
             $"'{path}' holds records of {DisplayName} session {key} that are stored already in session {conflict.OwningSessionId} ({conflict.EntityType} {conflict.EntityId}), while this file starts at another record and so would be session {conflict.ImportedSessionId}: another copy of the transcript (one that lacks the first lines of the other, or goes on past it) was imported before. Nothing of it was imported.",
-            $"If two files hold that session, import the whole one only. To take this file instead, remove the other copy's session first (acode session delete {conflict.OwningSessionId}; with PostgreSQL configured that removes it for the whole team at the next sync, as the other copy's records belong to it there too), then import this file: acode import {Agent} {ShellQuoting.Quote(path)}.");
+            $"If two files hold that session, import the whole one only. To take this file instead, remove the other copy's session first (acode session delete {conflict.OwningSessionId}; with PostgreSQL configured that removes it for the whole team at the next sync, as the other copy's records belong to it there too), then import this file: acode import {Agent} {ShellQuoting.Quote(path)} --include-removed.");
 
     private static long EventBaseOf(string companionKey)
     {

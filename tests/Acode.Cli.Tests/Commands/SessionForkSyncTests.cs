@@ -101,6 +101,7 @@ public sealed class SessionForkSyncTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(1, pull.ExitCode);
         Assert.Contains($"Error: Session {id} cannot be pulled", pull.Stderr, StringComparison.Ordinal);
         Assert.Contains($"already belongs to session {fork}", pull.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"'acode session delete {fork} --local'", pull.Stderr, StringComparison.Ordinal); // only this workspace's copy (trial AB)
         Assert.Equal([fork], await _b.SessionIdsAsync());
         Assert.Equal(forkShown, (await _b.JsonAsync("session", "show", fork)).GetRawText());
     }

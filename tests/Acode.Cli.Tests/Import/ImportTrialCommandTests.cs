@@ -230,8 +230,9 @@ public sealed class ImportTrialCommandTests : IDisposable
         // What Try: says takes the whole copy instead.
         string owner = System.Text.RegularExpressions.Regex.Match(run.Stderr, @"acode session delete (sess_\w+)").Groups[1].Value;
         Assert.NotEqual("", owner);
+        Assert.Contains($"then import this file: acode import {agent} {full} --include-removed.", run.Stderr, StringComparison.Ordinal); // also when this file's own session was removed before (trial AB)
         await _workspace.RunOkAsync("session", "delete", owner, "--yes");
-        AcodeResult taken = await _workspace.RunOkAsync("import", agent, full);
+        AcodeResult taken = await _workspace.RunOkAsync("import", agent, full, "--include-removed");
         Assert.Contains("Imported 1 transcript(s) into 1 session(s)", taken.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, (await _workspace.SessionIdsAsync()).Count);
     }
