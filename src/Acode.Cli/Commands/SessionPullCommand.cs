@@ -220,7 +220,7 @@ internal static class SessionPullCommand
             string owner = result.FiledUnder.Count == 1 ? result.FiledUnder[0] : "<other id>";
             kept += (kept.Length > 0 ? "; " : "")
                 + $"{result.FiledElsewhere} row(s) kept as this workspace's own: PostgreSQL files them under session {owners} (the same records imported elsewhere as another session; a row never moves between sessions), so there is no version of them to take here. "
-                + $"To hold the team's copy here instead of this one, run 'acode session delete {sessionId} --local', then 'acode session pull {owner}'";
+                + Output.SyncSummary.SwitchToTeamCopy(sessionId.Value, owner).TrimEnd('.');
         }
 
         if (result.Inserted + result.Updated > 0)

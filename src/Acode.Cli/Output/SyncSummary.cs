@@ -129,8 +129,17 @@ internal static class SyncSummary
         return $"{Environment.NewLine}{r.ConflictsLostToOtherSession} of your change(s) not applied: PostgreSQL files their rows under another session ({which}), and a row never moves between sessions. "
             + "Two copies of one transcript that begin at different records are two sessions whose records share ids: the first synced keeps them for the team. "
             + $"This workspace keeps its copy as it is, and 'acode session pull {mine}' takes nothing for those rows. "
-            + $"Compare with 'acode session show --remote {theirs}'; to hold the team's copy here instead of this one, run 'acode session delete {mine} --local', then 'acode session pull {theirs}'.";
+            + $"Compare with 'acode session show --remote {theirs}'. {SwitchToTeamCopy(mine, theirs)}";
     }
+
+    /// <summary>
+    /// How a workspace holding a copy of a transcript whose rows PostgreSQL files under another session takes that session
+    /// instead, and when not to (trial AB: followed for a copy that went on past the other, it dropped this workspace's
+    /// later turns and stopped the import of the transcript the agent was still writing). Also said by <c>session pull</c>.
+    /// </summary>
+    public static string SwitchToTeamCopy(string mine, string theirs)
+        => $"If this copy holds nothing the other lacks (no later turns), 'acode session delete {mine} --local', then 'acode session pull {theirs}', holds the team's copy here instead; "
+           + "do not do it while the agent still writes this transcript: a session deleted here is no longer imported from it.";
 
     /// <summary>
     /// Changes that lost because their session is deleted in PostgreSQL: there is no version to pull (<c>session pull</c>

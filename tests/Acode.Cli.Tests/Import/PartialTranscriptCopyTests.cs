@@ -27,7 +27,7 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
         (string team, string mine, AcodeResult sync) = await SyncBothAsync();
 
         Assert.Contains($"not applied: PostgreSQL files their rows under another session (session {mine}'s under {team})", sync.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"run 'acode session delete {mine} --local', then 'acode session pull {team}'", sync.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"'acode session delete {mine} --local', then 'acode session pull {team}', holds the team's copy here instead", sync.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("lost to newer versions", sync.Stdout, StringComparison.Ordinal);
 
         AcodeResult pull = await _partial.RunOkAsync("session", "pull", mine);
@@ -35,6 +35,7 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
 
         Assert.DoesNotContain("already up to date", pull.Stdout, StringComparison.Ordinal);
         Assert.Contains($"row(s) kept as this workspace's own: PostgreSQL files them under session {team}", pull.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"'acode session delete {mine} --local', then 'acode session pull {team}', holds the team's copy here instead", pull.Stdout, StringComparison.Ordinal);
         Assert.Equal(8, pulled.GetProperty("filedElsewhere").GetInt32()); // p1's and p2's task, two steps and tool call each
         Assert.Equal(team, Assert.Single(pulled.GetProperty("filedUnder").EnumerateArray()).GetString());
 
