@@ -3,8 +3,9 @@ using Spectre.Console;
 namespace Acode.Cli;
 
 /// <summary>
-/// The Spectre console for human output: colours only on a terminal, a wide fixed width when redirected so output is
-/// stable (COLUMNS, when set to a number, chooses another width, as for other Unix tools).
+/// The Spectre console for human output: colours only on a terminal, a wide fixed width for tables when redirected so
+/// output is stable (COLUMNS, when set to a number, chooses another width, as for other Unix tools), and prose then
+/// never broken into lines (<see cref="Output.UnwrappedProseConsole"/>).
 /// </summary>
 internal static class ConsoleFactory
 {
@@ -23,6 +24,7 @@ internal static class ConsoleFactory
         if (redirected)
         {
             console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns is >= 20 and <= 1000 ? columns : RedirectedWidth;
+            return new Output.UnwrappedProseConsole(console);
         }
 
         return console;
