@@ -18,4 +18,11 @@ public sealed record ImportResult(int Inserted, int Updated, int Unchanged)
 
     /// <summary>The sessions PostgreSQL files the rows of <see cref="FiledElsewhere"/> under (ordinal order); empty when none.</summary>
     public IReadOnlyList<string> FiledUnder { get; init; } = [];
+
+    /// <summary>
+    /// <c>acode session pull</c>: rows of this workspace's copy that PostgreSQL holds under no session although no change
+    /// of them waits in the outbox (their row went with another session's deletion, or PostgreSQL lost it); they stay as
+    /// they are, and delivering them again (<c>acode db sync retry --processed</c>) applies them. 0 for an ordinary import.
+    /// </summary>
+    public int HeldNowhere { get; init; }
 }

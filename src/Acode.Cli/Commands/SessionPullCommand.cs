@@ -75,6 +75,7 @@ internal static class SessionPullCommand
             var pull = new RemoteSessionPull(remote, context.WorkspaceStore, database.WorkspaceId!);
             var results = new List<(SessionId Id, ImportResult Result)>();
             var deletionPending = new List<SessionId>();
+            var heldByCopies = new List<(SessionId Id, ImportConflictException Held)>();
             foreach (SessionId sessionId in ids)
             {
                 try
@@ -101,7 +102,7 @@ internal static class SessionPullCommand
                     // The sessions pulled before are whole and counted; the one being pulled was not written (a session
                     // written here is finished before the stop is heeded: RemoteSessionPull). They are listed as a whole
                     // pull lists them, then the stop is said.
-                    WriteResults(context, p.GetValue(json), results, deletionPending, stopped: true, deletedThere: []);
+                    WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: true, deletedThere: []);
                     throw new UsageException(
                         $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
@@ -116,6 +117,10 @@ internal static class SessionPullCommand
                         ex.Message,
                         $"{before}Once PostgreSQL answers, run the same command again: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else. Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.",
                         ex.InnerException);
+                }
+                catch (ImportConflictException ex) when (everything)
+                {
+                    heldByCopies.Add((sessionId, ex)); // trial AC: one kept copy stopped --all for every session after it
                 }
                 catch (ImportConflictException ex)
                 {
@@ -143,7 +148,7 @@ internal static class SessionPullCommand
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
             }
 
-            WriteResults(context, p.GetValue(json), results, deletionPending, stopped: false, deletedThere);
+            WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: false, deletedThere);
             return ExitCodes.Success;
         }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
@@ -165,10 +170,11 @@ internal static class SessionPullCommand
     }
 
     /// <summary>
-    /// What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, <c>deletedInPostgres</c>, and <c>stoppedBy</c> when a
+    /// What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, <c>heldByCopies</c>, <c>deletedInPostgres</c>, and <c>stoppedBy</c> when a
     /// signal stopped it), or one line per session.
     /// </summary>
-    private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending, bool stopped,
+    private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending,
+        List<(SessionId Id, ImportConflictException Held)> heldByCopies, bool stopped,
         IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere)
     {
         if (asJson)
@@ -179,8 +185,10 @@ internal static class SessionPullCommand
                 {
                     ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
                     ["filedElsewhere"] = r.Result.FiledElsewhere, ["filedUnder"] = new JsonArray([.. r.Result.FiledUnder.Select(o => (JsonNode)JsonValue.Create(o))]),
+                    ["heldNowhere"] = r.Result.HeldNowhere,
                 })]),
                 ["deletionPending"] = new JsonArray([.. deletionPending.Select(d => (JsonNode)JsonValue.Create(d.Value))]),
+                ["heldByCopies"] = new JsonArray([.. heldByCopies.Select(h => (JsonNode)new JsonObject { ["id"] = h.Id.Value, ["heldBy"] = h.Held.OwningSessionId })]),
                 ["deletedInPostgres"] = new JsonArray([.. deletedThere.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id.Value, ["deletedAt"] = UtcTimestamp.Format(d.DeletedAt) })]),
                 ["stoppedBy"] = stopped ? StopSignals.Received?.ToString() : null,
             });
@@ -190,6 +198,13 @@ internal static class SessionPullCommand
         foreach ((SessionId sessionId, ImportResult result) in results)
         {
             context.Console.WriteLine(Describe(sessionId, result));
+        }
+
+        foreach ((SessionId sessionId, ImportConflictException held) in heldByCopies)
+        {
+            context.Console.WriteLine(
+                $"{sessionId}: not pulled: its {held.EntityType} {held.EntityId} is held here by session {held.OwningSessionId}, a copy of it (rows never move between sessions). "
+                + $"Keep that copy, or drop it with 'acode session delete {held.OwningSessionId} --local' and pull again.");
         }
 
         foreach (SessionId sessionId in deletionPending)
@@ -221,6 +236,13 @@ internal static class SessionPullCommand
             kept += (kept.Length > 0 ? "; " : "")
                 + $"{result.FiledElsewhere} row(s) kept as this workspace's own: PostgreSQL files them under session {owners} (the same records imported elsewhere as another session; a row never moves between sessions), so there is no version of them to take here. "
                 + Output.SyncSummary.SwitchToTeamCopy(sessionId.Value, owner).TrimEnd('.');
+        }
+
+        if (result.HeldNowhere > 0)
+        {
+            kept += (kept.Length > 0 ? "; " : "")
+                + $"{result.HeldNowhere} row(s) of this workspace's copy are in no PostgreSQL session, though no change of them waits to be delivered (their row went with another session's deletion, or PostgreSQL lost it): "
+                + "'acode db sync retry --processed', then 'acode db sync', delivers them again (from the outbox records still retained)";
         }
 
         if (result.Inserted + result.Updated > 0)

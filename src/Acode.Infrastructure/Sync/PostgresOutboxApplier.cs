@@ -536,12 +536,15 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
     /// <summary>
     /// A change to a task, step, tool call, artifact or event delivered again (its key is in <c>sync_applied</c>) whose row
-    /// PostgreSQL holds under no session, while the change's own session is not deleted there, is not "there already":
-    /// it is judged again as a new change (<paramref name="fresh"/> and <paramref name="rejudged"/> set, its duplicate
-    /// outcome dropped). Its first delivery left the row under another session (applied there, or lost to that session's
-    /// row: a row never moves between sessions) that was deleted since, and the deletion removed the row. Trial AB: two
-    /// copies of one transcript imported as two sessions; once the session holding the shared rows was deleted, the
-    /// other session's rows were counted as duplicates on every delivery and reached PostgreSQL under no session.
+    /// PostgreSQL holds under no session, or under another session than the change's, while the change's own session is
+    /// not deleted there, is not "there already": it is judged again as a new change (<paramref name="fresh"/> and
+    /// <paramref name="rejudged"/> set, its duplicate outcome dropped). Its first delivery left the row under another
+    /// session (applied there, or lost to that session's row: a row never moves between sessions), which may have been
+    /// deleted since, taking the row with it, or another session's copy holds it now. Judged again, the change is applied
+    /// when nothing holds the row, and otherwise lost to the session that holds it, audited and reported as such. Trials
+    /// AB and AC: two or three copies of one transcript imported as sessions of their own; once the session holding the
+    /// shared rows was deleted, the others' rows counted as duplicates on every delivery and reached PostgreSQL under no
+    /// session, or under a third one without a word.
     /// </summary>
     private static void RejudgeGoneDuplicates(IReadOnlyList<OutboxRecord> records, bool[] fresh, bool[] rejudged, Dictionary<string, StoredVersion> sessions,
         Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType, Dictionary<long, ApplyOutcome> outcomes)
@@ -551,7 +554,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             OutboxRecord record = records[n];
             if (!fresh[n] && record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert
                 && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted)
-                && !storedByType[record.EntityType].ContainsKey(record.EntityId))
+                && !(storedByType[record.EntityType].TryGetValue(record.EntityId, out StoredVersion? row) && string.Equals(row.SessionId, record.SessionId, StringComparison.Ordinal)))
             {
                 fresh[n] = rejudged[n] = true;
                 outcomes.Remove(record.Id);

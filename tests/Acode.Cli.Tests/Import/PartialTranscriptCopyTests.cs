@@ -54,11 +54,17 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
         // The session holding the shared rows is deleted for the team: the rows go with it.
         await _whole.RunOkAsync("session", "delete", team, "--yes");
         await _whole.RunOkAsync("db", "sync");
+        AcodeResult pull = await _partial.RunOkAsync("session", "pull", mine);
+        Assert.Contains("8 row(s) of this workspace's copy are in no PostgreSQL session", pull.Stdout, StringComparison.Ordinal);
+        Assert.Contains("'acode db sync retry --processed', then 'acode db sync', delivers them again", pull.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("already up to date", pull.Stdout, StringComparison.Ordinal);
+
         await _partial.RunOkAsync("db", "sync", "retry", "--processed");
         AcodeResult again = await _partial.RunOkAsync("db", "sync");
 
         Assert.DoesNotContain(" 0 applied", again.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, Tasks(await _partial.JsonAsync("session", "show", "--remote", mine)));
+        Assert.Equal(0, (await _partial.JsonAsync("session", "pull", mine, "--json")).GetProperty("pulled")[0].GetProperty("heldNowhere").GetInt32());
     }
 
     [Fact]
@@ -74,6 +80,34 @@ public sealed class PartialTranscriptCopyTests(PostgresFixture fixture) : IDispo
         await _whole.RunOkAsync("db", "sync");
 
         Assert.Equal(2, Tasks(await _whole.JsonAsync("session", "show", "--remote", mine)));
+    }
+
+    [Fact]
+    public async Task Delivered_again_while_the_other_session_holds_the_rows_they_are_reported_as_not_applied_not_as_duplicates()
+    {
+        (string team, string mine, _) = await SyncBothAsync();
+
+        await _partial.RunOkAsync("db", "sync", "retry", "--processed");
+        AcodeResult again = await _partial.RunOkAsync("db", "sync");
+
+        Assert.Contains($"8 of your change(s) not applied: PostgreSQL files their rows under another session (session {mine}'s under {team})", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Tasks(await _partial.JsonAsync("session", "show", "--remote", mine)));
+    }
+
+    [Fact]
+    public async Task Pull_all_names_a_session_whose_rows_a_local_copy_holds_and_pulls_the_others()
+    {
+        (string team, string mine, _) = await SyncBothAsync();
+
+        AcodeResult pull = await _partial.RunOkAsync("session", "pull", "--all");
+        JsonElement json = await _partial.JsonAsync("session", "pull", "--all", "--json");
+
+        Assert.Contains($"{team}: not pulled: its ", pull.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"is held here by session {mine}, a copy of it", pull.Stdout, StringComparison.Ordinal);
+        JsonElement held = Assert.Single(json.GetProperty("heldByCopies").EnumerateArray());
+        Assert.Equal(team, held.GetProperty("id").GetString());
+        Assert.Equal(mine, held.GetProperty("heldBy").GetString());
+        Assert.Equal(mine, Assert.Single(json.GetProperty("pulled").EnumerateArray()).GetProperty("id").GetString());
     }
 
     /// <summary>The whole copy imported and synced first, then the partial one: returns the two sessions and the second sync.</summary>
