@@ -216,7 +216,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
 
         // The stored rows of the children delivered again are read with those of the new changes: a duplicate whose row is
-        // gone is judged again (RejudgeGoneDuplicates).
+        // gone, or under another session, is judged again (RejudgeDuplicatesNotThere).
         bool[] rejudged = new bool[records.Count];
         List<IGrouping<EntityType, OutboxRecord>> read = records.Where((r, n) => fresh[n] || (r.EntityType != EntityType.Session && r.Operation == OutboxOperation.Upsert))
             .GroupBy(r => r.EntityType).ToList();
@@ -224,7 +224,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             connection, transaction, records.Select(r => r.SessionId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
             read.Where(t => t.Key != EntityType.Session).Select(t => (t.Key, t.Select(r => r.EntityId).Distinct(StringComparer.Ordinal).ToArray())).ToList(),
             cancellationToken).ConfigureAwait(false);
-        RejudgeGoneDuplicates(records, fresh, rejudged, sessions, storedByType, outcomes);
+        RejudgeDuplicatesNotThere(records, fresh, rejudged, sessions, storedByType, outcomes);
         List<OutboxRecord> news = records.Where((_, n) => fresh[n]).ToList();
 
         // Children first, sessions last: a session's deletion then also removes children applied in this same batch. The
@@ -546,7 +546,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// shared rows was deleted, the others' rows counted as duplicates on every delivery and reached PostgreSQL under no
     /// session, or under a third one without a word.
     /// </summary>
-    private static void RejudgeGoneDuplicates(IReadOnlyList<OutboxRecord> records, bool[] fresh, bool[] rejudged, Dictionary<string, StoredVersion> sessions,
+    private static void RejudgeDuplicatesNotThere(IReadOnlyList<OutboxRecord> records, bool[] fresh, bool[] rejudged, Dictionary<string, StoredVersion> sessions,
         Dictionary<EntityType, Dictionary<string, StoredVersion>> storedByType, Dictionary<long, ApplyOutcome> outcomes)
     {
         for (int n = 0; n < records.Count; n++)
