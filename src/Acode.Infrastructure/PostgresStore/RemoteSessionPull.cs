@@ -119,8 +119,12 @@ internal sealed class RemoteSessionPull
 
             // The others are on their way (a change waits in the outbox) or PostgreSQL holds them nowhere (trial AB: their
             // row went with the deletion of the session that held it); the second kind is applied when delivered again.
-            IReadOnlySet<string> waiting = _local is SqliteRunStateStore outbox ? await outbox.UndeliveredAsync(id, finishing).ConfigureAwait(false) : new HashSet<string>();
-            result = result with { HeldNowhere = notThere.Count(e => !owners.ContainsKey(e.EntityId) && !waiting.Contains(e.EntityId)) };
+            List<Entity> unowned = [.. notThere.Where(e => !owners.ContainsKey(e.EntityId))];
+            if (unowned.Count > 0 && _local is SqliteRunStateStore outbox)
+            {
+                IReadOnlySet<string> waiting = await outbox.UndeliveredAsync(id, finishing).ConfigureAwait(false);
+                result = result with { HeldNowhere = unowned.Count(e => !waiting.Contains(e.EntityId)) };
+            }
         }
 
         List<(EntityType, string, long)> held = remoteEntities

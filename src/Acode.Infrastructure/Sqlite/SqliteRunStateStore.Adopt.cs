@@ -95,26 +95,25 @@ public sealed partial class SqliteRunStateStore
     internal Task<IReadOnlySet<string>> UndeliveredAsync(SessionId sessionId, CancellationToken cancellationToken = default)
         => Task.FromResult(_database.Read<IReadOnlySet<string>>((connection, transaction) =>
         {
-            var undelivered = new HashSet<string>(StringComparer.Ordinal);
             using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, UndeliveredSql).With("$session_id", sessionId.Value).ExecuteReader();
-            while (reader.Read())
-            {
-                undelivered.Add(reader.GetString(0));
-            }
-
-            return undelivered;
+            return Ids(reader);
         }, cancellationToken));
 
     /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
     private static HashSet<string> Undelivered(WriterCommands commands, SqliteTransaction transaction, string sessionId)
     {
-        var undelivered = new HashSet<string>(StringComparer.Ordinal);
         using SqliteDataReader reader = commands.Get(UndeliveredSql, transaction).With("$session_id", sessionId).ExecuteReader();
+        return Ids(reader);
+    }
+
+    private static HashSet<string> Ids(SqliteDataReader reader)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            undelivered.Add(reader.GetString(0));
+            ids.Add(reader.GetString(0));
         }
 
-        return undelivered;
+        return ids;
     }
 }

@@ -489,8 +489,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         for (int n = 0; n < records.Count; n++)
         {
             OutboxRecord record = records[n];
-            if (record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert && !deleted.Contains(record.SessionId)
-                && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted)
+            if (IsChildOfLiveSession(record, sessions) && !deleted.Contains(record.SessionId)
                 && outcomes.GetValueOrDefault(record.Id) is ApplyOutcome.ConflictLost or ApplyOutcome.Duplicate
                 && storedByType.TryGetValue(record.EntityType, out Dictionary<string, StoredVersion>? stored) && stored.TryGetValue(record.EntityId, out StoredVersion? row)
                 && deleted.Contains(row.SessionId))
@@ -534,6 +533,11 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
     }
 
+    /// <summary>Whether the record writes a child (task, step, tool call, artifact, event) of a session PostgreSQL does not hold deleted.</summary>
+    private static bool IsChildOfLiveSession(OutboxRecord record, Dictionary<string, StoredVersion> sessions)
+        => record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert
+            && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted);
+
     /// <summary>
     /// A change to a task, step, tool call, artifact or event delivered again (its key is in <c>sync_applied</c>) whose row
     /// PostgreSQL holds under no session, or under another session than the change's, while the change's own session is
@@ -552,8 +556,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         for (int n = 0; n < records.Count; n++)
         {
             OutboxRecord record = records[n];
-            if (!fresh[n] && record.EntityType != EntityType.Session && record.Operation == OutboxOperation.Upsert
-                && !(sessions.TryGetValue(record.SessionId, out StoredVersion? session) && session.Deleted)
+            if (!fresh[n] && IsChildOfLiveSession(record, sessions)
                 && !(storedByType[record.EntityType].TryGetValue(record.EntityId, out StoredVersion? row) && string.Equals(row.SessionId, record.SessionId, StringComparison.Ordinal)))
             {
                 fresh[n] = rejudged[n] = true;
