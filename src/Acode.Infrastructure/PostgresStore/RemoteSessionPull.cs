@@ -1,5 +1,6 @@
 using Acode.Application;
 using Acode.Application.Queries;
+using Acode.Application.Serialization;
 using Acode.Infrastructure.Imports;
 using Acode.Infrastructure.Sqlite;
 
@@ -80,25 +81,25 @@ internal sealed class RemoteSessionPull
             return result;
         }
 
-        var localStamps = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
+        var localRows = new Dictionary<string, Entity>(StringComparer.Ordinal);
         List<Entity> localEntities = [.. Entities(local), .. await AllEventsAsync(_local, local, finishing).ConfigureAwait(false)];
         foreach (Entity entity in localEntities)
         {
-            localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
+            localRows[entity.EntityId] = entity;
         }
 
         // Converge: a stored row that is not PostgreSQL's version (its own change lost a conflict there, or it holds the
         // same version number from another lineage) takes PostgreSQL's, unless a change of it is still to be delivered.
         List<Entity> remoteEntities = [.. Entities(remote), .. events];
         List<Entity> differing = remoteEntities
-            .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && (mine.Version != e.Version || mine.UpdatedAt != e.UpdatedAt))
+            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && !SameVersion(mine, e))
             .ToList();
         if (differing.Count > 0 && _local is SqliteRunStateStore workspace)
         {
             IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, finishing).ConfigureAwait(false);
             foreach (Entity entity in adopted)
             {
-                localStamps[entity.EntityId] = (entity.Version, entity.UpdatedAt);
+                localRows[entity.EntityId] = entity;
             }
 
             int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
@@ -128,7 +129,7 @@ internal sealed class RemoteSessionPull
         }
 
         List<(EntityType, string, long)> held = remoteEntities
-            .Where(e => localStamps.TryGetValue(e.EntityId, out (long Version, DateTimeOffset UpdatedAt) mine) && mine.Version == e.Version && mine.UpdatedAt == e.UpdatedAt)
+            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && SameVersion(mine, e))
             .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
             .ToList();
         try
@@ -177,6 +178,18 @@ internal sealed class RemoteSessionPull
             }
         }
     }
+
+    /// <summary>
+    /// Whether the local row <paramref name="mine"/> holds PostgreSQL's version <paramref name="theirs"/>: the same version
+    /// number and stamp, and, for a row other than an event (immutable, and its place in the local log may differ), the
+    /// same content. Two copies of one transcript can write different rows at the same stamps (trial AC: two Codex rollouts
+    /// of one session, one lacking the first turn, hang a tool call under different steps), as the sync's own duplicate
+    /// check knows (<see cref="Sync.ConflictRule"/>, <c>ContainsStored</c>).
+    /// </summary>
+    private static bool SameVersion(Entity mine, Entity theirs)
+        => mine.Version == theirs.Version && mine.UpdatedAt == theirs.UpdatedAt
+            && (theirs is SessionEvent || string.Equals(
+                EntityJson.Serialize(EntityDocuments.From(mine)), EntityJson.Serialize(EntityDocuments.From(theirs)), StringComparison.Ordinal));
 
     private static IEnumerable<Entity> Entities(Session session)
     {
