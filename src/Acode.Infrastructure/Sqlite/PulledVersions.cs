@@ -13,6 +13,9 @@ internal static class PulledVersions
 {
     private const string ReadSql = "SELECT entity_id, version_stamp FROM pulled_versions WHERE session_id = $session_id;";
 
+    /// <summary>The entry of each row among <c>$ids</c> (a JSON array of entity ids): its id and the stamp taken.</summary>
+    public const string StampsSql = "SELECT entity_id, version_stamp FROM pulled_versions WHERE entity_id IN (SELECT value FROM json_each($ids));";
+
     private const string MarkSql = """
         INSERT INTO pulled_versions (entity_id, session_id, version_stamp, created_at, updated_at) VALUES ($entity_id, $session_id, $stamp, $now, $now)
         ON CONFLICT (entity_id) DO UPDATE SET session_id = excluded.session_id, version_stamp = excluded.version_stamp, updated_at = excluded.updated_at;

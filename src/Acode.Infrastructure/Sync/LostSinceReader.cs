@@ -13,7 +13,8 @@ namespace Acode.Infrastructure.Sync;
 /// workspace's sync, so no run of this workspace judged it. Its <c>sync_conflicts</c> row has this workspace's version as
 /// the existing side and the incoming side as the winner. Read after a run, once per conflict: only rows detected after
 /// this workspace's previous sync and up to the read's end; and only while this workspace still holds the version that
-/// lost (same version and stamp), so a session pulled or changed since is not reported again, and a copy of the workspace
+/// lost (same version and stamp; at a tie, not a row a pull took at that stamp, <see cref="PulledVersions"/>), so a
+/// session pulled or changed since is not reported again, and a copy of the workspace
 /// folder is told only about its own lineage.
 /// <para>
 /// Where the window starts. A conflict won by another workspace (another <c>incoming_origin</c>): at this workspace's
@@ -85,9 +86,10 @@ internal sealed class LostSinceReader
         moved AS (
             UPDATE workspaces SET last_sync_at = w.until FROM w
             WHERE $2 AND workspaces.id = $1 AND (workspaces.last_sync_at IS NULL OR workspaces.last_sync_at < w.until))
-        SELECT w.began, w.until, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, c.deleted
+        SELECT w.began, w.until, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, c.deleted, c.tie
         FROM w LEFT JOIN LATERAL (
-            SELECT c.id, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, t.id IS NOT NULL AS deleted
+            SELECT c.id, c.entity_type, c.entity_id, c.session_id, c.existing_version, c.existing_hlc, t.id IS NOT NULL AS deleted,
+                   c.incoming_version = c.existing_version AND c.incoming_hlc = c.existing_hlc AS tie
             FROM sync_conflicts c
             LEFT JOIN sessions t ON t.id = c.session_id AND t.deleted_at IS NOT NULL
             WHERE c.winner = 'incoming' AND c.existing_origin = $1 AND c.detected_at <= w.until
@@ -183,7 +185,7 @@ internal sealed class LostSinceReader
                 window.Until = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
                 if (!reader.IsDBNull(2))
                 {
-                    window.Rows.Add((reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7)));
+                    window.Rows.Add((reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7), reader.GetBoolean(8)));
                 }
             }
         }
@@ -217,7 +219,7 @@ internal sealed class LostSinceReader
     /// The rows whose local row is still the version that lost (not pulled, not changed since, not deleted here): one
     /// statement per entity table over all its ids. A row of an unknown entity type is left out.
     /// </summary>
-    private List<(string, bool)> StillHeld(List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)> rows, CancellationToken cancellationToken)
+    private List<(string, bool)> StillHeld(List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted, bool Tie)> rows, CancellationToken cancellationToken)
         => _database.Read((local, transaction) =>
         {
             var held = new List<(string, bool)>();
@@ -239,14 +241,31 @@ internal sealed class LostSinceReader
                     }
                 }
 
+                // A tie (the winner has the lost version's number and stamp: two copies of one transcript) cannot be told
+                // by the stamps; a row a pull took at that stamp holds the winner (SqliteRunStateStore.AdoptRemoteAsync).
+                Dictionary<string, string> pulled = group.Any(r => r.Tie) ? PulledStamps(local, transaction, ids) : [];
                 held.AddRange(group
                     .Where(r => stored.TryGetValue(r.Id, out var local) && local.Version == r.Version
-                        && string.Equals(local.UpdatedAt, UtcTimestamp.Format(new DateTimeOffset(r.Hlc, TimeSpan.Zero)), StringComparison.Ordinal))
+                        && string.Equals(local.UpdatedAt, UtcTimestamp.Format(new DateTimeOffset(r.Hlc, TimeSpan.Zero)), StringComparison.Ordinal)
+                        && !(r.Tie && pulled.TryGetValue(r.Id, out string? at) && string.Equals(at, local.UpdatedAt, StringComparison.Ordinal)))
                     .Select(r => (r.Session, r.Deleted)));
             }
 
             return held;
         }, cancellationToken);
+
+    /// <summary>The stamp (canonical text) at which a pull took each of the rows <paramref name="ids"/> (a JSON array) that hold a pulled version.</summary>
+    private static Dictionary<string, string> PulledStamps(SqliteConnection local, SqliteTransaction transaction, string ids)
+    {
+        var stamps = new Dictionary<string, string>(StringComparer.Ordinal);
+        using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(local, transaction, PulledVersions.StampsSql).With("$ids", ids).ExecuteReader();
+        while (reader.Read())
+        {
+            stamps[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return stamps;
+    }
 
     /// <summary>What one read found: the transaction's start and the window's end (PostgreSQL's clock), and the conflicts in it.</summary>
     private sealed class LostWindow
@@ -255,6 +274,6 @@ internal sealed class LostSinceReader
 
         public DateTimeOffset Until { get; set; }
 
-        public List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted)> Rows { get; } = [];
+        public List<(string Type, string Id, string Session, long Version, long Hlc, bool Deleted, bool Tie)> Rows { get; } = [];
     }
 }

@@ -9,7 +9,9 @@ namespace Acode.Cli.Tests.Import;
 /// copies key their tasks and steps by line and number them apart, while a tool call keeps its <c>call_id</c>: both write
 /// the same tool calls, at the same version and stamp, under different steps. One copy's tool calls lose the tie in
 /// PostgreSQL. Trial AC F3: <c>session pull</c> compared versions and stamps only, kept the differing rows and said
-/// "already up to date". Now every workspace holds PostgreSQL's rows after one pull, and a second pull changes nothing.
+/// "already up to date"; and the losing copy's next sync still said its lost changes were held there after a pull had
+/// taken the winners (the stamps are the same). Now every workspace holds PostgreSQL's rows after one pull, a second pull
+/// changes nothing, and no sync reports a change lost that a pull replaced.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class CodexRolloutCopyPullTests(PostgresFixture fixture) : IDisposable
@@ -20,27 +22,36 @@ public sealed class CodexRolloutCopyPullTests(PostgresFixture fixture) : IDispos
     private readonly CliWorkspace _partial = new();
 
     [Fact]
-    public async Task After_a_pull_each_copy_holds_PostgreSQLs_rows_where_they_differ_at_the_same_version_and_stamp()
+    public async Task After_a_pull_each_copy_holds_PostgreSQLs_rows_where_they_differ_at_the_same_stamps_and_no_sync_reports_them_lost()
     {
         string connectionString = await fixture.CreateDatabaseAsync();
         _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
         _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
         await _whole.RunOkAsync("import", "codex", Write(_whole, 1, 3));
         await _partial.RunOkAsync("import", "codex", Write(_partial, 2, 3));
-        await _partial.RunOkAsync("db", "sync");
-        await _whole.RunOkAsync("db", "sync");
+
+        // The greater origin wins a tie, so the copy synced first loses its tool calls to the other's afterwards, and
+        // its next sync reports that (README, "Reading the team's sessions back") unless a pull took the winners.
+        CliWorkspace[] order = string.CompareOrdinal(await WorkspaceId(_whole), await WorkspaceId(_partial)) < 0 ? [_whole, _partial] : [_partial, _whole];
+        await order[0].RunOkAsync("db", "sync");
+        await order[1].RunOkAsync("db", "sync");
         string id = Assert.Single(await _whole.SessionIdsAsync());
         Assert.Equal([id], await _partial.SessionIdsAsync());
 
-        foreach (CliWorkspace workspace in new[] { _whole, _partial })
+        foreach (CliWorkspace workspace in order)
         {
             await workspace.RunOkAsync("session", "pull", id);
             AcodeResult again = await workspace.RunOkAsync("session", "pull", id);
+            AcodeResult sync = await workspace.RunOkAsync("db", "sync");
 
             Assert.Contains("already up to date", again.Stdout, StringComparison.Ordinal);
             Assert.Equal(await RowsAsync(workspace, id, "--remote"), await RowsAsync(workspace, id));
+            Assert.DoesNotContain("lost to newer versions", sync.Stdout, StringComparison.Ordinal);
         }
     }
+
+    private static async Task<string> WorkspaceId(CliWorkspace workspace)
+        => (await workspace.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
 
     public void Dispose()
     {
