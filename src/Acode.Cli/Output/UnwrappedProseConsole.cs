@@ -6,9 +6,11 @@ namespace Acode.Cli.Output;
 /// <summary>
 /// The console of redirected output (a pipe or a file): a line of prose (<see cref="Text"/>, <see cref="Markup"/> or
 /// <see cref="Paragraph"/> written as a whole) is written on one line, whatever its length, as other Unix tools write
-/// theirs, so that <c>grep</c> finds a printed command whole and a script reads one line per message; tables and
-/// trees are still fitted to the profile's width (<c>COLUMNS</c>, or <see cref="ConsoleFactory.RedirectedWidth"/>).
-/// Trial AB: every message longer than 200 columns was broken into lines, mid-command too.
+/// theirs, so that <c>grep</c> finds a printed command whole and a script reads one line per message; so is each node
+/// of a <see cref="Tree"/> (a tree lays nothing out in columns; its lines end where their text ends). Tables are still
+/// fitted to the profile's width (<c>COLUMNS</c>, or <see cref="ConsoleFactory.RedirectedWidth"/>).
+/// Trial AB: every message longer than 200 columns was broken into lines, mid-command too; trial AC: so were the
+/// lines of <c>session show</c>'s tree, its first line inside a timestamp.
 /// </summary>
 internal sealed class UnwrappedProseConsole(IAnsiConsole inner) : IAnsiConsole
 {
@@ -41,7 +43,7 @@ internal sealed class UnwrappedProseConsole(IAnsiConsole inner) : IAnsiConsole
     {
         lock (_writing)
         {
-            if (renderable is not (Text or Markup or Paragraph))
+            if (renderable is not (Text or Markup or Paragraph or Tree))
             {
                 inner.Write(renderable);
                 return;
