@@ -72,6 +72,12 @@ internal static class DbPruneCommand
             if (p.GetValue(olderThan) is { } text)
             {
                 cutoff = TimeArgument.Parse(text, "--older-than", now);
+                if (cutoff > now)
+                {
+                    // Allowed (a session stamped ahead by another machine's clock can only go so), but a typo of the year
+                    // (2030 for 2020) asks for the same: said before anything is asked or done.
+                    System.Console.Error.WriteLine($"Warning: --older-than '{text}' is in the future ({UtcTimestamp.Format(cutoff)}): every session last changed before then goes, however recent. Check the date; --dry-run lists them.");
+                }
             }
             else if (retention.Enabled)
             {

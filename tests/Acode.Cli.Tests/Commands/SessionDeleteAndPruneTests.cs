@@ -75,6 +75,20 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
     }
 
     [Fact]
+    public async Task Prune_warns_of_a_cutoff_in_the_future()
+    {
+        // Trial AB O4: a typo of the year would remove every session without a word.
+        await _workspace.RunOkAsync("demo");
+        string future = DateTime.UtcNow.AddYears(4).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        AcodeResult dry = await _workspace.RunOkAsync("db", "prune", "--older-than", future, "--dry-run");
+        AcodeResult past = await _workspace.RunOkAsync("db", "prune", "--older-than", "30d", "--dry-run");
+
+        Assert.Contains($"Warning: --older-than '{future}' is in the future ({future}T00:00:00.0000000Z): every session last changed before then goes", dry.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning:", past.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Prune_needs_a_cutoff_unless_retention_is_configured_and_then_uses_it()
     {
         await _workspace.RunOkAsync("demo", "--sessions", "3");
