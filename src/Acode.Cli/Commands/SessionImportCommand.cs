@@ -19,6 +19,8 @@ internal static class SessionImportCommand
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             string path = context.ParseResult.GetValue(file)!;
+            string named = path == "-" ? "standard input" : $"'{path}'"; // in messages: '-' names no file
+            string subject = path == "-" ? "Standard input" : named; // the same, opening a sentence
             if (path != "-" && SymbolicLinkLoop.Find(path) is { } loop)
             {
                 throw new UsageException($"Cannot read '{path}': {SymbolicLinkLoop.Reason(loop)}.", SymbolicLinkLoop.Remedy(loop));
@@ -64,7 +66,7 @@ internal static class SessionImportCommand
             catch (OperationCanceledException) when (StopSignals.Received is not null)
             {
                 throw new UsageException(
-                    $"Stopped by {StopSignals.ReceivedName} after importing {sessionIds.Count} session(s) of '{path}' ({inserted} rows new, {updated} updated, {unchanged} already present); nothing of the session being read was stored.",
+                    $"Stopped by {StopSignals.ReceivedName} after importing {sessionIds.Count} session(s) of {named} ({inserted} rows new, {updated} updated, {unchanged} already present); nothing of the session being read was stored.",
                     "Run the same command again to import the rest: what is already here is found present and left alone.",
                     StopSignals.InterruptedExitCode);
             }
@@ -82,12 +84,12 @@ internal static class SessionImportCommand
             {
                 // The file may be sound: this workspace holds the row under another session (a copy of it under another id).
                 throw new UsageException(
-                    $"Session {ex.ImportedSessionId} of '{path}' cannot be imported: its {ex.EntityType} {ex.EntityId} is stored in this workspace already, in session {ex.OwningSessionId} (rows never move between sessions). Nothing from session {ex.ImportedSessionId} was stored ({sessions} earlier session(s) were imported).",
+                    $"Session {ex.ImportedSessionId} of {named} cannot be imported: its {ex.EntityType} {ex.EntityId} is stored in this workspace already, in session {ex.OwningSessionId} (rows never move between sessions). Nothing from session {ex.ImportedSessionId} was stored ({sessions} earlier session(s) were imported).",
                     $"If session {ex.OwningSessionId} is another copy of the same work, delete it ('acode session delete {ex.OwningSessionId}'; with PostgreSQL configured that removes it for the whole team at the next sync, '--local' only here) and import the file again; otherwise the file was edited by hand or forged: re-export the session with 'acode session export'.");
             }
             catch (FormatException ex)
             {
-                throw new UsageException($"'{path}' is not a valid acode export: {ex.Message}", $"Nothing from the failing session was stored ({sessions} earlier session(s) were imported). Re-export the session with 'acode session export'.");
+                throw new UsageException($"{subject} is not a valid acode export: {ex.Message}", $"Nothing from the failing session was stored ({sessions} earlier session(s) were imported). Re-export the session with 'acode session export'.");
             }
             finally
             {
@@ -99,7 +101,7 @@ internal static class SessionImportCommand
 
             if (sessions == 0)
             {
-                throw new UsageException($"'{path}' holds no session.", "Give a file written by 'acode session export'.");
+                throw new UsageException($"{subject} holds no session.", "Give a file written by 'acode session export'.");
             }
 
             context.Console.WriteLine($"Imported {sessionIds.Count} session(s): {inserted} rows new, {updated} updated, {unchanged} already present.");
