@@ -210,6 +210,10 @@ internal static class ParseErrorMessages
         {
             case CommandResult { Command: { Subcommands.Count: > 0, Action: null } group } result when result.Tokens.Count == 0:
                 return $"'{path}' needs a command: {string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}.";
+            case CommandResult result when Missing(result.Command, result) is { } missing:
+                return MissingArgument(missing, path);
+            case ArgumentResult { Parent: CommandResult } argument when argument.Tokens.Count < argument.Argument.Arity.MinimumNumberOfValues:
+                return MissingArgument(argument.Argument, path);
             case OptionResult option:
                 return Unconvertible(option.Tokens, option.Option.ValueType, option.Option.Name) ?? NotAmong(option);
             case ArgumentResult argument:
@@ -219,6 +223,15 @@ internal static class ParseErrorMessages
                 return null;
         }
     }
+
+    /// <summary>The first argument of <paramref name="command"/> that needs a value and was given none; null when none is missing.</summary>
+    private static Argument? Missing(Command command, CommandResult result)
+        => command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0
+            && (result.GetResult(a) is not ArgumentResult given || given.Tokens.Count < a.Arity.MinimumNumberOfValues));
+
+    /// <summary>A missing argument in words, with what it is (System.CommandLine says only "Required argument missing for command").</summary>
+    private static string MissingArgument(Argument argument, string path)
+        => $"'{path}' needs its <{argument.Name}> argument" + (argument.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
 
     private static bool HasOwnParser(SymbolResult? result) => result switch
     {

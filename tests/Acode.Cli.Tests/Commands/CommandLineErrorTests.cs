@@ -99,6 +99,21 @@ public sealed class CommandLineErrorTests : IDisposable
     }
 
     [Theory]
+    [InlineData("session import", "Error: 'acode session import' needs its <file> argument: A JSON Lines export ('-' for standard input).")]
+    [InlineData("session delete", "Error: 'acode session delete' needs its <id> argument: The sessions to delete (sess_…, or a unique start of an id), one or more.")]
+    [InlineData("session search --json", "Error: 'acode session search' needs its <query> argument: What to search for: ")]
+    public async Task A_missing_argument_is_named_with_what_it_is(string command, string error)
+    {
+        // Trial AB O3: System.CommandLine's own words were "Required argument missing for command: 'import'".
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        string[] lines = [.. Lines(result.Stderr)];
+        Assert.StartsWith(error, lines[0], StringComparison.Ordinal);
+        Assert.Equal($"Try: acode {command.Replace(" --json", "", StringComparison.Ordinal)} --help", lines[1]);
+    }
+
+    [Theory]
     [InlineData("session list --limit abc", "'abc' is not a valid value for --limit: expected a whole number.")]
     [InlineData("session list --state Nope", "'Nope' is not a valid value for --state: expected one of Created, Planning, AwaitingApproval, Executing, Paused, Completed, Failed, Cancelled.")]
     [InlineData("db prune --older-than 30d --state Nope", "'Nope' is not a valid value for --state: expected one of")]
