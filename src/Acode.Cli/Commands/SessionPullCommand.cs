@@ -226,25 +226,27 @@ internal static class SessionPullCommand
     /// </summary>
     private static string Describe(SessionId sessionId, ImportResult result)
     {
-        string kept = result.Kept == 0
-            ? ""
-            : $"{result.Kept} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)";
+        var keptKinds = new List<string>();
+        if (result.Kept > 0)
+        {
+            keptKinds.Add($"{result.Kept} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)");
+        }
+
         if (result.FiledElsewhere > 0)
         {
             string owners = string.Join(", ", result.FiledUnder);
             string owner = result.FiledUnder.Count == 1 ? result.FiledUnder[0] : "<other id>";
-            kept += (kept.Length > 0 ? "; " : "")
-                + $"{result.FiledElsewhere} row(s) kept as this workspace's own: PostgreSQL files them under session {owners} (the same records imported elsewhere as another session; a row never moves between sessions), so there is no version of them to take here. "
-                + Output.SyncSummary.SwitchToTeamCopy(sessionId.Value, owner).TrimEnd('.');
+            keptKinds.Add($"{result.FiledElsewhere} row(s) kept as this workspace's own: PostgreSQL files them under session {owners} (the same records imported elsewhere as another session; a row never moves between sessions), so there is no version of them to take here. "
+                + Output.SyncSummary.SwitchToTeamCopy(sessionId.Value, owner).TrimEnd('.'));
         }
 
         if (result.HeldNowhere > 0)
         {
-            kept += (kept.Length > 0 ? "; " : "")
-                + $"{result.HeldNowhere} row(s) of this workspace's copy are in no PostgreSQL session, though no change of them waits to be delivered (their row went with another session's deletion, or PostgreSQL lost it): "
-                + "'acode db sync retry --processed', then 'acode db sync', delivers them again (from the outbox records still retained)";
+            keptKinds.Add($"{result.HeldNowhere} row(s) of this workspace's copy are in no PostgreSQL session, though no change of them waits to be delivered (their row went with another session's deletion, or PostgreSQL lost it): "
+                + "'acode db sync retry --processed', then 'acode db sync', delivers them again (from the outbox records still retained)");
         }
 
+        string kept = string.Join("; ", keptKinds);
         if (result.Inserted + result.Updated > 0)
         {
             return $"{sessionId}: pulled ({result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged rows){(kept.Length > 0 ? "; " + kept : "")}.";
