@@ -612,9 +612,12 @@ public abstract class TranscriptImporter : ITranscriptImporter
 
             // Another transcript of the same session (the same file name in another folder), or this file rewritten since
             // it was imported, already stored with other records: both would be tasks of one session, numbered alike. It is refused; one that repeats or continues
-            // the other (a project folder copied or moved) has the same first task, and is the same session.
+            // the other (a project folder copied or moved) has the same first task, and is the same session. A session
+            // that holds this file's first task beside another's at that number (two copies merged in PostgreSQL and
+            // pulled, trial AD) holds this file's run already: its growth is taken, not refused for good.
             if (!_firstTaskChecked && _main.Graph.Tasks is [var first, ..]
-                && (await importer.TaskIdsAtAsync(SessionId.Parse(sessionId!), first.Ordinal, cancellationToken).ConfigureAwait(false)).Any(id => id != first.Id))
+                && await importer.TaskIdsAtAsync(SessionId.Parse(sessionId!), first.Ordinal, cancellationToken).ConfigureAwait(false) is { Count: > 0 } stored
+                && !stored.Contains(first.Id))
             {
                 _refusedSignature = signature;
                 throw importer.OtherTranscriptOfSession(Path, Key, sessionId!);

@@ -24,19 +24,7 @@ public sealed class CodexRolloutCopyPullTests(PostgresFixture fixture) : IDispos
     [Fact]
     public async Task After_a_pull_each_copy_holds_PostgreSQLs_rows_where_they_differ_at_the_same_stamps_and_no_sync_reports_them_lost()
     {
-        string connectionString = await fixture.CreateDatabaseAsync();
-        _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
-        await _whole.RunOkAsync("import", "codex", Write(_whole, 1, 3));
-        await _partial.RunOkAsync("import", "codex", Write(_partial, 2, 3));
-
-        // The greater origin wins a tie, so the copy synced first loses its tool calls to the other's afterwards, and
-        // its next sync reports that (README, "Reading the team's sessions back") unless a pull took the winners.
-        CliWorkspace[] order = string.CompareOrdinal(await WorkspaceId(_whole), await WorkspaceId(_partial)) < 0 ? [_whole, _partial] : [_partial, _whole];
-        await order[0].RunOkAsync("db", "sync");
-        await order[1].RunOkAsync("db", "sync");
-        string id = Assert.Single(await _whole.SessionIdsAsync());
-        Assert.Equal([id], await _partial.SessionIdsAsync());
+        (string id, CliWorkspace[] order) = await SyncBothAsync();
 
         foreach (CliWorkspace workspace in order)
         {
@@ -48,6 +36,44 @@ public sealed class CodexRolloutCopyPullTests(PostgresFixture fixture) : IDispos
             Assert.Equal(await RowsAsync(workspace, id, "--remote"), await RowsAsync(workspace, id));
             Assert.DoesNotContain("lost to newer versions", sync.Stdout, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task After_a_pull_each_workspace_still_imports_its_own_transcript_as_it_grows()
+    {
+        // Trial AD F1: PostgreSQL merges the two copies into one session (each keys its tasks by line), and after a pull
+        // each workspace refused its own, unchanged transcript as "another run", under --watch too, for good.
+        (string id, _) = await SyncBothAsync();
+
+        foreach ((CliWorkspace workspace, int first) in new[] { (_whole, 1), (_partial, 2) })
+        {
+            await workspace.RunOkAsync("session", "pull", id);
+            AcodeResult again = await workspace.RunOkAsync("import", "codex", Write(workspace, first, 4));
+
+            Assert.Contains("Imported 1 transcript(s) into 1 session(s)", again.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Codex task 4", (await workspace.RunOkAsync("session", "show", id)).Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The whole rollout (turns 1–3) and the partial one (turns 2–3) imported, then synced in the order of their
+    /// workspace ids: the greater origin wins a tie, so the copy synced first loses its tool calls to the other's
+    /// afterwards, and its next sync reports that (README, "Reading the team's sessions back") unless a pull took the
+    /// winners. Returns the session's id and the workspaces in the order they synced.
+    /// </summary>
+    private async Task<(string Id, CliWorkspace[] Order)> SyncBothAsync()
+    {
+        string connectionString = await fixture.CreateDatabaseAsync();
+        _whole.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        _partial.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString);
+        await _whole.RunOkAsync("import", "codex", Write(_whole, 1, 3));
+        await _partial.RunOkAsync("import", "codex", Write(_partial, 2, 3));
+        CliWorkspace[] order = string.CompareOrdinal(await WorkspaceId(_whole), await WorkspaceId(_partial)) < 0 ? [_whole, _partial] : [_partial, _whole];
+        await order[0].RunOkAsync("db", "sync");
+        await order[1].RunOkAsync("db", "sync");
+        string id = Assert.Single(await _whole.SessionIdsAsync());
+        Assert.Equal([id], await _partial.SessionIdsAsync());
+        return (id, order);
     }
 
     private static async Task<string> WorkspaceId(CliWorkspace workspace)
