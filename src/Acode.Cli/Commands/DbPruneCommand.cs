@@ -111,11 +111,12 @@ internal static class DbPruneCommand
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
             IReadOnlyCollection<string> unsyncedBefore = sync is null ? [] : await store.FindUnsyncedSessionIdsAsync(cancellationToken);
-            IReadOnlyList<string> remotePlan = sync is null ? [] : await RemotePlanAsync(sync, request, plan, unsyncedBefore, cancellationToken);
+            (IReadOnlyList<string> remotePlan, IReadOnlyList<string> keptInPostgres) = sync is null ? ([], []) : await RemotePlanAsync(sync, request, plan, unsyncedBefore, cancellationToken);
+            request = request with { KeptInPostgres = keptInPostgres.ToHashSet(StringComparer.Ordinal) };
             TellPostgresMigrated(context, sync);
             if (dry)
             {
-                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, 0, null));
+                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, 0, null) { KeptInPostgres = keptInPostgres });
                 return ExitCodes.Success;
             }
 
@@ -165,7 +166,7 @@ internal static class DbPruneCommand
                 {
                     // The local prune is done: it is reported (text, or --json with remote.error) before PostgreSQL's error.
                     long waiting = (await context.Outbox.GetStatisticsAsync(CancellationToken.None)).Pending;
-                    Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, 0, null, $"{ex.Code}: {ex.Message}"));
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, 0, waiting, 0, null, $"{ex.Code}: {ex.Message}") { KeptInPostgres = keptInPostgres });
                     // Not the error's own hint: "sync resumes by itself" holds for a running 'db sync --watch', not for this command.
                     throw new AcodeDbException(
                         ex.ErrorCode,
@@ -178,7 +179,7 @@ internal static class DbPruneCommand
                     // PostgreSQL stopped answering (or refused acode's role) during the delivery: the records stay pending. The
                     // local prune is reported first, then the pause fails the command as it fails 'acode db sync'.
                     AcodeDbException paused = context.SyncUnavailable(delivered);
-                    Report(context, asJson, request, done, new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, 0, null, $"{paused.Code}: {paused.Message}"));
+                    Report(context, asJson, request, done, new RemoteReport(tombstoned, delivered.Delivered, delivered.Remaining, 0, null, $"{paused.Code}: {paused.Message}") { KeptInPostgres = keptInPostgres });
                     throw new AcodeDbException(
                         paused.ErrorCode,
                         $"{paused.Message} The local prune was done ({done.Removed.Count} session(s) removed); PostgreSQL has not received all of their deletions.",
@@ -188,7 +189,7 @@ internal static class DbPruneCommand
                 }
 
                 OutboxBacklog? backlog = delivered.Remaining > 0 ? await DbSyncCommand.BacklogAsync(context) : null;
-                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil);
+                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil) { KeptInPostgres = keptInPostgres };
             }
 
             Report(context, asJson, request, done, remoteDone);
@@ -214,15 +215,18 @@ internal static class DbPruneCommand
 
     /// <summary>
     /// What <see cref="OutboxSyncService.TombstoneBeyondPruneAsync"/> would tombstone, read before anything is removed (nothing
-    /// was removed yet, so what is undelivered now is <paramref name="unsyncedBefore"/>). PostgreSQL's ACODE-DB-006 then says
+    /// was removed yet, so what is undelivered now is <paramref name="unsyncedBefore"/>), and the sessions removed here whose
+    /// PostgreSQL version the prune does not cover (<see cref="OutboxSyncService.OutsidePruneAsync"/>: removed here only, no
+    /// deletion recorded, so a stale local copy does not delete the team's newer version). PostgreSQL's ACODE-DB-006 then says
     /// that nothing was removed and that the prune must be run again: the general hint (the sync resumes by itself) would
     /// wrongly suggest that the prune waits in the outbox.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> RemotePlanAsync(OutboxSyncService sync, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<string> Tombstoned, IReadOnlyList<string> KeptInPostgres)> RemotePlanAsync(OutboxSyncService sync, PruneRequest request, PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken)
     {
         try
         {
-            return await sync.TombstoneBeyondPruneAsync(request, local, unsyncedBefore, unsyncedBefore, dryRun: true, cancellationToken);
+            IReadOnlyList<string> kept = await sync.OutsidePruneAsync(local.Removed, request.Before, request.States, cancellationToken);
+            return (await sync.TombstoneBeyondPruneAsync(request, local, unsyncedBefore, unsyncedBefore, dryRun: true, cancellationToken), kept);
         }
         catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
         {
@@ -255,6 +259,7 @@ internal static class DbPruneCommand
                 {
                     ["tombstoned"] = new JsonArray([.. remote.Tombstoned.Select(i => (JsonNode)i)]),
                     ["tombstonedCount"] = remote.Tombstoned.Count,
+                    ["keptInPostgres"] = new JsonArray([.. remote.KeptInPostgres.Select(i => (JsonNode)i)]),
                     ["delivered"] = remote.Delivered,
                     ["pending"] = remote.Pending,
                     ["error"] = remote.Error,
@@ -282,6 +287,12 @@ internal static class DbPruneCommand
         if (report.KeptUnsynced.Count > 0)
         {
             context.Console.WriteLine($"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}): run 'acode db sync' first, or add --include-unsynced.");
+        }
+
+        if (remote is { KeptInPostgres.Count: > 0 } && !report.Stopped)
+        {
+            IReadOnlyList<string> kept = remote.KeptInPostgres;
+            context.Console.WriteLine($"PostgreSQL {(dry ? "would keep" : "keeps")} {kept.Count} of them ({string.Join(", ", kept.Take(5))}{(kept.Count > 5 ? ", …" : "")}): its version changed at or after the cutoff{(request.States.Count > 0 ? ", or is in another state" : "")} (another workspace's change), so only this workspace's older copy {(dry ? "would go" : "went")}; 'acode session pull <id>' brings the team's version back here.");
         }
 
         if (remote?.Error is { } error)
@@ -318,5 +329,9 @@ internal static class DbPruneCommand
     /// PostgreSQL's part of a prune; <paramref name="LeasedElsewhere"/> of <paramref name="Pending"/> are held by another sync until
     /// <paramref name="LeasedUntil"/>; <paramref name="Error"/>: the error that stopped it after the local prune ("ACODE-DB-00N: …"), else null.
     /// </summary>
-    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil, string? Error = null);
+    private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil, string? Error = null)
+    {
+        /// <summary>Sessions removed here only: PostgreSQL's version of them is not covered by the prune (<see cref="OutboxSyncService.OutsidePruneAsync"/>).</summary>
+        public IReadOnlyList<string> KeptInPostgres { get; init; } = [];
+    }
 }

@@ -18,6 +18,9 @@ internal sealed record PruneRequest
     /// </summary>
     public bool RecordDeletion { get; init; }
 
+    /// <summary>With <see cref="RecordDeletion"/>: the sessions removed here without a deletion, as PostgreSQL holds a version the prune does not cover (<see cref="SessionRemoval.KeptInPostgres"/>).</summary>
+    public IReadOnlySet<string> KeptInPostgres { get; init; } = new HashSet<string>();
+
     /// <summary>What prunes, as <c>removed_imports</c> records it for an imported session (docs/import.md): <c>db prune</c> or <c>retention</c>.</summary>
     public string Reason { get; init; } = "db prune";
 

@@ -55,7 +55,7 @@ internal sealed class SessionPruner
             chosen.Select(SessionId.Parse).ToList(),
             new SessionRemoval
             {
-                RecordDeletion = request.RecordDeletion, SkipUnsynced = skipUnsynced, DropUndelivered = !syncExpected,
+                RecordDeletion = request.RecordDeletion, KeptInPostgres = request.KeptInPostgres, SkipUnsynced = skipUnsynced, DropUndelivered = !syncExpected,
                 ChangedBefore = request.Before, States = request.States, Reason = request.Reason,
             },
             request.AllowConversion,

@@ -10,6 +10,13 @@ internal sealed record SessionRemoval
     public bool RecordDeletion { get; init; }
 
     /// <summary>
+    /// With <see cref="RecordDeletion"/>: the sessions whose local copy alone is removed, with no deletion recorded,
+    /// because PostgreSQL holds a version of them the prune does not cover (<c>db prune --remote</c>: changed there at or
+    /// after the cutoff, or in another state; trial AD: a stale local copy's deletion removed a newer team version).
+    /// </summary>
+    public IReadOnlySet<string> KeptInPostgres { get; init; } = new HashSet<string>();
+
+    /// <summary>
     /// What removes the sessions, as <c>removed_imports</c> records it for a session that came from a transcript import
     /// (docs/import.md): <c>session delete</c>, <c>db prune</c>, <c>retention</c>.
     /// </summary>

@@ -165,7 +165,7 @@ public sealed partial class SqliteRunStateStore
         // remembered while the session is still there (docs/import.md, "A session you removed stays removed").
         commands.Get(DeleteSessionRecordsSql, transaction).With("$id", id).With("$all", how.DropUndelivered ? 1 : 0).ExecuteNonQuery();
         Transcripts.SqliteRemovedImportLog.Remember(commands, transaction, id, how.Reason, _clock.TimeProvider.GetUtcNow());
-        if (how.RecordDeletion)
+        if (how.RecordDeletion && !how.KeptInPostgres.Contains(id))
         {
             DeleteWithRecord(transaction, commands, id);
         }

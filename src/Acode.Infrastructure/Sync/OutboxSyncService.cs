@@ -442,6 +442,59 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         return [.. tombstoned.Where(id => !removed.Contains(id))];
     }
 
+    /// <summary>
+    /// <c>db prune --remote</c>, before it removes anything: the sessions among <paramref name="sessionIds"/> (the local
+    /// copies it removes) whose version in PostgreSQL the prune does not cover: live there and last changed at or after
+    /// <paramref name="before"/>, or in a state outside <paramref name="states"/> (when any are given). Their local copies
+    /// are removed without a deletion, so PostgreSQL keeps the team's newer version (<see cref="Retention.SessionRemoval.KeptInPostgres"/>).
+    /// </summary>
+    /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL cannot be reached; ACODE-DB-007: it is not configured.</exception>
+    internal async Task<IReadOnlyList<string>> OutsidePruneAsync(IReadOnlyCollection<string> sessionIds, DateTimeOffset before, IReadOnlyCollection<SessionState> states, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        ArgumentNullException.ThrowIfNull(states);
+        if (_dataSource is null)
+        {
+            throw AcodeErrors.PostgresNotConfigured();
+        }
+
+        if (sessionIds.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            NpgsqlCommand command = _dataSource.CreateCommand("""
+                SELECT id FROM sessions
+                WHERE id = ANY($1) AND deleted_at IS NULL AND (updated_at >= $2 OR (cardinality($3::text[]) > 0 AND NOT state = ANY($3)))
+                ORDER BY id;
+                """);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = sessionIds.ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = before.UtcDateTime });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = states.Select(s => s.ToString()).ToArray() });
+                var ids = new List<string>();
+                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        ids.Add(reader.GetString(0));
+                    }
+                }
+
+                return ids;
+            }
+        }
+        catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _status.ReadAsync(cancellationToken);
 
     /// <summary>

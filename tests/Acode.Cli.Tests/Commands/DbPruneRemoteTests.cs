@@ -263,6 +263,31 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal([id], await _a.SessionIdsAsync());
     }
 
+    [Fact]
+    public async Task A_stale_local_copy_is_pruned_here_only_when_the_team_changed_the_session_after_the_cutoff()
+    {
+        // Trial AD F2: the local copy's deletion tombstoned the team's newer version, and the dry run said "0 more".
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo", "--sessions", "1");
+        await _a.RunOkAsync("db", "sync");
+        await _b.RunOkAsync("session", "pull", "--all");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow.AddSeconds(1);
+        await SessionEdit.RetitleAsync(_a, id, "changed after the cutoff", cutoff.AddSeconds(1));
+        await _a.RunOkAsync("db", "sync");
+        string cut = cutoff.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        JsonElement dry = await _b.JsonAsync("db", "prune", "--older-than", cut, "--remote", "--dry-run");
+        AcodeResult pruned = await _b.RunOkAsync("db", "prune", "--older-than", cut, "--remote", "--yes");
+
+        Assert.Equal(id, Assert.Single(dry.GetProperty("remote").GetProperty("keptInPostgres").EnumerateArray()).GetString());
+        Assert.Contains($"PostgreSQL keeps 1 of them ({id}): its version changed at or after the cutoff", pruned.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await _b.SessionIdsAsync());
+        Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{id}' AND deleted_at IS NULL AND title = 'changed after the cutoff'"));
+        Assert.DoesNotContain("lost", (await _a.RunOkAsync("db", "sync")).Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _a.Dispose();
