@@ -88,9 +88,25 @@ internal sealed class FittedTable(TableBorder border)
         return this;
     }
 
-    /// <summary>The width the columns need: whole kept columns, free ones at their minimum, and the borders and padding (3 per column and 1).</summary>
+    /// <summary>
+    /// The width the columns need: whole kept columns, free ones at their minimum, and the borders and padding (3 per
+    /// column and 1). A free column's minimum is <see cref="FreeMinimum"/>; the values of a key/value table (<see cref="Labelled"/>:
+    /// ids, paths, versions) are not cut inside a word either, so there it is their longest word where that is longer
+    /// (trial AD: <c>db status</c> broke the workspace id at 60 columns).
+    /// </summary>
     private int Needed(List<int> shown)
-        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(i), FreeMinimum) : Natural(i)) + (3 * shown.Count) + 1;
+        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(i), Labelled ? Math.Max(FreeMinimum, LongestWord(i)) : FreeMinimum) : Natural(i)) + (3 * shown.Count) + 1;
+
+    /// <summary>A key/value table: a kept label column and a free value column.</summary>
+    private bool Labelled => _columns.Count == 2 && _columns[0].Kind == Kind.Keep && _columns[1].Kind == Kind.Free;
+
+    /// <summary>The longest word (a run without spaces) of the column's cells, in terminal cells.</summary>
+    private int LongestWord(int column)
+        => _rows.Select(r => column < r.Length ? r[column] : string.Empty)
+            .SelectMany(cell => Markup.Remove(cell).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            .Select(word => word.GetCellWidth())
+            .DefaultIfEmpty(0)
+            .Max();
 
     /// <summary>The widest line of the column, in terminal cells (a CJK character takes two, a combining mark none).</summary>
     private int Natural(int column)
@@ -104,7 +120,7 @@ internal sealed class FittedTable(TableBorder border)
     /// </summary>
     private void WriteBlocks(IAnsiConsole console)
     {
-        bool labelled = _columns.Count == 2 && _columns[0].Kind == Kind.Keep && _columns[1].Kind == Kind.Free;
+        bool labelled = Labelled;
         TextWriter output = console.Profile.Out.Writer;
         for (int r = 0; r < _rows.Count; r++)
         {

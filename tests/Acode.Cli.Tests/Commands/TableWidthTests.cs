@@ -111,6 +111,24 @@ public sealed partial class TableWidthTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("Last successful sync: never", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(50)]
+    [InlineData(60)]
+    [InlineData(80)]
+    public async Task A_status_value_is_never_broken_inside_a_word(int columns)
+    {
+        // Trial AD F3: at 60 columns 'db status' kept its table and broke the workspace id across two lines.
+        await DemoAsync(1);
+        string id = (await _workspace.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
+        _workspace.Environment["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        string[] lines = Lines((await _workspace.RunOkAsync("db", "status")).Stdout);
+
+        Assert.Contains(lines, l => l.Contains(id, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(_workspace.DatabasePath, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l.Length <= columns || !l.StartsWith('│'), l));
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
