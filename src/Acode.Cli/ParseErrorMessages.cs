@@ -214,6 +214,10 @@ internal static class ParseErrorMessages
                 return MissingArgument(missing, path);
             case ArgumentResult { Parent: CommandResult } argument when argument.Tokens.Count < argument.Argument.Arity.MinimumNumberOfValues:
                 return MissingArgument(argument.Argument, path);
+            case OptionResult option when option.Tokens.Count < option.Option.Arity.MinimumNumberOfValues:
+                return MissingValue(option);
+            case ArgumentResult { Parent: OptionResult option } when option.Tokens.Count < option.Option.Arity.MinimumNumberOfValues:
+                return MissingValue(option);
             case OptionResult option:
                 return Unconvertible(option.Tokens, option.Option.ValueType, option.Option.Name) ?? NotAmong(option);
             case ArgumentResult argument:
@@ -232,6 +236,11 @@ internal static class ParseErrorMessages
     /// <summary>A missing argument in words, with what it is (System.CommandLine says only "Required argument missing for command").</summary>
     private static string MissingArgument(Argument argument, string path)
         => $"'{path}' needs its <{argument.Name}> argument" + (argument.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
+
+    /// <summary>An option given without its value, named as typed, with what the value is (System.CommandLine says only "Required argument missing for option").</summary>
+    private static string MissingValue(OptionResult option)
+        => $"{option.IdentifierToken?.Value ?? option.Option.Name} needs a value"
+            + (option.Option.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
 
     private static bool HasOwnParser(SymbolResult? result) => result switch
     {

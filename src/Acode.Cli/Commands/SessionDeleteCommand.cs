@@ -108,7 +108,7 @@ internal static class SessionDeleteCommand
                 Report(context, asJson, found, dryRun: true, localOnly, null, remote);
                 if (!asJson && teamWide)
                 {
-                    context.Console.WriteLine(TeamWideNote(syncConfigured));
+                    context.Console.WriteLine(TeamWideNote(syncConfigured, found.Count(f => f.Unsynced)));
                 }
 
                 if (remote?.Note(done: false) is { } dryNote)
@@ -124,7 +124,7 @@ internal static class SessionDeleteCommand
                 ListSessions(context, found, "Would delete");
                 if (teamWide)
                 {
-                    context.Console.WriteLine(TeamWideNote(syncConfigured));
+                    context.Console.WriteLine(TeamWideNote(syncConfigured, found.Count(f => f.Unsynced)));
                 }
 
                 if (remote?.Note(done: false) is { } note)
@@ -194,11 +194,15 @@ internal static class SessionDeleteCommand
         return command;
     }
 
-    private static string TeamWideNote(bool configured) =>
+    /// <param name="configured">Whether a PostgreSQL is configured.</param>
+    /// <param name="unsynced">How many of the sessions have changes not yet delivered (--local refuses those: trial AD F4).</param>
+    private static string TeamWideNote(bool configured, int unsynced) =>
         (configured ? "A PostgreSQL is configured: the deletion reaches it with the next sync" : "This workspace synced to a PostgreSQL before: the deletion reaches it with the first sync once it is configured again")
         + " and deletes the sessions from the team's database, "
         + "whichever workspace they came from (nobody can pull them any more; other workspaces keep the copies they hold, no longer shared). "
-        + "To delete only this workspace's copy, add --local.";
+        + (unsynced == 0
+            ? "To delete only this workspace's copy, add --local."
+            : $"To delete only this workspace's copy, deliver its changes first ({unsynced} of the sessions have some not yet in PostgreSQL: 'acode db sync'{(configured ? "" : " once PostgreSQL is configured again")}), then add --local.");
 
     /// <summary>A note on PostgreSQL's copies: on standard output with the text, on standard error with --json when PostgreSQL could not be asked (notInPostgres is then null).</summary>
     private static void WriteNote(CliContext context, bool asJson, string note, RemoteCopies remote)

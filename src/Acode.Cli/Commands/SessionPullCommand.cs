@@ -127,7 +127,7 @@ internal static class SessionPullCommand
                     // A local session holds a row of the pulled one (a forked copy): rows never move between sessions.
                     throw new UsageException(
                         $"Session {sessionId} cannot be pulled: {ex.Message}",
-                        $"{results.Count} session(s) were pulled before it. If local session {ex.OwningSessionId} is a copy of it, delete this workspace's copy ('acode session delete {ex.OwningSessionId} --local'; without --local, with PostgreSQL configured, it is deleted for the whole team), then pull again.",
+                        $"If local session {ex.OwningSessionId} is a copy of it, delete this workspace's copy ('acode session delete {ex.OwningSessionId} --local'; without --local, with PostgreSQL configured, it is deleted for the whole team), then pull again.",
                         ExitCodes.Problem);
                 }
             }

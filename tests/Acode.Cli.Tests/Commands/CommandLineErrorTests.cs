@@ -102,15 +102,19 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("session import", "Error: 'acode session import' needs its <file> argument: A JSON Lines export ('-' for standard input).")]
     [InlineData("session delete", "Error: 'acode session delete' needs its <id> argument: The sessions to delete (sess_…, or a unique start of an id), one or more.")]
     [InlineData("session search --json", "Error: 'acode session search' needs its <query> argument: What to search for: ")]
+    [InlineData("session list --limit", "Error: --limit needs a value: Rows per page, 1 to 1000.")]
+    [InlineData("session export --all -o", "Error: -o needs a value: Write to this file")]
+    [InlineData("db prune --older-than", "Error: --older-than needs a value: Remove sessions last changed before this time: 30d, ")]
     public async Task A_missing_argument_is_named_with_what_it_is(string command, string error)
     {
-        // Trial AB O3: System.CommandLine's own words were "Required argument missing for command: 'import'".
+        // Trial AB O3, trial AD F4: System.CommandLine's own words were "Required argument missing for command: 'import'" (or
+        // "for option: '-o'"), which did not say what to give.
         AcodeResult result = await _workspace.RunAsync(command.Split(' '));
 
         Assert.Equal(2, result.ExitCode);
         string[] lines = [.. Lines(result.Stderr)];
         Assert.StartsWith(error, lines[0], StringComparison.Ordinal);
-        Assert.Equal($"Try: acode {command.Replace(" --json", "", StringComparison.Ordinal)} --help", lines[1]);
+        Assert.Equal($"Try: acode {string.Join(' ', command.Split(' ').TakeWhile(word => !word.StartsWith('-')))} --help", lines[1]);
     }
 
     [Theory]

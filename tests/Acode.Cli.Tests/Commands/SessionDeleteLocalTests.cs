@@ -149,6 +149,20 @@ public sealed class SessionDeleteLocalTests(PostgresFixture fixture) : IDisposab
         Assert.Empty(await _owner.SessionIdsAsync());
     }
 
+    [Fact]
+    public async Task A_dry_run_of_a_session_with_undelivered_changes_says_to_sync_before_local()
+    {
+        // Trial AD F4: the dry run said "add --local", which then refused the session (its changes are not all delivered).
+        _owner.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _owner.RunOkAsync("demo");
+        string id = Assert.Single(await _owner.SessionIdsAsync());
+
+        AcodeResult dryRun = await _owner.RunOkAsync("session", "delete", id, "--dry-run");
+
+        Assert.Contains("To delete only this workspace's copy, deliver its changes first (1 of the sessions have some not yet in PostgreSQL: 'acode db sync'), then add --local.", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("copy, add --local", dryRun.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _owner.Dispose();
