@@ -91,8 +91,9 @@ internal sealed class RemoteSessionPull
         // Converge: a stored row that is not PostgreSQL's version (its own change lost a conflict there, or it holds the
         // same version number from another lineage) takes PostgreSQL's, unless a change of it is still to be delivered.
         List<Entity> remoteEntities = [.. Entities(remote), .. events];
+        Application.Redaction.ISecretRedactor? redactor = (_local as SqliteRunStateStore)?.Redactor;
         List<Entity> differing = remoteEntities
-            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && !SameVersion(mine, e))
+            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && !SameVersion(mine, e, redactor))
             .ToList();
         if (differing.Count > 0 && _local is SqliteRunStateStore workspace)
         {
@@ -129,7 +130,7 @@ internal sealed class RemoteSessionPull
         }
 
         List<(EntityType, string, long)> held = remoteEntities
-            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && SameVersion(mine, e))
+            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && SameVersion(mine, e, redactor))
             .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
             .ToList();
         try
@@ -184,12 +185,24 @@ internal sealed class RemoteSessionPull
     /// number and stamp, and, for a row other than an event (immutable, and its place in the local log may differ), the
     /// same content. Two copies of one transcript can write different rows at the same stamps (trial AC: two Codex rollouts
     /// of one session, one lacking the first turn, hang a tool call under different steps), as the sync's own duplicate
-    /// check knows (<see cref="Sync.ConflictRule"/>, <c>ContainsStored</c>).
+    /// check knows (<see cref="Sync.ConflictRule"/>, <c>ContainsStored</c>). PostgreSQL's version is compared as this
+    /// workspace stores it: where the content differs, <paramref name="theirs"/> is redacted in place with
+    /// <paramref name="redactor"/> (this workspace's rules may replace what the writer's kept, docs/secrets.md) and
+    /// compared again, so a pulled row redacted here is its version, not another one at every pull.
     /// </summary>
-    private static bool SameVersion(Entity mine, Entity theirs)
-        => mine.Version == theirs.Version && mine.UpdatedAt == theirs.UpdatedAt
-            && (theirs is SessionEvent || string.Equals(
-                EntityJson.Serialize(EntityDocuments.From(mine)), EntityJson.Serialize(EntityDocuments.From(theirs)), StringComparison.Ordinal));
+    private static bool SameVersion(Entity mine, Entity theirs, Application.Redaction.ISecretRedactor? redactor)
+    {
+        if (mine.Version != theirs.Version || mine.UpdatedAt != theirs.UpdatedAt)
+        {
+            return false;
+        }
+
+        return theirs is SessionEvent || SameContent(mine, theirs)
+            || (redactor is not null && Application.Redaction.EntityRedaction.Redact(redactor, theirs, new Application.Redaction.RedactionCounts()) && SameContent(mine, theirs));
+    }
+
+    private static bool SameContent(Entity mine, Entity theirs)
+        => string.Equals(EntityJson.Serialize(EntityDocuments.From(mine)), EntityJson.Serialize(EntityDocuments.From(theirs)), StringComparison.Ordinal);
 
     private static IEnumerable<Entity> Entities(Session session)
     {
