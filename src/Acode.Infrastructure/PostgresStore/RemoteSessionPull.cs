@@ -201,8 +201,20 @@ internal sealed class RemoteSessionPull
             || (redactor is not null && Application.Redaction.EntityRedaction.Redact(redactor, theirs, new Application.Redaction.RedactionCounts()) && SameContent(mine, theirs));
     }
 
+    /// <summary>
+    /// Whether the two rows hold the same content, as PostgreSQL holds text: a NUL (which it cannot store) is U+FFFD
+    /// there (<see cref="Sync.PostgresText"/>), so a local row holding one is PostgreSQL's version all the same.
+    /// </summary>
     private static bool SameContent(Entity mine, Entity theirs)
-        => string.Equals(EntityJson.Serialize(EntityDocuments.From(mine)), EntityJson.Serialize(EntityDocuments.From(theirs)), StringComparison.Ordinal);
+    {
+        string local = EntityJson.Serialize(EntityDocuments.From(mine));
+        string remote = EntityJson.Serialize(EntityDocuments.From(theirs));
+        return string.Equals(local, remote, StringComparison.Ordinal)
+            || string.Equals(AsPostgresHolds(local), AsPostgresHolds(remote), StringComparison.Ordinal);
+    }
+
+    private static string AsPostgresHolds(string documentJson)
+        => System.Text.Json.Nodes.JsonNode.Parse(Sync.PostgresText.Sanitize(documentJson))!.ToJsonString();
 
     private static IEnumerable<Entity> Entities(Session session)
     {

@@ -1,0 +1,95 @@
+using Acode.Cli.Tests.Support;
+using Acode.Testing;
+
+namespace Acode.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>session pull</c> compares content at equal stamps (trial AC), and a row whose stored form differs from
+/// PostgreSQL's only as the two stores keep text is PostgreSQL's version all the same: redacted here by rules the writer
+/// did not have (docs/secrets.md), or holding a NUL, which PostgreSQL keeps as U+FFFD. One pull, and the next says
+/// "already up to date"; the workspace that wrote the row keeps it as it is.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PulledStoredFormTests(PostgresFixture fixture) : IDisposable
+{
+    private static readonly string Token = "gh" + "p_" + "R8x2Kq9ZLmN4vB7cT1wY5uE3oP6sD0fGhJ2a";
+
+    private readonly CliWorkspace _writer = new();
+    private readonly CliWorkspace _reader = new();
+
+    [Fact]
+    public async Task A_row_redacted_only_here_is_up_to_date_after_one_pull()
+    {
+        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        _writer.Environment["ACODE_POSTGRES_URL"] = url;
+        _writer.Environment["ACODE_PERSISTENCE__REDACTION__ENABLED"] = "false";
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        string folder = Write(_writer, "019a2d7a-41c4-78b1-b7cc-a45d62a89ce1", $"GITHUB_TOKEN={Token}");
+        await _writer.RunOkAsync("import", "codex", folder);
+        await _writer.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _writer.SessionIdsAsync());
+
+        await _reader.RunOkAsync("session", "pull", id);
+        AcodeResult again = await _reader.RunOkAsync("session", "pull", id);
+        AcodeResult shown = await _reader.RunOkAsync("session", "show", id, "--full");
+
+        Assert.Contains("already up to date", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:github-token]", shown.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, shown.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_holding_a_NUL_is_up_to_date_in_the_workspace_that_wrote_it()
+    {
+        _writer.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _writer.RunOkAsync("demo");
+        string id = Assert.Single(await _writer.SessionIdsAsync());
+        string export = Path.Combine(_writer.Root, "export.jsonl");
+        await _writer.RunOkAsync("session", "export", id, "-o", export);
+        var lines = new List<string>();
+        bool edited = false;
+        foreach (string line in await File.ReadAllLinesAsync(export))
+        {
+            System.Text.Json.Nodes.JsonNode node = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            if (!edited && node["entity"]!.GetValue<string>() == "ToolCall" && node["result"] is not null)
+            {
+                node["result"] = "before\0after";
+                node["version"] = node["version"]!.GetValue<long>() + 1;
+                node["updatedAt"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                edited = true;
+            }
+
+            lines.Add(node.ToJsonString());
+        }
+
+        await File.WriteAllLinesAsync(export, lines);
+        await _writer.RunOkAsync("session", "import", export);
+        await _writer.RunOkAsync("db", "sync");
+
+        AcodeResult pull = await _writer.RunOkAsync("session", "pull", id);
+
+        Assert.True(edited);
+        Assert.Contains("already up to date", pull.Stdout, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _reader.Dispose();
+    }
+
+    /// <summary>A Codex rollout of one turn whose shell call printed <paramref name="output"/> (JSON string content, escapes allowed).</summary>
+    private static string Write(CliWorkspace workspace, string source, string output)
+    {
+        string folder = Path.Combine(workspace.Root, "sessions");
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, $"rollout-2026-12-05T11-00-00-{source}.jsonl"),
+        [
+            $$$"""{"timestamp":"2026-12-05T11:00:00.000Z","type":"session_meta","payload":{"id":"{{{source}}}","timestamp":"2026-12-05T11:00:00.000Z","cwd":"/p","originator":"codex_cli_rs","cli_version":"0.46.0","source":"cli"}}""",
+            """{"timestamp":"2026-12-05T11:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"print it"}]}}""",
+            """{"timestamp":"2026-12-05T11:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\": [\"cat\", \"it\"]}","call_id":"call_1"}}""",
+            $$$"""{"timestamp":"2026-12-05T11:00:03.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"call_1","output":"{{{output}}}"}}""",
+        ]);
+        return folder;
+    }
+}
