@@ -170,7 +170,7 @@ internal static class DbPruneCommand
                     // Not the error's own hint: "sync resumes by itself" holds for a running 'db sync --watch', not for this command.
                     throw new AcodeDbException(
                         ex.ErrorCode,
-                        $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); their deletions wait in the outbox.",
+                        $"{ex.Message} The local prune was done ({done.Removed.Count} session(s) removed); {Waiting(done.Removed.Count, keptInPostgres.Count)}.",
                         $"Once {context.SyncTargetDescription} answers and accepts acode's role (see the error above), run the same command again ({InvokedCommand.With(p, yes, pinned)}), or 'acode db sync' to deliver the deletions only; nothing was lost.");
                 }
 
@@ -203,6 +203,12 @@ internal static class DbPruneCommand
         });
         return command;
     }
+
+    /// <summary>What of the local removals waits in the outbox: the deletions of all but those PostgreSQL keeps (removed here only, no deletion recorded).</summary>
+    private static string Waiting(int removed, int keptInPostgres)
+        => keptInPostgres == 0
+            ? "their deletions wait in the outbox"
+            : $"the deletions of {removed - keptInPostgres} of them wait in the outbox ({keptInPostgres} removed here only: PostgreSQL keeps its newer version)";
 
     /// <summary>One line on standard error (stdout may be JSON) when reaching PostgreSQL migrated its schema, as 'db sync' says it.</summary>
     private static void TellPostgresMigrated(CliContext context, OutboxSyncService? sync)
@@ -292,7 +298,7 @@ internal static class DbPruneCommand
         if (remote is { KeptInPostgres.Count: > 0 } && !report.Stopped)
         {
             IReadOnlyList<string> kept = remote.KeptInPostgres;
-            context.Console.WriteLine($"PostgreSQL {(dry ? "would keep" : "keeps")} {kept.Count} of them ({string.Join(", ", kept.Take(5))}{(kept.Count > 5 ? ", …" : "")}): its version changed at or after the cutoff{(request.States.Count > 0 ? ", or is in another state" : "")} (another workspace's change), so only this workspace's older copy {(dry ? "would go" : "went")}; 'acode session pull <id>' brings the team's version back here.");
+            context.Console.WriteLine($"PostgreSQL {(dry ? "would keep" : "keeps")} {kept.Count} of them ({string.Join(", ", kept.Take(5))}{(kept.Count > 5 ? ", …" : "")}): {(kept.Count == 1 ? "its version" : "their versions")} changed at or after the cutoff{(request.States.Count > 0 ? " or moved to a state the prune does not take" : "")} (another workspace's change), so only this workspace's older {(kept.Count == 1 ? "copy" : "copies")} {(dry ? "would go" : "went")}; 'acode session pull <id>' brings the team's version back here.");
         }
 
         if (remote?.Error is { } error)
