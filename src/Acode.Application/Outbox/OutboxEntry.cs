@@ -24,6 +24,14 @@ public sealed record OutboxEntry(
     /// </summary>
     public DateTimeOffset? BaseUpdatedAt { get; init; }
 
+    /// <summary>
+    /// A session deletion written by <c>acode db prune --remote</c>: the prune's cutoff (UTC, exact to 100 ns). The
+    /// delivery first tombstones PostgreSQL's own version of the session when it was last changed before this instant
+    /// (as the prune does), so a deletion from a copy that was behind that version is what the prune asked for, not a
+    /// conflict, also when it is delivered after the prune was interrupted. Null for every other change.
+    /// </summary>
+    public DateTimeOffset? PrunedBefore { get; init; }
+
     /// <summary>The record's idempotency key, <c>EntityType:EntityId:UpdatedAt</c> (UTC, ISO 8601 with 100 ns digits): the same change appended twice, or delivered twice, is applied once.</summary>
     public string IdempotencyKey => Outbox.IdempotencyKey.For(EntityType, EntityId, UpdatedAt);
 }

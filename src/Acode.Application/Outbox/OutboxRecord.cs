@@ -33,4 +33,10 @@ public sealed record OutboxRecord(
     /// 100 ns; null for a new entity, and for records written before workspace schema 1.8.0 (column <c>base_hlc</c>).
     /// </summary>
     public DateTimeOffset? BaseChangedAt { get; init; }
+
+    /// <summary>
+    /// The cutoff of the <c>acode db prune --remote</c> that wrote this deletion (<see cref="OutboxEntry.PrunedBefore"/>);
+    /// null for every other record, and for records written before workspace schema 1.17.0 (column <c>pruned_before</c>).
+    /// </summary>
+    public DateTimeOffset? PrunedBefore { get; init; }
 }

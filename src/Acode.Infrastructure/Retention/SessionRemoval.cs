@@ -31,7 +31,10 @@ internal sealed record SessionRemoval
     /// </summary>
     public bool DropUndelivered { get; init; }
 
-    /// <summary>Remove a session only if it is still last changed before this instant (checked inside the removing transaction).</summary>
+    /// <summary>
+    /// Remove a session only if it is still last changed before this instant (checked inside the removing transaction).
+    /// With <see cref="RecordDeletion"/> (<c>db prune --remote</c>) the deletion carries it (<see cref="Application.Outbox.OutboxEntry.PrunedBefore"/>).
+    /// </summary>
     public DateTimeOffset? ChangedBefore { get; init; }
 
     /// <summary>Remove a session only if it is still in one of these states (empty: any state; checked inside the transaction).</summary>

@@ -406,9 +406,10 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
     /// <summary>
     /// Deletes a session's rows (its children go by cascade) and appends its deletion to the outbox, in the caller's
     /// transaction: the tombstone carries the session's last fields at version + 1, so PostgreSQL keeps it as a tombstone.
+    /// A <c>db prune --remote</c> gives its cutoff as <paramref name="prunedBefore"/>, which the record carries (<see cref="OutboxEntry.PrunedBefore"/>).
     /// </summary>
     /// <returns>False when no session has that id.</returns>
-    private bool DeleteWithRecord(SqliteTransaction transaction, WriterCommands commands, string id)
+    private bool DeleteWithRecord(SqliteTransaction transaction, WriterCommands commands, string id, DateTimeOffset? prunedBefore = null)
     {
         SqliteCommand select = commands.Get("SELECT id, title, goal, state, version, created_at, updated_at FROM sessions WHERE id = $id;", transaction).With("$id", id);
         SessionDocument? current;
@@ -433,6 +434,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
         var entry = new OutboxEntry(EntityType.Session, id, id, OutboxOperation.Delete, current.Version, tombstone.Version, stamp, EntityJson.Serialize(tombstone))
         {
             BaseUpdatedAt = UtcTimestamp.Parse(current.UpdatedAt),
+            PrunedBefore = prunedBefore,
         };
         SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
         return true;

@@ -195,15 +195,27 @@ internal sealed class BatchDelivery
     {
         try
         {
+            await TombstoneCoveredByPruneAsync(batch, token).ConfigureAwait(false);
             return await _applier.ApplyAsync(batch, token).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             // The server came back with an empty database: recreate the schema and try once more.
             await _recreateSchema(token).ConfigureAwait(false);
+            await TombstoneCoveredByPruneAsync(batch, token).ConfigureAwait(false);
             return await _applier.ApplyAsync(batch, token).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A <c>db prune --remote</c> deletion in the batch (<see cref="OutboxRecord.PrunedBefore"/>) first has PostgreSQL's
+    /// version of its session tombstoned when the prune covers it (<see cref="RemoteSessionPruner.TombstoneCoveredAsync"/>),
+    /// also when it is delivered by a later sync after the prune was interrupted.
+    /// </summary>
+    private Task TombstoneCoveredByPruneAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken token)
+        => batch.FirstOrDefault(r => r.PrunedBefore is not null) is { } deletion
+            ? new RemoteSessionPruner(_dataSource, _applier, _clock, deletion.OriginWorkspaceId).TombstoneCoveredAsync(batch, token)
+            : Task.CompletedTask;
 
     public async Task AcknowledgeAsync(IReadOnlyList<OutboxRecord> batch, BatchApplyResult result, SyncRunCounters run)
     {

@@ -27,6 +27,13 @@ internal sealed class RemoteSessionPruner
         LIMIT $6;
         """;
 
+    private const string SelectCoveredSql = """
+        SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
+        FROM sessions
+        WHERE id = ANY($1) AND deleted_at IS NULL AND updated_at < $2
+        ORDER BY id;
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresOutboxApplier _applier;
     private readonly HybridClock _clock;
@@ -51,7 +58,7 @@ internal sealed class RemoteSessionPruner
         string afterId = string.Empty;
         while (true)
         {
-            List<(SessionDocument Document, long Hlc)> batch = [];
+            List<Stored> batch;
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -63,18 +70,7 @@ internal sealed class RemoteSessionPruner
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DateTime.SpecifyKind(afterTime, DateTimeKind.Utc) });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = afterId });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = BatchSize });
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    batch.Add((new SessionDocument
-                    {
-                        Id = reader.GetString(0), Title = reader.GetString(1), Goal = reader.IsDBNull(2) ? null : reader.GetString(2),
-                        State = reader.GetString(3), Version = reader.GetInt64(4), CreatedAt = reader.GetString(5), UpdatedAt = reader.GetString(6),
-                    }, reader.GetInt64(8)));
-                    afterTime = reader.GetDateTime(7);
-                    afterId = reader.GetString(0);
-                }
+                batch = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Count == 0)
@@ -82,16 +78,91 @@ internal sealed class RemoteSessionPruner
                 return tombstoned;
             }
 
+            (afterTime, afterId) = (batch[^1].UpdatedAt, batch[^1].Document.Id);
+
             if (dryRun)
             {
                 tombstoned.AddRange(batch.Select(d => d.Document.Id));
                 continue;
             }
 
-            List<OutboxRecord> records = batch.Select((stored, i) => DeletionOf(stored.Document, stored.Hlc, -(i + 1))).ToList();
-            BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken, before.UtcTicks).ConfigureAwait(false);
-            tombstoned.AddRange(records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId));
+            tombstoned.AddRange(await ApplyAsync(batch, before, cancellationToken).ConfigureAwait(false));
         }
+    }
+
+    /// <summary>
+    /// Before <paramref name="batch"/> is applied: tombstones PostgreSQL's live version of each session a prune deletion
+    /// in it removes (<see cref="OutboxRecord.PrunedBefore"/>) when that version was last changed before the prune's
+    /// cutoff, as <see cref="TombstoneAsync"/> does for the prune itself. The deletion then meets the tombstone (no
+    /// conflict, also where the pruning workspace's copy was behind PostgreSQL's version) however late it is delivered:
+    /// a prune interrupted after its local removal (PostgreSQL lost) is finished by any later sync as it would have
+    /// finished itself. A deletion that follows other records of its session in the batch is left to the applier (those
+    /// changes reach PostgreSQL first and the deletion continues them), as the prune leaves a session with undelivered
+    /// changes to the delivery; so is a version changed at or after the cutoff (a concurrent change, judged as such).
+    /// </summary>
+    /// <returns>The ids tombstoned.</returns>
+    public async Task<IReadOnlyList<string>> TombstoneCoveredAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var covered = new List<OutboxRecord>();
+        foreach (OutboxRecord record in batch)
+        {
+            if (seen.Add(record.SessionId) && record is { EntityType: EntityType.Session, Operation: OutboxOperation.Delete, PrunedBefore: not null })
+            {
+                covered.Add(record);
+            }
+        }
+
+        var tombstoned = new List<string>();
+        foreach (IGrouping<DateTimeOffset, OutboxRecord> byCutoff in covered.GroupBy(r => r.PrunedBefore!.Value))
+        {
+            List<Stored> stored;
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = new NpgsqlCommand(SelectCoveredSql, connection);
+                await using var commandScope = command.ConfigureAwait(false);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byCutoff.Select(r => r.SessionId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = byCutoff.Key.UtcDateTime });
+                stored = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (stored.Count > 0)
+            {
+                tombstoned.AddRange(await ApplyAsync(stored, byCutoff.Key, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return tombstoned;
+    }
+
+    /// <summary>Applies the deletions of <paramref name="stored"/> as a prune with cutoff <paramref name="before"/>; returns the ids tombstoned.</summary>
+    private async Task<IEnumerable<string>> ApplyAsync(List<Stored> stored, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        List<OutboxRecord> records = stored.Select((s, i) => DeletionOf(s.Document, s.Hlc, -(i + 1))).ToList();
+        BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken, before.UtcTicks).ConfigureAwait(false);
+        return records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId);
+    }
+
+    /// <summary>Reads the sessions a select of <see cref="SelectSql"/>'s columns returns.</summary>
+    private static async Task<List<Stored>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var stored = new List<Stored>();
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stored.Add(new Stored(
+                new SessionDocument
+                {
+                    Id = reader.GetString(0), Title = reader.GetString(1), Goal = reader.IsDBNull(2) ? null : reader.GetString(2),
+                    State = reader.GetString(3), Version = reader.GetInt64(4), CreatedAt = reader.GetString(5), UpdatedAt = reader.GetString(6),
+                },
+                reader.GetDateTime(7),
+                reader.GetInt64(8)));
+        }
+
+        return stored;
     }
 
     /// <summary>
@@ -114,4 +185,7 @@ internal sealed class RemoteSessionPruner
             BaseChangedAt = new DateTimeOffset(storedHlc, TimeSpan.Zero),
         };
     }
+
+    /// <summary>A live session as PostgreSQL holds it: its document, <c>updated_at</c> (the keyset) and hlc.</summary>
+    private sealed record Stored(SessionDocument Document, DateTime UpdatedAt, long Hlc);
 }

@@ -131,6 +131,67 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    [Trait("Issue", "trialAE.F1")]
+    public async Task A_remote_prune_interrupted_before_it_tombstoned_is_finished_by_the_next_delivery_as_the_prune_without_a_conflict(bool sameCommandAgain)
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+
+        // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
+        string export = Path.Combine(_a.Root, "session.jsonl");
+        await _a.RunOkAsync("session", "export", id, "-o", export);
+        string[] lines = await File.ReadAllLinesAsync(export);
+        JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
+        session["title"] = "changed after the pull";
+        long changedVersion = session["version"]!.GetValue<long>() + 1;
+        session["version"] = changedVersion;
+        session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        lines[0] = session.ToJsonString();
+        await File.WriteAllLinesAsync(export, lines);
+        await _a.RunOkAsync("session", "import", export);
+        await _a.RunOkAsync("db", "sync");
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        // The prune's tombstoning step is refused after its local removal (as when PostgreSQL goes away mid-prune): the
+        // deletion waits in B's outbox.
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
+            """);
+        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
+        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
+        Assert.Empty(await _b.SessionIdsAsync());
+        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
+
+        // Either recovery the error names delivers the deletion as the prune: PostgreSQL's version (A's, changed before the
+        // cutoff) is what goes, no conflict, and the tombstone keeps A's document, as an uninterrupted prune leaves it.
+        if (sameCommandAgain)
+        {
+            await _b.RunOkAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
+        }
+        else
+        {
+            await _b.RunOkAsync("db", "sync");
+        }
+
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Equal(
+            [$"changed after the pull|{changedVersion + 1}"],
+            await RowsAsync(connectionString, "SELECT title, version FROM sessions WHERE id = $1 AND deleted_at IS NOT NULL", id));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM tool_calls WHERE session_id = $1", id));
+        Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
+        Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("conflicts").GetInt64());
+        Assert.Equal(0, (await _a.JsonAsync("db", "sync")).GetProperty("conflictsLost").GetInt64());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     [Trait("Issue", "upgrade.D1")]
     public async Task A_remote_prune_that_PostgreSQL_refuses_after_the_local_prune_reports_the_local_prune_before_the_error(bool asJson)
     {

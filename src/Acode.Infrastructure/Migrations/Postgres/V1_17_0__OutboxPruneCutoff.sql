@@ -1,0 +1,6 @@
+-- acode shared PostgreSQL database, schema 1.17.0: no statements, on purpose.
+--
+-- The workspace database's 1.17.0 keeps the cutoff of an 'acode db prune --remote' in the deletions it writes to the
+-- outbox (outbox.pruned_before), so that a deletion delivered after the prune was interrupted is judged as the prune
+-- (docs/architecture.md, "Pruning the team's database"). PostgreSQL has no outbox, and its run-state store deletes in
+-- place. This file exists because both engines carry the same versions (AC-010).
