@@ -17,10 +17,15 @@ internal static class ParseErrorMessages
     /// Whether the command line is a usage error: System.CommandLine found errors, or a word that looks like an option
     /// is none of the command's (System.CommandLine takes such a word for an argument when the command has one).
     /// </summary>
-    public static bool HasErrors(ParseResult parseResult) => parseResult.Errors.Count > 0 || UnknownOption(parseResult) is not null;
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="args">The words as typed (to tell <c>-o --force</c> from <c>-o=--force</c>, which System.CommandLine parses alike).</param>
+    public static bool HasErrors(ParseResult parseResult, IReadOnlyList<string> args)
+        => parseResult.Errors.Count > 0 || UnknownOption(parseResult) is not null || WithoutValue(parseResult, args) is not null;
 
     /// <summary>The errors to print (without the <c>Error: </c> prefix) and the one <c>Try:</c> hint.</summary>
-    public static (IReadOnlyList<string> Errors, string Hint) Describe(ParseResult parseResult)
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="args">The words as typed.</param>
+    public static (IReadOnlyList<string> Errors, string Hint) Describe(ParseResult parseResult, IReadOnlyList<string> args)
     {
         Command command = parseResult.CommandResult.Command;
         string path = CommandPath(parseResult);
@@ -28,6 +33,11 @@ internal static class ParseErrorMessages
         if (UnknownOption(parseResult) is { } unknown)
         {
             return ([NotAnOption(parseResult, command, path, unknown)], help);
+        }
+
+        if (WithoutValue(parseResult, args) is { } withoutValue)
+        {
+            return ([withoutValue], help);
         }
 
         if (parseResult.UnmatchedTokens.Count > 0)
@@ -128,6 +138,60 @@ internal static class ParseErrorMessages
 
         return null;
     }
+
+    /// <summary>
+    /// An option that needs a value typed without one, said as <c>MissingValue</c> says it; null when every such
+    /// option has its value. System.CommandLine takes the next word as the value even when it is another option of the
+    /// command (<c>session export … -o --force</c> wrote a file named <c>--force</c>), and lets a second <c>-w</c> at the
+    /// end of the line go unnoticed when an earlier one had a value. A value that is an option's name is still given
+    /// joined to its option (<c>--title=--json</c>).
+    /// </summary>
+    private static string? WithoutValue(ParseResult parseResult, IReadOnlyList<string> args)
+    {
+        IReadOnlyList<Token> tokens = parseResult.Tokens;
+        Dictionary<string, Option> names = [];
+        foreach (Option known in OptionsOf(parseResult))
+        {
+            foreach (string name in known.Aliases.Prepend(known.Name))
+            {
+                names.TryAdd(name, known);
+            }
+        }
+
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            Token token = tokens[i];
+            if (token.Type == TokenType.DoubleDash)
+            {
+                return null;
+            }
+
+            if (token.Type != TokenType.Option || !names.TryGetValue(token.Value, out Option? option) || option.Arity.MinimumNumberOfValues == 0)
+            {
+                continue;
+            }
+
+            Token? next = i + 1 < tokens.Count ? tokens[i + 1] : null;
+            if (next is null || next.Type == TokenType.DoubleDash)
+            {
+                return MissingValue(token.Value, option);
+            }
+
+            if (names.ContainsKey(next.Value) && !TypedJoined(args, token.Value, next.Value))
+            {
+                return $"{MissingValue(token.Value, option)} '{next.Value}' after it is an option, not its value"
+                    + (option.ValueType == typeof(string) ? $" (to give that as the value, write {token.Value}={next.Value})." : ".");
+            }
+
+            i++;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="option"/> and <paramref name="value"/> were typed as one word (<c>--title=--json</c>, <c>--title:--json</c>).</summary>
+    private static bool TypedJoined(IReadOnlyList<string> args, string option, string value)
+        => args.Contains($"{option}={value}", StringComparer.Ordinal) || args.Contains($"{option}:{value}", StringComparer.Ordinal);
 
     private static void CollectOptionValues(SymbolResult result, HashSet<Token> values)
     {
@@ -238,9 +302,10 @@ internal static class ParseErrorMessages
         => $"'{path}' needs its <{argument.Name}> argument" + (argument.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
 
     /// <summary>An option given without its value, named as typed, with what the value is (System.CommandLine says only "Required argument missing for option").</summary>
-    private static string MissingValue(OptionResult option)
-        => $"{option.IdentifierToken?.Value ?? option.Option.Name} needs a value"
-            + (option.Option.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
+    private static string MissingValue(OptionResult option) => MissingValue(option.IdentifierToken?.Value ?? option.Option.Name, option.Option);
+
+    private static string MissingValue(string typed, Option option)
+        => $"{typed} needs a value" + (option.Description is { Length: > 0 } what ? $": {what.TrimEnd('.')}." : ".");
 
     private static bool HasOwnParser(SymbolResult? result) => result switch
     {

@@ -118,6 +118,48 @@ public sealed class CommandLineErrorTests : IDisposable
     }
 
     [Theory]
+    [InlineData("session export --all -o --force", "Error: -o needs a value: Write to this file", "'--force' after it is an option, not its value (to give that as the value, write -o=--force).")]
+    [InlineData("session list --title --json", "Error: --title needs a value: Only sessions whose title", "'--json' after it is an option, not its value (to give that as the value, write --title=--json).")]
+    [InlineData("session list --limit --json", "Error: --limit needs a value: Rows per page, 1 to 1000.", "'--json' after it is an option, not its value.")]
+    [InlineData("db prune --older-than --dry-run", "Error: --older-than needs a value: ", "'--dry-run' after it is an option, not its value")]
+    [InlineData("session list -w", "Error: -w needs a value: The workspace folder", "")]
+    [Trait("Issue", "trialAE.F4")]
+    public async Task An_option_followed_by_another_option_or_by_nothing_is_missing_its_value_whatever_came_before(string command, string error, string then)
+    {
+        // Trial AE F4, F5: System.CommandLine took the next option as the value ('-o --force' wrote a file named '--force',
+        // exit 0; '--title --json' printed prose), and a trailing '-w' went unnoticed after the '--workspace' given first.
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        string[] lines = [.. Lines(result.Stderr)];
+        Assert.StartsWith(error, lines[0], StringComparison.Ordinal);
+        Assert.Contains(then, lines[0], StringComparison.Ordinal);
+        Assert.Equal($"Try: acode {string.Join(' ', command.Split(' ').TakeWhile(word => !word.StartsWith('-')))} --help", lines[1]);
+        Assert.Empty(result.Stdout);
+        Assert.False(File.Exists(Path.Combine(_workspace.Root, "--force")));
+    }
+
+    [Fact]
+    public async Task A_value_that_is_an_option_name_is_given_joined_to_its_option()
+    {
+        await _workspace.RunOkAsync("demo");
+        AcodeResult result = await _workspace.RunAsync("session", "list", "--title=--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("title containing '--json'", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "trialAD.F4.1")]
+    public async Task A_workspace_option_alone_says_only_that_it_needs_a_value()
+    {
+        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, "-w");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["Error: -w needs a value: The workspace folder (default: ACODE_WORKSPACE, else the nearest folder holding .agent/, else the current folder).", "Try: acode --help"], Lines(result.Stderr));
+    }
+
+    [Theory]
     [InlineData("session list --limit abc", "'abc' is not a valid value for --limit: expected a whole number.")]
     [InlineData("session list --state Nope", "'Nope' is not a valid value for --state: expected one of Created, Planning, AwaitingApproval, Executing, Paused, Completed, Failed, Cancelled.")]
     [InlineData("db prune --older-than 30d --state Nope", "'Nope' is not a valid value for --state: expected one of")]
