@@ -189,7 +189,14 @@ internal static class DbPruneCommand
                 }
 
                 OutboxBacklog? backlog = delivered.Remaining > 0 ? await DbSyncCommand.BacklogAsync(context) : null;
-                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil) { KeptInPostgres = keptInPostgres };
+                // The kept sessions' changes went with this run's delivery too (dead letters did not): said, since the advice
+                // to run 'db sync' first would be out of date for them.
+                IReadOnlyCollection<string> unsyncedAfter = done.KeptUnsynced.Count > 0 ? await store.FindUnsyncedSessionIdsAsync(CancellationToken.None) : [];
+                remoteDone = new RemoteReport(tombstoned, delivered.Delivered, backlog?.Pending ?? 0, backlog?.LeasedElsewhere ?? 0, backlog?.LeasedUntil)
+                {
+                    KeptInPostgres = keptInPostgres,
+                    KeptDeliveredNow = [.. done.KeptUnsynced.Where(id => !unsyncedAfter.Contains(id))],
+                };
             }
 
             Report(context, asJson, request, done, remoteDone);
@@ -292,7 +299,12 @@ internal static class DbPruneCommand
         }
         if (report.KeptUnsynced.Count > 0)
         {
-            context.Console.WriteLine($"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}): run 'acode db sync' first, or add --include-unsynced.");
+            string ids = $"{string.Join(", ", report.KeptUnsynced.Take(5))}{(report.KeptUnsynced.Count > 5 ? ", …" : "")}";
+            int deliveredNow = remote?.KeptDeliveredNow.Count ?? 0;
+            context.Console.WriteLine(deliveredNow == report.KeptUnsynced.Count
+                ? $"Kept {report.KeptUnsynced.Count} session(s) that had changes not yet delivered to PostgreSQL ({ids}): this run delivered them, so the same prune run again removes {(deliveredNow == 1 ? "it" : "them")} (or add --include-unsynced)."
+                : $"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({ids}): run 'acode db sync' first, or add --include-unsynced."
+                    + (deliveredNow > 0 ? $" This run delivered the changes of {deliveredNow} of them: the same prune run again removes those." : ""));
         }
 
         if (remote is { KeptInPostgres.Count: > 0 } && !report.Stopped)
@@ -339,5 +351,8 @@ internal static class DbPruneCommand
     {
         /// <summary>Sessions removed here only: PostgreSQL's version of them is not covered by the prune (<see cref="OutboxSyncService.OutsidePruneAsync"/>).</summary>
         public IReadOnlyList<string> KeptInPostgres { get; init; } = [];
+
+        /// <summary>Of the sessions kept for their undelivered changes, those whose changes this run's delivery took to PostgreSQL.</summary>
+        public IReadOnlyList<string> KeptDeliveredNow { get; init; } = [];
     }
 }
