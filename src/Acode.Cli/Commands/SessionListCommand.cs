@@ -126,11 +126,14 @@ internal static class SessionListCommand
             }
 
             // At 80 columns: ID, State and Title (Updated from 93); narrower than a table: one block of lines per session.
+            // With --remote the workspace each version came from is what the listing is for: its column is kept, and where
+            // ID, State, Title and Workspace do not fit, each session is a block that shows every column (trial AE F3: it
+            // was the first column to go, so 70 to 199 columns showed less than 60).
             var table = new FittedTable(TableBorder.Simple).Keep("ID").Keep("State").Free("Title").Optional("Tasks", drop: 3, right: true)
                 .Optional("Tool calls", drop: 4, right: true).Optional("Created", drop: 2).Optional("Updated", drop: 1);
             if (fromRemote)
             {
-                table.Optional("Workspace", drop: 5);
+                table.Keep("Workspace");
             }
 
             foreach (SessionSummary s in page.Items)

@@ -272,6 +272,27 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Equal(await _a.SessionIdsAsync(), await _b.SessionIdsAsync());
     }
 
+    [Theory]
+    [InlineData("80")]
+    [InlineData("120")]
+    [InlineData("160")]
+    [Trait("Issue", "trialAE.F3")]
+    public async Task The_remote_list_shows_each_sessions_workspace_at_every_width(string columns)
+    {
+        string url = await ConfigureBothAsync();
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "a-long-workspace-name-for-the-laptop";
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string origin = await OriginAsync(url, Assert.Single(await _a.SessionIdsAsync()));
+        _b.Environment["COLUMNS"] = columns;
+
+        AcodeResult table = await _b.RunOkAsync("session", "list", "--remote");
+
+        // It was the first column to go: from 70 to about 200 columns the listing did not say where a version came from.
+        Assert.Contains(origin, table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("a-long-workspace-name-for-the-laptop", table.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _a.Dispose();
