@@ -92,16 +92,31 @@ internal sealed class RemoteSessionPull
         // same version number from another lineage) takes PostgreSQL's, unless a change of it is still to be delivered.
         List<Entity> remoteEntities = [.. Entities(remote), .. events];
         Application.Redaction.ISecretRedactor? redactor = (_local as SqliteRunStateStore)?.Redactor;
-        List<Entity> differing = remoteEntities
-            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && !SameVersion(mine, e, redactor))
-            .ToList();
+        // Each row is compared once (a comparison may redact PostgreSQL's copy in place: see SameVersion). The rows this
+        // workspace holds exactly are those found the same and, after the adoption below, those adopted.
+        var holds = new HashSet<string>(StringComparer.Ordinal);
+        var differing = new List<Entity>();
+        foreach (Entity theirs in remoteEntities)
+        {
+            if (!localRows.TryGetValue(theirs.EntityId, out Entity? mine))
+            {
+                continue;
+            }
+
+            if (SameVersion(mine, theirs, redactor))
+            {
+                holds.Add(theirs.EntityId);
+            }
+            else
+            {
+                differing.Add(theirs);
+            }
+        }
+
         if (differing.Count > 0 && _local is SqliteRunStateStore workspace)
         {
             IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, finishing).ConfigureAwait(false);
-            foreach (Entity entity in adopted)
-            {
-                localRows[entity.EntityId] = entity;
-            }
+            holds.UnionWith(adopted.Select(e => e.EntityId));
 
             int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
             result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept };
@@ -130,7 +145,7 @@ internal sealed class RemoteSessionPull
         }
 
         List<(EntityType, string, long)> held = remoteEntities
-            .Where(e => localRows.TryGetValue(e.EntityId, out Entity? mine) && SameVersion(mine, e, redactor))
+            .Where(e => holds.Contains(e.EntityId))
             .Select(e => (e.EntityType, e.EntityId, e.UpdatedAt.UtcTicks))
             .ToList();
         try
@@ -188,7 +203,8 @@ internal sealed class RemoteSessionPull
     /// check knows (<see cref="Sync.ConflictRule"/>, <c>ContainsStored</c>). PostgreSQL's version is compared as this
     /// workspace stores it: where the content differs, <paramref name="theirs"/> is redacted in place with
     /// <paramref name="redactor"/> (this workspace's rules may replace what the writer's kept, docs/secrets.md) and
-    /// compared again, so a pulled row redacted here is its version, not another one at every pull.
+    /// compared again, so a pulled row redacted here is its version, not another one at every pull. (Where it still
+    /// differs, the redacted copy is what the pull adopts, as this workspace would store it anyway.)
     /// </summary>
     private static bool SameVersion(Entity mine, Entity theirs, Application.Redaction.ISecretRedactor? redactor)
     {
