@@ -13,8 +13,7 @@ internal static class PulledVersions
 {
     private const string ReadSql = "SELECT entity_id, version_stamp FROM pulled_versions WHERE session_id = $session_id;";
 
-    /// <summary>The entry of each row among <c>$ids</c> (a JSON array of entity ids): its id and the stamp taken.</summary>
-    public const string StampsSql = "SELECT entity_id, version_stamp FROM pulled_versions WHERE entity_id IN (SELECT value FROM json_each($ids));";
+    private const string ReadOfSql = "SELECT entity_id, version_stamp FROM pulled_versions WHERE entity_id IN (SELECT value FROM json_each($ids));";
 
     private const string MarkSql = """
         INSERT INTO pulled_versions (entity_id, session_id, version_stamp, created_at, updated_at) VALUES ($entity_id, $session_id, $stamp, $now, $now)
@@ -23,9 +22,16 @@ internal static class PulledVersions
 
     /// <summary>The stamp each listed row of the session was taken at, by entity id.</summary>
     public static Dictionary<string, DateTimeOffset> Read(WriterCommands commands, SqliteTransaction transaction, string sessionId)
+        => Taken(commands.Get(ReadSql, transaction).With("$session_id", sessionId));
+
+    /// <summary>The stamp each of the rows <paramref name="ids"/> (a JSON array of entity ids) that holds a pulled version was taken at, by entity id; read on a reader connection.</summary>
+    public static Dictionary<string, DateTimeOffset> ReadOf(SqliteConnection connection, SqliteTransaction transaction, string ids)
+        => Taken(SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, ReadOfSql).With("$ids", ids));
+
+    private static Dictionary<string, DateTimeOffset> Taken(SqliteCommand command)
     {
         var taken = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        using SqliteDataReader reader = commands.Get(ReadSql, transaction).With("$session_id", sessionId).ExecuteReader();
+        using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
             taken[reader.GetString(0)] = UtcTimestamp.Parse(reader.GetString(1));

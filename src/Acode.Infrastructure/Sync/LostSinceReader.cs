@@ -243,29 +243,16 @@ internal sealed class LostSinceReader
 
                 // A tie (the winner has the lost version's number and stamp: two copies of one transcript) cannot be told
                 // by the stamps; a row a pull took at that stamp holds the winner (SqliteRunStateStore.AdoptRemoteAsync).
-                Dictionary<string, string> pulled = group.Any(r => r.Tie) ? PulledStamps(local, transaction, ids) : [];
+                Dictionary<string, DateTimeOffset> pulled = group.Any(r => r.Tie) ? PulledVersions.ReadOf(local, transaction, ids) : [];
                 held.AddRange(group
                     .Where(r => stored.TryGetValue(r.Id, out var local) && local.Version == r.Version
                         && string.Equals(local.UpdatedAt, UtcTimestamp.Format(new DateTimeOffset(r.Hlc, TimeSpan.Zero)), StringComparison.Ordinal)
-                        && !(r.Tie && pulled.TryGetValue(r.Id, out string? at) && string.Equals(at, local.UpdatedAt, StringComparison.Ordinal)))
+                        && !(r.Tie && PulledVersions.Holds(pulled, r.Id, new DateTimeOffset(r.Hlc, TimeSpan.Zero))))
                     .Select(r => (r.Session, r.Deleted)));
             }
 
             return held;
         }, cancellationToken);
-
-    /// <summary>The stamp (canonical text) at which a pull took each of the rows <paramref name="ids"/> (a JSON array) that hold a pulled version.</summary>
-    private static Dictionary<string, string> PulledStamps(SqliteConnection local, SqliteTransaction transaction, string ids)
-    {
-        var stamps = new Dictionary<string, string>(StringComparer.Ordinal);
-        using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(local, transaction, PulledVersions.StampsSql).With("$ids", ids).ExecuteReader();
-        while (reader.Read())
-        {
-            stamps[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return stamps;
-    }
 
     /// <summary>What one read found: the transaction's start and the window's end (PostgreSQL's clock), and the conflicts in it.</summary>
     private sealed class LostWindow
