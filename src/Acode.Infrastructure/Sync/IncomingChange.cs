@@ -14,6 +14,7 @@ namespace Acode.Infrastructure.Sync;
 /// The hlc (exact UTC ticks) of the version the first change of the chain was based on; null when based on nothing or
 /// not known (an outbox record written before workspace schema 1.8.0).
 /// </param>
+/// <param name="PrunedBefore">A <c>db prune --remote</c> deletion: the prune's cutoff (exact UTC ticks); null for every other change.</param>
 internal readonly record struct IncomingChange(
     long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false,
-    string? SessionId = null, long? BaseHlc = null);
+    string? SessionId = null, long? BaseHlc = null, long? PrunedBefore = null);

@@ -616,7 +616,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     }
 
     private static IncomingChange Incoming(OutboxRecord record, long baseVersion, bool deliveredByOthers)
-        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId);
+        => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId,
+            PrunedBefore: record.PrunedBefore?.UtcTicks);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));

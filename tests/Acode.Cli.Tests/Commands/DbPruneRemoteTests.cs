@@ -212,6 +212,38 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, (await _a.JsonAsync("db", "sync")).GetProperty("conflictsLost").GetInt64());
     }
 
+    [Fact]
+    [Trait("Issue", "trialAF.1")]
+    public async Task A_change_made_after_the_cutoff_while_an_interrupted_prune_waits_is_kept_in_PostgreSQL_when_the_prune_is_delivered()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
+            """);
+        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
+        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
+        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
+
+        // Meanwhile A changes the session (after the cutoff) and syncs it; then B's deletion is delivered.
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        long changed = await ChangeInAAsync(id, "changed after the cutoff");
+        await _b.RunOkAsync("db", "sync");
+
+        // The prune asked for what was last changed before the cutoff: A's version stays, live, and no conflict is recorded.
+        Assert.Equal([$"changed after the cutoff|{changed}|"], await RowsAsync(connectionString, "SELECT title, version, deleted_at FROM sessions WHERE id = $1", id));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+        Assert.Empty(await _b.SessionIdsAsync());
+        Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -376,6 +408,25 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     {
         _a.Dispose();
         _b.Dispose();
+    }
+
+    /// <summary>Workspace A changes the session's title (a new version, stamped now) through an export it imports again, and syncs it.</summary>
+    /// <returns>The version A's change made.</returns>
+    private async Task<long> ChangeInAAsync(string id, string title)
+    {
+        string export = Path.Combine(_a.Root, $"change-{Guid.NewGuid():N}.jsonl");
+        await _a.RunOkAsync("session", "export", id, "-o", export);
+        string[] lines = await File.ReadAllLinesAsync(export);
+        JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
+        session["title"] = title;
+        long version = session["version"]!.GetValue<long>() + 1;
+        session["version"] = version;
+        session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        lines[0] = session.ToJsonString();
+        await File.WriteAllLinesAsync(export, lines);
+        await _a.RunOkAsync("session", "import", export);
+        await _a.RunOkAsync("db", "sync");
+        return version;
     }
 
     private static async Task<IReadOnlyList<string>> ListedInPostgresAsync(string connectionString)

@@ -26,6 +26,21 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
+    [Trait("Issue", "trialAF.1")]
+    public void A_prune_deletion_does_not_remove_a_version_changed_at_or_after_its_cutoff_and_is_no_conflict()
+    {
+        // B's prune (cutoff 50) removed its copy at version 5; A changed the session at 60 before B's deletion arrived.
+        var changedSince = new StoredState(6, 60, A, false);
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 50), changedSince));
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 60), changedSince));
+
+        // What the prune covers still goes; a deletion that is no prune's still wins over the change, audited.
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61), changedSince));
+        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40), changedSince));
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, PrunedBefore: 50), new StoredState(6, 80, A, true)));
+    }
+
+    [Fact]
     public void A_change_based_on_the_stored_version_number_and_stamp_continues_it_from_the_same_workspace_or_one_that_held_it()
     {
         var stored = new StoredState(6, 60, A, false);
