@@ -199,7 +199,10 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         }
         else
         {
-            await _b.RunOkAsync("db", "sync");
+            // Counted as what it did: its deletion applied, not "not applied (their session was deleted in PostgreSQL)".
+            JsonElement synced = await _b.JsonAsync("db", "sync");
+            Assert.Equal(1, synced.GetProperty("applied").GetInt64());
+            Assert.Equal(0, synced.GetProperty("ofDeletedSessions").GetInt64());
         }
 
         Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
