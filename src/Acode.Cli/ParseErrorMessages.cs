@@ -234,6 +234,13 @@ internal static class ParseErrorMessages
             return $"'{path}' has no option '{name}' (other acode commands have it, this one does not).";
         }
 
+        if (command.Arguments.Any(a => a.Name == "query") && !token.StartsWith("--", StringComparison.Ordinal))
+        {
+            // In a search query '-word' excludes the word (docs/search.md): alone it finds nothing, so the suggestion
+            // gives it a word to search for beside it (trial AF 6: '-- -retry' alone was refused next).
+            return $"{what} In a query, {token} excludes the word '{token[1..]}': put it after '--' with a word to search for, in quotes: {path} -- 'timeout {token}'";
+        }
+
         return command.Arguments.Count > 0 && !token.StartsWith("--", StringComparison.Ordinal)
             ? $"{what} An argument that starts with '-' goes after '--': {path} -- {token}"
             : what;

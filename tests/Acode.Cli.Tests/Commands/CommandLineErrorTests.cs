@@ -38,7 +38,8 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("session import --json one.jsonl", "'acode session import' has no option '--json' (other acode commands have it, this one does not).", "acode session import")]
     [InlineData("db sync retry --json", "'acode db sync retry' has no option '--json' (other acode commands have it, this one does not).", "acode db sync retry")]
     [InlineData("db sync retry --json 12", "'acode db sync retry' has no option '--json' (other acode commands have it, this one does not).", "acode db sync retry")]
-    [InlineData("session search -retry", "'-retry' is not an option of 'acode session search'. An argument that starts with '-' goes after '--': acode session search -- -retry", "acode session search")]
+    [InlineData("session search -retry", "'-retry' is not an option of 'acode session search'. In a query, -retry excludes the word 'retry': put it after '--' with a word to search for, in quotes: acode session search -- 'timeout -retry'", "acode session search")]
+    [InlineData("session show -x", "'-x' is not an option of 'acode session show'. An argument that starts with '-' goes after '--': acode session show -- -x", "acode session show")]
     [InlineData("--jsno session list", "'--jsno' is not an option of 'acode session list'. Did you mean '--json'?", "acode session list")]
     public async Task An_unknown_option_before_or_in_place_of_an_argument_is_named_never_the_argument(string arguments, string error, string path)
     {
