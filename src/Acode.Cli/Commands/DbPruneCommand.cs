@@ -196,6 +196,7 @@ internal static class DbPruneCommand
                 {
                     KeptInPostgres = keptInPostgres,
                     KeptDeliveredNow = [.. done.KeptUnsynced.Where(id => !unsyncedAfter.Contains(id))],
+                    ConflictsLost = delivered.ConflictsLost,
                 };
             }
 
@@ -274,6 +275,7 @@ internal static class DbPruneCommand
                     ["tombstonedCount"] = remote.Tombstoned.Count,
                     ["keptInPostgres"] = new JsonArray([.. remote.KeptInPostgres.Select(i => (JsonNode)i)]),
                     ["delivered"] = remote.Delivered,
+                    ["conflictsLost"] = remote.ConflictsLost,
                     ["pending"] = remote.Pending,
                     ["error"] = remote.Error,
                 }, remote.LeasedElsewhere, remote.LeasedUntil),
@@ -316,13 +318,14 @@ internal static class DbPruneCommand
         if (remote?.Error is { } error)
         {
             string before = remote.Delivered > 0 ? $"; delivered {remote.Delivered} outbox record(s) before that" : "";
-            context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s){before}; the local removals' deletions wait in the outbox ({remote.Pending} record(s) pending).");
+            context.Console.WriteLine($"PostgreSQL: stopped: {error[..error.IndexOf(':', StringComparison.Ordinal)]} (below); tombstoned {remote.Tombstoned.Count} more session(s){before}; the local removals' deletions wait in the outbox ({remote.Pending} outbox record(s) pending in all).");
         }
         else if (remote is not null && !report.Stopped)
         {
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals in the same run."
-                : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending.");
+                : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending."
+                    + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's newer version (kept in sync_conflicts: 'acode db sync status' counts them; 'acode session pull <id>' takes the team's version)." : ""));
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {
                 context.Console.WriteLine(note);
@@ -354,5 +357,8 @@ internal static class DbPruneCommand
 
         /// <summary>Of the sessions kept for their undelivered changes, those whose changes this run's delivery took to PostgreSQL.</summary>
         public IReadOnlyList<string> KeptDeliveredNow { get; init; } = [];
+
+        /// <summary>How many of the changes this run delivered lost a conflict (as <c>db sync</c> counts them).</summary>
+        public long ConflictsLost { get; init; }
     }
 }

@@ -79,6 +79,29 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trialAF.4")]
+    public async Task A_remote_prune_says_when_a_change_it_delivered_lost_a_conflict()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        await ChangeAsync(_b, id, "B's change, not synced");
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        await ChangeInAAsync(id, "A's later change");
+
+        AcodeResult pruned = await _b.RunAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+
+        // The prune kept B's session for its undelivered change and delivered it: that change lost to A's later one, which
+        // 'db sync' would have said; the prune said nothing of it.
+        Assert.True(pruned.ExitCode == 0, pruned.ToString());
+        Assert.Contains("1 of the delivered changes lost a conflict to another workspace's newer version", pruned.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+    }
+
+    [Fact]
     public async Task Prune_remote_tombstones_every_workspaces_old_sessions_through_the_sync_path_and_the_workspaces_converge()
     {
         string connectionString = await UseAsync(_a);
@@ -417,8 +440,16 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     /// <returns>The version A's change made.</returns>
     private async Task<long> ChangeInAAsync(string id, string title)
     {
-        string export = Path.Combine(_a.Root, $"change-{Guid.NewGuid():N}.jsonl");
-        await _a.RunOkAsync("session", "export", id, "-o", export);
+        long version = await ChangeAsync(_a, id, title);
+        await _a.RunOkAsync("db", "sync");
+        return version;
+    }
+
+    /// <summary><paramref name="workspace"/> changes the session's title (a new version, stamped now) through an export it imports again.</summary>
+    private static async Task<long> ChangeAsync(CliWorkspace workspace, string id, string title)
+    {
+        string export = Path.Combine(workspace.Root, $"change-{Guid.NewGuid():N}.jsonl");
+        await workspace.RunOkAsync("session", "export", id, "-o", export);
         string[] lines = await File.ReadAllLinesAsync(export);
         JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
         session["title"] = title;
@@ -427,8 +458,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         lines[0] = session.ToJsonString();
         await File.WriteAllLinesAsync(export, lines);
-        await _a.RunOkAsync("session", "import", export);
-        await _a.RunOkAsync("db", "sync");
+        await workspace.RunOkAsync("session", "import", export);
         return version;
     }
 
