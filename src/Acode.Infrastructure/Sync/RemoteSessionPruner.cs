@@ -27,10 +27,11 @@ internal sealed class RemoteSessionPruner
         LIMIT $6;
         """;
 
+    // By hlc, in exact ticks, as ConflictRule judges a prune deletion (updated_at keeps microseconds only).
     private const string SelectCoveredSql = """
         SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
         FROM sessions
-        WHERE id = ANY($1) AND deleted_at IS NULL AND updated_at < $2
+        WHERE id = ANY($1) AND deleted_at IS NULL AND hlc < $2
         ORDER BY id;
         """;
 
@@ -123,7 +124,7 @@ internal sealed class RemoteSessionPruner
                 var command = new NpgsqlCommand(SelectCoveredSql, connection);
                 await using var commandScope = command.ConfigureAwait(false);
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byCutoff.Select(r => r.SessionId).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = byCutoff.Key.UtcDateTime });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = byCutoff.Key.UtcTicks });
                 stored = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
             }
 
