@@ -116,7 +116,10 @@ internal static class DbPruneCommand
             TellPostgresMigrated(context, sync);
             if (dry)
             {
-                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, 0, null) { KeptInPostgres = keptInPostgres });
+                Report(context, asJson, request, plan, sync is null ? null : new RemoteReport(remotePlan, 0, 0, 0, null)
+                {
+                    KeptInPostgres = keptInPostgres, WaitingBefore = (await context.Outbox.GetStatisticsAsync(cancellationToken)).Pending,
+                });
                 return ExitCodes.Success;
             }
 
@@ -323,7 +326,8 @@ internal static class DbPruneCommand
         else if (remote is not null && !report.Stopped)
         {
             context.Console.WriteLine(dry
-                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals in the same run."
+                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals in the same run"
+                    + (remote.WaitingBefore > 0 ? $"; the run also delivers the {remote.WaitingBefore} outbox record(s) waiting now (the deletions of an interrupted prune among them, if any)." : ".")
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending."
                     + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's newer version (kept in sync_conflicts: 'acode db sync status' counts them; 'acode session pull <id>' takes the team's version)." : ""));
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
@@ -357,6 +361,9 @@ internal static class DbPruneCommand
 
         /// <summary>Of the sessions kept for their undelivered changes, those whose changes this run's delivery took to PostgreSQL.</summary>
         public IReadOnlyList<string> KeptDeliveredNow { get; init; } = [];
+
+        /// <summary>A dry run: the outbox records waiting now, which the run would deliver (text only: <c>pending</c> is 0 in a dry run's JSON).</summary>
+        public long WaitingBefore { get; init; }
 
         /// <summary>How many of the changes this run delivered lost a conflict (as <c>db sync</c> counts them).</summary>
         public long ConflictsLost { get; init; }

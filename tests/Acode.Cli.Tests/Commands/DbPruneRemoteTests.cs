@@ -218,6 +218,9 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         // cutoff) is what goes, no conflict, and the tombstone keeps A's document, as an uninterrupted prune leaves it.
         if (sameCommandAgain)
         {
+            // Its dry run says that the waiting deletion goes with it (trial AF 8).
+            AcodeResult dry = await _b.RunOkAsync("db", "prune", "--older-than", cutoff, "--remote", "--dry-run");
+            Assert.Contains("the run also delivers the 1 outbox record(s) waiting now", dry.Stdout, StringComparison.Ordinal);
             await _b.RunOkAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
         }
         else
