@@ -160,7 +160,7 @@ internal static class DbPruneCommand
                 SyncRunResult delivered;
                 try
                 {
-                    tombstoned = await sync.TombstoneBeyondPruneAsync(request, done, unsyncedBefore, await store.FindUnsyncedSessionIdsAsync(cancellationToken), dryRun: false, cancellationToken);
+                    tombstoned = await sync.TombstoneBeyondPruneAsync(request, done, unsyncedBefore, await store.FindUnsyncedSessionIdsAsync(cancellationToken), cancellationToken);
                     TellPostgresMigrated(context, sync);
                     // From here Ctrl+C or SIGTERM stops the delivery gracefully: the records it claimed are given back.
                     delivered = await sync.SyncAsync(null, StopSignals.StopGracefully());
@@ -233,7 +233,7 @@ internal static class DbPruneCommand
     /// <summary>
     /// What <see cref="OutboxSyncService.TombstoneBeyondPruneAsync"/> would tombstone, read before anything is removed (nothing
     /// was removed yet, so what is undelivered now is <paramref name="unsyncedBefore"/>), and the sessions removed here whose
-    /// PostgreSQL version the prune does not cover (<see cref="OutboxSyncService.OutsidePruneAsync"/>: removed here only, no
+    /// PostgreSQL version the prune does not cover (<see cref="OutboxSyncService.PlanPruneAsync"/>: removed here only, no
     /// deletion recorded, so a stale local copy does not delete the team's newer version). PostgreSQL's ACODE-DB-006 then says
     /// that nothing was removed and that the prune must be run again: the general hint (the sync resumes by itself) would
     /// wrongly suggest that the prune waits in the outbox.
@@ -242,8 +242,7 @@ internal static class DbPruneCommand
     {
         try
         {
-            IReadOnlyList<string> kept = await sync.OutsidePruneAsync(local.Removed, request.Before, request.States, cancellationToken);
-            return (await sync.TombstoneBeyondPruneAsync(request, local, unsyncedBefore, unsyncedBefore, dryRun: true, cancellationToken), kept);
+            return await sync.PlanPruneAsync(request, local, unsyncedBefore, cancellationToken);
         }
         catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
         {
@@ -356,7 +355,7 @@ internal static class DbPruneCommand
     /// </summary>
     private sealed record RemoteReport(IReadOnlyList<string> Tombstoned, long Delivered, long Pending, long LeasedElsewhere, DateTimeOffset? LeasedUntil, string? Error = null)
     {
-        /// <summary>Sessions removed here only: PostgreSQL's version of them is not covered by the prune (<see cref="OutboxSyncService.OutsidePruneAsync"/>).</summary>
+        /// <summary>Sessions removed here only: PostgreSQL's version of them is not covered by the prune (<see cref="OutboxSyncService.PlanPruneAsync"/>).</summary>
         public IReadOnlyList<string> KeptInPostgres { get; init; } = [];
 
         /// <summary>Of the sessions kept for their undelivered changes, those whose changes this run's delivery took to PostgreSQL.</summary>

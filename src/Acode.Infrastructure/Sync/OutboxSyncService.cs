@@ -430,69 +430,59 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
     /// copy was behind it (another workspace changed it since this one pulled it); the removal's own deletion then meets the
     /// tombstone and is no conflict either.
     /// </summary>
-    /// <returns>The sessions tombstoned beyond <paramref name="local"/>'s removals (with <paramref name="dryRun"/>: that would be).</returns>
+    /// <returns>The sessions tombstoned beyond <paramref name="local"/>'s removals.</returns>
     /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL cannot be reached; ACODE-DB-007: it is not configured.</exception>
-    internal async Task<IReadOnlyList<string>> TombstoneBeyondPruneAsync(Retention.PruneRequest request, Retention.PruneReport local, IReadOnlyCollection<string> unsyncedBefore, IReadOnlyCollection<string> unsyncedNow, bool dryRun, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<string>> TombstoneBeyondPruneAsync(Retention.PruneRequest request, Retention.PruneReport local, IReadOnlyCollection<string> unsyncedBefore, IReadOnlyCollection<string> unsyncedNow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(local);
-        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
-        string[] exclude = [.. local.KeptUnsynced, .. unsyncedBefore, .. unsyncedNow.Where(id => !removed.Contains(id))];
-        IReadOnlyList<string> tombstoned = await TombstoneSessionsAsync(request.Before, request.States, exclude.Distinct(StringComparer.Ordinal).ToArray(), dryRun, cancellationToken).ConfigureAwait(false);
-        return [.. tombstoned.Where(id => !removed.Contains(id))];
+        IReadOnlyList<string> tombstoned = await TombstoneSessionsAsync(request.Before, request.States, ExcludedFromPrune(local, unsyncedBefore, unsyncedNow), dryRun: false, cancellationToken).ConfigureAwait(false);
+        return Beyond(local, tombstoned);
     }
 
     /// <summary>
-    /// <c>db prune --remote</c>, before it removes anything: the sessions among <paramref name="sessionIds"/> (the local
-    /// copies it removes) whose version in PostgreSQL the prune does not cover: live there and last changed at or after
-    /// <paramref name="before"/>, or in a state outside <paramref name="states"/> (when any are given). Their local copies
-    /// are removed without a deletion, so PostgreSQL keeps the team's newer version (<see cref="Retention.SessionRemoval.KeptInPostgres"/>).
+    /// <c>db prune --remote</c>, before it removes anything (what is undelivered now is <paramref name="unsyncedBefore"/>),
+    /// with one schema check: what <see cref="TombstoneBeyondPruneAsync"/> would tombstone, and the sessions among
+    /// <paramref name="local"/>'s removals whose version in PostgreSQL the prune does not cover (live there and changed at
+    /// or after the cutoff, or in a state outside the prune's): their local copies are removed without a deletion, so
+    /// PostgreSQL keeps the team's newer version (<see cref="Retention.SessionRemoval.KeptInPostgres"/>).
     /// </summary>
     /// <exception cref="AcodeDbException">ACODE-DB-006: PostgreSQL cannot be reached; ACODE-DB-007: it is not configured.</exception>
-    internal async Task<IReadOnlyList<string>> OutsidePruneAsync(IReadOnlyCollection<string> sessionIds, DateTimeOffset before, IReadOnlyCollection<SessionState> states, CancellationToken cancellationToken = default)
+    internal async Task<(IReadOnlyList<string> Tombstoned, IReadOnlyList<string> KeptInPostgres)> PlanPruneAsync(Retention.PruneRequest request, Retention.PruneReport local, IReadOnlyCollection<string> unsyncedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sessionIds);
-        ArgumentNullException.ThrowIfNull(states);
-        if (_dataSource is null)
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(local);
+        if (_applier is null)
         {
             throw AcodeErrors.PostgresNotConfigured();
-        }
-
-        if (sessionIds.Count == 0)
-        {
-            return [];
         }
 
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-            NpgsqlCommand command = _dataSource.CreateCommand("""
-                SELECT id FROM sessions
-                WHERE id = ANY($1) AND deleted_at IS NULL AND (updated_at >= $2 OR (cardinality($3::text[]) > 0 AND NOT state = ANY($3)))
-                ORDER BY id;
-                """);
-            await using (command.ConfigureAwait(false))
-            {
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = sessionIds.ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = before.UtcDateTime });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = states.Select(s => s.ToString()).ToArray() });
-                var ids = new List<string>();
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        ids.Add(reader.GetString(0));
-                    }
-                }
-
-                return ids;
-            }
+            var pruner = new RemoteSessionPruner(_dataSource!, _applier, _clock, _database.WorkspaceId!);
+            IReadOnlyList<string> kept = await pruner.OutsidePruneAsync(local.Removed, request.Before, request.States, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> tombstoned = await pruner.TombstoneAsync(request.Before, request.States, ExcludedFromPrune(local, unsyncedBefore, unsyncedBefore), dryRun: true, cancellationToken).ConfigureAwait(false);
+            return (Beyond(local, tombstoned), kept);
         }
         catch (Exception ex) when (AsUnavailable(ex) is { } unavailable)
         {
             throw unavailable;
         }
+    }
+
+    /// <summary>The sessions the remote prune leaves to the delivery: those with undelivered changes, apart from the removals' own deletions.</summary>
+    private static string[] ExcludedFromPrune(Retention.PruneReport local, IReadOnlyCollection<string> unsyncedBefore, IReadOnlyCollection<string> unsyncedNow)
+    {
+        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
+        return [.. new[] { local.KeptUnsynced, unsyncedBefore, unsyncedNow.Where(id => !removed.Contains(id)) }.SelectMany(ids => ids).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The tombstoned sessions other than <paramref name="local"/>'s own removals.</summary>
+    private static IReadOnlyList<string> Beyond(Retention.PruneReport local, IReadOnlyList<string> tombstoned)
+    {
+        var removed = new HashSet<string>(local.Removed, StringComparer.Ordinal);
+        return [.. tombstoned.Where(id => !removed.Contains(id))];
     }
 
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _status.ReadAsync(cancellationToken);

@@ -18,13 +18,21 @@ internal sealed class RemoteSessionPruner
 {
     private const int BatchSize = 500;
 
+    // The cutoff by hlc, exact to 100 ns as ConflictRule judges a prune deletion ($7); updated_at (microseconds, the keyset's
+    // index) at most the cutoff's microsecond narrows the scan to the same rows.
     private const string SelectSql = """
         SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
         FROM sessions
-        WHERE deleted_at IS NULL AND updated_at < $1 AND (cardinality($2::text[]) = 0 OR state = ANY($2))
+        WHERE deleted_at IS NULL AND updated_at <= $1 AND hlc < $7 AND (cardinality($2::text[]) = 0 OR state = ANY($2))
           AND NOT (id = ANY($3)) AND (updated_at, id) > ($4, $5)
         ORDER BY updated_at, id
         LIMIT $6;
+        """;
+
+    private const string OutsideSql = """
+        SELECT id FROM sessions
+        WHERE id = ANY($1) AND deleted_at IS NULL AND (hlc >= $2 OR (cardinality($3::text[]) > 0 AND NOT state = ANY($3)))
+        ORDER BY id;
         """;
 
     // By hlc, in exact ticks, as ConflictRule judges a prune deletion (updated_at keeps microseconds only).
@@ -71,6 +79,7 @@ internal sealed class RemoteSessionPruner
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DateTime.SpecifyKind(afterTime, DateTimeKind.Utc) });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = afterId });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = BatchSize });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = before.UtcTicks });
                 batch = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
             }
 
@@ -88,6 +97,38 @@ internal sealed class RemoteSessionPruner
             }
 
             tombstoned.AddRange(await ApplyAsync(batch, before, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Of <paramref name="ids"/> (the local copies a prune removes), the sessions whose version in PostgreSQL the prune does
+    /// not cover: live there and changed at or after <paramref name="before"/> (by hlc, exact to 100 ns, as
+    /// <see cref="ConflictRule"/> judges a prune deletion), or in a state outside <paramref name="states"/> when any are given.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> OutsidePruneAsync(IReadOnlyCollection<string> ids, DateTimeOffset before, IReadOnlyCollection<SessionState> states, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand(OutsideSql, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = ids.ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = before.UtcTicks });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = states.Distinct().Select(s => s.ToString()).ToArray() });
+            var outside = new List<string>();
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                outside.Add(reader.GetString(0));
+            }
+
+            return outside;
         }
     }
 

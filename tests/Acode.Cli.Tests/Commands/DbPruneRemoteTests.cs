@@ -102,6 +102,30 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trialAE.F9")]
+    public async Task The_remote_prune_compares_PostgreSQLs_versions_with_its_cutoff_to_the_100_nanoseconds_acode_keeps()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo", "--sessions", "2");
+        await _a.RunOkAsync("db", "sync");
+        // PostgreSQL's updated_at keeps microseconds; the versions' hlc keeps acode's 100 ns. The cutoff is 100 ns after the
+        // newer session's stamp, so in the same microsecond (unless the stamp ends a microsecond): both sessions are older.
+        List<string> stamps = await RowsAsync(connectionString, "SELECT id, hlc FROM sessions ORDER BY hlc DESC");
+        string newest = stamps[0].Split('|')[0], older = stamps[1].Split('|')[0];
+        long hlc = long.Parse(stamps[0].Split('|')[1], System.Globalization.CultureInfo.InvariantCulture);
+        await _b.RunOkAsync("session", "pull", newest);
+        string cutoff = new DateTime(hlc + 1, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        JsonElement plan = await _b.JsonAsync("db", "prune", "--older-than", cutoff, "--remote", "--dry-run");
+
+        // Trial AE F9: compared at PostgreSQL's microseconds, the newer session was "changed at or after the cutoff".
+        Assert.Equal([newest], plan.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Empty(plan.GetProperty("remote").GetProperty("keptInPostgres").EnumerateArray());
+        Assert.Equal([older], plan.GetProperty("remote").GetProperty("tombstoned").EnumerateArray().Select(e => e.GetString()!).ToArray());
+    }
+
+    [Fact]
     public async Task Prune_remote_tombstones_every_workspaces_old_sessions_through_the_sync_path_and_the_workspaces_converge()
     {
         string connectionString = await UseAsync(_a);
