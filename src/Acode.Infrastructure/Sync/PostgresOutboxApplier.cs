@@ -306,7 +306,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                 {
                     BaseHlc = first.BaseChangedAt?.UtcTicks,
                     WriterHeldStored = current is not null && (held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId))
-                        || ConflictRule.CoveredByPrune(current.Hlc, prunedBefore)),
+                        || ConflictRule.CoveredByPrune(current.Hlc, PrunedBefore(last, prunedBefore))),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored
                         && HlcOf(atStored) == current.Hlc && SameDocument(byType.Key, current.Document, atStored.Payload),
                 };
@@ -619,6 +619,14 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId,
             PrunedBefore: record.PrunedBefore?.UtcTicks);
 
+    /// <summary>
+    /// The prune cutoff (UTC ticks; 0: none) that covers what <paramref name="deletion"/> removes: the batch's (the prune's
+    /// own tombstoning step), else the one the record carries (a deletion <c>db prune --remote</c> wrote, delivered from the
+    /// outbox, also after other changes of its session in the same batch or after an interrupted prune).
+    /// </summary>
+    private static long PrunedBefore(OutboxRecord deletion, long batchPrunedBefore)
+        => batchPrunedBefore > 0 ? batchPrunedBefore : deletion.Operation == OutboxOperation.Delete ? deletion.PrunedBefore?.UtcTicks ?? 0 : 0;
+
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
 
@@ -868,7 +876,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
             HashSet<string> held = await HeldAsync(connection, transaction, live.Select(c => (KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId)).ToList(), cancellationToken).ConfigureAwait(false);
             string[] unheld = live.Where(c => ConflictRule.RemovalIsConflict(held.Contains(FreshKey(KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId))
-                    || ConflictRule.CoveredByPrune(c.Hlc, prunedBefore)))
+                    || ConflictRule.CoveredByPrune(c.Hlc, PrunedBefore(bySession[c.SessionId], prunedBefore))))
                 .Select(c => c.Id).ToArray();
             if (unheld.Length > 0)
             {

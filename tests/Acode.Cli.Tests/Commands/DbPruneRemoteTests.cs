@@ -126,6 +126,31 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trialAG.2")]
+    public async Task A_remote_prune_including_an_unsynced_change_removes_a_version_changed_before_the_cutoff_without_a_conflict()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        await ChangeAsync(_b, id, "B's change, not synced");
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        await ChangeInAAsync(id, "A's change before the cutoff");
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+
+        await _b.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--include-unsynced", "--yes");
+
+        // B's change and A's version were both older than the cutoff: the prune removes them, which is no conflict (its
+        // deletion followed B's change in one batch, so it was judged as a plain deletion from a copy behind A's).
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE id = $1 AND deleted_at IS NOT NULL", id));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+        JsonElement synced = await _a.JsonAsync("db", "sync");
+        Assert.Equal(0, synced.GetProperty("conflictsLostSince").GetInt64());
+    }
+
+    [Fact]
     public async Task Prune_remote_tombstones_every_workspaces_old_sessions_through_the_sync_path_and_the_workspaces_converge()
     {
         string connectionString = await UseAsync(_a);

@@ -27,15 +27,17 @@ public sealed class ConflictRuleTests
 
     [Fact]
     [Trait("Issue", "trialAF.1")]
-    public void A_prune_deletion_does_not_remove_a_version_changed_at_or_after_its_cutoff_and_is_no_conflict()
+    public void A_prune_deletion_removes_a_version_changed_before_its_cutoff_and_not_one_changed_since_and_is_no_conflict()
     {
         // B's prune (cutoff 50) removed its copy at version 5; A changed the session at 60 before B's deletion arrived.
         var changedSince = new StoredState(6, 60, A, false);
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 50), changedSince));
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 60), changedSince));
 
-        // What the prune covers still goes; a deletion that is no prune's still wins over the change, audited.
-        Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61), changedSince));
+        // What the prune covers goes, without a conflict, whatever copy the deletion was made from (trial AG); a deletion
+        // that is no prune's still wins over the change, audited.
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61), changedSince));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(7, 8, 50, B, true, BaseHlc: 45, PrunedBefore: 61), changedSince));
         Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40), changedSince));
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, PrunedBefore: 50), new StoredState(6, 80, A, true)));
     }
