@@ -200,6 +200,7 @@ internal static class DbPruneCommand
                     KeptInPostgres = keptInPostgres,
                     KeptDeliveredNow = [.. done.KeptUnsynced.Where(id => !unsyncedAfter.Contains(id))],
                     ConflictsLost = delivered.ConflictsLost,
+                    LostSessions = delivered.LostSessionIds,
                 };
             }
 
@@ -278,6 +279,7 @@ internal static class DbPruneCommand
                     ["keptInPostgres"] = new JsonArray([.. remote.KeptInPostgres.Select(i => (JsonNode)i)]),
                     ["delivered"] = remote.Delivered,
                     ["conflictsLost"] = remote.ConflictsLost,
+                    ["lostSessions"] = new JsonArray([.. remote.LostSessions.Select(i => (JsonNode)i)]),
                     ["pending"] = remote.Pending,
                     ["error"] = remote.Error,
                 }, remote.LeasedElsewhere, remote.LeasedUntil),
@@ -325,10 +327,10 @@ internal static class DbPruneCommand
         else if (remote is not null && !report.Stopped)
         {
             context.Console.WriteLine(dry
-                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace), and the local removals in the same run"
+                ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace){(report.Removed.Count > remote.KeptInPostgres.Count ? ", and the local removals" : "")} in the same run"
                     + (remote.WaitingBefore > 0 ? $"; the run also delivers the {remote.WaitingBefore} outbox record(s) waiting now (the deletions of an interrupted prune among them, if any)." : ".")
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending."
-                    + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's newer version (kept in sync_conflicts: 'acode db sync status' counts them; 'acode session pull <id>' takes the team's version)." : ""));
+                    + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's version{(remote.LostSessions.Count > 0 ? $" ({string.Join(", ", remote.LostSessions.Take(5))}{(remote.LostSessions.Count > 5 ? ", …" : "")})" : "")}; kept in sync_conflicts ('acode db sync status' counts them); 'acode session pull <id>' takes the team's version." : ""));
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {
                 context.Console.WriteLine(note);
@@ -366,5 +368,8 @@ internal static class DbPruneCommand
 
         /// <summary>How many of the changes this run delivered lost a conflict (as <c>db sync</c> counts them).</summary>
         public long ConflictsLost { get; init; }
+
+        /// <summary>The sessions whose delivered changes lost to another workspace's version (<c>db sync</c>'s <c>lostSessions</c>).</summary>
+        public IReadOnlyList<string> LostSessions { get; init; } = [];
     }
 }

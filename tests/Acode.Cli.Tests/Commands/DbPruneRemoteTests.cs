@@ -97,7 +97,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         // The prune kept B's session for its undelivered change and delivered it: that change lost to A's later one, which
         // 'db sync' would have said; the prune said nothing of it.
         Assert.True(pruned.ExitCode == 0, pruned.ToString());
-        Assert.Contains("1 of the delivered changes lost a conflict to another workspace's newer version", pruned.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"1 of the delivered changes lost a conflict to another workspace's version ({id}); kept in sync_conflicts", pruned.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
     }
 
