@@ -201,6 +201,7 @@ internal static class DbPruneCommand
                     KeptDeliveredNow = [.. done.KeptUnsynced.Where(id => !unsyncedAfter.Contains(id))],
                     ConflictsLost = delivered.ConflictsLost,
                     LostSessions = delivered.LostSessionIds,
+                    NotAppliedNewer = delivered.Stale,
                 };
             }
 
@@ -330,6 +331,7 @@ internal static class DbPruneCommand
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace){(report.Removed.Count > remote.KeptInPostgres.Count ? ", and the local removals" : "")} in the same run"
                     + (remote.WaitingBefore > 0 ? $"; the run also delivers the {remote.WaitingBefore} outbox record(s) waiting now (the deletions of an interrupted prune among them, if any)." : ".")
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending."
+                    + (remote.NotAppliedNewer > 0 ? $" {remote.NotAppliedNewer} of them not applied: PostgreSQL already has a newer version (a session another workspace changed at or after the cutoff stays there; this workspace's copy is gone)." : "")
                     + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's version{(remote.LostSessions.Count > 0 ? $" ({string.Join(", ", remote.LostSessions.Take(5))}{(remote.LostSessions.Count > 5 ? ", …" : "")})" : "")}; kept in sync_conflicts ('acode db sync status' counts them); 'acode session pull <id>' takes the team's version." : ""));
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {
@@ -368,6 +370,9 @@ internal static class DbPruneCommand
 
         /// <summary>How many of the changes this run delivered lost a conflict (as <c>db sync</c> counts them).</summary>
         public long ConflictsLost { get; init; }
+
+        /// <summary>Of the delivered changes, those not applied because PostgreSQL already has a newer version (<c>db sync</c>'s <c>stale</c>).</summary>
+        public long NotAppliedNewer { get; init; }
 
         /// <summary>The sessions whose delivered changes lost to another workspace's version (<c>db sync</c>'s <c>lostSessions</c>).</summary>
         public IReadOnlyList<string> LostSessions { get; init; } = [];

@@ -290,9 +290,11 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, (await _a.JsonAsync("db", "sync")).GetProperty("conflictsLost").GetInt64());
     }
 
-    [Fact]
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     [Trait("Issue", "trialAF.1")]
-    public async Task A_change_made_after_the_cutoff_while_an_interrupted_prune_waits_is_kept_in_PostgreSQL_when_the_prune_is_delivered()
+    public async Task A_change_made_after_the_cutoff_while_an_interrupted_prune_waits_is_kept_in_PostgreSQL_when_the_prune_is_delivered(bool sameCommandAgain)
     {
         string connectionString = await UseAsync(_a);
         _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
@@ -313,7 +315,11 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         // Meanwhile A changes the session (after the cutoff) and syncs it; then B's deletion is delivered.
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         long changed = await ChangeInAAsync(id, "changed after the cutoff");
-        await _b.RunOkAsync("db", "sync");
+        AcodeResult recovered = sameCommandAgain
+            ? await _b.RunOkAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes")
+            : await _b.RunOkAsync("db", "sync");
+        // Said, not hidden (trial AG 3): the deletion was not applied, PostgreSQL holds A's newer version.
+        Assert.Contains(sameCommandAgain ? "1 of them not applied: PostgreSQL already has a newer version" : "1 not applied (PostgreSQL already has a newer version)", recovered.Stdout, StringComparison.Ordinal);
 
         // The prune asked for what was last changed before the cutoff: A's version stays, live, and no conflict is recorded.
         Assert.Equal([$"changed after the cutoff|{changed}|"], await RowsAsync(connectionString, "SELECT title, version, deleted_at FROM sessions WHERE id = $1", id));
