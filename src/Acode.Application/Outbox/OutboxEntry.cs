@@ -32,6 +32,12 @@ public sealed record OutboxEntry(
     /// </summary>
     public DateTimeOffset? PrunedBefore { get; init; }
 
+    /// <summary>
+    /// With <see cref="PrunedBefore"/>: the session states the prune takes (<c>--state</c>), by name; null or empty: any
+    /// state. A session PostgreSQL holds in another state is not what the prune asked for, and stays there.
+    /// </summary>
+    public IReadOnlyList<string>? PrunedStates { get; init; }
+
     /// <summary>The record's idempotency key, <c>EntityType:EntityId:UpdatedAt</c> (UTC, ISO 8601 with 100 ns digits): the same change appended twice, or delivered twice, is applied once.</summary>
     public string IdempotencyKey => Outbox.IdempotencyKey.For(EntityType, EntityId, UpdatedAt);
 }

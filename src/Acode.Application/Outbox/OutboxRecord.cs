@@ -39,4 +39,7 @@ public sealed record OutboxRecord(
     /// null for every other record, and for records written before workspace schema 1.17.0 (column <c>pruned_before</c>).
     /// </summary>
     public DateTimeOffset? PrunedBefore { get; init; }
+
+    /// <summary>With <see cref="PrunedBefore"/>: the states that prune takes (<see cref="OutboxEntry.PrunedStates"/>); empty: any state (column <c>pruned_states</c>, schema 1.17.0).</summary>
+    public IReadOnlyList<string> PrunedStates { get; init; } = [];
 }

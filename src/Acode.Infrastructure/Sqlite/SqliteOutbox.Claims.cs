@@ -23,7 +23,7 @@ internal sealed partial class SqliteOutbox
     // records from a backlog read n²/2 index entries (schema 1.11.0's (entity_id, hlc) index no longer matches id < ?).
     private const string ClaimSql = $"""
         SELECT o.id, o.hlc, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before
+               o.status, o.attempts, o.next_attempt_at, o.last_error, $owner, $until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before, o.pruned_states
         FROM outbox o
         WHERE o.status = 'Pending' AND o.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.outbox_id = o.id AND l.lease_until >= $now)

@@ -10,9 +10,9 @@ internal sealed partial class SqliteOutbox : IOutbox
 {
     private const string AppendSql = """
         INSERT INTO outbox (entity_type, entity_id, hlc, session_id, operation, base_version, version, origin, payload,
-                            status, attempts, next_attempt_at, created_at, updated_at, base_hlc, pruned_before)
+                            status, attempts, next_attempt_at, created_at, updated_at, base_hlc, pruned_before, pruned_states)
         VALUES ($entity_type, $entity_id, $hlc, $session_id, $operation, $base_version, $version, $origin, $payload,
-                'Pending', 0, $now, $now, $now, $base_hlc, $pruned_before)
+                'Pending', 0, $now, $now, $now, $base_hlc, $pruned_before, $pruned_states)
         ON CONFLICT (entity_id, hlc) DO NOTHING;
         """;
 
@@ -50,7 +50,7 @@ internal sealed partial class SqliteOutbox : IOutbox
     // A record's lease, if any, is its row in outbox_leases (schema 1.2.0).
     private const string RecordsFrom = $"""
         SELECT o.id, o.hlc, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {PayloadSql},
-               o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before
+               o.status, o.attempts, o.next_attempt_at, o.last_error, l.owner, l.lease_until, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before, o.pruned_states
         FROM outbox o LEFT JOIN outbox_leases l ON l.outbox_id = o.id
         """;
 
@@ -167,6 +167,7 @@ internal sealed partial class SqliteOutbox : IOutbox
             .With("$version", entry.Version)
             .With("$base_hlc", entry.BaseUpdatedAt?.UtcTicks)
             .With("$pruned_before", entry.PrunedBefore?.UtcTicks)
+            .With("$pruned_states", entry.PrunedStates is { Count: > 0 } states ? string.Join(',', states) : null)
             .With("$origin", origin)
             .With("$payload", byReference ? string.Empty : entry.Payload)
             .With("$now", UtcTimestamp.Format(now));
@@ -175,7 +176,7 @@ internal sealed partial class SqliteOutbox : IOutbox
     // Column 1 is hlc, the version's stamp in UTC ticks (schema 1.11.0): the key is built from it here with
     // IdempotencyKey.For, the format of the generated column outbox.idempotency_key, whose strftime and printf would cost
     // the claim about 1.5 µs per record. Column 9 is PayloadSql: NULL (read as the empty text) only if the row changed
-    // while the triggers of 1.7.0 were dropped. Column 19 is base_hlc (schema 1.8.0), column 20 pruned_before (schema 1.17.0), both in UTC ticks.
+    // while the triggers of 1.7.0 were dropped. Column 19 is base_hlc (schema 1.8.0), column 20 pruned_before (schema 1.17.0), both in UTC ticks; column 21 pruned_states (1.17.0), names with commas.
     internal static OutboxRecord ReadRecord(SqliteDataReader r)
     {
         var changedAt = new DateTimeOffset(r.GetInt64(1), TimeSpan.Zero);
@@ -190,6 +191,7 @@ internal sealed partial class SqliteOutbox : IOutbox
         {
             BaseChangedAt = r.IsDBNull(19) ? null : new DateTimeOffset(r.GetInt64(19), TimeSpan.Zero),
             PrunedBefore = r.IsDBNull(20) ? null : new DateTimeOffset(r.GetInt64(20), TimeSpan.Zero),
+            PrunedStates = r.IsDBNull(21) ? [] : r.GetString(21).Split(',', StringSplitOptions.RemoveEmptyEntries),
         };
     }
 

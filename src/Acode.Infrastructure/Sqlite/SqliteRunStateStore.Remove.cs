@@ -167,7 +167,7 @@ public sealed partial class SqliteRunStateStore
         Transcripts.SqliteRemovedImportLog.Remember(commands, transaction, id, how.Reason, _clock.TimeProvider.GetUtcNow());
         if (how.RecordDeletion && !how.KeptInPostgres.Contains(id))
         {
-            DeleteWithRecord(transaction, commands, id, how.ChangedBefore);
+            DeleteWithRecord(transaction, commands, id, how.ChangedBefore, [.. how.States.Select(s => s.ToString())]);
         }
         else
         {

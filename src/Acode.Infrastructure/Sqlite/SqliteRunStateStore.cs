@@ -406,10 +406,11 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
     /// <summary>
     /// Deletes a session's rows (its children go by cascade) and appends its deletion to the outbox, in the caller's
     /// transaction: the tombstone carries the session's last fields at version + 1, so PostgreSQL keeps it as a tombstone.
-    /// A <c>db prune --remote</c> gives its cutoff as <paramref name="prunedBefore"/>, which the record carries (<see cref="OutboxEntry.PrunedBefore"/>).
+    /// A <c>db prune --remote</c> gives its cutoff as <paramref name="prunedBefore"/> and its states as <paramref name="prunedStates"/>,
+    /// which the record carries (<see cref="OutboxEntry.PrunedBefore"/>, <see cref="OutboxEntry.PrunedStates"/>).
     /// </summary>
     /// <returns>False when no session has that id.</returns>
-    private bool DeleteWithRecord(SqliteTransaction transaction, WriterCommands commands, string id, DateTimeOffset? prunedBefore = null)
+    private bool DeleteWithRecord(SqliteTransaction transaction, WriterCommands commands, string id, DateTimeOffset? prunedBefore = null, IReadOnlyList<string>? prunedStates = null)
     {
         SqliteCommand select = commands.Get("SELECT id, title, goal, state, version, created_at, updated_at FROM sessions WHERE id = $id;", transaction).With("$id", id);
         SessionDocument? current;
@@ -435,6 +436,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
         {
             BaseUpdatedAt = UtcTimestamp.Parse(current.UpdatedAt),
             PrunedBefore = prunedBefore,
+            PrunedStates = prunedBefore is null ? null : prunedStates,
         };
         SqliteOutbox.Append(commands, transaction, entry, Origin, _clock.TimeProvider.GetUtcNow());
         return true;

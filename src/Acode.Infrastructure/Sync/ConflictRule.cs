@@ -22,8 +22,8 @@ namespace Acode.Infrastructure.Sync;
 /// on it (<see cref="ApplyOutcome.Stale"/>): every change that loses to a concurrent change is in
 /// <c>sync_conflicts</c>.</item>
 /// <item>A <c>db prune --remote</c> deletion (it carries the prune's cutoff) removes a live version changed before that
-/// cutoff without a conflict, whatever copy it was made from, and is not applied over one changed at or after it
-/// (<see cref="ApplyOutcome.Stale"/>, not audited): the prune removes what was last changed before its cutoff, and
+/// cutoff without a conflict, whatever copy it was made from, and is not applied over one changed at or after it, or
+/// in a state the prune does not take (<see cref="ApplyOutcome.Stale"/>, not audited): the prune removes what was last changed before its cutoff, and
 /// PostgreSQL keeps the newer version, as for a session the prune found changed there before removing anything.</item>
 /// <item>A row never moves between sessions: a change to a child (task, step, tool call, artifact, event) whose stored
 /// row belongs to another session is never applied, whatever the stamps (<see cref="ApplyOutcome.ConflictLost"/>,
@@ -80,11 +80,12 @@ internal static class ConflictRule
         // whatever copy the pruning workspace held (behind it, or with changes of its own delivered just before: trial AG),
         // so removing such a version is no conflict. A live version changed at or after the cutoff (another workspace's
         // change, made after the prune read PostgreSQL, or while the prune's delivery waited) is not what the prune asked
-        // for: PostgreSQL keeps it, and the deletion is neither applied nor audited, as the prune removes such a session
-        // here only (docs/architecture.md, "Deleting and pruning"; trial AF).
+        // for, nor one in a state the prune does not take (trial AG): PostgreSQL keeps it, and the deletion is neither
+        // applied nor audited, as the prune removes such a session here only (docs/architecture.md, "Deleting and
+        // pruning"; trial AF).
         if (incoming.Delete && incoming.PrunedBefore is { } cutoff && !s.Deleted)
         {
-            return s.Hlc >= cutoff ? ApplyOutcome.Stale : ApplyOutcome.Applied;
+            return s.Hlc >= cutoff || incoming.OutsidePrunedStates ? ApplyOutcome.Stale : ApplyOutcome.Applied;
         }
 
         // Two deletions of one session: nothing of either is lost (the later by the order stands), so no conflict.

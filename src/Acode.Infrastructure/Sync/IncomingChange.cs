@@ -15,6 +15,7 @@ namespace Acode.Infrastructure.Sync;
 /// not known (an outbox record written before workspace schema 1.8.0).
 /// </param>
 /// <param name="PrunedBefore">A <c>db prune --remote</c> deletion: the prune's cutoff (exact UTC ticks); null for every other change.</param>
+/// <param name="OutsidePrunedStates">A <c>db prune --remote</c> deletion: whether the stored session is in a state the prune does not take.</param>
 internal readonly record struct IncomingChange(
     long BaseVersion, long Version, long Hlc, string Origin, bool Delete, bool WriterHeldStored = false, bool ContainsStored = false, bool DeliveredByOthers = false,
-    string? SessionId = null, long? BaseHlc = null, long? PrunedBefore = null);
+    string? SessionId = null, long? BaseHlc = null, long? PrunedBefore = null, bool OutsidePrunedStates = false);

@@ -309,6 +309,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                         || ConflictRule.CoveredByPrune(current.Hlc, PrunedBefore(last, prunedBefore))),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored
                         && HlcOf(atStored) == current.Hlc && SameDocument(byType.Key, current.Document, atStored.Payload),
+                    OutsidePrunedStates = current is not null && OutsidePrunedStates(last, current.Document),
                 };
                 ApplyOutcome outcome = ConflictRule.Judge(incoming, current?.State);
                 foreach (OutboxRecord record in changes)
@@ -626,6 +627,11 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// </summary>
     private static long PrunedBefore(OutboxRecord deletion, long batchPrunedBefore)
         => batchPrunedBefore > 0 ? batchPrunedBefore : deletion.Operation == OutboxOperation.Delete ? deletion.PrunedBefore?.UtcTicks ?? 0 : 0;
+
+    /// <summary>Whether <paramref name="record"/> is a prune's deletion that takes only some states, and the stored session document is in none of them.</summary>
+    private static bool OutsidePrunedStates(OutboxRecord record, string storedDocument)
+        => record is { Operation: OutboxOperation.Delete, EntityType: EntityType.Session, PrunedStates.Count: > 0 }
+            && !record.PrunedStates.Contains(System.Text.Json.Nodes.JsonNode.Parse(storedDocument)?["state"]?.GetValue<string>(), StringComparer.Ordinal);
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));

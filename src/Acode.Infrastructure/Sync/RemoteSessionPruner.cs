@@ -39,7 +39,7 @@ internal sealed class RemoteSessionPruner
     private const string SelectCoveredSql = """
         SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
         FROM sessions
-        WHERE id = ANY($1) AND deleted_at IS NULL AND hlc < $2
+        WHERE id = ANY($1) AND deleted_at IS NULL AND hlc < $2 AND (cardinality($3::text[]) = 0 OR state = ANY($3))
         ORDER BY id;
         """;
 
@@ -135,7 +135,7 @@ internal sealed class RemoteSessionPruner
     /// <summary>
     /// Before <paramref name="batch"/> is applied: tombstones PostgreSQL's live version of each session a prune deletion
     /// in it removes (<see cref="OutboxRecord.PrunedBefore"/>) when that version was last changed before the prune's
-    /// cutoff, as <see cref="TombstoneAsync"/> does for the prune itself. The deletion then meets the tombstone (no
+    /// cutoff, in one of its states (<see cref="OutboxRecord.PrunedStates"/>), as <see cref="TombstoneAsync"/> does for the prune itself. The deletion then meets the tombstone (no
     /// conflict, also where the pruning workspace's copy was behind PostgreSQL's version) however late it is delivered:
     /// a prune interrupted after its local removal (PostgreSQL lost) is finished by any later sync as it would have
     /// finished itself. A deletion that follows other records of its session in the batch is left to the applier (those
@@ -156,7 +156,7 @@ internal sealed class RemoteSessionPruner
         }
 
         var tombstoned = new List<string>();
-        foreach (IGrouping<DateTimeOffset, OutboxRecord> byCutoff in covered.GroupBy(r => r.PrunedBefore!.Value))
+        foreach (IGrouping<(DateTimeOffset Before, string States), OutboxRecord> byPrune in covered.GroupBy(r => (r.PrunedBefore!.Value, string.Join(',', r.PrunedStates))))
         {
             List<Stored> stored;
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -164,14 +164,15 @@ internal sealed class RemoteSessionPruner
             {
                 var command = new NpgsqlCommand(SelectCoveredSql, connection);
                 await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byCutoff.Select(r => r.SessionId).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = byCutoff.Key.UtcTicks });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byPrune.Select(r => r.SessionId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = byPrune.Key.Before.UtcTicks });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byPrune.First().PrunedStates.ToArray() });
                 stored = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
             }
 
             if (stored.Count > 0)
             {
-                tombstoned.AddRange(await ApplyAsync(stored, byCutoff.Key, cancellationToken).ConfigureAwait(false));
+                tombstoned.AddRange(await ApplyAsync(stored, byPrune.Key.Before, cancellationToken).ConfigureAwait(false));
             }
         }
 

@@ -328,6 +328,37 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         Assert.Equal(0, (await _b.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
     }
 
+    [Fact]
+    [Trait("Issue", "trialAG.1")]
+    public async Task A_session_moved_to_another_state_while_an_interrupted_prune_of_one_state_waits_is_kept_in_PostgreSQL()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        string state = (await RowsAsync(connectionString, "SELECT state FROM sessions WHERE id = $1", id))[0];
+        string other = state == "Failed" ? "Cancelled" : "Failed";
+        long changed = await ChangeAsync(_a, id, "moved to another state", other); // before the cutoff, synced after the prune stopped
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
+            """);
+        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--state", state, "--remote", "--yes");
+        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
+        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
+        await _a.RunOkAsync("db", "sync");
+
+        await _b.RunOkAsync("db", "sync");
+
+        // The prune took only sessions in their first state: A's version, in another one, stays, with no conflict.
+        Assert.Equal([$"moved to another state|{changed}|{other}|"], await RowsAsync(connectionString, "SELECT title, version, state, deleted_at FROM sessions WHERE id = $1", id));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM sync_conflicts"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -504,13 +535,18 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     /// <summary><paramref name="workspace"/> changes the session's title (a new version, stamped now) through an export it imports again.</summary>
-    private static async Task<long> ChangeAsync(CliWorkspace workspace, string id, string title)
+    private static async Task<long> ChangeAsync(CliWorkspace workspace, string id, string title, string? state = null)
     {
         string export = Path.Combine(workspace.Root, $"change-{Guid.NewGuid():N}.jsonl");
         await workspace.RunOkAsync("session", "export", id, "-o", export);
         string[] lines = await File.ReadAllLinesAsync(export);
         JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
         session["title"] = title;
+        if (state is not null)
+        {
+            session["state"] = state;
+        }
+
         long version = session["version"]!.GetValue<long>() + 1;
         session["version"] = version;
         session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);

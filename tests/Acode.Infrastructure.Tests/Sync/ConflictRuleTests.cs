@@ -40,6 +40,9 @@ public sealed class ConflictRuleTests
         Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(7, 8, 50, B, true, BaseHlc: 45, PrunedBefore: 61), changedSince));
         Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40), changedSince));
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, PrunedBefore: 50), new StoredState(6, 80, A, true)));
+
+        // A version in a state the prune does not take (--state) stays too, changed before the cutoff or not (trial AG 1).
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61, OutsidePrunedStates: true), changedSince));
     }
 
     [Fact]

@@ -200,7 +200,7 @@ public sealed class ConvergenceTests(PostgresFixture fixture, ITestOutputHelper 
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT o.id, o.hlc, o.entity_type, o.entity_id, o.session_id, o.operation, o.base_version, o.version, o.origin, {SqliteOutbox.PayloadSql},
-                   o.status, o.attempts, o.next_attempt_at, o.last_error, NULL, NULL, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before
+                   o.status, o.attempts, o.next_attempt_at, o.last_error, NULL, NULL, o.created_at, o.updated_at, o.processed_at, o.base_hlc, o.pruned_before, o.pruned_states
             FROM outbox o ORDER BY o.id;
             """;
         using SqliteDataReader reader = command.ExecuteReader();

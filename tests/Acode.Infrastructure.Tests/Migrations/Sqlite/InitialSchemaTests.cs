@@ -142,7 +142,7 @@ public sealed partial class InitialSchemaTests : IDisposable
     {
         AssertColumns("outbox", "id INTEGER", "entity_type TEXT", "entity_id TEXT", "session_id TEXT", "operation TEXT", "base_version INTEGER", "version INTEGER",
             "origin TEXT", "payload TEXT", "status TEXT", "attempts INTEGER", "next_attempt_at TEXT", "last_error TEXT", "lease_owner TEXT", "lease_until TEXT", "created_at TEXT", "updated_at TEXT", "processed_at TEXT",
-            "base_hlc INTEGER", "hlc INTEGER", "pruned_before INTEGER"); // pruned_before: 1.17.0
+            "base_hlc INTEGER", "hlc INTEGER", "pruned_before INTEGER", "pruned_states TEXT"); // pruned_*: 1.17.0
         // The idempotency key (AC-029) is a generated column since 1.11.0: derived from entity_type, entity_id and hlc when
         // read (VIRTUAL, hidden 2), never stored; ix_outbox_entity (entity_id, hlc) keeps it unique.
         Assert.Equal(2L, SqliteProbe.Scalar(_temp.DatabasePath, "SELECT hidden FROM pragma_table_xinfo('outbox') WHERE name = 'idempotency_key' AND type = 'TEXT';"));
