@@ -54,9 +54,8 @@ internal static class AcodeCommandLine
         Output.StandardOutput.Install();
         ParseResult parseResult = Build().Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
-        if (ParseErrorMessages.HasErrors(parseResult, args) && parseResult.Action is not { ClearsParseErrors: true })
+        if (parseResult.Action is not { ClearsParseErrors: true } && ParseErrorMessages.Describe(parseResult, args) is ({ } errors, { } hint))
         {
-            (IReadOnlyList<string> errors, string hint) = ParseErrorMessages.Describe(parseResult, args);
             foreach (string error in errors)
             {
                 // A parse error quotes what was typed: shown as the command errors are, hidden characters as \uXXXX.

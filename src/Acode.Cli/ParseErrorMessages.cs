@@ -14,18 +14,14 @@ namespace Acode.Cli;
 internal static class ParseErrorMessages
 {
     /// <summary>
-    /// Whether the command line is a usage error: System.CommandLine found errors, or a word that looks like an option
-    /// is none of the command's (System.CommandLine takes such a word for an argument when the command has one).
+    /// The usage errors of the command line, to print (without the <c>Error: </c> prefix), and the one <c>Try:</c> hint;
+    /// null when there are none. A usage error is one System.CommandLine found, a word that looks like an option and is
+    /// none of the command's (System.CommandLine takes such a word for an argument when the command has one), or an
+    /// option that needs a value followed by another option or by nothing.
     /// </summary>
     /// <param name="parseResult">The parsed command line.</param>
     /// <param name="args">The words as typed (to tell <c>-o --force</c> from <c>-o=--force</c>, which System.CommandLine parses alike).</param>
-    public static bool HasErrors(ParseResult parseResult, IReadOnlyList<string> args)
-        => parseResult.Errors.Count > 0 || UnknownOption(parseResult) is not null || WithoutValue(parseResult, args) is not null;
-
-    /// <summary>The errors to print (without the <c>Error: </c> prefix) and the one <c>Try:</c> hint.</summary>
-    /// <param name="parseResult">The parsed command line.</param>
-    /// <param name="args">The words as typed.</param>
-    public static (IReadOnlyList<string> Errors, string Hint) Describe(ParseResult parseResult, IReadOnlyList<string> args)
+    public static (IReadOnlyList<string> Errors, string Hint)? Describe(ParseResult parseResult, IReadOnlyList<string> args)
     {
         Command command = parseResult.CommandResult.Command;
         string path = CommandPath(parseResult);
@@ -38,6 +34,11 @@ internal static class ParseErrorMessages
         if (WithoutValue(parseResult, args) is { } withoutValue)
         {
             return ([withoutValue], help);
+        }
+
+        if (parseResult.Errors.Count == 0)
+        {
+            return null;
         }
 
         if (parseResult.UnmatchedTokens.Count > 0)

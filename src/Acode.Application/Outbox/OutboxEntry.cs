@@ -25,10 +25,10 @@ public sealed record OutboxEntry(
     public DateTimeOffset? BaseUpdatedAt { get; init; }
 
     /// <summary>
-    /// A session deletion written by <c>acode db prune --remote</c>: the prune's cutoff (UTC, exact to 100 ns). The
-    /// delivery first tombstones PostgreSQL's own version of the session when it was last changed before this instant
-    /// (as the prune does), so a deletion from a copy that was behind that version is what the prune asked for, not a
-    /// conflict, also when it is delivered after the prune was interrupted. Null for every other change.
+    /// A session deletion written by <c>acode db prune --remote</c>: the prune's cutoff (UTC, exact to 100 ns). The sync
+    /// removes PostgreSQL's version of the session when it was last changed before this instant (as the prune does), so
+    /// a deletion from a copy that was behind that version is what the prune asked for, not a conflict, also when it is
+    /// delivered after the prune was interrupted; a version changed at or after it stays. Null for every other change.
     /// </summary>
     public DateTimeOffset? PrunedBefore { get; init; }
 

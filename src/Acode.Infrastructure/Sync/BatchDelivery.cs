@@ -195,49 +195,14 @@ internal sealed class BatchDelivery
     {
         try
         {
-            return await TombstoneAndApplyAsync(batch, token).ConfigureAwait(false);
+            return await _applier.ApplyAsync(batch, token).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             // The server came back with an empty database: recreate the schema and try once more.
             await _recreateSchema(token).ConfigureAwait(false);
-            return await TombstoneAndApplyAsync(batch, token).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// A <c>db prune --remote</c> deletion in the batch (<see cref="OutboxRecord.PrunedBefore"/>) first has PostgreSQL's
-    /// version of its session tombstoned when the prune covers it (<see cref="RemoteSessionPruner.TombstoneCoveredAsync"/>),
-    /// also when it is delivered by a later sync after the prune was interrupted; then the batch is applied. Such a deletion
-    /// meets its own tombstone (<see cref="ApplyOutcome.Stale"/>): it counts as applied, which is what it did.
-    /// </summary>
-    private async Task<BatchApplyResult> TombstoneAndApplyAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken token)
-    {
-        if (batch.FirstOrDefault(r => r.PrunedBefore is not null) is not { } pruneDeletion)
-        {
             return await _applier.ApplyAsync(batch, token).ConfigureAwait(false);
         }
-
-        var tombstoned = new HashSet<string>(
-            await new RemoteSessionPruner(_dataSource, _applier, _clock, pruneDeletion.OriginWorkspaceId).TombstoneCoveredAsync(batch, token).ConfigureAwait(false),
-            StringComparer.Ordinal);
-        BatchApplyResult result = await _applier.ApplyAsync(batch, token).ConfigureAwait(false);
-        if (tombstoned.Count == 0)
-        {
-            return result;
-        }
-
-        var outcomes = new Dictionary<long, ApplyOutcome>(result.Outcomes);
-        foreach (OutboxRecord record in batch)
-        {
-            if (record is { EntityType: EntityType.Session, Operation: OutboxOperation.Delete, PrunedBefore: not null }
-                && tombstoned.Contains(record.EntityId) && outcomes.GetValueOrDefault(record.Id) == ApplyOutcome.Stale)
-            {
-                outcomes[record.Id] = ApplyOutcome.Applied;
-            }
-        }
-
-        return result with { Outcomes = outcomes };
     }
 
     public async Task AcknowledgeAsync(IReadOnlyList<OutboxRecord> batch, BatchApplyResult result, SyncRunCounters run)

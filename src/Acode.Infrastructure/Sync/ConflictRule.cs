@@ -94,17 +94,24 @@ internal static class ConflictRule
             return Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin) ? ApplyOutcome.Applied : ApplyOutcome.Stale;
         }
 
-        bool continues = incoming.ContainsStored
-            || (incoming.BaseVersion == s.Version && !s.Deleted && SameLineage(incoming, s)
-                && (string.Equals(incoming.Origin, s.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
         if (Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin))
         {
-            return continues ? ApplyOutcome.Applied : ApplyOutcome.ConflictWon;
+            return Continues(incoming, s) ? ApplyOutcome.Applied : ApplyOutcome.ConflictWon;
         }
 
         // A chain holding the stored change whose newest change is older than it (never after the duplicate check above).
         return incoming.ContainsStored ? ApplyOutcome.Stale : ApplyOutcome.ConflictLost;
     }
+
+    /// <summary>
+    /// Whether <paramref name="incoming"/>'s chain continues the stored version: it holds that change itself, or it is based
+    /// on the stored version number, of the same lineage (<see cref="SameLineage"/>), and its writer wrote or held that
+    /// version. A change that does not is concurrent with the stored one.
+    /// </summary>
+    public static bool Continues(IncomingChange incoming, StoredState stored)
+        => incoming.ContainsStored
+            || (incoming.BaseVersion == stored.Version && !stored.Deleted && SameLineage(incoming, stored)
+                && (string.Equals(incoming.Origin, stored.Origin, StringComparison.Ordinal) || incoming.WriterHeldStored));
 
     /// <summary>
     /// Whether the change was based on the very version PostgreSQL holds, not on another version with the same number (a

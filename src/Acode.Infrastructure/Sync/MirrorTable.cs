@@ -88,7 +88,7 @@ internal sealed class MirrorTable
             SELECT {expressions} FROM (VALUES ($1::jsonb, $2::bigint, $3::text, $4::boolean)) AS u(d, hlc, origin, deleted)
             ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now();
             """;
-        LockSql = $"SELECT id, version, hlc, origin, document, {deleted}, {owner} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
+        LockSql = $"SELECT id, version, hlc, origin, document, {deleted}, {owner}, {(tombstones ? "state" : "NULL::text")} FROM {name} WHERE id = ANY($1) FOR UPDATE;";
         _storeInto = $"INSERT INTO {name} ({names})";
         _storeSelect = expressions;
         _storeConflict = $"ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()";
@@ -126,7 +126,8 @@ internal sealed class MirrorTable
 
     /// <summary>
     /// Reads and row-locks the stored versions, so conflicts are judged against what this transaction will overwrite:
-    /// <c>id, version, hlc, origin, document, deleted, session id</c> (a session's own id for <c>sessions</c>).
+    /// <c>id, version, hlc, origin, document, deleted, session id</c> (a session's own id for <c>sessions</c>), <c>state</c>
+    /// (<c>sessions</c>; null for the children).
     /// </summary>
     public string LockSql { get; }
 

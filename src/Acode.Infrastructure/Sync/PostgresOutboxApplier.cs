@@ -92,19 +92,14 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// <summary>Applies <paramref name="records"/> (distinct <see cref="OutboxRecord.Id"/>s, in outbox order) in one transaction.</summary>
     /// <param name="records">The records, distinct ids, in outbox order.</param>
     /// <param name="cancellationToken">Stops the batch (rolled back).</param>
-    /// <param name="prunedBefore">
-    /// <c>db prune --remote</c> only (<see cref="RemoteSessionPruner"/>): its deletions cover every stored version stamped
-    /// before this cutoff (UTC ticks): the session and children they remove are what the prune asked for, not concurrent
-    /// changes, so they are no conflict (<see cref="ConflictRule.CoveredByPrune"/>). 0 (every delivered record): none.
-    /// </param>
     /// <returns>An outcome per record id, the newest stored stamp seen, the records that met a conflict.</returns>
-    public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken, long prunedBefore = 0)
+    public async Task<BatchApplyResult> ApplyAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = Interlocked.Exchange(ref _held, null) ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
         BatchApplyResult result;
         try
         {
-            result = await ApplyAsync(connection, records, prunedBefore, cancellationToken).ConfigureAwait(false);
+            result = await ApplyAsync(connection, records, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -184,7 +179,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         }
     }
 
-    private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, long prunedBefore, CancellationToken cancellationToken)
+    private async Task<BatchApplyResult> ApplyAsync(NpgsqlConnection connection, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
@@ -256,6 +251,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         var upserts = new List<(MirrorTable Table, int[] Rows)>();
         var chains = new Dictionary<int, List<OutboxRecord>>();
         var deletes = new List<OutboxRecord>();
+        var prunedOver = new List<int>();
         long maxRemoteHlc = 0;
         foreach (IGrouping<EntityType, OutboxRecord> byType in types)
         {
@@ -306,12 +302,17 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                 {
                     BaseHlc = first.BaseChangedAt?.UtcTicks,
                     WriterHeldStored = current is not null && (held.Contains(FreshKey(KeyOf(byType.Key, all.Key, current.Hlc), last.OriginWorkspaceId))
-                        || ConflictRule.CoveredByPrune(current.Hlc, PrunedBefore(last, prunedBefore))),
+                        || ConflictRule.CoveredByPrune(current.Hlc, PrunedBefore(last))),
                     ContainsStored = current is not null && changes.LastOrDefault(r => r.Version == current.Version) is { } atStored
                         && HlcOf(atStored) == current.Hlc && SameDocument(byType.Key, current.Document, atStored.Payload),
-                    OutsidePrunedStates = current is not null && OutsidePrunedStates(last, current.Document),
+                    OutsidePrunedStates = current is not null && OutsidePrunedStates(last, current.SessionState),
                 };
                 ApplyOutcome outcome = ConflictRule.Judge(incoming, current?.State);
+                if (outcome == ApplyOutcome.Applied && PrunedBefore(last) > 0 && current is { Deleted: false } && !ConflictRule.Continues(incoming, current.State))
+                {
+                    prunedOver.Add(index[last]);
+                }
+
                 foreach (OutboxRecord record in changes)
                 {
                     // Every change of a chain that lost is a lost change: each is audited, not only the newest.
@@ -344,6 +345,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
         }
 
+        await TombstoneStoredAsync(connection, transaction, prunedOver, cancellationToken).ConfigureAwait(false);
         List<HashSet<string>> written = await MergeAsync(connection, transaction, upserts, cancellationToken).ConfigureAwait(false);
         for (int t = 0; t < upserts.Count; t++)
         {
@@ -355,7 +357,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             }
         }
 
-        conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, prunedBefore, cancellationToken).ConfigureAwait(false));
+        conflicts.AddRange(await DeleteSessionsAsync(connection, transaction, deletes, cancellationToken).ConfigureAwait(false));
         HashSet<string> deletedNow = JudgeDuplicatesOfSessionsDeletedNow(records, wasApplied, deletes, outcomes);
         deletedNow.UnionWith(JudgeChangesRemovedByDeletion(records, deletes, outcomes));
         await ApplyFreedByDeletionAsync(connection, transaction, records, deletes, sessions, storedByType, outcomes, conflicts, rejudged, cancellationToken).ConfigureAwait(false);
@@ -620,18 +622,36 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         => new(baseVersion, record.Version, HlcOf(record), record.OriginWorkspaceId, record.Operation == OutboxOperation.Delete, DeliveredByOthers: deliveredByOthers, SessionId: record.SessionId,
             PrunedBefore: record.PrunedBefore?.UtcTicks);
 
-    /// <summary>
-    /// The prune cutoff (UTC ticks; 0: none) that covers what <paramref name="deletion"/> removes: the batch's (the prune's
-    /// own tombstoning step), else the one the record carries (a deletion <c>db prune --remote</c> wrote, delivered from the
-    /// outbox, also after other changes of its session in the same batch or after an interrupted prune).
-    /// </summary>
-    private static long PrunedBefore(OutboxRecord deletion, long batchPrunedBefore)
-        => batchPrunedBefore > 0 ? batchPrunedBefore : deletion.Operation == OutboxOperation.Delete ? deletion.PrunedBefore?.UtcTicks ?? 0 : 0;
+    /// <summary>The cutoff (UTC ticks) of the <c>db prune --remote</c> that wrote <paramref name="record"/>, a deletion; 0 for every other record.</summary>
+    private static long PrunedBefore(OutboxRecord record) => record.Operation == OutboxOperation.Delete ? record.PrunedBefore?.UtcTicks ?? 0 : 0;
 
-    /// <summary>Whether <paramref name="record"/> is a prune's deletion that takes only some states, and the stored session document is in none of them.</summary>
-    private static bool OutsidePrunedStates(OutboxRecord record, string storedDocument)
+    /// <summary>Whether <paramref name="record"/> is a prune's deletion that takes only some states, and the stored session's state (<paramref name="storedState"/>) is none of them.</summary>
+    private static bool OutsidePrunedStates(OutboxRecord record, string? storedState)
         => record is { Operation: OutboxOperation.Delete, EntityType: EntityType.Session, PrunedStates.Count: > 0 }
-            && !record.PrunedStates.Contains(System.Text.Json.Nodes.JsonNode.Parse(storedDocument)?["state"]?.GetValue<string>(), StringComparer.Ordinal);
+            && !record.PrunedStates.Contains(storedState, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A <c>db prune --remote</c> deletion applied over a live version its chain does not continue (the pruning copy was
+    /// behind PostgreSQL, or another copy's lineage, or its own changes in this batch were not based on that version):
+    /// the prune removes PostgreSQL's version, so the tombstone the merge writes is that version's document, numbered one
+    /// past it and stamped with the deletion (<c>updatedAt</c>), as the prune's own step writes it
+    /// (<see cref="RemoteSessionPruner"/>), not the deleting copy's document. Rewrites the staged rows <paramref name="rows"/>.
+    /// </summary>
+    private static async Task TombstoneStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<int> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlCommand($"""
+            UPDATE {StagingTable} u SET d = s.document || jsonb_build_object('version', s.version + 1, 'updatedAt', u.d->'updatedAt')
+            FROM sessions s WHERE u.n = ANY($1) AND s.id = u.entity_id;
+            """, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = rows.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The idempotency key of the stored version of an entity: <c>Type:id:updated_at</c>.</summary>
     internal static string KeyOf(EntityType type, string id, long hlc) => IdempotencyKey.For(type, id, new DateTimeOffset(hlc, TimeSpan.Zero));
@@ -724,7 +744,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                into[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
+                into[reader.GetString(0)] = StoredVersion.Read(reader);
             }
         }
 
@@ -774,7 +794,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
         await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored[reader.GetString(0)] = new StoredVersion(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6));
+            stored[reader.GetString(0)] = StoredVersion.Read(reader);
         }
 
         return stored;
@@ -848,7 +868,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     /// Removes the children of sessions whose deletion was applied (the tombstone itself was upserted). A live child whose
     /// stored version the deleting workspace did not hold lost to the deletion: returned, to be audited.
     /// </summary>
-    private static async Task<List<ConflictRow>> DeleteSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxRecord> deletions, long prunedBefore, CancellationToken cancellationToken)
+    private static async Task<List<ConflictRow>> DeleteSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxRecord> deletions, CancellationToken cancellationToken)
     {
         var removed = new List<ConflictRow>();
         if (deletions.Count == 0)
@@ -882,7 +902,7 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
 
             HashSet<string> held = await HeldAsync(connection, transaction, live.Select(c => (KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId)).ToList(), cancellationToken).ConfigureAwait(false);
             string[] unheld = live.Where(c => ConflictRule.RemovalIsConflict(held.Contains(FreshKey(KeyOf(type, c.Id, c.Hlc), bySession[c.SessionId].OriginWorkspaceId))
-                    || ConflictRule.CoveredByPrune(c.Hlc, PrunedBefore(bySession[c.SessionId], prunedBefore))))
+                    || ConflictRule.CoveredByPrune(c.Hlc, PrunedBefore(bySession[c.SessionId]))))
                 .Select(c => c.Id).ToArray();
             if (unheld.Length > 0)
             {
@@ -966,9 +986,13 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
     private static NpgsqlParameter BigintArray(IEnumerable<long> values)
         => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
 
-    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted, string SessionId)
+    /// <summary>A stored row as <see cref="MirrorTable.LockSql"/> reads it; <see cref="SessionState"/>: a session's <c>state</c> (null for a child).</summary>
+    private sealed record StoredVersion(long Version, long Hlc, string Origin, string Document, bool Deleted, string SessionId, string? SessionState)
     {
         public StoredState State => new(Version, Hlc, Origin, Deleted, SessionId);
+
+        public static StoredVersion Read(NpgsqlDataReader reader)
+            => new(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
     }
 
     /// <summary>One <c>sync_conflicts</c> row. Under a deleted session, <see cref="Existing"/> is the session's tombstone; for a child removed by a deletion, <see cref="Incoming"/> is the deletion.</summary>

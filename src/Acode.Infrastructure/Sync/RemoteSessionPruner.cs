@@ -11,8 +11,9 @@ namespace Acode.Infrastructure.Sync;
 /// workspace wrote them. Each one becomes the deletion record this workspace's store would have written for it (base version
 /// = the stored version, version + 1, <c>updated_at</c> from the clock past the stored one, origin = this workspace) and goes
 /// through <see cref="PostgresOutboxApplier"/> like any delivered record: the same idempotency keys in <c>sync_applied</c>,
-/// the same conflict rule against a change that lands meanwhile, the same tombstone and removal of the children. So every
-/// workspace converges on it exactly as on a deletion made in one of them.
+/// the same conflict rule as the prune's deletions delivered from the outbox (it carries the cutoff and the states, so a
+/// change that lands meanwhile is kept), the same tombstone and removal of the children. So every workspace converges on
+/// it exactly as on a deletion made in one of them.
 /// </summary>
 internal sealed class RemoteSessionPruner
 {
@@ -32,14 +33,6 @@ internal sealed class RemoteSessionPruner
     private const string OutsideSql = """
         SELECT id FROM sessions
         WHERE id = ANY($1) AND deleted_at IS NULL AND (hlc >= $2 OR (cardinality($3::text[]) > 0 AND NOT state = ANY($3)))
-        ORDER BY id;
-        """;
-
-    // By hlc, in exact ticks, as ConflictRule judges a prune deletion (updated_at keeps microseconds only).
-    private const string SelectCoveredSql = """
-        SELECT id, title, goal, state, version, document->>'createdAt', document->>'updatedAt', updated_at, hlc
-        FROM sessions
-        WHERE id = ANY($1) AND deleted_at IS NULL AND hlc < $2 AND (cardinality($3::text[]) = 0 OR state = ANY($3))
         ORDER BY id;
         """;
 
@@ -96,7 +89,7 @@ internal sealed class RemoteSessionPruner
                 continue;
             }
 
-            tombstoned.AddRange(await ApplyAsync(batch, before, cancellationToken).ConfigureAwait(false));
+            tombstoned.AddRange(await ApplyAsync(batch, before, stateNames, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -132,58 +125,11 @@ internal sealed class RemoteSessionPruner
         }
     }
 
-    /// <summary>
-    /// Before <paramref name="batch"/> is applied: tombstones PostgreSQL's live version of each session a prune deletion
-    /// in it removes (<see cref="OutboxRecord.PrunedBefore"/>) when that version was last changed before the prune's
-    /// cutoff, in one of its states (<see cref="OutboxRecord.PrunedStates"/>), as <see cref="TombstoneAsync"/> does for the prune itself. The deletion then meets the tombstone (no
-    /// conflict, also where the pruning workspace's copy was behind PostgreSQL's version) however late it is delivered:
-    /// a prune interrupted after its local removal (PostgreSQL lost) is finished by any later sync as it would have
-    /// finished itself. A deletion that follows other records of its session in the batch is left to the applier (those
-    /// changes reach PostgreSQL first and the deletion continues them), as the prune leaves a session with undelivered
-    /// changes to the delivery; so is a version changed at or after the cutoff (a concurrent change, judged as such).
-    /// </summary>
-    /// <returns>The ids tombstoned.</returns>
-    public async Task<IReadOnlyList<string>> TombstoneCoveredAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    /// <summary>Applies the deletions of <paramref name="stored"/> as a prune with cutoff <paramref name="before"/> taking <paramref name="states"/> (none: any); returns the ids tombstoned.</summary>
+    private async Task<IEnumerable<string>> ApplyAsync(List<Stored> stored, DateTimeOffset before, string[] states, CancellationToken cancellationToken)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var covered = new List<OutboxRecord>();
-        foreach (OutboxRecord record in batch)
-        {
-            if (seen.Add(record.SessionId) && record is { EntityType: EntityType.Session, Operation: OutboxOperation.Delete, PrunedBefore: not null })
-            {
-                covered.Add(record);
-            }
-        }
-
-        var tombstoned = new List<string>();
-        foreach (IGrouping<(DateTimeOffset Before, string States), OutboxRecord> byPrune in covered.GroupBy(r => (r.PrunedBefore!.Value, string.Join(',', r.PrunedStates))))
-        {
-            List<Stored> stored;
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var command = new NpgsqlCommand(SelectCoveredSql, connection);
-                await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byPrune.Select(r => r.SessionId).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = byPrune.Key.Before.UtcTicks });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = byPrune.First().PrunedStates.ToArray() });
-                stored = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (stored.Count > 0)
-            {
-                tombstoned.AddRange(await ApplyAsync(stored, byPrune.Key.Before, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        return tombstoned;
-    }
-
-    /// <summary>Applies the deletions of <paramref name="stored"/> as a prune with cutoff <paramref name="before"/>; returns the ids tombstoned.</summary>
-    private async Task<IEnumerable<string>> ApplyAsync(List<Stored> stored, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        List<OutboxRecord> records = stored.Select((s, i) => DeletionOf(s.Document, s.Hlc, -(i + 1))).ToList();
-        BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken, before.UtcTicks).ConfigureAwait(false);
+        List<OutboxRecord> records = stored.Select((s, i) => DeletionOf(s.Document, s.Hlc, -(i + 1), before, states)).ToList();
+        BatchApplyResult result = await _applier.ApplyAsync(records, cancellationToken).ConfigureAwait(false);
         return records.Where(r => result.Outcomes[r.Id] is ApplyOutcome.Applied or ApplyOutcome.ConflictWon).Select(r => r.EntityId);
     }
 
@@ -209,10 +155,12 @@ internal sealed class RemoteSessionPruner
     }
 
     /// <summary>
-    /// The deletion record the store writes for a session (see <c>SqliteRunStateStore.DeleteWithRecord</c>), for the stored
-    /// version: based on it, its number and its stamp <paramref name="storedHlc"/>.
+    /// The deletion record the store writes for a session a prune removes (see <c>SqliteRunStateStore.DeleteWithRecord</c>),
+    /// for the stored version: based on it, its number and its stamp <paramref name="storedHlc"/>, carrying the prune
+    /// (<see cref="OutboxRecord.PrunedBefore"/>, <see cref="OutboxRecord.PrunedStates"/>) as a deletion the prune leaves
+    /// in the outbox does, so <see cref="ConflictRule"/> judges both alike.
     /// </summary>
-    private OutboxRecord DeletionOf(SessionDocument stored, long storedHlc, long id)
+    private OutboxRecord DeletionOf(SessionDocument stored, long storedHlc, long id, DateTimeOffset before, string[] states)
     {
         DateTimeOffset stamp = _clock.Next(UtcTimestamp.Parse(stored.UpdatedAt));
         var tombstone = new SessionDocument
@@ -226,6 +174,8 @@ internal sealed class RemoteSessionPruner
             stored.Version, tombstone.Version, _origin, EntityJson.Serialize(tombstone), OutboxStatus.Pending, 0, null, null, null, null, now, now, null, stamp)
         {
             BaseChangedAt = new DateTimeOffset(storedHlc, TimeSpan.Zero),
+            PrunedBefore = before,
+            PrunedStates = states,
         };
     }
 

@@ -199,17 +199,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         await _b.RunOkAsync("session", "pull", id);
 
         // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
-        string export = Path.Combine(_a.Root, "session.jsonl");
-        await _a.RunOkAsync("session", "export", id, "-o", export);
-        string[] lines = await File.ReadAllLinesAsync(export);
-        JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
-        session["title"] = "changed after the pull";
-        session["version"] = session["version"]!.GetValue<long>() + 1;
-        session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        lines[0] = session.ToJsonString();
-        await File.WriteAllLinesAsync(export, lines);
-        await _a.RunOkAsync("session", "import", export);
-        await _a.RunOkAsync("db", "sync");
+        await ChangeInAAsync(id, "changed after the pull");
         await Task.Delay(TimeSpan.FromMilliseconds(50)); // the cutoff "0s" is later than A's change
 
         JsonElement pruned = await _b.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
@@ -237,31 +227,12 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         await _b.RunOkAsync("session", "pull", id);
 
         // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
-        string export = Path.Combine(_a.Root, "session.jsonl");
-        await _a.RunOkAsync("session", "export", id, "-o", export);
-        string[] lines = await File.ReadAllLinesAsync(export);
-        JsonObject session = JsonNode.Parse(lines[0])!.AsObject();
-        session["title"] = "changed after the pull";
-        long changedVersion = session["version"]!.GetValue<long>() + 1;
-        session["version"] = changedVersion;
-        session["updatedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        lines[0] = session.ToJsonString();
-        await File.WriteAllLinesAsync(export, lines);
-        await _a.RunOkAsync("session", "import", export);
-        await _a.RunOkAsync("db", "sync");
+        long changedVersion = await ChangeInAAsync(id, "changed after the pull");
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-        // The prune's tombstoning step is refused after its local removal (as when PostgreSQL goes away mid-prune): the
-        // deletion waits in B's outbox.
-        await ExecuteAsync(connectionString, """
-            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
-            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
-            """);
-        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
-        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
+        await InterruptedPruneAsync(_b, connectionString, "--older-than", cutoff);
         Assert.Empty(await _b.SessionIdsAsync());
-        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
 
         // Either recovery the error names delivers the deletion as the prune: PostgreSQL's version (A's, changed before the
         // cutoff) is what goes, no conflict, and the tombstone keeps A's document, as an uninterrupted prune leaves it.
@@ -304,13 +275,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         await _b.RunOkAsync("session", "pull", id);
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        await ExecuteAsync(connectionString, """
-            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
-            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
-            """);
-        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--remote", "--yes");
-        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
-        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
+        await InterruptedPruneAsync(_b, connectionString, "--older-than", cutoff);
 
         // Meanwhile A changes the session (after the cutoff) and syncs it; then B's deletion is delivered.
         await Task.Delay(TimeSpan.FromMilliseconds(50));
@@ -343,13 +308,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         long changed = await ChangeAsync(_a, id, "moved to another state", other); // before the cutoff, synced after the prune stopped
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        await ExecuteAsync(connectionString, """
-            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
-            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
-            """);
-        AcodeResult interrupted = await _b.RunAsync("db", "prune", "--older-than", cutoff, "--state", state, "--remote", "--yes");
-        Assert.True(interrupted.ExitCode == 16, interrupted.ToString());
-        await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions;");
+        await InterruptedPruneAsync(_b, connectionString, "--older-than", cutoff, "--state", state);
         await _a.RunOkAsync("db", "sync");
 
         await _b.RunOkAsync("db", "sync");
@@ -373,14 +332,8 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         await _a.RunOkAsync("db", "sync");
         string ofA = Assert.Single(await _a.SessionIdsAsync());
         // The plan (a read) passes; tombstoning B's sessions is refused, after the local prune.
-        await ExecuteAsync(connectionString, """
-            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
-            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
-            """);
+        AcodeResult pruned = await InterruptedPruneAsync(_a, connectionString, ["--older-than", "0s", .. asJson ? new[] { "--json" } : []]);
 
-        AcodeResult pruned = await _a.RunAsync(["db", "prune", "--older-than", "0s", "--remote", "--yes", .. asJson ? new[] { "--json" } : []]);
-
-        Assert.True(pruned.ExitCode == 16, pruned.ToString());
         Assert.Contains("Error: ACODE-DB-006: ", pruned.Stderr, StringComparison.Ordinal);
         Assert.Contains("The local prune was done (1 session(s) removed)", pruned.Stderr, StringComparison.Ordinal);
         Assert.Contains("run the same command again (", pruned.Stderr, StringComparison.Ordinal);
@@ -523,6 +476,30 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     {
         _a.Dispose();
         _b.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <c>db prune … --remote --yes</c> with <paramref name="arguments"/> in <paramref name="workspace"/> while
+    /// PostgreSQL refuses every update of a session (as when it goes away after the prune's plan): the local removal is
+    /// made, the prune stops with ACODE-DB-006 (exit 16) and its deletions wait in the outbox. PostgreSQL accepts updates
+    /// again afterwards.
+    /// </summary>
+    private static async Task<AcodeResult> InterruptedPruneAsync(CliWorkspace workspace, string connectionString, params string[] arguments)
+    {
+        await ExecuteAsync(connectionString, """
+            CREATE FUNCTION refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'permission denied for table sessions' USING ERRCODE = '42501'; END $$;
+            CREATE TRIGGER refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session_update();
+            """);
+        try
+        {
+            AcodeResult pruned = await workspace.RunAsync(["db", "prune", .. arguments, "--remote", "--yes"]);
+            Assert.True(pruned.ExitCode == 16, pruned.ToString());
+            return pruned;
+        }
+        finally
+        {
+            await ExecuteAsync(connectionString, "DROP TRIGGER refuse_session_update ON sessions; DROP FUNCTION refuse_session_update();");
+        }
     }
 
     /// <summary>Workspace A changes the session's title (a new version, stamped now) through an export it imports again, and syncs it.</summary>
