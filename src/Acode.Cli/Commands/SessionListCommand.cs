@@ -126,9 +126,10 @@ internal static class SessionListCommand
             }
 
             // At 80 columns: ID, State and Title (Updated from 93); narrower than a table: one block of lines per session.
-            // With --remote the workspace each version came from is what the listing is for: its column is kept, and where
-            // ID, State, Title and Workspace do not fit, each session is a block that shows every column (trial AE F3: it
-            // was the first column to go, so 70 to 199 columns showed less than 60).
+            // With --remote the workspace each version came from is what the listing is for: its column is kept (trial AE
+            // F3: it was the first column to go, so 70 to 199 columns showed less than 60); where ID, State, Title and
+            // Workspace do not fit, the Workspace cell is the name alone (trial AF 5: from about 100 columns a table
+            // stays), and narrower each session is a block that shows every column, the workspace's name whole.
             var table = new FittedTable(TableBorder.Simple).Keep("ID").Keep("State").Free("Title").Optional("Tasks", drop: 3, right: true)
                 .Optional("Tool calls", drop: 4, right: true).Optional("Created", drop: 2).Optional("Updated", drop: 1);
             if (fromRemote)
@@ -140,7 +141,15 @@ internal static class SessionListCommand
             {
                 string[] cells = [s.Id.Value, s.State.ToString(), Display.Safe(s.Title, 60), s.TaskCount.ToString(CultureInfo.InvariantCulture),
                     s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt)];
-                table.AddRow(fromRemote ? [.. cells, Display.Workspace(s.Origin, s.OriginName)] : cells);
+                if (fromRemote)
+                {
+                    table.AddRow([.. cells, Display.Workspace(s.Origin, s.OriginName)], [.. cells, Display.WorkspaceName(s.Origin, s.OriginName)],
+                        [.. cells, Display.Workspace(s.Origin, s.OriginName, int.MaxValue)]);
+                }
+                else
+                {
+                    table.AddRow(cells);
+                }
             }
 
             table.Write(context.Console);

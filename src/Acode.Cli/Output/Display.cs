@@ -170,9 +170,15 @@ internal static class Display
     /// The Workspace cell of a <c>--remote</c> table: the name the workspace reported when it synced over its id, or the id
     /// alone when it reported none (or the same); both escaped for the console and cut to 40 characters.
     /// </summary>
-    public static string Workspace(string? id, string? name) => WorkspaceLabel.ShownName(id, name) is { } shown
-        ? $"{Safe(shown, 40)}\n{Safe(id, 40)}"
-        : Safe(id ?? "", 40);
+    public static string Workspace(string? id, string? name) => Workspace(id, name, 40);
+
+    /// <summary><see cref="Workspace(string?, string?)"/> cut at <paramref name="maxLength"/> characters: <c>int.MaxValue</c> for the block form of a table, where no column width applies.</summary>
+    public static string Workspace(string? id, string? name, int maxLength) => WorkspaceLabel.ShownName(id, name) is { } shown
+        ? $"{Safe(shown, maxLength)}\n{Safe(id, maxLength)}"
+        : Safe(id ?? "", maxLength);
+
+    /// <summary>The narrow Workspace cell of a <c>--remote</c> table: the name alone, cut to 24 characters, or the id (cut to 40) where the workspace reported no name.</summary>
+    public static string WorkspaceName(string? id, string? name) => WorkspaceLabel.ShownName(id, name) is { } shown ? Safe(shown, 24) : Safe(id ?? "", 40);
 
     /// <summary>UTC to the second, with the Z that says so: <c>2026-11-30T14:05:07Z</c> (accepted back by <c>--since</c>).</summary>
     public static string Second(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -5,8 +5,9 @@ namespace Acode.Cli.Output;
 /// <summary>
 /// A table that fits the terminal: ids, states, timestamps and numbers (<see cref="Keep"/> and <see cref="Optional"/>
 /// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first; then the
-/// optional columns are dropped, the last added first; and when even that does not fit, each row is printed as a block
-/// of <c>Header: value</c> lines (a key/value table as <c>Item: value</c> lines), as plain text, never cut.
+/// optional columns are dropped, the last added first; then the rows given a narrow form (<see cref="AddRow(string[], string[], string[])"/>)
+/// are shown in it; and when even that does not fit, each row is printed as a block of <c>Header: value</c> lines (a
+/// key/value table as <c>Item: value</c> lines), as plain text, never cut, from the row's whole form where it has one.
 /// </summary>
 internal sealed class FittedTable(TableBorder border)
 {
@@ -15,6 +16,8 @@ internal sealed class FittedTable(TableBorder border)
 
     private readonly List<(string Header, Kind Kind, bool Right, int Drop)> _columns = [];
     private readonly List<string[]> _rows = [];
+    private readonly List<string[]> _narrowRows = [];
+    private readonly List<string[]> _wholeRows = [];
 
     private enum Kind
     {
@@ -33,24 +36,31 @@ internal sealed class FittedTable(TableBorder border)
     public FittedTable Free(string header) => Add(header, Kind.Free, right: false, 0);
 
     /// <summary>A row of markup cells, one per column (a cell may hold several lines).</summary>
-    public void AddRow(params string[] cells) => _rows.Add(cells);
+    public void AddRow(params string[] cells) => AddRow(cells, cells, cells);
+
+    /// <summary>A row of markup cells, one per column, in three forms.</summary>
+    /// <param name="cells">The table's cells.</param>
+    /// <param name="narrow">The cells where <paramref name="cells"/> make no table even without the optional columns (a workspace's name without its id under it).</param>
+    /// <param name="whole">The cells of the block form, where no column width applies (a name not cut to a column).</param>
+    public void AddRow(string[] cells, string[] narrow, string[] whole)
+    {
+        _rows.Add(cells);
+        _narrowRows.Add(narrow);
+        _wholeRows.Add(whole);
+    }
 
     public void Write(IAnsiConsole console)
     {
         int width = console.Profile.Width;
-        var shown = Enumerable.Range(0, _columns.Count).ToList();
-        while (Needed(shown) > width)
+        List<string[]> rows = _rows;
+        List<int> shown = Fit(rows, width);
+        if (Needed(rows, shown) > width)
         {
-            int[] optional = [.. shown.Where(i => _columns[i].Kind == Kind.Optional).OrderByDescending(i => _columns[i].Drop)];
-            if (optional.Length == 0)
-            {
-                break;
-            }
-
-            shown.Remove(optional[0]);
+            rows = _narrowRows;
+            shown = Fit(rows, width);
         }
 
-        if (Needed(shown) > width)
+        if (Needed(rows, shown) > width)
         {
             WriteBlocks(console);
             return;
@@ -63,7 +73,7 @@ internal sealed class FittedTable(TableBorder border)
             var column = new TableColumn(Markup.Escape(header));
             if (kind != Kind.Free)
             {
-                column.NoWrap().Width(Natural(i));
+                column.NoWrap().Width(Natural(rows, i));
             }
 
             if (right)
@@ -74,12 +84,30 @@ internal sealed class FittedTable(TableBorder border)
             table.AddColumn(column);
         }
 
-        foreach (string[] row in _rows)
+        foreach (string[] row in rows)
         {
             table.AddRow([.. shown.Select(i => i < row.Length ? row[i] : string.Empty)]);
         }
 
         console.Write(table);
+    }
+
+    /// <summary>The columns shown of <paramref name="rows"/> in <paramref name="width"/>: all, less the optional ones that do not fit (the highest drop first).</summary>
+    private List<int> Fit(List<string[]> rows, int width)
+    {
+        var shown = Enumerable.Range(0, _columns.Count).ToList();
+        while (Needed(rows, shown) > width)
+        {
+            int[] optional = [.. shown.Where(i => _columns[i].Kind == Kind.Optional).OrderByDescending(i => _columns[i].Drop)];
+            if (optional.Length == 0)
+            {
+                break;
+            }
+
+            shown.Remove(optional[0]);
+        }
+
+        return shown;
     }
 
     private FittedTable Add(string header, Kind kind, bool right, int drop)
@@ -94,8 +122,8 @@ internal sealed class FittedTable(TableBorder border)
     /// ids, paths, versions) are not cut inside a word either, so there it is their longest word where that is longer
     /// (trial AD: <c>db status</c> broke the workspace id at 60 columns).
     /// </summary>
-    private int Needed(List<int> shown)
-        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(i), Labelled ? Math.Max(FreeMinimum, LongestWord(i)) : FreeMinimum) : Natural(i)) + (3 * shown.Count) + 1;
+    private int Needed(List<string[]> rows, List<int> shown)
+        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(rows, i), Labelled ? Math.Max(FreeMinimum, LongestWord(i)) : FreeMinimum) : Natural(rows, i)) + (3 * shown.Count) + 1;
 
     /// <summary>A key/value table: a kept label column and a free value column.</summary>
     private bool Labelled => _columns.Count == 2 && _columns[0].Kind == Kind.Keep && _columns[1].Kind == Kind.Free;
@@ -108,9 +136,9 @@ internal sealed class FittedTable(TableBorder border)
             .DefaultIfEmpty(0)
             .Max();
 
-    /// <summary>The widest line of the column, in terminal cells (a CJK character takes two, a combining mark none).</summary>
-    private int Natural(int column)
-        => _rows.Select(r => column < r.Length ? r[column] : string.Empty).Prepend(Markup.Escape(_columns[column].Header))
+    /// <summary>The widest line of the column in <paramref name="rows"/>, in terminal cells (a CJK character takes two, a combining mark none).</summary>
+    private int Natural(List<string[]> rows, int column)
+        => rows.Select(r => column < r.Length ? r[column] : string.Empty).Prepend(Markup.Escape(_columns[column].Header))
             .SelectMany(cell => Markup.Remove(cell).Split('\n'))
             .Max(line => line.GetCellWidth());
 
@@ -122,9 +150,9 @@ internal sealed class FittedTable(TableBorder border)
     {
         bool labelled = Labelled;
         TextWriter output = console.Profile.Out.Writer;
-        for (int r = 0; r < _rows.Count; r++)
+        for (int r = 0; r < _wholeRows.Count; r++)
         {
-            string[] row = _rows[r];
+            string[] row = _wholeRows[r];
             if (labelled)
             {
                 output.WriteLine($"{Plain(row[0])}: {Plain(row.Length > 1 ? row[1] : string.Empty)}");

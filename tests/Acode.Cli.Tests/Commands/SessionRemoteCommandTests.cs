@@ -293,6 +293,45 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Contains("a-long-workspace-name-for-the-laptop", table.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("Issue", "trialAF.5")]
+    public async Task The_remote_list_stays_a_table_where_the_workspace_fits_by_its_name_alone()
+    {
+        string url = await ConfigureBothAsync();
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "laptop";
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        string origin = await OriginAsync(url, id);
+        _b.Environment["COLUMNS"] = "100";
+
+        AcodeResult table = await _b.RunOkAsync("session", "list", "--remote");
+
+        // One line per session with its workspace's name (its id left out), not a block of eight lines per session.
+        Assert.DoesNotContain("ID: ", table.Stdout, StringComparison.Ordinal);
+        string row = Assert.Single(table.Stdout.Split('\n'), line => line.Contains(id, StringComparison.Ordinal));
+        Assert.Contains("laptop", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(origin, table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Issue", "trialAF.5")]
+    public async Task The_remote_lists_block_form_shows_the_workspace_name_whole()
+    {
+        string url = await ConfigureBothAsync();
+        const string name = "a-rather-long-workspace-folder-name-for-the-team-laptop";
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = name;
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string origin = await OriginAsync(url, Assert.Single(await _a.SessionIdsAsync()));
+        _b.Environment["COLUMNS"] = "80";
+
+        AcodeResult blocks = await _b.RunOkAsync("session", "list", "--remote");
+
+        // No column width applies to a block's line: the name is not cut at a table's 40 characters.
+        Assert.Contains($"Workspace: {name} / {origin}", blocks.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _a.Dispose();
