@@ -52,7 +52,9 @@ internal static class AcodeCommandLine
         StopSignals.Listen();
         Output.StandardErrorStream.Install();
         Output.StandardOutput.Install();
-        ParseResult parseResult = Build().Parse(args);
+        RootCommand root = Build();
+        args = EmptyJoinedValue.Split(args, root);
+        ParseResult parseResult = root.Parse(args);
         // --help (and --version) answers even when the rest of the line is incomplete ('acode session show --help').
         if (parseResult.Action is not { ClearsParseErrors: true } && ParseErrorMessages.Describe(parseResult, args) is ({ } errors, { } hint))
         {

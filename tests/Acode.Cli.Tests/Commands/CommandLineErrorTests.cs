@@ -150,6 +150,26 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.Contains("title containing '--json'", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("session list --title=", "session list --title ")]
+    [InlineData("session list --since=", "session list --since ")]
+    [InlineData("session export --all -o=", "session export --all -o ")]
+    [InlineData("db prune --older-than= --dry-run", "db prune --older-than  --dry-run")]
+    [Trait("Issue", "trialAF.7")]
+    public async Task An_option_joined_to_an_empty_value_is_the_empty_value_as_when_given_apart(string joined, string apart)
+    {
+        // '--title=' was "needs a value" (exit 2) while '--title ""' listed every session: two spellings of one value.
+        await _workspace.RunOkAsync("demo");
+
+        AcodeResult asJoined = await _workspace.RunAsync(joined.Split(' '));
+        AcodeResult asApart = await _workspace.RunAsync(apart.Split(' '));
+
+        Assert.Equal(asApart.ExitCode, asJoined.ExitCode);
+        Assert.Equal(asApart.Stdout, asJoined.Stdout);
+        Assert.Equal(asApart.Stderr, asJoined.Stderr);
+        Assert.DoesNotContain("needs a value", asJoined.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Issue", "trialAD.F4.1")]
     public async Task A_workspace_option_alone_says_only_that_it_needs_a_value()
