@@ -308,7 +308,8 @@ internal sealed partial class PostgresOutboxApplier : IDisposable
                     OutsidePrunedStates = current is not null && OutsidePrunedStates(last, current.SessionState),
                 };
                 ApplyOutcome outcome = ConflictRule.Judge(incoming, current?.State);
-                if (outcome == ApplyOutcome.Applied && PrunedBefore(last) > 0 && current is { Deleted: false } && !ConflictRule.Continues(incoming, current.State))
+                if (outcome == ApplyOutcome.Applied && byType.Key == EntityType.Session && PrunedBefore(last) > 0 && current is { Deleted: false }
+                    && !ConflictRule.Continues(incoming, current.State))
                 {
                     prunedOver.Add(index[last]);
                 }
