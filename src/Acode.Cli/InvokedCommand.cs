@@ -12,8 +12,8 @@ namespace Acode.Cli;
 internal static class InvokedCommand
 {
     /// <summary>
-    /// <c>acode</c> and the parsed tokens, with <paramref name="option"/>'s name added when the line does not have it
-    /// (before any <c>--</c>: after it, it would be read as an argument).
+    /// <c>acode</c> and the parsed tokens, with <paramref name="option"/>'s name added when the line does not have it, or
+    /// has it switched off (<c>--dry-run false</c>), before any <c>--</c> (after it, it would be read as an argument).
     /// </summary>
     public static string With(ParseResult parseResult, Option option) => With(parseResult, option, []);
 
@@ -38,8 +38,21 @@ internal static class InvokedCommand
     private static string With(ParseResult parseResult, Option option, IReadOnlyList<(Option Option, string Value)> pinned, IReadOnlySet<string> dropped)
     {
         var added = new List<string>();
-        if (parseResult.GetResult(option) is not { Implicit: false })
+        var removed = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        OptionResult? given = parseResult.GetResult(option);
+        if (given is not { Implicit: false })
         {
+            added.Add(option.Name);
+        }
+        else if (option is Option<bool> flag && !parseResult.GetValue(flag))
+        {
+            // Given switched off ('--dry-run false', '--yes=false'): the suggestion has it on, as its words say (trial AH 4).
+            if (given.IdentifierToken is { } typed)
+            {
+                removed.Add(typed);
+            }
+
+            removed.UnionWith(given.Tokens);
             added.Add(option.Name);
         }
 
@@ -66,7 +79,7 @@ internal static class InvokedCommand
                 added.Clear();
             }
 
-            if (token.Type == TokenType.Argument && dropped.Contains(token.Value))
+            if ((token.Type == TokenType.Argument && dropped.Contains(token.Value)) || removed.Contains(token))
             {
                 continue;
             }

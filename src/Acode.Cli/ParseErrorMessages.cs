@@ -41,6 +41,11 @@ internal static class ParseErrorMessages
             return null;
         }
 
+        if (parseResult.UnmatchedTokens.Count > 0 && SwitchGivenAWord(parseResult, args) is { } switchWord)
+        {
+            return ([switchWord], help);
+        }
+
         if (parseResult.UnmatchedTokens.Count > 0)
         {
             return Unrecognized(parseResult, command, path, help);
@@ -53,6 +58,28 @@ internal static class ParseErrorMessages
         }
 
         return (errors.Distinct().ToList(), help);
+    }
+
+    /// <summary>
+    /// A switch (a true/false option) typed joined to a word that is neither (<c>--dry-run=no</c>): said of the switch.
+    /// System.CommandLine leaves such a word over as an argument, which was blamed on the command ("'acode db prune' does
+    /// not take the argument 'no'", trial AH 5). Null when the first word left over is not such a value.
+    /// </summary>
+    private static string? SwitchGivenAWord(ParseResult parseResult, IReadOnlyList<string> args)
+    {
+        string word = parseResult.UnmatchedTokens[0];
+        foreach (Option option in OptionsOf(parseResult).Where(o => o.ValueType == typeof(bool)))
+        {
+            foreach (string name in option.Aliases.Prepend(option.Name))
+            {
+                if (args.Contains($"{name}={word}", StringComparer.Ordinal) || args.Contains($"{name}:{word}", StringComparer.Ordinal))
+                {
+                    return $"{name} is a switch: give it alone to turn it on, or {name}=true / {name}=false; '{word}' is neither.";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static (IReadOnlyList<string> Errors, string Hint) Unrecognized(ParseResult parseResult, Command command, string path, string help)

@@ -36,13 +36,14 @@ public sealed class UiCommandLineTests : IDisposable
     [InlineData("-1")]
     [InlineData("abc")]
     [InlineData("80.5")]
+    [InlineData("")] // trial AH 6: '--port=' said "(got )"
     public async Task Any_port_out_of_range_or_not_a_number_gets_the_one_range_message_and_exit_2(string port)
     {
         AcodeResult result = await _workspace.RunAsync("ui", "--no-open", "--port", port);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal($"Error: --port must be between 1 and 65535, or 0 for a free port (got {port}).", lines[0]);
+        Assert.Equal($"Error: --port must be between 1 and 65535, or 0 for a free port (got '{port}').", lines[0]);
         Assert.StartsWith("Try: ", lines[1], StringComparison.Ordinal);
         Assert.Equal(2, lines.Length);
         Assert.Empty(result.Stdout);

@@ -128,8 +128,9 @@ internal static class SessionListCommand
             // At 80 columns: ID, State and Title (Updated from 93); narrower than a table: one block of lines per session.
             // With --remote the workspace each version came from is what the listing is for: its column is kept (trial AE
             // F3: it was the first column to go, so 70 to 199 columns showed less than 60); where ID, State, Title and
-            // Workspace do not fit, the Workspace cell is the name alone (trial AF 5: from about 100 columns a table
-            // stays), and narrower each session is a block that shows every column, the workspace's name whole.
+            // Workspace do not fit, the workspace's name goes under the session id (trial AF 5, AH 2: a table from about
+            // 75 columns, two lines per session as in the wider form), and narrower each session is a block that shows
+            // every column, the workspace's name whole.
             var table = new FittedTable(TableBorder.Simple).Keep("ID").Keep("State").Free("Title").Optional("Tasks", drop: 3, right: true)
                 .Optional("Tool calls", drop: 4, right: true).Optional("Created", drop: 2).Optional("Updated", drop: 1);
             if (fromRemote)
@@ -143,7 +144,8 @@ internal static class SessionListCommand
                     s.ToolCallCount.ToString(CultureInfo.InvariantCulture), Display.Second(s.CreatedAt), Display.Second(s.UpdatedAt)];
                 if (fromRemote)
                 {
-                    table.AddRow([.. cells, Display.Workspace(s.Origin, s.OriginName)], [.. cells, Display.WorkspaceName(s.Origin, s.OriginName)],
+                    table.AddRow([.. cells, Display.Workspace(s.Origin, s.OriginName)],
+                        [$"{cells[0]}\n{Display.WorkspaceName(s.Origin, s.OriginName, s.Id.Value.Length - 1)}", .. cells[1..], string.Empty],
                         [.. cells, Display.Workspace(s.Origin, s.OriginName, int.MaxValue)]);
                 }
                 else

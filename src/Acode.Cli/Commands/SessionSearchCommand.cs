@@ -120,11 +120,13 @@ internal static class SessionSearchCommand
                 return ExitCodes.Success;
             }
 
-            // The session cell is its id over its title (cut to the id's width); Entity and Workspace go first when narrow.
+            // The session cell is its id over its title (cut to the id's width); Entity goes first when narrow. With
+            // --remote the workspace each hit comes from is kept (trial AH 1: it went first, so 80 to 139 columns did not
+            // say it): a Workspace column where it fits, else its name under the session's title, else in the blocks.
             var table = new FittedTable(TableBorder.Simple).Keep("Session").Optional("Entity", drop: 1).Keep("Field").Free("Snippet");
             if (isRemote)
             {
-                table.Optional("Workspace", drop: 2);
+                table.Keep("Workspace");
             }
 
             foreach (SearchHit hit in page.Items)
@@ -135,10 +137,14 @@ internal static class SessionSearchCommand
                 };
                 if (isRemote)
                 {
-                    row.Add(Display.Workspace(hit.Origin, hit.OriginName));
+                    table.AddRow([.. row, Display.Workspace(hit.Origin, hit.OriginName)],
+                        [$"{row[0]}\n{Display.WorkspaceName(hit.Origin, hit.OriginName, hit.SessionId.Value.Length - 1)}", .. row[1..], string.Empty],
+                        [.. row, Display.Workspace(hit.Origin, hit.OriginName, int.MaxValue)]);
                 }
-
-                table.AddRow([.. row]);
+                else
+                {
+                    table.AddRow([.. row]);
+                }
             }
 
             table.Write(context.Console);

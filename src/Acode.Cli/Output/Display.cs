@@ -177,8 +177,12 @@ internal static class Display
         ? $"{Safe(shown, maxLength)}\n{Safe(id, maxLength)}"
         : Safe(id ?? "", maxLength);
 
-    /// <summary>The narrow Workspace cell of a <c>--remote</c> table: the name alone, cut to 24 characters, or the id (cut to 40) where the workspace reported no name.</summary>
-    public static string WorkspaceName(string? id, string? name) => WorkspaceLabel.ShownName(id, name) is { } shown ? Safe(shown, 24) : Safe(id ?? "", 40);
+    /// <summary>
+    /// A <c>--remote</c> table's narrow form names the workspace under the session id (kept to <paramref name="width"/>
+    /// terminal columns before the ellipsis of a cut, so it is no wider than the id), instead of a Workspace column: the
+    /// name alone, or the id where the workspace reported no name (cut to 40).
+    /// </summary>
+    public static string WorkspaceName(string? id, string? name, int width) => WorkspaceLabel.ShownName(id, name) is { } shown ? Safe(shown, width) : Safe(id ?? "", 40);
 
     /// <summary>UTC to the second, with the Z that says so: <c>2026-11-30T14:05:07Z</c> (accepted back by <c>--since</c>).</summary>
     public static string Second(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

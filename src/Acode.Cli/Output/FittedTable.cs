@@ -6,7 +6,7 @@ namespace Acode.Cli.Output;
 /// A table that fits the terminal: ids, states, timestamps and numbers (<see cref="Keep"/> and <see cref="Optional"/>
 /// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first; then the
 /// optional columns are dropped, the last added first; then the rows given a narrow form (<see cref="AddRow(string[], string[], string[])"/>)
-/// are shown in it; and when even that does not fit, each row is printed as a block of <c>Header: value</c> lines (a
+/// are shown in it, without the columns it leaves empty; and when even that does not fit, each row is printed as a block of <c>Header: value</c> lines (a
 /// key/value table as <c>Item: value</c> lines), as plain text, never cut, from the row's whole form where it has one.
 /// </summary>
 internal sealed class FittedTable(TableBorder border)
@@ -40,7 +40,10 @@ internal sealed class FittedTable(TableBorder border)
 
     /// <summary>A row of markup cells, one per column, in three forms.</summary>
     /// <param name="cells">The table's cells.</param>
-    /// <param name="narrow">The cells where <paramref name="cells"/> make no table even without the optional columns (a workspace's name without its id under it).</param>
+    /// <param name="narrow">
+    /// The cells where <paramref name="cells"/> make no table even without the optional columns; a column whose narrow
+    /// cells are all empty is left out (a workspace's name under the session id instead of a Workspace column).
+    /// </param>
     /// <param name="whole">The cells of the block form, where no column width applies (a name not cut to a column).</param>
     public void AddRow(string[] cells, string[] narrow, string[] whole)
     {
@@ -56,8 +59,10 @@ internal sealed class FittedTable(TableBorder border)
         List<int> shown = Fit(rows, width);
         if (Needed(rows, shown) > width)
         {
+            // The columns left (no optional one is), less those the narrow form leaves empty: a wider terminal never
+            // shows fewer columns than a narrower one.
             rows = _narrowRows;
-            shown = Fit(rows, width);
+            shown = [.. shown.Where(i => rows.Any(r => i < r.Length && r[i].Length > 0))];
         }
 
         if (Needed(rows, shown) > width)

@@ -170,6 +170,19 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.DoesNotContain("needs a value", asJoined.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("db prune --older-than 1s --dry-run=no", "Error: --dry-run is a switch: give it alone to turn it on, or --dry-run=true / --dry-run=false; 'no' is neither.")]
+    [InlineData("session list --json=yes", "Error: --json is a switch: give it alone to turn it on, or --json=true / --json=false; 'yes' is neither.")]
+    [Trait("Issue", "trialAH.5")]
+    public async Task A_switch_joined_to_a_word_that_is_not_true_or_false_is_said_of_the_switch(string command, string error)
+    {
+        // It was "'acode db prune' does not take the argument 'no'": blamed on the command, not on the switch.
+        AcodeResult result = await _workspace.RunAsync(command.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(error, Lines(result.Stderr)[0]);
+    }
+
     [Fact]
     [Trait("Issue", "trialAD.F4.1")]
     public async Task A_workspace_option_alone_says_only_that_it_needs_a_value()

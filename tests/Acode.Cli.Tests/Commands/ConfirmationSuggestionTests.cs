@@ -100,6 +100,27 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
         Assert.Equal(currentBefore.Order(), (await IdsInAsync(null)).Order());
     }
 
+    [Theory]
+    [InlineData("--dry-run=false")]
+    [InlineData("--dry-run", "false")]
+    [Trait("Issue", "trialAH.4")]
+    public async Task A_suggestion_made_after_a_switched_off_dry_run_has_it_on_where_it_says_dry_run(params string[] switchedOff)
+    {
+        await _current.RunOkAsync("demo", "--sessions", "2");
+        IReadOnlyList<string> before = await IdsInAsync(null);
+
+        AcodeResult refused = await _current.RunInAsync(_current.Root, ["db", "prune", "--older-than", "0s", .. switchedOff]);
+
+        // "or first see what it would remove: … --dry-run false" ran the prune itself (and was refused again here).
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        string dryRun = DryRunSuggestion().Match(refused.Stderr) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException(refused.Stderr);
+        Assert.DoesNotContain("false", dryRun, StringComparison.Ordinal);
+        AcodeResult seen = await PrintedCommand.RunAsync(dryRun, _current.Root);
+        Assert.True(seen.ExitCode == 0, seen.ToString());
+        Assert.Contains("Dry run", seen.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before.Order(), (await IdsInAsync(null)).Order());
+    }
+
     public void Dispose() => _current.Dispose();
 
     private static IReadOnlyList<string> Ids(JsonElement json, string property)
@@ -162,6 +183,9 @@ public sealed partial class ConfirmationSuggestionTests : IDisposable
 
     [GeneratedRegex(@"Try: Run the same command with --yes to confirm: (acode .*?)   \(")]
     private static partial Regex RefusalSuggestion();
+
+    [GeneratedRegex(@"\(or first see what it would remove: (acode [^\n]*)\)")]
+    private static partial Regex DryRunSuggestion();
 
     [GeneratedRegex(@"run the same command with --yes: (acode [^\n]*)")]
     private static partial Regex TerminalSuggestion();

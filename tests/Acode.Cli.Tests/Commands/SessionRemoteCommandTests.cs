@@ -273,7 +273,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Theory]
-    [InlineData("80")]
+    [InlineData("60")]
     [InlineData("120")]
     [InlineData("160")]
     [Trait("Issue", "trialAE.F3")]
@@ -293,9 +293,14 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Contains("a-long-workspace-name-for-the-laptop", table.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Theory]
+    [InlineData("80", "session", "list", "--remote")]
+    [InlineData("100", "session", "list", "--remote")]
+    [InlineData("80", "session", "search", "flaky", "--remote")]
+    [InlineData("100", "session", "search", "flaky", "--remote")]
     [Trait("Issue", "trialAF.5")]
-    public async Task The_remote_list_stays_a_table_where_the_workspace_fits_by_its_name_alone()
+    [Trait("Issue", "trialAH.1")]
+    public async Task A_remote_table_too_narrow_for_a_workspace_column_names_the_workspace_under_the_session_id(string columns, params string[] command)
     {
         string url = await ConfigureBothAsync();
         _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "laptop";
@@ -303,14 +308,18 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         await _a.RunOkAsync("db", "sync");
         string id = Assert.Single(await _a.SessionIdsAsync());
         string origin = await OriginAsync(url, id);
-        _b.Environment["COLUMNS"] = "100";
+        _b.Environment["COLUMNS"] = columns;
 
-        AcodeResult table = await _b.RunOkAsync("session", "list", "--remote");
+        AcodeResult table = await _b.RunOkAsync(command);
 
-        // One line per session with its workspace's name (its id left out), not a block of eight lines per session.
+        // A table (not a block of lines per session), and the workspace's name under the id: the list was blocks from 80
+        // to 119 columns; the search left the workspace out from 80 to about 140 (with a longer name than here).
         Assert.DoesNotContain("ID: ", table.Stdout, StringComparison.Ordinal);
-        string row = Assert.Single(table.Stdout.Split('\n'), line => line.Contains(id, StringComparison.Ordinal));
-        Assert.Contains("laptop", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Session: ", table.Stdout, StringComparison.Ordinal);
+        string[] lines = table.Stdout.Split('\n');
+        int row = Array.FindIndex(lines, line => line.TrimStart().StartsWith(id, StringComparison.Ordinal));
+        Assert.True(row >= 0, table.ToString());
+        Assert.Contains("  laptop", lines[command[1] == "search" ? row + 2 : row + 1], StringComparison.Ordinal);
         Assert.DoesNotContain(origin, table.Stdout, StringComparison.Ordinal);
     }
 
@@ -324,7 +333,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         await _a.RunOkAsync("demo");
         await _a.RunOkAsync("db", "sync");
         string origin = await OriginAsync(url, Assert.Single(await _a.SessionIdsAsync()));
-        _b.Environment["COLUMNS"] = "80";
+        _b.Environment["COLUMNS"] = "60";
 
         AcodeResult blocks = await _b.RunOkAsync("session", "list", "--remote");
 
