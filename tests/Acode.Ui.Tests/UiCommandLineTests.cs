@@ -56,7 +56,7 @@ public sealed class UiCommandLineTests : IDisposable
         AcodeResult result = await _workspace.RunAsync("ui", "--no-open", "--port", "\u001b[31m");
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("(got \\u001B[31m)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("(got '\\u001B[31m')", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b", result.Stderr, StringComparison.Ordinal);
     }
 
