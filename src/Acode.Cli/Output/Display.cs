@@ -168,11 +168,14 @@ internal static class Display
 
     /// <summary>
     /// The Workspace cell of a <c>--remote</c> table: the name the workspace reported when it synced over its id, or the id
-    /// alone when it reported none (or the same); both escaped for the console and cut to 40 characters.
+    /// alone when it reported none (or the same); both escaped for the console and cut to 40 terminal columns.
     /// </summary>
     public static string Workspace(string? id, string? name) => Workspace(id, name, 40);
 
-    /// <summary><see cref="Workspace(string?, string?)"/> cut at <paramref name="maxLength"/> characters: <c>int.MaxValue</c> for the block form of a table, where no column width applies.</summary>
+    /// <summary>
+    /// <see cref="Workspace(string?, string?)"/> cut at <paramref name="maxLength"/> terminal columns: <c>int.MaxValue</c>
+    /// for the block form of a table, where no column width applies.
+    /// </summary>
     public static string Workspace(string? id, string? name, int maxLength) => WorkspaceLabel.ShownName(id, name) is { } shown
         ? $"{Safe(shown, maxLength)}\n{Safe(id, maxLength)}"
         : Safe(id ?? "", maxLength);

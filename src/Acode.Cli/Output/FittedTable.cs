@@ -5,9 +5,10 @@ namespace Acode.Cli.Output;
 /// <summary>
 /// A table that fits the terminal: ids, states, timestamps and numbers (<see cref="Keep"/> and <see cref="Optional"/>
 /// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first; then the
-/// optional columns are dropped, the last added first; then the rows given a narrow form (<see cref="AddRow(string[], string[], string[])"/>)
-/// are shown in it, without the columns it leaves empty; and when even that does not fit, each row is printed as a block of <c>Header: value</c> lines (a
-/// key/value table as <c>Item: value</c> lines), as plain text, never cut, from the row's whole form where it has one.
+/// optional columns are dropped, the last added first; then the rows are shown in their narrow form
+/// (<see cref="AddRow(string[], string[], string[])"/>), without the columns it leaves empty; and when even that does
+/// not fit, each row is printed as a block of <c>Header: value</c> lines (a key/value table as <c>Item: value</c>
+/// lines), as plain text, never cut, from the row's whole form.
 /// </summary>
 internal sealed class FittedTable(TableBorder border)
 {
