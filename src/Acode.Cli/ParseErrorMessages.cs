@@ -36,14 +36,14 @@ internal static class ParseErrorMessages
             return ([withoutValue], help);
         }
 
+        if (SwitchGivenAWord(parseResult, args) is { } switchWord)
+        {
+            return ([switchWord], help);
+        }
+
         if (parseResult.Errors.Count == 0)
         {
             return null;
-        }
-
-        if (parseResult.UnmatchedTokens.Count > 0 && SwitchGivenAWord(parseResult, args) is { } switchWord)
-        {
-            return ([switchWord], help);
         }
 
         if (parseResult.UnmatchedTokens.Count > 0)
@@ -61,21 +61,30 @@ internal static class ParseErrorMessages
     }
 
     /// <summary>
-    /// A switch (a true/false option) typed joined to a word that is neither (<c>--dry-run=no</c>): said of the switch.
-    /// System.CommandLine leaves such a word over as an argument, which was blamed on the command ("'acode db prune' does
-    /// not take the argument 'no'", trial AH 5). Null when the first word left over is not such a value.
+    /// A switch (a true/false option) typed joined to a word that is neither (<c>--dry-run=no</c>, <c>--yes=sess_…</c>):
+    /// said of the switch. System.CommandLine turns the switch on and takes the word for one more argument: a command
+    /// without arguments blamed it ("'acode db prune' does not take the argument 'no'", trial AH 5), and one taking ids
+    /// acted on it (<c>session delete sess_A --yes=sess_B</c> deleted both, trial AI 1). Null when there is none (before
+    /// any <c>--</c>).
     /// </summary>
     private static string? SwitchGivenAWord(ParseResult parseResult, IReadOnlyList<string> args)
     {
-        string word = parseResult.UnmatchedTokens[0];
+        Dictionary<string, Option> switches = [];
         foreach (Option option in OptionsOf(parseResult).Where(o => o.ValueType == typeof(bool)))
         {
             foreach (string name in option.Aliases.Prepend(option.Name))
             {
-                if (args.Contains($"{name}={word}", StringComparer.Ordinal) || args.Contains($"{name}:{word}", StringComparer.Ordinal))
-                {
-                    return $"{name} is a switch: give it alone to turn it on, or {name}=true / {name}=false; '{word}' is neither.";
-                }
+                switches.TryAdd(name, option);
+            }
+        }
+
+        foreach (string arg in args.TakeWhile(a => a != "--"))
+        {
+            int joined = arg.IndexOfAny(['=', ':']);
+            if (joined > 0 && arg.StartsWith('-') && switches.ContainsKey(arg[..joined]) && !bool.TryParse(arg[(joined + 1)..], out _))
+            {
+                string name = arg[..joined];
+                return $"{name} is a switch: give it alone to turn it on, or {name}=true / {name}=false; '{arg[(joined + 1)..]}' is neither.";
             }
         }
 

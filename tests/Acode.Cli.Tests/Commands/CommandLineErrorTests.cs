@@ -173,6 +173,8 @@ public sealed class CommandLineErrorTests : IDisposable
     [Theory]
     [InlineData("db prune --older-than 1s --dry-run=no", "Error: --dry-run is a switch: give it alone to turn it on, or --dry-run=true / --dry-run=false; 'no' is neither.")]
     [InlineData("session list --json=yes", "Error: --json is a switch: give it alone to turn it on, or --json=true / --json=false; 'yes' is neither.")]
+    [InlineData("session export --all --force=yes", "Error: --force is a switch: give it alone to turn it on, or --force=true / --force=false; 'yes' is neither.")]
+    [InlineData("import claude-code . --json:yes", "Error: --json is a switch: give it alone to turn it on, or --json=true / --json=false; 'yes' is neither.")]
     [Trait("Issue", "trialAH.5")]
     public async Task A_switch_joined_to_a_word_that_is_not_true_or_false_is_said_of_the_switch(string command, string error)
     {
@@ -181,6 +183,21 @@ public sealed class CommandLineErrorTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(error, Lines(result.Stderr)[0]);
+    }
+
+    [Fact]
+    [Trait("Issue", "trialAI.1")]
+    public async Task A_switch_joined_to_a_session_id_deletes_nothing()
+    {
+        // 'session delete A --yes=B' turned --yes on and took B for a second id: both sessions were deleted.
+        await _workspace.RunOkAsync("demo", "--sessions", "2");
+        IReadOnlyList<string> ids = await _workspace.SessionIdsAsync();
+
+        AcodeResult result = await _workspace.RunAsync("session", "delete", ids[0], $"--yes={ids[1]}");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Error: --yes is a switch: ", Lines(result.Stderr)[0], StringComparison.Ordinal);
+        Assert.Equal(ids.Order(), (await _workspace.SessionIdsAsync()).Order());
     }
 
     [Fact]
