@@ -82,12 +82,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Trait("Issue", "trialAF.4")]
     public async Task A_remote_prune_says_when_a_change_it_delivered_lost_a_conflict()
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
         await ChangeAsync(_b, id, "B's change, not synced");
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         await ChangeInAAsync(id, "A's later change");
@@ -129,12 +124,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Trait("Issue", "trialAG.2")]
     public async Task A_remote_prune_including_an_unsynced_change_removes_a_version_changed_before_the_cutoff_without_a_conflict()
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
         await ChangeAsync(_b, id, "B's change, not synced");
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         await ChangeInAAsync(id, "A's change before the cutoff");
@@ -191,12 +181,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Fact]
     public async Task A_remote_prune_from_a_workspace_whose_copy_is_behind_records_no_conflict_for_changes_before_the_cutoff()
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
 
         // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
         await ChangeInAAsync(id, "changed after the pull");
@@ -219,12 +204,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Trait("Issue", "trialAE.F1")]
     public async Task A_remote_prune_interrupted_before_it_tombstoned_is_finished_by_the_next_delivery_as_the_prune_without_a_conflict(bool sameCommandAgain)
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
 
         // A changes the session again (before the cutoff) and syncs it: B's copy is now behind PostgreSQL's.
         long changedVersion = await ChangeInAAsync(id, "changed after the pull");
@@ -267,12 +247,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Trait("Issue", "trialAF.1")]
     public async Task A_change_made_after_the_cutoff_while_an_interrupted_prune_waits_is_kept_in_PostgreSQL_when_the_prune_is_delivered(bool sameCommandAgain)
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         string cutoff = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await InterruptedPruneAsync(_b, connectionString, "--older-than", cutoff);
@@ -297,12 +272,7 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     [Trait("Issue", "trialAG.1")]
     public async Task A_session_moved_to_another_state_while_an_interrupted_prune_of_one_state_waits_is_kept_in_PostgreSQL()
     {
-        string connectionString = await UseAsync(_a);
-        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
-        await _a.RunOkAsync("demo");
-        await _a.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _a.SessionIdsAsync());
-        await _b.RunOkAsync("session", "pull", id);
+        (string connectionString, string id) = await SharedSessionAsync();
         string state = (await RowsAsync(connectionString, "SELECT state FROM sessions WHERE id = $1", id))[0];
         string other = state == "Failed" ? "Cancelled" : "Failed";
         long changed = await ChangeAsync(_a, id, "moved to another state", other); // before the cutoff, synced after the prune stopped
@@ -535,6 +505,19 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
 
     private static async Task<IReadOnlyList<string>> ListedInPostgresAsync(string connectionString)
         => await RowsAsync(connectionString, "SELECT id FROM sessions WHERE deleted_at IS NULL");
+
+    /// <summary>Workspace A's one demo session, synced into a new PostgreSQL database that B uses too, and pulled into B.</summary>
+    /// <returns>The database's connection string and the session's id.</returns>
+    private async Task<(string ConnectionString, string Id)> SharedSessionAsync()
+    {
+        string connectionString = await UseAsync(_a);
+        _b.Environment["ACODE_POSTGRES_URL"] = _a.Environment["ACODE_POSTGRES_URL"];
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        return (connectionString, id);
+    }
 
     private async Task<string> UseAsync(CliWorkspace workspace)
     {
