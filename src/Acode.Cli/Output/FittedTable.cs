@@ -4,15 +4,22 @@ namespace Acode.Cli.Output;
 
 /// <summary>
 /// A table that fits the terminal: ids, states, timestamps and numbers (<see cref="Keep"/> and <see cref="Optional"/>
-/// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first; then the
-/// optional columns are dropped, the last added first; then the rows are shown in their narrow form
-/// (<see cref="AddRow(string[], string[], string[])"/>), without the columns it leaves empty; and when even that does
-/// not fit, each row is printed as a block of <c>Header: value</c> lines (a key/value table as <c>Item: value</c>
-/// lines), as plain text, never cut, from the row's whole form.
+/// columns) are never wrapped nor cut; the free-text columns (titles, snippets, values) shrink and wrap first, to
+/// <see cref="FreeComfortable"/> columns; then the optional columns are dropped, the last added first; then the rows are
+/// shown in their narrow form (<see cref="AddRow(string[], string[], string[])"/>), without the columns it leaves empty;
+/// then the free-text columns shrink on to <see cref="FreeMinimum"/>; and when even that does not fit, each row is
+/// printed as a block of <c>Header: value</c> lines (a key/value table as <c>Item: value</c> lines), as plain text, never
+/// cut, from the row's whole form. A wider terminal never shows fewer columns.
 /// </summary>
 internal sealed class FittedTable(TableBorder border)
 {
-    /// <summary>The narrowest a free-text column is made before optional columns are dropped.</summary>
+    /// <summary>
+    /// The narrowest a free-text column is made, in terminal columns, before optional columns are dropped and the narrow
+    /// form is used (trial AI 4: a 20-column snippet beside a Workspace column took nine lines a hit, the narrow form three).
+    /// </summary>
+    private const int FreeComfortable = 40;
+
+    /// <summary>The narrowest a free-text column is made in a table, in terminal columns: narrower, rows are blocks.</summary>
     private const int FreeMinimum = 20;
 
     private readonly List<(string Header, Kind Kind, bool Right, int Drop)> _columns = [];
@@ -56,17 +63,7 @@ internal sealed class FittedTable(TableBorder border)
     public void Write(IAnsiConsole console)
     {
         int width = console.Profile.Width;
-        List<string[]> rows = _rows;
-        List<int> shown = Fit(rows, width);
-        if (Needed(rows, shown) > width)
-        {
-            // The columns left (no optional one is), less those the narrow form leaves empty: a wider terminal never
-            // shows fewer columns than a narrower one.
-            rows = _narrowRows;
-            shown = [.. shown.Where(i => rows.Any(r => i < r.Length && r[i].Length > 0))];
-        }
-
-        if (Needed(rows, shown) > width)
+        if ((Layout(width) ?? Narrowest(width, FreeMinimum)) is not (List<string[]> rows, List<int> shown))
         {
             WriteBlocks(console);
             return;
@@ -98,22 +95,38 @@ internal sealed class FittedTable(TableBorder border)
         console.Write(table);
     }
 
-    /// <summary>The columns shown of <paramref name="rows"/> in <paramref name="width"/>: all, less the optional ones that do not fit (the highest drop first).</summary>
-    private List<int> Fit(List<string[]> rows, int width)
+    /// <summary>
+    /// The rows and columns of the table in <paramref name="width"/> terminal columns with each free-text column at least
+    /// <see cref="FreeComfortable"/> wide (or as wide as its text): the whole rows less the optional columns that do not
+    /// fit (the highest drop first); where even none fits, <see cref="Narrowest"/>; null when that does not fit either.
+    /// </summary>
+    private (List<string[]> Rows, List<int> Shown)? Layout(int width)
     {
         var shown = Enumerable.Range(0, _columns.Count).ToList();
-        while (Needed(rows, shown) > width)
+        while (Needed(_rows, shown, FreeComfortable) > width)
         {
             int[] optional = [.. shown.Where(i => _columns[i].Kind == Kind.Optional).OrderByDescending(i => _columns[i].Drop)];
             if (optional.Length == 0)
             {
-                break;
+                return Narrowest(width, FreeComfortable);
             }
 
             shown.Remove(optional[0]);
         }
 
-        return shown;
+        return (_rows, shown);
+    }
+
+    /// <summary>
+    /// The narrow rows without the optional columns and without the columns they leave empty, where they fit in
+    /// <paramref name="width"/> with each free-text column at least <paramref name="free"/> wide; else null. It shows
+    /// no column that a wider terminal would not.
+    /// </summary>
+    private (List<string[]> Rows, List<int> Shown)? Narrowest(int width, int free)
+    {
+        List<int> shown = [.. Enumerable.Range(0, _columns.Count)
+            .Where(i => _columns[i].Kind != Kind.Optional && _narrowRows.Any(r => i < r.Length && r[i].Length > 0))];
+        return Needed(_narrowRows, shown, free) <= width ? (_narrowRows, shown) : null;
     }
 
     private FittedTable Add(string header, Kind kind, bool right, int drop)
@@ -123,13 +136,13 @@ internal sealed class FittedTable(TableBorder border)
     }
 
     /// <summary>
-    /// The width the columns need: whole kept columns, free ones at their minimum, and the borders and padding (3 per
-    /// column and 1). A free column's minimum is <see cref="FreeMinimum"/>; the values of a key/value table (<see cref="Labelled"/>:
-    /// ids, paths, versions) are not cut inside a word either, so there it is their longest word where that is longer
-    /// (trial AD: <c>db status</c> broke the workspace id at 60 columns).
+    /// The width the columns need, in terminal columns: whole kept columns, free ones at <paramref name="free"/> (or their
+    /// text's width where narrower), and the borders and padding (3 per column and 1). The values of a key/value table
+    /// (<see cref="Labelled"/>: ids, paths, versions) are not cut inside a word either, so there a free column needs its
+    /// longest word where that is wider (trial AD: <c>db status</c> broke the workspace id at 60 columns).
     /// </summary>
-    private int Needed(List<string[]> rows, List<int> shown)
-        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(rows, i), Labelled ? Math.Max(FreeMinimum, LongestWord(i)) : FreeMinimum) : Natural(rows, i)) + (3 * shown.Count) + 1;
+    private int Needed(List<string[]> rows, List<int> shown, int free)
+        => shown.Sum(i => _columns[i].Kind == Kind.Free ? Math.Min(Natural(rows, i), Labelled ? Math.Max(free, LongestWord(i)) : free) : Natural(rows, i)) + (3 * shown.Count) + 1;
 
     /// <summary>A key/value table: a kept label column and a free value column.</summary>
     private bool Labelled => _columns.Count == 2 && _columns[0].Kind == Kind.Keep && _columns[1].Kind == Kind.Free;

@@ -324,6 +324,32 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    [Trait("Issue", "trialAI.4")]
+    public async Task A_remote_search_names_the_workspace_under_the_id_rather_than_squeeze_the_snippet_beside_a_workspace_column()
+    {
+        await ConfigureBothAsync();
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "laptop";
+        const string prompt = "Investigate the intermittent deadlock in the payment reconciliation worker under load";
+        string file = Path.Combine(_a.Root, "t", "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, $$$"""{"type":"user","uuid":"u1","timestamp":"2026-12-01T10:00:00Z","message":{"role":"user","content":"{{{prompt}}}"}}""" + "\n");
+        await _a.RunOkAsync("import", "claude-code", file);
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        _b.Environment["COLUMNS"] = "110";
+
+        string[] lines = (await _b.RunOkAsync("session", "search", "deadlock", "--remote")).Stdout.Split('\n');
+
+        // At 110 columns a Workspace column left the snippet 20 columns: the hit took nine lines. Under the id, the
+        // name leaves the snippet the rest of the line.
+        Assert.DoesNotContain(lines, l => l.Contains("Workspace", StringComparison.Ordinal));
+        int row = Array.FindIndex(lines, l => l.TrimStart().StartsWith(id, StringComparison.Ordinal));
+        Assert.True(row >= 0, string.Join('\n', lines));
+        Assert.Contains("Investigate the intermittent deadlock in the", lines[row], StringComparison.Ordinal);
+        Assert.Contains("  laptop", lines[row + 2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Issue", "trialAF.5")]
     public async Task The_remote_lists_block_form_shows_the_workspace_name_whole()
     {
