@@ -47,12 +47,11 @@ internal sealed class ClaudeCodeRecordMapper : ITranscriptRecordMapper
 
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
+    /// <summary>A record whose <c>uuid</c> was read before: its entities and events exist already (their ids come from it).</summary>
+    public bool Repeats(JsonElement record) => record.Str("uuid") is { } recordUuid && !_seenRecords.Add(recordUuid);
+
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
     {
-        if (record.Str("uuid") is { } recordUuid && !_seenRecords.Add(recordUuid))
-        {
-            return; // the same record again: its entities and events exist already (ids come from the uuid)
-        }
 
         string? type = record.Str("type");
         graph.SetSource("version", record.Str("version"));

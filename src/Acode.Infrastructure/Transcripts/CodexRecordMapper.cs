@@ -34,12 +34,11 @@ internal sealed partial class CodexRecordMapper : ITranscriptRecordMapper
 
     public DateTimeOffset? TimeOf(JsonElement record) => record.Time("timestamp");
 
+    /// <summary>A timed line identical to one read before: what it maps exists already.</summary>
+    public bool Repeats(JsonElement record) => record.Get("timestamp") is { ValueKind: JsonValueKind.String } && !_seenRecords.Add(HashOf(record));
+
     public void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems)
     {
-        if (record.Get("timestamp") is { ValueKind: JsonValueKind.String } && !_seenRecords.Add(HashOf(record)))
-        {
-            return; // the same record again: what it maps exists already
-        }
 
         string? type = record.Str("type");
         JsonElement payload = record.Get("payload") ?? default;

@@ -17,6 +17,14 @@ internal interface ITranscriptRecordMapper
     /// </summary>
     bool GivesTime(JsonElement record) => record.Get("timestamp") is { ValueKind: not JsonValueKind.Null };
 
+    /// <summary>
+    /// Whether the record was read before (a transcript appended to twice, a resumed run that wrote its records again):
+    /// it is then skipped whole, its time included, so it changes nothing, not even the session's version and
+    /// <c>updated_at</c> (trial AK 1); otherwise it is remembered. Called once per record, in file order, before it is
+    /// mapped or deferred. Formats whose records cannot repeat never skip one.
+    /// </summary>
+    bool Repeats(JsonElement record) => false;
+
     /// <summary>Maps one record (a JSON object) read at line <paramref name="lineNumber"/>, between the graph's BeginLine and EndLine.</summary>
     void Map(TranscriptGraph graph, JsonElement record, long lineNumber, ProblemCounter problems);
 

@@ -250,6 +250,11 @@ internal sealed class TranscriptSource
 
         using (document)
         {
+            if (document is not null && _mapper.Repeats(document.RootElement))
+            {
+                return;
+            }
+
             DateTimeOffset? time = document is null ? null : _mapper.TimeOf(document.RootElement);
             if (time is null && document is not null && document.RootElement.ValueKind == JsonValueKind.Object && _mapper.GivesTime(document.RootElement))
             {

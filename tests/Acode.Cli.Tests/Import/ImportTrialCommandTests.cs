@@ -64,15 +64,7 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.usage");
         Assert.Single(await DocumentsAsync(id, "SessionTask"));
         Assert.Single(await DocumentsAsync(id, "Step"));
-        // The same as the file with each record once.
-        string once = Path.Combine(_workspace.Root, "once", Path.GetFileName(file));
-        Directory.CreateDirectory(Path.GetDirectoryName(once)!);
-        File.WriteAllLines(once, [ClaudePrompt, ClaudeAnswer]);
-        using var other = new CliWorkspace();
-        await other.RunOkAsync("import", "claude-code", once);
-        Assert.Equal(
-            (await other.JsonAsync("session", "show", id)).EnumerateArray().Where(d => d.GetProperty("entity").GetString() != "Session").Select(d => d.GetRawText()),
-            (await _workspace.JsonAsync("session", "show", id)).EnumerateArray().Where(d => d.GetProperty("entity").GetString() != "Session").Select(d => d.GetRawText()));
+        await AssertSameAsEachRecordOnceAsync("claude-code", file, [ClaudePrompt, ClaudeAnswer], id);
     }
 
     [Fact]
@@ -90,6 +82,33 @@ public sealed class ImportTrialCommandTests : IDisposable
         Assert.Single(events, e => e.GetProperty("type").GetString() == "transcript.usage");
         Assert.Single(await DocumentsAsync(id, "SessionTask"));
         Assert.Single(await DocumentsAsync(id, "Step"));
+        await AssertSameAsEachRecordOnceAsync("codex", file, [CodexPrompt, CodexAnswer, CodexUsage], id);
+    }
+
+    /// <summary>
+    /// The session <paramref name="file"/> imported is the one the file with each record once gives another workspace: the
+    /// session's version and <c>updated_at</c> (trial AK 1: each repeated record stepped them on, so two workspaces
+    /// importing the two copies conflicted in PostgreSQL and counted the redactions twice) and, for Claude Code, whose
+    /// ids come from the records' <c>uuid</c>s, every document (Codex numbers its entities by line).
+    /// </summary>
+    private async Task AssertSameAsEachRecordOnceAsync(string agent, string file, string[] lines, string id)
+    {
+        string once = Path.Combine(_workspace.Root, "once", Path.GetFileName(file));
+        Directory.CreateDirectory(Path.GetDirectoryName(once)!);
+        File.WriteAllLines(once, lines);
+        using var other = new CliWorkspace();
+        await other.RunOkAsync("import", agent, once);
+        static async Task<string> SessionAsync(CliWorkspace workspace, string id)
+        {
+            JsonElement session = (await workspace.JsonAsync("session", "show", id)).EnumerateArray().Single(d => d.GetProperty("entity").GetString() == "Session");
+            return $"{session.GetProperty("version")}|{session.GetProperty("updatedAt")}";
+        }
+
+        Assert.Equal(await SessionAsync(other, id), await SessionAsync(_workspace, id));
+        if (agent == "claude-code")
+        {
+            Assert.Equal((await other.RunOkAsync("session", "export", id)).Stdout, (await _workspace.RunOkAsync("session", "export", id)).Stdout);
+        }
     }
 
     [Fact]
