@@ -133,7 +133,7 @@ public sealed class SecretRedactor : ISecretRedactor
                     string redacted = RedactValue(name, value, counts);
                     if (!ReferenceEquals(redacted, value))
                     {
-                        byte[] encoded = JsonEncodedText.Encode(redacted, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes.ToArray();
+                        byte[] encoded = JsonEncodedText.Encode(redacted, MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
                         edits ??= [];
                         edits.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, encoded));
                     }

@@ -262,7 +262,7 @@ public sealed class Session : Entity
     internal static string Payload(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = MinimalJsonEncoder.Instance }))
         {
             writer.WriteStartObject();
             write(writer);

@@ -523,7 +523,7 @@ internal sealed class TranscriptGraph
     public static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = MinimalJsonEncoder.Instance }))
         {
             writer.WriteStartObject();
             write(writer);
@@ -630,7 +630,7 @@ internal sealed class TranscriptGraph
         }
         catch (ArgumentException)
         {
-            return JsonSerializer.Serialize(text, RunStateJsonContext.Default.String);
+            return MinimalJsonEncoder.Quote(text);
         }
     }
 

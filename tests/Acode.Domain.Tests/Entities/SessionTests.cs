@@ -41,6 +41,15 @@ public class SessionTests
     }
 
     [Fact]
+    public void The_created_events_payload_holds_the_title_as_written()
+    {
+        // The default encoder wrote every character outside ASCII as an escape (\u00FC, \uD83D\uDE80).
+        var session = Session.Create("Fix the \"ü\" build 🚀");
+
+        Assert.Equal("{\"title\":\"Fix the \\\"ü\\\" build 🚀\"}", Assert.Single(Sessions.PendingEvents(session)).PayloadJson);
+    }
+
+    [Fact]
     public void Create_gives_each_session_a_different_id()
     {
         Assert.NotEqual(Session.Create("a").Id, Session.Create("a").Id);

@@ -108,6 +108,17 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void A_redacted_json_string_keeps_its_other_characters_as_written()
+    {
+        // Trial AJ 1: the changed value was re-encoded with UnsafeRelaxedJsonEscaping, which wrote the emoji as \uD83D\uDC69.
+        string json = "{\"e\": \"👩‍💻 ü \\\"q\\\" ghp_Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc1V\", \"f\": \"🚀\"}";
+
+        string redacted = _redactor.RedactJson(json, new RedactionCounts());
+
+        Assert.Equal("{\"e\": \"👩‍💻 ü \\\"q\\\" [REDACTED:github-token]\", \"f\": \"🚀\"}", redacted);
+    }
+
+    [Fact]
     public void A_secret_named_property_is_redacted_whole_when_its_value_looks_random()
     {
         string secret = "wJ8/k2Lm+Q9rTz4XbN7cV1pH5sD3fG6yU0aE2iO8";

@@ -70,6 +70,23 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_outside_ascii_is_stored_as_written_not_as_escapes()
+    {
+        // Trial AJ 1: payloads were written with UnsafeRelaxedJsonEscaping, so an emoji read back as \uD83D\uDE80.
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:01Z","uuid":"a1","message":{"role":"assistant","content":[{"type":"text","text":"ok 🚀 ü \"q\""},{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"echo 🚀 ghp_Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc1V"}}]}}""",
+            """{"type":"mystery","timestamp":"2026-11-29T10:00:02Z","uuid":"m1","note":"日本語 👩‍💻"}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        ImportedSession imported = await ImportedSession.LoadAsync(_store, report.SessionId!);
+        Assert.Contains(imported.Events, e => e.Type == "transcript.message" && e.PayloadJson.Contains("\"ok 🚀 ü \\\"q\\\"\"", StringComparison.Ordinal));
+        Assert.Contains(imported.Events, e => e.Type == "transcript.record" && e.PayloadJson.Contains("\"日本語 👩‍💻\"", StringComparison.Ordinal));
+        Assert.Equal("""{"command":"echo 🚀 [REDACTED:github-token]"}""", Assert.Single(imported.ToolCalls).ArgumentsJson);
+    }
+
+    [Fact]
     public async Task A_transcript_with_a_lone_surrogate_is_imported_with_the_others_of_its_folder()
     {
         Write(Path.Combine(Project, "2e2e2e2e-0000-1111-2222-333344445501.jsonl"), """{"type":"user","timestamp":"2026-11-29T10:00:00Z","message":{"content":"lone \ud800 here"}}""");
