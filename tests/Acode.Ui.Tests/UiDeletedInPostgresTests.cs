@@ -37,6 +37,7 @@ public sealed partial class UiDeletedInPostgresTests(PostgresFixture fixture) : 
         Assert.Contains("id=\"deleted-in-postgres\"", html, StringComparison.Ordinal);
         Assert.Matches(@"Deleted in PostgreSQL on \d{4}-\d\d-\d\d", text);
         Assert.Contains("loses to the deletion when synced", text, StringComparison.Ordinal);
+        Assert.Contains($"'acode session delete {id} --local'", text, StringComparison.Ordinal); // trial AJ 3: it named no session
         Assert.DoesNotContain("Not in PostgreSQL yet", text, StringComparison.Ordinal);
         Assert.Contains("id=\"deleting-workspace\"", html, StringComparison.Ordinal);
     }

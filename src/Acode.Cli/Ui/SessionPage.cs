@@ -79,7 +79,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
             w.Markup("</dd><dt>Version</dt><dd>").Text(session.Version.ToString(CultureInfo.InvariantCulture)).Markup("</dd></dl>");
             if (workspaces is not null)
             {
-                SessionWorkspacesView.Write(w, origins, originsNote);
+                SessionWorkspacesView.Write(w, session.Id, origins, originsNote);
             }
 
             WriteSource(w, session.Id, source);

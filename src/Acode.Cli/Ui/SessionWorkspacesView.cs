@@ -29,7 +29,7 @@ internal static class SessionWorkspacesView
         }
     }
 
-    public static void Write(HtmlWriter w, SessionWorkspaces? workspaces, string? note)
+    public static void Write(HtmlWriter w, SessionId sessionId, SessionWorkspaces? workspaces, string? note)
     {
         w.Markup("<section id=\"session-workspaces\" class=\"source\"><h2>Workspaces</h2>");
         if (workspaces is null)
@@ -43,7 +43,8 @@ internal static class SessionWorkspacesView
             w.Markup("<p id=\"deleted-in-postgres\" class=\"empty\">").Text($"Deleted in PostgreSQL on {Display.Time(deletedAt)} (UTC) by workspace ");
             Workspace(w, "deleting-workspace", workspaces.LastId, workspaces.LastName, "span");
             w.Text(" ('acode session delete' there and a sync, or 'acode db prune --remote'). This copy stays in this workspace but is no longer shared: "
-                + "a change made to it here loses to the deletion when synced (recorded as a conflict). Delete it here with 'acode session delete --local' if it is no longer needed.")
+                + "a change made to it here loses to the deletion when synced (recorded as a conflict). Delete it here with "
+                + $"'acode session delete {sessionId.Value} --local' if it is no longer needed.")
                 .Markup("</p></section>");
             return;
         }
