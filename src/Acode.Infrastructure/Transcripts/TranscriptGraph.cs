@@ -218,7 +218,7 @@ internal sealed class TranscriptGraph
             Title = Shorten(title),
             Description = TextContent.ToWellFormedOrNull(description),
             State = WorkState.Running,
-            StartedAt = Time,
+            StartedAt = _session.Version > 0 && FixedSessionId is null ? StartUnder(_session.CreatedAt) : Time,
         };
         Touch(task);
         _tasks.Add(task);
@@ -251,7 +251,7 @@ internal sealed class TranscriptGraph
             Ordinal = lane.Task.Steps.Count + 1,
             Title = Shorten(title),
             State = WorkState.Running,
-            StartedAt = Time,
+            StartedAt = StartUnder(lane.Task.StartedAt),
             LastOutputAt = Time,
         };
         Touch(step);
@@ -367,7 +367,7 @@ internal sealed class TranscriptGraph
             Name = toolName,
             Arguments = arguments,
             Status = ToolCallStatus.Running,
-            StartedAt = Time,
+            StartedAt = StartUnder(step.StartedAt),
         };
         Touch(call);
         step.ToolCalls.Add(call);
@@ -642,6 +642,13 @@ internal sealed class TranscriptGraph
             _dirty.Add(node);
         }
     }
+
+    /// <summary>
+    /// When a task, step or tool call that starts on this line started: the line's time, or its parent's start (the
+    /// session's creation, the task's, the step's) where the transcript's clock stepped back behind it, so a child never
+    /// starts before its parent (trial AK 2: a tool call an hour before its step). Its id still comes from the line's time.
+    /// </summary>
+    private DateTimeOffset StartUnder(DateTimeOffset? parentStart) => parentStart is { } start && Time < start ? start : Time;
 
     /// <summary>
     /// An end no earlier than its start: a transcript's clock can step back (a machine's time corrected between two lines),

@@ -119,6 +119,32 @@ public sealed class ClaudeCodeTranscriptImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_clock_stepping_back_never_starts_a_tool_call_step_or_task_before_what_holds_it()
+    {
+        // Trial AK 2: the tool_use record an hour before its step's first block gave a 60-minute call in a 15-second step.
+        string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
+            """{"type":"user","timestamp":"2026-11-29T10:00:00Z","uuid":"u1","message":{"role":"user","content":"go"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T10:00:05Z","uuid":"a1","message":{"id":"m1","role":"assistant","content":[{"type":"text","text":"running it"}]}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T09:00:00Z","uuid":"a2","message":{"id":"m1","role":"assistant","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T10:00:20Z","uuid":"u2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}}""",
+            """{"type":"user","timestamp":"2026-11-29T09:30:00Z","uuid":"u3","message":{"role":"user","content":"next"}}""",
+            """{"type":"assistant","timestamp":"2026-11-29T09:30:01Z","uuid":"a3","message":{"id":"m2","role":"assistant","content":[{"type":"text","text":"done"}]}}""");
+
+        TranscriptImportReport report = await _importer.ImportFileAsync(file);
+
+        Session session = (await ImportedSession.LoadAsync(_store, report.SessionId!)).Session;
+        ToolCall call = session.Tasks.SelectMany(t => t.Steps).SelectMany(s => s.ToolCalls).Single();
+        Step step = session.Tasks.SelectMany(t => t.Steps).Single(s => s.ToolCalls.Count == 1);
+        Assert.Equal(step.StartedAt, call.StartedAt);
+        Assert.Equal(TimeSpan.FromSeconds(15), call.Duration);
+        foreach (SessionTask task in session.Tasks)
+        {
+            Assert.True(task.StartedAt >= session.CreatedAt, $"task {task.Ordinal} starts {task.StartedAt:O}, before the session {session.CreatedAt:O}");
+            Assert.All(task.Steps, s => Assert.True(s.StartedAt >= task.StartedAt, $"step {s.Ordinal} starts {s.StartedAt:O}, before its task {task.StartedAt:O}"));
+        }
+    }
+
+    [Fact]
     public async Task Times_at_the_end_of_the_calendar_read_as_absent_and_the_lines_are_imported()
     {
         string file = Write(Path.Combine(Project, SessionKey + ".jsonl"),
