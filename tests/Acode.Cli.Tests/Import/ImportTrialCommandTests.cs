@@ -68,6 +68,19 @@ public sealed class ImportTrialCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_whose_records_have_no_usable_time_is_said_to_be_not_imported_not_empty()
+    {
+        string file = Path.Combine(_workspace.Root, "p", "aaaaaaaa-0000-4000-8000-000000000002.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, [ClaudePrompt.Replace("2026-11-20T10:00:00Z", "2099-09-01T10:00:00Z", StringComparison.Ordinal), ClaudeAnswer.Replace("2026-11-20T10:00:01Z", "1960-01-01T00:00:00Z", StringComparison.Ordinal)]);
+
+        AcodeResult result = await _workspace.RunOkAsync("import", "claude-code", file);
+
+        Assert.Contains(": (not imported: no record has a usable time yet): ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 invalidTimestamps", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Codex_line_written_twice_is_imported_once()
     {
         string file = Path.Combine(_workspace.Root, "c", CodexName);
