@@ -72,7 +72,18 @@ public static class BuiltInSecretRules
         @"(?:--password(?:=|[ \t]+)|\bdocker[ \t]+login\b[^\r\n|;&]*[ \t]-p[ \t]+|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]*[ \t]-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
-    public static SecretRule[] Create() =>
+    public static SecretRule[] Create()
+    {
+        SecretRule[] rules = Rules();
+        foreach (SecretRule rule in rules)
+        {
+            rule.AsciiWordBoundaries = true;
+        }
+
+        return rules;
+    }
+
+    private static SecretRule[] Rules() =>
     [
         new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
         new(Jwt, @"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", SecretCheck.Format, ["eyJ"]),
@@ -86,7 +97,9 @@ public static class BuiltInSecretRules
         new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),
         new(GoogleApiKey, @"\bAIza[0-9A-Za-z_-]{35}", SecretCheck.Random, ["AIza"]),
         new(SendGridApiKey, @"\b(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
-        new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+)@", SecretCheck.Format, ["://"]),
+        // The password runs to the authority's last '@', as URL parsers read it (WHATWG URL, "authority state"): an '@'
+        // left unencoded in it (trial AL 4: https://user:p@ssw0rd@host) is part of it, not its end.
+        new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s/?#""'<>]+)@", SecretCheck.Format, ["://"]),
         new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),

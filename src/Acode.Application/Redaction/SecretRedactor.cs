@@ -18,10 +18,14 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.MaxDepth };
 
     private readonly SecretRule[] _rules;
     private readonly SearchValues<string>? _anyLiteral;
+
+    /// <summary>Whether a rule's literal holds a character JSON writes only as an escape of its own (<c>"</c>, <c>\</c>, a control character).</summary>
+    private readonly bool _literalNeedsEscape;
     private readonly SecretRule? _awsSecretRule;
     private readonly SecretRule? _genericRule;
     private readonly SecretRule? _authorizationRule;
@@ -39,6 +43,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _anyLiteral = _rules.Any(r => r.Literals.Count == 0)
             ? null
             : SearchValues.Create([.. _rules.SelectMany(r => r.Literals).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
+        _literalNeedsEscape = _rules.SelectMany(r => r.Literals).Any(l => l.AsSpan().IndexOfAny(EscapedOnlyAsThemselves) >= 0);
         _awsSecretRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AwsSecretAccessKey);
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
@@ -104,7 +109,7 @@ public sealed class SecretRedactor : ISecretRedactor
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(counts);
-        if (!Enabled || json.Length == 0 || (_anyLiteral is not null && json.AsSpan().IndexOfAny(_anyLiteral) < 0))
+        if (!Enabled || json.Length == 0 || (_anyLiteral is not null && json.AsSpan().IndexOfAny(_anyLiteral) < 0 && !MayHideLiteral(json)))
         {
             return json;
         }
@@ -150,6 +155,15 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return edits is null ? json : Splice(utf8, edits);
     }
+
+    /// <summary>
+    /// Whether an escape in <paramref name="json"/> may write a rule's literal that its raw text does not show, so the
+    /// literal check must wait for the decoded values (trial AL 1: <c>postgres:\/\/admin:pw@db</c>, as PHP's
+    /// <c>json_encode</c> writes a URL, and <c>\u0041KIA…</c> were stored unredacted): <c>\uXXXX</c> can write any
+    /// character and <c>\/</c> a slash (RFC 8259 §7); the other escapes only <c>"</c>, <c>\</c> and control characters.
+    /// </summary>
+    private bool MayHideLiteral(string json)
+        => json.Contains("\\u", StringComparison.Ordinal) || json.Contains("\\/", StringComparison.Ordinal) || (_literalNeedsEscape && json.Contains('\\', StringComparison.Ordinal));
 
     private static string Splice(byte[] utf8, List<(int Start, int Length, byte[] Replacement)> edits)
     {
@@ -208,9 +222,10 @@ public sealed class SecretRedactor : ISecretRedactor
     {
         StringBuilder? output = null;
         int copied = 0;
+        string subject = rule.AsciiWordBoundaries ? AsciiView(input) : input;
         if (rule.HasSecretGroup)
         {
-            for (Match match = rule.Regex.Match(input); match.Success; match = match.NextMatch())
+            for (Match match = rule.Regex.Match(subject); match.Success; match = match.NextMatch())
             {
                 Group secret = match.Groups[SecretRule.SecretGroup];
                 if (secret.Success)
@@ -221,7 +236,7 @@ public sealed class SecretRedactor : ISecretRedactor
         }
         else
         {
-            foreach (ValueMatch match in rule.Regex.EnumerateMatches(input))
+            foreach (ValueMatch match in rule.Regex.EnumerateMatches(subject))
             {
                 Replace(rule, input, match.Index, match.Length, counts, ref output, ref copied);
             }
@@ -235,6 +250,16 @@ public sealed class SecretRedactor : ISecretRedactor
         output.Append(input, copied, input.Length - copied);
         return output.ToString();
     }
+
+    /// <summary><paramref name="text"/> with every UTF-16 unit outside ASCII as U+0001 (<see cref="SecretRule.AsciiWordBoundaries"/>).</summary>
+    private static string AsciiView(string text)
+        => Ascii.IsValid(text) ? text : string.Create(text.Length, text, static (view, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                view[i] = source[i] < '\u0080' ? source[i] : '\u0001';
+            }
+        });
 
     private static void Replace(SecretRule rule, string input, int start, int length, RedactionCounts counts, ref StringBuilder? output, ref int copied)
     {

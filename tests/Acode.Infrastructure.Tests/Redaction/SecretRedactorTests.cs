@@ -107,6 +107,44 @@ public sealed class SecretRedactorTests
         Assert.Same(json, _redactor.RedactJson(json, new RedactionCounts()));
     }
 
+    [Theory]
+    [InlineData("{\"url\":\"postgres:\\/\\/admin:Pz9xQ2mWv7Lk@db.internal:5432\\/prod\"}", "url", "postgres://admin:[REDACTED:url-password]@db.internal:5432/prod")] // PHP's json_encode writes / as \/
+    [InlineData("{\"aws\":\"\\u0041KIAQZ3MX7LW2TR5KBPA\"}", "aws", "[REDACTED:aws-access-key-id]")]
+    [InlineData("{\"t\":\"gh\\u0070_Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc1V\"}", "t", "[REDACTED:github-token]")]
+    public void A_secret_whose_literal_is_written_with_a_json_escape_is_redacted(string json, string property, string expected)
+    {
+        // Trial AL 1: the literal check ran on the raw text, which shows :\/\/ and \u0041KIA, so these were stored as they came.
+        var counts = new RedactionCounts();
+
+        using JsonDocument document = JsonDocument.Parse(_redactor.RedactJson(json, counts));
+
+        Assert.Equal(expected, document.RootElement.GetProperty(property).GetString());
+        Assert.Equal(1, counts.Total);
+    }
+
+    [Theory]
+    [InlineData("git clone https://user:p@ssw0rdQ9z@git.example.com/r.git", "git clone https://user:[REDACTED:url-password]@git.example.com/r.git")]
+    [InlineData("a https://u:x@y@h/p and https://v:Zq9@w@k/q", "a https://u:[REDACTED:url-password]@h/p and https://v:[REDACTED:url-password]@k/q")]
+    public void A_url_password_with_an_at_sign_is_redacted_up_to_the_hosts_at_sign(string text, string expected)
+    {
+        // Trial AL 4: the password ended at its first '@', and "p" failed the check, so the whole password was kept.
+        Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+    }
+
+    [Theory]
+    [InlineData("我的token是ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb", "我的token是[REDACTED:github-token]")]
+    [InlineData("数据库是postgresql://admin:Hunter2Secret9@db.example.com/prod", "数据库是postgresql://admin:[REDACTED:url-password]@db.example.com/prod")]
+    [InlineData("密钥AKIAQYLPMN5HFIQR7XYZ是", "密钥[REDACTED:aws-access-key-id]是")]
+    [InlineData("éghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbé", "é[REDACTED:github-token]é")]
+    [InlineData("密码password=Zx9Qw8Er7Ty6Ui5Op4", "密码password=[REDACTED:generic-secret]")]
+    [InlineData("postgres://admin:pässwörtQ9x@db/x", "postgres://admin:[REDACTED:url-password]@db/x")]
+    [InlineData("naiveghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb是", "naiveghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb是")] // inside an ASCII word, as before
+    public void A_secret_right_after_a_letter_outside_ascii_is_redacted(string text, string expected)
+    {
+        // Trial AM 1: .NET's \b counts 是 and é as word characters, so the rules' \b found no boundary before the token.
+        Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+    }
+
     [Fact]
     public void A_redacted_json_string_keeps_its_other_characters_as_written()
     {
