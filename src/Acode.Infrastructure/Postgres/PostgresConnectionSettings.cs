@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Options;
 using Npgsql;
@@ -235,14 +236,29 @@ internal sealed partial class PostgresConnectionSettings
             throw AcodeErrors.InvalidConnectionString(sourceKey, "it is neither a postgresql:// URL nor key=value pairs");
         }
 
+        NpgsqlConnectionStringBuilder builder;
         try
         {
-            return new NpgsqlConnectionStringBuilder(text);
+            builder = new NpgsqlConnectionStringBuilder(text);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
         {
             // Npgsql's message can quote a value, and a password holding ';' splits into keywords: never pass it on.
             throw AcodeErrors.InvalidConnectionString(sourceKey, KeyValueProblem.Describe(text));
         }
+
+        // libpq's form (PostgreSQL docs, "Keyword/Value Connection Strings": pairs separated by spaces, as psql takes them)
+        // reads to Npgsql as one pair whose value runs on, password included: the host was "localhost port=5432 …
+        // password=…", which every message naming the target then showed (trial AM 2).
+        if (new[] { builder.Host, builder.Database, builder.Username, string.IsNullOrWhiteSpace(builder.Host) ? builder.Password : null }.Any(v => v is not null && LibpqPair().IsMatch(v)))
+        {
+            throw AcodeErrors.InvalidConnectionString(sourceKey,
+                "it reads as libpq's keyword=value pairs separated by spaces (as psql takes them); give a postgresql:// URL or Npgsql's pairs separated by ';' (Host=…;Port=…;Username=…;Database=…;Password=…)");
+        }
+
+        return builder;
     }
+
+    [GeneratedRegex(@"\s[A-Za-z_]+\s*=")]
+    private static partial Regex LibpqPair();
 }

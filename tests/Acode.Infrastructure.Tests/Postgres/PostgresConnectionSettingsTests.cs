@@ -188,6 +188,9 @@ public sealed class PostgresConnectionSettingsTests
     [InlineData("Host=db;Password=Zq9xKv;Wm4tR;Username=acode", "a keyword is not one Npgsql knows (it is not shown")]
     [InlineData("Host=db;Password=Zq9xKv;Wm4tR=x;Username=acode", "a keyword is not one Npgsql knows (it is not shown")]
     [InlineData("Host=db;Pasword=Zq9xKv-Wm4tR", "the keyword 'Pasword' is not one Npgsql knows (did you mean 'Password'?)")]
+    [InlineData("host=localhost port=5432 user=acode dbname=runs password=Zq9xKv-Wm4tR", "it reads as libpq's keyword=value pairs separated by spaces")] // trial AM 2: the host was the rest, password included
+    [InlineData("password=Zq9xKv-Wm4tR host=localhost dbname=runs", "it reads as libpq's keyword=value pairs separated by spaces")]
+    [InlineData("Host=db password=Zq9xKv-Wm4tR;Database=runs", "it reads as libpq's keyword=value pairs separated by spaces")]
     [InlineData("Host=db;Port=Zq9xKv-Wm4tR", "the keyword 'Port' has a value of the wrong type")]
     [InlineData("Username=acode;Password=Zq9xKv-Wm4tR", "it names no host")]
     public void Parse_errors_name_the_key_and_never_echo_the_value(string value, string problem)
