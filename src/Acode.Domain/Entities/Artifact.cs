@@ -142,6 +142,12 @@ public sealed class Artifact : Entity
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(mediaType);
+        if (!Enum.IsDefined(kind))
+        {
+            // Stored, it would make the whole session unreadable (ACODE-DB-002) on every engine it syncs to (trial AL 2).
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"An artifact kind is one of {string.Join(", ", Enum.GetNames<ArtifactKind>())}.");
+        }
+
         if (name.Length > MaxNameLength)
         {
             throw new ArgumentException($"An artifact name is at most {MaxNameLength} characters (got {name.Length}).", nameof(name));

@@ -136,6 +136,8 @@ public sealed class Session : Entity
     }
 
     /// <summary>Records an artifact whose content is stored with it (its size and SHA-256 are computed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined <see cref="ArtifactKind"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or longer than <see cref="Artifact.MaxNameLength"/>, <paramref name="mediaType"/> is empty or white space, or the step or tool call is not part of this session.</exception>
     public Artifact AddArtifact(string name, ArtifactKind kind, string mediaType, ReadOnlyMemory<byte> content, StepId? stepId = null, ToolCallId? toolCallId = null)
     {
         var artifact = Artifact.Create(this, name, kind, mediaType, content, stepId, toolCallId);
@@ -145,6 +147,8 @@ public sealed class Session : Entity
     }
 
     /// <summary>Records an artifact kept elsewhere: only its size and content hash are stored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined <see cref="ArtifactKind"/>, or <paramref name="size"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="contentHash"/> is not 64 hex digits, <paramref name="name"/> is empty or too long, <paramref name="mediaType"/> is empty or white space, or the step or tool call is not part of this session.</exception>
     public Artifact AddArtifactReference(string name, ArtifactKind kind, string mediaType, long size, string contentHash, StepId? stepId = null, ToolCallId? toolCallId = null)
     {
         var artifact = Artifact.CreateReference(this, name, kind, mediaType, size, contentHash, stepId, toolCallId);

@@ -36,6 +36,15 @@ public class ArtifactTests
     }
 
     [Fact]
+    public void An_artifact_kind_that_is_not_defined_is_refused_and_nothing_is_added()
+    {
+        // Trial AL 2: (ArtifactKind)77 was saved, and every later read of the session failed with ACODE-DB-002.
+        Assert.Throws<ArgumentOutOfRangeException>(() => _session.AddArtifact("x", (ArtifactKind)77, "text/plain", new byte[] { 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _session.AddArtifactReference("x", (ArtifactKind)(-1), "text/plain", 1, HelloSha256));
+        Assert.Empty(_session.Artifacts);
+    }
+
+    [Fact]
     public void AddArtifact_hashes_and_sizes_binary_content()
     {
         byte[] content = new byte[100_000];

@@ -185,4 +185,14 @@ public class SessionStateMachineTests
 
     internal static bool IsTerminalState(SessionState state)
         => state is SessionState.Completed or SessionState.Failed or SessionState.Cancelled;
+
+    [Fact]
+    public void A_state_that_is_not_defined_is_an_argument_out_of_range_not_a_missing_key()
+    {
+        // Trial AL 8: CanTransition((SessionState)99, …) threw KeyNotFoundException.
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionStateMachine.CanTransition((SessionState)99, SessionState.Executing));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionStateMachine.IsTerminal((SessionState)99));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionStateMachine.NextStates((SessionState)99));
+        Assert.False(SessionStateMachine.CanTransition(SessionState.Created, (SessionState)99));
+    }
 }
