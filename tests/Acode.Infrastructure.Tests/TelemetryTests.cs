@@ -75,6 +75,53 @@ public sealed class TelemetryTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_PostgreSQL_store_produces_save_and_delete_spans_as_the_SQLite_store_does()
+    {
+        // Trial AL 3: a host on the PostgreSQL store saw only acode.migration spans.
+        using var workspace = new TempWorkspace();
+        var spans = new List<Activity>();
+        var metrics = new List<MetricSnapshot>();
+        var options = new PersistenceOptions
+        {
+            Postgres = new PostgresOptions { ConnectionString = await fixture.CreateDatabaseAsync() },
+            Store = new StoreOptions { Kind = RunStateStoreKind.Postgres },
+        };
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        AddOpenTelemetry(builder, spans, metrics);
+        builder.Services.AddAcodePersistence(workspace.Workspace, options);
+        using IHost host = builder.Build();
+        using var root = new Activity("test");
+        root.Start();
+        root.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        ActivityTraceId trace = root.TraceId;
+        await host.StartAsync();
+        try
+        {
+            IRunStateStore store = host.Services.GetRequiredService<IRunStateStore>();
+            Session session = await store.CreateSessionAsync("traced");
+            session.AddTask("plan");
+            await store.SaveAsync(session);
+            Assert.True(await store.DeleteSessionAsync(session.Id));
+            root.Stop();
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+
+        Activity[] mine = Snapshot(spans).Where(a => a.TraceId == trace && a.Source.Name == AcodeTelemetry.Name && a.OperationName != "acode.migration").ToArray();
+        Assert.Equal(["acode.save", "acode.save", "acode.delete"], mine.OrderBy(a => a.StartTimeUtc).Select(a => a.OperationName).ToArray());
+        Assert.All(mine, a =>
+        {
+            Assert.Equal("postgresql", a.GetTagItem("db.system.name"));
+            Assert.Equal(ActivityKind.Client, a.Kind);
+            Assert.Equal(ActivityStatusCode.Unset, a.Status);
+        });
+        Assert.Equal([2, 1], mine.Where(a => a.OperationName == "acode.save").OrderBy(a => a.StartTimeUtc).Select(a => (int)a.GetTagItem("acode.change.count")!).ToArray());
+        Assert.Equal(true, mine.Single(a => a.OperationName == "acode.delete").GetTagItem("acode.deleted"));
+    }
+
+    [Fact]
     public async Task A_sync_batch_against_PostgreSQL_produces_a_batch_span_and_the_first_sync_a_span_per_migration()
     {
         using var workspace = new TempWorkspace();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Redaction;
@@ -33,11 +34,26 @@ public sealed partial class PostgresRunStateStore
     Task<ImportResult> Transcripts.IRedactingStore.ImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, CancellationToken cancellationToken)
         => ImportCoreAsync(session, events, redactedBefore, transcript: true, cancellationToken);
 
-    private Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
+    private async Task<ImportResult> ImportCoreAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(redactedBefore);
+        using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Postgres);
+        activity?.SetTag("acode.event.count", events.Count);
+        try
+        {
+            return await ImportCheckedAsync(session, events, redactedBefore, transcript, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private Task<ImportResult> ImportCheckedAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
+    {
         if (session.IsNew || session.PendingChanges.Count > 0)
         {
             throw new ArgumentException($"Session {session.Id} has unsaved changes; import takes sessions rebuilt from an export (SessionGraphBuilder). Use SaveAsync for new work.", nameof(session));

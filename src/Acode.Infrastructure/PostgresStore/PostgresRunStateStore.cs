@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Acode.Application;
 using Acode.Application.Errors;
 using Acode.Application.Redaction;
@@ -114,8 +115,25 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
     /// <inheritdoc/>
     public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
     {
+        // The same spans as the SQLite store's (README, "Observability"; trial AL 3: this store had none).
+        using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Postgres);
+        try
+        {
+            await SaveAllCoreAsync(sessions, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(sessions);
         Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();
+        activity?.SetTag("acode.session.count", distinct.Length);
+        activity?.SetTag("acode.change.count", distinct.Sum(s => s.PendingChanges.Count));
         if (distinct.All(s => s.PendingChanges.Count == 0))
         {
             return;
@@ -158,7 +176,23 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
         }, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+    {
+        using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Postgres);
+        try
+        {
+            bool deleted = await DeleteSessionCoreAsync(id, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("acode.deleted", deleted);
+            return deleted;
+        }
+        catch (Exception ex)
+        {
+            AcodeActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private Task<bool> DeleteSessionCoreAsync(SessionId id, CancellationToken cancellationToken)
         => InTransactionAsync(async (connection, transaction) =>
         {
             await LockSessionsAsync(connection, transaction, [id.Value], cancellationToken).ConfigureAwait(false);
