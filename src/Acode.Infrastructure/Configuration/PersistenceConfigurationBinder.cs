@@ -30,6 +30,12 @@ internal static partial class PersistenceConfigurationBinder
 
         foreach (OptionDescriptor descriptor in PersistenceOptionCatalog.All)
         {
+            if (descriptor.Kind is OptionKind.ObjectList or OptionKind.ChoiceList && configuration is IConfigurationRoot sources)
+            {
+                BindList(sources, descriptor, options);
+                continue;
+            }
+
             string? text = configuration[descriptor.Key];
             if (descriptor.Kind == OptionKind.ObjectList)
             {
@@ -54,9 +60,10 @@ internal static partial class PersistenceConfigurationBinder
             if (text is null && descriptor.Kind == OptionKind.ChoiceList)
             {
                 // A JSON array or indexed variables (…__STATES__0): the items, in index order, as one comma-separated value.
-                List<IConfigurationSection> items = [.. configuration.GetSection(descriptor.Key).GetChildren()
+                List<(string Path, string? Value)> items = [.. configuration.GetSection(descriptor.Key).GetChildren()
                     .Where(c => c.Value is not null)
-                    .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)];
+                    .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)
+                    .Select(c => (c.Path, c.Value))];
                 if (items.Count > 0)
                 {
                     BindItems(configuration, descriptor, options, items);
@@ -69,11 +76,74 @@ internal static partial class PersistenceConfigurationBinder
     }
 
     /// <summary>
+    /// Binds a list setting from the one source that gives it, the last added (an environment variable over the file):
+    /// whole (a JSON array, or names separated by commas, in one value) or as items (the file's array, indexed variables
+    /// such as <c>…__STATES__0</c>). A later source replaces the list; it does not overwrite it item by item, which left
+    /// the file's <c>Failed</c> in <c>STATES__0=Cancelled</c>'s list (trial AM 3), and an empty value or <c>[]</c> gives no
+    /// list, so the file's stays (trial AM 4: <c>STATES=</c> from an unset shell variable took the file's state filter off
+    /// the prune and the host's retention). One source giving the list both ways is refused: which was meant is unknown.
+    /// </summary>
+    private static void BindList(IConfigurationRoot configuration, OptionDescriptor descriptor, PersistenceOptions options)
+    {
+        foreach (IConfigurationProvider provider in configuration.Providers.Reverse())
+        {
+            string? whole = provider.TryGet(descriptor.Key, out string? value) && !IsEmptyList(value) ? value!.Trim() : null;
+            string[] children = [.. provider.GetChildKeys([], descriptor.Key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .OrderBy(c => int.TryParse(c, out int i) ? i : int.MaxValue)];
+            if (whole is null && children.Length == 0)
+            {
+                continue;
+            }
+
+            string source = Describe(provider, descriptor.Key);
+            if (whole is not null && children.Length > 0)
+            {
+                throw AcodeErrors.InvalidConfiguration(descriptor.Key, descriptor.Shown(whole),
+                    $"the list given once: {source} gives it whole and also item by item ({Describe(provider, $"{descriptor.Key}:{children[0]}")}); remove one of the two", source);
+            }
+
+            if (whole is not null)
+            {
+                if (descriptor.Kind == OptionKind.ObjectList)
+                {
+                    descriptor.BindItems(options, descriptor.ParseItems(whole, source));
+                }
+                else
+                {
+                    descriptor.Bind(options, whole, source);
+                }
+            }
+            else if (descriptor.Kind == OptionKind.ObjectList)
+            {
+                descriptor.BindItems(options, [.. children.Select(c => (IReadOnlyDictionary<string, string?>)descriptor.ItemFields.ToDictionary(
+                    f => f, f => provider.TryGet($"{descriptor.Key}:{c}:{f}", out string? field) ? field : null, StringComparer.Ordinal))]);
+            }
+            else
+            {
+                BindItems(configuration, descriptor, options, [.. children
+                    .Select(c => ($"{descriptor.Key}:{c}", provider.TryGet($"{descriptor.Key}:{c}", out string? item) ? item : null))
+                    .Where(c => c.Item2 is not null)]);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>A list value that gives no list: empty, blank, or an empty JSON array.</summary>
+    private static bool IsEmptyList(string? value)
+        => string.IsNullOrWhiteSpace(value) || value.Trim() is ['[', .. string inside, ']'] && string.IsNullOrWhiteSpace(inside);
+
+    /// <summary>
     /// Binds a list given as items (a JSON array, indexed variables) as one comma-separated value. A refused list is
     /// refused naming the source of the first item refused on its own (<see cref="FirstInvalid"/>), looked for only then.
     /// </summary>
-    private static void BindItems(IConfiguration configuration, OptionDescriptor descriptor, PersistenceOptions options, List<IConfigurationSection> items)
+    private static void BindItems(IConfiguration configuration, OptionDescriptor descriptor, PersistenceOptions options, List<(string Path, string? Value)> items)
     {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
         string text = string.Join(",", items.Select(c => c.Value));
         try
         {
@@ -90,9 +160,9 @@ internal static partial class PersistenceConfigurationBinder
     /// The first item of a list that is refused on its own, so that the error names the source of that item (the file,
     /// or its own indexed variable such as <c>…__STATES__5</c>) rather than that of the first item; null when each is accepted.
     /// </summary>
-    private static IConfigurationSection? FirstInvalid(OptionDescriptor descriptor, IEnumerable<IConfigurationSection> items)
+    private static (string Path, string? Value)? FirstInvalid(OptionDescriptor descriptor, IEnumerable<(string Path, string? Value)> items)
     {
-        foreach (IConfigurationSection item in items)
+        foreach ((string Path, string? Value) item in items)
         {
             try
             {

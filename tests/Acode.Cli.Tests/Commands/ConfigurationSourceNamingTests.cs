@@ -84,16 +84,33 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
         Assert.DoesNotContain("STATES__0", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_bad_item_of_a_list_in_the_file_under_a_good_item_in_a_variable_names_the_file()
+    [Theory]
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES__0", "Cancelled", "in state Cancelled.")] // trial AM 3: it was "Cancelled, Failed"
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "Cancelled", "in state Cancelled.")]
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "", "in state Completed, Failed.")] // trial AM 4: an empty value took the filter off
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "[]", "in state Completed, Failed.")]
+    public async Task A_list_in_a_variable_replaces_the_files_list_and_an_empty_one_leaves_it(string variable, string value, string expected)
     {
-        await WriteConfigAsync("""{ "persistence": { "retention": { "states": [ "Completed", "Failed", "Bogus" ] } } }""");
-        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Cancelled";
+        await WriteConfigAsync("""{ "persistence": { "retention": { "olderThanDays": 1, "states": [ "Completed", "Failed" ] } } }""");
+        await _workspace.RunOkAsync("demo");
+        _workspace.Environment[variable] = value;
+
+        AcodeResult result = await _workspace.RunOkAsync("db", "prune", "--dry-run");
+
+        Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_given_whole_and_item_by_item_in_variables_is_refused_naming_both()
+    {
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES"] = "Failed";
+        _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Completed";
 
         AcodeResult result = await _workspace.RunAsync("db", "status");
 
+        // It kept one of the two without a word (trial AM 3).
         Assert.True(result.ExitCode == 17, result.ToString());
-        Assert.Contains($"= 'Cancelled,Failed,Bogus' (from {ConfigPath}).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ACODE_PERSISTENCE__RETENTION__STATES gives it whole and also item by item (the environment variable ACODE_PERSISTENCE__RETENTION__STATES__0)", result.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workspace.Dispose();
