@@ -468,6 +468,14 @@ internal static class AcodeErrors
         $"Invalid configuration: '{key}' at the top of {path} is not a section acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
         $"Fix or remove it in {path}: " + """acode's settings all go under "persistence", e.g. {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}.""");
 
+    /// <summary>ACODE-DB-007 for an <c>ACODE_</c> environment variable meant for a setting whose name no setting has (a typo in its section).</summary>
+    /// <param name="variable">The variable as set, e.g. <c>ACODE_PERSISTANCE__SQLITE__BUSYTIMEOUTSECONDS</c>.</param>
+    /// <param name="meant">The name it probably meant, e.g. <c>ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS</c>.</param>
+    public static AcodeDbException UnknownConfigurationVariable(string variable, string meant) => new(
+        AcodeErrorCode.InvalidConfiguration,
+        $"Invalid configuration: the environment variable {variable} names no setting acode knows; did you mean {meant}?",
+        "Rename or unset it: acode's settings are ACODE_PERSISTENCE__<section>__<key> (two underscores between the parts), e.g. ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS=30.");
+
     /// <summary>ACODE-DB-007 for a configuration file that cannot be read as JSON.</summary>
     public static AcodeDbException UnreadableConfigurationFile(string path, string problem, Exception? inner = null) => new(
         AcodeErrorCode.InvalidConfiguration,

@@ -275,6 +275,62 @@ internal static partial class PersistenceConfigurationBinder
                 }
             }
         }
+
+        CheckVariableSections(root);
+    }
+
+    /// <summary>
+    /// Refuses an <c>ACODE_</c> variable that was meant for a setting but names no section acode has: its first part
+    /// a few typos from <c>PERSISTENCE</c> (<c>ACODE_PERSISTANCE__SQLITE__…</c>) or joined to the next with one
+    /// underscore (<c>ACODE_PERSISTENCE_SQLITE__…</c>). Such a variable set nothing, without a word (trial AM 5), where
+    /// the same typo in the file is refused. Other <c>ACODE_</c> variables (<c>ACODE_POSTGRES_URL</c>, a tool's own) are
+    /// not settings and stay allowed.
+    /// </summary>
+    private static void CheckVariableSections(IConfigurationRoot root)
+    {
+        string section = PersistenceOptions.SectionName.ToUpperInvariant();
+        foreach (EnvironmentVariablesConfigurationProvider variables in root.Providers.OfType<EnvironmentVariablesConfigurationProvider>())
+        {
+            if (!string.Equals(EnvironmentPrefix().Match(variables.ToString() ?? string.Empty) is { Success: true } m ? m.Groups[1].Value : null, "ACODE_", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (string key in variables.GetChildKeys([], parentPath: null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                string upper = key.ToUpperInvariant();
+                if (upper == section)
+                {
+                    continue;
+                }
+
+                bool misspelt = EditDistance.Between(upper, section) <= 3 && variables.GetChildKeys([], key).Any();
+                bool joined = upper.StartsWith(section + "_", StringComparison.Ordinal);
+                if (misspelt || joined)
+                {
+                    string first = Leaves(variables, key).First();
+                    string meant = joined ? section + ":" + upper[(section.Length + 1)..] + first[key.Length..] : section + first[key.Length..];
+                    throw AcodeErrors.UnknownConfigurationVariable(Describe(variables, first)["the environment variable ".Length..], Describe(variables, meant)["the environment variable ".Length..]);
+                }
+            }
+        }
+    }
+
+    /// <summary>The full keys <paramref name="provider"/> holds under <paramref name="key"/> (itself when it has a value).</summary>
+    private static IEnumerable<string> Leaves(IConfigurationProvider provider, string key)
+    {
+        if (provider.TryGet(key, out _))
+        {
+            yield return key;
+        }
+
+        foreach (string child in provider.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (string leaf in Leaves(provider, key + ":" + child))
+            {
+                yield return leaf;
+            }
+        }
     }
 
     private static void CheckKnown(IConfiguration configuration, IConfigurationSection leaf)

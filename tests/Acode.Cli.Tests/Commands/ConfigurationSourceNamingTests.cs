@@ -113,6 +113,29 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
         Assert.Contains("ACODE_PERSISTENCE__RETENTION__STATES gives it whole and also item by item (the environment variable ACODE_PERSISTENCE__RETENTION__STATES__0)", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ACODE_PERSISTANCE__SQLITE__BUSYTIMEOUTSECONDS", "ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS")]
+    [InlineData("ACODE_PERSISTENCE_SQLITE__BUSYTIMEOUTSECONDS", "ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS")]
+    public async Task A_variable_whose_section_is_misspelt_is_refused_with_the_name_it_meant(string variable, string meant)
+    {
+        // Trial AM 5: it set nothing and the command went on, where the same typo in the file is refused.
+        _workspace.Environment[variable] = "5";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"the environment variable {variable} names no setting acode knows; did you mean {meant}?", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ACODE_variable_that_is_no_setting_is_left_alone()
+    {
+        _workspace.Environment["ACODE_SOMETHING_ELSE"] = "1";
+        _workspace.Environment["ACODE_PERSIST"] = "1";
+
+        await _workspace.RunOkAsync("demo");
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task WriteConfigAsync(string json)
