@@ -353,6 +353,14 @@ internal static partial class PersistenceConfigurationBinder
             return; // a field of an item of a list of objects
         }
 
+        if (owner is { Kind: OptionKind.ObjectList } && leaf.Path[(owner.Key.Length + 1)..].Split(':') is [string item, string unknown] && int.TryParse(item, out _))
+        {
+            // An item's key no item has (trial AM 6: "patern" was reported as the whole list being "(a JSON object or array)").
+            string? closest = owner.ItemFields.FirstOrDefault(f => EditDistance.Between(f.ToUpperInvariant(), unknown.ToUpperInvariant()) <= 2);
+            throw AcodeErrors.UnknownConfigurationKey(leaf.Path, source, closest is null ? null : $"{owner.Key}:{item}:{closest}",
+                owner.ItemFields.Select(f => $"{owner.Key}:{item}:{f}"));
+        }
+
         if (owner is not null)
         {
             throw owner.Invalid("(a JSON object or array)", source);

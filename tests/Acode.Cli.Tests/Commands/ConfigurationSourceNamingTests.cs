@@ -136,6 +136,18 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
         await _workspace.RunOkAsync("demo");
     }
 
+    [Fact]
+    public async Task A_misspelt_key_of_a_redaction_rule_is_named_with_the_key_it_meant()
+    {
+        // Trial AM 6: the whole list was said to be "(a JSON object or array)", with neither the key nor the item named.
+        await WriteConfigAsync("""{ "persistence": { "redaction": { "rules": [ { "kind": "emp", "pattern": "EMP" }, { "kind": "emp2", "patern": "EMP2" } ] } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("demo");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"persistence:redaction:rules:1:patern (from {ConfigPath}) is not a setting acode knows; did you mean persistence:redaction:rules:1:pattern?", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task WriteConfigAsync(string json)
