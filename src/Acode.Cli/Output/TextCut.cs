@@ -4,8 +4,9 @@ namespace Acode.Cli.Output;
 
 /// <summary>
 /// The one way text is shortened for people (the terminal's columns, the viewer's titles, labels and payloads): cut at a
-/// number of UTF-16 characters, never between the two halves of a surrogate pair (the cut goes before the pair), and
-/// "…" after a cut.
+/// number of UTF-16 characters, never inside a user-perceived character (an extended grapheme cluster, Unicode UAX #29:
+/// a surrogate pair, an emoji ZWJ sequence such as 👩‍👩‍👧, a flag's two regional indicators, a letter and its combining
+/// marks; the cut goes before it), and "…" after a cut.
 /// </summary>
 internal static class TextCut
 {
@@ -14,10 +15,31 @@ internal static class TextCut
 
     /// <summary>
     /// How many characters of <paramref name="text"/> are kept when it is cut at <paramref name="length"/>: all of it
-    /// when it is not longer, else <paramref name="length"/> (0 when not positive), or one less when that would keep half a pair.
+    /// when it is not longer, else the whole user-perceived characters that fit (trial AM 10: a family emoji lost its last
+    /// person and kept a dangling joiner, a flag one of its letters); 0 when <paramref name="length"/> is not positive. A
+    /// first cluster longer than <paramref name="length"/> (a letter under many combining marks) is cut inside, never
+    /// between the halves of a surrogate pair.
     /// </summary>
     public static int Kept(ReadOnlySpan<char> text, int length)
-        => text.Length <= length ? text.Length : length <= 0 ? 0 : char.IsHighSurrogate(text[length - 1]) ? length - 1 : length;
+    {
+        if (text.Length <= length)
+        {
+            return text.Length;
+        }
+
+        if (length <= 0)
+        {
+            return 0;
+        }
+
+        int kept = 0;
+        for (int next = StringInfo.GetNextTextElementLength(text); kept + next <= length; next = StringInfo.GetNextTextElementLength(text[kept..]))
+        {
+            kept += next;
+        }
+
+        return kept > 0 ? kept : char.IsHighSurrogate(text[length - 1]) ? length - 1 : length;
+    }
 
     /// <summary><paramref name="text"/> cut at <paramref name="length"/> characters, "…" after a cut; "" for null.</summary>
     public static string Cut(string? text, int length)
