@@ -43,6 +43,7 @@ public interface IRunStateStore
     /// <summary>Saves the pending changes of several sessions in one transaction: all of them or none (an object listed twice is saved once).</summary>
     /// <exception cref="Errors.ConcurrencyConflictException">As for <see cref="SaveAsync"/>; nothing of any session was saved.</exception>
     /// <exception cref="InvalidOperationException">As for <see cref="SaveAsync"/>: another call is still saving one of these objects.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sessions"/> holds a null entry; nothing was saved.</exception>
     Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a session and everything in it; its deletion is recorded in the outbox.</summary>

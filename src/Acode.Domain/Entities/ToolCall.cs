@@ -107,7 +107,7 @@ public sealed class ToolCall : Entity
     /// <param name="result">The tool's output.</param>
     /// <param name="duration">How long it ran; measured from <see cref="Start"/> when omitted.</param>
     /// <exception cref="InvalidOperationException">The call has already finished.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative, or, for a call never started, reaches back before 1970.</exception>
     public void Succeed(string result, TimeSpan? duration = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -120,7 +120,7 @@ public sealed class ToolCall : Entity
     /// <param name="duration">How long it ran; measured from <see cref="Start"/> when omitted.</param>
     /// <param name="partialResult">Output produced before the failure, if any.</param>
     /// <exception cref="InvalidOperationException">The call has already finished.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative, or, for a call never started, reaches back before 1970.</exception>
     public void Fail(string error, TimeSpan? duration = null, string? partialResult = null)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -154,6 +154,12 @@ public sealed class ToolCall : Entity
         }
 
         DateTimeOffset now = _session.Clock.GetUtcNow();
+        if (StartedAt is null && duration is { } whole && whole > now - DateTimeOffset.UnixEpoch)
+        {
+            // Its start would be before 1970, or before year 1 (trial AL 8: TimeSpan.MaxValue failed in DateTimeOffset's arithmetic).
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A call never started cannot have run since before 1970: give the time it ran.");
+        }
+
         StartedAt ??= duration is { } given ? now - given : now;
 
         // The wall clock may have been stepped back since Start (NTP): a call never finishes before it started.

@@ -131,6 +131,12 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
     private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessions);
+        if (sessions.Any(s => s is null))
+        {
+            // Trial AL 8: a NullReferenceException from inside the save.
+            throw new ArgumentException("The sessions to save hold a null entry; nothing was saved.", nameof(sessions));
+        }
+
         Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();
         activity?.SetTag("acode.session.count", distinct.Length);
         activity?.SetTag("acode.change.count", distinct.Sum(s => s.PendingChanges.Count));

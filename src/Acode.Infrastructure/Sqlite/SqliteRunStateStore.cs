@@ -115,6 +115,12 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
     private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessions);
+        if (sessions.Any(s => s is null))
+        {
+            // Trial AL 8: a NullReferenceException from inside the save.
+            throw new ArgumentException("The sessions to save hold a null entry; nothing was saved.", nameof(sessions));
+        }
+
 
         // The same object listed twice is saved once: its changes are written once and stamped once.
         Session[] distinct = sessions.Distinct<Session>(ReferenceEqualityComparer.Instance).ToArray();

@@ -173,6 +173,21 @@ public class ToolCallTests
     }
 
     [Fact]
+    public void A_duration_reaching_back_before_1970_for_a_call_never_started_is_out_of_range_and_changes_nothing()
+    {
+        // Trial AL 8: TimeSpan.MaxValue threw from DateTimeOffset's arithmetic ("Parameter 't'").
+        ToolCall call = _step.AddToolCall("bash", "{}");
+
+        ArgumentOutOfRangeException refused = Assert.Throws<ArgumentOutOfRangeException>(() => call.Succeed("done", TimeSpan.MaxValue));
+
+        Assert.Equal("duration", refused.ParamName);
+        Assert.Equal(ToolCallStatus.Pending, call.Status);
+        Assert.Null(call.StartedAt);
+        call.Succeed("done", TimeSpan.FromSeconds(1));
+        Assert.Equal(ToolCallStatus.Succeeded, call.Status);
+    }
+
+    [Fact]
     public void Succeed_without_Start_or_duration_takes_zero_time()
     {
         ToolCall call = _step.AddToolCall("bash", "{}");

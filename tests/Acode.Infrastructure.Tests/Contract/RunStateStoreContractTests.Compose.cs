@@ -136,6 +136,20 @@ public abstract partial class RunStateStoreContractTests
     }
 
     [Fact]
+    public async Task A_null_entry_in_SaveAllAsync_is_an_argument_error_and_nothing_is_saved()
+    {
+        // Trial AL 8: a NullReferenceException from inside the save.
+        IRunStateStore store = Store;
+        Session session = await store.CreateSessionAsync("with a null beside it");
+        session.Rename("renamed");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAllAsync([session, null!]));
+
+        Assert.Equal(1, session.Version);
+        Assert.Equal("with a null beside it", (await store.GetSessionAsync(session.Id))!.Title);
+    }
+
+    [Fact]
     public async Task A_save_over_a_copy_saved_meanwhile_is_a_conflict_that_names_both_versions_and_writes_nothing()
     {
         IRunStateStore store = Store;
