@@ -447,10 +447,19 @@ internal static class AcodeErrors
                 : exception;
         }
 
-        return exception.Data[KeyData] is string key && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted
-            && sourceOf(key) is { } source
-            ? InvalidConfiguration(key, value, accepted, source)
-            : exception;
+        if (exception.Data[KeyData] is string key && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted)
+        {
+            // No source sets it: the value is the default, which a rule across keys refused because of the other key
+            // (trial AM 7: "leaseSeconds = '60'" when only commandTimeoutSeconds was set).
+            return sourceOf(key) is { } source
+                ? InvalidConfiguration(key, value, accepted, source)
+                : new AcodeDbException(
+                    AcodeErrorCode.InvalidConfiguration,
+                    $"Invalid configuration: {key} = '{value}' (not set in the file or a variable: its default).",
+                    $"Accepted values for {key}: {accepted}. Set it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}.");
+        }
+
+        return exception;
     }
 
     /// <summary>ACODE-DB-007 for a key under <c>persistence</c> that no setting has (a typo, or a setting of a newer acode).</summary>

@@ -73,7 +73,7 @@ public sealed class PersistenceOptions
             throw AcodeErrors.InvalidConfiguration(
                 $"{SectionName}:sync:leaseSeconds",
                 Sync.LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"a whole number of seconds greater than {SectionName}:postgres:commandTimeoutSeconds ({commandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 3600 (default 60)");
+                $"a whole number of seconds greater than {SectionName}:postgres:commandTimeoutSeconds ({commandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 3600 (default 60), or a lower {SectionName}:postgres:commandTimeoutSeconds");
         }
     }
 }

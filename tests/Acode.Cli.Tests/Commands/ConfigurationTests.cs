@@ -161,6 +161,20 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_default_lease_refused_because_of_a_raised_command_timeout_says_it_is_the_default()
+    {
+        // Trial AM 7: "leaseSeconds = '60'" where only the command timeout was set, without a word about the default.
+        await _workspace.RunOkAsync("demo");
+        _workspace.Environment["ACODE_PERSISTENCE__POSTGRES__COMMANDTIMEOUTSECONDS"] = "100";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains("Invalid configuration: persistence:sync:leaseSeconds = '60' (not set in the file or a variable: its default).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("greater than persistence:postgres:commandTimeoutSeconds (100) and at most 3600 (default 60), or a lower persistence:postgres:commandTimeoutSeconds.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_redaction_rule_names_the_file_it_came_from()
     {
         await WriteConfigAsync("""{ "persistence": { "redaction": { "rules": [ { "kind": "jwt", "pattern": "x" } ] } } }""");
