@@ -97,9 +97,12 @@ public static class BuiltInSecretRules
         new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),
         new(GoogleApiKey, @"\bAIza[0-9A-Za-z_-]{35}", SecretCheck.Random, ["AIza"]),
         new(SendGridApiKey, @"\b(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
-        // The password runs to the authority's last '@', as URL parsers read it (WHATWG URL, "authority state"): an '@'
-        // left unencoded in it (trial AL 4: https://user:p@ssw0rd@host) is part of it, not its end.
-        new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s/?#""'<>]+)@", SecretCheck.Format, ["://"]),
+        // An '@' left unencoded in the password (trial AL 4: https://user:p@ssw0rd@host) is part of it, as URL parsers
+        // read the authority to its last '@' (WHATWG URL, "authority state"); but a part after the first '@' that holds
+        // ',', ';' or '=' is the host and what follows it (trial AN 1: postgres://app:pw@db,owner=admin@corp.com kept
+        // the host "db"), as does one holding a character outside ASCII (U+0001 in the copy the rule reads), and the
+        // password never runs past a space.
+        new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
         new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),

@@ -251,13 +251,17 @@ public sealed class SecretRedactor : ISecretRedactor
         return output.ToString();
     }
 
-    /// <summary><paramref name="text"/> with every UTF-16 unit outside ASCII as U+0001 (<see cref="SecretRule.AsciiWordBoundaries"/>).</summary>
+    /// <summary>
+    /// <paramref name="text"/> with every UTF-16 unit outside ASCII as U+0001, but white space outside ASCII (no-break
+    /// space, U+2028, U+3000…) as a space, so that <c>\s</c> still matches it (trial AN 2) (<see cref="SecretRule.AsciiWordBoundaries"/>).
+    /// </summary>
     private static string AsciiView(string text)
         => Ascii.IsValid(text) ? text : string.Create(text.Length, text, static (view, source) =>
         {
             for (int i = 0; i < source.Length; i++)
             {
-                view[i] = source[i] < '\u0080' ? source[i] : '\u0001';
+                char c = source[i];
+                view[i] = c < '\u0080' ? c : char.IsWhiteSpace(c) ? ' ' : '\u0001';
             }
         });
 

@@ -55,8 +55,8 @@ public sealed class SecretRule
     }
 
     /// <summary>
-    /// Whether the pattern runs on a copy of the text in which every character outside ASCII is U+0001 (same length, same
-    /// offsets; what is replaced is taken from the text itself): its <c>\b</c> then sees only ASCII letters, digits and
+    /// Whether the pattern runs on a copy of the text in which every character outside ASCII is U+0001, white space a space
+    /// (same length, same offsets; what is replaced is taken from the text itself): its <c>\b</c> then sees only ASCII letters, digits and
     /// <c>_</c> as word characters, as the built-in rules mean it. .NET counts a CJK or accented letter as one, so a token
     /// right after one (<c>我的token是ghp_…</c>, <c>éghp_…</c>) had no word boundary before it and was not found (trial AM 1);
     /// a password holding such letters is still matched whole (U+0001 is in its character class). Built-in rules only:

@@ -125,6 +125,11 @@ public sealed class SecretRedactorTests
     [Theory]
     [InlineData("git clone https://user:p@ssw0rdQ9z@git.example.com/r.git", "git clone https://user:[REDACTED:url-password]@git.example.com/r.git")]
     [InlineData("a https://u:x@y@h/p and https://v:Zq9@w@k/q", "a https://u:[REDACTED:url-password]@h/p and https://v:[REDACTED:url-password]@k/q")]
+    [InlineData("DATABASE_URL=postgres://app:Zx9Qw8Er7Ty6@db.example.net,owner=admin@corp.com", "DATABASE_URL=postgres://app:[REDACTED:url-password]@db.example.net,owner=admin@corp.com")] // trial AN 1
+    [InlineData("postgres://app:Zx9Qw8Er7Ty6@db,owner=admin@corp.com", "postgres://app:[REDACTED:url-password]@db,owner=admin@corp.com")]
+    [InlineData("连接postgres://app:Zx9Qw8Er7Ty6@db，有问题找admin@corp.com", "连接postgres://app:[REDACTED:url-password]@db，有问题找admin@corp.com")]
+    [InlineData("redis://:Zx9Qw8Er7Ty6@cache;notify=ops@example.com", "redis://:[REDACTED:url-password]@cache;notify=ops@example.com")]
+    [InlineData("postgres://app:Zx9Qw8Er7Ty6@db\u3000联系admin@corp.com", "postgres://app:[REDACTED:url-password]@db\u3000联系admin@corp.com")]
     public void A_url_password_with_an_at_sign_is_redacted_up_to_the_hosts_at_sign(string text, string expected)
     {
         // Trial AL 4: the password ended at its first '@', and "p" failed the check, so the whole password was kept.
@@ -142,6 +147,18 @@ public sealed class SecretRedactorTests
     public void A_secret_right_after_a_letter_outside_ascii_is_redacted(string text, string expected)
     {
         // Trial AM 1: .NET's \b counts 是 and é as word characters, so the rules' \b found no boundary before the token.
+        Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+    }
+
+    [Theory]
+    [InlineData("client_secret=Xy7kQ9zLm3Rt8vWp2\u00A0Example", "client_secret=[REDACTED:generic-secret]\u00A0Example")] // trial AN 2
+    [InlineData("DB_PASSWORD=Xy7kQ9zLm3Rt8vWp2\u2028NEXT=${BASE}", "DB_PASSWORD=[REDACTED:generic-secret]\u2028NEXT=${BASE}")]
+    [InlineData("password=Xy7kQ9zLm3Rt8vWp2\u3000备注", "password=[REDACTED:generic-secret]\u3000备注")]
+    [InlineData("machine api.x.com\u2028login bob\u2028password Zx9Qw8Er7Ty6", "machine api.x.com\u2028login bob\u2028password [REDACTED:netrc-password]")]
+    [InlineData("mysql -u root -pZx9Qw8Er7Ty6Ui5\u00A0example_db", "mysql -u root -p[REDACTED:cli-password]\u00A0example_db")]
+    public void White_space_outside_ascii_still_ends_a_secret(string text, string expected)
+    {
+        // The ASCII view of the text read no-break spaces and line separators as letters: \s no longer matched them.
         Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
     }
 
