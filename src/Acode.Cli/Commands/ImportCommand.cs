@@ -414,8 +414,9 @@ internal static class ImportCommand
 
     private static string Describe(TranscriptImportReport r)
     {
-        // Records whose times are all unusable are there, just not importable (trial AK 3: "no record yet" said the agent had written nothing).
-        string session = r.SessionId ?? (r.Problems.InvalidTimestamps > 0 ? "(not imported: no record has a usable time yet)" : "(no record yet)");
+        // Lines whose records have no usable time are there, just not importable (trials AK 3, AN 7: "no record yet" said the
+        // agent had written nothing).
+        string session = r.SessionId ?? (r.Lines > 0 || r.Problems.InvalidTimestamps > 0 ? "(nothing imported: no record with a usable time yet)" : "(no record yet)");
         string text = $"{Display.Plain(r.Path)}: {session}: {r.Tasks} task(s), {r.Steps} step(s), {r.ToolCalls} tool call(s) ({r.FailedToolCalls} failed), {r.Artifacts} artifact(s), {r.Events} event(s); {r.Rows.Inserted} rows new, {r.Rows.Updated} updated, {r.Rows.Unchanged} unchanged";
         var problems = ProblemsJson(r.Problems).Where(p => (int)p.Value! > 0).Select(p => $"{p.Value} {p.Key}").ToList();
         return problems.Count == 0 ? text : $"{text}; problems: {string.Join(", ", problems)}";

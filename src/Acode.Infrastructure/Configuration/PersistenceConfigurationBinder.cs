@@ -88,7 +88,10 @@ internal static partial class PersistenceConfigurationBinder
         foreach (IConfigurationProvider provider in configuration.Providers.Reverse())
         {
             string? whole = provider.TryGet(descriptor.Key, out string? value) && !IsEmptyList(value) ? value!.Trim() : null;
+
+            // An item left empty (STATES__0= from an unset shell variable) is no item (trial AN 3: it took the filter off).
             string[] children = [.. provider.GetChildKeys([], descriptor.Key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(c => Leaves(provider, $"{descriptor.Key}:{c}").Any(leaf => provider.TryGet(leaf, out string? text) && !string.IsNullOrWhiteSpace(text)))
                 .OrderBy(c => int.TryParse(c, out int i) ? i : int.MaxValue)];
             if (whole is null && children.Length == 0)
             {
@@ -129,9 +132,10 @@ internal static partial class PersistenceConfigurationBinder
         }
     }
 
-    /// <summary>A list value that gives no list: empty, blank, or an empty JSON array.</summary>
+    /// <summary>A list value that gives no list: empty, blank, an empty JSON array, or names separated by commas that are all blank (<c>,</c>).</summary>
     private static bool IsEmptyList(string? value)
-        => string.IsNullOrWhiteSpace(value) || value.Trim() is ['[', .. string inside, ']'] && string.IsNullOrWhiteSpace(inside);
+        => string.IsNullOrWhiteSpace(value) || value.Trim() is ['[', .. string inside, ']'] && string.IsNullOrWhiteSpace(inside)
+            || value.Split(',').All(string.IsNullOrWhiteSpace);
 
     /// <summary>
     /// Binds a list given as items (a JSON array, indexed variables) as one comma-separated value. A refused list is
@@ -306,14 +310,38 @@ internal static partial class PersistenceConfigurationBinder
 
                 bool misspelt = EditDistance.Between(upper, section) <= 3 && variables.GetChildKeys([], key).Any();
                 bool joined = upper.StartsWith(section + "_", StringComparison.Ordinal);
-                if (misspelt || joined)
+                if (!misspelt && !joined)
                 {
-                    string first = Leaves(variables, key).First();
-                    string meant = joined ? section + ":" + upper[(section.Length + 1)..] + first[key.Length..] : section + first[key.Length..];
-                    throw AcodeErrors.UnknownConfigurationVariable(Describe(variables, first)["the environment variable ".Length..], Describe(variables, meant)["the environment variable ".Length..]);
+                    continue;
                 }
+
+                string first = Leaves(variables, key).First();
+                string rest = joined ? upper[(section.Length + 1)..] + first[key.Length..] : first[(key.Length + 1)..];
+                string? meant = SettingSpelt(rest);
+
+                // A variable only joined to PERSISTENCE_ names a setting only when its parts spell one (ACODE_PERSISTENCE_DIR
+                // may be another tool's: trial AN 5); a misspelt PERSISTANCE__ with parts is acode's in any case.
+                if (meant is null && joined)
+                {
+                    continue;
+                }
+
+                throw AcodeErrors.UnknownConfigurationVariable(
+                    Describe(variables, first)["the environment variable ".Length..],
+                    Describe(variables, meant ?? section + ":" + rest)["the environment variable ".Length..]);
             }
         }
+    }
+
+    /// <summary>
+    /// The setting whose key under <c>persistence</c> <paramref name="rest"/> spells, its parts apart by <c>:</c> or by one
+    /// <c>_</c> (<c>SQLITE:BUSYTIMEOUTSECONDS</c>, <c>SQLITE_BUSYTIMEOUTSECONDS</c>), any letter case; null when none does.
+    /// </summary>
+    private static string? SettingSpelt(string rest)
+    {
+        string flat = rest.Replace(':', '_');
+        return PersistenceOptionCatalog.All.FirstOrDefault(d => string.Equals(
+            d.Key[(PersistenceOptions.SectionName.Length + 1)..].Replace(':', '_'), flat, StringComparison.OrdinalIgnoreCase))?.Key;
     }
 
     /// <summary>The full keys <paramref name="provider"/> holds under <paramref name="key"/> (itself when it has a value).</summary>

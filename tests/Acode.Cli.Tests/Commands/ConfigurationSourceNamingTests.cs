@@ -89,6 +89,8 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
     [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "Cancelled", "in state Cancelled.")]
     [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "", "in state Completed, Failed.")] // trial AM 4: an empty value took the filter off
     [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", "[]", "in state Completed, Failed.")]
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES__0", "", "in state Completed, Failed.")] // trial AN 3: every state
+    [InlineData("ACODE_PERSISTENCE__RETENTION__STATES", ",", "in state Completed, Failed.")]
     public async Task A_list_in_a_variable_replaces_the_files_list_and_an_empty_one_leaves_it(string variable, string value, string expected)
     {
         await WriteConfigAsync("""{ "persistence": { "retention": { "olderThanDays": 1, "states": [ "Completed", "Failed" ] } } }""");
@@ -116,6 +118,7 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
     [Theory]
     [InlineData("ACODE_PERSISTANCE__SQLITE__BUSYTIMEOUTSECONDS", "ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS")]
     [InlineData("ACODE_PERSISTENCE_SQLITE__BUSYTIMEOUTSECONDS", "ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS")]
+    [InlineData("ACODE_PERSISTENCE_SQLITE_BUSYTIMEOUTSECONDS", "ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS")] // trial AN 5: it suggested ACODE_PERSISTENCE__SQLITE_BUSYTIMEOUTSECONDS
     public async Task A_variable_whose_section_is_misspelt_is_refused_with_the_name_it_meant(string variable, string meant)
     {
         // Trial AM 5: it set nothing and the command went on, where the same typo in the file is refused.
@@ -132,6 +135,7 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
     {
         _workspace.Environment["ACODE_SOMETHING_ELSE"] = "1";
         _workspace.Environment["ACODE_PERSIST"] = "1";
+        _workspace.Environment["ACODE_PERSISTENCE_DIR"] = "/tmp"; // trial AN 5: refused, as if meant for a setting
 
         await _workspace.RunOkAsync("demo");
     }

@@ -76,8 +76,12 @@ public sealed class ImportTrialCommandTests : IDisposable
 
         AcodeResult result = await _workspace.RunOkAsync("import", "claude-code", file);
 
-        Assert.Contains(": (not imported: no record has a usable time yet): ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(": (nothing imported: no record with a usable time yet): ", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("2 invalidTimestamps", result.Stdout, StringComparison.Ordinal);
+
+        // Records without any timestamp are no problem of their own, and are not imported either (trial AN 7).
+        File.WriteAllLines(file, [ClaudePrompt.Replace("\"timestamp\":\"2026-11-20T10:00:00Z\",", "", StringComparison.Ordinal)]);
+        Assert.Contains(": (nothing imported: no record with a usable time yet): ", (await _workspace.RunOkAsync("import", "claude-code", file)).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
