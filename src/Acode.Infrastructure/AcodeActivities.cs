@@ -32,6 +32,24 @@ internal static class AcodeActivities
         return activity;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> inside a span named <paramref name="operation"/> (null when nothing listens), marked
+    /// failed (<see cref="Fail"/>) when it throws; the exception goes on to the caller.
+    /// </summary>
+    public static async Task<T> TraceAsync<T>(string operation, string system, Func<Activity?, Task<T>> body)
+    {
+        using Activity? activity = Start(operation, system);
+        try
+        {
+            return await body(activity).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(activity, ex);
+            throw;
+        }
+    }
+
     /// <summary>Marks <paramref name="activity"/> failed by <paramref name="error"/>: status Error, <c>error.type</c> and the ACODE code.</summary>
     public static void Fail(Activity? activity, Exception error)
     {

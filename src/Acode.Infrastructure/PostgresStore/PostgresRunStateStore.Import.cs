@@ -39,17 +39,11 @@ public sealed partial class PostgresRunStateStore
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(redactedBefore);
-        using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Postgres);
-        activity?.SetTag("acode.event.count", events.Count);
-        try
+        return await AcodeActivities.TraceAsync("acode.import", AcodeActivities.Postgres, activity =>
         {
-            return await ImportCheckedAsync(session, events, redactedBefore, transcript, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
+            activity?.SetTag("acode.event.count", events.Count);
+            return ImportCheckedAsync(session, events, redactedBefore, transcript, cancellationToken);
+        }).ConfigureAwait(false);
     }
 
     private Task<ImportResult> ImportCheckedAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)

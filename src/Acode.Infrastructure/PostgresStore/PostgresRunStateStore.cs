@@ -113,20 +113,12 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
     }
 
     /// <inheritdoc/>
-    public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
-    {
-        // The same spans as the SQLite store's (README, "Observability"; trial AL 3: this store had none).
-        using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Postgres);
-        try
+    public Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
+        => AcodeActivities.TraceAsync("acode.save", AcodeActivities.Postgres, async activity =>
         {
             await SaveAllCoreAsync(sessions, activity, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
-    }
+            return true;
+        });
 
     private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
     {
@@ -182,21 +174,13 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
         }, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Postgres);
-        try
+    public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+        => AcodeActivities.TraceAsync("acode.delete", AcodeActivities.Postgres, async activity =>
         {
             bool deleted = await DeleteSessionCoreAsync(id, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("acode.deleted", deleted);
             return deleted;
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
-    }
+        });
 
     private Task<bool> DeleteSessionCoreAsync(SessionId id, CancellationToken cancellationToken)
         => InTransactionAsync(async (connection, transaction) =>

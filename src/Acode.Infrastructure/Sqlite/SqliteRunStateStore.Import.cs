@@ -39,20 +39,12 @@ public sealed partial class SqliteRunStateStore
 
     private static readonly IReadOnlyDictionary<string, RedactionCounts> NoneRedactedBefore = new Dictionary<string, RedactionCounts>();
 
-    private async Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
-    {
-        using Activity? activity = AcodeActivities.Start("acode.import", AcodeActivities.Sqlite);
-        activity?.SetTag("acode.event.count", events.Count);
-        try
+    private Task<ImportResult> TracedImportAsync(Session session, IReadOnlyList<SessionEvent> events, IReadOnlyDictionary<string, RedactionCounts> redactedBefore, bool transcript, CancellationToken cancellationToken)
+        => AcodeActivities.TraceAsync("acode.import", AcodeActivities.Sqlite, activity =>
         {
-            return await ImportCoreAsync(session, events, cancellationToken, redactedBefore: redactedBefore, transcript: transcript).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
-    }
+            activity?.SetTag("acode.event.count", events.Count);
+            return ImportCoreAsync(session, events, cancellationToken, redactedBefore: redactedBefore, transcript: transcript);
+        });
 
     // pulled: the versions are PostgreSQL's own (session pull): only a row with an undelivered change gets an outbox record.
     // redactedBefore: by event id, what an importer replaced in text it stores only in part (IRedactingStore).

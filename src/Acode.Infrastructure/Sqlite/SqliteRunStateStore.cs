@@ -81,36 +81,21 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
     }
 
     /// <inheritdoc/>
-    public async Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
-    {
-        using Activity? activity = AcodeActivities.Start("acode.save", AcodeActivities.Sqlite);
-        try
+    public Task SaveAllAsync(IReadOnlyCollection<Session> sessions, CancellationToken cancellationToken = default)
+        => AcodeActivities.TraceAsync("acode.save", AcodeActivities.Sqlite, async activity =>
         {
             await SaveAllCoreAsync(sessions, activity, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
-    }
+            return true;
+        });
 
     /// <inheritdoc/>
-    public async Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        using Activity? activity = AcodeActivities.Start("acode.delete", AcodeActivities.Sqlite);
-        try
+    public Task<bool> DeleteSessionAsync(SessionId id, CancellationToken cancellationToken = default)
+        => AcodeActivities.TraceAsync("acode.delete", AcodeActivities.Sqlite, async activity =>
         {
             bool deleted = await DeleteSessionCoreAsync(id, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("acode.deleted", deleted);
             return deleted;
-        }
-        catch (Exception ex)
-        {
-            AcodeActivities.Fail(activity, ex);
-            throw;
-        }
-    }
+        });
 
     private async Task SaveAllCoreAsync(IReadOnlyCollection<Session> sessions, Activity? activity, CancellationToken cancellationToken)
     {
