@@ -86,18 +86,55 @@ public sealed class SecretRedactor : ISecretRedactor
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(counts);
-        if (!Enabled || text.Length == 0 || (_anyLiteral is not null && text.AsSpan().IndexOfAny(_anyLiteral) < 0))
+        if (!Enabled || text.Length == 0 || (_anyLiteral is not null && text.AsSpan().IndexOfAny(_anyLiteral) < 0 && !MayHideLiteral(text)))
         {
             return text;
         }
 
+        string current = RunRules(text, escapes: false, counts);
+
+        // Then what JSON escapes in the text hide (trial AN 8: a tool's output quoting JSON, postgres:\/\/admin:pw@db).
+        return current.Contains('\\', StringComparison.Ordinal) ? RunRules(current, escapes: true, counts) : current;
+    }
+
+    /// <summary>
+    /// Every rule in order over <paramref name="text"/>, or with <paramref name="escapes"/> over its
+    /// <see cref="JsonUnescapedView"/>, replacing what they find in the text as written. The views a rule matches on are
+    /// built once per text, not once per rule.
+    /// </summary>
+    private string RunRules(string text, bool escapes, RedactionCounts counts)
+    {
         string current = text;
+        JsonUnescapedView? view = escapes ? JsonUnescapedView.Of(current) : null;
+        if (escapes && view is null)
+        {
+            return current;
+        }
+
+        string subject = view?.Text ?? current;
+        string? ascii = null;
         foreach (SecretRule rule in _rules)
         {
-            if (rule.MayMatch(current))
+            if (!rule.MayMatch(subject))
             {
-                current = Apply(rule, current, counts);
+                continue;
             }
+
+            string matched = rule.AsciiWordBoundaries ? ascii ??= AsciiView(subject) : subject;
+            string applied = Apply(rule, current, subject, matched, view, counts);
+            if (ReferenceEquals(applied, current))
+            {
+                continue;
+            }
+
+            current = applied;
+            if (escapes && (view = JsonUnescapedView.Of(current)) is null)
+            {
+                break;
+            }
+
+            subject = view?.Text ?? current;
+            ascii = null;
         }
 
         return current;
@@ -156,13 +193,13 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// Whether an escape in <paramref name="json"/> may write a rule's literal that its raw text does not show, so the
-    /// literal check must wait for the decoded values (trial AL 1: <c>postgres:\/\/admin:pw@db</c>, as PHP's
+    /// Whether a JSON escape in <paramref name="text"/> (a JSON text, or plain text quoting JSON) may write a rule's
+    /// literal that its raw text does not show, so the literal check must wait for the decoded text (trial AL 1: <c>postgres:\/\/admin:pw@db</c>, as PHP's
     /// <c>json_encode</c> writes a URL, and <c>\u0041KIA…</c> were stored unredacted): <c>\uXXXX</c> can write any
     /// character and <c>\/</c> a slash (RFC 8259 §7); the other escapes only <c>"</c>, <c>\</c> and control characters.
     /// </summary>
-    private bool MayHideLiteral(string json)
-        => json.Contains("\\u", StringComparison.Ordinal) || json.Contains("\\/", StringComparison.Ordinal) || (_literalNeedsEscape && json.Contains('\\', StringComparison.Ordinal));
+    private bool MayHideLiteral(string text)
+        => text.Contains("\\u", StringComparison.Ordinal) || text.Contains("\\/", StringComparison.Ordinal) || (_literalNeedsEscape && text.Contains('\\', StringComparison.Ordinal));
 
     private static string Splice(byte[] utf8, List<(int Start, int Length, byte[] Replacement)> edits)
     {
@@ -218,26 +255,33 @@ public sealed class SecretRedactor : ISecretRedactor
     private static bool IsBase64Alphabet(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/' || c == '+');
 
     private static string Apply(SecretRule rule, string input, RedactionCounts counts)
+        => Apply(rule, input, input, rule.AsciiWordBoundaries ? AsciiView(input) : input, view: null, counts);
+
+    /// <summary>
+    /// <paramref name="input"/> with what <paramref name="rule"/> finds replaced. The rule matches on
+    /// <paramref name="matched"/> (the subject or its <see cref="AsciiView"/>) and checks its values in
+    /// <paramref name="subject"/>: the input itself, or its <paramref name="view"/>'s text, whose spans are mapped back.
+    /// </summary>
+    private static string Apply(SecretRule rule, string input, string subject, string matched, JsonUnescapedView? view, RedactionCounts counts)
     {
         StringBuilder? output = null;
         int copied = 0;
-        string subject = rule.AsciiWordBoundaries ? AsciiView(input) : input;
         if (rule.HasSecretGroup)
         {
-            for (Match match = rule.Regex.Match(subject); match.Success; match = match.NextMatch())
+            for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
             {
                 Group secret = match.Groups[SecretRule.SecretGroup];
                 if (secret.Success)
                 {
-                    Replace(rule, input, secret.Index, secret.Length, counts, ref output, ref copied);
+                    Replace(rule, input, subject, view, secret.Index, secret.Length, counts, ref output, ref copied);
                 }
             }
         }
         else
         {
-            foreach (ValueMatch match in rule.Regex.EnumerateMatches(subject))
+            foreach (ValueMatch match in rule.Regex.EnumerateMatches(matched))
             {
-                Replace(rule, input, match.Index, match.Length, counts, ref output, ref copied);
+                Replace(rule, input, subject, view, match.Index, match.Length, counts, ref output, ref copied);
             }
         }
 
@@ -264,11 +308,16 @@ public sealed class SecretRedactor : ISecretRedactor
             }
         });
 
-    private static void Replace(SecretRule rule, string input, int start, int length, RedactionCounts counts, ref StringBuilder? output, ref int copied)
+    private static void Replace(SecretRule rule, string input, string subject, JsonUnescapedView? view, int start, int length, RedactionCounts counts, ref StringBuilder? output, ref int copied)
     {
-        if (length == 0 || !Passes(rule.Check, input.AsSpan(start, length), input, start, length))
+        if (length == 0 || !Passes(rule.Check, subject.AsSpan(start, length), subject, start, length))
         {
             return;
+        }
+
+        if (view is not null)
+        {
+            (start, length) = view.Source(start, length);
         }
 
         output ??= new StringBuilder(input.Length);

@@ -123,6 +123,30 @@ public sealed class SecretRedactorTests
     }
 
     [Theory]
+    [InlineData("$ curl -s api/config\n{\"url\":\"postgres:\\/\\/admin:Pz9xQ2mWv7Lk@db.internal:5432\\/prod\"}", "$ curl -s api/config\n{\"url\":\"postgres:\\/\\/admin:[REDACTED:url-password]@db.internal:5432\\/prod\"}")]
+    [InlineData("key: \\u0041KIAQZ3MX7LW2TR5KBPA done", "key: [REDACTED:aws-access-key-id] done")]
+    [InlineData("log {\\\"token\\\": \\\"gh\\u0070_Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc1V\\\"}", "log {\\\"token\\\": \\\"[REDACTED:github-token]\\\"}")]
+    [InlineData("a \\u00e9 \\/ b, then postgres://u:Zx9Qw8Er7Ty6@db and postgres:\\/\\/v:Qw8Er7Ty6Zx9@db2", "a \\u00e9 \\/ b, then postgres://u:[REDACTED:url-password]@db and postgres:\\/\\/v:[REDACTED:url-password]@db2")]
+    public void A_secret_written_with_json_escapes_in_plain_text_is_redacted_where_it_was_written(string text, string expected)
+    {
+        // Trial AN 8: a tool's output quoting JSON (a config API's answer, a log of a request) hid the literal behind its
+        // escapes, and only JSON arguments and payloads were decoded before the scan. The escapes outside the secret stay.
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.Redact(text, counts);
+
+        Assert.Equal(expected, redacted);
+        Assert.Equal(expected.Split("[REDACTED:").Length - 1, counts.Total);
+        Assert.Equal(redacted, _redactor.Redact(redacted, new RedactionCounts()));
+    }
+
+    [Theory]
+    [InlineData(@"C:\Users\dev\projects\app and \d+\/\w")]
+    [InlineData("path C:\\new\\token and \\u00zz")]
+    public void Text_whose_escapes_hide_no_secret_is_kept(string text)
+        => Assert.Same(text, _redactor.Redact(text, new RedactionCounts()));
+
+    [Theory]
     [InlineData("git clone https://user:p@ssw0rdQ9z@git.example.com/r.git", "git clone https://user:[REDACTED:url-password]@git.example.com/r.git")]
     [InlineData("a https://u:x@y@h/p and https://v:Zq9@w@k/q", "a https://u:[REDACTED:url-password]@h/p and https://v:[REDACTED:url-password]@k/q")]
     [InlineData("DATABASE_URL=postgres://app:Zx9Qw8Er7Ty6@db.example.net,owner=admin@corp.com", "DATABASE_URL=postgres://app:[REDACTED:url-password]@db.example.net,owner=admin@corp.com")] // trial AN 1
