@@ -436,7 +436,10 @@ internal static class AcodeErrors
     /// made without a source, or an <see cref="InvalidConnectionString"/> of the configuration key, and <paramref name="sourceOf"/>
     /// finds the key (a file path or an environment variable); otherwise <paramref name="exception"/> itself.
     /// </summary>
-    public static AcodeDbException NamingSource(AcodeDbException exception, Func<string, string?> sourceOf)
+    /// <param name="exception">The error.</param>
+    /// <param name="sourceOf">Where a key's value came from, or null when no source sets it.</param>
+    /// <param name="keyOf">The key as its source spells it (a list's item numbered otherwise than its position); null: as it is.</param>
+    public static AcodeDbException NamingSource(AcodeDbException exception, Func<string, string?> sourceOf, Func<string, string>? keyOf = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(sourceOf);
@@ -447,8 +450,9 @@ internal static class AcodeErrors
                 : exception;
         }
 
-        if (exception.Data[KeyData] is string key && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted)
+        if (exception.Data[KeyData] is string checkedKey && exception.Data[ValueData] is string value && exception.Data[AcceptedData] is string accepted)
         {
+            string key = keyOf?.Invoke(checkedKey) ?? checkedKey;
             // No source sets it: the value is the default, which a rule across keys refused because of the other key
             // (trial AM 7: "leaseSeconds = '60'" when only commandTimeoutSeconds was set).
             return sourceOf(key) is { } source

@@ -104,7 +104,7 @@ public static class AcodeConfiguration
         }
         catch (AcodeDbException ex)
         {
-            throw AcodeErrors.NamingSource(ex, key => PersistenceConfigurationBinder.FindSource(configuration, key));
+            throw AcodeErrors.NamingSource(ex, key => PersistenceConfigurationBinder.FindSource(configuration, key), key => PersistenceConfigurationBinder.ItemKey(configuration, key));
         }
 
         (string Path, string? Value)? file = PersistenceConfigurationBinder.FileValue(configuration, PostgresOptions.ConnectionStringKey);

@@ -85,19 +85,8 @@ internal static partial class PersistenceConfigurationBinder
     /// </summary>
     private static void BindList(IConfigurationRoot configuration, OptionDescriptor descriptor, PersistenceOptions options)
     {
-        foreach (IConfigurationProvider provider in configuration.Providers.Reverse())
+        if (ListSource(configuration, descriptor) is ({ } provider, var whole, { } children))
         {
-            string? whole = provider.TryGet(descriptor.Key, out string? value) && !IsEmptyList(value) ? value!.Trim() : null;
-
-            // An item left empty (STATES__0= from an unset shell variable) is no item (trial AN 3: it took the filter off).
-            string[] children = [.. provider.GetChildKeys([], descriptor.Key).Distinct(StringComparer.OrdinalIgnoreCase)
-                .Where(c => Leaves(provider, $"{descriptor.Key}:{c}").Any(leaf => provider.TryGet(leaf, out string? text) && !string.IsNullOrWhiteSpace(text)))
-                .OrderBy(c => int.TryParse(c, out int i) ? i : int.MaxValue)];
-            if (whole is null && children.Length == 0)
-            {
-                continue;
-            }
-
             string source = Describe(provider, descriptor.Key);
             if (whole is not null && children.Length > 0)
             {
@@ -127,9 +116,63 @@ internal static partial class PersistenceConfigurationBinder
                     .Select(c => ($"{descriptor.Key}:{c}", provider.TryGet($"{descriptor.Key}:{c}", out string? item) ? item : null))
                     .Where(c => c.Item2 is not null)]);
             }
-
-            return;
         }
+    }
+
+    /// <summary>
+    /// The source a list setting is bound from (<see cref="BindList"/>): the last provider giving a non-empty list, the list
+    /// given whole when it is (else null), and the keys of its items in index order; null when no source gives the list.
+    /// </summary>
+    private static (IConfigurationProvider Provider, string? Whole, string[] Children)? ListSource(IConfigurationRoot configuration, OptionDescriptor descriptor)
+    {
+        foreach (IConfigurationProvider provider in configuration.Providers.Reverse())
+        {
+            string? whole = provider.TryGet(descriptor.Key, out string? value) && !IsEmptyList(value) ? value!.Trim() : null;
+
+            // An item left empty (STATES__0= from an unset shell variable) is no item (trial AN 3: it took the filter off).
+            string[] children = [.. provider.GetChildKeys([], descriptor.Key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(c => Leaves(provider, $"{descriptor.Key}:{c}").Any(leaf => provider.TryGet(leaf, out string? text) && !string.IsNullOrWhiteSpace(text)))
+                .OrderBy(c => int.TryParse(c, out int i) ? i : int.MaxValue)];
+            if (whole is not null || children.Length > 0)
+            {
+                return (provider, whole, children);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="key"/> as its source spells it: a check of the options names a list's item by its position
+    /// (<c>persistence:redaction:rules:0:pattern</c>), but the list may come from items the user numbered otherwise
+    /// (<c>…__RULES__1__PATTERN</c> alone, or <c>__3</c> and <c>__5</c>: trial AN 4, the error named a variable that was not
+    /// set); the key of the item at that position is returned. Any other key is returned as it is.
+    /// </summary>
+    public static string ItemKey(IConfiguration configuration, string key)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return key;
+        }
+
+        foreach (OptionDescriptor descriptor in PersistenceOptionCatalog.All)
+        {
+            if (descriptor.Kind is not (OptionKind.ObjectList or OptionKind.ChoiceList) || !key.StartsWith(descriptor.Key + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            string rest = key[(descriptor.Key.Length + 1)..];
+            int end = rest.IndexOf(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
+            string position = end < 0 ? rest : rest[..end];
+            if (int.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+                && ListSource(root, descriptor) is (_, null, string[] children) && index < children.Length)
+            {
+                return $"{descriptor.Key}{ConfigurationPath.KeyDelimiter}{children[index]}{(end < 0 ? string.Empty : rest[end..])}";
+            }
+        }
+
+        return key;
     }
 
     /// <summary>A list value that gives no list: empty, blank, an empty JSON array, or names separated by commas that are all blank (<c>,</c>).</summary>

@@ -152,6 +152,36 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
         Assert.Contains($"persistence:redaction:rules:1:patern (from {ConfigPath}) is not a setting acode knows; did you mean persistence:redaction:rules:1:pattern?", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1")] // trial AN 4: it named ACODE_PERSISTENCE__REDACTION__RULES__0__PATTERN, which was not set
+    [InlineData("5")] // the list's second item: it named rules:1, the file's
+    public async Task A_bad_redaction_rule_in_indexed_variables_names_the_variable_that_holds_it(string index)
+    {
+        await WriteConfigAsync("""{ "persistence": { "redaction": { "rules": [ { "kind": "file-one", "pattern": "ONE[0-9]+" }, { "kind": "file-two", "pattern": "TWO[0-9]+" } ] } } }""");
+        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__RULES__3__KIND"] = "env-good";
+        _workspace.Environment["ACODE_PERSISTENCE__REDACTION__RULES__3__PATTERN"] = "GOOD[0-9]+";
+        _workspace.Environment[$"ACODE_PERSISTENCE__REDACTION__RULES__{index}__KIND"] = "env-bad";
+        _workspace.Environment[$"ACODE_PERSISTENCE__REDACTION__RULES__{index}__PATTERN"] = "(";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Invalid configuration: persistence:redaction:rules:{index}:pattern = '(' (from the environment variable ACODE_PERSISTENCE__REDACTION__RULES__{index}__PATTERN).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Fix it in the environment variable ACODE_PERSISTENCE__REDACTION__RULES__{index}__PATTERN.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(ConfigPath, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_redaction_rule_in_the_file_is_named_by_its_place_in_the_files_array()
+    {
+        await WriteConfigAsync("""{ "persistence": { "redaction": { "rules": [ { "kind": "file-one", "pattern": "ONE[0-9]+" }, { "kind": "file-two", "pattern": "(" } ] } } }""");
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains($"Invalid configuration: persistence:redaction:rules:1:pattern = '(' (from {ConfigPath}).", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task WriteConfigAsync(string json)
