@@ -33,7 +33,18 @@ internal static class RemoteSchema
 
         IServiceProvider services = context.Services;
         NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
-        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
+        MigrationStatus status;
+        try
+        {
+            status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
+        }
+        catch (AcodeDbException refused) when (refused.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+        {
+            // A database that is not acode's is refused by the migrator with the sync's hint (changes wait in the outbox,
+            // the sync resumes); a reader sent nothing and waits for nothing (trial AO 2).
+            throw AcodeErrors.InPostgresStore(refused, write: false);
+        }
+
         if (status.Pending.Count > 0)
         {
             throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);

@@ -241,6 +241,25 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task A_reader_aimed_at_a_database_that_is_not_acodes_is_told_that_nothing_was_read()
+    {
+        // Trial AO 2: the error was right, its Try line the sync's ("changes wait in the outbox … sync resumes").
+        string foreign = await fixture.CreateDatabaseAsync();
+        await PostgresSql.ExecuteAsync(foreign, "CREATE TABLE customers (id int);");
+        _b.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(foreign);
+        await _b.RunOkAsync("demo");
+
+        foreach (string[] command in new[] { new[] { "session", "list", "--remote" }, ["session", "search", "flaky", "--remote"], ["session", "pull", "--all"] })
+        {
+            AcodeResult result = await _b.RunAsync(command);
+            Assert.True(result.ExitCode == 16, result.ToString());
+            Assert.Contains("so it is not an acode database", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Try: Nothing was read or changed.", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("sync resumes", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved()
     {
         string url = await ConfigureBothAsync();
