@@ -41,7 +41,9 @@ internal static class SessionImportCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 // Also an empty path ('') or one the system cannot take (a NUL in it): no file is named.
-                string why = path.Length == 0 ? "an empty path names no file." : ex.Message;
+                string why = path.Length == 0
+                    ? "an empty path names no file."
+                    : ex is FileNotFoundException or DirectoryNotFoundException ? "no such file or folder." : ex.Message; // as 'acode import' says it (trial AP 6)
                 throw new UsageException($"Cannot read '{path}': {why}", "Give the path of a file written by 'acode session export'.");
             }
 

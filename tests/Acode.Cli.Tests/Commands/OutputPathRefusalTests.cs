@@ -48,6 +48,20 @@ public sealed class OutputPathRefusalTests : IDisposable
         Assert.Contains("Error: Cannot read '': an empty path names no file.", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("missing.jsonl")]
+    [InlineData("no-such-folder/missing.jsonl")]
+    public async Task Session_import_of_a_missing_file_says_so_in_the_words_of_import(string name)
+    {
+        // Trial AP 6: .NET's "Could not find file '…'", the path said twice, where 'acode import' says "no such file or folder".
+        string path = Path.Combine(_workspace.Root, name);
+
+        AcodeResult result = await _workspace.RunAsync("session", "import", path);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"Error: Cannot read '{path}': no such file or folder.", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _workspace.Dispose();
 
     private async Task<string> DemoAsync()
