@@ -294,15 +294,7 @@ internal static class DbPruneCommand
         if (dry)
         {
             // What a dry run is for: which sessions (oldest change first; every id with --json).
-            foreach (string id in report.Removed.Take(DryRunListed))
-            {
-                context.Console.WriteLine($"  {id}");
-            }
-
-            if (report.Removed.Count > DryRunListed)
-            {
-                context.Console.WriteLine($"  … and {report.Removed.Count - DryRunListed} more (every id with --json).");
-            }
+            ListIds(context, report.Removed);
         }
         if (report.KeptUnsynced.Count > 0)
         {
@@ -329,10 +321,17 @@ internal static class DbPruneCommand
         {
             context.Console.WriteLine(dry
                 ? $"PostgreSQL: would tombstone {remote.Tombstoned.Count} more session(s) (of any workspace){(report.Removed.Count > remote.KeptInPostgres.Count ? ", and the local removals" : "")} in the same run"
-                    + (remote.WaitingBefore > 0 ? $"; the run also delivers the {remote.WaitingBefore} outbox record(s) waiting now (the deletions of an interrupted prune among them, if any)." : ".")
+                    + (remote.WaitingBefore > 0 ? $"; the run also delivers the {remote.WaitingBefore} outbox record(s) waiting now (the deletions of an interrupted prune among them, if any)" : "")
+                    + (remote.Tombstoned.Count > 0 ? ":" : ".")
                 : $"PostgreSQL: tombstoned {remote.Tombstoned.Count} more session(s) (of any workspace); delivered {remote.Delivered} outbox record(s), {remote.Pending} still pending."
                     + (remote.NotAppliedNewer > 0 ? $" {remote.NotAppliedNewer} of them not applied: PostgreSQL already has a newer version (a session another workspace changed at or after the cutoff stays there; this workspace's copy is gone)." : "")
                     + (remote.ConflictsLost > 0 ? $" {remote.ConflictsLost} of the delivered changes lost a conflict to another workspace's version{(remote.LostSessions.Count > 0 ? $" ({string.Join(", ", remote.LostSessions.Take(5))}{(remote.LostSessions.Count > 5 ? ", …" : "")})" : "")}; kept in sync_conflicts ('acode db sync status' counts them); 'acode session pull <id>' takes the team's version." : ""));
+            if (dry)
+            {
+                // The team's sessions a real run would delete for every workspace, named as the local ones are (trial AO 4).
+                ListIds(context, remote.Tombstoned);
+            }
+
             if (!dry && LeaseOutput.Note(remote.LeasedElsewhere, remote.LeasedUntil) is { } note)
             {
                 context.Console.WriteLine(note);
@@ -350,6 +349,20 @@ internal static class DbPruneCommand
         else if (dry)
         {
             context.Console.WriteLine("Dry run: nothing was removed.");
+        }
+    }
+
+    /// <summary>The first <see cref="DryRunListed"/> of <paramref name="ids"/>, one per line, and how many more.</summary>
+    private static void ListIds(CliContext context, IReadOnlyList<string> ids)
+    {
+        foreach (string id in ids.Take(DryRunListed))
+        {
+            context.Console.WriteLine($"  {id}");
+        }
+
+        if (ids.Count > DryRunListed)
+        {
+            context.Console.WriteLine($"  … and {ids.Count - DryRunListed} more (every id with --json).");
         }
     }
 

@@ -153,7 +153,11 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         string ofA = Assert.Single(await _a.SessionIdsAsync());
 
         JsonElement dry = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--dry-run");
+        AcodeResult dryText = await _a.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--dry-run");
         Assert.Equal(ofB.Order().ToArray(), dry.GetProperty("remote").GetProperty("tombstoned").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
+        // Trial AO 4: the text named only the local removals; the team's sessions it would delete were a count.
+        Assert.Contains("PostgreSQL: would tombstone 2 more session(s) (of any workspace), and the local removals in the same run:", dryText.Stdout, StringComparison.Ordinal);
+        Assert.All(ofB, id => Assert.Contains($"\n  {id}", dryText.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal));
         Assert.Equal(3, await CountAsync(connectionString, "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"));
 
         JsonElement pruned = await _a.JsonAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
