@@ -56,6 +56,9 @@ public static class BuiltInSecretRules
     /// <summary>Names of an AWS secret access key (<c>aws_secret_access_key</c>, <c>SecretAccessKey</c>), as a pattern fragment.</summary>
     internal const string AwsSecretNames = @"(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)";
 
+    /// <summary>The marker of <see cref="AwsAccessKeyId"/>, as a pattern.</summary>
+    private const string AwsKeyIdMarker = @"\[REDACTED:aws-access-key-id\]";
+
     private const string Assignment = @"[""']?\s*(?::=|=>|[:=])\s*[""']?";
 
     private static readonly string[] SecretNameLiterals =
@@ -89,9 +92,15 @@ public static class BuiltInSecretRules
         new(Jwt, @"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", SecretCheck.Format, ["eyJ"]),
         new(AwsAccessKeyId, @"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
         new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
+        // Without a name: 40 base64 characters with both cases within 80 characters of an access key id (redacted just
+        // before), either side, as a prompt or a note writes the pair ("key AKIA… and secret wJalr…": trial AP 1).
+        new(AwsSecretAccessKey, AwsKeyIdMarker + @"[\s\S]{0,80}[^A-Za-z0-9/+](?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)|(?:^|[^A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})[^A-Za-z0-9/+=][\s\S]{0,80}" + AwsKeyIdMarker,
+            SecretCheck.RandomBothCases, ["[REDACTED:aws-access-key-id]"]),
         new(GitHubToken, @"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b", SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
         new(GitLabToken, @"\bglpat-[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["glpat-"]),
-        new(SlackToken, @"\bxox[abprs]-[A-Za-z0-9-]{10,}", SecretCheck.RandomMixed, ["xox"]),
+        // A webhook URL is a credential of its own (whoever has it may post): its path after /services/ (or /workflows/,
+        // /triggers/) is replaced, the host kept (trial AP 2).
+        new(SlackToken, @"(?<secret>\bxox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
         new(StripeKey, @"\b[rs]k_live_[A-Za-z0-9]{20,}", SecretCheck.RandomMixed, ["_live_"]),
         new(AnthropicApiKey, @"\bsk-ant-[A-Za-z0-9_-]{32,}", SecretCheck.RandomMixed, ["sk-ant-"]),
         new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),

@@ -26,4 +26,11 @@ public enum SecretCheck
     /// format this specific only needs telling real draws from masks such as <c>AKIAXXXXXXXXXXXXXXXX</c>.
     /// </summary>
     PrefixedToken,
+
+    /// <summary>
+    /// Random-looking with both upper- and lower-case letters: a base64 secret found by where it stands rather than by a
+    /// name or prefix (an AWS secret access key beside its key id), where a hex digest such as a git commit id of the same
+    /// length is not one.
+    /// </summary>
+    RandomBothCases,
 }

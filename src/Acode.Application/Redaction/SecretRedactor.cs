@@ -338,6 +338,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Format => true,
             SecretCheck.Random => SecretValues.LooksRandom(value),
             SecretCheck.RandomMixed => SecretValues.LooksRandom(value) && SecretValues.IsMixed(value),
+            SecretCheck.RandomBothCases => SecretValues.LooksRandom(value) && value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z'),
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),

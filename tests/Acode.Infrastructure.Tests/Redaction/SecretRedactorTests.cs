@@ -147,6 +147,28 @@ public sealed class SecretRedactorTests
         => Assert.Same(text, _redactor.Redact(text, new RedactionCounts()));
 
     [Theory]
+    [InlineData("Deploy using key AKIAQ3EGRXKZ7T2LMNOP and secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2 to prod", "Deploy using key [REDACTED:aws-access-key-id] and secret [REDACTED:aws-secret-access-key] to prod")] // trial AP 1
+    [InlineData("secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2 for key AKIAQ3EGRXKZ7T2LMNOP", "secret [REDACTED:aws-secret-access-key] for key [REDACTED:aws-access-key-id]")]
+    [InlineData("AKIAQ3EGRXKZ7T2LMNOP,wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2", "[REDACTED:aws-access-key-id],[REDACTED:aws-secret-access-key]")] // a credentials CSV line
+    [InlineData("key: AKIAQ3EGRXKZ7T2LMNOP\nsecret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2\n", "key: [REDACTED:aws-access-key-id]\nsecret: [REDACTED:aws-secret-access-key]\n")]
+    public void An_aws_secret_key_beside_its_access_key_id_is_redacted_without_a_name(string text, string expected)
+        => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+
+    [Theory]
+    [InlineData("key AKIAQ3EGRXKZ7T2LMNOP at commit 3f2a9c1d4e5b6a7f8091a2b3c4d5e6f708192a3b", "key [REDACTED:aws-access-key-id] at commit 3f2a9c1d4e5b6a7f8091a2b3c4d5e6f708192a3b")] // a SHA-1 is one case: not a key
+    [InlineData("key AKIAQ3EGRXKZ7T2LMNOP and a hundred characters of prose later, well past eighty of them, in fact quite a lot: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2", "key [REDACTED:aws-access-key-id] and a hundred characters of prose later, well past eighty of them, in fact quite a lot: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzq9Xy8Tr2")]
+    public void A_value_near_an_access_key_id_that_is_not_its_secret_is_kept(string text, string expected)
+        => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+
+    [Theory]
+    [InlineData("slackhook: https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/Xy9Zw8Vu7Ts6Rq5Po4Nm3Lk2 done", "slackhook: https://hooks.slack.com/services/[REDACTED:slack-token] done")] // trial AP 2
+    [InlineData("curl -X POST https://hooks.slack.com/workflows/T01ABCDEF/A05QWERTY/471112233445566778/Zq8Wx7Ec6Rv5Tb4Yn3Um2Ik1", "curl -X POST https://hooks.slack.com/workflows/[REDACTED:slack-token]")]
+    [InlineData("xoxb-1234567890-Zq8Wx7Ec6Rv5Tb4Yn3Um", "[REDACTED:slack-token]")]
+    [InlineData("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")] // Slack's documented example
+    public void A_slack_webhook_url_is_redacted_after_its_host(string text, string expected)
+        => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
+
+    [Theory]
     [InlineData("git clone https://user:p@ssw0rdQ9z@git.example.com/r.git", "git clone https://user:[REDACTED:url-password]@git.example.com/r.git")]
     [InlineData("a https://u:x@y@h/p and https://v:Zq9@w@k/q", "a https://u:[REDACTED:url-password]@h/p and https://v:[REDACTED:url-password]@k/q")]
     [InlineData("DATABASE_URL=postgres://app:Zx9Qw8Er7Ty6@db.example.net,owner=admin@corp.com", "DATABASE_URL=postgres://app:[REDACTED:url-password]@db.example.net,owner=admin@corp.com")] // trial AN 1
@@ -373,7 +395,7 @@ public sealed class SecretRedactorTests
     [Fact]
     public void The_listed_kinds_are_the_rules_in_their_order()
     {
-        Assert.Equal(BuiltInSecretRules.Kinds, BuiltInSecretRules.Create().Select(r => r.Kind));
+        Assert.Equal(BuiltInSecretRules.Kinds, BuiltInSecretRules.Create().Select(r => r.Kind).Distinct());
     }
 
     [Fact]
