@@ -112,6 +112,9 @@ internal static partial class Log
     [LoggerMessage(2012, LogLevel.Warning, "PostgreSQL at {Target} has no record of this workspace although it delivered changes before: another database, or one restored from before its first sync. To refill it, run 'acode db sync retry --processed' ({Retained} delivered record(s) are still retained locally)")]
     public static partial void TargetForgotWorkspace(ILogger logger, string target, long retained);
 
+    [LoggerMessage(2015, LogLevel.Warning, "PostgreSQL at {Target} lacked {Requeued} record(s) this workspace delivered since it first synced there (delivered to another database meanwhile, or this one restored from an older backup); they were put back in the queue and are delivered again")]
+    public static partial void DeliveredElsewhere(ILogger logger, string target, int requeued);
+
     [LoggerMessage(2030, LogLevel.Information, "Pruned {Count} idempotency key(s) from PostgreSQL's sync_applied (applied before the retention horizon and superseded)")]
     public static partial void SyncAppliedPruned(ILogger logger, long count);
 

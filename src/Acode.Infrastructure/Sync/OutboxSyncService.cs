@@ -165,7 +165,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-            await CheckTargetKnowsWorkspaceAsync(before.Processed, cancellationToken).ConfigureAwait(false);
+            total += await CheckTargetKnowsWorkspaceAsync(before.Processed, cancellationToken).ConfigureAwait(false);
             await DrainAsync(_delivery, run, progress, total, cancellationToken).ConfigureAwait(false);
             (bool registered, DateTimeOffset? lastSyncBefore) = await RegisterAsync(run, cancellationToken).ConfigureAwait(false);
             await ReadLostSinceAsync(registered, lastSyncBefore, run, cancellationToken).ConfigureAwait(false);
@@ -525,7 +525,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 Log.SchemaRecreated(_logger, _target!.Redacted, local.Processed);
                 _knownChecked = true; // one warning is enough: the new schema knows no workspace either
                 _targetWarning = new SyncTargetWarning(
-                    $"PostgreSQL at {_target.Redacted} had no acode schema although this workspace delivered changes to it before; the schema was created empty, "
+                    $"PostgreSQL at {_target.Redacted} had no acode schema although this workspace delivered changes before (to this database before it was emptied, or to another one); the schema was created empty, "
                     + $"so what this workspace delivered earlier is not there ({local.Processed} delivered record(s) are still retained here)",
                     RefillHint);
             }
@@ -551,36 +551,69 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         "If the database was restored empty or replaced, send this workspace's retained changes again with 'acode db sync retry --processed'; "
         + "if ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the wrong database, fix it instead.";
 
-    private const string KnowsWorkspaceSql =
-        "SELECT NOT EXISTS (SELECT 1 FROM workspaces WHERE id = $1) AND NOT EXISTS (SELECT 1 FROM sessions WHERE created_origin = $1);";
+    private const string KnowsWorkspaceSql = """
+        SELECT NOT EXISTS (SELECT 1 FROM workspaces WHERE id = $1) AND NOT EXISTS (SELECT 1 FROM sessions WHERE created_origin = $1),
+               (SELECT first_sync_at FROM workspaces WHERE id = $1);
+        """;
 
     /// <summary>
     /// Once per process, before this workspace registers: when it delivered changes before (processed records are
     /// retained) but PostgreSQL has no record of it (no <c>workspaces</c> row, no session it created), the URL names
     /// another database than the one it synced to, or one restored from before its first sync: warn, as for a schema
-    /// that was recreated.
+    /// that was recreated. When PostgreSQL knows it, the records delivered since its first sync there that it lacks
+    /// (delivered to another database meanwhile: trial AO 1) go back in the queue and this run delivers them
+    /// (<see cref="DeliveredElsewhere"/>), with a warning that says so.
     /// </summary>
-    private async Task CheckTargetKnowsWorkspaceAsync(long processed, CancellationToken cancellationToken)
+    /// <returns>How many records went back in the queue.</returns>
+    private async Task<int> CheckTargetKnowsWorkspaceAsync(long processed, CancellationToken cancellationToken)
     {
         if (_knownChecked || _registered || processed == 0 || _dataSource is null)
         {
-            return;
+            return 0;
         }
 
         _knownChecked = true;
+        bool unknown;
+        DateTimeOffset? firstSync;
         NpgsqlCommand command = _dataSource.CreateCommand(KnowsWorkspaceSql);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.AddWithValue(_database.WorkspaceId!);
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                Log.TargetForgotWorkspace(_logger, _target!.Redacted, processed);
-                _targetWarning = new SyncTargetWarning(
-                    $"PostgreSQL at {_target.Redacted} has no record of this workspace although it delivered changes before ({processed} delivered record(s) are still retained here): "
-                    + "it is another database than the one this workspace synced to, or one restored from before its first sync",
-                    RefillHint);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                unknown = reader.GetBoolean(0);
+                firstSync = reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero);
             }
         }
+
+        if (unknown)
+        {
+            Log.TargetForgotWorkspace(_logger, _target!.Redacted, processed);
+            _targetWarning = new SyncTargetWarning(
+                $"PostgreSQL at {_target.Redacted} has no record of this workspace although it delivered changes before ({processed} delivered record(s) are still retained here): "
+                + "it is another database than the one this workspace synced to, or one restored from before its first sync",
+                RefillHint);
+            return 0;
+        }
+
+        if (firstSync is null)
+        {
+            return 0;
+        }
+
+        int requeued = await DeliveredElsewhere.RequeueAsync(_database, _dataSource, firstSync.Value, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (requeued > 0)
+        {
+            Log.DeliveredElsewhere(_logger, _target!.Redacted, requeued);
+            _targetWarning = new SyncTargetWarning(
+                $"PostgreSQL at {_target.Redacted} lacks {requeued} record(s) this workspace delivered since it first synced there: they went to another database "
+                + "(the URL named another one for a while), or this one was restored from a backup older than them; this run delivers them again",
+                "Nothing to do here. If the other database was a mistake, what was delivered there stays there: remove it there if it must not be kept.");
+        }
+
+        return requeued;
     }
 
     public void Dispose()

@@ -31,7 +31,7 @@ public sealed class SyncTargetWarningTests(PostgresFixture fixture) : IDisposabl
         string[] lines = sync.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("Warning: PostgreSQL at postgresql://", lines[0], StringComparison.Ordinal);
-        Assert.Contains("had no acode schema although this workspace delivered changes to it before", lines[0], StringComparison.Ordinal);
+        Assert.Contains("had no acode schema although this workspace delivered changes before", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("Try: ", lines[1], StringComparison.Ordinal);
         Assert.Contains("'acode db sync retry --processed'", lines[1], StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("warning").ValueKind);
@@ -77,6 +77,53 @@ public sealed class SyncTargetWarningTests(PostgresFixture fixture) : IDisposabl
         Assert.Contains("'acode db sync retry --processed'", sync.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Warning", again.Stderr, StringComparison.Ordinal); // it is registered there now
         Assert.DoesNotContain("Warning", otherAgain.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_was_delivered_to_another_database_meanwhile_is_delivered_again_on_coming_back()
+    {
+        // Trial AO 1: back on the team's database the sync said "0 pending" and db check "healthy", and the session
+        // recorded meanwhile never reached it.
+        string team = await fixture.CreateDatabaseAsync();
+        string other = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(team);
+        await _workspace.RunOkAsync("demo");
+        await _workspace.RunOkAsync("db", "sync");
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(other);
+        await _workspace.RunOkAsync("demo");
+        AcodeResult elsewhere = await _workspace.RunOkAsync("db", "sync");
+        long delivered = await CountAsync(other, "SELECT count(*) FROM sync_applied");
+        long keysBefore = await CountAsync(team, "SELECT count(*) FROM sync_applied");
+        long sessionsBefore = await CountAsync(team, "SELECT count(*) FROM sessions");
+
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(team);
+        AcodeResult back = await _workspace.RunOkAsync("db", "sync");
+        AcodeResult again = await _workspace.RunOkAsync("db", "sync");
+
+        Assert.Contains("although this workspace delivered changes before (to this database before it was emptied, or to another one)", elsewhere.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"lacks {delivered} record(s) this workspace delivered since it first synced there", back.Stderr, StringComparison.Ordinal);
+        Assert.Contains("this run delivers them again", back.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Delivered {delivered} record(s)", back.Stdout, StringComparison.Ordinal);
+        Assert.Equal(keysBefore + delivered, await CountAsync(team, "SELECT count(*) FROM sync_applied"));
+        Assert.Equal(sessionsBefore + await CountAsync(other, "SELECT count(*) FROM sessions"), await CountAsync(team, "SELECT count(*) FROM sessions"));
+        Assert.DoesNotContain("Warning", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Delivered 0 record(s)", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_new_to_this_workspace_gets_its_earlier_history_only_on_request()
+    {
+        string first = await fixture.CreateDatabaseAsync();
+        string second = await fixture.CreateDatabaseAsync();
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(first);
+        await _workspace.RunOkAsync("demo");
+        await _workspace.RunOkAsync("db", "sync");
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(second);
+        await _workspace.RunOkAsync("db", "sync"); // warned: the second database may be the wrong one
+        AcodeResult later = await _workspace.RunOkAsync("db", "sync");
+
+        Assert.DoesNotContain("Warning", later.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(second, "SELECT count(*) FROM sessions"));
     }
 
     public void Dispose()

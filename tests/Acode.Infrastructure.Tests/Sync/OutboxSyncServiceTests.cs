@@ -336,7 +336,7 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
 
         // The run that found it says so (what 'acode db sync' prints, and '--watch' once); the next run does not repeat it.
         Assert.NotNull(result.TargetWarning);
-        Assert.Contains("had no acode schema although this workspace delivered changes to it before", result.TargetWarning.Message, StringComparison.Ordinal);
+        Assert.Contains("had no acode schema although this workspace delivered changes before", result.TargetWarning.Message, StringComparison.Ordinal);
         Assert.Contains("acode db sync retry --processed", result.TargetWarning.Hint, StringComparison.Ordinal);
         await h.Store.CreateSessionAsync("later");
         Assert.Null((await h.Sync.SyncAsync()).TargetWarning);
