@@ -32,7 +32,7 @@ public sealed partial class SqliteWorkspaceDatabase
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
         EnsureWritable();
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return Connections.Guard(() =>

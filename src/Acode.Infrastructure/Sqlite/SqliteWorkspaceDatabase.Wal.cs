@@ -28,7 +28,7 @@ public sealed partial class SqliteWorkspaceDatabase
     /// </summary>
     internal async Task<WalReport> CheckWalAsync(CancellationToken cancellationToken = default)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             long limit = Options.WalSizeLimitBytes;

@@ -36,6 +36,9 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     private readonly Lock _readerGate = new();
     private bool _disposed;
 
+    /// <summary>1 once <see cref="Dispose"/> began: writes are refused from then on, also one that was waiting for the writer.</summary>
+    private int _disposing;
+
     private SqliteWorkspaceDatabase(Workspace workspace, SqliteConnectionFactory connections, SqliteConnection writer, SqliteMigrator migrator, ILoggerFactory loggerFactory, TimeProvider time)
     {
         Workspace = workspace;
@@ -192,7 +195,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return Connections.Guard(() =>
@@ -215,7 +218,7 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
         EnsureWritable();
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             T result = Connections.Guard(() =>
@@ -310,6 +313,27 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
     /// <summary>Closes every pooled reader, then the writer (its close checkpoints the WAL and removes <c>-wal</c>/<c>-shm</c>; a read-only database's close changes nothing). Dispose the stores, outbox and searches built on this database first.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
+        {
+            return;
+        }
+
+        // A write in flight finishes (it commits or rolls back whole) before its connection closes: closing under it threw
+        // NullReferenceException from inside Microsoft.Data.Sqlite (trial AL 6). The writes waiting behind it see
+        // _disposing and throw ObjectDisposedException naming this database.
+        _writeGate.Wait();
+        try
+        {
+            DisposeConnections();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void DisposeConnections()
+    {
         _commands.Dispose();
 
         // Idle readers would otherwise keep the database, -wal and -shm open for the life of the process;
@@ -325,7 +349,19 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
 
         Connections.ClearReaderPool();
         _writer.Dispose();
-        _writeGate.Dispose();
+    }
+
+    /// <summary>Waits for the writer (one write at a time in this process).</summary>
+    /// <exception cref="ObjectDisposedException">This database was disposed, or began to be while the write waited.</exception>
+    private async Task EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposing) == 1, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _disposing) == 1)
+        {
+            _writeGate.Release();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
     }
 
     /// <summary>An idle reader connection (configured when it was opened), or a new one (closed after use once disposed).</summary>

@@ -53,6 +53,41 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_while_a_save_runs_lets_it_finish_and_refuses_the_saves_after_it_as_disposed()
+    {
+        // Trial AL 6: the writer was closed under the save in flight (NullReferenceException from Microsoft.Data.Sqlite),
+        // and a later save threw ObjectDisposedException naming SemaphoreSlim.
+        SqliteWorkspaceDatabase db = _temp.Open(new SqliteOptions { BusyTimeoutSeconds = 300 });
+        var store = new SqliteRunStateStore(db);
+        Session first = TestSessions.Rich();
+        Session second = TestSessions.Rich();
+        using SqliteConnection blocker = SqliteProbe.Open(_temp.DatabasePath);
+        SqliteProbe.Execute(blocker, "BEGIN IMMEDIATE;");
+
+        Task inFlight = Task.Run(() => store.SaveAsync(first));
+        while (!first.SaveInProgress && !inFlight.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        Task waiting = Task.Run(() => store.SaveAsync(second));
+        Task disposing = Task.Run(db.Dispose);
+        await Task.Delay(300);
+        bool disposedUnderTheSave = disposing.IsCompleted;
+        SqliteProbe.Execute(blocker, "ROLLBACK;");
+
+        // Bounded waits: with the writer closed under it, the save in flight never ended.
+        await inFlight.WaitAsync(TimeSpan.FromSeconds(120));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(120));
+        ObjectDisposedException refused = await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(120)));
+        Assert.False(disposedUnderTheSave, "Dispose closed the writer while a save was in flight");
+        Assert.Contains(nameof(SqliteWorkspaceDatabase), refused.ObjectName, StringComparison.Ordinal);
+        Assert.Equal(1, SqliteProbe.Count(_temp.DatabasePath, "SELECT count(*) FROM sessions;"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SaveAsync(TestSessions.Rich()));
+        db.Dispose(); // a second Dispose is harmless
+    }
+
+    [Fact]
     [Trait("AC", "AC-006")]
     public async Task A_second_save_of_a_Session_object_another_call_is_still_saving_is_refused_clearly_and_the_first_save_completes()
     {
