@@ -38,11 +38,11 @@ internal static class RemoteSchema
         {
             status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
         }
-        catch (AcodeDbException refused) when (refused.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+        catch (AcodeDbException refused) when (!ReferenceEquals(AcodeErrors.ForReader(refused), refused))
         {
             // A database that is not acode's is refused by the migrator with the sync's hint (changes wait in the outbox,
             // the sync resumes); a reader sent nothing and waits for nothing (trial AO 2).
-            throw AcodeErrors.InPostgresStore(refused, write: false);
+            throw AcodeErrors.ForReader(refused);
         }
 
         if (status.Pending.Count > 0)
