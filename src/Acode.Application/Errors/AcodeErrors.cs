@@ -140,7 +140,7 @@ internal static class AcodeErrors
     public static AcodeDbException NotAnAcodeDatabase(string path, string reason, Exception? inner = null) => new(
         AcodeErrorCode.NotAnAcodeDatabase,
         $"'{path}' is not a usable acode workspace database: {reason}. The file was left untouched.",
-        "If it is damaged, restore it from a backup; if it belongs to another program, move it away. acode creates a new database when the file does not exist.",
+        "If it is damaged, restore it from a backup, first moving away any '-wal' and '-shm' file beside it (SQLite would write a log left beside it into the restored file); if it belongs to another program, move it away. acode creates a new database when the file does not exist.",
         inner);
 
     /// <summary>
@@ -237,7 +237,7 @@ internal static class AcodeErrors
     public static AcodeDbException DamagedWorkspaceNotMigrated(string path, string currentVersion, string latestVersion, string problem) => new(
         AcodeErrorCode.NotAnAcodeDatabase,
         $"'{path}' is damaged (PRAGMA quick_check: {problem}), so it was not migrated from schema {currentVersion} to {latestVersion}. The file was left untouched.",
-        $"Copy it aside before anything else (with its -wal file, if any), then restore the workspace from a backup; 'acode db check' reports the damage without migrating the file. Sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
+        $"Copy it aside before anything else (with its -wal file, if any), then restore the workspace from a backup, with no '-wal' or '-shm' file left beside the restored file; 'acode db check' reports the damage without migrating the file. Sessions synced to PostgreSQL can be read there with --remote and brought back with 'acode session pull'.");
 
     /// <summary>ACODE-DB-003 for a migration of the shared PostgreSQL database that failed and was rolled back.</summary>
     /// <param name="migration">The failed migration's id, e.g. <c>V1_12_0_SearchJsonEscapes</c>.</param>
