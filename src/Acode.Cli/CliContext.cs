@@ -79,8 +79,10 @@ internal sealed class CliContext : IDisposable
     /// Only for the commands that write new run state (<c>demo</c>, <c>import</c>, <c>session import</c>, <c>session pull</c>)
     /// and <c>db migrate</c> (which sets a workspace up); every other command uses <see cref="OpenExistingDatabase"/>.
     /// </summary>
+    /// <param name="migrate">Migrate it on open.</param>
+    /// <param name="readOnlyRefused">False for <c>db migrate</c>, which has nothing to write to a read-only database already current.</param>
     /// <exception cref="AcodeDbException">ACODE-DB-001 when the database is read-only to this user (nothing was changed).</exception>
-    public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true) => Writable(Open(migrate));
+    public SqliteWorkspaceDatabase OpenDatabase(bool migrate = true, bool readOnlyRefused = true) => readOnlyRefused ? Writable(Open(migrate)) : Open(migrate);
 
     private SqliteWorkspaceDatabase Open(bool migrate)
     {

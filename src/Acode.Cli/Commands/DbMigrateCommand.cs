@@ -34,14 +34,21 @@ internal static class DbMigrateCommand
             }
             else
             {
-                SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false);
+                SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false, readOnlyRefused: false);
                 before = database.GetMigrationStatus();
+                if (!isDryRun && database.IsReadOnly && before.Pending.Count > 0)
+                {
+                    // A workspace this user may only read is refused only when it has something to migrate (trial AR 4:
+                    // exit 11 for a current one, where --dry-run said "nothing to migrate").
+                    throw database.ReadOnlyRefusal();
+                }
+
                 if (!isDryRun)
                 {
                     MigrationNotice.TellMigrating("SQLite", before);
                 }
 
-                sqlite = isDryRun ? before.Pending : await database.MigrateAsync(cancellationToken);
+                sqlite = isDryRun || before.Pending.Count == 0 && database.IsReadOnly ? before.Pending : await database.MigrateAsync(cancellationToken);
                 after = isDryRun ? before : database.GetMigrationStatus();
             }
 

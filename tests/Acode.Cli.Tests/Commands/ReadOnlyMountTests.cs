@@ -47,9 +47,12 @@ public sealed class ReadOnlyMountTests : IDisposable
             Assert.Equal(_workspace.Root, json.GetProperty("readOnlyMountPoint").GetString());
         }
 
+        // A current workspace has nothing to migrate, read-only or not (trial AR 4).
+        AcodeResult migrate = await _workspace.RunOkAsync("db", "migrate");
+        Assert.Contains("nothing to migrate", migrate.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, _workspace.AgentFolderSnapshot());
 
-        foreach (string command in new[] { $"session delete {id} --yes", "demo", "db migrate", "db check --recount" })
+        foreach (string command in new[] { $"session delete {id} --yes", "demo", "db check --recount" })
         {
             AcodeResult result = await _workspace.RunAsync(command.Split(' '));
 

@@ -37,7 +37,6 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         "session delete {id} --yes",
         "db prune --older-than 1d --include-unsynced --yes",
         "db check --recount",
-        "db migrate",
         "db sync",
         "db sync retry --all",
         "demo",
@@ -146,6 +145,21 @@ public sealed class ReadOnlyWorkspaceTests : IDisposable
         AcodeResult dryRun = await ReadAsync("db", "migrate", "--dry-run");
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
         Assert.Contains($"SQLite: would apply {ShippedSchema.Sqlite[^1].Id}", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, _workspace.AgentFolderSnapshot());
+    }
+
+    [Fact]
+    public async Task Db_migrate_of_a_read_only_workspace_that_is_current_has_nothing_to_do_and_succeeds()
+    {
+        // Trial AR 4: exit 11 ("this command writes to it") where --dry-run said "nothing to migrate".
+        await DemoAsync();
+        await HandOverReadOnlyAsync();
+        IReadOnlyList<string> before = _workspace.AgentFolderSnapshot();
+
+        AcodeResult migrate = await ReadAsync("db", "migrate");
+
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Contains($"nothing to migrate: the database is at {ShippedSchema.Latest}, the latest version.", migrate.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, _workspace.AgentFolderSnapshot());
     }
 
