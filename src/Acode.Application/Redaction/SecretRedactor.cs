@@ -91,10 +91,11 @@ public sealed class SecretRedactor : ISecretRedactor
             return text;
         }
 
-        string current = RunRules(text, escapes: false, counts);
-
-        // Then what JSON escapes in the text hide (trial AN 8: a tool's output quoting JSON, postgres:\/\/admin:pw@db).
-        return current.Contains('\\', StringComparison.Ordinal) ? RunRules(current, escapes: true, counts) : current;
+        // What JSON escapes in the text hide first (trial AN 8: a tool's output quoting JSON, postgres:\/\/admin:pw@db),
+        // then the text as written: read as written first, a token with an escape inside (\u002B, as .NET's JSON writer
+        // writes '+') was replaced up to the escape and its rest no longer looked like a token (trial AQ 1).
+        string current = text.Contains('\\', StringComparison.Ordinal) ? RunRules(text, escapes: true, counts) : text;
+        return RunRules(current, escapes: false, counts);
     }
 
     /// <summary>

@@ -17,15 +17,15 @@ namespace Acode.Infrastructure.Sync;
 /// </summary>
 /// <remarks>
 /// Records delivered before the target first saw this workspace are left to <c>acode db sync retry --processed</c>: a
-/// database the workspace is new to may be the wrong one, and the sync warns about it instead. The check reads the
-/// newest delivered records first, <see cref="ChunkSize"/> at a time, and stops at the first chunk the target holds
-/// whole: records delivered elsewhere are the newest ones when the workspace comes back, as the check runs before the
-/// first delivery of each sync process.
+/// database the workspace is new to may be the wrong one, and the sync warns about it instead. The check reads every
+/// retained record delivered since then, <see cref="ChunkSize"/> at a time (one indexed local read and one PostgreSQL
+/// query of key probes per chunk, once per sync process): records delivered elsewhere need not be the newest, as a
+/// sync process that started before the detour may have delivered to the target since (trial AQ 2).
 /// </remarks>
 internal static class DeliveredElsewhere
 {
     /// <summary>Records compared per round trip.</summary>
-    public const int ChunkSize = 1_000;
+    public const int ChunkSize = 5_000;
 
     private const string NewestSql = """
         SELECT id, idempotency_key, origin, processed_at FROM outbox
@@ -67,9 +67,8 @@ internal static class DeliveredElsewhere
                 break;
             }
 
-            List<long> absent = await AbsentAsync(dataSource, chunk, cancellationToken).ConfigureAwait(false);
-            missing.AddRange(absent);
-            if (absent.Count == 0 || chunk.Count < ChunkSize)
+            missing.AddRange(await AbsentAsync(dataSource, chunk, cancellationToken).ConfigureAwait(false));
+            if (chunk.Count < ChunkSize)
             {
                 break;
             }
