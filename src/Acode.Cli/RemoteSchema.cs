@@ -1,6 +1,7 @@
 using Acode.Application.Errors;
 using Acode.Infrastructure;
 using Acode.Infrastructure.Migrations;
+using Acode.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -25,6 +26,32 @@ internal static class RemoteSchema
     /// </exception>
     public static async Task<MigrationStatus> EnsureReadableAsync(CliContext context, string withoutRemote, CancellationToken cancellationToken)
     {
+        (PostgresConnectionSettings target, MigrationStatus status) = await ReadStatusAsync(context, withoutRemote, cancellationToken);
+        if (status.Pending.Count > 0)
+        {
+            throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// For a command that plans without changing anything but, run for real, migrates an older schema (<c>db prune
+    /// --remote --dry-run</c>): the server holds acode's schema, of any version; a database without it (an empty one at
+    /// a wrong URL) is refused as by <see cref="EnsureReadableAsync"/> instead of being given the schema (trial AQ 4).
+    /// </summary>
+    /// <exception cref="AcodeDbException">As <see cref="EnsureReadableAsync"/>, but not for an older schema.</exception>
+    public static async Task EnsureSchemaExistsAsync(CliContext context, string withoutRemote, CancellationToken cancellationToken)
+    {
+        (PostgresConnectionSettings target, MigrationStatus status) = await ReadStatusAsync(context, withoutRemote, cancellationToken);
+        if (status.Current is null)
+        {
+            throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
+        }
+    }
+
+    private static async Task<(PostgresConnectionSettings Target, MigrationStatus Status)> ReadStatusAsync(CliContext context, string withoutRemote, CancellationToken cancellationToken)
+    {
         if (context.SyncTarget is not { } target)
         {
             AcodeDbException notConfigured = AcodeErrors.PostgresNotConfigured();
@@ -45,11 +72,6 @@ internal static class RemoteSchema
             throw AcodeErrors.ForReader(refused);
         }
 
-        if (status.Pending.Count > 0)
-        {
-            throw AcodeErrors.PostgresSchemaBehind(target.Redacted, status.CurrentText, status.LatestText);
-        }
-
-        return status;
+        return (target, status);
     }
 }

@@ -110,6 +110,14 @@ internal static class DbPruneCommand
             };
             PruneReport plan = await pruner.PruneAsync(request, cancellationToken);
             OutboxSyncService? sync = withRemote ? context.Services.GetRequiredService<OutboxSyncService>() : null;
+            if (sync is not null && dry)
+            {
+                // A dry run creates nothing in PostgreSQL: a database without acode's schema is named, as every reader names
+                // it, instead of being given the schema (trial AQ 4: the tables were created at a wrong URL). An older
+                // schema is migrated as by the real run (DbSyncPostgresMigrationTests).
+                await RemoteSchema.EnsureSchemaExistsAsync(context, "'acode db prune --dry-run' without --remote plans this workspace's prune only.", cancellationToken);
+            }
+
             IReadOnlyCollection<string> unsyncedBefore = sync is null ? [] : await store.FindUnsyncedSessionIdsAsync(cancellationToken);
             (IReadOnlyList<string> remotePlan, IReadOnlyList<string> keptInPostgres) = sync is null ? ([], []) : await RemotePlanAsync(sync, request, plan, unsyncedBefore, cancellationToken);
             request = request with { KeptInPostgres = keptInPostgres.ToHashSet(StringComparer.Ordinal) };

@@ -395,6 +395,21 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_of_a_remote_prune_aimed_at_an_empty_database_creates_nothing_there()
+    {
+        // Trial AQ 4: it created acode's twelve tables at a wrong URL and said "would tombstone 0 more", exit 0.
+        string empty = await fixture.CreateDatabaseAsync();
+        _a.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(empty);
+        await _a.RunOkAsync("demo");
+
+        AcodeResult dry = await _a.RunAsync("db", "prune", "--older-than", "30d", "--remote", "--dry-run");
+
+        Assert.True(dry.ExitCode == 16, dry.ToString());
+        Assert.Contains("Error: ACODE-DB-006", dry.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(empty, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'"));
+    }
+
+    [Fact]
     public async Task Prune_remote_without_PostgreSQL_is_ACODE_DB_007_like_every_remote_read_and_removes_nothing()
     {
         await _a.RunOkAsync("demo");
