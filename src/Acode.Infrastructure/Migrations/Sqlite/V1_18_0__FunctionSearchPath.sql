@@ -1,0 +1,6 @@
+-- acode workspace database, schema 1.18.0: nothing changes here.
+--
+-- The two engines carry the same schema versions (AC-010); 1.18.0 pins the search_path of two PostgreSQL search
+-- functions so that a shared database restored from a dump builds every search index
+-- (Postgres/V1_18_0__FunctionSearchPath.sql). SQLite has no search_path and no such functions, so this version only
+-- records that the workspace database is at 1.18.0.
