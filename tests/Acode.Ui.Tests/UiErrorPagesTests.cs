@@ -33,6 +33,13 @@ public sealed class UiErrorPagesTests : IDisposable
             ("/health?conflicts_before=abc", HttpStatusCode.BadRequest, "'abc' is not a conflict number"),
             ("/sessions/sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No session sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
             ($"/sessions/{session}/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No artifact art_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
+            // A value the address cannot carry is a bad request, as the JSON endpoint answers it (trial AR 3).
+            ("/sessions/bogus", HttpStatusCode.BadRequest, "'bogus' is not a session id (sess_ followed by 26 letters and digits), nor the start of one"),
+            ("/sessions/bogus/events", HttpStatusCode.BadRequest, "'bogus' is not a session id"),
+            ("/sessions/sess_zzzz", HttpStatusCode.NotFound, "No session id starts with 'sess_zzzz'"),
+            ($"/sessions/nope/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.BadRequest, "'nope' is not a session id (sess_ followed by 26 letters and digits)."),
+            ($"/sessions/{session}/artifacts/bogus", HttpStatusCode.BadRequest, "'bogus' is not an artifact id (art_ followed by 26 letters and digits)."),
+            ($"/sessions/{session}/artifacts/bogus/content", HttpStatusCode.BadRequest, "'bogus' is not an artifact id"),
             ("/?q=" + new string('a', 10 * 1024), HttpStatusCode.BadRequest, "at most 4,096 are accepted"),
             ("/?q=" + string.Concat(Enumerable.Repeat("%E2%82%AC", 5000)), HttpStatusCode.BadRequest, "at most 4,096 are accepted"),
         })

@@ -153,12 +153,17 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
         Assert.DoesNotContain("<img", svg.Body, StringComparison.Ordinal);
         Assert.Contains("<pre class=\"content\" id=\"artifact-content\">" + Svg + "</pre>", svg.Text, StringComparison.Ordinal);
 
-        // Unknown ids: the artifact page's 404.
-        foreach (string path in new[] { $"/sessions/{s.SessionId}/artifacts/art_{new string('0', 26)}/content", $"/sessions/nope/artifacts/{s.Png}/content" })
+        // Unknown ids: the artifact page's 404; a malformed one its 400.
+        foreach ((string path, HttpStatusCode status, string title) in new[]
+        {
+            ($"/sessions/{s.SessionId}/artifacts/art_{new string('0', 26)}/content", HttpStatusCode.NotFound, "Artifact not found"),
+            ($"/sessions/sess_{new string('0', 26)}/artifacts/{s.Png}/content", HttpStatusCode.NotFound, "Artifact not found"),
+            ($"/sessions/nope/artifacts/{s.Png}/content", HttpStatusCode.BadRequest, "Not a session id"),
+        })
         {
             UiAnswer missing = await http.GetAsync(path);
-            Assert.True(missing.Status == HttpStatusCode.NotFound, missing.ToString());
-            Assert.Contains("Artifact not found", missing.Text, StringComparison.Ordinal);
+            Assert.True(missing.Status == status, missing.ToString());
+            Assert.Contains(title, missing.Text, StringComparison.Ordinal);
             Assert.StartsWith("text/html", missing.Headers["Content-Type"], StringComparison.Ordinal);
         }
     }

@@ -9,8 +9,8 @@ namespace Acode.Cli.Ui;
 /// an <c>&lt;img&gt;</c>. Only what <see cref="ArtifactImage.ServedType"/> accepts is served (a raster type declared
 /// and confirmed by the bytes' signature; never SVG), as exactly that media type, with <c>nosniff</c>, a
 /// Content-Security-Policy of <c>default-src 'none'</c> (opened on its own it can load and run nothing) and
-/// <c>Content-Disposition: inline</c>; the door's <c>no-store</c> stays. Anything else (an unknown session or artifact,
-/// any other artifact) is the artifact page's 404 page.
+/// <c>Content-Disposition: inline</c>; the door's <c>no-store</c> stays. A malformed id is the artifact page's 400 page; anything else
+/// (an unknown session or artifact, any other artifact) its 404 page.
 /// </summary>
 internal sealed partial class ArtifactContentEndpoint(IRunStateStore store, string workspace)
 {
@@ -19,8 +19,12 @@ internal sealed partial class ArtifactContentEndpoint(IRunStateStore store, stri
 
     public async Task<IResult> GetAsync(string id, string artifactId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || !ArtifactId.TryParse(RouteIds.Canonical(artifactId), out ArtifactId aid)
-            || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
+        if (ArtifactPage.Malformed(workspace, id, artifactId, out SessionId sessionId, out ArtifactId aid) is { } malformed)
+        {
+            return malformed;
+        }
+
+        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
             return ArtifactPage.NotFound(workspace, id, artifactId);
         }

@@ -20,8 +20,12 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 
     public async Task<IResult> RenderAsync(string id, string artifactId, CancellationToken cancellationToken)
     {
-        if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId) || !ArtifactId.TryParse(RouteIds.Canonical(artifactId), out ArtifactId aid)
-            || await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
+        if (Malformed(workspace, id, artifactId, out SessionId sessionId, out ArtifactId aid) is { } malformed)
+        {
+            return malformed;
+        }
+
+        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
         {
             return NotFound(workspace, id, artifactId);
         }
@@ -78,6 +82,21 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
             }
         });
         return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The 400 page (<see cref="MalformedIdPage"/>) when <paramref name="id"/> or <paramref name="artifactId"/> cannot be
+    /// an id; null, with both parsed, when they can (also <see cref="ArtifactContentEndpoint"/>'s).
+    /// </summary>
+    public static IResult? Malformed(string workspace, string id, string artifactId, out SessionId sessionId, out ArtifactId aid)
+    {
+        aid = default;
+        if (!SessionId.TryParse(RouteIds.Canonical(id), out sessionId))
+        {
+            return MalformedIdPage.Session(workspace, id, startTaken: false);
+        }
+
+        return ArtifactId.TryParse(RouteIds.Canonical(artifactId), out aid) ? null : MalformedIdPage.Artifact(workspace, artifactId);
     }
 
     /// <summary>The 404 page of an unknown session or artifact (also <see cref="ArtifactContentEndpoint"/>'s).</summary>

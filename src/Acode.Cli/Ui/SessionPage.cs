@@ -31,8 +31,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     {
         if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
-            return await ByPrefixAsync(id, "", cancellationToken)
-                ?? NotFound($"'{id}' is not a session id (sess_ followed by 26 letters and digits).");
+            return await ByPrefixAsync(id, "", cancellationToken) ?? MalformedIdPage.Session(workspace, id, startTaken: true);
         }
 
         Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
@@ -106,7 +105,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
             return await ByPrefixAsync(id, "/events" + (string.IsNullOrEmpty(after) ? "" : "?after=" + Uri.EscapeDataString(after)), cancellationToken)
-                ?? NotFound($"No session {id} {where}.");
+                ?? MalformedIdPage.Session(workspace, id, startTaken: true);
         }
 
         if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
