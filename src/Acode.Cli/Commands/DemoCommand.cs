@@ -13,15 +13,11 @@ internal static class DemoCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var count = new Option<int>("--sessions") { Description = "How many sample sessions to record (1 to 10000).", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--sessions") { Description = "How many sample sessions to record (1 to 10000).", DefaultValueFactory = _ => 1, CustomParser = WholeNumberRange.Parser("--sessions", 1, 10_000) };
         var command = new Command("demo", "Record a realistic sample session (tasks, steps, tool calls, artifacts, events, state changes) through the store API.\n\nExample:\n  acode demo && acode session list") { count };
         CommandAction.Set(command, globals, async (context, cancellationToken) =>
         {
             int sessions = context.ParseResult.GetValue(count);
-            if (sessions is < 1 or > 10_000)
-            {
-                throw new UsageException($"--sessions must be between 1 and 10000 (got {sessions}).", "acode demo --sessions 10");
-            }
 
             SqliteWorkspaceDatabase database = context.OpenDatabase();
             var recorder = new DemoSessionRecorder(context.Services.GetRequiredService<IRunStateStore>());

@@ -21,7 +21,7 @@ internal static class SessionListCommand
         var filterOptions = new SessionFilterOptions();
         var sort = new Option<string>("--sort") { Description = "Order: updated-desc (default), updated-asc, created-desc, created-asc.", DefaultValueFactory = _ => DefaultSort };
         sort.AcceptOnlyFromAmong("updated-desc", "updated-asc", "created-desc", "created-asc");
-        var limit = new Option<int>("--limit", "-n") { Description = $"Rows per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => PaginationOptions.DefaultLimit };
+        var limit = new Option<int>("--limit", "-n") { Description = $"Rows per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => PaginationOptions.DefaultLimit, CustomParser = WholeNumberRange.Parser("--limit", 1, PaginationOptions.MaxLimit) };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page. A cursor works only with the filter and sort it was printed for: run the 'More:' line (or --json's nextCommand) as printed." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table: items, nextCursor, and nextCommand/nextArguments for the next page (null on the last)." };
         var remote = new Option<bool>("--remote") { Description = "List the team's sessions in PostgreSQL (every workspace's; deleted ones hidden) instead of this workspace's, with the workspace each came from." };
@@ -49,10 +49,6 @@ internal static class SessionListCommand
         {
             ParseResult p = context.ParseResult;
             int pageSize = p.GetValue(limit);
-            if (pageSize is < 1 or > PaginationOptions.MaxLimit)
-            {
-                throw new UsageException($"--limit must be between 1 and {PaginationOptions.MaxLimit} (got {pageSize}).", "acode session list --limit 50");
-            }
 
             SessionSort order = p.GetValue(sort) switch
             {

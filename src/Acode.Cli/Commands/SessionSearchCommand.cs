@@ -26,7 +26,7 @@ internal static class SessionSearchCommand
         var since = new Option<string?>("--since") { Description = $"Only hits in sessions created at or after this time. {TimeArgument.Forms}." };
         var until = new Option<string?>("--until") { Description = "Only hits in sessions created before this time (the forms of --since)." };
         var title = new Option<string?>("--title", "-t") { Description = "Only hits in sessions whose title contains this text." };
-        var limit = new Option<int>("--limit", "-n") { Description = $"Hits per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int>("--limit", "-n") { Description = $"Hits per page, 1 to {PaginationOptions.MaxLimit}.", DefaultValueFactory = _ => 20, CustomParser = WholeNumberRange.Parser("--limit", 1, PaginationOptions.MaxLimit) };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page (run the 'More:' line, or --json's nextCommand, as printed)." };
         var remote = new Option<bool>("--remote") { Description = "Search every workspace's sessions in PostgreSQL (ACODE_POSTGRES_URL) instead of this workspace." };
         var json = new Option<bool>("--json") { Description = "Print JSON: items (with snippet and highlights as [start, length] in UTF-16 code units), nextCursor, nextCommand, nextArguments." };
@@ -52,10 +52,6 @@ internal static class SessionSearchCommand
         {
             ParseResult p = context.ParseResult;
             int pageSize = p.GetValue(limit);
-            if (pageSize is < 1 or > PaginationOptions.MaxLimit)
-            {
-                throw new UsageException($"--limit must be between 1 and {PaginationOptions.MaxLimit} (got {pageSize}).", "acode session search \"words\" --limit 20");
-            }
 
             SearchQuery query;
             try

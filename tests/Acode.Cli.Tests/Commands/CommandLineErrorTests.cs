@@ -216,7 +216,11 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("db prune --older-than 30d --state Nope", "'Nope' is not a valid value for --state: expected one of")]
     [InlineData("demo --sessions x", "'x' is not a valid value for --sessions: expected a whole number.")]
     [InlineData("db sync retry abc", "'abc' is not a valid value for <outbox-id>: expected a whole number.")]
-    [InlineData("session list --limit 99999999999", "'99999999999' is not a valid value for --limit: it is too large (at most 2147483647).")]
+    [InlineData("session list --limit 99999999999", "--limit must be between 1 and 1000 (got 99999999999).")] // trial AP 5: it named int's maximum
+    [InlineData("session list --limit 5000", "--limit must be between 1 and 1000 (got 5000).")]
+    [InlineData("session search word -n -99999999999", "--limit must be between 1 and 1000 (got -99999999999).")]
+    [InlineData("session search word --limit x", "'x' is not a valid value for --limit: expected a whole number.")]
+    [InlineData("demo --sessions 99999999999", "--sessions must be between 1 and 10000 (got 99999999999).")]
     [InlineData("session list --sort bogus", "'bogus' is not a valid value for --sort: expected one of created-asc, created-desc, updated-asc, updated-desc.")]
     [InlineData("session list --sort created-des", "'created-des' is not a valid value for --sort: expected one of created-asc, created-desc, updated-asc, updated-desc. Did you mean 'created-desc'?")]
     public async Task A_value_that_does_not_convert_says_what_was_expected_without_type_names(string arguments, string error)
