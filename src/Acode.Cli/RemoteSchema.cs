@@ -60,18 +60,7 @@ internal static class RemoteSchema
 
         IServiceProvider services = context.Services;
         NpgsqlDataSource dataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PersistenceServiceCollectionExtensions.PostgresDataSourceKey);
-        MigrationStatus status;
-        try
-        {
-            status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
-        }
-        catch (AcodeDbException refused) when (!ReferenceEquals(AcodeErrors.ForReader(refused), refused))
-        {
-            // A database that is not acode's is refused by the migrator with the sync's hint (changes wait in the outbox,
-            // the sync resumes); a reader sent nothing and waits for nothing (trial AO 2).
-            throw AcodeErrors.ForReader(refused);
-        }
-
+        MigrationStatus status = await services.GetRequiredService<PostgresMigrator>().GetReadStatusAsync(dataSource, cancellationToken);
         return (target, status);
     }
 }

@@ -344,17 +344,6 @@ internal static class AcodeErrors
         "Local work continues meanwhile: changes wait in the outbox, no attempt is counted, and sync resumes once this is fixed ('acode db check' tells when it is).";
 
     /// <summary>
-    /// <paramref name="error"/> as a reader (<c>--remote</c> reads, <c>session pull</c>) reports it: a
-    /// <see cref="PostgresRefused"/> error (a database that is not acode's), whose hint speaks of the outbox and the sync,
-    /// gets a reader's hint (nothing was read or changed; trial AO 2); any other error is returned as it is.
-    /// </summary>
-    public static AcodeDbException ForReader(AcodeDbException error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return error.Hint == PostgresRefusedHint ? InPostgresStore(error, write: false) : error;
-    }
-
-    /// <summary>
     /// <paramref name="error"/> (ACODE-DB-006: PostgreSQL unavailable or refusing) as the PostgreSQL run-state store
     /// (<c>persistence:store:kind = Postgres</c>) reports it: same code, message and native exception, but a hint for a
     /// store that keeps nothing on this machine. The hints of <see cref="PostgresUnavailable"/> and

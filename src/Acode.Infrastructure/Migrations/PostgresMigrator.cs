@@ -115,7 +115,7 @@ public sealed class PostgresMigrator
         try
         {
             await PostgresPrivilegeCheck.EnsureAsync(connection, _tables, needCreate: false, readOnly: role.SelectOnly, cancellationToken).ConfigureAwait(false);
-            List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, role.SelectOnly, cancellationToken).ConfigureAwait(false);
             return _plan.StatusOf(applied);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && role.Map(ex, Target(connection)) is { } unavailable)
@@ -293,7 +293,7 @@ public sealed class PostgresMigrator
             await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        List<AppliedMigration> applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        List<AppliedMigration> applied = await ReadAppliedAsync(connection, transaction, forReader: false, cancellationToken).ConfigureAwait(false);
         _plan.Validate(applied);
         if (applied.Any(a => a.Version == migration.Version))
         {
@@ -339,11 +339,12 @@ public sealed class PostgresMigrator
     /// <summary>The newest version recorded in <c>schema_version</c> (e.g. <c>9.0.0</c>), or null when there is none; validates nothing, so a schema this program cannot use still names its version.</summary>
     internal static async Task<string?> GetNewestAppliedVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        List<AppliedMigration> applied = await ReadAppliedAsync(connection, null, forReader: false, cancellationToken).ConfigureAwait(false);
         return applied.Count == 0 ? null : applied[^1].Version.ToString(3);
     }
 
-    private static async Task<List<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    // forReader: a reader's status (GetReadStatusAsync), whose refusal of a database that is not acode's gets a reader's hint.
+    private static async Task<List<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forReader, CancellationToken cancellationToken)
     {
         // An MVCC read of the catalog, not to_regclass: after waiting for the advisory lock, this backend's catalog
         // cache may still hold "no such table" from before another process created it.
@@ -358,11 +359,11 @@ public sealed class PostgresMigrator
             // migration (its tables and its journal, in one transaction) may have committed between the two reads.
             if (await JournalExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
             {
-                return await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                return await ReadAppliedAsync(connection, transaction, forReader, cancellationToken).ConfigureAwait(false);
             }
 
             string shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : string.Empty);
-            throw NotAcodes(connection, $"the database holds tables acode did not record creating ({shown}) and no acode migration journal (schema_version)", null);
+            throw NotAcodes(connection, $"the database holds tables acode did not record creating ({shown}) and no acode migration journal (schema_version)", null, forReader);
         }
 
         var rows = new List<AppliedMigration>();
@@ -381,7 +382,7 @@ public sealed class PostgresMigrator
         catch (Exception ex) when (ex is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } or InvalidCastException or FormatException or ArgumentException or OverflowException)
         {
             // Not acode's journal: a column missing, of another type, or a version acode never writes.
-            throw NotAcodes(connection, "its table schema_version is not acode's migration journal (acode's holds the columns version, name, checksum and applied_at, one row per applied migration)", ex);
+            throw NotAcodes(connection, "its table schema_version is not acode's migration journal (acode's holds the columns version, name, checksum and applied_at, one row per applied migration)", ex, forReader);
         }
 
         rows.Sort((a, b) => a.Version.CompareTo(b.Version));
@@ -422,11 +423,20 @@ public sealed class PostgresMigrator
         return names;
     }
 
-    private static AcodeDbException NotAcodes(NpgsqlConnection connection, string reason, Exception? inner) => AcodeErrors.PostgresRefused(
-        Target(connection),
-        $"{reason}, so it is not an acode database and acode creates and changes nothing there",
-        "check that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the team's acode database, or give acode an empty database of its own (for example createdb acode) or schema (the search_path option of the connection string); if this is the team's acode database and its schema_version was dropped or changed by hand, restore it from a backup.",
-        inner);
+    /// <summary>
+    /// ACODE-DB-006 for a database that is not acode's. The refusal's hint is the sync's (changes wait in the outbox);
+    /// a reader (<paramref name="forReader"/>: <c>--remote</c> reads, <c>session pull</c>) sent nothing and waits for nothing, so
+    /// its hint is a read's (trial AO 2).
+    /// </summary>
+    private static AcodeDbException NotAcodes(NpgsqlConnection connection, string reason, Exception? inner, bool forReader)
+    {
+        AcodeDbException refused = AcodeErrors.PostgresRefused(
+            Target(connection),
+            $"{reason}, so it is not an acode database and acode creates and changes nothing there",
+            "check that ACODE_POSTGRES_URL (or persistence:postgres:connectionString in .agent/config.json) names the team's acode database, or give acode an empty database of its own (for example createdb acode) or schema (the search_path option of the connection string); if this is the team's acode database and its schema_version was dropped or changed by hand, restore it from a backup.",
+            inner);
+        return forReader ? AcodeErrors.InPostgresStore(refused, write: false) : refused;
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
