@@ -104,14 +104,14 @@ internal static class SessionPullCommand
                     // pull lists them, then the stop is said.
                     WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: true, deletedThere: []);
                     throw new UsageException(
-                        $"Stopped by {StopSignals.ReceivedName} after pulling {results.Count} of {ids.Count} session(s); those stay in this workspace.",
+                        $"Stopped by {StopSignals.ReceivedName} after {Done(pull, ids.Count)}; those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
                         StopSignals.InterruptedExitCode);
                 }
                 catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
                 {
                     // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
-                    string before = everything ? $"{results.Count} of {ids.Count} session(s) were pulled before that and stay in this workspace. " : "";
+                    string before = everything ? $"{Done(pull, ids.Count)} before that; those stay in this workspace. " : "";
                     throw new AcodeDbException(
                         ex.ErrorCode,
                         ex.Message,
@@ -219,6 +219,13 @@ internal static class SessionPullCommand
                 + $"Keep it as a local copy, or drop it with 'acode session delete {sessionId} --local'.");
         }
     }
+
+    /// <summary>
+    /// How far an interrupted <c>--all</c> came, counted by the pull itself (a session written here whose later steps
+    /// failed is counted: it stays), e.g. <c>29 of 702 session(s) (12 pulled, 17 already up to date)</c>.
+    /// </summary>
+    private static string Done(RemoteSessionPull pull, int of)
+        => $"{pull.Imported} of {of} session(s) ({pull.Changed} pulled, {pull.Imported - pull.Changed} already up to date)";
 
     /// <summary>
     /// One line per pulled session; rows kept for a change waiting in the outbox, and rows PostgreSQL files under another

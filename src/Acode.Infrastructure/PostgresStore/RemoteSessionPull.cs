@@ -47,6 +47,15 @@ internal sealed class RemoteSessionPull
     /// </summary>
     public string? NotRecorded { get; private set; }
 
+    /// <summary>
+    /// Sessions this pull has written here or found up to date so far, also one whose later steps (converging, recording
+    /// what this workspace holds) failed: they stay in this workspace whatever happens next (trial AS 3).
+    /// </summary>
+    public int Imported { get; private set; }
+
+    /// <summary>Of <see cref="Imported"/>, the sessions whose local copy changed (rows written or adopted).</summary>
+    public int Changed { get; private set; }
+
     /// <summary>Pulls one session with its children and events.</summary>
     /// <returns>What the local import wrote (<see cref="ImportResult.Kept"/>: rows kept for a change waiting in the outbox), or null when PostgreSQL holds no live session with that id.</returns>
     /// <exception cref="DeletionPendingException">This workspace deleted the session and the deletion waits in its outbox (nothing written).</exception>
@@ -69,6 +78,9 @@ internal sealed class RemoteSessionPull
         ImportResult result = _local is SqliteRunStateStore pulling
             ? await pulling.ImportPulledAsync(remote, events, cancellationToken).ConfigureAwait(false)
             : await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
+        Imported++;
+        bool changed = result.Inserted + result.Updated > 0;
+        Changed += changed ? 1 : 0;
 
         // Written here: converging and recording what this workspace holds finish even when the pull is being stopped
         // (Ctrl+C), so that a session is pulled whole or not at all and the count said after a stop is the true one.
@@ -117,6 +129,7 @@ internal sealed class RemoteSessionPull
         {
             IReadOnlyList<Entity> adopted = await workspace.AdoptRemoteAsync(id, differing, finishing).ConfigureAwait(false);
             holds.UnionWith(adopted.Select(e => e.EntityId));
+            Changed += !changed && adopted.Count > 0 ? 1 : 0;
 
             int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
             result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept };

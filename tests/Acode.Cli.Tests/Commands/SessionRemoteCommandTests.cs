@@ -279,12 +279,15 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
             """);
 
         AcodeResult cut = await _b.RunAsync("session", "pull", "--all");
+        int held = (await _b.SessionIdsAsync()).Count;
         await PostgresSql.ExecuteAsync(url, "DROP TRIGGER trial_outage ON sync_applied;");
         AcodeResult again = await _b.RunAsync("session", "pull", "--all");
 
         Assert.True(cut.ExitCode == 16, cut.ToString());
         Assert.Contains("Error: ACODE-DB-006", cut.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Try: 1 of 2 session(s) were pulled before that and stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
+        // The second session was written here before recording it failed: it stays, and is counted (trial AS 3: it was not).
+        Assert.Equal(2, held);
+        Assert.Contains("Try: 2 of 2 session(s) (2 pulled, 0 already up to date) before that; those stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Nothing was saved", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("persistence:store:kind", cut.Stderr, StringComparison.Ordinal);
         Assert.True(again.ExitCode == 0, again.ToString());

@@ -229,7 +229,7 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
         using var disposePull = pull;
 
         Assert.True(pull.ExitCode == exitCode, $"exit {pull.ExitCode}\n{text}\n{err}");
-        Assert.Contains($"{said} after pulling 0 of 3 session(s)", err, StringComparison.Ordinal);
+        Assert.Contains($"{said} after 0 of 3 session(s) (0 pulled, 0 already up to date)", err, StringComparison.Ordinal);
         Assert.Contains("Run the same command again to finish", err, StringComparison.Ordinal);
         await puller.RunOkAsync("session", "pull", "--all");
         Assert.Equal((await _workspace.SessionIdsAsync()).Order(), (await puller.SessionIdsAsync()).Order());
@@ -314,7 +314,7 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
 
         Assert.True(pull.ExitCode == 130, $"exit {pull.ExitCode}\n{text}\n{err}");
         string pulled = Assert.Single(await puller.SessionIdsAsync());
-        Assert.Contains("Stopped by Ctrl+C (SIGINT) after pulling 1 of 3 session(s)", err, StringComparison.Ordinal);
+        Assert.Contains("Stopped by Ctrl+C (SIGINT) after 1 of 3 session(s) (1 pulled, 0 already up to date)", err, StringComparison.Ordinal);
         Assert.StartsWith($"{pulled}: pulled (", text.Trim(), StringComparison.Ordinal); // listed as a whole pull lists it
         Assert.Equal(1, await CountAsync(connectionString, "SELECT count(DISTINCT entity_id) FROM sync_applied WHERE entity_type = 'Session' AND origin <> (SELECT origin FROM sessions LIMIT 1)"));
         await puller.RunOkAsync("session", "pull", "--all");
