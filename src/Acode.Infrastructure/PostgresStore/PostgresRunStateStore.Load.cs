@@ -238,8 +238,8 @@ public sealed partial class PostgresRunStateStore
 
     private static readonly string[] ChildQueries =
     [
-        "SELECT document::text FROM session_tasks WHERE session_id = $1 ORDER BY ordinal;",
-        "SELECT document::text FROM steps WHERE session_id = $1 ORDER BY task_id COLLATE \"C\", ordinal;",
+        "SELECT document::text FROM session_tasks WHERE session_id = $1 ORDER BY ordinal, id COLLATE \"C\";",
+        "SELECT document::text FROM steps WHERE session_id = $1 ORDER BY task_id COLLATE \"C\", ordinal, id COLLATE \"C\";",
         "SELECT document::text FROM tool_calls WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
         "SELECT document::text FROM artifacts WHERE session_id = $1 ORDER BY id COLLATE \"C\";",
     ];

@@ -58,9 +58,9 @@ public sealed partial class SqliteRunStateStore
             session = Session.Restore(id, r.GetString(0), Text(r, 1), StoredValue.Enum<SessionState>(r.GetString(2), "sessions.state"), r.GetInt64(6), r.GetInt64(3), Ts(r, 4), Ts(r, 5), _clock.TimeProvider);
         }
 
-        ForEachRow(connection, transaction, "SELECT id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM session_tasks WHERE session_id = $id ORDER BY ordinal;", id, r =>
+        ForEachRow(connection, transaction, "SELECT id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM session_tasks WHERE session_id = $id ORDER BY ordinal, id;", id, r =>
             SessionTask.Restore(session, TaskId.Parse(r.GetString(0)), r.GetInt32(1), r.GetString(2), Text(r, 3), StoredValue.Enum<WorkState>(r.GetString(4), "session_tasks.state"), OptionalTs(r, 5), OptionalTs(r, 6), r.GetInt64(7), Ts(r, 8), Ts(r, 9)));
-        ForEachRow(connection, transaction, "SELECT id, task_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM steps WHERE session_id = $id ORDER BY task_id, ordinal;", id, r =>
+        ForEachRow(connection, transaction, "SELECT id, task_id, ordinal, title, description, state, started_at, completed_at, version, created_at, updated_at FROM steps WHERE session_id = $id ORDER BY task_id, ordinal, id;", id, r =>
             Step.Restore(session, StepId.Parse(r.GetString(0)), TaskId.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), Text(r, 4), StoredValue.Enum<WorkState>(r.GetString(5), "steps.state"), OptionalTs(r, 6), OptionalTs(r, 7), r.GetInt64(8), Ts(r, 9), Ts(r, 10)));
         ForEachRow(connection, transaction, "SELECT id, step_id, tool_name, arguments, status, result, error, started_at, completed_at, duration_ticks, version, created_at, updated_at, arguments_blob, result_blob FROM tool_calls WHERE session_id = $id ORDER BY id;", id, r =>
             ToolCall.Restore(session, ToolCallId.Parse(r.GetString(0)), StepId.Parse(r.GetString(1)), r.GetString(2), BlobText(connection, transaction, r, 13) ?? r.GetString(3), StoredValue.Enum<ToolCallStatus>(r.GetString(4), "tool_calls.status"),

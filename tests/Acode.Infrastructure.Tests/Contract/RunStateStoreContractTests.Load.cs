@@ -1,4 +1,5 @@
 using Acode.Application;
+using Acode.Application.Serialization;
 using Acode.Infrastructure.Tests.Support;
 
 namespace Acode.Infrastructure.Tests.Contract;
@@ -20,6 +21,39 @@ public abstract partial class RunStateStoreContractTests
         Assert.Empty(loaded.PendingChanges);
         Assert.Equal([2, 1], loaded.Tasks.Select(t => t.Steps.Count));
         Assert.Equal([1, 2, 1], loaded.Tasks.SelectMany(t => t.Steps).Select(s => s.ToolCalls.Count));
+    }
+
+    [Fact]
+    [Trait("Issue", "trialAS.5")]
+    public async Task Tasks_and_steps_sharing_an_ordinal_load_in_the_order_of_their_ids_whatever_order_they_were_written_in()
+    {
+        // Two machines continuing one transcript each make a task of the same ordinal (trial AS 5): every store and every
+        // machine must list them alike, whichever was written first.
+        Session saved = Session.Create("same ordinals");
+        SessionTask first = saved.AddTask("first");
+        first.AddStep("a");
+        first.AddStep("b");
+        saved.AddTask("second");
+        await Source.SaveAsync(saved);
+        List<string> lines = TestSessions.Documents((await Source.GetSessionAsync(saved.Id))!);
+        static bool IsTask(string line) => line.Contains("\"id\":\"task_", StringComparison.Ordinal);
+        static bool IsStep(string line) => line.Contains("\"id\":\"step_", StringComparison.Ordinal);
+        static string AtOrdinalOne(string line) => System.Text.RegularExpressions.Regex.Replace(line, "\"ordinal\":[0-9]+", "\"ordinal\":1");
+        // Written in the reverse order of the ids: the greater id first.
+        IEnumerable<string> Reversed(Func<string, bool> kind) => lines.Where(kind).Select(AtOrdinalOne).OrderByDescending(l => l, StringComparer.Ordinal);
+        var builder = new SessionGraphBuilder();
+        foreach (string line in lines.Where(l => !IsTask(l) && !IsStep(l)).Take(1).Concat(Reversed(IsTask)).Concat(Reversed(IsStep)).Concat(lines.Skip(1).Where(l => !IsTask(l) && !IsStep(l))))
+        {
+            builder.Add(EntityJson.Deserialize(line));
+        }
+
+        await Store.ImportAsync(builder.Session!, builder.Events);
+        Session loaded = (await (await OpenOtherStoreAsync()).GetSessionAsync(saved.Id))!;
+
+        Assert.Equal(loaded.Tasks.Select(t => t.Id.Value).Order(StringComparer.Ordinal), loaded.Tasks.Select(t => t.Id.Value));
+        Assert.All(loaded.Tasks, t => Assert.Equal(1, t.Ordinal));
+        SessionTask withSteps = Assert.Single(loaded.Tasks, t => t.Steps.Count == 2);
+        Assert.Equal(withSteps.Steps.Select(p => p.Id.Value).Order(StringComparer.Ordinal), withSteps.Steps.Select(p => p.Id.Value));
     }
 
     [Fact]
