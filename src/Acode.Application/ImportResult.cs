@@ -10,6 +10,12 @@ public sealed record ImportResult(int Inserted, int Updated, int Unchanged)
     public int Kept { get; init; }
 
     /// <summary>
+    /// <c>acode session pull</c>: of <see cref="Kept"/>, the rows whose change waits as a dead letter (PostgreSQL refused
+    /// it; <c>acode db sync</c> does not send it again until <c>acode db sync retry</c> requeues it). 0 for an ordinary import.
+    /// </summary>
+    public int KeptDeadLettered { get; init; }
+
+    /// <summary>
     /// <c>acode session pull</c>: rows of this workspace's copy that PostgreSQL files under another session, so the pull
     /// has no version of them (a row never moves between sessions: two copies of one transcript beginning at different
     /// records are two sessions whose records share ids); they stay as they are. 0 for an ordinary import.

@@ -311,6 +311,7 @@ internal static class DbPruneCommand
             context.Console.WriteLine(deliveredNow == report.KeptUnsynced.Count
                 ? $"Kept {report.KeptUnsynced.Count} session(s) that had changes not yet delivered to PostgreSQL ({ids}): this run delivered them, so the same prune run again removes {(deliveredNow == 1 ? "it" : "them")} (or add --include-unsynced)."
                 : $"Kept {report.KeptUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({ids}): run 'acode db sync' first, or add --include-unsynced."
+                    + DeadLetterHint.For(report.KeptUnsynced.Count(context.WorkspaceStore.FindDeadLetteredSessionIds().Contains))
                     + (deliveredNow > 0 ? $" This run delivered the changes of {deliveredNow} of them: the same prune run again removes those." : ""));
         }
 

@@ -89,10 +89,11 @@ internal static class SessionDeleteCommand
             bool localOnly = p.GetValue(local);
             if (localOnly && syncExpected && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
             {
+                IReadOnlySet<string> deadLettered = store.FindDeadLetteredSessionIds(cancellationToken);
                 return CommandAction.Fail(
                     $"{unsynced.Count} of the sessions ({string.Join(", ", unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
                     syncConfigured
-                        ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team."
+                        ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team." + DeadLetterHint.For(unsynced.Count(deadLettered.Contains))
                         : $"This workspace last synced at {Display.Time(sync.LastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
                     ExitCodes.Problem);
             }

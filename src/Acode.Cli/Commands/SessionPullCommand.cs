@@ -183,7 +183,7 @@ internal static class SessionPullCommand
             {
                 ["pulled"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
                 {
-                    ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept,
+                    ["id"] = r.Id.Value, ["inserted"] = r.Result.Inserted, ["updated"] = r.Result.Updated, ["unchanged"] = r.Result.Unchanged, ["kept"] = r.Result.Kept, ["keptDeadLettered"] = r.Result.KeptDeadLettered,
                     ["filedElsewhere"] = r.Result.FiledElsewhere, ["filedUnder"] = new JsonArray([.. r.Result.FiledUnder.Select(o => (JsonNode)JsonValue.Create(o))]),
                     ["heldNowhere"] = r.Result.HeldNowhere,
                 })]),
@@ -234,9 +234,15 @@ internal static class SessionPullCommand
     private static string Describe(SessionId sessionId, ImportResult result)
     {
         var keptKinds = new List<string>();
-        if (result.Kept > 0)
+        if (result.Kept - result.KeptDeadLettered > 0)
         {
-            keptKinds.Add($"{result.Kept} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)");
+            keptKinds.Add($"{result.Kept - result.KeptDeadLettered} row(s) kept: a change of them made here waits in the outbox (it syncs first; pull again after 'acode db sync' if it lost)");
+        }
+
+        if (result.KeptDeadLettered > 0)
+        {
+            keptKinds.Add($"{result.KeptDeadLettered} row(s) kept: a change of them made here was dead-lettered (PostgreSQL refused it, and 'acode db sync' does not send it again): "
+                + "'acode db sync status' says why; once that is fixed, 'acode db sync retry --all' requeues it and 'acode db sync' delivers it (pull again afterwards if it lost)");
         }
 
         if (result.FiledElsewhere > 0)

@@ -132,7 +132,16 @@ internal sealed class RemoteSessionPull
             Changed += !changed && adopted.Count > 0 ? 1 : 0;
 
             int kept = differing.Count - adopted.Count; // a change of them waits in the outbox: it syncs first
-            result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept };
+            int deadLettered = 0;
+            if (kept > 0)
+            {
+                // A dead letter does not sync first: 'acode db sync' skips it until 'acode db sync retry' (trial AS 1).
+                IReadOnlySet<string> refused = await workspace.DeadLetteredAsync(id, finishing).ConfigureAwait(false);
+                var adoptedIds = adopted.Select(e => e.EntityId).ToHashSet(StringComparer.Ordinal);
+                deadLettered = differing.Count(e => !adoptedIds.Contains(e.EntityId) && refused.Contains(e.EntityId));
+            }
+
+            result = result with { Updated = result.Updated + adopted.Count, Unchanged = result.Unchanged - adopted.Count - kept, Kept = kept, KeptDeadLettered = deadLettered };
         }
 
         // Rows of the local copy PostgreSQL holds under another session: never applied under this one, so there is

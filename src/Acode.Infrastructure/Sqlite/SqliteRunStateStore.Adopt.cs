@@ -91,6 +91,15 @@ public sealed partial class SqliteRunStateStore
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND operation = 'Delete' AND status IN ('Pending', 'Failed'));")
             .With("$id", sessionId.Value).ExecuteScalar() is long found && found != 0, cancellationToken));
 
+    /// <summary>The ids of the session's entities with a dead-lettered outbox record (a change PostgreSQL refused, which <c>acode db sync</c> does not send again).</summary>
+    internal Task<IReadOnlySet<string>> DeadLetteredAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read<IReadOnlySet<string>>((connection, transaction) =>
+        {
+            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, "SELECT DISTINCT entity_id FROM outbox WHERE status = 'Failed' AND session_id = $session_id;")
+                .With("$session_id", sessionId.Value).ExecuteReader();
+            return Ids(reader);
+        }, cancellationToken));
+
     /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
     internal Task<IReadOnlySet<string>> UndeliveredAsync(SessionId sessionId, CancellationToken cancellationToken = default)
         => Task.FromResult(_database.Read<IReadOnlySet<string>>((connection, transaction) =>

@@ -64,6 +64,23 @@ public sealed partial class SqliteRunStateStore
         return Task.FromResult(found);
     }
 
+    /// <summary>
+    /// Ids of the sessions with a dead-lettered outbox record: a change PostgreSQL refused, which <c>acode db sync</c> does
+    /// not send again until <c>acode db sync retry</c> requeues it. Reads only.
+    /// </summary>
+    internal IReadOnlySet<string> FindDeadLetteredSessionIds(CancellationToken cancellationToken = default)
+        => _database.Read<IReadOnlySet<string>>((connection, transaction) =>
+        {
+            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, "SELECT DISTINCT session_id FROM outbox WHERE status = 'Failed';").ExecuteReader();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }, cancellationToken);
+
     /// <summary>Ids of the sessions with changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records). Reads only.</summary>
     internal Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyCollection<string>>(_database.Read(ReadUnsynced, cancellationToken));

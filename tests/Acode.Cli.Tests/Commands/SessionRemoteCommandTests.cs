@@ -260,6 +260,35 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
     }
 
     [Fact]
+    [Trait("Issue", "trialAS.1")]
+    public async Task A_change_kept_here_as_a_dead_letter_is_said_as_one_with_retry_not_as_waiting_for_the_next_sync()
+    {
+        string url = await ConfigureBothAsync();
+        await _a.RunOkAsync("demo");
+        await _a.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _a.SessionIdsAsync());
+        await _b.RunOkAsync("session", "pull", id);
+        await PostgresSql.ExecuteAsync(url, "ALTER TABLE sessions ADD CONSTRAINT acode_test_rejects CHECK (title NOT LIKE 'BOOM%') NOT VALID;");
+        await SessionEdit.RetitleAsync(_b, id, "BOOM refused by the team's database", DateTimeOffset.UtcNow);
+        _b.Environment["ACODE_PERSISTENCE__SYNC__MAXATTEMPTS"] = "1";
+        Assert.Equal(1, (await _b.RunAsync("db", "sync")).ExitCode);
+
+        AcodeResult pulled = await _b.RunOkAsync("session", "pull", id);
+        JsonElement pulledJson = Assert.Single((await _b.JsonAsync("session", "pull", id)).GetProperty("pulled").EnumerateArray());
+        AcodeResult delete = await _b.RunAsync("session", "delete", id, "--local", "--yes");
+        AcodeResult prune = await _b.RunOkAsync("db", "prune", "--older-than", "0s", "--dry-run");
+
+        Assert.Contains("1 row(s) kept: a change of them made here was dead-lettered", pulled.Stdout, StringComparison.Ordinal);
+        Assert.Contains("'acode db sync retry --all'", pulled.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("waits in the outbox", pulled.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, pulledJson.GetProperty("kept").GetInt32());
+        Assert.Equal(1, pulledJson.GetProperty("keptDeadLettered").GetInt32());
+        Assert.True(delete.ExitCode == 1, delete.ToString());
+        Assert.Contains("One of them holds a change PostgreSQL refused (dead letters), which 'acode db sync' does not send", delete.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'acode db sync retry --all' requeues them", prune.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved()
     {
         string url = await ConfigureBothAsync();
