@@ -36,20 +36,21 @@ internal static class DbMigrateCommand
             {
                 SqliteWorkspaceDatabase database = isDryRun ? context.OpenExistingDatabase(migrate: false) : context.OpenDatabase(migrate: false, readOnlyRefused: false);
                 before = database.GetMigrationStatus();
-                if (!isDryRun && database.IsReadOnly && before.Pending.Count > 0)
+                // A workspace this user may only read is refused only when it has something to migrate (trial AR 4:
+                // exit 11 for a current one, where --dry-run said "nothing to migrate"); a current one has nothing to write.
+                bool writes = !isDryRun && !(database.IsReadOnly && before.Pending.Count == 0);
+                if (writes && database.IsReadOnly)
                 {
-                    // A workspace this user may only read is refused only when it has something to migrate (trial AR 4:
-                    // exit 11 for a current one, where --dry-run said "nothing to migrate").
-                    throw database.ReadOnlyRefusal();
+                    throw database.ReadOnlyRefusal(); // before saying that it migrates
                 }
 
-                if (!isDryRun)
+                if (writes)
                 {
                     MigrationNotice.TellMigrating("SQLite", before);
                 }
 
-                sqlite = isDryRun || before.Pending.Count == 0 && database.IsReadOnly ? before.Pending : await database.MigrateAsync(cancellationToken);
-                after = isDryRun ? before : database.GetMigrationStatus();
+                sqlite = writes ? await database.MigrateAsync(cancellationToken) : before.Pending;
+                after = writes ? database.GetMigrationStatus() : before;
             }
 
             PostgresConnectionSettings? target = context.SyncTarget;
