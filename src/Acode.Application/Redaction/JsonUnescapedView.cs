@@ -26,7 +26,8 @@ internal sealed class JsonUnescapedView
     /// <summary>The view of <paramref name="text"/>; null when it holds no escape (the text is its own view).</summary>
     public static JsonUnescapedView? Of(string text)
     {
-        int first = text.IndexOf('\\', StringComparison.Ordinal);
+        // Nothing is copied for a text whose backslashes start no escape (a Windows path, a regular expression).
+        int first = FirstEscape(text);
         if (first < 0)
         {
             return null;
@@ -40,19 +41,12 @@ internal sealed class JsonUnescapedView
             starts.Add(i);
         }
 
-        bool any = false;
         for (int i = first; i < text.Length;)
         {
             int length = Decode(text, i, out char c);
-            any |= length > 1;
             decoded.Append(c);
             starts.Add(i);
             i += length;
-        }
-
-        if (!any)
-        {
-            return null;
         }
 
         starts.Add(text.Length);
@@ -61,6 +55,20 @@ internal sealed class JsonUnescapedView
 
     /// <summary>Where the decoded characters <c>[start, start + length)</c> were written in the text, as its start and length.</summary>
     public (int Start, int Length) Source(int start, int length) => (_starts[start], _starts[start + length] - _starts[start]);
+
+    /// <summary>The index of the first backslash of <paramref name="text"/> that starts an escape; -1 when none does.</summary>
+    private static int FirstEscape(string text)
+    {
+        for (int i = text.IndexOf('\\', StringComparison.Ordinal); i >= 0; i = text.IndexOf('\\', i + 1))
+        {
+            if (Decode(text, i, out _) > 1)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>The character written at <paramref name="index"/> and how many characters of the text write it (1, 2 or 6).</summary>
     private static int Decode(string text, int index, out char c)
