@@ -51,15 +51,19 @@ internal sealed class SessionIdArgument
         }
 
         ulid = ulid.ToUpperInvariant();
-        if (ulid.Length < MinimumLength || ulid.Length > 26 || ulid.Any(c => !CrockfordBase32.Contains(c, StringComparison.Ordinal)))
+        string full = IdPrefix + ulid;
+        bool isWhole = SessionId.TryParse(full, out SessionId whole);
+        // 26 characters are a whole id or none: one that does not parse (a first character above 7 overflows a ULID's
+        // 128 bits) is no id and no start of one (trial AT 3: "no session id starts with" it).
+        if (ulid.Length < MinimumLength || ulid.Length > 26 || ulid.Any(c => !CrockfordBase32.Contains(c, StringComparison.Ordinal))
+            || (ulid.Length == 26 && !isWhole))
         {
             throw new UsageException(
                 $"'{text}' is not a session id.",
                 $"Session ids look like sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V; give the whole id or a unique start of it (at least {MinimumLength} characters after sess_, e.g. sess_01JD3Z6Q); list them with 'acode session list'.");
         }
 
-        string full = IdPrefix + ulid;
-        return SessionId.TryParse(full, out SessionId whole) ? new SessionIdArgument(text!, whole, full) : new SessionIdArgument(text!, null, full);
+        return isWhole ? new SessionIdArgument(text!, whole, full) : new SessionIdArgument(text!, null, full);
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed class UiErrorPagesTests : IDisposable
             // A value the address cannot carry is a bad request, as the JSON endpoint answers it (trial AR 3).
             ("/sessions/bogus", HttpStatusCode.BadRequest, "'bogus' is not a session id (sess_ followed by 26 letters and digits), nor the start of one"),
             ("/sessions/bogus/events", HttpStatusCode.BadRequest, "'bogus' is not a session id"),
-            ("/sessions/sess_zzzz", HttpStatusCode.NotFound, "No session id starts with 'sess_zzzz'"),
+            ("/sessions/sess_0000", HttpStatusCode.NotFound, "No session id starts with 'sess_0000'"),
+            ("/sessions/sess_81M962T6XYATJ6J4VRY20VF3BR", HttpStatusCode.BadRequest, "'sess_81M962T6XYATJ6J4VRY20VF3BR' is not a session id"), // 26 characters that overflow a ULID (trial AT 3)
             ($"/sessions/nope/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.BadRequest, "'nope' is not a session id (sess_ followed by 26 letters and digits)."),
             ($"/sessions/{session}/artifacts/bogus", HttpStatusCode.BadRequest, "'bogus' is not an artifact id (art_ followed by 26 letters and digits)."),
             ($"/sessions/{session}/artifacts/bogus/content", HttpStatusCode.BadRequest, "'bogus' is not an artifact id"),

@@ -84,6 +84,11 @@ internal static class SessionPullCommand
                     if (await pull.PullAsync(sessionId, cancellationToken) is { } result)
                     {
                         results.Add((sessionId, result));
+                        if (!p.GetValue(json))
+                        {
+                            // Said as each session is done, so a long --all shows its progress and what it did before a stop or an outage (trial AO 5).
+                            context.Console.WriteLine(Describe(sessionId, result));
+                        }
                     }
                 }
                 catch (DeletionPendingException) when (everything)
@@ -171,7 +176,7 @@ internal static class SessionPullCommand
 
     /// <summary>
     /// What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, <c>heldByCopies</c>, <c>deletedInPostgres</c>, and <c>stoppedBy</c> when a
-    /// signal stopped it), or one line per session.
+    /// signal stopped it), or one line per session not pulled or deleted in PostgreSQL (each pulled one was said as it was done).
     /// </summary>
     private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending,
         List<(SessionId Id, ImportConflictException Held)> heldByCopies, bool stopped,
@@ -195,11 +200,7 @@ internal static class SessionPullCommand
             return;
         }
 
-        foreach ((SessionId sessionId, ImportResult result) in results)
-        {
-            context.Console.WriteLine(Describe(sessionId, result));
-        }
-
+        // The line of each pulled session was written as it was done.
         foreach ((SessionId sessionId, ImportConflictException held) in heldByCopies)
         {
             context.Console.WriteLine(

@@ -36,8 +36,22 @@ internal static partial class PostgresPrivilegeCheck
                      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
                      JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
                      WHERE $3 AND s.relkind = 'S' AND t.relname = ANY($1)
-                           AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(s.oid, 'USAGE') ELSE false END);
+                           AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(s.oid, 'USAGE') ELSE false END),
+               ARRAY(SELECT o.name FROM (
+                         SELECT 'table ' || c.relname AS name
+                         FROM pg_catalog.pg_class c
+                         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+                         WHERE $4 AND c.relkind IN ('r', 'p') AND c.relname = ANY($1) AND NOT pg_has_role(c.relowner, 'USAGE')
+                         UNION ALL
+                         SELECT DISTINCT 'function ' || p.proname
+                         FROM pg_catalog.pg_proc p
+                         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = current_schema()
+                         WHERE $4 AND p.proname LIKE 'acode\_%' AND NOT pg_has_role(p.proowner, 'USAGE')) o
+                     ORDER BY o.name);
         """;
+
+    /// <summary>How many objects the role does not own a message names before "…".</summary>
+    private const int OwnedNamed = 10;
 
     /// <summary>The tables <paramref name="migrations"/> create, plus the migration journal <c>schema_version</c>.</summary>
     public static string[] TablesOf(IEnumerable<Migration> migrations)
@@ -49,7 +63,10 @@ internal static partial class PostgresPrivilegeCheck
     /// <summary>Throws ACODE-DB-006 naming every missing privilege and the GRANT statements that give them.</summary>
     /// <param name="connection">An open connection as acode's role.</param>
     /// <param name="tables">acode's tables (<see cref="TablesOf"/>); those that do not exist yet are skipped.</param>
-    /// <param name="needCreate">True while a migration is pending: CREATE on the schema is needed to apply it.</param>
+    /// <param name="needCreate">True while a migration is pending: CREATE on the schema is needed to apply it, and the
+    /// ownership of acode's tables and functions already there, as a migration changes their definitions (ALTER, CREATE
+    /// INDEX, REINDEX), which PostgreSQL lets only their owner do (trial AT 2: the dry run passed a role that then
+    /// failed on each function in turn).</param>
     /// <param name="readOnly">True for a reader: only SELECT on the tables (and USAGE on the schema) is needed, and the
     /// GRANT named is the SELECT-only one.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
@@ -61,11 +78,13 @@ internal static partial class PostgresPrivilegeCheck
         string? schema;
         bool usage, create;
         string[] missing;
+        string[] notOwned;
         using (var command = new NpgsqlCommand(Sql, connection))
         {
             command.Parameters.AddWithValue(tables);
             command.Parameters.AddWithValue(readOnly ? ReadPrivileges : Order[..4]);
             command.Parameters.AddWithValue(!readOnly);
+            command.Parameters.AddWithValue(needCreate && !readOnly);
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -75,6 +94,7 @@ internal static partial class PostgresPrivilegeCheck
                 usage = reader.GetBoolean(2);
                 create = reader.GetBoolean(3);
                 missing = reader.GetFieldValue<string[]>(4);
+                notOwned = reader.GetFieldValue<string[]>(5);
             }
         }
         if (schema is null)
@@ -108,9 +128,18 @@ internal static partial class PostgresPrivilegeCheck
             throw AcodeErrors.PostgresReadRefused(target, $"role {PostgresGrants.Quote(role)} lacks {string.Join("; ", lacks)}", PostgresGrants.Run(string.Join(" ", grants)));
         }
 
+        string? owners = null;
+        if (notOwned.Length > 0)
+        {
+            string named = string.Join(", ", notOwned.Take(OwnedNamed)) + (notOwned.Length > OwnedNamed ? ", …" : "");
+            lacks.Add($"the ownership of {named} (a pending migration changes their definitions, which PostgreSQL lets only their owner do)");
+            owners = "Run 'acode db migrate' once as the role that owns acode's tables and functions (ACODE_POSTGRES_URL naming that role, for that one command), then go on with this one.";
+        }
+
         if (lacks.Count > 0)
         {
-            throw AcodeErrors.PostgresRefused(target, $"role {PostgresGrants.Quote(role)} lacks {string.Join("; ", lacks)}", PostgresGrants.Run(string.Join(" ", grants)));
+            string remedy = string.Join(" ", new[] { grants.Count > 0 ? PostgresGrants.Run(string.Join(" ", grants)) : null, owners }.OfType<string>());
+            throw AcodeErrors.PostgresRefused(target, $"role {PostgresGrants.Quote(role)} lacks {string.Join("; ", lacks)}", remedy);
         }
     }
 

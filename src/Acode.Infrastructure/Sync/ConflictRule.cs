@@ -14,10 +14,8 @@ namespace Acode.Infrastructure.Sync;
 /// A record without the stamp (written before 1.8.0) is judged by version and writer alone, as before.
 /// A change that does not continue the stored version is concurrent with it: a conflict, always audited.</item>
 /// <item>The winner is the greater of (deleted, hlc, origin): a deletion beats every non-deletion whatever the clocks
-/// say (a deleted session stays deleted), non-deletions among themselves go to the later hlc, deletions among
-/// themselves to the earlier (a session is deleted once: its tombstone keeps the first deletion, when and by which
-/// workspace, and that workspace's copy; trial AS 2), ties to the ordinal greater origin id. Being a total order, the
-/// result does not depend on the order of arrival.</item>
+/// say (a deleted session stays deleted), deletions and non-deletions among themselves go to the later hlc, ties to
+/// the ordinal greater origin id. Being a total order, the result does not depend on the order of arrival.</item>
 /// <item>The stored change itself delivered again by another workspace (same version, stamp and content) is a
 /// <see cref="ApplyOutcome.Duplicate"/>: not applied, not audited, the stored origin kept.</item>
 /// <item>A change that is not applied is audited unless PostgreSQL already holds it or something its writer built
@@ -90,7 +88,7 @@ internal static class ConflictRule
             return s.Hlc >= cutoff || incoming.OutsidePrunedStates ? ApplyOutcome.Stale : ApplyOutcome.Applied;
         }
 
-        // Two deletions of one session: nothing of either is lost (the earlier by the order stands), so no conflict.
+        // Two deletions of one session: nothing of either is lost (the later by the order stands), so no conflict.
         if (incoming.Delete && s.Deleted)
         {
             return Wins(incoming.Delete, incoming.Hlc, incoming.Origin, s.Deleted, s.Hlc, s.Origin) ? ApplyOutcome.Applied : ApplyOutcome.Stale;
@@ -139,10 +137,7 @@ internal static class ConflictRule
     /// </summary>
     public static bool CoveredByPrune(long storedHlc, long prunedBefore) => prunedBefore > 0 && storedHlc < prunedBefore;
 
-    /// <summary>
-    /// The total order of versions: (deleted, hlc, origin), origin compared ordinally, except that of two deletions the
-    /// earlier hlc wins (the first deletion of a session is its deletion; a later one changes nothing).
-    /// </summary>
+    /// <summary>The total order of versions: (deleted, hlc, origin), origin compared ordinally.</summary>
     public static bool Wins(bool deleted, long hlc, string origin, bool otherDeleted, long otherHlc, string otherOrigin)
     {
         if (deleted != otherDeleted)
@@ -150,11 +145,6 @@ internal static class ConflictRule
             return deleted;
         }
 
-        if (hlc != otherHlc)
-        {
-            return deleted ? hlc < otherHlc : hlc > otherHlc;
-        }
-
-        return string.CompareOrdinal(origin, otherOrigin) > 0;
+        return hlc != otherHlc ? hlc > otherHlc : string.CompareOrdinal(origin, otherOrigin) > 0;
     }
 }

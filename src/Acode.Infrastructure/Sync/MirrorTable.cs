@@ -57,8 +57,6 @@ internal sealed class MirrorTable
             updates += ", deleted_at = excluded.deleted_at";
         }
 
-        // A tombstone replaced by an earlier deletion that arrived later keeps the time PostgreSQL first learned of a deletion.
-        string mergeUpdates = tombstones ? updates.Replace("deleted_at = excluded.deleted_at", $"deleted_at = LEAST({name}.deleted_at, excluded.deleted_at)", StringComparison.Ordinal) : updates;
         string deleted = tombstones ? "deleted_at IS NOT NULL" : "false";
         string owner = tombstones ? "id" : "session_id";
 
@@ -66,22 +64,18 @@ internal sealed class MirrorTable
         // that committed first, which the per-session advisory locks do not serialize with this one.
         string sameSession = tombstones ? "" : $" AND {name}.session_id = excluded.session_id";
 
-        // The order of ConflictRule.Wins, also against a concurrent applier that committed first: (deleted, hlc, origin),
-        // where between two deletions the earlier hlc is the greater (the hlc negated).
-        string wins = tombstones
-            ? $"""(excluded.deleted_at IS NOT NULL, CASE WHEN excluded.deleted_at IS NOT NULL AND {name}.deleted_at IS NOT NULL THEN -excluded.hlc ELSE excluded.hlc END, excluded.origin COLLATE "C") > ({name}.deleted_at IS NOT NULL, CASE WHEN excluded.deleted_at IS NOT NULL AND {name}.deleted_at IS NOT NULL THEN -{name}.hlc ELSE {name}.hlc END, {name}.origin COLLATE "C")"""
-            : $"""(excluded.hlc, excluded.origin COLLATE "C") > ({name}.hlc, {name}.origin COLLATE "C"){sameSession}""";
+        // The order of ConflictRule.Wins, (deleted, hlc, origin), also against a concurrent applier that committed first.
         UpsertSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM unnest($1::jsonb[], $2::bigint[], $3::text[], $4::boolean[]) AS u(d, hlc, origin, deleted)
-            ON CONFLICT (id) DO UPDATE SET {mergeUpdates}, synced_at = now()
-            WHERE {wins};
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession};
             """;
         MergeSql = $"""
             INSERT INTO {name} ({names})
             SELECT {expressions} FROM acode_sync_staging u WHERE u.n = ANY($1::integer[])
-            ON CONFLICT (id) DO UPDATE SET {mergeUpdates}, synced_at = now()
-            WHERE {wins}
+            ON CONFLICT (id) DO UPDATE SET {updates}, synced_at = now()
+            WHERE ({(tombstones ? "excluded.deleted_at IS NOT NULL, " : "")}excluded.hlc, excluded.origin COLLATE "C") > ({(tombstones ? $"{name}.deleted_at IS NOT NULL, " : "")}{name}.hlc, {name}.origin COLLATE "C"){sameSession}
             RETURNING id;
             """;
         StoreSql = $"""

@@ -183,31 +183,6 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
-    [Trait("Issue", "trialAS.2")]
-    public async Task A_second_remote_prune_of_a_session_deleted_by_another_workspace_leaves_who_deleted_it_and_when()
-    {
-        (string connectionString, string id) = await SharedSessionAsync();
-        await _b.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
-        const string Tombstone = "SELECT s.origin || ' ' || s.hlc || ' ' || s.deleted_at::text || ' ' || s.title FROM sessions s WHERE s.deleted_at IS NOT NULL AND s.id = ";
-        string first = Assert.Single(await RowsAsync(connectionString, Tombstone + $"'{id}'"));
-        string workspaceB = (await _b.JsonAsync("db", "status")).GetProperty("workspaceId").GetString()!;
-        Assert.StartsWith(workspaceB + " ", first, StringComparison.Ordinal);
-
-        // A still holds its copy, changed since (an edit the deletion beat), and prunes the team's database too.
-        await SessionEdit.RetitleAsync(_a, id, "edited after the deletion", DateTimeOffset.UtcNow);
-        await _a.RunAsync("db", "sync"); // the edit loses to the deletion
-        AcodeResult second = await _a.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
-
-        Assert.Equal(first, Assert.Single(await RowsAsync(connectionString, Tombstone + $"'{id}'")));
-        Assert.Equal(0, (await _a.JsonAsync("db", "sync", "status")).GetProperty("pending").GetInt64());
-        Assert.Empty(await _a.SessionIdsAsync());
-        Assert.DoesNotContain("conflict", second.Stdout, StringComparison.OrdinalIgnoreCase);
-        AcodeResult pulled = await _a.RunAsync("session", "pull", id);
-        Assert.Contains($"by workspace", pulled.Stderr, StringComparison.Ordinal);
-        Assert.Contains(workspaceB, pulled.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_remote_prune_from_a_workspace_whose_copy_is_behind_records_no_conflict_for_changes_before_the_cutoff()
     {
         (string connectionString, string id) = await SharedSessionAsync();

@@ -316,6 +316,7 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Contains("Error: ACODE-DB-006", cut.Stderr, StringComparison.Ordinal);
         // The second session was written here before recording it failed: it stays, and is counted (trial AS 3: it was not).
         Assert.Equal(2, held);
+        Assert.Contains(": pulled (", cut.Stdout, StringComparison.Ordinal); // said as it was done (trial AO 5: nothing was)
         Assert.Contains("Try: 2 of 2 session(s) (2 pulled, 0 already up to date) before that; those stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Nothing was saved", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("persistence:store:kind", cut.Stderr, StringComparison.Ordinal);

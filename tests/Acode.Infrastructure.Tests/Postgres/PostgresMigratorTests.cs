@@ -105,6 +105,44 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
     }
 
     [Fact]
+    [Trait("Issue", "trialAT.2")]
+    public async Task A_writer_role_that_does_not_own_acodes_objects_is_told_before_a_pending_migration_that_alters_them()
+    {
+        // The team's tables were created by their owner; acode's everyday role may read and write them, with CREATE on the
+        // schema, but a migration that alters a function or a table needs its owner: the dry run's check must say so, not
+        // pass it and let the migration fail on each object in turn (trial AT 2).
+        IReadOnlyList<Migration> all = ShippedSchema.Postgres;
+        await new PostgresMigrator([.. all.Take(all.Count - 1)]).MigrateAsync(_dataSource);
+        string role = $"acode_wr_{Guid.NewGuid():N}"[..20];
+        const string password = "Pw-writer-3";
+        await PostgresSql.ExecuteAsync(_connectionString, $"""
+            CREATE ROLE "{role}" LOGIN PASSWORD '{password}';
+            GRANT USAGE, CREATE ON SCHEMA public TO "{role}";
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}";
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}";
+            """);
+        await using NpgsqlDataSource asRole = PostgresDataSourceFactory.Create(PostgresConnectionSettings.Parse(PostgresSql.As(_connectionString, role, password), "test"));
+        var migrator = new PostgresMigrator();
+
+        Assert.Single((await migrator.GetStatusAsync(asRole)).Pending); // the writer's everyday check passes
+        AcodeDbException checkedFirst = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.GetApplicableStatusAsync(asRole));
+        AcodeDbException migrating = await Assert.ThrowsAsync<AcodeDbException>(() => migrator.MigrateAsync(asRole));
+
+        foreach (AcodeDbException refused in new[] { checkedFirst, migrating })
+        {
+            Assert.Equal(AcodeErrorCode.PostgresUnavailable, refused.ErrorCode);
+            Assert.Contains($"role \"{role}\" lacks the ownership of function acode_argument_words, ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("function acode_json_text", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Run 'acode db migrate' once as the role that owns acode's tables and functions", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, refused.Message + refused.Hint, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(all[^2].VersionText, (await migrator.GetStatusAsync(_dataSource)).CurrentText);
+        Assert.Single(await new PostgresMigrator().MigrateAsync(_dataSource)); // the owner applies it
+        Assert.Empty((await migrator.GetApplicableStatusAsync(asRole)).Pending); // and the writer goes on
+    }
+
+    [Fact]
     [Trait("AC", "AC-010")]
     public void The_same_migration_versions_exist_for_SQLite_and_PostgreSQL()
     {

@@ -39,7 +39,7 @@ public sealed class ConflictRuleTests
         Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61), changedSince));
         Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(7, 8, 50, B, true, BaseHlc: 45, PrunedBefore: 61), changedSince));
         Assert.Equal(ApplyOutcome.ConflictWon, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40), changedSince));
-        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 90, B, true, PrunedBefore: 50), new StoredState(6, 80, A, true)));
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, PrunedBefore: 50), new StoredState(6, 80, A, true)));
 
         // A version in a state the prune does not take (--state) stays too, changed before the cutoff or not (trial AG 1).
         Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 61, OutsidePrunedStates: true), changedSince));
@@ -114,11 +114,11 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
-    public void A_deletion_that_continues_the_stored_version_is_applied_and_two_deletions_go_to_the_earlier_without_a_conflict()
+    public void A_deletion_that_continues_the_stored_version_is_applied_and_two_deletions_go_to_the_later_without_a_conflict()
     {
         Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 30, B, true, WriterHeldStored: true), new StoredState(2, 20, A, false)));
-        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(2, 3, 40, B, true), new StoredState(3, 30, A, true)));
-        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 20, B, true), new StoredState(3, 30, A, true)));
+        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(2, 3, 40, B, true), new StoredState(3, 30, A, true)));
+        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(2, 3, 20, B, true), new StoredState(3, 30, A, true)));
     }
 
     [Fact]
@@ -172,20 +172,5 @@ public sealed class ConflictRuleTests
         Assert.True(ConflictRule.Wins(false, 2, A, false, 1, B));
         Assert.True(ConflictRule.Wins(false, 1, B, false, 1, A));
         Assert.False(ConflictRule.Wins(false, 1, "ws_B", false, 1, "ws_a"));
-
-        // Of two deletions the earlier wins: a session is deleted once (trial AS 2).
-        Assert.True(ConflictRule.Wins(true, 1, A, true, 2, B));
-        Assert.False(ConflictRule.Wins(true, 2, B, true, 1, A));
-        Assert.True(ConflictRule.Wins(true, 1, B, true, 1, A));
-    }
-
-    [Fact]
-    [Trait("Issue", "trialAS.2")]
-    public void A_second_deletion_of_a_deleted_session_leaves_its_tombstone_and_an_earlier_one_arriving_later_replaces_it()
-    {
-        var tombstone = new StoredState(6, 60, A, true);
-        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true), tombstone));
-        Assert.Equal(ApplyOutcome.Stale, ConflictRule.Judge(new IncomingChange(5, 6, 70, B, true, BaseHlc: 40, PrunedBefore: 65), tombstone));
-        Assert.Equal(ApplyOutcome.Applied, ConflictRule.Judge(new IncomingChange(5, 6, 50, B, true), tombstone));
     }
 }
