@@ -104,10 +104,11 @@ internal static class SessionPullCommand
                 }
                 catch (Exception ex) when (everything && StopSignals.Received is not null && ex is OperationCanceledException or AcodeDbException)
                 {
+                    Written(context, p.GetValue(json), pull, results);
                     // The sessions pulled before are whole and counted; the one being pulled was not written (a session
                     // written here is finished before the stop is heeded: RemoteSessionPull). They are listed as a whole
                     // pull lists them, then the stop is said.
-                    WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: true, deletedThere: []);
+                    WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: true, deletedThere: [], error: null);
                     throw new UsageException(
                         $"Stopped by {StopSignals.ReceivedName} after {Done(pull, ids.Count)}; those stay in this workspace.",
                         "Run the same command again to finish: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else.",
@@ -116,7 +117,14 @@ internal static class SessionPullCommand
                 catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
                 {
                     // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
+                    Written(context, p.GetValue(json), pull, results);
                     string before = everything ? $"{Done(pull, ids.Count)} before that; those stay in this workspace. " : "";
+                    if (everything && p.GetValue(json))
+                    {
+                        // The sessions pulled before the outage are here: a script reads which from the document (trial AT 4), then the error.
+                        WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
+                    }
+
                     throw new AcodeDbException(
                         ex.ErrorCode,
                         ex.Message,
@@ -153,10 +161,28 @@ internal static class SessionPullCommand
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
             }
 
-            WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: false, deletedThere);
+            WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: false, deletedThere, error: null);
             return ExitCodes.Success;
         }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
+    }
+
+    /// <summary>
+    /// A session the failed pull wrote here before PostgreSQL stopped answering (recording what this workspace holds
+    /// failed): it stays, so it is listed with those pulled (trial AT 4), its line said as theirs were.
+    /// </summary>
+    private static void Written(CliContext context, bool asJson, RemoteSessionPull pull, List<(SessionId Id, ImportResult Result)> results)
+    {
+        if (pull.Unfinished is not { } written)
+        {
+            return;
+        }
+
+        results.Add(written);
+        if (!asJson)
+        {
+            context.Console.WriteLine(Describe(written.Id, written.Result));
+        }
     }
 
     /// <summary>The sessions deleted in PostgreSQL at or after <paramref name="from"/> of which this workspace holds a copy.</summary>
@@ -176,11 +202,12 @@ internal static class SessionPullCommand
 
     /// <summary>
     /// What was pulled: JSON (<c>pulled</c>, <c>deletionPending</c>, <c>heldByCopies</c>, <c>deletedInPostgres</c>, and <c>stoppedBy</c> when a
-    /// signal stopped it), or one line per session not pulled or deleted in PostgreSQL (each pulled one was said as it was done).
+    /// signal stopped it, <c>error</c> when PostgreSQL stopped answering part way), or one line per session not pulled or
+    /// deleted in PostgreSQL (each pulled one was said as it was done).
     /// </summary>
     private static void WriteResults(CliContext context, bool asJson, List<(SessionId Id, ImportResult Result)> results, List<SessionId> deletionPending,
         List<(SessionId Id, ImportConflictException Held)> heldByCopies, bool stopped,
-        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere)
+        IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere, string? error)
     {
         if (asJson)
         {
@@ -196,6 +223,7 @@ internal static class SessionPullCommand
                 ["heldByCopies"] = new JsonArray([.. heldByCopies.Select(h => (JsonNode)new JsonObject { ["id"] = h.Id.Value, ["heldBy"] = h.Held.OwningSessionId })]),
                 ["deletedInPostgres"] = new JsonArray([.. deletedThere.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id.Value, ["deletedAt"] = UtcTimestamp.Format(d.DeletedAt) })]),
                 ["stoppedBy"] = stopped ? StopSignals.Received?.ToString() : null,
+                ["error"] = error,
             });
             return;
         }

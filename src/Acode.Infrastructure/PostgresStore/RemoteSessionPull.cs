@@ -56,12 +56,20 @@ internal sealed class RemoteSessionPull
     /// <summary>Of <see cref="Imported"/>, the sessions whose local copy changed (rows written or adopted).</summary>
     public int Changed { get; private set; }
 
+    /// <summary>
+    /// The session the last <see cref="PullAsync"/> wrote here, with what its import wrote, when that call then failed
+    /// (PostgreSQL stopped answering while it converged or recorded what this workspace holds); null after a call that
+    /// returned. Counted in <see cref="Imported"/>, it stays in this workspace, so a caller reports it with the others.
+    /// </summary>
+    public (SessionId Id, ImportResult Result)? Unfinished { get; private set; }
+
     /// <summary>Pulls one session with its children and events.</summary>
     /// <returns>What the local import wrote (<see cref="ImportResult.Kept"/>: rows kept for a change waiting in the outbox), or null when PostgreSQL holds no live session with that id.</returns>
     /// <exception cref="DeletionPendingException">This workspace deleted the session and the deletion waits in its outbox (nothing written).</exception>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-006: PostgreSQL is unreachable (nothing local was written when it fails before the import).</exception>
     public async Task<ImportResult?> PullAsync(SessionId id, CancellationToken cancellationToken = default)
     {
+        Unfinished = null;
         if (_local is SqliteRunStateStore deleting && await deleting.DeletionWaitsAsync(id, cancellationToken).ConfigureAwait(false))
         {
             // Taken back here, the session would stay live in this workspace while the queued deletion deletes it team-wide.
@@ -79,6 +87,7 @@ internal sealed class RemoteSessionPull
             ? await pulling.ImportPulledAsync(remote, events, cancellationToken).ConfigureAwait(false)
             : await _local.ImportAsync(remote, events, cancellationToken).ConfigureAwait(false);
         Imported++;
+        Unfinished = (id, result);
         bool changed = result.Inserted + result.Updated > 0;
         Changed += changed ? 1 : 0;
 
@@ -90,6 +99,7 @@ internal sealed class RemoteSessionPull
         Session? local = await _local.GetSessionAsync(id, finishing).ConfigureAwait(false);
         if (local is null)
         {
+            Unfinished = null;
             return result;
         }
 
@@ -182,6 +192,7 @@ internal sealed class RemoteSessionPull
                 : $"the role may not write its table sync_applied ({refused.MessageText})";
         }
 
+        Unfinished = null;
         return result;
     }
 

@@ -288,8 +288,11 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
         Assert.Contains("'acode db sync retry --all' requeues them", prune.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Issue", "trialAT.4")]
+    public async Task Pull_all_cut_off_by_PostgreSQL_says_how_many_sessions_it_pulled_and_to_run_it_again_not_that_nothing_was_saved(bool json)
     {
         string url = await ConfigureBothAsync();
         await _a.RunOkAsync("demo", "--sessions", "2");
@@ -307,16 +310,28 @@ public sealed class SessionRemoteCommandTests(PostgresFixture fixture) : IDispos
             CREATE TRIGGER trial_outage BEFORE INSERT ON sync_applied FOR EACH ROW EXECUTE FUNCTION trial_outage();
             """);
 
-        AcodeResult cut = await _b.RunAsync("session", "pull", "--all");
-        int held = (await _b.SessionIdsAsync()).Count;
+        AcodeResult cut = await _b.RunAsync(json ? ["session", "pull", "--all", "--json"] : ["session", "pull", "--all"]);
+        IReadOnlyList<string> held = await _b.SessionIdsAsync();
         await PostgresSql.ExecuteAsync(url, "DROP TRIGGER trial_outage ON sync_applied;");
         AcodeResult again = await _b.RunAsync("session", "pull", "--all");
 
         Assert.True(cut.ExitCode == 16, cut.ToString());
         Assert.Contains("Error: ACODE-DB-006", cut.Stderr, StringComparison.Ordinal);
         // The second session was written here before recording it failed: it stays, and is counted (trial AS 3: it was not).
-        Assert.Equal(2, held);
-        Assert.Contains(": pulled (", cut.Stdout, StringComparison.Ordinal); // said as it was done (trial AO 5: nothing was)
+        Assert.Equal(2, held.Count);
+        if (json)
+        {
+            // The document lists both sessions this workspace now holds, then the error (trial AT 4: no JSON at all).
+            using JsonDocument document = JsonDocument.Parse(cut.Stdout);
+            Assert.Equal(held.Order(StringComparer.Ordinal), document.RootElement.GetProperty("pulled").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+            Assert.StartsWith("ACODE-DB-006: ", document.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            // Each is said as it was done (trial AO 5: nothing was), also the one whose recording failed (AT 4).
+            Assert.Equal(2, cut.Stdout.Split('\n').Count(line => line.Contains(": pulled (", StringComparison.Ordinal)));
+        }
+
         Assert.Contains("Try: 2 of 2 session(s) (2 pulled, 0 already up to date) before that; those stay in this workspace. Once PostgreSQL answers, run the same command again", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Nothing was saved", cut.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("persistence:store:kind", cut.Stderr, StringComparison.Ordinal);
