@@ -56,6 +56,9 @@ internal sealed class JsonUnescapedView
     /// <summary>Where the decoded characters <c>[start, start + length)</c> were written in the text, as its start and length.</summary>
     public (int Start, int Length) Source(int start, int length) => (_starts[start], _starts[start + length] - _starts[start]);
 
+    /// <summary>Whether the decoded character at <paramref name="index"/> was written as an escape (<c>\"</c>, <c>\u0041</c>), not as itself.</summary>
+    public bool IsEscape(int index) => _starts[index + 1] - _starts[index] > 1;
+
     /// <summary>The index of the first backslash of <paramref name="text"/> that starts an escape; -1 when none does.</summary>
     private static int FirstEscape(string text)
     {

@@ -318,13 +318,74 @@ public sealed class SecretRedactor : ISecretRedactor
 
         if (view is not null)
         {
+            bool cutAtContent = EndsAtQuotedQuote(subject, view, start, start + length);
             (start, length) = view.Source(start, length);
+            if (cutAtContent)
+            {
+                length = EndOfValue(input, start + length) - start;
+            }
+        }
+
+        if (start < copied)
+        {
+            return; // within a value already replaced whole (EndOfValue)
         }
 
         output ??= new StringBuilder(input.Length);
         output.Append(input, copied, start - copied).Append(rule.Marker);
         copied = start + length;
         counts.Add(rule.Kind);
+    }
+
+    /// <summary>
+    /// Whether the value found at <c>[start, end)</c> of the decoded text stops at a <c>"</c> that was written <c>\"</c>
+    /// while the quote that opened it (the last one before it on its line, if any) was written as itself: at that level
+    /// the escaped quote is part of the value, not its end (trial AQ 3: <c>{"password":"Sup3r\"Tail9876"}</c> in a log kept
+    /// <c>Tail9876</c>; in JSON quoting JSON, <c>{\"password\":\"…\"}</c>, the escaped quote does end it).
+    /// </summary>
+    private static bool EndsAtQuotedQuote(string subject, JsonUnescapedView view, int start, int end)
+    {
+        if (end >= subject.Length || subject[end] != '"' || !view.IsEscape(end))
+        {
+            return false;
+        }
+
+        for (int i = start - 1; i >= 0 && subject[i] != '\n'; i--)
+        {
+            if (subject[i] == '"')
+            {
+                return !view.IsEscape(i);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Where a value cut at an escaped quote really ends in the text as written: at the first white space, control
+    /// character, quote or <c>;</c> written as itself after <paramref name="from"/>, an escape (<c>\"</c>) being part of it.
+    /// </summary>
+    private static int EndOfValue(string input, int from)
+    {
+        int i = from;
+        while (i < input.Length)
+        {
+            char c = input[i];
+            if (c == '\\' && i + 1 < input.Length && !char.IsWhiteSpace(input[i + 1]))
+            {
+                i += 2;
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\'' or ';' or '`')
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        return i;
     }
 
     private static bool Passes(SecretCheck check, ReadOnlySpan<char> value, string input, int start, int length)

@@ -129,6 +129,10 @@ public sealed class SecretRedactorTests
     [InlineData("Authorization: Bearer abcDEF123456\\u002BghiJKL789012mnoPQR345678== sent", "Authorization: Bearer [REDACTED:authorization-header] sent")] // trial AQ 1: the rest after the escape was kept
     [InlineData("key sk-ant-api03-Zx8Qw3Er5Ty7Ui9Op1As2Df4\\u005fGh6Jk8Lz0Xc1Vb2Nm3Qa4Ws5Ed6 end", "key [REDACTED:anthropic-api-key] end")]
     [InlineData("{\\\"password\\\":\\\"Sup3rS3cret\\\"}", "{\\\"password\\\":\\\"[REDACTED:generic-secret]\\\"}")] // AQ 3: the backslash of \" was taken with the password
+    [InlineData("log {\"password\":\"Sup3rS3cret\\\"Tail9876xyz\"} ok", "log {\"password\":\"[REDACTED:generic-secret]\"} ok")] // AQ 3: the part after \" was kept
+    [InlineData("export DB_PASSWORD=Sup3rS3cret\\\"Tail9876xyz next", "export DB_PASSWORD=[REDACTED:generic-secret] next")]
+    [InlineData("conn \"Host=db;Password=Sup3rS3cret\\\"Tail9876;Port=5\"", "conn \"Host=db;Password=[REDACTED:connection-string-password];Port=5\"")]
+    [InlineData("{\\\"password\\\":\\\"Sup3rS3cret\\\",\\\"user\\\":\\\"bob\\\"}", "{\\\"password\\\":\\\"[REDACTED:generic-secret]\\\",\\\"user\\\":\\\"bob\\\"}")]
     [InlineData("a \\u00e9 \\/ b, then postgres://u:Zx9Qw8Er7Ty6@db and postgres:\\/\\/v:Qw8Er7Ty6Zx9@db2", "a \\u00e9 \\/ b, then postgres://u:[REDACTED:url-password]@db and postgres:\\/\\/v:[REDACTED:url-password]@db2")]
     public void A_secret_written_with_json_escapes_in_plain_text_is_redacted_where_it_was_written(string text, string expected)
     {
