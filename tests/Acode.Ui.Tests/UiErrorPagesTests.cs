@@ -33,6 +33,8 @@ public sealed class UiErrorPagesTests : IDisposable
             ("/health?conflicts_before=abc", HttpStatusCode.BadRequest, "'abc' is not a conflict number"),
             ("/sessions/sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No session sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
             ($"/sessions/{session}/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "No artifact art_01JD3Z6Q6V2K8M4N5P7R9S1T3V"),
+            ("/sessions/sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V", HttpStatusCode.NotFound, "Session not found"), // not "Artifact not found" (trial AT 5)
+            ("/sessions/sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V/artifacts/art_01JD3Z6Q6V2K8M4N5P7R9S1T3V/content", HttpStatusCode.NotFound, "No session sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V: it was deleted"),
             // A value the address cannot carry is a bad request, as the JSON endpoint answers it (trial AR 3).
             ("/sessions/bogus", HttpStatusCode.BadRequest, "'bogus' is not a session id (sess_ followed by 26 letters and digits), nor the start of one"),
             ("/sessions/bogus/events", HttpStatusCode.BadRequest, "'bogus' is not a session id"),

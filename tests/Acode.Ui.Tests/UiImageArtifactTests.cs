@@ -157,7 +157,7 @@ public sealed class UiImageArtifactTests(PostgresFixture fixture) : IDisposable
         foreach ((string path, HttpStatusCode status, string title) in new[]
         {
             ($"/sessions/{s.SessionId}/artifacts/art_{new string('0', 26)}/content", HttpStatusCode.NotFound, "Artifact not found"),
-            ($"/sessions/sess_{new string('0', 26)}/artifacts/{s.Png}/content", HttpStatusCode.NotFound, "Artifact not found"),
+            ($"/sessions/sess_{new string('0', 26)}/artifacts/{s.Png}/content", HttpStatusCode.NotFound, "Session not found"),
             ($"/sessions/nope/artifacts/{s.Png}/content", HttpStatusCode.BadRequest, "Not a session id"),
         })
         {

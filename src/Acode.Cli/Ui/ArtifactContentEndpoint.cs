@@ -24,9 +24,10 @@ internal sealed partial class ArtifactContentEndpoint(IRunStateStore store, stri
             return malformed;
         }
 
-        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
+        Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
+        if (session?.FindArtifact(aid) is not { } artifact)
         {
-            return ArtifactPage.NotFound(workspace, id, artifactId);
+            return ArtifactPage.NotFound(workspace, id, artifactId, session is not null);
         }
 
         if (ArtifactImage.ServedType(artifact) is not { } type || artifact.Content is not { } content)

@@ -25,9 +25,10 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
             return malformed;
         }
 
-        if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session || session.FindArtifact(aid) is not { } artifact)
+        Session? session = await store.GetSessionAsync(sessionId, cancellationToken);
+        if (session?.FindArtifact(aid) is not { } artifact)
         {
-            return NotFound(workspace, id, artifactId);
+            return NotFound(workspace, id, artifactId, session is not null);
         }
 
         string html = PageLayout.Render(artifact.Name, workspace, w =>
@@ -100,8 +101,10 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
     }
 
     /// <summary>The 404 page of an unknown session or artifact (also <see cref="ArtifactContentEndpoint"/>'s).</summary>
-    public static IResult NotFound(string workspace, string id, string artifactId)
-        => PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts.");
+    public static IResult NotFound(string workspace, string id, string artifactId, bool sessionFound)
+        => sessionFound
+            ? PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Artifact not found", $"No artifact {artifactId} in session {id}.", "Go back to the session and pick one of its artifacts.")
+            : PageLayout.ProblemResult(workspace, StatusCodes.Status404NotFound, "Session not found", $"No session {id}: it was deleted, or never was in this store.", "Pick a session from the list.");
 
     private static bool IsDiff(Artifact artifact)
         => artifact.Kind == ArtifactKind.Diff

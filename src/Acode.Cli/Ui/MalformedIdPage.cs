@@ -13,16 +13,19 @@ internal static class MalformedIdPage
     /// <summary>Of a value quoted in the page, at most this many characters are shown.</summary>
     public const int ShownLength = 100;
 
+    /// <summary>A value as an error quotes it: cut at <see cref="ShownLength"/> characters (also the JSON endpoint's errors).</summary>
+    public static string Shown(string value) => TextCut.Cut(value, ShownLength);
+
     /// <summary>A session id that is not one; <paramref name="startTaken"/>: the address also takes a start of an id (the session and events pages).</summary>
     public static IResult Session(string workspace, string id, bool startTaken)
         => PageLayout.ProblemResult(workspace, StatusCodes.Status400BadRequest, "Not a session id",
-            $"'{TextCut.Cut(id, ShownLength)}' is not a session id (sess_ followed by 26 letters and digits)"
+            $"'{Shown(id)}' is not a session id (sess_ followed by 26 letters and digits)"
                 + (startTaken ? ", nor the start of one (at least 4 of its characters after sess_)." : "."),
             "Pick a session from the list.");
 
     /// <summary>An artifact id that is not one.</summary>
     public static IResult Artifact(string workspace, string artifactId)
         => PageLayout.ProblemResult(workspace, StatusCodes.Status400BadRequest, "Not an artifact id",
-            $"'{TextCut.Cut(artifactId, ShownLength)}' is not an artifact id (art_ followed by 26 letters and digits).",
+            $"'{Shown(artifactId)}' is not an artifact id (art_ followed by 26 letters and digits).",
             "Go back to the session and pick one of its artifacts.");
 }

@@ -23,9 +23,6 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
     // letters of any script may stay as they are rather than turning into \uXXXX.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Of an id quoted in an error, at most this many characters are shown.</summary>
-    private const int ShownIdLength = 100;
-
     private const string OpenTheSession = "Open the session's page again (its link in the sessions list) and click one of its tool calls.";
 
     public async Task<IResult> GetAsync(string id, string toolCallId, CancellationToken cancellationToken)
@@ -33,12 +30,12 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
         // Every error is JSON {"error", "hint"} (UiApiErrors), which the page's script shows in the panel.
         if (!SessionId.TryParse(RouteIds.Canonical(id), out SessionId sessionId))
         {
-            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(id)}' is not a session id (sess_ followed by 26 letters and digits).", OpenTheSession);
+            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{MalformedIdPage.Shown(id)}' is not a session id (sess_ followed by 26 letters and digits).", OpenTheSession);
         }
 
         if (!ToolCallId.TryParse(RouteIds.Canonical(toolCallId), out ToolCallId callId))
         {
-            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{Shown(toolCallId)}' is not a tool call id (tc_ followed by 26 letters and digits).", OpenTheSession);
+            return UiApiErrors.Result(StatusCodes.Status400BadRequest, $"'{MalformedIdPage.Shown(toolCallId)}' is not a tool call id (tc_ followed by 26 letters and digits).", OpenTheSession);
         }
 
         if (await store.GetSessionAsync(sessionId, cancellationToken) is not { } session)
@@ -98,8 +95,6 @@ internal sealed class ToolCallEndpoint(IRunStateStore store)
         body[name] = VisibleText.Of(shown);
         body[name + "Cut"] = leftOut;
     }
-
-    private static string Shown(string value) => TextCut.Cut(value, ShownIdLength);
 
     private static string Pretty(string json)
     {
