@@ -13,6 +13,12 @@ namespace Acode.Cli;
 /// </summary>
 internal static class ParseErrorMessages
 {
+    /// <summary>Of a word of the command line quoted in an error, at most this many characters are shown (trial AT 6: a 400-digit value was echoed whole).</summary>
+    public const int ShownLength = 100;
+
+    /// <summary>A word of the command line as an error quotes it: cut at <see cref="ShownLength"/> characters, "…" after a cut.</summary>
+    public static string Shown(string word) => Output.TextCut.Cut(word, ShownLength);
+
     /// <summary>
     /// The usage errors of the command line, to print (without the <c>Error: </c> prefix), and the one <c>Try:</c> hint;
     /// null when there are none. A usage error is one System.CommandLine found, a word that looks like an option and is
@@ -84,7 +90,7 @@ internal static class ParseErrorMessages
             if (joined > 0 && arg.StartsWith('-') && switches.ContainsKey(arg[..joined]) && !bool.TryParse(arg[(joined + 1)..], out _))
             {
                 string name = arg[..joined];
-                return $"{name} is a switch: give it alone to turn it on, or {name}=true / {name}=false; '{arg[(joined + 1)..]}' is neither.";
+                return $"{name} is a switch: give it alone to turn it on, or {name}=true / {name}=false; '{Shown(arg[(joined + 1)..])}' is neither.";
             }
         }
 
@@ -97,7 +103,7 @@ internal static class ParseErrorMessages
         if (AfterDoubleDash(parseResult, token) && !token.StartsWith('-') && QueryGiven(parseResult, command) is { } dashedQuery)
         {
             // 'acode session search -- -retry timeout': the words of one query that starts with '-', split by the shell.
-            return ([$"'{path}' takes one query, and '{token}' is a second argument: a query of several words is one argument, in quotes."],
+            return ([$"'{path}' takes one query, and '{Shown(token)}' is a second argument: a query of several words is one argument, in quotes."],
                 $"{path} -- {Acode.Infrastructure.ShellQuoting.Quote($"{dashedQuery} {token}")}   (all its words must match; see docs/search.md)");
         }
 
@@ -105,7 +111,7 @@ internal static class ParseErrorMessages
         {
             // After "--" every token is an argument, so an option typed there is one argument too many, not a typo.
             string kind = token.StartsWith('-') && token.Length > 1 ? "is read as an argument, not an option" : "is one argument too many";
-            return ([$"'{token}' comes after '--', so it {kind}: '{path}' takes no more arguments. Put options before '--'."], help);
+            return ([$"'{Shown(token)}' comes after '--', so it {kind}: '{path}' takes no more arguments. Put options before '--'."], help);
         }
 
         bool isOption = token.StartsWith('-') && token.Length > 1;
@@ -115,14 +121,14 @@ internal static class ParseErrorMessages
         if (!isOption && QueryGiven(parseResult, command) is { } query)
         {
             // 'acode session search fix parser': the shell split the words of one query.
-            return ([$"'{path}' takes one query, and '{token}' is a second argument: a query of several words is one argument, in quotes."],
+            return ([$"'{path}' takes one query, and '{Shown(token)}' is a second argument: a query of several words is one argument, in quotes."],
                 $"{path} {Acode.Infrastructure.ShellQuoting.Quote($"{query} {token}")}   (all its words must match; see docs/search.md)");
         }
 
         string? nearest = NearestName.Find(token, candidates);
-        string what = isOption ? $"'{token}' is not an option of '{path}'."
-            : command.Subcommands.Count > 0 ? $"'{token}' is not a command of '{path}'."
-            : $"'{path}' does not take the argument '{token}'.";
+        string what = isOption ? $"'{Shown(token)}' is not an option of '{path}'."
+            : command.Subcommands.Count > 0 ? $"'{Shown(token)}' is not a command of '{path}'."
+            : $"'{path}' does not take the argument '{Shown(token)}'.";
         return nearest is null
             ? ([what], help)
             : ([$"{what} Did you mean '{nearest}'?"], isOption ? help : $"{path} {nearest} --help");
@@ -216,7 +222,7 @@ internal static class ParseErrorMessages
 
             if (names.ContainsKey(next.Value) && !TypedJoined(args, token.Value, next.Value))
             {
-                return $"{MissingValue(token.Value, option)} '{next.Value}' after it is an option, not its value"
+                return $"{MissingValue(token.Value, option)} '{Shown(next.Value)}' after it is an option, not its value"
                     + (option.ValueType == typeof(string) ? $" (to give that as the value, write {token.Value}={next.Value})." : ".");
             }
 
@@ -259,7 +265,7 @@ internal static class ParseErrorMessages
     private static string NotAnOption(ParseResult parseResult, Command command, string path, string token)
     {
         string name = token.Split('=', 2)[0];
-        string what = $"'{token}' is not an option of '{path}'.";
+        string what = $"'{Shown(token)}' is not an option of '{path}'.";
         string? nearest = NearestName.Find(name, OptionsOf(parseResult).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)));
         if (nearest is not null)
         {
@@ -369,7 +375,7 @@ internal static class ParseErrorMessages
             string value = token.Value;
             if (type.IsEnum && !Enum.TryParse(type, value, ignoreCase: true, out _))
             {
-                return $"'{value}' is not a valid value for {name}: expected one of {string.Join(", ", Enum.GetNames(type))}.";
+                return $"'{Shown(value)}' is not a valid value for {name}: expected one of {string.Join(", ", Enum.GetNames(type))}.";
             }
 
             if ((type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
@@ -378,13 +384,13 @@ internal static class ParseErrorMessages
                 bool tooLarge = System.Numerics.BigInteger.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
                 string largest = type == typeof(int) ? int.MaxValue.ToString(CultureInfo.InvariantCulture) : long.MaxValue.ToString(CultureInfo.InvariantCulture);
                 return tooLarge
-                    ? $"'{value}' is not a valid value for {name}: it is too large (at most {largest})."
-                    : $"'{value}' is not a valid value for {name}: expected a whole number.";
+                    ? $"'{Shown(value)}' is not a valid value for {name}: it is too large (at most {largest})."
+                    : $"'{Shown(value)}' is not a valid value for {name}: expected a whole number.";
             }
 
             if (type == typeof(double) && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
-                return $"'{value}' is not a valid value for {name}: expected a number.";
+                return $"'{Shown(value)}' is not a valid value for {name}: expected a number.";
             }
         }
 
@@ -408,7 +414,7 @@ internal static class ParseErrorMessages
             if (!allowed.Contains(token.Value, StringComparer.Ordinal))
             {
                 string? nearest = NearestName.Find(token.Value, allowed);
-                string what = $"'{token.Value}' is not a valid value for {option.Option.Name}: expected one of {string.Join(", ", allowed)}.";
+                string what = $"'{Shown(token.Value)}' is not a valid value for {option.Option.Name}: expected one of {string.Join(", ", allowed)}.";
                 return nearest is null ? what : $"{what} Did you mean '{nearest}'?";
             }
         }

@@ -59,7 +59,7 @@ internal sealed class SessionIdArgument
             || (ulid.Length == 26 && !isWhole))
         {
             throw new UsageException(
-                $"'{text}' is not a session id.",
+                $"'{ParseErrorMessages.Shown(text ?? "")}' is not a session id.",
                 $"Session ids look like sess_01JD3Z6Q6V2K8M4N5P7R9S1T3V; give the whole id or a unique start of it (at least {MinimumLength} characters after sess_, e.g. sess_01JD3Z6Q); list them with 'acode session list'.");
         }
 

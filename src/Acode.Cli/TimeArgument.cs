@@ -56,7 +56,7 @@ internal static partial class TimeArgument
     }
 
     private static UsageException Invalid(string text, string option, string? why)
-        => new($"{option} '{text}' is not a time{(why is null ? "" : $" ({why})")}. Accepted: {Forms}.", $"{option} 2026-11-30 (from UTC midnight), {option} 2026-11-30T09:00:00+02:00, or {option} 7d (7 days before now).");
+        => new($"{option} '{ParseErrorMessages.Shown(text)}' is not a time{(why is null ? "" : $" ({why})")}. Accepted: {Forms}.", $"{option} 2026-11-30 (from UTC midnight), {option} 2026-11-30T09:00:00+02:00, or {option} 7d (7 days before now).");
 
     // A count and a unit; the sign is implied (the past), so "-2h" is refused rather than guessed.
     [GeneratedRegex("^(?<count>[0-9]{1,9})(?<unit>[smhdw])$", RegexOptions.CultureInvariant)]

@@ -19,13 +19,13 @@ internal static class WholeNumberRange
             string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
             if (!BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out BigInteger value))
             {
-                result.AddError($"'{text}' is not a valid value for {name}: expected a whole number.");
+                result.AddError($"'{ParseErrorMessages.Shown(text)}' is not a valid value for {name}: expected a whole number.");
                 return 0;
             }
 
             if (value < minimum || value > maximum)
             {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {minimum} and {maximum} (got {text.Trim()})."));
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {minimum} and {maximum} (got {ParseErrorMessages.Shown(text.Trim())})."));
                 return 0;
             }
 

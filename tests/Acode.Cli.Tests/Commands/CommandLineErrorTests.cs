@@ -236,6 +236,26 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workspace.Root, ".agent")), "a command line that does not parse must create nothing");
     }
 
+    [Theory]
+    [InlineData("session", "list", "--limit")]
+    [InlineData("session", "list", "--state")]
+    [InlineData("session", "list", "--since")]
+    [InlineData("session", "show")]
+    [InlineData("session", "list", "--sort")]
+    [InlineData("demo", "--sessions")]
+    [Trait("Issue", "trialAT.6")]
+    public async Task A_very_long_value_is_quoted_cut_in_its_error(params string[] arguments)
+    {
+        // Trial AT 6: a 400-digit --limit was echoed whole; every value an error quotes is cut at 100 characters.
+        string value = new('9', 400);
+
+        AcodeResult result = await _workspace.RunAsync([.. arguments, value]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(new string('9', 99) + "…", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('9', 101), result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_folder_named_like_an_option_is_still_imported_where_a_path_is_expected()
     {
