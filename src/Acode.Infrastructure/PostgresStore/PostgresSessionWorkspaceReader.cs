@@ -9,15 +9,18 @@ namespace Acode.Infrastructure.PostgresStore;
 /// <see cref="ISessionWorkspaceReader"/> on the shared PostgreSQL (schema 1.4.0 or later): the session's
 /// <c>created_origin</c> and <c>origin</c> with the names those workspaces reported to <c>workspaces</c>, as
 /// <c>session_overview</c> joins them. A deleted session (a tombstone) is returned with its
-/// <see cref="SessionWorkspaces.DeletedAt"/>; its <c>origin</c> is the workspace that deleted it.
+/// <see cref="SessionWorkspaces.DeletedAt"/> (when PostgreSQL first held it deleted) and, as its last workspace, the one
+/// that deleted it first (<c>deleted_by</c>, schema 1.19.0): a later deletion of another copy rewrites the tombstone but
+/// not these (trial AS 2).
 /// </summary>
 public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
 {
     internal const string Sql = """
-        SELECT s.created_origin, cw.name, s.origin, lw.name, s.deleted_at
+        SELECT s.created_origin, cw.name, l.origin, lw.name, s.deleted_at
         FROM sessions s
+        CROSS JOIN LATERAL (SELECT CASE WHEN s.deleted_at IS NULL THEN s.origin ELSE coalesce(s.deleted_by, s.origin) END AS origin) l
         LEFT JOIN workspaces cw ON cw.id = s.created_origin
-        LEFT JOIN workspaces lw ON lw.id = s.origin
+        LEFT JOIN workspaces lw ON lw.id = l.origin
         WHERE s.id = $1;
         """;
 

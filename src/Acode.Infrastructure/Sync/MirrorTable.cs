@@ -52,9 +52,13 @@ internal sealed class MirrorTable
         bool tombstones = name == "sessions";
         if (tombstones)
         {
-            names += ", deleted_at";
-            expressions += ", CASE WHEN u.deleted THEN now() END";
-            updates += ", deleted_at = excluded.deleted_at";
+            // A deletion over a tombstone (later by the order) rewrites it but keeps when and by whom the session was
+            // first deleted, which is what the messages report (schema 1.19.0, trial AS 2); a live version never
+            // replaces a tombstone under the order, and where a write replaces one anyway (StoreSql) both are cleared.
+            names += ", deleted_at, deleted_by";
+            expressions += ", CASE WHEN u.deleted THEN now() END, CASE WHEN u.deleted THEN u.origin END";
+            updates += $", deleted_at = CASE WHEN excluded.deleted_at IS NOT NULL THEN coalesce({name}.deleted_at, excluded.deleted_at) END"
+                + $", deleted_by = CASE WHEN excluded.deleted_at IS NOT NULL THEN coalesce({name}.deleted_by, excluded.deleted_by) END";
         }
 
         string deleted = tombstones ? "deleted_at IS NOT NULL" : "false";

@@ -522,6 +522,32 @@ public sealed class DbPruneRemoteTests(PostgresFixture fixture) : IDisposable
         return version;
     }
 
+    [Fact]
+    [Trait("Issue", "trialAS.2")]
+    public async Task A_second_deletion_of_another_copy_keeps_who_deleted_the_session_first_and_when()
+    {
+        (string connectionString, string id) = await SharedSessionAsync();
+        _a.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "laptop-a";
+        _b.Environment["ACODE_PERSISTENCE__SYNC__WORKSPACENAME"] = "laptop-b";
+        await _a.RunOkAsync("db", "sync"); // reports A's name
+
+        await _b.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+        AcodeResult first = await _a.RunAsync("session", "pull", id);
+        string deletedAt = (await RowsAsync(connectionString, $"SELECT deleted_at::text FROM sessions WHERE id = '{id}'")).Single();
+        // A deletes its own copy for the team too: delivered later, it rewrites the tombstone (the later by the order stands).
+        await _a.RunOkAsync("db", "prune", "--older-than", "0s", "--remote", "--yes");
+        AcodeResult second = await _b.RunAsync("session", "show", id, "--remote");
+
+        Assert.True(first.ExitCode == 1, first.ToString());
+        Assert.Contains("by workspace laptop-b (", first.Stderr, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 1, second.ToString());
+        // Trial AS 2: after A's deletion the messages named A and A's time.
+        Assert.Contains("by workspace laptop-b (", second.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("laptop-a", second.Stderr, StringComparison.Ordinal);
+        Assert.Equal([deletedAt], await RowsAsync(connectionString, $"SELECT deleted_at::text FROM sessions WHERE id = '{id}'"));
+        Assert.Equal(1, await CountAsync(connectionString, $"SELECT count(*) FROM sessions WHERE id = '{id}' AND deleted_at IS NOT NULL AND origin <> deleted_by"));
+    }
+
     private static async Task<IReadOnlyList<string>> ListedInPostgresAsync(string connectionString)
         => await RowsAsync(connectionString, "SELECT id FROM sessions WHERE deleted_at IS NULL");
 

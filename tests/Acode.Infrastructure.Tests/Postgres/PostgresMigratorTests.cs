@@ -24,7 +24,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
 
     private static readonly Dictionary<string, Dictionary<string, string>> ExpectedTypes = new()
     {
-        ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz), ("created_origin", Text)),
+        ["sessions"] = Columns(("id", Text), ("title", Text), ("goal", Text), ("state", Text), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz), ("deleted_at", TimestampTz), ("deleted_by", Text), ("created_origin", Text)),
         ["session_tasks"] = Columns(("id", Text), ("session_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["steps"] = Columns(("id", Text), ("session_id", Text), ("task_id", Text), ("ordinal", BigInt), ("title", Text), ("description", Text), ("state", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
         ["tool_calls"] = Columns(("id", Text), ("session_id", Text), ("step_id", Text), ("tool_name", Text), ("arguments", Jsonb), ("arguments_blob", Text), ("status", Text), ("result", Text), ("result_blob", Text), ("error", Text), ("started_at", TimestampTz), ("completed_at", TimestampTz), ("duration_ticks", BigInt), ("version", BigInt), ("created_at", TimestampTz), ("updated_at", TimestampTz)),
@@ -208,6 +208,7 @@ public sealed class PostgresMigratorTests(PostgresFixture fixture) : IAsyncLifet
             if (table == "sessions")
             {
                 expected.Add("deleted_at"); // the tombstone of a deleted session
+                expected.Add("deleted_by"); // the workspace that deleted it first (1.19.0)
                 expected.Add("created_origin"); // the workspace the session was first delivered from (1.4.0)
             }
 

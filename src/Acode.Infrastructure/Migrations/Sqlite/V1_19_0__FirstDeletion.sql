@@ -1,0 +1,5 @@
+-- acode workspace database, schema 1.19.0: nothing changes here.
+--
+-- The two engines carry the same schema versions (AC-010); 1.19.0 gives PostgreSQL's session tombstones the workspace
+-- that deleted them first (Postgres/V1_19_0__FirstDeletion.sql). A workspace database keeps no tombstones (a deleted
+-- session's rows are removed), so this version only records that the workspace database is at 1.19.0.
