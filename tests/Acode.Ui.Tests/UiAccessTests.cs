@@ -168,7 +168,23 @@ public sealed class UiAccessTests : IDisposable
                     await Task.Delay(100);
                 }
 
-                Assert.Equal(ui.LaunchUrl, await File.ReadAllTextAsync(recorded));
+                // Trial AU 3: the token was on xdg-open's command line, which every local user can read (/proc/PID/cmdline).
+                string opened = await File.ReadAllTextAsync(recorded);
+                Assert.StartsWith("file:///", opened, StringComparison.Ordinal);
+                Assert.DoesNotContain("token", opened, StringComparison.Ordinal);
+                string launchPage = new Uri(opened).LocalPath;
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(launchPage));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(launchPage)!));
+                Assert.Contains($"url={ui.LaunchUrl}\"", await File.ReadAllTextAsync(launchPage), StringComparison.Ordinal);
+
+                // The page takes a real browser to the viewer, which lets it in.
+                await using HeadlessBrowser browser = await HeadlessBrowser.LaunchAsync();
+                Microsoft.Playwright.IPage tab = await browser.NewPageAsync();
+                await tab.GotoAsync(opened);
+                await tab.WaitForURLAsync(ui.BaseUrl + "/");
+                await tab.WaitForSelectorAsync("body[data-ready=true]");
+                Assert.Equal(0, (await ui.StopAsync()).ExitCode);
+                Assert.False(File.Exists(launchPage), "the launch page outlived the viewer");
             }
 
             // No xdg-open anywhere on PATH: the URL is printed and the viewer serves all the same.

@@ -11,7 +11,9 @@ namespace Acode.Cli.Ui;
 /// files, nothing inline, no frames, no referrer, no caching);</item>
 /// <item>a Host other than 127.0.0.1 or localhost on this port is refused (403), so a rebound DNS name cannot reach it;</item>
 /// <item>the per-run token: the first request brings it as <c>?token=</c>, gets it back as an HttpOnly SameSite=Strict
-/// cookie and is redirected to the same URL without it; any request with neither is refused (403);</item>
+/// cookie and is redirected to the same URL without it (sent by another site's page, such as the launch page of
+/// <see cref="UiLaunchFile"/>, it gets a page that goes there itself, so that the cookie goes along); any request with
+/// neither is refused (403);</item>
 /// <item>read-only: any method but GET and HEAD is refused (405).</item>
 /// </list>
 /// Refusals are one line of plain text; under <see cref="UiApiErrors.Prefix"/> JSON <c>{"error", "hint"}</c> like every error there.
@@ -77,7 +79,19 @@ internal sealed class UiAccessGuard(string token)
                 IsEssential = true,
             });
             var rest = context.Request.Query.Where(q => q.Key != TokenParameter).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
-            response.Redirect(context.Request.PathBase + context.Request.Path + QueryString.Create(rest));
+            string target = context.Request.PathBase + context.Request.Path + QueryString.Create(rest);
+            if (context.Request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
+            {
+                // Sent here by another site's page (the launch page, a file: UiLaunchFile): a redirect would stay in that
+                // cross-site navigation, which a browser sends no SameSite=Strict cookie with. This page's own navigation
+                // is same-origin, so the cookie goes with it.
+                response.ContentType = "text/html; charset=utf-8";
+                string attribute = System.Net.WebUtility.HtmlEncode(target);
+                await response.WriteAsync($"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={attribute}\"><title>acode ui</title></head><body><p><a href=\"{attribute}\">Continue</a></p></body></html>\n");
+                return;
+            }
+
+            response.Redirect(target);
             return;
         }
 

@@ -73,11 +73,7 @@ internal static class UiCommand
                 Console.Out.WriteLine($"acode ui: viewing {CommandAction.Printable(scope.Viewing)}");
                 Console.Out.WriteLine($"Open: {server.LaunchUrl}");
                 Console.Out.WriteLine("Read-only; only this machine can connect, with this URL's token. Ctrl+C stops.");
-                if (!context.ParseResult.GetValue(noOpen))
-                {
-                    TryOpenBrowser(server.LaunchUrl);
-                }
-
+                using UiLaunchFile? launch = context.ParseResult.GetValue(noOpen) ? null : TryOpenBrowser(server.LaunchUrl);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -112,25 +108,34 @@ internal static class UiCommand
         return 0;
     }
 
-    /// <summary>Opens the URL with xdg-open when there is one; a missing or failing opener is not an error (the URL is printed).</summary>
-    private static void TryOpenBrowser(string url)
+    /// <summary>
+    /// Opens the URL with xdg-open when there is one, through a <see cref="UiLaunchFile"/> (the token stays off every
+    /// command line); a missing or failing opener is not an error (the URL is printed).
+    /// </summary>
+    /// <returns>The launch page, to delete when the viewer stops; null when nothing was opened.</returns>
+    private static UiLaunchFile? TryOpenBrowser(string url)
     {
         string? opener = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "xdg-open")).FirstOrDefault(File.Exists);
         if (opener is null)
         {
-            return;
+            return null;
         }
 
+        UiLaunchFile? launch = null;
         try
         {
+            launch = UiLaunchFile.Create(url);
             var start = new ProcessStartInfo(opener) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(url);
+            start.ArgumentList.Add(launch.FileUrl);
             using Process? process = Process.Start(start);
+            return launch;
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             // The URL is printed above; opening a browser is only a convenience.
+            launch?.Dispose();
+            return null;
         }
     }
 }
