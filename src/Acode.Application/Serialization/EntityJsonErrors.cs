@@ -158,7 +158,7 @@ internal static class EntityJsonErrors
             return $"the JSON{where} is nested deeper than the depth limit of 64 levels at byte {position + 1} of the line; an entity document is one flat object (tool arguments and event payloads are JSON text in a string).";
         }
 
-        return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(ex.Message)}";
+        return $"not valid JSON{where} at byte {position + 1} of the line: {Plain(Redaction.JsonErrorText.Safe(ex.Message))}";
     }
 
     /// <summary>The reader's first sentence, with the faults people make by hand in words that say what JSON allows.</summary>

@@ -242,7 +242,7 @@ internal sealed class SessionGraphBuilder
         }
         catch (ArgumentException ex) when (ex.InnerException is System.Text.Json.JsonException { BytePositionInLine: { } position, LineNumber: { } line } invalid)
         {
-            string reason = invalid.Message;
+            string reason = Redaction.JsonErrorText.Safe(invalid.Message);
             int at = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             reason = (at >= 0 ? reason[..at] : reason).TrimEnd();
             throw new ArgumentException($"{field} must be one JSON value nested at most {JsonText.MaxDepth} deep, and its text is not (at byte {position + 1}{(line > 0 ? $" of its line {line + 1}" : string.Empty)}): {reason}", field, ex);

@@ -137,7 +137,7 @@ public static class AcodeConfiguration
         {
             JsonException { LineNumber: { } line } json when ConfigFileShape.Describe(path, line, json.BytePositionInLine ?? 0) is { } shape => shape,
             JsonException { LineNumber: { } line } json =>
-                $"line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {json.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ')}",
+                $"line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {Acode.Application.Redaction.JsonErrorText.Safe(json.Message).Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ')}",
             _ => ConfigFileSurrogates.Describe(path) ?? cause.Message.TrimEnd('.'),
         };
         return AcodeErrors.UnreadableConfigurationFile(path, problem, exception);
