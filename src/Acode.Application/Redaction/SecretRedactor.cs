@@ -28,6 +28,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly SecretRule? _awsSecretRule;
     private readonly SecretRule? _genericRule;
     private readonly SecretRule? _authorizationRule;
+    private readonly SecretRule? _cliPasswordRule;
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
@@ -46,6 +47,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _awsSecretRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AwsSecretAccessKey);
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
+        _cliPasswordRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.CliPassword);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -157,6 +159,8 @@ public sealed class SecretRedactor : ISecretRedactor
         // edits go to the original, and a value without a secret keeps its escapes.
         string readable = JsonEscapes.WellFormed(json);
         List<(int Start, int Length, byte[] Replacement)>? edits = null;
+        // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
+        var arrays = new Stack<List<ArgvWord>?>();
         try
         {
             var reader = new Utf8JsonReader(ReferenceEquals(readable, json) ? utf8 : Encoding.UTF8.GetBytes(readable), ReaderOptions);
@@ -169,16 +173,38 @@ public sealed class SecretRedactor : ISecretRedactor
                     continue;
                 }
 
-                if (reader.TokenType == JsonTokenType.String)
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    MarkNotWords(arrays);
+                    arrays.Push(_cliPasswordRule is null ? null : []);
+                }
+                else if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    if (arrays.Pop() is { Count: > 1 } words)
+                    {
+                        RedactArgumentVector(words, counts, ref edits);
+                    }
+                }
+                else if (reader.TokenType == JsonTokenType.String)
                 {
                     string value = reader.GetString()!;
                     string redacted = RedactValue(name, value, counts);
+                    int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
                     {
                         byte[] encoded = JsonEncodedText.Encode(redacted, MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
                         edits ??= [];
-                        edits.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, encoded));
+                        edits.Add((start, reader.ValueSpan.Length, encoded));
                     }
+
+                    if (name is null && arrays.TryPeek(out List<ArgvWord>? words) && words is not null)
+                    {
+                        words.Add(new ArgvWord(start, reader.ValueSpan.Length, redacted, Edited: !ReferenceEquals(redacted, value)));
+                    }
+                }
+                else
+                {
+                    MarkNotWords(arrays);
                 }
 
                 name = null;
@@ -192,6 +218,79 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return edits is null ? json : Splice(utf8, edits);
     }
+
+    /// <summary>The innermost array being read holds something other than strings: it is no argument vector.</summary>
+    private static void MarkNotWords(Stack<List<ArgvWord>?> arrays)
+    {
+        if (arrays.Count > 0 && arrays.Peek() is not null)
+        {
+            arrays.Pop();
+            arrays.Push(null);
+        }
+    }
+
+    /// <summary>
+    /// A command given as an array of its words (Codex CLI's <c>shell</c> tool: <c>["mysql", "-u", "root", "--password",
+    /// "…"]</c>; <c>execve</c>-style arguments) is read by the <c>cli-password</c> rule as the words joined by spaces, so a
+    /// password in the word after <c>--password</c> or <c>docker login … -p</c>, or in <c>mysql</c>'s <c>-p…</c>, is found
+    /// as in the command written as one line (trial AU 2: each word was scanned alone). A password found inside one word
+    /// is replaced there; <paramref name="edits"/> gets that word's edit (in place of the one its own scan made, if any).
+    /// </summary>
+    private void RedactArgumentVector(List<ArgvWord> words, RedactionCounts counts, ref List<(int Start, int Length, byte[] Replacement)>? edits)
+    {
+        SecretRule rule = _cliPasswordRule!;
+        string line = string.Join(' ', words.Select(w => w.Text));
+        if (!rule.MayMatch(line))
+        {
+            return;
+        }
+
+        var starts = new int[words.Count];
+        for (int i = 1; i < words.Count; i++)
+        {
+            starts[i] = starts[i - 1] + words[i - 1].Text.Length + 1;
+        }
+
+        string[] texts = [.. words.Select(w => w.Text)];
+        var changed = new SortedSet<int>();
+        string matched = rule.AsciiWordBoundaries ? AsciiView(line) : line;
+        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+        {
+            Group secret = match.Groups[SecretRule.SecretGroup];
+            int word = Array.BinarySearch(starts, secret.Index);
+            word = word >= 0 ? word : ~word - 1;
+            int at = secret.Index - starts[word];
+            if (!secret.Success || at + secret.Length > texts[word].Length || changed.Contains(word)
+                || !Passes(rule.Check, line.AsSpan(secret.Index, secret.Length), line, secret.Index, secret.Length))
+            {
+                continue; // not within one word (or in one already redacted), or not a password (a placeholder, a variable)
+            }
+
+            texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + secret.Length));
+            changed.Add(word);
+            counts.Add(rule.Kind);
+        }
+
+        foreach (int word in changed)
+        {
+            edits ??= [];
+            ArgvWord w = words[word];
+            byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
+            int existing = w.Edited ? edits.FindLastIndex(e => e.Start == w.Start) : -1;
+            if (existing >= 0)
+            {
+                edits[existing] = (w.Start, w.Length, encoded);
+            }
+            else
+            {
+                int before = edits.FindIndex(e => e.Start > w.Start);
+                edits.Insert(before < 0 ? edits.Count : before, (w.Start, w.Length, encoded));
+            }
+        }
+    }
+
+    /// <summary>A string element of an array: where its text starts and how long it is in the JSON, its (redacted) value, whether an edit was made for it.</summary>
+    private sealed record ArgvWord(int Start, int Length, string Text, bool Edited);
 
     /// <summary>
     /// Whether a JSON escape in <paramref name="text"/> (a JSON text, or plain text quoting JSON) may write a rule's

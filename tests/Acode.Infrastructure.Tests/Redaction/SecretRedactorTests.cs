@@ -148,6 +148,30 @@ public sealed class SecretRedactorTests
     }
 
     [Theory]
+    [InlineData("{\"command\":[\"mysql\",\"-u\",\"root\",\"--password\",\"A1Xy7kP2qLm9vRt4zW\"]}", "{\"command\":[\"mysql\",\"-u\",\"root\",\"--password\",\"[REDACTED:cli-password]\"]}")] // trial AU 2
+    [InlineData("{\"command\":[\"docker\",\"login\",\"-u\",\"bob\",\"-p\",\"B2Xy7kP2qLm9vRt4zW\",\"registry.io\"]}", "{\"command\":[\"docker\",\"login\",\"-u\",\"bob\",\"-p\",\"[REDACTED:cli-password]\",\"registry.io\"]}")]
+    [InlineData("{\"command\":[\"mysql\",\"-uroot\",\"-pE5Xy7kP2qLm9vRt4zW\",\"db\"]}", "{\"command\":[\"mysql\",\"-uroot\",\"-p[REDACTED:cli-password]\",\"db\"]}")]
+    [InlineData("[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"Q9zXy7kP2qLm9vRt\"]}, \"--password\", \"x\"]", "[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"[REDACTED:cli-password]\"]}, \"--password\", \"x\"]")]
+    public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected)
+    {
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(json, counts);
+
+        Assert.Equal(expected, redacted);
+        Assert.Equal(1, counts.Total);
+        Assert.Equal(redacted, _redactor.RedactJson(redacted, new RedactionCounts()));
+    }
+
+    [Theory]
+    [InlineData("{\"command\":[\"docker\",\"run\",\"-p\",\"8080:80\",\"nginx\"]}")]
+    [InlineData("{\"command\":[\"mkdir\",\"-p\",\"src/very/deep/Folder9Name\"]}")]
+    [InlineData("{\"command\":[\"mysql\",\"--password\",\"$DB_PASSWORD\"]}")]
+    [InlineData("{\"command\":[\"docker\",\"login\",\"--password-stdin\"],\"x\":[\"--password\",1]}")]
+    public void An_array_of_words_without_a_password_is_kept(string json)
+        => Assert.Same(json, _redactor.RedactJson(json, new RedactionCounts()));
+
+    [Theory]
     [InlineData(@"C:\Users\dev\projects\app and \d+\/\w")]
     [InlineData("path C:\\new\\token and \\u00zz")]
     public void Text_whose_escapes_hide_no_secret_is_kept(string text)
