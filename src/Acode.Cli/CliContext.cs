@@ -31,6 +31,7 @@ internal sealed class CliContext : IDisposable
 {
     /// <summary>The log category of the generic host's lifetime (<c>Microsoft.Extensions.Hosting.Internal.Host</c>, "Hosting failed to start").</summary>
     private const string HostingCategory = "Microsoft.Extensions.Hosting";
+    private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     private readonly string? _explicitWorkspace;
     private PersistenceOptions? _options;
@@ -52,6 +53,9 @@ internal sealed class CliContext : IDisposable
             // The viewer's host logs a failed start (a taken port) with its stack trace before rethrowing; the command
             // reports that exception itself as one 'Error:' line, so the host's own account is for --verbose only.
             .AddFilter(HostingCategory, level == LogLevel.Debug ? LogLevel.Debug : LogLevel.None)
+            // ASP.NET Core's request lines carry the whole URL, the viewer's ?token= included (trial AU 8): a --verbose log
+            // kept in a file must not hold it; its warnings and errors stay.
+            .AddFilter(RequestLogCategory, level == LogLevel.Debug ? LogLevel.Warning : LogLevel.None)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddSimpleConsole(o => o.SingleLine = true)));
         Console = ConsoleFactory.Create();

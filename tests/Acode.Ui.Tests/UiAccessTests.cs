@@ -202,6 +202,25 @@ public sealed class UiAccessTests : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trialAU.8")]
+    public async Task The_verbose_log_does_not_hold_the_token()
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace, "--verbose");
+        using (var client = new HttpClient())
+        using (HttpResponseMessage page = await client.GetAsync(ui.LaunchUrl))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        AcodeResult stopped = await ui.StopAsync();
+
+        string token = ui.LaunchUrl[(ui.LaunchUrl.IndexOf("token=", StringComparison.Ordinal) + "token=".Length)..];
+        Assert.Contains("dbug:", stopped.Stderr, StringComparison.Ordinal); // the verbose log is there
+        Assert.DoesNotContain(token, stopped.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_port_out_of_range_is_a_usage_error()
     {
         AcodeResult result = await _workspace.RunAsync("ui", "--no-open", "--port", "70000");

@@ -409,7 +409,10 @@ internal static class AcodeErrors
         $"No PostgreSQL is configured ({Options.PostgresOptions.ConnectionStringKey} and {Options.PostgresOptions.EnvironmentVariable} are not set), so there is nothing to sync to. Local work is unaffected; changes wait in the outbox.",
         $"Set {Options.PostgresOptions.EnvironmentVariable} (e.g. postgresql://acode@db.example:5432/acode) or {Options.PostgresOptions.ConnectionStringKey} in .agent/config.json.");
 
-    /// <summary>ACODE-DB-007 for one setting: its key path, the value as configured, where it came from when known, and what it accepts.</summary>
+    /// <summary>Characters of a setting's value an error quotes, after redaction with the built-in rules (a connection string put into another setting by mistake: trial AU 9).</summary>
+    private const int ShownValueLength = 100;
+
+    /// <summary>ACODE-DB-007 for one setting: its key path, the value as configured (redacted and cut), where it came from when known, and what it accepts.</summary>
     /// <param name="key">The key path as the README spells it, e.g. <c>persistence:sync:batchSize</c>.</param>
     /// <param name="value">The value as configured (a secret is replaced by the caller).</param>
     /// <param name="accepted">The accepted values in words.</param>
@@ -418,7 +421,7 @@ internal static class AcodeErrors
     {
         var exception = new AcodeDbException(
             AcodeErrorCode.InvalidConfiguration,
-            $"Invalid configuration: {key} = '{value}'" + (source is null ? "." : $" (from {source})."),
+            $"Invalid configuration: {key} = '{Redaction.RedactedCut.Ellipsis(value, ShownValueLength)}'" + (source is null ? "." : $" (from {source})."),
             $"Accepted values for {key}: {accepted}. " + (source is null
                 ? $"Fix it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}."
                 : $"Fix it in {source}."));
@@ -462,7 +465,7 @@ internal static class AcodeErrors
                 ? InvalidConfiguration(key, value, accepted, source)
                 : new AcodeDbException(
                     AcodeErrorCode.InvalidConfiguration,
-                    $"Invalid configuration: {key} = '{value}' (not set in the file or a variable: its default).",
+                    $"Invalid configuration: {key} = '{Redaction.RedactedCut.Ellipsis(value, ShownValueLength)}' (not set in the file or a variable: its default).",
                     $"Accepted values for {key}: {accepted}. Set it in .agent/config.json or the environment variable {EnvironmentVariableOf(key)}.");
         }
 

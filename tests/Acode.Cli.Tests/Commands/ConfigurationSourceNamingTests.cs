@@ -71,6 +71,19 @@ public sealed class ConfigurationSourceNamingTests : IDisposable
     }
 
     [Fact]
+    [Trait("Issue", "trialAU.9")]
+    public async Task A_connection_string_put_into_another_setting_is_quoted_without_its_password()
+    {
+        _workspace.Environment["ACODE_PERSISTENCE__POSTGRES__POOLSIZE"] = "postgresql://app:Zq8Kx1Lm2Np3Rs@db.internal:5432/acode";
+
+        AcodeResult result = await _workspace.RunAsync("db", "status");
+
+        Assert.True(result.ExitCode == 17, result.ToString());
+        Assert.Contains("Invalid configuration: persistence:postgres:poolSize = 'postgresql://app:[REDACTED:url-password]@db.internal:5432/acode' (from the environment variable ACODE_PERSISTENCE__POSTGRES__POOLSIZE).", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zq8Kx1Lm2Np3Rs", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_item_of_a_list_in_indexed_variables_names_the_variable_that_holds_it()
     {
         _workspace.Environment["ACODE_PERSISTENCE__RETENTION__STATES__0"] = "Completed";
