@@ -18,6 +18,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
+    private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.MaxDepth };
 
     private readonly SecretRule[] _rules;
@@ -461,8 +462,10 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// Where a value cut at an escaped quote really ends in the text as written: at the first white space, control
-    /// character, quote or <c>;</c> written as itself after <paramref name="from"/>, an escape (<c>\"</c>) being part of it.
+    /// Where a value cut at an escaped quote really ends in the text as written: after the escaped quotes (<c>\"</c>) and
+    /// the characters a rule's value holds (not white space, a quote, <c>` , ; ( ) { } [ ] &lt; &gt; &amp;</c> or another
+    /// escape such as <c>\n</c>), written after <paramref name="from"/> (trial AV F4: running on over <c>\n</c> took whole
+    /// log lines).
     /// </summary>
     private static int EndOfValue(string input, int from)
     {
@@ -470,13 +473,18 @@ public sealed class SecretRedactor : ISecretRedactor
         while (i < input.Length)
         {
             char c = input[i];
-            if (c == '\\' && i + 1 < input.Length && !char.IsWhiteSpace(input[i + 1]))
+            if (c == '\\')
             {
-                i += 2;
-                continue;
+                if (i + 1 < input.Length && input[i + 1] == '"')
+                {
+                    i += 2;
+                    continue;
+                }
+
+                break;
             }
 
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\'' or ';' or '`')
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || ValueEnds.Contains(c))
             {
                 break;
             }

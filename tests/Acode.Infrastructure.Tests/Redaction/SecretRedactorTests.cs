@@ -131,6 +131,9 @@ public sealed class SecretRedactorTests
     [InlineData("{\\\"password\\\":\\\"Sup3rS3cret\\\"}", "{\\\"password\\\":\\\"[REDACTED:generic-secret]\\\"}")] // AQ 3: the backslash of \" was taken with the password
     [InlineData("log {\"password\":\"Sup3rS3cret\\\"Tail9876xyz\"} ok", "log {\"password\":\"[REDACTED:generic-secret]\"} ok")] // AQ 3: the part after \" was kept
     [InlineData("export DB_PASSWORD=Sup3rS3cret\\\"Tail9876xyz next", "export DB_PASSWORD=[REDACTED:generic-secret] next")]
+    [InlineData("PASSWORD=Sup3rS3cret\\\"Tail9876\\nUser=bob\\nStatus=ok", "PASSWORD=[REDACTED:generic-secret]\\nUser=bob\\nStatus=ok")] // trial AV F4: the lines after it were taken
+    [InlineData("api_key=Sup3rS3cret\\\"Tail9876xyz<br>Hello", "api_key=[REDACTED:generic-secret]<br>Hello")]
+    [InlineData("DB_PASSWORD=Sup3rS3cret\\\"Tail9876xyz) done", "DB_PASSWORD=[REDACTED:generic-secret]) done")]
     [InlineData("conn \"Host=db;Password=Sup3rS3cret\\\"Tail9876;Port=5\"", "conn \"Host=db;Password=[REDACTED:connection-string-password];Port=5\"")]
     [InlineData("{\\\"password\\\":\\\"Sup3rS3cret\\\",\\\"user\\\":\\\"bob\\\"}", "{\\\"password\\\":\\\"[REDACTED:generic-secret]\\\",\\\"user\\\":\\\"bob\\\"}")]
     [InlineData("a \\u00e9 \\/ b, then postgres://u:Zx9Qw8Er7Ty6@db and postgres:\\/\\/v:Qw8Er7Ty6Zx9@db2", "a \\u00e9 \\/ b, then postgres://u:[REDACTED:url-password]@db and postgres:\\/\\/v:[REDACTED:url-password]@db2")]
