@@ -170,21 +170,20 @@ public sealed class UiAccessTests : IDisposable
 
                 // Trial AU 3: the token was on xdg-open's command line, which every local user can read (/proc/PID/cmdline).
                 string opened = await File.ReadAllTextAsync(recorded);
-                Assert.StartsWith("file:///", opened, StringComparison.Ordinal);
-                Assert.DoesNotContain("token", opened, StringComparison.Ordinal);
-                string launchPage = new Uri(opened).LocalPath;
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(launchPage));
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(launchPage)!));
-                Assert.Contains($"url={ui.LaunchUrl}\"", await File.ReadAllTextAsync(launchPage), StringComparison.Ordinal);
+                Assert.StartsWith(ui.BaseUrl + "/?launch=", opened, StringComparison.Ordinal);
+                Assert.DoesNotContain(ui.LaunchUrl[(ui.LaunchUrl.IndexOf("token=", StringComparison.Ordinal) + 6)..], opened, StringComparison.Ordinal);
 
-                // The page takes a real browser to the viewer, which lets it in.
-                await using HeadlessBrowser browser = await HeadlessBrowser.LaunchAsync();
-                Microsoft.Playwright.IPage tab = await browser.NewPageAsync();
-                await tab.GotoAsync(opened);
-                await tab.WaitForURLAsync(ui.BaseUrl + "/");
-                await tab.WaitForSelectorAsync("body[data-ready=true]");
-                Assert.Equal(0, (await ui.StopAsync()).ExitCode);
-                Assert.False(File.Exists(launchPage), "the launch page outlived the viewer");
+                // Its code lets one browser in, once: a second use is refused, the printed URL still works.
+                using var launcher = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+                using HttpResponseMessage first = await launcher.GetAsync(opened);
+                Assert.Equal(HttpStatusCode.Found, first.StatusCode);
+                Assert.Equal("/", first.Headers.Location?.OriginalString);
+                Assert.Contains(first.Headers.GetValues("Set-Cookie"), c => c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+                using HttpResponseMessage again = await launcher.GetAsync(opened);
+                Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+                Assert.Contains("used already", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                using HttpResponseMessage printed = await launcher.GetAsync(ui.LaunchUrl);
+                Assert.Equal(HttpStatusCode.Found, printed.StatusCode);
             }
 
             // No xdg-open anywhere on PATH: the URL is printed and the viewer serves all the same.

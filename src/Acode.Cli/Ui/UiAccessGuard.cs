@@ -11,20 +11,25 @@ namespace Acode.Cli.Ui;
 /// files, nothing inline, no frames, no referrer, no caching);</item>
 /// <item>a Host other than 127.0.0.1 or localhost on this port is refused (403), so a rebound DNS name cannot reach it;</item>
 /// <item>the per-run token: the first request brings it as <c>?token=</c>, gets it back as an HttpOnly SameSite=Strict
-/// cookie and is redirected to the same URL without it (sent by another site's page, such as the launch page of
-/// <see cref="UiLaunchFile"/>, it gets a page that goes there itself, so that the cookie goes along); any request with
-/// neither is refused (403);</item>
+/// cookie and is redirected to the same URL without it; the one-time launch code given to the browser opener
+/// (<c>?launch=</c>, <see cref="UiServer.OpenUrl"/>) does the same for one request, then is refused (403); any request
+/// with neither is refused (403);</item>
 /// <item>read-only: any method but GET and HEAD is refused (405).</item>
 /// </list>
 /// Refusals are one line of plain text; under <see cref="UiApiErrors.Prefix"/> JSON <c>{"error", "hint"}</c> like every error there.
 /// </summary>
-internal sealed class UiAccessGuard(string token)
+internal sealed class UiAccessGuard(string token, string launchCode)
 {
     public const string TokenParameter = "token";
+
+    /// <summary>The query parameter of the one-time launch code (<see cref="UiServer.OpenUrl"/>).</summary>
+    public const string LaunchParameter = "launch";
 
     public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private readonly byte[] _token = Encoding.UTF8.GetBytes(token);
+    private readonly byte[] _launchCode = Encoding.UTF8.GetBytes(launchCode);
+    private int _launched;
 
     /// <summary>The cookie name for the viewer on <paramref name="port"/> (cookies ignore ports; two viewers must not overwrite each other's).</summary>
     public static string CookieName(int port) => $"acode-ui-{port}";
@@ -53,7 +58,17 @@ internal sealed class UiAccessGuard(string token)
         }
 
         string? queryToken = context.Request.Query[TokenParameter].LastOrDefault();
+        string? queryLaunch = context.Request.Query[LaunchParameter].LastOrDefault();
         bool fromQuery = queryToken is not null && Matches(queryToken);
+        bool launching = !fromQuery && queryLaunch is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(queryLaunch), _launchCode);
+        if (launching && Interlocked.Exchange(ref _launched, 1) == 1)
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: this launch link lets one browser in, and it was used already.",
+                "Open the URL that 'acode ui' printed (it carries the token of this run).");
+            return;
+        }
+
+        fromQuery |= launching;
         if (!fromQuery && !(context.Request.Cookies.TryGetValue(CookieName(port), out string? cookie) && Matches(cookie)))
         {
             await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: open the URL that 'acode ui' printed (it carries the token of this run).",
@@ -78,19 +93,8 @@ internal sealed class UiAccessGuard(string token)
                 Path = "/",
                 IsEssential = true,
             });
-            var rest = context.Request.Query.Where(q => q.Key != TokenParameter).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
+            var rest = context.Request.Query.Where(q => q.Key is not TokenParameter and not LaunchParameter).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
             string target = context.Request.PathBase + context.Request.Path + QueryString.Create(rest);
-            if (context.Request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
-            {
-                // Sent here by another site's page (the launch page, a file: UiLaunchFile): a redirect would stay in that
-                // cross-site navigation, which a browser sends no SameSite=Strict cookie with. This page's own navigation
-                // is same-origin, so the cookie goes with it.
-                response.ContentType = "text/html; charset=utf-8";
-                string attribute = System.Net.WebUtility.HtmlEncode(target);
-                await response.WriteAsync($"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={attribute}\"><title>acode ui</title></head><body><p><a href=\"{attribute}\">Continue</a></p></body></html>\n");
-                return;
-            }
-
             response.Redirect(target);
             return;
         }

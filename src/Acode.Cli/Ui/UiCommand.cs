@@ -73,7 +73,11 @@ internal static class UiCommand
                 Console.Out.WriteLine($"acode ui: viewing {CommandAction.Printable(scope.Viewing)}");
                 Console.Out.WriteLine($"Open: {server.LaunchUrl}");
                 Console.Out.WriteLine("Read-only; only this machine can connect, with this URL's token. Ctrl+C stops.");
-                using UiLaunchFile? launch = context.ParseResult.GetValue(noOpen) ? null : TryOpenBrowser(server.LaunchUrl);
+                if (!context.ParseResult.GetValue(noOpen))
+                {
+                    TryOpenBrowser(server.OpenUrl);
+                }
+
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -109,33 +113,28 @@ internal static class UiCommand
     }
 
     /// <summary>
-    /// Opens the URL with xdg-open when there is one, through a <see cref="UiLaunchFile"/> (the token stays off every
-    /// command line); a missing or failing opener is not an error (the URL is printed).
+    /// Opens <paramref name="url"/> (<see cref="UiServer.OpenUrl"/>: its code lets one request in, so the command lines
+    /// that hold it give no way in) with xdg-open when there is one; a missing or failing opener is not an error (the
+    /// URL with the token is printed).
     /// </summary>
-    /// <returns>The launch page, to delete when the viewer stops; null when nothing was opened.</returns>
-    private static UiLaunchFile? TryOpenBrowser(string url)
+    private static void TryOpenBrowser(string url)
     {
         string? opener = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "xdg-open")).FirstOrDefault(File.Exists);
         if (opener is null)
         {
-            return null;
+            return;
         }
 
-        UiLaunchFile? launch = null;
         try
         {
-            launch = UiLaunchFile.Create(url);
             var start = new ProcessStartInfo(opener) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(launch.FileUrl);
+            start.ArgumentList.Add(url);
             using Process? process = Process.Start(start);
-            return launch;
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
             // The URL is printed above; opening a browser is only a convenience.
-            launch?.Dispose();
-            return null;
         }
     }
 }

@@ -27,11 +27,12 @@ internal sealed class UiServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private UiServer(WebApplication app, string baseUrl, string token)
+    private UiServer(WebApplication app, string baseUrl, string token, string launchCode)
     {
         _app = app;
         BaseUrl = baseUrl;
         Token = token;
+        LaunchCode = launchCode;
     }
 
     /// <summary><c>http://127.0.0.1:PORT</c>.</summary>
@@ -41,6 +42,16 @@ internal sealed class UiServer : IAsyncDisposable
 
     /// <summary>The URL to open: the base URL with this run's token.</summary>
     public string LaunchUrl => $"{BaseUrl}/?{UiAccessGuard.TokenParameter}={Token}";
+
+    /// <summary>The code of <see cref="OpenUrl"/>, good for one request (<see cref="UiAccessGuard"/>).</summary>
+    public string LaunchCode { get; }
+
+    /// <summary>
+    /// The URL given to the browser opener: the base URL with <see cref="LaunchCode"/>, which lets one request in. A
+    /// process's command line is readable by every local user (<c>/proc/PID/cmdline</c>, <c>ps</c>), and xdg-open's and
+    /// the browser's hold this URL, so it carries no token that stays good (trial AU 3).
+    /// </summary>
+    public string OpenUrl => $"{BaseUrl}/?{UiAccessGuard.LaunchParameter}={LaunchCode}";
 
     /// <summary>Starts the viewer on 127.0.0.1:<paramref name="port"/> (0: a free port the OS picks).</summary>
     /// <exception cref="IOException">The port is taken (Kestrel's address-in-use error).</exception>
@@ -64,7 +75,8 @@ internal sealed class UiServer : IAsyncDisposable
         WebApplication app = builder.Build();
 
         string token = UiAccessGuard.NewToken();
-        var guard = new UiAccessGuard(token);
+        string launchCode = UiAccessGuard.NewToken();
+        var guard = new UiAccessGuard(token, launchCode);
         app.Use(guard.InvokeAsync);
         app.Use(new UiErrorPages(sources.Workspace, loggerFactory.CreateLogger<UiErrorPages>()).InvokeAsync);
         var faults = new UiFaultLog();
@@ -89,7 +101,7 @@ internal sealed class UiServer : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         int boundPort = new Uri(address).Port;
-        return new UiServer(app, $"http://127.0.0.1:{boundPort}", token);
+        return new UiServer(app, $"http://127.0.0.1:{boundPort}", token, launchCode);
     }
 
     public Task StopAsync() => _app.StopAsync();
