@@ -80,5 +80,5 @@ internal readonly record struct SessionCursor(CursorStore Store, SessionSort Sor
     };
 
     private static InvalidCursorException Invalid(string cursor, Exception? inner)
-        => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page. Start again without a cursor.", inner);
+        => new($"'{(cursor.Length > 100 ? cursor[..100] + "…" : cursor)}' is not a cursor returned by a previous page. Start again without a cursor.", inner);
 }

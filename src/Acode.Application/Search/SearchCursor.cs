@@ -73,5 +73,5 @@ internal readonly record struct SearchCursor(double Score, string EntityId, stri
         => text.Length is > 0 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private static InvalidCursorException Invalid(string cursor, Exception? inner)
-        => new($"'{(cursor.Length > 200 ? cursor[..200] + "…" : cursor)}' is not a cursor returned by a previous page of this search. Start again without a cursor.", inner);
+        => new($"'{(cursor.Length > 100 ? cursor[..100] + "…" : cursor)}' is not a cursor returned by a previous page of this search. Start again without a cursor.", inner);
 }

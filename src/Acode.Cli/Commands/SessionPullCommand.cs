@@ -125,11 +125,7 @@ internal static class SessionPullCommand
                         WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
                     }
 
-                    throw new AcodeDbException(
-                        ex.ErrorCode,
-                        ex.Message,
-                        $"{before}Once PostgreSQL answers, run the same command again: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else. Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.",
-                        ex.InnerException);
+                    throw Outage(ex, before);
                 }
                 catch (ImportConflictException ex) when (everything)
                 {
@@ -155,7 +151,22 @@ internal static class SessionPullCommand
 
             // Sessions deleted in PostgreSQL in the window that this workspace still holds: nothing pulls them, and a change
             // to one loses to the deletion, so --all names them rather than leave them looking shared.
-            IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere = everything ? await DeletedHereHeldAsync(context, from!.Value, cancellationToken) : [];
+            IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)> deletedThere;
+            try
+            {
+                deletedThere = everything ? await DeletedHereHeldAsync(context, from!.Value, cancellationToken) : [];
+            }
+            catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
+            {
+                // Every session was pulled; PostgreSQL stopped answering before the deleted ones could be read (trial AV F11).
+                if (p.GetValue(json))
+                {
+                    WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
+                }
+
+                throw Outage(ex, $"{Done(pull, ids.Count)} before that; those stay in this workspace. ");
+            }
+
             if (results.Count + deletionPending.Count + deletedThere.Count == 0 && !p.GetValue(json))
             {
                 context.Console.WriteLine($"No session in PostgreSQL changed since {UtcTimestamp.Format(from)} (UTC); nothing pulled.");
@@ -184,6 +195,14 @@ internal static class SessionPullCommand
             context.Console.WriteLine(Describe(written.Id, written.Result));
         }
     }
+
+    /// <summary>PostgreSQL's outage during a pull, its hint saying that what was pulled (<paramref name="before"/>) stays and to run the pull again.</summary>
+    private static AcodeDbException Outage(AcodeDbException ex, string before)
+        => new(
+            ex.ErrorCode,
+            ex.Message,
+            $"{before}Once PostgreSQL answers, run the same command again: it pulls what is missing, records in PostgreSQL what this workspace holds, and changes nothing else. Check that the server is running and reachable from this machine, and that ACODE_POSTGRES_URL (or persistence:postgres:connectionString) names the right host, port, database, user and password; if the server refused, do what the message says first.",
+            ex.InnerException);
 
     /// <summary>The sessions deleted in PostgreSQL at or after <paramref name="from"/> of which this workspace holds a copy.</summary>
     private static async Task<IReadOnlyList<(SessionId Id, DateTimeOffset DeletedAt)>> DeletedHereHeldAsync(CliContext context, DateTimeOffset from, CancellationToken cancellationToken)

@@ -108,7 +108,7 @@ internal static class UiCommand
             return port;
         }
 
-        result.AddError($"--port must be between 1 and 65535, or 0 for a free port (got '{text}').");
+        result.AddError($"--port must be between 1 and 65535, or 0 for a free port (got '{ParseErrorMessages.Shown(text)}').");
         return 0;
     }
 

@@ -243,6 +243,7 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("session", "show")]
     [InlineData("session", "list", "--sort")]
     [InlineData("demo", "--sessions")]
+    [InlineData("ui", "--no-open", "--port")]
     [Trait("Issue", "trialAT.6")]
     public async Task A_very_long_value_is_quoted_cut_in_its_error(params string[] arguments)
     {
@@ -250,6 +251,21 @@ public sealed class CommandLineErrorTests : IDisposable
         string value = new('9', 400);
 
         AcodeResult result = await _workspace.RunAsync([.. arguments, value]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(new string('9', 99) + "…", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('9', 101), result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("session", "list", "--cursor")]
+    [InlineData("session", "search", "word", "--cursor")]
+    [Trait("Issue", "trialAV.F10")]
+    public async Task A_very_long_cursor_is_quoted_cut_as_other_values_are(params string[] arguments)
+    {
+        await _workspace.RunOkAsync("db", "migrate");
+
+        AcodeResult result = await _workspace.RunAsync([.. arguments, new string('9', 400)]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(new string('9', 99) + "…", result.Stderr, StringComparison.Ordinal);
