@@ -22,7 +22,7 @@ namespace Acode.Application.Serialization;
 /// number (PostgreSQL keeps both when two workspaces each added one at it, and <c>session export --remote</c> writes
 /// them): the store's import places the later one after the end of the log (docs/architecture.md, "Event sequence numbers").
 /// </remarks>
-internal sealed class SessionGraphBuilder
+internal sealed partial class SessionGraphBuilder
 {
     /// <summary>
     /// The largest version or event sequence number a document may carry: 2⁶³ − 2³², which leaves room for 2³² − 1 more
@@ -59,7 +59,14 @@ internal sealed class SessionGraphBuilder
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {document.Id}: {InWords(ex)}", ex);
+            // The id as the file gives it may be anything (trial AV F8: 'token=ghp_…' was quoted whole, twice): shown
+            // redacted and cut as every refused value is, also where the domain's refusal quotes it.
+            string id = document.Id ?? string.Empty;
+            string shown = Shown(id);
+            string why = InWords(ex);
+            why = id.Length > 0 && shown != id ? why.Replace(id, shown, StringComparison.Ordinal) : why;
+            why = RefusedId().Replace(why, m => $"'{Shown(m.Groups[1].Value)}' is not a valid {m.Groups[2].Value} id");
+            throw new FormatException($"{document.GetType().Name.Replace("Document", string.Empty, StringComparison.Ordinal)} {shown}: {why}", ex);
         }
     }
 
@@ -169,7 +176,7 @@ internal sealed class SessionGraphBuilder
         if (!found)
         {
             throw new InvalidOperationException(
-                $"its {kind} {id} is not on an earlier line of this session: a {kind}'s line must come before the lines that belong to it (an export lists the session, then its tasks, steps, tool calls, artifacts and events, in that order).");
+                $"its {kind} {Shown(id)} is not on an earlier line of this session: a {kind}'s line must come before the lines that belong to it (an export lists the session, then its tasks, steps, tool calls, artifacts and events, in that order).");
         }
     }
 
@@ -177,7 +184,7 @@ internal sealed class SessionGraphBuilder
     {
         if (!string.Equals(session.Id.Value, sessionId, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"it belongs to session {sessionId}, not {session.Id}.");
+            throw new InvalidOperationException($"it belongs to session {Shown(sessionId)}, not {session.Id}.");
         }
     }
 
@@ -262,6 +269,13 @@ internal sealed class SessionGraphBuilder
     /// </summary>
     private static string Quote(string? value)
         => value is null ? "null" : "\"" + System.Text.Json.JsonEncodedText.Encode(Redaction.RedactedCut.Ellipsis(value, 40), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping) + "\"";
+
+    /// <summary>The domain's refusal of an id (<c>PrefixedId.Validate</c>), which quotes it whole: of a parent id or <c>sessionId</c> too.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^'(.*)' is not a valid (\w+) id", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex RefusedId();
+
+    /// <summary>An id (or any value) from the file as an error shows it: redacted with the built-in rules, cut at 40 characters.</summary>
+    private static string Shown(string value) => Redaction.RedactedCut.Ellipsis(value, 40);
 
     private static string NotBlank(string? value, string field)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{field} is missing or blank.", field) : value;

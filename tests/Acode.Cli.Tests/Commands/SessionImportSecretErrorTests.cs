@@ -54,6 +54,33 @@ public sealed class SessionImportSecretErrorTests : IDisposable
         Assert.DoesNotContain(Password, result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Session", "id", "token=" + Token)]
+    [InlineData("SessionTask", "id", "token=" + Token)]
+    [InlineData("SessionTask", "sessionId", "token=" + Token)]
+    [InlineData("Step", "taskId", "token=" + Token)]
+    [InlineData("Session", "id", "token=" + Token + " and a long tail that goes on and on and on past any cut at all")]
+    [Trait("Issue", "trialAV.F8")]
+    public async Task An_id_that_is_not_one_is_quoted_redacted_and_cut(string entity, string field, string value)
+    {
+        await _workspace.RunOkAsync("demo");
+        string export = Path.Combine(_workspace.Root, "export.jsonl");
+        await _workspace.RunOkAsync("session", "export", "--all", "-o", export);
+        string[] lines = await File.ReadAllLinesAsync(export);
+        int at = Array.FindIndex(lines, l => JsonNode.Parse(l)!["entity"]!.GetValue<string>() == entity);
+        JsonNode document = JsonNode.Parse(lines[at])!;
+        document[field] = value;
+        lines[at] = document.ToJsonString();
+        await File.WriteAllLinesAsync(export, lines);
+
+        AcodeResult result = await _other.RunAsync("session", "import", export);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("[REDACTED:github-token]", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zq8Kx1Lm2Np3", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("past any cut", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _workspace.Dispose();
