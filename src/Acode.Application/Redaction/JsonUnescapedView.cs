@@ -1,17 +1,29 @@
+using System.Buffers;
 using System.Text;
 
 namespace Acode.Application.Redaction;
 
 /// <summary>
 /// A text with its JSON string escapes decoded (RFC 8259 §7: <c>\"</c>, <c>\\</c>, <c>\/</c>, <c>\b</c>, <c>\f</c>,
-/// <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\uXXXX</c>), and where each decoded character came from in the text, so a secret
-/// found in the decoded text is replaced in the text as it was written. Plain text quotes JSON often (a tool printing
-/// a JSON document, a log of one): <c>postgres:\/\/admin:pw@db</c> as PHP's <c>json_encode</c> writes it, or
-/// <c>\u0041KIA…</c>, does not show the literal its rule looks for (trial AN 8). A backslash that starts no escape is
-/// kept as itself.
+/// <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\uXXXX</c>), one or more levels deep, and where each decoded character came from
+/// in the text, so a secret found in the decoded text is replaced in the text as it was written. Plain text quotes JSON
+/// often (a tool printing a JSON document, a log of one): <c>postgres:\/\/admin:pw@db</c> as PHP's <c>json_encode</c>
+/// writes it, or <c>\u0041KIA…</c>, does not show the literal its rule looks for (trial AN 8). A backslash that starts no
+/// escape is kept as itself.
 /// </summary>
+/// <remarks>
+/// A <c>"</c> written as an escape between two characters a value holds (<c>Sup3r\"Tail9876</c>) is part of a value, not
+/// its end: a JSON string opens after white space or one of <c>: , [ { =</c> and closes before white space or one of
+/// <c>: , ] }</c> (RFC 8259 §2). Such a quote is <see cref="QuoteInValue"/> in <see cref="Text"/>, so a rule's value runs
+/// over it and its check sees the whole value (trial AV F1–F3: a password holding <c>\"</c> was cut there, or not found).
+/// </remarks>
 internal sealed class JsonUnescapedView
 {
+    /// <summary>What a quote inside a value is decoded to: a symbol no rule's value stops at, as <c>"</c> would be one.</summary>
+    public const char QuoteInValue = '\u0001';
+
+    private static readonly SearchValues<char> ValueBoundaries = SearchValues.Create("\"'`,;:=(){}[]<>&\\");
+
     private readonly int[] _starts;
 
     private JsonUnescapedView(string text, int[] starts)
@@ -23,8 +35,33 @@ internal sealed class JsonUnescapedView
     /// <summary>The decoded text.</summary>
     public string Text { get; }
 
-    /// <summary>The view of <paramref name="text"/>; null when it holds no escape (the text is its own view).</summary>
-    public static JsonUnescapedView? Of(string text)
+    /// <summary>
+    /// The view of <paramref name="text"/> with <paramref name="depth"/> levels of escapes decoded (2: JSON quoting JSON,
+    /// <c>{\\\"password\\\":…}</c>); null when a level holds no escape (the text is its own view at that depth).
+    /// </summary>
+    public static JsonUnescapedView? Of(string text, int depth = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
+        JsonUnescapedView? view = DecodeLevel(text);
+        for (int level = 2; view is not null && level <= depth; level++)
+        {
+            view = view.Deeper();
+        }
+
+        return view;
+    }
+
+    /// <summary>This view with one more level of escapes decoded, its sources still in the text; null when <see cref="Text"/> holds no escape.</summary>
+    public JsonUnescapedView? Deeper()
+    {
+        JsonUnescapedView? deeper = DecodeLevel(Text);
+        return deeper is null ? null : new JsonUnescapedView(deeper.Text, Array.ConvertAll(deeper._starts, s => _starts[s]));
+    }
+
+    /// <summary>Where the decoded characters <c>[start, start + length)</c> were written in the text, as its start and length.</summary>
+    public (int Start, int Length) Source(int start, int length) => (_starts[start], _starts[start + length] - _starts[start]);
+
+    private static JsonUnescapedView? DecodeLevel(string text)
     {
         // Nothing is copied for a text whose backslashes start no escape (a Windows path, a regular expression).
         int first = FirstEscape(text);
@@ -44,6 +81,11 @@ internal sealed class JsonUnescapedView
         for (int i = first; i < text.Length;)
         {
             int length = Decode(text, i, out char c);
+            if (c == '"' && length > 1 && decoded.Length > 0 && HoldsValue(decoded[^1]) && i + length < text.Length && HoldsValue(text[i + length]))
+            {
+                c = QuoteInValue;
+            }
+
             decoded.Append(c);
             starts.Add(i);
             i += length;
@@ -53,11 +95,11 @@ internal sealed class JsonUnescapedView
         return new JsonUnescapedView(decoded.ToString(), [.. starts]);
     }
 
-    /// <summary>Where the decoded characters <c>[start, start + length)</c> were written in the text, as its start and length.</summary>
-    public (int Start, int Length) Source(int start, int length) => (_starts[start], _starts[start + length] - _starts[start]);
-
-    /// <summary>Whether the decoded character at <paramref name="index"/> was written as an escape (<c>\"</c>, <c>\u0041</c>), not as itself.</summary>
-    public bool IsEscape(int index) => _starts[index + 1] - _starts[index] > 1;
+    /// <summary>
+    /// Whether <paramref name="c"/> can be a character of a value next to a quote inside it. Not a backslash: <c>"</c> in
+    /// the decoded text is a quote of the next level, which that level's view reads.
+    /// </summary>
+    private static bool HoldsValue(char c) => !char.IsWhiteSpace(c) && !char.IsControl(c) && !ValueBoundaries.Contains(c);
 
     /// <summary>The index of the first backslash of <paramref name="text"/> that starts an escape; -1 when none does.</summary>
     private static int FirstEscape(string text)

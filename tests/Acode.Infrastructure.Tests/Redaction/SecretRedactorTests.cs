@@ -136,6 +136,13 @@ public sealed class SecretRedactorTests
     [InlineData("DB_PASSWORD=Sup3rS3cret\\\"Tail9876xyz) done", "DB_PASSWORD=[REDACTED:generic-secret]) done")]
     [InlineData("conn \"Host=db;Password=Sup3rS3cret\\\"Tail9876;Port=5\"", "conn \"Host=db;Password=[REDACTED:connection-string-password];Port=5\"")]
     [InlineData("{\\\"password\\\":\\\"Sup3rS3cret\\\",\\\"user\\\":\\\"bob\\\"}", "{\\\"password\\\":\\\"[REDACTED:generic-secret]\\\",\\\"user\\\":\\\"bob\\\"}")]
+    [InlineData("log {\"password\":\"Sup3r\\\"Tail9876\"} ok", "log {\"password\":\"[REDACTED:generic-secret]\"} ok")] // trial AV F1: the part before \" alone was too short to check
+    [InlineData("PASSWORD=x\\\"Sup3rS3cretTail9876 next", "PASSWORD=[REDACTED:generic-secret] next")]
+    [InlineData("dir \"C:\\temp\\\" then password=Sup3rS3cret\\\"Tail9876xyz end", "dir \"C:\\temp\\\" then password=[REDACTED:generic-secret] end")] // AV F2: an earlier \" on the line
+    [InlineData("echo \\\"hello\\\" && PASSWORD=Sup3rS3cret\\\"Tail9876xyz make", "echo \\\"hello\\\" && PASSWORD=[REDACTED:generic-secret] make")]
+    [InlineData("cfg {\\\"password\\\":\\\"Sup3rS3cret\\\\\\\"Tail9876xyz\\\"} ok", "cfg {\\\"password\\\":\\\"[REDACTED:generic-secret]\\\"} ok")] // AV F3: one level deeper
+    [InlineData("{\\\\\\\"password\\\\\\\":\\\\\\\"Sup3rS3cretTail9876\\\\\\\"}", "{\\\\\\\"password\\\\\\\":\\\\\\\"[REDACTED:generic-secret]\\\\\\\"}")] // JSON quoting JSON in a log
+    [InlineData("run \\\"password=Sup3rS3cret9\\\" done", "run \\\"password=[REDACTED:generic-secret]\\\" done")] // a closing \" still ends the value
     [InlineData("a \\u00e9 \\/ b, then postgres://u:Zx9Qw8Er7Ty6@db and postgres:\\/\\/v:Qw8Er7Ty6Zx9@db2", "a \\u00e9 \\/ b, then postgres://u:[REDACTED:url-password]@db and postgres:\\/\\/v:[REDACTED:url-password]@db2")]
     public void A_secret_written_with_json_escapes_in_plain_text_is_redacted_where_it_was_written(string text, string expected)
     {
@@ -148,6 +155,19 @@ public sealed class SecretRedactorTests
         Assert.Equal(expected, redacted);
         Assert.Equal(expected.Split("[REDACTED:").Length - 1, counts.Total);
         Assert.Equal(redacted, _redactor.Redact(redacted, new RedactionCounts()));
+    }
+
+    [Fact]
+    public void A_tool_result_quoting_json_whose_password_holds_a_quote_is_redacted_whole()
+    {
+        // Trial AV F1 end to end: a tool result {"password":"Sup3r\"Tail9876"} was stored, shown and synced as it came.
+        const string Json = "{\"result\":\"{\\\"password\\\":\\\"Sup3r\\\\\\\"Tail9876\\\"}\"}";
+        var counts = new RedactionCounts();
+
+        using JsonDocument document = JsonDocument.Parse(_redactor.RedactJson(Json, counts));
+
+        Assert.Equal("{\"password\":\"[REDACTED:generic-secret]\"}", document.RootElement.GetProperty("result").GetString());
+        Assert.Equal(1, counts.Total);
     }
 
     [Theory]
