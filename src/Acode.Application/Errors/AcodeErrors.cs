@@ -475,7 +475,7 @@ internal static class AcodeErrors
     /// <summary>ACODE-DB-007 for a key under <c>persistence</c> that no setting has (a typo, or a setting of a newer acode).</summary>
     public static AcodeDbException UnknownConfigurationKey(string key, string source, string? suggestion, IEnumerable<string> knownKeys) => new(
         AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: {key} (from {source}) is not a setting acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
+        $"Invalid configuration: {Redaction.RedactedCut.Ellipsis(key, ShownValueLength)} (from {source}) is not a setting acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
         $"Fix or remove it in {source}. Known settings: {string.Join(", ", knownKeys)}.");
 
     /// <summary>ACODE-DB-007 for a top-level key of <c>.agent/config.json</c> other than <c>persistence</c> (a misspelt section).</summary>
@@ -484,7 +484,7 @@ internal static class AcodeErrors
     /// <param name="suggestion">The section it probably meant, or null.</param>
     public static AcodeDbException UnknownConfigurationSection(string key, string path, string? suggestion) => new(
         AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: '{key}' at the top of {path} is not a section acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
+        $"Invalid configuration: '{Redaction.RedactedCut.Ellipsis(key, ShownValueLength)}' at the top of {path} is not a section acode knows" + (suggestion is null ? "." : $"; did you mean {suggestion}?"),
         $"Fix or remove it in {path}: " + """acode's settings all go under "persistence", e.g. {"persistence": {"sqlite": {"busyTimeoutSeconds": 30}}}.""");
 
     /// <summary>ACODE-DB-007 for an <c>ACODE_</c> environment variable meant for a setting whose name no setting has (a typo in its section).</summary>
@@ -492,7 +492,7 @@ internal static class AcodeErrors
     /// <param name="meant">The name it probably meant, e.g. <c>ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS</c>.</param>
     public static AcodeDbException UnknownConfigurationVariable(string variable, string meant) => new(
         AcodeErrorCode.InvalidConfiguration,
-        $"Invalid configuration: the environment variable {variable} names no setting acode knows; did you mean {meant}?",
+        $"Invalid configuration: the environment variable {Redaction.RedactedCut.Ellipsis(variable, ShownValueLength)} names no setting acode knows; did you mean {Redaction.RedactedCut.Ellipsis(meant, ShownValueLength)}?",
         "Rename or unset it: acode's settings are ACODE_PERSISTENCE__<section>__<key> (two underscores between the parts), e.g. ACODE_PERSISTENCE__SQLITE__BUSYTIMEOUTSECONDS=30.");
 
     /// <summary>ACODE-DB-007 for a configuration file that cannot be read as JSON.</summary>

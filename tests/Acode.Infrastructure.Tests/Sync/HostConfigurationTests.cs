@@ -53,6 +53,8 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     [InlineData("{ \"persistence\": {\n \"sync\": 5,\n", "{0} is not valid JSON: the file ends before its JSON is complete", "Fix the file")]
     [InlineData("{ \"persistence\": {\n \"sync\": 5\n \"store\": 1 } }", "{0} is not valid JSON: line 3, column 2:", "Fix the file")]
     [InlineData("{ \"persistance\": { \"sync\": { \"batchSize\": 5 } } }", "'persistance' at the top of {0} is not a section acode knows; did you mean persistence?", "Fix or remove it in ")]
+    [InlineData("""{ "persistence": { "token=ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj": 1 } }""", "persistence:token=[REDACTED:github-token] (from {0}) is not a setting acode knows", "Known settings:")] // trial AV F9: a secret pasted as a key
+    [InlineData("""{ "token=ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj": 1 }""", "'token=[REDACTED:github-token]' at the top of {0} is not a section acode knows", "Fix or remove it in ")]
     public async Task An_invalid_setting_in_config_json_stops_the_host_on_start_naming_the_key(string json, string expected, string accepted)
     {
         WriteConfig(json);
