@@ -6,7 +6,8 @@ namespace Acode.Application.Redaction;
 /// Applies an <see cref="ISecretRedactor"/> to the stored text of one entity, in place, before a store writes it: tool-call
 /// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text, and the free-text
 /// labels (session title and goal, task and step titles and descriptions, artifact names), which importers build from
-/// transcript content. Identifiers (tool names, event types, media types) and binary content are left alone.
+/// transcript content, and the names callers give (tool names, event types, media types: free text, trial AU 5). Binary
+/// content is left alone.
 /// </summary>
 internal static class EntityRedaction
 {
@@ -28,7 +29,8 @@ internal static class EntityRedaction
     /// <summary>
     /// Redacts as <see cref="Redact"/>, counting each scanned field apart, in the order <see cref="RedactedFields.Of"/>
     /// gives their stored values: session title, goal; task or step title, description; tool-call arguments, result,
-    /// error; artifact name, content; event payload. An import uses this to count only the fields it changes.
+    /// error, tool name; artifact name, content, media type; event payload, type. An import uses this to count only the
+    /// fields it changes.
     /// </summary>
     /// <returns>One count per field of the entity's kind (all empty when the redactor is off).</returns>
     public static RedactionCounts[] RedactFields(ISecretRedactor redactor, Entity entity)
@@ -47,17 +49,29 @@ internal static class EntityRedaction
                 string arguments = redactor.RedactJson(call.ArgumentsJson, fields[0]);
                 string? result = call.Result is null ? null : redactor.Redact(call.Result, fields[1]);
                 string? error = call.Error is null ? null : redactor.Redact(call.Error, fields[2]);
-                if (Any(fields))
+                string toolName = redactor.Redact(call.ToolName, fields[3]);
+                if (fields[0].Total + fields[1].Total + fields[2].Total > 0)
                 {
                     call.ReplaceRedacted(arguments, result, error);
+                }
+
+                if (fields[3].Total > 0)
+                {
+                    call.ReplaceRedactedToolName(toolName);
                 }
 
                 break;
             case SessionEvent evt:
                 string payload = redactor.RedactJson(evt.PayloadJson, fields[0]);
-                if (Any(fields))
+                string type = redactor.Redact(evt.Type, fields[1]);
+                if (fields[0].Total > 0)
                 {
                     evt.ReplaceRedacted(payload);
+                }
+
+                if (fields[1].Total > 0)
+                {
+                    evt.ReplaceRedactedType(type);
                 }
 
                 break;
@@ -81,6 +95,12 @@ internal static class EntityRedaction
                 break;
             case Artifact artifact:
                 RedactArtifact(redactor, artifact, fields[0], fields[1]);
+                string mediaType = redactor.Redact(artifact.MediaType, fields[2]);
+                if (fields[2].Total > 0)
+                {
+                    artifact.ReplaceRedactedMediaType(mediaType);
+                }
+
                 break;
         }
 
@@ -89,9 +109,9 @@ internal static class EntityRedaction
 
     private static int FieldCount(Entity entity) => entity switch
     {
-        ToolCall => 3,
-        SessionEvent => 1,
-        Session or WorkItem or Artifact => 2,
+        ToolCall => 4,
+        Artifact => 3,
+        SessionEvent or Session or WorkItem => 2,
         _ => 0,
     };
 

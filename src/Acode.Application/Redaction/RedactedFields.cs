@@ -19,9 +19,9 @@ internal static class RedactedFields
         SessionDocument s => [s.Title, s.Goal],
         SessionTaskDocument t => [t.Title, t.Description],
         StepDocument p => [p.Title, p.Description],
-        ToolCallDocument c => [c.ArgumentsBlob ?? c.Arguments, c.ResultBlob ?? c.Result, c.Error],
-        ArtifactDocument a => [a.Name, a.ContentHash],
-        SessionEventDocument e => [e.Payload],
+        ToolCallDocument c => [c.ArgumentsBlob ?? c.Arguments, c.ResultBlob ?? c.Result, c.Error, c.ToolName],
+        ArtifactDocument a => [a.Name, a.ContentHash, a.MediaType],
+        SessionEventDocument e => [e.Payload, e.Type],
         _ => [],
     };
 

@@ -52,7 +52,7 @@ public sealed class Artifact : Entity
     public ArtifactKind Kind { get; }
 
     /// <summary>The content's media type (<c>text/x-diff</c>, <c>application/json</c>, …), as given by the caller.</summary>
-    public string MediaType { get; }
+    public string MediaType { get; private set; }
 
     /// <summary>Size of the content in bytes.</summary>
     public long Size { get; private set; }
@@ -105,6 +105,17 @@ public sealed class Artifact : Entity
         ArgumentException.ThrowIfNullOrEmpty(name);
         string text = TextContent.ToWellFormed(name);
         Name = text.Length <= MaxNameLength ? text : text[..(char.IsHighSurrogate(text[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength)];
+    }
+
+    /// <summary>
+    /// Replaces the media type by a copy in which secrets were replaced by markers (docs/secrets.md): a media type is the
+    /// caller's free text (trial AU 5: <c>text/plain; token=…</c>). A store calls it just before writing the artifact.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="mediaType"/> is null or empty.</exception>
+    internal void ReplaceRedactedMediaType(string mediaType)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mediaType);
+        MediaType = TextContent.ToWellFormed(mediaType);
     }
 
     /// <summary>The lower-case hex SHA-256 of <paramref name="content"/> (64 characters), as <see cref="ContentHash"/> holds it.</summary>

@@ -32,7 +32,7 @@ public sealed class SessionEvent : Entity
     public long Sequence { get; private set; }
 
     /// <summary>A dotted name such as <c>session.state_changed</c> or <c>tool_call.started</c>.</summary>
-    public string Type { get; }
+    public string Type { get; private set; }
 
     /// <summary>The payload: one JSON value (an object unless the caller appended another), at most 64 levels deep.</summary>
     public string PayloadJson { get; private set; }
@@ -68,6 +68,17 @@ public sealed class SessionEvent : Entity
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
         PayloadJson = JsonText.Validate(TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+    }
+
+    /// <summary>
+    /// Replaces the type by a copy in which secrets were replaced by markers (docs/secrets.md): a type is the caller's free
+    /// text (trial AU 5). A store calls it just before writing the event.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is null or empty.</exception>
+    internal void ReplaceRedactedType(string type)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        Type = TextContent.ToWellFormed(type);
     }
 
     internal void Renumber(long sequence) => Sequence = sequence;

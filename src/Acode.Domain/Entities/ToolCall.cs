@@ -26,7 +26,7 @@ public sealed class ToolCall : Entity
     public StepId StepId { get; }
 
     /// <summary>The tool's name, as the agent called it.</summary>
-    public string ToolName { get; }
+    public string ToolName { get; private set; }
 
     /// <summary>The arguments: one JSON value, at most 64 levels deep.</summary>
     public string ArgumentsJson { get; private set; }
@@ -91,6 +91,17 @@ public sealed class ToolCall : Entity
         ArgumentsJson = ReferenceEquals(argumentsJson, ArgumentsJson) ? argumentsJson : JsonText.Validate(TextContent.ToWellFormed(argumentsJson), nameof(argumentsJson));
         Result = TextContent.ToWellFormedOrNull(result);
         Error = TextContent.ToWellFormedOrNull(error);
+    }
+
+    /// <summary>
+    /// Replaces the tool's name by a copy in which secrets were replaced by markers (docs/secrets.md): a name is the
+    /// agent's free text (trial AU 5: <c>curl ghp_…</c>). A store calls it just before writing the call.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="toolName"/> is null or empty.</exception>
+    internal void ReplaceRedactedToolName(string toolName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(toolName);
+        ToolName = TextContent.ToWellFormed(toolName);
     }
 
     /// <summary>Marks the call running and records <see cref="StartedAt"/>.</summary>

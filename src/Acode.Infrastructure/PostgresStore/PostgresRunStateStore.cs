@@ -241,10 +241,12 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
+        string eventType = Domain.Text.TextContent.ToWellFormed(type);
         var redacted = new RedactionCounts();
         if (_redactor.Enabled)
         {
             payload = _redactor.RedactJson(payload, redacted);
+            eventType = _redactor.Redact(eventType, redacted);
         }
 
         return InTransactionAsync<(EventId, long)?>(async (connection, transaction) =>
@@ -255,7 +257,7 @@ public sealed partial class PostgresRunStateStore : IRunStateStore, IRedactingSt
             var document = new SessionEventDocument
             {
                 Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
-                SessionId = sessionId.Value, Sequence = 0, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload, // numbered by the statement
+                SessionId = sessionId.Value, Sequence = 0, Type = eventType, Payload = payload, // numbered by the statement
             };
             var batch = new NpgsqlBatch(connection, transaction)
             {

@@ -228,6 +228,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
         string payload = Domain.Text.JsonText.Validate(Domain.Text.TextContent.ToWellFormed(payloadJson), nameof(payloadJson));
         var redacted = new RedactionCounts();
         payload = Redactor.RedactJson(payload, redacted);
+        string eventType = Redactor.Redact(Domain.Text.TextContent.ToWellFormed(type), redacted);
         (EventId Id, long Sequence)? appended = await _database.WriteAsync<(EventId, long)?>((transaction, commands) =>
         {
             object? next = commands.Get("""
@@ -246,7 +247,7 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
             var document = new SessionEventDocument
             {
                 Id = id.Value, Version = 1, CreatedAt = at, UpdatedAt = at,
-                SessionId = sessionId.Value, Sequence = sequence, Type = Domain.Text.TextContent.ToWellFormed(type), Payload = payload,
+                SessionId = sessionId.Value, Sequence = sequence, Type = eventType, Payload = payload,
             };
             EntityRows rows = EntityRows.For(document);
             commands.Get(rows.InsertSql, transaction).WithColumns(rows.Columns, rows.ValuesOf(document)).ExecuteNonQuery();

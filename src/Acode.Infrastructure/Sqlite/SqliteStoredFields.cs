@@ -14,9 +14,9 @@ internal static class SqliteStoredFields
         [EntityType.Session] = "SELECT title, goal FROM sessions WHERE id = $id;",
         [EntityType.SessionTask] = "SELECT title, description FROM session_tasks WHERE id = $id;",
         [EntityType.Step] = "SELECT title, description FROM steps WHERE id = $id;",
-        [EntityType.ToolCall] = "SELECT coalesce(arguments_blob, arguments), coalesce(result_blob, result), error FROM tool_calls WHERE id = $id;",
-        [EntityType.Artifact] = "SELECT name, content_hash FROM artifacts WHERE id = $id;",
-        [EntityType.SessionEvent] = "SELECT payload FROM session_events WHERE id = $id;",
+        [EntityType.ToolCall] = "SELECT coalesce(arguments_blob, arguments), coalesce(result_blob, result), error, tool_name FROM tool_calls WHERE id = $id;",
+        [EntityType.Artifact] = "SELECT name, content_hash, media_type FROM artifacts WHERE id = $id;",
+        [EntityType.SessionEvent] = "SELECT payload, type FROM session_events WHERE id = $id;",
     };
 
     /// <returns>One value per field (null for a NULL column); null when no row has the id.</returns>

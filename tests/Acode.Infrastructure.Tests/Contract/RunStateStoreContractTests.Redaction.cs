@@ -19,11 +19,11 @@ public abstract partial class RunStateStoreContractTests
     private static readonly string DatabaseUrl = "postgres://app:" + UrlPassword + "@db:5432/x";
 
     [Fact]
-    public async Task AppendEventAsync_redacts_the_payload_and_counts_it_in_a_secrets_redacted_event()
+    public async Task AppendEventAsync_redacts_the_payload_and_the_type_and_counts_them_in_a_secrets_redacted_event()
     {
         Session session = await Store.CreateSessionAsync("append with a secret");
 
-        (EventId id, long sequence) = (await Store.AppendEventAsync(session.Id, "http.request", $$"""{"token":"{{GitHubToken}}"}"""))!.Value;
+        (EventId id, long sequence) = (await Store.AppendEventAsync(session.Id, "http.request " + GitHubToken, $$"""{"token":"{{GitHubToken}}"}"""))!.Value;
 
         Session loaded = (await Store.GetSessionAsync(session.Id))!;
         IReadOnlyList<SessionEvent> events = await Store.ReadEventsAsync(loaded);
@@ -31,9 +31,10 @@ public abstract partial class RunStateStoreContractTests
         Assert.Equal(sequence, appended.Sequence);
         Assert.DoesNotContain(GitHubToken, appended.PayloadJson, StringComparison.Ordinal);
         Assert.Contains("[REDACTED:github-token]", appended.PayloadJson, StringComparison.Ordinal);
+        Assert.Equal("http.request [REDACTED:github-token]", appended.Type); // trial AU 5: the type is the caller's free text
         SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
         Assert.Equal(sequence + 1, counted.Sequence);
-        Assert.Equal("""{"count":1,"kinds":{"github-token":1}}""", counted.PayloadJson);
+        Assert.Equal("""{"count":2,"kinds":{"github-token":2}}""", counted.PayloadJson);
     }
 
     [Fact]
@@ -157,6 +158,56 @@ public abstract partial class RunStateStoreContractTests
         SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
         Assert.Equal("""{"count":8,"kinds":{"github-token":5,"url-password":3}}""", counted.PayloadJson);
         Assert.Equal(0, results[1].Inserted + results[1].Updated);
+    }
+
+    [Fact]
+    public async Task Tool_names_event_types_and_media_types_are_redacted_when_saved_and_imported_and_counted_once()
+    {
+        // Trial AU 5: these are the caller's free text, and were stored, shown and synced as they came.
+        Session saved = Session.Create("names");
+        saved.AddTask("task").AddStep("step").AddToolCall("curl " + GitHubToken, "{}").Succeed("ok");
+        saved.AddArtifact("a.txt", ArtifactKind.File, "text/plain; token=" + GitHubToken, "plain text"u8.ToArray());
+        saved.AppendEvent("note." + GitHubToken);
+
+        await Store.SaveAsync(saved);
+
+        await AssertNamesRedacted(saved.Id);
+
+        const string Token = "TOKEN-PLACEHOLDER";
+        Session original = Session.Create("names imported");
+        original.AddTask("task").AddStep("step").AddToolCall("curl " + Token, "{}").Succeed("ok");
+        original.AddArtifact("a.txt", ArtifactKind.File, "text/plain; token=" + Token, "plain text"u8.ToArray());
+        original.AppendEvent("note." + Token);
+        await Source.SaveAsync(original);
+        Session exported = (await Source.GetSessionAsync(original.Id))!;
+        string[] lines = [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported)))
+            .Select(line => line.Replace(Token, GitHubToken, StringComparison.Ordinal))];
+        var results = new List<ImportResult>();
+        for (int i = 0; i < 2; i++)
+        {
+            var builder = new SessionGraphBuilder();
+            foreach (string line in lines)
+            {
+                builder.Add(EntityJson.Deserialize(line));
+            }
+
+            results.Add(await Store.ImportAsync(builder.Session!, builder.Events));
+        }
+
+        await AssertNamesRedacted(original.Id);
+        Assert.Equal(0, results[1].Inserted + results[1].Updated);
+
+        async Task AssertNamesRedacted(SessionId id)
+        {
+            Session loaded = (await Store.GetSessionAsync(id))!;
+            Assert.Equal("curl [REDACTED:github-token]", loaded.Tasks[0].Steps[0].ToolCalls[0].ToolName);
+            Assert.Equal("text/plain; token=[REDACTED:github-token]", loaded.Artifacts[0].MediaType);
+            IReadOnlyList<SessionEvent> events = await Store.ReadEventsAsync(loaded);
+            Assert.Contains(events, e => e.Type == "note.[REDACTED:github-token]");
+            Assert.DoesNotContain(GitHubToken, string.Join("\n", TestSessions.Documents(loaded).Concat(TestSessions.Documents(events))), StringComparison.Ordinal);
+            SessionEvent counted = Assert.Single(events, e => e.Type == SessionEventTypes.SecretsRedacted);
+            Assert.Equal("""{"count":3,"kinds":{"github-token":3}}""", counted.PayloadJson);
+        }
     }
 
     [Fact]
