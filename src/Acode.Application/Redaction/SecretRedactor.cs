@@ -17,6 +17,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
     private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
     /// <summary>How many levels of JSON escapes a plain text is read through: JSON quoting JSON inside a log is the deepest met.</summary>
     private const int EscapeLevels = 2;
@@ -96,23 +97,17 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         // What JSON escapes in the text hide first (trial AN 8: a tool's output quoting JSON, postgres:\/\/admin:pw@db),
-        // then the text as written: read as written first, a token with an escape inside (\u002B, as .NET's JSON writer
-        // writes '+') was replaced up to the escape and its rest no longer looked like a token (trial AQ 1).
-        // The deeper level first (JSON quoting JSON, {\\\"password\\\":…}), for the same reason.
+        // one level, then two (JSON quoting JSON, {\\\"password\\\":…}, whose structure one level does not show), then
+        // the text as written: read as written first, a token with an escape inside (\u002B, as .NET's JSON writer writes
+        // '+') was replaced up to the escape and its rest no longer looked like a token (trial AQ 1).
         string current = text;
-        JsonUnescapedView? view = JsonUnescapedView.Of(text);
-        if (view?.Deeper() is { } deeper)
-        {
-            current = RunRules(current, deeper, EscapeLevels, counts);
-            if (!ReferenceEquals(current, text))
-            {
-                view = JsonUnescapedView.Of(current);
-            }
-        }
-
-        if (view is not null)
+        if (JsonUnescapedView.Of(text) is { } view)
         {
             current = RunRules(current, view, 1, counts);
+            if (JsonUnescapedView.Of(current, EscapeLevels) is { } deeper)
+            {
+                current = RunRules(current, deeper, EscapeLevels, counts);
+            }
         }
 
         return RunRules(current, null, 0, counts);
@@ -430,13 +425,83 @@ public sealed class SecretRedactor : ISecretRedactor
 
         if (view is not null)
         {
+            bool cutAtContent = EndsAtQuotedQuote(subject, view, start, start + length);
             (start, length) = view.Source(start, length);
+            if (cutAtContent)
+            {
+                length = EndOfValue(input, start + length) - start;
+            }
+        }
+
+        if (start < copied)
+        {
+            return; // within a value already replaced whole (EndOfValue)
         }
 
         output ??= new StringBuilder(input.Length);
         output.Append(input, copied, start - copied).Append(rule.Marker);
         copied = start + length;
         counts.Add(rule.Kind);
+    }
+
+    /// <summary>
+    /// Whether the value found at <c>[start, end)</c> of the decoded text stops at a <c>"</c> that was written <c>\"</c>
+    /// while the quote that opened it (the last one before it on its line, if any) was written as itself: at that level
+    /// the escaped quote is part of the value, not its end (trial AQ 3: <c>{"password":"Sup3r\"Tail9876"}</c> in a log kept
+    /// <c>Tail9876</c>; in JSON quoting JSON, <c>{\"password\":\"…\"}</c>, the escaped quote does end it). The view reads
+    /// most such quotes by their neighbours (<see cref="JsonUnescapedView"/>); this is for the rest: a quote next to
+    /// another or to <c>: = &amp; . -</c> (trial AW W1: <c>Sup3r\"\"Tail</c>, <c>Sup3r\":Tail</c>).
+    /// </summary>
+    private static bool EndsAtQuotedQuote(string subject, JsonUnescapedView view, int start, int end)
+    {
+        if (end >= subject.Length || subject[end] != '"' || !view.IsEscape(end))
+        {
+            return false;
+        }
+
+        for (int i = start - 1; i >= 0 && subject[i] != '\n'; i--)
+        {
+            if (subject[i] == '"')
+            {
+                return !view.IsEscape(i);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Where a value cut at an escaped quote really ends in the text as written: after the escaped quotes (<c>\"</c>) and
+    /// the characters a rule's value holds (not white space, a quote, <c>` , ; ( ) { } [ ] &lt; &gt; &amp;</c> or another
+    /// escape such as <c>\n</c>), written after <paramref name="from"/> (trial AV F4: running on over <c>\n</c> took whole
+    /// log lines).
+    /// </summary>
+    private static int EndOfValue(string input, int from)
+    {
+        int i = from;
+        while (i < input.Length)
+        {
+            char c = input[i];
+            if (c == '\\')
+            {
+                if (i + 1 < input.Length && input[i + 1] == '"')
+                {
+                    i += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || ValueEnds.Contains(c))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        return i;
     }
 
     private static bool Passes(SecretCheck check, ReadOnlySpan<char> value, string input, int start, int length)

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Acode.Application.Errors;
 using Acode.Application.Options;
+using Acode.Application.Redaction;
 using Acode.Domain.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -528,9 +530,32 @@ internal static partial class PersistenceConfigurationBinder
         FileConfigurationProvider file => PathOf(file),
         EnvironmentVariablesConfigurationProvider => "the environment variable "
             + EnvironmentPrefix().Match(provider.ToString() ?? string.Empty) switch { { Success: true } m => m.Groups[1].Value, _ => string.Empty }
-            + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant(),
+            + VariableName(key),
         _ => provider.ToString() ?? provider.GetType().Name,
     };
+
+    /// <summary>
+    /// The environment variable's part that names <paramref name="key"/>: its parts apart by <c>__</c>, upper case. An unknown
+    /// key holding a secret is named with its marker (trial AW W4: <c>ACODE_PERSISTENCE__AKIA…</c> was quoted whole; upper
+    /// case, a <c>ghp_</c> token is no longer found).
+    /// </summary>
+    private static string VariableName(string key)
+    {
+        string shown = RedactedCut.Redact(SecretRedactor.Default, key);
+        var name = new StringBuilder(shown.Length);
+        int at = 0;
+        for (int marker = shown.IndexOf(SecretValues.MarkerPrefix, StringComparison.Ordinal); marker >= 0; marker = shown.IndexOf(SecretValues.MarkerPrefix, at, StringComparison.Ordinal))
+        {
+            int end = shown.IndexOf(']', marker);
+            end = end < 0 ? shown.Length : end + 1;
+            name.Append(Spelt(shown[at..marker])).Append(shown, marker, end - marker);
+            at = end;
+        }
+
+        return name.Append(Spelt(shown[at..])).ToString();
+
+        static string Spelt(string part) => part.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
+    }
 
     private static string PathOf(FileConfigurationProvider file)
         => file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";

@@ -143,6 +143,11 @@ public sealed class SecretRedactorTests
     [InlineData("cfg {\\\"password\\\":\\\"Sup3rS3cret\\\\\\\"Tail9876xyz\\\"} ok", "cfg {\\\"password\\\":\\\"[REDACTED:generic-secret]\\\"} ok")] // AV F3: one level deeper
     [InlineData("{\\\\\\\"password\\\\\\\":\\\\\\\"Sup3rS3cretTail9876\\\\\\\"}", "{\\\\\\\"password\\\\\\\":\\\\\\\"[REDACTED:generic-secret]\\\\\\\"}")] // JSON quoting JSON in a log
     [InlineData("run \\\"password=Sup3rS3cret9\\\" done", "run \\\"password=[REDACTED:generic-secret]\\\" done")] // a closing \" still ends the value
+    [InlineData("log {\"password\":\"Sup3rS3cret\\\"\\\"Tail9876\"} ok", "log {\"password\":\"[REDACTED:generic-secret]\"} ok")] // trial AW W1: quotes the view cannot place
+    [InlineData("PASSWORD=Sup3rS3cret\\\":Tail9876 next", "PASSWORD=[REDACTED:generic-secret] next")]
+    [InlineData("log {\"password\":\"Abc123XyZ\\\\nTail9876\"} ok", "log {\"password\":\"[REDACTED:generic-secret]\"} ok")] // AW W2: \\n of the value is no line break
+    [InlineData("echo \\\"password=Sup3rS3cret9\\\"|grep x", "echo \\\"password=[REDACTED:generic-secret]\\\"|grep x")] // AW W3: the closing quote and what follows stay
+    [InlineData("var t = \\\"Abc123XyZ789q!\\\".trim(); token=\\\"Abc123XyZ789q\\\"/>", "var t = \\\"Abc123XyZ789q!\\\".trim(); token=\\\"[REDACTED:generic-secret]\\\"/>")]
     [InlineData("a \\u00e9 \\/ b, then postgres://u:Zx9Qw8Er7Ty6@db and postgres:\\/\\/v:Qw8Er7Ty6Zx9@db2", "a \\u00e9 \\/ b, then postgres://u:[REDACTED:url-password]@db and postgres:\\/\\/v:[REDACTED:url-password]@db2")]
     public void A_secret_written_with_json_escapes_in_plain_text_is_redacted_where_it_was_written(string text, string expected)
     {

@@ -92,6 +92,30 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task An_unknown_ACODE_variable_holding_a_secret_is_named_with_its_marker()
+    {
+        // Trial AW W4: the key was redacted, but the variable named as its source was quoted whole (upper case, so a ghp_
+        // token was not found), twice.
+        string variable = "ACODE_PERSISTENCE__AKIA" + "QWERTYZ234567ABC";
+        Environment.SetEnvironmentVariable(variable, "1");
+        try
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.Services.AddAcodePersistence(_workspace.Workspace);
+            using IHost host = builder.Build();
+
+            OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+            Assert.Contains("(from the environment variable ACODE_PERSISTENCE__[REDACTED:aws-access-key-id])", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("QWERTYZ234567ABC", ex.Message, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
     public async Task The_CLI_and_the_host_load_the_same_options_from_the_same_sources()
     {
         WriteConfig("""{ "persistence": { "postgres": { "connectionString": "postgresql://acode@db.example/runs", "poolSize": 3 }, "sync": { "leaseSeconds": 90 } } }""");
