@@ -166,7 +166,8 @@ public sealed class SecretRedactor : ISecretRedactor
         // read them into a string), so a secret next to one is found too. The copy has the same length and offsets: the
         // edits go to the original, and a value without a secret keeps its escapes.
         string readable = JsonEscapes.WellFormed(json);
-        List<(int Start, int Length, byte[] Replacement)>? edits = null;
+        // Keyed by where each edited string starts in the JSON (a word of an argument vector is edited again in place).
+        Dictionary<int, (int Length, byte[] Replacement)>? edits = null;
         // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
         var arrays = new Stack<List<ArgvWord>?>();
         try
@@ -202,12 +203,12 @@ public sealed class SecretRedactor : ISecretRedactor
                     {
                         byte[] encoded = JsonEncodedText.Encode(redacted, MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
                         edits ??= [];
-                        edits.Add((start, reader.ValueSpan.Length, encoded));
+                        edits[start] = (reader.ValueSpan.Length, encoded);
                     }
 
                     if (name is null && arrays.TryPeek(out List<ArgvWord>? words) && words is not null)
                     {
-                        words.Add(new ArgvWord(start, reader.ValueSpan.Length, redacted, Edited: !ReferenceEquals(redacted, value)));
+                        words.Add(new ArgvWord(start, reader.ValueSpan.Length, redacted));
                     }
                 }
                 else
@@ -244,7 +245,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// as in the command written as one line (trial AU 2: each word was scanned alone). A password found inside one word
     /// is replaced there; <paramref name="edits"/> gets that word's edit (in place of the one its own scan made, if any).
     /// </summary>
-    private void RedactArgumentVector(List<ArgvWord> words, RedactionCounts counts, ref List<(int Start, int Length, byte[] Replacement)>? edits)
+    private void RedactArgumentVector(List<ArgvWord> words, RedactionCounts counts, ref Dictionary<int, (int Length, byte[] Replacement)>? edits)
     {
         SecretRule rule = _cliPasswordRule!;
         string line = string.Join(' ', words.Select(w => w.Text));
@@ -284,21 +285,12 @@ public sealed class SecretRedactor : ISecretRedactor
             edits ??= [];
             ArgvWord w = words[word];
             byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
-            int existing = w.Edited ? edits.FindLastIndex(e => e.Start == w.Start) : -1;
-            if (existing >= 0)
-            {
-                edits[existing] = (w.Start, w.Length, encoded);
-            }
-            else
-            {
-                int before = edits.FindIndex(e => e.Start > w.Start);
-                edits.Insert(before < 0 ? edits.Count : before, (w.Start, w.Length, encoded));
-            }
+            edits[w.Start] = (w.Length, encoded);
         }
     }
 
-    /// <summary>A string element of an array: where its text starts and how long it is in the JSON, its (redacted) value, whether an edit was made for it.</summary>
-    private sealed record ArgvWord(int Start, int Length, string Text, bool Edited);
+    /// <summary>A string element of an array: where its text starts and how long it is in the JSON, and its (redacted) value.</summary>
+    private sealed record ArgvWord(int Start, int Length, string Text);
 
     /// <summary>
     /// Whether a JSON escape in <paramref name="text"/> (a JSON text, or plain text quoting JSON) may write a rule's
@@ -309,11 +301,11 @@ public sealed class SecretRedactor : ISecretRedactor
     private bool MayHideLiteral(string text)
         => text.Contains("\\u", StringComparison.Ordinal) || text.Contains("\\/", StringComparison.Ordinal) || (_literalNeedsEscape && text.Contains('\\', StringComparison.Ordinal));
 
-    private static string Splice(byte[] utf8, List<(int Start, int Length, byte[] Replacement)> edits)
+    private static string Splice(byte[] utf8, Dictionary<int, (int Length, byte[] Replacement)> edits)
     {
         var output = new ArrayBufferWriter<byte>(utf8.Length);
         int copied = 0;
-        foreach ((int start, int length, byte[] replacement) in edits)
+        foreach ((int start, (int length, byte[] replacement)) in edits.OrderBy(e => e.Key))
         {
             output.Write(utf8.AsSpan(copied, start - copied));
             output.Write(replacement);

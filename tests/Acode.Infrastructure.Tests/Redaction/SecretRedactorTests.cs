@@ -487,6 +487,7 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root -pMy5qlPw9Xz app", "mysql -u root -p[REDACTED:cli-password] app")]
     [InlineData("mkdir -p foo && mysql -u root -p app", "mkdir -p foo && mysql -u root -p app")]
     [InlineData("mkdir -pMy5qlPw9Xz", "mkdir -pMy5qlPw9Xz")]
+    [InlineData("mysqldump --single-transaction --routines --triggers --events --default-character-set=utf8mb4 --host=db.internal.example.org --port=3306 --user=backup_operator --result-file=/var/backups/mysql/all.sql -pMy5qlPw9Xz all", "mysqldump --single-transaction --routines --triggers --events --default-character-set=utf8mb4 --host=db.internal.example.org --port=3306 --user=backup_operator --result-file=/var/backups/mysql/all.sql -p[REDACTED:cli-password] all")] // options up to 256 characters before -p
     [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
     [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
     [InlineData("tool --password \"$PW\"", "tool --password \"$PW\"")]
