@@ -4,10 +4,11 @@ namespace Acode.Application.Redaction;
 
 /// <summary>
 /// Applies an <see cref="ISecretRedactor"/> to the stored text of one entity, in place, before a store writes it: tool-call
-/// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text, and the free-text
+/// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text or says it is
+/// text (read as Latin-1 when it is not UTF-8), and the free-text
 /// labels (session title and goal, task and step titles and descriptions, artifact names), which importers build from
-/// transcript content, and the names callers give (tool names, event types, media types: free text, trial AU 5). Binary
-/// content is left alone.
+/// transcript content, and the names callers give (tool names, event types, media types: free text, trial AU 5). Other
+/// binary content is left alone.
 /// </summary>
 internal static class EntityRedaction
 {
@@ -125,7 +126,12 @@ internal static class EntityRedaction
             artifact.ReplaceRedactedName(name);
         }
 
-        if (artifact.Content is { } content && TryDecode(content.Span, out string? text))
+        if (artifact.Content is not { } content)
+        {
+            return;
+        }
+
+        if (TryDecode(content.Span, out string? text))
         {
             string redacted = redactor.Redact(text, contentCounts);
             if (contentCounts.Total > 0)
@@ -133,6 +139,32 @@ internal static class EntityRedaction
                 artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
             }
         }
+        else if (!content.IsEmpty && IsDeclaredText(artifact))
+        {
+            // Text in another encoding (a .env or a log in Latin-1 or Windows-1252: trial AU 4) is read byte for byte as
+            // Latin-1: every rule's literal and every marker is ASCII, so the bytes around a secret are written back as they were.
+            string redacted = redactor.Redact(Encoding.Latin1.GetString(content.Span), contentCounts);
+            if (contentCounts.Total > 0)
+            {
+                artifact.ReplaceRedactedContent(Encoding.Latin1.GetBytes(redacted));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the artifact says it is text: a <c>Diff</c> or <c>Log</c>, or a media type that is <c>text/*</c> or names
+    /// JSON, XML, YAML or JavaScript (the rule the search uses, docs/search.md). Other content that is not UTF-8 (an
+    /// image, an archive) is stored as given: replacing bytes inside it would break it.
+    /// </summary>
+    private static bool IsDeclaredText(Artifact artifact)
+    {
+        string type = artifact.MediaType;
+        return artifact.Kind is ArtifactKind.Diff or ArtifactKind.Log
+            || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("json", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("xml", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("yaml", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("javascript", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool TryDecode(ReadOnlySpan<byte> content, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)

@@ -211,6 +211,25 @@ public abstract partial class RunStateStoreContractTests
     }
 
     [Fact]
+    public async Task Text_that_is_not_UTF8_is_redacted_byte_for_byte_and_binary_content_is_stored_as_given()
+    {
+        // Trial AU 4: one Latin-1 byte (the é of "café") turned the scan off for the whole file.
+        byte[] latin1 = [.. "# caf"u8, 0xE9, .. "\nGITHUB_TOKEN="u8, .. System.Text.Encoding.ASCII.GetBytes(GitHubToken), .. "\n"u8];
+        Session session = Session.Create("latin-1");
+        session.AddArtifact(".env", ArtifactKind.File, "text/plain", latin1);
+        session.AddArtifact("scan.png", ArtifactKind.Other, "image/png", latin1);
+
+        await Store.SaveAsync(session);
+
+        Session loaded = (await Store.GetSessionAsync(session.Id))!;
+        byte[] expected = [.. "# caf"u8, 0xE9, .. "\nGITHUB_TOKEN=[REDACTED:github-token]\n"u8];
+        Assert.Equal(expected, loaded.Artifacts.Single(a => a.Name == ".env").Content!.Value.ToArray());
+        Assert.Equal(latin1, loaded.Artifacts.Single(a => a.Name == "scan.png").Content!.Value.ToArray());
+        SessionEvent counted = Assert.Single(await Store.ReadEventsAsync(loaded), e => e.Type == SessionEventTypes.SecretsRedacted);
+        Assert.Equal("""{"count":1,"kinds":{"github-token":1}}""", counted.PayloadJson);
+    }
+
+    [Fact]
     public async Task An_artifact_name_a_marker_makes_longer_than_the_limit_is_cut_to_it_and_its_export_imports_again()
     {
         string tail = " https://app:" + UrlPassword + "@files";
