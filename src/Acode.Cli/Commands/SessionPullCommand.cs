@@ -118,14 +118,7 @@ internal static class SessionPullCommand
                 {
                     // The store's own hint speaks of a save that kept nothing; here the sessions pulled so far are in this workspace.
                     Written(context, p.GetValue(json), pull, results);
-                    string before = everything ? $"{Done(pull, ids.Count)} before that; those stay in this workspace. " : "";
-                    if (everything && p.GetValue(json))
-                    {
-                        // The sessions pulled before the outage are here: a script reads which from the document (trial AT 4), then the error.
-                        WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
-                    }
-
-                    throw Outage(ex, before);
+                    throw OutagePartWay(ex, everything ? $"{Done(pull, ids.Count)} before that; those stay in this workspace. " : "");
                 }
                 catch (ImportConflictException ex) when (everything)
                 {
@@ -159,12 +152,7 @@ internal static class SessionPullCommand
             catch (AcodeDbException ex) when (ex.ErrorCode == AcodeErrorCode.PostgresUnavailable)
             {
                 // Every session was pulled; PostgreSQL stopped answering before the deleted ones could be read (trial AV F11).
-                if (p.GetValue(json))
-                {
-                    WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
-                }
-
-                throw Outage(ex, $"{Done(pull, ids.Count)} before that; those stay in this workspace. ");
+                throw OutagePartWay(ex, $"{Done(pull, ids.Count)} before that; those stay in this workspace. ");
             }
 
             if (results.Count + deletionPending.Count + deletedThere.Count == 0 && !p.GetValue(json))
@@ -174,6 +162,18 @@ internal static class SessionPullCommand
 
             WriteResults(context, p.GetValue(json), results, deletionPending, heldByCopies, stopped: false, deletedThere, error: null);
             return ExitCodes.Success;
+
+            // The sessions pulled before the outage are here: with --all --json a script reads which from the document
+            // (trial AT 4), printed before the error.
+            AcodeDbException OutagePartWay(AcodeDbException ex, string before)
+            {
+                if (everything && p.GetValue(json))
+                {
+                    WriteResults(context, asJson: true, results, deletionPending, heldByCopies, stopped: false, deletedThere: [], error: $"{ex.Code}: {ex.Message}");
+                }
+
+                return Outage(ex, before);
+            }
         }, stopsGracefully: p => p.GetValue(all)); // --all may take minutes: Ctrl+C says how far it came
         return command;
     }
