@@ -36,17 +36,7 @@ public sealed class SessionImportSecretErrorTests : IDisposable
     [Fact]
     public async Task Tool_arguments_that_are_not_JSON_are_quoted_redacted()
     {
-        await _workspace.RunOkAsync("demo");
-        string export = Path.Combine(_workspace.Root, "export.jsonl");
-        await _workspace.RunOkAsync("session", "export", "--all", "-o", export);
-        string[] lines = await File.ReadAllLinesAsync(export);
-        int call = Array.FindIndex(lines, l => JsonNode.Parse(l)!["entity"]!.GetValue<string>() == "ToolCall");
-        JsonNode document = JsonNode.Parse(lines[call])!;
-        document["arguments"] = "not json DB_PASSWORD=" + Password;
-        lines[call] = document.ToJsonString();
-        await File.WriteAllLinesAsync(export, lines);
-
-        AcodeResult result = await _other.RunAsync("session", "import", export);
+        AcodeResult result = await ImportDemoWithAsync("ToolCall", "arguments", "not json DB_PASSWORD=" + Password);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("must be one JSON value", result.Stderr, StringComparison.Ordinal);
@@ -63,6 +53,17 @@ public sealed class SessionImportSecretErrorTests : IDisposable
     [Trait("Issue", "trialAV.F8")]
     public async Task An_id_that_is_not_one_is_quoted_redacted_and_cut(string entity, string field, string value)
     {
+        AcodeResult result = await ImportDemoWithAsync(entity, field, value);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("[REDACTED:github-token]", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zq8Kx1Lm2Np3", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("past any cut", result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Imports into another workspace the demo's export with <paramref name="field"/> of the first <paramref name="entity"/> line set to <paramref name="value"/>.</summary>
+    private async Task<AcodeResult> ImportDemoWithAsync(string entity, string field, string value)
+    {
         await _workspace.RunOkAsync("demo");
         string export = Path.Combine(_workspace.Root, "export.jsonl");
         await _workspace.RunOkAsync("session", "export", "--all", "-o", export);
@@ -72,13 +73,7 @@ public sealed class SessionImportSecretErrorTests : IDisposable
         document[field] = value;
         lines[at] = document.ToJsonString();
         await File.WriteAllLinesAsync(export, lines);
-
-        AcodeResult result = await _other.RunAsync("session", "import", export);
-
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("[REDACTED:github-token]", result.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Zq8Kx1Lm2Np3", result.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("past any cut", result.Stderr, StringComparison.Ordinal);
+        return await _other.RunAsync("session", "import", export);
     }
 
     public void Dispose()
