@@ -69,11 +69,13 @@ public static class BuiltInSecretRules
     /// <c>-p</c> in a <c>docker login</c>, attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>, <c>mysqladmin</c> or
     /// <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>, is left alone). The
     /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>), and at most
-    /// 256 characters from the command to its <c>-p</c>: unbounded, each match was looked for back to the start of its line,
-    /// and one 800 KB line of 20 000 commands took 16 s to scan (trial AW W8); a quote before the value is skipped.
+    /// 512 characters from the command to its <c>-p</c>: unbounded, each match was looked for back to the start of its line,
+    /// and one 800 KB line of 20 000 commands took 16 s to scan (trial AW W8); 256 lost a backup command's password (trial
+    /// AX X1); about 900 is the most a pattern run without backtracking may hold (its automaton's 10 000 nodes). A quote
+    /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+)|\bdocker[ \t]+login\b[^\r\n|;&]{0,256}[ \t]-p[ \t]+|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,256}[ \t]-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+)|\bdocker[ \t]+login\b[^\r\n|;&]{0,512}[ \t]-p[ \t]+|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}[ \t]-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()

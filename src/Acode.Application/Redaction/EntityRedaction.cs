@@ -4,8 +4,8 @@ namespace Acode.Application.Redaction;
 
 /// <summary>
 /// Applies an <see cref="ISecretRedactor"/> to the stored text of one entity, in place, before a store writes it: tool-call
-/// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text or says it is
-/// text (read as Latin-1 when it is not UTF-8), and the free-text
+/// arguments (as JSON), results and errors, event payloads (as JSON), artifact content that is UTF-8 text or whose media
+/// type says it is text (UTF-16 with its byte order mark, else Latin-1), and the free-text
 /// labels (session title and goal, task and step titles and descriptions, artifact names), which importers build from
 /// transcript content, and the names callers give (tool names, event types, media types: free text, trial AU 5). Other
 /// binary content is left alone.
@@ -13,6 +13,9 @@ namespace Acode.Application.Redaction;
 internal static class EntityRedaction
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly HashSet<string> TextSubtypes = new(
+        ["json", "x-ndjson", "ndjson", "xml", "yaml", "x-yaml", "javascript", "x-javascript", "ecmascript", "toml", "sql", "x-sh", "x-shellscript"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <returns>True when something was replaced (<paramref name="counts"/> says what).</returns>
     public static bool Redact(ISecretRedactor redactor, Entity entity, RedactionCounts counts)
@@ -139,32 +142,61 @@ internal static class EntityRedaction
                 artifact.ReplaceRedactedContent(StrictUtf8.GetBytes(redacted));
             }
         }
-        else if (!content.IsEmpty && IsDeclaredText(artifact))
+        else if (IsDeclaredText(artifact.MediaType) && DecodeOther(content.Span) is ({ } decoded, { } encoding))
         {
-            // Text in another encoding (a .env or a log in Latin-1 or Windows-1252: trial AU 4) is read byte for byte as
-            // Latin-1: every rule's literal and every marker is ASCII, so the bytes around a secret are written back as they were.
-            string redacted = redactor.Redact(Encoding.Latin1.GetString(content.Span), contentCounts);
+            // Text in another encoding (a .env or a log in Latin-1 or Windows-1252: trial AU 4; PowerShell's UTF-16: AX X3)
+            // is written back in it: every rule's literal and every marker is ASCII, so the bytes around a secret stay as they were.
+            string redacted = redactor.Redact(decoded, contentCounts);
             if (contentCounts.Total > 0)
             {
-                artifact.ReplaceRedactedContent(Encoding.Latin1.GetBytes(redacted));
+                artifact.ReplaceRedactedContent(encoding.GetBytes(redacted));
             }
         }
     }
 
     /// <summary>
-    /// Whether the artifact says it is text: a <c>Diff</c> or <c>Log</c>, or a media type that is <c>text/*</c> or names
-    /// JSON, XML, YAML or JavaScript (the rule the search uses, docs/search.md). Other content that is not UTF-8 (an
-    /// image, an archive) is stored as given: replacing bytes inside it would break it.
+    /// Whether the media type says the content is text: <c>text/*</c>, or JSON, XML, YAML, JavaScript, TOML, SQL or a shell
+    /// script (also as a <c>+json</c>, <c>+xml</c>, <c>+yaml</c> suffix). Not by the artifact's kind, nor by <c>xml</c>
+    /// anywhere in the name: an Office document (<c>…openxmlformats…</c>) is a zip archive (trial AX X2), and replacing bytes
+    /// inside an archive or an image breaks it.
     /// </summary>
-    private static bool IsDeclaredText(Artifact artifact)
+    private static bool IsDeclaredText(string mediaType)
     {
-        string type = artifact.MediaType;
-        return artifact.Kind is ArtifactKind.Diff or ArtifactKind.Log
-            || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-            || type.Contains("json", StringComparison.OrdinalIgnoreCase)
-            || type.Contains("xml", StringComparison.OrdinalIgnoreCase)
-            || type.Contains("yaml", StringComparison.OrdinalIgnoreCase)
-            || type.Contains("javascript", StringComparison.OrdinalIgnoreCase);
+        string type = mediaType.Split(';')[0].Trim();
+        int slash = type.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            return false;
+        }
+
+        string subtype = type[(slash + 1)..];
+        return type[..slash].Equals("text", StringComparison.OrdinalIgnoreCase)
+            || TextSubtypes.Contains(subtype)
+            || subtype.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || subtype.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
+            || subtype.EndsWith("+yaml", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Declared text that is not UTF-8, decoded: UTF-16 after its byte order mark (strict: null when not valid UTF-16),
+    /// else Latin-1 byte for byte, unless it holds a NUL byte (binary, as git judges a file).
+    /// </summary>
+    private static (string? Text, Encoding? Encoding) DecodeOther(ReadOnlySpan<byte> content)
+    {
+        if (content.Length >= 2 && (content[0], content[1]) is (0xFF, 0xFE) or (0xFE, 0xFF))
+        {
+            var utf16 = new UnicodeEncoding(bigEndian: content[0] == 0xFE, byteOrderMark: false, throwOnInvalidBytes: true);
+            try
+            {
+                return (utf16.GetString(content), utf16);
+            }
+            catch (DecoderFallbackException)
+            {
+                return (null, null);
+            }
+        }
+
+        return content.IsEmpty || content.Contains((byte)0) ? (null, null) : (Encoding.Latin1.GetString(content), Encoding.Latin1);
     }
 
     private static bool TryDecode(ReadOnlySpan<byte> content, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)

@@ -215,18 +215,29 @@ public abstract partial class RunStateStoreContractTests
     {
         // Trial AU 4: one Latin-1 byte (the é of "café") turned the scan off for the whole file.
         byte[] latin1 = [.. "# caf"u8, 0xE9, .. "\nGITHUB_TOKEN="u8, .. System.Text.Encoding.ASCII.GetBytes(GitHubToken), .. "\n"u8];
+        // Trial AX X3: PowerShell 5 writes its logs in UTF-16 with a byte order mark.
+        byte[] utf16 = [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes("token=" + GitHubToken + "\r\n")];
+        byte[] withNul = [.. latin1, 0x00, 0x01];
         Session session = Session.Create("latin-1");
         session.AddArtifact(".env", ArtifactKind.File, "text/plain", latin1);
+        session.AddArtifact("build.log", ArtifactKind.Log, "text/plain; charset=utf-16", utf16);
         session.AddArtifact("scan.png", ArtifactKind.Other, "image/png", latin1);
+        session.AddArtifact("report.docx", ArtifactKind.File, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", latin1); // a zip (AX X2)
+        session.AddArtifact("blob.txt", ArtifactKind.Log, "text/plain", withNul);
 
         await Store.SaveAsync(session);
 
         Session loaded = (await Store.GetSessionAsync(session.Id))!;
         byte[] expected = [.. "# caf"u8, 0xE9, .. "\nGITHUB_TOKEN=[REDACTED:github-token]\n"u8];
-        Assert.Equal(expected, loaded.Artifacts.Single(a => a.Name == ".env").Content!.Value.ToArray());
-        Assert.Equal(latin1, loaded.Artifacts.Single(a => a.Name == "scan.png").Content!.Value.ToArray());
+        Assert.Equal(expected, Content(".env"));
+        Assert.Equal([.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes("token=[REDACTED:github-token]\r\n")], Content("build.log"));
+        Assert.Equal(latin1, Content("scan.png"));
+        Assert.Equal(latin1, Content("report.docx"));
+        Assert.Equal(withNul, Content("blob.txt"));
         SessionEvent counted = Assert.Single(await Store.ReadEventsAsync(loaded), e => e.Type == SessionEventTypes.SecretsRedacted);
-        Assert.Equal("""{"count":1,"kinds":{"github-token":1}}""", counted.PayloadJson);
+        Assert.Equal("""{"count":2,"kinds":{"github-token":2}}""", counted.PayloadJson);
+
+        byte[] Content(string name) => loaded.Artifacts.Single(a => a.Name == name).Content!.Value.ToArray();
     }
 
     [Fact]
