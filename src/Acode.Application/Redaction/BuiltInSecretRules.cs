@@ -89,23 +89,30 @@ public static class BuiltInSecretRules
         return rules;
     }
 
+    /// <summary>
+    /// Where a token with a prefix no word starts with begins: at a word boundary, or after a <c>_</c> that glues it to a
+    /// name (<c>sess_ghp_…</c>, <c>KEY_AKIA…</c>: trial AV F8 kept the token, as <c>_</c> is a word character). The secret
+    /// group leaves the <c>_</c> out.
+    /// </summary>
+    private const string TokenStart = @"(?:\b|_)";
+
     private static SecretRule[] Rules() =>
     [
         new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
         new(Jwt, @"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", SecretCheck.Format, ["eyJ"]),
-        new(AwsAccessKeyId, @"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
+        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
         new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
         // Without a name: 40 base64 characters with both cases within 80 characters of an access key id (redacted just
         // before), either side, as a prompt or a note writes the pair ("key AKIA… and secret wJalr…": trial AP 1).
         new(AwsSecretAccessKey, AwsKeyIdMarker + @"[\s\S]{0,80}[^A-Za-z0-9/+](?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)|(?:^|[^A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})[^A-Za-z0-9/+=][\s\S]{0,80}" + AwsKeyIdMarker,
             SecretCheck.RandomBothCases, ["[REDACTED:aws-access-key-id]"]),
-        new(GitHubToken, @"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b", SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
-        new(GitLabToken, @"\bglpat-[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["glpat-"]),
+        new(GitHubToken, TokenStart + @"(?<secret>gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b", SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        new(GitLabToken, TokenStart + @"(?<secret>glpat-[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["glpat-"]),
         // A webhook URL is a credential of its own (whoever has it may post): its path after /services/ (or /workflows/,
         // /triggers/) is replaced, the host kept (trial AP 2).
         new(SlackToken, @"(?<secret>\bxox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
         new(StripeKey, @"\b[rs]k_live_[A-Za-z0-9]{20,}", SecretCheck.RandomMixed, ["_live_"]),
-        new(AnthropicApiKey, @"\bsk-ant-[A-Za-z0-9_-]{32,}", SecretCheck.RandomMixed, ["sk-ant-"]),
+        new(AnthropicApiKey, TokenStart + @"(?<secret>sk-ant-[A-Za-z0-9_-]{32,})", SecretCheck.RandomMixed, ["sk-ant-"]),
         new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),
         new(GoogleApiKey, @"\bAIza[0-9A-Za-z_-]{35}", SecretCheck.Random, ["AIza"]),
         new(SendGridApiKey, @"\b(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),

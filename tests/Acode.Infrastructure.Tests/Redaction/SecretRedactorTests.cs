@@ -487,6 +487,11 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root -pMy5qlPw9Xz app", "mysql -u root -p[REDACTED:cli-password] app")]
     [InlineData("mkdir -p foo && mysql -u root -p app", "mkdir -p foo && mysql -u root -p app")]
     [InlineData("mkdir -pMy5qlPw9Xz", "mkdir -pMy5qlPw9Xz")]
+    [InlineData("sess_ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "sess_[REDACTED:github-token]")] // a token glued to a name by '_' (trial AV F8)
+    [InlineData("KEY_AKIAQZ3MX7LW2TR5KBPA=1", "KEY_[REDACTED:aws-access-key-id]=1")]
+    [InlineData("x_glpat-Zq8Kx1Lm2Np3Rs4Tu5Vw6", "x_[REDACTED:gitlab-token]")]
+    [InlineData("my_sk-ant-api03-Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc", "my_[REDACTED:anthropic-api-key]")]
+    [InlineData("xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj")] // inside a word: not a token's start
     [InlineData("mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -pXk9Qw2Lm7Rt4Zp8 > dump.sql", "mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -p[REDACTED:cli-password] > dump.sql")] // trial AX X1: 293 characters of options before -p
     [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
     [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
