@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Acode.Application;
+using Acode.Application.Redaction;
 using Acode.Cli.Output;
 using Microsoft.AspNetCore.Http;
 
@@ -55,7 +56,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
             }
 
             // An image type whose bytes are not that image is not shown, even when they read as text: the page says why.
-            if (ArtifactImage.Declared(artifact.MediaType) is not null || !TryDecode(content.Span, out string? text))
+            if (ArtifactImage.Declared(artifact.MediaType) is not null || !TryDecode(artifact, content.Span, out string? text, out string? encodingName))
             {
                 w.Markup("<p class=\"empty\" id=\"artifact-binary\">").Text($"Binary content ({Display.Bytes(artifact.Size)}); not shown.").Markup("</p>");
                 if (ArtifactImage.Declared(artifact.MediaType) is { } declared)
@@ -64,6 +65,11 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
                 }
 
                 return;
+            }
+
+            if (encodingName is not null)
+            {
+                w.Markup("<p class=\"hint\" id=\"artifact-encoding\">").Text($"Its bytes are not UTF-8; its media type says text, so it is shown read as {encodingName}.").Markup("</p>");
             }
 
             (text, string? leftOut) = TextCut.CutAndSay(text, MaxShownChars, $"'acode session export {session.Id.Value}' gives the artifact's content whole (base64).");
@@ -131,22 +137,32 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
         w.Markup("</pre>");
     }
 
-    private static bool TryDecode(ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    /// <summary>
+    /// The content as text by <see cref="ArtifactText"/> (the rule the redaction reads it by, so what it replaced is seen),
+    /// without a NUL character or its byte order mark; <paramref name="encodingName"/> names the encoding when it is not UTF-8.
+    /// </summary>
+    private static bool TryDecode(Artifact artifact, ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text, out string? encodingName)
     {
-        text = null;
-        if (bytes.Contains((byte)0))
+        encodingName = null;
+        if (bytes.IsEmpty)
         {
+            text = string.Empty;
+            return true;
+        }
+
+        if (!ArtifactText.TryDecode(artifact.MediaType, bytes, out text, out Encoding? encoding) || text.Contains('\0', StringComparison.Ordinal))
+        {
+            text = null;
             return false;
         }
 
-        try
+        // A byte order mark says how to read the bytes; it is not part of what they say.
+        text = text.StartsWith('\uFEFF') ? text[1..] : text;
+        if (encoding.CodePage != Encoding.UTF8.CodePage)
         {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
-            return true;
+            encodingName = encoding.CodePage == Encoding.Latin1.CodePage ? "ISO-8859-1 (Latin-1)" : encoding.CodePage == Encoding.BigEndianUnicode.CodePage ? "UTF-16 (big-endian)" : "UTF-16 (little-endian)";
         }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
+
+        return true;
     }
 }
