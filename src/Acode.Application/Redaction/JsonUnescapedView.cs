@@ -122,7 +122,7 @@ internal sealed class JsonUnescapedView
     }
 
     /// <summary>
-    /// Whether <paramref name="c"/> can be a character of a value next to a quote inside it. Not a backslash: <c>"</c> in
+    /// Whether <paramref name="c"/> can be a character of a value next to a quote inside it. Not a backslash: <c>\"</c> in
     /// the decoded text is a quote of the next level, which that level's view reads.
     /// </summary>
     private static bool HoldsValue(char c) => !char.IsWhiteSpace(c) && !char.IsControl(c) && !ValueBoundaries.Contains(c);

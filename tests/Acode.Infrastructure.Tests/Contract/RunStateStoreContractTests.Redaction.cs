@@ -43,21 +43,9 @@ public abstract partial class RunStateStoreContractTests
         const string Marker = "TOKEN-PLACEHOLDER";
         Session original = TestSessions.Rich();
         original.Tasks[0].Steps[0].AddToolCall("env", "{}").Succeed("GH=" + Marker);
-        await Source.SaveAsync(original);
-        Session exported = (await Source.GetSessionAsync(original.Id))!;
-        string[] lines = [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported)))
-            .Select(line => line.Replace(Marker, GitHubToken, StringComparison.Ordinal))];
+        string[] lines = await ExportEditedAsync(original, line => line.Replace(Marker, GitHubToken, StringComparison.Ordinal));
 
-        for (int i = 0; i < 2; i++)
-        {
-            var builder = new SessionGraphBuilder();
-            foreach (string line in lines)
-            {
-                builder.Add(EntityJson.Deserialize(line));
-            }
-
-            await Store.ImportAsync(builder.Session!, builder.Events);
-        }
+        await ImportTwiceAsync(lines);
 
         Session imported = (await Store.GetSessionAsync(original.Id))!;
         Assert.Contains(imported.Tasks[0].Steps[0].ToolCalls, c => c.Result == "GH=[REDACTED:github-token]");
@@ -126,22 +114,9 @@ public abstract partial class RunStateStoreContractTests
         Session original = Session.Create("deploy with " + Token, "use " + Url);
         original.AddTask("Sub-agent: " + Token, "token " + Token).AddStep("step " + Token, Url);
         original.AddArtifact("file " + Url, ArtifactKind.File, "text/plain", "plain text"u8.ToArray());
-        await Source.SaveAsync(original);
-        Session exported = (await Source.GetSessionAsync(original.Id))!;
-        string[] lines = [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported)))
-            .Select(line => line.Replace(Token, GitHubToken, StringComparison.Ordinal).Replace(Url, DatabaseUrl, StringComparison.Ordinal))];
+        string[] lines = await ExportEditedAsync(original, line => line.Replace(Token, GitHubToken, StringComparison.Ordinal).Replace(Url, DatabaseUrl, StringComparison.Ordinal));
 
-        var results = new List<ImportResult>();
-        for (int i = 0; i < 2; i++)
-        {
-            var builder = new SessionGraphBuilder();
-            foreach (string line in lines)
-            {
-                builder.Add(EntityJson.Deserialize(line));
-            }
-
-            results.Add(await Store.ImportAsync(builder.Session!, builder.Events));
-        }
+        IReadOnlyList<ImportResult> results = await ImportTwiceAsync(lines);
 
         Session imported = (await Store.GetSessionAsync(original.Id))!;
         Assert.Equal("deploy with [REDACTED:github-token]", imported.Title);
@@ -178,21 +153,8 @@ public abstract partial class RunStateStoreContractTests
         original.AddTask("task").AddStep("step").AddToolCall("curl " + Token, "{}").Succeed("ok");
         original.AddArtifact("a.txt", ArtifactKind.File, "text/plain; token=" + Token, "plain text"u8.ToArray());
         original.AppendEvent("note." + Token);
-        await Source.SaveAsync(original);
-        Session exported = (await Source.GetSessionAsync(original.Id))!;
-        string[] lines = [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported)))
-            .Select(line => line.Replace(Token, GitHubToken, StringComparison.Ordinal))];
-        var results = new List<ImportResult>();
-        for (int i = 0; i < 2; i++)
-        {
-            var builder = new SessionGraphBuilder();
-            foreach (string line in lines)
-            {
-                builder.Add(EntityJson.Deserialize(line));
-            }
-
-            results.Add(await Store.ImportAsync(builder.Session!, builder.Events));
-        }
+        string[] lines = await ExportEditedAsync(original, line => line.Replace(Token, GitHubToken, StringComparison.Ordinal));
+        IReadOnlyList<ImportResult> results = await ImportTwiceAsync(lines);
 
         await AssertNamesRedacted(original.Id);
         Assert.Equal(0, results[1].Inserted + results[1].Updated);
@@ -354,5 +316,35 @@ public abstract partial class RunStateStoreContractTests
         return (await Store.ReadEventsAsync(session, limit: 100_000))
             .Where(e => e.Type == SessionEventTypes.SecretsRedacted)
             .Sum(e => System.Text.Json.JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("count").GetInt64());
+    }
+
+    /// <summary>
+    /// Saves <paramref name="original"/> to the source store and gives its export (the session's documents, then its
+    /// events), each line edited: the source holds placeholders, which the edit turns into secrets, as a hand-edited
+    /// export would.
+    /// </summary>
+    private async Task<string[]> ExportEditedAsync(Session original, Func<string, string> edit)
+    {
+        await Source.SaveAsync(original);
+        Session exported = (await Source.GetSessionAsync(original.Id))!;
+        return [.. TestSessions.Documents(exported).Concat(TestSessions.Documents(await Source.ReadEventsAsync(exported))).Select(edit)];
+    }
+
+    /// <summary>Imports the export <paramref name="lines"/> into the store twice, each time from a fresh graph.</summary>
+    private async Task<IReadOnlyList<ImportResult>> ImportTwiceAsync(string[] lines)
+    {
+        var results = new List<ImportResult>();
+        for (int i = 0; i < 2; i++)
+        {
+            var builder = new SessionGraphBuilder();
+            foreach (string line in lines)
+            {
+                builder.Add(EntityJson.Deserialize(line));
+            }
+
+            results.Add(await Store.ImportAsync(builder.Session!, builder.Events));
+        }
+
+        return results;
     }
 }

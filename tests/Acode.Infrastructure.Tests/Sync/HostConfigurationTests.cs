@@ -58,11 +58,8 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     public async Task An_invalid_setting_in_config_json_stops_the_host_on_start_naming_the_key(string json, string expected, string accepted)
     {
         WriteConfig(json);
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Services.AddAcodePersistence(_workspace.Workspace);
-        using IHost host = builder.Build();
 
-        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        OptionsValidationException ex = await StartFailsAsync();
 
         Assert.StartsWith("ACODE-DB-007: Invalid configuration: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, _workspace.Workspace.ConfigPath), ex.Message, StringComparison.Ordinal);
@@ -73,22 +70,11 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     public async Task An_invalid_ACODE_variable_stops_the_host_on_start_naming_the_variable()
     {
         const string variable = "ACODE_PERSISTENCE__SYNC__MAXATTEMPTS";
-        Environment.SetEnvironmentVariable(variable, "many");
-        try
-        {
-            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-            builder.Services.AddAcodePersistence(_workspace.Workspace);
-            using IHost host = builder.Build();
 
-            OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        OptionsValidationException ex = await StartFailsAsync(variable, "many");
 
-            Assert.Contains($"persistence:sync:maxAttempts = 'many' (from the environment variable {variable})", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("a whole number of attempts from 1 to 1000 (default 10)", ex.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        Assert.Contains($"persistence:sync:maxAttempts = 'many' (from the environment variable {variable})", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("a whole number of attempts from 1 to 1000 (default 10)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,23 +82,10 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     {
         // Trial AW W4: the key was redacted, but the variable named as its source was quoted whole (upper case, so a ghp_
         // token was not found), twice.
-        string variable = "ACODE_PERSISTENCE__AKIA" + "QWERTYZ234567ABC";
-        Environment.SetEnvironmentVariable(variable, "1");
-        try
-        {
-            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-            builder.Services.AddAcodePersistence(_workspace.Workspace);
-            using IHost host = builder.Build();
+        OptionsValidationException ex = await StartFailsAsync("ACODE_PERSISTENCE__AKIA" + "QWERTYZ234567ABC", "1");
 
-            OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-
-            Assert.Contains("(from the environment variable ACODE_PERSISTENCE__[REDACTED:aws-access-key-id])", ex.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("QWERTYZ234567ABC", ex.Message, StringComparison.OrdinalIgnoreCase);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        Assert.Contains("(from the environment variable ACODE_PERSISTENCE__[REDACTED:aws-access-key-id])", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("QWERTYZ234567ABC", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -211,5 +184,32 @@ public sealed class HostConfigurationTests(PostgresFixture fixture) : IDisposabl
     {
         Directory.CreateDirectory(_workspace.Workspace.AgentDirectory);
         File.WriteAllText(_workspace.Workspace.ConfigPath, json);
+    }
+
+    /// <summary>
+    /// Builds a host with acode's persistence over the workspace, with <paramref name="variable"/> set to
+    /// <paramref name="value"/> while it builds and starts (unset after), and gives the error its start throws.
+    /// </summary>
+    private async Task<OptionsValidationException> StartFailsAsync(string? variable = null, string? value = null)
+    {
+        if (variable is not null)
+        {
+            Environment.SetEnvironmentVariable(variable, value);
+        }
+
+        try
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.Services.AddAcodePersistence(_workspace.Workspace);
+            using IHost host = builder.Build();
+            return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        }
+        finally
+        {
+            if (variable is not null)
+            {
+                Environment.SetEnvironmentVariable(variable, null);
+            }
+        }
     }
 }
