@@ -325,7 +325,7 @@ public sealed class PostgresMigrator
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             string target = Target(connection);
             (string Reason, string Remedy)? refusal = PostgresErrorMapper.Refusal(ex, target);
-            string reason = refusal?.Reason ?? $"SQLSTATE {ex.SqlState}: {ex.MessageText}";
+            string reason = refusal?.Reason ?? PostgresServerSaid.Of(ex);
             Log.PostgresMigrationFailed(_logger, migration.Id, target, reason);
             throw refusal is { } refused
                 ? AcodeErrors.MigrationRefused(target, migration.Id, lastGood, reason, refused.Remedy, ex)

@@ -175,12 +175,28 @@ internal sealed partial class PostgresConnectionSettings
 
     public override string ToString() => Redacted;
 
+    /// <summary>
+    /// A user name as acode's messages show it: what follows its first <c>:</c> or <c>;</c> is shown as <c>***</c>. A
+    /// PostgreSQL role name may hold them, but a user name that does is most often a password put there by mistake:
+    /// <c>user:password</c> with the <c>:</c> percent-encoded in a URL, or <c>Username="user;Password=…"</c> quoted in
+    /// key-value pairs (trial AU 7).
+    /// </summary>
+    /// <param name="user">The user name as the connection string gives it.</param>
+    /// <param name="escaped">Percent-encode what is shown, as in the <c>postgresql://</c> form of <see cref="Redacted"/>.</param>
+    public static string ShownUserName(string user, bool escaped)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        int cut = user.IndexOfAny([':', ';']);
+        string shown = cut < 0 ? user : user[..(cut + 1)];
+        return (escaped ? Uri.EscapeDataString(shown) : shown) + (cut < 0 ? string.Empty : "***");
+    }
+
     private static string Redact(NpgsqlConnectionStringBuilder builder)
     {
         var text = new StringBuilder("postgresql://");
         if (!string.IsNullOrEmpty(builder.Username))
         {
-            text.Append(Uri.EscapeDataString(builder.Username)).Append('@');
+            text.Append(ShownUserName(builder.Username, escaped: true)).Append('@');
         }
 
         var sockets = new List<string>();

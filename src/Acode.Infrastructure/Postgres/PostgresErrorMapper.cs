@@ -96,7 +96,7 @@ internal static class PostgresErrorMapper
 
     private static PostgresDiagnosis? ServerDiagnosis(PostgresException pg, string redactedTarget)
     {
-        string said = $"SQLSTATE {pg.SqlState}: {pg.MessageText}";
+        string said = PostgresServerSaid.Of(pg);
         return SpecificDiagnosis(pg, said, redactedTarget) ?? ClassDiagnosis(pg, said);
     }
 

@@ -13,7 +13,7 @@ internal static partial class PostgresPrivilegeAdvice
 {
     public static PostgresDiagnosis ForDenial(PostgresException pg, string role)
     {
-        string said = $"SQLSTATE {pg.SqlState}: {pg.MessageText}";
+        string said = PostgresServerSaid.Of(pg);
         string schema = string.IsNullOrEmpty(pg.SchemaName) ? PostgresGrants.DefaultSchema : pg.SchemaName;
         string who = PostgresGrants.Quote(role);
         Match denied = DeniedFor().Match(pg.MessageText);

@@ -655,7 +655,7 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         {
             string reason = AsUnavailable(ex) is { } refused
                 ? $"{refused.Code}: {refused.Message.TrimEnd('.', ' ')}"
-                : $"PostgreSQL refused it: {(ex is PostgresException pg ? $"SQLSTATE {pg.SqlState}: {pg.MessageText}" : ex.Message)}".TrimEnd('.', ' ');
+                : $"PostgreSQL refused it: {(ex is PostgresException pg ? PostgresServerSaid.Of(pg) : ex.Message)}".TrimEnd('.', ' ');
             if (run.Done == 0)
             {
                 // Nothing was delivered, so there was nothing to write but this row: a server that answers yet refuses it

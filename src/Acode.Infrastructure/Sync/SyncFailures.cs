@@ -29,7 +29,7 @@ internal static class SyncFailures
     /// <summary>The <c>last_error</c> of a failed record.</summary>
     public static string Describe(Exception error) => error switch
     {
-        PostgresException pg => $"PostgreSQL rejected the record (SQLSTATE {pg.SqlState}: {pg.MessageText})",
+        PostgresException pg => $"PostgreSQL rejected the record ({PostgresServerSaid.Of(pg)})",
         RecordBreaksConnectionException lost => lost.Message,
         MissingBlobException missing => missing.Message,
         _ => $"{error.GetType().Name}: {error.Message}",

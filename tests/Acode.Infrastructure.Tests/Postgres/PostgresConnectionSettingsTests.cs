@@ -89,6 +89,19 @@ public sealed class PostgresConnectionSettingsTests
         Assert.Equal("postgresql:///runs?host=%2Fvar%2Frun%2Fpostgresql&port=5432", socket.Redacted);
     }
 
+    [Theory]
+    [InlineData("postgresql://r_quote%3ASecret9InUser@db:5433/runs", "postgresql://r_quote%3A***@db:5433/runs")]
+    [InlineData("Host=db;Port=5433;Username=\"r_semi;Password=Secret9InUser\";Database=runs", "postgresql://r_semi%3B***@db:5433/runs")]
+    [InlineData("postgresql://team%40acode@db:5433/runs", "postgresql://team%40acode@db:5433/runs")]
+    public void A_user_name_holding_a_colon_or_a_semicolon_is_shown_up_to_it(string connectionString, string redacted)
+    {
+        // Trial AU 7: a password put in the user name by mistake was shown in the target, in every message naming it.
+        PostgresConnectionSettings settings = PostgresConnectionSettings.Parse(connectionString, EnvKey);
+
+        Assert.Equal(redacted, settings.Redacted);
+        Assert.Equal(redacted, PostgresConnectionSettings.Redact(settings.ConnectionString));
+    }
+
     [Fact]
     [Trait("AC", "AC-024")]
     public void A_connection_string_without_a_password_says_so()

@@ -65,6 +65,24 @@ public sealed class PostgresErrorMapperTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_password_put_in_the_user_name_is_not_repeated_from_the_target_or_the_server_s_message()
+    {
+        // Trial AU 7: "user:password" with the ':' percent-encoded; the server quotes the user name back.
+        const string InUser = "Secret9InUser-Kq4";
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Username = "r_quote:" + InUser };
+        PostgresConnectionSettings settings = Settings(builder.ConnectionString);
+
+        AcodeDbException ex = await OpenFails(settings);
+
+        Assert.Equal(
+            $"PostgreSQL at postgresql://r_quote%3A***@127.0.0.1:{Server.Port}/{builder.Database} is unavailable: authentication failed (SQLSTATE 28P01: password authentication failed for user \"r_quote:***\").",
+            ex.Message);
+        Assert.DoesNotContain(InUser, ex.Hint, StringComparison.Ordinal);
+        AssertNoSecret(ex, Server.Password);
+    }
+
+    [Fact]
     public async Task A_statement_cancelled_by_the_statement_timeout_says_so_and_how_to_raise_it_not_that_the_server_is_down()
     {
         // trial Z: worded as "unavailable", with the advice for a server that is down, although it answers.
