@@ -13,7 +13,7 @@ namespace Acode.Cli.Ui;
 /// page), where an imported session came from (its latest <c>import.source</c> facts), which workspaces it was created and
 /// last changed in (<see cref="SessionWorkspacesView"/>, when PostgreSQL is configured), its artifacts (each on its own page, diffs rendered as diffs) and the start of its event log.
 /// </summary>
-internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, ISessionWorkspaceReader? workspaces, string workspace, string where, bool remote)
+internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sources, ISessionWorkspaceReader? workspaces, Func<SessionId, CancellationToken, Task<string>>? notInPostgres, string workspace, string where, bool remote)
 {
     /// <summary>Above this many tool calls in the session, steps start collapsed so the page opens fast.</summary>
     public const int ExpandedToolCallLimit = 500;
@@ -43,7 +43,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
         IReadOnlyList<SessionEvent> events = session.LastEventSequence == 0 ? [] : await store.ReadEventsAsync(session, 0, EventsOnPage, cancellationToken);
         long eventCount = events.Count < EventsOnPage ? events.Count : await store.CountEventsAsync(session.Id, cancellationToken);
         IReadOnlyList<KeyValuePair<string, string>>? source = await sources.GetLatestAsync(session.Id, cancellationToken);
-        (SessionWorkspaces? origins, string? originsNote) = workspaces is null ? (null, null) : await SessionWorkspacesView.ReadAsync(workspaces, session.Id, cancellationToken);
+        (SessionWorkspaces? origins, string? originsNote) = workspaces is null ? (null, null) : await SessionWorkspacesView.ReadAsync(workspaces, session.Id, notInPostgres, cancellationToken);
         var scale = new TimelineScale(session);
         int toolCalls = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count));
         int failed = session.Tasks.Sum(t => t.Steps.Sum(s => s.ToolCalls.Count(c => c.Status == ToolCallStatus.Failed)));
@@ -383,7 +383,7 @@ internal sealed class SessionPage(IRunStateStore store, IImportSourceReader sour
     /// </summary>
     private async Task<IResult> MissingAsync(SessionId sessionId, CancellationToken cancellationToken)
     {
-        if (remote && workspaces is not null && (await SessionWorkspacesView.ReadAsync(workspaces, sessionId, cancellationToken)).Workspaces is { DeletedAt: { } deletedAt } tombstone)
+        if (remote && workspaces is not null && (await SessionWorkspacesView.ReadAsync(workspaces, sessionId, notInPostgres: null, cancellationToken)).Workspaces is { DeletedAt: { } deletedAt } tombstone)
         {
             return PageLayout.ProblemResult(workspace, StatusCodes.Status410Gone, "Session deleted",
                 TombstoneText.Deleted(sessionId, tombstone, deletedAt, target: null),

@@ -8,20 +8,30 @@ namespace Acode.Cli.Ui;
 /// <summary>
 /// The "Workspaces" part of a session page: from PostgreSQL, the workspace the session was created in and the one whose
 /// change currently stands, each by its reported name (when it differs from the id) and id, as the list's Workspace
-/// column shows them. Shown when PostgreSQL is configured (always with <c>--remote</c>); a local session not synced
-/// yet says so, a session deleted there (a tombstone: another workspace's <c>session delete</c> and sync, or
+/// column shows them. Shown when PostgreSQL is configured (always with <c>--remote</c>); a local session PostgreSQL
+/// does not hold says why by this workspace's outbox (<see cref="NotInPostgresNote"/>), a session deleted there (a tombstone: another workspace's <c>session delete</c> and sync, or
 /// <c>db prune --remote</c>) says when and by which workspace, and a PostgreSQL that cannot be read says why without
 /// failing the page.
 /// </summary>
 internal static class SessionWorkspacesView
 {
-    /// <summary>What the reader found: the workspaces, or null with a line saying why there are none.</summary>
-    public static async Task<(SessionWorkspaces? Workspaces, string? Note)> ReadAsync(ISessionWorkspaceReader reader, SessionId sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the reader found: the workspaces, or null with a line saying why there are none. A session PostgreSQL does not
+    /// hold is said by <paramref name="notInPostgres"/> (<see cref="UiSources.NotInPostgres"/>: this workspace's outbox),
+    /// or when that is null as "not in PostgreSQL yet".
+    /// </summary>
+    public static async Task<(SessionWorkspaces? Workspaces, string? Note)> ReadAsync(
+        ISessionWorkspaceReader reader, SessionId sessionId, Func<SessionId, CancellationToken, Task<string>>? notInPostgres, CancellationToken cancellationToken)
     {
         try
         {
             SessionWorkspaces? found = await reader.GetAsync(sessionId, cancellationToken);
-            return (found, found is null ? "Not in PostgreSQL yet: 'acode db sync' sends it." : null);
+            if (found is not null)
+            {
+                return (found, null);
+            }
+
+            return (null, notInPostgres is null ? "Not in PostgreSQL yet: 'acode db sync' sends it." : await notInPostgres(sessionId, cancellationToken));
         }
         catch (AcodeDbException ex)
         {

@@ -111,7 +111,7 @@ internal sealed class UiServer : IAsyncDisposable
     private static void Map(WebApplication app, UiSources s, UiFaultLog faults)
     {
         var list = new SessionListPage(s.Store, s.Search, s.Workspace, s.Remote);
-        var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.Workspace, s.Where, s.Remote);
+        var session = new SessionPage(s.Store, s.ImportSources, s.SessionWorkspaces, s.NotInPostgres, s.Workspace, s.Where, s.Remote);
         var artifact = new ArtifactPage(s.Store, s.Workspace);
         var artifactContent = new ArtifactContentEndpoint(s.Store, s.Workspace);
         var toolCall = new ToolCallEndpoint(s.Store);

@@ -46,7 +46,8 @@ internal sealed class UiSourceScope
             () => $"{database.GetMigrationStatus().CurrentText} (latest {database.GetMigrationStatus().LatestText})",
             database.Workspace.DatabasePath, database.Workspace.RootDirectory,
             SessionWorkspaces: context.SyncTarget is { } target ? WorkspaceReader(services, target.Redacted) : null,
-            EnsureCurrent: database.EnsureStillCurrent);
+            EnsureCurrent: database.EnsureStillCurrent,
+            NotInPostgres: context.SyncTarget is null ? null : (id, ct) => NotInPostgresNote.ForAsync(context.WorkspaceStore, id, ct));
         return new UiSourceScope(sources, database.Workspace.RootDirectory);
     }
 

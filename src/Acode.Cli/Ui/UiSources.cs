@@ -27,9 +27,13 @@ namespace Acode.Cli.Ui;
 /// Run before every page: throws an ACODE-DB error when what the viewer reads is no longer what it opened (the workspace
 /// database removed or replaced, or migrated by a newer acode); null with <c>--remote</c>.
 /// </param>
+/// <param name="NotInPostgres">
+/// What to say of a local session PostgreSQL does not hold, by this workspace's outbox (<see cref="NotInPostgresNote"/>);
+/// null with <c>--remote</c> and when no PostgreSQL is configured.
+/// </param>
 internal sealed record UiSources(IRunStateStore Store, ISessionSearch Search, IImportSourceReader ImportSources, IOutbox? Outbox, ISyncService? Sync,
     ISyncConflictReader? Conflicts, Func<string> Schema, string DatabasePath, string Workspace, bool Remote = false, ISessionWorkspaceReader? SessionWorkspaces = null,
-    Action? EnsureCurrent = null)
+    Action? EnsureCurrent = null, Func<SessionId, CancellationToken, Task<string>>? NotInPostgres = null)
 {
     /// <summary>Where a missing session was looked for, for messages: "in this workspace" or "in PostgreSQL".</summary>
     public string Where => Remote ? "in PostgreSQL" : "in this workspace";
