@@ -91,31 +91,38 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// Where a token with a prefix no word starts with begins: at a word boundary, or after a <c>_</c> that glues it to a
-    /// name (<c>sess_ghp_…</c>, <c>KEY_AKIA…</c>: trial AV F8 kept the token, as <c>_</c> is a word character). The secret
-    /// group leaves the <c>_</c> out.
+    /// name (<c>sess_ghp_…</c>, <c>KEY_AKIA…</c>, <c>GOOGLE_AIza…</c>: trial AV F8 kept the token, as <c>_</c> is a word
+    /// character). Every token rule starts so. The secret group leaves the <c>_</c> out.
     /// </summary>
     private const string TokenStart = @"(?:\b|_)";
+
+    /// <summary>
+    /// Where a token of a fixed alphabet without <c>_</c> ends: at a word boundary, or before a <c>_</c> that glues a name
+    /// after it (<c>ghp_…_backup</c>, <c>AKIA…_PROD</c>), as <see cref="TokenStart"/> before it. The secret group leaves
+    /// the <c>_</c> out. (A pattern run without backtracking has no lookahead, so the <c>_</c> is matched.)
+    /// </summary>
+    private const string TokenEnd = @"(?:\b|_)";
 
     private static SecretRule[] Rules() =>
     [
         new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
-        new(Jwt, @"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", SecretCheck.Format, ["eyJ"]),
-        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
+        new(Jwt, TokenStart + @"(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*)", SecretCheck.Format, ["eyJ"]),
+        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})" + TokenEnd, SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
         new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
         // Without a name: 40 base64 characters with both cases within 80 characters of an access key id (redacted just
         // before), either side, as a prompt or a note writes the pair ("key AKIA… and secret wJalr…": trial AP 1).
         new(AwsSecretAccessKey, AwsKeyIdMarker + @"[\s\S]{0,80}[^A-Za-z0-9/+](?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)|(?:^|[^A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})[^A-Za-z0-9/+=][\s\S]{0,80}" + AwsKeyIdMarker,
             SecretCheck.RandomBothCases, ["[REDACTED:aws-access-key-id]"]),
-        new(GitHubToken, TokenStart + @"(?<secret>gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b", SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        new(GitHubToken, TokenStart + @"(?<secret>gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})" + TokenEnd, SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
         new(GitLabToken, TokenStart + @"(?<secret>glpat-[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["glpat-"]),
         // A webhook URL is a credential of its own (whoever has it may post): its path after /services/ (or /workflows/,
         // /triggers/) is replaced, the host kept (trial AP 2).
-        new(SlackToken, @"(?<secret>\bxox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
-        new(StripeKey, @"\b[rs]k_live_[A-Za-z0-9]{20,}", SecretCheck.RandomMixed, ["_live_"]),
+        new(SlackToken, TokenStart + @"(?<secret>xox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
+        new(StripeKey, TokenStart + @"(?<secret>[rs]k_live_[A-Za-z0-9]{20,})", SecretCheck.RandomMixed, ["_live_"]),
         new(AnthropicApiKey, TokenStart + @"(?<secret>sk-ant-[A-Za-z0-9_-]{32,})", SecretCheck.RandomMixed, ["sk-ant-"]),
-        new(OpenAiApiKey, @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", SecretCheck.RandomMixed, ["sk-"]),
-        new(GoogleApiKey, @"\bAIza[0-9A-Za-z_-]{35}", SecretCheck.Random, ["AIza"]),
-        new(SendGridApiKey, @"\b(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
+        new(OpenAiApiKey, TokenStart + @"(?<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["sk-"]),
+        new(GoogleApiKey, TokenStart + @"(?<secret>AIza[0-9A-Za-z_-]{35})", SecretCheck.Random, ["AIza"]),
+        new(SendGridApiKey, TokenStart + @"(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
         // An '@' left unencoded in the password (trial AL 4: https://user:p@ssw0rd@host) is part of it, as URL parsers
         // read the authority to its last '@' (WHATWG URL, "authority state"); but a part after the first '@' that holds
         // ',', ';' or '=' is the host and what follows it (trial AN 1: postgres://app:pw@db,owner=admin@corp.com kept

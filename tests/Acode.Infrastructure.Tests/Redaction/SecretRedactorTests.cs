@@ -492,6 +492,15 @@ public sealed class SecretRedactorTests
     [InlineData("x_glpat-Zq8Kx1Lm2Np3Rs4Tu5Vw6", "x_[REDACTED:gitlab-token]")]
     [InlineData("my_sk-ant-api03-Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc", "my_[REDACTED:anthropic-api-key]")]
     [InlineData("xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj")] // inside a word: not a token's start
+    [InlineData("ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj_backup", "[REDACTED:github-token]_backup")] // a name glued after a token by '_'
+    [InlineData("AKIAQZ3MX7LW2TR5KBPA_PROD=1", "[REDACTED:aws-access-key-id]_PROD=1")]
+    [InlineData("GOOGLE_AIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0", "GOOGLE_[REDACTED:google-api-key]")] // every token rule starts after a '_'
+    [InlineData("KEY_sk-proj-Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7", "KEY_[REDACTED:openai-api-key]")]
+    [InlineData("STRIPE_sk_live_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy", "STRIPE_[REDACTED:stripe-key]")]
+    [InlineData("SLACK_xoxb-1234567890-Zq8Wx7Ec6Rv5Tb4Yn3Um", "SLACK_[REDACTED:slack-token]")]
+    [InlineData("TOKEN_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Zq8Kx1Lm2Np3", "TOKEN_[REDACTED:jwt]")]
+    [InlineData("MAIL_SG.Zq8Kx1Lm2Np3Rs4Tu5Vw6X.Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIjKlMnOp sent", "MAIL_[REDACTED:sendgrid-api-key] sent")]
+    [InlineData("xAIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0", "xAIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0")] // inside a word: not a token's start
     [InlineData("mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -pXk9Qw2Lm7Rt4Zp8 > dump.sql", "mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -p[REDACTED:cli-password] > dump.sql")] // trial AX X1: 293 characters of options before -p
     [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
     [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
