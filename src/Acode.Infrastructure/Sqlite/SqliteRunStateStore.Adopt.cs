@@ -93,20 +93,11 @@ public sealed partial class SqliteRunStateStore
 
     /// <summary>The ids of the session's entities with a dead-lettered outbox record (a change PostgreSQL refused, which <c>acode db sync</c> does not send again).</summary>
     internal Task<IReadOnlySet<string>> DeadLetteredAsync(SessionId sessionId, CancellationToken cancellationToken = default)
-        => Task.FromResult(_database.Read<IReadOnlySet<string>>((connection, transaction) =>
-        {
-            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, "SELECT DISTINCT entity_id FROM outbox WHERE status = 'Failed' AND session_id = $session_id;")
-                .With("$session_id", sessionId.Value).ExecuteReader();
-            return Ids(reader);
-        }, cancellationToken));
+        => Task.FromResult(ReadIds("SELECT DISTINCT entity_id FROM outbox WHERE status = 'Failed' AND session_id = $session_id;", sessionId, cancellationToken));
 
     /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
     internal Task<IReadOnlySet<string>> UndeliveredAsync(SessionId sessionId, CancellationToken cancellationToken = default)
-        => Task.FromResult(_database.Read<IReadOnlySet<string>>((connection, transaction) =>
-        {
-            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, UndeliveredSql).With("$session_id", sessionId.Value).ExecuteReader();
-            return Ids(reader);
-        }, cancellationToken));
+        => Task.FromResult(ReadIds(UndeliveredSql, sessionId, cancellationToken));
 
     /// <summary>The ids of the session's entities with a pending or dead-lettered outbox record (a change not yet delivered).</summary>
     private static HashSet<string> Undelivered(WriterCommands commands, SqliteTransaction transaction, string sessionId)
@@ -114,6 +105,20 @@ public sealed partial class SqliteRunStateStore
         using SqliteDataReader reader = commands.Get(UndeliveredSql, transaction).With("$session_id", sessionId).ExecuteReader();
         return Ids(reader);
     }
+
+    /// <summary>The ids <paramref name="sql"/> selects (its first column), in a read; <c>$session_id</c> bound to <paramref name="sessionId"/> when given.</summary>
+    private IReadOnlySet<string> ReadIds(string sql, SessionId? sessionId, CancellationToken cancellationToken)
+        => _database.Read<IReadOnlySet<string>>((connection, transaction) =>
+        {
+            SqliteCommand command = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, sql);
+            if (sessionId is { } id)
+            {
+                command.With("$session_id", id.Value);
+            }
+
+            using SqliteDataReader reader = command.ExecuteReader();
+            return Ids(reader);
+        }, cancellationToken);
 
     private static HashSet<string> Ids(SqliteDataReader reader)
     {

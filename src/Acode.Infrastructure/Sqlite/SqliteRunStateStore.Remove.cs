@@ -69,17 +69,7 @@ public sealed partial class SqliteRunStateStore
     /// not send again until <c>acode db sync retry</c> requeues it. Reads only.
     /// </summary>
     internal IReadOnlySet<string> FindDeadLetteredSessionIds(CancellationToken cancellationToken = default)
-        => _database.Read<IReadOnlySet<string>>((connection, transaction) =>
-        {
-            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, "SELECT DISTINCT session_id FROM outbox WHERE status = 'Failed';").ExecuteReader();
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Read())
-            {
-                ids.Add(reader.GetString(0));
-            }
-
-            return ids;
-        }, cancellationToken);
+        => ReadIds("SELECT DISTINCT session_id FROM outbox WHERE status = 'Failed';", sessionId: null, cancellationToken);
 
     /// <summary>Ids of the sessions with changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records). Reads only.</summary>
     internal Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
@@ -199,14 +189,8 @@ public sealed partial class SqliteRunStateStore
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = UnsyncedSessionsSql;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return Ids(reader);
     }
 
     private static List<RemovalCandidate> ReadCandidates(SqliteCommand command, HashSet<string> unsynced)
