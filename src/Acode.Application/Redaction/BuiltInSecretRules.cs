@@ -68,14 +68,22 @@ public static class BuiltInSecretRules
     /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
     /// <c>-p</c> in a <c>docker login</c>, attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>, <c>mysqladmin</c> or
     /// <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>, is left alone). The
-    /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>), and at most
+    /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>; the words may
+    /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
     /// 512 characters from the command to its <c>-p</c>: unbounded, each match was looked for back to the start of its line,
     /// and one 800 KB line of 20 000 commands took 16 s to scan (trial AW W8); 256 lost a backup command's password (trial
     /// AX X1); about 900 is the most a pattern run without backtracking may hold (its automaton's 10 000 nodes). A quote
     /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+)|\bdocker[ \t]+login\b[^\r\n|;&]{0,512}[ \t]-p[ \t]+|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}[ \t]-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b[^\r\n|;&]{0,512}[ \t][""']?-p(?:[ \t]+|" + NextQuotedWord + @")|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}[ \t][""']?-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
+
+    /// <summary>
+    /// From the end of one quoted word of a printed word list to the start of the next: <c>', '</c> in Python's
+    /// <c>['mysql', '--password', 'X']</c> (what <c>subprocess.CalledProcessError</c> prints: "Command '[…]' returned
+    /// non-zero exit status 1"), <c>", "</c> in a JSON array written out in text.
+    /// </summary>
+    private const string NextQuotedWord = @"[""'],[ \t]*[""']";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()

@@ -502,6 +502,12 @@ public sealed class SecretRedactorTests
     [InlineData("MAIL_SG.Zq8Kx1Lm2Np3Rs4Tu5Vw6X.Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIjKlMnOp sent", "MAIL_[REDACTED:sendgrid-api-key] sent")]
     [InlineData("xAIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0", "xAIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0")] // inside a word: not a token's start
     [InlineData("mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -pXk9Qw2Lm7Rt4Zp8 > dump.sql", "mysqldump --single-transaction --routines --triggers --events --hex-blob --set-gtid-purged=OFF --column-statistics=0 --default-character-set=utf8mb4 --host=prod-db-cluster.cluster-c9akciq32.eu-west-1.rds.amazonaws.com --port=3306 --user=backup_operator --databases app_production app_analytics app_audit -p[REDACTED:cli-password] > dump.sql")] // trial AX X1: 293 characters of options before -p
+    [InlineData("subprocess.CalledProcessError: Command '['mysql', '-u', 'root', '-pMy5qlPw9Xz', 'app']' returned non-zero exit status 1.", "subprocess.CalledProcessError: Command '['mysql', '-u', 'root', '-p[REDACTED:cli-password]', 'app']' returned non-zero exit status 1.")] // a printed word list
+    [InlineData("['mysqldump', '--password', 'Xk9Qw2Lm7Rt4Zp8', 'db']", "['mysqldump', '--password', '[REDACTED:cli-password]', 'db']")]
+    [InlineData("['docker', 'login', '-u', 'me', '-p', 'Dk8Lw3Qz7Xv2', 'registry.example']", "['docker', 'login', '-u', 'me', '-p', '[REDACTED:cli-password]', 'registry.example']")]
+    [InlineData("ran [\"psql\", \"--password\", \"Q9zXy7kP2qLm9vRt\"] in text", "ran [\"psql\", \"--password\", \"[REDACTED:cli-password]\"] in text")]
+    [InlineData("['mkdir', '-p', 'build', 'mysql-data']", "['mkdir', '-p', 'build', 'mysql-data']")]
+    [InlineData("['mysql', '-u', 'root', '-p', 'appdb']", "['mysql', '-u', 'root', '-p', 'appdb']")] // mysql's -p alone asks for the password: the next word is the database
     [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
     [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
     [InlineData("tool --password \"$PW\"", "tool --password \"$PW\"")]
