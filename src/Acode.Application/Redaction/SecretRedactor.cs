@@ -168,8 +168,7 @@ public sealed class SecretRedactor : ISecretRedactor
         string readable = JsonEscapes.WellFormed(json);
         // Keyed by where each edited string starts in the JSON (a word of an argument vector is edited again in place).
         Dictionary<int, (int Length, byte[] Replacement)>? edits = null;
-        // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
-        var arrays = new Stack<List<ArgvWord>?>();
+        ArgumentVectorRedaction? argv = _cliPasswordRule is null ? null : new ArgumentVectorRedaction(_cliPasswordRule);
         try
         {
             var reader = new Utf8JsonReader(ReferenceEquals(readable, json) ? utf8 : Encoding.UTF8.GetBytes(readable), ReaderOptions);
@@ -184,15 +183,11 @@ public sealed class SecretRedactor : ISecretRedactor
 
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    MarkNotWords(arrays);
-                    arrays.Push(_cliPasswordRule is null ? null : []);
+                    argv?.OpenArray();
                 }
                 else if (reader.TokenType == JsonTokenType.EndArray)
                 {
-                    if (arrays.Pop() is { Count: > 1 } words)
-                    {
-                        RedactArgumentVector(words, counts, ref edits);
-                    }
+                    argv?.CloseArray(counts, ref edits);
                 }
                 else if (reader.TokenType == JsonTokenType.String)
                 {
@@ -206,14 +201,14 @@ public sealed class SecretRedactor : ISecretRedactor
                         edits[start] = (reader.ValueSpan.Length, encoded);
                     }
 
-                    if (name is null && arrays.TryPeek(out List<ArgvWord>? words) && words is not null)
+                    if (name is null)
                     {
-                        words.Add(new ArgvWord(start, reader.ValueSpan.Length, redacted));
+                        argv?.Word(start, reader.ValueSpan.Length, redacted);
                     }
                 }
                 else
                 {
-                    MarkNotWords(arrays);
+                    argv?.NotAWord();
                 }
 
                 name = null;
@@ -227,70 +222,6 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return edits is null ? json : Splice(utf8, edits);
     }
-
-    /// <summary>The innermost array being read holds something other than strings: it is no argument vector.</summary>
-    private static void MarkNotWords(Stack<List<ArgvWord>?> arrays)
-    {
-        if (arrays.Count > 0 && arrays.Peek() is not null)
-        {
-            arrays.Pop();
-            arrays.Push(null);
-        }
-    }
-
-    /// <summary>
-    /// A command given as an array of its words (Codex CLI's <c>shell</c> tool: <c>["mysql", "-u", "root", "--password",
-    /// "…"]</c>; <c>execve</c>-style arguments) is read by the <c>cli-password</c> rule as the words joined by spaces, so a
-    /// password in the word after <c>--password</c> or <c>docker login … -p</c>, or in <c>mysql</c>'s <c>-p…</c>, is found
-    /// as in the command written as one line (trial AU 2: each word was scanned alone). A password found inside one word
-    /// is replaced there; <paramref name="edits"/> gets that word's edit (in place of the one its own scan made, if any).
-    /// </summary>
-    private void RedactArgumentVector(List<ArgvWord> words, RedactionCounts counts, ref Dictionary<int, (int Length, byte[] Replacement)>? edits)
-    {
-        SecretRule rule = _cliPasswordRule!;
-        string line = string.Join(' ', words.Select(w => w.Text));
-        if (!rule.MayMatch(line))
-        {
-            return;
-        }
-
-        var starts = new int[words.Count];
-        for (int i = 1; i < words.Count; i++)
-        {
-            starts[i] = starts[i - 1] + words[i - 1].Text.Length + 1;
-        }
-
-        string[] texts = [.. words.Select(w => w.Text)];
-        var changed = new SortedSet<int>();
-        string matched = rule.AsciiWordBoundaries ? AsciiView(line) : line;
-        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
-        {
-            Group secret = match.Groups[SecretRule.SecretGroup];
-            int word = Array.BinarySearch(starts, secret.Index);
-            word = word >= 0 ? word : ~word - 1;
-            int at = secret.Index - starts[word];
-            if (!secret.Success || at + secret.Length > texts[word].Length || changed.Contains(word)
-                || !Passes(rule.Check, line.AsSpan(secret.Index, secret.Length), line, secret.Index, secret.Length))
-            {
-                continue; // not within one word (or in one already redacted), or not a password (a placeholder, a variable)
-            }
-
-            texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + secret.Length));
-            changed.Add(word);
-            counts.Add(rule.Kind);
-        }
-
-        foreach (int word in changed)
-        {
-            edits ??= [];
-            ArgvWord w = words[word];
-            byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
-            edits[w.Start] = (w.Length, encoded);
-        }
-    }
-
-    /// <summary>A string element of an array: where its text starts and how long it is in the JSON, and its (redacted) value.</summary>
-    private sealed record ArgvWord(int Start, int Length, string Text);
 
     /// <summary>
     /// Whether a JSON escape in <paramref name="text"/> (a JSON text, or plain text quoting JSON) may write a rule's
@@ -398,7 +329,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <paramref name="text"/> with every UTF-16 unit outside ASCII as U+0001, but white space outside ASCII (no-break
     /// space, U+2028, U+3000…) as a space, so that <c>\s</c> still matches it (trial AN 2) (<see cref="SecretRule.AsciiWordBoundaries"/>).
     /// </summary>
-    private static string AsciiView(string text)
+    internal static string AsciiView(string text)
         => Ascii.IsValid(text) ? text : string.Create(text.Length, text, static (view, source) =>
         {
             for (int i = 0; i < source.Length; i++)
@@ -496,7 +427,7 @@ public sealed class SecretRedactor : ISecretRedactor
         return i;
     }
 
-    private static bool Passes(SecretCheck check, ReadOnlySpan<char> value, string input, int start, int length)
+    internal static bool Passes(SecretCheck check, ReadOnlySpan<char> value, string input, int start, int length)
     {
         if (SecretValues.IsPlaceholder(value))
         {

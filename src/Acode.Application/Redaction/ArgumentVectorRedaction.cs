@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Acode.Domain.Text;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// The <c>cli-password</c> rule over a command given in JSON as an array of its words (Codex CLI's <c>shell</c> tool:
+/// <c>["mysql", "-u", "root", "--password", "…"]</c>; <c>execve</c>-style arguments): the words are read joined by
+/// spaces, so a password in the word after <c>--password</c> or <c>docker login … -p</c>, or in <c>mysql</c>'s
+/// <c>-p…</c>, is found as in the command written as one line (trial AU 2: each word was scanned alone). A password found
+/// inside one word is replaced there. <see cref="SecretRedactor.RedactJson"/> feeds it the tokens of one JSON value as
+/// it reads them; one instance per value.
+/// </summary>
+internal sealed class ArgumentVectorRedaction(SecretRule rule)
+{
+    // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
+    private readonly Stack<List<ArgvWord>?> _arrays = new();
+
+    /// <summary>An array starts: inside the enclosing one, which is then no argument vector.</summary>
+    public void OpenArray()
+    {
+        NotAWord();
+        _arrays.Push([]);
+    }
+
+    /// <summary>
+    /// A string element of the innermost array: where its text starts in the JSON (UTF-8 bytes, after its quote), how long
+    /// it is there, and its value as already redacted by the other rules.
+    /// </summary>
+    public void Word(int start, int length, string text)
+    {
+        if (_arrays.TryPeek(out List<ArgvWord>? words) && words is not null)
+        {
+            words.Add(new ArgvWord(start, length, text));
+        }
+    }
+
+    /// <summary>Something other than a string (a number, an object, …): the innermost array is no argument vector.</summary>
+    public void NotAWord()
+    {
+        if (_arrays.Count > 0 && _arrays.Peek() is not null)
+        {
+            _arrays.Pop();
+            _arrays.Push(null);
+        }
+    }
+
+    /// <summary>
+    /// The innermost array ends: when it held two or more words and nothing else, a password the rule finds within one
+    /// word is replaced there, and <paramref name="edits"/> (keyed by where each edited string starts in the JSON) gets that
+    /// word's edit, in place of the one its own scan made, if any.
+    /// </summary>
+    public void CloseArray(RedactionCounts counts, ref Dictionary<int, (int Length, byte[] Replacement)>? edits)
+    {
+        if (_arrays.Pop() is not { Count: > 1 } words)
+        {
+            return;
+        }
+
+        string line = string.Join(' ', words.Select(w => w.Text));
+        if (!rule.MayMatch(line))
+        {
+            return;
+        }
+
+        var starts = new int[words.Count];
+        for (int i = 1; i < words.Count; i++)
+        {
+            starts[i] = starts[i - 1] + words[i - 1].Text.Length + 1;
+        }
+
+        string[] texts = [.. words.Select(w => w.Text)];
+        var changed = new SortedSet<int>();
+        string matched = rule.AsciiWordBoundaries ? SecretRedactor.AsciiView(line) : line;
+        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+        {
+            Group secret = match.Groups[SecretRule.SecretGroup];
+            int word = Array.BinarySearch(starts, secret.Index);
+            word = word >= 0 ? word : ~word - 1;
+            int at = secret.Index - starts[word];
+            if (!secret.Success || at + secret.Length > texts[word].Length || changed.Contains(word)
+                || !SecretRedactor.Passes(rule.Check, line.AsSpan(secret.Index, secret.Length), line, secret.Index, secret.Length))
+            {
+                continue; // not within one word (or in one already redacted), or not a password (a placeholder, a variable)
+            }
+
+            texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + secret.Length));
+            changed.Add(word);
+            counts.Add(rule.Kind);
+        }
+
+        foreach (int word in changed)
+        {
+            edits ??= [];
+            ArgvWord w = words[word];
+            byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
+            edits[w.Start] = (w.Length, encoded);
+        }
+    }
+
+    /// <summary>A string element of an array: where its text starts and how long it is in the JSON, and its (redacted) value.</summary>
+    private sealed record ArgvWord(int Start, int Length, string Text);
+}
