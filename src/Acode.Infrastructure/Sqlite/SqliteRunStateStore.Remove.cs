@@ -71,6 +71,23 @@ public sealed partial class SqliteRunStateStore
     internal IReadOnlySet<string> FindDeadLetteredSessionIds(CancellationToken cancellationToken = default)
         => ReadIds("SELECT DISTINCT session_id FROM outbox WHERE status = 'Failed';", sessionId: null, cancellationToken);
 
+    /// <summary>
+    /// What the outbox holds for the session: its own row's records (through <c>ix_outbox_entity</c>) and its parts'
+    /// undelivered ones (through <c>ix_outbox_status</c>: undelivered records are few). Reads only.
+    /// </summary>
+    internal Task<SessionOutboxState> ReadSessionOutboxStateAsync(SessionId sessionId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_database.Read((connection, transaction) =>
+        {
+            using SqliteDataReader reader = SqliteWorkspaceDatabase.ReaderCommand(connection, transaction, """
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND status = 'Pending'),
+                       EXISTS (SELECT 1 FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND status = 'Failed'),
+                       EXISTS (SELECT 1 FROM outbox WHERE status IN ('Pending', 'Failed') AND session_id = $id AND entity_id <> $id),
+                       EXISTS (SELECT 1 FROM outbox WHERE entity_id = $id AND entity_type = 'Session' AND status = 'Processed');
+                """).With("$id", sessionId.Value).ExecuteReader();
+            reader.Read();
+            return new SessionOutboxState(reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3));
+        }, cancellationToken));
+
     /// <summary>Ids of the sessions with changes not yet delivered to PostgreSQL (pending or dead-lettered outbox records). Reads only.</summary>
     internal Task<IReadOnlyCollection<string>> FindUnsyncedSessionIdsAsync(CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyCollection<string>>(_database.Read(ReadUnsynced, cancellationToken));
