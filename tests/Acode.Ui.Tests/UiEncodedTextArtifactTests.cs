@@ -13,8 +13,8 @@ namespace Acode.Ui.Tests;
 /// <summary>
 /// A text artifact that is not UTF-8 (a <c>.env</c> in Latin-1, a PowerShell log in UTF-16) is shown as text, read as the
 /// redaction reads it (<see cref="ArtifactText"/>), with a line naming the encoding: the page said "Binary content; not
-/// shown", so a user could not see that its token was replaced (trial AX X4). Bytes without a text media type, and text
-/// holding a NUL byte, stay "Binary content".
+/// shown", so a user could not see that its token was replaced (trial AX X4). Bytes without a text media type stay
+/// "Binary content"; declared text holding a NUL byte is shown, the NUL as a control character (trial AY F7).
 /// </summary>
 public sealed class UiEncodedTextArtifactTests : IDisposable
 {
@@ -58,12 +58,14 @@ public sealed class UiEncodedTextArtifactTests : IDisposable
         Assert.Contains("id=\"artifact-content\">naïve</pre>", bigEndian.Text, StringComparison.Ordinal);
         Assert.Contains("shown read as UTF-16 (big-endian).", bigEndian.Text, StringComparison.Ordinal);
 
-        foreach ((string id, string size) in new[] { (octets, "12 B"), (withNul, "6 B") })
-        {
-            UiAnswer binary = await GetAsync(http, sessionId, id);
-            Assert.Contains($"Binary content ({size}); not shown.", binary.Text, StringComparison.Ordinal);
-            Assert.DoesNotContain("artifact-content", binary.Body, StringComparison.Ordinal);
-        }
+        UiAnswer binary = await GetAsync(http, sessionId, octets);
+        Assert.Contains("Binary content (12 B); not shown.", binary.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("artifact-content", binary.Body, StringComparison.Ordinal);
+
+        // Declared text holding a NUL is shown as read, the NUL as a control character (trial AY F7).
+        UiAnswer nul = await GetAsync(http, sessionId, withNul);
+        Assert.Contains("id=\"artifact-content\">café<span class=\"ctl\">\\u0000</span>A</pre>", nul.Text, StringComparison.Ordinal);
+        Assert.Contains("shown read as ISO-8859-1 (Latin-1).", nul.Text, StringComparison.Ordinal);
 
         UiAnswer notes = await GetAsync(http, sessionId, utf8);
         Assert.Contains("id=\"artifact-content\">crème brûlée</pre>", notes.Text, StringComparison.Ordinal);

@@ -131,7 +131,7 @@ internal static class EntityRedaction
 
         // Text in another encoding (a .env or a log in Latin-1 or Windows-1252: trial AU 4; PowerShell's UTF-16: AX X3) is
         // written back in it: every rule's literal and every marker is ASCII, so the bytes around a secret stay as they were.
-        if (ArtifactText.TryDecode(artifact.MediaType, content.Span, out string? text, out Encoding? encoding))
+        if (ArtifactText.TryDecode(artifact.MediaType, content.Span, out string? text, out ArtifactTextEncoding? encoding))
         {
             string redacted = redactor.Redact(text, contentCounts);
             if (contentCounts.Total > 0)

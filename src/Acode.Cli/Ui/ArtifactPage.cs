@@ -139,7 +139,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 
     /// <summary>
     /// The content as text by <see cref="ArtifactText"/> (the rule the redaction reads it by, so what it replaced is seen),
-    /// without a NUL character or its byte order mark; <paramref name="encodingName"/> names the encoding when it is not UTF-8.
+    /// without its byte order mark; <paramref name="encodingName"/> names the encoding when it is not UTF-8.
     /// </summary>
     private static bool TryDecode(Artifact artifact, ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text, out string? encodingName)
     {
@@ -150,7 +150,10 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
             return true;
         }
 
-        if (!ArtifactText.TryDecode(artifact.MediaType, bytes, out text, out Encoding? encoding) || text.Contains('\0', StringComparison.Ordinal))
+        // Bytes whose media type does not say text are shown only when they are UTF-8 without a NUL byte (as git judges a
+        // file); declared text is shown as it was read, a NUL as any control character (trial AY F7).
+        if (!ArtifactText.TryDecode(artifact.MediaType, bytes, out text, out ArtifactTextEncoding? encoding)
+            || (!ArtifactText.IsDeclaredText(artifact.MediaType) && text.Contains('\0', StringComparison.Ordinal)))
         {
             text = null;
             return false;
@@ -158,11 +161,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
 
         // A byte order mark says how to read the bytes; it is not part of what they say.
         text = text.StartsWith('\uFEFF') ? text[1..] : text;
-        if (encoding.CodePage != Encoding.UTF8.CodePage)
-        {
-            encodingName = encoding.CodePage == Encoding.Latin1.CodePage ? "ISO-8859-1 (Latin-1)" : encoding.CodePage == Encoding.BigEndianUnicode.CodePage ? "UTF-16 (big-endian)" : "UTF-16 (little-endian)";
-        }
-
+        encodingName = encoding.IsUtf8 ? null : encoding.Name;
         return true;
     }
 }

@@ -180,12 +180,15 @@ public abstract partial class RunStateStoreContractTests
         // Trial AX X3: PowerShell 5 writes its logs in UTF-16 with a byte order mark.
         byte[] utf16 = [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes("token=" + GitHubToken + "\r\n")];
         byte[] withNul = [.. latin1, 0x00, 0x01];
+        // Trial AY F6: one stray last byte (a capture cut at a byte limit) made the whole UTF-16 log unreadable.
+        byte[] cutUtf16 = [.. utf16, 0x41];
         Session session = Session.Create("latin-1");
         session.AddArtifact(".env", ArtifactKind.File, "text/plain", latin1);
         session.AddArtifact("build.log", ArtifactKind.Log, "text/plain; charset=utf-16", utf16);
         session.AddArtifact("scan.png", ArtifactKind.Other, "image/png", latin1);
         session.AddArtifact("report.docx", ArtifactKind.File, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", latin1); // a zip (AX X2)
         session.AddArtifact("blob.txt", ArtifactKind.Log, "text/plain", withNul);
+        session.AddArtifact("cut.log", ArtifactKind.Log, "text/plain", cutUtf16);
 
         await Store.SaveAsync(session);
 
@@ -195,9 +198,10 @@ public abstract partial class RunStateStoreContractTests
         Assert.Equal([.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes("token=[REDACTED:github-token]\r\n")], Content("build.log"));
         Assert.Equal(latin1, Content("scan.png"));
         Assert.Equal(latin1, Content("report.docx"));
-        Assert.Equal(withNul, Content("blob.txt"));
+        Assert.Equal([.. expected, 0x00, 0x01], Content("blob.txt")); // declared text holding a NUL is read as Latin-1 too (trial AY F5)
+        Assert.Equal([.. Content("build.log"), 0x41], Content("cut.log"));
         SessionEvent counted = Assert.Single(await Store.ReadEventsAsync(loaded), e => e.Type == SessionEventTypes.SecretsRedacted);
-        Assert.Equal("""{"count":2,"kinds":{"github-token":2}}""", counted.PayloadJson);
+        Assert.Equal("""{"count":4,"kinds":{"github-token":4}}""", counted.PayloadJson);
 
         byte[] Content(string name) => loaded.Artifacts.Single(a => a.Name == name).Content!.Value.ToArray();
     }

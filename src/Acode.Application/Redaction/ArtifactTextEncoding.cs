@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// How <see cref="ArtifactText"/> read an artifact's bytes, and the way back: <see cref="GetBytes"/> of the decoded text,
+/// unedited, gives the very bytes it was read from (a UTF-16 text's unpaired surrogates and a stray last byte included),
+/// so a writer that edits only a secret keeps every other byte.
+/// </summary>
+public sealed class ArtifactTextEncoding
+{
+    private readonly Func<string, byte[]> _encode;
+
+    private ArtifactTextEncoding(string name, Func<string, byte[]> encode)
+    {
+        Name = name;
+        _encode = encode;
+    }
+
+    /// <summary>Strict UTF-8.</summary>
+    public static ArtifactTextEncoding Utf8 { get; } = new("UTF-8", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetBytes);
+
+    /// <summary>ISO-8859-1, byte for byte (every byte is one character U+0000–U+00FF).</summary>
+    public static ArtifactTextEncoding Latin1 { get; } = new("ISO-8859-1 (Latin-1)", Encoding.Latin1.GetBytes);
+
+    /// <summary>UTF-32 with the byte order of its byte order mark (strict).</summary>
+    public static ArtifactTextEncoding Utf32(bool bigEndian)
+        => new(bigEndian ? "UTF-32 (big-endian)" : "UTF-32 (little-endian)", new UTF32Encoding(bigEndian, byteOrderMark: false, throwOnInvalidCharacters: true).GetBytes);
+
+    /// <summary>
+    /// UTF-16 code unit by code unit (an unpaired surrogate stays one), with <paramref name="trailingByte"/> (a last byte of
+    /// an odd length, as a capture cut at a byte limit leaves it) written after the text.
+    /// </summary>
+    public static ArtifactTextEncoding Utf16(bool bigEndian, byte? trailingByte) => new(
+        bigEndian ? "UTF-16 (big-endian)" : "UTF-16 (little-endian)",
+        text =>
+        {
+            byte[] bytes = new byte[(text.Length * 2) + (trailingByte is null ? 0 : 1)];
+            for (int i = 0; i < text.Length; i++)
+            {
+                (bytes[2 * i], bytes[(2 * i) + 1]) = bigEndian ? ((byte)(text[i] >> 8), (byte)text[i]) : ((byte)text[i], (byte)(text[i] >> 8));
+            }
+
+            if (trailingByte is { } last)
+            {
+                bytes[^1] = last;
+            }
+
+            return bytes;
+        });
+
+    /// <summary>The encoding's name as a page shows it: <c>UTF-8</c>, <c>UTF-16 (little-endian)</c>, <c>ISO-8859-1 (Latin-1)</c>, ….</summary>
+    public string Name { get; }
+
+    /// <summary>Whether this is UTF-8 (what a page need not name).</summary>
+    public bool IsUtf8 => ReferenceEquals(this, Utf8);
+
+    /// <summary>The bytes of <paramref name="text"/> in this encoding.</summary>
+    /// <exception cref="EncoderFallbackException">The text holds what the encoding cannot write (not for text it decoded, edited only with ASCII).</exception>
+    public byte[] GetBytes(string text) => _encode(text ?? throw new ArgumentNullException(nameof(text)));
+}
