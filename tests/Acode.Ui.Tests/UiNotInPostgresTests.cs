@@ -79,6 +79,22 @@ public sealed partial class UiNotInPostgresTests(PostgresFixture fixture) : IDis
         }
     }
 
+    [Fact]
+    public async Task A_workspace_that_never_synced_pointed_at_a_new_database_is_told_the_sync_sends_it()
+    {
+        // Trial AY F4: the page said a table of acode's schema was dropped by hand, and to restore the database from a backup.
+        _workspace.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
+        await _workspace.RunOkAsync("demo");
+        string id = Assert.Single(await _workspace.SessionIdsAsync());
+
+        await using UiProcess ui = await UiProcess.StartAsync(_workspace);
+        using UiHttp http = await UiHttp.ConnectAsync(ui);
+        string text = await WorkspacesPartAsync(http, id);
+
+        Assert.Contains("Not in PostgreSQL yet: 'acode db sync' sends it.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ACODE-DB", text, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _workspace.Dispose();

@@ -128,6 +128,12 @@ public sealed class PostgresSessionWorkspaceReader : ISessionWorkspaceReader
                 DeletedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
             };
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No acode schema there (a workspace that never synced, pointed at a new database): it holds no session, and the
+            // page says why from this workspace's outbox, not "restore the database from a backup" (trial AY F4).
+            return null;
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresErrorMapper.MapForStore(ex, _redactedTarget, write: false) is { } mapped)
         {
             throw mapped;
