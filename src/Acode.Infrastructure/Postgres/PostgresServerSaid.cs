@@ -19,7 +19,8 @@ internal static partial class PostgresServerSaid
         => QuotedName().Replace(pg.MessageText, m => m.Groups["kind"].Value + " \"" + PostgresConnectionSettings.ShownUserName(m.Groups["name"].Value, escaped: false) + "\"");
 
     // PostgreSQL's own wording (src/backend/libpq/auth.c, utils/init/miscinit.c): password authentication failed for
-    // user "…"; role "…" does not exist; no pg_hba.conf entry for host "…", user "…", database "…".
-    [GeneratedRegex(@"\b(?<kind>user|role) ""(?<name>[^""]*)""")]
+    // user "…"; role "…" does not exist; no pg_hba.conf entry for host "…", user "…", database "…". The server quotes a
+    // name without escaping a '"' in it, so the name runs to the last '"' before what follows it there (trial AY F9).
+    [GeneratedRegex(@"\b(?<kind>user|role) ""(?<name>.*)""(?=$| does not exist| is not permitted|,\s*database\b)")]
     private static partial Regex QuotedName();
 }
