@@ -6,7 +6,7 @@ namespace Acode.Application.Redaction;
 /// <summary>
 /// Reads an artifact's content as text, one rule for the redaction that rewrites it and the viewer that shows it. Content
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
-/// (PowerShell's logs, trial AX X3), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
+/// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
 /// pair (UTF-16 without a byte order mark), code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
 /// <c>.env</c> or a log written in Latin-1 or Windows-1252, trial AU 4; with NUL bytes too, trial AY F5). Valid UTF-8
@@ -71,7 +71,9 @@ public static class ArtifactText
             try
             {
                 bool bigEndian32 = content[0] == 0;
-                return (new UTF32Encoding(bigEndian32, byteOrderMark: false, throwOnInvalidCharacters: true).GetString(content), ArtifactTextEncoding.Utf32(bigEndian32));
+                int whole = content.Length - (content.Length % 4);
+                byte[]? tail = whole == content.Length ? null : content[whole..].ToArray();
+                return (new UTF32Encoding(bigEndian32, byteOrderMark: false, throwOnInvalidCharacters: true).GetString(content[..whole]), ArtifactTextEncoding.Utf32(bigEndian32, tail));
             }
             catch (DecoderFallbackException)
             {
@@ -88,7 +90,8 @@ public static class ArtifactText
             {
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content) ?? false,
+                // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (System.Text.Unicode.Utf8.IsValid(content) ? null : ZeroSide(content) ?? false),
                 _ => ZeroSide(content, strict: true),
             };
         }

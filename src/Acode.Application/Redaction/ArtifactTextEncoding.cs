@@ -23,9 +23,15 @@ public sealed class ArtifactTextEncoding
     /// <summary>ISO-8859-1, byte for byte (every byte is one character U+0000–U+00FF).</summary>
     public static ArtifactTextEncoding Latin1 { get; } = new("ISO-8859-1 (Latin-1)", Encoding.Latin1.GetBytes);
 
-    /// <summary>UTF-32 with the byte order of its byte order mark (strict).</summary>
-    public static ArtifactTextEncoding Utf32(bool bigEndian)
-        => new(bigEndian ? "UTF-32 (big-endian)" : "UTF-32 (little-endian)", new UTF32Encoding(bigEndian, byteOrderMark: false, throwOnInvalidCharacters: true).GetBytes);
+    /// <summary>
+    /// UTF-32 with the byte order of its byte order mark (strict), with <paramref name="trailingBytes"/> (the 1 to 3 last
+    /// bytes of a length that is not a multiple of 4: a capture cut at a byte limit, trial AZ F2) written after the text.
+    /// </summary>
+    public static ArtifactTextEncoding Utf32(bool bigEndian, byte[]? trailingBytes)
+    {
+        var utf32 = new UTF32Encoding(bigEndian, byteOrderMark: false, throwOnInvalidCharacters: true);
+        return new(bigEndian ? "UTF-32 (big-endian)" : "UTF-32 (little-endian)", text => [.. utf32.GetBytes(text), .. trailingBytes ?? []]);
+    }
 
     /// <summary>
     /// UTF-16 code unit by code unit (an unpaired surrogate stays one), with <paramref name="trailingByte"/> (a last byte of

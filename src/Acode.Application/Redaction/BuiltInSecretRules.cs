@@ -76,14 +76,17 @@ public static class BuiltInSecretRules
     /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b[^\r\n|;&]{0,512}[ \t][""']?-p(?:[ \t]+|" + NextQuotedWord + @")|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}[ \t][""']?-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b[^\r\n|;&]{0,512}" + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}" + WordBefore + @"-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
 
     /// <summary>
     /// From the end of one quoted word of a printed word list to the start of the next: <c>', '</c> in Python's
     /// <c>['mysql', '--password', 'X']</c> (what <c>subprocess.CalledProcessError</c> prints: "Command '[…]' returned
-    /// non-zero exit status 1"), <c>", "</c> in a JSON array written out in text.
+    /// non-zero exit status 1"), <c>", "</c> or <c>","</c> in a JSON array written out in text (trial AZ F4).
     /// </summary>
     private const string NextQuotedWord = @"[""'],[ \t]*[""']";
+
+    /// <summary>What comes before an option word: a blank (and the word's quote), or the end of the quoted word before it.</summary>
+    private const string WordBefore = @"(?:[ \t][""']?|" + NextQuotedWord + ")";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()
@@ -105,9 +108,10 @@ public static class BuiltInSecretRules
     private const string TokenStart = @"(?:\b|_)";
 
     /// <summary>
-    /// Where a token of a fixed alphabet without <c>_</c> ends: at a word boundary, or before a <c>_</c> that glues a name
-    /// after it (<c>ghp_…_backup</c>, <c>AKIA…_PROD</c>), as <see cref="TokenStart"/> before it. The secret group leaves
-    /// the <c>_</c> out. (A pattern run without backtracking has no lookahead, so the <c>_</c> is matched.)
+    /// Where a GitHub token ends: at a word boundary, or before a <c>_</c> that glues a name after it (<c>ghp_…_backup</c>),
+    /// as <see cref="TokenStart"/> before it; its check (random, mixed) keeps a constant's name. Not an AWS key id's end:
+    /// upper-case names such as <c>ASIAPACIFICSINGAPORE_HOST</c> have its shape (trial AZ F3). The secret group leaves the
+    /// <c>_</c> out. (A pattern run without backtracking has no lookahead, so the <c>_</c> is matched.)
     /// </summary>
     private const string TokenEnd = @"(?:\b|_)";
 
@@ -115,7 +119,7 @@ public static class BuiltInSecretRules
     [
         new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
         new(Jwt, TokenStart + @"(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*)", SecretCheck.Format, ["eyJ"]),
-        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})" + TokenEnd, SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
+        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
         new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
         // Without a name: 40 base64 characters with both cases within 80 characters of an access key id (redacted just
         // before), either side, as a prompt or a note writes the pair ("key AKIA… and secret wJalr…": trial AP 1).

@@ -21,6 +21,8 @@ public sealed class ArtifactTextTests
         { "UTF-16BE without a byte order mark, as its charset says", "text/plain; charset=\"UTF-16BE\"", Encoding.BigEndianUnicode.GetBytes("token " + Token), "UTF-16 (big-endian)" },
         { "UTF-16 without a byte order mark or charset, its zero bytes on one side", "text/plain", Encoding.Unicode.GetBytes("token " + Token + "\r\n"), "UTF-16 (little-endian)" },
         { "UTF-32 with a byte order mark", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token)], "UTF-32 (little-endian)" },
+        { "UTF-32 with a byte order mark and a cut tail", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token + "\nend"), 0x65, 0x00], "UTF-32 (little-endian)" },
+        { "UTF-8 padded with NULs under a charset that says UTF-16 (mislabelled)", "text/plain; charset=utf-16", [.. Encoding.ASCII.GetBytes("token " + Token), 0, 0, 0, 0, 0, 0], "UTF-8" },
         { "Latin-1 holding a NUL byte", "text/plain", [.. "caf"u8, 0xE9, 0x00, .. Encoding.ASCII.GetBytes(" token " + Token)], "ISO-8859-1 (Latin-1)" },
         { "Latin-1 form body", "application/x-www-form-urlencoded", [.. "user=j"u8, 0xFC, .. Encoding.ASCII.GetBytes("rgen&t=" + Token)], "ISO-8859-1 (Latin-1)" },
         { "Latin-1 e-mail", "message/rfc822", [.. "Subject: caf"u8, 0xE9, .. Encoding.ASCII.GetBytes("\r\n\r\ntoken " + Token)], "ISO-8859-1 (Latin-1)" },

@@ -493,7 +493,7 @@ public sealed class SecretRedactorTests
     [InlineData("my_sk-ant-api03-Zx8Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc", "my_[REDACTED:anthropic-api-key]")]
     [InlineData("xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "xghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj")] // inside a word: not a token's start
     [InlineData("ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj_backup", "[REDACTED:github-token]_backup")] // a name glued after a token by '_'
-    [InlineData("AKIAQZ3MX7LW2TR5KBPA_PROD=1", "[REDACTED:aws-access-key-id]_PROD=1")]
+    [InlineData("ASIAPACIFICSINGAPORE_HOST=1 AKIAISSUESTRACKERAPI_URL", "ASIAPACIFICSINGAPORE_HOST=1 AKIAISSUESTRACKERAPI_URL")] // a constant's name has a key id's shape (trial AZ F3)
     [InlineData("GOOGLE_AIzaSyZq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0", "GOOGLE_[REDACTED:google-api-key]")] // every token rule starts after a '_'
     [InlineData("KEY_sk-proj-Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7", "KEY_[REDACTED:openai-api-key]")]
     [InlineData("STRIPE_sk_live_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy", "STRIPE_[REDACTED:stripe-key]")]
@@ -506,6 +506,8 @@ public sealed class SecretRedactorTests
     [InlineData("['mysqldump', '--password', 'Xk9Qw2Lm7Rt4Zp8', 'db']", "['mysqldump', '--password', '[REDACTED:cli-password]', 'db']")]
     [InlineData("['docker', 'login', '-u', 'me', '-p', 'Dk8Lw3Qz7Xv2', 'registry.example']", "['docker', 'login', '-u', 'me', '-p', '[REDACTED:cli-password]', 'registry.example']")]
     [InlineData("ran [\"psql\", \"--password\", \"Q9zXy7kP2qLm9vRt\"] in text", "ran [\"psql\", \"--password\", \"[REDACTED:cli-password]\"] in text")]
+    [InlineData("ran [\"mysql\",\"-u\",\"root\",\"-pMy5qlPw9Xz\"] in text", "ran [\"mysql\",\"-u\",\"root\",\"-p[REDACTED:cli-password]\"] in text")] // no blank between the words (trial AZ F4)
+    [InlineData("[\"docker\",\"login\",\"-u\",\"me\",\"-p\",\"Dk8Lw3Qz7Xv2\"]", "[\"docker\",\"login\",\"-u\",\"me\",\"-p\",\"[REDACTED:cli-password]\"]")]
     [InlineData("['mkdir', '-p', 'build', 'mysql-data']", "['mkdir', '-p', 'build', 'mysql-data']")]
     [InlineData("['mysql', '-u', 'root', '-p', 'appdb']", "['mysql', '-u', 'root', '-p', 'appdb']")] // mysql's -p alone asks for the password: the next word is the database
     [InlineData("curl -H \"Authorization: Bearer <token>\"", "curl -H \"Authorization: Bearer <token>\"")]
