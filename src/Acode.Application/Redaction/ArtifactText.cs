@@ -42,13 +42,14 @@ public static class ArtifactText
         }
 
         bool declared = IsDeclaredText(mediaType);
-        if (declared && Wide(content, Charset(mediaType)) is { } wide)
+        bool utf8 = System.Text.Unicode.Utf8.IsValid(content);
+        if (declared && Wide(content, Charset(mediaType), utf8) is { } wide)
         {
             (text, encoding) = wide;
             return true;
         }
 
-        if (System.Text.Unicode.Utf8.IsValid(content))
+        if (utf8)
         {
             (text, encoding) = (StrictUtf8.GetString(content), ArtifactTextEncoding.Utf8);
             return true;
@@ -63,8 +64,11 @@ public static class ArtifactText
         return true;
     }
 
-    /// <summary>Declared text in UTF-32 or UTF-16 (see the class summary); null when it is neither.</summary>
-    private static (string Text, ArtifactTextEncoding Encoding)? Wide(ReadOnlySpan<byte> content, string? charset)
+    /// <summary>
+    /// Declared text in UTF-32 or UTF-16 (see the class summary); null when it is neither. <paramref name="utf8"/>: whether
+    /// <paramref name="content"/> is valid UTF-8, read once by the caller.
+    /// </summary>
+    private static (string Text, ArtifactTextEncoding Encoding)? Wide(ReadOnlySpan<byte> content, string? charset, bool utf8)
     {
         if (content.Length >= 4 && content[..4] is [0xFF, 0xFE, 0, 0] or [0, 0, 0xFE, 0xFF])
         {
@@ -82,7 +86,7 @@ public static class ArtifactText
         }
 
         bool? bigEndianUnits = content.Length >= 2 && content[..2] is [0xFF, 0xFE] or [0xFE, 0xFF] ? content[0] == 0xFE : null;
-        if (bigEndianUnits is null && content.Contains((byte)0) || !System.Text.Unicode.Utf8.IsValid(content))
+        if (bigEndianUnits is null && content.Contains((byte)0) || !utf8)
         {
             // Without a byte order mark: UTF-16 when the charset says so (its order, or where the zero bytes fall), or when
             // the zero bytes of text in a Latin script all fall on one side of the pairs; valid UTF-8 without a NUL is UTF-8.
@@ -91,7 +95,7 @@ public static class ArtifactText
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
                 // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (System.Text.Unicode.Utf8.IsValid(content) ? null : ZeroSide(content) ?? false),
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? null : ZeroSide(content) ?? false),
                 _ => ZeroSide(content, strict: true),
             };
         }
