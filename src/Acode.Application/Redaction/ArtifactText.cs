@@ -6,14 +6,19 @@ namespace Acode.Application.Redaction;
 /// <summary>
 /// Reads an artifact's content as text, one rule for the redaction that rewrites it and the viewer that shows it. Content
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
-/// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
-/// pair (UTF-16 without a byte order mark), code unit by code unit so that an unpaired surrogate or a stray last byte does
+/// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-32 without one when every four bytes are a scalar
+/// value in one byte order only, as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
+/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side),
+/// code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
 /// <c>.env</c> or a log written in Latin-1 or Windows-1252, trial AU 4; with NUL bytes too, trial AY F5). Valid UTF-8
 /// is text whatever the media type says; anything else (an image, an archive, an Office document) is not text.
 /// </summary>
 public static class ArtifactText
 {
+    /// <summary>How many ASCII characters in a row, each beside a zero byte, make content UTF-16 (<see cref="AsciiRunSide"/>); fewer than any token the redaction finds by its shape has (an AWS key id has 20).</summary>
+    private const int AsciiRun = 16;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly HashSet<string> TextSubtypes = new(
         ["json", "x-ndjson", "ndjson", "xml", "yaml", "x-yaml", "javascript", "x-javascript", "ecmascript", "toml", "x-toml", "sql", "x-sh", "x-shellscript",
@@ -86,6 +91,11 @@ public static class ArtifactText
         }
 
         bool? bigEndianUnits = content.Length >= 2 && content[..2] is [0xFF, 0xFE] or [0xFE, 0xFF] ? content[0] == 0xFE : null;
+        if (bigEndianUnits is null && Utf32Order(content, charset) is { } bigEndianScalars)
+        {
+            return (new UTF32Encoding(bigEndianScalars, byteOrderMark: false, throwOnInvalidCharacters: true).GetString(content), ArtifactTextEncoding.Utf32(bigEndianScalars, null));
+        }
+
         if (bigEndianUnits is null && content.Contains((byte)0) || !utf8)
         {
             // Without a byte order mark: UTF-16 when the charset says so (its order, or where the zero bytes fall), or when
@@ -96,7 +106,8 @@ public static class ArtifactText
                 "UTF-16BE" => true,
                 // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
                 "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? null : ZeroSide(content) ?? false),
-                _ => ZeroSide(content, strict: true),
+                // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells.
+                _ => ZeroSide(content, strict: true) ?? (utf8 ? null : AsciiRunSide(content)),
             };
         }
 
@@ -135,6 +146,77 @@ public static class ArtifactText
         }
 
         return first == second ? null : first > second;
+    }
+
+    /// <summary>
+    /// Which side of the byte pairs holds the zero bytes of UTF-16 in a script other than Latin (true when the first,
+    /// big-endian): the side of a run of at least <see cref="AsciiRun"/> ASCII characters, each with a zero byte (a token, a
+    /// path, a command), when that side also holds at least four in five of the zero bytes; null otherwise. Latin-1 text
+    /// has no such run: its NUL bytes are padding, not every second byte.
+    /// </summary>
+    private static bool? AsciiRunSide(ReadOnlySpan<byte> content)
+    {
+        int first = 0, second = 0, runFirst = 0, runSecond = 0;
+        bool foundFirst = false, foundSecond = false;
+        for (int i = 0; i + 1 < content.Length; i += 2)
+        {
+            (byte a, byte b) = (content[i], content[i + 1]);
+            first += a == 0 ? 1 : 0;
+            second += b == 0 ? 1 : 0;
+            runFirst = a == 0 && IsPrintableAscii(b) ? runFirst + 1 : 0;
+            runSecond = b == 0 && IsPrintableAscii(a) ? runSecond + 1 : 0;
+            foundFirst |= runFirst >= AsciiRun;
+            foundSecond |= runSecond >= AsciiRun;
+        }
+
+        return (foundFirst, foundSecond) switch
+        {
+            (true, false) when first >= 4 * second => true,
+            (false, true) when second >= 4 * first => false,
+            _ => null,
+        };
+    }
+
+    private static bool IsPrintableAscii(byte value) => value is (>= 0x20 and <= 0x7E) or 0x09 or 0x0A or 0x0D;
+
+    /// <summary>
+    /// The byte order of UTF-32 without a byte order mark (true when big-endian): its <c>charset</c>'s (UTF-32LE, UTF-32BE),
+    /// or the one order in which every four bytes are a Unicode scalar value (at most U+10FFFF, not a surrogate; not all
+    /// U+0000); null when the length is not a multiple of four, or neither or both orders are.
+    /// </summary>
+    private static bool? Utf32Order(ReadOnlySpan<byte> content, string? charset)
+    {
+        if (content.Length < 4 || content.Length % 4 != 0 || !content.Contains((byte)0))
+        {
+            return null;
+        }
+
+        bool little = AreScalars(content, bigEndian: false), big = AreScalars(content, bigEndian: true);
+        return charset?.ToUpperInvariant() switch
+        {
+            "UTF-32LE" when little => false,
+            "UTF-32BE" when big => true,
+            _ => little == big ? null : big,
+        };
+    }
+
+    private static bool AreScalars(ReadOnlySpan<byte> content, bool bigEndian)
+    {
+        bool any = false;
+        for (int i = 0; i < content.Length; i += 4)
+        {
+            uint value = bigEndian
+                ? (uint)((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3])
+                : (uint)(content[i] | (content[i + 1] << 8) | (content[i + 2] << 16) | (content[i + 3] << 24));
+            if (value > 0x10FFFF || value is >= 0xD800 and <= 0xDFFF)
+            {
+                return false;
+            }
+
+            any |= value != 0;
+        }
+
+        return any;
     }
 
     /// <summary>The <c>charset</c> parameter of a media type (RFC 2045: case-insensitive, may be quoted); null when none.</summary>

@@ -12,6 +12,9 @@ public sealed class ArtifactTextTests
 {
     private const string Token = "ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj";
 
+    // Japanese with 一 (U+4E00) and 丁 (U+4E01), whose little-endian units put their zero byte on the side opposite ASCII's.
+    private const string Cjk = "ビルドログ：一丁目の設定を読み込み、テストを実行しました。一件の警告があります。";
+
     public static TheoryData<string, string, byte[], string> TextCases() => new()
     {
         { "UTF-16 with a byte order mark and a stray last byte", "text/plain", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("token " + Token), 0x41], "UTF-16 (little-endian)" },
@@ -20,6 +23,10 @@ public sealed class ArtifactTextTests
         { "UTF-16 without a byte order mark, as its charset says", "text/plain; charset=utf-16", Encoding.Unicode.GetBytes("token " + Token), "UTF-16 (little-endian)" },
         { "UTF-16BE without a byte order mark, as its charset says", "text/plain; charset=\"UTF-16BE\"", Encoding.BigEndianUnicode.GetBytes("token " + Token), "UTF-16 (big-endian)" },
         { "UTF-16 without a byte order mark or charset, its zero bytes on one side", "text/plain", Encoding.Unicode.GetBytes("token " + Token + "\r\n"), "UTF-16 (little-endian)" },
+        { "UTF-16 without a byte order mark or charset in CJK (few zero bytes, some on the other side)", "text/plain", Encoding.Unicode.GetBytes(Cjk + " token " + Token + " " + Cjk + Cjk), "UTF-16 (little-endian)" },
+        { "UTF-16BE without a byte order mark or charset in CJK", "text/markdown", Encoding.BigEndianUnicode.GetBytes(Cjk + Cjk + "\n" + Token + "\n" + Cjk), "UTF-16 (big-endian)" },
+        { "UTF-32 without a byte order mark", "text/plain", Encoding.UTF32.GetBytes("token " + Token), "UTF-32 (little-endian)" },
+        { "UTF-32BE without a byte order mark, in CJK", "application/json", new UTF32Encoding(bigEndian: true, byteOrderMark: false).GetBytes("{\"" + Cjk + "\": \"" + Token + "\"}"), "UTF-32 (big-endian)" },
         { "UTF-32 with a byte order mark", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token)], "UTF-32 (little-endian)" },
         { "UTF-32 with a byte order mark and a cut tail", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token + "\nend"), 0x65, 0x00], "UTF-32 (little-endian)" },
         { "UTF-8 padded with NULs under a charset that says UTF-16 (mislabelled)", "text/plain; charset=utf-16", [.. Encoding.ASCII.GetBytes("token " + Token), 0, 0, 0, 0, 0, 0], "UTF-8" },
@@ -53,6 +60,18 @@ public sealed class ArtifactTextTests
 
         Assert.Equal("ISO-8859-1 (Latin-1)", encoding.Name);
         Assert.Equal("caf\u00e9\0A", text);
+    }
+
+    [Fact]
+    public void Latin_1_with_NUL_padding_between_its_words_is_not_UTF_16()
+    {
+        // NUL bytes beside letters, but no run of ASCII characters each beside one: still Latin-1.
+        byte[] content = [.. "caf"u8, 0xE9, 0x00, .. "a"u8, 0x00, .. "b"u8, 0x00, .. Encoding.ASCII.GetBytes(" token " + Token)];
+
+        Assert.True(ArtifactText.TryDecode("text/plain", content, out string? text, out ArtifactTextEncoding? encoding));
+
+        Assert.Equal("ISO-8859-1 (Latin-1)", encoding.Name);
+        Assert.Contains(Token, text, StringComparison.Ordinal);
     }
 
     [Theory]
