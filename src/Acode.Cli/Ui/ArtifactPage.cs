@@ -153,7 +153,7 @@ internal sealed class ArtifactPage(IRunStateStore store, string workspace)
         // Bytes whose media type does not say text are shown only when they are UTF-8 without a NUL byte (as git judges a
         // file); declared text is shown as it was read, a NUL as any control character (trial AY F7).
         if (!ArtifactText.TryDecode(artifact.MediaType, bytes, out text, out ArtifactTextEncoding? encoding)
-            || (!ArtifactText.IsDeclaredText(artifact.MediaType) && text.Contains('\0', StringComparison.Ordinal)))
+            || (text.Contains('\0', StringComparison.Ordinal) && !ArtifactText.IsDeclaredText(artifact.MediaType)))
         {
             text = null;
             return false;
