@@ -33,4 +33,12 @@ public enum SecretCheck
     /// length is not one.
     /// </summary>
     RandomBothCases,
+
+    /// <summary>
+    /// A password given on a command line, where its place already says it is one: not a placeholder, and random-looking
+    /// or, from 4 characters, either all digits or of at least two of upper-case letters, lower-case letters, digits and
+    /// symbols (<c>-pS3cret</c>, <c>--password hunter2</c>: trial AZ F5). A single word of one case (<c>--password name</c>
+    /// in a usage line, <c>-proot</c>) is kept.
+    /// </summary>
+    CommandLinePassword,
 }

@@ -443,6 +443,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
+            SecretCheck.CommandLinePassword => IsCommandLinePassword(value),
             _ => false,
         };
     }
@@ -468,6 +469,24 @@ public sealed class SecretRedactor : ISecretRedactor
         bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
         bool hex = value.Length >= 16 && !value.ContainsAnyExcept(HexDigits);
         return (upper && lower) || symbol || hex;
+    }
+
+    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>.</summary>
+    private static bool IsCommandLinePassword(ReadOnlySpan<char> value)
+    {
+        if (SecretValues.LooksRandom(value))
+        {
+            return true;
+        }
+
+        if (value.Length < 4)
+        {
+            return false;
+        }
+
+        bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z'), digit = value.ContainsAnyInRange('0', '9');
+        bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
+        return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0) >= 2 || !value.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>

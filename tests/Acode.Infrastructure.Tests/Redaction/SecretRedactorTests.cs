@@ -487,6 +487,12 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root -pMy5qlPw9Xz app", "mysql -u root -p[REDACTED:cli-password] app")]
     [InlineData("mkdir -p foo && mysql -u root -p app", "mkdir -p foo && mysql -u root -p app")]
     [InlineData("mkdir -pMy5qlPw9Xz", "mkdir -pMy5qlPw9Xz")]
+    [InlineData("mysql -u root -pS3cret app", "mysql -u root -p[REDACTED:cli-password] app")] // short passwords (trial AZ F5)
+    [InlineData("mysql -uroot -p123456 -e 'select 1'", "mysql -uroot -p[REDACTED:cli-password] -e 'select 1'")]
+    [InlineData("tool --password hunter2", "tool --password [REDACTED:cli-password]")]
+    [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
+    [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
+    [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
     [InlineData("sess_ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "sess_[REDACTED:github-token]")] // a token glued to a name by '_' (trial AV F8)
     [InlineData("KEY_AKIAQZ3MX7LW2TR5KBPA=1", "KEY_[REDACTED:aws-access-key-id]=1")]
     [InlineData("x_glpat-Zq8Kx1Lm2Np3Rs4Tu5Vw6", "x_[REDACTED:gitlab-token]")]
