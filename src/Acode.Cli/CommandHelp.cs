@@ -115,6 +115,7 @@ internal sealed class CommandHelp(HelpAction inner) : SynchronousCommandLineActi
         ("2", "Usage error: unknown command or option, bad value, unreadable input, an ambiguous id prefix, an output file with content (without --force)."),
         ("3", "Unexpected internal error (a bug): please report it with the --verbose output."),
         ("11-17", "ACODE-DB-001 to ACODE-DB-007 (10 + its number): cannot open (11), corrupt or not an acode database (12), migration failed (13), schema newer than this program (14), busy (15), PostgreSQL unreachable or refusing (16), invalid configuration (17)."),
+        ("129", "Stopped by SIGHUP (the terminal or SSH session closed), handled as SIGTERM is."),
         ("130", "Cancelled: stopped by Ctrl+C (SIGINT), or a confirmation answered no."),
         ("141", "The reader of standard output went away before it was complete (| head): stopped, as a process SIGPIPE ended; nothing more is said."),
         ("143", "Stopped by SIGTERM."),

@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace Acode.Cli;
 
 /// <summary>
-/// Ctrl+C (SIGINT) and SIGTERM for the whole process: the one place where acode handles them (docs/architecture.md,
+/// Ctrl+C (SIGINT), SIGTERM and SIGHUP (the terminal or SSH session closed; trial BA F3) for the whole process: the one place where acode handles them (docs/architecture.md,
 /// "Stopping"). Registered once, before the command runs, and never unregistered, so that no signal falls into a gap
 /// between a command's start and its own handling, or between its clean-up and the process's exit.
 /// </summary>
 /// <remarks>
 /// <para>Unless a command stops gracefully (<see cref="StopGracefully"/>) a signal gets the default handling: the
-/// process ends at once (the shell sees 130 for SIGINT, 143 for SIGTERM). Short commands rely on that: every write is one
+/// process ends at once (the shell sees 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). Short commands rely on that: every write is one
 /// transaction, so nothing is left half-written, and a confirmation prompt answers Ctrl+C at once.</para>
 /// <para>Once a command stops gracefully, every signal cancels <see cref="Token"/> instead, and the command winds down
 /// (the sync gives back what it claimed, the viewer lets requests in flight finish). Further signals are absorbed:
@@ -24,10 +24,11 @@ internal static class StopSignals
     private static readonly Lock Gate = new();
     private static PosixSignalRegistration? _interrupt;
     private static PosixSignalRegistration? _terminate;
+    private static PosixSignalRegistration? _hangUp;
     private static Mode _mode; // guarded by Gate
     private static int _received;
 
-    /// <summary>Cancelled by the first SIGINT or SIGTERM once the command stops gracefully; never cancelled before.</summary>
+    /// <summary>Cancelled by the first SIGINT, SIGTERM or SIGHUP once the command stops gracefully; never cancelled before.</summary>
     public static CancellationToken Token => Stop.Token;
 
     /// <summary>The first signal received while stopping gracefully, or null.</summary>
@@ -39,12 +40,22 @@ internal static class StopSignals
 
     /// <summary>
     /// The exit code of a command that a signal stopped before it finished: 128 + the signal's number, as a shell reports a
-    /// process a signal ended (130 for SIGINT, 143 for SIGTERM); 130 when no signal was received.
+    /// process a signal ended (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP); 130 when no signal was received.
     /// </summary>
-    public static int InterruptedExitCode => Received == PosixSignal.SIGTERM ? 143 : 130;
+    public static int InterruptedExitCode => Received switch
+    {
+        PosixSignal.SIGTERM => 143,
+        PosixSignal.SIGHUP => 129,
+        _ => 130,
+    };
 
-    /// <summary>What stopped the command, for messages: "Ctrl+C (SIGINT)" or "SIGTERM".</summary>
-    public static string ReceivedName => Received == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl+C (SIGINT)";
+    /// <summary>What stopped the command, for messages: "Ctrl+C (SIGINT)", "SIGTERM" or "SIGHUP (terminal closed)".</summary>
+    public static string ReceivedName => Received switch
+    {
+        PosixSignal.SIGTERM => "SIGTERM",
+        PosixSignal.SIGHUP => "SIGHUP (terminal closed)",
+        _ => "Ctrl+C (SIGINT)",
+    };
 
     /// <summary>
     /// Starts listening (idempotent), first thing in the process. Until the command is known (<see cref="EndAtOnce"/> or
@@ -56,6 +67,7 @@ internal static class StopSignals
         {
             _interrupt ??= PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
             _terminate ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+            _hangUp ??= PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle);
         }
     }
 

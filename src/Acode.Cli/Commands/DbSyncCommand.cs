@@ -104,8 +104,9 @@ internal static class DbSyncCommand
           16  ACODE-DB-006: PostgreSQL unreachable, or it refused acode's role (a missing privilege,
               a read-only server); nothing was lost and no attempt was counted
           17  ACODE-DB-007: no PostgreSQL is configured (or the configuration is invalid)
-          130 stopped by Ctrl+C (143: by SIGTERM) before it finished: the batch in flight was committed
-              or rolled back, and the records it had claimed were given back (none stay leased)
+          130 stopped by Ctrl+C (143: by SIGTERM, 129: by SIGHUP, a closed terminal) before it finished:
+              the batch in flight was committed or rolled back, and the records it had claimed were given
+              back (none stay leased)
         With --watch: 0 when stopped by Ctrl+C or SIGTERM, 1 when records were dead-lettered while it
         ran, 17 when nothing is configured; outages do not stop it. It stops at once with 14
         (ACODE-DB-004: a newer acode migrated the workspace or PostgreSQL; upgrade acode) or 12

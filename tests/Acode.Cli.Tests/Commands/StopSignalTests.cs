@@ -99,6 +99,7 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     [Theory]
     [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)")]
     [InlineData("TERM", 143, "Stopped by SIGTERM")]
+    [InlineData("HUP", 129, "Stopped by SIGHUP (terminal closed)")] // a closed terminal or SSH session (trial BA F3)
     public async Task A_one_shot_sync_stopped_mid_run_gives_back_its_claimed_records_and_exits_128_plus_the_signal(string signal, int exitCode, string said)
     {
         string connectionString = await fixture.CreateDatabaseAsync();
@@ -220,6 +221,7 @@ public sealed class StopSignalTests(PostgresFixture fixture, ITestOutputHelper o
     [Theory]
     [InlineData("INT", 130, "Stopped by Ctrl+C (SIGINT)")]
     [InlineData("TERM", 143, "Stopped by SIGTERM")]
+    [InlineData("HUP", 129, "Stopped by SIGHUP (terminal closed)")]
     public async Task A_pull_of_all_sessions_stopped_by_a_signal_says_how_far_it_came_and_the_next_pull_finishes(string signal, int exitCode, string said)
     {
         // While the steps table is held, the pull waits on it for the first session's rows (steps are read for each
