@@ -133,7 +133,7 @@ internal static class AcodeErrors
     /// <param name="inner">The native exception.</param>
     public static AcodeDbException DiskFull(string path, string? free, string detail, Exception? inner = null) => new(
         AcodeErrorCode.CannotOpen,
-        $"The disk holding the workspace database '{path}' is full" + (free is null ? "" : $" ({free} free)") + $": {detail}. Everything already saved is intact; the operation that failed changed nothing.",
+        $"The disk holding the workspace database '{path}' is full" + (free is null ? "" : $" ({free} free)") + $": {detail}. Everything already saved is intact; the write that failed was rolled back.",
         "Free at least a few MiB on that disk (delete or move large files; 'df -h' shows what is free), then run the command again: acode then writes the WAL back into the database file by itself, and 'acode db check' reports the free space. Or choose a workspace on another disk with --workspace or ACODE_WORKSPACE.",
         inner);
 
@@ -367,6 +367,28 @@ internal static class AcodeErrors
             write
                 ? "Nothing was saved: the PostgreSQL store (persistence:store:kind = Postgres) keeps no local copy and no outbox, so nothing waits to be sent later. Retry once PostgreSQL answers (a Session whose save failed keeps its pending changes: save it again); " + check
                 : "Nothing was read or changed. Try again once PostgreSQL answers; " + check,
+            error.InnerException);
+    }
+
+    /// <summary>
+    /// A workspace error (a full disk, a damaged file) that stopped a sync after PostgreSQL had committed records this
+    /// workspace could not then mark delivered (trial BA F1): the error as it was, with what the sync did before it and
+    /// what becomes of those records (they stay leased to the stopped sync until the lease ends, then the next sync sends
+    /// them again and PostgreSQL counts them as duplicates). Code and hint are the error's own.
+    /// </summary>
+    /// <param name="error">The workspace's error.</param>
+    /// <param name="marked">Records delivered and marked delivered in this workspace before it.</param>
+    /// <param name="unmarked">Records PostgreSQL committed that were not marked delivered here.</param>
+    /// <param name="leaseSeconds">The lease of a claim (<c>persistence:sync:leaseSeconds</c>), in seconds.</param>
+    public static AcodeDbException SyncStoppedByWorkspace(AcodeDbException error, long marked, long unmarked, int leaseSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new AcodeDbException(
+            error.ErrorCode,
+            $"{error.Message.TrimEnd()} The sync stopped there: {marked} record(s) were delivered to PostgreSQL and marked delivered here before it; "
+                + $"{unmarked} more reached PostgreSQL but could not be marked delivered here. They stay leased to this stopped sync for up to {leaseSeconds} s "
+                + "(persistence:sync:leaseSeconds); a sync after that sends them again, and PostgreSQL counts them as duplicates: nothing is applied twice or lost.",
+            error.Hint,
             error.InnerException);
     }
 

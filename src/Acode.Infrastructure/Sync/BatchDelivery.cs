@@ -119,6 +119,7 @@ internal sealed class BatchDelivery
             List<OutboxRecord> rest = batch.Where(r => !ex.Reasons.ContainsKey(r.Id)).ToList();
             if (await DeliverBatchAsync(rest, run, token).ConfigureAwait(false) is { } delivered)
             {
+                Committed(rest, run);
                 await AcknowledgeAsync(rest, delivered, run).ConfigureAwait(false);
             }
 
@@ -212,9 +213,13 @@ internal sealed class BatchDelivery
         Acknowledged(batch, result, run);
     }
 
+    /// <summary>Counts a batch PostgreSQL committed, until <see cref="Acknowledged"/> counts its acknowledgement.</summary>
+    public static void Committed(IReadOnlyList<OutboxRecord> batch, SyncRunCounters run) => run.Unacknowledged += batch.Count;
+
     /// <summary>Counts a batch whose acknowledgement is committed locally.</summary>
     public void Acknowledged(IReadOnlyList<OutboxRecord> batch, BatchApplyResult result, SyncRunCounters run)
     {
+        run.Unacknowledged -= batch.Count;
         DateTimeOffset now = _time.GetUtcNow();
         foreach (OutboxRecord record in batch)
         {
@@ -285,6 +290,7 @@ internal sealed class BatchDelivery
             try
             {
                 BatchApplyResult single = await ApplyAsync([record], token).ConfigureAwait(false);
+                Committed([record], run);
                 await AcknowledgeAsync([record], single, run).ConfigureAwait(false);
             }
             catch (Exception ex) when (SyncFailures.IsRecordFailure(ex))

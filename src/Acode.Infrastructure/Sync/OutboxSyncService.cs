@@ -180,6 +180,11 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
         {
             // Cooperative stop: the batch in flight was rolled back in PostgreSQL and its leases released.
         }
+        catch (AcodeDbException ex) when (run.Unacknowledged > 0)
+        {
+            // The workspace failed (a full disk) after PostgreSQL committed: the error says what reached PostgreSQL.
+            throw AcodeErrors.SyncStoppedByWorkspace(ex, run.Done, run.Unacknowledged, _options.LeaseSeconds);
+        }
         finally
         {
             _applier.ReleaseConnection();
@@ -713,6 +718,11 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
 
                     await _claimer.ReleaseAsync(claimed).ConfigureAwait(false);
                     throw;
+                }
+
+                if (result is not null)
+                {
+                    BatchDelivery.Committed(batch, run); // until acknowledged, with the next claim or at the end
                 }
 
                 IReadOnlyList<OutboxRecord> following = await next.ConfigureAwait(false);

@@ -59,6 +59,9 @@ internal sealed class SyncRunCounters
     /// <summary>Batches given back after a deadlock or serialization failure (SQLSTATE class 40), to be claimed again.</summary>
     public long ReleasedForRetry { get; set; }
 
+    /// <summary>Records PostgreSQL committed in this run whose acknowledgement in the workspace is not committed (yet).</summary>
+    public long Unacknowledged { get; set; }
+
     /// <summary>The newest stamp seen in PostgreSQL and adopted by the clock, in UTC ticks (0: none).</summary>
     public long MaxRemoteHlc { get; set; }
 

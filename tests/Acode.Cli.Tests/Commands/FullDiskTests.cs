@@ -1,3 +1,4 @@
+using System.Globalization;
 using Acode.Cli.Tests.Support;
 using Acode.Testing;
 
@@ -7,9 +8,11 @@ namespace Acode.Cli.Tests.Commands;
 /// A workspace on a real full disk: a 4 MiB tmpfs filled by <c>acode demo</c>. Every command that fails says the disk is
 /// full and to free space (not that the folder may be missing or read-only), also when the shared-memory file <c>-shm</c>
 /// cannot be created (SQLITE_IOERR_SHMSIZE); <c>acode db check</c> reports the full disk instead of calling the
-/// workspace healthy. Mounting needs root, which CI has; elsewhere the test fails and says so rather than pass unseen.
+/// workspace healthy; a sync whose disk fills after PostgreSQL committed says what reached PostgreSQL. Mounting needs
+/// root, which CI has; elsewhere the test fails and says so rather than pass unseen.
 /// </summary>
-public sealed class FullDiskTests : IAsyncLifetime
+[Collection(PostgresFixture.CollectionName)]
+public sealed class FullDiskTests(PostgresFixture fixture) : IAsyncLifetime
 {
     private const string FolderAdvice = "Check that the folder exists";
 
@@ -74,6 +77,43 @@ public sealed class FullDiskTests : IAsyncLifetime
         Assert.Contains("The database is healthy", healthy.Stdout, StringComparison.Ordinal);
 
         Task<AcodeResult> Acode(params string[] args) => AcodeBinary.RunAsync(_mount, workspace, ["--workspace", _mount, .. args]);
+    }
+
+    [Fact]
+    public async Task A_sync_stopped_by_a_full_disk_after_PostgreSQL_committed_says_how_many_records_reached_it()
+    {
+        Assert.True(Environment.UserName == "root", "This test mounts a tmpfs to fill a real disk, which needs root (CI runs the tests as root).");
+        await MountAsync("-t", "tmpfs", "-o", "size=64m,mode=0755", "tmpfs", _mount);
+        _mounted = true;
+        string connectionString = await fixture.CreateDatabaseAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["COLUMNS"] = "1000",
+            ["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(connectionString),
+            ["ACODE_PERSISTENCE__SYNC__BATCHSIZE"] = "10", // many batches, each acknowledged in the workspace
+        };
+        Assert.Equal(0, (await Acode("demo", "--sessions", "150")).ExitCode);
+        Assert.Equal(0, (await Acode("db", "migrate")).ExitCode);
+
+        // Leave 256 KiB: the first claims fit, the acknowledgements that follow fill the disk (trial BA F1).
+        string filler = Path.Combine(_mount, "filler");
+        await CommandRunner.RunDirectAsync("dd", "if=/dev/zero", $"of={filler}", "bs=64k");
+        using (var file = new FileStream(filler, FileMode.Open))
+        {
+            file.SetLength(Math.Max(0, file.Length - (256 * 1024)));
+        }
+
+        AcodeResult sync = await Acode("db", "sync");
+
+        long inPostgres = await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM sync_applied");
+        AssertDiskFull(sync, "db sync");
+        System.Text.RegularExpressions.Match said = System.Text.RegularExpressions.Regex.Match(
+            sync.Stderr, @"(\d+) record\(s\) were delivered to PostgreSQL and marked delivered here before it; (\d+) more reached PostgreSQL but could not be marked delivered here");
+        Assert.True(said.Success, sync.ToString());
+        Assert.Equal(inPostgres, long.Parse(said.Groups[1].Value, CultureInfo.InvariantCulture) + long.Parse(said.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.DoesNotContain("changed nothing", sync.Stderr, StringComparison.Ordinal);
+
+        Task<AcodeResult> Acode(params string[] args) => AcodeBinary.RunAsync(_mount, environment, ["--workspace", _mount, .. args]);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
