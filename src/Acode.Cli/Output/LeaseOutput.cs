@@ -12,7 +12,7 @@ internal static class LeaseOutput
 {
     private const string Holder = "leased by another sync";
 
-    private const string Why = "(running, or killed before it gave them back)";
+    private const string Why = "(running, or killed or stopped by an error before it gave them back)";
 
     /// <summary>After a run that left records pending: "N of them are leased by another sync (…) until T: …"; null when none are.</summary>
     public static string? Note(long count, DateTimeOffset? until)

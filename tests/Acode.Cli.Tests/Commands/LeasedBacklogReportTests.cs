@@ -50,7 +50,7 @@ public sealed class LeasedBacklogReportTests(PostgresFixture fixture) : IDisposa
         }
 
         string note = Assert.Single(output, l => l.Contains("leased by another sync", StringComparison.Ordinal));
-        Assert.Contains($"{leased} pending. {leased} of them are leased by another sync (running, or killed before it gave them back) until {until}", note, StringComparison.Ordinal);
+        Assert.Contains($"{leased} pending. {leased} of them are leased by another sync (running, or killed or stopped by an error before it gave them back) until {until}", note, StringComparison.Ordinal);
     }
 
     [Fact]
