@@ -2,7 +2,6 @@ using Acode.Application;
 using Acode.Application.Outbox;
 using Acode.Application.Redaction;
 using Acode.Application.Serialization;
-using Acode.Infrastructure.Imports;
 using Microsoft.Data.Sqlite;
 
 namespace Acode.Infrastructure.Sqlite;
@@ -48,7 +47,6 @@ public sealed partial class SqliteRunStateStore
         {
             HashSet<string> undelivered = Undelivered(commands, transaction, sessionId.Value);
             var redacted = new RedactionCounts();
-            var redactionEvent = new ImportedRedactionEvent();
             var written = new List<Entity>();
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             foreach (Entity entity in versions.Where(e => !undelivered.Contains(e.EntityId)))
@@ -64,17 +62,13 @@ public sealed partial class SqliteRunStateStore
                         PulledVersions.Mark(commands, transaction, sessionId.Value, entity.EntityId, entity.UpdatedAt, now);
                     }
 
-                    redactionEvent.Wrote(entity.EntityType, entity.EntityId, entity.Version, entity.UpdatedAt);
                     written.Add(entity);
                 }
             }
 
-            // Made from the versions taken, as an import's is (ImportedRedactionEvent): two workspaces converging on the same
-            // versions with the same rules record the same event, which PostgreSQL keeps once.
             if (redacted.Total > 0)
             {
-                InsertRedactionEvent(commands, transaction, sessionId.Value, redacted, now,
-                    (redactionEvent.IdFor(sessionId.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
+                CountPulledRedaction(commands, transaction, sessionId.Value, redacted);
             }
 
             return written;

@@ -114,7 +114,14 @@ public sealed partial class SqliteRunStateStore
             // Stamped and named from what was imported (ImportedRedactionEvent), as every imported row is.
             if (redacted.Total > 0)
             {
-                InsertRedactionEvent(commands, transaction, session.Id.Value, redacted, now, (redactionEvent.IdFor(session.Id.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
+                if (pulled)
+                {
+                    CountPulledRedaction(commands, transaction, session.Id.Value, redacted);
+                }
+                else
+                {
+                    InsertRedactionEvent(commands, transaction, session.Id.Value, redacted, now, (redactionEvent.IdFor(session.Id.Value, redacted.ToEventPayload()), redactionEvent.Stamp));
+                }
             }
 
             return new ImportResult(inserted, updated, unchanged);

@@ -178,6 +178,18 @@ public sealed partial class SqliteRunStateStore : IRunStateStore, IRedactingStor
         Log.SecretsRedacted(_logger, counts.Total, sessionId, string.Join(", ", counts.ByKind.Select(k => $"{k.Key}: {k.Value}")));
 
     /// <summary>
+    /// What a pull replaced in this workspace's copy of rows PostgreSQL keeps as they were written: counted in the
+    /// workspace's total (<c>acode db status</c>) and logged, but recorded in no event. An event would be a row of the
+    /// session's log that PostgreSQL lacks: delivered, it told the team's database of a redaction it never had and left
+    /// the pull's outbox pending; kept here only, the next pull took it for a row PostgreSQL lost (trial BB F2).
+    /// </summary>
+    private void CountPulledRedaction(WriterCommands commands, SqliteTransaction transaction, string sessionId, RedactionCounts counts)
+    {
+        AddToRedactedTally(commands, transaction, counts.Total);
+        LogRedacted(counts, sessionId);
+    }
+
+    /// <summary>
     /// Inserts a <c>secrets.redacted</c> event at the end of the session's log, with its outbox record (import and append
     /// paths); <paramref name="imported"/>: the id and stamp an import derives from what it wrote (<see cref="ImportedRedactionEvent"/>),
     /// else a new id at the clock's next stamp.

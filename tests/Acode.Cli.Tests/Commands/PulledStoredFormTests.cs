@@ -39,6 +39,32 @@ public sealed class PulledStoredFormTests(PostgresFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_pull_that_redacts_its_copy_leaves_nothing_pending_and_PostgreSQL_as_it_was()
+    {
+        // Trial BB F2: the pull's secrets.redacted event went to the outbox, so the pull left a change pending, 'delete
+        // --local' refused ("the only complete copy"), and the sync told PostgreSQL of a redaction it never had.
+        string connectionString = await fixture.CreateDatabaseAsync();
+        string url = PostgresServer.ToUrl(connectionString);
+        _writer.Environment["ACODE_POSTGRES_URL"] = url;
+        _writer.Environment["ACODE_PERSISTENCE__REDACTION__ENABLED"] = "false";
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        await _writer.RunOkAsync("import", "codex", Write(_writer, "019a2d7a-41c4-78b1-b7cc-a45d62a89ce2", $"GITHUB_TOKEN={Token}"));
+        await _writer.RunOkAsync("db", "sync");
+        string id = Assert.Single(await _writer.SessionIdsAsync());
+
+        await _reader.RunOkAsync("session", "pull", id);
+
+        System.Text.Json.JsonElement status = await _reader.JsonAsync("db", "status");
+        Assert.Equal(0, status.GetProperty("outbox").GetProperty("pending").GetInt64());
+        Assert.Equal(1, status.GetProperty("secretsRedacted").GetInt64()); // counted in this workspace's total
+        Assert.Contains("[REDACTED:github-token]", (await _reader.RunOkAsync("session", "show", id, "--full")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("already up to date", (await _reader.RunOkAsync("session", "pull", id)).Stdout, StringComparison.Ordinal);
+        await _reader.RunOkAsync("db", "sync");
+        Assert.Equal(0, await PostgresSql.CountAsync(connectionString, "SELECT count(*) FROM session_events WHERE type = 'secrets.redacted'"));
+        await _reader.RunOkAsync("session", "delete", id, "--local", "--yes");
+    }
+
+    [Fact]
     public async Task A_row_holding_a_NUL_is_up_to_date_in_the_workspace_that_wrote_it()
     {
         _writer.Environment["ACODE_POSTGRES_URL"] = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
