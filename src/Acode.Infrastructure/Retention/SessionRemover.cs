@@ -34,6 +34,7 @@ internal sealed class SessionRemover
         IReadOnlyList<SessionId> ids, SessionRemoval how, bool allowConversion, CancellationToken cancellationToken, CancellationToken stop)
     {
         FullTextRows documentsBefore = _database.CountFullTextRows(cancellationToken);
+        long bytesBefore = _database.SpaceInUse();
         SessionRemovalResult result = await _store.RemoveSessionsAsync(ids, how, cancellationToken, stop).ConfigureAwait(false);
         if (result.Stopped || stop.IsCancellationRequested)
         {
@@ -43,7 +44,7 @@ internal sealed class SessionRemover
         using var reclaiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
         try
         {
-            return new SessionRemovalOutcome(result, await _database.ReclaimSpaceAsync(documentsBefore, allowConversion, reclaiming.Token).ConfigureAwait(false));
+            return new SessionRemovalOutcome(result, await _database.ReclaimSpaceAsync(documentsBefore, bytesBefore, allowConversion, reclaiming.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

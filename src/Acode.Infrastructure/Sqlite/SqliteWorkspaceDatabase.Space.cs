@@ -25,9 +25,11 @@ public sealed partial class SqliteWorkspaceDatabase
     /// </remarks>
     /// <exception cref="Application.Errors.AcodeDbException">ACODE-DB-001 (disk full, read-only), 002, 005 (the write lock).</exception>
     /// <param name="documentsBefore">The indexes' documents before the removal (<see cref="CountFullTextRows"/>).</param>
+    /// <param name="bytesBefore">The database file plus its WAL before the removal (<see cref="SpaceInUse"/>): the report's
+    /// "before" (measured here, after the removal's own WAL growth, it overstated what was given back: trial BA F4).</param>
     /// <param name="allowConversion">Whether an <c>auto_vacuum=NONE</c> database may be converted now (it holds the write lock for the whole rewrite).</param>
     /// <param name="cancellationToken">Checked before the work starts.</param>
-    internal async Task<SpaceReport> ReclaimSpaceAsync(FullTextRows documentsBefore, bool allowConversion = true, CancellationToken cancellationToken = default)
+    internal async Task<SpaceReport> ReclaimSpaceAsync(FullTextRows documentsBefore, long bytesBefore, bool allowConversion = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureMigrated();
@@ -37,8 +39,6 @@ public sealed partial class SqliteWorkspaceDatabase
         {
             return Connections.Guard(() =>
             {
-                long before = FileBytes();
-
                 // 'optimize' merges every segment of an index into one, so the pages of removed rows become free pages
                 // (https://www.sqlite.org/fts5.html, "The 'optimize' Command"); it rewrites the whole index, so only
                 // after a removal of a large share of it.
@@ -94,7 +94,7 @@ public sealed partial class SqliteWorkspaceDatabase
                     note ??= "a read transaction (in this or another process) holds the WAL, so the file shrinks at the next checkpoint after it ends.";
                 }
 
-                return new SpaceReport(before, FileBytes(), conversion, note);
+                return new SpaceReport(bytesBefore, FileBytes(), conversion, note);
             });
         }
         finally
@@ -122,6 +122,9 @@ public sealed partial class SqliteWorkspaceDatabase
 
     /// <summary>The <c>auto_vacuum</c> mode of the file: 0 NONE, 1 FULL, 2 INCREMENTAL.</summary>
     internal long AutoVacuumMode() => Connections.Guard(() => Scalar("PRAGMA auto_vacuum;"));
+
+    /// <summary>The bytes of the database file and its <c>-wal</c> now: take it before a removal and give it to <see cref="ReclaimSpaceAsync"/> after.</summary>
+    internal long SpaceInUse() => FileBytes();
 
     private long FileBytes() => SizeOf(Workspace.DatabasePath) + SizeOf(Workspace.DatabasePath + "-wal");
 

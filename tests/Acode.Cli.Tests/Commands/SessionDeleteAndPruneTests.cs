@@ -161,6 +161,7 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         Assert.Equal(2L, Scalar("PRAGMA auto_vacuum;"));
         Assert.True(sizeAfter * 5 < sizeBefore, $"The files should be under a fifth of their size after removing 60 of 61 sessions: {sizeBefore} bytes before, {sizeAfter} after.");
         Assert.Equal(sizeAfter, space.GetProperty("bytesAfter").GetInt64());
+        Assert.Equal(sizeBefore, space.GetProperty("bytesBefore").GetInt64()); // the files when the prune began (trial BA F4)
 
         // Converted once: the next prune only gives freed pages back. (10 sessions: since schema 1.5.0 their large outputs
         // are compressed blobs, and 5 would leave the empty schema's pages too large a share of the file to halve it.)
@@ -168,6 +169,7 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
         long grown = FilesSize();
         JsonElement again = await _workspace.JsonAsync("db", "prune", "--older-than", "0s", "--yes");
         Assert.Equal("AlreadyIncremental", again.GetProperty("space").GetProperty("autoVacuum").GetString());
+        Assert.Equal(grown, again.GetProperty("space").GetProperty("bytesBefore").GetInt64()); // not counting the prune's own WAL
         Assert.True(FilesSize() * 2 < grown, $"{grown} bytes before the second prune, {FilesSize()} after.");
         await _workspace.RunOkAsync("db", "check");
     }

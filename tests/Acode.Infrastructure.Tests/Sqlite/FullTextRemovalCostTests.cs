@@ -44,8 +44,9 @@ public sealed class FullTextRemovalCostTests : IDisposable
         }
 
         FullTextRows before = db.CountFullTextRows();
+        long spaceBefore = db.SpaceInUse();
         Assert.True(await store.DeleteSessionAsync(ids[300]));
-        SpaceReport space = await db.ReclaimSpaceAsync(before);
+        SpaceReport space = await db.ReclaimSpaceAsync(before, spaceBefore);
 
         long frames = (new FileInfo(_temp.WalPath).Length - WalHeaderBytes) / WalFrameBytes;
         Assert.NotNull(space.Note); // the reader held the WAL
@@ -64,12 +65,13 @@ public sealed class FullTextRemovalCostTests : IDisposable
         long bytesBefore = SqliteProbe.Count(_temp.DatabasePath, IndexBytesSql);
 
         FullTextRows before = db.CountFullTextRows();
+        long spaceBefore = db.SpaceInUse();
         foreach (SessionId id in ids.Take(150))
         {
             Assert.True(await store.DeleteSessionAsync(id));
         }
 
-        await db.ReclaimSpaceAsync(before);
+        await db.ReclaimSpaceAsync(before, spaceBefore);
 
         long bytesAfter = SqliteProbe.Count(_temp.DatabasePath, IndexBytesSql);
         Assert.True(bytesAfter * 2 < bytesBefore, $"{bytesAfter} bytes of index data left of {bytesBefore} after removing 150 of 200 sessions");
