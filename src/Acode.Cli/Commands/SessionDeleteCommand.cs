@@ -4,6 +4,7 @@ using Acode.Application.Serialization;
 using Acode.Cli.Output;
 using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
+using Acode.Infrastructure.Transcripts;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -74,13 +75,44 @@ internal static class SessionDeleteCommand
 
             wanted = wanted.Distinct().ToList();
             IReadOnlyList<RemovalCandidate> found = await store.FindSessionsAsync(wanted, cancellationToken);
-            missing.InsertRange(0, wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal));
+            // An id this workspace removed before is done already: the same command run again after it was stopped half-way
+            // (killed, or the terminal closed) finishes the rest (trial BA F2).
+            var alreadyDeleted = new List<string>();
+            var removedLog = new SqliteRemovedImportLog(database);
+            foreach (string id in wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal))
+            {
+                if (await removedLog.FindAsync(SessionId.Parse(id), cancellationToken) is not null)
+                {
+                    alreadyDeleted.Add(id);
+                }
+                else
+                {
+                    missing.Add(id);
+                }
+            }
+
             if (missing.Count > 0)
             {
                 return CommandAction.Fail(
-                    $"No session {string.Join(", ", missing)} in this workspace; nothing was deleted.",
+                    $"No session {Listed(missing)} in this workspace; nothing was deleted.",
                     "Check the ids with 'acode session list' (and --workspace if it is another workspace's).",
                     ExitCodes.Problem);
+            }
+
+            wanted = wanted.Where(w => !alreadyDeleted.Contains(w.Value, StringComparer.Ordinal)).ToList();
+            if (alreadyDeleted.Count > 0 && !p.GetValue(json))
+            {
+                context.Console.WriteLine(CommandAction.Printable($"Already deleted in this workspace: {alreadyDeleted.Count} session(s) ({Listed(alreadyDeleted)})."));
+            }
+
+            if (found.Count == 0)
+            {
+                if (p.GetValue(json))
+                {
+                    Report(context, asJson: true, found, p.GetValue(dryRun), p.GetValue(local), null, null, alreadyDeleted);
+                }
+
+                return ExitCodes.Success;
             }
 
             var sync = SyncExpectation.Read(database, context.SyncTarget is not null, cancellationToken);
@@ -106,7 +138,7 @@ internal static class SessionDeleteCommand
             RemoteCopies? remote = localOnly && syncConfigured ? await RemoteCopies.ReadAsync(context, found.Select(f => f.Id), cancellationToken) : null;
             if (p.GetValue(dryRun))
             {
-                Report(context, asJson, found, dryRun: true, localOnly, null, remote);
+                Report(context, asJson, found, dryRun: true, localOnly, null, remote, alreadyDeleted);
                 if (!asJson && teamWide)
                 {
                     context.Console.WriteLine(TeamWideNote(syncConfigured, found.Count(f => f.Unsynced)));
@@ -148,7 +180,7 @@ internal static class SessionDeleteCommand
                 StopSignals.StopGracefully());
             List<RemovalCandidate> deleted = found.Where(f => outcome.Result.Removed.Contains(f.Id)).ToList();
             RemoteCopies? remoteOfDeleted = remote?.For(deleted.Select(d => d.Id));
-            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space, remoteOfDeleted);
+            Report(context, asJson, deleted, dryRun: false, localOnly, outcome.Space, remoteOfDeleted, alreadyDeleted);
             if (outcome.Stopped)
             {
                 Console.Error.WriteLine(RemovalStopMessage.Text(
@@ -218,7 +250,10 @@ internal static class SessionDeleteCommand
         }
     }
 
-    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space, RemoteCopies? remote)
+    /// <summary>Ids for a message: the first ten, then how many in all.</summary>
+    private static string Listed(IReadOnlyList<string> ids) => ids.Count <= 10 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(10))}, … ({ids.Count} in all)";
+
+    private static void Report(CliContext context, bool asJson, IReadOnlyList<RemovalCandidate> sessions, bool dryRun, bool localOnly, SpaceReport? space, RemoteCopies? remote, IReadOnlyList<string> alreadyDeleted)
     {
         if (asJson)
         {
@@ -231,6 +266,7 @@ internal static class SessionDeleteCommand
                 ["deletedCount"] = sessions.Count,
                 ["space"] = SpaceOutput.Json(space),
                 ["notInPostgres"] = remote?.Missing is { } missing ? new JsonArray([.. missing.Select(id => (JsonNode)id)]) : null,
+                ["alreadyDeleted"] = new JsonArray([.. alreadyDeleted.Select(id => (JsonNode)id)]),
             });
             return;
         }

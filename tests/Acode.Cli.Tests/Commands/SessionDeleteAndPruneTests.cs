@@ -39,6 +39,32 @@ public sealed class SessionDeleteAndPruneTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_delete_run_again_after_it_was_stopped_half_way_deletes_the_rest()
+    {
+        // Trial BA F2: after a kill or a closed terminal the same command again refused every id, naming all of them.
+        await _workspace.RunOkAsync("demo", "--sessions", "3");
+        IReadOnlyList<string> ids = await _workspace.SessionIdsAsync();
+        await _workspace.RunOkAsync("session", "delete", ids[0], "--yes"); // what the stopped run got done
+
+        AcodeResult again = await _workspace.RunOkAsync("session", "delete", ids[0], ids[1], "--yes");
+        JsonElement done = await _workspace.JsonAsync("session", "delete", ids[0], ids[1], "--yes");
+
+        Assert.Contains($"Already deleted in this workspace: 1 session(s) ({ids[0]}).", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Deleted 1 session(s).", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal([ids[2]], await _workspace.SessionIdsAsync());
+        Assert.Equal(0, done.GetProperty("deletedCount").GetInt32());
+        Assert.Equal([ids[0], ids[1]], done.GetProperty("alreadyDeleted").EnumerateArray().Select(e => e.GetString()!).ToArray());
+
+        // An id this workspace never held is still refused, the ids named at most ten.
+        string[] unknown = [.. Enumerable.Range(0, 12).Select(i => $"sess_01JD3Z6Q6V2K8M4N5P7R9S1T{i:D2}")];
+        AcodeResult refused = await _workspace.RunAsync(["session", "delete", ids[2], .. unknown, "--yes"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("(12 in all) in this workspace; nothing was deleted.", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(unknown[11], refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal([ids[2]], await _workspace.SessionIdsAsync());
+    }
+
+    [Fact]
     public async Task Prune_dry_run_writes_nothing_and_the_state_filter_limits_what_goes()
     {
         await _workspace.RunOkAsync("demo", "--sessions", "3");
