@@ -69,6 +69,22 @@ internal static class WorkspacePaths
                 $"'{workspace.DatabasePath}' is a folder, not the workspace database file. Nothing was created or changed.",
                 $"Move the folder away (acode creates the database on the next command that records something, e.g. 'acode demo'), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
         }
+
+        // SQLite opens its write-ahead log and shared-memory index beside the database: a folder or a looping link there
+        // failed every write as "read-only" (a reader was told the file cannot be opened), naming neither (trial BA F5).
+        foreach ((string suffix, string what) in (ReadOnlySpan<(string, string)>)[("-wal", "write-ahead log"), ("-shm", "shared-memory index")])
+        {
+            string companion = workspace.DatabasePath + suffix;
+            string? problem = MayLoop(companion) && SymbolicLinkLoop.Find(companion) is not null ? "a symbolic link that loops"
+                : Directory.Exists(companion) ? "a folder" : null;
+            if (problem is not null)
+            {
+                throw new AcodeDbException(
+                    AcodeErrorCode.CannotOpen,
+                    $"'{companion}' is {problem}, where SQLite keeps the {what} of the workspace database '{workspace.DatabasePath}': the database cannot be opened beside it. Nothing was created or changed.",
+                    $"Move it away (SQLite creates the file itself when it opens the database: mv {ShellQuoting.Quote(companion)} {ShellQuoting.Quote(companion + ".moved")}), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
+            }
+        }
     }
 
     /// <summary>

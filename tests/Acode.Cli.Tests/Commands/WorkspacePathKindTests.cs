@@ -48,6 +48,37 @@ public sealed class WorkspacePathKindTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder.DatabasePath));
     }
 
+    [Theory]
+    [InlineData("-shm", "a folder", "shared-memory index")] // every write failed as "read-only", db check said healthy (trial BA F5)
+    [InlineData("-wal", "a folder", "write-ahead log")]
+    [InlineData("-wal", "a symbolic link that loops", "write-ahead log")]
+    public async Task A_folder_or_a_looping_link_where_SQLite_keeps_its_log_or_index_is_named_by_every_command(string suffix, string what, string kept)
+    {
+        await _folder.RunOkAsync("demo");
+        string companion = _folder.DatabasePath + suffix;
+        File.Delete(companion);
+        if (what == "a folder")
+        {
+            Directory.CreateDirectory(companion);
+        }
+        else
+        {
+            File.CreateSymbolicLink(companion, companion);
+        }
+
+        await AssertRefusedAsync(_folder.Root, $"Error: ACODE-DB-001: '{companion}' is {what}, where SQLite keeps the {kept} of the workspace database");
+        if (what == "a folder")
+        {
+            Directory.Delete(companion);
+        }
+        else
+        {
+            File.Delete(companion);
+        }
+
+        Assert.Single(await _folder.SessionIdsAsync()); // nothing was lost: moved away, the workspace works again
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private async Task AssertRefusedAsync(string workspace, string said)
