@@ -75,7 +75,12 @@ internal static class WorkspacePaths
         foreach ((string suffix, string what) in (ReadOnlySpan<(string, string)>)[("-wal", "write-ahead log"), ("-shm", "shared-memory index")])
         {
             string companion = workspace.DatabasePath + suffix;
-            string? problem = MayLoop(companion) && SymbolicLinkLoop.Find(companion) is not null ? "a symbolic link that loops"
+            if (ExistingAttributes(companion) is not { } attributes)
+            {
+                continue;
+            }
+
+            string? problem = attributes.HasFlag(FileAttributes.ReparsePoint) && SymbolicLinkLoop.Find(companion) is not null ? "a symbolic link that loops"
                 : Directory.Exists(companion) ? "a folder" : null;
             if (problem is not null)
             {
@@ -84,6 +89,24 @@ internal static class WorkspacePaths
                     $"'{companion}' is {problem}, where SQLite keeps the {what} of the workspace database '{workspace.DatabasePath}': the database cannot be opened beside it. Nothing was created or changed.",
                     $"Move it away (SQLite creates the file itself when it opens the database: mv {ShellQuoting.Quote(companion)} {ShellQuoting.Quote(companion + ".moved")}), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
             }
+        }
+    }
+
+    /// <summary>
+    /// The attributes of what is at <paramref name="path"/> (not followed when a link); null when nothing is there, without
+    /// throwing (FileSystemInfo.Attributes is -1 then): this runs at every command's start, and the companion files go
+    /// when the last connection closes. Also null when the path cannot be reached; the open names why.
+    /// </summary>
+    private static FileAttributes? ExistingAttributes(string path)
+    {
+        try
+        {
+            FileAttributes attributes = new FileInfo(path).Attributes;
+            return (int)attributes == -1 ? null : attributes;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -181,13 +181,16 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<ISyncConflictReader>(sp => new PostgresSyncConflictReader(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted));
 
+        // The workspace's own log (session delete works on the workspace whatever the store kind).
+        services.TryAddSingleton(sp => new SqliteRemovedImportLog(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+
         // The ports, on the store persistence:store:kind names.
         services.TryAddSingleton<IRunStateStore>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresRunStateStore>() : sp.GetRequiredService<SqliteRunStateStore>());
         services.TryAddSingleton<ISessionSearch>(sp => UsesPostgresStore(sp) ? sp.GetRequiredService<PostgresSessionSearch>() : sp.GetRequiredService<SqliteSessionSearch>());
         services.TryAddSingleton<IRemovedImportLog>(sp => UsesPostgresStore(sp)
             ? new PostgresRemovedImportLog(
                 sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKey), PostgresConnectionSettings.From(sp.GetRequiredService<PersistenceOptions>().Postgres!).Redacted)
-            : new SqliteRemovedImportLog(sp.GetRequiredService<SqliteWorkspaceDatabase>()));
+            : sp.GetRequiredService<SqliteRemovedImportLog>());
 
         // The sync of the workspace's outbox (reports "not configured" without PostgreSQL).
         services.TryAddSingleton(sp => new PostgresBlobUploader(sp.GetRequiredService<SqliteWorkspaceDatabase>()));

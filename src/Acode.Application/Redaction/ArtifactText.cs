@@ -191,13 +191,17 @@ public static class ArtifactText
             return null;
         }
 
-        bool little = AreScalars(content, bigEndian: false), big = AreScalars(content, bigEndian: true);
-        return charset?.ToUpperInvariant() switch
+        // The order the charset names, when the content is in it, without reading the content in the other order.
+        switch (charset?.ToUpperInvariant())
         {
-            "UTF-32LE" when little => false,
-            "UTF-32BE" when big => true,
-            _ => little == big ? null : big,
-        };
+            case "UTF-32LE" when AreScalars(content, bigEndian: false):
+                return false;
+            case "UTF-32BE" when AreScalars(content, bigEndian: true):
+                return true;
+        }
+
+        bool little = AreScalars(content, bigEndian: false), big = AreScalars(content, bigEndian: true);
+        return little == big ? null : big;
     }
 
     private static bool AreScalars(ReadOnlySpan<byte> content, bool bigEndian)

@@ -16,6 +16,7 @@ public sealed class SecretRedactor : ISecretRedactor
 {
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+    private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
     private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
@@ -484,9 +485,10 @@ public sealed class SecretRedactor : ISecretRedactor
             return false;
         }
 
-        bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z'), digit = value.ContainsAnyInRange('0', '9');
-        bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
-        return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0) >= 2 || !value.ContainsAnyExceptInRange('0', '9');
+        // Two kinds of character (upper case, lower case, digit, symbol), or digits only.
+        return SecretValues.IsMixed(value)
+            || (value.ContainsAnyExcept(IdentifierCharacters) && value.ContainsAny(AsciiLettersAndDigits))
+            || !value.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>

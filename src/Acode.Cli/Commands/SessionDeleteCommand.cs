@@ -5,6 +5,7 @@ using Acode.Cli.Output;
 using Acode.Infrastructure.Retention;
 using Acode.Infrastructure.Sqlite;
 using Acode.Infrastructure.Transcripts;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Acode.Cli.Commands;
@@ -78,7 +79,7 @@ internal static class SessionDeleteCommand
             // An id this workspace removed before is done already: the same command run again after it was stopped half-way
             // (killed, or the terminal closed) finishes the rest (trial BA F2).
             var alreadyDeleted = new List<string>();
-            var removedLog = new SqliteRemovedImportLog(database);
+            var removedLog = context.Services.GetRequiredService<SqliteRemovedImportLog>();
             foreach (string id in wanted.Select(i => i.Value).Except(found.Select(f => f.Id), StringComparer.Ordinal))
             {
                 if (await removedLog.FindAsync(SessionId.Parse(id), cancellationToken) is not null)

@@ -58,7 +58,8 @@ public sealed partial class SqliteRunStateStore
             Dictionary<string, DateTimeOffset>? taken = transcript && !pulled ? PulledVersions.Read(commands, transaction, session.Id.Value) : null;
             DateTimeOffset now = _clock.TimeProvider.GetUtcNow();
             var redacted = new RedactionCounts();
-            var redactionEvent = new ImportedRedactionEvent();
+            // A pull records no event (CountPulledRedaction): nothing to derive its id from.
+            ImportedRedactionEvent? redactionEvent = pulled ? null : new ImportedRedactionEvent();
             List<Entity> entities = [.. EntitiesOf(session)];
             SessionEvent[] incoming = [.. ImportedEventPlacement.InLogOrder(events)];
             Dictionary<string, (long Version, DateTimeOffset UpdatedAt)> stored = StoredVersions(commands, transaction, [.. entities, .. incoming], session.Id.Value);
@@ -89,7 +90,7 @@ public sealed partial class SqliteRunStateStore
 
                 _ = exists ? updated++ : inserted++;
                 stored[entity.EntityId] = (document.Version, stamp);
-                redactionEvent.Wrote(entity.EntityType, entity.EntityId, document.Version, stamp);
+                redactionEvent?.Wrote(entity.EntityType, entity.EntityId, document.Version, stamp);
             }
 
             // An event whose id is stored is that event; a new one keeps its number unless it is taken (ImportedEventPlacement).
@@ -108,13 +109,13 @@ public sealed partial class SqliteRunStateStore
                 var document = (SessionEventDocument)StoredForm(commands, transaction, EntityDocuments.From(fresh[i]));
                 Write(commands, transaction, session, fresh[i], placed[i] == document.Sequence ? document : document.AtSequence(placed[i]), null, fresh[i].UpdatedAt, now, undelivered is null);
                 inserted++;
-                redactionEvent.Wrote(EntityType.SessionEvent, fresh[i].EntityId, document.Version, fresh[i].UpdatedAt);
+                redactionEvent?.Wrote(EntityType.SessionEvent, fresh[i].EntityId, document.Version, fresh[i].UpdatedAt);
             }
 
             // Stamped and named from what was imported (ImportedRedactionEvent), as every imported row is.
             if (redacted.Total > 0)
             {
-                if (pulled)
+                if (redactionEvent is null)
                 {
                     CountPulledRedaction(commands, transaction, session.Id.Value, redacted);
                 }

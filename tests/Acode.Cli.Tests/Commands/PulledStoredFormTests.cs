@@ -20,14 +20,7 @@ public sealed class PulledStoredFormTests(PostgresFixture fixture) : IDisposable
     [Fact]
     public async Task A_row_redacted_only_here_is_up_to_date_after_one_pull()
     {
-        string url = PostgresServer.ToUrl(await fixture.CreateDatabaseAsync());
-        _writer.Environment["ACODE_POSTGRES_URL"] = url;
-        _writer.Environment["ACODE_PERSISTENCE__REDACTION__ENABLED"] = "false";
-        _reader.Environment["ACODE_POSTGRES_URL"] = url;
-        string folder = Write(_writer, "019a2d7a-41c4-78b1-b7cc-a45d62a89ce1", $"GITHUB_TOKEN={Token}");
-        await _writer.RunOkAsync("import", "codex", folder);
-        await _writer.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _writer.SessionIdsAsync());
+        string id = await SyncedByWriterWithoutRedactionAsync(await fixture.CreateDatabaseAsync(), "019a2d7a-41c4-78b1-b7cc-a45d62a89ce1");
 
         await _reader.RunOkAsync("session", "pull", id);
         AcodeResult again = await _reader.RunOkAsync("session", "pull", id);
@@ -44,13 +37,7 @@ public sealed class PulledStoredFormTests(PostgresFixture fixture) : IDisposable
         // Trial BB F2: the pull's secrets.redacted event went to the outbox, so the pull left a change pending, 'delete
         // --local' refused ("the only complete copy"), and the sync told PostgreSQL of a redaction it never had.
         string connectionString = await fixture.CreateDatabaseAsync();
-        string url = PostgresServer.ToUrl(connectionString);
-        _writer.Environment["ACODE_POSTGRES_URL"] = url;
-        _writer.Environment["ACODE_PERSISTENCE__REDACTION__ENABLED"] = "false";
-        _reader.Environment["ACODE_POSTGRES_URL"] = url;
-        await _writer.RunOkAsync("import", "codex", Write(_writer, "019a2d7a-41c4-78b1-b7cc-a45d62a89ce2", $"GITHUB_TOKEN={Token}"));
-        await _writer.RunOkAsync("db", "sync");
-        string id = Assert.Single(await _writer.SessionIdsAsync());
+        string id = await SyncedByWriterWithoutRedactionAsync(connectionString, "019a2d7a-41c4-78b1-b7cc-a45d62a89ce2");
 
         await _reader.RunOkAsync("session", "pull", id);
 
@@ -102,6 +89,21 @@ public sealed class PulledStoredFormTests(PostgresFixture fixture) : IDisposable
     {
         _writer.Dispose();
         _reader.Dispose();
+    }
+
+    /// <summary>
+    /// Points both workspaces at the database, imports a Codex rollout holding <see cref="Token"/> into the writer with its
+    /// redaction off and syncs it; returns the session's id.
+    /// </summary>
+    private async Task<string> SyncedByWriterWithoutRedactionAsync(string connectionString, string source)
+    {
+        string url = PostgresServer.ToUrl(connectionString);
+        _writer.Environment["ACODE_POSTGRES_URL"] = url;
+        _writer.Environment["ACODE_PERSISTENCE__REDACTION__ENABLED"] = "false";
+        _reader.Environment["ACODE_POSTGRES_URL"] = url;
+        await _writer.RunOkAsync("import", "codex", Write(_writer, source, $"GITHUB_TOKEN={Token}"));
+        await _writer.RunOkAsync("db", "sync");
+        return Assert.Single(await _writer.SessionIdsAsync());
     }
 
     /// <summary>A Codex rollout of one turn whose shell call printed <paramref name="output"/> (JSON string content, escapes allowed).</summary>

@@ -490,6 +490,8 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root -pS3cret app", "mysql -u root -p[REDACTED:cli-password] app")] // short passwords (trial AZ F5)
     [InlineData("mysql -uroot -p123456 -e 'select 1'", "mysql -uroot -p[REDACTED:cli-password] -e 'select 1'")]
     [InlineData("tool --password hunter2", "tool --password [REDACTED:cli-password]")]
+    [InlineData("tool --password p@ssword", "tool --password [REDACTED:cli-password]")] // a symbol and a letter
+    [InlineData("tool --password %%%%", "tool --password %%%%")] // symbols alone: one kind
     [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
