@@ -7,7 +7,7 @@ namespace Acode.Application.Redaction;
 /// Reads an artifact's content as text, one rule for the redaction that rewrites it and the viewer that shows it. Content
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
 /// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-32 without one when every four bytes are a scalar
-/// value in one byte order only, as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
+/// value in one byte order only (a cut tail kept too), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
 /// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side),
 /// code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
@@ -91,9 +91,12 @@ public static class ArtifactText
         }
 
         bool? bigEndianUnits = content.Length >= 2 && content[..2] is [0xFF, 0xFE] or [0xFE, 0xFF] ? content[0] == 0xFE : null;
-        if (bigEndianUnits is null && Utf32Order(content, charset) is { } bigEndianScalars)
+        // A cut tail (a log cut mid-write) is kept as it is, as after a byte order mark (trial BC F5).
+        int wholeScalars = content.Length - (content.Length % 4);
+        if (bigEndianUnits is null && Utf32Order(content[..wholeScalars], charset) is { } bigEndianScalars)
         {
-            return (new UTF32Encoding(bigEndianScalars, byteOrderMark: false, throwOnInvalidCharacters: true).GetString(content), ArtifactTextEncoding.Utf32(bigEndianScalars, null));
+            byte[]? cut = wholeScalars == content.Length ? null : content[wholeScalars..].ToArray();
+            return (new UTF32Encoding(bigEndianScalars, byteOrderMark: false, throwOnInvalidCharacters: true).GetString(content[..wholeScalars]), ArtifactTextEncoding.Utf32(bigEndianScalars, cut));
         }
 
         if (bigEndianUnits is null && content.Contains((byte)0) || !utf8)
@@ -105,9 +108,11 @@ public static class ArtifactText
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
                 // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? null : ZeroSide(content) ?? false),
-                // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells.
-                _ => ZeroSide(content, strict: true) ?? (utf8 ? null : AsciiRunSide(content)),
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content) : ZeroSide(content) ?? false),
+                // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells, also
+                // when the bytes happen to be valid UTF-8 too (这是一个 in UTF-16LE is: trial BC F1); UTF-8 padded with
+                // NULs has no such run.
+                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content),
             };
         }
 
@@ -182,7 +187,7 @@ public static class ArtifactText
     /// <summary>
     /// The byte order of UTF-32 without a byte order mark (true when big-endian): its <c>charset</c>'s (UTF-32LE, UTF-32BE),
     /// or the one order in which every four bytes are a Unicode scalar value (at most U+10FFFF, not a surrogate; not all
-    /// U+0000); null when the length is not a multiple of four, or neither or both orders are.
+    /// U+0000); null when the length is not a multiple of four (the caller leaves a cut tail out), or neither or both orders are.
     /// </summary>
     private static bool? Utf32Order(ReadOnlySpan<byte> content, string? charset)
     {

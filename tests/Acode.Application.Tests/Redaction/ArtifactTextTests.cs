@@ -25,7 +25,10 @@ public sealed class ArtifactTextTests
         { "UTF-16 without a byte order mark or charset, its zero bytes on one side", "text/plain", Encoding.Unicode.GetBytes("token " + Token + "\r\n"), "UTF-16 (little-endian)" },
         { "UTF-16 without a byte order mark or charset in CJK (few zero bytes, some on the other side)", "text/plain", Encoding.Unicode.GetBytes(Cjk + " token " + Token + " " + Cjk + Cjk), "UTF-16 (little-endian)" },
         { "UTF-16BE without a byte order mark or charset in CJK", "text/markdown", Encoding.BigEndianUnicode.GetBytes(Cjk + Cjk + "\n" + Token + "\n" + Cjk), "UTF-16 (big-endian)" },
+        { "UTF-16 without a byte order mark in Chinese whose bytes are valid UTF-8 too (trial BC F1)", "text/plain", Encoding.Unicode.GetBytes("这是一个 token: " + Token + "\n"), "UTF-16 (little-endian)" },
+        { "UTF-16 valid as UTF-8 too, under a charset that says UTF-16", "text/plain; charset=utf-16", Encoding.Unicode.GetBytes("这是一个 token: " + Token + "\n"), "UTF-16 (little-endian)" },
         { "UTF-32 without a byte order mark", "text/plain", Encoding.UTF32.GetBytes("token " + Token), "UTF-32 (little-endian)" },
+        { "UTF-32 without a byte order mark and with a cut tail (trial BC F5)", "text/plain", [.. Encoding.UTF32.GetBytes("中文" + Token), 0x00], "UTF-32 (little-endian)" },
         { "UTF-32BE without a byte order mark, in CJK", "application/json", new UTF32Encoding(bigEndian: true, byteOrderMark: false).GetBytes("{\"" + Cjk + "\": \"" + Token + "\"}"), "UTF-32 (big-endian)" },
         { "UTF-32 with a byte order mark", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token)], "UTF-32 (little-endian)" },
         { "UTF-32 with a byte order mark and a cut tail", "text/plain", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes("token " + Token + "\nend"), 0x65, 0x00], "UTF-32 (little-endian)" },
@@ -50,6 +53,13 @@ public sealed class ArtifactTextTests
         byte[] edited = encoding.GetBytes(text.Replace(Token, "[REDACTED:github-token]", StringComparison.Ordinal));
         Assert.True(ArtifactText.TryDecode(mediaType, edited, out string? again, out _), what);
         Assert.DoesNotContain(Token, again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_Chinese_case_is_valid_UTF_8_as_well()
+    {
+        // What made trial BC F1: valid UTF-8 holding NULs was never asked whether a run of ASCII showed UTF-16.
+        Assert.True(System.Text.Unicode.Utf8.IsValid(Encoding.Unicode.GetBytes("这是一个 token: " + Token + "\n")));
     }
 
     [Fact]
