@@ -108,11 +108,11 @@ public static class ArtifactText
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
                 // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content) : ZeroSide(content) ?? false),
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content, utf8) : ZeroSide(content) ?? false),
                 // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells, also
                 // when the bytes happen to be valid UTF-8 too (这是一个 in UTF-16LE is: trial BC F1); UTF-8 padded with
                 // NULs has no such run.
-                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content),
+                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content, utf8),
             };
         }
 
@@ -157,9 +157,12 @@ public static class ArtifactText
     /// Which side of the byte pairs holds the zero bytes of UTF-16 in a script other than Latin (true when the first,
     /// big-endian): the side of a run of at least <see cref="AsciiRun"/> ASCII characters, each with a zero byte (a token, a
     /// path, a command), when that side also holds at least four in five of the zero bytes; null otherwise. Latin-1 text
-    /// has no such run: its NUL bytes are padding, not every second byte.
+    /// has no such run: its NUL bytes are padding, not every second byte. <paramref name="validUtf8"/>: the content is
+    /// valid UTF-8 as well, so that side must also hold a zero byte in at least half the pairs: UTF-16 in another script
+    /// is valid UTF-8 only when short and mostly ASCII, while a UTF-8 log holding a UTF-16 fragment (a Windows tool's
+    /// output) stays UTF-8, its own text read.
     /// </summary>
-    private static bool? AsciiRunSide(ReadOnlySpan<byte> content)
+    private static bool? AsciiRunSide(ReadOnlySpan<byte> content, bool validUtf8)
     {
         int first = 0, second = 0, runFirst = 0, runSecond = 0;
         bool foundFirst = false, foundSecond = false;
@@ -174,10 +177,11 @@ public static class ArtifactText
             foundSecond |= runSecond >= AsciiRun;
         }
 
+        int pairs = content.Length / 2;
         return (foundFirst, foundSecond) switch
         {
-            (true, false) when first >= 4 * second => true,
-            (false, true) when second >= 4 * first => false,
+            (true, false) when first >= 4 * second && (!validUtf8 || first * 2 >= pairs) => true,
+            (false, true) when second >= 4 * first && (!validUtf8 || second * 2 >= pairs) => false,
             _ => null,
         };
     }

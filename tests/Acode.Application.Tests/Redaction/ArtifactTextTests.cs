@@ -63,6 +63,18 @@ public sealed class ArtifactTextTests
     }
 
     [Fact]
+    public void A_UTF_8_log_holding_a_UTF_16_fragment_is_read_as_UTF_8()
+    {
+        // A Windows tool's UTF-16 output captured in a UTF-8 log: the log's own token is read.
+        byte[] content = [.. Encoding.UTF8.GetBytes("build log, crème brûlée edition\nexport TOKEN=" + Token + "\n" + new string('=', 200) + "\n"), .. Encoding.Unicode.GetBytes("Microsoft (R) Build Engine version 17.8\r\n"), .. "\nend\n"u8];
+
+        Assert.True(ArtifactText.TryDecode("text/plain", content, out string? text, out ArtifactTextEncoding? encoding));
+
+        Assert.Equal("UTF-8", encoding.Name);
+        Assert.Contains(Token, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_few_zero_bytes_do_not_make_Latin_1_text_UTF_16()
     {
         // Without a byte order mark or charset, UTF-16 is taken only when zero bytes fill one side of most pairs.
