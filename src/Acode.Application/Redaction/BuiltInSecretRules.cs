@@ -66,9 +66,11 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
-    /// <c>-p</c> in a <c>docker login</c>, attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>, <c>mysqladmin</c> or
-    /// <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>, is left alone). The
-    /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>; the words may
+    /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (right after it: <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>,
+    /// <c>mysqladmin</c> or <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>,
+    /// is left alone; the command a word of its own, not a folder of a path), after the colon of <c>curl -u user:…</c>. The
+    /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>, except a line
+    /// break a backslash continues: <see cref="CommandLineSpan"/>; the words may
     /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
     /// 512 characters from the command to its <c>-p</c>: unbounded, each match was looked for back to the start of its line,
     /// and one 800 KB line of 20 000 commands took 16 s to scan (trial AW W8); 256 lost a backup command's password (trial
@@ -76,7 +78,14 @@ public static class BuiltInSecretRules
     /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b[^\r\n|;&]{0,512}" + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\r\n|;&]{0,512}" + WordBefore + @"-p)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v)?[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-u|--user)(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s""'`;|<>():]+:)[""']?(?<secret>[^\s""'`;|<>()]+)";
+
+    /// <summary>
+    /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line break a backslash continues blanked
+    /// (<see cref="SecretRule.JoinsContinuedLines"/>): a command an agent writes over several lines (trial BC F4); in the
+    /// pattern, such a break made the automaton four times too large.
+    /// </summary>
+    private const string CommandLineSpan = @"[^\r\n|;&]{0,512}";
 
     /// <summary>
     /// From the end of one quoted word of a printed word list to the start of the next: <c>', '</c> in Python's
@@ -95,6 +104,7 @@ public static class BuiltInSecretRules
         foreach (SecretRule rule in rules)
         {
             rule.AsciiWordBoundaries = true;
+            rule.JoinsContinuedLines = rule.Kind == CliPassword;
         }
 
         return rules;
@@ -144,7 +154,7 @@ public static class BuiltInSecretRules
         new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb"]),
+        new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"]),
         new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
     ];
 }

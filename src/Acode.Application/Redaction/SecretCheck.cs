@@ -38,7 +38,9 @@ public enum SecretCheck
     /// A password given on a command line, where its place already says it is one: not a placeholder, and random-looking
     /// or, from 4 characters, either all digits or of at least two of upper-case letters, lower-case letters, digits and
     /// symbols (<c>-pS3cret</c>, <c>--password hunter2</c>: trial AZ F5). A single word of one case (<c>--password name</c>
-    /// in a usage line, <c>-proot</c>) is kept.
+    /// in a usage line, <c>-proot</c>) is kept, and so are the next option (<c>--password --host=db</c>), a reference or
+    /// placeholder in braces, brackets or percent signs (<c>{password}</c>, <c>[password]</c>, <c>%DB_PASSWORD%</c>), and a
+    /// usage line's word before its closing bracket (<c>[--password PASSWORD]</c>: trial BC F2, F3).
     /// </summary>
     CommandLinePassword,
 }

@@ -296,6 +296,11 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     private static string Apply(SecretRule rule, string input, string subject, string matched, JsonUnescapedView? view, RedactionCounts counts)
     {
+        if (rule.JoinsContinuedLines)
+        {
+            matched = SecretRule.ContinuedLinesJoined(matched);
+        }
+
         StringBuilder? output = null;
         int copied = 0;
         if (rule.HasSecretGroup)
@@ -475,6 +480,19 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>.</summary>
     private static bool IsCommandLinePassword(ReadOnlySpan<char> value)
     {
+        // Not the next option (a bare --password prompts for it: trial BC F2), a reference or a template's placeholder
+        // ({password}, %DB_PASSWORD%, [password]), or a usage line's word before its closing bracket (PASSWORD]: trial BC F3).
+        if (value[0] == '-' || (value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('%', '%') or ('[', ']')))
+        {
+            return false;
+        }
+
+        value = value.TrimEnd("]}");
+        if (value.IsEmpty || SecretValues.IsPlaceholder(value))
+        {
+            return false;
+        }
+
         if (SecretValues.LooksRandom(value))
         {
             return true;

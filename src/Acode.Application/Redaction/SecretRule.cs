@@ -64,6 +64,35 @@ public sealed class SecretRule
     /// </summary>
     internal bool AsciiWordBoundaries { get; set; }
 
+    /// <summary>
+    /// Whether the pattern runs on a copy of the text in which each line break continued by a backslash before it
+    /// (<c>\</c> then LF or CRLF, as a shell reads a command written over several lines) is blanked, the backslash too
+    /// (same length, same offsets): the command's words on the next line are on its line. The password on a command
+    /// line only (<see cref="BuiltInSecretRules.CliPassword"/>).
+    /// </summary>
+    internal bool JoinsContinuedLines { get; set; }
+
+    /// <summary>
+    /// <paramref name="text"/> with each backslash that continues a line, and the line break after it, as spaces; a
+    /// backslash before another character escapes it (<c>\\</c> then a line break ends the line). The text itself when it
+    /// holds none.
+    /// </summary>
+    internal static string ContinuedLinesJoined(string text)
+    {
+        char[]? joined = null;
+        for (int i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i + 2))
+        {
+            int end = text[i + 1] == '\n' ? i + 2 : text[i + 1] == '\r' && i + 2 < text.Length && text[i + 2] == '\n' ? i + 3 : -1;
+            if (end > 0)
+            {
+                joined ??= text.ToCharArray();
+                joined.AsSpan(i, end - i).Fill(' ');
+            }
+        }
+
+        return joined is null ? text : new string(joined);
+    }
+
     /// <summary>A <see cref="RegexParseError"/> name in words ("InsufficientClosingParentheses" → "insufficient closing parentheses").</summary>
     private static string InWords(RegexParseError error)
         => Regex.Replace(error.ToString(), "(?<=[a-z])(?=[A-Z])", " ", RegexOptions.None, TimeSpan.FromSeconds(1)).ToLowerInvariant();

@@ -180,6 +180,9 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"docker\",\"login\",\"-u\",\"bob\",\"-p\",\"B2Xy7kP2qLm9vRt4zW\",\"registry.io\"]}", "{\"command\":[\"docker\",\"login\",\"-u\",\"bob\",\"-p\",\"[REDACTED:cli-password]\",\"registry.io\"]}")]
     [InlineData("{\"command\":[\"mysql\",\"-uroot\",\"-pE5Xy7kP2qLm9vRt4zW\",\"db\"]}", "{\"command\":[\"mysql\",\"-uroot\",\"-p[REDACTED:cli-password]\",\"db\"]}")]
     [InlineData("[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"Q9zXy7kP2qLm9vRt\"]}, \"--password\", \"x\"]", "[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"[REDACTED:cli-password]\"]}, \"--password\", \"x\"]")]
+    [InlineData("{\"command\":[\"sshpass\",\"-p\",\"S3cret!\",\"ssh\",\"-p\",\"2222\",\"host\"]}", "{\"command\":[\"sshpass\",\"-p\",\"[REDACTED:cli-password]\",\"ssh\",\"-p\",\"2222\",\"host\"]}")] // trial BC F4
+    [InlineData("{\"command\":[\"curl\",\"-u\",\"admin:S3cret\",\"https://x.example\"]}", "{\"command\":[\"curl\",\"-u\",\"admin:[REDACTED:cli-password]\",\"https://x.example\"]}")]
+    [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
     public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected)
     {
         var counts = new RedactionCounts();
@@ -492,6 +495,24 @@ public sealed class SecretRedactorTests
     [InlineData("tool --password hunter2", "tool --password [REDACTED:cli-password]")]
     [InlineData("tool --password p@ssword", "tool --password [REDACTED:cli-password]")] // a symbol and a letter
     [InlineData("tool --password %%%%", "tool --password %%%%")] // symbols alone: one kind
+    [InlineData("mysql --user=root --password --host=127.0.0.1 appdb", "mysql --user=root --password --host=127.0.0.1 appdb")] // the next option (trial BC F2)
+    [InlineData("tool --password --verbose", "tool --password --verbose")]
+    [InlineData("usage: backup.py [-h] [--host HOST] [--password PASSWORD] [--db DB]", "usage: backup.py [-h] [--host HOST] [--password PASSWORD] [--db DB]")] // trial BC F3
+    [InlineData("tool --password {password}", "tool --password {password}")]
+    [InlineData("tool --password %DB_PASSWORD%", "tool --password %DB_PASSWORD%")]
+    [InlineData("mysql -u root -p[password]", "mysql -u root -p[password]")]
+    [InlineData("go test ./internal/mysql/... -parallel=4 -run TestConn", "go test ./internal/mysql/... -parallel=4 -run TestConn")] // mysql a folder, not the command
+    [InlineData("ssh deploy@mysql.internal -p2222", "ssh deploy@mysql.internal -p2222")]
+    [InlineData("docker login registry.example.com \\\n  -u ci \\\n  -p S3cretPass1", "docker login registry.example.com \\\n  -u ci \\\n  -p [REDACTED:cli-password]")] // continued lines (trial BC F4)
+    [InlineData("mysql -h db.example.com \\\r\n  -u app \\\r\n  -pS3cret1 appdb", "mysql -h db.example.com \\\r\n  -u app \\\r\n  -p[REDACTED:cli-password] appdb")]
+    [InlineData("mysql -h db.example.com\n-pS3cret1 appdb", "mysql -h db.example.com\n-pS3cret1 appdb")] // another line: another command
+    [InlineData("sshpass -p hunter2 ssh -p 2222 deploy@host", "sshpass -p [REDACTED:cli-password] ssh -p 2222 deploy@host")] // sshpass's own -p, not ssh's
+    [InlineData("sshpass -p 'S3cret!' ssh host", "sshpass -p '[REDACTED:cli-password]' ssh host")]
+    [InlineData("curl -u admin:S3cret https://api.example.com/v1", "curl -u admin:[REDACTED:cli-password] https://api.example.com/v1")]
+    [InlineData("curl -sS --user 'deploy:Xk9Qw2Lm' https://x.example", "curl -sS --user 'deploy:[REDACTED:cli-password]' https://x.example")]
+    [InlineData("curl -u user:pass https://x.example", "curl -u user:pass https://x.example")] // a word of one case
+    [InlineData("curl -u \"$USER:$PASS\" https://x.example", "curl -u \"$USER:$PASS\" https://x.example")]
+    [InlineData("docker run -u 1000:1000 img", "docker run -u 1000:1000 img")]
     [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
