@@ -21,7 +21,7 @@ internal static class SessionPullCommand
         var id = new Argument<string?>("id") { Description = "The session id (sess_…) to pull, or a unique start of it (looked up in PostgreSQL).", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Pull every session PostgreSQL holds that changed within --since." };
         var since = new Option<string?>("--since") { Description = $"With --all: only sessions changed at or after this time (default 7d). {TimeArgument.Forms}." };
-        var json = new Option<bool>("--json") { Description = "Print JSON: pulled (one object per session: id, inserted, updated, unchanged, kept), deletionPending (ids not pulled), deletedInPostgres (id, deletedAt: sessions deleted for the team that this workspace holds; with --all), stoppedBy (SIGINT or SIGTERM when a signal stopped --all, else null); docs/cli-json.md." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: pulled (one object per session: id, inserted, updated, unchanged, kept), deletionPending (ids not pulled), deletedInPostgres (id, deletedAt: sessions deleted for the team that this workspace holds; with --all), stoppedBy (SIGINT, SIGTERM or SIGHUP when a signal stopped --all, else null); docs/cli-json.md." };
         var command = new Command("pull", """
             Copy a session (its tasks, steps, tool calls, artifacts and events, with the same ids, versions and timestamps)
             from PostgreSQL into this workspace, to continue it here.
