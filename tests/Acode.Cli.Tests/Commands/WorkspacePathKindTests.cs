@@ -52,6 +52,7 @@ public sealed class WorkspacePathKindTests : IDisposable
     [InlineData("-shm", "a folder", "shared-memory index")] // every write failed as "read-only", db check said healthy (trial BA F5)
     [InlineData("-wal", "a folder", "write-ahead log")]
     [InlineData("-wal", "a symbolic link that loops", "write-ahead log")]
+    [InlineData("-wal", "a symbolic link into a folder that does not exist", "write-ahead log")] // trial BC: named only "cannot open"
     public async Task A_folder_or_a_looping_link_where_SQLite_keeps_its_log_or_index_is_named_by_every_command(string suffix, string what, string kept)
     {
         await _folder.RunOkAsync("demo");
@@ -61,9 +62,13 @@ public sealed class WorkspacePathKindTests : IDisposable
         {
             Directory.CreateDirectory(companion);
         }
-        else
+        else if (what == "a symbolic link that loops")
         {
             File.CreateSymbolicLink(companion, companion);
+        }
+        else
+        {
+            File.CreateSymbolicLink(companion, Path.Combine(_folder.Root, "gone", "workspace.db-wal"));
         }
 
         await AssertRefusedAsync(_folder.Root, $"Error: ACODE-DB-001: '{companion}' is {what}, where SQLite keeps the {kept} of the workspace database");
