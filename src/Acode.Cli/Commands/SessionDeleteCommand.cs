@@ -122,12 +122,9 @@ internal static class SessionDeleteCommand
             bool localOnly = p.GetValue(local);
             if (localOnly && syncExpected && found.Where(f => f.Unsynced).Select(f => f.Id).ToList() is { Count: > 0 } unsynced)
             {
-                IReadOnlySet<string> deadLettered = store.FindDeadLetteredSessionIds(cancellationToken);
                 return CommandAction.Fail(
-                    $"{unsynced.Count} of the sessions ({string.Join(", ", unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
-                    syncConfigured
-                        ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team." + DeadLetterHint.For(unsynced.Count(deadLettered.Contains))
-                        : $"This workspace last synced at {Display.Time(sync.LastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.",
+                    $"{unsynced.Count} of the sessions ({Listed(unsynced)}) have changes not yet delivered to PostgreSQL: this workspace's copy is the only complete one, so --local deletes nothing.",
+                    DeliverFirst(sync, store, unsynced, cancellationToken),
                     ExitCodes.Problem);
             }
 
@@ -207,8 +204,8 @@ internal static class SessionDeleteCommand
             {
                 // A change recorded between the check above and the removal's transaction.
                 Console.Error.WriteLine(CommandAction.Printable(
-                    $"Kept {outcome.Result.SkippedUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({string.Join(", ", outcome.Result.SkippedUnsynced)}): "
-                    + "deliver them with 'acode db sync', then run the command again."));
+                    $"Kept {outcome.Result.SkippedUnsynced.Count} session(s) with changes not yet delivered to PostgreSQL ({Listed(outcome.Result.SkippedUnsynced)}). "
+                    + DeliverFirst(sync, store, outcome.Result.SkippedUnsynced, cancellationToken)));
                 return ExitCodes.Problem;
             }
 
@@ -227,6 +224,16 @@ internal static class SessionDeleteCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// What to do before --local may delete <paramref name="unsynced"/>: deliver their changes (naming the dead letters
+    /// among them, which the sync does not send), or configure the PostgreSQL this workspace synced to again first.
+    /// </summary>
+    private static string DeliverFirst(SyncExpectation sync, SqliteRunStateStore store, IReadOnlyList<string> unsynced, CancellationToken cancellationToken)
+        => sync.Configured
+            ? "Deliver them first with 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team."
+                + DeadLetterHint.For(unsynced.Count(store.FindDeadLetteredSessionIds(cancellationToken).Contains))
+            : $"This workspace last synced at {Display.Time(sync.LastSync!.Value)}, but no PostgreSQL is configured now: configure it again (ACODE_POSTGRES_URL or persistence:postgres), run 'acode db sync', then run the command again; or leave out --local to delete the sessions for the whole team.";
 
     /// <param name="configured">Whether a PostgreSQL is configured.</param>
     /// <param name="unsynced">How many of the sessions have changes not yet delivered (--local refuses those: trial AD F4).</param>
