@@ -8,7 +8,8 @@ namespace Acode.Application.Redaction;
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
 /// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-32 without one when every four bytes are a scalar
 /// value in one byte order only (a cut tail kept too), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
-/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side),
+/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side;
+/// not when a run of plain ASCII shows a line of UTF-8 or Latin-1),
 /// code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
 /// <c>.env</c> or a log written in Latin-1 or Windows-1252, trial AU 4; with NUL bytes too, trial AY F5). Valid UTF-8
@@ -18,6 +19,9 @@ public static class ArtifactText
 {
     /// <summary>How many ASCII characters in a row, each beside a zero byte, make content UTF-16 (<see cref="AsciiRunSide"/>); fewer than any token the redaction finds by its shape has (an AWS key id has 20).</summary>
     private const int AsciiRun = 16;
+
+    /// <summary>How many ASCII bytes in a row, none zero, show text that is not UTF-16 (<see cref="HasPlainAsciiRun"/>).</summary>
+    private const int PlainAsciiRun = 2 * AsciiRun;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly HashSet<string> TextSubtypes = new(
@@ -107,12 +111,13 @@ public static class ArtifactText
             {
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
+                _ when HasPlainAsciiRun(content) => null,
                 // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content, utf8) : ZeroSide(content) ?? false),
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content) : ZeroSide(content) ?? false),
                 // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells, also
                 // when the bytes happen to be valid UTF-8 too (这是一个 in UTF-16LE is: trial BC F1); UTF-8 padded with
                 // NULs has no such run.
-                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content, utf8),
+                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content),
             };
         }
 
@@ -157,13 +162,11 @@ public static class ArtifactText
     /// Which side of the byte pairs holds the zero bytes of UTF-16 in a script other than Latin (true when the first,
     /// big-endian): the side of a run of at least <see cref="AsciiRun"/> ASCII characters, each with a zero byte (a token, a
     /// path, a command), when that side also holds at least four in five of the zero bytes; null otherwise. Latin-1 text
-    /// has no such run: its NUL bytes are padding, not every second byte. <paramref name="validUtf8"/>: the content is
-    /// valid UTF-8 as well, so that side must also hold a zero byte in at least half the pairs: UTF-16 in another script
-    /// is valid UTF-8 only when short and mostly ASCII, while a UTF-8 log holding a UTF-16 fragment (a Windows tool's
-    /// output) stays UTF-8, its own text read.
+    /// has no such run: its NUL bytes are padding, not every second byte.
     /// </summary>
-    private static bool? AsciiRunSide(ReadOnlySpan<byte> content, bool validUtf8)
+    private static bool? AsciiRunSide(ReadOnlySpan<byte> content)
     {
+
         int first = 0, second = 0, runFirst = 0, runSecond = 0;
         bool foundFirst = false, foundSecond = false;
         for (int i = 0; i + 1 < content.Length; i += 2)
@@ -177,13 +180,34 @@ public static class ArtifactText
             foundSecond |= runSecond >= AsciiRun;
         }
 
-        int pairs = content.Length / 2;
         return (foundFirst, foundSecond) switch
         {
-            (true, false) when first >= 4 * second && (!validUtf8 || first * 2 >= pairs) => true,
-            (false, true) when second >= 4 * first && (!validUtf8 || second * 2 >= pairs) => false,
+            (true, false) when first >= 4 * second => true,
+            (false, true) when second >= 4 * first => false,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Whether the content holds <see cref="PlainAsciiRun"/> ASCII bytes in a row, none zero: a line of UTF-8 or Latin-1
+    /// text, which UTF-16 never holds (in a Latin script every second byte is zero; in another script each of 16
+    /// characters in a row would need both its bytes in the ASCII range). Such content is not taken for UTF-16 by its zero
+    /// bytes, so that a UTF-8 or Latin-1 log holding a Windows tool's UTF-16 output is read as its own encoding and its
+    /// own tokens found (trial BD F4).
+    /// </summary>
+    private static bool HasPlainAsciiRun(ReadOnlySpan<byte> content)
+    {
+        int run = 0;
+        foreach (byte value in content)
+        {
+            run = value != 0 && IsPrintableAscii(value) ? run + 1 : 0;
+            if (run >= PlainAsciiRun)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsPrintableAscii(byte value) => value is (>= 0x20 and <= 0x7E) or 0x09 or 0x0A or 0x0D;
