@@ -80,10 +80,10 @@ internal static class WorkspacePaths
                 continue;
             }
 
-            bool link = attributes.HasFlag(FileAttributes.ReparsePoint);
-            string? problem = link && SymbolicLinkLoop.Find(companion) is not null ? "a symbolic link that loops"
-                : Directory.Exists(companion) ? "a folder"
-                : link && IntoMissingFolder(companion) ? "a symbolic link into a folder that does not exist" : null;
+            // SQLite opens neither through a symbolic link, whatever it points to (a file too: trial BD F6).
+            string? problem = attributes.HasFlag(FileAttributes.ReparsePoint)
+                ? SymbolicLinkLoop.Find(companion) is not null ? "a symbolic link that loops" : $"a symbolic link (to '{new FileInfo(companion).LinkTarget}')"
+                : Directory.Exists(companion) ? "a folder" : null;
             if (problem is not null)
             {
                 throw new AcodeDbException(
@@ -91,23 +91,6 @@ internal static class WorkspacePaths
                     $"'{companion}' is {problem}, where SQLite keeps the {what} of the workspace database '{workspace.DatabasePath}': the database cannot be opened beside it. Nothing was created or changed.",
                     $"Move it away (SQLite creates the file itself when it opens the database: mv {ShellQuoting.Quote(companion)} {ShellQuoting.Quote(companion + ".moved")}), or choose another workspace with --workspace or {WorkspaceLocator.EnvironmentVariable}.");
             }
-        }
-    }
-
-    /// <summary>
-    /// Whether the symbolic link at <paramref name="path"/> points into a folder that does not exist: SQLite cannot create
-    /// the file through it (a link to a missing file in a folder that exists is created through, as SQLite does).
-    /// </summary>
-    private static bool IntoMissingFolder(string path)
-    {
-        try
-        {
-            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: false) is { } target
-                && Path.GetDirectoryName(target.FullName) is { } folder && !Directory.Exists(folder);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 

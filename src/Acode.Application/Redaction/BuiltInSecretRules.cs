@@ -68,7 +68,7 @@ public static class BuiltInSecretRules
     /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
     /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (right after it: <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>,
     /// <c>mysqladmin</c> or <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>,
-    /// is left alone; the command a word of its own, not a folder of a path), after the colon of <c>curl -u user:…</c>. The
+    /// is left alone; the command a word of its own, <c>.exe</c> or not, not a folder of a path), after the colon of <c>curl -u user:…</c>. The
     /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>, except a line
     /// break a backslash continues: <see cref="CommandLineSpan"/>; the words may
     /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
@@ -78,7 +78,7 @@ public static class BuiltInSecretRules
     /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v)?[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-u|--user)(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s""'`;|<>():]+:)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v)?[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-u|--user)(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s""'`;|<>():]+:)[""']?(?<secret>[^\s""'`;|<>()]+)";
 
     /// <summary>
     /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line break a backslash continues blanked

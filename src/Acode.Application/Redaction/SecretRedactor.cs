@@ -449,7 +449,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword => IsCommandLinePassword(value),
+            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, WordBefore(input, start)),
             _ => false,
         };
     }
@@ -477,17 +477,28 @@ public sealed class SecretRedactor : ISecretRedactor
         return (upper && lower) || symbol || hex;
     }
 
-    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>.</summary>
-    private static bool IsCommandLinePassword(ReadOnlySpan<char> value)
+    /// <summary>The character before the value at <paramref name="start"/>, a quote around it skipped; a blank at the start.</summary>
+    private static char WordBefore(string input, int start)
     {
-        // Not the next option (a bare --password prompts for it: trial BC F2), a reference or a template's placeholder
-        // ({password}, %DB_PASSWORD%, [password]), or a usage line's word before its closing bracket (PASSWORD]: trial BC F3).
-        if (value[0] == '-' || (value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('%', '%') or ('[', ']')))
+        int before = start > 0 && input[start - 1] is '"' or '\'' ? start - 2 : start - 1;
+        return before >= 0 ? input[before] : ' ';
+    }
+
+    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>; <paramref name="before"/>: the character before the value, a quote skipped.</summary>
+    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, char before)
+    {
+        // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
+        // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2). %NAME% is a reference to a variable.
+        if ((value[0] == '-' && before is ' ' or '\t' or ',')
+            || (value.Length > 2 && value[0] == '%' && value[^1] == '%' && !value[1..^1].ContainsAnyExcept(IdentifierCharacters)))
         {
             return false;
         }
 
-        value = value.TrimEnd("]}");
+        // A template's placeholder or a usage line's optional word is judged by the word inside ({password} and [password]
+        // are kept, {Xk9pQ2z} is not: trial BD F3), a usage line's word before its closing bracket without it
+        // ([--password PASSWORD]: trial BC F3).
+        value = value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('[', ']') ? value[1..^1] : value.TrimEnd("]}");
         if (value.IsEmpty || SecretValues.IsPlaceholder(value))
         {
             return false;

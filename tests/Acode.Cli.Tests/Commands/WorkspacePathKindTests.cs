@@ -53,6 +53,7 @@ public sealed class WorkspacePathKindTests : IDisposable
     [InlineData("-wal", "a folder", "write-ahead log")]
     [InlineData("-wal", "a symbolic link that loops", "write-ahead log")]
     [InlineData("-wal", "a symbolic link into a folder that does not exist", "write-ahead log")] // trial BC: named only "cannot open"
+    [InlineData("-shm", "a symbolic link to a file", "shared-memory index")] // trial BD F6: SQLite does not open it through a link
     public async Task A_folder_or_a_looping_link_where_SQLite_keeps_its_log_or_index_is_named_by_every_command(string suffix, string what, string kept)
     {
         await _folder.RunOkAsync("demo");
@@ -68,7 +69,14 @@ public sealed class WorkspacePathKindTests : IDisposable
         }
         else
         {
-            File.CreateSymbolicLink(companion, Path.Combine(_folder.Root, "gone", "workspace.db-wal"));
+            string target = what == "a symbolic link to a file" ? Path.Combine(_folder.Root, "index") : Path.Combine(_folder.Root, "gone", "workspace.db-wal");
+            if (what == "a symbolic link to a file")
+            {
+                File.WriteAllBytes(target, []);
+            }
+
+            File.CreateSymbolicLink(companion, target);
+            what = $"a symbolic link (to '{target}')";
         }
 
         await AssertRefusedAsync(_folder.Root, $"Error: ACODE-DB-001: '{companion}' is {what}, where SQLite keeps the {kept} of the workspace database");

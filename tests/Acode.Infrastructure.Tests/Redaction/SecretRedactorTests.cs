@@ -513,6 +513,13 @@ public sealed class SecretRedactorTests
     [InlineData("curl -u user:pass https://x.example", "curl -u user:pass https://x.example")] // a word of one case
     [InlineData("curl -u \"$USER:$PASS\" https://x.example", "curl -u \"$USER:$PASS\" https://x.example")]
     [InlineData("docker run -u 1000:1000 img", "docker run -u 1000:1000 img")]
+    [InlineData("\"C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin\\mysql.exe\" -u root -pS3cr3tPw app", "\"C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin\\mysql.exe\" -u root -p[REDACTED:cli-password] app")] // trial BD F1
+    [InlineData("mysqldump.exe -u root -pS3cr3tPw app > dump.sql", "mysqldump.exe -u root -p[REDACTED:cli-password] app > dump.sql")]
+    [InlineData("mysql -u root -p-Xk9pQ2z! app", "mysql -u root -p[REDACTED:cli-password] app")] // attached, '-' starts the password (trial BD F2)
+    [InlineData("curl -u deploy:-Xk9pQ2z! https://x.example", "curl -u deploy:[REDACTED:cli-password] https://x.example")]
+    [InlineData("mysql -u root --password={Xk9pQ2z} db", "mysql -u root --password=[REDACTED:cli-password] db")] // braces around a password (trial BD F3)
+    [InlineData("mysqladmin -u root --password=[Xk9!pQ2z] status", "mysqladmin -u root --password=[REDACTED:cli-password] status")]
+    [InlineData("mysql -u root -p%MYSQL_PWD% db", "mysql -u root -p%MYSQL_PWD% db")]
     [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
