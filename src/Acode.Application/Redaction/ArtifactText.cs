@@ -8,8 +8,7 @@ namespace Acode.Application.Redaction;
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
 /// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-32 without one when every four bytes are a scalar
 /// value in one byte order only (a cut tail kept too), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
-/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side;
-/// not when a run of plain ASCII shows a line of UTF-8 or Latin-1),
+/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side),
 /// code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
 /// <c>.env</c> or a log written in Latin-1 or Windows-1252, trial AU 4; with NUL bytes too, trial AY F5). Valid UTF-8
@@ -19,9 +18,6 @@ public static class ArtifactText
 {
     /// <summary>How many ASCII characters in a row, each beside a zero byte, make content UTF-16 (<see cref="AsciiRunSide"/>); fewer than any token the redaction finds by its shape has (an AWS key id has 20).</summary>
     private const int AsciiRun = 16;
-
-    /// <summary>How many ASCII bytes in a row, none zero, show text that is not UTF-16 (<see cref="HasPlainAsciiRun"/>).</summary>
-    private const int PlainAsciiRun = 2 * AsciiRun;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly HashSet<string> TextSubtypes = new(
@@ -111,13 +107,11 @@ public static class ArtifactText
             {
                 "UTF-16LE" => false,
                 "UTF-16BE" => true,
-                _ when HasPlainAsciiRun(content) => null,
-                // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1).
-                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? AsciiRunSide(content) : ZeroSide(content) ?? false),
-                // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells, also
-                // when the bytes happen to be valid UTF-8 too (这是一个 in UTF-16LE is: trial BC F1); UTF-8 padded with
-                // NULs has no such run.
-                _ => ZeroSide(content, strict: true) ?? AsciiRunSide(content),
+                // Without a clear side, valid UTF-8 is UTF-8 (padded with NULs, mislabelled: trial AZ F1). Content in more
+                // than one encoding is shown in one; the redaction reads it in the others too (AlsoRead).
+                "UTF-16" or "UTF16" or "UNICODE" => ZeroSide(content, strict: true) ?? (utf8 ? null : ZeroSide(content) ?? false),
+                // Text in another script (CJK) has few zero bytes: a run of ASCII characters (a token is one) tells.
+                _ => ZeroSide(content, strict: true) ?? (utf8 ? null : AsciiRunSide(content)),
             };
         }
 
@@ -126,14 +120,59 @@ public static class ArtifactText
             return null;
         }
 
-        var units = new char[content.Length / 2];
+        return Utf16Units(content, bigEndian);
+    }
+
+    /// <summary>
+    /// The content as UTF-16 code units in this byte order (any bytes: see <see cref="ArtifactTextEncoding.Utf16(bool, byte?)"/>),
+    /// from its first byte, or (<paramref name="fromSecond"/>) from its second, the first kept as it is.
+    /// </summary>
+    private static (string Text, ArtifactTextEncoding Encoding) Utf16Units(ReadOnlySpan<byte> content, bool bigEndian, bool fromSecond = false)
+    {
+        byte? leading = fromSecond && content.Length > 0 ? content[0] : null;
+        ReadOnlySpan<byte> pairs = leading is null ? content : content[1..];
+        var units = new char[pairs.Length / 2];
         for (int i = 0; i < units.Length; i++)
         {
-            units[i] = bigEndian ? (char)((content[2 * i] << 8) | content[(2 * i) + 1]) : (char)(content[2 * i] | (content[(2 * i) + 1] << 8));
+            units[i] = bigEndian ? (char)((pairs[2 * i] << 8) | pairs[(2 * i) + 1]) : (char)(pairs[2 * i] | (pairs[(2 * i) + 1] << 8));
         }
 
-        byte? trailing = content.Length % 2 == 1 ? content[^1] : null;
-        return (new string(units), ArtifactTextEncoding.Utf16(bigEndian, trailing));
+        byte? trailing = pairs.Length % 2 == 1 ? pairs[^1] : null;
+        return (new string(units), ArtifactTextEncoding.Utf16(bigEndian, leading, trailing));
+    }
+
+    /// <summary>
+    /// The readings of declared text besides the one <see cref="TryDecode"/> chose (<paramref name="chosen"/>) in which the
+    /// redaction looks for secrets too: content in more than one encoding at once (a UTF-8 or Latin-1 log holding a Windows
+    /// tool's UTF-16 output; UTF-16 text holding a line of UTF-8) is shown in one, but a secret in any part is found
+    /// (trials BC F1, BD F4, F5, BE F1–F3). UTF-16 in each byte order, from the first byte (but the reading chosen) and
+    /// from the second (a fragment at an odd offset), when the content holds a zero byte (an ASCII character in UTF-16 has
+    /// one); and UTF-8, or Latin-1 when the content is not valid UTF-8, when it was read as UTF-16 or UTF-32. Each
+    /// reading gives the very bytes back (<see cref="ArtifactTextEncoding.GetBytes"/>), so they are applied one after
+    /// another, each to the bytes the one before left; every marker is ASCII.
+    /// </summary>
+    internal static IReadOnlyList<Func<byte[], (string Text, ArtifactTextEncoding Encoding)>> AlsoRead(ReadOnlySpan<byte> content, ArtifactTextEncoding chosen)
+    {
+        var readings = new List<Func<byte[], (string, ArtifactTextEncoding)>>();
+        if (chosen.UnitSize > 1)
+        {
+            readings.Add(bytes => System.Text.Unicode.Utf8.IsValid(bytes) ? (StrictUtf8.GetString(bytes), ArtifactTextEncoding.Utf8) : (Encoding.Latin1.GetString(bytes), ArtifactTextEncoding.Latin1));
+        }
+
+        if (content.Contains((byte)0))
+        {
+            foreach (bool bigEndian in (ReadOnlySpan<bool>)[false, true])
+            {
+                if (chosen.UnitSize != 2 || chosen.BigEndian != bigEndian)
+                {
+                    readings.Add(bytes => Utf16Units(bytes, bigEndian));
+                }
+
+                readings.Add(bytes => Utf16Units(bytes, bigEndian, fromSecond: true));
+            }
+        }
+
+        return readings;
     }
 
     /// <summary>
@@ -186,28 +225,6 @@ public static class ArtifactText
             (false, true) when second >= 4 * first => false,
             _ => null,
         };
-    }
-
-    /// <summary>
-    /// Whether the content holds <see cref="PlainAsciiRun"/> ASCII bytes in a row, none zero: a line of UTF-8 or Latin-1
-    /// text, which UTF-16 never holds (in a Latin script every second byte is zero; in another script each of 16
-    /// characters in a row would need both its bytes in the ASCII range). Such content is not taken for UTF-16 by its zero
-    /// bytes, so that a UTF-8 or Latin-1 log holding a Windows tool's UTF-16 output is read as its own encoding and its
-    /// own tokens found (trial BD F4).
-    /// </summary>
-    private static bool HasPlainAsciiRun(ReadOnlySpan<byte> content)
-    {
-        int run = 0;
-        foreach (byte value in content)
-        {
-            run = value != 0 && IsPrintableAscii(value) ? run + 1 : 0;
-            if (run >= PlainAsciiRun)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsPrintableAscii(byte value) => value is (>= 0x20 and <= 0x7E) or 0x09 or 0x0A or 0x0D;

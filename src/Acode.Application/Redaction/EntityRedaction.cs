@@ -131,13 +131,35 @@ internal static class EntityRedaction
 
         // Text in another encoding (a .env or a log in Latin-1 or Windows-1252: trial AU 4; PowerShell's UTF-16: AX X3) is
         // written back in it: every rule's literal and every marker is ASCII, so the bytes around a secret stay as they were.
-        if (ArtifactText.TryDecode(artifact.MediaType, content.Span, out string? text, out ArtifactTextEncoding? encoding))
+        // Then the same bytes in the other readings a part of them may be in (ArtifactText.AlsoRead).
+        if (!ArtifactText.TryDecode(artifact.MediaType, content.Span, out string? text, out ArtifactTextEncoding? encoding))
         {
-            string redacted = redactor.Redact(text, contentCounts);
-            if (contentCounts.Total > 0)
+            return;
+        }
+
+        byte[]? redacted = Redacted(redactor, text, encoding, contentCounts);
+        IReadOnlyList<Func<byte[], (string Text, ArtifactTextEncoding Encoding)>> others = ArtifactText.AlsoRead(content.Span, encoding);
+        byte[]? current = others.Count == 0 ? null : redacted ?? content.ToArray();
+        foreach (Func<byte[], (string Text, ArtifactTextEncoding Encoding)> read in others)
+        {
+            (string other, ArtifactTextEncoding otherEncoding) = read(current!);
+            if (Redacted(redactor, other, otherEncoding, contentCounts) is { } again)
             {
-                artifact.ReplaceRedactedContent(encoding.GetBytes(redacted));
+                (current, redacted) = (again, again);
             }
         }
+
+        if (redacted is not null)
+        {
+            artifact.ReplaceRedactedContent(redacted);
+        }
+    }
+
+    /// <summary>The bytes of <paramref name="text"/> redacted, in its encoding; null when nothing was found.</summary>
+    private static byte[]? Redacted(ISecretRedactor redactor, string text, ArtifactTextEncoding encoding, RedactionCounts counts)
+    {
+        long before = counts.Total;
+        string redacted = redactor.Redact(text, counts);
+        return counts.Total == before ? null : encoding.GetBytes(redacted);
     }
 }

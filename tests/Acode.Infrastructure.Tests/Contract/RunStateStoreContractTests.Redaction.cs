@@ -207,6 +207,42 @@ public abstract partial class RunStateStoreContractTests
     }
 
     [Fact]
+    public async Task Every_part_of_an_artifact_in_more_than_one_encoding_has_its_secrets_redacted()
+    {
+        // Shown in one encoding, redacted in each: trials BC F1, BD F4, F5, BE F1-F3 each stored a secret in the clear.
+        const string Marker = "[REDACTED:github-token]";
+        const string Password = "Xk9pQ2zW7q";
+        var utf16 = System.Text.Encoding.Unicode;
+        var utf8 = System.Text.Encoding.UTF8;
+        var latin1 = System.Text.Encoding.Latin1;
+        const string Chinese = "这是一个测试上下不也来大地为子生会年后作用"; // its UTF-16LE bytes are valid UTF-8
+        (string Name, byte[] Content, byte[] Expected)[] cases =
+        [
+            ("short Chinese UTF-16 valid as UTF-8", utf16.GetBytes("这是一个 token: " + GitHubToken + "\n"), utf16.GetBytes("这是一个 token: " + Marker + "\n")),
+            ("longer Chinese UTF-16 valid as UTF-8", utf16.GetBytes(Chinese + Chinese + " " + GitHubToken), utf16.GetBytes(Chinese + Chinese + " " + Marker)),
+            ("UTF-8 line then more UTF-16", [.. utf8.GetBytes("token=" + GitHubToken + "\n"), .. utf16.GetBytes("The operation completed successfully.\r\n")], [.. utf8.GetBytes("token=" + Marker + "\n"), .. utf16.GetBytes("The operation completed successfully.\r\n")]),
+            ("UTF-8 with a short UTF-16 path", [.. utf8.GetBytes("日志开始\n密码设置 password=" + Password + "\n"), .. utf16.GetBytes("C:\\Users\\runner\\work"), .. utf8.GetBytes("\n结束\n")], [.. utf8.GetBytes("日志开始\n密码设置 password=[REDACTED:generic-secret]\n"), .. utf16.GetBytes("C:\\Users\\runner\\work"), .. utf8.GetBytes("\n结束\n")]),
+            ("Latin-1 with a short UTF-16 path", [.. latin1.GetBytes("Ergebnis: Größe überprüft\n"), .. utf16.GetBytes("C:\\Users\\runner\\work"), .. latin1.GetBytes("\nKennwort für DB: password=" + Password + "\n")], [.. latin1.GetBytes("Ergebnis: Größe überprüft\n"), .. utf16.GetBytes("C:\\Users\\runner\\work"), .. latin1.GetBytes("\nKennwort für DB: password=[REDACTED:generic-secret]\n")]),
+            ("a line of ASCII then a UTF-16 token", [.. "build started 2026-01-15 10:00:00\n"u8, .. utf16.GetBytes(GitHubToken + "\r\n")], [.. "build started 2026-01-15 10:00:00\n"u8, .. utf16.GetBytes(Marker + "\r\n")]),
+            ("a UTF-16 token at an odd offset", [.. "x\n"u8, .. "y"u8, .. utf16.GetBytes(GitHubToken + "\n")], [.. "x\n"u8, .. "y"u8, .. utf16.GetBytes(Marker + "\n")]),
+            ("box drawing then a token, UTF-16BE", System.Text.Encoding.BigEndianUnicode.GetBytes(new string('═', 16) + GitHubToken), System.Text.Encoding.BigEndianUnicode.GetBytes(new string('═', 16) + Marker)),
+        ];
+        Session session = Session.Create("mixed encodings");
+        foreach ((string name, byte[] content, _) in cases)
+        {
+            session.AddArtifact(name, ArtifactKind.Log, "text/plain", content);
+        }
+
+        await Store.SaveAsync(session);
+
+        Session loaded = (await Store.GetSessionAsync(session.Id))!;
+        foreach ((string name, _, byte[] expected) in cases)
+        {
+            Assert.True(expected.AsSpan().SequenceEqual(loaded.Artifacts.Single(a => a.Name == name).Content!.Value.Span), name);
+        }
+    }
+
+    [Fact]
     public async Task An_artifact_name_a_marker_makes_longer_than_the_limit_is_cut_to_it_and_its_export_imports_again()
     {
         string tail = " https://app:" + UrlPassword + "@files";
