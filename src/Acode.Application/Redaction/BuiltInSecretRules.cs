@@ -66,9 +66,11 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
-    /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (right after it: <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>,
+    /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (after its <c>-v</c> and <c>-P prompt</c>, not ssh's:
+    /// <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>,
     /// <c>mysqladmin</c> or <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>,
-    /// is left alone; the command a word of its own, <c>.exe</c> or not, not a folder of a path), after the colon of <c>curl -u user:…</c>. The
+    /// is left alone; the command a word of its own, <c>.exe</c> or not, in any case, not a folder of a path), after the colon of
+    /// <c>curl -u user:…</c> (<c>-su</c>, <c>-uuser:…</c>, <c>--user</c>, <c>-U</c>, <c>--proxy-user</c>). The
     /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>, except a line
     /// break a backslash continues: <see cref="CommandLineSpan"/>; the words may
     /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
@@ -78,7 +80,14 @@ public static class BuiltInSecretRules
     /// before the value is skipped.
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v)?[ \t]+-p[ \t]*|\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-u|--user)(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s""'`;|<>():]+:)[""']?(?<secret>[^\s""'`;|<>()]+)";
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v|[ \t]+-P[ \t]*[^\s-]\S*)*[ \t]+-p[ \t]*|\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-[a-zA-Z]*u|--user|-U|--proxy-user)(?:[ \t]+|=|" + NextQuotedWord + @")?[""']?[^\s""'`;|<>():]+:)" + PasswordValue;
+
+    /// <summary>
+    /// The password: within the quotes that open right before it, whatever it holds but a line break (<c>-p'S3cret;Pw'</c>,
+    /// <c>--password "correct horse battery staple"</c>: trial BE F7); else up to a blank, a quote or a shell operator, a
+    /// quote before it skipped.
+    /// </summary>
+    private const string PasswordValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|[""']?(?<secret>[^\s""'`;|<>()]+))";
 
     /// <summary>
     /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line break a backslash continues blanked
@@ -154,7 +163,7 @@ public static class BuiltInSecretRules
         new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"]),
+        new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
         new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
     ];
 }

@@ -39,7 +39,8 @@ public enum SecretCheck
     /// or, from 4 characters, either all digits or of at least two of upper-case letters, lower-case letters, digits and
     /// symbols (<c>-pS3cret</c>, <c>--password hunter2</c>: trial AZ F5). A single word of one case (<c>--password name</c>
     /// in a usage line, <c>-proot</c>) is kept, and so are the next option as a word of its own (<c>--password --host=db</c>;
-    /// attached, <c>-p-Xk9…</c>, it is the password), a reference (<c>%DB_PASSWORD%</c>), a placeholder in braces or
+    /// attached, <c>-p-Xk9…</c>, it is the password), a reference (<c>%DB_PASSWORD%</c>, <c>!PW!</c>, <c>$$PW</c>,
+    /// <c>\$PW</c>: trial BE F6), a port mapping (<c>-p3306:3306</c>), prose's comma after a word, a placeholder in braces or
     /// brackets (<c>{password}</c>, <c>[password]</c>: the word inside is judged, so <c>{Xk9pQ2z}</c> is redacted), and a
     /// usage line's word before its closing bracket (<c>[--password PASSWORD]</c>: trials BC F2, F3, BD F2, F3).
     /// </summary>

@@ -17,6 +17,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
     private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
@@ -449,7 +450,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, WordBefore(input, start)),
+            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start),
             _ => false,
         };
     }
@@ -477,22 +478,29 @@ public sealed class SecretRedactor : ISecretRedactor
         return (upper && lower) || symbol || hex;
     }
 
-    /// <summary>The character before the value at <paramref name="start"/>, a quote around it skipped; a blank at the start.</summary>
-    private static char WordBefore(string input, int start)
+    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>: the value at <paramref name="start"/> of <paramref name="input"/>.</summary>
+    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start)
     {
-        int before = start > 0 && input[start - 1] is '"' or '\'' ? start - 2 : start - 1;
-        return before >= 0 ? input[before] : ' ';
-    }
-
-    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>; <paramref name="before"/>: the character before the value, a quote skipped.</summary>
-    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, char before)
-    {
+        bool quoted = start > 0 && input[start - 1] is '"' or '\'';
+        int beforeAt = quoted ? start - 2 : start - 1;
+        char before = beforeAt >= 0 ? input[beforeAt] : ' ';
         // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
-        // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2). %NAME% is a reference to a variable.
-        if ((value[0] == '-' && before is ' ' or '\t' or ',')
-            || (value.Length > 2 && value[0] == '%' && value[^1] == '%' && !value[1..^1].ContainsAnyExcept(IdentifierCharacters)))
+        // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
+        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value))
         {
             return false;
+        }
+
+        if (!quoted)
+        {
+            // A port mapping after a mysql container's or host's name (docker run --name mysql -p3306:3306: trial BE F4);
+            // prose's or a usage line's punctuation after a word (--password flag, / --password=name,: trial BE F5).
+            if (IsPortMapping(value))
+            {
+                return false;
+            }
+
+            value = value.TrimEnd(",.");
         }
 
         // A template's placeholder or a usage line's optional word is judged by the word inside ({password} and [password]
@@ -518,6 +526,37 @@ public sealed class SecretRedactor : ISecretRedactor
         return SecretValues.IsMixed(value)
             || (value.ContainsAnyExcept(IdentifierCharacters) && value.ContainsAny(AsciiLettersAndDigits))
             || !value.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
+    /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
+    /// an inner shell), and an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6).
+    /// </summary>
+    private static bool IsReference(ReadOnlySpan<char> value)
+    {
+        if (value.Length > 2 && (value[0], value[^1]) is ('%', '%') or ('!', '!') && !value[1..^1].ContainsAnyExcept(IdentifierCharacters))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("$$") || value.StartsWith("\\$"))
+        {
+            return SecretValues.IsPlaceholder(value[1..]);
+        }
+
+        return value[0] == '{' && !value.Contains('}');
+    }
+
+    /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
+    private static bool IsPortMapping(ReadOnlySpan<char> value)
+    {
+        if (value.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase) || value.EndsWith("/udp", StringComparison.OrdinalIgnoreCase))
+        {
+            value = value[..^4];
+        }
+
+        return value.ContainsAny(':', ',') && !value.ContainsAnyExcept(PortMappingCharacters);
     }
 
     /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>

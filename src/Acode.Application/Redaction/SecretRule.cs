@@ -66,11 +66,15 @@ public sealed class SecretRule
 
     /// <summary>
     /// Whether the pattern runs on a copy of the text in which each line break continued by a backslash before it
-    /// (<c>\</c> then LF or CRLF, as a shell reads a command written over several lines) is blanked, the backslash too
+    /// (<c>\</c> then LF or CRLF, as a shell reads a command written over several lines; cmd's <c>^</c> and PowerShell's
+    /// <c>`</c> too: trial BE F8) is blanked, the backslash too
     /// (same length, same offsets): the command's words on the next line are on its line. The password on a command
     /// line only (<see cref="BuiltInSecretRules.CliPassword"/>).
     /// </summary>
     internal bool JoinsContinuedLines { get; set; }
+
+    /// <summary>What continues a command on the next line: a backslash (POSIX shells), a caret (cmd), a backtick (PowerShell).</summary>
+    private static readonly SearchValues<char> LineContinuations = SearchValues.Create("\\^`");
 
     /// <summary>
     /// <paramref name="text"/> with each backslash that continues a line, and the line break after it, as spaces; a
@@ -80,7 +84,7 @@ public sealed class SecretRule
     internal static string ContinuedLinesJoined(string text)
     {
         char[]? joined = null;
-        for (int i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i + 2))
+        for (int i = text.AsSpan().IndexOfAny(LineContinuations); i >= 0 && i + 1 < text.Length; i = NextContinuation(text, i + 2))
         {
             int end = text[i + 1] == '\n' ? i + 2 : text[i + 1] == '\r' && i + 2 < text.Length && text[i + 2] == '\n' ? i + 3 : -1;
             if (end > 0)
@@ -92,6 +96,9 @@ public sealed class SecretRule
 
         return joined is null ? text : new string(joined);
     }
+
+    private static int NextContinuation(string text, int from)
+        => from >= text.Length ? -1 : text.AsSpan(from).IndexOfAny(LineContinuations) is var at and >= 0 ? from + at : -1;
 
     /// <summary>A <see cref="RegexParseError"/> name in words ("InsufficientClosingParentheses" → "insufficient closing parentheses").</summary>
     private static string InWords(RegexParseError error)

@@ -520,6 +520,26 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root --password={Xk9pQ2z} db", "mysql -u root --password=[REDACTED:cli-password] db")] // braces around a password (trial BD F3)
     [InlineData("mysqladmin -u root --password=[Xk9!pQ2z] status", "mysqladmin -u root --password=[REDACTED:cli-password] status")]
     [InlineData("mysql -u root -p%MYSQL_PWD% db", "mysql -u root -p%MYSQL_PWD% db")]
+    [InlineData("docker run --name mysql -p3306:3306 -d mysql:8", "docker run --name mysql -p3306:3306 -d mysql:8")] // a port mapping (trial BE F4)
+    [InlineData("docker run --name mysql -p127.0.0.1:3306:3306/tcp -d mysql:8", "docker run --name mysql -p127.0.0.1:3306:3306/tcp -d mysql:8")]
+    [InlineData("Use the --password flag, not the env var.", "Use the --password flag, not the env var.")] // prose (trial BE F5)
+    [InlineData("mysql --help: -p, --password=name, --pass=name", "mysql --help: -p, --password=name, --pass=name")]
+    [InlineData("mysql -u root -p$$MYSQL_PWD app", "mysql -u root -p$$MYSQL_PWD app")] // references (trial BE F6)
+    [InlineData("mysql -u root -p$${DB_PASS} app", "mysql -u root -p$${DB_PASS} app")]
+    [InlineData("mysql -u root -p!DB_PASS! app", "mysql -u root -p!DB_PASS! app")]
+    [InlineData("ssh host \"mysql -u root -p\\$MYSQL_PWD app\"", "ssh host \"mysql -u root -p\\$MYSQL_PWD app\"")]
+    [InlineData("subprocess.run(f\"mysql -u root -p{os.environ['MYSQL_PWD']} db\", shell=True)", "subprocess.run(f\"mysql -u root -p{os.environ['MYSQL_PWD']} db\", shell=True)")]
+    [InlineData("mysql -u root -p'Xk9|pQ2z' app", "mysql -u root -p'[REDACTED:cli-password]' app")] // quoted, whole (trial BE F7)
+    [InlineData("mysql -u root -p'S3cret;Pw' app", "mysql -u root -p'[REDACTED:cli-password]' app")]
+    [InlineData("tool --password \"correct horse battery staple\" --verbose", "tool --password \"[REDACTED:cli-password]\" --verbose")]
+    [InlineData("docker login -u bob -p 'Xk9 pQ2z' ghcr.io", "docker login -u bob -p '[REDACTED:cli-password]' ghcr.io")]
+    [InlineData("sshpass -P passphrase -p 'Xk9#pQ2z' ssh host", "sshpass -P passphrase -p '[REDACTED:cli-password]' ssh host")] // more spellings (trial BE F8)
+    [InlineData("curl -su admin:Xk9pQ2zW https://x.example", "curl -su admin:[REDACTED:cli-password] https://x.example")]
+    [InlineData("curl -uadmin:Xk9pQ2zW https://x.example", "curl -uadmin:[REDACTED:cli-password] https://x.example")]
+    [InlineData("curl --proxy-user bob:Xk9pQ2zW https://x.example", "curl --proxy-user bob:[REDACTED:cli-password] https://x.example")]
+    [InlineData("MYSQL.EXE -u root -pS3cretPw! app", "MYSQL.EXE -u root -p[REDACTED:cli-password] app")]
+    [InlineData("mysql.exe -u root ^\r\n  -pS3cretPw! app", "mysql.exe -u root ^\r\n  -p[REDACTED:cli-password] app")]
+    [InlineData("mysql.exe -u root `\r\n  -pS3cretPw! app", "mysql.exe -u root `\r\n  -p[REDACTED:cli-password] app")]
     [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
