@@ -491,6 +491,13 @@ public sealed class SecretRedactor : ISecretRedactor
             return false;
         }
 
+        // Code that builds the command, not a password: "mysql --password " + pw + " db" (a quoted value starts or ends
+        // with a blank).
+        if (quoted && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])))
+        {
+            return false;
+        }
+
         if (!quoted)
         {
             // A port mapping after a mysql container's or host's name (docker run --name mysql -p3306:3306: trial BE F4);

@@ -532,6 +532,8 @@ public sealed class SecretRedactorTests
     [InlineData("mysql -u root -p'Xk9|pQ2z' app", "mysql -u root -p'[REDACTED:cli-password]' app")] // quoted, whole (trial BE F7)
     [InlineData("mysql -u root -p'S3cret;Pw' app", "mysql -u root -p'[REDACTED:cli-password]' app")]
     [InlineData("tool --password \"correct horse battery staple\" --verbose", "tool --password \"[REDACTED:cli-password]\" --verbose")]
+    [InlineData("cmd = \"mysql --password \" + pw + \" db\"", "cmd = \"mysql --password \" + pw + \" db\"")] // code building the command
+    [InlineData("cmd = 'mysql -u root -p' + pw + ' db'", "cmd = 'mysql -u root -p' + pw + ' db'")]
     [InlineData("docker login -u bob -p 'Xk9 pQ2z' ghcr.io", "docker login -u bob -p '[REDACTED:cli-password]' ghcr.io")]
     [InlineData("sshpass -P passphrase -p 'Xk9#pQ2z' ssh host", "sshpass -P passphrase -p '[REDACTED:cli-password]' ssh host")] // more spellings (trial BE F8)
     [InlineData("curl -su admin:Xk9pQ2zW https://x.example", "curl -su admin:[REDACTED:cli-password] https://x.example")]
