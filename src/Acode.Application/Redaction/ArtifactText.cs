@@ -7,8 +7,9 @@ namespace Acode.Application.Redaction;
 /// Reads an artifact's content as text, one rule for the redaction that rewrites it and the viewer that shows it. Content
 /// whose media type says it is text (<see cref="IsDeclaredText"/>) is read as UTF-32 or UTF-16 after its byte order mark
 /// (PowerShell's logs, trial AX X3; a cut tail kept as it is), as UTF-32 without one when every four bytes are a scalar
-/// value in one byte order only (a cut tail kept too), as UTF-16 when its <c>charset</c> says so or its zero bytes fall on one side of each
-/// pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII characters shows the side),
+/// value in one byte order only (a cut tail kept too), as UTF-16 when its <c>charset</c> says so or its zero bytes fall
+/// on one side of each pair (UTF-16 without a byte order mark; in another script, such as CJK, a run of ASCII
+/// characters shows the side),
 /// code unit by code unit so that an unpaired surrogate or a stray last byte does
 /// not hide the rest (trial AY F6); else as UTF-8 when it is valid UTF-8, else byte for byte as ISO-8859-1 (Latin-1: a
 /// <c>.env</c> or a log written in Latin-1 or Windows-1252, trial AU 4; with NUL bytes too, trial AY F5). Valid UTF-8
@@ -205,7 +206,6 @@ public static class ArtifactText
     /// </summary>
     private static bool? AsciiRunSide(ReadOnlySpan<byte> content)
     {
-
         int first = 0, second = 0, runFirst = 0, runSecond = 0;
         bool foundFirst = false, foundSecond = false;
         for (int i = 0; i + 1 < content.Length; i += 2)

@@ -76,8 +76,8 @@ public static class BuiltInSecretRules
     /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
     /// 512 characters from the command to its <c>-p</c>: unbounded, each match was looked for back to the start of its line,
     /// and one 800 KB line of 20 000 commands took 16 s to scan (trial AW W8); 256 lost a backup command's password (trial
-    /// AX X1); about 900 is the most a pattern run without backtracking may hold (its automaton's 10 000 nodes). A quote
-    /// before the value is skipped.
+    /// AX X1); about 900 is the most a pattern run without backtracking may hold (its automaton's 10 000 nodes). A
+    /// quoted value is taken whole (<see cref="PasswordValue"/>).
     /// </summary>
     private const string CliPasswordPattern =
         @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v|[ \t]+-P[ \t]*[^\s-]\S*)*[ \t]+-p[ \t]*|\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-[a-zA-Z]*u|--user|-U|--proxy-user)(?:[ \t]+|=|" + NextQuotedWord + @")?[""']?[^\s""'`;|<>():]+:)" + PasswordValue;
@@ -90,9 +90,10 @@ public static class BuiltInSecretRules
     private const string PasswordValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|[""']?(?<secret>[^\s""'`;|<>()]+))";
 
     /// <summary>
-    /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line break a backslash continues blanked
-    /// (<see cref="SecretRule.JoinsContinuedLines"/>): a command an agent writes over several lines (trial BC F4); in the
-    /// pattern, such a break made the automaton four times too large.
+    /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line
+    /// break that a backslash, a caret or a backtick continues blanked (<see cref="SecretRule.JoinsContinuedLines"/>): a
+    /// command an agent writes over several lines (trials BC F4, BE F8); in the pattern, such a break made the automaton
+    /// four times too large.
     /// </summary>
     private const string CommandLineSpan = @"[^\r\n|;&]{0,512}";
 

@@ -67,9 +67,8 @@ public sealed class SecretRule
     /// <summary>
     /// Whether the pattern runs on a copy of the text in which each line break continued by a backslash before it
     /// (<c>\</c> then LF or CRLF, as a shell reads a command written over several lines; cmd's <c>^</c> and PowerShell's
-    /// <c>`</c> too: trial BE F8) is blanked, the backslash too
-    /// (same length, same offsets): the command's words on the next line are on its line. The password on a command
-    /// line only (<see cref="BuiltInSecretRules.CliPassword"/>).
+    /// <c>`</c> too: trial BE F8) is blanked, the backslash too (same length, same offsets): the command's words on the
+    /// next line are on its line. The password on a command line only (<see cref="BuiltInSecretRules.CliPassword"/>).
     /// </summary>
     internal bool JoinsContinuedLines { get; set; }
 
@@ -77,9 +76,9 @@ public sealed class SecretRule
     private static readonly SearchValues<char> LineContinuations = SearchValues.Create("\\^`");
 
     /// <summary>
-    /// <paramref name="text"/> with each backslash that continues a line, and the line break after it, as spaces; a
-    /// backslash before another character escapes it (<c>\\</c> then a line break ends the line). The text itself when it
-    /// holds none.
+    /// <paramref name="text"/> with each backslash, caret or backtick that continues a line, and the line break after it, as
+    /// spaces; one before another character escapes it (<c>\\</c> then a line break ends the line). The text itself when
+    /// it holds none.
     /// </summary>
     internal static string ContinuedLinesJoined(string text)
     {
