@@ -54,7 +54,7 @@ public sealed class WorkspacePathKindTests : IDisposable
     [InlineData("-wal", "a symbolic link that loops", "write-ahead log")]
     [InlineData("-wal", "a symbolic link into a folder that does not exist", "write-ahead log")] // trial BC: named only "cannot open"
     [InlineData("-shm", "a symbolic link to a file", "shared-memory index")] // trial BD F6: SQLite does not open it through a link
-    public async Task A_folder_or_a_looping_link_where_SQLite_keeps_its_log_or_index_is_named_by_every_command(string suffix, string what, string kept)
+    public async Task A_folder_or_a_symbolic_link_where_SQLite_keeps_its_log_or_index_is_named_by_every_command(string suffix, string what, string kept)
     {
         await _folder.RunOkAsync("demo");
         string companion = _folder.DatabasePath + suffix;
