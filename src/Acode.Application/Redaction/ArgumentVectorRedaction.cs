@@ -5,14 +5,14 @@ using Acode.Domain.Text;
 namespace Acode.Application.Redaction;
 
 /// <summary>
-/// The <c>cli-password</c> rule over a command given in JSON as an array of its words (Codex CLI's <c>shell</c> tool:
+/// The <c>cli-password</c> rules over a command given in JSON as an array of its words (Codex CLI's <c>shell</c> tool:
 /// <c>["mysql", "-u", "root", "--password", "…"]</c>; <c>execve</c>-style arguments): the words are read joined by
 /// spaces, so a password in the word after <c>--password</c> or <c>docker login … -p</c>, or in <c>mysql</c>'s
 /// <c>-p…</c>, is found as in the command written as one line (trial AU 2: each word was scanned alone). A password found
 /// inside one word is replaced there. <see cref="SecretRedactor.RedactJson"/> feeds it the tokens of one JSON value as
 /// it reads them; one instance per value.
 /// </summary>
-internal sealed class ArgumentVectorRedaction(SecretRule rule)
+internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
 {
     // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
     private readonly Stack<List<ArgvWord>?> _arrays = new();
@@ -47,7 +47,7 @@ internal sealed class ArgumentVectorRedaction(SecretRule rule)
     }
 
     /// <summary>
-    /// The innermost array ends: when it held two or more words and nothing else, a password the rule finds within one
+    /// The innermost array ends: when it held two or more words and nothing else, a password a rule finds within one
     /// word is replaced there, and <paramref name="edits"/> (keyed by where each edited string starts in the JSON) gets that
     /// word's edit, in place of the one its own scan made, if any.
     /// </summary>
@@ -59,7 +59,7 @@ internal sealed class ArgumentVectorRedaction(SecretRule rule)
         }
 
         string line = string.Join(' ', words.Select(w => w.Text));
-        if (!rule.MayMatch(line))
+        if (!rules.Any(r => r.MayMatch(line)))
         {
             return;
         }
@@ -72,7 +72,30 @@ internal sealed class ArgumentVectorRedaction(SecretRule rule)
 
         string[] texts = [.. words.Select(w => w.Text)];
         var changed = new SortedSet<int>();
-        string matched = rule.AsciiWordBoundaries ? SecretRedactor.AsciiView(line) : line;
+        string? ascii = null;
+        foreach (SecretRule rule in rules)
+        {
+            if (rule.MayMatch(line))
+            {
+                Redact(rule, line, rule.AsciiWordBoundaries ? ascii ??= SecretRedactor.AsciiView(line) : line, starts, texts, changed, counts);
+            }
+        }
+
+        foreach (int word in changed)
+        {
+            edits ??= [];
+            ArgvWord w = words[word];
+            byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
+            edits[w.Start] = (w.Length, encoded);
+        }
+    }
+
+    /// <summary>
+    /// The passwords <paramref name="rule"/> finds in <paramref name="line"/> (the words joined; <paramref name="matched"/>
+    /// its copy the rule runs on), each replaced in <paramref name="texts"/> when it lies within one word not yet redacted.
+    /// </summary>
+    private static void Redact(SecretRule rule, string line, string matched, int[] starts, string[] texts, SortedSet<int> changed, RedactionCounts counts)
+    {
         for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
         {
             Group secret = match.Groups[SecretRule.SecretGroup];
@@ -88,14 +111,6 @@ internal sealed class ArgumentVectorRedaction(SecretRule rule)
             texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + secret.Length));
             changed.Add(word);
             counts.Add(rule.Kind);
-        }
-
-        foreach (int word in changed)
-        {
-            edits ??= [];
-            ArgvWord w = words[word];
-            byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
-            edits[w.Start] = (w.Length, encoded);
         }
     }
 

@@ -80,7 +80,7 @@ public static class BuiltInSecretRules
     /// quoted value is taken whole (<see cref="PasswordValue"/>).
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:[ \t]+-v|[ \t]+-P[ \t]*[^\s-]\S*)*[ \t]+-p[ \t]*|\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-[a-zA-Z]*u|--user|-U|--proxy-user)(?:[ \t]+|=|" + NextQuotedWord + @")?[""']?[^\s""'`;|<>():]+:)" + PasswordValue;
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-[a-zA-Z]*u|--user|-U|--proxy-user)(?:[ \t]+|=|" + NextQuotedWord + @")?[""']?[^\s""'`;|<>():]+:)" + PasswordValue;
 
     /// <summary>
     /// The password: within the quotes that open right before it, whatever it holds but a line break (<c>-p'S3cret;Pw'</c>,
@@ -106,6 +106,29 @@ public static class BuiltInSecretRules
 
     /// <summary>What comes before an option word: a blank (and the word's quote), or the end of the quoted word before it.</summary>
     private const string WordBefore = @"(?:[ \t][""']?|" + NextQuotedWord + ")";
+
+    /// <summary>From one word to the next: blanks, or the end of one quoted word of a printed word list to the start of the next.</summary>
+    private const string WordAfter = @"(?:[ \t]+|" + NextQuotedWord + ")";
+
+    /// <summary>
+    /// Another tool's password option (trials BC F4, BE F8): one of <paramref name="commands"/> (a word of its own, <c>.exe</c>
+    /// or not, in any case), at most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of
+    /// <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<see cref="PasswordValue"/>).
+    /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
+    /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
+    /// </summary>
+    private static string ToolPassword(string commands, string options, string separator)
+        => @"\b(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + PasswordValue;
+
+    /// <summary>
+    /// A password in the environment of a command or a container, by the variable's name in upper case: <c>PGPASSWORD=…</c>,
+    /// <c>MYSQL_PWD=…</c>, <c>REDISCLI_AUTH=…</c>, <c>SSHPASS=…</c>, <c>docker run -e MYSQL_ROOT_PASSWORD=…</c>, <c>export
+    /// DB_PASS=…</c>, PowerShell's <c>$env:PGPASSWORD = "…"</c>. It runs after the generic rule, which takes the long random
+    /// values first (and reads JSON's escaped quotes); this one takes the short ones the generic rule keeps
+    /// (<c>PGPASSWORD=S3cret</c>: trial BC F4). A bare <c>PWD</c> is the working directory and a bare <c>PASS</c> a test count.
+    /// </summary>
+    private const string EnvironmentPasswordPattern =
+        @"\b(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+(?:PASS|PWD)|SSHPASS|REDISCLI_AUTH)[ \t]*=[ \t]*" + PasswordValue;
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()
@@ -165,6 +188,18 @@ public static class BuiltInSecretRules
         new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
         new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)?", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)", "-w", WordAfter), SecretCheck.CommandLinePassword, ["ldap"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("(?:podman|buildah|skopeo|nerdctl|oras|az)" + WordAfter + "login|helm" + WordAfter + "registry" + WordAfter + "login|crane" + WordAfter + "auth" + WordAfter + "login", "-p", WordAfter), SecretCheck.CommandLinePassword, ["login"], StringComparison.OrdinalIgnoreCase),
+        // lftp -u user,password; smbclient -U user%password (DOMAIN\user%password too).
+        new(CliPassword, ToolPassword("lftp", "-u|--user", @"(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s,""']+,"), SecretCheck.CommandLinePassword, ["lftp"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("smbclient|rpcclient|smbget|smbmap", "-U|--user", @"(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s%""']+%"), SecretCheck.CommandLinePassword, ["smbclient", "rpcclient", "smbget", "smbmap"], StringComparison.OrdinalIgnoreCase),
+        // OpenSSL's pass phrase arguments (-passin pass:…, -passout, -pass, -password: openssl-passphrase-options(1)) and
+        // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
+        new(CliPassword, WordBefore + @"(?:-pass(?:in|out|word)?" + WordAfter + "[\"']?pass:|-(?:src|dest)?(?:store|key)pass" + WordAfter + ")" + PasswordValue, SecretCheck.CommandLinePassword, ["pass:", "storepass", "keypass"]),
         new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, EnvironmentPasswordPattern, SecretCheck.CommandLinePassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PASS", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
     ];
 }

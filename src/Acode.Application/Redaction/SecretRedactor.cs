@@ -33,7 +33,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly SecretRule? _awsSecretRule;
     private readonly SecretRule? _genericRule;
     private readonly SecretRule? _authorizationRule;
-    private readonly SecretRule? _cliPasswordRule;
+    private readonly SecretRule[] _cliPasswordRules;
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
@@ -52,7 +52,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _awsSecretRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AwsSecretAccessKey);
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
-        _cliPasswordRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.CliPassword);
+        _cliPasswordRules = [.. _rules.Where(r => r.Kind == BuiltInSecretRules.CliPassword)];
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -170,7 +170,7 @@ public sealed class SecretRedactor : ISecretRedactor
         string readable = JsonEscapes.WellFormed(json);
         // Keyed by where each edited string starts in the JSON (a word of an argument vector is edited again in place).
         Dictionary<int, (int Length, byte[] Replacement)>? edits = null;
-        ArgumentVectorRedaction? argv = _cliPasswordRule is null ? null : new ArgumentVectorRedaction(_cliPasswordRule);
+        ArgumentVectorRedaction? argv = _cliPasswordRules.Length == 0 ? null : new ArgumentVectorRedaction(_cliPasswordRules);
         try
         {
             var reader = new Utf8JsonReader(ReferenceEquals(readable, json) ? utf8 : Encoding.UTF8.GetBytes(readable), ReaderOptions);
@@ -514,7 +514,7 @@ public sealed class SecretRedactor : ISecretRedactor
         // are kept, {Xk9pQ2z} is not: trial BD F3), a usage line's word before its closing bracket without it
         // ([--password PASSWORD]: trial BC F3).
         value = value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('[', ']') ? value[1..^1] : value.TrimEnd("]}");
-        if (value.IsEmpty || SecretValues.IsPlaceholder(value))
+        if (value.IsEmpty || SecretValues.IsPlaceholder(value) || IsPath(value))
         {
             return false;
         }
@@ -554,6 +554,13 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return value[0] == '{' && !value.Contains('}');
     }
+
+    /// <summary>
+    /// A file's path, not a password: <c>./…</c>, <c>../…</c>, <c>~/…</c>, or <c>/</c> with another <c>/</c> after it
+    /// (<c>az login -p ~/cert.pem</c>, <c>DB_PASSWORD_FILE</c>'s neighbour <c>DB_PASSWORD=/run/secrets/db</c>).
+    /// </summary>
+    private static bool IsPath(ReadOnlySpan<char> value)
+        => value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/") || (value[0] == '/' && value[1..].Contains('/'));
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
     private static bool IsPortMapping(ReadOnlySpan<char> value)

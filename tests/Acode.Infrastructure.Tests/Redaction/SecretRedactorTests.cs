@@ -182,6 +182,7 @@ public sealed class SecretRedactorTests
     [InlineData("[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"Q9zXy7kP2qLm9vRt\"]}, \"--password\", \"x\"]", "[\"deploy\", {\"argv\": [\"psql\", \"--password\", \"[REDACTED:cli-password]\"]}, \"--password\", \"x\"]")]
     [InlineData("{\"command\":[\"sshpass\",\"-p\",\"S3cret!\",\"ssh\",\"-p\",\"2222\",\"host\"]}", "{\"command\":[\"sshpass\",\"-p\",\"[REDACTED:cli-password]\",\"ssh\",\"-p\",\"2222\",\"host\"]}")] // trial BC F4
     [InlineData("{\"command\":[\"curl\",\"-u\",\"admin:S3cret\",\"https://x.example\"]}", "{\"command\":[\"curl\",\"-u\",\"admin:[REDACTED:cli-password]\",\"https://x.example\"]}")]
+    [InlineData("{\"command\":[\"redis-cli\",\"-a\",\"S3cretPass\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\"[REDACTED:cli-password]\",\"ping\"]}")] // another tool's rule
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
     public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected)
     {
@@ -544,6 +545,34 @@ public sealed class SecretRedactorTests
     [InlineData("mysql.exe -u root `\r\n  -pS3cretPw! app", "mysql.exe -u root `\r\n  -p[REDACTED:cli-password] app")]
     [InlineData("docker login -u me -p Pa$$w0rd", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("usage: tool --password name", "usage: tool --password name")] // one word of one case: a usage line's
+    [InlineData("mysql_upgrade -u root -pS3cretPw! --force", "mysql_upgrade -u root -p[REDACTED:cli-password] --force")] // the rest of the mysql family (trial BE F8)
+    [InlineData("mysqlimport -u root -pS3cretPw! db data.csv", "mysqlimport -u root -p[REDACTED:cli-password] db data.csv")]
+    [InlineData("mariadb-check -u root -pS3cretPw! --all-databases", "mariadb-check -u root -p[REDACTED:cli-password] --all-databases")]
+    [InlineData("['sshpass', '-p', 'Xk9pQ2zW', 'ssh', 'host']", "['sshpass', '-p', '[REDACTED:cli-password]', 'ssh', 'host']")] // a printed word list
+    [InlineData("redis-cli -h cache.internal -a S3cretPass -n 2 keys '*'", "redis-cli -h cache.internal -a [REDACTED:cli-password] -n 2 keys '*'")] // other tools (trials BC F4, BE F8)
+    [InlineData("redis-cli -p 6379 --pass 'Xk9 pQ2z' ping", "redis-cli -p 6379 --pass '[REDACTED:cli-password]' ping")]
+    [InlineData("redis-cli --askpass -a", "redis-cli --askpass -a")]
+    [InlineData("sqlcmd -S db.internal -U sa -P S3cret!Pw -Q \"select 1\"", "sqlcmd -S db.internal -U sa -P [REDACTED:cli-password] -Q \"select 1\"")]
+    [InlineData("sqlcmd.exe -S . -U sa -PS3cret!Pw", "sqlcmd.exe -S . -U sa -P[REDACTED:cli-password]")]
+    [InlineData("mysql -h db -P3306 -u root -p app", "mysql -h db -P3306 -u root -p app")] // mysql's -P is the port
+    [InlineData("mongosh \"mongodb://db:27017/app\" -u admin -p S3cretPw1", "mongosh \"mongodb://db:27017/app\" -u admin -p [REDACTED:cli-password]")]
+    [InlineData("mongodump --host db -u admin -p S3cretPw1 --out /backup", "mongodump --host db -u admin -p [REDACTED:cli-password] --out /backup")]
+    [InlineData("ldapsearch -x -H ldap://dc -D cn=admin,dc=corp -w S3cretPw1 -b dc=corp", "ldapsearch -x -H ldap://dc -D cn=admin,dc=corp -w [REDACTED:cli-password] -b dc=corp")]
+    [InlineData("az login --service-principal -u app-id -p Xk9~pQ2z.W --tenant corp", "az login --service-principal -u app-id -p [REDACTED:cli-password] --tenant corp")]
+    [InlineData("az login --service-principal -u app-id -p ~/certs/app.pem --tenant corp", "az login --service-principal -u app-id -p ~/certs/app.pem --tenant corp")] // a certificate's path
+    [InlineData("podman login -u bob -p S3cretPw1 quay.io", "podman login -u bob -p [REDACTED:cli-password] quay.io")]
+    [InlineData("helm registry login ghcr.io -u bob -p S3cretPw1", "helm registry login ghcr.io -u bob -p [REDACTED:cli-password]")]
+    [InlineData("lftp -u deploy,S3cretPw1 sftp://files.internal", "lftp -u deploy,[REDACTED:cli-password] sftp://files.internal")]
+    [InlineData("smbclient //fs/share -U 'CORP\\bob%S3cretPw1'", "smbclient //fs/share -U 'CORP\\bob%[REDACTED:cli-password]'")]
+    [InlineData("openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:S3cretPw1", "openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:[REDACTED:cli-password]")]
+    [InlineData("openssl rsa -in k.pem -passin env:KEY_PASS", "openssl rsa -in k.pem -passin env:KEY_PASS")]
+    [InlineData("keytool -importcert -keystore ks.jks -storepass S3cretPw1 -keypass Xk9pQ2zW", "keytool -importcert -keystore ks.jks -storepass [REDACTED:cli-password] -keypass [REDACTED:cli-password]")]
+    [InlineData("PGPASSWORD=S3cret psql -h db -U app", "PGPASSWORD=[REDACTED:cli-password] psql -h db -U app")] // a password in the environment
+    [InlineData("docker run -e MYSQL_ROOT_PASSWORD=S3cret! -d mysql:8", "docker run -e MYSQL_ROOT_PASSWORD=[REDACTED:cli-password] -d mysql:8")]
+    [InlineData("export DB_PASS=hunter22", "export DB_PASS=[REDACTED:cli-password]")]
+    [InlineData("$env:PGPASSWORD = \"S3cret\"", "$env:PGPASSWORD = \"[REDACTED:cli-password]\"")]
+    [InlineData("docker run -e POSTGRES_PASSWORD=$PW -e PWD=/app/src2 -e TESTS_PASSED=12 -e LOGIN_PASS=none", "docker run -e POSTGRES_PASSWORD=$PW -e PWD=/app/src2 -e TESTS_PASSED=12 -e LOGIN_PASS=none")]
+    [InlineData("PASS=1024 FAIL=0; GIT_ASKPASS=/usr/bin/true; DB_PASSWORD=/run/secrets/db", "PASS=1024 FAIL=0; GIT_ASKPASS=/usr/bin/true; DB_PASSWORD=/run/secrets/db")]
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
     [InlineData("sess_ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "sess_[REDACTED:github-token]")] // a token glued to a name by '_' (trial AV F8)
     [InlineData("KEY_AKIAQZ3MX7LW2TR5KBPA=1", "KEY_[REDACTED:aws-access-key-id]=1")]
