@@ -122,11 +122,10 @@ internal static class WorkspacePaths
     {
         try
         {
-            return File.GetAttributes(databasePath).HasFlag(FileAttributes.ReparsePoint);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false; // nothing there (or a file on the way): no link beyond it is reached
+            // -1: nothing there (or a file on the way), no link beyond it reached; read without an exception, as a
+            // workspace has no database before its first record.
+            FileAttributes attributes = new FileInfo(databasePath).Attributes;
+            return (int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
