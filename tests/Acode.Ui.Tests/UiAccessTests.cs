@@ -173,8 +173,17 @@ public sealed class UiAccessTests : IDisposable
                 Assert.StartsWith(ui.BaseUrl + "/?launch=", opened, StringComparison.Ordinal);
                 Assert.DoesNotContain(ui.LaunchUrl[(ui.LaunchUrl.IndexOf("token=", StringComparison.Ordinal) + 6)..], opened, StringComparison.Ordinal);
 
-                // Its code lets one browser in, once: a second use is refused, the printed URL still works.
+                // Its code lets one browser in, once: a second use is refused, the printed URL still works. Another method
+                // (a link checker's HEAD, a POST) is refused and does not use it up.
                 using var launcher = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+                foreach (HttpMethod method in new[] { HttpMethod.Head, HttpMethod.Post })
+                {
+                    using var other = new HttpRequestMessage(method, opened);
+                    using HttpResponseMessage refused = await launcher.SendAsync(other);
+                    Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+                    Assert.False(refused.Headers.Contains("Set-Cookie"), method.Method);
+                }
+
                 using HttpResponseMessage first = await launcher.GetAsync(opened);
                 Assert.Equal(HttpStatusCode.Found, first.StatusCode);
                 Assert.Equal("/", first.Headers.Location?.OriginalString);

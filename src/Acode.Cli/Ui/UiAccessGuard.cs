@@ -12,8 +12,8 @@ namespace Acode.Cli.Ui;
 /// <item>a Host other than 127.0.0.1 or localhost on this port is refused (403), so a rebound DNS name cannot reach it;</item>
 /// <item>the per-run token: the first request brings it as <c>?token=</c>, gets it back as an HttpOnly SameSite=Strict
 /// cookie and is redirected to the same URL without it; the one-time launch code given to the browser opener
-/// (<c>?launch=</c>, <see cref="UiServer.OpenUrl"/>) does the same for one request, then is refused (403); any request
-/// with neither is refused (403);</item>
+/// (<c>?launch=</c>, <see cref="UiServer.OpenUrl"/>) does the same for one GET, then is refused (403): another method
+/// (a link checker's HEAD, a POST) does not use it up, and is refused like any request with neither (403);</item>
 /// <item>read-only: any method but GET and HEAD is refused (405).</item>
 /// </list>
 /// Refusals are one line of plain text; under <see cref="UiApiErrors.Prefix"/> JSON <c>{"error", "hint"}</c> like every error there.
@@ -60,7 +60,7 @@ internal sealed class UiAccessGuard(string token, string launchCode)
         string? queryToken = context.Request.Query[TokenParameter].LastOrDefault();
         string? queryLaunch = context.Request.Query[LaunchParameter].LastOrDefault();
         bool fromQuery = queryToken is not null && Matches(queryToken);
-        bool launching = !fromQuery && queryLaunch is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(queryLaunch), _launchCode);
+        bool launching = !fromQuery && queryLaunch is not null && HttpMethods.IsGet(context.Request.Method) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(queryLaunch), _launchCode);
         if (launching && Interlocked.Exchange(ref _launched, 1) == 1)
         {
             await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: this launch link lets one browser in, and it was used already.",
