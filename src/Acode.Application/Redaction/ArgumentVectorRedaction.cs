@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Acode.Domain.Text;
@@ -16,6 +18,8 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
 {
     // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
     private readonly Stack<List<ArgvWord>?> _arrays = new();
+
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
 
     /// <summary>An array starts: inside the enclosing one, which is then no argument vector.</summary>
     public void OpenArray()
@@ -58,16 +62,11 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
             return;
         }
 
-        string line = string.Join(' ', words.Select(w => w.Text));
+        var starts = new int[words.Count];
+        string line = Joined(words, starts);
         if (!rules.Any(r => r.MayMatch(line)))
         {
             return;
-        }
-
-        var starts = new int[words.Count];
-        for (int i = 1; i < words.Count; i++)
-        {
-            starts[i] = starts[i - 1] + words[i - 1].Text.Length + 1;
         }
 
         string[] texts = [.. words.Select(w => w.Text)];
@@ -88,6 +87,38 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
             byte[] encoded = JsonEncodedText.Encode(texts[word], MinimalJsonEncoder.Instance).EncodedUtf8Bytes.ToArray();
             edits[w.Start] = (w.Length, encoded);
         }
+    }
+
+    /// <summary>
+    /// The words joined by spaces as a shell command line, a word holding white space within quotes (<c>"Pa ss w0rd!"</c>:
+    /// the rules take a quoted password whole; trial BF F4), and where each word's text starts in it.
+    /// </summary>
+    private static string Joined(List<ArgvWord> words, int[] starts)
+    {
+        var line = new StringBuilder();
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (i > 0)
+            {
+                line.Append(' ');
+            }
+
+            string text = words[i].Text;
+            char quote = !text.AsSpan().ContainsAny(Blanks) ? '\0' : !text.Contains('"') ? '"' : !text.Contains('\'') ? '\'' : '\0';
+            if (quote != '\0')
+            {
+                line.Append(quote);
+            }
+
+            starts[i] = line.Length;
+            line.Append(text);
+            if (quote != '\0')
+            {
+                line.Append(quote);
+            }
+        }
+
+        return line.ToString();
     }
 
     /// <summary>

@@ -117,18 +117,32 @@ public static class BuiltInSecretRules
     /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
     /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
     /// </summary>
-    private static string ToolPassword(string commands, string options, string separator)
-        => @"\b(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + PasswordValue;
+    private static string ToolPassword(string commands, string options, string separator, string value = PasswordValue)
+        => @"\b(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + value;
 
     /// <summary>
-    /// A password in the environment of a command or a container, by the variable's name in upper case: <c>PGPASSWORD=…</c>,
-    /// <c>MYSQL_PWD=…</c>, <c>REDISCLI_AUTH=…</c>, <c>SSHPASS=…</c>, <c>docker run -e MYSQL_ROOT_PASSWORD=…</c>, <c>export
-    /// DB_PASS=…</c>, PowerShell's <c>$env:PGPASSWORD = "…"</c>. It runs after the generic rule, which takes the long random
-    /// values first (and reads JSON's escaped quotes); this one takes the short ones the generic rule keeps
-    /// (<c>PGPASSWORD=S3cret</c>: trial BC F4). A bare <c>PWD</c> is the working directory and a bare <c>PASS</c> a test count.
+    /// A password after <paramref name="prefix"/> in the same word (<c>pass:…</c>, <c>user,…</c>, <c>user%…</c>): a quote
+    /// before the prefix quotes the password too, taken whole up to it (<c>-passin "pass:My Key Pass1"</c>, <c>-U
+    /// 'alice%W1nter 2024!'</c>: trial BF F3); else as <see cref="PasswordValue"/> unquoted.
+    /// </summary>
+    private static string AfterPrefix(string prefix)
+        => @"(?:""" + prefix + @"(?<secret>[^""\r\n]+)""|'" + prefix + @"(?<secret>[^'\r\n]+)'|[""']?" + prefix + @"(?<secret>[^\s""'`;|<>()]+))";
+
+    /// <summary>
+    /// A password in the environment of a command or a container, by the variable's name in upper case, as a shell assigns
+    /// it (no blank before or after the <c>=</c>; PowerShell's <c>$env:NAME = "…"</c> may have them): <c>PGPASSWORD=…</c>,
+    /// <c>MYSQL_PWD=…</c>, <c>REDISCLI_AUTH=…</c>, <c>SSHPASS=…</c>, <c>docker run -e MYSQL_ROOT_PASSWORD=…</c>,
+    /// <c>export DB_PASSWORD=…</c>. It runs after the generic rule, which takes the long random values first (and reads
+    /// JSON's escaped quotes); this one takes the short ones the generic rule keeps (<c>PGPASSWORD=S3cret</c>: trial BC F4).
+    /// Code is left alone: <c>PASSWORD = getpass.getpass()</c> has blanks, and a value must end the word (a blank, a quote,
+    /// <c>; &amp; | , )</c> or the end), so <c>PASSWORD=os.environ["PW"]</c> is not one (trial BF F1). A bare <c>PWD</c> is
+    /// the working directory; a name ending in <c>PASS</c> is as often a count of passed tests or a compiler's pass (trial BF F7).
     /// </summary>
     private const string EnvironmentPasswordPattern =
-        @"\b(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+(?:PASS|PWD)|SSHPASS|REDISCLI_AUTH)[ \t]*=[ \t]*" + PasswordValue;
+        @"(?:\$env:" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)""'`]|$)";
+
+    /// <summary>The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c>; <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.</summary>
+    private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD|SSHPASS|REDISCLI_AUTH)";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()
@@ -190,16 +204,18 @@ public static class BuiltInSecretRules
         new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
         new(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
         new(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)?", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)", "-w", WordAfter), SecretCheck.CommandLinePassword, ["ldap"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)", "-w", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["ldap"], StringComparison.OrdinalIgnoreCase),
         new(CliPassword, ToolPassword("(?:podman|buildah|skopeo|nerdctl|oras|az)" + WordAfter + "login|helm" + WordAfter + "registry" + WordAfter + "login|crane" + WordAfter + "auth" + WordAfter + "login", "-p", WordAfter), SecretCheck.CommandLinePassword, ["login"], StringComparison.OrdinalIgnoreCase),
         // lftp -u user,password; smbclient -U user%password (DOMAIN\user%password too).
-        new(CliPassword, ToolPassword("lftp", "-u|--user", @"(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s,""']+,"), SecretCheck.CommandLinePassword, ["lftp"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("smbclient|rpcclient|smbget|smbmap", "-U|--user", @"(?:[ \t]+|=|" + NextQuotedWord + @")[""']?[^\s%""']+%"), SecretCheck.CommandLinePassword, ["smbclient", "rpcclient", "smbget", "smbmap"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("lftp", "-u|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s,""']+,")), SecretCheck.CommandLinePassword, ["lftp"], StringComparison.OrdinalIgnoreCase),
+        new(CliPassword, ToolPassword("smbclient|rpcclient|smbget|smbmap", "-U|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s%""']+%")), SecretCheck.CommandLinePassword, ["smbclient", "rpcclient", "smbget", "smbmap"], StringComparison.OrdinalIgnoreCase),
         // OpenSSL's pass phrase arguments (-passin pass:…, -passout, -pass, -password: openssl-passphrase-options(1)) and
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
-        new(CliPassword, WordBefore + @"(?:-pass(?:in|out|word)?" + WordAfter + "[\"']?pass:|-(?:src|dest)?(?:store|key)pass" + WordAfter + ")" + PasswordValue, SecretCheck.CommandLinePassword, ["pass:", "storepass", "keypass"]),
+        new(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
+        new(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
+        new(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
         new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, EnvironmentPasswordPattern, SecretCheck.CommandLinePassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PASS", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
+        new(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
     ];
 }

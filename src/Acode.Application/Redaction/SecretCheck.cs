@@ -45,4 +45,11 @@ public enum SecretCheck
     /// usage line's word before its closing bracket (<c>[--password PASSWORD]</c>: trials BC F2, F3, BD F2, F3).
     /// </summary>
     CommandLinePassword,
+
+    /// <summary>
+    /// A password in a command's environment by its variable's name (<c>PGPASSWORD=S3cret</c>): as
+    /// <see cref="CommandLinePassword"/>, but a value is not taken for looking random alone (a long random one is the
+    /// generic rule's, run before: a word such as <c>postgres</c> or <c>your_password_here</c> is kept), and a path is kept.
+    /// </summary>
+    EnvironmentPassword,
 }

@@ -17,6 +17,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
@@ -450,7 +451,8 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start),
+            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start, randomSuffices: true),
+            SecretCheck.EnvironmentPassword => IsCommandLinePassword(value, input, start, randomSuffices: false),
             _ => false,
         };
     }
@@ -478,8 +480,11 @@ public sealed class SecretRedactor : ISecretRedactor
         return (upper && lower) || symbol || hex;
     }
 
-    /// <summary>See <see cref="SecretCheck.CommandLinePassword"/>: the value at <paramref name="start"/> of <paramref name="input"/>.</summary>
-    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start)
+    /// <summary>
+    /// See <see cref="SecretCheck.CommandLinePassword"/> and <see cref="SecretCheck.EnvironmentPassword"/> (not
+    /// <paramref name="randomSuffices"/>): the value at <paramref name="start"/> of <paramref name="input"/>.
+    /// </summary>
+    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start, bool randomSuffices)
     {
         bool quoted = start > 0 && input[start - 1] is '"' or '\'';
         int beforeAt = quoted ? start - 2 : start - 1;
@@ -519,7 +524,7 @@ public sealed class SecretRedactor : ISecretRedactor
             return false;
         }
 
-        if (SecretValues.LooksRandom(value))
+        if (randomSuffices && SecretValues.LooksRandom(value))
         {
             return true;
         }
@@ -556,11 +561,32 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// A file's path, not a password: <c>./…</c>, <c>../…</c>, <c>~/…</c>, or <c>/</c> with another <c>/</c> after it
-    /// (<c>az login -p ~/cert.pem</c>, <c>DB_PASSWORD_FILE</c>'s neighbour <c>DB_PASSWORD=/run/secrets/db</c>).
+    /// A file's path, not a password: <c>/…</c>, <c>./…</c>, <c>../…</c>, <c>~/…</c>, a drive's <c>C:\…</c>, or a
+    /// certificate's or key's file name (<c>.pem</c>, <c>.pfx</c>, <c>.p12</c>, <c>.crt</c>, <c>.cer</c>, <c>.key</c>,
+    /// <c>.jks</c>): <c>az login -p cert.pem</c>, <c>DB_PASSWORD=/run/secrets/db</c>, <c>HOST_PWD=/app</c> (trial BF F7, F8).
     /// </summary>
     private static bool IsPath(ReadOnlySpan<char> value)
-        => value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/") || (value[0] == '/' && value[1..].Contains('/'));
+    {
+        if ((value[0] == '/' && value.Length > 1) || value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/")
+            || (value.Length > 3 && char.IsAsciiLetter(value[0]) && value[1] == ':' && value[2] is '\\' or '/'))
+        {
+            return true;
+        }
+
+        int dot = value.LastIndexOf('.');
+        if (dot > 0)
+        {
+            foreach (string extension in KeyFileExtensions)
+            {
+                if (value[(dot + 1)..].Equals(extension, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
     private static bool IsPortMapping(ReadOnlySpan<char> value)

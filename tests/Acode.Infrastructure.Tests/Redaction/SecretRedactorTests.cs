@@ -183,6 +183,8 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"sshpass\",\"-p\",\"S3cret!\",\"ssh\",\"-p\",\"2222\",\"host\"]}", "{\"command\":[\"sshpass\",\"-p\",\"[REDACTED:cli-password]\",\"ssh\",\"-p\",\"2222\",\"host\"]}")] // trial BC F4
     [InlineData("{\"command\":[\"curl\",\"-u\",\"admin:S3cret\",\"https://x.example\"]}", "{\"command\":[\"curl\",\"-u\",\"admin:[REDACTED:cli-password]\",\"https://x.example\"]}")]
     [InlineData("{\"command\":[\"redis-cli\",\"-a\",\"S3cretPass\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\"[REDACTED:cli-password]\",\"ping\"]}")] // another tool's rule
+    [InlineData("{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"Pa ss w0rd!\"]}", "{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"[REDACTED:cli-password]\"]}")] // a word holding a blank (trial BF F4)
+    [InlineData("{\"command\":[\"mysql\",\"--password\",\"correct horse battery\",\"db\"]}", "{\"command\":[\"mysql\",\"--password\",\"[REDACTED:cli-password]\",\"db\"]}")]
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
     public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected)
     {
@@ -569,10 +571,27 @@ public sealed class SecretRedactorTests
     [InlineData("keytool -importcert -keystore ks.jks -storepass S3cretPw1 -keypass Xk9pQ2zW", "keytool -importcert -keystore ks.jks -storepass [REDACTED:cli-password] -keypass [REDACTED:cli-password]")]
     [InlineData("PGPASSWORD=S3cret psql -h db -U app", "PGPASSWORD=[REDACTED:cli-password] psql -h db -U app")] // a password in the environment
     [InlineData("docker run -e MYSQL_ROOT_PASSWORD=S3cret! -d mysql:8", "docker run -e MYSQL_ROOT_PASSWORD=[REDACTED:cli-password] -d mysql:8")]
-    [InlineData("export DB_PASS=hunter22", "export DB_PASS=[REDACTED:cli-password]")]
+    [InlineData("export DB_PASSWORD=hunter22", "export DB_PASSWORD=[REDACTED:cli-password]")]
+    [InlineData("subprocess.run(['env', 'PGPASSWORD=S3cret', 'psql'])", "subprocess.run(['env', 'PGPASSWORD=[REDACTED:cli-password]', 'psql'])")]
     [InlineData("$env:PGPASSWORD = \"S3cret\"", "$env:PGPASSWORD = \"[REDACTED:cli-password]\"")]
     [InlineData("docker run -e POSTGRES_PASSWORD=$PW -e PWD=/app/src2 -e TESTS_PASSED=12 -e LOGIN_PASS=none", "docker run -e POSTGRES_PASSWORD=$PW -e PWD=/app/src2 -e TESTS_PASSED=12 -e LOGIN_PASS=none")]
     [InlineData("PASS=1024 FAIL=0; GIT_ASKPASS=/usr/bin/true; DB_PASSWORD=/run/secrets/db", "PASS=1024 FAIL=0; GIT_ASKPASS=/usr/bin/true; DB_PASSWORD=/run/secrets/db")]
+    [InlineData("PASSWORD = getpass.getpass()", "PASSWORD = getpass.getpass()")] // code is not an environment (trial BF F1)
+    [InlineData("DB_PASSWORD = os.environ[\"DB_PASSWORD\"]", "DB_PASSWORD = os.environ[\"DB_PASSWORD\"]")]
+    [InlineData("PASSWORD=os.environ[\"PW\"]; SET PASSWORD=SHA2('x', 256)", "PASSWORD=os.environ[\"PW\"]; SET PASSWORD=SHA2('x', 256)")]
+    [InlineData("const string DB_PASSWORD = \"DB_PASSWORD\"; DB_PASSWORD=your_password_here", "const string DB_PASSWORD = \"DB_PASSWORD\"; DB_PASSWORD=your_password_here")] // trial BF F2
+    [InlineData("TOTAL_PASS=1532 UNIT_PASS=100% RENDER_PASS = ShadowMap FIRST_PASS=Lexer1 HOST_PWD=/app DB_PASSWORD=/secret", "TOTAL_PASS=1532 UNIT_PASS=100% RENDER_PASS = ShadowMap FIRST_PASS=Lexer1 HOST_PWD=/app DB_PASSWORD=/secret")] // trial BF F7
+    [InlineData("DB_PASSWORD=S3cret1, next", "DB_PASSWORD=[REDACTED:cli-password], next")] // trial BF F9
+    [InlineData("openssl rsa -in k.pem -passin \"pass:My Key Pass1\" -out k2.pem", "openssl rsa -in k.pem -passin \"pass:[REDACTED:cli-password]\" -out k2.pem")] // a quote before the prefix (trial BF F3)
+    [InlineData("lftp -u 'user,P4ss word' sftp://files.internal", "lftp -u 'user,[REDACTED:cli-password]' sftp://files.internal")]
+    [InlineData("smbclient //fs/share -U 'alice%W1nter 2024!'", "smbclient //fs/share -U 'alice%[REDACTED:cli-password]'")]
+    [InlineData("docker run --name mongo -p 27017 mongo:7; docker compose -f docker/mongo -p Stack2 up", "docker run --name mongo -p 27017 mongo:7; docker compose -f docker/mongo -p Stack2 up")] // mongo a container's name (trial BF F6)
+    [InlineData("az login --service-principal -u app-id -p cert.pem --tenant corp", "az login --service-principal -u app-id -p cert.pem --tenant corp")] // a certificate's file (trial BF F8)
+    [InlineData("az login --service-principal -u app-id -p C:\\certs\\sp.pem --tenant corp", "az login --service-principal -u app-id -p C:\\certs\\sp.pem --tenant corp")]
+    [InlineData("ldapsearch -x -wAdm1nPw -b dc=corp", "ldapsearch -x -w[REDACTED:cli-password] -b dc=corp")] // attached (trial BF F10)
+    [InlineData("lftp -udeploy,S3cretPw1 sftp://files.internal", "lftp -udeploy,[REDACTED:cli-password] sftp://files.internal")]
+    [InlineData("smbclient //fs/share -Ualice%S3cretPw1", "smbclient //fs/share -Ualice%[REDACTED:cli-password]")]
+    [InlineData("redis-server --port 6380 --requirepass S3cretPw1", "redis-server --port 6380 --requirepass [REDACTED:cli-password]")]
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
     [InlineData("sess_ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "sess_[REDACTED:github-token]")] // a token glued to a name by '_' (trial AV F8)
     [InlineData("KEY_AKIAQZ3MX7LW2TR5KBPA=1", "KEY_[REDACTED:aws-access-key-id]=1")]
