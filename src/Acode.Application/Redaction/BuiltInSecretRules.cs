@@ -172,50 +172,54 @@ public static class BuiltInSecretRules
     /// </summary>
     private const string TokenEnd = @"(?:\b|_)";
 
+    /// <summary>A built-in rule, its pattern compiled on first use (see <see cref="SecretRule"/>'s internal constructor).</summary>
+    private static SecretRule Rule(string kind, string pattern, SecretCheck check, IReadOnlyList<string> literals, StringComparison literalComparison = StringComparison.Ordinal)
+        => new(kind, pattern, check, literals, literalComparison, deferCompile: true);
+
     private static SecretRule[] Rules() =>
     [
-        new(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
-        new(Jwt, TokenStart + @"(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*)", SecretCheck.Format, ["eyJ"]),
-        new(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
-        new(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
+        Rule(PrivateKey, @"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s,:\\]|-[A-Za-z0-9])*(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?", SecretCheck.Format, ["PRIVATE KEY"]),
+        Rule(Jwt, TokenStart + @"(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*)", SecretCheck.Format, ["eyJ"]),
+        Rule(AwsAccessKeyId, TokenStart + @"(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})\b", SecretCheck.PrefixedToken, ["AKIA", "ASIA"]),
+        Rule(AwsSecretAccessKey, "(?i)" + AwsSecretNames + Assignment + @"(?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", SecretCheck.Random, ["secret"], StringComparison.OrdinalIgnoreCase),
         // Without a name: 40 base64 characters with both cases within 80 characters of an access key id (redacted just
         // before), either side, as a prompt or a note writes the pair ("key AKIA… and secret wJalr…": trial AP 1).
-        new(AwsSecretAccessKey, AwsKeyIdMarker + @"[\s\S]{0,80}[^A-Za-z0-9/+](?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)|(?:^|[^A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})[^A-Za-z0-9/+=][\s\S]{0,80}" + AwsKeyIdMarker,
+        Rule(AwsSecretAccessKey, AwsKeyIdMarker + @"[\s\S]{0,80}[^A-Za-z0-9/+](?<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)|(?:^|[^A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})[^A-Za-z0-9/+=][\s\S]{0,80}" + AwsKeyIdMarker,
             SecretCheck.RandomBothCases, ["[REDACTED:aws-access-key-id]"]),
-        new(GitHubToken, TokenStart + @"(?<secret>gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})" + TokenEnd, SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
-        new(GitLabToken, TokenStart + @"(?<secret>glpat-[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["glpat-"]),
+        Rule(GitHubToken, TokenStart + @"(?<secret>gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})" + TokenEnd, SecretCheck.RandomMixed, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        Rule(GitLabToken, TokenStart + @"(?<secret>glpat-[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["glpat-"]),
         // A webhook URL is a credential of its own (whoever has it may post): its path after /services/ (or /workflows/,
         // /triggers/) is replaced, the host kept (trial AP 2).
-        new(SlackToken, TokenStart + @"(?<secret>xox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
-        new(StripeKey, TokenStart + @"(?<secret>[rs]k_live_[A-Za-z0-9]{20,})", SecretCheck.RandomMixed, ["_live_"]),
-        new(AnthropicApiKey, TokenStart + @"(?<secret>sk-ant-[A-Za-z0-9_-]{32,})", SecretCheck.RandomMixed, ["sk-ant-"]),
-        new(OpenAiApiKey, TokenStart + @"(?<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["sk-"]),
-        new(GoogleApiKey, TokenStart + @"(?<secret>AIza[0-9A-Za-z_-]{35})", SecretCheck.Random, ["AIza"]),
-        new(SendGridApiKey, TokenStart + @"(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
+        Rule(SlackToken, TokenStart + @"(?<secret>xox[abprs]-[A-Za-z0-9-]{10,})|\bhooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)+)", SecretCheck.RandomMixed, ["xox", "hooks.slack.com/"]),
+        Rule(StripeKey, TokenStart + @"(?<secret>[rs]k_live_[A-Za-z0-9]{20,})", SecretCheck.RandomMixed, ["_live_"]),
+        Rule(AnthropicApiKey, TokenStart + @"(?<secret>sk-ant-[A-Za-z0-9_-]{32,})", SecretCheck.RandomMixed, ["sk-ant-"]),
+        Rule(OpenAiApiKey, TokenStart + @"(?<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", SecretCheck.RandomMixed, ["sk-"]),
+        Rule(GoogleApiKey, TokenStart + @"(?<secret>AIza[0-9A-Za-z_-]{35})", SecretCheck.Random, ["AIza"]),
+        Rule(SendGridApiKey, TokenStart + @"(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", SecretCheck.RandomMixed, ["SG."]),
         // An '@' left unencoded in the password (trial AL 4: https://user:p@ssw0rd@host) is part of it, as URL parsers
         // read the authority to its last '@' (WHATWG URL, "authority state"); but a part after the first '@' that holds
         // ',', ';' or '=' is the host and what follows it (trial AN 1: postgres://app:pw@db,owner=admin@corp.com kept
         // the host "db"), as does one holding a character outside ASCII (U+0001 in the copy the rule reads), and the
         // password never runs past a space.
-        new(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
-        new(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
-        new(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
-        new(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        new(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)", "-w", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["ldap"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("(?:podman|buildah|skopeo|nerdctl|oras|az)" + WordAfter + "login|helm" + WordAfter + "registry" + WordAfter + "login|crane" + WordAfter + "auth" + WordAfter + "login", "-p", WordAfter), SecretCheck.CommandLinePassword, ["login"], StringComparison.OrdinalIgnoreCase),
+        Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
+        Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
+        Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
+        Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
+        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)", "-w", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["ldap"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("(?:podman|buildah|skopeo|nerdctl|oras|az)" + WordAfter + "login|helm" + WordAfter + "registry" + WordAfter + "login|crane" + WordAfter + "auth" + WordAfter + "login", "-p", WordAfter), SecretCheck.CommandLinePassword, ["login"], StringComparison.OrdinalIgnoreCase),
         // lftp -u user,password; smbclient -U user%password (DOMAIN\user%password too).
-        new(CliPassword, ToolPassword("lftp", "-u|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s,""']+,")), SecretCheck.CommandLinePassword, ["lftp"], StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, ToolPassword("smbclient|rpcclient|smbget|smbmap", "-U|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s%""']+%")), SecretCheck.CommandLinePassword, ["smbclient", "rpcclient", "smbget", "smbmap"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("lftp", "-u|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s,""']+,")), SecretCheck.CommandLinePassword, ["lftp"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("smbclient|rpcclient|smbget|smbmap", "-U|--user", @"(?:[ \t]*|=|" + NextQuotedWord + ")", AfterPrefix(@"[^\s%""']+%")), SecretCheck.CommandLinePassword, ["smbclient", "rpcclient", "smbget", "smbmap"], StringComparison.OrdinalIgnoreCase),
         // OpenSSL's pass phrase arguments (-passin pass:…, -passout, -pass, -password: openssl-passphrase-options(1)) and
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
-        new(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
-        new(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
-        new(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
-        new(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
-        new(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
+        Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
+        Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
+        Rule(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
+        Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
     ];
 }

@@ -13,6 +13,9 @@ public sealed class SecretRule
     /// <summary>The group a pattern names to replace only part of its match.</summary>
     public const string SecretGroup = "secret";
 
+    private readonly Lazy<Regex> _regex;
+    private readonly Lazy<bool> _hasSecretGroup;
+
     /// <summary>A rule; the pattern is compiled here, once.</summary>
     /// <param name="kind">The name in the marker, lower-case letters, digits and dashes (<c>aws-access-key-id</c>).</param>
     /// <param name="pattern">A .NET regular expression without lookarounds, backreferences or atomic groups.</param>
@@ -21,6 +24,17 @@ public sealed class SecretRule
     /// <param name="literalComparison">Ordinal or OrdinalIgnoreCase.</param>
     /// <exception cref="ArgumentException">The kind or the pattern is not accepted (the message says why).</exception>
     public SecretRule(string kind, string pattern, SecretCheck check = SecretCheck.Format, IReadOnlyList<string>? literals = null, StringComparison literalComparison = StringComparison.Ordinal)
+        : this(kind, pattern, check, literals, literalComparison, deferCompile: false)
+    {
+    }
+
+    /// <summary>
+    /// A rule whose pattern is compiled when <paramref name="deferCompile"/> says so on its first use (a built-in rule:
+    /// each of about 30 patterns takes 3–90 ms to build its automaton, and most texts hold none of a rule's literals, so a
+    /// command pays for the rules its texts call for, not all of them; a configured rule is compiled at once, so that a
+    /// mistake in it is said when the options are read).
+    /// </summary>
+    internal SecretRule(string kind, string pattern, SecretCheck check, IReadOnlyList<string>? literals, StringComparison literalComparison, bool deferCompile)
     {
         if (!IsValidKind(kind))
         {
@@ -33,9 +47,17 @@ public sealed class SecretRule
         Check = check;
         Literals = literals ?? [];
         LiteralComparison = literalComparison;
+        _regex = deferCompile ? new Lazy<Regex>(() => Compile(kind, pattern)) : new Lazy<Regex>(Compile(kind, pattern));
+        Prefilter = Literals.Count == 0 ? null : SearchValues.Create([.. Literals], literalComparison);
+        Marker = SecretValues.Marker(kind);
+        _hasSecretGroup = new Lazy<bool>(() => Regex.GroupNumberFromName(SecretGroup) >= 0);
+    }
+
+    private static Regex Compile(string kind, string pattern)
+    {
         try
         {
-            Regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
         catch (NotSupportedException ex)
         {
@@ -48,10 +70,6 @@ public sealed class SecretRule
         {
             throw new ArgumentException($"the pattern of rule '{kind}' is not a valid regular expression: {InWords(ex.Error)} at character {ex.Offset}", nameof(pattern), ex);
         }
-
-        Prefilter = Literals.Count == 0 ? null : SearchValues.Create([.. Literals], literalComparison);
-        Marker = SecretValues.Marker(kind);
-        HasSecretGroup = Regex.GroupNumberFromName(SecretGroup) >= 0;
     }
 
     /// <summary>
@@ -121,11 +139,12 @@ public sealed class SecretRule
     /// <summary>The text that replaces a value found by this rule.</summary>
     public string Marker { get; }
 
-    internal Regex Regex { get; }
+    /// <summary>The compiled pattern (compiled here on first use when the rule was made so).</summary>
+    internal Regex Regex => _regex.Value;
 
     internal SearchValues<string>? Prefilter { get; }
 
-    internal bool HasSecretGroup { get; }
+    internal bool HasSecretGroup => _hasSecretGroup.Value;
 
     /// <summary>Whether <paramref name="kind"/> is accepted as a rule kind: 1 to 64 lower-case ASCII letters, digits and dashes, starting with a letter.</summary>
     public static bool IsValidKind(string? kind) =>

@@ -458,6 +458,10 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void Every_built_in_pattern_compiles_though_each_is_compiled_on_its_first_use()
+        => Assert.All(BuiltInSecretRules.Create(), rule => Assert.True(rule.Regex.GetGroupNumbers().Length > 0, rule.Pattern));
+
+    [Fact]
     public void The_listed_kinds_are_the_rules_in_their_order()
     {
         Assert.Equal(BuiltInSecretRules.Kinds, BuiltInSecretRules.Create().Select(r => r.Kind).Distinct());
