@@ -104,7 +104,7 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
             }
 
             string text = words[i].Text;
-            char quote = !text.AsSpan().ContainsAny(Blanks) ? '\0' : !text.Contains('"') ? '"' : !text.Contains('\'') ? '\'' : '\0';
+            char quote = !text.AsSpan().Trim(" \t").ContainsAny(Blanks) ? '\0' : !text.Contains('"') ? '"' : !text.Contains('\'') ? '\'' : '\0';
             if (quote != '\0')
             {
                 line.Append(quote);
@@ -127,19 +127,18 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
     /// </summary>
     private static void Redact(SecretRule rule, string line, string matched, int[] starts, string[] texts, SortedSet<int> changed, RedactionCounts counts)
     {
-        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+        foreach ((int index, int length) in SecretRedactor.SecretsFound(rule, matched))
         {
-            Group secret = match.Groups[SecretRule.SecretGroup];
-            int word = Array.BinarySearch(starts, secret.Index);
+            int word = Array.BinarySearch(starts, index);
             word = word >= 0 ? word : ~word - 1;
-            int at = secret.Index - starts[word];
-            if (!secret.Success || at + secret.Length > texts[word].Length || changed.Contains(word)
-                || !SecretRedactor.Passes(rule.Check, line.AsSpan(secret.Index, secret.Length), line, secret.Index, secret.Length))
+            int at = index - starts[word];
+            if (at + length > texts[word].Length || changed.Contains(word)
+                || !SecretRedactor.Passes(rule.Check, line.AsSpan(index, length), line, index, length))
             {
                 continue; // not within one word (or in one already redacted), or not a password (a placeholder, a variable)
             }
 
-            texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + secret.Length));
+            texts[word] = string.Concat(texts[word].AsSpan(0, at), rule.Marker, texts[word].AsSpan(at + length));
             changed.Add(word);
             counts.Add(rule.Kind);
         }

@@ -67,10 +67,10 @@ public static class BuiltInSecretRules
     /// <summary>
     /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
     /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (after its <c>-v</c> and <c>-P prompt</c>, not ssh's:
-    /// <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a <c>mysql</c>, <c>mysqldump</c>,
-    /// <c>mysqladmin</c> or <c>mariadb</c> command (<c>-pSecret</c>: any other command's <c>-p</c>, such as <c>mkdir -p</c>,
-    /// is left alone; the command a word of its own, <c>.exe</c> or not, in any case, not a folder of a path), after the colon of
-    /// <c>curl -u user:…</c> (<c>-su</c>, <c>-uuser:…</c>, <c>--user</c>, <c>-U</c>, <c>--proxy-user</c>). The
+    /// <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a command of the mysql family (<c>mysql</c>,
+    /// <c>mysqldump</c>, <c>mysql_upgrade</c>, <c>mariadb-dump</c>, …: <c>-pSecret</c>; any other command's <c>-p</c>, such
+    /// as <c>mkdir -p</c>, is left alone; the command a word of its own, <c>.exe</c> or not, in any case, not a folder of a
+    /// path). curl's <c>-u user:…</c> and other tools' options are rules of their own (<see cref="ToolPassword"/>). The
     /// command's own line only (no <c>|</c>, <c>;</c>, <c>&amp;</c> or line break between it and <c>-p</c>, except a line
     /// break a backslash continues: <see cref="CommandLineSpan"/>; the words may
     /// be quoted and listed, as a program prints its argument list: <see cref="NextQuotedWord"/>), and at most
@@ -80,7 +80,7 @@ public static class BuiltInSecretRules
     /// quoted value is taken whole (<see cref="PasswordValue"/>).
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p|\bcurl(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"(?:-[a-zA-Z]*u|--user|-U|--proxy-user)(?:[ \t]+|=|" + NextQuotedWord + @")?[""']?[^\s""'`;|<>():]+:)" + PasswordValue;
+        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p)" + PasswordValue;
 
     /// <summary>
     /// The password: within the quotes that open right before it, whatever it holds but a line break (<c>-p'S3cret;Pw'</c>,
@@ -123,14 +123,15 @@ public static class BuiltInSecretRules
     /// <summary>
     /// A password after <paramref name="prefix"/> in the same word (<c>pass:…</c>, <c>user,…</c>, <c>user%…</c>): a quote
     /// before the prefix quotes the password too, taken whole up to it (<c>-passin "pass:My Key Pass1"</c>, <c>-U
-    /// 'alice%W1nter 2024!'</c>: trial BF F3); else as <see cref="PasswordValue"/> unquoted.
+    /// 'alice%W1nter 2024!'</c>: trial BF F3); else as <see cref="PasswordValue"/> (<c>pass:"My Key Pass1"</c>: trial BG F1).
     /// </summary>
     private static string AfterPrefix(string prefix)
-        => @"(?:""" + prefix + @"(?<secret>[^""\r\n]+)""|'" + prefix + @"(?<secret>[^'\r\n]+)'|[""']?" + prefix + @"(?<secret>[^\s""'`;|<>()]+))";
+        => @"(?:""" + prefix + @"(?<secret>[^""\r\n]+)""|'" + prefix + @"(?<secret>[^'\r\n]+)'|[""']?" + prefix + PasswordValue + ")";
 
     /// <summary>
     /// A password in the environment of a command or a container, by the variable's name in upper case, as a shell assigns
-    /// it (no blank before or after the <c>=</c>; PowerShell's <c>$env:NAME = "…"</c> may have them): <c>PGPASSWORD=…</c>,
+    /// it (no blank before or after the <c>=</c>; PowerShell's <c>$env:NAME = "…"</c>, in any case, may have them; a
+    /// quoted word <c>"NAME=…"</c> is taken whole: <c>-e "POSTGRES_PASSWORD=Pa ss w0rd"</c>): <c>PGPASSWORD=…</c>,
     /// <c>MYSQL_PWD=…</c>, <c>REDISCLI_AUTH=…</c>, <c>SSHPASS=…</c>, <c>docker run -e MYSQL_ROOT_PASSWORD=…</c>,
     /// <c>export DB_PASSWORD=…</c>. It runs after the generic rule, which takes the long random values first (and reads
     /// JSON's escaped quotes); this one takes the short ones the generic rule keeps (<c>PGPASSWORD=S3cret</c>: trial BC F4).
@@ -139,7 +140,7 @@ public static class BuiltInSecretRules
     /// the working directory; a name ending in <c>PASS</c> is as often a count of passed tests or a compiler's pass (trial BF F7).
     /// </summary>
     private const string EnvironmentPasswordPattern =
-        @"(?:\$env:" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)""'`]|$)";
+        @"""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)'|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)""'`]|$)";
 
     /// <summary>The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c>; <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.</summary>
     private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD|SSHPASS|REDISCLI_AUTH)";
@@ -205,7 +206,8 @@ public static class BuiltInSecretRules
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass", "curl"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("mongo(?:sh|dump|restore|export|import|stat|top|files)", "-p", WordAfter), SecretCheck.CommandLinePassword, ["mongo"], StringComparison.OrdinalIgnoreCase),

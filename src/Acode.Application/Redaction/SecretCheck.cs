@@ -49,7 +49,8 @@ public enum SecretCheck
     /// <summary>
     /// A password in a command's environment by its variable's name (<c>PGPASSWORD=S3cret</c>): as
     /// <see cref="CommandLinePassword"/>, but a value is not taken for looking random alone (a long random one is the
-    /// generic rule's, run before: a word such as <c>postgres</c> or <c>your_password_here</c> is kept), and a path is kept.
+    /// generic rule's, run before), and what code assigns is kept: letters alone (<c>postgres</c>, <c>adminPassword</c>,
+    /// <c>config.dbPassword</c>, <c>your_password_here</c>), a relative path, a keyword argument (<c>f(ADMIN_PASSWORD=…)</c>).
     /// </summary>
     EnvironmentPassword,
 }

@@ -17,6 +17,9 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
+    private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -35,6 +38,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly SecretRule? _genericRule;
     private readonly SecretRule? _authorizationRule;
     private readonly SecretRule[] _cliPasswordRules;
+    private readonly SecretRule? _environmentRule;
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
@@ -54,6 +58,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
         _cliPasswordRules = [.. _rules.Where(r => r.Kind == BuiltInSecretRules.CliPassword)];
+        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -283,6 +288,18 @@ public sealed class SecretRedactor : ISecretRedactor
             return _genericRule.Marker;
         }
 
+        if (_environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(EnvironmentNameCharacters) && !value.Contains('"'))
+        {
+            // An environment object ({"env": {"PGPASSWORD": "S3cret"}}: a tool's or a container's settings) is read as the
+            // assignment it stands for, the value quoted so that it is taken whole (trial BF F5).
+            string assignment = name + "=\"" + value + "\"";
+            string applied = Apply(_environmentRule, assignment, counts);
+            if (!ReferenceEquals(applied, assignment))
+            {
+                return applied[(name.Length + 2)..^1];
+            }
+        }
+
         return value;
     }
 
@@ -307,13 +324,9 @@ public sealed class SecretRedactor : ISecretRedactor
         int copied = 0;
         if (rule.HasSecretGroup)
         {
-            for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+            foreach ((int index, int length) in SecretsFound(rule, matched))
             {
-                Group secret = match.Groups[SecretRule.SecretGroup];
-                if (secret.Success)
-                {
-                    Replace(rule, input, subject, view, secret.Index, secret.Length, counts, ref output, ref copied);
-                }
+                Replace(rule, input, subject, view, index, length, counts, ref output, ref copied);
             }
         }
         else
@@ -331,6 +344,77 @@ public sealed class SecretRedactor : ISecretRedactor
 
         output.Append(input, copied, input.Length - copied);
         return output.ToString();
+    }
+
+    /// <summary>
+    /// Where the secret groups of what <paramref name="rule"/> finds in <paramref name="matched"/> are, in order. For a
+    /// password on a command line, also the command's earlier password options: the span from a command to its option is
+    /// greedy, so one match takes the command's last option (<c>redis-server --requirepass A --masterauth B</c> kept A:
+    /// trial BG F2), and the text from the command to that option is searched again; and an unquoted value's trailing
+    /// comma or full stop, prose's, is left out (<c>redis-cli -a S3cretPw1.</c>: trial BG F7).
+    /// </summary>
+    internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched)
+    {
+        bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword;
+        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+        {
+            Group secret = match.Groups[SecretRule.SecretGroup];
+            if (!secret.Success)
+            {
+                continue;
+            }
+
+            if (!commandLine)
+            {
+                yield return (secret.Index, secret.Length);
+                continue;
+            }
+
+            if (rule.Check == SecretCheck.CommandLinePassword)
+            {
+                foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
+                {
+                    yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
+                }
+            }
+
+            yield return WithoutTrailingPunctuation(matched, secret.Index, secret.Length);
+        }
+    }
+
+    /// <summary>The secrets <paramref name="rule"/> finds between <paramref name="from"/> and <paramref name="before"/>, in order.</summary>
+    private static List<(int Index, int Length)> EarlierOptions(SecretRule rule, string matched, int from, int before)
+    {
+        var found = new List<(int Index, int Length)>();
+        for (int end = before; end > from;)
+        {
+            Group secret = rule.Regex.Match(matched, from, end - from).Groups[SecretRule.SecretGroup];
+            if (!secret.Success)
+            {
+                break;
+            }
+
+            found.Add((secret.Index, secret.Length));
+            end = secret.Index;
+        }
+
+        found.Reverse();
+        return found;
+    }
+
+    private static (int Index, int Length) WithoutTrailingPunctuation(string matched, int index, int length)
+    {
+        if (index > 0 && matched[index - 1] is '"' or '\'')
+        {
+            return (index, length);
+        }
+
+        while (length > 1 && matched[index + length - 1] is ',' or '.')
+        {
+            length--;
+        }
+
+        return (index, length);
     }
 
     /// <summary>
@@ -451,8 +535,8 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start, randomSuffices: true),
-            SecretCheck.EnvironmentPassword => IsCommandLinePassword(value, input, start, randomSuffices: false),
+            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start, environment: false),
+            SecretCheck.EnvironmentPassword => IsCommandLinePassword(value, input, start, environment: true),
             _ => false,
         };
     }
@@ -482,9 +566,9 @@ public sealed class SecretRedactor : ISecretRedactor
 
     /// <summary>
     /// See <see cref="SecretCheck.CommandLinePassword"/> and <see cref="SecretCheck.EnvironmentPassword"/> (not
-    /// <paramref name="randomSuffices"/>): the value at <paramref name="start"/> of <paramref name="input"/>.
+    /// <paramref name="environment"/>): the value at <paramref name="start"/> of <paramref name="input"/>.
     /// </summary>
-    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start, bool randomSuffices)
+    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start, bool environment)
     {
         bool quoted = start > 0 && input[start - 1] is '"' or '\'';
         int beforeAt = quoted ? start - 2 : start - 1;
@@ -524,7 +608,17 @@ public sealed class SecretRedactor : ISecretRedactor
             return false;
         }
 
-        if (randomSuffices && SecretValues.LooksRandom(value))
+        if (environment)
+        {
+            // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
+            // word (adminPassword, config.dbPassword, Never), a relative path (auth/reset, home/u/app) (trial BG F5, F8).
+            if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
+                || (value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)))
+            {
+                return false;
+            }
+        }
+        else if (SecretValues.LooksRandom(value))
         {
             return true;
         }
@@ -543,7 +637,8 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>
     /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
     /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
-    /// an inner shell), and an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6).
+    /// an inner shell), an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6), and a
+    /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8).
     /// </summary>
     private static bool IsReference(ReadOnlySpan<char> value)
     {
@@ -557,17 +652,25 @@ public sealed class SecretRedactor : ISecretRedactor
             return SecretValues.IsPlaceholder(value[1..]);
         }
 
-        return value[0] == '{' && !value.Contains('}');
+        return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
     }
 
     /// <summary>
-    /// A file's path, not a password: <c>/…</c>, <c>./…</c>, <c>../…</c>, <c>~/…</c>, a drive's <c>C:\…</c>, or a
+    /// A file's path, not a password: <c>/…</c> (see below), <c>./…</c>, <c>../…</c>, <c>~/…</c>, a drive's <c>C:\…</c>, or a
     /// certificate's or key's file name (<c>.pem</c>, <c>.pfx</c>, <c>.p12</c>, <c>.crt</c>, <c>.cer</c>, <c>.key</c>,
     /// <c>.jks</c>): <c>az login -p cert.pem</c>, <c>DB_PASSWORD=/run/secrets/db</c>, <c>HOST_PWD=/app</c> (trial BF F7, F8).
     /// </summary>
     private static bool IsPath(ReadOnlySpan<char> value)
     {
-        if ((value[0] == '/' && value.Length > 1) || value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/")
+        // An absolute path: path characters only, and more than one folder or a lower-case name (/run/secrets/db,
+        // /app); not /Qx9+LmA2wZ or /k3Y9Zq, a base64 password's first character (trial BG F3).
+        if (value[0] == '/' && value.Length > 1 && !value.ContainsAnyExcept(PathCharacters)
+            && (value[1..].Contains('/') || !value.ContainsAnyInRange('A', 'Z')))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/")
             || (value.Length > 3 && char.IsAsciiLetter(value[0]) && value[1] == ':' && value[2] is '\\' or '/'))
         {
             return true;
@@ -586,6 +689,32 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the environment variable whose value starts at <paramref name="valueStart"/> (after <c>NAME=</c> and its
+    /// quote) is a keyword argument of a call in code: <c>(</c> or <c>,</c> right before its name.
+    /// </summary>
+    private static bool IsKeywordArgument(string input, int valueStart)
+    {
+        int i = valueStart - 1;
+        while (i >= 0 && input[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        if (i < 0 || input[i] != '=')
+        {
+            return false;
+        }
+
+        i--;
+        while (i >= 0 && (char.IsAsciiLetterUpper(input[i]) || char.IsAsciiDigit(input[i]) || input[i] == '_'))
+        {
+            i--;
+        }
+
+        return i >= 0 && input[i] is '(' or ',';
     }
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>

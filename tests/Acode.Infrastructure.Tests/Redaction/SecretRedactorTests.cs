@@ -183,7 +183,10 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"sshpass\",\"-p\",\"S3cret!\",\"ssh\",\"-p\",\"2222\",\"host\"]}", "{\"command\":[\"sshpass\",\"-p\",\"[REDACTED:cli-password]\",\"ssh\",\"-p\",\"2222\",\"host\"]}")] // trial BC F4
     [InlineData("{\"command\":[\"curl\",\"-u\",\"admin:S3cret\",\"https://x.example\"]}", "{\"command\":[\"curl\",\"-u\",\"admin:[REDACTED:cli-password]\",\"https://x.example\"]}")]
     [InlineData("{\"command\":[\"redis-cli\",\"-a\",\"S3cretPass\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\"[REDACTED:cli-password]\",\"ping\"]}")] // another tool's rule
+    [InlineData("{\"env\":{\"PGPASSWORD\":\"S3cret\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}", "{\"env\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}")] // an environment object (trial BF F5)
     [InlineData("{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"Pa ss w0rd!\"]}", "{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"[REDACTED:cli-password]\"]}")] // a word holding a blank (trial BF F4)
+    [InlineData("{\"command\":[\"env\",\"PGPASSWORD=my long phrase 1\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")] // trial BG F6
+    [InlineData("{\"command\":[\"redis-cli\",\"-a\",\" S3cretPw1\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\" [REDACTED:cli-password]\",\"ping\"]}")]
     [InlineData("{\"command\":[\"mysql\",\"--password\",\"correct horse battery\",\"db\"]}", "{\"command\":[\"mysql\",\"--password\",\"[REDACTED:cli-password]\",\"db\"]}")]
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
     public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected)
@@ -596,6 +599,21 @@ public sealed class SecretRedactorTests
     [InlineData("lftp -udeploy,S3cretPw1 sftp://files.internal", "lftp -udeploy,[REDACTED:cli-password] sftp://files.internal")]
     [InlineData("smbclient //fs/share -Ualice%S3cretPw1", "smbclient //fs/share -Ualice%[REDACTED:cli-password]")]
     [InlineData("redis-server --port 6380 --requirepass S3cretPw1", "redis-server --port 6380 --requirepass [REDACTED:cli-password]")]
+    [InlineData("openssl pkcs12 -export -passout pass:\"My Key Pass1\" -out c.p12", "openssl pkcs12 -export -passout pass:\"[REDACTED:cli-password]\" -out c.p12")] // a quote after the prefix (trial BG F1)
+    [InlineData("lftp -u deploy,'P4ss word' sftp://files.internal", "lftp -u deploy,'[REDACTED:cli-password]' sftp://files.internal")]
+    [InlineData("smbclient //fs/share -U alice%\"W1nter 2024!\"", "smbclient //fs/share -U alice%\"[REDACTED:cli-password]\"")]
+    [InlineData("redis-server --requirepass S3cretPw1 --masterauth \"$MASTER_PW\"", "redis-server --requirepass [REDACTED:cli-password] --masterauth \"$MASTER_PW\"")] // each option of one command (trial BG F2)
+    [InlineData("redis-server --requirepass S3cretPw1 --masterauth Xk9pQ2zW", "redis-server --requirepass [REDACTED:cli-password] --masterauth [REDACTED:cli-password]")]
+    [InlineData("mysqldump -u root -pS3cret1 db | mysql -h replica -u root -pXk9pQ2zW db", "mysqldump -u root -p[REDACTED:cli-password] db | mysql -h replica -u root -p[REDACTED:cli-password] db")]
+    [InlineData("mysql -u root -p/Qx9+LmA2wZ app", "mysql -u root -p[REDACTED:cli-password] app")] // a base64 password starting with a slash (trial BG F3)
+    [InlineData("curl -u admin:/S3cret+Pw https://x.example", "curl -u admin:[REDACTED:cli-password] https://x.example")]
+    [InlineData("docker login -u me -p /k3Y9Zq8W", "docker login -u me -p [REDACTED:cli-password]")]
+    [InlineData("$Env:PGPASSWORD = \"S3cret1\"", "$Env:PGPASSWORD = \"[REDACTED:cli-password]\"")] // PowerShell in any case (trial BG F4)
+    [InlineData("const ADMIN_PASSWORD=\"adminPassword\"; RESET_PASSWORD=\"auth/resetPassword\"; DB_PASSWORD=config.dbPassword, create_admin(ADMIN_PASSWORD=pw1234)", "const ADMIN_PASSWORD=\"adminPassword\"; RESET_PASSWORD=\"auth/resetPassword\"; DB_PASSWORD=config.dbPassword, create_admin(ADMIN_PASSWORD=pw1234)")] // code without blanks (trial BG F5)
+    [InlineData("docker run -e \"POSTGRES_PASSWORD=Pa ss w0rd\" -d postgres", "docker run -e \"POSTGRES_PASSWORD=[REDACTED:cli-password]\" -d postgres")] // a quoted assignment (trial BG F6)
+    [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
+    [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
+    [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
     [InlineData("mysql --help: -p, --password[=name]", "mysql --help: -p, --password[=name]")]
     [InlineData("sess_ghp_Zq8Kx1Lm2Np3Rs4Tu5Vw6Xy7Ab8Cd9Ef0GhIj", "sess_[REDACTED:github-token]")] // a token glued to a name by '_' (trial AV F8)
     [InlineData("KEY_AKIAQZ3MX7LW2TR5KBPA=1", "KEY_[REDACTED:aws-access-key-id]=1")]
