@@ -113,7 +113,8 @@ public static class BuiltInSecretRules
     /// <summary>
     /// Another tool's password option (trials BC F4, BE F8): one of <paramref name="commands"/> (a word of its own, <c>.exe</c>
     /// or not, in any case), at most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of
-    /// <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<see cref="PasswordValue"/>).
+    /// <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<paramref name="value"/>:
+    /// <see cref="PasswordValue"/>, or <see cref="AfterPrefix"/> for a password after a user's name in the same word).
     /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
     /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
     /// </summary>
