@@ -20,6 +20,10 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
+    /// <summary>How many password options of one command are found before its last (<see cref="EarlierOptions"/>).</summary>
+    private const int EarlierOptionsPerCommand = 3;
+
+    private static readonly HashSet<string> EnvironmentObjectNames = new(["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables"], StringComparer.OrdinalIgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -181,12 +185,23 @@ public sealed class SecretRedactor : ISecretRedactor
         {
             var reader = new Utf8JsonReader(ReferenceEquals(readable, json) ? utf8 : Encoding.UTF8.GetBytes(readable), ReaderOptions);
             string? name = null;
+            // The name each open object or array is the value of (null in an array or at the top).
+            var containers = new Stack<string?>();
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName)
                 {
                     name = reader.GetString();
                     continue;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    containers.Push(name);
+                }
+                else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    containers.TryPop(out _);
                 }
 
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -200,7 +215,7 @@ public sealed class SecretRedactor : ISecretRedactor
                 else if (reader.TokenType == JsonTokenType.String)
                 {
                     string value = reader.GetString()!;
-                    string redacted = RedactValue(name, value, counts);
+                    string redacted = RedactValue(name, value, containers.TryPeek(out string? parent) && IsEnvironmentObject(parent), counts);
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
                     {
@@ -255,8 +270,12 @@ public sealed class SecretRedactor : ISecretRedactor
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    /// <summary>A JSON string value: its text redacted; when nothing was found and it is the value of a secret-named property, the whole value when it looks like a secret.</summary>
-    private string RedactValue(string? name, string value, RedactionCounts counts)
+    /// <summary>
+    /// A JSON string value: its text redacted; when nothing was found and it is the value of a secret-named property, the
+    /// whole value when it looks like a secret, or, <paramref name="inEnvironment"/> (a property of an object named
+    /// <c>env</c>, <c>environment</c>, …), when it is a password by its variable's name.
+    /// </summary>
+    private string RedactValue(string? name, string value, bool inEnvironment, RedactionCounts counts)
     {
         string redacted = Redact(value, counts);
         if (!ReferenceEquals(redacted, value) || name is null)
@@ -288,10 +307,11 @@ public sealed class SecretRedactor : ISecretRedactor
             return _genericRule.Marker;
         }
 
-        if (_environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(EnvironmentNameCharacters) && !value.Contains('"'))
+        if (inEnvironment && _environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(EnvironmentNameCharacters) && !value.Contains('"'))
         {
             // An environment object ({"env": {"PGPASSWORD": "S3cret"}}: a tool's or a container's settings) is read as the
-            // assignment it stands for, the value quoted so that it is taken whole (trial BF F5).
+            // assignment it stands for, the value quoted so that it is taken whole (trial BF F5); only there, as other
+            // upper-case keys name texts and codes ({"FORGOT_PASSWORD": "Forgot password?"}: trial BH F2).
             string assignment = name + "=\"" + value + "\"";
             string applied = Apply(_environmentRule, assignment, counts);
             if (!ReferenceEquals(applied, assignment))
@@ -302,6 +322,10 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return value;
     }
+
+    /// <summary>Whether an object named <paramref name="name"/> holds environment variables (<c>env</c>, <c>environment</c>, <c>envVars</c>, <c>environment_variables</c>, any case).</summary>
+    private static bool IsEnvironmentObject(string? name)
+        => name is not null && EnvironmentObjectNames.Contains(name);
 
     private static bool IsBase64Alphabet(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/' || c == '+');
 
@@ -382,11 +406,15 @@ public sealed class SecretRedactor : ISecretRedactor
         }
     }
 
-    /// <summary>The secrets <paramref name="rule"/> finds between <paramref name="from"/> and <paramref name="before"/>, in order.</summary>
+    /// <summary>
+    /// The secrets <paramref name="rule"/> finds between <paramref name="from"/> and <paramref name="before"/>, in order; at
+    /// most <see cref="EarlierOptionsPerCommand"/> (each is a search of up to the 512 characters from the command, so a
+    /// line of nothing but password options took ten times as long unbounded: trial BH F4).
+    /// </summary>
     private static List<(int Index, int Length)> EarlierOptions(SecretRule rule, string matched, int from, int before)
     {
         var found = new List<(int Index, int Length)>();
-        for (int end = before; end > from;)
+        for (int end = before; end > from && found.Count < EarlierOptionsPerCommand;)
         {
             Group secret = rule.Regex.Match(matched, from, end - from).Groups[SecretRule.SecretGroup];
             if (!secret.Success)
@@ -613,7 +641,7 @@ public sealed class SecretRedactor : ISecretRedactor
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
             // word (adminPassword, config.dbPassword, Never), a relative path (auth/reset, home/u/app) (trial BG F5, F8).
             if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
-                || (value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)))
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)))
             {
                 return false;
             }
@@ -693,7 +721,9 @@ public sealed class SecretRedactor : ISecretRedactor
 
     /// <summary>
     /// Whether the environment variable whose value starts at <paramref name="valueStart"/> (after <c>NAME=</c> and its
-    /// quote) is a keyword argument of a call in code: <c>(</c> or <c>,</c> right before its name.
+    /// quote) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
+    /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>), or after a comma and a
+    /// blank (<c>f(a, ADMIN_PASSWORD=…</c>; not <c>--env-add A=1,DB_PASSWORD=…</c>: trial BH F3).
     /// </summary>
     private static bool IsKeywordArgument(string input, int valueStart)
     {
@@ -714,7 +744,17 @@ public sealed class SecretRedactor : ISecretRedactor
             i--;
         }
 
-        return i >= 0 && input[i] is '(' or ',';
+        if (i < 0)
+        {
+            return false;
+        }
+
+        if (input[i] == '(')
+        {
+            return i > 0 && (char.IsAsciiLetterOrDigit(input[i - 1]) || input[i - 1] == '_');
+        }
+
+        return input[i] is ' ' && i > 0 && input[i - 1] == ',';
     }
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>

