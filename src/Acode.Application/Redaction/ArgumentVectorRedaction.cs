@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Acode.Domain.Text;
 
 namespace Acode.Application.Redaction;
@@ -16,10 +15,10 @@ namespace Acode.Application.Redaction;
 /// </summary>
 internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
 {
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+
     // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
     private readonly Stack<List<ArgvWord>?> _arrays = new();
-
-    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
 
     /// <summary>An array starts: inside the enclosing one, which is then no argument vector.</summary>
     public void OpenArray()

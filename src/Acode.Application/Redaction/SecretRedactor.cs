@@ -14,15 +14,15 @@ namespace Acode.Application.Redaction;
 /// </summary>
 public sealed class SecretRedactor : ISecretRedactor
 {
+    /// <summary>How many password options of one command are found before its last (<see cref="EarlierOptions"/>).</summary>
+    private const int EarlierOptionsPerCommand = 3;
+
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
     private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
-    /// <summary>How many password options of one command are found before its last (<see cref="EarlierOptions"/>).</summary>
-    private const int EarlierOptionsPerCommand = 3;
-
     private static readonly HashSet<string> EnvironmentObjectNames = new(["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables"], StringComparer.OrdinalIgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
@@ -593,8 +593,8 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// See <see cref="SecretCheck.CommandLinePassword"/> and <see cref="SecretCheck.EnvironmentPassword"/> (not
-    /// <paramref name="environment"/>): the value at <paramref name="start"/> of <paramref name="input"/>.
+    /// See <see cref="SecretCheck.CommandLinePassword"/>, or <see cref="SecretCheck.EnvironmentPassword"/> when
+    /// <paramref name="environment"/>: the value at <paramref name="start"/> of <paramref name="input"/>.
     /// </summary>
     private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start, bool environment)
     {
