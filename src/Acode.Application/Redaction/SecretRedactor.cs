@@ -375,7 +375,8 @@ public sealed class SecretRedactor : ISecretRedactor
     /// password on a command line, also the command's earlier password options: the span from a command to its option is
     /// greedy, so one match takes the command's last option (<c>redis-server --requirepass A --masterauth B</c> kept A:
     /// trial BG F2), and the text from the command to that option is searched again; and an unquoted value's trailing
-    /// comma or full stop, prose's, is left out (<c>redis-cli -a S3cretPw1.</c>: trial BG F7).
+    /// comma or full stop, prose's, is left out (<c>redis-cli -a S3cretPw1.</c>: trial BG F7), as are trailing
+    /// <c>&amp;</c>s here and after a secret's name (<see cref="WithoutTrailingAmpersands"/>).
     /// </summary>
     internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched)
     {
@@ -390,7 +391,7 @@ public sealed class SecretRedactor : ISecretRedactor
 
             if (!commandLine)
             {
-                yield return (secret.Index, secret.Length);
+                yield return rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length) : (secret.Index, secret.Length);
                 continue;
             }
 
@@ -438,6 +439,20 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         while (length > 1 && matched[index + length - 1] is ',' or '.')
+        {
+            length--;
+        }
+
+        return WithoutTrailingAmpersands(matched, index, length);
+    }
+
+    /// <summary>
+    /// A value's trailing <c>&amp;</c>s, a shell's operator written against it, are left out (cmd's
+    /// <c>set PGPASSWORD=…&amp;&amp; psql</c>: the command lost its <c>&amp;&amp;</c>, trial BH F8).
+    /// </summary>
+    private static (int Index, int Length) WithoutTrailingAmpersands(string matched, int index, int length)
+    {
+        while (length > 1 && matched[index + length - 1] == '&')
         {
             length--;
         }

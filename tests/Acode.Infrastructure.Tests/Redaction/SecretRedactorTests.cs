@@ -628,6 +628,8 @@ public sealed class SecretRedactorTests
     [InlineData("COUNT=$(PGPASSWORD=S3cret1 psql -tc 'select 1'); (PGPASSWORD=Xk9pQ2z psql); ENVS=(DB_PASSWORD=Pw9zQx2)", "COUNT=$(PGPASSWORD=[REDACTED:cli-password] psql -tc 'select 1'); (PGPASSWORD=[REDACTED:cli-password] psql); ENVS=(DB_PASSWORD=[REDACTED:cli-password])")] // a shell's parentheses, not a call's (trial BH F3)
     [InlineData("docker service update --env-add A=1,DB_PASSWORD=S3cret1 web", "docker service update --env-add A=1,DB_PASSWORD=[REDACTED:cli-password] web")]
     [InlineData("DB_PASSWORD=/k3Y9Zq7Lm2 next", "DB_PASSWORD=[REDACTED:cli-password] next")] // a slash-first value is no relative path (trial BH F6)
+    [InlineData("set PGPASSWORD=S3cret1Xk9Zq&& psql -h db", "set PGPASSWORD=[REDACTED:generic-secret]&& psql -h db")] // a shell's operator after the value (trial BH F8)
+    [InlineData("mysql -u root -pS3cret1&& echo ok", "mysql -u root -p[REDACTED:cli-password]&& echo ok")]
     [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
     [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
     [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
