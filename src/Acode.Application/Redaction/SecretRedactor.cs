@@ -15,7 +15,7 @@ namespace Acode.Application.Redaction;
 public sealed class SecretRedactor : ISecretRedactor
 {
     /// <summary>How many password options of one command are found before its last (<see cref="EarlierOptions"/>).</summary>
-    private const int EarlierOptionsPerCommand = 3;
+    private const int EarlierOptionsPerCommand = 8;
 
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
@@ -23,7 +23,9 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
-    private static readonly HashSet<string> EnvironmentObjectNames = new(["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> EnvironmentObjectNames = new(
+        ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv", "variables", "args", "buildArgs", "build_args"],
+        StringComparer.OrdinalIgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -215,7 +217,7 @@ public sealed class SecretRedactor : ISecretRedactor
                 else if (reader.TokenType == JsonTokenType.String)
                 {
                     string value = reader.GetString()!;
-                    string redacted = RedactValue(name, value, containers.TryPeek(out string? parent) && IsEnvironmentObject(parent), counts);
+                    string redacted = RedactValue(name, value, InEnvironmentObject(containers), counts);
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
                     {
@@ -323,9 +325,27 @@ public sealed class SecretRedactor : ISecretRedactor
         return value;
     }
 
-    /// <summary>Whether an object named <paramref name="name"/> holds environment variables (<c>env</c>, <c>environment</c>, <c>envVars</c>, <c>environment_variables</c>, any case).</summary>
+    /// <summary>
+    /// Whether an object named <paramref name="name"/> holds environment variables: <c>env</c>, <c>environment</c>,
+    /// <c>envVars</c>, <c>environment_variables</c>, devcontainer.json's <c>containerEnv</c> and <c>remoteEnv</c>, AWS
+    /// Lambda's <c>Environment.Variables</c>, compose's build <c>args</c>, any case (trial BI F2).
+    /// </summary>
     private static bool IsEnvironmentObject(string? name)
         => name is not null && EnvironmentObjectNames.Contains(name);
+
+    /// <summary>Whether the innermost open object is an environment object, or an object in an array that one names (<c>{"env": [{…}]}</c>).</summary>
+    private static bool InEnvironmentObject(Stack<string?> containers)
+    {
+        foreach (string? name in containers)
+        {
+            if (name is not null)
+            {
+                return IsEnvironmentObject(name);
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsBase64Alphabet(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/' || c == '+');
 
@@ -654,9 +674,10 @@ public sealed class SecretRedactor : ISecretRedactor
         if (environment)
         {
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
-            // word (adminPassword, config.dbPassword, Never), a relative path (auth/reset, home/u/app) (trial BG F5, F8).
+            // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, home/u/app; not
+            // k3Y9/Zq7Lm2, a base64 password: trial BI F6) (trial BG F5, F8).
             if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
-                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)))
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('0', '9'))))
             {
                 return false;
             }
@@ -737,8 +758,8 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>
     /// Whether the environment variable whose value starts at <paramref name="valueStart"/> (after <c>NAME=</c> and its
     /// quote) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
-    /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>), or after a comma and a
-    /// blank (<c>f(a, ADMIN_PASSWORD=…</c>; not <c>--env-add A=1,DB_PASSWORD=…</c>: trial BH F3).
+    /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>: trial BH F3). Not
+    /// after a comma: a printed map or a log line lists variables so (<c>{PATH=/usr/bin, DB_PASSWORD=…}</c>: trial BI F3).
     /// </summary>
     private static bool IsKeywordArgument(string input, int valueStart)
     {
@@ -759,17 +780,7 @@ public sealed class SecretRedactor : ISecretRedactor
             i--;
         }
 
-        if (i < 0)
-        {
-            return false;
-        }
-
-        if (input[i] == '(')
-        {
-            return i > 0 && (char.IsAsciiLetterOrDigit(input[i - 1]) || input[i - 1] == '_');
-        }
-
-        return input[i] is ' ' && i > 0 && input[i - 1] == ',';
+        return i > 0 && input[i] == '(' && (char.IsAsciiLetterOrDigit(input[i - 1]) || input[i - 1] == '_');
     }
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>

@@ -186,6 +186,10 @@ public sealed class SecretRedactorTests
     [InlineData("{\"env\":{\"PGPASSWORD\":\"S3cret\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}", "{\"env\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\",\"PGUSER\":\"S3cret\",\"POSTGRES_PASSWORD\":\"postgres\",\"DB_PASSWORD\":\"${DB_PW}\"}}")] // an environment object (trial BF F5)
     [InlineData("{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"Pa ss w0rd!\"]}", "{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"[REDACTED:cli-password]\"]}")] // a word holding a blank (trial BF F4)
     [InlineData("{\"command\":[\"env\",\"PGPASSWORD=S3cret!\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")]
+    [InlineData("{\"command\":[\"env\",\"PGPASSWORD=my long phrase 1\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")] // trial BI F1
+    [InlineData("{\"containerEnv\":{\"PGPASSWORD\":\"S3cret1\"}}", "{\"containerEnv\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\"}}")] // devcontainer.json (trial BI F2)
+    [InlineData("{\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"S3cret1\"}}}", "{\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"[REDACTED:cli-password]\"}}}")]
+    [InlineData("{\"env\":[{\"PGPASSWORD\":\"S3cret1\"}]}", "{\"env\":[{\"PGPASSWORD\":\"[REDACTED:cli-password]\"}]}")]
     [InlineData("{\"command\":[\"redis-cli\",\"-a\",\" S3cretPw1\",\"ping\"]}", "{\"command\":[\"redis-cli\",\"-a\",\" [REDACTED:cli-password]\",\"ping\"]}")]
     [InlineData("{\"command\":[\"mysql\",\"--password\",\"correct horse battery\",\"db\"]}", "{\"command\":[\"mysql\",\"--password\",\"[REDACTED:cli-password]\",\"db\"]}")]
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
@@ -630,6 +634,12 @@ public sealed class SecretRedactorTests
     [InlineData("DB_PASSWORD=/k3Y9Zq7Lm2 next", "DB_PASSWORD=[REDACTED:cli-password] next")] // a slash-first value is no relative path (trial BH F6)
     [InlineData("set PGPASSWORD=S3cret1Xk9Zq&& psql -h db", "set PGPASSWORD=[REDACTED:generic-secret]&& psql -h db")] // a shell's operator after the value (trial BH F8)
     [InlineData("mysql -u root -pS3cret1&& echo ok", "mysql -u root -p[REDACTED:cli-password]&& echo ok")]
+    [InlineData("docker run -e \"MSSQL_SA_PASSWORD=yourStrong(!)Password\" -p 1433:1433 mssql", "docker run -e \"MSSQL_SA_PASSWORD=[REDACTED:cli-password]\" -p 1433:1433 mssql")] // a quoted assignment without a blank, or after -e/env (trial BI F1)
+    [InlineData("docker run -e \"POSTGRES_PASSWORD=Pa ss w0rd\" -d postgres; env \"GPG_PASSPHRASE=correct horse battery 9\" gpg", "docker run -e \"POSTGRES_PASSWORD=[REDACTED:cli-password]\" -d postgres; env \"GPG_PASSPHRASE=[REDACTED:cli-password]\" gpg")]
+    [InlineData("{PATH=/usr/bin, DB_PASSWORD=S3cret1, HOME=/root} and DB_HOST=db, PGPASSWORD=Xk9pQ2z", "{PATH=/usr/bin, DB_PASSWORD=[REDACTED:cli-password], HOME=/root} and DB_HOST=db, PGPASSWORD=[REDACTED:cli-password]")] // a printed map, a log line (trial BI F3)
+    [InlineData("redis-server --requirepass A1b2C3 --masterauth B2c3D4 --requirepass C3d4E5 --masterauth D4e5F6 --requirepass E5f6G7", "redis-server --requirepass [REDACTED:cli-password] --masterauth [REDACTED:cli-password] --requirepass [REDACTED:cli-password] --masterauth [REDACTED:cli-password] --requirepass [REDACTED:cli-password]")] // five options of one command (trial BI F4)
+    [InlineData("MYSQL_PWD=k3Y9/Zq7Lm2xQ8Tw mysql", "MYSQL_PWD=[REDACTED:cli-password] mysql")] // a base64 password holding a slash (trial BI F6)
+    [InlineData("$h = @{PGPASSWORD='S3cret1'}", "$h = @{PGPASSWORD='[REDACTED:cli-password]'}")] // a PowerShell hashtable (trial BI F7)
     [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
     [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
     [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
