@@ -15,7 +15,8 @@ namespace Acode.Application.Redaction;
 /// </summary>
 internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
 {
-    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+    /// <summary>What a shell would not read as part of a word: a word holding one is quoted when the words are joined.</summary>
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t;&|<>()");
 
     // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
     private readonly Stack<List<ArgvWord>?> _arrays = new();
@@ -89,8 +90,9 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
     }
 
     /// <summary>
-    /// The words joined by spaces as a shell command line, a word holding white space within quotes (<c>"Pa ss w0rd!"</c>:
-    /// the rules take a quoted password whole; trial BF F4), and where each word's text starts in it.
+    /// The words joined by spaces as a shell command line, a word holding white space or a shell's operator within quotes
+    /// (<c>"Pa ss w0rd!"</c>, <c>"MSSQL_SA_PASSWORD=yourStrong(!)Password"</c>: the rules take a quoted password whole;
+    /// trials BF F4, BJ F5), and where each word's text starts in it.
     /// </summary>
     private static string Joined(List<ArgvWord> words, int[] starts)
     {

@@ -133,7 +133,7 @@ public static class BuiltInSecretRules
     /// A password in the environment of a command or a container, by the variable's name in upper case, as a shell assigns
     /// it (no blank before or after the <c>=</c>; PowerShell's <c>$env:NAME = "…"</c>, in any case, may have them; a
     /// quoted word <c>"NAME=…"</c> is taken to its closing quote when it holds no blank, <c>-e "MSSQL_SA_PASSWORD=yourStrong(!)Password"</c>,
-    /// or after <c>-e</c>, <c>--env</c>, <c>env</c> or <c>set</c>, <c>-e "POSTGRES_PASSWORD=Pa ss w0rd"</c> (trial BI F1);
+    /// or after <see cref="WholeAssignment"/>, <c>docker run -e "POSTGRES_PASSWORD=Pa ss w0rd"</c> (trial BI F1);
     /// else not: <c>sh -c "MYSQL_PWD=S3cret1 mysql …"</c> quotes a command, trial BH F1): <c>PGPASSWORD=…</c>,
     /// <c>MYSQL_PWD=…</c>, <c>REDISCLI_AUTH=…</c>, <c>SSHPASS=…</c>, <c>docker run -e MYSQL_ROOT_PASSWORD=…</c>,
     /// <c>export DB_PASSWORD=…</c>. It runs after the generic rule, which takes the long random values first (and reads
@@ -143,7 +143,14 @@ public static class BuiltInSecretRules
     /// the working directory; a name ending in <c>PASS</c> is as often a count of passed tests or a compiler's pass (trial BF F7).
     /// </summary>
     private const string EnvironmentPasswordPattern =
-        @"(?:-e|--env|\benv|\bset)(?:[ \t=]+[""']|" + NextQuotedWord + ")" + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""']|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|$)";
+        @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|$)";
+
+    /// <summary>
+    /// What takes a whole quoted word as one assignment: <c>--env</c>, <c>env</c>, cmd's <c>set</c>, systemd's
+    /// <c>Environment=</c>, and <c>-e</c> in a <c>docker</c>, <c>podman</c> or <c>nerdctl</c> command (elsewhere <c>-e</c>
+    /// quotes a command or a script: <c>xterm -e "…"</c>, <c>node -e "…"</c>, <c>sed -e "…"</c>: trial BJ F1).
+    /// </summary>
+    private const string WholeAssignment = @"--env|\benv|\bset|\bEnvironment|\b(?i:docker|podman|nerdctl)(?i:\.exe)?[ \t]" + CommandLineSpan + "[ \t]-e";
 
     /// <summary>The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c>; <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.</summary>
     private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD|SSHPASS|REDISCLI_AUTH)";

@@ -24,7 +24,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
     private static readonly HashSet<string> EnvironmentObjectNames = new(
-        ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv", "variables", "args", "buildArgs", "build_args"],
+        ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
         StringComparer.OrdinalIgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
@@ -328,23 +328,34 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>
     /// Whether an object named <paramref name="name"/> holds environment variables: <c>env</c>, <c>environment</c>,
     /// <c>envVars</c>, <c>environment_variables</c>, devcontainer.json's <c>containerEnv</c> and <c>remoteEnv</c>, AWS
-    /// Lambda's <c>Environment.Variables</c>, compose's build <c>args</c>, any case (trial BI F2).
+    /// Lambda's <c>Environment.Variables</c>, compose's <c>build.args</c>, any case (trial BI F2); not <c>variables</c> or
+    /// <c>args</c> alone, a GraphQL query's or a tool call's, whose upper-case keys name texts (trial BJ F2).
     /// </summary>
-    private static bool IsEnvironmentObject(string? name)
-        => name is not null && EnvironmentObjectNames.Contains(name);
+    private static bool IsEnvironmentObject(string name, string? parent)
+        => EnvironmentObjectNames.Contains(name)
+            || (name.Equals("Variables", StringComparison.OrdinalIgnoreCase) && "Environment".Equals(parent, StringComparison.OrdinalIgnoreCase))
+            || (name.Equals("args", StringComparison.OrdinalIgnoreCase) && "build".Equals(parent, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether the innermost open object is an environment object, or an object in an array that one names (<c>{"env": [{…}]}</c>).</summary>
     private static bool InEnvironmentObject(Stack<string?> containers)
     {
-        foreach (string? name in containers)
+        string? name = null;
+        foreach (string? outer in containers)
         {
+            if (outer is null)
+            {
+                continue;
+            }
+
             if (name is not null)
             {
-                return IsEnvironmentObject(name);
+                return IsEnvironmentObject(name, outer);
             }
+
+            name = outer;
         }
 
-        return false;
+        return name is not null && IsEnvironmentObject(name, parent: null);
     }
 
     private static bool IsBase64Alphabet(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c == '/' || c == '+');
@@ -674,10 +685,11 @@ public sealed class SecretRedactor : ISecretRedactor
         if (environment)
         {
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
-            // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, home/u/app; not
-            // k3Y9/Zq7Lm2, a base64 password: trial BI F6) (trial BG F5, F8).
+            // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
+            // k3Y9/Zq7Lm2, one slash in a base64 password: trials BI F6, BJ F4) (trial BG F5, F8).
             if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
-                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('0', '9'))))
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)
+                    && (value.Count('/') > 1 || !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('0', '9')))))
             {
                 return false;
             }

@@ -187,6 +187,8 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"Pa ss w0rd!\"]}", "{\"command\":[\"sqlcmd\",\"-S\",\"db\",\"-P\",\"[REDACTED:cli-password]\"]}")] // a word holding a blank (trial BF F4)
     [InlineData("{\"command\":[\"env\",\"PGPASSWORD=S3cret!\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")]
     [InlineData("{\"command\":[\"env\",\"PGPASSWORD=my long phrase 1\",\"psql\"]}", "{\"command\":[\"env\",\"PGPASSWORD=[REDACTED:cli-password]\",\"psql\"]}")] // trial BI F1
+    [InlineData("{\"command\":[\"docker\",\"run\",\"-e\",\"MSSQL_SA_PASSWORD=yourStrong(!)Password\",\"mssql\"]}", "{\"command\":[\"docker\",\"run\",\"-e\",\"MSSQL_SA_PASSWORD=[REDACTED:cli-password]\",\"mssql\"]}")] // a word holding a shell's operator (trial BJ F5)
+    [InlineData("{\"variables\":{\"LABEL_PASSWORD\":\"Enter password\"},\"args\":{\"FORGOT_PASSWORD\":\"Forgot password?\"},\"build\":{\"args\":{\"DB_PASSWORD\":\"S3cret1\"}}}", "{\"variables\":{\"LABEL_PASSWORD\":\"Enter password\"},\"args\":{\"FORGOT_PASSWORD\":\"Forgot password?\"},\"build\":{\"args\":{\"DB_PASSWORD\":\"[REDACTED:cli-password]\"}}}")] // variables and args alone are no environment (trial BJ F2)
     [InlineData("{\"containerEnv\":{\"PGPASSWORD\":\"S3cret1\"}}", "{\"containerEnv\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\"}}")] // devcontainer.json (trial BI F2)
     [InlineData("{\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"S3cret1\"}}}", "{\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"[REDACTED:cli-password]\"}}}")]
     [InlineData("{\"env\":[{\"PGPASSWORD\":\"S3cret1\"}]}", "{\"env\":[{\"PGPASSWORD\":\"[REDACTED:cli-password]\"}]}")]
@@ -640,6 +642,10 @@ public sealed class SecretRedactorTests
     [InlineData("redis-server --requirepass A1b2C3 --masterauth B2c3D4 --requirepass C3d4E5 --masterauth D4e5F6 --requirepass E5f6G7", "redis-server --requirepass [REDACTED:cli-password] --masterauth [REDACTED:cli-password] --requirepass [REDACTED:cli-password] --masterauth [REDACTED:cli-password] --requirepass [REDACTED:cli-password]")] // five options of one command (trial BI F4)
     [InlineData("MYSQL_PWD=k3Y9/Zq7Lm2xQ8Tw mysql", "MYSQL_PWD=[REDACTED:cli-password] mysql")] // a base64 password holding a slash (trial BI F6)
     [InlineData("$h = @{PGPASSWORD='S3cret1'}", "$h = @{PGPASSWORD='[REDACTED:cli-password]'}")] // a PowerShell hashtable (trial BI F7)
+    [InlineData("xterm -e \"MYSQL_PWD=S3cret1 mysql -uroot app\"; node -e \"DB_PASSWORD=process.env.X; run()\"", "xterm -e \"MYSQL_PWD=[REDACTED:cli-password] mysql -uroot app\"; node -e \"DB_PASSWORD=process.env.X; run()\"")] // -e quotes a command outside docker (trial BJ F1)
+    [InlineData("docker run -e \"DB_PASSWORD=S3cret1 app && echo 'done'", "docker run -e \"DB_PASSWORD=[REDACTED:cli-password] app && echo 'done'")] // no closing quote of its kind
+    [InlineData("Environment=\"DB_PASSWORD=S3 cret!\"", "Environment=\"DB_PASSWORD=[REDACTED:cli-password]\"")] // systemd (trial BJ F5)
+    [InlineData("PROJECT_PWD=src/App2/bin BUILD_PWD=out/Release2/net8", "PROJECT_PWD=src/App2/bin BUILD_PWD=out/Release2/net8")] // relative paths (trial BJ F4)
     [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
     [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
     [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
