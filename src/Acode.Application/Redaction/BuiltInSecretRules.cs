@@ -147,10 +147,11 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// What takes a whole quoted word as one assignment: <c>--env</c>, <c>env</c>, cmd's <c>set</c>, systemd's
-    /// <c>Environment=</c>, and <c>-e</c> in a <c>docker</c>, <c>podman</c> or <c>nerdctl</c> command (elsewhere <c>-e</c>
-    /// quotes a command or a script: <c>xterm -e "…"</c>, <c>node -e "…"</c>, <c>sed -e "…"</c>: trial BJ F1).
+    /// <c>Environment=</c>, and <c>-e</c> in a <c>docker</c>, <c>docker-compose</c>, <c>podman</c>, <c>nerdctl</c> or
+    /// <c>tmux</c> command, its words written or printed as a list (elsewhere <c>-e</c> quotes a command or a script:
+    /// <c>xterm -e "…"</c>, <c>node -e "…"</c>, <c>sed -e "…"</c>: trial BJ F1; trial BK F2, F3).
     /// </summary>
-    private const string WholeAssignment = @"--env|\benv|\bset|\bEnvironment|\b(?i:docker|podman|nerdctl)(?i:\.exe)?[ \t]" + CommandLineSpan + "[ \t]-e";
+    private const string WholeAssignment = @"--env|\benv|\bset|\bEnvironment|\b(?i:docker|docker-compose|podman|nerdctl|tmux)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "-e";
 
     /// <summary>The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c>; <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.</summary>
     private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD|SSHPASS|REDISCLI_AUTH)";

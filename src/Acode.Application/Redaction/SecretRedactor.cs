@@ -426,12 +426,10 @@ public sealed class SecretRedactor : ISecretRedactor
                 continue;
             }
 
-            if (rule.Check == SecretCheck.CommandLinePassword)
+            // The environment rule's docker … -e "NAME=…" too (trial BK F1).
+            foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
             {
-                foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
-                {
-                    yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
-                }
+                yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
             }
 
             yield return WithoutTrailingPunctuation(matched, secret.Index, secret.Length);
@@ -686,10 +684,9 @@ public sealed class SecretRedactor : ISecretRedactor
         {
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
             // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
-            // k3Y9/Zq7Lm2, one slash in a base64 password: trials BI F6, BJ F4) (trial BG F5, F8).
+            // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
             if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
-                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters)
-                    && (value.Count('/') > 1 || !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('0', '9')))))
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;
             }
@@ -761,6 +758,20 @@ public sealed class SecretRedactor : ISecretRedactor
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether one of the parts of <paramref name="path"/> between slashes is a word: three or more lower-case letters (<c>src</c>, <c>home</c>).</summary>
+    private static bool HasWordFolder(ReadOnlySpan<char> path)
+    {
+        foreach (Range part in path.Split('/'))
+        {
+            if (path[part].Length >= 3 && !path[part].ContainsAnyExceptInRange('a', 'z'))
+            {
+                return true;
             }
         }
 

@@ -467,6 +467,19 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void Each_password_of_a_docker_commands_environment_is_redacted_in_its_word()
+    {
+        const string Json = """{"command":["docker","run","-e","MYSQL_ROOT_PASSWORD=root pw 1","-e","MYSQL_PASSWORD=user pw 2","mysql:8"]}""";
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(Json, counts); // trial BK F1: the first leaked
+
+        Assert.Equal("""{"command":["docker","run","-e","MYSQL_ROOT_PASSWORD=[REDACTED:cli-password]","-e","MYSQL_PASSWORD=[REDACTED:cli-password]","mysql:8"]}""", redacted);
+        Assert.Equal(2, counts.Total);
+        Assert.Equal(redacted, _redactor.RedactJson(redacted, new RedactionCounts()));
+    }
+
+    [Fact]
     public void Upper_case_keys_outside_an_environment_object_are_not_read_as_variables()
     {
         const string Json = """{"messages":{"FORGOT_PASSWORD":"Forgot password?","WEAK_PASSWORD":"E1002"},"env":{"PGPASSWORD":"S3cret1"}}""";
@@ -646,6 +659,10 @@ public sealed class SecretRedactorTests
     [InlineData("docker run -e \"DB_PASSWORD=S3cret1 app && echo 'done'", "docker run -e \"DB_PASSWORD=[REDACTED:cli-password] app && echo 'done'")] // no closing quote of its kind
     [InlineData("Environment=\"DB_PASSWORD=S3 cret!\"", "Environment=\"DB_PASSWORD=[REDACTED:cli-password]\"")] // systemd (trial BJ F5)
     [InlineData("PROJECT_PWD=src/App2/bin BUILD_PWD=out/Release2/net8", "PROJECT_PWD=src/App2/bin BUILD_PWD=out/Release2/net8")] // relative paths (trial BJ F4)
+    [InlineData("docker run -d -e \"MYSQL_ROOT_PASSWORD=root pw 1\" -e \"MYSQL_PASSWORD=user pw 2\" mysql:8", "docker run -d -e \"MYSQL_ROOT_PASSWORD=[REDACTED:cli-password]\" -e \"MYSQL_PASSWORD=[REDACTED:cli-password]\" mysql:8")] // each -e of one command (trial BK F1)
+    [InlineData("Command '['docker', 'run', '-e', 'POSTGRES_PASSWORD=Pa ss w0rd', 'postgres']' returned non-zero exit status 1.", "Command '['docker', 'run', '-e', 'POSTGRES_PASSWORD=[REDACTED:cli-password]', 'postgres']' returned non-zero exit status 1.")] // a printed word list (trial BK F2)
+    [InlineData("docker-compose run -e \"DB_PASSWORD=Pa ss w0rd\" web; tmux new-session -e \"DB_PASSWORD=Pa ss w0rd 2\"", "docker-compose run -e \"DB_PASSWORD=[REDACTED:cli-password]\" web; tmux new-session -e \"DB_PASSWORD=[REDACTED:cli-password]\"")] // trial BK F3
+    [InlineData("SSHPASS=Ab1/cD2/eF3x sshpass -e ssh host", "SSHPASS=[REDACTED:cli-password] sshpass -e ssh host")] // base64 with two slashes (trial BK F4)
     [InlineData("curl -u \"admin:My Pass 1\" https://x.example", "curl -u \"admin:[REDACTED:cli-password]\" https://x.example")]
     [InlineData("redis-cli -a S3cretPw1. Then mysql -u root -pS3cret1, done", "redis-cli -a [REDACTED:cli-password]. Then mysql -u root -p[REDACTED:cli-password], done")] // prose's punctuation kept (trial BG F7)
     [InlineData("DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never", "DB_PASSWORD=\"`cat /run/secrets/db`\" PROJECT_PWD=home/u/app CHANGE_PASSWORD=Never")] // trial BG F8
