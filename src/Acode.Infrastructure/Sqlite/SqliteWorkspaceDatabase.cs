@@ -351,6 +351,9 @@ public sealed partial class SqliteWorkspaceDatabase : IDisposable
         _writer.Dispose();
     }
 
+    /// <summary>True while a write (or a <see cref="Dispose"/>) holds the writer: what <see cref="Dispose"/> waits for.</summary>
+    internal bool IsWriting => _writeGate.CurrentCount == 0;
+
     /// <summary>Waits for the writer (one write at a time in this process).</summary>
     /// <exception cref="ObjectDisposedException">This database was disposed, or began to be while the write waited.</exception>
     private async Task EnterWriteAsync(CancellationToken cancellationToken)

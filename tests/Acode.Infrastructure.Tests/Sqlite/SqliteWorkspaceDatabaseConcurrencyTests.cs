@@ -64,8 +64,10 @@ public sealed class SqliteWorkspaceDatabaseConcurrencyTests : IDisposable
         using SqliteConnection blocker = SqliteProbe.Open(_temp.DatabasePath);
         SqliteProbe.Execute(blocker, "BEGIN IMMEDIATE;");
 
+        // The save is in flight once it holds the writer: its Session is marked saving before that, and a Dispose
+        // between the two rightly refuses it (CI, 2026-12-07: the test disposed in that window and the save threw).
         Task inFlight = Task.Run(() => store.SaveAsync(first));
-        while (!first.SaveInProgress && !inFlight.IsCompleted)
+        while (!db.IsWriting && !inFlight.IsCompleted)
         {
             await Task.Delay(10);
         }
