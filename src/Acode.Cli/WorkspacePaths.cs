@@ -95,22 +95,10 @@ internal static class WorkspacePaths
     }
 
     /// <summary>
-    /// The attributes of what is at <paramref name="path"/> (not followed when a link); null when nothing is there, without
-    /// throwing (FileSystemInfo.Attributes is -1 then): this runs at every command's start, and the companion files go
-    /// when the last connection closes. Also null when the path cannot be reached; the open names why.
+    /// The attributes of what is at <paramref name="path"/> (not followed when a link); null when nothing is there or the
+    /// path cannot be reached (the open names why).
     /// </summary>
-    private static FileAttributes? ExistingAttributes(string path)
-    {
-        try
-        {
-            FileAttributes attributes = new FileInfo(path).Attributes;
-            return (int)attributes == -1 ? null : attributes;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static FileAttributes? ExistingAttributes(string path) => TryReadAttributes(path, out FileAttributes? attributes) ? attributes : null;
 
     /// <summary>
     /// Whether <paramref name="databasePath"/> may go through a symbolic link that loops, from one lstat of it (run by
@@ -119,17 +107,26 @@ internal static class WorkspacePaths
     /// loops, but not when the database path is itself a link (lstat does not follow it), so a link is looked at too.
     /// </summary>
     private static bool MayLoop(string databasePath)
+        => !TryReadAttributes(databasePath, out FileAttributes? attributes) || attributes?.HasFlag(FileAttributes.ReparsePoint) == true;
+
+    /// <summary>
+    /// One lstat of <paramref name="path"/>: false when it fails (an unreachable path, a loop on the way); true otherwise,
+    /// with <paramref name="attributes"/> null when nothing is there. Read without an exception in that case
+    /// (FileSystemInfo.Attributes is -1 then): this runs at every command's start, a workspace has no database before
+    /// its first record, and the companion files go when the last connection closes.
+    /// </summary>
+    private static bool TryReadAttributes(string path, out FileAttributes? attributes)
     {
         try
         {
-            // -1: nothing there (or a file on the way), no link beyond it reached; read without an exception, as a
-            // workspace has no database before its first record.
-            FileAttributes attributes = new FileInfo(databasePath).Attributes;
-            return (int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint);
+            FileAttributes read = new FileInfo(path).Attributes;
+            attributes = (int)read == -1 ? null : read;
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return true;
+            attributes = null;
+            return false;
         }
     }
 

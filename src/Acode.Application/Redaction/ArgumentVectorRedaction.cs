@@ -16,7 +16,7 @@ namespace Acode.Application.Redaction;
 internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
 {
     /// <summary>What a shell would not read as part of a word: a word holding one is quoted when the words are joined.</summary>
-    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t;&|<>()");
+    private static readonly SearchValues<char> QuotedWhenJoined = SearchValues.Create(" \t;&|<>()");
 
     // The arrays being read, innermost last: the words of each while it holds only strings (an argument vector), else null.
     private readonly Stack<List<ArgvWord>?> _arrays = new();
@@ -105,7 +105,7 @@ internal sealed class ArgumentVectorRedaction(IReadOnlyList<SecretRule> rules)
             }
 
             string text = words[i].Text;
-            char quote = !text.AsSpan().Trim(" \t").ContainsAny(Blanks) ? '\0' : !text.Contains('"') ? '"' : !text.Contains('\'') ? '\'' : '\0';
+            char quote = !text.AsSpan().Trim(" \t").ContainsAny(QuotedWhenJoined) ? '\0' : !text.Contains('"') ? '"' : !text.Contains('\'') ? '\'' : '\0';
             if (quote != '\0')
             {
                 line.Append(quote);

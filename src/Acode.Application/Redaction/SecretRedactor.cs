@@ -21,7 +21,6 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
     private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    private static readonly SearchValues<char> LettersAndSeparators = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.");
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
     private static readonly HashSet<string> EnvironmentObjectNames = new(
         ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
@@ -685,7 +684,7 @@ public sealed class SecretRedactor : ISecretRedactor
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
             // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
             // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
-            if (IsKeywordArgument(input, quoted ? start - 1 : start) || !value.ContainsAnyExcept(LettersAndSeparators)
+            if (IsKeywordArgument(input, quoted ? start - 1 : start) || SecretValues.IsLettersAndSeparators(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;

@@ -138,7 +138,7 @@ internal static class SecretValues
     /// </summary>
     public static bool IsRandomMixedCaseLetters(ReadOnlySpan<char> value)
     {
-        if (value.ContainsAnyExcept(LettersAndSeparators))
+        if (!IsLettersAndSeparators(value))
         {
             return false;
         }
@@ -152,6 +152,9 @@ internal static class SecretValues
 
         return letters >= 20 && upper * 4 >= letters && upper * 4 <= letters * 3;
     }
+
+    /// <summary>True when the value holds only ASCII letters and the separators <c>- _ .</c> (a word or an identifier, no digit).</summary>
+    public static bool IsLettersAndSeparators(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(LettersAndSeparators);
 
     private static readonly System.Buffers.SearchValues<char> LettersAndSeparators = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_.");
 
