@@ -65,7 +65,9 @@ public static class BuiltInSecretRules
         ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "private_key", "privatekey", "private-key", "credential"];
 
     /// <summary>
-    /// A password on a command line: after <c>--password</c> (<c>=</c> or blanks; not <c>--password-stdin</c>), after
+    /// A password on a command line: after <c>--password</c>, <c>--passphrase</c> or an option ending in <c>-password</c>
+    /// (<c>--master-user-password</c>, <c>--admin-password</c>: trial BL F1; <c>=</c> or blanks; not <c>--password-stdin</c>;
+    /// a flag such as <c>--no-password</c> is left to the check), after
     /// <c>-p</c> in a <c>docker login</c>, sshpass's own <c>-p</c> (after its <c>-v</c> and <c>-P prompt</c>, not ssh's:
     /// <c>sshpass -p … ssh -p 2222</c>), attached to <c>-p</c> in a command of the mysql family (<c>mysql</c>,
     /// <c>mysqldump</c>, <c>mysql_upgrade</c>, <c>mariadb-dump</c>, …: <c>-pSecret</c>; any other command's <c>-p</c>, such
@@ -80,7 +82,7 @@ public static class BuiltInSecretRules
     /// quoted value is taken whole (<see cref="PasswordValue"/>).
     /// </summary>
     private const string CliPasswordPattern =
-        @"(?:--password(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p)" + PasswordValue;
+        @"(?:--(?:[A-Za-z0-9]+-)*(?:password|passphrase)(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p)" + PasswordValue;
 
     /// <summary>
     /// The password: within the quotes that open right before it, whatever it holds but a line break (<c>-p'S3cret;Pw'</c>,
@@ -140,7 +142,7 @@ public static class BuiltInSecretRules
     /// JSON's escaped quotes); this one takes the short ones the generic rule keeps (<c>PGPASSWORD=S3cret</c>: trial BC F4).
     /// Code is left alone: <c>PASSWORD = getpass.getpass()</c> has blanks, and a value must end the word (a blank, a quote,
     /// <c>; &amp; | , )</c> or the end), so <c>PASSWORD=os.environ["PW"]</c> is not one (trial BF F1). A bare <c>PWD</c> is
-    /// the working directory; a name ending in <c>PASS</c> is as often a count of passed tests or a compiler's pass (trial BF F7).
+    /// the working directory; a sed or perl substitution's <c>s/DB_PASSWORD=.*/…/</c> is a pattern (trial BL D1).
     /// </summary>
     private const string EnvironmentPasswordPattern =
         @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|$)";
@@ -153,8 +155,31 @@ public static class BuiltInSecretRules
     /// </summary>
     private const string WholeAssignment = @"--env|\benv|\bset|\bEnvironment|\b(?i:docker|docker-compose|podman|nerdctl|tmux)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "-e";
 
-    /// <summary>The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c>; <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.</summary>
-    private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD|SSHPASS|REDISCLI_AUTH)";
+    /// <summary>
+    /// The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c>,
+    /// <c>_PWD</c> or <c>_PASS</c> (<c>RABBITMQ_DEFAULT_PASS</c>, <c>SMTP_PASS</c>: trial BL F2; the check holds such a
+    /// name's value to letters and digits both, as one is as often a count of passed tests); <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.
+    /// </summary>
+    private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+(?:PWD|PASS)|SSHPASS|REDISCLI_AUTH)";
+
+    /// <summary>
+    /// An environment variable given as a name and a value, by the name's upper case as <see cref="EnvironmentPasswordNames"/>:
+    /// a Kubernetes container's <c>env</c> list in YAML (<c>- name: DB_PASSWORD</c>, then <c>value: …</c> on the next
+    /// line) and an ECS task definition's <c>environment</c> in JSON text (<c>{"name": "DB_PASSWORD", "value": "…"}</c>)
+    /// (trial BL F4).
+    /// </summary>
+    private const string NameValuePairPattern =
+        @"\bname:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))"
+        + @"|""name""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,[ \t]*""value""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
+
+    /// <summary>
+    /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
+    /// password=… dbname=prod</c>: PostgreSQL, "Connection Strings", 32.1.1.1), known by another keyword of it on the
+    /// same line before or after (trial BL F3); a value quoted in single quotes whole.
+    /// </summary>
+    private const string ConnectionKeywordsPattern =
+        @"\b(?:host|hostaddr|dbname|user|port|sslmode)=[^\s'""]+(?:[ \t]+[a-z_]+=[^\s'""]+)*[ \t]+password=(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))"
+        + @"|\bpassword=(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))(?:[ \t]+[a-z_]+=[^\s'""]+)*[ \t]+(?:host|hostaddr|dbname|user|port|sslmode)=";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()
@@ -214,10 +239,13 @@ public static class BuiltInSecretRules
         // the host "db"), as does one holding a character outside ASCII (U+0001 in the copy the rule reads), and the
         // password never runs past a space.
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
+        // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), before the connection-string rule, which
+        // would take the parameters after it with it when a ';' follows.
+        Rule(UrlPassword, @"[?&;]password=(?<secret>[^&\s#""'<>]+)", SecretCheck.CommandLinePassword, ["password="]),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["--password", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "--passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
@@ -233,6 +261,8 @@ public static class BuiltInSecretRules
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "SSHPASS", "REDISCLI_AUTH"]),
+        Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
+        Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"]),
+        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.CommandLinePassword, ["password="]),
     ];
 }

@@ -25,6 +25,9 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly HashSet<string> EnvironmentObjectNames = new(
         ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
         StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> FlagWords = new(
+        ["no", "ask", "prompt", "show", "hide", "generate", "random", "reset", "skip", "require", "forgot", "read", "without", "empty", "disable", "enable", "allow", "auto", "expire", "stdin", "use"],
+        StringComparer.OrdinalIgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -188,6 +191,7 @@ public sealed class SecretRedactor : ISecretRedactor
             string? name = null;
             // The name each open object or array is the value of (null in an array or at the top).
             var containers = new Stack<string?>();
+            string? pairName = null;
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName)
@@ -199,10 +203,12 @@ public sealed class SecretRedactor : ISecretRedactor
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
                     containers.Push(name);
+                    pairName = null;
                 }
                 else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
                 {
                     containers.TryPop(out _);
+                    pairName = null;
                 }
 
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -216,7 +222,12 @@ public sealed class SecretRedactor : ISecretRedactor
                 else if (reader.TokenType == JsonTokenType.String)
                 {
                     string value = reader.GetString()!;
-                    string redacted = RedactValue(name, value, InEnvironmentObject(containers), counts);
+                    bool inEnvironment = InEnvironmentObject(containers);
+                    // An environment list of name/value objects (Kubernetes' env, ECS's environment: trial BL F4): the
+                    // value is read as the named variable's.
+                    bool paired = pairName is not null && "value".Equals(name, StringComparison.OrdinalIgnoreCase);
+                    string redacted = RedactValue(paired ? pairName : name, value, inEnvironment, counts);
+                    pairName = inEnvironment && "name".Equals(name, StringComparison.OrdinalIgnoreCase) ? value : pairName;
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
                     {
@@ -619,7 +630,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     private static bool IsAssignedSecret(ReadOnlySpan<char> value)
     {
-        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.LooksRandom(value))
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || AssignsAgain(value) || !SecretValues.LooksRandom(value))
         {
             return false;
         }
@@ -646,7 +657,7 @@ public sealed class SecretRedactor : ISecretRedactor
         char before = beforeAt >= 0 ? input[beforeAt] : ' ';
         // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
         // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
-        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value))
+        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt)))
         {
             return false;
         }
@@ -684,7 +695,17 @@ public sealed class SecretRedactor : ISecretRedactor
             // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
             // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
             // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
-            if (IsKeywordArgument(input, quoted ? start - 1 : start) || SecretValues.IsLettersAndSeparators(value)
+            ReadOnlySpan<char> name = AssignedName(input, quoted ? start - 1 : start, out int nameStart);
+            char beforeName = nameStart > 0 && !name.IsEmpty ? input[nameStart - 1] : ' ';
+            // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1:
+            // trial BF F7): its value looks random or holds letters with a digit or a symbol among them
+            // (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
+            if (name.EndsWith("_PASS") && !SecretValues.LooksRandom(value) && !HasDigitOrSymbolAmongLetters(value))
+            {
+                return false;
+            }
+
+            if (IsKeywordArgument(input, nameStart, name.Length) || beforeName is '/' or '^' || AssignsAgain(value) || SecretValues.IsLettersAndSeparators(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;
@@ -778,13 +799,20 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// Whether the environment variable whose value starts at <paramref name="valueStart"/> (after <c>NAME=</c> and its
-    /// quote) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
+    /// Whether the environment variable <paramref name="nameStart"/> starts (found by <see cref="AssignedName"/>) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
     /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>: trial BH F3). Not
     /// after a comma: a printed map or a log line lists variables so (<c>{PATH=/usr/bin, DB_PASSWORD=…}</c>: trial BI F3).
     /// </summary>
-    private static bool IsKeywordArgument(string input, int valueStart)
+    private static bool IsKeywordArgument(string input, int nameStart, int nameLength)
+        => nameLength > 0 && nameStart > 1 && input[nameStart - 1] == '(' && (char.IsAsciiLetterOrDigit(input[nameStart - 2]) || input[nameStart - 2] == '_');
+
+    /// <summary>
+    /// The upper-case name assigned the value at <paramref name="valueStart"/> of <paramref name="input"/> (<c>NAME=</c>,
+    /// <c>NAME = </c>), empty when none; <paramref name="nameStart"/> is where it starts (or would).
+    /// </summary>
+    private static ReadOnlySpan<char> AssignedName(string input, int valueStart, out int nameStart)
     {
+        nameStart = valueStart;
         int i = valueStart - 1;
         while (i >= 0 && input[i] is ' ' or '\t')
         {
@@ -793,16 +821,80 @@ public sealed class SecretRedactor : ISecretRedactor
 
         if (i < 0 || input[i] != '=')
         {
-            return false;
+            return [];
         }
 
         i--;
+        while (i >= 0 && input[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        int end = i + 1;
         while (i >= 0 && (char.IsAsciiLetterUpper(input[i]) || char.IsAsciiDigit(input[i]) || input[i] == '_'))
         {
             i--;
         }
 
-        return i > 0 && input[i] == '(' && (char.IsAsciiLetterOrDigit(input[i - 1]) || input[i - 1] == '_');
+        nameStart = i + 1;
+        return input.AsSpan(nameStart, end - nameStart);
+    }
+
+    /// <summary>
+    /// Whether the word before a value, whose last character is at <paramref name="end"/> of <paramref name="input"/> (with
+    /// the separators after it), is a long option ending in <c>-password</c> that is a flag taking no value
+    /// (<c>--no-password</c>, <c>--ask-password</c>, <c>--prompt-password</c>, …: the word after it is the next argument).
+    /// </summary>
+    private static bool IsAfterFlag(string input, int end)
+    {
+        int i = end;
+        while (i >= 0 && input[i] is ' ' or '\t' or '=' or ',' or '"' or '\'')
+        {
+            i--;
+        }
+
+        int last = i;
+        while (i >= 0 && (char.IsAsciiLetterOrDigit(input[i]) || input[i] == '-'))
+        {
+            i--;
+        }
+
+        ReadOnlySpan<char> option = input.AsSpan(i + 1, last - i);
+        if (!option.StartsWith("--") || !option.EndsWith("-password", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (Range word in option[2..].Split('-'))
+        {
+            if (FlagWords.Contains(option[2..][word].ToString()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a value assigns a password itself: the pattern and replacement of a substitution (<c>s/^DB_PASSWORD=\w+$/DB_PASSWORD=x/</c>:
+    /// trial BL D1), not a secret.
+    /// </summary>
+    private static bool AssignsAgain(ReadOnlySpan<char> value)
+        => value.Contains("PASSWORD=", StringComparison.OrdinalIgnoreCase) || value.Contains("PASSWD=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a digit or a symbol (not <c>- _ .</c>) stands between two letters of <paramref name="value"/> (<c>S3cret</c>, <c>P@ss</c>; not <c>Lexer1</c>).</summary>
+    private static bool HasDigitOrSymbolAmongLetters(ReadOnlySpan<char> value)
+    {
+        for (int i = 1; i < value.Length - 1; i++)
+        {
+            if (!char.IsAsciiLetter(value[i]) && value[i] is not ('-' or '_' or '.') && char.IsAsciiLetter(value[i - 1]) && char.IsAsciiLetter(value[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>

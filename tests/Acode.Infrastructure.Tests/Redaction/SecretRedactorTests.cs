@@ -197,6 +197,7 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p S3cretPass1\"}", "{\"command\":\"docker login registry.example.com \\\\\\n  -u ci \\\\\\n  -p [REDACTED:cli-password]\"}")] // continued lines in a JSON string
     [InlineData("{\"command\":[\"docker\",\"run\",\"-e\",\"MYSQL_ROOT_PASSWORD=root pw 1\",\"-e\",\"MYSQL_PASSWORD=user pw 2\",\"mysql:8\"]}", "{\"command\":[\"docker\",\"run\",\"-e\",\"MYSQL_ROOT_PASSWORD=[REDACTED:cli-password]\",\"-e\",\"MYSQL_PASSWORD=[REDACTED:cli-password]\",\"mysql:8\"]}", 2)] // each of one command (trial BK F1: the first leaked)
     [InlineData("{\"messages\":{\"FORGOT_PASSWORD\":\"Forgot password?\",\"WEAK_PASSWORD\":\"E1002\"},\"env\":{\"PGPASSWORD\":\"S3cret1\"}}", "{\"messages\":{\"FORGOT_PASSWORD\":\"Forgot password?\",\"WEAK_PASSWORD\":\"E1002\"},\"env\":{\"PGPASSWORD\":\"[REDACTED:cli-password]\"}}")] // upper-case keys outside an environment object are texts and codes (trial BH F2)
+    [InlineData("{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"S3cretPw9\"},{\"name\":\"DB_HOST\",\"value\":\"db2x9\"}],\"fields\":[{\"name\":\"DB_PASSWORD\",\"value\":\"Label 2\"}]}", "{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"[REDACTED:generic-secret]\"},{\"name\":\"DB_HOST\",\"value\":\"db2x9\"}],\"fields\":[{\"name\":\"DB_PASSWORD\",\"value\":\"Label 2\"}]}")] // an environment list of name/value objects (trial BL F4)
     public void A_password_in_a_command_given_as_an_array_of_words_is_redacted_in_its_word(string json, string expected, int found = 1)
     {
         var counts = new RedactionCounts();
@@ -671,6 +672,16 @@ public sealed class SecretRedactorTests
     [InlineData("docker login -u me -p ****", "docker login -u me -p ****")]
     [InlineData("tool --password \"$PW\"", "tool --password \"$PW\"")]
     [InlineData("password: ${{ secrets.X }}", "password: ${{ secrets.X }}")]
+    [InlineData("aws rds create-db-instance --master-user-password Xk9pQ2zLm4Wr8vB3 && az vm create -n vm1 --admin-password 'P@ssw0rd1234!'", "aws rds create-db-instance --master-user-password [REDACTED:cli-password] && az vm create -n vm1 --admin-password '[REDACTED:cli-password]'")] // an option ending in -password (trial BL F1)
+    [InlineData("gpg --batch --passphrase S3cret99 -c f; wget --ftp-password=S3cret99 ftp://h/f", "gpg --batch --passphrase [REDACTED:cli-password] -c f; wget --ftp-password=[REDACTED:cli-password] ftp://h/f")]
+    [InlineData("pg_dump -U app --no-password app_prod2 > d.sql; ansible-playbook --ask-vault-password site2.yml; tool --prompt-password db2", "pg_dump -U app --no-password app_prod2 > d.sql; ansible-playbook --ask-vault-password site2.yml; tool --prompt-password db2")] // a flag taking no value
+    [InlineData("docker run -d -e RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8 rabbitmq:3; export SMTP_PASS=S3cret99", "docker run -d -e RABBITMQ_DEFAULT_PASS=[REDACTED:cli-password] rabbitmq:3; export SMTP_PASS=[REDACTED:cli-password]")] // a name ending in _PASS (trial BL F2)
+    [InlineData("psql \"host=db.internal user=app password=hunter2024 dbname=prod\"; psycopg2.connect(\"dbname=prod user=app password='S3 cret1' host=db\")", "psql \"host=db.internal user=app password=[REDACTED:connection-string-password] dbname=prod\"; psycopg2.connect(\"dbname=prod user=app password='[REDACTED:connection-string-password]' host=db\")")] // libpq's keyword=value (trial BL F3)
+    [InlineData("jdbc:postgresql://db/app?user=app&password=hunter2024&ssl=true", "jdbc:postgresql://db/app?user=app&password=[REDACTED:url-password]&ssl=true")]
+    [InlineData("/login?password=true&password=$PW and password=hunter2024 alone, host=db password=${PW}", "/login?password=true&password=$PW and password=hunter2024 alone, host=db password=${PW}")]
+    [InlineData("env:\n  - name: DB_PASSWORD\n    value: S3cretPw9\n  - name: DB_HOST\n    value: db2x", "env:\n  - name: DB_PASSWORD\n    value: [REDACTED:cli-password]\n  - name: DB_HOST\n    value: db2x")] // Kubernetes' env list (trial BL F4)
+    [InlineData("\"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"S3cretPw9\"}]", "\"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"[REDACTED:cli-password]\"}]")] // ECS's, in text
+    [InlineData("sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=x1y2/' .env", "sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=x1y2/' .env")] // a substitution's pattern (trial BL D1)
     public void The_command_line_and_header_forms_are_redacted_and_their_placeholders_kept(string text, string expected)
         => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
 
