@@ -170,7 +170,7 @@ public static class BuiltInSecretRules
     /// </summary>
     private const string NameValuePairPattern =
         @"\bname:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))"
-        + @"|""name""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,[ \t]*""value""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
+        + @"|""name""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,\s*""value""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
@@ -241,11 +241,11 @@ public static class BuiltInSecretRules
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
         // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), before the connection-string rule, which
         // would take the parameters after it with it when a ';' follows.
-        Rule(UrlPassword, @"[?&;]password=(?<secret>[^&\s#""'<>]+)", SecretCheck.CommandLinePassword, ["password="]),
+        Rule(UrlPassword, @"[?&;]password=(?<secret>[^&\s#""'<>]+)", SecretCheck.EnvironmentPassword, ["password="]),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "--passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("sqlcmd|bcp|osql", "-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["sqlcmd", "bcp", "osql"], StringComparison.OrdinalIgnoreCase),
@@ -263,6 +263,6 @@ public static class BuiltInSecretRules
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"]),
-        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.CommandLinePassword, ["password="]),
+        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.EnvironmentPassword, ["password="]),
     ];
 }

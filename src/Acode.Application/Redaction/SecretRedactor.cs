@@ -25,9 +25,14 @@ public sealed class SecretRedactor : ISecretRedactor
     private static readonly HashSet<string> EnvironmentObjectNames = new(
         ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
         StringComparer.OrdinalIgnoreCase);
+    private static readonly SearchValues<char> PatternCharacters = SearchValues.Create("*+?\\[]^$");
+    private static readonly SearchValues<char> MetavarCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
     private static readonly HashSet<string> FlagWords = new(
-        ["no", "ask", "prompt", "show", "hide", "generate", "random", "reset", "skip", "require", "forgot", "read", "without", "empty", "disable", "enable", "allow", "auto", "expire", "stdin", "use"],
+        ["no", "ask", "prompt", "show", "hide", "generate", "random", "skip", "require", "forgot", "without", "empty", "disable", "allow", "auto", "expire", "stdin", "save", "remember", "check"],
         StringComparer.OrdinalIgnoreCase);
+    private static readonly Regex PostgresClient = new(
+        @"\b(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?:\.exe)?\b",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -66,7 +71,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
         _cliPasswordRules = [.. _rules.Where(r => r.Kind == BuiltInSecretRules.CliPassword)];
-        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword);
+        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword && r.Kind == BuiltInSecretRules.CliPassword);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -422,17 +427,19 @@ public sealed class SecretRedactor : ISecretRedactor
     internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched)
     {
         bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword;
-        for (Match match = rule.Regex.Match(matched); match.Success; match = match.NextMatch())
+        for (Match match = rule.Regex.Match(matched); match.Success;)
         {
             Group secret = match.Groups[SecretRule.SecretGroup];
             if (!secret.Success)
             {
+                match = match.NextMatch();
                 continue;
             }
 
             if (!commandLine)
             {
-                yield return rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length) : (secret.Index, secret.Length);
+                yield return rule.Check == SecretCheck.Assigned ? BeforeNextParameter(matched, secret.Index, secret.Length) : (secret.Index, secret.Length);
+                match = match.NextMatch();
                 continue;
             }
 
@@ -442,8 +449,58 @@ public sealed class SecretRedactor : ISecretRedactor
                 yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
             }
 
-            yield return WithoutTrailingPunctuation(matched, secret.Index, secret.Length);
+            (int index, int length) = WithoutTrailingPunctuation(matched, secret.Index, secret.Length);
+            if (rule.Check == SecretCheck.EnvironmentPassword && SubstitutionPart(matched, index, length) is int part)
+            {
+                // A substitution's s/NAME=pattern/NAME=replacement/: each part up to its delimiter, the search going on
+                // after it, so that the replacement is read too (trial BM H1).
+                yield return (index, part);
+                match = rule.Regex.Match(matched, index + part);
+                continue;
+            }
+
+            yield return (index, length);
+            match = match.NextMatch();
         }
+    }
+
+    /// <summary>
+    /// The length of the value at <paramref name="index"/> up to its first <c>/</c> when its name follows a <c>/</c> or a
+    /// <c>^</c> (a sed or perl substitution's <c>s/^DB_PASSWORD=.*/DB_PASSWORD=…/</c>); null otherwise.
+    /// </summary>
+    private static int? SubstitutionPart(string matched, int index, int length)
+    {
+        ReadOnlySpan<char> name = AssignedName(matched, index, out int nameStart);
+        if (name.IsEmpty || nameStart == 0 || matched[nameStart - 1] is not ('/' or '^'))
+        {
+            return null;
+        }
+
+        int slash = matched.AsSpan(index, length).IndexOf('/');
+        return slash > 0 ? slash : length;
+    }
+
+    /// <summary>
+    /// An assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>: the rest is
+    /// other parameters, redacted by their own rules: trial BM H2), its trailing <c>&amp;</c>s left out.
+    /// </summary>
+    private static (int Index, int Length) BeforeNextParameter(string matched, int index, int length)
+    {
+        ReadOnlySpan<char> value = matched.AsSpan(index, length);
+        for (int at = value.IndexOf('&'); at > 0;)
+        {
+            ReadOnlySpan<char> rest = value[(at + 1)..];
+            int equals = rest.IndexOf('=');
+            if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(IdentifierCharacters))
+            {
+                return WithoutTrailingAmpersands(matched, index, at);
+            }
+
+            int next = rest.IndexOf('&');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return WithoutTrailingAmpersands(matched, index, length);
     }
 
     /// <summary>
@@ -657,7 +714,7 @@ public sealed class SecretRedactor : ISecretRedactor
         char before = beforeAt >= 0 ? input[beforeAt] : ' ';
         // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
         // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
-        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt)))
+        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt, value)))
         {
             return false;
         }
@@ -697,19 +754,24 @@ public sealed class SecretRedactor : ISecretRedactor
             // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
             ReadOnlySpan<char> name = AssignedName(input, quoted ? start - 1 : start, out int nameStart);
             char beforeName = nameStart > 0 && !name.IsEmpty ? input[nameStart - 1] : ' ';
-            // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1:
-            // trial BF F7): its value looks random or holds letters with a digit or a symbol among them
-            // (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
-            if (name.EndsWith("_PASS") && !SecretValues.LooksRandom(value) && !HasDigitOrSymbolAmongLetters(value))
+            // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1,
+            // OPT_PASS=mem2reg: trials BF F7, BM L2): its value looks random from 12 characters, or holds a digit or a symbol
+            // between letters with both cases or a symbol (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
+            if (name.EndsWith("_PASS") && !(value.Length >= 12 && SecretValues.LooksRandom(value))
+                && !(HasDigitOrSymbolAmongLetters(value) && (value.ContainsAnyExcept(IdentifierCharacters) || (value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z')))))
             {
                 return false;
             }
 
-            if (IsKeywordArgument(input, nameStart, name.Length) || beforeName is '/' or '^' || AssignsAgain(value) || SecretValues.IsLettersAndSeparators(value)
+            if (IsKeywordArgument(input, nameStart, name.Length) || (beforeName is '/' or '^' && value.ContainsAny(PatternCharacters)) || AssignsAgain(value) || SecretValues.IsLettersAndSeparators(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;
             }
+        }
+        else if (IsMetavar(value))
+        {
+            return false;
         }
         else if (SecretValues.LooksRandom(value))
         {
@@ -842,14 +904,19 @@ public sealed class SecretRedactor : ISecretRedactor
 
     /// <summary>
     /// Whether the word before a value, whose last character is at <paramref name="end"/> of <paramref name="input"/> (with
-    /// the separators after it), is a long option ending in <c>-password</c> that is a flag taking no value
-    /// (<c>--no-password</c>, <c>--ask-password</c>, <c>--prompt-password</c>, …: the word after it is the next argument).
+    /// the separators after it), is an option taking no value, so the word after it is the next argument: a long option
+    /// ending in <c>-password</c> or <c>-passphrase</c> that is a flag (<c>--no-password</c>, <c>--ask-password</c>, <c>--prompt-password</c>, …),
+    /// or a PostgreSQL client's <c>--password</c> written without <c>=</c>, which makes it prompt (<c>pg_dump -U app
+    /// --password app_production</c>: psql(1), "-W, --password"; trial BL D2), before a <paramref name="value"/> that reads
+    /// as a database's name: an identifier in one case (<c>Q9zXy7kP2qLm9vRt</c> is a password put there all the same).
     /// </summary>
-    private static bool IsAfterFlag(string input, int end)
+    private static bool IsAfterFlag(string input, int end, ReadOnlySpan<char> value)
     {
         int i = end;
+        bool equals = false;
         while (i >= 0 && input[i] is ' ' or '\t' or '=' or ',' or '"' or '\'')
         {
+            equals |= input[i] == '=';
             i--;
         }
 
@@ -860,9 +927,15 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         ReadOnlySpan<char> option = input.AsSpan(i + 1, last - i);
-        if (!option.StartsWith("--") || !option.EndsWith("-password", StringComparison.OrdinalIgnoreCase))
+        if (!option.StartsWith("--") || !(option.EndsWith("password", StringComparison.OrdinalIgnoreCase) || option.EndsWith("passphrase", StringComparison.OrdinalIgnoreCase)))
         {
             return false;
+        }
+
+        if (option.Length == "--password".Length)
+        {
+            int lineStart = Math.Max(input.AsSpan(0, i + 1).LastIndexOfAny("\r\n;|&"), i - 512) + 1;
+            return !equals && IsDatabaseName(value) && PostgresClient.IsMatch(input.AsSpan(lineStart, i + 1 - lineStart));
         }
 
         foreach (Range word in option[2..].Split('-'))
@@ -896,6 +969,17 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return false;
     }
+
+    /// <summary>
+    /// A help text's placeholder for an option's value, its name in upper case (argparse's <c>--master-user-password
+    /// MASTER_USER_PASSWORD</c>, <c>--passphrase PASSPHRASE</c>: trial BM M2): upper-case letters and <c>_</c> naming a password.
+    /// </summary>
+    private static bool IsMetavar(ReadOnlySpan<char> value)
+        => !value.ContainsAnyExcept(MetavarCharacters) && (value.Contains("PASS", StringComparison.Ordinal) || value.Contains("PWD", StringComparison.Ordinal) || value.Contains("SECRET", StringComparison.Ordinal));
+
+    /// <summary>An identifier (letters, digits, <c>- _ .</c>) not mixing upper and lower case, as databases are named.</summary>
+    private static bool IsDatabaseName(ReadOnlySpan<char> value)
+        => !value.ContainsAnyExcept(IdentifierCharacters) && !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z'));
 
     /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
     private static bool IsPortMapping(ReadOnlySpan<char> value)

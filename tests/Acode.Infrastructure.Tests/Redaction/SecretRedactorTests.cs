@@ -214,6 +214,7 @@ public sealed class SecretRedactorTests
     [InlineData("{\"command\":[\"mkdir\",\"-p\",\"src/very/deep/Folder9Name\"]}")]
     [InlineData("{\"command\":[\"mysql\",\"--password\",\"$DB_PASSWORD\"]}")]
     [InlineData("{\"command\":[\"docker\",\"login\",\"--password-stdin\"],\"x\":[\"--password\",1]}")]
+    [InlineData("{\"command\":[\"psql\",\"-h\",\"db\",\"-U\",\"postgres\",\"--password\",\"app_production2\"]}")] // psql's --password prompts: the database's name follows (trial BL D2)
     public void An_array_of_words_without_a_password_is_kept(string json)
         => Assert.Same(json, _redactor.RedactJson(json, new RedactionCounts()));
 
@@ -681,7 +682,14 @@ public sealed class SecretRedactorTests
     [InlineData("/login?password=true&password=$PW and password=hunter2024 alone, host=db password=${PW}", "/login?password=true&password=$PW and password=hunter2024 alone, host=db password=${PW}")]
     [InlineData("env:\n  - name: DB_PASSWORD\n    value: S3cretPw9\n  - name: DB_HOST\n    value: db2x", "env:\n  - name: DB_PASSWORD\n    value: [REDACTED:cli-password]\n  - name: DB_HOST\n    value: db2x")] // Kubernetes' env list (trial BL F4)
     [InlineData("\"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"S3cretPw9\"}]", "\"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"[REDACTED:cli-password]\"}]")] // ECS's, in text
-    [InlineData("sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=x1y2/' .env", "sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=x1y2/' .env")] // a substitution's pattern (trial BL D1)
+    [InlineData("sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=xxx/' .env", "sed -i 's/DB_PASSWORD=.*/DB_PASSWORD=REPLACE_ME/' .env; perl -pi -e 's/^DB_PASSWORD=\\w+$/DB_PASSWORD=xxx/' .env")] // a substitution's pattern (trial BL D1)
+    [InlineData("pg_dump -U app --password app_prod2 > d.sql; ['psql', '-h', 'db', '--password', 'app_db2']; mysql --password S3cret1 db", "pg_dump -U app --password app_prod2 > d.sql; ['psql', '-h', 'db', '--password', 'app_db2']; mysql --password [REDACTED:cli-password] db")] // a PostgreSQL client's --password prompts (trial BL D2)
+    [InlineData("sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=RealS3cret99/' .env; sed 's/PASSWORD=\\w+/PASSWORD=Xk9pQ2zLm4Wr8vB7/'", "sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=[REDACTED:cli-password]/' .env; sed 's/PASSWORD=\\w+/PASSWORD=[REDACTED:cli-password]/'")] // a substitution's replacement (trial BM H1)
+    [InlineData("curl -d \"client_id=app&client_secret=Xk9pQ2zLm4Wr8vB7mN3&grant_type=password&username=bob&password=S3cret99\" https://idp/token", "curl -d \"client_id=app&client_secret=[REDACTED:generic-secret]&grant_type=password&username=bob&password=[REDACTED:url-password]\" https://idp/token")] // a secret before another parameter (trial BM H2)
+    [InlineData("tool --key-passphrase S3cretPw99 sign; app --enable-password S3cretPw99", "tool --key-passphrase [REDACTED:cli-password] sign; app --enable-password [REDACTED:cli-password]")] // trial BM M1, M4
+    [InlineData("  --master-user-password MASTER_USER_PASSWORD\n  --passphrase PASSPHRASE\n  --save-password user@host\n  --no-passphrase mykey2", "  --master-user-password MASTER_USER_PASSWORD\n  --passphrase PASSPHRASE\n  --save-password user@host\n  --no-passphrase mykey2")] // a help text's placeholders, a flag (trial BM M2, M4)
+    [InlineData("OPT_PASS=mem2reg BUILD_PASS=gcc-13.2 E2E_PASS=k8s-e2e; GET /reset?password=required&token=abc", "OPT_PASS=mem2reg BUILD_PASS=gcc-13.2 E2E_PASS=k8s-e2e; GET /reset?password=required&token=abc")] // trial BM L2, L4
+    [InlineData("{\n  \"name\": \"DB_PASSWORD\",\n  \"value\": \"S3cret99\"\n}", "{\n  \"name\": \"DB_PASSWORD\",\n  \"value\": \"[REDACTED:cli-password]\"\n}")] // pretty-printed (trial BM M3)
     public void The_command_line_and_header_forms_are_redacted_and_their_placeholders_kept(string text, string expected)
         => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
 
