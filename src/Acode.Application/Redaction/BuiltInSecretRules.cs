@@ -142,7 +142,8 @@ public static class BuiltInSecretRules
     /// JSON's escaped quotes); this one takes the short ones the generic rule keeps (<c>PGPASSWORD=S3cret</c>: trial BC F4).
     /// Code is left alone: <c>PASSWORD = getpass.getpass()</c> has blanks, and a value must end the word (a blank, a quote,
     /// <c>; &amp; | , )</c> or the end), so <c>PASSWORD=os.environ["PW"]</c> is not one (trial BF F1). A bare <c>PWD</c> is
-    /// the working directory; a sed or perl substitution's <c>s/DB_PASSWORD=.*/…/</c> is a pattern (trial BL D1).
+    /// the working directory; in a sed or perl substitution, <c>s/^DB_PASSWORD=.*/DB_PASSWORD=…/</c>, each part is read up to its
+    /// <c>/</c> and a pattern is kept (trials BL D1, BM H1).
     /// </summary>
     private const string EnvironmentPasswordPattern =
         @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|$)";
@@ -157,8 +158,8 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// The names of <see cref="EnvironmentPasswordPattern"/>: ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c>,
-    /// <c>_PWD</c> or <c>_PASS</c> (<c>RABBITMQ_DEFAULT_PASS</c>, <c>SMTP_PASS</c>: trial BL F2; the check holds such a
-    /// name's value to letters and digits both, as one is as often a count of passed tests); <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.
+    /// <c>_PWD</c> or <c>_PASS</c> (<c>RABBITMQ_DEFAULT_PASS</c>, <c>SMTP_PASS</c>: trial BL F2; the check asks more of such a
+    /// name's value, as one is as often a count of passed tests or a compiler's pass); <c>SSHPASS</c>, <c>REDISCLI_AUTH</c>.
     /// </summary>
     private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+(?:PWD|PASS)|SSHPASS|REDISCLI_AUTH)";
 
