@@ -241,8 +241,8 @@ public static class BuiltInSecretRules
         // password never runs past a space.
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
         // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), before the connection-string rule, which
-        // would take the parameters after it with it when a ';' follows.
-        Rule(UrlPassword, @"[?&;]password=(?<secret>[^&\s#""'<>]+)", SecretCheck.EnvironmentPassword, ["password="]),
+        // would take the parameters after it with it when a ';' follows; not after a ';', a connection string's (trial BN M1).
+        Rule(UrlPassword, @"[?&]password=(?<secret>[^&;\s#""'<>]+)", SecretCheck.EnvironmentPassword, ["password="]),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),

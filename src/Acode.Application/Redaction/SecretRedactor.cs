@@ -31,7 +31,7 @@ public sealed class SecretRedactor : ISecretRedactor
         ["no", "ask", "prompt", "show", "hide", "generate", "random", "skip", "require", "forgot", "without", "empty", "disable", "allow", "auto", "expire", "stdin", "save", "remember", "check"],
         StringComparer.OrdinalIgnoreCase);
     private static readonly Regex PostgresClient = new(
-        @"\b(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?:\.exe)?\b",
+        @"(?:^|[\s""'/\[])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?:\.exe)?(?:[\s""',]|$)",
         RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
@@ -436,26 +436,26 @@ public sealed class SecretRedactor : ISecretRedactor
                 continue;
             }
 
-            if (!commandLine)
+            if (commandLine)
             {
-                yield return rule.Check == SecretCheck.Assigned ? BeforeNextParameter(matched, secret.Index, secret.Length) : (secret.Index, secret.Length);
-                match = match.NextMatch();
-                continue;
+                // The environment rule's docker … -e "NAME=…" too (trial BK F1).
+                foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
+                {
+                    yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
+                }
             }
 
-            // The environment rule's docker … -e "NAME=…" too (trial BK F1).
-            foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
+            (int index, int length) = commandLine ? WithoutTrailingPunctuation(matched, secret.Index, secret.Length)
+                : rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length)
+                : (secret.Index, secret.Length);
+            int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword ? DelimitedPart(matched, index, length) : null;
+            part ??= rule.Check == SecretCheck.Assigned ? BeforeNextParameter(matched, index, length) : null;
+            if (part is int cut)
             {
-                yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
-            }
-
-            (int index, int length) = WithoutTrailingPunctuation(matched, secret.Index, secret.Length);
-            if (rule.Check == SecretCheck.EnvironmentPassword && SubstitutionPart(matched, index, length) is int part)
-            {
-                // A substitution's s/NAME=pattern/NAME=replacement/: each part up to its delimiter, the search going on
-                // after it, so that the replacement is read too (trial BM H1).
-                yield return (index, part);
-                match = rule.Regex.Match(matched, index + part);
+                // What follows the part may hold the next secret (s/NAME=pattern/NAME=replacement/: trials BM H1, BN H2,
+                // H3; access_token=…&refresh_token=…: trial BN H1): the search goes on right after it.
+                yield return (index, cut);
+                match = rule.Regex.Match(matched, index + cut);
                 continue;
             }
 
@@ -465,26 +465,69 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// The length of the value at <paramref name="index"/> up to its first <c>/</c> when its name follows a <c>/</c> or a
-    /// <c>^</c> (a sed or perl substitution's <c>s/^DB_PASSWORD=.*/DB_PASSWORD=…/</c>); null otherwise.
+    /// The length of the value at <paramref name="index"/> up to the delimiter its name follows, when that is a substitution's
+    /// or a list's (<c>/ # @ | ,</c>, or one of them and <c>^</c>: sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>);
+    /// not an escaped one (<c>\/</c>: trial BN M4). Null when the value holds no such delimiter.
     /// </summary>
-    private static int? SubstitutionPart(string matched, int index, int length)
+    private static int? DelimitedPart(string matched, int index, int length)
     {
-        ReadOnlySpan<char> name = AssignedName(matched, index, out int nameStart);
-        if (name.IsEmpty || nameStart == 0 || matched[nameStart - 1] is not ('/' or '^'))
+        if (DelimiterBefore(matched, index) is not char delimiter)
         {
             return null;
         }
 
-        int slash = matched.AsSpan(index, length).IndexOf('/');
-        return slash > 0 ? slash : length;
+        for (int i = index; i < index + length; i++)
+        {
+            if (matched[i] == '\\')
+            {
+                i++;
+            }
+            else if (matched[i] == delimiter)
+            {
+                return i > index ? i - index : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
-    /// An assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>: the rest is
-    /// other parameters, redacted by their own rules: trial BM H2), its trailing <c>&amp;</c>s left out.
+    /// The delimiter before the name assigned the value at <paramref name="valueStart"/> (<c>NAME=</c>, <c>name: </c>, a
+    /// quote skipped): one of <c>/ # @ | ,</c>, looked for before a regular expression's <c>^</c> too; null otherwise.
     /// </summary>
-    private static (int Index, int Length) BeforeNextParameter(string matched, int index, int length)
+    private static char? DelimiterBefore(string text, int valueStart)
+    {
+        int i = valueStart - 1;
+        while (i >= 0 && text[i] is ' ' or '\t' or '"' or '\'' or '=' or ':')
+        {
+            i--;
+        }
+
+        int nameEnd = i;
+        while (i >= 0 && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.'))
+        {
+            i--;
+        }
+
+        if (i == nameEnd)
+        {
+            return null;
+        }
+
+        if (i > 0 && text[i] == '^')
+        {
+            i--;
+        }
+
+        return i >= 0 && text[i] is '/' or '#' or '@' or '|' or ',' ? text[i] : null;
+    }
+
+    /// <summary>
+    /// The length of an assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>:
+    /// the rest is other parameters, each judged by the rules: trial BM H2), when that part alone is a secret (a secret
+    /// holding <c>&amp;kq=</c> is taken whole: trial BN M3); null otherwise.
+    /// </summary>
+    private static int? BeforeNextParameter(string matched, int index, int length)
     {
         ReadOnlySpan<char> value = matched.AsSpan(index, length);
         for (int at = value.IndexOf('&'); at > 0;)
@@ -493,14 +536,15 @@ public sealed class SecretRedactor : ISecretRedactor
             int equals = rest.IndexOf('=');
             if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(IdentifierCharacters))
             {
-                return WithoutTrailingAmpersands(matched, index, at);
+                (_, int cut) = WithoutTrailingAmpersands(matched, index, at);
+                return IsAssignedSecret(value[..cut]) ? cut : null;
             }
 
             int next = rest.IndexOf('&');
             at = next < 0 ? -1 : at + 1 + next;
         }
 
-        return WithoutTrailingAmpersands(matched, index, length);
+        return null;
     }
 
     /// <summary>
@@ -687,7 +731,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     private static bool IsAssignedSecret(ReadOnlySpan<char> value)
     {
-        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || AssignsAgain(value) || !SecretValues.LooksRandom(value))
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.LooksRandom(value))
         {
             return false;
         }
@@ -753,7 +797,6 @@ public sealed class SecretRedactor : ISecretRedactor
             // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
             // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
             ReadOnlySpan<char> name = AssignedName(input, quoted ? start - 1 : start, out int nameStart);
-            char beforeName = nameStart > 0 && !name.IsEmpty ? input[nameStart - 1] : ' ';
             // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1,
             // OPT_PASS=mem2reg: trials BF F7, BM L2): its value looks random from 12 characters, or holds a digit or a symbol
             // between letters with both cases or a symbol (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
@@ -763,7 +806,7 @@ public sealed class SecretRedactor : ISecretRedactor
                 return false;
             }
 
-            if (IsKeywordArgument(input, nameStart, name.Length) || (beforeName is '/' or '^' && value.ContainsAny(PatternCharacters)) || AssignsAgain(value) || SecretValues.IsLettersAndSeparators(value)
+            if (IsKeywordArgument(input, nameStart, name.Length) || (DelimiterBefore(input, quoted ? start - 1 : start) is not null && value.ContainsAny(PatternCharacters)) || SecretValues.IsLettersAndSeparators(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;
@@ -948,13 +991,6 @@ public sealed class SecretRedactor : ISecretRedactor
 
         return false;
     }
-
-    /// <summary>
-    /// Whether a value assigns a password itself: the pattern and replacement of a substitution (<c>s/^DB_PASSWORD=\w+$/DB_PASSWORD=x/</c>:
-    /// trial BL D1), not a secret.
-    /// </summary>
-    private static bool AssignsAgain(ReadOnlySpan<char> value)
-        => value.Contains("PASSWORD=", StringComparison.OrdinalIgnoreCase) || value.Contains("PASSWD=", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether a digit or a symbol (not <c>- _ .</c>) stands between two letters of <paramref name="value"/> (<c>S3cret</c>, <c>P@ss</c>; not <c>Lexer1</c>).</summary>
     private static bool HasDigitOrSymbolAmongLetters(ReadOnlySpan<char> value)
