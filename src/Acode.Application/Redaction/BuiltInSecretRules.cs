@@ -61,7 +61,8 @@ public static class BuiltInSecretRules
 
     private const string Assignment = @"[""']?\s*(?::=|=>|[:=])\s*[""']?";
 
-    private static readonly string[] SecretNameLiterals =
+    /// <summary>The literals of the generic rule's names (<see cref="SecretNames"/>), any case.</summary>
+    internal static readonly string[] SecretNameLiterals =
         ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "private_key", "privatekey", "private-key", "credential"];
 
     /// <summary>

@@ -17,6 +17,13 @@ public sealed class SecretRedactor : ISecretRedactor
     /// <summary>How many password options of one command are found before its last (<see cref="EarlierOptions"/>).</summary>
     private const int EarlierOptionsPerCommand = 8;
 
+    /// <summary>
+    /// How many values of one text are cut short with the search going on after the cut (<see cref="SecretsFound"/>): each
+    /// search and cut may read to the end of a line without blanks, so unbounded one line of 100 KB of them took seconds
+    /// (trial BO M1); the values after are taken whole.
+    /// </summary>
+    private const int CutsPerText = 16;
+
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
     private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
@@ -26,6 +33,8 @@ public sealed class SecretRedactor : ISecretRedactor
         ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
         StringComparer.OrdinalIgnoreCase);
     private static readonly SearchValues<char> PatternCharacters = SearchValues.Create("*+?\\[]^$");
+    private static readonly SearchValues<string> SecretParameterWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "auth", "credential"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> GenericSecretNames = SearchValues.Create(BuiltInSecretRules.SecretNameLiterals, StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> MetavarCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
     private static readonly HashSet<string> FlagWords = new(
         ["no", "ask", "prompt", "show", "hide", "generate", "random", "skip", "require", "forgot", "without", "empty", "disable", "allow", "auto", "expire", "stdin", "save", "remember", "check"],
@@ -427,6 +436,7 @@ public sealed class SecretRedactor : ISecretRedactor
     internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched)
     {
         bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword;
+        int cuts = 0;
         for (Match match = rule.Regex.Match(matched); match.Success;)
         {
             Group secret = match.Groups[SecretRule.SecretGroup];
@@ -450,7 +460,7 @@ public sealed class SecretRedactor : ISecretRedactor
                 : (secret.Index, secret.Length);
             int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword ? DelimitedPart(matched, index, length) : null;
             part ??= rule.Check == SecretCheck.Assigned ? BeforeNextParameter(matched, index, length) : null;
-            if (part is int cut)
+            if (part is int cut && ++cuts <= CutsPerText)
             {
                 // What follows the part may hold the next secret (s/NAME=pattern/NAME=replacement/: trials BM H1, BN H2,
                 // H3; access_token=…&refresh_token=…: trial BN H1): the search goes on right after it.
@@ -465,13 +475,12 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// The length of the value at <paramref name="index"/> up to the delimiter its name follows, when that is a substitution's
-    /// or a list's (<c>/ # @ | ,</c>, or one of them and <c>^</c>: sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>);
-    /// not an escaped one (<c>\/</c>: trial BN M4). Null when the value holds no such delimiter.
+    /// The length of the value at <paramref name="index"/> up to its substitution's next delimiter (<see cref="SubstitutionDelimiter"/>:
+    /// sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>), not an escaped one. Null when it is in none or holds none.
     /// </summary>
     private static int? DelimitedPart(string matched, int index, int length)
     {
-        if (DelimiterBefore(matched, index) is not char delimiter)
+        if (SubstitutionDelimiter(matched, index) is not char delimiter)
         {
             return null;
         }
@@ -492,10 +501,13 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
-    /// The delimiter before the name assigned the value at <paramref name="valueStart"/> (<c>NAME=</c>, <c>name: </c>, a
-    /// quote skipped): one of <c>/ # @ | ,</c>, looked for before a regular expression's <c>^</c> too; null otherwise.
+    /// The delimiter of the sed or perl substitution whose pattern or replacement the name assigned the value at
+    /// <paramref name="valueStart"/> begins (<c>NAME=</c>, <c>name: </c>, a quote skipped): one of <c>/ # @ | ,</c> right
+    /// before the name (or before a regular expression's <c>^</c>) that is the <c>s</c> command's own (<c>s/^NAME=…</c>),
+    /// or whose previous one on the line is (<c>s/…/NAME=…</c>); null otherwise, so that <c>@PGPASSWORD=P@ss…</c> (a
+    /// Makefile's silent line) or <c>#DB_PASSWORD=ab#…</c> (a commented-out line) is one value (trial BO H1, H2).
     /// </summary>
-    private static char? DelimiterBefore(string text, int valueStart)
+    private static char? SubstitutionDelimiter(string text, int valueStart)
     {
         int i = valueStart - 1;
         while (i >= 0 && text[i] is ' ' or '\t' or '"' or '\'' or '=' or ':')
@@ -509,17 +521,64 @@ public sealed class SecretRedactor : ISecretRedactor
             i--;
         }
 
-        if (i == nameEnd)
+        if (i == nameEnd || i < 1)
         {
             return null;
         }
 
-        if (i > 0 && text[i] == '^')
+        if (text[i] == '^')
         {
             i--;
         }
 
-        return i >= 0 && text[i] is '/' or '#' or '@' or '|' or ',' ? text[i] : null;
+        if (i < 1 || text[i] is not ('/' or '#' or '@' or '|' or ','))
+        {
+            return null;
+        }
+
+        char delimiter = text[i];
+        if (IsSubstitutionStart(text, i))
+        {
+            return delimiter;
+        }
+
+        // The replacement: the previous unescaped delimiter on the line opens the pattern.
+        for (int j = i - 1; j >= Math.Max(0, i - 512) && text[j] is not ('\n' or '\r'); j--)
+        {
+            if (text[j] == delimiter && (j == 0 || text[j - 1] != '\\'))
+            {
+                return IsSubstitutionStart(text, j) ? delimiter : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the delimiter at <paramref name="at"/> follows an <c>s</c> that starts a word (<c>'s/</c>, <c> s#</c>).</summary>
+    private static bool IsSubstitutionStart(string text, int at)
+        => at >= 1 && text[at - 1] == 's' && (at == 1 || !char.IsAsciiLetterOrDigit(text[at - 2]));
+
+    /// <summary>
+    /// Whether a query string's parameters (<c>&amp;a=1&amp;db_password=…</c>) hold one named as a secret whose value the
+    /// generic rule would keep alone (<c>hunter2024</c>; not a marker, not one it takes: <c>&amp;refresh_token=…</c>), so the
+    /// value before it is taken with it (trial BO).
+    /// </summary>
+    private static bool HoldsSecretParameter(ReadOnlySpan<char> parameters)
+    {
+        foreach (Range range in parameters.Split('&'))
+        {
+            ReadOnlySpan<char> parameter = parameters[range];
+            int equals = parameter.IndexOf('=');
+            ReadOnlySpan<char> value = parameter[(equals + 1)..];
+            if (equals > 0 && !value.IsEmpty && !value.StartsWith(SecretValues.MarkerPrefix, StringComparison.Ordinal)
+                && parameter[..equals].ContainsAny(SecretParameterWords)
+                && !(parameter[..equals].ContainsAny(GenericSecretNames) && IsAssignedSecret(value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -537,7 +596,7 @@ public sealed class SecretRedactor : ISecretRedactor
             if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(IdentifierCharacters))
             {
                 (_, int cut) = WithoutTrailingAmpersands(matched, index, at);
-                return IsAssignedSecret(value[..cut]) ? cut : null;
+                return IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
             }
 
             int next = rest.IndexOf('&');
@@ -806,7 +865,7 @@ public sealed class SecretRedactor : ISecretRedactor
                 return false;
             }
 
-            if (IsKeywordArgument(input, nameStart, name.Length) || (DelimiterBefore(input, quoted ? start - 1 : start) is not null && value.ContainsAny(PatternCharacters)) || SecretValues.IsLettersAndSeparators(value)
+            if (IsKeywordArgument(input, nameStart, name.Length) || (SubstitutionDelimiter(input, quoted ? start - 1 : start) is not null && value.ContainsAny(PatternCharacters)) || SecretValues.IsLettersAndSeparators(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
             {
                 return false;
