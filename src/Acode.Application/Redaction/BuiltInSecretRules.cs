@@ -243,7 +243,7 @@ public static class BuiltInSecretRules
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
         // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), before the connection-string rule, which
         // would take the parameters after it with it when a ';' follows; not after a ';', a connection string's (trial BN M1).
-        Rule(UrlPassword, @"[?&]password=(?<secret>[^&;\s#""'<>]+)", SecretCheck.EnvironmentPassword, ["password="]),
+        Rule(UrlPassword, @"[?&]password=(?<secret>[^&;\s#""'<>]+)", SecretCheck.KeyedPassword, ["password="]),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
@@ -265,6 +265,6 @@ public static class BuiltInSecretRules
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"]),
-        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.EnvironmentPassword, ["password="]),
+        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password="]),
     ];
 }

@@ -53,4 +53,11 @@ public enum SecretCheck
     /// <c>config.dbPassword</c>, <c>your_password_here</c>), a relative path, a keyword argument (<c>f(ADMIN_PASSWORD=…)</c>).
     /// </summary>
     EnvironmentPassword,
+
+    /// <summary>
+    /// A password by its key in a query string (<c>?user=app&amp;password=…</c>) or a libpq connection string
+    /// (<c>host=db password=…</c>): as <see cref="EnvironmentPassword"/>'s test of the value, without its tests of a
+    /// variable's name and place.
+    /// </summary>
+    KeyedPassword,
 }

@@ -25,26 +25,10 @@ public sealed class SecretRedactor : ISecretRedactor
     private const int CutsPerText = 16;
 
     private static readonly Lazy<SecretRedactor> DefaultInstance = new(() => new SecretRedactor(BuiltInSecretRules.Create()));
-    private static readonly SearchValues<char> IdentifierCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
-    private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    private static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
+    private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     private static readonly HashSet<string> EnvironmentObjectNames = new(
         ["env", "environment", "envVars", "env_vars", "environmentVariables", "environment_variables", "containerEnv", "remoteEnv"],
         StringComparer.OrdinalIgnoreCase);
-    private static readonly SearchValues<char> PatternCharacters = SearchValues.Create("*+?\\[]^$");
-    private static readonly SearchValues<string> SecretParameterWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "auth", "credential"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> GenericSecretNames = SearchValues.Create(BuiltInSecretRules.SecretNameLiterals, StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<char> MetavarCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
-    private static readonly HashSet<string> FlagWords = new(
-        ["no", "ask", "prompt", "show", "hide", "generate", "random", "skip", "require", "forgot", "without", "empty", "disable", "allow", "auto", "expire", "stdin", "save", "remember", "check"],
-        StringComparer.OrdinalIgnoreCase);
-    private static readonly Regex PostgresClient = new(
-        @"(?:^|[\s""'/\[])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?:\.exe)?(?:[\s""',]|$)",
-        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-    private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
-    private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> ValueEnds = SearchValues.Create("\"'`,;(){}[]<>&");
     private static readonly SearchValues<char> EscapedOnlyAsThemselves = SearchValues.Create("\"\\\b\f\n\r\t");
     /// <summary>How many levels of JSON escapes a plain text is read through: JSON quoting JSON inside a log is the deepest met.</summary>
@@ -80,7 +64,7 @@ public sealed class SecretRedactor : ISecretRedactor
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
         _cliPasswordRules = [.. _rules.Where(r => r.Kind == BuiltInSecretRules.CliPassword)];
-        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword && r.Kind == BuiltInSecretRules.CliPassword);
+        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -333,7 +317,7 @@ public sealed class SecretRedactor : ISecretRedactor
             return _genericRule.Marker;
         }
 
-        if (inEnvironment && _environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(EnvironmentNameCharacters) && !value.Contains('"'))
+        if (inEnvironment && _environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(CommandLinePasswords.EnvironmentNameCharacters) && !value.Contains('"'))
         {
             // An environment object ({"env": {"PGPASSWORD": "S3cret"}}: a tool's or a container's settings) is read as the
             // assignment it stands for, the value quoted so that it is taken whole (trial BF F5); only there, as other
@@ -403,7 +387,7 @@ public sealed class SecretRedactor : ISecretRedactor
         int copied = 0;
         if (rule.HasSecretGroup)
         {
-            foreach ((int index, int length) in SecretsFound(rule, matched))
+            foreach ((int index, int length) in SecretsFound(rule, matched, view))
             {
                 Replace(rule, input, subject, view, index, length, counts, ref output, ref copied);
             }
@@ -433,9 +417,10 @@ public sealed class SecretRedactor : ISecretRedactor
     /// comma or full stop, prose's, is left out (<c>redis-cli -a S3cretPw1.</c>: trial BG F7), as are trailing
     /// <c>&amp;</c>s here and after a secret's name (<see cref="WithoutTrailingAmpersands"/>).
     /// </summary>
-    internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched)
+    internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched, JsonUnescapedView? view = null)
     {
         bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword;
+        bool keyed = rule.Check == SecretCheck.KeyedPassword;
         int cuts = 0;
         for (Match match = rule.Regex.Match(matched); match.Success;)
         {
@@ -455,11 +440,11 @@ public sealed class SecretRedactor : ISecretRedactor
                 }
             }
 
-            (int index, int length) = commandLine ? WithoutTrailingPunctuation(matched, secret.Index, secret.Length)
+            (int index, int length) = commandLine || keyed ? WithoutTrailingPunctuation(matched, secret.Index, secret.Length)
                 : rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length)
                 : (secret.Index, secret.Length);
-            int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword ? DelimitedPart(matched, index, length) : null;
-            part ??= rule.Check == SecretCheck.Assigned ? BeforeNextParameter(matched, index, length) : null;
+            int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword ? ValueCuts.DelimitedPart(matched, index, length, view) : null;
+            part ??= rule.Check == SecretCheck.Assigned ? ValueCuts.BeforeNextParameter(matched, index, length) : null;
             if (part is int cut && ++cuts <= CutsPerText)
             {
                 // What follows the part may hold the next secret (s/NAME=pattern/NAME=replacement/: trials BM H1, BN H2,
@@ -472,138 +457,6 @@ public sealed class SecretRedactor : ISecretRedactor
             yield return (index, length);
             match = match.NextMatch();
         }
-    }
-
-    /// <summary>
-    /// The length of the value at <paramref name="index"/> up to its substitution's next delimiter (<see cref="SubstitutionDelimiter"/>:
-    /// sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>), not an escaped one. Null when it is in none or holds none.
-    /// </summary>
-    private static int? DelimitedPart(string matched, int index, int length)
-    {
-        if (SubstitutionDelimiter(matched, index) is not char delimiter)
-        {
-            return null;
-        }
-
-        for (int i = index; i < index + length; i++)
-        {
-            if (matched[i] == '\\')
-            {
-                i++;
-            }
-            else if (matched[i] == delimiter)
-            {
-                return i > index ? i - index : null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The delimiter of the sed or perl substitution whose pattern or replacement the name assigned the value at
-    /// <paramref name="valueStart"/> begins (<c>NAME=</c>, <c>name: </c>, a quote skipped): one of <c>/ # @ | ,</c> right
-    /// before the name (or before a regular expression's <c>^</c>) that is the <c>s</c> command's own (<c>s/^NAME=…</c>),
-    /// or whose previous one on the line is (<c>s/…/NAME=…</c>); null otherwise, so that <c>@PGPASSWORD=P@ss…</c> (a
-    /// Makefile's silent line) or <c>#DB_PASSWORD=ab#…</c> (a commented-out line) is one value (trial BO H1, H2).
-    /// </summary>
-    private static char? SubstitutionDelimiter(string text, int valueStart)
-    {
-        int i = valueStart - 1;
-        while (i >= 0 && text[i] is ' ' or '\t' or '"' or '\'' or '=' or ':')
-        {
-            i--;
-        }
-
-        int nameEnd = i;
-        while (i >= 0 && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.'))
-        {
-            i--;
-        }
-
-        if (i == nameEnd || i < 1)
-        {
-            return null;
-        }
-
-        if (text[i] == '^')
-        {
-            i--;
-        }
-
-        if (i < 1 || text[i] is not ('/' or '#' or '@' or '|' or ','))
-        {
-            return null;
-        }
-
-        char delimiter = text[i];
-        if (IsSubstitutionStart(text, i))
-        {
-            return delimiter;
-        }
-
-        // The replacement: the previous unescaped delimiter on the line opens the pattern.
-        for (int j = i - 1; j >= Math.Max(0, i - 512) && text[j] is not ('\n' or '\r'); j--)
-        {
-            if (text[j] == delimiter && (j == 0 || text[j - 1] != '\\'))
-            {
-                return IsSubstitutionStart(text, j) ? delimiter : null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Whether the delimiter at <paramref name="at"/> follows an <c>s</c> that starts a word (<c>'s/</c>, <c> s#</c>).</summary>
-    private static bool IsSubstitutionStart(string text, int at)
-        => at >= 1 && text[at - 1] == 's' && (at == 1 || !char.IsAsciiLetterOrDigit(text[at - 2]));
-
-    /// <summary>
-    /// Whether a query string's parameters (<c>&amp;a=1&amp;db_password=…</c>) hold one named as a secret whose value the
-    /// generic rule would keep alone (<c>hunter2024</c>; not a marker, not one it takes: <c>&amp;refresh_token=…</c>), so the
-    /// value before it is taken with it (trial BO).
-    /// </summary>
-    private static bool HoldsSecretParameter(ReadOnlySpan<char> parameters)
-    {
-        foreach (Range range in parameters.Split('&'))
-        {
-            ReadOnlySpan<char> parameter = parameters[range];
-            int equals = parameter.IndexOf('=');
-            ReadOnlySpan<char> value = parameter[(equals + 1)..];
-            if (equals > 0 && !value.IsEmpty && !value.StartsWith(SecretValues.MarkerPrefix, StringComparison.Ordinal)
-                && parameter[..equals].ContainsAny(SecretParameterWords)
-                && !(parameter[..equals].ContainsAny(GenericSecretNames) && IsAssignedSecret(value)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// The length of an assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>:
-    /// the rest is other parameters, each judged by the rules: trial BM H2), when that part alone is a secret (a secret
-    /// holding <c>&amp;kq=</c> is taken whole: trial BN M3); null otherwise.
-    /// </summary>
-    private static int? BeforeNextParameter(string matched, int index, int length)
-    {
-        ReadOnlySpan<char> value = matched.AsSpan(index, length);
-        for (int at = value.IndexOf('&'); at > 0;)
-        {
-            ReadOnlySpan<char> rest = value[(at + 1)..];
-            int equals = rest.IndexOf('=');
-            if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(IdentifierCharacters))
-            {
-                (_, int cut) = WithoutTrailingAmpersands(matched, index, at);
-                return IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
-            }
-
-            int next = rest.IndexOf('&');
-            at = next < 0 ? -1 : at + 1 + next;
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -649,7 +502,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// A value's trailing <c>&amp;</c>s, a shell's operator written against it, are left out (cmd's
     /// <c>set PGPASSWORD=…&amp;&amp; psql</c>: the command lost its <c>&amp;&amp;</c>, trial BH F8).
     /// </summary>
-    private static (int Index, int Length) WithoutTrailingAmpersands(string matched, int index, int length)
+    internal static (int Index, int Length) WithoutTrailingAmpersands(string matched, int index, int length)
     {
         while (length > 1 && matched[index + length - 1] == '&')
         {
@@ -774,317 +627,12 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Random => SecretValues.LooksRandom(value),
             SecretCheck.RandomMixed => SecretValues.LooksRandom(value) && SecretValues.IsMixed(value),
             SecretCheck.RandomBothCases => SecretValues.LooksRandom(value) && value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z'),
-            SecretCheck.Assigned => IsAssignedSecret(value),
+            SecretCheck.Assigned => SecretValues.IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword => IsCommandLinePassword(value, input, start, environment: false),
-            SecretCheck.EnvironmentPassword => IsCommandLinePassword(value, input, start, environment: true),
+            SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword => CommandLinePasswords.Passes(value, input, start, check),
             _ => false,
         };
-    }
-
-    /// <summary>
-    /// A value assigned to a secret name is redacted when it looks random and is not an identifier or a path: it has a letter
-    /// and a digit, and either upper and lower case letters, a symbol other than <c>- _ .</c>, or 16+ hex digits; or it is
-    /// digit-free and 20+ letters whose case flips like a random draw (<see cref="SecretValues.IsRandomMixedCaseLetters"/>).
-    /// </summary>
-    private static bool IsAssignedSecret(ReadOnlySpan<char> value)
-    {
-        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !SecretValues.LooksRandom(value))
-        {
-            return false;
-        }
-
-        if (!SecretValues.HasLetterAndDigit(value))
-        {
-            return SecretValues.IsRandomMixedCaseLetters(value);
-        }
-
-        bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z');
-        bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
-        bool hex = value.Length >= 16 && !value.ContainsAnyExcept(HexDigits);
-        return (upper && lower) || symbol || hex;
-    }
-
-    /// <summary>
-    /// See <see cref="SecretCheck.CommandLinePassword"/>, or <see cref="SecretCheck.EnvironmentPassword"/> when
-    /// <paramref name="environment"/>: the value at <paramref name="start"/> of <paramref name="input"/>.
-    /// </summary>
-    private static bool IsCommandLinePassword(ReadOnlySpan<char> value, string input, int start, bool environment)
-    {
-        bool quoted = start > 0 && input[start - 1] is '"' or '\'';
-        int beforeAt = quoted ? start - 2 : start - 1;
-        char before = beforeAt >= 0 ? input[beforeAt] : ' ';
-        // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
-        // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
-        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt, value)))
-        {
-            return false;
-        }
-
-        // Code that builds the command, not a password: "mysql --password " + pw + " db" (a quoted value starts or ends
-        // with a blank).
-        if (quoted && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])))
-        {
-            return false;
-        }
-
-        if (!quoted)
-        {
-            // A port mapping after a mysql container's or host's name (docker run --name mysql -p3306:3306: trial BE F4);
-            // prose's or a usage line's punctuation after a word (--password flag, / --password=name,: trial BE F5).
-            if (IsPortMapping(value))
-            {
-                return false;
-            }
-
-            value = value.TrimEnd(",.");
-        }
-
-        // A template's placeholder or a usage line's optional word is judged by the word inside ({password} and [password]
-        // are kept, {Xk9pQ2z} is not: trial BD F3), a usage line's word before its closing bracket without it
-        // ([--password PASSWORD]: trial BC F3).
-        value = value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('[', ']') ? value[1..^1] : value.TrimEnd("]}");
-        if (value.IsEmpty || SecretValues.IsPlaceholder(value) || IsPath(value))
-        {
-            return false;
-        }
-
-        if (environment)
-        {
-            // A name's value in code rather than a shell: a keyword argument (f(ADMIN_PASSWORD=x)), an identifier or a
-            // word (adminPassword, config.dbPassword, Never), a relative path (auth/resetPassword, src/App2/bin; not
-            // k3Y9/Zq7Lm2 or Ab1/cD2/eF3x, base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
-            ReadOnlySpan<char> name = AssignedName(input, quoted ? start - 1 : start, out int nameStart);
-            // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1,
-            // OPT_PASS=mem2reg: trials BF F7, BM L2): its value looks random from 12 characters, or holds a digit or a symbol
-            // between letters with both cases or a symbol (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
-            if (name.EndsWith("_PASS") && !(value.Length >= 12 && SecretValues.LooksRandom(value))
-                && !(HasDigitOrSymbolAmongLetters(value) && (value.ContainsAnyExcept(IdentifierCharacters) || (value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z')))))
-            {
-                return false;
-            }
-
-            if (IsKeywordArgument(input, nameStart, name.Length) || (SubstitutionDelimiter(input, quoted ? start - 1 : start) is not null && value.ContainsAny(PatternCharacters)) || SecretValues.IsLettersAndSeparators(value)
-                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
-            {
-                return false;
-            }
-        }
-        else if (IsMetavar(value))
-        {
-            return false;
-        }
-        else if (SecretValues.LooksRandom(value))
-        {
-            return true;
-        }
-
-        if (value.Length < 4)
-        {
-            return false;
-        }
-
-        // Two kinds of character (upper case, lower case, digit, symbol), or digits only.
-        return SecretValues.IsMixed(value)
-            || (value.ContainsAnyExcept(IdentifierCharacters) && value.ContainsAny(AsciiLettersAndDigits))
-            || !value.ContainsAnyExceptInRange('0', '9');
-    }
-
-    /// <summary>
-    /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
-    /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
-    /// an inner shell), an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6), and a
-    /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8).
-    /// </summary>
-    private static bool IsReference(ReadOnlySpan<char> value)
-    {
-        if (value.Length > 2 && (value[0], value[^1]) is ('%', '%') or ('!', '!') && !value[1..^1].ContainsAnyExcept(IdentifierCharacters))
-        {
-            return true;
-        }
-
-        if (value.StartsWith("$$") || value.StartsWith("\\$"))
-        {
-            return SecretValues.IsPlaceholder(value[1..]);
-        }
-
-        return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
-    }
-
-    /// <summary>
-    /// A file's path, not a password: <c>/…</c> (see below), <c>./…</c>, <c>../…</c>, <c>~/…</c>, a drive's <c>C:\…</c>, or a
-    /// certificate's or key's file name (<c>.pem</c>, <c>.pfx</c>, <c>.p12</c>, <c>.crt</c>, <c>.cer</c>, <c>.key</c>,
-    /// <c>.jks</c>): <c>az login -p cert.pem</c>, <c>DB_PASSWORD=/run/secrets/db</c>, <c>HOST_PWD=/app</c> (trial BF F7, F8).
-    /// </summary>
-    private static bool IsPath(ReadOnlySpan<char> value)
-    {
-        // An absolute path: path characters only, and more than one folder or a lower-case name (/run/secrets/db,
-        // /app); not /Qx9+LmA2wZ or /k3Y9Zq, a base64 password's first character (trial BG F3).
-        if (value[0] == '/' && value.Length > 1 && !value.ContainsAnyExcept(PathCharacters)
-            && (value[1..].Contains('/') || !value.ContainsAnyInRange('A', 'Z')))
-        {
-            return true;
-        }
-
-        if (value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/")
-            || (value.Length > 3 && char.IsAsciiLetter(value[0]) && value[1] == ':' && value[2] is '\\' or '/'))
-        {
-            return true;
-        }
-
-        int dot = value.LastIndexOf('.');
-        if (dot > 0)
-        {
-            foreach (string extension in KeyFileExtensions)
-            {
-                if (value[(dot + 1)..].Equals(extension, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether one of the parts of <paramref name="path"/> between slashes is a word: three or more lower-case letters (<c>src</c>, <c>home</c>).</summary>
-    private static bool HasWordFolder(ReadOnlySpan<char> path)
-    {
-        foreach (Range part in path.Split('/'))
-        {
-            if (path[part].Length >= 3 && !path[part].ContainsAnyExceptInRange('a', 'z'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Whether the environment variable <paramref name="nameStart"/> starts (found by <see cref="AssignedName"/>) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
-    /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>: trial BH F3). Not
-    /// after a comma: a printed map or a log line lists variables so (<c>{PATH=/usr/bin, DB_PASSWORD=…}</c>: trial BI F3).
-    /// </summary>
-    private static bool IsKeywordArgument(string input, int nameStart, int nameLength)
-        => nameLength > 0 && nameStart > 1 && input[nameStart - 1] == '(' && (char.IsAsciiLetterOrDigit(input[nameStart - 2]) || input[nameStart - 2] == '_');
-
-    /// <summary>
-    /// The upper-case name assigned the value at <paramref name="valueStart"/> of <paramref name="input"/> (<c>NAME=</c>,
-    /// <c>NAME = </c>), empty when none; <paramref name="nameStart"/> is where it starts (or would).
-    /// </summary>
-    private static ReadOnlySpan<char> AssignedName(string input, int valueStart, out int nameStart)
-    {
-        nameStart = valueStart;
-        int i = valueStart - 1;
-        while (i >= 0 && input[i] is ' ' or '\t')
-        {
-            i--;
-        }
-
-        if (i < 0 || input[i] != '=')
-        {
-            return [];
-        }
-
-        i--;
-        while (i >= 0 && input[i] is ' ' or '\t')
-        {
-            i--;
-        }
-
-        int end = i + 1;
-        while (i >= 0 && (char.IsAsciiLetterUpper(input[i]) || char.IsAsciiDigit(input[i]) || input[i] == '_'))
-        {
-            i--;
-        }
-
-        nameStart = i + 1;
-        return input.AsSpan(nameStart, end - nameStart);
-    }
-
-    /// <summary>
-    /// Whether the word before a value, whose last character is at <paramref name="end"/> of <paramref name="input"/> (with
-    /// the separators after it), is an option taking no value, so the word after it is the next argument: a long option
-    /// ending in <c>-password</c> or <c>-passphrase</c> that is a flag (<c>--no-password</c>, <c>--ask-password</c>, <c>--prompt-password</c>, …),
-    /// or a PostgreSQL client's <c>--password</c> written without <c>=</c>, which makes it prompt (<c>pg_dump -U app
-    /// --password app_production</c>: psql(1), "-W, --password"; trial BL D2), before a <paramref name="value"/> that reads
-    /// as a database's name: an identifier in one case (<c>Q9zXy7kP2qLm9vRt</c> is a password put there all the same).
-    /// </summary>
-    private static bool IsAfterFlag(string input, int end, ReadOnlySpan<char> value)
-    {
-        int i = end;
-        bool equals = false;
-        while (i >= 0 && input[i] is ' ' or '\t' or '=' or ',' or '"' or '\'')
-        {
-            equals |= input[i] == '=';
-            i--;
-        }
-
-        int last = i;
-        while (i >= 0 && (char.IsAsciiLetterOrDigit(input[i]) || input[i] == '-'))
-        {
-            i--;
-        }
-
-        ReadOnlySpan<char> option = input.AsSpan(i + 1, last - i);
-        if (!option.StartsWith("--") || !(option.EndsWith("password", StringComparison.OrdinalIgnoreCase) || option.EndsWith("passphrase", StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        if (option.Length == "--password".Length)
-        {
-            int lineStart = Math.Max(input.AsSpan(0, i + 1).LastIndexOfAny("\r\n;|&"), i - 512) + 1;
-            return !equals && IsDatabaseName(value) && PostgresClient.IsMatch(input.AsSpan(lineStart, i + 1 - lineStart));
-        }
-
-        foreach (Range word in option[2..].Split('-'))
-        {
-            if (FlagWords.Contains(option[2..][word].ToString()))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether a digit or a symbol (not <c>- _ .</c>) stands between two letters of <paramref name="value"/> (<c>S3cret</c>, <c>P@ss</c>; not <c>Lexer1</c>).</summary>
-    private static bool HasDigitOrSymbolAmongLetters(ReadOnlySpan<char> value)
-    {
-        for (int i = 1; i < value.Length - 1; i++)
-        {
-            if (!char.IsAsciiLetter(value[i]) && value[i] is not ('-' or '_' or '.') && char.IsAsciiLetter(value[i - 1]) && char.IsAsciiLetter(value[i + 1]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// A help text's placeholder for an option's value, its name in upper case (argparse's <c>--master-user-password
-    /// MASTER_USER_PASSWORD</c>, <c>--passphrase PASSPHRASE</c>: trial BM M2): upper-case letters and <c>_</c> naming a password.
-    /// </summary>
-    private static bool IsMetavar(ReadOnlySpan<char> value)
-        => !value.ContainsAnyExcept(MetavarCharacters) && (value.Contains("PASS", StringComparison.Ordinal) || value.Contains("PWD", StringComparison.Ordinal) || value.Contains("SECRET", StringComparison.Ordinal));
-
-    /// <summary>An identifier (letters, digits, <c>- _ .</c>) not mixing upper and lower case, as databases are named.</summary>
-    private static bool IsDatabaseName(ReadOnlySpan<char> value)
-        => !value.ContainsAnyExcept(IdentifierCharacters) && !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z'));
-
-    /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
-    private static bool IsPortMapping(ReadOnlySpan<char> value)
-    {
-        if (value.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase) || value.EndsWith("/udp", StringComparison.OrdinalIgnoreCase))
-        {
-            value = value[..^4];
-        }
-
-        return value.ContainsAny(':', ',') && !value.ContainsAnyExcept(PortMappingCharacters);
     }
 
     /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>
@@ -1097,22 +645,9 @@ public sealed class SecretRedactor : ISecretRedactor
         }
 
         // Back from the value: the '=', spaces, the key (Password/Pwd), spaces; then a ';' ends the previous pair.
-        int i = input.LastIndexOf('=', start - 1) - 1;
-        while (i >= 0 && input[i] is ' ' or '\t')
-        {
-            i--;
-        }
-
-        while (i >= 0 && char.IsAsciiLetter(input[i]))
-        {
-            i--;
-        }
-
-        while (i >= 0 && input[i] is ' ' or '\t')
-        {
-            i--;
-        }
-
+        int i = BackScan.Over(input, input.LastIndexOf('=', start - 1) - 1, BackScan.Blanks);
+        i = BackScan.Over(input, i, AsciiLetters);
+        i = BackScan.Over(input, i, BackScan.Blanks);
         return i >= 0 && input[i] == ';';
     }
 }

@@ -6,6 +6,11 @@ internal static class SecretValues
     /// <summary>The text that starts every marker: <c>[REDACTED:kind]</c>.</summary>
     public const string MarkerPrefix = "[REDACTED:";
 
+    /// <summary>Letters, digits and <c>- _ .</c>: the characters of an identifier, a host's or a database's name.</summary>
+    public static readonly System.Buffers.SearchValues<char> IdentifierCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     private static readonly string[] Placeholders =
     [
         "password", "passwd", "secret", "changeme", "change-me", "change_me", "token", "redacted", "hidden", "none", "null",
@@ -160,4 +165,27 @@ internal static class SecretValues
 
     /// <summary>True when the value holds both an ASCII letter and an ASCII digit.</summary>
     public static bool HasLetterAndDigit(ReadOnlySpan<char> value) => value.ContainsAnyInRange('0', '9') && (value.ContainsAnyInRange('a', 'z') || value.ContainsAnyInRange('A', 'Z'));
+
+    /// <summary>
+    /// A value assigned to a secret name is redacted when it looks random and is not an identifier or a path: it has a letter
+    /// and a digit, and either upper and lower case letters, a symbol other than <c>- _ .</c>, or 16+ hex digits; or it is
+    /// digit-free and 20+ letters whose case flips like a random draw (<see cref="IsRandomMixedCaseLetters"/>).
+    /// </summary>
+    public static bool IsAssignedSecret(ReadOnlySpan<char> value)
+    {
+        if (value[0] == '/' || value.StartsWith("~/") || value.StartsWith("./") || value.StartsWith("../") || value.Contains("://", StringComparison.Ordinal) || !LooksRandom(value))
+        {
+            return false;
+        }
+
+        if (!HasLetterAndDigit(value))
+        {
+            return IsRandomMixedCaseLetters(value);
+        }
+
+        bool upper = value.ContainsAnyInRange('A', 'Z'), lower = value.ContainsAnyInRange('a', 'z');
+        bool symbol = value.ContainsAnyExcept(IdentifierCharacters);
+        bool hex = value.Length >= 16 && !value.ContainsAnyExcept(HexDigits);
+        return (upper && lower) || symbol || hex;
+    }
 }

@@ -697,6 +697,7 @@ public sealed class SecretRedactorTests
     [InlineData("\t@PGPASSWORD=P@ssw0rd!99 psql -h db; \t@MYSQL_PWD=R00t@2024! mysql -u root", "\t@PGPASSWORD=[REDACTED:generic-secret] psql -h db; \t@MYSQL_PWD=[REDACTED:cli-password] mysql -u root")] // a Makefile's silent line is no substitution (trial BO H1, H2)
     [InlineData("#DB_PASSWORD=ab#Xk9pQ2zLm4Wr8vB3\n#DB_PASSWORD=S3cr#tPw99\n2024-01-01|INFO|password=ab|Xk9pQ2zLm4Wr8vB3|done", "#DB_PASSWORD=[REDACTED:generic-secret]\n#DB_PASSWORD=[REDACTED:generic-secret]\n2024-01-01|INFO|password=[REDACTED:generic-secret]")] // a commented-out line, a log's fields
     [InlineData("x?token=Xk9mQ2zLp4Wr8Tn6Vb3C&db_password=hunter2024 and x?secret=Xk9mQ2zLp4Wr8Tn6Vb3C&a=1&pwd=Ab3dE5fG7hJ9", "x?token=[REDACTED:generic-secret] and x?secret=[REDACTED:generic-secret]")] // a later secret parameter the rules would keep alone is taken with the value (trial BO)
+    [InlineData("sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=S3cr3t\\/Pw9x/' .env", "sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=[REDACTED:generic-secret]/' .env")] // an escaped delimiter is part of the replacement, also read as JSON's \/ (trial BN M4)
     public void The_command_line_and_header_forms_are_redacted_and_their_placeholders_kept(string text, string expected)
         => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
 

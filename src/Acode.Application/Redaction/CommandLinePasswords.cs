@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// The checks of <see cref="SecretCheck.CommandLinePassword"/> and <see cref="SecretCheck.EnvironmentPassword"/>: whether a
+/// value found where a command line's password option or a password variable puts one is a password, not a placeholder,
+/// a help text's metavar, a reference, a path, a port mapping or the next argument after a flag.
+/// </summary>
+internal static class CommandLinePasswords
+{
+    private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
+    private static readonly SearchValues<char> PatternCharacters = SearchValues.Create("*+?\\[]^$");
+    private static readonly SearchValues<char> MetavarCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+    /// <summary>The characters of an environment variable's name as shells write them: upper-case letters, digits and <c>_</c>.</summary>
+    public static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    private static readonly SearchValues<char> OptionSeparators = SearchValues.Create(" \t=,\"'");
+    private static readonly SearchValues<char> OptionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+    private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
+    private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
+    private static readonly HashSet<string> FlagWords = new(
+        ["no", "ask", "prompt", "show", "hide", "generate", "random", "skip", "require", "forgot", "without", "empty", "disable", "allow", "auto", "expire", "stdin", "save", "remember", "check"],
+        StringComparer.OrdinalIgnoreCase);
+
+    // Built on the first --password without '=' (not when the type is first used: a command that writes nothing never needs it).
+    private static readonly Lazy<Regex> PostgresClient = new(() => new Regex(
+        @"(?:^|[\s""'/\[])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?:\.exe)?(?:[\s""',]|$)",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+
+    /// <summary>
+    /// Whether the value at <paramref name="start"/> of <paramref name="input"/> passes <paramref name="check"/>:
+    /// <see cref="SecretCheck.CommandLinePassword"/>, <see cref="SecretCheck.EnvironmentPassword"/> or
+    /// <see cref="SecretCheck.KeyedPassword"/>.
+    /// </summary>
+    public static bool Passes(ReadOnlySpan<char> value, string input, int start, SecretCheck check)
+    {
+        bool environment = check != SecretCheck.CommandLinePassword;
+        bool quoted = start > 0 && input[start - 1] is '"' or '\'';
+        int beforeAt = quoted ? start - 2 : start - 1;
+        char before = beforeAt >= 0 ? input[beforeAt] : ' ';
+        // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
+        // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
+        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt, value)))
+        {
+            return false;
+        }
+
+        // Code that builds the command, not a password: "mysql --password " + pw + " db" (a quoted value starts or ends
+        // with a blank).
+        if (quoted && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])))
+        {
+            return false;
+        }
+
+        if (!quoted)
+        {
+            // A port mapping after a mysql container's or host's name (docker run --name mysql -p3306:3306: trial BE F4);
+            // prose's or a usage line's punctuation after a word (--password flag, / --password=name,: trial BE F5).
+            if (IsPortMapping(value))
+            {
+                return false;
+            }
+
+            value = value.TrimEnd(",.");
+        }
+
+        // A template's placeholder or a usage line's optional word is judged by the word inside ({password} and [password]
+        // are kept, {Xk9pQ2z} is not: trial BD F3), a usage line's word before its closing bracket without it
+        // ([--password PASSWORD]: trial BC F3).
+        value = value.Length > 2 && (value[0], value[^1]) is ('{', '}') or ('[', ']') ? value[1..^1] : value.TrimEnd("]}");
+        if (value.IsEmpty || SecretValues.IsPlaceholder(value) || IsPath(value))
+        {
+            return false;
+        }
+
+        if (check == SecretCheck.EnvironmentPassword && !IsVariablesPassword(value, input, quoted ? start - 1 : start))
+        {
+            return false;
+        }
+
+        if (environment)
+        {
+            // A value in code rather than a shell: an identifier or a word (adminPassword, config.dbPassword, Never,
+            // ?password=required), a relative path (auth/resetPassword, src/App2/bin; not k3Y9/Zq7Lm2 or Ab1/cD2/eF3x,
+            // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
+            if (SecretValues.IsLettersAndSeparators(value)
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
+            {
+                return false;
+            }
+        }
+        else if (IsMetavar(value))
+        {
+            return false;
+        }
+        else if (SecretValues.LooksRandom(value))
+        {
+            return true;
+        }
+
+        if (value.Length < 4)
+        {
+            return false;
+        }
+
+        // Two kinds of character (upper case, lower case, digit, symbol), or digits only.
+        return SecretValues.IsMixed(value)
+            || (value.ContainsAnyExcept(SecretValues.IdentifierCharacters) && value.ContainsAny(AsciiLettersAndDigits))
+            || !value.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// The tests of <see cref="SecretCheck.EnvironmentPassword"/> by the variable's name and place, of the value that starts
+    /// (its quote included) at <paramref name="valueStart"/>: not a keyword argument (<c>f(ADMIN_PASSWORD=x)</c>), not a
+    /// substitution's pattern, and a stricter value for a name ending in <c>_PASS</c>.
+    /// </summary>
+    private static bool IsVariablesPassword(ReadOnlySpan<char> value, string input, int valueStart)
+    {
+        ReadOnlySpan<char> name = AssignedName(input, valueStart, out int nameStart);
+        // A name ending in PASS is as often a count of passed tests or a compiler's pass (TOTAL_PASS=1532, FIRST_PASS=Lexer1,
+        // OPT_PASS=mem2reg: trials BF F7, BM L2): its value looks random from 12 characters, or holds a digit or a symbol
+        // between letters with both cases or a symbol (RABBITMQ_DEFAULT_PASS=Xk9pQ2zLm4Wr8, SMTP_PASS=S3cret99: trial BL F2).
+        if (name.EndsWith("_PASS") && !(value.Length >= 12 && SecretValues.LooksRandom(value))
+            && !(HasDigitOrSymbolAmongLetters(value) && (value.ContainsAnyExcept(SecretValues.IdentifierCharacters) || (value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z')))))
+        {
+            return false;
+        }
+
+        return !IsKeywordArgument(input, nameStart, name.Length) && !(ValueCuts.SubstitutionDelimiter(input, valueStart) is not null && value.ContainsAny(PatternCharacters));
+    }
+
+    /// <summary>
+    /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
+    /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
+    /// an inner shell), an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6), and a
+    /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8).
+    /// </summary>
+    private static bool IsReference(ReadOnlySpan<char> value)
+    {
+        if (value.Length > 2 && (value[0], value[^1]) is ('%', '%') or ('!', '!') && !value[1..^1].ContainsAnyExcept(SecretValues.IdentifierCharacters))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("$$") || value.StartsWith("\\$"))
+        {
+            return SecretValues.IsPlaceholder(value[1..]);
+        }
+
+        return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
+    }
+
+    /// <summary>
+    /// A file's path, not a password: <c>/…</c> (see below), <c>./…</c>, <c>../…</c>, <c>~/…</c>, a drive's <c>C:\…</c>, or a
+    /// certificate's or key's file name (<c>.pem</c>, <c>.pfx</c>, <c>.p12</c>, <c>.crt</c>, <c>.cer</c>, <c>.key</c>,
+    /// <c>.jks</c>): <c>az login -p cert.pem</c>, <c>DB_PASSWORD=/run/secrets/db</c>, <c>HOST_PWD=/app</c> (trial BF F7, F8).
+    /// </summary>
+    private static bool IsPath(ReadOnlySpan<char> value)
+    {
+        // An absolute path: path characters only, and more than one folder or a lower-case name (/run/secrets/db,
+        // /app); not /Qx9+LmA2wZ or /k3Y9Zq, a base64 password's first character (trial BG F3).
+        if (value[0] == '/' && value.Length > 1 && !value.ContainsAnyExcept(PathCharacters)
+            && (value[1..].Contains('/') || !value.ContainsAnyInRange('A', 'Z')))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("./") || value.StartsWith("../") || value.StartsWith("~/")
+            || (value.Length > 3 && char.IsAsciiLetter(value[0]) && value[1] == ':' && value[2] is '\\' or '/'))
+        {
+            return true;
+        }
+
+        int dot = value.LastIndexOf('.');
+        if (dot > 0)
+        {
+            foreach (string extension in KeyFileExtensions)
+            {
+                if (value[(dot + 1)..].Equals(extension, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether one of the parts of <paramref name="path"/> between slashes is a word: three or more lower-case letters (<c>src</c>, <c>home</c>).</summary>
+    private static bool HasWordFolder(ReadOnlySpan<char> path)
+    {
+        foreach (Range part in path.Split('/'))
+        {
+            if (path[part].Length >= 3 && !path[part].ContainsAnyExceptInRange('a', 'z'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the environment variable <paramref name="nameStart"/> starts (found by <see cref="AssignedName"/>) is a keyword argument of a call in code: right after a function's name and <c>(</c> (<c>f(ADMIN_PASSWORD=…</c>;
+    /// not a shell's <c>$(PGPASSWORD=… psql)</c>, <c>(PGPASSWORD=…</c> or <c>ENVS=(DB_PASSWORD=…)</c>: trial BH F3). Not
+    /// after a comma: a printed map or a log line lists variables so (<c>{PATH=/usr/bin, DB_PASSWORD=…}</c>: trial BI F3).
+    /// </summary>
+    private static bool IsKeywordArgument(string input, int nameStart, int nameLength)
+        => nameLength > 0 && nameStart > 1 && input[nameStart - 1] == '(' && (char.IsAsciiLetterOrDigit(input[nameStart - 2]) || input[nameStart - 2] == '_');
+
+    /// <summary>
+    /// The upper-case name assigned the value at <paramref name="valueStart"/> of <paramref name="input"/> (<c>NAME=</c>,
+    /// <c>NAME = </c>), empty when none; <paramref name="nameStart"/> is where it starts (or would).
+    /// </summary>
+    private static ReadOnlySpan<char> AssignedName(string input, int valueStart, out int nameStart)
+    {
+        nameStart = valueStart;
+        int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
+        if (i < 0 || input[i] != '=')
+        {
+            return [];
+        }
+
+        i = BackScan.Over(input, i - 1, BackScan.Blanks);
+        int end = i + 1;
+        i = BackScan.Over(input, i, EnvironmentNameCharacters);
+        nameStart = i + 1;
+        return input.AsSpan(nameStart, end - nameStart);
+    }
+
+    /// <summary>
+    /// Whether the word before a value, whose last character is at <paramref name="end"/> of <paramref name="input"/> (with
+    /// the separators after it), is an option taking no value, so the word after it is the next argument: a long option
+    /// ending in <c>-password</c> or <c>-passphrase</c> that is a flag (<c>--no-password</c>, <c>--ask-password</c>, <c>--prompt-password</c>, …),
+    /// or a PostgreSQL client's <c>--password</c> written without <c>=</c>, which makes it prompt (<c>pg_dump -U app
+    /// --password app_production</c>: psql(1), "-W, --password"; trial BL D2), before a <paramref name="value"/> that reads
+    /// as a database's name: an identifier in one case (<c>Q9zXy7kP2qLm9vRt</c> is a password put there all the same).
+    /// </summary>
+    private static bool IsAfterFlag(string input, int end, ReadOnlySpan<char> value)
+    {
+        int last = BackScan.Over(input, end, OptionSeparators);
+        bool equals = input.AsSpan(last + 1, end - last).Contains('=');
+        int i = BackScan.Over(input, last, OptionCharacters);
+        ReadOnlySpan<char> option = input.AsSpan(i + 1, last - i);
+        if (!option.StartsWith("--") || !(option.EndsWith("password", StringComparison.OrdinalIgnoreCase) || option.EndsWith("passphrase", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        if (option.Length == "--password".Length)
+        {
+            int lineStart = Math.Max(input.AsSpan(0, i + 1).LastIndexOfAny("\r\n;|&"), i - 512) + 1;
+            return !equals && IsDatabaseName(value) && PostgresClient.Value.IsMatch(input.AsSpan(lineStart, i + 1 - lineStart));
+        }
+
+        foreach (Range word in option[2..].Split('-'))
+        {
+            if (FlagWords.Contains(option[2..][word].ToString()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a digit or a symbol (not <c>- _ .</c>) stands between two letters of <paramref name="value"/> (<c>S3cret</c>, <c>P@ss</c>; not <c>Lexer1</c>).</summary>
+    private static bool HasDigitOrSymbolAmongLetters(ReadOnlySpan<char> value)
+    {
+        for (int i = 1; i < value.Length - 1; i++)
+        {
+            if (!char.IsAsciiLetter(value[i]) && value[i] is not ('-' or '_' or '.') && char.IsAsciiLetter(value[i - 1]) && char.IsAsciiLetter(value[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A help text's placeholder for an option's value, its name in upper case (argparse's <c>--master-user-password
+    /// MASTER_USER_PASSWORD</c>, <c>--passphrase PASSPHRASE</c>: trial BM M2): upper-case letters and <c>_</c> naming a password.
+    /// </summary>
+    private static bool IsMetavar(ReadOnlySpan<char> value)
+        => !value.ContainsAnyExcept(MetavarCharacters) && (value.Contains("PASS", StringComparison.Ordinal) || value.Contains("PWD", StringComparison.Ordinal) || value.Contains("SECRET", StringComparison.Ordinal));
+
+    /// <summary>An identifier (letters, digits, <c>- _ .</c>) not mixing upper and lower case, as databases are named.</summary>
+    private static bool IsDatabaseName(ReadOnlySpan<char> value)
+        => !value.ContainsAnyExcept(SecretValues.IdentifierCharacters) && !(value.ContainsAnyInRange('A', 'Z') && value.ContainsAnyInRange('a', 'z'));
+
+    /// <summary>A port or address mapping: digits, dots, colons, commas and dashes holding a colon or a comma, <c>/tcp</c> or <c>/udp</c> after.</summary>
+    private static bool IsPortMapping(ReadOnlySpan<char> value)
+    {
+        if (value.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase) || value.EndsWith("/udp", StringComparison.OrdinalIgnoreCase))
+        {
+            value = value[..^4];
+        }
+
+        return value.ContainsAny(':', ',') && !value.ContainsAnyExcept(PortMappingCharacters);
+    }
+}

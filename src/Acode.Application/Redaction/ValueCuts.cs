@@ -1,0 +1,139 @@
+using System.Buffers;
+
+namespace Acode.Application.Redaction;
+
+/// <summary>
+/// Where a value a rule found is cut short, the rest searched again: at the delimiter of the sed or perl substitution it
+/// stands in (<c>s/^DB_PASSWORD=.*/DB_PASSWORD=…/</c>), or before a query string's next parameter
+/// (<c>client_secret=…&amp;grant_type=password</c>). Offsets are into the text the rule matched on.
+/// </summary>
+internal static class ValueCuts
+{
+    private static readonly SearchValues<char> NameSeparators = SearchValues.Create(" \t\"'=:");
+    private static readonly SearchValues<string> SecretParameterWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "auth", "credential"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> GenericSecretNames = SearchValues.Create(BuiltInSecretRules.SecretNameLiterals, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The length of the value at <paramref name="index"/> up to its substitution's next delimiter (<see cref="SubstitutionDelimiter"/>:
+    /// sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>), not an escaped one: neither <c>\/</c> in
+    /// <paramref name="matched"/> nor a delimiter its <paramref name="view"/> decoded from one (<c>…=S3cr3t\/Pw9x/</c> read as
+    /// JSON showed <c>\/Pw9x</c>: trial BN M4). Null when it is in none or holds none.
+    /// </summary>
+    public static int? DelimitedPart(string matched, int index, int length, JsonUnescapedView? view)
+    {
+        if (SubstitutionDelimiter(matched, index) is not char delimiter)
+        {
+            return null;
+        }
+
+        for (int i = index; i < index + length; i++)
+        {
+            if (matched[i] == '\\')
+            {
+                i++;
+            }
+            else if (matched[i] == delimiter && view?.IsEscape(i) != true)
+            {
+                return i > index ? i - index : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The delimiter of the sed or perl substitution whose pattern or replacement the name assigned the value at
+    /// <paramref name="valueStart"/> begins (<c>NAME=</c>, <c>name: </c>, a quote skipped): one of <c>/ # @ | ,</c> right
+    /// before the name (or before a regular expression's <c>^</c>) that is the <c>s</c> command's own (<c>s/^NAME=…</c>),
+    /// or whose previous one on the line is (<c>s/…/NAME=…</c>); null otherwise, so that <c>@PGPASSWORD=P@ss…</c> (a
+    /// Makefile's silent line) or <c>#DB_PASSWORD=ab#…</c> (a commented-out line) is one value (trial BO H1, H2).
+    /// </summary>
+    public static char? SubstitutionDelimiter(string text, int valueStart)
+    {
+        int nameEnd = BackScan.Over(text, valueStart - 1, NameSeparators);
+        int i = BackScan.Over(text, nameEnd, SecretValues.IdentifierCharacters);
+        if (i == nameEnd || i < 1)
+        {
+            return null;
+        }
+
+        if (text[i] == '^')
+        {
+            i--;
+        }
+
+        if (i < 1 || text[i] is not ('/' or '#' or '@' or '|' or ','))
+        {
+            return null;
+        }
+
+        char delimiter = text[i];
+        if (IsSubstitutionStart(text, i))
+        {
+            return delimiter;
+        }
+
+        // The replacement: the previous unescaped delimiter on the line opens the pattern.
+        for (int j = i - 1; j >= Math.Max(0, i - 512) && text[j] is not ('\n' or '\r'); j--)
+        {
+            if (text[j] == delimiter && (j == 0 || text[j - 1] != '\\'))
+            {
+                return IsSubstitutionStart(text, j) ? delimiter : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the delimiter at <paramref name="at"/> follows an <c>s</c> that starts a word (<c>'s/</c>, <c> s#</c>).</summary>
+    private static bool IsSubstitutionStart(string text, int at)
+        => at >= 1 && text[at - 1] == 's' && (at == 1 || !char.IsAsciiLetterOrDigit(text[at - 2]));
+
+    /// <summary>
+    /// Whether a query string's parameters (<c>&amp;a=1&amp;db_password=…</c>) hold one named as a secret whose value the
+    /// generic rule would keep alone (<c>hunter2024</c>; not a marker, not one it takes: <c>&amp;refresh_token=…</c>), so the
+    /// value before it is taken with it (trial BO).
+    /// </summary>
+    private static bool HoldsSecretParameter(ReadOnlySpan<char> parameters)
+    {
+        foreach (Range range in parameters.Split('&'))
+        {
+            ReadOnlySpan<char> parameter = parameters[range];
+            int equals = parameter.IndexOf('=');
+            ReadOnlySpan<char> value = parameter[(equals + 1)..];
+            if (equals > 0 && !value.IsEmpty && !value.StartsWith(SecretValues.MarkerPrefix, StringComparison.Ordinal)
+                && parameter[..equals].ContainsAny(SecretParameterWords)
+                && !(parameter[..equals].ContainsAny(GenericSecretNames) && SecretValues.IsAssignedSecret(value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The length of an assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>:
+    /// the rest is other parameters, each judged by the rules: trial BM H2), when that part alone is a secret (a secret
+    /// holding <c>&amp;kq=</c> is taken whole: trial BN M3); null otherwise.
+    /// </summary>
+    public static int? BeforeNextParameter(string matched, int index, int length)
+    {
+        ReadOnlySpan<char> value = matched.AsSpan(index, length);
+        for (int at = value.IndexOf('&'); at > 0;)
+        {
+            ReadOnlySpan<char> rest = value[(at + 1)..];
+            int equals = rest.IndexOf('=');
+            if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(SecretValues.IdentifierCharacters))
+            {
+                (_, int cut) = SecretRedactor.WithoutTrailingAmpersands(matched, index, at);
+                return SecretValues.IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
+            }
+
+            int next = rest.IndexOf('&');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return null;
+    }
+}
