@@ -241,9 +241,10 @@ public static class BuiltInSecretRules
         // the host "db"), as does one holding a character outside ASCII (U+0001 in the copy the rule reads), and the
         // password never runs past a space.
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
-        // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), before the connection-string rule, which
-        // would take the parameters after it with it when a ';' follows; not after a ';', a connection string's (trial BN M1).
-        Rule(UrlPassword, @"[?&]password=(?<secret>[^&;\s#""'<>]+)", SecretCheck.KeyedPassword, ["password="]),
+        // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), also a name ending in password or passwd, or
+        // pwd (?db_password=…, &pwd=…: trial BO), before the connection-string rule, which would take the parameters after
+        // it with it when a ';' follows; not after a ';', a connection string's (trial BN M1).
+        Rule(UrlPassword, @"[?&](?i:[a-z0-9_.-]*passw(?:or)?d|pwd)=(?<secret>[^&;\s#""'<>]+)", SecretCheck.KeyedPassword, ["password=", "passwd=", "pwd="], StringComparison.OrdinalIgnoreCase),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),

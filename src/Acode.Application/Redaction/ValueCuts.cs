@@ -92,7 +92,8 @@ internal static class ValueCuts
     /// <summary>
     /// Whether a query string's parameters (<c>&amp;a=1&amp;db_password=…</c>) hold one named as a secret whose value the
     /// generic rule would keep alone (<c>hunter2024</c>; not a marker, not one it takes: <c>&amp;refresh_token=…</c>), so the
-    /// value before it is taken with it (trial BO).
+    /// value before it is taken with it (trial BO). A password's parameter (<c>&amp;db_password=</c>, <c>&amp;pwd=</c>) is the URL
+    /// rule's, run before: what it left is no password (<c>&amp;show_password=true</c>).
     /// </summary>
     private static bool HoldsSecretParameter(ReadOnlySpan<char> parameters)
     {
@@ -100,10 +101,10 @@ internal static class ValueCuts
         {
             ReadOnlySpan<char> parameter = parameters[range];
             int equals = parameter.IndexOf('=');
-            ReadOnlySpan<char> value = parameter[(equals + 1)..];
+            ReadOnlySpan<char> name = parameter[..Math.Max(equals, 0)], value = parameter[(equals + 1)..];
             if (equals > 0 && !value.IsEmpty && !value.StartsWith(SecretValues.MarkerPrefix, StringComparison.Ordinal)
-                && parameter[..equals].ContainsAny(SecretParameterWords)
-                && !(parameter[..equals].ContainsAny(GenericSecretNames) && SecretValues.IsAssignedSecret(value)))
+                && name.ContainsAny(SecretParameterWords) && !IsPasswordParameter(name)
+                && !(name.ContainsAny(GenericSecretNames) && SecretValues.IsAssignedSecret(value)))
             {
                 return true;
             }
@@ -136,4 +137,9 @@ internal static class ValueCuts
 
         return null;
     }
+
+    /// <summary>Whether a query parameter's <paramref name="name"/> is one the URL rule reads a password from: ending in <c>password</c> or <c>passwd</c>, or <c>pwd</c>.</summary>
+    private static bool IsPasswordParameter(ReadOnlySpan<char> name)
+        => name.EndsWith("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith("passwd", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("pwd", StringComparison.OrdinalIgnoreCase);
 }
