@@ -38,6 +38,8 @@ public static class BuiltInSecretRules
     public const string AuthorizationHeader = "authorization-header";
     /// <summary>Kind of the rule for the password of a <c>.netrc</c> entry (<c>machine … login … password …</c>); its marker is <c>[REDACTED:netrc-password]</c>.</summary>
     public const string NetrcPassword = "netrc-password";
+    /// <summary>Kind of the rule for a password in SQL that sets one (<c>ALTER USER … WITH PASSWORD '…'</c>, <c>IDENTIFIED BY '…'</c>); its marker is <c>[REDACTED:sql-password]</c>.</summary>
+    public const string SqlPassword = "sql-password";
     /// <summary>Kind of the rule for a password given on a command line (<c>--password …</c>, <c>docker login -p …</c>, <c>mysql -p…</c>); its marker is <c>[REDACTED:cli-password]</c>.</summary>
     public const string CliPassword = "cli-password";
     /// <summary>Kind of the rule for a random-looking value assigned to a secret-sounding name (<c>password=…</c>, <c>api_key: …</c>); its marker is <c>[REDACTED:generic-secret]</c>.</summary>
@@ -47,7 +49,8 @@ public static class BuiltInSecretRules
     public static IReadOnlyList<string> Kinds { get; } =
     [
         PrivateKey, Jwt, AwsAccessKeyId, AwsSecretAccessKey, GitHubToken, GitLabToken, SlackToken, StripeKey, AnthropicApiKey, OpenAiApiKey,
-        GoogleApiKey, SendGridApiKey, UrlPassword, ConnectionStringPassword, AuthorizationHeader, NetrcPassword, CliPassword, GenericSecret,
+        GoogleApiKey, SendGridApiKey, UrlPassword, ConnectionStringPassword, AuthorizationHeader, NetrcPassword, SqlPassword, CliPassword,
+        GenericSecret,
     ];
 
     /// <summary>Names of a value that is a secret by its name alone (<c>password</c>, <c>api_key</c>, <c>client_secret</c>, …), as a pattern fragment.</summary>
@@ -165,14 +168,42 @@ public static class BuiltInSecretRules
     private const string EnvironmentPasswordNames = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+(?:PWD|PASS)|SSHPASS|REDISCLI_AUTH)";
 
     /// <summary>
-    /// An environment variable given as a name and a value, by the name's upper case as <see cref="EnvironmentPasswordNames"/>:
-    /// a Kubernetes container's <c>env</c> list in YAML (<c>- name: DB_PASSWORD</c>, then <c>value: …</c> on the next
-    /// line) and an ECS task definition's <c>environment</c> in JSON text (<c>{"name": "DB_PASSWORD", "value": "…"}</c>)
-    /// (trial BL F4).
+    /// An environment variable given as a name and a value, by the name's upper case as <see cref="EnvironmentPasswordNames"/>,
+    /// in either order: a Kubernetes container's <c>env</c> list in YAML (<c>- name: DB_PASSWORD</c>, then <c>value: …</c>
+    /// on the next line, or <c>{name: DB_PASSWORD, value: …}</c>), an ECS task definition's <c>environment</c> in JSON text
+    /// (<c>{"name": "DB_PASSWORD", "value": "…"}</c>) (trial BL F4) and CloudFormation's (<c>Name:</c>, <c>Value:</c>).
     /// </summary>
     private const string NameValuePairPattern =
-        @"\bname:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))"
-        + @"|""name""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,\s*""value""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
+        @"\b[Nn]ame:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*\r?\n[ \t]*[Vv]alue:[ \t]*" + YamlValue
+        + @"|\b[Vv]alue:[ \t]*" + YamlValue + @"[ \t]*\r?\n[ \t]*[Nn]ame:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?(?:\s|$)"
+        + @"|\{[ \t]*[Nn]ame:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*,[ \t]*[Vv]alue:[ \t]*" + FlowValue
+        + @"|\{[ \t]*[Vv]alue:[ \t]*" + FlowValue + @"[ \t]*,[ \t]*[Nn]ame:[ \t]*[""']?" + EnvironmentPasswordNames + @"[""']?[ \t]*\}"
+        + @"|""[Vv]alue""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""[ \t]*,\s*""[Nn]ame""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @""""
+        + @"|""[Nn]ame""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,\s*""[Vv]alue""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
+
+    /// <summary>A YAML block value: quoted whole, or a plain scalar up to a blank or a comment.</summary>
+    private const string YamlValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))";
+
+    /// <summary>A YAML flow mapping's value: quoted whole, or a plain scalar up to a blank, <c>,</c> or <c>}</c>.</summary>
+    private const string FlowValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#,}]+))";
+
+    /// <summary>
+    /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
+    /// name ending in <c>PASSWORD</c>, <c>PASSWD</c> or <c>PASSPHRASE</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
+    /// value the rest of its line (a comment after it aside).
+    /// </summary>
+    private const string YamlPasswordKeyPattern =
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)[""']?:[ \t]+" + YamlValue + @"[ \t]*(?:#[^\r\n]*)?\r?$";
+
+    /// <summary>
+    /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
+    /// SQL Server's <c>CREATE|ALTER LOGIN … WITH PASSWORD = '…'</c>, MySQL's <c>CREATE|ALTER USER … IDENTIFIED [WITH plugin]
+    /// BY '…'</c> (and <c>GRANT … IDENTIFIED BY</c>) and <c>SET PASSWORD … = '…'</c>, Oracle's <c>IDENTIFIED BY …</c>
+    /// unquoted; each within its statement (no <c>;</c> before it), so prose's "identified by" is not one.
+    /// </summary>
+    private const string SqlPasswordPattern =
+        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;'""\r\n]{0,256}\bPASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)(?:'(?<secret>[^'\r\n]+)'|""(?<secret>[^""\r\n]+)"")"
+        + @"|(?i)\b(?:CREATE|ALTER|GRANT)[ \t]+[^;\r\n]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?(?:'(?<secret>[^'\r\n]+)'|""(?<secret>[^""\r\n]+)""|(?<secret>[A-Za-z0-9][^\s;'""]*))";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
@@ -248,6 +279,7 @@ public static class BuiltInSecretRules
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
+        Rule(SqlPassword, SqlPasswordPattern, SecretCheck.Format, ["password", "identified"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
@@ -262,10 +294,14 @@ public static class BuiltInSecretRules
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
+        Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-P", WordAfter), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("ssh-keygen", "-N|-P", WordAfter), SecretCheck.CommandLinePassword, ["ssh-keygen"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
-        Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"]),
+        Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password="]),
     ];
 }

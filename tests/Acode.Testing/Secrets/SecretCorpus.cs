@@ -215,6 +215,11 @@ public static class SecretCorpus
         string netrc = Draw(random, Base62, 12);
         Add("netrc entry", "netrc-password", netrc, $"$ cat ~/.netrc\nmachine github.com login dev password {netrc}\n");
 
+        string sqlRole = Password(random);
+        Add("PostgreSQL role password", "sql-password", sqlRole, $"psql -c \"ALTER ROLE app WITH LOGIN PASSWORD '{sqlRole}';\"");
+        string sqlMysql = Draw(random, Base62, 14);
+        Add("MySQL user password", "sql-password", sqlMysql, $"mysql> CREATE USER 'app'@'%' IDENTIFIED BY '{sqlMysql}';\nQuery OK, 0 rows affected (0.01 sec)");
+
         string docker = Draw(random, Base62, 12);
         Add("docker login -p", "cli-password", docker, $"docker login -u me -p {docker} registry.internal.org");
         string cliSpaced = Password(random);
