@@ -208,11 +208,21 @@ public static class BuiltInSecretRules
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
     /// password=… dbname=prod</c>: PostgreSQL, "Connection Strings", 32.1.1.1), known by another keyword of it on the
-    /// same line before or after (trial BL F3); a value quoted in single quotes whole.
+    /// same line before or after (trial BL F3); a value quoted in single quotes whole, blanks around <c>=</c> as libpq
+    /// allows them (<c>password = …</c>), the other values quoted or not (psycopg2's <c>dbname='app' user='app' …</c>).
     /// </summary>
     private const string ConnectionKeywordsPattern =
-        @"\b(?:host|hostaddr|dbname|user|port|sslmode)=[^\s'""]+(?:[ \t]+[a-z_]+=[^\s'""]+)*[ \t]+password=(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))"
-        + @"|\bpassword=(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))(?:[ \t]+[a-z_]+=[^\s'""]+)*[ \t]+(?:host|hostaddr|dbname|user|port|sslmode)=";
+        @"\b" + LibpqKeyword + @"(?:[ \t]+" + LibpqPair + @")*[ \t]+" + LibpqPassword
+        + @"|\b" + LibpqPassword + @"(?:[ \t]+" + LibpqPair + @")*[ \t]+" + LibpqKeyword;
+
+    /// <summary>A libpq <c>keyword = value</c> pair (blanks around <c>=</c> allowed; the value quoted in single quotes or a word).</summary>
+    private const string LibpqPair = @"[a-z_]+[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'""]+)";
+
+    /// <summary>One of the libpq keywords that tell a connection string: <c>host</c>, <c>hostaddr</c>, <c>dbname</c>, <c>user</c>, <c>port</c>, <c>sslmode</c>.</summary>
+    private const string LibpqKeyword = @"(?:host|hostaddr|dbname|user|port|sslmode)[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'""]+)";
+
+    /// <summary>libpq's <c>password</c> pair: a value quoted in single quotes taken whole.</summary>
+    private const string LibpqPassword = @"password[ \t]*=[ \t]*(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()
@@ -302,6 +312,6 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE"]),
-        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password="]),
+        Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),
     ];
 }
