@@ -181,6 +181,24 @@ public static class BuiltInSecretRules
         + @"|""[Vv]alue""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""[ \t]*,\s*""[Nn]ame""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @""""
         + @"|""[Nn]ame""[ \t]*:[ \t]*""" + EnvironmentPasswordNames + @"""[ \t]*,\s*""[Vv]alue""[ \t]*:[ \t]*""(?<secret>[^""\r\n]+)""";
 
+    /// <summary>
+    /// A password a command takes as a plain argument rather than an option's value: PowerShell's
+    /// <c>ConvertTo-SecureString [-String] "…" -AsPlainText</c>, Windows' <c>net user NAME PASSWORD</c> (not <c>*</c>, which
+    /// prompts, nor an option <c>/add</c>), <c>htpasswd -b[c] FILE USER PASSWORD</c> and <c>htpasswd -nb USER PASSWORD</c>,
+    /// <c>echo "user:PASSWORD" | chpasswd</c>, and <c>echo "…" | docker login … --password-stdin</c> (and the other
+    /// registries' logins), the same line.
+    /// </summary>
+    private const string ArgumentPasswordPattern =
+        @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
+        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?<secret>[^\s/*""'][^\s""']*)"
+        + @"|\bhtpasswd(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+-[a-mo-zA-Z]*b[a-mo-zA-Z]*(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
+        + @"|\bhtpasswd(?:[ \t]+-[a-zA-Z]+)*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)[a-zA-Z]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
+        + @"|\becho[ \t]+(?:-[ne][ \t]+)?[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':]+)[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
+        + @"|\becho[ \t]+(?:-n[ \t]+)?(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
+
+    /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
+    private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=][^\s""']*))[ \t]*\r?$";
+
     /// <summary>A YAML block value: quoted whole, or a plain scalar up to a blank or a comment.</summary>
     private const string YamlValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))";
 
@@ -303,6 +321,8 @@ public static class BuiltInSecretRules
         // OpenSSL's pass phrase arguments (-passin pass:…, -passout, -pass, -password: openssl-passphrase-options(1)) and
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
+        Rule(CliPassword, ToolPassword("openssl", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-P", WordAfter), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
@@ -312,6 +332,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE"]),
+        Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),
     ];
 }
