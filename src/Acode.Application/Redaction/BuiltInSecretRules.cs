@@ -147,10 +147,11 @@ public static class BuiltInSecretRules
     /// Code is left alone: <c>PASSWORD = getpass.getpass()</c> has blanks, and a value must end the word (a blank, a quote,
     /// <c>; &amp; | , )</c> or the end), so <c>PASSWORD=os.environ["PW"]</c> is not one (trial BF F1). A bare <c>PWD</c> is
     /// the working directory; in a sed or perl substitution, <c>s/^DB_PASSWORD=.*/DB_PASSWORD=…/</c>, each part is read up to its
-    /// <c>/</c> and a pattern is kept (trials BL D1, BM H1).
+    /// <c>/</c> and a pattern is kept (trials BL D1, BM H1); a value may end at a marker, where the generic rule has already
+    /// replaced the substitution's next part (<c>s/DB_PASSWORD=old/DB_PASSWORD=[REDACTED:…]/</c>: trial BP H2).
     /// </summary>
     private const string EnvironmentPasswordPattern =
-        @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|$)";
+        @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|\[REDACTED:|$)";
 
     /// <summary>
     /// What takes a whole quoted word as one assignment: <c>--env</c>, <c>env</c>, cmd's <c>set</c>, systemd's
@@ -322,7 +323,7 @@ public static class BuiltInSecretRules
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, ToolPassword("openssl", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-P", WordAfter), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),

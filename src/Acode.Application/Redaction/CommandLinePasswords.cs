@@ -84,9 +84,11 @@ internal static class CommandLinePasswords
         {
             // A value in code rather than a shell: an identifier or a word (adminPassword, config.dbPassword, Never,
             // ?password=required), a relative path (auth/resetPassword, src/App2/bin; not k3Y9/Zq7Lm2 or Ab1/cD2/eF3x,
-            // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8).
+            // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
+            // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1).
             if (SecretValues.IsLettersAndSeparators(value)
-                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value)))
+                || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
+                || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
                 return false;
             }
@@ -113,8 +115,8 @@ internal static class CommandLinePasswords
 
     /// <summary>
     /// The tests of <see cref="SecretCheck.EnvironmentPassword"/> by the variable's name and place, of the value that starts
-    /// (its quote included) at <paramref name="valueStart"/>: not a keyword argument (<c>f(ADMIN_PASSWORD=x)</c>), not a
-    /// substitution's pattern, and a stricter value for a name ending in <c>_PASS</c>.
+    /// (its quote included) at <paramref name="valueStart"/>: not a keyword argument (<c>f(ADMIN_PASSWORD=x)</c>), and a
+    /// stricter value for a name ending in <c>_PASS</c>.
     /// </summary>
     private static bool IsVariablesPassword(ReadOnlySpan<char> value, string input, int valueStart)
     {
@@ -128,7 +130,7 @@ internal static class CommandLinePasswords
             return false;
         }
 
-        return !IsKeywordArgument(input, nameStart, name.Length) && !(ValueCuts.SubstitutionDelimiter(input, valueStart) is not null && value.ContainsAny(PatternCharacters));
+        return !IsKeywordArgument(input, nameStart, name.Length);
     }
 
     /// <summary>

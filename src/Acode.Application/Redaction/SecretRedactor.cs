@@ -419,8 +419,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched, JsonUnescapedView? view = null)
     {
-        bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword;
-        bool keyed = rule.Check == SecretCheck.KeyedPassword;
+        bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword;
         int cuts = 0;
         for (Match match = rule.Regex.Match(matched); match.Success;)
         {
@@ -433,14 +432,14 @@ public sealed class SecretRedactor : ISecretRedactor
 
             if (commandLine)
             {
-                // The environment rule's docker … -e "NAME=…" too (trial BK F1).
+                // The environment rule's docker … -e "NAME=…" too (trial BK F1), and libpq's password=… before another on its line (trial BP H1).
                 foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
                 {
                     yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
                 }
             }
 
-            (int index, int length) = commandLine || keyed ? WithoutTrailingPunctuation(matched, secret.Index, secret.Length)
+            (int index, int length) = commandLine ? WithoutTrailingPunctuation(matched, secret.Index, secret.Length)
                 : rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length)
                 : (secret.Index, secret.Length);
             int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword ? ValueCuts.DelimitedPart(matched, index, length, view) : null;
@@ -451,6 +450,15 @@ public sealed class SecretRedactor : ISecretRedactor
                 // H3; access_token=…&refresh_token=…: trial BN H1): the search goes on right after it.
                 yield return (index, cut);
                 match = rule.Regex.Match(matched, index + cut);
+                continue;
+            }
+
+            // A value that runs into a marker over the next name (…\/DB_PASSWORD=[REDACTED:…]) is the rest of a substitution
+            // whose delimiters were not found: not a value of its own (trial BP).
+            if (part is null && length > 0 && matched[index + length - 1] == '='
+                && matched.AsSpan(index + length).StartsWith(SecretValues.MarkerPrefix, StringComparison.Ordinal))
+            {
+                match = match.NextMatch();
                 continue;
             }
 

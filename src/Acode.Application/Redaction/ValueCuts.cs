@@ -16,12 +16,14 @@ internal static class ValueCuts
     /// <summary>
     /// The length of the value at <paramref name="index"/> up to its substitution's next delimiter (<see cref="SubstitutionDelimiter"/>:
     /// sed's or perl's <c>s#^DB_PASSWORD=.*#DB_PASSWORD=…#</c>), not an escaped one: neither <c>\/</c> in
-    /// <paramref name="matched"/> nor a delimiter its <paramref name="view"/> decoded from one (<c>…=S3cr3t\/Pw9x/</c> read as
-    /// JSON showed <c>\/Pw9x</c>: trial BN M4). Null when it is in none or holds none.
+    /// <paramref name="matched"/> nor, read through a <paramref name="view"/> that decoded JSON escapes, one written
+    /// otherwise than the substitution's own (<c>…=S3cr3t\/Pw9x/</c> showed <c>\/Pw9x</c>: trial BN M4; JSON that writes
+    /// every <c>/</c> as <c>\/</c> cuts at them: trial BP M2). Null when it is in none or holds none.
     /// </summary>
     public static int? DelimitedPart(string matched, int index, int length, JsonUnescapedView? view)
     {
-        if (SubstitutionDelimiter(matched, index) is not char delimiter)
+        int at = SubstitutionDelimiter(matched, index, view);
+        if (at < 0)
         {
             return null;
         }
@@ -32,7 +34,7 @@ internal static class ValueCuts
             {
                 i++;
             }
-            else if (matched[i] == delimiter && view?.IsEscape(i) != true)
+            else if (IsDelimiter(matched, i, at, view))
             {
                 return i > index ? i - index : null;
             }
@@ -42,19 +44,19 @@ internal static class ValueCuts
     }
 
     /// <summary>
-    /// The delimiter of the sed or perl substitution whose pattern or replacement the name assigned the value at
-    /// <paramref name="valueStart"/> begins (<c>NAME=</c>, <c>name: </c>, a quote skipped): one of <c>/ # @ | ,</c> right
+    /// Where the delimiter of the sed or perl substitution whose pattern or replacement the name assigned the value at
+    /// <paramref name="valueStart"/> begins (<c>NAME=</c>, <c>name: </c>, a quote skipped) is: one of <c>/ # @ | ,</c> right
     /// before the name (or before a regular expression's <c>^</c>) that is the <c>s</c> command's own (<c>s/^NAME=…</c>),
-    /// or whose previous one on the line is (<c>s/…/NAME=…</c>); null otherwise, so that <c>@PGPASSWORD=P@ss…</c> (a
+    /// or whose previous one on the line is (<c>s/…/NAME=…</c>); -1 otherwise, so that <c>@PGPASSWORD=P@ss…</c> (a
     /// Makefile's silent line) or <c>#DB_PASSWORD=ab#…</c> (a commented-out line) is one value (trial BO H1, H2).
     /// </summary>
-    public static char? SubstitutionDelimiter(string text, int valueStart)
+    public static int SubstitutionDelimiter(string text, int valueStart, JsonUnescapedView? view = null)
     {
         int nameEnd = BackScan.Over(text, valueStart - 1, NameSeparators);
         int i = BackScan.Over(text, nameEnd, SecretValues.IdentifierCharacters);
         if (i == nameEnd || i < 1)
         {
-            return null;
+            return -1;
         }
 
         if (text[i] == '^')
@@ -64,26 +66,32 @@ internal static class ValueCuts
 
         if (i < 1 || text[i] is not ('/' or '#' or '@' or '|' or ','))
         {
-            return null;
+            return -1;
         }
 
-        char delimiter = text[i];
         if (IsSubstitutionStart(text, i))
         {
-            return delimiter;
+            return i;
         }
 
-        // The replacement: the previous unescaped delimiter on the line opens the pattern.
+        // The replacement: the previous delimiter on the line, written as this one is, opens the pattern.
         for (int j = i - 1; j >= Math.Max(0, i - 512) && text[j] is not ('\n' or '\r'); j--)
         {
-            if (text[j] == delimiter && (j == 0 || text[j - 1] != '\\'))
+            if (IsDelimiter(text, j, i, view))
             {
-                return IsSubstitutionStart(text, j) ? delimiter : null;
+                return IsSubstitutionStart(text, j) ? i : -1;
             }
         }
 
-        return null;
+        return -1;
     }
+
+    /// <summary>
+    /// Whether the character at <paramref name="i"/> is the delimiter found at <paramref name="at"/> written the same way:
+    /// not after a backslash, and decoded from a JSON escape exactly when that one was.
+    /// </summary>
+    private static bool IsDelimiter(string text, int i, int at, JsonUnescapedView? view)
+        => text[i] == text[at] && (i == 0 || text[i - 1] != '\\') && (view?.IsEscape(i) == true) == (view?.IsEscape(at) == true);
 
     /// <summary>Whether the delimiter at <paramref name="at"/> follows an <c>s</c> that starts a word (<c>'s/</c>, <c> s#</c>).</summary>
     private static bool IsSubstitutionStart(string text, int at)
