@@ -191,7 +191,9 @@ public static class BuiltInSecretRules
     /// </summary>
     private const string ArgumentPasswordPattern =
         @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
-        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?<secret>[^\s/*""'][^\s""']*)"
+        + @"|(?i:\bConvertTo-SecureString[ \t]+-AsPlainText(?:[ \t]+-Force)?[ \t]+-String)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        + @"|(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
+        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'][^\s""']*))"
         + @"|\bhtpasswd(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+-[a-mo-zA-Z]*b[a-mo-zA-Z]*(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\bhtpasswd(?:[ \t]+-[a-zA-Z]+)*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)[a-zA-Z]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\becho[ \t]+(?:-[ne][ \t]+)?[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':]+)[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
@@ -209,7 +211,8 @@ public static class BuiltInSecretRules
     /// <summary>
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
     /// name ending in <c>PASSWORD</c>, <c>PASSWD</c> or <c>PASSPHRASE</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
-    /// value the rest of its line (a comment after it aside).
+    /// value the rest of its line (a comment after it aside); a message keyed so is an interface's text, kept by the check
+    /// (<c>RESET_PASSWORD: "Forgot your password?"</c>: trial BQ).
     /// </summary>
     private const string YamlPasswordKeyPattern =
         @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)[""']?:[ \t]+" + YamlValue + @"[ \t]*(?:#[^\r\n]*)?\r?$";
@@ -218,11 +221,20 @@ public static class BuiltInSecretRules
     /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
     /// SQL Server's <c>CREATE|ALTER LOGIN … WITH PASSWORD = '…'</c>, MySQL's <c>CREATE|ALTER USER … IDENTIFIED [WITH plugin]
     /// BY '…'</c> (and <c>GRANT … IDENTIFIED BY</c>) and <c>SET PASSWORD … = '…'</c>, Oracle's <c>IDENTIFIED BY …</c>
-    /// unquoted; each within its statement (no <c>;</c> before it), so prose's "identified by" is not one.
+    /// unquoted; each within its statement (no <c>;</c> before it; over several lines too), so prose's "identified by" is
+    /// not one; what code builds the statement from is kept by the check (<c>'{pw}'</c>, <c>'%s'</c>, <c>'" + pw + "'</c>).
     /// </summary>
     private const string SqlPasswordPattern =
-        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;'""\r\n]{0,256}\bPASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)(?:'(?<secret>[^'\r\n]+)'|""(?<secret>[^""\r\n]+)"")"
-        + @"|(?i)\b(?:CREATE|ALTER|GRANT)[ \t]+[^;\r\n]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?(?:'(?<secret>[^'\r\n]+)'|""(?<secret>[^""\r\n]+)""|(?<secret>[A-Za-z0-9][^\s;'""]*))";
+        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;']{0,256}\bPASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?|" + SqlIdentifiedBy + ")" + SqlString;
+
+    /// <summary>Oracle's unquoted <c>IDENTIFIED BY password</c>; a word of letters alone is a keyword or prose's (<c>BY RANDOM PASSWORD</c>, "identified by their email").</summary>
+    private const string SqlUnquotedPasswordPattern = "(?i)" + SqlIdentifiedBy + @"(?<secret>[A-Za-z0-9][^\s;'""]*)";
+
+    /// <summary><c>CREATE|ALTER|GRANT … IDENTIFIED [WITH plugin] BY [PASSWORD]</c>, within the statement.</summary>
+    private const string SqlIdentifiedBy = @"\b(?:CREATE|ALTER|GRANT)[ \t]+[^;]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
+
+    /// <summary>A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>), SQL Server's <c>N'…'</c>, or MySQL's <c>"…"</c>.</summary>
+    private const string SqlString = @"(?:N?'(?<secret>(?:[^'\r\n]|'')+)'|""(?<secret>[^""\r\n]+)"")";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
@@ -301,14 +313,16 @@ public static class BuiltInSecretRules
         // the host "db"), as does one holding a character outside ASCII (U+0001 in the copy the rule reads), and the
         // password never runs past a space.
         Rule(UrlPassword, @"(?i)\b[a-z][a-z0-9+.-]*://[^\s:@/?#""'<>\[\]]*:(?<secret>[^\s@/?#""'<>]+(?:@[^\s@/?#""'<>,;=\x01]+)*)@", SecretCheck.Format, ["://"]),
-        // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), also a name ending in password or passwd, or
-        // pwd (?db_password=…, &pwd=…: trial BO), before the connection-string rule, which would take the parameters after
-        // it with it when a ';' follows; not after a ';', a connection string's (trial BN M1).
-        Rule(UrlPassword, @"[?&](?i:[a-z0-9_.-]*passw(?:or)?d|pwd)=(?<secret>[^&;\s#""'<>]+)", SecretCheck.KeyedPassword, ["password=", "passwd=", "pwd="], StringComparison.OrdinalIgnoreCase),
+        // A URL's query parameter (JDBC's ?user=app&password=…: trial BL F3), also a name ending in password or passwd
+        // (?db_password=…: trial BO; not pwd, as often the working directory: ?pwd=workspace-42, trial BQ), before the
+        // connection-string rule, which would take the parameters after it with it when a ';' follows; not after a ';', a
+        // connection string's (trial BN M1).
+        Rule(UrlPassword, @"[?&](?i:[a-z0-9_.-]*passw(?:or)?d)=(?<secret>[^&;\s#""'<>]+)", SecretCheck.KeyedPassword, ["password=", "passwd="], StringComparison.OrdinalIgnoreCase),
         Rule(ConnectionStringPassword, @"(?i)\b(?:password|pwd)\s*=\s*(?<secret>[^;\r\n""'()]+)", SecretCheck.ConnectionString, ["password", "pwd"], StringComparison.OrdinalIgnoreCase),
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
-        Rule(SqlPassword, SqlPasswordPattern, SecretCheck.Format, ["password", "identified"], StringComparison.OrdinalIgnoreCase),
+        Rule(SqlPassword, SqlPasswordPattern, SecretCheck.QuotedPassword, ["password", "identified"], StringComparison.OrdinalIgnoreCase),
+        Rule(SqlPassword, SqlUnquotedPasswordPattern, SecretCheck.KeyedPassword, ["identified"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-cli|valkey-cli", "-a|--pass", WordAfter), SecretCheck.CommandLinePassword, ["redis-cli", "valkey-cli"], StringComparison.OrdinalIgnoreCase),
@@ -322,7 +336,7 @@ public static class BuiltInSecretRules
         // OpenSSL's pass phrase arguments (-passin pass:…, -passout, -pass, -password: openssl-passphrase-options(1)) and
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
-        Rule(CliPassword, ToolPassword("openssl", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-P", WordAfter), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),

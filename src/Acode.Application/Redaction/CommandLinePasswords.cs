@@ -18,6 +18,7 @@ internal static class CommandLinePasswords
     public static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> OptionSeparators = SearchValues.Create(" \t=,\"'");
     private static readonly SearchValues<char> OptionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+    private static readonly SearchValues<char> LowerCaseWordCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz_");
     private static readonly SearchValues<char> PortMappingCharacters = SearchValues.Create("0123456789.:,-");
     private static readonly string[] KeyFileExtensions = ["pem", "pfx", "p12", "crt", "cer", "key", "jks"];
     private static readonly HashSet<string> FlagWords = new(
@@ -32,10 +33,15 @@ internal static class CommandLinePasswords
     /// <summary>
     /// Whether the value at <paramref name="start"/> of <paramref name="input"/> passes <paramref name="check"/>:
     /// <see cref="SecretCheck.CommandLinePassword"/>, <see cref="SecretCheck.EnvironmentPassword"/> or
-    /// <see cref="SecretCheck.KeyedPassword"/>.
+    /// <see cref="SecretCheck.KeyedPassword"/> or <see cref="SecretCheck.QuotedPassword"/>.
     /// </summary>
     public static bool Passes(ReadOnlySpan<char> value, string input, int start, SecretCheck check)
     {
+        if (check == SecretCheck.QuotedPassword)
+        {
+            return IsQuotedPassword(value);
+        }
+
         bool environment = check != SecretCheck.CommandLinePassword;
         bool quoted = start > 0 && input[start - 1] is '"' or '\'';
         int beforeAt = quoted ? start - 2 : start - 1;
@@ -85,10 +91,12 @@ internal static class CommandLinePasswords
             // A value in code rather than a shell: an identifier or a word (adminPassword, config.dbPassword, Never,
             // ?password=required), a relative path (auth/resetPassword, src/App2/bin; not k3Y9/Zq7Lm2 or Ab1/cD2/eF3x,
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
-            // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1).
-            if (SecretValues.IsLettersAndSeparators(value)
+            // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); a URL-encoded path (?pwd=%2Fhome%2Fu), an interface's
+            // sentence (RESET_PASSWORD: "Forgot your password?") (trial BQ).
+            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
-                || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
+                || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0)
+                || value.Contains("%2F", StringComparison.OrdinalIgnoreCase) || value.Contains("%5C", StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
@@ -111,6 +119,40 @@ internal static class CommandLinePasswords
         return SecretValues.IsMixed(value)
             || (value.ContainsAnyExcept(SecretValues.IdentifierCharacters) && value.ContainsAny(AsciiLettersAndDigits))
             || !value.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// See <see cref="SecretCheck.QuotedPassword"/>: 4 characters or more, not a placeholder, not a template or code that
+    /// builds the statement (<c>{pw}</c>, <c>#{pw}</c>, <c>" + pw + "</c>, <see cref="IsReference"/>), not a syntax line's
+    /// lower-case word joined by <c>_</c> (<c>auth_string</c>).
+    /// </summary>
+    private static bool IsQuotedPassword(ReadOnlySpan<char> value)
+        => value.Length >= 4 && !SecretValues.IsPlaceholder(value) && !IsReference(value) && (value[0], value[^1]) is not ('{', '}')
+            && !(value.Contains('_') && !value.ContainsAnyExcept(LowerCaseWordCharacters));
+
+    /// <summary>
+    /// Whether <paramref name="value"/> reads as a sentence, an interface's text: two or more words of letters, the first
+    /// capitalized, the others in lower case, a final <c>. ? ! :</c> (<c>Forgot your password?</c>, <c>Change password</c>;
+    /// not <c>correct horse battery staple</c>, nor <c>P@ss w0rd</c>).
+    /// </summary>
+    private static bool IsSentence(ReadOnlySpan<char> value)
+    {
+        ReadOnlySpan<char> text = value.TrimEnd(".?!:");
+        if (!text.Contains(' ') || !char.IsAsciiLetterUpper(text[0]))
+        {
+            return false;
+        }
+
+        foreach (Range range in text.Split(' '))
+        {
+            ReadOnlySpan<char> word = text[range];
+            if (word.IsEmpty || (range.Start.Value == 0 ? word[1..] : word).ContainsAnyExceptInRange('a', 'z'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -137,11 +179,22 @@ internal static class CommandLinePasswords
     /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
     /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
     /// an inner shell), an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6), and a
-    /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8).
+    /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8); and in code and configuration (trial
+    /// BQ): Ruby's <c>#{pw}</c> and Azure DevOps' <c>#{NAME}#</c>, Concourse's <c>((name))</c>, a string concatenated in
+    /// code (<c>'" + pw + "'</c>), a YAML tag (<c>!Ref DBPassword</c>), a secret store's address (<c>op://vault/db/password</c>,
+    /// <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>).
     /// </summary>
     private static bool IsReference(ReadOnlySpan<char> value)
     {
         if (value.Length > 2 && (value[0], value[^1]) is ('%', '%') or ('!', '!') && !value[1..^1].ContainsAnyExcept(SecretValues.IdentifierCharacters))
+        {
+            return true;
+        }
+
+        if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+            || value.StartsWith("arn:", StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal)
+            || (value[0] is '"' or '\'' && value[1..].TrimStart(' ').StartsWith("+"))
+            || (value.Length > 1 && value[0] == '!' && SecretValues.IsLettersAndSeparators(value[1..])))
         {
             return true;
         }

@@ -60,4 +60,11 @@ public enum SecretCheck
     /// variable's name and place.
     /// </summary>
     KeyedPassword,
+
+    /// <summary>
+    /// A password written as a quoted literal where the statement says it is one (SQL's <c>PASSWORD '…'</c>,
+    /// <c>IDENTIFIED BY '…'</c>): any value of 4 characters or more but a placeholder, a template or code that builds the
+    /// statement (<c>'{pw}'</c>, <c>'%s'</c>, <c>'#{pw}'</c>, <c>'" + pw + "'</c>) and a syntax line's word (<c>'auth_string'</c>).
+    /// </summary>
+    QuotedPassword,
 }

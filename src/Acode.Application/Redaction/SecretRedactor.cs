@@ -638,7 +638,7 @@ public sealed class SecretRedactor : ISecretRedactor
             SecretCheck.Assigned => SecretValues.IsAssignedSecret(value),
             SecretCheck.ConnectionString => IsInConnectionString(input, start, length),
             SecretCheck.PrefixedToken => value.Length > 4 && !SecretValues.IsMask(value[4..]),
-            SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword => CommandLinePasswords.Passes(value, input, start, check),
+            SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword or SecretCheck.QuotedPassword => CommandLinePasswords.Passes(value, input, start, check),
             _ => false,
         };
     }

@@ -100,7 +100,7 @@ internal static class ValueCuts
     /// <summary>
     /// Whether a query string's parameters (<c>&amp;a=1&amp;db_password=…</c>) hold one named as a secret whose value the
     /// generic rule would keep alone (<c>hunter2024</c>; not a marker, not one it takes: <c>&amp;refresh_token=…</c>), so the
-    /// value before it is taken with it (trial BO). A password's parameter (<c>&amp;db_password=</c>, <c>&amp;pwd=</c>) is the URL
+    /// value before it is taken with it (trial BO). A password's parameter (<c>&amp;db_password=</c>, <c>&amp;passwd=</c>) is the URL
     /// rule's, run before: what it left is no password (<c>&amp;show_password=true</c>).
     /// </summary>
     private static bool HoldsSecretParameter(ReadOnlySpan<char> parameters)
@@ -146,8 +146,7 @@ internal static class ValueCuts
         return null;
     }
 
-    /// <summary>Whether a query parameter's <paramref name="name"/> is one the URL rule reads a password from: ending in <c>password</c> or <c>passwd</c>, or <c>pwd</c>.</summary>
+    /// <summary>Whether a query parameter's <paramref name="name"/> is one the URL rule reads a password from: ending in <c>password</c> or <c>passwd</c>.</summary>
     private static bool IsPasswordParameter(ReadOnlySpan<char> name)
-        => name.EndsWith("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith("passwd", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("pwd", StringComparison.OrdinalIgnoreCase);
+        => name.EndsWith("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith("passwd", StringComparison.OrdinalIgnoreCase);
 }
