@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace Acode.Application.Redaction;
 
 /// <summary>
-/// The checks of <see cref="SecretCheck.CommandLinePassword"/> and <see cref="SecretCheck.EnvironmentPassword"/>: whether a
-/// value found where a command line's password option or a password variable puts one is a password, not a placeholder,
-/// a help text's metavar, a reference, a path, a port mapping or the next argument after a flag.
+/// The checks of the password rules (<see cref="SecretCheck.CommandLinePassword"/>, <see cref="SecretCheck.EnvironmentPassword"/>,
+/// <see cref="SecretCheck.KeyedPassword"/>, <see cref="SecretCheck.QuotedPassword"/>): whether a value found where a command
+/// line's option, a password variable, a query's or connection string's key or a SQL statement puts a password is one,
+/// not a placeholder, a help text's metavar, a reference, a template, a path, a port mapping or the next argument after a flag.
 /// </summary>
 internal static class CommandLinePasswords
 {
@@ -31,9 +32,8 @@ internal static class CommandLinePasswords
         RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
 
     /// <summary>
-    /// Whether the value at <paramref name="start"/> of <paramref name="input"/> passes <paramref name="check"/>:
-    /// <see cref="SecretCheck.CommandLinePassword"/>, <see cref="SecretCheck.EnvironmentPassword"/> or
-    /// <see cref="SecretCheck.KeyedPassword"/> or <see cref="SecretCheck.QuotedPassword"/>.
+    /// Whether the value at <paramref name="start"/> of <paramref name="input"/> passes <paramref name="check"/>, one of
+    /// the four password checks (see the class).
     /// </summary>
     public static bool Passes(ReadOnlySpan<char> value, string input, int start, SecretCheck check)
     {
