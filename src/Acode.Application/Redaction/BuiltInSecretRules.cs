@@ -210,12 +210,12 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
-    /// name ending in <c>PASSWORD</c>, <c>PASSWD</c> or <c>PASSPHRASE</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
+    /// name ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
     /// value the rest of its line (a comment after it aside); a message keyed so is an interface's text, kept by the check
     /// (<c>RESET_PASSWORD: "Forgot your password?"</c>: trial BQ).
     /// </summary>
     private const string YamlPasswordKeyPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)[""']?:[ \t]+" + YamlValue + @"[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)[""']?:[ \t]+" + YamlValue + @"[ \t]*(?:#[^\r\n]*)?\r?$";
 
     /// <summary>
     /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
@@ -339,14 +339,14 @@ public static class BuiltInSecretRules
         Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
-        Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-P", WordAfter), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ToolPassword("ssh-keygen", "-N|-P", WordAfter), SecretCheck.CommandLinePassword, ["ssh-keygen"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("ssh-keygen", "-N|-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["ssh-keygen"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE"]),
+        Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),
     ];
