@@ -192,8 +192,8 @@ public static class BuiltInSecretRules
     private const string ArgumentPasswordPattern =
         @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
         + @"|(?i:\bConvertTo-SecureString[ \t]+-AsPlainText(?:[ \t]+-Force)?[ \t]+-String)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
-        + @"|(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
-        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'][^\s""']*))"
+        + @"|(?:(?m:^)|[=({;])[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
+        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[][^\s""']*))"
         + @"|\bhtpasswd(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+-[a-mo-zA-Z]*b[a-mo-zA-Z]*(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\bhtpasswd(?:[ \t]+-[a-zA-Z]+)*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)[a-zA-Z]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\becho[ \t]+(?:-[ne][ \t]+)?[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':]+)[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
@@ -211,11 +211,11 @@ public static class BuiltInSecretRules
     /// <summary>
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
     /// name ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
-    /// value the rest of its line (a comment after it aside); a message keyed so is an interface's text, kept by the check
-    /// (<c>RESET_PASSWORD: "Forgot your password?"</c>: trial BQ).
+    /// value the rest of its line (a comment or a JSON line's comma after it aside) and without a blank: a message keyed so
+    /// is a locale file's text (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR).
     /// </summary>
     private const string YamlPasswordKeyPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)[""']?:[ \t]+" + YamlValue + @"[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)[""']?:[ \t]+(?:""(?<secret>[^""\s]+)""|'(?<secret>[^'\s]+)'|(?<secret>[^\s""'#,]+))[ \t]*,?[ \t]*(?:#[^\r\n]*)?\r?$";
 
     /// <summary>
     /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
@@ -225,16 +225,25 @@ public static class BuiltInSecretRules
     /// not one; what code builds the statement from is kept by the check (<c>'{pw}'</c>, <c>'%s'</c>, <c>'" + pw + "'</c>).
     /// </summary>
     private const string SqlPasswordPattern =
-        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;']{0,256}\bPASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?|" + SqlIdentifiedBy + ")" + SqlString;
+        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;']{0,256}\b(?:OLD_)?PASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)" + SqlString
+        + @"|(?i)" + SqlIdentifiedBy + @"(?:" + SqlString + @"|""(?<secret>[^""\r\n]+)"")";
 
-    /// <summary>Oracle's unquoted <c>IDENTIFIED BY password</c>; a word of letters alone is a keyword or prose's (<c>BY RANDOM PASSWORD</c>, "identified by their email").</summary>
-    private const string SqlUnquotedPasswordPattern = "(?i)" + SqlIdentifiedBy + @"(?<secret>[A-Za-z0-9][^\s;'""]*)";
+    /// <summary>
+    /// Oracle's unquoted <c>CREATE|ALTER USER name IDENTIFIED BY password</c>, the user's name right before (prose's "create
+    /// accounts identified by UUIDv4" is not one: trial BR); a word of letters alone is a keyword (<c>BY RANDOM PASSWORD</c>).
+    /// </summary>
+    private const string SqlUnquotedPasswordPattern =
+        @"(?i)\b(?:CREATE|ALTER)[ \t]+USER[ \t]+[^\s;]+[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
 
     /// <summary><c>CREATE|ALTER|GRANT … IDENTIFIED [WITH plugin] BY [PASSWORD]</c>, within the statement.</summary>
     private const string SqlIdentifiedBy = @"\b(?:CREATE|ALTER|GRANT)[ \t]+[^;]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
 
-    /// <summary>A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>), SQL Server's <c>N'…'</c>, or MySQL's <c>"…"</c>.</summary>
-    private const string SqlString = @"(?:N?'(?<secret>(?:[^'\r\n]|'')+)'|""(?<secret>[^""\r\n]+)"")";
+    /// <summary>
+    /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>) or SQL Server's <c>N'…'</c>; MySQL's <c>"…"</c> only
+    /// after <c>IDENTIFIED BY</c> (after <c>PASSWORD</c> a double quote is code's or markup's: <c>type="password" name="…"</c>,
+    /// a test named "create user with wrong password": trial BR).
+    /// </summary>
+    private const string SqlString = @"N?'(?<secret>(?:[^'\r\n]|'')+)'";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app

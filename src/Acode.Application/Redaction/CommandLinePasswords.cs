@@ -180,9 +180,10 @@ internal static class CommandLinePasswords
     /// <c>%NAME%</c> and <c>!NAME!</c> (cmd), <c>$$NAME</c> and <c>$${NAME}</c> (a Makefile), <c>\$NAME</c> (escaped for
     /// an inner shell), an f-string's expression cut by its quote (<c>-p{os.environ['PW']}</c>) (trial BE F6), and a
     /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8); and in code and configuration (trial
-    /// BQ): Ruby's <c>#{pw}</c> and Azure DevOps' <c>#{NAME}#</c>, Concourse's <c>((name))</c>, a string concatenated in
-    /// code (<c>'" + pw + "'</c>), a YAML tag (<c>!Ref DBPassword</c>), a secret store's address (<c>op://vault/db/password</c>,
-    /// <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>).
+    /// BQ, BR): Ruby's <c>#{pw}</c> and Azure DevOps' <c>#{NAME}#</c>, Concourse's <c>((name))</c>, Nomad's <c>[[ .x ]]</c>,
+    /// <c>@@NAME@@</c>, Symfony's <c>%env(NAME)%</c>, Puppet's <c>%{hiera('x')}</c>, a string concatenated in code
+    /// (<see cref="IsConcatenation"/>), a YAML tag (<c>!Ref DBPassword</c>), a secret store's address
+    /// (<c>op://vault/db/password</c>, <c>vault:…</c>, <c>secretref:…</c>, <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>).
     /// </summary>
     private static bool IsReference(ReadOnlySpan<char> value)
     {
@@ -191,9 +192,11 @@ internal static class CommandLinePasswords
             return true;
         }
 
-        if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
-            || value.StartsWith("arn:", StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal)
-            || (value[0] is '"' or '\'' && value[1..].TrimStart(' ').StartsWith("+"))
+        if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("[[") || value.StartsWith("@@") || value.StartsWith("%env(")
+            || value.StartsWith("%{") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+            || value.StartsWith("arn:", StringComparison.Ordinal) || value.StartsWith("secretref:", StringComparison.Ordinal)
+            || value.StartsWith("vault:", StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal)
+            || IsConcatenation(value)
             || (value.Length > 1 && value[0] == '!' && SecretValues.IsLettersAndSeparators(value[1..])))
         {
             return true;
@@ -205,6 +208,25 @@ internal static class CommandLinePasswords
         }
 
         return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
+    }
+
+    /// <summary>
+    /// Whether a quoted literal's value is code that joins strings around a variable: a quote, then an operator (<c>+</c>,
+    /// <c>.</c>, <c>&amp;</c>, <c>||</c>) after optional blanks (<c>'" + pw + "'</c>, PHP's <c>'" . $pass . "'</c>, VB's
+    /// <c>'" &amp; pw &amp; "'</c>, T-SQL's <c>''' + @pw + '''</c>, PL/pgSQL's <c>''' || pw || '''</c>), or a shell's
+    /// <c>'"${DB_PASSWORD}"'</c>.
+    /// </summary>
+    private static bool IsConcatenation(ReadOnlySpan<char> value)
+    {
+        ReadOnlySpan<char> rest = value.TrimStart("'\"");
+        if (rest.Length == value.Length)
+        {
+            return false;
+        }
+
+        rest = rest.TrimStart(' ');
+        return rest.StartsWith("+") || rest.StartsWith(".") || rest.StartsWith("&") || rest.StartsWith("||")
+            || SecretValues.IsPlaceholder(rest.TrimEnd("'\""));
     }
 
     /// <summary>

@@ -419,7 +419,7 @@ public sealed class SecretRedactor : ISecretRedactor
     /// </summary>
     internal static IEnumerable<(int Index, int Length)> SecretsFound(SecretRule rule, string matched, JsonUnescapedView? view = null)
     {
-        bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword;
+        bool commandLine = rule.Check is SecretCheck.CommandLinePassword or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword or SecretCheck.QuotedPassword;
         int cuts = 0;
         for (Match match = rule.Regex.Match(matched); match.Success;)
         {
@@ -432,7 +432,8 @@ public sealed class SecretRedactor : ISecretRedactor
 
             if (commandLine)
             {
-                // The environment rule's docker … -e "NAME=…" too (trial BK F1), and libpq's password=… before another on its line (trial BP H1).
+                // The environment rule's docker … -e "NAME=…" too (trial BK F1), libpq's password=… before another on its line
+                // (trial BP H1), SQL's IDENTIFIED BY '…' before another within 256 characters (trial BR).
                 foreach ((int Index, int Length) earlier in EarlierOptions(rule, matched, match.Index, secret.Index))
                 {
                     yield return WithoutTrailingPunctuation(matched, earlier.Index, earlier.Length);
