@@ -193,7 +193,7 @@ public static class BuiltInSecretRules
         @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
         + @"|(?i:\bConvertTo-SecureString[ \t]+-AsPlainText(?:[ \t]+-Force)?[ \t]+-String)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
         + @"|(?:(?m:^)|[=({;])[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
-        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[][^\s""']*))"
+        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&][^\s""'<>|&]*))"
         + @"|\bhtpasswd(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+-[a-mo-zA-Z]*b[a-mo-zA-Z]*(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\bhtpasswd(?:[ \t]+-[a-zA-Z]+)*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)[a-zA-Z]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\becho[ \t]+(?:-[ne][ \t]+)?[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':]+)[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
@@ -211,11 +211,18 @@ public static class BuiltInSecretRules
     /// <summary>
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
     /// name ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
-    /// value the rest of its line (a comment or a JSON line's comma after it aside) and without a blank: a message keyed so
-    /// is a locale file's text (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR).
+    /// value the rest of its line (a comment after it aside) and without a blank: a message keyed so is a locale file's text
+    /// (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR); not a quoted key or a line
+    /// ending in a comma, an object's in code or JSON (<c>NEW_PASSWORD: z.string().min(8),</c>: trial BS).
     /// </summary>
     private const string YamlPasswordKeyPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)[""']?:[ \t]+(?:""(?<secret>[^""\s]+)""|'(?<secret>[^'\s]+)'|(?<secret>[^\s""'#,]+))[ \t]*,?[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD):[ \t]+(?:""(?<secret>" + YamlKeyValue + @")""|'(?<secret>" + YamlKeyValue + @")'|(?<secret>" + YamlKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+
+    /// <summary>
+    /// A value <see cref="YamlPasswordKeyPattern"/> takes: ASCII without blanks, quotes, <c># , ( ) [ ] { }</c>, holding a
+    /// letter (not a code's <c>1001</c>, a call's <c>z.string().min(8)</c>, a locale's <c>Contraseña</c>: trial BS).
+    /// </summary>
+    private const string YamlKeyValue = @"[!$%&*+\-./0-9:;<=>?@A-Z\\^_`a-z|~]*[A-Za-z][!$%&*+\-./0-9:;<=>?@A-Z\\^_`a-z|~]*";
 
     /// <summary>
     /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
@@ -225,7 +232,7 @@ public static class BuiltInSecretRules
     /// not one; what code builds the statement from is kept by the check (<c>'{pw}'</c>, <c>'%s'</c>, <c>'" + pw + "'</c>).
     /// </summary>
     private const string SqlPasswordPattern =
-        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;']{0,256}\b(?:OLD_)?PASSWORD[ \t]*=?[ \t]*|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)" + SqlString
+        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;'(),]{0,256}\b(?:OLD_)?PASSWORD(?:[ \t]+|[ \t]*=[ \t]*)|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)" + SqlString
         + @"|(?i)" + SqlIdentifiedBy + @"(?:" + SqlString + @"|""(?<secret>[^""\r\n]+)"")";
 
     /// <summary>
@@ -235,8 +242,8 @@ public static class BuiltInSecretRules
     private const string SqlUnquotedPasswordPattern =
         @"(?i)\b(?:CREATE|ALTER)[ \t]+USER[ \t]+[^\s;]+[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
 
-    /// <summary><c>CREATE|ALTER|GRANT … IDENTIFIED [WITH plugin] BY [PASSWORD]</c>, within the statement.</summary>
-    private const string SqlIdentifiedBy = @"\b(?:CREATE|ALTER|GRANT)[ \t]+[^;]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
+    /// <summary><c>CREATE|ALTER USER … IDENTIFIED [WITH plugin] BY [PASSWORD]</c> or <c>GRANT …</c>, within the statement and without a call's parentheses (prose's "create a service account identified by", code's createUser('bob') are not one: trial BS).</summary>
+    private const string SqlIdentifiedBy = @"\b(?:(?:CREATE|ALTER)[ \t]+USER\b|GRANT\b)[^;()]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
 
     /// <summary>
     /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>) or SQL Server's <c>N'…'</c>; MySQL's <c>"…"</c> only
@@ -255,14 +262,17 @@ public static class BuiltInSecretRules
         @"\b" + LibpqKeyword + @"(?:[ \t]+" + LibpqPair + @")*[ \t]+" + LibpqPassword
         + @"|\b" + LibpqPassword + @"(?:[ \t]+" + LibpqPair + @")*[ \t]+" + LibpqKeyword;
 
-    /// <summary>A libpq <c>keyword = value</c> pair (blanks around <c>=</c> allowed; the value quoted in single quotes or a word).</summary>
-    private const string LibpqPair = @"[a-z_]+[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'""]+)";
+    /// <summary>
+    /// A libpq <c>keyword = value</c> pair (blanks around <c>=</c> allowed; the value quoted in single quotes or a word without
+    /// <c>, ( )</c>, which a call's keyword arguments hold: <c>connect(host = cfg.host, password = cfg.password)</c>, trial BS).
+    /// </summary>
+    private const string LibpqPair = @"[a-z_]+[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'"",()]+)";
 
     /// <summary>One of the libpq keywords that tell a connection string: <c>host</c>, <c>hostaddr</c>, <c>dbname</c>, <c>user</c>, <c>port</c>, <c>sslmode</c>.</summary>
-    private const string LibpqKeyword = @"(?:host|hostaddr|dbname|user|port|sslmode)[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'""]+)";
+    private const string LibpqKeyword = @"(?:host|hostaddr|dbname|user|port|sslmode)[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'"",()]+)";
 
     /// <summary>libpq's <c>password</c> pair: a value quoted in single quotes taken whole.</summary>
-    private const string LibpqPassword = @"password[ \t]*=[ \t]*(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'""]+))";
+    private const string LibpqPassword = @"password[ \t]*=[ \t]*(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'"",()]+))";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()

@@ -183,7 +183,8 @@ internal static class CommandLinePasswords
     /// BQ, BR): Ruby's <c>#{pw}</c> and Azure DevOps' <c>#{NAME}#</c>, Concourse's <c>((name))</c>, Nomad's <c>[[ .x ]]</c>,
     /// <c>@@NAME@@</c>, Symfony's <c>%env(NAME)%</c>, Puppet's <c>%{hiera('x')}</c>, a string concatenated in code
     /// (<see cref="IsConcatenation"/>), a YAML tag (<c>!Ref DBPassword</c>), a secret store's address
-    /// (<c>op://vault/db/password</c>, <c>vault:…</c>, <c>secretref:…</c>, <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>).
+    /// (<c>op://vault/db/password</c>, <c>vault:…</c>, <c>secretref:…</c>, <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>),
+    /// a pipeline's <c>$[variables.x]</c>, <c>env:NAME</c> and <c>file:/path</c> (trial BS).
     /// </summary>
     private static bool IsReference(ReadOnlySpan<char> value)
     {
@@ -195,7 +196,8 @@ internal static class CommandLinePasswords
         if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("[[") || value.StartsWith("@@") || value.StartsWith("%env(")
             || value.StartsWith("%{") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
             || value.StartsWith("arn:", StringComparison.Ordinal) || value.StartsWith("secretref:", StringComparison.Ordinal)
-            || value.StartsWith("vault:", StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal)
+            || value.StartsWith("vault:", StringComparison.Ordinal) || value.StartsWith("env:", StringComparison.Ordinal)
+            || value.StartsWith("file:", StringComparison.Ordinal) || value.StartsWith("$[") || value.Contains("://", StringComparison.Ordinal)
             || IsConcatenation(value)
             || (value.Length > 1 && value[0] == '!' && SecretValues.IsLettersAndSeparators(value[1..])))
         {
