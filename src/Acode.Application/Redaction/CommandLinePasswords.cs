@@ -91,12 +91,11 @@ internal static class CommandLinePasswords
             // A value in code rather than a shell: an identifier or a word (adminPassword, config.dbPassword, Never,
             // ?password=required), a relative path (auth/resetPassword, src/App2/bin; not k3Y9/Zq7Lm2 or Ab1/cD2/eF3x,
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
-            // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); a URL-encoded path (?pwd=%2Fhome%2Fu), an interface's
-            // sentence (RESET_PASSWORD: "Forgot your password?") (trial BQ).
+            // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); an interface's sentence (RESET_PASSWORD: "Forgot your
+            // password?": trial BQ).
             if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
-                || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0)
-                || value.Contains("%2F", StringComparison.OrdinalIgnoreCase) || value.Contains("%5C", StringComparison.OrdinalIgnoreCase))
+                || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
                 return false;
             }
