@@ -118,14 +118,14 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// Another tool's password option (trials BC F4, BE F8): one of <paramref name="commands"/> (a word of its own, <c>.exe</c>
-    /// or not, in any case), at most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of
+    /// or not, in any case; not a file name's extension or a word's end: <c>wget …/tool.zip -P dir</c>, trial BS L1), at most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of
     /// <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<paramref name="value"/>:
     /// <see cref="PasswordValue"/>, or <see cref="AfterPrefix"/> for a password after a user's name in the same word).
     /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
     /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
     /// </summary>
     private static string ToolPassword(string commands, string options, string separator, string value = PasswordValue)
-        => @"\b(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + value;
+        => @"(?:(?m:^)|[^\w.-])(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + value;
 
     /// <summary>
     /// A password after <paramref name="prefix"/> in the same word (<c>pass:…</c>, <c>user,…</c>, <c>user%…</c>): a quote
@@ -184,26 +184,48 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// A password a command takes as a plain argument rather than an option's value: PowerShell's
-    /// <c>ConvertTo-SecureString [-String] "…" -AsPlainText</c>, Windows' <c>net user NAME PASSWORD</c> (not <c>*</c>, which
-    /// prompts, nor an option <c>/add</c>), <c>htpasswd -b[c] FILE USER PASSWORD</c> and <c>htpasswd -nb USER PASSWORD</c>,
-    /// <c>echo "user:PASSWORD" | chpasswd</c>, and <c>echo "…" | docker login … --password-stdin</c> (and the other
+    /// <c>ConvertTo-SecureString [-String] "…" -AsPlainText</c> (its switches in any order), Windows' <c>net[.exe] user [/opt]
+    /// NAME PASSWORD</c> (not <c>*</c>, which prompts, nor an option <c>/add</c>), <c>htpasswd -b[c] FILE USER PASSWORD</c> and
+    /// <c>htpasswd -nb USER PASSWORD</c>, <c>echo "user:PASSWORD" | chpasswd</c> (<c>printf</c>, or <c>chpasswd &lt;&lt;&lt; …</c>),
+    /// and <c>echo "…" | docker login … --password-stdin</c> (<c>printf</c>, a here-string <c>&lt;&lt;&lt;</c>; and the other
     /// registries' logins), the same line.
     /// </summary>
     private const string ArgumentPasswordPattern =
         @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
-        + @"|(?i:\bConvertTo-SecureString[ \t]+-AsPlainText(?:[ \t]+-Force)?[ \t]+-String)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        + @"|(?i:\bConvertTo-SecureString(?:[ \t]+-(?:Force|String))*[ \t]+-AsPlainText(?:[ \t]+-(?:Force|String))*)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
         + @"|(?:(?m:^)|[=({;])[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
-        + @"|(?i:\bnet[ \t]+user)[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&][^\s""'<>|&]*))"
-        + @"|\bhtpasswd(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+-[a-mo-zA-Z]*b[a-mo-zA-Z]*(?:[ \t]+-[a-mo-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
-        + @"|\bhtpasswd(?:[ \t]+-[a-zA-Z]+)*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)[a-zA-Z]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
-        + @"|\becho[ \t]+(?:-[ne][ \t]+)?[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':]+)[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
-        + @"|\becho[ \t]+(?:-n[ \t]+)?(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
+        + @"|(?i:\bnet(?:\.exe)?[ \t]+user)(?:[ \t]+/[A-Za-z]+)*[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        + @"|\bhtpasswd(?:" + HtpasswdOption + @")*[ \t]+-(?:[a-mo-zA-Z]*b[a-mo-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-mo-zA-Z]*b(?:[a-mo-zA-Z]*[a-mo-qs-zA-BD-Z])?)(?:" + HtpasswdOption + @")*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
+        + @"|\bhtpasswd(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|(?:[a-zA-Z]*[a-qs-zA-BD-Z])?)(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
+        + @"|" + PipedText + @"[""']?[A-Za-z0-9_.-]+:(?<secret>(?:[^\s""':\\]|\\[^n\s""'])+)(?:\\n)?[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
+        + @"|\bchpasswd[ \t]*<<<[ \t]*[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':\[][^\s""':]*)"
+        + @"|\blogin\b[^\r\n|;&]{0,256}--password-stdin\b[^\r\n|;&<]{0,256}<<<[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))"
+        + @"|" + PipedText + @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
+
+    /// <summary>
+    /// What <c>echo</c> or <c>printf</c> writes into a pipe: <c>echo [-n|-e] …</c>, <c>printf [FORMAT] …</c> with a format of
+    /// <c>%s</c> alone, a newline after it or not (<c>printf '%s' 'pw' | docker login …</c>: trial BS).
+    /// </summary>
+    private const string PipedText = @"\b(?:echo[ \t]+(?:-[ne][ \t]+)?|printf[ \t]+(?:(?:'%s(?:\\n)?'|""%s(?:\\n)?"")[ \t]+)?)";
+
+    /// <summary>
+    /// An option word of <c>htpasswd</c> that is not its <c>-n</c>: one that ends in <c>-C</c> (bcrypt's cost) or <c>-r</c>
+    /// (SHA's rounds) takes the number after it (<c>htpasswd -b -B -C 12 FILE USER PASSWORD</c>: trial BS), so that number is
+    /// never read as the file (Apache, "htpasswd").
+    /// </summary>
+    private const string HtpasswdOption = @"[ \t]+-(?:[a-mo-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-mo-zA-Z]*[a-mo-qs-zA-BD-Z])";
+
+    /// <summary>The number that <c>htpasswd</c>'s <c>-C</c> or <c>-r</c> takes.</summary>
+    private const string HtpasswdCost = @"[ \t]+[0-9]+";
 
     /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
-    private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=][^\s""']*))[ \t]*\r?$";
+    private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
 
-    /// <summary>A YAML block value: quoted whole, or a plain scalar up to a blank or a comment.</summary>
-    private const string YamlValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#]+))";
+    /// <summary>
+    /// A YAML block value: quoted whole, or a plain scalar to the end of its line or a comment (<c>value: S3cret Pw99</c> is
+    /// one value: trial BS; YAML 1.2, 7.3.3 "Plain Style", a comment begins at a blank and <c>#</c>).
+    /// </summary>
+    private const string YamlValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#](?:[^\s]|[ \t]+[^\s#])*))";
 
     /// <summary>A YAML flow mapping's value: quoted whole, or a plain scalar up to a blank, <c>,</c> or <c>}</c>.</summary>
     private const string FlowValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#,}]+))";
@@ -246,11 +268,12 @@ public static class BuiltInSecretRules
     private const string SqlIdentifiedBy = @"\b(?:(?:CREATE|ALTER)[ \t]+USER\b|GRANT\b)[^;()]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
 
     /// <summary>
-    /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>) or SQL Server's <c>N'…'</c>; MySQL's <c>"…"</c> only
+    /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>), SQL Server's <c>N'…'</c>, PostgreSQL's <c>E'…'</c> and
+    /// <c>$$…$$</c> on one line (PostgreSQL, 4.1.2.2 and 4.1.2.4; trial BS); MySQL's <c>"…"</c> only
     /// after <c>IDENTIFIED BY</c> (after <c>PASSWORD</c> a double quote is code's or markup's: <c>type="password" name="…"</c>,
     /// a test named "create user with wrong password": trial BR).
     /// </summary>
-    private const string SqlString = @"N?'(?<secret>(?:[^'\r\n]|'')+)'";
+    private const string SqlString = @"(?:N?'(?<secret>(?:[^'\r\n]|'')+)'|E'(?<secret>(?:[^'\\\r\n]|''|\\[^\r\n])+)'|\$\$(?<secret>[^$\r\n]+)\$\$)";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
@@ -356,7 +379,7 @@ public static class BuiltInSecretRules
         // keytool's or jarsigner's (-storepass …, -keypass, -srcstorepass, -deststorepass, -srckeypass, -destkeypass).
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "net.exe user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),

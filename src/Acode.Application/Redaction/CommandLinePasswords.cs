@@ -198,7 +198,7 @@ internal static class CommandLinePasswords
             || value.StartsWith("vault:", StringComparison.Ordinal) || value.StartsWith("env:", StringComparison.Ordinal)
             || value.StartsWith("file:", StringComparison.Ordinal) || value.StartsWith("$[") || value.Contains("://", StringComparison.Ordinal)
             || IsConcatenation(value)
-            || (value.Length > 1 && value[0] == '!' && SecretValues.IsLettersAndSeparators(value[1..])))
+            || IsYamlTag(value))
         {
             return true;
         }
@@ -209,6 +209,21 @@ internal static class CommandLinePasswords
         }
 
         return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is a YAML tag, with what it applies to after a blank or not (CloudFormation's
+    /// <c>!Ref DBPassword</c>, <c>!Sub '…'</c>, Ansible's <c>!vault |</c>; YAML 1.2, 6.8.2 "Node Tags").
+    /// </summary>
+    private static bool IsYamlTag(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 2 || value[0] != '!')
+        {
+            return false;
+        }
+
+        int end = value.IndexOf(' ') is >= 0 and int blank ? blank : value.Length;
+        return end > 1 && SecretValues.IsLettersAndSeparators(value[1..end]);
     }
 
     /// <summary>
