@@ -234,17 +234,31 @@ public static class BuiltInSecretRules
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
     /// name ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
     /// value the rest of its line (a comment after it aside) and without a blank: a message keyed so is a locale file's text
-    /// (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR); not a quoted key or a line
-    /// ending in a comma, an object's in code or JSON (<c>NEW_PASSWORD: z.string().min(8),</c>: trial BS).
+    /// (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR). A quoted key or a line ending in
+    /// a comma is an object's in code or JSON (<c>NEW_PASSWORD: z.string().min(8),</c>: trial BS): there only a quoted value
+    /// holding a letter and a digit (<see cref="QuotedKeyValue"/>). The check keeps what a key names about a password in an
+    /// interface or a policy (<c>WEAK_PASSWORD: E1001</c>: trial BT).
     /// </summary>
     private const string YamlPasswordKeyPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD):[ \t]+(?:""(?<secret>" + YamlKeyValue + @")""|'(?<secret>" + YamlKeyValue + @")'|(?<secret>" + YamlKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?" + YamlPasswordKey + @":[ \t]+(?:""(?<secret>" + YamlKeyValue + @")""|'(?<secret>" + YamlKeyValue + @")'|(?<secret>" + YamlKeyValue + @"|[0-9]{6,}))[ \t]*(?:#[^\r\n]*)?\r?$"
+        + @"|(?m)^[ \t]*(?:""" + YamlPasswordKey + @"""|'" + YamlPasswordKey + @"'|" + YamlPasswordKey + @")[ \t]*:[ \t]*(?:""(?<secret>" + QuotedKeyValue + @")""|'(?<secret>" + QuotedKeyValue + @")')[ \t]*,?[ \t]*\r?$";
+
+    /// <summary>A password variable's name as <see cref="YamlPasswordKeyPattern"/> reads it (not <c>_PASS</c>).</summary>
+    private const string YamlPasswordKey = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)";
 
     /// <summary>
-    /// A value <see cref="YamlPasswordKeyPattern"/> takes: ASCII without blanks, quotes, <c># , ( ) [ ] { }</c>, holding a
-    /// letter (not a code's <c>1001</c>, a call's <c>z.string().min(8)</c>, a locale's <c>Contraseña</c>: trial BS).
+    /// A value of a quoted key or of a line ending in a comma, an object's in JSON, Python or JavaScript
+    /// (<c>"DB_PASSWORD": "hunter2024",</c>, Django's <c>'PASSWORD': 'admin123',</c>: trial BT): quoted, without blanks or
+    /// quotes, holding a letter and a digit (not a locale's word, <c>"Contraseña"</c>, nor a code, <c>1001</c>).
     /// </summary>
-    private const string YamlKeyValue = @"[!$%&*+\-./0-9:;<=>?@A-Z\\^_`a-z|~]*[A-Za-z][!$%&*+\-./0-9:;<=>?@A-Z\\^_`a-z|~]*";
+    private const string QuotedKeyValue = @"[^\s""']*(?:[A-Za-z][^\s""']*[0-9]|[0-9][^\s""']*[A-Za-z])[^\s""']*";
+
+    /// <summary>
+    /// A value <see cref="YamlPasswordKeyPattern"/> takes: ASCII without blanks, quotes, <c>#</c> or <c>,</c>, holding a letter
+    /// (not a code's <c>1001</c>, a locale's <c>Contraseña</c>: trial BS; a call's <c>z.string().min(8)</c> is the check's),
+    /// or six digits or more (trial BT).
+    /// </summary>
+    private const string YamlKeyValue = @"[!$%&()*+\-./0-9:;<=>?@A-Z\[\\\]^_`a-z{|}~]*[A-Za-z][!$%&()*+\-./0-9:;<=>?@A-Z\[\\\]^_`a-z{|}~]*";
 
     /// <summary>
     /// A password SQL sets: PostgreSQL's <c>CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'</c> (CREATE ROLE),
@@ -254,18 +268,24 @@ public static class BuiltInSecretRules
     /// not one; what code builds the statement from is kept by the check (<c>'{pw}'</c>, <c>'%s'</c>, <c>'" + pw + "'</c>).
     /// </summary>
     private const string SqlPasswordPattern =
-        @"(?i)\b(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b[^;'(),]{0,256}\b(?:OLD_)?PASSWORD(?:[ \t]+|[ \t]*=[ \t]*)|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)" + SqlString
+        @"(?i)\b(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE|LOGIN)\b[^;'(),]{0,256}\b(?:OLD_)?PASSWORD(?:[ \t]+|[ \t]*=[ \t]*)|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?|OLD_PASSWORD[ \t]*=[ \t]*)" + SqlString
         + @"|(?i)" + SqlIdentifiedBy + @"(?:" + SqlString + @"|""(?<secret>[^""\r\n]+)"")";
 
     /// <summary>
-    /// Oracle's unquoted <c>CREATE|ALTER USER name IDENTIFIED BY password</c>, the user's name right before (prose's "create
-    /// accounts identified by UUIDv4" is not one: trial BR); a word of letters alone is a keyword (<c>BY RANDOM PASSWORD</c>).
+    /// Oracle's unquoted <c>CREATE|ALTER USER|ROLE name IDENTIFIED BY password</c>, the name right before (prose's "create
+    /// accounts identified by UUIDv4" is not one: trial BR), and so <c>CREATE DATABASE LINK … CONNECT TO name</c>, <c>SET ROLE
+    /// name</c> and an upper-case <c>GRANT … TO name</c> (trial BT); a word of letters alone is a keyword (<c>BY RANDOM PASSWORD</c>).
     /// </summary>
     private const string SqlUnquotedPasswordPattern =
-        @"(?i)\b(?:CREATE|ALTER)[ \t]+USER[ \t]+[^\s;]+[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
+        @"(?i)\b(?:(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE)|CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;]+|(?-i:GRANT)\b[^;]{0,256}\bTO[ \t]+[^\s;]+)[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
 
-    /// <summary><c>CREATE|ALTER USER … IDENTIFIED [WITH plugin] BY [PASSWORD]</c> or <c>GRANT …</c>, within the statement and without a call's parentheses (prose's "create a service account identified by", code's createUser('bob') are not one: trial BS).</summary>
-    private const string SqlIdentifiedBy = @"\b(?:(?:CREATE|ALTER)[ \t]+USER\b|GRANT\b)[^;()]{0,256}\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
+    /// <summary>
+    /// <c>CREATE [OR REPLACE]|ALTER USER|ROLE … IDENTIFIED [WITH plugin] BY [PASSWORD]</c> or <c>GRANT …</c>, within the
+    /// statement and without a call's parentheses (prose's "create a service account identified by", code's
+    /// createUser('bob') are not one: trial BS), but an upper-case <c>GRANT</c>'s column list (<c>GRANT SELECT (id) ON …</c>);
+    /// <c>CONNECT TO name</c> (a database link) and <c>SET ROLE name</c> right before it (trial BT).
+    /// </summary>
+    private const string SqlIdentifiedBy = @"\b(?:(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE)\b|GRANT\b)[^;()]{0,256}|(?-i:GRANT)\b[^;]{0,256}|(?:CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;()]+[ \t]+)\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
 
     /// <summary>
     /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>), SQL Server's <c>N'…'</c>, PostgreSQL's <c>E'…'</c> and
@@ -286,16 +306,23 @@ public static class BuiltInSecretRules
         + @"|\b" + LibpqPassword + @"(?:[ \t]+" + LibpqPair + @")*[ \t]+" + LibpqKeyword;
 
     /// <summary>
-    /// A libpq <c>keyword = value</c> pair (blanks around <c>=</c> allowed; the value quoted in single quotes or a word without
-    /// <c>, ( )</c>, which a call's keyword arguments hold: <c>connect(host = cfg.host, password = cfg.password)</c>, trial BS).
+    /// A libpq <c>keyword = value</c> pair (blanks around <c>=</c> allowed; the value quoted in single quotes or a word, see
+    /// <see cref="LibpqValue"/>).
     /// </summary>
-    private const string LibpqPair = @"[a-z_]+[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'"",()]+)";
+    private const string LibpqPair = @"[a-z_]+" + LibpqValue;
 
     /// <summary>One of the libpq keywords that tell a connection string: <c>host</c>, <c>hostaddr</c>, <c>dbname</c>, <c>user</c>, <c>port</c>, <c>sslmode</c>.</summary>
-    private const string LibpqKeyword = @"(?:host|hostaddr|dbname|user|port|sslmode)[ \t]*=[ \t]*(?:'[^'\r\n]*'|[^\s'"",()]+)";
+    private const string LibpqKeyword = @"(?:host|hostaddr|dbname|user|port|sslmode)" + LibpqValue;
 
-    /// <summary>libpq's <c>password</c> pair: a value quoted in single quotes taken whole.</summary>
-    private const string LibpqPassword = @"password[ \t]*=[ \t]*(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'"",()]+))";
+    /// <summary>
+    /// A libpq pair's <c>=</c> and value: quoted in single quotes whole; else a word whose <c>, ( )</c> stand between other
+    /// characters (<c>password=S3cr3t,Pw99</c>, <c>Xk9p(Q2z)Lm4</c>: trial BT), and none at all when <c>=</c> has a blank
+    /// beside it, as a call's keyword arguments have (<c>connect(host = cfg.host, password = cfg.password)</c>: trial BS).
+    /// </summary>
+    private const string LibpqValue = @"(?:=(?:'[^'\r\n]*'|[^\s'"",()]+(?:[,()]+[^\s'"",()]+)*)|(?:[ \t]+=[ \t]*|=[ \t]+)(?:'[^'\r\n]*'|[^\s'"",()]+))";
+
+    /// <summary>libpq's <c>password</c> pair: a value quoted in single quotes taken whole, a word as <see cref="LibpqValue"/>.</summary>
+    private const string LibpqPassword = @"password(?:=(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'"",()]+(?:[,()]+[^\s'"",()]+)*))|(?:[ \t]+=[ \t]*|=[ \t]+)(?:'(?<secret>[^'\r\n]+)'|(?<secret>[^\s'"",()]+)))";
 
     /// <summary>The built-in rules, in the order they run; a new array each call.</summary>
     public static SecretRule[] Create()

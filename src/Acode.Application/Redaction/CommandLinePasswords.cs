@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
 namespace Acode.Application.Redaction;
@@ -93,7 +94,7 @@ internal static class CommandLinePasswords
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
             // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); an interface's sentence (RESET_PASSWORD: "Forgot your
             // password?": trial BQ).
-            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value)
+            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
                 || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
@@ -129,14 +130,26 @@ internal static class CommandLinePasswords
         => value.Length >= 4 && !SecretValues.IsPlaceholder(value) && !IsReference(value) && (value[0], value[^1]) is not ('{', '}')
             && !(value.Contains('_') && !value.ContainsAnyExcept(LowerCaseWordCharacters));
 
+    /// <summary>Whether <paramref name="value"/> is code's call: a name, <c>(</c>, and a final <c>)</c> (<c>z.string().min(8)</c>, <c>String(x)</c>).</summary>
+    private static bool IsCall(ReadOnlySpan<char> value)
+        => value[^1] == ')' && value.IndexOf('(') is > 0 and int open && (char.IsAsciiLetterOrDigit(value[open - 1]) || value[open - 1] is '_' or ')');
+
     /// <summary>
     /// Whether <paramref name="value"/> reads as a sentence, an interface's text: two or more words of letters, the first
     /// capitalized, the others in lower case, a final <c>. ? ! :</c> (<c>Forgot your password?</c>, <c>Change password</c>;
-    /// not <c>correct horse battery staple</c>, nor <c>P@ss w0rd</c>).
+    /// not <c>correct horse battery staple</c>, nor <c>P@ss w0rd</c>); or one such word before <c>?</c> or <c>:</c>
+    /// (<c>Forgot?</c>, <c>Password:</c>).
     /// </summary>
     private static bool IsSentence(ReadOnlySpan<char> value)
     {
         ReadOnlySpan<char> text = value.TrimEnd(".?!:");
+        if (text.Length > 0 && text.Length < value.Length && value[^1] is '?' or ':' && !text.Contains(' ')
+            && char.IsAsciiLetterUpper(text[0]) && !text[1..].ContainsAnyExceptInRange('a', 'z'))
+        {
+            // One word as a label or a question (Password:, Forgot?: trial BT); not Summer! or Welcome.
+            return true;
+        }
+
         if (!text.Contains(' ') || !char.IsAsciiLetterUpper(text[0]))
         {
             return false;
@@ -171,8 +184,40 @@ internal static class CommandLinePasswords
             return false;
         }
 
-        return !IsKeywordArgument(input, nameStart, name.Length);
+        return !IsKeywordArgument(input, nameStart, name.Length) && !IsInterfaceKey(input, valueStart);
     }
+
+    /// <summary>
+    /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>, <c>KEY=…</c>) names
+    /// what an interface or a policy says about a password rather than a password: its first word is one of
+    /// <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
+    /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
+    /// </summary>
+    private static bool IsInterfaceKey(string input, int valueStart)
+    {
+        int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
+        if (i < 0 || input[i] is not (':' or '='))
+        {
+            return false;
+        }
+
+        i = BackScan.Over(input, i - 1, BackScan.Blanks);
+        i -= i >= 0 && input[i] is '"' or '\'' ? 1 : 0;
+        int end = i + 1;
+        i = BackScan.Over(input, i, EnvironmentNameCharacters);
+        ReadOnlySpan<char> name = input.AsSpan(i + 1, end - i - 1);
+        int underscore = name.IndexOf('_');
+        return underscore > 0 && InterfaceWords.Contains(name[..underscore].ToString());
+    }
+
+    /// <summary>The first words of <see cref="IsInterfaceKey"/>'s keys: verbs and adjectives of forms, errors and policies.</summary>
+    private static readonly FrozenSet<string> InterfaceWords = FrozenSet.ToFrozenSet(
+    [
+        "INVALID", "WRONG", "INCORRECT", "BAD", "WEAK", "STRONG", "RESET", "FORGOT", "FORGOTTEN", "CHANGE", "CHANGED",
+        "CONFIRM", "SHOW", "HIDE", "TOGGLE", "MAX", "MIN", "HASH", "HASHED", "ROTATE", "ENTER", "EMPTY", "MISSING",
+        "REQUIRE", "REQUIRED", "VERIFY", "VALIDATE", "UPDATE", "LABEL", "ERROR", "ERR", "MSG", "REPEAT", "EXPIRED", "LOST",
+        "NO", "IS", "HAS", "ENABLE", "DISABLE", "ALLOW", "CHECK", "MISMATCH",
+    ]);
 
     /// <summary>
     /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:

@@ -454,6 +454,14 @@ public sealed class SecretRedactor : ISecretRedactor
                 continue;
             }
 
+            // A flag before a query string's next parameter (?reset_password=true&id=5: trial BT) is no secret; the
+            // parameters after it are judged by the rules.
+            if (part is null && rule.Check == SecretCheck.Assigned && ValueCuts.FlagBeforeNextParameter(matched, index, length) is int flag)
+            {
+                match = rule.Regex.Match(matched, index + flag);
+                continue;
+            }
+
             // A value that runs into a marker over the next name (…\/DB_PASSWORD=[REDACTED:…]) is the rest of a substitution
             // whose delimiters were not found: not a value of its own (trial BP).
             if (part is null && length > 0 && matched[index + length - 1] == '='
@@ -644,11 +652,14 @@ public sealed class SecretRedactor : ISecretRedactor
         };
     }
 
-    /// <summary>A <c>Password=</c> value inside a connection string: followed by <c>;</c>, or its key preceded by <c>;</c>.</summary>
+    /// <summary>
+    /// A <c>Password=</c> value inside a connection string: followed by <c>;</c> (but not code's statement that reads a
+    /// member, <c>password = process.env.DB_PASSWORD;</c>: trial BT), or its key preceded by <c>;</c>.
+    /// </summary>
     private static bool IsInConnectionString(string input, int start, int length)
     {
         int after = start + length;
-        if (after < input.Length && input[after] == ';')
+        if (after < input.Length && input[after] == ';' && !IsMemberAccess(input.AsSpan(start, length).TrimEnd()))
         {
             return true;
         }
@@ -658,5 +669,23 @@ public sealed class SecretRedactor : ISecretRedactor
         i = BackScan.Over(input, i, AsciiLetters);
         i = BackScan.Over(input, i, BackScan.Blanks);
         return i >= 0 && input[i] == ';';
+    }
+
+    /// <summary>Whether <paramref name="value"/> is code's member access: identifiers joined by <c>.</c> (<c>config.db.password</c>).</summary>
+    private static bool IsMemberAccess(ReadOnlySpan<char> value)
+    {
+        int parts = 0;
+        foreach (Range range in value.Split('.'))
+        {
+            ReadOnlySpan<char> part = value[range];
+            if (part.IsEmpty || char.IsAsciiDigit(part[0]) || part.ContainsAnyExcept(SecretValues.IdentifierCharacters))
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts >= 2;
     }
 }

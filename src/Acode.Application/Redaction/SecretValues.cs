@@ -138,8 +138,10 @@ internal static class SecretValues
     /// <summary>
     /// True for a value without digits, of letters and at most the separators <c>- _ .</c>, with 20+ letters whose case
     /// flips like a random draw: between a quarter and three quarters of them upper case (random base-62 secrets that
-    /// happen to hold no digit: about 1 in 300 of 32 characters). Identifiers in camelCase or PascalCase (mostly lower
-    /// case) and CONSTANT_NAMES (all upper case) stay outside that band.
+    /// happen to hold no digit: about 1 in 300 of 32 characters), and whose case changes at least once per 8 letters (a
+    /// random draw changes about every other letter; words in runs of one case do not: <c>process.env.DB_PASSWORD</c>,
+    /// trial BT). Identifiers in camelCase or PascalCase (mostly lower case) and CONSTANT_NAMES (all upper case) stay
+    /// outside that band.
     /// </summary>
     public static bool IsRandomMixedCaseLetters(ReadOnlySpan<char> value)
     {
@@ -148,14 +150,21 @@ internal static class SecretValues
             return false;
         }
 
-        int letters = 0, upper = 0;
+        int letters = 0, upper = 0, flips = 0;
+        bool? wasUpper = null;
         foreach (char c in value)
         {
-            letters += char.IsAsciiLetter(c) ? 1 : 0;
-            upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+            if (char.IsAsciiLetter(c))
+            {
+                bool isUpper = char.IsAsciiLetterUpper(c);
+                letters++;
+                upper += isUpper ? 1 : 0;
+                flips += wasUpper is bool previous && previous != isUpper ? 1 : 0;
+                wasUpper = isUpper;
+            }
         }
 
-        return letters >= 20 && upper * 4 >= letters && upper * 4 <= letters * 3;
+        return letters >= 20 && upper * 4 >= letters && upper * 4 <= letters * 3 && flips * 8 >= letters;
     }
 
     /// <summary>True when the value holds only ASCII letters and the separators <c>- _ .</c> (a word or an identifier, no digit).</summary>

@@ -129,21 +129,52 @@ internal static class ValueCuts
     public static int? BeforeNextParameter(string matched, int index, int length)
     {
         ReadOnlySpan<char> value = matched.AsSpan(index, length);
+        int at = NextParameter(value);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        (_, int cut) = SecretRedactor.WithoutTrailingAmpersands(matched, index, at);
+        return SecretValues.IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
+    }
+
+    /// <summary>
+    /// The length of an assigned value's first part when that part is a word or a number before a query string's next
+    /// parameter (<c>?reset_password=true&amp;id=5</c>, <c>?forgot_password=1&amp;lang=en-US</c>: trial BT), a flag rather than a
+    /// secret, and the parameters after it hold none the rules would keep alone; null otherwise.
+    /// </summary>
+    public static int? FlagBeforeNextParameter(string matched, int index, int length)
+    {
+        ReadOnlySpan<char> value = matched.AsSpan(index, length);
+        int at = NextParameter(value);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<char> part = value[..at];
+        bool flag = SecretValues.IsLettersAndSeparators(part) || !part.ContainsAnyExceptInRange('0', '9');
+        return flag && !HoldsSecretParameter(value[at..]) ? at : null;
+    }
+
+    /// <summary>Where a query string's next parameter (<c>&amp;name=</c>) starts in <paramref name="value"/>, or -1.</summary>
+    private static int NextParameter(ReadOnlySpan<char> value)
+    {
         for (int at = value.IndexOf('&'); at > 0;)
         {
             ReadOnlySpan<char> rest = value[(at + 1)..];
             int equals = rest.IndexOf('=');
             if (equals > 0 && char.IsAsciiLetter(rest[0]) && !rest[..equals].ContainsAnyExcept(SecretValues.IdentifierCharacters))
             {
-                (_, int cut) = SecretRedactor.WithoutTrailingAmpersands(matched, index, at);
-                return SecretValues.IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
+                return at;
             }
 
             int next = rest.IndexOf('&');
             at = next < 0 ? -1 : at + 1 + next;
         }
 
-        return null;
+        return -1;
     }
 
     /// <summary>Whether a query parameter's <paramref name="name"/> is one the URL rule reads a password from: ending in <c>password</c> or <c>passwd</c>.</summary>
