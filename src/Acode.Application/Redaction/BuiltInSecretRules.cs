@@ -218,6 +218,46 @@ public static class BuiltInSecretRules
     /// <summary>The number that <c>htpasswd</c>'s <c>-C</c> or <c>-r</c> takes.</summary>
     private const string HtpasswdCost = @"[ \t]+[0-9]+";
 
+    /// <summary>
+    /// A password other Windows and Unix tools take as a plain argument or a switch's value (trial BT): PowerShell's
+    /// <c>-Password '…'</c> (<c>Invoke-Sqlcmd</c>, <c>Connect-VIServer</c>; one dash: <c>--password</c> is
+    /// <see cref="CliPasswordPattern"/>'s), <c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] PASSWORD</c>, <c>echo -n
+    /// 'user:PASSWORD' | base64</c> (a Basic authorization's credentials), <c>cmdkey … /pass:PASSWORD</c>, <c>net use
+    /// [X:] \server\share PASSWORD</c> or <c>… /user:NAME PASSWORD</c>, <c>schtasks … /rp PASSWORD</c> (or <c>/p</c>),
+    /// <c>dotnet user-secrets set KEY VALUE</c> (a user secret whatever its key) and <c>ansible-vault encrypt_string
+    /// 'PASSWORD'</c>.
+    /// </summary>
+    private const string ToolArgumentPasswordPattern =
+        WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)" + PasswordValue
+        + @"|\bopenssl[ \t]+passwd(?:[ \t]+-(?:1|5|6|apr1|aixmd5|crypt|noverify|quiet|table|reverse)|[ \t]+-(?:salt|rand|writerand)[ \t]+[^\s-]\S*)*[ \t]+" + PasswordValue
+        + @"|" + PipedText + @"[""']?[A-Za-z0-9_.@-]+:(?<secret>[^\s""':\[][^\s""']*)[""']?[ \t]*\|[ \t]*base64\b"
+        + @"|\bcmdkey\b[^\r\n|&]{0,256}[ \t]/pass:" + PasswordValue
+        + @"|(?i:\bnet(?:\.exe)?[ \t]+use)(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+\\\\[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        + @"|(?i:\bnet(?:\.exe)?[ \t]+use\b)[^\r\n|&]{0,256}[ \t](?i:/user:)[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        + @"|(?i:\bschtasks\b)[^\r\n|&]{0,512}[ \t](?i:/r?p)[ \t]+" + PasswordValue
+        + @"|\buser-secrets[ \t]+set[ \t]+(?:""[^""\r\n]+""|'[^'\r\n]+'|[^\s""'-]\S*)[ \t]+" + PasswordValue
+        + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*))";
+
+    /// <summary>
+    /// A password variable's name and its value given to a call in code (trial BT): PHP's <c>define('DB_PASSWORD', '…')</c>
+    /// (WordPress' <c>wp-config.php</c>), .NET's <c>Environment.SetEnvironmentVariable("DB_PASSWORD", "…")</c>, Go's
+    /// <c>os.Setenv</c>, C's <c>setenv</c>, Python's <c>os.environ.setdefault</c>, a map's <c>set</c> or <c>put</c>.
+    /// </summary>
+    private const string CalledPasswordPattern =
+        @"\b(?:define|SetEnvironmentVariable|Setenv|setenv|setdefault|set|put)[ \t]*\([ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*,[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
+
+    /// <summary>
+    /// A lower-case password key in YAML on a line of its own (<c>password: hunter2024</c>, a <c>database.yml</c>'s or an
+    /// <c>application.yml</c>'s; <c>db_password: "…"</c>) whose value the generic rule keeps for not looking random: a
+    /// value without blanks, quotes or commas that holds a letter and a digit (not a label's <c>Password</c>, a reference's
+    /// <c>${DB_PASSWORD}</c>, a prose line) (trial BT).
+    /// </summary>
+    private const string LowerCaseYamlPasswordPattern =
+        @"(?m)^[ \t]*(?:-[ \t]+)?(?:[a-z][a-z0-9]*[_.-])*(?:password|passwd|passphrase):[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+
+    /// <summary>A value of <see cref="LowerCaseYamlPasswordPattern"/>: no blank, quote or comma; a letter and a digit.</summary>
+    private const string LowerCaseKeyValue = @"[^\s""',#]*(?:[A-Za-z][^\s""',#]*[0-9]|[0-9][^\s""',#]*[A-Za-z])[^\s""',#]*";
+
     /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
     private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
 
@@ -407,6 +447,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "net.exe user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passwd", "-PlainPassword", "passwd", "base64", "cmdkey", "net use", "net.exe use", "schtasks", "user-secrets", "encrypt_string"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
@@ -416,6 +457,8 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
+        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:"]),
+        Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),
     ];
