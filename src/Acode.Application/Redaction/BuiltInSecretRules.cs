@@ -219,23 +219,40 @@ public static class BuiltInSecretRules
     private const string HtpasswdCost = @"[ \t]+[0-9]+";
 
     /// <summary>
-    /// A password other Windows and Unix tools take as a plain argument or a switch's value (trial BT): PowerShell's
-    /// <c>-Password '…'</c> (<c>Invoke-Sqlcmd</c>, <c>Connect-VIServer</c>; one dash: <c>--password</c> is
-    /// <see cref="CliPasswordPattern"/>'s), <c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] PASSWORD</c>, <c>echo -n
-    /// 'user:PASSWORD' | base64</c> (a Basic authorization's credentials), <c>cmdkey … /pass:PASSWORD</c>, <c>net use
-    /// [X:] \server\share PASSWORD</c> or <c>… /user:NAME PASSWORD</c>, <c>schtasks … /rp PASSWORD</c> (or <c>/p</c>),
-    /// <c>dotnet user-secrets set KEY VALUE</c> (a user secret whatever its key) and <c>ansible-vault encrypt_string
-    /// 'PASSWORD'</c>.
+    /// PowerShell's one-dash <c>-Password '…'</c> (<c>Invoke-Sqlcmd</c>, <c>Connect-VIServer</c>; <c>--password</c> is
+    /// <see cref="CliPasswordPattern"/>'s) (trial BT).
     /// </summary>
-    private const string ToolArgumentPasswordPattern =
-        WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)" + PasswordValue
-        + @"|\bopenssl[ \t]+passwd(?:[ \t]+-(?:1|5|6|apr1|aixmd5|crypt|noverify|quiet|table|reverse)|[ \t]+-(?:salt|rand|writerand)[ \t]+[^\s-]\S*)*[ \t]+" + PasswordValue
-        + @"|" + PipedText + @"[""']?[A-Za-z0-9_.@-]+:(?<secret>[^\s""':\[][^\s""']*)[""']?[ \t]*\|[ \t]*base64\b"
-        + @"|\bcmdkey\b[^\r\n|&]{0,256}[ \t]/pass:" + PasswordValue
-        + @"|(?i:\bnet(?:\.exe)?[ \t]+use)(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+\\\\[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
-        + @"|(?i:\bnet(?:\.exe)?[ \t]+use\b)[^\r\n|&]{0,256}[ \t](?i:/user:)[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
-        + @"|(?i:\bschtasks\b)[^\r\n|&]{0,512}[ \t](?i:/r?p)[ \t]+" + PasswordValue
-        + @"|\buser-secrets[ \t]+set[ \t]+(?:""[^""\r\n]+""|'[^'\r\n]+'|[^\s""'-]\S*)[ \t]+" + PasswordValue
+    private const string PowerShellPasswordPattern = WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)" + PasswordValue;
+
+    /// <summary><c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] PASSWORD</c> (openssl-passwd(1); trial BT).</summary>
+    private const string OpensslPasswdPattern =
+        @"\bopenssl[ \t]+passwd(?:[ \t]+-(?:1|5|6|apr1|aixmd5|crypt|noverify|quiet|table|reverse)|[ \t]+-(?:salt|rand|writerand)[ \t]+[^\s-]\S*)*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|<>()-][^\s""'`;|<>()]*))";
+
+    /// <summary><c>echo -n 'user:PASSWORD' | base64</c>: a Basic authorization's credentials being encoded (trial BT).</summary>
+    private const string Base64CredentialsPattern =
+        PipedText + @"[""']?[A-Za-z0-9_.@-]+:(?<secret>[^\s""':\[][^\s""']*)[""']?[ \t]*\|[ \t]*base64\b";
+
+    /// <summary>
+    /// Windows tools that take a password as a switch's value or a plain argument (trial BT): <c>cmdkey … /pass:PASSWORD</c>,
+    /// <c>net use [X:] \\server\share PASSWORD</c> or <c>… /user:NAME PASSWORD</c> (not <c>*</c>, which prompts),
+    /// <c>schtasks … /rp PASSWORD</c> (or <c>/p</c>).
+    /// </summary>
+    private const string CmdkeyPasswordPattern = @"\bcmdkey\b[^\r\n|&]{0,256}[ \t]/pass:" + PasswordValue;
+
+    /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
+    private const string NetUsePasswordPattern =
+        @"(?i:\bnet(?:\.exe)?[ \t]+use)(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+\\\\[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        + @"|(?i:\bnet(?:\.exe)?[ \t]+use\b)[^\r\n|&]{0,256}[ \t](?i:/user:)[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))";
+
+    /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
+    private const string SchtasksPasswordPattern = @"(?i:\bschtasks\b)[^\r\n|&]{0,512}[ \t](?i:/r?p)[ \t]+" + PasswordValue;
+
+    /// <summary>
+    /// <c>dotnet user-secrets set KEY VALUE</c> (a user secret whatever its key) and <c>ansible-vault encrypt_string
+    /// 'PASSWORD'</c> (trial BT).
+    /// </summary>
+    private const string SecretStorePattern =
+        @"\buser-secrets[ \t]+set[ \t]+(?:""[^""\r\n]+""|'[^'\r\n]+'|[^\s""'-]\S*)[ \t]+" + PasswordValue
         + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*))";
 
     /// <summary>
@@ -447,7 +464,13 @@ public static class BuiltInSecretRules
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "net.exe user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ToolArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passwd", "-PlainPassword", "passwd", "base64", "cmdkey", "net use", "net.exe use", "schtasks", "user-secrets", "encrypt_string"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, PowerShellPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passwd", "-PlainPassword"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, OpensslPasswdPattern, SecretCheck.CommandLinePassword, ["openssl"]),
+        Rule(CliPassword, Base64CredentialsPattern, SecretCheck.CommandLinePassword, ["base64"]),
+        Rule(CliPassword, CmdkeyPasswordPattern, SecretCheck.CommandLinePassword, ["cmdkey"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, NetUsePasswordPattern, SecretCheck.CommandLinePassword, ["net use", "net.exe use"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, SchtasksPasswordPattern, SecretCheck.CommandLinePassword, ["schtasks"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, SecretStorePattern, SecretCheck.CommandLinePassword, ["user-secrets", "encrypt_string"]),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
