@@ -194,7 +194,7 @@ public static class BuiltInSecretRules
         @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
         + @"|(?i:\bConvertTo-SecureString(?:[ \t]+-(?:Force|String))*[ \t]+-AsPlainText(?:[ \t]+-(?:Force|String))*)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
         + @"|(?:(?m:^)|[=({;])[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
-        + @"|(?i:\bnet(?:\.exe)?[ \t]+user)(?:[ \t]+/[A-Za-z]+)*[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        + @"|(?i:\bnet(?:\.exe)?[ \t]+user)(?:[ \t]+/[A-Za-z]+(?::[^\s""']*)?)*[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
         + @"|\bhtpasswd(?:" + HtpasswdOption + @")*[ \t]+-(?:[a-mo-zA-Z]*b[a-mo-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-mo-zA-Z]*b(?:[a-mo-zA-Z]*[a-mo-qs-zA-BD-Z])?)(?:" + HtpasswdOption + @")*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\bhtpasswd(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|(?:[a-zA-Z]*[a-qs-zA-BD-Z])?)(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|" + PipedText + @"[""']?[A-Za-z0-9_.-]+:(?<secret>(?:[^\s""':\\]|\\[^n\s""'])+)(?:\\n)?[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
@@ -291,24 +291,17 @@ public static class BuiltInSecretRules
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
     /// name ending in <c>PASSWORD</c>, <c>PASSWD</c>, <c>PASSPHRASE</c> or <c>_PWD</c> (not <c>_PASS</c>: <c>TOTAL_PASS: 1532</c>), the
     /// value the rest of its line (a comment after it aside) and without a blank: a message keyed so is a locale file's text
-    /// (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR). A quoted key or a line ending in
-    /// a comma is an object's in code or JSON (<c>NEW_PASSWORD: z.string().min(8),</c>: trial BS): there only a quoted value
-    /// holding a letter and a digit (<see cref="QuotedKeyValue"/>). The check keeps what a key names about a password in an
-    /// interface or a policy (<c>WEAK_PASSWORD: E1001</c>: trial BT).
+    /// (<c>INVALID_PASSWORD: "Password must be at least 8 characters"</c>: trials BQ, BR); not a quoted key or a line
+    /// ending in a comma, an object's in code or JSON (<c>NEW_PASSWORD: z.string().min(8),</c>: trial BS; a quoted value with
+    /// a letter and a digit there is as often a version, a code or an algorithm: trial BU). The check keeps what a key
+    /// names about a password in an interface or a policy (<c>WEAK_PASSWORD: E1001</c>: trial BT).
     /// </summary>
     private const string YamlPasswordKeyPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?" + YamlPasswordKey + @":[ \t]+(?:""(?<secret>" + YamlKeyValue + @")""|'(?<secret>" + YamlKeyValue + @")'|(?<secret>" + YamlKeyValue + @"|[0-9]{6,}))[ \t]*(?:#[^\r\n]*)?\r?$"
-        + @"|(?m)^[ \t]*(?:""" + YamlPasswordKey + @"""|'" + YamlPasswordKey + @"'|" + YamlPasswordKey + @")[ \t]*:[ \t]*(?:""(?<secret>" + QuotedKeyValue + @")""|'(?<secret>" + QuotedKeyValue + @")')[ \t]*,?[ \t]*\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?" + YamlPasswordKey + @":[ \t]+(?:""(?<secret>" + YamlKeyValue + @")""|'(?<secret>" + YamlKeyValue + @")'|(?<secret>" + YamlKeyValue + @"|[0-9]{6,}))[ \t]*(?:#[^\r\n]*)?\r?$";
 
     /// <summary>A password variable's name as <see cref="YamlPasswordKeyPattern"/> reads it (not <c>_PASS</c>).</summary>
     private const string YamlPasswordKey = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)";
 
-    /// <summary>
-    /// A value of a quoted key or of a line ending in a comma, an object's in JSON, Python or JavaScript
-    /// (<c>"DB_PASSWORD": "hunter2024",</c>, Django's <c>'PASSWORD': 'admin123',</c>: trial BT): quoted, without blanks or
-    /// quotes, holding a letter and a digit (not a locale's word, <c>"Contraseña"</c>, nor a code, <c>1001</c>).
-    /// </summary>
-    private const string QuotedKeyValue = @"[^\s""']*(?:[A-Za-z][^\s""']*[0-9]|[0-9][^\s""']*[A-Za-z])[^\s""']*";
 
     /// <summary>
     /// A value <see cref="YamlPasswordKeyPattern"/> takes: ASCII without blanks, quotes, <c>#</c> or <c>,</c>, holding a letter
@@ -325,8 +318,17 @@ public static class BuiltInSecretRules
     /// not one; what code builds the statement from is kept by the check (<c>'{pw}'</c>, <c>'%s'</c>, <c>'" + pw + "'</c>).
     /// </summary>
     private const string SqlPasswordPattern =
-        @"(?i)\b(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE|LOGIN)\b[^;'(),]{0,256}\b(?:OLD_)?PASSWORD(?:[ \t]+|[ \t]*=[ \t]*)|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?|OLD_PASSWORD[ \t]*=[ \t]*)" + SqlString
+        @"(?i)\b(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE|LOGIN)\b[^;'(),]{0,256}\b(?:OLD_)?PASSWORD(?:[ \t]+|[ \t]*=[ \t]*)|SET[ \t]+PASSWORD\b[^;=\r\n]{0,256}=[ \t]*(?:PASSWORD[ \t]*\([ \t]*)?)" + SqlString
         + @"|(?i)" + SqlIdentifiedBy + @"(?:" + SqlString + @"|""(?<secret>[^""\r\n]+)"")";
+
+    /// <summary>
+    /// What a statement sets beside its first password (trial BU): SQL Server's <c>ALTER LOGIN … PASSWORD = '…' OLD_PASSWORD =
+    /// '…'</c> and MariaDB's <c>CREATE|ALTER USER … IDENTIFIED VIA plugin USING PASSWORD('…')</c>. A rule of its own: in one
+    /// alternation with <see cref="SqlPasswordPattern"/>, whose match is a prefix of this one's, the engine without
+    /// backtracking matched the longer one and lost the password's group.
+    /// </summary>
+    private const string SqlSecondPasswordPattern =
+        @"(?i)\b(?:ALTER[ \t]+LOGIN\b[^;]{0,256}\bOLD_PASSWORD[ \t]*=[ \t]*|(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+USER\b[^;]{0,256}\bUSING[ \t]+PASSWORD[ \t]*\([ \t]*)" + SqlString;
 
     /// <summary>
     /// Oracle's unquoted <c>CREATE|ALTER USER|ROLE name IDENTIFIED BY password</c>, the name right before (prose's "create
@@ -334,7 +336,7 @@ public static class BuiltInSecretRules
     /// name</c> and an upper-case <c>GRANT … TO name</c> (trial BT); a word of letters alone is a keyword (<c>BY RANDOM PASSWORD</c>).
     /// </summary>
     private const string SqlUnquotedPasswordPattern =
-        @"(?i)\b(?:(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE)|CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;]+|(?-i:GRANT)\b[^;]{0,256}\bTO[ \t]+[^\s;]+)[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
+        @"(?i)\b(?:(?:(?:CREATE|ALTER)[ \t]+(?:USER|ROLE)|CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;]+|(?-i:GRANT[ \t]+[A-Z][A-Z_]*)\b[^;\r\n]{0,256}\bTO[ \t]+[^\s;]+)[ \t]+IDENTIFIED[ \t]+BY[ \t]+(?<secret>[A-Za-z0-9][^\s;'""]*)";
 
     /// <summary>
     /// <c>CREATE [OR REPLACE]|ALTER USER|ROLE … IDENTIFIED [WITH plugin] BY [PASSWORD]</c> or <c>GRANT …</c>, within the
@@ -342,15 +344,15 @@ public static class BuiltInSecretRules
     /// createUser('bob') are not one: trial BS), but an upper-case <c>GRANT</c>'s column list (<c>GRANT SELECT (id) ON …</c>);
     /// <c>CONNECT TO name</c> (a database link) and <c>SET ROLE name</c> right before it (trial BT).
     /// </summary>
-    private const string SqlIdentifiedBy = @"\b(?:(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE)\b|GRANT\b)[^;()]{0,256}|(?-i:GRANT)\b[^;]{0,256}|(?:CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;()]+[ \t]+)\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
+    private const string SqlIdentifiedBy = @"\b(?:(?:(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+(?:USER|ROLE)\b|GRANT\b)[^;()]{0,256}|(?-i:GRANT[ \t]+[A-Z][A-Z_]*)\b[^;\r\n]{0,256}|(?:CONNECT[ \t]+TO|SET[ \t]+ROLE)[ \t]+[^\s;()]+[ \t]+)\bIDENTIFIED[ \t]+(?:WITH[ \t]+[a-z0-9_]+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?";
 
     /// <summary>
     /// A SQL string literal: <c>'…'</c> (a quote in it doubled, <c>''</c>), SQL Server's <c>N'…'</c>, PostgreSQL's <c>E'…'</c> and
-    /// <c>$$…$$</c> on one line (PostgreSQL, 4.1.2.2 and 4.1.2.4; trial BS); MySQL's <c>"…"</c> only
+    /// <c>$$…$$</c> or <c>$tag$…$tag$</c> on one line (PostgreSQL, 4.1.2.2 and 4.1.2.4; trials BS, BU); MySQL's <c>"…"</c> only
     /// after <c>IDENTIFIED BY</c> (after <c>PASSWORD</c> a double quote is code's or markup's: <c>type="password" name="…"</c>,
     /// a test named "create user with wrong password": trial BR).
     /// </summary>
-    private const string SqlString = @"(?:N?'(?<secret>(?:[^'\r\n]|'')+)'|E'(?<secret>(?:[^'\\\r\n]|''|\\[^\r\n])+)'|\$\$(?<secret>[^$\r\n]+)\$\$)";
+    private const string SqlString = @"(?:N?'(?<secret>(?:[^'\r\n]|'')+)'|E'(?<secret>(?:[^'\\\r\n]|''|\\[^\r\n])+)'|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$(?<secret>[^$\r\n]+)\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$)";
 
     /// <summary>
     /// The password of a libpq connection string of <c>keyword=value</c> pairs separated by blanks (<c>host=db user=app
@@ -448,6 +450,7 @@ public static class BuiltInSecretRules
         Rule(AuthorizationHeader, @"(?i)\bauthorization[""']?[ \t]*[:=][ \t]*[""']?(?:bearer|basic|token)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{8,})", SecretCheck.RandomMixed, ["authorization"], StringComparison.OrdinalIgnoreCase),
         Rule(NetrcPassword, @"\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(?<secret>[^\s""'`]+)", SecretCheck.Format, ["machine"]),
         Rule(SqlPassword, SqlPasswordPattern, SecretCheck.QuotedPassword, ["password", "identified"], StringComparison.OrdinalIgnoreCase),
+        Rule(SqlPassword, SqlSecondPasswordPattern, SecretCheck.QuotedPassword, ["OLD_PASSWORD", "USING"], StringComparison.OrdinalIgnoreCase),
         Rule(SqlPassword, SqlUnquotedPasswordPattern, SecretCheck.KeyedPassword, ["identified"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CliPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passphrase", "docker", "mysql", "mariadb", "sshpass"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("curl", "-[a-zA-Z]*u|--user|-U|--proxy-user", @"(?:[ \t]+|=|" + NextQuotedWord + ")?", AfterPrefix(@"[^\s""'`;|<>():]+:")), SecretCheck.CommandLinePassword, ["curl"], StringComparison.OrdinalIgnoreCase),
@@ -473,7 +476,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, SecretStorePattern, SecretCheck.CommandLinePassword, ["user-secrets", "encrypt_string"]),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ToolPassword("7z|7za|7zr", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ToolPassword("7z|7za|7zr|7zz", "-p", ""), SecretCheck.CommandLinePassword, ["7z"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("ssh-keygen", "-N|-P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["ssh-keygen"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ToolPassword("redis-server|valkey-server", "--requirepass|--masterauth", WordAfter), SecretCheck.CommandLinePassword, ["redis-server", "valkey-server"], StringComparison.OrdinalIgnoreCase),
         Rule(GenericSecret, @"(?i)\b[a-z0-9_.-]*" + SecretNames + @"[a-z0-9_.-]*" + Assignment + @"(?<secret>[^\s""'`,;(){}\[\]<>]{8,})", SecretCheck.Assigned, SecretNameLiterals, StringComparison.OrdinalIgnoreCase),

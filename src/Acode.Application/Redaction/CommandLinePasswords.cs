@@ -49,7 +49,8 @@ internal static class CommandLinePasswords
         char before = beforeAt >= 0 ? input[beforeAt] : ' ';
         // A word of its own starting with '-' is the next option (a bare --password prompts for it: trial BC F2); attached
         // (-p-Xk9…, user:-Xk9…) it is the password (trial BD F2).
-        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!environment && IsAfterFlag(input, beforeAt, value)))
+        if ((value[0] == '-' && before is ' ' or '\t' or ',') || IsReference(value) || (!quoted && IsYamlTag(value))
+            || (!environment && IsAfterFlag(input, beforeAt, value)))
         {
             return false;
         }
@@ -71,6 +72,14 @@ internal static class CommandLinePasswords
             }
 
             value = value.TrimEnd(",.");
+
+            // An unquoted value of several words after a blank (a YAML value's or a Dockerfile ENV's line; not a quoted
+            // word's NAME=Pa ss w0rd) is a password when its first word is one (S3cret Pw99); prose keeps its first word
+            // (set via sealed secret db-creds-v2: trial BU).
+            if (environment && before is ' ' or '\t' && value.IndexOf(' ') is > 0 and int blank)
+            {
+                value = value[..blank];
+            }
         }
 
         // A template's placeholder or a usage line's optional word is judged by the word inside ({password} and [password]
@@ -94,7 +103,7 @@ internal static class CommandLinePasswords
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
             // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); an interface's sentence (RESET_PASSWORD: "Forgot your
             // password?": trial BQ).
-            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value)
+            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value) || IsCharacterClass(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
                 || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
@@ -130,9 +139,17 @@ internal static class CommandLinePasswords
         => value.Length >= 4 && !SecretValues.IsPlaceholder(value) && !IsReference(value) && (value[0], value[^1]) is not ('{', '}')
             && !(value.Contains('_') && !value.ContainsAnyExcept(LowerCaseWordCharacters));
 
-    /// <summary>Whether <paramref name="value"/> is code's call: a name, <c>(</c>, and a final <c>)</c> (<c>z.string().min(8)</c>, <c>String(x)</c>).</summary>
+    /// <summary>Whether <paramref name="value"/> holds a regular expression's character class (<c>[a-zA-Z0-9]{12}</c>: trial BU).</summary>
+    private static bool IsCharacterClass(ReadOnlySpan<char> value)
+        => value.IndexOf('[') is >= 0 and int open && value[open..].IndexOf(']') > 0
+            && (value.Contains("a-z", StringComparison.Ordinal) || value.Contains("A-Z", StringComparison.Ordinal) || value.Contains("0-9", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is code's call: a name of letters (and <c>. _ -</c>), <c>(</c>, and a final <c>)</c>
+    /// (<c>z.string().min(8)</c>, <c>String(x)</c>; not <c>Xk9pQ2z(Lm4)</c>: trial BU).
+    /// </summary>
     private static bool IsCall(ReadOnlySpan<char> value)
-        => value[^1] == ')' && value.IndexOf('(') is > 0 and int open && (char.IsAsciiLetterOrDigit(value[open - 1]) || value[open - 1] is '_' or ')');
+        => value[^1] == ')' && value.IndexOf('(') is > 0 and int open && SecretValues.IsLettersAndSeparators(value[..open]);
 
     /// <summary>
     /// Whether <paramref name="value"/> reads as a sentence, an interface's text: two or more words of letters, the first
@@ -188,7 +205,8 @@ internal static class CommandLinePasswords
     }
 
     /// <summary>
-    /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>, <c>KEY=…</c>) names
+    /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>; not a shell's
+    /// <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU) names
     /// what an interface or a policy says about a password rather than a password: its first word is one of
     /// <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
     /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
@@ -196,7 +214,7 @@ internal static class CommandLinePasswords
     private static bool IsInterfaceKey(string input, int valueStart)
     {
         int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
-        if (i < 0 || input[i] is not (':' or '='))
+        if (i < 0 || input[i] != ':')
         {
             return false;
         }
@@ -210,13 +228,17 @@ internal static class CommandLinePasswords
         return underscore > 0 && InterfaceWords.Contains(name[..underscore].ToString());
     }
 
-    /// <summary>The first words of <see cref="IsInterfaceKey"/>'s keys: verbs and adjectives of forms, errors and policies.</summary>
+    /// <summary>
+    /// The first words of <see cref="IsInterfaceKey"/>'s keys: verbs and adjectives of forms, errors and policies (not
+    /// <c>ENABLE_</c>, a network device's enable password, nor <c>STRONG_</c>, <c>VERIFY_</c>, <c>CONFIRM_</c>, <c>REPEAT_</c>,
+    /// which hold a password in test fixtures: trial BU).
+    /// </summary>
     private static readonly FrozenSet<string> InterfaceWords = FrozenSet.ToFrozenSet(
     [
-        "INVALID", "WRONG", "INCORRECT", "BAD", "WEAK", "STRONG", "RESET", "FORGOT", "FORGOTTEN", "CHANGE", "CHANGED",
-        "CONFIRM", "SHOW", "HIDE", "TOGGLE", "MAX", "MIN", "HASH", "HASHED", "ROTATE", "ENTER", "EMPTY", "MISSING",
-        "REQUIRE", "REQUIRED", "VERIFY", "VALIDATE", "UPDATE", "LABEL", "ERROR", "ERR", "MSG", "REPEAT", "EXPIRED", "LOST",
-        "NO", "IS", "HAS", "ENABLE", "DISABLE", "ALLOW", "CHECK", "MISMATCH",
+        "INVALID", "WRONG", "INCORRECT", "BAD", "WEAK", "RESET", "FORGOT", "FORGOTTEN", "CHANGE", "CHANGED", "SHOW",
+        "HIDE", "TOGGLE", "MAX", "MIN", "HASH", "HASHED", "ROTATE", "ENTER", "EMPTY", "MISSING", "REQUIRE", "REQUIRED",
+        "VALIDATE", "UPDATE", "LABEL", "ERROR", "ERR", "MSG", "EXPIRE", "EXPIRES", "EXPIRED", "LAST", "LOST", "NO", "IS",
+        "HAS", "DISABLE", "ALLOW", "CHECK", "MISMATCH", "TOO", "PWNED",
     ]);
 
     /// <summary>
@@ -226,7 +248,7 @@ internal static class CommandLinePasswords
     /// command's output in backticks (<c>"`cat /run/secrets/db`"</c>: trial BG F8); and in code and configuration (trial
     /// BQ, BR): Ruby's <c>#{pw}</c> and Azure DevOps' <c>#{NAME}#</c>, Concourse's <c>((name))</c>, Nomad's <c>[[ .x ]]</c>,
     /// <c>@@NAME@@</c>, Symfony's <c>%env(NAME)%</c>, Puppet's <c>%{hiera('x')}</c>, a string concatenated in code
-    /// (<see cref="IsConcatenation"/>), a YAML tag (<c>!Ref DBPassword</c>), a secret store's address
+    /// (<see cref="IsConcatenation"/>), a secret store's address
     /// (<c>op://vault/db/password</c>, <c>vault:…</c>, <c>secretref:…</c>, <c>@Microsoft.KeyVault(…)</c>, <c>arn:aws:secretsmanager:…</c>),
     /// a pipeline's <c>$[variables.x]</c>, <c>env:NAME</c> and <c>file:/path</c> (trial BS).
     /// </summary>
@@ -240,10 +262,9 @@ internal static class CommandLinePasswords
         if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("[[") || value.StartsWith("@@") || value.StartsWith("%env(")
             || value.StartsWith("%{") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
             || value.StartsWith("arn:", StringComparison.Ordinal) || value.StartsWith("secretref:", StringComparison.Ordinal)
-            || value.StartsWith("vault:", StringComparison.Ordinal) || value.StartsWith("env:", StringComparison.Ordinal)
+            || value.StartsWith("vault:", StringComparison.Ordinal) || value.StartsWith("env:", StringComparison.Ordinal) || value.StartsWith("{env:", StringComparison.Ordinal)
             || value.StartsWith("file:", StringComparison.Ordinal) || value.StartsWith("$[") || value.Contains("://", StringComparison.Ordinal)
-            || IsConcatenation(value)
-            || IsYamlTag(value))
+            || IsConcatenation(value))
         {
             return true;
         }

@@ -140,9 +140,10 @@ internal static class ValueCuts
     }
 
     /// <summary>
-    /// The length of an assigned value's first part when that part is a word or a number before a query string's next
-    /// parameter (<c>?reset_password=true&amp;id=5</c>, <c>?forgot_password=1&amp;lang=en-US</c>: trial BT), a flag rather than a
-    /// secret, and the parameters after it hold none the rules would keep alone; null otherwise.
+    /// The length of an assigned value's first part when that part is a flag before a query string's next parameter:
+    /// <c>true</c>, <c>false</c>, <c>yes</c>, <c>no</c>, <c>on</c>, <c>off</c> or a number of at most 4 digits
+    /// (<c>?reset_password=true&amp;id=5</c>, <c>?forgot_password=1&amp;lang=en-US</c>: trial BT; not <c>Sunshine</c> or
+    /// <c>48213957204817</c>: trial BU); null otherwise. The parameters after it are judged by the rules on their own.
     /// </summary>
     public static int? FlagBeforeNextParameter(string matched, int index, int length)
     {
@@ -154,8 +155,11 @@ internal static class ValueCuts
         }
 
         ReadOnlySpan<char> part = value[..at];
-        bool flag = SecretValues.IsLettersAndSeparators(part) || !part.ContainsAnyExceptInRange('0', '9');
-        return flag && !HoldsSecretParameter(value[at..]) ? at : null;
+        bool flag = (part.Length <= 4 && !part.ContainsAnyExceptInRange('0', '9'))
+            || part.Equals("true", StringComparison.OrdinalIgnoreCase) || part.Equals("false", StringComparison.OrdinalIgnoreCase)
+            || part.Equals("yes", StringComparison.OrdinalIgnoreCase) || part.Equals("no", StringComparison.OrdinalIgnoreCase)
+            || part.Equals("on", StringComparison.OrdinalIgnoreCase) || part.Equals("off", StringComparison.OrdinalIgnoreCase);
+        return flag ? at : null;
     }
 
     /// <summary>Where a query string's next parameter (<c>&amp;name=</c>) starts in <paramref name="value"/>, or -1.</summary>
