@@ -118,8 +118,8 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// Another tool's password option (trials BC F4, BE F8): one of <paramref name="commands"/> (a word of its own, <c>.exe</c>
-    /// or not, in any case; not a file name's extension or a word's end: <c>wget …/tool.zip -P dir</c>, trial BS L1), at most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of
-    /// <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<paramref name="value"/>:
+    /// or not, in any case; not a file name's extension or a word's end: <c>wget …/tool.zip -P dir</c>, trial BS L1), at
+    /// most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<paramref name="value"/>:
     /// <see cref="PasswordValue"/>, or <see cref="AfterPrefix"/> for a password after a user's name in the same word).
     /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
     /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
@@ -219,6 +219,13 @@ public static class BuiltInSecretRules
     private const string HtpasswdCost = @"[ \t]+[0-9]+";
 
     /// <summary>
+    /// A password option and its value as two items of a YAML list, a container's <c>args</c> or <c>command</c>
+    /// (<c>- --admin-password</c>, then <c>- …</c> on the next line: trial BU).
+    /// </summary>
+    private const string YamlListPasswordPattern =
+        @"(?m)^[ \t]*-[ \t]+[""']?--(?:[A-Za-z0-9]+-)*(?:password|passphrase)[""']?[ \t]*\r?\n[ \t]*-[ \t]+" + PasswordValue;
+
+    /// <summary>
     /// PowerShell's one-dash <c>-Password '…'</c> (<c>Invoke-Sqlcmd</c>, <c>Connect-VIServer</c>; <c>--password</c> is
     /// <see cref="CliPasswordPattern"/>'s) (trial BT).
     /// </summary>
@@ -301,7 +308,6 @@ public static class BuiltInSecretRules
 
     /// <summary>A password variable's name as <see cref="YamlPasswordKeyPattern"/> reads it (not <c>_PASS</c>).</summary>
     private const string YamlPasswordKey = @"(?:(?:[A-Z][A-Z0-9]*_)*[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE)|(?:[A-Z][A-Z0-9]*_)+PWD)";
-
 
     /// <summary>
     /// A value <see cref="YamlPasswordKeyPattern"/> takes: ASCII without blanks, quotes, <c>#</c> or <c>,</c>, holding a letter
@@ -467,6 +473,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, WordBefore + "-pass(?:in|out|word)?" + WordAfter + AfterPrefix("pass:"), SecretCheck.CommandLinePassword, ["pass:"]),
         Rule(CliPassword, ToolPassword(@"openssl[ \t]+(?:enc|aes|des|bf|camellia|chacha|rc4|cast|sm4|aria)[a-z0-9-]*", "-k", WordAfter), SecretCheck.CommandLinePassword, ["openssl"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, ArgumentPasswordPattern, SecretCheck.CommandLinePassword, ["ConvertTo-SecureString", "net user", "net.exe user", "htpasswd", "chpasswd", "password-stdin"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, YamlListPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passphrase"]),
         Rule(CliPassword, PowerShellPasswordPattern, SecretCheck.CommandLinePassword, ["-password", "-passwd", "-PlainPassword"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, OpensslPasswdPattern, SecretCheck.CommandLinePassword, ["openssl"]),
         Rule(CliPassword, Base64CredentialsPattern, SecretCheck.CommandLinePassword, ["base64"]),

@@ -206,9 +206,8 @@ internal static class CommandLinePasswords
 
     /// <summary>
     /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>; not a shell's
-    /// <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU) names
-    /// what an interface or a policy says about a password rather than a password: its first word is one of
-    /// <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
+    /// <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU) names what an interface or a policy says about a
+    /// password rather than a password: its first word is one of <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
     /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
     /// </summary>
     private static bool IsInterfaceKey(string input, int valueStart)
@@ -225,7 +224,7 @@ internal static class CommandLinePasswords
         i = BackScan.Over(input, i, EnvironmentNameCharacters);
         ReadOnlySpan<char> name = input.AsSpan(i + 1, end - i - 1);
         int underscore = name.IndexOf('_');
-        return underscore > 0 && InterfaceWords.Contains(name[..underscore].ToString());
+        return underscore > 0 && InterfaceWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name[..underscore]);
     }
 
     /// <summary>
