@@ -118,14 +118,15 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// Another tool's password option (trials BC F4, BE F8): one of <paramref name="commands"/> (a word of its own, <c>.exe</c>
-    /// or not, in any case; not a file name's extension or a word's end: <c>wget …/tool.zip -P dir</c>, trial BS L1), at
+    /// or not, in any case; not a file name's extension or a word's end: <c>wget …/tool.zip -P dir</c>, trial BS L1; but
+    /// PowerShell's <c>Invoke-Sqlcmd</c>: trial BV), at
     /// most 512 characters of its line (<see cref="CommandLineSpan"/>), then one of <paramref name="options"/> as a word of its own, <paramref name="separator"/>, and the password (<paramref name="value"/>:
     /// <see cref="PasswordValue"/>, or <see cref="AfterPrefix"/> for a password after a user's name in the same word).
     /// One rule per tool family: each pairs a command with its own option (<c>sqlcmd -P</c> is the password, <c>mysql -P</c>
     /// the port), and each span adds about 500 nodes to a pattern run without backtracking, whose automaton holds 10 000.
     /// </summary>
     private static string ToolPassword(string commands, string options, string separator, string value = PasswordValue)
-        => @"(?:(?m:^)|[^\w.-])(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + value;
+        => @"(?:(?m:^)|[^\w.-]|(?i:Invoke)-)(?i:" + commands + @")(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + ")?" + WordBefore + "(?:" + options + ")" + separator + value;
 
     /// <summary>
     /// A password after <paramref name="prefix"/> in the same word (<c>pass:…</c>, <c>user,…</c>, <c>user%…</c>): a quote
@@ -203,10 +204,10 @@ public static class BuiltInSecretRules
         + @"|" + PipedText + @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
 
     /// <summary>
-    /// What <c>echo</c> or <c>printf</c> writes into a pipe: <c>echo [-n|-e] …</c>, <c>printf [FORMAT] …</c> with a format of
+    /// What <c>echo</c> or <c>printf</c> writes into a pipe: <c>echo [-n|-e|-ne] …</c>, <c>printf [FORMAT] …</c> with a format of
     /// <c>%s</c> alone, a newline after it or not (<c>printf '%s' 'pw' | docker login …</c>: trial BS).
     /// </summary>
-    private const string PipedText = @"\b(?:echo[ \t]+(?:-[ne][ \t]+)?|printf[ \t]+(?:(?:'%s(?:\\n)?'|""%s(?:\\n)?"")[ \t]+)?)";
+    private const string PipedText = @"\b(?:echo[ \t]+(?:-[ne]{1,2}[ \t]+)?|printf[ \t]+(?:(?:'%s(?:\\n)?'|""%s(?:\\n)?"")[ \t]+)?)";
 
     /// <summary>
     /// An option word of <c>htpasswd</c> that is not its <c>-n</c>: one that ends in <c>-C</c> (bcrypt's cost) or <c>-r</c>
@@ -227,60 +228,96 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// PowerShell's one-dash <c>-Password '…'</c> (<c>Invoke-Sqlcmd</c>, <c>Connect-VIServer</c>; <c>--password</c> is
-    /// <see cref="CliPasswordPattern"/>'s) (trial BT).
+    /// <see cref="CliPasswordPattern"/>'s) (trial BT), quoted: the word after an unquoted one is as often prose's ("Use the
+    /// -Password parameter", "-password requires an argument": trial BV).
     /// </summary>
-    private const string PowerShellPasswordPattern = WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)" + PasswordValue;
-
-    /// <summary><c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] PASSWORD</c> (openssl-passwd(1); trial BT).</summary>
-    private const string OpensslPasswdPattern =
-        @"\bopenssl[ \t]+passwd(?:[ \t]+-(?:1|5|6|apr1|aixmd5|crypt|noverify|quiet|table|reverse)|[ \t]+-(?:salt|rand|writerand)[ \t]+[^\s-]\S*)*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|<>()-][^\s""'`;|<>()]*))";
-
-    /// <summary><c>echo -n 'user:PASSWORD' | base64</c>: a Basic authorization's credentials being encoded (trial BT).</summary>
-    private const string Base64CredentialsPattern =
-        PipedText + @"[""']?[A-Za-z0-9_.@-]+:(?<secret>[^\s""':\[][^\s""']*)[""']?[ \t]*\|[ \t]*base64\b";
+    private const string PowerShellPasswordPattern = WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
 
     /// <summary>
-    /// Windows tools that take a password as a switch's value or a plain argument (trial BT): <c>cmdkey … /pass:PASSWORD</c>,
-    /// <c>net use [X:] \\server\share PASSWORD</c> or <c>… /user:NAME PASSWORD</c> (not <c>*</c>, which prompts),
-    /// <c>schtasks … /rp PASSWORD</c> (or <c>/p</c>).
+    /// <c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] [--] PASSWORD</c> and <c>openssl passwd -stdin &lt;&lt;&lt; PASSWORD</c>
+    /// (openssl-passwd(1); trial BT): quoted, or a word holding a digit or a symbol (not prose's "openssl passwd generates
+    /// …": trial BV).
     /// </summary>
-    private const string CmdkeyPasswordPattern = @"\bcmdkey\b[^\r\n|&]{0,256}[ \t]/pass:" + PasswordValue;
+    private const string OpensslPasswdPattern =
+        @"\bopenssl[ \t]+passwd(?:[ \t]+-(?:1|5|6|apr1|aixmd5|crypt|noverify|quiet|table|reverse)|[ \t]+-(?:salt|rand|writerand)[ \t]+[^\s-]\S*)*(?:[ \t]+--)?[ \t]+" + MarkedWord
+        + @"|\bopenssl[ \t]+passwd\b[^\r\n|;&<]{0,128}-stdin\b[^\r\n|;&<]{0,128}<<<[ \t]*" + MarkedWord;
+
+    /// <summary>
+    /// A plain argument that is a password by its place but may be prose's word: quoted whole, or a word not starting with
+    /// <c>-</c> that holds a digit or a symbol.
+    /// </summary>
+    private const string MarkedWord = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|<>()-][^\s""'`;|<>()]*[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*|[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*))";
+
+    /// <summary>
+    /// <c>echo -n 'user:PASSWORD' | base64</c> (or <c>| openssl base64</c>, <c>base64 &lt;&lt;&lt; 'user:PASSWORD'</c>): a Basic
+    /// authorization's credentials being encoded (trial BT); the user's name starts with a letter and the password neither
+    /// with a digit nor a path's <c>/</c> or <c>\</c> (<c>localhost:5432</c>, <c>12:30:45</c>, <c>C:\Users</c>,
+    /// <c>sha256:3f4a…</c>: trial BV).
+    /// </summary>
+    private const string Base64CredentialsPattern =
+        PipedText + @"[""']?" + CredentialsUser + @":(?<secret>" + CredentialsPassword + @")[""']?[ \t]*\|[ \t]*(?:openssl[ \t]+)?base64\b"
+        + @"|\bbase64[ \t]*<<<[ \t]*[""']?" + CredentialsUser + @":(?<secret>" + CredentialsPassword + ")";
+
+    /// <summary>The user's name of <see cref="Base64CredentialsPattern"/>.</summary>
+    private const string CredentialsUser = @"[A-Za-z][A-Za-z0-9_.@-]*";
+
+    /// <summary>The password of <see cref="Base64CredentialsPattern"/>.</summary>
+    private const string CredentialsPassword = @"[^\s""':\[0-9/\\][^\s""']*";
+
+    /// <summary>
+    /// Windows tools that take a password as a switch's value or a plain argument (trial BT): <c>cmdkey … /pass:PASSWORD</c>
+    /// (a switch in any case), <c>net use [X:] \\server\share PASSWORD</c> (a word holding a digit or a symbol, not a share's
+    /// name after a blank or prose's next word: trial BV) or <c>… /user:NAME PASSWORD</c> (not <c>*</c>, which prompts),
+    /// <c>schtasks … /ru NAME … /rp PASSWORD</c> (or <c>/u</c> … <c>/p</c>; not a <c>/p</c> inside the task's quoted
+    /// command: trial BV).
+    /// </summary>
+    private const string CmdkeyPasswordPattern = @"(?i:\bcmdkey\b)[^\r\n|&]{0,256}[ \t](?i:/pass:)" + PasswordValue;
 
     /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
     private const string NetUsePasswordPattern =
-        @"(?i:\bnet(?:\.exe)?[ \t]+use)(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+\\\\[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
+        @"(?i:\bnet(?:\.exe)?[ \t]+use)(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+\\\\[^\s]+[ \t]+" + MarkedWord
         + @"|(?i:\bnet(?:\.exe)?[ \t]+use\b)[^\r\n|&]{0,256}[ \t](?i:/user:)[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))";
 
     /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
-    private const string SchtasksPasswordPattern = @"(?i:\bschtasks\b)[^\r\n|&]{0,512}[ \t](?i:/r?p)[ \t]+" + PasswordValue;
+    private const string SchtasksPasswordPattern = @"(?i:\bschtasks\b)[^\r\n|&""]{0,512}[ \t](?i:/r?u)[ \t]+\S+[^\r\n|&""]{0,256}[ \t](?i:/r?p)[ \t]+" + PasswordValue;
 
     /// <summary>
-    /// <c>dotnet user-secrets set KEY VALUE</c> (a user secret whatever its key) and <c>ansible-vault encrypt_string
-    /// 'PASSWORD'</c> (trial BT).
+    /// <c>dotnet user-secrets set [--project P] KEY VALUE</c> for a key that names a secret (a password, a secret, a token,
+    /// a key, a credential, a connection string; not <c>Kestrel:Port</c> or <c>Logging:LogLevel:Default</c>: trial BV) and
+    /// <c>ansible-vault encrypt_string [options] 'PASSWORD'</c> (trials BT, BV).
     /// </summary>
     private const string SecretStorePattern =
-        @"\buser-secrets[ \t]+set[ \t]+(?:""[^""\r\n]+""|'[^'\r\n]+'|[^\s""'-]\S*)[ \t]+" + PasswordValue
-        + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*))";
+        @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-][^\s""']*(?i:password|passwd|pwd|secret|token|key|credential|connectionstring)[^\s""']*[""']?[ \t]+" + PasswordValue
+        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+--?[a-z][a-z-]*(?:[ \t=]+[^\s""'-]\S*)?)*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*)";
 
     /// <summary>
     /// A password variable's name and its value given to a call in code (trial BT): PHP's <c>define('DB_PASSWORD', '…')</c>
     /// (WordPress' <c>wp-config.php</c>), .NET's <c>Environment.SetEnvironmentVariable("DB_PASSWORD", "…")</c>, Go's
-    /// <c>os.Setenv</c>, C's <c>setenv</c>, Python's <c>os.environ.setdefault</c>, a map's <c>set</c> or <c>put</c>.
+    /// <c>os.Setenv</c>, C's <c>setenv</c>, Python's <c>os.environ.setdefault</c>, Java's <c>System.setProperty</c>, a map's
+    /// <c>set</c> or <c>put</c>; or assigned to an environment's entry, Python's <c>os.environ['DB_PASSWORD'] = '…'</c>,
+    /// Ruby's <c>ENV['DB_PASSWORD'] = '…'</c> (trial BV). The check keeps a key an interface names (<c>INVALID_PASSWORD</c>).
     /// </summary>
     private const string CalledPasswordPattern =
-        @"\b(?:define|SetEnvironmentVariable|Setenv|setenv|setdefault|set|put)[ \t]*\([ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*,[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
+        @"\b(?:define|SetEnvironmentVariable|Setenv|setenv|setdefault|setProperty|set|put)[ \t]*\([ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*,[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        + @"|\b(?:environ|ENV)\[[ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*\][ \t]*=[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
 
     /// <summary>
-    /// A lower-case password key in YAML on a line of its own (<c>password: hunter2024</c>, a <c>database.yml</c>'s or an
-    /// <c>application.yml</c>'s; <c>db_password: "…"</c>) whose value the generic rule keeps for not looking random: a
-    /// value without blanks, quotes or commas that holds a letter and a digit (not a label's <c>Password</c>, a reference's
-    /// <c>${DB_PASSWORD}</c>, a prose line) (trial BT).
+    /// A lower-case or capitalized password key in YAML or a form's text on a line of its own (<c>password: hunter2024</c>, a
+    /// <c>database.yml</c>'s; <c>db_password: "…"</c>; <c>Password: …</c> under <c>Username: admin</c>) whose value the
+    /// generic rule keeps for not looking random (trials BT, BV): see <see cref="LowerCaseKeyValue"/>; the check keeps a
+    /// key an interface names (<c>hash_password: argon2id</c>) and a hash's name (<c>sha256</c>).
     /// </summary>
     private const string LowerCaseYamlPasswordPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?(?:[a-z][a-z0-9]*[_.-])*(?:password|passwd|passphrase):[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?(?:[a-z][a-z0-9]*[_.-])*(?:[Pp]assword|[Pp]asswd|[Pp]assphrase):[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
 
-    /// <summary>A value of <see cref="LowerCaseYamlPasswordPattern"/>: no blank, quote or comma; a letter and a digit.</summary>
-    private const string LowerCaseKeyValue = @"[^\s""',#]*(?:[A-Za-z][^\s""',#]*[0-9]|[0-9][^\s""',#]*[A-Za-z])[^\s""',#]*";
+    /// <summary>
+    /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
+    /// <c>! @ # $ % ^ &amp; * + = ? ~</c>, starting with a letter or a symbol and holding a letter and a digit (<c>hunter2024</c>,
+    /// <c>P@ssw0rd1</c>); not a duration (<c>168h</c>), a version (<c>v1.2.3</c>), a name with <c>. - _ /</c>
+    /// (<c>scram-sha-256</c>, <c>reset_v2.html</c>) or a pattern (<c>\d{8}</c>: trial BV).
+    /// </summary>
+    private const string LowerCaseKeyValue = @"[A-Za-z!@#$%^&*+=?~][A-Za-z!@#$%^&*+=?~]*[0-9][A-Za-z0-9!@#$%^&*+=?~]*|[!@#$%^&*+=?~][A-Za-z0-9!@#$%^&*+=?~]*";
 
     /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
     private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
@@ -490,7 +527,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
-        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:"]),
+        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "Password:", "Passwd:", "Passphrase:"]),
         Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),

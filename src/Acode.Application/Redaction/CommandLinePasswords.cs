@@ -16,6 +16,8 @@ internal static class CommandLinePasswords
     private static readonly SearchValues<char> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
     private static readonly SearchValues<char> PatternCharacters = SearchValues.Create("*+?\\[]^$");
     private static readonly SearchValues<char> MetavarCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+    private static readonly SearchValues<char> KeyCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
     /// <summary>The characters of an environment variable's name as shells write them: upper-case letters, digits and <c>_</c>.</summary>
     public static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> OptionSeparators = SearchValues.Create(" \t=,\"'");
@@ -78,6 +80,13 @@ internal static class CommandLinePasswords
             // (set via sealed secret db-creds-v2: trial BU).
             if (environment && before is ' ' or '\t' && value.IndexOf(' ') is > 0 and int blank)
             {
+                // …and no later word is prose's lower-case word (2024 rotation pending, v1.2.3 (managed by terraform):
+                // trial BV).
+                if (HasLowerCaseWord(value[(blank + 1)..]))
+                {
+                    return false;
+                }
+
                 value = value[..blank];
             }
         }
@@ -103,7 +112,7 @@ internal static class CommandLinePasswords
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
             // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); an interface's sentence (RESET_PASSWORD: "Forgot your
             // password?": trial BQ).
-            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value) || IsCharacterClass(value)
+            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value) || IsCharacterClass(value) || AlgorithmNames.Contains(value)
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
                 || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
@@ -138,6 +147,31 @@ internal static class CommandLinePasswords
     private static bool IsQuotedPassword(ReadOnlySpan<char> value)
         => value.Length >= 4 && !SecretValues.IsPlaceholder(value) && !IsReference(value) && (value[0], value[^1]) is not ('{', '}')
             && !(value.Contains('_') && !value.ContainsAnyExcept(LowerCaseWordCharacters));
+
+    /// <summary>Whether <paramref name="words"/> (blank-separated) hold a word of two or more lower-case letters, trailing punctuation aside.</summary>
+    private static bool HasLowerCaseWord(ReadOnlySpan<char> words)
+    {
+        foreach (Range range in words.Split(' '))
+        {
+            ReadOnlySpan<char> word = words[range].Trim("()[],.;:!?");
+            if (word.Length >= 2 && !word.ContainsAnyExceptInRange('a', 'z'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Names of hashes, ciphers, encodings and curves a password's setting names rather than holds (<c>password: sha256</c>,
+    /// <c>HASH_PASSWORD=argon2id</c>: trial BV), any case.
+    /// </summary>
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> AlgorithmNames = FrozenSet.ToFrozenSet(
+    [
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "argon2", "argon2i", "argon2d", "argon2id", "pbkdf2",
+        "bcrypt", "scrypt", "utf8", "utf8mb4", "base64", "aes128", "aes192", "aes256", "ed25519", "x25519", "rsa2048", "rsa4096",
+    ], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Whether <paramref name="value"/> holds a regular expression's character class (<c>[a-zA-Z0-9]{12}</c>: trial BU).</summary>
     private static bool IsCharacterClass(ReadOnlySpan<char> value)
@@ -205,7 +239,8 @@ internal static class CommandLinePasswords
     }
 
     /// <summary>
-    /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>; not a shell's
+    /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>, <c>key: …</c>, a
+    /// call's <c>put("KEY", …)</c>: trial BV; not a shell's
     /// <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU) names what an interface or a policy says about a
     /// password rather than a password: its first word is one of <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
     /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
@@ -213,7 +248,7 @@ internal static class CommandLinePasswords
     private static bool IsInterfaceKey(string input, int valueStart)
     {
         int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
-        if (i < 0 || input[i] != ':')
+        if (i < 0 || input[i] is not (':' or ','))
         {
             return false;
         }
@@ -221,10 +256,10 @@ internal static class CommandLinePasswords
         i = BackScan.Over(input, i - 1, BackScan.Blanks);
         i -= i >= 0 && input[i] is '"' or '\'' ? 1 : 0;
         int end = i + 1;
-        i = BackScan.Over(input, i, EnvironmentNameCharacters);
+        i = BackScan.Over(input, i, KeyCharacters);
         ReadOnlySpan<char> name = input.AsSpan(i + 1, end - i - 1);
         int underscore = name.IndexOf('_');
-        return underscore > 0 && InterfaceWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name[..underscore]);
+        return underscore > 0 && InterfaceWords.Contains(name[..underscore]);
     }
 
     /// <summary>
@@ -232,13 +267,13 @@ internal static class CommandLinePasswords
     /// <c>ENABLE_</c>, a network device's enable password, nor <c>STRONG_</c>, <c>VERIFY_</c>, <c>CONFIRM_</c>, <c>REPEAT_</c>,
     /// which hold a password in test fixtures: trial BU).
     /// </summary>
-    private static readonly FrozenSet<string> InterfaceWords = FrozenSet.ToFrozenSet(
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> InterfaceWords = FrozenSet.ToFrozenSet(
     [
         "INVALID", "WRONG", "INCORRECT", "BAD", "WEAK", "RESET", "FORGOT", "FORGOTTEN", "CHANGE", "CHANGED", "SHOW",
         "HIDE", "TOGGLE", "MAX", "MIN", "HASH", "HASHED", "ROTATE", "ENTER", "EMPTY", "MISSING", "REQUIRE", "REQUIRED",
-        "VALIDATE", "UPDATE", "LABEL", "ERROR", "ERR", "MSG", "EXPIRE", "EXPIRES", "EXPIRED", "LAST", "LOST", "NO", "IS",
+        "VALIDATE", "LABEL", "ERROR", "ERR", "MSG", "EXPIRE", "EXPIRES", "EXPIRED", "LAST", "LOST", "NO", "IS",
         "HAS", "DISABLE", "ALLOW", "CHECK", "MISMATCH", "TOO", "PWNED",
-    ]);
+    ], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>
     /// A reference to a variable on a command line that <see cref="SecretValues.IsPlaceholder"/> does not read as one:
@@ -258,12 +293,15 @@ internal static class CommandLinePasswords
             return true;
         }
 
-        if (value.StartsWith("#{") || value.StartsWith("((") || value.StartsWith("[[") || value.StartsWith("@@") || value.StartsWith("%env(")
-            || value.StartsWith("%{") || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
-            || value.StartsWith("arn:", StringComparison.Ordinal) || value.StartsWith("secretref:", StringComparison.Ordinal)
-            || value.StartsWith("vault:", StringComparison.Ordinal) || value.StartsWith("env:", StringComparison.Ordinal) || value.StartsWith("{env:", StringComparison.Ordinal)
-            || value.StartsWith("file:", StringComparison.Ordinal) || value.StartsWith("$[") || value.Contains("://", StringComparison.Ordinal)
-            || IsConcatenation(value))
+        foreach (string prefix in ReferencePrefixes)
+        {
+            if (value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        if (value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) || value.Contains("://", StringComparison.Ordinal) || IsConcatenation(value))
         {
             return true;
         }
@@ -275,6 +313,10 @@ internal static class CommandLinePasswords
 
         return (value[0] == '{' && !value.Contains('}')) || value[0] == '`';
     }
+
+    /// <summary>How a reference of <see cref="IsReference"/> begins, in this case.</summary>
+    private static readonly string[] ReferencePrefixes =
+        ["#{", "((", "[[", "@@", "%env(", "%{", "arn:", "secretref:", "vault:", "env:", "{env:", "file:", "$["];
 
     /// <summary>
     /// Whether <paramref name="value"/> is a YAML tag, with what it applies to after a blank or not (CloudFormation's

@@ -659,7 +659,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static bool IsInConnectionString(string input, int start, int length)
     {
         int after = start + length;
-        if (after < input.Length && input[after] == ';' && !IsMemberAccess(input.AsSpan(start, length).TrimEnd()))
+        if (after < input.Length && input[after] == ';' && !(IsMemberAccess(input.AsSpan(start, length).TrimEnd()) && EndsStatement(input, after + 1)))
         {
             return true;
         }
@@ -670,6 +670,10 @@ public sealed class SecretRedactor : ISecretRedactor
         i = BackScan.Over(input, i, BackScan.Blanks);
         return i >= 0 && input[i] == ';';
     }
+
+    /// <summary>Whether the <c>;</c> before <paramref name="at"/> ends a statement: a line break, a blank, a <c>}</c> or the end follows (not a connection string's next <c>Key=</c>: trial BV).</summary>
+    private static bool EndsStatement(string input, int at)
+        => at >= input.Length || char.IsWhiteSpace(input[at]) || input[at] == '}';
 
     /// <summary>
     /// Whether <paramref name="value"/> is code's member access: identifiers joined by <c>.</c>, the first in lower case as a
