@@ -271,7 +271,7 @@ public static class BuiltInSecretRules
     /// <c>schtasks … /ru NAME … /rp PASSWORD</c> (or <c>/u</c> … <c>/p</c>; not a <c>/p</c> inside the task's quoted
     /// command: trial BV).
     /// </summary>
-    private const string CmdkeyPasswordPattern = @"(?i:\bcmdkey\b)[^\r\n|&]{0,256}[ \t](?i:/pass:)" + PasswordValue;
+    private const string CmdkeyPasswordPattern = @"(?i:\bcmdkey\b)[^\r\n|&]{0,128}[ \t](?i:/pass:)" + PasswordValue;
 
     /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
     private const string NetUsePasswordPattern =
@@ -279,7 +279,13 @@ public static class BuiltInSecretRules
         + @"|(?i:\bnet(?:\.exe)?[ \t]+use\b)[^\r\n|&]{0,256}[ \t](?i:/user:)[^\s]+[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))";
 
     /// <summary>See <see cref="CmdkeyPasswordPattern"/>.</summary>
-    private const string SchtasksPasswordPattern = @"(?i:\bschtasks\b)[^\r\n|&""]{0,512}[ \t](?i:/r?u)[ \t]+\S+[^\r\n|&""]{0,256}[ \t](?i:/r?p)[ \t]+" + PasswordValue;
+    private const string SchtasksPasswordPattern = @"(?i:\bschtasks\b)" + SchtasksSpan + @"[ \t](?i:/r?u)[ \t]+\S+" + SchtasksSpan + @"[ \t](?i:/r?p)[ \t]+" + PasswordValue;
+
+    /// <summary><see cref="SchtasksPasswordPattern"/> with the password before the user's name (<c>/rp … /ru NAME</c>: trial BW).</summary>
+    private const string SchtasksPasswordFirstPattern = @"(?i:\bschtasks\b)" + SchtasksSpan + @"[ \t](?i:/r?p)[ \t]+" + PasswordValue + SchtasksSpan + @"[ \t](?i:/r?u)[ \t]";
+
+    /// <summary>A stretch of a <c>schtasks</c> line, its quoted words (<c>/tn "Nightly Backup"</c>, <c>/tr "…"</c>) whole.</summary>
+    private const string SchtasksSpan = @"(?:[^\r\n|&""]|""[^""\r\n]*""){0,160}";
 
     /// <summary>
     /// <c>dotnet user-secrets set [--project P] KEY VALUE</c> for a key that names a secret (a password, a secret, a token,
@@ -287,8 +293,8 @@ public static class BuiltInSecretRules
     /// <c>ansible-vault encrypt_string [options] 'PASSWORD'</c> (trials BT, BV).
     /// </summary>
     private const string SecretStorePattern =
-        @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-][^\s""']*(?i:password|passwd|pwd|secret|token|key|credential|connectionstring)[^\s""']*[""']?[ \t]+" + PasswordValue
-        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+--?[a-z][a-z-]*(?:[ \t=]+[^\s""'-]\S*)?)*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-][^\s""']*(?i:pass|pwd|secret|token|key|credential|connectionstring|:pat\b)[^\s""']*[""']?[ \t]+" + PasswordValue
+        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+--(?:name|stdin-name|vault-id|vault-password-file|vault-pass-file|encrypt-vault-id|output)(?:[ \t]+|=)(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""']\S*)|[ \t]+(?:--ask-vault-pass(?:word)?|-J|--prompt|--show-input|--stdin|-v+|--verbose|--flush-cache))*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
         + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*)";
 
     /// <summary>
@@ -313,11 +319,12 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
-    /// <c>! @ # $ % ^ &amp; * + = ? ~</c>, starting with a letter or a symbol and holding a letter and a digit (<c>hunter2024</c>,
-    /// <c>P@ssw0rd1</c>); not a duration (<c>168h</c>), a version (<c>v1.2.3</c>), a name with <c>. - _ /</c>
+    /// <c>! @ # $ % ^ &amp; * + = ? ~</c>, starting with a letter and holding a digit (<c>hunter2024</c>, <c>P@ssw0rd1</c>; the
+    /// check asks 8 characters or more and a lower-case letter: not <c>HS256</c>, <c>E1001</c>, <c>Step1</c>, nor a YAML
+    /// anchor's <c>&amp;default</c> or alias' <c>*adminPassword</c>: trial BW); not a duration (<c>168h</c>), a version (<c>v1.2.3</c>), a name with <c>. - _ /</c>
     /// (<c>scram-sha-256</c>, <c>reset_v2.html</c>) or a pattern (<c>\d{8}</c>: trial BV).
     /// </summary>
-    private const string LowerCaseKeyValue = @"[A-Za-z!@#$%^&*+=?~][A-Za-z!@#$%^&*+=?~]*[0-9][A-Za-z0-9!@#$%^&*+=?~]*|[!@#$%^&*+=?~][A-Za-z0-9!@#$%^&*+=?~]*";
+    private const string LowerCaseKeyValue = @"[A-Za-z][A-Za-z!@#$%^&*+=?~]*[0-9][A-Za-z0-9!@#$%^&*+=?~]*";
 
     /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
     private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
@@ -517,6 +524,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, CmdkeyPasswordPattern, SecretCheck.CommandLinePassword, ["cmdkey"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, NetUsePasswordPattern, SecretCheck.CommandLinePassword, ["net use", "net.exe use"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, SchtasksPasswordPattern, SecretCheck.CommandLinePassword, ["schtasks"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, SchtasksPasswordFirstPattern, SecretCheck.CommandLinePassword, ["schtasks"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, SecretStorePattern, SecretCheck.CommandLinePassword, ["user-secrets", "encrypt_string"]),
         Rule(CliPassword, WordBefore + "-(?:src|dest)?(?:store|key)pass" + WordAfter + PasswordValue, SecretCheck.CommandLinePassword, ["storepass", "keypass"]),
         Rule(CliPassword, ToolPassword("zip|unzip|zipcloak", "-[a-zA-Z0-9]*P", @"(?:[ \t]*|" + NextQuotedWord + ")"), SecretCheck.CommandLinePassword, ["zip"], StringComparison.OrdinalIgnoreCase),

@@ -80,9 +80,11 @@ internal static class CommandLinePasswords
             // (set via sealed secret db-creds-v2: trial BU).
             if (environment && before is ' ' or '\t' && value.IndexOf(' ') is > 0 and int blank)
             {
-                // …and no later word is prose's lower-case word (2024 rotation pending, v1.2.3 (managed by terraform):
-                // trial BV).
-                if (HasLowerCaseWord(value[(blank + 1)..]))
+                // …and, unless that word is a strong one (both cases or a symbol: Xk9mQ2pz rotated, trial BW), no later
+                // word is prose's lower-case word (2024 rotation pending, v1.2.3 (managed by terraform): trial BV).
+                ReadOnlySpan<char> first = value[..blank];
+                bool strong = (first.ContainsAnyInRange('A', 'Z') && first.ContainsAnyInRange('a', 'z')) || first.ContainsAnyExcept(SecretValues.IdentifierCharacters);
+                if (!strong && HasLowerCaseWord(value[(blank + 1)..]))
                 {
                     return false;
                 }
@@ -112,7 +114,8 @@ internal static class CommandLinePasswords
             // base64 passwords: trials BI F6, BJ F4, BK F4) (trial BG F5, F8); a sed or perl substitution's pattern
             // (s/^password=[A-Za-z0-9]*/…/: trials BL D1, BP M1); an interface's sentence (RESET_PASSWORD: "Forgot your
             // password?": trial BQ).
-            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value) || IsCharacterClass(value) || AlgorithmNames.Contains(value)
+            if (SecretValues.IsLettersAndSeparators(value) || IsSentence(value) || IsCall(value) || IsCharacterClass(value)
+                || AlgorithmNames.Contains(value) || AlgorithmNames.Contains(value.TrimEnd("0123456789"))
                 || (value[0] != '/' && value.Contains('/') && !value.ContainsAnyExcept(PathCharacters) && HasWordFolder(value))
                 || (value.ContainsAny(PatternCharacters) && ValueCuts.SubstitutionDelimiter(input, quoted ? start - 1 : start) >= 0))
             {
@@ -235,14 +238,15 @@ internal static class CommandLinePasswords
             return false;
         }
 
-        return !IsKeywordArgument(input, nameStart, name.Length) && !IsInterfaceKey(input, valueStart);
+        return !IsKeywordArgument(input, nameStart, name.Length) && !IsInterfaceKey(input, valueStart)
+            && !(IsAfterFormKey(input, valueStart) && (value.Length < 8 || !value.ContainsAnyInRange('a', 'z')));
     }
 
     /// <summary>
     /// Whether the key before the value at <paramref name="valueStart"/> (<c>KEY: …</c>, <c>"KEY": …</c>, <c>key: …</c>, a
-    /// call's <c>put("KEY", …)</c>: trial BV; not a shell's
-    /// <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU) names what an interface or a policy says about a
-    /// password rather than a password: its first word is one of <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
+    /// call's <c>put("KEY", …)</c>: trial BV; not a shell's <c>RESET_PASSWORD=Tmp24</c>, a temporary password: trial BU)
+    /// names what an interface or a policy says about a password rather than a password: its first word is one of
+    /// <see cref="InterfaceWords"/> (<c>WEAK_PASSWORD: E1001</c>, <c>RESET_PASSWORD: /auth/reset/:token</c>,
     /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
     /// </summary>
     private static bool IsInterfaceKey(string input, int valueStart)
@@ -260,6 +264,23 @@ internal static class CommandLinePasswords
         ReadOnlySpan<char> name = input.AsSpan(i + 1, end - i - 1);
         int underscore = name.IndexOf('_');
         return underscore > 0 && InterfaceWords.Contains(name[..underscore]);
+    }
+
+    /// <summary>
+    /// Whether the value at <paramref name="valueStart"/> follows a lower-case or capitalized key ending in <c>assword</c>,
+    /// <c>asswd</c> or <c>assphrase</c> and a <c>:</c> (<c>password: …</c>, a form's <c>Password: …</c>), whose value must look
+    /// like a person's password: 8 characters or more and a lower-case letter (not <c>HS256</c>, <c>Step1</c>: trial BW).
+    /// </summary>
+    private static bool IsAfterFormKey(string input, int valueStart)
+    {
+        int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
+        if (i < 1 || input[i] != ':')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> before = input.AsSpan(0, i);
+        return before.EndsWith("assword", StringComparison.Ordinal) || before.EndsWith("asswd", StringComparison.Ordinal) || before.EndsWith("assphrase", StringComparison.Ordinal);
     }
 
     /// <summary>
