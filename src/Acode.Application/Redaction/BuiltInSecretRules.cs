@@ -289,12 +289,13 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// <c>dotnet user-secrets set [--project P] KEY VALUE</c> for a key that names a secret (a password, a secret, a token,
-    /// a key, a credential, a connection string; not <c>Kestrel:Port</c> or <c>Logging:LogLevel:Default</c>: trial BV) and
+    /// a credential, a connection string, or ending in a part <c>Pass</c>, <c>Pwd</c>, <c>Key</c>, <c>PAT</c>; not
+    /// <c>Kestrel:Port</c>, <c>Logging:LogLevel:Default</c>: trial BV; nor <c>Compass</c>, <c>Proxy:BypassList</c>: trial BX) and
     /// <c>ansible-vault encrypt_string [options] 'PASSWORD'</c> (trials BT, BV).
     /// </summary>
     private const string SecretStorePattern =
-        @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-][^\s""']*(?i:pass|pwd|secret|token|key|credential|connectionstring|:pat\b)[^\s""']*[""']?[ \t]+" + PasswordValue
-        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+--(?:name|stdin-name|vault-id|vault-password-file|vault-pass-file|encrypt-vault-id|output)(?:[ \t]+|=)(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""']\S*)|[ \t]+(?:--ask-vault-pass(?:word)?|-J|--prompt|--show-input|--stdin|-v+|--verbose|--flush-cache))*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-](?:[^\s""']*(?i:password|passwd|passphrase|secret|token|credential|connectionstring)[^\s""']*|[^\s""']*(?:[:_.](?i:pass|pwd|key|pat)|[a-z](?:Pass|Pwd|Key)))[""']?[ \t]+" + PasswordValue
+        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+(?:-n|--(?:name|stdin-name|vault-id|vault-password-file|vault-pass-file|encrypt-vault-id|output))(?:[ \t]+|=)(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""']\S*)|[ \t]+(?:--ask-vault-pass(?:word)?|-J|-p|--prompt|--show-input|--stdin|-v+|--verbose|--flush-cache))*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
         + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*)";
 
     /// <summary>
