@@ -88,12 +88,15 @@ public static class BuiltInSecretRules
     private const string CliPasswordPattern =
         @"(?:--(?:[A-Za-z0-9]+-)*(?:password|passphrase)(?:=|[ \t]+|" + NextQuotedWord + @")|\bdocker(?:[ \t]+|" + NextQuotedWord + @")login\b" + CommandLineSpan + WordBefore + @"-p(?:[ \t]+|" + NextQuotedWord + @")|\bsshpass(?:" + WordAfter + @"-v|" + WordAfter + @"-P(?:[ \t]*|" + NextQuotedWord + @")[^\s-]\S*)*" + WordAfter + @"-p(?:[ \t]*|" + NextQuotedWord + @")|\b(?i:mysql[a-z_]*|mariadb(?:-[a-z]+)?)(?i:\.exe)?(?:[ \t""']" + CommandLineSpan + @")?" + WordBefore + @"-p)" + PasswordValue;
 
+    /// <summary>A double- or single-quoted value on one line, its text the <c>secret</c> group (two alternatives, no group around them).</summary>
+    private const string QuotedText = @"""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'";
+
     /// <summary>
     /// The password: within the quotes that open right before it, whatever it holds but a line break (<c>-p'S3cret;Pw'</c>,
     /// <c>--password "correct horse battery staple"</c>: trial BE F7); else up to a blank, a quote or a shell operator, a
     /// quote before it skipped.
     /// </summary>
-    private const string PasswordValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|[""']?(?<secret>[^\s""'`;|<>()]+))";
+    private const string PasswordValue = @"(?:" + QuotedText + @"|[""']?(?<secret>[^\s""'`;|<>()]+))";
 
     /// <summary>
     /// From a command to its password option: at most 512 characters of its line. The rule runs on the text with each line
@@ -151,8 +154,8 @@ public static class BuiltInSecretRules
     /// <c>/</c> and a pattern is kept (trials BL D1, BM H1); a value may end at a marker, where the generic rule has already
     /// replaced the substitution's next part (<c>s/DB_PASSWORD=old/DB_PASSWORD=[REDACTED:…]/</c>: trial BP H2).
     /// </summary>
-    private const string EnvironmentPasswordPattern =
-        @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|\[REDACTED:|$)";
+    internal const string EnvironmentPasswordPattern =
+        @"(?:" + WholeAssignment + @")(?:[ \t=]+(?:""" + EnvironmentPasswordNames + @"=(?<secret>[^""\r\n]+)""|'" + EnvironmentPasswordNames + @"=(?<secret>[^'\r\n]+)')|" + NextQuotedWord + EnvironmentPasswordNames + @"=(?<secret>[^""'\r\n]+)[""'])|[""']" + EnvironmentPasswordNames + @"=(?<secret>[^""'\s]+)[""']|(?:\$(?i:env):" + EnvironmentPasswordNames + @"[ \t]*=[ \t]*|\b" + EnvironmentPasswordNames + @"=)(?:" + QuotedText + @"|(?<secret>[^\s""'`;|&<>(){}\[\],]+))(?:[\s;&|,)}""'`]|\[REDACTED:|$)";
 
     /// <summary>
     /// What takes a whole quoted word as one assignment: <c>--env</c>, <c>env</c>, cmd's <c>set</c>, systemd's
@@ -192,16 +195,16 @@ public static class BuiltInSecretRules
     /// registries' logins), the same line.
     /// </summary>
     private const string ArgumentPasswordPattern =
-        @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[^\r\n|;]{0,64}(?i:-AsPlainText)"
-        + @"|(?i:\bConvertTo-SecureString(?:[ \t]+-(?:Force|String))*[ \t]+-AsPlainText(?:[ \t]+-(?:Force|String))*)[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
-        + @"|(?:(?m:^)|[=({;])[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
+        @"(?i:\bConvertTo-SecureString(?:[ \t]+-String)?)[ \t]+(?:" + QuotedText + @")[^\r\n|;]{0,64}(?i:-AsPlainText)"
+        + @"|(?i:\bConvertTo-SecureString(?:[ \t]+-(?:Force|String))*[ \t]+-AsPlainText(?:[ \t]+-(?:Force|String))*)[ \t]+(?:" + QuotedText + @")"
+        + @"|(?:(?m:^)|[=({;])[ \t]*(?:" + QuotedText + @")[ \t]*\|[ \t]*(?i:ConvertTo-SecureString\b[^\r\n|;]{0,64}-AsPlainText)"
         + @"|(?i:\bnet(?:\.exe)?[ \t]+user)(?:[ \t]+/[A-Za-z]+(?::[^\s""']*)?)*[ \t]+(?:""[^""\r\n]+""|[^\s/""]+)[ \t]+(?:""(?<secret>[^""\r\n]+)""|(?<secret>[^\s/*""'\[<>|&;][^\s""'<>|&;]*))"
         + @"|\bhtpasswd(?:" + HtpasswdOption + @")*[ \t]+-(?:[a-mo-zA-Z]*b[a-mo-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-mo-zA-Z]*b(?:[a-mo-zA-Z]*[a-mo-qs-zA-BD-Z])?)(?:" + HtpasswdOption + @")*[ \t]+[^\s-]\S*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|\bhtpasswd(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+-(?:[a-zA-Z]*n[a-zA-Z]*b|[a-zA-Z]*b[a-zA-Z]*n)(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|(?:[a-zA-Z]*[a-qs-zA-BD-Z])?)(?:[ \t]+-(?:[a-zA-Z]*[Cr]" + HtpasswdCost + @"|[a-zA-Z]*[a-qs-zA-BD-Z]))*[ \t]+[^\s-]\S*[ \t]+" + PasswordValue
         + @"|" + PipedText + @"[""']?[A-Za-z0-9_.-]+:(?<secret>(?:[^\s""':\\]|\\[^n\s""'])+)(?:\\n)?[""']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd\b"
         + @"|\bchpasswd[ \t]*<<<[ \t]*[""']?[A-Za-z0-9_.-]+:(?<secret>[^\s""':\[][^\s""':]*)"
-        + @"|\blogin\b[^\r\n|;&]{0,256}--password-stdin\b[^\r\n|;&<]{0,256}<<<[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))"
-        + @"|" + PipedText + @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
+        + @"|\blogin\b[^\r\n|;&]{0,256}--password-stdin\b[^\r\n|;&<]{0,256}<<<[ \t]*(?:" + QuotedText + @"|(?<secret>[^\s""'|;&]+))"
+        + @"|" + PipedText + @"(?:" + QuotedText + @"|(?<secret>[^\s""'|;&]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?[^\r\n|;&]{0,256}\blogin\b[^\r\n|;&]{0,256}--password-stdin\b";
 
     /// <summary>
     /// What <c>echo</c> or <c>printf</c> writes into a pipe: <c>echo [-n|-e|-ne] …</c>, <c>printf [FORMAT] …</c> with a format of
@@ -231,7 +234,7 @@ public static class BuiltInSecretRules
     /// <see cref="CliPasswordPattern"/>'s) (trial BT), quoted: the word after an unquoted one is as often prose's ("Use the
     /// -Password parameter", "-password requires an argument": trial BV).
     /// </summary>
-    private const string PowerShellPasswordPattern = WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
+    private const string PowerShellPasswordPattern = WordBefore + @"-(?i:password|passwd|PlainPassword)(?:[ \t]+|:)(?:" + QuotedText + @")";
 
     /// <summary>
     /// <c>openssl passwd [-1|-5|-6|-apr1|…] [-salt S] [--] PASSWORD</c> and <c>openssl passwd -stdin &lt;&lt;&lt; PASSWORD</c>
@@ -246,7 +249,7 @@ public static class BuiltInSecretRules
     /// A plain argument that is a password by its place but may be prose's word: quoted whole, or a word not starting with
     /// <c>-</c> that holds a digit or a symbol.
     /// </summary>
-    private const string MarkedWord = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'`;|<>()-][^\s""'`;|<>()]*[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*|[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*))";
+    private const string MarkedWord = @"(?:" + QuotedText + @"|(?<secret>[^\s""'`;|<>()-][^\s""'`;|<>()]*[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*|[0-9!@#$%^&*+=?~][^\s""'`;|<>()]*))";
 
     /// <summary>
     /// <c>echo -n 'user:PASSWORD' | base64</c> (or <c>| openssl base64</c>, <c>base64 &lt;&lt;&lt; 'user:PASSWORD'</c>): a Basic
@@ -295,7 +298,7 @@ public static class BuiltInSecretRules
     /// </summary>
     private const string SecretStorePattern =
         @"\buser-secrets[ \t]+set(?:[ \t]+(?:--project|-p|--id|-c|--configuration)[ \t]+[^\s""'-]\S*)*[ \t]+[""']?[^\s""'-](?:[^\s""']*(?i:password|passwd|passphrase|secret|token|credential|connectionstring)[^\s""']*|[^\s""']*(?:[:_.](?i:pass|pwd|key|pat)|[a-z](?:Pass|Pwd|Key)))[""']?[ \t]+" + PasswordValue
-        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+(?:-n|--(?:name|stdin-name|vault-id|vault-password-file|vault-pass-file|encrypt-vault-id|output))(?:[ \t]+|=)(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""']\S*)|[ \t]+(?:--ask-vault-pass(?:word)?|-J|-p|--prompt|--show-input|--stdin|-v+|--verbose|--flush-cache))*[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
+        + @"|\bansible-vault[ \t]+encrypt_string(?:[ \t]+(?:-n|--(?:name|stdin-name|vault-id|vault-password-file|vault-pass-file|encrypt-vault-id|output))(?:[ \t]+|=)(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""']\S*)|[ \t]+(?:--ask-vault-pass(?:word)?|-J|-p|--prompt|--show-input|--stdin|-v+|--verbose|--flush-cache))*[ \t]+(?:" + QuotedText + @")"
         + @"|\bansible-vault[ \t]+encrypt_string[ \t]+(?<secret>[^\s""'|<>;&-][^\s""'|<>;&]*)";
 
     /// <summary>
@@ -306,17 +309,18 @@ public static class BuiltInSecretRules
     /// Ruby's <c>ENV['DB_PASSWORD'] = '…'</c> (trial BV). The check keeps a key an interface names (<c>INVALID_PASSWORD</c>).
     /// </summary>
     private const string CalledPasswordPattern =
-        @"\b(?:define|SetEnvironmentVariable|Setenv|setenv|setdefault|setProperty|set|put)[ \t]*\([ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*,[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')"
-        + @"|\b(?:environ|ENV)\[[ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*\][ \t]*=[ \t]*(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)')";
+        @"\b(?:define|SetEnvironmentVariable|Setenv|setenv|setdefault|setProperty|set|put)[ \t]*\([ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*,[ \t]*(?:" + QuotedText + @")"
+        + @"|\b(?:environ|ENV)\[[ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*\][ \t]*=[ \t]*(?:" + QuotedText + @")";
 
     /// <summary>
-    /// A lower-case or capitalized password key in YAML or a form's text on a line of its own (<c>password: hunter2024</c>, a
-    /// <c>database.yml</c>'s; <c>db_password: "…"</c>; <c>Password: …</c> under <c>Username: admin</c>) whose value the
+    /// A lower-case, camel-case or capitalized password key in YAML, a form's text or a JSON object's line, on a line of its
+    /// own (<c>password: hunter2024</c>, a <c>database.yml</c>'s; <c>db_password: "…"</c>; <c>Password: …</c> under
+    /// <c>Username: admin</c>; <c>"adminPassword": "…",</c>, an ARM template's parameters file) whose value the
     /// generic rule keeps for not looking random (trials BT, BV): see <see cref="LowerCaseKeyValue"/>; the check keeps a
     /// key an interface names (<c>hash_password: argon2id</c>) and a hash's name (<c>sha256</c>).
     /// </summary>
-    private const string LowerCaseYamlPasswordPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?(?:[a-z][a-z0-9]*[_.-])*(?:[Pp]assword|[Pp]asswd|[Pp]assphrase):[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+    internal const string LowerCaseYamlPasswordPattern =
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""']?:[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
 
     /// <summary>
     /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
@@ -328,16 +332,16 @@ public static class BuiltInSecretRules
     private const string LowerCaseKeyValue = @"[A-Za-z][A-Za-z!@#$%^&*+=?~]*[0-9][A-Za-z0-9!@#$%^&*+=?~]*";
 
     /// <summary>A Dockerfile's <c>ENV NAME value</c> (its legacy form, one variable, no <c>=</c>) for a password variable's name.</summary>
-    private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
+    private const string DockerfileEnvPattern = @"(?m)^[ \t]*ENV[ \t]+" + EnvironmentPasswordNames + @"[ \t]+(?:" + QuotedText + @"|(?<secret>[^\s""'=](?:[^\s""']|[ \t]+[^\s""'])*))[ \t]*\r?$";
 
     /// <summary>
     /// A YAML block value: quoted whole, or a plain scalar to the end of its line or a comment (<c>value: S3cret Pw99</c> is
     /// one value: trial BS; YAML 1.2, 7.3.3 "Plain Style", a comment begins at a blank and <c>#</c>).
     /// </summary>
-    private const string YamlValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#](?:[^\s]|[ \t]+[^\s#])*))";
+    private const string YamlValue = @"(?:" + QuotedText + @"|(?<secret>[^\s""'#](?:[^\s]|[ \t]+[^\s#])*))";
 
     /// <summary>A YAML flow mapping's value: quoted whole, or a plain scalar up to a blank, <c>,</c> or <c>}</c>.</summary>
-    private const string FlowValue = @"(?:""(?<secret>[^""\r\n]+)""|'(?<secret>[^'\r\n]+)'|(?<secret>[^\s""'#,}]+))";
+    private const string FlowValue = @"(?:" + QuotedText + @"|(?<secret>[^\s""'#,}]+))";
 
     /// <summary>
     /// A password variable as a YAML mapping's key (docker compose's <c>environment:</c> map, <c>DB_PASSWORD: …</c>), its
@@ -536,7 +540,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
-        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "Password:", "Passwd:", "Passphrase:"]),
+        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "password\":", "passwd\":", "passphrase\":", "password':", "passwd':", "passphrase':"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),

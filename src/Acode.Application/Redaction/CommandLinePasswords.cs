@@ -20,6 +20,9 @@ internal static class CommandLinePasswords
 
     /// <summary>The characters of an environment variable's name as shells write them: upper-case letters, digits and <c>_</c>.</summary>
     public static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    private static readonly SearchValues<char> AssignmentMark = SearchValues.Create("=");
+    private static readonly SearchValues<char> KeyMarks = SearchValues.Create(":,");
+    private static readonly SearchValues<char> FormKeyMark = SearchValues.Create(":");
     private static readonly SearchValues<char> OptionSeparators = SearchValues.Create(" \t=,\"'");
     private static readonly SearchValues<char> OptionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
     private static readonly SearchValues<char> LowerCaseWordCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz_");
@@ -81,7 +84,7 @@ internal static class CommandLinePasswords
             if (environment && before is ' ' or '\t' && value.IndexOf(' ') is > 0 and int blank)
             {
                 // …and, unless that word is a strong one (8 characters or more with upper case, lower case and a digit:
-                // Xk9mQ2pz rotated, trial BW; not TODO: set in CI, MySQL8 default root: trial BX), no later word is prose's
+                // Xk9mQ2pz rotated, trial BW; not a to-do note's first word or MySQL8 default root: trial BX), no later word is prose's
                 // lower-case word (2024 rotation pending, v1.2.3 (managed by terraform): trial BV).
                 ReadOnlySpan<char> first = value[..blank].TrimEnd(":,.;");
                 bool strong = first.Length >= 8 && first.ContainsAnyInRange('A', 'Z') && first.ContainsAnyInRange('a', 'z') && first.ContainsAnyInRange('0', '9');
@@ -251,21 +254,35 @@ internal static class CommandLinePasswords
     /// <c>HASH_PASSWORD: argon2id</c>: an error table, routes, a locale or a policy; trial BT).
     /// </summary>
     private static bool IsInterfaceKey(string input, int valueStart)
+        => IsInterfaceName(KeyBefore(input, valueStart, KeyMarks, quoted: true, KeyCharacters, out _));
+
+    /// <summary>
+    /// Whether a key's first word, up to its first <c>_</c>, <c>-</c> or <c>.</c> or its first upper-case letter after a
+    /// lower-case one (<c>WEAK_PASSWORD</c>, <c>forgotPassword</c>, <c>reset-password</c>), is one of <see cref="InterfaceWords"/>.
+    /// </summary>
+    private static bool IsInterfaceName(ReadOnlySpan<char> name)
     {
-        int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
-        if (i < 0 || input[i] is not (':' or ','))
+        int end = name.IndexOfAny('_', '-', '.');
+        for (int i = 1; i < (end < 0 ? name.Length : end); i++)
         {
-            return false;
+            if (char.IsAsciiLetterUpper(name[i]) && char.IsAsciiLetterLower(name[i - 1]))
+            {
+                end = i;
+                break;
+            }
         }
 
-        i = BackScan.Over(input, i - 1, BackScan.Blanks);
-        i -= i >= 0 && input[i] is '"' or '\'' ? 1 : 0;
-        int end = i + 1;
-        i = BackScan.Over(input, i, KeyCharacters);
-        ReadOnlySpan<char> name = input.AsSpan(i + 1, end - i - 1);
-        int underscore = name.IndexOf('_');
-        return underscore > 0 && InterfaceWords.Contains(name[..underscore]);
+        return end > 0 && InterfaceWords.Contains(name[..end]);
     }
+
+    /// <summary>
+    /// Whether a JSON object's property <paramref name="name"/> names a password: it ends in <c>password</c>, <c>passwd</c>
+    /// or <c>passphrase</c> in any case (<c>password</c>, <c>adminPassword</c>, <c>db_password</c>, <c>DB_PASSWORD</c>) and its
+    /// first word is not an interface's (<c>forgotPassword</c>, <c>WEAK_PASSWORD</c>: see <see cref="IsInterfaceName"/>).
+    /// </summary>
+    public static bool IsPasswordKey(string name)
+        => (name.EndsWith("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith("passwd", StringComparison.OrdinalIgnoreCase) || name.EndsWith("passphrase", StringComparison.OrdinalIgnoreCase))
+            && !IsInterfaceName(name);
 
     /// <summary>
     /// Whether the value at <paramref name="valueStart"/> follows a lower-case or capitalized key ending in <c>assword</c>,
@@ -274,14 +291,8 @@ internal static class CommandLinePasswords
     /// </summary>
     private static bool IsAfterFormKey(string input, int valueStart)
     {
-        int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
-        if (i < 1 || input[i] != ':')
-        {
-            return false;
-        }
-
-        ReadOnlySpan<char> before = input.AsSpan(0, i);
-        return before.EndsWith("assword", StringComparison.Ordinal) || before.EndsWith("asswd", StringComparison.Ordinal) || before.EndsWith("assphrase", StringComparison.Ordinal);
+        ReadOnlySpan<char> name = KeyBefore(input, valueStart, FormKeyMark, quoted: true, KeyCharacters, out _);
+        return name.EndsWith("assword", StringComparison.Ordinal) || name.EndsWith("asswd", StringComparison.Ordinal) || name.EndsWith("assphrase", StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -437,17 +448,28 @@ internal static class CommandLinePasswords
     /// <c>NAME = </c>), empty when none; <paramref name="nameStart"/> is where it starts (or would).
     /// </summary>
     private static ReadOnlySpan<char> AssignedName(string input, int valueStart, out int nameStart)
+        => KeyBefore(input, valueStart, AssignmentMark, quoted: false, EnvironmentNameCharacters, out nameStart);
+
+    /// <summary>
+    /// The key the value at <paramref name="valueStart"/> of <paramref name="input"/> is given to: the run of
+    /// <paramref name="nameCharacters"/> before one of <paramref name="marks"/> (<c>=</c>, <c>:</c>, …), blanks on either
+    /// side of the mark skipped, and a closing quote right before the mark when <paramref name="quoted"/> (<c>"KEY": …</c>).
+    /// Empty when no mark comes right before the value; <paramref name="nameStart"/> is where the key starts
+    /// (<paramref name="valueStart"/> when there is no mark).
+    /// </summary>
+    private static ReadOnlySpan<char> KeyBefore(string input, int valueStart, SearchValues<char> marks, bool quoted, SearchValues<char> nameCharacters, out int nameStart)
     {
         nameStart = valueStart;
         int i = BackScan.Over(input, valueStart - 1, BackScan.Blanks);
-        if (i < 0 || input[i] != '=')
+        if (i < 0 || !marks.Contains(input[i]))
         {
             return [];
         }
 
         i = BackScan.Over(input, i - 1, BackScan.Blanks);
+        i -= quoted && i >= 0 && input[i] is '"' or '\'' ? 1 : 0;
         int end = i + 1;
-        i = BackScan.Over(input, i, EnvironmentNameCharacters);
+        i = BackScan.Over(input, i, nameCharacters);
         nameStart = i + 1;
         return input.AsSpan(nameStart, end - nameStart);
     }

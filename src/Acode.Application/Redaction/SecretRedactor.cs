@@ -45,6 +45,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private readonly SecretRule? _authorizationRule;
     private readonly SecretRule[] _cliPasswordRules;
     private readonly SecretRule? _environmentRule;
+    private readonly SecretRule? _passwordKeyRule;
     private readonly Regex _awsSecretName = new("(?i)^" + BuiltInSecretRules.AwsSecretNames + "$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
     private readonly Regex _secretName = new("(?i)" + BuiltInSecretRules.SecretNames, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
@@ -64,7 +65,8 @@ public sealed class SecretRedactor : ISecretRedactor
         _genericRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.GenericSecret);
         _authorizationRule = _rules.FirstOrDefault(r => r.Kind == BuiltInSecretRules.AuthorizationHeader);
         _cliPasswordRules = [.. _rules.Where(r => r.Kind == BuiltInSecretRules.CliPassword)];
-        _environmentRule = _rules.FirstOrDefault(r => r.Check == SecretCheck.EnvironmentPassword);
+        _environmentRule = _rules.FirstOrDefault(r => r.Pattern == BuiltInSecretRules.EnvironmentPasswordPattern);
+        _passwordKeyRule = _rules.FirstOrDefault(r => r.Pattern == BuiltInSecretRules.LowerCaseYamlPasswordPattern);
     }
 
     /// <summary>The built-in rules, on (the default of <c>persistence:redaction</c>).</summary>
@@ -224,7 +226,9 @@ public sealed class SecretRedactor : ISecretRedactor
                     // An environment list of name/value objects (Kubernetes' env, ECS's environment: trial BL F4): the
                     // value is read as the named variable's.
                     bool paired = pairName is not null && "value".Equals(name, StringComparison.OrdinalIgnoreCase);
-                    string redacted = RedactValue(paired ? pairName : name, value, inEnvironment, counts);
+                    // An ARM template's parameter ({"adminPassword": {"value": "…"}}) is read as its parameter's value.
+                    bool parameter = !paired && "value".Equals(name, StringComparison.OrdinalIgnoreCase) && containers.TryPeek(out string? parent) && parent is not null && CommandLinePasswords.IsPasswordKey(parent);
+                    string redacted = RedactValue(paired ? pairName : parameter ? containers.Peek() : name, value, inEnvironment, counts);
                     pairName = inEnvironment && "name".Equals(name, StringComparison.OrdinalIgnoreCase) ? value : pairName;
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
@@ -315,6 +319,20 @@ public sealed class SecretRedactor : ISecretRedactor
         {
             counts.Add(_genericRule.Kind);
             return _genericRule.Marker;
+        }
+
+        if (_passwordKeyRule is not null && !inEnvironment && CommandLinePasswords.IsPasswordKey(name) && !value.Contains('"'))
+        {
+            // An object's password key ({"password": "hunter2024"}, an ARM template's "adminPassword", a config's
+            // "db_password") is read as the YAML key it stands for, so its value is judged as there: a person's password
+            // of 8 characters or more with a lower-case letter and a digit, not a hash's name, not a text or a code.
+            const string Key = "password: \"";
+            string line = Key + value + "\"";
+            string applied = Apply(_passwordKeyRule, line, counts);
+            if (!ReferenceEquals(applied, line))
+            {
+                return applied[Key.Length..^1];
+            }
         }
 
         if (inEnvironment && _environmentRule is not null && name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.AsSpan().ContainsAnyExcept(CommandLinePasswords.EnvironmentNameCharacters) && !value.Contains('"'))
@@ -444,7 +462,8 @@ public sealed class SecretRedactor : ISecretRedactor
                 : rule.Check == SecretCheck.Assigned ? WithoutTrailingAmpersands(matched, secret.Index, secret.Length)
                 : (secret.Index, secret.Length);
             int? part = rule.Check is SecretCheck.Assigned or SecretCheck.EnvironmentPassword or SecretCheck.KeyedPassword ? ValueCuts.DelimitedPart(matched, index, length, view) : null;
-            part ??= rule.Check == SecretCheck.Assigned ? ValueCuts.BeforeNextParameter(matched, index, length) : null;
+            (int Length, bool Secret)? parameter = part is null && rule.Check == SecretCheck.Assigned ? ValueCuts.BeforeNextParameter(matched, index, length) : null;
+            part ??= parameter is { Secret: true } before ? before.Length : null;
             if (part is int cut && ++cuts <= CutsPerText)
             {
                 // What follows the part may hold the next secret (s/NAME=pattern/NAME=replacement/: trials BM H1, BN H2,
@@ -456,9 +475,9 @@ public sealed class SecretRedactor : ISecretRedactor
 
             // A flag before a query string's next parameter (?reset_password=true&id=5: trial BT) is no secret; the
             // parameters after it are judged by the rules (a cut too: one line of 15 000 flags took 48 s, trial BU).
-            if (part is null && rule.Check == SecretCheck.Assigned && ValueCuts.FlagBeforeNextParameter(matched, index, length) is int flag && ++cuts <= CutsPerText)
+            if (parameter is { Secret: false } flag && ++cuts <= CutsPerText)
             {
-                match = rule.Regex.Match(matched, index + flag);
+                match = rule.Regex.Match(matched, index + flag.Length);
                 continue;
             }
 
@@ -659,7 +678,7 @@ public sealed class SecretRedactor : ISecretRedactor
     private static bool IsInConnectionString(string input, int start, int length)
     {
         int after = start + length;
-        if (after < input.Length && input[after] == ';' && !(IsMemberAccess(input.AsSpan(start, length).TrimEnd()) && EndsStatement(input, after + 1)))
+        if (after < input.Length && input[after] == ';' && !(SecretValues.IsMemberAccess(input.AsSpan(start, length).TrimEnd()) && SecretValues.EndsStatement(input, after + 1)))
         {
             return true;
         }
@@ -669,30 +688,5 @@ public sealed class SecretRedactor : ISecretRedactor
         i = BackScan.Over(input, i, AsciiLetters);
         i = BackScan.Over(input, i, BackScan.Blanks);
         return i >= 0 && input[i] == ';';
-    }
-
-    /// <summary>Whether the <c>;</c> before <paramref name="at"/> ends a statement: a line break, a blank, a <c>}</c> or the end follows (not a connection string's next <c>Key=</c>: trial BV).</summary>
-    private static bool EndsStatement(string input, int at)
-        => at >= input.Length || char.IsWhiteSpace(input[at]) || input[at] == '}';
-
-    /// <summary>
-    /// Whether <paramref name="value"/> is code's member access: identifiers joined by <c>.</c>, the first in lower case as a
-    /// variable's (<c>config.db.password</c>, <c>process.env.DB_PASSWORD</c>; not <c>Corp.Admin.Pw</c>: trial BU).
-    /// </summary>
-    private static bool IsMemberAccess(ReadOnlySpan<char> value)
-    {
-        int parts = 0;
-        foreach (Range range in value.Split('.'))
-        {
-            ReadOnlySpan<char> part = value[range];
-            if (part.IsEmpty || (parts == 0 && !char.IsAsciiLetterLower(part[0])) || char.IsAsciiDigit(part[0]) || part.ContainsAnyExcept(SecretValues.IdentifierCharacters))
-            {
-                return false;
-            }
-
-            parts++;
-        }
-
-        return parts >= 2;
     }
 }

@@ -197,4 +197,29 @@ internal static class SecretValues
         bool hex = value.Length >= 16 && !value.ContainsAnyExcept(HexDigits);
         return (upper && lower) || symbol || hex;
     }
+
+    /// <summary>Whether the <c>;</c> before <paramref name="at"/> ends a statement: a line break, a blank, a <c>}</c> or the end follows (not a connection string's next <c>Key=</c>: trial BV).</summary>
+    internal static bool EndsStatement(string input, int at)
+        => at >= input.Length || char.IsWhiteSpace(input[at]) || input[at] == '}';
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is code's member access: identifiers joined by <c>.</c>, the first in lower case as a
+    /// variable's (<c>config.db.password</c>, <c>process.env.DB_PASSWORD</c>; not <c>Corp.Admin.Pw</c>: trial BU).
+    /// </summary>
+    internal static bool IsMemberAccess(ReadOnlySpan<char> value)
+    {
+        int parts = 0;
+        foreach (Range range in value.Split('.'))
+        {
+            ReadOnlySpan<char> part = value[range];
+            if (part.IsEmpty || (parts == 0 && !char.IsAsciiLetterLower(part[0])) || char.IsAsciiDigit(part[0]) || part.ContainsAnyExcept(IdentifierCharacters))
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts >= 2;
+    }
 }

@@ -122,11 +122,15 @@ internal static class ValueCuts
     }
 
     /// <summary>
-    /// The length of an assigned value up to a query string's next parameter (<c>client_secret=…&amp;grant_type=password</c>:
-    /// the rest is other parameters, each judged by the rules: trial BM H2), when that part alone is a secret (a secret
-    /// holding <c>&amp;kq=</c> is taken whole: trial BN M3); null otherwise.
+    /// An assigned value's part before a query string's next parameter (<c>&amp;name=</c>), when that part alone is either
+    /// a secret (<c>client_secret=…&amp;grant_type=password</c>: the rest is other parameters, each judged by the rules:
+    /// trial BM H2; a secret holding <c>&amp;kq=</c> is taken whole: trial BN M3), <c>Secret</c> true and <c>Length</c> the
+    /// secret's; or a flag, <c>Secret</c> false: <c>true</c>, <c>false</c>, <c>yes</c>, <c>no</c>, <c>on</c>, <c>off</c> or
+    /// a number of at most 4 digits (<c>?reset_password=true&amp;id=5</c>, <c>?forgot_password=1&amp;lang=en-US</c>: trial
+    /// BT; not <c>Sunshine</c> or <c>48213957204817</c>: trial BU), whose following parameters are judged on their own.
+    /// Null when the value has no next parameter or its first part is neither.
     /// </summary>
-    public static int? BeforeNextParameter(string matched, int index, int length)
+    public static (int Length, bool Secret)? BeforeNextParameter(string matched, int index, int length)
     {
         ReadOnlySpan<char> value = matched.AsSpan(index, length);
         int at = NextParameter(value);
@@ -136,22 +140,9 @@ internal static class ValueCuts
         }
 
         (_, int cut) = SecretRedactor.WithoutTrailingAmpersands(matched, index, at);
-        return SecretValues.IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]) ? cut : null;
-    }
-
-    /// <summary>
-    /// The length of an assigned value's first part when that part is a flag before a query string's next parameter:
-    /// <c>true</c>, <c>false</c>, <c>yes</c>, <c>no</c>, <c>on</c>, <c>off</c> or a number of at most 4 digits
-    /// (<c>?reset_password=true&amp;id=5</c>, <c>?forgot_password=1&amp;lang=en-US</c>: trial BT; not <c>Sunshine</c> or
-    /// <c>48213957204817</c>: trial BU); null otherwise. The parameters after it are judged by the rules on their own.
-    /// </summary>
-    public static int? FlagBeforeNextParameter(string matched, int index, int length)
-    {
-        ReadOnlySpan<char> value = matched.AsSpan(index, length);
-        int at = NextParameter(value);
-        if (at < 0)
+        if (SecretValues.IsAssignedSecret(value[..cut]) && !HoldsSecretParameter(value[at..]))
         {
-            return null;
+            return (cut, true);
         }
 
         ReadOnlySpan<char> part = value[..at];
@@ -159,7 +150,7 @@ internal static class ValueCuts
             || part.Equals("true", StringComparison.OrdinalIgnoreCase) || part.Equals("false", StringComparison.OrdinalIgnoreCase)
             || part.Equals("yes", StringComparison.OrdinalIgnoreCase) || part.Equals("no", StringComparison.OrdinalIgnoreCase)
             || part.Equals("on", StringComparison.OrdinalIgnoreCase) || part.Equals("off", StringComparison.OrdinalIgnoreCase);
-        return flag ? at : null;
+        return flag ? (at, false) : null;
     }
 
     /// <summary>Where a query string's next parameter (<c>&amp;name=</c>) starts in <paramref name="value"/>, or -1.</summary>

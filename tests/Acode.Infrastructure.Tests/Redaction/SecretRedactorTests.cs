@@ -219,6 +219,22 @@ public sealed class SecretRedactorTests
         => Assert.Same(json, _redactor.RedactJson(json, new RedactionCounts()));
 
     [Theory]
+    [InlineData("{\"password\":\"hunter2024\",\"user\":\"bob\"}", "{\"password\":\"[REDACTED:cli-password]\",\"user\":\"bob\"}")]
+    [InlineData("{\"parameters\":{\"adminPassword\":{\"value\":\"Tr0ub4dor9x\"}},\"db_password\":\"s3cr3tpass\",\"DB_PASSWORD\":\"hunter2024\"}", "{\"parameters\":{\"adminPassword\":{\"value\":\"[REDACTED:generic-secret]\"}},\"db_password\":\"[REDACTED:cli-password]\",\"DB_PASSWORD\":\"[REDACTED:cli-password]\"}", 3)] // an ARM template's parameters file
+    [InlineData("{\"adminPassword\":\"winter2024x\",\"passphrase\":\"correcthorse42\",\"parameters\":{\"vmPassword\":{\"value\":\"hunter2024\"},\"vmName\":{\"value\":\"web2024x\"}}}", "{\"adminPassword\":\"[REDACTED:cli-password]\",\"passphrase\":\"[REDACTED:cli-password]\",\"parameters\":{\"vmPassword\":{\"value\":\"[REDACTED:cli-password]\"},\"vmName\":{\"value\":\"web2024x\"}}}", 3)]
+    [InlineData("{\"password\":\"Enter your password\",\"forgotPassword\":\"reset2024x\",\"WEAK_PASSWORD\":\"weakpass123\",\"passwordHash\":\"abc12345def\"}", null, 0)]
+    [InlineData("{\"password\":\"argon2id\",\"newPassword\":\"HS256\",\"password2\":\"v1.2.3x9z\",\"password\":\"${DB_PASSWORD}\",\"password\":\"********\",\"password\":\"s3cr3t\"}", null, 0)]
+    public void A_password_key_of_a_json_object_is_judged_as_the_yaml_key_it_stands_for(string json, string? expected, int found = 1)
+    {
+        var counts = new RedactionCounts();
+
+        string redacted = _redactor.RedactJson(json, counts);
+
+        Assert.Equal(expected ?? json, redacted);
+        Assert.Equal(found, counts.Total);
+    }
+
+    [Theory]
     [InlineData(@"C:\Users\dev\projects\app and \d+\/\w")]
     [InlineData("path C:\\new\\token and \\u00zz")]
     public void Text_whose_escapes_hide_no_secret_is_kept(string text)
@@ -752,6 +768,7 @@ public sealed class SecretRedactorTests
     [InlineData("password: *adminPassword\npassword: &default\nPassword: ****wxyz\nPassword: *Required\nPassword: HS256\nPassword: bcrypt12\nPassword: Step1\nansible-vault encrypt_string --stdin-name 'db_password'\nschtasks /create /tn Backup /tr \"C:\\app.exe /p 8080\" /ru SYSTEM\ndotnet user-secrets set \"Kestrel:Port\" 5001", "password: *adminPassword\npassword: &default\nPassword: ****wxyz\nPassword: *Required\nPassword: HS256\nPassword: bcrypt12\nPassword: Step1\nansible-vault encrypt_string --stdin-name 'db_password'\nschtasks /create /tn Backup /tr \"C:\\app.exe /p 8080\" /ru SYSTEM\ndotnet user-secrets set \"Kestrel:Port\" 5001")] // YAML anchors and aliases, masks, labels, codes, a hash's name, an option's value (trial BW)
     [InlineData("ansible-vault encrypt_string --vault-id dev@prompt --name 'db_password' 'Sup3rS3cret'\n- name: DB_PASSWORD\n  value: Xk9mQ2pz rotated\nschtasks /create /tn \"Nightly Backup\" /tr \"C:\\backup.bat\" /sc daily /ru svc_backup /rp P@ssw0rd1\nschtasks /create /tn Backup /rp Winter2024x /ru CORP\\svc\ndotnet user-secrets set \"Smtp:Pass\" \"hunter2\"", "ansible-vault encrypt_string --vault-id dev@prompt --name 'db_password' '[REDACTED:cli-password]'\n- name: DB_PASSWORD\n  value: [REDACTED:cli-password]\nschtasks /create /tn \"Nightly Backup\" /tr \"C:\\backup.bat\" /sc daily /ru svc_backup /rp [REDACTED:cli-password]\nschtasks /create /tn Backup /rp [REDACTED:cli-password] /ru CORP\\svc\ndotnet user-secrets set \"Smtp:Pass\" \"[REDACTED:cli-password]\"")] // a quoted option value before the string, a strong first word before prose, quoted task words, /rp before /ru, a key naming a pass (trial BW)
     [InlineData("dotnet user-secrets set \"Routing:PassThrough\" \"Enabled\"; dotnet user-secrets set Compass North1; dotnet user-secrets set \"Smtp:Pass\" \"hunter2\"\n- name: DB_PASSWORD\n  value: TODO: set in CI\nENV DB_PASSWORD MySQL8 default root\nansible-vault encrypt_string -n pw 'Hunter2!'", "dotnet user-secrets set \"Routing:PassThrough\" \"Enabled\"; dotnet user-secrets set Compass North1; dotnet user-secrets set \"Smtp:Pass\" \"[REDACTED:cli-password]\"\n- name: DB_PASSWORD\n  value: TODO: set in CI\nENV DB_PASSWORD MySQL8 default root\nansible-vault encrypt_string -n pw '[REDACTED:cli-password]'")] // a key's word holding pass, a note before prose, ansible-vault's -n (trial BX)
+    [InlineData("{\n  \"password\": \"hunter2024\",\n  'db_password': 'Winter2024x'\n  \"adminPassword\": \"Tr0ub4dor9x\",\n  \"forgotPassword\": \"reset2024x\",\n  \"passwordHint\": \"mydog2024x\",\n  \"password\": \"argon2id\",\n  \"password\": \"HS256\"\n}", "{\n  \"password\": \"[REDACTED:cli-password]\",\n  'db_password': '[REDACTED:generic-secret]'\n  \"adminPassword\": \"[REDACTED:generic-secret]\",\n  \"forgotPassword\": \"reset2024x\",\n  \"passwordHint\": \"mydog2024x\",\n  \"password\": \"argon2id\",\n  \"password\": \"HS256\"\n}")] // a JSON object's quoted, camel-case password key on its line, judged as YAML's; an interface's key, a hint, a hash's name, a code kept
     public void The_command_line_and_header_forms_are_redacted_and_their_placeholders_kept(string text, string expected)
         => Assert.Equal(expected, _redactor.Redact(text, new RedactionCounts()));
 
