@@ -313,14 +313,23 @@ public static class BuiltInSecretRules
         + @"|\b(?:environ|ENV)\[[ \t]*(?:""" + EnvironmentPasswordNames + @"""|'" + EnvironmentPasswordNames + @"')[ \t]*\][ \t]*=[ \t]*(?:" + QuotedText + @")";
 
     /// <summary>
-    /// A lower-case, camel-case or capitalized password key in YAML, a form's text or a JSON object's line, on a line of its
-    /// own (<c>password: hunter2024</c>, a <c>database.yml</c>'s; <c>db_password: "…"</c>; <c>Password: …</c> under
-    /// <c>Username: admin</c>; <c>"adminPassword": "…",</c>, an ARM template's parameters file) whose value the
+    /// A lower-case, camel-case or capitalized password key in YAML, a form's text, a JSON object's line or a properties,
+    /// INI or TOML file, on a line of its own (<c>password: hunter2024</c>, a <c>database.yml</c>'s; <c>db_password: "…"</c>;
+    /// <c>Password: …</c> under <c>Username: admin</c>; <c>"adminPassword": "…",</c>, an ARM template's parameters file;
+    /// <c>spring.datasource.password=…</c>, my.cnf's <c>password = …</c>, TOML's <c>password = "…"</c>) whose value the
     /// generic rule keeps for not looking random (trials BT, BV): see <see cref="LowerCaseKeyValue"/>; the check keeps a
     /// key an interface names (<c>hash_password: argon2id</c>) and a hash's name (<c>sha256</c>).
     /// </summary>
     internal const string LowerCaseYamlPasswordPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""']?:[ \t]+(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""']?(?::[ \t]+|[ \t]*=[ \t]*)(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+
+    /// <summary>
+    /// A lower-case or camel-case quoted password key and its quoted value inside a JSON object's text, another pair or a
+    /// brace before it or after it (a curl response's or a log line's <c>{"user":"root","password":"welcome123"}</c>: trial
+    /// BZ); the value judged as <see cref="LowerCaseYamlPasswordPattern"/>'s.
+    /// </summary>
+    private const string JsonPasswordPairPattern =
+        @"[""'](?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""'][ \t]*:[ \t]*(?:""(?<secret>" + LowerCaseKeyValue + @")""|'(?<secret>" + LowerCaseKeyValue + @")')[ \t]*[,}]";
 
     /// <summary>
     /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
@@ -378,9 +387,9 @@ public static class BuiltInSecretRules
 
     /// <summary>
     /// What a statement sets beside its first password (trial BU): SQL Server's <c>ALTER LOGIN … PASSWORD = '…' OLD_PASSWORD =
-    /// '…'</c> and MariaDB's <c>CREATE|ALTER USER … IDENTIFIED VIA plugin USING PASSWORD('…')</c>. A rule of its own: in one
-    /// alternation with <see cref="SqlPasswordPattern"/>, whose match is a prefix of this one's, the engine without
-    /// backtracking matched the longer one and lost the password's group.
+    /// '…'</c> and MariaDB's <c>CREATE|ALTER USER … IDENTIFIED VIA plugin USING PASSWORD('…')</c>. A rule of its own: both
+    /// statements' matches start where <see cref="SqlPasswordPattern"/>'s does, and one pattern's search goes on after its
+    /// match, so in one alternation the first password's match hides the second.
     /// </summary>
     private const string SqlSecondPasswordPattern =
         @"(?i)\b(?:ALTER[ \t]+LOGIN\b[^;]{0,256}\bOLD_PASSWORD[ \t]*=[ \t]*|(?:CREATE|ALTER)(?:[ \t]+OR[ \t]+REPLACE)?[ \t]+USER\b[^;]{0,256}\bUSING[ \t]+PASSWORD[ \t]*\([ \t]*)" + SqlString;
@@ -540,7 +549,8 @@ public static class BuiltInSecretRules
         Rule(CliPassword, EnvironmentPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
-        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "password\":", "passwd\":", "passphrase\":", "password':", "passwd':", "passphrase':"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "password\":", "passwd\":", "passphrase\":", "password':", "passwd':", "passphrase':", "password=", "passwd=", "passphrase=", "password =", "passwd =", "passphrase ="], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, JsonPasswordPairPattern, SecretCheck.EnvironmentPassword, ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),

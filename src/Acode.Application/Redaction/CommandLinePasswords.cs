@@ -22,7 +22,7 @@ internal static class CommandLinePasswords
     public static readonly SearchValues<char> EnvironmentNameCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     private static readonly SearchValues<char> AssignmentMark = SearchValues.Create("=");
     private static readonly SearchValues<char> KeyMarks = SearchValues.Create(":,");
-    private static readonly SearchValues<char> FormKeyMark = SearchValues.Create(":");
+    private static readonly SearchValues<char> FormKeyMarks = SearchValues.Create(":=");
     private static readonly SearchValues<char> OptionSeparators = SearchValues.Create(" \t=,\"'");
     private static readonly SearchValues<char> OptionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
     private static readonly SearchValues<char> LowerCaseWordCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz_");
@@ -286,12 +286,13 @@ internal static class CommandLinePasswords
 
     /// <summary>
     /// Whether the value at <paramref name="valueStart"/> follows a lower-case or capitalized key ending in <c>assword</c>,
-    /// <c>asswd</c> or <c>assphrase</c> and a <c>:</c> (<c>password: …</c>, a form's <c>Password: …</c>), whose value must look
+    /// <c>asswd</c> or <c>assphrase</c> and a <c>:</c> or <c>=</c> (<c>password: …</c>, a form's <c>Password: …</c>, a
+    /// properties file's <c>db.password=…</c>; a quoted key too, <c>"password": …</c>), whose value must look
     /// like a person's password: 8 characters or more and a lower-case letter (not <c>HS256</c>, <c>Step1</c>: trial BW).
     /// </summary>
     private static bool IsAfterFormKey(string input, int valueStart)
     {
-        ReadOnlySpan<char> name = KeyBefore(input, valueStart, FormKeyMark, quoted: true, KeyCharacters, out _);
+        ReadOnlySpan<char> name = KeyBefore(input, valueStart, FormKeyMarks, quoted: true, KeyCharacters, out _);
         return name.EndsWith("assword", StringComparison.Ordinal) || name.EndsWith("asswd", StringComparison.Ordinal) || name.EndsWith("assphrase", StringComparison.Ordinal);
     }
 

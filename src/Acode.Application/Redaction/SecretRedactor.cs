@@ -226,9 +226,9 @@ public sealed class SecretRedactor : ISecretRedactor
                     // An environment list of name/value objects (Kubernetes' env, ECS's environment: trial BL F4): the
                     // value is read as the named variable's.
                     bool paired = pairName is not null && "value".Equals(name, StringComparison.OrdinalIgnoreCase);
-                    // An ARM template's parameter ({"adminPassword": {"value": "…"}}) is read as its parameter's value.
-                    bool parameter = !paired && "value".Equals(name, StringComparison.OrdinalIgnoreCase) && containers.TryPeek(out string? parent) && parent is not null && CommandLinePasswords.IsPasswordKey(parent);
-                    string redacted = RedactValue(paired ? pairName : parameter ? containers.Peek() : name, value, inEnvironment, counts);
+                    string? parameter = paired ? null : ParameterName(name, containers);
+                    string? passwordKey = parameter ?? (!paired && name is not null && CommandLinePasswords.IsPasswordKey(name) && !IsNameMap(containers) ? name : null);
+                    string redacted = RedactValue(paired ? pairName : parameter ?? name, value, inEnvironment, passwordKey is not null, counts);
                     pairName = inEnvironment && "name".Equals(name, StringComparison.OrdinalIgnoreCase) ? value : pairName;
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
@@ -285,11 +285,62 @@ public sealed class SecretRedactor : ISecretRedactor
     }
 
     /// <summary>
+    /// The parameter a <c>value</c> property gives the value of: an ARM template's parameters file
+    /// (<c>{"parameters": {"adminPassword": {"value": "…"}}}</c>) or Terraform's outputs (<c>{"outputs": {"db_password":
+    /// {"sensitive": true, "value": "…"}}}</c>), when the parameter's name is a password's
+    /// (<see cref="CommandLinePasswords.IsPasswordKey"/>); null otherwise (<c>{"authMethods": {"password": {"value": …}}}</c>
+    /// is an option's: trial BZ).
+    /// </summary>
+    private static string? ParameterName(string? name, Stack<string?> containers)
+    {
+        if (!"value".Equals(name, StringComparison.OrdinalIgnoreCase) || containers.Count < 2)
+        {
+            return null;
+        }
+
+        using Stack<string?>.Enumerator outer = containers.GetEnumerator();
+        outer.MoveNext();
+        string? parameter = outer.Current;
+        outer.MoveNext();
+        return parameter is not null && outer.Current is { } list && (list.Equals("parameters", StringComparison.OrdinalIgnoreCase) || list.Equals("outputs", StringComparison.OrdinalIgnoreCase))
+            && CommandLinePasswords.IsPasswordKey(parameter) ? parameter : null;
+    }
+
+    /// <summary>
+    /// Whether the object a property is in maps names to what they name rather than to values: its own name ends in one of
+    /// <see cref="NameMapSuffixes"/> (<c>secretKeys</c>, <c>credentialIds</c>, <c>keyVaultSecretNames</c>, <c>locators</c>,
+    /// <c>columnTypes</c>: a password key there holds a secret's name, an id, a locator or a type, trial BZ).
+    /// </summary>
+    private static bool IsNameMap(Stack<string?> containers)
+    {
+        if (!containers.TryPeek(out string? holder) || holder is null)
+        {
+            return false;
+        }
+
+        foreach (string suffix in NameMapSuffixes)
+        {
+            if (holder.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] NameMapSuffixes =
+    [
+        "names", "ids", "keys", "mappings", "map", "locators", "selectors", "columns", "types", "icons", "labels", "messages",
+        "errors", "events", "fields", "refs", "references", "routes", "paths", "variants", "experiments", "steps",
+    ];
+
+    /// <summary>
     /// A JSON string value: its text redacted; when nothing was found and it is the value of a secret-named property, the
     /// whole value when it looks like a secret, or, <paramref name="inEnvironment"/> (a property of an object named
     /// <c>env</c>, <c>environment</c>, …), when it is a password by its variable's name.
     /// </summary>
-    private string RedactValue(string? name, string value, bool inEnvironment, RedactionCounts counts)
+    private string RedactValue(string? name, string value, bool inEnvironment, bool passwordKey, RedactionCounts counts)
     {
         string redacted = Redact(value, counts);
         if (!ReferenceEquals(redacted, value) || name is null)
@@ -321,7 +372,7 @@ public sealed class SecretRedactor : ISecretRedactor
             return _genericRule.Marker;
         }
 
-        if (_passwordKeyRule is not null && !inEnvironment && CommandLinePasswords.IsPasswordKey(name) && !value.Contains('"'))
+        if (_passwordKeyRule is not null && passwordKey && !inEnvironment && !value.Contains('"'))
         {
             // An object's password key ({"password": "hunter2024"}, an ARM template's "adminPassword", a config's
             // "db_password") is read as the YAML key it stands for, so its value is judged as there: a person's password
