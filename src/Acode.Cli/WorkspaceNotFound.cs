@@ -26,10 +26,14 @@ internal static class WorkspaceNotFound
         else if (!string.IsNullOrWhiteSpace(explicitPath))
         {
             where = $"No acode workspace at {workspace.RootDirectory} (given with --workspace): {workspace.DatabasePath} does not exist.";
+            hint = Directory.Exists(workspace.RootDirectory)
+                ? "Check the path given with --workspace (the folder that holds .agent/), or record a sample session there with 'acode demo'."
+                : $"Check the path given with --workspace: {workspace.RootDirectory} does not exist (a command that records creates it, 'acode demo' for a sample session).";
         }
         else if (!string.IsNullOrWhiteSpace(environmentValue))
         {
             where = $"No acode workspace at {workspace.RootDirectory} (given by {WorkspaceLocator.EnvironmentVariable}): {workspace.DatabasePath} does not exist.";
+            hint = $"Check {WorkspaceLocator.EnvironmentVariable} (the folder that holds .agent/), or unset it to use the workspace of the current folder; 'acode demo' records a sample session there.";
         }
         else
         {

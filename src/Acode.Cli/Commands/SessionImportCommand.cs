@@ -47,8 +47,9 @@ internal static class SessionImportCommand
                 throw new UsageException($"Cannot read '{path}': {why}", "Give the path of a file written by 'acode session export'.");
             }
 
-            context.OpenDatabase();
-            IRunStateStore store = context.Services.GetRequiredService<IRunStateStore>();
+            // The workspace is opened (created when missing) when the first session is about to be stored: a file refused
+            // before that, or holding no session, creates none (as 'acode import': docs/import.md).
+            IRunStateStore? store = null;
             // A session whose lines come twice (a file concatenated with itself) is one session, imported once and found present again.
             var sessionIds = new HashSet<SessionId>();
             int sessions = 0, inserted = 0, updated = 0, unchanged = 0;
@@ -56,6 +57,12 @@ internal static class SessionImportCommand
             {
                 await foreach (SessionGraphBuilder graph in SessionArchive.ReadAsync(input, cancellationToken: cancellationToken))
                 {
+                    if (store is null)
+                    {
+                        context.OpenDatabase();
+                        store = context.Services.GetRequiredService<IRunStateStore>();
+                    }
+
                     ImportResult result = await store.ImportAsync(graph.Session!, graph.Events, cancellationToken);
                     sessions++;
                     sessionIds.Add(graph.Session!.Id);

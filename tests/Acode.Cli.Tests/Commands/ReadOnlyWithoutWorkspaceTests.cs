@@ -160,7 +160,20 @@ public sealed partial class ReadOnlyWithoutWorkspaceTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"No acode workspace at {_workspace.Root} (given with --workspace)", result.Stderr);
+        Assert.Contains("Try: Check the path given with --workspace (the folder that holds .agent/)", result.Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_workspace.Root));
+    }
+
+    [Fact]
+    public async Task With_an_explicit_workspace_that_does_not_exist_it_says_so_and_creates_nothing()
+    {
+        string missing = Path.Combine(_workspace.Root, "no-such", "project");
+
+        AcodeResult result = await _workspace.RunInAsync(_workspace.Root, "--workspace", missing, "session", "list");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Try: Check the path given with --workspace: {missing} does not exist", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Root, "no-such")));
     }
 
     [Fact]

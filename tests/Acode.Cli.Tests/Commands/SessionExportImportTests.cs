@@ -92,7 +92,7 @@ public sealed class SessionExportImportTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("is not a valid acode export: Line 1:", result.Stderr);
-        Assert.Empty(await _target.SessionIdsAsync());
+        await _target.AssertNoSessionStoredAsync();
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("is not a valid acode export: Line ", result.Stderr);
         Assert.Contains("arguments holds the number 1e1000000, which PostgreSQL cannot store", result.Stderr);
-        Assert.Empty(await _target.SessionIdsAsync());
+        await _target.AssertNoSessionStoredAsync();
     }
 
     [Theory]
@@ -141,7 +141,7 @@ public sealed class SessionExportImportTests : IDisposable
         Assert.DoesNotContain("(Parameter '", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Actual value was", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber: 0", result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(await _target.SessionIdsAsync());
+        await _target.AssertNoSessionStoredAsync();
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class SessionImportLongLineTests : IDisposable
 
             Assert.True(result.ExitCode == 2, result.ToString());
             Assert.Contains("Line 1: Not an acode entity document: not valid JSON at byte 1 of the line: 'x' is an invalid start of a value.", result.Stderr, StringComparison.Ordinal);
-            Assert.Empty(await _workspace.SessionIdsAsync());
+            await _workspace.AssertNoSessionStoredAsync();
         }
         finally
         {

@@ -186,7 +186,7 @@ public sealed class SessionImportMalformedJsonTests : IDisposable
             Assert.DoesNotContain(dotnet, result.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.Empty(await _workspace.SessionIdsAsync());
+        await _workspace.AssertNoSessionStoredAsync();
     }
 
     private async Task<string> WriteAsync(string[] lines)

@@ -46,6 +46,22 @@ public sealed class CliWorkspace : IDisposable
     }
 
     /// <summary>
+    /// Asserts that no session is stored here: the workspace holds none, or there is none (a refused import creates no
+    /// workspace).
+    /// </summary>
+    public async Task AssertNoSessionStoredAsync()
+    {
+        if (File.Exists(DatabasePath))
+        {
+            Assert.Empty(await SessionIdsAsync());
+        }
+        else
+        {
+            Assert.False(Directory.Exists(Path.Combine(Root, ".agent")), "no database, yet a .agent folder");
+        }
+    }
+
+    /// <summary>
     /// Each entry of <c>.agent/</c> with its size, modification time and SHA-256, and the folder's own modification time:
     /// equal snapshots mean a command changed nothing there.
     /// </summary>
