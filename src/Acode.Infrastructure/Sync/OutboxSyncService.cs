@@ -747,6 +747,16 @@ internal sealed class OutboxSyncService : ISyncService, IDisposable
                 if (result is not null)
                 {
                     committed = (batch, result);
+                    if (following.Count == 0 && !token.IsCancellationRequested)
+                    {
+                        // That claim ran while this batch was leased, and an entity's later records wait while an earlier
+                        // one is leased: when they were all that was left, it found nothing. Acknowledged, this batch holds
+                        // nothing back, so the run claims once more rather than end with them pending.
+                        following = await _claimer.AcknowledgeAndClaimInBackground(batch).ConfigureAwait(false);
+                        committed = null;
+                        delivery.Acknowledged(batch, result, run);
+                        progress?.Report(new SyncProgress(run.Done, Math.Max(total, run.Done)));
+                    }
                 }
                 else
                 {

@@ -433,6 +433,31 @@ public sealed class OutboxSyncServiceTests(PostgresFixture fixture)
         Assert.Equal(5, await h.PgCountAsync("SELECT count(*) FROM sessions"));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task One_run_delivers_an_entitys_later_versions_left_after_the_batch_that_holds_its_earlier_one(int batchSize)
+    {
+        // The claim of the next batch runs while this one is leased, and holds an entity's later records back while an
+        // earlier one is leased: when those are all that is left, the run must claim again once this batch is delivered.
+        using SyncHarness h = await SyncHarness.CreateAsync(fixture, options: new SyncOptions { BatchSize = batchSize });
+        Session session = await h.Store.CreateSessionAsync("version 1");
+        for (int version = 2; version <= 4; version++)
+        {
+            session.Rename($"version {version}");
+            await h.Store.SaveAsync(session);
+        }
+
+        long pending = (await h.Outbox.GetStatisticsAsync()).Pending;
+
+        SyncRunResult run = await h.Sync.SyncAsync();
+
+        Assert.True(run.Remaining == 0, $"{run.Remaining} of {pending} record(s) left pending by one run: {run}");
+        Assert.Equal(pending, run.Delivered);
+        Assert.Equal("version 4", await h.PgScalarAsync("SELECT title FROM sessions WHERE id = $1", session.Id.Value));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         for (int i = 0; i < 300; i++)

@@ -199,11 +199,11 @@ public sealed class S7_HostileInputTests(ITestOutputHelper output)
             RunResult result = await Cli.RunAsync(fresh.RootDirectory, "session", "import", path);
             Assert.True(result.ExitCode == 2 && result.Stderr.Contains(expect, StringComparison.OrdinalIgnoreCase) && result.Stderr.Contains("Try:", StringComparison.Ordinal),
                 $"{name}: expected exit 2 with '{expect}' in the message; got {result}");
-            Assert.Equal(0, Db.Count(fresh.DatabasePath, "SELECT count(*) FROM sessions"));
+            Assert.False(File.Exists(fresh.DatabasePath), $"{name}: a refused import created a workspace"); // nothing stored, nothing created
             refused++;
         }
 
-        lines.Add($"{refused}/{bad.Count} malformed import files refused with exit 2 and the reason (invalid UTF-8, depth, random bytes), nothing stored");
+        lines.Add($"{refused}/{bad.Count} malformed import files refused with exit 2 and the reason (invalid UTF-8, depth, random bytes), nothing stored and no workspace created");
 
         // An escape of an unpaired surrogate is half a character, not bad bytes: read as U+FFFD, as the API reads one. The
         // session line alone, without the count of lines that would call the rest of its export missing.
