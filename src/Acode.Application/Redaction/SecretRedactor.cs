@@ -337,8 +337,10 @@ public sealed class SecretRedactor : ISecretRedactor
 
     /// <summary>
     /// A JSON string value: its text redacted; when nothing was found and it is the value of a secret-named property, the
-    /// whole value when it looks like a secret, or, <paramref name="inEnvironment"/> (a property of an object named
-    /// <c>env</c>, <c>environment</c>, …), when it is a password by its variable's name.
+    /// whole value when it looks like a secret, or, <paramref name="passwordKey"/> (a password's property outside an
+    /// environment object, <see cref="CommandLinePasswords.IsPasswordKey"/>), when it is a person's password, or,
+    /// <paramref name="inEnvironment"/> (a property of an object named <c>env</c>, <c>environment</c>, …), when it is a
+    /// password by its variable's name.
     /// </summary>
     private string RedactValue(string? name, string value, bool inEnvironment, bool passwordKey, RedactionCounts counts)
     {
