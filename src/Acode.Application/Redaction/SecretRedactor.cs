@@ -192,6 +192,9 @@ public sealed class SecretRedactor : ISecretRedactor
             // The name each open object or array is the value of (null in an array or at the top).
             var containers = new Stack<string?>();
             string? pairName = null;
+            // Outside an environment, the password a key/value object names ({"key": "password", "value": "…"}: a Postman
+            // collection's form fields and environments; Keycloak's {"type": "password", "value": "…"}).
+            string? pairKey = null;
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName)
@@ -204,11 +207,13 @@ public sealed class SecretRedactor : ISecretRedactor
                 {
                     containers.Push(name);
                     pairName = null;
+                    pairKey = null;
                 }
                 else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
                 {
                     containers.TryPop(out _);
                     pairName = null;
+                    pairKey = null;
                 }
 
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -225,11 +230,13 @@ public sealed class SecretRedactor : ISecretRedactor
                     bool inEnvironment = InEnvironmentObject(containers);
                     // An environment list of name/value objects (Kubernetes' env, ECS's environment: trial BL F4): the
                     // value is read as the named variable's.
-                    bool paired = pairName is not null && "value".Equals(name, StringComparison.OrdinalIgnoreCase);
-                    string? parameter = paired ? null : ParameterName(name, containers);
+                    bool isValue = "value".Equals(name, StringComparison.OrdinalIgnoreCase);
+                    bool paired = pairName is not null && isValue;
+                    string? parameter = paired ? null : isValue ? pairKey ?? ParameterName(name, containers) : null;
                     string? passwordKey = parameter ?? (!paired && name is not null && CommandLinePasswords.IsPasswordKey(name) && !IsNameMap(containers) ? name : null);
                     string redacted = RedactValue(paired ? pairName : parameter ?? name, value, inEnvironment, passwordKey is not null, counts);
                     pairName = inEnvironment && "name".Equals(name, StringComparison.OrdinalIgnoreCase) ? value : pairName;
+                    pairKey = !inEnvironment && name is not null && NamesPair(name) && CommandLinePasswords.IsPasswordKey(value) ? value : pairKey;
                     int start = (int)reader.TokenStartIndex + 1;
                     if (!ReferenceEquals(redacted, value))
                     {
@@ -305,6 +312,10 @@ public sealed class SecretRedactor : ISecretRedactor
         return parameter is not null && outer.Current is { } list && (list.Equals("parameters", StringComparison.OrdinalIgnoreCase) || list.Equals("outputs", StringComparison.OrdinalIgnoreCase))
             && CommandLinePasswords.IsPasswordKey(parameter) ? parameter : null;
     }
+
+    /// <summary>Whether a property names its object's <c>value</c> (<c>key</c>, <c>name</c>, <c>type</c>, in any case).</summary>
+    private static bool NamesPair(string name)
+        => name.Equals("key", StringComparison.OrdinalIgnoreCase) || name.Equals("name", StringComparison.OrdinalIgnoreCase) || name.Equals("type", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether the object a property is in maps names to what they name rather than to values: its own name ends in one of
