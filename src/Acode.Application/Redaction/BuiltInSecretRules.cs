@@ -332,6 +332,13 @@ public static class BuiltInSecretRules
         @"[""'](?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""'][ \t]*:[ \t]*(?:""(?<secret>" + LowerCaseKeyValue + @")""|'(?<secret>" + LowerCaseKeyValue + @")')[ \t]*[,}]";
 
     /// <summary>
+    /// An ARM template's parameter in text (a parameters file an agent printed or edited): a quoted password key whose
+    /// object's <c>value</c> is the password, over lines (<c>"adminPassword": {</c>, then <c>"value": "…"</c>: trial BZ).
+    /// </summary>
+    private const string ArmParameterPasswordPattern =
+        @"[""'](?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""'][ \t]*:[ \t]*\{\s*[""']value[""'][ \t]*:[ \t]*(?:" + QuotedText + ")";
+
+    /// <summary>
     /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
     /// <c>! @ # $ % ^ &amp; * + = ? ~</c>, starting with a letter and holding a digit (<c>hunter2024</c>, <c>P@ssw0rd1</c>; the
     /// check asks 8 characters or more and a lower-case letter: not <c>HS256</c>, <c>E1001</c>, <c>Step1</c>, nor a YAML
@@ -550,6 +557,7 @@ public static class BuiltInSecretRules
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
         Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "password\":", "passwd\":", "passphrase\":", "password':", "passwd':", "passphrase':", "password=", "passwd=", "passphrase=", "password =", "passwd =", "passphrase ="], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ArmParameterPasswordPattern, SecretCheck.EnvironmentPassword, ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, JsonPasswordPairPattern, SecretCheck.EnvironmentPassword, ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
