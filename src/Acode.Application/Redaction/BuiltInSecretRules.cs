@@ -321,7 +321,7 @@ public static class BuiltInSecretRules
     /// key an interface names (<c>hash_password: argon2id</c>) and a hash's name (<c>sha256</c>).
     /// </summary>
     internal const string LowerCaseYamlPasswordPattern =
-        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?(?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""']?(?::[ \t]+|[ \t]*=[ \t]*)(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
+        @"(?m)^[ \t]*(?:-[ \t]+)?[""']?" + PasswordKeyName + @"[""']?(?::[ \t]+|[ \t]*=[ \t]*)(?:""(?<secret>" + LowerCaseKeyValue + @")""[ \t]*,?|'(?<secret>" + LowerCaseKeyValue + @")'[ \t]*,?|(?<secret>" + LowerCaseKeyValue + @"))[ \t]*(?:#[^\r\n]*)?\r?$";
 
     /// <summary>
     /// A lower-case or camel-case quoted password key and its quoted value inside a JSON object's text, another pair or a
@@ -329,14 +329,23 @@ public static class BuiltInSecretRules
     /// BZ); the value judged as <see cref="LowerCaseYamlPasswordPattern"/>'s.
     /// </summary>
     private const string JsonPasswordPairPattern =
-        @"[""'](?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""'][ \t]*:[ \t]*(?:""(?<secret>" + LowerCaseKeyValue + @")""|'(?<secret>" + LowerCaseKeyValue + @")')[ \t]*[,}]";
+        @"[""']" + PasswordKeyName + @"[""'][ \t]*:[ \t]*(?:""(?<secret>" + LowerCaseKeyValue + @")""|'(?<secret>" + LowerCaseKeyValue + @")')[ \t]*[,}]";
+
+    /// <summary>
+    /// A lower-case, camel-case or dotted key ending in a password's word (<c>password</c>, <c>db_password</c>,
+    /// <c>spring.datasource.password</c>, <c>adminPassword</c>, <c>Passphrase</c>).
+    /// </summary>
+    private const string PasswordKeyName = @"(?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)";
+
+    /// <summary>The literals of the rules that start at a quoted <see cref="PasswordKeyName"/>: its end and closing quote.</summary>
+    private static readonly string[] QuotedPasswordKeyLiterals = ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"];
 
     /// <summary>
     /// An ARM template's parameter in text (a parameters file an agent printed or edited): a quoted password key whose
     /// object's <c>value</c> is the password, over lines (<c>"adminPassword": {</c>, then <c>"value": "…"</c>: trial BZ).
     /// </summary>
     private const string ArmParameterPasswordPattern =
-        @"[""'](?:[a-z][a-z0-9]*[_.-])*(?:[a-z][a-z0-9]*)?(?:[Pp]assword|[Pp]asswd|[Pp]assphrase)[""'][ \t]*:[ \t]*\{\s*[""']value[""'][ \t]*:[ \t]*(?:" + QuotedText + ")";
+        @"[""']" + PasswordKeyName + @"[""'][ \t]*:[ \t]*\{\s*[""']value[""'][ \t]*:[ \t]*(?:" + QuotedText + ")";
 
     /// <summary>
     /// A value of <see cref="LowerCaseYamlPasswordPattern"/>: a person's password, of letters, digits and the symbols
@@ -557,8 +566,8 @@ public static class BuiltInSecretRules
         Rule(CliPassword, NameValuePairPattern, SecretCheck.EnvironmentPassword, ["value"], StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, YamlPasswordKeyPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD"]),
         Rule(CliPassword, LowerCaseYamlPasswordPattern, SecretCheck.EnvironmentPassword, ["password:", "passwd:", "passphrase:", "password\":", "passwd\":", "passphrase\":", "password':", "passwd':", "passphrase':", "password=", "passwd=", "passphrase=", "password =", "passwd =", "passphrase ="], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, ArmParameterPasswordPattern, SecretCheck.EnvironmentPassword, ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"], StringComparison.OrdinalIgnoreCase),
-        Rule(CliPassword, JsonPasswordPairPattern, SecretCheck.EnvironmentPassword, ["password\"", "passwd\"", "passphrase\"", "password'", "passwd'", "passphrase'"], StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, ArmParameterPasswordPattern, SecretCheck.EnvironmentPassword, QuotedPasswordKeyLiterals, StringComparison.OrdinalIgnoreCase),
+        Rule(CliPassword, JsonPasswordPairPattern, SecretCheck.EnvironmentPassword, QuotedPasswordKeyLiterals, StringComparison.OrdinalIgnoreCase),
         Rule(CliPassword, CalledPasswordPattern, SecretCheck.EnvironmentPassword, ["PASSWORD", "PASSWD", "PASSPHRASE", "_PWD", "_PASS", "SSHPASS", "REDISCLI_AUTH"]),
         Rule(CliPassword, DockerfileEnvPattern, SecretCheck.EnvironmentPassword, ["ENV"]),
         Rule(ConnectionStringPassword, ConnectionKeywordsPattern, SecretCheck.KeyedPassword, ["password"]),
